@@ -1,0 +1,183 @@
+/**
+ * The project at a glance over a period [since, until) and as of `now`.
+ *
+ * Definitions (README, "Overview"):
+ * - opened: changes created in the period; merged: changes whose merge time is in the period;
+ *   abandoned: changes whose last abandonment is in the period (and still abandoned).
+ * - open as of `now`: created ≤ now and neither merged nor abandoned at or before now. Its wait
+ *   "since created" is now − created; "since latest patch set" is now − the newest patch set
+ *   created ≤ now. Work-in-progress changes are counted apart and left out of the waits.
+ * - reviews: see analysis/reviews.ts. Active reviewers: humans with ≥ 1 review in the period.
+ *   Core reviewers: the configured core team (null when not configured).
+ * - CI: every job result reported in the period. A failure is any result other than SUCCESS and
+ *   SKIPPED; failure rate = failures / (runs − skipped).
+ */
+import type { ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../model/activity.js';
+import type { Timestamp } from '../model/records.js';
+import { extractReviews } from './reviews.js';
+import { DAY_MS, distribution, ratio, round, type Distribution } from './stats.js';
+
+export interface OverviewInput {
+  changes: readonly ChangeTimeline[];
+  acts: readonly ReviewActRecord[];
+  builds: readonly CiBuildRecord[];
+  isBot: (accountId: number) => boolean;
+  /** Store ids of the core team, or null when no core team is configured. */
+  coreIds: ReadonlySet<number> | null;
+}
+
+export interface OverviewOptions {
+  since: Timestamp;
+  until: Timestamp;
+  now: Timestamp;
+}
+
+export interface CiSummary {
+  runs: number;
+  skipped: number;
+  failures: number;
+  failureRate: number | null;
+}
+
+export interface Overview {
+  period: { since: string; until: string; days: number };
+  now: string;
+  changes: { opened: number; merged: number; abandoned: number };
+  open: {
+    count: number;
+    workInProgress: number;
+    waitingDaysSinceCreated: Distribution;
+    waitingDaysSinceLatestPatchSet: Distribution;
+    waitingMoreThan: { days7: number; days30: number; days90: number };
+    longestWaiting: Array<{ project: string; number: number; subject: string; days: number }>;
+  };
+  reviewers: {
+    active: number;
+    reviews: number;
+    commentOnlyReviews: number;
+    selfVotes: number;
+    core: { configured: number | null; active: number | null; reviews: number | null };
+  };
+  ci: CiSummary & { voting: CiSummary; nonVoting: CiSummary; byPipeline: Array<CiSummary & { pipeline: string }> };
+}
+
+const iso = (t: Timestamp): string => new Date(t).toISOString();
+
+/** Is the change open at time t? */
+export function isOpenAt(c: ChangeTimeline, t: Timestamp): boolean {
+  if (c.created > t) return false;
+  if (c.mergedAt !== null && c.mergedAt <= t) return false;
+  if (c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= t) return false;
+  return true;
+}
+
+function ciSummary(builds: readonly CiBuildRecord[]): CiSummary {
+  let skipped = 0;
+  let failures = 0;
+  for (const b of builds) {
+    if (b.result === 'SKIPPED') skipped += 1;
+    else if (b.result !== 'SUCCESS') failures += 1;
+  }
+  const rate = ratio(failures, builds.length - skipped);
+  return { runs: builds.length, skipped, failures, failureRate: round(rate, 4) };
+}
+
+const roundDist = (d: Distribution): Distribution => ({
+  count: d.count,
+  min: round(d.min),
+  p25: round(d.p25),
+  median: round(d.median),
+  p75: round(d.p75),
+  p90: round(d.p90),
+  max: round(d.max),
+  mean: round(d.mean),
+});
+
+/** Computes the overview. Pure: everything it needs is in `input`. */
+export function computeOverview(input: OverviewInput, opts: OverviewOptions): Overview {
+  const { since, until, now } = opts;
+  const inPeriod = (t: Timestamp | null): boolean => t !== null && t >= since && t < until;
+
+  let opened = 0;
+  let merged = 0;
+  let abandoned = 0;
+  const waitCreated: number[] = [];
+  const waitLatest: number[] = [];
+  let wip = 0;
+  const open: Array<{ c: ChangeTimeline; days: number }> = [];
+  for (const c of input.changes) {
+    if (inPeriod(c.created)) opened += 1;
+    if (inPeriod(c.mergedAt)) merged += 1;
+    if (c.status === 'ABANDONED' && inPeriod(c.abandonedAt)) abandoned += 1;
+    if (!isOpenAt(c, now)) continue;
+    // The WIP flag is known as it is now, not as it was; replaying the past treats it as current.
+    if (c.workInProgress) {
+      wip += 1;
+      continue;
+    }
+    let latest = c.created;
+    for (const t of c.patchSetCreated) if (t <= now && t > latest) latest = t;
+    const days = (now - c.created) / DAY_MS;
+    waitCreated.push(days);
+    waitLatest.push((now - latest) / DAY_MS);
+    open.push({ c, days });
+  }
+  open.sort((a, b) => b.days - a.days || a.c.number - b.c.number);
+
+  const periodActs = input.acts.filter((a) => inPeriod(a.at));
+  const { reviews, selfVotes } = extractReviews(periodActs, input.isBot);
+  const reviewers = new Set<number>();
+  const activeCore = new Set<number>();
+  let coreReviews = 0;
+  let commentOnly = 0;
+  for (const r of reviews) {
+    reviewers.add(r.reviewerId);
+    if (r.commentOnly) commentOnly += 1;
+    if (input.coreIds?.has(r.reviewerId)) {
+      activeCore.add(r.reviewerId);
+      coreReviews += 1;
+    }
+  }
+
+  const builds = input.builds.filter((b) => inPeriod(b.reportedAt));
+  const pipelines = new Map<string, CiBuildRecord[]>();
+  for (const b of builds) {
+    const k = b.pipeline ?? '(none)';
+    let list = pipelines.get(k);
+    if (!list) pipelines.set(k, (list = []));
+    list.push(b);
+  }
+
+  return {
+    period: { since: iso(since), until: iso(until), days: round((until - since) / DAY_MS, 2) ?? 0 },
+    now: iso(now),
+    changes: { opened, merged, abandoned },
+    open: {
+      count: waitCreated.length + wip,
+      workInProgress: wip,
+      waitingDaysSinceCreated: roundDist(distribution(waitCreated)),
+      waitingDaysSinceLatestPatchSet: roundDist(distribution(waitLatest)),
+      waitingMoreThan: {
+        days7: waitLatest.filter((d) => d > 7).length,
+        days30: waitLatest.filter((d) => d > 30).length,
+        days90: waitLatest.filter((d) => d > 90).length,
+      },
+      longestWaiting: open.slice(0, 5).map(({ c, days }) => ({ project: c.project, number: c.number, subject: c.subject, days: round(days, 1) ?? 0 })),
+    },
+    reviewers: {
+      active: reviewers.size,
+      reviews: reviews.length,
+      commentOnlyReviews: commentOnly,
+      selfVotes,
+      core: input.coreIds
+        ? { configured: input.coreIds.size, active: activeCore.size, reviews: coreReviews }
+        : { configured: null, active: null, reviews: null },
+    },
+    ci: {
+      ...ciSummary(builds),
+      voting: ciSummary(builds.filter((b) => b.voting)),
+      nonVoting: ciSummary(builds.filter((b) => !b.voting)),
+      byPipeline: [...pipelines.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([pipeline, list]) => ({ pipeline, ...ciSummary(list) })),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The definition of a "review", used by every report that counts them.
+ *
+ * A review is one reviewing act on a patch set by a human, dated when it was made:
+ * - all of one person's acts on one patch set (votes on any label, vote changes, comment-only
+ *   messages) form ONE review, dated by the first act; the final value per label is kept;
+ * - votes Gerrit copied to a new patch set (rebases) are not acts and never reviews;
+ * - bots (configured in steward.yaml `bots`) never review;
+ * - a change owner's acts on their own change are not reviews; their self-votes are counted apart.
+ */
+import type { ReviewActRecord } from '../model/activity.js';
+import type { Timestamp } from '../model/records.js';
+
+export interface Review {
+  changeId: number;
+  project: string;
+  patchSet: number;
+  reviewerId: number;
+  at: Timestamp;
+  /** Final value per label on that patch set (labels voted only). */
+  votes: Record<string, number>;
+  /** True when the review carries no vote at all (comment-only). */
+  commentOnly: boolean;
+}
+
+export interface ReviewExtraction {
+  reviews: Review[];
+  /** Self-votes (owner voting on own change), one per (change, patch set, label) act group. */
+  selfVotes: number;
+}
+
+/**
+ * Groups acts into reviews. `acts` may come in any order; `isBot(accountId)` says who is a bot.
+ */
+export function extractReviews(acts: readonly ReviewActRecord[], isBot: (accountId: number) => boolean): ReviewExtraction {
+  const sorted = [...acts].sort((a, b) => a.at - b.at);
+  const byKey = new Map<string, Review>();
+  const self = new Set<string>();
+  for (const a of sorted) {
+    if (isBot(a.actorId)) continue;
+    if (a.actorId === a.changeOwnerId) {
+      if (a.type === 'vote' && a.label) self.add(`${a.changeId}:${a.patchSet}:${a.label}`);
+      continue;
+    }
+    const key = `${a.changeId}:${a.patchSet}:${a.actorId}`;
+    let r = byKey.get(key);
+    if (!r) {
+      r = { changeId: a.changeId, project: a.project, patchSet: a.patchSet, reviewerId: a.actorId, at: a.at, votes: {}, commentOnly: true };
+      byKey.set(key, r);
+    }
+    if (a.type === 'vote' && a.label && a.value !== null) {
+      r.votes[a.label] = a.value;
+      r.commentOnly = false;
+    }
+  }
+  return { reviews: [...byKey.values()], selfVotes: self.size };
+}

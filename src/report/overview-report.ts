@@ -1,0 +1,54 @@
+import type { Overview } from '../analysis/overview.js';
+import type { Distribution } from '../analysis/stats.js';
+import { flattenRows, toCsv } from './csv.js';
+
+export interface OverviewReport extends Overview {
+  projects: string[];
+  /** Where the core team and bots came from, so readers know what "core" means here. */
+  sources: { config: string | null; coreTeam: string; bots: string };
+}
+
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const num = (x: number | null): string => (x === null ? 'n/a' : String(x));
+const dist = (d: Distribution): string =>
+  d.count === 0 ? 'none' : `median ${num(d.median)} d, p75 ${num(d.p75)} d, p90 ${num(d.p90)} d, max ${num(d.max)} d`;
+
+export function renderOverviewText(r: OverviewReport): string {
+  const day = (s: string) => s.slice(0, 10);
+  const lines = [
+    `Overview of ${r.projects.length ? r.projects.join(', ') : '(no projects)'}`,
+    `Period ${day(r.period.since)} to ${day(r.period.until)} (${r.period.days} days), as of ${r.now.replace('.000Z', 'Z')}`,
+    '',
+    'Changes',
+    `  opened ${r.changes.opened}   merged ${r.changes.merged}   abandoned ${r.changes.abandoned}`,
+    '',
+    `Open changes: ${r.open.count} (${r.open.workInProgress} work in progress)`,
+    `  waiting since created:            ${dist(r.open.waitingDaysSinceCreated)}`,
+    `  waiting since latest patch set:   ${dist(r.open.waitingDaysSinceLatestPatchSet)}`,
+    `  latest patch set older than 7 d: ${r.open.waitingMoreThan.days7}, 30 d: ${r.open.waitingMoreThan.days30}, 90 d: ${r.open.waitingMoreThan.days90}`,
+  ];
+  if (r.open.longestWaiting.length) {
+    lines.push('  longest waiting:');
+    for (const c of r.open.longestWaiting) lines.push(`    ${String(c.number).padStart(7)}  ${String(c.days).padStart(6)} d  ${c.subject.slice(0, 70)}`);
+  }
+  const core = r.reviewers.core;
+  lines.push(
+    '',
+    'Reviewers',
+    `  active ${r.reviewers.active}   reviews ${r.reviewers.reviews} (${r.reviewers.commentOnlyReviews} comment-only)   self-votes (not counted) ${r.reviewers.selfVotes}`,
+    core.configured === null
+      ? `  core team: not configured (${r.sources.coreTeam})`
+      : `  core team ${core.configured}: ${core.active} active, ${core.reviews} reviews (${pct(r.reviewers.reviews ? (core.reviews ?? 0) / r.reviewers.reviews : null)} of all)`,
+    '',
+    'CI (job results reported in the period)',
+    `  runs ${r.ci.runs}   failures ${r.ci.failures}   failure rate ${pct(r.ci.failureRate)}`,
+    `  voting jobs: ${r.ci.voting.runs} runs, ${pct(r.ci.voting.failureRate)} failed   non-voting: ${r.ci.nonVoting.runs} runs, ${pct(r.ci.nonVoting.failureRate)} failed`,
+  );
+  for (const p of r.ci.byPipeline) lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
+  lines.push('', `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`, 'Definitions: README, section "Overview". Use --format json for every number.');
+  return lines.join('\n') + '\n';
+}
+
+export function renderOverviewCsv(r: OverviewReport): string {
+  return toCsv(['metric', 'value'], flattenRows(r));
+}

@@ -1,0 +1,26 @@
+/**
+ * What differs between the engines, as capability flags rather than `if (postgres)` branches
+ * scattered through the code (STYLE.md: dialects as adapters).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export type EngineName = 'sqlite' | 'postgres';
+
+export interface EngineCapabilities {
+  /** Column type of an auto-incrementing integer primary key. */
+  readonly autoIdType: 'integer' | 'serial';
+  /** Column type for epoch-millisecond times and other values beyond 32 bits. */
+  readonly bigIntType: 'integer' | 'bigint';
+  /** Most bound parameters one statement may carry. */
+  readonly maxParams: number;
+}
+
+export interface Store {
+  readonly engine: EngineName;
+  readonly caps: EngineCapabilities;
+  readonly db: Kysely<Database>;
+  /** Where the store is, for messages (file path, or the URL without its password). */
+  readonly location: string;
+  close(): Promise<void>;
+}

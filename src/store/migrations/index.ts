@@ -1,0 +1,23 @@
+/**
+ * The ordered list of migrations. Names sort in order and never change once released; a new
+ * schema change is a new file added at the end. Kysely's migrator records what ran in
+ * `kysely_migration`; open-store.ts refuses a store that has run migrations this version lacks.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { EngineCapabilities } from '../engine.js';
+import { reviewData } from './0001-review-data.js';
+
+export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
+  return {
+    '0001-review-data': reviewData(caps),
+  };
+}
+
+export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
+  return { getMigrations: async () => migrationList(caps) };
+}
+
+/** The schema version a store has once every migration ran: the number of migrations. */
+export function latestSchemaVersion(caps: EngineCapabilities): number {
+  return Object.keys(migrationList(caps)).length;
+}

@@ -1,0 +1,172 @@
+/**
+ * Opening a store: SQLite (a file, the embedded default) or PostgreSQL (a postgres:// URL), with
+ * migrations run on first use. The location comes from the caller (CLI flag or environment read at
+ * the entry point); nothing here reads the environment.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { StewardError } from '../model/errors.js';
+import type { EngineCapabilities, EngineName, Store } from './engine.js';
+import { migrationList, migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export const SQLITE_CAPS: EngineCapabilities = { autoIdType: 'integer', bigIntType: 'integer', maxParams: 32_000 };
+export const POSTGRES_CAPS: EngineCapabilities = { autoIdType: 'serial', bigIntType: 'bigint', maxParams: 65_000 };
+
+export interface OpenStoreOptions {
+  /** Run pending migrations (default true). `db info` on a newer store opens without migrating. */
+  migrate?: boolean;
+  /** How long to wait for a SQLite write lock held by another process, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** A URL with its password replaced, safe for messages and logs. */
+export function redactLocation(location: string): string {
+  if (!isPostgresLocation(location)) return location;
+  try {
+    const u = new URL(location);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/**
+ * Opens the store at `location` and brings its schema up to date.
+ *
+ * @example
+ * const store = await openStore('./steward.db');
+ * const n = await store.db.selectFrom('changes').select((e) => e.fn.countAll().as('n')).executeTakeFirst();
+ * await store.close();
+ */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const store = isPostgresLocation(location) ? await openPostgres(location) : openSqlite(location, options.busyTimeoutMs ?? 5000);
+  try {
+    await checkSchemaNotNewer(store);
+    if (options.migrate !== false) await migrateStore(store);
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  return store;
+}
+
+function openSqlite(path: string, busyTimeoutMs: number): Store {
+  let database: BetterSqlite3.Database;
+  try {
+    database = new BetterSqlite3(path);
+    database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+  } catch (e) {
+    throw storeOpenError('sqlite', path, e);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    engine: 'sqlite',
+    caps: SQLITE_CAPS,
+    db,
+    location: path,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const shown = redactLocation(url);
+  // int8 (bigint) columns hold epoch milliseconds and counts: well inside Number's exact range.
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 4, types, connectionTimeoutMillis: 10_000 });
+  // An idle client's network error must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw storeOpenError('postgres', shown, e);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { engine: 'postgres', caps: POSTGRES_CAPS, db, location: shown, close: () => db.destroy() };
+}
+
+function storeOpenError(engine: EngineName, where: string, e: unknown): StewardError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string } | null)?.code;
+  let hint = engine === 'sqlite'
+    ? 'Check the path given with --db or STEWARD_DB: its folder must exist and be writable.'
+    : 'Check the URL given with --db or STEWARD_DB, and that the PostgreSQL server is running and reachable.';
+  if (code === 'SQLITE_NOTADB') hint = 'This file is not a SQLite database. Point --db at a Steward store or a new file name.';
+  if (code === 'SQLITE_BUSY') hint = 'Another process holds the store locked. Wait for it to finish and run the command again.';
+  if (code === '28P01' || code === '28000') hint = 'PostgreSQL refused the credentials in the URL. Check the user name and password.';
+  if (code === '3D000') hint = 'The database named in the URL does not exist. Create it (createdb NAME) or fix the URL.';
+  return new StewardError('STORE_UNAVAILABLE', `cannot open the ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} store: ${redactSecrets(msg)}`, { where, hint }, { cause: e });
+}
+
+/** pg error messages can echo the connection string; never let a password through. */
+function redactSecrets(message: string): string {
+  return message.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+}
+
+async function executedMigrations(store: Store): Promise<string[]> {
+  try {
+    const r = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
+    return r.rows.map((x) => x.name);
+  } catch {
+    return [];
+  }
+}
+
+async function checkSchemaNotNewer(store: Store): Promise<void> {
+  const known = new Set(Object.keys(migrationList(store.caps)));
+  const unknown = (await executedMigrations(store)).filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new StewardError(
+      'STORE_VERSION',
+      `the store was written by a newer version of Steward (it has schema migrations this version does not know: ${unknown.join(', ')})`,
+      { where: store.location, hint: 'Upgrade Steward, or point --db at another store. Nothing was changed.' },
+    );
+  }
+}
+
+/** Runs pending migrations; safe to call again (a no-op when up to date). Returns the names run. */
+export async function migrateStore(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.caps) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error instanceof StewardError) throw error;
+    const busy = (error as { code?: string }).code === 'SQLITE_BUSY';
+    throw new StewardError(
+      busy ? 'STORE_UNAVAILABLE' : 'STORE_MIGRATION',
+      busy
+        ? 'the store is locked by another process'
+        : `migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
+      { where: store.location, hint: busy ? 'Wait for the other Steward process to finish and run the command again.' : 'The store was left at the last successful migration. Report this with --debug output.' },
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export interface SchemaState {
+  version: number;
+  latest: number;
+  applied: string[];
+  pending: string[];
+}
+
+export async function schemaState(store: Store): Promise<SchemaState> {
+  const all = Object.keys(migrationList(store.caps));
+  const applied = await executedMigrations(store);
+  return { version: applied.length, latest: all.length, applied, pending: all.filter((n) => !applied.includes(n)) };
+}

@@ -1,0 +1,136 @@
+/**
+ * Queries that load the flat activity records analysis works on (model/activity.ts).
+ * Filters: projects (none = all) and a time window on the act's own time.
+ */
+import type { Kysely } from 'kysely';
+import type { AccountInfo, ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../../model/activity.js';
+import type { ChangeStatus } from '../../model/records.js';
+import type { Database } from '../schema.js';
+
+export interface ActivityFilter {
+  projects?: readonly string[];
+  /** Inclusive lower bound (epoch ms). */
+  since?: number;
+  /** Exclusive upper bound (epoch ms). */
+  until?: number;
+}
+
+export async function loadAccounts(db: Kysely<Database>): Promise<AccountInfo[]> {
+  const rows = await db.selectFrom('accounts').select(['id', 'host', 'gerrit_id', 'username', 'name', 'email']).execute();
+  return rows.map((r) => ({ id: r.id, host: r.host, gerritId: r.gerrit_id, username: r.username, name: r.name, email: r.email }));
+}
+
+export async function listProjects(db: Kysely<Database>): Promise<Array<{ host: string; project: string; changes: number }>> {
+  const rows = await db
+    .selectFrom('changes')
+    .select(['host', 'project', (e) => e.fn.countAll<number>().as('n')])
+    .groupBy(['host', 'project'])
+    .orderBy('host')
+    .orderBy('project')
+    .execute();
+  return rows.map((r) => ({ host: r.host, project: r.project, changes: Number(r.n) }));
+}
+
+/** Every change of the projects with its timeline (merge and abandon times, patch set times). */
+export async function loadChangeTimelines(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<ChangeTimeline[]> {
+  let q = db
+    .selectFrom('changes')
+    .select(['id', 'host', 'project', 'branch', 'number', 'subject', 'owner_id', 'status', 'wip', 'created', 'updated', 'submitted', 'insertions', 'deletions']);
+  if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
+  const changes = await q.orderBy('id').execute();
+
+  let mq = db
+    .selectFrom('messages')
+    .innerJoin('changes', 'changes.id', 'messages.change_id')
+    .select(['messages.change_id as change_id', 'messages.date as date', 'messages.text as text'])
+    .where('messages.kind', '=', 'system')
+    .where((e) => e.or([e('messages.text', 'like', 'Abandoned%'), e('messages.text', 'like', 'Change has been successfully merged%')]));
+  if (filter.projects?.length) mq = mq.where('changes.project', 'in', filter.projects);
+  const abandonedAt = new Map<number, number>();
+  const mergedMsgAt = new Map<number, number>();
+  for (const m of await mq.execute()) {
+    const target = m.text.startsWith('Abandoned') ? abandonedAt : mergedMsgAt;
+    if ((target.get(m.change_id) ?? -Infinity) < m.date) target.set(m.change_id, m.date);
+  }
+
+  let pq = db.selectFrom('patch_sets').innerJoin('changes', 'changes.id', 'patch_sets.change_id').select(['patch_sets.change_id as change_id', 'patch_sets.created as created']);
+  if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
+  const psTimes = new Map<number, number[]>();
+  for (const p of await pq.execute()) {
+    let l = psTimes.get(p.change_id);
+    if (!l) psTimes.set(p.change_id, (l = []));
+    l.push(p.created);
+  }
+
+  return changes.map((c) => ({
+    id: c.id,
+    host: c.host,
+    project: c.project,
+    branch: c.branch,
+    number: c.number,
+    subject: c.subject,
+    ownerId: c.owner_id,
+    status: c.status as ChangeStatus,
+    workInProgress: c.wip === 1,
+    created: c.created,
+    mergedAt: c.status === 'MERGED' ? (c.submitted ?? mergedMsgAt.get(c.id) ?? c.updated) : null,
+    abandonedAt: c.status === 'ABANDONED' ? (abandonedAt.get(c.id) ?? c.updated) : null,
+    patchSetCreated: (psTimes.get(c.id) ?? []).sort((a, b) => a - b),
+    insertions: c.insertions,
+    deletions: c.deletions,
+  }));
+}
+
+/** Votes (not copied ones) and comment-only review messages in the window. */
+export async function loadReviewActs(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<ReviewActRecord[]> {
+  let vq = db
+    .selectFrom('votes')
+    .innerJoin('changes', 'changes.id', 'votes.change_id')
+    .select(['votes.change_id', 'changes.project', 'changes.owner_id', 'votes.patch_set', 'votes.voter_id', 'votes.granted_at', 'votes.label', 'votes.value', 'votes.self_vote'])
+    .where('votes.copied', '=', 0);
+  if (filter.projects?.length) vq = vq.where('changes.project', 'in', filter.projects);
+  if (filter.since !== undefined) vq = vq.where('votes.granted_at', '>=', filter.since);
+  if (filter.until !== undefined) vq = vq.where('votes.granted_at', '<', filter.until);
+
+  let cq = db
+    .selectFrom('messages')
+    .innerJoin('changes', 'changes.id', 'messages.change_id')
+    .select(['messages.change_id', 'changes.project', 'changes.owner_id', 'messages.patch_set', 'messages.author_id', 'messages.date'])
+    .where('messages.kind', '=', 'comment')
+    .where('messages.author_id', 'is not', null)
+    .where('messages.patch_set', 'is not', null);
+  if (filter.projects?.length) cq = cq.where('changes.project', 'in', filter.projects);
+  if (filter.since !== undefined) cq = cq.where('messages.date', '>=', filter.since);
+  if (filter.until !== undefined) cq = cq.where('messages.date', '<', filter.until);
+
+  const acts: ReviewActRecord[] = [];
+  for (const v of await vq.execute()) {
+    acts.push({ changeId: v.change_id, project: v.project, changeOwnerId: v.owner_id, patchSet: v.patch_set, actorId: v.voter_id, at: v.granted_at, type: 'vote', label: v.label, value: v.value, selfVote: v.self_vote === 1 });
+  }
+  for (const m of await cq.execute()) {
+    acts.push({ changeId: m.change_id, project: m.project, changeOwnerId: m.owner_id, patchSet: m.patch_set!, actorId: m.author_id!, at: m.date, type: 'comment', label: null, value: null, selfVote: m.author_id === m.owner_id });
+  }
+  return acts;
+}
+
+export async function loadCiBuilds(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<CiBuildRecord[]> {
+  let q = db
+    .selectFrom('ci_builds')
+    .innerJoin('changes', 'changes.id', 'ci_builds.change_id')
+    .select(['ci_builds.change_id', 'changes.project', 'ci_builds.patch_set', 'ci_builds.pipeline', 'ci_builds.job', 'ci_builds.result', 'ci_builds.voting', 'ci_builds.duration_s', 'ci_builds.reported_at', 'ci_builds.reporter_id']);
+  if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
+  if (filter.since !== undefined) q = q.where('ci_builds.reported_at', '>=', filter.since);
+  if (filter.until !== undefined) q = q.where('ci_builds.reported_at', '<', filter.until);
+  return (await q.execute()).map((b) => ({
+    changeId: b.change_id,
+    project: b.project,
+    patchSet: b.patch_set,
+    pipeline: b.pipeline,
+    job: b.job,
+    result: b.result,
+    voting: b.voting === 1,
+    durationSeconds: b.duration_s,
+    reportedAt: b.reported_at,
+    reporterId: b.reporter_id,
+  }));
+}

@@ -1,0 +1,144 @@
+/**
+ * Table row types (Kysely's `Database` interface). Row types stay in store/; domain records live in
+ * model/ and are joined to these by the mappers in change-writer.ts and the query modules.
+ *
+ * Conventions shared by both engines, so that the same data gives byte-identical canonical dumps:
+ * - times are INTEGER/BIGINT epoch milliseconds (UTC);
+ * - booleans are INTEGER 0/1;
+ * - lists (hashtags, emails) are JSON text.
+ */
+import type { Generated } from 'kysely';
+
+export interface HostsTable {
+  name: string;
+  url: string | null;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  host: string;
+  gerrit_id: number | null;
+  username: string | null;
+  name: string | null;
+  email: string | null;
+}
+
+export interface ChangesTable {
+  id: Generated<number>;
+  host: string;
+  project: string;
+  branch: string;
+  number: number;
+  change_key: string;
+  owner_id: number;
+  subject: string;
+  status: string;
+  wip: number;
+  private: number;
+  created: number;
+  updated: number;
+  submitted: number | null;
+  topic: string | null;
+  hashtags: string;
+  insertions: number;
+  deletions: number;
+  files_count: number;
+  commit_message: string;
+  source_format: string;
+  content_hash: string;
+}
+
+export interface PatchSetsTable {
+  change_id: number;
+  number: number;
+  revision: string;
+  created: number;
+  uploader_id: number | null;
+  author_name: string | null;
+  author_email: string | null;
+  author_date: number | null;
+  kind: string | null;
+  insertions: number;
+  deletions: number;
+}
+
+export interface VotesTable {
+  change_id: number;
+  patch_set: number;
+  label: string;
+  value: number;
+  voter_id: number;
+  granted_at: number;
+  origin: string;
+  copied: number;
+  self_vote: number;
+}
+
+export interface MessagesTable {
+  change_id: number;
+  seq: number;
+  patch_set: number | null;
+  author_id: number | null;
+  date: number;
+  kind: string;
+  tag: string | null;
+  text: string;
+}
+
+export interface ChangeFilesTable {
+  change_id: number;
+  path: string;
+  insertions: number;
+  deletions: number;
+}
+
+export interface LinksTable {
+  change_id: number;
+  kind: string;
+  target: string;
+}
+
+export interface CiBuildsTable {
+  change_id: number;
+  message_seq: number;
+  patch_set: number;
+  pipeline: string | null;
+  job: string;
+  result: string;
+  voting: number;
+  duration_s: number | null;
+  log_url: string | null;
+  reported_at: number;
+  reporter_id: number | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  hosts: HostsTable;
+  accounts: AccountsTable;
+  changes: ChangesTable;
+  patch_sets: PatchSetsTable;
+  votes: VotesTable;
+  messages: MessagesTable;
+  change_files: ChangeFilesTable;
+  links: LinksTable;
+  ci_builds: CiBuildsTable;
+  meta: MetaTable;
+}
+
+/** Tables whose row counts `steward db info` reports, in display order. */
+export const DATA_TABLES = [
+  'hosts',
+  'accounts',
+  'changes',
+  'patch_sets',
+  'votes',
+  'messages',
+  'change_files',
+  'links',
+  'ci_builds',
+] as const satisfies ReadonlyArray<keyof Database>;

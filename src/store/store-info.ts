@@ -1,0 +1,25 @@
+import type { Store } from './engine.js';
+import { schemaState } from './open-store.js';
+import { DATA_TABLES } from './schema.js';
+
+export interface StoreInfo {
+  engine: string;
+  location: string;
+  schemaVersion: number;
+  latestSchemaVersion: number;
+  pendingMigrations: string[];
+  rowCounts: Record<string, number>;
+}
+
+/** Engine, schema version and row counts per table: what `steward db info` prints. */
+export async function storeInfo(store: Store): Promise<StoreInfo> {
+  const state = await schemaState(store);
+  const rowCounts: Record<string, number> = {};
+  if (state.version > 0) {
+    for (const t of DATA_TABLES) {
+      const r = await store.db.selectFrom(t).select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      rowCounts[t] = Number(r.n);
+    }
+  }
+  return { engine: store.engine, location: store.location, schemaVersion: state.version, latestSchemaVersion: state.latest, pendingMigrations: state.pending, rowCounts };
+}

@@ -1,0 +1,61 @@
+/**
+ * Every store test runs against every engine (STYLE.md). SQLite uses a real temporary file;
+ * PostgreSQL a fresh database on the server named by STEWARD_TEST_PG (an admin URL, e.g.
+ * postgres://root@localhost/postgres?host=/var/run/postgresql), dropped afterwards. Without STEWARD_TEST_PG the
+ * PostgreSQL cases are skipped, saying why; .ci/run always sets it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { EngineName, Store } from '../../src/store/engine.js';
+import { openStore } from '../../src/store/open-store.js';
+
+export const PG_ADMIN_URL = process.env.STEWARD_TEST_PG;
+export const PG_SKIP_REASON = PG_ADMIN_URL
+  ? false
+  : 'PostgreSQL suite skipped: STEWARD_TEST_PG is not set (e.g. STEWARD_TEST_PG=postgres://root@localhost/postgres?host=/var/run/postgresql); .ci/run starts PostgreSQL and sets it';
+
+export const ENGINES: ReadonlyArray<{ name: EngineName; skip: string | false }> = [
+  { name: 'sqlite', skip: false },
+  { name: 'postgres', skip: PG_SKIP_REASON },
+];
+
+let counter = 0;
+
+/** A new, empty store location of the given engine and a function that removes it. */
+export async function freshLocation(engine: EngineName): Promise<{ location: string; cleanup: () => Promise<void> }> {
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-test-'));
+    return { location: join(dir, 'steward.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (!PG_ADMIN_URL) throw new Error(PG_SKIP_REASON || 'no PostgreSQL');
+  const name = `steward_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return {
+    location: u.toString(),
+    cleanup: async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** Opens a fresh store, runs `fn`, closes and removes it. */
+export async function withStore<T>(engine: EngineName, fn: (store: Store, location: string) => Promise<T>): Promise<T> {
+  const { location, cleanup } = await freshLocation(engine);
+  const store = await openStore(location);
+  try {
+    return await fn(store, location);
+  } finally {
+    await store.close();
+    await cleanup();
+  }
+}
