@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { StewardError } from '../model/errors.js';
+import { parseConfig } from './load-config.js';
+
+const good = `
+hosts:
+  - name: review.opendev.org
+    url: https://review.opendev.org
+projects:
+  - name: openstack/nova
+    core:
+      group: nova-core
+      members: [alice, 1002]
+bots: [zuul, 12345]
+releases:
+  - name: kilo
+    start: 2014-10-16
+    featureFreeze: 2015-03-19
+    release: "2015-04-30"
+`;
+
+function configError(text: string): StewardError {
+  try {
+    parseConfig(text, 'steward.yaml');
+  } catch (e) {
+    assert.ok(e instanceof StewardError);
+    assert.equal(e.code, 'CONFIG');
+    return e;
+  }
+  assert.fail('expected a configuration error');
+}
+
+describe('steward.yaml', () => {
+  it('accepts a full configuration and applies defaults to missing sections', () => {
+    const c = parseConfig(good, 'steward.yaml');
+    assert.equal(c.hosts[0]!.url, 'https://review.opendev.org');
+    assert.deepEqual(c.projects[0]!.core!.members, ['alice', 1002]);
+    assert.deepEqual(c.bots, ['zuul', 12345]);
+    assert.equal(c.releases[0]!.featureFreeze, '2015-03-19');
+    assert.deepEqual(parseConfig('', 'steward.yaml'), { hosts: [], projects: [], bots: [], releases: [] });
+  });
+
+  it('names the file, line, key and what is allowed for an unknown key', () => {
+    const e = configError('hosts:\n  - name: x\n    url: https://x.example\n    passwrd: nope\n');
+    assert.match(e.message, /steward\.yaml:2: `hosts\[0\]` unknown key `passwrd`; allowed here: name, url/);
+  });
+
+  it('reports every problem at once, each with its line', () => {
+    const e = configError('projects:\n  - name: p\n    core: {}\nbots: [true]\nreleases:\n  - name: r\n    start: 2015-05-01\n    featureFreeze: 2015-04-01\n    release: 2015-06-01\n');
+    assert.match(e.message, /3 problems/);
+    assert.match(e.message, /steward\.yaml:3: `projects\[0\]\.core` give the core team as `group`/);
+    assert.match(e.message, /steward\.yaml:4: `bots\[0\]` expected a username \(text\) or a Gerrit account id \(number\)/);
+    assert.match(e.message, /steward\.yaml:6: `releases\[0\]` dates must be in order/);
+  });
+
+  it('rejects a bad URL and a bad date with the allowed form', () => {
+    const e = configError('hosts:\n  - name: x\n    url: not-a-url\nreleases:\n  - name: r\n    start: 2015-13-45\n    featureFreeze: 2015-04-01\n    release: 2015-06-01\n');
+    assert.match(e.message, /`hosts\[0\]\.url` expected a URL like https:\/\/review\.opendev\.org/);
+    assert.match(e.message, /`releases\[0\]\.start` not a real calendar date/);
+  });
+
+  it('points at the line of a YAML syntax error', () => {
+    const e = configError('hosts:\n  - name: x\n   url: [unclosed\n');
+    assert.equal(e.details.where, 'steward.yaml');
+    assert.ok(e.details.line && e.details.line >= 2, `line ${e.details.line}`);
+  });
+
+  it('requires required keys', () => {
+    const e = configError('hosts:\n  - url: https://x.example\n');
+    assert.match(e.message, /`hosts\[0\]\.name` is required/);
+  });
+});
