@@ -1,0 +1,115 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractLinks } from './links.js';
+
+const msg = (...trailers: string[]): string => `libvirt: Fix a leak in the driver\n\nLonger explanation here.\n\n${trailers.join('\n')}\n\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n`;
+
+describe('extractLinks: bugs', () => {
+  it('reads the three bug trailers, with or without #', () => {
+    assert.deepEqual(extractLinks(msg('Closes-Bug: #1234567', 'Partial-Bug: #2345678', 'Related-Bug: 3456789'), null), [
+      { kind: 'closes-bug', target: '1234567' },
+      { kind: 'partial-bug', target: '2345678' },
+      { kind: 'related-bug', target: '3456789' },
+    ]);
+  });
+
+  it('reads lists of bugs and case-insensitive keys', () => {
+    assert.deepEqual(extractLinks(msg('Closes-Bug: 123, 456', 'closes-bug:#789', 'RELATED-BUG: #1 #2'), null), [
+      { kind: 'closes-bug', target: '123' },
+      { kind: 'closes-bug', target: '456' },
+      { kind: 'closes-bug', target: '789' },
+      { kind: 'related-bug', target: '1' },
+      { kind: 'related-bug', target: '2' },
+    ]);
+  });
+
+  it("reads Nova's older variants", () => {
+    const found = extractLinks(
+      msg('Fixes bug 1000001.', 'Fixes: bug #1000002', 'Fixes LP Bug #1000003', '* fixes bug 1000004', 'Partially fixes bug 1000005', 'Resolves-bug: #1000006', 'Closes-Bug: https://bugs.launchpad.net/nova/+bug/1000007'),
+      null,
+    );
+    assert.deepEqual(found, [
+      { kind: 'closes-bug', target: '1000001' },
+      { kind: 'closes-bug', target: '1000002' },
+      { kind: 'closes-bug', target: '1000003' },
+      { kind: 'closes-bug', target: '1000004' },
+      { kind: 'partial-bug', target: '1000005' },
+      { kind: 'closes-bug', target: '1000006' },
+      { kind: 'closes-bug', target: '1000007' },
+    ]);
+  });
+
+  it('stops reading numbers at the first other word and ignores prose', () => {
+    assert.deepEqual(extractLinks('Fix bug 123 where 2 hosts race\n\nAdd regression test for bug 555\nThe bug 777 is related.', null), [
+      { kind: 'closes-bug', target: '123' },
+    ]);
+    assert.deepEqual(extractLinks(msg('Closes-Bug: none'), null), []);
+  });
+});
+
+describe('extractLinks: blueprints', () => {
+  it('reads the implements trailers in their spellings and lower-cases names', () => {
+    const found = extractLinks(
+      msg(
+        'Implements: blueprint Libvirt-VirtioFS',
+        'Implements: bp mox-removal',
+        'Implements: blueprint: api-ref-in-rst',
+        'Implements blueprint centralize-config-options.',
+        'Partially-Implements: blueprint generic-resource-pools',
+        'Partially Implements: blueprint remove-mox-ocata',
+        'Partially implements bp v2-api-policy',
+        'Partial-Implements: blueprint goal-python3',
+        'Part of bp:nova-api-policy',
+        'Blueprint: standalone-line',
+        'Implements blueprint bp/sriov-trusted-vfs',
+      ),
+      null,
+    );
+    assert.deepEqual(found, [
+      { kind: 'implements', target: 'libvirt-virtiofs' },
+      { kind: 'implements', target: 'mox-removal' },
+      { kind: 'implements', target: 'api-ref-in-rst' },
+      { kind: 'implements', target: 'centralize-config-options' },
+      { kind: 'partially-implements', target: 'generic-resource-pools' },
+      { kind: 'partially-implements', target: 'remove-mox-ocata' },
+      { kind: 'partially-implements', target: 'v2-api-policy' },
+      { kind: 'partially-implements', target: 'goal-python3' },
+      { kind: 'partially-implements', target: 'nova-api-policy' },
+      { kind: 'implements', target: 'standalone-line' },
+      { kind: 'implements', target: 'sriov-trusted-vfs' },
+    ]);
+  });
+
+  it('reads a Launchpad blueprint URL and skips mentions without a kind', () => {
+    assert.deepEqual(extractLinks(msg('Implements: blueprint https://blueprints.launchpad.net/nova/+spec/Flavor-Extra'), null), [
+      { kind: 'implements', target: 'flavor-extra' },
+    ]);
+    assert.deepEqual(extractLinks(msg('Related to blueprint some-work', 'blueprint names are lower case in Launchpad'), null), []);
+  });
+});
+
+describe('extractLinks: topic, order and duplicates', () => {
+  it('reads bp/ and bug/ topics', () => {
+    assert.deepEqual(extractLinks('', 'bp/Libvirt-VirtioFS'), [{ kind: 'topic-blueprint', target: 'libvirt-virtiofs' }]);
+    assert.deepEqual(extractLinks('', 'bug/1234567'), [{ kind: 'topic-bug', target: '1234567' }]);
+    assert.deepEqual(extractLinks('', 'bug/1234567-backport'), [{ kind: 'topic-bug', target: '1234567' }]);
+    assert.deepEqual(extractLinks('', 'bp-foo'), []);
+    assert.deepEqual(extractLinks('', 'unified-limits'), []);
+    assert.deepEqual(extractLinks('', 'bp/'), []);
+  });
+
+  it('deduplicates by kind and target, keeping the first appearance', () => {
+    const found = extractLinks(msg('Closes-Bug: #1', 'Implements: blueprint foo', 'Closes-Bug: #1', 'Related-Bug: #1', 'Implements: bp FOO'), 'bp/foo');
+    assert.deepEqual(found, [
+      { kind: 'closes-bug', target: '1' },
+      { kind: 'implements', target: 'foo' },
+      { kind: 'related-bug', target: '1' },
+      { kind: 'topic-blueprint', target: 'foo' },
+    ]);
+  });
+
+  it('returns [] for empty or missing input', () => {
+    assert.deepEqual(extractLinks('', null), []);
+    assert.deepEqual(extractLinks(null, undefined), []);
+  });
+});
