@@ -75,14 +75,14 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
   const batchSize = opts.batchSize ?? 500;
   return store.db.transaction().execute(async (trx) => {
     await ensureHost(trx, opts.host, opts.hostUrl ?? null);
-    const resolver = new AccountResolver(trx, opts.host, store.caps.maxParams);
+    const resolver = new AccountResolver(trx, opts.host, store.bulk);
     let counts = emptyCounts();
     let format: SourceFormat | null = null;
     let batch: ChangeRecord[] = [];
     let read = 0;
     const flush = async () => {
       if (batch.length === 0 || format === null) return;
-      counts = addCounts(counts, await writeChanges(trx, resolver, batch, format, store.caps.maxParams));
+      counts = addCounts(counts, await writeChanges(trx, resolver, batch, format, store.bulk));
       batch = [];
       progress(read);
     };

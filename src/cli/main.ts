@@ -4,7 +4,7 @@
  * catalogue; anything unexpected prints its stack and asks for a report.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ERROR_CODES, StewardError, isStewardError } from '../model/errors.js';
+import { ERROR_CODES, isStewardError } from '../model/errors.js';
 import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
 import { runImport } from './commands/import-command.js';

@@ -20,7 +20,7 @@ function keyPath(path: ReadonlyArray<string | number>): string {
 /** Parses config text; `where` names the file in messages. */
 export function parseConfig(text: string, where: string): StewardConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;

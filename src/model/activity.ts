@@ -76,3 +76,12 @@ export interface MessageRecord {
   date: Timestamp;
   kind: MessageKind;
 }
+
+/** Membership of a Gerrit group as seen at `takenAt` and confirmed unchanged until `checkedAt`. */
+export interface GroupSnapshot {
+  takenAt: Timestamp;
+  checkedAt: Timestamp;
+  groupUuid: string | null;
+  /** Store account ids. */
+  memberIds: number[];
+}

@@ -23,6 +23,20 @@ export const ERROR_CODES = {
   STORE_VERSION: { exit: 8, summary: 'The store is from a newer version of Steward.' },
   /** A migration failed. */
   STORE_MIGRATION: { exit: 9, summary: 'A store migration failed.' },
+  /** The source server (Gerrit, Zuul, Launchpad) cannot be reached: DNS, refused, reset, timeout. */
+  SOURCE_UNREACHABLE: { exit: 11, summary: 'The source server cannot be reached.' },
+  /** TLS handshake or certificate verification failed. */
+  SOURCE_TLS: { exit: 12, summary: 'TLS with the source server failed.' },
+  /** The server refused the credentials (HTTP 401/403), or a credentials file is unsafe. */
+  SOURCE_AUTH: { exit: 13, summary: 'The source server refused the credentials.' },
+  /** The server says the project, group or endpoint does not exist (HTTP 404). */
+  SOURCE_NOT_FOUND: { exit: 14, summary: 'The source server does not know what was asked for.' },
+  /** The server answered with something that is not the expected JSON. */
+  SOURCE_BAD_RESPONSE: { exit: 15, summary: 'The source server sent a response Steward cannot read.' },
+  /** Retries ran out (429, 5xx, timeouts); the sync stopped at a resumable checkpoint. */
+  SOURCE_RETRIES_EXHAUSTED: { exit: 16, summary: 'The source server kept failing; stopped at a resumable checkpoint.' },
+  /** Another sync of the same host and project is running. */
+  SYNC_BUSY: { exit: 17, summary: 'Another sync of the same project is running.' },
   /** A requested thing (project, host) is not in the store. */
   NOT_FOUND: { exit: 10, summary: 'The requested project or host is not in the store.' },
   /** Anything Steward did not expect: a bug. */

@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AccountRef } from '../model/records.js';
-import { bulkInsert } from './bulk-insert.js';
+import type { BulkWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
 interface Known {
@@ -32,7 +32,7 @@ export class AccountResolver {
   constructor(
     private readonly db: Kysely<Database>,
     readonly host: string,
-    private readonly maxParams: number,
+    private readonly bulk: BulkWriter,
   ) {}
 
   private index(a: Known): void {
@@ -95,7 +95,7 @@ export class AccountResolver {
       const refsList = [...toCreate.values()];
       const rows = refsList.map((r) => [this.host, r.accountId ?? null, r.username ?? null, r.name ?? null, r.email ?? null]);
       // RETURNING gives no row order guarantee: match inserted rows back by their natural key.
-      const inserted = await bulkInsert<Known>(this.db, 'accounts', ['host', 'gerrit_id', 'username', 'name', 'email'], rows, this.maxParams, ['id', 'gerrit_id', 'username', 'name', 'email']);
+      const inserted = await this.bulk.insert<Known>(this.db, 'accounts', ['host', 'gerrit_id', 'username', 'name', 'email'], rows, ['id', 'gerrit_id', 'username', 'name', 'email']);
       if (inserted.length !== refsList.length) throw new Error('account insert returned fewer rows than it inserted');
       for (const row of inserted) this.index(row);
       this.created += refsList.length;

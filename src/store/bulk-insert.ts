@@ -1,53 +1,71 @@
 /**
- * Multi-row inserts for the import hot path. Kysely builds the SQL (no value is ever interpolated);
- * the compiled statement for a given table, column list and row count is cached, and rows are bound
- * as parameters. This keeps 100,000-change imports from spending their time compiling queries.
+ * Multi-row inserts for the import hot path, one implementation per engine behind one interface.
+ *
+ * - PostgreSQL: Kysely compiles one multi-row INSERT per (table, columns, row count), cached, and
+ *   rows are bound as parameters — few round trips per batch.
+ * - SQLite: in-process, so round trips cost nothing; a cached single-row prepared statement run
+ *   once per row is the fastest path better-sqlite3 offers and allocates no giant parameter arrays.
+ *   The SQL text is still built by Kysely. It runs on the same connection, so it joins the
+ *   caller's open transaction.
+ *
+ * No value is ever interpolated into SQL.
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
-type TableName = keyof Database;
+export type TableName = keyof Database;
 
-const cache = new WeakMap<object, Map<string, string>>();
-
-function compiledSql(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: number, returning: readonly string[]): string {
-  let perDb = cache.get(db);
-  if (!perDb) cache.set(db, (perDb = new Map()));
-  const key = `${table}|${columns.join(',')}|${rows}|${returning.join(',')}`;
-  let text = perDb.get(key);
-  if (text === undefined) {
-    const row = Object.fromEntries(columns.map((c) => [c, null]));
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the column list is checked by callers' row builders
-    let q: any = db.insertInto(table).values(Array.from({ length: rows }, () => row) as never);
-    if (returning.length) q = q.returning(returning);
-    text = q.compile().sql as string;
-    perDb.set(key, text);
-  }
-  return text;
+export interface BulkWriter {
+  /**
+   * Inserts `rows` (each an array of values in `columns` order). Returns the `returning` columns of
+   * every inserted row, in no guaranteed order (match them back by a natural key).
+   */
+  insert<R = unknown>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: readonly string[]): Promise<R[]>;
 }
 
-/**
- * Inserts `rows` (each an array of values in `columns` order) in as few statements as the engine's
- * parameter limit allows. Returns the `returning` columns of every inserted row when asked.
- */
-export async function bulkInsert<R = unknown>(
-  db: Kysely<Database>,
-  table: TableName,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  maxParams: number,
-  returning: readonly string[] = [],
-): Promise<R[]> {
-  const out: R[] = [];
-  if (rows.length === 0) return out;
-  const perStatement = Math.max(1, Math.min(500, Math.floor(maxParams / columns.length)));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const chunk = rows.slice(i, i + perStatement);
-    const text = compiledSql(db, table, columns, chunk.length, returning);
-    const params: unknown[] = [];
-    for (const r of chunk) for (const v of r) params.push(v);
-    const res = await db.executeQuery<R>(CompiledQuery.raw(text, params));
-    if (returning.length) out.push(...res.rows);
-  }
-  return out;
+function insertSql(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: number, returning: readonly string[]): string {
+  const row = Object.fromEntries(columns.map((c) => [c, null]));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the column list is checked by the callers' row builders
+  let q: any = db.insertInto(table).values(Array.from({ length: rows }, () => row) as never);
+  if (returning.length) q = q.returning(returning);
+  return q.compile().sql as string;
+}
+
+/** PostgreSQL (and any engine): multi-row statements within the parameter limit. */
+export function multiRowWriter(maxParams: number): BulkWriter {
+  const cache = new Map<string, string>();
+  return {
+    async insert<R>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: readonly string[] = []): Promise<R[]> {
+      const out: R[] = [];
+      const perStatement = Math.max(1, Math.min(1000, Math.floor(maxParams / columns.length)));
+      for (let i = 0; i < rows.length; i += perStatement) {
+        const chunk = rows.slice(i, i + perStatement);
+        const key = `${table}|${columns.join(',')}|${chunk.length}|${returning.join(',')}`;
+        let text = cache.get(key);
+        if (text === undefined) cache.set(key, (text = insertSql(db, table, columns, chunk.length, returning)));
+        const params: unknown[] = [];
+        for (const r of chunk) for (const v of r) params.push(v);
+        const res = await db.executeQuery<R>(CompiledQuery.raw(text, params));
+        if (returning.length) for (const r of res.rows) out.push(r);
+      }
+      return out;
+    },
+  };
+}
+
+/** SQLite: cached single-row prepared statements on the store's own connection. */
+export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    async insert<R>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: readonly string[] = []): Promise<R[]> {
+      const key = `${table}|${columns.join(',')}|${returning.join(',')}`;
+      let stmt = cache.get(key);
+      if (!stmt) cache.set(key, (stmt = raw.prepare(insertSql(db, table, columns, 1, returning))));
+      const out: R[] = [];
+      if (returning.length) for (const r of rows) out.push(stmt.get(r as unknown[]) as R);
+      else for (const r of rows) stmt.run(r as unknown[]);
+      return out;
+    },
+  };
 }

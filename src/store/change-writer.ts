@@ -3,14 +3,14 @@
  * it (patch sets, votes, messages, files, links, CI builds) are replaced together inside the
  * caller's transaction, so a change is stored whole or not at all.
  *
- * Idempotency: each record's content hash is kept. The same record again is "unchanged" and not
- * rewritten; an older copy (smaller `updated`) never replaces a newer one ("stale").
+ * Idempotency: each change's fingerprint (contentHash) is kept. The same change again is
+ * "unchanged" and not rewritten; an older copy (smaller `updated`) never replaces a newer one
+ * ("stale").
  */
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccountRef, ChangeRecord, SourceFormat } from '../model/records.js';
-import { AccountResolver } from './account-resolver.js';
-import { bulkInsert } from './bulk-insert.js';
+import type { AccountResolver } from './account-resolver.js';
+import type { BulkWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
 export interface WriteCounts {
@@ -40,9 +40,14 @@ export function addCounts(a: WriteCounts, b: WriteCounts): WriteCounts {
   };
 }
 
-/** Stable fingerprint of a record's content, independent of the store. */
+/**
+ * What decides whether a stored change is rewritten. Gerrit moves a change's `updated` on every
+ * modification (patch set, vote, message, status), so for one export format the same `updated`
+ * means the same content; the counts guard against exports that were cut differently. A copy
+ * from the other format is rewritten (it carries different details).
+ */
 export function contentHash(record: ChangeRecord, format: SourceFormat): string {
-  return createHash('sha1').update(format).update('\0').update(JSON.stringify(record)).digest('hex');
+  return `${format}:${record.updated}:${record.patchSets.length}:${record.messages.length}:${record.votes.length}:${record.ciBuilds.length}:${record.status}`;
 }
 
 const CHANGE_COLUMNS = [
@@ -83,7 +88,7 @@ export async function writeChanges(
   resolver: AccountResolver,
   records: readonly ChangeRecord[],
   format: SourceFormat,
-  maxParams: number,
+  bulk: BulkWriter,
 ): Promise<WriteCounts> {
   const counts = emptyCounts();
   if (records.length === 0) return counts;
@@ -141,8 +146,8 @@ export async function writeChanges(
   const ids = new Map<number, number>();
   for (const x of toUpdate) ids.set(x.r.number, x.id);
   if (toInsert.length > 0) {
-    const inserted = await bulkInsert<{ id: number; number: number }>(
-      trx, 'changes', CHANGE_COLUMNS, toInsert.map(({ r, hash }) => changeRow(r, resolver.idOf(r.owner), format, hash)), maxParams, ['id', 'number'],
+    const inserted = await bulk.insert<{ id: number; number: number }>(
+      trx, 'changes', CHANGE_COLUMNS, toInsert.map(({ r, hash }) => changeRow(r, resolver.idOf(r.owner), format, hash)), ['id', 'number'],
     );
     for (const row of inserted) ids.set(row.number, row.id);
   }
@@ -175,12 +180,12 @@ export async function writeChanges(
     }
     for (const c of r.ciBuilds) builds.push([cid, c.messageSeq, c.patchSet, c.pipeline, c.job, c.result, b(c.voting), c.durationSeconds, c.logUrl, c.reportedAt, id(c.reporter)]);
   }
-  await bulkInsert(trx, 'patch_sets', PATCH_SET_COLUMNS, ps, maxParams);
-  await bulkInsert(trx, 'votes', VOTE_COLUMNS, votes, maxParams);
-  await bulkInsert(trx, 'messages', MESSAGE_COLUMNS, msgs, maxParams);
-  await bulkInsert(trx, 'change_files', FILE_COLUMNS, files, maxParams);
-  await bulkInsert(trx, 'links', LINK_COLUMNS, links, maxParams);
-  await bulkInsert(trx, 'ci_builds', BUILD_COLUMNS, builds, maxParams);
+  await bulk.insert(trx, 'patch_sets', PATCH_SET_COLUMNS, ps);
+  await bulk.insert(trx, 'votes', VOTE_COLUMNS, votes);
+  await bulk.insert(trx, 'messages', MESSAGE_COLUMNS, msgs);
+  await bulk.insert(trx, 'change_files', FILE_COLUMNS, files);
+  await bulk.insert(trx, 'links', LINK_COLUMNS, links);
+  await bulk.insert(trx, 'ci_builds', BUILD_COLUMNS, builds);
 
   counts.new = toInsert.length;
   counts.updated = toUpdate.length;

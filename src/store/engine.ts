@@ -3,6 +3,7 @@
  * scattered through the code (STYLE.md: dialects as adapters).
  */
 import type { Kysely } from 'kysely';
+import type { BulkWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
 export type EngineName = 'sqlite' | 'postgres';
@@ -20,6 +21,8 @@ export interface Store {
   readonly engine: EngineName;
   readonly caps: EngineCapabilities;
   readonly db: Kysely<Database>;
+  /** The engine's fastest way to insert many rows (used by imports and syncs). */
+  readonly bulk: BulkWriter;
   /** Where the store is, for messages (file path, or the URL without its password). */
   readonly location: string;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { StewardError } from '../model/errors.js';
 import type { EngineCapabilities, EngineName, Store } from './engine.js';
 import { migrationList, migrationProvider } from './migrations/index.js';
+import { multiRowWriter, sqliteWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
 export const SQLITE_CAPS: EngineCapabilities = { autoIdType: 'integer', bigIntType: 'integer', maxParams: 32_000 };
@@ -73,6 +74,7 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
     engine: 'sqlite',
     caps: SQLITE_CAPS,
     db,
+    bulk: sqliteWriter(database),
     location: path,
     close: () => db.destroy(),
   };
@@ -96,7 +98,7 @@ async function openPostgres(url: string): Promise<Store> {
     throw storeOpenError('postgres', shown, e);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { engine: 'postgres', caps: POSTGRES_CAPS, db, location: shown, close: () => db.destroy() };
+  return { engine: 'postgres', caps: POSTGRES_CAPS, db, bulk: multiRowWriter(POSTGRES_CAPS.maxParams), location: shown, close: () => db.destroy() };
 }
 
 function storeOpenError(engine: EngineName, where: string, e: unknown): StewardError {

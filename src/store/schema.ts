@@ -117,6 +117,43 @@ export interface MetaTable {
   value: string;
 }
 
+export interface SyncStateTable {
+  host: string;
+  project: string;
+  checkpoint_updated: number | null;
+  last_completed_at: number | null;
+  run_in_progress: Generated<number>;
+  run_started_at: number | null;
+  run_after: number | null;
+  run_next_start: Generated<number>;
+  run_high_water: number | null;
+  run_pages: Generated<number>;
+  last_error: string | null;
+}
+
+export interface SyncLocksTable {
+  name: string;
+  owner: string;
+  pid: number;
+  hostname: string;
+  acquired_at: number;
+  heartbeat_at: number;
+}
+
+export interface GroupSnapshotsTable {
+  id: Generated<number>;
+  host: string;
+  group_name: string;
+  group_uuid: string | null;
+  taken_at: number;
+  checked_at: number;
+}
+
+export interface GroupSnapshotMembersTable {
+  snapshot_id: number;
+  account_id: number;
+}
+
 export interface Database {
   hosts: HostsTable;
   accounts: AccountsTable;
@@ -128,6 +165,10 @@ export interface Database {
   links: LinksTable;
   ci_builds: CiBuildsTable;
   meta: MetaTable;
+  sync_state: SyncStateTable;
+  sync_locks: SyncLocksTable;
+  group_snapshots: GroupSnapshotsTable;
+  group_snapshot_members: GroupSnapshotMembersTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */
@@ -141,4 +182,7 @@ export const DATA_TABLES = [
   'change_files',
   'links',
   'ci_builds',
+  'sync_state',
+  'group_snapshots',
+  'group_snapshot_members',
 ] as const satisfies ReadonlyArray<keyof Database>;

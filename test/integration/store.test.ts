@@ -14,8 +14,8 @@ import { ENGINES, freshLocation, withStore } from '../helpers/stores.js';
 
 async function write(store: Store, records: ChangeRecord[], format: SourceFormat = 'rest') {
   return store.db.transaction().execute(async (trx) => {
-    const resolver = new AccountResolver(trx, records[0]!.host, store.caps.maxParams);
-    return writeChanges(trx, resolver, records, format, store.caps.maxParams);
+    const resolver = new AccountResolver(trx, records[0]!.host, store.bulk);
+    return writeChanges(trx, resolver, records, format, store.bulk);
   });
 }
 
@@ -97,8 +97,8 @@ for (const engine of ENGINES) {
         const before = await dumpStore(store);
         await assert.rejects(
           store.db.transaction().execute(async (trx) => {
-            const resolver = new AccountResolver(trx, 'review.example.org', store.caps.maxParams);
-            await writeChanges(trx, resolver, [makeChange(2), makeChange(3)], 'rest', store.caps.maxParams);
+            const resolver = new AccountResolver(trx, 'review.example.org', store.bulk);
+            await writeChanges(trx, resolver, [makeChange(2), makeChange(3)], 'rest', store.bulk);
             throw new Error('boom after writing');
           }),
           /boom/,

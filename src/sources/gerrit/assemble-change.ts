@@ -88,7 +88,9 @@ export function assembleChange(draft: DraftChange): ChangeRecord {
   for (let seq = 0; seq < order.length; seq++) {
     const m = (order[seq] as { m: DraftMessage }).m;
     const parsed: ParsedMessage = parseReviewMessage(m.text, m.tag);
-    const patchSet = m.revisionNumber ?? parsed.patchSet;
+    // SSH messages carry no patch set of their own: like Gerrit's _revision_number, a message
+    // belongs to the patch set that was current when it was posted.
+    const patchSet = m.revisionNumber ?? parsed.patchSet ?? latestPatchSetAt(patchSets, m.date);
     messages.push({ seq, patchSet, author: m.author, date: m.date, text: m.text, tag: m.tag, kind: parsed.kind });
     if (isSubmitMessage(m.text)) submitMessageDate = m.date;
 

@@ -11,8 +11,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { chain } from 'stream-chain';
+import StreamChain from 'stream-chain';
 import StreamJsonParser from 'stream-json';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import { StewardError } from '../../model/errors.js';
@@ -70,14 +69,13 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
     throw unreadable(path, e);
   }
   const stats: ExportStats = { sawStatsRow: false, statsRowCount: null, moreChanges: false };
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const rl = createInterface({ input, crlfDelay: Infinity });
+  const input = createReadStream(path, { highWaterMark: 1 << 22 });
   let lineNo = 0;
   let index = 0;
   let format: SourceFormat | null = null;
   let streamed = false;
   try {
-    for await (const rawLine of rl) {
+    for await (const rawLine of splitLines(input)) {
       lineNo += 1;
       const line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, '').trim() : rawLine.trim();
       if (line === '' || line === XSSI) continue;
@@ -125,13 +123,40 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
       }
     }
   } finally {
-    rl.close();
     input.destroy();
   }
   if (streamed) {
     return yield* streamPrettyArray(path, stats);
   }
   return stats;
+}
+
+/**
+ * Splits a byte stream into UTF-8 lines (LF or CRLF). Faster than node:readline on the very long
+ * lines of paged exports (one line can hold 500 changes), because it searches bytes with
+ * Buffer.indexOf and decodes each line once.
+ */
+async function* splitLines(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  let pending: Buffer[] = [];
+  for await (const chunk of input) {
+    let pos = 0;
+    for (;;) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl < 0) break;
+      const piece = chunk.subarray(pos, nl);
+      const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
+      pending = [];
+      const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
+      yield line.toString('utf8', 0, end);
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) pending.push(chunk.subarray(pos));
+  }
+  if (pending.length) {
+    const line = Buffer.concat(pending);
+    const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
+    yield line.toString('utf8', 0, end);
+  }
 }
 
 async function* streamPrettyArray(path: string, stats: ExportStats): AsyncGenerator<ExportItem, ExportStats, undefined> {
@@ -141,7 +166,7 @@ async function* streamPrettyArray(path: string, stats: ExportStats): AsyncGenera
   await fh.close();
   const head = prefix.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
   const skip = head.trimStart().startsWith(XSSI) ? Buffer.byteLength(head.slice(0, head.indexOf(XSSI) + XSSI.length)) + (prefix[0] === 0xef ? 3 : 0) : 0;
-  const pipeline = chain([createReadStream(path, { start: skip, highWaterMark: 1 << 20 }), StreamJsonParser.parser(), StreamArray.streamArray()]);
+  const pipeline = StreamChain.chain([createReadStream(path, { start: skip, highWaterMark: 1 << 20 }), StreamJsonParser.parser(), StreamArray.streamArray()]);
   let index = 0;
   try {
     for await (const chunk of pipeline as AsyncIterable<{ key: number; value: unknown }>) {

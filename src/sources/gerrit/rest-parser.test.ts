@@ -251,12 +251,14 @@ describe('parseRestChange: messages', () => {
     assert.deepEqual(parseRestChange(raw, CTX).messages.map((m) => m.text.slice(14)), ['zeroth', 'first', 'second']);
   });
 
-  it('takes the patch set from the text when _revision_number is absent, and allows authorless messages', () => {
+  it('takes the patch set from the text, else the one current at the message date, when _revision_number is absent', () => {
     const raw = makeRestChange({ messages: [message('x', bob, 3, 'Patch Set 2: Code-Review-1'), message('y', undefined, 4, 'Restored')] });
     const c = parseRestChange(raw, CTX);
     assert.equal(c.messages[0]?.patchSet, 2);
     assert.equal(c.messages[1]?.author, null);
-    assert.equal(c.messages[1]?.patchSet, null);
+    const current = c.patchSets.filter((p) => p.created <= c.messages[1]!.date).at(-1)?.number ?? null;
+    assert.ok(current !== null);
+    assert.equal(c.messages[1]?.patchSet, current);
     assert.equal(c.messages[1]?.kind, 'system');
   });
 

@@ -189,7 +189,7 @@ describe('parseSshChange: change fields', () => {
 });
 
 describe('parseSshChange: messages, votes and CI builds', () => {
-  it('classifies messages and takes their patch set from the text', () => {
+  it('classifies messages and takes their patch set from the text, else the one current at the message date', () => {
     const c = parseSshChange(makeSshChange(), CTX);
     assert.deepEqual(
       c.messages.map((m) => [m.seq, m.patchSet, m.author?.username, m.tag, m.kind]),
@@ -200,7 +200,7 @@ describe('parseSshChange: messages, votes and CI builds', () => {
         [3, 2, 'alice', null, 'upload'],
         [4, 2, 'carol', null, 'review'],
         [5, 2, 'jenkins', null, 'ci-report'],
-        [6, null, 'jenkins', null, 'system'],
+        [6, 2, 'jenkins', null, 'system'],
       ],
     );
   });

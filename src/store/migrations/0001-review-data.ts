@@ -89,7 +89,6 @@ export function reviewData(caps: EngineCapabilities) {
         .addColumn('self_vote', 'integer', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('votes_change').on('votes').column('change_id').execute();
-      await db.schema.createIndex('votes_voter_time').on('votes').columns(['voter_id', 'granted_at']).execute();
       await db.schema.createIndex('votes_time').on('votes').column('granted_at').execute();
 
       await db.schema
@@ -139,7 +138,6 @@ export function reviewData(caps: EngineCapabilities) {
         .addColumn('reporter_id', 'integer')
         .execute();
       await db.schema.createIndex('ci_builds_change').on('ci_builds').column('change_id').execute();
-      await db.schema.createIndex('ci_builds_job_time').on('ci_builds').columns(['job', 'reported_at']).execute();
     },
   };
 }

@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from '../engine.js';
 import { reviewData } from './0001-review-data.js';
+import { syncState } from './0002-sync-state.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
     '0001-review-data': reviewData(caps),
+    '0002-sync-state': syncState(caps),
   };
 }
 

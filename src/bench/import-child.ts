@@ -1,0 +1,31 @@
+/**
+ * Benchmark worker: imports one export file into one store and prints a JSON line with the
+ * result and this process's peak RSS. Run in its own process so the peak belongs to the import
+ * alone.
+ */
+import { importFiles } from '../cli/import-files.js';
+import { openStore } from '../store/open-store.js';
+
+const [file, location, host] = process.argv.slice(2);
+if (!file || !location) {
+  process.stderr.write('usage: import-child FILE STORE_LOCATION [HOST]\n');
+  process.exit(2);
+}
+const store = await openStore(location);
+const t0 = performance.now();
+const summary = await importFiles(store, [file], { host: host ?? 'review.example.org' });
+const seconds = (performance.now() - t0) / 1000;
+await store.close();
+if (summary.stopped) {
+  process.stderr.write(`import stopped: ${summary.stopped.error.describe()}\n`);
+  process.exit(1);
+}
+process.stdout.write(JSON.stringify({
+  engine: store.engine,
+  changes: summary.totals.changesRead,
+  seconds,
+  changesPerSecond: summary.totals.changesRead / seconds,
+  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  votes: summary.totals.votes,
+  messages: summary.totals.messages,
+}) + '\n');

@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: measures what the issues set targets for, on this machine. Not a test: it
+ * prints numbers and the targets beside them.
+ *
+ * - import of a generated 100,000-change REST export into SQLite and (with STEWARD_TEST_PG or
+ *   STEWARD_BENCH_PG set) PostgreSQL: changes/s and peak RSS of the importing process.
+ *
+ * Options (environment): BENCH_CHANGES (default 100000).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { writeRestExport } from '../demo/demo-export.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const benchDir = resolve(here, '../../.bench');
+const changes = Number(process.env.BENCH_CHANGES ?? 100_000);
+const now = Date.UTC(2026, 0, 1);
+
+interface ImportResult {
+  engine: string;
+  changes: number;
+  seconds: number;
+  changesPerSecond: number;
+  peakRssMb: number;
+}
+
+function runImport(file: string, location: string): ImportResult {
+  const r = spawnSync(process.execPath, [join(here, 'import-child.js'), file, location], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`import child failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ImportResult;
+}
+
+function report(name: string, r: ImportResult, targets: string): void {
+  console.log(`${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB   (${targets})`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(benchDir, { recursive: true });
+  const exportPath = join(benchDir, `rest-${changes}.json`);
+  if (!existsSync(exportPath)) {
+    const t0 = performance.now();
+    await writeRestExport({ seed: 7, changes, months: 24, now }, exportPath, { pageSize: 500 });
+    console.log(`generated ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } else {
+    console.log(`using cached ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB)`);
+  }
+
+  const sqlitePath = join(benchDir, 'bench.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
+  report('import REST → SQLite', runImport(exportPath, sqlitePath), 'target ≥ 5000 changes/s, RSS < 400 MB');
+
+  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
+  if (!admin) {
+    console.log('import REST → PostgreSQL      skipped: set STEWARD_BENCH_PG (or STEWARD_TEST_PG) to an admin URL to include it');
+    return;
+  }
+  const dbName = 'steward_bench';
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${dbName}`);
+  await client.end();
+  const u = new URL(admin);
+  u.pathname = `/${dbName}`;
+  report('import REST → PostgreSQL', runImport(exportPath, u.toString()), 'no target set; RSS < 400 MB');
+}
+
+await main();
