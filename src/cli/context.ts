@@ -19,6 +19,9 @@ export interface GlobalOptions {
 export interface Env {
   STEWARD_DB?: string;
   STEWARD_CONFIG?: string;
+  STEWARD_GERRIT_USERNAME?: string;
+  STEWARD_GERRIT_PASSWORD?: string;
+  STEWARD_CREDENTIALS?: string;
 }
 
 export interface Runtime {
@@ -28,6 +31,8 @@ export interface Runtime {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTty: boolean;
+  /** The terminal stream for progress bars, when stderr is a terminal. */
+  progressStream?: NodeJS.WriteStream;
 }
 
 export function storeLocation(g: GlobalOptions, rt: Runtime): string {

@@ -15,7 +15,7 @@ import type { Store } from '../store/engine.js';
 export interface ImportOptions {
   host: string;
   hostUrl?: string | null;
-  /** Changes per write batch (default 500). */
+  /** Changes per write batch (default 250). */
   batchSize?: number;
   /** Called after every batch with the number of changes read so far in this run. */
   onProgress?: (changesRead: number) => void;
@@ -72,7 +72,7 @@ export async function importFiles(store: Store, paths: readonly string[], opts: 
 
 async function importOneFile(store: Store, path: string, opts: ImportOptions, progress: (n: number) => void): Promise<FileImportResult> {
   const t0 = performance.now();
-  const batchSize = opts.batchSize ?? 500;
+  const batchSize = opts.batchSize ?? 250;
   return store.db.transaction().execute(async (trx) => {
     await ensureHost(trx, opts.host, opts.hostUrl ?? null);
     const resolver = new AccountResolver(trx, opts.host, store.bulk);

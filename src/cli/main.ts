@@ -5,10 +5,12 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ERROR_CODES, isStewardError } from '../model/errors.js';
+import { runCoreHistory } from './commands/core-command.js';
 import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
 import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
+import { runSync } from './commands/sync-command.js';
 import type { Runtime } from './context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -41,6 +43,31 @@ export function buildProgram(rt: Runtime): Command {
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (files: string[], _o, cmd: Command) => runImport(files, globals(cmd), rt));
+
+  program
+    .command('sync')
+    .description('fetch changes from Gerrit over its REST API into the store: incremental, resumable')
+    .option('--host <name>', 'only this host from steward.yaml')
+    .option('--project <name>', 'only this project (repeat for several; default: every project in steward.yaml)', collect)
+    .option('--since <date>', 'fetch changes updated since this date instead of since the checkpoint')
+    .option('--full', 'ignore the checkpoint and fetch every change (unchanged ones are not rewritten)')
+    .option('--credentials <file>', 'netrc-format credentials file, mode 0600 (default: $STEWARD_CREDENTIALS; or STEWARD_GERRIT_USERNAME/STEWARD_GERRIT_PASSWORD)')
+    .option('--page-size <n>', 'changes per request (default 500)')
+    .option('--timeout <seconds>', 'per-request timeout (default 30)')
+    .option('--concurrency <n>', 'requests in flight at most (default 2)')
+    .option('--max-retries <n>', 'retries (429, 5xx, timeouts, dropped connections) before stopping at a resumable checkpoint (default 30)')
+    .option('--every <duration>', 'keep running: sync again every DURATION (e.g. 15m), never two at once')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runSync(globals(cmd), rt));
+
+  const core = program.command('core').description('the core team');
+  core
+    .command('history')
+    .description("joins and leaves of each project's core group, from the snapshots `steward sync` records")
+    .option('--project <name>', 'project (repeat for several; default: all with a core group)', collect)
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCoreHistory(globals(cmd), rt));
 
   const db = program.command('db').description('the store');
   db.command('migrate').description('bring the store schema up to date (safe to re-run)').addOption(format()).action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));
@@ -92,11 +119,18 @@ export async function main(argv: string[], rt: Runtime): Promise<number> {
 export async function runCli(): Promise<void> {
   const rt: Runtime = {
     cwd: process.cwd(),
-    env: { STEWARD_DB: process.env.STEWARD_DB, STEWARD_CONFIG: process.env.STEWARD_CONFIG },
+    env: {
+      STEWARD_DB: process.env.STEWARD_DB,
+      STEWARD_CONFIG: process.env.STEWARD_CONFIG,
+      STEWARD_GERRIT_USERNAME: process.env.STEWARD_GERRIT_USERNAME,
+      STEWARD_GERRIT_PASSWORD: process.env.STEWARD_GERRIT_PASSWORD,
+      STEWARD_CREDENTIALS: process.env.STEWARD_CREDENTIALS,
+    },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
     isTty: Boolean(process.stderr.isTTY),
+    progressStream: process.stderr.isTTY ? process.stderr : undefined,
   };
   process.exitCode = await main(process.argv.slice(2), rt);
 }

@@ -265,6 +265,15 @@ export interface ExportSummary {
   bytes: number;
 }
 
+/**
+ * A file stream that buffers up to 32 MiB before asking the producer to wait: with the default
+ * 16 KiB every page would wait for its own disk write instead of overlapping the next page's
+ * generation. Memory stays bounded by this plus one page.
+ */
+function openExport(path: string): Writable {
+  return createWriteStream(path, { highWaterMark: 32 * 1024 * 1024 });
+}
+
 async function write(stream: Writable, chunk: string): Promise<number> {
   if (!stream.write(chunk)) await once(stream, 'drain');
   return Buffer.byteLength(chunk);
@@ -284,7 +293,7 @@ async function closeStream(stream: Writable): Promise<void> {
  */
 export async function writeRestExport(opts: DemoOptions, path: string, { pageSize = 500 }: { pageSize?: number } = {}): Promise<ExportSummary> {
   if (!(pageSize >= 1)) throw new RangeError(`writeRestExport: pageSize must be at least 1, got ${pageSize}`);
-  const stream = createWriteStream(path);
+  const stream = openExport(path);
   let bytes = 0;
   let changes = 0;
   try {
@@ -324,7 +333,7 @@ export async function writeRestExport(opts: DemoOptions, path: string, { pageSiz
  * @example await writeSshExport({ now: Date.now(), changes: 5000 }, 'demo-ssh.json');
  */
 export async function writeSshExport(opts: DemoOptions, path: string): Promise<ExportSummary> {
-  const stream = createWriteStream(path);
+  const stream = openExport(path);
   let bytes = 0;
   let changes = 0;
   try {

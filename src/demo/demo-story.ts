@@ -76,7 +76,12 @@ const IDLE_WEIGHT = 0.05;
 type StoryEvent =
   | { type: 'upload'; t: number; uploadId: number; kind: PatchSetKind; uploader: DemoAccount; content: DemoFile[] | null; messageUpdate: boolean; wip: boolean }
   | { type: 'review'; t: number; author: DemoAccount; votes: DemoVote[]; inline: number; body: string | null }
-  | { type: 'ci'; t: number; uploadId: number; author: DemoAccount; pipeline: 'check' | 'gate' | 'experimental' | null; builds: DemoBuild[]; verified: number | null }
+  /**
+   * A CI report. Runs started by an upload belong to that upload (`uploadId`); runs started by a
+   * comment or an approval (recheck, gate, check experimental) belong to whatever patch set was
+   * current at `triggeredAt`. Either way a report on a superseded patch set never comes.
+   */
+  | { type: 'ci'; t: number; uploadId: number | null; triggeredAt: number; author: DemoAccount; pipeline: 'check' | 'gate' | 'experimental' | null; builds: DemoBuild[]; verified: number | null }
   | { type: 'merge'; t: number; author: DemoAccount }
   | { type: 'abandon'; t: number; author: DemoAccount; reason: string | null }
   | { type: 'wip'; t: number; author: DemoAccount; on: boolean };
@@ -251,7 +256,8 @@ class Story {
   }
 
   /** One check-pipeline run on the current patch set (plus the third-party CI, if it cares). */
-  private checkRun(t: number, broken: boolean): { t: number; failed: boolean; codeFailure: boolean } {
+  private checkRun(t: number, broken: boolean, byUpload: boolean): { t: number; failed: boolean; codeFailure: boolean } {
+    const uploadId = byUpload ? this.currentUpload : null;
     const rng = this.rng;
     const jobs = this.s.area.dir === 'doc/' ? DOCS_JOBS : CHECK_JOBS;
     const builds: DemoBuild[] = [];
@@ -271,7 +277,7 @@ class Story {
     }
     const longest = Math.max(...builds.map((b) => b.durationSeconds));
     const reportT = toSecond(t + this.rng.logNormal(12, 0.6) * MINUTE_MS + (longest + 30) * SECOND_MS);
-    this.events.push({ type: 'ci', t: reportT, uploadId: this.currentUpload, author: ZUUL, pipeline: 'check', builds, verified: failedVoting ? -1 : 1 });
+    this.events.push({ type: 'ci', t: reportT, uploadId, triggeredAt: t, author: ZUUL, pipeline: 'check', builds, verified: failedVoting ? -1 : 1 });
     if (this.s.thirdPartyCi && rng.chance(0.85)) {
       const fail = rng.chance(broken ? 0.5 : 0.12);
       const seconds = Math.round(rng.logNormal(4200, 0.2) * (fail ? 0.8 : 1));
@@ -283,7 +289,7 @@ class Story {
         url: `http://hyperv-ci.${this.w.domain}/${this.s.number}/${this.uploads}/`,
       };
       const at = toSecond(t + this.hours(1, 0.8) + seconds * SECOND_MS);
-      this.events.push({ type: 'ci', t: at, uploadId: this.currentUpload, author: HYPERV_CI, pipeline: null, builds: [build], verified: null });
+      this.events.push({ type: 'ci', t: at, uploadId, triggeredAt: t, author: HYPERV_CI, pipeline: null, builds: [build], verified: null });
     }
     return { t: reportT, failed: failedVoting, codeFailure: broken && failedVoting };
   }
@@ -295,16 +301,19 @@ class Story {
   private ciPhase(tUpload: number, broken: boolean): number {
     const rng = this.rng;
     let t = tUpload;
+    let byUpload = true;
     for (let attempt = 0; ; attempt++) {
-      const r = this.checkRun(t, broken);
+      const r = this.checkRun(t, broken, byUpload);
       if (!r.failed || attempt >= 4) return r.t;
       if (r.codeFailure) {
         t = this.human(r.t + this.hours(5, 1));
         this.upload(t, 'REWORK', this.owner, this.tweak(false));
         broken = rng.chance(0.1);
+        byUpload = true;
       } else {
         t = this.human(r.t + this.hours(2.5, 0.8));
         this.review(t, this.owner, [], rng.pick(RECHECKS));
+        byUpload = false;
       }
     }
   }
@@ -314,7 +323,7 @@ class Story {
     this.review(t, requester, [], 'check experimental');
     const builds = EXPERIMENTAL_JOBS.map((j) => this.build(j, this.rng.chance(j.flake), true));
     const longest = Math.max(...builds.map((b) => b.durationSeconds));
-    this.events.push({ type: 'ci', t: toSecond(t + (longest + 600) * SECOND_MS), uploadId: this.currentUpload, author: ZUUL, pipeline: 'experimental', builds, verified: null });
+    this.events.push({ type: 'ci', t: toSecond(t + (longest + 600) * SECOND_MS), uploadId: null, triggeredAt: t, author: ZUUL, pipeline: 'experimental', builds, verified: null });
   }
 
   /** A gate run; null when it cannot start before the series parent merges (not by `now`). */
@@ -331,7 +340,7 @@ class Story {
       if (parent.mergedAt === null) return null;
       reportT = Math.max(reportT, toSecond(parent.mergedAt + rng.int(30, 600) * SECOND_MS));
     }
-    this.events.push({ type: 'ci', t: reportT, uploadId: this.currentUpload, author: ZUUL, pipeline: 'gate', builds, verified: ok ? 2 : -2 });
+    this.events.push({ type: 'ci', t: reportT, uploadId: null, triggeredAt: t, author: ZUUL, pipeline: 'gate', builds, verified: ok ? 2 : -2 });
     return { t: reportT, ok };
   }
 
@@ -352,8 +361,14 @@ class Story {
       if (s.wipStart === 'workflow') {
         this.review(t + rng.int(60, 600) * SECOND_MS, this.owner, [{ label: 'Workflow', value: -1 }], 'WIP, not ready for review yet.');
       }
+      const before = this.currentUpload;
       t = this.ciPhase(t, broken);
       broken = false;
+      // Workflow votes are not copied to a new patch set, so the owner marks the rework WIP again.
+      if (s.wipStart === 'workflow' && this.currentUpload !== before) {
+        t += rng.int(60, 900) * SECOND_MS;
+        this.review(t, this.owner, [{ label: 'Workflow', value: -1 }], null);
+      }
       if (s.wipStart === 'flag') {
         // Gerrit's WIP flag survives new patch sets, so the owner can iterate in private.
         for (let k = rng.int(0, 2); k > 0; k--) {
@@ -480,7 +495,7 @@ class Story {
       const rebaser = rng.chance(0.7) ? this.owner : this.pickCore(tr);
       tr = this.human(tr + this.hours(4, 1));
       this.upload(tr, 'TRIVIAL_REBASE', rebaser, null);
-      this.checkRun(tr, false);
+      this.checkRun(tr, false, true);
       tr = this.human(tr + this.hours(8, 1));
     }
     tr = this.human(tr + this.hours(1, 1));
@@ -504,7 +519,7 @@ class Story {
       for (let k = 0; k < 3 && rng.chance(0.5); k++) {
         t = this.human(t + this.hours(24 * 25, 0.5));
         this.upload(t, 'TRIVIAL_REBASE', this.owner, null);
-        this.checkRun(t, false);
+        this.checkRun(t, false, true);
       }
       return;
     }
@@ -521,7 +536,7 @@ class Story {
         // The rebase keeps the -2: Gerrit copies the minimum score to a trivial rebase.
         t = this.human(t + this.hours(24 * 20, 0.6));
         this.upload(t, 'TRIVIAL_REBASE', this.owner, null);
-        this.checkRun(t, false);
+        this.checkRun(t, false, true);
       }
       return;
     }
@@ -594,7 +609,7 @@ class Story {
       for (let k = 0; k < 3; k++) {
         const tr = this.human(checked + this.hours(3, 0.8));
         this.review(tr, this.owner, [], rng.pick(RECHECKS));
-        const c = this.checkRun(tr, false);
+        const c = this.checkRun(tr, false, false);
         checked = c.t;
         if (!c.failed) break;
       }
@@ -621,7 +636,7 @@ class Story {
       const t = toSecond(ps.created + this.rng.int(5, 40) * MINUTE_MS);
       if (t >= cutoff) break;
       this.upload(t, 'TRIVIAL_REBASE', this.owner, null);
-      this.checkRun(t, false);
+      this.checkRun(t, false, true);
     }
   }
 }
@@ -709,6 +724,7 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
   let submitter: DemoAccount | null = null;
   let files = spec.files;
   let messageVersion = 0;
+  let message = commitMessage(spec, 0);
 
   const baseParent = (t: number): string => hexId(40, seed, K_BASE, labelKey(spec.branch), Math.floor(t / HOUR_MS));
   const parentAt = (t: number): string => {
@@ -734,7 +750,7 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
     switch (e.type) {
       case 'upload': {
         if (e.content) files = e.content;
-        if (e.messageUpdate) messageVersion++;
+        if (e.messageUpdate) message = commitMessage(spec, ++messageVersion);
         const n = current + 1;
         const ins = files.reduce((sum, f) => sum + f.insertions, 0);
         const del = files.reduce((sum, f) => sum + f.deletions, 0);
@@ -747,7 +763,7 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
           kind: e.kind,
           author: owner,
           authorDate: spec.created,
-          commitMessage: commitMessage(spec, messageVersion),
+          commitMessage: message,
           files,
           insertions: ins,
           deletions: del,
@@ -775,8 +791,9 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
         break;
       }
       case 'ci': {
-        // Zuul drops a superseded patch set from check; its report never comes.
-        if (uploadToPs.get(e.uploadId) !== current) break;
+        // Zuul drops a superseded patch set from its pipelines; that report never comes.
+        const target = e.uploadId !== null ? uploadToPs.get(e.uploadId) : patchSets.filter((p) => p.created <= e.triggeredAt).length;
+        if (target !== current) break;
         const tag = e.pipeline ? `autogenerated:zuul:${e.pipeline}` : null;
         const votes: DemoVote[] = e.verified === null ? [] : [{ label: 'Verified', value: e.verified }];
         for (const v of votes) applyVote(current, v, e.author, e.t, tag);

@@ -5,7 +5,8 @@
  * (for refs without a username) email, else name. An account first seen without an id gets it
  * when a REST payload names it by the same username.
  *
- * One resolver lives for one transaction: its cache is dropped with the transaction.
+ * A resolver's cache is only as good as the transactions that filled it: use one per transaction,
+ * or move it to the next transaction with `useDb` only after the previous one committed.
  */
 import type { Kysely } from 'kysely';
 import type { AccountRef } from '../model/records.js';
@@ -30,10 +31,15 @@ export class AccountResolver {
   created = 0;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private db: Kysely<Database>,
     readonly host: string,
     private readonly bulk: BulkWriter,
   ) {}
+
+  /** Continues with another transaction (the previous one must have committed). */
+  useDb(db: Kysely<Database>): void {
+    this.db = db;
+  }
 
   private index(a: Known): void {
     if (a.gerrit_id != null) this.byId.set(a.gerrit_id, a);

@@ -69,7 +69,7 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
     throw unreadable(path, e);
   }
   const stats: ExportStats = { sawStatsRow: false, statsRowCount: null, moreChanges: false };
-  const input = createReadStream(path, { highWaterMark: 1 << 22 });
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
   let lineNo = 0;
   let index = 0;
   let format: SourceFormat | null = null;

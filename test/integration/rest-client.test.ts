@@ -8,14 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { StewardError } from '../../model/errors.js';
-import type { ErrorCode } from '../../model/errors.js';
-import { FakeGerrit } from '../../../test/helpers/fake-gerrit.js';
-import type { FakeGroup } from '../../../test/helpers/fake-gerrit.js';
-import { GerritClient } from './rest-client.js';
-import type { GerritClientOptions, RetryEvent } from './rest-client.js';
-import type { RestAccountInfo, RestChangeInfo } from './rest-types.js';
-import { formatRestTimestamp } from './time.js';
+import { StewardError } from '../../src/model/errors.js';
+import type { ErrorCode } from '../../src/model/errors.js';
+import { FakeGerrit } from '../helpers/fake-gerrit.js';
+import type { FakeGroup } from '../helpers/fake-gerrit.js';
+import { GerritClient } from '../../src/sources/gerrit/rest-client.js';
+import type { GerritClientOptions, RetryEvent } from '../../src/sources/gerrit/rest-client.js';
+import type { RestAccountInfo, RestChangeInfo } from '../../src/sources/gerrit/rest-types.js';
+import { formatRestTimestamp } from '../../src/sources/gerrit/time.js';
 
 // ---- builders ----
 

@@ -1,0 +1,186 @@
+/**
+ * `steward sync` for one Gerrit host and project: REST pages → parser → store, incremental,
+ * resumable and polite.
+ *
+ * - Incremental: the checkpoint is the newest `updated` a completed run saw; the next run asks
+ *   for `after:` (checkpoint − overlap), so a change updated while pages were walked is picked up
+ *   next time. Unchanged changes are not rewritten (change-writer.ts).
+ * - Resumable: each page is stored in one transaction together with the run's position, so a sync
+ *   killed at any moment (kill -9) continues from the next page. Gerrit orders by `updated`
+ *   descending; a change updated while we page moves to the front, which can only repeat
+ *   changes on later pages (harmless), never skip any of the run's `after:` window except the
+ *   moved change itself, which the next run's overlap catches.
+ * - Polite: one page fetched ahead while the current one is written; the client bounds
+ *   concurrency, backs off and honours Retry-After.
+ * - Exclusive: a lock per host and project; a second sync of the same project refuses (SYNC_BUSY).
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { StewardError } from '../../model/errors.js';
+import type { ChangeRecord } from '../../model/records.js';
+import type { GerritClient } from '../../sources/gerrit/rest-client.js';
+import { parseRestChange } from '../../sources/gerrit/rest-parser.js';
+import type { RestAccountInfo } from '../../sources/gerrit/rest-types.js';
+import { formatRestTimestamp } from '../../sources/gerrit/time.js';
+import { AccountResolver } from '../../store/account-resolver.js';
+import { addCounts, emptyCounts, ensureHost, writeChanges, type WriteCounts } from '../../store/change-writer.js';
+import type { Store } from '../../store/engine.js';
+import {
+  acquireLock,
+  beginRun,
+  completeRun,
+  heartbeatLock,
+  recordGroupSnapshot,
+  recordPage,
+  recordSyncError,
+  releaseLock,
+} from '../../store/sync-store.js';
+
+/** The REST options a sync asks for: the same as the import format documents. */
+export const CHANGE_OPTIONS = ['DETAILED_LABELS', 'MESSAGES', 'ALL_REVISIONS', 'DETAILED_ACCOUNTS', 'ALL_COMMITS', 'ALL_FILES'];
+
+export interface SyncTarget {
+  host: { name: string; url: string };
+  project: string;
+  /** Gerrit group holding the project's core team, snapshotted after the changes. */
+  coreGroup?: string;
+}
+
+export interface SyncOptions {
+  client: GerritClient;
+  clock: () => number;
+  /** Start from this time instead of the checkpoint (epoch ms). */
+  since?: number;
+  /** Ignore the checkpoint and any run in progress: walk every change of the project. */
+  full?: boolean;
+  /** How far before the checkpoint the next run starts, in ms (default 15 minutes). */
+  overlapMs?: number;
+  /** Changes per page (default 500, Gerrit's usual limit for one query). */
+  pageSize?: number;
+  /** A lock whose holder has not written a heartbeat for this long is taken over (default 10 min). */
+  staleLockMs?: number;
+  onPage?: (p: { project: string; changes: number; totalSoFar: number }) => void;
+}
+
+export interface SyncResult {
+  host: string;
+  project: string;
+  resumed: boolean;
+  after: string | null;
+  counts: WriteCounts;
+  changesFetched: number;
+  pages: number;
+  checkpoint: string | null;
+  coreGroup: { name: string; members: number; changed: boolean } | null;
+  durationMs: number;
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+};
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+/** Syncs one project of one host. Throws StewardError for every failure, leaving a resumable run. */
+export async function syncProject(store: Store, target: SyncTarget, opts: SyncOptions): Promise<SyncResult> {
+  const t0 = opts.clock();
+  const { db } = store;
+  const host = target.host.name;
+  const lockName = `gerrit:${host}:${target.project}`;
+  const me = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, pid: process.pid, hostname: hostname() };
+  const holder = await acquireLock(db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isAlive);
+  if (holder) {
+    throw new StewardError('SYNC_BUSY', `another sync of ${target.project} on ${host} is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
+      hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
+    });
+  }
+  try {
+    await db.transaction().execute((trx) => ensureHost(trx, host, target.host.url));
+    const restart = Boolean(opts.full) || opts.since !== undefined;
+    const existing = await db.selectFrom('sync_state').selectAll().where('host', '=', host).where('project', '=', target.project).executeTakeFirst();
+    const resumed = Boolean(existing?.run_in_progress) && !restart;
+    const after = opts.full ? null : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? 15 * 60_000) : null));
+    const state = await beginRun(db, host, target.project, after, opts.clock(), restart);
+
+    // Gerrit reads after: in UTC when no zone is given; seconds are its finest unit.
+    const query = `project:${target.project}${state.run_after !== null ? ` after:"${formatRestTimestamp(Math.floor(state.run_after / 1000) * 1000).slice(0, 19)}"` : ''}`;
+    const resolver = new AccountResolver(db, host, store.bulk);
+    let counts = emptyCounts();
+    let fetched = 0;
+    let pages = 0;
+    const it = opts.client.queryChanges(query, { options: CHANGE_OPTIONS, pageSize: opts.pageSize ?? 500, start: state.run_next_start });
+    let next = it.next();
+    try {
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        const page = r.value;
+        // Fetch the next page while this one is written (the client bounds total concurrency).
+        next = page.more ? it.next() : Promise.resolve({ done: true, value: undefined });
+        next.catch(() => undefined);
+        const where = `${target.host.url}/changes/?q=${encodeURIComponent(query)}&S=${page.start}`;
+        const records: ChangeRecord[] = page.changes.map((raw, i) => parseRestChange(raw, { host, where, path: `[${i}]` }));
+        let high: number | null = null;
+        for (const c of records) if (high === null || c.updated > high) high = c.updated;
+        await db.transaction().execute(async (trx) => {
+          resolver.useDb(trx);
+          counts = addCounts(counts, await writeChanges(trx, resolver, records, 'rest', store.bulk));
+          await recordPage(trx, host, target.project, page.start + page.changes.length, high);
+        });
+        resolver.useDb(db);
+        fetched += records.length;
+        pages += 1;
+        await heartbeatLock(db, lockName, me.owner, opts.clock());
+        opts.onPage?.({ project: target.project, changes: records.length, totalSoFar: fetched });
+      }
+    } catch (e) {
+      await it.return?.(undefined).catch(() => undefined);
+      const msg = e instanceof StewardError ? e.describe() : String((e as Error)?.message ?? e);
+      await recordSyncError(db, host, target.project, msg).catch(() => undefined);
+      if (e instanceof StewardError && (e.code === 'SOURCE_RETRIES_EXHAUSTED' || e.code === 'SOURCE_UNREACHABLE')) {
+        e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}Everything fetched so far is stored; run the same command again to resume.`;
+      }
+      throw e;
+    }
+    const done = await completeRun(db, host, target.project, opts.clock());
+
+    let coreGroup: SyncResult['coreGroup'] = null;
+    if (target.coreGroup) {
+      const group = await opts.client.findGroup(target.coreGroup);
+      if (!group) {
+        throw new StewardError('SOURCE_NOT_FOUND', `Gerrit has no group named "${target.coreGroup}" (or it is not visible to this account)`, {
+          where: target.host.url,
+          hint: 'Check projects[].core.group in steward.yaml; a group visible only to its members needs credentials.',
+        });
+      }
+      const members: RestAccountInfo[] = await opts.client.groupMembers(group.id, true);
+      const refs = members.map((m) => ({ accountId: m._account_id, username: m.username, name: m.name, email: m.email }));
+      const ids = await db.transaction().execute(async (trx) => {
+        const r = new AccountResolver(trx, host, store.bulk);
+        await r.ensure(refs);
+        return refs.map((x) => r.idOf(x));
+      });
+      const changed = await recordGroupSnapshot(db, host, target.coreGroup, group.id, ids, opts.clock());
+      coreGroup = { name: target.coreGroup, members: ids.length, changed };
+    }
+    return {
+      host,
+      project: target.project,
+      resumed,
+      after: iso(state.run_after),
+      counts,
+      changesFetched: fetched,
+      pages,
+      checkpoint: iso(done.checkpoint_updated),
+      coreGroup,
+      durationMs: opts.clock() - t0,
+    };
+  } finally {
+    await releaseLock(db, lockName, me.owner).catch(() => undefined);
+  }
+}

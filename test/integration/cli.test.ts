@@ -1,0 +1,142 @@
+/**
+ * The CLI end to end, in-process: the README's first command (overview on an empty store seeds
+ * the demo), reports checked against the store by hand-written SQL, db commands, usage errors.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { runSteward } from '../helpers/cli.js';
+
+const NOW = '2026-11-01';
+let dir: string;
+let db: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'steward-cli-'));
+  db = join(dir, 'steward.db');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('steward overview --demo-if-empty (npm start)', () => {
+  let json: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
+
+  it('seeds the demo project into an empty store and prints the overview', async () => {
+    const r = await runSteward(['overview', '--demo-if-empty', '--now', NOW], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /The store is empty: generating the demo project first/);
+    assert.match(r.stdout, /^Overview of demo\/compute\nPeriod 2026-08-03 to 2026-11-01 \(90 days\)/);
+    assert.match(r.stdout, /core team 12: \d+ active/);
+    assert.ok(existsSync(db), 'the default store is ./steward.db');
+    assert.ok(existsSync(join(dir, 'steward-demo', 'demo-rest.json')));
+    assert.ok(existsSync(join(dir, 'steward-demo', 'demo-ssh.json')));
+  });
+
+  it('does not seed again when the store has data, and JSON numbers match the store', async () => {
+    const r = await runSteward(['overview', '--demo-if-empty', '--now', NOW, '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    json = JSON.parse(r.stdout);
+    const sql = new BetterSqlite3(db, { readonly: true });
+    const until = Date.parse(`${NOW}T00:00:00Z`);
+    const since = until - 90 * 86_400_000;
+    const one = (q: string, ...p: unknown[]) => Number(Object.values(sql.prepare(q).get(...p) as object)[0]);
+    assert.equal(json.changes.opened, one('select count(*) from changes where created >= ? and created < ?', since, until));
+    assert.equal(json.changes.merged, one("select count(*) from changes where status = 'MERGED' and submitted >= ? and submitted < ?", since, until));
+    assert.equal(json.ci.runs, one('select count(*) from ci_builds where reported_at >= ? and reported_at < ?', since, until));
+    assert.equal(
+      json.ci.failures,
+      one("select count(*) from ci_builds where reported_at >= ? and reported_at < ? and result not in ('SUCCESS', 'SKIPPED')", since, until),
+    );
+    sql.close();
+    assert.equal(json.reviewers.core.configured, 12);
+    assert.ok(json.reviewers.active >= 40, `active reviewers ${json.reviewers.active}`);
+    assert.ok(json.open.count > 0 && json.open.waitingDaysSinceCreated.median > 0);
+  });
+
+  it('CSV flattens the same numbers', async () => {
+    const r = await runSteward(['overview', '--now', NOW, '--format', 'csv'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines[0], 'metric,value');
+    assert.ok(lines.includes(`changes.opened,${json.changes.opened}`));
+    assert.ok(lines.includes(`ci.failureRate,${json.ci.failureRate}`));
+  });
+
+  it('replays the past with --now and a window with --since/--until', async () => {
+    const r = await runSteward(['overview', '--now', '2026-06-01', '--since', '2026-05-01', '--until', '2026-06-01', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.period.since, '2026-05-01T00:00:00.000Z');
+    assert.equal(o.now, '2026-06-01T00:00:00.000Z');
+    assert.notEqual(o.open.count, json.open.count);
+  });
+
+  it('db info shows the engine, schema version and row counts', async () => {
+    const r = await runSteward(['db', 'info', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const info = JSON.parse(r.stdout);
+    assert.equal(info.engine, 'sqlite');
+    assert.equal(info.schemaVersion, info.latestSchemaVersion);
+    assert.equal(info.rowCounts.changes, 5000);
+    const text = await runSteward(['db', 'info'], { cwd: dir });
+    assert.match(text.stdout, /Engine: +sqlite\n/);
+    const migrate = await runSteward(['db', 'migrate'], { cwd: dir });
+    assert.match(migrate.stdout, /Already up to date at schema version \d+/);
+  });
+
+  it('a steward.yaml in the working folder takes precedence over the demo configuration', async () => {
+    const cfg = join(dir, 'steward.yaml');
+    writeFileSync(cfg, 'projects:\n  - name: demo/compute\n    core:\n      members: [nobody-at-all]\n');
+    try {
+      const r = await runSteward(['overview', '--now', NOW, '--format', 'json'], { cwd: dir });
+      assert.equal(JSON.parse(r.stdout).reviewers.core.configured, 0);
+      assert.match(JSON.parse(r.stdout).sources.config, /steward\.yaml$/);
+    } finally {
+      rmSync(cfg);
+    }
+  });
+});
+
+describe('usage and configuration errors', () => {
+  const cases: Array<[string[], number, RegExp]> = [
+    [['overview', '--format', 'xml'], 2, /--format must be text, json or csv, not "xml"/],
+    [['overview', '--since', '2026-05-01', '--until', '2026-04-01'], 2, /window is empty or inverted/],
+    [['overview', '--days', '0'], 2, /--days must be a whole number from 1/],
+    [['overview', '--now', 'yesterday'], 2, /--now must be a date like 2015-04-10/],
+    [['overview', '--project', 'no/such'], 10, /no changes of project "no\/such" in the store/],
+    [['frobnicate'], 2, /unknown command 'frobnicate'/],
+    [['import'], 2, /missing required argument 'files'/],
+  ];
+  for (const [args, code, pattern] of cases) {
+    it(`steward ${args.join(' ')} → exit ${code}`, async () => {
+      const r = await runSteward(args, { cwd: dir });
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r.stderr, pattern);
+    });
+  }
+
+  it('a bad steward.yaml names file, line and key', async () => {
+    const cfg = join(dir, 'bad.yaml');
+    writeFileSync(cfg, 'hosts:\n  - name: x\n    url: nope\n');
+    const r = await runSteward(['overview', '--config', cfg], { cwd: dir });
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /bad\.yaml:3: `hosts\[0\]\.url` expected a URL/);
+    assert.match(readFileSync(cfg, 'utf8'), /nope/, 'the file is not touched');
+  });
+
+  it('a missing --config file is an error, not the defaults', async () => {
+    const r = await runSteward(['overview', '--config', join(dir, 'nope.yaml')], { cwd: dir });
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /nope\.yaml: cannot read the configuration file: no such file/);
+  });
+
+  it('an unreachable PostgreSQL store is a clear error without the password', async () => {
+    const r = await runSteward(['db', 'info', '--db', 'postgres://u:s3cret-pw@127.0.0.1:1/x'], { cwd: dir });
+    assert.equal(r.code, 7);
+    assert.match(r.stderr, /cannot open the PostgreSQL store/);
+    assert.doesNotMatch(r.stderr, /s3cret-pw/);
+  });
+});
