@@ -4,10 +4,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { StewardError } from '../model/errors.js';
-import type { ChangeRecord, SourceFormat } from '../model/records.js';
-import { readGerritExport, type ExportStats } from '../sources/gerrit/export-reader.js';
-import { parseRestChange } from '../sources/gerrit/rest-parser.js';
-import { parseSshChange } from '../sources/gerrit/ssh-parser.js';
+import type { SourceFormat } from '../model/records.js';
+import type { ExportStats } from '../sources/gerrit/export-reader.js';
+import { parseExportInWorker } from '../sources/gerrit/parallel-reader.js';
 import { AccountResolver } from '../store/account-resolver.js';
 import { addCounts, emptyCounts, ensureHost, writeChanges, type WriteCounts } from '../store/change-writer.js';
 import type { Store } from '../store/engine.js';
@@ -78,15 +77,9 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
     const resolver = new AccountResolver(trx, opts.host, store.bulk);
     let counts = emptyCounts();
     let format: SourceFormat | null = null;
-    let batch: ChangeRecord[] = [];
     let read = 0;
-    const flush = async () => {
-      if (batch.length === 0 || format === null) return;
-      counts = addCounts(counts, await writeChanges(trx, resolver, batch, format, store.bulk));
-      batch = [];
-      progress(read);
-    };
-    const it = readGerritExport(path);
+    // Parsing runs on a worker thread; this thread only writes, so the two overlap.
+    const it = parseExportInWorker(path, opts.host, { batchSize });
     let stats: ExportStats;
     for (;;) {
       const next = await it.next();
@@ -94,14 +87,11 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
         stats = next.value;
         break;
       }
-      const item = next.value;
-      format = item.format;
-      const ctx = { host: opts.host, where: path, line: item.line ?? undefined };
-      batch.push(item.format === 'rest' ? parseRestChange(item.raw, ctx) : parseSshChange(item.raw, ctx));
-      read += 1;
-      if (batch.length >= batchSize) await flush();
+      format = next.value.format;
+      counts = addCounts(counts, await writeChanges(trx, resolver, next.value.records, format, store.bulk));
+      read += next.value.records.length;
+      progress(read);
     }
-    await flush();
     const warnings: string[] = [];
     if (read === 0) warnings.push('the file holds no changes');
     if (format === 'ssh' && !stats.sawStatsRow) warnings.push('no closing {"type":"stats"} row: the export may have been cut short');

@@ -1,0 +1,63 @@
+/**
+ * Worker thread body for parseExportInWorker: reads an export file, parses every change into a
+ * ChangeRecord, and sends them in batches to the parent, at most `window` batches ahead of what
+ * the parent has taken (so memory stays bounded when the store is slower than parsing).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { StewardError } from '../../model/errors.js';
+import type { ChangeRecord, SourceFormat } from '../../model/records.js';
+import { readGerritExport } from './export-reader.js';
+import { parseRestChange } from './rest-parser.js';
+import { parseSshChange } from './ssh-parser.js';
+
+interface Job {
+  path: string;
+  host: string;
+  batchSize: number;
+  window: number;
+}
+
+const job = workerData as Job;
+const port = parentPort!;
+let credits = job.window;
+let wake: (() => void) | null = null;
+port.on('message', (m: { type: 'more' }) => {
+  if (m.type === 'more') {
+    credits += 1;
+    wake?.();
+    wake = null;
+  }
+});
+
+async function send(format: SourceFormat | null, records: ChangeRecord[]): Promise<void> {
+  while (credits <= 0) await new Promise<void>((r) => (wake = r));
+  credits -= 1;
+  port.postMessage({ type: 'batch', format, records });
+}
+
+try {
+  const it = readGerritExport(job.path);
+  let batch: ChangeRecord[] = [];
+  let format: SourceFormat | null = null;
+  for (;;) {
+    const next = await it.next();
+    if (next.done) {
+      if (batch.length) await send(format, batch);
+      port.postMessage({ type: 'done', stats: next.value });
+      break;
+    }
+    const item = next.value;
+    format = item.format;
+    const ctx = { host: job.host, where: job.path, line: item.line ?? undefined };
+    batch.push(item.format === 'rest' ? parseRestChange(item.raw, ctx) : parseSshChange(item.raw, ctx));
+    if (batch.length >= job.batchSize) {
+      await send(format, batch);
+      batch = [];
+    }
+  }
+} catch (e) {
+  const err = e instanceof StewardError
+    ? { code: e.code, message: e.message, details: e.details }
+    : { code: 'INTERNAL', message: (e as Error)?.stack ?? String(e), details: { where: job.path } };
+  port.postMessage({ type: 'error', error: err });
+}

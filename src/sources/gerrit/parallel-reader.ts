@@ -1,0 +1,67 @@
+/**
+ * Reads and parses an export file on a worker thread while the caller stores what was parsed:
+ * on a 2-core machine parsing (JSON and Gerrit message texts) and writing the store overlap.
+ * Yields batches of ChangeRecords in file order; returns the file's ExportStats.
+ */
+import { Worker } from 'node:worker_threads';
+import { StewardError, type ErrorCode, type ErrorDetails } from '../../model/errors.js';
+import type { ChangeRecord, SourceFormat } from '../../model/records.js';
+import type { ExportStats } from './export-reader.js';
+
+export interface ParsedBatch {
+  format: SourceFormat;
+  records: ChangeRecord[];
+}
+
+type WorkerMessage =
+  | { type: 'batch'; format: SourceFormat; records: ChangeRecord[] }
+  | { type: 'done'; stats: ExportStats }
+  | { type: 'error'; error: { code: ErrorCode; message: string; details: ErrorDetails } };
+
+// Compiled code runs the .js worker. Run from TypeScript sources (tests under tsx), the worker must
+// register tsx itself: Node 20 does not pass module hooks on to worker threads.
+const fromSources = import.meta.url.endsWith('.ts');
+const workerUrl = new URL(`./export-parser-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
+
+function startWorker(workerData: unknown): Worker {
+  if (!fromSources) return new Worker(workerUrl, { workerData });
+  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+export async function* parseExportInWorker(path: string, host: string, opts: { batchSize?: number; window?: number } = {}): AsyncGenerator<ParsedBatch, ExportStats, undefined> {
+  const worker = startWorker({ path, host, batchSize: opts.batchSize ?? 250, window: opts.window ?? 3 });
+  const queue: WorkerMessage[] = [];
+  let notify: (() => void) | null = null;
+  let crashed: Error | null = null;
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    notify?.();
+    notify = null;
+  });
+  worker.on('error', (e) => {
+    crashed = e;
+    notify?.();
+    notify = null;
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0 && !crashed) crashed = new Error(`the parser worker exited with code ${code}`);
+    notify?.();
+    notify = null;
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0) {
+        if (crashed) throw new StewardError('INTERNAL', `parsing ${path} failed: ${(crashed as Error).message}`, { where: path }, { cause: crashed });
+        await new Promise<void>((r) => (notify = r));
+      }
+      const m = queue.shift()!;
+      if (m.type === 'error') throw new StewardError(m.error.code, m.error.message, m.error.details);
+      if (m.type === 'done') return m.stats;
+      worker.postMessage({ type: 'more' });
+      if (m.records.length) yield { format: m.format, records: m.records };
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
