@@ -5,7 +5,10 @@
  * - import of a generated 100,000-change REST export into SQLite and (with STEWARD_TEST_PG or
  *   STEWARD_BENCH_PG set) PostgreSQL: changes/s and peak RSS of the importing process.
  *
- * Options (environment): BENCH_CHANGES (default 100000).
+ * - full sync of 50,000 changes from the fake Gerrit server on loopback into SQLite: changes/s,
+ *   peak RSS, requests against pages needed.
+ *
+ * Options (environment): BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -37,6 +40,18 @@ function report(name: string, r: ImportResult, targets: string): void {
   console.log(`${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB   (${targets})`);
 }
 
+/** The sync benchmark runs through tsx: its fake Gerrit server is test code. */
+function runSyncBench(changes: number): void {
+  const script = resolve(here, '../../test/bench/sync-bench.ts');
+  const r = spawnSync(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', script, String(changes)], { encoding: 'utf8', cwd: resolve(here, '../..'), maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    console.log(`sync from fake Gerrit          failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    return;
+  }
+  const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as ImportResult & { pages: number; requests: number; retries: number; pagesNeeded: number };
+  console.log(`${'sync fake Gerrit → SQLite'.padEnd(28)} ${String(x.changes).padStart(7)} changes in ${x.seconds.toFixed(1).padStart(6)} s = ${Math.round(x.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(x.peakRssMb)} MB, ${x.requests} requests for ${x.pagesNeeded} pages (${x.retries} retries)   (target ≥ 2000 changes/s, RSS < 400 MB, requests ≤ pages + retries)`);
+}
+
 async function main(): Promise<void> {
   mkdirSync(benchDir, { recursive: true });
   const exportPath = join(benchDir, `rest-${changes}.json`);
@@ -47,6 +62,8 @@ async function main(): Promise<void> {
   } else {
     console.log(`using cached ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB)`);
   }
+
+  runSyncBench(Number(process.env.BENCH_SYNC_CHANGES ?? 50_000));
 
   const sqlitePath = join(benchDir, 'bench.db');
   for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });

@@ -350,9 +350,12 @@ export class FakeGerrit {
           throw new HttpError(400, `bad query: Unsupported operator ${op}:${value}`);
       }
     }
+    // Timestamps parsed once per change, not once per comparison: the sync benchmark serves 50,000.
     const matching = this.changes
       .filter((c) => filters.every((f) => f(c)))
-      .sort((a, b) => (parseRestTimestamp(b.updated) ?? 0) - (parseRestTimestamp(a.updated) ?? 0) || b._number - a._number);
+      .map((c) => ({ c, t: parseRestTimestamp(c.updated) ?? 0 }))
+      .sort((a, b) => b.t - a.t || b.c._number - a.c._number)
+      .map((x) => x.c);
     const pageSize = Math.min(intParam(params.get('n'), this.maxPageSize), this.maxPageSize, limit);
     const start = intParam(params.get('S') ?? params.get('start'), 0);
     const page = matching.slice(start, start + pageSize);
@@ -493,7 +496,8 @@ function shapeChange(c: RestChangeInfo, options: Set<string>): Record<string, un
     const { name: _n, email: _e, secondary_emails: _s, username: _u, display_name: _d, ...rest } = a;
     return rest as T;
   };
-  const { labels, messages, revisions, current_revision, owner, submitter, _more_changes: _m, ...rest } = structuredClone(c);
+  // No deep copy: the shaped objects are only serialised, and every level that differs is rebuilt.
+  const { labels, messages, revisions, current_revision, owner, submitter, _more_changes: _m, ...rest } = c;
   const out: Record<string, unknown> = { ...rest, owner: acct(owner) };
   if (submitter) out.submitter = acct(submitter);
   if (labels && (options.has('LABELS') || options.has('DETAILED_LABELS'))) {

@@ -662,7 +662,8 @@ function describeJson(value: unknown): string {
 
 /** JSON-quote the first `max` characters of `text`, whitespace collapsed. */
 function quote(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Only a prefix can show: never scan a multi-megabyte body for it.
+  const flat = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Sync benchmark (run by `npm run bench` through tsx, since the fake Gerrit server lives with the
+ * tests): serves N demo changes from the fake Gerrit on loopback and runs a full sync of them into
+ * a fresh SQLite store in a child process (dist/bench/sync-child.js). Prints one JSON line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toRestChange } from '../../src/demo/demo-export.js';
+import { generateDemoChanges } from '../../src/demo/demo-project.js';
+import { FakeGerrit } from '../helpers/fake-gerrit.js';
+
+const changes = Number(process.argv[2] ?? 50_000);
+const pageSize = 500;
+const opts = { seed: 9, changes, months: 18, now: Date.UTC(2026, 0, 1) };
+const served: ReturnType<typeof toRestChange>[] = [];
+for (const c of generateDemoChanges(opts)) served.push(toRestChange(c));
+const gerrit = new FakeGerrit({ changes: served, maxPageSize: pageSize });
+const url = await gerrit.start();
+const dir = mkdtempSync(join(tmpdir(), 'steward-sync-bench-'));
+try {
+  const child = new URL('../../dist/bench/sync-child.js', import.meta.url);
+  // The child runs while this process serves it, so it must not block the event loop: async spawn.
+  const out = await new Promise<string>((resolve, reject) => {
+    const p = spawn(process.execPath, [...(process.env.SYNC_CHILD_ARGS ? process.env.SYNC_CHILD_ARGS.split(' ') : []), child.pathname, url, join(dir, 'sync.db'), served[0]!.project, String(pageSize)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    p.stdout.on('data', (d) => (text += d));
+    p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`sync child exited ${code}`))));
+  });
+  const result = JSON.parse(out.trim().split('\n').pop()!);
+  result.pagesNeeded = Math.ceil(changes / pageSize);
+  process.stdout.write(JSON.stringify(result) + '\n');
+} finally {
+  await gerrit.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
