@@ -52,7 +52,7 @@ export function contentHash(record: ChangeRecord, format: SourceFormat): string 
 
 const CHANGE_COLUMNS = [
   'host', 'project', 'branch', 'number', 'change_key', 'owner_id', 'subject', 'status', 'wip', 'private', 'created', 'updated',
-  'submitted', 'topic', 'hashtags', 'insertions', 'deletions', 'files_count', 'commit_message', 'source_format', 'content_hash',
+  'submitted', 'merged_at', 'abandoned_at', 'topic', 'hashtags', 'insertions', 'deletions', 'files_count', 'commit_message', 'source_format', 'content_hash',
 ] as const;
 const PATCH_SET_COLUMNS = ['change_id', 'number', 'revision', 'created', 'uploader_id', 'author_name', 'author_email', 'author_date', 'kind', 'insertions', 'deletions'] as const;
 const VOTE_COLUMNS = ['change_id', 'patch_set', 'label', 'value', 'voter_id', 'granted_at', 'origin', 'copied', 'self_vote'] as const;
@@ -72,10 +72,28 @@ function* refsOf(r: ChangeRecord): Generator<AccountRef> {
   for (const c of r.ciBuilds) if (c.reporter) yield c.reporter;
 }
 
+/**
+ * When the change merged: Gerrit's `submitted`, else the last "Change has been successfully
+ * merged" message, else `updated`. When it was last abandoned: the last "Abandoned" message, else
+ * `updated`. Null unless the status says so.
+ */
+export function changeEndDates(r: ChangeRecord): { mergedAt: number | null; abandonedAt: number | null } {
+  const lastSystem = (prefix: string): number | null => {
+    let at: number | null = null;
+    for (const m of r.messages) if (m.kind === 'system' && m.text.startsWith(prefix) && (at === null || m.date >= at)) at = m.date;
+    return at;
+  };
+  return {
+    mergedAt: r.status === 'MERGED' ? (r.submitted ?? lastSystem('Change has been successfully merged') ?? r.updated) : null,
+    abandonedAt: r.status === 'ABANDONED' ? (lastSystem('Abandoned') ?? r.updated) : null,
+  };
+}
+
 function changeRow(r: ChangeRecord, ownerId: number, format: SourceFormat, hash: string): unknown[] {
+  const { mergedAt, abandonedAt } = changeEndDates(r);
   return [
     r.host, r.project, r.branch, r.number, r.changeId, ownerId, r.subject, r.status, b(r.workInProgress), b(r.isPrivate), r.created, r.updated,
-    r.submitted, r.topic, JSON.stringify(r.hashtags), r.insertions, r.deletions, r.files.length, r.commitMessage, format, hash,
+    r.submitted, mergedAt, abandonedAt, r.topic, JSON.stringify(r.hashtags), r.insertions, r.deletions, r.files.length, r.commitMessage, format, hash,
   ];
 }
 

@@ -38,6 +38,8 @@ export interface ChangesTable {
   created: number;
   updated: number;
   submitted: number | null;
+  merged_at: number | null;
+  abandoned_at: number | null;
   topic: string | null;
   hashtags: string;
   insertions: number;

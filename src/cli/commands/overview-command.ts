@@ -2,7 +2,7 @@ import { computeOverview } from '../../analysis/overview.js';
 import { StewardError } from '../../model/errors.js';
 import { renderOverviewCsv, renderOverviewText, type OverviewReport } from '../../report/overview-report.js';
 import type { Store } from '../../store/engine.js';
-import { listProjects, loadAccounts, loadChangeTimelines, loadCiBuilds, loadReviewActs } from '../../store/queries/activity.js';
+import { listProjects, loadAccounts, loadChangeTimelines, loadCiBuilds, loadCiReporterIds, loadReviewActs } from '../../store/queries/activity.js';
 import { botIds, coreTeamIds, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, resolveWindow } from '../options.js';
 import { runDemo } from './demo-command.js';
@@ -30,13 +30,14 @@ export async function buildOverview(store: Store, o: OverviewCommandOptions, rt:
   }
   const { config, origin } = await effectiveConfig(o, rt, store);
   const filter = { projects: o.project?.length ? o.project : undefined };
-  const [accounts, changes, acts, builds] = await Promise.all([
+  const [accounts, changes, acts, builds, ciReporters] = await Promise.all([
     loadAccounts(store.db),
     loadChangeTimelines(store.db, filter),
     loadReviewActs(store.db, { ...filter, since: win.since, until: win.until }),
-    loadCiBuilds(store.db, { ...filter }),
+    loadCiBuilds(store.db, { ...filter, since: win.since, until: win.until }),
+    loadCiReporterIds(store.db),
   ]);
-  const bots = botIds(config, accounts, builds.map((b) => b.reporterId).filter((x): x is number => x !== null));
+  const bots = botIds(config, accounts, ciReporters);
   const coreIds = coreTeamIds(config, accounts, o.project ?? []);
   const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds }, win);
   return {

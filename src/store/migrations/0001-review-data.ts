@@ -47,6 +47,9 @@ export function reviewData(caps: EngineCapabilities) {
         .addColumn('created', big, (c) => c.notNull())
         .addColumn('updated', big, (c) => c.notNull())
         .addColumn('submitted', big)
+        // Derived at write time (change-writer.ts): when the change merged / was last abandoned.
+        .addColumn('merged_at', big)
+        .addColumn('abandoned_at', big)
         .addColumn('topic', 'text')
         .addColumn('hashtags', 'text', (c) => c.notNull())
         .addColumn('insertions', 'integer', (c) => c.notNull())

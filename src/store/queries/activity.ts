@@ -35,23 +35,9 @@ export async function listProjects(db: Kysely<Database>): Promise<Array<{ host: 
 export async function loadChangeTimelines(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<ChangeTimeline[]> {
   let q = db
     .selectFrom('changes')
-    .select(['id', 'host', 'project', 'branch', 'number', 'subject', 'owner_id', 'status', 'wip', 'created', 'updated', 'submitted', 'insertions', 'deletions']);
+    .select(['id', 'host', 'project', 'branch', 'number', 'subject', 'owner_id', 'status', 'wip', 'created', 'merged_at', 'abandoned_at', 'insertions', 'deletions']);
   if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
   const changes = await q.orderBy('id').execute();
-
-  let mq = db
-    .selectFrom('messages')
-    .innerJoin('changes', 'changes.id', 'messages.change_id')
-    .select(['messages.change_id as change_id', 'messages.date as date', 'messages.text as text'])
-    .where('messages.kind', '=', 'system')
-    .where((e) => e.or([e('messages.text', 'like', 'Abandoned%'), e('messages.text', 'like', 'Change has been successfully merged%')]));
-  if (filter.projects?.length) mq = mq.where('changes.project', 'in', filter.projects);
-  const abandonedAt = new Map<number, number>();
-  const mergedMsgAt = new Map<number, number>();
-  for (const m of await mq.execute()) {
-    const target = m.text.startsWith('Abandoned') ? abandonedAt : mergedMsgAt;
-    if ((target.get(m.change_id) ?? -Infinity) < m.date) target.set(m.change_id, m.date);
-  }
 
   let pq = db.selectFrom('patch_sets').innerJoin('changes', 'changes.id', 'patch_sets.change_id').select(['patch_sets.change_id as change_id', 'patch_sets.created as created']);
   if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
@@ -73,8 +59,8 @@ export async function loadChangeTimelines(db: Kysely<Database>, filter: Activity
     status: c.status as ChangeStatus,
     workInProgress: c.wip === 1,
     created: c.created,
-    mergedAt: c.status === 'MERGED' ? (c.submitted ?? mergedMsgAt.get(c.id) ?? c.updated) : null,
-    abandonedAt: c.status === 'ABANDONED' ? (abandonedAt.get(c.id) ?? c.updated) : null,
+    mergedAt: c.merged_at,
+    abandonedAt: c.abandoned_at,
     patchSetCreated: (psTimes.get(c.id) ?? []).sort((a, b) => a - b),
     insertions: c.insertions,
     deletions: c.deletions,
@@ -133,4 +119,10 @@ export async function loadCiBuilds(db: Kysely<Database>, filter: ActivityFilter 
     reportedAt: b.reported_at,
     reporterId: b.reporter_id,
   }));
+}
+
+/** Every account that has posted a CI build report (used to treat CI systems as bots). */
+export async function loadCiReporterIds(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db.selectFrom('ci_builds').select('reporter_id').distinct().where('reporter_id', 'is not', null).execute();
+  return rows.map((r) => r.reporter_id!);
 }
