@@ -14,6 +14,11 @@
  */
 import type { ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
+import type { CandidatesResult } from './core-candidates.js';
+import type { IdleResult } from './core-idle.js';
+import type { LoadResult } from './core-load.js';
+import type { MentoringResult } from './mentoring.js';
+import type { ReviewersResult } from './reviewers.js';
 import { extractReviews } from './reviews.js';
 import { DAY_MS, distribution, ratio, round, type Distribution } from './stats.js';
 
@@ -178,6 +183,89 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
       voting: ciSummary(builds.filter((b) => b.voting)),
       nonVoting: ciSummary(builds.filter((b) => !b.voting)),
       byPipeline: [...pipelines.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([pipeline, list]) => ({ pipeline, ...ciSummary(list) })),
+    },
+  };
+}
+
+// ---- the core team in short (steward reviewers, core idle/candidates/load/mentoring) ---------------
+
+export interface TeamSummaryInput {
+  reviewers: ReviewersResult;
+  /** Null when no core team is configured (then so are candidates and load). */
+  idle: IdleResult | null;
+  candidates: CandidatesResult | null;
+  load: LoadResult | null;
+  mentoring: MentoringResult;
+}
+
+/** The core-team reports in short, for the overview; `W` is how a person is named. */
+export interface TeamSummary<W> {
+  reviewers: {
+    reviews: number;
+    activeReviewers: number;
+    coreReviews: number;
+    /** coreReviews / reviews. */
+    coreShare: number | null;
+    coreReviewsPerCorePerDay: number | null;
+    /** The five reviewers with the most reviews. */
+    top: Array<W & { reviews: number; core: 'yes' | 'no' | 'partly'; disagreements: number }>;
+  };
+  idle: { threshold: number; days: number; count: number; cores: Array<W & { reviews: number; lastReviewAt: string | null }> } | null;
+  candidates: { days: number; ranked: number; top: Array<W & { rank: number; score: number; reviews: number; agreementRate: number | null }> } | null;
+  load: { patchSetsNeedingReview: number; coreReviews: number; coreReviewsPerPatchSet: number | null; busiestShare: number | null; patchSetsPerCorePerMonth: number | null } | null;
+  mentoring: { active: number; mentorships: Array<{ candidate: W; mentor: W; startedAt: string; reviewsPerWeekBefore: number; reviewsPerWeekDuring: number }> };
+}
+
+/**
+ * Shortens the core-team reports for the overview. Pure; `name` turns an account id into how the
+ * caller names people.
+ *
+ * @example summariseTeam({ reviewers, idle, candidates, load, mentoring }, (id) => ({ username: names.get(id) }))
+ */
+export function summariseTeam<W extends object>(input: TeamSummaryInput, name: (accountId: number) => W): TeamSummary<W> {
+  const r = input.reviewers;
+  return {
+    reviewers: {
+      reviews: r.totals.reviews,
+      activeReviewers: r.totals.activeReviewers,
+      coreReviews: r.totals.coreReviews,
+      coreShare: round(ratio(r.totals.coreReviews, r.totals.reviews), 4),
+      coreReviewsPerCorePerDay: r.totals.coreReviewsPerCorePerDay,
+      top: r.rows.slice(0, 5).map((x) => ({ ...name(x.accountId), reviews: x.reviews, core: x.core, disagreements: x.disagreements })),
+    },
+    idle: input.idle
+      ? {
+          threshold: input.idle.rule.threshold,
+          days: input.idle.rule.days,
+          count: input.idle.idle.length,
+          cores: input.idle.idle.map((c) => ({ ...name(c.accountId), reviews: c.count, lastReviewAt: c.lastReviewAt })),
+        }
+      : null,
+    candidates: input.candidates
+      ? {
+          days: input.candidates.period.days,
+          ranked: input.candidates.candidates.length,
+          top: input.candidates.candidates.slice(0, 3).map((c) => ({ ...name(c.accountId), rank: c.rank, score: c.score, reviews: c.reviews, agreementRate: c.agreement.rate })),
+        }
+      : null,
+    load: input.load
+      ? {
+          patchSetsNeedingReview: input.load.total.patchSetsNeedingReview,
+          coreReviews: input.load.total.coreReviews,
+          coreReviewsPerPatchSet: input.load.total.coreReviewsPerPatchSet,
+          busiestShare: input.load.total.busiestShare,
+          patchSetsPerCorePerMonth: input.load.total.patchSetsPerCorePerMonth,
+        }
+      : null,
+    mentoring: {
+      active: input.mentoring.mentorships.filter((m) => m.endedAt === null).length,
+      mentorships: input.mentoring.mentorships.map((m) => ({
+        candidate: name(m.candidateId),
+        mentor: name(m.mentorId),
+        startedAt: m.startedAt,
+        reviewsPerWeekBefore: m.before.reviewsPerWeek,
+        reviewsPerWeekDuring: m.during.reviewsPerWeek,
+      })),
     },
   };
 }

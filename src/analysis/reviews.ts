@@ -34,7 +34,10 @@ export interface ReviewExtraction {
  */
 export function extractReviews(acts: readonly ReviewActRecord[], isBot: (accountId: number) => boolean): ReviewExtraction {
   const sorted = [...acts].sort((a, b) => a.at - b.at);
-  const byKey = new Map<string, Review>();
+  // Grouped by patch set under a numeric key (Gerrit caps patch sets per change far below 2^16),
+  // then by reviewer within the patch set's few reviews: much faster than string keys.
+  const byPatchSet = new Map<number, Review[]>();
+  const reviews: Review[] = [];
   const self = new Set<string>();
   for (const a of sorted) {
     if (isBot(a.actorId)) continue;
@@ -42,16 +45,20 @@ export function extractReviews(acts: readonly ReviewActRecord[], isBot: (account
       if (a.type === 'vote' && a.label) self.add(`${a.changeId}:${a.patchSet}:${a.label}`);
       continue;
     }
-    const key = `${a.changeId}:${a.patchSet}:${a.actorId}`;
-    let r = byKey.get(key);
+    const key = a.changeId * 65_536 + a.patchSet;
+    let list = byPatchSet.get(key);
+    if (!list) byPatchSet.set(key, (list = []));
+    let r: Review | undefined;
+    for (const x of list) if (x.reviewerId === a.actorId) r = x;
     if (!r) {
       r = { changeId: a.changeId, project: a.project, patchSet: a.patchSet, reviewerId: a.actorId, at: a.at, votes: {}, commentOnly: true };
-      byKey.set(key, r);
+      list.push(r);
+      reviews.push(r);
     }
     if (a.type === 'vote' && a.label && a.value !== null) {
       r.votes[a.label] = a.value;
       r.commentOnly = false;
     }
   }
-  return { reviews: [...byKey.values()], selfVotes: self.size };
+  return { reviews, selfVotes: self.size };
 }

@@ -8,6 +8,8 @@
  * - full sync of 50,000 changes from the fake Gerrit server on loopback into SQLite: changes/s,
  *   peak RSS, requests against pages needed.
  *
+ * - the 90-day `steward reviewers` report over that store, warm, in each engine (reviewers-bench.ts).
+ *
  * Options (environment): BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000).
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +18,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { writeRestExport } from '../demo/demo-export.js';
+import { runFlowBench } from './flow-bench.js';
+import { runReviewersBench } from './reviewers-bench.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(here, '../../.bench');
@@ -86,3 +90,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });

@@ -5,11 +5,18 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ERROR_CODES, isStewardError } from '../model/errors.js';
-import { runCoreHistory } from './commands/core-command.js';
+import { runCiExperimental, runCiJobs, runCiReadiness, runCiSync } from './commands/ci-command.js';
+import {
+  runCoreCandidates, runCoreHistory, runCoreIdle, runCoreLoad, runCoreMentoring, runMentorAdd, runMentorEnd, runMentorList,
+} from './commands/core-command.js';
+import { runDashboard } from './commands/dashboard-command.js';
 import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
 import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
+import { runQueue } from './commands/queue-command.js';
+import { runWaits } from './commands/waits-command.js';
+import { runReviewers } from './commands/reviewers-command.js';
 import { runSync } from './commands/sync-command.js';
 import type { Runtime } from './context.js';
 
@@ -68,6 +75,87 @@ export function buildProgram(rt: Runtime): Command {
     .option('--project <name>', 'project (repeat for several; default: all with a core group)', collect)
     .addOption(format())
     .action(async (_o, cmd: Command) => runCoreHistory(globals(cmd), rt));
+  core
+    .command('idle')
+    .description('core reviewers below the review threshold: count, last review, below since when, trend of four quarters')
+    .option('--project <name>', 'project (repeat for several; default: all)', collect)
+    .option('--threshold <n>', 'fewer reviews than this is idle (default: steward.yaml coreRules.idleThreshold, 10)')
+    .option('--days <n>', 'the window: the N days before --now (default: coreRules.idleDays, 90)')
+    .option('--now <time>', 'report as of this time instead of the current time')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCoreIdle(globals(cmd), rt));
+  withWindow(core.command('candidates').description('non-core reviewers ranked, with the evidence beside each: volume, consistency, agreement with cores, confirmed -1s, breadth, reasoning'))
+    .option('--limit <n>', 'rows in the text output (default 15; JSON and CSV give all)')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCoreCandidates(globals(cmd), rt));
+  withWindow(core.command('load').description('review bandwidth per week: patch sets needing review vs core reviews, busiest 20% share, patch sets per core per month'))
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCoreLoad(globals(cmd), rt));
+  core
+    .command('mentoring')
+    .description("each mentored candidate's trajectory since the start against the period before: reviews per week, agreement with cores, breadth")
+    .option('--project <name>', 'project (repeat for several; default: all)', collect)
+    .option('--all', 'include mentorships that have ended')
+    .option('--now <time>', 'report as of this time instead of the current time')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCoreMentoring(globals(cmd), rt));
+  const mentor = core.command('mentor').description('track mentoring relationships (stored in the store)');
+  mentor
+    .command('add')
+    .description('start mentoring CANDIDATE (username, Gerrit account id or email) by a core')
+    .argument('<candidate>', 'the candidate')
+    .requiredOption('--mentor <core>', 'the mentoring core reviewer')
+    .option('--note <text>', 'a note (what the mentoring is about)')
+    .option('--since <date>', 'start date (default: now)')
+    .option('--host <name>', 'the Gerrit host the accounts are on, when several')
+    .option('--now <time>', 'the current time (for replays and tests)')
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (candidate: string, _o, cmd: Command) => runMentorAdd(candidate, globals(cmd), rt));
+  mentor
+    .command('end')
+    .description("end CANDIDATE's running mentorship(s)")
+    .argument('<candidate>', 'the candidate')
+    .option('--mentor <core>', 'only the mentorship with this mentor')
+    .option('--note <text>', 'why or how it ended')
+    .option('--at <date>', 'end date (default: now)')
+    .option('--host <name>', 'the Gerrit host the accounts are on, when several')
+    .option('--now <time>', 'the current time (for replays and tests)')
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (candidate: string, _o, cmd: Command) => runMentorEnd(candidate, globals(cmd), rt));
+  mentor
+    .command('list')
+    .description('running mentorships (--all: ended ones too)')
+    .option('--all', 'include mentorships that have ended')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runMentorList(globals(cmd), rt));
+
+  const ci = program.command('ci').description('CI job health: Zuul builds, false failures, voting readiness');
+  ci
+    .command('sync')
+    .description("fetch builds from Zuul's REST API (steward.yaml `zuul`) into the store: incremental, resumable")
+    .option('--project <name>', 'only this project (repeat for several; default: zuul.projects, else every project)', collect)
+    .option('--since <date>', 'fetch builds started since this date instead of since the checkpoint')
+    .option('--full', 'ignore the checkpoint and fetch every build of the project')
+    .option('--page-size <n>', 'builds per request (default 200)')
+    .option('--timeout <seconds>', 'per-request timeout (default 30)')
+    .option('--concurrency <n>', 'requests in flight at most (default 2)')
+    .option('--max-retries <n>', 'retries (429, 5xx, timeouts, dropped connections) before stopping at a resumable checkpoint (default 30)')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runCiSync(globals(cmd), rt));
+  withWindow(ci.command('jobs').description('per job: runs, failures by result, failure and false-failure rates (95% CI), caught regressions, rechecks, durations, weekly trend'))
+    .option('--pipeline <name>', 'only runs in this pipeline (repeat for several; default: all)', collect)
+    .option('--job <name>', 'only this job (repeat for several)', collect)
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCiJobs(globals(cmd), rt));
+  withWindow(ci.command('voting-readiness').description('for each non-voting job: false-failure rate beside the voting baseline, weeks meeting the bar, verdict'))
+    .option('--job <name>', 'only this job (repeat for several; any job, voting or not)', collect)
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCiReadiness(globals(cmd), rt));
+  withWindow(ci.command('experimental').description('jobs run only on request: how often requested, results, ready for the check queue?'))
+    .option('--job <name>', 'only this job (repeat for several)', collect)
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runCiExperimental(globals(cmd), rt));
 
   const db = program.command('db').description('the store');
   db.command('migrate').description('bring the store schema up to date (safe to re-run)').addOption(format()).action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));
@@ -85,10 +173,56 @@ export function buildProgram(rt: Runtime): Command {
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runDemo(globals(cmd), rt));
 
+  withWindow(program.command('reviewers').description('per reviewer: reviews, votes, +A, disagreements with the cores, core at the time; --compat reviewstats reproduces reviewstats'))
+    .addOption(format())
+    .option('--compat <tool>', 'reproduce another tool\'s numbers exactly: reviewstats (its `reviewers -d N`)')
+    .action(async (_o, cmd: Command) => runReviewers(globals(cmd), rt));
+
   withWindow(program.command('overview').description('the project at a glance: changes, open changes and waits, reviewers, CI'))
     .addOption(format())
     .option('--demo-if-empty', 'when the store is empty, generate the demo project first')
     .action(async (_o, cmd: Command) => runOverview(globals(cmd), rt));
+
+  program
+    .command('queue')
+    .description('the open review queue: what each change waits on, how long; --compat reviewstats, --trivial')
+    .option('--project <name>', 'project (repeat for several; default: all)', collect)
+    .option('--branch <name>', 'branch (repeat for several; default: all)', collect)
+    .option('--now <time>', 'the queue as it was at this time')
+    .addOption(format())
+    .option('--compat <tool>', "reproduce another tool's numbers exactly: reviewstats (its `openreviews`)")
+    .option('--waiting-more <days>', 'with --compat reviewstats: count changes waiting at least this many days (default 7)')
+    .option('--stable', 'with --compat reviewstats: include branches whose name contains "stable"')
+    .option('--longest <n>', 'how many of the longest waiting to list (default 5)')
+    .option('--trivial', 'the ranked queue of small, CI-passing bug fixes and TrivialFix changes, and who cleared such changes')
+    .option('--max-delta <lines>', 'with --trivial: most lines inserted + deleted (default 30)')
+    .option('--days <n>', 'with --trivial: the clearance history covers the N days before --until (default 28)')
+    .option('--since <date>', 'with --trivial: clearance history start')
+    .option('--until <date>', 'with --trivial: clearance history end (default: --now)')
+    .action(async (_o, cmd: Command) => runQueue(globals(cmd), rt));
+
+  withWindow(program.command('waits').description('where the time went: changes closed in the period split by what they waited on, by factor; --bandwidth'))
+    .option('--branch <name>', 'branch (repeat for several; default: all)', collect)
+    .addOption(format())
+    .option('--bandwidth', 'per week: arrivals, core reviews and the queue, and how they relate')
+    .option('--area-depth <n>', 'directory depth that makes an area of the tree (default 3)')
+    .option('--newcomer-changes <n>', "an owner's first N changes make them a newcomer (default 3)")
+    .action(async (_o, cmd: Command) => runWaits(globals(cmd), rt));
+
+  program
+    .command('dashboard')
+    .description('evaluate a dashboard of Gerrit search queries against the store, or print its Gerrit URL')
+    .argument('[name]', 'a dashboard from steward.yaml or shipped with Steward (none: list them)')
+    .option('--file <path>', 'a gerrit-dash-creator .dash file instead of a named dashboard')
+    .option('--query <query>', 'one Gerrit search query instead of a dashboard')
+    .option('--project <name>', 'only changes of this project (repeat for several; default: all)', collect)
+    .option('--as <user>', 'who "self" is in the queries (owner:self, label:Code-Review>=1,self)')
+    .option('--now <time>', 'evaluate as of this time')
+    .option('--gerrit-url', 'print the URL that opens the dashboard in Gerrit instead')
+    .option('--list', 'list the dashboards')
+    .option('--show <n>', 'changes shown per section in text (default 20)')
+    .addOption(format())
+    .action(async (name: string | undefined, _o, cmd: Command) => runDashboard(name, globals(cmd), rt));
 
   return program;
 }

@@ -46,12 +46,103 @@ const releaseSchema = z
   .strict()
   .refine((r) => toMs(r.start) <= toMs(r.featureFreeze) && toMs(r.featureFreeze) <= toMs(r.release), 'dates must be in order: start ≤ featureFreeze ≤ release');
 
+const zuulSchema = z
+  .object({
+    url: z.string().url('expected the Zuul web root, like https://zuul.opendev.org'),
+    tenant: z.string().min(1),
+    /** The Gerrit host (hosts[].name) the builds' changes are on; default: the only host. */
+    host: z.string().min(1).optional(),
+    /** Projects to fetch builds of; default: every project in `projects`. */
+    projects: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+const fraction = z.number().min(0, 'expected a fraction from 0 to 1').max(1, 'expected a fraction from 0 to 1');
+const count = z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1');
+
+/** CI-health rules; defaults documented in the README ("CI health", "Voting readiness"). */
+const ciSchema = z
+  .object({
+    gatePipelines: z.array(z.string().min(1)).default(['gate']),
+    experimentalPipelines: z.array(z.string().min(1)).default(['experimental']),
+    /** How long after a Zuul build ended its report message may come and still be the same run. */
+    matchToleranceMinutes: z.number().positive('expected minutes > 0').default(360),
+    readiness: z
+      .object({
+        margin: fraction.default(0.05),
+        weeks: count.default(4),
+        minRuns: count.default(100),
+        minWeeklyRuns: count.default(20),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const weight = z.number().min(0, 'expected a weight ≥ 0');
+const windowDays = z.number().int('expected a whole number of days').min(1, 'expected days ≥ 1').max(36_500, 'expected days ≤ 36500');
+
+/** Core-team rules (`steward core idle|candidates|mentoring`); defaults documented in the README ("Core team"). */
+const coreRulesSchema = z
+  .object({
+    /** A core with fewer reviews than this in the last `idleDays` days is idle. */
+    idleThreshold: z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1').default(10),
+    idleDays: windowDays.default(90),
+    /** What counts towards the threshold: every review, or only reviews with a Code-Review vote. */
+    idleCounts: z.enum(['reviews', 'code-review']).default('reviews'),
+    candidateDays: windowDays.default(180),
+    /** Non-core reviewers with fewer reviews in the window are not ranked. */
+    candidateMinReviews: z.number().int('expected a whole number').min(0, 'expected a whole number ≥ 0').default(10),
+    /** Areas of the tree, as path prefixes (`nova/compute/`); a file outside them counts by its directory at `areaDepth`. */
+    areas: z.array(z.string().min(1)).default([]),
+    /** Directory depth that makes an area when no configured prefix matches (1 = top-level directory). */
+    areaDepth: z.number().int('expected a whole number').min(1, 'expected 1 to 5').max(5, 'expected 1 to 5').default(1),
+    ranking: z
+      .object({
+        quality: z
+          .object({ agreement: weight.default(2), confirmedMinusOnes: weight.default(1), reasoning: weight.default(1) })
+          .strict()
+          .default({}),
+        activity: z
+          .object({ volume: weight.default(1), consistency: weight.default(1), breadth: weight.default(1), ownMerged: weight.default(0.5) })
+          .strict()
+          .default({}),
+        /** How much a vote without a comment counts towards volume. */
+        unreasonedVoteWeight: z.number().min(0, 'expected a fraction from 0 to 1').max(1, 'expected a fraction from 0 to 1').default(0.5),
+        /** How much a comment-less +1 on a patch set that then failed review counts towards volume. */
+        driveByWeight: z.number().min(0, 'expected a fraction from 0 to 1').max(1, 'expected a fraction from 0 to 1').default(0.25),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+/**
+ * A dashboard (`steward dashboard NAME`): Gerrit search queries per section, ANDed with `foreach`;
+ * or `file`, a gerrit-dash-creator .dash file (relative to steward.yaml). README "Dashboards".
+ */
+const dashboardSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'expected a name to type on the command line: letters, digits, ".", "_", "-"'),
+    title: z.string().min(1).optional(),
+    description: z.string().optional(),
+    foreach: z.string().optional(),
+    sections: z.array(z.object({ name: z.string().min(1), query: z.string().min(1) }).strict()).min(1).optional(),
+    file: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((d) => (d.sections === undefined) !== (d.file === undefined), 'give either `sections` (name and query of each) or `file` (a gerrit-dash-creator .dash file)');
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
     projects: z.array(projectSchema).default([]),
     bots: z.array(accountSpec).default([]),
     releases: z.array(releaseSchema).default([]),
+    zuul: zuulSchema.optional(),
+    ci: ciSchema.default({}),
+    coreRules: coreRulesSchema.default({}),
+    dashboards: z.array(dashboardSchema).default([]),
   })
   .strict();
 
@@ -59,6 +150,10 @@ export type StewardConfigInput = z.input<typeof configSchema>;
 export type StewardConfig = z.output<typeof configSchema>;
 export type ProjectConfig = StewardConfig['projects'][number];
 export type ReleaseConfig = StewardConfig['releases'][number];
+export type DashboardConfig = StewardConfig['dashboards'][number];
+export type ZuulConfig = NonNullable<StewardConfig['zuul']>;
+export type CiConfig = StewardConfig['ci'];
+export type CoreRulesConfig = StewardConfig['coreRules'];
 
 /** A config date (date only = midnight UTC) as epoch ms. */
 export function toMs(s: string): number {

@@ -28,7 +28,7 @@ export function parseConfig(text: string, where: string): StewardConfig {
   }
   const raw = doc.toJS() ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases', { where, line: 1 });
+    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards', { where, line: 1 });
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -63,11 +63,20 @@ function allowedKeysAt(path: ReadonlyArray<string | number>): string | null {
   const names = path.filter((p) => typeof p === 'string');
   const last = names[names.length - 1];
   const table: Record<string, string> = {
-    '': 'hosts, projects, bots, releases',
+    '': 'hosts, projects, bots, releases, zuul, ci, coreRules, dashboards',
+    dashboards: 'name, title, description, foreach, sections, file',
+    sections: 'name, query',
     hosts: 'name, url',
     projects: 'name, host, core',
     core: 'group, members',
     releases: 'name, start, featureFreeze, release',
+    zuul: 'url, tenant, host, projects',
+    ci: 'gatePipelines, experimentalPipelines, matchToleranceMinutes, readiness',
+    readiness: 'margin, weeks, minRuns, minWeeklyRuns',
+    coreRules: 'idleThreshold, idleDays, idleCounts, candidateDays, candidateMinReviews, areas, areaDepth, ranking',
+    ranking: 'quality, activity, unreasonedVoteWeight, driveByWeight',
+    quality: 'agreement, confirmedMinusOnes, reasoning',
+    activity: 'volume, consistency, breadth, ownMerged',
   };
   return table[last ?? ''] ?? null;
 }

@@ -1,9 +1,20 @@
-import type { Overview } from '../analysis/overview.js';
+import type { CiHealthSummary } from '../analysis/ci-health.js';
+import type { Overview, TeamSummary } from '../analysis/overview.js';
 import type { Distribution } from '../analysis/stats.js';
+import { renderCiHealthLines } from './ci-report.js';
+import type { QueueSummary } from '../analysis/queue.js';
+import { renderQueueLines } from './queue-report.js';
 import { flattenRows, toCsv } from './csv.js';
+import { who, type AccountLabel } from './reviewers-report.js';
 
 export interface OverviewReport extends Overview {
   projects: string[];
+  /** CI job health in short (README "CI health"), with weekly series for charts. */
+  ciHealth: CiHealthSummary;
+  /** The review queue in short (README "Review queue"). */
+  queue: QueueSummary;
+  /** The core-team reports in short (README "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
+  team: TeamSummary<AccountLabel>;
   /** Where the core team and bots came from, so readers know what "core" means here. */
   sources: { config: string | null; coreTeam: string; bots: string };
 }
@@ -45,10 +56,31 @@ export function renderOverviewText(r: OverviewReport): string {
     `  voting jobs: ${r.ci.voting.runs} runs, ${pct(r.ci.voting.failureRate)} failed   non-voting: ${r.ci.nonVoting.runs} runs, ${pct(r.ci.nonVoting.failureRate)} failed`,
   );
   for (const p of r.ci.byPipeline) lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
+  lines.push(...renderCiHealthLines(r.ciHealth));
+  lines.push(...renderTeamLines(r.team));
+  lines.push(...renderQueueLines(r.queue));
   lines.push('', `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`, 'Definitions: README, section "Overview". Use --format json for every number.');
   return lines.join('\n') + '\n';
 }
 
+/** The overview's core-team section: one line per report (steward reviewers, core idle/candidates/load/mentoring). */
+export function renderTeamLines(t: TeamSummary<AccountLabel>): string[] {
+  const share = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 100)}%`);
+  const lines = [
+    '',
+    'Core team (steward reviewers, steward core …)',
+    `  reviews ${t.reviewers.reviews} by ${t.reviewers.activeReviewers} reviewers, ${share(t.reviewers.coreShare)} by cores (${t.reviewers.coreReviewsPerCorePerDay ?? 'n/a'} per core per day); most: ${t.reviewers.top.map((x) => `${who(x)} ${x.reviews}`).join(', ') || 'none'}`,
+  ];
+  if (t.idle) lines.push(`  idle cores (< ${t.idle.threshold} reviews in ${t.idle.days} d): ${t.idle.count ? t.idle.cores.map((c) => `${who(c)} (${c.reviews}, last ${c.lastReviewAt?.slice(0, 10) ?? 'never'})`).join(', ') : 'none'}`);
+  if (t.candidates) lines.push(`  top candidates (${t.candidates.days} d): ${t.candidates.top.map((c) => `${c.rank}. ${who(c)} (score ${c.score.toFixed(2)}, ${c.reviews} reviews, agrees ${share(c.agreementRate)})`).join(', ') || 'none'}`);
+  if (t.load) lines.push(`  load: ${t.load.patchSetsNeedingReview} patch sets needing review, ${t.load.coreReviews} core reviews (${t.load.coreReviewsPerPatchSet ?? 'n/a'} per patch set); busiest 20% of cores do ${share(t.load.busiestShare)} of reviews; ${t.load.patchSetsPerCorePerMonth ?? 'n/a'} patch sets per core per month`);
+  if (!t.idle) lines.push('  no core team configured: idle cores, candidates and load need projects[].core in steward.yaml');
+  lines.push(`  mentoring: ${t.mentoring.active} running${t.mentoring.mentorships.length ? ` — ${t.mentoring.mentorships.map((m) => `${who(m.candidate)} by ${who(m.mentor)}: ${m.reviewsPerWeekBefore} → ${m.reviewsPerWeekDuring} reviews/week`).join('; ')}` : ''}`);
+  return lines;
+}
+
 export function renderOverviewCsv(r: OverviewReport): string {
-  return toCsv(['metric', 'value'], flattenRows(r));
+  // The weekly CI series are for charts (JSON); the CSV keeps one value per metric.
+  const { weekly: _weekly, ...ciHealth } = r.ciHealth;
+  return toCsv(['metric', 'value'], flattenRows({ ...r, ciHealth }));
 }

@@ -114,6 +114,44 @@ export interface CiBuildsTable {
   reporter_id: number | null;
 }
 
+/** A build fetched from Zuul's REST API (migration 0004). */
+export interface ZuulBuildsTable {
+  uuid: string;
+  /** The Zuul web root it came from. */
+  zuul: string;
+  tenant: string;
+  /** The Gerrit host of the change (joins to changes on host + number). */
+  host: string;
+  project: string;
+  branch: string | null;
+  change_number: number | null;
+  patch_set: number | null;
+  ref: string | null;
+  pipeline: string;
+  job: string;
+  result: string;
+  voting: number;
+  start_time: number | null;
+  end_time: number | null;
+  duration_s: number | null;
+  log_url: string | null;
+  buildset_uuid: string | null;
+  fetched_at: number;
+}
+
+/** A mentoring relationship (migration 0003): a core mentoring a candidate from a start date. */
+export interface MentorshipsTable {
+  id: Generated<number>;
+  candidate_id: number;
+  mentor_id: number;
+  started_at: number;
+  /** Null while the mentoring lasts. */
+  ended_at: number | null;
+  note: string | null;
+  end_note: string | null;
+  created_at: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -171,6 +209,8 @@ export interface Database {
   sync_locks: SyncLocksTable;
   group_snapshots: GroupSnapshotsTable;
   group_snapshot_members: GroupSnapshotMembersTable;
+  mentorships: MentorshipsTable;
+  zuul_builds: ZuulBuildsTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */
@@ -187,4 +227,6 @@ export const DATA_TABLES = [
   'sync_state',
   'group_snapshots',
   'group_snapshot_members',
+  'mentorships',
+  'zuul_builds',
 ] as const satisfies ReadonlyArray<keyof Database>;

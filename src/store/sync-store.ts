@@ -90,18 +90,27 @@ export async function acquireLock(
   staleAfterMs: number,
   isAlive: (pid: number) => boolean,
 ): Promise<LockHolder | null> {
-  return db.transaction().execute(async (trx) => {
-    const holder = await trx.selectFrom('sync_locks').selectAll().where('name', '=', name).executeTakeFirst();
-    if (holder && holder.owner !== me.owner) {
-      const dead = (holder.hostname === me.hostname && !isAlive(holder.pid)) || now - holder.heartbeat_at > staleAfterMs;
-      if (!dead) return holder;
-      await trx.deleteFrom('sync_locks').where('name', '=', name).where('owner', '=', holder.owner).execute();
-    }
-    if (!holder || holder.owner !== me.owner) {
-      await trx.insertInto('sync_locks').values({ name, owner: me.owner, pid: me.pid, hostname: me.hostname, acquired_at: now, heartbeat_at: now }).execute();
-    }
-    return null;
-  });
+  // Single statements only, no read-then-write transaction: two syncs starting together must end
+  // with one holder and one SYNC_BUSY. A select-then-insert transaction let both see no holder,
+  // and the loser failed on the primary key (PostgreSQL) or with SQLITE_BUSY (SQLite) instead.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const inserted = await db
+      .insertInto('sync_locks')
+      .values({ name, owner: me.owner, pid: me.pid, hostname: me.hostname, acquired_at: now, heartbeat_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return null;
+    const holder = await db.selectFrom('sync_locks').selectAll().where('name', '=', name).executeTakeFirst();
+    if (!holder) continue; // released in between: try again
+    if (holder.owner === me.owner) return null;
+    const dead = (holder.hostname === me.hostname && !isAlive(holder.pid)) || now - holder.heartbeat_at > staleAfterMs;
+    if (!dead) return holder;
+    // Only the dead holder's row goes; if another sync took it over first, the next insert loses to it.
+    await db.deleteFrom('sync_locks').where('name', '=', name).where('owner', '=', holder.owner).execute();
+  }
+  const holder = await db.selectFrom('sync_locks').selectAll().where('name', '=', name).executeTakeFirst();
+  if (holder && holder.owner !== me.owner) return holder;
+  throw new Error(`could not take the sync lock ${name}: it changed hands three times while trying`);
 }
 
 export async function heartbeatLock(db: Kysely<Database>, name: string, owner: string, now: number): Promise<void> {

@@ -1,10 +1,26 @@
+import { computeCandidates, type AreaRules, type CandidatesResult } from '../../analysis/core-candidates.js';
+import { computeIdleCores, type CoreActivity, type IdleResult } from '../../analysis/core-idle.js';
+import { computeCoreLoad, type LoadResult } from '../../analysis/core-load.js';
 import { membershipEvents } from '../../analysis/core-team.js';
+import { computeMentoring, mentoringSpan, type MentoringResult } from '../../analysis/mentoring.js';
+import { summariseTeam, type TeamSummary } from '../../analysis/overview.js';
+import type { AccountInfo } from '../../model/activity.js';
 import { StewardError } from '../../model/errors.js';
+import {
+  renderCandidatesCsv, renderCandidatesText, renderIdleCsv, renderIdleText, renderLoadCsv, renderLoadText, renderMentoringCsv,
+  renderMentoringText, renderMentorListCsv, renderMentorListText,
+  type CandidatesReport, type IdleReport, type LoadReport, type MentoringReport, type MentorListReport,
+} from '../../report/core-report.js';
 import { toCsv } from '../../report/csv.js';
+import type { AccountLabel } from '../../report/reviewers-report.js';
+import type { Store } from '../../store/engine.js';
+import { addMentorship, endMentorships, listMentorships } from '../../store/mentoring-store.js';
 import { loadAccounts } from '../../store/queries/activity.js';
+import { loadChangeFacts, loadPatchSetUploads, loadReviewMessages, loadTeamActs } from '../../store/queries/reviewers.js';
 import { loadGroupSnapshots } from '../../store/sync-store.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
-import { parseFormat } from '../options.js';
+import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat, type Window } from '../options.js';
+import { gatherTeamContext, labelOf, reviewersResult, type TeamContext } from './reviewers-command.js';
 
 export interface CoreHistoryOptions extends GlobalOptions {
   project?: string[];
@@ -68,4 +84,327 @@ export async function runCoreHistory(o: CoreHistoryOptions, rt: Runtime): Promis
   } finally {
     await store.close();
   }
+}
+
+// ---- idle, candidates, load, mentoring ---------------------------------------------------------
+
+export interface CoreReportOptions extends GlobalOptions {
+  project?: string[];
+  days?: string;
+  since?: string;
+  until?: string;
+  now?: string;
+  format?: string;
+  threshold?: string;
+  limit?: string;
+  all?: boolean;
+}
+
+function requireCoreTeam(ctx: TeamContext): void {
+  if (!ctx.roster.known) {
+    throw new StewardError('CONFIG', `no core team is configured${ctx.filterProjects ? ` for ${ctx.filterProjects.join(', ')}` : ''} in ${ctx.origin}`, {
+      hint: 'Give each project its core team in steward.yaml: projects[].core.members (usernames or account ids) and/or projects[].core.group (then run `steward sync`).',
+    });
+  }
+}
+
+function areaRules(ctx: TeamContext): AreaRules {
+  return { prefixes: ctx.config.coreRules.areas, depth: ctx.config.coreRules.areaDepth };
+}
+
+function print(rt: Runtime, format: OutputFormat, json: unknown, csv: () => string, text: () => string): void {
+  if (format === 'json') rt.stdout(JSON.stringify(json, null, 2) + '\n');
+  else if (format === 'csv') rt.stdout(csv());
+  else rt.stdout(text());
+}
+
+/** Gathers and computes `steward core idle`, people as store ids. */
+export async function idleResult(store: Store, ctx: TeamContext, o: { now: number; threshold?: number; days?: number }): Promise<IdleResult> {
+  requireCoreTeam(ctx);
+  const rules = ctx.config.coreRules;
+  const rule = { threshold: o.threshold ?? rules.idleThreshold, days: o.days ?? rules.idleDays, counts: rules.idleCounts };
+  const cores = [...ctx.roster.membersAt(o.now)];
+  const acts = await loadTeamActs(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores });
+  const historyFrom = acts.reduce((m, a) => Math.min(m, a.at), o.now);
+  return computeIdleCores({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster, historyFrom }, { now: o.now, rule });
+}
+
+/** `steward core idle` as `--format json` prints it. */
+export async function buildIdleReport(store: Store, ctx: TeamContext, o: { now: number; threshold?: number; days?: number }): Promise<IdleReport> {
+  const result = await idleResult(store, ctx, o);
+  const label = (c: CoreActivity) => {
+    const { accountId, ...rest } = c;
+    return { ...labelOf(ctx, accountId), ...rest };
+  };
+  return { report: 'core idle', projects: ctx.projects, ...result, idle: result.idle.map(label), tooNewToJudge: result.tooNewToJudge.map(label), cores: result.cores.map(label), sources: ctx.sources };
+}
+
+/** Gathers and computes `steward core candidates`, people as store ids. */
+export async function candidatesResult(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesResult> {
+  const rules = ctx.config.coreRules;
+  const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
+  const [acts, messages, changes] = await Promise.all([
+    loadTeamActs(store.db, { ...filter, until: Math.max(win.until, win.now) + 1, excludeActorIds: [...ctx.bots] }),
+    loadReviewMessages(store.db, filter),
+    loadChangeFacts(store.db, filter),
+  ]);
+  return computeCandidates(
+    { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
+    { ...win, areaRules: areaRules(ctx), minReviews: rules.candidateMinReviews, weights: rules.ranking },
+  );
+}
+
+/** `steward core candidates` as `--format json` prints it. */
+export async function buildCandidatesReport(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesReport> {
+  const result = await candidatesResult(store, ctx, win);
+  return {
+    report: 'core candidates',
+    projects: ctx.projects,
+    ...result,
+    candidates: result.candidates.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })),
+    sources: ctx.sources,
+  };
+}
+
+/** Gathers and computes `steward core load`, people as store ids. */
+export async function loadResult(store: Store, ctx: TeamContext, win: Window): Promise<LoadResult> {
+  const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
+  const [uploads, acts] = await Promise.all([loadPatchSetUploads(store.db, filter), loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots] })]);
+  return computeCoreLoad({ uploads, acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
+}
+
+/** `steward core load` as `--format json` prints it. */
+export async function buildLoadReport(store: Store, ctx: TeamContext, win: Window): Promise<LoadReport> {
+  const result = await loadResult(store, ctx, win);
+  return {
+    report: 'core load',
+    projects: ctx.projects,
+    ...result,
+    total: { ...result.total, perCore: result.total.perCore.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })) },
+    sources: ctx.sources,
+  };
+}
+
+/** Gathers and computes `steward core mentoring`, people as store ids. */
+export async function mentoringResult(store: Store, ctx: TeamContext, o: { now: number; all?: boolean }): Promise<MentoringResult> {
+  const mentorships = (await listMentorships(store.db, { activeOnly: !o.all })).filter((m) => m.startedAt <= o.now);
+  let from = o.now;
+  for (const m of mentorships) from = Math.min(from, mentoringSpan(m, o.now).from);
+  const filter = { projects: ctx.filterProjects, since: from, until: o.now + 1 };
+  const [acts, messages, changes] = mentorships.length
+    ? await Promise.all([loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots] }), loadReviewMessages(store.db, filter), loadChangeFacts(store.db, filter)])
+    : [[], [], []];
+  return computeMentoring({ mentorships, acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, { now: o.now, areaRules: areaRules(ctx) });
+}
+
+/** `steward core mentoring` as `--format json` prints it. */
+export async function buildMentoringReport(store: Store, ctx: TeamContext, o: { now: number; all?: boolean }): Promise<MentoringReport> {
+  const result = await mentoringResult(store, ctx, o);
+  return {
+    report: 'core mentoring',
+    projects: ctx.projects,
+    ...result,
+    mentorships: result.mentorships.map(({ candidateId, mentorId, ...m }) => ({ candidate: labelOf(ctx, candidateId), mentor: labelOf(ctx, mentorId), ...m })),
+    sources: ctx.sources,
+  };
+}
+
+const nowOf = (o: { now?: string }, rt: Runtime): number => (o.now ? parseTime(o.now, '--now') : rt.clock());
+
+/** `steward core idle`. */
+export async function runCoreIdle(o: CoreReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  if (o.since || o.until) throw new StewardError('USAGE', '`core idle` looks back --days N (default from steward.yaml coreRules.idleDays) from --now; it takes no --since/--until');
+  const store = await openStoreFor(o, rt);
+  try {
+    const ctx = await gatherTeamContext(store, o, rt);
+    const report = await buildIdleReport(store, ctx, {
+      now: nowOf(o, rt),
+      threshold: o.threshold ? parsePositiveInt(o.threshold, '--threshold') : undefined,
+      days: o.days ? parsePositiveInt(o.days, '--days', 36_500) : undefined,
+    });
+    print(rt, format, report, () => renderIdleCsv(report), () => renderIdleText(report));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `steward core candidates`. */
+export async function runCoreCandidates(o: CoreReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const limit = o.limit ? parsePositiveInt(o.limit, '--limit') : 15;
+  const store = await openStoreFor(o, rt);
+  try {
+    const ctx = await gatherTeamContext(store, o, rt);
+    requireCoreTeam(ctx);
+    const report = await buildCandidatesReport(store, ctx, resolveWindow(o, rt.clock, ctx.config.coreRules.candidateDays));
+    print(rt, format, report, () => renderCandidatesCsv(report), () => renderCandidatesText(report, limit));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `steward core load`. */
+export async function runCoreLoad(o: CoreReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const store = await openStoreFor(o, rt);
+  try {
+    const ctx = await gatherTeamContext(store, o, rt);
+    requireCoreTeam(ctx);
+    const report = await buildLoadReport(store, ctx, resolveWindow(o, rt.clock, 90));
+    print(rt, format, report, () => renderLoadCsv(report), () => renderLoadText(report));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `steward core mentoring`. */
+export async function runCoreMentoring(o: CoreReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const store = await openStoreFor(o, rt);
+  try {
+    const ctx = await gatherTeamContext(store, o, rt);
+    const report = await buildMentoringReport(store, ctx, { now: nowOf(o, rt), all: o.all });
+    print(rt, format, report, () => renderMentoringCsv(report), () => renderMentoringText(report));
+  } finally {
+    await store.close();
+  }
+}
+
+// ---- mentor add / end / list -----------------------------------------------------------------------
+
+export interface MentorOptions extends GlobalOptions {
+  mentor?: string;
+  note?: string;
+  since?: string;
+  at?: string;
+  host?: string;
+  now?: string;
+  all?: boolean;
+  format?: string;
+}
+
+/**
+ * Finds the stored account a command-line spec names: a Gerrit account id (digits), an email (with
+ * `@`), else a username. Refuses unknown and ambiguous specs with what to do.
+ */
+export function resolveAccountSpec(accounts: readonly AccountInfo[], spec: string, flag: string, host?: string): AccountInfo {
+  const s = spec.trim();
+  const pool = host ? accounts.filter((a) => a.host === host) : accounts;
+  const found = /^\d+$/.test(s) ? pool.filter((a) => a.gerritId === Number(s)) : s.includes('@') ? pool.filter((a) => a.email === s) : pool.filter((a) => a.username === s);
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) {
+    throw new StewardError('USAGE', `${flag} "${spec}" names ${found.length} accounts, on hosts ${found.map((a) => a.host).join(', ')}`, { hint: 'Add --host NAME to say which Gerrit host you mean.' });
+  }
+  const near = pool.filter((a) => a.username?.toLowerCase() === s.toLowerCase() || a.name?.toLowerCase() === s.toLowerCase());
+  throw new StewardError('NOT_FOUND', `${flag} "${spec}": no such account in the store${host ? ` on host ${host}` : ''}`, {
+    hint: near.length
+      ? `Did you mean ${near.map((a) => a.username ?? a.email ?? String(a.gerritId)).join(' or ')}?`
+      : 'Accounts are known from imported review data; give a username, a Gerrit account id or an email that appears in it.',
+  });
+}
+
+function labelAccount(a: AccountInfo) {
+  return { username: a.username, name: a.name, gerritAccountId: a.gerritId };
+}
+
+/** `steward core mentor add CANDIDATE --mentor CORE [--note TEXT] [--since DATE]`. */
+export async function runMentorAdd(candidateSpec: string, o: MentorOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  if (!o.mentor) throw new StewardError('USAGE', 'give the mentor with --mentor CORE (a username, Gerrit account id or email)');
+  const store = await openStoreFor(o, rt);
+  try {
+    const ctx = await gatherTeamContext(store, o, rt);
+    const now = nowOf(o, rt);
+    const startedAt = o.since ? parseTime(o.since, '--since') : now;
+    if (startedAt > now) throw new StewardError('USAGE', `--since ${o.since} is in the future (now is ${new Date(now).toISOString()})`);
+    const candidate = resolveAccountSpec(ctx.accounts, candidateSpec, 'candidate', o.host);
+    const mentor = resolveAccountSpec(ctx.accounts, o.mentor, '--mentor', o.host);
+    if (candidate.id === mentor.id) throw new StewardError('USAGE', `the candidate and the mentor are the same account (${candidateSpec})`);
+    if (ctx.bots.has(candidate.id) || ctx.bots.has(mentor.id)) throw new StewardError('USAGE', `${ctx.bots.has(candidate.id) ? candidateSpec : o.mentor} is a bot`);
+    if (ctx.roster.known) {
+      const cores = ctx.roster.membersAt(now);
+      if (!cores.has(mentor.id)) {
+        throw new StewardError('USAGE', `--mentor ${o.mentor} is not in the core team`, { hint: `Mentors are core reviewers (${ctx.sources.coreTeam}).` });
+      }
+      if (cores.has(candidate.id)) throw new StewardError('USAGE', `${candidateSpec} is already in the core team`);
+    }
+    const running = (await listMentorships(store.db, { activeOnly: true })).find((m) => m.candidateId === candidate.id && m.mentorId === mentor.id);
+    if (running) {
+      throw new StewardError('USAGE', `${candidateSpec} is already mentored by ${o.mentor} (since ${new Date(running.startedAt).toISOString().slice(0, 10)})`, {
+        hint: `End it first with \`steward core mentor end ${candidateSpec} --mentor ${o.mentor}\`.`,
+      });
+    }
+    const m = await addMentorship(store.db, { candidateId: candidate.id, mentorId: mentor.id, startedAt, note: o.note ?? null }, now);
+    const out = { id: m.id, candidate: labelAccount(candidate), mentor: labelAccount(mentor), startedAt: new Date(m.startedAt).toISOString(), note: m.note };
+    if (format === 'json') rt.stdout(JSON.stringify(out, null, 2) + '\n');
+    else rt.stdout(`Mentorship #${m.id}: ${candidate.username ?? candidateSpec} mentored by ${mentor.username ?? o.mentor} since ${out.startedAt.slice(0, 10)}.\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `steward core mentor end CANDIDATE [--mentor CORE] [--note TEXT] [--at DATE]`. */
+export async function runMentorEnd(candidateSpec: string, o: MentorOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const store = await openStoreFor(o, rt);
+  try {
+    const accounts = await loadAccounts(store.db);
+    const now = nowOf(o, rt);
+    const endedAt = o.at ? parseTime(o.at, '--at') : now;
+    const candidate = resolveAccountSpec(accounts, candidateSpec, 'candidate', o.host);
+    const mentor = o.mentor ? resolveAccountSpec(accounts, o.mentor, '--mentor', o.host) : null;
+    const running = (await listMentorships(store.db, { activeOnly: true })).filter((m) => m.candidateId === candidate.id && (!mentor || m.mentorId === mentor.id));
+    if (running.length === 0) {
+      throw new StewardError('NOT_FOUND', `no running mentorship of ${candidateSpec}${o.mentor ? ` by ${o.mentor}` : ''}`, { hint: 'See them with `steward core mentor list`.' });
+    }
+    const early = running.find((m) => m.startedAt > endedAt);
+    if (early) throw new StewardError('USAGE', `--at ${new Date(endedAt).toISOString()} is before the mentorship started (${new Date(early.startedAt).toISOString()})`);
+    const ended = await endMentorships(store.db, { candidateId: candidate.id, mentorId: mentor?.id ?? null, endedAt, note: o.note ?? null });
+    if (format === 'json') rt.stdout(JSON.stringify({ ended: ended.map((m) => ({ id: m.id, endedAt: new Date(endedAt).toISOString() })) }, null, 2) + '\n');
+    else rt.stdout(`Ended ${ended.length} mentorship${ended.length > 1 ? 's' : ''} of ${candidate.username ?? candidateSpec}: ${ended.map((m) => `#${m.id}`).join(', ')}.\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `steward core mentor list [--all]`. */
+export async function runMentorList(o: MentorOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const store = await openStoreFor(o, rt);
+  try {
+    const accounts = new Map((await loadAccounts(store.db)).map((a) => [a.id, a]));
+    const label = (id: number) => {
+      const a = accounts.get(id);
+      return { username: a?.username ?? null, name: a?.name ?? null, gerritAccountId: a?.gerritId ?? null };
+    };
+    const list = await listMentorships(store.db, { activeOnly: !o.all });
+    const report: MentorListReport = {
+      report: 'core mentor list',
+      mentorships: list.map((m) => ({
+        id: m.id, candidate: label(m.candidateId), mentor: label(m.mentorId), startedAt: new Date(m.startedAt).toISOString(),
+        endedAt: m.endedAt === null ? null : new Date(m.endedAt).toISOString(), note: m.note, endNote: m.endNote,
+      })),
+    };
+    print(rt, format, report, () => renderMentorListCsv(report), () => renderMentorListText(report));
+  } finally {
+    await store.close();
+  }
+}
+
+/** The core-team reports in short, for `steward overview` (README, "Overview", `team`). */
+export async function buildTeamSummary(store: Store, o: GlobalOptions & { project?: string[] }, rt: Runtime, win: Window): Promise<TeamSummary<AccountLabel>> {
+  const ctx = await gatherTeamContext(store, o, rt);
+  const known = ctx.roster.known;
+  const days = ctx.config.coreRules.candidateDays;
+  return summariseTeam(
+    {
+      reviewers: await reviewersResult(store, ctx, win),
+      idle: known ? await idleResult(store, ctx, { now: win.now }) : null,
+      candidates: known ? await candidatesResult(store, ctx, { since: win.now - days * 86_400_000, until: win.now, now: win.now }) : null,
+      load: known ? await loadResult(store, ctx, win) : null,
+      mentoring: await mentoringResult(store, ctx, { now: win.now }),
+    },
+    (id) => labelOf(ctx, id),
+  );
 }

@@ -28,6 +28,8 @@ export function demoConfigYaml(opts: DemoOptions): string {
     projects: d.projects.map((name) => ({ name, host: d.host.name, core: { members: d.coreTeam } })),
     bots: d.bots,
     releases: d.releases,
+    // The demo tree's areas, so `steward core candidates` measures breadth across them.
+    coreRules: { areas: d.areas },
   };
   const text = `# The demo project's configuration, written by \`steward demo\` (seed ${opts.seed ?? 42}).\n${stringify(doc)}`;
   parseConfig(text, 'the demo configuration'); // the demo must always satisfy the real schema

@@ -5,6 +5,9 @@ import type { Store } from '../../store/engine.js';
 import { listProjects, loadAccounts, loadChangeTimelines, loadCiBuilds, loadCiReporterIds, loadReviewActs } from '../../store/queries/activity.js';
 import { botIds, coreTeamIds, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, resolveWindow } from '../options.js';
+import { buildCiHealth } from './ci-command.js';
+import { buildTeamSummary } from './core-command.js';
+import { buildQueueSummary } from './queue-command.js';
 import { runDemo } from './demo-command.js';
 
 export interface OverviewCommandOptions extends GlobalOptions {
@@ -40,9 +43,15 @@ export async function buildOverview(store: Store, o: OverviewCommandOptions, rt:
   const bots = botIds(config, accounts, ciReporters);
   const coreIds = coreTeamIds(config, accounts, o.project ?? []);
   const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds }, win);
+  const ciHealth = await buildCiHealth(store, o, rt);
+  const team = await buildTeamSummary(store, o, rt, win);
+  const queue = await buildQueueSummary(store, o, rt, win.now);
   return {
     projects,
     ...overview,
+    ciHealth,
+    team,
+    queue,
     sources: {
       config: origin,
       coreTeam: coreIds ? `core.members in ${origin}` : 'no core.members in the configuration',

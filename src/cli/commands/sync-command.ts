@@ -74,10 +74,15 @@ function renderResult(r: SyncResult, requests: number, retries: number): string 
 async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptions, rt: Runtime, format: 'text' | 'json' | 'csv'): Promise<void> {
   const results: Array<SyncResult & { requests: number; retries: number }> = [];
   for (const target of targets) {
-    const creds = loadCredentials(new URL(target.host.url).hostname, o.credentials, rt.env);
+    const machine = new URL(target.host.url).hostname;
+    const creds = loadCredentials(machine, o.credentials, rt.env);
     const client = new GerritClient({
       baseUrl: target.host.url,
       auth: creds ? { username: creds.username, password: creds.password } : undefined,
+      // The client cannot know where Steward reads credentials from; without this the user is not told how to give them.
+      authHint:
+        'Set STEWARD_GERRIT_USERNAME and STEWARD_GERRIT_PASSWORD (a Gerrit HTTP password: Settings → HTTP Credentials), ' +
+        `or put "machine ${machine} login USER password HTTP-PASSWORD" in a file with mode 0600 named by --credentials or STEWARD_CREDENTIALS.`,
       concurrency: o.concurrency ? parsePositiveInt(o.concurrency, '--concurrency', 16) : 2,
       timeoutMs: o.timeout ? parsePositiveInt(o.timeout, '--timeout', 3600) * 1000 : 30_000,
       maxTotalRetries: o.maxRetries !== undefined ? parseRetries(o.maxRetries) : 30,

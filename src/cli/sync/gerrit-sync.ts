@@ -86,6 +86,22 @@ const isAlive = (pid: number): boolean => {
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
+/**
+ * The parser reports a change it cannot read as INPUT_FORMAT with a hint about export files; from
+ * a live server the same problem is the server's answer not being the JSON expected.
+ */
+function parseServerChange(raw: unknown, ctx: { host: string; where: string; path: string }): ChangeRecord {
+  try {
+    return parseRestChange(raw, ctx);
+  } catch (e) {
+    if (!(e instanceof StewardError) || e.code !== 'INPUT_FORMAT') throw e;
+    throw new StewardError('SOURCE_BAD_RESPONSE', `the server sent a change Steward cannot read: ${e.message}`, {
+      ...e.details,
+      hint: 'Nothing from this page was stored (the pages before it were). Check that the host URL points at a Gerrit server; if it does, please report this with the change number.',
+    }, { cause: e });
+  }
+}
+
 /** Syncs one project of one host. Throws StewardError for every failure, leaving a resumable run. */
 export async function syncProject(store: Store, target: SyncTarget, opts: SyncOptions): Promise<SyncResult> {
   const t0 = opts.clock();
@@ -93,12 +109,17 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
   const host = target.host.name;
   const lockName = `gerrit:${host}:${target.project}`;
   const me = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, pid: process.pid, hostname: hostname() };
-  const holder = await acquireLock(db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isAlive);
+  const staleLockMs = opts.staleLockMs ?? 600_000;
+  const holder = await acquireLock(db, lockName, me, opts.clock(), staleLockMs, isAlive);
   if (holder) {
     throw new StewardError('SYNC_BUSY', `another sync of ${target.project} on ${host} is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
       hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
     });
   }
+  // The heartbeat says "alive", not "made progress": one page can take longer than staleLockMs
+  // (retries honouring Retry-After up to 2 minutes each), and a live sync must not be taken over.
+  const beat = setInterval(() => void heartbeatLock(db, lockName, me.owner, opts.clock()).catch(() => undefined), Math.max(10, Math.floor(staleLockMs / 4)));
+  beat.unref();
   try {
     await db.transaction().execute((trx) => ensureHost(trx, host, target.host.url));
     const restart = Boolean(opts.full) || opts.since !== undefined;
@@ -123,8 +144,8 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
         // Fetch the next page while this one is written (the client bounds total concurrency).
         next = page.more ? it.next() : Promise.resolve({ done: true, value: undefined });
         next.catch(() => undefined);
-        const where = `${target.host.url}/changes/?q=${encodeURIComponent(query)}&S=${page.start}`;
-        const records: ChangeRecord[] = page.changes.map((raw, i) => parseRestChange(raw, { host, where, path: `[${i}]` }));
+        const where = `${opts.client.root}/changes/?q=${encodeURIComponent(query)}&S=${page.start}`;
+        const records: ChangeRecord[] = page.changes.map((raw, i) => parseServerChange(raw, { host, where, path: `[${i}]` }));
         let high: number | null = null;
         for (const c of records) if (high === null || c.updated > high) high = c.updated;
         await db.transaction().execute(async (trx) => {
@@ -181,6 +202,7 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
       durationMs: opts.clock() - t0,
     };
   } finally {
+    clearInterval(beat);
     await releaseLock(db, lockName, me.owner).catch(() => undefined);
   }
 }

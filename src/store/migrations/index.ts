@@ -7,11 +7,17 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from '../engine.js';
 import { reviewData } from './0001-review-data.js';
 import { syncState } from './0002-sync-state.js';
+import { mentoring } from './0003-mentoring.js';
+import { zuulBuilds } from './0004-zuul-builds.js';
+import { reviewFlow } from './0005-review-flow.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
     '0001-review-data': reviewData(caps),
     '0002-sync-state': syncState(caps),
+    '0003-mentoring': mentoring(caps),
+    '0004-zuul-builds': zuulBuilds(caps),
+    '0005-review-flow': reviewFlow(caps),
   };
 }
 

@@ -1,0 +1,308 @@
+/**
+ * When is a non-voting job ready to vote (and an experimental job ready for the check queue)?
+ * Definitions (README, "Voting readiness"):
+ *
+ * - The job's **false-failure rate**: failures / runs over its known-fine runs in the window
+ *   outside gate pipelines (runs on patch sets that merged unchanged: ci-outcomes.ts), with its
+ *   95% Wilson interval.
+ * - The **baseline**: the same rate pooled over the voting jobs' known-fine runs on the same patch
+ *   sets, in named check-like pipelines, in the window.
+ * - The **bar**: baseline + `margin` (default 0.05, i.e. 5 percentage points).
+ * - A **week** (ISO, Monday 00:00 UTC) meets the bar when the job has at least `minWeeklyRuns`
+ *   known-fine runs that week (default 20) and its weekly rate is not significantly above that
+ *   week's bar: the low end of its 95% interval is at or below it. Weeks with fewer runs, or no
+ *   baseline, are not judged: they neither count nor break a run of weeks.
+ * - **Weeks in a row**: consecutive judged weeks meeting the bar, counted back from the window's
+ *   last judged week.
+ * - Verdict: **unstable** when the whole window's rate is significantly above the bar (the low
+ *   end of its interval is above it); **ready** when it has at least `minRuns` known-fine runs
+ *   (default 100), met the bar `weeks` weeks in a row (default 4) and its rate is at or below the
+ *   bar; otherwise **not yet**, with what is missing.
+ */
+import type { Timestamp } from '../model/records.js';
+import { isPass, isVotingRun, pipelineKind, type ClassifiedRun } from './ci-outcomes.js';
+import { rate, runRef, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
+import { binomialUpperTail, isoWeekName, isoWeeksBetween, wilson, WEEK_MS } from './ci-stats.js';
+import { round } from './stats.js';
+
+export interface ReadinessRules {
+  /** How far above the baseline a job's false-failure rate may be, as a fraction (0.05 = 5 points). */
+  margin: number;
+  /** Weeks in a row the job must meet the bar. */
+  weeks: number;
+  /** Runs on fine code (passes + false failures) in the window, at least. */
+  minRuns: number;
+  /** Runs on fine code in a week for the week to be judged. */
+  minWeeklyRuns: number;
+}
+
+export const DEFAULT_READINESS_RULES: ReadinessRules = { margin: 0.05, weeks: 4, minRuns: 100, minWeeklyRuns: 20 };
+
+export type ReadinessVerdict = 'ready' | 'not-yet' | 'unstable';
+
+export interface ReadinessWeek {
+  week: string;
+  start: string;
+  knownFineRuns: number;
+  failures: number;
+  rate: number | null;
+  /** Low end of the 95% interval of the week's rate. */
+  low: number | null;
+  baseline: number | null;
+  bar: number | null;
+  /** null: not judged (too few runs, or no baseline). */
+  meets: boolean | null;
+}
+
+export interface JobReadiness {
+  job: string;
+  /** Where it runs now: `check` (check-like pipelines) or `experimental` (only on request). */
+  queue: 'check' | 'experimental';
+  /** Whether its latest run in the window voted (a voting job asked for is compared with the others). */
+  voting: boolean;
+  /** Counted runs outside gate pipelines in the window. */
+  runs: number;
+  falseFailureRate: Rate;
+  baseline: (Rate & { patchSets: number; byJob: Array<{ job: string; rate: number | null; runs: number }> }) | null;
+  bar: number | null;
+  weeks: ReadinessWeek[];
+  weeksMetInARow: number;
+  caughtRegressions: number;
+  revisionChecks: number;
+  caughtExpectedByChance: number | null;
+  /** Chance of catching at least that many with its false-failure rate alone (binomial); below 0.05 is evidence it catches regressions. */
+  caughtPValue: number | null;
+  /** Its false failures in check buildsets where every voting job passed: rechecks it would have caused had it voted. */
+  extraRechecksIfVoting: number;
+  verdict: ReadinessVerdict;
+  /** The numbers behind the verdict, and what would make the job ready. */
+  reasons: string[];
+  evidence: { caughtRegressions: Array<{ failed: RunRef; fixedBy: RunRef }> };
+}
+
+export interface ReadinessReport {
+  period: { since: string; until: string };
+  now: string;
+  rules: ReadinessRules;
+  jobs: JobReadiness[];
+}
+
+const iso = (t: Timestamp): string => new Date(t).toISOString();
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const psKey = (c: ClassifiedRun): string => `${c.run.changeId}|${c.run.patchSet}`;
+
+/**
+ * Readiness of one job over the window's classified runs (all jobs' runs: the baseline needs them).
+ */
+export function evaluateReadiness(job: string, runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness {
+  const changes = new Map(input.changes.map((c) => [c.id, c]));
+  const mine = runs.filter((c) => c.run.job === job && pipelineKind(c.run.pipeline, opts.rules) !== 'gate');
+  const queue = mine.length > 0 && mine.every((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental') ? 'experimental' : 'check';
+  const votingByPs = new Map<string, ClassifiedRun[]>();
+  for (const c of runs) {
+    if (c.run.job === job || !c.knownFine || !isVotingRun(c.run, opts.rules)) continue;
+    let l = votingByPs.get(psKey(c));
+    if (!l) votingByPs.set(psKey(c), (l = []));
+    l.push(c);
+  }
+  const fineOf = (own: readonly ClassifiedRun[]) => own.filter((c) => c.knownFine && c.class !== 'not-counted');
+  const baselineOver = (own: readonly ClassifiedRun[]): ClassifiedRun[] => [...new Set(fineOf(own).map(psKey))].flatMap((k) => votingByPs.get(k) ?? []);
+
+  const t = tally(mine);
+  const ff = rate(t.fineFailures, t.fine);
+  const base = baselineOver(mine);
+  const bt = tally(base);
+  let baseline: JobReadiness['baseline'] = null;
+  if (bt.fine > 0) {
+    const jobs = [...new Set(base.map((c) => c.run.job))].sort();
+    baseline = {
+      ...rate(bt.fineFailures, bt.fine),
+      patchSets: new Set(fineOf(mine).map(psKey)).size,
+      byJob: jobs.map((j) => {
+        const jt = tally(base.filter((c) => c.run.job === j));
+        return { job: j, rate: round(jt.fine ? jt.fineFailures / jt.fine : null, 4), runs: jt.fine };
+      }),
+    };
+  }
+  const bar = baseline?.rate != null ? round(baseline.rate + rules.margin, 4) : null;
+
+  const weeks: ReadinessWeek[] = isoWeeksBetween(opts.since, opts.until).map((start) => {
+    const w = mine.filter((c) => c.run.at >= start && c.run.at < start + WEEK_MS);
+    const wt = tally(w);
+    const wb = tally(baselineOver(w));
+    const low = wilson(wt.fineFailures, wt.fine)?.low ?? null;
+    const wBase = wb.fine > 0 ? wb.fineFailures / wb.fine : null;
+    const wBar = wBase !== null ? wBase + rules.margin : null;
+    const meets = wt.fine >= rules.minWeeklyRuns && wBar !== null && low !== null ? low <= wBar : null;
+    return { week: isoWeekName(start), start: iso(start), knownFineRuns: wt.fine, failures: wt.fineFailures, rate: round(wt.fine ? wt.fineFailures / wt.fine : null, 4), low: round(low, 4), baseline: round(wBase, 4), bar: round(wBar, 4), meets };
+  });
+  let inARow = 0;
+  for (let i = weeks.length - 1; i >= 0; i--) {
+    const m = weeks[i]!.meets;
+    if (m === null) continue;
+    if (!m) break;
+    inARow += 1;
+  }
+
+  // Rechecks it would have caused: its false failures in check where every voting job of the buildset passed.
+  const byBuildset = new Map<string, ClassifiedRun[]>();
+  for (const c of runs) {
+    let l = byBuildset.get(c.run.buildset);
+    if (!l) byBuildset.set(c.run.buildset, (l = []));
+    l.push(c);
+  }
+  const extraRechecks = mine.filter((c) => {
+    if (c.class !== 'false-failure' || pipelineKind(c.run.pipeline, opts.rules) !== 'check') return false;
+    const others = (byBuildset.get(c.run.buildset) ?? []).filter((o) => o.run.job !== job && o.class !== 'not-counted' && isVotingRun(o.run, opts.rules));
+    return others.length > 0 && others.every((o) => isPass(o.run.result));
+  }).length;
+  const caught = mine.filter((c) => c.class === 'caught-regression');
+  const checks = input.outcomes.revisionChecks.filter((rc) => rc.job === job && rc.last.at >= opts.since && rc.last.at < opts.until).length;
+  const expected = ff.rate === null ? null : round(ff.rate * checks, 1);
+
+  const reasons: string[] = [];
+  let verdict: ReadinessVerdict;
+  const low = ff.ci95?.low ?? null;
+  if (t.fine === 0) {
+    verdict = 'not-yet';
+    reasons.push('no runs on patch sets that merged unchanged in the period: nothing to judge it on yet');
+  } else if (baseline === null || bar === null) {
+    verdict = 'not-yet';
+    reasons.push('no voting-job runs on the same patch sets to compare with');
+  } else {
+    const summary = `false-failure rate ${pct(ff.rate)} (95% CI ${pct(ff.ci95?.low ?? null)}–${pct(ff.ci95?.high ?? null)}; ${t.fineFailures} failures in ${t.fine} runs on code that merged) vs voting baseline ${pct(baseline.rate)} on the same ${baseline.patchSets} patch sets; bar ${pct(bar)}`;
+    if (low !== null && low > bar) {
+      verdict = 'unstable';
+      reasons.push(`${summary}: significantly above the bar`);
+      reasons.push(`to become ready it would have to fail on fine code at most ${pct(bar)} of the time, ${rules.weeks} weeks in a row`);
+    } else {
+      const missing: string[] = [];
+      if (t.fine < rules.minRuns) missing.push(`${rules.minRuns - t.fine} more runs on code that merged (has ${t.fine}, needs ${rules.minRuns})`);
+      if (inARow < rules.weeks) missing.push(`${rules.weeks - inARow} more week(s) meeting the bar in a row (has ${inARow}, needs ${rules.weeks})`);
+      if ((ff.rate ?? 0) > bar) missing.push(`its rate to fall by ${(((ff.rate ?? 0) - bar) * 100).toFixed(1)} points to the bar`);
+      if (missing.length === 0) {
+        verdict = 'ready';
+        reasons.push(`${summary}: at or below the bar, ${inARow} week(s) in a row`);
+      } else {
+        verdict = 'not-yet';
+        reasons.push(summary);
+        reasons.push(`needs ${missing.join('; ')}`);
+      }
+    }
+  }
+  const pValue = ff.rate === null || checks === 0 ? null : round(binomialUpperTail(caught.length, checks, ff.rate), 4);
+  if (checks > 0) {
+    const verdictWords = pValue === null ? '' : pValue < 0.05 ? `: more than chance (p = ${pValue})` : `: no more than chance (p = ${pValue})`;
+    reasons.push(`caught ${caught.length} regression(s) the voting jobs passed, in ${checks} revision(s) where it could have; ${expected ?? 'n/a'} expected by chance from its false-failure rate${verdictWords}`);
+  }
+  return {
+    job,
+    queue,
+    voting: latestVoting(runs, job) ?? false,
+    runs: t.runs,
+    falseFailureRate: ff,
+    baseline,
+    bar,
+    weeks,
+    weeksMetInARow: inARow,
+    caughtRegressions: caught.length,
+    revisionChecks: checks,
+    caughtExpectedByChance: expected,
+    caughtPValue: pValue,
+    extraRechecksIfVoting: extraRechecks,
+    verdict,
+    reasons,
+    evidence: { caughtRegressions: caught.map((c) => ({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) })) },
+  };
+}
+
+/** The job's voting flag as of its latest run in `runs`, or null when it has none. */
+export function latestVoting(runs: readonly ClassifiedRun[], job: string): boolean | null {
+  let latest: ClassifiedRun | null = null;
+  for (const c of runs) if (c.run.job === job && (!latest || c.run.at >= latest.run.at)) latest = c;
+  return latest ? latest.run.voting : null;
+}
+
+/**
+ * Readiness of every non-voting job that runs outside experimental pipelines (or of `opts.jobs`,
+ * whatever they are). Pure.
+ *
+ * @example computeVotingReadiness({ outcomes, changes }, { since, until, now, rules: DEFAULT_PIPELINE_RULES }, DEFAULT_READINESS_RULES)
+ */
+export function computeVotingReadiness(input: CiInput, opts: CiWindowOptions, rules: ReadinessRules = DEFAULT_READINESS_RULES): ReadinessReport {
+  const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
+  let jobs: string[];
+  if (opts.jobs?.length) {
+    jobs = [...opts.jobs];
+  } else {
+    const names = [...new Set(runs.map((c) => c.run.job))];
+    jobs = names.filter((j) => latestVoting(runs, j) === false && runs.some((c) => c.run.job === j && pipelineKind(c.run.pipeline, opts.rules) === 'check'));
+  }
+  return {
+    period: { since: iso(opts.since), until: iso(opts.until) },
+    now: iso(opts.now),
+    rules,
+    jobs: jobs.sort().map((j) => evaluateReadiness(j, runs, input, opts, rules)),
+  };
+}
+
+export interface ExperimentalJob {
+  job: string;
+  runs: number;
+  results: Record<string, number>;
+  failureRate: Rate;
+  falseFailureRate: Rate;
+  readiness: JobReadiness;
+}
+
+export interface ExperimentalReport {
+  period: { since: string; until: string };
+  now: string;
+  pipelines: string[];
+  /** Requests: buildsets in experimental pipelines ("check experimental" comments answered). */
+  requests: number;
+  changes: number;
+  weekly: Array<{ week: string; start: string; requests: number }>;
+  jobs: ExperimentalJob[];
+}
+
+/**
+ * Jobs that run only on request (every run of theirs in the window is in an experimental
+ * pipeline): how often they are requested, their results, and whether they are ready for the check
+ * queue (the readiness rules above). Pure.
+ */
+export function computeCiExperimental(input: CiInput, opts: CiWindowOptions, rules: ReadinessRules = DEFAULT_READINESS_RULES): ExperimentalReport {
+  const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
+  const experimental = runs.filter((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental');
+  const names = [...new Set(experimental.map((c) => c.run.job))].filter((j) => runs.every((c) => c.run.job !== j || pipelineKind(c.run.pipeline, opts.rules) === 'experimental'));
+  const wanted = opts.jobs?.length ? names.filter((j) => opts.jobs!.includes(j)) : names;
+  const requestAt = new Map<string, number>();
+  for (const c of experimental) requestAt.set(c.run.buildset, Math.min(requestAt.get(c.run.buildset) ?? Infinity, c.run.at));
+  const jobs = wanted.sort().map((job) => {
+    const own = experimental.filter((c) => c.run.job === job);
+    const t = tally(own);
+    const results: Record<string, number> = {};
+    for (const c of own) results[c.run.result] = (results[c.run.result] ?? 0) + 1;
+    return {
+      job,
+      runs: t.runs,
+      results: Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b))),
+      failureRate: rate(t.failures, t.runs),
+      falseFailureRate: rate(t.fineFailures, t.fine),
+      readiness: evaluateReadiness(job, runs, input, opts, rules),
+    };
+  });
+  return {
+    period: { since: iso(opts.since), until: iso(opts.until) },
+    now: iso(opts.now),
+    pipelines: [...opts.rules.experimentalPipelines],
+    requests: requestAt.size,
+    changes: new Set(experimental.map((c) => c.run.changeId)).size,
+    weekly: isoWeeksBetween(opts.since, opts.until).map((start) => ({
+      week: isoWeekName(start),
+      start: iso(start),
+      requests: [...requestAt.values()].filter((t) => t >= start && t < start + WEEK_MS).length,
+    })),
+    jobs,
+  };
+}

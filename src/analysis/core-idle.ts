@@ -1,0 +1,149 @@
+/**
+ * Idle cores (`steward core idle`): members of the core team whose reviews in the last `days` days
+ * are below `threshold`, with the facts a thank-you note needs.
+ *
+ * Definitions (README, "Idle cores"):
+ * - the cores: members of any reported project's core team at `now` (roster, reviewers.ts);
+ * - what counts: reviews (reviews.ts) on the reported projects — every review (`reviews`), or only
+ *   those with a final Code-Review vote (`code-review`);
+ * - count: reviews in [now − days, now);
+ * - idle: count < threshold, for a core who was core for the whole window; one who joined within
+ *   it is listed apart as too new to judge;
+ * - last review: the time of their latest review (any time before `now`);
+ * - below since: the moment their rolling count (reviews in the `days` days before a moment) last
+ *   fell below the threshold and stayed there; null with `neverReached` when it never reached the
+ *   threshold in the history loaded (`historyFrom`);
+ * - quarters: reviews in the four 91-day blocks before `now`, oldest first; trend: `falling` when the
+ *   latest block is under ⅔ of the mean of the three before it, `rising` when over 1.5×, `steady`
+ *   otherwise, `none` without reviews in any.
+ */
+import type { Timestamp } from '../model/records.js';
+import type { TeamActRecord } from '../model/team.js';
+import { codeReviewSign, type CoreRoster } from './reviewers.js';
+import { extractReviews } from './reviews.js';
+import { DAY_MS } from './stats.js';
+
+export interface IdleRule {
+  threshold: number;
+  days: number;
+  counts: 'reviews' | 'code-review';
+}
+
+export interface IdleInput {
+  /** Review acts of the cores (at least) over their history up to `now`. */
+  acts: readonly TeamActRecord[];
+  isBot: (accountId: number) => boolean;
+  roster: CoreRoster;
+  /** The earliest time the acts cover. */
+  historyFrom: Timestamp;
+}
+
+export interface CoreActivity {
+  accountId: number;
+  count: number;
+  lastReviewAt: string | null;
+  lastReviewChange: number | null;
+  belowSince: string | null;
+  /** True when the rolling count never reached the threshold in the history loaded. */
+  neverReached: boolean;
+  quarters: Array<{ from: string; to: string; reviews: number }>;
+  trend: 'falling' | 'rising' | 'steady' | 'none';
+  /** When their current membership began (null: core since before the known history). */
+  coreSince: string | null;
+  idle: boolean;
+}
+
+export interface IdleResult {
+  now: string;
+  rule: IdleRule;
+  window: { since: string; until: string };
+  historyFrom: string;
+  /** Current cores who are idle, fewest reviews first. */
+  idle: CoreActivity[];
+  /** Current cores who joined within the window and are below the threshold: too new to judge. */
+  tooNewToJudge: CoreActivity[];
+  /** Every current core, fewest reviews first. */
+  cores: CoreActivity[];
+}
+
+const iso = (t: Timestamp): string => new Date(t).toISOString();
+const QUARTER_MS = 91 * DAY_MS;
+
+/**
+ * The last moment the count of `times` in a rolling window [t − span, t) was at least `k`:
+ * max over runs of k consecutive times closer than `span` of (first of them + span).
+ */
+export function lastAtOrAbove(times: readonly number[], k: number, span: number): number | null {
+  let last: number | null = null;
+  for (let j = 0; j + k - 1 < times.length; j++) {
+    const first = times[j] as number;
+    if ((times[j + k - 1] as number) - first < span) last = first + span;
+  }
+  return last;
+}
+
+/**
+ * Computes the idle-core report as of `now`.
+ *
+ * @example
+ * const r = computeIdleCores({ acts, isBot, roster, historyFrom }, { now, rule: { threshold: 10, days: 90, counts: 'reviews' } });
+ * r.idle.map((c) => c.accountId);
+ */
+export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule: IdleRule }): IdleResult {
+  const { now, rule } = opts;
+  const span = rule.days * DAY_MS;
+  const since = now - span;
+  const cores = input.roster.membersAt(now);
+  const { reviews } = extractReviews(
+    input.acts.filter((a) => a.at < now && cores.has(a.actorId)),
+    input.isBot,
+  );
+  const counted = rule.counts === 'reviews' ? reviews : reviews.filter((r) => codeReviewSign(r) !== null);
+  const numbers = new Map<number, number>();
+  for (const a of input.acts) numbers.set(a.changeId, a.changeNumber);
+  const byCore = new Map<number, Array<{ at: number; changeId: number }>>();
+  for (const id of cores) byCore.set(id, []);
+  for (const r of counted) byCore.get(r.reviewerId)?.push({ at: r.at, changeId: r.changeId });
+
+  const out: CoreActivity[] = [];
+  for (const [id, list] of byCore) {
+    list.sort((a, b) => a.at - b.at);
+    const times = list.map((x) => x.at);
+    const count = times.filter((t) => t >= since).length;
+    const last = list[list.length - 1];
+    const quarters = [3, 2, 1, 0].map((q) => {
+      const from = now - (q + 1) * QUARTER_MS;
+      const to = now - q * QUARTER_MS;
+      return { from: iso(from), to: iso(to), reviews: times.filter((t) => t >= from && t < to).length };
+    });
+    const q = quarters.map((x) => x.reviews);
+    const before = ((q[0] as number) + (q[1] as number) + (q[2] as number)) / 3;
+    const latest = q[3] as number;
+    const trend: CoreActivity['trend'] = q.every((x) => x === 0) ? 'none' : latest < (2 / 3) * before ? 'falling' : latest > 1.5 * before ? 'rising' : 'steady';
+    const below = count < rule.threshold;
+    const lastAbove = below ? lastAtOrAbove(times, rule.threshold, span) : null;
+    const coreSince = input.roster.coreSince(id, now);
+    out.push({
+      accountId: id,
+      count,
+      lastReviewAt: last ? iso(last.at) : null,
+      lastReviewChange: last ? (numbers.get(last.changeId) ?? null) : null,
+      belowSince: below && lastAbove !== null ? iso(lastAbove) : null,
+      neverReached: below && lastAbove === null,
+      quarters,
+      trend,
+      coreSince: coreSince === null ? null : iso(coreSince),
+      idle: below && (coreSince === null || coreSince <= since),
+    });
+  }
+  out.sort((a, b) => a.count - b.count || a.accountId - b.accountId);
+  return {
+    now: iso(now),
+    rule,
+    window: { since: iso(since), until: iso(now) },
+    historyFrom: iso(input.historyFrom),
+    idle: out.filter((c) => c.idle),
+    tooNewToJudge: out.filter((c) => !c.idle && c.count < rule.threshold),
+    cores: out,
+  };
+}

@@ -1,0 +1,383 @@
+/**
+ * THE definition of what an open change is waiting on, at any moment of its life. The queue
+ * (`steward queue`), the waits (`steward waits`), the bandwidth view and the dashboards all call
+ * this module; nothing else decides it.
+ *
+ * At a moment t, with the change's current patch set being the newest one created at or before t
+ * and "final votes" meaning each voter's latest vote per label on that patch set (copied votes
+ * included, a removed vote being no vote), the change is:
+ *
+ * 1. `wip` — work in progress: Gerrit's WIP flag is set, or someone voted Workflow −1;
+ * 2. `author` — waiting on the author: a human's final Code-Review or Verified vote is negative
+ *    (a −2 makes it `blocked` too), or the gating CI's final Verified vote is negative and no
+ *    re-run is pending;
+ * 3. `approved` — approved (Workflow +1, or the legacy Approved label) and waiting to merge;
+ * 4. `ci` — waiting on CI: the gating CI has not yet voted on the patch set since its upload or
+ *    since the last "recheck" comment (see {@link CI_SILENCE_LIMIT_MS});
+ * 5. `reviewers` — waiting on reviewers: everything else.
+ *
+ * The gating CI is the set of accounts whose Verified vote decides merging: bots that ever voted
+ * Verified ±2 (Zuul and Jenkins do in the gate; third-party CI systems vote ±1 at most). When no
+ * bot ever did, every bot's Verified vote counts. A third-party CI's vote or failed report alone
+ * never puts a change on its author.
+ *
+ * A merged change is closed from its merge time; an abandoned one from each "Abandoned" message
+ * (or its abandon time) until a "Restored" message.
+ */
+import type { ReviewActRecord } from '../model/activity.js';
+import type { FlowChange, FlowVote } from '../model/flow.js';
+import type { Timestamp } from '../model/records.js';
+
+export type FlowState = 'wip' | 'author' | 'approved' | 'ci' | 'reviewers';
+export type FlowPhase = FlowState | 'closed';
+
+export const FLOW_STATES: readonly FlowState[] = ['reviewers', 'author', 'ci', 'approved', 'wip'];
+
+/**
+ * How long a patch set the gating CI never votes on counts as waiting on CI: 24 hours (an outage,
+ * a CI that skips the change). A vote that does come, however late, ends the wait when it comes.
+ */
+export const CI_SILENCE_LIMIT_MS = 24 * 3_600_000;
+
+export interface FlowContext {
+  isBot: (accountId: number) => boolean;
+  /** Accounts whose Verified vote decides merging (see {@link gatingCiIds}). */
+  gatingCi: ReadonlySet<number>;
+}
+
+/**
+ * The gating CI: bots among `verifiedPlusMinusTwo` (accounts that ever voted Verified ±2); when
+ * none is a bot, every bot (so every bot's Verified vote counts).
+ */
+export function gatingCiIds(verifiedPlusMinusTwo: Iterable<number>, bots: Iterable<number>): Set<number> {
+  const botSet = new Set(bots);
+  const gating = new Set([...verifiedPlusMinusTwo].filter((id) => botSet.has(id)));
+  return gating.size ? gating : botSet;
+}
+
+export interface FinalVote {
+  voterId: number;
+  label: string;
+  value: number;
+  at: Timestamp;
+  copied: boolean;
+}
+
+/** Each voter's latest vote per label on `patchSet` cast at or before t, non-zero ones only. */
+export function finalVotes(votes: readonly FlowVote[], patchSet: number, t: Timestamp = Number.MAX_SAFE_INTEGER): FinalVote[] {
+  const last = new Map<string, FlowVote>();
+  for (const v of votes) {
+    if (v.patchSet !== patchSet || v.at > t) continue;
+    const k = `${v.voterId}\u0000${v.label}`;
+    const prev = last.get(k);
+    if (!prev || v.at >= prev.at) last.set(k, v);
+  }
+  const out: FinalVote[] = [];
+  for (const v of last.values()) if (v.value !== 0) out.push({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied });
+  return out.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
+}
+
+/** Whether a final vote is negative feedback: a human's (or the gating CI's) Code-Review or Verified below 0. */
+export function isNegativeFeedback(v: { voterId: number; label: string; value: number }, ctx: FlowContext): boolean {
+  if (v.value >= 0) return false;
+  if (v.label === 'Code-Review') return !ctx.isBot(v.voterId);
+  if (v.label === 'Verified') return !ctx.isBot(v.voterId) || ctx.gatingCi.has(v.voterId);
+  return false;
+}
+
+/** What a change looks like at one moment: its state and the facts that decided it. */
+export interface Situation {
+  state: FlowPhase;
+  /** Current patch set (0 before the first one). */
+  patchSet: number;
+  patchSetCreated: Timestamp | null;
+  wip: 'flag' | 'workflow' | null;
+  /** Humans whose final Code-Review or Verified vote is negative. */
+  negativeReviewers: number[];
+  /** Someone's final Code-Review is −2. */
+  blocked: boolean;
+  ci: 'passed' | 'failed' | 'pending' | 'none';
+  approved: boolean;
+  /** Humans whose final Code-Review is +2, and when they gave it. */
+  plusTwos: Array<{ voterId: number; at: Timestamp }>;
+}
+
+/** The facts the state rule reads from a patch set's final votes, without allocating. */
+interface VoteFacts {
+  wipVote: boolean;
+  negativeHuman: boolean;
+  ciFailed: boolean;
+  ciPassed: boolean;
+  approved: boolean;
+}
+
+function voteFacts(final: Iterable<{ voterId: number; label: string; value: number }>, ctx: FlowContext): VoteFacts {
+  const f: VoteFacts = { wipVote: false, negativeHuman: false, ciFailed: false, ciPassed: false, approved: false };
+  for (const v of final) {
+    if (v.value === 0) continue;
+    if (v.label === 'Workflow' || v.label === 'Approved') {
+      if (v.value < 0) f.wipVote = true;
+      else f.approved = true;
+    } else if (v.label === 'Code-Review' || v.label === 'Verified') {
+      const bot = ctx.isBot(v.voterId);
+      if (v.value < 0 && !bot) f.negativeHuman = true;
+      if (v.label === 'Verified' && bot && ctx.gatingCi.has(v.voterId)) {
+        if (v.value < 0) f.ciFailed = true;
+        else f.ciPassed = true;
+      }
+    }
+  }
+  return f;
+}
+
+/** The state rule itself (see the module comment), over a patch set's vote facts and the flags. */
+function stateOf(f: VoteFacts, wipFlag: boolean, ciPending: boolean, closed: boolean): FlowPhase {
+  if (closed) return 'closed';
+  if (wipFlag || f.wipVote) return 'wip';
+  if (f.negativeHuman || (f.ciFailed && !ciPending)) return 'author';
+  if (f.approved) return 'approved';
+  if (ciPending) return 'ci';
+  return 'reviewers';
+}
+
+/** The state and its reasons, over a patch set's final votes and the two flags. */
+export function classify(final: readonly FinalVote[], wipFlag: boolean, ciPending: boolean, closed: boolean, ctx: FlowContext): Omit<Situation, 'patchSet' | 'patchSetCreated'> {
+  const f = voteFacts(final, ctx);
+  const state = stateOf(f, wipFlag, ciPending, closed);
+  const negativeReviewers = [...new Set(final.filter((v) => v.value < 0 && (v.label === 'Code-Review' || v.label === 'Verified') && !ctx.isBot(v.voterId)).map((v) => v.voterId))];
+  const blocked = final.some((v) => v.label === 'Code-Review' && v.value <= -2 && !ctx.isBot(v.voterId));
+  const ci: Situation['ci'] = ciPending ? 'pending' : f.ciFailed ? 'failed' : f.ciPassed ? 'passed' : 'none';
+  const plusTwos = final.filter((v) => v.label === 'Code-Review' && v.value >= 2 && !ctx.isBot(v.voterId)).map((v) => ({ voterId: v.voterId, at: v.at }));
+  return { state, wip: wipFlag ? 'flag' : f.wipVote ? 'workflow' : null, negativeReviewers, blocked, ci, approved: f.approved, plusTwos };
+}
+
+/** A stretch of a change's life in one phase on one patch set: [from, to). */
+export interface Segment {
+  phase: FlowPhase;
+  from: Timestamp;
+  to: Timestamp;
+  patchSet: number;
+}
+
+export interface Replay {
+  /** Consecutive, from the creation to `min(horizon, end)`; empty when created after the horizon. */
+  segments: Segment[];
+  /** The situation at the end of the replay (at the horizon, or just before the change closed). */
+  final: Situation;
+  /** The moment the replay stopped: the horizon or the merge/abandon time, whichever is first. */
+  stop: Timestamp;
+}
+
+// Event kinds, in the order they apply at equal times.
+const UPLOAD = 0;
+const VOTE = 1;
+const MESSAGE = 2;
+const EXPIRY = 3;
+
+/**
+ * Replays a change's events up to `horizon` and returns its phases over time. Events after the
+ * horizon are ignored (so replaying the past never sees the future).
+ *
+ * WIP flag over time: "Set Work In Progress" / "Set Ready For Review" messages and uploads tagged
+ * as WIP switch it; before the first such message the flag is off, unless that first message
+ * turns it off (the change was uploaded as WIP) or there is none and the change is WIP now.
+ *
+ * Votes on the current patch set only matter: a new patch set starts with none but the votes
+ * Gerrit copied to it, which take effect at its creation.
+ */
+export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp): Replay {
+  const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
+  const stop = Math.min(horizon, end ?? Number.POSITIVE_INFINITY);
+  const psCreated = new Map<number, Timestamp>();
+  for (const p of c.patchSets) if (p.created <= stop) psCreated.set(p.number, p.created);
+
+  let wip = c.workInProgress;
+  for (const m of c.messages) {
+    if (m.event === 'wip-on' || m.event === 'wip-off') {
+      wip = m.event === 'wip-off';
+      break;
+    }
+  }
+  let closed = false;
+  let curPs = 0;
+  let cur = new Map<string, FlowVote>();
+  let pending = false;
+  let pendingToken = 0;
+  // Gating verdict times per patch set, to know whether a trigger ever gets an answer.
+  const verdicts = new Map<number, Timestamp[]>();
+  if (ctx.gatingCi.size > 0) {
+    for (const v of c.votes) {
+      if (v.label !== 'Verified' || v.copied || v.at > stop || !ctx.gatingCi.has(v.voterId)) continue;
+      let l = verdicts.get(v.patchSet);
+      if (!l) verdicts.set(v.patchSet, (l = []));
+      l.push(v.at);
+    }
+  }
+
+  // Events as parallel arrays sorted by (time, kind): [t, kind, index].
+  const ev: Array<[Timestamp, number, number]> = [];
+  for (const [n, t] of psCreated) ev.push([t, UPLOAD, n]);
+  c.votes.forEach((v, i) => {
+    const created = psCreated.get(v.patchSet);
+    if (created === undefined || v.at > stop) return;
+    ev.push([v.copied ? Math.max(v.at, created) : v.at, VOTE, i]);
+  });
+  c.messages.forEach((m, i) => {
+    if (m.event && m.at <= stop) ev.push([m.at, MESSAGE, i]);
+  });
+  let resort = false;
+  const trigger = (ps: number, t: Timestamp): void => {
+    if (ctx.gatingCi.size === 0) return;
+    const token = ++pendingToken;
+    pending = true;
+    const answered = (verdicts.get(ps) ?? []).some((x) => x >= t);
+    if (!answered && t + CI_SILENCE_LIMIT_MS < stop) {
+      ev.push([t + CI_SILENCE_LIMIT_MS, EXPIRY, token]);
+      resort = true;
+    }
+  };
+
+  const segments: Segment[] = [];
+  let segStart = c.created;
+  let phase: FlowPhase = 'closed';
+  const push = (to: Timestamp): void => {
+    if (curPs === 0 || to <= segStart) {
+      segStart = Math.max(segStart, to);
+      return;
+    }
+    const last = segments[segments.length - 1];
+    if (last && last.phase === phase && last.patchSet === curPs && last.to === segStart) last.to = to;
+    else segments.push({ phase, from: segStart, to, patchSet: curPs });
+    segStart = to;
+  };
+  const recompute = (): void => {
+    phase = curPs === 0 ? 'closed' : stateOf(voteFacts(cur.values(), ctx), wip, pending, closed);
+  };
+
+  const order = (a: [Timestamp, number, number], b: [Timestamp, number, number]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  ev.sort(order);
+  for (let i = 0; i < ev.length; i++) {
+    if (resort) {
+      // An expiry was added: keep the unprocessed tail sorted.
+      const tail = ev.splice(i).sort(order);
+      ev.push(...tail);
+      resort = false;
+    }
+    const [t, kind, idx] = ev[i]!;
+    if (t >= stop) break;
+    if (t > segStart) push(t);
+    if (kind === UPLOAD) {
+      if (idx >= curPs) {
+        curPs = idx;
+        cur = new Map();
+        trigger(idx, t);
+      }
+    } else if (kind === VOTE) {
+      const v = c.votes[idx]!;
+      if (v.patchSet !== curPs) continue;
+      const k = `${v.voterId}\u0000${v.label}`;
+      const prev = cur.get(k);
+      if (!prev || v.at >= prev.at) cur.set(k, v);
+      if (v.label === 'Verified' && !v.copied && ctx.gatingCi.has(v.voterId)) {
+        pending = false;
+        pendingToken++;
+      }
+    } else if (kind === MESSAGE) {
+      const m = c.messages[idx]!;
+      if (m.event === 'wip-on') wip = true;
+      else if (m.event === 'wip-off') wip = false;
+      else if (m.event === 'abandoned') closed = true;
+      else if (m.event === 'restored') closed = false;
+      else if (m.event === 'recheck' && curPs > 0 && (m.patchSet === null || m.patchSet === curPs)) trigger(curPs, t);
+    } else if (idx === pendingToken) {
+      pending = false;
+    }
+    recompute();
+  }
+  push(stop);
+
+  const final = [...cur.values()].filter((v) => v.value !== 0).map((v) => ({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied }));
+  final.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
+  const situation: Situation = { ...classify(final, wip, pending, closed, ctx), patchSet: curPs, patchSetCreated: psCreated.get(curPs) ?? null };
+  if (curPs === 0) situation.state = 'closed';
+  return { segments, final: situation, stop };
+}
+
+/**
+ * The situation at t without replaying the whole history: the same rules as {@link replayFlow}
+ * (which the tests hold it to), for reports that need only one moment, such as the queue. Events at
+ * exactly t are not yet in effect, as in a replay that stops at t. A change closed at or before t
+ * (merged, or abandoned and not restored) is `closed`; so is one without a patch set yet.
+ */
+export function situationAt(c: FlowChange, ctx: FlowContext, t: Timestamp): Situation {
+  const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
+  let curPs = 0;
+  let created: Timestamp | null = null;
+  for (const p of c.patchSets) {
+    if (p.created < t && p.number > curPs) {
+      curPs = p.number;
+      created = p.created;
+    }
+  }
+  let wip = c.workInProgress;
+  let firstWip = true;
+  let closed = false;
+  let lastRecheck: Timestamp | null = null;
+  for (const m of c.messages) {
+    if (m.event === 'wip-on' || m.event === 'wip-off') {
+      if (firstWip) wip = m.event === 'wip-off';
+      firstWip = false;
+      if (m.at < t) wip = m.event === 'wip-on';
+    } else if (m.at < t) {
+      if (m.event === 'abandoned') closed = true;
+      else if (m.event === 'restored') closed = false;
+      else if (m.event === 'recheck' && created !== null && m.at >= created && (m.patchSet === null || m.patchSet === curPs)) lastRecheck = m.at;
+    }
+  }
+  // The situation of a patch set is the same whether it is looked at by replay or here; the
+  // only ordering subtleties are votes and triggers at the same instant (votes apply after an
+  // upload and before a recheck).
+  const latest = new Map<string, FlowVote>();
+  const verdicts: Timestamp[] = [];
+  for (const v of c.votes) {
+    if (v.patchSet !== curPs || created === null) continue;
+    if (!v.copied && v.at < created) continue;
+    const eff = v.copied ? Math.max(v.at, created) : v.at;
+    if (eff >= t) continue;
+    const k = `${v.voterId}\u0000${v.label}`;
+    const prev = latest.get(k);
+    if (!prev || v.at >= prev.at) latest.set(k, v);
+  }
+  let pending = false;
+  if (created !== null && ctx.gatingCi.size > 0) {
+    for (const v of c.votes) if (v.patchSet === curPs && v.label === 'Verified' && !v.copied && ctx.gatingCi.has(v.voterId) && v.at <= t) verdicts.push(v.at);
+    const trigger = lastRecheck !== null ? lastRecheck : created;
+    const byUpload = lastRecheck === null;
+    // A verdict at the trigger's instant answers an upload (votes apply after it) but not a recheck.
+    const answeredBefore = verdicts.some((x) => (byUpload ? x >= trigger : x > trigger) && x < t);
+    const answeredEver = verdicts.some((x) => x >= trigger);
+    pending = !answeredBefore && (answeredEver || trigger + CI_SILENCE_LIMIT_MS >= t);
+  }
+  const final: FinalVote[] = [...latest.values()].filter((v) => v.value !== 0).map((v) => ({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied }));
+  final.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
+  const s: Situation = { ...classify(final, wip, pending, closed, ctx), patchSet: curPs, patchSetCreated: created };
+  if (curPs === 0 || (end !== null && end <= t)) s.state = 'closed';
+  return s;
+}
+
+/**
+ * The change's review acts as reviews.ts reads them: non-copied votes and comment-only messages,
+ * with the owner's own marked as self votes.
+ */
+export function reviewActsOf(c: FlowChange): ReviewActRecord[] {
+  const acts: ReviewActRecord[] = [];
+  for (const v of c.votes) {
+    if (v.copied) continue;
+    acts.push({ changeId: c.id, project: c.project, changeOwnerId: c.ownerId, patchSet: v.patchSet, actorId: v.voterId, at: v.at, type: 'vote', label: v.label, value: v.value, selfVote: v.voterId === c.ownerId });
+  }
+  for (const m of c.messages) {
+    if (m.kind !== 'comment' || m.authorId === null || m.patchSet === null) continue;
+    acts.push({ changeId: c.id, project: c.project, changeOwnerId: c.ownerId, patchSet: m.patchSet, actorId: m.authorId, at: m.at, type: 'comment', label: null, value: null, selfVote: m.authorId === c.ownerId });
+  }
+  return acts;
+}

@@ -1,0 +1,305 @@
+/**
+ * `steward reviewers --compat reviewstats`: the numbers of reviewstats' `reviewers -d N`
+ * (openstack/reviewstats), reproduced on Gerrit approval records, quirks included, so a team can
+ * switch to Steward without its numbers moving. Steward's own definitions are in reviewers.ts;
+ * these are deliberately different (README, "reviewstats compatibility"):
+ *
+ * - the unit is each Code-Review approval record (a person's final vote on a label on one patch set,
+ *   as `--all-approvals` lists them — copied votes included, on every patch set they appear on);
+ * - a record counts when granted at or after the cut-off now − N days, truncated to whole seconds
+ *   (no upper bound);
+ * - the reviewer is the username; every account without one is merged into one `unknown` row;
+ * - Reviews: windowed Code-Review records, split −2/−1/+1/+2 (other values counted in none);
+ *   +A: windowed Workflow records > 0 and legacy Approved records > 0, not reviews; Verified and
+ *   Workflow ≤ 0 are ignored;
+ * - +/- % = (+1 + +2) / (all four) × 100;
+ * - a disagreement: a windowed +1/+2 granted strictly before the latest non-positive Code-Review
+ *   record by a core on the same patch set, or a windowed −1/−2 granted strictly before the latest
+ *   positive one — latest over all time, the reviewer included when core; % = disagreements / (all four) × 100;
+ * - core = username in the project's configured core list, for the whole window;
+ * - self-votes count; bots count, except the accounts named jenkins and smokestack (any case);
+ * - rows sorted by reviews descending (ties: by name); rows with nothing counted are left out;
+ * - percentages and per-day figures are rounded as Python's `%.1f` does (half to even on the exact
+ *   binary value).
+ */
+import type { ChangeStatus, Timestamp } from '../model/records.js';
+import type { ApprovalRecord } from '../model/team.js';
+import { DAY_MS } from './stats.js';
+
+export interface CompatChange {
+  id: number;
+  number: number;
+  project: string;
+  status: ChangeStatus;
+  /** In the export's order (ascending number). */
+  patchSets: Array<{ number: number; created: Timestamp }>;
+}
+
+export interface CompatInput {
+  /** Final non-zero approval records (all labels) of every change with a vote or patch set at or after the cut-off. */
+  approvals: readonly ApprovalRecord[];
+  /** Those changes. */
+  changes: readonly CompatChange[];
+  /** Per project: the usernames of its configured core list. */
+  coreUsernames: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Sum of the core lists' lengths over the projects reported. */
+  coreTeamSize: number;
+}
+
+export interface CompatOptions {
+  now: Timestamp;
+  days: number;
+}
+
+export interface CompatRow {
+  reviewer: string;
+  core: boolean;
+  reviews: number;
+  minus2: number;
+  minus1: number;
+  plus1: number;
+  plus2: number;
+  approvals: number;
+  /** (+1 + +2) / (all four) × 100, rounded to 0.1 as reviewstats prints it; 0 without votes. */
+  positivePercent: number;
+  disagreements: number;
+  /** disagreements / (all four) × 100, rounded to 0.1; 0 without votes. */
+  disagreementPercent: number;
+  /** Numbers of the changes whose records were counted, ascending. */
+  changes: number[];
+}
+
+export interface CompatResult {
+  days: number;
+  now: string;
+  /** The cut-off: records granted at or after it count. */
+  cutOff: string;
+  rows: CompatRow[];
+  totals: {
+    reviews: number;
+    reviewsPerDay: number;
+    reviewers: number;
+    reviewsPerReviewerPerDay: number;
+    coreReviews: number;
+    coreReviewsPerDay: number;
+    coreTeamSize: number;
+    coreReviewsPerCorePerDay: number;
+  };
+  changeStats: {
+    newPatchSets: number;
+    newPatchSetsPerDay: number;
+    changesInvolved: number;
+    changesInvolvedPerDay: number;
+    newChanges: number;
+    newChangesPerDay: number;
+    merged: number;
+    mergedPerDay: number;
+    abandoned: number;
+    abandonedPerDay: number;
+    workInProgress: number;
+    workInProgressPerDay: number;
+    queueGrowth: number;
+    queueGrowthPerDay: number;
+    patchSetsPerChange: number;
+  };
+}
+
+const DROPPED = new Set(['jenkins', 'smokestack']);
+
+/**
+ * Formats `x` with `digits` decimals as Python's `'%.Nf' % x` does: round half to even on the
+ * exact binary value (JavaScript's toFixed rounds such ties up).
+ *
+ * @example pyFixed(0.25, 1) // '0.2' (toFixed gives '0.3'); pyFixed(2 / 3 * 100, 1) // '66.7'
+ */
+export function pyFixed(x: number, digits: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const neg = x < 0 || Object.is(x, -0);
+  const exact = Math.abs(x).toFixed(100);
+  const [whole, frac = ''] = exact.split('.') as [string, string?];
+  const kept = frac.slice(0, digits);
+  const rest = frac.slice(digits);
+  const lastDigit = Number((digits > 0 ? kept : whole).slice(-1));
+  const up = rest[0]! > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || lastDigit % 2 === 1));
+  let digitsStr = whole + kept;
+  if (up) {
+    const arr = digitsStr.split('');
+    let i = arr.length - 1;
+    for (; i >= 0; i--) {
+      if (arr[i] === '9') arr[i] = '0';
+      else {
+        arr[i] = String(Number(arr[i]) + 1);
+        break;
+      }
+    }
+    digitsStr = (i < 0 ? '1' : '') + arr.join('');
+  }
+  const intLen = digitsStr.length - digits;
+  const s = digits > 0 ? `${digitsStr.slice(0, intLen)}.${digitsStr.slice(intLen)}` : digitsStr;
+  return neg ? `-${s}` : s;
+}
+
+const py1 = (x: number): number => Number(pyFixed(x, 1));
+
+/**
+ * Computes the reviewstats `reviewers -d days` report as of `now`.
+ *
+ * @example
+ * const r = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize: 12 }, { now, days: 90 });
+ * r.rows[0].reviewer; r.totals.reviews;
+ */
+export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions): CompatResult {
+  const { now, days } = opts;
+  // reviewstats truncates the cut-off to whole seconds; approval times are whole seconds.
+  const cut = Math.floor((now - days * DAY_MS) / 1000) * 1000;
+  const name = (a: ApprovalRecord): string => a.voterUsername ?? 'unknown';
+  const coreOf = (project: string): ReadonlySet<string> => input.coreUsernames.get(project) ?? new Set();
+
+  const byPs = new Map<string, ApprovalRecord[]>();
+  for (const a of input.approvals) {
+    const k = `${a.changeId}:${a.patchSet}`;
+    let list = byPs.get(k);
+    if (!list) byPs.set(k, (list = []));
+    list.push(a);
+  }
+
+  interface Acc {
+    row: CompatRow;
+    changes: Set<number>;
+    touched: boolean;
+  }
+  const rows = new Map<string, Acc>();
+  const acc = (n: string): Acc => {
+    let r = rows.get(n);
+    if (!r) {
+      r = {
+        row: { reviewer: n, core: false, reviews: 0, minus2: 0, minus1: 0, plus1: 0, plus2: 0, approvals: 0, positivePercent: 0, disagreements: 0, disagreementPercent: 0, changes: [] },
+        changes: new Set(),
+        touched: false,
+      };
+      rows.set(n, r);
+    }
+    return r;
+  };
+
+  for (const list of byPs.values()) {
+    const project = (list[0] as ApprovalRecord).project;
+    const core = coreOf(project);
+    let latestCoreNeg = 0;
+    let latestCorePos = 0;
+    for (const a of list) {
+      if (a.label !== 'Code-Review' || !core.has(name(a))) continue;
+      if (a.value > 0) latestCorePos = Math.max(latestCorePos, a.grantedAt);
+      else latestCoreNeg = Math.max(latestCoreNeg, a.grantedAt);
+    }
+    for (const a of list) {
+      if (a.grantedAt < cut) continue;
+      if (a.label !== 'Code-Review' && a.label !== 'Workflow' && a.label !== 'Approved') continue;
+      const r = acc(name(a));
+      if ((a.label === 'Approved' || a.label === 'Workflow') && a.value > 0) {
+        r.row.approvals += 1;
+        r.changes.add(a.changeNumber);
+        continue;
+      }
+      if (a.label !== 'Code-Review') continue;
+      r.row.reviews += 1;
+      r.changes.add(a.changeNumber);
+      if (a.value === -2) r.row.minus2 += 1;
+      else if (a.value === -1) r.row.minus1 += 1;
+      else if (a.value === 1) r.row.plus1 += 1;
+      else if (a.value === 2) r.row.plus2 += 1;
+      if ((a.value === 1 || a.value === 2) && a.grantedAt < latestCoreNeg) r.row.disagreements += 1;
+      if ((a.value === -1 || a.value === -2) && a.grantedAt < latestCorePos) r.row.disagreements += 1;
+    }
+  }
+
+  const allCore = new Set<string>();
+  for (const s of input.coreUsernames.values()) for (const u of s) allCore.add(u);
+  const out: CompatRow[] = [];
+  for (const [n, { row, changes }] of rows) {
+    if (DROPPED.has(n.toLowerCase())) continue;
+    if (row.reviews === 0 && row.approvals === 0) continue;
+    row.core = allCore.has(n);
+    const plus = row.plus1 + row.plus2;
+    const all = plus + row.minus1 + row.minus2;
+    row.positivePercent = all > 0 ? py1((plus / all) * 100) : 0;
+    row.disagreementPercent = all > 0 ? py1((row.disagreements / all) * 100) : 0;
+    row.changes = [...changes].sort((x, y) => x - y);
+    out.push(row);
+  }
+  out.sort((a, b) => b.reviews - a.reviews || (a.reviewer < b.reviewer ? -1 : a.reviewer > b.reviewer ? 1 : 0));
+
+  let total = 0;
+  let coreTotal = 0;
+  for (const r of out) {
+    total += r.reviews;
+    if (r.core) coreTotal += r.reviews;
+  }
+  const reviewers = out.filter((r) => r.reviews > 0).length;
+
+  // Change statistics: a patch set is new when its earliest approval record (any label, copied
+  // ones included), else its creation, is strictly after the cut-off.
+  const earliest = new Map<string, number>();
+  for (const a of input.approvals) {
+    const k = `${a.changeId}:${a.patchSet}`;
+    const e = earliest.get(k);
+    if (e === undefined || a.grantedAt < e) earliest.set(k, a.grantedAt);
+  }
+  let patches = 0;
+  let created = 0;
+  let involved = 0;
+  let merged = 0;
+  let abandoned = 0;
+  for (const c of input.changes) {
+    let involvedHere = false;
+    c.patchSets.forEach((ps, i) => {
+      const first = earliest.get(`${c.id}:${ps.number}`) ?? ps.created;
+      if (Math.floor(first / 1000) * 1000 > cut) {
+        patches += 1;
+        involvedHere = true;
+        if (i === 0) created += 1;
+      }
+    });
+    if (!involvedHere) continue;
+    involved += 1;
+    if (c.status === 'MERGED') merged += 1;
+    else if (c.status === 'ABANDONED') abandoned += 1;
+  }
+  const wip = 0; // reviewstats counts status WORKINPROGRESS, which Gerrit never reports
+  const growth = created - merged - abandoned - wip;
+  const perDay = (n: number): number => py1(n / days);
+
+  return {
+    days,
+    now: new Date(now).toISOString(),
+    cutOff: new Date(cut).toISOString(),
+    rows: out,
+    totals: {
+      reviews: total,
+      reviewsPerDay: perDay(total),
+      reviewers,
+      reviewsPerReviewerPerDay: reviewers ? py1(total / days / reviewers) : 0,
+      coreReviews: coreTotal,
+      coreReviewsPerDay: perDay(coreTotal),
+      coreTeamSize: input.coreTeamSize,
+      coreReviewsPerCorePerDay: input.coreTeamSize ? py1(coreTotal / days / input.coreTeamSize) : 0,
+    },
+    changeStats: {
+      newPatchSets: patches,
+      newPatchSetsPerDay: perDay(patches),
+      changesInvolved: involved,
+      changesInvolvedPerDay: perDay(involved),
+      newChanges: created,
+      newChangesPerDay: perDay(created),
+      merged,
+      mergedPerDay: perDay(merged),
+      abandoned,
+      abandonedPerDay: perDay(abandoned),
+      workInProgress: wip,
+      workInProgressPerDay: perDay(wip),
+      queueGrowth: growth,
+      queueGrowthPerDay: perDay(growth),
+      patchSetsPerChange: involved ? py1(patches / involved) : 0,
+    },
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Where the time went, on hand-built histories with known splits, first reviews, factors and a
+ * weekly series.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
+import type { FlowChange } from '../model/flow.js';
+import { computeBandwidth, weeklyFlow } from './bandwidth.js';
+import { replayFlow } from './queue-state.js';
+import { areaOf, computeWaits, kindOf, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
+
+const CORE = new Set([BOB, CAROL]);
+const input = (changes: FlowChange[], over: Partial<WaitsInput> = {}): WaitsInput => ({
+  changes,
+  ctx: CTX,
+  coreAt: () => CORE,
+  ownerHistory: new Map([[OWNER, [at(-1000 * 24), at(-900 * 24), at(-800 * 24)]], [ALICE, [at(0)]]]),
+  releases: [],
+  hostUrls: new Map(),
+  ...over,
+});
+
+/** A merged change: CI 1h, reviewers until `reviewAt`, −1 → author for `authorHours`, new ps, CI 1h, +2 +2 +A, gate 2h. */
+function lifecycle(number: number, startHour: number, reviewerHours: number, authorHours: number, over: Partial<FlowChange> = {}): FlowChange {
+  const s = startHour;
+  const review = s + 1 + reviewerHours;
+  const ps2 = review + authorHours;
+  const approve = ps2 + 1 + reviewerHours;
+  return flowChange(number, {
+    created: at(s),
+    status: 'MERGED',
+    mergedAt: at(approve + 2),
+    patchSets: patchSets(s, ps2),
+    votes: [
+      vote(1, 'Verified', 1, ZUUL, s + 1),
+      vote(1, 'Code-Review', -1, ALICE, review),
+      vote(2, 'Verified', 1, ZUUL, ps2 + 1),
+      vote(2, 'Code-Review', 2, BOB, approve),
+      vote(2, 'Code-Review', 2, CAROL, approve),
+      vote(2, 'Workflow', 1, CAROL, approve),
+    ],
+    ...over,
+  });
+}
+
+describe('waits: the split of a change’s life', () => {
+  it('splits one change exactly and finds its first human and core reviews', () => {
+    const c = lifecycle(1, 0, 10, 5, { messages: [message(3, { authorId: ALICE, kind: 'comment' })] });
+    const r = computeWaits(input([c]), { since: at(0), until: at(100), now: at(100) });
+    assert.equal(r.closed.total, 1);
+    const w = r.changes[0]!;
+    // CI 1 + 1 + gate 2 = 4 h; reviewers 10 + 10 = 20 h; author 5 h; life 29 h.
+    assert.equal(w.ciDays, +(4 / 24).toFixed(2));
+    assert.equal(w.reviewersDays, +(20 / 24).toFixed(2));
+    assert.equal(w.authorDays, +(5 / 24).toFixed(2));
+    assert.equal(w.lifeDays, +(29 / 24).toFixed(2));
+    // Ready at 0; Alice's comment at 3 h is the first human review; Bob's +2 at 27 h the first core one.
+    assert.equal(w.firstHumanReviewDays, +(3 / 24).toFixed(2));
+    assert.equal(w.firstCoreReviewDays, +(27 / 24).toFixed(2));
+    assert.equal(w.outcome, 'merged');
+  });
+
+  it('counts only changes closed in the period, and abandoned ones up to their abandonment', () => {
+    const abandoned = flowChange(2, { status: 'ABANDONED', abandonedAt: at(30), votes: [vote(1, 'Verified', 1, ZUUL, 1)] });
+    const later = lifecycle(3, 0, 100, 5);
+    const r = computeWaits(input([abandoned, later]), { since: at(0), until: at(100), now: at(1000) });
+    assert.deepEqual(r.changes.map((c) => [c.number, c.outcome, c.reviewersDays]), [[2, 'abandoned', +(29 / 24).toFixed(2)]]);
+  });
+
+  it('WIP time and time to first review from the first moment out of WIP', () => {
+    const c = flowChange(4, {
+      status: 'MERGED',
+      mergedAt: at(50),
+      messages: [message(10, { kind: 'system', authorId: OWNER, event: 'wip-off' })],
+      votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', 2, BOB, 20), vote(1, 'Code-Review', 2, CAROL, 40), vote(1, 'Workflow', 1, CAROL, 40)],
+    });
+    const w = computeWaits(input([c]), { since: at(0), until: at(100), now: at(100) }).changes[0]!;
+    assert.equal(w.wipDays, +(10 / 24).toFixed(2));
+    assert.equal(w.firstHumanReviewDays, +(10 / 24).toFixed(2));
+  });
+});
+
+describe('waits: factors', () => {
+  it('bucket and area definitions', () => {
+    assert.equal(sizeBucket(10), 'XS (≤10 lines)');
+    assert.equal(sizeBucket(11), 'S (11–50)');
+    assert.equal(sizeBucket(1001), 'XL (>1000)');
+    assert.equal(patchSetBucket(4), '3–4');
+    assert.equal(patchSetBucket(12), '10+');
+    assert.equal(areaOf([{ path: 'nova/virt/hyperv/vmops.py', insertions: 5, deletions: 0 }, { path: 'nova/tests/unit/virt/hyperv/test_vmops.py', insertions: 50, deletions: 0 }]), 'nova/virt/hyperv/');
+    assert.equal(areaOf([{ path: 'nova/tests/unit/test_a.py', insertions: 5, deletions: 0 }], 3), 'nova/tests/unit/');
+    assert.equal(areaOf([{ path: 'setup.cfg', insertions: 1, deletions: 0 }]), '(top level)');
+    assert.equal(areaOf([{ path: 'nova/virt/hyperv/vmops.py', insertions: 5, deletions: 0 }], 3, ['nova/virt/']), 'nova/virt/');
+    assert.equal(kindOf(flowChange(1, { trivialFix: true, links: [{ kind: 'closes-bug', target: '1' }] })), 'trivial');
+    assert.equal(kindOf(flowChange(1, { links: [{ kind: 'partial-bug', target: '1' }] })), 'bug fix');
+    assert.equal(kindOf(flowChange(1, { links: [{ kind: 'related-bug', target: '1' }] })), 'other');
+    assert.equal(kindOf(flowChange(1, { links: [{ kind: 'topic-blueprint', target: 'x' }] })), 'feature');
+  });
+
+  it('finds a planted slow area, says by how much, and calls an even factor within noise', () => {
+    const changes: FlowChange[] = [];
+    // 12 slow changes (reviewers wait 100 h) and 12 fast ones (10 h); the owner kind alternates evenly.
+    for (let i = 0; i < 24; i++) {
+      const slow = i < 12;
+      changes.push(
+        lifecycle(100 + i, i, slow ? 100 + i : 10 + i, 5, {
+          ownerId: i % 2 ? ALICE : OWNER,
+          files: [{ path: slow ? 'nova/virt/hyperv/vmops.py' : 'nova/compute/manager.py', insertions: 20, deletions: 1 }],
+        }),
+      );
+    }
+    const r = computeWaits(input(changes), { since: at(0), until: at(2000), now: at(2000) });
+    const area = r.factors.find((f) => f.factor === 'area')!;
+    assert.equal(area.comparison!.highest.group, 'nova/virt/hyperv/');
+    assert.equal(area.comparison!.lowest.group, 'nova/compute/');
+    assert.equal(area.comparison!.clear, true);
+    assert.ok(area.comparison!.ratio! > 3, String(area.comparison!.ratio));
+    assert.match(r.summary.join('\n'), /Largest difference — area: "nova\/virt\/hyperv\/"/);
+    const author = r.factors.find((f) => f.factor === 'author')!;
+    assert.deepEqual(author.groups.map((g) => [g.group, g.n]), [['newcomer', 12], ['regular', 12]]);
+    assert.equal(author.comparison!.clear, false);
+    assert.match(r.summary.join('\n'), /Within noise.*author/);
+    assert.equal(r.factors.find((f) => f.factor === 'release phase')!.note, 'no releases are configured (steward.yaml `releases`)');
+    // Every change merged: the survival curves end at 0.
+    const curve = area.groups[0]!.survival;
+    assert.equal(curve.merged, curve.n);
+    assert.equal(curve.points[curve.points.length - 1]!.survival, 0);
+  });
+
+  it('release phase: before or after the feature freeze of the cycle the change was created in', () => {
+    const releases = [{ name: 'kilo', start: at(0), featureFreeze: at(50), release: at(100) }];
+    const before = lifecycle(1, 10, 5, 5);
+    const after = lifecycle(2, 60, 5, 5);
+    const outside = lifecycle(3, 120, 5, 5);
+    const r = computeWaits(input([before, after, outside], { releases }), { since: at(0), until: at(500), now: at(500) });
+    assert.deepEqual(r.changes.map((c) => c.factors['release phase']), ['before feature freeze', 'feature freeze to release', 'outside release cycles']);
+  });
+});
+
+describe('bandwidth', () => {
+  it('counts arrivals, queue entries, the weekly queue and core reviews', () => {
+    const week = 7 * D;
+    const since = Date.UTC(2015, 2, 30); // a Monday
+    const mk = (n: number, startDay: number, reviewDay: number) =>
+      flowChange(n, {
+        created: since + startDay * D,
+        patchSets: [{ number: 1, created: since + startDay * D }],
+        votes: [vote(1, 'Verified', 1, ZUUL, (since + startDay * D - at(0)) / H + 1), vote(1, 'Code-Review', -1, BOB, (since + reviewDay * D - at(0)) / H)],
+      });
+    // Two changes arrive in week 1, one in week 2; Bob reviews them on days 3, 9 and 10.
+    const changes = [mk(1, 0, 3), mk(2, 1, 9), mk(3, 8, 10)];
+    const replays = changes.map((c) => ({ change: c, replay: replayFlow(c, CTX, since + 2 * week) }));
+    const weeks = weeklyFlow(replays, CTX, () => CORE, since, since + 2 * week);
+    assert.deepEqual(weeks.map((w) => w.week), ['2015-03-30', '2015-04-06']);
+    assert.deepEqual(weeks.map((w) => w.arrivals), [2, 1]);
+    assert.deepEqual(weeks.map((w) => w.queueEntries), [2, 1]);
+    assert.deepEqual(weeks.map((w) => w.coreReviews), [1, 2]);
+    assert.deepEqual(weeks.map((w) => w.queueAtStart), [0, 1]);
+    // Week 1: change 1 waits days 0–3, change 2 days 1–7 (≈ 3 + 6 = 9 change-days of 7): ≈ 1.3 on average.
+    assert.ok(Math.abs(weeks[0]!.queueAverage - 1.3) < 0.05, String(weeks[0]!.queueAverage));
+    assert.deepEqual(weeks.map((w) => w.cores), [2, 2]);
+    const b = computeBandwidth(weeks);
+    assert.equal(b.weeks.length, 2);
+    assert.ok(b.summary.some((s) => /Over 2 weeks the queue/.test(s)));
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Review-flow benchmark (`npm run bench`): `steward queue` and `steward waits` over the 100,000-change
+ * store the import benchmark built, warm (one run first, then the median of several), in SQLite and,
+ * when a PostgreSQL admin URL is given, PostgreSQL. Each engine runs in its own child process; the
+ * time is that of the command's work (gather, compute, render JSON), not of starting Node.
+ *
+ * Targets (issue 5): queue ≤ 250 ms, waits ≤ 2 s.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildQueue } from '../cli/commands/queue-command.js';
+import { buildWaits } from '../cli/commands/waits-command.js';
+import type { Runtime } from '../cli/context.js';
+import { openStore } from '../store/open-store.js';
+
+// The bench export's end (run.ts): the queue and waits are taken as of then.
+const NOW = Date.UTC(2026, 0, 1);
+
+interface FlowBenchResult {
+  engine: string;
+  openChanges: number;
+  closedInPeriod: number;
+  queue: { medianMs: number; minMs: number; runs: number };
+  waits: { medianMs: number; minMs: number; runs: number };
+}
+
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ medianMs: number; minMs: number; runs: number }> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: Math.round(times[Math.floor(times.length / 2)]!), minMs: Math.round(times[0]!), runs };
+}
+
+async function child(location: string): Promise<void> {
+  const store = await openStore(location);
+  const rt: Runtime = { cwd: process.cwd(), env: {}, clock: () => NOW, stdout: () => undefined, stderr: () => undefined, isTty: false };
+  try {
+    let open = 0;
+    let closed = 0;
+    const queue = await timed(7, async () => {
+      const q = await buildQueue(store, {}, rt);
+      open = q.kind === 'queue' ? q.open : 0;
+      return JSON.stringify(q);
+    });
+    const waits = await timed(3, async () => {
+      const w = await buildWaits(store, {}, rt);
+      closed = w.kind === 'waits' ? w.closed.total : 0;
+      return JSON.stringify(w);
+    });
+    const result: FlowBenchResult = { engine: store.engine, openChanges: open, closedInPeriod: closed, queue, waits };
+    process.stdout.write(JSON.stringify(result) + '\n');
+  } finally {
+    await store.close();
+  }
+}
+
+/** Runs the flow benchmark on the SQLite bench store and, with `pgAdminUrl`, the PostgreSQL one (database steward_bench). */
+export async function runFlowBench(sqlitePath: string, pgAdminUrl: string | undefined): Promise<void> {
+  const locations = [sqlitePath];
+  if (pgAdminUrl) {
+    const u = new URL(pgAdminUrl);
+    u.pathname = '/steward_bench';
+    locations.push(u.toString());
+  }
+  for (const location of locations) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0) {
+      console.log(`flow queue/waits ${location.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      continue;
+    }
+    const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as FlowBenchResult;
+    const name = x.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    console.log(`${`steward queue (${name})`.padEnd(28)} ${String(x.openChanges).padStart(7)} open changes: median ${String(x.queue.medianMs).padStart(5)} ms, best ${x.queue.minMs} ms of ${x.queue.runs} warm runs   (target ≤ 250 ms)`);
+    console.log(`${`steward waits (${name})`.padEnd(28)} ${String(x.closedInPeriod).padStart(7)} closed in 90 days: median ${String(x.waits.medianMs).padStart(5)} ms, best ${x.waits.minMs} ms of ${x.waits.runs} warm runs   (target ≤ 2000 ms)`);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2]) await child(process.argv[2]);

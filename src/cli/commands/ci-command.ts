@@ -1,0 +1,270 @@
+/**
+ * `steward ci …`: Zuul builds sync and the CI-health reports. Each report gathers (store),
+ * computes (analysis/ci-*.ts) and renders (report/ci-report.ts).
+ */
+import cliProgress from 'cli-progress';
+import type { StewardConfig } from '../../config/config-schema.js';
+import { computeCiJobs, type CiInput, type CiWindowOptions } from '../../analysis/ci-jobs.js';
+import { computeCiHealth, type CiHealthSummary } from '../../analysis/ci-health.js';
+import { mergeCiRuns } from '../../analysis/ci-match.js';
+import { classifyCiRuns, type CiPipelineRules } from '../../analysis/ci-outcomes.js';
+import { computeCiExperimental, computeVotingReadiness, type ReadinessRules } from '../../analysis/ci-readiness.js';
+import { StewardError } from '../../model/errors.js';
+import {
+  renderCiJobsCsv, renderCiJobsText, renderExperimentalCsv, renderExperimentalText, renderReadinessCsv, renderReadinessText,
+  type CiSources,
+} from '../../report/ci-report.js';
+import { ZuulClient } from '../../sources/zuul/zuul-client.js';
+import type { Store } from '../../store/engine.js';
+import { listProjects } from '../../store/queries/activity.js';
+import { loadCiHistory } from '../../store/queries/ci.js';
+import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type Window } from '../options.js';
+import { syncZuulProject, type ZuulSyncResult, type ZuulSyncTarget } from '../sync/zuul-sync.js';
+
+export interface CiReportOptions extends GlobalOptions {
+  project?: string[];
+  days?: string;
+  since?: string;
+  until?: string;
+  now?: string;
+  format?: string;
+  pipeline?: string[];
+  job?: string[];
+}
+
+/** What every CI report needs: the window, the rules in effect and the classified runs. */
+export interface CiGathered {
+  win: Window;
+  input: CiInput;
+  sources: CiSources;
+  pipelineRules: CiPipelineRules;
+  readinessRules: ReadinessRules;
+  windowOptions: CiWindowOptions;
+}
+
+/** Gathers the CI history of the window from the store and classifies it (shared by `ci` reports and the overview). */
+export async function gatherCi(store: Store, o: CiReportOptions, rt: Runtime, defaultDays = 90): Promise<CiGathered> {
+  const win = resolveWindow(o, rt.clock, defaultDays);
+  const known = await listProjects(store.db);
+  const missing = (o.project ?? []).filter((p) => !known.some((k) => k.project === p));
+  if (missing.length) {
+    throw new StewardError('NOT_FOUND', `no changes of project ${missing.map((m) => `"${m}"`).join(', ')} in the store`, {
+      hint: known.length ? `Projects in the store: ${known.map((k) => k.project).join(', ')}.` : 'The store is empty: run `steward import FILE` or `steward demo`.',
+    });
+  }
+  const { config, origin } = await effectiveConfig(o, rt, store);
+  const projects = o.project?.length ? o.project : [...new Set(known.map((k) => k.project))];
+  const history = await loadCiHistory(store.db, { projects: o.project, since: win.since, until: win.until, now: win.now });
+  // Links need the Gerrit host's URL: the store's, else steward.yaml's.
+  for (const c of history.changes) c.hostUrl ??= config.hosts.find((h) => h.name === c.host)?.url ?? null;
+  const merged = mergeCiRuns(history.reported, history.zuul, { toleranceMs: config.ci.matchToleranceMinutes * 60_000 });
+  const pipelineRules: CiPipelineRules = { gatePipelines: config.ci.gatePipelines, experimentalPipelines: config.ci.experimentalPipelines };
+  const outcomes = classifyCiRuns(merged.runs, history.changes, pipelineRules);
+  const bySource = { both: 0, message: 0, zuul: 0 };
+  for (const r of merged.runs) if (r.at >= win.since && r.at < win.until) bySource[r.source] += 1;
+  return {
+    win,
+    input: { outcomes, changes: history.changes },
+    sources: {
+      projects,
+      runs: { both: bySource.both, messageOnly: bySource.message, zuulOnly: bySource.zuul },
+      zuulBuildsWithoutChange: history.zuulWithoutChange,
+      undatedZuulBuilds: merged.undated,
+      config: origin,
+    },
+    pipelineRules,
+    readinessRules: config.ci.readiness,
+    windowOptions: { since: win.since, until: win.until, now: win.now, rules: pipelineRules, pipelines: o.pipeline, jobs: o.job },
+  };
+}
+
+/** CI health in short, for `steward overview` (same definitions as the `ci` reports). */
+export async function buildCiHealth(store: Store, o: CiReportOptions, rt: Runtime): Promise<CiHealthSummary> {
+  const g = await gatherCi(store, { ...o, pipeline: undefined, job: undefined }, rt);
+  return computeCiHealth(g.input, g.windowOptions, g.readinessRules);
+}
+
+function checkJobs(g: CiGathered, jobs: readonly string[] | undefined): void {
+  if (!jobs?.length) return;
+  const seen = new Set(g.input.outcomes.runs.filter((c) => c.run.at >= g.win.since && c.run.at < g.win.until).map((c) => c.run.job));
+  const unknown = jobs.filter((j) => !seen.has(j));
+  if (unknown.length) {
+    throw new StewardError('NOT_FOUND', `no runs of job ${unknown.map((j) => `"${j}"`).join(', ')} in the period`, {
+      hint: seen.size ? `Jobs with runs in the period: ${[...seen].sort().join(', ')}.` : 'There are no CI runs in the period: widen it with --days or --since.',
+    });
+  }
+}
+
+async function withReportStore<T>(o: CiReportOptions, rt: Runtime, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStoreFor(o, rt);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** `steward ci jobs`: per-job health. */
+export async function runCiJobs(o: CiReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  await withReportStore(o, rt, async (store) => {
+    const g = await gatherCi(store, o, rt);
+    checkJobs(g, o.job);
+    const report = { ...computeCiJobs(g.input, g.windowOptions), sources: g.sources };
+    if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
+    else if (format === 'csv') rt.stdout(renderCiJobsCsv(report));
+    else rt.stdout(renderCiJobsText(report));
+  });
+}
+
+/** `steward ci voting-readiness`: is each non-voting job ready to vote? */
+export async function runCiReadiness(o: CiReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  await withReportStore(o, rt, async (store) => {
+    const g = await gatherCi(store, o, rt);
+    checkJobs(g, o.job);
+    const report = { ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
+    if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
+    else if (format === 'csv') rt.stdout(renderReadinessCsv(report));
+    else rt.stdout(renderReadinessText(report));
+  });
+}
+
+/** `steward ci experimental`: jobs run only on request. */
+export async function runCiExperimental(o: CiReportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  await withReportStore(o, rt, async (store) => {
+    const g = await gatherCi(store, o, rt);
+    checkJobs(g, o.job);
+    const report = { ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
+    if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
+    else if (format === 'csv') rt.stdout(renderExperimentalCsv(report));
+    else rt.stdout(renderExperimentalText(report));
+  });
+}
+
+export interface CiSyncOptions extends GlobalOptions {
+  project?: string[];
+  since?: string;
+  full?: boolean;
+  pageSize?: string;
+  timeout?: string;
+  concurrency?: string;
+  maxRetries?: string;
+  quiet?: boolean;
+  format?: string;
+}
+
+/** Which Zuul tenant and projects to sync, from steward.yaml's `zuul` section narrowed by --project. */
+export function zuulTargets(config: StewardConfig, o: { project?: string[] }): ZuulSyncTarget[] {
+  const z = config.zuul;
+  if (!z) {
+    throw new StewardError('CONFIG', 'steward.yaml has no `zuul` section to sync builds from', {
+      hint: 'Add, e.g.\n  zuul:\n    url: https://zuul.opendev.org\n    tenant: openstack',
+    });
+  }
+  let host = z.host;
+  if (host && config.hosts.length && !config.hosts.some((h) => h.name === host)) {
+    throw new StewardError('CONFIG', `zuul.host "${host}" is not one of the hosts in steward.yaml (${config.hosts.map((h) => h.name).join(', ')})`, { field: 'zuul.host' });
+  }
+  if (!host) {
+    if (config.hosts.length !== 1) {
+      throw new StewardError('CONFIG', `say which Gerrit host Zuul reports to: zuul.host (steward.yaml lists ${config.hosts.length === 0 ? 'no hosts' : 'several hosts'})`, { field: 'zuul.host' });
+    }
+    host = config.hosts[0]!.name;
+  }
+  const projects = o.project?.length ? o.project : (z.projects ?? config.projects.map((p) => p.name));
+  if (projects.length === 0) throw new StewardError('CONFIG', 'no projects to fetch Zuul builds of', { hint: 'List them under zuul.projects or projects, or pass --project NAME.' });
+  return projects.map((project) => ({ url: z.url, tenant: z.tenant, host: host!, project }));
+}
+
+function parseRetries(v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new StewardError('USAGE', `--max-retries must be a whole number (0 or more), not "${v}"`);
+  return Number(v);
+}
+
+function renderSync(r: ZuulSyncResult, requests: number, retries: number): string {
+  const c = r.counts;
+  return [
+    `${r.zuul} tenant ${r.tenant} ${r.project}: ${r.buildsFetched} builds fetched in ${r.pages} page(s) — ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged${r.running ? `; ${r.running} still running (next sync)` : ''}${r.retried ? `; ${r.retried} retried by Zuul (not results)` : ''}`,
+    `  ${r.resumed ? 'resumed an interrupted run; ' : ''}${r.after ? `builds started after ${r.after}` : 'all builds'}; checkpoint now ${r.checkpoint ?? 'none'}; ${requests} requests, ${retries} retries; ${(r.durationMs / 1000).toFixed(1)} s`,
+  ].join('\n') + '\n';
+}
+
+/** `steward ci sync`: fetch builds from Zuul's REST API. */
+export async function runCiSync(o: CiSyncOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  if (format === 'csv') throw new StewardError('USAGE', 'steward ci sync prints its summary as text or json, not csv');
+  const { config } = configFor(o, rt);
+  const targets = zuulTargets(config, o);
+  const since = o.since ? parseTime(o.since, '--since') : undefined;
+  const pageSize = o.pageSize ? parsePositiveInt(o.pageSize, '--page-size', 10_000) : undefined;
+  const client = new ZuulClient({
+    baseUrl: targets[0]!.url,
+    tenant: targets[0]!.tenant,
+    concurrency: o.concurrency ? parsePositiveInt(o.concurrency, '--concurrency', 16) : 2,
+    timeoutMs: o.timeout ? parsePositiveInt(o.timeout, '--timeout', 3600) * 1000 : 30_000,
+    maxTotalRetries: o.maxRetries !== undefined ? parseRetries(o.maxRetries) : 30,
+    maxRetriesPerRequest: o.maxRetries !== undefined ? Math.min(6, parseRetries(o.maxRetries)) : 6,
+    onRetry: (e) => {
+      if (!o.quiet) rt.stderr(`${rt.isTty ? '\n' : ''}retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason} (${e.url})\n`);
+    },
+  });
+  const store = await openStoreFor(o, rt);
+  const results: Array<ZuulSyncResult & { requests: number; retries: number }> = [];
+  try {
+    for (const target of targets) {
+      const before = { ...client.stats };
+      const bar = rt.progressStream && !o.quiet
+        ? new cliProgress.SingleBar({ stream: rt.progressStream, format: `${target.project}: {value} builds fetched`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+        : null;
+      bar?.start(0, 0);
+      try {
+        const r = await syncZuulProject(store, target, {
+          client,
+          clock: rt.clock,
+          since,
+          full: o.full,
+          pageSize,
+          onPage: ({ totalSoFar, builds }) => {
+            if (bar) {
+              bar.setTotal(totalSoFar);
+              bar.update(totalSoFar);
+            } else if (!o.quiet && format !== 'json') {
+              rt.stderr(`${target.project}: page of ${builds} builds stored, ${totalSoFar} so far\n`);
+            }
+          },
+        });
+        const requests = client.stats.requests - before.requests;
+        const retries = client.stats.retries - before.retries;
+        results.push({ ...r, requests, retries });
+        if (format !== 'json' && !o.quiet) rt.stdout(renderSync(r, requests, retries));
+      } finally {
+        bar?.stop();
+      }
+    }
+  } finally {
+    await store.close();
+  }
+  if (format === 'json') {
+    rt.stdout(JSON.stringify(results.map(({ counts, ...r }) => ({
+      zuul: r.zuul,
+      tenant: r.tenant,
+      project: r.project,
+      resumed: r.resumed,
+      after: r.after,
+      new: counts.new,
+      updated: counts.updated,
+      unchanged: counts.unchanged,
+      buildsFetched: r.buildsFetched,
+      running: r.running,
+      retried: r.retried,
+      pages: r.pages,
+      requests: r.requests,
+      retries: r.retries,
+      checkpoint: r.checkpoint,
+      durationMs: r.durationMs,
+    })), null, 2) + '\n');
+  }
+}

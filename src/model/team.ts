@@ -1,0 +1,85 @@
+/**
+ * Flat records the core-team reports (reviewers, idle cores, candidates, bandwidth, mentoring)
+ * consume: what store queries return and analysis reads, beside those in activity.ts.
+ */
+import type { ReviewActRecord } from './activity.js';
+import type { ChangeStatus, PatchSetKind, Timestamp } from './records.js';
+
+/** A review act with its change's number, so reports can name the changes behind a count. */
+export interface TeamActRecord extends ReviewActRecord {
+  changeNumber: number;
+}
+
+/**
+ * A Gerrit approval record as `gerrit query --all-approvals` lists it: one person's final,
+ * non-zero vote on one label of one patch set, dated by when that vote was cast (`grantedOn`).
+ * Votes Gerrit copied to a rebased patch set appear on every patch set they were copied to.
+ */
+export interface ApprovalRecord {
+  changeId: number;
+  changeNumber: number;
+  project: string;
+  patchSet: number;
+  label: string;
+  value: number;
+  voterId: number;
+  /** The voter's Gerrit username; null for accounts without one. */
+  voterUsername: string | null;
+  grantedAt: Timestamp;
+  copied: boolean;
+}
+
+/** A patch set as reviewstats' change statistics see it. */
+export interface PatchSetFacts {
+  number: number;
+  created: Timestamp;
+  kind: PatchSetKind | null;
+}
+
+/** A change with what the core-team reports need of it: its fate, patch sets and files. */
+export interface ChangeFacts {
+  id: number;
+  host: string;
+  project: string;
+  number: number;
+  ownerId: number;
+  status: ChangeStatus;
+  created: Timestamp;
+  mergedAt: Timestamp | null;
+  abandonedAt: Timestamp | null;
+  /** Ascending by number. */
+  patchSets: PatchSetFacts[];
+  /** Paths of the latest patch set's files. */
+  files: string[];
+}
+
+/** A review message (a vote with text, or a comment-only review) and its text. */
+export interface ReviewMessageText {
+  changeId: number;
+  patchSet: number;
+  authorId: number;
+  at: Timestamp;
+  text: string;
+}
+
+/** A patch set uploaded to a change: the demand side of review bandwidth. */
+export interface PatchSetUpload {
+  changeId: number;
+  changeNumber: number;
+  project: string;
+  ownerId: number;
+  number: number;
+  created: Timestamp;
+  kind: PatchSetKind | null;
+}
+
+/** A tracked mentoring relationship between a core (mentor) and a candidate. Ids are store account ids. */
+export interface Mentorship {
+  id: number;
+  candidateId: number;
+  mentorId: number;
+  startedAt: Timestamp;
+  endedAt: Timestamp | null;
+  note: string | null;
+  endNote: string | null;
+}

@@ -1,0 +1,203 @@
+/**
+ * Rendering of the core-team reports — `steward core idle`, `core candidates`, `core load`,
+ * `core mentoring`, `core mentor list` — as text and CSV; JSON is the report object itself.
+ * People appear by username, name and Gerrit account id (store ids never leave the store).
+ */
+import type { Candidate, CandidatesResult } from '../analysis/core-candidates.js';
+import type { CoreActivity, IdleResult } from '../analysis/core-idle.js';
+import type { LoadResult } from '../analysis/core-load.js';
+import type { MentoringResult, MentoringTrajectory } from '../analysis/mentoring.js';
+import { toCsv } from './csv.js';
+import { who, type AccountLabel, type ReportSources } from './reviewers-report.js';
+
+/** A row with its store account id replaced by how reports name the person. */
+export type Labeled<T extends { accountId: number }> = AccountLabel & Omit<T, 'accountId'>;
+
+interface Common {
+  projects: string[];
+  sources: ReportSources;
+}
+
+export interface IdleReport extends Common, Omit<IdleResult, 'idle' | 'tooNewToJudge' | 'cores'> {
+  report: 'core idle';
+  idle: Array<Labeled<CoreActivity>>;
+  tooNewToJudge: Array<Labeled<CoreActivity>>;
+  cores: Array<Labeled<CoreActivity>>;
+}
+
+export interface CandidatesReport extends Common, Omit<CandidatesResult, 'candidates'> {
+  report: 'core candidates';
+  candidates: Array<Labeled<Candidate>>;
+}
+
+export interface LoadReport extends Common, Omit<LoadResult, 'total'> {
+  report: 'core load';
+  total: Omit<LoadResult['total'], 'perCore'> & { perCore: Array<Labeled<LoadResult['total']['perCore'][number]>> };
+}
+
+export type MentoringRow = Omit<MentoringTrajectory, 'candidateId' | 'mentorId'> & { candidate: AccountLabel; mentor: AccountLabel };
+
+export interface MentoringReport extends Common, Omit<MentoringResult, 'mentorships'> {
+  report: 'core mentoring';
+  mentorships: MentoringRow[];
+}
+
+export interface MentorListReport {
+  report: 'core mentor list';
+  mentorships: Array<{ id: number; candidate: AccountLabel; mentor: AccountLabel; startedAt: string; endedAt: string | null; note: string | null; endNote: string | null }>;
+}
+
+const day = (s: string | null): string => (s ? s.slice(0, 10) : '-');
+const pct = (x: number | null): string => (x === null ? '-' : `${Math.round(x * 100)}%`);
+
+// ---- idle ------------------------------------------------------------------------------------
+
+export function renderIdleText(r: IdleReport): string {
+  const rule = `fewer than ${r.rule.threshold} ${r.rule.counts === 'reviews' ? 'reviews' : 'reviews with a Code-Review vote'} in the last ${r.rule.days} days`;
+  const lines = [
+    `Idle core reviewers of ${r.projects.join(', ') || '(no projects)'}: ${rule}`,
+    `As of ${r.now.replace('.000Z', 'Z')} (window ${day(r.window.since)} to ${day(r.window.until)}); history from ${day(r.historyFrom)}`,
+    '',
+  ];
+  const row = (c: Labeled<CoreActivity>): string =>
+    `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  last review ${day(c.lastReviewAt)}${c.lastReviewChange ? ` (change ${c.lastReviewChange})` : ''}  below since ${c.neverReached ? `before ${day(r.historyFrom)}` : day(c.belowSince)}  quarters ${c.quarters.map((q) => q.reviews).join(' → ')} (${c.trend})`;
+  if (r.idle.length === 0) lines.push('No idle core reviewers.');
+  else {
+    lines.push(`${r.idle.length} idle:`);
+    for (const c of r.idle) lines.push(row(c));
+  }
+  if (r.tooNewToJudge.length) {
+    lines.push('', 'Below the threshold but core only since inside the window (too new to judge):');
+    for (const c of r.tooNewToJudge) lines.push(`${row(c)}  core since ${day(c.coreSince)}`);
+  }
+  lines.push('', `All ${r.cores.length} cores (reviews in the window): ${r.cores.map((c) => `${who(c)} ${c.count}`).join(', ')}`);
+  lines.push('', `Core team from: ${r.sources.coreTeam}. Definitions: README, section "Idle cores".`);
+  return lines.join('\n') + '\n';
+}
+
+export function renderIdleCsv(r: IdleReport): string {
+  return toCsv(
+    ['username', 'name', 'gerrit_account_id', 'reviews', 'idle', 'too_new_to_judge', 'last_review_at', 'last_review_change', 'below_since', 'never_reached', 'q1', 'q2', 'q3', 'q4', 'trend', 'core_since'],
+    r.cores.map((c) => [
+      c.username, c.name, c.gerritAccountId, c.count, c.idle, r.tooNewToJudge.some((t) => t.username === c.username && t.gerritAccountId === c.gerritAccountId),
+      c.lastReviewAt, c.lastReviewChange, c.belowSince, c.neverReached, ...c.quarters.map((q) => q.reviews), c.trend, c.coreSince,
+    ]),
+  );
+}
+
+// ---- candidates ------------------------------------------------------------------------------
+
+export function renderCandidatesText(r: CandidatesReport, limit = 15): string {
+  const lines = [
+    `Core candidates of ${r.projects.join(', ') || '(no projects)'}: non-core reviewers with at least ${r.minReviews} reviews`,
+    `Period ${day(r.period.since)} to ${day(r.period.until)} (${r.period.days} days), as of ${r.now.replace('.000Z', 'Z')}`,
+    'Score = quality × activity; the components are shown raw beside it. Quality: agreement with the cores, confirmed -1s, reasoning. Activity: volume, consistency, breadth, own merged changes.',
+    '',
+    `${'#'.padStart(3)} ${'reviewer'.padEnd(18)} ${'score'.padStart(5)}  ${'reviews'.padStart(7)} ${'weeks'.padStart(6)}  ${'agree'.padStart(10)}  ${'-1 conf.'.padStart(9)}  ${'reasons'.padStart(7)}  ${'drive-by'.padStart(8)}  ${'areas'.padStart(5)}  ${'1st rev h'.padStart(9)}  ${'merged'.padStart(6)}`,
+  ];
+  for (const c of r.candidates.slice(0, limit)) {
+    lines.push(
+      `${String(c.rank).padStart(3)} ${who(c).slice(0, 18).padEnd(18)} ${c.score.toFixed(2).padStart(5)}  ${String(c.reviews).padStart(7)} ${`${c.activeWeeks}/${c.weeks}`.padStart(6)}  ${`${pct(c.agreement.rate)} ${c.agreement.agreed}/${c.agreement.agreed + c.agreement.disagreed}`.padStart(10)}  ${`${c.minusOnes.confirmed}/${c.minusOnes.total}`.padStart(9)}  ${pct(c.reasoned / c.reviews).padStart(7)}  ${String(c.driveBys).padStart(8)}  ${String(c.breadth.count).padStart(5)}  ${(c.firstReview.medianHours === null ? '-' : String(c.firstReview.medianHours)).padStart(9)}  ${String(c.ownMerged.count).padStart(6)}`,
+    );
+  }
+  if (r.candidates.length > limit) lines.push(`… and ${r.candidates.length - limit} more (--limit N, or --format json for all)`);
+  if (r.candidates.length === 0) lines.push('No non-core reviewer reaches the minimum.');
+  lines.push(
+    '',
+    `${r.belowMinimum} more non-core reviewers reviewed less than ${r.minReviews} times.`,
+    `Core team from: ${r.sources.coreTeam}. Ranking rule and definitions: README, section "Core candidates".`,
+  );
+  return lines.join('\n') + '\n';
+}
+
+export function renderCandidatesCsv(r: CandidatesReport): string {
+  return toCsv(
+    [
+      'rank', 'username', 'name', 'gerrit_account_id', 'score', 'quality', 'activity', 'reviews', 'weighted_reviews', 'active_weeks', 'weeks',
+      'agreed', 'disagreed', 'undetermined', 'agreement_rate', 'minus_ones', 'minus_confirmed', 'minus_overruled', 'minus_pending',
+      'comment_only', 'reasoned', 'unreasoned_votes', 'drive_bys', 'areas', 'new_changes_reviewed', 'first_review_median_hours', 'first_reviewer_on', 'own_merged',
+      'c_agreement', 'c_confirmed_minus_ones', 'c_reasoning', 'c_volume', 'c_consistency', 'c_breadth', 'c_own_merged',
+    ],
+    r.candidates.map((c) => [
+      c.rank, c.username, c.name, c.gerritAccountId, c.score, c.quality, c.activity, c.reviews, c.weightedReviews, c.activeWeeks, c.weeks,
+      c.agreement.agreed, c.agreement.disagreed, c.agreement.undetermined, c.agreement.rate, c.minusOnes.total, c.minusOnes.confirmed, c.minusOnes.overruled, c.minusOnes.pending,
+      c.commentOnly, c.reasoned, c.unreasonedVotes, c.driveBys, c.breadth.count, c.firstReview.newChangesReviewed, c.firstReview.medianHours, c.firstReview.firstReviewerOn, c.ownMerged.count,
+      c.components.agreement, c.components.confirmedMinusOnes, c.components.reasoning, c.components.volume, c.components.consistency, c.components.breadth, c.components.ownMerged,
+    ]),
+  );
+}
+
+// ---- load ------------------------------------------------------------------------------------
+
+export function renderLoadText(r: LoadReport): string {
+  const t = r.total;
+  const lines = [
+    `Review bandwidth of ${r.projects.join(', ') || '(no projects)'}`,
+    `Period ${day(r.period.since)} to ${day(r.period.until)} (${r.period.days} days), as of ${r.now.replace('.000Z', 'Z')}`,
+    '',
+    `${'week from'.padEnd(10)}  ${'needing'.padStart(7)}  ${'core rev.'.padStart(9)}  ${'per ps'.padStart(6)}  ${'all rev.'.padStart(8)}  ${'cores'.padStart(5)}  ${'top 20%'.padStart(7)}  ${'ps/core/month'.padStart(13)}`,
+  ];
+  const line = (label: string, w: Omit<LoadReport['total'], 'perCore'>): string =>
+    `${label.padEnd(10)}  ${String(w.patchSetsNeedingReview).padStart(7)}  ${String(w.coreReviews).padStart(9)}  ${(w.coreReviewsPerPatchSet === null ? '-' : w.coreReviewsPerPatchSet.toFixed(2)).padStart(6)}  ${String(w.reviews).padStart(8)}  ${String(w.cores).padStart(5)}  ${pct(w.busiestShare).padStart(7)}  ${(w.patchSetsPerCorePerMonth === null ? '-' : w.patchSetsPerCorePerMonth.toFixed(1)).padStart(13)}`;
+  for (const w of r.weeks) lines.push(line(`${day(w.from)}${w.days < 7 ? '*' : ''}`, w));
+  lines.push(line('whole', t));
+  lines.push(
+    '',
+    `needing: patch sets uploaded that need review (not trivial rebases); core rev.: reviews by cores; top 20%: share of all reviews by the busiest ${t.busiestCores} of ${t.cores} cores.`,
+    `Core reviews over the period: ${t.perCore.map((c) => `${who(c)} ${c.coreReviews}`).join(', ') || 'none'}`,
+    r.weeks.some((w) => w.days < 7) ? '* a partial week' : '',
+    `Core team from: ${r.sources.coreTeam}. Definitions: README, section "Core load".`,
+  );
+  return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n') + '\n';
+}
+
+export function renderLoadCsv(r: LoadReport): string {
+  const row = (w: Omit<LoadReport['total'], 'perCore'>) => [w.from, w.to, w.days, w.patchSetsNeedingReview, w.reviews, w.coreReviews, w.coreReviewsPerPatchSet, w.cores, w.coreDays, w.busiestCores, w.busiestShare, w.patchSetsPerCorePerMonth];
+  return toCsv(
+    ['from', 'to', 'days', 'patch_sets_needing_review', 'reviews', 'core_reviews', 'core_reviews_per_patch_set', 'cores', 'core_days', 'busiest_cores', 'busiest_share', 'patch_sets_per_core_per_month'],
+    [...r.weeks.map(row), row(r.total)],
+  );
+}
+
+// ---- mentoring ---------------------------------------------------------------------------------
+
+export function renderMentoringText(r: MentoringReport): string {
+  const lines = [`Mentoring of ${r.projects.join(', ') || '(no projects)'}, as of ${r.now.replace('.000Z', 'Z')}`, ''];
+  if (r.mentorships.length === 0) lines.push('No mentorships tracked. Start one with `steward core mentor add CANDIDATE --mentor CORE`.');
+  for (const m of r.mentorships) {
+    lines.push(
+      `${who(m.candidate)} mentored by ${who(m.mentor)} since ${day(m.startedAt)}${m.endedAt ? ` until ${day(m.endedAt)}` : ''}${m.coreNow ? ' — core now' : ''}${m.note ? ` — ${m.note}` : ''}`,
+      `  ${''.padEnd(8)} ${'reviews/week'.padStart(12)}  ${'agreement'.padStart(9)}  ${'areas'.padStart(5)}`,
+      `  ${'before'.padEnd(8)} ${m.before.reviewsPerWeek.toFixed(1).padStart(12)}  ${pct(m.before.agreement).padStart(9)}  ${String(m.before.breadth).padStart(5)}   (${day(m.before.from)} to ${day(m.before.to)})`,
+      `  ${'during'.padEnd(8)} ${m.during.reviewsPerWeek.toFixed(1).padStart(12)}  ${pct(m.during.agreement).padStart(9)}  ${String(m.during.breadth).padStart(5)}   (${day(m.during.from)} to ${day(m.during.to)})`,
+      `  weekly reviews: ${m.weeks.map((w) => `${w.week === 0 ? '| ' : ''}${w.reviews}`).join(' ')}`,
+      '',
+    );
+  }
+  lines.push('Definitions: README, section "Mentoring". --format json or csv gives the weekly series for a chart.');
+  return lines.join('\n') + '\n';
+}
+
+/** CSV: one row per mentorship week (the series for a chart). */
+export function renderMentoringCsv(r: MentoringReport): string {
+  return toCsv(
+    ['mentorship', 'candidate', 'mentor', 'week', 'from', 'phase', 'reviews', 'agreed', 'disagreed', 'areas'],
+    r.mentorships.flatMap((m) => m.weeks.map((w) => [m.id, who(m.candidate), who(m.mentor), w.week, w.from, w.phase, w.reviews, w.agreed, w.disagreed, w.areas])),
+  );
+}
+
+export function renderMentorListText(r: MentorListReport): string {
+  if (r.mentorships.length === 0) return 'No mentorships tracked. Start one with `steward core mentor add CANDIDATE --mentor CORE`.\n';
+  return (
+    r.mentorships
+      .map((m) => `#${m.id}  ${who(m.candidate).padEnd(18)} mentor ${who(m.mentor).padEnd(18)} ${day(m.startedAt)} → ${m.endedAt ? day(m.endedAt) : 'now'}${m.note ? `  ${m.note}` : ''}${m.endNote ? `  (ended: ${m.endNote})` : ''}`)
+      .join('\n') + '\n'
+  );
+}
+
+export function renderMentorListCsv(r: MentorListReport): string {
+  return toCsv(
+    ['id', 'candidate', 'mentor', 'started_at', 'ended_at', 'note', 'end_note'],
+    r.mentorships.map((m) => [m.id, who(m.candidate), who(m.mentor), m.startedAt, m.endedAt, m.note, m.endNote]),
+  );
+}

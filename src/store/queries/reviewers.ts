@@ -1,0 +1,259 @@
+/**
+ * Loaders for the core-team reports (steward reviewers, core idle/candidates/load/mentoring).
+ * Each returns flat model records (model/team.ts); the definitions live in analysis/.
+ * Filters: projects (none = all), a time window on the record's own time, and account lists.
+ */
+import type { Kysely } from 'kysely';
+import type { ChangeStatus, PatchSetKind } from '../../model/records.js';
+import type { ApprovalRecord, ChangeFacts, PatchSetUpload, ReviewMessageText, TeamActRecord } from '../../model/team.js';
+import type { Database } from '../schema.js';
+
+export interface TeamFilter {
+  projects?: readonly string[];
+  /** Inclusive lower bound (epoch ms). */
+  since?: number;
+  /** Exclusive upper bound (epoch ms). */
+  until?: number;
+  /** Only acts by these accounts (store ids). */
+  actorIds?: readonly number[];
+  /**
+   * Leave out acts by these accounts (bots): saves loading CI votes that analysis would drop anyway.
+   * Analysis still applies its own bot rule.
+   */
+  excludeActorIds?: readonly number[];
+}
+
+// Engines cap bound parameters; account lists are small, but keep IN lists bounded anyway.
+const MAX_IN = 5000;
+
+/**
+ * Review acts: votes that are not copies (origin message or approval, copied = 0) and comment-only
+ * review messages with an author and a patch set, each with its change's project, owner and number.
+ *
+ * The acts are read from covering indexes (migration 0003: votes (copied, granted_at, …), messages
+ * (kind, date, …)) without joining; the changes they touch are read once each.
+ *
+ * @example const acts = await loadTeamActs(db, { since, until, excludeActorIds: [...bots] });
+ */
+export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}): Promise<TeamActRecord[]> {
+  const actors = filter.actorIds?.slice(0, MAX_IN);
+  const excluded = filter.excludeActorIds?.slice(0, MAX_IN);
+  if (actors && actors.length === 0) return [];
+  const inProjects = filter.projects?.length
+    ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
+    : null;
+
+  let vq = db
+    .selectFrom('votes')
+    .select(['change_id', 'patch_set', 'voter_id', 'granted_at', 'label', 'value'])
+    .where('copied', '=', 0);
+  if (filter.since !== undefined) vq = vq.where('granted_at', '>=', filter.since);
+  if (filter.until !== undefined) vq = vq.where('granted_at', '<', filter.until);
+  if (actors) vq = vq.where('voter_id', 'in', actors);
+  if (excluded?.length) vq = vq.where('voter_id', 'not in', excluded);
+  if (inProjects) vq = vq.where('change_id', 'in', inProjects);
+
+  let cq = db
+    .selectFrom('messages')
+    .select(['change_id', 'patch_set', 'author_id', 'date'])
+    .where('kind', '=', 'comment')
+    .where('author_id', 'is not', null)
+    .where('patch_set', 'is not', null);
+  if (filter.since !== undefined) cq = cq.where('date', '>=', filter.since);
+  if (filter.until !== undefined) cq = cq.where('date', '<', filter.until);
+  if (actors) cq = cq.where('author_id', 'in', actors);
+  if (excluded?.length) cq = cq.where('author_id', 'not in', excluded);
+  if (inProjects) cq = cq.where('change_id', 'in', inProjects);
+
+  const [votes, comments] = await Promise.all([vq.execute(), cq.execute()]);
+  const ids = new Set<number>();
+  for (const v of votes) ids.add(v.change_id);
+  for (const m of comments) ids.add(m.change_id);
+  const changes = new Map<number, { project: string; owner_id: number; number: number }>();
+  const list = [...ids].sort((a, b) => a - b);
+  for (let i = 0; i < list.length; i += MAX_IN) {
+    const rows = await db.selectFrom('changes').select(['id', 'project', 'owner_id', 'number']).where('id', 'in', list.slice(i, i + MAX_IN)).execute();
+    for (const c of rows) changes.set(c.id, c);
+  }
+
+  const acts: TeamActRecord[] = [];
+  for (const v of votes) {
+    const c = changes.get(v.change_id);
+    if (!c) continue;
+    acts.push({
+      changeId: v.change_id, changeNumber: c.number, project: c.project, changeOwnerId: c.owner_id, patchSet: v.patch_set, actorId: v.voter_id,
+      at: v.granted_at, type: 'vote', label: v.label, value: v.value, selfVote: v.voter_id === c.owner_id,
+    });
+  }
+  for (const m of comments) {
+    const c = changes.get(m.change_id);
+    if (!c) continue;
+    acts.push({
+      changeId: m.change_id, changeNumber: c.number, project: c.project, changeOwnerId: c.owner_id, patchSet: m.patch_set!, actorId: m.author_id!,
+      at: m.date, type: 'comment', label: null, value: null, selfVote: m.author_id === c.owner_id,
+    });
+  }
+  return acts;
+}
+
+/**
+ * Gerrit's approval records, rebuilt from stored votes: per (change, patch set, label, voter) the
+ * last vote by time — on equal times an approval record beats a message — kept when its value is
+ * not 0 (Gerrit lists no removed votes). For data imported from SSH exports these are exactly the
+ * `--all-approvals` records, copied votes included. Returned for every change with a vote at or
+ * after `since` or a patch set created at or after it, with those changes' status and patch sets.
+ *
+ * @example const { approvals, changes } = await loadApprovalRecords(db, { since: cutOff });
+ */
+export async function loadApprovalRecords(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number },
+): Promise<{ approvals: ApprovalRecord[]; changes: Array<Pick<ChangeFacts, 'id' | 'number' | 'project' | 'status' | 'patchSets'>> }> {
+  const relevant = db
+    .selectFrom('votes')
+    .select('votes.change_id as id')
+    .where('votes.granted_at', '>=', filter.since)
+    .union(db.selectFrom('patch_sets').select('patch_sets.change_id as id').where('patch_sets.created', '>=', filter.since));
+
+  let cq = db.selectFrom('changes').select(['id', 'number', 'project', 'status']).where('id', 'in', relevant);
+  if (filter.projects?.length) cq = cq.where('project', 'in', filter.projects);
+  let vq = db
+    .selectFrom('votes')
+    .innerJoin('changes', 'changes.id', 'votes.change_id')
+    .innerJoin('accounts', 'accounts.id', 'votes.voter_id')
+    .select(['votes.change_id', 'changes.number', 'changes.project', 'votes.patch_set', 'votes.label', 'votes.value', 'votes.voter_id', 'accounts.username', 'votes.granted_at', 'votes.origin', 'votes.copied'])
+    .where('votes.change_id', 'in', relevant);
+  if (filter.projects?.length) vq = vq.where('changes.project', 'in', filter.projects);
+  let pq = db
+    .selectFrom('patch_sets')
+    .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
+    .select(['patch_sets.change_id', 'patch_sets.number', 'patch_sets.created', 'patch_sets.kind'])
+    .where('patch_sets.change_id', 'in', relevant);
+  if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
+
+  const [changes, votes, patchSets] = await Promise.all([cq.execute(), vq.execute(), pq.execute()]);
+
+  const finals = new Map<string, (typeof votes)[number]>();
+  for (const v of votes) {
+    const k = `${v.change_id}:${v.patch_set}:${v.label}:${v.voter_id}`;
+    const prev = finals.get(k);
+    if (!prev || v.granted_at > prev.granted_at || (v.granted_at === prev.granted_at && v.origin === 'approval')) finals.set(k, v);
+  }
+  const approvals: ApprovalRecord[] = [];
+  for (const v of finals.values()) {
+    if (v.value === 0) continue;
+    approvals.push({
+      changeId: v.change_id, changeNumber: v.number, project: v.project, patchSet: v.patch_set, label: v.label, value: v.value,
+      voterId: v.voter_id, voterUsername: v.username, grantedAt: v.granted_at, copied: v.copied === 1,
+    });
+  }
+  approvals.sort((a, b) => a.changeId - b.changeId || a.patchSet - b.patchSet || a.grantedAt - b.grantedAt || a.voterId - b.voterId || (a.label < b.label ? -1 : 1));
+
+  const ps = new Map<number, ChangeFacts['patchSets']>();
+  for (const p of patchSets) {
+    let l = ps.get(p.change_id);
+    if (!l) ps.set(p.change_id, (l = []));
+    l.push({ number: p.number, created: p.created, kind: p.kind as PatchSetKind | null });
+  }
+  return {
+    approvals,
+    changes: changes
+      .map((c) => ({ id: c.id, number: c.number, project: c.project, status: c.status as ChangeStatus, patchSets: (ps.get(c.id) ?? []).sort((a, b) => a.number - b.number) }))
+      .sort((a, b) => a.id - b.id),
+  };
+}
+
+/**
+ * Changes acted on in [since, until) (a vote or a review message), plus changes created or merged
+ * in it, with their patch sets and the latest patch set's file paths.
+ */
+export async function loadChangeFacts(db: Kysely<Database>, filter: { projects?: readonly string[]; since: number; until: number }): Promise<ChangeFacts[]> {
+  const { since, until } = filter;
+  const relevant = db
+    .selectFrom('votes')
+    .select('votes.change_id as id')
+    .where('votes.granted_at', '>=', since)
+    .where('votes.granted_at', '<', until)
+    .union(
+      db
+        .selectFrom('messages')
+        .select('messages.change_id as id')
+        .where('messages.date', '>=', since)
+        .where('messages.date', '<', until)
+        .where('messages.kind', 'in', ['review', 'comment']),
+    )
+    .union(db.selectFrom('changes').select('changes.id as id').where('changes.created', '>=', since).where('changes.created', '<', until))
+    .union(db.selectFrom('changes').select('changes.id as id').where('changes.merged_at', '>=', since).where('changes.merged_at', '<', until));
+
+  let cq = db
+    .selectFrom('changes')
+    .select(['id', 'host', 'project', 'number', 'owner_id', 'status', 'created', 'merged_at', 'abandoned_at'])
+    .where('id', 'in', relevant);
+  if (filter.projects?.length) cq = cq.where('project', 'in', filter.projects);
+  const [changes, patchSets, files] = await Promise.all([
+    cq.execute(),
+    db.selectFrom('patch_sets').select(['change_id', 'number', 'created', 'kind']).where('change_id', 'in', relevant).execute(),
+    db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', relevant).execute(),
+  ]);
+  const ps = new Map<number, ChangeFacts['patchSets']>();
+  for (const p of patchSets) {
+    let l = ps.get(p.change_id);
+    if (!l) ps.set(p.change_id, (l = []));
+    l.push({ number: p.number, created: p.created, kind: p.kind as PatchSetKind | null });
+  }
+  const fs = new Map<number, string[]>();
+  for (const f of files) {
+    let l = fs.get(f.change_id);
+    if (!l) fs.set(f.change_id, (l = []));
+    l.push(f.path);
+  }
+  return changes
+    .map((c) => ({
+      id: c.id,
+      host: c.host,
+      project: c.project,
+      number: c.number,
+      ownerId: c.owner_id,
+      status: c.status as ChangeStatus,
+      created: c.created,
+      mergedAt: c.merged_at,
+      abandonedAt: c.abandoned_at,
+      patchSets: (ps.get(c.id) ?? []).sort((a, b) => a.number - b.number),
+      files: (fs.get(c.id) ?? []).sort(),
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Review messages (kinds `review` and `comment`) with author and patch set, in [since, until), with their text. */
+export async function loadReviewMessages(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number; until: number; authorIds?: readonly number[] },
+): Promise<ReviewMessageText[]> {
+  if (filter.authorIds && filter.authorIds.length === 0) return [];
+  let q = db
+    .selectFrom('messages')
+    .innerJoin('changes', 'changes.id', 'messages.change_id')
+    .select(['messages.change_id', 'messages.patch_set', 'messages.author_id', 'messages.date', 'messages.text'])
+    .where('messages.kind', 'in', ['review', 'comment'])
+    .where('messages.author_id', 'is not', null)
+    .where('messages.patch_set', 'is not', null)
+    .where('messages.date', '>=', filter.since)
+    .where('messages.date', '<', filter.until);
+  if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
+  if (filter.authorIds) q = q.where('messages.author_id', 'in', filter.authorIds.slice(0, MAX_IN));
+  return (await q.execute()).map((m) => ({ changeId: m.change_id, patchSet: m.patch_set!, authorId: m.author_id!, at: m.date, text: m.text }));
+}
+
+/** Patch sets created in [since, until), with their change's owner and number. */
+export async function loadPatchSetUploads(db: Kysely<Database>, filter: { projects?: readonly string[]; since: number; until: number }): Promise<PatchSetUpload[]> {
+  let q = db
+    .selectFrom('patch_sets')
+    .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
+    .select(['patch_sets.change_id', 'changes.number as change_number', 'changes.project', 'changes.owner_id', 'patch_sets.number', 'patch_sets.created', 'patch_sets.kind'])
+    .where('patch_sets.created', '>=', filter.since)
+    .where('patch_sets.created', '<', filter.until);
+  if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
+  return (await q.execute())
+    .map((p) => ({ changeId: p.change_id, changeNumber: p.change_number, project: p.project, ownerId: p.owner_id, number: p.number, created: p.created, kind: p.kind as PatchSetKind | null }))
+    .sort((a, b) => a.created - b.created || a.changeId - b.changeId || a.number - b.number);
+}

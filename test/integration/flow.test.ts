@@ -1,0 +1,296 @@
+/**
+ * Review flow end to end on the demo project, in both engines: the queue, the waits and the
+ * dashboards from the CLI; the planted facts found (the slow area, the changes one +2 short, the
+ * unreviewed and the blocked ones); `--compat reviewstats` checked against reviewstats' algorithm
+ * run directly on the SSH export; the queue's one-moment rule held to the replay; and the errors a
+ * bad query gives from each place a query can come from.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { replayFlow, situationAt, gatingCiIds } from '../../src/analysis/queue-state.js';
+import { demoConfig, generateDemoChanges } from '../../src/demo/demo-project.js';
+import { writeSshExport } from '../../src/demo/demo-export.js';
+import type { DemoChange } from '../../src/demo/demo-change.js';
+import { openStore } from '../../src/store/open-store.js';
+import { loadCiReporters, loadFlowChanges, loadGatingCiCandidates } from '../../src/store/queries/flow.js';
+import { runSteward } from '../helpers/cli.js';
+import { ENGINES, freshLocation } from '../helpers/stores.js';
+
+const NOW = Date.UTC(2026, 10, 1);
+const NOW_ARG = '2026-11-01';
+const DEMO = { seed: 5, changes: 2500, months: 6, now: NOW };
+const HOST = 'review.example.org';
+let dir: string;
+let ssh: string;
+let truth: DemoChange[];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'steward-flow-'));
+  ssh = join(dir, 'demo-ssh.json');
+  await writeSshExport(DEMO, ssh);
+  truth = [...generateDemoChanges(DEMO)];
+  const cfg = demoConfig(DEMO);
+  writeFileSync(
+    join(dir, 'steward.yaml'),
+    [
+      `hosts: [{ name: ${HOST}, url: 'https://${HOST}' }]`,
+      `projects: [{ name: demo/compute, core: { members: [${cfg.coreTeam.join(', ')}] } }]`,
+      `bots: [${cfg.bots.join(', ')}]`,
+      'releases:',
+      ...cfg.releases.map((r) => `  - { name: ${r.name}, start: '${r.start}', featureFreeze: '${r.featureFreeze}', release: '${r.release}' }`),
+      '',
+    ].join('\n'),
+  );
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const json = async (args: string[], location: string): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
+  const r = await runSteward([...args, '--db', location, '--format', 'json'], { cwd: dir, now: NOW });
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+};
+
+// ---- reviewstats' openreviews, run directly on the SSH export (Python semantics) -------------
+
+interface SshApproval { type: string; value: string; grantedOn: number }
+interface SshPatchSet { number: number; createdOn: number; approvals?: SshApproval[] }
+interface SshRow { number?: number; branch: string; status: string; patchSets: SshPatchSet[]; rowCount?: number; type?: string }
+
+function reviewstatsOpenreviews(lines: SshRow[], nowSeconds: number, waitingMore: number) {
+  const ageOf = (p: SshPatchSet) => {
+    const a = [...(p.approvals ?? [])].sort((x, y) => x.grantedOn - y.grantedOn);
+    return nowSeconds - (a.length ? a[0]!.grantedOn : p.createdOn);
+  };
+  const onReviewer: Array<{ n: number; age: number; age2: number; age3: number }> = [];
+  const onSubmitter: number[] = [];
+  for (const c of lines) {
+    if (c.type === 'stats' || c.number === undefined) continue;
+    if (c.status !== 'NEW' || c.branch.includes('stable')) continue;
+    const latest = c.patchSets[c.patchSets.length - 1]!;
+    const ap = latest.approvals ?? [];
+    if (ap.some((a) => a.type === 'Workflow' && Number(a.value) < 0)) continue;
+    if (ap.some((a) => a.type === 'Approved' || (a.type === 'Workflow' && Number(a.value) > 0))) continue;
+    const nacked = ap.some((a) => ['CRVW', 'VRIF', 'Code-Review', 'Verified'].includes(a.type) && (a.value === '-1' || a.value === '-2'));
+    let oldest: SshPatchSet | null = null;
+    for (const p of [...c.patchSets].reverse()) {
+      if ((p.approvals ?? []).some((a) => a.value === '-1' || a.value === '-2')) break;
+      oldest = p;
+    }
+    const row = { n: c.number, age: ageOf(latest), age2: ageOf(c.patchSets[0]!), age3: oldest ? ageOf(oldest) : 0 };
+    if (nacked) onSubmitter.push(c.number);
+    else onReviewer.push(row);
+  }
+  const stats = (k: 'age' | 'age2' | 'age3') => {
+    const asc = [...onReviewer].sort((a, b) => a[k] - b[k] || a.n - b.n);
+    const q = (x: number) => asc[Math.floor((asc.length * x) / 4)]![k];
+    return { average: Math.floor(asc.reduce((s, r) => s + r[k], 0) / asc.length), q1: q(1), median: q(2), q3: q(3) };
+  };
+  const top = (k: 'age' | 'age2' | 'age3') => [...onReviewer].sort((a, b) => b[k] - a[k] || a.n - b.n).slice(0, 5).map((r) => [r.n, r[k]]);
+  return {
+    total: onReviewer.length + onSubmitter.length,
+    onReviewer: onReviewer.map((r) => r.n).sort((a, b) => a - b),
+    onSubmitter: onSubmitter.sort((a, b) => a - b),
+    latest: stats('age'),
+    withoutNack: stats('age3'),
+    first: stats('age2'),
+    moreThan: onReviewer.filter((r) => r.age >= waitingMore * 86_400).length,
+    top: { age: top('age'), age3: top('age3'), age2: top('age2') },
+  };
+}
+
+const results: Record<string, { queue: unknown; waits: unknown; dashboard: unknown }> = {};
+
+for (const engine of ENGINES) {
+  describe(`review flow on ${engine.name}`, { skip: engine.skip }, () => {
+    let location: string;
+    let cleanup: () => Promise<void>;
+    before(async () => {
+      ({ location, cleanup } = await freshLocation(engine.name));
+      const r = await runSteward(['import', ssh, '--db', location, '--host', HOST, '--quiet'], { cwd: dir, now: NOW });
+      assert.equal(r.code, 0, r.stderr);
+    });
+    after(async () => cleanup());
+
+    it('queue: every open change classified; the planted one-+2-short, unreviewed and blocked changes found', async () => {
+      const q = await json(['queue', '--now', NOW_ARG], location);
+      results[engine.name] = { ...results[engine.name]!, queue: q };
+      const s = q.states;
+      assert.equal(s.reviewers.count + s.author.count + s.ci.count + s.approved.count + s.wip.count, q.open);
+      const open = truth.filter((c) => c.status === 'NEW');
+      assert.equal(q.open, open.length);
+      // Planted one-short changes whose story got as far as the first +2 before the demo's end.
+      const gotPlusTwo = (c: DemoChange) => c.approvals.some((a) => a.label === 'Code-Review' && a.value === 2 && a.patchSet === c.patchSets.length);
+      const oneShort = open.filter((c) => c.truth.fate === 'stall-one-short' && gotPlusTwo(c)).map((c) => c.number);
+      assert.ok(oneShort.length >= 10, `planted one-short changes: ${oneShort.length}`);
+      const found = new Set<number>(q.onePlusTwoShort.changes);
+      assert.deepEqual(oneShort.filter((n) => !found.has(n)), [], 'every planted one-+2-short change is listed');
+      // Planted "nobody looks at the final patch set" changes wait on reviewers; those nobody but
+      // the owner and CI ever touched are never reviewed.
+      const bots = new Set(demoConfig(DEMO).bots);
+      const unreviewed = open.filter((c) => c.truth.fate === 'stall-unreviewed' && !c.workInProgress);
+      assert.ok(unreviewed.length >= 10, `planted unreviewed changes: ${unreviewed.length}`);
+      // (Some are still mid-story at the demo's end: a failed CI run on a rebase, a critic's −1.)
+      const waiting = unreviewed.filter((c) => s.reviewers.changes.includes(c.number) || s.ci.changes.includes(c.number));
+      assert.ok(waiting.length / unreviewed.length >= 0.8, `unreviewed changes waiting on reviewers: ${waiting.length} of ${unreviewed.length}`);
+      const untouched = open.filter((c) => !c.workInProgress && c.messages.every((m) => m.author.accountId === c.owner.accountId || bots.has(m.author.username))).map((c) => c.number);
+      const never = new Set<number>(q.neverReviewed.changes);
+      const wipNow = new Set<number>(s.wip.changes);
+      assert.deepEqual(untouched.filter((n) => !never.has(n) && !wipNow.has(n)), [], 'untouched changes are never reviewed');
+      assert.deepEqual([...never].filter((n) => !untouched.includes(n)), [], 'never-reviewed changes were touched only by their owner and CI');
+      const minusTwo = (c: DemoChange) => c.approvals.some((a) => a.label === 'Code-Review' && a.value === -2 && a.patchSet === c.patchSets.length);
+      const blocked = open.filter((c) => c.truth.fate === 'stall-blocked' && minusTwo(c)).map((c) => c.number);
+      assert.ok(blocked.length > 0);
+      assert.deepEqual(blocked.filter((n) => !s.author.changes.includes(n)), [], 'blocked changes wait on their author');
+      assert.ok(q.states.author.blocked >= blocked.length);
+      assert.match(q.waitingOnReviewers.sinceLatestPatchSet.longest[0].url, /^https:\/\/review\.example\.org\/c\/demo\/compute\/\+\/\d+$/);
+    });
+
+    it('queue --compat reviewstats equals reviewstats’ algorithm run on the SSH export itself', async () => {
+      const r = await json(['queue', '--now', NOW_ARG, '--compat', 'reviewstats', '--waiting-more', '7'], location);
+      const lines = readFileSync(ssh, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SshRow);
+      const want = reviewstatsOpenreviews(lines, Math.floor(NOW / 1000), 7);
+      assert.equal(r.totalOpenReviews, want.total);
+      assert.deepEqual(r.changes.waitingOnReviewer, want.onReviewer);
+      assert.deepEqual(r.changes.waitingOnSubmitter, want.onSubmitter);
+      const pick = (x: any) => ({ average: x.averageSeconds, q1: x.q1Seconds, median: x.medianSeconds, q3: x.q3Seconds }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      assert.deepEqual(pick(r.latestRevision), want.latest);
+      assert.deepEqual(pick(r.lastWithoutNack), want.withoutNack);
+      assert.deepEqual(pick(r.firstRevision), want.first);
+      assert.equal(r.latestRevision.waitingMoreThan.count, want.moreThan);
+      assert.deepEqual(r.longestWaitingLatest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age);
+      assert.deepEqual(r.longestWaitingWithoutNack.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age3);
+      assert.deepEqual(r.oldest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age2);
+    });
+
+    it('waits: the planted slow area makes the largest clear difference', async () => {
+      const w = await json(['waits', '--now', NOW_ARG, '--days', '120'], location);
+      results[engine.name] = { ...results[engine.name]!, waits: w };
+      const area = w.factors.find((f: { factor: string }) => f.factor === 'area');
+      assert.equal(area.comparison.highest.group, demoConfig(DEMO).planted.slowArea);
+      assert.equal(area.comparison.clear, true);
+      assert.match(w.summary.join('\n'), /Largest difference — area: "nova\/virt\/hyperv\/"/);
+      const total = w.closed.total;
+      assert.equal(w.changes.length, total);
+      const closed = truth.filter((c) => {
+        const end = c.status === 'MERGED' ? c.submitted : c.status === 'ABANDONED' ? c.updated : null;
+        return end !== null && end >= NOW - 120 * 86_400_000 && end < NOW;
+      });
+      assert.equal(total, closed.length);
+      for (const c of w.changes.slice(0, 50)) {
+        const sum = c.reviewersDays + c.authorDays + c.ciDays + c.wipDays + c.abandonedDays;
+        assert.ok(Math.abs(sum - c.lifeDays) < 0.06, `change ${c.number}: parts ${sum} vs life ${c.lifeDays}`);
+      }
+      const b = await json(['waits', '--now', NOW_ARG, '--days', '120', '--bandwidth'], location);
+      assert.equal(b.kind, 'bandwidth');
+      assert.ok(b.weeks.length >= 17);
+      assert.ok(b.weeks.every((w: { coreReviews: number; reviews: number }) => w.coreReviews <= w.reviews));
+    });
+
+    it('dashboard: the shipped review inbox, evaluated', async () => {
+      const d = await json(['dashboard', 'review-inbox', '--now', NOW_ARG], location);
+      results[engine.name] = { ...results[engine.name]!, dashboard: d };
+      assert.equal(d.sections.length, 6);
+      const finalPlusTwo = d.sections.find((s: { name: string }) => s.name === 'Needs final +2');
+      assert.ok(finalPlusTwo.count > 0);
+      assert.ok(finalPlusTwo.changes.every((c: { state: string }) => c.state === 'reviewers' || c.state === 'ci'));
+    });
+
+    it('the queue’s one-moment rule agrees with the replay, change by change', async () => {
+      const store = await openStore(location);
+      try {
+        const [changes, gating, reporters] = await Promise.all([
+          loadFlowChanges(store.db, store.engine, { scope: { kind: 'active', since: 0, until: NOW }, messages: 'flow' }),
+          loadGatingCiCandidates(store.db),
+          loadCiReporters(store.db),
+        ]);
+        const bots = new Set(reporters);
+        const ctx = { isBot: (id: number) => bots.has(id), gatingCi: gatingCiIds(gating, bots) };
+        let compared = 0;
+        for (const c of changes) {
+          for (const t of [c.created + 3_600_000, c.created + 5 * 86_400_000, NOW]) {
+            const r = replayFlow(c, ctx, t);
+            if (r.stop < t || r.final.state === 'closed' || t > NOW) continue;
+            const s = situationAt(c, ctx, t);
+            assert.deepEqual(s, r.final, `change ${c.number} at ${new Date(t).toISOString()}`);
+            compared++;
+          }
+        }
+        assert.ok(compared > 1000, `compared ${compared}`);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
+
+describe('review flow: both engines give the same reports', () => {
+  it('queue, waits and dashboard JSON are identical in SQLite and PostgreSQL', { skip: ENGINES[1]!.skip }, () => {
+    assert.deepEqual(results.postgres?.queue, results.sqlite?.queue);
+    assert.deepEqual(results.postgres?.waits, results.sqlite?.waits);
+    assert.deepEqual(results.postgres?.dashboard, results.sqlite?.dashboard);
+  });
+});
+
+describe('review flow: queries that cannot be evaluated are errors pointing at the operator', () => {
+  let location: string;
+  let cleanup: () => Promise<void>;
+  before(async () => {
+    ({ location, cleanup } = await freshLocation('sqlite'));
+    const r = await runSteward(['import', ssh, '--db', location, '--host', HOST, '--quiet'], { cwd: dir, now: NOW });
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => cleanup());
+
+  it('--query: a usage error with a caret under the operator', async () => {
+    const r = await runSteward(['dashboard', '--query', 'status:open is:mergeable', '--db', location], { cwd: dir, now: NOW });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot evaluate `is:mergeable`.*\(column 13\)\n {4}status:open is:mergeable\n {16}\^{12}/);
+  });
+
+  it('steward.yaml dashboards: a config error naming the file and the section', async () => {
+    const cfg = join(dir, 'bad-dash.yaml');
+    writeFileSync(cfg, `${readFileSync(join(dir, 'steward.yaml'), 'utf8')}dashboards:\n  - name: mine\n    foreach: status:open\n    sections:\n      - { name: ok, query: 'label:Code-Review>=2' }\n      - { name: bad, query: 'label:Code-Review<=2' }\n`);
+    const r = await runSteward(['dashboard', 'mine', '--db', location, '--config', cfg], { cwd: dir, now: NOW });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /bad-dash\.yaml: dashboards\[0\]: sections\[1\]\.query: label range includes 0/);
+  });
+
+  it('a .dash file: an input error naming the file and line', async () => {
+    const dash = join(dir, 'team.dash');
+    writeFileSync(dash, '[dashboard]\ntitle = Team\nforeach = status:open\n\n[section "Mine"]\nquery = owner:self\n');
+    const r = await runSteward(['dashboard', '--file', dash, '--db', location], { cwd: dir, now: NOW });
+    assert.equal(r.code, 6, r.stderr);
+    assert.match(r.stderr, /team\.dash:6: section "Mine": `owner:self` needs to know who "self" is/);
+    const ok = await runSteward(['dashboard', '--file', dash, '--db', location, '--as', 'zuul', '--format', 'json'], { cwd: dir, now: NOW });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).sections[0].count, 0);
+  });
+
+  it('--gerrit-url prints the Gerrit dashboard URL, the core group renamed from steward.yaml', async () => {
+    const cfg = join(dir, 'group.yaml');
+    writeFileSync(cfg, `hosts: [{ name: ${HOST}, url: 'https://${HOST}' }]\nprojects: [{ name: demo/compute, core: { group: nova-core } }]\n`);
+    const r = await runSteward(['dashboard', 'review-inbox', '--gerrit-url', '--db', location, '--config', cfg], { cwd: dir, now: NOW });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Review inbox\nhttps:\/\/review\.example\.org\/dashboard\/\?title=Review%20inbox&foreach=status%3Aopen/);
+    assert.match(r.stdout, /%2Cnova-core/);
+    assert.doesNotMatch(r.stdout, /%2Ccore\b/);
+  });
+
+  it('usage errors', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['queue', '--compat', 'gerrit'], /--compat must be reviewstats/],
+      [['queue', '--project', 'no/such'], /no changes of project "no\/such"/],
+      [['dashboard', 'nope'], /no dashboard named "nope"/],
+      [['dashboard', 'review-inbox', '--query', 'x:y'], /name one dashboard/],
+      [['waits', '--since', '2026-05-01', '--until', '2026-04-01'], /window is empty or inverted/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await runSteward([...args, '--db', location], { cwd: dir, now: NOW });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, pattern);
+    }
+  });
+});

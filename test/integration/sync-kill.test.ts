@@ -1,0 +1,405 @@
+/**
+ * `steward sync` killed with SIGKILL at many points, then run again: the store ends identical to
+ * that of an uninterrupted sync, with no duplicate changes, and the dead process's lock does not
+ * block the next run.
+ *
+ * The sync runs as a real child process (the CLI) against the fake Gerrit, reached through a small
+ * proxy on loopback that counts requests and pulls the trigger: when the k-th request arrives
+ * (before it is answered), half-way through the k-th response body, or after a seeded random delay
+ * from the first request.
+ *
+ * Start-up through tsx costs about 1 s of CPU per child, which over 40 children is most of this
+ * file's runtime; so the CLI's sources (test/helpers/steward-dev.ts and what it imports) are first
+ * bundled with esbuild (tsx's own transformer) into one file under node_modules/.cache, which starts
+ * in about 0.3 s. Without esbuild the children run through tsx, only slower.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import type * as Esbuild from 'esbuild';
+import { sql } from 'kysely';
+import { toRestChange } from '../../src/demo/demo-export.js';
+import { demoPeople, generateDemoChanges } from '../../src/demo/demo-project.js';
+import type { RestAccountInfo, RestChangeInfo } from '../../src/sources/gerrit/rest-types.js';
+import { dumpStore, type StoreDump } from '../../src/store/dump.js';
+import type { EngineName } from '../../src/store/engine.js';
+import { openStore } from '../../src/store/open-store.js';
+import { getSyncState, loadGroupSnapshots } from '../../src/store/sync-store.js';
+import { runSteward } from '../helpers/cli.js';
+import { FakeGerrit } from '../helpers/fake-gerrit.js';
+import { freshLocation, PG_SKIP_REASON } from '../helpers/stores.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const NOW = Date.UTC(2026, 10, 1);
+const HOST = 'review.example.org';
+const PROJECT = 'demo/compute';
+const GROUP = 'demo-core';
+const DEMO = { seed: 23, changes: 200, months: 3, now: NOW };
+const PAGE = 10;
+const PAGES = DEMO.changes / PAGE;
+/** Pages, then the core group's two look-ups. */
+const REQUESTS = PAGES + 2;
+
+type Trigger =
+  | { kind: 'request'; at: number }
+  | { kind: 'mid-body'; at: number }
+  | { kind: 'delay'; ms: number }
+  /** `ms` after the child began migrating a new SQLite store. */
+  | { kind: 'migrating'; ms: number };
+
+function describeTrigger(t: Trigger): string {
+  switch (t.kind) {
+    case 'request':
+      return `when request ${t.at} arrives`;
+    case 'mid-body':
+      return `half-way through response ${t.at}`;
+    case 'delay':
+      return `${t.ms} ms after the first request`;
+    case 'migrating':
+      return `${t.ms} ms into the schema migrations`;
+  }
+}
+
+/**
+ * A proxy to `upstream` that numbers requests from 1 and calls `fire` at the trigger: on the k-th
+ * request without answering it, half-way through the k-th response, or `ms` after the first request.
+ */
+async function startProxy(upstream: string, trigger: Trigger, fire: () => void) {
+  let count = 0;
+  const server = createServer((req, res) => {
+    const n = ++count;
+    if (n === 1 && trigger.kind === 'delay') setTimeout(fire, trigger.ms);
+    if (trigger.kind === 'request' && n === trigger.at) {
+      fire();
+      return;
+    }
+    const up = httpRequest(`${upstream}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
+      if (trigger.kind === 'mid-body' && n === trigger.at) {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.write(body.subarray(0, Math.floor(body.length / 2)), () => fire());
+        });
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => count,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function writeConfig(dir: string, url: string): string {
+  const path = join(dir, 'steward.yaml');
+  writeFileSync(path, `hosts:\n  - name: ${HOST}\n    url: ${url}\nprojects:\n  - name: ${PROJECT}\n    core:\n      group: ${GROUP}\n`);
+  return path;
+}
+
+/** How to start the CLI in a child process: the bundle when esbuild is at hand, else through tsx. */
+let cliCommand: string[] = ['--import', 'tsx', 'test/helpers/steward-dev.ts'];
+
+/** Bundles the CLI's sources into one ES module (packages stay external, resolved from node_modules). */
+async function bundleCli(): Promise<string | null> {
+  let esbuild: typeof Esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    return null;
+  }
+  const outfile = join(REPO, 'node_modules', '.cache', 'steward-test', `sync-kill-cli-${process.pid}.mjs`);
+  await esbuild.build({ entryPoints: [join(REPO, 'test/helpers/steward-dev.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
+  return outfile;
+}
+
+/** The CLI as a child process; `kill` sends SIGKILL. Resolves with how it ended. */
+function spawnSync(args: string[]) {
+  const child = spawn(process.execPath, [...cliCommand, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { pid: child.pid!, kill: () => child.kill('SIGKILL'), ended };
+}
+
+const syncArgs = (config: string, db: string) => ['sync', '--config', config, '--db', db, '--page-size', String(PAGE), '--format', 'json'];
+
+/**
+ * Watches a new SQLite store from this process (read-only, polling without yielding, so the moment
+ * is not missed) and kills `run` `afterMs` after the migrator created its `kysely_migration` table:
+ * the schema migrations then take about 10 ms, migration 0001 from about 2 to 6 ms.
+ */
+function killDuringMigrations(location: string, afterMs: number, run: { kill: () => void }): boolean {
+  const deadline = Date.now() + 15_000;
+  let conn: BetterSqlite3.Database | undefined;
+  try {
+    while (Date.now() < deadline) {
+      if (!conn) {
+        if (!existsSync(location)) continue;
+        try {
+          conn = new BetterSqlite3(location, { readonly: true, fileMustExist: true });
+        } catch {
+          continue;
+        }
+      }
+      try {
+        conn.prepare('select count(*) from kysely_migration').get();
+      } catch {
+        continue; // not created yet, or the file is busy: look again
+      }
+      const at = performance.now() + afterMs;
+      while (performance.now() < at) {
+        // Busy-wait: a timer could fire milliseconds late.
+      }
+      run.kill();
+      return true;
+    }
+    return false;
+  } finally {
+    conn?.close();
+  }
+}
+
+/** The store's review data without hosts.url (each run reaches the server through its own proxy port). */
+async function inspectStore(location: string, withDump = true) {
+  const store = await openStore(location);
+  try {
+    const dump: StoreDump = withDump ? await dumpStore(store) : {};
+    const hosts = (await store.db.selectFrom('hosts').select('name').execute()).map((h) => h.name);
+    delete dump.hosts;
+    const counts = await sql<{ n: number | string; distinct_n: number | string }>`select count(*) as n, count(distinct number) as distinct_n from changes`.execute(store.db);
+    const locks = await store.db.selectFrom('sync_locks').selectAll().execute();
+    const state = await getSyncState(store.db, HOST, PROJECT);
+    const accountIds = new Map((await store.db.selectFrom('accounts').select(['id', 'gerrit_id']).execute()).map((a) => [a.id, a.gerrit_id]));
+    const snapshots = (await loadGroupSnapshots(store.db, HOST, GROUP)).map((s) => s.memberIds.map((id) => accountIds.get(id)).sort());
+    return {
+      dump,
+      hosts,
+      changes: Number(counts.rows[0]!.n),
+      distinctChanges: Number(counts.rows[0]!.distinct_n),
+      locks,
+      state,
+      snapshots,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/** A small seeded PRNG (mulberry32), so the random kill points are the same on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs `jobs` with at most `limit` at once (child processes are CPU-bound at start-up). */
+async function pool<T>(limit: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]!();
+    }
+  }));
+  return out;
+}
+
+describe('steward sync killed with SIGKILL and run again', () => {
+  let gerrit: FakeGerrit;
+  let upstream: string;
+  let scratch: string;
+  /** What an uninterrupted sync (a child process too) leaves in the store. */
+  let reference: Awaited<ReturnType<typeof inspectStore>>;
+  /** How long the uninterrupted child took from its first request to its exit, in ms. */
+  let syncSpanMs: number;
+  let bundle: string | null = null;
+
+  before(async () => {
+    const served: RestChangeInfo[] = [...generateDemoChanges(DEMO)].map(toRestChange);
+    const ids = new Set(served.map((c) => c.owner._account_id));
+    const members: RestAccountInfo[] = demoPeople(DEMO)
+      .filter((p) => p.role === 'core' && ids.has(p.accountId))
+      .slice(0, 3)
+      .map((p) => ({ _account_id: p.accountId, name: p.name, email: p.email, username: p.username }));
+    gerrit = new FakeGerrit({ changes: served, groups: [{ id: 'uuid-demo-core', name: GROUP, members }] });
+    upstream = await gerrit.start();
+    scratch = mkdtempSync(join(tmpdir(), 'steward-kill-'));
+    bundle = await bundleCli();
+    if (bundle) cliCommand = [bundle];
+
+    let first = 0;
+    const proxy = await startProxy(upstream, { kind: 'request', at: Number.MAX_SAFE_INTEGER }, () => undefined);
+    const dir = mkdtempSync(join(scratch, 'reference-'));
+    const db = join(dir, 'steward.db');
+    const timer = setInterval(() => {
+      if (!first && proxy.requests() > 0) first = Date.now();
+    }, 2);
+    const run = spawnSync(syncArgs(writeConfig(dir, proxy.url), db));
+    const end = await run.ended;
+    clearInterval(timer);
+    syncSpanMs = Date.now() - first;
+    await proxy.close();
+    assert.equal(end.code, 0, end.stderr);
+    const summary = (JSON.parse(end.stdout) as Array<{ new: number; pages: number; requests: number }>)[0]!;
+    assert.deepEqual([summary.new, summary.pages, summary.requests], [DEMO.changes, PAGES, REQUESTS]);
+    reference = await inspectStore(db);
+    assert.equal(reference.changes, DEMO.changes);
+    assert.equal(reference.snapshots.length, 1);
+  });
+
+  after(async () => {
+    await gerrit.stop();
+    rmSync(scratch, { recursive: true, force: true });
+    if (bundle) rmSync(bundle, { force: true });
+  });
+
+  /**
+   * One kill point: a child sync killed at `trigger`, then the same command run again (in-process,
+   * or as a child with `resumeInChild`). Returns where the kill left the store.
+   */
+  async function killAndResume(engine: EngineName, trigger: Trigger, resumeInChild: boolean) {
+    const dir = mkdtempSync(join(scratch, 'kill-'));
+    const loc = engine === 'sqlite' ? { location: join(dir, 'steward.db'), cleanup: async () => undefined } : await freshLocation(engine);
+    let run: ReturnType<typeof spawnSync> | undefined;
+    const proxy = await startProxy(upstream, trigger, () => run?.kill());
+    try {
+      const config = writeConfig(dir, proxy.url);
+      run = spawnSync(syncArgs(config, loc.location));
+      if (trigger.kind === 'migrating') assert.ok(killDuringMigrations(loc.location, trigger.ms, run), 'the child began migrating the store');
+      const end = await run.ended;
+      const at = describeTrigger(trigger);
+      if (end.signal !== 'SIGKILL') {
+        // Only a delay may outlast the sync (or the migrations); then this was no kill point.
+        assert.ok(trigger.kind === 'delay' || trigger.kind === 'migrating', `${at}: the child was not killed: exit ${end.code} ${end.stderr}`);
+        assert.equal(end.code, 0, end.stderr);
+        return null;
+      }
+      const requested = proxy.requests() > 0;
+      // Killed before it created the store: nothing to inspect, the next run starts afresh.
+      const killed = existsSync(loc.location) || engine !== 'sqlite' ? await inspectStore(loc.location, false) : null;
+      // The lock is taken before the first request, so a child killed after that still holds it.
+      if (requested) assert.deepEqual(killed?.locks.map((l) => l.pid), [run.pid], `${at}: the dead process's lock is left behind`);
+      const stored = killed?.changes ?? 0;
+      assert.equal(stored, killed?.distinctChanges ?? 0);
+      assert.equal(stored % PAGE, 0, `${at}: whole pages only (${stored} changes)`);
+      const inProgress = killed?.state?.run_in_progress === 1;
+
+      const again = resumeInChild
+        ? await (async () => {
+          const r = await spawnSync(syncArgs(config, loc.location)).ended;
+          return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
+        })()
+        : await runSteward(syncArgs(config, loc.location), { cwd: dir, now: Date.now() });
+      assert.equal(again.code, 0, `${at}: the next run failed: ${again.stderr}`);
+      const summary = (JSON.parse(again.stdout) as Array<{ resumed: boolean; changesFetched: number }>)[0]!;
+      assert.equal(summary.resumed, inProgress, `${at}: resumes the interrupted run`);
+      if (inProgress) assert.equal(summary.changesFetched, DEMO.changes - killed!.state!.run_next_start, `${at}: continues from the stored position`);
+
+      const final = await inspectStore(loc.location);
+      assert.deepEqual(final.hosts, [HOST]);
+      assert.equal(final.changes, DEMO.changes, `${at}: every change once`);
+      assert.equal(final.distinctChanges, DEMO.changes, `${at}: no duplicates`);
+      assert.deepEqual(final.locks, [], `${at}: the lock was taken over and released`);
+      assert.deepEqual([final.state?.run_in_progress, final.state?.checkpoint_updated, final.state?.last_error], [0, reference.state?.checkpoint_updated, null]);
+      assert.deepEqual(final.snapshots, reference.snapshots, `${at}: one snapshot of the core group`);
+      assert.deepEqual(final.dump, reference.dump, `${at}: the store equals an uninterrupted sync's`);
+      return { at, stored, inProgress, requested };
+    } finally {
+      await proxy.close();
+      await loc.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('at 27+ points (each request, half-way through responses, random delays), on SQLite', async () => {
+    const random = seeded(20261125);
+    const triggers: Array<{ trigger: Trigger; child: boolean }> = [
+      ...Array.from({ length: REQUESTS }, (_, i) => ({ trigger: { kind: 'request', at: i + 1 } as Trigger, child: false })),
+      ...[1, 9, 14, 20, 21].map((at) => ({ trigger: { kind: 'mid-body', at } as Trigger, child: at % 2 === 0 })),
+      ...Array.from({ length: 4 }, (_, i) => ({ trigger: { kind: 'delay', ms: Math.floor(random() * syncSpanMs) } as Trigger, child: i < 2 })),
+    ];
+    const results = await pool(2, triggers.map(({ trigger, child }) => () => killAndResume('sqlite', trigger, child)));
+    const points = results.filter((r) => r !== null);
+    // Every request and mid-body trigger is a kill; random delays may outlast the sync.
+    assert.ok(points.length >= REQUESTS + 5, `${points.length} kill points`);
+    assert.equal(new Set(points.map((p) => p!.at)).size, points.length, 'distinct kill points');
+    // They caught the sync in different states. When request k arrives, page k−1 may or may not be
+    // stored yet (it is written while the next is fetched), so k = 1…PAGES give at least PAGES/2.
+    const positions = new Set(points.map((p) => `${p!.inProgress}:${p!.stored}`));
+    assert.ok(positions.size >= PAGES / 2, `kills left ${positions.size} different store states: ${[...positions].join(' ')}`);
+    assert.ok(points.some((p) => p!.stored === 0) && points.some((p) => p!.stored === DEMO.changes && !p!.inProgress), 'before the first page and after the last');
+  });
+
+  it('while it migrates a new SQLite store', {
+    todo: 'fails: Kysely runs SQLite migrations outside a transaction (SqliteAdapter.supportsTransactionalDdl is false), so a kill '
+      + 'inside a migration leaves some of its tables without its kysely_migration row, and every later run stops with STORE_MIGRATION '
+      + '(e.g. "migration 0001-review-data failed: table meta already exists"). The fix belongs in src/store/open-store.ts '
+      + '(SQLite has transactional DDL: tell the migrator so).',
+  }, async () => {
+    const results = await pool(2, [1.5, 3, 4.5, 7].map((ms) => () => killAndResume('sqlite', { kind: 'migrating', ms }, false)));
+    assert.ok(results.every((r) => r === null || !r.requested), 'killed before the first request');
+  });
+
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    it(`two syncs of different projects on one host into one ${engine} store at the same time both complete`, {
+      skip: engine === 'postgres' && PG_SKIP_REASON,
+      todo: 'fails most runs with exit 70, two causes outside the sync code. (1) Both engines: "duplicate key … accounts_host_gerrit_id" / '
+        + '"UNIQUE constraint failed: accounts.host, accounts.gerrit_id": AccountResolver (src/store/account-resolver.ts) loads the accounts '
+        + 'once and inserts the ones it has not seen without conflict handling, so two syncs meeting the same new reviewer both insert it. '
+        + '(2) SQLite: "database is locked": transactions begin DEFERRED, so one that reads before it writes gets SQLITE_BUSY (BUSY_SNAPSHOT; '
+        + 'busy_timeout does not apply) when the other process committed in between; fix in src/store/open-store.ts (BEGIN IMMEDIATE).',
+    }, async () => {
+      const other = 'demo/storage';
+      const copies = gerrit.changes.map((c) => ({ ...c, project: other, _number: c._number + 5_000_000, change_id: `${c.change_id}s`, id: `${c.id}s` }));
+      const dir = mkdtempSync(join(scratch, 'two-projects-'));
+      const loc = engine === 'sqlite' ? { location: join(dir, 'steward.db'), cleanup: async () => undefined } : await freshLocation(engine);
+      gerrit.changes.push(...copies);
+      try {
+        const config = join(dir, 'steward.yaml');
+        writeFileSync(config, `hosts:\n  - name: ${HOST}\n    url: ${upstream}\nprojects:\n  - name: ${PROJECT}\n  - name: ${other}\n`);
+        assert.equal((await runSteward(['db', 'migrate', '--db', loc.location], { cwd: dir })).code, 0);
+        const ends = await Promise.all([PROJECT, other].map((p) => spawnSync(['sync', '--config', config, '--db', loc.location, '--project', p, '--page-size', String(PAGE), '--quiet']).ended));
+        assert.deepEqual(ends.map((e) => e.code), [0, 0], ends.map((e) => e.stderr).join('\n'));
+        assert.equal((await inspectStore(loc.location, false)).changes, 2 * DEMO.changes);
+      } finally {
+        gerrit.changes.splice(-copies.length);
+        await loc.cleanup();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('at a few points on PostgreSQL', { skip: PG_SKIP_REASON }, async () => {
+    const triggers: Trigger[] = [{ kind: 'request', at: 2 }, { kind: 'mid-body', at: 11 }, { kind: 'request', at: PAGES + 1 }];
+    const results = await pool(2, triggers.map((t) => () => killAndResume('postgres', t, false)));
+    assert.equal(results.filter((r) => r !== null).length, triggers.length);
+  });
+});
