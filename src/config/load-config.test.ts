@@ -38,7 +38,10 @@ describe('steward.yaml', () => {
     assert.deepEqual(c.projects[0]!.core!.members, ['alice', 1002]);
     assert.deepEqual(c.bots, ['zuul', 12345]);
     assert.equal(c.releases[0]!.featureFreeze, '2015-03-19');
-    assert.deepEqual(parseConfig('', 'steward.yaml'), { hosts: [], projects: [], bots: [], releases: [] });
+    const empty = parseConfig('', 'steward.yaml');
+    assert.deepEqual({ hosts: empty.hosts, projects: empty.projects, bots: empty.bots, releases: empty.releases }, { hosts: [], projects: [], bots: [], releases: [] });
+    assert.equal(empty.coreRules.idleThreshold, 10, 'the idle-core rule defaults to fewer than 10 reviews');
+    assert.equal(empty.coreRules.idleDays, 90);
   });
 
   it('names the file, line, key and what is allowed for an unknown key', () => {

@@ -70,13 +70,15 @@ export class AccountResolver {
     return k.id;
   }
 
+  private async load(): Promise<void> {
+    const rows = await this.db.selectFrom('accounts').select(['id', 'gerrit_id', 'username', 'name', 'email']).where('host', '=', this.host).execute();
+    for (const r of rows) this.index(r);
+    this.loaded = true;
+  }
+
   /** Makes sure every ref has a stored account, creating or completing accounts in bulk. */
   async ensure(refs: Iterable<AccountRef>): Promise<void> {
-    if (!this.loaded) {
-      const rows = await this.db.selectFrom('accounts').select(['id', 'gerrit_id', 'username', 'name', 'email']).where('host', '=', this.host).execute();
-      for (const r of rows) this.index(r);
-      this.loaded = true;
-    }
+    if (!this.loaded) await this.load();
     const toCreate = new Map<string, AccountRef>();
     const toComplete = new Set<Known>();
     for (const ref of refs) {
@@ -100,11 +102,17 @@ export class AccountResolver {
     if (toCreate.size > 0) {
       const refsList = [...toCreate.values()];
       const rows = refsList.map((r) => [this.host, r.accountId ?? null, r.username ?? null, r.name ?? null, r.email ?? null]);
-      // RETURNING gives no row order guarantee: match inserted rows back by their natural key.
-      const inserted = await this.bulk.insert<Known>(this.db, 'accounts', ['host', 'gerrit_id', 'username', 'name', 'email'], rows, ['id', 'gerrit_id', 'username', 'name', 'email']);
-      if (inserted.length !== refsList.length) throw new Error('account insert returned fewer rows than it inserted');
+      // Another process may have created some of these accounts since this cache was loaded: those
+      // rows are skipped on conflict and found by reloading. RETURNING gives no row order
+      // guarantee, so inserted rows are matched back by their natural key.
+      const inserted = await this.bulk.insert<Known>(this.db, 'accounts', ['host', 'gerrit_id', 'username', 'name', 'email'], rows, ['id', 'gerrit_id', 'username', 'name', 'email'], {
+        skipConflictsOn: ['host', 'gerrit_id'],
+      });
       for (const row of inserted) this.index(row);
-      this.created += refsList.length;
+      if (inserted.length < refsList.length) await this.load();
+      const missing = refsList.filter((r) => !this.find(r));
+      if (missing.length) throw new Error(`accounts could not be created or found: ${missing.map((r) => JSON.stringify(r)).join(', ')}`);
+      this.created += inserted.length;
     }
     for (const k of toComplete) {
       await this.db.updateTable('accounts').set({ gerrit_id: k.gerrit_id, username: k.username, name: k.name, email: k.email }).where('id', '=', k.id).execute();

@@ -5,7 +5,8 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
+import type { DatabaseConnection, DialectAdapter, Driver, SqliteDialectConfig } from 'kysely';
 import { StewardError } from '../model/errors.js';
 import type { EngineCapabilities, EngineName, Store } from './engine.js';
 import { migrationList, migrationProvider } from './migrations/index.js';
@@ -58,6 +59,40 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
   return store;
 }
 
+/**
+ * Kysely's SQLite dialect with two changes for a store that several processes write:
+ * - transactions start with BEGIN IMMEDIATE, so a transaction takes the write lock up front and
+ *   waits (busy_timeout) for another writer, instead of failing with SQLITE_BUSY when it first
+ *   reads and then finds the other process committed in between;
+ * - migrations run inside a transaction (SQLite's DDL is transactional), so a migration killed
+ *   half-way leaves nothing behind and the next run simply runs it again.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class StoreSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
 function openSqlite(path: string, busyTimeoutMs: number): Store {
   let database: BetterSqlite3.Database;
   try {
@@ -69,7 +104,7 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
   } catch (e) {
     throw storeOpenError('sqlite', path, e);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
   return {
     engine: 'sqlite',
     caps: SQLITE_CAPS,
