@@ -23,7 +23,7 @@ import type { FlowChange } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
 import { weekStart } from './queue-trivial.js';
-import { extractReviews } from './reviews.js';
+import { extractReviews, type Review } from './reviews.js';
 import { DAY_MS, round } from './stats.js';
 import { correlation, type Correlation } from './waits-stats.js';
 
@@ -55,6 +55,8 @@ export interface BandwidthReport {
 export interface FlowReplay {
   change: FlowChange;
   replay: Replay;
+  /** The change's reviews (reviews.ts), when the caller already has them. */
+  reviews?: readonly Review[];
 }
 
 /** The weekly series over [since, horizon). `coreAt` gives the core team at a time (null: none configured). */
@@ -78,7 +80,7 @@ export function weeklyFlow(
   };
   const waitSums = weeks.map(() => ({ total: 0, n: 0 }));
 
-  for (const { change, replay } of replays) {
+  for (const { change, replay, reviews } of replays) {
     const seenPs = new Set<number>();
     let visit: { from: Timestamp; to: Timestamp } | null = null;
     const closeVisit = (): void => {
@@ -116,7 +118,7 @@ export function weeklyFlow(
       }
     }
     closeVisit();
-    for (const r of extractReviews(reviewActsOf(change), ctx.isBot).reviews) {
+    for (const r of reviews ?? extractReviews(reviewActsOf(change), ctx.isBot).reviews) {
       const w = weekOf(r.at);
       if (!w) continue;
       w.reviews += 1;

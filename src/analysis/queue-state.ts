@@ -65,15 +65,17 @@ export interface FinalVote {
 
 /** Each voter's latest vote per label on `patchSet` cast at or before t, non-zero ones only. */
 export function finalVotes(votes: readonly FlowVote[], patchSet: number, t: Timestamp = Number.MAX_SAFE_INTEGER): FinalVote[] {
-  const last = new Map<string, FlowVote>();
+  // A patch set has a handful of votes: a linear search beats hashing composite keys.
+  const last: FlowVote[] = [];
   for (const v of votes) {
     if (v.patchSet !== patchSet || v.at > t) continue;
-    const k = `${v.voterId}\u0000${v.label}`;
-    const prev = last.get(k);
-    if (!prev || v.at >= prev.at) last.set(k, v);
+    let k = 0;
+    while (k < last.length && (last[k]!.voterId !== v.voterId || last[k]!.label !== v.label)) k++;
+    if (k === last.length) last.push(v);
+    else if (v.at >= last[k]!.at) last[k] = v;
   }
   const out: FinalVote[] = [];
-  for (const v of last.values()) if (v.value !== 0) out.push({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied });
+  for (const v of last) if (v.value !== 0) out.push({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied });
   return out.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
 }
 
@@ -144,10 +146,17 @@ function stateOf(f: VoteFacts, wipFlag: boolean, ciPending: boolean, closed: boo
 export function classify(final: readonly FinalVote[], wipFlag: boolean, ciPending: boolean, closed: boolean, ctx: FlowContext): Omit<Situation, 'patchSet' | 'patchSetCreated'> {
   const f = voteFacts(final, ctx);
   const state = stateOf(f, wipFlag, ciPending, closed);
-  const negativeReviewers = [...new Set(final.filter((v) => v.value < 0 && (v.label === 'Code-Review' || v.label === 'Verified') && !ctx.isBot(v.voterId)).map((v) => v.voterId))];
-  const blocked = final.some((v) => v.label === 'Code-Review' && v.value <= -2 && !ctx.isBot(v.voterId));
+  const negativeReviewers: number[] = [];
+  const plusTwos: Situation['plusTwos'] = [];
+  let blocked = false;
+  for (const v of final) {
+    if (v.label !== 'Code-Review' && v.label !== 'Verified') continue;
+    if (ctx.isBot(v.voterId)) continue;
+    if (v.value < 0 && !negativeReviewers.includes(v.voterId)) negativeReviewers.push(v.voterId);
+    if (v.label === 'Code-Review' && v.value <= -2) blocked = true;
+    if (v.label === 'Code-Review' && v.value >= 2) plusTwos.push({ voterId: v.voterId, at: v.at });
+  }
   const ci: Situation['ci'] = ciPending ? 'pending' : f.ciFailed ? 'failed' : f.ciPassed ? 'passed' : 'none';
-  const plusTwos = final.filter((v) => v.label === 'Code-Review' && v.value >= 2 && !ctx.isBot(v.voterId)).map((v) => ({ voterId: v.voterId, at: v.at }));
   return { state, wip: wipFlag ? 'flag' : f.wipVote ? 'workflow' : null, negativeReviewers, blocked, ci, approved: f.approved, plusTwos };
 }
 
@@ -178,9 +187,9 @@ const EXPIRY = 3;
  * Replays a change's events up to `horizon` and returns its phases over time. Events after the
  * horizon are ignored (so replaying the past never sees the future).
  *
- * WIP flag over time: "Set Work In Progress" / "Set Ready For Review" messages and uploads tagged
- * as WIP switch it; before the first such message the flag is off, unless that first message
- * turns it off (the change was uploaded as WIP) or there is none and the change is WIP now.
+ * WIP flag over time: "Set Work In Progress" / "Set Ready For Review" messages switch it; before
+ * the first such message the flag is off, unless that first message turns it off (the change was
+ * uploaded as WIP) or there is none and the change is WIP now.
  *
  * Votes on the current patch set only matter: a new patch set starts with none but the votes
  * Gerrit copied to it, which take effect at its creation.
@@ -200,7 +209,8 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
   }
   let closed = false;
   let curPs = 0;
-  let cur = new Map<string, FlowVote>();
+  // The current patch set's latest vote per (voter, label): a handful, so a list.
+  let cur: FlowVote[] = [];
   let pending = false;
   let pendingToken = 0;
   // Gating verdict times per patch set, to know whether a trigger ever gets an answer.
@@ -214,27 +224,34 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
     }
   }
 
-  // Events as parallel arrays sorted by (time, kind): [t, kind, index].
-  const ev: Array<[Timestamp, number, number]> = [];
-  for (const [n, t] of psCreated) ev.push([t, UPLOAD, n]);
+  // Events as parallel arrays (time, kind, index), processed in (time, kind, index) order.
+  const et: number[] = [];
+  const ek: number[] = [];
+  const ei: number[] = [];
+  const add = (t: Timestamp, kind: number, idx: number): number => {
+    et.push(t);
+    ek.push(kind);
+    ei.push(idx);
+    return et.length - 1;
+  };
+  for (const [n, t] of psCreated) add(t, UPLOAD, n);
   c.votes.forEach((v, i) => {
     const created = psCreated.get(v.patchSet);
     if (created === undefined || v.at > stop) return;
-    ev.push([v.copied ? Math.max(v.at, created) : v.at, VOTE, i]);
+    add(v.copied ? Math.max(v.at, created) : v.at, VOTE, i);
   });
   c.messages.forEach((m, i) => {
-    if (m.event && m.at <= stop) ev.push([m.at, MESSAGE, i]);
+    if (m.event && m.at <= stop) add(m.at, MESSAGE, i);
   });
-  let resort = false;
+  const byOrder = (a: number, b: number) => et[a]! - et[b]! || ek[a]! - ek[b]! || ei[a]! - ei[b]!;
+  const order = et.map((_, i) => i).sort(byOrder);
+  let added: number[] = [];
   const trigger = (ps: number, t: Timestamp): void => {
     if (ctx.gatingCi.size === 0) return;
     const token = ++pendingToken;
     pending = true;
     const answered = (verdicts.get(ps) ?? []).some((x) => x >= t);
-    if (!answered && t + CI_SILENCE_LIMIT_MS < stop) {
-      ev.push([t + CI_SILENCE_LIMIT_MS, EXPIRY, token]);
-      resort = true;
-    }
+    if (!answered && t + CI_SILENCE_LIMIT_MS < stop) added.push(add(t + CI_SILENCE_LIMIT_MS, EXPIRY, token));
   };
 
   const segments: Segment[] = [];
@@ -250,34 +267,33 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
     else segments.push({ phase, from: segStart, to, patchSet: curPs });
     segStart = to;
   };
-  const recompute = (): void => {
-    phase = curPs === 0 ? 'closed' : stateOf(voteFacts(cur.values(), ctx), wip, pending, closed);
-  };
 
-  const order = (a: [Timestamp, number, number], b: [Timestamp, number, number]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-  ev.sort(order);
-  for (let i = 0; i < ev.length; i++) {
-    if (resort) {
+  for (let i = 0; i < order.length || added.length > 0; i++) {
+    if (added.length) {
       // An expiry was added: keep the unprocessed tail sorted.
-      const tail = ev.splice(i).sort(order);
-      ev.push(...tail);
-      resort = false;
+      const tail = order.splice(i).concat(added).sort(byOrder);
+      order.push(...tail);
+      added = [];
     }
-    const [t, kind, idx] = ev[i]!;
+    const e = order[i]!;
+    const t = et[e]!;
+    const kind = ek[e]!;
+    const idx = ei[e]!;
     if (t >= stop) break;
     if (t > segStart) push(t);
     if (kind === UPLOAD) {
       if (idx >= curPs) {
         curPs = idx;
-        cur = new Map();
+        cur = [];
         trigger(idx, t);
       }
     } else if (kind === VOTE) {
       const v = c.votes[idx]!;
       if (v.patchSet !== curPs) continue;
-      const k = `${v.voterId}\u0000${v.label}`;
-      const prev = cur.get(k);
-      if (!prev || v.at >= prev.at) cur.set(k, v);
+      let k = 0;
+      while (k < cur.length && (cur[k]!.voterId !== v.voterId || cur[k]!.label !== v.label)) k++;
+      if (k === cur.length) cur.push(v);
+      else if (v.at >= cur[k]!.at) cur[k] = v;
       if (v.label === 'Verified' && !v.copied && ctx.gatingCi.has(v.voterId)) {
         pending = false;
         pendingToken++;
@@ -292,12 +308,12 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
     } else if (idx === pendingToken) {
       pending = false;
     }
-    recompute();
+    phase = curPs === 0 ? 'closed' : stateOf(voteFacts(cur, ctx), wip, pending, closed);
   }
   push(stop);
 
-  const final = [...cur.values()].filter((v) => v.value !== 0).map((v) => ({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied }));
-  final.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
+  const final: FinalVote[] = cur.filter((v) => v.value !== 0);
+  if (final.length > 1) final.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
   const situation: Situation = { ...classify(final, wip, pending, closed, ctx), patchSet: curPs, patchSetCreated: psCreated.get(curPs) ?? null };
   if (curPs === 0) situation.state = 'closed';
   return { segments, final: situation, stop };
@@ -337,30 +353,37 @@ export function situationAt(c: FlowChange, ctx: FlowContext, t: Timestamp): Situ
   // The situation of a patch set is the same whether it is looked at by replay or here; the
   // only ordering subtleties are votes and triggers at the same instant (votes apply after an
   // upload and before a recheck).
-  const latest = new Map<string, FlowVote>();
-  const verdicts: Timestamp[] = [];
-  for (const v of c.votes) {
-    if (v.patchSet !== curPs || created === null) continue;
-    if (!v.copied && v.at < created) continue;
-    const eff = v.copied ? Math.max(v.at, created) : v.at;
-    if (eff >= t) continue;
-    const k = `${v.voterId}\u0000${v.label}`;
-    const prev = latest.get(k);
-    if (!prev || v.at >= prev.at) latest.set(k, v);
+  const trigger = lastRecheck !== null ? lastRecheck : (created ?? 0);
+  const byUpload = lastRecheck === null;
+  const gating = ctx.gatingCi.size > 0;
+  let answeredBefore = false;
+  let answeredEver = false;
+  const final: FinalVote[] = [];
+  if (created !== null) {
+    for (const v of c.votes) {
+      if (v.patchSet !== curPs) continue;
+      if (gating && v.label === 'Verified' && !v.copied && v.at <= t && ctx.gatingCi.has(v.voterId)) {
+        if (v.at >= trigger) answeredEver = true;
+        // A verdict at the trigger's instant answers an upload (votes apply after it) but not a recheck.
+        if ((byUpload ? v.at >= trigger : v.at > trigger) && v.at < t) answeredBefore = true;
+      }
+      if (!v.copied && v.at < created) continue;
+      if ((v.copied ? Math.max(v.at, created) : v.at) >= t) continue;
+      let k = 0;
+      while (k < final.length && (final[k]!.voterId !== v.voterId || final[k]!.label !== v.label)) k++;
+      // FlowVote has every FinalVote field: no copies.
+      if (k === final.length) final.push(v);
+      else if (v.at >= final[k]!.at) final[k] = v;
+    }
   }
-  let pending = false;
-  if (created !== null && ctx.gatingCi.size > 0) {
-    for (const v of c.votes) if (v.patchSet === curPs && v.label === 'Verified' && !v.copied && ctx.gatingCi.has(v.voterId) && v.at <= t) verdicts.push(v.at);
-    const trigger = lastRecheck !== null ? lastRecheck : created;
-    const byUpload = lastRecheck === null;
-    // A verdict at the trigger's instant answers an upload (votes apply after it) but not a recheck.
-    const answeredBefore = verdicts.some((x) => (byUpload ? x >= trigger : x > trigger) && x < t);
-    const answeredEver = verdicts.some((x) => x >= trigger);
-    pending = !answeredBefore && (answeredEver || trigger + CI_SILENCE_LIMIT_MS >= t);
-  }
-  const final: FinalVote[] = [...latest.values()].filter((v) => v.value !== 0).map((v) => ({ voterId: v.voterId, label: v.label, value: v.value, at: v.at, copied: v.copied }));
-  final.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
-  const s: Situation = { ...classify(final, wip, pending, closed, ctx), patchSet: curPs, patchSetCreated: created };
+  const pending = created !== null && gating && !answeredBefore && (answeredEver || trigger + CI_SILENCE_LIMIT_MS >= t);
+  let n = 0;
+  for (const v of final) if (v.value !== 0) final[n++] = v;
+  final.length = n;
+  if (n > 1) final.sort((a, b) => a.at - b.at || a.voterId - b.voterId);
+  const s = classify(final, wip, pending, closed, ctx) as Situation;
+  s.patchSet = curPs;
+  s.patchSetCreated = created;
   if (curPs === 0 || (end !== null && end <= t)) s.state = 'closed';
   return s;
 }

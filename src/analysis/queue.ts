@@ -86,15 +86,9 @@ export interface OpenChangeFlow {
  */
 export function sinceLastWithoutNegative(c: FlowChange, ctx: FlowContext, now: Timestamp): number {
   const sets = c.patchSets.filter((p) => p.created <= now).sort((a, b) => b.number - a.number);
-  const votesOf = new Map<number, FlowChange['votes']>();
-  for (const v of c.votes) {
-    let l = votesOf.get(v.patchSet);
-    if (!l) votesOf.set(v.patchSet, (l = []));
-    l.push(v);
-  }
   let oldest: Timestamp | null = null;
   for (const p of sets) {
-    if (finalVotes(votesOf.get(p.number) ?? [], p.number, now).some((v) => isNegativeFeedback(v, ctx))) break;
+    if (finalVotes(c.votes, p.number, now).some((v) => isNegativeFeedback(v, ctx))) break;
     oldest = p.created;
   }
   return oldest === null ? 0 : now - oldest;

@@ -98,6 +98,8 @@ export function buildCoreRoster(sources: readonly CoreSource[]): CoreRoster {
     return found < 0 ? p.before : (p.sets[found] as ReadonlySet<number>);
   };
   const unionCache = new Map<number, ReadonlySet<number>>();
+  let lastProject: string | null = null;
+  let lastTimeline: ProjectTimeline | undefined;
   const membersAt = (t: number): ReadonlySet<number> => {
     // Membership only changes at snapshot times: cache by the segment t falls in.
     let seg = 0;
@@ -113,8 +115,12 @@ export function buildCoreRoster(sources: readonly CoreSource[]): CoreRoster {
   return {
     known: byProject.size > 0,
     isCoreAt(project, accountId, t) {
-      const p = byProject.get(project);
-      return p ? projectAt(p, t).has(accountId) : false;
+      // Reports ask for the same project over and over: skip the Map lookup then.
+      if (project !== lastProject) {
+        lastProject = project;
+        lastTimeline = byProject.get(project);
+      }
+      return lastTimeline ? projectAt(lastTimeline, t).has(accountId) : false;
     },
     membersAt,
     membersDuring(since, until) {
@@ -170,28 +176,32 @@ export const psKey = (changeId: number, patchSet: number): number => changeId * 
  * its final value, dated by the last change; a vote removed again (final 0) is no verdict.
  */
 export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): CoreVerdicts {
-  const byPs = new Map<number, CoreVote[]>();
+  // By change (small-integer keys keep the Map fast); a change has few core votes.
+  const byChange = new Map<number, Array<CoreVote & { patchSet: number }>>();
   for (const a of acts) {
     if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
     if (a.actorId === a.changeOwnerId || isBot(a.actorId)) continue;
     if (!roster.isCoreAt(a.project, a.actorId, a.at)) continue;
-    const k = psKey(a.changeId, a.patchSet);
-    let list = byPs.get(k);
-    if (!list) byPs.set(k, (list = []));
-    const prev = list.find((v) => v.voterId === a.actorId);
-    if (!prev) list.push({ voterId: a.actorId, value: a.value, at: a.at });
+    let list = byChange.get(a.changeId);
+    if (!list) byChange.set(a.changeId, (list = []));
+    let prev: (CoreVote & { patchSet: number }) | undefined;
+    for (const v of list) if (v.patchSet === a.patchSet && v.voterId === a.actorId) prev = v;
+    if (!prev) list.push({ patchSet: a.patchSet, voterId: a.actorId, value: a.value, at: a.at });
     else if (a.at >= prev.at) {
       prev.value = a.value;
       prev.at = a.at;
     }
   }
-  for (const list of byPs.values()) list.sort((a, b) => b.at - a.at || a.voterId - b.voterId);
   return {
     verdict(changeId, patchSet, reviewerId) {
-      const list = byPs.get(psKey(changeId, patchSet));
+      const list = byChange.get(changeId);
       if (!list) return null;
-      for (const v of list) if (v.voterId !== reviewerId && v.value !== 0) return { sign: v.value > 0 ? 1 : -1, voterId: v.voterId, at: v.at };
-      return null;
+      let best: CoreVote | null = null;
+      for (const v of list) {
+        if (v.patchSet !== patchSet || v.voterId === reviewerId || v.value === 0) continue;
+        if (!best || v.at > best.at || (v.at === best.at && v.voterId < best.voterId)) best = v;
+      }
+      return best ? { sign: best.value > 0 ? 1 : -1, voterId: best.voterId, at: best.at } : null;
     },
   };
 }
@@ -317,7 +327,8 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
 
   interface Acc {
     row: ReviewerRow;
-    changes: Set<number>;
+    /** Change numbers, one per review (deduplicated at the end). */
+    changes: number[];
   }
   const rows = new Map<number, Acc>();
   const acc = (id: number): Acc => {
@@ -329,7 +340,7 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
           agreements: 0, disagreements: 0, disagreementShare: null, reviewsPerDay: 0, commentOnly: 0, distinctChanges: 0,
           reviewsOnOthersChanges: 0, selfVotes: 0, coreReviews: 0, core: 'no', changes: [], disagreedOn: [],
         },
-        changes: new Set(),
+        changes: [],
       };
       rows.set(id, a);
     }
@@ -343,7 +354,7 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
     const row = a.row;
     row.reviews += 1;
     row.reviewsOnOthersChanges += 1;
-    a.changes.add(r.changeId);
+    a.changes.push(numbers.get(r.changeId) ?? r.changeId);
     if (r.commentOnly) {
       row.commentOnly += 1;
       commentOnly += 1;
@@ -377,9 +388,13 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
     row.positiveShare = round(ratio(cr.plus1 + cr.plus2, voted), 4);
     row.disagreementShare = round(ratio(row.disagreements, voted), 4);
     row.reviewsPerDay = round(row.reviews / days, 3) ?? 0;
-    row.distinctChanges = changes.size;
+    changes.sort((x, y) => x - y);
+    let n = 0;
+    for (let i = 0; i < changes.length; i++) if (i === 0 || changes[i] !== changes[i - 1]) changes[n++] = changes[i] as number;
+    changes.length = n;
+    row.distinctChanges = n;
     row.core = row.reviews > 0 && row.coreReviews === row.reviews ? 'yes' : row.coreReviews > 0 ? 'partly' : 'no';
-    row.changes = [...changes].map((c) => numbers.get(c) ?? c).sort((x, y) => x - y);
+    row.changes = changes;
     row.disagreedOn.sort((x, y) => x.change - y.change || x.patchSet - y.patchSet);
     out.push(row);
   }

@@ -34,9 +34,9 @@ export interface ReviewExtraction {
  */
 export function extractReviews(acts: readonly ReviewActRecord[], isBot: (accountId: number) => boolean): ReviewExtraction {
   const sorted = [...acts].sort((a, b) => a.at - b.at);
-  // Grouped by patch set under a numeric key (Gerrit caps patch sets per change far below 2^16),
-  // then by reviewer within the patch set's few reviews: much faster than string keys.
-  const byPatchSet = new Map<number, Review[]>();
+  // Grouped by change (small-integer keys keep the Map fast), then found by patch set and
+  // reviewer among the change's few reviews.
+  const byChange = new Map<number, Review[]>();
   const reviews: Review[] = [];
   const self = new Set<string>();
   for (const a of sorted) {
@@ -45,11 +45,10 @@ export function extractReviews(acts: readonly ReviewActRecord[], isBot: (account
       if (a.type === 'vote' && a.label) self.add(`${a.changeId}:${a.patchSet}:${a.label}`);
       continue;
     }
-    const key = a.changeId * 65_536 + a.patchSet;
-    let list = byPatchSet.get(key);
-    if (!list) byPatchSet.set(key, (list = []));
+    let list = byChange.get(a.changeId);
+    if (!list) byChange.set(a.changeId, (list = []));
     let r: Review | undefined;
-    for (const x of list) if (x.reviewerId === a.actorId) r = x;
+    for (const x of list) if (x.patchSet === a.patchSet && x.reviewerId === a.actorId) r = x;
     if (!r) {
       r = { changeId: a.changeId, project: a.project, patchSet: a.patchSet, reviewerId: a.actorId, at: a.at, votes: {}, commentOnly: true };
       list.push(r);

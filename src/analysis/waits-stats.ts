@@ -21,8 +21,11 @@ export interface MedianCi {
 }
 
 /** Lower rank l (1-based) of the 95% order-statistic interval for n values, or 0 when none exists. */
+const rankCache = new Map<number, number>();
+
 export function medianCiRank(n: number, alpha = 0.05): number {
   if (n < 1) return 0;
+  if (alpha === 0.05 && rankCache.has(n)) return rankCache.get(n)!;
   // P(B ≤ k) accumulated in linear space from log-space terms (early terms underflow harmlessly).
   let logP = -n * Math.LN2;
   let cdf = 0;
@@ -34,12 +37,13 @@ export function medianCiRank(n: number, alpha = 0.05): number {
     else break;
     logP += Math.log((n - k) / (k + 1));
   }
+  if (alpha === 0.05) rankCache.set(n, l);
   return l;
 }
 
 /** Median and its 95% interval. `values` in any order. */
 export function medianWithCi(values: readonly number[]): MedianCi {
-  const s = [...values].sort((a, b) => a - b);
+  const s = Float64Array.from(values).sort() as unknown as number[];
   const n = s.length;
   const l = medianCiRank(n);
   return { n, median: quantileSorted(s, 0.5), low: l ? s[l - 1]! : null, high: l ? s[n - l]! : null };

@@ -138,6 +138,36 @@ describe('waits: factors', () => {
   });
 });
 
+describe('waits: core load', () => {
+  it('splits changes by the queue per core in the week they became ready: thirds of the weekly loads', () => {
+    const since = Date.UTC(2015, 2, 30); // a Monday
+    const hour = (t: number) => (t - at(0)) / H;
+    const changes: FlowChange[] = [];
+    let n = 500;
+    // Week k: 3(k + 1) changes wait on reviewers from its Monday 02:00 to Sunday 23:00, then merge.
+    for (let k = 0; k < 4; k++) {
+      const start = since + k * 7 * D;
+      for (let i = 0; i < 3 * (k + 1); i++) {
+        changes.push(
+          flowChange(n++, {
+            created: start + H,
+            status: 'MERGED',
+            mergedAt: start + 7 * D - H,
+            patchSets: [{ number: 1, created: start + H }],
+            votes: [vote(1, 'Verified', 1, ZUUL, hour(start + 2 * H)), vote(1, 'Code-Review', 2, BOB, hour(start + 7 * D - 2 * H)), vote(1, 'Code-Review', 2, CAROL, hour(start + 7 * D - 2 * H)), vote(1, 'Workflow', 1, CAROL, hour(start + 7 * D - 2 * H))],
+          }),
+        );
+      }
+    }
+    const r = computeWaits(input(changes), { since, until: since + 28 * D, now: since + 28 * D });
+    assert.deepEqual(r.weeks.map((w) => Math.round(w.queueAverage)), [3, 6, 9, 12]);
+    // Loads per core (2 cores): 1.4, 2.8, 4.3, 5.7 → thirds at the 2nd and 3rd.
+    assert.ok(r.coreLoadThresholds && r.coreLoadThresholds.low > 2.5 && r.coreLoadThresholds.low < 3 && r.coreLoadThresholds.high > 4 && r.coreLoadThresholds.high < 4.5, JSON.stringify(r.coreLoadThresholds));
+    const byWeek = (k: number) => [...new Set(r.changes.filter((c) => c.created.startsWith(new Date(since + k * 7 * D).toISOString().slice(0, 10))).map((c) => c.factors['core load']))];
+    assert.deepEqual([0, 1, 2, 3].map(byWeek), [['low'], ['low'], ['medium'], ['high']]);
+  });
+});
+
 describe('bandwidth', () => {
   it('counts arrivals, queue entries, the weekly queue and core reviews', () => {
     const week = 7 * D;

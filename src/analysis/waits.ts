@@ -34,9 +34,9 @@ import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { weeklyFlow, type FlowReplay, type WeekFlow } from './bandwidth.js';
-import { fixedBugs } from './queue-trivial.js';
+import { fixedBugs, weekStart } from './queue-trivial.js';
 import { replayFlow, reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
-import { extractReviews } from './reviews.js';
+import { extractReviews, type Review } from './reviews.js';
 import { DAY_MS, round } from './stats.js';
 import { kaplanMeier, type SurvivalCurve } from './survival.js';
 import { clearlyDifferent, medianWithCi, type MedianCi } from './waits-stats.js';
@@ -162,17 +162,27 @@ const SIDE_PATH = /(^|\/)(tests?|doc|docs|releasenotes|api-ref)\//;
  */
 export function areaOf(files: ReadonlyArray<{ path: string; insertions: number; deletions: number }>, depth = 3, prefixes: readonly string[] = []): string {
   if (files.length === 0) return '(no files)';
-  const main = files.filter((f) => !SIDE_PATH.test(f.path));
-  const pool = main.length ? main : files;
-  const lines = new Map<string, number>();
+  let pool = files.filter((f) => !SIDE_PATH.test(f.path));
+  if (pool.length === 0) pool = [...files];
+  const keys: string[] = [];
+  const lines: number[] = [];
   for (const f of pool) {
-    const parts = f.path.split('/');
-    const dir = parts.slice(0, Math.min(depth, parts.length - 1));
-    const prefix = prefixes.filter((p) => f.path.startsWith(p)).sort((a, b) => b.length - a.length)[0];
-    const key = prefix ?? (dir.length ? `${dir.join('/')}/` : '(top level)');
-    lines.set(key, (lines.get(key) ?? 0) + f.insertions + f.deletions + 1);
+    let key: string | undefined;
+    for (const p of prefixes) if (f.path.startsWith(p) && (key === undefined || p.length > key.length)) key = p;
+    if (key === undefined) {
+      let cut = -1;
+      for (let level = 0, i = f.path.indexOf('/'); i >= 0 && level < depth; level++, i = f.path.indexOf('/', i + 1)) cut = i;
+      key = cut >= 0 ? f.path.slice(0, cut + 1) : '(top level)';
+    }
+    const k = keys.indexOf(key);
+    if (k < 0) {
+      keys.push(key);
+      lines.push(f.insertions + f.deletions + 1);
+    } else lines[k]! += f.insertions + f.deletions + 1;
   }
-  return [...lines.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+  let best = 0;
+  for (let k = 1; k < keys.length; k++) if (lines[k]! > lines[best]! || (lines[k] === lines[best] && keys[k]! < keys[best]!)) best = k;
+  return keys[best]!;
 }
 
 export function kindOf(c: FlowChange): string {
@@ -187,9 +197,12 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   const { since, until, now } = opts;
   const horizon = Math.min(now, until);
   const { ctx } = input;
-  const replays: FlowReplay[] = input.changes.filter((c) => c.created < horizon).map((c) => ({ change: c, replay: replayFlow(c, ctx, now) }));
-  const weeks = weeklyFlow(replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon) })), ctx, input.coreAt, since, horizon);
+  const replays: Array<FlowReplay & { reviews: Review[] }> = input.changes
+    .filter((c) => c.created < horizon)
+    .map((c) => ({ change: c, replay: replayFlow(c, ctx, now), reviews: extractReviews(reviewActsOf(c), ctx.isBot).reviews.sort((a, b) => a.at - b.at) }));
+  const weeks = weeklyFlow(replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews })), ctx, input.coreAt, since, horizon);
 
+  const weekAt = (t: Timestamp) => (weeks.length && t >= since && t < horizon ? weeks[Math.floor((weekStart(t) - weekStart(since)) / (7 * DAY_MS))] : undefined);
   // Core load per week: average queue per core member.
   const loadOfWeek = new Map<string, number>();
   for (const w of weeks) if (w.cores) loadOfWeek.set(w.week, w.queueAverage / w.cores);
@@ -202,21 +215,29 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   interface Row {
     c: FlowChange;
     replay: Replay;
+    reviews: Review[];
     readyAt: Timestamp | null;
     raw: Record<FactorName, string>;
   }
-  const rows: Row[] = replays.map(({ change: c, replay }) => {
+  const closedEnd = (c: FlowChange): Timestamp | null => c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
+  const closedIn = (c: FlowChange): boolean => {
+    const end = closedEnd(c);
+    return end !== null && end >= since && end < until && end <= now;
+  };
+  const createdIn = (c: FlowChange): boolean => c.created >= since && c.created < until && c.created <= now;
+  // Factors only for the changes the report is about: closed in the period, or created in it (survival).
+  const rows: Row[] = replays.filter((r) => closedIn(r.change) || createdIn(r.change)).map(({ change: c, replay, reviews }) => {
     const ready = replay.segments.find((s) => s.phase !== 'wip' && s.phase !== 'closed');
     const readyAt = ready ? ready.from : null;
     const cores = input.coreAt(c.created);
     const history = input.ownerHistory.get(c.ownerId) ?? [];
-    const rank = history.filter((t) => t < c.created).length;
+    const rank = countBelow(history, c.created);
     const author = ctx.isBot(c.ownerId) ? 'bot' : cores?.has(c.ownerId) ? 'core' : rank < newcomerN ? 'newcomer' : 'regular';
     const cycle = input.releases.find((r) => r.start <= c.created && c.created < r.release);
     const phase = input.releases.length === 0 ? 'unknown' : !cycle ? 'outside release cycles' : c.created < cycle.featureFreeze ? 'before feature freeze' : 'feature freeze to release';
     let coreLoad = 'unknown';
     if (thresholds && readyAt !== null && readyAt >= since) {
-      const wk = weeks.find((w) => readyAt >= w.from && readyAt < w.to);
+      const wk = weekAt(readyAt);
       const load = wk ? loadOfWeek.get(wk.week) : undefined;
       if (load !== undefined) coreLoad = load <= thresholds.low ? 'low' : load <= thresholds.high ? 'medium' : 'high';
     }
@@ -224,6 +245,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     return {
       c,
       replay,
+      reviews,
       readyAt,
       raw: {
         size: sizeBucket(c.insertions + c.deletions),
@@ -238,11 +260,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     };
   });
 
-  const closedEnd = (c: FlowChange): Timestamp | null => c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
-  const closedRows = rows.filter((r) => {
-    const end = closedEnd(r.c);
-    return end !== null && end >= since && end < until && end <= now;
-  });
+  const closedRows = rows.filter((r) => closedIn(r.c));
 
   // Collapse rare areas and branches into "other" (by frequency among the closed changes).
   const keepTop = (factor: FactorName, k: number): void => {
@@ -260,7 +278,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
       const end = closedEnd(c)!;
       const sum = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
       for (const s of r.replay.segments) sum[s.phase] += s.to - s.from;
-      const reviews = extractReviews(reviewActsOf(c), ctx.isBot).reviews.filter((x) => x.at <= end).sort((a, b) => a.at - b.at);
+      const reviews = r.reviews.filter((x) => x.at <= end);
       const firstHuman = reviews[0];
       const firstCore = reviews.find((x) => input.coreAt(x.at)?.has(x.reviewerId));
       const since0 = r.readyAt;
@@ -296,7 +314,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   };
 
   // Survival cohort: created in the period.
-  const cohort = rows.filter((r) => r.c.created >= since && r.c.created < until && r.c.created <= now);
+  const cohort = rows.filter((r) => createdIn(r.c));
   const survivalOf = (list: readonly Row[]): SurvivalCurve =>
     kaplanMeier(
       list.map((r) => {
@@ -354,6 +372,18 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   };
   report.summary = waitsSummary(report);
   return report;
+}
+
+/** How many of the ascending `sorted` are below x (binary search). */
+function countBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Cuts a replay at `t` (the bandwidth series stops at the period's end). */

@@ -130,7 +130,7 @@ export function renderReviewstatsText(r: ReviewstatsReport): string {
     `  Average number of patches per changeset: ${one(c.patchSetsPerChange)}`,
     '',
     '(*) Disagreements: a +1 or +2 granted before the latest -1/-2 of a core on the same patch set, or a -1/-2 granted before its latest core +1/+2.',
-    'Definitions: README, section "reviewstats compatibility".',
+    'Definitions: README, section "Reviewers", "reviewstats compatibility (steward reviewers --compat reviewstats)".',
   ];
   return lines.join('\n') + '\n';
 }

@@ -234,7 +234,7 @@ describe('review flow: both engines give the same reports', () => {
   });
 });
 
-describe('review flow: queries that cannot be evaluated are errors pointing at the operator', () => {
+describe('review flow on the command line: errors pointing at the operator, and the renderings', () => {
   let location: string;
   let cleanup: () => Promise<void>;
   before(async () => {
@@ -277,6 +277,24 @@ describe('review flow: queries that cannot be evaluated are errors pointing at t
     assert.match(r.stdout, /^Review inbox\nhttps:\/\/review\.example\.org\/dashboard\/\?title=Review%20inbox&foreach=status%3Aopen/);
     assert.match(r.stdout, /%2Cnova-core/);
     assert.doesNotMatch(r.stdout, /%2Ccore\b/);
+  });
+
+  it('text and CSV renderings', async () => {
+    const run = async (args: string[]) => {
+      const r = await runSteward([...args, '--db', location, '--now', NOW_ARG], { cwd: dir, now: NOW });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    assert.match(await run(['queue']), /^Review queue of demo\/compute as of 2026-11-01T00:00:00Z: \d+ open changes\n/);
+    assert.match(await run(['queue', '--trivial']), /^Trivial-fix queue of demo\/compute/);
+    assert.match(await run(['queue', '--trivial', '--format', 'csv']), /^rank,number,project,waiting_days,delta,why,bugs,score,url,subject\n/);
+    assert.match(await run(['queue', '--compat', 'reviewstats']), /^> Projects: \['demo\/compute'\]\n--> Total Open Reviews: \d+/);
+    assert.match(await run(['waits']), /^Where the time went: demo\/compute/);
+    assert.match(await run(['waits', '--format', 'csv']), /^number,project,branch,outcome,created,closed,life_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,size,area,author,kind,patch_sets,branch,release_phase,core_load,url\n\d+,/);
+    assert.match(await run(['waits', '--bandwidth', '--format', 'csv']), /^week,arrivals,queue_entries,queue_at_start,queue_average,mean_wait_days,little_lambda_w,reviews,core_reviews,cores\n/);
+    assert.match(await run(['dashboard', 'review-inbox', '--format', 'csv']), /^section,number,project,branch,updated_days,state,owner,subject,url\n/);
+    assert.match(await run(['dashboard']), /review-inbox +Review inbox — 6 sections \(shipped with Steward\)/);
+    assert.match(await run(['overview']), /Review queue \(steward queue\)\n {2}\d+ open: \d+ waiting on reviewers/);
   });
 
   it('usage errors', async () => {

@@ -43,6 +43,7 @@ const json = (r: { code: number; stdout: string; stderr: string }): any => {
 const dave: AccountRef = { accountId: 1004, username: 'dave', name: 'Dave Commenter', email: 'dave@example.org' };
 const anon1: AccountRef = { accountId: 2001, name: 'No Username One' };
 const anon2: AccountRef = { accountId: 2002, name: 'No Username Two' };
+const erin: AccountRef = { accountId: 1005, username: 'erin', name: 'Erin Undecided', email: 'erin@example.org' };
 const NOW = T0 + 10 * DAY;
 
 function history(): ChangeRecord[] {
@@ -65,10 +66,23 @@ function history(): ChangeRecord[] {
   });
   const c2 = makeChange(502, {
     owner: carol,
-    votes: [makeVote({ voter: anon2, value: -1, grantedAt: T0 + 4 * HOUR }), makeVote({ voter: bob, value: -1, grantedAt: T0 + 8 * HOUR })],
+    votes: [
+      makeVote({ voter: anon2, value: -1, grantedAt: T0 + 4 * HOUR }),
+      makeVote({ voter: bob, value: -1, grantedAt: T0 + 8 * HOUR }),
+      makeVote({ voter: erin, value: 1, grantedAt: T0 + 9 * HOUR }),
+      makeVote({ voter: erin, value: 0, grantedAt: T0 + 10 * HOUR }), // removed again: Gerrit lists no approval
+    ],
     messages: [makeMessage(0, { author: carol, text: 'Uploaded patch set 1.', kind: 'upload', date: T0 })],
   });
-  return [c1, c2];
+  // A core's −1 long before the window still makes the verdict on the patch set.
+  const c3 = makeChange(503, {
+    owner: alice,
+    created: T0 - 50 * DAY,
+    patchSets: [makePatchSet(1, { created: T0 - 50 * DAY })],
+    votes: [makeVote({ voter: bob, value: -1, grantedAt: T0 - 40 * DAY }), makeVote({ voter: carol, value: 1, grantedAt: T0 + 9 * DAY })],
+    messages: [makeMessage(0, { author: alice, text: 'Uploaded patch set 1.', kind: 'upload', date: T0 - 50 * DAY })],
+  });
+  return [c1, c2, c3];
 }
 
 const CONFIG = `hosts:
@@ -101,12 +115,15 @@ for (const engine of ENGINES) {
 
     it('counts reviews by its own definition: a changed vote once, a copied vote never, self-votes and bots apart', async () => {
       const r = json(await cli(['reviewers', '--days', '30', '--format', 'json']));
-      assert.equal(r.totals.reviews, 6);
+      assert.equal(r.totals.reviews, 8);
+      const erinRow = byName(r.rows, 'erin');
+      assert.equal(erinRow.reviews, 1, 'a vote removed again is still a review…');
+      assert.deepEqual(erinRow.codeReview, { minus2: 0, minus1: 0, plus1: 0, plus2: 0 }, '…in none of the four columns');
       const carolRow = byName(r.rows, 'carol');
-      assert.equal(carolRow.reviews, 1);
-      assert.deepEqual(carolRow.codeReview, { minus2: 0, minus1: 1, plus1: 0, plus2: 0 });
-      assert.equal(carolRow.disagreements, 1, "carol's −1 against bob's +2");
-      assert.deepEqual(carolRow.disagreedOn, [{ change: 501, patchSet: 1 }]);
+      assert.equal(carolRow.reviews, 2);
+      assert.deepEqual(carolRow.codeReview, { minus2: 0, minus1: 1, plus1: 1, plus2: 0 });
+      assert.equal(carolRow.disagreements, 2, "carol's −1 against bob's +2, her +1 against his −1 from before the window");
+      assert.deepEqual(carolRow.disagreedOn, [{ change: 501, patchSet: 1 }, { change: 503, patchSet: 1 }]);
       const bobRow = byName(r.rows, 'bob');
       assert.equal(bobRow.reviews, 2, 'the +2 copied to patch set 2 is no new review');
       assert.equal(bobRow.core, 'yes');
@@ -121,23 +138,41 @@ for (const engine of ENGINES) {
       assert.equal(r.totals.selfVotes, 1);
     });
 
-    it('--compat reviewstats counts approval records: the copied vote again, self-votes, one "unknown" row', async () => {
+    it('--compat reviewstats counts approval records: the copied vote again, self-votes, one "unknown" row, no removed vote', async () => {
       const r = json(await cli(['reviewers', '--compat', 'reviewstats', '--days', '30', '--format', 'json']));
       assert.equal(r.compat, 'reviewstats');
       const rows = r.rows.map((x: any) => [x.reviewer, x.core, x.reviews, x.minus2, x.minus1, x.plus1, x.plus2, x.approvals, x.disagreements]);
+      // carol's +1 on 503 came after bob's −1 there: no disagreement in reviewstats' terms.
       assert.deepEqual(rows, [
         ['bob', true, 3, 0, 1, 0, 2, 0, 0],
+        ['carol', false, 2, 0, 1, 1, 0, 0, 1],
         ['unknown', false, 2, 0, 1, 1, 0, 0, 0],
         ['alice', false, 1, 0, 0, 1, 0, 0, 0],
-        ['carol', false, 1, 0, 1, 0, 0, 0, 1],
       ]);
-      assert.deepEqual(r.totals, { reviews: 7, reviewsPerDay: 0.2, reviewers: 4, reviewsPerReviewerPerDay: 0.1, coreReviews: 3, coreReviewsPerDay: 0.1, coreTeamSize: 1, coreReviewsPerCorePerDay: 0.1 });
+      assert.deepEqual(r.totals, { reviews: 8, reviewsPerDay: 0.3, reviewers: 4, reviewsPerReviewerPerDay: 0.1, coreReviews: 3, coreReviewsPerDay: 0.1, coreTeamSize: 1, coreReviewsPerCorePerDay: 0.1 });
       const text = await cli(['reviewers', '--compat', 'reviewstats', '--days', '30']);
       assert.match(text.stdout, /^As reviewstats' `reviewers -d 30` computes them/);
       assert.match(text.stdout, /\|\s+bob \*\*\s+\|\s+3 {4}0 {3}1 {3}0 {3}2 {3}0 {4}66\.7% \|/);
       const csv = await cli(['reviewers', '--compat', 'reviewstats', '--days', '30', '--format', 'csv']);
       assert.equal(csv.stdout.split('\n')[0], 'Reviewer,Reviews,-2,-1,+1,+2,+A,+/- %,Disagreements,Disagreement%,Core');
       assert.equal(csv.stdout.split('\n')[1], 'bob,3,0,1,0,2,0,66.7,0,0.0,yes');
+    });
+
+    it('takes its rules from steward.yaml coreRules, flags overriding them, and reports a bad key with what is allowed', async () => {
+      writeFileSync(join(cwd, 'steward.yaml'), `${CONFIG}coreRules:\n  idleThreshold: 3\n  idleDays: 30\n`);
+      try {
+        const idle = json(await cli(['core', 'idle', '--format', 'json']));
+        assert.deepEqual(idle.rule, { threshold: 3, days: 30, counts: 'reviews' });
+        assert.deepEqual(idle.idle.map((c: any) => [c.username, c.count]), [['bob', 2]]);
+        const flagged = json(await cli(['core', 'idle', '--threshold', '2', '--format', 'json']));
+        assert.deepEqual(flagged.idle, []);
+        writeFileSync(join(cwd, 'steward.yaml'), `${CONFIG}coreRules:\n  idleTreshold: 3\n`);
+        const bad = await cli(['core', 'idle']);
+        assert.equal(bad.code, 3);
+        assert.match(bad.stderr, /unknown key `idleTreshold`; allowed here: idleThreshold, idleDays/);
+      } finally {
+        writeFileSync(join(cwd, 'steward.yaml'), CONFIG);
+      }
     });
 
     it('refuses what it cannot do, saying what to do instead', async () => {
@@ -150,6 +185,18 @@ for (const engine of ENGINES) {
       const proj = await cli(['reviewers', '--project', 'nope']);
       assert.equal(proj.code, 10);
       assert.match(proj.stderr, /Projects in the store: demo\/compute/);
+      writeFileSync(join(cwd, 'steward.yaml'), 'projects:\n  - name: demo/compute\n');
+      try {
+        const noCore = await cli(['core', 'candidates']);
+        assert.equal(noCore.code, 3);
+        assert.match(noCore.stderr, /no core team is configured/);
+        assert.match(noCore.stderr, /projects\[\]\.core\.members/);
+        const overview = json(await cli(['overview', '--days', '30', '--format', 'json']));
+        assert.equal(overview.team.idle, null, 'the overview still works without a core team');
+        assert.equal(overview.team.reviewers.reviews, 8);
+      } finally {
+        writeFileSync(join(cwd, 'steward.yaml'), CONFIG);
+      }
     });
   });
 }

@@ -20,7 +20,7 @@ import { loadChangeFacts, loadPatchSetUploads, loadReviewMessages, loadTeamActs 
 import { loadGroupSnapshots } from '../../store/sync-store.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat, type Window } from '../options.js';
-import { gatherTeamContext, labelOf, reviewersResult, type TeamContext } from './reviewers-command.js';
+import { actsForVerdicts, gatherTeamContext, labelOf, reviewersResult, type TeamContext } from './reviewers-command.js';
 
 export interface CoreHistoryOptions extends GlobalOptions {
   project?: string[];
@@ -124,7 +124,7 @@ export async function idleResult(store: Store, ctx: TeamContext, o: { now: numbe
   const rules = ctx.config.coreRules;
   const rule = { threshold: o.threshold ?? rules.idleThreshold, days: o.days ?? rules.idleDays, counts: rules.idleCounts };
   const cores = [...ctx.roster.membersAt(o.now)];
-  const acts = await loadTeamActs(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores });
+  const acts = await loadTeamActs(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores, engine: store.engine });
   const historyFrom = acts.reduce((m, a) => Math.min(m, a.at), o.now);
   return computeIdleCores({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster, historyFrom }, { now: o.now, rule });
 }
@@ -144,7 +144,7 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
   const rules = ctx.config.coreRules;
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
   const [acts, messages, changes] = await Promise.all([
-    loadTeamActs(store.db, { ...filter, until: Math.max(win.until, win.now) + 1, excludeActorIds: [...ctx.bots] }),
+    actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
     loadReviewMessages(store.db, filter),
     loadChangeFacts(store.db, filter),
   ]);
@@ -169,7 +169,7 @@ export async function buildCandidatesReport(store: Store, ctx: TeamContext, win:
 /** Gathers and computes `steward core load`, people as store ids. */
 export async function loadResult(store: Store, ctx: TeamContext, win: Window): Promise<LoadResult> {
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [uploads, acts] = await Promise.all([loadPatchSetUploads(store.db, filter), loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots] })]);
+  const [uploads, acts] = await Promise.all([loadPatchSetUploads(store.db, filter), loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots], engine: store.engine })]);
   return computeCoreLoad({ uploads, acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
 }
 
@@ -192,7 +192,7 @@ export async function mentoringResult(store: Store, ctx: TeamContext, o: { now: 
   for (const m of mentorships) from = Math.min(from, mentoringSpan(m, o.now).from);
   const filter = { projects: ctx.filterProjects, since: from, until: o.now + 1 };
   const [acts, messages, changes] = mentorships.length
-    ? await Promise.all([loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots] }), loadReviewMessages(store.db, filter), loadChangeFacts(store.db, filter)])
+    ? await Promise.all([actsForVerdicts(store, ctx, from, o.now + 1), loadReviewMessages(store.db, filter), loadChangeFacts(store.db, filter)])
     : [[], [], []];
   return computeMentoring({ mentorships, acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, { now: o.now, areaRules: areaRules(ctx) });
 }

@@ -5,10 +5,10 @@
  * which CI gates, who was core when, where changes link to.
  */
 import { membersAt } from '../../analysis/core-team.js';
-import { computeQueue, openChangeFlows, queueEntries, queueMessageNeeds, summarizeQueue, type OpenChangeFlow, type QueueReport, type QueueSummary } from '../../analysis/queue.js';
-import { computeReviewstatsQueue, type ReviewstatsReport } from '../../analysis/queue-reviewstats.js';
+import { computeQueue, openChangeFlows, queueEntries, queueMessageNeeds, summarizeQueue, type OpenChangeFlow, type QueueSummary } from '../../analysis/queue.js';
+import { computeReviewstatsQueue } from '../../analysis/queue-reviewstats.js';
 import { gatingCiIds, type FlowContext } from '../../analysis/queue-state.js';
-import { computeTrivialQueue, DEFAULT_TRIVIAL_MAX_DELTA, trivialCandidates, type TrivialReport } from '../../analysis/queue-trivial.js';
+import { computeTrivialQueue, DEFAULT_TRIVIAL_MAX_DELTA, trivialCandidates } from '../../analysis/queue-trivial.js';
 import type { StewardConfig } from '../../config/config-schema.js';
 import type { AccountInfo, GroupSnapshot } from '../../model/activity.js';
 import { StewardError } from '../../model/errors.js';
@@ -101,7 +101,7 @@ export async function fillSubjects(store: Store, changes: readonly FlowChange[],
   const key = (p: string, n: number) => `${p}\u0000${n}`;
   const wanted = new Set(entries.map((e) => key(e.project, e.number)));
   const need = changes.filter((c) => wanted.has(key(c.project, c.number)) && c.subject === '');
-  if (need.length) await attachDetails(store.db, need, { commitMessage: false });
+  if (need.length) await attachDetails(store.db, store.engine, need, { commitMessage: false });
   const byKey = new Map(changes.map((c) => [key(c.project, c.number), c.subject]));
   for (const e of entries) e.subject = byKey.get(key(e.project, e.number)) ?? e.subject;
 }
@@ -165,7 +165,7 @@ export async function buildQueue(store: Store, o: QueueCommandOptions, rt: Runti
     const maxDelta = o.maxDelta ? parsePositiveInt(o.maxDelta, '--max-delta', 1_000_000) : DEFAULT_TRIVIAL_MAX_DELTA;
     const win = resolveWindow({ ...o, now: o.now }, () => now, 28);
     const candidates = trivialCandidates(flows, maxDelta);
-    await attachDetails(store.db, candidates.map((f) => f.change), { commitMessage: true });
+    await attachDetails(store.db, store.engine, candidates.map((f) => f.change), { commitMessage: true });
     const merged = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'merged', since: win.since, until: win.until }, projects: setup.projects, branches: o.branch, maxDelta, details: true, commitMessage: true });
     const report = computeTrivialQueue(candidates, merged, setup.ctx, { now, since: win.since, until: win.until, maxDelta, hostUrls: setup.hostUrls, nameOf: setup.nameOf });
     return { kind: 'trivial', projects: setup.projects, sources: setup.sources, ...report };

@@ -8,6 +8,7 @@ import type { StewardConfig } from '../../config/config-schema.js';
 import { buildCoreRoster, computeReviewers, type CoreRoster, type CoreSource, type ReviewersResult } from '../../analysis/reviewers.js';
 import { computeReviewstatsCompat } from '../../analysis/reviewstats-compat.js';
 import type { AccountInfo } from '../../model/activity.js';
+import type { TeamActRecord } from '../../model/team.js';
 import { StewardError } from '../../model/errors.js';
 import {
   renderReviewersCsv, renderReviewersText, renderReviewstatsCsv, renderReviewstatsText,
@@ -114,9 +115,19 @@ export function labelOf(ctx: TeamContext, id: number): AccountLabel {
   return { username: a?.username ?? null, name: a?.name ?? null, gerritAccountId: a?.gerritId ?? null };
 }
 
+/**
+ * Review acts from `since` up to `horizon` (exclusive), plus the Code-Review votes cores cast
+ * before `since` on the changes voted on in that span: the cores' verdict on a patch set takes every
+ * core vote on it, also those before the window.
+ */
+export async function actsForVerdicts(store: Store, ctx: TeamContext, since: number, horizon: number): Promise<TeamActRecord[]> {
+  const everCore = [...ctx.roster.membersDuring(0, horizon)];
+  return loadTeamActs(store.db, { projects: ctx.filterProjects, since, until: horizon, excludeActorIds: [...ctx.bots], priorCodeReviewBy: everCore, engine: store.engine });
+}
+
 /** Gathers and computes `steward reviewers` (Steward's definitions), people as store ids. */
 export async function reviewersResult(store: Store, ctx: TeamContext, win: Window): Promise<ReviewersResult> {
-  const acts = await loadTeamActs(store.db, { projects: ctx.filterProjects, since: win.since, until: Math.max(win.until, win.now) + 1, excludeActorIds: [...ctx.bots] });
+  const acts = await actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1);
   return computeReviewers({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
 }
 

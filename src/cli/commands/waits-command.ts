@@ -40,7 +40,8 @@ export async function buildWaits(store: Store, o: WaitsCommandOptions, rt: Runti
       details: true,
       files: true,
     }),
-    loadOwnerHistory(store.db, setup.projects),
+    // All projects: no filter, so the owner history reads straight from an index.
+    loadOwnerHistory(store.db, store.engine, o.project?.length ? setup.projects : []),
   ]);
   const releases: ReleaseCycle[] = setup.config.releases.map((r) => ({ name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) }));
   const report = computeWaits(
