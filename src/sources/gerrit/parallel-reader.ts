@@ -24,13 +24,15 @@ const fromSources = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./export-parser-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
 
 function startWorker(workerData: unknown): Worker {
-  if (!fromSources) return new Worker(workerUrl, { workerData });
+  // A modest heap keeps the worker's garbage collected early: the import's peak RSS is a target.
+  const resourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+  if (!fromSources) return new Worker(workerUrl, { workerData, resourceLimits });
   const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 export async function* parseExportInWorker(path: string, host: string, opts: { batchSize?: number; window?: number } = {}): AsyncGenerator<ParsedBatch, ExportStats, undefined> {
-  const worker = startWorker({ path, host, batchSize: opts.batchSize ?? 250, window: opts.window ?? 3 });
+  const worker = startWorker({ path, host, batchSize: opts.batchSize ?? 250, window: opts.window ?? 1 });
   const queue: WorkerMessage[] = [];
   let notify: (() => void) | null = null;
   let crashed: Error | null = null;
