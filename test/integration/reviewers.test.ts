@@ -20,7 +20,9 @@ import { writeSshExport } from '../../src/demo/demo-export.js';
 import type { AccountRef, ChangeRecord } from '../../src/model/records.js';
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
+import type { TeamActRecord } from '../../src/model/team.js';
 import { openStore } from '../../src/store/open-store.js';
+import { loadTeamActs } from '../../src/store/queries/reviewers.js';
 import { DAY, HOUR, T0, alice, bob, carol, makeChange, makeMessage, makePatchSet, makeVote, zuul } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
@@ -172,6 +174,24 @@ for (const engine of ENGINES) {
         assert.match(bad.stderr, /unknown key `idleTreshold`; allowed here: idleThreshold, idleDays/);
       } finally {
         writeFileSync(join(cwd, 'steward.yaml'), CONFIG);
+      }
+    });
+
+    it("the loader's fast path for the engine reads exactly what the portable path reads", async () => {
+      const store = await openStore(location);
+      try {
+        const filter = { since: T0 - 20 * DAY, until: NOW + 1, priorCodeReviewBy: [] as number[] };
+        const sort = (acts: TeamActRecord[]) => [...acts].sort((a, b) => a.at - b.at || a.changeId - b.changeId || a.actorId - b.actorId || String(a.label).localeCompare(String(b.label)));
+        const fast = sort(await loadTeamActs(store.db, { ...filter, engine: store.engine }));
+        const portable = sort(await loadTeamActs(store.db, filter));
+        assert.deepEqual(fast, portable);
+        assert.equal(fast.filter((a) => a.type === 'vote').length, 11, 'the votes in the window (6 on 501, 4 on 502, 1 on 503), the copy on 501 not among them');
+        assert.equal(fast.filter((a) => a.type === 'comment').length, 1);
+        const bobIds = fast.filter((a) => a.changeNumber === 501 && a.label === 'Code-Review' && a.value === 2).map((a) => a.actorId);
+        const withPrior = await loadTeamActs(store.db, { ...filter, priorCodeReviewBy: bobIds, engine: store.engine });
+        assert.equal(withPrior.length, fast.length + 1, "bob's −1 on 503 before the window comes along");
+      } finally {
+        await store.close();
       }
     });
 
