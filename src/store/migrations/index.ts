@@ -10,6 +10,7 @@ import { syncState } from './0002-sync-state.js';
 import { mentoring } from './0003-mentoring.js';
 import { zuulBuilds } from './0004-zuul-builds.js';
 import { reviewFlow } from './0005-review-flow.js';
+import { dropRedundantIndexes } from './0006-drop-redundant-indexes.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0003-mentoring': mentoring(caps),
     '0004-zuul-builds': zuulBuilds(caps),
     '0005-review-flow': reviewFlow(caps),
+    '0006-drop-redundant-indexes': dropRedundantIndexes(),
   };
 }
 
