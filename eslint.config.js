@@ -1,5 +1,5 @@
 // Lint: typescript-eslint's recommended rules plus the house rule that dependencies point one way
-// (model <- sources/store/analysis <- report <- cli/web). See STYLE.md "Our shape".
+// (model <- sources/store/analysis <- report <- service <- cli/web). See STYLE.md "Our shape".
 import tseslint from 'typescript-eslint';
 
 const restrict = (...folders) => ({
@@ -23,4 +23,7 @@ export default tseslint.config(
   { files: ['src/config/**/*.ts'], rules: restrict('sources', 'store', 'analysis', 'report', 'cli', 'web', 'demo') },
   { files: ['src/store/**/*.ts'], rules: restrict('sources', 'analysis', 'report', 'cli', 'web', 'demo') },
   { files: ['src/report/**/*.ts'], rules: restrict('sources', 'store', 'cli', 'web', 'demo') },
+  // service/: builds each report's JSON view (gather from store, compute with analysis) for the CLI and the web alike.
+  { files: ['src/service/**/*.ts'], rules: restrict('cli', 'web', 'demo') },
+  { files: ['src/web/**/*.ts'], rules: restrict('cli', 'demo') },
 );
