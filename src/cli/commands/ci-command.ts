@@ -1,25 +1,20 @@
 /**
- * `steward ci …`: Zuul builds sync and the CI-health reports. Each report gathers (store),
- * computes (analysis/ci-*.ts) and renders (report/ci-report.ts).
+ * `steward ci …`: Zuul builds sync and the CI-health reports. Each report is built by
+ * service/ci-*-view.ts (gather, compute) and rendered by report/ci-report.ts.
  */
 import cliProgress from 'cli-progress';
 import type { StewardConfig } from '../../config/config-schema.js';
-import { computeCiJobs, type CiInput, type CiWindowOptions } from '../../analysis/ci-jobs.js';
-import { computeCiHealth, type CiHealthSummary } from '../../analysis/ci-health.js';
-import { mergeCiRuns } from '../../analysis/ci-match.js';
-import { classifyCiRuns, type CiPipelineRules } from '../../analysis/ci-outcomes.js';
-import { computeCiExperimental, computeVotingReadiness, type ReadinessRules } from '../../analysis/ci-readiness.js';
 import { StewardError } from '../../model/errors.js';
-import {
-  renderCiJobsCsv, renderCiJobsText, renderExperimentalCsv, renderExperimentalText, renderReadinessCsv, renderReadinessText,
-  type CiSources,
-} from '../../report/ci-report.js';
+import { renderCiJobsCsv, renderCiJobsText, renderExperimentalCsv, renderExperimentalText, renderReadinessCsv, renderReadinessText } from '../../report/ci-report.js';
+import type { CiParams } from '../../service/ci-gather.js';
+import { buildCiExperimentalView } from '../../service/ci-experimental-view.js';
+import { buildCiJobsView } from '../../service/ci-jobs-view.js';
+import { buildCiReadinessView } from '../../service/ci-readiness-view.js';
+import type { EffectiveConfig } from '../../service/effective-config.js';
 import { ZuulClient } from '../../sources/zuul/zuul-client.js';
 import type { Store } from '../../store/engine.js';
-import { listProjects } from '../../store/queries/activity.js';
-import { loadCiHistory } from '../../store/queries/ci.js';
 import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
-import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type Window } from '../options.js';
+import { parseFormat, parsePositiveInt, parseTime, resolveWindow } from '../options.js';
 import { syncZuulProject, type ZuulSyncResult, type ZuulSyncTarget } from '../sync/zuul-sync.js';
 
 export interface CiReportOptions extends GlobalOptions {
@@ -33,67 +28,10 @@ export interface CiReportOptions extends GlobalOptions {
   job?: string[];
 }
 
-/** What every CI report needs: the window, the rules in effect and the classified runs. */
-export interface CiGathered {
-  win: Window;
-  input: CiInput;
-  sources: CiSources;
-  pipelineRules: CiPipelineRules;
-  readinessRules: ReadinessRules;
-  windowOptions: CiWindowOptions;
-}
-
-/** Gathers the CI history of the window from the store and classifies it (shared by `ci` reports and the overview). */
-export async function gatherCi(store: Store, o: CiReportOptions, rt: Runtime, defaultDays = 90): Promise<CiGathered> {
-  const win = resolveWindow(o, rt.clock, defaultDays);
-  const known = await listProjects(store.db);
-  const missing = (o.project ?? []).filter((p) => !known.some((k) => k.project === p));
-  if (missing.length) {
-    throw new StewardError('NOT_FOUND', `no changes of project ${missing.map((m) => `"${m}"`).join(', ')} in the store`, {
-      hint: known.length ? `Projects in the store: ${known.map((k) => k.project).join(', ')}.` : 'The store is empty: run `steward import FILE` or `steward demo`.',
-    });
-  }
-  const { config, origin } = await effectiveConfig(o, rt, store);
-  const projects = o.project?.length ? o.project : [...new Set(known.map((k) => k.project))];
-  const history = await loadCiHistory(store.db, { projects: o.project, since: win.since, until: win.until, now: win.now });
-  // Links need the Gerrit host's URL: the store's, else steward.yaml's.
-  for (const c of history.changes) c.hostUrl ??= config.hosts.find((h) => h.name === c.host)?.url ?? null;
-  const merged = mergeCiRuns(history.reported, history.zuul, { toleranceMs: config.ci.matchToleranceMinutes * 60_000 });
-  const pipelineRules: CiPipelineRules = { gatePipelines: config.ci.gatePipelines, experimentalPipelines: config.ci.experimentalPipelines };
-  const outcomes = classifyCiRuns(merged.runs, history.changes, pipelineRules);
-  const bySource = { both: 0, message: 0, zuul: 0 };
-  for (const r of merged.runs) if (r.at >= win.since && r.at < win.until) bySource[r.source] += 1;
-  return {
-    win,
-    input: { outcomes, changes: history.changes },
-    sources: {
-      projects,
-      runs: { both: bySource.both, messageOnly: bySource.message, zuulOnly: bySource.zuul },
-      zuulBuildsWithoutChange: history.zuulWithoutChange,
-      undatedZuulBuilds: merged.undated,
-      config: origin,
-    },
-    pipelineRules,
-    readinessRules: config.ci.readiness,
-    windowOptions: { since: win.since, until: win.until, now: win.now, rules: pipelineRules, pipelines: o.pipeline, jobs: o.job },
-  };
-}
-
-/** CI health in short, for `steward overview` (same definitions as the `ci` reports). */
-export async function buildCiHealth(store: Store, o: CiReportOptions, rt: Runtime): Promise<CiHealthSummary> {
-  const g = await gatherCi(store, { ...o, pipeline: undefined, job: undefined }, rt);
-  return computeCiHealth(g.input, g.windowOptions, g.readinessRules);
-}
-
-function checkJobs(g: CiGathered, jobs: readonly string[] | undefined): void {
-  if (!jobs?.length) return;
-  const seen = new Set(g.input.outcomes.runs.filter((c) => c.run.at >= g.win.since && c.run.at < g.win.until).map((c) => c.run.job));
-  const unknown = jobs.filter((j) => !seen.has(j));
-  if (unknown.length) {
-    throw new StewardError('NOT_FOUND', `no runs of job ${unknown.map((j) => `"${j}"`).join(', ')} in the period`, {
-      hint: seen.size ? `Jobs with runs in the period: ${[...seen].sort().join(', ')}.` : 'There are no CI runs in the period: widen it with --days or --since.',
-    });
-  }
+/** Parses the options every CI report takes (the window's default: the 90 days before now). */
+async function ciParams(store: Store, o: CiReportOptions, rt: Runtime): Promise<{ params: CiParams; config: EffectiveConfig }> {
+  const window = resolveWindow(o, rt.clock, 90);
+  return { params: { project: o.project, window, pipeline: o.pipeline, job: o.job }, config: await effectiveConfig(o, rt, store) };
 }
 
 async function withReportStore<T>(o: CiReportOptions, rt: Runtime, fn: (store: Store) => Promise<T>): Promise<T> {
@@ -109,9 +47,8 @@ async function withReportStore<T>(o: CiReportOptions, rt: Runtime, fn: (store: S
 export async function runCiJobs(o: CiReportOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   await withReportStore(o, rt, async (store) => {
-    const g = await gatherCi(store, o, rt);
-    checkJobs(g, o.job);
-    const report = { ...computeCiJobs(g.input, g.windowOptions), sources: g.sources };
+    const { params, config } = await ciParams(store, o, rt);
+    const report = await buildCiJobsView(store, params, config, params.window.now);
     if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
     else if (format === 'csv') rt.stdout(renderCiJobsCsv(report));
     else rt.stdout(renderCiJobsText(report));
@@ -122,9 +59,8 @@ export async function runCiJobs(o: CiReportOptions, rt: Runtime): Promise<void> 
 export async function runCiReadiness(o: CiReportOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   await withReportStore(o, rt, async (store) => {
-    const g = await gatherCi(store, o, rt);
-    checkJobs(g, o.job);
-    const report = { ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
+    const { params, config } = await ciParams(store, o, rt);
+    const report = await buildCiReadinessView(store, params, config, params.window.now);
     if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
     else if (format === 'csv') rt.stdout(renderReadinessCsv(report));
     else rt.stdout(renderReadinessText(report));
@@ -135,9 +71,8 @@ export async function runCiReadiness(o: CiReportOptions, rt: Runtime): Promise<v
 export async function runCiExperimental(o: CiReportOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   await withReportStore(o, rt, async (store) => {
-    const g = await gatherCi(store, o, rt);
-    checkJobs(g, o.job);
-    const report = { ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
+    const { params, config } = await ciParams(store, o, rt);
+    const report = await buildCiExperimentalView(store, params, config, params.window.now);
     if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
     else if (format === 'csv') rt.stdout(renderExperimentalCsv(report));
     else rt.stdout(renderExperimentalText(report));

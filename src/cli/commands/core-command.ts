@@ -1,26 +1,24 @@
-import { computeCandidates, type AreaRules, type CandidatesResult } from '../../analysis/core-candidates.js';
-import { computeIdleCores, type CoreActivity, type IdleResult } from '../../analysis/core-idle.js';
-import { computeCoreLoad, type LoadResult } from '../../analysis/core-load.js';
-import { membershipEvents } from '../../analysis/core-team.js';
-import { computeMentoring, mentoringSpan, type MentoringResult } from '../../analysis/mentoring.js';
-import { summariseTeam, type TeamSummary } from '../../analysis/overview.js';
+/**
+ * `steward core …`: the core-team reports (built by service/core-*-view.ts) and the mentoring
+ * records (`core mentor add|end|list`).
+ */
 import type { AccountInfo } from '../../model/activity.js';
 import { StewardError } from '../../model/errors.js';
 import {
   renderCandidatesCsv, renderCandidatesText, renderIdleCsv, renderIdleText, renderLoadCsv, renderLoadText, renderMentoringCsv,
-  renderMentoringText, renderMentorListCsv, renderMentorListText,
-  type CandidatesReport, type IdleReport, type LoadReport, type MentoringReport, type MentorListReport,
+  renderMentoringText, renderMentorListCsv, renderMentorListText, type MentorListReport,
 } from '../../report/core-report.js';
 import { toCsv } from '../../report/csv.js';
-import type { AccountLabel } from '../../report/reviewers-report.js';
-import type { Store } from '../../store/engine.js';
+import { buildCoreCandidatesView } from '../../service/core-candidates-view.js';
+import { buildCoreHistoryView } from '../../service/core-history-view.js';
+import { buildCoreIdleView } from '../../service/core-idle-view.js';
+import { buildCoreLoadView } from '../../service/core-load-view.js';
+import { buildCoreMentoringView } from '../../service/core-mentoring-view.js';
+import { teamContextFor } from '../../service/team-context.js';
 import { addMentorship, endMentorships, listMentorships } from '../../store/mentoring-store.js';
 import { loadAccounts } from '../../store/queries/activity.js';
-import { loadChangeFacts, loadPatchSetUploads, loadReviewMessages, loadTeamActs } from '../../store/queries/reviewers.js';
-import { loadGroupSnapshots } from '../../store/sync-store.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
-import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat, type Window } from '../options.js';
-import { actsForVerdicts, gatherTeamContext, labelOf, reviewersResult, type TeamContext } from './reviewers-command.js';
+import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat } from '../options.js';
 
 export interface CoreHistoryOptions extends GlobalOptions {
   project?: string[];
@@ -32,42 +30,7 @@ export async function runCoreHistory(o: CoreHistoryOptions, rt: Runtime): Promis
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
-    const { config, origin } = await effectiveConfig(o, rt, store);
-    const projects = config.projects.filter((p) => !o.project?.length || o.project.includes(p.name));
-    const withGroup = projects.filter((p) => p.core?.group);
-    if (withGroup.length === 0) {
-      throw new StewardError('CONFIG', `no project${o.project?.length ? ` among ${o.project.join(', ')}` : ''} has a core group (projects[].core.group) in ${origin}`, {
-        hint: 'Name the Gerrit group that holds the core team, then run `steward sync` to record its membership.',
-      });
-    }
-    const accounts = new Map((await loadAccounts(store.db)).map((a) => [a.id, a]));
-    const out = [];
-    for (const p of withGroup) {
-      const host = p.host ?? (config.hosts.length === 1 ? config.hosts[0]!.name : undefined);
-      if (!host) throw new StewardError('CONFIG', `project ${p.name} names no host and steward.yaml lists several`);
-      const snaps = await loadGroupSnapshots(store.db, host, p.core!.group!);
-      const events = membershipEvents(snaps).map((e) => {
-        const a = accounts.get(e.accountId);
-        return {
-          date: new Date(e.at).toISOString(),
-          notBefore: e.notBefore === null ? null : new Date(e.notBefore).toISOString(),
-          change: e.change,
-          username: a?.username ?? null,
-          name: a?.name ?? null,
-          gerritAccountId: a?.gerritId ?? null,
-        };
-      });
-      const last = snaps.at(-1);
-      out.push({
-        project: p.name,
-        host,
-        group: p.core!.group!,
-        snapshots: snaps.length,
-        lastChecked: last ? new Date(last.checkedAt).toISOString() : null,
-        currentMembers: last ? last.memberIds.map((id) => accounts.get(id)?.username ?? accounts.get(id)?.name ?? String(id)).sort() : [],
-        events,
-      });
-    }
+    const out = await buildCoreHistoryView(store, { project: o.project }, await effectiveConfig(o, rt, store), rt.clock());
     if (format === 'json') rt.stdout(JSON.stringify(out, null, 2) + '\n');
     else if (format === 'csv') {
       rt.stdout(toCsv(['project', 'group', 'date', 'not_before', 'change', 'username', 'name'], out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name]))));
@@ -100,113 +63,10 @@ export interface CoreReportOptions extends GlobalOptions {
   all?: boolean;
 }
 
-function requireCoreTeam(ctx: TeamContext): void {
-  if (!ctx.roster.known) {
-    throw new StewardError('CONFIG', `no core team is configured${ctx.filterProjects ? ` for ${ctx.filterProjects.join(', ')}` : ''} in ${ctx.origin}`, {
-      hint: 'Give each project its core team in steward.yaml: projects[].core.members (usernames or account ids) and/or projects[].core.group (then run `steward sync`).',
-    });
-  }
-}
-
-function areaRules(ctx: TeamContext): AreaRules {
-  return { prefixes: ctx.config.coreRules.areas, depth: ctx.config.coreRules.areaDepth };
-}
-
 function print(rt: Runtime, format: OutputFormat, json: unknown, csv: () => string, text: () => string): void {
   if (format === 'json') rt.stdout(JSON.stringify(json, null, 2) + '\n');
   else if (format === 'csv') rt.stdout(csv());
   else rt.stdout(text());
-}
-
-/** Gathers and computes `steward core idle`, people as store ids. */
-export async function idleResult(store: Store, ctx: TeamContext, o: { now: number; threshold?: number; days?: number }): Promise<IdleResult> {
-  requireCoreTeam(ctx);
-  const rules = ctx.config.coreRules;
-  const rule = { threshold: o.threshold ?? rules.idleThreshold, days: o.days ?? rules.idleDays, counts: rules.idleCounts };
-  const cores = [...ctx.roster.membersAt(o.now)];
-  const acts = await loadTeamActs(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores, engine: store.engine });
-  const historyFrom = acts.reduce((m, a) => Math.min(m, a.at), o.now);
-  return computeIdleCores({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster, historyFrom }, { now: o.now, rule });
-}
-
-/** `steward core idle` as `--format json` prints it. */
-export async function buildIdleReport(store: Store, ctx: TeamContext, o: { now: number; threshold?: number; days?: number }): Promise<IdleReport> {
-  const result = await idleResult(store, ctx, o);
-  const label = (c: CoreActivity) => {
-    const { accountId, ...rest } = c;
-    return { ...labelOf(ctx, accountId), ...rest };
-  };
-  return { report: 'core idle', projects: ctx.projects, ...result, idle: result.idle.map(label), tooNewToJudge: result.tooNewToJudge.map(label), cores: result.cores.map(label), sources: ctx.sources };
-}
-
-/** Gathers and computes `steward core candidates`, people as store ids. */
-export async function candidatesResult(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesResult> {
-  const rules = ctx.config.coreRules;
-  const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [acts, messages, changes] = await Promise.all([
-    actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
-    loadReviewMessages(store.db, filter),
-    loadChangeFacts(store.db, filter),
-  ]);
-  return computeCandidates(
-    { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
-    { ...win, areaRules: areaRules(ctx), minReviews: rules.candidateMinReviews, weights: rules.ranking },
-  );
-}
-
-/** `steward core candidates` as `--format json` prints it. */
-export async function buildCandidatesReport(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesReport> {
-  const result = await candidatesResult(store, ctx, win);
-  return {
-    report: 'core candidates',
-    projects: ctx.projects,
-    ...result,
-    candidates: result.candidates.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })),
-    sources: ctx.sources,
-  };
-}
-
-/** Gathers and computes `steward core load`, people as store ids. */
-export async function loadResult(store: Store, ctx: TeamContext, win: Window): Promise<LoadResult> {
-  const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [uploads, acts] = await Promise.all([loadPatchSetUploads(store.db, filter), loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots], engine: store.engine })]);
-  return computeCoreLoad({ uploads, acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
-}
-
-/** `steward core load` as `--format json` prints it. */
-export async function buildLoadReport(store: Store, ctx: TeamContext, win: Window): Promise<LoadReport> {
-  const result = await loadResult(store, ctx, win);
-  return {
-    report: 'core load',
-    projects: ctx.projects,
-    ...result,
-    total: { ...result.total, perCore: result.total.perCore.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })) },
-    sources: ctx.sources,
-  };
-}
-
-/** Gathers and computes `steward core mentoring`, people as store ids. */
-export async function mentoringResult(store: Store, ctx: TeamContext, o: { now: number; all?: boolean }): Promise<MentoringResult> {
-  const mentorships = (await listMentorships(store.db, { activeOnly: !o.all })).filter((m) => m.startedAt <= o.now);
-  let from = o.now;
-  for (const m of mentorships) from = Math.min(from, mentoringSpan(m, o.now).from);
-  const filter = { projects: ctx.filterProjects, since: from, until: o.now + 1 };
-  const [acts, messages, changes] = mentorships.length
-    ? await Promise.all([actsForVerdicts(store, ctx, from, o.now + 1), loadReviewMessages(store.db, filter), loadChangeFacts(store.db, filter)])
-    : [[], [], []];
-  return computeMentoring({ mentorships, acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, { now: o.now, areaRules: areaRules(ctx) });
-}
-
-/** `steward core mentoring` as `--format json` prints it. */
-export async function buildMentoringReport(store: Store, ctx: TeamContext, o: { now: number; all?: boolean }): Promise<MentoringReport> {
-  const result = await mentoringResult(store, ctx, o);
-  return {
-    report: 'core mentoring',
-    projects: ctx.projects,
-    ...result,
-    mentorships: result.mentorships.map(({ candidateId, mentorId, ...m }) => ({ candidate: labelOf(ctx, candidateId), mentor: labelOf(ctx, mentorId), ...m })),
-    sources: ctx.sources,
-  };
 }
 
 const nowOf = (o: { now?: string }, rt: Runtime): number => (o.now ? parseTime(o.now, '--now') : rt.clock());
@@ -217,12 +77,11 @@ export async function runCoreIdle(o: CoreReportOptions, rt: Runtime): Promise<vo
   if (o.since || o.until) throw new StewardError('USAGE', '`core idle` looks back --days N (default from steward.yaml coreRules.idleDays) from --now; it takes no --since/--until');
   const store = await openStoreFor(o, rt);
   try {
-    const ctx = await gatherTeamContext(store, o, rt);
-    const report = await buildIdleReport(store, ctx, {
-      now: nowOf(o, rt),
+    const report = await buildCoreIdleView(store, {
+      project: o.project,
       threshold: o.threshold ? parsePositiveInt(o.threshold, '--threshold') : undefined,
       days: o.days ? parsePositiveInt(o.days, '--days', 36_500) : undefined,
-    });
+    }, await effectiveConfig(o, rt, store), nowOf(o, rt));
     print(rt, format, report, () => renderIdleCsv(report), () => renderIdleText(report));
   } finally {
     await store.close();
@@ -235,9 +94,9 @@ export async function runCoreCandidates(o: CoreReportOptions, rt: Runtime): Prom
   const limit = o.limit ? parsePositiveInt(o.limit, '--limit') : 15;
   const store = await openStoreFor(o, rt);
   try {
-    const ctx = await gatherTeamContext(store, o, rt);
-    requireCoreTeam(ctx);
-    const report = await buildCandidatesReport(store, ctx, resolveWindow(o, rt.clock, ctx.config.coreRules.candidateDays));
+    const config = await effectiveConfig(o, rt, store);
+    const window = resolveWindow(o, rt.clock, config.config.coreRules.candidateDays);
+    const report = await buildCoreCandidatesView(store, { project: o.project, window }, config, window.now);
     print(rt, format, report, () => renderCandidatesCsv(report), () => renderCandidatesText(report, limit));
   } finally {
     await store.close();
@@ -249,9 +108,8 @@ export async function runCoreLoad(o: CoreReportOptions, rt: Runtime): Promise<vo
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
-    const ctx = await gatherTeamContext(store, o, rt);
-    requireCoreTeam(ctx);
-    const report = await buildLoadReport(store, ctx, resolveWindow(o, rt.clock, 90));
+    const window = resolveWindow(o, rt.clock, 90);
+    const report = await buildCoreLoadView(store, { project: o.project, window }, await effectiveConfig(o, rt, store), window.now);
     print(rt, format, report, () => renderLoadCsv(report), () => renderLoadText(report));
   } finally {
     await store.close();
@@ -263,8 +121,7 @@ export async function runCoreMentoring(o: CoreReportOptions, rt: Runtime): Promi
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
-    const ctx = await gatherTeamContext(store, o, rt);
-    const report = await buildMentoringReport(store, ctx, { now: nowOf(o, rt), all: o.all });
+    const report = await buildCoreMentoringView(store, { project: o.project, all: o.all }, await effectiveConfig(o, rt, store), nowOf(o, rt));
     print(rt, format, report, () => renderMentoringCsv(report), () => renderMentoringText(report));
   } finally {
     await store.close();
@@ -314,7 +171,8 @@ export async function runMentorAdd(candidateSpec: string, o: MentorOptions, rt: 
   if (!o.mentor) throw new StewardError('USAGE', 'give the mentor with --mentor CORE (a username, Gerrit account id or email)');
   const store = await openStoreFor(o, rt);
   try {
-    const ctx = await gatherTeamContext(store, o, rt);
+    const { config, origin } = await effectiveConfig(o, rt, store);
+    const ctx = await teamContextFor(store, config, origin, []);
     const now = nowOf(o, rt);
     const startedAt = o.since ? parseTime(o.since, '--since') : now;
     if (startedAt > now) throw new StewardError('USAGE', `--since ${o.since} is in the future (now is ${new Date(now).toISOString()})`);
@@ -390,21 +248,4 @@ export async function runMentorList(o: MentorOptions, rt: Runtime): Promise<void
   } finally {
     await store.close();
   }
-}
-
-/** The core-team reports in short, for `steward overview` (README, "Overview", `team`). */
-export async function buildTeamSummary(store: Store, o: GlobalOptions & { project?: string[] }, rt: Runtime, win: Window): Promise<TeamSummary<AccountLabel>> {
-  const ctx = await gatherTeamContext(store, o, rt);
-  const known = ctx.roster.known;
-  const days = ctx.config.coreRules.candidateDays;
-  return summariseTeam(
-    {
-      reviewers: await reviewersResult(store, ctx, win),
-      idle: known ? await idleResult(store, ctx, { now: win.now }) : null,
-      candidates: known ? await candidatesResult(store, ctx, { since: win.now - days * 86_400_000, until: win.now, now: win.now }) : null,
-      load: known ? await loadResult(store, ctx, win) : null,
-      mentoring: await mentoringResult(store, ctx, { now: win.now }),
-    },
-    (id) => labelOf(ctx, id),
-  );
 }

@@ -1,0 +1,45 @@
+/** Core candidates (`steward core candidates`, `/api/v1/core/candidates`): non-core reviewers ranked with their evidence (analysis/core-candidates.ts). */
+import { computeCandidates, type CandidatesResult } from '../analysis/core-candidates.js';
+import type { CandidatesReport } from '../report/core-report.js';
+import type { Store } from '../store/engine.js';
+import { loadChangeFacts, loadReviewMessages } from '../store/queries/reviewers.js';
+import { areaRules, requireCoreTeam } from './core-rules.js';
+import type { EffectiveConfig } from './effective-config.js';
+import type { Window } from './params.js';
+import { actsForVerdicts, labelOf, teamContextFor, type TeamContext } from './team-context.js';
+
+export interface CoreCandidatesParams {
+  project?: readonly string[];
+  /** Default: the coreRules.candidateDays before now. */
+  window?: Window;
+}
+
+/** Gathers and computes the candidates, people as store ids. */
+export async function candidatesResult(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesResult> {
+  const rules = ctx.config.coreRules;
+  const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
+  const [acts, messages, changes] = await Promise.all([
+    actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
+    loadReviewMessages(store.db, filter),
+    loadChangeFacts(store.db, filter),
+  ]);
+  return computeCandidates(
+    { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
+    { ...win, areaRules: areaRules(ctx), minReviews: rules.candidateMinReviews, weights: rules.ranking },
+  );
+}
+
+/** The candidates as `--format json` prints them. */
+export async function buildCoreCandidatesView(store: Store, params: CoreCandidatesParams, config: EffectiveConfig, now: number): Promise<CandidatesReport> {
+  const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
+  requireCoreTeam(ctx);
+  const win = params.window ?? { since: now - config.config.coreRules.candidateDays * 86_400_000, until: now, now };
+  const result = await candidatesResult(store, ctx, win);
+  return {
+    report: 'core candidates',
+    projects: ctx.projects,
+    ...result,
+    candidates: result.candidates.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })),
+    sources: ctx.sources,
+  };
+}

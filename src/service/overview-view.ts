@@ -1,0 +1,76 @@
+/**
+ * The overview (`steward overview`, `/api/v1/overview`): the project at a glance — changes, open
+ * changes and waits, reviewers, CI health, the core team and the queue in short (analysis/overview.ts).
+ */
+import { computeOverview, summariseTeam, type TeamSummary } from '../analysis/overview.js';
+import type { OverviewReport } from '../report/overview-report.js';
+import type { AccountLabel } from '../report/reviewers-report.js';
+import type { Store } from '../store/engine.js';
+import { listProjects, loadAccounts, loadChangeTimelines, loadCiBuilds, loadCiReporterIds, loadReviewActs } from '../store/queries/activity.js';
+import { buildCiHealth } from './ci-gather.js';
+import { candidatesResult } from './core-candidates-view.js';
+import { idleResult } from './core-idle-view.js';
+import { loadResult } from './core-load-view.js';
+import { mentoringResult } from './core-mentoring-view.js';
+import { botIds, coreTeamIds, type EffectiveConfig } from './effective-config.js';
+import { checkProjects } from './known-projects.js';
+import type { Window } from './params.js';
+import { buildQueueSummary } from './queue-view.js';
+import { labelOf, reviewersResult, teamContextFor } from './team-context.js';
+
+export interface OverviewParams {
+  project?: readonly string[];
+  window: Window;
+}
+
+/** The overview as `--format json` prints it. */
+export async function buildOverviewView(store: Store, params: OverviewParams, effective: EffectiveConfig, _now: number): Promise<OverviewReport> {
+  const win = params.window;
+  const known = await listProjects(store.db);
+  checkProjects(params.project, known.map((k) => k.project));
+  const projects = params.project?.length ? [...params.project] : [...new Set(known.map((p) => p.project))];
+  const { config, origin } = effective;
+  const filter = { projects: params.project?.length ? [...params.project] : undefined };
+  const [accounts, changes, acts, builds, ciReporters] = await Promise.all([
+    loadAccounts(store.db),
+    loadChangeTimelines(store.db, filter),
+    loadReviewActs(store.db, { ...filter, since: win.since, until: win.until }),
+    loadCiBuilds(store.db, { ...filter, since: win.since, until: win.until }),
+    loadCiReporterIds(store.db),
+  ]);
+  const bots = botIds(config, accounts, ciReporters);
+  const coreIds = coreTeamIds(config, accounts, params.project ?? []);
+  const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds }, win);
+  const ciHealth = await buildCiHealth(store, params.project, win, effective);
+  const team = await buildTeamSummary(store, params.project, effective, win);
+  const queue = await buildQueueSummary(store, params.project, effective, win.now);
+  return {
+    projects,
+    ...overview,
+    ciHealth,
+    team,
+    queue,
+    sources: {
+      config: origin,
+      coreTeam: coreIds ? `core.members in ${origin}` : 'no core.members in the configuration',
+      bots: `${config.bots.length} configured in ${origin}, plus every account that posted CI build reports (${bots.size} accounts in all)`,
+    },
+  };
+}
+
+/** The core-team reports in short, for the overview (README, "Overview", `team`). */
+export async function buildTeamSummary(store: Store, project: readonly string[] | undefined, config: EffectiveConfig, win: Window): Promise<TeamSummary<AccountLabel>> {
+  const ctx = await teamContextFor(store, config.config, config.origin, project ?? []);
+  const known = ctx.roster.known;
+  const days = ctx.config.coreRules.candidateDays;
+  return summariseTeam(
+    {
+      reviewers: await reviewersResult(store, ctx, win),
+      idle: known ? await idleResult(store, ctx, { now: win.now }) : null,
+      candidates: known ? await candidatesResult(store, ctx, { since: win.now - days * 86_400_000, until: win.now, now: win.now }) : null,
+      load: known ? await loadResult(store, ctx, win) : null,
+      mentoring: await mentoringResult(store, ctx, { now: win.now }),
+    },
+    (id) => labelOf(ctx, id),
+  );
+}

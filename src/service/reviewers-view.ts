@@ -1,0 +1,96 @@
+/**
+ * The reviewers report (`steward reviewers`, `/api/v1/reviewers`): per reviewer, Steward's
+ * definitions (analysis/reviewers.ts), or reviewstats' (`compat: 'reviewstats'`,
+ * analysis/reviewstats-compat.ts).
+ */
+import { computeReviewstatsCompat } from '../analysis/reviewstats-compat.js';
+import type { ReviewersReport, ReviewstatsReport } from '../report/reviewers-report.js';
+import type { Store } from '../store/engine.js';
+import { loadApprovalRecords } from '../store/queries/reviewers.js';
+import type { EffectiveConfig } from './effective-config.js';
+import type { Window } from './params.js';
+import { labelOf, reviewersResult, teamContextFor, type TeamContext } from './team-context.js';
+
+export interface ReviewersParams {
+  project?: readonly string[];
+  window: Window;
+}
+
+export interface ReviewstatsParams {
+  project?: readonly string[];
+  /** reviewstats counts from now − `days`, with no upper bound. */
+  days: number;
+}
+
+/** The reviewers report (Steward's definitions) as `--format json` prints it. */
+export async function buildReviewersView(store: Store, params: ReviewersParams, config: EffectiveConfig, _now: number): Promise<ReviewersReport> {
+  const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
+  return reviewersReport(store, ctx, params.window);
+}
+
+/** The reviewers report with reviewstats' definitions (`--compat reviewstats`) as `--format json` prints it. */
+export async function buildReviewstatsView(store: Store, params: ReviewstatsParams, config: EffectiveConfig, now: number): Promise<ReviewstatsReport> {
+  const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
+  return reviewstatsReport(store, ctx, now, params.days);
+}
+
+/** The reviewers report (Steward's definitions) for a gathered team context. */
+export async function reviewersReport(store: Store, ctx: TeamContext, win: Window): Promise<ReviewersReport> {
+  const result = await reviewersResult(store, ctx, win);
+  return {
+    report: 'reviewers',
+    projects: ctx.projects,
+    ...result,
+    rows: result.rows.map(({ accountId, ...row }) => ({ ...labelOf(ctx, accountId), ...row })),
+    sources: ctx.sources,
+  };
+}
+
+/** The reviewers report with reviewstats' definitions. */
+export async function reviewstatsReport(store: Store, ctx: TeamContext, now: number, days: number): Promise<ReviewstatsReport> {
+  const cut = Math.floor((now - days * 86_400_000) / 1000) * 1000;
+  const { approvals, changes } = await loadApprovalRecords(store.db, { projects: ctx.filterProjects, since: cut });
+  const coreUsernames = new Map<string, Set<string>>();
+  let coreTeamSize = 0;
+  for (const p of ctx.config.projects) {
+    if (ctx.filterProjects && !ctx.filterProjects.includes(p.name)) continue;
+    const names = new Set<string>();
+    if (p.core?.members) {
+      for (const spec of p.core.members) {
+        if (typeof spec === 'string') names.add(spec);
+        else {
+          const a = ctx.accounts.find((x) => x.gerritId === spec);
+          if (a?.username) names.add(a.username);
+        }
+      }
+      coreTeamSize += p.core.members.length;
+    } else if (p.core?.group) {
+      // No list configured: the group's latest recorded membership stands in for it.
+      const members = ctx.roster.projectMembersAt(p.name, now);
+      for (const id of members) {
+        const u = ctx.accountById.get(id)?.username;
+        if (u) names.add(u);
+      }
+      coreTeamSize += members.size;
+    }
+    coreUsernames.set(p.name, names);
+  }
+  const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
+  const formats = await store.db.selectFrom('changes').select('source_format').distinct().execute();
+  const kinds = formats.map((f) => f.source_format).sort();
+  return {
+    report: 'reviewers',
+    compat: 'reviewstats',
+    projects: ctx.projects,
+    ...result,
+    sources: {
+      ...ctx.sources,
+      coreTeam: `core.members in ${ctx.origin} (reviewstats' core-team list), for the whole window`,
+      bots: 'only accounts named jenkins or smokestack are left out, as reviewstats does',
+      data:
+        kinds.length === 1 && kinds[0] === 'ssh'
+          ? 'imported from SSH exports: the approval records are those reviewstats reads'
+          : `imported from ${kinds.join(' and ') || 'no'} exports: REST data lacks votes Gerrit copied to older patch sets, so numbers can differ from reviewstats' (import the SSH export for exact numbers)`,
+    },
+  };
+}

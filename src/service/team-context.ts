@@ -1,0 +1,102 @@
+/**
+ * The gathering shared by the reviewer and core-team reports (reviewers, core idle, candidates,
+ * load, mentoring, the overview's team section): which projects, who is a bot, who was core when.
+ */
+import { buildCoreRoster, computeReviewers, type CoreRoster, type CoreSource, type ReviewersResult } from '../analysis/reviewers.js';
+import type { StewardConfig } from '../config/config-schema.js';
+import type { AccountInfo } from '../model/activity.js';
+import type { TeamActRecord } from '../model/team.js';
+import type { AccountLabel, ReportSources } from '../report/reviewers-report.js';
+import type { Store } from '../store/engine.js';
+import { loadAccounts } from '../store/queries/activity.js';
+import { listProjectNames, loadCiReporters } from '../store/queries/flow.js';
+import { loadTeamActs } from '../store/queries/reviewers.js';
+import { loadGroupSnapshots } from '../store/sync-store.js';
+import { accountMatches, botIds } from './effective-config.js';
+import { checkProjects } from './known-projects.js';
+import type { Window } from './params.js';
+
+/** Everything the core-team reports need besides the review data itself. */
+export interface TeamContext {
+  config: StewardConfig;
+  origin: string;
+  /** Projects asked for (none = every project in the store). */
+  filterProjects: string[] | undefined;
+  /** Projects reported on, for headers. */
+  projects: string[];
+  accounts: AccountInfo[];
+  accountById: Map<number, AccountInfo>;
+  bots: Set<number>;
+  roster: CoreRoster;
+  sources: ReportSources;
+}
+
+/** The host a configured project lives on: its own `host`, else the only configured host. */
+export function projectHost(config: StewardConfig, p: StewardConfig['projects'][number]): string | null {
+  return p.host ?? (config.hosts.length === 1 ? config.hosts[0]!.name : null);
+}
+
+/**
+ * Gathers the team context: checks the projects asked for exist, resolves bots and builds the core
+ * roster (per configured project: its core group's snapshots, else/and its configured members).
+ */
+export async function teamContextFor(store: Store, config: StewardConfig, origin: string, projectFilter: readonly string[]): Promise<TeamContext> {
+  const known = await listProjectNames(store.db);
+  checkProjects(projectFilter, known);
+  const [accounts, ciReporters] = await Promise.all([loadAccounts(store.db), loadCiReporters(store.db)]);
+  const bots = botIds(config, accounts, ciReporters);
+  const selected = config.projects.filter((p) => !projectFilter.length || projectFilter.includes(p.name));
+  const sources: CoreSource[] = [];
+  const described: string[] = [];
+  for (const p of selected) {
+    if (!p.core) continue;
+    const configured = p.core.members ? new Set(accounts.filter((a) => p.core!.members!.some((s) => accountMatches(a, s))).map((a) => a.id)) : null;
+    const host = projectHost(config, p);
+    const snapshots = p.core.group && host ? await loadGroupSnapshots(store.db, host, p.core.group) : [];
+    sources.push({ project: p.name, snapshots, configured });
+    described.push(
+      snapshots.length
+        ? `${p.name}: group ${p.core.group} (${snapshots.length} snapshot${snapshots.length > 1 ? 's' : ''} from ${new Date(snapshots[0]!.takenAt).toISOString().slice(0, 10)}${configured ? `; before them core.members` : ''})`
+        : configured
+          ? `${p.name}: core.members in ${origin}`
+          : `${p.name}: group ${p.core.group} (no snapshots yet: run steward sync)`,
+    );
+  }
+  return {
+    config,
+    origin,
+    filterProjects: projectFilter.length ? [...projectFilter] : undefined,
+    projects: projectFilter.length ? [...projectFilter] : known,
+    accounts,
+    accountById: new Map(accounts.map((a) => [a.id, a])),
+    bots,
+    roster: buildCoreRoster(sources),
+    sources: {
+      config: origin,
+      coreTeam: described.length ? described.join('; ') : `no core team in ${origin}`,
+      bots: `${config.bots.length} configured in ${origin}, plus every account that posted CI build reports (${bots.size} accounts in all)`,
+    },
+  };
+}
+
+/** How reports name an account. */
+export function labelOf(ctx: TeamContext, id: number): AccountLabel {
+  const a = ctx.accountById.get(id);
+  return { username: a?.username ?? null, name: a?.name ?? null, gerritAccountId: a?.gerritId ?? null };
+}
+
+/**
+ * Review acts from `since` up to `horizon` (exclusive), plus the Code-Review votes cores cast
+ * before `since` on the changes voted on in that span: the cores' verdict on a patch set takes every
+ * core vote on it, also those before the window.
+ */
+export async function actsForVerdicts(store: Store, ctx: TeamContext, since: number, horizon: number): Promise<TeamActRecord[]> {
+  const everCore = [...ctx.roster.membersDuring(0, horizon)];
+  return loadTeamActs(store.db, { projects: ctx.filterProjects, since, until: horizon, excludeActorIds: [...ctx.bots], priorCodeReviewBy: everCore, engine: store.engine });
+}
+
+/** Gathers and computes the reviewers report (Steward's definitions), people as store ids. */
+export async function reviewersResult(store: Store, ctx: TeamContext, win: Window): Promise<ReviewersResult> {
+  const acts = await actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1);
+  return computeReviewers({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
+}
