@@ -19,6 +19,7 @@ import {
 import type { DemoArea } from './demo-vocabulary.js';
 import { DAY_MS, DEMO_PROJECT, HYPERV_CI, SECOND_MS, ZUUL, buildDemoWorld } from './demo-world.js';
 import type { DemoBlueprint, DemoOptions, DemoRelease, DemoWorld } from './demo-world.js';
+import type { ScriptedChange } from './demo-specs.js';
 
 export type { DemoOptions, DemoRelease, DemoBlueprint } from './demo-world.js';
 export { DEMO_PROJECT, DEFAULT_DEMO_HOST } from './demo-world.js';
@@ -26,6 +27,7 @@ export { DEMO_PROJECT, DEFAULT_DEMO_HOST } from './demo-world.js';
 const K_PLAN = labelKey('plan');
 const K_CHANGE_ID = labelKey('change-id');
 const K_NOTE = labelKey('release-note');
+const K_SCRIPTED = labelKey('scripted');
 const FIRST_NUMBER = 880000;
 const RECENT_MERGES = 400;
 
@@ -236,8 +238,9 @@ function planGroup(w: DemoWorld, rng: SeededRandom, t: number, recent: readonly 
 
   const frozen = cycle !== undefined && t >= cycle.featureFreeze;
   if (cycle && rng.chance(frozen ? 0.03 : 0.2)) {
-    const bps = w.blueprints.filter((b) => b.cycle === cycle.name);
-    const blueprint = rng.pick(bps);
+    // Blueprints whose changes are scripted (or that get none) are left out (demo-specs.ts).
+    const bps = w.blueprints.filter((b) => b.cycle === cycle.name && !w.specs.reserved.has(b.name));
+    const blueprint = rng.pick(bps.length ? bps : w.blueprints.filter((b) => b.cycle === cycle.name));
     const length = Math.min(remaining, rng.weighted([1, 2, 3, 4, 5], (k) => [0.25, 0.3, 0.25, 0.12, 0.08][k - 1] as number) as number);
     const steps = FEATURE_STEPS.map((_, k) => k).filter(() => rng.chance(0.6));
     while (steps.length < length) {
@@ -460,7 +463,25 @@ function buildSpec(
     thirdPartyCi: area.dir === SLOW_AREA ? rng.chance(0.9) : area.dir === 'nova/compute/' || area.dir === 'nova/virt/libvirt/' ? rng.chance(0.15) : false,
     frozenUntil,
     parent,
+    script: null,
+    reviewSpeed: plan.blueprint ? w.specs.speed.get(plan.blueprint.name) ?? 1 : 1,
   };
+}
+
+/** The spec of a change demo-specs.ts scripted: its time, owner, fate and steering are fixed. */
+function buildScriptedSpec(w: DemoWorld, sc: ScriptedChange, k: number, index: number, number: number, created: number): ChangeSpec {
+  const rng = SeededRandom.from(w.options.seed, K_SCRIPTED, k);
+  const plan: GroupPlan = {
+    purpose: 'feature', area: areaByDir(sc.blueprint.area), owner: sc.owner, branch: 'master', length: 1,
+    blueprint: sc.blueprint, steps: [rng.int(0, FEATURE_STEPS.length - 1)], backportOf: null,
+  };
+  const spec = buildSpec(w, rng, plan, 0, index, number, created, null);
+  return { ...spec, fate: sc.fate, reworkRounds: sc.reworkRounds, wipStart: null, frozenUntil: null, script: sc.script };
+}
+
+/** The gap in change numbers before a scripted change (other projects take numbers too). */
+function rng1(seed: number, k: number): number {
+  return SeededRandom.from(seed, K_SCRIPTED, k, 1).int(1, 12);
 }
 
 /**
@@ -483,7 +504,21 @@ export function* generateDemoChanges(opts: DemoOptions): Generator<DemoChange> {
   let number = FIRST_NUMBER;
   let prevCreated = -Infinity;
   let i = 0;
+  const scripted = w.specs.changes;
+  let nextScripted = 0;
   while (i < n) {
+    // The scripted changes (demo-specs.ts) take their turn when their time comes.
+    const sc = scripted[nextScripted];
+    if (sc && sc.created <= clock.at(i, n, 0.5)) {
+      const created = Math.max(sc.created, prevCreated + SECOND_MS);
+      number += rng1(seed, nextScripted);
+      const change = simulateChange(w, state, buildScriptedSpec(w, sc, nextScripted, i, number, created));
+      prevCreated = created;
+      nextScripted++;
+      i++;
+      yield change;
+      continue;
+    }
     const rng = SeededRandom.from(seed, K_PLAN, i);
     const plan = planGroup(w, rng, Math.max(clock.at(i, n, 0.5), prevCreated + SECOND_MS), recent, n - i);
     let parent: SeriesParent | null = null;

@@ -21,6 +21,7 @@ import {
 import type { DemoArea, DemoJob } from './demo-vocabulary.js';
 import { DAY_MS, DEMO_PROJECT, HOUR_MS, HYPERV_CI, MINUTE_MS, SECOND_MS, ZUUL } from './demo-world.js';
 import type { DemoWorld } from './demo-world.js';
+import type { StoryScript } from './demo-specs.js';
 
 /** The parent of a change in a patch series, as far as the child needs to know it. */
 export interface SeriesParent {
@@ -61,6 +62,10 @@ export interface ChangeSpec {
   /** Release whose feature freeze the change ran into (gets a procedural -2), if any. */
   frozenUntil: { release: number; name: string } | null;
   parent: SeriesParent | null;
+  /** Set on the changes demo-specs.ts scripts; null for the random ones. */
+  script: StoryScript | null;
+  /** Multiplies every review delay (< 1: reviewed faster, as a release priority's changes are). */
+  reviewSpeed: number;
 }
 
 /** Counters shared by all changes of one generation run (deterministic: changes are generated in order). */
@@ -155,7 +160,12 @@ class Story {
 
   private firstReviewDelay(): number {
     const median = this.s.purpose === 'backport' ? 30 : 14;
-    return this.hours(median * this.s.area.reviewDelay, 1.0);
+    return this.hours(median * this.delayFactor(), 1.0);
+  }
+
+  /** The area's review delay, scaled for a priority's changes. */
+  private delayFactor(): number {
+    return this.s.area.reviewDelay * this.s.reviewSpeed;
   }
 
   private cleanupAfter(t: number): number {
@@ -327,10 +337,10 @@ class Story {
   }
 
   /** A gate run; null when it cannot start before the series parent merges (not by `now`). */
-  private gateRun(t: number): { t: number; ok: boolean } | null {
+  private gateRun(t: number, mustPass = false): { t: number; ok: boolean } | null {
     const rng = this.rng;
     const jobs = (this.s.area.dir === 'doc/' ? DOCS_JOBS : CHECK_JOBS).filter((j) => j.voting);
-    const builds = jobs.map((j) => this.build(j, rng.chance(j.flake * 1.2), true));
+    const builds = jobs.map((j) => this.build(j, rng.chance(j.flake * 1.2) && !mustPass, true));
     const ok = builds.every((b) => b.result === 'SUCCESS');
     const longest = Math.max(...builds.map((b) => b.durationSeconds));
     let reportT = toSecond(t + rng.logNormal(25, 0.7) * MINUTE_MS + (longest + 30) * SECOND_MS);
@@ -403,7 +413,8 @@ class Story {
 
     const endsOnCritic = s.fate === 'abandon-author' || s.fate === 'abandon-auto' || s.fate === 'stall-author';
     const critics = endsOnCritic ? Math.max(1, s.reworkRounds) : s.reworkRounds;
-    const experimentalRound = rng.chance(0.03) ? rng.int(0, critics) : -1;
+    // A core's "check experimental" would be a core's comment: scripted changes go without.
+    const experimentalRound = rng.chance(0.03) && !s.script ? rng.int(0, critics) : -1;
     for (let round = 0; round < critics; round++) {
       const green = this.ciPhase(t, broken);
       if (round === experimentalRound) this.experimental(green + rng.int(60, 3600) * SECOND_MS);
@@ -425,7 +436,7 @@ class Story {
   private criticRound(green: number, endsHere: boolean): number | null {
     const s = this.s;
     const rng = this.rng;
-    const f = s.area.reviewDelay;
+    const f = this.delayFactor();
     const { gamer, strong } = this.w;
     let t = this.human(green + this.firstReviewDelay());
 
@@ -444,7 +455,7 @@ class Story {
       }
     }
 
-    const kind = rng.weighted(['core', 'strong', 'casual'] as const, (k) => (k === 'core' ? 0.68 : k === 'strong' ? 0.06 : 0.26));
+    const kind = s.script?.coreCritic ? 'core' : rng.weighted(['core', 'strong', 'casual'] as const, (k) => (k === 'core' ? 0.68 : k === 'strong' ? 0.06 : 0.26));
     let critic: DemoPerson;
     if (kind === 'strong' && this.canAct(strong, t)) critic = strong;
     else if (kind === 'casual') critic = this.pickCasual(t, earlyPlus ? [earlyPlus] : []) ?? this.pickCore(t);
@@ -506,12 +517,17 @@ class Story {
   private finalRound(green: number): void {
     const s = this.s;
     const rng = this.rng;
-    const f = s.area.reviewDelay;
+    const f = this.delayFactor();
     const { gamer, strong } = this.w;
 
     if (s.fate === 'stall-unreviewed') {
       // Nobody looks. The owner pings and keeps the change rebased for a while.
       let t = green;
+      if (s.script?.casualOnly) {
+        // Scripted: someone outside the core team does look, and likes it.
+        const casual = this.pickCasual(this.human(t + this.firstReviewDelay()));
+        if (casual) this.review(this.human(t + this.firstReviewDelay()), casual, [this.cr(1)], rng.pick(PLUS_ONE_COMMENTS));
+      }
       if (rng.chance(0.5)) {
         t = this.human(t + this.hours(24 * 14, 0.5));
         this.review(t, this.owner, [], 'Could someone from the core team please take a look?');
@@ -598,7 +614,7 @@ class Story {
     const rng = this.rng;
     let t = approvedAt;
     for (let attempt = 0; attempt < 4; attempt++) {
-      const r = this.gateRun(t);
+      const r = this.gateRun(t, attempt === 3 && this.s.script?.mustMerge === true);
       if (r === null) return;
       if (r.ok) {
         this.events.push({ type: 'merge', t: toSecond(r.t + rng.int(2, 15) * SECOND_MS), author: ZUUL });

@@ -9,6 +9,8 @@ import {
   AREAS, BLUEPRINT_OBJECTS, BLUEPRINT_VERBS, FIRST_NAMES, LAST_NAMES, MAIL_DOMAINS, RELEASE_NAMES, SLOW_AREA,
 } from './demo-vocabulary.js';
 import type { DemoArea } from './demo-vocabulary.js';
+import { TARGET_BLUEPRINTS, planDemoSpecs, specTargetRelease } from './demo-specs.js';
+import type { DemoSpecPlan } from './demo-specs.js';
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -215,13 +217,18 @@ function buildBlueprints(o: ResolvedDemoOptions, releases: readonly DemoRelease[
   const used = new Set<string>();
   const featureAreas = AREAS.filter((a) => a.dir !== 'doc/' && a.dir !== 'nova/tests/');
   let objectIdx = rng.int(0, BLUEPRINT_OBJECTS.length - 1);
+  // Seven per cycle; the release that plants the specs' not-landed reasons (demo-specs.ts) has more.
+  const target = specTargetRelease(o, releases);
   for (const cycle of releases) {
-    for (let k = 0; k < 7; k++) {
+    for (let k = 0; k < (cycle === target ? TARGET_BLUEPRINTS : 7); k++) {
       const object = BLUEPRINT_OBJECTS[objectIdx++ % BLUEPRINT_OBJECTS.length] as string;
       let name = `${rng.pick(BLUEPRINT_VERBS)}-${object}`;
       for (let n = 2; used.has(name); n++) name = `${rng.pick(BLUEPRINT_VERBS)}-${object}-${n}`;
       used.add(name);
-      let area: DemoArea = rng.weighted(featureAreas, (a) => a.weight) as DemoArea;
+      // In the planting release only a Hyper-V blueprint is in the slow area, so that three of its
+      // landing blueprints are sure to be outside it (the planted priorities need them).
+      const areas = cycle === target ? featureAreas.filter((a) => a.dir !== SLOW_AREA) : featureAreas;
+      let area: DemoArea = rng.weighted(areas, (a) => a.weight) as DemoArea;
       if (object.includes('hyperv')) area = AREAS.find((a) => a.dir === SLOW_AREA) as DemoArea;
       out.push({ name, cycle: cycle.name, area: area.dir });
     }
@@ -243,6 +250,8 @@ export interface DemoWorld {
   /** Non-core people who review now and then (regulars, newcomers, most authors). */
   casualReviewers: DemoPerson[];
   blueprints: DemoBlueprint[];
+  /** The specs repository and the changes scripted to plant why specs did not land (demo-specs.ts). */
+  specs: DemoSpecPlan;
   /** "example.org" for "review.example.org": CI log servers live beside Gerrit. */
   domain: string;
 }
@@ -253,6 +262,7 @@ export function buildDemoWorld(opts: DemoOptions): DemoWorld {
   const people = buildPeople(options);
   const cores = people.filter((p) => p.role === 'core');
   const find = (role: DemoRole): DemoPerson => people.find((p) => p.role === role) as DemoPerson;
+  const blueprints = buildBlueprints(options, releases);
   return {
     options,
     releases,
@@ -263,7 +273,8 @@ export function buildDemoWorld(opts: DemoOptions): DemoWorld {
     gamer: find('gamer'),
     idleCores: cores.filter((c) => c.idleFrom !== null),
     casualReviewers: people.filter((p) => (p.role === 'regular' || p.role === 'newcomer' || p.role === 'author') && p.reviewWeight > 0),
-    blueprints: buildBlueprints(options, releases),
+    blueprints,
+    specs: planDemoSpecs(options, releases, blueprints, people),
     domain: options.host.replace(/^review\./, ''),
   };
 }
