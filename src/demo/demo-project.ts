@@ -19,7 +19,7 @@ import {
 import type { DemoArea } from './demo-vocabulary.js';
 import { DAY_MS, DEMO_PROJECT, HYPERV_CI, SECOND_MS, ZUUL, buildDemoWorld } from './demo-world.js';
 import type { DemoBlueprint, DemoOptions, DemoRelease, DemoWorld } from './demo-world.js';
-import type { ScriptedChange } from './demo-specs.js';
+import type { PlantedPriority, PlantedSpecReason, ScriptedChange } from './demo-specs.js';
 
 export type { DemoOptions, DemoRelease, DemoBlueprint } from './demo-world.js';
 export { DEMO_PROJECT, DEFAULT_DEMO_HOST } from './demo-world.js';
@@ -90,6 +90,15 @@ export interface DemoConfig {
     stableNonVotingJob: string;
     /** People whose first change is inside the window (not in its first 45 days). */
     newcomers: string[];
+    /**
+     * Blueprint → why its spec, approved for `specsRelease`, did not land there (demo-specs.ts
+     * describes each planted story). Empty when the demo plants no specs.
+     */
+    specs: Record<string, PlantedSpecReason>;
+    /** The release whose specs plant the reasons, or null. */
+    specsRelease: string | null;
+    /** Release priorities (also in the demo steward.yaml) and what their changes were made to do. */
+    priorities: PlantedPriority[];
   };
 }
 
@@ -128,6 +137,9 @@ export function demoConfig(opts: DemoOptions): DemoConfig {
       flakyJob: FLAKY_JOB,
       stableNonVotingJob: STABLE_NON_VOTING_JOB,
       newcomers: w.people.filter((p) => p.role === 'newcomer').map((p) => p.username),
+      specs: { ...w.specs.planted },
+      specsRelease: w.specs.target,
+      priorities: w.specs.priorities.map((p) => ({ ...p, blueprints: [...p.blueprints], queries: [...p.queries] })),
     },
   };
 }

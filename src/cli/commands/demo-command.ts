@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../../config/load-config.js';
 import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
+import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../demo/demo-specs-repo.js';
 import { StewardError } from '../../model/errors.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { importFiles } from '../import-files.js';
@@ -20,8 +21,12 @@ export interface DemoCommandOptions extends GlobalOptions {
   quiet?: boolean;
 }
 
-/** The demo's steward.yaml, in the same schema users write. */
-export function demoConfigYaml(opts: DemoOptions): string {
+/**
+ * The demo's steward.yaml, in the same schema users write. `specsRepo`: the absolute path of the
+ * demo specs repository when one was written (absolute because the store keeps a copy of this
+ * file for reports run from anywhere).
+ */
+export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = null): string {
   const d = demoConfig(opts);
   const doc = {
     hosts: [{ name: d.host.name, url: d.host.url }],
@@ -31,9 +36,27 @@ export function demoConfigYaml(opts: DemoOptions): string {
     // The demo tree's areas, so `steward core candidates` measures breadth across them.
     coreRules: { areas: d.areas },
   };
+  void specsRepo; // the `specs` section comes with `steward specs sync` (issue 6)
   const text = `# The demo project's configuration, written by \`steward demo\` (seed ${opts.seed ?? 42}).\n${stringify(doc)}`;
   parseConfig(text, 'the demo configuration'); // the demo must always satisfy the real schema
   return text;
+}
+
+/**
+ * Writes the demo specs repository, or says why not: without git on the PATH the rest of the demo
+ * still works (only the specs reports need the repository).
+ */
+function writeDemoSpecs(opts: DemoOptions, dir: string, warn: (s: string) => void): SpecsRepoSummary | null {
+  try {
+    return writeSpecsRepo(opts, dir);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') {
+      warn(`steward demo: git is not installed, so the demo specs repository (${dir}) was not written.\n`);
+      return null;
+    }
+    const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+    throw new StewardError('INPUT_UNREADABLE', `cannot write the demo specs repository: ${stderr || (e as Error).message}`, { where: dir }, { cause: e });
+  }
 }
 
 export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void> {
@@ -53,11 +76,15 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
   const restPath = join(out, 'demo-rest.json');
   const sshPath = join(out, 'demo-ssh.json');
   const yamlPath = join(out, 'steward.yaml');
-  const yamlText = demoConfigYaml(opts);
+  const specs = writeDemoSpecs(opts, join(out, DEMO_SPECS_DIR), o.quiet ? () => {} : rt.stderr);
+  const yamlText = demoConfigYaml(opts, specs?.path ?? null);
   writeFileSync(yamlPath, yamlText);
   await writeRestExport(opts, restPath, { pageSize: 500 });
   await writeSshExport(opts, sshPath);
-  if (!o.quiet) rt.stdout(`Wrote ${restPath} (REST format), ${sshPath} (SSH format) and ${yamlPath}.\n`);
+  if (!o.quiet) {
+    const repo = specs ? `, the specs repository ${specs.path} (${specs.commits} commits, ${specs.specs} specs)` : '';
+    rt.stdout(`Wrote ${restPath} (REST format), ${sshPath} (SSH format)${repo} and ${yamlPath}.\n`);
+  }
   if (o.import === false) return;
 
   const store = await openStoreFor(o, rt);

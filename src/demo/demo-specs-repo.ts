@@ -1,0 +1,279 @@
+/**
+ * The demo project's specs repository: the plan of demo-specs.ts as a git history in the layout
+ * of openstack/nova-specs, written by `steward demo` next to the exports (`<out>/specs`).
+ *
+ * - `specs/<release>/approved/NAME.rst`: added when the spec is approved (one commit per spec,
+ *   authored by the spec's author a few days before Zuul merged it: the committer date is the
+ *   merge). Release directories are the calendar names in lower case, as nova's are.
+ * - "Move <release> implemented specs": a week after a release, the specs that landed move to
+ *   `specs/<release>/implemented/` and `specs/<release>/redirects` gets a line
+ *   `approved/NAME.rst ../implemented/NAME.rst` for each.
+ * - A re-proposal adds `specs/<next>/approved/NAME.rst` (the old file stays where it was); when it
+ *   lands, it moves to `specs/<next>/implemented/` the same way.
+ * - An abandoned spec moves to `specs/abandoned/NAME.rst`, with the redirect
+ *   `approved/NAME.rst ../../abandoned/NAME.rst`.
+ * - `specs/backlog/approved/NAME.rst`: specs approved for no release.
+ * - `specs/<release>-template.rst` per release and `README.rst`: not specs (the layout ignores them).
+ *
+ * The history is built by {@link demoSpecsHistory} (pure) and written in one `git fast-import`, so
+ * the same options give the same commit hashes whatever the local git configuration.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DemoPerson } from './demo-change.js';
+import type { DemoSpec } from './demo-specs.js';
+import { SeededRandom, labelKey } from './seeded-random.js';
+import { AREAS, FEATURE_STEPS } from './demo-vocabulary.js';
+import { buildDemoWorld, DAY_MS, HOUR_MS, ZUUL } from './demo-world.js';
+import type { DemoOptions, DemoWorld } from './demo-world.js';
+
+/** A file operation of one commit. */
+export type SpecsRepoOp =
+  | { op: 'write'; path: string; content: string }
+  | { op: 'move'; from: string; to: string };
+
+export interface SpecsRepoCommit {
+  message: string;
+  author: { name: string; email: string };
+  authorDate: number;
+  /** The committer is Zuul (changes to the specs repository merge through Gerrit). */
+  committerDate: number;
+  ops: SpecsRepoOp[];
+}
+
+/** Launchpad project of the demo's blueprints. */
+export const DEMO_LAUNCHPAD_PROJECT = 'demo-compute';
+/** Where `steward demo` writes the repository, relative to its output folder. */
+export const DEMO_SPECS_DIR = 'specs';
+/** A file inside `.git` that says Steward wrote this repository (so `steward demo` may replace it). */
+const MARKER = 'steward-demo';
+
+const releaseDir = (release: string): string => `specs/${release.toLowerCase()}`;
+
+/** Where a spec file is once approved for its release (or the backlog). */
+export function approvedPath(spec: Pick<DemoSpec, 'release' | 'blueprint'>): string {
+  return spec.release === null ? `specs/backlog/approved/${spec.blueprint}.rst` : `${releaseDir(spec.release)}/approved/${spec.blueprint}.rst`;
+}
+
+/** Where it is after landing. */
+export function implementedPath(spec: Pick<DemoSpec, 'release' | 'blueprint'>): string {
+  return `${releaseDir(spec.release as string)}/implemented/${spec.blueprint}.rst`;
+}
+
+const PROBLEMS = [
+  'Operators have asked for {noun} for several cycles; today they patch the code by hand or live without it.',
+  'The current behaviour makes {noun} impossible to use at scale: every request has to be retried by hand.',
+  'Other drivers already offer {noun}; users moving between them expect the same.',
+];
+const CHANGES = [
+  'We propose to add {noun} behind a new API microversion, with the data kept in a versioned object.',
+  'The compute manager gains a small hook for {noun}; drivers that do not support it refuse the request early.',
+  'The scheduler learns about {noun} through a new trait, so requests land only on hosts that can serve them.',
+];
+
+function underline(text: string, ch: string): string {
+  return ch.repeat(Math.max(3, [...text].length));
+}
+
+/** The reStructuredText of a spec (its title, the Launchpad URL, the usual sections). */
+export function specText(spec: DemoSpec, w: DemoWorld): string {
+  const rng = SeededRandom.from(w.options.seed, labelKey('spec-text'), labelKey(spec.blueprint), labelKey(spec.release ?? 'backlog'));
+  const noun = spec.title.charAt(0).toLowerCase() + spec.title.slice(1);
+  const area = AREAS.find((a) => a.dir === w.blueprints.find((b) => b.name === spec.blueprint)?.area);
+  const bar = underline(spec.title, '=');
+  const steps = FEATURE_STEPS.filter(() => rng.chance(0.6)).map((s) => `* ${s.replace('{noun}', noun)}`);
+  const history = spec.reproposalOf
+    ? ['', 'History', '=======', '', `* ${spec.reproposalOf}: approved`, `* ${spec.release}: re-proposed`]
+    : [];
+  return [
+    '..',
+    ' This spec belongs to the Steward demo project and was generated by `steward demo`.',
+    '',
+    bar,
+    spec.title,
+    bar,
+    '',
+    `https://blueprints.launchpad.net/${DEMO_LAUNCHPAD_PROJECT}/+spec/${spec.blueprint}`,
+    '',
+    `This spec proposes ${noun}${area ? ` in the ${area.prefix} code` : ''}.`,
+    '',
+    'Problem description',
+    '===================',
+    '',
+    rng.pick(PROBLEMS).replace('{noun}', noun),
+    '',
+    'Proposed change',
+    '===============',
+    '',
+    rng.pick(CHANGES).replace('{noun}', noun),
+    '',
+    'Implementation',
+    '==============',
+    '',
+    'Assignee(s)',
+    '-----------',
+    '',
+    'Primary assignee:',
+    `  ${spec.author.username}`,
+    '',
+    'Work Items',
+    '----------',
+    '',
+    ...(steps.length ? steps : [`* Implement ${noun}`]),
+    ...history,
+    '',
+  ].join('\n');
+}
+
+const TEMPLATE = (release: string): string =>
+  ['..', ' Copy this file to approved/NAME.rst to propose a spec for this release.', '', '='.repeat(28), 'Example: the title of a spec', '='.repeat(28), '', `Template for ${release} specs.`, ''].join('\n');
+
+/**
+ * Every commit of the demo specs repository, oldest first. Pure.
+ *
+ * @example demoSpecsHistory({ now: Date.parse('2025-06-01') }).map((c) => c.message.split('\n')[0])
+ */
+export function demoSpecsHistory(opts: DemoOptions): SpecsRepoCommit[] {
+  const w = buildDemoWorld(opts);
+  const rng = SeededRandom.from(w.options.seed, labelKey('specs-repo'));
+  const ptl = w.ptl;
+  const who = (p: DemoPerson): { name: string; email: string } => ({ name: p.name, email: p.email });
+  const commits: SpecsRepoCommit[] = [];
+  const push = (message: string, author: DemoPerson, committerDate: number, ops: SpecsRepoOp[]): void => {
+    // The author wrote it a few days before it merged.
+    const authorDate = committerDate - rng.int(1, 10) * DAY_MS - rng.int(0, 8 * 3600) * 1000;
+    commits.push({ message, author: who(author), authorDate, committerDate, ops });
+  };
+  const specs = w.specs.specs;
+  const first = Math.min(...specs.map((s) => s.approvedAt), ...w.releases.map((r) => r.start));
+  push('Initial layout of the demo-compute specs repository', ptl, first - 60 * DAY_MS, [
+    { op: 'write', path: 'README.rst', content: '=====================\ndemo-compute specs\n=====================\n\nFeature specifications of the Steward demo project.\n' },
+    { op: 'write', path: 'specs/backlog/index.rst', content: 'Backlog\n=======\n\nSpecs approved for no release yet.\n' },
+  ]);
+  for (const r of w.releases) {
+    push(`Create specs directory for ${r.name}`, ptl, r.start - 45 * DAY_MS + 10 * HOUR_MS, [
+      { op: 'write', path: `specs/${r.name.toLowerCase()}-template.rst`, content: TEMPLATE(r.name) },
+    ]);
+  }
+  for (const s of specs) {
+    const message = s.reproposalOf
+      ? `Re-propose ${s.blueprint} for ${s.release}\n\nPreviously approved for ${s.reproposalOf}; it did not land there.`
+      : s.release === null
+        ? `Add backlog spec for ${s.blueprint}`
+        : `Add spec for ${s.blueprint}\n\n${s.title}.\n\nblueprint ${s.blueprint}`;
+    push(message, s.author, s.approvedAt, [{ op: 'write', path: approvedPath(s), content: specText(s, w) }]);
+  }
+  // Moves to implemented/: one commit per release and date, as nova's "Move <release> implemented specs".
+  // A redirect op carries its one line here; the files' whole contents are rebuilt in date order below.
+  const redirect = (release: string, line: string): SpecsRepoOp => ({ op: 'write', path: `${releaseDir(release)}/redirects`, content: line });
+  const moves = new Map<string, DemoSpec[]>();
+  for (const s of specs) {
+    if (s.implementedAt === null || s.release === null) continue;
+    const key = `${s.implementedAt}\u0000${s.release}`;
+    moves.set(key, [...(moves.get(key) ?? []), s]);
+  }
+  for (const group of moves.values()) {
+    const s0 = group[0] as DemoSpec;
+    const ops: SpecsRepoOp[] = [];
+    for (const s of group.sort((a, b) => (a.blueprint < b.blueprint ? -1 : 1))) {
+      ops.push({ op: 'move', from: approvedPath(s), to: implementedPath(s) });
+      ops.push(redirect(s.release as string, `approved/${s.blueprint}.rst ../implemented/${s.blueprint}.rst`));
+    }
+    const message = group.length === 1 ? `Move ${s0.blueprint} to implemented` : `Move ${s0.release} implemented specs`;
+    push(message, ptl, s0.implementedAt as number, ops);
+  }
+  for (const s of specs) {
+    if (s.abandonedAt === null || s.release === null) continue;
+    push(`Abandon ${s.blueprint}\n\nNobody has worked on it since ${s.release} was approved.`, ptl, s.abandonedAt, [
+      { op: 'move', from: approvedPath(s), to: `specs/abandoned/${s.blueprint}.rst` },
+      redirect(s.release, `approved/${s.blueprint}.rst ../../abandoned/${s.blueprint}.rst`),
+    ]);
+  }
+  // Redirect files accumulate, so their writes must come in date order: sort, then rebuild them.
+  commits.sort((a, b) => a.committerDate - b.committerDate);
+  const files = new Map<string, string[]>();
+  for (const c of commits) {
+    for (const op of c.ops) {
+      if (op.op !== 'write' || !op.path.endsWith('/redirects')) continue;
+      const lines = [...(files.get(op.path) ?? []), op.content];
+      files.set(op.path, lines);
+      op.content = `${lines.join('\n')}\n`;
+    }
+  }
+  return commits.filter((c) => c.committerDate <= w.options.now);
+}
+
+function fastImportStream(commits: readonly SpecsRepoCommit[]): Buffer {
+  const parts: Buffer[] = [];
+  const text = (s: string): void => void parts.push(Buffer.from(s, 'utf8'));
+  const data = (s: string): void => {
+    const b = Buffer.from(s, 'utf8');
+    text(`data ${b.length}\n`);
+    parts.push(b);
+    text('\n');
+  };
+  const stamp = (t: number): string => `${Math.floor(t / 1000)} +0000`;
+  commits.forEach((c, i) => {
+    text('commit refs/heads/master\n');
+    text(`mark :${i + 1}\n`);
+    text(`author ${c.author.name} <${c.author.email}> ${stamp(c.authorDate)}\n`);
+    text(`committer ${ZUUL.name} <${ZUUL.email}> ${stamp(c.committerDate)}\n`);
+    data(`${c.message}\n`);
+    if (i > 0) text(`from :${i}\n`);
+    for (const op of c.ops) {
+      if (op.op === 'write') {
+        text(`M 100644 inline ${op.path}\n`);
+        data(op.content);
+      } else {
+        text(`R ${op.from} ${op.to}\n`);
+      }
+    }
+    text('\n');
+  });
+  text('done\n');
+  return Buffer.concat(parts);
+}
+
+/** Runs git without the user's or system's configuration getting in (hooks, signing, templates). */
+function git(dir: string, args: string[], input?: Buffer): string {
+  return execFileSync('git', ['-C', dir, '-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', '-c', 'init.templateDir=', ...args], {
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
+  });
+}
+
+export interface SpecsRepoSummary {
+  path: string;
+  commits: number;
+  head: string;
+  /** Spec files in the checked-out tree. */
+  specs: number;
+}
+
+/**
+ * Writes the demo specs repository to `dir` (created; a repository this function wrote before is
+ * replaced; anything else there is refused) and checks out its `master` branch.
+ *
+ * @example await writeSpecsRepo({ now: Date.now() }, 'steward-demo/specs');
+ */
+export function writeSpecsRepo(opts: DemoOptions, dir: string): SpecsRepoSummary {
+  if (existsSync(dir)) {
+    const ours = existsSync(join(dir, '.git', MARKER));
+    if (!ours && readdirSync(dir).length > 0) {
+      throw new Error(`${dir} exists and is not a specs repository written by steward demo; remove it or choose another --out`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  const commits = demoSpecsHistory(opts);
+  git(dir, ['init', '-q', '-b', 'master']);
+  writeFileSync(join(dir, '.git', MARKER), 'Written by steward demo; steward demo replaces this repository when run again.\n');
+  git(dir, ['fast-import', '--quiet'], fastImportStream(commits));
+  git(dir, ['checkout', '-q', '-f', 'master']);
+  const head = git(dir, ['rev-parse', 'HEAD']).trim();
+  const specs = git(dir, ['ls-files', 'specs']).split('\n').filter((p) => /\/(approved|implemented)\/[^/]+\.rst$|^specs\/abandoned\/[^/]+\.rst$/.test(p)).length;
+  return { path: dir, commits: commits.length, head, specs };
+}
