@@ -20,6 +20,8 @@ export interface Env {
   STEWARD_GERRIT_USERNAME?: string;
   STEWARD_GERRIT_PASSWORD?: string;
   STEWARD_CREDENTIALS?: string;
+  /** A new web user's password (`steward user add|password`), instead of typing it. */
+  STEWARD_USER_PASSWORD?: string;
 }
 
 export interface Runtime {
@@ -31,6 +33,8 @@ export interface Runtime {
   isTty: boolean;
   /** The terminal stream for progress bars, when stderr is a terminal. */
   progressStream?: NodeJS.WriteStream;
+  /** Reads a secret from the user (a prompt without echo, or standard input); absent: no way to ask. */
+  readSecret?: (prompt: string, opts: { confirm?: boolean }) => Promise<string>;
 }
 
 export function storeLocation(g: GlobalOptions, rt: Runtime): string {

@@ -18,6 +18,8 @@ import { runQueue } from './commands/queue-command.js';
 import { runWaits } from './commands/waits-command.js';
 import { runReviewers } from './commands/reviewers-command.js';
 import { runSync } from './commands/sync-command.js';
+import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
+import { readSecretFromProcess } from './read-secret.js';
 import type { Runtime } from './context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -224,6 +226,37 @@ export function buildProgram(rt: Runtime): Command {
     .addOption(format())
     .action(async (name: string | undefined, _o, cmd: Command) => runDashboard(name, globals(cmd), rt));
 
+  const user = program.command('user').description('accounts for the web dashboard (steward serve --auth)');
+  user
+    .command('add')
+    .description('add a user; the password comes from $STEWARD_USER_PASSWORD, a prompt without echo, or the first line of standard input')
+    .argument('<name>', 'the name to log in with')
+    .requiredOption('--role <role>', 'viewer (reads), lead (also changes mentoring and priorities) or admin (also manages users)')
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (name: string, _o, cmd: Command) => runUserAdd(name, globals(cmd), rt));
+  user.command('list').description('users, their roles, live sessions and status').addOption(format()).action(async (_o, cmd: Command) => runUserList(globals(cmd), rt));
+  user
+    .command('set-role')
+    .description("change a user's role")
+    .argument('<name>', 'the user')
+    .argument('<role>', 'viewer, lead or admin')
+    .action(async (name: string, role: string, _o, cmd: Command) => runUserSetRole(name, role, globals(cmd), rt));
+  user
+    .command('disable')
+    .description('stop a user from logging in and end its sessions')
+    .argument('<name>', 'the user')
+    .action(async (name: string, _o, cmd: Command) => runUserDisable(name, true, globals(cmd), rt));
+  user
+    .command('enable')
+    .description('let a disabled user log in again')
+    .argument('<name>', 'the user')
+    .action(async (name: string, _o, cmd: Command) => runUserDisable(name, false, globals(cmd), rt));
+  user
+    .command('password')
+    .description("set a user's password (as for add) and end its sessions")
+    .argument('<name>', 'the user')
+    .action(async (name: string, _o, cmd: Command) => runUserPassword(name, globals(cmd), rt));
+
   return program;
 }
 
@@ -259,12 +292,14 @@ export async function runCli(): Promise<void> {
       STEWARD_GERRIT_USERNAME: process.env.STEWARD_GERRIT_USERNAME,
       STEWARD_GERRIT_PASSWORD: process.env.STEWARD_GERRIT_PASSWORD,
       STEWARD_CREDENTIALS: process.env.STEWARD_CREDENTIALS,
+      STEWARD_USER_PASSWORD: process.env.STEWARD_USER_PASSWORD,
     },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
     isTty: Boolean(process.stderr.isTTY),
     progressStream: process.stderr.isTTY ? process.stderr : undefined,
+    readSecret: readSecretFromProcess,
   };
   process.exitCode = await main(process.argv.slice(2), rt);
 }

@@ -15,6 +15,11 @@ export interface EngineCapabilities {
   readonly bigIntType: 'integer' | 'bigint';
   /** Most bound parameters one statement may carry. */
   readonly maxParams: number;
+  /**
+   * Data changes are announced to listeners on commit (PostgreSQL: statement triggers and
+   * LISTEN/NOTIFY, migration 0009). Without it (SQLite) a second connection's `data_version` tells.
+   */
+  readonly announcesDataChanges: boolean;
 }
 
 export interface Store {

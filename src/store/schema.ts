@@ -152,6 +152,49 @@ export interface MentorshipsTable {
   created_at: number;
 }
 
+/** A person who may log in to `steward serve --auth` (migration 0009). Not a Gerrit account. */
+export interface UsersTable {
+  id: Generated<number>;
+  /** Lower case, unique. */
+  name: string;
+  /** viewer, lead, admin (web/auth/authorize.ts); text so that later roles need no migration. */
+  role: string;
+  /** Versioned, self-describing hash (web/auth/password.ts); never the password. */
+  password_hash: string;
+  created_at: number;
+  password_changed_at: number;
+  /** Null while the user may log in. */
+  disabled_at: number | null;
+}
+
+/** A login session (migration 0009): only the SHA-256 of the cookie's token is kept. */
+export interface UserSessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  /** Absolute expiry: the session ends then however active it is. */
+  expires_at: number;
+  /** Last request seen (updated at most every few minutes): the idle timeout counts from it. */
+  last_seen_at: number;
+}
+
+/** A security-relevant event (migration 0009): logins, failed logins, role changes, data changes from the web. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  /** e.g. login, login.failed, logout, user.add, user.role, mentorship.add. */
+  event: string;
+  actor_id: number | null;
+  /** The actor's name as it was (a user name, or "command line"). */
+  actor: string | null;
+  subject: string | null;
+  ip: string | null;
+  /** ok, refused, failed. */
+  outcome: string;
+  /** JSON object of event-specific facts; never a secret. */
+  detail: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -211,6 +254,9 @@ export interface Database {
   group_snapshot_members: GroupSnapshotMembersTable;
   mentorships: MentorshipsTable;
   zuul_builds: ZuulBuildsTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  audit_log: AuditLogTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */

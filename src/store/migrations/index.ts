@@ -2,6 +2,9 @@
  * The ordered list of migrations. Names sort in order and never change once released; a new
  * schema change is a new file added at the end. Kysely's migrator records what ran in
  * `kysely_migration`; open-store.ts refuses a store that has run migrations this version lacks.
+ *
+ * A migration that adds a table holding reported data also calls `announceDataChanges(db, table)`
+ * (0009) on PostgreSQL, so the web's view cache hears of its changes.
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from '../engine.js';
@@ -11,6 +14,7 @@ import { mentoring } from './0003-mentoring.js';
 import { zuulBuilds } from './0004-zuul-builds.js';
 import { reviewFlow } from './0005-review-flow.js';
 import { dropRedundantIndexes } from './0006-drop-redundant-indexes.js';
+import { webAccounts } from './0009-web-accounts.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -20,6 +24,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0004-zuul-builds': zuulBuilds(caps),
     '0005-review-flow': reviewFlow(caps),
     '0006-drop-redundant-indexes': dropRedundantIndexes(),
+    '0009-web-accounts': webAccounts(caps),
   };
 }
 
