@@ -115,7 +115,8 @@ export class ViewCache {
     const running = this.#flights.get(key);
     if (running && running.version === version) return running.promise;
     const computedAt = this.#clock();
-    const promise = (async () => {
+    const flight: Flight = { version, promise: Promise.resolve(null as unknown as Entry) };
+    flight.promise = (async () => {
       try {
         const value = await compute(computedAt);
         const e: Entry = { value, json: JSON.stringify(value), version, computedAt };
@@ -124,11 +125,11 @@ export class ViewCache {
         if (!current || current.version !== version || current.computedAt <= computedAt) this.#touch(key, e);
         return e;
       } finally {
-        if (this.#flights.get(key)?.promise === promise) this.#flights.delete(key);
+        if (this.#flights.get(key) === flight) this.#flights.delete(key);
       }
     })();
-    this.#flights.set(key, { version, promise });
-    return promise;
+    this.#flights.set(key, flight);
+    return flight.promise;
   }
 
   #touch(key: string, e: Entry): void {
