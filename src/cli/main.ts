@@ -17,6 +17,7 @@ import { runOverview } from './commands/overview-command.js';
 import { runQueue } from './commands/queue-command.js';
 import { runWaits } from './commands/waits-command.js';
 import { runReviewers } from './commands/reviewers-command.js';
+import { runServe } from './commands/serve-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -256,6 +257,16 @@ export function buildProgram(rt: Runtime): Command {
     .description("set a user's password (as for add) and end its sessions")
     .argument('<name>', 'the user')
     .action(async (name: string, _o, cmd: Command) => runUserPassword(name, globals(cmd), rt));
+
+  program
+    .command('serve')
+    .description('the web dashboard: every report as pages with charts, and as JSON under /api/v1/')
+    .option('--port <n>', 'port to listen on (0: any free port)', '7878')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--sync-every <duration>', 'sync from Gerrit every DURATION (e.g. 1h) while serving; the overview shows the last and next run')
+    .option('--credentials <file>', 'for --sync-every: netrc-format credentials file, mode 0600 (as steward sync)')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
 
   return program;
 }

@@ -71,7 +71,8 @@ function renderResult(r: SyncResult, requests: number, retries: number): string 
   return parts.join('\n') + '\n';
 }
 
-async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptions, rt: Runtime, format: 'text' | 'json' | 'csv'): Promise<void> {
+/** One sync of every target (also the server's scheduled sync, `steward serve --sync-every`). */
+export async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptions, rt: Runtime, format: 'text' | 'json' | 'csv'): Promise<void> {
   const results: Array<SyncResult & { requests: number; retries: number }> = [];
   for (const target of targets) {
     const machine = new URL(target.host.url).hostname;

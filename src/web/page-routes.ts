@@ -1,0 +1,57 @@
+/**
+ * The pages: server-rendered HTML that reads without JavaScript. Each page builds its reports
+ * through the same functions as the API (reports.ts) and renders them (pages/*.ts). An empty store
+ * gets a page that says how to fill it; a bad parameter gets the page with the error on it.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from './build-app.js';
+import { html, type SafeHtml } from './html.js';
+import { emptyStorePage } from './pages/empty-page.js';
+import { page, type PageContext } from './pages/layout.js';
+import { PAGES, type PageDef } from './pages/page-list.js';
+import { querySchema } from './query-params.js';
+import { storeState } from './store-state.js';
+import { statusOf, errorBody } from './build-app.js';
+
+const SORT = { sort: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_.-]+$' }, dir: { type: 'string', enum: ['asc', 'desc'] } };
+
+export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
+  for (const def of PAGES as PageDef[]) {
+    const schema = querySchema(def.params) as { properties: Record<string, unknown> };
+    Object.assign(schema.properties, SORT);
+    app.get(def.path, { schema: { querystring: schema }, attachValidation: true }, async (req, reply) => renderPage(def, req, reply, ctx));
+  }
+}
+
+async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply, ctx: AppContext): Promise<FastifyReply> {
+  const state = await storeState(ctx.store);
+  const pc: PageContext = {
+    path: req.url.split('?')[0] ?? def.path,
+    query: req.validationError ? {} : (req.query as PageContext['query']),
+    projects: state.projects,
+    sync: ctx.syncStatus(),
+    nav: ctx.auth?.nav?.(req),
+    now: ctx.clock(),
+  };
+  reply.type('text/html; charset=utf-8');
+  if (req.validationError) {
+    const b = errorBody(req.validationError);
+    return reply.code(400).send(page(pc, def.title, errorNotice(b.message, b.hint)).value);
+  }
+  if (state.empty) return reply.send(emptyStorePage(pc, ctx.store.engine).value);
+  let body: SafeHtml;
+  try {
+    body = await def.render(pc, ctx, req.params as Record<string, string>);
+  } catch (e) {
+    const status = statusOf(e);
+    if (status >= 500) throw e;
+    const b = errorBody(e);
+    return reply.code(status).send(page(pc, def.title, errorNotice(b.message, b.hint)).value);
+  }
+  return reply.send(body.value);
+}
+
+function errorNotice(message: string, hint?: string): SafeHtml {
+  return html`<div class="notice error" role="alert"><p>${message}</p>${hint ? html`<p>${hint}</p>` : ''}</div>`;
+}
+

@@ -1,0 +1,124 @@
+/**
+ * Web test harness (API, end-to-end, and web-auth's login/role/CSRF tests): a demo store built by
+ * `steward demo`, the app built over it (in-process for `inject`, or listening on a loopback port for
+ * a browser), and Debian's headless Chromium driven by playwright-core (never a downloaded browser).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { EngineName, Store } from '../../src/store/engine.js';
+import { openStore } from '../../src/store/open-store.js';
+import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
+import { buildApp, type AppDeps } from '../../src/web/build-app.js';
+import { runSteward } from './cli.js';
+import { freshLocation } from './stores.js';
+
+/** The time every web test runs at (the demo history ends here). */
+export const WEB_NOW = Date.UTC(2026, 10, 1);
+
+export interface DemoStore {
+  location: string;
+  /** A temporary folder (the cwd of CLI runs: no steward.yaml in it, so the demo's configuration applies). */
+  dir: string;
+  cleanup: () => Promise<void>;
+}
+
+/** A store of `engine` filled by `steward demo` (small by default), ending at WEB_NOW. */
+export async function demoStore(engine: EngineName, o: { changes?: number; months?: number; seed?: number } = {}): Promise<DemoStore> {
+  const { location, cleanup } = await freshLocation(engine);
+  const dir = mkdtempSync(join(tmpdir(), 'steward-web-'));
+  const r = await runSteward(
+    ['demo', '--db', location, '--changes', String(o.changes ?? 800), '--months', String(o.months ?? 6), '--seed', String(o.seed ?? 7), '--now', '2026-11-01', '--out', join(dir, 'demo'), '--quiet'],
+    { cwd: dir, now: WEB_NOW },
+  );
+  if (r.code !== 0) throw new Error(`steward demo failed: ${r.stderr}`);
+  return {
+    location,
+    dir,
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
+    },
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  close: () => Promise<void>;
+}
+
+/** The app over the store at `location`, configured as the CLI would be when run in `cwd`. */
+export async function testApp(location: string, cwd: string, deps: Partial<AppDeps> = {}): Promise<TestApp> {
+  const store = await openStore(location);
+  const app = await buildApp({
+    store,
+    config: async () => resolveEffectiveConfig(loadConfig(undefined, cwd), store),
+    clock: () => WEB_NOW,
+    cwd,
+    ...deps,
+  });
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** The app listening on a free loopback port; `url` is its base (http://127.0.0.1:PORT). */
+export async function listeningApp(location: string, cwd: string, deps: Partial<AppDeps> = {}): Promise<TestApp & { url: string }> {
+  const t = await testApp(location, cwd, deps);
+  const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...t, url };
+}
+
+/** Debian's Chromium; the e2e tests say they are skipped, and why, when it is missing. */
+export const CHROMIUM_PATH = process.env.STEWARD_CHROMIUM ?? '/usr/bin/chromium';
+export const BROWSER_SKIP_REASON = existsSync(CHROMIUM_PATH)
+  ? false
+  : `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium; .ci/run installs it)`;
+
+/** A page of the browser plus the console errors and page errors it produced. */
+export interface BrowserSession {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- playwright-core types are loaded lazily
+  browser: any;
+  /** Opens a new page that records console errors, uncaught exceptions and failed requests. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  newPage: () => Promise<{ page: any; errors: string[] }>;
+  close: () => Promise<void>;
+}
+
+/** Launches headless Chromium with a fresh profile, no network beyond loopback, no first-run noise. */
+export async function launchBrowser(): Promise<BrowserSession> {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'steward-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+  });
+  const context = await browser.newContext();
+  return {
+    browser,
+    newPage: async () => {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m: { type(): string; text(): string }) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e: Error) => errors.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r: { url(): string; failure(): { errorText: string } | null }) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+      return { page, errors };
+    },
+    close: async () => {
+      await context.close();
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

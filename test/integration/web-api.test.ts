@@ -1,0 +1,156 @@
+/**
+ * The JSON API (/api/v1/) on the demo project, in both engines: every endpoint returns exactly what
+ * the CLI's `--format json` prints for the same parameters (one code path), and bad parameters get
+ * a 400 whose JSON names the parameter. Called in-process with `app.inject`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runSteward } from '../helpers/cli.js';
+import { ENGINES } from '../helpers/stores.js';
+import { demoStore, testApp, WEB_NOW, type DemoStore, type TestApp } from '../helpers/web.js';
+
+/** API path + query → the CLI arguments that print the same report. */
+const SAME: Array<[string, string[]]> = [
+  ['/api/v1/overview', ['overview']],
+  ['/api/v1/overview?days=30&project=demo/compute', ['overview', '--days', '30', '--project', 'demo/compute']],
+  ['/api/v1/overview?since=2026-06-01&until=2026-09-01&now=2026-10-01', ['overview', '--since', '2026-06-01', '--until', '2026-09-01', '--now', '2026-10-01']],
+  ['/api/v1/reviewers?days=30', ['reviewers', '--days', '30']],
+  ['/api/v1/reviewers?days=180', ['reviewers', '--days', '180']],
+  ['/api/v1/reviewers?compat=reviewstats&days=60', ['reviewers', '--compat', 'reviewstats', '--days', '60']],
+  ['/api/v1/core/idle', ['core', 'idle']],
+  ['/api/v1/core/idle?threshold=50&days=30', ['core', 'idle', '--threshold', '50', '--days', '30']],
+  ['/api/v1/core/candidates', ['core', 'candidates']],
+  ['/api/v1/core/load?days=60', ['core', 'load', '--days', '60']],
+  ['/api/v1/core/mentoring?all=true', ['core', 'mentoring', '--all']],
+  ['/api/v1/queue', ['queue']],
+  ['/api/v1/queue?longest=10&branch=master', ['queue', '--longest', '10', '--branch', 'master']],
+  ['/api/v1/queue?trivial=true', ['queue', '--trivial']],
+  ['/api/v1/queue?compat=reviewstats&waitingMore=14', ['queue', '--compat', 'reviewstats', '--waiting-more', '14']],
+  ['/api/v1/waits', ['waits']],
+  ['/api/v1/waits?bandwidth=true&days=60', ['waits', '--bandwidth', '--days', '60']],
+  ['/api/v1/dashboards', ['dashboard', '--list']],
+  ['/api/v1/dashboards/review-inbox', ['dashboard', 'review-inbox']],
+  ['/api/v1/ci/jobs', ['ci', 'jobs']],
+  ['/api/v1/ci/jobs?pipeline=check&days=30', ['ci', 'jobs', '--pipeline', 'check', '--days', '30']],
+  ['/api/v1/ci/voting-readiness', ['ci', 'voting-readiness']],
+  ['/api/v1/ci/experimental', ['ci', 'experimental']],
+];
+
+/** Bad requests: the status, and what the message must say (and the parameter it names, when one). */
+const BAD: Array<[string, number, RegExp, string | undefined]> = [
+  ['/api/v1/overview?project=no/such', 400, /no changes of project "no\/such"/, 'project'],
+  ['/api/v1/reviewers?since=2026-05-01&until=2026-04-01', 400, /window is empty or inverted/, 'since'],
+  ['/api/v1/reviewers?days=10000', 400, /days must be <= 7300/, 'days'],
+  ['/api/v1/overview?since=1990-01-01', 400, /longer than 7300 days/, 'since'],
+  ['/api/v1/waits?since=yesterday', 400, /since must be a date like 2015-04-10/, 'since'],
+  ['/api/v1/queue?now=2026-13-45', 400, /now must be a date/, 'now'],
+  ['/api/v1/reviewers?days=0', 400, /days must be >= 1/, 'days'],
+  ['/api/v1/reviewers?days=abc', 400, /days must be integer/, 'days'],
+  ['/api/v1/reviewers?compat=gerrit', 400, /compat must be equal to one of the allowed values: reviewstats/, 'compat'],
+  ['/api/v1/reviewers?compat=reviewstats&since=2026-01-01', 400, /give days/, undefined],
+  ['/api/v1/queue?trivial=true&compat=reviewstats', 400, /either compat=reviewstats or trivial/, undefined],
+  ['/api/v1/days?x=1', 404, /no such page/, undefined],
+  ['/api/v1/dashboards/no-such-dashboard', 400, /no dashboard named "no-such-dashboard"/, undefined],
+  ['/api/v1/ci/jobs?job=no-such-job', 400, /no runs of job "no-such-job"/, 'job'],
+  ['/api/v1/core/history', 409, /no project has a core group/, undefined],
+];
+
+for (const engine of ENGINES) {
+  describe(`web API (${engine.name})`, { skip: engine.skip }, () => {
+    let demo: DemoStore;
+    let t: TestApp;
+    before(async () => {
+      demo = await demoStore(engine.name);
+      t = await testApp(demo.location, demo.dir);
+    });
+    after(async () => {
+      await t?.close();
+      await demo?.cleanup();
+    });
+
+    it('every endpoint returns what --format json prints for the same parameters', async () => {
+      for (const [url, args] of SAME) {
+        const res = await t.app.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 300)}`);
+        assert.match(String(res.headers['content-type']), /^application\/json/);
+        const cli = await runSteward([...args, '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
+        assert.equal(cli.code, 0, `${args.join(' ')}: ${cli.stderr}`);
+        assert.deepEqual(JSON.parse(res.body), JSON.parse(cli.stdout), `${url} differs from steward ${args.join(' ')}`);
+      }
+    });
+
+    it('bad parameters get a 400 with a clear message naming the parameter', async () => {
+      for (const [url, status, message, parameter] of BAD) {
+        const res = await t.app.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+        const body = JSON.parse(res.body) as { error: { code: string; message: string; parameter?: string } };
+        assert.match(body.error.message, message, url);
+        if (parameter) assert.equal(body.error.parameter, parameter, url);
+        assert.doesNotMatch(res.body, /at .*\.ts:\d+/, 'no stack traces');
+      }
+    });
+
+    it('the same bad parameters the CLI refuses, it refuses too', async () => {
+      const cli = await runSteward(['overview', '--project', 'no/such', '--db', demo.location], { cwd: demo.dir, now: WEB_NOW });
+      assert.notEqual(cli.code, 0);
+      assert.match(cli.stderr, /no changes of project "no\/such"/);
+    });
+
+    it('every response carries the security headers: a strict CSP with no inline script or style', async () => {
+      for (const url of ['/api/v1/overview', '/', '/reviewers?days=30', '/assets/app.js', '/nope']) {
+        const res = await t.app.inject({ method: 'GET', url });
+        const csp = String(res.headers['content-security-policy']);
+        assert.match(csp, /default-src 'none'/, url);
+        assert.match(csp, /script-src 'self'(;|$)/, url);
+        assert.match(csp, /style-src 'self'(;|$)/, url);
+        assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/, url);
+        assert.equal(res.headers['x-content-type-options'], 'nosniff');
+        assert.equal(res.headers['x-frame-options'], 'DENY');
+        assert.match(String(res.headers['referrer-policy']), /no-referrer/);
+      }
+    });
+
+    it('status says what the store holds and that the server does not sync', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/status' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(JSON.parse(res.body), { store: { engine: engine.name, empty: false, projects: ['demo/compute'] }, sync: null });
+    });
+  });
+}
+
+describe('web API on an empty store', () => {
+  let demo: { location: string; dir: string; cleanup: () => Promise<void> };
+  let t: TestApp;
+  before(async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'steward-web-empty-'));
+    demo = { location: join(dir, 'steward.db'), dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    t = await testApp(demo.location, demo.dir);
+  });
+  after(async () => {
+    await t?.close();
+    await demo?.cleanup();
+  });
+
+  it('pages say how to fill the store instead of failing', async () => {
+    for (const url of ['/', '/reviewers', '/core', '/queue', '/waits', '/ci', '/dashboards']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 200, url);
+      assert.match(res.body, /The store is empty/, url);
+      assert.match(res.body, /steward demo/, url);
+      assert.match(res.body, /steward sync/, url);
+    }
+  });
+
+  it('the API answers as the CLI does on an empty store', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/overview' });
+    const cli = await runSteward(['overview', '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(JSON.parse(res.body), JSON.parse(cli.stdout));
+    const status = await t.app.inject({ method: 'GET', url: '/api/v1/status' });
+    assert.equal(JSON.parse(status.body).store.empty, true);
+  });
+});

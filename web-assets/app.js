@@ -1,0 +1,148 @@
+// Steward dashboard client script: sorting and filtering of tables, charts (Chart.js) from the
+// JSON blocks in the page, and a progress bar while the next page is computed. The pages read fully
+// without it. No inline script or style anywhere: the Content-Security-Policy forbids both.
+'use strict';
+
+(function () {
+  // ---- progress: reports can take a few seconds on big stores -----------------------------------
+  function showProgress() {
+    document.body.classList.add('loading');
+    const bar = document.getElementById('progress');
+    if (bar) bar.hidden = false;
+  }
+  document.addEventListener('click', function (e) {
+    const a = e.target instanceof Element ? e.target.closest('a[href]') : null;
+    if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    const url = new URL(a.href, location.href);
+    if (url.origin === location.origin && !url.pathname.startsWith('/api/') && !a.classList.contains('sort')) showProgress();
+  });
+  document.addEventListener('submit', showProgress);
+  window.addEventListener('pageshow', function () {
+    document.body.classList.remove('loading');
+  });
+
+  // ---- sorting ------------------------------------------------------------------------------------
+  function cellValue(row, index, numeric) {
+    const cell = row.children[index];
+    if (!cell) return null;
+    const raw = cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.trim();
+    if (raw === '' || raw === '–') return null;
+    if (numeric || cell.hasAttribute('data-sort')) {
+      const n = Number(raw.replace(/[,%]/g, ''));
+      if (!Number.isNaN(n)) return n;
+    }
+    return raw.toLowerCase();
+  }
+
+  function sortTable(table, th, dir) {
+    const headers = Array.from(table.tHead.rows[0].cells);
+    const index = headers.indexOf(th);
+    const numeric = th.classList.contains('num');
+    const body = table.tBodies[0];
+    const rows = Array.from(body.rows);
+    const sign = dir === 'asc' ? 1 : -1;
+    rows.sort(function (a, b) {
+      const x = cellValue(a, index, numeric);
+      const y = cellValue(b, index, numeric);
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x < y ? -1 : 1) * sign;
+    });
+    for (const r of rows) body.appendChild(r);
+    for (const h of headers) h.removeAttribute('aria-sort');
+    th.setAttribute('aria-sort', dir === 'asc' ? 'ascending' : 'descending');
+  }
+
+  for (const table of document.querySelectorAll('table.sortable')) {
+    table.tHead.addEventListener('click', function (e) {
+      const link = e.target instanceof Element ? e.target.closest('a.sort') : null;
+      if (!link) return;
+      e.preventDefault();
+      const th = link.closest('th');
+      const dir = th.getAttribute('aria-sort') === 'descending' ? 'asc' : 'desc';
+      sortTable(table, th, dir);
+      // Keep the order bookmarkable: the server sorts the same way from the URL.
+      const url = new URL(location.href);
+      url.searchParams.set('sort', th.getAttribute('data-key'));
+      url.searchParams.set('dir', dir);
+      history.replaceState(null, '', url);
+    });
+  }
+
+  // ---- filtering ----------------------------------------------------------------------------------
+  for (const input of document.querySelectorAll('input[data-filter-for]')) {
+    const table = document.getElementById(input.getAttribute('data-filter-for'));
+    if (!table) continue;
+    input.closest('.filter').hidden = false;
+    input.addEventListener('input', function () {
+      const needle = input.value.trim().toLowerCase();
+      for (const row of table.tBodies[0].rows) row.hidden = needle !== '' && !row.textContent.toLowerCase().includes(needle);
+    });
+  }
+
+  // ---- charts -------------------------------------------------------------------------------------
+  const Chart = window.Chart;
+  if (!Chart) return;
+  const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#1f77b4', '#d62728'];
+  const charts = [];
+
+  function themeColors() {
+    const style = getComputedStyle(document.body);
+    return { text: style.color, grid: style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.3)' };
+  }
+
+  function configFor(spec) {
+    const colors = themeColors();
+    const percent = !!spec.percent;
+    const tick = function (v) {
+      return percent ? Math.round(v * 1000) / 10 + '%' : v;
+    };
+    const scales = {
+      x: { title: { display: !!spec.xTitle, text: spec.xTitle, color: colors.text }, ticks: { color: colors.text, maxRotation: 60 }, grid: { color: colors.grid } },
+      y: { beginAtZero: true, title: { display: !!spec.yTitle, text: spec.yTitle, color: colors.text }, ticks: { color: colors.text, callback: tick }, grid: { color: colors.grid } },
+    };
+    if (spec.series.some(function (s) { return s.axis === 'y2'; })) {
+      scales.y2 = { position: 'right', beginAtZero: true, title: { display: !!spec.y2Title, text: spec.y2Title, color: colors.text }, ticks: { color: colors.text }, grid: { drawOnChartArea: false } };
+    }
+    return {
+      type: spec.type,
+      data: {
+        labels: spec.labels,
+        datasets: spec.series.map(function (s, i) {
+          const color = PALETTE[i % PALETTE.length];
+          return { label: s.label, data: s.data, yAxisID: s.axis || 'y', borderColor: color, backgroundColor: spec.type === 'bar' ? color : color, stepped: s.stepped ? 'before' : false, pointRadius: spec.labels.length > 40 ? 0 : 2, borderWidth: 2, spanGaps: true };
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', intersect: false },
+        scales: scales,
+        plugins: {
+          legend: { labels: { color: colors.text } },
+          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + (c.parsed.y === null ? '–' : tick(c.parsed.y)); } } },
+        },
+      },
+    };
+  }
+
+  for (const canvas of document.querySelectorAll('canvas[data-chart]')) {
+    const data = document.getElementById(canvas.getAttribute('data-chart'));
+    if (!data) continue;
+    const spec = JSON.parse(data.textContent);
+    charts.push({ chart: new Chart(canvas, configFor(spec)), spec: spec });
+  }
+
+  // Light and dark schemes: redraw with the scheme's colours when it changes.
+  const media = window.matchMedia('(prefers-color-scheme: dark)');
+  media.addEventListener('change', function () {
+    for (const c of charts) {
+      const next = configFor(c.spec);
+      c.chart.options = next.options;
+      c.chart.data.datasets.forEach(function (d, i) { Object.assign(d, next.data.datasets[i]); });
+      c.chart.update();
+    }
+  });
+})();
