@@ -37,6 +37,8 @@ export const ERROR_CODES = {
   SOURCE_RETRIES_EXHAUSTED: { exit: 16, summary: 'The source server kept failing; stopped at a resumable checkpoint.' },
   /** Another sync of the same host and project is running. */
   SYNC_BUSY: { exit: 17, summary: 'Another sync of the same project is running.' },
+  /** A path is not a git repository, a branch is missing, or git failed on it. */
+  GIT_REPOSITORY: { exit: 18, summary: 'A git repository or branch cannot be read.' },
   /** A requested thing (project, host) is not in the store. */
   NOT_FOUND: { exit: 10, summary: 'The requested project or host is not in the store.' },
   /** Anything Steward did not expect: a bug. */

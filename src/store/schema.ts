@@ -237,6 +237,50 @@ export interface GroupSnapshotMembersTable {
   account_id: number;
 }
 
+/** A commit of a synced git repository's branch (migration 0007, `steward git sync`). */
+export interface GitCommitsTable {
+  repo: string;
+  sha: string;
+  /** Parent hashes in order, space-separated ('' for a root commit). */
+  parents: string;
+  author_name: string;
+  author_email: string;
+  authored_at: number;
+  committer_name: string;
+  committer_email: string;
+  committed_at: number;
+  subject: string;
+  message: string;
+  /** Gerrit Change-Id trailer (joins changes.change_key). */
+  change_id: string | null;
+  /** 1 when the commit is on the reconstructed main line. */
+  mainline: number;
+  /** The main-line commit that brought it into the branch. */
+  landed_by: string;
+  landed_at: number;
+  /** 'merge' or 'direct' (model/git.ts LandingKind). */
+  landing: string;
+}
+
+/** Bugs and blueprints a commit names (migration 0007). */
+export interface GitCommitLinksTable {
+  repo: string;
+  sha: string;
+  /** closes-bug, partial-bug, related-bug, implements, partially-implements, mention. */
+  kind: string;
+  target: string;
+}
+
+/** The checkpoint of `steward git sync` per repository (migration 0007). */
+export interface GitSyncStateTable {
+  repo: string;
+  path: string;
+  branch: string;
+  tip: string;
+  commits: number;
+  synced_at: number;
+}
+
 export interface Database {
   hosts: HostsTable;
   accounts: AccountsTable;
@@ -257,6 +301,9 @@ export interface Database {
   users: UsersTable;
   user_sessions: UserSessionsTable;
   audit_log: AuditLogTable;
+  git_commits: GitCommitsTable;
+  git_commit_links: GitCommitLinksTable;
+  git_sync_state: GitSyncStateTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */
@@ -275,4 +322,7 @@ export const DATA_TABLES = [
   'group_snapshot_members',
   'mentorships',
   'zuul_builds',
+  'git_commits',
+  'git_commit_links',
+  'git_sync_state',
 ] as const satisfies ReadonlyArray<keyof Database>;

@@ -15,7 +15,7 @@ import type {
   Timestamp,
   Vote,
 } from '../../model/records.js';
-import { extractLinks } from './links.js';
+import { extractLinks } from '../links/links.js';
 import { isSubmitMessage, parseReviewMessage } from './message-parser.js';
 import type { ParsedMessage } from './message-parser.js';
 

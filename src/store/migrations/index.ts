@@ -14,6 +14,7 @@ import { mentoring } from './0003-mentoring.js';
 import { zuulBuilds } from './0004-zuul-builds.js';
 import { reviewFlow } from './0005-review-flow.js';
 import { dropRedundantIndexes } from './0006-drop-redundant-indexes.js';
+import { codeHistory } from './0007-code-history.js';
 import { webAccounts } from './0009-web-accounts.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
@@ -24,6 +25,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0004-zuul-builds': zuulBuilds(caps),
     '0005-review-flow': reviewFlow(caps),
     '0006-drop-redundant-indexes': dropRedundantIndexes(),
+    '0007-code-history': codeHistory(caps),
     '0009-web-accounts': webAccounts(caps),
   };
 }

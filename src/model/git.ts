@@ -1,0 +1,60 @@
+/**
+ * Code history records: commits of a git repository's main branch, how they landed on it, and the
+ * blueprints and bugs they name (`steward git sync`, README "Code history").
+ */
+import type { Link } from './records.js';
+
+/**
+ * How a commit or change names a blueprint, strongest first (see sources/links/blueprint-refs.ts):
+ * an `Implements:` trailer, a `Partially-Implements:` trailer, a `bp/NAME` Gerrit topic, or a
+ * mention (`blueprint NAME`, `bp NAME`, a Launchpad `+spec/NAME` URL) anywhere in the message.
+ */
+export type BlueprintRefKind = 'implements' | 'partially-implements' | 'topic' | 'mention';
+
+export interface BlueprintRef {
+  /** The blueprint name, lower-cased (Launchpad names are case-insensitive). */
+  name: string;
+  kind: BlueprintRefKind;
+}
+
+/** One commit as read from `git log`. Times are epoch milliseconds (git keeps whole seconds). */
+export interface GitCommit {
+  sha: string;
+  /** Parent hashes in order: the first parent is the branch the commit was made on. */
+  parents: string[];
+  authorName: string;
+  authorEmail: string;
+  authoredAt: number;
+  committerName: string;
+  committerEmail: string;
+  committedAt: number;
+  /** The first paragraph of the message on one line (as git's %s). */
+  subject: string;
+  /** The whole commit message. */
+  message: string;
+  /** The last `Change-Id: I…` trailer (Gerrit's), or null. */
+  changeId: string | null;
+  /** Closes-Bug / Partial-Bug / Related-Bug links (and the older variants extractLinks reads). */
+  bugs: Link[];
+  blueprints: BlueprintRef[];
+}
+
+/**
+ * How a commit reached the main branch:
+ * - `merge`: brought in by a landing merge (a merge made by the CI/review system — Gerrit's
+ *   `Merge "…"`, Tarmac, GitHub — on the main line); landed at that merge's commit time;
+ * - `direct`: the main line moved onto a commit that is not a landing merge (a fast-forward, a
+ *   push, a merge made by hand); landed at that commit's commit time, the earliest it can have
+ *   landed (git does not record when a branch moved; Gerrit's merge time is exact when synced).
+ */
+export type LandingKind = 'merge' | 'direct';
+
+export interface CommitLanding {
+  /** The main-line commit that brought this commit into the branch (itself when on the main line). */
+  landedBy: string;
+  /** The commit time of `landedBy` (epoch ms). */
+  landedAt: number;
+  kind: LandingKind;
+  /** Whether the commit is itself on the reconstructed main line. */
+  mainline: boolean;
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs `git` on a local repository: checks that a path is a repository and a branch exists, and
+ * streams machine-readable `git log` output as records (parsed by git-log-parser.ts). Every failure
+ * is a StewardError naming the repository path.
+ */
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { StewardError } from '../../model/errors.js';
+import { RecordSplitter } from './git-log-parser.js';
+
+/** Options every git call gets: no pager, no prompts, raw UTF-8 output, no signature checks. */
+const GIT_OPTIONS = ['-c', 'core.quotepath=off', '-c', 'log.showSignature=false', '-c', 'i18n.logOutputEncoding=UTF-8', '--no-pager'];
+
+function gitEnv(): NodeJS.ProcessEnv {
+  // Only what git needs to run; LC_ALL=C keeps its error messages in one language for our messages.
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
+}
+
+interface GitRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function notRunnable(repo: string, e: unknown): StewardError {
+  const code = (e as { code?: string }).code;
+  return new StewardError('GIT_REPOSITORY', code === 'ENOENT' ? 'cannot run `git`: it is not installed or not on PATH' : `cannot run \`git\`: ${(e as Error).message}`, {
+    where: repo,
+    hint: 'Install git (2.20 or newer) and make sure it is on PATH.',
+  }, { cause: e });
+}
+
+/** Runs git in `repo` and collects its output (for small outputs only). */
+function runGit(repo: string, args: readonly string[], input?: string): Promise<GitRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', [...GIT_OPTIONS, '-C', repo, ...args], { env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => reject(notRunnable(repo, e)));
+    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+function firstLine(s: string): string {
+  return s.trim().split('\n')[0] ?? '';
+}
+
+export interface ResolvedRepository {
+  /** The path as given, made absolute. */
+  path: string;
+  /** The repository's git directory (absolute). */
+  gitDir: string;
+  /** Name to store it under by default: the working tree's directory name, or a bare repository's without `.git`. */
+  defaultName: string;
+  /** The branch synced (as given, or the one HEAD points to). */
+  branch: string;
+  /** The branch's tip commit hash. */
+  tip: string;
+}
+
+/**
+ * Checks that `path` is a git repository (a working tree or a bare repository) and that `branch`
+ * (default: the branch HEAD points to) names a commit there; returns where things are. Throws
+ * GIT_REPOSITORY naming the path otherwise.
+ */
+export async function resolveRepository(path: string, branch: string | undefined): Promise<ResolvedRepository> {
+  const abs = resolve(path);
+  let isDir = false;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    throw new StewardError('GIT_REPOSITORY', 'no such directory', { where: abs, hint: 'Give the path of a local git clone with --repo or steward.yaml `git.repo`.' });
+  }
+  if (!isDir) throw new StewardError('GIT_REPOSITORY', 'not a directory (expected a git repository)', { where: abs, hint: 'Give the path of a local git clone with --repo or steward.yaml `git.repo`.' });
+
+  const top = await runGit(abs, ['rev-parse', '--absolute-git-dir', '--is-bare-repository']);
+  if (top.code !== 0) {
+    throw new StewardError('GIT_REPOSITORY', `not a git repository (git says: ${firstLine(top.stderr)})`, {
+      where: abs,
+      hint: 'Give the path of a local git clone (e.g. `git clone https://opendev.org/openstack/nova`), or clone a bundle with `git clone FILE.bundle DIR`.',
+    });
+  }
+  const [gitDir = '', bare = 'false'] = top.stdout.split('\n');
+  const toplevel = bare === 'true' ? '' : (await runGit(abs, ['rev-parse', '--show-toplevel'])).stdout.trim();
+  const defaultName = (bare === 'true' ? basename(gitDir) : basename(toplevel || dirname(gitDir))).replace(/\.git$/, '') || 'repository';
+
+  let name = branch;
+  if (name === undefined || name === '') {
+    const head = await runGit(abs, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    if (head.code !== 0) {
+      throw new StewardError('GIT_REPOSITORY', 'HEAD is not on a branch (detached), so there is no default branch to sync', { where: abs, hint: 'Name the branch with --branch or steward.yaml `git.branch`.' });
+    }
+    name = head.stdout.trim();
+  }
+  if (name.startsWith('-')) throw new StewardError('GIT_REPOSITORY', `"${name}" is not a branch name`, { where: abs });
+  const rev = await runGit(abs, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`]);
+  if (rev.code !== 0) {
+    const list = await runGit(abs, ['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']);
+    const known = list.stdout.split('\n').filter(Boolean);
+    throw new StewardError('GIT_REPOSITORY', `no branch "${name}" in this repository`, {
+      where: abs,
+      hint: known.length ? `Branches: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.` : 'The repository has no branches: is it empty?',
+    });
+  }
+  return { path: abs, gitDir, defaultName, branch: name, tip: rev.stdout.trim() };
+}
+
+/**
+ * Streams the records (see git-log-parser.ts) git writes for `args`, with backpressure: git waits
+ * while the consumer is busy. `input` goes to git's standard input (for `--stdin`). Throws
+ * GIT_REPOSITORY when git fails or its output ends in the middle of a record.
+ */
+export async function* gitRecords(repo: string, args: readonly string[], input?: string): AsyncGenerator<string> {
+  const child = spawn('git', [...GIT_OPTIONS, '-C', repo, ...args], { env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  let spawnError: unknown = null;
+  const closed = new Promise<number>((resolveClose) => {
+    child.on('error', (e) => {
+      spawnError = e;
+      resolveClose(-1);
+    });
+    child.on('close', (code) => resolveClose(code ?? 1));
+  });
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(input ?? '');
+  const splitter = new RecordSplitter();
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout) {
+      for (const r of splitter.push(chunk as Buffer)) yield r;
+    }
+    finished = true;
+  } finally {
+    // A consumer that stops early (an error while storing) must not leave git running.
+    if (!finished && child.exitCode === null) child.kill();
+  }
+  const code = await closed;
+  if (spawnError) throw notRunnable(repo, spawnError);
+  if (code !== 0) {
+    throw new StewardError('GIT_REPOSITORY', `\`git ${args[0]}\` failed (exit ${code}): ${firstLine(Buffer.concat(err).toString('utf8'))}`, { where: repo });
+  }
+  const rest = splitter.rest();
+  if (rest.trim() !== '') throw new StewardError('GIT_REPOSITORY', `\`git ${args[0]}\` output ended in the middle of a commit record`, { where: repo });
+}

@@ -1,0 +1,226 @@
+/**
+ * Reads of the code history (`steward git sync`) and of the code linked to blueprints, for the
+ * specs report and anything else that asks "what code implements blueprint X, and when did it
+ * land?". A spec's code is every commit and every Gerrit change that names its blueprint in any
+ * form (sources/links/blueprint-refs.ts; matching is case-insensitive and whole-name).
+ */
+import type { Kysely } from 'kysely';
+import type { BlueprintRefKind, LandingKind } from '../../model/git.js';
+import type { Database } from '../schema.js';
+
+// Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
+// are computed by the function the caller passes (sources/links/blueprint-refs.ts blueprintRefs).
+export type BlueprintRefsFn = (message: string | null | undefined, topic: string | null | undefined) => ReadonlyArray<{ name: string; kind: BlueprintRefKind }>;
+
+const CHUNK = 400;
+
+function normalise(blueprints: readonly string[]): string[] {
+  return [...new Set(blueprints.map((b) => b.trim().toLowerCase()).filter((b) => b !== ''))];
+}
+
+/** A commit that names a blueprint. Times are epoch ms. */
+export interface BlueprintCommit {
+  /** The blueprint (lower-cased), one of the names asked for. */
+  blueprint: string;
+  /** How the commit names it: implements, partially-implements or mention (commits have no topic). */
+  kind: Exclude<BlueprintRefKind, 'topic'>;
+  repo: string;
+  sha: string;
+  subject: string;
+  authorName: string;
+  authorEmail: string;
+  authoredAt: number;
+  committedAt: number;
+  /** The Gerrit Change-Id trailer (matches BlueprintChange.changeId), or null. */
+  changeId: string | null;
+  /** The main-line commit that brought it into the branch (the landing merge, or itself). */
+  landedBy: string;
+  /** When it landed: the commit time of `landedBy`. */
+  landedAt: number;
+  /** `merge` (a landing merge brought it in) or `direct` (fast-forwarded or pushed; `landedAt` is then the earliest it can have landed). */
+  landing: LandingKind;
+}
+
+/**
+ * The commits that name any of `blueprints` (names compared case-insensitively, whole names), one
+ * row per (blueprint, commit), ordered by blueprint, then landing time, then hash. `repo` limits to
+ * one synced repository. Only commits on the synced branch are stored, so every row has landed.
+ *
+ * @example await listBlueprintCommits(db, ['libvirt-virtiofs-attach-manila-shares'])
+ * // [{ blueprint: 'libvirt-virtiofs-attach-manila-shares', kind: 'implements', sha: '…', landedAt: …, landing: 'merge', … }]
+ */
+export async function listBlueprintCommits(db: Kysely<Database>, blueprints: readonly string[], opts: { repo?: string } = {}): Promise<BlueprintCommit[]> {
+  const names = normalise(blueprints);
+  const out: BlueprintCommit[] = [];
+  for (let i = 0; i < names.length; i += CHUNK) {
+    let q = db
+      .selectFrom('git_commit_links as l')
+      .innerJoin('git_commits as c', (j) => j.onRef('c.repo', '=', 'l.repo').onRef('c.sha', '=', 'l.sha'))
+      .select([
+        'l.target', 'l.kind', 'c.repo', 'c.sha', 'c.subject', 'c.author_name', 'c.author_email', 'c.authored_at', 'c.committed_at',
+        'c.change_id', 'c.landed_by', 'c.landed_at', 'c.landing',
+      ])
+      .where('l.target', 'in', names.slice(i, i + CHUNK))
+      .where('l.kind', 'in', ['implements', 'partially-implements', 'mention']);
+    if (opts.repo !== undefined) q = q.where('l.repo', '=', opts.repo);
+    for (const r of await q.execute()) {
+      out.push({
+        blueprint: r.target,
+        kind: r.kind as BlueprintCommit['kind'],
+        repo: r.repo,
+        sha: r.sha,
+        subject: r.subject,
+        authorName: r.author_name,
+        authorEmail: r.author_email,
+        authoredAt: Number(r.authored_at),
+        committedAt: Number(r.committed_at),
+        changeId: r.change_id,
+        landedBy: r.landed_by,
+        landedAt: Number(r.landed_at),
+        landing: r.landing as LandingKind,
+      });
+    }
+  }
+  return out.sort((a, b) => (a.blueprint < b.blueprint ? -1 : a.blueprint > b.blueprint ? 1 : a.landedAt - b.landedAt || (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0)));
+}
+
+/** A Gerrit change (already in the store from import or sync) that names a blueprint. Times are epoch ms. */
+export interface BlueprintChange {
+  /** The blueprint (lower-cased), one of the names asked for. */
+  blueprint: string;
+  /** How the change names it: implements, partially-implements, topic (`bp/NAME`) or mention. */
+  kind: BlueprintRefKind;
+  /** The store's id of the change (for loading its patch sets, votes and messages). */
+  id: number;
+  host: string;
+  project: string;
+  branch: string;
+  number: number;
+  /** The Change-Id (matches BlueprintCommit.changeId). */
+  changeId: string;
+  subject: string;
+  /** NEW, MERGED or ABANDONED. */
+  status: string;
+  topic: string | null;
+  created: number;
+  updated: number;
+  /** When it merged (null unless MERGED). */
+  mergedAt: number | null;
+  /** When it was last abandoned (null unless ABANDONED). */
+  abandonedAt: number | null;
+}
+
+/**
+ * The Gerrit changes that name any of `blueprints` in their latest commit message or topic, by the
+ * same rule as commits: pass `blueprintRefs` from sources/links/blueprint-refs.ts (store/ may not
+ * import sources/). One row per (blueprint, change) with the strongest kind, ordered by blueprint,
+ * then creation time, then host and number. `projects` (and `host`) narrow the changes searched.
+ *
+ * The store is searched once for messages that could name a blueprint at all ("bp", "blueprint",
+ * "implement", "+spec/" or a `bp/` topic, any case) and the rule runs on those.
+ *
+ * @example await listBlueprintChanges(db, ['unified-limits'], blueprintRefs, { projects: ['openstack/nova'] })
+ * // [{ blueprint: 'unified-limits', kind: 'topic', number: 712137, status: 'MERGED', mergedAt: …, … }]
+ */
+export async function listBlueprintChanges(
+  db: Kysely<Database>,
+  blueprints: readonly string[],
+  refsOf: BlueprintRefsFn,
+  opts: { projects?: readonly string[]; host?: string } = {},
+): Promise<BlueprintChange[]> {
+  const wanted = new Set(normalise(blueprints));
+  if (wanted.size === 0) return [];
+  let q = db
+    .selectFrom('changes')
+    .select(['id', 'host', 'project', 'branch', 'number', 'change_key', 'subject', 'status', 'topic', 'created', 'updated', 'merged_at', 'abandoned_at', 'commit_message'])
+    .where((eb) => {
+      const msg = eb.fn<string>('lower', ['commit_message']);
+      return eb.or([
+        eb(msg, 'like', '%bp%'),
+        eb(msg, 'like', '%blueprint%'),
+        eb(msg, 'like', '%implement%'),
+        eb(msg, 'like', '%+spec/%'),
+        eb(eb.fn<string>('lower', ['topic']), 'like', 'bp/%'),
+      ]);
+    });
+  if (opts.projects?.length) q = q.where('project', 'in', [...opts.projects]);
+  if (opts.host !== undefined) q = q.where('host', '=', opts.host);
+  const out: BlueprintChange[] = [];
+  for (const r of await q.execute()) {
+    for (const ref of refsOf(r.commit_message, r.topic)) {
+      if (!wanted.has(ref.name)) continue;
+      out.push({
+        blueprint: ref.name,
+        kind: ref.kind,
+        id: r.id,
+        host: r.host,
+        project: r.project,
+        branch: r.branch,
+        number: r.number,
+        changeId: r.change_key,
+        subject: r.subject,
+        status: r.status,
+        topic: r.topic,
+        created: Number(r.created),
+        updated: Number(r.updated),
+        mergedAt: r.merged_at == null ? null : Number(r.merged_at),
+        abandonedAt: r.abandoned_at == null ? null : Number(r.abandoned_at),
+      });
+    }
+  }
+  return out.sort((a, b) => (a.blueprint < b.blueprint ? -1 : a.blueprint > b.blueprint ? 1 : a.created - b.created || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.number - b.number)));
+}
+
+/** A synced repository: its checkpoint and what is stored of it. */
+export interface CodeHistorySummary {
+  repo: string;
+  path: string;
+  branch: string;
+  tip: string;
+  syncedAt: number;
+  commits: number;
+  mainline: number;
+  /** Commits by landing kind. */
+  landedByMerge: number;
+  landedDirect: number;
+  /** First and last landing times (epoch ms), null when empty. */
+  firstLandedAt: number | null;
+  lastLandedAt: number | null;
+}
+
+/** What is stored of each synced repository (or of `repo`), by name. */
+export async function summariseCodeHistory(db: Kysely<Database>, repo?: string): Promise<CodeHistorySummary[]> {
+  let sq = db.selectFrom('git_sync_state').selectAll();
+  if (repo !== undefined) sq = sq.where('repo', '=', repo);
+  const states = await sq.orderBy('repo').execute();
+  const out: CodeHistorySummary[] = [];
+  for (const s of states) {
+    const agg = await db
+      .selectFrom('git_commits')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('commits'),
+        eb.fn.sum<number>('mainline').as('mainline'),
+        eb.fn.sum<number>(eb.case().when('landing', '=', 'merge').then(1).else(0).end()).as('merged'),
+        eb.fn.min<number>('landed_at').as('first'),
+        eb.fn.max<number>('landed_at').as('last'),
+      ])
+      .where('repo', '=', s.repo)
+      .executeTakeFirstOrThrow();
+    const commits = Number(agg.commits);
+    const merged = Number(agg.merged ?? 0);
+    out.push({
+      repo: s.repo,
+      path: s.path,
+      branch: s.branch,
+      tip: s.tip,
+      syncedAt: Number(s.synced_at),
+      commits,
+      mainline: Number(agg.mainline ?? 0),
+      landedByMerge: merged,
+      landedDirect: commits - merged,
+      firstLandedAt: agg.first == null ? null : Number(agg.first),
+      lastLandedAt: agg.last == null ? null : Number(agg.last),
+    });
+  }
+  return out;
+}
