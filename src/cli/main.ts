@@ -12,6 +12,7 @@ import {
 import { runDashboard } from './commands/dashboard-command.js';
 import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
+import { runGitBlueprint, runGitSync } from './commands/git-command.js';
 import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
 import { runQueue } from './commands/queue-command.js';
@@ -159,6 +160,26 @@ export function buildProgram(rt: Runtime): Command {
     .option('--job <name>', 'only this job (repeat for several)', collect)
     .addOption(format())
     .action(async (_o, cmd: Command) => runCiExperimental(globals(cmd), rt));
+
+  const git = program.command('git').description('code history: commits of a local clone, how they landed, the blueprints and bugs they name');
+  git
+    .command('sync')
+    .description('read a local git clone\'s branch into the store (every commit, its trailers and landing): incremental')
+    .option('--repo <path>', 'the clone (working tree or bare; default: steward.yaml git.repo)')
+    .option('--branch <name>', 'the main branch (default: git.branch, else the branch HEAD points to)')
+    .option('--name <name>', 'store the history under this name (default: git.name, else the directory name)')
+    .option('--full', 'read every commit again instead of only the new ones')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runGitSync(globals(cmd), rt));
+  git
+    .command('blueprint')
+    .description('the commits and Gerrit changes that name each blueprint, with landing, merge and abandon times')
+    .argument('<names...>', 'blueprint names (case-insensitive)')
+    .option('--name <name>', 'only commits of the repository stored under this name')
+    .option('--project <name>', 'only Gerrit changes of this project (repeat for several)', collect)
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (names: string[], _o, cmd: Command) => runGitBlueprint(names, globals(cmd), rt));
 
   const db = program.command('db').description('the store');
   db.command('migrate').description('bring the store schema up to date (safe to re-run)').addOption(format()).action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));

@@ -133,6 +133,20 @@ const dashboardSchema = z
   .strict()
   .refine((d) => (d.sections === undefined) !== (d.file === undefined), 'give either `sections` (name and query of each) or `file` (a gerrit-dash-creator .dash file)');
 
+/** The code repository `steward git sync` reads (README "Code history"). */
+const gitSchema = z
+  .object({
+    /** A local clone (working tree or bare), relative to steward.yaml. */
+    repo: z.string().min(1),
+    /** The main branch; default: the branch HEAD points to. */
+    branch: z.string().min(1).optional(),
+    /** The name the history is stored under; default: the repository's directory name. */
+    name: z.string().min(1).optional(),
+    /** Committer names of the systems that merge approved work (their merges give landing times). */
+    landingCommitters: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -143,6 +157,7 @@ export const configSchema = z
     ci: ciSchema.default({}),
     coreRules: coreRulesSchema.default({}),
     dashboards: z.array(dashboardSchema).default([]),
+    git: gitSchema.optional(),
   })
   .strict();
 
@@ -154,6 +169,7 @@ export type DashboardConfig = StewardConfig['dashboards'][number];
 export type ZuulConfig = NonNullable<StewardConfig['zuul']>;
 export type CiConfig = StewardConfig['ci'];
 export type CoreRulesConfig = StewardConfig['coreRules'];
+export type GitConfig = NonNullable<StewardConfig['git']>;
 
 /** A config date (date only = midnight UTC) as epoch ms. */
 export function toMs(s: string): number {

@@ -35,6 +35,9 @@ export async function dumpStore(store: Store): Promise<StoreDump> {
     change_files: (await db.selectFrom('change_files').selectAll().execute()).map(({ change_id, ...r }) => ({ change: ch(change_id), ...r })),
     links: (await db.selectFrom('links').selectAll().execute()).map(({ change_id, ...r }) => ({ change: ch(change_id), ...r })),
     ci_builds: (await db.selectFrom('ci_builds').selectAll().execute()).map(({ change_id, reporter_id, ...r }) => ({ change: ch(change_id), ...r, reporter: who(reporter_id) })),
+    // Code history: keyed by repository name and commit hash already.
+    git_commits: await db.selectFrom('git_commits').selectAll().execute(),
+    git_commit_links: await db.selectFrom('git_commit_links').selectAll().execute(),
   };
   for (const rows of Object.values(out)) rows.sort(compareRows);
   return out;
