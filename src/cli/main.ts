@@ -13,6 +13,7 @@ import { runDashboard } from './commands/dashboard-command.js';
 import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
 import { runGitBlueprint, runGitSync } from './commands/git-command.js';
+import { runPrioritiesAdd, runPrioritiesList, runPrioritiesRemove, runPrioritiesReport } from './commands/priorities-command.js';
 import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
 import { runQueue } from './commands/queue-command.js';
@@ -132,6 +133,41 @@ export function buildProgram(rt: Runtime): Command {
     .option('--all', 'include mentorships that have ended')
     .addOption(format())
     .action(async (_o, cmd: Command) => runMentorList(globals(cmd), rt));
+
+  const priorities = program.command('priorities').description("a release's priorities (steward.yaml and the store): were their changes reviewed faster?");
+  priorities
+    .command('report')
+    .description('per priority of the release: changes proposed, merged, open, reviews, median wait for review against the rest of the release')
+    .option('--release <name>', 'the release (one of steward.yaml `releases`)')
+    .option('--project <name>', 'project (repeat for several; default: all)', collect)
+    .option('--now <time>', 'report as of this time instead of the current time')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runPrioritiesReport(globals(cmd), rt));
+  priorities
+    .command('list')
+    .description("the priorities of steward.yaml and of the store (steward.yaml's win on a clash of title)")
+    .option('--release <name>', 'only this release')
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runPrioritiesList(globals(cmd), rt));
+  priorities
+    .command('add')
+    .description('store a priority of a release: a title and the blueprints, topics or Gerrit queries it covers')
+    .option('--release <name>', 'the release')
+    .option('--title <text>', 'the title (unique in the release)')
+    .option('--blueprint <name>', 'a blueprint (repeatable)', collect)
+    .option('--topic <topic>', 'a Gerrit topic (repeatable)', collect)
+    .option('--query <query>', 'a Gerrit search query (repeatable)', collect)
+    .option('--by <name>', 'who adds it (recorded with it)')
+    .option('--now <time>', 'the current time (for replays and tests)')
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runPrioritiesAdd(globals(cmd), rt));
+  priorities
+    .command('remove')
+    .description('remove a stored priority of a release by title')
+    .option('--release <name>', 'the release')
+    .option('--title <text>', 'its title')
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runPrioritiesRemove(globals(cmd), rt));
 
   const ci = program.command('ci').description('CI job health: Zuul builds, false failures, voting readiness');
   ci

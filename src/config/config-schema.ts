@@ -147,6 +147,35 @@ const gitSchema = z
   })
   .strict();
 
+/**
+ * A release priority (`steward priorities report`): a title and what it covers: blueprints, Gerrit
+ * topics and Gerrit search queries (a change belongs to it when any of them names it). README
+ * "Priorities".
+ */
+const prioritySchema = z
+  .object({
+    title: z.string().trim().min(1, 'give the priority a title'),
+    blueprints: z.array(z.string().min(1)).default([]),
+    topics: z.array(z.string().min(1)).default([]),
+    queries: z.array(z.string().min(1)).default([]),
+  })
+  .strict()
+  .refine((p) => p.blueprints.length + p.topics.length + p.queries.length > 0, 'say what the priority covers: `blueprints`, `topics` or `queries`');
+
+/** Priorities per release name: `priorities: { kilo: [{ title, blueprints, topics, queries }] }`. */
+const prioritiesSchema = z
+  .record(z.string().min(1), z.array(prioritySchema))
+  .superRefine((byRelease, ctx) => {
+    for (const [release, list] of Object.entries(byRelease)) {
+      const seen = new Set<string>();
+      list.forEach((p, i) => {
+        const key = p.title.toLowerCase();
+        if (seen.has(key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [release, i, 'title'], message: `two priorities of ${release} are titled "${p.title}"` });
+        seen.add(key);
+      });
+    }
+  });
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -158,6 +187,7 @@ export const configSchema = z
     coreRules: coreRulesSchema.default({}),
     dashboards: z.array(dashboardSchema).default([]),
     git: gitSchema.optional(),
+    priorities: prioritiesSchema.default({}),
   })
   .strict();
 
@@ -166,6 +196,7 @@ export type StewardConfig = z.output<typeof configSchema>;
 export type ProjectConfig = StewardConfig['projects'][number];
 export type ReleaseConfig = StewardConfig['releases'][number];
 export type DashboardConfig = StewardConfig['dashboards'][number];
+export type PriorityConfig = StewardConfig['priorities'][string][number];
 export type ZuulConfig = NonNullable<StewardConfig['zuul']>;
 export type CiConfig = StewardConfig['ci'];
 export type CoreRulesConfig = StewardConfig['coreRules'];

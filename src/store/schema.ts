@@ -195,6 +195,24 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** Release priorities defined in the store (migration 0011); steward.yaml's are not stored. */
+export interface PrioritiesTable {
+  id: Generated<number>;
+  release: string;
+  title: string;
+  /** Lower-case title: unique per release. */
+  title_key: string;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface PriorityItemsTable {
+  priority_id: number;
+  position: number;
+  kind: 'blueprint' | 'topic' | 'query';
+  value: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -304,6 +322,8 @@ export interface Database {
   git_commits: GitCommitsTable;
   git_commit_links: GitCommitLinksTable;
   git_sync_state: GitSyncStateTable;
+  priorities: PrioritiesTable;
+  priority_items: PriorityItemsTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */
@@ -325,4 +345,5 @@ export const DATA_TABLES = [
   'git_commits',
   'git_commit_links',
   'git_sync_state',
+  'priorities',
 ] as const satisfies ReadonlyArray<keyof Database>;

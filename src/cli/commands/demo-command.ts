@@ -35,6 +35,17 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
     releases: d.releases,
     // The demo tree's areas, so `steward core candidates` measures breadth across them.
     coreRules: { areas: d.areas },
+    // The planted priorities (demo-specs.ts): one reviewed faster, one as usual, one in the slow area.
+    priorities: Object.fromEntries(
+      [...new Set(d.planted.priorities.map((p) => p.release))].map((release) => [
+        release,
+        d.planted.priorities.filter((p) => p.release === release).map((p) => ({
+          title: p.title,
+          ...(p.blueprints.length ? { blueprints: p.blueprints } : {}),
+          ...(p.queries.length ? { queries: p.queries } : {}),
+        })),
+      ]),
+    ),
   };
   void specsRepo; // the `specs` section comes with `steward specs sync` (issue 6)
   const text = `# The demo project's configuration, written by \`steward demo\` (seed ${opts.seed ?? 42}).\n${stringify(doc)}`;

@@ -16,6 +16,7 @@ import { reviewFlow } from './0005-review-flow.js';
 import { dropRedundantIndexes } from './0006-drop-redundant-indexes.js';
 import { codeHistory } from './0007-code-history.js';
 import { webAccounts } from './0009-web-accounts.js';
+import { priorities } from './0011-priorities.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -27,6 +28,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0006-drop-redundant-indexes': dropRedundantIndexes(),
     '0007-code-history': codeHistory(caps),
     '0009-web-accounts': webAccounts(caps),
+    '0011-priorities': priorities(caps),
   };
 }
 

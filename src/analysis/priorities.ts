@@ -1,0 +1,263 @@
+/**
+ * Release priorities (`steward priorities report --release R`): per priority of the release, its
+ * changes proposed in the release, how many merged, were abandoned or are still open, the reviews
+ * they received, and how long they waited for review compared with the release's other changes.
+ * Did being a priority get changes reviewed faster?
+ *
+ * Definitions (all as of `asOf`: the release day, or `now` while the release is in progress):
+ * - A change belongs to a priority when any of its blueprints (Gerrit's `blueprint:NAME`: the
+ *   commit message's Implements/Partially-Implements lines or a bp/NAME topic), topics (`topic:T`,
+ *   exact) or queries (any Gerrit search query, analysis/gerrit-query) matches it. Blueprints and
+ *   topics are evaluated as those queries, so there is one matching rule.
+ * - Proposed in the release: created in [release start, asOf). Merged / abandoned: by asOf; open:
+ *   neither.
+ * - Reviews: human reviews received by asOf (reviews.ts: one person's acts on one patch set).
+ * - Wait for review: the time the change spent waiting on reviewers from creation to its merge or
+ *   abandonment (`reviewersDays` of `steward waits`, queue-state.ts), for the changes proposed in
+ *   the release that closed by asOf; also the waits report's time to first human and first core
+ *   review. Changes still open are not in the medians (their waits are not over); the counts say
+ *   how many there are.
+ * - Comparison: the median wait of the priority's changes against that of the release's changes
+ *   in no priority (`baseline`), and against those of them that implement a blueprint
+ *   (`featureBaseline`: like for like), with 95% intervals (waits-stats.ts). `faster`/`slower`
+ *   only when the intervals do not overlap; else `within noise`; `too few changes` when either
+ *   side has fewer than 6 (no interval).
+ *
+ * Priorities come from steward.yaml and from the store; when both define the same release and
+ * title (ignoring case), steward.yaml's wins and the stored one is listed as shadowed.
+ */
+import type { FlowChange } from '../model/flow.js';
+import { changeUrl } from '../model/flow.js';
+import type { Priority } from '../model/priorities.js';
+import type { Timestamp } from '../model/records.js';
+import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
+import { reviewActsOf } from './queue-state.js';
+import { extractReviews } from './reviews.js';
+import { round } from './stats.js';
+import { kindOf, type ChangeWaits, type ReleaseCycle } from './waits.js';
+import { clearlyDifferent, medianWithCi, type MedianCi } from './waits-stats.js';
+
+export type PriorityVerdict = 'faster' | 'slower' | 'within noise' | 'too few changes';
+
+export interface PriorityComparison {
+  verdict: PriorityVerdict;
+  /** Median wait of the priority minus the baseline's, days (negative: the priority waited less). */
+  differenceDays: number | null;
+  /** Baseline median / priority median (2 = the priority waited half as long); null when a median is 0 or missing. */
+  speedup: number | null;
+}
+
+export interface GroupStats {
+  proposed: number;
+  merged: number;
+  abandoned: number;
+  open: number;
+  reviews: number;
+  /** Median time waiting on reviewers, days, over the changes closed by asOf. */
+  reviewersDays: MedianCi;
+  firstHumanReviewDays: MedianCi;
+  firstCoreReviewDays: MedianCi;
+}
+
+export interface PriorityChange {
+  number: number;
+  project: string;
+  url: string | null;
+  status: 'merged' | 'abandoned' | 'open';
+  /** Which of the priority's blueprints, topics or queries matched (`blueprint:x`, `topic:y`, the query). */
+  matchedBy: string[];
+  /** Null while open. */
+  reviewersDays: number | null;
+}
+
+export interface PriorityResult extends GroupStats {
+  title: string;
+  origin: 'config' | 'store';
+  id: number | null;
+  createdBy: string | null;
+  createdAt: string | null;
+  blueprints: string[];
+  topics: string[];
+  queries: string[];
+  vsBaseline: PriorityComparison;
+  vsFeatureBaseline: PriorityComparison;
+  changes: PriorityChange[];
+}
+
+export interface PrioritiesResult {
+  release: { name: string; start: string; featureFreeze: string; release: string };
+  asOf: string;
+  priorities: PriorityResult[];
+  /** Every change in at least one priority. */
+  allPriorities: GroupStats & { vsBaseline: PriorityComparison; vsFeatureBaseline: PriorityComparison };
+  /** The release's changes in no priority. */
+  baseline: GroupStats;
+  /** The release's changes in no priority that implement a blueprint. */
+  featureBaseline: GroupStats;
+  /** Stored priorities hidden by a steward.yaml priority of the same release and title. */
+  shadowed: Array<{ id: number | null; title: string }>;
+  summary: string[];
+}
+
+/** Same release and title, ignoring case. */
+const keyOf = (p: { release: string; title: string }): string => `${p.release.toLowerCase()}\u0000${p.title.trim().toLowerCase()}`;
+
+/**
+ * steward.yaml's priorities, then the stored ones whose release and title it does not define.
+ * Returns the stored ones it hides as `shadowed`.
+ */
+export function mergePriorities(fromConfig: readonly Priority[], stored: readonly Priority[]): { priorities: Priority[]; shadowed: Priority[] } {
+  const taken = new Set(fromConfig.map(keyOf));
+  return { priorities: [...fromConfig, ...stored.filter((p) => !taken.has(keyOf(p)))], shadowed: stored.filter((p) => taken.has(keyOf(p))) };
+}
+
+/** The Gerrit queries a priority stands for, each with the label it is reported by. */
+export function priorityQueries(p: Pick<Priority, 'blueprints' | 'topics' | 'queries'>): Array<{ label: string; query: string }> {
+  const quote = (s: string): string => `"${s.replace(/"/g, '')}"`;
+  return [
+    ...p.blueprints.map((b) => ({ label: `blueprint:${b}`, query: `blueprint:${quote(b)}` })),
+    ...p.topics.map((t) => ({ label: `topic:${t}`, query: `topic:${quote(t)}` })),
+    ...p.queries.map((q) => ({ label: q, query: q })),
+  ];
+}
+
+export interface PrioritiesInput {
+  release: ReleaseCycle;
+  priorities: readonly Priority[];
+  shadowed: readonly Priority[];
+  /** Every change created in [release start, asOf), with patch sets, votes, flow messages, details and files. */
+  changes: readonly FlowChange[];
+  /** `steward waits` rows of the changes closed by asOf (computeWaits over [release start, asOf)). */
+  waits: readonly ChangeWaits[];
+  /** For the queries; `env.now` is asOf. */
+  env: QueryEnv;
+  hostUrls: ReadonlyMap<string, string | null>;
+}
+
+/**
+ * Computes the priorities report. Pure. Throws the gerrit-query QueryError of a query it cannot
+ * evaluate (the caller says which priority it belongs to: see {@link priorityQueries}).
+ */
+export function computePriorities(input: PrioritiesInput, now: Timestamp): PrioritiesResult {
+  const { release, env } = input;
+  const asOf = Math.min(release.release, now);
+  const inRelease = input.changes.filter((c) => c.created >= release.start && c.created < asOf);
+  const waitsOf = new Map(input.waits.map((w) => [`${w.project}\u0000${w.number}`, w]));
+  const views = inRelease.map((c) => new QueryView(c, { ...env, now: asOf }));
+  const reviewsOf = new Map<number, number>();
+  for (const c of inRelease) {
+    const { reviews } = extractReviews(reviewActsOf(c), env.flow.isBot);
+    reviewsOf.set(c.id, reviews.filter((r) => r.at < asOf).length);
+  }
+
+  const matchesPer = input.priorities.map((p) => {
+    const compiled = priorityQueries(p).map((q) => ({ label: q.label, compiled: compileQuery(q.query, { ...env, now: asOf }) }));
+    const hits = new Map<number, string[]>();
+    for (const v of views) {
+      const by = compiled.filter((q) => q.compiled.matches(v)).map((q) => q.label);
+      if (by.length) hits.set(v.change.id, by);
+    }
+    return hits;
+  });
+  const inAny = new Set<number>();
+  for (const m of matchesPer) for (const id of m.keys()) inAny.add(id);
+
+  const statusOf = (c: FlowChange): PriorityChange['status'] =>
+    c.mergedAt !== null && c.mergedAt < asOf ? 'merged' : c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt < asOf ? 'abandoned' : 'open';
+  const waitOf = (c: FlowChange): ChangeWaits | undefined => (statusOf(c) === 'open' ? undefined : waitsOf.get(`${c.project}\u0000${c.number}`));
+  const ci = (xs: Array<number | null | undefined>): MedianCi => {
+    const m = medianWithCi(xs.filter((x): x is number => typeof x === 'number'));
+    return { n: m.n, median: round(m.median), low: round(m.low), high: round(m.high) };
+  };
+  const stats = (list: readonly FlowChange[]): GroupStats => {
+    const ws = list.map(waitOf);
+    return {
+      proposed: list.length,
+      merged: list.filter((c) => statusOf(c) === 'merged').length,
+      abandoned: list.filter((c) => statusOf(c) === 'abandoned').length,
+      open: list.filter((c) => statusOf(c) === 'open').length,
+      reviews: list.reduce((n, c) => n + (reviewsOf.get(c.id) ?? 0), 0),
+      reviewersDays: ci(ws.map((w) => w?.reviewersDays)),
+      firstHumanReviewDays: ci(ws.map((w) => w?.firstHumanReviewDays)),
+      firstCoreReviewDays: ci(ws.map((w) => w?.firstCoreReviewDays)),
+    };
+  };
+  const others = inRelease.filter((c) => !inAny.has(c.id));
+  const baseline = stats(others);
+  const featureBaseline = stats(others.filter((c) => kindOf(c) === 'feature'));
+
+  const results: PriorityResult[] = input.priorities.map((p, i) => {
+    const hits = matchesPer[i]!;
+    const list = inRelease.filter((c) => hits.has(c.id));
+    const s = stats(list);
+    return {
+      title: p.title,
+      origin: p.origin,
+      id: p.id,
+      createdBy: p.createdBy,
+      createdAt: p.createdAt === null ? null : new Date(p.createdAt).toISOString(),
+      blueprints: [...p.blueprints],
+      topics: [...p.topics],
+      queries: [...p.queries],
+      ...s,
+      vsBaseline: compare(s.reviewersDays, baseline.reviewersDays),
+      vsFeatureBaseline: compare(s.reviewersDays, featureBaseline.reviewersDays),
+      changes: list.map((c) => ({
+        number: c.number,
+        project: c.project,
+        url: changeUrl(input.hostUrls.get(c.host), c.project, c.number),
+        status: statusOf(c),
+        matchedBy: hits.get(c.id)!,
+        reviewersDays: waitOf(c)?.reviewersDays ?? null,
+      })),
+    };
+  });
+  const all = stats(inRelease.filter((c) => inAny.has(c.id)));
+  const iso = (t: number): string => new Date(t).toISOString();
+  const out: PrioritiesResult = {
+    release: { name: release.name, start: iso(release.start), featureFreeze: iso(release.featureFreeze), release: iso(release.release) },
+    asOf: iso(asOf),
+    priorities: results,
+    allPriorities: { ...all, vsBaseline: compare(all.reviewersDays, baseline.reviewersDays), vsFeatureBaseline: compare(all.reviewersDays, featureBaseline.reviewersDays) },
+    baseline,
+    featureBaseline,
+    shadowed: input.shadowed.map((p) => ({ id: p.id, title: p.title })),
+    summary: [],
+  };
+  out.summary = prioritiesSummary(out);
+  return out;
+}
+
+/** The priority's median wait against a baseline's (see the module comment). */
+export function compare(p: MedianCi, base: MedianCi): PriorityComparison {
+  const difference = p.median !== null && base.median !== null ? round(p.median - base.median) : null;
+  const speedup = p.median !== null && base.median !== null && p.median > 0 ? round(base.median / p.median, 1) : null;
+  if (p.low === null || p.high === null || base.low === null || base.high === null) return { verdict: 'too few changes', differenceDays: difference, speedup };
+  if (!clearlyDifferent(p, base)) return { verdict: 'within noise', differenceDays: difference, speedup };
+  return { verdict: p.median! < base.median! ? 'faster' : 'slower', differenceDays: difference, speedup };
+}
+
+const days = (m: MedianCi): string => (m.median === null ? 'n/a' : `${m.median} d${m.low !== null ? ` (95% CI ${m.low}–${m.high})` : ''}`);
+
+/** Plain sentences: one per priority, answering "was it reviewed faster?". */
+export function prioritiesSummary(r: PrioritiesResult): string[] {
+  if (r.priorities.length === 0) return [`${r.release.name} has no priorities (steward.yaml \`priorities\` or \`steward priorities add\`).`];
+  const out: string[] = [];
+  const b = r.baseline.reviewersDays;
+  out.push(`Baseline: the ${r.baseline.proposed} changes of ${r.release.name} in no priority waited a median ${days(b)} on reviewers (${b.n} closed by ${r.asOf.slice(0, 10)}); those implementing a blueprint ${days(r.featureBaseline.reviewersDays)}.`);
+  for (const p of r.priorities) {
+    const m = p.reviewersDays;
+    const v = p.vsBaseline;
+    const head = `"${p.title}": ${p.proposed} changes proposed, ${p.merged} merged, ${p.open} open; ${p.reviews} reviews; waited a median ${days(m)} on reviewers`;
+    const verdict =
+      v.verdict === 'too few changes'
+        ? `too few closed changes (${m.n}) to say whether it was reviewed faster`
+        : v.verdict === 'within noise'
+          ? 'no faster or slower than the rest beyond noise (the 95% intervals overlap)'
+          : `${v.verdict} than the rest${v.speedup !== null && v.verdict === 'faster' ? ` (${v.speedup}× faster)` : ''}, beyond noise`;
+    const like = p.vsFeatureBaseline.verdict !== v.verdict ? `; against feature changes alone: ${p.vsFeatureBaseline.verdict}` : '';
+    out.push(`${head}: ${verdict}${like}.`);
+  }
+  if (r.shadowed.length) out.push(`steward.yaml overrides ${r.shadowed.length} stored priorit${r.shadowed.length === 1 ? 'y' : 'ies'} of the same title: ${r.shadowed.map((s) => `"${s.title}"`).join(', ')}.`);
+  return out;
+}
