@@ -35,7 +35,7 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
     releases: d.releases,
     // The demo tree's areas, so `steward core candidates` measures breadth across them.
     coreRules: { areas: d.areas },
-    // The planted priorities (demo-specs.ts): one reviewed faster, one as usual, one in the slow area.
+    // The planted priorities (demo-specs.ts): one reviewed faster, one in the slow area that was not.
     priorities: Object.fromEntries(
       [...new Set(d.planted.priorities.map((p) => p.release))].map((release) => [
         release,
