@@ -123,15 +123,15 @@ describe('demo specs plan', () => {
     assert.ok([...s.votes.entries()].some(([u, v]) => v === -2 && cores.has(u)));
   });
 
-  it('partial: one change merged before the freeze, the other abandoned', () => {
-    const cs = inCycle(plantedFor('partial'));
+  it('part-merged: one change merged before the freeze, the other abandoned', () => {
+    const cs = inCycle(plantedFor('part-merged'));
     assert.equal(cs.length, 2);
     assert.equal(cs.filter((c) => stateAt(c, target.featureFreeze).merged).length, 1);
     assert.equal(cs.filter((c) => c.status === 'ABANDONED').length, 1);
   });
 
-  it('reproposed: left waiting in its release, approved again for the next, whose changes merge before the spec moves to implemented/', () => {
-    const bp = plantedFor('reproposed');
+  it('landed-later: left waiting in its release, approved again for the next, whose changes merge before the spec moves to implemented/', () => {
+    const bp = plantedFor('landed-later');
     const cs = byBlueprint.get(bp)!;
     const here = cs.filter((c) => c.created < target.release);
     const later = cs.filter((c) => c.created >= next.start);

@@ -17,9 +17,9 @@
  * - `waited-on-reviewers`: one change, uploaded F − 45 d; reworked after a core's −1, then one
  *   core's +2 on a clean patch set and no second +2;
  * - `blocked`: one change, uploaded F − 40 d, whose first core review is a −2 that stays;
- * - `partial`: two changes; the first (F − 70 d) merges, the second (F − 50 d) is abandoned by its
+ * - `part-merged`: two changes; the first (F − 70 d) merges, the second (F − 50 d) is abandoned by its
  *   owner after a core's −1;
- * - `reproposed`: one change (F − 30 d) left waiting on its owner after a core's −1; the spec is
+ * - `landed-later`: one change (F − 30 d) left waiting on its owner after a core's −1; the spec is
  *   approved again for the next release, whose two changes (its start + 15 d and + 17 d) merge,
  *   and the spec moves to that release's implemented/ before `now`.
  * The other blueprints of the target release land: besides the random feature changes that name
@@ -43,12 +43,12 @@ export type PlantedSpecReason =
   | 'waited-on-author'
   | 'waited-on-reviewers'
   | 'blocked'
-  | 'partial'
-  | 'reproposed';
+  | 'part-merged'
+  | 'landed-later';
 
 /** In the order the module comment describes them; the target release's first blueprints get them in this order. */
 export const PLANTED_SPEC_REASONS: readonly PlantedSpecReason[] = [
-  'no-code', 'no-core-review', 'waited-on-author', 'waited-on-reviewers', 'blocked', 'partial', 'reproposed',
+  'no-code', 'no-core-review', 'waited-on-author', 'waited-on-reviewers', 'blocked', 'part-merged', 'landed-later',
 ];
 
 /** How many blueprints the target release has: one per reason plus four that land. */
@@ -199,11 +199,11 @@ export function planDemoSpecs(
           case 'blocked':
             add(at(40), 'stall-blocked', 0, {});
             break;
-          case 'partial':
+          case 'part-merged':
             add(at(70), 'merge', 1, { coreCritic: true, mustMerge: true });
             add(at(50), 'abandon-author', 1, { coreCritic: true });
             break;
-          case 'reproposed': {
+          case 'landed-later': {
             add(at(30), 'stall-author', 1, { coreCritic: true });
             const next = releases[releases.indexOf(target) + 1] as DemoRelease;
             const again: DemoSpec = {

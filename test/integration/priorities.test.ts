@@ -92,7 +92,7 @@ for (const engine of ENGINES) {
     });
 
     it('adds, lists and removes store-defined priorities; steward.yaml wins on a clash of title', async () => {
-      const bp = Object.keys(planted.specs).find((b) => planted.specs[b] === 'partial')!;
+      const bp = Object.keys(planted.specs).find((b) => planted.specs[b] === 'part-merged')!;
       const added = await json(['priorities', 'add', '--release', release.toLowerCase(), '--title', 'Disk QoS', '--blueprint', bp, '--topic', 'bug/1', '--by', 'ptl']);
       assert.equal(added.release, release, 'stored under the calendar spelling');
       assert.deepEqual([added.blueprints, added.topics, added.origin, added.createdBy], [[bp], ['bug/1'], 'store', 'ptl']);
