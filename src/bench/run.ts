@@ -10,7 +10,9 @@
  *
  * - the 90-day `steward reviewers` report over that store, warm, in each engine (reviewers-bench.ts).
  *
- * Options (environment): BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000).
+ * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
+ *
+ * Options (environment): BENCH_ONLY=git runs only the git benchmark; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { writeRestExport } from '../demo/demo-export.js';
 import { runFlowBench } from './flow-bench.js';
+import { runGitBench } from './git-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -89,6 +92,9 @@ async function main(): Promise<void> {
   report('import REST → PostgreSQL', runImport(exportPath, u.toString()), 'no target set; RSS < 400 MB');
 }
 
+mkdirSync(benchDir, { recursive: true });
+await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
 await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
 await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });

@@ -14,6 +14,10 @@ import { blueprintRefs } from '../../src/sources/links/blueprint-refs.js';
 import type { Store } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import { listBlueprintChanges, listBlueprintCommits, summariseCodeHistory } from '../../src/store/queries/code-history.js';
+import { AccountResolver } from '../../src/store/account-resolver.js';
+import { writeChanges } from '../../src/store/change-writer.js';
+import { dumpStore } from '../../src/store/dump.js';
+import { DAY, T0, makeChange } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
@@ -126,6 +130,32 @@ for (const engine of ENGINES) {
       });
     });
 
+    it("finds Gerrit changes by the same rule: trailers, topic, mentions; whole names; narrowed by project", async () => {
+      await withStore(async (s) => {
+        const changes = [
+          makeChange(101, { commitMessage: 'Frob\n\nImplements: blueprint Frob-It\nChange-Id: I1111111111111111111111111111111111111111\n', changeId: 'I1111111111111111111111111111111111111111', status: 'MERGED' }),
+          makeChange(102, { commitMessage: 'Unrelated words\n', topic: 'bp/frob-it', created: T0 + DAY }),
+          makeChange(103, { commitMessage: 'Needs bp frob-it-more first\n', created: T0 + 2 * DAY }),
+          makeChange(104, { commitMessage: 'Follows blueprint FROB-IT.\n', project: 'other/project', created: T0 + 3 * DAY, status: 'ABANDONED' }),
+        ];
+        await s.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, 'review.example.org', s.bulk), changes, 'rest', s.bulk));
+        const all = await listBlueprintChanges(s.db, ['frob-it'], blueprintRefs);
+        assert.deepEqual(all.map((x) => [x.number, x.kind, x.status, x.changeId, x.project]), [
+          [101, 'implements', 'MERGED', 'I1111111111111111111111111111111111111111', 'demo/compute'],
+          [102, 'topic', 'NEW', 'I0000000000000000000000000000000000000102', 'demo/compute'],
+          [104, 'mention', 'ABANDONED', 'I0000000000000000000000000000000000000104', 'other/project'],
+        ]);
+        assert.deepEqual((await listBlueprintChanges(s.db, ['Frob-It', 'frob-it-more'], blueprintRefs, { projects: ['demo/compute'] })).map((x) => [x.blueprint, x.number]), [
+          ['frob-it', 101],
+          ['frob-it', 102],
+          ['frob-it-more', 103],
+        ]);
+        // The commit and the change of one piece of work share the Change-Id.
+        const [commit] = await listBlueprintCommits(s.db, ['frob-it']);
+        assert.equal(commit!.changeId, all[0]!.changeId);
+      });
+    });
+
     it('a second sync with the branch unmoved does nothing; new commits are read incrementally', async () => {
       const again = await sync();
       assert.deepEqual({ upToDate: again.upToDate, added: again.added, commits: again.commits, previousTip: again.previousTip }, { upToDate: true, added: 0, commits: 7, previousTip: c.m2 });
@@ -168,6 +198,41 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe('the same repository synced into SQLite and PostgreSQL', { skip: ENGINES[1]!.skip }, () => {
+  it('gives identical dumps of the code history', async () => {
+    const repo = TempRepo.create();
+    const cwd = mkdtempSync(join(tmpdir(), 'steward-git-engines-'));
+    try {
+      const root = repo.commit({ message: 'Initial' });
+      const a = repo.commit({ message: 'Work\n\nImplements: blueprint x\nCloses-Bug: #1\nChange-Id: I5555555555555555555555555555555555555555', parents: [root], author: 'Zoë Ünicode' });
+      const f = repo.commit({ message: 'Fast-forwarded, see bp y', parents: [repo.gerritMerge(root, a, 'Work')] });
+      repo.setBranch(repo.gerritMerge(f, repo.commit({ message: 'Late', parents: [root] }), 'Late'));
+      const dumps = [];
+      for (const engine of ENGINES) {
+        const { location, cleanup } = await freshLocation(engine.name);
+        try {
+          const r = await runSteward(['--db', location, 'git', 'sync', '--repo', repo.dir, '--quiet'], { cwd });
+          assert.equal(r.code, 0, r.stderr);
+          const s = await openStore(location);
+          try {
+            const d = await dumpStore(s);
+            dumps.push({ git_commits: d.git_commits, git_commit_links: d.git_commit_links });
+          } finally {
+            await s.close();
+          }
+        } finally {
+          await cleanup();
+        }
+      }
+      assert.equal(dumps[0]!.git_commits!.length, 6);
+      assert.deepEqual(dumps[1], dumps[0]);
+    } finally {
+      repo.remove();
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('landing on histories where `git rev-list M^1..M` along first parents is not enough', () => {
   const repos: TempRepo[] = [];
