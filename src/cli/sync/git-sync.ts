@@ -104,7 +104,7 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     // The graph of the whole branch, light: about a second for nova's 62,000 commits.
     const graph: GraphCommit[] = [];
     try {
-      for await (const rec of gitRecords(repo.path, ['log', '--topo-order', `--format=${GRAPH_FORMAT}`, repo.tip, '--'])) {
+      for await (const rec of gitRecords(repo.path, ['log', `--format=${GRAPH_FORMAT}`, repo.tip, '--'])) {
         graph.push(parseGraphRecord(rec));
         if (graph.length % 5000 === 0) opts.onProgress?.({ phase: 'graph', count: graph.length, total: 0 });
       }

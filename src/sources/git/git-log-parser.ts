@@ -37,9 +37,12 @@ export class RecordSplitter {
     const out: string[] = [];
     let start = 0;
     for (let i = chunk.indexOf(RS); i !== -1; i = chunk.indexOf(RS, start)) {
-      this.pending.push(chunk.subarray(start, i));
-      out.push(Buffer.concat(this.pending).toString('utf8'));
-      this.pending = [];
+      if (this.pending.length === 0) out.push(chunk.toString('utf8', start, i));
+      else {
+        this.pending.push(chunk.subarray(start, i));
+        out.push(Buffer.concat(this.pending).toString('utf8'));
+        this.pending = [];
+      }
       start = i + 1;
     }
     if (start < chunk.length) this.pending.push(chunk.subarray(start));
