@@ -150,6 +150,19 @@ for (const engine of ENGINES) {
           ['frob-it', 102],
           ['frob-it-more', 103],
         ]);
+        const cli = await runSteward(['--db', location, 'git', 'blueprint', 'FROB-IT', 'unknown-bp', '--format', 'json'], { cwd });
+        assert.equal(cli.code, 0, cli.stderr);
+        const view = JSON.parse(cli.stdout) as Json;
+        assert.deepEqual(view.blueprints.map((b: Json) => [b.blueprint, b.commits.length, b.changes.length]), [['frob-it', 3, 3], ['unknown-bp', 0, 0]]);
+        assert.deepEqual(view.blueprints[0].commits[0], {
+          kind: 'implements', repo: repo.dir.split('/').pop(), sha: c.a, subject: 'Add the frobnicator', authorName: 'Alice', authorEmail: 'alice@example.org',
+          authoredAt: '2015-01-02T00:00:00.000Z', committedAt: '2015-01-03T00:00:00.000Z', changeId: 'I1111111111111111111111111111111111111111',
+          landedBy: c.m1, landedAt: '2015-01-05T10:00:00.000Z', landing: 'merge',
+        });
+        assert.equal(view.blueprints[0].changes[0].number, 101);
+        const text = await runSteward(['--db', location, 'git', 'blueprint', 'frob-it'], { cwd });
+        assert.match(text.stdout, /^blueprint frob-it: 3 commit\(s\), 3 Gerrit change\(s\)\n/);
+        assert.match(text.stdout, new RegExp(`  ${c.a.slice(0, 12)} implements +landed 2015-01-05 \\(merge ${c.m1.slice(0, 12)}\\)  Add the frobnicator`));
         // The commit and the change of one piece of work share the Change-Id.
         const [commit] = await listBlueprintCommits(s.db, ['frob-it']);
         assert.equal(commit!.changeId, all[0]!.changeId);

@@ -4,9 +4,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { StewardError } from '../../model/errors.js';
-import { blueprintRefs } from '../../sources/links/blueprint-refs.js';
 import { DEFAULT_LANDING_COMMITTERS } from '../../sources/git/landing.js';
-import { listBlueprintChanges, listBlueprintCommits } from '../../store/queries/code-history.js';
+import { buildBlueprintCodeView } from '../../service/blueprint-code-view.js';
 import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat } from '../options.js';
 import { syncGitRepository, type GitSyncResult, type GitSyncTarget } from '../sync/git-sync.js';
@@ -87,18 +86,10 @@ export interface GitBlueprintOptions extends GlobalOptions {
 export async function runGitBlueprint(names: string[], o: GitBlueprintOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward git blueprint prints text or json, not csv');
+  if (names.every((b) => b.trim() === '')) throw new StewardError('USAGE', 'give at least one blueprint name');
   const store = await openStoreFor(o, rt);
   try {
-    const commits = await listBlueprintCommits(store.db, names, { repo: o.name });
-    const changes = await listBlueprintChanges(store.db, names, blueprintRefs, { projects: o.project });
-    const wanted = [...new Set(names.map((b) => b.trim().toLowerCase()).filter(Boolean))];
-    const blueprints = wanted.map((b) => ({
-      blueprint: b,
-      commits: commits.filter((c) => c.blueprint === b).map(({ blueprint: _b, ...c }) => ({ ...c, authoredAt: iso(c.authoredAt), committedAt: iso(c.committedAt), landedAt: iso(c.landedAt) })),
-      changes: changes.filter((c) => c.blueprint === b).map(({ blueprint: _b, id: _id, ...c }) => ({
-        ...c, created: iso(c.created), updated: iso(c.updated), mergedAt: c.mergedAt === null ? null : iso(c.mergedAt), abandonedAt: c.abandonedAt === null ? null : iso(c.abandonedAt),
-      })),
-    }));
+    const { blueprints } = await buildBlueprintCodeView(store, { blueprints: names, repo: o.name, project: o.project }, null, rt.clock());
     if (format === 'json') {
       rt.stdout(JSON.stringify({ blueprints }, null, 2) + '\n');
       return;
@@ -115,6 +106,3 @@ export async function runGitBlueprint(names: string[], o: GitBlueprintOptions, r
   }
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}

@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GraphCommit } from './git-log-parser.js';
+import { computeLandings, DEFAULT_LANDING_COMMITTERS, isLandingMerge } from './landing.js';
+
+const rules = { landingCommitters: DEFAULT_LANDING_COMMITTERS };
+let t = 0;
+const c = (sha: string, parents: string[], subject = sha, committerName = 'Dev'): GraphCommit => ({ sha, parents, committerName, committedAt: (t += 1000), subject });
+
+describe('isLandingMerge', () => {
+  it('knows merges by the review system by committer or subject, never a single-parent commit', () => {
+    assert.equal(isLandingMerge(c('m', ['a', 'b'], 'Merge "Fix it"', 'Someone'), rules), true);
+    assert.equal(isLandingMerge(c('m', ['a', 'b'], 'Merge changes I87ce041c,Iaca00958', 'Someone'), rules), true);
+    assert.equal(isLandingMerge(c('m', ['a', 'b'], 'Merge pull request #12 from x/y', 'Someone'), rules), true);
+    assert.equal(isLandingMerge(c('m', ['a', 'b'], 'Long proposal text', 'tarmac'), rules), true);
+    assert.equal(isLandingMerge(c('m', ['a', 'b'], "Merge tag '2015.1.0'", 'OpenStack Proposal Bot'), rules), false);
+    assert.equal(isLandingMerge(c('m', ['a'], 'Merge "Fix it"', 'Gerrit Code Review'), rules), false);
+    assert.equal(isLandingMerge(c('m', ['a', 'b'], 'x', 'Bors'), { landingCommitters: ['bors'] }), true);
+  });
+});
+
+describe('computeLandings', () => {
+  it('a hand merge on the main line: the parent nearer a landing merge wins, the first on a tie', () => {
+    // Both parents lead straight to a landing merge: the first parent wins.
+    const g = [c('r', []), c('m1', ['r', 'x'], 'Merge "x"'), c('x', ['r']), c('m2', ['r', 'y'], 'Merge "y"'), c('y', ['r']), c('h', ['m1', 'm2'], 'Merge branch')];
+    const l = computeLandings(g, 'h', rules);
+    assert.deepEqual([l.get('m1')!.mainline, l.get('m2')!.mainline, l.get('m2')!.landedBy, l.get('h')!.kind], [true, false, 'h', 'direct']);
+  });
+
+  it('ends the walk at parents it was not given (a shallow clone) and lands everything it was', () => {
+    const g = [c('a', ['gone']), c('b', ['a', 'missing']), c('m', ['b', 'x'], 'Merge "x"'), c('x', ['a'])];
+    const l = computeLandings(g, 'm', rules);
+    assert.equal(l.size, 4);
+    assert.deepEqual([...l].map(([sha, v]) => [sha, v.landedBy, v.kind]).sort(), [['a', 'a', 'direct'], ['b', 'b', 'direct'], ['m', 'm', 'merge'], ['x', 'm', 'merge']]);
+  });
+
+  it('walks long histories without recursion', () => {
+    const g: GraphCommit[] = [c('0', [])];
+    for (let i = 1; i < 200_000; i++) g.push(c(String(i), [String(i - 1)]));
+    const l = computeLandings(g, '199999', rules);
+    assert.equal(l.size, 200_000);
+    assert.equal(l.get('0')!.landedBy, '0');
+  });
+});
