@@ -69,6 +69,14 @@ describe('steward.yaml', () => {
     assert.ok(e.details.line && e.details.line >= 2, `line ${e.details.line}`);
   });
 
+  it('reads the git section and checks its keys', () => {
+    const c = parseConfig('git:\n  repo: ../nova\n  branch: master\n  landingCommitters: [Gerrit Code Review]\n', 'steward.yaml');
+    assert.deepEqual(c.git, { repo: '../nova', branch: 'master', landingCommitters: ['Gerrit Code Review'] });
+    assert.equal(parseConfig('', 'steward.yaml').git, undefined);
+    assert.match(configError('git:\n  repo: x\n  brnch: main\n').message, /steward\.yaml:2: `git` unknown key `brnch`; allowed here: repo, branch, name, landingCommitters/);
+    assert.match(configError('git:\n  branch: main\n').message, /`git\.repo` is required/);
+  });
+
   it('requires required keys', () => {
     const e = configError('hosts:\n  - url: https://x.example\n');
     assert.match(e.message, /`hosts\[0\]\.name` is required/);

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { blueprintRefs } from '../../src/sources/links/blueprint-refs.js';
@@ -17,6 +17,7 @@ import { listBlueprintChanges, listBlueprintCommits, summariseCodeHistory } from
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
 import { dumpStore } from '../../src/store/dump.js';
+import { applyGitSync, type CommitToStore } from '../../src/store/git-store.js';
 import { DAY, T0, makeChange } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
@@ -208,6 +209,35 @@ for (const engine of ENGINES) {
       const full = await sync(['--full']);
       assert.equal(full.added, 8);
       assert.deepEqual(await withStore(async (s) => [...(await landings(s)).values()].sort((x, y) => (x.sha < y.sha ? -1 : 1))), after);
+    });
+
+    it('refuses a second sync of the same repository while one runs; a write that fails leaves the store as it was', async () => {
+      const name = repo.dir.split('/').pop()!;
+      await withStore((s) => s.db.insertInto('sync_locks').values({ name: `git:${name}`, owner: 'another-sync', pid: process.pid, hostname: hostname(), acquired_at: 0, heartbeat_at: Date.now() }).execute());
+      const busy = await runSteward(['--db', location, 'git', 'sync', '--repo', repo.dir], { cwd });
+      assert.equal(busy.code, 17);
+      assert.match(busy.stderr, new RegExp(`another sync of git repository "${name}" is running`));
+      await withStore((s) => s.db.deleteFrom('sync_locks').where('name', '=', `git:${name}`).execute());
+
+      await withStore(async (s) => {
+        const before = await dumpStore(s);
+        const state = await s.db.selectFrom('git_sync_state').selectAll().execute();
+        const stored = await landings(s);
+        const [one] = stored.values();
+        async function* failing(): AsyncGenerator<CommitToStore> {
+          yield {
+            commit: { sha: 'f'.repeat(40), parents: [], authorName: 'x', authorEmail: 'x', authoredAt: 0, committerName: 'x', committerEmail: 'x', committedAt: 0, subject: 's', message: 's', changeId: null, bugs: [], blueprints: [{ name: 'frob-it', kind: 'mention' }] },
+            landing: { landedBy: 'f'.repeat(40), landedAt: 0, kind: 'direct', mainline: true },
+          };
+          throw new Error('git died');
+        }
+        await assert.rejects(
+          applyGitSync(s, { repo: name, gone: [...stored.keys()], relanded: [{ sha: one!.sha, landing: { landedBy: 'x', landedAt: 1, kind: 'merge', mainline: false } }], state: { ...state[0]!, tip: 'f'.repeat(40) } }, failing()),
+          /git died/,
+        );
+        assert.deepEqual(await dumpStore(s), before);
+        assert.deepEqual(await s.db.selectFrom('git_sync_state').selectAll().execute(), state);
+      });
     });
   });
 }
