@@ -20,6 +20,7 @@ import { runQueue } from './commands/queue-command.js';
 import { runWaits } from './commands/waits-command.js';
 import { runReviewers } from './commands/reviewers-command.js';
 import { runServe } from './commands/serve-command.js';
+import { runSpecsReport, runSpecsSync } from './commands/specs-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -216,6 +217,23 @@ export function buildProgram(rt: Runtime): Command {
     .option('--project <name>', 'only Gerrit changes of this project (repeat for several)', collect)
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
     .action(async (names: string[], _o, cmd: Command) => runGitBlueprint(names, globals(cmd), rt));
+
+  const specs = program.command('specs').description('feature specs: why approved specs do not land');
+  specs
+    .command('sync')
+    .description('read a specs repository (a local git clone) into the store: titles, blueprints, approval and implementation dates, re-proposals, renames')
+    .option('--repo <path>', 'the specs repository (default: specs.repo in steward.yaml)')
+    .option('--strict', 'exit with code 19 (INPUT_PARTIAL) when some files could not be read as expected (the rest is stored either way)')
+    .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
+  specs
+    .command('report')
+    .description('per release: approved, implemented, and why each spec that did not land did not, with the evidence; a table over all releases without --release')
+    .option('--release <name>', 'one release in detail (a specs directory name like kilo or 2023.1, or its code name)')
+    .option('--project <name>', 'Gerrit project whose changes count (repeat for several; default: all)', collect)
+    .option('--now <time>', 'report as of this time')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runSpecsReport(globals(cmd), rt));
 
   const db = program.command('db').description('the store');
   db.command('migrate').description('bring the store schema up to date (safe to re-run)').addOption(format()).action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));

@@ -176,6 +176,32 @@ const prioritiesSchema = z
     }
   });
 
+const globList = z.array(z.string().min(1, 'expected a glob pattern like specs/{release}/approved/*.rst')).min(1, 'expected at least one glob pattern');
+
+/**
+ * The specs repository (`steward specs sync|report`): a local git checkout (relative to
+ * steward.yaml) and, for projects not laid out like OpenStack's, where specs live as glob patterns
+ * (`*` within a path segment, `**` any segments, `{release}` the release directory). A key left
+ * out keeps the OpenStack default (README "Specs").
+ */
+const specsSchema = z
+  .object({
+    repo: z.string().min(1).optional(),
+    layout: z
+      .object({
+        approved: globList.optional(),
+        implemented: globList.optional(),
+        backlog: z.array(z.string().min(1)).optional(),
+        abandoned: z.array(z.string().min(1)).optional(),
+        redirects: z.array(z.string().min(1)).optional(),
+        ignore: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .refine((l) => [...(l.approved ?? []), ...(l.implemented ?? [])].every((p) => p.includes('{release}')), 'approved and implemented patterns must name the release directory with {release}')
+      .optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -188,6 +214,7 @@ export const configSchema = z
     dashboards: z.array(dashboardSchema).default([]),
     git: gitSchema.optional(),
     priorities: prioritiesSchema.default({}),
+    specs: specsSchema.optional(),
   })
   .strict();
 
@@ -201,6 +228,7 @@ export type ZuulConfig = NonNullable<StewardConfig['zuul']>;
 export type CiConfig = StewardConfig['ci'];
 export type CoreRulesConfig = StewardConfig['coreRules'];
 export type GitConfig = NonNullable<StewardConfig['git']>;
+export type SpecsConfig = NonNullable<StewardConfig['specs']>;
 
 /** A config date (date only = midnight UTC) as epoch ms. */
 export function toMs(s: string): number {

@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   SYNC_BUSY: { exit: 17, summary: 'Another sync of the same project is running.' },
   /** A path is not a git repository, a branch is missing, or git failed on it. */
   GIT_REPOSITORY: { exit: 18, summary: 'A git repository or branch cannot be read.' },
+  /** `steward specs sync --strict`: some spec files or directories were skipped or read without a title; the rest was stored. */
+  INPUT_PARTIAL: { exit: 19, summary: 'Part of the input could not be read as expected; the rest was stored.' },
   /** A requested thing (project, host) is not in the store. */
   NOT_FOUND: { exit: 10, summary: 'The requested project or host is not in the store.' },
   /** Anything Steward did not expect: a bug. */

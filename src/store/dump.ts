@@ -34,6 +34,7 @@ export async function dumpStore(store: Store): Promise<StoreDump> {
     messages: (await db.selectFrom('messages').selectAll().execute()).map(({ change_id, author_id, ...r }) => ({ change: ch(change_id), ...r, author: who(author_id) })),
     change_files: (await db.selectFrom('change_files').selectAll().execute()).map(({ change_id, ...r }) => ({ change: ch(change_id), ...r })),
     links: (await db.selectFrom('links').selectAll().execute()).map(({ change_id, ...r }) => ({ change: ch(change_id), ...r })),
+    specs: (await db.selectFrom('specs').selectAll().execute()).map(({ id: _id, ...r }) => r),
     ci_builds: (await db.selectFrom('ci_builds').selectAll().execute()).map(({ change_id, reporter_id, ...r }) => ({ change: ch(change_id), ...r, reporter: who(reporter_id) })),
     // Code history: keyed by repository name and commit hash already.
     git_commits: await db.selectFrom('git_commits').selectAll().execute(),

@@ -299,6 +299,34 @@ export interface GitSyncStateTable {
   synced_at: number;
 }
 
+export interface SpecsTable {
+  id: Generated<number>;
+  release: string | null;
+  path: string;
+  first_path: string;
+  blueprint: string;
+  blueprint_url: string | null;
+  title: string | null;
+  state: string;
+  approved_at: number;
+  approved_commit: string;
+  implemented_at: number | null;
+  implemented_commit: string | null;
+  removed_at: number | null;
+  /** JSON list of {from, to, at, commit}. */
+  renames: string;
+}
+
+export interface SpecsSyncTable {
+  repo: string;
+  head: string;
+  head_at: number;
+  synced_at: number;
+  commits: number;
+  /** JSON list of {kind, file, message}. */
+  warnings: string;
+}
+
 export interface Database {
   hosts: HostsTable;
   accounts: AccountsTable;
@@ -324,6 +352,8 @@ export interface Database {
   git_sync_state: GitSyncStateTable;
   priorities: PrioritiesTable;
   priority_items: PriorityItemsTable;
+  specs: SpecsTable;
+  specs_sync: SpecsSyncTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */
@@ -346,4 +376,5 @@ export const DATA_TABLES = [
   'git_commit_links',
   'git_sync_state',
   'priorities',
+  'specs',
 ] as const satisfies ReadonlyArray<keyof Database>;

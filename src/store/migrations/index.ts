@@ -15,6 +15,7 @@ import { zuulBuilds } from './0004-zuul-builds.js';
 import { reviewFlow } from './0005-review-flow.js';
 import { dropRedundantIndexes } from './0006-drop-redundant-indexes.js';
 import { codeHistory } from './0007-code-history.js';
+import { specs } from './0008-specs.js';
 import { webAccounts } from './0009-web-accounts.js';
 import { priorities } from './0011-priorities.js';
 
@@ -27,6 +28,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0005-review-flow': reviewFlow(caps),
     '0006-drop-redundant-indexes': dropRedundantIndexes(),
     '0007-code-history': codeHistory(caps),
+    '0008-specs': specs(caps),
     '0009-web-accounts': webAccounts(caps),
     '0011-priorities': priorities(caps),
   };

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FlowChange } from '../model/flow.js';
+import type { ReleaseDates } from '../model/release-calendar.js';
+import type { SpecRecord } from '../model/specs.js';
+import { ALICE, BOB, CTX, D, OWNER, T0, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
+import { computeSpecsReport, type LinkedCommit, type SpecsReportInput } from './specs-report.js';
+
+// Release r1: start T0 - 10 d, feature freeze T0 + 30 d, release T0 + 60 d; r2 follows.
+const R1: ReleaseDates = { name: 'r1', aliases: [], start: T0 - 10 * D, featureFreeze: T0 + 30 * D, release: T0 + 60 * D };
+const R2: ReleaseDates = { name: 'r2', aliases: [], start: R1.release, featureFreeze: R1.release + 60 * D, release: R1.release + 90 * D };
+const CORES = new Set([ALICE]);
+
+function spec(blueprint: string, over: Partial<SpecRecord> = {}): SpecRecord {
+  return {
+    release: 'r1',
+    path: `specs/r1/approved/${blueprint}.rst`,
+    firstPath: `specs/r1/approved/${blueprint}.rst`,
+    blueprint,
+    blueprintUrl: `https://blueprints.launchpad.net/demo/+spec/${blueprint}`,
+    title: blueprint,
+    state: 'approved',
+    approvedAt: T0 - 5 * D,
+    approvedCommit: 'c0',
+    implementedAt: null,
+    implementedCommit: null,
+    removedAt: null,
+    renames: [],
+    ...over,
+  };
+}
+
+function input(specs: SpecRecord[], changes: Record<string, FlowChange[]>, commits: Record<string, LinkedCommit[]> = {}, opts: { review?: boolean; code?: boolean } = {}): SpecsReportInput {
+  return {
+    specs,
+    calendar: [R2, R1],
+    changesByBlueprint: new Map(Object.entries(changes)),
+    commitsByBlueprint: new Map(Object.entries(commits)),
+    ctx: CTX,
+    coreAt: () => CORES,
+    reviewDataCovers: () => opts.review ?? true,
+    commitDataCovers: () => opts.code ?? false,
+    hostUrls: new Map([['review.example.org', 'https://review.example.org']]),
+  };
+}
+
+const entryOf = (r: ReturnType<typeof computeSpecsReport>, bp: string) => r.specs.find((e) => e.blueprint === bp)!;
+
+describe('specs report: the reason each spec did not land', () => {
+  // One story per reason, all in release r1.
+  const specs = [
+    spec('landed', { state: 'implemented', implementedAt: T0 + 20 * D, path: 'specs/r1/implemented/landed.rst' }),
+    spec('no-code'),
+    spec('no-core'),
+    spec('author'),
+    spec('reviewers'),
+    spec('one-short'),
+    spec('blocked'),
+    spec('part'),
+    spec('later'),
+    spec('later', { release: 'r2', path: 'specs/r2/implemented/later.rst', approvedAt: R2.start + D, implementedAt: R2.start + 30 * D, state: 'implemented' }),
+    spec('gone'),
+  ];
+  const changes: Record<string, FlowChange[]> = {
+    landed: [flowChange(100, { status: 'MERGED', mergedAt: at(24 * 10), votes: [vote(1, 'Code-Review', 2, ALICE, 48), vote(1, 'Verified', 1, ZUUL, 2)] })],
+    // Reviewed only by BOB, who is not core: no core review before the freeze.
+    'no-core': [flowChange(101, { votes: [vote(1, 'Code-Review', 1, BOB, 24), vote(1, 'Verified', 1, ZUUL, 2)] })],
+    // ALICE (core) −1 on day 5, nothing from the owner since: waiting on the author for 25 days at the freeze.
+    author: [flowChange(102, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -1, ALICE, 24 * 5)] })],
+    // Core reviewed patch set 1; patch set 2 on day 20, clean and unreviewed: 10 days on reviewers.
+    reviewers: [flowChange(103, { patchSets: patchSets(0, 24 * 20), votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -1, ALICE, 24 * 2), vote(2, 'Verified', 1, ZUUL, 24 * 20 + 1)] })],
+    'one-short': [flowChange(104, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', 2, ALICE, 24 * 3)] })],
+    blocked: [flowChange(105, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -2, ALICE, 24)] })],
+    part: [
+      flowChange(106, { status: 'MERGED', mergedAt: at(24 * 8), votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', 2, ALICE, 24 * 7)] }),
+      flowChange(107, { votes: [vote(1, 'Verified', 1, ZUUL, 2)] }),
+    ],
+    // Proposed in r1 with no progress; landed in r2 under a new spec.
+    later: [flowChange(108, { votes: [vote(1, 'Verified', 1, ZUUL, 2)] })],
+    gone: [flowChange(109, { status: 'ABANDONED', abandonedAt: at(24 * 3), votes: [vote(1, 'Code-Review', -1, ALICE, 24)], messages: [message(72, { kind: 'system', event: 'abandoned', authorId: OWNER })] })],
+  };
+  const r = computeSpecsReport(input(specs, changes), { release: 'r1', now: R2.release });
+
+  it('counts approved, implemented and the share that did not land', () => {
+    const s = r.releases[0]!;
+    assert.equal(s.release, 'r1');
+    assert.equal(s.approved, 10);
+    assert.equal(s.implemented, 1);
+    assert.equal(s.notLanded, 9);
+    assert.equal(s.implementedShare, 0.1);
+    assert.equal(s.notLandedShare, 0.9);
+    assert.equal(s.landedLater, 1);
+    assert.equal(s.cannotTell, null);
+  });
+
+  it('no code proposed', () => assert.equal(entryOf(r, 'no-code').reason, 'no-code'));
+
+  it('code proposed, no core reviewer before the freeze', () => {
+    const e = entryOf(r, 'no-core');
+    assert.equal(e.reason, 'no-core-review');
+    assert.equal(e.changes![0]!.coreReviewedBeforeFreeze, false);
+  });
+
+  it('waited on its author, with how long before the freeze', () => {
+    const e = entryOf(r, 'author');
+    assert.equal(e.reason, 'waited-on-author');
+    assert.equal(e.changes![0]!.atFreeze, 'author');
+    assert.equal(e.changes![0]!.waitingDays, 25);
+    assert.match(e.evidence!, /102 waited on its author for 25 days \(a negative review unanswered\)/);
+  });
+
+  it('waited on reviewers: latest patch set clean and unreviewed, and one +2 short', () => {
+    const e = entryOf(r, 'reviewers');
+    assert.equal(e.reason, 'waited-on-reviewers');
+    // Patch set 2 at day 20, CI's verdict an hour later: on reviewers for 10 days less an hour.
+    assert.equal(e.changes![0]!.waitingDays, 9.96);
+    assert.match(e.evidence!, /clean and unreviewed/);
+    const s = entryOf(r, 'one-short');
+    assert.equal(s.reason, 'waited-on-reviewers');
+    assert.equal(s.changes![0]!.plusTwos, 1);
+    assert.match(s.evidence!, /one \+2 short/);
+  });
+
+  it('blocked by a -2', () => {
+    const e = entryOf(r, 'blocked');
+    assert.equal(e.reason, 'blocked');
+    assert.equal(e.changes![0]!.blocked, true);
+  });
+
+  it('part merged, the rest not', () => {
+    const e = entryOf(r, 'part');
+    assert.equal(e.reason, 'part-merged');
+    assert.deepEqual(e.reasons, ['part-merged', 'waited-on-reviewers']);
+  });
+
+  it('re-proposed and landed in a later release comes first', () => {
+    const e = entryOf(r, 'later');
+    assert.equal(e.reason, 'landed-later');
+    assert.deepEqual(e.reProposals.map((p) => p.release), ['r2']);
+    assert.ok(e.reasons.includes('waited-on-reviewers'));
+  });
+
+  it('every change abandoned before the freeze', () => assert.equal(entryOf(r, 'gone').reason, 'abandoned'));
+
+  it('waits per spec use the flow states, up to the merge or the freeze', () => {
+    const w = entryOf(r, 'reviewers').waits!;
+    // Reviewers from creation (CI passed at 2 h) to the −1 at day 2, author to patch set 2 at day
+    // 20, then CI for an hour, then reviewers to the freeze.
+    assert.equal(w.authorDays, 18);
+    assert.ok(Math.abs(w.reviewersDays - (2 - 2 / 24 + 10 - 1 / 24)) < 0.02, String(w.reviewersDays));
+    const landed = entryOf(r, 'landed');
+    assert.equal(landed.reason, null);
+    assert.ok(landed.waits!.reviewersDays > 0);
+  });
+
+  it('the bandwidth comparison sums landed against non-landed', () => {
+    const b = r.releases[0]!.bandwidth!;
+    assert.equal(b.landed.specs, 1);
+    assert.equal(b.notLanded.specs, 9);
+    assert.equal(b.notLanded.withCode, 8);
+    assert.ok(b.notLanded.reviewersDays > 0 && b.notLanded.authorDays > 0);
+    assert.match(b.answer, /%/);
+  });
+
+  it('the table over all releases has one row per release and no specs', () => {
+    const all = computeSpecsReport(input(specs, changes), { release: null, now: R2.release });
+    assert.deepEqual(all.releases.map((x) => x.release), ['r1', 'r2']);
+    assert.equal(all.specs.length, 0);
+  });
+});
+
+describe('specs report without review data', () => {
+  const specs = [spec('a'), spec('b'), spec('c', { state: 'implemented', implementedAt: T0 })];
+  const commits = { b: [{ hash: 'abc', subject: 'Part of b', landedAt: T0 + D }, { hash: 'def', subject: 'Older', landedAt: R1.start - D }] };
+
+  it('says which reasons it cannot tell apart and still gives commits and partial landings', () => {
+    const r = computeSpecsReport(input(specs, {}, commits, { review: false, code: true }), { release: 'r1', now: R2.release });
+    const a = entryOf(r, 'a');
+    assert.equal(a.reason, 'undetermined');
+    assert.equal(a.changes, null);
+    assert.ok(a.candidates!.includes('no-code') && a.candidates!.includes('waited-on-reviewers'));
+    const b = entryOf(r, 'b');
+    assert.equal(b.reason, 'part-merged');
+    assert.equal(b.commits!.total, 2);
+    assert.equal(b.commits!.inRelease, 1);
+    assert.equal(b.commits!.first, new Date(R1.start - D).toISOString());
+    assert.equal(b.commits!.last, new Date(T0 + D).toISOString());
+    assert.match(r.releases[0]!.cannotTell!, /no-code/);
+    assert.equal(r.releases[0]!.bandwidth, null);
+  });
+
+  it('lists release directories the calendar does not know', () => {
+    const r = computeSpecsReport(input([...specs, spec('x', { release: 'mystery' })], {}, {}, { review: false }), { release: null, now: R2.release });
+    assert.deepEqual(r.unknownReleases, [{ release: 'mystery', specs: 1 }]);
+    assert.equal(r.releases.reduce((n, x) => n + x.approved, 0), 3);
+  });
+});

@@ -1,0 +1,516 @@
+/**
+ * Why approved specs don't land (`steward specs report`): per release, the specs approved and
+ * implemented, and for each spec that did not land the reason with its evidence, from the specs
+ * repository's history (model/specs.ts), the code linked to each spec's blueprint (Gerrit changes
+ * and git commits) and the review flow of those changes (queue-state.ts: the one definition of
+ * waiting on reviewers, the author, CI or work in progress). Pure.
+ *
+ * Definitions (release R: its start, feature freeze FF and release day from the calendar):
+ * - approved in R: every spec recorded under R's directory (approved/, implemented/, or the flat
+ *   directory of the first releases), including any later deleted or moved away;
+ * - landed (implemented): the spec was moved to (or added under) R's implemented/ directory;
+ * - the spec's changes in R: Gerrit changes naming its blueprint (any form; the code-history rule),
+ *   created before FF and not closed before R's start; its commits in R: commits naming it that
+ *   reached the main line in [start, release);
+ * - re-proposals: specs of later releases with the same blueprint name or the same file name;
+ * - merged in R: a change merged before the release day, or a commit landed in [start, release).
+ *
+ * Reasons for a spec that did not land, the first that applies (all that apply are listed too):
+ * 1. `landed-later`: the same blueprint was approved again in a later release and implemented there;
+ * 2. `part-merged`: some of its code merged in R (a change or a commit), the spec is not implemented;
+ * 3. `blocked`: at FF one of its open changes carried a −2 (Code-Review) on its current patch set;
+ * 4. `no-code`: no change was proposed for it in R (and no commit landed);
+ * 5. `no-core-review`: changes were proposed, but no core reviewer (core at the time of the
+ *    review; any reviewer but the owner when no core team is configured) reviewed any before FF;
+ * 6.–8. at FF its open changes waited; the change that had been waiting longest in its state at FF
+ *    decides: on its author (`waited-on-author`: a negative review or a CI failure unanswered, or
+ *    work in progress), on reviewers (`waited-on-reviewers`: the current patch set clean and
+ *    unreviewed, or one +2 short), or on CI (`waited-on-ci`: CI running, or approved but not merged);
+ * 9. `abandoned`: every change proposed for it was abandoned before FF;
+ * 10. `undetermined`: the review data does not cover R (see `cannotTell`); `candidates` lists the
+ *    reasons it could be.
+ *
+ * Waits per spec: the time its changes in R spent in each flow state (queue-state.ts replay), from
+ * each change's creation to its merge (when merged before the release day) or to FF; changes
+ * running side by side add up.
+ */
+import type { FlowChange } from '../model/flow.js';
+import { changeUrl } from '../model/flow.js';
+import type { Timestamp } from '../model/records.js';
+import type { ReleaseDates } from '../model/release-calendar.js';
+import { findRelease } from '../model/release-calendar.js';
+import type { SpecRecord, SpecRename, SpecState } from '../model/specs.js';
+import { replayFlow, reviewActsOf, type FlowContext, type FlowPhase, type Replay } from './queue-state.js';
+import { extractReviews } from './reviews.js';
+import { DAY_MS, quantileSorted, round } from './stats.js';
+
+export const SPEC_REASONS = [
+  'landed-later',
+  'part-merged',
+  'blocked',
+  'no-code',
+  'no-core-review',
+  'waited-on-author',
+  'waited-on-reviewers',
+  'waited-on-ci',
+  'abandoned',
+  'undetermined',
+] as const;
+export type SpecReason = (typeof SPEC_REASONS)[number];
+
+/** The reasons only review data can tell apart (git history shows merged code only). */
+export const REVIEW_ONLY_REASONS: readonly SpecReason[] = ['blocked', 'no-code', 'no-core-review', 'waited-on-author', 'waited-on-reviewers', 'waited-on-ci', 'abandoned'];
+
+/** A commit that names a blueprint, as the code history gives it. */
+export interface LinkedCommit {
+  hash: string;
+  subject: string;
+  /** When it reached the main line (the landing merge's time), epoch ms. */
+  landedAt: Timestamp;
+}
+
+export interface SpecsReportInput {
+  specs: readonly SpecRecord[];
+  calendar: readonly ReleaseDates[];
+  /** Gerrit changes linked to each blueprint (lower-case name), with votes, patch sets and flow messages. */
+  changesByBlueprint: ReadonlyMap<string, readonly FlowChange[]>;
+  /** Commits linked to each blueprint (lower-case name). */
+  commitsByBlueprint: ReadonlyMap<string, readonly LinkedCommit[]>;
+  ctx: FlowContext;
+  /** The core team at a time, or null when none is configured. */
+  coreAt: (t: Timestamp) => ReadonlySet<number> | null;
+  /** Whether the store's review data covers a release (changes created between its start and FF). */
+  reviewDataCovers: (r: ReleaseDates) => boolean;
+  /** Whether the store's code history covers a release (commits landed between its start and release day). */
+  commitDataCovers: (r: ReleaseDates) => boolean;
+  hostUrls: ReadonlyMap<string, string | null>;
+}
+
+export interface SpecsReportOptions {
+  /** One release (a directory name or calendar alias), or null for every release. */
+  release: string | null;
+  now: Timestamp;
+}
+
+export interface WaitTotals {
+  reviewersDays: number;
+  authorDays: number;
+  ciDays: number;
+  wipDays: number;
+}
+
+/** What one change looked like at FF, and the time it spent in each state. */
+export interface SpecChange extends WaitTotals {
+  number: number;
+  project: string;
+  url: string | null;
+  subject: string;
+  created: string;
+  mergedAt: string | null;
+  abandonedAt: string | null;
+  /** At FF: merged, abandoned, or the state it was waiting in (reviewers, author, ci, approved, wip). */
+  atFreeze: 'merged' | 'abandoned' | Exclude<FlowPhase, 'closed'>;
+  /** How long it had been in that state at FF, in days (null when merged or abandoned). */
+  waitingDays: number | null;
+  /** At FF: the current patch set, its +2s, the humans whose vote was negative, a −2, CI's verdict. */
+  patchSet: number | null;
+  plusTwos: number;
+  negativeReviews: number;
+  blocked: boolean;
+  ci: 'passed' | 'failed' | 'pending' | 'none' | null;
+  /** Whether a core reviewer (see the module comment) reviewed it before FF. */
+  coreReviewedBeforeFreeze: boolean;
+}
+
+export interface SpecCommits {
+  /** Every linked commit, any time. */
+  total: number;
+  first: string | null;
+  last: string | null;
+  /** Those that landed in [start, release) of the spec's release. */
+  inRelease: number;
+  list: Array<{ hash: string; subject: string; landedAt: string }>;
+}
+
+export interface SpecEntry {
+  release: string;
+  path: string;
+  blueprint: string;
+  blueprintUrl: string | null;
+  title: string | null;
+  state: SpecState;
+  approvedAt: string;
+  implementedAt: string | null;
+  removedAt: string | null;
+  renames: Array<Omit<SpecRename, 'at'> & { at: string }>;
+  landed: boolean;
+  /** Releases before this one whose specs name the same blueprint (this spec is a re-proposal). */
+  earlierReleases: string[];
+  /** Later releases whose specs name the same blueprint, and whether it was implemented there. */
+  reProposals: Array<{ release: string; path: string; approvedAt: string; implementedAt: string | null }>;
+  /** Linked Gerrit changes in the release; null when the review data does not cover it. */
+  changes: SpecChange[] | null;
+  /** Linked commits; null when the code history does not cover the release. */
+  commits: SpecCommits | null;
+  /** Sums over `changes`; null without review data. */
+  waits: WaitTotals | null;
+  /** Null for a landed spec. */
+  reason: SpecReason | null;
+  reasons: SpecReason[];
+  /** For `undetermined`: the reasons it could be. */
+  candidates: SpecReason[] | null;
+  /** The evidence, in a sentence. */
+  evidence: string | null;
+}
+
+export interface ReasonCount {
+  reason: SpecReason;
+  /** Specs whose first reason this is. */
+  specs: number;
+  /** Share of the release's non-landed specs. */
+  share: number | null;
+  /** Specs it applies to at all (first reason or not). */
+  applies: number;
+}
+
+export interface WaitGroup extends WaitTotals {
+  specs: number;
+  /** Specs with at least one change in the release. */
+  withCode: number;
+  medianReviewersDays: number | null;
+  medianAuthorDays: number | null;
+  /** reviewersDays / (reviewersDays + authorDays). */
+  reviewerShare: number | null;
+}
+
+export interface ReleaseSummary {
+  release: string;
+  start: string;
+  featureFreeze: string;
+  releaseDate: string;
+  approved: number;
+  implemented: number;
+  notLanded: number;
+  implementedShare: number | null;
+  notLandedShare: number | null;
+  /** Approved specs later deleted or moved away (counted in approved and notLanded). */
+  removed: number;
+  /** Of the non-landed: re-proposed (approved again later), and of those implemented later. */
+  reProposed: number;
+  landedLater: number;
+  reviewData: boolean;
+  commitData: boolean;
+  reasons: ReasonCount[];
+  /** Landed against non-landed: the time their changes waited on reviewers and on authors; null without review data. */
+  bandwidth: { landed: WaitGroup; notLanded: WaitGroup; answer: string } | null;
+  /** Which reasons this release's data cannot tell apart, or null when it can tell them all. */
+  cannotTell: string | null;
+}
+
+export interface SpecsReport {
+  releases: ReleaseSummary[];
+  /** Per spec, for the release asked for (empty without one). */
+  specs: SpecEntry[];
+  /** Release directories the calendar does not know: their specs are left out of the report. */
+  unknownReleases: Array<{ release: string; specs: number }>;
+}
+
+const fileStem = (p: string): string => p.slice(p.lastIndexOf('/') + 1).replace(/\.rst$/i, '').toLowerCase();
+const iso = (t: Timestamp | null): string | null => (t === null ? null : new Date(t).toISOString());
+const days = (ms: number): number => round(ms / DAY_MS, 2) ?? 0;
+const median = (xs: number[]): number | null => round(quantileSorted([...xs].sort((a, b) => a - b), 0.5), 2);
+
+function sumPhases(replay: Replay): WaitTotals {
+  const t = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
+  for (const s of replay.segments) t[s.phase] += s.to - s.from;
+  // As in `steward waits`: approved, waiting to merge, is waiting on CI (the gate).
+  return { reviewersDays: days(t.reviewers), authorDays: days(t.author), ciDays: days(t.ci + t.approved), wipDays: days(t.wip) };
+}
+
+/** How long the replay's final state had lasted at its stop. */
+function trailingWait(replay: Replay): number {
+  const segs = replay.segments;
+  if (!segs.length) return 0;
+  const phase = segs[segs.length - 1]!.phase;
+  let from = segs[segs.length - 1]!.from;
+  for (let i = segs.length - 2; i >= 0 && segs[i]!.phase === phase && segs[i]!.to === from; i--) from = segs[i]!.from;
+  return replay.stop - from;
+}
+
+const addTotals = (a: WaitTotals, b: WaitTotals): WaitTotals => ({
+  reviewersDays: round(a.reviewersDays + b.reviewersDays, 2) ?? 0,
+  authorDays: round(a.authorDays + b.authorDays, 2) ?? 0,
+  ciDays: round(a.ciDays + b.ciDays, 2) ?? 0,
+  wipDays: round(a.wipDays + b.wipDays, 2) ?? 0,
+});
+const ZERO: WaitTotals = { reviewersDays: 0, authorDays: 0, ciDays: 0, wipDays: 0 };
+
+const STATE_WORDS: Record<string, string> = {
+  reviewers: 'waited on reviewers',
+  author: 'waited on its author',
+  wip: 'was work in progress',
+  ci: 'waited on CI',
+  approved: 'was approved and waiting for the gate to merge it',
+};
+
+/** Computes the specs report. Pure. */
+export function computeSpecsReport(input: SpecsReportInput, opts: SpecsReportOptions): SpecsReport {
+  const calendar = [...input.calendar].sort((a, b) => a.release - b.release);
+  const releaseOf = new Map<string, ReleaseDates | null>();
+  for (const s of input.specs) if (s.release !== null && !releaseOf.has(s.release)) releaseOf.set(s.release, findRelease(calendar, s.release));
+  const unknown = new Map<string, number>();
+  for (const s of input.specs) if (s.release !== null && !releaseOf.get(s.release)) unknown.set(s.release, (unknown.get(s.release) ?? 0) + 1);
+
+  // The same blueprint, for re-proposals: the same blueprint name, or the same file name (a spec
+  // re-proposed under its old file name while its URL changed, or the reverse).
+  const byBlueprint = new Map<string, SpecRecord[]>();
+  const put = (key: string, s: SpecRecord) => {
+    const l = byBlueprint.get(key);
+    if (!l) byBlueprint.set(key, [s]);
+    else if (!l.includes(s)) l.push(s);
+  };
+  for (const s of input.specs) {
+    if (s.release === null || !releaseOf.get(s.release)) continue;
+    put(s.blueprint, s);
+    put(`file:${fileStem(s.path)}`, s);
+  }
+
+  let wanted: ReleaseDates | null = null;
+  if (opts.release !== null) wanted = findRelease(calendar, opts.release);
+  const dirsOf = (r: ReleaseDates): string[] => [...releaseOf.entries()].filter(([, v]) => v === r).map(([k]) => k);
+  const inCalendar = calendar.filter((r) => dirsOf(r).length > 0 || r === wanted);
+
+  const summaries: ReleaseSummary[] = [];
+  let entriesOut: SpecEntry[] = [];
+  for (const r of inCalendar) {
+    if (wanted && r !== wanted) continue;
+    const entries = input.specs
+      .filter((s) => s.release !== null && releaseOf.get(s.release) === r)
+      .map((s) => specEntry(s, r, input, releaseOf, byBlueprint))
+      .sort((a, b) => (a.landed === b.landed ? (a.path < b.path ? -1 : 1) : a.landed ? 1 : -1));
+    summaries.push(summarize(r, entries, input));
+    if (wanted) entriesOut = entries;
+  }
+  return { releases: summaries, specs: entriesOut, unknownReleases: [...unknown.entries()].map(([release, specs]) => ({ release, specs })).sort((a, b) => (a.release < b.release ? -1 : 1)) };
+}
+
+function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, releaseOf: ReadonlyMap<string, ReleaseDates | null>, byBlueprint: ReadonlyMap<string, SpecRecord[]>): SpecEntry {
+  const landed = s.implementedAt !== null;
+  const same = [...new Set([...(byBlueprint.get(s.blueprint) ?? []), ...(byBlueprint.get(`file:${fileStem(s.path)}`) ?? [])])].filter((x) => x !== s);
+  const later = same.filter((x) => releaseOf.get(x.release!)!.release > r.release).sort((a, b) => a.approvedAt - b.approvedAt);
+  const earlier = same.filter((x) => releaseOf.get(x.release!)!.release < r.release);
+  const reviewData = input.reviewDataCovers(r);
+  const commitData = input.commitDataCovers(r);
+
+  // Code: changes proposed before FF and not closed before the start.
+  let changes: SpecChange[] | null = null;
+  let waits: WaitTotals | null = null;
+  if (reviewData) {
+    const linked = (input.changesByBlueprint.get(s.blueprint) ?? []).filter((c) => {
+      const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
+      return c.created < r.featureFreeze && (end === null || end >= r.start);
+    });
+    changes = linked.map((c) => changeAtFreeze(c, r, input));
+    waits = changes.reduce<WaitTotals>((a, c) => addTotals(a, c), ZERO);
+  }
+  let commits: SpecCommits | null = null;
+  if (commitData) {
+    const all = [...(input.commitsByBlueprint.get(s.blueprint) ?? [])].sort((a, b) => a.landedAt - b.landedAt);
+    const inRelease = all.filter((c) => c.landedAt >= r.start && c.landedAt < r.release);
+    commits = {
+      total: all.length,
+      first: iso(all[0]?.landedAt ?? null),
+      last: iso(all[all.length - 1]?.landedAt ?? null),
+      inRelease: inRelease.length,
+      list: all.map((c) => ({ hash: c.hash, subject: c.subject, landedAt: iso(c.landedAt)! })),
+    };
+  }
+
+  const base = {
+    release: s.release!,
+    path: s.path,
+    blueprint: s.blueprint,
+    blueprintUrl: s.blueprintUrl,
+    title: s.title,
+    state: s.state,
+    approvedAt: iso(s.approvedAt)!,
+    implementedAt: iso(s.implementedAt),
+    removedAt: iso(s.removedAt),
+    renames: s.renames.map((x) => ({ ...x, at: iso(x.at)! })),
+    landed,
+    earlierReleases: [...new Set(earlier.map((x) => x.release!))],
+    reProposals: later.map((x) => ({ release: x.release!, path: x.path, approvedAt: iso(x.approvedAt)!, implementedAt: iso(x.implementedAt) })),
+    changes,
+    commits,
+    waits,
+  };
+  if (landed) return { ...base, reason: null, reasons: [], candidates: null, evidence: null };
+
+  const reasons: SpecReason[] = [];
+  const evidence: string[] = [];
+  const landedIn = later.find((x) => x.implementedAt !== null);
+  if (landedIn) {
+    reasons.push('landed-later');
+    evidence.push(`re-proposed for ${landedIn.release} and implemented there on ${iso(landedIn.implementedAt)!.slice(0, 10)} (${landedIn.path})`);
+  }
+  const mergedChanges = (changes ?? []).filter((c) => c.mergedAt !== null && Date.parse(c.mergedAt) < r.release);
+  if (mergedChanges.length || (commits && commits.inRelease > 0)) {
+    reasons.push('part-merged');
+    const parts: string[] = [];
+    if (mergedChanges.length) parts.push(`${mergedChanges.length} of its ${changes!.length} change(s) merged (${mergedChanges.map((c) => c.number).join(', ')})`);
+    if (commits && commits.inRelease > 0) parts.push(`${commits.inRelease} linked commit(s) landed in ${r.name}`);
+    evidence.push(`${parts.join('; ')}, but the spec was not moved to implemented/`);
+  }
+
+  let candidates: SpecReason[] | null = null;
+  if (changes) {
+    const open = changes.filter((c) => c.atFreeze !== 'merged' && c.atFreeze !== 'abandoned');
+    const blocked = open.filter((c) => c.blocked);
+    if (blocked.length) {
+      reasons.push('blocked');
+      evidence.push(`at the feature freeze change ${blocked.map((c) => c.number).join(', ')} carried a -2`);
+    }
+    if (changes.length === 0 && !(commits && commits.inRelease > 0)) {
+      reasons.push('no-code');
+      evidence.push(`no change linked to blueprint ${s.blueprint} was proposed before the feature freeze (${iso(r.featureFreeze)!.slice(0, 10)})`);
+    } else if (changes.length > 0) {
+      if (!changes.some((c) => c.coreReviewedBeforeFreeze)) {
+        reasons.push('no-core-review');
+        evidence.push(`${changes.length} change(s) proposed (${changes.map((c) => c.number).join(', ')}), none reviewed by a core reviewer before the feature freeze`);
+      }
+      if (open.length) {
+        const stuck = [...open].sort((a, b) => (b.waitingDays ?? 0) - (a.waitingDays ?? 0) || a.number - b.number)[0]!;
+        const reason: SpecReason = stuck.atFreeze === 'author' || stuck.atFreeze === 'wip' ? 'waited-on-author' : stuck.atFreeze === 'reviewers' ? 'waited-on-reviewers' : 'waited-on-ci';
+        reasons.push(reason);
+        const detail =
+          stuck.atFreeze === 'reviewers'
+            ? stuck.plusTwos === 1
+              ? ' (one +2 short)'
+              : ' (latest patch set clean and unreviewed)'
+            : stuck.atFreeze === 'author'
+              ? stuck.negativeReviews > 0
+                ? ` (a negative review unanswered)`
+                : stuck.ci === 'failed'
+                  ? ' (a CI failure unanswered)'
+                  : ''
+              : '';
+        evidence.push(`at the feature freeze change ${stuck.number} ${STATE_WORDS[stuck.atFreeze]} for ${stuck.waitingDays} days${detail}`);
+      } else if (!mergedChanges.length) {
+        reasons.push('abandoned');
+        evidence.push(`its ${changes.length} change(s) were abandoned before the feature freeze`);
+      }
+    }
+  } else {
+    candidates = REVIEW_ONLY_REASONS.filter((x) => x !== 'no-code' || !(commits && commits.inRelease > 0));
+  }
+  if (reasons.length === 0) {
+    reasons.push('undetermined');
+    evidence.push(
+      commitData
+        ? `no linked commit landed in ${r.name} and there is no review data for it: the code may never have been proposed, or waited on reviewers, its author or CI, or was blocked`
+        : `neither review data nor code history covers ${r.name}`,
+    );
+  }
+  return { ...base, reason: reasons[0]!, reasons, candidates: reasons[0] === 'undetermined' ? candidates : null, evidence: evidence.join('; ') };
+}
+
+function changeAtFreeze(c: FlowChange, r: ReleaseDates, input: SpecsReportInput): SpecChange {
+  const ff = r.featureFreeze;
+  const atFf = replayFlow(c, input.ctx, ff);
+  const mergedBeforeFf = c.mergedAt !== null && c.mergedAt <= ff;
+  const abandonedBeforeFf = !mergedBeforeFf && c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= ff;
+  const horizon = c.mergedAt !== null && c.mergedAt < r.release ? c.mergedAt : ff;
+  const waits = sumPhases(horizon === ff ? atFf : replayFlow(c, input.ctx, horizon));
+  const reviews = extractReviews(reviewActsOf(c), input.ctx.isBot).reviews.filter((x) => x.at < ff);
+  const coreReviewed = reviews.some((x) => {
+    const cores = input.coreAt(x.at);
+    return cores === null ? true : cores.has(x.reviewerId);
+  });
+  const open = !mergedBeforeFf && !abandonedBeforeFf && atFf.final.state !== 'closed';
+  const f = atFf.final;
+  return {
+    number: c.number,
+    project: c.project,
+    url: changeUrl(input.hostUrls.get(c.host), c.project, c.number),
+    subject: c.subject,
+    created: iso(c.created)!,
+    mergedAt: iso(c.mergedAt),
+    abandonedAt: c.status === 'ABANDONED' ? iso(c.abandonedAt) : null,
+    atFreeze: mergedBeforeFf ? 'merged' : !open ? 'abandoned' : (f.state as Exclude<FlowPhase, 'closed'>),
+    waitingDays: open ? days(trailingWait(atFf)) : null,
+    patchSet: open ? f.patchSet : null,
+    plusTwos: open ? f.plusTwos.length : 0,
+    negativeReviews: open ? f.negativeReviewers.length : 0,
+    blocked: open && f.blocked,
+    ci: open ? f.ci : null,
+    coreReviewedBeforeFreeze: coreReviewed,
+    ...waits,
+  };
+}
+
+function waitGroup(entries: readonly SpecEntry[]): WaitGroup {
+  const withWaits = entries.filter((e) => e.waits !== null);
+  const t = withWaits.reduce<WaitTotals>((a, e) => addTotals(a, e.waits!), ZERO);
+  const coded = withWaits.filter((e) => (e.changes?.length ?? 0) > 0);
+  const denom = t.reviewersDays + t.authorDays;
+  return {
+    specs: entries.length,
+    withCode: coded.length,
+    ...t,
+    medianReviewersDays: median(coded.map((e) => e.waits!.reviewersDays)),
+    medianAuthorDays: median(coded.map((e) => e.waits!.authorDays)),
+    reviewerShare: denom > 0 ? round(t.reviewersDays / denom, 3) : null,
+  };
+}
+
+function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsReportInput): ReleaseSummary {
+  const approved = entries.length;
+  const implemented = entries.filter((e) => e.landed).length;
+  const notLanded = entries.filter((e) => !e.landed);
+  const reviewData = input.reviewDataCovers(r);
+  const commitData = input.commitDataCovers(r);
+  const share = (n: number, d: number) => (d > 0 ? round(n / d, 3) : null);
+  const reasons: ReasonCount[] = SPEC_REASONS.map((reason) => {
+    const n = notLanded.filter((e) => e.reason === reason).length;
+    return { reason, specs: n, share: share(n, notLanded.length), applies: notLanded.filter((e) => e.reasons.includes(reason)).length };
+  }).filter((x) => x.applies > 0);
+
+  let bandwidth: ReleaseSummary['bandwidth'] = null;
+  if (reviewData) {
+    const landed = waitGroup(entries.filter((e) => e.landed));
+    const not = waitGroup(notLanded);
+    let answer: string;
+    if (not.withCode === 0) answer = 'no non-landed spec had code under review: review bandwidth was not what stopped them';
+    else if (not.reviewerShare === null) answer = 'the non-landed specs\' changes spent no time waiting on reviewers or authors';
+    else {
+      const more = not.reviewerShare >= 0.5 ? 'reviewers' : 'their authors';
+      answer = `the non-landed specs' changes spent ${Math.round(not.reviewerShare * 100)}% of their waiting (reviewers + author) on reviewers` +
+        (landed.reviewerShare !== null ? ` against ${Math.round(landed.reviewerShare * 100)}% for the landed ones` : '') +
+        `: they waited mostly on ${more}`;
+    }
+    bandwidth = { landed, notLanded: not, answer };
+  }
+  const cannotTell = reviewData
+    ? null
+    : `without review data for ${r.name}, ${REVIEW_ONLY_REASONS.join(', ')} cannot be told apart: the specs with none of landed-later${commitData ? ' or part-merged' : ''} are "undetermined"` +
+      (commitData ? '' : '; without code history for it, part-merged cannot be seen either (only from Gerrit changes)');
+  return {
+    release: r.name,
+    start: iso(r.start)!,
+    featureFreeze: iso(r.featureFreeze)!,
+    releaseDate: iso(r.release)!,
+    approved,
+    implemented,
+    notLanded: notLanded.length,
+    implementedShare: share(implemented, approved),
+    notLandedShare: share(notLanded.length, approved),
+    removed: entries.filter((e) => e.state === 'removed' && !e.landed).length,
+    reProposed: notLanded.filter((e) => e.reProposals.length > 0).length,
+    landedLater: notLanded.filter((e) => e.reasons.includes('landed-later')).length,
+    reviewData,
+    commitData,
+    reasons,
+    bandwidth,
+    cannotTell,
+  };
+}

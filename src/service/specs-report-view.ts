@@ -1,0 +1,118 @@
+/**
+ * The specs report (`steward specs report`, the web's specs page): why approved specs don't land,
+ * per release (analysis/specs-report.ts), from the specs `steward specs sync` stored, the Gerrit
+ * changes linked to their blueprints and the code history.
+ */
+import { computeSpecsReport, type LinkedCommit } from '../analysis/specs-report.js';
+import { toMs, type StewardConfig } from '../config/config-schema.js';
+import { StewardError } from '../model/errors.js';
+import type { FlowChange } from '../model/flow.js';
+import { findRelease, openstackCalendar, type ReleaseDates } from '../model/release-calendar.js';
+import type { SpecsReportView } from '../report/specs-report.js';
+import type { Store } from '../store/engine.js';
+import { attachDetails, loadFlowChanges } from '../store/queries/flow.js';
+import { listBlueprintChanges, listBlueprintCommits, summariseCodeHistory } from '../store/queries/code-history.js';
+import { hasChangesCreatedIn, loadSpecs, loadSpecsSync } from '../store/queries/specs.js';
+import { blueprintRefs } from '../sources/links/blueprint-refs.js';
+import type { EffectiveConfig } from './effective-config.js';
+import { flowSetup } from './flow-setup.js';
+
+export interface SpecsReportParams {
+  /** One release (directory name or calendar alias); null or absent for the table over all releases. */
+  release?: string | null;
+  /** Gerrit projects whose changes count (default: every project in the store). */
+  project?: readonly string[];
+}
+
+
+/** The release calendar in effect: steward.yaml `releases` when it names any, else the shipped OpenStack calendar. */
+export function releaseCalendar(config: StewardConfig, origin = 'steward.yaml'): { calendar: ReleaseDates[]; source: string } {
+  if (config.releases.length) {
+    return {
+      calendar: config.releases.map((r) => ({ name: r.name, aliases: [], start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) })),
+      source: `releases in ${origin}`,
+    };
+  }
+  return { calendar: openstackCalendar(), source: 'the shipped OpenStack calendar (releases.openstack.org schedules; no releases in the configuration)' };
+}
+
+/** The specs report as `--format json` prints it. */
+export async function buildSpecsReportView(store: Store, params: SpecsReportParams, config: EffectiveConfig, now: number): Promise<SpecsReportView> {
+  const sync = await loadSpecsSync(store.db);
+  if (!sync) throw new StewardError('NOT_FOUND', 'no specs in the store', { hint: 'Run `steward specs sync --repo PATH` (a clone of the specs repository) first.' });
+  const { calendar, source } = releaseCalendar(config.config, config.origin);
+  const release = params.release ?? null;
+  const wanted = release === null ? null : findRelease(calendar, release);
+  if (release !== null && !wanted) {
+    throw new StewardError('USAGE', `--release "${release}" is not in the release calendar (${source})`, { hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.` });
+  }
+  const specs = await loadSpecs(store.db);
+  const setup = await flowSetup(store, params.project, config);
+
+  // Review data: the Gerrit changes linked to the blueprints of the releases reported on.
+  const relevant = specs.filter((s) => s.release !== null && (wanted === null || findRelease(calendar, s.release) === wanted));
+  const blueprints = [...new Set(relevant.map((s) => s.blueprint))];
+  // A spec's code: every Gerrit change and every commit naming its blueprint in any form (the
+  // code-history queries; one rule for both sources).
+  const [linkedChanges, linkedCommits, histories] = await Promise.all([
+    listBlueprintChanges(store.db, blueprints, blueprintRefs, { projects: setup.projects }),
+    listBlueprintCommits(store.db, blueprints),
+    summariseCodeHistory(store.db),
+  ]);
+  const allIds = [...new Set(linkedChanges.map((c) => c.id))];
+  const changes = allIds.length ? await loadFlowChanges(store.db, store.engine, { scope: { kind: 'ids', ids: allIds }, projects: setup.projects, messages: 'flow', asOf: now }) : [];
+  if (changes.length) await attachDetails(store.db, store.engine, changes, { commitMessage: false });
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  const changesByBlueprint = new Map<string, FlowChange[]>();
+  for (const l of linkedChanges) {
+    const c = byId.get(l.id);
+    if (!c) continue;
+    const list = changesByBlueprint.get(l.blueprint);
+    if (!list) changesByBlueprint.set(l.blueprint, [c]);
+    else if (!list.includes(c)) list.push(c);
+  }
+  const commitsByBlueprint = new Map<string, LinkedCommit[]>();
+  for (const c of linkedCommits) {
+    const list = commitsByBlueprint.get(c.blueprint);
+    const commit = { hash: c.sha, subject: c.subject, landedAt: c.landedAt };
+    if (!list) commitsByBlueprint.set(c.blueprint, [commit]);
+    else if (!list.some((x) => x.hash === c.sha)) list.push(commit);
+  }
+
+  const reviewCover = new Map<ReleaseDates, boolean>();
+  for (const r of calendar) reviewCover.set(r, await hasChangesCreatedIn(store.db, r.start, r.featureFreeze, setup.projects));
+  // The code history covers a release when a synced repository's landings span part of it.
+  const commitCovers = (r: ReleaseDates) => histories.some((h) => h.firstLandedAt !== null && h.lastLandedAt !== null && h.firstLandedAt < r.release && h.lastLandedAt >= r.start);
+
+  const report = computeSpecsReport(
+    {
+      specs,
+      calendar,
+      changesByBlueprint,
+      commitsByBlueprint,
+      ctx: setup.ctx,
+      coreAt: setup.coreAt,
+      reviewDataCovers: (r) => reviewCover.get(r) ?? false,
+      commitDataCovers: commitCovers,
+      hostUrls: setup.hostUrls,
+    },
+    { release: wanted ? wanted.name : null, now },
+  );
+  const iso = (t: number) => new Date(t).toISOString();
+  return {
+    kind: 'specs-report',
+    release: wanted ? wanted.name : null,
+    now: iso(now),
+    repo: { path: sync.repo, head: sync.head, headAt: iso(sync.headAt), syncedAt: iso(sync.syncedAt), commits: sync.commits, warnings: sync.warnings },
+    calendar: { source, releases: calendar.length },
+    sources: {
+      reviewData: `Gerrit changes in the store naming a spec's blueprint (Implements:, Partially-Implements:, a bp/NAME topic, or a mention)${setup.projects.length ? ` of ${setup.projects.join(', ')}` : ''}`,
+      codeHistory: histories.length
+        ? `commits naming a spec's blueprint in ${histories.map((h) => `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)}, landings ${h.firstLandedAt ? new Date(h.firstLandedAt).toISOString().slice(0, 10) : '-'} to ${h.lastLandedAt ? new Date(h.lastLandedAt).toISOString().slice(0, 10) : '-'})`).join(', ')}, synced by steward git sync`
+        : 'none: run `steward git sync --repo PATH` for linked commits',
+      coreTeam: setup.sources.coreTeam,
+      gatingCi: setup.sources.gatingCi,
+    },
+    ...report,
+  };
+}
