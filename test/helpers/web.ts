@@ -83,41 +83,42 @@ export const BROWSER_SKIP_REASON = existsSync(CHROMIUM_PATH)
   ? false
   : `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium; .ci/run installs it)`;
 
-/** A page of the browser plus the console errors and page errors it produced. */
+/** A browser session (one fresh profile) whose pages record their errors. */
 export interface BrowserSession {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- playwright-core types are loaded lazily
-  browser: any;
   /** Opens a new page that records console errors, uncaught exceptions and failed requests. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- playwright-core's Page, loaded lazily
   newPage: () => Promise<{ page: any; errors: string[] }>;
   close: () => Promise<void>;
 }
 
-/** Launches headless Chromium with a fresh profile, no network beyond loopback, no first-run noise. */
-export async function launchBrowser(): Promise<BrowserSession> {
+/**
+ * Launches headless Chromium with a fresh profile (its own --user-data-dir, removed on close), no
+ * network beyond loopback and no first-run noise. `options`: Playwright context options, e.g.
+ * `{ javaScriptEnabled: false }` or `{ colorScheme: 'dark' }`.
+ */
+export async function launchBrowser(options: Record<string, unknown> = {}): Promise<BrowserSession> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'steward-chromium-'));
-  const browser = await chromium.launch({
+  // launchPersistentContext passes `profile` as --user-data-dir.
+  const context = await chromium.launchPersistentContext(profile, {
+    ...options,
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const context = await browser.newContext();
   return {
-    browser,
     newPage: async () => {
       const page = await context.newPage();
       const errors: string[] = [];
-      page.on('console', (m: { type(): string; text(): string }) => {
+      page.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console: ${m.text()}`);
       });
-      page.on('pageerror', (e: Error) => errors.push(`page error: ${e.message}`));
-      page.on('requestfailed', (r: { url(): string; failure(): { errorText: string } | null }) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+      page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
       return { page, errors };
     },
     close: async () => {
       await context.close();
-      await browser.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -94,6 +94,7 @@ export function page(ctx: PageContext, title: string, body: HtmlValue, o: PageOp
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${title} — Steward</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/style.css">
 <script src="/assets/chart.umd.min.js" defer></script>
 <script src="/assets/app.js" defer></script>
