@@ -200,6 +200,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const dark = await launch({ colorScheme: 'dark' });
     const { page, errors } = await dark.newPage();
     await page.goto(server.url + '/queue');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's globals
     const bg = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
     assert.equal(bg, 'rgb(13, 17, 23)');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
