@@ -2,7 +2,6 @@
  * `steward core …`: the core-team reports (built by service/core-*-view.ts) and the mentoring
  * records (`core mentor add|end|list`).
  */
-import type { AccountInfo } from '../../model/activity.js';
 import { StewardError } from '../../model/errors.js';
 import {
   renderCandidatesCsv, renderCandidatesText, renderIdleCsv, renderIdleText, renderLoadCsv, renderLoadText, renderMentoringCsv,
@@ -14,8 +13,8 @@ import { buildCoreHistoryView } from '../../service/core-history-view.js';
 import { buildCoreIdleView } from '../../service/core-idle-view.js';
 import { buildCoreLoadView } from '../../service/core-load-view.js';
 import { buildCoreMentoringView } from '../../service/core-mentoring-view.js';
-import { teamContextFor } from '../../service/team-context.js';
-import { addMentorship, endMentorships, listMentorships } from '../../store/mentoring-store.js';
+import { addMentoring, endMentoring } from '../../service/mentoring-service.js';
+import { listMentorships } from '../../store/mentoring-store.js';
 import { loadAccounts } from '../../store/queries/activity.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat } from '../options.js';
@@ -141,29 +140,8 @@ export interface MentorOptions extends GlobalOptions {
   format?: string;
 }
 
-/**
- * Finds the stored account a command-line spec names: a Gerrit account id (digits), an email (with
- * `@`), else a username. Refuses unknown and ambiguous specs with what to do.
- */
-export function resolveAccountSpec(accounts: readonly AccountInfo[], spec: string, flag: string, host?: string): AccountInfo {
-  const s = spec.trim();
-  const pool = host ? accounts.filter((a) => a.host === host) : accounts;
-  const found = /^\d+$/.test(s) ? pool.filter((a) => a.gerritId === Number(s)) : s.includes('@') ? pool.filter((a) => a.email === s) : pool.filter((a) => a.username === s);
-  if (found.length === 1) return found[0]!;
-  if (found.length > 1) {
-    throw new StewardError('USAGE', `${flag} "${spec}" names ${found.length} accounts, on hosts ${found.map((a) => a.host).join(', ')}`, { hint: 'Add --host NAME to say which Gerrit host you mean.' });
-  }
-  const near = pool.filter((a) => a.username?.toLowerCase() === s.toLowerCase() || a.name?.toLowerCase() === s.toLowerCase());
-  throw new StewardError('NOT_FOUND', `${flag} "${spec}": no such account in the store${host ? ` on host ${host}` : ''}`, {
-    hint: near.length
-      ? `Did you mean ${near.map((a) => a.username ?? a.email ?? String(a.gerritId)).join(' or ')}?`
-      : 'Accounts are known from imported review data; give a username, a Gerrit account id or an email that appears in it.',
-  });
-}
-
-function labelAccount(a: AccountInfo) {
-  return { username: a.username, name: a.name, gerritAccountId: a.gerritId };
-}
+/** Finds the stored account a command-line spec names (service/mentoring-service.ts). */
+export { resolveAccountSpec } from '../../service/mentoring-service.js';
 
 /** `steward core mentor add CANDIDATE --mentor CORE [--note TEXT] [--since DATE]`. */
 export async function runMentorAdd(candidateSpec: string, o: MentorOptions, rt: Runtime): Promise<void> {
@@ -171,32 +149,11 @@ export async function runMentorAdd(candidateSpec: string, o: MentorOptions, rt: 
   if (!o.mentor) throw new StewardError('USAGE', 'give the mentor with --mentor CORE (a username, Gerrit account id or email)');
   const store = await openStoreFor(o, rt);
   try {
-    const { config, origin } = await effectiveConfig(o, rt, store);
-    const ctx = await teamContextFor(store, config, origin, []);
+    const config = await effectiveConfig(o, rt, store);
     const now = nowOf(o, rt);
-    const startedAt = o.since ? parseTime(o.since, '--since') : now;
-    if (startedAt > now) throw new StewardError('USAGE', `--since ${o.since} is in the future (now is ${new Date(now).toISOString()})`);
-    const candidate = resolveAccountSpec(ctx.accounts, candidateSpec, 'candidate', o.host);
-    const mentor = resolveAccountSpec(ctx.accounts, o.mentor, '--mentor', o.host);
-    if (candidate.id === mentor.id) throw new StewardError('USAGE', `the candidate and the mentor are the same account (${candidateSpec})`);
-    if (ctx.bots.has(candidate.id) || ctx.bots.has(mentor.id)) throw new StewardError('USAGE', `${ctx.bots.has(candidate.id) ? candidateSpec : o.mentor} is a bot`);
-    if (ctx.roster.known) {
-      const cores = ctx.roster.membersAt(now);
-      if (!cores.has(mentor.id)) {
-        throw new StewardError('USAGE', `--mentor ${o.mentor} is not in the core team`, { hint: `Mentors are core reviewers (${ctx.sources.coreTeam}).` });
-      }
-      if (cores.has(candidate.id)) throw new StewardError('USAGE', `${candidateSpec} is already in the core team`);
-    }
-    const running = (await listMentorships(store.db, { activeOnly: true })).find((m) => m.candidateId === candidate.id && m.mentorId === mentor.id);
-    if (running) {
-      throw new StewardError('USAGE', `${candidateSpec} is already mentored by ${o.mentor} (since ${new Date(running.startedAt).toISOString().slice(0, 10)})`, {
-        hint: `End it first with \`steward core mentor end ${candidateSpec} --mentor ${o.mentor}\`.`,
-      });
-    }
-    const m = await addMentorship(store.db, { candidateId: candidate.id, mentorId: mentor.id, startedAt, note: o.note ?? null }, now);
-    const out = { id: m.id, candidate: labelAccount(candidate), mentor: labelAccount(mentor), startedAt: new Date(m.startedAt).toISOString(), note: m.note };
+    const out = await addMentoring(store, { candidate: candidateSpec, mentor: o.mentor, note: o.note ?? null, startedAt: o.since ? parseTime(o.since, '--since') : undefined, host: o.host }, config, now);
     if (format === 'json') rt.stdout(JSON.stringify(out, null, 2) + '\n');
-    else rt.stdout(`Mentorship #${m.id}: ${candidate.username ?? candidateSpec} mentored by ${mentor.username ?? o.mentor} since ${out.startedAt.slice(0, 10)}.\n`);
+    else rt.stdout(`Mentorship #${out.id}: ${out.candidate.username ?? candidateSpec} mentored by ${out.mentor.username ?? o.mentor} since ${out.startedAt.slice(0, 10)}.\n`);
   } finally {
     await store.close();
   }
@@ -207,20 +164,10 @@ export async function runMentorEnd(candidateSpec: string, o: MentorOptions, rt: 
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
-    const accounts = await loadAccounts(store.db);
     const now = nowOf(o, rt);
-    const endedAt = o.at ? parseTime(o.at, '--at') : now;
-    const candidate = resolveAccountSpec(accounts, candidateSpec, 'candidate', o.host);
-    const mentor = o.mentor ? resolveAccountSpec(accounts, o.mentor, '--mentor', o.host) : null;
-    const running = (await listMentorships(store.db, { activeOnly: true })).filter((m) => m.candidateId === candidate.id && (!mentor || m.mentorId === mentor.id));
-    if (running.length === 0) {
-      throw new StewardError('NOT_FOUND', `no running mentorship of ${candidateSpec}${o.mentor ? ` by ${o.mentor}` : ''}`, { hint: 'See them with `steward core mentor list`.' });
-    }
-    const early = running.find((m) => m.startedAt > endedAt);
-    if (early) throw new StewardError('USAGE', `--at ${new Date(endedAt).toISOString()} is before the mentorship started (${new Date(early.startedAt).toISOString()})`);
-    const ended = await endMentorships(store.db, { candidateId: candidate.id, mentorId: mentor?.id ?? null, endedAt, note: o.note ?? null });
-    if (format === 'json') rt.stdout(JSON.stringify({ ended: ended.map((m) => ({ id: m.id, endedAt: new Date(endedAt).toISOString() })) }, null, 2) + '\n');
-    else rt.stdout(`Ended ${ended.length} mentorship${ended.length > 1 ? 's' : ''} of ${candidate.username ?? candidateSpec}: ${ended.map((m) => `#${m.id}`).join(', ')}.\n`);
+    const r = await endMentoring(store, { candidate: candidateSpec, mentor: o.mentor ?? null, note: o.note ?? null, endedAt: o.at ? parseTime(o.at, '--at') : undefined, host: o.host }, now);
+    if (format === 'json') rt.stdout(JSON.stringify({ ended: r.ended }, null, 2) + '\n');
+    else rt.stdout(`Ended ${r.ended.length} mentorship${r.ended.length > 1 ? 's' : ''} of ${r.candidate.username ?? candidateSpec}: ${r.ended.map((m) => `#${m.id}`).join(', ')}.\n`);
   } finally {
     await store.close();
   }
