@@ -116,6 +116,9 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
     return reply.type('text/html; charset=utf-8').send(page(request, title, refusalBody({ status, title, reason, login: status === 401, back })));
   };
 
+  // Forms post urlencoded bodies (also without --auth, so that a refused change is refused, not misunderstood).
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+
   if (!o.enabled) {
     app.decorate('access', {
       enabled: false,
@@ -130,7 +133,6 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
   }
 
   await app.register(fastifyCookie);
-  if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   await app.register(fastifyCsrf, {
     cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure },

@@ -37,20 +37,7 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
   const loginPage = (request: FastifyRequest, reply: FastifyReply, status: number, v: { next: string; name?: string; error?: string }) =>
     reply.code(status).type('text/html; charset=utf-8').send(app.access.page(request, 'Sign in', loginBody({ csrf: app.access.csrfToken(request, reply), ...v })));
 
-  // A stale or missing CSRF token, or too many attempts: a page that says so (JSON for the API).
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const csrf = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET';
-    const limited = error.statusCode === 429;
-    if (!csrf && !limited) throw error;
-    const reason = csrf
-      ? 'The form was not sent by this page, or it has expired (the server restarted, or you signed in or out elsewhere). Reload the page and try again.'
-      : `Too many sign-in attempts from your address. Wait ${reply.getHeader('retry-after') ?? 60} seconds and try again.`;
-    if (csrf) await appendAudit(o.store.db, { at: o.clock(), event: 'csrf.refused', actorId: request.user?.id ?? null, actor: request.user?.name ?? null, subject: `${request.method} ${request.url.split('?')[0]}`, ip: request.ip, outcome: 'refused' });
-    reply.code(csrf ? 403 : 429);
-    if (!wantsHtml(request)) return reply.send({ error: { status: csrf ? 403 : 429, code: csrf ? 'CSRF' : 'RATE_LIMITED', message: reason } });
-    const title = csrf ? 'Form expired' : 'Slow down';
-    return reply.type('text/html; charset=utf-8').send(app.access.page(request, title, refusalBody({ status: csrf ? 403 : 429, title, reason, back: request.url.split('?')[0] === '/login' ? '/login' : undefined })));
-  });
+  app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
 
   app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
     const next = safeNext(request.query.next);
@@ -126,4 +113,25 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });
+}
+
+/**
+ * An error handler for the routes of access control and of the change pages: a stale or missing
+ * CSRF token (403) and too many attempts (429) get a page saying what to do (JSON for the API), and
+ * a CSRF refusal is audited; any other error goes on to the app's handler.
+ */
+export function refusalErrorHandler(app: FastifyInstance, store: Store, clock: () => number) {
+  return async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const csrf = error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET';
+    const limited = error.statusCode === 429;
+    if (!csrf && !limited) throw error;
+    const reason = csrf
+      ? 'The form was not sent by this page, or it has expired (the server restarted, or you signed in or out elsewhere). Reload the page and try again.'
+      : `Too many sign-in attempts from your address. Wait ${reply.getHeader('retry-after') ?? 60} seconds and try again.`;
+    if (csrf) await appendAudit(store.db, { at: clock(), event: 'csrf.refused', actorId: request.user?.id ?? null, actor: request.user?.name ?? null, subject: `${request.method} ${request.url.split('?')[0]}`, ip: request.ip, outcome: 'refused' });
+    reply.code(csrf ? 403 : 429);
+    if (!wantsHtml(request)) return reply.send({ error: { status: csrf ? 403 : 429, code: csrf ? 'CSRF' : 'RATE_LIMITED', message: reason } });
+    const title = csrf ? 'Form expired' : 'Slow down';
+    return reply.type('text/html; charset=utf-8').send(app.access.page(request, title, refusalBody({ status: csrf ? 403 : 429, title, reason, back: request.url.split('?')[0] === '/login' ? '/login' : undefined })));
+  };
 }

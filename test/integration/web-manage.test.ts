@@ -1,0 +1,159 @@
+/**
+ * The pages that change data (/manage/mentoring) over HTTP, on both engines: a lead starts and ends
+ * a mentorship through the forms; a viewer is refused with a page saying why; nobody signed in is
+ * sent to the login page; without --auth the page refuses and says how to turn accounts on; bad
+ * input is answered with the reason and nothing changes; every change is audited.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { parseConfig } from '../../src/config/load-config.js';
+import type { EffectiveConfig } from '../../src/service/effective-config.js';
+import type { Store } from '../../src/store/engine.js';
+import { listMentorships } from '../../src/store/mentoring-store.js';
+import { listAudit } from '../../src/store/users-store.js';
+import { accessHooks } from '../../src/web/auth/access-hooks.js';
+import { ENGINES, withStore } from '../helpers/stores.js';
+import { Jar, TEST_HASH, addUser, csrfOf, form, signIn } from '../helpers/web-auth.js';
+
+const NOW = Date.UTC(2026, 5, 1, 12);
+const CONFIG: EffectiveConfig = {
+  config: parseConfig('projects:\n  - name: demo/compute\n    core:\n      members: [carol, 1001]\n', 'test config'),
+  path: null,
+  origin: 'test config',
+};
+
+async function seed(store: Store): Promise<void> {
+  await store.db
+    .insertInto('accounts')
+    .values([
+      { host: 'review.example.org', gerrit_id: 1001, username: 'carol', name: 'Carol Core', email: 'carol@example.org' },
+      { host: 'review.example.org', gerrit_id: 2002, username: 'dan', name: 'Dan <script>alert(1)</script>', email: 'dan@example.org' },
+    ])
+    .execute();
+  await addUser(store, 'lee', 'lead', 'lee-password-long-1', NOW);
+  await addUser(store, 'val', 'viewer', 'val-password-long-2', NOW);
+}
+
+async function makeApp(store: Store, enabled: boolean): Promise<FastifyInstance> {
+  const app = Fastify();
+  await accessHooks({ enabled, store, clock: () => NOW, hashParams: TEST_HASH, loginAttemptsPerMinute: 1000, config: async () => CONFIG }).register(app);
+  await app.ready();
+  return app;
+}
+
+const post = (app: FastifyInstance, jar: Jar, url: string, fields: Record<string, string>) => {
+  const f = form(fields);
+  return app.inject({ method: 'POST', url, payload: f.payload, headers: { ...f.headers, ...jar.header(), accept: 'text/html' } });
+};
+
+for (const engine of ENGINES) {
+  describe(`/manage/mentoring (${engine.name})`, { skip: engine.skip }, () => {
+    it('a lead starts and ends a mentorship through the forms; names are shown as text; all audited', async () => {
+      await withStore(engine.name, async (store) => {
+        await seed(store);
+        const app = await makeApp(store, true);
+        try {
+          const jar = new Jar();
+          assert.equal((await signIn(app, jar, 'lee', 'lee-password-long-1', '/manage/mentoring')).headers.location, '/manage/mentoring');
+          const page = jar.take(await app.inject({ method: 'GET', url: '/manage/mentoring', headers: jar.header() }));
+          assert.equal(page.statusCode, 200);
+          assert.match(page.body, /No mentorship is running/);
+          const added = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'dan', mentor: 'carol', since: '2026-05-01', note: 'API reviews' });
+          assert.equal(added.statusCode, 303, added.body);
+          assert.equal(added.headers.location, '/manage/mentoring?done=added');
+          const [m] = await listMentorships(store.db, { activeOnly: true });
+          assert.equal(m!.startedAt, Date.UTC(2026, 4, 1));
+          assert.equal(m!.note, 'API reviews');
+
+          const after = jar.take(await app.inject({ method: 'GET', url: '/manage/mentoring?done=added', headers: jar.header() }));
+          assert.match(after.body, /Mentorship started\./);
+          assert.match(after.body, /Dan &lt;script&gt;alert\(1\)&lt;\/script&gt; \(dan\)/, 'names are escaped');
+          assert.ok(!after.body.includes('<script>alert(1)'));
+          const ended = await post(app, jar, '/manage/mentoring/end', { _csrf: csrfOf(after.body), candidate: '2002', mentor: '1001', at: '', note: 'joined the core team' });
+          assert.equal(ended.statusCode, 303, ended.body);
+          assert.equal((await listMentorships(store.db, { activeOnly: true })).length, 0);
+          const all = await listMentorships(store.db);
+          assert.equal(all[0]!.endedAt, NOW);
+          assert.equal(all[0]!.endNote, 'joined the core team');
+
+          const audit = await listAudit(store.db, { limit: 10 });
+          assert.deepEqual(audit.filter((e) => e.event.startsWith('mentorship.')).map((e) => [e.event, e.actor, e.outcome]), [['mentorship.end', 'lee', 'ok'], ['mentorship.add', 'lee', 'ok']]);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
+    it('bad input: answered with the reason, the form keeps what was typed, nothing changes', async () => {
+      await withStore(engine.name, async (store) => {
+        await seed(store);
+        const app = await makeApp(store, true);
+        try {
+          const jar = new Jar();
+          await signIn(app, jar, 'lee', 'lee-password-long-1');
+          const page = jar.take(await app.inject({ method: 'GET', url: '/manage/mentoring', headers: jar.header() }));
+          const notCore = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'carol', mentor: 'dan', note: 'x' });
+          assert.equal(notCore.statusCode, 400);
+          assert.match(notCore.body, /Nothing was changed: mentor dan is not in the core team/);
+          assert.match(notCore.body, /name="candidate" required maxlength="300" value="carol"/);
+          const unknown = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'nobody', mentor: 'carol' });
+          assert.equal(unknown.statusCode, 400);
+          assert.match(unknown.body, /candidate &quot;nobody&quot;: no such account in the store/);
+          const future = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'dan', mentor: 'carol', since: '2027-01-01' });
+          assert.equal(future.statusCode, 400);
+          assert.match(future.body, /since 2027-01-01 is in the future/);
+          const badDate = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'dan', mentor: 'carol', since: 'yesterday' });
+          assert.equal(badDate.statusCode, 400);
+          assert.match(badDate.body, /since must be a date like 2015-04-10/);
+          const endNone = await post(app, jar, '/manage/mentoring/end', { _csrf: csrfOf(page.body), candidate: 'dan' });
+          assert.equal(endNone.statusCode, 400);
+          assert.match(endNone.body, /no running mentorship of dan/);
+          assert.equal((await listMentorships(store.db)).length, 0);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
+    it('refuses a viewer (403, saying why), nobody signed in (login), a stale form (403), and everyone without --auth', async () => {
+      await withStore(engine.name, async (store) => {
+        await seed(store);
+        const app = await makeApp(store, true);
+        try {
+          const viewer = new Jar();
+          await signIn(app, viewer, 'val', 'val-password-long-2');
+          const page = await app.inject({ method: 'GET', url: '/manage/mentoring', headers: viewer.header() });
+          assert.equal(page.statusCode, 403);
+          assert.match(page.body, /changing mentoring needs the lead or admin role; val has the viewer role/);
+          const anon = await app.inject({ method: 'GET', url: '/manage/mentoring' });
+          assert.equal(anon.statusCode, 302);
+          assert.equal(anon.headers.location, '/login?next=%2Fmanage%2Fmentoring');
+          const anonPost = await post(app, new Jar(), '/manage/mentoring/add', { candidate: 'dan', mentor: 'carol' });
+          assert.ok([401, 403].includes(anonPost.statusCode), String(anonPost.statusCode));
+
+          const lead = new Jar();
+          await signIn(app, lead, 'lee', 'lee-password-long-1');
+          const stale = await post(app, lead, '/manage/mentoring/add', { _csrf: 'made-up-token', candidate: 'dan', mentor: 'carol' });
+          assert.equal(stale.statusCode, 403);
+          assert.match(stale.body, /Form expired/);
+          assert.equal((await listMentorships(store.db)).length, 0);
+          assert.equal((await listAudit(store.db, { limit: 1, event: 'csrf.refused' }))[0]?.actor, 'lee');
+        } finally {
+          await app.close();
+        }
+        const open = await makeApp(store, false);
+        try {
+          const page = await open.inject({ method: 'GET', url: '/manage/mentoring', headers: { accept: 'text/html' } });
+          assert.equal(page.statusCode, 403);
+          assert.match(page.body, /start the server with `steward serve --auth`/);
+          const p = await post(open, new Jar(), '/manage/mentoring/add', { candidate: 'dan', mentor: 'carol' });
+          assert.equal(p.statusCode, 403);
+          assert.equal((await listMentorships(store.db)).length, 0);
+        } finally {
+          await open.close();
+        }
+      });
+    });
+  });
+}
