@@ -340,6 +340,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--host <address>', 'address to listen on (default 127.0.0.1: this machine only)', '127.0.0.1')
     .option('--sync-every <duration>', 'sync from Gerrit every DURATION (e.g. 1h) while serving; the overview shows the last and next run')
     .option('--credentials <file>', 'for --sync-every: netrc-format credentials file, mode 0600 (as steward sync)')
+    .option('--auth', 'require signing in (accounts from `steward user add`); leads and admins may change mentoring and priorities')
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
 

@@ -6,14 +6,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './build-app.js';
 import { querySchema, type WebQuery } from './query-params.js';
-import { WEB_REPORTS, type WebReport } from './reports.js';
+import { WEB_REPORTS, buildReportJson, type WebReport, type WebReportName } from './reports.js';
 import { storeState } from './store-state.js';
 
 export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
-  for (const report of Object.values(WEB_REPORTS) as WebReport[]) {
+  for (const [name, report] of Object.entries(WEB_REPORTS) as Array<[WebReportName, WebReport]>) {
     app.get(`/api/v1${report.path}`, { schema: { querystring: querySchema(report.params) } }, async (req, reply) => {
-      const view = await report.build(req.query as WebQuery, ctx, await ctx.config(), req.params as Record<string, string>);
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(view));
+      const json = await buildReportJson(name, req.query as WebQuery, ctx, req.params as Record<string, string>);
+      return reply.type('application/json; charset=utf-8').send(json);
     });
   }
   app.get('/api/v1/status', async () => ({ store: await storeState(ctx.store), sync: ctx.syncStatus() }));

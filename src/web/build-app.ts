@@ -14,6 +14,7 @@ import { page, type PageContext } from './pages/layout.js';
 import { registerPageRoutes } from './page-routes.js';
 import { defaultReportViews, type ReportViews } from './report-views.js';
 import type { SyncStatusProvider } from './sync-status.js';
+import type { ViewCache } from './view-cache.js';
 
 /** What the auth plugin (src/web/auth) adds: routes and hooks, and who is signed in for the header. */
 export interface AuthHooks {
@@ -34,6 +35,8 @@ export interface AppDeps {
   auth?: AuthHooks;
   /** The report builders (default: the service layer's); a cache can wrap them. */
   views?: Partial<ReportViews>;
+  /** Reports computed once per (report, parameters, store data version) and shared (view-cache.ts); absent: every request computes. */
+  cache?: ViewCache;
   /** Where relative .dash paths of a configuration without a file resolve. */
   cwd?: string;
   /** Fastify's logger (off by default: tests and the CLI print their own). */
@@ -47,6 +50,7 @@ export interface AppContext {
   clock: () => number;
   syncStatus: SyncStatusProvider;
   views: ReportViews;
+  cache?: ViewCache;
   cwd: string;
   auth?: AuthHooks;
 }
@@ -132,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clock: deps.clock ?? (() => Date.now()),
     syncStatus: deps.syncStatus ?? (() => null),
     views: { ...defaultReportViews, ...deps.views },
+    cache: deps.cache,
     cwd: deps.cwd ?? process.cwd(),
     auth: deps.auth,
   };

@@ -148,8 +148,22 @@ export const WEB_REPORTS = {
 
 export type WebReportName = keyof typeof WEB_REPORTS;
 
-/** Builds a report for a request (resolving the configuration first). */
+/** Builds a report for a request (resolving the configuration first), through the view cache when there is one. */
 export async function buildReport(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string> = {}): Promise<unknown> {
+  return ctx.cache ? (await cachedReport(name, q, ctx, pathParams)).value : WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams);
+}
+
+/** The report as JSON text: made once per cache entry (or per request without a cache). */
+export async function buildReportJson(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string> = {}): Promise<string> {
+  return ctx.cache ? (await cachedReport(name, q, ctx, pathParams)).json : JSON.stringify(await WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams));
+}
+
+/**
+ * Through the cache: keyed by the report, the URL's parameters and the configuration in effect; a
+ * request without `now` is live (its window ends at the current time).
+ */
+async function cachedReport(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string>) {
+  const config = await ctx.config();
   const report: WebReport = WEB_REPORTS[name];
-  return report.build(q, ctx, await ctx.config(), pathParams);
+  return ctx.cache!.get(name, { ...q, ...pathParams, config: `${config.origin}:${JSON.stringify(config.config)}` }, !q.now, () => report.build(q, ctx, config, pathParams));
 }

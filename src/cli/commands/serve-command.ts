@@ -7,7 +7,10 @@ import { StewardError } from '../../model/errors.js';
 import { resolveEffectiveConfig } from '../../service/effective-config.js';
 import { buildApp, type AppDeps } from '../../web/build-app.js';
 import type { SyncStatus } from '../../web/sync-status.js';
-import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { openDataVersion } from '../../store/data-version.js';
+import { accessHooks } from '../../web/auth/access-hooks.js';
+import { ViewCache } from '../../web/view-cache.js';
+import { configFor, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parsePositiveInt } from '../options.js';
 import { parseDuration, schedule, type Scheduler } from '../sync/schedule.js';
 import { syncOnce, syncTargets } from './sync-command.js';
@@ -17,6 +20,8 @@ export interface ServeCommandOptions extends GlobalOptions {
   host?: string;
   syncEvery?: string;
   credentials?: string;
+  /** Accounts, sessions and roles (web/auth); without it reading is open and changes are refused. */
+  auth?: boolean;
   quiet?: boolean;
 }
 
@@ -37,14 +42,23 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
   const store = await openStoreFor(o, rt);
+  // The view cache drops a report when the store's data changes, from this process or another.
+  const dataVersion = await openDataVersion(storeLocation(o, rt)).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
+  const cache = new ViewCache({ version: dataVersion.current, clock: rt.clock });
+  const config = async () => resolveEffectiveConfig(configFor(o, rt), store);
   let scheduler: Scheduler | null = null;
   const syncStatus = (): SyncStatus | null =>
     scheduler && o.syncEvery ? { everyText: o.syncEvery, ...scheduler.state } : null;
   const app = await buildApp({
     store,
-    config: async () => resolveEffectiveConfig(configFor(o, rt), store),
+    config,
     clock: rt.clock,
     syncStatus,
+    cache,
+    auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config }),
     cwd: rt.cwd,
     ...hooks.deps,
   });
@@ -58,7 +72,11 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
         onError: (e) => rt.stderr(`steward: scheduled sync failed: ${e instanceof StewardError ? e.describe() : String(e)}\n`),
       });
     }
-    if (!o.quiet) rt.stderr(`Steward dashboard on ${address}${every ? `, syncing every ${o.syncEvery}` : ''}. Stop with Ctrl-C.\n`);
+    if (!o.quiet) rt.stderr(`Steward dashboard on ${address}${every ? `, syncing every ${o.syncEvery}` : ''}${o.auth ? ', sign-in required' : ', open for reading'}. Stop with Ctrl-C.\n`);
+    // Browsers keep Secure cookies from plain http only for localhost and 127.0.0.1.
+    if (o.auth && !o.quiet && !/^(127\.|localhost$|::1$|\[::1\]$)/.test(host)) {
+      rt.stderr(`steward: --auth on ${host} over plain http: browsers will not keep the session cookie (it is Secure). Put HTTPS in front (a reverse proxy) and listen on 127.0.0.1.\n`);
+    }
     let stopRequested: () => void = () => undefined;
     const stopped = new Promise<void>((r) => (stopRequested = r));
     hooks.onListening?.(address, async () => stopRequested());
@@ -75,6 +93,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       await s.stopped;
     }
     await app.close();
+    await dataVersion.close();
     await store.close();
   }
 }

@@ -7,7 +7,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../html.js';
 import { manageRoutes } from '../manage/manage-routes.js';
 import type { ManageRoutesOptions } from '../manage/mentoring-routes.js';
+import { page } from '../pages/layout.js';
 import { accessPlugin, type AccessOptions } from './access-plugin.js';
+import type { PageRenderer } from './auth-pages.js';
 import { authorize } from './authorize.js';
 
 export interface AccessHooks {
@@ -15,18 +17,25 @@ export interface AccessHooks {
   nav(request: FastifyRequest): SafeHtml | undefined;
 }
 
+/** Who is signed in, with links to the change pages they may use and to log out. */
+function navFor(enabled: boolean, request: FastifyRequest): SafeHtml | undefined {
+  if (!enabled) return undefined;
+  const u = request.user;
+  if (!u) return html`<p class="who"><a href="/login">Sign in</a></p>`;
+  const manage = authorize(u, 'mentoring.change', { kind: 'mentoring' }).allowed ? html` · <a href="/manage/mentoring">Mentoring</a>` : '';
+  return html`<p class="who">${u.name} (${u.role})${manage} · <a href="/logout">Log out</a></p>`;
+}
+
 export function accessHooks(o: AccessOptions & ManageRoutesOptions): AccessHooks {
+  // The dashboard's own layout, without the project and window chooser.
+  const layout: PageRenderer = (request, title, body) =>
+    page({ path: request.url.split('?')[0] ?? '/', query: {}, projects: [], sync: null, nav: navFor(o.enabled, request), now: o.clock() }, title, body, { chooser: null }).value;
+  const options = { ...o, page: o.page ?? layout };
   return {
     async register(app) {
-      await app.register(accessPlugin, o);
-      await app.register(manageRoutes, o);
+      await app.register(accessPlugin, options);
+      await app.register(manageRoutes, options);
     },
-    nav(request) {
-      if (!o.enabled) return undefined;
-      const u = request.user;
-      if (!u) return html`<a href="/login">Sign in</a>`;
-      const manage = authorize(u, 'mentoring.change', { kind: 'mentoring' }).allowed ? html` · <a href="/manage/mentoring">Mentoring</a>` : '';
-      return html`<span class="who">${u.name} (${u.role})</span>${manage} · <a href="/logout">Log out</a>`;
-    },
+    nav: (request) => navFor(o.enabled, request),
   };
 }

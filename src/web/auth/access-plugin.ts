@@ -75,8 +75,8 @@ export interface Access {
   csrfToken(request: FastifyRequest, reply: FastifyReply): string;
   /** Records a security-relevant event. */
   audit(request: FastifyRequest, e: Pick<AuditEvent, 'event' | 'subject' | 'outcome' | 'detail'>): Promise<void>;
-  /** Renders a page in the site's layout. */
-  page(request: FastifyRequest, title: string, body: ReturnType<typeof refusalBody>): string;
+  /** Renders a page (body without its title) in the site's layout. */
+  page: PageRenderer;
 }
 
 declare module 'fastify' {
@@ -101,7 +101,7 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionHash', null);
 
-  const page = (request: FastifyRequest, title: string, body: ReturnType<typeof refusalBody>) => render({ title, body, user: request.user });
+  const page = render;
 
   const audit: Access['audit'] = async (request, e) => {
     await appendAudit(o.store.db, { at: o.clock(), actorId: request.user?.id ?? null, actor: request.user?.name ?? null, ip: request.ip, ...e });
@@ -113,7 +113,7 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
     reply.code(status);
     if (!wantsHtml(request)) return reply.send({ error: { status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: reason } });
     const title = status === 401 ? 'Sign in first' : 'Not allowed';
-    return reply.type('text/html; charset=utf-8').send(page(request, title, refusalBody({ status, title, reason, login: status === 401, back })));
+    return reply.type('text/html; charset=utf-8').send(page(request, title, refusalBody({ status, reason, login: status === 401, back })));
   };
 
   // Forms post urlencoded bodies (also without --auth, so that a refused change is refused, not misunderstood).

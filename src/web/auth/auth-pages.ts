@@ -7,13 +7,16 @@ import type { FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../html.js';
 import type { AuthUser } from './authorize.js';
 
-/** Puts a page body into the site's layout. */
-export type PageRenderer = (p: { title: string; body: SafeHtml; user: AuthUser | null }) => string;
+/** Puts a page body (without its title) into the site's layout, which shows the title. */
+export type PageRenderer = (request: FastifyRequest, title: string, body: SafeHtml) => string;
 
-export const plainPage: PageRenderer = ({ title, body, user }) =>
-  `<!doctype html>\n${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} · Steward</title></head>
+/** A plain page, for an app without the dashboard's layout (tests of the plugin alone). */
+export const plainPage: PageRenderer = (request, title, body) => {
+  const user: AuthUser | null = request.user;
+  return `<!doctype html>\n${html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title} — Steward</title></head>
 <body><header><a href="/">Steward</a>${user ? html` · signed in as <strong>${user.name}</strong> (${user.role}) · <a href="/logout">Log out</a>` : ''}</header>
-<main>${body}</main></body></html>`.value}`;
+<main><h1>${title}</h1>${body}</main></body></html>`.value}`;
+};
 
 /** A hidden form field carrying the CSRF token. */
 export function csrfField(token: string): SafeHtml {
@@ -21,8 +24,7 @@ export function csrfField(token: string): SafeHtml {
 }
 
 export function loginBody(o: { csrf: string; next: string; name?: string; error?: string }): SafeHtml {
-  return html`<h1>Sign in</h1>
-${o.error ? html`<p class="error" role="alert">${o.error}</p>` : ''}
+  return html`${o.error ? html`<div class="notice error" role="alert"><p>${o.error}</p></div>` : ''}
 <form method="post" action="/login" class="login">
   ${csrfField(o.csrf)}
   <input type="hidden" name="next" value="${o.next}">
@@ -34,14 +36,12 @@ ${o.error ? html`<p class="error" role="alert">${o.error}</p>` : ''}
 }
 
 export function logoutBody(o: { csrf: string; user: AuthUser }): SafeHtml {
-  return html`<h1>Log out</h1>
-<p>Signed in as <strong>${o.user.name}</strong> (${o.user.role}).</p>
+  return html`<p>Signed in as <strong>${o.user.name}</strong> (${o.user.role}).</p>
 <form method="post" action="/logout">${csrfField(o.csrf)}<button type="submit">Log out</button></form>`;
 }
 
-export function refusalBody(o: { status: number; title: string; reason: string; login?: boolean; back?: string }): SafeHtml {
-  return html`<h1>${o.title}</h1>
-<p class="error" role="alert">${o.reason}</p>
+export function refusalBody(o: { status: number; reason: string; login?: boolean; back?: string }): SafeHtml {
+  return html`<div class="notice error" role="alert"><p>${o.reason}</p></div>
 ${o.login ? html`<p><a href="/login?next=${encodeURIComponent(o.back ?? '/')}">Sign in</a></p>` : ''}
 ${o.back && !o.login ? html`<p><a href="${o.back}">Back</a></p>` : ''}
 <p class="hint">HTTP ${o.status}</p>`;

@@ -132,6 +132,6 @@ export function refusalErrorHandler(app: FastifyInstance, store: Store, clock: (
     reply.code(csrf ? 403 : 429);
     if (!wantsHtml(request)) return reply.send({ error: { status: csrf ? 403 : 429, code: csrf ? 'CSRF' : 'RATE_LIMITED', message: reason } });
     const title = csrf ? 'Form expired' : 'Slow down';
-    return reply.type('text/html; charset=utf-8').send(app.access.page(request, title, refusalBody({ status: csrf ? 403 : 429, title, reason, back: request.url.split('?')[0] === '/login' ? '/login' : undefined })));
+    return reply.type('text/html; charset=utf-8').send(app.access.page(request, title, refusalBody({ status: csrf ? 403 : 429, reason, back: request.url.split('?')[0] === '/login' ? '/login' : undefined })));
   };
 }

@@ -64,8 +64,7 @@ export async function mentoringRoutes(app: FastifyInstance, o: ManageRoutesOptio
     const csrf = app.access.csrfToken(request, reply);
     const f = v.form ?? {};
     const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-    const body: SafeHtml = html`<h1>Mentoring</h1>
-${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
+    const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
 ${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
 <h2>Start a mentorship</h2>
 <form method="post" action="/manage/mentoring/add" class="manage">
