@@ -10,6 +10,10 @@
  *
  * - the 90-day `steward reviewers` report over that store, warm, in each engine (reviewers-bench.ts).
  *
+ * - a load run of `steward serve` over that store: 50 connections for 30 s against the overview and
+ *   reviewers API on loopback (web-bench.ts, autocannon). BENCH_ONLY=web runs only this one (on the
+ *   bench store a previous run left).
+ *
  * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
  *
  * Options (environment): BENCH_ONLY=git runs only the git benchmark; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000).
@@ -23,6 +27,7 @@ import { writeRestExport } from '../demo/demo-export.js';
 import { runFlowBench } from './flow-bench.js';
 import { runGitBench } from './git-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
+import { runWebBench } from './web-bench.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(here, '../../.bench');
@@ -93,8 +98,13 @@ async function main(): Promise<void> {
 }
 
 mkdirSync(benchDir, { recursive: true });
+if (process.env.BENCH_ONLY === 'web') {
+  await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
+  process.exit(0);
+}
 await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
 if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
 await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
 await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
+await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });

@@ -154,8 +154,8 @@ export async function buildReport(name: WebReportName, q: WebQuery, ctx: AppCont
 }
 
 /** The report as JSON text: made once per cache entry (or per request without a cache). */
-export async function buildReportJson(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string> = {}): Promise<string> {
-  return ctx.cache ? (await cachedReport(name, q, ctx, pathParams)).json : JSON.stringify(await WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams));
+export async function buildReportJson(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string> = {}): Promise<string | Buffer> {
+  return ctx.cache ? (await cachedReport(name, q, ctx, pathParams)).body : JSON.stringify(await WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams));
 }
 
 /**

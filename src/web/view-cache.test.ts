@@ -27,7 +27,7 @@ describe('view cache', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => t.cache.get('overview', { days: '90' }, false, t.slow('A'))));
     assert.equal(t.computations(), 1);
     assert.deepEqual(results.map((r) => r.served).sort().filter((s, i, a) => a.indexOf(s) === i), ['miss', 'shared']);
-    assert.ok(results.every((r) => r.json === JSON.stringify(r.value) && (r.value as { value: string }).value === 'A'));
+    assert.ok(results.every((r) => r.body.toString() === JSON.stringify(r.value) && (r.value as { value: string }).value === 'A'));
     const again = await t.cache.get('overview', { days: '90' }, false, t.slow('B'));
     assert.equal(again.served, 'hit');
     assert.equal(t.computations(), 1);

@@ -28,8 +28,8 @@ export interface ViewCacheOptions {
 
 export interface CachedView<T> {
   value: T;
-  /** The view serialised as JSON, made once per entry. */
-  json: string;
+  /** The view serialised as JSON (UTF-8), made once per entry and sent as is. */
+  body: Buffer;
   version: string;
   /** When the computation started: the view's "now" for a live view. */
   computedAt: number;
@@ -39,7 +39,7 @@ export interface CachedView<T> {
 
 interface Entry {
   value: unknown;
-  json: string;
+  body: Buffer;
   version: string;
   computedAt: number;
 }
@@ -119,7 +119,7 @@ export class ViewCache {
     flight.promise = (async () => {
       try {
         const value = await compute(computedAt);
-        const e: Entry = { value, json: JSON.stringify(value), version, computedAt };
+        const e: Entry = { value, body: Buffer.from(JSON.stringify(value)), version, computedAt };
         const current = this.#entries.get(key);
         // Never replace a newer entry (one computed at a later version or time) with this one.
         if (!current || current.version !== version || current.computedAt <= computedAt) this.#touch(key, e);
@@ -140,7 +140,7 @@ export class ViewCache {
 }
 
 function view<T>(e: Entry, served: CachedView<T>['served']): CachedView<T> {
-  return { value: e.value as T, json: e.json, version: e.version, computedAt: e.computedAt, served };
+  return { value: e.value as T, body: e.body, version: e.version, computedAt: e.computedAt, served };
 }
 
 /**
