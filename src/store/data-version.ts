@@ -8,7 +8,8 @@
  *   say which table changed: writes to the web's sessions and audit log count too.)
  * - PostgreSQL: migration 0009's statement triggers NOTIFY on every table holding reported data; a
  *   dedicated connection LISTENs and counts the notifications. NOTIFY is delivered on commit, so the
- *   version never moves before the data can be read.
+ *   version never moves before the data can be read. Opening the probe first adds the trigger to any
+ *   table a later migration created without one, so no table is forgotten.
  *
  * Reading the version before computing a view and storing the view under that version is then
  * safe: a commit that the computation may have missed moves the version after it was read.
@@ -16,7 +17,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { isPostgresLocation } from './open-store.js';
-import { DATA_CHANGED_CHANNEL } from './migrations/0009-web-accounts.js';
+import { DATA_CHANGED_CHANNEL, UNWATCHED_TABLES } from './migrations/0009-web-accounts.js';
 
 export interface DataVersion {
   /** The current version; equal values mean no data committed in between. */
@@ -59,6 +60,7 @@ async function openPostgresVersion(url: string): Promise<DataVersion> {
       if (!closed) setTimeout(() => void connect().catch(() => undefined), 1000).unref();
     });
     await c.connect();
+    if (generation === 0) await watchNewTables(c);
     await c.query(`listen ${DATA_CHANGED_CHANNEL}`);
     generation++;
     client = c;
@@ -72,4 +74,18 @@ async function openPostgresVersion(url: string): Promise<DataVersion> {
       await client?.end().catch(() => undefined);
     },
   };
+}
+
+/** Adds the data-change trigger (migration 0009's) to every watched table of the schema that lacks it. */
+async function watchNewTables(c: pg.Client): Promise<void> {
+  const r = await c.query<{ relname: string }>(
+    `select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = current_schema() and c.relkind = 'r'
+       and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = c.relname || '_data_changed')`,
+  );
+  for (const { relname } of r.rows) {
+    if (UNWATCHED_TABLES.includes(relname)) continue;
+    const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    await c.query(`create or replace trigger ${id(`${relname}_data_changed`)} after insert or update or delete or truncate on ${id(relname)} for each statement execute function steward_data_changed()`);
+  }
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { openDataVersion } from '../../src/store/data-version.js';
 import { addMentorship } from '../../src/store/mentoring-store.js';
+import { addStoredPriority } from '../../src/store/priorities-store.js';
 import {
   appendAudit, countSessions, createSession, createUser, deleteSession, findSession, findUserByName, listAudit, listUsers, purgeSessions,
   setUserDisabled, setUserPassword, setUserRole, touchSession,
@@ -92,6 +93,10 @@ for (const engine of ENGINES) {
           const v1 = v.current();
           await addMentorship(store.db, { candidateId: 1, mentorId: 2, startedAt: T, note: null }, T);
           assert.ok(await waitFor(() => v.current() !== v1), 'a mentoring change moves it');
+          const v2a = v.current();
+          // A table made by a later migration (0011) is watched too.
+          await addStoredPriority(store.db, { release: 'Zed', title: 'Speed', blueprints: ['fast'], topics: [], queries: [] }, 'ann', T);
+          assert.ok(await waitFor(() => v.current() !== v2a), 'a priority added moves it');
           const v2 = v.current();
           // A rolled-back transaction changes nothing.
           await store.db.transaction().execute(async (trx) => {
