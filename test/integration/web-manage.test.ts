@@ -18,7 +18,10 @@ import { Jar, TEST_HASH, addUser, csrfOf, form, signIn } from '../helpers/web-au
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const CONFIG: EffectiveConfig = {
-  config: parseConfig('projects:\n  - name: demo/compute\n    core:\n      members: [carol, 1001]\n', 'test config'),
+  config: parseConfig(
+    'projects:\n  - name: demo/compute\n    core:\n      members: [carol, 1001]\nreleases:\n  - { name: Zed, start: 2026-01-01, featureFreeze: 2026-05-01, release: 2026-07-01 }\npriorities:\n  Zed:\n    - { title: From the file, blueprints: [filed] }\n',
+    'test config',
+  ),
   path: null,
   origin: 'test config',
 };
@@ -79,6 +82,47 @@ for (const engine of ENGINES) {
 
           const audit = await listAudit(store.db, { limit: 10 });
           assert.deepEqual(audit.filter((e) => e.event.startsWith('mentorship.')).map((e) => [e.event, e.actor, e.outcome]), [['mentorship.end', 'lee', 'ok'], ['mentorship.add', 'lee', 'ok']]);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
+    it('priorities: a lead adds and removes a stored priority; the file\'s cannot be removed here; a viewer is refused', async () => {
+      await withStore(engine.name, async (store) => {
+        await seed(store);
+        const app = await makeApp(store, true);
+        try {
+          const jar = new Jar();
+          await signIn(app, jar, 'lee', 'lee-password-long-1');
+          const page = jar.take(await app.inject({ method: 'GET', url: '/manage/priorities', headers: jar.header() }));
+          assert.equal(page.statusCode, 200, page.body);
+          assert.match(page.body, /From the file/);
+          assert.match(page.body, /<option>Zed<\/option>/);
+          const csrf = csrfOf(page.body);
+          const added = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Faster <b>disks</b>', blueprints: 'disk-qos, io-limits', topics: '', queries: '' });
+          assert.equal(added.statusCode, 303, added.body);
+          const list = jar.take(await app.inject({ method: 'GET', url: '/manage/priorities?done=added', headers: jar.header() }));
+          assert.match(list.body, /Priority added\./);
+          assert.match(list.body, /Faster &lt;b&gt;disks&lt;\/b&gt;/);
+          assert.match(list.body, /blueprint disk-qos; blueprint io-limits/);
+          assert.match(list.body, /added by lee/);
+          const empty = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Nothing', blueprints: '' });
+          assert.equal(empty.statusCode, 400);
+          assert.match(empty.body, /Nothing was changed: priority &quot;Nothing&quot;: say what it covers with blueprint, topic or query/);
+          const fromFile = await post(app, jar, '/manage/priorities/remove', { _csrf: csrf, release: 'Zed', title: 'From the file' });
+          assert.equal(fromFile.statusCode, 400);
+          assert.match(fromFile.body, /Edit steward.yaml/);
+          const removed = await post(app, jar, '/manage/priorities/remove', { _csrf: csrf, release: 'Zed', title: 'Faster <b>disks</b>' });
+          assert.equal(removed.statusCode, 303, removed.body);
+          const audit = (await listAudit(store.db, { limit: 10 })).filter((e) => e.event.startsWith('priority.'));
+          assert.deepEqual(audit.map((e) => [e.event, e.actor]), [['priority.remove', 'lee'], ['priority.add', 'lee']]);
+
+          const viewer = new Jar();
+          await signIn(app, viewer, 'val', 'val-password-long-2');
+          const refused = await app.inject({ method: 'GET', url: '/manage/priorities', headers: viewer.header() });
+          assert.equal(refused.statusCode, 403);
+          assert.match(refused.body, /changing priorities needs the lead or admin role/);
         } finally {
           await app.close();
         }

@@ -22,7 +22,10 @@ function navFor(enabled: boolean, request: FastifyRequest): SafeHtml | undefined
   if (!enabled) return undefined;
   const u = request.user;
   if (!u) return html`<p class="who"><a href="/login">Sign in</a></p>`;
-  const manage = authorize(u, 'mentoring.change', { kind: 'mentoring' }).allowed ? html` · <a href="/manage/mentoring">Mentoring</a>` : '';
+  const manage = [
+    authorize(u, 'mentoring.change', { kind: 'mentoring' }).allowed ? html` · <a href="/manage/mentoring">Manage mentoring</a>` : '',
+    authorize(u, 'priorities.change', { kind: 'priorities' }).allowed ? html` · <a href="/manage/priorities">Manage priorities</a>` : '',
+  ];
   return html`<p class="who">${u.name} (${u.role})${manage} · <a href="/logout">Log out</a></p>`;
 }
 

@@ -1,12 +1,14 @@
 /**
- * The pages that change data, under /manage/: mentoring (and priorities once their store lands).
+ * The pages that change data, under /manage/: mentoring and priorities.
  * One encapsulated scope, so that a stale CSRF token gets a page saying what to do.
  */
 import type { FastifyInstance } from 'fastify';
 import { refusalErrorHandler } from '../auth/login-routes.js';
 import { mentoringRoutes, type ManageRoutesOptions } from './mentoring-routes.js';
+import { prioritiesRoutes } from './priorities-routes.js';
 
 export async function manageRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
   await app.register(mentoringRoutes, o);
+  await app.register(prioritiesRoutes, o);
 }
