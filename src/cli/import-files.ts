@@ -8,7 +8,7 @@ import type { SourceFormat } from '../model/records.js';
 import type { ExportStats } from '../sources/gerrit/export-reader.js';
 import { parseExportInWorker } from '../sources/gerrit/parallel-reader.js';
 import { AccountResolver } from '../store/account-resolver.js';
-import { addCounts, emptyCounts, ensureHost, writeChanges, type WriteCounts } from '../store/change-writer.js';
+import { addCounts, emptyCounts, ensureHost, writeChangeBatch, type WriteCounts } from '../store/change-writer.js';
 import type { Store } from '../store/engine.js';
 
 export interface ImportOptions {
@@ -88,8 +88,8 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
         break;
       }
       format = next.value.format;
-      counts = addCounts(counts, await writeChanges(trx, resolver, next.value.records, format, store.bulk));
-      read += next.value.records.length;
+      counts = addCounts(counts, await writeChangeBatch(trx, resolver, next.value, store.bulk));
+      read += next.value.count;
       progress(read);
     }
     const warnings: string[] = [];

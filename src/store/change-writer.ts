@@ -8,7 +8,23 @@
  * ("stale").
  */
 import type { Kysely } from 'kysely';
-import type { AccountRef, ChangeRecord, SourceFormat } from '../model/records.js';
+import type {
+  PACKED_BUILD_FIELDS,
+  PACKED_FILE_FIELDS,
+  PACKED_LINK_FIELDS,
+  PACKED_MESSAGE_FIELDS,
+  PACKED_PATCH_SET_FIELDS,
+  PACKED_VOTE_FIELDS} from '../model/packed-changes.js';
+import {
+  packChanges,
+  PACKED_CHANGE,
+  PACKED_CHANGE_FIELDS,
+  PACKED_CHILDREN,
+  type ChildLayout,
+  type PackedChanges,
+  type PackedChildKind,
+} from '../model/packed-changes.js';
+import type { ChangeRecord, SourceFormat } from '../model/records.js';
 import type { AccountResolver } from './account-resolver.js';
 import type { BulkWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
@@ -40,15 +56,7 @@ export function addCounts(a: WriteCounts, b: WriteCounts): WriteCounts {
   };
 }
 
-/**
- * What decides whether a stored change is rewritten. Gerrit moves a change's `updated` on every
- * modification (patch set, vote, message, status), so for one export format the same `updated`
- * means the same content; the counts guard against exports that were cut differently. A copy
- * from the other format is rewritten (it carries different details).
- */
-export function contentHash(record: ChangeRecord, format: SourceFormat): string {
-  return `${format}:${record.updated}:${record.patchSets.length}:${record.messages.length}:${record.votes.length}:${record.ciBuilds.length}:${record.status}`;
-}
+export { changeEndDates, contentHash } from '../model/packed-changes.js';
 
 const CHANGE_COLUMNS = [
   'host', 'project', 'branch', 'number', 'change_key', 'owner_id', 'subject', 'status', 'wip', 'private', 'created', 'updated',
@@ -62,40 +70,27 @@ const LINK_COLUMNS = ['change_id', 'kind', 'target'] as const;
 const BUILD_COLUMNS = ['change_id', 'message_seq', 'patch_set', 'pipeline', 'job', 'result', 'voting', 'duration_s', 'log_url', 'reported_at', 'reporter_id'] as const;
 const CHILD_TABLES = ['patch_sets', 'votes', 'messages', 'change_files', 'links', 'ci_builds'] as const;
 
-const b = (x: boolean): number => (x ? 1 : 0);
+// Each table's columns are the packed fields, one for one: a layout change that is not made on both
+// sides fails to compile here.
+type SameLength<A extends readonly unknown[], B extends readonly unknown[]> = A['length'] extends B['length'] ? (B['length'] extends A['length'] ? true : never) : never;
+const _layoutsMatch: [
+  SameLength<typeof CHANGE_COLUMNS, typeof PACKED_CHANGE_FIELDS>,
+  SameLength<typeof PATCH_SET_COLUMNS, typeof PACKED_PATCH_SET_FIELDS>,
+  SameLength<typeof VOTE_COLUMNS, typeof PACKED_VOTE_FIELDS>,
+  SameLength<typeof MESSAGE_COLUMNS, typeof PACKED_MESSAGE_FIELDS>,
+  SameLength<typeof FILE_COLUMNS, typeof PACKED_FILE_FIELDS>,
+  SameLength<typeof LINK_COLUMNS, typeof PACKED_LINK_FIELDS>,
+  SameLength<typeof BUILD_COLUMNS, typeof PACKED_BUILD_FIELDS>,
+] = [true, true, true, true, true, true, true];
 
-function* refsOf(r: ChangeRecord): Generator<AccountRef> {
-  yield r.owner;
-  for (const p of r.patchSets) if (p.uploader) yield p.uploader;
-  for (const v of r.votes) yield v.voter;
-  for (const m of r.messages) if (m.author) yield m.author;
-  for (const c of r.ciBuilds) if (c.reporter) yield c.reporter;
-}
-
-/**
- * When the change merged: Gerrit's `submitted`, else the last "Change has been successfully
- * merged" message, else `updated`. When it was last abandoned: the last "Abandoned" message, else
- * `updated`. Null unless the status says so.
- */
-export function changeEndDates(r: ChangeRecord): { mergedAt: number | null; abandonedAt: number | null } {
-  const lastSystem = (prefix: string): number | null => {
-    let at: number | null = null;
-    for (const m of r.messages) if (m.kind === 'system' && m.text.startsWith(prefix) && (at === null || m.date >= at)) at = m.date;
-    return at;
-  };
-  return {
-    mergedAt: r.status === 'MERGED' ? (r.submitted ?? lastSystem('Change has been successfully merged') ?? r.updated) : null,
-    abandonedAt: r.status === 'ABANDONED' ? (lastSystem('Abandoned') ?? r.updated) : null,
-  };
-}
-
-function changeRow(r: ChangeRecord, ownerId: number, format: SourceFormat, hash: string): unknown[] {
-  const { mergedAt, abandonedAt } = changeEndDates(r);
-  return [
-    r.host, r.project, r.branch, r.number, r.changeId, ownerId, r.subject, r.status, b(r.workInProgress), b(r.isPrivate), r.created, r.updated,
-    r.submitted, mergedAt, abandonedAt, r.topic, JSON.stringify(r.hashtags), r.insertions, r.deletions, r.files.length, r.commitMessage, format, hash,
-  ];
-}
+const CHILDREN: ReadonlyArray<{ kind: PackedChildKind; table: (typeof CHILD_TABLES)[number]; columns: readonly string[] }> = [
+  { kind: 'patchSets', table: 'patch_sets', columns: PATCH_SET_COLUMNS },
+  { kind: 'votes', table: 'votes', columns: VOTE_COLUMNS },
+  { kind: 'messages', table: 'messages', columns: MESSAGE_COLUMNS },
+  { kind: 'files', table: 'change_files', columns: FILE_COLUMNS },
+  { kind: 'links', table: 'links', columns: LINK_COLUMNS },
+  { kind: 'ciBuilds', table: 'ci_builds', columns: BUILD_COLUMNS },
+];
 
 /**
  * Writes one batch of records for one host inside `trx` (which must be a transaction).
@@ -108,16 +103,29 @@ export async function writeChanges(
   format: SourceFormat,
   bulk: BulkWriter,
 ): Promise<WriteCounts> {
+  for (const r of records) if (r.host !== resolver.host) throw new Error(`record for host ${r.host} given to the writer of host ${resolver.host}`);
+  return writeChangeBatch(trx, resolver, packChanges(records, resolver.host, format), bulk);
+}
+
+/**
+ * Writes a packed batch (model/packed-changes.ts) for one host inside `trx`, with the same rules as
+ * {@link writeChanges}. The batch is read, not modified.
+ */
+export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountResolver, batch: PackedChanges, bulk: BulkWriter): Promise<WriteCounts> {
   const counts = emptyCounts();
-  if (records.length === 0) return counts;
-  const byNumber = new Map<number, ChangeRecord>();
-  for (const r of records) {
-    if (r.host !== resolver.host) throw new Error(`record for host ${r.host} given to the writer of host ${resolver.host}`);
-    const prev = byNumber.get(r.number);
-    if (!prev) byNumber.set(r.number, r);
+  if (batch.count === 0) return counts;
+  if (batch.host !== resolver.host) throw new Error(`changes of host ${batch.host} given to the writer of host ${resolver.host}`);
+  const W = PACKED_CHANGE_FIELDS.length;
+  const ch = batch.changes;
+  const numberOf = (k: number) => ch[k * W + PACKED_CHANGE.number] as number;
+  const updatedOf = (k: number) => ch[k * W + PACKED_CHANGE.updated] as number;
+  const byNumber = new Map<number, number>();
+  for (let k = 0; k < batch.count; k++) {
+    const prev = byNumber.get(numberOf(k));
+    if (prev === undefined) byNumber.set(numberOf(k), k);
     else {
       counts.stale += 1;
-      if (r.updated >= prev.updated) byNumber.set(r.number, r);
+      if (updatedOf(k) >= updatedOf(prev)) byNumber.set(numberOf(k), k);
     }
   }
   const numbers = [...byNumber.keys()];
@@ -132,85 +140,95 @@ export async function writeChanges(
     for (const row of rows) existing.set(row.number, row);
   }
 
-  const toInsert: Array<{ r: ChangeRecord; hash: string }> = [];
-  const toUpdate: Array<{ r: ChangeRecord; hash: string; id: number }> = [];
-  for (const r of byNumber.values()) {
-    const hash = contentHash(r, format);
-    const old = existing.get(r.number);
-    if (!old) toInsert.push({ r, hash });
-    else if (old.content_hash === hash) counts.unchanged += 1;
-    else if (old.updated > r.updated) counts.stale += 1;
-    else toUpdate.push({ r, hash, id: old.id });
+  const toInsert: number[] = [];
+  const toUpdate: Array<{ k: number; id: number }> = [];
+  for (const k of byNumber.values()) {
+    const old = existing.get(numberOf(k));
+    if (!old) toInsert.push(k);
+    else if (old.content_hash === ch[k * W + PACKED_CHANGE.contentHash]) counts.unchanged += 1;
+    else if (old.updated > updatedOf(k)) counts.stale += 1;
+    else toUpdate.push({ k, id: old.id });
   }
   if (toInsert.length === 0 && toUpdate.length === 0) return counts;
 
-  await resolver.ensure((function* () {
-    for (const x of toInsert) yield* refsOf(x.r);
-    for (const x of toUpdate) yield* refsOf(x.r);
-  })());
+  // Accounts named by the changes written, in the order they name them; each resolved once.
+  const written = [...toInsert, ...toUpdate.map((x) => x.k)];
+  const used: number[] = [];
+  for (const k of written) for (let i = batch.changeAccountsStart[k]!; i < batch.changeAccountsStart[k + 1]!; i++) used.push(batch.changeAccounts[i]!);
+  await resolver.ensure(used.map((a) => batch.accounts[a]!));
+  const accountIds = new Array<number | null>(batch.accounts.length).fill(null);
+  for (const a of used) accountIds[a] ??= resolver.idOf(batch.accounts[a]!);
+  const ownerOf = (k: number): number => {
+    const id = accountIds[ch[k * W + PACKED_CHANGE.owner] as number];
+    if (id == null) throw new Error(`account not resolved: the owner of change ${numberOf(k)} names no account`);
+    return id;
+  };
+  const changeRow = (k: number): unknown[] => {
+    const row = ch.slice(k * W, (k + 1) * W);
+    row[PACKED_CHANGE.owner] = ownerOf(k);
+    return row;
+  };
 
   // Changed changes keep their id; their children are replaced wholesale.
+  const changeIds = new Array<number>(batch.count).fill(0);
   if (toUpdate.length > 0) {
     const ids = toUpdate.map((x) => x.id);
     for (const t of CHILD_TABLES) {
       for (let i = 0; i < ids.length; i += 1000) await trx.deleteFrom(t).where('change_id', 'in', ids.slice(i, i + 1000)).execute();
     }
-    for (const { r, hash, id } of toUpdate) {
-      const row = changeRow(r, resolver.idOf(r.owner), format, hash);
+    for (const { k, id } of toUpdate) {
+      const row = changeRow(k);
       const set = Object.fromEntries(CHANGE_COLUMNS.map((c, i) => [c, row[i]]));
       await trx.updateTable('changes').set(set).where('id', '=', id).execute();
+      changeIds[k] = id;
     }
   }
-  const ids = new Map<number, number>();
-  for (const x of toUpdate) ids.set(x.r.number, x.id);
   if (toInsert.length > 0) {
-    const inserted = await bulk.insert<{ id: number; number: number }>(
-      trx, 'changes', CHANGE_COLUMNS, toInsert.map(({ r, hash }) => changeRow(r, resolver.idOf(r.owner), format, hash)), ['id', 'number'],
-    );
-    for (const row of inserted) ids.set(row.number, row.id);
+    const inserted = await bulk.insert<{ id: number; number: number }>(trx, 'changes', CHANGE_COLUMNS, toInsert.map(changeRow), ['id', 'number']);
+    const idOfNumber = new Map(inserted.map((r) => [r.number, r.id]));
+    for (const k of toInsert) {
+      const id = idOfNumber.get(numberOf(k));
+      if (id == null) throw new Error(`no id for change ${numberOf(k)} after insert`);
+      changeIds[k] = id;
+    }
   }
 
-  const ps: unknown[][] = [];
-  const votes: unknown[][] = [];
-  const msgs: unknown[][] = [];
-  const files: unknown[][] = [];
-  const links: unknown[][] = [];
-  const builds: unknown[][] = [];
-  const id = (ref: AccountRef | null): number | null => (ref && (ref.accountId != null || ref.username || ref.email || ref.name) ? resolver.idOf(ref) : null);
-  for (const { r } of [...toInsert, ...toUpdate]) {
-    const cid = ids.get(r.number);
-    if (cid == null) throw new Error(`no id for change ${r.number} after insert`);
-    for (const p of r.patchSets) ps.push([cid, p.number, p.revision, p.created, id(p.uploader), p.author?.name ?? null, p.author?.email ?? null, p.author?.date ?? null, p.kind, p.insertions, p.deletions]);
-    for (const v of r.votes) votes.push([cid, v.patchSet, v.label, v.value, resolver.idOf(v.voter), v.grantedAt, v.origin, b(v.copied), b(v.selfVote)]);
-    for (const m of r.messages) msgs.push([cid, m.seq, m.patchSet, id(m.author), m.date, m.kind, m.tag, m.text]);
-    const seenPaths = new Set<string>();
-    for (const f of r.files) {
-      if (seenPaths.has(f.path)) continue;
-      seenPaths.add(f.path);
-      files.push([cid, f.path, f.insertions, f.deletions]);
-    }
-    const seenLinks = new Set<string>();
-    for (const l of r.links) {
-      const k = `${l.kind}\0${l.target}`;
-      if (seenLinks.has(k)) continue;
-      seenLinks.add(k);
-      links.push([cid, l.kind, l.target]);
-    }
-    for (const c of r.ciBuilds) builds.push([cid, c.messageSeq, c.patchSet, c.pipeline, c.job, c.result, b(c.voting), c.durationSeconds, c.logUrl, c.reportedAt, id(c.reporter)]);
+  for (const { kind, table, columns } of CHILDREN) {
+    const layout: ChildLayout = PACKED_CHILDREN[kind];
+    const n = copyRows(batch[kind], layout, changeIds, accountIds, kind === 'votes', batch);
+    await bulk.insertFlat(trx, table, columns, n.values);
+    if (kind === 'votes') counts.votes = n.rows;
+    else if (kind === 'messages') counts.messages = n.rows;
+    else if (kind === 'ciBuilds') counts.builds = n.rows;
   }
-  await bulk.insert(trx, 'patch_sets', PATCH_SET_COLUMNS, ps);
-  await bulk.insert(trx, 'votes', VOTE_COLUMNS, votes);
-  await bulk.insert(trx, 'messages', MESSAGE_COLUMNS, msgs);
-  await bulk.insert(trx, 'change_files', FILE_COLUMNS, files);
-  await bulk.insert(trx, 'links', LINK_COLUMNS, links);
-  await bulk.insert(trx, 'ci_builds', BUILD_COLUMNS, builds);
-
   counts.new = toInsert.length;
   counts.updated = toUpdate.length;
-  counts.votes = votes.length;
-  counts.messages = msgs.length;
-  counts.builds = builds.length;
   return counts;
+}
+
+/**
+ * The rows of the changes being written (changeIds[k] set), with store ids in place of batch
+ * positions: one flat array, `layout.width` values a row.
+ */
+function copyRows(src: readonly unknown[], layout: ChildLayout, changeIds: readonly number[], accountIds: readonly (number | null)[], accountRequired: boolean, batch: PackedChanges): { values: unknown[]; rows: number } {
+  const w = layout.width;
+  const values: unknown[] = [];
+  let rows = 0;
+  for (let i = 0; i < src.length; i += w) {
+    const id = changeIds[src[i] as number]!;
+    if (id === 0) continue;
+    const at = values.length;
+    for (let j = 0; j < w; j++) values.push(src[i + j]);
+    values[at] = id;
+    for (const a of layout.accounts) {
+      const local = src[i + a] as number;
+      const resolved = local < 0 ? null : accountIds[local]!;
+      if (resolved == null && accountRequired) throw new Error(`account not resolved: a vote on change ${batch.changes[(src[i] as number) * PACKED_CHANGE_FIELDS.length + PACKED_CHANGE.number]} names no account`);
+      values[at + a] = resolved;
+    }
+    rows += 1;
+  }
+  return { values, rows };
 }
 
 /** Records the host (and its URL when known) so reports can link to it. */

@@ -101,6 +101,7 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
+    database.pragma('temp_store = MEMORY');
   } catch (e) {
     throw storeOpenError('sqlite', path, e);
   }

@@ -1,11 +1,12 @@
 /**
  * Worker thread body for parseExportInWorker: reads an export file, parses every change into a
- * ChangeRecord, and sends them in batches to the parent, at most `window` batches ahead of what
- * the parent has taken (so memory stays bounded when the store is slower than parsing).
+ * ChangeRecord, and sends them in packed batches (model/packed-changes.ts: flat arrays clone far
+ * more cheaply than records) to the parent, at most `window` batches ahead of what the parent has
+ * taken (so memory stays bounded when the store is slower than parsing).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StewardError } from '../../model/errors.js';
-import type { ChangeRecord, SourceFormat } from '../../model/records.js';
+import { ChangePacker, type PackedChanges } from '../../model/packed-changes.js';
 import { readGerritExport } from './export-reader.js';
 import { parseRestChange } from './rest-parser.js';
 import { parseSshChange } from './ssh-parser.js';
@@ -29,31 +30,29 @@ port.on('message', (m: { type: 'more' }) => {
   }
 });
 
-async function send(format: SourceFormat | null, records: ChangeRecord[]): Promise<void> {
+async function send(batch: PackedChanges): Promise<void> {
   while (credits <= 0) await new Promise<void>((r) => (wake = r));
   credits -= 1;
-  port.postMessage({ type: 'batch', format, records });
+  port.postMessage({ type: 'batch', batch });
 }
 
 try {
   const it = readGerritExport(job.path);
-  let batch: ChangeRecord[] = [];
-  let format: SourceFormat | null = null;
+  // Created with the first change's format (one file holds one format: the reader makes sure).
+  let packer: ChangePacker | null = null;
   for (;;) {
     const next = await it.next();
     if (next.done) {
-      if (batch.length) await send(format, batch);
+      if (packer?.count) await send(packer.take());
       port.postMessage({ type: 'done', stats: next.value });
       break;
     }
     const item = next.value;
-    format = item.format;
+    packer ??= new ChangePacker(job.host, item.format);
     const ctx = { host: job.host, where: job.path, line: item.line ?? undefined };
-    batch.push(item.format === 'rest' ? parseRestChange(item.raw, ctx) : parseSshChange(item.raw, ctx));
-    if (batch.length >= job.batchSize) {
-      await send(format, batch);
-      batch = [];
-    }
+    // Packed at once, so the record (and the parsed JSON) can go before the batch is full.
+    packer.add(item.format === 'rest' ? parseRestChange(item.raw, ctx) : parseSshChange(item.raw, ctx));
+    if (packer.count >= job.batchSize) await send(packer.take());
   }
 } catch (e) {
   const err = e instanceof StewardError

@@ -9,6 +9,7 @@
  * - SSH, as `gerrit query --format=JSON …` prints it: one change object per line and a closing
  *   `{"type":"stats",…}` row.
  */
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import StreamChain from 'stream-chain';
@@ -75,32 +76,62 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
   let format: SourceFormat | null = null;
   let streamed = false;
   try {
-    for await (const rawLine of splitLines(input)) {
+    for await (const bytes of splitLines(input)) {
       lineNo += 1;
-      const line = lineNo === 1 ? rawLine.replace(/^\uFEFF/, '').trim() : rawLine.trim();
-      if (line === '' || line === XSSI) continue;
-      if (stats.sawStatsRow) throw notExport(path, lineNo, 'there is content after the closing stats row');
-      const first = line[0];
-      if (first !== '[' && first !== '{') {
-        throw notExport(path, lineNo, `line ${lineNo} starts with ${JSON.stringify(line.slice(0, 20))}, not with a JSON array or object`);
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (e) {
-        // A line that opens an array but does not close it is a pretty-printed export: stream it.
-        if (format === null && first === '[' && !line.endsWith(']')) {
-          streamed = true;
-          break;
-        }
-        throw new StewardError('INPUT_JSON', `line ${lineNo} is not valid JSON (${(e as Error).message})${lineNo > 1 ? '; the file may be truncated' : ''}`, {
+      // A page of changes (`[{…},{…}]`) is cut into its changes on the bytes, and each change is
+      // decoded and parsed on its own: most changes are ASCII and decode as fast as a copy, where a
+      // whole page with one accent in it decodes slowly into a two-byte string; and each change's
+      // objects die young instead of the whole page's living until its last change is done (most
+      // of the import's garbage collection went into that). Anything else, and a page with an
+      // error (for JSON.parse's own message), is read whole.
+      const elements = stats.sawStatsRow ? null : splitArrayOfObjects(bytes, lineNo === 1);
+      const badJson = (e: unknown) =>
+        new StewardError('INPUT_JSON', `line ${lineNo} is not valid JSON (${(e as Error).message})${lineNo > 1 ? '; the file may be truncated' : ''}`, {
           where: path,
           line: lineNo,
           hint: 'Export the data again, or remove the broken line. Changes stored before this file are kept; re-running the import is safe.',
         }, { cause: e });
+      let items: unknown[] | null = null;
+      if (!elements) {
+        const text = bytes.toString('utf8');
+        const line = lineNo === 1 ? text.replace(/^\uFEFF/, '').trim() : text.trim();
+        if (line === '' || line === XSSI) continue;
+        if (stats.sawStatsRow) throw notExport(path, lineNo, 'there is content after the closing stats row');
+        const first = line[0];
+        if (first !== '[' && first !== '{') {
+          throw notExport(path, lineNo, `line ${lineNo} starts with ${JSON.stringify(line.slice(0, 20))}, not with a JSON array or object`);
+        }
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch (e) {
+          // A line that opens an array but does not close it is a pretty-printed export: stream it.
+          if (format === null && first === '[' && !line.endsWith(']')) {
+            streamed = true;
+            break;
+          }
+          throw badJson(e);
+        }
+        items = Array.isArray(value) ? value : [value];
       }
-      const items = Array.isArray(value) ? value : [value];
-      for (const item of items) {
+      const count = elements ? elements.length / 2 : items!.length;
+      for (let k = 0; k < count; k++) {
+        let item: unknown;
+        if (!elements) item = items![k];
+        else {
+          const from = elements[2 * k]!;
+          const to = elements[2 * k + 1]!;
+          try {
+            item = JSON.parse(bytes.toString(isAscii(bytes.subarray(from, to)) ? 'latin1' : 'utf8', from, to));
+          } catch (e) {
+            try {
+              JSON.parse(bytes.toString('utf8'));
+            } catch (whole) {
+              throw badJson(whole);
+            }
+            throw badJson(e);
+          }
+        }
         if (item === null || typeof item !== 'object' || Array.isArray(item)) {
           throw notExport(path, lineNo, `expected change objects, found ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}`);
         }
@@ -132,11 +163,68 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
 }
 
 /**
- * Splits a byte stream into UTF-8 lines (LF or CRLF). Faster than node:readline on the very long
- * lines of paged exports (one line can hold 500 changes), because it searches bytes with
- * Buffer.indexOf and decodes each line once.
+ * Where the elements of a JSON array of objects start and end in `bytes` (pairs of offsets, end
+ * exclusive), found by a scan that follows only brackets and strings (UTF-8 never puts an ASCII
+ * byte inside a multi-byte character, so this is safe on undecoded bytes). Null when `bytes` is
+ * not, between ASCII white space, `[` objects separated by commas `]` (the caller then reads the
+ * line whole). The objects' insides are checked when each is parsed. On the first line a UTF-8
+ * byte order mark is skipped.
  */
-async function* splitLines(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
+export function splitArrayOfObjects(bytes: Uint8Array, firstLine = false): number[] | null {
+  let n = bytes.length;
+  while (n > 0 && isSpace(bytes[n - 1]!)) n--;
+  let i = firstLine && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  i = skipSpace(bytes, i, n);
+  if (bytes[i] !== 91 /* [ */ || bytes[n - 1] !== 93 /* ] */) return null;
+  const out: number[] = [];
+  i = skipSpace(bytes, i + 1, n);
+  if (i === n - 1) return out;
+  for (;;) {
+    if (bytes[i] !== 123 /* { */) return null;
+    const start = i;
+    let depth = 0;
+    for (; i < n; i++) {
+      const c = bytes[i];
+      if (c === 34 /* " */) {
+        // To the closing quote: one not preceded by an odd number of backslashes.
+        let q = i;
+        for (;;) {
+          q = bytes.indexOf(34, q + 1);
+          if (q < 0 || q >= n) return null;
+          let backslashes = 0;
+          while (bytes[q - 1 - backslashes] === 92 /* \ */) backslashes++;
+          if ((backslashes & 1) === 0) break;
+        }
+        i = q;
+      } else if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (depth !== 0 || i >= n) return null;
+    out.push(start, i + 1);
+    i = skipSpace(bytes, i + 1, n);
+    if (bytes[i] === 44 /* , */) i = skipSpace(bytes, i + 1, n);
+    else return i === n - 1 ? out : null;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function skipSpace(bytes: Uint8Array, i: number, end: number): number {
+  while (i < end && isSpace(bytes[i]!)) i++;
+  return i;
+}
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), undecoded. Faster than node:readline on the very
+ * long lines of paged exports (one line can hold 500 changes), because it searches bytes with
+ * Buffer.indexOf and leaves decoding to the caller.
+ */
+async function* splitLines(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   for await (const chunk of input) {
     let pos = 0;
@@ -147,7 +235,7 @@ async function* splitLines(input: AsyncIterable<Buffer>): AsyncGenerator<string>
       const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
       pending = [];
       const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
-      yield line.toString('utf8', 0, end);
+      yield line.subarray(0, end);
       pos = nl + 1;
     }
     if (pos < chunk.length) pending.push(chunk.subarray(pos));
@@ -155,7 +243,7 @@ async function* splitLines(input: AsyncIterable<Buffer>): AsyncGenerator<string>
   if (pending.length) {
     const line = Buffer.concat(pending);
     const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
-    yield line.toString('utf8', 0, end);
+    yield line.subarray(0, end);
   }
 }
 

@@ -1,20 +1,16 @@
 /**
  * Reads and parses an export file on a worker thread while the caller stores what was parsed:
  * on a 2-core machine parsing (JSON and Gerrit message texts) and writing the store overlap.
- * Yields batches of ChangeRecords in file order; returns the file's ExportStats.
+ * Yields packed batches of changes (model/packed-changes.ts) in file order; returns the file's
+ * ExportStats.
  */
 import { Worker } from 'node:worker_threads';
 import { StewardError, type ErrorCode, type ErrorDetails } from '../../model/errors.js';
-import type { ChangeRecord, SourceFormat } from '../../model/records.js';
+import type { PackedChanges } from '../../model/packed-changes.js';
 import type { ExportStats } from './export-reader.js';
 
-export interface ParsedBatch {
-  format: SourceFormat;
-  records: ChangeRecord[];
-}
-
 type WorkerMessage =
-  | { type: 'batch'; format: SourceFormat; records: ChangeRecord[] }
+  | { type: 'batch'; batch: PackedChanges }
   | { type: 'done'; stats: ExportStats }
   | { type: 'error'; error: { code: ErrorCode; message: string; details: ErrorDetails } };
 
@@ -31,7 +27,7 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
-export async function* parseExportInWorker(path: string, host: string, opts: { batchSize?: number; window?: number } = {}): AsyncGenerator<ParsedBatch, ExportStats, undefined> {
+export async function* parseExportInWorker(path: string, host: string, opts: { batchSize?: number; window?: number } = {}): AsyncGenerator<PackedChanges, ExportStats, undefined> {
   const worker = startWorker({ path, host, batchSize: opts.batchSize ?? 250, window: opts.window ?? 1 });
   const queue: WorkerMessage[] = [];
   let notify: (() => void) | null = null;
@@ -61,7 +57,7 @@ export async function* parseExportInWorker(path: string, host: string, opts: { b
       if (m.type === 'error') throw new StewardError(m.error.code, m.error.message, m.error.details);
       if (m.type === 'done') return m.stats;
       worker.postMessage({ type: 'more' });
-      if (m.records.length) yield { format: m.format, records: m.records };
+      if (m.batch.count) yield m.batch;
     }
   } finally {
     await worker.terminate();
