@@ -39,6 +39,7 @@ export const PARAM_SCHEMAS = {
   areaDepth: int(10),
   newcomerChanges: int(1000),
   as: { type: 'string', minLength: 1, maxLength: 300 },
+  release: { type: 'string', minLength: 1, maxLength: 100 },
 } as const;
 
 export type ParamName = keyof typeof PARAM_SCHEMAS;
@@ -74,6 +75,7 @@ export interface WebQuery {
   areaDepth?: number;
   newcomerChanges?: number;
   as?: string;
+  release?: string;
 }
 
 /** The time the report is as of: `now` from the URL (a replay), else the server clock. */

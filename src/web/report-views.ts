@@ -12,8 +12,10 @@ import { buildCoreLoadView } from '../service/core-load-view.js';
 import { buildCoreMentoringView } from '../service/core-mentoring-view.js';
 import { buildDashboardView } from '../service/dashboard-view.js';
 import { buildOverviewView } from '../service/overview-view.js';
+import { buildPrioritiesList, buildPrioritiesView } from '../service/priorities-view.js';
 import { buildQueueView } from '../service/queue-view.js';
 import { buildReviewersView, buildReviewstatsView } from '../service/reviewers-view.js';
+import { buildSpecsReportView } from '../service/specs-report-view.js';
 import { buildWaitsView } from '../service/waits-view.js';
 
 export interface ReportViews {
@@ -31,6 +33,9 @@ export interface ReportViews {
   ciJobs: typeof buildCiJobsView;
   ciReadiness: typeof buildCiReadinessView;
   ciExperimental: typeof buildCiExperimentalView;
+  specs: typeof buildSpecsReportView;
+  priorities: typeof buildPrioritiesView;
+  prioritiesList: typeof buildPrioritiesList;
 }
 
 /** The service layer's functions, unwrapped. */
@@ -49,4 +54,7 @@ export const defaultReportViews: ReportViews = {
   ciJobs: buildCiJobsView,
   ciReadiness: buildCiReadinessView,
   ciExperimental: buildCiExperimentalView,
+  specs: buildSpecsReportView,
+  priorities: buildPrioritiesView,
+  prioritiesList: buildPrioritiesList,
 };

@@ -144,6 +144,24 @@ export const WEB_REPORTS = {
       return ctx.views.ciExperimental(ctx.store, ciParamsOf(q, now), config, now);
     },
   },
+  specs: {
+    path: '/specs/report',
+    params: ['release', 'project', 'now'],
+    build: (q, ctx, config) => ctx.views.specs(ctx.store, { release: q.release ?? null, project: q.project }, config, nowOf(q, ctx.clock)),
+  },
+  priorities: {
+    path: '/priorities',
+    params: ['release', 'project', 'now'],
+    build: (q, ctx, config) => {
+      if (!q.release) throw new StewardError('USAGE', 'release is required: the release whose priorities to report', { hint: 'See /api/v1/priorities/list for the releases with priorities.' });
+      return ctx.views.priorities(ctx.store, { release: q.release, project: q.project }, config, nowOf(q, ctx.clock));
+    },
+  },
+  prioritiesList: {
+    path: '/priorities/list',
+    params: ['release'],
+    build: (q, ctx, config) => ctx.views.prioritiesList(ctx.store, { release: q.release }, config),
+  },
 } satisfies Record<string, WebReport>;
 
 export type WebReportName = keyof typeof WEB_REPORTS;

@@ -20,7 +20,7 @@ interface El {
   cells: El[];
 }
 
-const PAGES = ['/', '/reviewers', '/reviewers?days=30', '/core', '/queue', '/queue?trivial=true', '/dashboards', '/dashboards/review-inbox', '/waits', '/ci', '/specs', '/priorities'];
+const PAGES = ['/', '/reviewers', '/reviewers?days=30', '/core', '/queue', '/queue?trivial=true', '/dashboards', '/dashboards/review-inbox', '/waits', '/ci', '/specs', '/specs?release=kestrel', '/priorities', '/priorities?release=Larch'];
 const HOSTILE_SUBJECT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> & "quoted"';
 const HOSTILE_NAME = '<b onmouseover="window.__xss=3">Mallory</b><script>window.__xss=4</script>';
 
@@ -128,6 +128,14 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     await page.goto(server.url + '/queue');
     const states = (await page.$$eval('#queue-states .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     assert.deepEqual(states, [queue.open, queue.states.reviewers.count, queue.states.author.count, queue.states.ci.count, queue.states.approved.count, queue.states.wip.count]);
+
+    const specs = await cli(['specs', 'report']);
+    await page.goto(server.url + '/specs');
+    const releases = await page.$$eval('#specs-releases tbody tr', (trs: El[]) => trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent, tr.cells[3]!.textContent]));
+    assert.deepEqual(
+      releases.map(([r, a, i]: [string, string, string]) => [r, numberOf(a), numberOf(i)]),
+      specs.releases.filter((r: Json) => r.approved > 0).map((r: Json) => [r.release, r.approved, r.implemented]),
+    );
 
     const jobs = await cli(['ci', 'jobs']);
     await page.goto(server.url + '/ci');

@@ -34,6 +34,12 @@ export async function demoStore(engine: EngineName, o: { changes?: number; month
     { cwd: dir, now: WEB_NOW },
   );
   if (r.code !== 0) throw new Error(`steward demo failed: ${r.stderr}`);
+  // The demo's specs repository (written when git is there) into the store, for the specs pages.
+  const specsRepo = join(dir, 'demo', 'specs');
+  if (existsSync(specsRepo)) {
+    const s = await runSteward(['specs', 'sync', '--db', location, '--repo', specsRepo], { cwd: dir, now: WEB_NOW });
+    if (s.code !== 0) throw new Error(`steward specs sync failed: ${s.stderr}`);
+  }
   return {
     location,
     dir,

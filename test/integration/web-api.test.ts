@@ -34,6 +34,10 @@ const SAME: Array<[string, string[]]> = [
   ['/api/v1/ci/jobs?pipeline=check&days=30', ['ci', 'jobs', '--pipeline', 'check', '--days', '30']],
   ['/api/v1/ci/voting-readiness', ['ci', 'voting-readiness']],
   ['/api/v1/ci/experimental', ['ci', 'experimental']],
+  ['/api/v1/specs/report', ['specs', 'report']],
+  ['/api/v1/specs/report?release=kestrel', ['specs', 'report', '--release', 'kestrel']],
+  ['/api/v1/priorities?release=Kestrel', ['priorities', 'report', '--release', 'Kestrel']],
+  ['/api/v1/priorities/list', ['priorities', 'list']],
 ];
 
 /** Bad requests: the status, and what the message must say (and the parameter it names, when one). */
@@ -53,6 +57,9 @@ const BAD: Array<[string, number, RegExp, string | undefined]> = [
   ['/api/v1/dashboards/no-such-dashboard', 400, /no dashboard named "no-such-dashboard"/, undefined],
   ['/api/v1/ci/jobs?job=no-such-job', 400, /no runs of job "no-such-job"/, 'job'],
   ['/api/v1/core/history', 409, /no project has a core group/, undefined],
+  ['/api/v1/priorities', 400, /release is required/, 'release'],
+  ['/api/v1/priorities?release=nope', 400, /no release "nope"/, 'release'],
+  ['/api/v1/specs/report?release=nope', 400, /"nope" is not in the release calendar/, 'release'],
 ];
 
 for (const engine of ENGINES) {

@@ -7,9 +7,10 @@ import { corePage } from './core-page.js';
 import { dashboardPage, dashboardsPage } from './dashboards-page.js';
 import type { PageContext } from './layout.js';
 import { overviewPage } from './overview-page.js';
-import { pendingPage } from './pending-page.js';
+import { prioritiesPage } from './priorities-page.js';
 import { queuePage } from './queue-page.js';
 import { reviewersPage } from './reviewers-page.js';
+import { specsPage } from './specs-page.js';
 import { waitsPage } from './waits-page.js';
 
 export interface PageDef {
@@ -30,6 +31,6 @@ export const PAGES: PageDef[] = [
   { path: '/dashboards/:name', title: 'Dashboard', params: ['project', 'now', 'as'], render: dashboardPage },
   { path: '/waits', title: 'Why reviews wait', params: [...WINDOW, 'branch'], render: waitsPage },
   { path: '/ci', title: 'CI jobs and voting readiness', params: WINDOW, render: ciPage },
-  { path: '/specs', title: 'Specs', params: ['project'], render: async (pc) => pendingPage(pc, 'Specs', 'Specs per release come with `steward specs report` (not in this build yet).') },
-  { path: '/priorities', title: 'Priorities', params: ['project'], render: async (pc) => pendingPage(pc, 'Priorities', 'Priorities come with `steward priorities` (not in this build yet).') },
+  { path: '/specs', title: 'Specs', params: ['project', 'now', 'release'], render: specsPage },
+  { path: '/priorities', title: 'Priorities', params: ['project', 'now', 'release'], render: prioritiesPage },
 ];

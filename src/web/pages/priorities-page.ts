@@ -1,0 +1,51 @@
+/** A release's priorities: were their changes reviewed faster than the rest of the release? */
+import type { PrioritiesList, PrioritiesView } from '../../report/priorities-report.js';
+import type { AppContext } from '../build-app.js';
+import { html, type SafeHtml } from '../html.js';
+import { buildReport } from '../reports.js';
+import { day, notice, num, table } from './components.js';
+import { page, urlFor, type PageContext } from './layout.js';
+
+export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
+  const q = pc.query as Record<string, unknown>;
+  const config = await ctx.config();
+  const releases = config.config.releases;
+  if (releases.length === 0) {
+    return page(pc, 'Priorities', notice('note', html`<p>No release calendar in the configuration (${config.origin}): add <code>releases</code> (name, start, featureFreeze, release) and <code>priorities</code> to steward.yaml, or store them with <code>steward priorities add</code>.</p>`), { chooser: { window: false } });
+  }
+  const list = (await buildReport('prioritiesList', {}, ctx)) as PrioritiesList;
+  const withPriorities = new Set(list.priorities.map((p) => p.release.toLowerCase()));
+  const now = pc.query.now ? Date.parse(pc.query.now) : pc.now;
+  // Default: the latest release with priorities that has started, else the latest that has started.
+  const started = releases.filter((r) => Date.parse(r.start) <= now);
+  const fallback = [...started].reverse().find((r) => withPriorities.has(r.name.toLowerCase())) ?? started.at(-1) ?? releases[0]!;
+  const release = pc.query.release ?? fallback.name;
+  const chooser = html`<p class="tabs">Release: ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}"${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}</p>`;
+  const v = (await buildReport('priorities', { ...pc.query, release }, ctx)) as PrioritiesView;
+  const verdict = (c: { verdict: string; speedup: number | null }) => `${c.verdict}${c.verdict === 'faster' && c.speedup !== null ? ` (${c.speedup}×)` : ''}`;
+  const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) => html`${num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high}]</small>` : ''}`;
+  const rows = [
+    ...v.priorities.map((p) => ({ name: p.title, g: p, vs: verdict(p.vsBaseline), vsFeature: verdict(p.vsFeatureBaseline) })),
+    { name: 'all priorities', g: v.allPriorities, vs: verdict(v.allPriorities.vsBaseline), vsFeature: verdict(v.allPriorities.vsFeatureBaseline) },
+    { name: 'the rest of the release', g: v.baseline, vs: '', vsFeature: '' },
+    { name: 'the rest implementing blueprints', g: v.featureBaseline, vs: '', vsFeature: '' },
+  ];
+  const body = html`${chooser}
+<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. The wait compared: days waiting on reviewers (see Why reviews wait).</p>
+<ul class="summary">${v.summary.map((s) => html`<li>${s}</li>`)}</ul>
+${table(
+  [
+    { key: 'name', label: 'Priority', cell: (r) => r.name },
+    { key: 'proposed', label: 'Changes', numeric: true, cell: (r) => num(r.g.proposed) },
+    { key: 'merged', label: 'Merged', numeric: true, cell: (r) => num(r.g.merged) },
+    { key: 'open', label: 'Open', numeric: true, cell: (r) => num(r.g.open) },
+    { key: 'reviews', label: 'Reviews', numeric: true, cell: (r) => num(r.g.reviews) },
+    { key: 'wait', label: 'Median days on reviewers [95%]', numeric: true, cell: (r) => median(r.g.reviewersDays) },
+    { key: 'vs', label: 'Against the rest', cell: (r) => r.vs },
+    { key: 'vsFeature', label: 'Against other feature work', cell: (r) => r.vsFeature },
+  ],
+  rows,
+  { id: 'priorities', empty: 'No priorities for this release.' },
+)}`;
+  return page(pc, `Priorities: ${v.release.name}`, body, { chooser: { window: false }, api: [urlFor('/api/v1/priorities', q, { release }, ['project', 'now'])] });
+}
