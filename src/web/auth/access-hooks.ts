@@ -33,7 +33,8 @@ export function accessHooks(o: AccessOptions & ManageRoutesOptions): AccessHooks
   // The dashboard's own layout, without the project and window chooser.
   const layout: PageRenderer = (request, title, body) =>
     page({ path: request.url.split('?')[0] ?? '/', query: {}, projects: [], sync: null, nav: navFor(o.enabled, request), now: o.clock() }, title, body, { chooser: null }).value;
-  const options = { ...o, page: o.page ?? layout };
+  // The login page needs the dashboard's style sheet and scripts: static files are public.
+  const options = { ...o, page: o.page ?? layout, publicPrefixes: o.publicPrefixes ?? ['/assets/', '/favicon.ico'] };
   return {
     async register(app) {
       await app.register(accessPlugin, options);
