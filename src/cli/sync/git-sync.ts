@@ -132,15 +132,21 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
         ? ['log', `--format=${COMMIT_FORMAT}`, repo.tip, '--']
         : ['log', '--no-walk=unsorted', '--stdin', `--format=${COMMIT_FORMAT}`];
       const input = stored.size === 0 ? undefined : fresh.join('\n') + '\n';
+      let count = 0;
       try {
         for await (const rec of gitRecords(repo.path, args, input)) {
           const commit = parseCommitRecord(rec);
           const landing = landings.get(commit.sha);
           if (!landing) throw new StewardError('GIT_REPOSITORY', `git listed commit ${commit.sha}, which is not on branch ${repo.branch}`, { where: repo.path });
+          count += 1;
           yield { commit, landing };
         }
       } catch (e) {
         throw formatError(repo.path, e);
+      }
+      // Checked while the transaction is open, so a short read stores nothing.
+      if (count !== fresh.length) {
+        throw new StewardError('GIT_REPOSITORY', `git printed ${count} of the ${fresh.length} new commits of branch ${repo.branch}; nothing was stored`, { where: repo.path, hint: 'Check the repository with `git fsck`, then run the command again.' });
       }
     };
     const added = await applyGitSync(
@@ -149,9 +155,6 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
       incoming(),
       (n) => opts.onProgress?.({ phase: 'store', count: n, total: fresh.length }),
     );
-    if (added !== fresh.length) {
-      throw new StewardError('INTERNAL', `git sync of ${name}: expected ${fresh.length} new commits from git, stored ${added}`, { where: repo.path });
-    }
     let mainline = 0;
     let merged = 0;
     for (const l of landings.values()) {
