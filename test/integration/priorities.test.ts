@@ -5,7 +5,7 @@
  * removed, and the errors of bad input.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -28,6 +28,8 @@ before(async () => {
   const r = await runSteward(['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--out', join(dir, 'demo'), '--no-import', '--quiet'], { cwd: dir, now: NOW });
   assert.equal(r.code, 0, r.stderr);
   config = join(dir, 'demo', 'steward.yaml');
+  // steward demo also wrote its specs repository (src/demo/demo-specs-repo.test.ts tests its content).
+  assert.ok(existsSync(join(dir, 'demo', 'specs', '.git')) && existsSync(join(dir, 'demo', 'specs', 'specs', release.toLowerCase(), 'redirects')));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
