@@ -35,6 +35,8 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
     releases: d.releases,
     // The demo tree's areas, so `steward core candidates` measures breadth across them.
     coreRules: { areas: d.areas },
+    // The demo specs repository, for `steward specs sync` and `steward specs report`.
+    ...(specsRepo ? { specs: { repo: specsRepo } } : {}),
     // The planted priorities (demo-specs.ts): one reviewed faster, one in the slow area that was not.
     priorities: Object.fromEntries(
       [...new Set(d.planted.priorities.map((p) => p.release))].map((release) => [
@@ -47,7 +49,6 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
       ]),
     ),
   };
-  void specsRepo; // the `specs` section comes with `steward specs sync` (issue 6)
   const text = `# The demo project's configuration, written by \`steward demo\` (seed ${opts.seed ?? 42}).\n${stringify(doc)}`;
   parseConfig(text, 'the demo configuration'); // the demo must always satisfy the real schema
   return text;

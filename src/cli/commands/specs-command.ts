@@ -2,6 +2,7 @@
  * `steward specs sync`: reads a specs repository (sources/specs/) into the store;
  * `steward specs report`: why approved specs don't land (service/specs-report-view.ts).
  */
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { StewardConfig } from '../../config/config-schema.js';
 import { StewardError } from '../../model/errors.js';
@@ -12,7 +13,7 @@ import { buildSpecsReportView, releaseCalendar } from '../../service/specs-repor
 import { readSpecsRepo } from '../../sources/specs/read-specs-repo.js';
 import { OPENSTACK_LAYOUT, type SpecsLayout } from '../../sources/specs/spec-layout.js';
 import { replaceSpecs } from '../../store/queries/specs.js';
-import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { configFor, effectiveConfig, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parseTime } from '../options.js';
 
 export interface SpecsSyncOptions extends GlobalOptions {
@@ -44,7 +45,18 @@ export function specsLayout(config: StewardConfig): SpecsLayout {
 /** Reads the repository, stores what it holds, and returns the summary. */
 export async function specsSync(o: SpecsSyncOptions, rt: Runtime): Promise<SpecsSyncSummary> {
   const loaded = configFor(o, rt);
-  const configured = loaded.config.specs?.repo;
+  let configured = loaded.config.specs?.repo;
+  const location = storeLocation(o, rt);
+  if (!o.repo && !configured && !loaded.path && (/^postgres/i.test(location) || existsSync(location))) {
+    // No steward.yaml: the demo project's configuration that `steward demo` keeps in the store names
+    // its specs repository (by an absolute path). A store that does not exist is not created for this.
+    const store = await openStoreFor(o, rt);
+    try {
+      configured = (await effectiveConfig(o, rt, store)).config.specs?.repo;
+    } finally {
+      await store.close();
+    }
+  }
   if (!o.repo && !configured) {
     throw new StewardError('USAGE', 'no specs repository given', { hint: 'Give --repo PATH (a git clone of the specs repository) or set specs.repo in steward.yaml.' });
   }
