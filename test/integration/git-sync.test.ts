@@ -250,7 +250,8 @@ describe('the same repository synced into SQLite and PostgreSQL', { skip: ENGINE
       const root = repo.commit({ message: 'Initial' });
       const a = repo.commit({ message: 'Work\n\nImplements: blueprint x\nCloses-Bug: #1\nChange-Id: I5555555555555555555555555555555555555555', parents: [root], author: 'Zoë Ünicode' });
       const f = repo.commit({ message: 'Fast-forwarded, see bp y', parents: [repo.gerritMerge(root, a, 'Work')] });
-      repo.setBranch(repo.gerritMerge(f, repo.commit({ message: 'Late', parents: [root] }), 'Late'));
+      // A record separator inside a message does not end the record.
+      repo.setBranch(repo.gerritMerge(f, repo.commit({ message: 'Late \u001e odd\n\nbody \u001e', parents: [root] }), 'Late'));
       const dumps = [];
       for (const engine of ENGINES) {
         const { location, cleanup } = await freshLocation(engine.name);
@@ -269,6 +270,7 @@ describe('the same repository synced into SQLite and PostgreSQL', { skip: ENGINE
         }
       }
       assert.equal(dumps[0]!.git_commits!.length, 6);
+      assert.ok(dumps[0]!.git_commits!.some((r) => r.message === 'Late \u001e odd\n\nbody \u001e' && r.subject === 'Late \u001e odd'));
       assert.deepEqual(dumps[1], dumps[0]);
     } finally {
       repo.remove();

@@ -28,6 +28,15 @@ describe('git log parsing (recorded nova output)', () => {
     for (const size of [1, 2, 3, 7, 64]) assert.deepEqual(records(LOG, size), whole);
   });
 
+  it('keeps a record separator inside a message: a record ends only at NUL + separator', () => {
+    const rec = `${'a'.repeat(40)}\u0000\u0000A\u0000a@x\u00001\u0000C\u0000c@x\u00002\u0000Odd \u001e subject\n\nbody \u001e\n\u0000\u001e\n`;
+    const bytes = Buffer.from(rec + rec.replace('a'.repeat(40), 'b'.repeat(40)));
+    for (const size of [1, 5, bytes.length]) {
+      const got = records(bytes, size).map(parseCommitRecord);
+      assert.deepEqual(got.map((c) => [c.sha[0], c.subject, c.message]), [['a', 'Odd \u001e subject', 'Odd \u001e subject\n\nbody \u001e'], ['b', 'Odd \u001e subject', 'Odd \u001e subject\n\nbody \u001e']]);
+    }
+  });
+
   it('reads a Zuul merge', () => {
     const [merge] = records(LOG, 4096).map(parseCommitRecord);
     assert.deepEqual(

@@ -26,17 +26,23 @@ export interface GraphCommit {
 }
 
 /**
- * Splits a byte stream into records at the record separator. Bytes are kept until a record is
+ * Splits a byte stream into records at the record end: a NUL then the record separator (the
+ * formats end every record so). A message may contain the separator itself, never a NUL (git
+ * refuses NUL bytes in messages), so the pair is unambiguous. Bytes are kept until a record is
  * complete, so a multi-byte UTF-8 character cut between chunks is decoded whole.
  */
 export class RecordSplitter {
   private pending: Buffer[] = [];
+  /** The last byte of the previous chunk (256: none yet). */
+  private lastByte = 256;
 
-  /** The records completed by `chunk`, decoded as UTF-8 (git's default log output encoding). */
+  /** The records completed by `chunk` (without their final NUL and separator), decoded as UTF-8 (git's default log output encoding). */
   push(chunk: Buffer): string[] {
     const out: string[] = [];
     let start = 0;
-    for (let i = chunk.indexOf(RS); i !== -1; i = chunk.indexOf(RS, start)) {
+    for (let i = chunk.indexOf(RS); i !== -1; i = chunk.indexOf(RS, i + 1)) {
+      const before = i > 0 ? chunk[i - 1] : this.lastByte;
+      if (before !== 0) continue; // a separator inside a message
       if (this.pending.length === 0) out.push(chunk.toString('utf8', start, i));
       else {
         this.pending.push(chunk.subarray(start, i));
@@ -46,6 +52,7 @@ export class RecordSplitter {
       start = i + 1;
     }
     if (start < chunk.length) this.pending.push(chunk.subarray(start));
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1]!;
     return out;
   }
 
