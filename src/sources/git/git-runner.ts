@@ -13,8 +13,11 @@ import { RecordSplitter } from './git-log-parser.js';
 const GIT_OPTIONS = ['-c', 'core.quotepath=off', '-c', 'log.showSignature=false', '-c', 'i18n.logOutputEncoding=UTF-8', '--no-pager'];
 
 function gitEnv(): NodeJS.ProcessEnv {
-  // Only what git needs to run; LC_ALL=C keeps its error messages in one language for our messages.
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1' };
+  // What git needs to find itself and the user's configuration (safe.directory lives there), and
+  // nothing that redirects it (GIT_DIR, GIT_WORK_TREE); LC_ALL=C keeps its messages in one language.
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+  if (process.env.XDG_CONFIG_HOME) env.XDG_CONFIG_HOME = process.env.XDG_CONFIG_HOME;
+  return env;
 }
 
 interface GitRun {
@@ -80,6 +83,12 @@ export async function resolveRepository(path: string, branch: string | undefined
 
   const top = await runGit(abs, ['rev-parse', '--absolute-git-dir', '--is-bare-repository']);
   if (top.code !== 0) {
+    if (/dubious ownership/.test(top.stderr)) {
+      throw new StewardError('GIT_REPOSITORY', 'git refuses to read this repository: it belongs to another user (git says: detected dubious ownership)', {
+        where: abs,
+        hint: `If you trust it: git config --global --add safe.directory ${abs}`,
+      });
+    }
     throw new StewardError('GIT_REPOSITORY', `not a git repository (git says: ${firstLine(top.stderr)})`, {
       where: abs,
       hint: 'Give the path of a local git clone (e.g. `git clone https://opendev.org/openstack/nova`), or clone a bundle with `git clone FILE.bundle DIR`.',
