@@ -21,6 +21,9 @@ const BARE_TRAILER = /^\s*(implements|partial(?:ly)?[-_ ]implements?)\s*:\s*([A-
 const PROSE = new Set([
   'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'has', 'have', 'in', 'is', 'it', 'its', 'of', 'on', 'or',
   'should', 'that', 'the', 'this', 'to', 'was', 'which', 'will', 'with', 'would', 'we', 'can', 'spec', 'here', 'there',
+  // Seen after "blueprint" in nova's commit messages.
+  'add', 'adds', 'being', 'blueprint', 'changes', 'doc', 'implemented', 'implements', 'introduces', 'itself', 'lands', 'needed',
+  'needs', 'now', 'page', 'patch', 'previously', 'process', 'project', 'proposes', 'when', 'where', 'work',
 ]);
 
 /** Trims what is punctuation around a name rather than part of it ("foo-bar." → "foo-bar"). */
