@@ -11,10 +11,10 @@ import { findRelease, openstackCalendar, type ReleaseDates } from '../model/rele
 import type { SpecsReportView } from '../report/specs-report.js';
 import type { Store } from '../store/engine.js';
 import { attachDetails, loadFlowChanges } from '../store/queries/flow.js';
-import { listBlueprintChanges, listBlueprintCommits, summariseCodeHistory } from '../store/queries/code-history.js';
+import { summariseCodeHistory } from '../store/queries/code-history.js';
 import { hasChangesCreatedIn, loadSpecs, loadSpecsSync } from '../store/queries/specs.js';
-import { blueprintRefs } from '../sources/links/blueprint-refs.js';
 import type { EffectiveConfig } from './effective-config.js';
+import { findBlueprintCode } from './blueprint-code-view.js';
 import { flowSetup } from './flow-setup.js';
 
 export interface SpecsReportParams {
@@ -54,9 +54,8 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
   const blueprints = [...new Set(relevant.map((s) => s.blueprint))];
   // A spec's code: every Gerrit change and every commit naming its blueprint in any form (the
   // code-history queries; one rule for both sources).
-  const [linkedChanges, linkedCommits, histories] = await Promise.all([
-    listBlueprintChanges(store.db, blueprints, blueprintRefs, { projects: setup.projects }),
-    listBlueprintCommits(store.db, blueprints),
+  const [{ changes: linkedChanges, commits: linkedCommits }, histories] = await Promise.all([
+    findBlueprintCode(store, blueprints, { projects: setup.projects }),
     summariseCodeHistory(store.db),
   ]);
   const allIds = [...new Set(linkedChanges.map((c) => c.id))];
