@@ -195,3 +195,24 @@ describe('specs report without review data', () => {
     assert.equal(r.releases.reduce((n, x) => n + x.approved, 0), 3);
   });
 });
+
+describe('specs report as of a past moment', () => {
+  it('before the freeze: states as of now, later implementations and approvals not yet there', () => {
+    const now = T0 + 10 * D;
+    const specs = [
+      spec('soon', { state: 'implemented', implementedAt: T0 + 20 * D }),
+      spec('waiting'),
+      spec('future', { approvedAt: T0 + 15 * D }),
+    ];
+    const changes = { waiting: [flowChange(200, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -1, ALICE, 24 * 4)] })] };
+    const r = computeSpecsReport(input(specs, changes), { release: 'r1', now });
+    const s = r.releases[0]!;
+    assert.equal(s.inProgress, true);
+    assert.equal(s.approved, 2);
+    assert.equal(s.implemented, 0);
+    const e = entryOf(r, 'waiting');
+    assert.equal(e.reason, 'waited-on-author');
+    assert.equal(e.changes![0]!.waitingDays, 6);
+    assert.match(e.evidence!, /^now \(before the feature freeze\) change 200 waited on its author for 6 days/);
+  });
+});

@@ -188,6 +188,8 @@ export interface ReleaseSummary {
   start: string;
   featureFreeze: string;
   releaseDate: string;
+  /** The report's time is before the feature freeze: states and reasons are as of now, not at the freeze. */
+  inProgress: boolean;
   approved: number;
   implemented: number;
   notLanded: number;
@@ -253,8 +255,30 @@ const STATE_WORDS: Record<string, string> = {
   approved: 'was approved and waiting for the gate to merge it',
 };
 
-/** Computes the specs report. Pure. */
-export function computeSpecsReport(input: SpecsReportInput, opts: SpecsReportOptions): SpecsReport {
+/** A spec as it stood at `now`: an implementation or removal after it has not happened yet. */
+function specAsOf(s: SpecRecord, now: Timestamp): SpecRecord {
+  const implemented = s.implementedAt !== null && s.implementedAt <= now;
+  const removed = s.removedAt !== null && s.removedAt <= now;
+  if (implemented === (s.implementedAt !== null) && removed === (s.removedAt !== null)) return s;
+  return {
+    ...s,
+    implementedAt: implemented ? s.implementedAt : null,
+    implementedCommit: implemented ? s.implementedCommit : null,
+    removedAt: removed ? s.removedAt : null,
+    state: removed ? 'removed' : implemented ? 'implemented' : 'approved',
+  };
+}
+
+/** Computes the specs report as of `opts.now`. Pure. */
+export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOptions): SpecsReport {
+  // As of `now`: specs approved later do not exist yet, implementations and removals after it have
+  // not happened, and commits landed after it are not there.
+  const now = opts.now;
+  const input: SpecsReportInput = {
+    ...input0,
+    specs: input0.specs.filter((s) => s.approvedAt <= now).map((s) => specAsOf(s, now)),
+    commitsByBlueprint: new Map([...input0.commitsByBlueprint].map(([k, v]) => [k, v.filter((c) => c.landedAt <= now)])),
+  };
   const calendar = [...input.calendar].sort((a, b) => a.release - b.release);
   const releaseOf = new Map<string, ReleaseDates | null>();
   for (const s of input.specs) if (s.release !== null && !releaseOf.has(s.release)) releaseOf.set(s.release, findRelease(calendar, s.release));
@@ -286,15 +310,18 @@ export function computeSpecsReport(input: SpecsReportInput, opts: SpecsReportOpt
     if (wanted && r !== wanted) continue;
     const entries = input.specs
       .filter((s) => s.release !== null && releaseOf.get(s.release) === r)
-      .map((s) => specEntry(s, r, input, releaseOf, byBlueprint))
+      .map((s) => specEntry(s, r, input, releaseOf, byBlueprint, now))
       .sort((a, b) => (a.landed === b.landed ? (a.path < b.path ? -1 : 1) : a.landed ? 1 : -1));
-    summaries.push(summarize(r, entries, input));
+    summaries.push(summarize(r, entries, input, now));
     if (wanted) entriesOut = entries;
   }
   return { releases: summaries, specs: entriesOut, unknownReleases: [...unknown.entries()].map(([release, specs]) => ({ release, specs })).sort((a, b) => (a.release < b.release ? -1 : 1)) };
 }
 
-function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, releaseOf: ReadonlyMap<string, ReleaseDates | null>, byBlueprint: ReadonlyMap<string, SpecRecord[]>): SpecEntry {
+function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, releaseOf: ReadonlyMap<string, ReleaseDates | null>, byBlueprint: ReadonlyMap<string, SpecRecord[]>, now: Timestamp): SpecEntry {
+  // Before the freeze (or the release day), the report looks at the release as it stands now.
+  const rc: ReleaseDates = { ...r, featureFreeze: Math.min(r.featureFreeze, now), release: Math.min(r.release, now) };
+  const atFreeze = rc.featureFreeze < r.featureFreeze ? 'now (before the feature freeze)' : 'at the feature freeze';
   const landed = s.implementedAt !== null;
   const same = [...new Set([...(byBlueprint.get(s.blueprint) ?? []), ...(byBlueprint.get(`file:${fileStem(s.path)}`) ?? [])])].filter((x) => x !== s);
   const later = same.filter((x) => releaseOf.get(x.release!)!.release > r.release).sort((a, b) => a.approvedAt - b.approvedAt);
@@ -308,15 +335,15 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
   if (reviewData) {
     const linked = (input.changesByBlueprint.get(s.blueprint) ?? []).filter((c) => {
       const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
-      return c.created < r.featureFreeze && (end === null || end >= r.start);
+      return c.created < rc.featureFreeze && (end === null || end >= r.start);
     });
-    changes = linked.map((c) => changeAtFreeze(c, r, input));
+    changes = linked.map((c) => changeAtFreeze(c, rc, input));
     waits = changes.reduce<WaitTotals>((a, c) => addTotals(a, c), ZERO);
   }
   let commits: SpecCommits | null = null;
   if (commitData) {
     const all = [...(input.commitsByBlueprint.get(s.blueprint) ?? [])].sort((a, b) => a.landedAt - b.landedAt);
-    const inRelease = all.filter((c) => c.landedAt >= r.start && c.landedAt < r.release);
+    const inRelease = all.filter((c) => c.landedAt >= r.start && c.landedAt < rc.release);
     commits = {
       total: all.length,
       first: iso(all[0]?.landedAt ?? null),
@@ -353,7 +380,7 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
     reasons.push('landed-later');
     evidence.push(`re-proposed for ${landedIn.release} and implemented there on ${iso(landedIn.implementedAt)!.slice(0, 10)} (${landedIn.path})`);
   }
-  const mergedChanges = (changes ?? []).filter((c) => c.mergedAt !== null && Date.parse(c.mergedAt) < r.release);
+  const mergedChanges = (changes ?? []).filter((c) => c.mergedAt !== null && Date.parse(c.mergedAt) < rc.release);
   if (mergedChanges.length || (commits && commits.inRelease > 0)) {
     reasons.push('part-merged');
     const parts: string[] = [];
@@ -368,15 +395,15 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
     const blocked = open.filter((c) => c.blocked);
     if (blocked.length) {
       reasons.push('blocked');
-      evidence.push(`at the feature freeze change ${blocked.map((c) => c.number).join(', ')} carried a -2`);
+      evidence.push(`${atFreeze} change ${blocked.map((c) => c.number).join(', ')} carried a -2`);
     }
     if (changes.length === 0 && !(commits && commits.inRelease > 0)) {
       reasons.push('no-code');
-      evidence.push(`no change linked to blueprint ${s.blueprint} was proposed before the feature freeze (${iso(r.featureFreeze)!.slice(0, 10)})`);
+      evidence.push(`no change linked to blueprint ${s.blueprint} was proposed before ${rc.featureFreeze < r.featureFreeze ? 'now' : `the feature freeze (${iso(r.featureFreeze)!.slice(0, 10)})`}`);
     } else if (changes.length > 0) {
       if (!changes.some((c) => c.coreReviewedBeforeFreeze)) {
         reasons.push('no-core-review');
-        evidence.push(`${changes.length} change(s) proposed (${changes.map((c) => c.number).join(', ')}), none reviewed by a core reviewer before the feature freeze`);
+        evidence.push(`${changes.length} change(s) proposed (${changes.map((c) => c.number).join(', ')}), none reviewed by a core reviewer before ${rc.featureFreeze < r.featureFreeze ? 'now' : 'the feature freeze'}`);
       }
       if (open.length) {
         const stuck = [...open].sort((a, b) => (b.waitingDays ?? 0) - (a.waitingDays ?? 0) || a.number - b.number)[0]!;
@@ -394,7 +421,7 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
                   ? ' (a CI failure unanswered)'
                   : ''
               : '';
-        evidence.push(`at the feature freeze change ${stuck.number} ${STATE_WORDS[stuck.atFreeze]} for ${stuck.waitingDays} days${detail}`);
+        evidence.push(`${atFreeze} change ${stuck.number} ${STATE_WORDS[stuck.atFreeze]} for ${stuck.waitingDays} days${detail}`);
       } else if (!mergedChanges.length) {
         reasons.push('abandoned');
         evidence.push(`its ${changes.length} change(s) were abandoned before the feature freeze`);
@@ -463,7 +490,7 @@ function waitGroup(entries: readonly SpecEntry[]): WaitGroup {
   };
 }
 
-function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsReportInput): ReleaseSummary {
+function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsReportInput, now: Timestamp): ReleaseSummary {
   const approved = entries.length;
   const implemented = entries.filter((e) => e.landed).length;
   const notLanded = entries.filter((e) => !e.landed);
@@ -499,6 +526,7 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     start: iso(r.start)!,
     featureFreeze: iso(r.featureFreeze)!,
     releaseDate: iso(r.release)!,
+    inProgress: now < r.featureFreeze,
     approved,
     implemented,
     notLanded: notLanded.length,

@@ -25,7 +25,7 @@ function releaseTable(rows: readonly ReleaseSummary[]): string[] {
   for (const r of rows) {
     const data = [r.reviewData ? 'reviews' : null, r.commitData ? 'commits' : null].filter(Boolean).join('+') || 'specs only';
     lines.push(
-      `${r.release.padEnd(10)}${day(r.featureFreeze).padEnd(12)}${String(r.approved).padStart(9)}${String(r.implemented).padStart(12)}${pct(r.implementedShare).padStart(8)}${`${r.notLanded} (${pct(r.notLandedShare)})`.padStart(11)}${String(r.landedLater).padStart(13)}  ${data}`,
+      `${(r.inProgress ? `${r.release}*` : r.release).padEnd(10)}${day(r.featureFreeze).padEnd(12)}${String(r.approved).padStart(9)}${String(r.implemented).padStart(12)}${pct(r.implementedShare).padStart(8)}${`${r.notLanded} (${pct(r.notLandedShare)})`.padStart(11)}${String(r.landedLater).padStart(13)}  ${data}`,
     );
   }
   return lines;
@@ -67,6 +67,7 @@ export function renderSpecsReportText(v: SpecsReportView): string {
     if (blind.length) lines.push('', `No review data for ${blind.join(', ')}: their non-landed specs' reasons are landed-later, part-merged or undetermined (README "Specs").`);
     lines.push('', 'One release in detail, with the reason each spec did not land: steward specs report --release NAME.');
   }
+  if (v.releases.some((r) => r.inProgress)) lines.push('', '* before its feature freeze: states and reasons as of now.');
   if (v.unknownReleases.length) lines.push('', `Left out (release directories the calendar does not know): ${v.unknownReleases.map((u) => `${u.release} (${u.specs} specs)`).join(', ')}. Add them to steward.yaml releases.`);
   if (v.repo.warnings.length) lines.push('', `${v.repo.warnings.length} warning(s) at the last sync: steward specs sync lists them.`);
   lines.push('', 'Definitions: README, section "Specs". --format json has every spec with its evidence.');
