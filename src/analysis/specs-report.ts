@@ -218,6 +218,8 @@ export interface SpecsReport {
 }
 
 const fileStem = (p: string): string => p.slice(p.lastIndexOf('/') + 1).replace(/\.rst$/i, '').toLowerCase();
+/** Change numbers for a sentence: the first eight, then how many more. */
+const numbers = (ns: readonly number[]): string => (ns.length <= 8 ? ns.join(', ') : `${ns.slice(0, 8).join(', ')} and ${ns.length - 8} more`);
 const iso = (t: Timestamp | null): string | null => (t === null ? null : new Date(t).toISOString());
 const days = (ms: number): number => round(ms / DAY_MS, 2) ?? 0;
 const median = (xs: number[]): number | null => round(quantileSorted([...xs].sort((a, b) => a - b), 0.5), 2);
@@ -384,7 +386,7 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
   if (mergedChanges.length || (commits && commits.inRelease > 0)) {
     reasons.push('part-merged');
     const parts: string[] = [];
-    if (mergedChanges.length) parts.push(`${mergedChanges.length} of its ${changes!.length} change(s) merged (${mergedChanges.map((c) => c.number).join(', ')})`);
+    if (mergedChanges.length) parts.push(`${mergedChanges.length} of its ${changes!.length} change(s) merged (${numbers(mergedChanges.map((c) => c.number))})`);
     if (commits && commits.inRelease > 0) parts.push(`${commits.inRelease} linked commit(s) landed in ${r.name}`);
     evidence.push(`${parts.join('; ')}, but the spec was not moved to implemented/`);
   }
@@ -395,7 +397,7 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
     const blocked = open.filter((c) => c.blocked);
     if (blocked.length) {
       reasons.push('blocked');
-      evidence.push(`${atFreeze} change ${blocked.map((c) => c.number).join(', ')} carried a -2`);
+      evidence.push(`${atFreeze} change ${numbers(blocked.map((c) => c.number))} carried a -2`);
     }
     if (changes.length === 0 && !(commits && commits.inRelease > 0)) {
       reasons.push('no-code');
@@ -403,7 +405,7 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
     } else if (changes.length > 0) {
       if (!changes.some((c) => c.coreReviewedBeforeFreeze)) {
         reasons.push('no-core-review');
-        evidence.push(`${changes.length} change(s) proposed (${changes.map((c) => c.number).join(', ')}), none reviewed by a core reviewer before ${rc.featureFreeze < r.featureFreeze ? 'now' : 'the feature freeze'}`);
+        evidence.push(`${changes.length} change(s) proposed (${numbers(changes.map((c) => c.number))}), none reviewed by a core reviewer before ${rc.featureFreeze < r.featureFreeze ? 'now' : 'the feature freeze'}`);
       }
       if (open.length) {
         const stuck = [...open].sort((a, b) => (b.waitingDays ?? 0) - (a.waitingDays ?? 0) || a.number - b.number)[0]!;

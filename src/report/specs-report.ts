@@ -48,7 +48,7 @@ export function renderSpecsReportText(v: SpecsReportView): string {
   lines.push(...releaseTable(v.releases));
   if (v.release !== null) {
     const r = v.releases[0]!;
-    lines.push('', `${r.release}: ${r.approved} approved, ${r.implemented} implemented (${pct(r.implementedShare)}), ${r.notLanded} did not land (${pct(r.notLandedShare)}); ${r.reProposed} re-proposed, ${r.landedLater} landed later.`);
+    lines.push('', `${r.release}: ${r.approved} approved, ${r.implemented} implemented (${pct(r.implementedShare)}), ${r.notLanded} ${r.inProgress ? 'not landed yet (before its feature freeze)' : 'did not land'} (${pct(r.notLandedShare)}); ${r.reProposed} re-proposed, ${r.landedLater} landed later.`);
     if (r.reasons.length) {
       lines.push('', 'Why the others did not land (first reason; share of the non-landed):');
       for (const x of r.reasons) lines.push(`  ${x.reason.padEnd(22)}${String(x.specs).padStart(4)}  ${pct(x.share).padStart(6)}${x.applies !== x.specs ? `   (applies to ${x.applies})` : ''}`);
@@ -77,8 +77,8 @@ export function renderSpecsReportText(v: SpecsReportView): string {
 export function renderSpecsReportCsv(v: SpecsReportView): string {
   if (v.release === null) {
     return toCsv(
-      ['release', 'start', 'feature_freeze', 'release_date', 'approved', 'implemented', 'implemented_share', 'not_landed', 'not_landed_share', 'removed', 're_proposed', 'landed_later', 'review_data', 'commit_data'],
-      v.releases.map((r) => [r.release, day(r.start), day(r.featureFreeze), day(r.releaseDate), r.approved, r.implemented, r.implementedShare, r.notLanded, r.notLandedShare, r.removed, r.reProposed, r.landedLater, r.reviewData, r.commitData]),
+      ['release', 'start', 'feature_freeze', 'release_date', 'in_progress', 'approved', 'implemented', 'implemented_share', 'not_landed', 'not_landed_share', 'removed', 're_proposed', 'landed_later', 'review_data', 'commit_data'],
+      v.releases.map((r) => [r.release, day(r.start), day(r.featureFreeze), day(r.releaseDate), r.inProgress, r.approved, r.implemented, r.implementedShare, r.notLanded, r.notLandedShare, r.removed, r.reProposed, r.landedLater, r.reviewData, r.commitData]),
     );
   }
   return toCsv(
