@@ -202,7 +202,7 @@ export function buildProgram(rt: Runtime): Command {
   git
     .command('sync')
     .description('read a local git clone\'s branch into the store (every commit, its trailers and landing): incremental')
-    .option('--repo <path>', 'the clone (working tree or bare; default: steward.yaml git.repo)')
+    .option('--repo <path>', 'the clone (working tree or bare) or a git bundle file (default: steward.yaml git.repo)')
     .option('--branch <name>', 'the main branch (default: git.branch, else the branch HEAD points to)')
     .option('--name <name>', 'store the history under this name (default: git.name, else the directory name)')
     .option('--full', 'read every commit again instead of only the new ones')

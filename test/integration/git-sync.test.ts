@@ -6,7 +6,7 @@
  * nova-history-meta.bundle (named in each test).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -374,7 +374,11 @@ describe('steward git sync: bad input', () => {
       assert.match(r.stderr, new RegExp(`${plain}: not a git repository`));
       r = await runSteward(['--db', db, 'git', 'sync', '--repo', join(plain, 'missing')], { cwd: dir });
       assert.equal(r.code, 18);
-      assert.match(r.stderr, /missing: no such directory/);
+      assert.match(r.stderr, /missing: no such file or directory/);
+      writeFileSync(join(plain, 'notes.txt'), 'not a bundle\n');
+      r = await runSteward(['--db', db, 'git', 'sync', '--repo', join(plain, 'notes.txt')], { cwd: dir });
+      assert.equal(r.code, 18);
+      assert.match(r.stderr, /notes\.txt: not a git repository or bundle: a file git cannot read as a bundle/);
       r = await runSteward(['--db', db, 'git', 'sync', '--repo', repo.dir, '--branch', 'stable/nope'], { cwd: dir });
       assert.equal(r.code, 18);
       assert.match(r.stderr, new RegExp(`${repo.dir}: no branch "stable/nope" in this repository\\n  Branches: master\\.`));
@@ -382,6 +386,23 @@ describe('steward git sync: bad input', () => {
       rmSync(plain, { recursive: true, force: true });
     }
     await nothingWritten(db);
+  });
+
+  it('reads a git bundle file directly (cloned into a temporary repository that is removed)', async () => {
+    const bundle = join(dir, 'history.bundle');
+    repo.git(['bundle', 'create', bundle, 'master']);
+    const db = join(dir, 'bundle.db');
+    const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('steward-bundle-')));
+    const r = await runSteward(['--db', db, 'git', 'sync', '--repo', bundle, '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Json;
+    assert.deepEqual([out.repo, out.path, out.branch, out.commits, out.added], ['history', bundle, 'master', 1, 1]);
+    assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith('steward-bundle-') && !before.has(f)), []);
+    const again = JSON.parse((await runSteward(['--db', db, 'git', 'sync', '--repo', bundle, '--format', 'json'], { cwd: dir })).stdout) as Json;
+    assert.equal(again.upToDate, true);
+    const missing = await runSteward(['--db', db, 'git', 'sync', '--repo', bundle, '--branch', 'stable'], { cwd: dir });
+    assert.equal(missing.code, 18);
+    assert.match(missing.stderr, /history\.bundle: no branch "stable" in this bundle/);
   });
 
   it('the repository from steward.yaml, relative to the file; none at all is a usage error', async () => {

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { CommitLanding } from '../../model/git.js';
 import { StewardError } from '../../model/errors.js';
 import { COMMIT_FORMAT, GRAPH_FORMAT, GitFormatError, parseCommitRecord, parseGraphRecord, type GraphCommit } from '../../sources/git/git-log-parser.js';
-import { gitRecords, resolveRepository } from '../../sources/git/git-runner.js';
+import { gitRecords, resolveRepository, type ResolvedRepository } from '../../sources/git/git-runner.js';
 import { computeLandings, type LandingRules } from '../../sources/git/landing.js';
 import type { Store } from '../../store/engine.js';
 import { applyGitSync, getGitSyncState, loadStoredLandings, type CommitToStore } from '../../store/git-store.js';
@@ -71,8 +71,10 @@ function sameLanding(a: CommitLanding, b: CommitLanding): boolean {
   return a.landedBy === b.landedBy && a.landedAt === b.landedAt && a.kind === b.kind && a.mainline === b.mainline;
 }
 
-function formatError(path: string, e: unknown): unknown {
-  if (e instanceof GitFormatError) return new StewardError('GIT_REPOSITORY', `git printed a commit record Steward cannot read: ${e.message}`, { where: path }, { cause: e });
+function formatError(repo: ResolvedRepository, e: unknown): unknown {
+  if (e instanceof GitFormatError) return new StewardError('GIT_REPOSITORY', `git printed a commit record Steward cannot read: ${e.message}`, { where: repo.path }, { cause: e });
+  // git ran in a bundle's temporary clone: name the bundle.
+  if (e instanceof StewardError && e.details.where === repo.gitPath) e.details.where = repo.path;
   return e;
 }
 
@@ -83,8 +85,15 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
   const name = target.name ?? repo.defaultName;
   const lockName = `git:${name}`;
   const me = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, pid: process.pid, hostname: hostname() };
-  const holder = await acquireLock(store.db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isAlive);
+  let holder;
+  try {
+    holder = await acquireLock(store.db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isAlive);
+  } catch (e) {
+    repo.cleanup();
+    throw e;
+  }
   if (holder) {
+    repo.cleanup();
     throw new StewardError('SYNC_BUSY', `another sync of git repository "${name}" is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
       where: repo.path,
       hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
@@ -104,12 +113,12 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     // The graph of the whole branch, light: about a second for nova's 62,000 commits.
     const graph: GraphCommit[] = [];
     try {
-      for await (const rec of gitRecords(repo.path, ['log', `--format=${GRAPH_FORMAT}`, repo.tip, '--'])) {
+      for await (const rec of gitRecords(repo.gitPath, ['log', `--format=${GRAPH_FORMAT}`, repo.tip, '--'])) {
         graph.push(parseGraphRecord(rec));
         if (graph.length % 5000 === 0) opts.onProgress?.({ phase: 'graph', count: graph.length, total: 0 });
       }
     } catch (e) {
-      throw formatError(repo.path, e);
+      throw formatError(repo, e);
     }
     const landings = computeLandings(graph, repo.tip, opts.rules);
     const storedNow = await loadStoredLandings(store.db, name);
@@ -134,7 +143,7 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
       const input = stored.size === 0 ? undefined : fresh.join('\n') + '\n';
       let count = 0;
       try {
-        for await (const rec of gitRecords(repo.path, args, input)) {
+        for await (const rec of gitRecords(repo.gitPath, args, input)) {
           const commit = parseCommitRecord(rec);
           const landing = landings.get(commit.sha);
           if (!landing) throw new StewardError('GIT_REPOSITORY', `git listed commit ${commit.sha}, which is not on branch ${repo.branch}`, { where: repo.path });
@@ -142,7 +151,7 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
           yield { commit, landing };
         }
       } catch (e) {
-        throw formatError(repo.path, e);
+        throw formatError(repo, e);
       }
       // Checked while the transaction is open, so a short read stores nothing.
       if (count !== fresh.length) {
@@ -175,6 +184,7 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     };
   } finally {
     await releaseLock(store.db, lockName, me.owner).catch(() => undefined);
+    repo.cleanup();
   }
 }
 

@@ -4,8 +4,9 @@
  * is a StewardError naming the repository path.
  */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { StewardError } from '../../model/errors.js';
 import { RecordSplitter } from './git-log-parser.js';
 
@@ -54,22 +55,31 @@ function firstLine(s: string): string {
 }
 
 export interface ResolvedRepository {
-  /** The path as given, made absolute. */
+  /** The path as given, made absolute: a repository, or a bundle file. */
   path: string;
+  /** Where git runs: `path`, or the temporary clone of a bundle. */
+  gitPath: string;
   /** The repository's git directory (absolute). */
   gitDir: string;
-  /** Name to store it under by default: the working tree's directory name, or a bare repository's without `.git`. */
+  /** Whether `path` is a bundle file (cloned into a temporary repository). */
+  bundle: boolean;
+  /** Name to store it under by default: the working tree's directory name, a bare repository's or a bundle's without `.git`/`.bundle`. */
   defaultName: string;
   /** The branch synced (as given, or the one HEAD points to). */
   branch: string;
   /** The branch's tip commit hash. */
   tip: string;
+  /** Removes the temporary clone of a bundle (nothing for a repository). Call when done. */
+  cleanup(): void;
 }
 
+const REPO_HINT = 'Give the path of a local git clone or a git bundle file (e.g. `git clone https://opendev.org/openstack/nova`) with --repo or steward.yaml `git.repo`.';
+
 /**
- * Checks that `path` is a git repository (a working tree or a bare repository) and that `branch`
- * (default: the branch HEAD points to) names a commit there; returns where things are. Throws
- * GIT_REPOSITORY naming the path otherwise.
+ * Checks that `path` is a git repository (a working tree or a bare repository) or a git bundle
+ * file, and that `branch` (default: the branch HEAD points to) names a commit there; returns where
+ * things are. A bundle is cloned (bare) into a temporary directory that `cleanup()` removes.
+ * Throws GIT_REPOSITORY naming the path otherwise.
  */
 export async function resolveRepository(path: string, branch: string | undefined): Promise<ResolvedRepository> {
   const abs = resolve(path);
@@ -77,11 +87,29 @@ export async function resolveRepository(path: string, branch: string | undefined
   try {
     isDir = statSync(abs).isDirectory();
   } catch {
-    throw new StewardError('GIT_REPOSITORY', 'no such directory', { where: abs, hint: 'Give the path of a local git clone with --repo or steward.yaml `git.repo`.' });
+    throw new StewardError('GIT_REPOSITORY', 'no such file or directory', { where: abs, hint: REPO_HINT });
   }
-  if (!isDir) throw new StewardError('GIT_REPOSITORY', 'not a directory (expected a git repository)', { where: abs, hint: 'Give the path of a local git clone with --repo or steward.yaml `git.repo`.' });
+  if (isDir) return inspect(abs, abs, branch, false, () => undefined);
 
-  const top = await runGit(abs, ['rev-parse', '--absolute-git-dir', '--is-bare-repository']);
+  const heads = await runGit(dirname(abs), ['bundle', 'list-heads', abs]);
+  if (heads.code !== 0) {
+    throw new StewardError('GIT_REPOSITORY', `not a git repository or bundle: a file git cannot read as a bundle (git says: ${firstLine(heads.stderr)})`, { where: abs, hint: REPO_HINT });
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'steward-bundle-'));
+  const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
+  try {
+    const clone = join(tmp, 'repository.git');
+    const r = await runGit(tmp, ['clone', '--quiet', '--bare', abs, clone]);
+    if (r.code !== 0) throw new StewardError('GIT_REPOSITORY', `cannot clone the bundle (git says: ${firstLine(r.stderr)})`, { where: abs, hint: 'Check the bundle with `git bundle verify` inside a clone of its repository.' });
+    return await inspect(abs, clone, branch, true, cleanup);
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+async function inspect(abs: string, gitPath: string, branch: string | undefined, bundle: boolean, cleanup: () => void): Promise<ResolvedRepository> {
+  const top = await runGit(gitPath, ['rev-parse', '--absolute-git-dir', '--is-bare-repository']);
   if (top.code !== 0) {
     if (/dubious ownership/.test(top.stderr)) {
       throw new StewardError('GIT_REPOSITORY', 'git refuses to read this repository: it belongs to another user (git says: detected dubious ownership)', {
@@ -89,34 +117,32 @@ export async function resolveRepository(path: string, branch: string | undefined
         hint: `If you trust it: git config --global --add safe.directory ${abs}`,
       });
     }
-    throw new StewardError('GIT_REPOSITORY', `not a git repository (git says: ${firstLine(top.stderr)})`, {
-      where: abs,
-      hint: 'Give the path of a local git clone (e.g. `git clone https://opendev.org/openstack/nova`), or clone a bundle with `git clone FILE.bundle DIR`.',
-    });
+    throw new StewardError('GIT_REPOSITORY', `not a git repository (git says: ${firstLine(top.stderr)})`, { where: abs, hint: REPO_HINT });
   }
   const [gitDir = '', bare = 'false'] = top.stdout.split('\n');
-  const toplevel = bare === 'true' ? '' : (await runGit(abs, ['rev-parse', '--show-toplevel'])).stdout.trim();
-  const defaultName = (bare === 'true' ? basename(gitDir) : basename(toplevel || dirname(gitDir))).replace(/\.git$/, '') || 'repository';
+  const toplevel = bare === 'true' ? '' : (await runGit(gitPath, ['rev-parse', '--show-toplevel'])).stdout.trim();
+  const base = bundle ? basename(abs) : bare === 'true' ? basename(gitDir) : basename(toplevel || dirname(gitDir));
+  const defaultName = base.replace(/\.(git|bundle)$/, '') || 'repository';
 
   let name = branch;
   if (name === undefined || name === '') {
-    const head = await runGit(abs, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+    const head = await runGit(gitPath, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
     if (head.code !== 0) {
       throw new StewardError('GIT_REPOSITORY', 'HEAD is not on a branch (detached), so there is no default branch to sync', { where: abs, hint: 'Name the branch with --branch or steward.yaml `git.branch`.' });
     }
     name = head.stdout.trim();
   }
   if (name.startsWith('-')) throw new StewardError('GIT_REPOSITORY', `"${name}" is not a branch name`, { where: abs });
-  const rev = await runGit(abs, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`]);
+  const rev = await runGit(gitPath, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`]);
   if (rev.code !== 0) {
-    const list = await runGit(abs, ['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']);
+    const list = await runGit(gitPath, ['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']);
     const known = list.stdout.split('\n').filter(Boolean);
-    throw new StewardError('GIT_REPOSITORY', `no branch "${name}" in this repository`, {
+    throw new StewardError('GIT_REPOSITORY', `no branch "${name}" in this ${bundle ? 'bundle' : 'repository'}`, {
       where: abs,
       hint: known.length ? `Branches: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.` : 'The repository has no branches: is it empty?',
     });
   }
-  return { path: abs, gitDir, defaultName, branch: name, tip: rev.stdout.trim() };
+  return { path: abs, gitPath, gitDir, bundle, defaultName, branch: name, tip: rev.stdout.trim(), cleanup };
 }
 
 /**
