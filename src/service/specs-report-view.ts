@@ -12,7 +12,7 @@ import type { SpecsReportView } from '../report/specs-report.js';
 import type { Store } from '../store/engine.js';
 import { attachDetails, loadFlowChanges } from '../store/queries/flow.js';
 import { summariseCodeHistory } from '../store/queries/code-history.js';
-import { hasChangesCreatedIn, loadSpecs, loadSpecsSync } from '../store/queries/specs.js';
+import { loadSpecs, loadSpecsSync, windowsWithChanges } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { findBlueprintCode } from './blueprint-code-view.js';
 import { flowSetup } from './flow-setup.js';
@@ -78,8 +78,8 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     else if (!list.some((x) => x.hash === c.sha)) list.push(commit);
   }
 
-  const reviewCover = new Map<ReleaseDates, boolean>();
-  for (const r of calendar) reviewCover.set(r, await hasChangesCreatedIn(store.db, r.start, r.featureFreeze, setup.projects));
+  const covered = await windowsWithChanges(store.db, calendar.map((r) => [r.start, r.featureFreeze] as const), setup.projects);
+  const reviewCover = new Map<ReleaseDates, boolean>(calendar.map((r, i) => [r, covered[i]!]));
   // The code history covers a release when a synced repository's landings span part of it.
   const commitCovers = (r: ReleaseDates) => histories.some((h) => h.firstLandedAt !== null && h.lastLandedAt !== null && h.firstLandedAt < r.release && h.lastLandedAt >= r.start);
 

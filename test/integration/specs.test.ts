@@ -15,6 +15,11 @@ import { loadSpecs, loadSpecsSync, replaceSpecs } from '../../src/store/queries/
 import { readSpecsRepo } from '../../src/sources/specs/read-specs-repo.js';
 import { OPENSTACK_LAYOUT } from '../../src/sources/specs/spec-layout.js';
 import { dumpStore } from '../../src/store/dump.js';
+import { writeChanges } from '../../src/store/change-writer.js';
+import { AccountResolver } from '../../src/store/account-resolver.js';
+import { configSchema } from '../../src/config/config-schema.js';
+import { buildSpecsReportView } from '../../src/service/specs-report-view.js';
+import { alice, bob, makeChange, makeMessage, makePatchSet, makeVote, zuul } from '../helpers/builders.js';
 
 const git = (dir: string, args: string[], env: Record<string, string> = {}) =>
   execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org', ...env } });
@@ -140,6 +145,54 @@ describe('steward specs sync and report on a repository built in the test', () =
     } finally {
       rmSync(join(work, 'steward.yaml'));
     }
+  });
+
+  // The same report from either engine, with review data: Gerrit changes naming the blueprints.
+  const views = new Map<string, unknown>();
+  for (const engine of ENGINES) {
+    it(`reports with review data in ${engine.name}: reasons from the changes' states at the freeze`, { skip: engine.skip }, async () => {
+      const read = await readSpecsRepo(repo, OPENSTACK_LAYOUT);
+      const d = (s: string) => Date.parse(`${s}T12:00:00Z`);
+      await withStore(engine.name, async (store) => {
+        await replaceSpecs(store.db, { repo, head: read.head, headAt: read.headAt, syncedAt: 1, commits: read.commits, warnings: read.warnings }, read.specs);
+        const msg = (bp: string, n: number) => `Do ${bp}\n\nImplements: blueprint ${bp}\nChange-Id: I${String(n).padStart(40, '0')}\n`;
+        const changes = [
+          // untitled: bob (core) -1 on 5 December, never answered: waiting on its author at the freeze.
+          makeChange(11, { created: d('2014-12-01'), updated: d('2014-12-05'), commitMessage: msg('untitled', 11), links: [{ kind: 'implements', target: 'untitled' }], ciBuilds: [],
+            patchSets: [makePatchSet(1, { created: d('2014-12-01') })],
+            votes: [makeVote({ label: 'Verified', value: 1, voter: zuul, grantedAt: d('2014-12-01') + 3_600_000 }), makeVote({ value: -1, voter: bob, grantedAt: d('2014-12-05') })],
+            messages: [makeMessage(0, { author: alice, kind: 'upload', text: 'Uploaded patch set 1.', date: d('2014-12-01') })] }),
+          // alpha: merged in February (its spec was implemented).
+          makeChange(12, { status: 'MERGED', created: d('2014-11-10'), updated: d('2015-02-10'), submitted: d('2015-02-10'), commitMessage: msg('alpha', 12), links: [{ kind: 'implements', target: 'alpha' }], ciBuilds: [],
+            patchSets: [makePatchSet(1, { created: d('2014-11-10') })],
+            votes: [makeVote({ label: 'Verified', value: 1, voter: zuul, grantedAt: d('2014-11-10') + 3_600_000 }), makeVote({ value: 2, voter: bob, grantedAt: d('2015-02-09') }), makeVote({ label: 'Workflow', value: 1, voter: bob, grantedAt: d('2015-02-09') })],
+            messages: [makeMessage(0, { author: alice, kind: 'upload', text: 'Uploaded patch set 1.', date: d('2014-11-10') }), makeMessage(1, { author: null, kind: 'system', text: 'Change has been successfully merged.', date: d('2015-02-10') })] }),
+        ];
+        await store.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, 'review.example.org', store.bulk), changes, 'rest', store.bulk));
+        const config = { config: configSchema.parse({ projects: [{ name: 'demo/compute', core: { members: ['bob'] } }], bots: ['zuul'] }), path: null, origin: 'the test' };
+        const v = await buildSpecsReportView(store, { release: 'kilo' }, config, d('2015-10-01'));
+        const kilo = v.releases[0]!;
+        assert.equal(kilo.reviewData, true);
+        assert.equal(kilo.cannotTell, null);
+        const by = (path: string) => v.specs.find((e) => e.path === path)!;
+        const untitled = by('specs/kilo/approved/untitled.rst');
+        assert.equal(untitled.reason, 'waited-on-author');
+        assert.equal(untitled.changes![0]!.number, 11);
+        // From the −1 (5 December, noon) to the freeze (19 March, midnight UTC).
+        assert.equal(untitled.changes![0]!.waitingDays, 103.5);
+        assert.equal(by('specs/kilo/approved/broken.rst').reason, 'no-code');
+        assert.equal(by('specs/kilo/approved/beta.rst').reason, 'landed-later');
+        const alpha = by('specs/kilo/implemented/alpha.rst');
+        assert.equal(alpha.landed, true);
+        assert.equal(alpha.changes![0]!.atFreeze, 'merged');
+        assert.ok(kilo.bandwidth!.landed.reviewersDays > 80);
+        views.set(engine.name, JSON.parse(JSON.stringify({ ...v, repo: { ...v.repo, path: 'x' } })));
+      });
+    });
+  }
+  it('gives the same report in SQLite and PostgreSQL', { skip: ENGINES[1]!.skip }, () => {
+    assert.ok(views.size === 2, 'both engines ran');
+    assert.deepEqual(views.get('postgres'), views.get('sqlite'));
   });
 
   for (const engine of ENGINES) {

@@ -2,7 +2,7 @@
  * Store side of specs (`steward specs sync`, `steward specs report`): replace the specs read from a
  * repository, load them back as model records.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SpecRecord, SpecRename, SpecState, SpecsSyncInfo, SpecsWarning } from '../../model/specs.js';
 import type { Database, SpecsTable } from '../schema.js';
 
@@ -71,9 +71,15 @@ export async function loadSpecsSync(db: Kysely<Database>): Promise<SpecsSyncInfo
   return { repo: r.repo, head: r.head, headAt: Number(r.head_at), syncedAt: Number(r.synced_at), commits: Number(r.commits), warnings: JSON.parse(r.warnings) as SpecsWarning[] };
 }
 
-/** Whether the store holds any Gerrit change (of `projects`, all when empty) created in [since, until). */
-export async function hasChangesCreatedIn(db: Kysely<Database>, since: number, until: number, projects: readonly string[] = []): Promise<boolean> {
-  let q = db.selectFrom('changes').select('id').where('created', '>=', since).where('created', '<', until);
+/**
+ * For each window [since, until): whether the store holds any Gerrit change (of `projects`, all
+ * when empty) created in it. One pass over the changes, whatever the number of windows.
+ */
+export async function windowsWithChanges(db: Kysely<Database>, windows: ReadonlyArray<readonly [number, number]>, projects: readonly string[] = []): Promise<boolean[]> {
+  if (windows.length === 0) return [];
+  const flags = windows.map(([since, until], i) => sql<number>`max(case when created >= ${since} and created < ${until} then 1 else 0 end)`.as(`w${i}`));
+  let q = db.selectFrom('changes').select(flags);
   if (projects.length) q = q.where('project', 'in', [...projects]);
-  return (await q.limit(1).executeTakeFirst()) !== undefined;
+  const row = (await q.executeTakeFirst()) as Record<string, unknown> | undefined;
+  return windows.map((_, i) => Number(row?.[`w${i}`] ?? 0) === 1);
 }
