@@ -13,8 +13,10 @@ if (!file || !location) {
 }
 const store = await openStore(location);
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const summary = await importFiles(store, [file], { host: host ?? 'review.example.org' });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0);
 await store.close();
 if (summary.stopped) {
   process.stderr.write(`import stopped: ${summary.stopped.error.describe()}\n`);
@@ -26,6 +28,8 @@ process.stdout.write(JSON.stringify({
   seconds,
   changesPerSecond: summary.totals.changesRead / seconds,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
+  // CPU time of the whole process (every thread), user + system: comparable on a busy machine.
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
   votes: summary.totals.votes,
   messages: summary.totals.messages,
 }) + '\n');

@@ -14,8 +14,10 @@ if (!baseUrl || !location || !project) {
 const store = await openStore(location);
 const client = new GerritClient({ baseUrl });
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const r = await syncProject(store, { host: { name: 'review.example.org', url: baseUrl }, project }, { client, clock: () => Date.now(), pageSize: Number(pageSize ?? 500) });
 const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0);
 await store.close();
 process.stdout.write(JSON.stringify({
   engine: store.engine,
@@ -26,4 +28,6 @@ process.stdout.write(JSON.stringify({
   seconds,
   changesPerSecond: r.changesFetched / seconds,
   peakRssMb: process.resourceUsage().maxRSS / 1024,
+  // CPU time of the whole process (every thread), user + system: comparable on a busy machine.
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
 }) + '\n');

@@ -68,7 +68,7 @@ const MESSAGE_COLUMNS = ['change_id', 'seq', 'patch_set', 'author_id', 'date', '
 const FILE_COLUMNS = ['change_id', 'path', 'insertions', 'deletions'] as const;
 const LINK_COLUMNS = ['change_id', 'kind', 'target'] as const;
 const BUILD_COLUMNS = ['change_id', 'message_seq', 'patch_set', 'pipeline', 'job', 'result', 'voting', 'duration_s', 'log_url', 'reported_at', 'reporter_id'] as const;
-const CHILD_TABLES = ['patch_sets', 'votes', 'messages', 'change_files', 'links', 'ci_builds'] as const;
+const CHILD_TABLES = ['patch_sets', 'votes', 'change_flow', 'messages', 'change_files', 'links', 'ci_builds'] as const;
 
 // Each table's columns are the packed fields, one for one: a layout change that is not made on both
 // sides fails to compile here.
@@ -83,7 +83,7 @@ const _layoutsMatch: [
   SameLength<typeof BUILD_COLUMNS, typeof PACKED_BUILD_FIELDS>,
 ] = [true, true, true, true, true, true, true];
 
-const CHILDREN: ReadonlyArray<{ kind: PackedChildKind; table: (typeof CHILD_TABLES)[number]; columns: readonly string[] }> = [
+const CHILDREN: ReadonlyArray<{ kind: PackedChildKind; table: Exclude<(typeof CHILD_TABLES)[number], 'change_flow'>; columns: readonly string[] }> = [
   { kind: 'patchSets', table: 'patch_sets', columns: PATCH_SET_COLUMNS },
   { kind: 'votes', table: 'votes', columns: VOTE_COLUMNS },
   { kind: 'messages', table: 'messages', columns: MESSAGE_COLUMNS },
@@ -193,6 +193,8 @@ export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountR
     }
   }
 
+  const flow = new Map<number, { patchSets: string[]; votes: string[] }>();
+  for (const k of written) flow.set(changeIds[k]!, { patchSets: [], votes: [] });
   for (const { kind, table, columns } of CHILDREN) {
     const layout: ChildLayout = PACKED_CHILDREN[kind];
     const n = copyRows(batch[kind], layout, changeIds, accountIds, kind === 'votes', batch);
@@ -200,10 +202,33 @@ export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountR
     if (kind === 'votes') counts.votes = n.rows;
     else if (kind === 'messages') counts.messages = n.rows;
     else if (kind === 'ciBuilds') counts.builds = n.rows;
+    if (kind === 'patchSets' || kind === 'votes') packFlow(n.values, columns, kind, flow);
   }
+  const flowRows: unknown[] = [];
+  for (const [id, f] of flow) flowRows.push(id, f.patchSets.join(RS), f.votes.join(RS));
+  await bulk.insertFlat(trx, 'change_flow', FLOW_COLUMNS, flowRows);
   counts.new = toInsert.length;
   counts.updated = toUpdate.length;
   return counts;
+}
+
+const FLOW_COLUMNS = ['change_id', 'patch_sets', 'votes'] as const;
+const FS = '\u001f';
+const RS = '\u001e';
+const FLOW_FIELDS = {
+  patchSets: ['number', 'created'],
+  votes: ['patch_set', 'label', 'value', 'voter_id', 'granted_at', 'copied'],
+} as const;
+
+/** Appends each row's flow record (schema.ts ChangeFlowTable) to its change's list. */
+function packFlow(values: readonly unknown[], columns: readonly string[], kind: 'patchSets' | 'votes', flow: Map<number, { patchSets: string[]; votes: string[] }>): void {
+  const w = columns.length;
+  const at = FLOW_FIELDS[kind].map((c) => columns.indexOf(c));
+  for (let i = 0; i < values.length; i += w) {
+    let record = String(values[i + at[0]!]);
+    for (let j = 1; j < at.length; j++) record += FS + String(values[i + at[j]!]);
+    flow.get(values[i] as number)![kind].push(record);
+  }
 }
 
 /**

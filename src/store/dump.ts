@@ -31,6 +31,8 @@ export async function dumpStore(store: Store): Promise<StoreDump> {
     changes: changes.map(({ id: _id, owner_id, ...c }) => ({ ...c, owner: who(owner_id) })),
     patch_sets: (await db.selectFrom('patch_sets').selectAll().execute()).map(({ change_id, uploader_id, ...r }) => ({ change: ch(change_id), ...r, uploader: who(uploader_id) })),
     votes: (await db.selectFrom('votes').selectAll().execute()).map(({ change_id, voter_id, ...r }) => ({ change: ch(change_id), ...r, voter: who(voter_id) })),
+    // Derived from patch_sets and votes at write time; ids inside are store ids, so only compared as present.
+    change_flow: (await db.selectFrom('change_flow').select('change_id').execute()).map((r) => ({ change: ch(r.change_id) })),
     messages: (await db.selectFrom('messages').selectAll().execute()).map(({ change_id, author_id, ...r }) => ({ change: ch(change_id), ...r, author: who(author_id) })),
     change_files: (await db.selectFrom('change_files').selectAll().execute()).map(({ change_id, ...r }) => ({ change: ch(change_id), ...r })),
     links: (await db.selectFrom('links').selectAll().execute()).map(({ change_id, ...r }) => ({ change: ch(change_id), ...r })),

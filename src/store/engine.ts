@@ -15,6 +15,8 @@ export interface EngineCapabilities {
   readonly bigIntType: 'integer' | 'bigint';
   /** Most bound parameters one statement may carry. */
   readonly maxParams: number;
+  /** The aggregate that joins strings with a separator. */
+  readonly stringAggregate: 'group_concat' | 'string_agg';
   /**
    * Data changes are announced to listeners on commit (PostgreSQL: statement triggers and
    * LISTEN/NOTIFY, migration 0009). Without it (SQLite) a second connection's `data_version` tells.

@@ -13,8 +13,8 @@ import { migrationList, migrationProvider } from './migrations/index.js';
 import { multiRowWriter, sqliteWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
-export const SQLITE_CAPS: EngineCapabilities = { autoIdType: 'integer', bigIntType: 'integer', maxParams: 32_000, announcesDataChanges: false };
-export const POSTGRES_CAPS: EngineCapabilities = { autoIdType: 'serial', bigIntType: 'bigint', maxParams: 65_000, announcesDataChanges: true };
+export const SQLITE_CAPS: EngineCapabilities = { autoIdType: 'integer', bigIntType: 'integer', maxParams: 32_000, announcesDataChanges: false, stringAggregate: 'group_concat' };
+export const POSTGRES_CAPS: EngineCapabilities = { autoIdType: 'serial', bigIntType: 'bigint', maxParams: 65_000, announcesDataChanges: true, stringAggregate: 'string_agg' };
 
 export interface OpenStoreOptions {
   /** Run pending migrations (default true). `db info` on a newer store opens without migrating. */

@@ -76,6 +76,18 @@ export interface VotesTable {
   self_vote: number;
 }
 
+/**
+ * Each change's patch sets and votes packed in one row (migration 0012), written with them by
+ * change-writer.ts: the review-flow loaders read one row per change instead of every vote.
+ * Records are joined by RS (U+001E), fields by US (U+001F), numbers in decimal:
+ * `patch_sets` = number, created; `votes` = patch_set, label, value, voter_id, granted_at, copied.
+ */
+export interface ChangeFlowTable {
+  change_id: number;
+  patch_sets: string;
+  votes: string;
+}
+
 export interface MessagesTable {
   change_id: number;
   seq: number;
@@ -333,6 +345,7 @@ export interface Database {
   changes: ChangesTable;
   patch_sets: PatchSetsTable;
   votes: VotesTable;
+  change_flow: ChangeFlowTable;
   messages: MessagesTable;
   change_files: ChangeFilesTable;
   links: LinksTable;

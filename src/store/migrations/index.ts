@@ -18,6 +18,7 @@ import { codeHistory } from './0007-code-history.js';
 import { specs } from './0008-specs.js';
 import { webAccounts } from './0009-web-accounts.js';
 import { priorities } from './0011-priorities.js';
+import { changeFlow } from './0012-change-flow.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -31,6 +32,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0008-specs': specs(caps),
     '0009-web-accounts': webAccounts(caps),
     '0011-priorities': priorities(caps),
+    '0012-change-flow': changeFlow(caps),
   };
 }
 

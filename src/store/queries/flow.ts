@@ -4,10 +4,11 @@
  * (model/flow.ts).
  *
  * Speed: the queue reads every open change (16,000 in the 100,000-change bench store) within its
- * 250 ms budget. Child rows come back packed, one row per change (`group_concat` in SQLite,
- * `string_agg` in PostgreSQL, side by side below), and are read from the covering indexes of
- * migration 0005; wide columns (subjects, commit messages, message texts) are read only for the
- * changes that need them.
+ * 250 ms budget. Rows come back packed into one string per query (`group_concat` in SQLite,
+ * `string_agg` in PostgreSQL, side by side below); changes from the covering index of migration
+ * 0005, their patch sets and votes from change_flow (migration 0012: one row per change, packed at
+ * write time), messages from 0005's covering index; wide columns (subjects, commit messages,
+ * message texts) are read only for the changes that need them.
  */
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { FlowChange, FlowFile, FlowMessage, FlowMessageEvent, HostInfo } from '../../model/flow.js';
@@ -55,19 +56,18 @@ type IdsQuery = SelectQueryBuilder<Database, 'changes', { id: number }>;
 // GROUP BY neither engine sorts.
 const FS = '\u001f';
 const RS = '\u001e';
+// One level up, for records whose fields are packed records (the change_flow rows): GS and FS.
+const CS = '\u001d';
+const CR = '\u001c';
 
 // One aggregate per engine, side by side: a missing engine fails to compile.
-const AGGREGATE: Record<EngineName, (expr: RawBuilder<string>) => RawBuilder<string>> = {
-  sqlite: (e) => sql<string>`group_concat(${e}, ${RS})`,
-  postgres: (e) => sql<string>`string_agg(${e}, cast(${RS} as text))`,
+const AGGREGATE: Record<EngineName, (expr: RawBuilder<string>, separator?: string) => RawBuilder<string>> = {
+  sqlite: (e, separator = RS) => sql<string>`group_concat(${e}, ${separator})`,
+  postgres: (e, separator = RS) => sql<string>`string_agg(${e}, cast(${separator} as text))`,
 };
 
-// "change_id is one of these changes", per engine: PostgreSQL plans `= any(array(…))` as index-only
-// probes of the covering indexes, where `in (select …)` makes it merge-join a whole index.
-// How many parallel reads the votes (the biggest read) are split into: PostgreSQL answers them on
-// separate connections and cores; SQLite runs one query at a time, so it reads them whole.
-const VOTE_READ_SPLITS: Record<EngineName, number> = { sqlite: 1, postgres: 2 };
-
+// "change_id is one of these changes", per engine: PostgreSQL plans `= any(array(…))` as index
+// probes, where `in (select …)` makes it merge-join a whole index.
 const IN_SCOPE: Record<EngineName, (column: string, ids: IdsQuery) => RawBuilder<boolean>> = {
   sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (${ids})`,
   postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(${ids}))`,
@@ -140,6 +140,11 @@ const KINDS = ['comment', 'review', 'ci-report', 'upload', 'system'] as const;
 
 /** Calls `each` with every record of packed rows (`width` fields a record). */
 function unpack(rows: ReadonlyArray<{ packed: string | null }>, width: number, each: (f: Fields) => void): void {
+  unpackWith(rows, FS, RS, width, each);
+}
+
+/** As unpack, with other separators (for records that hold packed records themselves). */
+function unpackWith(rows: ReadonlyArray<{ packed: string | null }>, fieldSep: string, recordSep: string, width: number, each: (f: Fields) => void): void {
   const f = new Fields(width);
   for (const r of rows) {
     const s = r.packed;
@@ -149,7 +154,7 @@ function unpack(rows: ReadonlyArray<{ packed: string | null }>, width: number, e
     let i = 0;
     while (i < n) {
       for (let k = 0; k < width; k++) {
-        let j = s.indexOf(k === width - 1 ? RS : FS, i);
+        let j = s.indexOf(k === width - 1 ? recordSep : fieldSep, i);
         if (j < 0) j = n;
         f.from[k] = i;
         f.to[k] = j;
@@ -157,6 +162,23 @@ function unpack(rows: ReadonlyArray<{ packed: string | null }>, width: number, e
       }
       each(f);
     }
+  }
+}
+
+/** Calls `each` with every record packed (FS, RS) in f.s[from, to). */
+function records(f: Fields, from: number, to: number, each: () => void): void {
+  const width = f.from.length;
+  const s = f.s;
+  let i = from;
+  while (i < to) {
+    for (let k = 0; k < width; k++) {
+      let j = s.indexOf(k === width - 1 ? RS : FS, i);
+      if (j < 0 || j > to) j = to;
+      f.from[k] = i;
+      f.to[k] = j;
+      i = j + 1;
+    }
+    each();
   }
 }
 
@@ -203,46 +225,27 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
   // Open now: everything from the covering index (an open change has no merge or abandon time).
   const changeColumns = openAtIsNow ? CHANGE_COLUMNS : [...CHANGE_COLUMNS, 'status', 'merged_at?', 'abandoned_at?'];
   const changesQuery = scoped(db.selectFrom('changes'), o, openAtIsNow).select(pack(engine, changeColumns.map((c) => `changes.${c}`)).as('packed'));
-  const votesQuery = (inScope: InIds) =>
+  // Patch sets and votes: one packed row per change (change_flow, schema.ts), packed again here.
+  const flowQuery = (inScope: InIds) =>
     db
-      .selectFrom('votes')
-      .select(pack(engine, ['change_id', 'patch_set', 'label', 'value', 'voter_id', 'granted_at', 'copied']).as('packed'))
+      .selectFrom('change_flow')
+      .select(AGGREGATE[engine](sql<string>`change_id || cast(${CS} as text) || patch_sets || cast(${CS} as text) || votes`, CR).as('packed'))
       .where(inScope('change_id'))
-      .where('granted_at', '<=', asOf)
       .execute();
-  const psQuery = (inScope: InIds) =>
-    db.selectFrom('patch_sets').select(pack(engine, ['change_id', 'number', 'created']).as('packed')).where(inScope('change_id')).where('created', '<=', asOf).execute();
-  const splits = VOTE_READ_SPLITS[engine];
 
   let changeRows: Array<{ packed: string | null }>;
-  let psRows: Array<{ packed: string | null }>;
-  let voteRows: Array<{ packed: string | null }>;
+  let flowRows: Array<{ packed: string | null }>;
   if (openAtIsNow) {
-    // The open changes are an index range: the reads run at once (PostgreSQL: on parallel
-    // connections), the children selecting the same range themselves.
-    const ids = (part: number | null) => {
-      const q = scoped(db.selectFrom('changes'), o, openAtIsNow).select('changes.id');
-      return part !== null && splits > 1 ? q.where(sql<number>`changes.id % ${sql.lit(splits)}`, '=', part) : q;
-    };
-    const parts = await Promise.all([
-      changesQuery.execute(),
-      psQuery((column) => IN_SCOPE[engine](column, ids(null))),
-      ...Array.from({ length: splits }, (_, k) => votesQuery((column) => IN_SCOPE[engine](column, ids(k)))),
-    ]);
-    changeRows = parts[0];
-    psRows = parts[1];
-    voteRows = parts.slice(2).flat();
+    // The open changes are an index range: both reads run at once (PostgreSQL: on parallel
+    // connections), the flow read selecting the same range itself.
+    const ids = scoped(db.selectFrom('changes'), o, openAtIsNow).select('changes.id');
+    [changeRows, flowRows] = await Promise.all([changesQuery.execute(), flowQuery((column) => IN_SCOPE[engine](column, ids))]);
   } else {
-    // Other scopes are read once, and their ids handed to the children.
+    // Other scopes are read once, and their ids handed to the flow read.
     changeRows = await changesQuery.execute();
     const scopeIds: number[] = [];
     unpack(changeRows, changeColumns.length, (f) => scopeIds.push(f.num(0)));
-    const part = (k: number) => scopeIds.filter((id) => id % splits === k);
-    const parts = scopeIds.length
-      ? await Promise.all([psQuery((column) => IN_IDS[engine](column, scopeIds)), ...Array.from({ length: splits }, (_, k) => votesQuery((column) => IN_IDS[engine](column, part(k))))])
-      : [[]];
-    psRows = parts[0]!;
-    voteRows = parts.slice(1).flat();
+    flowRows = scopeIds.length ? await flowQuery((column) => IN_IDS[engine](column, scopeIds)) : [];
   }
 
   const changes: FlowChange[] = [];
@@ -279,11 +282,23 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     byId.set(c.id, c);
   });
   changes.sort((a, b) => a.id - b.id);
-  unpack(psRows, 3, (f) => byId.get(f.num(0))?.patchSets.push({ number: f.num(1), created: f.num(2) }));
+  // Patch sets and votes up to asOf (votes in no particular order), patch sets by number.
+  const ps = new Fields(2);
+  const vote = new Fields(6);
+  unpackWith(flowRows, CS, CR, 3, (f) => {
+    const c = byId.get(f.num(0));
+    if (!c) return;
+    ps.s = vote.s = f.s;
+    records(ps, f.from[1]!, f.to[1]!, () => {
+      const created = ps.num(1);
+      if (created <= asOf) c.patchSets.push({ number: ps.num(0), created });
+    });
+    records(vote, f.from[2]!, f.to[2]!, () => {
+      const at = vote.num(4);
+      if (at <= asOf) c.votes.push({ patchSet: vote.num(0), label: vote.str(1, LABELS), value: vote.num(2), voterId: vote.num(3), at, copied: vote.is(5, '1') });
+    });
+  });
   for (const c of changes) if (c.patchSets.length > 1) c.patchSets.sort((a, b) => a.number - b.number);
-  unpack(voteRows, 7, (f) =>
-    byId.get(f.num(0))?.votes.push({ patchSet: f.num(1), label: f.str(2, LABELS), value: f.num(3), voterId: f.num(4), at: f.num(5), copied: f.is(6, '1') }),
-  );
 
   if (o.messages === 'flow' || o.messages === 'all') await attachMessages(db, engine, changes, o.messages, asOf);
   if (o.details || o.commitMessage) await attachDetails(db, engine, changes, { commitMessage: o.commitMessage ?? false });
