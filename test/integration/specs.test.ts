@@ -147,6 +147,31 @@ describe('steward specs sync and report on a repository built in the test', () =
     }
   });
 
+  it('reads another layout given as glob patterns in steward.yaml', async () => {
+    const other = buildRepo([
+      { date: '2020-01-10', write: { 'proposals/v2/ok/fast-boot.rst': specText('Fast boot', 'fast-boot'), 'proposals/v2/ok/slow-boot.rst': specText('Slow boot', 'slow-boot'), 'proposals/v2/notes.rst': 'Notes\n=====\n' } },
+      { date: '2020-03-01', move: [['proposals/v2/ok/fast-boot.rst', 'proposals/v2/done/fast-boot.rst']] },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'steward-specs-cfg-'));
+    try {
+      writeFileSync(
+        join(dir, 'steward.yaml'),
+        `specs:\n  repo: ${other}\n  layout:\n    approved: ['proposals/{release}/ok/*.rst']\n    implemented: ['proposals/{release}/done/*.rst']\nreleases:\n  - { name: v2, start: 2020-01-01, featureFreeze: 2020-04-01, release: 2020-05-01 }\n`,
+      );
+      assert.equal((await runSteward(['--db', join(dir, 's.db'), 'specs', 'sync'], { cwd: dir })).code, 0);
+      const v = JSON.parse((await runSteward(['--db', join(dir, 's.db'), 'specs', 'report', '--release', 'v2', '--format', 'json'], { cwd: dir })).stdout);
+      assert.deepEqual([v.releases[0].approved, v.releases[0].implemented], [2, 1]);
+      assert.equal(v.specs.find((e: { blueprint: string }) => e.blueprint === 'fast-boot').implementedAt, '2020-03-01T12:00:00.000Z');
+      writeFileSync(join(dir, 'steward.yaml'), `specs:\n  layout:\n    approved: ['proposals/ok/*.rst']\n`);
+      const refused = await runSteward(['--db', join(dir, 's.db'), 'specs', 'sync', '--repo', other], { cwd: dir });
+      assert.equal(refused.code, 3);
+      assert.match(refused.stderr, /\{release\}/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   // The same report from either engine, with review data: Gerrit changes naming the blueprints.
   const views = new Map<string, unknown>();
   for (const engine of ENGINES) {
