@@ -5,6 +5,7 @@
 import { buildCiExperimentalView } from '../service/ci-experimental-view.js';
 import { buildCiJobsView } from '../service/ci-jobs-view.js';
 import { buildCiReadinessView } from '../service/ci-readiness-view.js';
+import { buildCiViews } from '../service/ci-views.js';
 import { buildCoreCandidatesView } from '../service/core-candidates-view.js';
 import { buildCoreHistoryView } from '../service/core-history-view.js';
 import { buildCoreIdleView } from '../service/core-idle-view.js';
@@ -33,6 +34,7 @@ export interface ReportViews {
   ciJobs: typeof buildCiJobsView;
   ciReadiness: typeof buildCiReadinessView;
   ciExperimental: typeof buildCiExperimentalView;
+  ci: typeof buildCiViews;
   specs: typeof buildSpecsReportView;
   priorities: typeof buildPrioritiesView;
   prioritiesList: typeof buildPrioritiesList;
@@ -54,6 +56,7 @@ export const defaultReportViews: ReportViews = {
   ciJobs: buildCiJobsView,
   ciReadiness: buildCiReadinessView,
   ciExperimental: buildCiExperimentalView,
+  ci: buildCiViews,
   specs: buildSpecsReportView,
   priorities: buildPrioritiesView,
   prioritiesList: buildPrioritiesList,

@@ -144,6 +144,15 @@ export const WEB_REPORTS = {
       return ctx.views.ciExperimental(ctx.store, ciParamsOf(q, now), config, now);
     },
   },
+  ci: {
+    path: '/ci',
+    // No pipeline: voting readiness and experimental take none.
+    params: [...WINDOW, 'job'],
+    build: (q, ctx, config) => {
+      const now = nowOf(q, ctx.clock);
+      return ctx.views.ci(ctx.store, ciParamsOf(q, now), config, now);
+    },
+  },
   specs: {
     path: '/specs/report',
     params: ['release', 'project', 'now'],

@@ -86,6 +86,17 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('/api/v1/ci holds the three CI reports, each as its command prints it', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/ci?days=60' });
+      assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+      const body = JSON.parse(res.body);
+      for (const [key, args] of [['jobs', ['ci', 'jobs']], ['votingReadiness', ['ci', 'voting-readiness']], ['experimental', ['ci', 'experimental']]] as const) {
+        const cli = await runSteward([...args, '--days', '60', '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
+        assert.equal(cli.code, 0, cli.stderr);
+        assert.deepEqual(body[key], JSON.parse(cli.stdout), key);
+      }
+    });
+
     it('bad parameters get a 400 with a clear message naming the parameter', async () => {
       for (const [url, status, message, parameter] of BAD) {
         const res = await t.app.inject({ method: 'GET', url });

@@ -1,6 +1,6 @@
 /** CI jobs and voting readiness: per job health, the weekly failure rate chart, which non-voting jobs could vote. */
 import type { CiWeek } from '../../analysis/ci-jobs.js';
-import type { CiJobsOutput, ExperimentalOutput, ReadinessOutput } from '../../report/ci-report.js';
+import type { CiViews } from '../../service/ci-views.js';
 import type { AppContext } from '../build-app.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
@@ -21,9 +21,8 @@ export function ciWeeklyChart(id: string, weekly: ReadonlyArray<{ job: string; w
 
 export async function ciPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
-  const jobs = (await buildReport('ciJobs', pc.query, ctx)) as CiJobsOutput;
-  const readiness = (await buildReport('ciReadiness', pc.query, ctx)) as ReadinessOutput;
-  const experimental = (await buildReport('ciExperimental', pc.query, ctx)) as ExperimentalOutput;
+  // One gathering for the three reports (service/ci-views.ts).
+  const { jobs, votingReadiness: readiness, experimental } = (await buildReport('ci', pc.query, ctx)) as CiViews;
   const body = html`
 <p class="lead">${jobs.sources.projects.join(', ')} — ${jobs.period.since.slice(0, 10)} to ${jobs.period.until.slice(0, 10)}.</p>
 <section aria-labelledby="jobs-h"><h2 id="jobs-h">Jobs</h2>
@@ -74,5 +73,5 @@ ${table(
   { id: 'ci-experimental', empty: 'No experimental runs in the period.' },
 )}
 </section>`;
-  return page(pc, 'CI jobs and voting readiness', body, { api: [urlFor('/api/v1/ci/jobs', q), urlFor('/api/v1/ci/voting-readiness', q), urlFor('/api/v1/ci/experimental', q)] });
+  return page(pc, 'CI jobs and voting readiness', body, { api: [urlFor('/api/v1/ci', q), urlFor('/api/v1/ci/jobs', q), urlFor('/api/v1/ci/voting-readiness', q), urlFor('/api/v1/ci/experimental', q)] });
 }
