@@ -12,8 +12,11 @@ import { storeState } from './store-state.js';
 export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const [name, report] of Object.entries(WEB_REPORTS) as Array<[WebReportName, WebReport]>) {
     app.get(`/api/v1${report.path}`, { schema: { querystring: querySchema(report.params) } }, async (req, reply) => {
-      const json = await buildReportJson(name, req.query as WebQuery, ctx, req.params as Record<string, string>);
-      return reply.type('application/json; charset=utf-8').send(json);
+      const acceptsGzip = /\bgzip\b(?!\s*;\s*q=0(\.0+)?\b)/.test(String(req.headers['accept-encoding'] ?? ''));
+      const { body, gzip } = await buildReportJson(name, req.query as WebQuery, ctx, req.params as Record<string, string>, acceptsGzip);
+      if (ctx.cache) reply.header('vary', 'accept-encoding');
+      if (gzip) reply.header('content-encoding', 'gzip');
+      return reply.type('application/json; charset=utf-8').send(body);
     });
   }
   app.get('/api/v1/status', async () => ({ store: await storeState(ctx.store), sync: ctx.syncStatus() }));

@@ -180,9 +180,14 @@ export async function buildReport(name: WebReportName, q: WebQuery, ctx: AppCont
   return ctx.cache ? (await cachedReport(name, q, ctx, pathParams)).value : WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams);
 }
 
-/** The report as JSON text: made once per cache entry (or per request without a cache). */
-export async function buildReportJson(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string> = {}): Promise<string | Buffer> {
-  return ctx.cache ? (await cachedReport(name, q, ctx, pathParams)).body : JSON.stringify(await WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams));
+/**
+ * The report as JSON text: made once per cache entry (or per request without a cache); gzipped,
+ * once per entry, when the client accepts it and the cache holds the report.
+ */
+export async function buildReportJson(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string> = {}, acceptsGzip = false): Promise<{ body: string | Buffer; gzip: boolean }> {
+  if (!ctx.cache) return { body: JSON.stringify(await WEB_REPORTS[name].build(q, ctx, await ctx.config(), pathParams)), gzip: false };
+  const view = await cachedReport(name, q, ctx, pathParams);
+  return acceptsGzip ? { body: view.gzipped(), gzip: true } : { body: view.body, gzip: false };
 }
 
 /**

@@ -15,6 +15,7 @@
  * Single flight: concurrent requests for an entry that is missing or stale wait for one computation.
  * A computation that fails is not cached; everyone waiting gets its error.
  */
+import { gzipSync } from 'node:zlib';
 
 export interface ViewCacheOptions {
   /** The store's data version now (store/data-version.ts). */
@@ -30,6 +31,8 @@ export interface CachedView<T> {
   value: T;
   /** The view serialised as JSON (UTF-8), made once per entry and sent as is. */
   body: Buffer;
+  /** The same, gzip-compressed (made on first use, then kept with the entry). */
+  gzipped(): Buffer;
   version: string;
   /** When the computation started: the view's "now" for a live view. */
   computedAt: number;
@@ -40,6 +43,7 @@ export interface CachedView<T> {
 interface Entry {
   value: unknown;
   body: Buffer;
+  gzip?: Buffer;
   version: string;
   computedAt: number;
 }
@@ -140,7 +144,7 @@ export class ViewCache {
 }
 
 function view<T>(e: Entry, served: CachedView<T>['served']): CachedView<T> {
-  return { value: e.value as T, body: e.body, version: e.version, computedAt: e.computedAt, served };
+  return { value: e.value as T, body: e.body, gzipped: () => (e.gzip ??= gzipSync(e.body, { level: 6 })), version: e.version, computedAt: e.computedAt, served };
 }
 
 /**

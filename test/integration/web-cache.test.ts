@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { openDataVersion, type DataVersion } from '../../src/store/data-version.js';
 import { addMentorship } from '../../src/store/mentoring-store.js';
 import { ViewCache } from '../../src/web/view-cache.js';
@@ -47,6 +48,19 @@ for (const engine of ENGINES) {
       const s = cache.stats();
       assert.equal(s.misses, 3);
       assert.equal(s.shared + s.hits, 6);
+    });
+
+    it('sends the cached JSON gzipped to a client that accepts it', async () => {
+      const url = '/api/v1/overview?days=30';
+      const plainBody = (await cached.app.inject(url)).body;
+      const z = await cached.app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+      assert.equal(z.headers['content-encoding'], 'gzip');
+      assert.equal(z.headers.vary, 'accept-encoding');
+      assert.equal(gunzipSync(z.rawPayload).toString(), plainBody);
+      assert.ok(z.rawPayload.length < plainBody.length / 3);
+      const refused = await cached.app.inject({ url, headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+      assert.equal(refused.headers['content-encoding'], undefined);
+      assert.equal(refused.body, plainBody);
     });
 
     it('a bad parameter is still a 400, and is not cached', async () => {
