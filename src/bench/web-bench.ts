@@ -43,6 +43,8 @@ export interface WebBenchRun {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU time the server process spent per request (user + system), whatever else the machine did. */
+  serverCpuMsPerRequest: number;
 }
 
 export interface WebBenchResult {
@@ -59,11 +61,14 @@ async function serverChild(location: string, demo: DemoOptions): Promise<void> {
   const app = await buildApp({ store, config: async () => config, cache: new ViewCache({ version: version.current, clock: () => Date.now() }) });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${url}\n`);
+  // The parent asks for this process's CPU time around each run (the server's own cost per request).
+  process.on('message', () => process.send!(process.cpuUsage()));
   process.stdin.resume();
   await once(process.stdin, 'end');
   await app.close();
   await version.close();
   await store.close();
+  if (process.connected) process.disconnect();
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -72,7 +77,12 @@ const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, 
 export async function measureWeb(location: string, demo: DemoOptions, o: { connections?: number; seconds?: number } = {}): Promise<WebBenchResult> {
   const connections = o.connections ?? 50;
   const seconds = o.seconds ?? 30;
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', location, JSON.stringify(demo)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', location, JSON.stringify(demo)], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  const serverCpuMs = async (): Promise<number> => {
+    child.send('cpu');
+    const [u] = (await once(child, 'message')) as [NodeJS.CpuUsage];
+    return (u.user + u.system) / 1000;
+  };
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -93,13 +103,16 @@ export async function measureWeb(location: string, demo: DemoOptions, o: { conne
     const runs: WebBenchRun[] = [];
     for (const encoding of ['identity', 'gzip'] as const) {
       const latencies: number[] = [];
+      const cpu0 = await serverCpuMs();
       const headers: Record<string, string> = encoding === 'gzip' ? { 'accept-encoding': 'gzip, deflate, br, zstd' } : {};
       const r = await new Promise<autocannon.Result>((resolve, reject) => {
         const instance = autocannon({ url, connections, duration: seconds, headers, requests: PATHS.map((path) => ({ method: 'GET', path })), timeout: 10 }, (e, result) => (e ? reject(e) : resolve(result)));
         instance.on('response', (_client, _status, _bytes, responseTime) => void latencies.push(responseTime));
       });
+      const cpu = (await serverCpuMs()) - cpu0;
       latencies.sort((a, b) => a - b);
       runs.push({
+        serverCpuMsPerRequest: Math.round((cpu / Math.max(1, r.requests.total)) * 1000) / 1000,
         encoding,
         connections,
         seconds,
@@ -116,6 +129,7 @@ export async function measureWeb(location: string, demo: DemoOptions, o: { conne
     }
     return { engine: location.startsWith('postgres') ? 'postgres' : 'sqlite', coldMs, runs };
   } finally {
+    if (child.connected) child.disconnect();
     child.stdin!.end();
     await once(child, 'exit').catch(() => undefined);
   }
@@ -137,7 +151,7 @@ export async function runWebBench(sqlitePath: string, pgAdminUrl: string | undef
       console.log(`${`serve: first computation (${name})`.padEnd(28)} ${Object.entries(x.coldMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
       for (const r of x.runs) {
         console.log(
-          `${`serve: load (${name}, ${r.encoding})`.padEnd(28)} ${r.connections} connections × ${r.seconds} s on overview + reviewers: ${r.requestsPerSecond} requests/s (${r.requests}), p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}, max ${ms(r.max)}, ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx   (target p95 < 150 ms, 0 errors)`,
+          `${`serve: load (${name}, ${r.encoding})`.padEnd(28)} ${r.connections} connections × ${r.seconds} s on overview + reviewers: ${r.requestsPerSecond} requests/s (${r.requests}), p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}, max ${ms(r.max)}, ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx; server CPU ${r.serverCpuMsPerRequest} ms/request   (target p95 < 150 ms, 0 errors)`,
         );
       }
     } catch (e) {

@@ -3,9 +3,13 @@
  * `--sync-every`, a scheduled sync (sync/schedule.ts, the sync command's runner) whose last and
  * next run the overview shows. The only place that listens.
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { StewardError } from '../../model/errors.js';
-import { resolveEffectiveConfig } from '../../service/effective-config.js';
-import { buildApp, type AppDeps } from '../../web/build-app.js';
+import { resolveEffectiveConfig, type EffectiveConfig } from '../../service/effective-config.js';
+import { buildApp, type AppContext, type AppDeps } from '../../web/build-app.js';
+import { defaultReportViews } from '../../web/report-views.js';
+import { buildReport } from '../../web/reports.js';
 import type { SyncStatus } from '../../web/sync-status.js';
 import { openDataVersion } from '../../store/data-version.js';
 import { accessHooks } from '../../web/auth/access-hooks.js';
@@ -48,7 +52,22 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     throw e;
   });
   const cache = new ViewCache({ version: dataVersion.current, clock: rt.clock });
-  const config = async () => resolveEffectiveConfig(configFor(o, rt), store);
+  // The configuration in effect, read again only when steward.yaml changes (its size or time) or the
+  // store's data does (the demo's configuration lives in the store): not parsed on every request.
+  const configPath = resolve(rt.cwd, o.config ?? rt.env.STEWARD_CONFIG ?? 'steward.yaml');
+  let memo: { key: string; value: Promise<EffectiveConfig> } | null = null;
+  const config = (): Promise<EffectiveConfig> => {
+    let stamp = 'none';
+    try {
+      const st = statSync(configPath);
+      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      // no file: the defaults or the demo's configuration in the store
+    }
+    const key = `${stamp}|${dataVersion.current()}`;
+    if (memo?.key !== key) memo = { key, value: (async () => resolveEffectiveConfig(configFor(o, rt), store))() };
+    return memo.value;
+  };
   let scheduler: Scheduler | null = null;
   const syncStatus = (): SyncStatus | null =>
     scheduler && o.syncEvery ? { everyText: o.syncEvery, ...scheduler.state } : null;
@@ -62,6 +81,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     cwd: rt.cwd,
     ...hooks.deps,
   });
+  let warmer: NodeJS.Timeout | undefined;
   try {
     const address = await app.listen({ port, host });
     if (every) {
@@ -72,6 +92,27 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
         onError: (e) => rt.stderr(`steward: scheduled sync failed: ${e instanceof StewardError ? e.describe() : String(e)}\n`),
       });
     }
+    // The overview as the front page asks for it, computed ahead of its first reader and again
+    // after the data changes (checked every 30 s), so nobody waits for it on a big store.
+    const warmCtx: AppContext = { store, config, clock: rt.clock, syncStatus, views: defaultReportViews, cache, cwd: rt.cwd };
+    let warmedAt: string | null = null;
+    let warming = false;
+    const warm = async (): Promise<void> => {
+      const version = dataVersion.current();
+      if (warming || version === warmedAt) return;
+      warming = true;
+      try {
+        await buildReport('overview', {}, warmCtx);
+        warmedAt = version;
+      } catch {
+        warmedAt = version; // the overview page shows the error to its reader
+      } finally {
+        warming = false;
+      }
+    };
+    void warm();
+    warmer = setInterval(() => void warm(), 30_000);
+    warmer.unref();
     if (!o.quiet) rt.stderr(`Steward dashboard on ${address}${every ? `, syncing every ${o.syncEvery}` : ''}${o.auth ? ', sign-in required' : ', open for reading'}. Stop with Ctrl-C.\n`);
     // Browsers keep Secure cookies from plain http only for localhost and 127.0.0.1.
     if (o.auth && !o.quiet && !/^(127\.|localhost$|::1$|\[::1\]$)/.test(host)) {
@@ -92,6 +133,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       s.stop();
       await s.stopped;
     }
+    clearInterval(warmer);
     await app.close();
     await dataVersion.close();
     await store.close();
