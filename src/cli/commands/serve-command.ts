@@ -12,6 +12,7 @@ import { defaultReportViews } from '../../web/report-views.js';
 import { buildReport } from '../../web/reports.js';
 import type { SyncStatus } from '../../web/sync-status.js';
 import { openDataVersion } from '../../store/data-version.js';
+import { listUsers } from '../../store/users-store.js';
 import { accessHooks } from '../../web/auth/access-hooks.js';
 import { ViewCache } from '../../web/view-cache.js';
 import { configFor, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
@@ -114,6 +115,9 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     warmer = setInterval(() => void warm(), 30_000);
     warmer.unref();
     if (!o.quiet) rt.stderr(`Steward dashboard on ${address}${every ? `, syncing every ${o.syncEvery}` : ''}${o.auth ? ', sign-in required' : ', open for reading'}. Stop with Ctrl-C.\n`);
+    if (o.auth && !o.quiet && (await listUsers(store.db)).every((u) => u.disabledAt !== null)) {
+      rt.stderr('steward: --auth is on but nobody can sign in yet: add a user with `steward user add NAME --role admin`.\n');
+    }
     // Browsers keep Secure cookies from plain http only for localhost and 127.0.0.1.
     if (o.auth && !o.quiet && !/^(127\.|localhost$|::1$|\[::1\]$)/.test(host)) {
       rt.stderr(`steward: --auth on ${host} over plain http: browsers will not keep the session cookie (it is Secure). Put HTTPS in front (a reverse proxy) and listen on 127.0.0.1.\n`);
