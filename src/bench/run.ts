@@ -16,7 +16,13 @@
  *
  * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
  *
- * Options (environment): BENCH_ONLY=git runs only the git benchmark; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000).
+ * Options (environment): BENCH_ONLY=git runs only the git benchmark, BENCH_ONLY=perf only the
+ * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
+ * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
+ * (default steward_bench).
+ *
+ * Each import and sync line also gives the process's CPU time (every thread, user + system): on a
+ * machine other work shares, wall-clock rates move with the load, CPU time much less.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -33,6 +39,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(here, '../../.bench');
 const changes = Number(process.env.BENCH_CHANGES ?? 100_000);
 const now = Date.UTC(2026, 0, 1);
+const pgBenchDb = process.env.BENCH_PG_DB ?? 'steward_bench';
+if (!/^[a-z_][a-z0-9_]*$/.test(pgBenchDb)) throw new Error(`BENCH_PG_DB must be a plain database name, not ${JSON.stringify(pgBenchDb)}`);
 
 interface ImportResult {
   engine: string;
@@ -40,6 +48,7 @@ interface ImportResult {
   seconds: number;
   changesPerSecond: number;
   peakRssMb: number;
+  cpuSeconds: number;
 }
 
 function runImport(file: string, location: string): ImportResult {
@@ -49,7 +58,7 @@ function runImport(file: string, location: string): ImportResult {
 }
 
 function report(name: string, r: ImportResult, targets: string): void {
-  console.log(`${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB   (${targets})`);
+  console.log(`${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s   (${targets})`);
 }
 
 /** The sync benchmark runs through tsx: its fake Gerrit server is test code. */
@@ -61,7 +70,7 @@ function runSyncBench(changes: number): void {
     return;
   }
   const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as ImportResult & { pages: number; requests: number; retries: number; pagesNeeded: number };
-  console.log(`${'sync fake Gerrit → SQLite'.padEnd(28)} ${String(x.changes).padStart(7)} changes in ${x.seconds.toFixed(1).padStart(6)} s = ${Math.round(x.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(x.peakRssMb)} MB, ${x.requests} requests for ${x.pagesNeeded} pages (${x.retries} retries)   (target ≥ 2000 changes/s, RSS < 400 MB, requests ≤ pages + retries)`);
+  console.log(`${'sync fake Gerrit → SQLite'.padEnd(28)} ${String(x.changes).padStart(7)} changes in ${x.seconds.toFixed(1).padStart(6)} s = ${Math.round(x.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(x.peakRssMb)} MB, CPU ${x.cpuSeconds.toFixed(1)} s, ${x.requests} requests for ${x.pagesNeeded} pages (${x.retries} retries)   (target ≥ 2000 changes/s, RSS < 400 MB, requests ≤ pages + retries)`);
 }
 
 async function main(): Promise<void> {
@@ -86,7 +95,7 @@ async function main(): Promise<void> {
     console.log('import REST → PostgreSQL      skipped: set STEWARD_BENCH_PG (or STEWARD_TEST_PG) to an admin URL to include it');
     return;
   }
-  const dbName = 'steward_bench';
+  const dbName = pgBenchDb;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -102,9 +111,10 @@ if (process.env.BENCH_ONLY === 'web') {
   await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
   process.exit(0);
 }
-await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
 if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
-await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, pgBenchDb);
+if (process.env.BENCH_ONLY === 'perf') process.exit(0);
 await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
 await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
