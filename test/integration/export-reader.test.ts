@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { StewardError } from '../../src/model/errors.js';
-import { readGerritExport, type ExportItem, type ExportStats } from '../../src/sources/gerrit/export-reader.js';
+import { readGerritExport, splitArrayOfObjects, type ExportItem, type ExportStats } from '../../src/sources/gerrit/export-reader.js';
 
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'steward-reader-'))));
@@ -85,5 +85,35 @@ describe('export reader', () => {
   it('an empty file yields nothing', async () => {
     const { items } = await read('j.json', '\n\n');
     assert.equal(items.length, 0);
+  });
+});
+
+describe('cutting a page into its changes', () => {
+  const cut = (text: string, firstLine = false) => {
+    const bytes = Buffer.from(text, 'utf8');
+    const at = splitArrayOfObjects(bytes, firstLine);
+    return at && Array.from({ length: at.length / 2 }, (_, k) => bytes.toString('utf8', at[2 * k], at[2 * k + 1]));
+  };
+
+  it('finds each object, whatever its strings and nesting hold', () => {
+    const a = { _number: 1, message: 'a "quoted" \\ back}slash ] and {braces} [brackets] ünïcödé', list: [{ x: [1, { y: '}' }] }] };
+    const b = { _number: 2, s: '\\', t: '\\"' };
+    assert.deepEqual(cut(JSON.stringify([a, b]))!.map((t) => JSON.parse(t)), [a, b]);
+    assert.deepEqual(cut(` [ ${JSON.stringify(a)} ,\t${JSON.stringify(b)} ] \r`)!.map((t) => JSON.parse(t)), [a, b]);
+    assert.deepEqual(cut('\uFEFF[{"_number":1}]', true), ['{"_number":1}']);
+    assert.deepEqual(cut('[]'), []);
+  });
+
+  it('leaves to JSON.parse anything that is not an array of objects', () => {
+    for (const text of ['{"_number":1}', '[{"a":1}, 2]', '[{"a":1}', '[{"a":1},]', '[{"a":"1}]', '[{"a":1}] x', '\uFEFF[{"a":1}]', ')]}\'']) {
+      assert.equal(cut(text), null, text);
+    }
+  });
+
+  it('reports a broken change with JSON.parse\'s message for the whole line', async () => {
+    const e = await readError('h.json', `)]}'\n[${JSON.stringify(rest(1))},{"_number":2,"project":"p","x":tru}]\n`);
+    assert.equal(e.code, 'INPUT_JSON');
+    assert.equal(e.details.line, 2);
+    assert.match(e.message, /line 2 is not valid JSON/);
   });
 });
