@@ -191,11 +191,16 @@ export async function buildReportJson(name: WebReportName, q: WebQuery, ctx: App
 }
 
 /**
- * Through the cache: keyed by the report, the URL's parameters and the configuration in effect; a
- * request without `now` is live (its window ends at the current time).
+ * Through the cache: keyed by the report, the parameters it takes (a page's own, such as its sort
+ * order, do not make another entry), its path parameters and the configuration in effect; a request
+ * without `now` is live (its window ends at the current time).
  */
 async function cachedReport(name: WebReportName, q: WebQuery, ctx: AppContext, pathParams: Record<string, string>) {
   const config = await ctx.config();
   const report: WebReport = WEB_REPORTS[name];
-  return ctx.cache!.get(name, { ...q, ...pathParams, config: `${config.origin}:${JSON.stringify(config.config)}` }, !q.now, () => report.build(q, ctx, config, pathParams));
+  const taken: Record<string, unknown> = {};
+  for (const p of report.params) taken[p] = q[p];
+  // Only the parameters the report declares reach it, so that two URLs with one key give one answer.
+  const only = taken as WebQuery;
+  return ctx.cache!.get(name, { ...taken, ...pathParams, config: `${config.origin}:${JSON.stringify(config.config)}` }, !only.now, () => report.build(only, ctx, config, pathParams));
 }

@@ -63,6 +63,16 @@ for (const engine of ENGINES) {
       assert.equal(refused.body, plainBody);
     });
 
+    it('a page and the API share entries; a page\'s own parameters (its sort order) make no new one', async () => {
+      const before = cache.stats();
+      const page = await cached.app.inject('/reviewers?sort=reviews&dir=asc');
+      assert.equal(page.statusCode, 200);
+      const again = await cached.app.inject('/reviewers?sort=name&dir=desc');
+      assert.equal(again.statusCode, 200);
+      const after = cache.stats();
+      assert.equal(after.misses, before.misses, 'the reviewers report cached by the API serves both pages');
+    });
+
     it('a bad parameter is still a 400, and is not cached', async () => {
       const r = await cached.app.inject('/api/v1/overview?project=nope');
       assert.equal(r.statusCode, 400);
