@@ -129,6 +129,22 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const states = (await page.$$eval('#queue-states .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     assert.deepEqual(states, [queue.open, queue.states.reviewers.count, queue.states.author.count, queue.states.ci.count, queue.states.approved.count, queue.states.wip.count]);
 
+    const waits = await cli(['waits']);
+    await page.goto(server.url + '/waits');
+    const shares = (await page.$$eval('#waits-shares .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
+    const sh = waits.totals.shares;
+    assert.deepEqual(shares, [sh.reviewers, sh.author, sh.ci, sh.wip].map((x: number) => Number((x * 100).toFixed(1))));
+    const overall = await page.$$eval('#waits-overall tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[2]!.textContent ?? ''));
+    assert.equal(numberOf(overall[0]!), waits.overall.lifeDays.median);
+
+    const priorities = await cli(['priorities', 'report', '--release', 'Larch']);
+    await page.goto(server.url + '/priorities?release=Larch');
+    const prows = await page.$$eval('#priorities tbody tr', (trs: El[]) => trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[1]!.textContent]));
+    assert.deepEqual(
+      prows.map(([t, n]: [string, string]) => [t, numberOf(n)]),
+      [...priorities.priorities.map((p: Json) => [p.title, p.proposed]), ['all priorities', priorities.allPriorities.proposed], ['the rest of the release', priorities.baseline.proposed], ['the rest implementing blueprints', priorities.featureBaseline.proposed]],
+    );
+
     const specs = await cli(['specs', 'report']);
     await page.goto(server.url + '/specs');
     const releases = await page.$$eval('#specs-releases tbody tr', (trs: El[]) => trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent, tr.cells[3]!.textContent]));
