@@ -137,8 +137,9 @@ export function buildProgram(rt: Runtime): Command {
 
   const priorities = program.command('priorities').description("a release's priorities (steward.yaml and the store): were their changes reviewed faster?");
   priorities
-    .command('report')
-    .description('per priority of the release: changes proposed, merged, open, reviews, median wait for review against the rest of the release')
+    // The default, so `steward priorities --release R` (the form issue 6 names) is the report.
+    .command('report', { isDefault: true })
+    .description('(default) per priority of the release: changes proposed, merged, open, reviews, median wait for review against the rest of the release')
     .option('--release <name>', 'the release (one of steward.yaml `releases`)')
     .option('--project <name>', 'project (repeat for several; default: all)', collect)
     .option('--now <time>', 'report as of this time instead of the current time')

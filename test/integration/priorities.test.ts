@@ -72,6 +72,13 @@ for (const engine of ENGINES) {
       assert.match(v.summary.join('\n'), /slower than the rest, beyond noise/);
     });
 
+    it('is the default subcommand: `steward priorities --release R` gives the report', async () => {
+      const bare = await json(['priorities', '--release', release]);
+      const report = await json(['priorities', 'report', '--release', release]);
+      assert.ok(bare.priorities.length > 0);
+      assert.deepEqual(bare, report);
+    });
+
     it('measures the wait for review as steward waits does, and counts every change of the release once', async () => {
       const v = await json(['priorities', 'report', '--release', release]);
       const cycle = planted && demoConfig(DEMO).releases.find((r) => r.name === release)!;
