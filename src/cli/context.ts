@@ -14,6 +14,16 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
+/** The options of every report over a time window: projects, the window (`--days` or `--since`/`--until`), `--now`, `--format`. */
+export interface WindowReportOptions extends GlobalOptions {
+  project?: string[];
+  days?: string;
+  since?: string;
+  until?: string;
+  now?: string;
+  format?: string;
+}
+
 export interface Env {
   STEWARD_DB?: string;
   STEWARD_CONFIG?: string;

@@ -13,17 +13,11 @@ import { buildCiReadinessView } from '../../service/ci-readiness-view.js';
 import type { EffectiveConfig } from '../../service/effective-config.js';
 import { ZuulClient } from '../../sources/zuul/zuul-client.js';
 import type { Store } from '../../store/engine.js';
-import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow } from '../options.js';
 import { syncZuulProject, type ZuulSyncResult, type ZuulSyncTarget } from '../sync/zuul-sync.js';
 
-export interface CiReportOptions extends GlobalOptions {
-  project?: string[];
-  days?: string;
-  since?: string;
-  until?: string;
-  now?: string;
-  format?: string;
+export interface CiReportOptions extends WindowReportOptions {
   pipeline?: string[];
   job?: string[];
 }

@@ -16,7 +16,7 @@ import { buildCoreMentoringView } from '../../service/core-mentoring-view.js';
 import { addMentoring, endMentoring } from '../../service/mentoring-service.js';
 import { listMentorships } from '../../store/mentoring-store.js';
 import { loadAccounts } from '../../store/queries/activity.js';
-import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat } from '../options.js';
 
 export interface CoreHistoryOptions extends GlobalOptions {
@@ -50,13 +50,7 @@ export async function runCoreHistory(o: CoreHistoryOptions, rt: Runtime): Promis
 
 // ---- idle, candidates, load, mentoring ---------------------------------------------------------
 
-export interface CoreReportOptions extends GlobalOptions {
-  project?: string[];
-  days?: string;
-  since?: string;
-  until?: string;
-  now?: string;
-  format?: string;
+export interface CoreReportOptions extends WindowReportOptions {
   threshold?: string;
   limit?: string;
   all?: boolean;

@@ -1,17 +1,11 @@
 import { renderOverviewCsv, renderOverviewText, type OverviewReport } from '../../report/overview-report.js';
 import { buildOverviewView } from '../../service/overview-view.js';
 import type { Store } from '../../store/engine.js';
-import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { effectiveConfig, openStoreFor, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, resolveWindow } from '../options.js';
 import { runDemo } from './demo-command.js';
 
-export interface OverviewCommandOptions extends GlobalOptions {
-  project?: string[];
-  days?: string;
-  since?: string;
-  until?: string;
-  now?: string;
-  format?: string;
+export interface OverviewCommandOptions extends WindowReportOptions {
   demoIfEmpty?: boolean;
 }
 

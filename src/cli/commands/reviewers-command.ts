@@ -7,20 +7,14 @@ import {
   renderReviewersCsv, renderReviewersText, renderReviewstatsCsv, renderReviewstatsText,
 } from '../../report/reviewers-report.js';
 import { buildReviewersView, buildReviewstatsView } from '../../service/reviewers-view.js';
-import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { effectiveConfig, openStoreFor, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow } from '../options.js';
 
 // Kept for the benchmarks, which build the report from a team context of their own.
 export { teamContextFor } from '../../service/team-context.js';
 export { reviewersReport as buildReviewersReport } from '../../service/reviewers-view.js';
 
-export interface ReviewersCommandOptions extends GlobalOptions {
-  project?: string[];
-  days?: string;
-  since?: string;
-  until?: string;
-  now?: string;
-  format?: string;
+export interface ReviewersCommandOptions extends WindowReportOptions {
   compat?: string;
 }
 
