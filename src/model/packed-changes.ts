@@ -13,7 +13,7 @@
  * (−1: none) and changes by their position in the batch, so the store resolves each once per batch.
  * Flags are 0/1. Field order follows the store's columns, so writing a record is a copy.
  */
-import type { AccountRef, ChangeRecord, SourceFormat, Timestamp } from './records.js';
+import type { AccountRef, ChangeRecord, CiBuild, SourceFormat, Timestamp } from './records.js';
 
 export const PACKED_CHANGE_FIELDS = [
   'host', 'project', 'branch', 'number', 'changeId', 'owner', 'subject', 'status', 'workInProgress', 'isPrivate', 'created', 'updated',
@@ -24,7 +24,14 @@ export const PACKED_VOTE_FIELDS = ['change', 'patchSet', 'label', 'value', 'vote
 export const PACKED_MESSAGE_FIELDS = ['change', 'seq', 'patchSet', 'author', 'date', 'kind', 'tag', 'text'] as const;
 export const PACKED_FILE_FIELDS = ['change', 'path', 'insertions', 'deletions'] as const;
 export const PACKED_LINK_FIELDS = ['change', 'kind', 'target'] as const;
-export const PACKED_BUILD_FIELDS = ['change', 'messageSeq', 'patchSet', 'pipeline', 'job', 'result', 'voting', 'durationSeconds', 'logUrl', 'reportedAt', 'reporter'] as const;
+/**
+ * One CI report: the builds one review message reported, which share the message's patch set,
+ * pipeline, date and author. `jobs` is their JSON (PACKED_CI_JOB_FIELDS per build, in message
+ * order), built here on the parsing thread so the writer binds one string per report.
+ */
+export const PACKED_CI_REPORT_FIELDS = ['change', 'messageSeq', 'patchSet', 'pipeline', 'reportedAt', 'reporter', 'jobs'] as const;
+/** The fields of each build in a report's `jobs` array (voting 0/1, duration in seconds or null). */
+export const PACKED_CI_JOB_FIELDS = ['job', 'result', 'voting', 'durationSeconds', 'logUrl'] as const;
 
 /** Positions in a packed change of the fields the store reads to decide what to write. */
 export const PACKED_CHANGE = { number: 3, owner: 5, updated: 11, contentHash: 22 } as const;
@@ -42,7 +49,7 @@ export const PACKED_CHILDREN = {
   messages: { width: PACKED_MESSAGE_FIELDS.length, change: 0, accounts: [3] },
   files: { width: PACKED_FILE_FIELDS.length, change: 0, accounts: [] },
   links: { width: PACKED_LINK_FIELDS.length, change: 0, accounts: [] },
-  ciBuilds: { width: PACKED_BUILD_FIELDS.length, change: 0, accounts: [10] },
+  ciReports: { width: PACKED_CI_REPORT_FIELDS.length, change: 0, accounts: [5] },
 } as const satisfies Record<string, ChildLayout>;
 
 export type PackedChildKind = keyof typeof PACKED_CHILDREN;
@@ -66,7 +73,9 @@ export interface PackedChanges {
   messages: unknown[];
   files: unknown[];
   links: unknown[];
-  ciBuilds: unknown[];
+  ciReports: unknown[];
+  /** For change k, how many CI builds its reports hold. */
+  ciBuildCounts: number[];
 }
 
 /**
@@ -97,6 +106,14 @@ export function changeEndDates(r: ChangeRecord): { mergedAt: Timestamp | null; a
 }
 
 const b = (x: boolean): number => (x ? 1 : 0);
+
+const sameAccount = (x: AccountRef | null, y: AccountRef | null): boolean =>
+  x === y || (x !== null && y !== null && x.accountId === y.accountId && x.username === y.username && x.name === y.name && x.email === y.email);
+
+/** Whether two builds belong to one report row: same message, patch set, pipeline, time and reporter. */
+function sameReport(x: CiBuild, y: CiBuild): boolean {
+  return x.messageSeq === y.messageSeq && x.patchSet === y.patchSet && x.pipeline === y.pipeline && x.reportedAt === y.reportedAt && sameAccount(x.reporter, y.reporter);
+}
 
 /**
  * Packs `records` (all of host `host`) into flat arrays. Duplicate file paths and links of one change
@@ -130,7 +147,7 @@ export class ChangePacker {
   }
 
   private reset(): void {
-    this.batch = { host: this.host, format: this.format, count: 0, accounts: [], changeAccounts: [], changeAccountsStart: [0], changes: [], patchSets: [], votes: [], messages: [], files: [], links: [], ciBuilds: [] };
+    this.batch = { host: this.host, format: this.format, count: 0, accounts: [], changeAccounts: [], changeAccountsStart: [0], changes: [], patchSets: [], votes: [], messages: [], files: [], links: [], ciReports: [], ciBuildCounts: [] };
     this.accountIndex.clear();
     this.byAccountId.clear();
   }
@@ -177,7 +194,7 @@ export class ChangePacker {
 
   add(r: ChangeRecord): void {
     if (r.host !== this.host) throw new Error(`record for host ${r.host} packed for host ${this.host}`);
-    const { changes, patchSets, votes, messages, files, links, ciBuilds } = this.batch;
+    const { changes, patchSets, votes, messages, files, links, ciReports } = this.batch;
     const ci = this.batch.count;
     const format = this.format;
     this.named = new Set();
@@ -205,9 +222,20 @@ export class ChangePacker {
       seenLinks.add(k);
       links.push(ci, l.kind, l.target);
     }
-    for (const c of r.ciBuilds) {
-      ciBuilds.push(ci, c.messageSeq, c.patchSet, c.pipeline, c.job, c.result, b(c.voting), c.durationSeconds, c.logUrl, c.reportedAt, this.account(c.reporter));
+    // Consecutive builds of one message make one report (a message reports one pipeline run).
+    for (let i = 0; i < r.ciBuilds.length; ) {
+      const first = r.ciBuilds[i]!;
+      const jobs: unknown[] = [];
+      let j = i;
+      for (; j < r.ciBuilds.length; j++) {
+        const c = r.ciBuilds[j]!;
+        if (j > i && !sameReport(first, c)) break;
+        jobs.push([c.job, c.result, b(c.voting), c.durationSeconds, c.logUrl]);
+      }
+      ciReports.push(ci, first.messageSeq, first.patchSet, first.pipeline, first.reportedAt, this.account(first.reporter), JSON.stringify(jobs));
+      i = j;
     }
+    this.batch.ciBuildCounts.push(r.ciBuilds.length);
     this.batch.changeAccountsStart.push(this.batch.changeAccounts.length);
     this.batch.count += 1;
   }

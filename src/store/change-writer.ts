@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely';
 import type {
-  PACKED_BUILD_FIELDS,
+  PACKED_CI_REPORT_FIELDS,
   PACKED_FILE_FIELDS,
   PACKED_LINK_FIELDS,
   PACKED_MESSAGE_FIELDS,
@@ -67,8 +67,8 @@ const VOTE_COLUMNS = ['change_id', 'patch_set', 'label', 'value', 'voter_id', 'g
 const MESSAGE_COLUMNS = ['change_id', 'seq', 'patch_set', 'author_id', 'date', 'kind', 'tag', 'text'] as const;
 const FILE_COLUMNS = ['change_id', 'path', 'insertions', 'deletions'] as const;
 const LINK_COLUMNS = ['change_id', 'kind', 'target'] as const;
-const BUILD_COLUMNS = ['change_id', 'message_seq', 'patch_set', 'pipeline', 'job', 'result', 'voting', 'duration_s', 'log_url', 'reported_at', 'reporter_id'] as const;
-const CHILD_TABLES = ['patch_sets', 'votes', 'change_flow', 'messages', 'change_files', 'links', 'ci_builds'] as const;
+const CI_REPORT_COLUMNS = ['change_id', 'message_seq', 'patch_set', 'pipeline', 'reported_at', 'reporter_id', 'jobs'] as const;
+const CHILD_TABLES = ['patch_sets', 'votes', 'change_flow', 'messages', 'change_files', 'links', 'ci_reports'] as const;
 
 // Each table's columns are the packed fields, one for one: a layout change that is not made on both
 // sides fails to compile here.
@@ -80,7 +80,7 @@ const _layoutsMatch: [
   SameLength<typeof MESSAGE_COLUMNS, typeof PACKED_MESSAGE_FIELDS>,
   SameLength<typeof FILE_COLUMNS, typeof PACKED_FILE_FIELDS>,
   SameLength<typeof LINK_COLUMNS, typeof PACKED_LINK_FIELDS>,
-  SameLength<typeof BUILD_COLUMNS, typeof PACKED_BUILD_FIELDS>,
+  SameLength<typeof CI_REPORT_COLUMNS, typeof PACKED_CI_REPORT_FIELDS>,
 ] = [true, true, true, true, true, true, true];
 
 const CHILDREN: ReadonlyArray<{ kind: PackedChildKind; table: Exclude<(typeof CHILD_TABLES)[number], 'change_flow'>; columns: readonly string[] }> = [
@@ -89,7 +89,7 @@ const CHILDREN: ReadonlyArray<{ kind: PackedChildKind; table: Exclude<(typeof CH
   { kind: 'messages', table: 'messages', columns: MESSAGE_COLUMNS },
   { kind: 'files', table: 'change_files', columns: FILE_COLUMNS },
   { kind: 'links', table: 'links', columns: LINK_COLUMNS },
-  { kind: 'ciBuilds', table: 'ci_builds', columns: BUILD_COLUMNS },
+  { kind: 'ciReports', table: 'ci_reports', columns: CI_REPORT_COLUMNS },
 ];
 
 /**
@@ -201,7 +201,7 @@ export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountR
     await bulk.insertFlat(trx, table, columns, n.values);
     if (kind === 'votes') counts.votes = n.rows;
     else if (kind === 'messages') counts.messages = n.rows;
-    else if (kind === 'ciBuilds') counts.builds = n.rows;
+    else if (kind === 'ciReports') for (const k of written) counts.builds += batch.ciBuildCounts[k]!;
     if (kind === 'patchSets' || kind === 'votes') packFlow(n.values, columns, kind, flow);
   }
   const flowRows: unknown[] = [];

@@ -112,6 +112,24 @@ export interface LinksTable {
   target: string;
 }
 
+/**
+ * One CI report message's job results (migration 0013): the builds share the message's patch set,
+ * pipeline, date and reporter; `jobs` is a JSON array with one `[job, result, voting 0|1,
+ * duration_s|null, log_url|null]` per build, in the message's order. Stored per report rather than
+ * per build because reports are a fifth as many rows (the import's hot path); read through the
+ * `ci_builds` view.
+ */
+export interface CiReportsTable {
+  change_id: number;
+  message_seq: number;
+  patch_set: number;
+  pipeline: string | null;
+  reported_at: number;
+  reporter_id: number | null;
+  jobs: string;
+}
+
+/** A view (migration 0013): one row per build of every ci_reports row. Read-only. */
 export interface CiBuildsTable {
   change_id: number;
   message_seq: number;
@@ -349,6 +367,7 @@ export interface Database {
   messages: MessagesTable;
   change_files: ChangeFilesTable;
   links: LinksTable;
+  ci_reports: CiReportsTable;
   ci_builds: CiBuildsTable;
   meta: MetaTable;
   sync_state: SyncStateTable;
@@ -379,6 +398,7 @@ export const DATA_TABLES = [
   'messages',
   'change_files',
   'links',
+  'ci_reports',
   'ci_builds',
   'sync_state',
   'group_snapshots',

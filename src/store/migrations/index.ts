@@ -19,6 +19,7 @@ import { specs } from './0008-specs.js';
 import { webAccounts } from './0009-web-accounts.js';
 import { priorities } from './0011-priorities.js';
 import { changeFlow } from './0012-change-flow.js';
+import { ciReports } from './0013-ci-reports.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -33,6 +34,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0009-web-accounts': webAccounts(caps),
     '0011-priorities': priorities(caps),
     '0012-change-flow': changeFlow(caps),
+    '0013-ci-reports': ciReports(caps),
   };
 }
 

@@ -123,6 +123,6 @@ export async function loadCiBuilds(db: Kysely<Database>, filter: ActivityFilter 
 
 /** Every account that has posted a CI build report (used to treat CI systems as bots). */
 export async function loadCiReporterIds(db: Kysely<Database>): Promise<number[]> {
-  const rows = await db.selectFrom('ci_builds').select('reporter_id').distinct().where('reporter_id', 'is not', null).execute();
+  const rows = await db.selectFrom('ci_reports').select('reporter_id').distinct().where('reporter_id', 'is not', null).execute();
   return rows.map((r) => r.reporter_id!);
 }

@@ -495,14 +495,14 @@ export async function loadGatingCiCandidates(db: Kysely<Database>): Promise<numb
 
 /**
  * Every account that ever posted a CI build report (Steward counts them as bots), by a loose scan
- * of the ci_builds (reporter_id) index: one probe per reporter instead of a pass over every build.
+ * of the ci_reports (reporter_id) index: one probe per reporter instead of a pass over every build.
  */
 export async function loadCiReporters(db: Kysely<Database>): Promise<number[]> {
   const r = await sql<{ id: number | null }>`
     with recursive rep(id) as (
-      select min(reporter_id) from ci_builds
+      select min(reporter_id) from ci_reports
       union all
-      select (select min(reporter_id) from ci_builds where reporter_id > rep.id) from rep where rep.id is not null
+      select (select min(reporter_id) from ci_reports where reporter_id > rep.id) from rep where rep.id is not null
     )
     select id from rep where id is not null`.execute(db);
   return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
