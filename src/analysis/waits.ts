@@ -192,7 +192,18 @@ export function kindOf(c: FlowChange): string {
   return 'other';
 }
 
-/** Computes the waits report. Pure. */
+/**
+ * Whether the report computes a change's factors: it closed in the period (the comparisons) or was
+ * created in it (the survival curves). Only these need their details and files; the others open
+ * in the period count only in the weekly flow.
+ */
+export function needsFactors(c: FlowChange, opts: Pick<WaitsOptions, 'since' | 'until' | 'now'>): boolean {
+  const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
+  const closedIn = end !== null && end >= opts.since && end < opts.until && end <= opts.now;
+  return closedIn || (c.created >= opts.since && c.created < opts.until && c.created <= opts.now);
+}
+
+/** Computes the waits report. Pure: details and files are read only from the changes {@link needsFactors} picks. */
 export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport {
   const { since, until, now } = opts;
   const horizon = Math.min(now, until);
@@ -226,7 +237,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   };
   const createdIn = (c: FlowChange): boolean => c.created >= since && c.created < until && c.created <= now;
   // Factors only for the changes the report is about: closed in the period, or created in it (survival).
-  const rows: Row[] = replays.filter((r) => closedIn(r.change) || createdIn(r.change)).map(({ change: c, replay, reviews }) => {
+  const rows: Row[] = replays.filter((r) => needsFactors(r.change, opts)).map(({ change: c, replay, reviews }) => {
     const ready = replay.segments.find((s) => s.phase !== 'wip' && s.phase !== 'closed');
     const readyAt = ready ? ready.from : null;
     const cores = input.coreAt(c.created);
