@@ -87,7 +87,8 @@ export function trivialCandidates(flows: readonly OpenChangeFlow[], maxDelta: nu
 /** Monday 00:00 UTC of the week containing t. */
 export function weekStart(t: Timestamp): Timestamp {
   const day = Math.floor(t / DAY_MS);
-  const dow = (new Date(day * DAY_MS).getUTCDay() + 6) % 7;
+  // Days since Monday: day 0 (1 January 1970) was a Thursday (no Date needed: this runs per event).
+  const dow = (((day + 3) % 7) + 7) % 7;
   return (day - dow) * DAY_MS;
 }
 

@@ -18,7 +18,7 @@
 import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
-import { finalVotes, isNegativeFeedback, reviewActsOf, situationAt, type FlowContext, type FlowState, type Situation } from './queue-state.js';
+import { hasNegativeFeedback, reviewActsOf, situationAt, sortSmall, type FlowContext, type FlowState, type Situation } from './queue-state.js';
 import { extractReviews } from './reviews.js';
 import { DAY_MS, distribution, round } from './stats.js';
 
@@ -85,10 +85,10 @@ export interface OpenChangeFlow {
  * the current patch set has negative feedback.
  */
 export function sinceLastWithoutNegative(c: FlowChange, ctx: FlowContext, now: Timestamp): number {
-  const sets = c.patchSets.filter((p) => p.created <= now).sort((a, b) => b.number - a.number);
+  const sets = sortSmall(c.patchSets.filter((p) => p.created <= now), (a, b) => b.number - a.number);
   let oldest: Timestamp | null = null;
   for (const p of sets) {
-    if (finalVotes(c.votes, p.number, now).some((v) => isNegativeFeedback(v, ctx))) break;
+    if (hasNegativeFeedback(c.votes, p.number, now, ctx)) break;
     oldest = p.created;
   }
   return oldest === null ? 0 : now - oldest;
@@ -152,17 +152,22 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
   const byNumber = (a: OpenChangeFlow, b: OpenChangeFlow) => a.change.number - b.change.number;
   const sorted = [...flows].sort(byNumber);
   const numbers = (list: readonly OpenChangeFlow[]) => list.map((f) => f.change.number);
-  const inState = (s: FlowState) => sorted.filter((f) => f.state === s);
-
-  const reviewers = inState('reviewers');
-  const author = inState('author');
-  const wip = inState('wip');
+  // Each state's changes by number, in one pass.
+  const byState: Record<FlowState, OpenChangeFlow[]> = { reviewers: [], author: [], ci: [], approved: [], wip: [] };
+  for (const f of sorted) byState[f.state].push(f);
+  const reviewers = byState.reviewers;
+  const author = byState.author;
+  const wip = byState.wip;
 
   const ageStats = (pick: (f: OpenChangeFlow) => number): AgeStats => {
-    const values = reviewers.map((f) => pick(f));
-    const d = distribution(values.map((v) => v / DAY_MS));
-    const order = [...reviewers].sort((a, b) => pick(b) - pick(a) || a.change.number - b.change.number);
-    const overWeek = order.filter((f) => pick(f) > 7 * DAY_MS);
+    const values = reviewers.map((f) => pick(f) / DAY_MS);
+    const d = distribution(values);
+    // Longest first (ties by number): the first `longest` of that order, kept as they come
+    // rather than sorting every change for them.
+    const order = (a: OpenChangeFlow, b: OpenChangeFlow) => pick(b) - pick(a) || a.change.number - b.change.number;
+    const top = topOf(reviewers, longest, order);
+    // Over a week, by number: `reviewers` is in number order already.
+    const overWeek = reviewers.filter((f) => pick(f) > 7 * DAY_MS);
     return {
       count: d.count,
       meanDays: round(d.mean),
@@ -171,8 +176,8 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
       p75: round(d.p75),
       p90: round(d.p90),
       maxDays: round(d.max),
-      moreThanWeek: { count: overWeek.length, changes: overWeek.map((f) => f.change.number).sort((a, b) => a - b) },
-      longest: order.slice(0, longest).map((f) => entry(f.change, pick(f))),
+      moreThanWeek: { count: overWeek.length, changes: numbers(overWeek).sort((a, b) => a - b) },
+      longest: top.map((f) => entry(f.change, pick(f))),
     };
   };
 
@@ -196,8 +201,8 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
         blocked: author.filter((f) => f.situation.blocked).length,
         changes: numbers(author),
       },
-      ci: { count: inState('ci').length, changes: numbers(inState('ci')) },
-      approved: { count: inState('approved').length, changes: numbers(inState('approved')) },
+      ci: { count: byState.ci.length, changes: numbers(byState.ci) },
+      approved: { count: byState.approved.length, changes: numbers(byState.approved) },
       wip: { count: wip.length, flag: wip.filter((f) => f.situation.wip === 'flag').length, workflow: wip.filter((f) => f.situation.wip === 'workflow').length, changes: numbers(wip) },
     },
     waitingOnReviewers: {
@@ -208,6 +213,23 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
     neverReviewed: { count: never.length, changes: numbers(never).sort((a, b) => a - b), oldest: never.slice(0, longest).map((f) => entry(f.change, opts.now - f.change.created)) },
     onePlusTwoShort: { count: oneShort.length, changes: oneShort.map((x) => x.f.change.number).sort((a, b) => a - b), longest: oneShort.slice(0, longest).map((x) => entry(x.f.change, opts.now - x.since)) },
   };
+}
+
+/**
+ * The first `k` of `list` in the order `cmp` (stable, as `[...list].sort(cmp).slice(0, k)`), in
+ * one pass: each element goes after those that sort before it or equal to it.
+ */
+function topOf<T>(list: readonly T[], k: number, cmp: (a: T, b: T) => number): T[] {
+  const top: T[] = [];
+  if (k <= 0) return top;
+  for (const x of list) {
+    if (top.length === k && cmp(top[k - 1]!, x) <= 0) continue;
+    let i = top.length;
+    while (i > 0 && cmp(top[i - 1]!, x) > 0) i--;
+    top.splice(i, 0, x);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 /** Every entry list in a report, for filling subjects after the fact (`fillSubjects`). */

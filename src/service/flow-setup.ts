@@ -88,9 +88,12 @@ export async function flowSetup(store: Store, project: readonly string[] | undef
 export async function fillSubjects(store: Store, changes: readonly FlowChange[], entries: ReadonlyArray<{ project: string; number: number; subject: string }>): Promise<void> {
   const key = (p: string, n: number) => `${p}\u0000${n}`;
   const wanted = new Set(entries.map((e) => key(e.project, e.number)));
-  const need = changes.filter((c) => wanted.has(key(c.project, c.number)) && c.subject === '');
+  // The listed changes, found by number first: no key is built for the thousands not listed.
+  const numbers = new Set(entries.map((e) => e.number));
+  const listed = changes.filter((c) => numbers.has(c.number) && wanted.has(key(c.project, c.number)));
+  const need = listed.filter((c) => c.subject === '');
   if (need.length) await attachDetails(store.db, store.engine, need, { commitMessage: false });
-  const byKey = new Map(changes.map((c) => [key(c.project, c.number), c.subject]));
+  const byKey = new Map(listed.map((c) => [key(c.project, c.number), c.subject]));
   for (const e of entries) e.subject = byKey.get(key(e.project, e.number)) ?? e.subject;
 }
 

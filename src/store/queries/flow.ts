@@ -294,7 +294,7 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     changes.push(c);
     byId.set(c.id, c);
   });
-  changes.sort((a, b) => a.id - b.id);
+  if (!ascending(changes, (c) => c.id)) changes.sort((a, b) => a.id - b.id);
   // Patch sets and votes up to asOf (votes in no particular order), patch sets by number.
   const ps = new Fields(2);
   const vote = new Fields(6);
@@ -311,12 +311,21 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
       if (at <= asOf) c.votes.push({ patchSet: vote.num(0), label: vote.str(1, LABELS), value: vote.num(2), voterId: vote.num(3), at, copied: vote.is(5, '1') });
     });
   });
-  for (const c of changes) if (c.patchSets.length > 1) c.patchSets.sort((a, b) => a.number - b.number);
+  for (const c of changes) if (!ascending(c.patchSets, (p) => p.number)) c.patchSets.sort((a, b) => a.number - b.number);
 
   if (o.messages === 'flow' || o.messages === 'all') await attachMessages(db, engine, changes, o.messages, asOf);
   if (o.details || o.commitMessage) await attachDetails(db, engine, changes, { commitMessage: o.commitMessage ?? false });
   if (o.files) await attachFiles(db, engine, changes);
   return changes;
+}
+
+/**
+ * Whether `list` is already in ascending order of `key` (as stored, it usually is): sorting even a
+ * sorted array copies it, and the loaders sort thousands of small ones.
+ */
+function ascending<T>(list: readonly T[], key: (x: T) => number): boolean {
+  for (let i = 1; i < list.length; i++) if (key(list[i - 1]!) > key(list[i]!)) return false;
+  return true;
 }
 
 type InIds = (column: string) => RawBuilder<boolean>;
