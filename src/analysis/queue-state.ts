@@ -249,8 +249,23 @@ const EXPIRY = 3;
 export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp): Replay {
   const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
   const stop = Math.min(horizon, end ?? Number.POSITIVE_INFINITY);
-  const psCreated = new Map<number, Timestamp>();
-  for (const p of c.patchSets) if (p.created <= stop) psCreated.set(p.number, p.created);
+  // Patch sets created by the stop: number and creation time (a few: lists, not a map; the last
+  // of a repeated number counts).
+  const psNumber: number[] = [];
+  const psAt: Timestamp[] = [];
+  for (const p of c.patchSets) {
+    if (p.created > stop) continue;
+    const k = psNumber.indexOf(p.number);
+    if (k >= 0) psAt[k] = p.created;
+    else {
+      psNumber.push(p.number);
+      psAt.push(p.created);
+    }
+  }
+  const psCreated = (n: number): Timestamp | undefined => {
+    const k = psNumber.indexOf(n);
+    return k >= 0 ? psAt[k] : undefined;
+  };
 
   let wip = c.workInProgress;
   for (const m of c.messages) {
@@ -265,18 +280,16 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
   let cur: FlowVote[] = [];
   let pending = false;
   let pendingToken = 0;
-  // Gating verdict times per patch set, to know whether a trigger ever gets an answer.
-  const verdicts = new Map<number, Timestamp[]>();
-  if (ctx.gatingCi.size > 0) {
+  // Whether the gating CI ever gives a verdict on patch set `ps` at or after t (by the stop).
+  const answered = (ps: number, t: Timestamp): boolean => {
     for (const v of c.votes) {
-      if (v.label !== 'Verified' || v.copied || v.at > stop || !ctx.gatingCi.has(v.voterId)) continue;
-      let l = verdicts.get(v.patchSet);
-      if (!l) verdicts.set(v.patchSet, (l = []));
-      l.push(v.at);
+      if (v.patchSet === ps && v.at >= t && v.label === 'Verified' && !v.copied && v.at <= stop && ctx.gatingCi.has(v.voterId)) return true;
     }
-  }
+    return false;
+  };
 
-  // Events as parallel arrays (time, kind, index), processed in (time, kind, index) order.
+  // Events as parallel arrays (time, kind, index), processed in (time, kind, index) order: a total
+  // order, as no two events share all three.
   const et: number[] = [];
   const ek: number[] = [];
   const ei: number[] = [];
@@ -286,24 +299,37 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
     ei.push(idx);
     return et.length - 1;
   };
-  for (const [n, t] of psCreated) add(t, UPLOAD, n);
-  c.votes.forEach((v, i) => {
-    const created = psCreated.get(v.patchSet);
-    if (created === undefined || v.at > stop) return;
+  for (let k = 0; k < psNumber.length; k++) add(psAt[k]!, UPLOAD, psNumber[k]!);
+  for (let i = 0; i < c.votes.length; i++) {
+    const v = c.votes[i]!;
+    const created = psCreated(v.patchSet);
+    if (created === undefined || v.at > stop) continue;
     add(v.copied ? Math.max(v.at, created) : v.at, VOTE, i);
-  });
-  c.messages.forEach((m, i) => {
+  }
+  for (let i = 0; i < c.messages.length; i++) {
+    const m = c.messages[i]!;
     if (m.event && m.at <= stop) add(m.at, MESSAGE, i);
-  });
+  }
   const byOrder = (a: number, b: number) => et[a]! - et[b]! || ek[a]! - ek[b]! || ei[a]! - ei[b]!;
-  const order = et.map((_, i) => i).sort(byOrder);
-  let added: number[] = [];
+  const order: number[] = [];
+  for (let i = 0; i < et.length; i++) order.push(i);
+  sortSmall(order, byOrder);
+  // The event being processed; an expiry added goes into the sorted unprocessed rest after it.
+  let at = 0;
   const trigger = (ps: number, t: Timestamp): void => {
     if (ctx.gatingCi.size === 0) return;
     const token = ++pendingToken;
     pending = true;
-    const answered = (verdicts.get(ps) ?? []).some((x) => x >= t);
-    if (!answered && t + CI_SILENCE_LIMIT_MS < stop) added.push(add(t + CI_SILENCE_LIMIT_MS, EXPIRY, token));
+    if (answered(ps, t) || t + CI_SILENCE_LIMIT_MS >= stop) return;
+    const e = add(t + CI_SILENCE_LIMIT_MS, EXPIRY, token);
+    let lo = at + 1;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byOrder(order[mid]!, e) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, e);
   };
 
   const segments: Segment[] = [];
@@ -320,13 +346,8 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
     segStart = to;
   };
 
-  for (let i = 0; i < order.length || added.length > 0; i++) {
-    if (added.length) {
-      // An expiry was added: keep the unprocessed tail sorted.
-      const tail = order.splice(i).concat(added).sort(byOrder);
-      order.push(...tail);
-      added = [];
-    }
+  for (let i = 0; i < order.length; i++) {
+    at = i;
     const e = order[i]!;
     const t = et[e]!;
     const kind = ek[e]!;
@@ -366,7 +387,7 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
 
   const final: FinalVote[] = cur.filter((v) => v.value !== 0);
   if (final.length > 1) sortSmall(final, byTimeThenVoter);
-  const situation = situationOf(final, wip, pending, closed, ctx, curPs, psCreated.get(curPs) ?? null);
+  const situation = situationOf(final, wip, pending, closed, ctx, curPs, psCreated(curPs) ?? null);
   if (curPs === 0) situation.state = 'closed';
   return { segments, final: situation, stop };
 }
