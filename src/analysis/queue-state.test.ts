@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALICE, BOB, CTX, H, OWNER, THIRD_PARTY, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
-import { CI_SILENCE_LIMIT_MS, finalVotes, gatingCiIds, replayFlow, type Segment } from './queue-state.js';
+import { CI_SILENCE_LIMIT_MS, finalVotes, gatingCiIds, hasNegativeFeedback, isNegativeFeedback, replayFlow, sortSmall, type Segment } from './queue-state.js';
 
 /** Segments as [phase, fromHour, toHour]. */
 const hours = (segs: Segment[]): Array<[string, number, number]> => segs.map((s) => [s.phase, (s.from - at(0)) / H, (s.to - at(0)) / H]);
@@ -128,5 +128,40 @@ describe('replayFlow: the waiting states', () => {
     const r = replayFlow(c, CTX, at(10));
     assert.equal(r.final.state, 'reviewers');
     assert.equal(r.stop, at(10));
+  });
+});
+
+describe('hasNegativeFeedback and sortSmall: the allocation-free forms agree with the plain ones', () => {
+  // A small deterministic generator: many random vote lists over few voters, labels, patch sets and
+  // times, so that ties (same voter, label and time) and removed votes occur often.
+  let seed = 7;
+  const rand = (n: number): number => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const labels = ['Code-Review', 'Verified', 'Workflow'];
+  const voters = [OWNER, ALICE, BOB, ZUUL, THIRD_PARTY];
+
+  it('hasNegativeFeedback(votes, ps, t) is finalVotes(votes, ps, t).some(isNegativeFeedback)', () => {
+    let negative = 0;
+    for (let k = 0; k < 3000; k++) {
+      const votes = Array.from({ length: rand(12) }, () => vote(1 + rand(2), labels[rand(3)]!, rand(5) - 2, voters[rand(5)]!, rand(6), rand(4) === 0));
+      for (const ps of [1, 2]) {
+        for (const t of [at(2), at(5), Number.MAX_SAFE_INTEGER]) {
+          const want = finalVotes(votes, ps, t).some((v) => isNegativeFeedback(v, CTX));
+          assert.equal(hasNegativeFeedback(votes, ps, t, CTX), want, JSON.stringify({ votes, ps, t }));
+          if (want) negative++;
+        }
+      }
+    }
+    assert.ok(negative > 1000, `cases with negative feedback: ${negative}`);
+  });
+
+  it('sortSmall sorts as Array.prototype.sort does (stable), small and large', () => {
+    for (let k = 0; k < 500; k++) {
+      const list = Array.from({ length: rand(k % 2 ? 10 : 80) }, (_, i) => ({ at: rand(5), voterId: rand(3), i }));
+      const cmp = (a: { at: number; voterId: number }, b: { at: number; voterId: number }) => a.at - b.at || a.voterId - b.voterId;
+      assert.deepEqual(sortSmall([...list], cmp), [...list].sort(cmp));
+    }
   });
 });

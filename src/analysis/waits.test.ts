@@ -8,7 +8,7 @@ import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, pat
 import type { FlowChange } from '../model/flow.js';
 import { computeBandwidth, weeklyFlow } from './bandwidth.js';
 import { replayFlow } from './queue-state.js';
-import { areaOf, computeWaits, kindOf, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
+import { areaOf, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
 
 const CORE = new Set([BOB, CAROL]);
 const input = (changes: FlowChange[], over: Partial<WaitsInput> = {}): WaitsInput => ({
@@ -193,5 +193,27 @@ describe('bandwidth', () => {
     const b = computeBandwidth(weeks);
     assert.equal(b.weeks.length, 2);
     assert.ok(b.summary.some((s) => /Over 2 weeks the queue/.test(s)));
+  });
+});
+
+describe('waits: which changes need details and files', () => {
+  it('needsFactors: closed in the period or created in it; a change only open through it does not, and its factors are never read', () => {
+    const since = at(10 * 24);
+    const until = at(40 * 24);
+    const now = at(50 * 24);
+    const o = { since, until, now };
+    const old = flowChange(1, { created: at(0), patchSets: patchSets(0), votes: [vote(1, 'Verified', 1, ZUUL, 1)] });
+    const mergedIn = flowChange(2, { created: at(0), patchSets: patchSets(0), status: 'MERGED', mergedAt: at(20 * 24) });
+    const abandonedIn = flowChange(3, { created: at(0), patchSets: patchSets(0), status: 'ABANDONED', abandonedAt: at(20 * 24) });
+    const createdIn = flowChange(4, { created: at(30 * 24), patchSets: patchSets(30 * 24) });
+    const mergedAfter = flowChange(5, { created: at(0), patchSets: patchSets(0), status: 'MERGED', mergedAt: at(45 * 24) });
+    assert.deepEqual([old, mergedIn, abandonedIn, createdIn, mergedAfter].map((c) => needsFactors(c, o)), [false, true, true, true, false]);
+    // The report is the same whether the others have their details and files or not.
+    const bare = (c: FlowChange): FlowChange => ({ ...c, files: null, links: [], trivialFix: false, subject: '' });
+    const withFiles = (c: FlowChange): FlowChange => ({ ...c, files: [{ path: 'nova/compute/manager.py', insertions: 5, deletions: 1 }], links: [{ kind: 'closes-bug', target: '1' }] });
+    const all = [old, mergedIn, abandonedIn, createdIn, mergedAfter];
+    const full = computeWaits(input(all.map(withFiles)), o);
+    const partial = computeWaits(input(all.map((c) => (needsFactors(c, o) ? withFiles(c) : bare(c)))), o);
+    assert.deepEqual(partial, full);
   });
 });
