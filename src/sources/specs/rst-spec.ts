@@ -27,7 +27,7 @@ function isAdornment(line: string): boolean {
  * Reads a spec file's bytes.
  *
  * The title is the first section title: a text line underlined by a line of one repeated
- * punctuation character (at least 3, and at least as long as the text), optionally with a matching
+ * punctuation character at least as long as the text, optionally with a matching
  * overline. Explicit markup blocks (`..` comments and directives with their indented bodies) are
  * skipped, so the licence comment at the top of every OpenStack spec is not read as text.
  */
@@ -67,8 +67,10 @@ export function parseRstSpec(bytes: Uint8Array): RstSpec {
       }
       continue; // a transition or a stray line: not a title
     }
+    // Docutils takes an underline of any length as long as it reaches the end of the text, so a
+    // one-character title ("Z" over "=") is a title.
     const under = (lines[i + 1] ?? '').replace(/\s+$/, '');
-    if (isAdornment(under) && under.length >= line.length) return { title: line.trim(), blueprintUrl, blueprintFromUrl, invalid: null };
+    if (ADORNMENT.test(under) && under.length >= line.length) return { title: line.trim(), blueprintUrl, blueprintFromUrl, invalid: null };
   }
   return { title: null, blueprintUrl, blueprintFromUrl, invalid: null };
 }

@@ -46,6 +46,10 @@ describe('spec reStructuredText', () => {
   });
   it('reads an underlined title without an overline', () => {
     assert.equal(parseRstSpec(enc('Title here\n----------\n\ntext\n')).title, 'Title here');
+    // As docutils: an underline of any length that reaches the end of the text, even one character.
+    assert.equal(parseRstSpec(enc('Z\n=\n\ntext\n')).title, 'Z');
+    assert.equal(parseRstSpec(enc('AB\n==\n')).title, 'AB');
+    assert.equal(parseRstSpec(enc('Too long for it\n===\n')).title, null);
   });
   it('reports no title', () => {
     const r = parseRstSpec(enc(`${licence}Just a paragraph.\n\nAnother one.\n`));
