@@ -342,6 +342,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--sync-every <duration>', 'sync from Gerrit every DURATION (e.g. 1h) while serving; the overview shows the last and next run')
     .option('--credentials <file>', 'for --sync-every: netrc-format credentials file, mode 0600 (as steward sync)')
     .option('--auth', 'require signing in (accounts from `steward user add`); leads and admins may change mentoring and priorities')
+    .option('--compute-threads <n>', 'threads that compute reports, each with its own store connection, so a long one never holds up the server (0: on the server thread)', '1')
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
 

@@ -15,6 +15,7 @@ import { openDataVersion } from '../../store/data-version.js';
 import { listUsers } from '../../store/users-store.js';
 import { accessHooks } from '../../web/auth/access-hooks.js';
 import { ViewCache } from '../../web/view-cache.js';
+import { startViewWorkers } from '../../web/view-workers.js';
 import { configFor, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parsePositiveInt } from '../options.js';
 import { parseDuration, schedule, type Scheduler } from '../sync/schedule.js';
@@ -27,6 +28,8 @@ export interface ServeCommandOptions extends GlobalOptions {
   credentials?: string;
   /** Accounts, sessions and roles (web/auth); without it reading is open and changes are refused. */
   auth?: boolean;
+  /** Threads computing reports (web/view-workers.ts); 0: on the server's own thread. Default 1. */
+  computeThreads?: string;
   quiet?: boolean;
 }
 
@@ -44,6 +47,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   const host = o.host ?? '127.0.0.1';
   const loaded = configFor(o, rt);
   const every = o.syncEvery ? parseDuration(o.syncEvery, '--sync-every') : null;
+  const computeThreads = o.computeThreads === undefined || o.computeThreads === '1' ? 1 : o.computeThreads === '0' ? 0 : parsePositiveInt(o.computeThreads, '--compute-threads', 64);
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
   const store = await openStoreFor(o, rt);
@@ -53,6 +57,8 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     throw e;
   });
   const cache = new ViewCache({ version: dataVersion.current, clock: rt.clock });
+  const pool = computeThreads > 0 ? startViewWorkers(storeLocation(o, rt), { threads: computeThreads }) : null;
+  const views = pool?.views ?? defaultReportViews;
   // The configuration in effect, read again only when steward.yaml changes (its size or time) or the
   // store's data does (the demo's configuration lives in the store): not parsed on every request.
   const configPath = resolve(rt.cwd, o.config ?? rt.env.STEWARD_CONFIG ?? 'steward.yaml');
@@ -78,6 +84,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     clock: rt.clock,
     syncStatus,
     cache,
+    views,
     auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config }),
     cwd: rt.cwd,
     ...hooks.deps,
@@ -95,7 +102,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     }
     // The overview as the front page asks for it, computed ahead of its first reader and again
     // after the data changes (checked every 30 s), so nobody waits for it on a big store.
-    const warmCtx: AppContext = { store, config, clock: rt.clock, syncStatus, views: defaultReportViews, cache, cwd: rt.cwd };
+    const warmCtx: AppContext = { store, config, clock: rt.clock, syncStatus, views, cache, cwd: rt.cwd };
     let warmedAt: string | null = null;
     let warming = false;
     const warm = async (): Promise<void> => {
@@ -139,6 +146,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     }
     clearInterval(warmer);
     await app.close();
+    await pool?.close();
     await dataVersion.close();
     await store.close();
   }
