@@ -20,6 +20,7 @@ import { webAccounts } from './0009-web-accounts.js';
 import { priorities } from './0011-priorities.js';
 import { changeFlow } from './0012-change-flow.js';
 import { ciReports } from './0013-ci-reports.js';
+import { dropMessagesDate } from './0015-drop-messages-date.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -35,6 +36,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0011-priorities': priorities(caps),
     '0012-change-flow': changeFlow(caps),
     '0013-ci-reports': ciReports(caps),
+    '0015-drop-messages-date': dropMessagesDate(),
   };
 }
 
