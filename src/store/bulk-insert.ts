@@ -27,6 +27,12 @@ export interface BulkWriter {
    * no array per row).
    */
   insertFlat(db: Kysely<Database>, table: TableName, columns: readonly string[], values: readonly unknown[]): Promise<void>;
+  /**
+   * Inserts `rows` into a table whose `id` the store assigns, and returns the new ids in the order of
+   * `rows`. `key` names a column whose values are unique among `rows` (how PostgreSQL's returned
+   * rows are matched back). Must run inside a write transaction.
+   */
+  insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], key: string): Promise<number[]>;
 }
 
 export interface InsertOptions {
@@ -76,6 +82,16 @@ export function multiRowWriter(maxParams: number): BulkWriter {
         await db.executeQuery(CompiledQuery.raw(text, params));
       }
     },
+    async insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], key: string): Promise<number[]> {
+      const returned = await this.insert<Record<string, unknown> & { id: number }>(db, table, columns, rows, ['id', key]);
+      const idOf = new Map(returned.map((r) => [r[key], r.id]));
+      const at = columns.indexOf(key);
+      return rows.map((r) => {
+        const id = idOf.get(r[at]);
+        if (id === undefined) throw new Error(`no id returned for ${table}.${key} = ${String(r[at])}`);
+        return id;
+      });
+    },
   };
 }
 
@@ -105,6 +121,20 @@ export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
       let i = 0;
       for (; i + step <= values.length; i += step) full.run(values.slice(i, i + step));
       if (i < values.length) statement(db, table, columns, (values.length - i) / width).run(values.slice(i));
+    },
+    // The ids are given, not returned row by row: inside the write transaction nobody else inserts,
+    // so the next ids are known. Above both the largest id and AUTOINCREMENT's high-water mark
+    // (sqlite_sequence), so an id once used is never used again, as AUTOINCREMENT promises.
+    async insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<number[]> {
+      if (rows.length === 0) return [];
+      const seq = raw.prepare('select seq from sqlite_sequence where name = ?').pluck().get(table) as number | undefined;
+      const max = raw.prepare(`select max(id) from "${table}"`).pluck().get() as number | null;
+      const base = Math.max(seq ?? 0, max ?? 0);
+      const ids = rows.map((_, i) => base + 1 + i);
+      const values: unknown[] = [];
+      for (let i = 0; i < rows.length; i++) values.push(ids[i], ...rows[i]!);
+      await this.insertFlat(db, table, ['id', ...columns], values);
+      return ids;
     },
     async insert<R>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: readonly string[] = [], options: InsertOptions = {}): Promise<R[]> {
       const key = `${table}|${columns.join(',')}|${returning.join(',')}|${options.skipConflictsOn?.join(',') ?? ''}`;

@@ -184,13 +184,8 @@ export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountR
     }
   }
   if (toInsert.length > 0) {
-    const inserted = await bulk.insert<{ id: number; number: number }>(trx, 'changes', CHANGE_COLUMNS, toInsert.map(changeRow), ['id', 'number']);
-    const idOfNumber = new Map(inserted.map((r) => [r.number, r.id]));
-    for (const k of toInsert) {
-      const id = idOfNumber.get(numberOf(k));
-      if (id == null) throw new Error(`no id for change ${numberOf(k)} after insert`);
-      changeIds[k] = id;
-    }
+    const ids = await bulk.insertReturningIds(trx, 'changes', CHANGE_COLUMNS, toInsert.map(changeRow), 'number');
+    toInsert.forEach((k, i) => (changeIds[k] = ids[i]!));
   }
 
   const flow = new Map<number, { patchSets: string[]; votes: string[] }>();

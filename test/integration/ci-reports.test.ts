@@ -99,16 +99,19 @@ for (const engine of ENGINES) {
       await withStore(engine.name, async (store) => {
         await write(store, records);
         const before = await dumpStore(store);
-        // Put the store back as it was before 0013: the builds as table rows, no reports.
+        // Put the store back as it was at 0012: the builds as table rows, no reports, and undo the
+        // later migrations (a new one that cannot simply run again needs undoing here too).
         await store.db.transaction().execute(async (trx) => {
           await sql`create table ci_builds_old as select * from ci_builds`.execute(trx);
           await sql`drop view ci_builds`.execute(trx);
           await sql`drop table ci_reports`.execute(trx);
           await sql`alter table ci_builds_old rename to ci_builds`.execute(trx);
-          await sql`delete from kysely_migration where name = '0013-ci-reports'`.execute(trx);
+          await sql`create index messages_date on messages (date)`.execute(trx);
+          await sql`delete from kysely_migration where name > '0012-change-flow'`.execute(trx);
         });
         assert.equal(Number((await sql<{ n: number }>`select count(*) as n from ci_builds`.execute(store.db)).rows[0]!.n), before.ci_builds!.length);
-        assert.deepEqual(await migrateStore(store), ['0013-ci-reports']);
+        const ran = await migrateStore(store);
+        assert.equal(ran[0], '0013-ci-reports');
         const after = await dumpStore(store);
         assert.deepEqual(after, before);
         assert.deepEqual(await viewBuilds(store), recordBuilds(records));
