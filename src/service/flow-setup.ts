@@ -10,7 +10,7 @@ import type { AccountInfo, GroupSnapshot } from '../model/activity.js';
 import type { FlowChange } from '../model/flow.js';
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
-import { attachDetails, attachMessages, listProjectNames, loadCiReporters, loadFlowChanges, loadGatingCiCandidates, loadHosts } from '../store/queries/flow.js';
+import { attachDetails, listProjectNames, loadCiReporters, loadFlowChanges, loadGatingCiCandidates, loadHosts, readMessages } from '../store/queries/flow.js';
 import { loadGroupSnapshots } from '../store/sync-store.js';
 import { botIds, coreTeamIds, type EffectiveConfig } from './effective-config.js';
 import { checkProjects } from './known-projects.js';
@@ -102,8 +102,13 @@ export async function loadOpenFlows(store: Store, setup: FlowSetup, o: { branch?
   const changes = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'open', at: now }, projects: setup.projects, branches: o.branch, asOf: now });
   let flows = openChangeFlows(changes, setup.ctx, now);
   const needs = queueMessageNeeds(flows, setup.ctx);
-  await attachMessages(store.db, store.engine, needs.comments, 'comments', now);
-  await attachMessages(store.db, store.engine, needs.rechecks, 'rechecks', now);
+  // Both reads at once (PostgreSQL: on parallel connections), attached in this order.
+  const [comments, rechecks] = await Promise.all([
+    readMessages(store.db, store.engine, needs.comments, 'comments', now),
+    readMessages(store.db, store.engine, needs.rechecks, 'rechecks', now),
+  ]);
+  comments();
+  rechecks();
   if (needs.rechecks.length) {
     const again = new Set(needs.rechecks.map((c) => c.id));
     const redone = new Map(openChangeFlows(needs.rechecks, setup.ctx, now).map((f) => [f.change.id, f]));

@@ -41,8 +41,7 @@ export async function buildWaitsView(store: Store, params: WaitsParams, config: 
   ]);
   // Details and files only where the report reads them (about half the changes open in the period).
   const factored = changes.filter((c) => needsFactors(c, { since: win.since, until: win.until, now: win.now }));
-  await attachDetails(store.db, store.engine, factored, { commitMessage: false });
-  await attachFiles(store.db, store.engine, factored);
+  await Promise.all([attachDetails(store.db, store.engine, factored, { commitMessage: false }), attachFiles(store.db, store.engine, factored)]);
   const releases: ReleaseCycle[] = setup.config.releases.map((r) => ({ name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) }));
   const report = computeWaits(
     { changes, ctx: setup.ctx, coreAt: setup.coreAt, ownerHistory, releases, hostUrls: setup.hostUrls, areaPrefixes: setup.config.coreRules?.areas ?? [] },

@@ -246,21 +246,17 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
       .where(inScope('change_id'))
       .execute();
 
-  let changeRows: Array<{ packed: string | null }>;
-  let flowRows: Array<{ packed: string | null }>;
+  // The open changes are an index range: both reads start at once (PostgreSQL: on parallel
+  // connections), the flow read selecting the same range itself, and the changes are unpacked while
+  // the flow read is still running. Other scopes are read once, and their ids handed to the flow read.
+  let pendingFlow: Promise<Array<{ packed: string | null }>> | null = null;
   if (openAtIsNow) {
-    // The open changes are an index range: both reads run at once (PostgreSQL: on parallel
-    // connections), the flow read selecting the same range itself.
     const ids = scoped(engine, db.selectFrom('changes'), o, openAtIsNow).select('changes.id');
-    [changeRows, flowRows] = await Promise.all([changesQuery.execute(), flowQuery((column) => IN_SCOPE[engine](column, ids))]);
-  } else {
-    // Other scopes are read once, and their ids handed to the flow read.
-    changeRows = await changesQuery.execute();
-    const scopeIds: number[] = [];
-    unpack(changeRows, changeColumns.length, (f) => scopeIds.push(f.num(0)));
-    flowRows = scopeIds.length ? await flowQuery((column) => IN_IDS[engine](column, scopeIds)) : [];
+    pendingFlow = flowQuery((column) => IN_SCOPE[engine](column, ids));
+    // Awaited below; a failure of the changes read first must not leave it unhandled.
+    pendingFlow.catch(() => undefined);
   }
-
+  const changeRows = await changesQuery.execute();
   const changes: FlowChange[] = [];
   const byId = new Map<number, FlowChange>();
   unpack(changeRows, changeColumns.length, (f) => {
@@ -295,6 +291,7 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     byId.set(c.id, c);
   });
   if (!ascending(changes, (c) => c.id)) changes.sort((a, b) => a.id - b.id);
+  const flowRows = pendingFlow ? await pendingFlow : changes.length ? await flowQuery((column) => IN_IDS[engine](column, changes.map((c) => c.id))) : [];
   // Patch sets and votes up to asOf (votes in no particular order), patch sets by number.
   const ps = new Fields(2);
   const vote = new Fields(6);
@@ -369,6 +366,21 @@ export async function attachMessages(
   mode: 'flow' | 'all' | 'comments' | 'rechecks',
   asOf = Number.MAX_SAFE_INTEGER,
 ): Promise<void> {
+  (await readMessages(db, engine, changes, mode, asOf))();
+}
+
+/**
+ * {@link attachMessages} in two steps: reads, and returns the function that attaches what was
+ * read. Several reads can then run at once and attach in a chosen order (`comments` then
+ * `rechecks` is not `rechecks` then `comments`: the later one's version of a message stays).
+ */
+export async function readMessages(
+  db: Kysely<Database>,
+  engine: EngineName,
+  changes: FlowChange[],
+  mode: 'flow' | 'all' | 'comments' | 'rechecks',
+  asOf = Number.MAX_SAFE_INTEGER,
+): Promise<() => void> {
   const byId = new Map(changes.map((c) => [c.id, c]));
   const ids = [...byId.keys()];
   // CI reports move nothing in the flow (the CI's verdict is its Verified vote), so `flow` skips them.
@@ -387,20 +399,21 @@ export async function attachMessages(
         .where(NO_INDEX[engine]('date'), '<=', asOf)
         .execute(),
     );
-    const loaded = new Map<number, FlowMessage[]>();
-    unpack(rows, 7, (f) => {
-      const id = f.num(0);
-      let l = loaded.get(id);
-      if (!l) loaded.set(id, (l = []));
-      l.push({ seq: f.num(1), patchSet: f.nullableNum(2), authorId: f.nullableNum(3), at: f.num(4), kind: f.str(5, KINDS) as MessageKind, event: (f.str(6, EVENTS) || null) as FlowMessageEvent });
-    });
-    for (const c of changes) {
-      const list = loaded.get(c.id) ?? [];
-      if (!ascending(list, (m) => m.seq)) list.sort((a, b) => a.seq - b.seq);
-      c.messages = list;
-      c.messagesComplete = true;
-    }
-    return;
+    return () => {
+      const loaded = new Map<number, FlowMessage[]>();
+      unpack(rows, 7, (f) => {
+        const id = f.num(0);
+        let l = loaded.get(id);
+        if (!l) loaded.set(id, (l = []));
+        l.push({ seq: f.num(1), patchSet: f.nullableNum(2), authorId: f.nullableNum(3), at: f.num(4), kind: f.str(5, KINDS) as MessageKind, event: (f.str(6, EVENTS) || null) as FlowMessageEvent });
+      });
+      for (const c of changes) {
+        const list = loaded.get(c.id) ?? [];
+        if (!ascending(list, (m) => m.seq)) list.sort((a, b) => a.seq - b.seq);
+        c.messages = list;
+        c.messagesComplete = true;
+      }
+    };
   }
 
   // Index-only: who, when, what kind.
@@ -435,42 +448,47 @@ export async function attachMessages(
       .execute();
   const events = mode === 'comments' ? [] : await forIds(engine, ids, async (inIds) => [...(mode === 'rechecks' ? [] : await eventQuery(inIds, 'system')), ...(await eventQuery(inIds, 'comment'))]);
 
-  const eventOf = new Map<string, FlowMessageEvent>();
-  const extra = new Map<number, FlowMessage[]>();
-  for (const e of events) {
-    const ev = (e.event || null) as FlowMessageEvent;
-    if (mode === 'rechecks') {
-      if (ev !== 'recheck') continue;
-      let l = extra.get(e.change_id);
-      if (!l) extra.set(e.change_id, (l = []));
-      l.push({ seq: e.seq, patchSet: e.patch_set, authorId: e.author_id, at: e.date, kind: e.kind as MessageKind, event: ev });
-      continue;
+  return () => {
+    const eventOf = new Map<string, FlowMessageEvent>();
+    const extra = new Map<number, FlowMessage[]>();
+    for (const e of events) {
+      const ev = (e.event || null) as FlowMessageEvent;
+      if (mode === 'rechecks') {
+        if (ev !== 'recheck') continue;
+        let l = extra.get(e.change_id);
+        if (!l) extra.set(e.change_id, (l = []));
+        l.push({ seq: e.seq, patchSet: e.patch_set, authorId: e.author_id, at: e.date, kind: e.kind as MessageKind, event: ev });
+        continue;
+      }
+      if (ev) eventOf.set(`${e.change_id}:${e.seq}`, ev);
     }
-    if (ev) eventOf.set(`${e.change_id}:${e.seq}`, ev);
-  }
 
-  const loaded = new Map<number, FlowMessage[]>();
-  unpack(plain, 6, (f) => {
-    const id = f.num(0);
-    const seq = f.num(1);
-    let l = loaded.get(id);
-    if (!l) loaded.set(id, (l = []));
-    l.push({ seq, patchSet: f.nullableNum(2), authorId: f.nullableNum(3), at: f.num(4), kind: f.str(5, KINDS) as MessageKind, event: eventOf.get(`${id}:${seq}`) ?? null });
-  });
-  for (const c of changes) {
-    const list = loaded.get(c.id) ?? [];
-    list.push(...(extra.get(c.id) ?? []));
-    const merged = mode === 'rechecks' || mode === 'comments' ? [...c.messages.filter((m) => !list.some((x) => x.seq === m.seq)), ...list] : list;
-    merged.sort((a, b) => a.seq - b.seq);
-    c.messages = merged;
-    if (mode === 'all') c.messagesComplete = true;
-  }
+    const loaded = new Map<number, FlowMessage[]>();
+    unpack(plain, 6, (f) => {
+      const id = f.num(0);
+      const seq = f.num(1);
+      let l = loaded.get(id);
+      if (!l) loaded.set(id, (l = []));
+      l.push({ seq, patchSet: f.nullableNum(2), authorId: f.nullableNum(3), at: f.num(4), kind: f.str(5, KINDS) as MessageKind, event: eventOf.get(`${id}:${seq}`) ?? null });
+    });
+    for (const c of changes) {
+      const list = loaded.get(c.id) ?? [];
+      list.push(...(extra.get(c.id) ?? []));
+      const merged = mode === 'rechecks' || mode === 'comments' ? [...c.messages.filter((m) => !list.some((x) => x.seq === m.seq)), ...list] : list;
+      merged.sort((a, b) => a.seq - b.seq);
+      c.messages = merged;
+      if (mode === 'all') c.messagesComplete = true;
+    }
+  };
 }
 
 /** Fills subject, topic, hashtags, the TrivialFix flag and links (and the commit message when asked). */
 export async function attachDetails(db: Kysely<Database>, engine: EngineName, changes: FlowChange[], o: { commitMessage: boolean }): Promise<void> {
   const byId = new Map(changes.map((c) => [c.id, c]));
   const ids = [...byId.keys()];
+  // Both reads at once (PostgreSQL: on parallel connections).
+  const linksRead = forIds(engine, ids, (inIds) => db.selectFrom('links').select(['change_id', 'kind', 'target']).where(inIds('change_id')).execute());
+  linksRead.catch(() => undefined);
   const rows = await forIds(engine, ids, (inIds) =>
     db
       .selectFrom('changes')
@@ -500,7 +518,7 @@ export async function attachDetails(db: Kysely<Database>, engine: EngineName, ch
     c.trivialFix = Number(r.trivial_fix) === 1 && (full === undefined || /^\s*TrivialFix\s*$/m.test(full));
     if (full !== undefined) c.commitMessage = full;
   }
-  const links = await forIds(engine, ids, (inIds) => db.selectFrom('links').select(['change_id', 'kind', 'target']).where(inIds('change_id')).execute());
+  const links = await linksRead;
   for (const l of links) byId.get(l.change_id)?.links.push({ kind: l.kind as LinkKind, target: l.target } satisfies Link);
 }
 
