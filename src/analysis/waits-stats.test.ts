@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { quantileSorted } from './stats.js';
 import { kaplanMeier } from './survival.js';
 import { clearlyDifferent, correlation, medianCiRank, medianWithCi } from './waits-stats.js';
 
@@ -76,5 +77,25 @@ describe('Kaplan–Meier', () => {
   it('never reaches the median when most changes never merge', () => {
     const km = kaplanMeier([{ days: 1, merged: true }, { days: 10, merged: false }, { days: 10, merged: false }]);
     assert.equal(km.medianDays, null);
+  });
+});
+
+describe('medianWithCi by selection', () => {
+  it('equals the sorted definition on many lists (ties, zeros, odd and even counts)', () => {
+    let seed = 11;
+    const rand = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const bySorting = (values: number[]) => {
+      const s = Float64Array.from(values).sort() as unknown as number[];
+      const l = medianCiRank(s.length);
+      return { n: s.length, median: quantileSorted(s, 0.5), low: l ? s[l - 1]! : null, high: l ? s[s.length - l]! : null };
+    };
+    for (let k = 0; k < 2000; k++) {
+      const spread = [1, 3, 50, 10_000][k % 4]!;
+      const values = Array.from({ length: rand(k % 10 === 0 ? 3000 : 60) }, () => rand(spread) / 4);
+      assert.deepEqual(medianWithCi(values), bySorting(values), JSON.stringify(values));
+    }
   });
 });

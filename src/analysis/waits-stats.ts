@@ -10,7 +10,6 @@
  *
  * Correlation: Pearson's r with the Fisher z interval tanh(atanh(r) ± 1.96/√(n − 3)), n ≥ 4.
  */
-import { quantileSorted } from './stats.js';
 
 export interface MedianCi {
   n: number;
@@ -41,12 +40,64 @@ export function medianCiRank(n: number, alpha = 0.05): number {
   return l;
 }
 
-/** Median and its 95% interval. `values` in any order. */
+/**
+ * Median and its 95% interval. `values` in any order. The median is quantileSorted's (the mean of
+ * the two middle values of an even count) and the interval's ends are order statistics: found by
+ * selection rather than by sorting, as the waits report takes hundreds of these.
+ */
 export function medianWithCi(values: readonly number[]): MedianCi {
-  const s = Float64Array.from(values).sort() as unknown as number[];
-  const n = s.length;
+  const a = Float64Array.from(values);
+  const n = a.length;
   const l = medianCiRank(n);
-  return { n, median: quantileSorted(s, 0.5), low: l ? s[l - 1]! : null, high: l ? s[n - l]! : null };
+  if (n === 0) return { n, median: null, low: null, high: null };
+  // The middle ranks, then the interval's ranks below and above them (each selection leaves
+  // smaller values before its rank and larger ones after, so the next one searches one side).
+  const h = (n - 1) * 0.5;
+  const lo = Math.floor(h);
+  const hi = Math.ceil(h);
+  const upper = select(a, 0, n - 1, hi);
+  const lower = lo < hi ? select(a, 0, hi - 1, lo) : upper;
+  const median = lower + (upper - lower) * (h - lo);
+  if (!l) return { n, median, low: null, high: null };
+  const low = l - 1 < lo ? select(a, 0, lo - 1, l - 1) : lower;
+  const high = n - l > hi ? select(a, hi + 1, n - 1, n - l) : upper;
+  return { n, median, low, high };
+}
+
+/**
+ * The k-th smallest of a[from..to] (k absolute), leaving a[from..k-1] ≤ a[k] ≤ a[k+1..to]:
+ * quickselect with a three-way partition (many equal values, such as whole zero days, are common).
+ */
+function select(a: Float64Array, from: number, to: number, k: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const x = a[lo]!;
+    const y = a[(lo + hi) >>> 1]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    // a[lo..lt-1] < pivot, a[lt..i-1] = pivot, a[gt+1..hi] > pivot.
+    let lt = lo;
+    let gt = hi;
+    let i = lo;
+    while (i <= gt) {
+      const v = a[i]!;
+      if (v < pivot) {
+        a[i] = a[lt]!;
+        a[lt] = v;
+        lt++;
+        i++;
+      } else if (v > pivot) {
+        a[i] = a[gt]!;
+        a[gt] = v;
+        gt--;
+      } else i++;
+    }
+    if (k < lt) hi = lt - 1;
+    else if (k > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return a[k]!;
 }
 
 /** Two medians differ beyond noise when their 95% intervals do not overlap (a conservative rule). */

@@ -35,7 +35,7 @@ import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { weeklyFlow, type FlowReplay, type WeekFlow } from './bandwidth.js';
 import { fixedBugs, weekStart } from './queue-trivial.js';
-import { replayFlow, reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
+import { replayFlow, reviewActsOf, sortSmall, type FlowContext, type Replay } from './queue-state.js';
 import { extractReviews, type Review } from './reviews.js';
 import { DAY_MS, round } from './stats.js';
 import { kaplanMeier, type SurvivalCurve } from './survival.js';
@@ -210,7 +210,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   const { ctx } = input;
   const replays: Array<FlowReplay & { reviews: Review[] }> = input.changes
     .filter((c) => c.created < horizon)
-    .map((c) => ({ change: c, replay: replayFlow(c, ctx, now), reviews: extractReviews(reviewActsOf(c), ctx.isBot).reviews.sort((a, b) => a.at - b.at) }));
+    .map((c) => ({ change: c, replay: replayFlow(c, ctx, now), reviews: sortSmall(extractReviews(reviewActsOf(c), ctx.isBot).reviews, (a, b) => a.at - b.at) }));
   const weeks = weeklyFlow(replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews })), ctx, input.coreAt, since, horizon);
 
   const weekAt = (t: Timestamp) => (weeks.length && t >= since && t < horizon ? weeks[Math.floor((weekStart(t) - weekStart(since)) / (7 * DAY_MS))] : undefined);

@@ -539,7 +539,13 @@ export async function attachFiles(db: Kysely<Database>, engine: EngineName, chan
   );
   for (const c of changes) c.files = [];
   unpack(rows, 4, (f) => byId.get(f.num(0))?.files!.push({ path: f.str(1), insertions: f.num(2), deletions: f.num(3) } satisfies FlowFile));
-  for (const c of changes) if (c.files!.length > 1) c.files!.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = (a: FlowFile, b: FlowFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const c of changes) {
+    const files = c.files!;
+    let sorted = true;
+    for (let i = 1; i < files.length && sorted; i++) sorted = byPath(files[i - 1]!, files[i]!) <= 0;
+    if (!sorted) files.sort(byPath);
+  }
 }
 
 /** Every stored host with its web URL. */
