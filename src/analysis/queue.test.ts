@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALICE, BOB, CAROL, CTX, OWNER, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
-import { computeQueue, openChangeFlows, queueMessageNeeds, sinceLastWithoutNegative } from './queue.js';
+import { computeQueue, needsComments, openChangeFlows, queueMessageNeeds, sinceLastWithoutNegative } from './queue.js';
 import { clearedBy, computeTrivialQueue, trivialCandidates, weekStart } from './queue-trivial.js';
 
 const NOW = at(30 * 24);
@@ -82,6 +82,8 @@ describe('queue', () => {
     const needs = queueMessageNeeds(flows, CTX);
     assert.deepEqual(needs.comments.map((c) => c.number).sort(), [104, 106, 107, 108, 109]);
     assert.deepEqual(needs.rechecks.map((c) => c.number), [104]);
+    // The comments need is read from the votes alone (the loader asks it before the situations).
+    assert.deepEqual(all.filter((c) => needsComments(c, CTX)).map((c) => c.number).sort(), [104, 106, 107, 108, 109, 110]);
   });
 });
 

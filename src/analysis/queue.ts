@@ -130,10 +130,19 @@ export function queueMessageNeeds(flows: readonly OpenChangeFlow[], ctx: FlowCon
   const rechecks: FlowChange[] = [];
   for (const f of flows) {
     const c = f.change;
-    if (!c.votes.some((v) => !v.copied && v.voterId !== c.ownerId && !ctx.isBot(v.voterId))) comments.push(c);
+    if (needsComments(c, ctx)) comments.push(c);
     if (f.situation.ci === 'failed') rechecks.push(c);
   }
   return { comments, rechecks };
+}
+
+/**
+ * Whether the queue needs a change's comments ({@link queueMessageNeeds}): no human but the owner
+ * has voted on it. It depends on the votes alone, so the comments can be read before the
+ * situations are computed.
+ */
+export function needsComments(c: FlowChange, ctx: FlowContext): boolean {
+  return !c.votes.some((v) => !v.copied && v.voterId !== c.ownerId && !ctx.isBot(v.voterId));
 }
 
 const days = (ms: number): number => round(ms / DAY_MS, 2) ?? 0;

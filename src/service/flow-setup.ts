@@ -3,7 +3,7 @@
  * gates, who was core when, where changes link to; and the open changes' flows.
  */
 import { membersAt } from '../analysis/core-team.js';
-import { openChangeFlows, queueMessageNeeds, type OpenChangeFlow } from '../analysis/queue.js';
+import { needsComments, openChangeFlows, queueMessageNeeds, type OpenChangeFlow } from '../analysis/queue.js';
 import { gatingCiIds, type FlowContext } from '../analysis/queue-state.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo, GroupSnapshot } from '../model/activity.js';
@@ -100,14 +100,18 @@ export async function fillSubjects(store: Store, changes: readonly FlowChange[],
 /** The open changes' flows as of `now`, with the messages the queue rules need attached. */
 export async function loadOpenFlows(store: Store, setup: FlowSetup, o: { branch?: readonly string[] }, now: number): Promise<{ changes: FlowChange[]; flows: OpenChangeFlow[] }> {
   const changes = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'open', at: now }, projects: setup.projects, branches: o.branch, asOf: now });
+  // The comments depend on the votes alone: their read starts first and runs (PostgreSQL: on the
+  // server) while the situations are computed. Changes that turn out closed get comments the
+  // queue never reads.
+  const commentsRead = readMessages(store.db, store.engine, changes.filter((c) => c.created <= now && needsComments(c, setup.ctx)), 'comments', now);
+  commentsRead.catch(() => undefined);
+  // Let the read reach the database before the computation holds the thread.
+  await new Promise((resolve) => setImmediate(resolve));
   let flows = openChangeFlows(changes, setup.ctx, now);
   const needs = queueMessageNeeds(flows, setup.ctx);
-  // Both reads at once (PostgreSQL: on parallel connections), attached in this order.
-  const [comments, rechecks] = await Promise.all([
-    readMessages(store.db, store.engine, needs.comments, 'comments', now),
-    readMessages(store.db, store.engine, needs.rechecks, 'rechecks', now),
-  ]);
-  comments();
+  const rechecks = await readMessages(store.db, store.engine, needs.rechecks, 'rechecks', now);
+  // Attached in this order: a recheck's version of a comment (with its event) stays.
+  (await commentsRead)();
   rechecks();
   if (needs.rechecks.length) {
     const again = new Set(needs.rechecks.map((c) => c.id));
