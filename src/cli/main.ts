@@ -20,6 +20,7 @@ import { runQueue } from './commands/queue-command.js';
 import { runWaits } from './commands/waits-command.js';
 import { runReviewers } from './commands/reviewers-command.js';
 import { runServe } from './commands/serve-command.js';
+import { runAudit } from './commands/audit-command.js';
 import { runSpecsReport, runSpecsSync } from './commands/specs-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
@@ -302,6 +303,19 @@ export function buildProgram(rt: Runtime): Command {
     .option('--show <n>', 'changes shown per section in text (default 20)')
     .addOption(format())
     .action(async (name: string | undefined, _o, cmd: Command) => runDashboard(name, globals(cmd), rt));
+
+  program
+    .command('audit')
+    .description('the audit log: sign-ins, refusals and every change made from the web or by `steward user`, newest first')
+    .option('--limit <n>', 'most events shown (default 50)')
+    .option('--event <name>', 'only this event; a family name (login) matches its members (login.failed, login.locked)')
+    .option('--actor <name>', 'only events by this user (the command line is "command line")')
+    .option('--subject <name>', 'only events about this user or item')
+    .option('--outcome <outcome>', 'only ok, refused or failed events')
+    .option('--since <date>', 'only events at or after this time')
+    .option('--until <date>', 'only events before this time')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runAudit(globals(cmd), rt));
 
   const user = program.command('user').description('accounts for the web dashboard (steward serve --auth)');
   user

@@ -2,7 +2,7 @@
  * Store side of web access (migration 0009): users, sessions and the audit log. Times come from the
  * caller; nothing here reads the clock, hashes passwords or makes tokens (web/auth/ does).
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './schema.js';
 
 export interface UserRecord {
@@ -169,10 +169,32 @@ export async function appendAudit(db: Kysely<Database>, e: AuditEvent): Promise<
     .execute();
 }
 
-/** The newest `limit` audit events, newest first. */
-export async function listAudit(db: Kysely<Database>, opts: { limit: number; event?: string }): Promise<Array<AuditEvent & { id: number }>> {
+export interface AuditFilter {
+  limit: number;
+  /** An event name, or a family: `login` also matches `login.failed`, `login.locked`. */
+  event?: string;
+  actor?: string;
+  subject?: string;
+  outcome?: string;
+  /** Events at or after (epoch ms). */
+  since?: number;
+  /** Events before (epoch ms). */
+  until?: number;
+}
+
+/** The newest `limit` audit events that match, newest first. */
+export async function listAudit(db: Kysely<Database>, opts: AuditFilter): Promise<Array<AuditEvent & { id: number }>> {
   let q = db.selectFrom('audit_log').selectAll();
-  if (opts.event) q = q.where('event', '=', opts.event);
+  if (opts.event) {
+    const family = opts.event;
+    // A prefix compared as text (no LIKE: `_` in a name must not match any character).
+    q = q.where((eb) => eb.or([eb('event', '=', family), eb(sql<string>`substr(event, 1, ${family.length + 1})`, '=', `${family}.`)]));
+  }
+  if (opts.actor) q = q.where('actor', '=', opts.actor);
+  if (opts.subject) q = q.where('subject', '=', opts.subject);
+  if (opts.outcome) q = q.where('outcome', '=', opts.outcome);
+  if (opts.since !== undefined) q = q.where('at', '>=', opts.since);
+  if (opts.until !== undefined) q = q.where('at', '<', opts.until);
   const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map((r) => ({
     id: r.id, at: r.at, event: r.event, actorId: r.actor_id, actor: r.actor, subject: r.subject, ip: r.ip,
