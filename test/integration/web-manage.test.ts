@@ -88,6 +88,40 @@ for (const engine of ENGINES) {
       });
     });
 
+    it('the audit log page: an admin reads and filters it; a lead is refused', async () => {
+      await withStore(engine.name, async (store) => {
+        await seed(store);
+        await addUser(store, 'ada', 'admin', 'ada-password-long-3', NOW);
+        const app = await makeApp(store, true);
+        try {
+          const lead = new Jar();
+          await signIn(app, lead, 'lee', 'lee-password-long-1');
+          const refused = await app.inject({ method: 'GET', url: '/manage/audit', headers: { ...lead.header(), accept: 'text/html' } });
+          assert.equal(refused.statusCode, 403);
+          assert.match(refused.body, /reading the audit log needs the admin role/);
+          // A failed sign-in: recorded under the user's name, never with the password typed.
+          const stranger = new Jar();
+          await signIn(app, stranger, 'val', 'not-the-password-<b>');
+          const admin = new Jar();
+          await signIn(app, admin, 'ada', 'ada-password-long-3');
+          const all = admin.take(await app.inject({ method: 'GET', url: '/manage/audit', headers: admin.header() }));
+          assert.equal(all.statusCode, 200);
+          assert.match(all.body, /<a href="\/manage\/audit">Audit log<\/a>/, 'the header links to it');
+          for (const ev of ['login.failed', 'access.refused', 'login']) assert.match(all.body, new RegExp(`<td>${ev.replace('.', '\\.')}</td>`));
+          assert.ok(!all.body.includes('not-the-password'), 'no password in the log');
+          const failed = await app.inject({ method: 'GET', url: '/manage/audit?event=login&outcome=failed', headers: admin.header() });
+          assert.equal(failed.statusCode, 200);
+          assert.equal((failed.body.match(/<td>login\.failed<\/td>/g) ?? []).length, 1);
+          assert.ok(!failed.body.includes('<td>access.refused</td>'));
+          const bad = await app.inject({ method: 'GET', url: '/manage/audit?outcome=maybe', headers: admin.header() });
+          assert.equal(bad.statusCode, 400);
+          assert.match(bad.body, /outcome must be one of ok, refused, failed/);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
     it('priorities: a lead adds and removes a stored priority; the file\'s cannot be removed here; a viewer is refused', async () => {
       await withStore(engine.name, async (store) => {
         await seed(store);

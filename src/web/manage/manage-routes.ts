@@ -1,9 +1,10 @@
 /**
- * The pages that change data, under /manage/: mentoring and priorities.
+ * The pages that change data, under /manage/: mentoring and priorities; and the audit log.
  * One encapsulated scope, so that a stale CSRF token gets a page saying what to do.
  */
 import type { FastifyInstance } from 'fastify';
 import { refusalErrorHandler } from '../auth/login-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { mentoringRoutes, type ManageRoutesOptions } from './mentoring-routes.js';
 import { prioritiesRoutes } from './priorities-routes.js';
 
@@ -11,4 +12,5 @@ export async function manageRoutes(app: FastifyInstance, o: ManageRoutesOptions)
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
   await app.register(mentoringRoutes, o);
   await app.register(prioritiesRoutes, o);
+  await app.register(auditRoutes, o);
 }
