@@ -11,7 +11,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { EffectiveConfig } from '../../src/service/effective-config.js';
 import type { Store } from '../../src/store/engine.js';
 import { listMentorships } from '../../src/store/mentoring-store.js';
-import { listAudit } from '../../src/store/users-store.js';
+import { findUserByName, listAudit } from '../../src/store/users-store.js';
 import { accessHooks } from '../../src/web/auth/access-hooks.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 import { Jar, TEST_HASH, addUser, csrfOf, form, signIn } from '../helpers/web-auth.js';
@@ -82,6 +82,75 @@ for (const engine of ENGINES) {
 
           const audit = await listAudit(store.db, { limit: 10 });
           assert.deepEqual(audit.filter((e) => e.event.startsWith('mentorship.')).map((e) => [e.event, e.actor, e.outcome]), [['mentorship.end', 'lee', 'ok'], ['mentorship.add', 'lee', 'ok']]);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+
+    it('users: an admin adds a user, changes its role, sets its password, disables it; the last admin stays; a lead is refused', async () => {
+      await withStore(engine.name, async (store) => {
+        await seed(store);
+        await addUser(store, 'ada', 'admin', 'ada-password-long-3', NOW);
+        const app = await makeApp(store, true);
+        try {
+          const lead = new Jar();
+          await signIn(app, lead, 'lee', 'lee-password-long-1');
+          const refused = await app.inject({ method: 'GET', url: '/manage/users', headers: { ...lead.header(), accept: 'text/html' } });
+          assert.equal(refused.statusCode, 403);
+          assert.match(refused.body, /managing users needs the admin role/);
+
+          const admin = new Jar();
+          await signIn(app, admin, 'ada', 'ada-password-long-3');
+          const page = admin.take(await app.inject({ method: 'GET', url: '/manage/users', headers: admin.header() }));
+          assert.equal(page.statusCode, 200);
+          assert.match(page.body, /<a href="\/manage\/users">Manage users<\/a>/);
+          const csrf = csrfOf(page.body);
+          const newPw = 'a-fresh-password-4';
+          const added = await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'Nina', role: 'viewer', password: newPw, confirm: newPw });
+          assert.equal(added.statusCode, 303, added.body);
+          assert.equal((await findUserByName(store.db, 'nina'))?.role, 'viewer');
+          const nina = new Jar();
+          assert.equal((await signIn(app, nina, 'nina', newPw)).statusCode, 303, 'the new user signs in');
+
+          // Refusals keep everything as it was, and never echo a password.
+          const mismatch = await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'otto', role: 'viewer', password: 'one-password-long', confirm: 'another-password-long' });
+          assert.equal(mismatch.statusCode, 400);
+          assert.match(mismatch.body, /Nothing was changed: the two passwords differ/);
+          assert.ok(!mismatch.body.includes('one-password-long'));
+          assert.equal(await findUserByName(store.db, 'otto'), null);
+          assert.equal((await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'bad name', role: 'viewer', password: newPw, confirm: newPw })).statusCode, 400);
+          assert.equal((await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'short', role: 'viewer', password: 'short', confirm: 'short' })).statusCode, 400);
+          assert.equal((await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'nina', role: 'viewer', password: newPw, confirm: newPw })).statusCode, 400, 'taken');
+
+          assert.equal((await post(app, admin, '/manage/users/role', { _csrf: csrf, name: 'nina', role: 'lead' })).statusCode, 303);
+          assert.equal((await findUserByName(store.db, 'nina'))?.role, 'lead');
+          const again = 'another-fresh-password-5';
+          assert.equal((await post(app, admin, '/manage/users/password', { _csrf: csrf, name: 'nina', password: again, confirm: again })).statusCode, 303);
+          const ended = await app.inject({ method: 'GET', url: '/overview', headers: { ...nina.header(), accept: 'text/html' } });
+          assert.equal(ended.statusCode, 302, 'a new password ends the sessions');
+          assert.equal((await post(app, admin, '/manage/users/disable', { _csrf: csrf, name: 'nina' })).statusCode, 303);
+          assert.notEqual((await findUserByName(store.db, 'nina'))?.disabledAt, null);
+          assert.equal((await signIn(app, new Jar(), 'nina', again)).statusCode, 401, 'a disabled user cannot sign in');
+          assert.equal((await post(app, admin, '/manage/users/enable', { _csrf: csrf, name: 'nina' })).statusCode, 303);
+          assert.equal((await findUserByName(store.db, 'nina'))?.disabledAt, null);
+
+          // The last enabled admin can neither be demoted nor disabled from here.
+          for (const [url, fields] of [['/manage/users/role', { name: 'ada', role: 'lead' }], ['/manage/users/disable', { name: 'ada' }]] as const) {
+            const r = await post(app, admin, url, { _csrf: csrf, ...fields });
+            assert.equal(r.statusCode, 400);
+            assert.match(r.body, /ada is the last enabled admin/);
+          }
+          assert.equal((await findUserByName(store.db, 'ada'))?.role, 'admin');
+          // Without the CSRF token nothing changes.
+          assert.equal((await post(app, admin, '/manage/users/role', { name: 'nina', role: 'admin' })).statusCode, 403);
+          assert.equal((await findUserByName(store.db, 'nina'))?.role, 'lead');
+
+          const audit = await listAudit(store.db, { limit: 50, event: 'user' });
+          assert.deepEqual(audit.filter((e) => e.subject === 'nina').map((e) => [e.event, e.actor, e.outcome]).reverse(), [
+            ['user.add', 'ada', 'ok'], ['user.role', 'ada', 'ok'], ['user.password', 'ada', 'ok'], ['user.disable', 'ada', 'ok'], ['user.enable', 'ada', 'ok'],
+          ]);
+          assert.ok(!JSON.stringify(audit).includes('fresh-password'), 'no password in the audit log');
         } finally {
           await app.close();
         }

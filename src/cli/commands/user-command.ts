@@ -9,8 +9,8 @@ import type { Store } from '../../store/engine.js';
 import {
   appendAudit, countSessions, createUser, findUserByName, listUsers, setUserDisabled, setUserPassword, setUserRole, type UserRecord,
 } from '../../store/users-store.js';
-import { ROLE_NAMES, isRole } from '../../web/auth/authorize.js';
 import { hashPassword, passwordProblem } from '../../web/auth/password.js';
+import { checkRole, checkUserName } from '../../web/auth/user-names.js';
 import { openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat } from '../options.js';
 
@@ -19,23 +19,7 @@ export interface UserOptions extends GlobalOptions {
   format?: string;
 }
 
-/** Names people log in with: letters, digits and . _ - @, starting with a letter or digit. */
-const NAME_RE = /^[a-z0-9][a-z0-9._@-]{0,63}$/i;
 const CLI_ACTOR = 'command line';
-
-function checkName(name: string): string {
-  if (!NAME_RE.test(name)) {
-    throw new StewardError('USAGE', `user name "${name}" is not allowed`, { hint: 'Use 1 to 64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit.' });
-  }
-  return name.toLowerCase();
-}
-
-function checkRole(role: string | undefined): string {
-  if (!role || !isRole(role)) {
-    throw new StewardError('USAGE', role ? `unknown role "${role}"` : 'give the role with --role', { hint: `Roles: ${ROLE_NAMES.join(', ')}.` });
-  }
-  return role;
-}
 
 /**
  * The new password: STEWARD_USER_PASSWORD, else what rt.readSecret reads (a prompt without echo,
@@ -84,7 +68,7 @@ async function withStore<T>(o: GlobalOptions, rt: Runtime, fn: (store: Store) =>
 /** `steward user add NAME --role ROLE`. */
 export async function runUserAdd(nameArg: string, o: UserOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
-  const name = checkName(nameArg);
+  const name = checkUserName(nameArg);
   const role = checkRole(o.role);
   await withStore(o, rt, async (store) => {
     if (await findUserByName(store.db, name)) throw new StewardError('USAGE', `user "${name}" already exists`, { hint: 'Change it with `steward user set-role` or `steward user password`.' });

@@ -25,6 +25,7 @@ function navFor(enabled: boolean, request: FastifyRequest): SafeHtml | undefined
   const manage = [
     authorize(u, 'mentoring.change', { kind: 'mentoring' }).allowed ? html` · <a href="/manage/mentoring">Manage mentoring</a>` : '',
     authorize(u, 'priorities.change', { kind: 'priorities' }).allowed ? html` · <a href="/manage/priorities">Manage priorities</a>` : '',
+    authorize(u, 'users.manage', { kind: 'users' }).allowed ? html` · <a href="/manage/users">Manage users</a>` : '',
     authorize(u, 'audit.read', { kind: 'audit' }).allowed ? html` · <a href="/manage/audit">Audit log</a>` : '',
   ];
   return html`<p class="who">${u.name} (${u.role})${manage} · <a href="/logout">Log out</a></p>`;

@@ -1,5 +1,5 @@
 /**
- * The pages that change data, under /manage/: mentoring and priorities; and the audit log.
+ * The pages that change data, under /manage/: mentoring, priorities and users; and the audit log.
  * One encapsulated scope, so that a stale CSRF token gets a page saying what to do.
  */
 import type { FastifyInstance } from 'fastify';
@@ -7,10 +7,13 @@ import { refusalErrorHandler } from '../auth/login-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { mentoringRoutes, type ManageRoutesOptions } from './mentoring-routes.js';
 import { prioritiesRoutes } from './priorities-routes.js';
+import { usersRoutes } from './users-routes.js';
+import type { ScryptParams } from '../auth/password.js';
 
-export async function manageRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
+export async function manageRoutes(app: FastifyInstance, o: ManageRoutesOptions & { hashParams?: ScryptParams }): Promise<void> {
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
   await app.register(mentoringRoutes, o);
   await app.register(prioritiesRoutes, o);
+  await app.register(usersRoutes, o);
   await app.register(auditRoutes, o);
 }
