@@ -80,7 +80,8 @@ export interface FakeGerritOptions {
 interface Reply {
   status: number;
   contentType: string;
-  body: string;
+  /** Text, or bytes already encoded (pages serialised ahead by {@link FakeGerrit.precomputePages}). */
+  body: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -132,6 +133,8 @@ export class FakeGerrit {
   #maxInFlight = 0;
   #random: { next: () => number; probability: number; kinds: FakeFaultKind[] } | undefined;
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Change-query pages serialised ahead of time, by {@link pageKey}. */
+  readonly #pages = new Map<string, Reply>();
 
   constructor(options: FakeGerritOptions = {}) {
     this.changes = options.changes ?? [];
@@ -166,6 +169,27 @@ export class FakeGerrit {
    */
   randomFaults(options: { seed: number; probability: number; kinds?: FakeFaultKind[] } | null): void {
     this.#random = options ? { next: mulberry32(options.seed), probability: options.probability, kinds: options.kinds ?? DEFAULT_RANDOM_FAULTS } : undefined;
+  }
+
+  /**
+   * Serialises every page of the change query `q` with `options` and page size `pageSize` now, and
+   * answers requests for exactly those pages from these bytes from then on; returns the number of
+   * pages. For the sync benchmark: a real Gerrit does this work on another machine, so here it is
+   * done before the timed sync instead of on the cores the sync runs on. The pages are what the
+   * server held when this was called: a test that edits `changes` afterwards must not use it.
+   */
+  precomputePages(q: string, options: readonly string[], pageSize: number): number {
+    let pages = 0;
+    for (let start = 0; ; pages++) {
+      const params = new URLSearchParams({ q, n: String(pageSize), S: String(start) });
+      for (const o of options) params.append('o', o);
+      const changes = this.#queryChanges(params);
+      const reply = json(changes);
+      this.#pages.set(pageKey(params), { ...reply, body: Buffer.from(reply.body as string, 'utf8') });
+      const last = changes[changes.length - 1] as { _more_changes?: boolean } | undefined;
+      if (!last?._more_changes) return pages + 1;
+      start += changes.length;
+    }
   }
 
   /** Start listening on 127.0.0.1 on a free port; returns the base URL. */
@@ -232,13 +256,13 @@ export class FakeGerrit {
     entry.status = reply.status;
 
     if (fault && 'dropMidBody' in fault) {
-      const bytes = Buffer.from(reply.body, 'utf8');
+      const bytes = bytesOf(reply);
       res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length), ...reply.headers });
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
       return;
     }
     if (fault && 'truncate' in fault) {
-      const bytes = Buffer.from(reply.body, 'utf8');
+      const bytes = bytesOf(reply);
       const half = bytes.subarray(0, Math.floor(bytes.length / 2));
       entry.status = 200;
       res.writeHead(200, { 'Content-Type': reply.contentType, 'Content-Length': String(half.length), ...reply.headers });
@@ -249,7 +273,7 @@ export class FakeGerrit {
   }
 
   #send(res: ServerResponse, reply: Reply): void {
-    const bytes = Buffer.from(reply.body, 'utf8');
+    const bytes = bytesOf(reply);
     res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length), ...reply.headers });
     res.end(bytes);
   }
@@ -288,7 +312,9 @@ export class FakeGerrit {
     if (method !== 'GET') throw new HttpError(405, 'Method Not Allowed');
     const segments = path.split('/').slice(1).map((s) => decodeURIComponent(s));
     const [root, id, sub, extra] = segments;
-    if (root === 'changes' && id === '' && segments.length === 2) return json(this.#queryChanges(url.searchParams));
+    if (root === 'changes' && id === '' && segments.length === 2) {
+      return this.#pages.get(pageKey(url.searchParams)) ?? json(this.#queryChanges(url.searchParams));
+    }
     if (root === 'projects' && id && segments.length <= 3 && !sub) return json(this.#project(id));
     if (root === 'groups' && id === '' && segments.length === 2) return json(this.#listGroups(url.searchParams));
     if (root === 'groups' && id && !sub && segments.length <= 3) return json(groupInfo(this.#group(id)));
@@ -428,6 +454,16 @@ const STATUS_TERMS: Record<string, RestChangeInfo['status'][]> = {
 
 function json(value: unknown): Reply {
   return { status: 200, contentType: JSON_TYPE, body: XSSI + JSON.stringify(value) + '\n' };
+}
+
+function bytesOf(reply: Reply): Buffer {
+  return typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+}
+
+/** What identifies a page of a change query: the query, the options in any order, the page size and the offset. */
+function pageKey(params: URLSearchParams): string {
+  const options = params.getAll('o').map((o) => o.toUpperCase()).sort();
+  return [params.get('q') ?? '', options.join(','), params.get('n') ?? '', params.get('S') ?? params.get('start') ?? '0'].join('\n');
 }
 
 function groupInfo(g: FakeGroup): Record<string, unknown> {

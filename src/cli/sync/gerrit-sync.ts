@@ -12,18 +12,19 @@
  *   moved change itself, which the next run's overlap catches.
  * - Polite: one page fetched ahead while the current one is written; the client bounds
  *   concurrency, backs off and honours Retry-After.
+ * - Parallel: pages are parsed on a worker thread (rest-page-parser.ts), so this thread only
+ *   fetches and writes; the next page is fetched and parsed while the current one is written.
  * - Exclusive: a lock per host and project; a second sync of the same project refuses (SYNC_BUSY).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { StewardError } from '../../model/errors.js';
-import type { ChangeRecord } from '../../model/records.js';
 import type { GerritClient } from '../../sources/gerrit/rest-client.js';
-import { parseRestChange } from '../../sources/gerrit/rest-parser.js';
+import { RestPageParser } from '../../sources/gerrit/rest-page-parser.js';
 import type { RestAccountInfo } from '../../sources/gerrit/rest-types.js';
 import { formatRestTimestamp } from '../../sources/gerrit/time.js';
 import { AccountResolver } from '../../store/account-resolver.js';
-import { addCounts, emptyCounts, ensureHost, writeChanges, type WriteCounts } from '../../store/change-writer.js';
+import { addCounts, emptyCounts, ensureHost, writeChangeBatch, type WriteCounts } from '../../store/change-writer.js';
 import type { Store } from '../../store/engine.js';
 import {
   acquireLock,
@@ -60,6 +61,8 @@ export interface SyncOptions {
   /** A lock whose holder has not written a heartbeat for this long is taken over (default 10 min). */
   staleLockMs?: number;
   onPage?: (p: { project: string; changes: number; totalSoFar: number }) => void;
+  /** Parses the pages (default: a RestPageParser of its own, closed at the end; one given here is the caller's to close). */
+  pageParser?: Pick<RestPageParser, 'decode'>;
 }
 
 export interface SyncResult {
@@ -86,22 +89,6 @@ const isAlive = (pid: number): boolean => {
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
-/**
- * The parser reports a change it cannot read as INPUT_FORMAT with a hint about export files; from
- * a live server the same problem is the server's answer not being the JSON expected.
- */
-function parseServerChange(raw: unknown, ctx: { host: string; where: string; path: string }): ChangeRecord {
-  try {
-    return parseRestChange(raw, ctx);
-  } catch (e) {
-    if (!(e instanceof StewardError) || e.code !== 'INPUT_FORMAT') throw e;
-    throw new StewardError('SOURCE_BAD_RESPONSE', `the server sent a change Steward cannot read: ${e.message}`, {
-      ...e.details,
-      hint: 'Nothing from this page was stored (the pages before it were). Check that the host URL points at a Gerrit server; if it does, please report this with the change number.',
-    }, { cause: e });
-  }
-}
-
 /** Syncs one project of one host. Throws StewardError for every failure, leaving a resumable run. */
 export async function syncProject(store: Store, target: SyncTarget, opts: SyncOptions): Promise<SyncResult> {
   const t0 = opts.clock();
@@ -120,6 +107,8 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
   // (retries honouring Retry-After up to 2 minutes each), and a live sync must not be taken over.
   const beat = setInterval(() => void heartbeatLock(db, lockName, me.owner, opts.clock()).catch(() => undefined), Math.max(10, Math.floor(staleLockMs / 4)));
   beat.unref();
+  const ownParser = opts.pageParser ? null : new RestPageParser(host);
+  const parser = opts.pageParser ?? ownParser!;
   try {
     await db.transaction().execute((trx) => ensureHost(trx, host, target.host.url));
     const restart = Boolean(opts.full) || opts.since !== undefined;
@@ -134,7 +123,13 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
     let counts = emptyCounts();
     let fetched = 0;
     let pages = 0;
-    const it = opts.client.queryChanges(query, { options: CHANGE_OPTIONS, pageSize: opts.pageSize ?? 500, start: state.run_next_start });
+    // How errors about one change name its page (the full URL repeats every o= option).
+    const where = (start: number) => `${opts.client.root}/changes/?q=${encodeURIComponent(query)}&S=${start}`;
+    const it = opts.client.queryChangePages(
+      query,
+      { options: CHANGE_OPTIONS, pageSize: opts.pageSize ?? 500, start: state.run_next_start },
+      (body, page) => parser.decode(body, { url: page.url, where: where(page.start) }),
+    );
     let next = it.next();
     try {
       for (;;) {
@@ -144,20 +139,16 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
         // Fetch the next page while this one is written (the client bounds total concurrency).
         next = page.more ? it.next() : Promise.resolve({ done: true, value: undefined });
         next.catch(() => undefined);
-        const where = `${opts.client.root}/changes/?q=${encodeURIComponent(query)}&S=${page.start}`;
-        const records: ChangeRecord[] = page.changes.map((raw, i) => parseServerChange(raw, { host, where, path: `[${i}]` }));
-        let high: number | null = null;
-        for (const c of records) if (high === null || c.updated > high) high = c.updated;
         await db.transaction().execute(async (trx) => {
           resolver.useDb(trx);
-          counts = addCounts(counts, await writeChanges(trx, resolver, records, 'rest', store.bulk));
-          await recordPage(trx, host, target.project, page.start + page.changes.length, high);
+          counts = addCounts(counts, await writeChangeBatch(trx, resolver, page.batch, store.bulk));
+          await recordPage(trx, host, target.project, page.start + page.count, page.high);
         });
         resolver.useDb(db);
-        fetched += records.length;
+        fetched += page.count;
         pages += 1;
         await heartbeatLock(db, lockName, me.owner, opts.clock());
-        opts.onPage?.({ project: target.project, changes: records.length, totalSoFar: fetched });
+        opts.onPage?.({ project: target.project, changes: page.count, totalSoFar: fetched });
       }
     } catch (e) {
       await it.return?.(undefined).catch(() => undefined);
@@ -203,6 +194,7 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
     };
   } finally {
     clearInterval(beat);
+    await ownParser?.close();
     await releaseLock(db, lockName, me.owner).catch(() => undefined);
   }
 }

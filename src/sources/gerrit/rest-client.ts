@@ -13,7 +13,10 @@
  */
 import { StewardError } from '../../model/errors.js';
 import type { ErrorCode } from '../../model/errors.js';
+import { bodyText, changesArray, decodeJsonBody, isObject, quote, shapeError, XSSI_PREFIX, type BodyDecoder, type DecodedBody } from './rest-body.js';
 import type { RestAccountInfo } from './rest-types.js';
+
+export type { BodyDecoder, DecodedBody } from './rest-body.js';
 
 /** Query parameters: arrays repeat the key (`o=A&o=B`); `undefined` values are left out. */
 export type QueryParams = Record<string, string | string[] | number | undefined>;
@@ -75,6 +78,15 @@ export interface GerritGroupRef {
   group_id?: number;
 }
 
+/**
+ * What a page decoder for {@link GerritClient.queryChangePages} makes of one page: its own value
+ * plus what paging needs — how many changes the page held and whether Gerrit said more follow.
+ */
+export interface DecodedChangesPage {
+  count: number;
+  more: boolean;
+}
+
 /** One page of {@link GerritClient.queryChanges}. */
 export interface ChangesPage {
   /** The raw ChangeInfo JSON objects of this page, unparsed. */
@@ -85,7 +97,7 @@ export interface ChangesPage {
   more: boolean;
 }
 
-const XSSI_PREFIX = ")]}'";
+const NO_STATUS = new Set<number>();
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 // Failures that mean "this host/port does not answer at all". On a host the client has never
 // reached they are a misconfiguration and fail fast; after a success they are a restart and retried.
@@ -227,7 +239,7 @@ export class GerritClient {
    *   SOURCE_BAD_RESPONSE or SOURCE_RETRIES_EXHAUSTED, with the URL in `details.where`.
    */
   async getJson<T>(path: string, params?: QueryParams): Promise<T> {
-    const result = await this.#request(path, params, new Set());
+    const result = await this.#request(path, params, NO_STATUS, decodeJsonBody);
     return result.json as T;
   }
 
@@ -244,17 +256,37 @@ export class GerritClient {
     query: string,
     opts: { options: string[]; pageSize: number; start?: number },
   ): AsyncGenerator<ChangesPage> {
+    const decode = (body: Uint8Array, page: { url: string }): DecodedBody<DecodedChangesPage & { changes: unknown[] }> => {
+      const json = decodeJsonBody(body);
+      if (!json.ok) return json;
+      const { changes, more } = changesArray(json.value, page.url);
+      return { ok: true, value: { changes, count: changes.length, more } };
+    };
+    for await (const page of this.queryChangePages(query, opts, decode)) yield { changes: page.changes, start: page.start, more: page.more };
+  }
+
+  /**
+   * {@link queryChanges} with the pages' bodies handed to `decode` as bytes instead of parsed
+   * here: a sync parses them on a worker thread (rest-page-parser.ts). `decode` is called once per
+   * response, in request order, with the page's URL and offset; its failures count as the
+   * response's: `ok: false` (not JSON) is retried like truncated JSON, a thrown StewardError ends
+   * the query. Yields what `decode` returned, with the page's offset.
+   *
+   * @example for await (const page of client.queryChangePages(q, { options, pageSize: 500 }, (body, p) => parser.decode(body, p))) { … }
+   */
+  async *queryChangePages<T extends DecodedChangesPage>(
+    query: string,
+    opts: { options: string[]; pageSize: number; start?: number },
+    decode: (body: Uint8Array, page: { url: string; start: number }) => DecodedBody<T> | Promise<DecodedBody<T>>,
+  ): AsyncGenerator<T & { start: number }> {
     let offset = opts.start ?? 0;
     for (;;) {
-      const path = '/changes/';
-      const params: QueryParams = { q: query, o: opts.options, n: opts.pageSize, S: offset };
-      const changes = await this.getJson<unknown>(path, params);
-      if (!Array.isArray(changes)) throw this.#shapeError(this.#url(path, params), 'a JSON array of changes', changes);
-      const last: unknown = changes[changes.length - 1];
-      const more = changes.length > 0 && isObject(last) && last._more_changes === true;
-      yield { changes, start: offset, more };
-      if (!more) return;
-      offset += changes.length;
+      const start = offset;
+      const params: QueryParams = { q: query, o: opts.options, n: opts.pageSize, S: start };
+      const { json: page } = await this.#request('/changes/', params, NO_STATUS, (body, url) => decode(body, { url, start }));
+      yield { ...page!, start };
+      if (!page!.more || page!.count === 0) return;
+      offset += page!.count;
     }
   }
 
@@ -267,13 +299,13 @@ export class GerritClient {
    * @example const core = await client.findGroup('nova-core'); // { id: '…uuid…', name: 'nova-core', group_id: 42 }
    */
   async findGroup(nameOrId: string): Promise<GerritGroupRef | null> {
-    const query = await this.#request('/groups/', { query: `name:${quoteQueryValue(nameOrId)}` }, new Set([400, 404]));
+    const query = await this.#request('/groups/', { query: `name:${quoteQueryValue(nameOrId)}` }, new Set([400, 404]), decodeJsonBody);
     if (query.status === 200) {
       if (!Array.isArray(query.json)) throw this.#shapeError(query.url, 'a JSON array of groups', query.json);
       const found = query.json.map(toGroupRef).find((g) => g?.name === nameOrId);
       if (found) return found;
     }
-    const direct = await this.#request(`/groups/${encodeId(nameOrId)}`, undefined, new Set([404]));
+    const direct = await this.#request(`/groups/${encodeId(nameOrId)}`, undefined, new Set([404]), decodeJsonBody);
     if (direct.status === 404) return null;
     const group = toGroupRef(direct.json);
     if (!group) throw this.#shapeError(direct.url, 'a GroupInfo object with "id" and "name"', direct.json);
@@ -309,16 +341,24 @@ export class GerritClient {
 
   /**
    * One logical request with retries. Statuses in `accept` are returned (json undefined) rather
-   * than thrown, for callers that treat them as an answer (findGroup's fallbacks).
+   * than thrown, for callers that treat them as an answer (findGroup's fallbacks). A successful
+   * response's body goes to `decode`.
    */
-  async #request(
+  async #request<T>(
     path: string,
     params: QueryParams | undefined,
     accept: ReadonlySet<number>,
-  ): Promise<{ status: number; json: unknown; url: string }> {
+    decode: BodyDecoder<T>,
+  ): Promise<{ status: number; json: T | undefined; url: string }> {
     const url = this.#url(path, params);
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.#attempt(url, accept);
+      let outcome: { status: number; json: T | undefined; url: string } | Failure;
+      try {
+        outcome = await this.#attempt(url, accept, decode);
+      } catch (e) {
+        // Only the decoder throws (a body it rejects, or its worker failing): final, not retried.
+        throw e instanceof StewardError ? this.#scrub(e) : e;
+      }
       if (!('reason' in outcome)) return outcome;
       const failure = outcome;
       if (!failure.retryable) throw this.#scrub(failure.error ?? this.#finalError(url, failure, attempt));
@@ -340,7 +380,7 @@ export class GerritClient {
   }
 
   /** Send one HTTP request and read its body, all within the timeout and a concurrency slot. */
-  async #attempt(url: string, accept: ReadonlySet<number>): Promise<{ status: number; json: unknown; url: string } | Failure> {
+  async #attempt<T>(url: string, accept: ReadonlySet<number>, decode: BodyDecoder<T>): Promise<{ status: number; json: T | undefined; url: string } | Failure> {
     await this.#semaphore.acquire();
     const controller = new AbortController();
     let timedOut = false;
@@ -357,13 +397,14 @@ export class GerritClient {
       onTimeout?.();
     }, this.#timeoutMs);
     let response: Response | undefined;
-    let body: string;
+    let body: Uint8Array;
     try {
       this.stats.requests++;
       const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.#userAgent };
       if (this.#authorization) headers.Authorization = this.#authorization;
       response = await Promise.race([this.#fetch(url, { headers, signal: controller.signal, redirect: 'follow' }), timeout]);
-      body = await Promise.race([response.text(), timeout]);
+      // Bytes, not text: a page decoder may decode them on another thread.
+      body = new Uint8Array(await Promise.race([response.arrayBuffer(), timeout]));
     } catch (e) {
       return this.#networkFailure(url, e, timedOut, response !== undefined);
     } finally {
@@ -371,7 +412,7 @@ export class GerritClient {
       this.#semaphore.release();
     }
     this.#reachedOnce = true;
-    return this.#interpret(url, response, body, accept);
+    return this.#interpret(url, response, body, accept, decode);
   }
 
   /** Classify a thrown fetch/body error: TLS (final), unreachable (final on a never-reached host), or transient. */
@@ -412,18 +453,19 @@ export class GerritClient {
     return { reason: midBody ? `connection dropped while reading the response: ${reason}` : reason, retryable: true, kind: 'network', cause: e };
   }
 
-  /** Turn a complete HTTP response into JSON, a retryable failure, or a final error. */
-  #interpret(url: string, response: Response, body: string, accept: ReadonlySet<number>): { status: number; json: unknown; url: string } | Failure {
+  /** Turn a complete HTTP response into decoded JSON, a retryable failure, or a final error. */
+  async #interpret<T>(url: string, response: Response, body: Uint8Array, accept: ReadonlySet<number>, decode: BodyDecoder<T>): Promise<{ status: number; json: T | undefined; url: string } | Failure> {
     const status = response.status;
     const statusText = response.statusText || STATUS_TEXT[status];
     const statusWords = statusText ? `HTTP ${status} ${statusText}` : `HTTP ${status}`;
-    const text = body.trim();
     if (accept.has(status)) return { status, json: undefined, url };
     if (RETRYABLE_STATUSES.has(status)) {
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
       return { reason: statusWords, retryable: true, kind: 'http', retryAfterMs };
     }
     const origin = new URL(url).origin;
+    if (status >= 200 && status < 300) return this.#decoded(url, response, await decode(body, url));
+    const text = bodyText(body).trim();
     const serverSays = text ? `: ${quote(text, 200)}` : '';
     if (status === 401 || status === 403) {
       const message = this.#username === undefined
@@ -444,31 +486,30 @@ export class GerritClient {
         hint: 'Check the project or group name (they are case-sensitive) and the host URL, including any path prefix such as /gerrit.',
       }));
     }
-    if (status < 200 || status >= 300) {
-      return fatal(new StewardError('SOURCE_BAD_RESPONSE', `${origin} answered ${statusWords}${serverSays}.`, {
-        where: url,
-        hint: status === 400
-          ? 'The server rejected the request; check the query terms (e.g. in steward.yaml) against this Gerrit version.'
-          : 'The server answered with an error Steward does not retry; try again later or tell the Gerrit administrators.',
-      }));
-    }
+    return fatal(new StewardError('SOURCE_BAD_RESPONSE', `${origin} answered ${statusWords}${serverSays}.`, {
+      where: url,
+      hint: status === 400
+        ? 'The server rejected the request; check the query terms (e.g. in steward.yaml) against this Gerrit version.'
+        : 'The server answered with an error Steward does not retry; try again later or tell the Gerrit administrators.',
+    }));
+  }
+
+  /** A 2xx body as its decoder saw it: the value, or — when it was not JSON — a retryable failure or a final error. */
+  #decoded<T>(url: string, response: Response, decoded: DecodedBody<T>): { status: number; json: T; url: string } | Failure {
+    if (decoded.ok) return { status: response.status, json: decoded.value, url };
+    const e = new SyntaxError(decoded.error);
     const contentType = response.headers.get('content-type') ?? '';
-    const json = stripXssi(body);
-    try {
-      return { status, json: JSON.parse(json) as unknown, url };
-    } catch (e) {
-      const redirected = response.redirected && response.url ? ` (redirected to ${stripUserinfo(response.url)})` : '';
-      const received = `${contentType ? `${contentType}` : 'no content type'}, starting ${quote(text, 80)}`;
-      if (looksLikeJson(contentType, text)) {
-        // JSON that does not parse after a 200 is almost always a connection dropped mid-body:
-        // retried, and reported as a bad response only if it keeps happening.
-        return { reason: `truncated or invalid JSON (${body.length} characters received)`, retryable: true, kind: 'json', cause: e };
-      }
-      return fatal(new StewardError('SOURCE_BAD_RESPONSE', `expected JSON from ${origin}, received ${received}${redirected}.`, {
-        where: url,
-        hint: 'A login page or proxy error page usually means the URL is not the Gerrit root or a proxy sits in between; check the host URL.',
-      }, { cause: e }));
+    const redirected = response.redirected && response.url ? ` (redirected to ${stripUserinfo(response.url)})` : '';
+    const received = `${contentType ? `${contentType}` : 'no content type'}, starting ${quote(decoded.head, 80)}`;
+    if (looksLikeJson(contentType, decoded.head)) {
+      // JSON that does not parse after a 200 is almost always a connection dropped mid-body:
+      // retried, and reported as a bad response only if it keeps happening.
+      return { reason: `truncated or invalid JSON (${decoded.chars} characters received)`, retryable: true, kind: 'json', cause: e };
     }
+    return fatal(new StewardError('SOURCE_BAD_RESPONSE', `expected JSON from ${new URL(url).origin}, received ${received}${redirected}.`, {
+      where: url,
+      hint: 'A login page or proxy error page usually means the URL is not the Gerrit root or a proxy sits in between; check the host URL.',
+    }, { cause: e }));
   }
 
   /** The error for a retryable failure that ran out of retries (or hit the client budget). */
@@ -499,10 +540,7 @@ export class GerritClient {
   }
 
   #shapeError(url: string, expected: string, received: unknown): StewardError {
-    return this.#scrub(new StewardError('SOURCE_BAD_RESPONSE', `expected ${expected}, received ${describeJson(received)}.`, {
-      where: url,
-      hint: 'Check that the URL points at the Gerrit root, not a page inside it.',
-    }));
+    return this.#scrub(shapeError(url, expected, received));
   }
 
   /** Remove the password from a string: a last defence in case a server echoes it back. */
@@ -602,14 +640,6 @@ function toGroupRef(value: unknown): GerritGroupRef | null {
   return ref;
 }
 
-/** Remove Gerrit's anti-XSSI first line `)]}'` when present. */
-function stripXssi(body: string): string {
-  const text = body.trimStart();
-  if (!text.startsWith(XSSI_PREFIX)) return body;
-  const newline = text.indexOf('\n');
-  return newline === -1 ? text.slice(XSSI_PREFIX.length) : text.slice(newline + 1);
-}
-
 function looksLikeJson(contentType: string, text: string): boolean {
   if (text.startsWith('<')) return false;
   return /json/i.test(contentType) || text.startsWith(XSSI_PREFIX) || text.startsWith('[') || text.startsWith('{');
@@ -647,24 +677,6 @@ function innermostMessage(e: unknown): string {
     if (current instanceof Error && current.message) message = current.message;
   }
   return message;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
-  return `${typeof value} ${quote(String(value), 80)}`;
-}
-
-/** JSON-quote the first `max` characters of `text`, whitespace collapsed. */
-function quote(text: string, max: number): string {
-  // Only a prefix can show: never scan a multi-megabyte body for it.
-  const flat = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
 }
 
 function stripUserinfo(url: string): string {
