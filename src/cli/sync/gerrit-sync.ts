@@ -10,10 +10,10 @@
  *   descending; a change updated while we page moves to the front, which can only repeat
  *   changes on later pages (harmless), never skip any of the run's `after:` window except the
  *   moved change itself, which the next run's overlap catches.
- * - Polite: one page fetched ahead while the current one is written; the client bounds
- *   concurrency, backs off and honours Retry-After.
+ * - Polite: at most two pages requested ahead of the one being written, one after the other;
+ *   the client bounds concurrency, backs off and honours Retry-After.
  * - Parallel: pages are parsed on a worker thread (rest-page-parser.ts), so this thread only
- *   fetches and writes; the next page is fetched and parsed while the current one is written.
+ *   fetches and writes: the next pages are fetched and parsed while the current one is written.
  * - Exclusive: a lock per host and project; a second sync of the same project refuses (SYNC_BUSY).
  */
 import { hostname } from 'node:os';
@@ -87,6 +87,9 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+/** Pages requested ahead of the one being written: enough to keep the parser busy while a page is written. */
+const PAGES_AHEAD = 2;
+
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** Syncs one project of one host. Throws StewardError for every failure, leaving a resumable run. */
@@ -130,19 +133,31 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
       { options: CHANGE_OPTIONS, pageSize: opts.pageSize ?? 500, start: state.run_next_start },
       (body, page) => parser.decode(body, { url: page.url, where: where(page.start) }),
     );
-    let next = it.next();
+    // Pages asked for and not yet written. The generator fetches them one after the other: the
+    // next request goes out once the worker has read the previous page's head (paging needs its
+    // length), while that page's changes are parsed and the one before is written.
+    const ahead: Array<ReturnType<typeof it.next>> = [];
+    let more = true;
+    const askAhead = () => {
+      while (more && ahead.length < PAGES_AHEAD) {
+        const next = it.next();
+        next.catch(() => undefined);
+        ahead.push(next);
+      }
+    };
+    askAhead();
     try {
       for (;;) {
-        const r = await next;
+        const r = await ahead.shift()!;
         if (r.done) break;
         const page = r.value;
-        // Fetch the next page while this one is written (the client bounds total concurrency).
-        next = page.more ? it.next() : Promise.resolve({ done: true, value: undefined });
-        next.catch(() => undefined);
+        more = page.more;
+        askAhead();
+        const { batch, high } = await page.parsed;
         await db.transaction().execute(async (trx) => {
           resolver.useDb(trx);
-          counts = addCounts(counts, await writeChangeBatch(trx, resolver, page.batch, store.bulk));
-          await recordPage(trx, host, target.project, page.start + page.count, page.high);
+          counts = addCounts(counts, await writeChangeBatch(trx, resolver, batch, store.bulk));
+          await recordPage(trx, host, target.project, page.start + page.count, high);
         });
         resolver.useDb(db);
         fetched += page.count;

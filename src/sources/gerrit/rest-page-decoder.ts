@@ -1,7 +1,9 @@
 /**
- * One page of `GET /changes/` from bytes to a packed batch of change records: decode, JSON.parse,
- * parse every change (rest-parser.ts), pack (model/packed-changes.ts). The page parser worker
- * (rest-page-worker.ts) runs it so that a sync's main thread only fetches and writes.
+ * One page of `GET /changes/` from bytes to a packed batch of change records, in two steps: read
+ * (decode, JSON.parse: how many changes, whether more follow — all that paging needs) and pack
+ * (parse every change with rest-parser.ts, pack with model/packed-changes.ts). The page parser
+ * worker (rest-page-worker.ts) runs both, answering after the first so the next page can be
+ * requested while this one is parsed.
  */
 import { StewardError } from '../../model/errors.js';
 import { ChangePacker, type PackedChanges } from '../../model/packed-changes.js';
@@ -10,46 +12,40 @@ import { changesArray, decodeJsonBody, type DecodedBody } from './rest-body.js';
 import { parseRestChange } from './rest-parser.js';
 
 /** A page of changes, parsed and packed. */
-export interface ParsedChangesPage {
+export interface PackedChangesPage {
   batch: PackedChanges;
-  /** Changes on the page (Gerrit's array length; every one is in `batch`). */
-  count: number;
-  /** Whether Gerrit said more changes follow. */
-  more: boolean;
   /** The newest `updated` on the page (epoch ms), null for an empty page. */
   high: Timestamp | null;
 }
 
-export interface PageContext {
-  host: string;
-  /** The request URL, named by an error about the page's shape. */
-  url: string;
-  /** How an error about one change names the page (its change's position is added as the field). */
-  where: string;
+/**
+ * Reads one page's body: its raw changes and Gerrit's "more follow" flag. A body that is not JSON
+ * is returned as `ok: false` for the client to judge (retry or report).
+ *
+ * @throws StewardError SOURCE_BAD_RESPONSE, naming `url`, when the JSON is not an array.
+ */
+export function readChangesPage(body: Uint8Array, url: string): DecodedBody<{ changes: unknown[]; more: boolean }> {
+  const json = decodeJsonBody(body);
+  return json.ok ? { ok: true, value: changesArray(json.value, url) } : json;
 }
 
 /**
- * Decodes one page. A body that is not JSON is returned as `ok: false` for the client to judge
- * (retry or report).
+ * Parses and packs a page's changes. Empties `changes` as it goes (each raw change can be
+ * collected as soon as it is packed).
  *
- * @throws StewardError SOURCE_BAD_RESPONSE when the JSON is not an array of changes, or a change
- *   cannot be read (naming `where` and the change's position).
+ * @param ctx.where how an error about one change names the page; the change's position is added.
+ * @throws StewardError SOURCE_BAD_RESPONSE when a change cannot be read.
  */
-export function decodeChangesPage(body: Uint8Array, ctx: PageContext): DecodedBody<ParsedChangesPage> {
-  const json = decodeJsonBody(body);
-  if (!json.ok) return json;
-  const { changes, more } = changesArray(json.value, ctx.url);
+export function packChangesPage(changes: unknown[], ctx: { host: string; where: string }): PackedChangesPage {
   const packer = new ChangePacker(ctx.host, 'rest');
   let high: Timestamp | null = null;
-  const count = changes.length;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < changes.length; i++) {
     const record = parseServerChange(changes[i], { host: ctx.host, where: ctx.where, path: `[${i}]` });
     if (high === null || record.updated > high) high = record.updated;
     packer.add(record);
-    // Packed: the raw change can go now rather than with the whole page.
     changes[i] = undefined;
   }
-  return { ok: true, value: { batch: packer.take(), count, more, high } };
+  return { batch: packer.take(), high };
 }
 
 /**

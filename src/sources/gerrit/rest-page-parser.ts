@@ -11,7 +11,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { StewardError, type ErrorCode, type ErrorDetails } from '../../model/errors.js';
 import type { DecodedBody } from './rest-body.js';
-import type { ParsedChangesPage } from './rest-page-decoder.js';
+import type { PackedChangesPage } from './rest-page-decoder.js';
 
 /** A page posted to the worker; `body` is transferred. */
 export interface PageJob {
@@ -21,10 +21,32 @@ export interface PageJob {
   where: string;
 }
 
-/** The worker's answer for one page. */
+/** What paging needs to know about a page, known before its changes are parsed. */
+export interface PageHead {
+  /** Changes on the page. */
+  count: number;
+  /** Whether Gerrit said more changes follow. */
+  more: boolean;
+}
+
+/** The worker's answers for one page: its head, then its packed changes; an error replaces either. */
 export type PageReply =
-  | { id: number; outcome: DecodedBody<ParsedChangesPage> }
+  | { id: number; head: DecodedBody<PageHead> }
+  | { id: number; page: PackedChangesPage }
   | { id: number; error: { code: ErrorCode; message: string; details: ErrorDetails } };
+
+/** A page whose head is known; its changes are still being parsed. */
+export interface ParsingPage extends PageHead {
+  /** The packed changes; rejects with SOURCE_BAD_RESPONSE for a change that cannot be read, or INTERNAL when the worker died. */
+  parsed: Promise<PackedChangesPage>;
+}
+
+interface Waiting {
+  where: string;
+  /** Set until the head arrives. */
+  head: { resolve: (d: DecodedBody<ParsingPage>) => void; reject: (e: Error) => void } | null;
+  page: { resolve: (p: PackedChangesPage) => void; reject: (e: Error) => void } | null;
+}
 
 // The worker runs the module next to this one with the same extension: .js compiled, .mjs when a
 // test bundles the CLI, .ts from sources (under tsx), where the worker must register tsx itself —
@@ -44,7 +66,7 @@ export class RestPageParser {
   readonly #host: string;
   readonly #resourceLimits: ResourceLimits;
   #worker: Worker | null = null;
-  readonly #pending = new Map<number, { resolve: (d: DecodedBody<ParsedChangesPage>) => void; reject: (e: Error) => void; where: string }>();
+  readonly #waiting = new Map<number, Waiting>();
   #nextId = 0;
   #failed: StewardError | null = null;
   #closing = false;
@@ -55,13 +77,14 @@ export class RestPageParser {
   }
 
   /**
-   * Decodes one page's body on the worker. The body's memory is handed over to the worker: the
-   * caller must not read it afterwards.
+   * Hands one page's body to the worker; resolves with the page's head as soon as the worker has
+   * read it, its changes following in `parsed`. Pages are parsed in the order given. The body's
+   * memory goes to the worker: the caller must not read it afterwards.
    *
    * @param ctx.url the request URL; ctx.where names the page in an error about one of its changes.
-   * @throws StewardError SOURCE_BAD_RESPONSE (see decodeChangesPage), or INTERNAL when the worker died.
+   * @throws StewardError SOURCE_BAD_RESPONSE when the JSON is not an array of changes, or INTERNAL when the worker died.
    */
-  decode(body: Uint8Array, ctx: { url: string; where: string }): Promise<DecodedBody<ParsedChangesPage>> {
+  decode(body: Uint8Array, ctx: { url: string; where: string }): Promise<DecodedBody<ParsingPage>> {
     if (this.#failed) return Promise.reject(this.#failed);
     if (this.#closing) return Promise.reject(new StewardError('INTERNAL', 'the page parser was used after it was closed', { where: ctx.where }));
     const worker = this.#worker ?? this.#start();
@@ -69,8 +92,9 @@ export class RestPageParser {
     // Transfer the bytes when they are a whole buffer of their own (a response body is); copy a view.
     const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : body.slice();
     return new Promise((resolve, reject) => {
-      if (this.#pending.size === 0) worker.ref();
-      this.#pending.set(id, { resolve, reject, where: ctx.where });
+      // An idle worker does not keep the process alive; one with a page to parse does.
+      if (this.#waiting.size === 0) worker.ref();
+      this.#waiting.set(id, { where: ctx.where, head: { resolve, reject }, page: null });
       const job: PageJob = { id, body: own, url: ctx.url, where: ctx.where };
       worker.postMessage(job, [own.buffer as ArrayBuffer]);
     });
@@ -92,19 +116,42 @@ export class RestPageParser {
       ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, workerData, resourceLimits })
       : new Worker(workerUrl, { workerData, resourceLimits });
     this.#worker = worker;
-    worker.on('message', (reply: PageReply) => {
-      const waiting = this.#pending.get(reply.id);
-      if (!waiting) return;
-      this.#pending.delete(reply.id);
-      // An idle worker does not keep the process alive; one parsing a page does.
-      if (this.#pending.size === 0) worker.unref();
-      if ('error' in reply) waiting.reject(new StewardError(reply.error.code, reply.error.message, reply.error.details));
-      else waiting.resolve(reply.outcome);
-    });
+    worker.on('message', (reply: PageReply) => this.#receive(worker, reply));
     worker.on('error', (e) => this.#died(`failed: ${e.message}`, e));
     worker.on('exit', (code) => this.#died(`exited with code ${code}`));
     worker.unref();
     return worker;
+  }
+
+  #receive(worker: Worker, reply: PageReply): void {
+    const waiting = this.#waiting.get(reply.id);
+    if (!waiting) return;
+    if ('head' in reply && waiting.head) {
+      const head = waiting.head;
+      waiting.head = null;
+      if (!reply.head.ok) {
+        this.#done(worker, reply.id);
+        head.resolve(reply.head);
+        return;
+      }
+      const parsed = new Promise<PackedChangesPage>((resolve, reject) => (waiting.page = { resolve, reject }));
+      // Handled here so that a page abandoned after an earlier error is no unhandled rejection;
+      // whoever awaits `parsed` still sees its error.
+      parsed.catch(() => undefined);
+      head.resolve({ ok: true, value: { ...reply.head.value, parsed } });
+    } else if ('page' in reply && waiting.page) {
+      this.#done(worker, reply.id);
+      waiting.page.resolve(reply.page);
+    } else if ('error' in reply) {
+      this.#done(worker, reply.id);
+      const error = new StewardError(reply.error.code, reply.error.message, reply.error.details);
+      (waiting.head ?? waiting.page)?.reject(error);
+    }
+  }
+
+  #done(worker: Worker, id: number): void {
+    this.#waiting.delete(id);
+    if (this.#waiting.size === 0) worker.unref();
   }
 
   #died(how: string, cause?: Error): void {
@@ -117,9 +164,10 @@ export class RestPageParser {
 
   #fail(error: StewardError): void {
     if (!this.#closing) this.#failed = error;
-    for (const [id, waiting] of this.#pending) {
-      this.#pending.delete(id);
-      waiting.reject(error.details.where ? error : new StewardError(error.code, error.message, { ...error.details, where: waiting.where }, { cause: error.cause }));
+    for (const [id, waiting] of this.#waiting) {
+      this.#waiting.delete(id);
+      const named = error.details.where ? error : new StewardError(error.code, error.message, { ...error.details, where: waiting.where }, { cause: error.cause });
+      (waiting.head ?? waiting.page)?.reject(named);
     }
   }
 }
