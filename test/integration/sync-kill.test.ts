@@ -11,7 +11,8 @@
  * Start-up through tsx costs about 1 s of CPU per child, which over the ~40 children here would be
  * most of this file's runtime; so the CLI's sources (test/helpers/steward-dev.ts and what it imports) are first
  * bundled with esbuild (tsx's own transformer) into one file under node_modules/.cache, which starts
- * in about 0.3 s. Without esbuild the children run through tsx, only slower.
+ * in about 0.3 s; the page parser's worker (src/sources/gerrit/rest-page-worker.ts) is bundled
+ * beside it, where the bundled CLI looks for it. Without esbuild the children run through tsx, only slower.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -117,17 +118,31 @@ function writeConfig(dir: string, url: string): string {
 /** How to start the CLI in a child process: the bundle when esbuild is at hand, else through tsx. */
 let cliCommand: string[] = ['--import', 'tsx', 'test/helpers/steward-dev.ts'];
 
-/** Bundles the CLI's sources into one ES module (packages stay external, resolved from node_modules). */
-async function bundleCli(): Promise<string | null> {
+/**
+ * Bundles the CLI's sources into one ES module (packages stay external, resolved from
+ * node_modules), and the worker thread it starts into another beside it (rest-page-parser.ts looks
+ * for `rest-page-worker` next to itself, with its own extension). Returns the folder and the CLI.
+ */
+async function bundleCli(): Promise<{ dir: string; cli: string } | null> {
   let esbuild: typeof Esbuild;
   try {
     esbuild = await import('esbuild');
   } catch {
     return null;
   }
-  const outfile = join(REPO, 'node_modules', '.cache', 'steward-test', `sync-kill-cli-${process.pid}.mjs`);
-  await esbuild.build({ entryPoints: [join(REPO, 'test/helpers/steward-dev.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
-  return outfile;
+  const dir = join(REPO, 'node_modules', '.cache', 'steward-test', `sync-kill-${process.pid}`);
+  await esbuild.build({
+    entryPoints: { cli: join(REPO, 'test/helpers/steward-dev.ts'), 'rest-page-worker': join(REPO, 'src/sources/gerrit/rest-page-worker.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'error',
+  });
+  return { dir, cli: join(dir, 'cli.mjs') };
 }
 
 /** The CLI as a child process; `kill` sends SIGKILL. Resolves with how it ended. */
@@ -243,7 +258,7 @@ describe('steward sync killed with SIGKILL and run again', () => {
   let reference: Awaited<ReturnType<typeof inspectStore>>;
   /** How long the uninterrupted child took from its first request to its exit, in ms. */
   let syncSpanMs: number;
-  let bundle: string | null = null;
+  let bundle: { dir: string; cli: string } | null = null;
 
   before(async () => {
     const served: RestChangeInfo[] = [...generateDemoChanges(DEMO)].map(toRestChange);
@@ -256,7 +271,7 @@ describe('steward sync killed with SIGKILL and run again', () => {
     upstream = await gerrit.start();
     scratch = mkdtempSync(join(tmpdir(), 'steward-kill-'));
     bundle = await bundleCli();
-    if (bundle) cliCommand = [bundle];
+    if (bundle) cliCommand = [bundle.cli];
 
     let first = 0;
     const proxy = await startProxy(upstream, { kind: 'request', at: Number.MAX_SAFE_INTEGER }, () => undefined);
@@ -281,7 +296,7 @@ describe('steward sync killed with SIGKILL and run again', () => {
   after(async () => {
     await gerrit.stop();
     rmSync(scratch, { recursive: true, force: true });
-    if (bundle) rmSync(bundle, { force: true });
+    if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
   });
 
   /**

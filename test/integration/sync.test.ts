@@ -26,8 +26,10 @@ import { openStore } from '../../src/store/open-store.js';
 import { syncProject } from '../../src/cli/sync/gerrit-sync.js';
 import { StewardError } from '../../src/model/errors.js';
 import { GerritClient } from '../../src/sources/gerrit/rest-client.js';
+import { RestPageParser } from '../../src/sources/gerrit/rest-page-parser.js';
 import { acquireLock, getSyncState, releaseLock } from '../../src/store/sync-store.js';
 import { runSteward, type CliResult } from '../helpers/cli.js';
+import { CRASH_MARKER } from '../helpers/failing-page-worker.js';
 import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-gerrit.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
@@ -166,6 +168,12 @@ function recordArrivals(arrived: Map<FakeRequest, number>): FakeRequest[] {
   };
   return log;
 }
+
+/** `text` as a regular expression matching itself. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The change that Gerrit's order (newest `updated` first) puts at offset `i` of the query. */
+const atOffset = (changes: RestChangeInfo[], i: number): RestChangeInfo => [...changes].sort((x, y) => updatedOf(y) - updatedOf(x) || y._number - x._number)[i]!;
 
 const changeRequests = (g: FakeGerrit) => g.log.filter((r) => r.path.includes('/changes/'));
 const queryOf = (path: string): string => new URL(path, 'http://x').searchParams.get('q') ?? '';
@@ -408,6 +416,83 @@ for (const engine of ENGINES) {
         assert.equal(partial.unchanged, partial.changesFetched);
         assert.deepEqual(await dumpOf(loc.location), before);
       } finally {
+        await gerrit.stop();
+        await loc.cleanup();
+        ws.cleanup();
+      }
+    });
+
+    // Pages are parsed on a worker thread (rest-page-parser.ts): its errors reach the user as the
+    // same errors, and the run stays resumable.
+    it('a change the page parser cannot read → SOURCE_BAD_RESPONSE (15) naming the page URL and the change; once the server sends it whole, the next sync resumes to what an import stores', { timeout: 120_000 }, async () => {
+      const changes = structuredClone(served);
+      const victim = atOffset(changes, 2 * PAGE + 3);
+      const owner = victim.owner;
+      delete (victim as Partial<RestChangeInfo>).owner;
+      const gerrit = new FakeGerrit({ changes, groups: [{ id: 'uuid-demo-core', name: GROUP, members: core }] });
+      const ws = workspace(await gerrit.start());
+      const loc = await freshLocation(engine.name);
+      try {
+        const r = await steward(ws, loc.location, ['sync', '--page-size', String(PAGE)]);
+        assert.equal(r.code, 15, r.stderr);
+        const where = `${gerrit.url}/changes/?q=project%3Ademo%2Fcompute&S=${2 * PAGE}`;
+        assert.match(r.stderr, new RegExp(`${literal(where)}: \\[3\\]\\.owner: the server sent a change Steward cannot read: change ${victim._number}: field \`owner\` is missing`));
+        const state = await withOpenStore(loc.location, (s) => getSyncState(s.db, HOST, PROJECT));
+        assert.equal(Number(state?.run_in_progress), 1);
+        assert.equal(state?.run_next_start, 2 * PAGE, 'the pages before the bad one are stored with their checkpoint');
+        assert.match(state?.last_error ?? '', new RegExp(`change ${victim._number}`));
+        assert.equal((await dumpOf(loc.location)).changes!.length, 2 * PAGE);
+        assert.deepEqual(await withOpenStore(loc.location, (s) => s.db.selectFrom('sync_locks').selectAll().execute()), []);
+
+        victim.owner = owner;
+        const resumed = await syncJson(ws, loc.location);
+        assert.equal(resumed.resumed, true);
+        assert.equal(resumed.changesFetched, DEMO.changes - 2 * PAGE);
+        assert.deepEqual(await dumpOf(loc.location), await importDump(ws, engine.name, served));
+      } finally {
+        await gerrit.stop();
+        await loc.cleanup();
+        ws.cleanup();
+      }
+    });
+
+    it('the page parser\'s worker dying ends the sync with INTERNAL naming the page, without waiting; the next sync resumes to what an import stores', { timeout: 120_000 }, async () => {
+      const changes = structuredClone(served);
+      const victim = atOffset(changes, 2 * PAGE + 3);
+      const subject = victim.subject;
+      // The test worker exits on the page holding this (test/helpers/failing-page-worker.ts).
+      victim.subject = CRASH_MARKER;
+      const gerrit = new FakeGerrit({ changes });
+      const ws = workspace(await gerrit.start(), { coreGroup: false });
+      const loc = await freshLocation(engine.name);
+      const parser = new RestPageParser(HOST, { workerUrl: new URL('../helpers/failing-page-worker.ts', import.meta.url) });
+      try {
+        const target = { host: { name: HOST, url: gerrit.url }, project: PROJECT };
+        const e = await withOpenStore(loc.location, async (store) => {
+          try {
+            await syncProject(store, target, { client: new GerritClient({ baseUrl: gerrit.url }), clock: Date.now, pageSize: PAGE, pageParser: parser });
+          } catch (err) {
+            return err;
+          }
+          return assert.fail('the sync should fail');
+        });
+        assert.ok(e instanceof StewardError);
+        assert.equal(e.code, 'INTERNAL');
+        assert.equal(e.message, 'the worker thread parsing pages of changes exited with code 3');
+        assert.equal(e.details.where, `${gerrit.url}/changes/?q=project%3Ademo%2Fcompute&S=${2 * PAGE}`);
+        assert.match(e.details.hint ?? '', /run the same command again to resume/);
+        const state = await withOpenStore(loc.location, (s) => getSyncState(s.db, HOST, PROJECT));
+        assert.equal(state?.run_next_start, 2 * PAGE);
+        assert.match(state?.last_error ?? '', /worker thread/);
+        assert.equal((await dumpOf(loc.location)).changes!.length, 2 * PAGE);
+        assert.deepEqual(await withOpenStore(loc.location, (s) => s.db.selectFrom('sync_locks').selectAll().execute()), []);
+
+        victim.subject = subject;
+        const resumed = await syncJson(ws, loc.location);
+        assert.equal(resumed.resumed, true);
+        assert.deepEqual(await dumpOf(loc.location), await importDump(ws, engine.name, served));
+      } finally {
+        await parser.close();
         await gerrit.stop();
         await loc.cleanup();
         ws.cleanup();

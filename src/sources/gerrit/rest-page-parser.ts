@@ -8,7 +8,7 @@
  * given. If the worker dies (a crash, running out of memory), every page waiting for it and every
  * later one fails with an INTERNAL error saying so, rather than waiting forever.
  */
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { StewardError, type ErrorCode, type ErrorDetails } from '../../model/errors.js';
 import type { DecodedBody } from './rest-body.js';
 import type { PackedChangesPage } from './rest-page-decoder.js';
@@ -48,23 +48,25 @@ interface Waiting {
   page: { resolve: (p: PackedChangesPage) => void; reject: (e: Error) => void } | null;
 }
 
-// The worker runs the module next to this one with the same extension: .js compiled, .mjs when a
-// test bundles the CLI, .ts from sources (under tsx), where the worker must register tsx itself —
-// Node 20 does not pass module hooks on to worker threads.
-const extension = /\.[cm]?[jt]s$/.exec(new URL(import.meta.url).pathname)?.[0] ?? '.js';
-const workerUrl = new URL(`./rest-page-worker${extension}`, import.meta.url);
+// The worker is the module next to this one with the same extension: .js compiled, .mjs when a
+// test bundles the CLI, .ts from sources (under tsx).
+const extensionOf = (url: URL): string => /\.[cm]?[jt]s$/.exec(url.pathname)?.[0] ?? '.js';
+const WORKER_URL = new URL(`./rest-page-worker${extensionOf(new URL(import.meta.url))}`, import.meta.url);
+
+// No old-generation limit (V8's default, as on the main thread): one page of large changes can
+// take hundreds of MB while parsed, and a worker over its limit can take the process down with
+// it. A young generation larger than the default lets most of a page's garbage die young, which
+// halves the time the worker spends collecting it.
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 48 };
 
 export interface RestPageParserOptions {
-  /**
-   * The worker's heap limits. Default: 256 MB old generation, enough for Gerrit's largest pages
-   * (the JSON of one page and its records), small enough to keep the sync's peak RSS down.
-   */
-  resourceLimits?: ResourceLimits;
+  /** The worker module; tests give one that fails on purpose. Default: rest-page-worker beside this module. */
+  workerUrl?: URL;
 }
 
 export class RestPageParser {
   readonly #host: string;
-  readonly #resourceLimits: ResourceLimits;
+  readonly #workerUrl: URL;
   #worker: Worker | null = null;
   readonly #waiting = new Map<number, Waiting>();
   #nextId = 0;
@@ -73,7 +75,7 @@ export class RestPageParser {
 
   constructor(host: string, options: RestPageParserOptions = {}) {
     this.#host = host;
-    this.#resourceLimits = options.resourceLimits ?? { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
+    this.#workerUrl = options.workerUrl ?? WORKER_URL;
   }
 
   /**
@@ -85,7 +87,7 @@ export class RestPageParser {
    * @throws StewardError SOURCE_BAD_RESPONSE when the JSON is not an array of changes, or INTERNAL when the worker died.
    */
   decode(body: Uint8Array, ctx: { url: string; where: string }): Promise<DecodedBody<ParsingPage>> {
-    if (this.#failed) return Promise.reject(this.#failed);
+    if (this.#failed) return Promise.reject(naming(this.#failed, ctx.where));
     if (this.#closing) return Promise.reject(new StewardError('INTERNAL', 'the page parser was used after it was closed', { where: ctx.where }));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
@@ -111,10 +113,12 @@ export class RestPageParser {
 
   #start(): Worker {
     const workerData = { host: this.#host };
-    const resourceLimits = this.#resourceLimits;
-    const worker = extension === '.ts'
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`, { eval: true, workerData, resourceLimits })
-      : new Worker(workerUrl, { workerData, resourceLimits });
+    const resourceLimits = RESOURCE_LIMITS;
+    // From TypeScript sources (tests, under tsx) the worker must register tsx itself: Node 20 does
+    // not pass module hooks on to worker threads.
+    const worker = extensionOf(this.#workerUrl) === '.ts'
+      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(this.#workerUrl.href)}); })`, { eval: true, workerData, resourceLimits })
+      : new Worker(this.#workerUrl, { workerData, resourceLimits });
     this.#worker = worker;
     worker.on('message', (reply: PageReply) => this.#receive(worker, reply));
     worker.on('error', (e) => this.#died(`failed: ${e.message}`, e));
@@ -166,8 +170,12 @@ export class RestPageParser {
     if (!this.#closing) this.#failed = error;
     for (const [id, waiting] of this.#waiting) {
       this.#waiting.delete(id);
-      const named = error.details.where ? error : new StewardError(error.code, error.message, { ...error.details, where: waiting.where }, { cause: error.cause });
-      (waiting.head ?? waiting.page)?.reject(named);
+      (waiting.head ?? waiting.page)?.reject(naming(error, waiting.where));
     }
   }
+}
+
+/** `error` about the page `where`. */
+function naming(error: StewardError, where: string): StewardError {
+  return new StewardError(error.code, error.message, { ...error.details, where }, { cause: error.cause });
 }
