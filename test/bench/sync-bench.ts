@@ -25,7 +25,7 @@ gerrit.precomputePages(`project:${served[0]!.project}`, CHANGE_OPTIONS, pageSize
 const url = await gerrit.start();
 const dir = mkdtempSync(join(tmpdir(), 'steward-sync-bench-'));
 try {
-  const child = new URL(process.env.SYNC_CHILD_SCRIPT ?? "../../dist/bench/sync-child.js", import.meta.url);
+  const child = new URL('../../dist/bench/sync-child.js', import.meta.url);
   // The child runs while this process serves it, so it must not block the event loop: async spawn.
   const out = await new Promise<string>((resolve, reject) => {
     const p = spawn(process.execPath, [...(process.env.SYNC_CHILD_ARGS ? process.env.SYNC_CHILD_ARGS.split(' ') : []), child.pathname, url, join(dir, 'sync.db'), served[0]!.project, String(pageSize)], { stdio: ['ignore', 'pipe', 'inherit'] });

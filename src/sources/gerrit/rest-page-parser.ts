@@ -55,9 +55,9 @@ const WORKER_URL = new URL(`./rest-page-worker${extensionOf(new URL(import.meta.
 
 // No old-generation limit (V8's default, as on the main thread): one page of large changes can
 // take hundreds of MB while parsed, and a worker over its limit can take the process down with
-// it. A young generation larger than the default lets most of a page's garbage die young, which
-// halves the time the worker spends collecting it.
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 48 };
+// it. A small young generation keeps the sync's peak RSS down (a larger one saves some of the
+// worker's garbage collection, but the main thread, writing, is the slower of the two).
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 export interface RestPageParserOptions {
   /** The worker module; tests give one that fails on purpose. Default: rest-page-worker beside this module. */
