@@ -194,8 +194,8 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
     .filter((f) => f.state !== 'wip' && !everReviewed(f.change, ctx))
     .sort((a, b) => a.change.created - b.change.created || a.change.number - b.change.number);
   const oneShort = sorted
-    .filter((f) => (f.state === 'reviewers' || f.state === 'ci') && new Set(f.situation.plusTwos.map((p) => p.voterId)).size === 1)
-    .map((f) => ({ f, since: Math.min(...f.situation.plusTwos.map((p) => p.at)) }))
+    .filter((f) => (f.state === 'reviewers' || f.state === 'ci') && oneVoter(f.situation.plusTwos))
+    .map((f) => ({ f, since: earliest(f.situation.plusTwos) }))
     .sort((a, b) => a.since - b.since || a.f.change.number - b.f.change.number);
 
   return {
@@ -222,6 +222,17 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
     neverReviewed: { count: never.length, changes: numbers(never).sort((a, b) => a - b), oldest: never.slice(0, longest).map((f) => entry(f.change, opts.now - f.change.created)) },
     onePlusTwoShort: { count: oneShort.length, changes: oneShort.map((x) => x.f.change.number).sort((a, b) => a - b), longest: oneShort.slice(0, longest).map((x) => entry(x.f.change, opts.now - x.since)) },
   };
+}
+
+/** Whether the +2s are all one person's (and there is one). */
+function oneVoter(plusTwos: ReadonlyArray<{ voterId: number }>): boolean {
+  return plusTwos.length > 0 && plusTwos.every((p) => p.voterId === plusTwos[0]!.voterId);
+}
+
+function earliest(plusTwos: ReadonlyArray<{ at: number }>): number {
+  let t = Number.POSITIVE_INFINITY;
+  for (const p of plusTwos) if (p.at < t) t = p.at;
+  return t;
 }
 
 /**
