@@ -558,18 +558,23 @@ export async function loadHosts(db: Kysely<Database>): Promise<HostInfo[]> {
  * vote ±1 at most). A loose scan of the votes (label, value, voter_id) index: one probe per voter.
  */
 export async function loadGatingCiCandidates(db: Kysely<Database>): Promise<number[]> {
-  const out = new Set<number>();
-  for (const value of [2, -2]) {
-    const r = await sql<{ id: number | null }>`
-      with recursive v(id) as (
-        select min(voter_id) from votes where label = ${'Verified'} and value = ${value}
+  // Both values' scans in one statement: one round trip to the server.
+  const r = await sql<{ id: number | null }>`
+    with recursive
+      plus(id) as (
+        select min(voter_id) from votes where label = ${'Verified'} and value = ${2}
         union all
-        select (select min(voter_id) from votes where label = ${'Verified'} and value = ${value} and voter_id > v.id) from v where v.id is not null
+        select (select min(voter_id) from votes where label = ${'Verified'} and value = ${2} and voter_id > plus.id) from plus where plus.id is not null
+      ),
+      minus(id) as (
+        select min(voter_id) from votes where label = ${'Verified'} and value = ${-2}
+        union all
+        select (select min(voter_id) from votes where label = ${'Verified'} and value = ${-2} and voter_id > minus.id) from minus where minus.id is not null
       )
-      select id from v where id is not null`.execute(db);
-    for (const row of r.rows) out.add(Number(row.id));
-  }
-  return [...out].sort((a, b) => a - b);
+    select id from plus where id is not null
+    union
+    select id from minus where id is not null`.execute(db);
+  return [...new Set(r.rows.map((row) => Number(row.id)))].sort((a, b) => a - b);
 }
 
 /**
