@@ -246,15 +246,20 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
       .where(inScope('change_id'))
       .execute();
 
-  // The open changes are an index range: both reads start at once (PostgreSQL: on parallel
+  // The open changes are an index range: the reads start at once (PostgreSQL: on parallel
   // connections), the flow read selecting the same range itself, and the changes are unpacked while
   // the flow read is still running. Other scopes are read once, and their ids handed to the flow read.
-  let pendingFlow: Promise<Array<{ packed: string | null }>> | null = null;
+  const parts = FLOW_PARTS[engine];
+  const pendingFlow: Array<Promise<Array<{ packed: string | null }>>> = [];
   if (openAtIsNow) {
-    const ids = scoped(engine, db.selectFrom('changes'), o, openAtIsNow).select('changes.id');
-    pendingFlow = flowQuery((column) => IN_SCOPE[engine](column, ids));
-    // Awaited below; a failure of the changes read first must not leave it unhandled.
-    pendingFlow.catch(() => undefined);
+    for (let k = 0; k < parts; k++) {
+      let ids = scoped(engine, db.selectFrom('changes'), o, openAtIsNow).select('changes.id');
+      if (parts > 1) ids = ids.where(sql<number>`${sql.ref('changes.id')} % ${parts}`, '=', k);
+      const read = flowQuery((column) => IN_SCOPE[engine](column, ids));
+      // Awaited below; a failure of the changes read first must not leave it unhandled.
+      read.catch(() => undefined);
+      pendingFlow.push(read);
+    }
   }
   const changeRows = await changesQuery.execute();
   const changes: FlowChange[] = [];
@@ -291,23 +296,34 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     byId.set(c.id, c);
   });
   if (!ascending(changes, (c) => c.id)) changes.sort((a, b) => a.id - b.id);
-  const flowRows = pendingFlow ? await pendingFlow : changes.length ? await flowQuery((column) => IN_IDS[engine](column, changes.map((c) => c.id))) : [];
+  if (!openAtIsNow && changes.length) {
+    const size = Math.ceil(changes.length / parts);
+    for (let from = 0; from < changes.length; from += size) {
+      const ids = changes.slice(from, from + size).map((c) => c.id);
+      const read = flowQuery((column) => IN_IDS[engine](column, ids));
+      read.catch(() => undefined);
+      pendingFlow.push(read);
+    }
+  }
   // Patch sets and votes up to asOf (votes in no particular order), patch sets by number.
   const ps = new Fields(2);
   const vote = new Fields(6);
-  unpackWith(flowRows, CS, CR, 3, (f) => {
-    const c = byId.get(f.num(0));
-    if (!c) return;
-    ps.s = vote.s = f.s;
-    records(ps, f.from[1]!, f.to[1]!, () => {
-      const created = ps.num(1);
-      if (created <= asOf) c.patchSets.push({ number: ps.num(0), created });
+  // Each part as it arrives (the others may still be running).
+  for (const read of pendingFlow) {
+    unpackWith(await read, CS, CR, 3, (f) => {
+      const c = byId.get(f.num(0));
+      if (!c) return;
+      ps.s = vote.s = f.s;
+      records(ps, f.from[1]!, f.to[1]!, () => {
+        const created = ps.num(1);
+        if (created <= asOf) c.patchSets.push({ number: ps.num(0), created });
+      });
+      records(vote, f.from[2]!, f.to[2]!, () => {
+        const at = vote.num(4);
+        if (at <= asOf) c.votes.push({ patchSet: vote.num(0), label: vote.str(1, LABELS), value: vote.num(2), voterId: vote.num(3), at, copied: vote.is(5, '1') });
+      });
     });
-    records(vote, f.from[2]!, f.to[2]!, () => {
-      const at = vote.num(4);
-      if (at <= asOf) c.votes.push({ patchSet: vote.num(0), label: vote.str(1, LABELS), value: vote.num(2), voterId: vote.num(3), at, copied: vote.is(5, '1') });
-    });
-  });
+  }
   for (const c of changes) if (!ascending(c.patchSets, (p) => p.number)) c.patchSets.sort((a, b) => a.number - b.number);
 
   if (o.messages === 'flow' || o.messages === 'all') await attachMessages(db, engine, changes, o.messages, asOf);
@@ -326,6 +342,12 @@ function ascending<T>(list: readonly T[], key: (x: T) => number): boolean {
 }
 
 type InIds = (column: string) => RawBuilder<boolean>;
+
+// How many parts the flow read (change_flow) is split into. PostgreSQL reads them on parallel
+// connections: the server's work, an index probe per change, is shared by its cores, and each part
+// is unpacked as it arrives while the other is still read (the queue's 16,000 open changes: about
+// 50 ms of server time). SQLite runs on this thread: one part.
+const FLOW_PARTS: Record<EngineName, number> = { sqlite: 1, postgres: 2 };
 
 // "column is one of these ids" as one bound value whatever the count, per engine: a JSON array read
 // by json_each in SQLite, an array in PostgreSQL.
