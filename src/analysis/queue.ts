@@ -131,9 +131,14 @@ export function queueMessageNeeds(flows: readonly OpenChangeFlow[], ctx: FlowCon
   for (const f of flows) {
     const c = f.change;
     if (needsComments(c, ctx)) comments.push(c);
-    if (f.situation.ci === 'failed') rechecks.push(c);
+    if (needsRechecks(f)) rechecks.push(c);
   }
   return { comments, rechecks };
+}
+
+/** Whether the queue needs a change's rechecks ({@link queueMessageNeeds}): the gating CI failed it. */
+export function needsRechecks(f: OpenChangeFlow): boolean {
+  return f.situation.ci === 'failed';
 }
 
 /**

@@ -3,7 +3,7 @@
  * gates, who was core when, where changes link to; and the open changes' flows.
  */
 import { membersAt } from '../analysis/core-team.js';
-import { needsComments, openChangeFlows, queueMessageNeeds, type OpenChangeFlow } from '../analysis/queue.js';
+import { needsComments, needsRechecks, openChangeFlows, type OpenChangeFlow } from '../analysis/queue.js';
 import { gatingCiIds, type FlowContext } from '../analysis/queue-state.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo, GroupSnapshot } from '../model/activity.js';
@@ -108,7 +108,8 @@ export async function loadOpenFlows(store: Store, setup: FlowSetup, o: { branch?
   // Let the read reach the database before the computation holds the thread.
   await new Promise((resolve) => setImmediate(resolve));
   let flows = openChangeFlows(changes, setup.ctx, now);
-  const needs = queueMessageNeeds(flows, setup.ctx);
+  // queueMessageNeeds without the comments, asked for above.
+  const needs = { rechecks: flows.filter(needsRechecks).map((f) => f.change) };
   const rechecks = await readMessages(store.db, store.engine, needs.rechecks, 'rechecks', now);
   // Attached in this order: a recheck's version of a comment (with its event) stays.
   (await commentsRead)();
