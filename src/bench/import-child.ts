@@ -5,6 +5,7 @@
  */
 import { importFiles } from '../cli/import-files.js';
 import { openStore } from '../store/open-store.js';
+import { peakRssMb } from './peak-rss.js';
 
 const [file, location, host] = process.argv.slice(2);
 if (!file || !location) {
@@ -28,7 +29,7 @@ process.stdout.write(JSON.stringify({
   changes: summary.totals.changesRead,
   seconds,
   changesPerSecond: summary.totals.changesRead / seconds,
-  peakRssMb: process.resourceUsage().maxRSS / 1024,
+  peakRssMb: peakRssMb(),
   // CPU time of the whole process (every thread), user + system: comparable on a busy machine.
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   votes: summary.totals.votes,

@@ -2,25 +2,11 @@
  * Benchmark worker: one full `steward sync` of a project from BASE_URL into a store, in its own
  * process so its peak RSS is the sync's alone. Prints one JSON line.
  */
-import { readFileSync } from 'node:fs';
 import { syncProject } from '../cli/sync/gerrit-sync.js';
 import { GerritClient } from '../sources/gerrit/rest-client.js';
 import { openStore } from '../store/open-store.js';
+import { peakRssMb } from './peak-rss.js';
 
-/**
- * This process's peak RSS in MB. On Linux from /proc (VmHWM, this process's own high-water mark):
- * getrusage's maxRSS keeps, across exec, the RSS of the forked copy of the parent — the bench
- * parent holding the fake server's data — so it would report the parent's size, not the sync's.
- */
-function peakRssMb(): number {
-  try {
-    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) / 1024;
-  } catch {
-    // Not Linux: getrusage is the best there is.
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
 
 const [baseUrl, location, project, pageSize] = process.argv.slice(2);
 if (!baseUrl || !location || !project) {
