@@ -3,6 +3,8 @@
  * its peak RSS on stderr, so the peak belongs to the sync alone.
  */
 import { runCli } from '../cli/main.js';
+import { peakRssMb } from './peak-rss.js';
 
 await runCli();
-process.stderr.write(`\nRSS ${process.resourceUsage().maxRSS}\n`);
+// In kB, as git-bench.ts reads it.
+process.stderr.write(`\nRSS ${Math.round(peakRssMb() * 1024)}\n`);
