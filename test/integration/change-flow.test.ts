@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
 import { fillChangeFlow } from '../../src/store/migrations/0012-change-flow.js';
+import { loadFlowChanges } from '../../src/store/queries/flow.js';
 import type { Store } from '../../src/store/engine.js';
 import type { ChangeRecord } from '../../src/model/records.js';
 import { alice, bob, carol, makeChange, makePatchSet, makeVote } from '../helpers/builders.js';
@@ -45,6 +46,38 @@ for (const engine of ENGINES) {
         await store.db.deleteFrom('change_flow').execute();
         await fillChangeFlow(store.db, store.caps);
         assert.deepEqual(await flowRows(store), written);
+      });
+    });
+
+    it('is what the flow loaders read: every patch set and vote of the rows, up to asOf, for every scope', async () => {
+      await withStore(engine.name, async (store) => {
+        const odd = makeChange(4, {
+          patchSets: [makePatchSet(1), makePatchSet(2), makePatchSet(10, { created: 1_700_000_999_000 })],
+          votes: [
+            makeVote({ voter: bob, value: -2, label: 'Code-Review' }),
+            makeVote({ voter: carol, value: 1, label: 'Backport-Candidate', patchSet: 2 }),
+            makeVote({ voter: alice, value: -1, label: 'Workflow', patchSet: 10, grantedAt: 1_700_000_999_500, copied: true }),
+            makeVote({ voter: bob, value: 1, label: 'Approved', patchSet: 2 }),
+          ],
+        });
+        await write(store, [...changes, odd]);
+        const ids = (await store.db.selectFrom('changes').select('id').orderBy('id').execute()).map((r) => r.id);
+        const votes = await store.db.selectFrom('votes').selectAll().execute();
+        const ps = await store.db.selectFrom('patch_sets').selectAll().execute();
+        const asOfs = [Number.MAX_SAFE_INTEGER, 1_700_000_999_200];
+        for (const asOf of asOfs) {
+          for (const scope of [{ kind: 'ids', ids }, { kind: 'open', at: Number.MAX_SAFE_INTEGER }, { kind: 'active', since: 0, until: Number.MAX_SAFE_INTEGER }] as const) {
+            const loaded = await loadFlowChanges(store.db, store.engine, { scope, asOf });
+            assert.equal(loaded.length, 4, scope.kind);
+            for (const c of loaded) {
+              const want = votes.filter((v) => v.change_id === c.id && v.granted_at <= asOf).map((v) => [v.patch_set, v.label, v.value, v.voter_id, v.granted_at, v.copied === 1]);
+              const got = c.votes.map((v) => [v.patchSet, v.label, v.value, v.voterId, v.at, v.copied]);
+              const key = (x: unknown[]) => JSON.stringify(x);
+              assert.deepEqual(got.map(key).sort(), want.map(key).sort(), `${scope.kind} change ${c.number}`);
+              assert.deepEqual(c.patchSets, ps.filter((p) => p.change_id === c.id && p.created <= asOf).map((p) => ({ number: p.number, created: p.created })).sort((a, b) => a.number - b.number));
+            }
+          }
+        }
       });
     });
 

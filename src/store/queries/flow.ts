@@ -59,6 +59,10 @@ const RS = '\u001e';
 // One level up, for records whose fields are packed records (the change_flow rows): GS and FS.
 const CS = '\u001d';
 const CR = '\u001c';
+const FS_CODE = 0x1f;
+const RS_CODE = 0x1e;
+const CS_CODE = 0x1d;
+const CR_CODE = 0x1c;
 
 // One aggregate per engine, side by side: a missing engine fails to compile.
 const AGGREGATE: Record<EngineName, (expr: RawBuilder<string>, separator?: string) => RawBuilder<string>> = {
@@ -136,6 +140,96 @@ class Fields {
 }
 
 const LABELS = ['Code-Review', 'Verified', 'Workflow', 'Approved'] as const;
+
+/**
+ * Reads packed change_flow rows (change_id CS patch sets CS votes, changes joined by CR; patch sets
+ * `number FS created` and votes `patch_set FS label FS value FS voter_id FS granted_at FS copied`,
+ * each joined by RS) into the changes' patch sets and votes up to `asOf`, in one pass over the
+ * characters: numbers are read as they are scanned, not found first and parsed after (the queue's
+ * 94,000 votes: about half the time). A field that is not a plain integer is read as Number() reads
+ * it; an empty one is NaN, as Fields.num gives.
+ */
+function readFlowRows(s: string, byId: ReadonlyMap<number, FlowChange>, asOf: number): void {
+  const n = s.length;
+  let i = 0;
+  // The separator that ended the last field read (a function: TypeScript would narrow a variable).
+  let end = 0;
+  const ended = (): number => end;
+  const int = (): number => {
+    const start = i;
+    let sign = 1;
+    if (s.charCodeAt(i) === 45) {
+      sign = -1;
+      i++;
+    }
+    let v = 0;
+    let digits = 0;
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+      digits++;
+    }
+    const c = i < n ? s.charCodeAt(i) : CR_CODE;
+    if (c < 32) {
+      end = c;
+      i++;
+      return digits ? sign * v : Number.NaN;
+    }
+    // Not a plain integer: up to the next separator, as Number() reads it.
+    let j = i;
+    while (j < n && s.charCodeAt(j) >= 32) j++;
+    end = j < n ? s.charCodeAt(j) : CR_CODE;
+    i = j + 1;
+    return Number(s.slice(start, j));
+  };
+  const label = (): string => {
+    for (const x of LABELS) {
+      if (s.startsWith(x, i) && s.charCodeAt(i + x.length) === FS_CODE) {
+        i += x.length + 1;
+        return x;
+      }
+    }
+    let j = s.indexOf(FS, i);
+    if (j < 0) j = n;
+    const x = s.slice(i, j);
+    i = j + 1;
+    return x;
+  };
+  while (i < n) {
+    const c = byId.get(int());
+    if (!c || ended() !== CS_CODE) {
+      // Not a change asked for: on to the next.
+      const j = s.indexOf(CR, i);
+      i = j < 0 ? n : j + 1;
+      continue;
+    }
+    // Patch sets, up to CS.
+    if (s.charCodeAt(i) === CS_CODE) i++;
+    else {
+      do {
+        const number = int();
+        const created = int();
+        if (created <= asOf) c.patchSets.push({ number, created });
+      } while (ended() === RS_CODE);
+    }
+    // Votes, up to CR or the end.
+    if (i >= n || s.charCodeAt(i) === CR_CODE) i++;
+    else {
+      do {
+        const patchSet = int();
+        const lbl = label();
+        const value = int();
+        const voterId = int();
+        const at = int();
+        const copiedAt = i;
+        int();
+        const copied = i - copiedAt === 2 && s.charCodeAt(copiedAt) === 49;
+        if (at <= asOf) c.votes.push({ patchSet, label: lbl, value, voterId, at, copied });
+      } while (ended() === RS_CODE);
+    }
+  }
+}
 const KINDS = ['comment', 'review', 'ci-report', 'upload', 'system'] as const;
 
 /** Calls `each` with every record of packed rows (`width` fields a record). */
@@ -162,23 +256,6 @@ function unpackWith(rows: ReadonlyArray<{ packed: string | null }>, fieldSep: st
       }
       each(f);
     }
-  }
-}
-
-/** Calls `each` with every record packed (FS, RS) in f.s[from, to). */
-function records(f: Fields, from: number, to: number, each: () => void): void {
-  const width = f.from.length;
-  const s = f.s;
-  let i = from;
-  while (i < to) {
-    for (let k = 0; k < width; k++) {
-      let j = s.indexOf(k === width - 1 ? RS : FS, i);
-      if (j < 0 || j > to) j = to;
-      f.from[k] = i;
-      f.to[k] = j;
-      i = j + 1;
-    }
-    each();
   }
 }
 
@@ -306,24 +383,8 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     }
   }
   // Patch sets and votes up to asOf (votes in no particular order), patch sets by number.
-  const ps = new Fields(2);
-  const vote = new Fields(6);
   // Each part as it arrives (the others may still be running).
-  for (const read of pendingFlow) {
-    unpackWith(await read, CS, CR, 3, (f) => {
-      const c = byId.get(f.num(0));
-      if (!c) return;
-      ps.s = vote.s = f.s;
-      records(ps, f.from[1]!, f.to[1]!, () => {
-        const created = ps.num(1);
-        if (created <= asOf) c.patchSets.push({ number: ps.num(0), created });
-      });
-      records(vote, f.from[2]!, f.to[2]!, () => {
-        const at = vote.num(4);
-        if (at <= asOf) c.votes.push({ patchSet: vote.num(0), label: vote.str(1, LABELS), value: vote.num(2), voterId: vote.num(3), at, copied: vote.is(5, '1') });
-      });
-    });
-  }
+  for (const read of pendingFlow) for (const row of await read) if (row.packed) readFlowRows(row.packed, byId, asOf);
   for (const c of changes) if (!ascending(c.patchSets, (p) => p.number)) c.patchSets.sort((a, b) => a.number - b.number);
 
   if (o.messages === 'flow' || o.messages === 'all') await attachMessages(db, engine, changes, o.messages, asOf);
