@@ -100,6 +100,12 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
     database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // Checkpoint (copy the WAL into the database file and sync it) every 20,000 pages (~80 MB of
+    // WAL) rather than SQLite's default 1,000: a sync commits one page of changes (~1,500 database
+    // pages) per transaction, so the default checkpointed, and waited for the disk, after every
+    // one — 25-35% of the 50,000-change sync benchmark's time. Durability is unchanged: a
+    // committed transaction is in the WAL either way.
+    database.pragma('wal_autocheckpoint = 20000');
     database.pragma('foreign_keys = ON');
     database.pragma('temp_store = MEMORY');
   } catch (e) {
