@@ -148,7 +148,10 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
     askAhead();
     try {
       for (;;) {
-        const r = await ahead.shift()!;
+        // Nothing asked for: the last page said no more follow.
+        const next = ahead.shift();
+        if (!next) break;
+        const r = await next;
         if (r.done) break;
         const page = r.value;
         more = page.more;
