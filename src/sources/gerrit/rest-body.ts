@@ -5,6 +5,7 @@
  * not JSON means (cut short and retried, or a page that is not Gerrit's) — the decoder only says
  * what it found.
  */
+import { describeJson, isObject, quote } from '../http/json-http-client.js';
 import { StewardError } from '../../model/errors.js';
 
 export const XSSI_PREFIX = ")]}'";
@@ -71,20 +72,4 @@ export function shapeError(url: string, expected: string, received: unknown): St
   });
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
-  return `${typeof value} ${quote(String(value), 80)}`;
-}
-
-/** JSON-quote the first `max` characters of `text`, whitespace collapsed. */
-export function quote(text: string, max: number): string {
-  // Only a prefix can show: never scan a multi-megabyte body for it.
-  const flat = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
-}
+export { isObject, quote };

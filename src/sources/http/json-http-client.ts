@@ -412,18 +412,20 @@ function innermostMessage(e: unknown): string {
   return message;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
-function describeJson(value: unknown): string {
+/** A short description of a JSON value for error messages (its kind and a quoted prefix). */
+export function describeJson(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null) return 'null';
   if (typeof value === 'object') return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
   return `${typeof value} ${quote(String(value), 80)}`;
 }
 
-function quote(text: string, max: number): string {
+/** JSON-quote the first `max` characters of `text`, whitespace collapsed (only a prefix is scanned). */
+export function quote(text: string, max: number): string {
   const flat = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
 }
