@@ -76,7 +76,8 @@ export async function importFiles(store: Store, paths: readonly string[], opts: 
 async function importOneFile(store: Store, path: string, opts: ImportOptions, progress: (n: number) => void): Promise<FileImportResult> {
   const t0 = performance.now();
   const batchSize = opts.batchSize ?? 64;
-  return store.db.transaction().execute(async (trx) => {
+  // The engine's bulk settings (store.bulkLoad) around the file's one transaction.
+  return store.bulkLoad(() => store.db.transaction().execute(async (trx) => {
     await ensureHost(trx, opts.host, opts.hostUrl ?? null);
     const resolver = new AccountResolver(trx, opts.host, store.bulk);
     let counts = emptyCounts();
@@ -102,5 +103,5 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
     if (stats.statsRowCount !== null && stats.statsRowCount !== read) warnings.push(`the stats row says ${stats.statsRowCount} changes, the file holds ${read}`);
     if (stats.moreChanges) warnings.push('the stats row says moreChanges: the query was cut at its limit; export the rest with --start or a narrower query');
     return { path, format, changesRead: read, counts, accountsCreated: resolver.created, durationMs: performance.now() - t0, warnings };
-  });
+  }));
 }

@@ -40,10 +40,11 @@ export interface InsertOptions {
   skipConflictsOn?: readonly string[];
 }
 
-function insertSql(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: number, returning: readonly string[], options: InsertOptions = {}): string {
+function insertSql(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: number, returning: readonly string[], options: InsertOptions = {}, orFail = false): string {
   const row = Object.fromEntries(columns.map((c) => [c, null]));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the column list is checked by the callers' row builders
   let q: any = db.insertInto(table).values(Array.from({ length: rows }, () => row) as never);
+  if (orFail) q = q.orFail();
   const target = options.skipConflictsOn;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's conflict builder typed by table
   if (target?.length) q = q.onConflict((oc: any) => oc.columns(target).doNothing());
@@ -95,13 +96,28 @@ export function multiRowWriter(maxParams: number): BulkWriter {
   };
 }
 
-/** SQLite: cached prepared statements on the store's own connection. */
+/**
+ * SQLite: cached prepared statements on the store's own connection.
+ *
+ * Inside a transaction, `insertFlat` runs INSERT OR FAIL: a row that breaks a constraint stops the
+ * statement (and the caller's transaction, which rolls back) as a plain INSERT would, but SQLite no
+ * longer keeps a statement journal to undo the statement's earlier rows alone, a copy of every page
+ * the statement touches. Outside a transaction a statement commits on its own, so there it stays a
+ * plain INSERT (a failing one must leave nothing behind).
+ */
 export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const statement = (db: Kysely<Database>, table: TableName, columns: readonly string[], rows: number): BetterSqlite3.Statement => {
-    const key = `${table}|${columns.join(',')}|${rows}||`;
+    const orFail = raw.inTransaction;
+    const key = `${table}|${columns.join(',')}|${rows}||${orFail ? 'fail' : ''}`;
     let stmt = cache.get(key);
-    if (!stmt) cache.set(key, (stmt = raw.prepare(insertSql(db, table, columns, rows, []))));
+    if (!stmt) cache.set(key, (stmt = raw.prepare(insertSql(db, table, columns, rows, [], {}, orFail))));
+    return stmt;
+  };
+  const lookups = new Map<string, BetterSqlite3.Statement>();
+  const lookup = (sqlText: string): BetterSqlite3.Statement => {
+    let stmt = lookups.get(sqlText);
+    if (!stmt) lookups.set(sqlText, (stmt = raw.prepare(sqlText).pluck()));
     return stmt;
   };
   return {
@@ -127,8 +143,8 @@ export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
     // (sqlite_sequence), so an id once used is never used again, as AUTOINCREMENT promises.
     async insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<number[]> {
       if (rows.length === 0) return [];
-      const seq = raw.prepare('select seq from sqlite_sequence where name = ?').pluck().get(table) as number | undefined;
-      const max = raw.prepare(`select max(id) from "${table}"`).pluck().get() as number | null;
+      const seq = lookup('select seq from sqlite_sequence where name = ?').get(table) as number | undefined;
+      const max = lookup(`select max(id) from "${table}"`).get() as number | null;
       const base = Math.max(seq ?? 0, max ?? 0);
       const ids = rows.map((_, i) => base + 1 + i);
       const values: unknown[] = [];

@@ -30,6 +30,12 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** The engine's fastest way to insert many rows (used by imports and syncs). */
   readonly bulk: BulkWriter;
+  /**
+   * Runs `work` (which opens its own transactions) with the engine set up for a large write such as
+   * an import; settings are put back afterwards, whether `work` succeeds or fails. SQLite: see
+   * open-store.ts sqliteBulkLoad. PostgreSQL: runs `work` as it is.
+   */
+  bulkLoad<T>(work: () => Promise<T>): Promise<T>;
   /** Where the store is, for messages (file path, or the URL without its password). */
   readonly location: string;
   close(): Promise<void>;
