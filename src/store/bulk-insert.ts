@@ -125,13 +125,9 @@ export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
       const width = columns.length;
       const total = values.length / width;
       if (total === 0) return;
-      // Rows per statement: enough to make the call overhead small, few enough that one row's
-      // statement and the statement journal stay small.
+      // Rows per statement: enough to make the call overhead small, few enough that one statement's
+      // SQL and bound values stay small.
       const perStatement = Math.max(1, Math.floor(256 / width));
-      // A statement that writes several rows keeps a statement journal (to undo itself alone on a
-      // constraint error); beyond 64 KiB SQLite spills it to a temporary file, a file created and
-      // removed per statement. In memory it costs nothing of the kind. Nothing else runs on this
-      // connection meanwhile (this loop does not yield), and the setting is put back.
       const full = statement(db, table, columns, perStatement);
       const step = perStatement * width;
       let i = 0;
