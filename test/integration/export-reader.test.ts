@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { StewardError } from '../../src/model/errors.js';
-import { readGerritExport, splitArrayOfObjects, type ExportItem, type ExportStats } from '../../src/sources/gerrit/export-reader.js';
+import { open } from 'node:fs/promises';
+import { readGerritExport, readLines, splitArrayOfObjects, type ExportItem, type ExportStats } from '../../src/sources/gerrit/export-reader.js';
 
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'steward-reader-'))));
@@ -115,5 +116,38 @@ describe('cutting a page into its changes', () => {
     assert.equal(e.code, 'INPUT_JSON');
     assert.equal(e.details.line, 2);
     assert.match(e.message, /line 2 is not valid JSON/);
+  });
+});
+
+describe('readLines', () => {
+  // Each line is a view into a reused buffer: copy it before asking for the next one, as readers do.
+  async function lines(text: string, bufferSize: number): Promise<string[]> {
+    const path = join(dir, `lines-${bufferSize}.txt`);
+    writeFileSync(path, text);
+    const fh = await open(path, 'r');
+    try {
+      const out: string[] = [];
+      for await (const line of readLines(fh, bufferSize)) out.push(line.toString('utf8'));
+      return out;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  const text = 'first\r\n\nsecond line, longer than the buffer\n' + 'x'.repeat(100) + '\r\nlast without newline';
+  const expected = ['first', '', 'second line, longer than the buffer', 'x'.repeat(100), 'last without newline'];
+
+  it('gives the same lines whatever the buffer size: lines cut by its end, lines longer than it, CRLF', async () => {
+    for (const size of [1, 2, 3, 7, 16, 64, 1024]) assert.deepEqual(await lines(text, size), expected, `buffer of ${size} bytes`);
+  });
+
+  it('ends a file that ends with a newline without an empty last line, and reads an empty file as no lines', async () => {
+    assert.deepEqual(await lines('a\nb\n', 4), ['a', 'b']);
+    assert.deepEqual(await lines('', 4), []);
+    assert.deepEqual(await lines('\n', 4), ['']);
+  });
+
+  it('keeps a multi-byte character cut by the end of the buffer whole', async () => {
+    assert.deepEqual(await lines('héllo wörld\nçà\n', 3), ['héllo wörld', 'çà']);
   });
 });

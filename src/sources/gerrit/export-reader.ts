@@ -11,7 +11,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import StreamChain from 'stream-chain';
 import StreamJsonParser from 'stream-json';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
@@ -70,13 +70,13 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
     throw unreadable(path, e);
   }
   const stats: ExportStats = { sawStatsRow: false, statsRowCount: null, moreChanges: false };
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  const input = await open(path, 'r');
   let lineNo = 0;
   let index = 0;
   let format: SourceFormat | null = null;
   let streamed = false;
   try {
-    for await (const bytes of splitLines(input)) {
+    for await (const bytes of readLines(input)) {
       lineNo += 1;
       // A page of changes (`[{…},{…}]`) is cut into its changes on the bytes, and each change is
       // decoded and parsed on its own: most changes are ASCII and decode as fast as a copy, where a
@@ -154,7 +154,7 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
       }
     }
   } finally {
-    input.destroy();
+    await input.close();
   }
   if (streamed) {
     return yield* streamPrettyArray(path, stats);
@@ -220,30 +220,46 @@ function skipSpace(bytes: Uint8Array, i: number, end: number): number {
 }
 
 /**
- * Splits a byte stream into lines (LF or CRLF), undecoded. Faster than node:readline on the very
- * long lines of paged exports (one line can hold 500 changes), because it searches bytes with
- * Buffer.indexOf and leaves decoding to the caller.
+ * The lines of a file (LF or CRLF), undecoded, read into one buffer that is reused: each line is a
+ * view into it, valid until the next line is asked for (the caller is done with a line by then).
+ * Paged exports have very long lines (one can hold 500 changes, several MB); read in 1 MB chunks
+ * and joined, every byte of such a line was copied once more, and each joined line was a new
+ * allocation of several MB. Here only the start of a line cut by the end of the buffer is moved
+ * to its front, and the buffer grows only for a line longer than itself.
  */
-async function* splitLines(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  for await (const chunk of input) {
-    let pos = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, pos);
-      if (nl < 0) break;
-      const piece = chunk.subarray(pos, nl);
-      const line = pending.length ? Buffer.concat([...pending, piece]) : piece;
-      pending = [];
-      const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
-      yield line.subarray(0, end);
-      pos = nl + 1;
+export async function* readLines(file: FileHandle, initialSize = 16 << 20): AsyncGenerator<Buffer> {
+  let buf = Buffer.allocUnsafe(initialSize);
+  let start = 0; // first byte of the current line
+  let end = 0; // end of the bytes read
+  let eof = false;
+  for (;;) {
+    const nl = buf.subarray(0, end).indexOf(10, start);
+    if (nl >= 0) {
+      const stop = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+      yield buf.subarray(start, stop);
+      start = nl + 1;
+      continue;
     }
-    if (pos < chunk.length) pending.push(chunk.subarray(pos));
-  }
-  if (pending.length) {
-    const line = Buffer.concat(pending);
-    const end = line.length > 0 && line[line.length - 1] === 13 ? line.length - 1 : line.length;
-    yield line.subarray(0, end);
+    if (eof) {
+      if (start < end) {
+        const stop = buf[end - 1] === 13 ? end - 1 : end;
+        yield buf.subarray(start, stop);
+      }
+      return;
+    }
+    // No complete line left: keep the partial one, at the front of the buffer (or of a larger one).
+    if (start > 0) {
+      buf.copy(buf, 0, start, end);
+      end -= start;
+      start = 0;
+    } else if (end === buf.length) {
+      const larger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(larger, 0, 0, end);
+      buf = larger;
+    }
+    const { bytesRead } = await file.read(buf, end, buf.length - end, null);
+    if (bytesRead === 0) eof = true;
+    end += bytesRead;
   }
 }
 
