@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCiDuration, parseCiReport } from './ci-report-parser.js';
+import { parseCiDuration, parseCiReport, parseJobLineByRules } from './ci-report-parser.js';
 
 const ZUUL_CHECK_FAILED =
   'Patch Set 4: Verified-1\n\n' +
@@ -169,5 +169,40 @@ describe('parseCiDuration', () => {
 
   it('returns null for anything else', () => {
     for (const bad of ['', 'soon', '5 minutes', '1d']) assert.equal(parseCiDuration(bad), null, bad);
+  });
+});
+
+describe('job lines: the canonical reader and the general rules agree', () => {
+  // parseCiReport reads the usual line with a reader of its own and every other line with the
+  // general rules; over the usual forms and many near misses the two must give the same job.
+  const names = ['nova-tox-py310', 'a', 'job', 'tempest-full-py3.12', 'x_y'];
+  const urls = ['https://zuul.example.org/t/demo/build/c890', 'http://logs.example.org/12/345/2/check/j/0c1/', 'ftp://x/y', 'job', 'nourl', 'https:/bad', 'HTTPS://x'];
+  const results = ['SUCCESS', 'FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT', 'ERROR2', 'lower', 'SUCCESS.', 'S', '_X'];
+  const tails = ['', ' in 5m 10s', ' in 1h 02m 03s', ' in 45s', ' in 0s', ' in 5m', ' in 2h', ' in 1h 5s', ' in 2m 1h', ' in 5m  10s', ' in 5m10s', ' in ', ' in 5x', ' in 5m 10s extra', ' detail in 5m', '  in 5m', ' in 05m 007s', ' in 1h 02m 03s '];
+  const votings = ['', ' (non-voting)', '  (non-voting)', ' (non-voting) ', '(non-voting)', ' (voting)'];
+  const wraps: Array<(l: string) => string> = [(l) => l, (l) => `${l}\r`, (l) => ` ${l}`, (l) => l.replace('- ', '* '), (l) => l.replace('- ', '-\t'), (l) => l.replace(' : ', '  : '), (l) => l.replace(' ', '\u00a0'), (l) => l.replace(' ', '  ')];
+  const asReport = (line: string) => parseCiReport(`Build failed (check pipeline).\n\n${line}`)!.jobs;
+
+  it('gives the general rules\' result for every combination', () => {
+    let lines = 0;
+    for (const name of names) for (const url of urls) for (const result of results) for (const tail of tails) for (const voting of votings) {
+      const base = `- ${name} ${url} : ${result}${tail}${voting}`;
+      for (const wrap of wraps) {
+        const line = wrap(base);
+        const byRules = parseJobLineByRules(line);
+        assert.deepEqual(asReport(line), byRules ? [byRules] : [], JSON.stringify(line));
+        lines++;
+      }
+    }
+    assert.ok(lines > 40_000);
+  });
+
+  it('reads the usual Zuul lines (the canonical reader\'s own cases) as the rules do', () => {
+    assert.deepEqual(asReport('- nova-live-migration https://zuul.example.org/t/demo/build/a61a : TIMED_OUT in 3h 00m 50s (non-voting)'), [
+      { job: 'nova-live-migration', result: 'TIMED_OUT', voting: false, durationSeconds: 10850, logUrl: 'https://zuul.example.org/t/demo/build/a61a' },
+    ]);
+    assert.deepEqual(asReport('- nova-docs https://zuul.example.org/t/demo/build/1 : SKIPPED'), [
+      { job: 'nova-docs', result: 'SKIPPED', voting: true, durationSeconds: null, logUrl: 'https://zuul.example.org/t/demo/build/1' },
+    ]);
   });
 });
