@@ -117,7 +117,7 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
     caps: SQLITE_CAPS,
     db,
     bulk: sqliteWriter(database),
-    bulkLoad: (work) => sqliteBulkLoad(database, busyTimeoutMs, work),
+    bulkLoad: (work) => sqliteBulkLoad(database, work),
     location: path,
     close: () => db.destroy(),
   };
@@ -139,14 +139,18 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
  *   (they wait, then report it busy), as with any SQLite writer in rollback mode; when another
  *   connection is open, the store stays in WAL mode and they keep reading. synchronous = FULL then,
  *   as rollback journals need it to survive a power cut.
- * - A 64 MB page cache (the default is 2 MB), for the report indexes' random inserts.
+ * - A 64 MB page cache (16 MB otherwise), for the report indexes' random inserts.
  *
  * Nothing changes inside an open transaction (SQLite ignores these settings there), so `work` runs as
- * it is when one is open.
+ * it is when one is open. Afterwards each setting gets back the value it had (the journal: WAL, as
+ * openSqlite sets it).
  */
-async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, busyTimeoutMs: number, work: () => Promise<T>): Promise<T> {
+async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => Promise<T>): Promise<T> {
   if (database.inTransaction) return work();
-  const cacheSize = database.pragma('cache_size', { simple: true }) as number;
+  const saved = (name: string): unknown => database.pragma(name, { simple: true });
+  const cacheSize = saved('cache_size');
+  const busyTimeout = saved('busy_timeout');
+  const synchronous = saved('synchronous');
   database.pragma('foreign_keys = OFF');
   database.pragma('cache_size = -65536');
   let rollbackJournal = false;
@@ -158,18 +162,18 @@ async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, busyTimeoutMs
   } catch {
     rollbackJournal = false;
   } finally {
-    database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    database.pragma(`busy_timeout = ${Number(busyTimeout)}`);
   }
   try {
     return await work();
   } finally {
     if (!database.inTransaction) {
       database.pragma('foreign_keys = ON');
-      database.pragma(`cache_size = ${cacheSize}`);
+      database.pragma(`cache_size = ${Number(cacheSize)}`);
       if (rollbackJournal) {
         try {
           database.pragma('journal_mode = WAL');
-          database.pragma('synchronous = NORMAL');
+          database.pragma(`synchronous = ${Number(synchronous)}`);
         } catch {
           // Another process is reading: the store stays in rollback mode until the next open, which
           // sets WAL again (openSqlite). Nothing is lost either way.
