@@ -43,7 +43,7 @@ export const LAYERS = {
  * (blueprint-refs.ts), pure text matching that the git connector and the blueprint-code report
  * must share; it has no I/O.
  */
-const EXCEPTIONS = {
+export const EXCEPTIONS = {
   service: { sources: ['links'] },
 };
 
