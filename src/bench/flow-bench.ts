@@ -9,10 +9,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import { buildQueue } from '../cli/commands/queue-command.js';
 import { buildWaits } from '../cli/commands/waits-command.js';
 import type { Runtime } from '../cli/context.js';
+import { vacuumAnalyze } from '../store/maintenance.js';
 import { openStore } from '../store/open-store.js';
 
 // The bench export's end (run.ts): the queue and waits are taken as of then.
@@ -55,7 +55,7 @@ async function child(location: string): Promise<void> {
   const store = await openStore(location);
   // The store in its steady state: after a bulk load PostgreSQL's autovacuum soon sets the
   // visibility map (index-only scans) and the planner's statistics; do it now rather than race it.
-  if (store.engine === 'postgres') await sql`vacuum analyze`.execute(store.db);
+  await vacuumAnalyze(store);
   const rt: Runtime = { cwd: process.cwd(), env: {}, clock: () => NOW, stdout: () => undefined, stderr: () => undefined, isTty: false };
   try {
     let open = 0;

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { recreatePostgresDatabase } from '../store/maintenance.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -51,15 +51,7 @@ export async function runGitBench(benchDir: string, pgAdmin: string | undefined)
   for (const suffix of ['', '-wal', '-shm']) rmSync(sqlite + suffix, { force: true });
   engines.push({ name: 'SQLite', location: sqlite });
   if (pgAdmin) {
-    const dbName = 'steward_git_bench';
-    const c = new pg.Client({ connectionString: pgAdmin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${dbName}`);
-    await c.end();
-    const u = new URL(pgAdmin);
-    u.pathname = `/${dbName}`;
-    engines.push({ name: 'PostgreSQL', location: u.toString() });
+    engines.push({ name: 'PostgreSQL', location: await recreatePostgresDatabase(pgAdmin, 'steward_git_bench') });
   }
   for (const e of engines) {
     try {

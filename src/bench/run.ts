@@ -28,8 +28,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { writeRestExport } from '../demo/demo-export.js';
+import { recreatePostgresDatabase } from '../store/maintenance.js';
 import { runFlowBench } from './flow-bench.js';
 import { runGitBench } from './git-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
@@ -95,15 +95,8 @@ async function main(): Promise<void> {
     console.log('import REST → PostgreSQL      skipped: set STEWARD_BENCH_PG (or STEWARD_TEST_PG) to an admin URL to include it');
     return;
   }
-  const dbName = pgBenchDb;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${dbName}`);
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = `/${dbName}`;
-  report('import REST → PostgreSQL', runImport(exportPath, u.toString()), 'no target set; RSS < 400 MB');
+  const location = await recreatePostgresDatabase(admin, pgBenchDb);
+  report('import REST → PostgreSQL', runImport(exportPath, location), 'no target set; RSS < 400 MB');
 }
 
 mkdirSync(benchDir, { recursive: true });

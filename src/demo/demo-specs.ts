@@ -29,7 +29,7 @@
 import type { DemoFate, DemoPerson } from './demo-change.js';
 import { SeededRandom, labelKey } from './seeded-random.js';
 import { SLOW_AREA } from './demo-vocabulary.js';
-import type { DemoBlueprint, DemoRelease, ResolvedDemoOptions } from './demo-world.js';
+import type { DemoBlueprint, DemoRelease, ResolvedDemoOptions } from './demo-world-types.js';
 
 const DAY = 86_400_000;
 

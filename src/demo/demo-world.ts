@@ -11,6 +11,9 @@ import {
 import type { DemoArea } from './demo-vocabulary.js';
 import { TARGET_BLUEPRINTS, planDemoSpecs, specTargetRelease } from './demo-specs.js';
 import type { DemoSpecPlan } from './demo-specs.js';
+import type { DemoBlueprint, DemoRelease, ResolvedDemoOptions } from './demo-world-types.js';
+
+export type { DemoBlueprint, DemoRelease, ResolvedDemoOptions } from './demo-world-types.js';
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -38,16 +41,6 @@ export interface DemoOptions {
   host?: string;
 }
 
-export interface ResolvedDemoOptions {
-  seed: number;
-  changes: number;
-  months: number;
-  now: number;
-  host: string;
-  /** Start of the window, epoch ms. */
-  start: number;
-}
-
 /** Applies the defaults once; `now` is truncated to whole seconds because both formats carry seconds. */
 export function resolveDemoOptions(opts: DemoOptions): ResolvedDemoOptions {
   if (!Number.isFinite(opts.now)) throw new TypeError(`demo: "now" must be epoch milliseconds, got ${String(opts.now)}`);
@@ -58,23 +51,6 @@ export function resolveDemoOptions(opts: DemoOptions): ResolvedDemoOptions {
   const now = Math.floor(opts.now / SECOND_MS) * SECOND_MS;
   const start = now - Math.round(months * 30.4375) * DAY_MS;
   return { seed: Math.trunc(opts.seed ?? 1), changes, months, now, host: opts.host ?? DEFAULT_DEMO_HOST, start };
-}
-
-/** One release cycle. The last one of the calendar is in progress (its release is after `now`). */
-export interface DemoRelease {
-  name: string;
-  /** Branch name of its stable branch once released. */
-  stableBranch: string;
-  start: number;
-  featureFreeze: number;
-  release: number;
-}
-
-export interface DemoBlueprint {
-  name: string;
-  /** The release cycle it targets. */
-  cycle: string;
-  area: string;
 }
 
 const CYCLE_DAYS = 182;

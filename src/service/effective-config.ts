@@ -7,6 +7,7 @@ import { parseConfig, type LoadedConfig } from '../config/load-config.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo } from '../model/activity.js';
 import type { Store } from '../store/engine.js';
+import { readMeta } from '../store/queries/meta.js';
 
 /** The configuration in effect and where it came from (for the reports' `sources`). */
 export interface EffectiveConfig extends LoadedConfig {
@@ -23,8 +24,8 @@ export const DEMO_CONFIG_META_KEY = 'demo.config';
  */
 export async function resolveEffectiveConfig(loaded: LoadedConfig, store: Store): Promise<EffectiveConfig> {
   if (loaded.path) return { ...loaded, origin: loaded.path };
-  const row = await store.db.selectFrom('meta').select('value').where('key', '=', DEMO_CONFIG_META_KEY).executeTakeFirst();
-  if (row) return { config: parseConfig(row.value, 'the demo configuration in the store'), path: null, origin: 'the demo project (no steward.yaml)' };
+  const stored = await readMeta(store.db, DEMO_CONFIG_META_KEY);
+  if (stored !== undefined) return { config: parseConfig(stored, 'the demo configuration in the store'), path: null, origin: 'the demo project (no steward.yaml)' };
   return { ...loaded, origin: 'defaults (no steward.yaml)' };
 }
 

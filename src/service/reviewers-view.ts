@@ -6,7 +6,7 @@
 import { computeReviewstatsCompat } from '../analysis/reviewstats-compat.js';
 import type { ReviewersReport, ReviewstatsReport } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
-import { loadApprovalRecords } from '../store/queries/reviewers.js';
+import { listSourceFormats, loadApprovalRecords } from '../store/queries/reviewers.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { Window } from './params.js';
 import { labelOf, reviewersResult, teamContextFor, type TeamContext } from './team-context.js';
@@ -76,8 +76,7 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     coreUsernames.set(p.name, names);
   }
   const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
-  const formats = await store.db.selectFrom('changes').select('source_format').distinct().execute();
-  const kinds = formats.map((f) => f.source_format).sort();
+  const kinds = (await listSourceFormats(store.db)).sort();
   return {
     report: 'reviewers',
     compat: 'reviewstats',

@@ -1,6 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { Store } from './engine.js';
 import { schemaState } from './open-store.js';
-import { DATA_TABLES } from './schema.js';
+import { DATA_TABLES, type Database } from './schema.js';
 
 export interface StoreInfo {
   engine: string;
@@ -22,4 +23,10 @@ export async function storeInfo(store: Store): Promise<StoreInfo> {
     }
   }
   return { engine: store.engine, location: store.location, schemaVersion: state.version, latestSchemaVersion: state.latest, pendingMigrations: state.pending, rowCounts };
+}
+
+/** How many changes the store holds (0 for an empty store: `steward overview --demo-if-empty` fills it). */
+export async function countChanges(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('changes').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
 }

@@ -4,7 +4,7 @@
  * schema; bad ones get a 400 naming the parameter.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from './build-app.js';
+import type { AppContext } from './app-context.js';
 import { querySchema, type WebQuery } from './query-params.js';
 import { WEB_REPORTS, buildReportJson, type WebReport, type WebReportName } from './reports.js';
 import { storeState } from './store-state.js';

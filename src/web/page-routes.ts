@@ -4,14 +4,14 @@
  * gets a page that says how to fill it; a bad parameter gets the page with the error on it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from './build-app.js';
+import type { AppContext } from './app-context.js';
 import { html, type SafeHtml } from './html.js';
 import { emptyStorePage } from './pages/empty-page.js';
 import { page, type PageContext } from './pages/layout.js';
 import { PAGES, type PageDef } from './pages/page-list.js';
 import { querySchema } from './query-params.js';
 import { storeState } from './store-state.js';
-import { statusOf, errorBody } from './build-app.js';
+import { statusOf, errorBody } from './app-context.js';
 
 const SORT = { sort: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_.-]+$' }, dir: { type: 'string', enum: ['asc', 'desc'] } };
 

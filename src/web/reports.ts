@@ -5,7 +5,7 @@
 import { StewardError } from '../model/errors.js';
 import { availableDashboards } from '../service/dashboard-view.js';
 import type { EffectiveConfig } from '../service/effective-config.js';
-import type { AppContext } from './build-app.js';
+import type { AppContext } from './app-context.js';
 import { ciParamsOf, nowOf, windowOf, type ParamName, type WebQuery } from './query-params.js';
 
 const WINDOW: ParamName[] = ['project', 'days', 'since', 'until', 'now'];

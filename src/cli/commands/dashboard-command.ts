@@ -9,6 +9,7 @@ import { StewardError } from '../../model/errors.js';
 import { renderDashboardCsv, renderDashboardList, renderDashboardText } from '../../report/dashboard-report.js';
 import { availableDashboards, buildDashboardView, resolveDashboard, type DashboardOutput, type DashboardParams } from '../../service/dashboard-view.js';
 import type { Store } from '../../store/engine.js';
+import { listHostUrls } from '../../store/queries/flow.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
 
@@ -49,8 +50,7 @@ export async function runDashboard(name: string | undefined, o: DashboardCommand
       return;
     }
     if (o.gerritUrl) {
-      const hosts = await store.db.selectFrom('hosts').select(['name', 'url']).execute();
-      const urls = [...config.hosts.map((h) => h.url), ...hosts.map((h) => h.url).filter((u): u is string => !!u)];
+      const urls = [...config.hosts.map((h) => h.url), ...(await listHostUrls(store.db))];
       const url = urls[0];
       if (!url) throw new StewardError('CONFIG', 'no Gerrit URL is known: set hosts[].url in steward.yaml', { hint: 'hosts: [{ name: review.opendev.org, url: https://review.opendev.org }]' });
       const coreGroups = [...new Set(config.projects.filter((p) => !o.project?.length || o.project.includes(p.name)).map((p) => p.core?.group).filter((g): g is string => !!g))];

@@ -6,6 +6,7 @@ import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
 import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../demo/demo-specs-repo.js';
 import { StewardError } from '../../model/errors.js';
+import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { importFiles } from '../import-files.js';
 import { parsePositiveInt, parseTime } from '../options.js';
@@ -105,11 +106,7 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     const summary = await importFiles(store, [restPath], { host: host.name, hostUrl: host.url });
     if (summary.stopped) throw summary.stopped.error;
     // Reports read the demo's core team and bots from here when there is no steward.yaml.
-    await store.db
-      .insertInto('meta')
-      .values({ key: DEMO_CONFIG_META_KEY, value: yamlText })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: yamlText }))
-      .execute();
+    await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
     if (!o.quiet) rt.stdout(renderImportSummary(summary));
   } finally {
     await store.close();

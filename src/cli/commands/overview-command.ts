@@ -1,6 +1,7 @@
 import { renderOverviewCsv, renderOverviewText, type OverviewReport } from '../../report/overview-report.js';
 import { buildOverviewView } from '../../service/overview-view.js';
 import type { Store } from '../../store/engine.js';
+import { countChanges } from '../../store/store-info.js';
 import { effectiveConfig, openStoreFor, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, resolveWindow } from '../options.js';
 import { runDemo } from './demo-command.js';
@@ -19,9 +20,9 @@ export async function runOverview(o: OverviewCommandOptions, rt: Runtime): Promi
   const format = parseFormat(o.format);
   if (o.demoIfEmpty) {
     const store = await openStoreFor(o, rt);
-    const n = await store.db.selectFrom('changes').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await countChanges(store.db);
     await store.close();
-    if (Number(n.n) === 0) {
+    if (n === 0) {
       rt.stderr('The store is empty: generating the demo project first (steward demo). Use `steward import` for real data.\n');
       await runDemo({ db: o.db, config: o.config, quiet: true, now: o.now }, rt);
     }

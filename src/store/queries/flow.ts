@@ -631,6 +631,15 @@ export async function attachFiles(db: Kysely<Database>, engine: EngineName, chan
   }
 }
 
+/**
+ * The web URLs of the stored hosts that have one, in the order the engine returns the rows (no
+ * ORDER BY: the first is the one `steward dashboard --gerrit-url` falls back to).
+ */
+export async function listHostUrls(db: Kysely<Database>): Promise<string[]> {
+  const hosts = await db.selectFrom('hosts').select(['name', 'url']).execute();
+  return hosts.map((h) => h.url).filter((u): u is string => !!u);
+}
+
 /** Every stored host with its web URL. */
 export async function loadHosts(db: Kysely<Database>): Promise<HostInfo[]> {
   return (await db.selectFrom('hosts').select(['name', 'url']).orderBy('name').execute()).map((h) => ({ name: h.name, url: h.url }));

@@ -344,3 +344,12 @@ export async function loadPatchSetUploads(db: Kysely<Database>, filter: { projec
     .map((p) => ({ changeId: p.change_id, changeNumber: p.change_number, project: p.project, ownerId: p.owner_id, number: p.number, created: p.created, kind: p.kind as PatchSetKind | null }))
     .sort((a, b) => a.created - b.created || a.changeId - b.changeId || a.number - b.number);
 }
+
+/**
+ * The export formats the stored changes came from ('rest', 'ssh'), each once, in no set order: the
+ * reviewstats-compatible report says whether its approval records are the ones reviewstats reads.
+ */
+export async function listSourceFormats(db: Kysely<Database>): Promise<string[]> {
+  const formats = await db.selectFrom('changes').select('source_format').distinct().execute();
+  return formats.map((f) => f.source_format);
+}

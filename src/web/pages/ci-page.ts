@@ -1,7 +1,7 @@
 /** CI jobs and voting readiness: per job health, the weekly failure rate chart, which non-voting jobs could vote. */
 import type { CiWeek } from '../../analysis/ci-jobs.js';
 import type { CiViews } from '../../service/ci-views.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { chart, num, pct, table } from './components.js';

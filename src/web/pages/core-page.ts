@@ -2,7 +2,7 @@
 import { isStewardError } from '../../model/errors.js';
 import type { CandidatesReport, IdleReport, LoadReport, MentoringReport } from '../../report/core-report.js';
 import type { CoreHistoryView } from '../../service/core-history-view.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport, type WebReportName } from '../reports.js';
 import { chart, day, notice, num, pct, person, table } from './components.js';

@@ -1,6 +1,6 @@
 /** Dashboards: the Gerrit search dashboards (configured and shipped), each evaluated against the store. */
 import type { DashboardOutput } from '../../service/dashboard-view.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { changeLink, num, table } from './components.js';

@@ -1,6 +1,6 @@
 /** The overview page: the project at a glance, with links into every other page. */
 import type { OverviewReport } from '../../report/overview-report.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { ciWeeklyChart } from './ci-page.js';

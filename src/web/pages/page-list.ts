@@ -1,5 +1,5 @@
 /** Every page: its path, title, the URL parameters it takes and its renderer. */
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import type { SafeHtml } from '../html.js';
 import type { ParamName } from '../query-params.js';
 import { ciPage } from './ci-page.js';

@@ -1,6 +1,6 @@
 /** A release's priorities: were their changes reviewed faster than the rest of the release? */
 import type { PrioritiesList, PrioritiesView } from '../../report/priorities-report.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { day, notice, num, table } from './components.js';

@@ -2,7 +2,7 @@
 import type { QueueEntry } from '../../analysis/queue.js';
 import type { QueueView } from '../../report/queue-report.js';
 import type { BandwidthView } from '../../report/waits-report.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { changeLink, chart, num, stat, table } from './components.js';

@@ -1,6 +1,6 @@
 /** Reviewers: the same columns as `steward reviewers`, sortable and filterable; 30/90/180 days or any window. */
 import type { ReviewersReport } from '../../report/reviewers-report.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { num, pct, person, stat, table } from './components.js';

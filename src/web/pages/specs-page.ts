@@ -1,7 +1,7 @@
 /** Specs per release: approved, implemented, and why the rest did not land (with the evidence per spec for one release). */
 import { isStewardError } from '../../model/errors.js';
 import type { SpecsReportView } from '../../report/specs-report.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { chart, day, notice, num, pct, table } from './components.js';

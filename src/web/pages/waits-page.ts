@@ -1,6 +1,6 @@
 /** Why reviews wait: where the time of the changes closed in the period went, by factor, with time-to-merge survival curves. */
 import type { WaitsView } from '../../report/waits-report.js';
-import type { AppContext } from '../build-app.js';
+import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport } from '../reports.js';
 import { chart, num, pct, stat, table } from './components.js';
