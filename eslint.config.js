@@ -26,4 +26,8 @@ export default tseslint.config(
   // service/: builds each report's JSON view (gather from store, compute with analysis) for the CLI and the web alike.
   { files: ['src/service/**/*.ts'], rules: restrict('cli', 'web', 'demo') },
   { files: ['src/web/**/*.ts'], rules: restrict('cli', 'demo') },
+  // ingest/: the sync and import pipelines (checkpoints, locks, writes through store/); the CLI and the server call them.
+  { files: ['src/ingest/**/*.ts'], rules: restrict('cli', 'web', 'report', 'service', 'demo') },
+  // The benchmarks measure the ingest and service layers, not the CLI's option parsing.
+  { files: ['src/bench/**/*.ts'], rules: restrict('cli') },
 );
