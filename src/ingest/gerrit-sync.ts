@@ -1,6 +1,6 @@
 /**
- * The Gerrit REST sync (`steward sync`, `steward serve --sync-every`) for one Gerrit host and project: REST pages → parser → store, incremental,
- * resumable and polite.
+ * The Gerrit REST sync (`steward sync`, `steward serve --sync-every`) for one Gerrit host and
+ * project: REST pages → parser → store, incremental, resumable and polite.
  *
  * - Incremental: the checkpoint is the newest `updated` a completed run saw; the next run asks
  *   for `after:` (checkpoint − overlap), so a change updated while pages were walked is picked up
