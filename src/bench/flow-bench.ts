@@ -9,9 +9,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { buildQueue } from '../cli/commands/queue-command.js';
-import { buildWaits } from '../cli/commands/waits-command.js';
-import type { Runtime } from '../cli/context.js';
+import { loadConfig } from '../config/load-config.js';
+import { resolveEffectiveConfig } from '../service/effective-config.js';
+import { resolveWindowAt } from '../service/params.js';
+import { buildQueueView } from '../service/queue-view.js';
+import { buildWaitsView } from '../service/waits-view.js';
+import type { Store } from '../store/engine.js';
 import { vacuumAnalyze } from '../store/maintenance.js';
 import { openStore } from '../store/open-store.js';
 
@@ -56,17 +59,19 @@ async function child(location: string): Promise<void> {
   // The store in its steady state: after a bulk load PostgreSQL's autovacuum soon sets the
   // visibility map (index-only scans) and the planner's statistics; do it now rather than race it.
   await vacuumAnalyze(store);
-  const rt: Runtime = { cwd: process.cwd(), env: {}, clock: () => NOW, stdout: () => undefined, stderr: () => undefined, isTty: false };
+  // As `steward queue` and `steward waits` with no options do: the configuration in effect is
+  // resolved on every run (steward.yaml in the working directory, else the store's demo one).
+  const config = (s: Store) => resolveEffectiveConfig(loadConfig(undefined, process.cwd()), s);
   try {
     let open = 0;
     let closed = 0;
     const queue = await timed(7, async () => {
-      const q = await buildQueue(store, {}, rt);
+      const q = await buildQueueView(store, {}, await config(store), NOW);
       open = q.kind === 'queue' ? q.open : 0;
       return JSON.stringify(q);
     });
     const waits = await timed(3, async () => {
-      const w = await buildWaits(store, {}, rt);
+      const w = await buildWaitsView(store, { window: resolveWindowAt({}, NOW, 90) }, await config(store), NOW);
       closed = w.kind === 'waits' ? w.closed.total : 0;
       return JSON.stringify(w);
     });

@@ -1,8 +1,9 @@
 /**
  * Code-history benchmark: `steward git sync` of nova's history (../shared/data/nova-history-meta.bundle,
  * about 62,000 commits; BENCH_GIT_BUNDLE overrides the path) into a fresh SQLite store and, when a
- * PostgreSQL admin URL is given, a fresh PostgreSQL database. Each sync runs the real CLI in its own
- * process, so times include start-up and the peak RSS is the sync's own. Measured: the first sync
+ * PostgreSQL admin URL is given, a fresh PostgreSQL database. Each sync runs the ingest layer's git
+ * sync in its own process (git-sync-child.ts), so times include start-up and the peak RSS is the
+ * sync's own. Measured: the first sync
  * of everything, a re-run with the branch unmoved, and an incremental sync of the last 200 main-line
  * commits (the branch first synced 200 first-parent steps back, then moved to the tip).
  */
@@ -20,9 +21,9 @@ interface Timed {
   summary: { commits: number; added: number; upToDate: boolean; mainline: number; landedDirect: number };
 }
 
-function timedSync(db: string, repo: string, extra: string[] = []): Timed {
+function timedSync(db: string, repo: string): Timed {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(here, 'git-sync-child.js'), '--db', db, 'git', 'sync', '--repo', repo, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [join(here, 'git-sync-child.js'), db, repo], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`git sync failed (${r.status}): ${r.stderr}`);
   const rss = Number(/RSS (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;

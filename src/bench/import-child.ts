@@ -3,7 +3,7 @@
  * result and this process's peak RSS. Run in its own process so the peak belongs to the import
  * alone.
  */
-import { importFiles } from '../cli/import-files.js';
+import { importFiles } from '../ingest/import-files.js';
 import { openStore } from '../store/open-store.js';
 import { peakRssMb } from './peak-rss.js';
 

@@ -10,10 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { demoConfigYaml } from '../cli/commands/demo-command.js';
-import { buildReviewersReport, teamContextFor } from '../cli/commands/reviewers-command.js';
+import { demoConfigYaml } from '../demo/demo-config-yaml.js';
 import { parseConfig } from '../config/load-config.js';
 import type { DemoOptions } from '../demo/demo-project.js';
+import { reviewersReport } from '../service/reviewers-view.js';
+import { teamContextFor } from '../service/team-context.js';
 import { openStore } from '../store/open-store.js';
 
 const DAY_MS = 86_400_000;
@@ -39,7 +40,7 @@ export async function measureReviewers(location: string, demo: DemoOptions, runs
     const once = async (): Promise<number> => {
       const t0 = performance.now();
       const ctx = await teamContextFor(store, config, 'the demo configuration', []);
-      const report = await buildReviewersReport(store, ctx, win);
+      const report = await reviewersReport(store, ctx, win);
       JSON.stringify(report);
       reviews = report.totals.reviews;
       reviewers = report.totals.activeReviewers;

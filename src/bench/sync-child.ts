@@ -2,7 +2,7 @@
  * Benchmark worker: one full `steward sync` of a project from BASE_URL into a store, in its own
  * process so its peak RSS is the sync's alone. Prints one JSON line.
  */
-import { syncProject } from '../cli/sync/gerrit-sync.js';
+import { syncProject } from '../ingest/gerrit-sync.js';
 import { GerritClient } from '../sources/gerrit/rest-client.js';
 import { openStore } from '../store/open-store.js';
 import { peakRssMb } from './peak-rss.js';

@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { demoConfigYaml } from '../cli/commands/demo-command.js';
+import { demoConfigYaml } from '../demo/demo-config-yaml.js';
 import { parseConfig } from '../config/load-config.js';
 import type { DemoOptions } from '../demo/demo-project.js';
 import { openDataVersion } from '../store/data-version.js';

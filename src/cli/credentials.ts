@@ -76,3 +76,17 @@ export function loadCredentials(hostName: string, file: string | undefined, env:
   }
   return null;
 }
+
+/**
+ * Where a Gerrit sync (ingest/gerrit-sync.ts) gets its credentials: read here, at the entry point,
+ * per machine when its sync starts; and what a refused user is told about giving them.
+ */
+export function gerritCredentialSource(credentialsFile: string | undefined, env: CredentialEnv): { credentials: (machine: string) => Credentials | null; authHint: (machine: string) => string } {
+  return {
+    credentials: (machine) => loadCredentials(machine, credentialsFile, env),
+    // The client cannot know where Steward reads credentials from; without this the user is not told how to give them.
+    authHint: (machine) =>
+      'Set STEWARD_GERRIT_USERNAME and STEWARD_GERRIT_PASSWORD (a Gerrit HTTP password: Settings → HTTP Credentials), ' +
+      `or put "machine ${machine} login USER password HTTP-PASSWORD" in a file with mode 0600 named by --credentials or STEWARD_CREDENTIALS.`,
+  };
+}

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHANGE_OPTIONS } from '../../src/cli/sync/gerrit-sync.js';
+import { CHANGE_OPTIONS } from '../../src/ingest/gerrit-sync.js';
 import { toRestChange } from '../../src/demo/demo-export.js';
 import { generateDemoChanges } from '../../src/demo/demo-project.js';
 import { FakeGerrit } from '../helpers/fake-gerrit.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
-import { importFiles } from '../../src/cli/import-files.js';
+import { importFiles } from '../../src/ingest/import-files.js';
 import { writeRestExport, writeSshExport } from '../../src/demo/demo-export.js';
 import { dumpStore } from '../../src/store/dump.js';
 import type { Store } from '../../src/store/engine.js';

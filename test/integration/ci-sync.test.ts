@@ -11,7 +11,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { inspect } from 'node:util';
-import { syncZuulProject, zuulStateKey, type ZuulSyncTarget } from '../../src/cli/sync/zuul-sync.js';
+import { syncZuulProject, zuulStateKey, type ZuulSyncTarget } from '../../src/ingest/zuul-sync.js';
 import { StewardError, type ErrorCode } from '../../src/model/errors.js';
 import { ZuulClient, type ZuulClientOptions } from '../../src/sources/zuul/zuul-client.js';
 import { AccountResolver } from '../../src/store/account-resolver.js';

@@ -23,7 +23,7 @@ import { formatRestTimestamp, parseRestTimestamp } from '../../src/sources/gerri
 import { dumpStore, type StoreDump } from '../../src/store/dump.js';
 import type { EngineName } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
-import { syncProject } from '../../src/cli/sync/gerrit-sync.js';
+import { syncProject } from '../../src/ingest/gerrit-sync.js';
 import { StewardError } from '../../src/model/errors.js';
 import { GerritClient } from '../../src/sources/gerrit/rest-client.js';
 import { RestPageParser } from '../../src/sources/gerrit/rest-page-parser.js';

@@ -3,7 +3,6 @@
  * service/ci-*-view.ts (gather, compute) and rendered by report/ci-report.ts.
  */
 import cliProgress from 'cli-progress';
-import type { StewardConfig } from '../../config/config-schema.js';
 import { StewardError } from '../../model/errors.js';
 import { renderCiJobsCsv, renderCiJobsText, renderExperimentalCsv, renderExperimentalText, renderReadinessCsv, renderReadinessText } from '../../report/ci-report.js';
 import type { CiParams } from '../../service/ci-gather.js';
@@ -11,11 +10,12 @@ import { buildCiExperimentalView } from '../../service/ci-experimental-view.js';
 import { buildCiJobsView } from '../../service/ci-jobs-view.js';
 import { buildCiReadinessView } from '../../service/ci-readiness-view.js';
 import type { EffectiveConfig } from '../../service/effective-config.js';
+import { syncZuulTargets, type ZuulSyncResult, type ZuulTargetResult } from '../../ingest/zuul-sync.js';
+import { zuulTargets } from '../../ingest/sync-targets.js';
 import { ZuulClient } from '../../sources/zuul/zuul-client.js';
 import type { Store } from '../../store/engine.js';
 import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow } from '../options.js';
-import { syncZuulProject, type ZuulSyncResult, type ZuulSyncTarget } from '../sync/zuul-sync.js';
 
 export interface CiReportOptions extends WindowReportOptions {
   pipeline?: string[];
@@ -85,29 +85,6 @@ export interface CiSyncOptions extends GlobalOptions {
   format?: string;
 }
 
-/** Which Zuul tenant and projects to sync, from steward.yaml's `zuul` section narrowed by --project. */
-export function zuulTargets(config: StewardConfig, o: { project?: string[] }): ZuulSyncTarget[] {
-  const z = config.zuul;
-  if (!z) {
-    throw new StewardError('CONFIG', 'steward.yaml has no `zuul` section to sync builds from', {
-      hint: 'Add, e.g.\n  zuul:\n    url: https://zuul.opendev.org\n    tenant: openstack',
-    });
-  }
-  let host = z.host;
-  if (host && config.hosts.length && !config.hosts.some((h) => h.name === host)) {
-    throw new StewardError('CONFIG', `zuul.host "${host}" is not one of the hosts in steward.yaml (${config.hosts.map((h) => h.name).join(', ')})`, { field: 'zuul.host' });
-  }
-  if (!host) {
-    if (config.hosts.length !== 1) {
-      throw new StewardError('CONFIG', `say which Gerrit host Zuul reports to: zuul.host (steward.yaml lists ${config.hosts.length === 0 ? 'no hosts' : 'several hosts'})`, { field: 'zuul.host' });
-    }
-    host = config.hosts[0]!.name;
-  }
-  const projects = o.project?.length ? o.project : (z.projects ?? config.projects.map((p) => p.name));
-  if (projects.length === 0) throw new StewardError('CONFIG', 'no projects to fetch Zuul builds of', { hint: 'List them under zuul.projects or projects, or pass --project NAME.' });
-  return projects.map((project) => ({ url: z.url, tenant: z.tenant, host: host!, project }));
-}
-
 function parseRetries(v: string): number {
   if (!/^\d+$/.test(v.trim())) throw new StewardError('USAGE', `--max-retries must be a whole number (0 or more), not "${v}"`);
   return Number(v);
@@ -141,39 +118,37 @@ export async function runCiSync(o: CiSyncOptions, rt: Runtime): Promise<void> {
     },
   });
   const store = await openStoreFor(o, rt);
-  const results: Array<ZuulSyncResult & { requests: number; retries: number }> = [];
+  let results: ZuulTargetResult[];
+  let bar: cliProgress.SingleBar | null = null;
   try {
-    for (const target of targets) {
-      const before = { ...client.stats };
-      const bar = rt.progressStream && !o.quiet
-        ? new cliProgress.SingleBar({ stream: rt.progressStream, format: `${target.project}: {value} builds fetched`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-        : null;
-      bar?.start(0, 0);
-      try {
-        const r = await syncZuulProject(store, target, {
-          client,
-          clock: rt.clock,
-          since,
-          full: o.full,
-          pageSize,
-          onPage: ({ totalSoFar, builds }) => {
-            if (bar) {
-              bar.setTotal(totalSoFar);
-              bar.update(totalSoFar);
-            } else if (!o.quiet && format !== 'json') {
-              rt.stderr(`${target.project}: page of ${builds} builds stored, ${totalSoFar} so far\n`);
-            }
-          },
-        });
-        const requests = client.stats.requests - before.requests;
-        const retries = client.stats.retries - before.retries;
-        results.push({ ...r, requests, retries });
-        if (format !== 'json' && !o.quiet) rt.stdout(renderSync(r, requests, retries));
-      } finally {
+    results = await syncZuulTargets(store, targets, {
+      client,
+      clock: rt.clock,
+      since,
+      full: o.full,
+      pageSize,
+      onTargetStart: (target) => {
+        bar = rt.progressStream && !o.quiet
+          ? new cliProgress.SingleBar({ stream: rt.progressStream, format: `${target.project}: {value} builds fetched`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+          : null;
+        bar?.start(0, 0);
+      },
+      onPage: (target, { totalSoFar, builds }) => {
+        if (bar) {
+          bar.setTotal(totalSoFar);
+          bar.update(totalSoFar);
+        } else if (!o.quiet && format !== 'json') {
+          rt.stderr(`${target.project}: page of ${builds} builds stored, ${totalSoFar} so far\n`);
+        }
+      },
+      onTargetDone: (r) => {
+        if (format !== 'json' && !o.quiet) rt.stdout(renderSync(r, r.requests, r.retries));
         bar?.stop();
-      }
-    }
+        bar = null;
+      },
+    });
   } finally {
+    (bar as cliProgress.SingleBar | null)?.stop();
     await store.close();
   }
   if (format === 'json') {

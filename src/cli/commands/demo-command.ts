@@ -1,16 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
-import { parseConfig } from '../../config/load-config.js';
+import { demoConfigYaml } from '../../demo/demo-config-yaml.js';
 import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
 import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../demo/demo-specs-repo.js';
+import { importFiles } from '../../ingest/import-files.js';
 import { StewardError } from '../../model/errors.js';
 import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
-import { importFiles } from '../import-files.js';
 import { parsePositiveInt, parseTime } from '../options.js';
 import { renderImportSummary } from './import-command.js';
+
+// Where the tests have long found it.
+export { demoConfigYaml } from '../../demo/demo-config-yaml.js';
 
 export interface DemoCommandOptions extends GlobalOptions {
   seed?: string;
@@ -20,39 +22,6 @@ export interface DemoCommandOptions extends GlobalOptions {
   out?: string;
   import?: boolean;
   quiet?: boolean;
-}
-
-/**
- * The demo's steward.yaml, in the same schema users write. `specsRepo`: the absolute path of the
- * demo specs repository when one was written (absolute because the store keeps a copy of this
- * file for reports run from anywhere).
- */
-export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = null): string {
-  const d = demoConfig(opts);
-  const doc = {
-    hosts: [{ name: d.host.name, url: d.host.url }],
-    projects: d.projects.map((name) => ({ name, host: d.host.name, core: { members: d.coreTeam } })),
-    bots: d.bots,
-    releases: d.releases,
-    // The demo tree's areas, so `steward core candidates` measures breadth across them.
-    coreRules: { areas: d.areas },
-    // The demo specs repository, for `steward specs sync` and `steward specs report`.
-    ...(specsRepo ? { specs: { repo: specsRepo } } : {}),
-    // The planted priorities (demo-specs.ts): one reviewed faster, one in the slow area that was not.
-    priorities: Object.fromEntries(
-      [...new Set(d.planted.priorities.map((p) => p.release))].map((release) => [
-        release,
-        d.planted.priorities.filter((p) => p.release === release).map((p) => ({
-          title: p.title,
-          ...(p.blueprints.length ? { blueprints: p.blueprints } : {}),
-          ...(p.queries.length ? { queries: p.queries } : {}),
-        })),
-      ]),
-    ),
-  };
-  const text = `# The demo project's configuration, written by \`steward demo\` (seed ${opts.seed ?? 42}).\n${stringify(doc)}`;
-  parseConfig(text, 'the demo configuration'); // the demo must always satisfy the real schema
-  return text;
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
  * `steward git …`: code history. `git sync` reads a local clone's branch into the store (see
- * cli/sync/git-sync.ts); `git blueprint` lists the commits and changes that name blueprints.
+ * ingest/git-sync.ts); `git blueprint` lists the commits and changes that name blueprints.
  */
 import { dirname, resolve } from 'node:path';
 import { StewardError } from '../../model/errors.js';
 import { DEFAULT_LANDING_COMMITTERS } from '../../sources/git/landing.js';
+import { syncGitRepository, type GitSyncResult, type GitSyncTarget } from '../../ingest/git-sync.js';
 import { buildBlueprintCodeView } from '../../service/blueprint-code-view.js';
 import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat } from '../options.js';
-import { syncGitRepository, type GitSyncResult, type GitSyncTarget } from '../sync/git-sync.js';
 
 export interface GitSyncCommandOptions extends GlobalOptions {
   repo?: string;

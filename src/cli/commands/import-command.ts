@@ -1,6 +1,6 @@
+import { importFiles, type ImportSummary } from '../../ingest/import-files.js';
 import { StewardError } from '../../model/errors.js';
 import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
-import { importFiles, type ImportSummary } from '../import-files.js';
 import { parseFormat } from '../options.js';
 
 export interface ImportCommandOptions extends GlobalOptions {

@@ -10,10 +10,6 @@ import { buildReviewersView, buildReviewstatsView } from '../../service/reviewer
 import { effectiveConfig, openStoreFor, type Runtime, type WindowReportOptions } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime, resolveWindow } from '../options.js';
 
-// Kept for the benchmarks, which build the report from a team context of their own.
-export { teamContextFor } from '../../service/team-context.js';
-export { reviewersReport as buildReviewersReport } from '../../service/reviewers-view.js';
-
 export interface ReviewersCommandOptions extends WindowReportOptions {
   compat?: string;
 }

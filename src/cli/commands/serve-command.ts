@@ -1,6 +1,6 @@
 /**
  * `steward serve`: the web dashboard (src/web) over the store, on loopback by default; with
- * `--sync-every`, a scheduled sync (sync/schedule.ts, the sync command's runner) whose last and
+ * `--sync-every`, a scheduled sync (ingest/schedule.ts running ingest/gerrit-sync.ts) whose last and
  * next run the overview shows. The only place that listens.
  */
 import { statSync } from 'node:fs';
@@ -18,8 +18,10 @@ import { ViewCache } from '../../web/view-cache.js';
 import { startViewWorkers } from '../../web/view-workers.js';
 import { configFor, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parsePositiveInt } from '../options.js';
-import { parseDuration, schedule, type Scheduler } from '../sync/schedule.js';
-import { syncOnce, syncTargets } from './sync-command.js';
+import { syncGerritTargets } from '../../ingest/gerrit-sync.js';
+import { parseDuration, schedule, type Scheduler } from '../../ingest/schedule.js';
+import { syncTargets } from '../../ingest/sync-targets.js';
+import { gerritCredentialSource } from '../credentials.js';
 
 export interface ServeCommandOptions extends GlobalOptions {
   port?: string;
@@ -93,7 +95,11 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   try {
     const address = await app.listen({ port, host });
     if (every) {
-      scheduler = schedule(every, () => syncOnce(store, targets, { ...o, quiet: true }, rt, 'text'), {
+      // As `steward sync --quiet` with the default client settings: nothing printed but failures.
+      const sync = async (): Promise<void> => {
+        await syncGerritTargets(store, targets, { ...gerritCredentialSource(o.credentials, rt.env), clock: rt.clock });
+      };
+      scheduler = schedule(every, sync, {
         clock: rt.clock,
         setTimer: (fn, ms) => setTimeout(fn, ms),
         clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),

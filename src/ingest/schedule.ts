@@ -3,7 +3,7 @@
  * previous one finished (a run longer than the period starts the next one right away, once).
  * Used by `steward sync --every` and by the web server's `--sync-every`.
  */
-import { StewardError } from '../../model/errors.js';
+import { StewardError } from '../model/errors.js';
 
 /** "15m", "1h", "90s", "2h30m" → milliseconds. */
 export function parseDuration(text: string, flag: string): number {

@@ -1,5 +1,5 @@
 /**
- * `steward import` wiring: export files → parsers → store, one transaction per file so a file is
+ * The Gerrit export import (`steward import`, `steward demo`): export files → parsers → store, one transaction per file so a file is
  * imported whole or not at all, in batches so memory does not grow with the file.
  */
 import { performance } from 'node:perf_hooks';
@@ -7,9 +7,9 @@ import { StewardError } from '../model/errors.js';
 import type { SourceFormat } from '../model/records.js';
 import type { ExportStats } from '../sources/gerrit/export-reader.js';
 import { parseExportInWorker } from '../sources/gerrit/parallel-reader.js';
-import { AccountResolver } from '../store/account-resolver.js';
-import { addCounts, emptyCounts, ensureHost, writeChangeBatch, type WriteCounts } from '../store/change-writer.js';
+import { addCounts, emptyCounts, type WriteCounts } from '../store/change-writer.js';
 import type { Store } from '../store/engine.js';
+import { writeInOneTransaction } from '../store/ingest-writes.js';
 
 export interface ImportOptions {
   host: string;
@@ -77,9 +77,7 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
   const t0 = performance.now();
   const batchSize = opts.batchSize ?? 64;
   // The engine's bulk settings (store.bulkLoad) around the file's one transaction.
-  return store.bulkLoad(() => store.db.transaction().execute(async (trx) => {
-    await ensureHost(trx, opts.host, opts.hostUrl ?? null);
-    const resolver = new AccountResolver(trx, opts.host, store.bulk);
+  return writeInOneTransaction(store, { name: opts.host, url: opts.hostUrl ?? null }, async (writer) => {
     let counts = emptyCounts();
     let format: SourceFormat | null = null;
     let read = 0;
@@ -93,7 +91,7 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
         break;
       }
       format = next.value.format;
-      counts = addCounts(counts, await writeChangeBatch(trx, resolver, next.value, store.bulk));
+      counts = addCounts(counts, await writer.write(next.value));
       read += next.value.count;
       progress(read);
     }
@@ -102,6 +100,6 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
     if (format === 'ssh' && !stats.sawStatsRow) warnings.push('no closing {"type":"stats"} row: the export may have been cut short');
     if (stats.statsRowCount !== null && stats.statsRowCount !== read) warnings.push(`the stats row says ${stats.statsRowCount} changes, the file holds ${read}`);
     if (stats.moreChanges) warnings.push('the stats row says moreChanges: the query was cut at its limit; export the rest with --start or a narrower query');
-    return { path, format, changesRead: read, counts, accountsCreated: resolver.created, durationMs: performance.now() - t0, warnings };
-  }));
+    return { path, format, changesRead: read, counts, accountsCreated: writer.accountsCreated, durationMs: performance.now() - t0, warnings };
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * `steward git sync` for one repository: git → parser → landing → store.
+ * The git sync (`steward git sync`) for one repository: git → parser → landing → store.
  *
  * - Incremental: the checkpoint is the branch tip last synced. The same tip again: nothing to do.
  *   Otherwise one light pass over the branch's graph (hash, parents, committer, time, subject)
@@ -11,17 +11,16 @@
  *   repository, no such branch) is refused before anything is written.
  * - Exclusive: a lock per repository name; a second sync of it refuses with SYNC_BUSY.
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import type { CommitLanding } from '../../model/git.js';
-import { StewardError } from '../../model/errors.js';
-import { COMMIT_FORMAT, GRAPH_FORMAT, GitFormatError, parseCommitRecord, parseGraphRecord, type GraphCommit } from '../../sources/git/git-log-parser.js';
-import { gitRecords, resolveRepository, type ResolvedRepository } from '../../sources/git/git-runner.js';
-import { computeLandings, type LandingRules } from '../../sources/git/landing.js';
-import type { Store } from '../../store/engine.js';
-import { applyGitSync, getGitSyncState, loadStoredLandings, type CommitToStore } from '../../store/git-store.js';
-import { summariseCodeHistory } from '../../store/queries/code-history.js';
-import { acquireLock, releaseLock } from '../../store/sync-store.js';
+import type { CommitLanding } from '../model/git.js';
+import { StewardError } from '../model/errors.js';
+import { COMMIT_FORMAT, GRAPH_FORMAT, GitFormatError, parseCommitRecord, parseGraphRecord, type GraphCommit } from '../sources/git/git-log-parser.js';
+import { gitRecords, resolveRepository, type ResolvedRepository } from '../sources/git/git-runner.js';
+import { computeLandings, type LandingRules } from '../sources/git/landing.js';
+import type { Store } from '../store/engine.js';
+import { applyGitSync, getGitSyncState, loadStoredLandings, type CommitToStore } from '../store/git-store.js';
+import { summariseCodeHistory } from '../store/queries/code-history.js';
+import { acquireLock, releaseLock } from '../store/sync-store.js';
+import { isProcessAlive, lockOwner } from './sync-lock.js';
 
 export interface GitSyncTarget {
   /** The repository's path (a working tree or a bare repository). */
@@ -84,10 +83,10 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
   const repo = await resolveRepository(target.path, target.branch);
   const name = target.name ?? repo.defaultName;
   const lockName = `git:${name}`;
-  const me = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, pid: process.pid, hostname: hostname() };
+  const me = lockOwner();
   let holder;
   try {
-    holder = await acquireLock(store.db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isAlive);
+    holder = await acquireLock(store.db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isProcessAlive);
   } catch (e) {
     repo.cleanup();
     throw e;
@@ -185,14 +184,5 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
   } finally {
     await releaseLock(store.db, lockName, me.owner).catch(() => undefined);
     repo.cleanup();
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
   }
 }

@@ -1,6 +1,6 @@
 /**
- * `steward sync` for one Gerrit host and project: REST pages → parser → store, incremental,
- * resumable and polite.
+ * The Gerrit REST sync (`steward sync`, `steward serve --sync-every`) for one Gerrit host and
+ * project: REST pages → parser → store, incremental, resumable and polite.
  *
  * - Incremental: the checkpoint is the newest `updated` a completed run saw; the next run asks
  *   for `after:` (checkpoint − overlap), so a change updated while pages were walked is picked up
@@ -16,26 +16,17 @@
  *   fetches and writes: the next pages are fetched and parsed while the current one is written.
  * - Exclusive: a lock per host and project; a second sync of the same project refuses (SYNC_BUSY).
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { StewardError } from '../../model/errors.js';
-import type { GerritClient } from '../../sources/gerrit/rest-client.js';
-import { RestPageParser } from '../../sources/gerrit/rest-page-parser.js';
-import type { RestAccountInfo } from '../../sources/gerrit/rest-types.js';
-import { formatRestTimestamp } from '../../sources/gerrit/time.js';
-import { AccountResolver } from '../../store/account-resolver.js';
-import { addCounts, emptyCounts, ensureHost, writeChangeBatch, type WriteCounts } from '../../store/change-writer.js';
-import type { Store } from '../../store/engine.js';
-import {
-  acquireLock,
-  beginRun,
-  completeRun,
-  heartbeatLock,
-  recordGroupSnapshot,
-  recordPage,
-  recordSyncError,
-  releaseLock,
-} from '../../store/sync-store.js';
+import { StewardError } from '../model/errors.js';
+import { GerritClient, type GerritClientOptions } from '../sources/gerrit/rest-client.js';
+import { RestPageParser } from '../sources/gerrit/rest-page-parser.js';
+import type { RestAccountInfo } from '../sources/gerrit/rest-types.js';
+import { formatRestTimestamp } from '../sources/gerrit/time.js';
+import { AccountResolver } from '../store/account-resolver.js';
+import { addCounts, emptyCounts, type WriteCounts } from '../store/change-writer.js';
+import type { Store } from '../store/engine.js';
+import { recordGroupMembers, recordHost, writeChangePage } from '../store/ingest-writes.js';
+import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, recordSyncError, releaseLock } from '../store/sync-store.js';
+import { isProcessAlive, lockOwner } from './sync-lock.js';
 
 /** The REST options a sync asks for: the same as the import format documents. */
 export const CHANGE_OPTIONS = ['DETAILED_LABELS', 'MESSAGES', 'ALL_REVISIONS', 'DETAILED_ACCOUNTS', 'ALL_COMMITS', 'ALL_FILES'];
@@ -78,15 +69,6 @@ export interface SyncResult {
   durationMs: number;
 }
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-};
-
 /** Pages requested ahead of the one being written: enough to keep the parser busy while a page is written. */
 const PAGES_AHEAD = 2;
 
@@ -98,9 +80,9 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
   const { db } = store;
   const host = target.host.name;
   const lockName = `gerrit:${host}:${target.project}`;
-  const me = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, pid: process.pid, hostname: hostname() };
+  const me = lockOwner();
   const staleLockMs = opts.staleLockMs ?? 600_000;
-  const holder = await acquireLock(db, lockName, me, opts.clock(), staleLockMs, isAlive);
+  const holder = await acquireLock(db, lockName, me, opts.clock(), staleLockMs, isProcessAlive);
   if (holder) {
     throw new StewardError('SYNC_BUSY', `another sync of ${target.project} on ${host} is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
       hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
@@ -113,9 +95,9 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
   const ownParser = opts.pageParser ? null : new RestPageParser(host);
   const parser = opts.pageParser ?? ownParser!;
   try {
-    await db.transaction().execute((trx) => ensureHost(trx, host, target.host.url));
+    await recordHost(store, host, target.host.url);
     const restart = Boolean(opts.full) || opts.since !== undefined;
-    const existing = await db.selectFrom('sync_state').selectAll().where('host', '=', host).where('project', '=', target.project).executeTakeFirst();
+    const existing = await getSyncState(db, host, target.project);
     const resumed = Boolean(existing?.run_in_progress) && !restart;
     const after = opts.full ? null : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? 15 * 60_000) : null));
     const state = await beginRun(db, host, target.project, after, opts.clock(), restart);
@@ -157,12 +139,7 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
         more = page.more;
         askAhead();
         const { batch, high } = await page.parsed;
-        await db.transaction().execute(async (trx) => {
-          resolver.useDb(trx);
-          counts = addCounts(counts, await writeChangeBatch(trx, resolver, batch, store.bulk));
-          await recordPage(trx, host, target.project, page.start + page.count, high);
-        });
-        resolver.useDb(db);
+        counts = addCounts(counts, await writeChangePage(store, resolver, batch, { host, project: target.project, nextStart: page.start + page.count, highWater: high }));
         fetched += page.count;
         pages += 1;
         await heartbeatLock(db, lockName, me.owner, opts.clock());
@@ -190,13 +167,8 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
       }
       const members: RestAccountInfo[] = await opts.client.groupMembers(group.id, true);
       const refs = members.map((m) => ({ accountId: m._account_id, username: m.username, name: m.name, email: m.email }));
-      const ids = await db.transaction().execute(async (trx) => {
-        const r = new AccountResolver(trx, host, store.bulk);
-        await r.ensure(refs);
-        return refs.map((x) => r.idOf(x));
-      });
-      const changed = await recordGroupSnapshot(db, host, target.coreGroup, group.id, ids, opts.clock());
-      coreGroup = { name: target.coreGroup, members: ids.length, changed };
+      const snapshot = await recordGroupMembers(store, host, { name: target.coreGroup, uuid: group.id }, refs, opts.clock());
+      coreGroup = { name: target.coreGroup, ...snapshot };
     }
     return {
       host,
@@ -215,4 +187,88 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
     await ownParser?.close();
     await releaseLock(db, lockName, me.owner).catch(() => undefined);
   }
+}
+
+/** A Gerrit account's credentials, read by the entry point (never from argv) and passed in. */
+export interface GerritCredentials {
+  username: string;
+  password: string;
+}
+
+/** How the client of each host is set up; unset values take the defaults of `steward sync`. */
+export interface GerritClientSettings {
+  /** Requests in flight at once (default 2). */
+  concurrency?: number;
+  /** Time limit of one request, in ms (default 30 s). */
+  timeoutMs?: number;
+  /** Retries in the whole run (default 30). */
+  maxTotalRetries?: number;
+  /** Retries of one request (default 6). */
+  maxRetriesPerRequest?: number;
+  onRetry?: GerritClientOptions['onRetry'];
+}
+
+/** What {@link syncGerritTargets} says while it runs: one target starts, a page is stored, a target is done. */
+export interface GerritSyncEvents {
+  onTargetStart?: (target: SyncTarget) => void;
+  onPage?: (target: SyncTarget, p: { project: string; changes: number; totalSoFar: number }) => void;
+  onTargetDone?: (result: GerritTargetResult) => void;
+}
+
+export interface GerritSyncRunOptions extends GerritSyncEvents {
+  clock: () => number;
+  /**
+   * The credentials for a Gerrit machine (the host name of its URL), or null to go anonymously.
+   * Called once per target, just before its sync; the entry point reads them (file or environment).
+   */
+  credentials: (machine: string) => GerritCredentials | null;
+  /** What to tell a user refused for want of credentials: where the entry point reads them from. */
+  authHint?: (machine: string) => string;
+  client?: GerritClientSettings;
+  since?: number;
+  full?: boolean;
+  pageSize?: number;
+}
+
+/** One target's result with the requests and retries its client made. */
+export type GerritTargetResult = SyncResult & { requests: number; retries: number };
+
+/**
+ * Syncs every target in turn, each through a client of its own (`steward sync`, and the
+ * scheduled sync of `steward serve --sync-every`). Stops at the first target that fails, throwing
+ * its StewardError; the targets before it stay stored.
+ *
+ * @example
+ * const results = await syncGerritTargets(store, targets, { clock: Date.now, credentials: () => null });
+ */
+export async function syncGerritTargets(store: Store, targets: readonly SyncTarget[], opts: GerritSyncRunOptions): Promise<GerritTargetResult[]> {
+  const results: GerritTargetResult[] = [];
+  const c = opts.client ?? {};
+  for (const target of targets) {
+    const machine = new URL(target.host.url).hostname;
+    const creds = opts.credentials(machine);
+    const client = new GerritClient({
+      baseUrl: target.host.url,
+      auth: creds ? { username: creds.username, password: creds.password } : undefined,
+      authHint: opts.authHint?.(machine),
+      concurrency: c.concurrency ?? 2,
+      timeoutMs: c.timeoutMs ?? 30_000,
+      maxTotalRetries: c.maxTotalRetries ?? 30,
+      maxRetriesPerRequest: c.maxRetriesPerRequest ?? 6,
+      onRetry: c.onRetry,
+    });
+    opts.onTargetStart?.(target);
+    const r = await syncProject(store, target, {
+      client,
+      clock: opts.clock,
+      since: opts.since,
+      full: opts.full,
+      pageSize: opts.pageSize,
+      onPage: opts.onPage && ((p) => opts.onPage!(target, p)),
+    });
+    const result = { ...r, requests: client.stats.requests, retries: client.stats.retries };
+    results.push(result);
+    opts.onTargetDone?.(result);
+  }
+  return results;
 }

@@ -1,5 +1,5 @@
 /**
- * `steward ci sync` for one Zuul tenant and project: builds pages → parser → store, incremental,
+ * The Zuul builds sync (`steward ci sync`) for one Zuul tenant and project: builds pages → parser → store, incremental,
  * resumable and exclusive, as the Gerrit sync (gerrit-sync.ts) is.
  *
  * - Incremental: Zuul lists builds newest first. The checkpoint is the newest start time a
@@ -14,14 +14,14 @@
  *
  * Checkpoints live in sync_state under host `zuul:TENANT@ZUUL_HOST` (beside Gerrit's rows).
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { StewardError } from '../../model/errors.js';
-import type { ZuulClient } from '../../sources/zuul/zuul-client.js';
-import { parseZuulBuilds } from '../../sources/zuul/zuul-parser.js';
-import type { Store } from '../../store/engine.js';
-import { writeZuulBuilds, type ZuulWriteCounts } from '../../store/queries/ci.js';
-import { acquireLock, beginRun, completeRun, heartbeatLock, recordPage, recordSyncError, releaseLock } from '../../store/sync-store.js';
+import { StewardError } from '../model/errors.js';
+import type { ZuulClient } from '../sources/zuul/zuul-client.js';
+import { parseZuulBuilds } from '../sources/zuul/zuul-parser.js';
+import type { Store } from '../store/engine.js';
+import { writeZuulPage } from '../store/ingest-writes.js';
+import type { ZuulWriteCounts } from '../store/queries/ci.js';
+import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, recordSyncError, releaseLock } from '../store/sync-store.js';
+import { isProcessAlive, lockOwner } from './sync-lock.js';
 
 export interface ZuulSyncTarget {
   /** The Zuul web root. */
@@ -67,15 +67,6 @@ export interface ZuulSyncResult {
 
 export const DEFAULT_ZUUL_OVERLAP_MS = 6 * 3_600_000;
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-};
-
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
 
 /** The sync_state host under which a Zuul tenant's checkpoints are kept. */
@@ -90,8 +81,8 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
   const { db } = store;
   const key = zuulStateKey(target.url, target.tenant);
   const lockName = `${key}:${target.project}`;
-  const me = { owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, pid: process.pid, hostname: hostname() };
-  const holder = await acquireLock(db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isAlive);
+  const me = lockOwner();
+  const holder = await acquireLock(db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isProcessAlive);
   if (holder) {
     throw new StewardError('SYNC_BUSY', `another sync of ${target.project}'s Zuul builds (tenant ${target.tenant}) is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
       hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
@@ -99,7 +90,7 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
   }
   try {
     const restart = Boolean(opts.full) || opts.since !== undefined;
-    const existing = await db.selectFrom('sync_state').selectAll().where('host', '=', key).where('project', '=', target.project).executeTakeFirst();
+    const existing = await getSyncState(db, key, target.project);
     const resumed = Boolean(existing?.run_in_progress) && !restart;
     const after = opts.full ? null : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? DEFAULT_ZUUL_OVERLAP_MS) : null));
     const state = await beginRun(db, key, target.project, after, opts.clock(), restart);
@@ -114,11 +105,8 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
       for await (const page of it) {
         const parsed = parseZuulBuilds(page.builds, { where: page.url });
         const fetchedAt = opts.clock();
-        await db.transaction().execute(async (trx) => {
-          const c = await writeZuulBuilds(trx, parsed.builds, origin, fetchedAt);
-          counts = { new: counts.new + c.new, updated: counts.updated + c.updated, unchanged: counts.unchanged + c.unchanged };
-          await recordPage(trx, key, target.project, page.skip + page.builds.length, parsed.newestStart);
-        });
+        const c = await writeZuulPage(store, parsed.builds, origin, fetchedAt, { host: key, project: target.project, nextStart: page.skip + page.builds.length, highWater: parsed.newestStart });
+        counts = { new: counts.new + c.new, updated: counts.updated + c.updated, unchanged: counts.unchanged + c.unchanged };
         fetched += parsed.builds.length;
         running += parsed.running;
         retried += parsed.retried;
@@ -154,4 +142,45 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
   } finally {
     await releaseLock(db, lockName, me.owner).catch(() => undefined);
   }
+}
+
+/** What {@link syncZuulTargets} says while it runs: one project starts, a page is stored, a project is done. */
+export interface ZuulSyncEvents {
+  onTargetStart?: (target: ZuulSyncTarget) => void;
+  onPage?: (target: ZuulSyncTarget, p: { project: string; builds: number; totalSoFar: number }) => void;
+  onTargetDone?: (result: ZuulTargetResult) => void;
+}
+
+/** One project's result with the requests and retries the client made for it. */
+export type ZuulTargetResult = ZuulSyncResult & { requests: number; retries: number };
+
+/**
+ * Syncs the builds of every target in turn through one client (`steward ci sync`). Stops at the
+ * first project that fails, throwing its StewardError; the projects before it stay stored.
+ */
+export async function syncZuulTargets(
+  store: Store,
+  targets: readonly ZuulSyncTarget[],
+  opts: Omit<ZuulSyncOptions, 'onPage'> & ZuulSyncEvents,
+): Promise<ZuulTargetResult[]> {
+  const { client } = opts;
+  const results: ZuulTargetResult[] = [];
+  for (const target of targets) {
+    const before = { ...client.stats };
+    opts.onTargetStart?.(target);
+    const r = await syncZuulProject(store, target, {
+      client,
+      clock: opts.clock,
+      since: opts.since,
+      full: opts.full,
+      overlapMs: opts.overlapMs,
+      pageSize: opts.pageSize,
+      staleLockMs: opts.staleLockMs,
+      onPage: opts.onPage && ((p) => opts.onPage!(target, p)),
+    });
+    const result = { ...r, requests: client.stats.requests - before.requests, retries: client.stats.retries - before.retries };
+    results.push(result);
+    opts.onTargetDone?.(result);
+  }
+  return results;
 }

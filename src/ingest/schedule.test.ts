@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StewardError } from '../../model/errors.js';
+import { StewardError } from '../model/errors.js';
 import { parseDuration, schedule } from './schedule.js';
 
 describe('parseDuration', () => {

@@ -1,0 +1,103 @@
+/**
+ * The transactions the ingest pipelines (src/ingest/) write in: a sync's page of changes or builds
+ * together with the run's position, an export file's changes, a core group's snapshot. Each
+ * function is one transaction, so what it writes is stored whole or not at all; the pipelines
+ * decide what to write and when, this module how.
+ */
+import type { AccountRef } from '../model/records.js';
+import type { PackedChanges } from '../model/packed-changes.js';
+import type { ZuulBuild } from '../model/ci.js';
+import { AccountResolver } from './account-resolver.js';
+import { ensureHost, writeChangeBatch, type WriteCounts } from './change-writer.js';
+import type { Store } from './engine.js';
+import { writeZuulBuilds, type ZuulOrigin, type ZuulWriteCounts } from './queries/ci.js';
+import { recordGroupSnapshot, recordPage } from './sync-store.js';
+
+/** Where a sync run stands after a page: the position to resume from and the newest time the page held. */
+export interface PagePosition {
+  /** sync_state host (a Gerrit host name, or a Zuul tenant's key). */
+  host: string;
+  project: string;
+  /** The start (Gerrit `S=`) or skip (Zuul) of the next page. */
+  nextStart: number;
+  /** The newest `updated` (Gerrit) or start time (Zuul) on the page, epoch ms; null when none. */
+  highWater: number | null;
+}
+
+/** Records the host (and its URL when known) in a transaction of its own. */
+export async function recordHost(store: Store, name: string, url: string | null): Promise<void> {
+  await store.db.transaction().execute((trx) => ensureHost(trx, name, url));
+}
+
+/**
+ * Stores one page of a Gerrit sync and the run's position in one transaction, so a sync killed
+ * after it resumes at the next page. `resolver` is moved to the transaction and back to the
+ * store's connection once it committed (its cache is valid from then on).
+ *
+ * @returns the page's write counts.
+ */
+export async function writeChangePage(store: Store, resolver: AccountResolver, batch: PackedChanges, position: PagePosition): Promise<WriteCounts> {
+  const counts = await store.db.transaction().execute(async (trx) => {
+    resolver.useDb(trx);
+    const c = await writeChangeBatch(trx, resolver, batch, store.bulk);
+    await recordPage(trx, position.host, position.project, position.nextStart, position.highWater);
+    return c;
+  });
+  resolver.useDb(store.db);
+  return counts;
+}
+
+/** Writes the batches of one export file: handed to `work`, which calls `write` once per batch. */
+export interface FileWriter {
+  write(batch: PackedChanges): Promise<WriteCounts>;
+  /** Accounts created so far by this file's writes. */
+  readonly accountsCreated: number;
+}
+
+/**
+ * Runs `work` inside one transaction, with the engine's bulk settings (store.bulkLoad), after
+ * recording the host: everything `work` writes through the writer is stored whole or not at all.
+ */
+export async function writeInOneTransaction<T>(store: Store, host: { name: string; url: string | null }, work: (writer: FileWriter) => Promise<T>): Promise<T> {
+  return store.bulkLoad(() => store.db.transaction().execute(async (trx) => {
+    await ensureHost(trx, host.name, host.url);
+    const resolver = new AccountResolver(trx, host.name, store.bulk);
+    return work({
+      write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
+      get accountsCreated() {
+        return resolver.created;
+      },
+    });
+  }));
+}
+
+/**
+ * Records a snapshot of a Gerrit group's members (accounts created as needed), when it differs
+ * from the last one.
+ *
+ * @returns the number of members and whether a new snapshot was recorded.
+ */
+export async function recordGroupMembers(
+  store: Store,
+  host: string,
+  group: { name: string; uuid: string | null },
+  members: readonly AccountRef[],
+  now: number,
+): Promise<{ members: number; changed: boolean }> {
+  const ids = await store.db.transaction().execute(async (trx) => {
+    const r = new AccountResolver(trx, host, store.bulk);
+    await r.ensure(members);
+    return members.map((x) => r.idOf(x));
+  });
+  const changed = await recordGroupSnapshot(store.db, host, group.name, group.uuid, ids, now);
+  return { members: ids.length, changed };
+}
+
+/** Stores one page of Zuul builds and the run's position in one transaction. */
+export async function writeZuulPage(store: Store, builds: readonly ZuulBuild[], origin: ZuulOrigin, fetchedAt: number, position: PagePosition): Promise<ZuulWriteCounts> {
+  return store.db.transaction().execute(async (trx) => {
+    const c = await writeZuulBuilds(trx, builds, origin, fetchedAt);
+    await recordPage(trx, position.host, position.project, position.nextStart, position.highWater);
+    return c;
+  });
+}
