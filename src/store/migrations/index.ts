@@ -6,7 +6,7 @@
  * A migration that adds a table holding reported data also calls `announceDataChanges(db, table)`
  * (0009) on PostgreSQL, so the web's view cache hears of its changes.
  */
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { EngineCapabilities } from '../engine.js';
 import { reviewData } from './0001-review-data.js';
 import { syncState } from './0002-sync-state.js';
