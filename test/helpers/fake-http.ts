@@ -254,7 +254,7 @@ function describeFault(f: FakeFaultKind): string {
 }
 
 /** A small seeded PRNG (mulberry32): the same seed gives the same fault sequence. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
