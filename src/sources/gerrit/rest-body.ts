@@ -5,10 +5,10 @@
  * not JSON means (cut short and retried, or a page that is not Gerrit's) — the decoder only says
  * what it found.
  */
-import { bodyText, decodeJsonBytes, describeJson, isObject, quote, stripXssiPrefix, type DecodedBody } from '../http/json-http-client.js';
+import { bodyText, decodeJsonBytes, describeJson, isObject, quote, stripXssiPrefix, type DecodedBody } from '../http/json-body.js';
 import { StewardError } from '../../model/errors.js';
 
-export type { BodyDecoder, DecodedBody } from '../http/json-http-client.js';
+export type { BodyDecoder, DecodedBody } from '../http/json-body.js';
 
 /** Gerrit's anti-XSSI first line, sent before every JSON body. */
 export const XSSI_PREFIX = ")]}'";

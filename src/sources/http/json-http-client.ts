@@ -19,6 +19,9 @@
  */
 import { StewardError } from '../../model/errors.js';
 import type { ErrorCode } from '../../model/errors.js';
+import { bodyText, decodeJsonBytes, describeJson, isObject, quote, stripUserinfo, type BodyDecoder, type DecodedBody } from './json-body.js';
+
+export { bodyText, decodeJsonBytes, describeJson, isObject, quote, stripUserinfo, stripXssiPrefix, type BodyDecoder, type DecodedBody } from './json-body.js';
 
 /** Query parameters: arrays repeat the key (`o=A&o=B`); `undefined` values are left out. */
 export type HttpQueryParams = Record<string, string | string[] | number | undefined>;
@@ -34,23 +37,6 @@ export interface HttpRetryEvent {
   /** How long the client waits before the retry, in ms. */
   delayMs: number;
 }
-
-/** What a decoder made of a successful (2xx) response's body. */
-export type DecodedBody<T> =
-  | { ok: true; value: T }
-  /**
-   * The body did not parse as JSON: its length in characters, its first characters (leading
-   * whitespace removed) and the parser's message, for the client to tell a body cut short
-   * (retried) from a page that is not JSON at all (reported).
-   */
-  | { ok: false; chars: number; head: string; error: string };
-
-/**
- * Turns the bytes of a successful response into a value, on this thread or elsewhere. Throws a
- * StewardError for content it rejects (final, not retried); returns `ok: false` for a body that is
- * not JSON.
- */
-export type BodyDecoder<T> = (body: Uint8Array, url: string) => DecodedBody<T> | Promise<DecodedBody<T>>;
 
 /** A 401 or 403, for {@link HttpWording.auth} to put into words. */
 export interface AuthRefusal {
@@ -576,32 +562,6 @@ function normaliseBaseUrl(baseUrl: string, service: string, words: HttpWording):
   return url.href.replace(/\/+$/, '');
 }
 
-const utf8 = new TextDecoder();
-
-/** A body as text (UTF-8, as `Response.text()` reads it). */
-export function bodyText(body: Uint8Array): string {
-  return utf8.decode(body);
-}
-
-/** `body` without its first line when it starts with the XSSI guard `prefix` (e.g. Gerrit's `)]}'`). */
-export function stripXssiPrefix(body: string, prefix: string): string {
-  const text = body.trimStart();
-  if (!text.startsWith(prefix)) return body;
-  const newline = text.indexOf('\n');
-  return newline === -1 ? text.slice(prefix.length) : text.slice(newline + 1);
-}
-
-/** Decodes a body as JSON, after the XSSI guard line `xssiPrefix` when given and present. */
-export function decodeJsonBytes(body: Uint8Array, xssiPrefix?: string): DecodedBody<unknown> {
-  const text = bodyText(body);
-  try {
-    return { ok: true, value: JSON.parse(xssiPrefix ? stripXssiPrefix(text, xssiPrefix) : text) as unknown };
-  } catch (e) {
-    // Only a prefix is ever quoted (see quote): never copy a multi-megabyte body.
-    return { ok: false, chars: text.length, head: text.trimStart().slice(0, 1000), error: (e as Error).message };
-  }
-}
-
 /** Percent-encode a query component, keeping `/` and `:` readable (as in the servers' own docs). */
 function encodeQuery(s: string): string {
   return encodeURIComponent(s).replace(/%2F/g, '/').replace(/%3A/g, ':');
@@ -638,27 +598,4 @@ function innermostMessage(e: unknown): string {
     if (current instanceof Error && current.message) message = current.message;
   }
   return message;
-}
-
-/** `url` without `user:password@`. */
-export function stripUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-/** A short description of a JSON value for error messages (its kind and a quoted prefix). */
-export function describeJson(value: unknown): string {
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object with keys ${Object.keys(value).slice(0, 5).join(', ') || '(none)'}`;
-  return `${typeof value} ${quote(String(value), 80)}`;
-}
-
-/** JSON-quote the first `max` characters of `text`, whitespace collapsed (only a prefix is scanned). */
-export function quote(text: string, max: number): string {
-  const flat = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
 }
