@@ -5,7 +5,8 @@
  * and (recursive) group members, and Gerrit's plain-text errors.
  *
  * Tests mutate `changes`, `groups` and `projects` between syncs, queue faults in `faults` (or turn
- * on seeded random faults for soak tests), and read `log`, `maxInFlight` to assert on traffic.
+ * on seeded random faults for soak tests), and read `log`, `maxInFlight` to assert on traffic. The
+ * server, the log and the faults are fake-http.ts's; what is Gerrit's is here.
  *
  * @example
  * const gerrit = new FakeGerrit({ changes: [change(1)], auth: { username: 'sync', password: 'pw' } });
@@ -13,11 +14,12 @@
  * gerrit.faults.push({ status: 503 }, { dropMidBody: true, match: '/changes/' });
  * … ; await gerrit.stop();
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import type { RestAccountInfo, RestApprovalInfo, RestChangeInfo, RestLabelInfo } from '../../src/sources/gerrit/rest-types.js';
 import { parseRestTimestamp } from '../../src/sources/gerrit/time.js';
+import { FakeHttpError as HttpError, FakeHttpServer, jsonReply, type FakeHttpRequest, type FakeReply as Reply } from './fake-http.js';
+
+export type { FakeFault, FakeFaultKind } from './fake-http.js';
 
 /** A group: `includes` names other groups' ids whose members count with `?recursive`. */
 export interface FakeGroup {
@@ -29,35 +31,13 @@ export interface FakeGroup {
   includes?: string[];
 }
 
-/** What a fault does to one request. */
-export type FakeFaultKind =
-  /** Answer with this status (text/plain body), e.g. 429 with `retryAfter` seconds or an HTTP date. */
-  | { status: number; retryAfter?: number | string; body?: string }
-  /** Wait this long, then answer normally (make it longer than the client's timeout). */
-  | { delayMs: number }
-  /** Send the headers (full Content-Length) and half the body, then destroy the socket. */
-  | { dropMidBody: true }
-  /** Send a 200 with the first half of the JSON and a matching Content-Length: ends cleanly. */
-  | { truncate: true }
-  /** Send a 200 with an HTML sign-in page, as a misconfigured SSO proxy does. */
-  | { html: true };
-
-/** A queued fault; `match` limits it to requests whose path+query contains that text. */
-export type FakeFault = FakeFaultKind & { match?: string };
-
 /** One request as the server saw it. */
-export interface FakeRequest {
+export interface FakeRequest extends FakeHttpRequest {
   method: string;
-  /** Path and query as sent, e.g. `/a/changes/?q=project:x&n=2&S=0`. */
-  path: string;
   /** Whether an Authorization header was sent. */
   auth: boolean;
   /** The basic-auth user name, when one was sent (the password is never recorded). */
   user?: string;
-  /** The status answered (0 when the connection was dropped before a status was sent). */
-  status: number;
-  /** The fault applied, if any, e.g. `status:503` or `dropMidBody`. */
-  fault?: string;
 }
 
 export interface FakeGerritOptions {
@@ -77,43 +57,14 @@ export interface FakeGerritOptions {
   latencyMs?: number;
 }
 
-interface Reply {
-  status: number;
-  contentType: string;
-  /** Text, or bytes already encoded (pages serialised ahead by {@link FakeGerrit.precomputePages}). */
-  body: string | Buffer;
-  headers?: Record<string, string>;
-}
-
 const XSSI = ")]}'\n";
-const JSON_TYPE = 'application/json; charset=utf-8';
-const TEXT_TYPE = 'text/plain; charset=utf-8';
 const LOGIN_PAGE =
   '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Sign In · Gerrit Code Review</title></head>' +
   '<body><form method="post" action="/login"><input name="username"><input name="password" type="password">' +
   '<button>Sign In</button></form></body></html>\n';
-const DEFAULT_RANDOM_FAULTS: FakeFaultKind[] = [
-  { status: 429, retryAfter: 0 },
-  { status: 500 },
-  { status: 502 },
-  { status: 503 },
-  { dropMidBody: true },
-  { truncate: true },
-];
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
-
-/** Raised while answering a request; becomes a plain-text error reply like Gerrit's. */
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 /** A fake Gerrit server. Fields are public and mutable on purpose: tests change the world between calls. */
-export class FakeGerrit {
+export class FakeGerrit extends FakeHttpServer<FakeRequest> {
   changes: RestChangeInfo[];
   groups: FakeGroup[];
   projects: string[];
@@ -121,22 +72,11 @@ export class FakeGerrit {
   anonymous: 'allow' | 'forbid' | 'hide';
   maxPageSize: number;
   groupQuery: boolean;
-  latencyMs: number;
-  /** Faults applied, first matching first, to the next requests; each is used once. */
-  faults: FakeFault[] = [];
-  /** Every request, in arrival order. */
-  log: FakeRequest[] = [];
-
-  #server: Server | undefined;
-  #url = '';
-  #inFlight = 0;
-  #maxInFlight = 0;
-  #random: { next: () => number; probability: number; kinds: FakeFaultKind[] } | undefined;
-  readonly #timers = new Set<NodeJS.Timeout>();
   /** Change-query pages serialised ahead of time, by {@link pageKey}. */
   readonly #pages = new Map<string, Reply>();
 
   constructor(options: FakeGerritOptions = {}) {
+    super('gerrit', LOGIN_PAGE);
     this.changes = options.changes ?? [];
     this.groups = options.groups ?? [];
     this.projects = options.projects ?? [];
@@ -145,30 +85,6 @@ export class FakeGerrit {
     this.maxPageSize = options.maxPageSize ?? 500;
     this.groupQuery = options.groupQuery ?? true;
     this.latencyMs = options.latencyMs ?? 0;
-  }
-
-  /** Requests being answered right now. */
-  get inFlight(): number {
-    return this.#inFlight;
-  }
-
-  /** The most requests ever answered at once. */
-  get maxInFlight(): number {
-    return this.#maxInFlight;
-  }
-
-  /** The base URL once started, e.g. `http://127.0.0.1:40123`. */
-  get url(): string {
-    return this.#url;
-  }
-
-  /**
-   * Fail each request with `probability` (0–1), picking a fault from `kinds` (default: 429, 500,
-   * 502, 503, dropped mid-body, truncated), reproducibly from `seed`. `null` turns it off. Queued
-   * `faults` take precedence.
-   */
-  randomFaults(options: { seed: number; probability: number; kinds?: FakeFaultKind[] } | null): void {
-    this.#random = options ? { next: mulberry32(options.seed), probability: options.probability, kinds: options.kinds ?? DEFAULT_RANDOM_FAULTS } : undefined;
   }
 
   /**
@@ -192,118 +108,23 @@ export class FakeGerrit {
     }
   }
 
-  /** Start listening on 127.0.0.1 on a free port; returns the base URL. */
-  async start(): Promise<string> {
-    const server = createServer((req, res) => {
-      this.#handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) this.#send(res, { status: 500, contentType: TEXT_TYPE, body: `fake gerrit bug: ${String(e)}` });
-        else res.destroy();
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#server = server;
-    this.#url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.#url;
-  }
-
-  /** Stop listening and drop open connections (including ones held by `delayMs` faults). */
-  async stop(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    const server = this.#server;
-    if (!server) return;
-    this.#server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.#inFlight++;
-    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
-    res.on('close', () => this.#inFlight--);
-    const raw = req.url ?? '/';
+  protected logEntry(req: IncomingMessage, path: string): FakeRequest {
+    const entry: FakeRequest = { method: req.method ?? 'GET', path, auth: req.headers.authorization !== undefined, status: 0 };
     const credentials = parseBasic(req.headers.authorization);
-    const entry: FakeRequest = { method: req.method ?? 'GET', path: raw, auth: req.headers.authorization !== undefined, status: 0 };
     if (credentials) entry.user = credentials.username;
-    this.log.push(entry);
-
-    if (this.latencyMs > 0) await this.#wait(this.latencyMs);
-    const fault = this.#takeFault(raw);
-    if (fault) entry.fault = describeFault(fault);
-    if (fault && 'delayMs' in fault) await this.#wait(fault.delayMs);
-    if (res.destroyed) return;
-
-    let reply: Reply;
-    if (fault && 'status' in fault) {
-      const headers: Record<string, string> = {};
-      if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
-      reply = { status: fault.status, contentType: TEXT_TYPE, body: fault.body ?? `${STATUS_TEXT[fault.status] ?? 'Error'}\n`, headers };
-    } else if (fault && 'html' in fault) {
-      reply = { status: 200, contentType: 'text/html; charset=utf-8', body: LOGIN_PAGE };
-    } else {
-      try {
-        reply = this.#route(req.method ?? 'GET', new URL(raw, 'http://fake.invalid'), credentials, req.headers.authorization !== undefined);
-      } catch (e) {
-        if (!(e instanceof HttpError)) throw e;
-        reply = { status: e.status, contentType: TEXT_TYPE, body: `${e.message}\n` };
-        if (e.status === 401) reply.headers = { 'WWW-Authenticate': 'Basic realm="Gerrit Code Review"' };
-      }
-    }
-    entry.status = reply.status;
-
-    if (fault && 'dropMidBody' in fault) {
-      const bytes = bytesOf(reply);
-      res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length), ...reply.headers });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
-      return;
-    }
-    if (fault && 'truncate' in fault) {
-      const bytes = bytesOf(reply);
-      const half = bytes.subarray(0, Math.floor(bytes.length / 2));
-      entry.status = 200;
-      res.writeHead(200, { 'Content-Type': reply.contentType, 'Content-Length': String(half.length), ...reply.headers });
-      res.end(half);
-      return;
-    }
-    this.#send(res, reply);
+    return entry;
   }
 
-  #send(res: ServerResponse, reply: Reply): void {
-    const bytes = bytesOf(reply);
-    res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': String(bytes.length), ...reply.headers });
-    res.end(bytes);
-  }
-
-  #takeFault(path: string): FakeFaultKind | undefined {
-    const i = this.faults.findIndex((f) => f.match === undefined || path.includes(f.match));
-    if (i >= 0) return this.faults.splice(i, 1)[0];
-    if (this.#random && this.#random.next() < this.#random.probability) {
-      return this.#random.kinds[Math.floor(this.#random.next() * this.#random.kinds.length)];
-    }
-    return undefined;
-  }
-
-  #wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.#timers.delete(t);
-        resolve();
-      }, ms);
-      this.#timers.add(t);
-    });
-  }
-
-  #route(method: string, url: URL, credentials: { username: string; password: string } | undefined, sentAuth: boolean): Reply {
+  protected route(req: IncomingMessage, url: URL): Reply {
+    const method = req.method ?? 'GET';
+    const credentials = parseBasic(req.headers.authorization);
+    const sentAuth = req.headers.authorization !== undefined;
     let path = url.pathname;
     const authenticated = path === '/a' || path.startsWith('/a/');
     if (authenticated) {
       path = path.slice(2) || '/';
       const ok = this.auth && credentials && credentials.username === this.auth.username && credentials.password === this.auth.password;
-      if (!ok) throw new HttpError(401, 'Unauthorized');
+      if (!ok) throw new HttpError(401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="Gerrit Code Review"' });
     } else if (this.anonymous === 'forbid') {
       throw new HttpError(403, sentAuth ? 'Forbidden' : 'Authentication required');
     } else if (this.anonymous === 'hide') {
@@ -453,11 +274,7 @@ const STATUS_TERMS: Record<string, RestChangeInfo['status'][]> = {
 };
 
 function json(value: unknown): Reply {
-  return { status: 200, contentType: JSON_TYPE, body: XSSI + JSON.stringify(value) + '\n' };
-}
-
-function bytesOf(reply: Reply): Buffer {
-  return typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+  return jsonReply(value, XSSI);
 }
 
 /** What identifies a page of a change query: the query, the options in any order, the page size and the offset. */
@@ -584,22 +401,4 @@ function parseBasic(header: string | undefined): { username: string; password: s
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon === -1 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-function describeFault(f: FakeFaultKind): string {
-  if ('status' in f) return `status:${f.status}`;
-  if ('delayMs' in f) return `delay:${f.delayMs}`;
-  return Object.keys(f).find((k) => k !== 'match') ?? 'fault';
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same fault sequence. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

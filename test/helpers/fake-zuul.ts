@@ -5,7 +5,8 @@
  * like a server's) and `skip`, 404 for an unknown tenant, and either of Zuul's build shapes (change
  * fields at the top level up to Zuul 9, under `ref` from Zuul 10).
  *
- * Tests add builds between syncs (`builds.push`), queue faults (`faults`) and read `log`.
+ * Tests add builds between syncs (`builds.push`), queue faults (`faults`) and read `log`. The
+ * server, the log and the faults are fake-http.ts's; what is Zuul's is here.
  *
  * @example
  * const zuul = new FakeZuul({ tenants: ['openstack'], builds: [fakeBuild({ id: 1, change: 880001 })] });
@@ -13,9 +14,8 @@
  * zuul.faults.push({ status: 503 });
  * … ; await zuul.stop();
  */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { FakeHttpServer, HTML_TYPE, jsonReply, type FakeFault, type FakeFaultKind, type FakeHttpRequest, type FakeReply } from './fake-http.js';
 
 /** A build as the fake keeps it; times are epoch ms (sent as Zuul's "YYYY-MM-DDTHH:MM:SS"). */
 export interface FakeZuulBuild {
@@ -39,13 +39,8 @@ export interface FakeZuulBuild {
   final: boolean;
 }
 
-export type FakeZuulFaultKind =
-  | { status: number; retryAfter?: number; body?: string }
-  | { delayMs: number }
-  | { dropMidBody: true }
-  | { truncate: true }
-  | { html: true };
-export type FakeZuulFault = FakeZuulFaultKind & { match?: string };
+export type FakeZuulFaultKind = FakeFaultKind;
+export type FakeZuulFault = FakeFault;
 
 export interface FakeZuulOptions {
   tenants?: string[];
@@ -81,34 +76,24 @@ export function fakeBuild(over: Partial<FakeZuulBuild> & { id: number }): FakeZu
   };
 }
 
-export interface FakeZuulRequest {
-  path: string;
-  status: number;
-  fault?: string;
-}
+export type FakeZuulRequest = FakeHttpRequest;
 
 const zuulTime = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString().slice(0, 19));
 
-export class FakeZuul {
+const ZUUL_PAGE = '<!DOCTYPE html><html><head><title>Zuul</title></head><body><div id="root"></div></body></html>';
+
+export class FakeZuul extends FakeHttpServer {
   tenants: string[];
   builds: FakeZuulBuild[];
   maxLimit: number;
   shape: 'v9' | 'v10';
-  faults: FakeZuulFault[] = [];
-  log: FakeZuulRequest[] = [];
-  #server: Server | undefined;
-  #url = '';
-  readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(options: FakeZuulOptions = {}) {
+    super('zuul', ZUUL_PAGE);
     this.tenants = options.tenants ?? ['openstack'];
     this.builds = options.builds ?? [];
     this.maxLimit = options.maxLimit ?? 1000;
     this.shape = options.shape ?? 'v10';
-  }
-
-  get url(): string {
-    return this.#url;
   }
 
   /** Requests to the builds endpoint, in order. */
@@ -116,89 +101,18 @@ export class FakeZuul {
     return this.log.filter((r) => r.path.includes('/builds'));
   }
 
-  async start(): Promise<string> {
-    const server = createServer((req, res) => {
-      this.#handle(req, res).catch((e: unknown) => {
-        if (!res.headersSent) this.#send(res, 500, 'text/plain', `fake zuul bug: ${String(e)}`);
-        else res.destroy();
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.#server = server;
-    this.#url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return this.#url;
+  protected logEntry(_req: IncomingMessage, path: string): FakeZuulRequest {
+    return { path, status: 0 };
   }
 
-  async stop(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
-    const server = this.#server;
-    if (!server) return;
-    this.#server = undefined;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.url ?? '/';
-    const entry: FakeZuulRequest = { path: raw, status: 0 };
-    this.log.push(entry);
-    const i = this.faults.findIndex((f) => f.match === undefined || raw.includes(f.match));
-    const fault = i >= 0 ? this.faults.splice(i, 1)[0] : undefined;
-    if (fault) entry.fault = Object.keys(fault).filter((k) => k !== 'match').join(',');
-    if (fault && 'delayMs' in fault) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.#timers.delete(t);
-          resolve();
-        }, fault.delayMs);
-        this.#timers.add(t);
-      });
-      if (res.destroyed) return;
-    }
-    if (fault && 'status' in fault) {
-      entry.status = fault.status;
-      res.writeHead(fault.status, { 'Content-Type': 'text/plain', ...(fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : {}) });
-      res.end(fault.body ?? `error ${fault.status}\n`);
-      return;
-    }
-    if (fault && 'html' in fault) {
-      entry.status = 200;
-      this.#send(res, 200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Zuul</title></head><body><div id="root"></div></body></html>');
-      return;
-    }
-    const { status, body } = this.#route(new URL(raw, 'http://fake.invalid'));
-    entry.status = status;
-    const contentType = status === 200 ? 'application/json; charset=utf-8' : 'text/html;charset=utf-8';
-    if (fault && 'dropMidBody' in fault) {
-      const bytes = Buffer.from(body, 'utf8');
-      res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
-      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
-      return;
-    }
-    if (fault && 'truncate' in fault) {
-      this.#send(res, status, contentType, body.slice(0, Math.floor(body.length / 2)));
-      return;
-    }
-    this.#send(res, status, contentType, body);
-  }
-
-  #send(res: ServerResponse, status: number, contentType: string, body: string): void {
-    const bytes = Buffer.from(body, 'utf8');
-    res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
-    res.end(bytes);
-  }
-
-  #route(url: URL): { status: number; body: string } {
+  /** Zuul's answers: JSON, or an HTML error page as its web server sends. */
+  protected route(_req: IncomingMessage, url: URL): FakeReply {
+    const page = (status: number, body: string): FakeReply => ({ status, contentType: HTML_TYPE, body });
     const m = /^\/api\/tenant\/([^/]+)\/builds\/?$/.exec(url.pathname);
-    if (url.pathname === '/api/tenants') return { status: 200, body: JSON.stringify(this.tenants.map((name) => ({ name, projects: 1, queue: 0 }))) };
-    if (!m) return { status: 404, body: '<html><body>404 Not Found</body></html>' };
+    if (url.pathname === '/api/tenants') return jsonReply(this.tenants.map((name) => ({ name, projects: 1, queue: 0 })));
+    if (!m) return page(404, '<html><body>404 Not Found</body></html>');
     const tenant = decodeURIComponent(m[1]!);
-    if (!this.tenants.includes(tenant)) return { status: 404, body: `<html><body>Tenant ${tenant} does not exist.</body></html>` };
+    if (!this.tenants.includes(tenant)) return page(404, `<html><body>Tenant ${tenant} does not exist.</body></html>`);
     const p = url.searchParams;
     const int = (name: string, fallback: number): number | null => {
       const v = p.get(name);
@@ -207,13 +121,12 @@ export class FakeZuul {
     };
     const limit = int('limit', 50);
     const skip = int('skip', 0);
-    if (limit === null || skip === null) return { status: 400, body: 'limit and skip must be integers' };
+    if (limit === null || skip === null) return page(400, 'limit and skip must be integers');
     const eq = (name: string, value: unknown) => !p.has(name) || String(value) === p.get(name);
     const matching = this.builds
       .filter((b) => eq('project', b.project) && eq('pipeline', b.pipeline) && eq('job_name', b.job_name) && eq('change', b.change) && eq('patchset', b.patchset) && eq('result', b.result))
       .sort((a, b) => b.id - a.id);
-    const page = matching.slice(skip, skip + Math.min(limit, this.maxLimit));
-    return { status: 200, body: JSON.stringify(page.map((b) => this.#shapeBuild(b))) };
+    return jsonReply(matching.slice(skip, skip + Math.min(limit, this.maxLimit)).map((b) => this.#shapeBuild(b)));
   }
 
   #shapeBuild(b: FakeZuulBuild): Record<string, unknown> {

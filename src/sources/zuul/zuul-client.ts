@@ -6,7 +6,7 @@
  */
 import { JsonHttpClient, type JsonHttpClientOptions } from '../http/json-http-client.js';
 
-export interface ZuulClientOptions extends Omit<JsonHttpClientOptions, 'service' | 'baseUrl' | 'notFoundHint'> {
+export interface ZuulClientOptions extends Omit<JsonHttpClientOptions, 'service' | 'baseUrl' | 'wording' | 'xssiPrefix' | 'encodeQuery'> {
   /** The Zuul web root, e.g. `https://zuul.opendev.org`. */
   baseUrl: string;
   /** The tenant, e.g. `openstack`. */
@@ -40,7 +40,12 @@ export class ZuulClient {
     this.http = new JsonHttpClient({
       ...http,
       service: 'Zuul',
-      notFoundHint: `Check zuul.url and zuul.tenant in steward.yaml: ${options.baseUrl}/api/tenants lists the tenants (names are case-sensitive).`,
+      wording: {
+        invalidUrlHint: 'Write it like https://zuul.opendev.org (the Zuul root, with any path prefix).',
+        authHint: 'This Zuul tenant is not public; Steward reads only public Zuul data.',
+        notFoundHint: `Check zuul.url and zuul.tenant in steward.yaml: ${options.baseUrl}/api/tenants lists the tenants (names are case-sensitive).`,
+        notJsonHint: 'An HTML page usually means the URL is not the Zuul root (for Zuul: the host serving /api/tenants) or a proxy sits in between.',
+      },
     });
   }
 
