@@ -35,6 +35,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { getSyncState, loadGroupSnapshots } from '../../src/store/sync-store.js';
 import { runSteward } from '../helpers/cli.js';
 import { FakeGerrit } from '../helpers/fake-gerrit.js';
+import { mulberry32 } from '../helpers/fake-http.js';
 import { freshLocation, PG_SKIP_REASON } from '../helpers/stores.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -225,17 +226,8 @@ async function inspectStore(location: string, withDump = true) {
   }
 }
 
-/** A small seeded PRNG (mulberry32), so the random kill points are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The random kill points come from a seeded PRNG (the fake servers' mulberry32): the same on every run.
+const seeded = mulberry32;
 
 /** Runs `jobs` with at most `limit` at once (child processes are CPU-bound at start-up). */
 async function pool<T>(limit: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
