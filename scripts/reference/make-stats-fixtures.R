@@ -119,9 +119,27 @@ aj_out <- function(f) {
     merged = list(value = u$pstate[, cols[2]], stdErr = u$std.err[, cols[2]], lower = na_null(u$lower[, cols[2]]), upper = na_null(u$upper[, cols[2]]))
   )
 }
+# Cluster-robust version: R's own influence values (survfit(influence = TRUE)) summed within each
+# cluster, then the root of the sum of squares, and the same log band.
+aj_clustered <- function(d, status) {
+  f <- survfit(Surv(time, status) ~ 1, data = d, influence = TRUE)
+  out <- aj_out(f)
+  inf <- f$influence.pstate # [subject, time (first column is time 0), state]
+  states <- unclass(f)$states
+  for (s in c("abandoned", "merged")) {
+    k <- match(s, states)
+    se <- sapply(seq_along(out$time), function(j) sqrt(sum(rowsum(inf[, j + 1, k], d$cluster)^2)))
+    p <- out[[s]]$value
+    out[[s]]$stdErr <- se
+    out[[s]]$lower <- na_null(ifelse(p > 0, p * exp(-z95 * se / p), NA))
+    out[[s]]$upper <- na_null(ifelse(p > 0, pmin(1, p * exp(z95 * se / p)), NA))
+  }
+  out
+}
+z95 <- qnorm(0.975)
 write_expected(list(
   plain = aj_out(survfit(Surv(time, status) ~ 1, data = cr_in)),
-  clustered = aj_out(survfit(Surv(time, status) ~ 1, data = cr_in, id = id, cluster = cluster))
+  clustered = aj_clustered(cr_in, status)
 ), "competing.expected.json")
 
 # ---------------------------------------------------------------------------------------------
@@ -249,14 +267,14 @@ write_expected(list(
 # ---------------------------------------------------------------------------------------------
 # Bootstrap: the percentile interval of a difference of medians, resampling clusters, replayed
 # from recorded uniforms (the TypeScript test feeds the same uniforms in the same order: for each
-# replicate, one uniform per cluster, cluster = floor(u * clusters), clusters in order of first
-# appearance). Also the moving-block bootstrap of a series mean, replayed the same way.
+# replicate, one uniform per cluster, cluster = floor(u * clusters), clusters in ascending
+# order of their ids). Also the moving-block bootstrap of a series mean, replayed the same way.
 set.seed(17)
 bd <- data.frame(cluster = sample(1:9, 50, replace = TRUE), group = sample(c("a", "b"), 50, replace = TRUE))
 bd$value <- round(rexp(50, ifelse(bd$group == "a", 0.2, 0.35)), 2)
 bs_in <- write_input(bd, "bootstrap.csv")
 B <- 300
-clusters <- unique(bs_in$cluster)
+clusters <- sort(unique(bs_in$cluster))
 kc <- length(clusters)
 un_in <- write_input(data.frame(u = round(runif(B * kc), 12)), "bootstrap-uniforms.csv")
 u <- un_in$u
