@@ -48,7 +48,8 @@ export function cohensKappa<T>(first: readonly T[], second: readonly T[], level 
   const idx = new Map(cats.map((c, i) => [c, i]));
   const k = cats.length;
   const tab = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < n; i++) tab[idx.get(first[i]!)!]![idx.get(second[i]!)!]! += 1 / n;
+  for (let i = 0; i < n; i++) tab[idx.get(first[i]!)!]![idx.get(second[i]!)!]! += 1;
+  for (const row of tab) for (let j = 0; j < k; j++) row[j]! /= n;
   const rows = tab.map((r) => r.reduce((s, v) => s + v, 0));
   const cols = cats.map((_, j) => tab.reduce((s, r) => s + r[j]!, 0));
   let po = 0;

@@ -225,7 +225,8 @@ function scoreResiduals(prep: Prepared, sets: readonly RiskSet[], risk: readonly
  * Edge cases: throws a RangeError naming the problem for no records, no covariates, ragged or
  * non-finite input, or a singular information matrix (a covariate that never varies among those
  * at risk, or two that are collinear). A covariate that separates events perfectly drives its
- * coefficient towards ±∞: the fit stops and says so in `warnings`.
+ * coefficient towards ±∞: the fit stops and says so in `warnings` (or throws, naming the terms,
+ * when the information matrix has become singular on the way).
  */
 export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}): CoxFit {
   const prep = prepare(records);
@@ -245,29 +246,44 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
   for (; iterations < maxIterations; iterations++) {
     const { u, info } = scoreAndInformation(p, cur.sets);
     const inv = invert(info);
-    if (!inv) throw new RangeError(`coxModel: the information matrix is singular (a covariate of ${names.join(', ')} does not vary, or two are collinear)`);
+    if (!inv) {
+      if (iterations === 0) throw new RangeError(`coxModel: the information matrix is singular (a covariate of ${names.join(', ')} does not vary, or two are collinear)`);
+      break; // the likelihood flattened out along a coefficient heading to ±∞; reported below
+    }
     let step = multiplyVector(inv, u);
     let next = beta.map((b, j) => b + step[j]!);
     let nextSets = riskSets(prep, next);
     for (let halving = 0; halving < 30 && !(nextSets.loglik >= cur.loglik - 1e-12 * Math.abs(cur.loglik)); halving++) {
-      step = step.map((s) => s / 2);
+      step = step.map((v) => v / 2);
       next = beta.map((b, j) => b + step[j]!);
       nextSets = riskSets(prep, next);
     }
     const change = Math.abs(nextSets.loglik - cur.loglik);
     beta = next;
     cur = nextSets;
-    if (change <= 1e-12 * Math.max(1, Math.abs(cur.loglik)) && step.every((s, j) => Math.abs(s) <= 1e-9 * Math.max(1, Math.abs(beta[j]!)))) {
+    if (change <= 1e-12 * Math.max(1, Math.abs(cur.loglik))) {
       converged = true;
       iterations += 1;
       break;
     }
   }
-  const { info } = scoreAndInformation(p, cur.sets);
+  const { u, info } = scoreAndInformation(p, cur.sets);
   const naiveVariance = invert(info);
-  if (!naiveVariance) throw new RangeError(`coxModel: the information matrix is singular at the estimate (terms ${names.join(', ')})`);
+  if (!naiveVariance) {
+    throw new RangeError(
+      `coxModel: a coefficient of ${names.join(', ')} appears infinite (its events are perfectly separated by that covariate); merge or drop that covariate`,
+    );
+  }
   const warnings: string[] = [];
-  if (!converged) warnings.push(`the fit did not converge in ${maxIterations} iterations; a coefficient may be infinite (an event pattern a covariate separates perfectly)`);
+  if (!converged) warnings.push(`the fit did not converge in ${maxIterations} iterations`);
+  // As R's coxph: a coefficient whose remaining Newton step is still large next to it is heading
+  // to ±∞ (monotone likelihood); its estimate and interval mean nothing.
+  const remaining = multiplyVector(naiveVariance, u);
+  remaining.forEach((r, j) => {
+    if (Math.abs(r) > 1e-9 && Math.abs(r) > Math.sqrt(1e-9) * Math.abs(beta[j]!)) {
+      warnings.push(`the coefficient of ${names[j]} may be infinite (its events are (almost) perfectly separated by it)`);
+    }
+  });
 
   let robustVariance: Matrix | null = null;
   let clusters: number | null = null;
@@ -292,7 +308,6 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
     const robustStdErr = robustVariance ? Math.sqrt(robustVariance[j]![j]!) : null;
     const se = robustStdErr ?? naiveStdErr;
     const zStat = b / se;
-    if (Math.abs(b) * Math.sqrt(info[j]![j]! / Math.max(events, 1)) > 10) warnings.push(`the coefficient of ${names[j]} is very large; it may be infinite (monotone likelihood)`);
     return {
       name: names[j]!,
       coefficient: b,

@@ -70,8 +70,9 @@ export interface DesignEffect {
 /**
  * The design effect of clustered binary data, from the ratio-estimator (linearisation) variance of
  * the pooled proportion p = Σy / Σm over k clusters: v = k/(k − 1) · Σ(yᵢ − p·mᵢ)² / (Σm)², divided
- * by the binomial p(1 − p)/Σm. Needs at least 2 clusters to estimate anything; with fewer, or when
- * p is 0 or 1 (no spread to measure), the design effect is taken as 1.
+ * by the binomial p(1 − p)/Σm. Independent trials (clusters of one) give k/(k − 1), the small-sample
+ * factor of this variance, not exactly 1. Needs at least 2 clusters to estimate anything; with
+ * fewer, or when p is 0 or 1 (no spread to measure), the design effect is taken as 1.
  */
 export function designEffect(clusters: readonly ClusterCount[]): DesignEffect {
   const k = clusters.length;
