@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { assertAllClose, assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
 import type { CoxRecord } from './cox-model.js';
 import { coxModel, coxZph } from './cox-model.js';
+import { studentQuantile, studentTwoSided } from './distributions.js';
 
 interface ExpectedFit {
   coefficients: number[];
@@ -48,14 +49,22 @@ describe('Cox model against R coxph (ties = "breslow"): coefficients 1e-6 relati
 });
 
 describe('Cox model behaviour', () => {
-  it('hazard ratios, intervals and Wald p use the robust standard error when clustered', () => {
+  it('hazard ratios, intervals and Wald p use the robust standard error with the small-sample correction', () => {
     const fit = coxModel(data('cluster'), { names: ['x1', 'x2'] });
     assert.equal(fit.clusters, 12);
     for (const t of fit.terms) {
-      assert.equal(t.stdErr, t.robustStdErr);
+      assertClose(t.stdErr, t.robustStdErr! * Math.sqrt(12 / 11), 'G/(G − 1) scaling', 1e-14);
+      assert.equal(t.df, 11);
+      assertClose(t.p, studentTwoSided(t.coefficient / t.stdErr, 11), 'p from t(11)', 1e-14);
       assertClose(t.hazardRatio, Math.exp(t.coefficient), 'HR', 1e-15);
-      assertClose(Math.log(t.upper) - t.coefficient, 1.959963984540054 * t.stdErr, 'interval half-width', 1e-12);
+      assertClose(Math.log(t.upper) - t.coefficient, studentQuantile(0.975, 11) * t.stdErr, 'interval half-width', 1e-12);
       assert.ok(t.lower < t.hazardRatio && t.hazardRatio < t.upper);
+    }
+    const asR = coxModel(data('cluster'), { names: ['x1', 'x2'], smallSampleCorrection: false });
+    for (const t of asR.terms) {
+      assert.equal(t.stdErr, t.robustStdErr);
+      assert.equal(t.df, null);
+      assertClose(Math.log(t.upper) - t.coefficient, 1.959963984540054 * t.stdErr, 'interval half-width as R', 1e-12);
     }
     assert.ok(fit.likelihoodRatio.statistic > 0 && fit.likelihoodRatio.df === 2);
   });

