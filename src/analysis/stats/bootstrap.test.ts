@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
+import { quantileSorted } from '../stats.js';
 import { bootstrapMedianDifference, clusterBootstrap, intervalVerdict, movingBlockBootstrap, percentileInterval } from './bootstrap.js';
 import type { Random } from './random.js';
 import { seededRandom } from './random.js';
@@ -76,6 +77,17 @@ describe('bootstrap behaviour', () => {
       return ci.upper - ci.lower;
     };
     assert.ok(width((x) => x.owner) > 1.5 * width((x) => x.id));
+  });
+
+  it('the estimate is the plain difference of medians (odd and even counts, ties)', () => {
+    const random = seededRandom(12);
+    for (let run = 0; run < 300; run++) {
+      const draw = (n: number) => Array.from({ length: n }, (_, i) => ({ value: Math.floor(random() * 8), cluster: i }));
+      const a = draw(1 + Math.floor(random() * 15));
+      const b = draw(1 + Math.floor(random() * 15));
+      const med = (v: { value: number }[]) => quantileSorted(v.map((x) => x.value).sort((p, q) => p - q), 0.5)!;
+      assert.equal(bootstrapMedianDifference(a, b, { random, replicates: 1 }).estimate, med(a) - med(b));
+    }
   });
 
   it('a group absent from a resample is counted as failed, not as a zero', () => {

@@ -122,10 +122,47 @@ export interface MedianDifference {
   failed: number;
 }
 
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  values.sort((a, b) => a - b);
-  return quantileSorted(values, 0.5);
+/** The k-th smallest (0-based) of `a`, rearranging it (Hoare's quickselect, median-of-three pivot). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** The median (mean of the two middle values of an even count), in linear time; null when empty. */
+function median(values: readonly number[]): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const a = Float64Array.from(values);
+  const upper = select(a, n >> 1);
+  if (n % 2 === 1) return upper;
+  // The lower middle value is the largest of those left below the upper one.
+  let lower = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (a[i]! > lower) lower = a[i]!;
+  return (lower + upper) / 2;
 }
 
 /**
