@@ -4,6 +4,7 @@ import { assertAllClose, assertClose, readCsv, readExpected } from '../../../tes
 import type { CoxRecord } from './cox-model.js';
 import { coxModel, coxZph } from './cox-model.js';
 import { studentQuantile, studentTwoSided } from './distributions.js';
+import { randomNormal, seededRandom } from './random.js';
 
 interface ExpectedFit {
   coefficients: number[];
@@ -90,5 +91,33 @@ describe('Cox model behaviour', () => {
     for (let i = 0; i < 8; i++) recs.push({ time: 1 + i, event: true, covariates: [1] }, { time: 20 + i, event: true, covariates: [0] });
     const fit = coxModel(recs);
     assert.ok(fit.warnings.length > 0, 'a warning about an infinite coefficient');
+  });
+});
+
+describe('proportional-hazards check', () => {
+  /** 300 subjects; the binary factor multiplies the hazard by `early` before day 10 and `late` after. */
+  function simulate(seed: number, early: number, late: number): CoxRecord[] {
+    const random = seededRandom(seed);
+    return Array.from({ length: 300 }, () => {
+      const x = random() < 0.5 ? 1 : 0;
+      const z = randomNormal(random);
+      const h1 = 0.05 * (x ? early : 1);
+      const h2 = 0.05 * (x ? late : 1);
+      // Piecewise-constant hazard: exponential with rate h1 until day 10, then h2.
+      let t = -Math.log(1 - random()) / h1;
+      if (t > 10) t = 10 + -Math.log(1 - random()) / h2;
+      const c = 5 + 60 * random();
+      return { time: Math.ceil(Math.min(t, c)), event: t <= c, covariates: [x, z] };
+    });
+  }
+  it('flags a factor whose effect reverses over time, and leaves a proportional one alone', () => {
+    const crossing = simulate(1, 4, 0.25);
+    const z = coxZph(crossing, coxModel(crossing, { names: ['kind', 'noise'] }));
+    assert.equal(z.transform, 'km');
+    assert.ok(z.terms[0]!.p < 0.001, `kind: p = ${z.terms[0]!.p}`);
+    assert.ok(z.global.p < 0.001);
+    const steady = simulate(2, 2, 2);
+    const ok = coxZph(steady, coxModel(steady, { names: ['kind', 'noise'] }), 'identity');
+    assert.ok(ok.terms[0]!.p > 0.05, `kind: p = ${ok.terms[0]!.p}`);
   });
 });
