@@ -19,7 +19,7 @@ export interface SurvivalRecord {
 
 /**
  * How the pointwise band is built from the Greenwood standard error (R's `conf.type`):
- * - `log-log` (R's choice in many packages, and ours by default): a symmetric interval for
+ * - `log-log` (our default, as in SAS and Kalbfleisch & Prentice): a symmetric interval for
  *   log(−log S), mapped back; it stays inside (0, 1) and behaves well in the tails;
  * - `log` (R survfit's default): a symmetric interval for log S, upper end capped at 1;
  * - `plain`: S ± z·se(S), clipped to [0, 1].
