@@ -1,0 +1,430 @@
+/**
+ * A core-candidate score that rewards judgement (issue 21), beside the current one in
+ * core-candidates.ts (which it does not change; the report still uses that one).
+ *
+ * The current score can be gamed: a +1 "LGTM" cast after the core's +2 always "agrees", a −1 "nit"
+ * on every first patch set is always "confirmed" by the next revision, any text counts as reasoning,
+ * and the Wilson lower bound rewards volume inside the quality half. Here:
+ *
+ * - **Independent votes only.** A Code-Review vote counts for judgement only when it was cast before
+ *   any core's Code-Review vote on that patch set (dated by the reviewer's first vote of the final
+ *   sign). Later votes are shown (`afterCore`) but earn nothing.
+ * - **Agreement beyond chance.** Cohen's κ between the reviewer's signs and the verdicts on their
+ *   independent votes — the latest core vote on the patch set, or, with none, its fate (merged as
+ *   it was: +; revised or abandoned after the vote: −; still open: not counted). A reviewer who
+ *   always votes the same way scores 0 however often that happens to match. Negative κ counts as 0.
+ * - **Confirmed −1s.** An independent −1 is *confirmed* when a core also voted negative on that
+ *   patch set, or when it carried substance ({@link isSubstantive}) and the owner then uploaded a
+ *   code revision (not a trivial rebase) with no core having approved the −1'd patch set — our
+ *   proxy for "the next revision addresses its comments" (Steward does not see which lines a
+ *   revision changed). *Overruled*: a core voted positive on that patch set, or it merged as it
+ *   was. *Unsupported*: revised, but the −1 said nothing of substance ("nit"). Pending −1s (no
+ *   outcome yet) are left out. Share = confirmed / (confirmed + overruled + unsupported).
+ * - **Reasoned** means substantive text or inline comments ({@link isSubstantive}); "LGTM", "+1",
+ *   "nit" alone are not.
+ * - **Quality** (weighted mean of κ, confirmed share, reasoned share) holds no count: volume stays
+ *   in the activity half (independent reviews / the most among the candidates, active weeks, areas).
+ *   Score = quality × activity.
+ * - **Rank uncertainty.** Each candidate's reviews are resampled by change (a seeded bootstrap) and
+ *   all scores recomputed with the normalisers held fixed; the 95% range of each candidate's rank is
+ *   reported. Ranks whose ranges overlap are not clearly ordered.
+ */
+import type { Timestamp } from '../model/records.js';
+import type { ChangeFacts, ReviewMessageText, TeamActRecord } from '../model/team.js';
+import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
+import { collectCoreVerdicts, psKey, type CoreRoster } from './reviewers.js';
+import { extractReviews, type Review } from './reviews.js';
+import { cohensKappa } from './stats/agreement.js';
+import { percentileInterval } from './stats/bootstrap.js';
+import type { Random } from './stats/random.js';
+import { randomIndex } from './stats/random.js';
+import { DAY_MS, round } from './stats.js';
+
+// ---- substance ------------------------------------------------------------------------------------
+
+const PATCH_SET_LINE = /^Patch Set \d+:[^\n]*(\n|$)/;
+const INLINE_COMMENTS = /^\((\d+) (inline )?comments?\)$/m;
+/** Words that say nothing about the change by themselves. */
+const EMPTY_WORDS = new Set([
+  'lgtm', 'nit', 'nits', 'nitpick', 'looks', 'look', 'good', 'great', 'fine', 'nice', 'ok', 'okay', 'to', 'me', 'thanks', 'thank', 'you', 'ty',
+  'ship', 'it', 'recheck', 'minor', 'lg', 'lgtm.', 'approve', 'approved', 'agreed', 'agree', 'same', 'here', 'also', 'just', 'a', 'the', 'this', 'is',
+  'some', 'small', 'see', 'comment', 'comments', 'inline', 'please', 'fix', 'done',
+]);
+
+/**
+ * Does a review message carry substance? True when it has inline comments (Gerrit's "(N comments)"
+ * line) or, besides the "Patch Set N: votes" line, at least three words that are not stock
+ * phrases ("LGTM", "nit", "looks good to me", "thanks", …).
+ *
+ * A heuristic: it cannot tell a good comment from a long empty one, nor see what an inline comment
+ * says.
+ *
+ * @example isSubstantive('Patch Set 1: Code-Review+1\n\nLGTM') // false
+ * isSubstantive('Patch Set 1: Code-Review-1\n\nnit') // false
+ * isSubstantive('Patch Set 1: Code-Review-1\n\n(2 comments)') // true
+ * isSubstantive('Patch Set 1: Code-Review-1\n\nThis races with the resize.') // true
+ */
+export function isSubstantive(text: string): boolean {
+  const body = text.replace(PATCH_SET_LINE, '');
+  const inline = INLINE_COMMENTS.exec(body);
+  if (inline && Number(inline[1]) > 0) return true;
+  const words = body
+    .toLowerCase()
+    .split(/[^a-z0-9_'.]+/)
+    .map((w) => w.replace(/^[.']+|[.']+$/g, ''))
+    .filter((w) => w.length >= 2 && !EMPTY_WORDS.has(w) && !/^\d+$/.test(w));
+  return words.length >= 3;
+}
+
+// ---- per-vote assessment ------------------------------------------------------------------------
+
+/** One reviewer's review of one patch set, judged for the new score. */
+export interface JudgedReview {
+  review: Review;
+  changeNumber: number;
+  /** Sign of the final Code-Review vote; null for comment-only reviews. */
+  sign: 1 | -1 | null;
+  /** Cast before any core's Code-Review vote on that patch set (comment-only: dated by the review). */
+  independent: boolean;
+  /** The verdict it is compared with: the latest core vote, else the fate; null while undetermined. */
+  verdict: 1 | -1 | null;
+  verdictBasis: 'core-vote' | 'fate' | null;
+  /** For −1s: what became of it; null otherwise. */
+  minusOutcome: 'confirmed-by-core' | 'confirmed-by-revision' | 'overruled' | 'unsupported' | 'pending' | null;
+  substantive: boolean;
+  areas: string[];
+}
+
+interface PatchSetCoreVotes {
+  /** Earliest non-zero core Code-Review vote on the patch set (any core, final or not). */
+  firstAt: Timestamp;
+  /** Final value per core. */
+  finals: Map<number, number>;
+}
+
+function coreVotesByPatchSet(acts: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): Map<number, PatchSetCoreVotes> {
+  const out = new Map<number, PatchSetCoreVotes>();
+  const sorted = [...acts].sort((a, b) => a.at - b.at);
+  for (const a of sorted) {
+    if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
+    if (a.actorId === a.changeOwnerId || isBot(a.actorId) || !roster.isCoreAt(a.project, a.actorId, a.at)) continue;
+    const k = psKey(a.changeId, a.patchSet);
+    let e = out.get(k);
+    if (a.value !== 0 && !e) out.set(k, (e = { firstAt: a.at, finals: new Map() }));
+    if (e) e.finals.set(a.actorId, a.value);
+  }
+  return out;
+}
+
+/**
+ * When each reviewer's final Code-Review sign on a patch set was first cast: psKey → reviewer → time.
+ * A re-vote of the same sign after a core voted does not make an early vote late.
+ */
+function voteTimes(acts: readonly TeamActRecord[], reviews: readonly Review[]): Map<number, Map<number, Timestamp>> {
+  const finalSign = new Map<number, Map<number, number>>();
+  for (const r of reviews) {
+    const v = r.votes['Code-Review'];
+    if (v === undefined || v === 0) continue;
+    const k = psKey(r.changeId, r.patchSet);
+    let m = finalSign.get(k);
+    if (!m) finalSign.set(k, (m = new Map()));
+    m.set(r.reviewerId, Math.sign(v));
+  }
+  const out = new Map<number, Map<number, Timestamp>>();
+  for (const a of acts) {
+    if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null || a.value === 0) continue;
+    const k = psKey(a.changeId, a.patchSet);
+    if (finalSign.get(k)?.get(a.actorId) !== Math.sign(a.value)) continue;
+    let m = out.get(k);
+    if (!m) out.set(k, (m = new Map()));
+    const prev = m.get(a.actorId);
+    if (prev === undefined || a.at < prev) m.set(a.actorId, a.at);
+  }
+  return out;
+}
+
+// ---- the ranking ----------------------------------------------------------------------------------
+
+export interface JudgementWeights {
+  quality: { agreement: number; confirmedMinusOnes: number; reasoning: number };
+  activity: { volume: number; consistency: number; breadth: number };
+}
+
+export const DEFAULT_JUDGEMENT_WEIGHTS: JudgementWeights = {
+  quality: { agreement: 2, confirmedMinusOnes: 1, reasoning: 1 },
+  activity: { volume: 1, consistency: 1, breadth: 1 },
+};
+
+export interface JudgementInput {
+  /** Review acts of everyone from `since` to `now` (cores' votes included). */
+  acts: readonly TeamActRecord[];
+  /** Review messages with text, for substance. */
+  messages: readonly ReviewMessageText[];
+  changes: readonly ChangeFacts[];
+  isBot: (accountId: number) => boolean;
+  roster: CoreRoster;
+}
+
+export interface JudgementOptions {
+  since: Timestamp;
+  until: Timestamp;
+  now: Timestamp;
+  areaRules: AreaRules;
+  /** Reviews (of any timing) needed to be listed. */
+  minReviews: number;
+  weights?: JudgementWeights;
+  /** Seeded source for the rank bootstrap (e.g. `seededRandom(1)` from stats/random.ts). */
+  random: Random;
+  /** Bootstrap resamples for the rank ranges (default 200). */
+  replicates?: number;
+}
+
+export interface JudgementCandidate {
+  rank: number;
+  /** 95% range of the rank over the bootstrap: best (smallest) and worst. */
+  rankRange: { best: number; worst: number };
+  accountId: number;
+  score: number;
+  quality: number;
+  activity: number;
+  components: { agreement: number; confirmedMinusOnes: number | null; reasoning: number; volume: number; consistency: number; breadth: number };
+  reviews: number;
+  /** Reviews made before any core vote on the patch set (votes and comments). */
+  independent: number;
+  /** Votes cast after a core had voted on the patch set: shown, not scored. */
+  afterCore: number;
+  /** κ over independent votes with a determined verdict, with its 95% interval. */
+  kappa: { value: number | null; lower: number | null; upper: number | null; votes: number; agreed: number };
+  minusOnes: { total: number; confirmedByCore: number; confirmedByRevision: number; overruled: number; unsupported: number; pending: number };
+  substantive: number;
+  activeWeeks: number;
+  weeks: number;
+  areas: string[];
+}
+
+export interface JudgementResult {
+  candidates: JudgementCandidate[];
+  /** Non-core humans with at least one review but fewer than `minReviews`. */
+  belowMinimum: number;
+  replicates: number;
+}
+
+interface Raw {
+  agreement: number;
+  confirmed: number | null;
+  reasoning: number;
+  volume: number;
+  activeWeeks: number;
+  areas: number;
+}
+
+function rawComponents(list: readonly JudgedReview[], since: Timestamp): Raw {
+  const ind = list.filter((j) => j.independent);
+  const voted = ind.filter((j) => j.sign !== null && j.verdict !== null);
+  const k = cohensKappa(voted.map((j) => j.sign), voted.map((j) => j.verdict));
+  let confirmed = 0;
+  let settled = 0;
+  for (const j of ind) {
+    if (j.minusOutcome === null || j.minusOutcome === 'pending') continue;
+    settled += 1;
+    if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') confirmed += 1;
+  }
+  const areas = new Set<string>();
+  for (const j of ind) for (const a of j.areas) areas.add(a);
+  return {
+    agreement: Math.max(0, k.kappa ?? 0),
+    confirmed: settled > 0 ? confirmed / settled : null,
+    reasoning: ind.length ? ind.filter((j) => j.substantive).length / ind.length : 0,
+    volume: ind.length,
+    activeWeeks: new Set(ind.map((j) => Math.floor((j.review.at - since) / (7 * DAY_MS)))).size,
+    areas: areas.size,
+  };
+}
+
+function weightedMean(parts: Array<[number | null, number]>): number {
+  let num = 0;
+  let den = 0;
+  for (const [v, w] of parts) {
+    if (v === null) continue;
+    num += v * w;
+    den += w;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+interface Scale {
+  volume: number;
+  areas: number;
+  weeks: number;
+}
+
+function scoreOf(r: Raw, scale: Scale, w: JudgementWeights): { score: number; quality: number; activity: number; volume: number; consistency: number; breadth: number } {
+  const volume = scale.volume > 0 ? Math.min(1, r.volume / scale.volume) : 0;
+  const breadth = scale.areas > 0 ? Math.min(1, r.areas / scale.areas) : 0;
+  const consistency = r.activeWeeks / scale.weeks;
+  const quality = weightedMean([[r.agreement, w.quality.agreement], [r.confirmed, w.quality.confirmedMinusOnes], [r.reasoning, w.quality.reasoning]]);
+  const activity = weightedMean([[volume, w.activity.volume], [consistency, w.activity.consistency], [breadth, w.activity.breadth]]);
+  return { score: quality * activity, quality, activity, volume, consistency, breadth };
+}
+
+/** Ranks (1 = best) of `scores`, ties broken by `tieBreak` ascending. */
+function ranksOf(scores: readonly number[], tieBreak: readonly number[]): number[] {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || tieBreak[a]! - tieBreak[b]!);
+  const out = new Array<number>(scores.length);
+  order.forEach((idx, r) => (out[idx] = r + 1));
+  return out;
+}
+
+/**
+ * Ranks the non-core reviewers with at least `minReviews` reviews in [since, until) by judgement;
+ * see the module comment for every definition. Pure: the rank bootstrap draws from
+ * `options.random`, so a seed fixes the ranges.
+ *
+ * @example
+ * computeJudgementCandidates({ acts, messages, changes, isBot, roster },
+ *   { since, until, now, areaRules, minReviews: 10, random: seededRandom(1) }).candidates[0].rankRange
+ */
+export function computeJudgementCandidates(input: JudgementInput, options: JudgementOptions): JudgementResult {
+  const { since, until, now } = options;
+  const weights = options.weights ?? DEFAULT_JUDGEMENT_WEIGHTS;
+  const replicates = options.replicates ?? 200;
+  const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
+  const coreVotes = coreVotesByPatchSet(input.acts, input.roster, input.isBot);
+  const changes = new Map(input.changes.map((c) => [c.id, c]));
+  const { reviews } = extractReviews(
+    input.acts.filter((a) => a.at >= since && a.at < until),
+    input.isBot,
+  );
+  const firstVote = voteTimes(input.acts, reviews);
+  const substantiveBy = new Map<number, Set<number>>();
+  for (const m of input.messages) {
+    if (!isSubstantive(m.text)) continue;
+    const k = psKey(m.changeId, m.patchSet);
+    let s = substantiveBy.get(k);
+    if (!s) substantiveBy.set(k, (s = new Set()));
+    s.add(m.authorId);
+  }
+  const cores = input.roster.membersAt(now);
+  const areaCache = new Map<number, string[]>();
+
+  const byPerson = new Map<number, JudgedReview[]>();
+  for (const r of reviews) {
+    if (cores.has(r.reviewerId) || input.isBot(r.reviewerId)) continue;
+    const k = psKey(r.changeId, r.patchSet);
+    const c = changes.get(r.changeId);
+    const v = r.votes['Code-Review'];
+    const sign: 1 | -1 | null = v === undefined || v === 0 ? null : v > 0 ? 1 : -1;
+    const at = sign === null ? r.at : (firstVote.get(k)?.get(r.reviewerId) ?? r.at);
+    const core = coreVotes.get(k);
+    const independent = !core || at < core.firstAt;
+    const coreVerdict = verdicts.verdict(r.changeId, r.patchSet, r.reviewerId);
+    const fate = c ? patchSetFate(c, r.patchSet, at, now) : 'open';
+    let verdict: 1 | -1 | null = null;
+    let verdictBasis: JudgedReview['verdictBasis'] = null;
+    if (coreVerdict) {
+      verdict = coreVerdict.sign;
+      verdictBasis = 'core-vote';
+    } else if (fate !== 'open') {
+      verdict = fate === 'merged' ? 1 : -1;
+      verdictBasis = 'fate';
+    }
+    const substantive = substantiveBy.get(k)?.has(r.reviewerId) ?? false;
+    let minusOutcome: JudgedReview['minusOutcome'] = null;
+    if (sign === -1) {
+      const coreValues = core ? [...core.finals.values()] : [];
+      if (coreValues.some((x) => x < 0)) minusOutcome = 'confirmed-by-core';
+      else if (coreValues.some((x) => x > 0) || fate === 'merged') minusOutcome = 'overruled';
+      else if (fate === 'revised') minusOutcome = substantive ? 'confirmed-by-revision' : 'unsupported';
+      else minusOutcome = 'pending';
+    }
+    let areas: string[] = [];
+    if (c) {
+      const cached = areaCache.get(c.id);
+      if (cached) areas = cached;
+      else areaCache.set(c.id, (areas = [...new Set(c.files.map((f) => areaOf(f, options.areaRules)))].sort()));
+    }
+    let list = byPerson.get(r.reviewerId);
+    if (!list) byPerson.set(r.reviewerId, (list = []));
+    list.push({ review: r, changeNumber: c?.number ?? r.changeId, sign, independent, verdict, verdictBasis, minusOutcome, substantive, areas });
+  }
+
+  let belowMinimum = 0;
+  const people: Array<{ id: number; list: JudgedReview[]; raw: Raw }> = [];
+  for (const [id, list] of byPerson) {
+    if (list.length < options.minReviews) {
+      belowMinimum += 1;
+      continue;
+    }
+    people.push({ id, list, raw: rawComponents(list, since) });
+  }
+  const weeks = Math.max(1, Math.ceil((until - since) / (7 * DAY_MS)));
+  const scale: Scale = { volume: Math.max(0, ...people.map((p) => p.raw.volume)), areas: Math.max(0, ...people.map((p) => p.raw.areas)), weeks };
+  const point = people.map((p) => scoreOf(p.raw, scale, weights));
+  const ids = people.map((p) => p.id);
+  const pointRanks = ranksOf(point.map((s) => s.score), ids);
+
+  // Rank bootstrap: each person's reviews resampled by change, normalisers held at the point values.
+  const byChange = people.map((p) => {
+    const m = new Map<number, JudgedReview[]>();
+    for (const j of p.list) {
+      let l = m.get(j.review.changeId);
+      if (!l) m.set(j.review.changeId, (l = []));
+      l.push(j);
+    }
+    return [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k)!);
+  });
+  const rankSamples: number[][] = people.map(() => []);
+  for (let b = 0; b < replicates; b++) {
+    const scores = byChange.map((groups) => {
+      const sample: JudgedReview[] = [];
+      for (let i = 0; i < groups.length; i++) for (const j of groups[randomIndex(options.random, groups.length)]!) sample.push(j);
+      return scoreOf(rawComponents(sample, since), scale, weights).score;
+    });
+    ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
+  }
+
+  const candidates: JudgementCandidate[] = people.map((p, i) => {
+    const s = point[i]!;
+    const ind = p.list.filter((j) => j.independent);
+    const voted = ind.filter((j) => j.sign !== null && j.verdict !== null);
+    const k = cohensKappa(voted.map((j) => j.sign), voted.map((j) => j.verdict));
+    const minus = { total: 0, confirmedByCore: 0, confirmedByRevision: 0, overruled: 0, unsupported: 0, pending: 0 };
+    for (const j of ind) {
+      if (j.minusOutcome === null) continue;
+      minus.total += 1;
+      if (j.minusOutcome === 'confirmed-by-core') minus.confirmedByCore += 1;
+      else if (j.minusOutcome === 'confirmed-by-revision') minus.confirmedByRevision += 1;
+      else minus[j.minusOutcome] += 1;
+    }
+    const range = percentileInterval(rankSamples[i]!);
+    const areas = new Set<string>();
+    for (const j of ind) for (const a of j.areas) areas.add(a);
+    return {
+      rank: pointRanks[i]!,
+      rankRange: range ? { best: Math.round(range.lower), worst: Math.round(range.upper) } : { best: pointRanks[i]!, worst: pointRanks[i]! },
+      accountId: p.id,
+      score: round(s.score, 4) ?? 0,
+      quality: round(s.quality, 4) ?? 0,
+      activity: round(s.activity, 4) ?? 0,
+      components: {
+        agreement: round(p.raw.agreement, 4) ?? 0,
+        confirmedMinusOnes: round(p.raw.confirmed, 4),
+        reasoning: round(p.raw.reasoning, 4) ?? 0,
+        volume: round(s.volume, 4) ?? 0,
+        consistency: round(s.consistency, 4) ?? 0,
+        breadth: round(s.breadth, 4) ?? 0,
+      },
+      reviews: p.list.length,
+      independent: ind.length,
+      afterCore: p.list.filter((j) => !j.independent && j.sign !== null).length,
+      kappa: { value: round(k.kappa, 4), lower: round(k.lower, 4), upper: round(k.upper, 4), votes: voted.length, agreed: voted.filter((j) => j.sign === j.verdict).length },
+      minusOnes: minus,
+      substantive: ind.filter((j) => j.substantive).length,
+      activeWeeks: p.raw.activeWeeks,
+      weeks,
+      areas: [...areas].sort(),
+    };
+  });
+  candidates.sort((a, b) => a.rank - b.rank);
+  return { candidates, belowMinimum, replicates };
+}

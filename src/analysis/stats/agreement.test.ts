@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
+import { cohensKappa } from './agreement.js';
+
+describe("Cohen's kappa", () => {
+  it('matches the Fleiss–Cohen–Everitt formulas computed by hand in R (relative 1e-12)', () => {
+    const rows = readCsv('kappa.csv');
+    const e = readExpected<{ kappa: number; stdErr: number; nullStdErr: number; observed: number; expected: number }>('kappa.expected.json');
+    const got = cohensKappa(rows.map((r) => r.rater1), rows.map((r) => r.rater2));
+    assertClose(got.kappa, e.kappa, 'kappa', 1e-12);
+    assertClose(got.stdErr, e.stdErr, 'std.err', 1e-12);
+    assertClose(got.nullStdErr, e.nullStdErr, 'null std.err', 1e-12);
+    assertClose(got.observed, e.observed, 'observed agreement', 1e-12);
+    assertClose(got.expected, e.expected, 'chance agreement', 1e-12);
+  });
+  it('a rater who always says +1 scores 0 against any verdicts, however often right', () => {
+    const verdicts = ['+', '+', '+', '-', '+', '+', '+', '-', '+', '+'];
+    const k = cohensKappa(verdicts.map(() => '+'), verdicts);
+    assert.equal(k.observed, 0.8);
+    assert.equal(k.kappa, 0);
+  });
+  it('perfect agreement is 1, systematic disagreement negative; undefined cases are null', () => {
+    const a = ['+', '-', '+', '-'];
+    assert.equal(cohensKappa(a, a).kappa, 1);
+    assert.ok(cohensKappa(a, ['-', '+', '-', '+']).kappa! < 0);
+    assert.equal(cohensKappa(['+', '+'], ['+', '+']).kappa, null, 'both always say the same thing');
+    assert.equal(cohensKappa([], []).kappa, null);
+    assert.throws(() => cohensKappa(['+'], []), /1 ratings from the first rater but 0/);
+  });
+});

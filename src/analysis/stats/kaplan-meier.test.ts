@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { asArray, assertAllClose, assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
+import type { ConfType, SurvivalRecord } from './kaplan-meier.js';
+import { kaplanMeier as wholeDayCurve } from '../survival.js';
+import { kaplanMeier, survivalAt, survivalQuantile } from './kaplan-meier.js';
+import { seededRandom } from './random.js';
+
+interface ExpectedCurve {
+  confType: ConfType;
+  time: number[];
+  atRisk: number[];
+  events: number[];
+  censored: number[];
+  survival: number[];
+  stdErr: Array<number | null>;
+  lower: Array<number | null>;
+  upper: Array<number | null>;
+  quantiles: Array<{ probability: number; time: number | null; lower: number | null; upper: number | null }>;
+}
+
+const records = (file: string): SurvivalRecord[] => readCsv(file).map((r) => ({ time: Number(r.time), event: r.status === '1' }));
+
+function compare(data: SurvivalRecord[], e: ExpectedCurve, label: string): void {
+  const curve = kaplanMeier(data, { confType: e.confType });
+  const steps = curve.steps;
+  assert.deepEqual(steps.map((s) => s.time), asArray(e.time), `${label}: times`);
+  assert.deepEqual(steps.map((s) => s.atRisk), asArray(e.atRisk), `${label}: at risk`);
+  assert.deepEqual(steps.map((s) => s.events), asArray(e.events), `${label}: events`);
+  assert.deepEqual(steps.map((s) => s.censored), asArray(e.censored), `${label}: censored`);
+  assertAllClose(steps.map((s) => s.survival), asArray(e.survival), `${label}: survival`, 1e-12);
+  assertAllClose(steps.map((s) => (Number.isFinite(s.stdErr) ? s.stdErr : null)), asArray(e.stdErr), `${label}: Greenwood std.err`, 1e-10);
+  assertAllClose(steps.map((s) => s.lower), asArray(e.lower), `${label}: lower band`, 1e-9);
+  assertAllClose(steps.map((s) => s.upper), asArray(e.upper), `${label}: upper band`, 1e-9);
+  for (const q of e.quantiles) {
+    const got = survivalQuantile(curve, q.probability);
+    assertClose(got.time, q.time, `${label}: quantile ${q.probability}`, 1e-12);
+    assertClose(got.lower, q.lower, `${label}: quantile ${q.probability} lower`, 1e-12);
+    assertClose(got.upper, q.upper, `${label}: quantile ${q.probability} upper`, 1e-12);
+  }
+}
+
+describe('Kaplan–Meier against R survfit (relative 1e-9 on bands, exact counts)', () => {
+  const expected = readExpected<{ survival: ExpectedCurve[]; flat: ExpectedCurve[] }>('kaplan-meier.expected.json');
+  for (const e of expected.survival) {
+    it(`90 subjects with ties and censoring, conf.type ${e.confType}`, () => compare(records('survival.csv'), e, e.confType));
+  }
+  for (const e of expected.flat) {
+    it(`a curve flat at ½ (median in the middle of the flat), conf.type ${e.confType}`, () => compare(records('km-flat.csv'), e, `flat ${e.confType}`));
+  }
+});
+
+describe('Kaplan–Meier by hand', () => {
+  it('censored subjects stay at risk at their time; S steps only at events', () => {
+    const c = kaplanMeier([
+      { time: 1, event: true },
+      { time: 2, event: false },
+      { time: 2, event: true },
+      { time: 3, event: true },
+    ]);
+    assert.deepEqual(c.steps.map((s) => [s.time, s.atRisk, s.survival]), [
+      [1, 4, 0.75],
+      [2, 3, 0.5],
+      [3, 1, 0],
+    ]);
+    assert.equal(survivalAt(c, 0.5), 1);
+    assert.equal(survivalAt(c, 2.5), 0.5);
+    assert.equal(c.steps[2]!.lower, null, 'no band once S = 0');
+  });
+
+  it('median is null when fewer than half have had the event; an open upper end is null', () => {
+    const open = kaplanMeier(Array.from({ length: 10 }, (_, i) => ({ time: i + 1, event: i < 3 })));
+    assert.equal(survivalQuantile(open).time, null);
+    const half = kaplanMeier(Array.from({ length: 12 }, (_, i) => ({ time: i + 1, event: i < 7 })));
+    const q = survivalQuantile(half);
+    assert.equal(q.time, 6.5, 'S is exactly ½ from day 6 to day 7: the middle of the flat');
+    assert.ok(q.lower !== null && q.lower <= 6);
+    assert.equal(q.upper, null, 'the upper band never reaches ½');
+  });
+
+  it('empty input gives an empty curve; negative times are refused with the value', () => {
+    assert.deepEqual(kaplanMeier([]).steps, []);
+    assert.throws(() => kaplanMeier([{ time: -1, event: true }]), /time must be a finite number ≥ 0, got -1/);
+  });
+});
+
+describe('Kaplan–Meier and the whole-day curve of survival.ts', () => {
+  it('agree on every whole day (survival.ts rounds to 4 decimals)', () => {
+    const random = seededRandom(8);
+    const obs = Array.from({ length: 300 }, () => ({ days: Math.round(random() * 600) / 10, merged: random() < 0.7 }));
+    const old = wholeDayCurve(obs);
+    const curve = kaplanMeier(obs.map((o) => ({ time: o.days, event: o.merged })));
+    for (const p of old.points) assert.ok(Math.abs(p.survival - survivalAt(curve, p.day)) <= 5e-5, `day ${p.day}`);
+  });
+});
