@@ -2,7 +2,7 @@
 //
 //   node scripts/compare-reports.mjs --base <git-rev> [--head <git-rev>|worktree] [--stores demo,bench]
 //        [--engines sqlite,postgres] [--formats json,text,csv] [--only <substring>] [--out DIR]
-//        [--copy-stores] [--rebuild-stores] [--keep-checkouts]
+//        [--jobs N] [--copy-stores] [--rebuild-stores] [--keep-checkouts]
 //
 // Plain Node (no TypeScript, no dependencies) so that it runs without a build of the code under test.
 // Each revision is checked out with `git worktree add` into a temporary folder (the head "worktree"
@@ -32,11 +32,13 @@
 // revisions when they read copies, are replaced by <STORE> and <CHECKOUT>. Nothing else is masked.
 //
 // Output: a line per (store, engine, case, format): identical or DIFFERENT (with the first differing
-// line), and the time each revision took; then `N identical, M different`. Exit code 0 only when all
-// are identical (1: some differ; 2: the comparison itself failed). Everything each run printed is
-// kept under --out (default .bench/compare/out-<base>-<head>/) for inspection, with a .diff per
-// difference.
-import { spawnSync } from 'node:child_process';
+// line), and the wall and CPU time each revision took (CPU: user + system of the steward process,
+// measured by a preloaded probe that prints nothing); then `N identical, M different`. Exit code 0
+// only when all are identical (1: some differ; 2: the comparison itself failed). Everything each run
+// printed is kept under --out (default .bench/compare/out-<base>-<head>/) for inspection, with a
+// .diff per difference and timings.json. --jobs N (default 2) runs N (case, format) pairs at once;
+// within a pair the base runs, then the head, so both see the same machine load.
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -54,13 +56,13 @@ function usage(message) {
   process.stderr.write(
     'usage: node scripts/compare-reports.mjs --base <git-rev> [--head <git-rev>|worktree] [--stores demo,bench]\n' +
       '         [--engines sqlite,postgres] [--formats json,text,csv] [--only <substring>] [--out DIR]\n' +
-      '         [--copy-stores] [--rebuild-stores] [--keep-checkouts]\n',
+      '         [--jobs N] [--copy-stores] [--rebuild-stores] [--keep-checkouts]\n',
   );
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { head: 'worktree', stores: ['demo', 'bench'], engines: ['sqlite', 'postgres'], formats: ['json', 'text', 'csv'], only: [], copyStores: false, rebuildStores: false, keepCheckouts: false };
+  const o = { head: 'worktree', stores: ['demo', 'bench'], engines: ['sqlite', 'postgres'], formats: ['json', 'text', 'csv'], only: [], copyStores: false, rebuildStores: false, keepCheckouts: false, jobs: 2 };
   const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -76,7 +78,10 @@ function parseArgs(argv) {
     else if (a === '--formats') o.formats = list(value());
     else if (a === '--only') o.only.push(value());
     else if (a === '--out') o.out = resolve(value());
-    else if (a === '--copy-stores') o.copyStores = true;
+    else if (a === '--jobs') {
+      o.jobs = Number(value());
+      if (!Number.isInteger(o.jobs) || o.jobs < 1 || o.jobs > 16) usage('--jobs must be a whole number from 1 to 16');
+    } else if (a === '--copy-stores') o.copyStores = true;
     else if (a === '--rebuild-stores') o.rebuildStores = true;
     else if (a === '--keep-checkouts') o.keepCheckouts = true;
     else if (a === '-h' || a === '--help') usage();
@@ -443,12 +448,61 @@ function firstDifference(a, b) {
   return '(identical lines; the bytes differ in line endings or a final newline)';
 }
 
-/** One run of steward in a revision; what it printed, normalised, and its time. */
-function runReport(checkout, location, config, argv, scratch) {
+/**
+ * The CPU-time probe every steward run loads (NODE_OPTIONS --import): at exit it writes the
+ * process's user + system CPU time to $COMPARE_REPORTS_CPU_FILE. Wall time on a shared machine
+ * moves with the load; CPU time much less. It prints nothing, so the outputs are untouched.
+ */
+const CPU_PROBE = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => { const u = process.cpuUsage(); try { writeFileSync(process.env.COMPARE_REPORTS_CPU_FILE, String((u.user + u.system) / 1000)); } catch {} });
+`;
+
+/** One run of steward in a revision: what it printed (normalised), its exit code, wall and CPU time. */
+function runReport(checkout, location, config, argv, scratch, probe, cpuFile) {
   const cfg = config ? ['--config', config] : [];
-  const r = spawnSync(process.execPath, [checkout.bin, '--db', location, ...cfg, ...argv], { cwd: scratch, env: cleanEnv(), encoding: 'utf8', maxBuffer: 1 << 30 });
-  const norm = (s) => (s ?? '').split(location).join('<STORE>').split(checkout.dir).join('<CHECKOUT>');
-  return { stdout: norm(r.stdout), stderr: norm(r.stderr), code: r.status ?? `signal ${r.signal}`, error: r.error };
+  const env = cleanEnv({ COMPARE_REPORTS_CPU_FILE: cpuFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(probe).href}`.trim() });
+  rmSync(cpuFile, { force: true });
+  const t0 = performance.now();
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [checkout.bin, '--db', location, ...cfg, ...argv], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    child.on('error', (e) => done({ stdout: '', stderr: '', code: 'spawn error', error: e, ms: 0, cpuMs: NaN }));
+    child.on('close', (code, signal) => {
+      const norm = (bufs) => Buffer.concat(bufs).toString('utf8').split(location).join('<STORE>').split(checkout.dir).join('<CHECKOUT>');
+      let cpuMs = NaN;
+      try {
+        cpuMs = Number(readFileSync(cpuFile, 'utf8'));
+      } catch {
+        // no probe file: the process died before its exit handlers ran
+      }
+      done({ stdout: norm(out), stderr: norm(err), code: code ?? `signal ${signal}`, ms: performance.now() - t0, cpuMs });
+    });
+  });
+}
+
+/** Runs `tasks` (functions returning promises) at most `jobs` at a time; results in order. */
+async function pool(tasks, jobs, onResult) {
+  const results = new Array(tasks.length);
+  let next = 0;
+  let emitted = 0;
+  const ready = new Map();
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+      ready.set(i, results[i]);
+      while (ready.has(emitted)) {
+        onResult(ready.get(emitted), emitted);
+        ready.delete(emitted);
+        emitted++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+  return results;
 }
 
 async function main() {
@@ -475,6 +529,30 @@ async function main() {
   let identical = 0;
   let different = 0;
   const summary = [];
+  const times = [];
+  const probe = join(tempRoot, 'cpu-probe.mjs');
+  writeFileSync(probe, CPU_PROBE);
+  // Stopped early (Ctrl-C, kill): remove the checkouts and the store copies all the same.
+  const cleanup = async () => {
+    for (const c of copies.splice(0)) await c.drop().catch(() => {});
+    if (!o.keepCheckouts) {
+      for (const c of checkouts.splice(0)) {
+        try {
+          removeCheckout(c);
+        } catch (e) {
+          log(`  could not remove the checkout ${c.dir}: ${e.message}`);
+        }
+      }
+      rmSync(tempRoot, { recursive: true, force: true });
+    } else log(`  checkouts kept under ${tempRoot}`);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      log(`\ncompare-reports: stopped by ${signal}; cleaning up`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+  git('worktree', 'prune');
   try {
     const base = prepareCheckout('base', baseRev, tempRoot);
     checkouts.push(base);
@@ -516,47 +594,52 @@ async function main() {
           mkdirSync(scratch[c.label], { recursive: true });
         }
         log(`\n== ${storeName} / ${engine}`);
+        const runs = [];
         for (const k of cases) {
           const formats = k.error ? [null] : helpFormats(base, k.argv, formatCache).filter((f) => o.formats.includes(f));
-          for (const f of formats) {
-            const argv = f ? [...k.argv, '--format', f] : k.argv;
-            const id = f ? `${k.name}.${f}` : k.name;
-            const res = {};
-            for (const c of [base, head]) {
-              const t = performance.now();
-              res[c.label] = runReport(c, locs[c.label], store.config, argv, scratch[c.label]);
-              res[c.label].ms = performance.now() - t;
-              const r = res[c.label];
-              writeFileSync(join(dir, `${id}.${c.label}.stdout`), r.stdout);
-              writeFileSync(join(dir, `${id}.${c.label}.stderr`), r.stderr);
-              writeFileSync(join(dir, `${id}.${c.label}.exit`), `${r.code}\n`);
-              if (r.error) throw new Failure(`cannot run steward (${c.label}): ${r.error.message}`);
-            }
-            const a = res.base;
-            const b = res.head;
-            const parts = [];
-            if (a.stdout !== b.stdout) parts.push(['stdout', a.stdout, b.stdout]);
-            if (a.stderr !== b.stderr) parts.push(['stderr', a.stderr, b.stderr]);
-            if (a.code !== b.code) parts.push(['exit code', `${a.code}`, `${b.code}`]);
-            // A report that fails in both (exit ≠ 0) is only identical if meant to: say so.
-            const unexpected = !k.error && (a.code !== 0 || b.code !== 0) ? `  (exit ${a.code}/${b.code}: ${(a.stderr || b.stderr).trim().split('\n')[0]})` : '';
-            const errNote = k.error && a.code === 0 ? '  (NOTE: expected an error, exit 0)' : '';
-            const timing = `${Math.round(a.ms)} / ${Math.round(b.ms)} ms`;
-            const label = `${storeName}/${engine} ${id}`;
-            if (parts.length === 0) {
-              identical++;
-              log(`identical  ${label.padEnd(58)} ${timing}${unexpected}${errNote}`);
-            } else {
-              different++;
-              const [what, x, y] = parts[0];
-              log(`DIFFERENT  ${label.padEnd(58)} ${timing}  ${parts.map((p) => p[0]).join(', ')}: ${firstDifference(x, y)}${unexpected}`);
-              const diffFile = join(dir, `${id}.diff`);
-              const d = spawnSync('diff', ['-u', join(dir, `${id}.base.${what === 'exit code' ? 'exit' : what}`), join(dir, `${id}.head.${what === 'exit code' ? 'exit' : what}`)], { encoding: 'utf8', maxBuffer: 1 << 30 });
-              writeFileSync(diffFile, d.stdout ?? '');
-              summary.push(label);
-            }
-          }
+          if (!k.error && formats.length === 0) log(`  NOTE: ${k.name}: its --help names none of the formats ${o.formats.join(',')}`);
+          for (const f of formats) runs.push({ k, f, argv: f ? [...k.argv, '--format', f] : k.argv, id: f ? `${k.name}.${f}` : k.name });
         }
+        // Each (case, format) runs in both revisions one after the other (base, then head), so that
+        // a change of machine load touches both; `--jobs` such pairs run at once.
+        const tasks = runs.map((x, i) => async () => {
+          const res = {};
+          for (const c of [base, head]) {
+            res[c.label] = await runReport(c, locs[c.label], store.config, x.argv, scratch[c.label], probe, join(tempRoot, `cpu-${i}-${c.label}`));
+            const r = res[c.label];
+            if (r.error) throw new Failure(`cannot run steward (${c.label}): ${r.error.message}`);
+            writeFileSync(join(dir, `${x.id}.${c.label}.stdout`), r.stdout);
+            writeFileSync(join(dir, `${x.id}.${c.label}.stderr`), r.stderr);
+            writeFileSync(join(dir, `${x.id}.${c.label}.exit`), `${r.code}\n`);
+          }
+          return res;
+        });
+        await pool(tasks, o.jobs, (res, i) => {
+          const { k, id } = runs[i];
+          const a = res.base;
+          const b = res.head;
+          const parts = [];
+          if (a.stdout !== b.stdout) parts.push(['stdout', a.stdout, b.stdout]);
+          if (a.stderr !== b.stderr) parts.push(['stderr', a.stderr, b.stderr]);
+          if (a.code !== b.code) parts.push(['exit', `${a.code}`, `${b.code}`]);
+          // A report that fails in both revisions is identical, but not what the case is for: say so.
+          const unexpected = !k.error && (a.code !== 0 || b.code !== 0) ? `  (NOTE: exit ${a.code}/${b.code}: ${(a.stderr || b.stderr).trim().split('\n')[0]})` : '';
+          const errNote = k.error && (a.code === 0 || b.code === 0) ? `  (NOTE: an error case that exited ${a.code}/${b.code})` : '';
+          const timing = `${(a.ms / 1000).toFixed(1)}/${(b.ms / 1000).toFixed(1)} s wall, ${(a.cpuMs / 1000).toFixed(1)}/${(b.cpuMs / 1000).toFixed(1)} s CPU`;
+          times.push({ store: storeName, engine, id, ...Object.fromEntries(['base', 'head'].flatMap((l) => [[`${l}Ms`, Math.round(res[l].ms)], [`${l}CpuMs`, Math.round(res[l].cpuMs)]])) });
+          const label = `${storeName}/${engine} ${id}`;
+          if (parts.length === 0) {
+            identical++;
+            log(`identical  ${label.padEnd(56)} ${timing}${unexpected}${errNote}`);
+          } else {
+            different++;
+            const [what, x, y] = parts[0];
+            log(`DIFFERENT  ${label.padEnd(56)} ${timing}  ${parts.map((p) => p[0]).join(', ')}: ${firstDifference(x, y)}${unexpected}`);
+            const d = spawnSync('diff', ['-u', join(dir, `${id}.base.${what}`), join(dir, `${id}.head.${what}`)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+            writeFileSync(join(dir, `${id}.diff`), d.stdout ?? '');
+            summary.push(label);
+          }
+        });
         for (const c of copies.splice(0)) await c.drop();
       }
     }
@@ -565,17 +648,11 @@ async function main() {
     log(`\ncompare-reports: ${e.message}`);
     process.exitCode = 2;
   } finally {
-    for (const c of copies) await c.drop().catch(() => {});
-    if (!o.keepCheckouts) for (const c of checkouts) {
-      try {
-        removeCheckout(c);
-      } catch (e) {
-        log(`  could not remove the checkout ${c.dir}: ${e.message}`);
-      }
-    }
-    if (!o.keepCheckouts) rmSync(tempRoot, { recursive: true, force: true });
-    else log(`  checkouts kept under ${tempRoot}`);
+    await cleanup();
   }
+  writeFileSync(join(out, 'timings.json'), JSON.stringify(times, null, 1) + '\n');
+  const total = (k) => times.reduce((n, t) => n + (t[k] || 0), 0) / 1000;
+  if (times.length) log(`\nsteward runs: base ${total('baseMs').toFixed(0)} s wall, ${total('baseCpuMs').toFixed(0)} s CPU; head ${total('headMs').toFixed(0)} s wall, ${total('headCpuMs').toFixed(0)} s CPU (per run: ${join(out, 'timings.json')})`);
   log(`\n${identical} identical, ${different} different  (${secs(performance.now() - t0)}; outputs in ${out})`);
   if (summary.length) log(`different: ${summary.join('; ')}`);
   if (process.exitCode !== 2) process.exitCode = different === 0 && identical > 0 ? 0 : 1;
