@@ -3,6 +3,7 @@
 //   node scripts/compare-reports.mjs --base <git-rev> [--head <git-rev>|worktree] [--stores demo,bench]
 //        [--engines sqlite,postgres] [--formats json,text,csv] [--only <substring>] [--out DIR]
 //        [--jobs N] [--copy-stores] [--rebuild-stores] [--keep-checkouts]
+//   node scripts/compare-reports.mjs --base <git-rev> --clean    removes the stores cached for that base
 //
 // Plain Node (no TypeScript, no dependencies) so that it runs without a build of the code under test.
 // Each revision is checked out with `git worktree add` into a temporary folder (the head "worktree"
@@ -56,7 +57,8 @@ function usage(message) {
   process.stderr.write(
     'usage: node scripts/compare-reports.mjs --base <git-rev> [--head <git-rev>|worktree] [--stores demo,bench]\n' +
       '         [--engines sqlite,postgres] [--formats json,text,csv] [--only <substring>] [--out DIR]\n' +
-      '         [--jobs N] [--copy-stores] [--rebuild-stores] [--keep-checkouts]\n',
+      '         [--jobs N] [--copy-stores] [--rebuild-stores] [--keep-checkouts]\n' +
+      '       node scripts/compare-reports.mjs --base <git-rev> --clean   (remove the stores cached for that base)\n',
   );
   process.exit(2);
 }
@@ -84,6 +86,7 @@ function parseArgs(argv) {
     } else if (a === '--copy-stores') o.copyStores = true;
     else if (a === '--rebuild-stores') o.rebuildStores = true;
     else if (a === '--keep-checkouts') o.keepCheckouts = true;
+    else if (a === '--clean') o.clean = true;
     else if (a === '-h' || a === '--help') usage();
     else usage(`unknown argument ${JSON.stringify(a)}`);
   }
@@ -204,8 +207,9 @@ function readDemoYaml(path) {
   const releases = [...text.matchAll(/- name: (\S+)\n\s+start: (\S+)\n\s+featureFreeze: (\S+)\n\s+release: (\S+)/g)].map((m) => ({ name: m[1], release: m[4] }));
   const core = /core:\n\s+members:\n\s+- (\S+)/.exec(text)?.[1];
   const priorities = /\npriorities:\n {2}(\S+):/.exec(text)?.[1];
+  const blueprints = [...(/\n {6}blueprints:\n((?: {8}- \S+\n)+)/.exec(text)?.[1] ?? '').matchAll(/- (\S+)/g)].map((m) => m[1]);
   if (!releases.length || !core) throw new Failure(`cannot read the releases and core team of ${path}`);
-  return { releases, core, priorities };
+  return { releases, core, priorities, blueprints: blueprints.length ? blueprints : ['allow-pci-in-placement'] };
 }
 
 /** The bench export (shared with `npm run bench`), generated with the base revision's demo generator when missing. */
@@ -372,7 +376,7 @@ function casesFor(y) {
     { name: 'dashboard-review-inbox', argv: ['dashboard', 'review-inbox', ...now, '--as', y.core] },
     { name: 'dashboard-review-inbox-url', argv: ['dashboard', 'review-inbox', '--gerrit-url', '--as', y.core] },
     { name: 'dashboard-query', argv: ['dashboard', ...now, '--query', 'status:open label:Code-Review>=2', '--show', '5'] },
-    { name: 'git-blueprint', argv: ['git', 'blueprint', 'allow-pci-in-placement', 'extend-ephemeral-encryption'] },
+    { name: 'git-blueprint', argv: ['git', 'blueprint', ...y.blueprints] },
     { name: 'audit', argv: ['audit', '--event', 'user'] },
     { name: 'user-list', argv: ['user', 'list'] },
     // Errors: stderr and exit code.
@@ -392,46 +396,49 @@ function casesFor(y) {
   ];
 }
 
-/** The formats a command accepts, from the "--format" line of its --help ("text, json or csv"). */
-function helpFormats(checkout, argv, cache) {
-  // Subcommand words are the leading non-option words (arguments such as a dashboard name follow options or are positional).
+/** Output of `steward WORDS --help` in a checkout (async: the help of every command is read at once). */
+function helpText(checkout, words) {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [checkout.bin, ...words, '--help'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.on('close', () => done(Buffer.concat(out).toString('utf8')));
+    child.on('error', () => done(''));
+  });
+}
+
+/**
+ * The commands of a revision's CLI that take --format, with the formats their help names
+ * ("output format: text, json or csv"): Map of "core idle" → ['json', 'text', 'csv'].
+ */
+async function discoverCommands(checkout) {
+  const found = new Map();
+  const walk = async (words) => {
+    const help = await helpText(checkout, words);
+    const line = /--format <format>[^\n]*(?:\n {10,}[^\n]*)*/.exec(help)?.[0];
+    if (line) found.set(words.join(' '), ['json', 'text', 'csv'].filter((f) => new RegExp(`\\b${f}\\b`).test(line)));
+    const section = /\nCommands:\n([\s\S]*)$/.exec(help)?.[1];
+    if (!section || words.length > 2) return;
+    const subs = [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((w) => w !== 'help');
+    await Promise.all(subs.map((w) => walk([...words, w])));
+  };
+  await walk([]);
+  return found;
+}
+
+/** The formats the command a case runs accepts: its longest leading words that name a command (`priorities` alone is `priorities report`). */
+function formatsOf(commands, argv) {
   const words = [];
   for (const a of argv) {
     if (a.startsWith('-')) break;
     words.push(a);
   }
-  // `priorities` alone runs its default subcommand, `report`.
   if (words.length === 1 && words[0] === 'priorities') words.push('report');
-  const key = words.join(' ');
-  if (!cache.has(key)) {
-    let r = run(process.execPath, [checkout.bin, ...words, '--help'], { env: cleanEnv(), allowFail: true });
-    // A positional argument (dashboard NAME, git blueprint NAMES) is not a subcommand: drop words until the help parses.
-    let w = words;
-    while (!/--format <format>/.test(r.stdout) && w.length > 1) {
-      w = w.slice(0, -1);
-      r = run(process.execPath, [checkout.bin, ...w, '--help'], { env: cleanEnv(), allowFail: true });
-    }
-    const line = /--format <format>[^\n]*(?:\n {10,}[^\n]*)*/.exec(r.stdout)?.[0] ?? '';
-    cache.set(key, ['json', 'text', 'csv'].filter((f) => new RegExp(`\\b${f}\\b`).test(line)));
+  for (let n = words.length; n > 0; n--) {
+    const f = commands.get(words.slice(0, n).join(' '));
+    if (f) return { command: words.slice(0, n).join(' '), formats: f };
   }
-  return cache.get(key);
-}
-
-/** Leaf commands with a --format option in a revision's help, to warn about reports no case covers. */
-function discoverLeaves(checkout) {
-  const leaves = [];
-  const walk = (words, depth) => {
-    const r = run(process.execPath, [checkout.bin, ...words, '--help'], { env: cleanEnv(), allowFail: true });
-    const section = /\nCommands:\n([\s\S]*)$/.exec(r.stdout)?.[1];
-    if (/--format <format>/.test(r.stdout)) leaves.push(words.join(' '));
-    if (!section || depth > 2) return;
-    for (const m of section.matchAll(/^ {2}([a-z][a-z-]*)/gm)) {
-      if (m[1] === 'help') continue;
-      walk([...words, m[1]], depth + 1);
-    }
-  };
-  walk([], 0);
-  return leaves;
+  return { command: null, formats: [] };
 }
 
 // ---------------------------------------------------------------- running and comparing
@@ -516,6 +523,16 @@ async function main() {
   } catch (e) {
     usage(e.message);
   }
+  if (o.clean) {
+    const dir = join(ROOT, '.bench', 'compare', baseRev.slice(0, 12));
+    rmSync(dir, { recursive: true, force: true });
+    log(`removed ${dir}`);
+    if (process.env.STEWARD_TEST_PG) {
+      for (const name of ['demo', 'bench']) await pgDrop(`steward_compare_${baseRev.slice(0, 12)}_${name}`);
+      log(`dropped the databases steward_compare_${baseRev.slice(0, 12)}_demo and _bench (if they existed)`);
+    }
+    return;
+  }
   const out = o.out ?? join(ROOT, '.bench', 'compare', `out-${baseRev.slice(0, 12)}-${headRev === 'worktree' ? 'worktree' : headRev.slice(0, 12)}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -560,23 +577,25 @@ async function main() {
     const head = headRev === baseRev ? { ...base, label: 'head' } : prepareCheckout('head', headRev, tempRoot);
     if (head !== base && headRev !== baseRev) checkouts.push(head);
 
-    const leavesBase = discoverLeaves(base);
-    const leavesHead = head.dir === base.dir ? leavesBase : discoverLeaves(head);
-    for (const l of leavesBase.filter((x) => !leavesHead.includes(x))) log(`  NOTE: \`steward ${l}\` takes --format in the base revision only`);
-    for (const l of leavesHead.filter((x) => !leavesBase.includes(x))) log(`  NOTE: \`steward ${l}\` takes --format in the head revision only (no case here runs it)`);
+    const [commandsBase, commandsHead] = await Promise.all([discoverCommands(base), head.dir === base.dir ? null : discoverCommands(head)]);
+    for (const [name, formats] of commandsHead ?? []) {
+      if (!commandsBase.has(name)) log(`  NOTE: \`steward ${name}\` (--format) is new in the head revision: no case runs it`);
+      else if (formats.join() !== commandsBase.get(name).join()) log(`  NOTE: \`steward ${name}\` takes --format ${formats.join(',')} in the head revision, ${commandsBase.get(name).join(',')} in the base (the base's are run)`);
+    }
+    for (const name of commandsBase.keys()) if (commandsHead && !commandsHead.has(name)) log(`  NOTE: \`steward ${name}\` (--format) is gone from the head revision`);
 
     const separate = o.copyStores || migrationsDiffer(baseRev, headRev);
     log(`  ${separate ? 'each revision reads its own copy of each store (' + (o.copyStores ? '--copy-stores' : 'src/store/migrations differ') + ')' : 'both revisions read the same cached stores (src/store/migrations are the same)'}`);
 
-    const formatCache = new Map();
     for (const storeName of o.stores) {
       for (const engine of o.engines) {
         const store = await cachedStore(storeName, engine, base, cacheDir, o);
         const cases = casesFor(store.yaml).filter((c) => !o.only.length || o.only.some((s) => c.name.includes(s)));
         const covered = new Set(cases.map((c) => c.argv.filter((a) => !a.startsWith('-')).join(' ')));
-        for (const leaf of leavesBase) {
-          if (leaf && ![...covered].some((c) => c === leaf || c.startsWith(leaf + ' ')) && !['import', 'demo', 'specs sync', 'db info', 'core mentor add', 'core mentor end', 'priorities add', 'priorities remove', 'user add', 'ci sync', 'sync', 'git sync'].includes(leaf) && !o.only.length)
-            log(`  NOTE: no case runs \`steward ${leaf}\``);
+        if (!o.only.length) {
+          const run = new Set(cases.map((c) => formatsOf(commandsBase, c.argv).command));
+          const notReports = ['import', 'demo', 'specs sync', 'db info', 'db migrate', 'core mentor add', 'core mentor end', 'priorities add', 'priorities remove', 'user add', 'ci sync', 'sync', 'git sync'];
+          for (const name of commandsBase.keys()) if (name && !run.has(name) && !notReports.includes(name)) log(`  NOTE: no case runs \`steward ${name}\``);
         }
         const locs = {};
         for (const c of [base, head]) {
@@ -596,7 +615,7 @@ async function main() {
         log(`\n== ${storeName} / ${engine}`);
         const runs = [];
         for (const k of cases) {
-          const formats = k.error ? [null] : helpFormats(base, k.argv, formatCache).filter((f) => o.formats.includes(f));
+          const formats = k.error ? [null] : formatsOf(commandsBase, k.argv).formats.filter((f) => o.formats.includes(f));
           if (!k.error && formats.length === 0) log(`  NOTE: ${k.name}: its --help names none of the formats ${o.formats.join(',')}`);
           for (const f of formats) runs.push({ k, f, argv: f ? [...k.argv, '--format', f] : k.argv, id: f ? `${k.name}.${f}` : k.name });
         }
