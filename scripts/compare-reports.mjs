@@ -40,7 +40,7 @@
 // .diff per difference and timings.json. --jobs N (default 2) runs N (case, format) pairs at once;
 // within a pair the base runs, then the head, so both see the same machine load.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -314,7 +314,9 @@ async function storeCopy(store, engine, label, scratch) {
   if (engine === 'sqlite') {
     const copy = join(scratch, `${label}-${store.pgDb}.db`);
     copyFileSync(store.location, copy);
-    return { location: copy, drop: async () => rmSync(copy, { force: true }) };
+    // Closed stores have an empty write-ahead log; a non-empty one holds committed pages too.
+    if (existsSync(`${store.location}-wal`) && statSync(`${store.location}-wal`).size > 0) copyFileSync(`${store.location}-wal`, `${copy}-wal`);
+    return { location: copy, drop: async () => ['', '-wal', '-shm'].forEach((s) => rmSync(copy + s, { force: true })) };
   }
   const db = `steward_compare_${process.pid}_${label}_${store.pgDb.split('_').at(-1)}`;
   await pgDrop(db);
