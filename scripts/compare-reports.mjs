@@ -567,7 +567,7 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.once(signal, () => {
-      log(`\ncompare-reports: stopped by ${signal}; cleaning up`);
+      log(`\ncompare-reports: stopped by ${signal} after ${identical} identical, ${different} different; cleaning up`);
       cleanup().finally(() => process.exit(130));
     });
   }
