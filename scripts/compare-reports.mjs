@@ -251,19 +251,23 @@ async function benchExport(base, cacheDir) {
   return { path, yamlPath, filesDir };
 }
 
-/** Adds what the imports do not bring: specs, a mentorship, a stored priority, a web user. */
-function seedExtras(base, loc, yamlPath, cwd, withConfig) {
+/**
+ * The steps that build a store after its load (what the imports do not bring: specs, a
+ * mentorship, a stored priority, a web user), each run once: `step(name, fn)` skips a step done
+ * before, so a build stopped half-way (a PostgreSQL connection timeout on a loaded machine) resumes.
+ */
+function seedExtras(base, loc, yamlPath, cwd, withConfig, step) {
   const cfg = withConfig ? ['--config', yamlPath] : [];
   const y = readDemoYaml(yamlPath);
-  stewardBuild(base, ['--db', loc, ...cfg, 'specs', 'sync', '--format', 'json'], cwd);
-  const cands = JSON.parse(stewardBuild(base, ['--db', loc, ...cfg, 'core', 'candidates', '--now', NOW, '--format', 'json'], cwd).stdout);
-  const candidate = cands.candidates?.[0]?.username;
-  if (candidate) {
-    stewardBuild(base, ['--db', loc, ...cfg, 'core', 'mentor', 'add', candidate, '--mentor', y.core, '--since', '2025-10-01', '--note', 'compare-reports', '--now', '2025-10-01'], cwd);
-  }
+  step('specs', () => stewardBuild(base, ['--db', loc, ...cfg, 'specs', 'sync', '--format', 'json'], cwd));
+  step('mentor', () => {
+    const cands = JSON.parse(stewardBuild(base, ['--db', loc, ...cfg, 'core', 'candidates', '--now', NOW, '--format', 'json'], cwd).stdout);
+    const candidate = cands.candidates?.[0]?.username;
+    if (candidate) stewardBuild(base, ['--db', loc, ...cfg, 'core', 'mentor', 'add', candidate, '--mentor', y.core, '--since', '2025-10-01', '--note', 'compare-reports', '--now', '2025-10-01'], cwd);
+  });
   const release = y.priorities ?? y.releases.at(-1).name;
-  stewardBuild(base, ['--db', loc, ...cfg, 'priorities', 'add', '--release', release, '--title', 'Stored by compare-reports', '--topic', 'bp/compare-reports', '--query', 'file:^nova/scheduler/.*', '--by', 'compare-reports', '--now', '2025-10-01'], cwd);
-  stewardBuild(base, ['--db', loc, 'user', 'add', 'compare-viewer', '--role', 'viewer'], cwd, { STEWARD_USER_PASSWORD: 'compare-reports-password' });
+  step('priority', () => stewardBuild(base, ['--db', loc, ...cfg, 'priorities', 'add', '--release', release, '--title', 'Stored by compare-reports', '--topic', 'bp/compare-reports', '--query', 'file:^nova/scheduler/.*', '--by', 'compare-reports', '--now', '2025-10-01'], cwd));
+  step('user', () => stewardBuild(base, ['--db', loc, 'user', 'add', 'compare-viewer', '--role', 'viewer'], cwd, { STEWARD_USER_PASSWORD: 'compare-reports-password' }));
 }
 
 /**
@@ -287,20 +291,35 @@ async function cachedStore(name, engine, base, cacheDir, o) {
   if (!valid) {
     const t0 = performance.now();
     rmSync(marker, { force: true });
-    if (engine === 'sqlite') for (const s of ['', '-wal', '-shm', '-journal']) rmSync(location + s, { force: true });
-    else {
-      await pgDrop(pgDb);
-      await pgAdmin(`CREATE DATABASE ${pgDb}`);
-    }
+    // Steps done by an earlier, unfinished build of this store (resumed unless --rebuild-stores).
+    const stepsFile = join(cacheDir, `${name}-${engine}.steps`);
+    let done = [];
+    const storeThere = engine === 'sqlite' ? existsSync(location) : await pgExists(pgDb);
+    if (!o.rebuildStores && storeThere && existsSync(stepsFile)) done = JSON.parse(readFileSync(stepsFile, 'utf8'));
+    if (!done.includes('load')) {
+      done = [];
+      if (engine === 'sqlite') for (const s of ['', '-wal', '-shm', '-journal']) rmSync(location + s, { force: true });
+      else {
+        await pgDrop(pgDb);
+        await pgAdmin(`CREATE DATABASE ${pgDb}`);
+      }
+    } else log(`  store ${name}/${engine}: resuming an unfinished build after ${done.join(', ')}`);
+    const step = (stepName, fn) => {
+      if (done.includes(stepName)) return;
+      fn();
+      done.push(stepName);
+      writeFileSync(stepsFile, JSON.stringify(done) + '\n');
+    };
     if (name === 'demo') {
       // The real demo path: files, import, the configuration kept in the store (reports run without --config).
-      stewardBuild(base, ['--db', location, 'demo', '--now', NOW, '--out', demoFiles, '--quiet'], cacheDir);
-      seedExtras(base, location, yamlPath, cacheDir, false);
+      step('load', () => stewardBuild(base, ['--db', location, 'demo', '--now', NOW, '--out', demoFiles, '--quiet'], cacheDir));
+      seedExtras(base, location, yamlPath, cacheDir, false, step);
     } else {
       const ex = await benchExport(base, cacheDir);
-      stewardBuild(base, ['--db', location, '--config', ex.yamlPath, 'import', '--quiet', '--host', DEMO_HOST, ex.path], cacheDir);
-      seedExtras(base, location, ex.yamlPath, cacheDir, true);
+      step('load', () => stewardBuild(base, ['--db', location, '--config', ex.yamlPath, 'import', '--quiet', '--host', DEMO_HOST, ex.path], cacheDir));
+      seedExtras(base, location, ex.yamlPath, cacheDir, true, step);
     }
+    rmSync(stepsFile, { force: true });
     writeFileSync(marker, JSON.stringify({ base: base.rev, store: name, engine, location: engine === 'sqlite' ? location : pgDb, builtAt: new Date().toISOString(), seconds: Math.round((performance.now() - t0) / 1000) }) + '\n');
     log(`  store ${name}/${engine}: built with the base revision in ${secs(performance.now() - t0)}`);
   } else {
