@@ -40,7 +40,7 @@
 // .diff per difference and timings.json. --jobs N (default 2) runs N (case, format) pairs at once;
 // within a pair the base runs, then the head, so both see the same machine load.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -103,6 +103,8 @@ function parseArgs(argv) {
 class Failure extends Error {}
 
 const log = (s) => process.stdout.write(s + '\n');
+/** A URL's password never reaches the log (store locations are postgres:// URLs). */
+const redact = (s) => s.replace(/(\/\/[^/:@\s]+):[^@/\s]+@/g, '$1:***@');
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs a command; throws a Failure naming it and its last lines of output unless it exits 0. */
@@ -110,10 +112,10 @@ function run(cmd, args, opts = {}) {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
   const ms = performance.now() - t0;
-  if (r.error) throw new Failure(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.error) throw new Failure(redact(`${cmd} ${args.join(' ')}: ${r.error.message}`));
   if (r.status !== 0 && !opts.allowFail) {
     const tail = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.trim().split('\n').slice(-12).join('\n');
-    throw new Failure(`${cmd} ${args.join(' ')} (in ${opts.cwd ?? process.cwd()}) exited ${r.status}:\n${tail}`);
+    throw new Failure(redact(`${cmd} ${args.join(' ')} (in ${opts.cwd ?? process.cwd()}) exited ${r.status}:\n${tail}`));
   }
   return { ...r, ms };
 }
@@ -233,8 +235,7 @@ async function benchExport(base, cacheDir) {
     if (!existsSync(path)) {
       mkdirSync(dirname(path), { recursive: true });
       await writeRestExport(BENCH, `${path}.tmp`, { pageSize: 500 });
-      copyFileSync(`${path}.tmp`, path);
-      rmSync(`${path}.tmp`);
+      renameSync(`${path}.tmp`, path);
       log(`  generated ${path} in ${secs(performance.now() - t0)}`);
     }
   } else {
