@@ -108,6 +108,8 @@ export interface ParamSchema<S extends ParamDefs> {
   querystring(): { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
   /** The input from commander's options (strings, string lists, booleans); other options are dropped. */
   fromCli(options: Record<string, unknown>): InputOf<S>;
+  /** A text parameter's value in an input (`now`, say), whether or not the report takes it. */
+  textOf(input: InputOf<S>, param: string): string | undefined;
   /** The input from a validated query (numbers as Fastify coerced them); parameters the report does not take are dropped. */
   fromWeb(query: Record<string, unknown>): InputOf<S>;
 }
@@ -129,6 +131,11 @@ export function paramSchema<S extends ParamDefs>(defs: S): ParamSchema<S> {
     zod,
     webNames,
     querystring: () => ({ type: 'object', additionalProperties: false, properties: Object.fromEntries(webNames.map((k) => [k, defs[k]!.web])) }),
+    textOf: (input, param) => {
+      const given: Partial<Record<string, unknown>> = input;
+      const v = given[param];
+      return typeof v === 'string' ? v : undefined;
+    },
     fromCli: (o) => {
       const raw: Record<string, unknown> = {};
       for (const [k, d] of Object.entries(defs)) if (d.cli !== false && o[k] !== undefined) raw[k] = o[k];

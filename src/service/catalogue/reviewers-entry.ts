@@ -48,6 +48,7 @@ export const reviewersReport = defineReport({
   },
   cli: {
     command: ['reviewers'],
+    formatAfter: 'now',
     description: 'per reviewer: reviews, votes, +A, disagreements with the cores, core at the time; --compat reviewstats reproduces reviewstats',
   },
 });
