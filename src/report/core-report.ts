@@ -212,7 +212,7 @@ export interface CoreHistoryGroupLike {
   snapshots: number;
   lastChecked: string | null;
   currentMembers: string[];
-  events: ReadonlyArray<{ date: string; notBefore: string | null; change: 'joined' | 'left'; username: string | null; name: string | null }>;
+  events: Array<{ date: string; notBefore: string | null; change: 'joined' | 'left'; username: string | null; name: string | null; gerritAccountId: number | null }>;
 }
 
 export function renderCoreHistoryText(out: readonly CoreHistoryGroupLike[]): string {

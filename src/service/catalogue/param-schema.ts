@@ -104,14 +104,14 @@ export interface ParamSchema<S extends ParamDefs> {
   zod: z.ZodType<InputOf<S>>;
   /** The parameters the web takes. */
   webNames: string[];
-  /** The web's querystring schema (Fastify checks it before a handler runs). */
-  querystring(): { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
+  /** The web's querystring schema (Fastify checks it before a handler runs): all its web parameters, or `only` these. */
+  querystring(only?: readonly (keyof S & string)[]): { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
   /** The input from commander's options (strings, string lists, booleans); other options are dropped. */
   fromCli(options: Record<string, unknown>): InputOf<S>;
   /** A text parameter's value in an input (`now`, say), whether or not the report takes it. */
   textOf(input: InputOf<S>, param: string): string | undefined;
   /** The input from a validated query (numbers as Fastify coerced them); parameters the report does not take are dropped. */
-  fromWeb(query: Record<string, unknown>): InputOf<S>;
+  fromWeb(query: object): InputOf<S>;
 }
 
 /** Defines a report's parameters. */
@@ -130,7 +130,11 @@ export function paramSchema<S extends ParamDefs>(defs: S): ParamSchema<S> {
     defs,
     zod,
     webNames,
-    querystring: () => ({ type: 'object', additionalProperties: false, properties: Object.fromEntries(webNames.map((k) => [k, defs[k]!.web])) }),
+    querystring: (only) => ({
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries((only ?? webNames).filter((k) => webNames.includes(k)).map((k) => [k, defs[k]!.web])),
+    }),
     textOf: (input, param) => {
       const given: Partial<Record<string, unknown>> = input;
       const v = given[param];
@@ -141,10 +145,11 @@ export function paramSchema<S extends ParamDefs>(defs: S): ParamSchema<S> {
       for (const [k, d] of Object.entries(defs)) if (d.cli !== false && o[k] !== undefined) raw[k] = o[k];
       return parse(raw);
     },
-    fromWeb: (q) => {
+    fromWeb: (query) => {
+      const q = new Map(Object.entries(query));
       const raw: Record<string, unknown> = {};
       for (const k of webNames) {
-        const v = q[k];
+        const v = q.get(k);
         if (v === undefined) continue;
         raw[k] = typeof v === 'number' ? String(v) : v;
       }
