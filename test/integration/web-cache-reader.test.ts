@@ -91,7 +91,7 @@ describe('per-reader reports in the view cache', () => {
     });
     for (const who of ['ann', 'vic'] as const) {
       const r = await signIn(app, jars[who], who, PW[who]);
-      assert.equal(r.statusCode, 302, `${who} signs in: ${r.body}`);
+      assert.equal(r.statusCode, 303, `${who} signs in: ${r.body}`);
     }
   });
   after(async () => {
