@@ -3,8 +3,6 @@
  * itself comes from the catalogue entry the page shows (service/catalogue); the names mirror the
  * command-line options (`--waiting-more` is `waitingMore`), so a URL reads like the command.
  */
-export { MAX_WEB_WINDOW_DAYS as MAX_WINDOW_DAYS } from '../service/catalogue/param-schema.js';
-
 export interface WebQuery {
   project?: string[];
   branch?: string[];
