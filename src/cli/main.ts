@@ -5,26 +5,23 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ERROR_CODES, isStewardError } from '../model/errors.js';
-import { runCiExperimental, runCiJobs, runCiReadiness, runCiSync } from './commands/ci-command.js';
-import {
-  runCoreCandidates, runCoreHistory, runCoreIdle, runCoreLoad, runCoreMentoring, runMentorAdd, runMentorEnd, runMentorList,
-} from './commands/core-command.js';
+import { REPORTS } from '../service/catalogue/report-catalogue.js';
+import { runCiSync } from './commands/ci-command.js';
+import { runMentorAdd, runMentorEnd, runMentorList } from './commands/core-command.js';
 import { runDashboard } from './commands/dashboard-command.js';
 import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
 import { runGitBlueprint, runGitSync } from './commands/git-command.js';
-import { runPrioritiesAdd, runPrioritiesList, runPrioritiesRemove, runPrioritiesReport } from './commands/priorities-command.js';
+import { runPrioritiesAdd, runPrioritiesRemove } from './commands/priorities-command.js';
 import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
-import { runQueue } from './commands/queue-command.js';
-import { runWaits } from './commands/waits-command.js';
-import { runReviewers } from './commands/reviewers-command.js';
 import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
-import { runSpecsReport, runSpecsSync } from './commands/specs-command.js';
+import { runSpecsSync } from './commands/specs-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
+import { reportCommand } from './report-command.js';
 import type { Runtime } from './context.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -41,13 +38,6 @@ export function buildProgram(rt: Runtime): Command {
 
   const globals = (cmd: Command) => cmd.optsWithGlobals();
   const format = () => new Option('--format <format>', 'output format: text, json or csv').default('text');
-  const withWindow = (cmd: Command) =>
-    cmd
-      .option('--project <name>', 'project (repeat for several; default: all)', collect)
-      .option('--days <n>', 'the window is the N days before --until (default 90)')
-      .option('--since <date>', 'window start (inclusive), e.g. 2015-01-01')
-      .option('--until <date>', 'window end (exclusive; default: --now)')
-      .option('--now <time>', 'report as of this time instead of the current time (replays the past)');
 
   program
     .command('import')
@@ -76,36 +66,12 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => runSync(globals(cmd), rt));
 
   const core = program.command('core').description('the core team');
-  core
-    .command('history')
-    .description("joins and leaves of each project's core group, from the snapshots `steward sync` records")
-    .option('--project <name>', 'project (repeat for several; default: all with a core group)', collect)
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCoreHistory(globals(cmd), rt));
-  core
-    .command('idle')
-    .description('core reviewers below the review threshold: count, last review, below since when, trend of four quarters')
-    .option('--project <name>', 'project (repeat for several; default: all)', collect)
-    .option('--threshold <n>', 'fewer reviews than this is idle (default: steward.yaml coreRules.idleThreshold, 10)')
-    .option('--days <n>', 'the window: the N days before --now (default: coreRules.idleDays, 90)')
-    .option('--now <time>', 'report as of this time instead of the current time')
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCoreIdle(globals(cmd), rt));
-  withWindow(core.command('candidates').description('non-core reviewers ranked, with the evidence beside each: volume, consistency, agreement with cores, confirmed -1s, breadth, reasoning'))
-    .option('--limit <n>', 'rows in the text output (default 15; JSON and CSV give all)')
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCoreCandidates(globals(cmd), rt));
-  withWindow(core.command('load').description('review bandwidth per week: patch sets needing review vs core reviews, busiest 20% share, patch sets per core per month'))
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCoreLoad(globals(cmd), rt));
-  core
-    .command('mentoring')
-    .description("each mentored candidate's trajectory since the start against the period before: reviews per week, agreement with cores, breadth")
-    .option('--project <name>', 'project (repeat for several; default: all)', collect)
-    .option('--all', 'include mentorships that have ended')
-    .option('--now <time>', 'report as of this time instead of the current time')
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCoreMentoring(globals(cmd), rt));
+  // The reports are catalogue entries (service/catalogue): their options come from the entry.
+  reportCommand(core, REPORTS.coreHistory, rt);
+  reportCommand(core, REPORTS.coreIdle, rt);
+  reportCommand(core, REPORTS.coreCandidates, rt);
+  reportCommand(core, REPORTS.coreLoad, rt);
+  reportCommand(core, REPORTS.coreMentoring, rt);
   const mentor = core.command('mentor').description('track mentoring relationships (stored in the store)');
   mentor
     .command('add')
@@ -137,21 +103,8 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => runMentorList(globals(cmd), rt));
 
   const priorities = program.command('priorities').description("a release's priorities (steward.yaml and the store): were their changes reviewed faster?");
-  priorities
-    // The default, so `steward priorities --release R` (the form issue 6 names) is the report.
-    .command('report', { isDefault: true })
-    .description('(default) per priority of the release: changes proposed, merged, open, reviews, median wait for review against the rest of the release')
-    .option('--release <name>', 'the release (one of steward.yaml `releases`)')
-    .option('--project <name>', 'project (repeat for several; default: all)', collect)
-    .option('--now <time>', 'report as of this time instead of the current time')
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runPrioritiesReport(globals(cmd), rt));
-  priorities
-    .command('list')
-    .description("the priorities of steward.yaml and of the store (steward.yaml's win on a clash of title)")
-    .option('--release <name>', 'only this release')
-    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runPrioritiesList(globals(cmd), rt));
+  reportCommand(priorities, REPORTS.priorities, rt);
+  reportCommand(priorities, REPORTS.prioritiesList, rt);
   priorities
     .command('add')
     .description('store a priority of a release: a title and the blueprints, topics or Gerrit queries it covers')
@@ -186,19 +139,9 @@ export function buildProgram(rt: Runtime): Command {
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runCiSync(globals(cmd), rt));
-  withWindow(ci.command('jobs').description('per job: runs, failures by result, failure and false-failure rates (95% CI), caught regressions, rechecks, durations, weekly trend'))
-    .option('--pipeline <name>', 'only runs in this pipeline (repeat for several; default: all)', collect)
-    .option('--job <name>', 'only this job (repeat for several)', collect)
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCiJobs(globals(cmd), rt));
-  withWindow(ci.command('voting-readiness').description('for each non-voting job: false-failure rate beside the voting baseline, weeks meeting the bar, verdict'))
-    .option('--job <name>', 'only this job (repeat for several; any job, voting or not)', collect)
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCiReadiness(globals(cmd), rt));
-  withWindow(ci.command('experimental').description('jobs run only on request: how often requested, results, ready for the check queue?'))
-    .option('--job <name>', 'only this job (repeat for several)', collect)
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runCiExperimental(globals(cmd), rt));
+  reportCommand(ci, REPORTS.ciJobs, rt);
+  reportCommand(ci, REPORTS.ciReadiness, rt);
+  reportCommand(ci, REPORTS.ciExperimental, rt);
 
   const git = program.command('git').description('code history: commits of a local clone, how they landed, the blueprints and bugs they name');
   git
@@ -228,14 +171,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--strict', 'exit with code 19 (INPUT_PARTIAL) when some files could not be read as expected (the rest is stored either way)')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
-  specs
-    .command('report')
-    .description('per release: approved, implemented, and why each spec that did not land did not, with the evidence; a table over all releases without --release')
-    .option('--release <name>', 'one release in detail (a specs directory name like kilo or 2023.1, or its code name)')
-    .option('--project <name>', 'Gerrit project whose changes count (repeat for several; default: all)', collect)
-    .option('--now <time>', 'report as of this time')
-    .addOption(format())
-    .action(async (_o, cmd: Command) => runSpecsReport(globals(cmd), rt));
+  reportCommand(specs, REPORTS.specs, rt);
 
   const db = program.command('db').description('the store');
   db.command('migrate').description('bring the store schema up to date (safe to re-run)').addOption(format()).action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));
@@ -253,41 +189,16 @@ export function buildProgram(rt: Runtime): Command {
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runDemo(globals(cmd), rt));
 
-  withWindow(program.command('reviewers').description('per reviewer: reviews, votes, +A, disagreements with the cores, core at the time; --compat reviewstats reproduces reviewstats'))
-    .addOption(format())
-    .option('--compat <tool>', 'reproduce another tool\'s numbers exactly: reviewstats (its `reviewers -d N`)')
-    .action(async (_o, cmd: Command) => runReviewers(globals(cmd), rt));
+  reportCommand(program, REPORTS.reviewers, rt);
 
-  withWindow(program.command('overview').description('the project at a glance: changes, open changes and waits, reviewers, CI'))
-    .addOption(format())
-    .option('--demo-if-empty', 'when the store is empty, generate the demo project first')
-    .action(async (_o, cmd: Command) => runOverview(globals(cmd), rt));
+  reportCommand(program, REPORTS.overview, rt, {
+    extend: (cmd) => cmd.option('--demo-if-empty', 'when the store is empty, generate the demo project first'),
+    run: (o) => runOverview(o, rt),
+  });
 
-  program
-    .command('queue')
-    .description('the open review queue: what each change waits on, how long; --compat reviewstats, --trivial')
-    .option('--project <name>', 'project (repeat for several; default: all)', collect)
-    .option('--branch <name>', 'branch (repeat for several; default: all)', collect)
-    .option('--now <time>', 'the queue as it was at this time')
-    .addOption(format())
-    .option('--compat <tool>', "reproduce another tool's numbers exactly: reviewstats (its `openreviews`)")
-    .option('--waiting-more <days>', 'with --compat reviewstats: count changes waiting at least this many days (default 7)')
-    .option('--stable', 'with --compat reviewstats: include branches whose name contains "stable"')
-    .option('--longest <n>', 'how many of the longest waiting to list (default 5)')
-    .option('--trivial', 'the ranked queue of small, CI-passing bug fixes and TrivialFix changes, and who cleared such changes')
-    .option('--max-delta <lines>', 'with --trivial: most lines inserted + deleted (default 30)')
-    .option('--days <n>', 'with --trivial: the clearance history covers the N days before --until (default 28)')
-    .option('--since <date>', 'with --trivial: clearance history start')
-    .option('--until <date>', 'with --trivial: clearance history end (default: --now)')
-    .action(async (_o, cmd: Command) => runQueue(globals(cmd), rt));
+  reportCommand(program, REPORTS.queue, rt);
 
-  withWindow(program.command('waits').description('where the time went: changes closed in the period split by what they waited on, by factor; --bandwidth'))
-    .option('--branch <name>', 'branch (repeat for several; default: all)', collect)
-    .addOption(format())
-    .option('--bandwidth', 'per week: arrivals, core reviews and the queue, and how they relate')
-    .option('--area-depth <n>', 'directory depth that makes an area of the tree (default 3)')
-    .option('--newcomer-changes <n>', "an owner's first N changes make them a newcomer (default 3)")
-    .action(async (_o, cmd: Command) => runWaits(globals(cmd), rt));
+  reportCommand(program, REPORTS.waits, rt);
 
   program
     .command('dashboard')

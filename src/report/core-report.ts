@@ -201,3 +201,33 @@ export function renderMentorListCsv(r: MentorListReport): string {
     r.mentorships.map((m) => [m.id, who(m.candidate), who(m.mentor), m.startedAt, m.endedAt, m.note, m.endNote]),
   );
 }
+
+// ---- history ---------------------------------------------------------------------------------
+
+/** One project's core group history, as `steward core history --format json` prints it (service/core-history-view.ts). */
+export interface CoreHistoryGroupLike {
+  project: string;
+  host: string;
+  group: string;
+  snapshots: number;
+  lastChecked: string | null;
+  currentMembers: string[];
+  events: Array<{ date: string; notBefore: string | null; change: 'joined' | 'left'; username: string | null; name: string | null; gerritAccountId: number | null }>;
+}
+
+export function renderCoreHistoryText(out: readonly CoreHistoryGroupLike[]): string {
+  let s = '';
+  for (const g of out) {
+    s += `${g.project}: core group ${g.group} on ${g.host} — ${g.snapshots} snapshot(s), last checked ${g.lastChecked ?? 'never (run steward sync)'}\n`;
+    if (g.events.length === 0) s += '  no membership recorded yet\n';
+    for (const e of g.events) {
+      s += `  ${e.date.slice(0, 16).replace('T', ' ')}  ${e.change === 'joined' ? '+' : '-'} ${(e.username ?? e.name ?? '?').padEnd(20)} ${e.change}${e.notBefore ? ` (between ${e.notBefore.slice(0, 10)} and ${e.date.slice(0, 10)})` : ' (first snapshot)'}\n`;
+    }
+    s += `  current members (${g.currentMembers.length}): ${g.currentMembers.join(', ')}\n`;
+  }
+  return s;
+}
+
+export function renderCoreHistoryCsv(out: readonly CoreHistoryGroupLike[]): string {
+  return toCsv(['project', 'group', 'date', 'not_before', 'change', 'username', 'name'], out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name])));
+}

@@ -1,20 +1,20 @@
 /**
  * The web dashboard: `buildApp(deps)` returns the Fastify app (pages and the JSON API under
- * /api/v1/) without listening; only `steward serve` listens. Every report comes from the service
- * layer (deps.views), the same functions the CLI's `--format json` prints, so the numbers agree.
+ * /api/v1/) without listening; only `steward serve` listens. Every report comes from the report
+ * catalogue (service/catalogue), the same entries the CLI's `--format json` prints, so the numbers agree.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isStewardError } from '../model/errors.js';
-import { errorBody, statusOf, type AppContext, type AppDeps, type ErrorBody } from './app-context.js';
+import type { AppContext, AppDeps } from './app-context.js';
 import { registerApiRoutes } from './api-routes.js';
 import { loadAssets, registerAssets } from './assets.js';
 import { html, type SafeHtml } from './html.js';
 import { page, type PageContext } from './pages/layout.js';
+import { errorBody, statusOf, type ErrorBody } from './errors.js';
 import { registerPageRoutes } from './page-routes.js';
-import { defaultReportViews } from './report-views.js';
+import { computeInProcess } from './report-compute.js';
 
-export type { AppContext, AppDeps, AuthHooks, ErrorBody } from './app-context.js';
-export { errorBody, statusOf } from './app-context.js';
+export type { AppContext, AppDeps, AuthHooks } from './app-context.js';
 
 /** The security headers every response carries. No inline script or style is allowed anywhere. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -48,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     clock: deps.clock ?? (() => Date.now()),
     syncStatus: deps.syncStatus ?? (() => null),
-    views: { ...defaultReportViews, ...deps.views },
+    compute: deps.compute ?? computeInProcess,
     cache: deps.cache,
     cwd: deps.cwd ?? process.cwd(),
     auth: deps.auth,
@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   if (deps.auth) await deps.auth.register(app);
   registerAssets(app, await loadAssets());
-  registerApiRoutes(app, ctx);
+  registerApiRoutes(app, ctx, deps.extraReports ?? []);
   registerPageRoutes(app, ctx);
   return app;
 }

@@ -9,16 +9,15 @@ import { html, type SafeHtml } from './html.js';
 import { emptyStorePage } from './pages/empty-page.js';
 import { page, type PageContext } from './pages/layout.js';
 import { PAGES, type PageDef } from './pages/page-list.js';
-import { querySchema } from './query-params.js';
+import { errorBody, statusOf } from './errors.js';
+import { pathOf } from './api-routes.js';
 import { storeState } from './store-state.js';
-import { statusOf, errorBody } from './app-context.js';
 
 const SORT = { sort: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_.-]+$' }, dir: { type: 'string', enum: ['asc', 'desc'] } };
 
 export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
-  for (const def of PAGES as PageDef[]) {
-    const schema = querySchema(def.params) as { properties: Record<string, unknown> };
-    Object.assign(schema.properties, SORT);
+  for (const def of PAGES) {
+    const schema = { ...def.query, properties: { ...def.query.properties, ...SORT } };
     app.get(def.path, { schema: { querystring: schema }, attachValidation: true }, async (req, reply) => renderPage(def, req, reply, ctx));
   }
 }
@@ -32,6 +31,7 @@ async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply
     sync: ctx.syncStatus(),
     nav: ctx.auth?.nav?.(req),
     now: ctx.clock(),
+    reader: req.user ?? null,
   };
   reply.type('text/html; charset=utf-8');
   if (req.validationError) {
@@ -41,7 +41,7 @@ async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply
   if (state.empty) return reply.send(emptyStorePage(pc, ctx.store.engine).value);
   let body: SafeHtml;
   try {
-    body = await def.render(pc, ctx, req.params as Record<string, string>);
+    body = await def.render(pc, ctx, pathOf(req));
   } catch (e) {
     const status = statusOf(e);
     if (status >= 500) throw e;

@@ -1,40 +1,41 @@
 /**
  * Worker thread body for the web's compute threads (view-workers.ts): opens its own connection to
- * the store and runs report views on request, so a long computation never holds up the server's
+ * the store and builds catalogue reports on request, so a long computation never holds up the server's
  * main thread (which keeps answering cached views, pages, sign-ins).
  *
- * Messages in: `{ id, name, params, config, now }`. Out: `{ id, ok: true, value }` or
+ * Messages in: `{ id, name, params, config, now, reader }` (name: the catalogue entry). Out: `{ id, ok: true, value }` or
  * `{ id, ok: false, error: { code, message, details } }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StewardError } from '../model/errors.js';
+import type { AnyReportEntry, Reader } from '../service/catalogue/report-entry.js';
 import type { EffectiveConfig } from '../service/effective-config.js';
 import type { Store } from '../store/engine.js';
 import { openStore } from '../store/open-store.js';
-import type { ReportViews } from './report-views.js';
 
 interface Setup {
   location: string;
-  /** The module whose `defaultReportViews` this worker runs (tests give their own). */
-  viewsModule: string;
+  /** The module whose `CATALOGUE` this worker runs (tests give their own). */
+  catalogueModule: string;
 }
 
 interface Call {
   id: number;
-  name: keyof ReportViews;
+  name: string;
   params: unknown;
   config: EffectiveConfig;
   now: number;
+  reader: Reader;
 }
 
 const setup = workerData as Setup;
 const port = parentPort!;
 // Opened once, on the first call; the server has already migrated the store.
-let ready: Promise<{ store: Store; views: ReportViews }> | null = null;
+let ready: Promise<{ store: Store; catalogue: Readonly<Record<string, AnyReportEntry>> }> | null = null;
 const open = () =>
   (ready ??= (async () => {
-    const { defaultReportViews } = (await import(setup.viewsModule)) as { defaultReportViews: ReportViews };
-    return { store: await openStore(setup.location, { migrate: false }), views: defaultReportViews };
+    const { CATALOGUE } = (await import(setup.catalogueModule)) as { CATALOGUE: Readonly<Record<string, AnyReportEntry>> };
+    return { store: await openStore(setup.location, { migrate: false }), catalogue: CATALOGUE };
   })());
 
 port.on('message', (m: Call | { type: 'close' }) => {
@@ -47,9 +48,10 @@ port.on('message', (m: Call | { type: 'close' }) => {
   }
   void (async () => {
     try {
-      const { store, views } = await open();
-      const fn = views[m.name] as unknown as (s: Store, p: unknown, c: EffectiveConfig, n: number) => Promise<unknown>;
-      port.postMessage({ id: m.id, ok: true, value: await fn(store, m.params, m.config, m.now) });
+      const { store, catalogue } = await open();
+      const entry = catalogue[m.name];
+      if (!entry) throw new StewardError('INTERNAL', `no report named "${m.name}" in the compute thread's catalogue`);
+      port.postMessage({ id: m.id, ok: true, value: await entry.build(store, m.params, m.config, m.now, m.reader) });
     } catch (e) {
       const error = e instanceof StewardError
         ? { code: e.code, message: e.message, details: e.details }

@@ -1,29 +1,31 @@
 /**
- * Compute threads for `steward serve`: the report views (the same service functions the CLI runs)
+ * Compute threads for `steward serve`: the catalogue's reports (the same entries the CLI runs)
  * computed on worker threads, each with its own store connection, instead of on the server's one
  * thread. Why: SQLite queries run synchronously, so on a big store one uncached report (the
  * overview of 100,000 changes takes seconds) held up every other request, cached ones and sign-ins
  * included. With compute threads the main thread only routes, serves the view cache and renders.
  *
- * `views` has the shape of ReportViews, so buildApp and the view cache take it unchanged. The
- * `store` argument of each call is not used: the thread reads its own connection to the same store.
+ * `compute` is a ReportCompute, so buildApp and the view cache take it unchanged: a thread builds the
+ * entry of the same name from its catalogue module. The `store` argument of each call is not used:
+ * the thread reads its own connection to the same store.
  * Calls go to the thread with the fewest running; a thread that dies fails its calls with an
  * INTERNAL error and is replaced.
  */
 import { Worker } from 'node:worker_threads';
 import { StewardError, type ErrorCode, type ErrorDetails } from '../model/errors.js';
+import type { Reader } from '../service/catalogue/report-entry.js';
 import type { EffectiveConfig } from '../service/effective-config.js';
-import { defaultReportViews, type ReportViews } from './report-views.js';
+import type { ReportCompute } from './report-compute.js';
 
 export interface ViewWorkerOptions {
   /** Number of threads (at least 1). */
   threads: number;
-  /** Module whose `defaultReportViews` the threads run (default: this folder's report-views). */
-  viewsModule?: URL;
+  /** Module whose `CATALOGUE` the threads run (default: service/catalogue/report-catalogue). */
+  catalogueModule?: URL;
 }
 
 export interface ViewWorkerPool {
-  views: ReportViews;
+  compute: ReportCompute;
   /** Stops every thread (after closing its store connection). */
   close(): Promise<void>;
 }
@@ -44,7 +46,7 @@ interface Thread {
 // tsx itself: Node 20 does not pass module hooks on to worker threads.
 const fromSources = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./view-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
-const defaultViewsModule = new URL(`./report-views${fromSources ? '.ts' : '.js'}`, import.meta.url);
+const defaultCatalogueModule = new URL(`../service/catalogue/report-catalogue${fromSources ? '.ts' : '.js'}`, import.meta.url);
 
 // An idle thread does not keep the process alive (the listening server does).
 function spawn(workerData: unknown): Worker {
@@ -56,7 +58,7 @@ function spawn(workerData: unknown): Worker {
 
 /** Starts `threads` compute threads over the store at `location`. */
 export function startViewWorkers(location: string, opts: ViewWorkerOptions): ViewWorkerPool {
-  const setup = { location, viewsModule: (opts.viewsModule ?? defaultViewsModule).href };
+  const setup = { location, catalogueModule: (opts.catalogueModule ?? defaultCatalogueModule).href };
   const threads: Thread[] = [];
   let nextId = 1;
   let closing = false;
@@ -83,7 +85,7 @@ export function startViewWorkers(location: string, opts: ViewWorkerOptions): Vie
   const n = Math.max(1, Math.floor(opts.threads));
   for (let i = 0; i < n; i++) start(i);
 
-  const call = (name: keyof ReportViews) => (_store: unknown, params: unknown, config: EffectiveConfig, now: number): Promise<unknown> => {
+  const call = (name: string, params: unknown, config: EffectiveConfig, now: number, reader: Reader): Promise<unknown> => {
     if (closing) return Promise.reject(new StewardError('INTERNAL', 'the server is shutting down'));
     let t = threads[0]!;
     for (const x of threads) if (x.pending.size < t.pending.size) t = x;
@@ -92,13 +94,15 @@ export function startViewWorkers(location: string, opts: ViewWorkerOptions): Vie
       // A thread with work in hand keeps the process alive until it answers.
       if (t.pending.size === 0) t.worker.ref();
       t.pending.set(id, { resolve, reject });
-      t.worker.postMessage({ id, name, params, config, now });
+      t.worker.postMessage({ id, name, params, config, now, reader });
     });
   };
-  const views = Object.fromEntries(Object.keys(defaultReportViews).map((k) => [k, call(k as keyof ReportViews)])) as unknown as ReportViews;
+  // The thread ran the build of the entry of this name and sent its result back by structured clone:
+  // the value has the entry's result type, which the message channel cannot carry.
+  const compute: ReportCompute = async (entry, _store, params, config, now, reader) => (await call(entry.name, params, config, now, reader)) as Awaited<ReturnType<typeof entry.build>>;
 
   return {
-    views,
+    compute,
     async close() {
       closing = true;
       await Promise.all(

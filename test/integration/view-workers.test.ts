@@ -11,7 +11,7 @@ import { StewardError } from '../../src/model/errors.js';
 import { resolveEffectiveConfig, type EffectiveConfig } from '../../src/service/effective-config.js';
 import type { Store } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
-import { defaultReportViews } from '../../src/web/report-views.js';
+import { REPORTS } from '../../src/service/catalogue/report-catalogue.js';
 import { startViewWorkers, type ViewWorkerPool } from '../../src/web/view-workers.js';
 import { ENGINES } from '../helpers/stores.js';
 import { demoStore, WEB_NOW, type DemoStore } from '../helpers/web.js';
@@ -37,8 +37,8 @@ for (const engine of ENGINES) {
       await demo?.cleanup();
     });
 
-    it('give the same views as the service functions on the server thread', async () => {
-      const calls: Array<[keyof typeof defaultReportViews, unknown]> = [
+    it('give the same reports as the build functions of the catalogue on the server thread', async () => {
+      const calls: Array<[keyof typeof REPORTS, unknown]> = [
         ['overview', { window }],
         ['reviewers', { window }],
         ['queue', {}],
@@ -47,10 +47,10 @@ for (const engine of ENGINES) {
         ['ci', { window }],
       ];
       for (const [name, params] of calls) {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each view takes its own parameters
-        const inProcess = await (defaultReportViews[name] as any)(store, params, config, WEB_NOW);
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same call through a thread
-        const threaded = await (pool.views[name] as any)(null, params, config, WEB_NOW);
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each report takes its own parameters
+        const entry = REPORTS[name] as any;
+        const inProcess = await entry.build(store, params, config, WEB_NOW, null);
+        const threaded = await pool.compute(entry, null as never, params, config, WEB_NOW, null);
         assert.deepEqual(threaded, inProcess, name);
       }
     });
@@ -66,7 +66,7 @@ describe('compute threads (behaviour)', () => {
     const store = await openStore(demo.location);
     config = await resolveEffectiveConfig(loadConfig(undefined, demo.dir), store);
     await store.close();
-    pool = startViewWorkers(demo.location, { threads: 1, viewsModule: new URL('../helpers/blocking-views.ts', import.meta.url) });
+    pool = startViewWorkers(demo.location, { threads: 1, catalogueModule: new URL('../helpers/blocking-views.ts', import.meta.url) });
   });
   after(async () => {
     await pool?.close();
@@ -75,7 +75,7 @@ describe('compute threads (behaviour)', () => {
 
   it('leave the server thread free while a report computes', async () => {
     const gate = new SharedArrayBuffer(4);
-    const view = pool.views.overview(null as never, { gate } as never, config, WEB_NOW);
+    const view = pool.compute(REPORTS.overview, null as never, { gate } as never, config, WEB_NOW, null);
     // The thread is blocked until the gate opens; this thread still runs timers and I/O meanwhile.
     let ticks = 0;
     await new Promise<void>((resolve) => {
@@ -96,7 +96,7 @@ describe('compute threads (behaviour)', () => {
   });
 
   it('pass a StewardError on with its code and details', async () => {
-    await assert.rejects(pool.views.queue(null as never, {} as never, config, WEB_NOW), (e: unknown) => {
+    await assert.rejects(pool.compute(REPORTS.queue, null as never, {} as never, config, WEB_NOW, null), (e: unknown) => {
       assert.ok(e instanceof StewardError);
       assert.equal(e.code, 'USAGE');
       assert.equal(e.message, 'no such branch: feature/x');
@@ -106,7 +106,7 @@ describe('compute threads (behaviour)', () => {
   });
 
   it('fail the call of a thread that dies, and replace the thread', async () => {
-    await assert.rejects(pool.views.reviewers(null as never, {} as never, config, WEB_NOW), (e: unknown) => {
+    await assert.rejects(pool.compute(REPORTS.reviewers, null as never, {} as never, config, WEB_NOW, null), (e: unknown) => {
       assert.ok(e instanceof StewardError);
       assert.equal(e.code, 'INTERNAL');
       assert.match(e.message, /compute thread stopped \(exit code 3\)/);
@@ -115,6 +115,6 @@ describe('compute threads (behaviour)', () => {
     // The replacement answers.
     const gate = new SharedArrayBuffer(4);
     Atomics.store(new Int32Array(gate), 0, 1);
-    assert.deepEqual(await pool.views.overview(null as never, { gate } as never, config, WEB_NOW), { released: 1 });
+    assert.deepEqual(await pool.compute(REPORTS.overview, null as never, { gate } as never, config, WEB_NOW, null), { released: 1 });
   });
 });

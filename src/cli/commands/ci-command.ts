@@ -1,77 +1,14 @@
 /**
- * `steward ci …`: Zuul builds sync and the CI-health reports. Each report is built by
- * service/ci-*-view.ts (gather, compute) and rendered by report/ci-report.ts.
+ * `steward ci sync`: Zuul builds into the store. The CI-health reports (`ci jobs`,
+ * `voting-readiness`, `experimental`) are catalogue entries (service/catalogue/ci-entries.ts).
  */
 import cliProgress from 'cli-progress';
 import { StewardError } from '../../model/errors.js';
-import { renderCiJobsCsv, renderCiJobsText, renderExperimentalCsv, renderExperimentalText, renderReadinessCsv, renderReadinessText } from '../../report/ci-report.js';
-import type { CiParams } from '../../service/ci-gather.js';
-import { buildCiExperimentalView } from '../../service/ci-experimental-view.js';
-import { buildCiJobsView } from '../../service/ci-jobs-view.js';
-import { buildCiReadinessView } from '../../service/ci-readiness-view.js';
-import type { EffectiveConfig } from '../../service/effective-config.js';
 import { syncZuulTargets, type ZuulSyncResult, type ZuulTargetResult } from '../../ingest/zuul-sync.js';
 import { zuulTargets } from '../../ingest/sync-targets.js';
 import { ZuulClient } from '../../sources/zuul/zuul-client.js';
-import type { Store } from '../../store/engine.js';
-import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime, type WindowReportOptions } from '../context.js';
-import { parseFormat, parsePositiveInt, parseTime, resolveWindow } from '../options.js';
-
-export interface CiReportOptions extends WindowReportOptions {
-  pipeline?: string[];
-  job?: string[];
-}
-
-/** Parses the options every CI report takes (the window's default: the 90 days before now). */
-async function ciParams(store: Store, o: CiReportOptions, rt: Runtime): Promise<{ params: CiParams; config: EffectiveConfig }> {
-  const window = resolveWindow(o, rt.clock, 90);
-  return { params: { project: o.project, window, pipeline: o.pipeline, job: o.job }, config: await effectiveConfig(o, rt, store) };
-}
-
-async function withReportStore<T>(o: CiReportOptions, rt: Runtime, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStoreFor(o, rt);
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
-
-/** `steward ci jobs`: per-job health. */
-export async function runCiJobs(o: CiReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  await withReportStore(o, rt, async (store) => {
-    const { params, config } = await ciParams(store, o, rt);
-    const report = await buildCiJobsView(store, params, config, params.window.now);
-    if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
-    else if (format === 'csv') rt.stdout(renderCiJobsCsv(report));
-    else rt.stdout(renderCiJobsText(report));
-  });
-}
-
-/** `steward ci voting-readiness`: is each non-voting job ready to vote? */
-export async function runCiReadiness(o: CiReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  await withReportStore(o, rt, async (store) => {
-    const { params, config } = await ciParams(store, o, rt);
-    const report = await buildCiReadinessView(store, params, config, params.window.now);
-    if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
-    else if (format === 'csv') rt.stdout(renderReadinessCsv(report));
-    else rt.stdout(renderReadinessText(report));
-  });
-}
-
-/** `steward ci experimental`: jobs run only on request. */
-export async function runCiExperimental(o: CiReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  await withReportStore(o, rt, async (store) => {
-    const { params, config } = await ciParams(store, o, rt);
-    const report = await buildCiExperimentalView(store, params, config, params.window.now);
-    if (format === 'json') rt.stdout(JSON.stringify(report, null, 2) + '\n');
-    else if (format === 'csv') rt.stdout(renderExperimentalCsv(report));
-    else rt.stdout(renderExperimentalText(report));
-  });
-}
+import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
 
 export interface CiSyncOptions extends GlobalOptions {
   project?: string[];

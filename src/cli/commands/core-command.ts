@@ -1,60 +1,14 @@
 /**
- * `steward core …`: the core-team reports (built by service/core-*-view.ts) and the mentoring
- * records (`core mentor add|end|list`).
+ * `steward core mentor add|end|list`: the mentoring records. The core-team reports (`core history`,
+ * `idle`, `candidates`, `load`, `mentoring`) are catalogue entries (service/catalogue/core-entries.ts).
  */
 import { StewardError } from '../../model/errors.js';
-import {
-  renderCandidatesCsv, renderCandidatesText, renderIdleCsv, renderIdleText, renderLoadCsv, renderLoadText, renderMentoringCsv,
-  renderMentoringText, renderMentorListCsv, renderMentorListText, type MentorListReport,
-} from '../../report/core-report.js';
-import { toCsv } from '../../report/csv.js';
-import { buildCoreCandidatesView } from '../../service/core-candidates-view.js';
-import { buildCoreHistoryView } from '../../service/core-history-view.js';
-import { buildCoreIdleView } from '../../service/core-idle-view.js';
-import { buildCoreLoadView } from '../../service/core-load-view.js';
-import { buildCoreMentoringView } from '../../service/core-mentoring-view.js';
+import { renderMentorListCsv, renderMentorListText, type MentorListReport } from '../../report/core-report.js';
 import { addMentoring, endMentoring } from '../../service/mentoring-service.js';
 import { listMentorships } from '../../store/mentoring-store.js';
 import { loadAccounts } from '../../store/queries/activity.js';
-import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime, type WindowReportOptions } from '../context.js';
-import { parseFormat, parsePositiveInt, parseTime, resolveWindow, type OutputFormat } from '../options.js';
-
-export interface CoreHistoryOptions extends GlobalOptions {
-  project?: string[];
-  format?: string;
-}
-
-/** `steward core history`: joins and leaves of each project's core group, from sync snapshots. */
-export async function runCoreHistory(o: CoreHistoryOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const store = await openStoreFor(o, rt);
-  try {
-    const out = await buildCoreHistoryView(store, { project: o.project }, await effectiveConfig(o, rt, store), rt.clock());
-    if (format === 'json') rt.stdout(JSON.stringify(out, null, 2) + '\n');
-    else if (format === 'csv') {
-      rt.stdout(toCsv(['project', 'group', 'date', 'not_before', 'change', 'username', 'name'], out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name]))));
-    } else {
-      for (const g of out) {
-        rt.stdout(`${g.project}: core group ${g.group} on ${g.host} — ${g.snapshots} snapshot(s), last checked ${g.lastChecked ?? 'never (run steward sync)'}\n`);
-        if (g.events.length === 0) rt.stdout('  no membership recorded yet\n');
-        for (const e of g.events) {
-          rt.stdout(`  ${e.date.slice(0, 16).replace('T', ' ')}  ${e.change === 'joined' ? '+' : '-'} ${(e.username ?? e.name ?? '?').padEnd(20)} ${e.change}${e.notBefore ? ` (between ${e.notBefore.slice(0, 10)} and ${e.date.slice(0, 10)})` : ' (first snapshot)'}\n`);
-        }
-        rt.stdout(`  current members (${g.currentMembers.length}): ${g.currentMembers.join(', ')}\n`);
-      }
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-// ---- idle, candidates, load, mentoring ---------------------------------------------------------
-
-export interface CoreReportOptions extends WindowReportOptions {
-  threshold?: string;
-  limit?: string;
-  all?: boolean;
-}
+import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { parseFormat, parseTime, type OutputFormat } from '../options.js';
 
 function print(rt: Runtime, format: OutputFormat, json: unknown, csv: () => string, text: () => string): void {
   if (format === 'json') rt.stdout(JSON.stringify(json, null, 2) + '\n');
@@ -63,63 +17,6 @@ function print(rt: Runtime, format: OutputFormat, json: unknown, csv: () => stri
 }
 
 const nowOf = (o: { now?: string }, rt: Runtime): number => (o.now ? parseTime(o.now, '--now') : rt.clock());
-
-/** `steward core idle`. */
-export async function runCoreIdle(o: CoreReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  if (o.since || o.until) throw new StewardError('USAGE', '`core idle` looks back --days N (default from steward.yaml coreRules.idleDays) from --now; it takes no --since/--until');
-  const store = await openStoreFor(o, rt);
-  try {
-    const report = await buildCoreIdleView(store, {
-      project: o.project,
-      threshold: o.threshold ? parsePositiveInt(o.threshold, '--threshold') : undefined,
-      days: o.days ? parsePositiveInt(o.days, '--days', 36_500) : undefined,
-    }, await effectiveConfig(o, rt, store), nowOf(o, rt));
-    print(rt, format, report, () => renderIdleCsv(report), () => renderIdleText(report));
-  } finally {
-    await store.close();
-  }
-}
-
-/** `steward core candidates`. */
-export async function runCoreCandidates(o: CoreReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const limit = o.limit ? parsePositiveInt(o.limit, '--limit') : 15;
-  const store = await openStoreFor(o, rt);
-  try {
-    const config = await effectiveConfig(o, rt, store);
-    const window = resolveWindow(o, rt.clock, config.config.coreRules.candidateDays);
-    const report = await buildCoreCandidatesView(store, { project: o.project, window }, config, window.now);
-    print(rt, format, report, () => renderCandidatesCsv(report), () => renderCandidatesText(report, limit));
-  } finally {
-    await store.close();
-  }
-}
-
-/** `steward core load`. */
-export async function runCoreLoad(o: CoreReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const store = await openStoreFor(o, rt);
-  try {
-    const window = resolveWindow(o, rt.clock, 90);
-    const report = await buildCoreLoadView(store, { project: o.project, window }, await effectiveConfig(o, rt, store), window.now);
-    print(rt, format, report, () => renderLoadCsv(report), () => renderLoadText(report));
-  } finally {
-    await store.close();
-  }
-}
-
-/** `steward core mentoring`. */
-export async function runCoreMentoring(o: CoreReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const store = await openStoreFor(o, rt);
-  try {
-    const report = await buildCoreMentoringView(store, { project: o.project, all: o.all }, await effectiveConfig(o, rt, store), nowOf(o, rt));
-    print(rt, format, report, () => renderMentoringCsv(report), () => renderMentoringText(report));
-  } finally {
-    await store.close();
-  }
-}
 
 // ---- mentor add / end / list -----------------------------------------------------------------------
 

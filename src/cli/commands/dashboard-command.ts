@@ -6,12 +6,13 @@
  */
 import { dashboardUrl } from '../../dashboards/dash-file.js';
 import { StewardError } from '../../model/errors.js';
-import { renderDashboardCsv, renderDashboardList, renderDashboardText } from '../../report/dashboard-report.js';
-import { availableDashboards, buildDashboardView, resolveDashboard, type DashboardOutput, type DashboardParams } from '../../service/dashboard-view.js';
+import { dashboardReport, dashboardsReport } from '../../service/catalogue/dashboard-entries.js';
+import { resolveDashboard, type DashboardOutput, type DashboardParams } from '../../service/dashboard-view.js';
 import type { Store } from '../../store/engine.js';
 import { listHostUrls } from '../../store/queries/flow.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
-import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
+import { parseFormat } from '../options.js';
+import { buildReportFor, renderReport, reportInput } from '../report-command.js';
 
 export interface DashboardCommandOptions extends GlobalOptions {
   project?: string[];
@@ -31,22 +32,21 @@ function dashboardParams(name: string | undefined, o: DashboardCommandOptions, r
   return { name, file: o.file, query: o.query, project: o.project, as: o.as, cwd: rt.cwd };
 }
 
-/** Parses the options and evaluates the dashboard as `--format json` prints it (service/dashboard-view.ts). */
+/** Parses the options and evaluates the dashboard as `--format json` prints it (the catalogue's dashboard entry). */
 export async function buildDashboard(store: Store, name: string | undefined, o: DashboardCommandOptions, rt: Runtime): Promise<DashboardOutput> {
-  const now = o.now ? parseTime(o.now, '--now') : rt.clock();
-  return buildDashboardView(store, dashboardParams(name, o, rt), await effectiveConfig(o, rt, store), now);
+  return buildReportFor(dashboardReport, store, reportInput(dashboardReport, { ...o }), o, rt, name === undefined ? {} : { name });
 }
 
 export async function runDashboard(name: string | undefined, o: DashboardCommandOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
-  const show = o.show ? parsePositiveInt(o.show, '--show', 100_000) : 20;
+  const input = reportInput(dashboardReport, { ...o });
   const store = await openStoreFor(o, rt);
   try {
     const { config, path } = await effectiveConfig(o, rt, store);
     const r = resolveDashboard(dashboardParams(name, o, rt), config, path);
     if (!r || o.list) {
-      const all = availableDashboards(config, path, rt.cwd).map((d) => ({ name: d.def.name, title: d.def.title, sections: d.def.sections.length, origin: d.def.origin }));
-      rt.stdout(format === 'json' ? JSON.stringify(all, null, 2) + '\n' : renderDashboardList(all));
+      const all = await buildReportFor(dashboardsReport, store, {}, o, rt);
+      rt.stdout(renderReport(dashboardsReport, format, all, {}));
       return;
     }
     if (o.gerritUrl) {
@@ -63,10 +63,8 @@ export async function runDashboard(name: string | undefined, o: DashboardCommand
       rt.stdout(format === 'json' ? JSON.stringify({ name: r.def.name, title: r.def.title, url: link }, null, 2) + '\n' : `${r.def.title}\n${link}\n`);
       return;
     }
-    const out = await buildDashboard(store, name, o, rt);
-    if (format === 'json') rt.stdout(JSON.stringify(out, null, 2) + '\n');
-    else if (format === 'csv') rt.stdout(renderDashboardCsv(out));
-    else rt.stdout(renderDashboardText(out, show));
+    const out = await buildReportFor(dashboardReport, store, input, o, rt, name === undefined ? {} : { name });
+    rt.stdout(renderReport(dashboardReport, format, out, input));
   } finally {
     await store.close();
   }

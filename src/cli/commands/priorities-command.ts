@@ -1,10 +1,10 @@
 /**
- * `steward priorities report|list|add|remove`: release priorities (service/priorities-view.ts).
- * steward.yaml's priorities are edited in the file; `add` and `remove` manage the store's.
+ * `steward priorities add|remove`: the store's release priorities (service/priorities-view.ts);
+ * steward.yaml's are edited in the file. `priorities report` and `list` are catalogue entries
+ * (service/catalogue/priorities-entries.ts).
  */
 import { StewardError } from '../../model/errors.js';
-import { renderPrioritiesCsv, renderPrioritiesList, renderPrioritiesText } from '../../report/priorities-report.js';
-import { addPriority, buildPrioritiesList, buildPrioritiesView, removePriority } from '../../service/priorities-view.js';
+import { addPriority, removePriority } from '../../service/priorities-view.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parseTime } from '../options.js';
 
@@ -25,32 +25,6 @@ const needRelease = (o: PrioritiesOptions): string => {
   return o.release;
 };
 const nowOf = (o: PrioritiesOptions, rt: Runtime): number => (o.now ? parseTime(o.now, '--now') : rt.clock());
-
-/** `steward priorities report --release R`. */
-export async function runPrioritiesReport(o: PrioritiesOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const release = needRelease(o);
-  const store = await openStoreFor(o, rt);
-  try {
-    const v = await buildPrioritiesView(store, { release, project: o.project }, await effectiveConfig(o, rt, store), nowOf(o, rt));
-    rt.stdout(format === 'json' ? JSON.stringify(v, null, 2) + '\n' : format === 'csv' ? renderPrioritiesCsv(v) : renderPrioritiesText(v));
-  } finally {
-    await store.close();
-  }
-}
-
-/** `steward priorities list [--release R]`. */
-export async function runPrioritiesList(o: PrioritiesOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const store = await openStoreFor(o, rt);
-  try {
-    const l = await buildPrioritiesList(store, { release: o.release }, await effectiveConfig(o, rt, store));
-    if (format === 'csv') throw new StewardError('USAGE', '--format: priorities list is text or json');
-    rt.stdout(format === 'json' ? JSON.stringify(l, null, 2) + '\n' : renderPrioritiesList(l));
-  } finally {
-    await store.close();
-  }
-}
 
 /** `steward priorities add --release R --title T [--blueprint B]… [--topic T]… [--query Q]… [--by NAME]`. */
 export async function runPrioritiesAdd(o: PrioritiesOptions, rt: Runtime): Promise<void> {

@@ -7,9 +7,10 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StewardError } from '../../model/errors.js';
 import { resolveEffectiveConfig, type EffectiveConfig } from '../../service/effective-config.js';
-import { buildApp, type AppContext, type AppDeps } from '../../web/build-app.js';
-import { defaultReportViews } from '../../web/report-views.js';
-import { buildReport } from '../../web/reports.js';
+import type { AppContext } from '../../web/app-context.js';
+import { buildApp, type AppDeps } from '../../web/build-app.js';
+import { computeInProcess } from '../../web/report-compute.js';
+import { buildReport, REPORTS } from '../../web/reports.js';
 import type { SyncStatus } from '../../web/sync-status.js';
 import { openDataVersion } from '../../store/data-version.js';
 import { listUsers } from '../../store/users-store.js';
@@ -60,7 +61,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   });
   const cache = new ViewCache({ version: dataVersion.current, clock: rt.clock });
   const pool = computeThreads > 0 ? startViewWorkers(storeLocation(o, rt), { threads: computeThreads }) : null;
-  const views = pool?.views ?? defaultReportViews;
+  const compute = pool?.compute ?? computeInProcess;
   // The configuration in effect, read again only when steward.yaml changes (its size or time) or the
   // store's data does (the demo's configuration lives in the store): not parsed on every request.
   const configPath = resolve(rt.cwd, o.config ?? rt.env.STEWARD_CONFIG ?? 'steward.yaml');
@@ -86,7 +87,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     clock: rt.clock,
     syncStatus,
     cache,
-    views,
+    compute,
     auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config }),
     cwd: rt.cwd,
     ...hooks.deps,
@@ -108,7 +109,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     }
     // The overview as the front page asks for it, computed ahead of its first reader and again
     // after the data changes (checked every 30 s), so nobody waits for it on a big store.
-    const warmCtx: AppContext = { store, config, clock: rt.clock, syncStatus, views, cache, cwd: rt.cwd };
+    const warmCtx: AppContext = { store, config, clock: rt.clock, syncStatus, compute, cache, cwd: rt.cwd };
     let warmedAt: string | null = null;
     let warming = false;
     const warm = async (): Promise<void> => {
@@ -116,7 +117,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       if (warming || version === warmedAt) return;
       warming = true;
       try {
-        await buildReport('overview', {}, warmCtx);
+        await buildReport(warmCtx, REPORTS.overview, { query: {} });
         warmedAt = version;
       } catch {
         warmedAt = version; // the overview page shows the error to its reader

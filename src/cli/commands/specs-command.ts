@@ -1,15 +1,14 @@
 /**
- * `steward specs sync`: reads a specs repository into the store (ingest/specs-sync.ts);
- * `steward specs report`: why approved specs don't land (service/specs-report-view.ts).
+ * `steward specs sync`: reads a specs repository into the store (ingest/specs-sync.ts). `steward specs
+ * report` (why approved specs don't land) is a catalogue entry (service/catalogue/specs-entries.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readSpecs, specsLayout, storeSpecs, type SpecsSyncSummary } from '../../ingest/specs-sync.js';
 import { StewardError } from '../../model/errors.js';
-import { renderSpecsReportCsv, renderSpecsReportText, type SpecsReportView } from '../../report/specs-report.js';
-import { buildSpecsReportView, releaseCalendar } from '../../service/specs-report-view.js';
+import { releaseCalendar } from '../../service/specs-report-view.js';
 import { configFor, effectiveConfig, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
-import { parseFormat, parseTime } from '../options.js';
+import { parseFormat } from '../options.js';
 
 export interface SpecsSyncOptions extends GlobalOptions {
   repo?: string;
@@ -70,27 +69,4 @@ export async function runSpecsSync(o: SpecsSyncOptions, rt: Runtime): Promise<vo
   if (o.strict && summary.warnings.length) {
     throw new StewardError('INPUT_PARTIAL', `${summary.warnings.length} spec file(s) or directories could not be read as expected (listed above); the rest was stored`, { where: summary.repo });
   }
-}
-
-export interface SpecsReportOptions extends GlobalOptions {
-  release?: string;
-  project?: string[];
-  now?: string;
-  format?: string;
-}
-
-export async function buildSpecsReport(o: SpecsReportOptions, rt: Runtime): Promise<SpecsReportView> {
-  const store = await openStoreFor(o, rt);
-  try {
-    const now = o.now ? parseTime(o.now, '--now') : rt.clock();
-    return await buildSpecsReportView(store, { release: o.release ?? null, project: o.project }, await effectiveConfig(o, rt, store), now);
-  } finally {
-    await store.close();
-  }
-}
-
-export async function runSpecsReport(o: SpecsReportOptions, rt: Runtime): Promise<void> {
-  const format = parseFormat(o.format);
-  const v = await buildSpecsReport(o, rt);
-  rt.stdout(format === 'json' ? JSON.stringify(v, null, 2) + '\n' : format === 'csv' ? renderSpecsReportCsv(v) : renderSpecsReportText(v));
 }

@@ -1,9 +1,8 @@
 /** CI jobs and voting readiness: per job health, the weekly failure rate chart, which non-voting jobs could vote. */
 import type { CiWeek } from '../../analysis/ci-jobs.js';
-import type { CiViews } from '../../service/ci-views.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { chart, num, pct, table } from './components.js';
 import { page, sortLink, urlFor, type PageContext } from './layout.js';
 
@@ -22,7 +21,7 @@ export function ciWeeklyChart(id: string, weekly: ReadonlyArray<{ job: string; w
 export async function ciPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
   // One gathering for the three reports (service/ci-views.ts).
-  const { jobs, votingReadiness: readiness, experimental } = (await buildReport('ci', pc.query, ctx)) as CiViews;
+  const { jobs, votingReadiness: readiness, experimental } = await buildReport(ctx, REPORTS.ci, { query: pc.query, reader: pc.reader });
   const body = html`
 <p class="lead">${jobs.sources.projects.join(', ')} — ${jobs.period.since.slice(0, 10)} to ${jobs.period.until.slice(0, 10)}.</p>
 <section aria-labelledby="jobs-h"><h2 id="jobs-h">Jobs</h2>

@@ -1,17 +1,17 @@
 /** The core team: idle cores, candidates with their evidence, mentoring progress, load per week, membership history. */
 import { isStewardError } from '../../model/errors.js';
-import type { CandidatesReport, IdleReport, LoadReport, MentoringReport } from '../../report/core-report.js';
-import type { CoreHistoryView } from '../../service/core-history-view.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport, type WebReportName } from '../reports.js';
+import type { ParamDefs } from '../../service/catalogue/param-schema.js';
+import type { ReportEntry } from '../../service/catalogue/report-entry.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { chart, day, notice, num, pct, person, table } from './components.js';
 import { page, sortLink, urlFor, type PageContext } from './layout.js';
 
 /** A section's report, or the reason it cannot be shown (no core team, no group) as a note. */
-async function section<T>(name: WebReportName, pc: PageContext, ctx: AppContext, q: PageContext['query'] = pc.query): Promise<{ ok: T } | { note: SafeHtml }> {
+async function section<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>, pc: PageContext, ctx: AppContext, q: object = pc.query): Promise<{ ok: R } | { note: SafeHtml }> {
   try {
-    return { ok: (await buildReport(name, q, ctx)) as T };
+    return { ok: await buildReport(ctx, entry, { query: q, reader: pc.reader }) };
   } catch (e) {
     if (isStewardError(e) && e.code === 'CONFIG') return { note: notice('note', html`<p>${e.message}</p>${e.details.hint ? html`<p>${e.details.hint}</p>` : ''}`) };
     throw e;
@@ -21,11 +21,11 @@ async function section<T>(name: WebReportName, pc: PageContext, ctx: AppContext,
 export async function corePage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
   // Idle cores look back `days` from now; the other sections take the window.
-  const idle = await section<IdleReport>('coreIdle', pc, ctx, { ...pc.query, since: undefined, until: undefined });
-  const candidates = await section<CandidatesReport>('coreCandidates', pc, ctx);
-  const load = await section<LoadReport>('coreLoad', pc, ctx);
-  const mentoring = await section<MentoringReport>('coreMentoring', pc, ctx, { project: pc.query.project, now: pc.query.now, all: true });
-  const history = await section<CoreHistoryView>('coreHistory', pc, ctx);
+  const idle = await section(REPORTS.coreIdle, pc, ctx, { ...pc.query, since: undefined, until: undefined });
+  const candidates = await section(REPORTS.coreCandidates, pc, ctx);
+  const load = await section(REPORTS.coreLoad, pc, ctx);
+  const mentoring = await section(REPORTS.coreMentoring, pc, ctx, { project: pc.query.project, now: pc.query.now, all: true });
+  const history = await section(REPORTS.coreHistory, pc, ctx);
 
   const idleHtml = 'note' in idle ? idle.note : html`
 <p>Fewer than ${idle.ok.rule.threshold} ${idle.ok.rule.counts === 'reviews' ? 'reviews' : 'reviews with a Code-Review vote'} in the last ${idle.ok.rule.days} days (${day(idle.ok.window.since)} to ${day(idle.ok.window.until)}): <strong id="idle-count">${idle.ok.idle.length}</strong> of ${idle.ok.cores.length} cores.</p>

@@ -1,14 +1,13 @@
 /** Dashboards: the Gerrit search dashboards (configured and shipped), each evaluated against the store. */
-import type { DashboardOutput } from '../../service/dashboard-view.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { changeLink, num, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
 
 export async function dashboardsPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
-  const list = (await buildReport('dashboards', {}, ctx)) as Array<{ name: string; title: string; sections: number; origin: string }>;
+  const list = await buildReport(ctx, REPORTS.dashboards, { query: {}, reader: pc.reader });
   const body = table(
     [
       { key: 'title', label: 'Dashboard', cell: (x) => html`<a href="${urlFor(`/dashboards/${encodeURIComponent(x.name)}`, q)}">${x.title}</a>` },
@@ -23,7 +22,7 @@ export async function dashboardsPage(pc: PageContext, ctx: AppContext): Promise<
 
 export async function dashboardPage(pc: PageContext, ctx: AppContext, params: Record<string, string>): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
-  const d = (await buildReport('dashboard', pc.query, ctx, { name: params.name ?? '' })) as DashboardOutput;
+  const d = await buildReport(ctx, REPORTS.dashboard, { query: pc.query, path: { name: params.name ?? '' }, reader: pc.reader });
   const body = html`
 <p class="lead">${d.description ?? ''} ${d.foreach ? html`Every section also matches <code>${d.foreach}</code>.` : ''} From ${d.origin}; as of ${d.now.slice(0, 16).replace('T', ' ')} UTC.</p>
 ${d.sections.map(

@@ -1,5 +1,6 @@
 /** The frame of every page: navigation, the project and window chooser, the sync status, the footer. */
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
+import type { Reader } from '../../service/catalogue/report-entry.js';
 import type { WebQuery } from '../query-params.js';
 import type { SyncStatus } from '../sync-status.js';
 
@@ -13,6 +14,8 @@ export interface PageContext {
   /** Extra navigation (who is signed in), from the auth hooks; already safe HTML. */
   nav?: SafeHtml;
   now: number;
+  /** Who reads the page (null: nobody signed in), for the reports that depend on the reader. */
+  reader?: Reader;
 }
 
 const NAV: Array<[string, string]> = [

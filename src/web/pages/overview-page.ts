@@ -1,8 +1,7 @@
 /** The overview page: the project at a glance, with links into every other page. */
-import type { OverviewReport } from '../../report/overview-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { ciWeeklyChart } from './ci-page.js';
 import { notice, num, pct, person, stat, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
@@ -17,7 +16,7 @@ function syncBox(pc: PageContext): SafeHtml {
 }
 
 export async function overviewPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
-  const r = (await buildReport('overview', pc.query, ctx)) as OverviewReport;
+  const r = await buildReport(ctx, REPORTS.overview, { query: pc.query, reader: pc.reader });
   const q = pc.query as Record<string, unknown>;
   const t = r.team;
   const body = html`

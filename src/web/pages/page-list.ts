@@ -1,7 +1,7 @@
-/** Every page: its path, title, the URL parameters it takes and its renderer. */
+/** Every page: its path, title, the URL parameters it takes (from the catalogue entry it shows) and its renderer. */
+import { REPORTS } from '../../service/catalogue/report-catalogue.js';
 import type { AppContext } from '../app-context.js';
 import type { SafeHtml } from '../html.js';
-import type { ParamName } from '../query-params.js';
 import { ciPage } from './ci-page.js';
 import { corePage } from './core-page.js';
 import { dashboardPage, dashboardsPage } from './dashboards-page.js';
@@ -16,21 +16,22 @@ import { waitsPage } from './waits-page.js';
 export interface PageDef {
   path: string;
   title: string;
-  params: ParamName[];
+  /** The querystring schema: the parameters of the page's form, as its report's entry defines them. */
+  query: { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
   render: (pc: PageContext, ctx: AppContext, pathParams: Record<string, string>) => Promise<SafeHtml>;
 }
 
-const WINDOW: ParamName[] = ['project', 'days', 'since', 'until', 'now'];
+const WINDOW = ['project', 'days', 'since', 'until', 'now'] as const;
 
 export const PAGES: PageDef[] = [
-  { path: '/', title: 'Overview', params: WINDOW, render: overviewPage },
-  { path: '/reviewers', title: 'Reviewers', params: WINDOW, render: reviewersPage },
-  { path: '/core', title: 'Core team', params: WINDOW, render: corePage },
-  { path: '/queue', title: 'Review queue', params: [...WINDOW, 'trivial'], render: queuePage },
-  { path: '/dashboards', title: 'Dashboards', params: ['project', 'now'], render: dashboardsPage },
-  { path: '/dashboards/:name', title: 'Dashboard', params: ['project', 'now', 'as'], render: dashboardPage },
-  { path: '/waits', title: 'Why reviews wait', params: [...WINDOW, 'branch'], render: waitsPage },
-  { path: '/ci', title: 'CI jobs and voting readiness', params: WINDOW, render: ciPage },
-  { path: '/specs', title: 'Specs', params: ['project', 'now', 'release'], render: specsPage },
-  { path: '/priorities', title: 'Priorities', params: ['project', 'now', 'release'], render: prioritiesPage },
+  { path: '/', title: 'Overview', query: REPORTS.overview.params.querystring(WINDOW), render: overviewPage },
+  { path: '/reviewers', title: 'Reviewers', query: REPORTS.reviewers.params.querystring(WINDOW), render: reviewersPage },
+  { path: '/core', title: 'Core team', query: REPORTS.coreLoad.params.querystring(WINDOW), render: corePage },
+  { path: '/queue', title: 'Review queue', query: REPORTS.queue.params.querystring([...WINDOW, 'trivial']), render: queuePage },
+  { path: '/dashboards', title: 'Dashboards', query: REPORTS.dashboard.params.querystring(['project', 'now']), render: dashboardsPage },
+  { path: '/dashboards/:name', title: 'Dashboard', query: REPORTS.dashboard.params.querystring(['project', 'now', 'as']), render: dashboardPage },
+  { path: '/waits', title: 'Why reviews wait', query: REPORTS.waits.params.querystring([...WINDOW, 'branch']), render: waitsPage },
+  { path: '/ci', title: 'CI jobs and voting readiness', query: REPORTS.ci.params.querystring(WINDOW), render: ciPage },
+  { path: '/specs', title: 'Specs', query: REPORTS.specs.params.querystring(['project', 'now', 'release']), render: specsPage },
+  { path: '/priorities', title: 'Priorities', query: REPORTS.priorities.params.querystring(['project', 'now', 'release']), render: prioritiesPage },
 ];

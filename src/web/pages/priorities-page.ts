@@ -1,8 +1,7 @@
 /** A release's priorities: were their changes reviewed faster than the rest of the release? */
-import type { PrioritiesList, PrioritiesView } from '../../report/priorities-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { day, notice, num, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
 
@@ -13,7 +12,7 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   if (releases.length === 0) {
     return page(pc, 'Priorities', notice('note', html`<p>No release calendar in the configuration (${config.origin}): add <code>releases</code> (name, start, featureFreeze, release) and <code>priorities</code> to steward.yaml, or store them with <code>steward priorities add</code>.</p>`), { chooser: { window: false } });
   }
-  const list = (await buildReport('prioritiesList', {}, ctx)) as PrioritiesList;
+  const list = await buildReport(ctx, REPORTS.prioritiesList, { query: {}, reader: pc.reader });
   const withPriorities = new Set(list.priorities.map((p) => p.release.toLowerCase()));
   const now = pc.query.now ? Date.parse(pc.query.now) : pc.now;
   // Default: the latest release with priorities that has started, else the latest that has started.
@@ -21,7 +20,7 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   const fallback = [...started].reverse().find((r) => withPriorities.has(r.name.toLowerCase())) ?? started.at(-1) ?? releases[0]!;
   const release = pc.query.release ?? fallback.name;
   const chooser = html`<p class="tabs">Release: ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}"${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}</p>`;
-  const v = (await buildReport('priorities', { ...pc.query, release }, ctx)) as PrioritiesView;
+  const v = await buildReport(ctx, REPORTS.priorities, { query: { ...pc.query, release }, reader: pc.reader });
   const verdict = (c: { verdict: string; speedup: number | null }) => `${c.verdict}${c.verdict === 'faster' && c.speedup !== null ? ` (${c.speedup}×)` : ''}`;
   const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) => html`${num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high}]</small>` : ''}`;
   const rows = [

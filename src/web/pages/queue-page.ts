@@ -1,10 +1,9 @@
 /** The review queue: what each open change waits on and for how long; the trivial-fix queue; the queue over time. */
 import type { QueueEntry } from '../../analysis/queue.js';
-import type { QueueView } from '../../report/queue-report.js';
 import type { BandwidthView } from '../../report/waits-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { changeLink, chart, num, stat, table } from './components.js';
 import { page, sortLink, urlFor, type PageContext } from './layout.js';
 
@@ -48,7 +47,7 @@ export async function queuePage(pc: PageContext, ctx: AppContext): Promise<SafeH
   const trivial = pc.query.trivial === true;
   const tabs = html`<p class="tabs"><a href="${urlFor('/queue', q)}"${trivial ? '' : html` aria-current="page"`}>Open queue</a> <a href="${urlFor('/queue', q, { trivial: true })}"${trivial ? html` aria-current="page"` : ''}>Trivial fixes</a></p>`;
   if (trivial) {
-    const r = (await buildReport('queue', { ...pc.query, compat: undefined }, ctx)) as QueueView;
+    const r = await buildReport(ctx, REPORTS.queue, { query: { ...pc.query, compat: undefined }, reader: pc.reader });
     if (r.kind !== 'trivial') throw new Error('expected the trivial queue');
     const body = html`${tabs}
 <p class="lead">Open changes of at most ${r.maxDelta} lines that are TrivialFix or bug fixes and pass CI, ranked by how long they have waited. ${num(r.cleared.total)} such changes were merged from ${r.cleared.since.slice(0, 10)} to ${r.cleared.until.slice(0, 10)}.</p>
@@ -75,9 +74,10 @@ ${table(
 )}`;
     return page(pc, 'Review queue', body, { api: [urlFor('/api/v1/queue', q, { trivial: true })] });
   }
-  const r = (await buildReport('queue', { ...pc.query, compat: undefined, trivial: undefined }, ctx)) as QueueView;
+  const r = await buildReport(ctx, REPORTS.queue, { query: { ...pc.query, compat: undefined, trivial: undefined }, reader: pc.reader });
   if (r.kind !== 'queue') throw new Error('expected the queue');
-  const bandwidth = (await buildReport('waits', { ...pc.query, bandwidth: true }, ctx)) as BandwidthView;
+  const bandwidth = await buildReport(ctx, REPORTS.waits, { query: { ...pc.query, bandwidth: true }, reader: pc.reader });
+  if (bandwidth.kind !== 'bandwidth') throw new Error('expected the bandwidth report');
   const w = r.waitingOnReviewers;
   const body = html`${tabs}
 <p class="lead">${r.projects.join(', ')} — the queue as of ${r.now.slice(0, 16).replace('T', ' ')} UTC. <a href="${urlFor('/dashboards', q)}">Dashboards</a> list the changes by Gerrit search.</p>

@@ -1,14 +1,15 @@
 /** Reviewers: the same columns as `steward reviewers`, sortable and filterable; 30/90/180 days or any window. */
-import type { ReviewersReport } from '../../report/reviewers-report.js';
+import { isReviewstats } from '../../service/catalogue/reviewers-entry.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { num, pct, person, stat, table } from './components.js';
 import { page, sortLink, urlFor, type PageContext } from './layout.js';
 
 export async function reviewersPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
-  const r = (await buildReport('reviewers', { ...pc.query, compat: undefined }, ctx)) as ReviewersReport;
+  const r = await buildReport(ctx, REPORTS.reviewers, { query: { ...pc.query, compat: undefined }, reader: pc.reader });
+  if (isReviewstats(r)) throw new Error('expected Steward\'s reviewers report, not reviewstats\'');
   const t = r.totals;
   const body = html`
 <p class="lead">${r.projects.join(', ') || '(no projects)'} — ${r.period.since.slice(0, 10)} to ${r.period.until.slice(0, 10)} (${r.period.days} days). A review is one reviewing act on a patch set by a human (votes and comment-only messages); copied votes and self-votes are not reviews.</p>

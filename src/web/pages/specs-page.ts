@@ -3,7 +3,7 @@ import { isStewardError } from '../../model/errors.js';
 import type { SpecsReportView } from '../../report/specs-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { chart, day, notice, num, pct, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
 
@@ -11,7 +11,7 @@ export async function specsPage(pc: PageContext, ctx: AppContext): Promise<SafeH
   const q = pc.query as Record<string, unknown>;
   let v: SpecsReportView;
   try {
-    v = (await buildReport('specs', pc.query, ctx)) as SpecsReportView;
+    v = await buildReport(ctx, REPORTS.specs, { query: pc.query, reader: pc.reader });
   } catch (e) {
     // No specs synced yet: say how to get them, as for an empty store.
     if (isStewardError(e) && e.code === 'NOT_FOUND' && /no specs/.test(e.message)) {

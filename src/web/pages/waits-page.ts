@@ -2,7 +2,7 @@
 import type { WaitsView } from '../../report/waits-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
-import { buildReport } from '../reports.js';
+import { buildReport, REPORTS } from '../reports.js';
 import { chart, num, pct, stat, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
 
@@ -17,7 +17,8 @@ const METRICS: Array<[keyof WaitsView['overall'], string]> = [
 
 export async function waitsPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
-  const r = (await buildReport('waits', { ...pc.query, bandwidth: undefined }, ctx)) as WaitsView;
+  const r = await buildReport(ctx, REPORTS.waits, { query: { ...pc.query, bandwidth: undefined }, reader: pc.reader });
+  if (r.kind !== 'waits') throw new Error('expected the waits report');
   if (r.kind !== 'waits') throw new Error('expected the waits report');
   const t = r.totals;
   const factors = r.factors.filter((f) => f.groups.length > 0);

@@ -1,0 +1,44 @@
+/** Dashboards of Gerrit search queries: the list (`steward dashboard --list`, `/api/v1/dashboards`) and one evaluated (`steward dashboard NAME`, `/api/v1/dashboards/NAME`). */
+import { renderDashboardCsv, renderDashboardList, renderDashboardText } from '../../report/dashboard-report.js';
+import { availableDashboards, buildDashboardView } from '../dashboard-view.js';
+import { parsePositiveInt } from '../params.js';
+import { cliOnly, int, names, paramSchema, text, time } from './param-schema.js';
+import { defineReport } from './report-entry.js';
+
+/** A dashboard as the list names it. */
+export interface DashboardListItem {
+  name: string;
+  title: string;
+  sections: number;
+  origin: string;
+}
+
+export const dashboardsReport = defineReport({
+  name: 'dashboards',
+  params: paramSchema({}),
+  resolve: (_i, ctx) => ({ cwd: ctx.cwd }),
+  action: 'read',
+  cache: 'shared',
+  build: async (_store, p, config): Promise<DashboardListItem[]> =>
+    availableDashboards(config.config, config.path, p.cwd).map((d) => ({ name: d.def.name, title: d.def.title, sections: d.def.sections.length, origin: d.def.origin })),
+  // The list has no table form: CSV prints it as text.
+  render: { text: renderDashboardList, csv: renderDashboardList },
+});
+
+export const dashboardReport = defineReport({
+  name: 'dashboard',
+  params: paramSchema({
+    file: cliOnly(text('a gerrit-dash-creator .dash file instead of a named dashboard', 4096, '<path>')),
+    query: cliOnly(text('one Gerrit search query instead of a dashboard', 4096, '<query>')),
+    project: names('only changes of this project (repeat for several; default: all)'),
+    as: text('who "self" is in the queries (owner:self, label:Code-Review>=1,self)', 300, '<user>'),
+    now: time('evaluate as of this time', '<time>'),
+    show: cliOnly(int('changes shown per section in text (default 20)', 100_000)),
+  }),
+  check: (i, s) => void (i.show && parsePositiveInt(i.show, s.name('show'), 100_000)),
+  resolve: (i, ctx) => ({ name: ctx.path.name, file: i.file, query: i.query, project: i.project, as: i.as, cwd: ctx.cwd }),
+  action: 'read',
+  cache: 'shared',
+  build: buildDashboardView,
+  render: { text: (r, i) => renderDashboardText(r, i.show ? Number(i.show) : 20), csv: renderDashboardCsv },
+});

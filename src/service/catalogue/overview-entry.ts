@@ -1,0 +1,17 @@
+/** `steward overview`, `/api/v1/overview`, the front page: the project at a glance. */
+import { renderOverviewCsv, renderOverviewText } from '../../report/overview-report.js';
+import { buildOverviewView } from '../overview-view.js';
+import { WINDOW_PARAMS, windowOf } from './common-params.js';
+import { paramSchema } from './param-schema.js';
+import { defineReport } from './report-entry.js';
+
+export const overviewReport = defineReport({
+  name: 'overview',
+  params: paramSchema(WINDOW_PARAMS),
+  resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90) }),
+  action: 'read',
+  cache: 'shared',
+  build: buildOverviewView,
+  render: { text: renderOverviewText, csv: renderOverviewCsv },
+  cli: { command: ['overview'], description: 'the project at a glance: changes, open changes and waits, reviewers, CI' },
+});

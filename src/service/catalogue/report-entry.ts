@@ -1,0 +1,88 @@
+/**
+ * What a report is, once, for the command line, the API and the pages: a catalogue entry (see
+ * docs/adding-a-report.md). The callers are adapters: they turn their input into the entry's
+ * parameters (`paramSchema`), ask `authorize` for `action`, cache by `cache`, call `build` and render.
+ */
+import type { Action, AuthUser } from '../authorize.js';
+import type { EffectiveConfig } from '../effective-config.js';
+import type { Store } from '../../store/engine.js';
+import { parseTime } from '../params.js';
+import type { InputOf, ParamDefs, ParamSchema, Surface } from './param-schema.js';
+
+/** Who reads a report: the signed-in user, or null (nobody signed in, or a server without --auth). */
+export type Reader = AuthUser | null;
+
+/**
+ * Whether a report's result may be shared between readers. 'shared': it depends on the store, the
+ * configuration and the parameters only. 'per-reader': it depends on who reads it, so a cache keeps
+ * one entry per reader.
+ */
+export type CacheScope = 'shared' | 'per-reader';
+
+export type OutputFormat = 'text' | 'json' | 'csv';
+
+/** What resolving the input may use besides the input itself. */
+export interface ResolveContext {
+  surface: Surface;
+  /** The time the report is as of (the input's `now`, else the clock). */
+  now: number;
+  config: EffectiveConfig;
+  /** Where relative paths (a dashboard's .dash file) resolve. */
+  cwd: string;
+  /** Parameters that come from the path (`/dashboards/:name`) or a command's argument. */
+  path: Record<string, string>;
+}
+
+/** A report's renderers; JSON is the result itself (`JSON.stringify(result, null, 2)`). */
+// Methods, not function properties: a generic holder of entries (AnyReportEntry) sees the result as unknown.
+export interface Renderers<S extends ParamDefs, R> {
+  text(result: R, input: InputOf<S>): string;
+  /** Absent: the report has no CSV form (the entry's `csvRefused` says so after building). */
+  csv?(result: R, input: InputOf<S>): string;
+}
+
+/** The command line's view of a report. */
+export interface CliSpec {
+  /** The command words: `['core', 'idle']`. */
+  command: readonly string[];
+  description: string;
+  /** The options listed before `--format` in the help (default: all of them). */
+  formatAfter?: string;
+  /** The formats it prints (default: text, json, csv). */
+  formats?: readonly OutputFormat[];
+  /** Thrown after building when CSV is asked for and the report has no CSV form. */
+  csvRefused?: string;
+  /** The command its parent runs when given no subcommand (`steward priorities --release R`). */
+  isDefault?: boolean;
+}
+
+export interface ReportEntry<S extends ParamDefs, P, R> {
+  /** The catalogue key. */
+  name: string;
+  params: ParamSchema<S>;
+  /** Checks of the input alone, before the store is read: value rules and rules between options. */
+  check?: (input: InputOf<S>, surface: Surface) => void;
+  /** The build function's parameters from the input (windows resolved, defaults applied). */
+  resolve: (input: InputOf<S>, ctx: ResolveContext) => P;
+  /** The action the reader needs (authorize decides). */
+  action: Action;
+  cache: CacheScope;
+  /** The report, as `--format json` prints it and the API returns it. */
+  build: (store: Store, params: P, config: EffectiveConfig, now: number, reader?: Reader) => Promise<R>;
+  render?: Renderers<S, R>;
+  cli?: CliSpec;
+}
+
+/** An entry whatever its types: what generic code (routes, the compute threads) holds. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue holds entries of every parameter and result type
+export type AnyReportEntry = ReportEntry<any, any, unknown>;
+
+/** Defines an entry (the identity, for inference of its types). */
+export function defineReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>): ReportEntry<S, P, R> {
+  return entry;
+}
+
+/** The time a report is as of: the input's `now` (a replay), else the clock. */
+export function nowOf(input: { now?: string }, surface: Surface, clock: () => number): number {
+  return input.now ? parseTime(input.now, surface.name('now')) : clock();
+}
