@@ -25,7 +25,8 @@ export interface RstSpec {
   invalid: { line: number | null; reason: string } | null;
 }
 
-const BLUEPRINT_URL = /https?:\/\/blueprints\.launchpad\.net\/([\w.+-]+)\/\+spec\/([\w.+-]*)/g;
+// `+spec//NAME` (a doubled slash, as nova's Liberty inject-nmi spec has) is read as `+spec/NAME`.
+const BLUEPRINT_URL = /https?:\/\/blueprints\.launchpad\.net\/([\w.+-]+)\/\+spec\/+([\w.+-]*)/g;
 const NAME = /^[a-z0-9](?:[\w.+-]*[a-z0-9])?$/;
 // Section adornment: one repeated punctuation character (docutils accepts any of these).
 const ADORNMENT = /^([!-/:-@[-`{-~])\1*$/;
@@ -55,7 +56,7 @@ export function findBlueprintUrls(lines: readonly string[]): BlueprintUrl[] {
       }
       name = name.replace(/[._+-]+$/, '').toLowerCase();
       if (!NAME.test(name)) continue;
-      url = url.slice(0, url.indexOf('/+spec/') + 7) + url.slice(url.indexOf('/+spec/') + 7).replace(/[._+-]+$/, '');
+      url = url.replace(/[._+-]+$/, '');
       out.push({ url, project: (m[1] ?? '').toLowerCase(), name, line: i + 1 });
     }
   }

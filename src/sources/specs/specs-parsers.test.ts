@@ -59,6 +59,7 @@ describe('spec reStructuredText', () => {
     assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec/ec2-api\nGerrit topic: ec2-api\n'), ['ec2-api']);
     assert.deepEqual(names('* https://blueprints.launchpad.net/nova/+spec/use-oslo-vmware\n- https://blueprints.launchpad.net/nova/+spec/vmware-spawn-refactor\n'), ['use-oslo-vmware', 'vmware-spawn-refactor']);
     assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec/\n\nnothing\n'), []);
+    assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec//inject-nmi\n'), ['inject-nmi']);
   });
   it("takes the project's own blueprint URL, not another project's mentioned in passing", () => {
     const ironicFirst = parseRstSpec(enc('Inject NMI\n==========\n\nhttps://blueprints.launchpad.net/ironic/+spec/enhance-power-interface\n\nhttps://blueprints.launchpad.net/nova/+spec/inject-nmi\n'));
