@@ -18,7 +18,7 @@
  *   main line in [start, release);
  * - related work: commits and changes whose only link to it is a `Related-Blueprint:` trailer;
  *   counted apart (`related`), never as its code;
- * - re-proposals: specs of later releases sharing one of its names;
+ * - re-proposals: specs of later releases sharing one of its names, or its file name;
  * - merged in R: a change merged before the release day, or a commit landed in [start, release).
  *
  * Reasons a spec did not land in R — causes within R only, the first that applies (all that apply
@@ -372,12 +372,13 @@ export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOp
   for (const s of input.specs) if (s.release !== null && !releaseOf.get(s.release)) unknown.set(s.release, (unknown.get(s.release) ?? 0) + 1);
 
   // The same work, for re-proposals: specs sharing a name (a spec re-proposed under its old file
-  // name while its URL changed, or the reverse).
+  // name while its URL changed, or the reverse), or the same file name (nova's openapi.rst, one
+  // blueprint per cycle: openapi, openapi-2, openapi-3…).
   const specNames = specNamesOf(input0.specs);
   const byName = new Map<string, SpecRecord[]>();
   for (const s of input.specs) {
     if (s.release === null || !releaseOf.get(s.release)) continue;
-    for (const n of specNames(s)) {
+    for (const n of [...specNames(s), `file:${fileStem(s.path)}`]) {
       const l = byName.get(n);
       if (!l) byName.set(n, [s]);
       else if (!l.includes(s)) l.push(s);
@@ -437,7 +438,7 @@ function specEntry(
   const rc: ReleaseDates = { ...r, featureFreeze: Math.min(r.featureFreeze, now), release: Math.min(r.release, now) };
   const atFreeze = rc.featureFreeze < r.featureFreeze ? 'now (before the feature freeze)' : 'at the feature freeze';
   const landed = s.implementedAt !== null;
-  const same = gather(byName, names, (x) => x).filter((x) => x !== s);
+  const same = gather(byName, [...names, `file:${fileStem(s.path)}`], (x) => x).filter((x) => x !== s);
   const later = same.filter((x) => releaseOf.get(x.release!)!.release > r.release).sort((a, b) => a.approvedAt - b.approvedAt);
   const earlier = same.filter((x) => releaseOf.get(x.release!)!.release < r.release);
   const reviewData = input.reviewDataCovers(r);
