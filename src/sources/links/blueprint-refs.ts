@@ -11,9 +11,6 @@ export type { BlueprintRef, BlueprintRefKind };
 
 const STRENGTH: Record<BlueprintRefKind, number> = { implements: 0, 'partially-implements': 1, related: 2, topic: 3, mention: 4 };
 
-/** The kinds that make a commit or change part of a blueprint's implementation (all but `related`). */
-export const IMPLEMENTING_KINDS: readonly BlueprintRefKind[] = ['implements', 'partially-implements', 'topic', 'mention'];
-
 // "blueprint NAME", "blueprints: NAME", "bp NAME", "bp:NAME", "bp #NAME", "bp/NAME"; the keyword is a
 // whole word (not the end of "foo-bp" or a path), the name a whole Launchpad-style slug.
 const MENTION = /(?<![\w/.+-])(?:blueprints?|bp)(?:\s*[:#]\s*|\s+|\/)(?:bp\/)?([A-Za-z0-9][\w.-]*)/gi;
@@ -43,8 +40,9 @@ function cleanName(raw: string): string {
  * topic > mention; see {@link BlueprintRefKind}): trailers first in message order, then the topic, then
  * mentions in message order. A `Related-Blueprint:` trailer (also "Related blueprint NAME") is
  * `related`: work the author says is related to the blueprint, not part of it; it outranks a mere
- * mention of the same name, so "Related-Blueprint: blueprint foo" is related, not a mention. Names are lower-cased, trailing periods dropped; a name is the whole slug after
- * the keyword, so `bp foo-bar` names `foo-bar` and never `foo`. Matching a spec against these is
+ * mention of the same name, so "Related-Blueprint: blueprint foo" is related, not a mention. Names
+ * are lower-cased, trailing periods dropped; a name is the whole slug after the keyword, so
+ * `bp foo-bar` names `foo-bar` and never `foo`. Matching a spec against these is
  * therefore case-insensitive and whole-name. A mention is the word after "blueprint"/"bp", so prose
  * ("this blueprint adds …") gives words that are not blueprints; a few common ones are dropped, the
  * rest simply match no spec. A Launchpad URL's `+spec/NAME` is a mention (an Implements line with a
