@@ -90,6 +90,8 @@ describe('specs report: the reason each spec did not land', () => {
     assert.equal(s.implementedShare, 0.1);
     assert.equal(s.notLandedShare, 0.9);
     assert.equal(s.landedLater, 1);
+    assert.equal(s.codeLandedLater, 0);
+    assert.deepEqual(Object.fromEntries(s.outcomes.map((x) => [x.outcome, x.specs])), { 're-proposed-landed': 1, 'landed-next-release': 0, 'code-landed-later': 0, 're-proposed': 0, 'nothing-later': 8 });
     assert.equal(s.cannotTell, null);
   });
 
@@ -133,11 +135,14 @@ describe('specs report: the reason each spec did not land', () => {
     assert.deepEqual(e.reasons, ['part-merged', 'waited-on-reviewers']);
   });
 
-  it('re-proposed and landed in a later release comes first', () => {
+  it('re-proposed and landed in a later release is what happened afterwards, apart from why it did not land in r1', () => {
     const e = entryOf(r, 'later');
-    assert.equal(e.reason, 'landed-later');
+    // Its change had no review at all before the freeze.
+    assert.deepEqual(e.reasons, ['no-core-review', 'waited-on-reviewers']);
     assert.deepEqual(e.reProposals.map((p) => p.release), ['r2']);
-    assert.ok(e.reasons.includes('waited-on-reviewers'));
+    assert.deepEqual({ ...e.outcome!, text: undefined }, { outcome: 're-proposed-landed', release: 'r2', releasesLater: 1, laterCommits: null, text: undefined });
+    assert.match(e.outcome!.text, /re-proposed for r2 and implemented there .*the next release/);
+    assert.equal(entryOf(r, 'landed').outcome, null);
   });
 
   it('every change abandoned before the freeze', () => assert.equal(entryOf(r, 'gone').reason, 'abandoned'));
@@ -193,6 +198,65 @@ describe('specs report without review data', () => {
     const r = computeSpecsReport(input([...specs, spec('x', { release: 'mystery' })], {}, {}, { review: false }), { release: null, now: R2.release });
     assert.deepEqual(r.unknownReleases, [{ release: 'mystery', specs: 1 }]);
     assert.equal(r.releases.reduce((n, x) => n + x.approved, 0), 3);
+  });
+});
+
+describe('specs report: what happened afterwards, and one rule for linking', () => {
+  const R3: ReleaseDates = { name: 'r3', aliases: [], start: R2.release, featureFreeze: R2.release + 60 * D, release: R2.release + 90 * D };
+  const specs = [
+    spec('next'),
+    spec('much-later'),
+    spec('again'),
+    spec('again', { release: 'r2', path: 'specs/r2/approved/again.rst', firstPath: 'specs/r2/approved/again.rst', approvedAt: R2.start + D }),
+    spec('none'),
+    // Its URL names url-form, its file name file-form: commits naming either are its code.
+    spec('url-form', { path: 'specs/r1/approved/file-form.rst', firstPath: 'specs/r1/approved/file-form.rst' }),
+    // Its file name is another spec's URL blueprint ("next"): that name stays the other spec's.
+    spec('own-url', { path: 'specs/r1/approved/next.rst', firstPath: 'specs/r1/approved/next.rst' }),
+  ];
+  const c = (hash: string, landedAt: number): LinkedCommit => ({ hash, subject: hash, landedAt });
+  const commits = {
+    next: [c('n1', R2.start + 5 * D), c('n2', R3.start + 5 * D)],
+    'much-later': [c('m1', R3.start + 5 * D)],
+    'url-form': [c('u1', T0)],
+    'file-form': [c('f1', T0 + D), c('u1', T0)],
+  };
+  const related = { 'url-form': [c('r1', T0 + 2 * D), c('f1', T0 + D)] };
+  const base = input(specs, {}, commits, { review: false, code: true });
+  const r = computeSpecsReport({ ...base, calendar: [R1, R2, R3], relatedCommitsByBlueprint: new Map(Object.entries(related)) }, { release: 'r1', now: R3.release });
+
+  it('code landed in the next release without a re-proposal has its own outcome', () => {
+    const e = entryOf(r, 'next');
+    assert.equal(e.reason, 'undetermined');
+    assert.deepEqual({ ...e.outcome!, text: undefined }, { outcome: 'landed-next-release', release: 'r2', releasesLater: 1, laterCommits: [{ release: 'r2', commits: 1 }, { release: 'r3', commits: 1 }], text: undefined });
+    const m = entryOf(r, 'much-later').outcome!;
+    assert.deepEqual([m.outcome, m.release, m.releasesLater], ['code-landed-later', 'r3', 2]);
+    assert.equal(entryOf(r, 'again').outcome!.outcome, 're-proposed');
+    assert.equal(entryOf(r, 'none').outcome!.outcome, 'nothing-later');
+    const s = r.releases[0]!;
+    assert.deepEqual([s.landedLater, s.codeLandedLater], [0, 2]);
+  });
+
+  it('the undetermined evidence does not contradict the commits printed beneath it', () => {
+    const e = entryOf(r, 'next');
+    assert.equal(e.commits!.total, 2);
+    assert.doesNotMatch(e.evidence!, /never/);
+    assert.match(e.evidence!, /none of its 2 linked commit\(s\) landed in r1/);
+    assert.match(entryOf(r, 'none').evidence!, /no commit linked to it landed at any time.*may never have been proposed/);
+  });
+
+  it('finds commits by the blueprint name and by the file name, and counts Related-Blueprint work apart', () => {
+    const e = entryOf(r, 'url-form');
+    assert.deepEqual(e.names, ['url-form', 'file-form']);
+    assert.deepEqual(e.commits!.list.map((x) => x.hash), ['u1', 'f1']);
+    assert.equal(e.reason, 'part-merged');
+    // r1 is related work only; f1 is also named as its code, so it stays code.
+    assert.deepEqual(e.related, { commits: 1, changes: null, list: [{ hash: 'r1', subject: 'r1', landedAt: new Date(T0 + 2 * D).toISOString() }] });
+    const own = entryOf(r, 'own-url');
+    assert.deepEqual(own.names, ['own-url']);
+    assert.equal(own.commits!.total, 0);
+    // Re-proposals go by the same names.
+    assert.deepEqual(entryOf(r, 'again').reProposals.map((p) => p.release), ['r2']);
   });
 });
 

@@ -9,26 +9,42 @@
  * - approved in R: every spec recorded under R's directory (approved/, implemented/, or the flat
  *   directory of the first releases), including any later deleted or moved away;
  * - landed (implemented): the spec was moved to (or added under) R's implemented/ directory;
- * - the spec's changes in R: Gerrit changes naming its blueprint (any form; the code-history rule),
- *   created before FF and not closed before R's start; its commits in R: commits naming it that
- *   reached the main line in [start, release);
- * - re-proposals: specs of later releases with the same blueprint name or the same file name;
+ * - a spec's names ({@link specNames}): its blueprint (from its Launchpad URL, else its file
+ *   name) and its file names (now, first, and through renames). One rule finds everything that
+ *   belongs to it: a commit or change naming any of its names (any form of sources/links/
+ *   blueprint-refs.ts) is its code, and a spec of another release sharing a name is the same work;
+ * - the spec's changes in R: Gerrit changes naming it (any form but `Related-Blueprint:`), created
+ *   before FF and not closed before R's start; its commits in R: commits naming it that reached the
+ *   main line in [start, release);
+ * - related work: commits and changes whose only link to it is a `Related-Blueprint:` trailer;
+ *   counted apart (`related`), never as its code;
+ * - re-proposals: specs of later releases sharing one of its names, or its file name;
  * - merged in R: a change merged before the release day, or a commit landed in [start, release).
  *
- * Reasons for a spec that did not land, the first that applies (all that apply are listed too):
- * 1. `landed-later`: the same blueprint was approved again in a later release and implemented there;
- * 2. `part-merged`: some of its code merged in R (a change or a commit), the spec is not implemented;
- * 3. `blocked`: at FF one of its open changes carried a −2 (Code-Review) on its current patch set;
- * 4. `no-code`: no change was proposed for it in R (and no commit landed);
- * 5. `no-core-review`: changes were proposed, but no core reviewer (core at the time of the
+ * Reasons a spec did not land in R — causes within R only, the first that applies (all that apply
+ * are listed too):
+ * 1. `part-merged`: some of its code merged in R (a change or a commit), the spec is not implemented;
+ * 2. `blocked`: at FF one of its open changes carried a −2 (Code-Review) on its current patch set;
+ * 3. `no-code`: no change was proposed for it in R (and no commit landed);
+ * 4. `no-core-review`: changes were proposed, but no core reviewer (core at the time of the
  *    review; any reviewer but the owner when no core team is configured) reviewed any before FF;
- * 6.–8. at FF its open changes waited; the change that had been waiting longest in its state at FF
+ * 5.–7. at FF its open changes waited; the change that had been waiting longest in its state at FF
  *    decides: on its author (`waited-on-author`: a negative review or a CI failure unanswered, or
  *    work in progress), on reviewers (`waited-on-reviewers`: the current patch set clean and
  *    unreviewed, or one +2 short), or on CI (`waited-on-ci`: CI running, or approved but not merged);
- * 9. `abandoned`: every change proposed for it was abandoned before FF;
- * 10. `undetermined`: the review data does not cover R (see `cannotTell`); `candidates` lists the
+ * 8. `abandoned`: every change proposed for it was abandoned before FF;
+ * 9. `undetermined`: the review data does not cover R (see `cannotTell`); `candidates` lists the
  *    reasons it could be.
+ *
+ * What happened afterwards (`outcome`, apart from the reason), the first that applies:
+ * 1. `re-proposed-landed`: a spec of a later release sharing a name was implemented (in which
+ *    release, how many releases after R);
+ * 2. `landed-next-release`: not re-proposed, and its linked commits landed in the next release;
+ * 3. `code-landed-later`: not re-proposed, and its linked commits landed in a release after the next;
+ * 4. `re-proposed`: re-proposed, not implemented (yet);
+ * 5. `nothing-later`: not re-proposed, and no linked commit landed after R (as far as the code
+ *    history shows: without one, only re-proposals are seen).
+ * "Landed in a release": the first release (calendar order) whose release day is after the time.
  *
  * Waits per spec: the time its changes in R spent in each flow state (queue-state.ts replay), from
  * each change's creation to its merge (when merged before the release day) or to FF; changes
@@ -45,7 +61,6 @@ import { extractReviews } from './reviews.js';
 import { DAY_MS, quantileSorted, round } from './stats.js';
 
 export const SPEC_REASONS = [
-  'landed-later',
   'part-merged',
   'blocked',
   'no-code',
@@ -58,6 +73,10 @@ export const SPEC_REASONS = [
 ] as const;
 export type SpecReason = (typeof SPEC_REASONS)[number];
 
+/** What happened to a spec that did not land in its release, afterwards (see the module comment). */
+export const SPEC_OUTCOMES = ['re-proposed-landed', 'landed-next-release', 'code-landed-later', 're-proposed', 'nothing-later'] as const;
+export type SpecOutcomeKind = (typeof SPEC_OUTCOMES)[number];
+
 /** The reasons only review data can tell apart (git history shows merged code only). */
 export const REVIEW_ONLY_REASONS: readonly SpecReason[] = ['blocked', 'no-code', 'no-core-review', 'waited-on-author', 'waited-on-reviewers', 'waited-on-ci', 'abandoned'];
 
@@ -69,13 +88,25 @@ export interface LinkedCommit {
   landedAt: Timestamp;
 }
 
+/** A Gerrit change whose only link to a blueprint is a `Related-Blueprint:` trailer. */
+export interface RelatedChange {
+  number: number;
+  project: string;
+  subject: string;
+  status: string;
+  created: Timestamp;
+}
+
 export interface SpecsReportInput {
   specs: readonly SpecRecord[];
   calendar: readonly ReleaseDates[];
-  /** Gerrit changes linked to each blueprint (lower-case name), with votes, patch sets and flow messages. */
+  /** Gerrit changes that are part of each blueprint's work (lower-case name; any link but related), with votes, patch sets and flow messages. */
   changesByBlueprint: ReadonlyMap<string, readonly FlowChange[]>;
-  /** Commits linked to each blueprint (lower-case name). */
+  /** Commits that are part of each blueprint's work (lower-case name; any link but related). */
   commitsByBlueprint: ReadonlyMap<string, readonly LinkedCommit[]>;
+  /** Related work: commits and changes naming a blueprint only in a `Related-Blueprint:` trailer. */
+  relatedCommitsByBlueprint?: ReadonlyMap<string, readonly LinkedCommit[]>;
+  relatedChangesByBlueprint?: ReadonlyMap<string, readonly RelatedChange[]>;
   ctx: FlowContext;
   /** The core team at a time, or null when none is configured. */
   coreAt: (t: Timestamp) => ReadonlySet<number> | null;
@@ -132,10 +163,34 @@ export interface SpecCommits {
   list: Array<{ hash: string; subject: string; landedAt: string }>;
 }
 
+/** What happened to a spec after its release (see the module comment). */
+export interface SpecOutcome {
+  outcome: SpecOutcomeKind;
+  /** The release its work landed in (the re-proposal's, or the first after R with linked commits), or null. */
+  release: string | null;
+  /** How many releases after the spec's own that is (1: the next), or null. */
+  releasesLater: number | null;
+  /** Linked commits that landed after the spec's release day, per release; null without code history. */
+  laterCommits: Array<{ release: string; commits: number }> | null;
+  /** In a sentence. */
+  text: string;
+}
+
+/** Work related to a spec (`Related-Blueprint:`), counted apart from its code. */
+export interface SpecRelated {
+  /** Related commits, any time; null without code history. */
+  commits: number | null;
+  /** Related Gerrit changes created before the release's feature freeze; null without review data. */
+  changes: number | null;
+  list: Array<{ hash: string; subject: string; landedAt: string }>;
+}
+
 export interface SpecEntry {
   release: string;
   path: string;
   blueprint: string;
+  /** Every name that links code and other specs to it: the blueprint and the file names. */
+  names: string[];
   blueprintUrl: string | null;
   title: string | null;
   state: SpecState;
@@ -152,15 +207,19 @@ export interface SpecEntry {
   changes: SpecChange[] | null;
   /** Linked commits; null when the code history does not cover the release. */
   commits: SpecCommits | null;
+  /** Related work (`Related-Blueprint:`), not counted in `changes` or `commits`. */
+  related: SpecRelated;
   /** Sums over `changes`; null without review data. */
   waits: WaitTotals | null;
-  /** Null for a landed spec. */
+  /** Why it did not land in its release (causes within the release); null for a landed spec. */
   reason: SpecReason | null;
   reasons: SpecReason[];
   /** For `undetermined`: the reasons it could be. */
   candidates: SpecReason[] | null;
-  /** The evidence, in a sentence. */
+  /** The evidence for the reasons, in a sentence. */
   evidence: string | null;
+  /** What happened afterwards; null for a landed spec. */
+  outcome: SpecOutcome | null;
 }
 
 export interface ReasonCount {
@@ -200,6 +259,10 @@ export interface ReleaseSummary {
   /** Of the non-landed: re-proposed (approved again later), and of those implemented later. */
   reProposed: number;
   landedLater: number;
+  /** Of the non-landed, not re-proposed: those whose linked commits landed in a later release. */
+  codeLandedLater: number;
+  /** Of the non-landed: how many had each outcome (every outcome, zeros included). */
+  outcomes: Array<{ outcome: SpecOutcomeKind; specs: number }>;
   reviewData: boolean;
   commitData: boolean;
   reasons: ReasonCount[];
@@ -218,6 +281,27 @@ export interface SpecsReport {
 }
 
 const fileStem = (p: string): string => p.slice(p.lastIndexOf('/') + 1).replace(/\.rst$/i, '').toLowerCase();
+
+type Named = Pick<SpecRecord, 'blueprint' | 'blueprintUrl' | 'path' | 'firstPath' | 'renames'>;
+
+/**
+ * The names each spec of `specs` goes by: its blueprint (lower-case; from its own Launchpad URL,
+ * else its file name), then its file names without `.rst` — now, when first added and through
+ * every rename — except a file name that is another spec's blueprint URL name (the URL is the
+ * stronger claim: nova's Liberty `virt-driver-cpu-pinning.rst` is blueprint
+ * `virt-driver-cpu-thread-pinning`, and `virt-driver-cpu-pinning` is Kilo's blueprint). A commit
+ * or change naming any of a spec's names is its code, and specs sharing one are the same work.
+ *
+ * @example specNamesOf(specs)({ blueprint: 'inject-nmi', blueprintUrl: '…/+spec/inject-nmi', path: 'specs/liberty/approved/nmi.rst', … })
+ * // ['inject-nmi', 'nmi']
+ */
+export function specNamesOf(specs: readonly Named[]): (s: Named) => string[] {
+  const byUrl = new Set(specs.filter((s) => s.blueprintUrl !== null).map((s) => s.blueprint));
+  return (s) => {
+    const stems = [fileStem(s.path), fileStem(s.firstPath), ...s.renames.flatMap((r) => [fileStem(r.from), fileStem(r.to)])];
+    return [...new Set([s.blueprint, ...stems.filter((n) => n !== '' && (n === s.blueprint || !byUrl.has(n)))])];
+  };
+}
 /** Change numbers for a sentence: the first eight, then how many more. */
 const numbers = (ns: readonly number[]): string => (ns.length <= 8 ? ns.join(', ') : `${ns.slice(0, 8).join(', ')} and ${ns.length - 8} more`);
 const iso = (t: Timestamp | null): string | null => (t === null ? null : new Date(t).toISOString());
@@ -287,18 +371,18 @@ export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOp
   const unknown = new Map<string, number>();
   for (const s of input.specs) if (s.release !== null && !releaseOf.get(s.release)) unknown.set(s.release, (unknown.get(s.release) ?? 0) + 1);
 
-  // The same blueprint, for re-proposals: the same blueprint name, or the same file name (a spec
-  // re-proposed under its old file name while its URL changed, or the reverse).
-  const byBlueprint = new Map<string, SpecRecord[]>();
-  const put = (key: string, s: SpecRecord) => {
-    const l = byBlueprint.get(key);
-    if (!l) byBlueprint.set(key, [s]);
-    else if (!l.includes(s)) l.push(s);
-  };
+  // The same work, for re-proposals: specs sharing a name (a spec re-proposed under its old file
+  // name while its URL changed, or the reverse), or the same file name (nova's openapi.rst, one
+  // blueprint per cycle: openapi, openapi-2, openapi-3…).
+  const specNames = specNamesOf(input0.specs);
+  const byName = new Map<string, SpecRecord[]>();
   for (const s of input.specs) {
     if (s.release === null || !releaseOf.get(s.release)) continue;
-    put(s.blueprint, s);
-    put(`file:${fileStem(s.path)}`, s);
+    for (const n of [...specNames(s), `file:${fileStem(s.path)}`]) {
+      const l = byName.get(n);
+      if (!l) byName.set(n, [s]);
+      else if (!l.includes(s)) l.push(s);
+    }
   }
 
   let wanted: ReleaseDates | null = null;
@@ -312,7 +396,7 @@ export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOp
     if (wanted && r !== wanted) continue;
     const entries = input.specs
       .filter((s) => s.release !== null && releaseOf.get(s.release) === r)
-      .map((s) => specEntry(s, r, input, releaseOf, byBlueprint, now))
+      .map((s) => specEntry(s, specNames(s), r, input, releaseOf, byName, calendar, now))
       .sort((a, b) => (a.landed === b.landed ? (a.path < b.path ? -1 : 1) : a.landed ? 1 : -1));
     summaries.push(summarize(r, entries, input, now));
     if (wanted) entriesOut = entries;
@@ -320,12 +404,41 @@ export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOp
   return { releases: summaries, specs: entriesOut, unknownReleases: [...unknown.entries()].map(([release, specs]) => ({ release, specs })).sort((a, b) => (a.release < b.release ? -1 : 1)) };
 }
 
-function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, releaseOf: ReadonlyMap<string, ReleaseDates | null>, byBlueprint: ReadonlyMap<string, SpecRecord[]>, now: Timestamp): SpecEntry {
+/** Everything `byName` holds under any of `names`, each once (by `key`). */
+function gather<T>(byName: ReadonlyMap<string, readonly T[]> | undefined, names: readonly string[], key: (x: T) => unknown): T[] {
+  const seen = new Set<unknown>();
+  const out: T[] = [];
+  for (const n of names) {
+    for (const x of byName?.get(n) ?? []) {
+      const k = key(x);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(x);
+    }
+  }
+  return out;
+}
+
+/** The release a time falls in: the first (calendar order) whose release day is after it, or null past the calendar's end. */
+function releaseAt(calendar: readonly ReleaseDates[], t: Timestamp): ReleaseDates | null {
+  return calendar.find((r) => t < r.release) ?? null;
+}
+
+function specEntry(
+  s: SpecRecord,
+  names: string[],
+  r: ReleaseDates,
+  input: SpecsReportInput,
+  releaseOf: ReadonlyMap<string, ReleaseDates | null>,
+  byName: ReadonlyMap<string, SpecRecord[]>,
+  calendar: readonly ReleaseDates[],
+  now: Timestamp,
+): SpecEntry {
   // Before the freeze (or the release day), the report looks at the release as it stands now.
   const rc: ReleaseDates = { ...r, featureFreeze: Math.min(r.featureFreeze, now), release: Math.min(r.release, now) };
   const atFreeze = rc.featureFreeze < r.featureFreeze ? 'now (before the feature freeze)' : 'at the feature freeze';
   const landed = s.implementedAt !== null;
-  const same = [...new Set([...(byBlueprint.get(s.blueprint) ?? []), ...(byBlueprint.get(`file:${fileStem(s.path)}`) ?? [])])].filter((x) => x !== s);
+  const same = gather(byName, [...names, `file:${fileStem(s.path)}`], (x) => x).filter((x) => x !== s);
   const later = same.filter((x) => releaseOf.get(x.release!)!.release > r.release).sort((a, b) => a.approvedAt - b.approvedAt);
   const earlier = same.filter((x) => releaseOf.get(x.release!)!.release < r.release);
   const reviewData = input.reviewDataCovers(r);
@@ -334,17 +447,29 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
   // Code: changes proposed before FF and not closed before the start.
   let changes: SpecChange[] | null = null;
   let waits: WaitTotals | null = null;
+  const ownChanges = gather(input.changesByBlueprint, names, (c) => c.id);
   if (reviewData) {
-    const linked = (input.changesByBlueprint.get(s.blueprint) ?? []).filter((c) => {
+    const linked = ownChanges.filter((c) => {
       const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
       return c.created < rc.featureFreeze && (end === null || end >= r.start);
     });
     changes = linked.map((c) => changeAtFreeze(c, rc, input));
     waits = changes.reduce<WaitTotals>((a, c) => addTotals(a, c), ZERO);
   }
+  // Related work: what names the spec only in a Related-Blueprint trailer (under none of its names as its code).
+  const ownHashes = new Set(gather(input.commitsByBlueprint, names, (c) => c.hash).map((c) => c.hash));
+  const ownIds = new Set(ownChanges.map((c) => `${c.project}#${c.number}`));
+  const relatedCommits = gather(input.relatedCommitsByBlueprint, names, (c) => c.hash).filter((c) => !ownHashes.has(c.hash)).sort((a, b) => a.landedAt - b.landedAt);
+  const relatedChanges = gather(input.relatedChangesByBlueprint, names, (c) => `${c.project}#${c.number}`).filter((c) => !ownIds.has(`${c.project}#${c.number}`) && c.created < rc.featureFreeze);
+  const related: SpecRelated = {
+    commits: commitData ? relatedCommits.length : null,
+    changes: reviewData ? relatedChanges.length : null,
+    list: commitData ? relatedCommits.map((c) => ({ hash: c.hash, subject: c.subject, landedAt: iso(c.landedAt)! })) : [],
+  };
   let commits: SpecCommits | null = null;
+  let all: LinkedCommit[] = [];
   if (commitData) {
-    const all = [...(input.commitsByBlueprint.get(s.blueprint) ?? [])].sort((a, b) => a.landedAt - b.landedAt);
+    all = gather(input.commitsByBlueprint, names, (c) => c.hash).sort((a, b) => a.landedAt - b.landedAt || (a.hash < b.hash ? -1 : 1));
     const inRelease = all.filter((c) => c.landedAt >= r.start && c.landedAt < rc.release);
     commits = {
       total: all.length,
@@ -359,6 +484,7 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
     release: s.release!,
     path: s.path,
     blueprint: s.blueprint,
+    names,
     blueprintUrl: s.blueprintUrl,
     title: s.title,
     state: s.state,
@@ -371,17 +497,14 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
     reProposals: later.map((x) => ({ release: x.release!, path: x.path, approvedAt: iso(x.approvedAt)!, implementedAt: iso(x.implementedAt) })),
     changes,
     commits,
+    related,
     waits,
   };
-  if (landed) return { ...base, reason: null, reasons: [], candidates: null, evidence: null };
+  if (landed) return { ...base, reason: null, reasons: [], candidates: null, evidence: null, outcome: null };
 
   const reasons: SpecReason[] = [];
   const evidence: string[] = [];
-  const landedIn = later.find((x) => x.implementedAt !== null);
-  if (landedIn) {
-    reasons.push('landed-later');
-    evidence.push(`re-proposed for ${landedIn.release} and implemented there on ${iso(landedIn.implementedAt)!.slice(0, 10)} (${landedIn.path})`);
-  }
+  const outcome = outcomeOf(r, later, commitData ? all : null, calendar, releaseOf);
   const mergedChanges = (changes ?? []).filter((c) => c.mergedAt !== null && Date.parse(c.mergedAt) < rc.release);
   if (mergedChanges.length || (commits && commits.inRelease > 0)) {
     reasons.push('part-merged');
@@ -434,13 +557,77 @@ function specEntry(s: SpecRecord, r: ReleaseDates, input: SpecsReportInput, rele
   }
   if (reasons.length === 0) {
     reasons.push('undetermined');
+    // Says only what the evidence supports: with linked commits outside the release, its code was
+    // proposed at some time, so "never proposed" would contradict them.
+    const unknown = `there is no review data for ${r.name}, so whether changes for it were proposed before ${rc.featureFreeze < r.featureFreeze ? 'now' : 'the feature freeze'} and waited on reviewers, its author or CI, or were blocked, cannot be told`;
     evidence.push(
-      commitData
-        ? `no linked commit landed in ${r.name} and there is no review data for it: the code may never have been proposed, or waited on reviewers, its author or CI, or was blocked`
-        : `neither review data nor code history covers ${r.name}`,
+      !commits
+        ? `neither review data nor code history covers ${r.name}`
+        : commits.total === 0
+          ? `no commit linked to it landed at any time, and ${unknown}: its code may never have been proposed`
+          : `none of its ${commits.total} linked commit(s) landed in ${r.name} (they landed ${day(commits.first)}${commits.first === commits.last ? '' : ` to ${day(commits.last)}`}), and ${unknown}`,
     );
   }
-  return { ...base, reason: reasons[0]!, reasons, candidates: reasons[0] === 'undetermined' ? candidates : null, evidence: evidence.join('; ') };
+  return { ...base, reason: reasons[0]!, reasons, candidates: reasons[0] === 'undetermined' ? candidates : null, evidence: evidence.join('; '), outcome };
+}
+
+const day = (isoTime: string | null): string => (isoTime === null ? '-' : isoTime.slice(0, 10));
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/** What happened after release `r` to a spec that did not land in it (see the module comment). */
+function outcomeOf(r: ReleaseDates, later: readonly SpecRecord[], commits: readonly LinkedCommit[] | null, calendar: readonly ReleaseDates[], releaseOf: ReadonlyMap<string, ReleaseDates | null>): SpecOutcome {
+  const index = (x: ReleaseDates): number => calendar.indexOf(x);
+  const after = (commits ?? []).filter((c) => c.landedAt >= r.release);
+  const perRelease = new Map<string, { release: ReleaseDates | null; commits: number }>();
+  for (const c of after) {
+    const at = releaseAt(calendar, c.landedAt);
+    const key = at?.name ?? '(after the calendar)';
+    const had = perRelease.get(key);
+    if (had) had.commits += 1;
+    else perRelease.set(key, { release: at, commits: 1 });
+  }
+  const laterCommits = commits === null ? null : [...perRelease].map(([release, x]) => ({ release, commits: x.commits }));
+  const commitText = (): string => `${plural(after.length, 'linked commit')} landed after ${r.name} (${laterCommits!.map((x) => `${x.release} ${x.commits}`).join(', ')})`;
+
+  const landedIn = later.find((x) => x.implementedAt !== null);
+  if (landedIn) {
+    const lr = releaseOf.get(landedIn.release!)!;
+    const n = index(lr) - index(r);
+    return {
+      outcome: 're-proposed-landed',
+      release: lr.name,
+      releasesLater: n,
+      laterCommits,
+      text: `re-proposed for ${landedIn.release} and implemented there on ${day(iso(landedIn.implementedAt))} (${n === 1 ? 'the next release' : `${n} releases later`}; ${landedIn.path})`,
+    };
+  }
+  if (later.length) {
+    return {
+      outcome: 're-proposed',
+      release: null,
+      releasesLater: null,
+      laterCommits,
+      text: `re-proposed for ${[...new Set(later.map((x) => x.release!))].join(', ')}, not implemented there${after.length ? `; ${commitText()}` : ''}`,
+    };
+  }
+  const first = [...perRelease.values()][0];
+  if (first?.release) {
+    const n = index(first.release) - index(r);
+    return {
+      outcome: n === 1 ? 'landed-next-release' : 'code-landed-later',
+      release: first.release.name,
+      releasesLater: n,
+      laterCommits,
+      text: `not re-proposed; its code landed ${n === 1 ? `in the next release, ${first.release.name}` : `from ${first.release.name} on, ${n} releases later`}: ${commitText()}`,
+    };
+  }
+  return {
+    outcome: 'nothing-later',
+    release: null,
+    releasesLater: null,
+    laterCommits,
+    text: commits === null ? 'not re-proposed (without code history, later code cannot be seen)' : `not re-proposed, and no linked commit landed after ${r.name}`,
+  };
 }
 
 function changeAtFreeze(c: FlowChange, r: ReleaseDates, input: SpecsReportInput): SpecChange {
@@ -521,8 +708,8 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
   }
   const cannotTell = reviewData
     ? null
-    : `without review data for ${r.name}, ${REVIEW_ONLY_REASONS.join(', ')} cannot be told apart: the specs with none of landed-later${commitData ? ' or part-merged' : ''} are "undetermined"` +
-      (commitData ? '' : '; without code history for it, part-merged cannot be seen either (only from Gerrit changes)');
+    : `without review data for ${r.name}, ${REVIEW_ONLY_REASONS.join(', ')} cannot be told apart: ` +
+      (commitData ? 'the specs not part-merged are "undetermined"' : 'without code history for it either, part-merged cannot be seen, and every spec that did not land is "undetermined"');
   return {
     release: r.name,
     start: iso(r.start)!,
@@ -536,7 +723,9 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     notLandedShare: share(notLanded.length, approved),
     removed: entries.filter((e) => e.state === 'removed' && !e.landed).length,
     reProposed: notLanded.filter((e) => e.reProposals.length > 0).length,
-    landedLater: notLanded.filter((e) => e.reasons.includes('landed-later')).length,
+    landedLater: notLanded.filter((e) => e.outcome?.outcome === 're-proposed-landed').length,
+    codeLandedLater: notLanded.filter((e) => e.outcome?.outcome === 'landed-next-release' || e.outcome?.outcome === 'code-landed-later').length,
+    outcomes: SPEC_OUTCOMES.map((outcome) => ({ outcome, specs: notLanded.filter((e) => e.outcome?.outcome === outcome).length })),
     reviewData,
     commitData,
     reasons,

@@ -6,10 +6,12 @@ import type { Link } from './records.js';
 
 /**
  * How a commit or change names a blueprint, strongest first (see sources/links/blueprint-refs.ts):
- * an `Implements:` trailer, a `Partially-Implements:` trailer, a `bp/NAME` Gerrit topic, or a
- * mention (`blueprint NAME`, `bp NAME`, a Launchpad `+spec/NAME` URL) anywhere in the message.
+ * an `Implements:` trailer, a `Partially-Implements:` trailer, a `Related-Blueprint:` trailer
+ * (related work, not implementation: the only kind that does not make the commit part of the
+ * blueprint's code), a `bp/NAME` Gerrit topic, or a mention (`blueprint NAME`, `bp NAME`, a
+ * Launchpad `+spec/NAME` URL) anywhere in the message.
  */
-export type BlueprintRefKind = 'implements' | 'partially-implements' | 'topic' | 'mention';
+export type BlueprintRefKind = 'implements' | 'partially-implements' | 'related' | 'topic' | 'mention';
 
 export interface BlueprintRef {
   /** The blueprint name, lower-cased (Launchpad names are case-insensitive). */

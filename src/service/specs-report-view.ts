@@ -3,7 +3,7 @@
  * per release (analysis/specs-report.ts), from the specs `steward specs sync` stored, the Gerrit
  * changes linked to their blueprints and the code history.
  */
-import { computeSpecsReport, type LinkedCommit } from '../analysis/specs-report.js';
+import { computeSpecsReport, specNamesOf, type LinkedCommit, type RelatedChange } from '../analysis/specs-report.js';
 import { toMs, type StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
 import type { FlowChange } from '../model/flow.js';
@@ -51,19 +51,27 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
 
   // Review data: the Gerrit changes linked to the blueprints of the releases reported on.
   const relevant = specs.filter((s) => s.release !== null && (wanted === null || findRelease(calendar, s.release) === wanted));
-  const blueprints = [...new Set(relevant.map((s) => s.blueprint))];
-  // A spec's code: every Gerrit change and every commit naming its blueprint in any form (the
-  // code-history queries; one rule for both sources).
+  const blueprints = [...new Set(relevant.flatMap(specNamesOf(specs)))];
+  // A spec's code: every Gerrit change and every commit naming one of its names in any form (the
+  // code-history queries; one rule for both sources); a Related-Blueprint trailer is related work.
   const [{ changes: linkedChanges, commits: linkedCommits }, histories] = await Promise.all([
     findBlueprintCode(store, blueprints, { projects: setup.projects }),
     summariseCodeHistory(store.db),
   ]);
-  const allIds = [...new Set(linkedChanges.map((c) => c.id))];
+  const relatedChangesByBlueprint = new Map<string, RelatedChange[]>();
+  for (const l of linkedChanges) {
+    if (l.kind !== 'related') continue;
+    const list = relatedChangesByBlueprint.get(l.blueprint) ?? [];
+    list.push({ number: l.number, project: l.project, subject: l.subject, status: l.status, created: l.created });
+    relatedChangesByBlueprint.set(l.blueprint, list);
+  }
+  const allIds = [...new Set(linkedChanges.filter((c) => c.kind !== 'related').map((c) => c.id))];
   const changes = allIds.length ? await loadFlowChanges(store.db, store.engine, { scope: { kind: 'ids', ids: allIds }, projects: setup.projects, messages: 'flow', asOf: now }) : [];
   if (changes.length) await attachDetails(store.db, store.engine, changes, { commitMessage: false });
   const byId = new Map(changes.map((c) => [c.id, c]));
   const changesByBlueprint = new Map<string, FlowChange[]>();
   for (const l of linkedChanges) {
+    if (l.kind === 'related') continue;
     const c = byId.get(l.id);
     if (!c) continue;
     const list = changesByBlueprint.get(l.blueprint);
@@ -71,10 +79,12 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     else if (!list.includes(c)) list.push(c);
   }
   const commitsByBlueprint = new Map<string, LinkedCommit[]>();
+  const relatedCommitsByBlueprint = new Map<string, LinkedCommit[]>();
   for (const c of linkedCommits) {
-    const list = commitsByBlueprint.get(c.blueprint);
+    const into = c.kind === 'related' ? relatedCommitsByBlueprint : commitsByBlueprint;
+    const list = into.get(c.blueprint);
     const commit = { hash: c.sha, subject: c.subject, landedAt: c.landedAt };
-    if (!list) commitsByBlueprint.set(c.blueprint, [commit]);
+    if (!list) into.set(c.blueprint, [commit]);
     else if (!list.some((x) => x.hash === c.sha)) list.push(commit);
   }
 
@@ -89,6 +99,8 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
       calendar,
       changesByBlueprint,
       commitsByBlueprint,
+      relatedCommitsByBlueprint,
+      relatedChangesByBlueprint,
       ctx: setup.ctx,
       coreAt: setup.coreAt,
       reviewDataCovers: (r) => reviewCover.get(r) ?? false,
@@ -98,6 +110,23 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     { release: wanted ? wanted.name : null, now },
   );
   const iso = (t: number) => new Date(t).toISOString();
+  // What the answer rests on, for the releases reported: said as it is, data absent included.
+  const names = (rs: readonly { release: string }[]) => rs.map((r) => r.release).join(', ');
+  const reported = report.releases;
+  const withReviews = reported.filter((r) => r.reviewData);
+  const withCommits = reported.filter((r) => r.commitData);
+  const which = (some: readonly { release: string }[]) =>
+    reported.length === 1 ? `for ${reported[0]!.release}` : some.length === reported.length ? 'for every release reported' : `for ${some.length} of the ${reported.length} releases reported (${names(some)})`;
+  const projects = setup.projects.length ? ` of ${setup.projects.join(', ')}` : '';
+  const span = (h: (typeof histories)[number]) => `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)}, landings ${h.firstLandedAt ? iso(h.firstLandedAt).slice(0, 10) : '-'} to ${h.lastLandedAt ? iso(h.lastLandedAt).slice(0, 10) : '-'})`;
+  const reviewData = withReviews.length
+    ? `Gerrit changes in the store${projects} naming a spec (Implements:, Partially-Implements:, a bp/NAME topic, or a mention; Related-Blueprint: as related work), ${which(withReviews)}`
+    : `none: the store holds no Gerrit changes${projects} created between a reported release's start and its feature freeze; reasons only review data can tell apart are "undetermined"`;
+  const codeHistory = !histories.length
+    ? 'none: no repository synced (`steward git sync --repo PATH` gives linked commits)'
+    : withCommits.length
+      ? `commits naming a spec in ${histories.map(span).join(', ')}, synced by steward git sync, ${which(withCommits)}`
+      : `none for the releases reported: the synced history (${histories.map(span).join(', ')}) does not reach them`;
   return {
     kind: 'specs-report',
     release: wanted ? wanted.name : null,
@@ -105,12 +134,12 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     repo: { path: sync.repo, head: sync.head, headAt: iso(sync.headAt), syncedAt: iso(sync.syncedAt), commits: sync.commits, warnings: sync.warnings },
     calendar: { source, releases: calendar.length },
     sources: {
-      reviewData: `Gerrit changes in the store naming a spec's blueprint (Implements:, Partially-Implements:, a bp/NAME topic, or a mention)${setup.projects.length ? ` of ${setup.projects.join(', ')}` : ''}`,
-      codeHistory: histories.length
-        ? `commits naming a spec's blueprint in ${histories.map((h) => `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)}, landings ${h.firstLandedAt ? new Date(h.firstLandedAt).toISOString().slice(0, 10) : '-'} to ${h.lastLandedAt ? new Date(h.lastLandedAt).toISOString().slice(0, 10) : '-'})`).join(', ')}, synced by steward git sync`
-        : 'none: run `steward git sync --repo PATH` for linked commits',
-      coreTeam: setup.sources.coreTeam,
-      gatingCi: setup.sources.gatingCi,
+      present: { specs: true, codeHistory: withCommits.length > 0, reviewData: withReviews.length > 0 },
+      specs: `the specs repository ${sync.repo} at ${sync.head.slice(0, 12)} (${iso(sync.headAt).slice(0, 10)}), synced ${iso(sync.syncedAt)}: ${specs.length} specs`,
+      reviewData,
+      codeHistory,
+      coreTeam: withReviews.length ? setup.sources.coreTeam : `not used (no review data): ${setup.sources.coreTeam}`,
+      gatingCi: withReviews.length ? setup.sources.gatingCi : `not used (no review data): ${setup.sources.gatingCi}`,
     },
     ...report,
   };

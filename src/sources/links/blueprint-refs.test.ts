@@ -33,6 +33,20 @@ describe('blueprintRefs', () => {
     assert.deepEqual(names('blueprint foo-bar: done; bp foo'), ['mention:foo-bar', 'mention:foo']);
   });
 
+  it('reads Related-Blueprint trailers as related work, above a mention of the same name and below Implements', () => {
+    // The forms in nova's history.
+    assert.deepEqual(names('x\n\nRelated-blueprint: migration-fix-resource-tracking\n'), ['related:migration-fix-resource-tracking']);
+    assert.deepEqual(names('x\n\nRelated-Blueprint: blueprint image-metadata-prefiltering\nRelated-Blueprint: blueprint amd-sev-libvirt-support\n'), [
+      'related:image-metadata-prefiltering',
+      'related:amd-sev-libvirt-support',
+    ]);
+    assert.deepEqual(names('x\n\nRelated blueprint: foo\n* Related bp bar\n'), ['related:foo', 'related:bar']);
+    assert.deepEqual(names('x\n\nSee blueprint foo.\nRelated-Blueprint: foo\n', 'bp/foo'), ['related:foo']);
+    assert.deepEqual(names('x\n\nImplements: blueprint foo\nRelated-Blueprint: foo\n'), ['implements:foo']);
+    // The prose "Related to blueprint NAME" is a mention: nova uses it for parts of the work.
+    assert.deepEqual(names('x\n\nRelated to blueprint unpin-az\n'), ['mention:unpin-az']);
+  });
+
   it('gives nothing for empty input', () => {
     assert.deepEqual(blueprintRefs('', null), []);
     assert.deepEqual(blueprintRefs(null, undefined), []);

@@ -9,12 +9,15 @@ import { extractLinks } from './links.js';
 
 export type { BlueprintRef, BlueprintRefKind };
 
-const STRENGTH: Record<BlueprintRefKind, number> = { implements: 0, 'partially-implements': 1, topic: 2, mention: 3 };
+const STRENGTH: Record<BlueprintRefKind, number> = { implements: 0, 'partially-implements': 1, related: 2, topic: 3, mention: 4 };
 
 // "blueprint NAME", "blueprints: NAME", "bp NAME", "bp:NAME", "bp #NAME", "bp/NAME"; the keyword is a
 // whole word (not the end of "foo-bp" or a path), the name a whole Launchpad-style slug.
 const MENTION = /(?<![\w/.+-])(?:blueprints?|bp)(?:\s*[:#]\s*|\s+|\/)(?:bp\/)?([A-Za-z0-9][\w.-]*)/gi;
 const SPEC_URL = /\/\+spec\/([A-Za-z0-9][\w.-]*)/g;
+// The related-work trailer, as Related-Bug is for bugs: "Related-Blueprint: NAME", "Related-Blueprint:
+// blueprint NAME", "Related blueprint: NAME", "Related bp NAME" (not the prose "Related to blueprint NAME").
+const RELATED_TRAILER = /^\s*(?:[*-]\s+)?related[-_ ]?(?:blueprints?|bp)(?:\s*:\s*|\s+)(?:(?:blueprint|bp)(?:\s*:\s*|\s+))?(?:bp\/)?([A-Za-z0-9][\w.-]*)/i;
 // A trailer naming the blueprint without the word "blueprint": "Implements: some-name".
 const BARE_TRAILER = /^\s*(implements|partial(?:ly)?[-_ ]implements?)\s*:\s*([A-Za-z0-9][\w.-]*?)[.]?\s*$/i;
 // Words that follow "blueprint" in prose ("this blueprint is …", "per the bp for …"): never names.
@@ -33,10 +36,13 @@ function cleanName(raw: string): string {
 
 /**
  * Every blueprint `message` (a commit message) and `topic` (a Gerrit topic; null for git commits)
- * name, one reference per name with its strongest kind (implements > partially-implements > topic >
- * mention; see {@link BlueprintRefKind}): trailers first in message order, then the topic, then
- * mentions in message order. Names are lower-cased, trailing periods dropped; a name is the whole slug after
- * the keyword, so `bp foo-bar` names `foo-bar` and never `foo`. Matching a spec against these is
+ * name, one reference per name with its strongest kind (implements > partially-implements > related >
+ * topic > mention; see {@link BlueprintRefKind}): trailers first in message order, then the topic, then
+ * mentions in message order. A `Related-Blueprint:` trailer (also "Related blueprint NAME") is
+ * `related`: work the author says is related to the blueprint, not part of it; it outranks a mere
+ * mention of the same name, so "Related-Blueprint: blueprint foo" is related, not a mention. Names
+ * are lower-cased, trailing periods dropped; a name is the whole slug after the keyword, so
+ * `bp foo-bar` names `foo-bar` and never `foo`. Matching a spec against these is
  * therefore case-insensitive and whole-name. A mention is the word after "blueprint"/"bp", so prose
  * ("this blueprint adds …") gives words that are not blueprints; a few common ones are dropped, the
  * rest simply match no spec. A Launchpad URL's `+spec/NAME` is a mention (an Implements line with a
@@ -62,6 +68,8 @@ export function blueprintRefs(message: string | null | undefined, topic: string 
     // Quick rejection: every form below contains "bp", "blueprint", "implement" or "+spec/".
     if (/bp|blueprint|implement|\+spec\//i.test(message)) {
       for (const line of message.split('\n')) {
+        const related = RELATED_TRAILER.exec(line);
+        if (related) add(cleanName(related[1] ?? ''), 'related');
         const bare = BARE_TRAILER.exec(line);
         if (bare && !/^(blueprints?|bp)$/i.test(bare[2] ?? '')) {
           add(cleanName(bare[2] ?? ''), /^implements$/i.test(bare[1] ?? '') ? 'implements' : 'partially-implements');

@@ -2,9 +2,13 @@
  * Reads a specs repository: its main line's history (spec-history.ts), the spec files' titles and
  * blueprint URLs (rst-spec.ts) and its redirects files, into spec records and warnings. Bad files
  * become warnings naming them; the rest of the repository is still read.
+ *
+ * A spec's blueprint is the first blueprint URL of the repository's own Launchpad project (the
+ * project most specs' first URL names: `nova` in nova-specs), else the file name without `.rst`:
+ * a spec that mentions an Ironic blueprint in passing is not taken for that blueprint.
  */
 import type { SpecRecord, SpecsWarning } from '../../model/specs.js';
-import { parseRstSpec } from './rst-spec.js';
+import { homeProject, ownBlueprintUrl, parseRstSpec } from './rst-spec.js';
 import { parseNameStatusLog, replaySpecHistory, type SpecLineage } from './spec-history.js';
 import { LayoutMatcher, parseRedirects, type SpecsLayout } from './spec-layout.js';
 import { gitHead, gitListFiles, gitMainLineLog, gitReadBlobs } from './specs-git.js';
@@ -40,10 +44,16 @@ export async function readSpecsRepo(repo: string, layout: SpecsLayout): Promise<
   const revOf = (l: SpecLineage): string => (l.removedCommit ? `${l.removedCommit}^:${l.path}` : `HEAD:${l.path}`);
   const blobs = await gitReadBlobs(repo, lineages.map(revOf));
 
-  const warnings: SpecsWarning[] = [];
-  const specs: SpecRecord[] = lineages.map((l) => {
+  const parsed = lineages.map((l) => {
     const bytes = blobs.get(revOf(l));
-    const rst = bytes ? parseRstSpec(bytes) : null;
+    return bytes ? parseRstSpec(bytes) : null;
+  });
+  const home = homeProject(parsed);
+
+  const warnings: SpecsWarning[] = [];
+  const specs: SpecRecord[] = lineages.map((l, i) => {
+    const rst = parsed[i] ?? null;
+    const own = rst ? ownBlueprintUrl(rst.blueprintUrls, home) : null;
     if (rst?.invalid) {
       warnings.push({ kind: 'unreadable-rst', file: l.path, message: `not valid reStructuredText${rst.invalid.line ? ` (line ${rst.invalid.line})` : ''}: ${rst.invalid.reason}; recorded without a title` });
     } else if (rst && rst.title === null) {
@@ -53,8 +63,8 @@ export async function readSpecsRepo(repo: string, layout: SpecsLayout): Promise<
       release: l.release,
       path: l.path,
       firstPath: l.firstPath,
-      blueprint: rst?.blueprintFromUrl ?? stem(l.path),
-      blueprintUrl: rst?.blueprintUrl ?? null,
+      blueprint: own?.name ?? stem(l.path),
+      blueprintUrl: own?.url ?? null,
       title: rst?.title ?? null,
       state: l.removedAt !== null ? 'removed' : l.place,
       approvedAt: l.approvedAt,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseRstSpec } from './rst-spec.js';
+import { homeProject, ownBlueprintUrl, parseRstSpec } from './rst-spec.js';
 import { parseNameStatusLog, replaySpecHistory, type LogCommit } from './spec-history.js';
 import { LayoutMatcher, OPENSTACK_LAYOUT, parseRedirects } from './spec-layout.js';
 
@@ -41,8 +41,36 @@ describe('spec reStructuredText', () => {
   it('reads the title after the licence comment, and the blueprint URL', () => {
     const r = parseRstSpec(enc(`${licence}==========================\nLibvirt: Virtio SCSI disks\n==========================\n\nhttps://blueprints.launchpad.net/nova/+spec/Libvirt-Virtio-SCSI\n\nProblem\n=======\n`));
     assert.equal(r.title, 'Libvirt: Virtio SCSI disks');
-    assert.equal(r.blueprintFromUrl, 'libvirt-virtio-scsi');
+    assert.deepEqual(r.blueprintUrls, [{ url: 'https://blueprints.launchpad.net/nova/+spec/Libvirt-Virtio-SCSI', project: 'nova', name: 'libvirt-virtio-scsi', line: 9 }]);
     assert.equal(r.invalid, null);
+  });
+  it('reads a blueprint URL wrapped across two lines whole, as nova-specs writes some', () => {
+    const names = (text: string) => parseRstSpec(enc(text)).blueprintUrls.map((u) => u.name);
+    // specs/kilo/implemented/add-all-in-list-operator-to-extra-spec-ops.rst: cut after a hyphen, in a literal and in a link.
+    assert.deepEqual(
+      names('`https://blueprints.launchpad.net/nova/+spec/add-all-in-list-\noperator-to-extra-spec-ops`\n\n`link\n<https://blueprints.launchpad.net/nova/+spec/add-all-in-list-\noperator-to-extra-spec-ops>`_\n'),
+      ['add-all-in-list-operator-to-extra-spec-ops', 'add-all-in-list-operator-to-extra-spec-ops'],
+    );
+    // Cut after "+spec/", and before a hyphen (newton's migration-list and instance-action-list specs).
+    assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec/\nadd-pagination-and-change-since-for-migration-list\n'), ['add-pagination-and-change-since-for-migration-list']);
+    assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec/pagination-add-changes\n-since-for-instance-action-list\n'), ['pagination-add-changes-since-for-instance-action-list']);
+    assert.equal(parseRstSpec(enc('https://blueprints.launchpad.net/nova/+spec/add-all-in-list-\noperator-to-extra-spec-ops\n')).blueprintUrls[0]!.url, 'https://blueprints.launchpad.net/nova/+spec/add-all-in-list-operator-to-extra-spec-ops');
+    // A URL ending cleanly at the line end is not joined with the text after it, nor with a bullet.
+    assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec/ec2-api\nGerrit topic: ec2-api\n'), ['ec2-api']);
+    assert.deepEqual(names('* https://blueprints.launchpad.net/nova/+spec/use-oslo-vmware\n- https://blueprints.launchpad.net/nova/+spec/vmware-spawn-refactor\n'), ['use-oslo-vmware', 'vmware-spawn-refactor']);
+    assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec/\n\nnothing\n'), []);
+    assert.deepEqual(names('https://blueprints.launchpad.net/nova/+spec//inject-nmi\n'), ['inject-nmi']);
+  });
+  it("takes the project's own blueprint URL, not another project's mentioned in passing", () => {
+    const ironicFirst = parseRstSpec(enc('Inject NMI\n==========\n\nhttps://blueprints.launchpad.net/ironic/+spec/enhance-power-interface\n\nhttps://blueprints.launchpad.net/nova/+spec/inject-nmi\n'));
+    const ironicOnly = parseRstSpec(enc('Inject NMI\n==========\n\nSee https://blueprints.launchpad.net/ironic/+spec/enhance-power-interface\n'));
+    const own = parseRstSpec(enc('T\n=\n\nhttps://blueprints.launchpad.net/nova/+spec/own\n'));
+    // nova: the project most specs' first URL names.
+    const home = homeProject([ironicFirst, ironicOnly, own, own, own, null]);
+    assert.equal(home, 'nova');
+    assert.equal(ownBlueprintUrl(ironicFirst.blueprintUrls, home)!.name, 'inject-nmi');
+    assert.equal(ownBlueprintUrl(ironicOnly.blueprintUrls, home), null); // the file name is used then
+    assert.equal(homeProject([null, parseRstSpec(enc('no url\n'))]), null);
   });
   it('reads an underlined title without an overline', () => {
     assert.equal(parseRstSpec(enc('Title here\n----------\n\ntext\n')).title, 'Title here');

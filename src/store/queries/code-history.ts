@@ -22,7 +22,7 @@ function normalise(blueprints: readonly string[]): string[] {
 export interface BlueprintCommit {
   /** The blueprint (lower-cased), one of the names asked for. */
   blueprint: string;
-  /** How the commit names it: implements, partially-implements or mention (commits have no topic). */
+  /** How the commit names it: implements, partially-implements, related (a Related-Blueprint trailer: related work, not implementation) or mention (commits have no topic). */
   kind: Exclude<BlueprintRefKind, 'topic'>;
   repo: string;
   sha: string;
@@ -61,7 +61,7 @@ export async function listBlueprintCommits(db: Kysely<Database>, blueprints: rea
         'c.change_id', 'c.landed_by', 'c.landed_at', 'c.landing',
       ])
       .where('l.target', 'in', names.slice(i, i + CHUNK))
-      .where('l.kind', 'in', ['implements', 'partially-implements', 'mention']);
+      .where('l.kind', 'in', ['implements', 'partially-implements', 'related', 'mention']);
     if (opts.repo !== undefined) q = q.where('l.repo', '=', opts.repo);
     for (const r of await q.execute()) {
       out.push({
