@@ -89,20 +89,25 @@ export function renderBandwidthText(r: BandwidthView): string {
     '',
     ...r.summary.map((s) => `• ${s}`),
     '',
-    `  ${'week of'.padEnd(12)}${'arrivals'.padStart(9)}${'entries'.padStart(9)}${'queue@start'.padStart(12)}${'queue avg'.padStart(10)}${'wait d'.padStart(8)}${'λ×W'.padStart(8)}${'reviews'.padStart(9)}${'core rev.'.padStart(10)}${'cores'.padStart(7)}`,
+    `  ${'week of'.padEnd(12)}${'arrivals'.padStart(9)}${'entries'.padStart(9)}${'exits'.padStart(7)}${'queue@start'.padStart(12)}${'queue avg'.padStart(10)}${'wait d'.padStart(8)}${'λ×W'.padStart(8)}${'reviews'.padStart(9)}${'core rev.'.padStart(10)}${'cores'.padStart(7)}`,
   ];
   for (const w of r.weeks) {
     lines.push(
-      `  ${w.week.padEnd(12)}${String(w.arrivals).padStart(9)}${String(w.queueEntries).padStart(9)}${String(w.queueAtStart).padStart(12)}${String(w.queueAverage).padStart(10)}${String(w.meanWaitDays ?? 'n/a').padStart(8)}${String(w.littleLambdaW ?? 'n/a').padStart(8)}${String(w.reviews).padStart(9)}${String(w.coreReviews ?? 'n/a').padStart(10)}${String(w.cores ?? 'n/a').padStart(7)}`,
+      `  ${w.week.padEnd(12)}${String(w.arrivals).padStart(9)}${String(w.queueEntries).padStart(9)}${String(w.queueExits).padStart(7)}${String(w.queueAtStart).padStart(12)}${String(w.queueAverage).padStart(10)}${String(w.meanWaitDays ?? 'n/a').padStart(8)}${String(w.littleLambdaW ?? 'n/a').padStart(8)}${String(w.reviews).padStart(9)}${String(w.coreReviews ?? 'n/a').padStart(10)}${String(w.cores ?? 'n/a').padStart(7)}`,
     );
   }
-  lines.push('', 'Definitions: README, section "Is it bandwidth?". --format csv gives the weekly table.');
+  const g = r.regression;
+  if (g) {
+    lines.push('', `Weekly net queue change (entries − exits) ~ arrivals + core reviews, ${g.weeks} full weeks, Newey–West lag ${g.lag}:`);
+    for (const t of g.terms) lines.push(`  ${t.name.padEnd(14)}${String(t.estimate).padStart(9)}  [${t.low} to ${t.high}]  ${t.verdict}`);
+  }
+  lines.push('', 'Definitions: docs/review-flow.md, "Is it bandwidth?". --format csv gives the weekly table.');
   return lines.join('\n') + '\n';
 }
 
 export function renderBandwidthCsv(r: BandwidthView): string {
   return toCsv(
-    ['week', 'arrivals', 'queue_entries', 'queue_at_start', 'queue_average', 'mean_wait_days', 'little_lambda_w', 'reviews', 'core_reviews', 'cores'],
-    r.weeks.map((w) => [w.week, w.arrivals, w.queueEntries, w.queueAtStart, w.queueAverage, w.meanWaitDays, w.littleLambdaW, w.reviews, w.coreReviews, w.cores]),
+    ['week', 'arrivals', 'queue_entries', 'queue_exits', 'queue_at_start', 'queue_average', 'mean_wait_days', 'little_lambda_w', 'reviews', 'core_reviews', 'cores'],
+    r.weeks.map((w) => [w.week, w.arrivals, w.queueEntries, w.queueExits, w.queueAtStart, w.queueAverage, w.meanWaitDays, w.littleLambdaW, w.reviews, w.coreReviews, w.cores]),
   );
 }
