@@ -85,6 +85,8 @@ export const FACTORS = ['size', 'area', 'author', 'kind', 'branch', 'release pha
 export type FactorName = (typeof FACTORS)[number];
 /** The factors in the models; `patch sets` is a mediator and only described. */
 export const MODEL_FACTORS: readonly FactorName[] = ['size', 'area', 'author', 'kind', 'branch', 'release phase', 'core load'];
+/** How the models take the factors: size as log₂(lines + 1), the others as levels. */
+export const MODEL_SPECS: readonly ModelFactorSpec[] = MODEL_FACTORS.map((f) => (f === 'size' ? { name: f, kind: 'numeric', unit: 'per doubling of lines changed' } : { name: f, kind: 'categorical' }));
 
 export interface ChangeWaits {
   number: number;
@@ -360,7 +362,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   if (input.coreAt(since) === null) notes.set('author', 'no core team is configured: owners are newcomers or regulars only');
   notes.set('patch sets', 'a consequence of review (each new patch set restarts the wait), so a mediator: described, not in the models');
 
-  const specs: ModelFactorSpec[] = MODEL_FACTORS.map((f) => (f === 'size' ? { name: f, kind: 'numeric', unit: 'per doubling of lines changed' } : { name: f, kind: 'categorical' }));
+  const specs = MODEL_SPECS;
   const modelRow = (w: ChangeWaits, days: number, event: boolean): ModelRow => ({
     days,
     event,
