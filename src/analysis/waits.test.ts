@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
 import type { FlowChange } from '../model/flow.js';
-import { computeBandwidth, weeklyFlow } from './bandwidth.js';
+import { computeBandwidth, weeklyFlow, type WeekFlow } from './bandwidth.js';
+import { seededRandom } from './stats/random.js';
 import { replayFlow } from './queue-state.js';
 import { areaOf, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
 
@@ -207,9 +208,41 @@ describe('bandwidth', () => {
     // Week 1: change 1 waits days 0–3, change 2 days 1–7 (≈ 3 + 6 = 9 change-days of 7): ≈ 1.3 on average.
     assert.ok(Math.abs(weeks[0]!.queueAverage - 1.3) < 0.05, String(weeks[0]!.queueAverage));
     assert.deepEqual(weeks.map((w) => w.cores), [2, 2]);
+    assert.deepEqual(weeks.map((w) => w.queueExits), [1, 2]);
     const b = computeBandwidth(weeks);
     assert.equal(b.weeks.length, 2);
     assert.ok(b.summary.some((s) => /Over 2 weeks the queue/.test(s)));
+    assert.deepEqual(b.balance, { entries: 3, exits: 3, net: 0, queueAtStart: 0, queueAtEnd: 0 });
+    assert.equal(b.regression, null);
+    assert.match(b.regressionNote!, /2 full weeks: too few/);
+  });
+
+  it('drops partial weeks, balances entries against exits, and regresses the queue change on arrivals and core reviews together', () => {
+    const rnd = seededRandom(7);
+    const week = (i: number, days = 7): WeekFlow => {
+      const arrivals = 200 + Math.round(60 * rnd());
+      const core = 200 + Math.round(60 * rnd());
+      const entries = arrivals;
+      const net = Math.round(0.5 * (arrivals - 230) - 0.4 * (core - 230) + 6 * (rnd() - 0.5));
+      const from = Date.UTC(2026, 0, 5) + i * 7 * D;
+      return { week: new Date(from).toISOString().slice(0, 10), from, to: from + days * D, arrivals, queueEntries: entries, queueExits: entries - net, queueAtStart: 100, queueAverage: 100, meanWaitDays: 3, littleLambdaW: 100, reviews: core + 50, coreReviews: core, cores: 10 };
+    };
+    const weeks = [week(0, 3), ...Array.from({ length: 16 }, (_, i) => week(i + 1)), week(17, 2)];
+    const b = computeBandwidth(weeks);
+    assert.deepEqual(b.droppedWeeks, [weeks[0]!.week, weeks[17]!.week]);
+    assert.equal(b.fullWeeks.length, 16);
+    const full = weeks.slice(1, 17);
+    assert.equal(b.balance!.entries, full.reduce((a, w) => a + w.queueEntries, 0));
+    assert.equal(b.balance!.exits, full.reduce((a, w) => a + w.queueExits, 0));
+    const core = b.regression!.terms.find((t) => t.name === 'core reviews')!;
+    assert.equal(core.verdict, 'shrinks');
+    assert.ok(core.low < -0.4 && core.high > -0.4, JSON.stringify(core));
+    assert.equal(b.regression!.terms.find((t) => t.name === 'arrivals')!.verdict, 'grows');
+    // No relation and a short, noisy series: "cannot tell", never "did not move".
+    const noisy = computeBandwidth(Array.from({ length: 9 }, (_, i) => ({ ...week(i), queueExits: week(i).queueEntries + Math.round(40 * (rnd() - 0.5)) })));
+    assert.equal(noisy.regression!.terms.find((t) => t.name === 'core reviews')!.verdict, 'cannot tell');
+    assert.match(noisy.summary.join('\n'), /cannot tell/);
+    assert.doesNotMatch(noisy.summary.join('\n'), /did not/);
   });
 });
 
