@@ -107,7 +107,7 @@ interface Encoded {
   terms: string[];
 }
 
-function encode(rows: readonly ModelRow[], spec: ModelFactorSpec): Encoded | { omitted: string } {
+function encode(rows: readonly ModelRow[], spec: ModelFactorSpec, preferred?: string): Encoded | { omitted: string } {
   if (spec.kind === 'numeric') {
     const xs = rows.map((r) => r.numeric[spec.name] ?? 0);
     if (xs.every((x) => x === xs[0])) return { omitted: 'the same value for every change' };
@@ -130,7 +130,7 @@ function encode(rows: readonly ModelRow[], spec: ModelFactorSpec): Encoded | { o
   let level = lv.map((l) => (small.includes(l) ? bin : l));
   const named = [...count(level).entries()].filter(([l]) => !CATCH_ALL.has(l)).sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1));
   if (named.length === 0) return { omitted: 'no level other than a catch-all' };
-  const reference = named[0]![0];
+  const reference = preferred !== undefined && named.some(([l]) => l === preferred) ? preferred : named[0]![0];
   const pooled = [...small];
   // Catch-alls too small to estimate join the reference.
   for (const [l, c] of count(level)) {
@@ -152,14 +152,14 @@ function fUpperTail(f: number, d1: number, d2: number): number {
 
 /**
  * Fits the Cox model of `rows` on the factors `specs` together, clustered by owner, and tests each
- * factor. Null when there are too few events to fit (fewer than 10, or fewer than 5 per term).
+ * factor. `references` may fix a factor's reference level (so two models of one cohort share it). Null when there are too few events to fit (fewer than 10, or fewer than 5 per term).
  */
-export function fitFactorModel(rows: readonly ModelRow[], specs: readonly ModelFactorSpec[]): FactorModel | null {
+export function fitFactorModel(rows: readonly ModelRow[], specs: readonly ModelFactorSpec[], references: Readonly<Record<string, string>> = {}): FactorModel | null {
   const events = rows.filter((r) => r.event).length;
   const omitted: FactorModel['omitted'] = [];
   const encoded: Encoded[] = [];
   for (const s of specs) {
-    const e = encode(rows, s);
+    const e = encode(rows, s, references[s.name]);
     if ('omitted' in e) omitted.push({ factor: s.name, reason: e.omitted });
     else encoded.push(e);
   }

@@ -370,9 +370,17 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     levels: Object.fromEntries(MODEL_FACTORS.map((f) => [f, w.factors[f]])),
     numeric: { size: w.logSize },
   });
-  const mergeModel = fitFactorModel(cohort.map((w) => modelRow(w, w.followDays, w.outcome === 'merged')), specs);
+  // One reference level per factor for both models: the cohort's largest level that is not a catch-all.
+  const references: Record<string, string> = {};
+  for (const f of MODEL_FACTORS) {
+    const counts = new Map<string, number>();
+    for (const w of cohort) if (!CATCH_ALL.has(w.factors[f])) counts.set(w.factors[f], (counts.get(w.factors[f]) ?? 0) + 1);
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+    if (top) references[f] = top[0];
+  }
+  const mergeModel = fitFactorModel(cohort.map((w) => modelRow(w, w.followDays, w.outcome === 'merged')), specs, references);
   const coreRows = haveCore ? cohort.filter((w) => w.reviewFollowDays !== null).map((w) => modelRow(w, w.firstCoreReviewDays ?? w.reviewFollowDays!, w.firstCoreReviewDays !== null)) : [];
-  const coreModel = haveCore ? fitFactorModel(coreRows, specs) : null;
+  const coreModel = haveCore ? fitFactorModel(coreRows, specs, references) : null;
 
   const factors: FactorResult[] = FACTORS.map((factor, fi) => {
     const names = [...new Set(cohort.map((w) => w.factors[factor]))].sort();
