@@ -12,20 +12,28 @@
  *   going at the end of the replay counts up to then, so recent weeks read low) (Little's W);
  * - `littleLambdaW`: queue entries per day × meanWaitDays, to set beside `queueAverage`
  *   (Little's law: L ≈ λW when the queue is roughly steady);
+ * - `queueExits`: times a change stopped waiting on reviewers (reviewed, closed, or back to WIP);
  * - `reviews`, `coreReviews`: human reviews in the week, and those by members of the core team at
  *   the time; `cores`: the core team's size at the week's start.
  *
- * The relation: Pearson correlations (with Fisher 95% intervals) between the queue's growth over a
- * week (next week's queueAtStart − this week's) and that week's core reviews and arrivals; an
- * interval that contains 0 is reported as within noise.
+ * What the report concludes ({@link computeBandwidth}), on FULL weeks only — the clipped first and
+ * last weeks are dropped (their counts cover fewer days) and listed:
+ * - flow balance: entries into the queue against exits from it, summed, and the net change;
+ * - a least-squares regression of each week's net queue change (entries − exits) on its arrivals
+ *   and its core reviews together, with Newey–West standard errors (consecutive weeks are alike) and
+ *   Student's t intervals; a moving-block bootstrap of the core-review coefficient as a check. A
+ *   coefficient whose interval spans 0 is "cannot tell" — never "the queue did not move".
  */
 import type { FlowChange } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
 import { weekStart } from './queue-trivial.js';
 import { extractReviews, type Review } from './reviews.js';
+import { movingBlockBootstrap, percentileInterval } from './stats/bootstrap.js';
+import { studentQuantile } from './stats/distributions.js';
+import { seededRandom } from './stats/random.js';
+import { neweyWest, ols } from './stats/regression.js';
 import { DAY_MS, round } from './stats.js';
-import { correlation, type Correlation } from './waits-stats.js';
 
 export interface WeekFlow {
   week: string;
@@ -33,6 +41,7 @@ export interface WeekFlow {
   to: Timestamp;
   arrivals: number;
   queueEntries: number;
+  queueExits: number;
   queueAtStart: number;
   queueAverage: number;
   meanWaitDays: number | null;
@@ -42,13 +51,35 @@ export interface WeekFlow {
   cores: number | null;
 }
 
+export interface RegressionTerm {
+  name: 'arrivals' | 'core reviews';
+  /** Change in the weekly net queue change per one more of it in the week, the other held equal. */
+  estimate: number;
+  /** Newey–West standard error, and the 95% interval from Student's t with n − 3 degrees of freedom. */
+  stdErr: number;
+  low: number;
+  high: number;
+  p: number;
+  /** `grows` / `shrinks` when the interval is on one side of 0, else `cannot tell`. */
+  verdict: 'grows' | 'shrinks' | 'cannot tell';
+}
+
 export interface BandwidthReport {
   weeks: WeekFlow[];
-  relation: {
-    queueGrowthVsCoreReviews: Correlation;
-    queueGrowthVsArrivals: Correlation;
-    queueAverageVsCoreReviews: Correlation;
-  };
+  /** The full weeks the conclusions use, and the partial ones left out (by week label). */
+  fullWeeks: string[];
+  droppedWeeks: string[];
+  /** Over the full weeks: entries into and exits from the queue, and the queue at their start and end. */
+  balance: { entries: number; exits: number; net: number; queueAtStart: number | null; queueAtEnd: number | null } | null;
+  /** Weekly net queue change ~ arrivals + core reviews; null with a reason when it cannot be fitted. */
+  regression: {
+    weeks: number;
+    lag: number;
+    terms: RegressionTerm[];
+    /** Moving-block bootstrap 95% interval of the core-review coefficient (seeded), as a check. */
+    coreReviewsBlockBootstrap: { low: number; high: number; blockLength: number; replicates: number } | null;
+  } | null;
+  regressionNote: string | null;
   summary: string[];
 }
 
@@ -72,7 +103,7 @@ export function weeklyFlow(
     const from = Math.max(w, since);
     const to = Math.min(w + 7 * DAY_MS, horizon);
     const cores = coreAt(from);
-    weeks.push({ week: new Date(w).toISOString().slice(0, 10), from, to, arrivals: 0, queueEntries: 0, queueAtStart: 0, queueAverage: 0, meanWaitDays: null, littleLambdaW: null, reviews: 0, coreReviews: cores ? 0 : null, cores: cores ? cores.size : null });
+    weeks.push({ week: new Date(w).toISOString().slice(0, 10), from, to, arrivals: 0, queueEntries: 0, queueExits: 0, queueAtStart: 0, queueAverage: 0, meanWaitDays: null, littleLambdaW: null, reviews: 0, coreReviews: cores ? 0 : null, cores: cores ? cores.size : null });
   }
   const weekOf = (t: Timestamp): WeekFlow | undefined => {
     if (t < since || t >= horizon || weeks.length === 0) return undefined;
@@ -92,6 +123,9 @@ export function weeklyFlow(
         s.total += visit.to - visit.from;
         s.n += 1;
       }
+      // A visit cut at the horizon has not ended.
+      const out = visit.to < horizon ? weekOf(visit.to) : undefined;
+      if (out) out.queueExits += 1;
       visit = null;
     };
     for (const seg of replay.segments) {
@@ -135,39 +169,90 @@ export function weeklyFlow(
   return weeks;
 }
 
-const fmtR = (c: Correlation): string =>
-  c.r === null ? 'not computable' : `r = ${c.r.toFixed(2)}${c.low !== null && c.high !== null ? ` (95% CI ${c.low.toFixed(2)} to ${c.high.toFixed(2)})` : ''}`;
-const noise = (c: Correlation): boolean => c.r === null || c.low === null || c.high === null || (c.low <= 0 && c.high >= 0);
+const FULL_WEEK = 7 * DAY_MS;
 
-/** The bandwidth report: the weekly series, the correlations and a plain summary. */
+/** The bandwidth report: the weekly series, the flow balance, the regression and a plain summary. */
 export function computeBandwidth(weeks: readonly WeekFlow[]): BandwidthReport {
-  const full = weeks.slice(0, -1);
-  const growth = full.map((w, i) => weeks[i + 1]!.queueAtStart - w.queueAtStart);
-  const core = full.map((w) => w.coreReviews ?? 0);
+  const full = weeks.filter((w) => w.to - w.from === FULL_WEEK);
+  const droppedWeeks = weeks.filter((w) => w.to - w.from !== FULL_WEEK).map((w) => w.week);
   const haveCore = weeks.some((w) => w.coreReviews !== null);
-  const relation = {
-    queueGrowthVsCoreReviews: haveCore ? correlation(growth, core) : { n: 0, r: null, low: null, high: null },
-    queueGrowthVsArrivals: correlation(growth, full.map((w) => w.arrivals)),
-    queueAverageVsCoreReviews: haveCore ? correlation(weeks.map((w) => w.queueAverage), weeks.map((w) => w.coreReviews ?? 0)) : { n: 0, r: null, low: null, high: null },
-  };
+  const entries = full.reduce((a, w) => a + w.queueEntries, 0);
+  const exits = full.reduce((a, w) => a + w.queueExits, 0);
+  const balance = full.length ? { entries, exits, net: entries - exits, queueAtStart: full[0]!.queueAtStart, queueAtEnd: full[0]!.queueAtStart + entries - exits } : null;
+
+  let regression: BandwidthReport['regression'] = null;
+  let regressionNote: string | null = null;
+  if (!haveCore) regressionNote = 'no core team is configured, so core reviews cannot be counted';
+  else if (full.length < 8) regressionNote = `${full.length} full weeks: too few for a regression (8 or more)`;
+  else {
+    const y = full.map((w) => w.queueEntries - w.queueExits);
+    const x = full.map((w) => [w.arrivals, w.coreReviews ?? 0]);
+    try {
+      const fit = ols(y, x, { names: ['arrivals', 'core reviews'] });
+      const nw = neweyWest(fit);
+      const df = fit.n - fit.k;
+      const q = studentQuantile(0.975, df);
+      const terms: RegressionTerm[] = (['arrivals', 'core reviews'] as const).map((name, j) => {
+        const b = fit.coefficients[j + 1]!;
+        const se = nw.stdErr[j + 1]!;
+        const low = b - q * se;
+        const high = b + q * se;
+        return { name, estimate: round(b, 3)!, stdErr: round(se, 3)!, low: round(low, 3)!, high: round(high, 3)!, p: round(nw.p[j + 1]!, 4)!, verdict: low > 0 ? 'grows' : high < 0 ? 'shrinks' : 'cannot tell' };
+      });
+      const rows = full.map((w, i) => ({ y: y[i]!, x: x[i]! }));
+      const reps = movingBlockBootstrap(
+        rows,
+        (sample) => {
+          try {
+            return ols(sample.map((r) => r.y), sample.map((r) => r.x)).coefficients[2]!;
+          } catch {
+            return null;
+          }
+        },
+        { random: seededRandom(1), replicates: 1000 },
+      );
+      const iv = reps.values.length >= 900 ? percentileInterval(reps.values) : null;
+      const blockLength = Math.max(1, Math.ceil(Math.cbrt(rows.length)));
+      regression = { weeks: full.length, lag: nw.lag, terms, coreReviewsBlockBootstrap: iv ? { low: round(iv.lower, 3)!, high: round(iv.upper, 3)!, blockLength, replicates: reps.values.length } : null };
+    } catch (e) {
+      regressionNote = `the regression could not be fitted: ${(e as Error).message}`;
+    }
+  }
+
   const summary: string[] = [];
   if (weeks.length >= 2) {
     const first = weeks[0]!;
     const last = weeks[weeks.length - 1]!;
     summary.push(`Over ${weeks.length} weeks the queue waiting on reviewers went from ${first.queueAtStart} to ${last.queueAtStart} changes (weekly average ${first.queueAverage} → ${last.queueAverage}).`);
   }
-  const g = relation.queueGrowthVsCoreReviews;
-  const a = relation.queueGrowthVsArrivals;
-  if (!haveCore) summary.push('No core team is configured, so core review supply cannot be compared with the queue.');
-  else if (noise(g)) summary.push(`Queue growth and core reviews: ${fmtR(g)} — within noise: the queue did not grow or shrink with core review supply.`);
-  else summary.push(`Queue growth and core reviews: ${fmtR(g)} — ${g.r! < 0 ? 'weeks with more core reviews saw the queue shrink: supply matters' : 'the queue grew in weeks with more core reviews (more arrivals drew more reviews)'}.`);
-  if (noise(a)) summary.push(`Queue growth and arrivals: ${fmtR(a)} — within noise.`);
-  else summary.push(`Queue growth and arrivals: ${fmtR(a)} — ${a.r! > 0 ? 'the queue grows when more patch sets arrive' : 'more arrivals went with a shrinking queue'}.`);
+  if (droppedWeeks.length) summary.push(`Partial weeks left out of the balance and the regression (their counts cover fewer days): ${droppedWeeks.join(', ')}.`);
+  if (balance) {
+    summary.push(
+      `Flow balance over ${full.length} full weeks: ${balance.entries} entries into the queue and ${balance.exits} exits, so the queue ${balance.net > 0 ? `grew by ${balance.net}` : balance.net < 0 ? `shrank by ${-balance.net}` : 'stayed level'} (${balance.queueAtStart} → ${balance.queueAtEnd}): ${balance.net > 0 ? 'more work arrived than review took out' : balance.net < 0 ? 'review took out more than arrived' : 'review kept pace with arrivals'}.`,
+    );
+  }
+  if (regression) {
+    const t = (name: RegressionTerm['name']) => regression!.terms.find((x) => x.name === name)!;
+    const core = t('core reviews');
+    const arr = t('arrivals');
+    const bb = regression.coreReviewsBlockBootstrap;
+    const check = bb ? `; block bootstrap ${bb.low} to ${bb.high}` : '';
+    summary.push(
+      core.verdict === 'cannot tell'
+        ? `Core reviews and the queue, at equal arrivals: cannot tell — ${core.estimate} queued changes per core review, 95% CI ${core.low} to ${core.high} (Newey–West, ${regression.weeks} weeks${check}): the interval is too wide to say whether supply moved the queue.`
+        : `Core reviews and the queue, at equal arrivals: each core review in a week went with ${Math.abs(core.estimate)} ${core.verdict === 'shrinks' ? 'fewer' : 'more'} queued changes (95% CI ${core.low} to ${core.high}, Newey–West, ${regression.weeks} weeks${check}) — an association: supply may follow the queue as much as the reverse.`,
+    );
+    summary.push(
+      arr.verdict === 'cannot tell'
+        ? `Arrivals and the queue, at equal core reviews: cannot tell (${arr.estimate} per arriving patch set, 95% CI ${arr.low} to ${arr.high}).`
+        : `Arrivals and the queue, at equal core reviews: each arriving patch set went with ${Math.abs(arr.estimate)} ${arr.verdict === 'grows' ? 'more' : 'fewer'} queued changes (95% CI ${arr.low} to ${arr.high}).`,
+    );
+  } else if (regressionNote) summary.push(`No regression of the queue on supply and arrivals: ${regressionNote}.`);
   const steady = weeks.filter((w) => w.littleLambdaW !== null && w.queueAverage > 0);
   if (steady.length) {
     const ratios = steady.map((w) => w.littleLambdaW! / w.queueAverage).sort((x, y) => x - y);
     const mid = ratios[Math.floor(ratios.length / 2)]!;
     summary.push(`Little's law check: arrival rate × wait is ${mid.toFixed(2)}× the average queue in a typical week${Math.abs(mid - 1) <= 0.25 ? ' (consistent: the queue is explained by arrivals and waits)' : ' (not steady: waits started in a week end later, or the queue is building up or draining)'}.`);
   }
-  return { weeks: [...weeks], relation, summary };
+  return { weeks: [...weeks], fullWeeks: full.map((w) => w.week), droppedWeeks, balance, regression, regressionNote, summary };
 }

@@ -13,15 +13,18 @@
  *   neither.
  * - Reviews: human reviews received by asOf (reviews.ts: one person's acts on one patch set).
  * - Wait for review: the time the change spent waiting on reviewers from creation to its merge or
- *   abandonment (`reviewersDays` of `steward waits`, queue-state.ts), for the changes proposed in
- *   the release that closed by asOf; also the waits report's time to first human and first core
- *   review. Changes still open are not in the medians (their waits are not over); the counts say
- *   how many there are.
- * - Comparison: the median wait of the priority's changes against that of the release's changes
- *   in no priority (`baseline`), and against those of them that implement a blueprint
- *   (`featureBaseline`: like for like), with 95% intervals (waits-stats.ts). `faster`/`slower`
- *   only when the intervals do not overlap; else `within noise`; `too few changes` when either
- *   side has fewer than 6 (no interval).
+ *   abandonment (`reviewersDays` of `steward waits`, queue-state.ts), for every change proposed in
+ *   the release (the cohort): a change still open at asOf has waited at least its time so far and
+ *   is censored there, not dropped. Medians are Kaplan–Meier medians on that scale (Greenwood,
+ *   log-log band; null when fewer than half have finished waiting); also the waits report's time
+ *   to first human and first core review (never reviewed: censored).
+ * - Comparison: the priority's median wait minus that of the release's changes in no priority
+ *   (`baseline`), and of those of them that implement a blueprint (`featureBaseline`: like for
+ *   like), with a seeded 95% bootstrap interval that re-draws whole blueprints (a change with no
+ *   blueprint is its own cluster), since changes of one blueprint are alike (flow-inference.ts).
+ *   `faster`/`slower` when the interval is on one side of 0; else `inconclusive` (the data cannot
+ *   tell — not "no difference"); `too few changes` when either side has fewer than 6 changes or no
+ *   median yet.
  *
  * Priorities come from steward.yaml and from the store; when both define the same release and
  * title (ignoring case), steward.yaml's wins and the stored one is listed as shadowed.
@@ -33,19 +36,32 @@ import type { Timestamp } from '../model/records.js';
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
 import { reviewActsOf } from './queue-state.js';
 import { extractReviews } from './reviews.js';
+import { bootstrapDifference, kmMedianPoint, timeToEvent, type EventTime, type FollowedTime } from './flow-inference.js';
 import { round } from './stats.js';
 import { kindOf, type ChangeWaits, type ReleaseCycle } from './waits.js';
-import { clearlyDifferent, medianWithCi, type MedianCi } from './waits-stats.js';
 
-export type PriorityVerdict = 'faster' | 'slower' | 'within noise' | 'too few changes';
+export type PriorityVerdict = 'faster' | 'slower' | 'inconclusive' | 'too few changes';
 
 export interface PriorityComparison {
   verdict: PriorityVerdict;
   /** Median wait of the priority minus the baseline's, days (negative: the priority waited less). */
   differenceDays: number | null;
+  /** 95% bootstrap interval of the difference (re-drawing blueprints), days. */
+  low: number | null;
+  high: number | null;
+  /** Clusters (blueprints, and changes with none) re-drawn in all, and on each side; re-draws without a median. */
+  clusters: number;
+  priorityClusters: number;
+  baselineClusters: number;
+  failed: number;
+  /** Why the verdict is `inconclusive` or `too few changes` when the interval alone does not say. */
+  reason: string | null;
   /** Baseline median / priority median (2 = the priority waited half as long); null when a median is 0 or missing. */
   speedup: number | null;
 }
+
+/** A median time with its interval (EventTime of flow-inference.ts). */
+export type MedianCi = EventTime;
 
 export interface GroupStats {
   proposed: number;
@@ -53,7 +69,7 @@ export interface GroupStats {
   abandoned: number;
   open: number;
   reviews: number;
-  /** Median time waiting on reviewers, days, over the changes closed by asOf. */
+  /** Median time waiting on reviewers, days: Kaplan–Meier, open changes censored at their wait so far. */
   reviewersDays: MedianCi;
   firstHumanReviewDays: MedianCi;
   firstCoreReviewDays: MedianCi;
@@ -66,8 +82,11 @@ export interface PriorityChange {
   status: 'merged' | 'abandoned' | 'open';
   /** Which of the priority's blueprints, topics or queries matched (`blueprint:x`, `topic:y`, the query). */
   matchedBy: string[];
-  /** Null while open. */
+  /** Time waiting on reviewers by the close, or so far while open (then `censored`). */
   reviewersDays: number | null;
+  censored: boolean;
+  /** The cluster the comparison re-draws: `blueprint:NAME`, or `change:N` for a change with none. */
+  cluster: string;
 }
 
 export interface PriorityResult extends GroupStats {
@@ -127,7 +146,7 @@ export interface PrioritiesInput {
   shadowed: readonly Priority[];
   /** Every change created in [release start, asOf), with patch sets, votes, flow messages, details and files. */
   changes: readonly FlowChange[];
-  /** `steward waits` rows of the changes closed by asOf (computeWaits over [release start, asOf)). */
+  /** `steward waits` rows of the changes created in [release start, asOf), followed to asOf (cohortWaits). */
   waits: readonly ChangeWaits[];
   /** For the queries; `env.now` is asOf. */
   env: QueryEnv;
@@ -164,24 +183,39 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
 
   const statusOf = (c: FlowChange): PriorityChange['status'] =>
     c.mergedAt !== null && c.mergedAt < asOf ? 'merged' : c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt < asOf ? 'abandoned' : 'open';
-  const waitOf = (c: FlowChange): ChangeWaits | undefined => (statusOf(c) === 'open' ? undefined : waitsOf.get(`${c.project}\u0000${c.number}`));
-  const ci = (xs: Array<number | null | undefined>): MedianCi => {
-    const m = medianWithCi(xs.filter((x): x is number => typeof x === 'number'));
-    return { n: m.n, median: round(m.median), low: round(m.low), high: round(m.high) };
+  const waitOf = (c: FlowChange): ChangeWaits | undefined => waitsOf.get(`${c.project}\u0000${c.number}`);
+  const clusterOf = (c: FlowChange): string => {
+    const bp = c.links.find((l) => l.kind === 'implements' || l.kind === 'partially-implements' || l.kind === 'topic-blueprint');
+    return bp ? `blueprint:${bp.target.toLowerCase()}` : `change:${c.number}`;
   };
+  const reviewerWait = (c: FlowChange): FollowedTime | null => {
+    const w = waitOf(c);
+    return w ? { days: w.reviewersDays, event: statusOf(c) !== 'open', cluster: clusterOf(c) } : null;
+  };
+  const reviewTime = (c: FlowChange, which: 'firstHumanReviewDays' | 'firstCoreReviewDays'): FollowedTime | null => {
+    const w = waitOf(c);
+    if (!w || w.reviewFollowDays === null) return null;
+    return { days: w[which] ?? w.reviewFollowDays, event: w[which] !== null, cluster: clusterOf(c) };
+  };
+  const present = <T>(xs: Array<T | null>): T[] => xs.filter((x): x is T => x !== null);
+  const waitsList = new Map<GroupStats, FollowedTime[]>();
   const stats = (list: readonly FlowChange[]): GroupStats => {
-    const ws = list.map(waitOf);
-    return {
+    const waits = present(list.map(reviewerWait));
+    const out: GroupStats = {
       proposed: list.length,
       merged: list.filter((c) => statusOf(c) === 'merged').length,
       abandoned: list.filter((c) => statusOf(c) === 'abandoned').length,
       open: list.filter((c) => statusOf(c) === 'open').length,
       reviews: list.reduce((n, c) => n + (reviewsOf.get(c.id) ?? 0), 0),
-      reviewersDays: ci(ws.map((w) => w?.reviewersDays)),
-      firstHumanReviewDays: ci(ws.map((w) => w?.firstHumanReviewDays)),
-      firstCoreReviewDays: ci(ws.map((w) => w?.firstCoreReviewDays)),
+      reviewersDays: timeToEvent(waits),
+      firstHumanReviewDays: timeToEvent(present(list.map((c) => reviewTime(c, 'firstHumanReviewDays')))),
+      firstCoreReviewDays: timeToEvent(present(list.map((c) => reviewTime(c, 'firstCoreReviewDays')))),
     };
+    waitsList.set(out, waits);
+    return out;
   };
+  let seed = 0;
+  const vs = (g: GroupStats, base: GroupStats): PriorityComparison => compare(waitsList.get(g) ?? [], waitsList.get(base) ?? [], ++seed);
   const others = inRelease.filter((c) => !inAny.has(c.id));
   const baseline = stats(others);
   const featureBaseline = stats(others.filter((c) => kindOf(c) === 'feature'));
@@ -200,8 +234,8 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
       topics: [...p.topics],
       queries: [...p.queries],
       ...s,
-      vsBaseline: compare(s.reviewersDays, baseline.reviewersDays),
-      vsFeatureBaseline: compare(s.reviewersDays, featureBaseline.reviewersDays),
+      vsBaseline: vs(s, baseline),
+      vsFeatureBaseline: vs(s, featureBaseline),
       changes: list.map((c) => ({
         number: c.number,
         project: c.project,
@@ -209,6 +243,8 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
         status: statusOf(c),
         matchedBy: hits.get(c.id)!,
         reviewersDays: waitOf(c)?.reviewersDays ?? null,
+        censored: statusOf(c) === 'open',
+        cluster: clusterOf(c),
       })),
     };
   });
@@ -218,7 +254,7 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
     release: { name: release.name, start: iso(release.start), featureFreeze: iso(release.featureFreeze), release: iso(release.release) },
     asOf: iso(asOf),
     priorities: results,
-    allPriorities: { ...all, vsBaseline: compare(all.reviewersDays, baseline.reviewersDays), vsFeatureBaseline: compare(all.reviewersDays, featureBaseline.reviewersDays) },
+    allPriorities: { ...all, vsBaseline: vs(all, baseline), vsFeatureBaseline: vs(all, featureBaseline) },
     baseline,
     featureBaseline,
     shadowed: input.shadowed.map((p) => ({ id: p.id, title: p.title })),
@@ -228,33 +264,45 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
   return out;
 }
 
-/** The priority's median wait against a baseline's (see the module comment). */
-export function compare(p: MedianCi, base: MedianCi): PriorityComparison {
-  const difference = p.median !== null && base.median !== null ? round(p.median - base.median) : null;
-  const speedup = p.median !== null && base.median !== null && p.median > 0 ? round(base.median / p.median, 1) : null;
-  if (p.low === null || p.high === null || base.low === null || base.high === null) return { verdict: 'too few changes', differenceDays: difference, speedup };
-  if (!clearlyDifferent(p, base)) return { verdict: 'within noise', differenceDays: difference, speedup };
-  return { verdict: p.median! < base.median! ? 'faster' : 'slower', differenceDays: difference, speedup };
+/**
+ * The priority's median wait against a baseline's (see the module comment): waits are the
+ * changes' times waiting on reviewers, open ones censored; `seed` fixes the re-draws.
+ */
+export function compare(priority: readonly FollowedTime[], base: readonly FollowedTime[], seed = 1, replicates = 1000): PriorityComparison {
+  const d = bootstrapDifference(priority, base, kmMedianPoint, { seed, replicates, clusteredBy: 'blueprint' });
+  const speedup = d.first !== null && d.second !== null && d.first > 0 ? round(d.second / d.first, 1) : null;
+  const priorityClusters = new Set(priority.map((x) => x.cluster)).size;
+  const baselineClusters = new Set(base.map((x) => x.cluster)).size;
+  const base0 = { differenceDays: d.difference, low: d.low, high: d.high, clusters: d.clusters, priorityClusters, baselineClusters, failed: d.failed, speedup };
+  if (priority.length < 6 || base.length < 6) return { verdict: 'too few changes', ...base0, reason: `fewer than 6 changes on a side (${priority.length} and ${base.length})` };
+  if (d.difference === null) return { verdict: 'too few changes', ...base0, reason: 'fewer than half of a side have finished waiting: no median yet' };
+  let reason: string | null = null;
+  if (d.verdict === 'inconclusive' && d.failed > replicates / 10) {
+    reason = `${d.failed} of ${replicates} re-draws had no median for a side (the priority's changes are in ${priorityClusters} blueprint${priorityClusters === 1 ? '' : 's'} or lone changes, the baseline's in ${baselineClusters}): too few independent clusters to tell`;
+  } else if (d.verdict === 'inconclusive') reason = 'the interval spans 0';
+  return { verdict: d.verdict === 'below' ? 'faster' : d.verdict === 'above' ? 'slower' : 'inconclusive', ...base0, reason };
 }
 
-const days = (m: MedianCi): string => (m.median === null ? 'n/a' : `${m.median} d${m.low !== null ? ` (95% CI ${m.low}–${m.high})` : ''}`);
+const days = (m: MedianCi): string =>
+  m.median === null ? 'not reached (fewer than half have finished waiting)' : `${m.median} d${m.low !== null ? ` (95% CI ${m.low}–${m.high ?? 'longer than we can tell'})` : ''}`;
 
 /** Plain sentences: one per priority, answering "was it reviewed faster?". */
 export function prioritiesSummary(r: PrioritiesResult): string[] {
   if (r.priorities.length === 0) return [`${r.release.name} has no priorities (steward.yaml \`priorities\` or \`steward priorities add\`).`];
   const out: string[] = [];
   const b = r.baseline.reviewersDays;
-  out.push(`Baseline: the ${r.baseline.proposed} changes of ${r.release.name} in no priority waited a median ${days(b)} on reviewers (${b.n} closed by ${r.asOf.slice(0, 10)}); those implementing a blueprint ${days(r.featureBaseline.reviewersDays)}.`);
+  out.push(`Baseline: the ${r.baseline.proposed} changes of ${r.release.name} in no priority waited a median ${days(b)} on reviewers (${r.baseline.open} still open at ${r.asOf.slice(0, 10)}, censored at their wait so far); those implementing a blueprint ${days(r.featureBaseline.reviewersDays)}.`);
   for (const p of r.priorities) {
     const m = p.reviewersDays;
     const v = p.vsBaseline;
     const head = `"${p.title}": ${p.proposed} changes proposed, ${p.merged} merged, ${p.open} open; ${p.reviews} reviews; waited a median ${days(m)} on reviewers`;
+    const diff = `difference ${v.differenceDays} d, 95% CI ${v.low} to ${v.high}, re-drawing ${v.clusters} blueprints and lone changes, ${v.priorityClusters} of them the priority's`;
     const verdict =
       v.verdict === 'too few changes'
-        ? `too few closed changes (${m.n}) to say whether it was reviewed faster`
-        : v.verdict === 'within noise'
-          ? 'no faster or slower than the rest beyond noise (the 95% intervals overlap)'
-          : `${v.verdict} than the rest${v.speedup !== null && v.verdict === 'faster' ? ` (${v.speedup}× faster)` : ''}, beyond noise`;
+        ? `too few changes (${m.n}) or no median yet: cannot say whether it was reviewed faster`
+        : v.verdict === 'inconclusive'
+          ? `inconclusive against the rest (${diff}; ${v.reason}): the data cannot tell whether it was reviewed faster or slower`
+          : `${v.verdict} than the rest${v.speedup !== null && v.verdict === 'faster' ? ` (${v.speedup}× faster)` : ''} (${diff})`;
     const like = p.vsFeatureBaseline.verdict !== v.verdict ? `; against feature changes alone: ${p.vsFeatureBaseline.verdict}` : '';
     out.push(`${head}: ${verdict}${like}.`);
   }

@@ -1,5 +1,6 @@
 /**
- * The statistics `steward waits` uses to say whether a difference is real or within noise.
+ * Order-statistic median intervals and Pearson correlations (no report draws a verdict from
+ * interval overlap any more: see flow-inference.ts and docs/inference.md).
  *
  * Median confidence interval: the distribution-free order-statistic interval. For n sorted values
  * x(1) ≤ … ≤ x(n), the 95% interval is [x(l), x(n − l + 1)] with l the largest rank such that
@@ -98,12 +99,6 @@ function select(a: Float64Array, from: number, to: number, k: number): number {
     else return pivot;
   }
   return a[k]!;
-}
-
-/** Two medians differ beyond noise when their 95% intervals do not overlap (a conservative rule). */
-export function clearlyDifferent(a: MedianCi, b: MedianCi): boolean {
-  if (a.low === null || a.high === null || b.low === null || b.high === null) return false;
-  return a.low > b.high || b.low > a.high;
 }
 
 export interface Correlation {

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
 import type { FlowChange } from '../model/flow.js';
-import { computeBandwidth, weeklyFlow } from './bandwidth.js';
+import { computeBandwidth, weeklyFlow, type WeekFlow } from './bandwidth.js';
+import { seededRandom } from './stats/random.js';
 import { replayFlow } from './queue-state.js';
 import { areaOf, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
 
@@ -48,24 +49,39 @@ describe('waits: the split of a change’s life', () => {
   it('splits one change exactly and finds its first human and core reviews', () => {
     const c = lifecycle(1, 0, 10, 5, { messages: [message(3, { authorId: ALICE, kind: 'comment' })] });
     const r = computeWaits(input([c]), { since: at(0), until: at(100), now: at(100) });
-    assert.equal(r.closed.total, 1);
+    assert.equal(r.cohort.total, 1);
     const w = r.changes[0]!;
     // CI 1 + 1 + gate 2 = 4 h; reviewers 10 + 10 = 20 h; author 5 h; life 29 h.
     assert.equal(w.ciDays, +(4 / 24).toFixed(2));
     assert.equal(w.reviewersDays, +(20 / 24).toFixed(2));
     assert.equal(w.authorDays, +(5 / 24).toFixed(2));
-    assert.equal(w.lifeDays, +(29 / 24).toFixed(2));
+    assert.equal(w.followDays, +(29 / 24).toFixed(2));
     // Ready at 0; Alice's comment at 3 h is the first human review; Bob's +2 at 27 h the first core one.
     assert.equal(w.firstHumanReviewDays, +(3 / 24).toFixed(2));
     assert.equal(w.firstCoreReviewDays, +(27 / 24).toFixed(2));
     assert.equal(w.outcome, 'merged');
   });
 
-  it('counts only changes closed in the period, and abandoned ones up to their abandonment', () => {
+  it('follows the changes created in the period to now: closed later or still open, never those created before', () => {
     const abandoned = flowChange(2, { status: 'ABANDONED', abandonedAt: at(30), votes: [vote(1, 'Verified', 1, ZUUL, 1)] });
     const later = lifecycle(3, 0, 100, 5);
-    const r = computeWaits(input([abandoned, later]), { since: at(0), until: at(100), now: at(1000) });
-    assert.deepEqual(r.changes.map((c) => [c.number, c.outcome, c.reviewersDays]), [[2, 'abandoned', +(29 / 24).toFixed(2)]]);
+    const open = flowChange(5, { created: at(50), patchSets: patchSets(50), votes: [vote(1, 'Verified', 1, ZUUL, 51)] });
+    const before = lifecycle(6, -500, 10, 5);
+    const r = computeWaits(input([abandoned, later, open, before]), { since: at(0), until: at(100), now: at(1000) });
+    assert.deepEqual(
+      r.changes.map((c) => [c.number, c.outcome, c.reviewersDays, c.followDays]),
+      [
+        [2, 'abandoned', +(29 / 24).toFixed(2), +(30 / 24).toFixed(2)],
+        [3, 'merged', +(200 / 24).toFixed(2), +(209 / 24).toFixed(2)],
+        [5, 'open', +(949 / 24).toFixed(2), +(950 / 24).toFixed(2)],
+      ],
+    );
+    assert.deepEqual(r.cohort, { total: 3, merged: 1, abandoned: 1, open: 1, neverReady: 0 });
+    // Never reviewed: censored at the end of its follow-up, not dropped.
+    const o = r.changes.find((c) => c.number === 5)!;
+    assert.equal(o.firstHumanReviewDays, null);
+    assert.equal(o.reviewFollowDays, +(950 / 24).toFixed(2));
+    assert.equal(r.overall.firstHumanReview.n, 3);
   });
 
   it('WIP time and time to first review from the first moment out of WIP', () => {
@@ -98,34 +114,36 @@ describe('waits: factors', () => {
     assert.equal(kindOf(flowChange(1, { links: [{ kind: 'topic-blueprint', target: 'x' }] })), 'feature');
   });
 
-  it('finds a planted slow area, says by how much, and calls an even factor within noise', () => {
+  it('names a planted slow area (not "other") against the largest area, with its hazard ratio and the difference in days', () => {
     const changes: FlowChange[] = [];
-    // 12 slow changes (reviewers wait 100 h) and 12 fast ones (10 h); the owner kind alternates evenly.
-    for (let i = 0; i < 24; i++) {
-      const slow = i < 12;
-      changes.push(
-        lifecycle(100 + i, i, slow ? 100 + i : 10 + i, 5, {
-          ownerId: i % 2 ? ALICE : OWNER,
-          files: [{ path: slow ? 'nova/virt/hyperv/vmops.py' : 'nova/compute/manager.py', insertions: 20, deletions: 1 }],
-        }),
-      );
+    const ownerHistory = new Map<number, number[]>();
+    // 150 changes of 30 owners; the slow area's reviewers take four times as long; 20 changes in rare areas.
+    for (let i = 0; i < 150; i++) {
+      const owner = 100 + (i % 30);
+      ownerHistory.set(owner, [at(-1000 * 24)].concat(Array.from({ length: 5 }, (_, k) => at(-900 * 24 + k))));
+      const area = i < 40 ? 'nova/virt/hyperv/' : i < 130 ? 'nova/compute/' : `nova/rare${i % 10}/x/`;
+      const slow = area === 'nova/virt/hyperv/';
+      const hours = (slow ? 60 : 15) * (0.2 + (3 * ((i * 37) % 100)) / 100);
+      changes.push(lifecycle(1000 + i, i, hours, 5, { ownerId: owner, files: [{ path: `${area}mod.py`, insertions: 20 + (i % 7) * 30, deletions: 1 }] }));
     }
-    const r = computeWaits(input(changes), { since: at(0), until: at(2000), now: at(2000) });
+    const r = computeWaits(input(changes, { ownerHistory }), { since: at(0), until: at(4000), now: at(4000), topAreas: 2, bootstrapReplicates: 200 });
     const area = r.factors.find((f) => f.factor === 'area')!;
-    assert.equal(area.comparison!.highest.group, 'nova/virt/hyperv/');
-    assert.equal(area.comparison!.lowest.group, 'nova/compute/');
-    assert.equal(area.comparison!.clear, true);
-    assert.ok(area.comparison!.ratio! > 3, String(area.comparison!.ratio));
-    assert.match(r.summary.join('\n'), /Largest difference — area: "nova\/virt\/hyperv\/"/);
-    const author = r.factors.find((f) => f.factor === 'author')!;
-    assert.deepEqual(author.groups.map((g) => [g.group, g.n]), [['newcomer', 12], ['regular', 12]]);
-    assert.equal(author.comparison!.clear, false);
-    assert.match(r.summary.join('\n'), /Within noise.*author/);
+    assert.ok(area.merge?.declared, JSON.stringify(area.merge));
+    assert.equal(area.merge!.reference, 'nova/compute/');
+    assert.equal(area.merge!.named!.level, 'nova/virt/hyperv/');
+    assert.ok(area.merge!.named!.hazardRatio! < 0.5);
+    assert.deepEqual(area.groups.map((g) => [g.group, g.n]), [['nova/compute/', 90], ['nova/virt/hyperv/', 40], ['other', 20]]);
+    assert.equal(area.difference!.verdict, 'above');
+    assert.ok(area.difference!.low! > 0);
+    const text = r.summary.join('\n');
+    assert.match(text, /Largest association — area: "nova\/virt\/hyperv\/" associated with [\d.]+× slower merging than "nova\/compute\/"/);
+    assert.doesNotMatch(text, /makes/);
+    assert.match(text, /Area "other" lumps 20 changes/);
+    // Every change merged: the share merged reaches 1.
+    assert.equal(area.groups[0]!.toMerge.points.at(-1)!.merged, 1);
     assert.equal(r.factors.find((f) => f.factor === 'release phase')!.note, 'no releases are configured (steward.yaml `releases`)');
-    // Every change merged: the survival curves end at 0.
-    const curve = area.groups[0]!.survival;
-    assert.equal(curve.merged, curve.n);
-    assert.equal(curve.points[curve.points.length - 1]!.survival, 0);
+    assert.equal(r.factors.find((f) => f.factor === 'patch sets')!.role, 'mediator');
+    assert.equal(r.factors.find((f) => f.factor === 'patch sets')!.merge, null);
   });
 
   it('release phase: before or after the feature freeze of the cycle the change was created in', () => {
@@ -190,14 +208,46 @@ describe('bandwidth', () => {
     // Week 1: change 1 waits days 0–3, change 2 days 1–7 (≈ 3 + 6 = 9 change-days of 7): ≈ 1.3 on average.
     assert.ok(Math.abs(weeks[0]!.queueAverage - 1.3) < 0.05, String(weeks[0]!.queueAverage));
     assert.deepEqual(weeks.map((w) => w.cores), [2, 2]);
+    assert.deepEqual(weeks.map((w) => w.queueExits), [1, 2]);
     const b = computeBandwidth(weeks);
     assert.equal(b.weeks.length, 2);
     assert.ok(b.summary.some((s) => /Over 2 weeks the queue/.test(s)));
+    assert.deepEqual(b.balance, { entries: 3, exits: 3, net: 0, queueAtStart: 0, queueAtEnd: 0 });
+    assert.equal(b.regression, null);
+    assert.match(b.regressionNote!, /2 full weeks: too few/);
+  });
+
+  it('drops partial weeks, balances entries against exits, and regresses the queue change on arrivals and core reviews together', () => {
+    const rnd = seededRandom(7);
+    const week = (i: number, days = 7): WeekFlow => {
+      const arrivals = 200 + Math.round(60 * rnd());
+      const core = 200 + Math.round(60 * rnd());
+      const entries = arrivals;
+      const net = Math.round(0.5 * (arrivals - 230) - 0.4 * (core - 230) + 6 * (rnd() - 0.5));
+      const from = Date.UTC(2026, 0, 5) + i * 7 * D;
+      return { week: new Date(from).toISOString().slice(0, 10), from, to: from + days * D, arrivals, queueEntries: entries, queueExits: entries - net, queueAtStart: 100, queueAverage: 100, meanWaitDays: 3, littleLambdaW: 100, reviews: core + 50, coreReviews: core, cores: 10 };
+    };
+    const weeks = [week(0, 3), ...Array.from({ length: 16 }, (_, i) => week(i + 1)), week(17, 2)];
+    const b = computeBandwidth(weeks);
+    assert.deepEqual(b.droppedWeeks, [weeks[0]!.week, weeks[17]!.week]);
+    assert.equal(b.fullWeeks.length, 16);
+    const full = weeks.slice(1, 17);
+    assert.equal(b.balance!.entries, full.reduce((a, w) => a + w.queueEntries, 0));
+    assert.equal(b.balance!.exits, full.reduce((a, w) => a + w.queueExits, 0));
+    const core = b.regression!.terms.find((t) => t.name === 'core reviews')!;
+    assert.equal(core.verdict, 'shrinks');
+    assert.ok(core.low < -0.4 && core.high > -0.4, JSON.stringify(core));
+    assert.equal(b.regression!.terms.find((t) => t.name === 'arrivals')!.verdict, 'grows');
+    // No relation and a short, noisy series: "cannot tell", never "did not move".
+    const noisy = computeBandwidth(Array.from({ length: 9 }, (_, i) => ({ ...week(i), queueExits: week(i).queueEntries + Math.round(40 * (rnd() - 0.5)) })));
+    assert.equal(noisy.regression!.terms.find((t) => t.name === 'core reviews')!.verdict, 'cannot tell');
+    assert.match(noisy.summary.join('\n'), /cannot tell/);
+    assert.doesNotMatch(noisy.summary.join('\n'), /did not/);
   });
 });
 
 describe('waits: which changes need details and files', () => {
-  it('needsFactors: closed in the period or created in it; a change only open through it does not, and its factors are never read', () => {
+  it('needsFactors: created in the period; a change only open through it, or created before, does not, and its factors are never read', () => {
     const since = at(10 * 24);
     const until = at(40 * 24);
     const now = at(50 * 24);
@@ -207,7 +257,7 @@ describe('waits: which changes need details and files', () => {
     const abandonedIn = flowChange(3, { created: at(0), patchSets: patchSets(0), status: 'ABANDONED', abandonedAt: at(20 * 24) });
     const createdIn = flowChange(4, { created: at(30 * 24), patchSets: patchSets(30 * 24) });
     const mergedAfter = flowChange(5, { created: at(0), patchSets: patchSets(0), status: 'MERGED', mergedAt: at(45 * 24) });
-    assert.deepEqual([old, mergedIn, abandonedIn, createdIn, mergedAfter].map((c) => needsFactors(c, o)), [false, true, true, true, false]);
+    assert.deepEqual([old, mergedIn, abandonedIn, createdIn, mergedAfter].map((c) => needsFactors(c, o)), [false, false, false, true, false]);
     // The report is the same whether the others have their details and files or not.
     const bare = (c: FlowChange): FlowChange => ({ ...c, files: null, links: [], trivialFix: false, subject: '' });
     const withFiles = (c: FlowChange): FlowChange => ({ ...c, files: [{ path: 'nova/compute/manager.py', insertions: 5, deletions: 1 }], links: [{ kind: 'closes-bug', target: '1' }] });

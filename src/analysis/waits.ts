@@ -1,45 +1,53 @@
 /**
- * Where the time went (`steward waits`): for each change that merged or was abandoned in the
- * period [since, until), its life from creation to the merge or abandonment split by what it was
- * waiting on (queue-state.ts; "approved, waiting to merge" counts as waiting on CI, the gate), time
- * to the first human review and to the first review by a core reviewer (reviews.ts; core at the
- * time of the review), and the factors people argue about, each with medians and 95% intervals
- * (waits-stats.ts) and time-to-merge survival curves (survival.ts).
+ * Where the time went and why (`steward waits`): the cohort of changes CREATED in the period
+ * [since, until), each followed from its creation to `now` — merged, abandoned, or still open
+ * (censored: we know only that it has not ended yet). Nothing is drawn from the changes that
+ * happened to close in the period (those are the quick ones of the late weeks and the old ones of
+ * the early weeks, which made artefacts of release phase and core load).
  *
- * - Time to first review: from the first moment the change was not work in progress to the first
- *   review (0 when someone reviewed while it was still WIP); null when no review came.
+ * - Split of each change's life so far by what it waited on (queue-state.ts; "approved, waiting
+ *   to merge" counts as waiting on CI, the gate) and its time to the first human and to the first
+ *   core review (reviews.ts; core at the time of the review), from the first moment it was not
+ *   work in progress; a change never reviewed is censored at the end of its follow-up.
+ * - Describing (flow-inference.ts): the share merged by day since creation, abandonment a
+ *   competing outcome (Aalen–Johansen cumulative incidence, band clustered by owner), and the time
+ *   by which half merged with its 95% interval; Kaplan–Meier medians (Greenwood, log-log band) of
+ *   the time to first human and first core review. Per factor level, the same.
+ * - Why (waits-model.ts): a Cox model of the time to merge, and one of the time to first core
+ *   review, with the factors together, errors clustered by owner; a factor is declared associated
+ *   when its Benjamini–Hochberg adjusted p-value is below 0.05; the proportional-hazards check.
+ *   Beside the hazard ratio, the difference in days between the named level's and the reference's
+ *   median time to merge with a seeded bootstrap over owners (`inconclusive` when it spans 0).
  * - Factors (of each change):
- *   - `size`: lines inserted + deleted by the latest patch set: XS ≤ 10, S ≤ 50, M ≤ 200, L ≤ 1000, XL;
+ *   - `size`: lines inserted + deleted by the latest patch set; in the model as log₂(lines + 1)
+ *     (per doubling), described in buckets XS ≤ 10, S ≤ 50, M ≤ 200, L ≤ 1000, XL;
  *   - `area`: the directory (at most `areaDepth` levels, default 3) holding most of the changed
  *     lines, leaving out tests, docs and release notes when the change has other files; areas
- *     beyond the most common `topAreas` (default 8) are "other";
+ *     beyond the most common `topAreas` (default 8) are "other", which is never the reference and
+ *     never the area named;
  *   - `author`: `bot`; `core` (owner in the core team at creation); `newcomer` (the change is
  *     among the owner's first `newcomerChanges`, default 3, to the projects); else `regular`;
  *   - `kind`: `trivial` (TrivialFix line), `bug fix` (Closes-Bug, Partial-Bug, bug/N topic),
  *     `feature` (a blueprint), else `other`;
- *   - `patch sets`: 1, 2, 3–4, 5–9, 10+;
  *   - `branch`: the branch name (the most common six; others "other");
  *   - `release phase`: created before the feature freeze of its release cycle, between the freeze
  *     and the release, or outside any configured cycle;
  *   - `core load`: changes waiting on reviewers per core reviewer, averaged over the week the change
  *     became ready for review (bandwidth.ts), split into thirds (low, medium, high); "unknown" when
- *     that week is before the period (its queue is not fully loaded) or no core team is configured.
- * - The comparison per factor is on the median time waiting on reviewers: the groups (≥ 10 changes)
- *   with the highest and the lowest median, and whether their 95% intervals are apart (a clear
- *   difference) or overlap (within noise).
- * - Survival: changes created in the period, time to merge as of `now`; open ones censored at their
- *   age, abandoned ones counted as never merging.
+ *     the change was never ready or no core team is configured;
+ *   - `patch sets` (1, 2, 3–4, 5–9, 10+) is a consequence of review (each new patch set restarts
+ *     the wait), a mediator: described, never in the model.
  */
 import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { weeklyFlow, type FlowReplay, type WeekFlow } from './bandwidth.js';
+import { bootstrapDifference, cramersV, mergeIncidence, mergeMedianPoint, timeToEvent, type EventTime, type FollowedChange, type MedianDifferenceResult, type MergeIncidence } from './flow-inference.js';
 import { fixedBugs, weekStart } from './queue-trivial.js';
 import { replayFlow, reviewActsOf, sortSmall, type FlowContext, type Replay } from './queue-state.js';
 import { extractReviews, type Review } from './reviews.js';
 import { DAY_MS, round } from './stats.js';
-import { kaplanMeier, type SurvivalCurve } from './survival.js';
-import { clearlyDifferent, medianWithCi, type MedianCi } from './waits-stats.js';
+import { CATCH_ALL, fitFactorModel, rateWords, type FactorModel, type FactorTest, type ModelFactorSpec, type ModelRow } from './waits-model.js';
 
 export interface ReleaseCycle {
   name: string;
@@ -49,7 +57,7 @@ export interface ReleaseCycle {
 }
 
 export interface WaitsInput {
-  /** Every change open at some moment of the period, with flow messages, details and files. */
+  /** Every change open at some moment of the period, with flow messages; those created in it with details and files. */
   changes: readonly FlowChange[];
   ctx: FlowContext;
   /** The core team at a time, or null when none is configured. */
@@ -69,73 +77,87 @@ export interface WaitsOptions {
   areaDepth?: number;
   topAreas?: number;
   newcomerChanges?: number;
+  /** Bootstrap re-draws for the differences in days (default 1000; 0 leaves the intervals out). */
+  bootstrapReplicates?: number;
 }
 
-export const FACTORS = ['size', 'area', 'author', 'kind', 'patch sets', 'branch', 'release phase', 'core load'] as const;
+export const FACTORS = ['size', 'area', 'author', 'kind', 'branch', 'release phase', 'core load', 'patch sets'] as const;
 export type FactorName = (typeof FACTORS)[number];
-export const METRICS = ['reviewersDays', 'authorDays', 'ciDays', 'wipDays', 'lifeDays', 'firstHumanReviewDays', 'firstCoreReviewDays'] as const;
-export type MetricName = (typeof METRICS)[number];
+/** The factors in the models; `patch sets` is a mediator and only described. */
+export const MODEL_FACTORS: readonly FactorName[] = ['size', 'area', 'author', 'kind', 'branch', 'release phase', 'core load'];
+/** How the models take the factors: size as log₂(lines + 1), the others as levels. */
+export const MODEL_SPECS: readonly ModelFactorSpec[] = MODEL_FACTORS.map((f) => (f === 'size' ? { name: f, kind: 'numeric', unit: 'per doubling of lines changed' } : { name: f, kind: 'categorical' }));
 
 export interface ChangeWaits {
   number: number;
   project: string;
   branch: string;
   url: string | null;
-  outcome: 'merged' | 'abandoned';
+  ownerId: number;
+  /** As of `now`. */
+  outcome: 'merged' | 'abandoned' | 'open';
   created: string;
-  closed: string;
-  lifeDays: number;
+  /** Merge or abandonment, null while open. */
+  closed: string | null;
+  /** Days from creation to the merge, the abandonment, or `now` (open: censored there). */
+  followDays: number;
   reviewersDays: number;
   authorDays: number;
   ciDays: number;
   wipDays: number;
   /** Abandoned and later restored: time spent abandoned. */
   abandonedDays: number;
+  /** Days from the first moment out of WIP to the review; null when none came by the end of follow-up. */
   firstHumanReviewDays: number | null;
   firstCoreReviewDays: number | null;
+  /** Days from the first moment out of WIP to the end of follow-up (where a missing review is censored); null when never out of WIP. */
+  reviewFollowDays: number | null;
   factors: Record<FactorName, string>;
+  /** log₂(lines + 1), the size in the model. */
+  logSize: number;
 }
 
 export interface GroupStats {
   group: string;
+  /** Changes of the cohort in the group. */
   n: number;
-  medians: Record<MetricName, MedianCi>;
-  survival: SurvivalCurve;
-}
-
-export interface FactorComparison {
-  metric: 'reviewersDays';
-  highest: { group: string; median: number; low: number | null; high: number | null };
-  lowest: { group: string; median: number; low: number | null; high: number | null };
-  differenceDays: number;
-  ratio: number | null;
-  clear: boolean;
+  /** Share merged by day (abandonment competing), and the time by which half merged. */
+  toMerge: MergeIncidence;
+  firstHumanReview: EventTime;
+  firstCoreReview: EventTime | null;
 }
 
 export interface FactorResult {
   factor: FactorName;
-  /** Why the factor is missing or partial, when it is. */
+  /** `model`: in the Cox models; `mediator`: a consequence of review, described only. */
+  role: 'model' | 'mediator';
+  /** Why the factor is missing, partial or described only, when it is. */
   note: string | null;
   groups: GroupStats[];
-  comparison: FactorComparison | null;
+  /** The factor's test in the model of the time to merge, and of the time to first core review. */
+  merge: FactorTest | null;
+  firstCoreReview: FactorTest | null;
+  /** Median time to merge of the merge model's named level minus the reference's, with a bootstrap over owners. */
+  difference: (MedianDifferenceResult & { group: string; reference: string }) | null;
 }
 
 export interface WaitsReport {
   period: { since: string; until: string };
   now: string;
-  closed: { total: number; merged: number; abandoned: number };
-  /** Sums over the closed changes, in days, and shares of their lives. */
-  totals: { lifeDays: number; reviewersDays: number; authorDays: number; ciDays: number; wipDays: number; shares: { reviewers: number; author: number; ci: number; wip: number } };
-  overall: Record<MetricName, MedianCi>;
+  cohort: { total: number; merged: number; abandoned: number; open: number; neverReady: number };
+  /** Sums over the cohort's lives so far, in days, and shares of them. */
+  totals: { followDays: number; reviewersDays: number; authorDays: number; ciDays: number; wipDays: number; shares: { reviewers: number; author: number; ci: number; wip: number } };
+  overall: { toMerge: MergeIncidence; firstHumanReview: EventTime; firstCoreReview: EventTime | null };
+  models: { merge: FactorModel | null; firstCoreReview: FactorModel | null };
   factors: FactorResult[];
+  /** Cramér's V between each pair of factors (size in buckets), largest first. */
+  overlaps: Array<{ factors: [FactorName, FactorName]; cramersV: number }>;
   coreLoadThresholds: { low: number; high: number } | null;
   summary: string[];
   changes: ChangeWaits[];
   /** The weekly series the core-load factor is read from (also `--bandwidth`). */
   weeks: WeekFlow[];
 }
-
-const MIN_GROUP = 10;
 
 export function sizeBucket(lines: number): string {
   if (lines <= 10) return 'XS (≤10 lines)';
@@ -193,18 +215,28 @@ export function kindOf(c: FlowChange): string {
 }
 
 /**
- * Whether the report computes a change's factors: it closed in the period (the comparisons) or was
- * created in it (the survival curves). Only these need their details and files; the others open
- * in the period count only in the weekly flow.
+ * Whether the report computes a change's factors: it was created in the period (the cohort). Only
+ * these need their details and files; the others open in the period count only in the weekly flow.
  */
 export function needsFactors(c: FlowChange, opts: Pick<WaitsOptions, 'since' | 'until' | 'now'>): boolean {
-  const end = c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
-  const closedIn = end !== null && end >= opts.since && end < opts.until && end <= opts.now;
-  return closedIn || (c.created >= opts.since && c.created < opts.until && c.created <= opts.now);
+  return c.created >= opts.since && c.created < opts.until && c.created <= opts.now;
 }
 
-/** Computes the waits report. Pure: details and files are read only from the changes {@link needsFactors} picks. */
-export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport {
+interface CohortRow {
+  c: FlowChange;
+  replay: Replay;
+  w: ChangeWaits;
+  /** Days from creation to ready, null when never ready. */
+  readyDays: number | null;
+}
+
+interface Prepared {
+  rows: CohortRow[];
+  weeks: WeekFlow[];
+  thresholds: { low: number; high: number } | null;
+}
+
+function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
   const { since, until, now } = opts;
   const horizon = Math.min(now, until);
   const { ctx } = input;
@@ -219,166 +251,186 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   for (const w of weeks) if (w.cores) loadOfWeek.set(w.week, w.queueAverage / w.cores);
   const loads = [...loadOfWeek.values()].sort((a, b) => a - b);
   const thresholds = loads.length >= 3 ? { low: loads[Math.floor(loads.length / 3)]!, high: loads[Math.floor((2 * loads.length) / 3)]! } : null;
-
   const newcomerN = opts.newcomerChanges ?? 3;
   const areaDepth = opts.areaDepth ?? 3;
 
-  interface Row {
-    c: FlowChange;
-    replay: Replay;
-    reviews: Review[];
-    readyAt: Timestamp | null;
-    raw: Record<FactorName, string>;
-  }
-  const closedEnd = (c: FlowChange): Timestamp | null => c.mergedAt ?? (c.status === 'ABANDONED' ? c.abandonedAt : null);
-  const closedIn = (c: FlowChange): boolean => {
-    const end = closedEnd(c);
-    return end !== null && end >= since && end < until && end <= now;
-  };
-  const createdIn = (c: FlowChange): boolean => c.created >= since && c.created < until && c.created <= now;
-  // Factors only for the changes the report is about: closed in the period, or created in it (survival).
-  const rows: Row[] = replays.filter((r) => needsFactors(r.change, opts)).map(({ change: c, replay, reviews }) => {
-    const ready = replay.segments.find((s) => s.phase !== 'wip' && s.phase !== 'closed');
-    const readyAt = ready ? ready.from : null;
-    const cores = input.coreAt(c.created);
-    const history = input.ownerHistory.get(c.ownerId) ?? [];
-    const rank = countBelow(history, c.created);
-    const author = ctx.isBot(c.ownerId) ? 'bot' : cores?.has(c.ownerId) ? 'core' : rank < newcomerN ? 'newcomer' : 'regular';
-    const cycle = input.releases.find((r) => r.start <= c.created && c.created < r.release);
-    const phase = input.releases.length === 0 ? 'unknown' : !cycle ? 'outside release cycles' : c.created < cycle.featureFreeze ? 'before feature freeze' : 'feature freeze to release';
-    let coreLoad = 'unknown';
-    if (thresholds && readyAt !== null && readyAt >= since) {
-      const wk = weekAt(readyAt);
-      const load = wk ? loadOfWeek.get(wk.week) : undefined;
-      if (load !== undefined) coreLoad = load <= thresholds.low ? 'low' : load <= thresholds.high ? 'medium' : 'high';
-    }
-    const psCount = c.patchSets.filter((p) => p.created < replay.stop || p.created === c.created).length;
-    return {
-      c,
-      replay,
-      reviews,
-      readyAt,
-      raw: {
-        size: sizeBucket(c.insertions + c.deletions),
-        area: areaOf(c.files ?? [], areaDepth, input.areaPrefixes ?? []),
-        author,
-        kind: kindOf(c),
-        'patch sets': patchSetBucket(psCount),
-        branch: c.branch,
-        'release phase': phase,
-        'core load': coreLoad,
-      },
-    };
-  });
-
-  const closedRows = rows.filter((r) => closedIn(r.c));
-
-  // Collapse rare areas and branches into "other" (by frequency among the closed changes).
-  const keepTop = (factor: FactorName, k: number): void => {
-    const counts = new Map<string, number>();
-    for (const r of closedRows) counts.set(r.raw[factor], (counts.get(r.raw[factor]) ?? 0) + 1);
-    const top = new Set([...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([g]) => g));
-    for (const r of rows) if (!top.has(r.raw[factor])) r.raw[factor] = 'other';
-  };
-  keepTop('area', opts.topAreas ?? 8);
-  keepTop('branch', 6);
-
-  const perChange: ChangeWaits[] = closedRows
-    .map((r) => {
-      const c = r.c;
-      const end = closedEnd(c)!;
+  const rows: CohortRow[] = replays
+    .filter((r) => needsFactors(r.change, opts))
+    .map(({ change: c, replay, reviews }) => {
+      const ready = replay.segments.find((s) => s.phase !== 'wip' && s.phase !== 'closed');
+      const readyAt = ready ? ready.from : null;
+      const cores = input.coreAt(c.created);
+      const history = input.ownerHistory.get(c.ownerId) ?? [];
+      const rank = countBelow(history, c.created);
+      const author = ctx.isBot(c.ownerId) ? 'bot' : cores?.has(c.ownerId) ? 'core' : rank < newcomerN ? 'newcomer' : 'regular';
+      const cycle = input.releases.find((r) => r.start <= c.created && c.created < r.release);
+      const phase = input.releases.length === 0 ? 'unknown' : !cycle ? 'outside release cycles' : c.created < cycle.featureFreeze ? 'before feature freeze' : 'feature freeze to release';
+      let coreLoad = 'unknown';
+      if (thresholds && readyAt !== null) {
+        const wk = weekAt(readyAt);
+        const load = wk ? loadOfWeek.get(wk.week) : undefined;
+        if (load !== undefined) coreLoad = load <= thresholds.low ? 'low' : load <= thresholds.high ? 'medium' : 'high';
+      }
+      const psCount = c.patchSets.filter((p) => p.created < replay.stop || p.created === c.created).length;
+      const merged = c.mergedAt !== null && c.mergedAt <= now;
+      const abandoned = !merged && c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= now;
+      const end = merged ? c.mergedAt! : abandoned ? c.abandonedAt! : now;
       const sum = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
-      for (const s of r.replay.segments) sum[s.phase] += s.to - s.from;
-      const reviews = r.reviews.filter((x) => x.at <= end);
-      const firstHuman = reviews[0];
-      const firstCore = reviews.find((x) => input.coreAt(x.at)?.has(x.reviewerId));
-      const since0 = r.readyAt;
-      const delay = (at: Timestamp | undefined): number | null => (at === undefined || since0 === null ? null : round(Math.max(0, at - since0) / DAY_MS, 2));
-      return {
+      for (const s of replay.segments) sum[s.phase] += s.to - s.from;
+      const seen = reviews.filter((x) => x.at <= end);
+      const firstHuman = seen[0];
+      const firstCore = seen.find((x) => input.coreAt(x.at)?.has(x.reviewerId));
+      const delay = (at: Timestamp | undefined): number | null => (at === undefined || readyAt === null ? null : round(Math.max(0, at - readyAt) / DAY_MS, 2));
+      const lines = c.insertions + c.deletions;
+      const w: ChangeWaits = {
         number: c.number,
         project: c.project,
         branch: c.branch,
         url: changeUrl(input.hostUrls.get(c.host), c.project, c.number),
-        outcome: c.mergedAt !== null ? ('merged' as const) : ('abandoned' as const),
+        ownerId: c.ownerId,
+        outcome: merged ? 'merged' : abandoned ? 'abandoned' : 'open',
         created: new Date(c.created).toISOString(),
-        closed: new Date(end).toISOString(),
-        lifeDays: round((end - c.created) / DAY_MS, 2) ?? 0,
+        closed: merged || abandoned ? new Date(end).toISOString() : null,
+        followDays: round((end - c.created) / DAY_MS, 2) ?? 0,
         reviewersDays: round(sum.reviewers / DAY_MS, 2) ?? 0,
         authorDays: round(sum.author / DAY_MS, 2) ?? 0,
         ciDays: round((sum.ci + sum.approved) / DAY_MS, 2) ?? 0,
         wipDays: round(sum.wip / DAY_MS, 2) ?? 0,
         abandonedDays: round(sum.closed / DAY_MS, 2) ?? 0,
         firstHumanReviewDays: delay(firstHuman?.at),
-        firstCoreReviewDays: input.coreAt(c.created) === null ? null : delay(firstCore?.at),
-        factors: { ...r.raw },
+        firstCoreReviewDays: cores === null ? null : delay(firstCore?.at),
+        reviewFollowDays: readyAt === null ? null : round(Math.max(0, end - readyAt) / DAY_MS, 2),
+        factors: {
+          size: sizeBucket(lines),
+          area: areaOf(c.files ?? [], areaDepth, input.areaPrefixes ?? []),
+          author,
+          kind: kindOf(c),
+          branch: c.branch,
+          'release phase': phase,
+          'core load': coreLoad,
+          'patch sets': patchSetBucket(psCount),
+        },
+        logSize: Math.log2(lines + 1),
       };
-    })
-    .sort((a, b) => a.number - b.number);
-
-  const metricsOf = (list: readonly ChangeWaits[]): Record<MetricName, MedianCi> => {
-    const out = {} as Record<MetricName, MedianCi>;
-    for (const m of METRICS) {
-      const ci = medianWithCi(list.map((x) => x[m]).filter((v): v is number => v !== null));
-      out[m] = { n: ci.n, median: round(ci.median), low: round(ci.low), high: round(ci.high) };
-    }
-    return out;
-  };
-
-  // Survival cohort: created in the period.
-  const cohort = rows.filter((r) => createdIn(r.c));
-  const survivalOf = (list: readonly Row[]): SurvivalCurve =>
-    kaplanMeier(
-      list.map((r) => {
-        const merged = r.c.mergedAt !== null && r.c.mergedAt <= now;
-        return { days: ((merged ? r.c.mergedAt! : now) - r.c.created) / DAY_MS, merged };
-      }),
-      Math.ceil((Math.min(until, now) - since) / DAY_MS),
-    );
-
-  const factors: FactorResult[] = FACTORS.map((factor) => {
-    let note: string | null = null;
-    if (factor === 'core load' && !thresholds) note = input.coreAt(since) === null ? 'no core team is configured' : 'fewer than 3 weeks in the period';
-    if (factor === 'release phase' && input.releases.length === 0) note = 'no releases are configured (steward.yaml `releases`)';
-    if (factor === 'author' && input.coreAt(since) === null) note = 'no core team is configured: owners are newcomers or regulars only';
-    const names = [...new Set(closedRows.map((r) => r.raw[factor]))].sort();
-    const groups: GroupStats[] = names.map((g) => {
-      const list = perChange.filter((x) => x.factors[factor] === g);
-      return { group: g, n: list.length, medians: metricsOf(list), survival: survivalOf(cohort.filter((r) => r.raw[factor] === g)) };
+      return { c, replay, w, readyDays: readyAt === null ? null : (readyAt - c.created) / DAY_MS };
     });
-    const eligible = groups.filter((g) => g.n >= MIN_GROUP && g.group !== 'unknown' && g.medians.reviewersDays.median !== null);
-    let comparison: FactorComparison | null = null;
-    if (eligible.length >= 2) {
-      const byMedian = [...eligible].sort((a, b) => b.medians.reviewersDays.median! - a.medians.reviewersDays.median! || (a.group < b.group ? -1 : 1));
-      const hi = byMedian[0]!;
-      const lo = byMedian[byMedian.length - 1]!;
-      const h = hi.medians.reviewersDays;
-      const l = lo.medians.reviewersDays;
-      comparison = {
-        metric: 'reviewersDays',
-        highest: { group: hi.group, median: h.median!, low: h.low, high: h.high },
-        lowest: { group: lo.group, median: l.median!, low: l.low, high: l.high },
-        differenceDays: round(h.median! - l.median!) ?? 0,
-        ratio: l.median! > 0 ? round(h.median! / l.median!, 1) : null,
-        clear: clearlyDifferent(h, l),
-      };
-    }
-    return { factor, note, groups, comparison };
+
+  // Collapse rare areas and branches into "other" (by frequency in the cohort).
+  const keepTop = (factor: FactorName, k: number): void => {
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.w.factors[factor], (counts.get(r.w.factors[factor]) ?? 0) + 1);
+    const top = new Set([...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([g]) => g));
+    for (const r of rows) if (!top.has(r.w.factors[factor])) r.w.factors[factor] = 'other';
+  };
+  keepTop('area', opts.topAreas ?? 8);
+  keepTop('branch', 6);
+  rows.sort((a, b) => a.w.number - b.w.number);
+  return { rows, weeks, thresholds };
+}
+
+/**
+ * Each change of the cohort (created in [since, until)) followed to `now`: its split, its first
+ * reviews and its factors. Pure; the per-change part of {@link computeWaits} (priorities use it).
+ */
+export function cohortWaits(input: WaitsInput, opts: WaitsOptions): ChangeWaits[] {
+  return prepare(input, opts).rows.map((r) => r.w);
+}
+
+const followed = (w: ChangeWaits): FollowedChange => ({ days: w.followDays, outcome: w.outcome, cluster: w.ownerId });
+const reviewTime = (w: ChangeWaits, which: 'firstHumanReviewDays' | 'firstCoreReviewDays') =>
+  w.reviewFollowDays === null ? null : { days: w[which] ?? w.reviewFollowDays, event: w[which] !== null, cluster: w.ownerId };
+
+/** Computes the waits report. Pure: details and files are read only from the changes {@link needsFactors} picks. */
+export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport {
+  const { since, until, now } = opts;
+  const { rows, weeks, thresholds } = prepare(input, opts);
+  const cohort = rows.map((r) => r.w);
+  const haveCore = input.coreAt(since) !== null || cohort.some((w) => w.firstCoreReviewDays !== null);
+  const maxDays = Math.max(1, Math.ceil((now - since) / DAY_MS));
+
+  const describe = (list: readonly ChangeWaits[], group: string): GroupStats => ({
+    group,
+    n: list.length,
+    toMerge: mergeIncidence(list.map(followed), maxDays),
+    firstHumanReview: timeToEvent(list.map((w) => reviewTime(w, 'firstHumanReviewDays')).filter((x) => x !== null)),
+    firstCoreReview: haveCore ? timeToEvent(list.map((w) => reviewTime(w, 'firstCoreReviewDays')).filter((x) => x !== null)) : null,
   });
 
-  const sum = (k: 'lifeDays' | 'reviewersDays' | 'authorDays' | 'ciDays' | 'wipDays') => round(perChange.reduce((s, x) => s + x[k], 0), 1) ?? 0;
-  const totals = { lifeDays: sum('lifeDays'), reviewersDays: sum('reviewersDays'), authorDays: sum('authorDays'), ciDays: sum('ciDays'), wipDays: sum('wipDays') };
-  const share = (x: number) => (totals.lifeDays > 0 ? round(x / totals.lifeDays, 3) ?? 0 : 0);
-  const overall = metricsOf(perChange);
+  const notes = new Map<FactorName, string>();
+  if (!thresholds) notes.set('core load', input.coreAt(since) === null ? 'no core team is configured' : 'fewer than 3 weeks in the period');
+  if (input.releases.length === 0) notes.set('release phase', 'no releases are configured (steward.yaml `releases`)');
+  if (input.coreAt(since) === null) notes.set('author', 'no core team is configured: owners are newcomers or regulars only');
+  notes.set('patch sets', 'a consequence of review (each new patch set restarts the wait), so a mediator: described, not in the models');
+
+  const specs = MODEL_SPECS;
+  const modelRow = (w: ChangeWaits, days: number, event: boolean): ModelRow => ({
+    days,
+    event,
+    owner: w.ownerId,
+    levels: Object.fromEntries(MODEL_FACTORS.map((f) => [f, w.factors[f]])),
+    numeric: { size: w.logSize },
+  });
+  // One reference level per factor for both models: the cohort's largest level that is not a catch-all.
+  const references: Record<string, string> = {};
+  for (const f of MODEL_FACTORS) {
+    const counts = new Map<string, number>();
+    for (const w of cohort) if (!CATCH_ALL.has(w.factors[f])) counts.set(w.factors[f], (counts.get(w.factors[f]) ?? 0) + 1);
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
+    if (top) references[f] = top[0];
+  }
+  const mergeModel = fitFactorModel(cohort.map((w) => modelRow(w, w.followDays, w.outcome === 'merged')), specs, references);
+  const coreRows = haveCore ? cohort.filter((w) => w.reviewFollowDays !== null).map((w) => modelRow(w, w.firstCoreReviewDays ?? w.reviewFollowDays!, w.firstCoreReviewDays !== null)) : [];
+  const coreModel = haveCore ? fitFactorModel(coreRows, specs, references) : null;
+
+  const factors: FactorResult[] = FACTORS.map((factor, fi) => {
+    const names = [...new Set(cohort.map((w) => w.factors[factor]))].sort();
+    const groups = names.map((g) => describe(cohort.filter((w) => w.factors[factor] === g), g));
+    const merge = mergeModel?.factors.find((t) => t.factor === factor) ?? null;
+    const firstCoreReview = coreModel?.factors.find((t) => t.factor === factor) ?? null;
+    let difference: FactorResult['difference'] = null;
+    if (merge && merge.kind === 'categorical' && merge.named) {
+      const a = cohort.filter((w) => w.factors[factor] === merge.named!.level).map(followed);
+      const b = cohort.filter((w) => w.factors[factor] === merge.reference).map(followed);
+      difference = { group: merge.named.level, reference: merge.reference, ...bootstrapDifference(a, b, mergeMedianPoint, { seed: 1000 + fi, replicates: opts.bootstrapReplicates, clusteredBy: 'owner' }) };
+    }
+    const omitted = mergeModel?.omitted.find((o) => o.factor === factor);
+    const note = notes.get(factor) ?? (omitted ? `not in the model: ${omitted.reason}` : null);
+    return { factor, role: factor === 'patch sets' ? 'mediator' : 'model', note, groups, merge, firstCoreReview, difference };
+  });
+
+  const overlaps: WaitsReport['overlaps'] = [];
+  for (let i = 0; i < MODEL_FACTORS.length; i++) {
+    for (let j = i + 1; j < MODEL_FACTORS.length; j++) {
+      const a = MODEL_FACTORS[i]!;
+      const b = MODEL_FACTORS[j]!;
+      const v = cramersV(cohort.map((w) => w.factors[a]), cohort.map((w) => w.factors[b]));
+      if (v !== null) overlaps.push({ factors: [a, b], cramersV: round(v, 2)! });
+    }
+  }
+  overlaps.sort((x, y) => y.cramersV - x.cramersV);
+
+  const sum = (k: 'followDays' | 'reviewersDays' | 'authorDays' | 'ciDays' | 'wipDays') => round(cohort.reduce((s, x) => s + x[k], 0), 1) ?? 0;
+  const totals = { followDays: sum('followDays'), reviewersDays: sum('reviewersDays'), authorDays: sum('authorDays'), ciDays: sum('ciDays'), wipDays: sum('wipDays') };
+  const share = (x: number) => (totals.followDays > 0 ? round(x / totals.followDays, 3) ?? 0 : 0);
+  const all = describe(cohort, 'all');
   const report: WaitsReport = {
     period: { since: new Date(since).toISOString(), until: new Date(until).toISOString() },
     now: new Date(now).toISOString(),
-    closed: { total: perChange.length, merged: perChange.filter((x) => x.outcome === 'merged').length, abandoned: perChange.filter((x) => x.outcome === 'abandoned').length },
+    cohort: {
+      total: cohort.length,
+      merged: cohort.filter((x) => x.outcome === 'merged').length,
+      abandoned: cohort.filter((x) => x.outcome === 'abandoned').length,
+      open: cohort.filter((x) => x.outcome === 'open').length,
+      neverReady: cohort.filter((x) => x.reviewFollowDays === null).length,
+    },
     totals: { ...totals, shares: { reviewers: share(totals.reviewersDays), author: share(totals.authorDays), ci: share(totals.ciDays), wip: share(totals.wipDays) } },
-    overall,
+    overall: { toMerge: all.toMerge, firstHumanReview: all.firstHumanReview, firstCoreReview: all.firstCoreReview },
+    models: { merge: mergeModel, firstCoreReview: coreModel },
     factors,
+    overlaps,
     coreLoadThresholds: thresholds ? { low: round(thresholds.low, 2) ?? 0, high: round(thresholds.high, 2) ?? 0 } : null,
     summary: [],
-    changes: perChange,
+    changes: cohort,
     weeks,
   };
   report.summary = waitsSummary(report);
@@ -403,37 +455,76 @@ function clip(r: Replay, t: Timestamp): Replay {
   return { ...r, stop: t, segments: r.segments.filter((s) => s.from < t).map((s) => (s.to > t ? { ...s, to: t } : s)) };
 }
 
-const d = (x: number | null): string => (x === null ? 'n/a' : `${x} d`);
-const ci = (m: { low: number | null; high: number | null }): string => (m.low === null || m.high === null ? 'too few for an interval' : `95% CI ${m.low}–${m.high}`);
+const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** Plain sentences: the split, first reviews, and which factors make the largest difference. */
+/** "4.2 d (95% CI 3.9–4.6)", "more than 30 d" and the like, for a time to an event. */
+export function eventTimeWords(e: EventTime, followDays?: number): string {
+  if (e.median === null) return `not reached: fewer than half by the end of follow-up${followDays ? ` (${followDays} d)` : ''}`;
+  const ci = e.low === null ? '' : e.high === null ? ` (95% CI ${e.low} d to longer than we can tell)` : ` (95% CI ${e.low}–${e.high})`;
+  return `${e.median} d${ci}`;
+}
+
+/** "p = 0.012" or "p < 0.0001". */
+export const pWords = (p: number): string => (p < 0.0001 ? 'p < 0.0001' : `p = ${round(p, 4)}`);
+
+/** One sentence for a declared factor of a model. */
+function declaredWords(t: FactorTest, event: string, diff: FactorResult['difference']): string {
+  const n = t.named;
+  let head: string;
+  if (!n || n.hazardRatio === null) head = `${t.factor}: associated (adjusted ${pWords(t.adjustedP)})`;
+  else if (t.kind === 'numeric') head = `${t.factor}: ${t.reference}, associated with ${rateWords(n.hazardRatio, event)} (hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; adjusted ${pWords(t.adjustedP)})`;
+  else head = `${t.factor}: "${n.level}" associated with ${rateWords(n.hazardRatio, event)} than "${t.reference}" (the largest group; hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; factor adjusted ${pWords(t.adjustedP)})`;
+  if (diff && diff.difference !== null) {
+    head += diff.verdict === 'inconclusive'
+      ? `; median time to merge ${diff.first} d vs ${diff.second} d, difference inconclusive (95% CI ${diff.low ?? '?'} to ${diff.high ?? '?'} d, bootstrap over owners)`
+      : `; median time to merge ${diff.first} d vs ${diff.second} d: ${diff.difference} d (95% CI ${diff.low}–${diff.high}, bootstrap over owners)`;
+  } else if (diff && diff.first === null && t.kind === 'categorical') head += `; fewer than half of "${diff.group}" merged by now, so no median to compare`;
+  if (t.proportionalHazardsFails) head += ` — the association changes over a change's life (proportional-hazards check ${pWords(t.proportionalHazardsP!)}), so the ratio is an average over the follow-up`;
+  return head;
+}
+
+function modelWords(m: FactorModel | null, label: string, event: string, factors: readonly FactorResult[]): string[] {
+  if (!m) return [`${label}: too few events to fit a model of the factors together.`];
+  if (m.factors.length === 0) return [`${label}: the model could not be fitted (${m.omitted.map((o) => o.reason).join('; ')}).`];
+  const out: string[] = [];
+  // Largest association first: the named level's |log hazard ratio| (per doubling for size).
+  const size = (t: FactorTest) => (t.named?.hazardRatio ? Math.abs(Math.log(t.named.hazardRatio)) : 0);
+  const declared = m.factors.filter((t) => t.declared).sort((a, b) => size(b) - size(a) || a.adjustedP - b.adjustedP);
+  const head = `${label}, all factors together (Cox model of ${m.n} changes, ${m.events} events, errors clustered by ${m.owners} owners; Benjamini–Hochberg across ${m.factors.length} factors):`;
+  if (declared.length === 0) out.push(`${head} no factor is associated beyond chance.`);
+  else {
+    out.push(`${head} ${declared.length} associated.`);
+    declared.forEach((t) => out.push(`${t.factor === declared[0]!.factor ? 'Largest association' : 'Also'} — ${declaredWords(t, event, event === 'merging' ? factors.find((f) => f.factor === t.factor)?.difference ?? null : null)}.`));
+  }
+  const rest = m.factors.filter((t) => !t.declared);
+  if (rest.length) out.push(`Inconclusive (the data cannot tell; not evidence of no association): ${rest.map((t) => `${t.factor} (adjusted ${pWords(t.adjustedP)})`).join(', ')}.`);
+  return out;
+}
+
+/** Plain sentences: the cohort, how fast it moved, and which factors are associated with slower merging or first core review. */
 export function waitsSummary(r: WaitsReport): string[] {
   const out: string[] = [];
-  if (r.closed.total === 0) return ['No change merged or was abandoned in the period.'];
-  const s = r.totals.shares;
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const c = r.cohort;
+  if (c.total === 0) return ['No change was created in the period.'];
   out.push(
-    `${r.closed.total} changes closed (${r.closed.merged} merged, ${r.closed.abandoned} abandoned). Of their combined lives, ${pct(s.reviewers)} was spent waiting on reviewers, ${pct(s.author)} on authors, ${pct(s.ci)} on CI and ${pct(s.wip)} in work in progress.`,
+    `${c.total} changes created from ${r.period.since.slice(0, 10)} to ${r.period.until.slice(0, 10)}, followed to ${r.now.slice(0, 10)}: ${c.merged} merged, ${c.abandoned} abandoned, ${c.open} still open (counted as "not yet", censored). Of their time so far, ${pct(r.totals.shares.reviewers)} was spent waiting on reviewers, ${pct(r.totals.shares.author)} on authors, ${pct(r.totals.shares.ci)} on CI and ${pct(r.totals.shares.wip)} in work in progress.`,
   );
-  const fh = r.overall.firstHumanReviewDays;
-  const fc = r.overall.firstCoreReviewDays;
-  out.push(`First human review after a median ${d(fh.median)} (${ci(fh)}, ${fh.n} changes reviewed)${fc.n ? `; first core review after ${d(fc.median)} (${ci(fc)}, ${fc.n} changes)` : ''}.`);
-  const compared = r.factors.filter((f) => f.comparison);
-  const clear = compared.filter((f) => f.comparison!.clear).sort((a, b) => b.comparison!.differenceDays - a.comparison!.differenceDays);
-  const noisy = compared.filter((f) => !f.comparison!.clear);
-  if (clear.length === 0) out.push('No factor makes a difference beyond noise in the time waiting on reviewers (every pair of extreme groups has overlapping 95% intervals).');
-  clear.forEach((f, i) => {
-    const c = f.comparison!;
-    out.push(
-      `${i === 0 ? 'Largest difference' : 'Then'} — ${f.factor}: "${c.highest.group}" waited a median ${d(c.highest.median)} on reviewers (${ci(c.highest)}) against ${d(c.lowest.median)} for "${c.lowest.group}" (${ci(c.lowest)}): ${c.differenceDays} d longer${c.ratio ? ` (${c.ratio}×)` : ''}.`,
-    );
-  });
-  if (noisy.length) {
-    out.push(
-      `Within noise (intervals overlap): ${noisy.map((f) => `${f.factor} ("${f.comparison!.highest.group}" ${d(f.comparison!.highest.median)} vs "${f.comparison!.lowest.group}" ${d(f.comparison!.lowest.median)})`).join('; ')}.`,
-    );
-  }
-  const missing = r.factors.filter((f) => !f.comparison);
-  if (missing.length) out.push(`Not compared: ${missing.map((f) => `${f.factor} (${f.note ?? 'fewer than two groups of 10 or more changes'})`).join('; ')}.`);
+  const m = r.overall.toMerge;
+  const lastAbandoned = m.points.at(-1)?.abandoned ?? 0;
+  out.push(`Half had merged within ${eventTimeWords(m)} of creation (abandonment counted as a competing outcome: ${pct(lastAbandoned)} abandoned by the end of follow-up).`);
+  const fh = r.overall.firstHumanReview;
+  const fc = r.overall.firstCoreReview;
+  out.push(
+    `First human review: median ${eventTimeWords(fh)} from the first moment out of work in progress (${fh.n - fh.events} of ${fh.n} not reviewed yet, censored)${fc ? `; first core review ${eventTimeWords(fc)} (${fc.n - fc.events} without one, censored)` : ''}.`,
+  );
+  out.push(...modelWords(r.models.merge, 'Time to merge', 'merging', r.factors));
+  if (r.overall.firstCoreReview) out.push(...modelWords(r.models.firstCoreReview, 'Time to first core review', 'first core review', r.factors));
+  const strong = r.overlaps.filter((o) => o.cramersV >= 0.3);
+  if (strong.length) out.push(`Factors that overlap (Cramér's V ≥ 0.3), which is why they are weighed together: ${strong.map((o) => `${o.factors[0]} and ${o.factors[1]} ${o.cramersV}`).join('; ')}.`);
+  const catchAll = r.factors.find((f) => f.factor === 'area')?.groups.filter((g) => CATCH_ALL.has(g.group)) ?? [];
+  if (catchAll.length) out.push(`Area "other" lumps ${catchAll.reduce((s, g) => s + g.n, 0)} changes of the less common areas together: shown as an aggregate, never named as a finding.`);
+  out.push('Patch sets are a consequence of review (each new patch set restarts the wait): described as a mediator, not weighed as a factor. Associations are not causes: something not in the model may explain both.');
+  const missing = r.factors.filter((f) => f.role === 'model' && f.note);
+  if (missing.length) out.push(`Notes: ${missing.map((f) => `${f.factor} — ${f.note}`).join('; ')}.`);
   return out;
 }

@@ -72,7 +72,7 @@ async function child(location: string): Promise<void> {
     });
     const waits = await timed(3, async () => {
       const w = await buildWaitsView(store, { window: resolveWindowAt({}, NOW, 90) }, await config(store), NOW);
-      closed = w.kind === 'waits' ? w.closed.total : 0;
+      closed = w.kind === 'waits' ? w.cohort.total : 0;
       return JSON.stringify(w);
     });
     const result: FlowBenchResult = { engine: store.engine, openChanges: open, closedInPeriod: closed, queue, waits };

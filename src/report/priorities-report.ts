@@ -1,6 +1,5 @@
 /** Rendering of `steward priorities report` and `steward priorities list` (text and CSV; JSON is the view itself). */
-import type { GroupStats, PrioritiesResult, PriorityComparison } from '../analysis/priorities.js';
-import type { MedianCi } from '../analysis/waits-stats.js';
+import type { GroupStats, MedianCi, PrioritiesResult, PriorityComparison } from '../analysis/priorities.js';
 import type { Priority } from '../model/priorities.js';
 import { toCsv } from './csv.js';
 
@@ -24,9 +23,10 @@ export interface PrioritiesList {
   sources: { config: string };
 }
 
-const med = (m: MedianCi): string => (m.median === null ? 'n/a' : `${m.median} d`);
-const interval = (m: MedianCi): string => (m.low === null ? '(too few for an interval)' : `(95% CI ${m.low}–${m.high}, n=${m.n})`);
-const verdict = (c: PriorityComparison): string => c.verdict + (c.verdict === 'faster' && c.speedup !== null ? ` (${c.speedup}×)` : '');
+const med = (m: MedianCi): string => (m.median === null ? 'not reached' : `${m.median} d`);
+const interval = (m: MedianCi): string => (m.low === null ? `(no interval, n=${m.n})` : `(95% CI ${m.low}–${m.high ?? '…'}, n=${m.n})`);
+const verdict = (c: PriorityComparison): string =>
+  c.verdict + (c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d, ${c.low} to ${c.high})` : '') + (c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : '');
 
 function row(name: string, g: GroupStats, vs: PriorityComparison | null): string {
   const cells = [
@@ -35,7 +35,7 @@ function row(name: string, g: GroupStats, vs: PriorityComparison | null): string
     String(g.merged).padStart(7),
     String(g.open).padStart(5),
     String(g.reviews).padStart(8),
-    `${med(g.reviewersDays)} ${interval(g.reviewersDays)}`.padEnd(36),
+    `${med(g.reviewersDays)} ${interval(g.reviewersDays)}`.padEnd(38),
     vs ? verdict(vs) : '',
   ];
   return cells.join('  ').trimEnd();
@@ -44,9 +44,10 @@ function row(name: string, g: GroupStats, vs: PriorityComparison | null): string
 export function renderPrioritiesText(v: PrioritiesView): string {
   const out: string[] = [];
   out.push(`Priorities of ${v.release.name} (${v.release.start.slice(0, 10)} to ${v.release.release.slice(0, 10)}, freeze ${v.release.featureFreeze.slice(0, 10)}), as of ${v.asOf.slice(0, 10)}`);
-  out.push('Wait for review: median days waiting on reviewers of the changes proposed in the release and closed by then.');
+  out.push('Wait for review: median days waiting on reviewers of the changes proposed in the release (Kaplan–Meier: open ones censored at their wait so far);');
+  out.push('vs the rest: difference of medians with a 95% interval re-drawing whole blueprints; inconclusive when it spans 0.');
   out.push('');
-  out.push(['priority'.padEnd(34), 'proposed', 'merged', 'open', 'reviews', 'wait for review'.padEnd(36), 'vs the rest'].join('  '));
+  out.push(['priority'.padEnd(34), 'proposed', 'merged', 'open', 'reviews', 'wait for review'.padEnd(38), 'vs the rest'].join('  '));
   for (const p of v.priorities) out.push(row(`${p.title}${p.origin === 'store' ? ' *' : ''}`, p, p.vsBaseline));
   if (v.priorities.length > 1) out.push(row('(all priorities)', v.allPriorities, v.allPriorities.vsBaseline));
   out.push(row('(the rest of the release)', v.baseline, null));
@@ -58,9 +59,9 @@ export function renderPrioritiesText(v: PrioritiesView): string {
 }
 
 export function renderPrioritiesCsv(v: PrioritiesView): string {
-  const header = ['priority', 'origin', 'proposed', 'merged', 'abandoned', 'open', 'reviews', 'reviewers_days_n', 'reviewers_days_median', 'reviewers_days_low', 'reviewers_days_high', 'vs_baseline', 'vs_feature_baseline'];
+  const header = ['priority', 'origin', 'proposed', 'merged', 'abandoned', 'open', 'reviews', 'reviewers_days_n', 'reviewers_days_median', 'reviewers_days_low', 'reviewers_days_high', 'vs_baseline', 'vs_baseline_difference_days', 'vs_baseline_low', 'vs_baseline_high', 'vs_feature_baseline'];
   const line = (name: string, origin: string, g: GroupStats, a: PriorityComparison | null, b: PriorityComparison | null): unknown[] =>
-    [name, origin, g.proposed, g.merged, g.abandoned, g.open, g.reviews, g.reviewersDays.n, g.reviewersDays.median, g.reviewersDays.low, g.reviewersDays.high, a?.verdict ?? '', b?.verdict ?? ''];
+    [name, origin, g.proposed, g.merged, g.abandoned, g.open, g.reviews, g.reviewersDays.n, g.reviewersDays.median, g.reviewersDays.low, g.reviewersDays.high, a?.verdict ?? '', a?.differenceDays ?? '', a?.low ?? '', a?.high ?? '', b?.verdict ?? ''];
   return toCsv(header, [
     ...v.priorities.map((p) => line(p.title, p.origin, p, p.vsBaseline, p.vsFeatureBaseline)),
     line('(all priorities)', '', v.allPriorities, v.allPriorities.vsBaseline, v.allPriorities.vsFeatureBaseline),

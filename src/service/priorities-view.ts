@@ -7,7 +7,7 @@ import { isQueryError, type QueryError } from '../analysis/gerrit-query/query-er
 import type { QueryAccounts, QueryEnv } from '../analysis/gerrit-query/evaluate.js';
 import { compileQuery } from '../analysis/gerrit-query/evaluate.js';
 import { computePriorities, mergePriorities, priorityQueries } from '../analysis/priorities.js';
-import { computeWaits, type ReleaseCycle } from '../analysis/waits.js';
+import { cohortWaits, type ReleaseCycle } from '../analysis/waits.js';
 import { toMs, type StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
 import type { Priority, PriorityDefinition } from '../model/priorities.js';
@@ -101,14 +101,14 @@ export async function buildPrioritiesView(store: Store, params: PrioritiesParams
     loadOwnerHistory(store.db, store.engine, params.project?.length ? setup.projects : []),
   ]);
   const releases: ReleaseCycle[] = config.releases.map((r) => ({ name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) }));
-  // The waits of `steward waits` over the release: one definition of "waiting on reviewers".
-  const waits = computeWaits(
+  // The waits of `steward waits` over the release (its cohort, followed to asOf): one definition of "waiting on reviewers".
+  const waits = cohortWaits(
     { changes, ctx: setup.ctx, coreAt: setup.coreAt, ownerHistory, releases, hostUrls: setup.hostUrls, areaPrefixes: config.coreRules.areas },
     { since: release.start, until: asOf, now: asOf },
   );
   let result;
   try {
-    result = computePriorities({ release, priorities, shadowed, changes: changes.filter((c) => c.created >= release.start), waits: waits.changes, env, hostUrls: setup.hostUrls }, now);
+    result = computePriorities({ release, priorities, shadowed, changes: changes.filter((c) => c.created >= release.start), waits, env, hostUrls: setup.hostUrls }, now);
   } catch (e) {
     if (isQueryError(e)) throw queryProblem(e, priorities.find((p) => priorityQueries(p).some((q) => q.query === e.query)) ?? priorities[0]!, effective);
     throw e;

@@ -1,7 +1,7 @@
 /**
- * The waits report (`steward waits`, `/api/v1/waits`): where the time of the changes closed in a
- * period went, by factor (analysis/waits.ts); with `bandwidth`, the weekly arrivals, core reviews
- * and queue (analysis/bandwidth.ts).
+ * The waits report (`steward waits`, `/api/v1/waits`): the changes created in a period followed
+ * to now, where their time went and which factors go with slower merging (analysis/waits.ts); with
+ * `bandwidth`, the weekly flow through the review queue (analysis/bandwidth.ts).
  */
 import { computeBandwidth } from '../analysis/bandwidth.js';
 import { computeWaits, needsFactors, type ReleaseCycle } from '../analysis/waits.js';
@@ -39,7 +39,7 @@ export async function buildWaitsView(store: Store, params: WaitsParams, config: 
     // All projects: no filter, so the owner history reads straight from an index.
     loadOwnerHistory(store.db, store.engine, params.project?.length ? setup.projects : []),
   ]);
-  // Details and files only where the report reads them (about half the changes open in the period).
+  // Details and files only where the report reads them: the cohort created in the period.
   const factored = changes.filter((c) => needsFactors(c, { since: win.since, until: win.until, now: win.now }));
   await Promise.all([attachDetails(store.db, store.engine, factored, { commitMessage: false }), attachFiles(store.db, store.engine, factored)]);
   const releases: ReleaseCycle[] = setup.config.releases.map((r) => ({ name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) }));

@@ -135,7 +135,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const sh = waits.totals.shares;
     assert.deepEqual(shares, [sh.reviewers, sh.author, sh.ci, sh.wip].map((x: number) => Number((x * 100).toFixed(1))));
     const overall = await page.$$eval('#waits-overall tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[2]!.textContent ?? ''));
-    assert.equal(numberOf(overall[0]!), waits.overall.lifeDays.median);
+    assert.equal(numberOf(overall[0]!), waits.overall.toMerge.median);
 
     const priorities = await cli(['priorities', 'report', '--release', 'Larch']);
     await page.goto(server.url + '/priorities?release=Larch');

@@ -165,28 +165,50 @@ for (const engine of ENGINES) {
       assert.deepEqual(r.oldest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age2);
     });
 
-    it('waits: the planted slow area makes the largest clear difference', async () => {
+    it('waits: the planted slow area is named, and release phase and core load are no longer artefacts', async () => {
       const w = await json(['waits', '--now', NOW_ARG, '--days', '120'], location);
       results[engine.name] = { ...results[engine.name]!, waits: w };
-      const area = w.factors.find((f: { factor: string }) => f.factor === 'area');
-      assert.equal(area.comparison.highest.group, demoConfig(DEMO).planted.slowArea);
-      assert.equal(area.comparison.clear, true);
-      assert.match(w.summary.join('\n'), /Largest difference — area: "nova\/virt\/hyperv\/"/);
-      const total = w.closed.total;
-      assert.equal(w.changes.length, total);
-      const closed = truth.filter((c) => {
-        const end = c.status === 'MERGED' ? c.submitted : c.status === 'ABANDONED' ? c.updated : null;
-        return end !== null && end >= NOW - 120 * 86_400_000 && end < NOW;
-      });
-      assert.equal(total, closed.length);
+      const factor = (name: string) => w.factors.find((f: { factor: string }) => f.factor === name);
+      const area = factor('area');
+      const slowArea = demoConfig(DEMO).planted.slowArea;
+      for (const model of ['merge', 'firstCoreReview']) {
+        assert.equal(area[model].declared, true, model);
+        assert.equal(area[model].named.level, slowArea, model);
+        assert.ok(area[model].named.hazardRatio < 0.6, `${model}: ${JSON.stringify(area[model].named)}`);
+        assert.notEqual(area[model].reference, 'other');
+      }
+      const text = w.summary.join('\n');
+      assert.match(text, /Largest association — area: "nova\/virt\/hyperv\/" associated with [\d.]+× slower merging/);
+      // The survivorship artefacts of the closed-only comparison (issue 21) are gone.
+      for (const name of ['release phase', 'core load']) {
+        assert.equal(factor(name).merge.declared, false, name);
+        assert.equal(factor(name).firstCoreReview.declared, false, name);
+      }
+      assert.equal(factor('patch sets').role, 'mediator');
+      assert.doesNotMatch(text, /makes|beyond noise|within noise/);
+      // The cohort: every change created in the window, followed to now (open ones included).
+      const since = NOW - 120 * 86_400_000;
+      const created = truth.filter((c) => c.created >= since && c.created < NOW);
+      assert.equal(w.cohort.total, created.length);
+      assert.equal(w.changes.length, created.length);
+      assert.equal(w.cohort.open, w.changes.filter((c: { outcome: string }) => c.outcome === 'open').length);
+      assert.ok(w.cohort.open > 0);
+      assert.equal(w.overall.toMerge.n, created.length);
       for (const c of w.changes.slice(0, 50)) {
         const sum = c.reviewersDays + c.authorDays + c.ciDays + c.wipDays + c.abandonedDays;
-        assert.ok(Math.abs(sum - c.lifeDays) < 0.06, `change ${c.number}: parts ${sum} vs life ${c.lifeDays}`);
+        assert.ok(Math.abs(sum - c.followDays) < 0.06, `change ${c.number}: parts ${sum} vs follow-up ${c.followDays}`);
       }
       const b = await json(['waits', '--now', NOW_ARG, '--days', '120', '--bandwidth'], location);
       assert.equal(b.kind, 'bandwidth');
       assert.ok(b.weeks.length >= 17);
       assert.ok(b.weeks.every((w: { coreReviews: number; reviews: number }) => w.coreReviews <= w.reviews));
+      // Partial weeks are dropped; the balance adds up; supply is weighed with arrivals, and a
+      // wide interval is "cannot tell", never "did not".
+      assert.ok(b.droppedWeeks.length >= 1 && b.fullWeeks.length === b.weeks.length - b.droppedWeeks.length);
+      assert.equal(b.balance.net, b.balance.entries - b.balance.exits);
+      const core = b.regression.terms.find((t: { name: string }) => t.name === 'core reviews');
+      assert.ok(['grows', 'shrinks', 'cannot tell'].includes(core.verdict));
+      assert.doesNotMatch(b.summary.join('\n'), /did not|within noise/);
     });
 
     it('dashboard: the shipped review inbox, evaluated', async () => {
@@ -210,7 +232,7 @@ for (const engine of ENGINES) {
       const onMaster = await json(['waits', '--now', NOW_ARG, '--days', '120', '--branch', 'master'], location);
       // Each change's own split is the same (its factors may not be: core load and the branch groups
       // are read from the changes reported on).
-      const split = (c: Record<string, unknown>) => ({ number: c.number, branch: c.branch, lifeDays: c.lifeDays, reviewersDays: c.reviewersDays, authorDays: c.authorDays, ciDays: c.ciDays, wipDays: c.wipDays, firstHumanReviewDays: c.firstHumanReviewDays });
+      const split = (c: Record<string, unknown>) => ({ number: c.number, branch: c.branch, followDays: c.followDays, reviewersDays: c.reviewersDays, authorDays: c.authorDays, ciDays: c.ciDays, wipDays: c.wipDays, firstHumanReviewDays: c.firstHumanReviewDays });
       assert.ok(onMaster.changes.length > 0 && onMaster.changes.length < waits.changes.length);
       assert.deepEqual(onMaster.changes.map(split), waits.changes.filter((c: { branch: string }) => c.branch === 'master').map(split));
     });
@@ -328,8 +350,8 @@ describe('review flow on the command line: errors pointing at the operator, and 
     assert.match(await run(['queue', '--trivial', '--format', 'csv']), /^rank,number,project,waiting_days,delta,why,bugs,score,url,subject\n/);
     assert.match(await run(['queue', '--compat', 'reviewstats']), /^> Projects: \['demo\/compute'\]\n--> Total Open Reviews: \d+/);
     assert.match(await run(['waits']), /^Where the time went: demo\/compute/);
-    assert.match(await run(['waits', '--format', 'csv']), /^number,project,branch,outcome,created,closed,life_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,size,area,author,kind,patch_sets,branch,release_phase,core_load,url\n\d+,/);
-    assert.match(await run(['waits', '--bandwidth', '--format', 'csv']), /^week,arrivals,queue_entries,queue_at_start,queue_average,mean_wait_days,little_lambda_w,reviews,core_reviews,cores\n/);
+    assert.match(await run(['waits', '--format', 'csv']), /^number,project,branch,owner,outcome,created,closed,follow_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,review_follow_days,size,area,author,kind,branch,release_phase,core_load,patch_sets,url\n\d+,/);
+    assert.match(await run(['waits', '--bandwidth', '--format', 'csv']), /^week,arrivals,queue_entries,queue_exits,queue_at_start,queue_average,mean_wait_days,little_lambda_w,reviews,core_reviews,cores\n/);
     assert.match(await run(['dashboard', 'review-inbox', '--format', 'csv']), /^section,number,project,branch,updated_days,state,owner,subject,url\n/);
     assert.match(await run(['dashboard']), /review-inbox +Review inbox — 6 sections \(shipped with Steward\)/);
     assert.match(await run(['overview']), /Review queue \(steward queue\)\n {2}\d+ open: \d+ waiting on reviewers/);

@@ -1,6 +1,6 @@
 /**
  * Release priorities end to end on the demo project, in both engines: the planted priorities found
- * (one reviewed faster, one in the slow area that was not), the wait for review tied to
+ * (the slow-area one slower; the faster one, all in two blueprints, inconclusive), the wait for review tied to
  * `steward waits`' definition, store-defined priorities added, listed, shadowed by steward.yaml and
  * removed, and the errors of bad input.
  */
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { medianWithCi } from '../../src/analysis/waits-stats.js';
+import { kmMedianPoint } from '../../src/analysis/flow-inference.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { openStore } from '../../src/store/open-store.js';
 import { addStoredPriority } from '../../src/store/priorities-store.js';
@@ -61,15 +61,26 @@ for (const engine of ENGINES) {
         const got = v.priorities.find((x: Json) => x.title === p.title);
         assert.ok(got, p.title);
         assert.equal(got.origin, 'config');
-        assert.equal(got.vsBaseline.verdict, p.effect, `${p.title}: ${JSON.stringify(got.reviewersDays)} vs ${JSON.stringify(v.baseline.reviewersDays)}`);
+        const why = `${p.title}: ${JSON.stringify(got.vsBaseline)}`;
+        if (p.blueprints.length > 0 && p.blueprints.length < 5) {
+          // Its changes sit in a couple of blueprints: however large the point difference, so few
+          // independent clusters cannot tell (issue 21); the point estimate still leans the planted way.
+          assert.equal(got.vsBaseline.verdict, 'inconclusive', why);
+          assert.equal(got.vsBaseline.priorityClusters, p.blueprints.length, why);
+          assert.match(got.vsBaseline.reason, /too few independent clusters/, why);
+          assert.ok(p.effect === 'faster' ? got.vsBaseline.differenceDays < 0 : got.vsBaseline.differenceDays > 0, why);
+        } else assert.equal(got.vsBaseline.verdict, p.effect, why);
         assert.ok(got.proposed >= 30, `${p.title}: ${got.proposed} changes`);
         assert.equal(got.proposed, got.merged + got.abandoned + got.open);
         assert.equal(got.changes.length, got.proposed);
-        for (const c of got.changes) assert.ok(c.matchedBy.length > 0 && (c.status === 'open') === (c.reviewersDays === null));
+        // Open changes stay in, censored at their wait so far.
+        for (const c of got.changes) assert.ok(c.matchedBy.length > 0 && c.censored === (c.status === 'open') && typeof c.reviewersDays === 'number');
+        assert.equal(got.reviewersDays.n, got.proposed);
         if (p.blueprints.length) for (const c of got.changes) assert.ok(c.matchedBy.every((m: string) => p.blueprints.includes(m.replace('blueprint:', ''))));
       }
-      assert.match(v.summary.join('\n'), /faster than the rest/);
-      assert.match(v.summary.join('\n'), /slower than the rest, beyond noise/);
+      assert.match(v.summary.join('\n'), /slower than the rest \(difference [\d.]+ d, 95% CI [\d.]+ to/);
+      assert.match(v.summary.join('\n'), /inconclusive against the rest/);
+      assert.doesNotMatch(v.summary.join('\n'), /within noise|beyond noise/);
     });
 
     it('is the default subcommand: `steward priorities --release R` gives the report', async () => {
@@ -83,12 +94,12 @@ for (const engine of ENGINES) {
       const v = await json(['priorities', 'report', '--release', release]);
       const cycle = planted && demoConfig(DEMO).releases.find((r) => r.name === release)!;
       const w = await json(['waits', '--since', cycle.start, '--until', cycle.release, '--now', cycle.release]);
-      const fast = v.priorities.find((p: Json) => p.vsBaseline.verdict === 'faster');
-      const numbers = new Set(fast.changes.filter((c: Json) => c.status !== 'open').map((c: Json) => c.number));
-      const fromWaits = w.changes.filter((c: Json) => numbers.has(c.number)).map((c: Json) => c.reviewersDays);
-      assert.equal(fromWaits.length, fast.reviewersDays.n);
-      const m = medianWithCi(fromWaits);
-      assert.equal(fast.reviewersDays.median, Math.round(m.median! * 100) / 100);
+      const slow = v.priorities.find((p: Json) => p.vsBaseline.verdict === 'slower');
+      const numbers = new Set(slow.changes.map((c: Json) => c.number));
+      const fromWaits = w.changes.filter((c: Json) => numbers.has(c.number)).map((c: Json) => ({ days: c.reviewersDays, event: c.outcome !== 'open', cluster: c.number }));
+      assert.equal(fromWaits.length, slow.reviewersDays.n);
+      assert.equal(fromWaits.filter((x: Json) => !x.event).length, slow.open);
+      assert.equal(slow.reviewersDays.median, Math.round(kmMedianPoint(fromWaits)! * 100) / 100);
       // Proposed in the release: the priorities' union plus the rest is every change created in it.
       const store = await openStore(location);
       try {

@@ -21,8 +21,9 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   const release = pc.query.release ?? fallback.name;
   const chooser = html`<p class="tabs">Release: ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}"${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}</p>`;
   const v = await buildReport(ctx, REPORTS.priorities, { query: { ...pc.query, release }, reader: pc.reader });
-  const verdict = (c: { verdict: string; speedup: number | null }) => `${c.verdict}${c.verdict === 'faster' && c.speedup !== null ? ` (${c.speedup}×)` : ''}`;
-  const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) => html`${num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high}]</small>` : ''}`;
+  const verdict = (c: { verdict: string; speedup: number | null; differenceDays: number | null; low: number | null; high: number | null }) =>
+    `${c.verdict}${c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d [${c.low} to ${c.high}])` : ''}${c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : ''}`;
+  const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) => html`${m.median === null ? 'not reached' : num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high ?? '…'}]</small>` : ''}`;
   const rows = [
     ...v.priorities.map((p) => ({ name: p.title, g: p, vs: verdict(p.vsBaseline), vsFeature: verdict(p.vsFeatureBaseline) })),
     { name: 'all priorities', g: v.allPriorities, vs: verdict(v.allPriorities.vsBaseline), vsFeature: verdict(v.allPriorities.vsFeatureBaseline) },
@@ -30,7 +31,7 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
     { name: 'the rest implementing blueprints', g: v.featureBaseline, vs: '', vsFeature: '' },
   ];
   const body = html`${chooser}
-<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. The wait compared: days waiting on reviewers (see Why reviews wait).</p>
+<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews wait); differences re-draw whole blueprints, "inconclusive" when the interval spans zero.</p>
 <ul class="summary">${v.summary.map((s) => html`<li>${s}</li>`)}</ul>
 ${table(
   [

@@ -1,0 +1,242 @@
+/**
+ * Censoring-aware summaries and comparisons the review-flow reports share (`steward waits`,
+ * `steward priorities report`), built on the validated methods of ./stats/:
+ *
+ * - {@link mergeIncidence}: the cumulative incidence of merging (Aalen–Johansen, abandonment a
+ *   competing outcome, open changes censored) with its cluster-robust band, whole-day points for a
+ *   chart and the time by which half had merged, with the interval where the band crosses ½;
+ * - {@link timeToEvent}: a Kaplan–Meier median (Greenwood, log-log band) for a time to an event
+ *   that may never come (a first review), those without it censored;
+ * - {@link bootstrapDifference}: the difference of two such medians with a seeded percentile
+ *   interval that re-draws whole clusters (owners, blueprints), and its verdict (`inconclusive`
+ *   when the interval spans 0 or a median is undefined in too many re-draws);
+ * - {@link cramersV}: how strongly two factors overlap.
+ *
+ * Units are days throughout. All pure.
+ */
+import { clusterBootstrap, percentileInterval, type ClusterKey, type IntervalVerdict } from './stats/bootstrap.js';
+import { cumulativeIncidence } from './stats/cumulative-incidence.js';
+import { kaplanMeier, survivalQuantile } from './stats/kaplan-meier.js';
+import { seededRandom } from './stats/random.js';
+import { round } from './stats.js';
+
+/** A change followed from its origin: `days` to its merge, its abandonment, or the end of follow-up (open). */
+export interface FollowedChange {
+  days: number;
+  outcome: 'merged' | 'abandoned' | 'open';
+  cluster: ClusterKey;
+}
+
+/** A time to an event with its 95% interval, days; null ends when the data cannot say. */
+export interface EventTime {
+  /** Changes followed, and how many had the event. */
+  n: number;
+  events: number;
+  /** Time by which half had the event; null when fewer than half had it by the end of follow-up. */
+  median: number | null;
+  /** 95% interval of that time; `high` null means "longer than we can tell". */
+  low: number | null;
+  high: number | null;
+}
+
+export interface MergeIncidence extends EventTime {
+  abandoned: number;
+  open: number;
+  /** Share merged and abandoned by each whole day since the origin (0 … longest follow-up, at most `maxDays`). */
+  points: Array<{ day: number; merged: number; mergedLow: number | null; mergedHigh: number | null; abandoned: number }>;
+}
+
+/** First time a step function (ascending times, values) reaches `p`; null when it never does. */
+function crossing(times: readonly number[], values: ReadonlyArray<number | null>, p: number): number | null {
+  for (let i = 0; i < times.length; i++) if (values[i] !== null && values[i]! >= p - 1e-12) return times[i]!;
+  return null;
+}
+
+/**
+ * The cumulative incidence of merging among `changes` (Aalen–Johansen; abandonment competes,
+ * open changes are censored at their follow-up), standard errors clustered by `cluster`.
+ *
+ * The median is the first time the share merged reaches ½ (null when it has not by the end of
+ * follow-up, e.g. when many changes are abandoned or still open); its interval runs from where the
+ * upper band reaches ½ to where the lower band does.
+ */
+export function mergeIncidence(changes: readonly FollowedChange[], maxDays = 365): MergeIncidence {
+  const merged = changes.filter((c) => c.outcome === 'merged').length;
+  const abandoned = changes.filter((c) => c.outcome === 'abandoned').length;
+  const base = { n: changes.length, events: merged, abandoned, open: changes.length - merged - abandoned };
+  if (changes.length === 0) return { ...base, median: null, low: null, high: null, points: [] };
+  const ci = cumulativeIncidence(
+    changes.map((c) => ({ time: c.days, cause: c.outcome === 'open' ? null : c.outcome })),
+    { clusters: changes.map((c) => c.cluster) },
+  );
+  const times = ci.steps.map((s) => s.time);
+  const m = ci.steps.map((s) => s.incidence.merged);
+  const median = crossing(times, m.map((e) => e?.value ?? 0), 0.5);
+  const low = crossing(times, m.map((e) => e?.upper ?? null), 0.5);
+  const high = crossing(times, m.map((e) => e?.lower ?? null), 0.5);
+  const last = Math.min(maxDays, Math.ceil(times[times.length - 1] ?? 0));
+  const points: MergeIncidence['points'] = [];
+  let k = -1;
+  for (let day = 0; day <= last; day++) {
+    while (k + 1 < ci.steps.length && ci.steps[k + 1]!.time <= day) k++;
+    const s = k >= 0 ? ci.steps[k]! : null;
+    const mg = s?.incidence.merged;
+    const ab = s?.incidence.abandoned;
+    points.push({ day, merged: round(mg?.value ?? 0, 4)!, mergedLow: mg?.lower == null ? null : round(mg.lower, 4), mergedHigh: mg?.upper == null ? null : round(mg.upper, 4), abandoned: round(ab?.value ?? 0, 4)! });
+  }
+  return { ...base, median: round(median), low: round(low), high: round(high), points };
+}
+
+/** A time to an event: `days` to it, or to the end of follow-up when `event` is false. */
+export interface FollowedTime {
+  days: number;
+  event: boolean;
+  cluster: ClusterKey;
+}
+
+/** The Kaplan–Meier median time to the event with its 95% interval (R's survfit: Greenwood, log-log band). */
+export function timeToEvent(list: readonly FollowedTime[]): EventTime {
+  const events = list.filter((x) => x.event).length;
+  if (list.length === 0) return { n: 0, events: 0, median: null, low: null, high: null };
+  const q = survivalQuantile(kaplanMeier(list.map((x) => ({ time: x.days, event: x.event }))));
+  return { n: list.length, events, median: round(q.time), low: round(q.lower), high: round(q.upper) };
+}
+
+/** The Aalen–Johansen time by which half merged, point estimate only (for re-draws); null when never. */
+export function mergeMedianPoint(changes: readonly FollowedChange[]): number | null {
+  const sorted = [...changes].sort((a, b) => a.days - b.days);
+  const n = sorted.length;
+  let atRisk = n;
+  let free = 1;
+  let inc = 0;
+  for (let i = 0; i < n; ) {
+    const t = sorted[i]!.days;
+    let dm = 0;
+    let da = 0;
+    let here = 0;
+    while (i < n && sorted[i]!.days === t) {
+      if (sorted[i]!.outcome === 'merged') dm++;
+      else if (sorted[i]!.outcome === 'abandoned') da++;
+      here++;
+      i++;
+    }
+    if (dm + da > 0) {
+      inc += (free * dm) / atRisk;
+      free *= 1 - (dm + da) / atRisk;
+      if (inc >= 0.5 - 1e-12) return t;
+    }
+    atRisk -= here;
+  }
+  return null;
+}
+
+/** The Kaplan–Meier median, point estimate only (for re-draws); null when the curve never reaches ½. */
+export function kmMedianPoint(list: readonly FollowedTime[]): number | null {
+  const sorted = [...list].sort((a, b) => a.days - b.days);
+  const n = sorted.length;
+  let atRisk = n;
+  let s = 1;
+  for (let i = 0; i < n; ) {
+    const t = sorted[i]!.days;
+    let d = 0;
+    let here = 0;
+    while (i < n && sorted[i]!.days === t) {
+      if (sorted[i]!.event) d++;
+      here++;
+      i++;
+    }
+    if (d > 0) {
+      s *= 1 - d / atRisk;
+      if (s <= 0.5 + 1e-12) return t;
+    }
+    atRisk -= here;
+  }
+  return null;
+}
+
+export interface MedianDifferenceResult {
+  /** median(first) − median(second), days; null when either median is undefined on the data. */
+  difference: number | null;
+  first: number | null;
+  second: number | null;
+  /** 95% percentile interval of the difference over re-draws of whole clusters. */
+  low: number | null;
+  high: number | null;
+  /** `above`: first longer; `below`: first shorter; `inconclusive`: the interval spans 0 or is missing. */
+  verdict: IntervalVerdict;
+  /** What the clusters were (owners, blueprints), how many re-draws, and how many had an undefined median. */
+  clusteredBy: string;
+  clusters: number;
+  replicates: number;
+  failed: number;
+}
+
+/**
+ * The difference of a median statistic between two groups with a seeded cluster-bootstrap
+ * interval: each re-draw takes as many clusters as there are, with replacement, from the union of
+ * both groups (a cluster may hold items of both), and recomputes both medians. Re-draws where a
+ * median is undefined (a group absent, or fewer than half with the event) are counted in `failed`;
+ * when more than a tenth fail the verdict is `inconclusive` whatever the interval.
+ */
+export function bootstrapDifference<T extends { cluster: ClusterKey }>(
+  first: readonly T[],
+  second: readonly T[],
+  median: (list: readonly T[]) => number | null,
+  options: { seed: number; replicates?: number; clusteredBy: string },
+): MedianDifferenceResult {
+  const replicates = options.replicates ?? 1000;
+  const m1 = median(first);
+  const m2 = median(second);
+  const difference = m1 === null || m2 === null ? null : m1 - m2;
+  const tagged = [...first.map((item) => ({ item, inFirst: true })), ...second.map((item) => ({ item, inFirst: false }))];
+  const clusters = new Set(tagged.map((t) => t.item.cluster)).size;
+  const base = { difference: round(difference), first: round(m1), second: round(m2), clusteredBy: options.clusteredBy, clusters };
+  if (difference === null || replicates === 0) return { ...base, low: null, high: null, verdict: 'inconclusive', replicates: 0, failed: 0 };
+  const reps = clusterBootstrap(
+    tagged,
+    (t) => t.item.cluster,
+    (sample) => {
+      const a: T[] = [];
+      const b: T[] = [];
+      for (const t of sample) (t.inFirst ? a : b).push(t.item);
+      if (!a.length || !b.length) return null;
+      const x = median(a);
+      const y = median(b);
+      return x === null || y === null ? null : x - y;
+    },
+    { random: seededRandom(options.seed), replicates },
+  );
+  const interval = percentileInterval(reps.values);
+  const tooManyFailed = reps.failed > replicates / 10;
+  const verdict: IntervalVerdict = !interval || tooManyFailed ? 'inconclusive' : interval.lower > 0 ? 'above' : interval.upper < 0 ? 'below' : 'inconclusive';
+  return { ...base, low: round(interval?.lower ?? null), high: round(interval?.upper ?? null), verdict, replicates: reps.values.length, failed: reps.failed };
+}
+
+/**
+ * Cramér's V between two categorical variables observed together (0: unrelated, 1: one determines
+ * the other): √(χ² / (n·(min(r, c) − 1))) over their contingency table. Null when either has one
+ * level only.
+ */
+export function cramersV(xs: readonly string[], ys: readonly string[]): number | null {
+  const n = Math.min(xs.length, ys.length);
+  const rows = new Map<string, number>();
+  const cols = new Map<string, number>();
+  const cell = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    rows.set(xs[i]!, (rows.get(xs[i]!) ?? 0) + 1);
+    cols.set(ys[i]!, (cols.get(ys[i]!) ?? 0) + 1);
+    const key = `${xs[i]}\u0000${ys[i]}`;
+    cell.set(key, (cell.get(key) ?? 0) + 1);
+  }
+  const k = Math.min(rows.size, cols.size);
+  if (n === 0 || k < 2) return null;
+  let chi = 0;
+  for (const [r, nr] of rows) {
+    for (const [c, nc] of cols) {
+      const expected = (nr * nc) / n;
+      const observed = cell.get(`${r}\u0000${c}`) ?? 0;
+      chi += ((observed - expected) * (observed - expected)) / expected;
+    }
+  }
+  return Math.sqrt(chi / (n * (k - 1)));
+}

@@ -1,0 +1,102 @@
+/**
+ * The waits report's factor verdicts as a method: calibrated under no effect (fixed seeds), and
+ * finding a planted slow area, on synthetic cohorts shaped like the report's (owners, a catch-all
+ * area, overlapping factors, censoring).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bootstrapDifference, cramersV, kmMedianPoint, mergeIncidence, mergeMedianPoint } from './flow-inference.js';
+import { seededRandom, type Random } from './stats/random.js';
+import { MODEL_SPECS } from './waits.js';
+import { fitFactorModel, type ModelRow } from './waits-model.js';
+
+const pick = <T>(rnd: Random, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+
+/**
+ * A cohort of `n` changes by `owners` owners: exponential times to merge with an owner frailty, a
+ * quarter censored by follow-up; release phase and core load overlap (both follow calendar time).
+ * `slowArea` multiplies the merge rate of area "nova/virt/hyperv/" (1 = no effect).
+ */
+function cohort(seed: number, slowArea = 1, n = 200, owners = 40): ModelRow[] {
+  const rnd = seededRandom(seed);
+  const frailty = Array.from({ length: owners }, () => Math.exp(0.5 * (rnd() - 0.5)));
+  const rows: ModelRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const owner = i % owners;
+    const area = pick(rnd, ['nova/compute/', 'nova/compute/', 'nova/virt/libvirt/', 'nova/virt/hyperv/', 'nova/api/', 'other']);
+    const late = rnd() < 0.5;
+    const load = late ? pick(rnd, ['high', 'high', 'medium']) : pick(rnd, ['low', 'low', 'medium']);
+    const levels = {
+      area,
+      author: pick(rnd, ['regular', 'regular', 'regular', 'core', 'newcomer']),
+      kind: pick(rnd, ['bug fix', 'bug fix', 'feature', 'trivial', 'other']),
+      branch: rnd() < 0.85 ? 'master' : 'stable/x',
+      'release phase': late ? 'feature freeze to release' : 'before feature freeze',
+      'core load': load,
+    };
+    const rate = (1 / 10) * frailty[owner]! * (area === 'nova/virt/hyperv/' ? slowArea : 1);
+    const t = -Math.log(1 - rnd()) / rate;
+    const follow = 5 + rnd() * 60;
+    rows.push({ days: Math.min(t, follow), event: t <= follow, owner, levels, numeric: { size: Math.log2(1 + Math.floor(rnd() * 500)) } });
+  }
+  return rows;
+}
+
+describe('waits factors: calibration and power of the model (fixed seeds)', () => {
+  it('declares a factor in at most about 5% of no-effect cohorts, and names a planted slow area', () => {
+    const SEEDS = 100;
+    let declaredNull = 0;
+    let found = 0;
+    let namedOther = 0;
+    for (let s = 1; s <= SEEDS; s++) {
+      const nullModel = fitFactorModel(cohort(s), MODEL_SPECS)!;
+      assert.ok(nullModel, `seed ${s}: no model`);
+      if (nullModel.factors.some((f) => f.declared)) declaredNull++;
+      const planted = fitFactorModel(cohort(10_000 + s, 0.35), MODEL_SPECS)!;
+      const area = planted.factors.find((f) => f.factor === 'area')!;
+      if (area.declared && area.named?.level === 'nova/virt/hyperv/') found++;
+      if (area.reference === 'other' || area.named?.level === 'other') namedOther++;
+    }
+    // Nominal 5%; 11 of 100 is the one-sided 99% Monte Carlo bound for a true rate of 5%.
+    assert.ok(declaredNull <= 11, `no-effect cohorts with a declared factor: ${declaredNull} of ${SEEDS}`);
+    assert.ok(found >= 80, `planted slow area found and named in ${found} of ${SEEDS}`);
+    assert.equal(namedOther, 0);
+  });
+});
+
+describe('flow inference helpers', () => {
+  it('cumulative incidence of merging: abandonment competes, open changes are censored', () => {
+    const m = mergeIncidence([
+      { days: 1, outcome: 'merged', cluster: 1 },
+      { days: 2, outcome: 'abandoned', cluster: 2 },
+      { days: 3, outcome: 'open', cluster: 3 },
+      { days: 4, outcome: 'merged', cluster: 4 },
+    ]);
+    // Merged by day 1: 1/4; abandoned at 2: 1/4; at 4 the one left merges: 1/4 + 1/4 · 1 ... of 1 at risk.
+    assert.equal(m.points[1]!.merged, 0.25);
+    assert.equal(m.points[2]!.abandoned, 0.25);
+    assert.equal(m.points[4]!.merged, 0.75);
+    assert.equal(m.median, 4);
+    assert.equal(mergeMedianPoint([{ days: 1, outcome: 'merged', cluster: 1 }, { days: 2, outcome: 'abandoned', cluster: 2 }, { days: 3, outcome: 'open', cluster: 3 }]), null);
+    assert.deepEqual([m.events, m.abandoned, m.open], [2, 1, 1]);
+  });
+
+  it('Kaplan–Meier median and a bootstrap difference over clusters: inconclusive when it spans 0', () => {
+    assert.equal(kmMedianPoint([{ days: 1, event: true, cluster: 1 }, { days: 2, event: false, cluster: 2 }, { days: 3, event: true, cluster: 3 }]), 3);
+    const rnd = seededRandom(3);
+    const group = (scale: number, from: number) => Array.from({ length: 60 }, (_, i) => ({ days: -Math.log(1 - rnd()) * scale, event: true, cluster: from + (i % 20) }));
+    const slow = group(10, 0);
+    const fast = group(2, 100);
+    const same = group(10, 200);
+    const d = bootstrapDifference(slow, fast, kmMedianPoint, { seed: 1, replicates: 300, clusteredBy: 'owner' });
+    assert.equal(d.verdict, 'above');
+    assert.equal(d.clusters, 40);
+    assert.equal(bootstrapDifference(slow, same, kmMedianPoint, { seed: 1, replicates: 300, clusteredBy: 'owner' }).verdict, 'inconclusive');
+  });
+
+  it("Cramér's V: 1 for a factor that determines the other, 0 for independent ones", () => {
+    assert.equal(cramersV(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y']), 1);
+    assert.equal(cramersV(['a', 'a', 'b', 'b'], ['x', 'y', 'x', 'y']), 0);
+    assert.equal(cramersV(['a', 'a'], ['x', 'y']), null);
+  });
+});
