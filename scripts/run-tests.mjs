@@ -1,19 +1,81 @@
 // Runs every *.test.ts under src/ and test/ with Node's own test runner (TypeScript through tsx).
-// Node 20's --test takes no glob, so the file list is built here.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+//
+//   node scripts/run-tests.mjs                     every test file
+//   node scripts/run-tests.mjs rest-client sync    the files whose path contains one of the words
+//
+// What it adds to `node --import tsx --test 'src/**/*.test.ts' 'test/**/*.test.ts'`:
+// - Node's compile cache (NODE_COMPILE_CACHE) under node_modules/.cache, so each test process
+//   compiles the packages it loads (fastify, kysely, pg, ...) once per machine, not once per file;
+// - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
+//   demo stores it generated, so files that ask for the same demo store copy it instead of
+//   generating it again; the folder, and the PostgreSQL template databases named after it, are
+//   removed at the end;
+// - each file's time, slowest first, written to node_modules/.cache/steward-test/durations.txt
+//   (the ten slowest are printed at the end).
+import { globSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
-function collect(dir, out) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) collect(p, out);
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+const ROOT = resolve(import.meta.dirname, '..');
+const CACHE = join(ROOT, 'node_modules', '.cache');
+const PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
 const filter = process.argv.slice(2);
-let files = [...collect('src', []), ...collect('test', [])].sort();
-if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(res.status ?? 1);
+let files = PATTERNS;
+if (filter.length) {
+  files = globSync(PATTERNS, { cwd: ROOT }).filter((f) => filter.some((x) => f.includes(x))).sort();
+  if (!files.length) {
+    console.error(`run-tests: no test file's path contains ${filter.map((x) => `"${x}"`).join(' or ')}`);
+    process.exit(1);
+  }
+}
+
+const runCache = join(CACHE, 'steward-test', `run-${process.pid}`);
+mkdirSync(runCache, { recursive: true });
+const durations = join(CACHE, 'steward-test', 'durations.txt');
+const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism()));
+const args = [
+  '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  `--test-reporter=${join(ROOT, 'scripts', 'file-durations-reporter.mjs')}`, `--test-reporter-destination=${durations}`,
+  ...files,
+];
+const env = { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(CACHE, 'node-compile-cache') };
+
+const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
+// Ctrl-C reaches the runner too (same process group); wait for it to stop, then clean up.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+const code = await new Promise((done) => child.on('close', (c, signal) => done(c ?? (signal ? 1 : 0))));
+
+try {
+  const lines = readFileSync(durations, 'utf8').trimEnd().split('\n').filter(Boolean);
+  if (lines.length > 1) console.log(`\nSlowest test files (all in ${durations}):\n${lines.slice(0, 10).join('\n')}`);
+} catch {
+  // no durations written (the runner was stopped)
+}
+await removeRunCache(runCache);
+process.exit(code);
+
+/** Removes this run's demo-store cache: its folder, and its template databases on PostgreSQL. */
+async function removeRunCache(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  const admin = process.env.STEWARD_TEST_PG;
+  if (!admin) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  const prefix = `steward_tpl_${process.pid}_`;
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) {
+      await client.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } catch (e) {
+    console.error(`run-tests: could not drop this run's template databases (${prefix}*): ${e.message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
