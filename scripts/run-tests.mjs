@@ -4,16 +4,16 @@
 //   node scripts/run-tests.mjs rest-client sync    the files whose path contains one of the words
 //
 // What it adds to `node --import tsx --test 'src/**/*.test.ts' 'test/**/*.test.ts'`:
-// - Node's compile cache (NODE_COMPILE_CACHE) under node_modules/.cache, so each test process
-//   compiles the packages it loads (fastify, kysely, pg, ...) once per machine, not once per file;
+// - Node's compile cache (NODE_COMPILE_CACHE) under node_modules/.cache;
 // - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
-//   demo stores it generated, so files that ask for the same demo store copy it instead of
-//   generating it again; the folder, and the PostgreSQL template databases named after it, are
+//   demo stores it generated, so files that set up the same demo store copy it instead of
+//   generating it again; the folder, and the PostgreSQL template databases of this run, are
 //   removed at the end;
-// - each file's time, slowest first, written to node_modules/.cache/steward-test/durations.txt
-//   (the ten slowest are printed at the end).
-import { globSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// - each file's wall time (its process, start to exit) and CPU time (that process's threads; not
+//   the processes it starts), slowest first, in node_modules/.cache/steward-test/durations.txt;
+//   the fifteen slowest are printed at the end.
+import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
@@ -34,14 +34,16 @@ if (filter.length) {
 const runCache = join(CACHE, 'steward-test', `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
 const durations = join(CACHE, 'steward-test', 'durations.txt');
+const wallLog = join(runCache, 'wall.jsonl');
+const cpuLog = join(runCache, 'cpu.jsonl');
 const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism()));
 const args = [
-  '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`,
+  '--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs'), '--test', `--test-concurrency=${concurrency}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
-  `--test-reporter=${join(ROOT, 'scripts', 'file-durations-reporter.mjs')}`, `--test-reporter-destination=${durations}`,
+  `--test-reporter=${join(ROOT, 'scripts', 'file-durations-reporter.mjs')}`, `--test-reporter-destination=${wallLog}`,
   ...files,
 ];
-const env = { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(CACHE, 'node-compile-cache') };
+const env = { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(CACHE, 'node-compile-cache') };
 
 const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
 // Ctrl-C reaches the runner too (same process group); wait for it to stop, then clean up.
@@ -49,14 +51,22 @@ process.on('SIGINT', () => {});
 process.on('SIGTERM', () => child.kill('SIGTERM'));
 const code = await new Promise((done) => child.on('close', (c, signal) => done(c ?? (signal ? 1 : 0))));
 
-try {
-  const lines = readFileSync(durations, 'utf8').trimEnd().split('\n').filter(Boolean);
-  if (lines.length > 1) console.log(`\nSlowest test files (all in ${durations}):\n${lines.slice(0, 10).join('\n')}`);
-} catch {
-  // no durations written (the runner was stopped)
-}
+writeDurations();
 await removeRunCache(runCache);
 process.exit(code);
+
+/** Writes each file's wall and CPU time, slowest first, to `durations` and prints the slowest. */
+function writeDurations() {
+  const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const cpu = new Map(read(cpuLog).map((r) => [r.file, r.cpuMs]));
+  const rows = read(wallLog).sort((a, b) => b.ms - a.ms);
+  if (!rows.length) return;
+  const s = (ms) => (ms === undefined ? '      ?' : (ms / 1000).toFixed(1).padStart(7));
+  const lines = rows.map((r) => `${s(r.ms)} s wall ${s(cpu.get(r.file))} s CPU  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`);
+  const totalCpu = [...cpu.values()].reduce((a, b) => a + b, 0);
+  writeFileSync(durations, `${lines.join('\n')}\n${s(totalCpu)} s CPU in all test files' processes\n`);
+  if (rows.length > 1) console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${lines.slice(0, 15).join('\n')}\n${s(totalCpu)} s CPU in all ${rows.length} files' processes`);
+}
 
 /** Removes this run's demo-store cache: its folder, and its template databases on PostgreSQL. */
 async function removeRunCache(dir) {
