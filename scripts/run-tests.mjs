@@ -4,6 +4,8 @@
 //   node scripts/run-tests.mjs rest-client sync    the files whose path contains one of the words
 //
 // What it adds to `node --import tsx --test 'src/**/*.test.ts' 'test/**/*.test.ts'`:
+// - the files in the order slowest first (by the last run's times), two per core at a time
+//   (STEWARD_TEST_CONCURRENCY to change);
 // - Node's compile cache (NODE_COMPILE_CACHE) under node_modules/.cache;
 // - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
 //   demo stores it generated, so files that set up the same demo store copy it instead of
@@ -11,7 +13,8 @@
 //   removed at the end;
 // - each file's wall time (its process, start to exit) and CPU time (that process's threads; not
 //   the processes it starts), slowest first, in node_modules/.cache/steward-test/durations.txt;
-//   the fifteen slowest are printed at the end.
+//   the fifteen slowest are printed at the end. The wall times are kept in last-times.json beside
+//   it for the order of the next run.
 import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -21,22 +24,32 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache');
 const PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
+const durations = join(CACHE, 'steward-test', 'durations.txt');
 const filter = process.argv.slice(2);
-let files = PATTERNS;
-if (filter.length) {
-  files = globSync(PATTERNS, { cwd: ROOT }).filter((f) => filter.some((x) => f.includes(x))).sort();
-  if (!files.length) {
-    console.error(`run-tests: no test file's path contains ${filter.map((x) => `"${x}"`).join(' or ')}`);
-    process.exit(1);
-  }
+const files = globSync(PATTERNS, { cwd: ROOT }).filter((f) => !filter.length || filter.some((x) => f.includes(x)));
+if (!files.length) {
+  console.error(`run-tests: no test file's path contains ${filter.map((x) => `"${x}"`).join(' or ')}`);
+  process.exit(1);
 }
+// Slowest first, by the last run's times (files it did not time first of all): the run then does
+// not end with one long file running alone while the other slots are idle.
+const lastTimes = join(CACHE, 'steward-test', 'last-times.json');
+let lastWall = {};
+try {
+  lastWall = JSON.parse(readFileSync(lastTimes, 'utf8'));
+} catch {
+  // no earlier run: alphabetical
+}
+files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.localeCompare(b));
 
 const runCache = join(CACHE, 'steward-test', `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
-const durations = join(CACHE, 'steward-test', 'durations.txt');
 const wallLog = join(runCache, 'wall.jsonl');
 const cpuLog = join(runCache, 'cpu.jsonl');
-const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(Math.max(2, availableParallelism()));
+// Two files per core: most of a file's time is spent waiting (on PostgreSQL, the disk, child
+// processes, Chromium), not computing. Measured on 2 cores at one file per core: the test
+// processes took about 530 s of CPU (PostgreSQL's own aside) in a run of 12–16 minutes.
+const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(2 * availableParallelism());
 const args = [
   '--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs'), '--test', `--test-concurrency=${concurrency}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
@@ -65,6 +78,8 @@ function writeDurations() {
   const lines = rows.map((r) => `${s(r.ms)} s wall ${s(cpu.get(r.file))} s CPU  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`);
   const totalCpu = [...cpu.values()].reduce((a, b) => a + b, 0);
   writeFileSync(durations, `${lines.join('\n')}\n${s(totalCpu)} s CPU in all test files' processes\n`);
+  for (const r of rows) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
   if (rows.length > 1) console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${lines.slice(0, 15).join('\n')}\n${s(totalCpu)} s CPU in all ${rows.length} files' processes`);
 }
 
