@@ -3,7 +3,7 @@
 //   node scripts/run-tests.mjs                     every test file
 //   node scripts/run-tests.mjs rest-client sync    the files whose path contains one of the words
 //
-// What it adds to `node --import tsx --test 'src/**/*.test.ts' 'test/**/*.test.ts'`:
+// What it adds to `node --import tsx --test --test-concurrency=2 'src/**/*.test.ts' 'test/**/*.test.ts'`:
 // - the files in the order slowest first (by the last run's times), two per core at a time
 //   (STEWARD_TEST_CONCURRENCY to change);
 // - Node's compile cache (NODE_COMPILE_CACHE) under node_modules/.cache;
@@ -17,8 +17,10 @@
 //   it for the order of the next run.
 import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache');
@@ -44,25 +46,28 @@ files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.
 
 const runCache = join(CACHE, 'steward-test', `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
-const wallLog = join(runCache, 'wall.jsonl');
 const cpuLog = join(runCache, 'cpu.jsonl');
 // Two files per core: most of a file's time is spent waiting (on PostgreSQL, the disk, child
 // processes, Chromium), not computing. Measured on 2 cores at one file per core: the test
 // processes took about 530 s of CPU (PostgreSQL's own aside) in a run of 12–16 minutes.
 const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(2 * availableParallelism());
-const args = [
-  '--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs'), '--test', `--test-concurrency=${concurrency}`,
-  '--test-reporter=spec', '--test-reporter-destination=stdout',
-  `--test-reporter=${join(ROOT, 'scripts', 'file-durations-reporter.mjs')}`, `--test-reporter-destination=${wallLog}`,
-  ...files,
-];
-const env = { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(CACHE, 'node-compile-cache') };
-
-const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env });
-// Ctrl-C reaches the runner too (same process group); wait for it to stop, then clean up.
-process.on('SIGINT', () => {});
-process.on('SIGTERM', () => child.kill('SIGTERM'));
-const code = await new Promise((done) => child.on('close', (c, signal) => done(c ?? (signal ? 1 : 0))));
+// node:test's run() rather than `node --test`, which sorts the files by name.
+const stream = run({
+  files: files.map((f) => join(ROOT, f)),
+  concurrency: Number(concurrency),
+  isolation: 'process',
+  execArgv: ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')],
+  cwd: ROOT,
+  env: { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(CACHE, 'node-compile-cache') },
+});
+const wall = [];
+stream.on('test:fail', () => (process.exitCode = 1));
+stream.on('test:complete', (d) => {
+  // The runner reports each file's process as a test at nesting 0 named after the file.
+  if (d.nesting === 0 && d.file && d.name && d.file.endsWith(d.name)) wall.push({ file: d.file, ms: d.details?.duration_ms ?? 0, passed: d.details?.passed === true });
+});
+await pipeline(stream.compose(spec), process.stdout, { end: false });
+const code = process.exitCode ?? 0;
 
 writeDurations();
 await removeRunCache(runCache);
@@ -72,7 +77,7 @@ process.exit(code);
 function writeDurations() {
   const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
   const cpu = new Map(read(cpuLog).map((r) => [r.file, r.cpuMs]));
-  const rows = read(wallLog).sort((a, b) => b.ms - a.ms);
+  const rows = wall.sort((a, b) => b.ms - a.ms);
   if (!rows.length) return;
   const s = (ms) => (ms === undefined ? '      ?' : (ms / 1000).toFixed(1).padStart(7));
   const lines = rows.map((r) => `${s(r.ms)} s wall ${s(cpu.get(r.file))} s CPU  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`);
