@@ -6,7 +6,6 @@
 // What it adds to `node --import tsx --test --test-concurrency=2 'src/**/*.test.ts' 'test/**/*.test.ts'`:
 // - the files in the order slowest first (by the last run's times), two per core at a time
 //   (STEWARD_TEST_CONCURRENCY to change);
-// - Node's compile cache (NODE_COMPILE_CACHE) under node_modules/.cache;
 // - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
 //   demo stores it generated, so files that set up the same demo store copy it instead of
 //   generating it again; the folder, and the PostgreSQL template databases of this run, are
@@ -58,7 +57,7 @@ const stream = run({
   isolation: 'process',
   execArgv: ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')],
   cwd: ROOT,
-  env: { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(CACHE, 'node-compile-cache') },
+  env: { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog },
 });
 const wall = [];
 stream.on('test:fail', () => (process.exitCode = 1));
