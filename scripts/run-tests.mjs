@@ -1,19 +1,110 @@
 // Runs every *.test.ts under src/ and test/ with Node's own test runner (TypeScript through tsx).
-// Node 20's --test takes no glob, so the file list is built here.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+//
+//   node scripts/run-tests.mjs                     every test file
+//   node scripts/run-tests.mjs rest-client sync    the files whose path contains one of the words
+//
+// What it adds to `node --import tsx --test --test-concurrency=2 'src/**/*.test.ts' 'test/**/*.test.ts'`:
+// - the files in the order slowest first (by the last run's times), two per core at a time
+//   (STEWARD_TEST_CONCURRENCY to change);
+// - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
+//   demo stores it generated, so files that set up the same demo store copy it instead of
+//   generating it again; the folder, and the PostgreSQL template databases of this run, are
+//   removed at the end;
+// - each file's wall time (its process, start to exit) and CPU time (that process's threads; not
+//   the processes it starts), slowest first, in node_modules/.cache/steward-test/durations.txt;
+//   the fifteen slowest are printed at the end. The wall times are kept in last-times.json beside
+//   it for the order of the next run.
+import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
 
-function collect(dir, out) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) collect(p, out);
-    else if (name.endsWith('.test.ts')) out.push(p);
-  }
-  return out;
-}
+const ROOT = resolve(import.meta.dirname, '..');
+const CACHE = join(ROOT, 'node_modules', '.cache');
+const PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
+const durations = join(CACHE, 'steward-test', 'durations.txt');
 const filter = process.argv.slice(2);
-let files = [...collect('src', []), ...collect('test', [])].sort();
-if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(res.status ?? 1);
+const files = globSync(PATTERNS, { cwd: ROOT }).filter((f) => !filter.length || filter.some((x) => f.includes(x)));
+if (!files.length) {
+  console.error(`run-tests: no test file's path contains ${filter.map((x) => `"${x}"`).join(' or ')}`);
+  process.exit(1);
+}
+// Slowest first, by the last run's times (files it did not time first of all): the run then does
+// not end with one long file running alone while the other slots are idle.
+const lastTimes = join(CACHE, 'steward-test', 'last-times.json');
+let lastWall = {};
+try {
+  lastWall = JSON.parse(readFileSync(lastTimes, 'utf8'));
+} catch {
+  // no earlier run: alphabetical
+}
+files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.localeCompare(b));
+
+const runCache = join(CACHE, 'steward-test', `run-${process.pid}`);
+mkdirSync(runCache, { recursive: true });
+const cpuLog = join(runCache, 'cpu.jsonl');
+// Two files per core: most of a file's time is spent waiting (on PostgreSQL, the disk, child
+// processes, Chromium), not computing. Measured on 2 cores at one file per core: the test
+// processes took about 530 s of CPU (PostgreSQL's own aside) in a run of 12–16 minutes.
+const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(2 * availableParallelism());
+// node:test's run() rather than `node --test`, which sorts the files by name.
+const stream = run({
+  files: files.map((f) => join(ROOT, f)),
+  concurrency: Number(concurrency),
+  isolation: 'process',
+  execArgv: ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')],
+  cwd: ROOT,
+  env: { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog },
+});
+const wall = [];
+stream.on('test:fail', () => (process.exitCode = 1));
+stream.on('test:complete', (d) => {
+  // The runner reports each file's process as a test at nesting 0 named after the file.
+  if (d.nesting === 0 && d.file && d.name && d.file.endsWith(d.name)) wall.push({ file: d.file, ms: d.details?.duration_ms ?? 0, passed: d.details?.passed === true });
+});
+await pipeline(stream.compose(spec), process.stdout, { end: false });
+const code = process.exitCode ?? 0;
+
+writeDurations();
+await removeRunCache(runCache);
+process.exit(code);
+
+/** Writes each file's wall and CPU time, slowest first, to `durations` and prints the slowest. */
+function writeDurations() {
+  const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const cpu = new Map(read(cpuLog).map((r) => [r.file, r.cpuMs]));
+  const rows = wall.sort((a, b) => b.ms - a.ms);
+  if (!rows.length) return;
+  const s = (ms) => (ms === undefined ? '      ?' : (ms / 1000).toFixed(1).padStart(7));
+  const lines = rows.map((r) => `${s(r.ms)} s wall ${s(cpu.get(r.file))} s CPU  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`);
+  const totalCpu = [...cpu.values()].reduce((a, b) => a + b, 0);
+  writeFileSync(durations, `${lines.join('\n')}\n${s(totalCpu)} s CPU in all test files' processes\n`);
+  for (const r of rows) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
+  if (rows.length > 1) console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${lines.slice(0, 15).join('\n')}\n${s(totalCpu)} s CPU in all ${rows.length} files' processes`);
+}
+
+/** Removes this run's demo-store cache: its folder, and its template databases on PostgreSQL. */
+async function removeRunCache(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  const admin = process.env.STEWARD_TEST_PG;
+  if (!admin) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  const prefix = `steward_tpl_${process.pid}_`;
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) {
+      await client.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
+      await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } catch (e) {
+    console.error(`run-tests: could not drop this run's template databases (${prefix}*): ${e.message}`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -42,16 +42,15 @@ interface Thread {
   pending: Map<number, Pending>;
 }
 
-// Compiled code runs the .js worker. From TypeScript sources (tests under tsx) the worker registers
-// tsx itself: Node 20 does not pass module hooks on to worker threads.
+// Compiled code runs the .js worker, TypeScript sources (tests, under `node --import tsx`) the .ts
+// one: a worker inherits the process's execArgv, so it runs `--import tsx` itself first.
 const fromSources = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./view-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
 const defaultCatalogueModule = new URL(`../service/catalogue/report-catalogue${fromSources ? '.ts' : '.js'}`, import.meta.url);
 
 // An idle thread does not keep the process alive (the listening server does).
 function spawn(workerData: unknown): Worker {
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-  const worker = fromSources ? new Worker(boot, { eval: true, workerData }) : new Worker(workerUrl, { workerData });
+  const worker = new Worker(workerUrl, { workerData });
   worker.unref();
   return worker;
 }

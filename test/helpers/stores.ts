@@ -4,7 +4,7 @@
  * postgres://root@localhost/postgres?host=/var/run/postgresql), dropped afterwards. Without STEWARD_TEST_PG the
  * PostgreSQL cases are skipped, saying why; .ci/run always sets it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -23,18 +23,27 @@ export const ENGINES: ReadonlyArray<{ name: EngineName; skip: string | false }> 
 
 let counter = 0;
 
-/** A new, empty store location of the given engine and a function that removes it. */
-export async function freshLocation(engine: EngineName): Promise<{ location: string; cleanup: () => Promise<void> }> {
+/**
+ * A new, empty store location of the given engine and a function that removes it. `copyOf`: start
+ * from a copy of this store instead (SQLite: a file, closed; PostgreSQL: the name of a database no
+ * one is connected to, copied with CREATE DATABASE ... TEMPLATE).
+ */
+export async function freshLocation(engine: EngineName, copyOf?: string): Promise<{ location: string; cleanup: () => Promise<void> }> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'steward-test-'));
-    return { location: join(dir, 'steward.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    const location = join(dir, 'steward.db');
+    if (copyOf) copyFileSync(copyOf, location);
+    return { location, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   if (!PG_ADMIN_URL) throw new Error(PG_SKIP_REASON || 'no PostgreSQL');
   const name = `steward_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(copyOf ? `CREATE DATABASE ${name} TEMPLATE "${copyOf}"` : `CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   const u = new URL(PG_ADMIN_URL);
   u.pathname = `/${name}`;
   return {
@@ -46,6 +55,23 @@ export async function freshLocation(engine: EngineName): Promise<{ location: str
       await a.end();
     },
   };
+}
+
+/** The PostgreSQL database name of a store location made by freshLocation. */
+export function pgDatabaseName(location: string): string {
+  return decodeURIComponent(new URL(location).pathname.slice(1));
+}
+
+/** Runs `sql` (a statement that cannot run in a transaction, e.g. CREATE DATABASE) on the admin connection. */
+export async function pgAdmin(sql: string): Promise<void> {
+  if (!PG_ADMIN_URL) throw new Error(PG_SKIP_REASON || 'no PostgreSQL');
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Opens a fresh store, runs `fn`, closes and removes it. */

@@ -13,7 +13,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
 import { buildApp, type AppDeps } from '../../src/web/build-app.js';
 import { runSteward } from './cli.js';
-import { freshLocation } from './stores.js';
+import { cachedStore } from './demo-cache.js';
 
 /** The time every web test runs at (the demo history ends here). */
 export const WEB_NOW = Date.UTC(2026, 10, 1);
@@ -25,29 +25,28 @@ export interface DemoStore {
   cleanup: () => Promise<void>;
 }
 
-/** A store of `engine` filled by `steward demo` (small by default), ending at WEB_NOW. */
+/**
+ * A store of `engine` filled by `steward demo` (small by default), ending at WEB_NOW, with the demo's
+ * specs repository synced in. Generated once per test run and copied after (demo-cache.ts).
+ */
 export async function demoStore(engine: EngineName, o: { changes?: number; months?: number; seed?: number } = {}): Promise<DemoStore> {
-  const { location, cleanup } = await freshLocation(engine);
-  const dir = mkdtempSync(join(tmpdir(), 'steward-web-'));
-  const r = await runSteward(
-    ['demo', '--db', location, '--changes', String(o.changes ?? 800), '--months', String(o.months ?? 6), '--seed', String(o.seed ?? 7), '--now', '2026-11-01', '--out', join(dir, 'demo'), '--quiet'],
-    { cwd: dir, now: WEB_NOW },
-  );
-  if (r.code !== 0) throw new Error(`steward demo failed: ${r.stderr}`);
-  // The demo's specs repository (written when git is there) into the store, for the specs pages.
-  const specsRepo = join(dir, 'demo', 'specs');
-  if (existsSync(specsRepo)) {
-    const s = await runSteward(['specs', 'sync', '--db', location, '--repo', specsRepo], { cwd: dir, now: WEB_NOW });
-    if (s.code !== 0) throw new Error(`steward specs sync failed: ${s.stderr}`);
-  }
-  return {
-    location,
-    dir,
-    cleanup: async () => {
-      rmSync(dir, { recursive: true, force: true });
-      await cleanup();
-    },
-  };
+  const args = ['--changes', String(o.changes ?? 800), '--months', String(o.months ?? 6), '--seed', String(o.seed ?? 7), '--now', '2026-11-01'];
+  return cachedStore(engine, `steward demo ${args.join(' ')}; specs sync`, async (location, out) => {
+    // The CLI runs in a folder without a steward.yaml, so the demo's configuration applies.
+    const cwd = mkdtempSync(join(tmpdir(), 'steward-web-'));
+    try {
+      const r = await runSteward(['demo', '--db', location, ...args, '--out', join(out, 'demo'), '--quiet'], { cwd, now: WEB_NOW });
+      if (r.code !== 0) throw new Error(`steward demo failed: ${r.stderr}`);
+      // The demo's specs repository (written when git is there) into the store, for the specs pages.
+      const specsRepo = join(out, 'demo', 'specs');
+      if (existsSync(specsRepo)) {
+        const s = await runSteward(['specs', 'sync', '--db', location, '--repo', specsRepo], { cwd, now: WEB_NOW });
+        if (s.code !== 0) throw new Error(`steward specs sync failed: ${s.stderr}`);
+      }
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
 }
 
 export interface TestApp {

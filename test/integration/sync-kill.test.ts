@@ -137,7 +137,7 @@ async function bundleCli(): Promise<{ dir: string; cli: string } | null> {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     packages: 'external',
     outdir: dir,
     outExtension: { '.js': '.mjs' },

@@ -14,17 +14,15 @@ type WorkerMessage =
   | { type: 'done'; stats: ExportStats }
   | { type: 'error'; error: { code: ErrorCode; message: string; details: ErrorDetails } };
 
-// Compiled code runs the .js worker. Run from TypeScript sources (tests under tsx), the worker must
-// register tsx itself: Node 20 does not pass module hooks on to worker threads.
+// Compiled code runs the .js worker, TypeScript sources (tests, under `node --import tsx`) the .ts
+// one: a worker inherits the process's execArgv, so it runs `--import tsx` itself first.
 const fromSources = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./export-parser-worker${fromSources ? '.ts' : '.js'}`, import.meta.url);
 
 function startWorker(workerData: unknown): Worker {
   // A modest heap keeps the worker's garbage collected early: the import's peak RSS is a target.
   const resourceLimits = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
-  if (!fromSources) return new Worker(workerUrl, { workerData, resourceLimits });
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
-  return new Worker(boot, { eval: true, workerData, resourceLimits });
+  return new Worker(workerUrl, { workerData, resourceLimits });
 }
 
 /**

@@ -114,11 +114,8 @@ export class RestPageParser {
   #start(): Worker {
     const workerData = { host: this.#host };
     const resourceLimits = RESOURCE_LIMITS;
-    // From TypeScript sources (tests, under tsx) the worker must register tsx itself: Node 20 does
-    // not pass module hooks on to worker threads.
-    const worker = extensionOf(this.#workerUrl) === '.ts'
-      ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(this.#workerUrl.href)}); })`, { eval: true, workerData, resourceLimits })
-      : new Worker(this.#workerUrl, { workerData, resourceLimits });
+    // A .ts worker (tests, under `node --import tsx`) runs `--import tsx` itself: it inherits the process's execArgv.
+    const worker = new Worker(this.#workerUrl, { workerData, resourceLimits });
     this.#worker = worker;
     worker.on('message', (reply: PageReply) => this.#receive(worker, reply));
     worker.on('error', (e) => this.#died(`failed: ${e.message}`, e));
