@@ -81,4 +81,29 @@ describe('steward.yaml', () => {
     const e = configError('hosts:\n  - url: https://x.example\n');
     assert.match(e.message, /`hosts\[0\]\.name` is required/);
   });
+
+  it('refuses a billion-laughs alias bomb as a configuration error naming the file', () => {
+    const levels = 'abcdefghi'.split('');
+    const bomb = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`), 'bots: *i'].join('\n');
+    const e = configError(bomb);
+    assert.equal(e.details.where, 'steward.yaml');
+    assert.match(e.message, /aliases expand too many times/);
+  });
+
+  it('still reads a few aliases that share a list', () => {
+    const c = parseConfig('bots: &bots [zuul, jenkins]\nprojects:\n  - name: nova\n    core:\n      members: *bots\n', 'steward.yaml');
+    assert.deepEqual(c.projects[0]!.core!.members, ['zuul', 'jenkins']);
+  });
+
+  it('refuses collections nested thousands deep, in flow or block style, without exhausting the stack', () => {
+    const flow = configError(`hosts: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    assert.equal(flow.details.where, 'steward.yaml');
+    assert.equal(flow.details.line, 1);
+    assert.match(flow.message, /nest more than 64 levels deep/);
+    const block = configError(Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n');
+    assert.match(block.message, /nest more than 64 levels deep/);
+    assert.ok(block.details.line && block.details.line > 60 && block.details.line < 70, `line ${block.details.line}`);
+    const seq = configError(`bots:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}x\n`);
+    assert.match(seq.message, /nest more than 64 levels deep/);
+  });
 });
