@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeRestExport, writeSshExport } from '../../src/demo/demo-export.js';
+import { importFiles } from '../../src/ingest/import-files.js';
 import { dumpStore, type StoreDump } from '../../src/store/dump.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runSteward } from '../helpers/cli.js';
@@ -206,6 +207,27 @@ describe('bad input', () => {
   it('a file that is not a Gerrit export at all', async () => {
     await expectError('package.json', JSON.stringify({ name: 'x', version: '1.0.0' }) + '\n', 6, /not a Gerrit export/);
     await expectError('table.csv', 'a,b,c\n1,2,3\n', 6, /table\.csv:1: this is not a Gerrit export/);
+  });
+
+  it('an export with no changes (empty download, the XSSI prefix alone, []) is an error, nothing stored', async () => {
+    for (const [name, content] of [['empty.json', ''], ['prefix-only.json', ")]}'\n"], ['brackets.json', '[]\n'], ['empty-ssh.json', '{"type":"stats","rowCount":0,"runTimeMilliseconds":5,"moreChanges":false}\n']] as const) {
+      const r = await expectError(name, content, 6, new RegExp(`${name.replace('.', '\\.')}: the file holds no changes: an empty export is almost always a failed or cut-short download\n.*--allow-empty`));
+      assert.match(r.stdout, new RegExp(`Stopped at .*${name.replace('.', '\\.')}: nothing from it was stored`));
+    }
+  });
+
+  it('--allow-empty (importFiles allowEmpty) takes an empty export as a warning', async () => {
+    const path = join(dir, 'empty-on-purpose.json');
+    writeFileSync(path, '[]\n');
+    const store = await openStore(location);
+    try {
+      const summary = await importFiles(store, [path], { host: HOST, allowEmpty: true });
+      assert.equal(summary.stopped, null);
+      assert.deepEqual(summary.files.map((f) => [f.changesRead, f.warnings]), [[0, ['the file holds no changes']]]);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(await dumpOf(location), baseline);
   });
 
   it('an unreadable path: missing, a directory, no permission', async () => {

@@ -7,6 +7,8 @@ export interface ImportCommandOptions extends GlobalOptions {
   host?: string;
   format?: string;
   quiet?: boolean;
+  /** Accept export files with no changes (`--allow-empty`); otherwise an empty file is an INPUT_FORMAT error. */
+  allowEmpty?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function runImport(files: string[], o: ImportCommandOptions, rt: Ru
     const summary = await importFiles(store, files.map((f) => f), {
       host: host.name,
       hostUrl: host.url,
+      allowEmpty: o.allowEmpty === true,
       onProgress: (n) => {
         if (o.quiet || !rt.isTty || Date.now() - last < 1000) return;
         last = Date.now();
