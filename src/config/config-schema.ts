@@ -202,6 +202,17 @@ const specsSchema = z
   })
   .strict();
 
+/** The web dashboard (`steward serve`). */
+const webSchema = z
+  .object({
+    /**
+     * The URL readers reach the dashboard by, when not a loopback name or an IP address (a reverse
+     * proxy, a DNS name): without `--auth`, requests naming any other host are refused (DNS rebinding).
+     */
+    publicUrl: z.string().url('expected the URL readers open, like https://steward.example.org').optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -215,6 +226,7 @@ export const configSchema = z
     git: gitSchema.optional(),
     priorities: prioritiesSchema.default({}),
     specs: specsSchema.optional(),
+    web: webSchema.optional(),
   })
   .strict();
 

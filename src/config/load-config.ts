@@ -83,7 +83,7 @@ export function parseConfig(text: string, where: string): StewardConfig {
     throw e;
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git', { where, line: 1 });
+    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git, priorities, specs, web', { where, line: 1 });
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -118,7 +118,8 @@ function allowedKeysAt(path: ReadonlyArray<string | number>): string | null {
   const names = path.filter((p) => typeof p === 'string');
   const last = names[names.length - 1];
   const table: Record<string, string> = {
-    '': 'hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git',
+    '': 'hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git, priorities, specs, web',
+    web: 'publicUrl',
     git: 'repo, branch, name, landingCommitters',
     dashboards: 'name, title, description, foreach, sections, file',
     sections: 'name, query',

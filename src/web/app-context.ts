@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { isStewardError } from '../model/errors.js';
 import type { EffectiveConfig } from '../service/effective-config.js';
 import type { Store } from '../store/engine.js';
+import type { HostCheckOptions } from './host-check.js';
 import type { SafeHtml } from './html.js';
 import type { ReportViews } from './report-views.js';
 import type { SyncStatusProvider } from './sync-status.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   cwd?: string;
   /** Fastify's logger (off by default: tests and the CLI print their own). */
   logger?: boolean;
+  /** Answer only requests naming these hosts (host-check.ts); `steward serve` sets it without `--auth`. Absent: no check. */
+  hostCheck?: HostCheckOptions;
 }
 
 /** What the routes get: the dependencies, filled in. */
