@@ -136,6 +136,56 @@ describe('import of the demo exports', () => {
   });
 });
 
+describe('the host of an import without --host', () => {
+  it('is the one host the store holds when steward.yaml names none: no "default" copy of every account', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      assert.equal((await importInto(location, [ssh])).code, 0);
+      const before = await dumpOf(location);
+      const r = await runSteward(['import', rest, '--db', location], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`Imported into host "${HOST}"`));
+      const after = await dumpOf(location);
+      assert.deepEqual(after.hosts!.map((h) => h.name), [HOST]);
+      assert.deepEqual([...new Set(after.accounts!.map((a) => a.host))], [HOST]);
+      assert.equal(after.accounts!.length, before.accounts!.length, 'the REST accounts were matched to the stored ones, not copied');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('is refused, naming the hosts, when the store holds several and steward.yaml names none; nothing written', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      assert.equal((await importInto(location, [ssh])).code, 0);
+      assert.equal((await runSteward(['import', ssh, '--db', location, '--host', 'review.other.org', '--quiet'], { cwd: dir })).code, 0);
+      const before = await dumpOf(location);
+      const r = await runSteward(['import', rest, '--db', location], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /the store holds changes of 2 hosts \(review\.example\.org, review\.other\.org\) and steward\.yaml names none: say which one the files come from with --host/);
+      assert.deepEqual(await dumpOf(location), before);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('is "default" for an empty store and no steward.yaml, and the only host of steward.yaml otherwise', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      const r = await runSteward(['import', ssh, '--db', location], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Imported into host "default"/);
+      const cfgDir = mkdtempSync(join(dir, 'cfg-'));
+      writeFileSync(join(cfgDir, 'steward.yaml'), 'hosts: [{ name: review.configured.org, url: https://review.configured.org }]\n');
+      const c = await runSteward(['import', rest, '--db', location], { cwd: cfgDir });
+      assert.equal(c.code, 0, c.stderr);
+      assert.match(c.stdout, /Imported into host "review\.configured\.org"/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('the same input into SQLite and PostgreSQL', { skip: ENGINES[1]!.skip }, () => {
   it('gives identical store contents (canonical dumps)', async () => {
     const dumps: StoreDump[] = [];
