@@ -63,6 +63,13 @@ describe('steward.yaml', () => {
     assert.match(e.message, /`releases\[0\]\.start` not a real calendar date/);
   });
 
+  it('refuses a release date that does not exist instead of moving it to the next month', () => {
+    const e = configError('releases:\n  - name: r\n    start: 2015-02-30\n    featureFreeze: 2015-04-31\n    release: 2015-06-01\n');
+    assert.match(e.message, /steward\.yaml:3: `releases\[0\]\.start` not a real calendar date/);
+    assert.match(e.message, /steward\.yaml:4: `releases\[0\]\.featureFreeze` not a real calendar date/);
+    assert.equal(parseConfig('releases:\n  - name: r\n    start: 2016-02-29\n    featureFreeze: 2016-04-30\n    release: 2016-06-01\n', 'steward.yaml').releases[0]!.start, '2016-02-29');
+  });
+
   it('points at the line of a YAML syntax error', () => {
     const e = configError('hosts:\n  - name: x\n   url: [unclosed\n');
     assert.equal(e.details.where, 'steward.yaml');
