@@ -52,7 +52,7 @@ function checkCalendarFields(s: string, v: string, name: string): void {
   if (!m) return;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const refuse = (why: string): never => {
-    throw new StewardError('USAGE', `${name} "${v}" is not a real date or time: ${why}`, {
+    throw new StewardError('USAGE', `${name} must be a date that exists, not "${v}": ${why}`, {
       hint: 'give a date like 2015-04-10 or a date-time like 2015-04-10T12:00:00Z',
     });
   };

@@ -106,7 +106,7 @@ describe('usage and configuration errors', () => {
     [['overview', '--since', '2026-05-01', '--until', '2026-04-01'], 2, /window is empty or inverted/],
     [['overview', '--days', '0'], 2, /--days must be a whole number from 1/],
     [['overview', '--now', 'yesterday'], 2, /--now must be a date like 2015-04-10/],
-    [['overview', '--since', '2026-02-30'], 2, /--since "2026-02-30" is not a real date or time: February 2026 has 28 days/],
+    [['overview', '--since', '2026-02-30'], 2, /--since must be a date that exists, not "2026-02-30": February 2026 has 28 days/],
     [['overview', '--project', 'no/such'], 10, /no changes of project "no\/such" in the store/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
     [['import'], 2, /missing required argument 'files'/],
