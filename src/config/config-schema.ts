@@ -8,7 +8,14 @@ import { z } from 'zod';
 const isoDate = z
   .string({ invalid_type_error: 'expected a date like 2015-04-30 (quote it if needed)' })
   .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date like 2015-04-30 or 2015-04-30T12:00:00Z')
-  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), 'not a real calendar date');
+  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)) && isRealDay(s.slice(0, 10)), 'not a real calendar date');
+
+/** Whether YYYY-MM-DD names a day that exists: `Date.parse` would move 2015-02-30 to 2015-03-02. */
+function isRealDay(ymd: string): boolean {
+  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
 
 const accountSpec = z.union([z.string().min(1), z.number().int().positive()], {
   errorMap: () => ({ message: 'expected a username (text) or a Gerrit account id (number)' }),
@@ -202,6 +209,17 @@ const specsSchema = z
   })
   .strict();
 
+/** The web dashboard (`steward serve`). */
+const webSchema = z
+  .object({
+    /**
+     * The URL readers reach the dashboard by, when not a loopback name or an IP address (a reverse
+     * proxy, a DNS name): without `--auth`, requests naming any other host are refused (DNS rebinding).
+     */
+    publicUrl: z.string().url('expected the URL readers open, like https://steward.example.org').optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -215,6 +233,7 @@ export const configSchema = z
     git: gitSchema.optional(),
     priorities: prioritiesSchema.default({}),
     specs: specsSchema.optional(),
+    web: webSchema.optional(),
   })
   .strict();
 

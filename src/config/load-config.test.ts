@@ -63,6 +63,13 @@ describe('steward.yaml', () => {
     assert.match(e.message, /`releases\[0\]\.start` not a real calendar date/);
   });
 
+  it('refuses a release date that does not exist instead of moving it to the next month', () => {
+    const e = configError('releases:\n  - name: r\n    start: 2015-02-30\n    featureFreeze: 2015-04-31\n    release: 2015-06-01\n');
+    assert.match(e.message, /steward\.yaml:3: `releases\[0\]\.start` not a real calendar date/);
+    assert.match(e.message, /steward\.yaml:4: `releases\[0\]\.featureFreeze` not a real calendar date/);
+    assert.equal(parseConfig('releases:\n  - name: r\n    start: 2016-02-29\n    featureFreeze: 2016-04-30\n    release: 2016-06-01\n', 'steward.yaml').releases[0]!.start, '2016-02-29');
+  });
+
   it('points at the line of a YAML syntax error', () => {
     const e = configError('hosts:\n  - name: x\n   url: [unclosed\n');
     assert.equal(e.details.where, 'steward.yaml');
@@ -80,5 +87,30 @@ describe('steward.yaml', () => {
   it('requires required keys', () => {
     const e = configError('hosts:\n  - url: https://x.example\n');
     assert.match(e.message, /`hosts\[0\]\.name` is required/);
+  });
+
+  it('refuses a billion-laughs alias bomb as a configuration error naming the file', () => {
+    const levels = 'abcdefghi'.split('');
+    const bomb = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`), 'bots: *i'].join('\n');
+    const e = configError(bomb);
+    assert.equal(e.details.where, 'steward.yaml');
+    assert.match(e.message, /aliases expand too many times/);
+  });
+
+  it('still reads a few aliases that share a list', () => {
+    const c = parseConfig('bots: &bots [zuul, jenkins]\nprojects:\n  - name: nova\n    core:\n      members: *bots\n', 'steward.yaml');
+    assert.deepEqual(c.projects[0]!.core!.members, ['zuul', 'jenkins']);
+  });
+
+  it('refuses collections nested thousands deep, in flow or block style, without exhausting the stack', () => {
+    const flow = configError(`hosts: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    assert.equal(flow.details.where, 'steward.yaml');
+    assert.equal(flow.details.line, 1);
+    assert.match(flow.message, /nest more than 64 levels deep/);
+    const block = configError(Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n');
+    assert.match(block.message, /nest more than 64 levels deep/);
+    assert.ok(block.details.line && block.details.line > 60 && block.details.line < 70, `line ${block.details.line}`);
+    const seq = configError(`bots:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}x\n`);
+    assert.match(seq.message, /nest more than 64 levels deep/);
   });
 });

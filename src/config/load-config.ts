@@ -2,7 +2,7 @@
  * Reads and validates steward.yaml, reporting every problem at once with file, line and key.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, Parser, parseDocument, isNode, type CST } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { StewardError } from '../model/errors.js';
 import { configSchema, emptyConfig, type StewardConfig } from './config-schema.js';
@@ -17,8 +17,51 @@ function keyPath(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
+/**
+ * How deep collections may nest in a configuration file. steward.yaml needs about six levels; the
+ * YAML library composes documents recursively, so a file nested thousands deep (a mistake or an
+ * attack) would exhaust the stack instead of being refused.
+ */
+export const MAX_CONFIG_DEPTH = 64;
+
+/**
+ * How many alias expansions (`*name`) a configuration file may make. A few are handy for sharing a
+ * core list; a "billion laughs" file makes an alias of aliases of aliases to blow up memory.
+ */
+export const MAX_CONFIG_ALIASES = 100;
+
+/**
+ * The first place where collections in `text` nest deeper than `max`, found on the concrete syntax
+ * tree (which the library builds without recursion) and walked with an explicit stack, or null.
+ */
+function tooDeepAt(text: string, max: number): number | null {
+  const stack: Array<[CST.Token | undefined, number]> = [];
+  for (const token of new Parser().parse(text)) stack.push([token, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (depth > max) return token.offset;
+    if (token.type === 'document') stack.push([token.value, depth]);
+    else if (token.type === 'block-map' || token.type === 'flow-collection') {
+      for (const item of token.items) stack.push([item.key ?? undefined, depth + 1], [item.value, depth + 1]);
+    } else if (token.type === 'block-seq') {
+      for (const item of token.items) stack.push([item.value, depth + 1]);
+    }
+  }
+  return null;
+}
+
 /** Parses config text; `where` names the file in messages. */
 export function parseConfig(text: string, where: string): StewardConfig {
+  const deep = tooDeepAt(text, MAX_CONFIG_DEPTH);
+  if (deep !== null) {
+    const line = text.slice(0, deep).split('\n').length;
+    throw new StewardError('CONFIG', `collections nest more than ${MAX_CONFIG_DEPTH} levels deep; a Steward configuration needs fewer than ten`, {
+      where,
+      line,
+      hint: 'Check the indentation and brackets around that line.',
+    });
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
@@ -26,9 +69,21 @@ export function parseConfig(text: string, where: string): StewardConfig {
     const line = e.linePos?.[0]?.line;
     throw new StewardError('CONFIG', `not valid YAML: ${e.message.split('\n')[0]}`, { where, line, hint: 'Fix the YAML syntax at that line.' });
   }
-  const raw = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }) ?? {};
+  } catch (e) {
+    // The library refuses an alias bomb with a ReferenceError; say it as a configuration problem.
+    if (e instanceof ReferenceError && /excessive alias/i.test(e.message)) {
+      throw new StewardError('CONFIG', `aliases expand too many times (more than ${MAX_CONFIG_ALIASES} nodes): an alias of aliases makes the file far larger than it looks`, {
+        where,
+        hint: 'Write the lists out, or use fewer nested aliases (&name / *name).',
+      }, { cause: e });
+    }
+    throw e;
+  }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git', { where, line: 1 });
+    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git, priorities, specs, web', { where, line: 1 });
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -63,7 +118,8 @@ function allowedKeysAt(path: ReadonlyArray<string | number>): string | null {
   const names = path.filter((p) => typeof p === 'string');
   const last = names[names.length - 1];
   const table: Record<string, string> = {
-    '': 'hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git',
+    '': 'hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git, priorities, specs, web',
+    web: 'publicUrl',
     git: 'repo, branch, name, landingCommitters',
     dashboards: 'name, title, description, foreach, sections, file',
     sections: 'name, query',

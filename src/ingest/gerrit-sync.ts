@@ -25,7 +25,7 @@ import { AccountResolver } from '../store/account-resolver.js';
 import { addCounts, emptyCounts, type WriteCounts } from '../store/change-writer.js';
 import type { Store } from '../store/engine.js';
 import { recordGroupMembers, recordHost, writeChangePage } from '../store/ingest-writes.js';
-import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, recordSyncError, releaseLock } from '../store/sync-store.js';
+import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, loadGroupSnapshots, recordSyncError, releaseLock } from '../store/sync-store.js';
 import { isProcessAlive, lockOwner } from './sync-lock.js';
 
 /** The REST options a sync asks for: the same as the import format documents. */
@@ -45,6 +45,12 @@ export interface SyncOptions {
   since?: number;
   /** Ignore the checkpoint and any run in progress: walk every change of the project. */
   full?: boolean;
+  /**
+   * Let a core group that Gerrit lists with no members replace a stored membership that has some
+   * (default false: SOURCE_EMPTY, the stored team kept). Members hidden from an anonymous or
+   * under-privileged account look exactly like an empty group.
+   */
+  replace?: boolean;
   /** How far before the checkpoint the next run starts, in ms (default 15 minutes). */
   overlapMs?: number;
   /** Changes per page (default 500, Gerrit's usual limit for one query). */
@@ -166,6 +172,15 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
         });
       }
       const members: RestAccountInfo[] = await opts.client.groupMembers(group.id, true);
+      if (members.length === 0 && !opts.replace) {
+        const last = (await loadGroupSnapshots(db, host, target.coreGroup)).at(-1);
+        if (last && last.memberIds.length > 0) {
+          throw new StewardError('SOURCE_EMPTY', `Gerrit lists no members in group "${target.coreGroup}", but the store's last snapshot of it (${iso(last.takenAt)}) has ${last.memberIds.length}: the stored core team was kept (the changes fetched are stored)`, {
+            where: target.host.url,
+            hint: 'A group whose members only its members or admins may see needs credentials (see "Credentials" in docs/getting-data.md). If the group really is empty now, run again with --replace.',
+          });
+        }
+      }
       const refs = members.map((m) => ({ accountId: m._account_id, username: m.username, name: m.name, email: m.email }));
       const snapshot = await recordGroupMembers(store, host, { name: target.coreGroup, uuid: group.id }, refs, opts.clock());
       coreGroup = { name: target.coreGroup, ...snapshot };
@@ -227,6 +242,8 @@ export interface GerritSyncRunOptions extends GerritSyncEvents {
   client?: GerritClientSettings;
   since?: number;
   full?: boolean;
+  /** See {@link SyncOptions.replace}. */
+  replace?: boolean;
   pageSize?: number;
 }
 
@@ -263,6 +280,7 @@ export async function syncGerritTargets(store: Store, targets: readonly SyncTarg
       clock: opts.clock,
       since: opts.since,
       full: opts.full,
+      replace: opts.replace,
       pageSize: opts.pageSize,
       onPage: opts.onPage && ((p) => opts.onPage!(target, p)),
     });

@@ -38,6 +38,12 @@ export interface GitSyncOptions {
   full?: boolean;
   /** A lock whose holder has not written a heartbeat for this long is taken over (default 10 min). */
   staleLockMs?: number;
+  /**
+   * Let a branch that shares less than half of its commits with the history stored under the same
+   * name replace it (default false: SOURCE_EMPTY, nothing changed). Without it, another repository,
+   * another branch or a shallow clone synced under a name already used cannot wipe that history.
+   */
+  replace?: boolean;
   /** Progress: commits read in the graph pass, then commits stored. */
   onProgress?: (p: { phase: 'graph' | 'store'; count: number; total: number }) => void;
 }
@@ -122,6 +128,12 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     const landings = computeLandings(graph, repo.tip, opts.rules);
     const storedNow = await loadStoredLandings(store.db, name);
     const removed = [...storedNow.keys()].filter((sha) => !landings.has(sha));
+    if (!opts.replace && removed.length * 2 > storedNow.size) {
+      throw new StewardError('SOURCE_EMPTY', `branch ${repo.branch} (tip ${repo.tip.slice(0, 12)}) does not contain ${removed.length} of the ${storedNow.size} commits stored as repository "${name}"${previous ? ` (last synced from ${previous.path}, branch ${previous.branch})` : ''}: this looks like another repository, another branch or a shallow clone, so the stored history was kept and nothing was changed`, {
+        where: repo.path,
+        hint: 'Check --repo and --branch; store this history under another name with --name, or run again with --replace to replace the stored one.',
+      });
+    }
     // --full: everything stored goes and every commit is read again, in the same transaction.
     const stored = opts.full ? new Map<string, CommitLanding>() : storedNow;
     const gone = opts.full ? [...storedNow.keys()] : removed;

@@ -22,6 +22,11 @@ export interface ImportOptions {
   batchSize?: number;
   /** Called after every batch with the number of changes read so far in this run. */
   onProgress?: (changesRead: number) => void;
+  /**
+   * Accept a file with no changes (default false). An empty download, `)]}'` alone or `[]` is
+   * almost always a failed export, and importing it "successfully" would hide that.
+   */
+  allowEmpty?: boolean;
 }
 
 export interface FileImportResult {
@@ -96,6 +101,12 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
       progress(read);
     }
     const warnings: string[] = [];
+    if (read === 0 && !opts.allowEmpty) {
+      throw new StewardError('INPUT_FORMAT', 'the file holds no changes: an empty export is almost always a failed or cut-short download', {
+        where: path,
+        hint: 'Check the download (the query, the credentials, the server\'s answer) and export again; pass --allow-empty if the file is empty on purpose.',
+      });
+    }
     if (read === 0) warnings.push('the file holds no changes');
     if (format === 'ssh' && !stats.sawStatsRow) warnings.push('no closing {"type":"stats"} row: the export may have been cut short');
     if (stats.statsRowCount !== null && stats.statsRowCount !== read) warnings.push(`the stats row says ${stats.statsRowCount} changes, the file holds ${read}`);

@@ -11,7 +11,8 @@ import type { SpecRecord, SpecsWarning } from '../model/specs.js';
 import { readSpecsRepo, type SpecsRepoRead } from '../sources/specs/read-specs-repo.js';
 import { OPENSTACK_LAYOUT, type SpecsLayout } from '../sources/specs/spec-layout.js';
 import type { Store } from '../store/engine.js';
-import { replaceSpecs } from '../store/queries/specs.js';
+import { StewardError } from '../model/errors.js';
+import { countSpecs, loadSpecsSync, replaceSpecs } from '../store/queries/specs.js';
 
 /** What `steward specs sync --format json` prints. */
 export interface SpecsSyncSummary {
@@ -41,14 +42,27 @@ export function readSpecs(repo: string, layout: SpecsLayout): Promise<SpecsRepoR
 /**
  * Stores what `readSpecs` read in place of the previous sync's specs and returns the summary.
  * `calendar`: the release calendar in effect and where it comes from (for messages).
+ *
+ * A repository with no specs does not replace stored ones (SOURCE_EMPTY, nothing changed) unless
+ * `replace` is set: pointed at the code repository by mistake, the sync would otherwise wipe them.
  */
 export async function storeSpecs(
   store: Store,
   repo: string,
   read: SpecsRepoRead,
-  opts: { calendar: readonly ReleaseDates[]; calendarSource: string; syncedAt: number },
+  opts: { calendar: readonly ReleaseDates[]; calendarSource: string; syncedAt: number; replace?: boolean },
 ): Promise<SpecsSyncSummary> {
   const { calendar, calendarSource: source } = opts;
+  if (read.specs.length === 0 && !opts.replace) {
+    const stored = await countSpecs(store.db);
+    if (stored > 0) {
+      const last = await loadSpecsSync(store.db);
+      throw new StewardError('SOURCE_EMPTY', `found no specs in this repository, but the store holds ${stored} specs${last ? ` from ${last.repo} (synced ${new Date(last.syncedAt).toISOString().slice(0, 10)})` : ''}; they were kept and nothing was changed`, {
+        where: repo,
+        hint: 'Check --repo (the specs repository, not the code repository?) and specs.layout in steward.yaml. To replace the stored specs with none, run again with --replace.',
+      });
+    }
+  }
   const warnings = [...read.warnings];
   const byRelease = new Map<string, SpecRecord[]>();
   for (const s of read.specs) {

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   STORE_VERSION: { exit: 8, summary: 'The store is from a newer version of Steward.' },
   /** A migration failed. */
   STORE_MIGRATION: { exit: 9, summary: 'A store migration failed.' },
+  /** A read command found no store at the location (no file, no database, no schema) or a store with no changes; it creates none. */
+  STORE_EMPTY: { exit: 20, summary: 'There is no store at that location, or it holds no changes.' },
   /** The source server (Gerrit, Zuul, Launchpad) cannot be reached: DNS, refused, reset, timeout. */
   SOURCE_UNREACHABLE: { exit: 11, summary: 'The source server cannot be reached.' },
   /** TLS handshake or certificate verification failed. */
@@ -41,6 +43,8 @@ export const ERROR_CODES = {
   GIT_REPOSITORY: { exit: 18, summary: 'A git repository or branch cannot be read.' },
   /** `steward specs sync --strict`: some spec files or directories were skipped or read without a title; the rest was stored. */
   INPUT_PARTIAL: { exit: 19, summary: 'Part of the input could not be read as expected; the rest was stored.' },
+  /** A sync found nothing (no specs, no group members, another history) where the store holds data; nothing was replaced. */
+  SOURCE_EMPTY: { exit: 21, summary: 'A sync found nothing where the store holds data; the stored data was kept.' },
   /** A requested thing (project, host) is not in the store. */
   NOT_FOUND: { exit: 10, summary: 'The requested project or host is not in the store.' },
   /** Anything Steward did not expect: a bug. */

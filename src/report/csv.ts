@@ -1,12 +1,33 @@
-/** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled. */
+/**
+ * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+ * before one) gets a leading `'`, so it shows as the text it is: change subjects and account names
+ * are written by anyone, and `=HYPERLINK(…)` as a reviewer's name must not become a live link.
+ * Numbers, and text that is just a number (`-1`, `+2`), are left as they are.
+ */
+export function neutraliseFormula(s: string): string {
+  if (!/^[=+\-@\t\r]/.test(s) || /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) return s;
+  return `'${s}`;
+}
+
+/**
+ * One RFC 4180 CSV field: text neutralised against spreadsheet formulas (`neutraliseFormula`), then
+ * quoted when it holds a comma, a quote or a line break, quotes doubled. Objects are written as JSON.
+ */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return quoted(typeof v === 'object' ? JSON.stringify(v) : typeof v === 'string' ? neutraliseFormula(v) : String(v));
+}
+
+function quoted(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/**
+ * A CSV table: the header (our own column names, quoted but kept as written: `+A`, `+/- %`), then
+ * one line per row, every field through `csvField`. The only CSV writer.
+ */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n';
+  return [header.map(quoted).join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
 }
 
 /**

@@ -16,19 +16,53 @@ export const CLI_WINDOW_NAMES: WindowNames = { since: '--since', until: '--until
 
 /**
  * A time: an ISO date (2015-04-10, midnight UTC), an ISO date-time (2015-04-10T12:00:00Z), or epoch
- * milliseconds. `name` is the parameter, for the message.
+ * milliseconds. `name` is the parameter, for the message. A date or time that does not exist
+ * (2026-02-30, month 13, 24:61) is refused rather than rolled over into the next month or day.
  */
 export function parseTime(v: string, name: string): number {
   const s = v.trim();
   let t: number;
   if (/^\d{11,}$/.test(s)) t = Number(s);
-  else if (/^\d{4}-\d{2}-\d{2}$/.test(s)) t = Date.parse(`${s}T00:00:00Z`);
-  else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s)) t = Date.parse(/Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
-  else t = NaN;
+  else if (/^\d{4}-\d{2}-\d{2}$/.test(s)) {
+    checkCalendarFields(s, v, name);
+    t = Date.parse(`${s}T00:00:00Z`);
+  } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(s)) {
+    checkCalendarFields(s, v, name);
+    t = Date.parse(/Z|[+-]\d{2}:?\d{2}$/.test(s) ? s.replace(' ', 'T') : `${s.replace(' ', 'T')}Z`);
+  } else t = NaN;
   if (Number.isNaN(t)) {
     throw new StewardError('USAGE', `${name} must be a date like 2015-04-10 or 2015-04-10T12:00:00Z, not "${v}"`);
   }
   return t;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Days in `month` (1–12) of `year`, in the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * Refuses a date or time whose fields are out of range: JavaScript's `Date.parse` moves
+ * 2026-02-30 to 2026-03-02 without a word, and a report window would quietly shift with it.
+ */
+function checkCalendarFields(s: string, v: string, name: string): void {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(s);
+  if (!m) return;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const refuse = (why: string): never => {
+    throw new StewardError('USAGE', `${name} must be a date that exists, not "${v}": ${why}`, {
+      hint: 'give a date like 2015-04-10 or a date-time like 2015-04-10T12:00:00Z',
+    });
+  };
+  if (month < 1 || month > 12) refuse(`there is no month ${m[2]}`);
+  if (day < 1 || day > daysInMonth(year, month)) refuse(`${MONTHS[month - 1]} ${year} has ${daysInMonth(year, month)} days, not day ${m[3]}`);
+  if (m[4] !== undefined && Number(m[4]) > 23) refuse(`the hour must be 00 to 23, not ${m[4]}`);
+  if (m[5] !== undefined && Number(m[5]) > 59) refuse(`the minute must be 00 to 59, not ${m[5]}`);
+  if (m[6] !== undefined && Number(m[6]) > 59) refuse(`the second must be 00 to 59, not ${m[6]}`);
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(s.slice(10));
+  if (offset && (Number(offset[2]) > 23 || Number(offset[3]) > 59)) refuse(`the time-zone offset ${offset[0]} is out of range`);
 }
 
 /** A whole number from 1 to `max`. */

@@ -22,6 +22,13 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** How long to wait for a SQLite write lock held by another process, in ms (default 5000). */
   busyTimeoutMs?: number;
+  /**
+   * Create the store when there is none (default true). Read commands pass false: a mistyped `--db`
+   * must not leave an empty store behind and print zeros. With false, a SQLite file must exist and
+   * a PostgreSQL database must exist, and either must hold Steward's schema; otherwise a
+   * STORE_EMPTY error names the location and the commands that create a store.
+   */
+  create?: boolean;
 }
 
 export function isPostgresLocation(location: string): boolean {
@@ -49,8 +56,10 @@ export function redactLocation(location: string): string {
  * await store.close();
  */
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
-  const store = isPostgresLocation(location) ? await openPostgres(location) : openSqlite(location, options.busyTimeoutMs ?? 5000);
+  const create = options.create !== false;
+  const store = isPostgresLocation(location) ? await openPostgres(location, create) : openSqlite(location, options.busyTimeoutMs ?? 5000, create);
   try {
+    if (!create && (await executedMigrations(store)).length === 0) throw noStoreError(store.location, 'it has no Steward schema');
     await checkSchemaNotNewer(store);
     if (options.migrate !== false) await migrateStore(store);
   } catch (e) {
@@ -94,10 +103,23 @@ class StoreSqliteDialect extends SqliteDialect {
   }
 }
 
-function openSqlite(path: string, busyTimeoutMs: number): Store {
+function openSqlite(path: string, busyTimeoutMs: number, create: boolean): Store {
   let database: BetterSqlite3.Database;
   try {
-    database = new BetterSqlite3(path);
+    try {
+      database = new BetterSqlite3(path, { fileMustExist: !create });
+    } catch (e) {
+      if (!create && (e as { code?: string }).code === 'SQLITE_CANTOPEN') throw noStoreError(path, 'the file does not exist', e);
+      throw e;
+    }
+    if (!create) {
+      // Refuse a file without Steward's schema before the pragmas below write to it (WAL mode).
+      const schema = database.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
+      if (!schema) {
+        database.close();
+        throw noStoreError(path, 'the file has no Steward schema');
+      }
+    }
     database.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
@@ -110,6 +132,7 @@ function openSqlite(path: string, busyTimeoutMs: number): Store {
     database.pragma('foreign_keys = ON');
     database.pragma('temp_store = MEMORY');
   } catch (e) {
+    if (e instanceof StewardError) throw e;
     throw storeOpenError('sqlite', path, e);
   }
   const db = new Kysely<Database>({ dialect: new StoreSqliteDialect({ database }) });
@@ -184,7 +207,7 @@ async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => P
   }
 }
 
-async function openPostgres(url: string): Promise<Store> {
+async function openPostgres(url: string, create: boolean): Promise<Store> {
   const shown = redactLocation(url);
   // int8 (bigint) columns hold epoch milliseconds and counts: well inside Number's exact range.
   const types = {
@@ -199,6 +222,7 @@ async function openPostgres(url: string): Promise<Store> {
     client.release();
   } catch (e) {
     await pool.end().catch(() => undefined);
+    if (!create && (e as { code?: string } | null)?.code === '3D000') throw noStoreError(shown, 'the database does not exist', e);
     throw storeOpenError('postgres', shown, e);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -216,6 +240,17 @@ function storeOpenError(engine: EngineName, where: string, e: unknown): StewardE
   if (code === '28P01' || code === '28000') hint = 'PostgreSQL refused the credentials in the URL. Check the user name and password.';
   if (code === '3D000') hint = 'The database named in the URL does not exist. Create it (createdb NAME) or fix the URL.';
   return new StewardError('STORE_UNAVAILABLE', `cannot open the ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} store: ${redactSecrets(msg)}`, { where, hint }, { cause: e });
+}
+
+/**
+ * No store where a read command looked: it does not create one (an empty store would print zeros
+ * as if they were the answer), and names the commands that do.
+ */
+function noStoreError(where: string, why: string, cause?: unknown): StewardError {
+  return new StewardError('STORE_EMPTY', `no Steward store here: ${why}`, {
+    where,
+    hint: 'Check --db or STEWARD_DB. Reports do not create a store; fill one with `steward import FILE`, `steward sync` or `steward demo`.',
+  }, cause === undefined ? undefined : { cause });
 }
 
 /** pg error messages can echo the connection string; never let a password through. */

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AnyReportEntry } from '../service/catalogue/report-entry.js';
 import type { EffectiveConfig } from '../service/effective-config.js';
 import type { Store } from '../store/engine.js';
+import type { HostCheckOptions } from './host-check.js';
 import type { SafeHtml } from './html.js';
 import type { ReportCompute } from './report-compute.js';
 import type { SyncStatusProvider } from './sync-status.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   cwd?: string;
   /** Fastify's logger (off by default: tests and the CLI print their own). */
   logger?: boolean;
+  /** Answer only requests naming these hosts (host-check.ts); `steward serve` sets it without `--auth`. Absent: no check. */
+  hostCheck?: HostCheckOptions;
 }
 
 /** What the routes get: the dependencies, filled in. */

@@ -8,6 +8,7 @@ import { isStewardError } from '../model/errors.js';
 import type { AppContext, AppDeps } from './app-context.js';
 import { registerApiRoutes } from './api-routes.js';
 import { loadAssets, registerAssets } from './assets.js';
+import { allowedHostNames, registerHostCheck } from './host-check.js';
 import { html, type SafeHtml } from './html.js';
 import { page, type PageContext } from './pages/layout.js';
 import { errorBody, statusOf, type ErrorBody } from './errors.js';
@@ -43,6 +44,8 @@ function parseQuery(s: string): Record<string, string | string[]> {
 /** Builds the app; it does not listen (`steward serve` does; tests use `app.inject`). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: deps.logger ?? false, routerOptions: { querystringParser: parseQuery } });
+  // First of all hooks: a request for a host name the server is not meant to answer gets nothing else.
+  if (deps.hostCheck) registerHostCheck(app, allowedHostNames(deps.hostCheck));
   const ctx: AppContext = {
     store: deps.store,
     config: deps.config,

@@ -21,6 +21,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { makeBuild, makeChange, makeMessage, T0 } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { FakeZuul, fakeBuild } from '../helpers/fake-zuul.js';
+import { dumpStore } from '../../src/store/dump.js';
 import { ENGINES, freshLocation, withStore } from '../helpers/stores.js';
 
 const MIN = 60_000;
@@ -183,6 +184,20 @@ for (const engine of ENGINES) {
         assert.equal(await countRows(store), 15);
         const again = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5 });
         assert.deepEqual({ new: again.counts.new, updated: again.counts.updated }, { new: 0, updated: 0 });
+      });
+    });
+
+    it('a Zuul that suddenly lists no builds erases none: builds are only ever added or updated', async () => {
+      zuul.builds = builds(6);
+      await withStore(engine.name, async (store) => {
+        await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5 });
+        const before = await dumpStore(store);
+        assert.equal(await countRows(store), 6);
+        zuul.builds = [];
+        const incremental = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5 });
+        const full = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5, full: true });
+        assert.deepEqual([incremental.buildsFetched, full.buildsFetched], [0, 0]);
+        assert.deepEqual((await dumpStore(store)).zuul_builds, before.zuul_builds);
       });
     });
 

@@ -106,6 +106,7 @@ describe('usage and configuration errors', () => {
     [['overview', '--since', '2026-05-01', '--until', '2026-04-01'], 2, /window is empty or inverted/],
     [['overview', '--days', '0'], 2, /--days must be a whole number from 1/],
     [['overview', '--now', 'yesterday'], 2, /--now must be a date like 2015-04-10/],
+    [['overview', '--since', '2026-02-30'], 2, /--since must be a date that exists, not "2026-02-30": February 2026 has 28 days/],
     [['overview', '--project', 'no/such'], 10, /no changes of project "no\/such" in the store/],
     [['frobnicate'], 2, /unknown command 'frobnicate'/],
     [['import'], 2, /missing required argument 'files'/],
@@ -125,6 +126,20 @@ describe('usage and configuration errors', () => {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /bad\.yaml:3: `hosts\[0\]\.url` expected a URL/);
     assert.match(readFileSync(cfg, 'utf8'), /nope/, 'the file is not touched');
+  });
+
+  it('a steward.yaml alias bomb or absurd nesting is a configuration error naming the file, not a crash', async () => {
+    const levels = 'abcdefghi'.split('');
+    const bomb = join(dir, 'bomb.yaml');
+    writeFileSync(bomb, ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`), 'bots: *i'].join('\n'));
+    const deep = join(dir, 'deep.yaml');
+    writeFileSync(deep, `hosts: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
+    for (const [cfg, pattern] of [[bomb, /bomb\.yaml: aliases expand too many times/], [deep, /deep\.yaml:1: collections nest more than 64 levels deep/]] as const) {
+      const r = await runSteward(['overview', '--config', cfg], { cwd: dir });
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    }
   });
 
   it('a missing --config file is an error, not the defaults', async () => {

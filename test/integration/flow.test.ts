@@ -310,6 +310,13 @@ describe('review flow on the command line: errors pointing at the operator, and 
     assert.match(r.stderr, /cannot evaluate `is:mergeable`.*\(column 13\)\n {4}status:open is:mergeable\n {16}\^{12}/);
   });
 
+  it('--query nested 3,000 levels deep: a usage error naming --query, no RangeError', async () => {
+    const r = await runSteward(['dashboard', '--query', `${'('.repeat(3000)}status:open${')'.repeat(3000)}`, '--db', location], { cwd: dir, now: NOW });
+    assert.equal(r.code, 2, r.stderr.slice(0, 500));
+    assert.match(r.stderr, /^steward: --query: the query nests parentheses or NOT more than 100 levels deep \(column 101\)/);
+    assert.doesNotMatch(r.stderr, /RangeError|call stack/);
+  });
+
   it('steward.yaml dashboards: a config error naming the file and the section', async () => {
     const cfg = join(dir, 'bad-dash.yaml');
     writeFileSync(cfg, `${readFileSync(join(dir, 'steward.yaml'), 'utf8')}dashboards:\n  - name: mine\n    foreach: status:open\n    sections:\n      - { name: ok, query: 'label:Code-Review>=2' }\n      - { name: bad, query: 'label:Code-Review<=2' }\n`);

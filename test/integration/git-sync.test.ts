@@ -18,6 +18,7 @@ import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
 import { dumpStore } from '../../src/store/dump.js';
 import { applyGitSync, type CommitToStore } from '../../src/store/git-store.js';
+import { syncGitRepository } from '../../src/ingest/git-sync.js';
 import { DAY, T0, makeChange } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
@@ -386,6 +387,34 @@ describe('steward git sync: bad input', () => {
       rmSync(plain, { recursive: true, force: true });
     }
     await nothingWritten(db);
+  });
+
+  it('another history under a name already stored (another repository, a shallow clone) does not wipe it', async () => {
+    const db = join(dir, 'kept.db');
+    const first = await runSteward(['--db', db, 'git', 'sync', '--repo', repo.dir, '--name', 'nova', '--format', 'json'], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    const other = TempRepo.create();
+    try {
+      const o1 = other.commit({ message: 'Something else' });
+      other.setBranch(other.commit({ message: 'More of it', parents: [o1] }));
+      const r = await runSteward(['--db', db, 'git', 'sync', '--repo', other.dir, '--name', 'nova'], { cwd: dir });
+      assert.equal(r.code, 21, r.stderr);
+      assert.match(r.stderr, new RegExp(`${other.dir}: branch master \\(tip [0-9a-f]{12}\\) does not contain 1 of the 1 commits stored as repository "nova" \\(last synced from ${repo.dir}, branch master\\): .*nothing was changed`));
+      assert.match(r.stderr, /--name.*--replace/);
+      const s = await openStore(db);
+      try {
+        const before = await dumpStore(s);
+        assert.deepEqual(before.git_commits!.map((x) => (x as { subject: string }).subject), ['Initial']);
+        // replace: the other history takes the name's place, as a fresh sync would store it.
+        const replaced = await syncGitRepository(s, { path: other.dir, name: 'nova' }, { clock: () => Date.now(), rules: { landingCommitters: ['Gerrit Code Review'] }, replace: true });
+        assert.deepEqual([replaced.added, replaced.removed], [2, 1]);
+        assert.deepEqual((await dumpStore(s)).git_commits!.map((x) => (x as { subject: string }).subject).sort(), ['More of it', 'Something else']);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      other.remove();
+    }
   });
 
   it('reads a git bundle file directly (cloned into a temporary repository that is removed)', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeRestExport, writeSshExport } from '../../src/demo/demo-export.js';
+import { importFiles } from '../../src/ingest/import-files.js';
 import { dumpStore, type StoreDump } from '../../src/store/dump.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runSteward } from '../helpers/cli.js';
@@ -135,6 +136,56 @@ describe('import of the demo exports', () => {
   });
 });
 
+describe('the host of an import without --host', () => {
+  it('is the one host the store holds when steward.yaml names none: no "default" copy of every account', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      assert.equal((await importInto(location, [ssh])).code, 0);
+      const before = await dumpOf(location);
+      const r = await runSteward(['import', rest, '--db', location], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`Imported into host "${HOST}"`));
+      const after = await dumpOf(location);
+      assert.deepEqual(after.hosts!.map((h) => h.name), [HOST]);
+      assert.deepEqual([...new Set(after.accounts!.map((a) => a.host))], [HOST]);
+      assert.equal(after.accounts!.length, before.accounts!.length, 'the REST accounts were matched to the stored ones, not copied');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('is refused, naming the hosts, when the store holds several and steward.yaml names none; nothing written', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      assert.equal((await importInto(location, [ssh])).code, 0);
+      assert.equal((await runSteward(['import', ssh, '--db', location, '--host', 'review.other.org', '--quiet'], { cwd: dir })).code, 0);
+      const before = await dumpOf(location);
+      const r = await runSteward(['import', rest, '--db', location], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /the store holds changes of 2 hosts \(review\.example\.org, review\.other\.org\) and steward\.yaml names none: say which one the files come from with --host/);
+      assert.deepEqual(await dumpOf(location), before);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('is "default" for an empty store and no steward.yaml, and the only host of steward.yaml otherwise', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      const r = await runSteward(['import', ssh, '--db', location], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /Imported into host "default"/);
+      const cfgDir = mkdtempSync(join(dir, 'cfg-'));
+      writeFileSync(join(cfgDir, 'steward.yaml'), 'hosts: [{ name: review.configured.org, url: https://review.configured.org }]\n');
+      const c = await runSteward(['import', rest, '--db', location], { cwd: cfgDir });
+      assert.equal(c.code, 0, c.stderr);
+      assert.match(c.stdout, /Imported into host "review\.configured\.org"/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('the same input into SQLite and PostgreSQL', { skip: ENGINES[1]!.skip }, () => {
   it('gives identical store contents (canonical dumps)', async () => {
     const dumps: StoreDump[] = [];
@@ -206,6 +257,27 @@ describe('bad input', () => {
   it('a file that is not a Gerrit export at all', async () => {
     await expectError('package.json', JSON.stringify({ name: 'x', version: '1.0.0' }) + '\n', 6, /not a Gerrit export/);
     await expectError('table.csv', 'a,b,c\n1,2,3\n', 6, /table\.csv:1: this is not a Gerrit export/);
+  });
+
+  it('an export with no changes (empty download, the XSSI prefix alone, []) is an error, nothing stored', async () => {
+    for (const [name, content] of [['empty.json', ''], ['prefix-only.json', ")]}'\n"], ['brackets.json', '[]\n'], ['empty-ssh.json', '{"type":"stats","rowCount":0,"runTimeMilliseconds":5,"moreChanges":false}\n']] as const) {
+      const r = await expectError(name, content, 6, new RegExp(`${name.replace('.', '\\.')}: the file holds no changes: an empty export is almost always a failed or cut-short download\n.*--allow-empty`));
+      assert.match(r.stdout, new RegExp(`Stopped at .*${name.replace('.', '\\.')}: nothing from it was stored`));
+    }
+  });
+
+  it('--allow-empty (importFiles allowEmpty) takes an empty export as a warning', async () => {
+    const path = join(dir, 'empty-on-purpose.json');
+    writeFileSync(path, '[]\n');
+    const store = await openStore(location);
+    try {
+      const summary = await importFiles(store, [path], { host: HOST, allowEmpty: true });
+      assert.equal(summary.stopped, null);
+      assert.deepEqual(summary.files.map((f) => [f.changesRead, f.warnings]), [[0, ['the file holds no changes']]]);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(await dumpOf(location), baseline);
   });
 
   it('an unreadable path: missing, a directory, no permission', async () => {

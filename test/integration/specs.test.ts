@@ -19,6 +19,8 @@ import { writeChanges } from '../../src/store/change-writer.js';
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { configSchema } from '../../src/config/config-schema.js';
 import { buildSpecsReportView } from '../../src/service/specs-report-view.js';
+import { storeSpecs } from '../../src/ingest/specs-sync.js';
+import { StewardError } from '../../src/model/errors.js';
 import { alice, bob, makeChange, makeMessage, makePatchSet, makeVote, zuul } from '../helpers/builders.js';
 
 const git = (dir: string, args: string[], env: Record<string, string> = {}) =>
@@ -128,6 +130,47 @@ describe('steward specs sync and report on a repository built in the test', () =
       rmSync(plain, { recursive: true, force: true });
     }
   });
+
+  it('a repository with no specs (the code repository by mistake) does not wipe the stored specs', async () => {
+    const code = buildRepo([{ date: '2015-01-01', write: { 'nova/__init__.py': '', 'README.rst': 'Nova\n====\n' } }]);
+    try {
+      const db = join(work, 'kept.db');
+      assert.equal((await runSteward(['--db', db, 'specs', 'sync', '--repo', repo], { cwd: work })).code, 0);
+      const r = await runSteward(['--db', db, 'specs', 'sync', '--repo', code], { cwd: work });
+      assert.equal(r.code, 21, r.stderr);
+      assert.match(r.stderr, new RegExp(`${code}: found no specs in this repository, but the store holds 7 specs from ${repo} \\(synced \\d{4}-\\d{2}-\\d{2}\\); they were kept and nothing was changed`));
+      assert.match(r.stderr, /--replace/);
+      const rep = await runSteward(['--db', db, 'specs', 'report', '--release', 'kilo', '--format', 'json'], { cwd: work });
+      assert.equal(JSON.parse(rep.stdout).releases[0].approved, 5, 'the stored specs are still there');
+    } finally {
+      rmSync(code, { recursive: true, force: true });
+    }
+  });
+
+  for (const engine of ENGINES) {
+    it(`replacing stored specs with none needs replace: true in ${engine.name}`, { skip: engine.skip }, async () => {
+      const code = buildRepo([{ date: '2015-01-01', write: { 'setup.py': '' } }]);
+      try {
+        const read = await readSpecsRepo(repo, OPENSTACK_LAYOUT);
+        const none = await readSpecsRepo(code, OPENSTACK_LAYOUT);
+        assert.equal(none.specs.length, 0);
+        await withStore(engine.name, async (store) => {
+          const opts = { calendar: [], calendarSource: 'test', syncedAt: 1 };
+          // An empty read into an empty store is fine: there is nothing to lose.
+          assert.equal((await storeSpecs(store, code, none, opts)).specs, 0);
+          await storeSpecs(store, repo, read, opts);
+          const before = await dumpStore(store);
+          await assert.rejects(storeSpecs(store, code, none, { ...opts, syncedAt: 2 }), (e: unknown) => e instanceof StewardError && e.code === 'SOURCE_EMPTY' && e.details.where === code);
+          assert.deepEqual(await dumpStore(store), before);
+          assert.equal((await storeSpecs(store, code, none, { ...opts, syncedAt: 3, replace: true })).specs, 0);
+          assert.deepEqual(await loadSpecs(store.db), []);
+          assert.equal((await loadSpecsSync(store.db))!.repo, code);
+        });
+      } finally {
+        rmSync(code, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('refuses a release the calendar does not know', async () => {
     await runSteward(['--db', join(work, 's.db'), 'specs', 'sync', '--repo', repo], { cwd: work });

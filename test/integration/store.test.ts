@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
@@ -10,7 +11,7 @@ import { storeInfo } from '../../src/store/store-info.js';
 import type { ChangeRecord, SourceFormat } from '../../src/model/records.js';
 import { StewardError } from '../../src/model/errors.js';
 import { DAY, alice, bob, carol, makeChange, makeMessage, makeVote } from '../helpers/builders.js';
-import { ENGINES, freshLocation, withStore } from '../helpers/stores.js';
+import { ENGINES, PG_ADMIN_URL, freshLocation, withStore } from '../helpers/stores.js';
 
 async function write(store: Store, records: ChangeRecord[], format: SourceFormat = 'rest') {
   return store.db.transaction().execute(async (trx) => {
@@ -105,6 +106,39 @@ for (const engine of ENGINES) {
         );
         assert.deepEqual(await dumpStore(store), before);
       });
+    });
+
+    it('with create: false, no store at the location (or one without the schema) is STORE_EMPTY naming it, and nothing is created', async () => {
+      const { location, cleanup } = await freshLocation(engine.name);
+      const noStore = (why: RegExp, where: string) => (e: unknown) => {
+        assert.ok(e instanceof StewardError, String(e));
+        assert.equal(e.code, 'STORE_EMPTY');
+        assert.equal(e.exitCode, 20);
+        assert.match(e.message, why);
+        assert.equal(e.details.where, where);
+        assert.match(e.details.hint ?? '', /`steward import FILE`, `steward sync` or `steward demo`/);
+        return true;
+      };
+      try {
+        if (engine.name === 'sqlite') {
+          await assert.rejects(openStore(location, { create: false }), noStore(/the file does not exist/, location));
+          assert.equal(existsSync(location), false, 'no file was created');
+          new BetterSqlite3(location).close();
+        } else {
+          const missing = new URL(PG_ADMIN_URL!);
+          missing.pathname = `/steward_test_missing_${process.pid}`;
+          await assert.rejects(openStore(missing.toString(), { create: false }), noStore(/the database does not exist/, missing.toString()));
+        }
+        // The file or database exists but Steward never wrote to it: refused, and still without the schema.
+        await assert.rejects(openStore(location, { create: false }), noStore(/no Steward schema/, location));
+        await assert.rejects(openStore(location, { create: false }), noStore(/no Steward schema/, location));
+        (await openStore(location)).close();
+        const reopened = await openStore(location, { create: false });
+        assert.equal((await storeInfo(reopened)).rowCounts.changes, 0);
+        await reopened.close();
+      } finally {
+        await cleanup();
+      }
     });
 
     it('refuses a store from a newer schema version without touching it', async () => {

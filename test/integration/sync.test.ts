@@ -27,7 +27,7 @@ import { syncProject } from '../../src/ingest/gerrit-sync.js';
 import { StewardError } from '../../src/model/errors.js';
 import { GerritClient } from '../../src/sources/gerrit/rest-client.js';
 import { RestPageParser } from '../../src/sources/gerrit/rest-page-parser.js';
-import { acquireLock, getSyncState, releaseLock } from '../../src/store/sync-store.js';
+import { acquireLock, getSyncState, loadGroupSnapshots, releaseLock } from '../../src/store/sync-store.js';
 import { runSteward, type CliResult } from '../helpers/cli.js';
 import { CRASH_MARKER } from '../helpers/failing-page-worker.js';
 import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-gerrit.js';
@@ -900,6 +900,43 @@ describe('steward sync: retries, failures and credentials', () => {
           [iso(t3), iso(t1), 'joined', d.username],
           [iso(t3), iso(t1), 'left', b.username],
         ]);
+      }, { groups: [g], changes: served.slice(0, SMALL) });
+    });
+
+    it('a server that suddenly lists no changes and no group members erases nothing: the core team is kept (SOURCE_EMPTY) unless replace', async () => {
+      const [a, b] = core as [RestAccountInfo, RestAccountInfo];
+      const g: FakeGroup = { id: 'uuid-demo-core', name: GROUP, members: [a, b] };
+      await scenario(async (gerrit, ws, db) => {
+        await syncJson(ws, db, [], { now: NOW + HOUR });
+        const before = await dumpOf(db);
+        assert.equal(before.changes!.length, SMALL);
+
+        // No changes at all (and the project still exists): a full walk finds nothing, removes nothing.
+        gerrit.changes = [];
+        gerrit.projects = [PROJECT];
+        const nothing = await syncJson(ws, db, ['--full'], { now: NOW + 2 * HOUR });
+        assert.equal(nothing.changesFetched, 0);
+        assert.deepEqual((await dumpOf(db)).changes, before.changes);
+
+        // The group's members hidden (or gone): refused, the stored membership kept.
+        g.members = [];
+        const r = await steward(ws, db, ['sync', '--page-size', String(PAGE)], { now: NOW + 3 * HOUR });
+        assert.equal(r.code, 21, r.stderr);
+        assert.match(r.stderr, new RegExp(`Gerrit lists no members in group "${GROUP}", but the store's last snapshot of it \\(${new Date(NOW + HOUR).toISOString().replace(/\./g, '\\.')}\\) has 2: the stored core team was kept`));
+        assert.match(r.stderr, /--replace/);
+        assert.deepEqual((await dumpOf(db)).changes, before.changes);
+
+        // replace: the empty membership is recorded as a new snapshot.
+        const store = await openStore(db);
+        try {
+          assert.deepEqual((await loadGroupSnapshots(store.db, HOST, GROUP)).map((x) => x.memberIds.length), [2], 'the stored membership kept');
+          const target = { host: { name: HOST, url: gerrit.url }, project: PROJECT, coreGroup: GROUP };
+          const res = await syncProject(store, target, { client: new GerritClient({ baseUrl: gerrit.url }), clock: () => NOW + 4 * HOUR, pageSize: PAGE, replace: true });
+          assert.deepEqual(res.coreGroup, { name: GROUP, members: 0, changed: true });
+          assert.deepEqual((await loadGroupSnapshots(store.db, HOST, GROUP)).map((x) => x.memberIds.length), [2, 0]);
+        } finally {
+          await store.close();
+        }
       }, { groups: [g], changes: served.slice(0, SMALL) });
     });
   });

@@ -213,6 +213,9 @@ for (const engine of ENGINES) {
           const empty = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Nothing', blueprints: '' });
           assert.equal(empty.statusCode, 400);
           assert.match(empty.body, /Nothing was changed: priority &quot;Nothing&quot;: say what it covers with blueprint, topic or query/);
+          const deep = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Deep', blueprints: '', topics: '', queries: `${'('.repeat(3000)}status:open${')'.repeat(3000)}` });
+          assert.equal(deep.statusCode, 400, deep.body.slice(0, 300));
+          assert.match(deep.body, /Nothing was changed: priority &quot;Deep&quot;: .*nests parentheses or NOT more than 100 levels deep/);
           const fromFile = await post(app, jar, '/manage/priorities/remove', { _csrf: csrf, release: 'Zed', title: 'From the file' });
           assert.equal(fromFile.statusCode, 400);
           assert.match(fromFile.body, /Edit steward.yaml/);

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -21,12 +22,12 @@ interface Served {
   done: Promise<void>;
 }
 
-async function serve(dir: string, args: { syncEvery?: string; port?: string } = {}): Promise<Served> {
+async function serve(dir: string, args: { syncEvery?: string; port?: string; host?: string } = {}): Promise<Served> {
   let err = '';
   const rt: Runtime = { cwd: dir, env: {}, clock: () => NOW, stdout: () => undefined, stderr: (s) => void (err += s), isTty: false };
   let resolveReady: (v: { url: string; stop: () => Promise<void> }) => void = () => undefined;
   const ready = new Promise<{ url: string; stop: () => Promise<void> }>((r) => (resolveReady = r));
-  const done = runServe({ db: join(dir, 'steward.db'), port: args.port ?? '0', syncEvery: args.syncEvery }, rt, { onListening: (url, stop) => resolveReady({ url, stop }) });
+  const done = runServe({ db: join(dir, 'steward.db'), port: args.port ?? '0', syncEvery: args.syncEvery, host: args.host }, rt, { onListening: (url, stop) => resolveReady({ url, stop }) });
   const failed = done.then(() => {
     throw new Error(`serve stopped: ${err}`);
   });
@@ -48,7 +49,62 @@ async function afterFirstRun(url: string): Promise<Awaited<ReturnType<typeof sta
   throw new Error('the scheduled sync did not run');
 }
 
+/** A GET naming `host` in its Host header (fetch cannot set it). */
+function getWithHost(url: string, path: string, host: string): Promise<{ status: number; type: string; body: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, path, headers: { host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('steward serve', () => {
+  it('without --auth answers only the names it is meant to be reached by (DNS rebinding): 421 for any other Host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-serve-'));
+    writeFileSync(join(dir, 'steward.yaml'), 'web:\n  publicUrl: https://steward.example.org/\n');
+    const s = await serve(dir);
+    try {
+      const port = new URL(s.url).port;
+      const page = await getWithHost(s.url, '/', `attacker.example:${port}`);
+      assert.equal(page.status, 421);
+      assert.match(page.body, /does not answer to the host name "attacker\.example": it answers to .*localhost.*steward\.example\.org/);
+      assert.match(page.body, /web\.publicUrl in steward\.yaml/);
+      const api = await getWithHost(s.url, '/api/v1/status', `attacker.example:${port}`);
+      assert.equal(api.status, 421);
+      assert.match(api.type, /application\/json/);
+      assert.equal(JSON.parse(api.body).error.code, 'USAGE');
+      for (const ok of [`localhost:${port}`, `127.0.0.1:${port}`, 'steward.example.org']) {
+        assert.equal((await getWithHost(s.url, '/api/v1/status', ok)).status, 200, ok);
+      }
+      assert.doesNotMatch(s.stderr(), /WARNING/, 'no warning on loopback');
+    } finally {
+      await s.stop();
+      await s.done;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns loudly when it listens beyond loopback without --auth', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-serve-'));
+    const s = await serve(dir, { host: '0.0.0.0' });
+    try {
+      assert.match(s.stderr(), /steward: WARNING: listening on 0\.0\.0\.0 without --auth: anyone who can reach this address reads every report/);
+      const port = new URL(s.url).port;
+      assert.equal((await getWithHost(`http://127.0.0.1:${port}`, '/api/v1/status', `127.0.0.1:${port}`)).status, 200);
+      assert.equal((await getWithHost(`http://127.0.0.1:${port}`, '/api/v1/status', `rebound.attacker.example:${port}`)).status, 421);
+    } finally {
+      await s.stop();
+      await s.done;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('listens on 127.0.0.1 by default and serves the pages and the API', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-serve-'));
     const s = await serve(dir);

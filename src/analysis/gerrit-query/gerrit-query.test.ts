@@ -118,6 +118,15 @@ describe('tokenizer and parser', () => {
     fails('message:"unterminated', /unterminated quote/, 9);
     fails('owner:al"ice', /a quote inside a value/, 9);
   });
+
+  it('a query nested thousands deep is a query error at the level past the limit, not a stack overflow', () => {
+    const parens = fails(`${'('.repeat(3000)}status:open${')'.repeat(3000)}`, /nests parentheses or NOT more than 100 levels deep/, 101);
+    assert.match(parens.hint ?? '', /fewer nested groups/);
+    fails(`${'NOT '.repeat(3000)}status:open`, /more than 100 levels deep/, 401);
+    fails(`${'-('.repeat(2000)}status:open${')'.repeat(2000)}`, /more than 100 levels deep/);
+    assert.deepEqual(q(`${'('.repeat(50)}status:open${')'.repeat(50)}`), q('status:open'));
+    assert.deepEqual(q(`${'NOT '.repeat(100)}status:open`), q('status:open'));
+  });
 });
 
 describe('operators', () => {

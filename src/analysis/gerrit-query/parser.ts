@@ -14,9 +14,20 @@ export type QueryNode =
   | { kind: 'not'; child: QueryNode; pos: number; end: number }
   | { kind: 'term'; operator: string | null; value: string; quoted: boolean; pos: number; end: number };
 
+/**
+ * How deep parentheses and NOT / `-` may nest. Real dashboards use three or four levels; the parser
+ * and the evaluator recurse once per level, so a query nested thousands deep would exhaust the stack
+ * (a RangeError and a 500) instead of being refused as a bad query.
+ */
+export const MAX_QUERY_DEPTH = 100;
+
 export function parseQuery(query: string): QueryNode {
   const tokens = tokenize(query);
   let i = 0;
+  let depth = 0;
+  const enter = (t: Token): void => {
+    if (++depth > MAX_QUERY_DEPTH) fail(`the query nests parentheses or NOT more than ${MAX_QUERY_DEPTH} levels deep`, t, 'Write the query with fewer nested groups; AND and OR chains need no parentheses.');
+  };
   const peek = (): Token | undefined => tokens[i];
   const fail = (message: string, t: Token | undefined, hint: string | null = null): never => {
     throw new QueryError(message, query, t ? t.pos : query.length, t ? t.end - t.pos : 1, hint);
@@ -57,7 +68,9 @@ export function parseQuery(query: string): QueryNode {
     if (t?.type === 'not' || t?.type === 'neg') {
       i++;
       if (!startsUnary(peek())) fail(`${t.type === 'neg' ? '-' : 'NOT'} must be followed by a term`, peek() ?? t);
+      enter(t);
       const child = unary();
+      depth--;
       return { kind: 'not', child, pos: t.pos, end: child.end };
     }
     return primary();
@@ -69,7 +82,9 @@ export function parseQuery(query: string): QueryNode {
     if (t.type === 'lparen') {
       i++;
       if (peek()?.type === 'rparen') fail('empty parentheses', peek());
+      enter(t);
       const inner = orExpr();
+      depth--;
       const close = peek();
       if (close?.type !== 'rparen') fail('missing )', close ?? undefined, `The ( at column ${t.pos + 1} is not closed.`);
       i++;

@@ -15,6 +15,8 @@ export interface GitSyncCommandOptions extends GlobalOptions {
   branch?: string;
   name?: string;
   full?: boolean;
+  /** Let a branch sharing less than half its commits with the stored history replace it (`--replace`). */
+  replace?: boolean;
   quiet?: boolean;
   format?: string;
 }
@@ -59,6 +61,7 @@ export async function runGitSync(o: GitSyncCommandOptions, rt: Runtime): Promise
       clock: rt.clock,
       rules: { landingCommitters },
       full: o.full,
+      replace: o.replace === true,
       onProgress: (p) => {
         if (o.quiet || format === 'json' || !rt.progressStream) return;
         const now = rt.clock();

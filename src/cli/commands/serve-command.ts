@@ -4,6 +4,7 @@
  * next run the overview shows. The only place that listens.
  */
 import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { StewardError } from '../../model/errors.js';
 import { resolveEffectiveConfig, type EffectiveConfig } from '../../service/effective-config.js';
@@ -90,6 +91,8 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     compute,
     auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config }),
     cwd: rt.cwd,
+    // Open for reading: answer only the names the server is meant to be reached by (DNS rebinding).
+    hostCheck: o.auth ? undefined : { listenHost: host, names: [hostname()], publicUrls: loaded.config.web?.publicUrl ? [loaded.config.web.publicUrl] : [] },
     ...hooks.deps,
   });
   let warmer: NodeJS.Timeout | undefined;
@@ -132,8 +135,16 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     if (o.auth && !o.quiet && (await listUsers(store.db)).every((u) => u.disabledAt !== null)) {
       rt.stderr('steward: --auth is on but nobody can sign in yet: add a user with `steward user add NAME --role admin`.\n');
     }
+    const loopback = /^(127\.|localhost$|::1$|\[::1\]$)/.test(host);
+    // Loud, and even with --quiet: everyone who can reach this address reads everything.
+    if (!o.auth && !loopback) {
+      rt.stderr(
+        `steward: WARNING: listening on ${host} without --auth: anyone who can reach this address reads every report and the whole API, with no sign-in.\n` +
+          '  Use --auth (behind HTTPS), or listen on 127.0.0.1 and put an authenticating proxy in front.\n',
+      );
+    }
     // Browsers keep Secure cookies from plain http only for localhost and 127.0.0.1.
-    if (o.auth && !o.quiet && !/^(127\.|localhost$|::1$|\[::1\]$)/.test(host)) {
+    if (o.auth && !o.quiet && !loopback) {
       rt.stderr(`steward: --auth on ${host} over plain http: browsers will not keep the session cookie (it is Secure). Put HTTPS in front (a reverse proxy) and listen on 127.0.0.1.\n`);
     }
     let stopRequested: () => void = () => undefined;

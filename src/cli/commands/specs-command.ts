@@ -14,6 +14,8 @@ export interface SpecsSyncOptions extends GlobalOptions {
   repo?: string;
   format?: string;
   strict?: boolean;
+  /** Let a repository with no specs replace the stored ones (`--replace`). */
+  replace?: boolean;
 }
 
 /** Reads the repository, stores what it holds, and returns the summary (ingest/specs-sync.ts). */
@@ -41,7 +43,7 @@ export async function specsSync(o: SpecsSyncOptions, rt: Runtime): Promise<Specs
   try {
     const { config, origin } = await effectiveConfig(o, rt, store);
     const { calendar, source } = releaseCalendar(config, origin);
-    return await storeSpecs(store, repo, read, { calendar, calendarSource: source, syncedAt: rt.clock() });
+    return await storeSpecs(store, repo, read, { calendar, calendarSource: source, syncedAt: rt.clock(), replace: o.replace === true });
   } finally {
     await store.close();
   }

@@ -13,6 +13,8 @@ export interface SyncCommandOptions extends GlobalOptions {
   project?: string[];
   since?: string;
   full?: boolean;
+  /** Let a core group Gerrit lists as empty replace the stored membership (`--replace`). */
+  replace?: boolean;
   credentials?: string;
   pageSize?: string;
   timeout?: string;
@@ -58,6 +60,7 @@ async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptio
       },
       since: o.since ? parseTime(o.since, '--since') : undefined,
       full: o.full,
+      replace: o.replace === true,
       pageSize: o.pageSize ? parsePositiveInt(o.pageSize, '--page-size', 10_000) : undefined,
       onTargetStart: (target) => {
         bar = rt.progressStream && !o.quiet

@@ -64,6 +64,12 @@ export async function loadSpecs(db: Kysely<Database>): Promise<SpecRecord[]> {
   return rows.map((r) => toRecord(r as SpecRow));
 }
 
+/** How many specs the store holds (0 before the first specs sync). */
+export async function countSpecs(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('specs').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 /** The last sync's record, or null when specs were never synced. */
 export async function loadSpecsSync(db: Kysely<Database>): Promise<SpecsSyncInfo | null> {
   const r = await db.selectFrom('specs_sync').selectAll().executeTakeFirst();
