@@ -193,7 +193,7 @@ export interface JudgementCandidate {
   independent: number;
   /** Votes cast after a core had voted on the patch set: shown, not scored. */
   afterCore: number;
-  /** κ over independent votes with a determined verdict, with its 95% interval. */
+  /** κ over independent votes with a determined verdict, with its 95% interval (clipped to [−1, 1]). */
   kappa: { value: number | null; lower: number | null; upper: number | null; votes: number; agreed: number };
   minusOnes: { total: number; confirmedByCore: number; confirmedByRevision: number; overruled: number; unsupported: number; pending: number };
   substantive: number;
@@ -417,7 +417,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       reviews: p.list.length,
       independent: ind.length,
       afterCore: p.list.filter((j) => !j.independent && j.sign !== null).length,
-      kappa: { value: round(k.kappa, 4), lower: round(k.lower, 4), upper: round(k.upper, 4), votes: voted.length, agreed: voted.filter((j) => j.sign === j.verdict).length },
+      kappa: { value: round(k.kappa, 4), lower: round(k.lower === null ? null : Math.max(-1, k.lower), 4), upper: round(k.upper === null ? null : Math.min(1, k.upper), 4), votes: voted.length, agreed: voted.filter((j) => j.sign === j.verdict).length },
       minusOnes: minus,
       substantive: ind.filter((j) => j.substantive).length,
       activeWeeks: p.raw.activeWeeks,
