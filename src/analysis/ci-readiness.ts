@@ -144,17 +144,10 @@ export function readinessDifference(job: readonly ClassifiedRun[], baseline: rea
 }
 
 /**
- * Readiness of one job over the window's classified runs (all jobs' runs: the baseline needs them).
+ * Readiness of each of `jobs` over the window's classified runs (all jobs' runs: the baseline needs
+ * them), their caught-regression p-values adjusted across them (Benjamini–Hochberg).
  */
-export function evaluateReadiness(job: string, runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness {
-  const r = readinessBeforeAdjustment(job, runs, input, opts, rules);
-  adjustCaught([r.caught]);
-  r.reasons.push(caughtSentence(r.caught));
-  return r;
-}
-
-/** Readiness of several jobs, their caught-regression p-values adjusted across them. */
-function evaluateAll(jobs: readonly string[], runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness[] {
+export function evaluateReadiness(jobs: readonly string[], runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness[] {
   const out = jobs.map((j) => readinessBeforeAdjustment(j, runs, input, opts, rules));
   adjustCaught(out.map((r) => r.caught));
   for (const r of out) r.reasons.push(caughtSentence(r.caught));
@@ -316,7 +309,7 @@ export function computeVotingReadiness(input: CiInput, opts: CiWindowOptions, ru
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     rules,
-    jobs: evaluateAll(jobs.sort(), runs, input, opts, rules),
+    jobs: evaluateReadiness(jobs.sort(), runs, input, opts, rules),
   };
 }
 
@@ -353,7 +346,7 @@ export function computeCiExperimental(input: CiInput, opts: CiWindowOptions, rul
   const requestAt = new Map<string, number>();
   for (const c of experimental) requestAt.set(c.run.buildset, Math.min(requestAt.get(c.run.buildset) ?? Infinity, c.run.at));
   const sortedWanted = wanted.sort();
-  const readiness = evaluateAll(sortedWanted, runs, input, opts, rules);
+  const readiness = evaluateReadiness(sortedWanted, runs, input, opts, rules);
   const jobs = sortedWanted.map((job, i) => {
     const own = experimental.filter((c) => c.run.job === job);
     const t = tally(own);
