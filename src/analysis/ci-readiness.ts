@@ -128,19 +128,23 @@ function byChange(runs: readonly ClassifiedRun[]): ClusterCount[] {
   return [...m.keys()].sort((a, b) => a - b).map((id) => m.get(id)!);
 }
 
-/** The job − baseline difference with its cluster-adjusted 95% Newcombe interval (per-group design effects). */
-export function readinessDifference(job: readonly ClassifiedRun[], baseline: readonly ClassifiedRun[]): ReadinessDifference | null {
+/**
+ * The job − baseline difference with its cluster-adjusted 95% Newcombe interval (per-group design
+ * effects): `view` rounded for output, `lower`/`upper` unrounded for the verdicts.
+ */
+function readinessDifference(job: readonly ClassifiedRun[], baseline: readonly ClassifiedRun[]): { view: ReadinessDifference; lower: number; upper: number } | null {
   const a = byChange(job);
   const b = byChange(baseline);
   const d = clusteredNewcombeDifference(a, b, 0.95, 'per-group');
   if (!d) return null;
-  return {
+  const view = {
     estimate: round(d.difference, 4)!,
     low: round(d.lower, 4)!,
     high: round(d.upper, 4)!,
     designEffect: { job: round(d.first.designEffect, 3)!, baseline: round(d.second.designEffect, 3)! },
     changes: { job: a.length, baseline: b.length },
   };
+  return { view, lower: d.lower, upper: d.upper };
 }
 
 /**
@@ -184,7 +188,8 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
       }),
     };
   }
-  const difference = readinessDifference(mine, base);
+  const diff = readinessDifference(mine, base);
+  const difference = diff?.view ?? null;
 
   const weeks: ReadinessWeek[] = isoWeeksBetween(opts.since, opts.until).map((start) => {
     const w = mine.filter((c) => c.run.at >= start && c.run.at < start + WEEK_MS);
@@ -192,7 +197,7 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
     const wt = tally(w);
     const wb = tally(wBaseRuns);
     const wd = wt.fine > 0 && wb.fine > 0 ? readinessDifference(w, wBaseRuns) : null;
-    const meets = wt.fine >= rules.minWeeklyRuns && wd !== null ? wd.high <= rules.margin : null;
+    const meets = wt.fine >= rules.minWeeklyRuns && wd !== null ? wd.upper <= rules.margin : null;
     return {
       week: isoWeekName(start),
       start: iso(start),
@@ -202,7 +207,7 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
       baselineRuns: wb.fine,
       baselineFailures: wb.fineFailures,
       baseline: round(wb.fine > 0 ? wb.fineFailures / wb.fine : null, 4),
-      difference: wd,
+      difference: wd?.view ?? null,
       meets,
     };
   });
@@ -236,7 +241,7 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
   if (t.fine === 0) {
     verdict = 'not-yet';
     reasons.push('no runs on patch sets that merged unchanged in the period: nothing to judge it on yet');
-  } else if (baseline === null || difference === null) {
+  } else if (baseline === null || diff === null || difference === null) {
     verdict = 'not-yet';
     reasons.push('no voting-job runs on the same patch sets to compare with');
   } else {
@@ -244,7 +249,7 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
       `false-failure rate ${pct(t.fineFailures / t.fine)} (${t.fineFailures} failures in ${t.fine} runs on code that merged, ${difference.changes.job} changes) ` +
       `vs voting baseline ${pct(bt.fineFailures / bt.fine)} (${bt.fineFailures} in ${bt.fine} runs on the same ${baseline.patchSets} patch sets): ` +
       `difference ${points(difference.estimate)} points, 95% CI ${points(difference.low)} to ${points(difference.high)} (clustered by change); margin ${margin}`;
-    if (difference.low > rules.margin) {
+    if (diff.lower > rules.margin) {
       verdict = 'unstable';
       reasons.push(`${summary}: worse than the voting jobs by more than the margin`);
       reasons.push(`to become ready the upper end of the interval would have to fall to ${margin} points or less, ${rules.weeks} weeks in a row`);
@@ -252,7 +257,7 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
       const missing: string[] = [];
       if (t.fine < rules.minRuns) missing.push(`${rules.minRuns - t.fine} more runs on code that merged (has ${t.fine}, needs ${rules.minRuns})`);
       if (inARow < rules.weeks) missing.push(`${rules.weeks - inARow} more week(s) meeting the bar in a row (has ${inARow}, needs ${rules.weeks})`);
-      if (difference.high > rules.margin) missing.push(`the upper end of the interval to fall by ${((difference.high - rules.margin) * 100).toFixed(1)} points to the margin (more runs narrow it; fewer failures lower it)`);
+      if (diff.upper > rules.margin) missing.push(`the upper end of the interval to fall by ${((diff.upper - rules.margin) * 100).toFixed(1)} points to the margin (more runs narrow it; fewer failures lower it)`);
       if (missing.length === 0) {
         verdict = 'ready';
         reasons.push(`${summary}: no worse than the voting jobs by more than the margin, ${inARow} week(s) in a row`);
