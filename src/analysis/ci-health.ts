@@ -19,7 +19,8 @@ export interface CiHealthSummary {
     falseFailureRate: number | null;
     caughtRegressions: number;
     /** Non-voting jobs only (see `steward ci voting-readiness`). */
-    readiness: { verdict: ReadinessVerdict; weeksMetInARow: number; bar: number | null } | null;
+    /** `differenceHigh`: upper end of the 95% interval of job − voting baseline (non-inferior when ≤ the margin). */
+    readiness: { verdict: ReadinessVerdict; weeksMetInARow: number; differenceHigh: number | null } | null;
   }>;
   /** Weekly failure and false-failure rates per job (ISO weeks), for charts. */
   weekly: Array<{ job: string; voting: boolean | null; weeks: CiWeek[] }>;
@@ -44,7 +45,7 @@ export function computeCiHealth(input: CiInput, opts: CiWindowOptions, rules: Re
         failureRate: j.failureRate.rate,
         falseFailureRate: j.falseFailureRate.rate,
         caughtRegressions: j.caughtRegressions,
-        readiness: r ? { verdict: r.verdict, weeksMetInARow: r.weeksMetInARow, bar: r.bar } : null,
+        readiness: r ? { verdict: r.verdict, weeksMetInARow: r.weeksMetInARow, differenceHigh: r.difference?.high ?? null } : null,
       };
     }),
     weekly: jobs.map((j) => ({ job: j.job, voting: j.voting, weeks: j.weekly })),

@@ -9,8 +9,10 @@
  * - false-failure rate = failures / runs over the known-fine runs (the patch set merged unchanged,
  *   or a gate run of an approved change): how often the job fails when the code is fine, measured
  *   the same way for voting and non-voting jobs;
- * - caught regressions, beside the number expected by chance (known-fine failure rate × the job's
- *   revision checks): only an excess over chance is evidence that the job catches regressions.
+ * - caught regressions, compared with the job's failures on known-fine code (ci-caught.ts: a
+ *   two-sample comparison clustered by change, Benjamini–Hochberg across the jobs): only a failure
+ *   rate on code later fixed clearly above the rate on fine code is evidence that the job catches
+ *   regressions.
  *
  * Every number is traceable: the report lists the runs behind each false failure and caught
  * regression, with the Gerrit change URL (hosts.url + /c/PROJECT/+/NUMBER/PATCHSET).
@@ -19,7 +21,8 @@ import type { CiChangeRecord } from '../model/ci.js';
 import type { Timestamp } from '../model/records.js';
 import type { CiRun } from './ci-match.js';
 import { isCounted, isPass, pipelineKind, type CiOutcomes, type CiPipelineRules, type ClassifiedRun, type FalseReason } from './ci-outcomes.js';
-import { binomialUpperTail, isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type Interval } from './ci-stats.js';
+import { adjustCaught, compareCaught, type CaughtComparison } from './ci-caught.js';
+import { isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type Interval } from './ci-stats.js';
 import { quantileSorted, ratio, round } from './stats.js';
 
 export interface CiInput {
@@ -92,10 +95,8 @@ export interface CiJobReport {
   caughtRegressions: number;
   /** Situations in which it could have caught one (revision checks). */
   revisionChecks: number;
-  /** Caught regressions expected from its false-failure rate alone: rate × revision checks. */
-  caughtExpectedByChance: number | null;
-  /** P(catching at least that many by chance); below 0.05 is evidence that it catches regressions. */
-  caughtPValue: number | null;
+  /** Failure rate on code later fixed vs on known-fine code outside gate (ci-caught.ts), adjusted across the report's jobs. */
+  caught: CaughtComparison;
   unexplainedFailures: number;
   pendingFailures: number;
   /** Rechecks in the window that followed a buildset where this job failed. */
@@ -266,8 +267,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       falseFailureRate: ffRate,
       caughtRegressions: caught,
       revisionChecks: checks,
-      caughtExpectedByChance: ffRate.rate === null ? null : round(ffRate.rate * checks, 1),
-      caughtPValue: ffRate.rate === null || checks === 0 ? null : round(binomialUpperTail(caught, checks, ffRate.rate), 4),
+      caught: compareCaught(job, runs.filter((c) => c.knownFine && c.class !== 'not-counted' && pipelineKind(c.run.pipeline, opts.rules) !== 'gate'), revisionChecks),
       unexplainedFailures: unexplained,
       pendingFailures: pending,
       rechecksAfterFailure: rechecks.filter((r) => r.after?.failedJobs.includes(job)).length,
@@ -278,6 +278,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
   });
   const order = (v: boolean | null): number => (v === true ? 0 : v === false ? 1 : 2);
   jobs.sort((a, b) => order(a.voting) - order(b.voting) || a.job.localeCompare(b.job));
+  adjustCaught(jobs.map((j) => j.caught));
   return { period: { since: iso(opts.since), until: iso(opts.until) }, now: iso(opts.now), pipelines: opts.pipelines?.length ? [...opts.pipelines] : null, jobs };
 }
 

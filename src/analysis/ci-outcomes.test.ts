@@ -116,15 +116,16 @@ describe('caught regressions', () => {
     assert.deepEqual(classOf(classifyCiRuns(runs, [change]), failed).reasons, ['passed-later', 'merged-unchanged']);
   });
 
-  it('the jobs report counts caught regressions beside the number expected by chance, with links', () => {
+  it('the jobs report counts caught regressions beside its failures on fine code, with links', () => {
     const { change, runs } = history();
     const report = computeCiJobs({ outcomes: classifyCiRuns(runs, [change]), changes: [change] }, { since: at(0), until: at(1000), now: at(1000), rules: DEFAULT_PIPELINE_RULES });
     const ceph = report.jobs.find((j) => j.job === 'ceph')!;
     assert.equal(ceph.voting, false);
     assert.equal(ceph.caughtRegressions, 1);
     assert.equal(ceph.revisionChecks, 1);
-    // Its only known-fine run (PS2, merged) passed: a false-failure rate of 0, so none expected by chance.
-    assert.equal(ceph.caughtExpectedByChance, 0);
+    // One revision check (caught) against its only known-fine run (PS2, merged, passed): far too little to call.
+    assert.deepEqual([ceph.caught.onFixedCode, ceph.caught.onFineCode], [{ failures: 1, runs: 1, changes: 1 }, { failures: 0, runs: 1, changes: 1 }]);
+    assert.equal(ceph.caught.verdict, 'no-more-than-chance');
     assert.equal(ceph.evidence.caughtRegressions[0]!.failed.url, 'https://review.example.org/c/openstack/nova/+/880001/1');
     assert.equal(ceph.evidence.caughtRegressions[0]!.fixedBy.url, 'https://review.example.org/c/openstack/nova/+/880001/2');
   });

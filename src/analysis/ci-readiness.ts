@@ -1,32 +1,43 @@
 /**
  * When is a non-voting job ready to vote (and an experimental job ready for the check queue)?
- * Definitions (README, "Voting readiness"):
+ * A non-inferiority test (docs/ci.md, "Voting readiness"; issue 21):
  *
  * - The job's **false-failure rate**: failures / runs over its known-fine runs in the window
  *   outside gate pipelines (runs on patch sets that merged unchanged: ci-outcomes.ts), with its
  *   95% Wilson interval.
  * - The **baseline**: the same rate pooled over the voting jobs' known-fine runs on the same patch
- *   sets, in named check-like pipelines, in the window.
- * - The **bar**: baseline + `margin` (default 0.05, i.e. 5 percentage points).
+ *   sets, in named check-like pipelines, in the window. It is estimated from runs too, not known:
+ *   its uncertainty enters the comparison.
+ * - The **difference** job − baseline with its 95% Newcombe interval, adjusted for clustering by
+ *   change (runs of one change fail or pass together; per-group design effects,
+ *   stats/proportions.ts). The job and the baseline run on the same patch sets, so the two rates
+ *   tend to move together and the interval, which treats them as independent, errs wide (cautious).
+ * - The job is **non-inferior** when the interval's upper end is at most the `margin` (default
+ *   0.05, i.e. 5 percentage points): the data rule out its being worse than the voting jobs by more.
  * - A **week** (ISO, Monday 00:00 UTC) meets the bar when the job has at least `minWeeklyRuns`
- *   known-fine runs that week (default 20) and its weekly rate is not significantly above that
- *   week's bar: the low end of its 95% interval is at or below it. Weeks with fewer runs, or no
- *   baseline, are not judged: they neither count nor break a run of weeks.
+ *   known-fine runs that week (default 20) and that week's interval's upper end is at most the
+ *   margin. Weeks with fewer runs, or no baseline, are not judged: they neither count nor break a
+ *   run of weeks.
  * - **Weeks in a row**: consecutive judged weeks meeting the bar, counted back from the window's
  *   last judged week.
- * - Verdict: **unstable** when the whole window's rate is significantly above the bar (the low
- *   end of its interval is above it); **ready** when it has at least `minRuns` known-fine runs
- *   (default 100), met the bar `weeks` weeks in a row (default 4) and its rate is at or below the
- *   bar; otherwise **not yet**, with what is missing.
+ * - Verdict: **unstable** when the whole window's interval lies above the margin (its lower end
+ *   exceeds it: significantly worse than the voting jobs by more than the margin); **ready** when
+ *   it has at least `minRuns` known-fine runs (default 100), met the bar `weeks` weeks in a row
+ *   (default 4) and the whole window's upper end is at most the margin; otherwise **not yet**, with
+ *   what is missing. No point estimate decides anything.
+ * - Caught regressions: a two-sample comparison with Benjamini–Hochberg across the report's jobs
+ *   (ci-caught.ts).
  */
 import type { Timestamp } from '../model/records.js';
 import { isPass, isVotingRun, pipelineKind, type ClassifiedRun } from './ci-outcomes.js';
+import { adjustCaught, caughtSentence, compareCaught, type CaughtComparison } from './ci-caught.js';
 import { rate, runRef, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
-import { binomialUpperTail, isoWeekName, isoWeeksBetween, wilson, WEEK_MS } from './ci-stats.js';
+import { isoWeekName, isoWeeksBetween, WEEK_MS } from './ci-stats.js';
+import { clusteredNewcombeDifference, type ClusterCount } from './stats/proportions.js';
 import { round } from './stats.js';
 
 export interface ReadinessRules {
-  /** How far above the baseline a job's false-failure rate may be, as a fraction (0.05 = 5 points). */
+  /** How far above the baseline a job's false-failure rate may be, as a fraction (0.05 = 5 points): the non-inferiority margin. */
   margin: number;
   /** Weeks in a row the job must meet the bar. */
   weeks: number;
@@ -40,17 +51,29 @@ export const DEFAULT_READINESS_RULES: ReadinessRules = { margin: 0.05, weeks: 4,
 
 export type ReadinessVerdict = 'ready' | 'not-yet' | 'unstable';
 
+/** Job − baseline false-failure rate, with its 95% interval clustered by change. */
+export interface ReadinessDifference {
+  estimate: number;
+  low: number;
+  high: number;
+  /** Design effects (variance inflation from clustering by change) of the job's runs and the baseline's. */
+  designEffect: { job: number; baseline: number };
+  /** Changes the job's runs and the baseline's runs come from (the clusters). */
+  changes: { job: number; baseline: number };
+}
+
 export interface ReadinessWeek {
   week: string;
   start: string;
   knownFineRuns: number;
   failures: number;
   rate: number | null;
-  /** Low end of the 95% interval of the week's rate. */
-  low: number | null;
+  /** The voting jobs' known-fine runs on the same patch sets that week, and their failures. */
+  baselineRuns: number;
+  baselineFailures: number;
   baseline: number | null;
-  bar: number | null;
-  /** null: not judged (too few runs, or no baseline). */
+  difference: ReadinessDifference | null;
+  /** null: not judged (too few runs, or no baseline); else the difference's upper end ≤ the margin. */
   meets: boolean | null;
 }
 
@@ -63,15 +86,15 @@ export interface JobReadiness {
   /** Counted runs outside gate pipelines in the window. */
   runs: number;
   falseFailureRate: Rate;
-  baseline: (Rate & { patchSets: number; byJob: Array<{ job: string; rate: number | null; runs: number }> }) | null;
-  bar: number | null;
+  baseline: (Rate & { patchSets: number; byJob: Array<{ job: string; failures: number; runs: number; rate: number | null }> }) | null;
+  /** Job − baseline over the window; non-inferior when `difference.high` ≤ the margin. */
+  difference: ReadinessDifference | null;
   weeks: ReadinessWeek[];
   weeksMetInARow: number;
   caughtRegressions: number;
   revisionChecks: number;
-  caughtExpectedByChance: number | null;
-  /** Chance of catching at least that many with its false-failure rate alone (binomial); below 0.05 is evidence it catches regressions. */
-  caughtPValue: number | null;
+  /** Failure rate on code later fixed vs on known-fine code (ci-caught.ts), adjusted across the report's jobs. */
+  caught: CaughtComparison;
   /** Its false failures in check buildsets where every voting job passed: rechecks it would have caused had it voted. */
   extraRechecksIfVoting: number;
   verdict: ReadinessVerdict;
@@ -89,12 +112,53 @@ export interface ReadinessReport {
 
 const iso = (t: Timestamp): string => new Date(t).toISOString();
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const points = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
 const psKey = (c: ClassifiedRun): string => `${c.run.changeId}|${c.run.patchSet}`;
 
+/** Counted known-fine runs as clusters by change: failures of runs. */
+function byChange(runs: readonly ClassifiedRun[]): ClusterCount[] {
+  const m = new Map<number, ClusterCount>();
+  for (const c of runs) {
+    if (!c.knownFine || c.class === 'not-counted') continue;
+    let k = m.get(c.run.changeId);
+    if (!k) m.set(c.run.changeId, (k = { successes: 0, trials: 0 }));
+    k.trials += 1;
+    if (c.class !== 'pass') k.successes += 1;
+  }
+  return [...m.keys()].sort((a, b) => a - b).map((id) => m.get(id)!);
+}
+
 /**
- * Readiness of one job over the window's classified runs (all jobs' runs: the baseline needs them).
+ * The job − baseline difference with its cluster-adjusted 95% Newcombe interval (per-group design
+ * effects): `view` rounded for output, `lower`/`upper` unrounded for the verdicts.
  */
-export function evaluateReadiness(job: string, runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness {
+function readinessDifference(job: readonly ClassifiedRun[], baseline: readonly ClassifiedRun[]): { view: ReadinessDifference; lower: number; upper: number } | null {
+  const a = byChange(job);
+  const b = byChange(baseline);
+  const d = clusteredNewcombeDifference(a, b, 0.95, 'per-group');
+  if (!d) return null;
+  const view = {
+    estimate: round(d.difference, 4)!,
+    low: round(d.lower, 4)!,
+    high: round(d.upper, 4)!,
+    designEffect: { job: round(d.first.designEffect, 3)!, baseline: round(d.second.designEffect, 3)! },
+    changes: { job: a.length, baseline: b.length },
+  };
+  return { view, lower: d.lower, upper: d.upper };
+}
+
+/**
+ * Readiness of each of `jobs` over the window's classified runs (all jobs' runs: the baseline needs
+ * them), their caught-regression p-values adjusted across them (Benjamini–Hochberg).
+ */
+export function evaluateReadiness(jobs: readonly string[], runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness[] {
+  const out = jobs.map((j) => readinessBeforeAdjustment(j, runs, input, opts, rules));
+  adjustCaught(out.map((r) => r.caught));
+  for (const r of out) r.reasons.push(caughtSentence(r.caught));
+  return out;
+}
+
+function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness {
   const changes = new Map(input.changes.map((c) => [c.id, c]));
   const mine = runs.filter((c) => c.run.job === job && pipelineKind(c.run.pipeline, opts.rules) !== 'gate');
   const queue = mine.length > 0 && mine.every((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental') ? 'experimental' : 'check';
@@ -120,21 +184,32 @@ export function evaluateReadiness(job: string, runs: readonly ClassifiedRun[], i
       patchSets: new Set(fineOf(mine).map(psKey)).size,
       byJob: jobs.map((j) => {
         const jt = tally(base.filter((c) => c.run.job === j));
-        return { job: j, rate: round(jt.fine ? jt.fineFailures / jt.fine : null, 4), runs: jt.fine };
+        return { job: j, failures: jt.fineFailures, runs: jt.fine, rate: round(jt.fine ? jt.fineFailures / jt.fine : null, 4) };
       }),
     };
   }
-  const bar = baseline?.rate != null ? round(baseline.rate + rules.margin, 4) : null;
+  const diff = readinessDifference(mine, base);
+  const difference = diff?.view ?? null;
 
   const weeks: ReadinessWeek[] = isoWeeksBetween(opts.since, opts.until).map((start) => {
     const w = mine.filter((c) => c.run.at >= start && c.run.at < start + WEEK_MS);
+    const wBaseRuns = baselineOver(w);
     const wt = tally(w);
-    const wb = tally(baselineOver(w));
-    const low = wilson(wt.fineFailures, wt.fine)?.low ?? null;
-    const wBase = wb.fine > 0 ? wb.fineFailures / wb.fine : null;
-    const wBar = wBase !== null ? wBase + rules.margin : null;
-    const meets = wt.fine >= rules.minWeeklyRuns && wBar !== null && low !== null ? low <= wBar : null;
-    return { week: isoWeekName(start), start: iso(start), knownFineRuns: wt.fine, failures: wt.fineFailures, rate: round(wt.fine ? wt.fineFailures / wt.fine : null, 4), low: round(low, 4), baseline: round(wBase, 4), bar: round(wBar, 4), meets };
+    const wb = tally(wBaseRuns);
+    const wd = wt.fine > 0 && wb.fine > 0 ? readinessDifference(w, wBaseRuns) : null;
+    const meets = wt.fine >= rules.minWeeklyRuns && wd !== null ? wd.upper <= rules.margin : null;
+    return {
+      week: isoWeekName(start),
+      start: iso(start),
+      knownFineRuns: wt.fine,
+      failures: wt.fineFailures,
+      rate: round(wt.fine ? wt.fineFailures / wt.fine : null, 4),
+      baselineRuns: wb.fine,
+      baselineFailures: wb.fineFailures,
+      baseline: round(wb.fine > 0 ? wb.fineFailures / wb.fine : null, 4),
+      difference: wd?.view ?? null,
+      meets,
+    };
   });
   let inARow = 0;
   for (let i = weeks.length - 1; i >= 0; i--) {
@@ -157,43 +232,41 @@ export function evaluateReadiness(job: string, runs: readonly ClassifiedRun[], i
     return others.length > 0 && others.every((o) => isPass(o.run.result));
   }).length;
   const caught = mine.filter((c) => c.class === 'caught-regression');
-  const checks = input.outcomes.revisionChecks.filter((rc) => rc.job === job && rc.last.at >= opts.since && rc.last.at < opts.until).length;
-  const expected = ff.rate === null ? null : round(ff.rate * checks, 1);
+  const checks = input.outcomes.revisionChecks.filter((rc) => rc.job === job && rc.last.at >= opts.since && rc.last.at < opts.until);
+  const comparison = compareCaught(job, mine.filter((c) => c.knownFine && c.class !== 'not-counted'), checks);
 
   const reasons: string[] = [];
   let verdict: ReadinessVerdict;
-  const low = ff.ci95?.low ?? null;
+  const margin = points(rules.margin);
   if (t.fine === 0) {
     verdict = 'not-yet';
     reasons.push('no runs on patch sets that merged unchanged in the period: nothing to judge it on yet');
-  } else if (baseline === null || bar === null) {
+  } else if (baseline === null || diff === null || difference === null) {
     verdict = 'not-yet';
     reasons.push('no voting-job runs on the same patch sets to compare with');
   } else {
-    const summary = `false-failure rate ${pct(ff.rate)} (95% CI ${pct(ff.ci95?.low ?? null)}–${pct(ff.ci95?.high ?? null)}; ${t.fineFailures} failures in ${t.fine} runs on code that merged) vs voting baseline ${pct(baseline.rate)} on the same ${baseline.patchSets} patch sets; bar ${pct(bar)}`;
-    if (low !== null && low > bar) {
+    const summary =
+      `false-failure rate ${pct(t.fineFailures / t.fine)} (${t.fineFailures} failures in ${t.fine} runs on code that merged, ${difference.changes.job} changes) ` +
+      `vs voting baseline ${pct(bt.fineFailures / bt.fine)} (${bt.fineFailures} in ${bt.fine} runs on the same ${baseline.patchSets} patch sets): ` +
+      `difference ${points(difference.estimate)} points, 95% CI ${points(difference.low)} to ${points(difference.high)} (clustered by change); margin ${margin}`;
+    if (diff.lower > rules.margin) {
       verdict = 'unstable';
-      reasons.push(`${summary}: significantly above the bar`);
-      reasons.push(`to become ready it would have to fail on fine code at most ${pct(bar)} of the time, ${rules.weeks} weeks in a row`);
+      reasons.push(`${summary}: worse than the voting jobs by more than the margin`);
+      reasons.push(`to become ready the upper end of the interval would have to fall to ${margin} points or less, ${rules.weeks} weeks in a row`);
     } else {
       const missing: string[] = [];
       if (t.fine < rules.minRuns) missing.push(`${rules.minRuns - t.fine} more runs on code that merged (has ${t.fine}, needs ${rules.minRuns})`);
       if (inARow < rules.weeks) missing.push(`${rules.weeks - inARow} more week(s) meeting the bar in a row (has ${inARow}, needs ${rules.weeks})`);
-      if ((ff.rate ?? 0) > bar) missing.push(`its rate to fall by ${(((ff.rate ?? 0) - bar) * 100).toFixed(1)} points to the bar`);
+      if (diff.upper > rules.margin) missing.push(`the upper end of the interval to fall by ${((diff.upper - rules.margin) * 100).toFixed(1)} points to the margin (more runs narrow it; fewer failures lower it)`);
       if (missing.length === 0) {
         verdict = 'ready';
-        reasons.push(`${summary}: at or below the bar, ${inARow} week(s) in a row`);
+        reasons.push(`${summary}: no worse than the voting jobs by more than the margin, ${inARow} week(s) in a row`);
       } else {
         verdict = 'not-yet';
         reasons.push(summary);
         reasons.push(`needs ${missing.join('; ')}`);
       }
     }
-  }
-  const pValue = ff.rate === null || checks === 0 ? null : round(binomialUpperTail(caught.length, checks, ff.rate), 4);
-  if (checks > 0) {
-    const verdictWords = pValue === null ? '' : pValue < 0.05 ? `: more than chance (p = ${pValue})` : `: no more than chance (p = ${pValue})`;
-    reasons.push(`caught ${caught.length} regression(s) the voting jobs passed, in ${checks} revision(s) where it could have; ${expected ?? 'n/a'} expected by chance from its false-failure rate${verdictWords}`);
   }
   return {
     job,
@@ -202,13 +275,12 @@ export function evaluateReadiness(job: string, runs: readonly ClassifiedRun[], i
     runs: t.runs,
     falseFailureRate: ff,
     baseline,
-    bar,
+    difference,
     weeks,
     weeksMetInARow: inARow,
     caughtRegressions: caught.length,
-    revisionChecks: checks,
-    caughtExpectedByChance: expected,
-    caughtPValue: pValue,
+    revisionChecks: checks.length,
+    caught: comparison,
     extraRechecksIfVoting: extraRechecks,
     verdict,
     reasons,
@@ -242,7 +314,7 @@ export function computeVotingReadiness(input: CiInput, opts: CiWindowOptions, ru
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     rules,
-    jobs: jobs.sort().map((j) => evaluateReadiness(j, runs, input, opts, rules)),
+    jobs: evaluateReadiness(jobs.sort(), runs, input, opts, rules),
   };
 }
 
@@ -278,7 +350,9 @@ export function computeCiExperimental(input: CiInput, opts: CiWindowOptions, rul
   const wanted = opts.jobs?.length ? names.filter((j) => opts.jobs!.includes(j)) : names;
   const requestAt = new Map<string, number>();
   for (const c of experimental) requestAt.set(c.run.buildset, Math.min(requestAt.get(c.run.buildset) ?? Infinity, c.run.at));
-  const jobs = wanted.sort().map((job) => {
+  const sortedWanted = wanted.sort();
+  const readiness = evaluateReadiness(sortedWanted, runs, input, opts, rules);
+  const jobs = sortedWanted.map((job, i) => {
     const own = experimental.filter((c) => c.run.job === job);
     const t = tally(own);
     const results: Record<string, number> = {};
@@ -289,7 +363,7 @@ export function computeCiExperimental(input: CiInput, opts: CiWindowOptions, rul
       results: Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b))),
       failureRate: rate(t.failures, t.runs),
       falseFailureRate: rate(t.fineFailures, t.fine),
-      readiness: evaluateReadiness(job, runs, input, opts, rules),
+      readiness: readiness[i]!,
     };
   });
   return {

@@ -1,8 +1,8 @@
 /**
- * A core-candidate score that rewards judgement (issue 21), beside the current one in
- * core-candidates.ts (which it does not change; the report still uses that one).
+ * Core candidates (`steward core candidates`): non-core reviewers ranked by a score that rewards
+ * judgement (issue 21), with the counts behind every component. docs/reviewers-and-core.md.
  *
- * The current score can be gamed: a +1 "LGTM" cast after the core's +2 always "agrees", a −1 "nit"
+ * The score it replaced could be gamed: a +1 "LGTM" cast after the core's +2 always "agrees", a −1 "nit"
  * on every first patch set is always "confirmed" by the next revision, any text counts as reasoning,
  * and the Wilson lower bound rewards volume inside the quality half. Here:
  *
@@ -193,7 +193,7 @@ export interface JudgementCandidate {
   independent: number;
   /** Votes cast after a core had voted on the patch set: shown, not scored. */
   afterCore: number;
-  /** κ over independent votes with a determined verdict, with its 95% interval. */
+  /** κ over independent votes with a determined verdict, with its 95% interval (clipped to [−1, 1]). */
   kappa: { value: number | null; lower: number | null; upper: number | null; votes: number; agreed: number };
   minusOnes: { total: number; confirmedByCore: number; confirmedByRevision: number; overruled: number; unsupported: number; pending: number };
   substantive: number;
@@ -417,7 +417,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       reviews: p.list.length,
       independent: ind.length,
       afterCore: p.list.filter((j) => !j.independent && j.sign !== null).length,
-      kappa: { value: round(k.kappa, 4), lower: round(k.lower, 4), upper: round(k.upper, 4), votes: voted.length, agreed: voted.filter((j) => j.sign === j.verdict).length },
+      kappa: { value: round(k.kappa, 4), lower: round(k.lower === null ? null : Math.max(-1, k.lower), 4), upper: round(k.upper === null ? null : Math.min(1, k.upper), 4), votes: voted.length, agreed: voted.filter((j) => j.sign === j.verdict).length },
       minusOnes: minus,
       substantive: ind.filter((j) => j.substantive).length,
       activeWeeks: p.raw.activeWeeks,
@@ -427,4 +427,30 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   });
   candidates.sort((a, b) => a.rank - b.rank);
   return { candidates, belowMinimum, replicates };
+}
+
+// ---- the report -----------------------------------------------------------------------------------
+
+export interface CandidatesResult extends JudgementResult {
+  period: { since: string; until: string; days: number };
+  now: string;
+  minReviews: number;
+  weights: JudgementWeights;
+}
+
+/**
+ * `steward core candidates`: {@link computeJudgementCandidates} with the period and the rules it
+ * used, as the report prints them. Pure (the rank bootstrap draws from `options.random`).
+ *
+ * @example computeCandidates(input, { since, until, now, areaRules, minReviews: 10, random: seededRandom(1) }).candidates[0].kappa
+ */
+export function computeCandidates(input: JudgementInput, options: JudgementOptions): CandidatesResult {
+  const r = computeJudgementCandidates(input, options);
+  return {
+    period: { since: new Date(options.since).toISOString(), until: new Date(options.until).toISOString(), days: round((options.until - options.since) / DAY_MS, 2) ?? 0 },
+    now: new Date(options.now).toISOString(),
+    minReviews: options.minReviews,
+    weights: options.weights ?? DEFAULT_JUDGEMENT_WEIGHTS,
+    ...r,
+  };
 }

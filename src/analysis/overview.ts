@@ -14,7 +14,7 @@
  */
 import type { ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
-import type { CandidatesResult } from './core-candidates.js';
+import type { CandidatesResult } from './judgement-candidates.js';
 import type { IdleResult } from './core-idle.js';
 import type { LoadResult } from './core-load.js';
 import type { MentoringResult } from './mentoring.js';
@@ -211,7 +211,7 @@ export interface TeamSummary<W> {
     top: Array<W & { reviews: number; core: 'yes' | 'no' | 'partly'; disagreements: number }>;
   };
   idle: { threshold: number; days: number; count: number; cores: Array<W & { reviews: number; lastReviewAt: string | null }> } | null;
-  candidates: { days: number; ranked: number; top: Array<W & { rank: number; score: number; reviews: number; agreementRate: number | null }> } | null;
+  candidates: { days: number; ranked: number; top: Array<W & { rank: number; score: number; reviews: number; kappa: number | null; rankRange: { best: number; worst: number } }> } | null;
   load: { patchSetsNeedingReview: number; coreReviews: number; coreReviewsPerPatchSet: number | null; busiestShare: number | null; patchSetsPerCorePerMonth: number | null } | null;
   mentoring: { active: number; mentorships: Array<{ candidate: W; mentor: W; startedAt: string; reviewsPerWeekBefore: number; reviewsPerWeekDuring: number }> };
 }
@@ -245,7 +245,7 @@ export function summariseTeam<W extends object>(input: TeamSummaryInput, name: (
       ? {
           days: input.candidates.period.days,
           ranked: input.candidates.candidates.length,
-          top: input.candidates.candidates.slice(0, 3).map((c) => ({ ...name(c.accountId), rank: c.rank, score: c.score, reviews: c.reviews, agreementRate: c.agreement.rate })),
+          top: input.candidates.candidates.slice(0, 3).map((c) => ({ ...name(c.accountId), rank: c.rank, score: c.score, reviews: c.reviews, kappa: c.kappa.value, rankRange: c.rankRange })),
         }
       : null,
     load: input.load

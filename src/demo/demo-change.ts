@@ -17,9 +17,11 @@ export interface DemoAccount {
 
 /**
  * What a person does in the demo world. `strong` is the planted strong non-core reviewer,
- * `gamer` the planted drive-by +1 voter, `bot` the CI accounts.
+ * `gamer` the planted drive-by +1 voter; `pile-on` (+1 "LGTM" an hour after a core's +2),
+ * `nit-spammer` (−1 "nit" on first patch sets) and `careful` (few changes, before the cores, with
+ * reasons) are the planted reviewers a candidate score must not be gamed by; `bot` the CI accounts.
  */
-export type DemoRole = 'core' | 'strong' | 'gamer' | 'regular' | 'newcomer' | 'author' | 'bot';
+export type DemoRole = 'core' | 'strong' | 'gamer' | 'pile-on' | 'nit-spammer' | 'careful' | 'regular' | 'newcomer' | 'author' | 'bot';
 
 export interface DemoPerson extends DemoAccount {
   role: DemoRole;

@@ -154,6 +154,54 @@ describe('demo project at default size', () => {
     assert.ok(strongFailedLater / strongPlusOnes <= 0.3, `strong: ${strongFailedLater}/${strongPlusOnes} failed later`);
   });
 
+  it('plants a pile-on, a nit spammer and a careful reviewer (issue 21), none of them core', () => {
+    const { pileOn, nitSpammer, carefulReviewer } = cfg.planted;
+    const cores = new Set(cfg.coreTeam);
+    for (const who of [pileOn, nitSpammer, carefulReviewer]) assert.ok(!cores.has(who), who);
+    const firstCoreVote = (c: DemoChange, ps: number): DemoMessage | undefined =>
+      c.messages.find((x) => x.patchSet === ps && cores.has(x.author.username) && (crVote(x) ?? 0) !== 0);
+    let piles = 0;
+    let nits = 0;
+    const carefulChanges = new Set<number>();
+    let carefulVotes = 0;
+    let carefulAgrees = 0;
+    for (const c of changes) {
+      for (const m of c.messages) {
+        if (m.author.username === pileOn) {
+          // +1 "LGTM" 45–80 minutes after a core's +2 (on that patch set, or the one before a rebase
+          // or message update the +2 was copied to).
+          piles++;
+          assert.equal(m.text, `Patch Set ${m.patchSet}: Code-Review+1\n\nLGTM`);
+          const plus2 = c.messages.find((x) => x.patchSet <= m.patchSet && cores.has(x.author.username) && crVote(x) === 2 && x.date < m.date);
+          assert.ok(plus2 && m.date - plus2.date <= 80 * 60_000, `change ${c.number}: the pile-on follows a +2`);
+        } else if (m.author.username === nitSpammer) {
+          // A bare −1 "nit" on the first patch set, before any core voted on it, outside the slow area.
+          nits++;
+          assert.equal(m.text, `Patch Set ${m.patchSet}: Code-Review-1\n\nnit`);
+          const core = firstCoreVote(c, m.patchSet);
+          assert.ok(!core || core.date > m.date, `change ${c.number}: the nit comes before the cores`);
+          assert.ok(!c.patchSets[0]?.files.some((f) => f.path.startsWith(cfg.planted.slowArea)));
+        } else if (m.author.username === carefulReviewer) {
+          // Before the cores, with a reason, on the side the patch set ended on.
+          carefulChanges.add(c.number);
+          carefulVotes++;
+          const core = firstCoreVote(c, m.patchSet);
+          assert.ok(!core || core.date > m.date, `change ${c.number}: the careful reviewer votes first`);
+          assert.ok(m.text.split('\n\n').slice(1).join(' ').length > 40, 'with a reason');
+          // The verdict: the first core vote on the patch set, else what became of it.
+          const revised = c.patchSets.some((p) => p.number > m.patchSet && p.kind === 'REWORK');
+          const fate = revised || c.status === 'ABANDONED' ? -1 : c.status === 'MERGED' ? 1 : 0;
+          const verdict = core ? Math.sign(crVote(core)!) : fate;
+          if (verdict === Math.sign(crVote(m)!)) carefulAgrees++;
+        }
+      }
+    }
+    const expected = Math.round(changes.length * 0.05);
+    assert.ok(piles > expected / 2 && nits > expected / 2, `${piles} pile-ons, ${nits} nits (about ${expected} each planted)`);
+    assert.ok(carefulChanges.size >= 25 && carefulChanges.size <= 60, `${carefulChanges.size} changes followed carefully (about 40 planted)`);
+    assert.ok(carefulAgrees / carefulVotes >= 0.95, `careful: ${carefulAgrees}/${carefulVotes} agree with the outcome`);
+  });
+
   it('plants a slow area: changes there wait far longer for a first review', () => {
     const slow: number[] = [];
     const other: number[] = [];

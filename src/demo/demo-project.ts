@@ -33,14 +33,15 @@ const RECENT_MERGES = 400;
 
 /**
  * Everyone in the demo world: 84 people (12 cores, the strong candidate, the gamer, regulars,
- * newcomers, occasional authors) followed by the two CI bots (role `bot`).
+ * newcomers, occasional authors), the three planted reviewers (pile-on, nit spammer, careful) and
+ * the two CI bots (role `bot`).
  *
  * @example demoPeople({ now: Date.parse('2025-06-01') }).filter((p) => p.role === 'core').length // 12
  */
 export function demoPeople(opts: DemoOptions): DemoPerson[] {
   const w = buildDemoWorld(opts);
   const bot = (a: typeof ZUUL): DemoPerson => ({ ...a, role: 'bot', areas: [], reviewWeight: 0, authorWeight: 0, joined: w.options.start, idleFrom: null });
-  return [...w.people, bot(ZUUL), bot(HYPERV_CI)];
+  return [...w.people, w.pileOn, w.nitSpammer, w.careful, bot(ZUUL), bot(HYPERV_CI)];
 }
 
 /**
@@ -82,6 +83,12 @@ export interface DemoConfig {
     strongCandidate: string;
     /** Many comment-less +1s, mostly on changes that then get a -1. */
     gamer: string;
+    /** +1 "LGTM" about an hour after a core's +2, on many changes: agrees, but never first. */
+    pileOn: string;
+    /** −1 "nit" on the first patch set of many changes, before the cores. */
+    nitSpammer: string;
+    /** About 20 changes in 180 days: votes before the cores, with reasons, agreeing with the outcome. */
+    carefulReviewer: string;
     /** Changes touching it wait far longer for review. */
     slowArea: string;
     /** Non-voting job failing ~25% of runs whatever the code. */
@@ -133,6 +140,9 @@ export function demoConfig(opts: DemoOptions): DemoConfig {
       idleCores: w.idleCores.map((c) => c.username),
       strongCandidate: w.strong.username,
       gamer: w.gamer.username,
+      pileOn: w.pileOn.username,
+      nitSpammer: w.nitSpammer.username,
+      carefulReviewer: w.careful.username,
       slowArea: SLOW_AREA,
       flakyJob: FLAKY_JOB,
       stableNonVotingJob: STABLE_NON_VOTING_JOB,

@@ -14,9 +14,9 @@ import type {
 } from './demo-change.js';
 import { SeededRandom, hexId, labelKey } from './seeded-random.js';
 import {
-  BLOCK_COMMENTS, CHECK_JOBS, COMMENT_ONLY, CRITIC_COMMENTS, DOCS_JOBS, EXPERIMENTAL_JOBS, OWNER_REPLIES,
+  BLOCK_COMMENTS, CAREFUL_MINUS_COMMENTS, CAREFUL_PLUS_COMMENTS, CHECK_JOBS, COMMENT_ONLY, CRITIC_COMMENTS, DOCS_JOBS, EXPERIMENTAL_JOBS, OWNER_REPLIES,
   PLUS_ONE_COMMENTS, PLUS_TWO_COMMENTS, RECHECKS, REMOVAL_COMMENTS, ABANDON_REASONS, STRONG_MINUS_COMMENTS,
-  STRONG_PLUS_COMMENTS, THIRD_PARTY_JOB,
+  SLOW_AREA, STRONG_PLUS_COMMENTS, THIRD_PARTY_JOB,
 } from './demo-vocabulary.js';
 import type { DemoArea, DemoJob } from './demo-vocabulary.js';
 import { DAY_MS, DEMO_PROJECT, HOUR_MS, HYPERV_CI, MINUTE_MS, SECOND_MS, ZUUL } from './demo-world.js';
@@ -78,6 +78,18 @@ export interface GenerationState {
 const IDLE_CAP = 4;
 const IDLE_WEIGHT = 0.05;
 
+/**
+ * The planted reviewers (demo-world.ts, buildPlantedReviewers): how often each acts. The nit
+ * spammer and the pile-on act on about one change in twenty; the careful reviewer follows about 40
+ * changes whatever the demo's size (some 20 in a 180-day window of a 12-month demo). Scripted changes (the specs' stories) are
+ * left alone, and the nit spammer leaves the slow area, work in progress and the changes nobody
+ * reviews alone, so that the other planted effects stay as they were.
+ */
+const P_NIT = 0.05;
+const P_PILE_ON = 0.05;
+const CAREFUL_CHANGES = 40;
+const K_PLANTED = labelKey('planted-reviewers');
+
 type StoryEvent =
   | { type: 'upload'; t: number; uploadId: number; kind: PatchSetKind; uploader: DemoAccount; content: DemoFile[] | null; messageUpdate: boolean; wip: boolean }
   | { type: 'review'; t: number; author: DemoAccount; votes: DemoVote[]; inline: number; body: string | null }
@@ -130,6 +142,10 @@ class Story {
   private files: DemoFile[];
   private buildSeq = 0;
   private readonly owner: DemoPerson;
+  /** The planted reviewers' own random stream: their acts change no other draw of the story. */
+  private readonly plant: SeededRandom;
+  /** Whether the planted careful reviewer follows this change. */
+  private readonly careful: boolean;
 
   constructor(
     private readonly w: DemoWorld,
@@ -137,6 +153,8 @@ class Story {
     private readonly s: ChangeSpec,
     private readonly rng: SeededRandom,
   ) {
+    this.plant = SeededRandom.from(w.options.seed, K_PLANTED, s.index);
+    this.careful = this.plant.chance(Math.min(1, CAREFUL_CHANGES / Math.max(1, w.options.changes))) && !s.script && this.canAct(w.careful, s.created);
     this.files = s.files;
     this.owner = s.owner;
   }
@@ -366,6 +384,11 @@ class Story {
     let t = s.created;
     this.upload(t, 'REWORK', this.owner, s.files, { wip: s.wipStart === 'flag' });
     let broken = rng.chance(s.purpose === 'trivial' || s.purpose === 'docs' ? 0.08 : 0.22);
+    const nit = this.w.nitSpammer;
+    if (!s.script && !s.wipStart && s.area.dir !== SLOW_AREA && s.fate !== 'stall-unreviewed' && this.canAct(nit, t) && this.plant.chance(P_NIT)) {
+      // The planted nit spammer: a bare −1 on the first patch set, before anyone else looks.
+      this.review(t + this.plant.int(40, 180) * MINUTE_MS, nit, [this.cr(-1)], 'nit');
+    }
 
     if (s.wipStart) {
       if (s.wipStart === 'workflow') {
@@ -461,6 +484,11 @@ class Story {
     else if (kind === 'casual') critic = this.pickCasual(t, earlyPlus ? [earlyPlus] : []) ?? this.pickCore(t);
     else critic = this.pickCore(t);
     const criticIsCore = critic.role === 'core';
+    if (this.careful) {
+      // The planted careful reviewer finds the problem first, and says what it is.
+      const tc = Math.max(green + 5 * MINUTE_MS, t - this.plant.int(20, 90) * MINUTE_MS);
+      this.review(tc, this.w.careful, [this.cr(-1)], this.plant.pick(CAREFUL_MINUS_COMMENTS), this.plant.int(1, 3));
+    }
     this.review(t, critic, [this.cr(-1)], rng.pick(critic === strong ? STRONG_MINUS_COMMENTS : CRITIC_COMMENTS), rng.int(1, 6));
     let last = t;
 
@@ -573,7 +601,16 @@ class Story {
       t = this.human(t + this.hours(4 * f, 1));
     }
     const a = this.pickCore(t);
+    if (this.careful) {
+      // The planted careful reviewer approves before the cores do, with what was checked.
+      const tc = Math.max(green + 5 * MINUTE_MS, t - this.plant.int(20, 90) * MINUTE_MS);
+      this.review(tc, this.w.careful, [this.cr(1)], this.plant.pick(CAREFUL_PLUS_COMMENTS));
+    }
     this.review(t, a, [this.cr(2)], rng.chance(0.3) ? rng.pick(PLUS_TWO_COMMENTS) : null, rng.int(0, 1));
+    if (!s.script && this.canAct(this.w.pileOn, t) && this.plant.chance(P_PILE_ON)) {
+      // The planted pile-on: agrees with a verdict already given.
+      this.review(t + this.plant.int(45, 80) * MINUTE_MS, this.w.pileOn, [this.cr(1)], 'LGTM');
+    }
 
     if (s.fate === 'stall-one-short') {
       if (rng.chance(0.3)) {

@@ -189,6 +189,21 @@ export const STRONG_MINUS_COMMENTS = [
   'This changes the API response without a microversion; see inline.',
 ];
 
+/** The planted careful reviewer's reasons: specific, about the change. */
+export const CAREFUL_PLUS_COMMENTS = [
+  'Walked through the error handling: the lock is released on every exit path and the new test covers the timeout.',
+  'Checked the object version bump against the conductor; older computes get the field backported correctly.',
+  'Ran the new unit tests against the old code and they fail as expected, so they cover the bug.',
+  'The migration is idempotent now and the rollback path restores the original allocation.',
+];
+
+export const CAREFUL_MINUS_COMMENTS = [
+  'The retry loop never gives up when the placement service is down; it needs a bound and a log message.',
+  'This drops the instance lock before the resize claim is made, so two resizes can race. See inline.',
+  'The new config option is read at import time, so changing it needs a restart; please read it at use.',
+  'The error path leaves the volume attached on the host; the cleanup in the except block is missing.',
+];
+
 export const PLUS_ONE_COMMENTS = [
   'Looks good to me.',
   'LGTM, thanks for the fix.',

@@ -212,6 +212,46 @@ function buildBlueprints(o: ResolvedDemoOptions, releases: readonly DemoRelease[
   return out;
 }
 
+/**
+ * The planted reviewers a core-candidate score must see through (issue 21): a pile-on (+1 "LGTM"
+ * an hour after a core's +2), a nit spammer (−1 "nit" on first patch sets) and a careful reviewer
+ * (a few changes, voting before the cores with reasons, agreeing with the outcome). Drawn from
+ * their own random stream and kept out of `people`, so that adding them changed no other draw.
+ */
+function buildPlantedReviewers(o: ResolvedDemoOptions, people: readonly DemoPerson[]): Record<'pileOn' | 'nitSpammer' | 'careful', DemoPerson> {
+  const rng = SeededRandom.from(o.seed, labelKey('planted-reviewers'));
+  const names = new Set(people.map((p) => p.name));
+  const usernames = new Set(people.map((p) => p.username));
+  let accountId = Math.max(...people.map((p) => p.accountId));
+  const make = (role: DemoRole): DemoPerson => {
+    let first: string;
+    let last: string;
+    do {
+      first = rng.pick(FIRST_NAMES);
+      last = rng.pick(LAST_NAMES);
+    } while (names.has(`${first} ${last}`));
+    names.add(`${first} ${last}`);
+    const base = asciiFold(first[0] + last).replace(/[^a-z0-9]/g, '');
+    let username = base;
+    for (let n = 2; usernames.has(username); n++) username = `${base}${n}`;
+    usernames.add(username);
+    accountId += rng.int(7, 400);
+    return {
+      accountId,
+      username,
+      name: `${first} ${last}`,
+      email: `${asciiFold(first)}.${asciiFold(last).replace(/[^a-z0-9]/g, '')}@${rng.pick(MAIL_DOMAINS)}`,
+      role,
+      areas: [],
+      reviewWeight: 0,
+      authorWeight: 0,
+      joined: o.start - 2 * 365 * DAY_MS,
+      idleFrom: null,
+    };
+  };
+  return { pileOn: make('pile-on'), nitSpammer: make('nit-spammer'), careful: make('careful') };
+}
+
 /** Everything fixed for one set of options. */
 export interface DemoWorld {
   options: ResolvedDemoOptions;
@@ -222,6 +262,10 @@ export interface DemoWorld {
   ptl: DemoPerson;
   strong: DemoPerson;
   gamer: DemoPerson;
+  /** The planted reviewers of {@link buildPlantedReviewers}; not in `people` (they author nothing). */
+  pileOn: DemoPerson;
+  nitSpammer: DemoPerson;
+  careful: DemoPerson;
   idleCores: DemoPerson[];
   /** Non-core people who review now and then (regulars, newcomers, most authors). */
   casualReviewers: DemoPerson[];
@@ -247,6 +291,7 @@ export function buildDemoWorld(opts: DemoOptions): DemoWorld {
     ptl: cores[0] as DemoPerson,
     strong: find('strong'),
     gamer: find('gamer'),
+    ...buildPlantedReviewers(options, people),
     idleCores: cores.filter((c) => c.idleFrom !== null),
     casualReviewers: people.filter((p) => (p.role === 'regular' || p.role === 'newcomer' || p.role === 'author') && p.reviewWeight > 0),
     blueprints,

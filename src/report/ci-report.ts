@@ -4,6 +4,7 @@
  * contract; text is for people and may change.
  */
 import type { CiHealthSummary } from '../analysis/ci-health.js';
+import type { CaughtComparison } from '../analysis/ci-caught.js';
 import type { CiJobsReport, Rate } from '../analysis/ci-jobs.js';
 import type { ExperimentalReport, JobReadiness, ReadinessReport } from '../analysis/ci-readiness.js';
 import { toCsv } from './csv.js';
@@ -26,6 +27,7 @@ export type ExperimentalOutput = ExperimentalReport & { sources: CiSources };
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const day = (s: string): string => s.slice(0, 10);
+const caughtWord = (c: CaughtComparison): string => (c.verdict === 'more-than-chance' ? `more, p=${c.adjustedP}` : c.verdict === 'no-data' ? 'n/a' : `chance, p=${c.adjustedP}`);
 const rateText = (r: Rate): string => (r.rate === null ? 'n/a' : `${pct(r.rate)} [${pct(r.ci95?.low)}–${pct(r.ci95?.high)}]`);
 const dur = (s: number | null): string => {
   if (s === null) return 'n/a';
@@ -58,7 +60,7 @@ export function renderCiJobsText(r: CiJobsOutput): string {
   }
   lines.push(
     ...table(
-      ['job', 'voting', 'runs', 'failure rate [95% CI]', 'false-failure rate [95% CI]', 'false failures', 'caught (by chance)', 'rechecks', 'median', 'p90'],
+      ['job', 'voting', 'runs', 'failure rate [95% CI]', 'false-failure rate [95% CI]', 'false failures', 'caught (vs chance)', 'rechecks', 'median', 'p90'],
       r.jobs.map((j) => [
         j.job,
         j.voting === null ? 'unknown' : j.voting ? 'yes' : 'no',
@@ -66,7 +68,7 @@ export function renderCiJobsText(r: CiJobsOutput): string {
         rateText(j.failureRate),
         rateText(j.falseFailureRate),
         String(j.falseFailures),
-        `${j.caughtRegressions} (${j.caughtExpectedByChance ?? 'n/a'})`,
+        `${j.caughtRegressions} (${caughtWord(j.caught)})`,
         String(j.rechecksAfterFailure),
         dur(j.durationSeconds.median),
         dur(j.durationSeconds.p90),
@@ -86,7 +88,8 @@ export function renderCiJobsText(r: CiJobsOutput): string {
     '',
     'failure rate = failures / runs; false-failure rate = failures / runs on code that merged unchanged (and approved gate runs);',
     'false failures = failures the same code later passed, merged, or gate failures of approved changes;',
-    'caught = failures while every other voting job passed, fixed by the next revision (expected by chance alone in brackets);',
+    'caught = failures while every other voting job passed, fixed by the next revision; in brackets whether its failure rate there is clearly',
+    '  above its rate on code that merged unchanged (clustered by change, Benjamini–Hochberg across jobs) — "chance" when not, "n/a" without data;',
     'rechecks = rechecks right after it failed.',
     'Definitions: README, section "CI health". --format json lists every false failure and caught regression with links.',
   );
@@ -95,11 +98,11 @@ export function renderCiJobsText(r: CiJobsOutput): string {
 
 export function renderCiJobsCsv(r: CiJobsOutput): string {
   return toCsv(
-    ['job', 'voting', 'runs', 'passes', 'failures', 'failure_rate', 'failure_rate_low', 'failure_rate_high', 'false_failures', 'known_fine_runs', 'false_failure_rate', 'false_failure_rate_low', 'false_failure_rate_high', 'caught_regressions', 'caught_expected_by_chance', 'unexplained_failures', 'rechecks_after_failure', 'duration_median_s', 'duration_p90_s', 'failures_by_result'],
+    ['job', 'voting', 'runs', 'passes', 'failures', 'failure_rate', 'failure_rate_low', 'failure_rate_high', 'false_failures', 'known_fine_runs', 'false_failure_rate', 'false_failure_rate_low', 'false_failure_rate_high', 'caught_regressions', 'revision_checks', 'caught_rate_difference', 'caught_difference_low', 'caught_difference_high', 'caught_p', 'caught_p_adjusted', 'caught_verdict', 'unexplained_failures', 'rechecks_after_failure', 'duration_median_s', 'duration_p90_s', 'failures_by_result'],
     r.jobs.map((j) => [
       j.job, j.voting === null ? '' : j.voting ? 1 : 0, j.runs, j.passes, j.failures, j.failureRate.rate, j.failureRate.ci95?.low, j.failureRate.ci95?.high,
       j.falseFailures, j.falseFailureRate.of, j.falseFailureRate.rate, j.falseFailureRate.ci95?.low, j.falseFailureRate.ci95?.high,
-      j.caughtRegressions, j.caughtExpectedByChance, j.unexplainedFailures, j.rechecksAfterFailure, j.durationSeconds.median, j.durationSeconds.p90,
+      j.caughtRegressions, j.revisionChecks, j.caught.difference, j.caught.ci95?.low, j.caught.ci95?.high, j.caught.pValue, j.caught.adjustedP, j.caught.verdict, j.unexplainedFailures, j.rechecksAfterFailure, j.durationSeconds.median, j.durationSeconds.p90,
       Object.entries(j.failuresByResult).map(([k, n]) => `${k}=${n}`).join(' '),
     ]),
   );
@@ -120,22 +123,23 @@ export function renderReadinessText(r: ReadinessOutput): string {
   const rules = r.rules;
   const lines = [
     `Voting readiness, ${day(r.period.since)} to ${day(r.period.until)}, as of ${r.now.replace('.000Z', 'Z')}`,
-    `Bar: the voting jobs' false-failure rate on the same patch sets + ${(rules.margin * 100).toFixed(1)} points, met ${rules.weeks} weeks in a row, with ≥ ${rules.minRuns} runs on code that merged (weeks with < ${rules.minWeeklyRuns} are not judged).`,
+    `Bar: the upper end of the 95% interval (clustered by change) of the job's false-failure rate minus the voting jobs' on the same patch sets at most ${(rules.margin * 100).toFixed(1)} points, ${rules.weeks} weeks in a row and over the period, with ≥ ${rules.minRuns} runs on code that merged (weeks with < ${rules.minWeeklyRuns} are not judged).`,
     sourcesLine(r.sources),
     '',
   ];
   if (r.jobs.length === 0) lines.push('No non-voting jobs ran in this period.');
   for (const j of r.jobs) lines.push(...readinessBlock(j), '');
-  lines.push('Definitions: README, section "Voting readiness". --format json has every week and the caught regressions with links.');
+  lines.push('Definitions: docs/ci.md, "Voting readiness". --format json has every week and the caught regressions with links.');
   return lines.join('\n') + '\n';
 }
 
 export function renderReadinessCsv(r: ReadinessOutput): string {
   return toCsv(
-    ['job', 'queue', 'verdict', 'runs', 'known_fine_failures', 'known_fine_runs', 'false_failure_rate', 'rate_low', 'rate_high', 'baseline_rate', 'bar', 'weeks_met_in_a_row', 'caught_regressions', 'extra_rechecks_if_voting', 'reasons'],
+    ['job', 'queue', 'verdict', 'runs', 'known_fine_failures', 'known_fine_runs', 'false_failure_rate', 'rate_low', 'rate_high', 'baseline_failures', 'baseline_runs', 'baseline_rate', 'difference', 'difference_low', 'difference_high', 'margin', 'weeks_met_in_a_row', 'caught_regressions', 'revision_checks', 'caught_p_adjusted', 'caught_verdict', 'extra_rechecks_if_voting', 'reasons'],
     r.jobs.map((j) => [
       j.job, j.queue, j.verdict, j.runs, j.falseFailureRate.count, j.falseFailureRate.of, j.falseFailureRate.rate, j.falseFailureRate.ci95?.low, j.falseFailureRate.ci95?.high,
-      j.baseline?.rate ?? null, j.bar, j.weeksMetInARow, j.caughtRegressions, j.extraRechecksIfVoting, j.reasons.join(' | '),
+      j.baseline?.count ?? null, j.baseline?.of ?? null, j.baseline?.rate ?? null, j.difference?.estimate ?? null, j.difference?.low ?? null, j.difference?.high ?? null, r.rules.margin,
+      j.weeksMetInARow, j.caughtRegressions, j.revisionChecks, j.caught.adjustedP, j.caught.verdict, j.extraRechecksIfVoting, j.reasons.join(' | '),
     ]),
   );
 }

@@ -3,9 +3,9 @@
  * `core mentoring`, `core mentor list` — as text and CSV; JSON is the report object itself.
  * People appear by username, name and Gerrit account id (store ids never leave the store).
  */
-import type { Candidate, CandidatesResult } from '../analysis/core-candidates.js';
 import type { CoreActivity, IdleResult } from '../analysis/core-idle.js';
 import type { LoadResult } from '../analysis/core-load.js';
+import type { CandidatesResult, JudgementCandidate } from '../analysis/judgement-candidates.js';
 import type { MentoringResult, MentoringTrajectory } from '../analysis/mentoring.js';
 import { toCsv } from './csv.js';
 import { who, type AccountLabel, type ReportSources } from './reviewers-report.js';
@@ -27,7 +27,7 @@ export interface IdleReport extends Common, Omit<IdleResult, 'idle' | 'tooNewToJ
 
 export interface CandidatesReport extends Common, Omit<CandidatesResult, 'candidates'> {
   report: 'core candidates';
-  candidates: Array<Labeled<Candidate>>;
+  candidates: Array<Labeled<JudgementCandidate>>;
 }
 
 export interface LoadReport extends Common, Omit<LoadResult, 'total'> {
@@ -88,16 +88,21 @@ export function renderIdleCsv(r: IdleReport): string {
 // ---- candidates ------------------------------------------------------------------------------
 
 export function renderCandidatesText(r: CandidatesReport, limit = 15): string {
+  const k = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
   const lines = [
     `Core candidates of ${r.projects.join(', ') || '(no projects)'}: non-core reviewers with at least ${r.minReviews} reviews`,
     `Period ${day(r.period.since)} to ${day(r.period.until)} (${r.period.days} days), as of ${r.now.replace('.000Z', 'Z')}`,
-    'Score = quality × activity; the components are shown raw beside it. Quality: agreement with the cores, confirmed -1s, reasoning. Activity: volume, consistency, breadth, own merged changes.',
+    'Score = quality × activity. Only votes cast before any core voted on the patch set count ("indep."); later ones are shown ("after core"), not scored.',
+    'Quality: agreement with the cores\' verdicts beyond chance (Cohen\'s κ, on the votes counted), −1s confirmed (a core also voted negative, or a reasoned −1 led to a revision),',
+    'reasons (substantive text or inline comments; "LGTM", "nit" are not). Activity: independent reviews, active weeks, areas. Rank range: 95% over a bootstrap by change.',
     '',
-    `${'#'.padStart(3)} ${'reviewer'.padEnd(18)} ${'score'.padStart(5)}  ${'reviews'.padStart(7)} ${'weeks'.padStart(6)}  ${'agree'.padStart(10)}  ${'-1 conf.'.padStart(9)}  ${'reasons'.padStart(7)}  ${'drive-by'.padStart(8)}  ${'areas'.padStart(5)}  ${'1st rev h'.padStart(9)}  ${'merged'.padStart(6)}`,
+    `${'#'.padStart(3)} ${'range'.padStart(7)} ${'reviewer'.padEnd(18)} ${'score'.padStart(5)}  ${'reviews'.padStart(7)} ${'indep.'.padStart(6)} ${'after core'.padStart(10)}  ${'κ [95% CI] (agreed/votes)'.padEnd(28)}  ${'-1 conf./settled'.padStart(16)}  ${'reasons'.padStart(9)}  ${'weeks'.padStart(6)}  ${'areas'.padStart(5)}`,
   ];
   for (const c of r.candidates.slice(0, limit)) {
+    const settled = c.minusOnes.total - c.minusOnes.pending;
+    const kappa = `${k(c.kappa.value)} [${k(c.kappa.lower)}, ${k(c.kappa.upper)}] (${c.kappa.agreed}/${c.kappa.votes})`;
     lines.push(
-      `${String(c.rank).padStart(3)} ${who(c).slice(0, 18).padEnd(18)} ${c.score.toFixed(2).padStart(5)}  ${String(c.reviews).padStart(7)} ${`${c.activeWeeks}/${c.weeks}`.padStart(6)}  ${`${pct(c.agreement.rate)} ${c.agreement.agreed}/${c.agreement.agreed + c.agreement.disagreed}`.padStart(10)}  ${`${c.minusOnes.confirmed}/${c.minusOnes.total}`.padStart(9)}  ${pct(c.reasoned / c.reviews).padStart(7)}  ${String(c.driveBys).padStart(8)}  ${String(c.breadth.count).padStart(5)}  ${(c.firstReview.medianHours === null ? '-' : String(c.firstReview.medianHours)).padStart(9)}  ${String(c.ownMerged.count).padStart(6)}`,
+      `${String(c.rank).padStart(3)} ${`${c.rankRange.best}–${c.rankRange.worst}`.padStart(7)} ${who(c).slice(0, 18).padEnd(18)} ${c.score.toFixed(2).padStart(5)}  ${String(c.reviews).padStart(7)} ${String(c.independent).padStart(6)} ${String(c.afterCore).padStart(10)}  ${kappa.padEnd(28)}  ${`${c.minusOnes.confirmedByCore + c.minusOnes.confirmedByRevision}/${settled}`.padStart(16)}  ${`${c.substantive}/${c.independent}`.padStart(9)}  ${`${c.activeWeeks}/${c.weeks}`.padStart(6)}  ${String(c.areas.length).padStart(5)}`,
     );
   }
   if (r.candidates.length > limit) lines.push(`… and ${r.candidates.length - limit} more (--limit N, or --format json for all)`);
@@ -105,7 +110,8 @@ export function renderCandidatesText(r: CandidatesReport, limit = 15): string {
   lines.push(
     '',
     `${r.belowMinimum} more non-core reviewers reviewed less than ${r.minReviews} times.`,
-    `Core team from: ${r.sources.coreTeam}. Ranking rule and definitions: README, section "Core candidates".`,
+    `Overlapping rank ranges mean the order between those candidates is not established (${r.replicates} resamples).`,
+    `Core team from: ${r.sources.coreTeam}. Ranking rule and definitions: docs/reviewers-and-core.md, "Core candidates".`,
   );
   return lines.join('\n') + '\n';
 }
@@ -113,16 +119,16 @@ export function renderCandidatesText(r: CandidatesReport, limit = 15): string {
 export function renderCandidatesCsv(r: CandidatesReport): string {
   return toCsv(
     [
-      'rank', 'username', 'name', 'gerrit_account_id', 'score', 'quality', 'activity', 'reviews', 'weighted_reviews', 'active_weeks', 'weeks',
-      'agreed', 'disagreed', 'undetermined', 'agreement_rate', 'minus_ones', 'minus_confirmed', 'minus_overruled', 'minus_pending',
-      'comment_only', 'reasoned', 'unreasoned_votes', 'drive_bys', 'areas', 'new_changes_reviewed', 'first_review_median_hours', 'first_reviewer_on', 'own_merged',
-      'c_agreement', 'c_confirmed_minus_ones', 'c_reasoning', 'c_volume', 'c_consistency', 'c_breadth', 'c_own_merged',
+      'rank', 'rank_best', 'rank_worst', 'username', 'name', 'gerrit_account_id', 'score', 'quality', 'activity', 'reviews', 'independent', 'after_core',
+      'kappa', 'kappa_low', 'kappa_high', 'kappa_votes', 'kappa_agreed', 'minus_ones', 'minus_confirmed_by_core', 'minus_confirmed_by_revision', 'minus_overruled',
+      'minus_unsupported', 'minus_pending', 'substantive', 'active_weeks', 'weeks', 'areas',
+      'c_agreement', 'c_confirmed_minus_ones', 'c_reasoning', 'c_volume', 'c_consistency', 'c_breadth',
     ],
     r.candidates.map((c) => [
-      c.rank, c.username, c.name, c.gerritAccountId, c.score, c.quality, c.activity, c.reviews, c.weightedReviews, c.activeWeeks, c.weeks,
-      c.agreement.agreed, c.agreement.disagreed, c.agreement.undetermined, c.agreement.rate, c.minusOnes.total, c.minusOnes.confirmed, c.minusOnes.overruled, c.minusOnes.pending,
-      c.commentOnly, c.reasoned, c.unreasonedVotes, c.driveBys, c.breadth.count, c.firstReview.newChangesReviewed, c.firstReview.medianHours, c.firstReview.firstReviewerOn, c.ownMerged.count,
-      c.components.agreement, c.components.confirmedMinusOnes, c.components.reasoning, c.components.volume, c.components.consistency, c.components.breadth, c.components.ownMerged,
+      c.rank, c.rankRange.best, c.rankRange.worst, c.username, c.name, c.gerritAccountId, c.score, c.quality, c.activity, c.reviews, c.independent, c.afterCore,
+      c.kappa.value, c.kappa.lower, c.kappa.upper, c.kappa.votes, c.kappa.agreed, c.minusOnes.total, c.minusOnes.confirmedByCore, c.minusOnes.confirmedByRevision, c.minusOnes.overruled,
+      c.minusOnes.unsupported, c.minusOnes.pending, c.substantive, c.activeWeeks, c.weeks, c.areas.length,
+      c.components.agreement, c.components.confirmedMinusOnes, c.components.reasoning, c.components.volume, c.components.consistency, c.components.breadth,
     ]),
   );
 }

@@ -1,5 +1,6 @@
-/** Core candidates (`steward core candidates`, `/api/v1/core/candidates`): non-core reviewers ranked with their evidence (analysis/core-candidates.ts). */
-import { computeCandidates, type CandidatesResult } from '../analysis/core-candidates.js';
+/** Core candidates (`steward core candidates`, `/api/v1/core/candidates`): non-core reviewers ranked by judgement with their evidence (analysis/judgement-candidates.ts). */
+import { computeCandidates, type CandidatesResult, type JudgementWeights } from '../analysis/judgement-candidates.js';
+import { seededRandom } from '../analysis/stats/random.js';
 import type { CandidatesReport } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
 import { loadChangeFacts, loadReviewMessages } from '../store/queries/reviewers.js';
@@ -14,6 +15,18 @@ export interface CoreCandidatesParams {
   window?: Window;
 }
 
+/** The rank bootstrap's seed: fixed, so the same data give the same rank ranges. */
+const RANK_SEED = 1;
+
+/**
+ * The configured ranking weights the judgement score uses: the quality weights, and volume,
+ * consistency and breadth of the activity half. (`ownMerged`, `unreasonedVoteWeight` and
+ * `driveByWeight` belonged to the score it replaced and no longer enter it.)
+ */
+function judgementWeights(r: { quality: JudgementWeights['quality']; activity: JudgementWeights['activity'] }): JudgementWeights {
+  return { quality: { ...r.quality }, activity: { volume: r.activity.volume, consistency: r.activity.consistency, breadth: r.activity.breadth } };
+}
+
 /** Gathers and computes the candidates, people as store ids. */
 export async function candidatesResult(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesResult> {
   const rules = ctx.config.coreRules;
@@ -25,7 +38,7 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
   ]);
   return computeCandidates(
     { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
-    { ...win, areaRules: areaRules(ctx), minReviews: rules.candidateMinReviews, weights: rules.ranking },
+    { ...win, areaRules: areaRules(ctx), minReviews: rules.candidateMinReviews, weights: judgementWeights(rules.ranking), random: seededRandom(RANK_SEED) },
   );
 }
 

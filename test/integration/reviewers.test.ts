@@ -370,12 +370,47 @@ describe('the core-team reports on the demo project', () => {
     assert.equal(strong.rank, 1);
     assert.ok(gamer.rank > 5, `gamer ranked ${gamer.rank}`);
     assert.ok(gamer.reviews > r.candidates[2].reviews, 'even though the gamer has the volume');
-    assert.ok(gamer.driveBys > gamer.reviews / 2);
-    assert.ok(strong.agreement.rate > 0.9 && strong.minusOnes.confirmed > 0 && strong.breadth.count >= 1);
+    assert.ok(gamer.kappa.value <= 0.05, `the gamer's +1s agree no better than chance: κ ${gamer.kappa.value}`);
+    assert.ok(strong.kappa.value > 0.9 && strong.minusOnes.confirmedByCore + strong.minusOnes.confirmedByRevision > 0 && strong.areas.length >= 1);
+    assert.deepEqual(strong.rankRange, { best: 1, worst: 1 });
     assert.ok(r.candidates.every((c: any) => c.score === Number((c.quality * c.activity).toFixed(4)) || Math.abs(c.score - c.quality * c.activity) < 1e-3));
+    // Every number traces back to counted votes.
+    for (const c of r.candidates) {
+      assert.ok(c.kappa.agreed <= c.kappa.votes && c.kappa.votes <= c.independent && c.independent <= c.reviews, c.username);
+      const m = c.minusOnes;
+      assert.equal(m.confirmedByCore + m.confirmedByRevision + m.overruled + m.unsupported + m.pending, m.total, c.username);
+      assert.ok(c.rankRange.best <= c.rank && c.rank <= c.rankRange.worst, c.username);
+    }
     const csv = (await cli(['core', 'candidates', '--format', 'csv'])).stdout.split('\n');
-    assert.match(csv[0]!, /^rank,username,name,gerrit_account_id,score,/);
-    assert.match(csv[1]!, new RegExp(`^1,${planted.strongCandidate},`));
+    assert.match(csv[0]!, /^rank,rank_best,rank_worst,username,name,gerrit_account_id,score,/);
+    assert.match(csv[1]!, new RegExp(`^1,1,1,${planted.strongCandidate},`));
+  });
+
+  it('ranks the planted pile-on and nit spammer below the planted careful reviewer (issue 21)', async () => {
+    const r = json(await cli(['core', 'candidates', '--format', 'json']));
+    const get = (who: string) => {
+      const c = r.candidates.find((x: any) => x.username === who);
+      assert.ok(c, `${who} is listed (at least ${r.minReviews} reviews)`);
+      return c;
+    };
+    const careful = get(planted.carefulReviewer);
+    const pileOn = get(planted.pileOn);
+    const nit = get(planted.nitSpammer);
+    assert.ok(careful.rank < nit.rank && careful.rank < pileOn.rank, `careful ${careful.rank}, nit ${nit.rank}, pile-on ${pileOn.rank}`);
+    assert.ok(careful.rankRange.worst < nit.rankRange.best && careful.rankRange.worst < pileOn.rankRange.best, 'and the order is established: the rank ranges do not overlap');
+    assert.ok(pileOn.reviews > careful.reviews && nit.reviews > careful.reviews, 'although both have more reviews');
+    // Why: the pile-on votes only after a core did; the nit spammer always votes −1 (κ 0) and never says why.
+    assert.equal(pileOn.independent, 0);
+    assert.equal(pileOn.afterCore, pileOn.reviews);
+    assert.equal(pileOn.score, 0);
+    assert.equal(nit.kappa.value, 0);
+    assert.equal(nit.substantive, 0);
+    assert.ok(nit.minusOnes.overruled > 0, 'its −1s on patch sets the cores approved are overruled');
+    assert.equal(careful.afterCore, 0);
+    assert.ok(careful.kappa.value > 0.8 && careful.substantive === careful.independent, JSON.stringify(careful.kappa));
+    const text = (await cli(['core', 'candidates', '--limit', '200'])).stdout;
+    const line = (who: string) => text.split('\n').findIndex((l) => l.includes(` ${who} `));
+    assert.ok(line(planted.carefulReviewer) < line(planted.nitSpammer) && line(planted.carefulReviewer) < line(planted.pileOn), 'in the text report too');
   });
 
   it('native reviewer numbers match hand-written SQL over the store', async () => {

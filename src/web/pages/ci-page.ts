@@ -43,14 +43,14 @@ ${table(
 ${ciWeeklyChart('ci-weekly-chart', jobs.jobs.map((j) => ({ job: j.job, weeks: j.weekly })))}
 </section>
 <section aria-labelledby="ready-h"><h2 id="ready-h">Voting readiness</h2>
-<p>A non-voting job is ready when its false-failure rate stays within ${pct(readiness.rules.margin)} of the voting jobs' for ${readiness.rules.weeks} weeks in a row, with at least ${readiness.rules.minRuns} runs.</p>
+<p>A non-voting job is ready when the upper end of the 95% interval (clustered by change) of its false-failure rate minus the voting jobs' is at most ${pct(readiness.rules.margin)}, over the period and ${readiness.rules.weeks} weeks in a row, with at least ${readiness.rules.minRuns} runs.</p>
 ${table(
   [
     { key: 'job', label: 'Job', cell: (x) => x.job },
     { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
     { key: 'ffr', label: 'False-failure rate', numeric: true, cell: (x) => pct(x.falseFailureRate.rate), sort: (x) => x.falseFailureRate.rate },
     { key: 'baseline', label: 'Voting baseline', numeric: true, cell: (x) => pct(x.baseline?.rate), sort: (x) => x.baseline?.rate ?? null },
-    { key: 'bar', label: 'Bar', numeric: true, cell: (x) => pct(x.bar), sort: (x) => x.bar },
+    { key: 'difference', label: 'Difference [95% CI]', numeric: true, cell: (x) => (x.difference ? html`${pct(x.difference.estimate)} <small>[${pct(x.difference.low)}–${pct(x.difference.high)}]</small>` : '–'), sort: (x) => x.difference?.high ?? null },
     { key: 'weeks', label: 'Weeks met in a row', numeric: true, cell: (x) => num(x.weeksMetInARow), sort: (x) => x.weeksMetInARow },
     { key: 'verdict', label: 'Verdict', cell: (x) => html`<span class="verdict ${x.verdict}">${x.verdict}</span>` , sort: (x) => x.verdict },
     { key: 'reasons', label: 'Why', cell: (x) => x.reasons.join('; ') },

@@ -44,19 +44,19 @@ ${table(
 )}`;
 
   const candHtml = 'note' in candidates ? candidates.note : html`
-<p>Non-core reviewers with at least ${candidates.ok.minReviews} reviews from ${day(candidates.ok.period.since)} to ${day(candidates.ok.period.until)}, ranked; the evidence beside each (${num(candidates.ok.belowMinimum)} below the minimum left out).</p>
+<p>Non-core reviewers with at least ${candidates.ok.minReviews} reviews from ${day(candidates.ok.period.since)} to ${day(candidates.ok.period.until)}, ranked by judgement (votes before any core vote, agreement beyond chance); the evidence beside each (${num(candidates.ok.belowMinimum)} below the minimum left out).</p>
 ${table(
   [
     { key: 'rank', label: '#', numeric: true, cell: (x) => num(x.rank), sort: (x) => x.rank },
     { key: 'who', label: 'Reviewer', cell: (x) => person(x), sort: (x) => (x.username ?? x.name ?? '').toLowerCase() },
     { key: 'score', label: 'Score', numeric: true, cell: (x) => x.score.toFixed(3), sort: (x) => x.score },
-    { key: 'reviews', label: 'Reviews', numeric: true, cell: (x) => num(x.reviews), sort: (x) => x.reviews },
+    { key: 'range', label: 'Rank range (95%)', numeric: true, cell: (x) => `${x.rankRange.best}–${x.rankRange.worst}`, sort: (x) => x.rankRange.worst },
+    { key: 'reviews', label: 'Reviews (before any core vote)', numeric: true, cell: (x) => html`${num(x.reviews)} <small>(${num(x.independent)})</small>`, sort: (x) => x.independent },
     { key: 'weeks', label: 'Active weeks', numeric: true, cell: (x) => `${x.activeWeeks}/${x.weeks}`, sort: (x) => x.activeWeeks },
-    { key: 'agreement', label: 'Agreement with cores', numeric: true, cell: (x) => html`${pct(x.agreement.rate, 0)} <small>${x.agreement.agreed}/${x.agreement.agreed + x.agreement.disagreed}</small>`, sort: (x) => x.agreement.rate },
-    { key: 'minusOnes', label: 'Confirmed −1s', numeric: true, cell: (x) => `${x.minusOnes.confirmed}/${x.minusOnes.total}`, sort: (x) => x.minusOnes.confirmed },
-    { key: 'breadth', label: 'Areas', numeric: true, cell: (x) => html`<span title="${x.breadth.areas.join(', ')}">${x.breadth.count}</span>`, sort: (x) => x.breadth.count },
-    { key: 'reasoned', label: 'Reasoned', numeric: true, cell: (x) => num(x.reasoned), sort: (x) => x.reasoned },
-    { key: 'ownMerged', label: 'Own merged', numeric: true, cell: (x) => num(x.ownMerged.count), sort: (x) => x.ownMerged.count },
+    { key: 'kappa', label: 'Agreement beyond chance (κ)', numeric: true, cell: (x) => html`${x.kappa.value === null ? '–' : x.kappa.value.toFixed(2)} <small>${x.kappa.agreed}/${x.kappa.votes}</small>`, sort: (x) => x.kappa.value },
+    { key: 'minusOnes', label: 'Confirmed −1s', numeric: true, cell: (x) => `${x.minusOnes.confirmedByCore + x.minusOnes.confirmedByRevision}/${x.minusOnes.total - x.minusOnes.pending}`, sort: (x) => x.minusOnes.confirmedByCore + x.minusOnes.confirmedByRevision },
+    { key: 'breadth', label: 'Areas', numeric: true, cell: (x) => html`<span title="${x.areas.join(', ')}">${x.areas.length}</span>`, sort: (x) => x.areas.length },
+    { key: 'reasoned', label: 'With reasons', numeric: true, cell: (x) => num(x.substantive), sort: (x) => x.substantive },
   ],
   candidates.ok.candidates,
   { id: 'core-candidates', filter: true, sort: { key: pc.query.sort, dir: pc.query.dir, link: sortLink(pc) }, empty: 'No candidates in the period.' },
