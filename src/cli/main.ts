@@ -43,7 +43,8 @@ export function buildProgram(rt: Runtime): Command {
     .command('import')
     .description('import Gerrit export files (REST change list JSON, or SSH `gerrit query --format=JSON` lines)')
     .argument('<files...>', 'export files')
-    .option('--host <name>', 'Gerrit host the files come from (default: the only host in steward.yaml, else "default")')
+    .option('--host <name>', 'Gerrit host the files come from (default: the only host in steward.yaml, else the only host in the store, else "default")')
+    .option('--allow-empty', 'accept export files with no changes (otherwise an error: usually a failed download)')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (files: string[], _o, cmd: Command) => runImport(files, globals(cmd), rt));
@@ -55,6 +56,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--project <name>', 'only this project (repeat for several; default: every project in steward.yaml)', collect)
     .option('--since <date>', 'fetch changes updated since this date instead of since the checkpoint')
     .option('--full', 'ignore the checkpoint and fetch every change (unchanged ones are not rewritten)')
+    .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
     .option('--credentials <file>', 'netrc-format credentials file, mode 0600 (default: $STEWARD_CREDENTIALS; or STEWARD_GERRIT_USERNAME/STEWARD_GERRIT_PASSWORD)')
     .option('--page-size <n>', 'changes per request (default 500)')
     .option('--timeout <seconds>', 'per-request timeout (default 30)')
@@ -151,6 +153,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--branch <name>', 'the main branch (default: git.branch, else the branch HEAD points to)')
     .option('--name <name>', 'store the history under this name (default: git.name, else the directory name)')
     .option('--full', 'read every commit again instead of only the new ones')
+    .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runGitSync(globals(cmd), rt));
@@ -168,6 +171,7 @@ export function buildProgram(rt: Runtime): Command {
     .command('sync')
     .description('read a specs repository (a local git clone) into the store: titles, blueprints, approval and implementation dates, re-proposals, renames')
     .option('--repo <path>', 'the specs repository (default: specs.repo in steward.yaml)')
+    .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
     .option('--strict', 'exit with code 19 (INPUT_PARTIAL) when some files could not be read as expected (the rest is stored either way)')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));

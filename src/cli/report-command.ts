@@ -90,7 +90,9 @@ export function renderReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P,
 export async function runReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>, options: Record<string, unknown> & GlobalOptions, rt: Runtime, path: Record<string, string> = {}): Promise<void> {
   const format = parseFormat(typeof options.format === 'string' ? options.format : undefined);
   const input = reportInput(entry, options);
-  const store = await openStoreFor(options, rt);
+  // A report never creates a store: a --db that names nothing (a typo, another folder) is an error
+  // naming the location, not an empty store reported as zeros.
+  const store = await openStoreFor(options, rt, { create: false });
   try {
     const result = await buildReportFor(entry, store, input, options, rt, path);
     rt.stdout(renderReport(entry, format, result, input));
