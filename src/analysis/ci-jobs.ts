@@ -1,7 +1,7 @@
 /**
  * Per-job CI health over a window [since, until): runs, failures by result, failure rate and
  * false-failure rate with 95% Wilson intervals, caught regressions, rechecks, durations and a
- * weekly series (ISO weeks). Definitions: ci-outcomes.ts and README "CI health".
+ * weekly series (ISO weeks). Definitions: ci-outcomes.ts and docs/ci.md "CI health".
  *
  * - failure rate = counted failures / counted runs;
  * - false failures: every failure one of the three rules shows false (a later pass of the same

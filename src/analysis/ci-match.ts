@@ -2,7 +2,7 @@
  * One list of CI runs from two sources: job results parsed from review messages (ci_builds) and
  * builds fetched from Zuul's API (zuul_builds). A build both sources know is one run, never two.
  *
- * The matching rule (README, "CI builds from two sources"): a reported job result and a Zuul build
+ * The matching rule (docs/ci.md, "CI builds from two sources"): a reported job result and a Zuul build
  * are the same run when they are on the same change and patch set, for the same job, in the same
  * pipeline (a report that names no pipeline matches any), and the Zuul build ended at most
  * `toleranceMs` before the report (default 6 hours; a report waits for the buildset's slowest job

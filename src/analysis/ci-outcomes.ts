@@ -1,6 +1,6 @@
 /**
  * What each CI run tells about the code: every failure is a false failure (the code was fine), a
- * caught regression, or unexplained; and which runs were rechecks. Definitions (README, "CI
+ * caught regression, or unexplained; and which runs were rechecks. Definitions (docs/ci.md, "CI
  * health"):
  *
  * - **Counted runs.** A run counts when it has a verdict on the code: SUCCESS (a pass) or any

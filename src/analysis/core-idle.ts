@@ -2,7 +2,7 @@
  * Idle cores (`steward core idle`): members of the core team whose reviews in the last `days` days
  * are below `threshold`, with the facts a thank-you note needs.
  *
- * Definitions (README, "Idle cores"):
+ * Definitions (docs/reviewers-and-core.md, "Idle cores"):
  * - the cores: members of any reported project's core team at `now` (roster, reviewers.ts);
  * - what counts: reviews (reviews.ts) on the reported projects — every review (`reviews`), or only
  *   those with a final Code-Review vote (`code-review`);

@@ -2,7 +2,7 @@
  * Review bandwidth (`steward core load`): per week, the demand (patch sets needing review) beside
  * the supply (reviews by the cores), how concentrated the cores' work is, and the load per core.
  *
- * Definitions (README, "Core load"):
+ * Definitions (docs/reviewers-and-core.md, "Core load"):
  * - weeks: 7-day blocks from the window's start (the last one may be shorter; its `days` says so);
  * - patch sets needing review: patch sets uploaded in the week, except those that keep their votes
  *   (trivial rebases, commit-message-only and no-change uploads) and those on bots' changes;

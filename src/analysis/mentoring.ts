@@ -2,7 +2,7 @@
  * Mentoring trajectories (`steward core mentoring`): for each tracked mentorship, how the
  * candidate reviews since it started against the period before it, with a weekly series.
  *
- * Definitions (README, "Mentoring"):
+ * Definitions (docs/reviewers-and-core.md, "Mentoring"):
  * - during: [start, end) — end is the mentorship's end, else `now`; before: the period of the same
  *   length (at least 4 weeks) just before the start;
  * - reviews per week: reviews (reviews.ts) in the period / (its days / 7);

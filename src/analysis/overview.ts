@@ -1,7 +1,7 @@
 /**
  * The project at a glance over a period [since, until) and as of `now`.
  *
- * Definitions (README, "Overview"):
+ * Definitions (docs/review-flow.md, "Overview"):
  * - opened: changes created in the period; merged: changes whose merge time is in the period;
  *   abandoned: changes whose last abandonment is in the period (and still abandoned).
  * - open as of `now`: created ≤ now and neither merged nor abandoned at or before now. Its wait

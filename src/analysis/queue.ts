@@ -263,7 +263,7 @@ export function queueEntries(r: QueueReport): QueueEntry[] {
   return [...w.sinceLatestPatchSet.longest, ...w.sinceFirstPatchSet.longest, ...w.sinceLastWithoutNegative.longest, ...r.neverReviewed.oldest, ...r.onePlusTwoShort.longest];
 }
 
-/** The queue in short, for the overview (README "Review queue"). */
+/** The queue in short, for the overview (docs/review-flow.md "Review queue"). */
 export interface QueueSummary {
   open: number;
   reviewers: number;

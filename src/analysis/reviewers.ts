@@ -3,7 +3,7 @@
  * two notions every core-team report shares: who was core at a given moment (the core roster) and
  * what the cores' verdict on a patch set was.
  *
- * Definitions (README, "Reviewers"):
+ * Definitions (docs/reviewers-and-core.md, "Reviewers"):
  * - reviews: see reviews.ts — one per person per patch set, dated by the first act, final value per
  *   label; copied votes, bots and acts on one's own change never count. Self-votes are counted apart.
  * - Code-Review split: the review's final Code-Review value (−2, −1, +1, +2); a review whose

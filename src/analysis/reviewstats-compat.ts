@@ -2,7 +2,7 @@
  * `steward reviewers --compat reviewstats`: the numbers of reviewstats' `reviewers -d N`
  * (openstack/reviewstats), reproduced on Gerrit approval records, quirks included, so a team can
  * switch to Steward without its numbers moving. Steward's own definitions are in reviewers.ts;
- * these are deliberately different (README, "Reviewers" → "reviewstats compatibility"):
+ * these are deliberately different (docs/reviewers-and-core.md, "Reviewers" → "reviewstats compatibility"):
  *
  * - the unit is each Code-Review approval record (a person's final vote on a label on one patch set,
  *   as `--all-approvals` lists them — copied votes included, on every patch set they appear on);

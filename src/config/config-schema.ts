@@ -1,6 +1,6 @@
 /**
- * steward.yaml: one schema, defaults applied once. Every key is documented in the README
- * ("Configuration"). Secrets never belong here: credentials come from the environment or a
+ * steward.yaml: one schema, defaults applied once. Every key is documented in
+ * docs/configuration.md. Secrets never belong here: credentials come from the environment or a
  * credentials file, and the store URL from --db / STEWARD_DB.
  */
 import { z } from 'zod';
@@ -67,7 +67,7 @@ const zuulSchema = z
 const fraction = z.number().min(0, 'expected a fraction from 0 to 1').max(1, 'expected a fraction from 0 to 1');
 const count = z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1');
 
-/** CI-health rules; defaults documented in the README ("CI health", "Voting readiness"). */
+/** CI-health rules; defaults documented in the docs/ci.md ("CI health", "Voting readiness"). */
 const ciSchema = z
   .object({
     gatePipelines: z.array(z.string().min(1)).default(['gate']),
@@ -89,7 +89,7 @@ const ciSchema = z
 const weight = z.number().min(0, 'expected a weight ≥ 0');
 const windowDays = z.number().int('expected a whole number of days').min(1, 'expected days ≥ 1').max(36_500, 'expected days ≤ 36500');
 
-/** Core-team rules (`steward core idle|candidates|mentoring`); defaults documented in the README ("Core team"). */
+/** Core-team rules (`steward core idle|candidates|mentoring`); defaults documented in the docs/reviewers-and-core.md ("Core team"). */
 const coreRulesSchema = z
   .object({
     /** A core with fewer reviews than this in the last `idleDays` days is idle. */
@@ -126,7 +126,7 @@ const coreRulesSchema = z
 
 /**
  * A dashboard (`steward dashboard NAME`): Gerrit search queries per section, ANDed with `foreach`;
- * or `file`, a gerrit-dash-creator .dash file (relative to steward.yaml). README "Dashboards".
+ * or `file`, a gerrit-dash-creator .dash file (relative to steward.yaml). docs/dashboards.md "Dashboards".
  */
 const dashboardSchema = z
   .object({
@@ -140,7 +140,7 @@ const dashboardSchema = z
   .strict()
   .refine((d) => (d.sections === undefined) !== (d.file === undefined), 'give either `sections` (name and query of each) or `file` (a gerrit-dash-creator .dash file)');
 
-/** The code repository `steward git sync` reads (README "Code history"). */
+/** The code repository `steward git sync` reads (docs/getting-data.md "Code history"). */
 const gitSchema = z
   .object({
     /** A local clone (working tree or bare), relative to steward.yaml. */
@@ -156,7 +156,7 @@ const gitSchema = z
 
 /**
  * A release priority (`steward priorities report`): a title and what it covers: blueprints, Gerrit
- * topics and Gerrit search queries (a change belongs to it when any of them names it). README
+ * topics and Gerrit search queries (a change belongs to it when any of them names it). docs/specs-and-priorities.md
  * "Priorities".
  */
 const prioritySchema = z
@@ -189,7 +189,7 @@ const globList = z.array(z.string().min(1, 'expected a glob pattern like specs/{
  * The specs repository (`steward specs sync|report`): a local git checkout (relative to
  * steward.yaml) and, for projects not laid out like OpenStack's, where specs live as glob patterns
  * (`*` within a path segment, `**` any segments, `{release}` the release directory). A key left
- * out keeps the OpenStack default (README "Specs").
+ * out keeps the OpenStack default (docs/getting-data.md "Specs repository").
  */
 const specsSchema = z
   .object({

@@ -110,7 +110,7 @@ export function parseConfig(text: string, where: string): StewardConfig {
   const first = parsed.error.issues[0]!;
   throw new StewardError('CONFIG', `${lines.length} problem${lines.length > 1 ? 's' : ''} in the configuration:\n  ${lines.join('\n  ')}`, {
     field: keyPath(first.path) || undefined,
-    hint: 'See the README, section "Configuration", for every key and its allowed values.',
+    hint: 'See docs/configuration.md for every key and its allowed values.',
   });
 }
 

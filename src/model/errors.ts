@@ -1,6 +1,6 @@
 /**
  * Steward's error catalogue. Every error a user can meet has a stable code, documented in the
- * README's "Errors" table (a test keeps the two in sync) and an exit code for scripts.
+ * docs/errors.md table (a test keeps the two in sync) and an exit code for scripts.
  *
  * Messages follow one shape: what failed, where (file, line, field, URL), what was expected or
  * received, and what to do next. The cause is kept in `cause` for `--debug`.

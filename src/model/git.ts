@@ -1,6 +1,6 @@
 /**
  * Code history records: commits of a git repository's main branch, how they landed on it, and the
- * blueprints and bugs they name (`steward git sync`, README "Code history").
+ * blueprints and bugs they name (`steward git sync`, docs/getting-data.md "Code history").
  */
 import type { Link } from './records.js';
 

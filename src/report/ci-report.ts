@@ -91,7 +91,7 @@ export function renderCiJobsText(r: CiJobsOutput): string {
     'caught = failures while every other voting job passed, fixed by the next revision; in brackets whether its failure rate there is clearly',
     '  above its rate on code that merged unchanged (clustered by change, Benjamini–Hochberg across jobs) — "chance" when not, "n/a" without data;',
     'rechecks = rechecks right after it failed.',
-    'Definitions: README, section "CI health". --format json lists every false failure and caught regression with links.',
+    'Definitions: docs/ci.md, section "CI health". --format json lists every false failure and caught regression with links.',
   );
   return lines.join('\n') + '\n';
 }
@@ -161,7 +161,7 @@ export function renderExperimentalText(r: ExperimentalOutput): string {
       '',
     );
   }
-  lines.push('Definitions: README, section "Experimental queue".');
+  lines.push('Definitions: docs/ci.md, section "Experimental queue".');
   return lines.join('\n') + '\n';
 }
 

@@ -71,7 +71,7 @@ export function renderIdleText(r: IdleReport): string {
     for (const c of r.tooNewToJudge) lines.push(`${row(c)}  core since ${day(c.coreSince)}`);
   }
   lines.push('', `All ${r.cores.length} cores (reviews in the window): ${r.cores.map((c) => `${who(c)} ${c.count}`).join(', ')}`);
-  lines.push('', `Core team from: ${r.sources.coreTeam}. Definitions: README, section "Idle cores".`);
+  lines.push('', `Core team from: ${r.sources.coreTeam}. Definitions: docs/reviewers-and-core.md, section "Idle cores".`);
   return lines.join('\n') + '\n';
 }
 
@@ -152,7 +152,7 @@ export function renderLoadText(r: LoadReport): string {
     `needing: patch sets uploaded that need review (not trivial rebases); core rev.: reviews by cores; top 20%: share of all reviews by the busiest ${t.busiestCores} of ${t.cores} cores.`,
     `Core reviews over the period: ${t.perCore.map((c) => `${who(c)} ${c.coreReviews}`).join(', ') || 'none'}`,
     r.weeks.some((w) => w.days < 7) ? '* a partial week' : '',
-    `Core team from: ${r.sources.coreTeam}. Definitions: README, section "Core load".`,
+    `Core team from: ${r.sources.coreTeam}. Definitions: docs/reviewers-and-core.md, section "Core load".`,
   );
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n') + '\n';
 }
@@ -180,7 +180,7 @@ export function renderMentoringText(r: MentoringReport): string {
       '',
     );
   }
-  lines.push('Definitions: README, section "Mentoring". --format json or csv gives the weekly series for a chart.');
+  lines.push('Definitions: docs/reviewers-and-core.md, section "Mentoring". --format json or csv gives the weekly series for a chart.');
   return lines.join('\n') + '\n';
 }
 

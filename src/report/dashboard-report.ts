@@ -18,7 +18,7 @@ export function renderDashboardText(r: DashboardView, show = 20): string {
     }
     if (s.changes.length > show) lines.push(`  … ${s.changes.length - show} more (--show N, or --format json)`);
   }
-  lines.push('', 'Columns: change, days since the last update, what it waits on, owner, subject, link. Query language: README, section "Dashboards".');
+  lines.push('', 'Columns: change, days since the last update, what it waits on, owner, subject, link. Query language: docs/dashboards.md, section "Dashboards".');
   return lines.join('\n') + '\n';
 }
 

@@ -9,11 +9,11 @@ import { who, type AccountLabel } from './reviewers-report.js';
 
 export interface OverviewReport extends Overview {
   projects: string[];
-  /** CI job health in short (README "CI health"), with weekly series for charts. */
+  /** CI job health in short (docs/ci.md "CI health"), with weekly series for charts. */
   ciHealth: CiHealthSummary;
-  /** The review queue in short (README "Review queue"). */
+  /** The review queue in short (docs/review-flow.md "Review queue"). */
   queue: QueueSummary;
-  /** The core-team reports in short (README "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
+  /** The core-team reports in short (docs/reviewers-and-core.md "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
   team: TeamSummary<AccountLabel>;
   /** Where the core team and bots came from, so readers know what "core" means here. */
   sources: { config: string | null; coreTeam: string; bots: string };
@@ -59,7 +59,7 @@ export function renderOverviewText(r: OverviewReport): string {
   lines.push(...renderCiHealthLines(r.ciHealth));
   lines.push(...renderTeamLines(r.team));
   lines.push(...renderQueueLines(r.queue));
-  lines.push('', `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`, 'Definitions: README, section "Overview". Use --format json for every number.');
+  lines.push('', `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`, 'Definitions: docs/review-flow.md, section "Overview". Use --format json for every number.');
   return lines.join('\n') + '\n';
 }
 

@@ -72,7 +72,7 @@ export function renderQueueText(r: Extract<QueueView, { kind: 'queue' }>): strin
   lines.push(
     '',
     `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}. Gating CI: ${r.sources.gatingCi}.`,
-    'Definitions: README, section "Review queue". Use --format json for every change number behind the counts.',
+    'Definitions: docs/review-flow.md, section "Review queue". Use --format json for every change number behind the counts.',
   );
   return lines.join('\n') + '\n';
 }
@@ -103,7 +103,7 @@ export function renderReviewstatsText(r: Extract<QueueView, { kind: 'reviewstats
     ...rsList('Oldest reviews (time since first revision)', r.oldest),
     '',
     `As reviewstats' openreviews computes them (steward queue --compat reviewstats), as of ${stamp(r.now)}; skipped: ${r.skipped.stable} on stable branches, ${r.skipped.workInProgress} work in progress, ${r.skipped.approved} approved.`,
-    'Definitions and the differences from Steward\'s own queue: README, section "Review queue".',
+    'Definitions and the differences from Steward\'s own queue: docs/review-flow.md, section "Review queue".',
   ];
   return lines.join('\n') + '\n';
 }
@@ -126,7 +126,7 @@ export function renderTrivialText(r: Extract<QueueView, { kind: 'trivial' }>): s
     lines.push('  by whom (the approver, else the last +2):');
     for (const p of r.cleared.byReviewer) lines.push(`    ${p.reviewer.padEnd(24)} ${String(p.count).padStart(4)}`);
   }
-  lines.push('', 'Definitions: README, section "Trivial-fix queue".');
+  lines.push('', 'Definitions: docs/review-flow.md, section "Trivial-fix queue".');
   return lines.join('\n') + '\n';
 }
 

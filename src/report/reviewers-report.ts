@@ -66,7 +66,7 @@ export function renderReviewersText(r: ReviewersReport): string {
       : `Reviews by the core team: ${t.coreReviews} (${t.coreReviewsPerDay}/day); core team ${t.coreTeamSize} at the end of the period, ${t.coreDays} core-days, ${t.coreReviewsPerCorePerDay ?? 'n/a'} reviews per core per day`,
     '',
     `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`,
-    'Definitions: README, section "Reviewers". Use --format json for the changes behind each count.',
+    'Definitions: docs/reviewers-and-core.md, section "Reviewers". Use --format json for the changes behind each count.',
   );
   return lines.join('\n') + '\n';
 }
@@ -130,7 +130,7 @@ export function renderReviewstatsText(r: ReviewstatsReport): string {
     `  Average number of patches per changeset: ${one(c.patchSetsPerChange)}`,
     '',
     '(*) Disagreements: a +1 or +2 granted before the latest -1/-2 of a core on the same patch set, or a -1/-2 granted before its latest core +1/+2.',
-    'Definitions: README, section "Reviewers", "reviewstats compatibility (steward reviewers --compat reviewstats)".',
+    'Definitions: docs/reviewers-and-core.md, section "Reviewers", "reviewstats compatibility (steward reviewers --compat reviewstats)".',
   ];
   return lines.join('\n') + '\n';
 }

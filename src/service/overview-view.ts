@@ -58,7 +58,7 @@ export async function buildOverviewView(store: Store, params: OverviewParams, ef
   };
 }
 
-/** The core-team reports in short, for the overview (README, "Overview", `team`). */
+/** The core-team reports in short, for the overview (docs/review-flow.md, "Overview", `team`). */
 export async function buildTeamSummary(store: Store, project: readonly string[] | undefined, config: EffectiveConfig, win: Window): Promise<TeamSummary<AccountLabel>> {
   const ctx = await teamContextFor(store, config.config, config.origin, project ?? []);
   const known = ctx.roster.known;

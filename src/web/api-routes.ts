@@ -1,6 +1,6 @@
 /**
  * The JSON API under /api/v1/: each catalogue report exactly as `steward … --format json` prints it
- * for the same parameters (README, "Web dashboard", lists them). Parameters are checked by the
+ * for the same parameters (docs/web.md, "Web dashboard", lists them). Parameters are checked by the
  * route's schema, made from the entry's parameter schema; bad ones get a 400 naming the parameter.
  * With --auth, the reader needs the entry's action (`authorize` decides).
  */

@@ -123,7 +123,7 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
     app.decorate('access', {
       enabled: false,
       require: () => async (request, reply) => {
-        await refuse(request, reply, 403, 'Changing data from the browser needs accounts: start the server with `steward serve --auth` and sign in (see the README, "Access control").');
+        await refuse(request, reply, 403, 'Changing data from the browser needs accounts: start the server with `steward serve --auth` and sign in (see docs/web.md, "Access control").');
       },
       csrfToken: () => '',
       audit: async () => undefined,

@@ -14,7 +14,7 @@ export function ciWeeklyChart(id: string, weekly: ReadonlyArray<{ job: string; w
     id,
     'CI failure rate per job per week',
     { type: 'line', labels, xTitle: 'Week', yTitle: 'failure rate', percent: true, series: weekly.map((j) => ({ label: j.job, data: j.weeks.map((w) => w.failureRate) })) },
-    'Failed runs ÷ runs of the job in the ISO week (README, "CI job health").',
+    'Failed runs ÷ runs of the job in the ISO week (docs/ci.md, "CI health").',
   );
 }
 

@@ -78,7 +78,7 @@ ${chart(
       { label: 'patch sets needing review', data: load.ok.weeks.map((w) => w.patchSetsNeedingReview) },
     ],
   },
-  'Human reviews per week (README, "Core load"); the last week may be partial.',
+  'Human reviews per week (docs/reviewers-and-core.md, "Core load"); the last week may be partial.',
 )}`;
 
   const mentHtml = 'note' in mentoring ? mentoring.note : mentoring.ok.mentorships.length === 0

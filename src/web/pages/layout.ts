@@ -115,7 +115,7 @@ ${chooser ? windowChooser(ctx, chooser) : ''}
 ${syncLine(ctx.sync)}
 ${body}
 </main>
-<footer><p>Every number here is the command line's <code>--format json</code> for the same parameters${o.api?.length ? html`; the JSON: ${o.api.map((u, i) => html`${i ? ', ' : ''}<a href="${u}">${u.split('?')[0]}</a>`)}` : ''}. Definitions: the README.</p></footer>
+<footer><p>Every number here is the command line's <code>--format json</code> for the same parameters${o.api?.length ? html`; the JSON: ${o.api.map((u, i) => html`${i ? ', ' : ''}<a href="${u}">${u.split('?')[0]}</a>`)}` : ''}. Definitions: docs/ in Steward's repository.</p></footer>
 </body>
 </html>`;
 }

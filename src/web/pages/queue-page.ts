@@ -38,7 +38,7 @@ export function queueChart(b: BandwidthView): SafeHtml {
         { label: 'mean wait (days)', data: b.weeks.map((w) => w.meanWaitDays), axis: 'y2' },
       ],
     },
-    'Changes waiting on reviewers, and the mean wait of the waits that ended in the week (README, "Bandwidth").',
+    'Changes waiting on reviewers, and the mean wait of the waits that ended in the week (docs/review-flow.md, "Is it bandwidth?").',
   );
 }
 

@@ -37,7 +37,7 @@ ${chart(
       { label: 'not landed', data: releases.map((r) => r.notLanded) },
     ],
   },
-  'A spec landed when it was implemented in its release (README, "Specs").',
+  'A spec landed when it was implemented in its release (docs/specs-and-priorities.md, "Specs").',
 )}
 ${table(
   [
