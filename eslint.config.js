@@ -77,7 +77,8 @@ function layerPatterns(folder) {
 const NO_TEST_HELPERS = { regex: '(?:^|\\/)test\\/', message: 'code under src/ may not import from test/' };
 const ONLY_BUILDERS = {
   regex: '(?:^|\\/)test\\/(?!helpers\\/(?:[a-z-]+-)?(?:builders|fixtures)\\.js$)',
-  message: 'a unit test under src/ may import only the record builders and checked-in reference fixtures from test/helpers/ (*builders.js, *fixtures.js); tests that need stores, the CLI or a server go in test/integration/',
+  message:
+    'a unit test under src/ may import only the record builders and checked-in reference fixtures from test/helpers/ (*builders.js, *fixtures.js); tests that need stores, the CLI or a server go in test/integration/',
 };
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });

@@ -40,7 +40,19 @@
 // .diff per difference and timings.json. --jobs N (default 2) runs N (case, format) pairs at once;
 // within a pair the base runs, then the head, so both see the same machine load.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -64,8 +76,22 @@ function usage(message) {
 }
 
 function parseArgs(argv) {
-  const o = { head: 'worktree', stores: ['demo', 'bench'], engines: ['sqlite', 'postgres'], formats: ['json', 'text', 'csv'], only: [], copyStores: false, rebuildStores: false, keepCheckouts: false, jobs: 2 };
-  const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const o = {
+    head: 'worktree',
+    stores: ['demo', 'bench'],
+    engines: ['sqlite', 'postgres'],
+    formats: ['json', 'text', 'csv'],
+    only: [],
+    copyStores: false,
+    rebuildStores: false,
+    keepCheckouts: false,
+    jobs: 2,
+  };
+  const list = (v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -94,7 +120,8 @@ function parseArgs(argv) {
   for (const s of o.stores) if (!['demo', 'bench'].includes(s)) usage(`--stores: "${s}" is not demo or bench`);
   for (const e of o.engines) if (!['sqlite', 'postgres'].includes(e)) usage(`--engines: "${e}" is not sqlite or postgres`);
   for (const f of o.formats) if (!['json', 'text', 'csv'].includes(f)) usage(`--formats: "${f}" is not json, text or csv`);
-  if (o.engines.includes('postgres') && !process.env.STEWARD_TEST_PG) usage('--engines postgres needs STEWARD_TEST_PG set to a PostgreSQL admin URL (or give --engines sqlite)');
+  if (o.engines.includes('postgres') && !process.env.STEWARD_TEST_PG)
+    usage('--engines postgres needs STEWARD_TEST_PG set to a PostgreSQL admin URL (or give --engines sqlite)');
   return o;
 }
 
@@ -125,7 +152,16 @@ const git = (...args) => run('git', args, { cwd: ROOT }).stdout.trim();
 /** Environment for every steward run: no store or configuration from the caller, UTC, no colour. */
 function cleanEnv(extra = {}) {
   const env = { ...process.env, TZ: 'UTC', LANG: 'C', LC_ALL: 'C', NO_COLOR: '1' };
-  for (const k of ['STEWARD_DB', 'STEWARD_CONFIG', 'STEWARD_CREDENTIALS', 'STEWARD_GERRIT_USERNAME', 'STEWARD_GERRIT_PASSWORD', 'STEWARD_USER_PASSWORD', 'FORCE_COLOR']) delete env[k];
+  for (const k of [
+    'STEWARD_DB',
+    'STEWARD_CONFIG',
+    'STEWARD_CREDENTIALS',
+    'STEWARD_GERRIT_USERNAME',
+    'STEWARD_GERRIT_PASSWORD',
+    'STEWARD_USER_PASSWORD',
+    'FORCE_COLOR',
+  ])
+    delete env[k];
   return { ...env, ...extra };
 }
 
@@ -206,7 +242,10 @@ function stewardBuild(base, args, cwd, env = {}) {
 /** Release names of a demo steward.yaml (in order) with their release dates, and the first priorities release. */
 function readDemoYaml(path) {
   const text = readFileSync(path, 'utf8');
-  const releases = [...text.matchAll(/- name: (\S+)\n\s+start: (\S+)\n\s+featureFreeze: (\S+)\n\s+release: (\S+)/g)].map((m) => ({ name: m[1], release: m[4] }));
+  const releases = [...text.matchAll(/- name: (\S+)\n\s+start: (\S+)\n\s+featureFreeze: (\S+)\n\s+release: (\S+)/g)].map((m) => ({
+    name: m[1],
+    release: m[4],
+  }));
   const core = /core:\n\s+members:\n\s+- (\S+)/.exec(text)?.[1];
   const priorities = /\npriorities:\n {2}(\S+):/.exec(text)?.[1];
   const blueprints = [...(/\n {6}blueprints:\n((?: {8}- \S+\n)+)/.exec(text)?.[1] ?? '').matchAll(/- (\S+)/g)].map((m) => m[1]);
@@ -241,7 +280,25 @@ async function benchExport(base, cacheDir) {
   } else {
     // The base revision keeps its generator elsewhere: the public command writes the same files (and an SSH export).
     log('  the base revision has no dist/demo/demo-export.js: generating the bench export with `steward demo --no-import`');
-    stewardBuild(base, ['demo', '--seed', String(BENCH.seed), '--changes', String(BENCH.changes), '--months', String(BENCH.months), '--now', NOW, '--out', filesDir, '--no-import', '--quiet'], cacheDir);
+    stewardBuild(
+      base,
+      [
+        'demo',
+        '--seed',
+        String(BENCH.seed),
+        '--changes',
+        String(BENCH.changes),
+        '--months',
+        String(BENCH.months),
+        '--now',
+        NOW,
+        '--out',
+        filesDir,
+        '--no-import',
+        '--quiet',
+      ],
+      cacheDir,
+    );
     if (!existsSync(path)) {
       mkdirSync(dirname(path), { recursive: true });
       copyFileSync(join(filesDir, 'demo-rest.json'), path);
@@ -264,11 +321,60 @@ function seedExtras(base, loc, yamlPath, cwd, withConfig, step) {
   step('mentor', () => {
     const cands = JSON.parse(stewardBuild(base, ['--db', loc, ...cfg, 'core', 'candidates', '--now', NOW, '--format', 'json'], cwd).stdout);
     const candidate = cands.candidates?.[0]?.username;
-    if (candidate) stewardBuild(base, ['--db', loc, ...cfg, 'core', 'mentor', 'add', candidate, '--mentor', y.core, '--since', '2025-10-01', '--note', 'compare-reports', '--now', '2025-10-01'], cwd);
+    if (candidate)
+      stewardBuild(
+        base,
+        [
+          '--db',
+          loc,
+          ...cfg,
+          'core',
+          'mentor',
+          'add',
+          candidate,
+          '--mentor',
+          y.core,
+          '--since',
+          '2025-10-01',
+          '--note',
+          'compare-reports',
+          '--now',
+          '2025-10-01',
+        ],
+        cwd,
+      );
   });
   const release = y.priorities ?? y.releases.at(-1).name;
-  step('priority', () => stewardBuild(base, ['--db', loc, ...cfg, 'priorities', 'add', '--release', release, '--title', 'Stored by compare-reports', '--topic', 'bp/compare-reports', '--query', 'file:^nova/scheduler/.*', '--by', 'compare-reports', '--now', '2025-10-01'], cwd));
-  step('user', () => stewardBuild(base, ['--db', loc, 'user', 'add', 'compare-viewer', '--role', 'viewer'], cwd, { STEWARD_USER_PASSWORD: 'compare-reports-password' }));
+  step('priority', () =>
+    stewardBuild(
+      base,
+      [
+        '--db',
+        loc,
+        ...cfg,
+        'priorities',
+        'add',
+        '--release',
+        release,
+        '--title',
+        'Stored by compare-reports',
+        '--topic',
+        'bp/compare-reports',
+        '--query',
+        'file:^nova/scheduler/.*',
+        '--by',
+        'compare-reports',
+        '--now',
+        '2025-10-01',
+      ],
+      cwd,
+    ),
+  );
+  step('user', () =>
+    stewardBuild(base, ['--db', loc, 'user', 'add', 'compare-viewer', '--role', 'viewer'], cwd, {
+      STEWARD_USER_PASSWORD: 'compare-reports-password',
+    }),
+  );
 }
 
 /**
@@ -317,11 +423,23 @@ async function cachedStore(name, engine, base, cacheDir, o) {
       seedExtras(base, location, yamlPath, cacheDir, false, step);
     } else {
       const ex = await benchExport(base, cacheDir);
-      step('load', () => stewardBuild(base, ['--db', location, '--config', ex.yamlPath, 'import', '--quiet', '--host', DEMO_HOST, ex.path], cacheDir));
+      step('load', () =>
+        stewardBuild(base, ['--db', location, '--config', ex.yamlPath, 'import', '--quiet', '--host', DEMO_HOST, ex.path], cacheDir),
+      );
       seedExtras(base, location, ex.yamlPath, cacheDir, true, step);
     }
     rmSync(stepsFile, { force: true });
-    writeFileSync(marker, JSON.stringify({ base: base.rev, store: name, engine, location: engine === 'sqlite' ? location : pgDb, builtAt: new Date().toISOString(), seconds: Math.round((performance.now() - t0) / 1000) }) + '\n');
+    writeFileSync(
+      marker,
+      JSON.stringify({
+        base: base.rev,
+        store: name,
+        engine,
+        location: engine === 'sqlite' ? location : pgDb,
+        builtAt: new Date().toISOString(),
+        seconds: Math.round((performance.now() - t0) / 1000),
+      }) + '\n',
+    );
     log(`  store ${name}/${engine}: built with the base revision in ${secs(performance.now() - t0)}`);
   } else {
     log(`  store ${name}/${engine}: cached (${engine === 'sqlite' ? location : pgDb})`);
@@ -335,7 +453,8 @@ async function storeCopy(store, engine, label, scratch) {
     const copy = join(scratch, `${label}-${store.pgDb}.db`);
     copyFileSync(store.location, copy);
     // Closed stores have an empty write-ahead log; a non-empty one holds committed pages too.
-    if (existsSync(`${store.location}-wal`) && statSync(`${store.location}-wal`).size > 0) copyFileSync(`${store.location}-wal`, `${copy}-wal`);
+    if (existsSync(`${store.location}-wal`) && statSync(`${store.location}-wal`).size > 0)
+      copyFileSync(`${store.location}-wal`, `${copy}-wal`);
     return { location: copy, drop: async () => ['', '-wal', '-shm'].forEach((s) => rmSync(copy + s, { force: true })) };
   }
   const db = `steward_compare_${process.pid}_${label}_${store.pgDb.split('_').at(-1)}`;
@@ -382,7 +501,10 @@ function casesFor(y) {
     { name: 'queue-trivial', argv: ['queue', ...now, '--trivial'] },
     { name: 'queue-trivial-options', argv: ['queue', ...now, '--trivial', '--max-delta', '10', '--days', '56'] },
     { name: 'waits', argv: ['waits', ...now] },
-    { name: 'waits-options', argv: ['waits', ...now, '--days', '180', '--area-depth', '2', '--newcomer-changes', '5', '--branch', 'master'] },
+    {
+      name: 'waits-options',
+      argv: ['waits', ...now, '--days', '180', '--area-depth', '2', '--newcomer-changes', '5', '--branch', 'master'],
+    },
     { name: 'waits-bandwidth', argv: ['waits', ...now, '--bandwidth'] },
     { name: 'waits-bandwidth-since', argv: ['waits', ...now, '--bandwidth', '--since', '2025-06-01', '--until', '2025-12-01'] },
     { name: 'ci-jobs', argv: ['ci', 'jobs', ...now] },
@@ -402,12 +524,20 @@ function casesFor(y) {
     { name: 'audit', argv: ['audit', '--event', 'user'] },
     { name: 'user-list', argv: ['user', 'list'] },
     // Errors: stderr and exit code.
-    { name: 'err-compat-with-since', error: true, argv: ['reviewers', ...now, '--compat', 'reviewstats', '--since', '2025-10-01', '--format', 'json'] },
+    {
+      name: 'err-compat-with-since',
+      error: true,
+      argv: ['reviewers', ...now, '--compat', 'reviewstats', '--since', '2025-10-01', '--format', 'json'],
+    },
     { name: 'err-compat-unknown', error: true, argv: ['reviewers', ...now, '--compat', 'other', '--format', 'json'] },
     { name: 'err-trivial-and-compat', error: true, argv: ['queue', ...now, '--trivial', '--compat', 'reviewstats', '--format', 'json'] },
     { name: 'err-days-and-since', error: true, argv: ['overview', ...now, '--days', '10', '--since', '2025-01-01', '--format', 'json'] },
     { name: 'err-days-zero', error: true, argv: ['core', 'load', ...now, '--days', '0', '--format', 'json'] },
-    { name: 'err-inverted-window', error: true, argv: ['waits', ...now, '--since', '2026-01-01', '--until', '2025-01-01', '--format', 'json'] },
+    {
+      name: 'err-inverted-window',
+      error: true,
+      argv: ['waits', ...now, '--since', '2026-01-01', '--until', '2025-01-01', '--format', 'json'],
+    },
     { name: 'err-bad-now', error: true, argv: ['queue', '--now', 'yesterday', '--format', 'json'] },
     { name: 'err-bad-format', error: true, argv: ['overview', ...now, '--format', 'xml'] },
     { name: 'err-unknown-release', error: true, argv: ['priorities', 'report', ...now, '--release', 'Nope', '--format', 'json'] },
@@ -438,7 +568,11 @@ async function discoverCommands(checkout) {
   const walk = async (words) => {
     const help = await helpText(checkout, words);
     const line = /--format <format>[^\n]*(?:\n {10,}[^\n]*)*/.exec(help)?.[0];
-    if (line) found.set(words.join(' '), ['json', 'text', 'csv'].filter((f) => new RegExp(`\\b${f}\\b`).test(line)));
+    if (line)
+      found.set(
+        words.join(' '),
+        ['json', 'text', 'csv'].filter((f) => new RegExp(`\\b${f}\\b`).test(line)),
+      );
     const section = /\nCommands:\n([\s\S]*)$/.exec(help)?.[1];
     if (!section || words.length > 2) return;
     const subs = [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((w) => w !== 'help');
@@ -489,11 +623,18 @@ process.on('exit', () => { const u = process.cpuUsage(); try { writeFileSync(pro
 /** One run of steward in a revision: what it printed (normalised), its exit code, wall and CPU time. */
 function runReport(checkout, location, config, argv, scratch, probe, cpuFile) {
   const cfg = config ? ['--config', config] : [];
-  const env = cleanEnv({ COMPARE_REPORTS_CPU_FILE: cpuFile, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(probe).href}`.trim() });
+  const env = cleanEnv({
+    COMPARE_REPORTS_CPU_FILE: cpuFile,
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(probe).href}`.trim(),
+  });
   rmSync(cpuFile, { force: true });
   const t0 = performance.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [checkout.bin, '--db', location, ...cfg, ...argv], { cwd: scratch, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [checkout.bin, '--db', location, ...cfg, ...argv], {
+      cwd: scratch,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const out = [];
     const err = [];
     child.stdout.on('data', (b) => out.push(b));
@@ -555,12 +696,15 @@ async function main() {
     }
     return;
   }
-  const out = o.out ?? join(ROOT, '.bench', 'compare', `out-${baseRev.slice(0, 12)}-${headRev === 'worktree' ? 'worktree' : headRev.slice(0, 12)}`);
+  const out =
+    o.out ?? join(ROOT, '.bench', 'compare', `out-${baseRev.slice(0, 12)}-${headRev === 'worktree' ? 'worktree' : headRev.slice(0, 12)}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const cacheDir = join(ROOT, '.bench', 'compare', baseRev.slice(0, 12));
   const tempRoot = mkdtempSync(join(tmpdir(), 'steward-compare-'));
-  log(`compare-reports: base ${baseRev.slice(0, 12)}, head ${headRev === 'worktree' ? 'worktree (' + ROOT + ')' : headRev.slice(0, 12)}; stores ${o.stores.join(',')}; engines ${o.engines.join(',')}; formats ${o.formats.join(',')}`);
+  log(
+    `compare-reports: base ${baseRev.slice(0, 12)}, head ${headRev === 'worktree' ? 'worktree (' + ROOT + ')' : headRev.slice(0, 12)}; stores ${o.stores.join(',')}; engines ${o.engines.join(',')}; formats ${o.formats.join(',')}`,
+  );
   log(`  outputs under ${out}; stores cached in ${cacheDir}`);
 
   const checkouts = [];
@@ -602,12 +746,18 @@ async function main() {
     const [commandsBase, commandsHead] = await Promise.all([discoverCommands(base), head.dir === base.dir ? null : discoverCommands(head)]);
     for (const [name, formats] of commandsHead ?? []) {
       if (!commandsBase.has(name)) log(`  NOTE: \`steward ${name}\` (--format) is new in the head revision: no case runs it`);
-      else if (formats.join() !== commandsBase.get(name).join()) log(`  NOTE: \`steward ${name}\` takes --format ${formats.join(',')} in the head revision, ${commandsBase.get(name).join(',')} in the base (the base's are run)`);
+      else if (formats.join() !== commandsBase.get(name).join())
+        log(
+          `  NOTE: \`steward ${name}\` takes --format ${formats.join(',')} in the head revision, ${commandsBase.get(name).join(',')} in the base (the base's are run)`,
+        );
     }
-    for (const name of commandsBase.keys()) if (commandsHead && !commandsHead.has(name)) log(`  NOTE: \`steward ${name}\` (--format) is gone from the head revision`);
+    for (const name of commandsBase.keys())
+      if (commandsHead && !commandsHead.has(name)) log(`  NOTE: \`steward ${name}\` (--format) is gone from the head revision`);
 
     const separate = o.copyStores || migrationsDiffer(baseRev, headRev);
-    log(`  ${separate ? 'each revision reads its own copy of each store (' + (o.copyStores ? '--copy-stores' : 'src/store/migrations differ') + ')' : 'both revisions read the same cached stores (src/store/migrations are the same)'}`);
+    log(
+      `  ${separate ? 'each revision reads its own copy of each store (' + (o.copyStores ? '--copy-stores' : 'src/store/migrations differ') + ')' : 'both revisions read the same cached stores (src/store/migrations are the same)'}`,
+    );
 
     for (const storeName of o.stores) {
       for (const engine of o.engines) {
@@ -616,8 +766,23 @@ async function main() {
         const covered = new Set(cases.map((c) => c.argv.filter((a) => !a.startsWith('-')).join(' ')));
         if (!o.only.length) {
           const run = new Set(cases.map((c) => formatsOf(commandsBase, c.argv).command));
-          const notReports = ['import', 'demo', 'specs sync', 'db info', 'db migrate', 'core mentor add', 'core mentor end', 'priorities add', 'priorities remove', 'user add', 'ci sync', 'sync', 'git sync'];
-          for (const name of commandsBase.keys()) if (name && !run.has(name) && !notReports.includes(name)) log(`  NOTE: no case runs \`steward ${name}\``);
+          const notReports = [
+            'import',
+            'demo',
+            'specs sync',
+            'db info',
+            'db migrate',
+            'core mentor add',
+            'core mentor end',
+            'priorities add',
+            'priorities remove',
+            'user add',
+            'ci sync',
+            'sync',
+            'git sync',
+          ];
+          for (const name of commandsBase.keys())
+            if (name && !run.has(name) && !notReports.includes(name)) log(`  NOTE: no case runs \`steward ${name}\``);
         }
         const locs = {};
         for (const c of [base, head]) {
@@ -646,7 +811,15 @@ async function main() {
         const tasks = runs.map((x, i) => async () => {
           const res = {};
           for (const c of [base, head]) {
-            res[c.label] = await runReport(c, locs[c.label], store.config, x.argv, scratch[c.label], probe, join(tempRoot, `cpu-${i}-${c.label}`));
+            res[c.label] = await runReport(
+              c,
+              locs[c.label],
+              store.config,
+              x.argv,
+              scratch[c.label],
+              probe,
+              join(tempRoot, `cpu-${i}-${c.label}`),
+            );
             const r = res[c.label];
             if (r.error) throw new Failure(`cannot run steward (${c.label}): ${r.error.message}`);
             writeFileSync(join(dir, `${x.id}.${c.label}.stdout`), r.stdout);
@@ -664,10 +837,23 @@ async function main() {
           if (a.stderr !== b.stderr) parts.push(['stderr', a.stderr, b.stderr]);
           if (a.code !== b.code) parts.push(['exit', `${a.code}`, `${b.code}`]);
           // A report that fails in both revisions is identical, but not what the case is for: say so.
-          const unexpected = !k.error && (a.code !== 0 || b.code !== 0) ? `  (NOTE: exit ${a.code}/${b.code}: ${(a.stderr || b.stderr).trim().split('\n')[0]})` : '';
+          const unexpected =
+            !k.error && (a.code !== 0 || b.code !== 0)
+              ? `  (NOTE: exit ${a.code}/${b.code}: ${(a.stderr || b.stderr).trim().split('\n')[0]})`
+              : '';
           const errNote = k.error && (a.code === 0 || b.code === 0) ? `  (NOTE: an error case that exited ${a.code}/${b.code})` : '';
           const timing = `${(a.ms / 1000).toFixed(1)}/${(b.ms / 1000).toFixed(1)} s wall, ${(a.cpuMs / 1000).toFixed(1)}/${(b.cpuMs / 1000).toFixed(1)} s CPU`;
-          times.push({ store: storeName, engine, id, ...Object.fromEntries(['base', 'head'].flatMap((l) => [[`${l}Ms`, Math.round(res[l].ms)], [`${l}CpuMs`, Math.round(res[l].cpuMs)]])) });
+          times.push({
+            store: storeName,
+            engine,
+            id,
+            ...Object.fromEntries(
+              ['base', 'head'].flatMap((l) => [
+                [`${l}Ms`, Math.round(res[l].ms)],
+                [`${l}CpuMs`, Math.round(res[l].cpuMs)],
+              ]),
+            ),
+          });
           const label = `${storeName}/${engine} ${id}`;
           if (parts.length === 0) {
             identical++;
@@ -676,7 +862,10 @@ async function main() {
             different++;
             const [what, x, y] = parts[0];
             log(`DIFFERENT  ${label.padEnd(56)} ${timing}  ${parts.map((p) => p[0]).join(', ')}: ${firstDifference(x, y)}${unexpected}`);
-            const d = spawnSync('diff', ['-u', join(dir, `${id}.base.${what}`), join(dir, `${id}.head.${what}`)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+            const d = spawnSync('diff', ['-u', join(dir, `${id}.base.${what}`), join(dir, `${id}.head.${what}`)], {
+              encoding: 'utf8',
+              maxBuffer: 1 << 30,
+            });
             writeFileSync(join(dir, `${id}.diff`), d.stdout ?? '');
             summary.push(label);
           }
@@ -693,7 +882,10 @@ async function main() {
   }
   writeFileSync(join(out, 'timings.json'), JSON.stringify(times, null, 1) + '\n');
   const total = (k) => times.reduce((n, t) => n + (t[k] || 0), 0) / 1000;
-  if (times.length) log(`\nsteward runs: base ${total('baseMs').toFixed(0)} s wall, ${total('baseCpuMs').toFixed(0)} s CPU; head ${total('headMs').toFixed(0)} s wall, ${total('headCpuMs').toFixed(0)} s CPU (per run: ${join(out, 'timings.json')})`);
+  if (times.length)
+    log(
+      `\nsteward runs: base ${total('baseMs').toFixed(0)} s wall, ${total('baseCpuMs').toFixed(0)} s CPU; head ${total('headMs').toFixed(0)} s wall, ${total('headCpuMs').toFixed(0)} s CPU (per run: ${join(out, 'timings.json')})`,
+    );
   log(`\n${identical} identical, ${different} different  (${secs(performance.now() - t0)}; outputs in ${out})`);
   if (summary.length) log(`different: ${summary.join('; ')}`);
   if (process.exitCode !== 2) process.exitCode = different === 0 && identical > 0 ? 0 : 1;

@@ -63,7 +63,8 @@ const wall = [];
 stream.on('test:fail', () => (process.exitCode = 1));
 stream.on('test:complete', (d) => {
   // The runner reports each file's process as a test at nesting 0 named after the file.
-  if (d.nesting === 0 && d.file && d.name && d.file.endsWith(d.name)) wall.push({ file: d.file, ms: d.details?.duration_ms ?? 0, passed: d.details?.passed === true });
+  if (d.nesting === 0 && d.file && d.name && d.file.endsWith(d.name))
+    wall.push({ file: d.file, ms: d.details?.duration_ms ?? 0, passed: d.details?.passed === true });
 });
 await pipeline(stream.compose(spec), process.stdout, { end: false });
 const code = process.exitCode ?? 0;
@@ -74,7 +75,13 @@ process.exit(code);
 
 /** Writes each file's wall and CPU time, slowest first, to `durations` and prints the slowest. */
 function writeDurations() {
-  const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const read = (path) =>
+    existsSync(path)
+      ? readFileSync(path, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
   const cpu = new Map(read(cpuLog).map((r) => [r.file, r.cpuMs]));
   const rows = wall.sort((a, b) => b.ms - a.ms);
   if (!rows.length) return;
@@ -84,7 +91,10 @@ function writeDurations() {
   writeFileSync(durations, `${lines.join('\n')}\n${s(totalCpu)} s CPU in all test files' processes\n`);
   for (const r of rows) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
-  if (rows.length > 1) console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${lines.slice(0, 15).join('\n')}\n${s(totalCpu)} s CPU in all ${rows.length} files' processes`);
+  if (rows.length > 1)
+    console.log(
+      `\nSlowest test files (all in ${relative(ROOT, durations)}):\n${lines.slice(0, 15).join('\n')}\n${s(totalCpu)} s CPU in all ${rows.length} files' processes`,
+    );
 }
 
 /** Removes this run's demo-store cache: its folder, and its template databases on PostgreSQL. */

@@ -84,7 +84,20 @@
   // ---- charts -------------------------------------------------------------------------------------
   const Chart = window.Chart;
   if (!Chart) return;
-  const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#1f77b4', '#d62728'];
+  const PALETTE = [
+    '#4e79a7',
+    '#f28e2b',
+    '#e15759',
+    '#76b7b2',
+    '#59a14f',
+    '#edc948',
+    '#b07aa1',
+    '#ff9da7',
+    '#9c755f',
+    '#bab0ac',
+    '#1f77b4',
+    '#d62728',
+  ];
   const charts = [];
 
   function themeColors() {
@@ -99,11 +112,30 @@
       return percent ? Math.round(v * 1000) / 10 + '%' : v;
     };
     const scales = {
-      x: { title: { display: !!spec.xTitle, text: spec.xTitle, color: colors.text }, ticks: { color: colors.text, maxRotation: 60 }, grid: { color: colors.grid } },
-      y: { beginAtZero: true, title: { display: !!spec.yTitle, text: spec.yTitle, color: colors.text }, ticks: { color: colors.text, callback: tick }, grid: { color: colors.grid } },
+      x: {
+        title: { display: !!spec.xTitle, text: spec.xTitle, color: colors.text },
+        ticks: { color: colors.text, maxRotation: 60 },
+        grid: { color: colors.grid },
+      },
+      y: {
+        beginAtZero: true,
+        title: { display: !!spec.yTitle, text: spec.yTitle, color: colors.text },
+        ticks: { color: colors.text, callback: tick },
+        grid: { color: colors.grid },
+      },
     };
-    if (spec.series.some(function (s) { return s.axis === 'y2'; })) {
-      scales.y2 = { position: 'right', beginAtZero: true, title: { display: !!spec.y2Title, text: spec.y2Title, color: colors.text }, ticks: { color: colors.text }, grid: { drawOnChartArea: false } };
+    if (
+      spec.series.some(function (s) {
+        return s.axis === 'y2';
+      })
+    ) {
+      scales.y2 = {
+        position: 'right',
+        beginAtZero: true,
+        title: { display: !!spec.y2Title, text: spec.y2Title, color: colors.text },
+        ticks: { color: colors.text },
+        grid: { drawOnChartArea: false },
+      };
     }
     return {
       type: spec.type,
@@ -111,7 +143,17 @@
         labels: spec.labels,
         datasets: spec.series.map(function (s, i) {
           const color = PALETTE[i % PALETTE.length];
-          return { label: s.label, data: s.data, yAxisID: s.axis || 'y', borderColor: color, backgroundColor: spec.type === 'bar' ? color : color, stepped: s.stepped ? 'before' : false, pointRadius: spec.labels.length > 40 ? 0 : 2, borderWidth: 2, spanGaps: true };
+          return {
+            label: s.label,
+            data: s.data,
+            yAxisID: s.axis || 'y',
+            borderColor: color,
+            backgroundColor: spec.type === 'bar' ? color : color,
+            stepped: s.stepped ? 'before' : false,
+            pointRadius: spec.labels.length > 40 ? 0 : 2,
+            borderWidth: 2,
+            spanGaps: true,
+          };
         }),
       },
       options: {
@@ -122,7 +164,13 @@
         scales: scales,
         plugins: {
           legend: { labels: { color: colors.text } },
-          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + (c.parsed.y === null ? '–' : tick(c.parsed.y)); } } },
+          tooltip: {
+            callbacks: {
+              label: function (c) {
+                return c.dataset.label + ': ' + (c.parsed.y === null ? '–' : tick(c.parsed.y));
+              },
+            },
+          },
         },
       },
     };
@@ -141,7 +189,9 @@
     for (const c of charts) {
       const next = configFor(c.spec);
       c.chart.options = next.options;
-      c.chart.data.datasets.forEach(function (d, i) { Object.assign(d, next.data.datasets[i]); });
+      c.chart.data.datasets.forEach(function (d, i) {
+        Object.assign(d, next.data.datasets[i]);
+      });
       c.chart.update();
     }
   });

@@ -103,7 +103,21 @@ export function weeklyFlow(
     const from = Math.max(w, since);
     const to = Math.min(w + 7 * DAY_MS, horizon);
     const cores = coreAt(from);
-    weeks.push({ week: new Date(w).toISOString().slice(0, 10), from, to, arrivals: 0, queueEntries: 0, queueExits: 0, queueAtStart: 0, queueAverage: 0, meanWaitDays: null, littleLambdaW: null, reviews: 0, coreReviews: cores ? 0 : null, cores: cores ? cores.size : null });
+    weeks.push({
+      week: new Date(w).toISOString().slice(0, 10),
+      from,
+      to,
+      arrivals: 0,
+      queueEntries: 0,
+      queueExits: 0,
+      queueAtStart: 0,
+      queueAverage: 0,
+      meanWaitDays: null,
+      littleLambdaW: null,
+      reviews: 0,
+      coreReviews: cores ? 0 : null,
+      cores: cores ? cores.size : null,
+    });
   }
   const weekOf = (t: Timestamp): WeekFlow | undefined => {
     if (t < since || t >= horizon || weeks.length === 0) return undefined;
@@ -178,7 +192,9 @@ export function computeBandwidth(weeks: readonly WeekFlow[]): BandwidthReport {
   const haveCore = weeks.some((w) => w.coreReviews !== null);
   const entries = full.reduce((a, w) => a + w.queueEntries, 0);
   const exits = full.reduce((a, w) => a + w.queueExits, 0);
-  const balance = full.length ? { entries, exits, net: entries - exits, queueAtStart: full[0]!.queueAtStart, queueAtEnd: full[0]!.queueAtStart + entries - exits } : null;
+  const balance = full.length
+    ? { entries, exits, net: entries - exits, queueAtStart: full[0]!.queueAtStart, queueAtEnd: full[0]!.queueAtStart + entries - exits }
+    : null;
 
   let regression: BandwidthReport['regression'] = null;
   let regressionNote: string | null = null;
@@ -197,14 +213,25 @@ export function computeBandwidth(weeks: readonly WeekFlow[]): BandwidthReport {
         const se = nw.stdErr[j + 1]!;
         const low = b - q * se;
         const high = b + q * se;
-        return { name, estimate: round(b, 3)!, stdErr: round(se, 3)!, low: round(low, 3)!, high: round(high, 3)!, p: round(nw.p[j + 1]!, 4)!, verdict: low > 0 ? 'grows' : high < 0 ? 'shrinks' : 'cannot tell' };
+        return {
+          name,
+          estimate: round(b, 3)!,
+          stdErr: round(se, 3)!,
+          low: round(low, 3)!,
+          high: round(high, 3)!,
+          p: round(nw.p[j + 1]!, 4)!,
+          verdict: low > 0 ? 'grows' : high < 0 ? 'shrinks' : 'cannot tell',
+        };
       });
       const rows = full.map((w, i) => ({ y: y[i]!, x: x[i]! }));
       const reps = movingBlockBootstrap(
         rows,
         (sample) => {
           try {
-            return ols(sample.map((r) => r.y), sample.map((r) => r.x)).coefficients[2]!;
+            return ols(
+              sample.map((r) => r.y),
+              sample.map((r) => r.x),
+            ).coefficients[2]!;
           } catch {
             return null;
           }
@@ -213,7 +240,14 @@ export function computeBandwidth(weeks: readonly WeekFlow[]): BandwidthReport {
       );
       const iv = reps.values.length >= 900 ? percentileInterval(reps.values) : null;
       const blockLength = Math.max(1, Math.ceil(Math.cbrt(rows.length)));
-      regression = { weeks: full.length, lag: nw.lag, terms, coreReviewsBlockBootstrap: iv ? { low: round(iv.lower, 3)!, high: round(iv.upper, 3)!, blockLength, replicates: reps.values.length } : null };
+      regression = {
+        weeks: full.length,
+        lag: nw.lag,
+        terms,
+        coreReviewsBlockBootstrap: iv
+          ? { low: round(iv.lower, 3)!, high: round(iv.upper, 3)!, blockLength, replicates: reps.values.length }
+          : null,
+      };
     } catch (e) {
       regressionNote = `the regression could not be fitted: ${(e as Error).message}`;
     }
@@ -223,9 +257,12 @@ export function computeBandwidth(weeks: readonly WeekFlow[]): BandwidthReport {
   if (weeks.length >= 2) {
     const first = weeks[0]!;
     const last = weeks[weeks.length - 1]!;
-    summary.push(`Over ${weeks.length} weeks the queue waiting on reviewers went from ${first.queueAtStart} to ${last.queueAtStart} changes (weekly average ${first.queueAverage} → ${last.queueAverage}).`);
+    summary.push(
+      `Over ${weeks.length} weeks the queue waiting on reviewers went from ${first.queueAtStart} to ${last.queueAtStart} changes (weekly average ${first.queueAverage} → ${last.queueAverage}).`,
+    );
   }
-  if (droppedWeeks.length) summary.push(`Partial weeks left out of the balance and the regression (their counts cover fewer days): ${droppedWeeks.join(', ')}.`);
+  if (droppedWeeks.length)
+    summary.push(`Partial weeks left out of the balance and the regression (their counts cover fewer days): ${droppedWeeks.join(', ')}.`);
   if (balance) {
     summary.push(
       `Flow balance over ${full.length} full weeks: ${balance.entries} entries into the queue and ${balance.exits} exits, so the queue ${balance.net > 0 ? `grew by ${balance.net}` : balance.net < 0 ? `shrank by ${-balance.net}` : 'stayed level'} (${balance.queueAtStart} → ${balance.queueAtEnd}): ${balance.net > 0 ? 'more work arrived than review took out' : balance.net < 0 ? 'review took out more than arrived' : 'review kept pace with arrivals'}.`,
@@ -252,7 +289,9 @@ export function computeBandwidth(weeks: readonly WeekFlow[]): BandwidthReport {
   if (steady.length) {
     const ratios = steady.map((w) => w.littleLambdaW! / w.queueAverage).sort((x, y) => x - y);
     const mid = ratios[Math.floor(ratios.length / 2)]!;
-    summary.push(`Little's law check: arrival rate × wait is ${mid.toFixed(2)}× the average queue in a typical week${Math.abs(mid - 1) <= 0.25 ? ' (consistent: the queue is explained by arrivals and waits)' : ' (not steady: waits started in a week end later, or the queue is building up or draining)'}.`);
+    summary.push(
+      `Little's law check: arrival rate × wait is ${mid.toFixed(2)}× the average queue in a typical week${Math.abs(mid - 1) <= 0.25 ? ' (consistent: the queue is explained by arrivals and waits)' : ' (not steady: waits started in a week end later, or the queue is building up or draining)'}.`,
+    );
   }
   return { weeks: [...weeks], fullWeeks: full.map((w) => w.week), droppedWeeks, balance, regression, regressionNote, summary };
 }

@@ -4,11 +4,18 @@ import { adjustCaught, caughtSentence, clusteredNewcombePValue, type CaughtCompa
 import { clusteredNewcombeDifference, type ClusterCount } from './stats/proportions.js';
 import { benjaminiHochberg } from './stats/multiple-testing.js';
 
-const ones = (failures: number, n: number): ClusterCount[] => Array.from({ length: n }, (_, i) => ({ successes: i < failures ? 1 : 0, trials: 1 }));
+const ones = (failures: number, n: number): ClusterCount[] =>
+  Array.from({ length: n }, (_, i) => ({ successes: i < failures ? 1 : 0, trials: 1 }));
 
 describe('caught regressions as a two-sample comparison', () => {
   it('the p-value inverts the cluster-adjusted Newcombe interval: p < 0.05 exactly when the 95% interval excludes 0', () => {
-    for (const [x1, n1, x2, n2] of [[30, 100, 15, 100], [28, 100, 20, 100], [5, 40, 1, 60], [3, 50, 3, 50], [0, 30, 4, 30]] as const) {
+    for (const [x1, n1, x2, n2] of [
+      [30, 100, 15, 100],
+      [28, 100, 20, 100],
+      [5, 40, 1, 60],
+      [3, 50, 3, 50],
+      [0, 30, 4, 30],
+    ] as const) {
       const a = ones(x1, n1);
       const b = ones(x2, n2);
       const p = clusteredNewcombePValue(a, b)!;
@@ -27,7 +34,10 @@ describe('caught regressions as a two-sample comparison', () => {
   it('clustering widens the comparison: the same counts in a few all-or-nothing changes are weaker evidence', () => {
     const spread = clusteredNewcombePValue(ones(20, 100), ones(8, 100))!;
     // 20 failures in 4 changes that fail every one of their 5 runs, against 8 spread out.
-    const lumped: ClusterCount[] = [...Array.from({ length: 4 }, () => ({ successes: 5, trials: 5 })), ...Array.from({ length: 16 }, () => ({ successes: 0, trials: 5 }))];
+    const lumped: ClusterCount[] = [
+      ...Array.from({ length: 4 }, () => ({ successes: 5, trials: 5 })),
+      ...Array.from({ length: 16 }, () => ({ successes: 0, trials: 5 })),
+    ];
     const lumpedP = clusteredNewcombePValue(lumped, ones(8, 100))!;
     assert.ok(spread < 0.05 && lumpedP > spread, `${spread} vs ${lumpedP}`);
   });
@@ -46,8 +56,14 @@ describe('caught regressions as a two-sample comparison', () => {
     const cs = [make(0.1, 0.01), make(0.1, 0.04), make(-0.1, 0.001), make(0.05, 0.3)];
     const expected = benjaminiHochberg([0.01, 0.04, 0.001, 0.3]);
     adjustCaught(cs);
-    assert.deepEqual(cs.map((c) => c.adjustedP), expected.map((p) => Number(p.toPrecision(3))));
-    assert.deepEqual(cs.map((c) => c.verdict), ['more-than-chance', 'no-more-than-chance', 'no-more-than-chance', 'no-more-than-chance']);
+    assert.deepEqual(
+      cs.map((c) => c.adjustedP),
+      expected.map((p) => Number(p.toPrecision(3))),
+    );
+    assert.deepEqual(
+      cs.map((c) => c.verdict),
+      ['more-than-chance', 'no-more-than-chance', 'no-more-than-chance', 'no-more-than-chance'],
+    );
     assert.match(caughtSentence(cs[0]!), /more than chance$/);
   });
 });

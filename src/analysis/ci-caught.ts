@@ -91,8 +91,16 @@ export function clusteredNewcombePValue(first: readonly ClusterCount[], second: 
 export function compareCaught(job: string, fineRuns: readonly ClassifiedRun[], checks: readonly RevisionCheck[]): CaughtComparison {
   const fine = fineRuns.filter((c) => c.run.job === job);
   const mine = checks.filter((rc) => rc.job === job);
-  const a = clusters(mine, (rc) => rc.changeId, (rc) => rc.caught);
-  const b = clusters(fine, (c) => c.run.changeId, (c) => c.class !== 'pass');
+  const a = clusters(
+    mine,
+    (rc) => rc.changeId,
+    (rc) => rc.caught,
+  );
+  const b = clusters(
+    fine,
+    (c) => c.run.changeId,
+    (c) => c.class !== 'pass',
+  );
   const sample = (cs: readonly ClusterCount[]): CaughtSample => ({
     failures: cs.reduce((s, c) => s + c.successes, 0),
     runs: cs.reduce((s, c) => s + c.trials, 0),

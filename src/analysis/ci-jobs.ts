@@ -20,7 +20,15 @@
 import type { CiChangeRecord } from '../model/ci.js';
 import type { Timestamp } from '../model/records.js';
 import type { CiRun } from './ci-match.js';
-import { isCounted, isPass, pipelineKind, type CiOutcomes, type CiPipelineRules, type ClassifiedRun, type FalseReason } from './ci-outcomes.js';
+import {
+  isCounted,
+  isPass,
+  pipelineKind,
+  type CiOutcomes,
+  type CiPipelineRules,
+  type ClassifiedRun,
+  type FalseReason,
+} from './ci-outcomes.js';
 import { adjustCaught, compareCaught, type CaughtComparison } from './ci-caught.js';
 import { isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type Interval } from './ci-stats.js';
 import { quantileSorted, ratio, round } from './stats.js';
@@ -152,7 +160,9 @@ export function runRef(r: CiRun, changes: ReadonlyMap<number, CiChangeRecord>): 
 export function windowRuns(outcomes: CiOutcomes, opts: CiWindowOptions): ClassifiedRun[] {
   const pipes = opts.pipelines?.length ? new Set(opts.pipelines) : null;
   const jobs = opts.jobs?.length ? new Set(opts.jobs) : null;
-  return outcomes.runs.filter((c) => c.run.at >= opts.since && c.run.at < opts.until && (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job)));
+  return outcomes.runs.filter(
+    (c) => c.run.at >= opts.since && c.run.at < opts.until && (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job)),
+  );
 }
 
 export interface Tally {
@@ -217,7 +227,9 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
   }
   const rechecks = input.outcomes.rechecks.filter((r) => r.at >= opts.since && r.at < opts.until);
   const pipes = opts.pipelines?.length ? new Set(opts.pipelines) : null;
-  const revisionChecks = input.outcomes.revisionChecks.filter((rc) => rc.last.at >= opts.since && rc.last.at < opts.until && (!pipes || pipes.has(rc.last.pipeline ?? '')));
+  const revisionChecks = input.outcomes.revisionChecks.filter(
+    (rc) => rc.last.at >= opts.since && rc.last.at < opts.until && (!pipes || pipes.has(rc.last.pipeline ?? '')),
+  );
 
   const jobs: CiJobReport[] = [...byJob.entries()].map(([job, runs]) => {
     const t = tally(runs);
@@ -267,11 +279,19 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       falseFailureRate: ffRate,
       caughtRegressions: caught,
       revisionChecks: checks,
-      caught: compareCaught(job, runs.filter((c) => c.knownFine && c.class !== 'not-counted' && pipelineKind(c.run.pipeline, opts.rules) !== 'gate'), revisionChecks),
+      caught: compareCaught(
+        job,
+        runs.filter((c) => c.knownFine && c.class !== 'not-counted' && pipelineKind(c.run.pipeline, opts.rules) !== 'gate'),
+        revisionChecks,
+      ),
       unexplainedFailures: unexplained,
       pendingFailures: pending,
       rechecksAfterFailure: rechecks.filter((r) => r.after?.failedJobs.includes(job)).length,
-      durationSeconds: { count: durations.length, median: round(quantileSorted(durations, 0.5), 0), p90: round(quantileSorted(durations, 0.9), 0) },
+      durationSeconds: {
+        count: durations.length,
+        median: round(quantileSorted(durations, 0.5), 0),
+        p90: round(quantileSorted(durations, 0.9), 0),
+      },
       weekly: weeklySeries(runs, opts.since, opts.until),
       evidence,
     };
@@ -279,7 +299,12 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
   const order = (v: boolean | null): number => (v === true ? 0 : v === false ? 1 : 2);
   jobs.sort((a, b) => order(a.voting) - order(b.voting) || a.job.localeCompare(b.job));
   adjustCaught(jobs.map((j) => j.caught));
-  return { period: { since: iso(opts.since), until: iso(opts.until) }, now: iso(opts.now), pipelines: opts.pipelines?.length ? [...opts.pipelines] : null, jobs };
+  return {
+    period: { since: iso(opts.since), until: iso(opts.until) },
+    now: iso(opts.now),
+    pipelines: opts.pipelines?.length ? [...opts.pipelines] : null,
+    jobs,
+  };
 }
 
 /** Whether a run is in a check-like pipeline (not gate, not experimental). */

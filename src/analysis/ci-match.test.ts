@@ -24,17 +24,29 @@ describe('matching Zuul builds to report messages', () => {
   it('a recheck: two reports and two builds pair up in order, never crossed', () => {
     const { runs, matched } = mergeCiRuns(
       [reportedBuild({ messageSeq: 3, reportedAt: at(60), result: 'FAILURE' }), reportedBuild({ messageSeq: 5, reportedAt: at(200) })],
-      [zuulBuild({ uuid: 'first', endTime: at(50), result: 'FAILURE' }), zuulBuild({ uuid: 'second', startTime: at(150), endTime: at(190) })],
+      [
+        zuulBuild({ uuid: 'first', endTime: at(50), result: 'FAILURE' }),
+        zuulBuild({ uuid: 'second', startTime: at(150), endTime: at(190) }),
+      ],
     );
     assert.equal(matched, 2);
-    assert.deepEqual(runs.map((r) => [r.uuid, r.result, r.buildset]), [['first', 'FAILURE', 'msg:1/3'], ['second', 'SUCCESS', 'msg:1/5']]);
+    assert.deepEqual(
+      runs.map((r) => [r.uuid, r.result, r.buildset]),
+      [
+        ['first', 'FAILURE', 'msg:1/3'],
+        ['second', 'SUCCESS', 'msg:1/5'],
+      ],
+    );
   });
 
   it('a report takes the build that ended last before it; an unreported build is a run of its own', () => {
     // Zuul ran the job twice (the first buildset was superseded and never reported).
     const { runs, matched, zuulOnly } = mergeCiRuns(
       [reportedBuild({ reportedAt: at(100) })],
-      [zuulBuild({ uuid: 'superseded', endTime: at(40), buildset: 'old' }), zuulBuild({ uuid: 'reported', endTime: at(90), buildset: 'new' })],
+      [
+        zuulBuild({ uuid: 'superseded', endTime: at(40), buildset: 'old' }),
+        zuulBuild({ uuid: 'reported', endTime: at(90), buildset: 'new' }),
+      ],
     );
     assert.equal(matched, 1);
     assert.equal(zuulOnly, 1);
@@ -62,7 +74,10 @@ describe('matching Zuul builds to report messages', () => {
 
   it("Zuul builds of a reported buildset that the report did not list join the report's buildset", () => {
     const { runs } = mergeCiRuns([reportedBuild()], [zuulBuild({ uuid: 'listed' }), zuulBuild({ uuid: 'unlisted', job: 'tox-docs' })]);
-    assert.deepEqual(runs.map((r) => r.buildset), ['msg:1/3', 'msg:1/3']);
+    assert.deepEqual(
+      runs.map((r) => r.buildset),
+      ['msg:1/3', 'msg:1/3'],
+    );
   });
 
   it('a Zuul build without any time and no report is left out, and counted', () => {

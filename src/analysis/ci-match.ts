@@ -70,7 +70,11 @@ const zuulTime = (z: CiZuulBuildRecord): number | null => z.endTime ?? z.startTi
  * @example
  * const { runs, matched } = mergeCiRuns(reported, zuulBuilds, { toleranceMs: 6 * 3600_000 });
  */
-export function mergeCiRuns(reported: readonly CiReportedBuildRecord[], zuul: readonly CiZuulBuildRecord[], opts: MatchOptions = {}): MergedCiRuns {
+export function mergeCiRuns(
+  reported: readonly CiReportedBuildRecord[],
+  zuul: readonly CiZuulBuildRecord[],
+  opts: MatchOptions = {},
+): MergedCiRuns {
   const tolerance = opts.toleranceMs ?? DEFAULT_MATCH_TOLERANCE_MS;
   const skew = opts.skewMs ?? DEFAULT_SKEW_MS;
   const key = (changeId: number, patchSet: number, job: string) => `${changeId}/${patchSet}/${job}`;
@@ -190,5 +194,11 @@ export function mergeCiRuns(reported: readonly CiReportedBuildRecord[], zuul: re
     });
   }
   runs.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { runs, matched: matchOf.size, zuulOnly: runs.filter((r) => r.source === 'zuul').length, messageOnly: runs.filter((r) => r.source === 'message').length, undated };
+  return {
+    runs,
+    matched: matchOf.size,
+    zuulOnly: runs.filter((r) => r.source === 'zuul').length,
+    messageOnly: runs.filter((r) => r.source === 'message').length,
+    undated,
+  };
 }

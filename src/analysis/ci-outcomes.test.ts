@@ -58,7 +58,9 @@ describe('false failures', () => {
 
   it('SKIPPED, ABORTED and merge failures are not counted at all', () => {
     const change = ciChange(1);
-    const runs = ['SKIPPED', 'ABORTED', 'MERGER_FAILURE', 'CANCELED'].map((result, i) => ciRun({ changeId: 1, job: `j${i}`, at: at(10), result }));
+    const runs = ['SKIPPED', 'ABORTED', 'MERGER_FAILURE', 'CANCELED'].map((result, i) =>
+      ciRun({ changeId: 1, job: `j${i}`, at: at(10), result }),
+    );
     const out = classifyCiRuns(runs, [change]);
     assert.ok(out.runs.every((c) => c.class === 'not-counted'));
   });
@@ -97,7 +99,16 @@ describe('caught regressions', () => {
     assert.equal(checks.length, 1);
     assert.equal(checks[0]!.caught, true);
     // The voting jobs passed before and after the revision: a revision check for them too, nothing caught.
-    assert.deepEqual(out.revisionChecks.filter((rc) => rc.job !== 'ceph').map((rc) => [rc.job, rc.caught]).sort(), [['pep8', false], ['py3', false]]);
+    assert.deepEqual(
+      out.revisionChecks
+        .filter((rc) => rc.job !== 'ceph')
+        .map((rc) => [rc.job, rc.caught])
+        .sort(),
+      [
+        ['pep8', false],
+        ['py3', false],
+      ],
+    );
   });
 
   it('not caught when a voting job failed too, when the next patch set is the same code, or when the revision failed', () => {
@@ -109,7 +120,11 @@ describe('caught regressions', () => {
       const { change, runs, failed } = history(opts);
       const out = classifyCiRuns(runs, [change]);
       assert.notEqual(classOf(out, failed).class, 'caught-regression', name);
-      assert.equal(out.revisionChecks.some((rc) => rc.job === 'ceph' && rc.caught), false, name);
+      assert.equal(
+        out.revisionChecks.some((rc) => rc.job === 'ceph' && rc.caught),
+        false,
+        name,
+      );
     }
     // On a trivial rebase that passed, the failure was of the same code that then passed: false.
     const { change, runs, failed } = history({ ps2Kind: 'TRIVIAL_REBASE' });
@@ -118,13 +133,22 @@ describe('caught regressions', () => {
 
   it('the jobs report counts caught regressions beside its failures on fine code, with links', () => {
     const { change, runs } = history();
-    const report = computeCiJobs({ outcomes: classifyCiRuns(runs, [change]), changes: [change] }, { since: at(0), until: at(1000), now: at(1000), rules: DEFAULT_PIPELINE_RULES });
+    const report = computeCiJobs(
+      { outcomes: classifyCiRuns(runs, [change]), changes: [change] },
+      { since: at(0), until: at(1000), now: at(1000), rules: DEFAULT_PIPELINE_RULES },
+    );
     const ceph = report.jobs.find((j) => j.job === 'ceph')!;
     assert.equal(ceph.voting, false);
     assert.equal(ceph.caughtRegressions, 1);
     assert.equal(ceph.revisionChecks, 1);
     // One revision check (caught) against its only known-fine run (PS2, merged, passed): far too little to call.
-    assert.deepEqual([ceph.caught.onFixedCode, ceph.caught.onFineCode], [{ failures: 1, runs: 1, changes: 1 }, { failures: 0, runs: 1, changes: 1 }]);
+    assert.deepEqual(
+      [ceph.caught.onFixedCode, ceph.caught.onFineCode],
+      [
+        { failures: 1, runs: 1, changes: 1 },
+        { failures: 0, runs: 1, changes: 1 },
+      ],
+    );
     assert.equal(ceph.caught.verdict, 'no-more-than-chance');
     assert.equal(ceph.evidence.caughtRegressions[0]!.failed.url, 'https://review.example.org/c/openstack/nova/+/880001/1');
     assert.equal(ceph.evidence.caughtRegressions[0]!.fixedBy.url, 'https://review.example.org/c/openstack/nova/+/880001/2');
@@ -134,7 +158,9 @@ describe('caught regressions', () => {
 describe('rates', () => {
   it('failure rate over counted runs; false-failure rate over known-fine runs; intervals; weekly series', () => {
     // Ten merged changes; the job fails once on each of two of them (then a recheck passes) and once on an abandoned one.
-    const changes = Array.from({ length: 11 }, (_, i) => ciChange(i + 1, i < 10 ? { status: 'MERGED', mergedAt: at(2000) } : { status: 'ABANDONED' }));
+    const changes = Array.from({ length: 11 }, (_, i) =>
+      ciChange(i + 1, i < 10 ? { status: 'MERGED', mergedAt: at(2000) } : { status: 'ABANDONED' }),
+    );
     const runs: CiRun[] = [];
     for (let i = 1; i <= 10; i++) {
       if (i <= 2) runs.push(ciRun({ changeId: i, job: 'tempest', at: at(10 * i), result: 'FAILURE' }));
@@ -142,9 +168,15 @@ describe('rates', () => {
     }
     runs.push(ciRun({ changeId: 11, job: 'tempest', at: at(50), result: 'POST_FAILURE' }));
     runs.push(ciRun({ changeId: 11, job: 'tempest', at: at(60), result: 'SKIPPED' }));
-    const report = computeCiJobs({ outcomes: classifyCiRuns(runs, changes), changes }, { since: at(0), until: at(3000), now: at(3000), rules: DEFAULT_PIPELINE_RULES });
+    const report = computeCiJobs(
+      { outcomes: classifyCiRuns(runs, changes), changes },
+      { since: at(0), until: at(3000), now: at(3000), rules: DEFAULT_PIPELINE_RULES },
+    );
     const t = report.jobs[0]!;
-    assert.deepEqual({ runs: t.runs, notCounted: t.notCounted, passes: t.passes, failures: t.failures }, { runs: 13, notCounted: 1, passes: 10, failures: 3 });
+    assert.deepEqual(
+      { runs: t.runs, notCounted: t.notCounted, passes: t.passes, failures: t.failures },
+      { runs: 13, notCounted: 1, passes: 10, failures: 3 },
+    );
     assert.deepEqual(t.failuresByResult, { FAILURE: 2, POST_FAILURE: 1 });
     assert.equal(t.failureRate.rate, round4(3 / 13));
     assert.equal(t.falseFailures, 2);
@@ -155,7 +187,10 @@ describe('rates', () => {
     assert.equal(t.evidence.falseFailures.length, 2);
     assert.equal(t.weekly.length, 1);
     assert.equal(t.weekly[0]!.week, '2026-W41');
-    assert.deepEqual({ runs: t.weekly[0]!.runs, fine: t.weekly[0]!.knownFineRuns, ff: t.weekly[0]!.knownFineFailures }, { runs: 13, fine: 12, ff: 2 });
+    assert.deepEqual(
+      { runs: t.weekly[0]!.runs, fine: t.weekly[0]!.knownFineRuns, ff: t.weekly[0]!.knownFineFailures },
+      { runs: 13, fine: 12, ff: 2 },
+    );
   });
 });
 

@@ -93,10 +93,25 @@ export interface CiOutcomes {
 }
 
 const NOT_COUNTED = new Set([
-  'SKIPPED', 'CANCELED', 'CANCELLED', 'ABORTED', 'DEQUEUED', 'MERGER_FAILURE', 'MERGE_CONFLICT', 'MERGE_FAILURE',
-  'CONFIG_ERROR', 'NO_JOBS', 'RETRY', 'NOT_REGISTERED',
+  'SKIPPED',
+  'CANCELED',
+  'CANCELLED',
+  'ABORTED',
+  'DEQUEUED',
+  'MERGER_FAILURE',
+  'MERGE_CONFLICT',
+  'MERGE_FAILURE',
+  'CONFIG_ERROR',
+  'NO_JOBS',
+  'RETRY',
+  'NOT_REGISTERED',
 ]);
-const SAME_CODE_KINDS: ReadonlySet<PatchSetKind> = new Set(['TRIVIAL_REBASE', 'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE', 'NO_CODE_CHANGE', 'NO_CHANGE']);
+const SAME_CODE_KINDS: ReadonlySet<PatchSetKind> = new Set([
+  'TRIVIAL_REBASE',
+  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
+  'NO_CODE_CHANGE',
+  'NO_CHANGE',
+]);
 
 /** Whether a result is a verdict on the code (see the module comment). */
 export function isCounted(result: string): boolean {
@@ -156,7 +171,11 @@ const rootOf = (ix: ChangeIndex | undefined, ps: number): number => ix?.root.get
  * const { runs, rechecks } = classifyCiRuns(merged.runs, history.changes, DEFAULT_PIPELINE_RULES);
  * runs.filter((r) => r.class === 'false-failure').length
  */
-export function classifyCiRuns(runs: readonly CiRun[], changes: readonly CiChangeRecord[], rules: CiPipelineRules = DEFAULT_PIPELINE_RULES): CiOutcomes {
+export function classifyCiRuns(
+  runs: readonly CiRun[],
+  changes: readonly CiChangeRecord[],
+  rules: CiPipelineRules = DEFAULT_PIPELINE_RULES,
+): CiOutcomes {
   const index = new Map<number, ChangeIndex>();
   for (const c of changes) index.set(c.id, indexChange(c));
 
@@ -179,12 +198,15 @@ export function classifyCiRuns(runs: readonly CiRun[], changes: readonly CiChang
     const ix = index.get(run.changeId);
     const root = rootOf(ix, run.patchSet);
     const mergedUnchanged = ix?.mergedPs != null && ix.mergedPs >= run.patchSet && rootOf(ix, ix.mergedPs) === root;
-    const gateApproved = pipelineKind(run.pipeline, rules) === 'gate' && Boolean(ix?.change.approvals.some((a) => a.patchSet === run.patchSet && a.at <= run.at));
+    const gateApproved =
+      pipelineKind(run.pipeline, rules) === 'gate' &&
+      Boolean(ix?.change.approvals.some((a) => a.patchSet === run.patchSet && a.at <= run.at));
     const knownFine = mergedUnchanged || gateApproved;
     if (isPass(run.result)) return { run, class: 'pass', reasons: [], knownFine, fixedBy: null, pending: false };
     const sameJob = byChangeJob.get(`${run.changeId}|${run.job}`) ?? [];
     const reasons: FalseReason[] = [];
-    if (sameJob.some((o) => o.at > run.at && o.patchSet >= run.patchSet && rootOf(ix, o.patchSet) === root && isPass(o.result))) reasons.push('passed-later');
+    if (sameJob.some((o) => o.at > run.at && o.patchSet >= run.patchSet && rootOf(ix, o.patchSet) === root && isPass(o.result)))
+      reasons.push('passed-later');
     if (mergedUnchanged) reasons.push('merged-unchanged');
     if (gateApproved) reasons.push('gate-approved');
     if (reasons.length) return { run, class: 'false-failure', reasons, knownFine, fixedBy: null, pending: false };
@@ -265,7 +287,11 @@ function findRechecks(runs: readonly CiRun[], rules: CiPipelineRules): Recheck[]
   const sets = new Map<string, Buildset>();
   for (const r of runs) {
     let b = sets.get(r.buildset);
-    if (!b) sets.set(r.buildset, (b = { key: r.buildset, changeId: r.changeId, patchSet: r.patchSet, pipeline: r.pipeline, start: r.at, end: r.at, runs: [] }));
+    if (!b)
+      sets.set(
+        r.buildset,
+        (b = { key: r.buildset, changeId: r.changeId, patchSet: r.patchSet, pipeline: r.pipeline, start: r.at, end: r.at, runs: [] }),
+      );
     b.start = Math.min(b.start, r.at);
     b.end = Math.max(b.end, r.at);
     b.runs.push(r);
@@ -287,8 +313,17 @@ function findRechecks(runs: readonly CiRun[], rules: CiPipelineRules): Recheck[]
         if (o === b || o.end >= b.start || o.pipeline === null || pipelineKind(o.pipeline, rules) === 'experimental') continue;
         if (!prev || o.end > prev.end) prev = o;
       }
-      const failedJobs = prev ? [...new Set(prev.runs.filter((r) => isCounted(r.result) && !isPass(r.result)).map((r) => r.job))].sort() : [];
-      out.push({ buildset: b.key, changeId: b.changeId, patchSet: b.patchSet, pipeline: b.pipeline, at: b.start, after: prev ? { buildset: prev.key, pipeline: prev.pipeline, failedJobs } : null });
+      const failedJobs = prev
+        ? [...new Set(prev.runs.filter((r) => isCounted(r.result) && !isPass(r.result)).map((r) => r.job))].sort()
+        : [];
+      out.push({
+        buildset: b.key,
+        changeId: b.changeId,
+        patchSet: b.patchSet,
+        pipeline: b.pipeline,
+        at: b.start,
+        after: prev ? { buildset: prev.key, pipeline: prev.pipeline, failedJobs } : null,
+      });
     }
   }
   return out.sort((a, b) => a.at - b.at);

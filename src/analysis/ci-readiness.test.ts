@@ -33,10 +33,24 @@ function history(weeks: number, perWeek: number, jobs: JobSpec[]) {
     for (let i = 0; i < perWeek; i++) {
       id += 1;
       const t = CI_T0 + w * WEEK + i * Math.floor((6 * 24 * 60) / perWeek) * MIN; // all inside the week
-      changes.push({ ...ciChange(id), status: 'MERGED', mergedAt: t + 2 * 60 * MIN, patchSets: [{ number: 1, kind: 'REWORK', created: t - 60 * MIN }] });
+      changes.push({
+        ...ciChange(id),
+        status: 'MERGED',
+        mergedAt: t + 2 * 60 * MIN,
+        patchSets: [{ number: 1, kind: 'REWORK', created: t - 60 * MIN }],
+      });
       for (const j of jobs) {
         if (j.runsOn && !j.runsOn(i)) continue;
-        runs.push(ciRun({ changeId: id, job: j.name, voting: j.voting, at: j.pipeline === 'experimental' ? t + 30 * MIN : t, pipeline: j.pipeline ?? 'check', result: j.fails(w, i) ? 'FAILURE' : 'SUCCESS' }));
+        runs.push(
+          ciRun({
+            changeId: id,
+            job: j.name,
+            voting: j.voting,
+            at: j.pipeline === 'experimental' ? t + 30 * MIN : t,
+            pipeline: j.pipeline ?? 'check',
+            result: j.fails(w, i) ? 'FAILURE' : 'SUCCESS',
+          }),
+        );
       }
     }
   }
@@ -62,12 +76,21 @@ describe('voting readiness on hand-built histories', () => {
   const job = (name: string) => report.jobs.find((j) => j.job === name)!;
 
   it('lists the non-voting jobs only, each with the voting baseline over its patch sets, counts beside every rate', () => {
-    assert.deepEqual(report.jobs.map((j) => j.job), ['cells', 'ceph', 'live-migration', 'rare']);
+    assert.deepEqual(
+      report.jobs.map((j) => j.job),
+      ['cells', 'ceph', 'live-migration', 'rare'],
+    );
     const ceph = job('ceph');
     assert.deepEqual({ count: ceph.falseFailureRate.count, of: ceph.falseFailureRate.of }, { count: 24, of: 1200 });
     // pep8 never fails, tempest fails once in 50: 24 failures in 2400 voting runs.
-    assert.deepEqual({ count: ceph.baseline?.count, of: ceph.baseline?.of, rate: ceph.baseline?.rate }, { count: 24, of: 2400, rate: 0.01 });
-    assert.deepEqual(ceph.baseline?.byJob, [{ job: 'pep8', failures: 0, runs: 1200, rate: 0 }, { job: 'tempest', failures: 24, runs: 1200, rate: 0.02 }]);
+    assert.deepEqual(
+      { count: ceph.baseline?.count, of: ceph.baseline?.of, rate: ceph.baseline?.rate },
+      { count: 24, of: 2400, rate: 0.01 },
+    );
+    assert.deepEqual(ceph.baseline?.byJob, [
+      { job: 'pep8', failures: 0, runs: 1200, rate: 0 },
+      { job: 'tempest', failures: 24, runs: 1200, rate: 0.02 },
+    ]);
   });
 
   it('the difference comes with a cluster-adjusted Newcombe interval (one run per change: no inflation to speak of)', () => {
@@ -87,7 +110,10 @@ describe('voting readiness on hand-built histories', () => {
     assert.ok(ceph.weeks.every((w) => w.meets === true && w.knownFineRuns === 200 && w.difference!.high <= 0.05));
     // Its failures at i = 25 came with every voting job passing.
     assert.equal(ceph.extraRechecksIfVoting, 24);
-    assert.match(ceph.reasons[0]!, /false-failure rate 2\.0% \(24 failures in 1200 runs.* vs voting baseline 1\.0% \(24 in 2400 runs.*difference \+1\.0 points, 95% CI .* to \+\d\.\d.*margin \+5\.0: no worse than the voting jobs by more than the margin, 6 week\(s\) in a row/);
+    assert.match(
+      ceph.reasons[0]!,
+      /false-failure rate 2\.0% \(24 failures in 1200 runs.* vs voting baseline 1\.0% \(24 in 2400 runs.*difference \+1\.0 points, 95% CI .* to \+\d\.\d.*margin \+5\.0: no worse than the voting jobs by more than the margin, 6 week\(s\) in a row/,
+    );
   });
 
   it('a week meets the bar on the upper end of its interval, not on a point estimate or a low end', () => {
@@ -116,7 +142,10 @@ describe('voting readiness on hand-built histories', () => {
 
   it('a job that recovered counts its weeks since, and says how many more it needs', () => {
     const cells = job('cells');
-    assert.deepEqual(cells.weeks.map((w) => w.meets), [true, true, false, true, true, true]);
+    assert.deepEqual(
+      cells.weeks.map((w) => w.meets),
+      [true, true, false, true, true, true],
+    );
     assert.equal(cells.weeksMetInARow, 3);
     assert.equal(cells.verdict, 'not-yet');
     assert.match(cells.reasons.join('\n'), /needs 1 more week\(s\) meeting the bar in a row \(has 3, needs 4\)/);
@@ -172,8 +201,14 @@ describe('experimental queue', () => {
     const r = computeCiExperimental(input, opts);
     assert.equal(r.requests, 30, 'one request per buildset: 15 changes a week, both jobs in one buildset');
     assert.equal(r.changes, 30);
-    assert.deepEqual(r.weekly.map((w) => w.requests), [15, 15]);
-    assert.deepEqual(r.jobs.map((j) => j.job), ['emulation', 'multi-cell']);
+    assert.deepEqual(
+      r.weekly.map((w) => w.requests),
+      [15, 15],
+    );
+    assert.deepEqual(
+      r.jobs.map((j) => j.job),
+      ['emulation', 'multi-cell'],
+    );
     const mc = r.jobs[1]!;
     assert.deepEqual(mc.results, { FAILURE: 10, SUCCESS: 20 });
     assert.equal(mc.readiness.queue, 'experimental');

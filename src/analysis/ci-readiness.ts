@@ -132,7 +132,10 @@ function byChange(runs: readonly ClassifiedRun[]): ClusterCount[] {
  * The job − baseline difference with its cluster-adjusted 95% Newcombe interval (per-group design
  * effects): `view` rounded for output, `lower`/`upper` unrounded for the verdicts.
  */
-function readinessDifference(job: readonly ClassifiedRun[], baseline: readonly ClassifiedRun[]): { view: ReadinessDifference; lower: number; upper: number } | null {
+function readinessDifference(
+  job: readonly ClassifiedRun[],
+  baseline: readonly ClassifiedRun[],
+): { view: ReadinessDifference; lower: number; upper: number } | null {
   const a = byChange(job);
   const b = byChange(baseline);
   const d = clusteredNewcombeDifference(a, b, 0.95, 'per-group');
@@ -151,17 +154,30 @@ function readinessDifference(job: readonly ClassifiedRun[], baseline: readonly C
  * Readiness of each of `jobs` over the window's classified runs (all jobs' runs: the baseline needs
  * them), their caught-regression p-values adjusted across them (Benjamini–Hochberg).
  */
-export function evaluateReadiness(jobs: readonly string[], runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness[] {
+export function evaluateReadiness(
+  jobs: readonly string[],
+  runs: readonly ClassifiedRun[],
+  input: CiInput,
+  opts: CiWindowOptions,
+  rules: ReadinessRules,
+): JobReadiness[] {
   const out = jobs.map((j) => readinessBeforeAdjustment(j, runs, input, opts, rules));
   adjustCaught(out.map((r) => r.caught));
   for (const r of out) r.reasons.push(caughtSentence(r.caught));
   return out;
 }
 
-function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions, rules: ReadinessRules): JobReadiness {
+function readinessBeforeAdjustment(
+  job: string,
+  runs: readonly ClassifiedRun[],
+  input: CiInput,
+  opts: CiWindowOptions,
+  rules: ReadinessRules,
+): JobReadiness {
   const changes = new Map(input.changes.map((c) => [c.id, c]));
   const mine = runs.filter((c) => c.run.job === job && pipelineKind(c.run.pipeline, opts.rules) !== 'gate');
-  const queue = mine.length > 0 && mine.every((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental') ? 'experimental' : 'check';
+  const queue =
+    mine.length > 0 && mine.every((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental') ? 'experimental' : 'check';
   const votingByPs = new Map<string, ClassifiedRun[]>();
   for (const c of runs) {
     if (c.run.job === job || !c.knownFine || !isVotingRun(c.run, opts.rules)) continue;
@@ -170,7 +186,8 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
     l.push(c);
   }
   const fineOf = (own: readonly ClassifiedRun[]) => own.filter((c) => c.knownFine && c.class !== 'not-counted');
-  const baselineOver = (own: readonly ClassifiedRun[]): ClassifiedRun[] => [...new Set(fineOf(own).map(psKey))].flatMap((k) => votingByPs.get(k) ?? []);
+  const baselineOver = (own: readonly ClassifiedRun[]): ClassifiedRun[] =>
+    [...new Set(fineOf(own).map(psKey))].flatMap((k) => votingByPs.get(k) ?? []);
 
   const t = tally(mine);
   const ff = rate(t.fineFailures, t.fine);
@@ -228,12 +245,18 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
   }
   const extraRechecks = mine.filter((c) => {
     if (c.class !== 'false-failure' || pipelineKind(c.run.pipeline, opts.rules) !== 'check') return false;
-    const others = (byBuildset.get(c.run.buildset) ?? []).filter((o) => o.run.job !== job && o.class !== 'not-counted' && isVotingRun(o.run, opts.rules));
+    const others = (byBuildset.get(c.run.buildset) ?? []).filter(
+      (o) => o.run.job !== job && o.class !== 'not-counted' && isVotingRun(o.run, opts.rules),
+    );
     return others.length > 0 && others.every((o) => isPass(o.run.result));
   }).length;
   const caught = mine.filter((c) => c.class === 'caught-regression');
   const checks = input.outcomes.revisionChecks.filter((rc) => rc.job === job && rc.last.at >= opts.since && rc.last.at < opts.until);
-  const comparison = compareCaught(job, mine.filter((c) => c.knownFine && c.class !== 'not-counted'), checks);
+  const comparison = compareCaught(
+    job,
+    mine.filter((c) => c.knownFine && c.class !== 'not-counted'),
+    checks,
+  );
 
   const reasons: string[] = [];
   let verdict: ReadinessVerdict;
@@ -252,12 +275,19 @@ function readinessBeforeAdjustment(job: string, runs: readonly ClassifiedRun[], 
     if (diff.lower > rules.margin) {
       verdict = 'unstable';
       reasons.push(`${summary}: worse than the voting jobs by more than the margin`);
-      reasons.push(`to become ready the upper end of the interval would have to fall to ${margin} points or less, ${rules.weeks} weeks in a row`);
+      reasons.push(
+        `to become ready the upper end of the interval would have to fall to ${margin} points or less, ${rules.weeks} weeks in a row`,
+      );
     } else {
       const missing: string[] = [];
-      if (t.fine < rules.minRuns) missing.push(`${rules.minRuns - t.fine} more runs on code that merged (has ${t.fine}, needs ${rules.minRuns})`);
-      if (inARow < rules.weeks) missing.push(`${rules.weeks - inARow} more week(s) meeting the bar in a row (has ${inARow}, needs ${rules.weeks})`);
-      if (diff.upper > rules.margin) missing.push(`the upper end of the interval to fall by ${((diff.upper - rules.margin) * 100).toFixed(1)} points to the margin (more runs narrow it; fewer failures lower it)`);
+      if (t.fine < rules.minRuns)
+        missing.push(`${rules.minRuns - t.fine} more runs on code that merged (has ${t.fine}, needs ${rules.minRuns})`);
+      if (inARow < rules.weeks)
+        missing.push(`${rules.weeks - inARow} more week(s) meeting the bar in a row (has ${inARow}, needs ${rules.weeks})`);
+      if (diff.upper > rules.margin)
+        missing.push(
+          `the upper end of the interval to fall by ${((diff.upper - rules.margin) * 100).toFixed(1)} points to the margin (more runs narrow it; fewer failures lower it)`,
+        );
       if (missing.length === 0) {
         verdict = 'ready';
         reasons.push(`${summary}: no worse than the voting jobs by more than the margin, ${inARow} week(s) in a row`);
@@ -301,14 +331,20 @@ export function latestVoting(runs: readonly ClassifiedRun[], job: string): boole
  *
  * @example computeVotingReadiness({ outcomes, changes }, { since, until, now, rules: DEFAULT_PIPELINE_RULES }, DEFAULT_READINESS_RULES)
  */
-export function computeVotingReadiness(input: CiInput, opts: CiWindowOptions, rules: ReadinessRules = DEFAULT_READINESS_RULES): ReadinessReport {
+export function computeVotingReadiness(
+  input: CiInput,
+  opts: CiWindowOptions,
+  rules: ReadinessRules = DEFAULT_READINESS_RULES,
+): ReadinessReport {
   const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
   let jobs: string[];
   if (opts.jobs?.length) {
     jobs = [...opts.jobs];
   } else {
     const names = [...new Set(runs.map((c) => c.run.job))];
-    jobs = names.filter((j) => latestVoting(runs, j) === false && runs.some((c) => c.run.job === j && pipelineKind(c.run.pipeline, opts.rules) === 'check'));
+    jobs = names.filter(
+      (j) => latestVoting(runs, j) === false && runs.some((c) => c.run.job === j && pipelineKind(c.run.pipeline, opts.rules) === 'check'),
+    );
   }
   return {
     period: { since: iso(opts.since), until: iso(opts.until) },
@@ -343,10 +379,16 @@ export interface ExperimentalReport {
  * pipeline): how often they are requested, their results, and whether they are ready for the check
  * queue (the readiness rules above). Pure.
  */
-export function computeCiExperimental(input: CiInput, opts: CiWindowOptions, rules: ReadinessRules = DEFAULT_READINESS_RULES): ExperimentalReport {
+export function computeCiExperimental(
+  input: CiInput,
+  opts: CiWindowOptions,
+  rules: ReadinessRules = DEFAULT_READINESS_RULES,
+): ExperimentalReport {
   const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
   const experimental = runs.filter((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental');
-  const names = [...new Set(experimental.map((c) => c.run.job))].filter((j) => runs.every((c) => c.run.job !== j || pipelineKind(c.run.pipeline, opts.rules) === 'experimental'));
+  const names = [...new Set(experimental.map((c) => c.run.job))].filter((j) =>
+    runs.every((c) => c.run.job !== j || pipelineKind(c.run.pipeline, opts.rules) === 'experimental'),
+  );
   const wanted = opts.jobs?.length ? names.filter((j) => opts.jobs!.includes(j)) : names;
   const requestAt = new Map<string, number>();
   for (const c of experimental) requestAt.set(c.run.buildset, Math.min(requestAt.get(c.run.buildset) ?? Infinity, c.run.at));

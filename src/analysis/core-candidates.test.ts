@@ -17,14 +17,43 @@ const OWNER = 100;
 
 function facts(id: number, over: Partial<ChangeFacts> = {}): ChangeFacts {
   return {
-    id, host: 'h', project: 'p', number: 7000 + id, ownerId: OWNER, status: 'NEW', created: NOW - 100 * DAY + id * DAY, mergedAt: null, abandonedAt: null,
-    patchSets: [{ number: 1, created: NOW - 100 * DAY + id * DAY, kind: 'REWORK' }], files: ['nova/compute/manager.py'], ...over,
+    id,
+    host: 'h',
+    project: 'p',
+    number: 7000 + id,
+    ownerId: OWNER,
+    status: 'NEW',
+    created: NOW - 100 * DAY + id * DAY,
+    mergedAt: null,
+    abandonedAt: null,
+    patchSets: [{ number: 1, created: NOW - 100 * DAY + id * DAY, kind: 'REWORK' }],
+    files: ['nova/compute/manager.py'],
+    ...over,
   };
 }
 function act(over: Partial<TeamActRecord>): TeamActRecord {
-  return { changeId: 1, changeNumber: 7001, project: 'p', changeOwnerId: OWNER, patchSet: 1, actorId: STRONG, at: NOW - 50 * DAY, type: 'vote', label: 'Code-Review', value: 1, selfVote: false, ...over };
+  return {
+    changeId: 1,
+    changeNumber: 7001,
+    project: 'p',
+    changeOwnerId: OWNER,
+    patchSet: 1,
+    actorId: STRONG,
+    at: NOW - 50 * DAY,
+    type: 'vote',
+    label: 'Code-Review',
+    value: 1,
+    selfVote: false,
+    ...over,
+  };
 }
-const msg = (changeId: number, patchSet: number, authorId: number, at: number, text: string): ReviewMessageText => ({ changeId, patchSet, authorId, at, text });
+const msg = (changeId: number, patchSet: number, authorId: number, at: number, text: string): ReviewMessageText => ({
+  changeId,
+  patchSet,
+  authorId,
+  at,
+  text,
+});
 
 describe('core candidates: building blocks', () => {
   it('areas: the longest configured prefix, else the directory at the configured depth', () => {
@@ -44,7 +73,11 @@ describe('core candidates: building blocks', () => {
 
   it('a patch set is revised by a later code change, not by a trivial rebase', () => {
     const c = facts(1, {
-      patchSets: [{ number: 1, created: NOW - 10 * DAY, kind: 'REWORK' }, { number: 2, created: NOW - 8 * DAY, kind: 'TRIVIAL_REBASE' }, { number: 3, created: NOW - 6 * DAY, kind: 'REWORK' }],
+      patchSets: [
+        { number: 1, created: NOW - 10 * DAY, kind: 'REWORK' },
+        { number: 2, created: NOW - 8 * DAY, kind: 'TRIVIAL_REBASE' },
+        { number: 3, created: NOW - 6 * DAY, kind: 'REWORK' },
+      ],
     });
     assert.equal(patchSetFate(c, 1, NOW - 9 * DAY, NOW), 'revised');
     assert.equal(patchSetFate(c, 1, NOW - 9 * DAY, NOW - 7 * DAY), 'open', 'as of a moment before the rework');
@@ -52,7 +85,6 @@ describe('core candidates: building blocks', () => {
     assert.equal(patchSetFate({ ...c, status: 'MERGED', mergedAt: NOW - DAY }, 3, NOW - 5 * DAY, NOW), 'merged');
     assert.equal(patchSetFate({ ...c, status: 'ABANDONED', abandonedAt: NOW - DAY }, 3, NOW - 5 * DAY, NOW), 'abandoned');
   });
-
 });
 
 describe('steward core candidates', () => {
@@ -65,7 +97,16 @@ describe('steward core candidates', () => {
   for (let i = 1; i <= 40; i++) {
     const t0 = NOW - 120 * DAY + i * 2 * DAY;
     const area = i % 2 === 0 ? 'nova/compute/x.py' : 'nova/api/y.py';
-    changes.push(facts(i, { created: t0, files: [area], patchSets: [{ number: 1, created: t0, kind: 'REWORK' }, { number: 2, created: t0 + DAY, kind: 'REWORK' }] }));
+    changes.push(
+      facts(i, {
+        created: t0,
+        files: [area],
+        patchSets: [
+          { number: 1, created: t0, kind: 'REWORK' },
+          { number: 2, created: t0 + DAY, kind: 'REWORK' },
+        ],
+      }),
+    );
     const base = { changeId: i, changeNumber: 7000 + i };
     if (i <= 30) {
       acts.push(act({ ...base, actorId: GAMER, at: t0 + HOUR, value: 1 }));
@@ -86,12 +127,23 @@ describe('steward core candidates', () => {
   const roster = buildCoreRoster([{ project: 'p', snapshots: [], configured: new Set([CORE]) }]);
   const result = computeCandidates(
     { acts, messages, changes, isBot: () => false, roster },
-    { since: SINCE, until: NOW, now: NOW, areaRules: { prefixes: ['nova/compute/', 'nova/api/'], depth: 1 }, minReviews: 5, random: seededRandom(1), replicates: 50 },
+    {
+      since: SINCE,
+      until: NOW,
+      now: NOW,
+      areaRules: { prefixes: ['nova/compute/', 'nova/api/'], depth: 1 },
+      minReviews: 5,
+      random: seededRandom(1),
+      replicates: 50,
+    },
   );
   const get = (id: number) => result.candidates.find((c) => c.accountId === id)!;
 
   it('volume alone does not rank a drive-by +1 gamer first', () => {
-    assert.deepEqual(result.candidates.map((c) => c.accountId), [STRONG, GAMER]);
+    assert.deepEqual(
+      result.candidates.map((c) => c.accountId),
+      [STRONG, GAMER],
+    );
     assert.ok(get(GAMER).reviews > get(STRONG).reviews, 'the gamer has more reviews');
     assert.ok(get(STRONG).score > get(GAMER).score);
     assert.equal(get(STRONG).rank, 1);
@@ -109,7 +161,11 @@ describe('steward core candidates', () => {
     assert.deepEqual(s.areas, ['nova/api/', 'nova/compute/']);
     const g = get(GAMER);
     assert.equal(g.independent, 30);
-    assert.deepEqual({ votes: g.kappa.votes, agreed: g.kappa.agreed, value: g.kappa.value }, { votes: 30, agreed: 0, value: 0 }, 'always +1: no agreement beyond chance');
+    assert.deepEqual(
+      { votes: g.kappa.votes, agreed: g.kappa.agreed, value: g.kappa.value },
+      { votes: 30, agreed: 0, value: 0 },
+      'always +1: no agreement beyond chance',
+    );
     assert.equal(g.substantive, 0);
     assert.equal(g.components.agreement, 0);
     assert.equal(g.score, 0, 'no quality, no score');
@@ -124,9 +180,26 @@ describe('steward core candidates', () => {
   });
 
   it('leaves out cores and people under the minimum', () => {
-    assert.equal(result.candidates.some((c) => c.accountId === CORE), false);
-    const strict = computeCandidates({ acts, messages, changes, isBot: () => false, roster }, { since: SINCE, until: NOW, now: NOW, areaRules: { prefixes: [], depth: 1 }, minReviews: 20, random: seededRandom(1), replicates: 50 });
-    assert.deepEqual(strict.candidates.map((c) => c.accountId), [GAMER]);
+    assert.equal(
+      result.candidates.some((c) => c.accountId === CORE),
+      false,
+    );
+    const strict = computeCandidates(
+      { acts, messages, changes, isBot: () => false, roster },
+      {
+        since: SINCE,
+        until: NOW,
+        now: NOW,
+        areaRules: { prefixes: [], depth: 1 },
+        minReviews: 20,
+        random: seededRandom(1),
+        replicates: 50,
+      },
+    );
+    assert.deepEqual(
+      strict.candidates.map((c) => c.accountId),
+      [GAMER],
+    );
     assert.equal(strict.belowMinimum, 1);
   });
 });

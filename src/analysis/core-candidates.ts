@@ -65,7 +65,13 @@ export function hasReasoning(text: string): boolean {
 
 // ---- patch set fates ---------------------------------------------------------------------------
 
-const TRIVIAL_KINDS = new Set(['TRIVIAL_REBASE', 'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE', 'NO_CODE_CHANGE', 'NO_CHANGE', 'MERGE_FIRST_PARENT_UPDATE']);
+const TRIVIAL_KINDS = new Set([
+  'TRIVIAL_REBASE',
+  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
+  'NO_CODE_CHANGE',
+  'NO_CHANGE',
+  'MERGE_FIRST_PARENT_UPDATE',
+]);
 
 export type PatchSetFate = 'revised' | 'abandoned' | 'merged' | 'open';
 

@@ -15,7 +15,20 @@ let change = 0;
 /** One review by `actor` at `at`, on a fresh change. */
 function review(actor: number, at: number, over: Partial<TeamActRecord> = {}): TeamActRecord {
   change += 1;
-  return { changeId: change, changeNumber: 9000 + change, project: 'p', changeOwnerId: 100, patchSet: 1, actorId: actor, at, type: 'vote', label: 'Code-Review', value: 1, selfVote: false, ...over };
+  return {
+    changeId: change,
+    changeNumber: 9000 + change,
+    project: 'p',
+    changeOwnerId: 100,
+    patchSet: 1,
+    actorId: actor,
+    at,
+    type: 'vote',
+    label: 'Code-Review',
+    value: 1,
+    selfVote: false,
+    ...over,
+  };
 }
 
 describe('steward core idle', () => {
@@ -38,7 +51,10 @@ describe('steward core idle', () => {
       review(IDLE, NOW - 9 * DAY, { changeOwnerId: IDLE, selfVote: true }),
     ];
     const r = computeIdleCores({ acts, isBot: () => false, roster, historyFrom: NOW - 400 * DAY }, { now: NOW, rule });
-    assert.deepEqual(r.idle.map((c) => c.accountId), [IDLE]);
+    assert.deepEqual(
+      r.idle.map((c) => c.accountId),
+      [IDLE],
+    );
     const idle = r.idle[0]!;
     assert.equal(idle.count, 1);
     assert.equal(idle.lastReviewAt, new Date(NOW - 10 * DAY).toISOString());
@@ -46,7 +62,10 @@ describe('steward core idle', () => {
     // The run 200, 195, 190 days ago kept the count at 3 until 200 − 90 = 110 days ago.
     assert.equal(idle.belowSince, new Date(NOW - 110 * DAY).toISOString());
     assert.equal(idle.neverReached, false);
-    assert.deepEqual(idle.quarters.map((q) => q.reviews), [1, 4, 0, 1]);
+    assert.deepEqual(
+      idle.quarters.map((q) => q.reviews),
+      [1, 4, 0, 1],
+    );
     assert.equal(idle.trend, 'falling', '1 is under two thirds of the mean 5/3 of the three quarters before');
     assert.equal(r.cores.length, 2);
     assert.equal(r.cores.find((c) => c.accountId === BUSY)!.idle, false);
@@ -54,12 +73,22 @@ describe('steward core idle', () => {
 
   it('a core who joined within the window is too new to judge, not idle', () => {
     const roster = buildCoreRoster([
-      { project: 'p', snapshots: [{ takenAt: NOW - 400 * DAY, checkedAt: NOW, groupUuid: null, memberIds: [BUSY] }, { takenAt: NOW - 20 * DAY, checkedAt: NOW, groupUuid: null, memberIds: [BUSY, NEW] }], configured: null },
+      {
+        project: 'p',
+        snapshots: [
+          { takenAt: NOW - 400 * DAY, checkedAt: NOW, groupUuid: null, memberIds: [BUSY] },
+          { takenAt: NOW - 20 * DAY, checkedAt: NOW, groupUuid: null, memberIds: [BUSY, NEW] },
+        ],
+        configured: null,
+      },
     ]);
     const acts = [review(NEW, NOW - 5 * DAY), ...[50, 40, 30].map((d) => review(BUSY, NOW - d * DAY))];
     const r = computeIdleCores({ acts, isBot: () => false, roster, historyFrom: NOW - 400 * DAY }, { now: NOW, rule });
     assert.deepEqual(r.idle, []);
-    assert.deepEqual(r.tooNewToJudge.map((c) => [c.accountId, c.coreSince, c.neverReached]), [[NEW, new Date(NOW - 20 * DAY).toISOString(), true]]);
+    assert.deepEqual(
+      r.tooNewToJudge.map((c) => [c.accountId, c.coreSince, c.neverReached]),
+      [[NEW, new Date(NOW - 20 * DAY).toISOString(), true]],
+    );
   });
 
   it('counts only reviews with a Code-Review vote when the rule says so', () => {
@@ -69,7 +98,10 @@ describe('steward core idle', () => {
       review(BUSY, NOW - 5 * DAY, { label: 'Workflow', value: 1 }),
     ];
     const all = computeIdleCores({ acts, isBot: () => false, roster, historyFrom: NOW - DAY }, { now: NOW, rule });
-    const cr = computeIdleCores({ acts, isBot: () => false, roster, historyFrom: NOW - DAY }, { now: NOW, rule: { ...rule, counts: 'code-review' } });
+    const cr = computeIdleCores(
+      { acts, isBot: () => false, roster, historyFrom: NOW - DAY },
+      { now: NOW, rule: { ...rule, counts: 'code-review' } },
+    );
     assert.equal(all.cores[0]!.count, 4);
     assert.equal(all.idle.length, 0);
     assert.equal(cr.cores[0]!.count, 0);

@@ -119,7 +119,13 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
     const q = quarters.map((x) => x.reviews);
     const before = ((q[0] as number) + (q[1] as number) + (q[2] as number)) / 3;
     const latest = q[3] as number;
-    const trend: CoreActivity['trend'] = q.every((x) => x === 0) ? 'none' : latest < (2 / 3) * before ? 'falling' : latest > 1.5 * before ? 'rising' : 'steady';
+    const trend: CoreActivity['trend'] = q.every((x) => x === 0)
+      ? 'none'
+      : latest < (2 / 3) * before
+        ? 'falling'
+        : latest > 1.5 * before
+          ? 'rising'
+          : 'steady';
     const below = count < rule.threshold;
     const lastAbove = below ? lastAtOrAbove(times, rule.threshold, span) : null;
     const coreSince = input.roster.coreSince(id, now);

@@ -18,7 +18,19 @@ function upload(at: number, over: Partial<PatchSetUpload> = {}): PatchSetUpload 
 }
 function review(actor: number, at: number): TeamActRecord {
   n += 1;
-  return { changeId: n, changeNumber: 8000 + n, project: 'p', changeOwnerId: 100, patchSet: 1, actorId: actor, at, type: 'vote', label: 'Code-Review', value: 1, selfVote: false };
+  return {
+    changeId: n,
+    changeNumber: 8000 + n,
+    project: 'p',
+    changeOwnerId: 100,
+    patchSet: 1,
+    actorId: actor,
+    at,
+    type: 'vote',
+    label: 'Code-Review',
+    value: 1,
+    selfVote: false,
+  };
 }
 
 describe('steward core load', () => {
@@ -41,22 +53,40 @@ describe('steward core load', () => {
   const r = computeCoreLoad({ uploads, acts, isBot: (id) => id === BOT, roster }, { since: SINCE, until: UNTIL, now: UNTIL });
 
   it('splits the window in weeks from its start, the last one partial', () => {
-    assert.deepEqual(r.weeks.map((w) => [w.from.slice(0, 10), w.days]), [['2015-03-02', 7], ['2015-03-09', 3]]);
+    assert.deepEqual(
+      r.weeks.map((w) => [w.from.slice(0, 10), w.days]),
+      [
+        ['2015-03-02', 7],
+        ['2015-03-09', 3],
+      ],
+    );
   });
 
-  it('counts patch sets needing review: not trivial rebases, not bots\' changes', () => {
-    assert.deepEqual(r.weeks.map((w) => w.patchSetsNeedingReview), [1, 1]);
+  it("counts patch sets needing review: not trivial rebases, not bots' changes", () => {
+    assert.deepEqual(
+      r.weeks.map((w) => w.patchSetsNeedingReview),
+      [1, 1],
+    );
     assert.equal(r.total.patchSetsNeedingReview, 2);
   });
 
   it('sets core reviews against them, and the busiest 20% of cores against all reviews', () => {
-    assert.deepEqual(r.weeks.map((w) => [w.reviews, w.coreReviews]), [[8, 7], [2, 1]]);
+    assert.deepEqual(
+      r.weeks.map((w) => [w.reviews, w.coreReviews]),
+      [
+        [8, 7],
+        [2, 1],
+      ],
+    );
     assert.equal(r.total.coreReviews, 8);
     assert.equal(r.total.coreReviewsPerPatchSet, 4);
     assert.equal(r.total.cores, 6);
     assert.equal(r.total.busiestCores, 2, '⌈20% of 6⌉');
     assert.equal(r.total.busiestShare, 0.7, 'cores 1 and 2 (or 3): 7 of 10 reviews');
-    assert.deepEqual(r.total.perCore.slice(0, 2), [{ accountId: 1, coreReviews: 6 }, { accountId: 2, coreReviews: 1 }]);
+    assert.deepEqual(r.total.perCore.slice(0, 2), [
+      { accountId: 1, coreReviews: 6 },
+      { accountId: 2, coreReviews: 1 },
+    ]);
   });
 
   it('gives patch sets per core per month over core-days', () => {

@@ -18,7 +18,13 @@ import type { CoreRoster } from './reviewers.js';
 import { extractReviews, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
-const TRIVIAL_KINDS = new Set(['TRIVIAL_REBASE', 'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE', 'NO_CODE_CHANGE', 'NO_CHANGE', 'MERGE_FIRST_PARENT_UPDATE']);
+const TRIVIAL_KINDS = new Set([
+  'TRIVIAL_REBASE',
+  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
+  'NO_CODE_CHANGE',
+  'NO_CHANGE',
+  'MERGE_FIRST_PARENT_UPDATE',
+]);
 const MONTH_DAYS = 30.4375;
 
 export interface LoadInput {
@@ -55,8 +61,16 @@ export interface LoadResult {
 
 const iso = (t: Timestamp): string => new Date(t).toISOString();
 
-function period(from: number, to: number, uploads: readonly PatchSetUpload[], reviews: readonly Review[], input: LoadInput): LoadPeriod & { perCore: Array<{ accountId: number; coreReviews: number }> } {
-  const needing = uploads.filter((u) => u.created >= from && u.created < to && !TRIVIAL_KINDS.has(u.kind ?? '') && !input.isBot(u.ownerId)).length;
+function period(
+  from: number,
+  to: number,
+  uploads: readonly PatchSetUpload[],
+  reviews: readonly Review[],
+  input: LoadInput,
+): LoadPeriod & { perCore: Array<{ accountId: number; coreReviews: number }> } {
+  const needing = uploads.filter(
+    (u) => u.created >= from && u.created < to && !TRIVIAL_KINDS.has(u.kind ?? '') && !input.isBot(u.ownerId),
+  ).length;
   const inPeriod = reviews.filter((r) => r.at >= from && r.at < to);
   const perCore = new Map<number, number>();
   for (const id of input.roster.membersDuring(from, to)) perCore.set(id, 0);
@@ -66,7 +80,9 @@ function period(from: number, to: number, uploads: readonly PatchSetUpload[], re
     coreReviews += 1;
     perCore.set(r.reviewerId, (perCore.get(r.reviewerId) ?? 0) + 1);
   }
-  const ranked = [...perCore.entries()].map(([accountId, n]) => ({ accountId, coreReviews: n })).sort((a, b) => b.coreReviews - a.coreReviews || a.accountId - b.accountId);
+  const ranked = [...perCore.entries()]
+    .map(([accountId, n]) => ({ accountId, coreReviews: n }))
+    .sort((a, b) => b.coreReviews - a.coreReviews || a.accountId - b.accountId);
   const busiest = Math.ceil(0.2 * ranked.length);
   const busiestReviews = ranked.slice(0, busiest).reduce((s, x) => s + x.coreReviews, 0);
   const coreDays = input.roster.coreDays(from, to);
@@ -96,7 +112,10 @@ function period(from: number, to: number, uploads: readonly PatchSetUpload[], re
  */
 export function computeCoreLoad(input: LoadInput, opts: { since: Timestamp; until: Timestamp; now: Timestamp }): LoadResult {
   const { since, until, now } = opts;
-  const { reviews } = extractReviews(input.acts.filter((a) => a.at >= since && a.at < until), input.isBot);
+  const { reviews } = extractReviews(
+    input.acts.filter((a) => a.at >= since && a.at < until),
+    input.isBot,
+  );
   const weeks: LoadPeriod[] = [];
   for (let from = since; from < until; from += 7 * DAY_MS) {
     const { perCore: _perCore, ...w } = period(from, Math.min(until, from + 7 * DAY_MS), input.uploads, reviews, input);

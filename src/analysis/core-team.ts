@@ -22,8 +22,10 @@ export function membershipEvents(snapshots: readonly GroupSnapshot[]): Membershi
   let prevAt: Timestamp | null = null;
   for (const s of sorted) {
     const cur = new Set(s.memberIds);
-    for (const id of [...cur].sort((a, b) => a - b)) if (!prev.has(id)) events.push({ at: s.takenAt, notBefore: prevAt, accountId: id, change: 'joined' });
-    for (const id of [...prev].sort((a, b) => a - b)) if (!cur.has(id)) events.push({ at: s.takenAt, notBefore: prevAt, accountId: id, change: 'left' });
+    for (const id of [...cur].sort((a, b) => a - b))
+      if (!prev.has(id)) events.push({ at: s.takenAt, notBefore: prevAt, accountId: id, change: 'joined' });
+    for (const id of [...prev].sort((a, b) => a - b))
+      if (!cur.has(id)) events.push({ at: s.takenAt, notBefore: prevAt, accountId: id, change: 'left' });
     prev = cur;
     prevAt = s.takenAt;
   }
@@ -35,7 +37,11 @@ export function membershipEvents(snapshots: readonly GroupSnapshot[]): Membershi
  * membership is unknown: returns `fallback` (the configured list), or the first snapshot when no
  * fallback is given — stated in the report that uses it.
  */
-export function membersAt(snapshots: readonly GroupSnapshot[], t: Timestamp, fallback: ReadonlySet<number> | null = null): ReadonlySet<number> | null {
+export function membersAt(
+  snapshots: readonly GroupSnapshot[],
+  t: Timestamp,
+  fallback: ReadonlySet<number> | null = null,
+): ReadonlySet<number> | null {
   let best: GroupSnapshot | null = null;
   for (const s of snapshots) if (s.takenAt <= t && (!best || s.takenAt >= best.takenAt)) best = s;
   if (best) return new Set(best.memberIds);

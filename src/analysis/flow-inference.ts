@@ -71,9 +71,21 @@ export function mergeIncidence(changes: readonly FollowedChange[], maxDays = 365
   );
   const times = ci.steps.map((s) => s.time);
   const m = ci.steps.map((s) => s.incidence.merged);
-  const median = crossing(times, m.map((e) => e?.value ?? 0), 0.5);
-  const low = crossing(times, m.map((e) => e?.upper ?? null), 0.5);
-  const high = crossing(times, m.map((e) => e?.lower ?? null), 0.5);
+  const median = crossing(
+    times,
+    m.map((e) => e?.value ?? 0),
+    0.5,
+  );
+  const low = crossing(
+    times,
+    m.map((e) => e?.upper ?? null),
+    0.5,
+  );
+  const high = crossing(
+    times,
+    m.map((e) => e?.lower ?? null),
+    0.5,
+  );
   const last = Math.min(maxDays, Math.ceil(times[times.length - 1] ?? 0));
   const points: MergeIncidence['points'] = [];
   let k = -1;
@@ -82,7 +94,13 @@ export function mergeIncidence(changes: readonly FollowedChange[], maxDays = 365
     const s = k >= 0 ? ci.steps[k]! : null;
     const mg = s?.incidence.merged;
     const ab = s?.incidence.abandoned;
-    points.push({ day, merged: round(mg?.value ?? 0, 4)!, mergedLow: mg?.lower == null ? null : round(mg.lower, 4), mergedHigh: mg?.upper == null ? null : round(mg.upper, 4), abandoned: round(ab?.value ?? 0, 4)! });
+    points.push({
+      day,
+      merged: round(mg?.value ?? 0, 4)!,
+      mergedLow: mg?.lower == null ? null : round(mg.lower, 4),
+      mergedHigh: mg?.upper == null ? null : round(mg.upper, 4),
+      abandoned: round(ab?.value ?? 0, 4)!,
+    });
   }
   return { ...base, median: round(median), low: round(low), high: round(high), points };
 }
@@ -109,7 +127,7 @@ export function mergeMedianPoint(changes: readonly FollowedChange[]): number | n
   let atRisk = n;
   let free = 1;
   let inc = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const t = sorted[i]!.days;
     let dm = 0;
     let da = 0;
@@ -136,7 +154,7 @@ export function kmMedianPoint(list: readonly FollowedTime[]): number | null {
   const n = sorted.length;
   let atRisk = n;
   let s = 1;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const t = sorted[i]!.days;
     let d = 0;
     let here = 0;
@@ -208,8 +226,16 @@ export function bootstrapDifference<T extends { cluster: ClusterKey }>(
   );
   const interval = percentileInterval(reps.values);
   const tooManyFailed = reps.failed > replicates / 10;
-  const verdict: IntervalVerdict = !interval || tooManyFailed ? 'inconclusive' : interval.lower > 0 ? 'above' : interval.upper < 0 ? 'below' : 'inconclusive';
-  return { ...base, low: round(interval?.lower ?? null), high: round(interval?.upper ?? null), verdict, replicates: reps.values.length, failed: reps.failed };
+  const verdict: IntervalVerdict =
+    !interval || tooManyFailed ? 'inconclusive' : interval.lower > 0 ? 'above' : interval.upper < 0 ? 'below' : 'inconclusive';
+  return {
+    ...base,
+    low: round(interval?.lower ?? null),
+    high: round(interval?.upper ?? null),
+    verdict,
+    replicates: reps.values.length,
+    failed: reps.failed,
+  };
 }
 
 /**

@@ -18,9 +18,28 @@ const ALWAYS = 13; // +1 "LGTM" on every first patch set before the cores
 const OWNER = 100;
 
 function act(over: Partial<TeamActRecord>): TeamActRecord {
-  return { changeId: 1, changeNumber: 7001, project: 'p', changeOwnerId: OWNER, patchSet: 1, actorId: CORE, at: NOW, type: 'vote', label: 'Code-Review', value: 1, selfVote: false, ...over };
+  return {
+    changeId: 1,
+    changeNumber: 7001,
+    project: 'p',
+    changeOwnerId: OWNER,
+    patchSet: 1,
+    actorId: CORE,
+    at: NOW,
+    type: 'vote',
+    label: 'Code-Review',
+    value: 1,
+    selfVote: false,
+    ...over,
+  };
 }
-const msg = (changeId: number, patchSet: number, authorId: number, at: number, text: string): ReviewMessageText => ({ changeId, patchSet, authorId, at, text });
+const msg = (changeId: number, patchSet: number, authorId: number, at: number, text: string): ReviewMessageText => ({
+  changeId,
+  patchSet,
+  authorId,
+  at,
+  text,
+});
 
 /**
  * 80 changes, one a day. Patch set 1 at t0; a core votes on it at t0 + 3 h: −1 on every fourth
@@ -36,8 +55,19 @@ function world() {
     const bad = i % 4 === 0;
     const base = { changeId: i, changeNumber: 7000 + i };
     changes.push({
-      id: i, host: 'h', project: 'p', number: 7000 + i, ownerId: OWNER, status: 'MERGED', created: t0, mergedAt: t0 + 2 * DAY, abandonedAt: null,
-      patchSets: [{ number: 1, created: t0, kind: 'REWORK' }, { number: 2, created: t0 + DAY, kind: 'REWORK' }],
+      id: i,
+      host: 'h',
+      project: 'p',
+      number: 7000 + i,
+      ownerId: OWNER,
+      status: 'MERGED',
+      created: t0,
+      mergedAt: t0 + 2 * DAY,
+      abandonedAt: null,
+      patchSets: [
+        { number: 1, created: t0, kind: 'REWORK' },
+        { number: 2, created: t0 + DAY, kind: 'REWORK' },
+      ],
       files: [i % 3 === 0 ? 'nova/api/a.py' : i % 3 === 1 ? 'nova/compute/b.py' : 'nova/virt/c.py'],
     });
     acts.push(act({ ...base, actorId: i % 2 ? CORE : CORE2, at: t0 + 3 * HOUR, value: bad ? -1 : 1 }));
@@ -55,7 +85,15 @@ function world() {
     if (i > 60) {
       acts.push(act({ ...base, actorId: CAREFUL, at: t0 + 2 * HOUR, value: bad ? -1 : 1 }));
       messages.push(
-        msg(i, 1, CAREFUL, t0 + 2 * HOUR, bad ? 'Patch Set 1: Code-Review-1\n\n(2 comments)\n\nThe retry loop never gives up when the service is down.' : 'Patch Set 1: Code-Review+1\n\nChecked the locking; the timeout path releases it.'),
+        msg(
+          i,
+          1,
+          CAREFUL,
+          t0 + 2 * HOUR,
+          bad
+            ? 'Patch Set 1: Code-Review-1\n\n(2 comments)\n\nThe retry loop never gives up when the service is down.'
+            : 'Patch Set 1: Code-Review+1\n\nChecked the locking; the timeout path releases it.',
+        ),
       );
     }
   }
@@ -79,7 +117,15 @@ describe('substance', () => {
 
 describe('candidates by judgement: the gaming cases of issue 21', () => {
   const w = world();
-  const result = computeJudgementCandidates(w, { since: SINCE, until: NOW, now: NOW, areaRules, minReviews: 10, random: seededRandom(21), replicates: 200 });
+  const result = computeJudgementCandidates(w, {
+    since: SINCE,
+    until: NOW,
+    now: NOW,
+    areaRules,
+    minReviews: 10,
+    random: seededRandom(21),
+    replicates: 200,
+  });
   const get = (id: number) => result.candidates.find((c) => c.accountId === id)!;
 
   it('the careful reviewer of 20 changes ranks above the pile-on and the nit spammer (and above always-+1)', () => {
@@ -125,22 +171,53 @@ describe('candidates by judgement: the gaming cases of issue 21', () => {
   });
 
   it('shows each rank with its uncertainty; a seed fixes it', () => {
-    for (const c of result.candidates) assert.ok(c.rankRange.best <= c.rank && c.rank <= c.rankRange.worst, `rank ${c.rank} in ${JSON.stringify(c.rankRange)}`);
+    for (const c of result.candidates)
+      assert.ok(c.rankRange.best <= c.rank && c.rank <= c.rankRange.worst, `rank ${c.rank} in ${JSON.stringify(c.rankRange)}`);
     assert.deepEqual(get(CAREFUL).rankRange, { best: 1, worst: 1 }, 'clearly first');
-    const again = computeJudgementCandidates(w, { since: SINCE, until: NOW, now: NOW, areaRules, minReviews: 10, random: seededRandom(21), replicates: 200 });
+    const again = computeJudgementCandidates(w, {
+      since: SINCE,
+      until: NOW,
+      now: NOW,
+      areaRules,
+      minReviews: 10,
+      random: seededRandom(21),
+      replicates: 200,
+    });
     assert.deepEqual(again, result);
   });
-
 });
 
 describe('candidates by judgement: −1 outcomes', () => {
   it('a substantive −1 followed by a code revision is confirmed; a bare one is unsupported; an approved patch set overrules', () => {
     const t0 = NOW - 30 * DAY;
     const change = (id: number, over: Partial<ChangeFacts> = {}): ChangeFacts => ({
-      id, host: 'h', project: 'p', number: 8000 + id, ownerId: OWNER, status: 'NEW', created: t0, mergedAt: null, abandonedAt: null,
-      patchSets: [{ number: 1, created: t0, kind: 'REWORK' }, { number: 2, created: t0 + DAY, kind: 'REWORK' }], files: ['a/x.py'], ...over,
+      id,
+      host: 'h',
+      project: 'p',
+      number: 8000 + id,
+      ownerId: OWNER,
+      status: 'NEW',
+      created: t0,
+      mergedAt: null,
+      abandonedAt: null,
+      patchSets: [
+        { number: 1, created: t0, kind: 'REWORK' },
+        { number: 2, created: t0 + DAY, kind: 'REWORK' },
+      ],
+      files: ['a/x.py'],
+      ...over,
     });
-    const changes = [change(1), change(2), change(3), change(4, { patchSets: [{ number: 1, created: t0, kind: 'REWORK' }, { number: 2, created: t0 + DAY, kind: 'TRIVIAL_REBASE' }] })];
+    const changes = [
+      change(1),
+      change(2),
+      change(3),
+      change(4, {
+        patchSets: [
+          { number: 1, created: t0, kind: 'REWORK' },
+          { number: 2, created: t0 + DAY, kind: 'TRIVIAL_REBASE' },
+        ],
+      }),
+    ];
     const acts = [1, 2, 3, 4].map((id) => act({ changeId: id, changeNumber: 8000 + id, actorId: NIT, at: t0 + HOUR, value: -1 }));
     acts.push(act({ changeId: 3, changeNumber: 8003, actorId: CORE, at: t0 + 2 * HOUR, value: 2 }));
     const messages = [
@@ -150,8 +227,18 @@ describe('candidates by judgement: −1 outcomes', () => {
       msg(4, 1, NIT, t0 + HOUR, 'Patch Set 1: Code-Review-1\n\n(1 comment)'),
     ];
     const roster = buildCoreRoster([{ project: 'p', snapshots: [], configured: new Set([CORE]) }]);
-    const r = computeJudgementCandidates({ acts, messages, changes, roster, isBot: () => false }, { since: SINCE, until: NOW, now: NOW, areaRules, minReviews: 1, random: seededRandom(1), replicates: 20 });
-    assert.deepEqual(r.candidates[0]!.minusOnes, { total: 4, confirmedByCore: 0, confirmedByRevision: 1, overruled: 1, unsupported: 1, pending: 1 });
+    const r = computeJudgementCandidates(
+      { acts, messages, changes, roster, isBot: () => false },
+      { since: SINCE, until: NOW, now: NOW, areaRules, minReviews: 1, random: seededRandom(1), replicates: 20 },
+    );
+    assert.deepEqual(r.candidates[0]!.minusOnes, {
+      total: 4,
+      confirmedByCore: 0,
+      confirmedByRevision: 1,
+      overruled: 1,
+      unsupported: 1,
+      pending: 1,
+    });
     assert.equal(r.candidates[0]!.components.confirmedMinusOnes, round3(1 / 3));
   });
 });
@@ -166,7 +253,19 @@ describe('candidates by judgement: rank uncertainty', () => {
     const messages: ReviewMessageText[] = [];
     for (let i = 1; i <= 16; i++) {
       const t = t0 + i * DAY;
-      changes.push({ id: i, host: 'h', project: 'p', number: 9000 + i, ownerId: OWNER, status: 'NEW', created: t, mergedAt: null, abandonedAt: null, patchSets: [{ number: 1, created: t, kind: 'REWORK' }], files: ['a/x.py'] });
+      changes.push({
+        id: i,
+        host: 'h',
+        project: 'p',
+        number: 9000 + i,
+        ownerId: OWNER,
+        status: 'NEW',
+        created: t,
+        mergedAt: null,
+        abandonedAt: null,
+        patchSets: [{ number: 1, created: t, kind: 'REWORK' }],
+        files: ['a/x.py'],
+      });
       const good = i % 2 === 0;
       acts.push(act({ changeId: i, changeNumber: 9000 + i, actorId: CORE, at: t + 3 * HOUR, value: good ? 1 : -1 }));
       const who = i <= 8 ? A : B;
@@ -174,10 +273,15 @@ describe('candidates by judgement: rank uncertainty', () => {
       const wrong = (who === A && i === 3) || (who === B && i === 12);
       const sign = wrong ? (good ? -1 : 1) : good ? 1 : -1;
       acts.push(act({ changeId: i, changeNumber: 9000 + i, actorId: who, at: t + HOUR, value: sign }));
-      messages.push(msg(i, 1, who, t + HOUR, `Patch Set 1: Code-Review${sign > 0 ? '+1' : '-1'}\n\nChecked the retry path and the locking order.`));
+      messages.push(
+        msg(i, 1, who, t + HOUR, `Patch Set 1: Code-Review${sign > 0 ? '+1' : '-1'}\n\nChecked the retry path and the locking order.`),
+      );
     }
     const roster = buildCoreRoster([{ project: 'p', snapshots: [], configured: new Set([CORE]) }]);
-    const r = computeJudgementCandidates({ acts, messages, changes, roster, isBot: () => false }, { since: SINCE, until: NOW, now: NOW, areaRules, minReviews: 5, random: seededRandom(3), replicates: 300 });
+    const r = computeJudgementCandidates(
+      { acts, messages, changes, roster, isBot: () => false },
+      { since: SINCE, until: NOW, now: NOW, areaRules, minReviews: 5, random: seededRandom(3), replicates: 300 },
+    );
     const [first, second] = r.candidates;
     assert.ok(first!.rankRange.worst >= 2 && second!.rankRange.best <= 1, `ranges ${JSON.stringify(r.candidates.map((c) => c.rankRange))}`);
     assert.ok(first!.kappa.lower! < 0.7, 'κ on 8 votes is uncertain');

@@ -46,9 +46,51 @@ const PATCH_SET_LINE = /^Patch Set \d+:[^\n]*(\n|$)/;
 const INLINE_COMMENTS = /^\((\d+) (inline )?comments?\)$/m;
 /** Words that say nothing about the change by themselves. */
 const EMPTY_WORDS = new Set([
-  'lgtm', 'nit', 'nits', 'nitpick', 'looks', 'look', 'good', 'great', 'fine', 'nice', 'ok', 'okay', 'to', 'me', 'thanks', 'thank', 'you', 'ty',
-  'ship', 'it', 'recheck', 'minor', 'lg', 'lgtm.', 'approve', 'approved', 'agreed', 'agree', 'same', 'here', 'also', 'just', 'a', 'the', 'this', 'is',
-  'some', 'small', 'see', 'comment', 'comments', 'inline', 'please', 'fix', 'done',
+  'lgtm',
+  'nit',
+  'nits',
+  'nitpick',
+  'looks',
+  'look',
+  'good',
+  'great',
+  'fine',
+  'nice',
+  'ok',
+  'okay',
+  'to',
+  'me',
+  'thanks',
+  'thank',
+  'you',
+  'ty',
+  'ship',
+  'it',
+  'recheck',
+  'minor',
+  'lg',
+  'lgtm.',
+  'approve',
+  'approved',
+  'agreed',
+  'agree',
+  'same',
+  'here',
+  'also',
+  'just',
+  'a',
+  'the',
+  'this',
+  'is',
+  'some',
+  'small',
+  'see',
+  'comment',
+  'comments',
+  'inline',
+  'please',
+  'fix',
+  'done',
 ]);
 
 /**
@@ -102,7 +144,11 @@ interface PatchSetCoreVotes {
   finals: Map<number, number>;
 }
 
-function coreVotesByPatchSet(acts: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): Map<number, PatchSetCoreVotes> {
+function coreVotesByPatchSet(
+  acts: readonly TeamActRecord[],
+  roster: CoreRoster,
+  isBot: (id: number) => boolean,
+): Map<number, PatchSetCoreVotes> {
   const out = new Map<number, PatchSetCoreVotes>();
   const sorted = [...acts].sort((a, b) => a.at - b.at);
   for (const a of sorted) {
@@ -187,7 +233,14 @@ export interface JudgementCandidate {
   score: number;
   quality: number;
   activity: number;
-  components: { agreement: number; confirmedMinusOnes: number | null; reasoning: number; volume: number; consistency: number; breadth: number };
+  components: {
+    agreement: number;
+    confirmedMinusOnes: number | null;
+    reasoning: number;
+    volume: number;
+    consistency: number;
+    breadth: number;
+  };
   reviews: number;
   /** Reviews made before any core vote on the patch set (votes and comments). */
   independent: number;
@@ -195,7 +248,14 @@ export interface JudgementCandidate {
   afterCore: number;
   /** κ over independent votes with a determined verdict, with its 95% interval (clipped to [−1, 1]). */
   kappa: { value: number | null; lower: number | null; upper: number | null; votes: number; agreed: number };
-  minusOnes: { total: number; confirmedByCore: number; confirmedByRevision: number; overruled: number; unsupported: number; pending: number };
+  minusOnes: {
+    total: number;
+    confirmedByCore: number;
+    confirmedByRevision: number;
+    overruled: number;
+    unsupported: number;
+    pending: number;
+  };
   substantive: number;
   activeWeeks: number;
   weeks: number;
@@ -221,7 +281,10 @@ interface Raw {
 function rawComponents(list: readonly JudgedReview[], since: Timestamp): Raw {
   const ind = list.filter((j) => j.independent);
   const voted = ind.filter((j) => j.sign !== null && j.verdict !== null);
-  const k = cohensKappa(voted.map((j) => j.sign), voted.map((j) => j.verdict));
+  const k = cohensKappa(
+    voted.map((j) => j.sign),
+    voted.map((j) => j.verdict),
+  );
   let confirmed = 0;
   let settled = 0;
   for (const j of ind) {
@@ -258,12 +321,24 @@ interface Scale {
   weeks: number;
 }
 
-function scoreOf(r: Raw, scale: Scale, w: JudgementWeights): { score: number; quality: number; activity: number; volume: number; consistency: number; breadth: number } {
+function scoreOf(
+  r: Raw,
+  scale: Scale,
+  w: JudgementWeights,
+): { score: number; quality: number; activity: number; volume: number; consistency: number; breadth: number } {
   const volume = scale.volume > 0 ? Math.min(1, r.volume / scale.volume) : 0;
   const breadth = scale.areas > 0 ? Math.min(1, r.areas / scale.areas) : 0;
   const consistency = r.activeWeeks / scale.weeks;
-  const quality = weightedMean([[r.agreement, w.quality.agreement], [r.confirmed, w.quality.confirmedMinusOnes], [r.reasoning, w.quality.reasoning]]);
-  const activity = weightedMean([[volume, w.activity.volume], [consistency, w.activity.consistency], [breadth, w.activity.breadth]]);
+  const quality = weightedMean([
+    [r.agreement, w.quality.agreement],
+    [r.confirmed, w.quality.confirmedMinusOnes],
+    [r.reasoning, w.quality.reasoning],
+  ]);
+  const activity = weightedMean([
+    [volume, w.activity.volume],
+    [consistency, w.activity.consistency],
+    [breadth, w.activity.breadth],
+  ]);
   return { score: quality * activity, quality, activity, volume, consistency, breadth };
 }
 
@@ -345,7 +420,17 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     }
     let list = byPerson.get(r.reviewerId);
     if (!list) byPerson.set(r.reviewerId, (list = []));
-    list.push({ review: r, changeNumber: c?.number ?? r.changeId, sign, independent, verdict, verdictBasis, minusOutcome, substantive, areas });
+    list.push({
+      review: r,
+      changeNumber: c?.number ?? r.changeId,
+      sign,
+      independent,
+      verdict,
+      verdictBasis,
+      minusOutcome,
+      substantive,
+      areas,
+    });
   }
 
   let belowMinimum = 0;
@@ -358,10 +443,17 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     people.push({ id, list, raw: rawComponents(list, since) });
   }
   const weeks = Math.max(1, Math.ceil((until - since) / (7 * DAY_MS)));
-  const scale: Scale = { volume: Math.max(0, ...people.map((p) => p.raw.volume)), areas: Math.max(0, ...people.map((p) => p.raw.areas)), weeks };
+  const scale: Scale = {
+    volume: Math.max(0, ...people.map((p) => p.raw.volume)),
+    areas: Math.max(0, ...people.map((p) => p.raw.areas)),
+    weeks,
+  };
   const point = people.map((p) => scoreOf(p.raw, scale, weights));
   const ids = people.map((p) => p.id);
-  const pointRanks = ranksOf(point.map((s) => s.score), ids);
+  const pointRanks = ranksOf(
+    point.map((s) => s.score),
+    ids,
+  );
 
   // Rank bootstrap: each person's reviews resampled by change, normalisers held at the point values.
   const byChange = people.map((p) => {
@@ -387,7 +479,10 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     const s = point[i]!;
     const ind = p.list.filter((j) => j.independent);
     const voted = ind.filter((j) => j.sign !== null && j.verdict !== null);
-    const k = cohensKappa(voted.map((j) => j.sign), voted.map((j) => j.verdict));
+    const k = cohensKappa(
+      voted.map((j) => j.sign),
+      voted.map((j) => j.verdict),
+    );
     const minus = { total: 0, confirmedByCore: 0, confirmedByRevision: 0, overruled: 0, unsupported: 0, pending: 0 };
     for (const j of ind) {
       if (j.minusOutcome === null) continue;
@@ -401,7 +496,9 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     for (const j of ind) for (const a of j.areas) areas.add(a);
     return {
       rank: pointRanks[i]!,
-      rankRange: range ? { best: Math.round(range.lower), worst: Math.round(range.upper) } : { best: pointRanks[i]!, worst: pointRanks[i]! },
+      rankRange: range
+        ? { best: Math.round(range.lower), worst: Math.round(range.upper) }
+        : { best: pointRanks[i]!, worst: pointRanks[i]! },
       accountId: p.id,
       score: round(s.score, 4) ?? 0,
       quality: round(s.quality, 4) ?? 0,
@@ -417,7 +514,13 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       reviews: p.list.length,
       independent: ind.length,
       afterCore: p.list.filter((j) => !j.independent && j.sign !== null).length,
-      kappa: { value: round(k.kappa, 4), lower: round(k.lower === null ? null : Math.max(-1, k.lower), 4), upper: round(k.upper === null ? null : Math.min(1, k.upper), 4), votes: voted.length, agreed: voted.filter((j) => j.sign === j.verdict).length },
+      kappa: {
+        value: round(k.kappa, 4),
+        lower: round(k.lower === null ? null : Math.max(-1, k.lower), 4),
+        upper: round(k.upper === null ? null : Math.min(1, k.upper), 4),
+        votes: voted.length,
+        agreed: voted.filter((j) => j.sign === j.verdict).length,
+      },
       minusOnes: minus,
       substantive: ind.filter((j) => j.substantive).length,
       activeWeeks: p.raw.activeWeeks,
@@ -447,7 +550,11 @@ export interface CandidatesResult extends JudgementResult {
 export function computeCandidates(input: JudgementInput, options: JudgementOptions): CandidatesResult {
   const r = computeJudgementCandidates(input, options);
   return {
-    period: { since: new Date(options.since).toISOString(), until: new Date(options.until).toISOString(), days: round((options.until - options.since) / DAY_MS, 2) ?? 0 },
+    period: {
+      since: new Date(options.since).toISOString(),
+      until: new Date(options.until).toISOString(),
+      days: round((options.until - options.since) / DAY_MS, 2) ?? 0,
+    },
     now: new Date(options.now).toISOString(),
     minReviews: options.minReviews,
     weights: options.weights ?? DEFAULT_JUDGEMENT_WEIGHTS,

@@ -13,8 +13,29 @@ const CAND = 5;
 const changes: ChangeFacts[] = [];
 const acts: TeamActRecord[] = [];
 function reviewed(i: number, at: number, area: string, candidateValue: number, coreValue: number | null): void {
-  changes.push({ id: i, host: 'h', project: 'p', number: 6000 + i, ownerId: 100, status: 'NEW', created: at - DAY, mergedAt: null, abandonedAt: null, patchSets: [{ number: 1, created: at - DAY, kind: 'REWORK' }], files: [`${area}/f.py`] });
-  const base = { changeId: i, changeNumber: 6000 + i, project: 'p', changeOwnerId: 100, patchSet: 1, type: 'vote' as const, label: 'Code-Review', selfVote: false };
+  changes.push({
+    id: i,
+    host: 'h',
+    project: 'p',
+    number: 6000 + i,
+    ownerId: 100,
+    status: 'NEW',
+    created: at - DAY,
+    mergedAt: null,
+    abandonedAt: null,
+    patchSets: [{ number: 1, created: at - DAY, kind: 'REWORK' }],
+    files: [`${area}/f.py`],
+  });
+  const base = {
+    changeId: i,
+    changeNumber: 6000 + i,
+    project: 'p',
+    changeOwnerId: 100,
+    patchSet: 1,
+    type: 'vote' as const,
+    label: 'Code-Review',
+    selfVote: false,
+  };
   acts.push({ ...base, actorId: CAND, at, value: candidateValue });
   if (coreValue !== null) acts.push({ ...base, actorId: CORE, at: at + 3_600_000, value: coreValue });
 }
@@ -24,11 +45,22 @@ reviewed(2, START - 10 * DAY, 'nova', 1, -1);
 // During: 8 reviews in 4 weeks, all agreeing, two areas.
 for (let k = 0; k < 8; k++) reviewed(10 + k, START + (k * 3 + 1) * DAY, k % 2 ? 'nova' : 'doc', -1, -1);
 
-const mentorship: Mentorship = { id: 1, candidateId: CAND, mentorId: CORE, startedAt: START, endedAt: null, note: 'scheduler', endNote: null };
+const mentorship: Mentorship = {
+  id: 1,
+  candidateId: CAND,
+  mentorId: CORE,
+  startedAt: START,
+  endedAt: null,
+  note: 'scheduler',
+  endNote: null,
+};
 const roster = buildCoreRoster([{ project: 'p', snapshots: [], configured: new Set([CORE]) }]);
 
 describe('steward core mentoring', () => {
-  const r = computeMentoring({ mentorships: [mentorship], acts, messages: [], changes, isBot: () => false, roster }, { now: NOW, areaRules: { prefixes: [], depth: 1 } });
+  const r = computeMentoring(
+    { mentorships: [mentorship], acts, messages: [], changes, isBot: () => false, roster },
+    { now: NOW, areaRules: { prefixes: [], depth: 1 } },
+  );
   const m = r.mentorships[0]!;
 
   it('compares the period since the start with as long a period before it', () => {
@@ -40,15 +72,27 @@ describe('steward core mentoring', () => {
   });
 
   it('gives a weekly series aligned on the start, for a chart', () => {
-    assert.deepEqual(m.weeks.map((w) => w.week), [-4, -3, -2, -1, 0, 1, 2, 3]);
-    assert.deepEqual(m.weeks.map((w) => w.reviews), [0, 1, 1, 0, 2, 3, 2, 1]);
+    assert.deepEqual(
+      m.weeks.map((w) => w.week),
+      [-4, -3, -2, -1, 0, 1, 2, 3],
+    );
+    assert.deepEqual(
+      m.weeks.map((w) => w.reviews),
+      [0, 1, 1, 0, 2, 3, 2, 1],
+    );
     assert.equal(m.weeks.filter((w) => w.phase === 'before').length, 4);
-    assert.equal(m.weeks.reduce((s, w) => s + w.agreed, 0), 9);
+    assert.equal(
+      m.weeks.reduce((s, w) => s + w.agreed, 0),
+      9,
+    );
   });
 
   it('a mentorship that ended is measured up to its end', () => {
     const ended = { ...mentorship, endedAt: START + 14 * DAY };
-    const e = computeMentoring({ mentorships: [ended], acts, messages: [], changes, isBot: () => false, roster }, { now: NOW, areaRules: { prefixes: [], depth: 1 } }).mentorships[0]!;
+    const e = computeMentoring(
+      { mentorships: [ended], acts, messages: [], changes, isBot: () => false, roster },
+      { now: NOW, areaRules: { prefixes: [], depth: 1 } },
+    ).mentorships[0]!;
     assert.equal(e.during.to, new Date(START + 14 * DAY).toISOString());
     assert.equal(e.during.reviews, 5);
   });

@@ -112,10 +112,19 @@ export function computeMentoring(input: MentoringInput, opts: { now: Timestamp; 
   const { now } = opts;
   const candidates = new Set(input.mentorships.map((m) => m.candidateId));
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const { reviews } = extractReviews(input.acts.filter((a) => a.at < now), input.isBot);
+  const { reviews } = extractReviews(
+    input.acts.filter((a) => a.at < now),
+    input.isBot,
+  );
   const assessed = assessReviews(
     reviews.filter((r) => candidates.has(r.reviewerId)),
-    { verdicts, changes: new Map(input.changes.map((c) => [c.id, c])), reasoned: reasonedAuthors(input.messages), areaRules: opts.areaRules, now },
+    {
+      verdicts,
+      changes: new Map(input.changes.map((c) => [c.id, c])),
+      reasoned: reasonedAuthors(input.messages),
+      areaRules: opts.areaRules,
+      now,
+    },
   );
   const byPerson = new Map<number, AssessedReview[]>();
   for (const a of assessed) {
@@ -136,7 +145,15 @@ export function computeMentoring(input: MentoringInput, opts: { now: Timestamp; 
       const ws = Math.max(from, m.startedAt + w * WEEK_MS);
       const we = Math.min(to, m.startedAt + (w + 1) * WEEK_MS);
       const s = stats(list, ws, we);
-      weeks.push({ week: w, from: iso(ws), phase: w < 0 ? 'before' : 'during', reviews: s.reviews, agreed: s.agreed, disagreed: s.disagreed, areas: s.breadth });
+      weeks.push({
+        week: w,
+        from: iso(ws),
+        phase: w < 0 ? 'before' : 'during',
+        reviews: s.reviews,
+        agreed: s.agreed,
+        disagreed: s.disagreed,
+        areas: s.breadth,
+      });
     }
     return {
       id: m.id,

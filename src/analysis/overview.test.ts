@@ -9,13 +9,54 @@ const DAY = 86_400_000;
 const T = Date.UTC(2015, 3, 10);
 
 function change(id: number, over: Partial<ChangeTimeline> = {}): ChangeTimeline {
-  return { id, host: 'h', project: 'p', branch: 'master', number: id, subject: `c${id}`, ownerId: 100, status: 'NEW', workInProgress: false, created: T - 10 * DAY, mergedAt: null, abandonedAt: null, patchSetCreated: [T - 10 * DAY], insertions: 1, deletions: 0, ...over };
+  return {
+    id,
+    host: 'h',
+    project: 'p',
+    branch: 'master',
+    number: id,
+    subject: `c${id}`,
+    ownerId: 100,
+    status: 'NEW',
+    workInProgress: false,
+    created: T - 10 * DAY,
+    mergedAt: null,
+    abandonedAt: null,
+    patchSetCreated: [T - 10 * DAY],
+    insertions: 1,
+    deletions: 0,
+    ...over,
+  };
 }
 function act(over: Partial<ReviewActRecord>): ReviewActRecord {
-  return { changeId: 1, project: 'p', changeOwnerId: 100, patchSet: 1, actorId: 1, at: T - DAY, type: 'vote', label: 'Code-Review', value: 1, selfVote: false, ...over };
+  return {
+    changeId: 1,
+    project: 'p',
+    changeOwnerId: 100,
+    patchSet: 1,
+    actorId: 1,
+    at: T - DAY,
+    type: 'vote',
+    label: 'Code-Review',
+    value: 1,
+    selfVote: false,
+    ...over,
+  };
 }
 function build(over: Partial<CiBuildRecord>): CiBuildRecord {
-  return { changeId: 1, project: 'p', patchSet: 1, pipeline: 'check', job: 'j', result: 'SUCCESS', voting: true, durationSeconds: 60, reportedAt: T - DAY, reporterId: 9, ...over };
+  return {
+    changeId: 1,
+    project: 'p',
+    patchSet: 1,
+    pipeline: 'check',
+    job: 'j',
+    result: 'SUCCESS',
+    voting: true,
+    durationSeconds: 60,
+    reportedAt: T - DAY,
+    reporterId: 9,
+    ...over,
+  };
 }
 
 describe('stats', () => {
@@ -59,7 +100,10 @@ describe('overview', () => {
       change(5, { created: T - 3 * DAY, workInProgress: true }),
       change(6, { created: T + DAY }),
     ];
-    const o = computeOverview({ changes, acts: [], builds: [], isBot: () => false, coreIds: null }, { since: T - 30 * DAY, until: T, now: T });
+    const o = computeOverview(
+      { changes, acts: [], builds: [], isBot: () => false, coreIds: null },
+      { since: T - 30 * DAY, until: T, now: T },
+    );
     assert.deepEqual(o.changes, { opened: 3, merged: 1, abandoned: 1 });
     // open at T: 1, 4 and the WIP 5 (2 merged, 3 abandoned, 6 not created yet)
     assert.equal(o.open.count, 3);
@@ -84,12 +128,21 @@ describe('overview', () => {
       build({ result: 'TIMED_OUT', voting: false, pipeline: 'gate' }),
       build({ reportedAt: T - 90 * DAY, result: 'FAILURE' }),
     ];
-    const o = computeOverview({ changes: [], acts, builds, isBot: (id) => id === 9, coreIds: new Set([2, 3]) }, { since: T - 30 * DAY, until: T, now: T });
+    const o = computeOverview(
+      { changes: [], acts, builds, isBot: (id) => id === 9, coreIds: new Set([2, 3]) },
+      { since: T - 30 * DAY, until: T, now: T },
+    );
     assert.equal(o.reviewers.active, 2);
     assert.equal(o.reviewers.reviews, 2);
     assert.deepEqual(o.reviewers.core, { configured: 2, active: 1, reviews: 1 });
-    assert.deepEqual({ runs: o.ci.runs, failures: o.ci.failures, skipped: o.ci.skipped, rate: o.ci.failureRate }, { runs: 4, failures: 2, skipped: 1, rate: 0.6667 });
+    assert.deepEqual(
+      { runs: o.ci.runs, failures: o.ci.failures, skipped: o.ci.skipped, rate: o.ci.failureRate },
+      { runs: 4, failures: 2, skipped: 1, rate: 0.6667 },
+    );
     assert.equal(o.ci.nonVoting.failureRate, 1);
-    assert.deepEqual(o.ci.byPipeline.map((p) => p.pipeline), ['check', 'gate']);
+    assert.deepEqual(
+      o.ci.byPipeline.map((p) => p.pipeline),
+      ['check', 'gate'],
+    );
   });
 });

@@ -167,7 +167,9 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
         days30: waitLatest.filter((d) => d > 30).length,
         days90: waitLatest.filter((d) => d > 90).length,
       },
-      longestWaiting: open.slice(0, 5).map(({ c, days }) => ({ project: c.project, number: c.number, subject: c.subject, days: round(days, 1) ?? 0 })),
+      longestWaiting: open
+        .slice(0, 5)
+        .map(({ c, days }) => ({ project: c.project, number: c.number, subject: c.subject, days: round(days, 1) ?? 0 })),
     },
     reviewers: {
       active: reviewers.size,
@@ -182,7 +184,9 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
       ...ciSummary(builds),
       voting: ciSummary(builds.filter((b) => b.voting)),
       nonVoting: ciSummary(builds.filter((b) => !b.voting)),
-      byPipeline: [...pipelines.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([pipeline, list]) => ({ pipeline, ...ciSummary(list) })),
+      byPipeline: [...pipelines.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([pipeline, list]) => ({ pipeline, ...ciSummary(list) })),
     },
   };
 }
@@ -211,9 +215,22 @@ export interface TeamSummary<W> {
     top: Array<W & { reviews: number; core: 'yes' | 'no' | 'partly'; disagreements: number }>;
   };
   idle: { threshold: number; days: number; count: number; cores: Array<W & { reviews: number; lastReviewAt: string | null }> } | null;
-  candidates: { days: number; ranked: number; top: Array<W & { rank: number; score: number; reviews: number; kappa: number | null; rankRange: { best: number; worst: number } }> } | null;
-  load: { patchSetsNeedingReview: number; coreReviews: number; coreReviewsPerPatchSet: number | null; busiestShare: number | null; patchSetsPerCorePerMonth: number | null } | null;
-  mentoring: { active: number; mentorships: Array<{ candidate: W; mentor: W; startedAt: string; reviewsPerWeekBefore: number; reviewsPerWeekDuring: number }> };
+  candidates: {
+    days: number;
+    ranked: number;
+    top: Array<W & { rank: number; score: number; reviews: number; kappa: number | null; rankRange: { best: number; worst: number } }>;
+  } | null;
+  load: {
+    patchSetsNeedingReview: number;
+    coreReviews: number;
+    coreReviewsPerPatchSet: number | null;
+    busiestShare: number | null;
+    patchSetsPerCorePerMonth: number | null;
+  } | null;
+  mentoring: {
+    active: number;
+    mentorships: Array<{ candidate: W; mentor: W; startedAt: string; reviewsPerWeekBefore: number; reviewsPerWeekDuring: number }>;
+  };
 }
 
 /**
@@ -245,7 +262,14 @@ export function summariseTeam<W extends object>(input: TeamSummaryInput, name: (
       ? {
           days: input.candidates.period.days,
           ranked: input.candidates.candidates.length,
-          top: input.candidates.candidates.slice(0, 3).map((c) => ({ ...name(c.accountId), rank: c.rank, score: c.score, reviews: c.reviews, kappa: c.kappa.value, rankRange: c.rankRange })),
+          top: input.candidates.candidates.slice(0, 3).map((c) => ({
+            ...name(c.accountId),
+            rank: c.rank,
+            score: c.score,
+            reviews: c.reviews,
+            kappa: c.kappa.value,
+            rankRange: c.rankRange,
+          })),
         }
       : null,
     load: input.load

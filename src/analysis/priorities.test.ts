@@ -4,14 +4,35 @@ import type { Priority } from '../model/priorities.js';
 import { compare, mergePriorities, priorityQueries } from './priorities.js';
 
 const p = (release: string, title: string, origin: Priority['origin'], id: number | null = null): Priority => ({
-  release, title, blueprints: ['bp-a'], topics: [], queries: [], origin, id, createdAt: null, createdBy: null,
+  release,
+  title,
+  blueprints: ['bp-a'],
+  topics: [],
+  queries: [],
+  origin,
+  id,
+  createdAt: null,
+  createdBy: null,
 });
 
 describe('priorities', () => {
   it('merges steward.yaml and the store; steward.yaml wins on the same release and title, ignoring case', () => {
-    const { priorities, shadowed } = mergePriorities([p('Kilo', 'Cells v2', 'config')], [p('kilo', 'CELLS V2', 'store', 1), p('Kilo', 'Quotas', 'store', 2), p('Liberty', 'Cells v2', 'store', 3)]);
-    assert.deepEqual(priorities.map((x) => [x.release, x.title, x.origin]), [['Kilo', 'Cells v2', 'config'], ['Kilo', 'Quotas', 'store'], ['Liberty', 'Cells v2', 'store']]);
-    assert.deepEqual(shadowed.map((x) => x.id), [1]);
+    const { priorities, shadowed } = mergePriorities(
+      [p('Kilo', 'Cells v2', 'config')],
+      [p('kilo', 'CELLS V2', 'store', 1), p('Kilo', 'Quotas', 'store', 2), p('Liberty', 'Cells v2', 'store', 3)],
+    );
+    assert.deepEqual(
+      priorities.map((x) => [x.release, x.title, x.origin]),
+      [
+        ['Kilo', 'Cells v2', 'config'],
+        ['Kilo', 'Quotas', 'store'],
+        ['Liberty', 'Cells v2', 'store'],
+      ],
+    );
+    assert.deepEqual(
+      shadowed.map((x) => x.id),
+      [1],
+    );
   });
 
   it('evaluates blueprints and topics as Gerrit queries, keeping the given queries as they are', () => {
@@ -24,7 +45,11 @@ describe('priorities', () => {
 
   it('compares censored waits with a bootstrap over blueprints: faster, slower, inconclusive, too few', () => {
     const waits = (n: number, scale: number, clusters: number, open = 0) =>
-      Array.from({ length: n }, (_, i) => ({ days: i < open ? scale * 2 : scale * (0.5 + (i % 10) / 10), event: i >= open, cluster: `blueprint:b${i % clusters}` }));
+      Array.from({ length: n }, (_, i) => ({
+        days: i < open ? scale * 2 : scale * (0.5 + (i % 10) / 10),
+        event: i >= open,
+        cluster: `blueprint:b${i % clusters}`,
+      }));
     const base = Array.from({ length: 120 }, (_, i) => ({ days: 2 + (i % 10) * 0.4, event: true, cluster: `change:${i}` }));
     const fast = compare(waits(60, 0.5, 30), base);
     assert.equal(fast.verdict, 'faster');

@@ -125,9 +125,15 @@ const keyOf = (p: { release: string; title: string }): string => `${p.release.to
  * steward.yaml's priorities, then the stored ones whose release and title it does not define.
  * Returns the stored ones it hides as `shadowed`.
  */
-export function mergePriorities(fromConfig: readonly Priority[], stored: readonly Priority[]): { priorities: Priority[]; shadowed: Priority[] } {
+export function mergePriorities(
+  fromConfig: readonly Priority[],
+  stored: readonly Priority[],
+): { priorities: Priority[]; shadowed: Priority[] } {
   const taken = new Set(fromConfig.map(keyOf));
-  return { priorities: [...fromConfig, ...stored.filter((p) => !taken.has(keyOf(p)))], shadowed: stored.filter((p) => taken.has(keyOf(p))) };
+  return {
+    priorities: [...fromConfig, ...stored.filter((p) => !taken.has(keyOf(p)))],
+    shadowed: stored.filter((p) => taken.has(keyOf(p))),
+  };
 }
 
 /** The Gerrit queries a priority stands for, each with the label it is reported by. */
@@ -182,7 +188,11 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
   for (const m of matchesPer) for (const id of m.keys()) inAny.add(id);
 
   const statusOf = (c: FlowChange): PriorityChange['status'] =>
-    c.mergedAt !== null && c.mergedAt < asOf ? 'merged' : c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt < asOf ? 'abandoned' : 'open';
+    c.mergedAt !== null && c.mergedAt < asOf
+      ? 'merged'
+      : c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt < asOf
+        ? 'abandoned'
+        : 'open';
   const waitOf = (c: FlowChange): ChangeWaits | undefined => waitsOf.get(`${c.project}\u0000${c.number}`);
   const clusterOf = (c: FlowChange): string => {
     const bp = c.links.find((l) => l.kind === 'implements' || l.kind === 'partially-implements' || l.kind === 'topic-blueprint');
@@ -273,9 +283,20 @@ export function compare(priority: readonly FollowedTime[], base: readonly Follow
   const speedup = d.first !== null && d.second !== null && d.first > 0 ? round(d.second / d.first, 1) : null;
   const priorityClusters = new Set(priority.map((x) => x.cluster)).size;
   const baselineClusters = new Set(base.map((x) => x.cluster)).size;
-  const base0 = { differenceDays: d.difference, low: d.low, high: d.high, clusters: d.clusters, priorityClusters, baselineClusters, failed: d.failed, speedup };
-  if (priority.length < 6 || base.length < 6) return { verdict: 'too few changes', ...base0, reason: `fewer than 6 changes on a side (${priority.length} and ${base.length})` };
-  if (d.difference === null) return { verdict: 'too few changes', ...base0, reason: 'fewer than half of a side have finished waiting: no median yet' };
+  const base0 = {
+    differenceDays: d.difference,
+    low: d.low,
+    high: d.high,
+    clusters: d.clusters,
+    priorityClusters,
+    baselineClusters,
+    failed: d.failed,
+    speedup,
+  };
+  if (priority.length < 6 || base.length < 6)
+    return { verdict: 'too few changes', ...base0, reason: `fewer than 6 changes on a side (${priority.length} and ${base.length})` };
+  if (d.difference === null)
+    return { verdict: 'too few changes', ...base0, reason: 'fewer than half of a side have finished waiting: no median yet' };
   let reason: string | null = null;
   if (d.verdict === 'inconclusive' && d.failed > replicates / 10) {
     reason = `${d.failed} of ${replicates} re-draws had no median for a side (the priority's changes are in ${priorityClusters} blueprint${priorityClusters === 1 ? '' : 's'} or lone changes, the baseline's in ${baselineClusters}): too few independent clusters to tell`;
@@ -284,14 +305,19 @@ export function compare(priority: readonly FollowedTime[], base: readonly Follow
 }
 
 const days = (m: MedianCi): string =>
-  m.median === null ? 'not reached (fewer than half have finished waiting)' : `${m.median} d${m.low !== null ? ` (95% CI ${m.low}–${m.high ?? 'longer than we can tell'})` : ''}`;
+  m.median === null
+    ? 'not reached (fewer than half have finished waiting)'
+    : `${m.median} d${m.low !== null ? ` (95% CI ${m.low}–${m.high ?? 'longer than we can tell'})` : ''}`;
 
 /** Plain sentences: one per priority, answering "was it reviewed faster?". */
 export function prioritiesSummary(r: PrioritiesResult): string[] {
-  if (r.priorities.length === 0) return [`${r.release.name} has no priorities (steward.yaml \`priorities\` or \`steward priorities add\`).`];
+  if (r.priorities.length === 0)
+    return [`${r.release.name} has no priorities (steward.yaml \`priorities\` or \`steward priorities add\`).`];
   const out: string[] = [];
   const b = r.baseline.reviewersDays;
-  out.push(`Baseline: the ${r.baseline.proposed} changes of ${r.release.name} in no priority waited a median ${days(b)} on reviewers (${r.baseline.open} still open at ${r.asOf.slice(0, 10)}, censored at their wait so far); those implementing a blueprint ${days(r.featureBaseline.reviewersDays)}.`);
+  out.push(
+    `Baseline: the ${r.baseline.proposed} changes of ${r.release.name} in no priority waited a median ${days(b)} on reviewers (${r.baseline.open} still open at ${r.asOf.slice(0, 10)}, censored at their wait so far); those implementing a blueprint ${days(r.featureBaseline.reviewersDays)}.`,
+  );
   for (const p of r.priorities) {
     const m = p.reviewersDays;
     const v = p.vsBaseline;
@@ -306,6 +332,9 @@ export function prioritiesSummary(r: PrioritiesResult): string[] {
     const like = p.vsFeatureBaseline.verdict !== v.verdict ? `; against feature changes alone: ${p.vsFeatureBaseline.verdict}` : '';
     out.push(`${head}: ${verdict}${like}.`);
   }
-  if (r.shadowed.length) out.push(`steward.yaml overrides ${r.shadowed.length} stored priorit${r.shadowed.length === 1 ? 'y' : 'ies'} of the same title: ${r.shadowed.map((s) => `"${s.title}"`).join(', ')}.`);
+  if (r.shadowed.length)
+    out.push(
+      `steward.yaml overrides ${r.shadowed.length} stored priorit${r.shadowed.length === 1 ? 'y' : 'ies'} of the same title: ${r.shadowed.map((s) => `"${s.title}"`).join(', ')}.`,
+    );
   return out;
 }

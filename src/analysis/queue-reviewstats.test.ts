@@ -25,7 +25,12 @@ describe('reviewstats openreviews compatibility', () => {
     // Three patch sets: ps1 nacked (−1 on any label), ps2 and ps3 clean; ps3 has a copied +2 granted at 30h.
     flowChange(7, {
       patchSets: patchSets(0, 24, 48),
-      votes: [vote(1, 'Code-Review', -1, ALICE, 10), vote(2, 'Verified', 1, ZUUL, 25), vote(2, 'Code-Review', 2, BOB, 30), vote(3, 'Code-Review', 2, BOB, 30, true)],
+      votes: [
+        vote(1, 'Code-Review', -1, ALICE, 10),
+        vote(2, 'Verified', 1, ZUUL, 25),
+        vote(2, 'Code-Review', 2, BOB, 30),
+        vote(3, 'Code-Review', 2, BOB, 30, true),
+      ],
     }),
     // A removed −1 is no approval: waiting on reviewer.
     flowChange(8, { votes: [vote(1, 'Code-Review', -1, ALICE, 4), vote(1, 'Code-Review', 0, ALICE, 6)] }),

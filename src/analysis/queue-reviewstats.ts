@@ -107,12 +107,22 @@ interface Row {
 }
 
 function ageStats(rows: readonly Row[], key: 'age' | 'age2' | 'age3'): ReviewstatsAgeStats {
-  if (rows.length === 0) return { averageSeconds: null, q1Seconds: null, medianSeconds: null, q3Seconds: null, average: '0', q1: '0', median: '0', q3: '0' };
+  if (rows.length === 0)
+    return { averageSeconds: null, q1Seconds: null, medianSeconds: null, q3Seconds: null, average: '0', q1: '0', median: '0', q3: '0' };
   const total = rows.reduce((s, r) => s + r[key], 0);
   const avg = Math.floor(total / rows.length);
   const asc = [...rows].sort((a, b) => a[key] - b[key] || a.c.number - b.c.number);
   const q = (k: number): number => asc[Math.floor((rows.length * k) / 4)]![key];
-  return { averageSeconds: avg, q1Seconds: q(1), medianSeconds: q(2), q3Seconds: q(3), average: periodString(avg), q1: periodString(q(1)), median: periodString(q(2)), q3: periodString(q(3)) };
+  return {
+    averageSeconds: avg,
+    q1Seconds: q(1),
+    medianSeconds: q(2),
+    q3Seconds: q(3),
+    average: periodString(avg),
+    q1: periodString(q(1)),
+    median: periodString(q(2)),
+    q3: periodString(q(3)),
+  };
 }
 
 /** Computes reviewstats' openreviews figures. Pure. */
@@ -124,7 +134,10 @@ export function computeReviewstatsQueue(changes: readonly FlowChange[], opts: Re
   const onReviewer: Row[] = [];
   const onSubmitter: Row[] = [];
   for (const c of changes) {
-    const open = c.created <= now && !(c.mergedAt !== null && c.mergedAt <= now) && !(c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= now);
+    const open =
+      c.created <= now &&
+      !(c.mergedAt !== null && c.mergedAt <= now) &&
+      !(c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= now);
     const sets = c.patchSets.filter((p) => p.created <= now);
     if (!open || sets.length === 0) continue;
     if (!opts.includeStable && c.branch.includes('stable')) {
@@ -148,14 +161,26 @@ export function computeReviewstatsQueue(changes: readonly FlowChange[], opts: Re
       if (approvals(c, sets[i]!.number, now).some((a) => a.value === -1 || a.value === -2)) break;
       oldest = sets[i]!;
     }
-    const row: Row = { c, age: ageOfPatch(c, latest, now), age2: ageOfPatch(c, sets[0]!, now), age3: oldest ? ageOfPatch(c, oldest, now) : 0 };
+    const row: Row = {
+      c,
+      age: ageOfPatch(c, latest, now),
+      age2: ageOfPatch(c, sets[0]!, now),
+      age3: oldest ? ageOfPatch(c, oldest, now) : 0,
+    };
     (nacked ? onSubmitter : onReviewer).push(row);
   }
   const desc = (key: 'age' | 'age2' | 'age3'): ReviewstatsEntry[] =>
     [...onReviewer]
       .sort((a, b) => b[key] - a[key] || a.c.number - b.c.number)
       .slice(0, longest)
-      .map((r) => ({ number: r.c.number, project: r.c.project, seconds: r[key], period: periodString(r[key]), url: changeUrl(opts.hostUrls.get(r.c.host), r.c.project, r.c.number), subject: r.c.subject }));
+      .map((r) => ({
+        number: r.c.number,
+        project: r.c.project,
+        seconds: r[key],
+        period: periodString(r[key]),
+        url: changeUrl(opts.hostUrls.get(r.c.host), r.c.project, r.c.number),
+        subject: r.c.subject,
+      }));
   return {
     compat: 'reviewstats',
     now: new Date(now).toISOString(),
@@ -163,12 +188,18 @@ export function computeReviewstatsQueue(changes: readonly FlowChange[], opts: Re
     waitingOnSubmitter: onSubmitter.length,
     waitingOnReviewer: onReviewer.length,
     skipped,
-    latestRevision: { ...ageStats(onReviewer, 'age'), waitingMoreThan: { days: more, count: onReviewer.filter((r) => r.age >= more * 86_400).length } },
+    latestRevision: {
+      ...ageStats(onReviewer, 'age'),
+      waitingMoreThan: { days: more, count: onReviewer.filter((r) => r.age >= more * 86_400).length },
+    },
     lastWithoutNack: ageStats(onReviewer, 'age3'),
     firstRevision: ageStats(onReviewer, 'age2'),
     longestWaitingLatest: desc('age'),
     longestWaitingWithoutNack: desc('age3'),
     oldest: desc('age2'),
-    changes: { waitingOnReviewer: onReviewer.map((r) => r.c.number).sort((a, b) => a - b), waitingOnSubmitter: onSubmitter.map((r) => r.c.number).sort((a, b) => a - b) },
+    changes: {
+      waitingOnReviewer: onReviewer.map((r) => r.c.number).sort((a, b) => a - b),
+      waitingOnSubmitter: onSubmitter.map((r) => r.c.number).sort((a, b) => a - b),
+    },
   };
 }

@@ -3,24 +3,64 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALICE, BOB, CTX, H, OWNER, THIRD_PARTY, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
-import { CI_SILENCE_LIMIT_MS, finalVotes, gatingCiIds, hasNegativeFeedback, isNegativeFeedback, replayFlow, sortSmall, type Segment } from './queue-state.js';
+import {
+  ALICE,
+  BOB,
+  CTX,
+  H,
+  OWNER,
+  THIRD_PARTY,
+  ZUUL,
+  at,
+  flowChange,
+  message,
+  patchSets,
+  vote,
+} from '../../test/helpers/flow-builders.js';
+import {
+  CI_SILENCE_LIMIT_MS,
+  finalVotes,
+  gatingCiIds,
+  hasNegativeFeedback,
+  isNegativeFeedback,
+  replayFlow,
+  sortSmall,
+  type Segment,
+} from './queue-state.js';
 
 /** Segments as [phase, fromHour, toHour]. */
 const hours = (segs: Segment[]): Array<[string, number, number]> => segs.map((s) => [s.phase, (s.from - at(0)) / H, (s.to - at(0)) / H]);
 
 describe('finalVotes', () => {
   it('keeps each voter’s latest vote per label, drops removed votes and other patch sets', () => {
-    const votes = [vote(1, 'Code-Review', 1, ALICE, 1), vote(1, 'Code-Review', -1, ALICE, 2), vote(1, 'Code-Review', 2, BOB, 3), vote(1, 'Code-Review', 0, BOB, 4), vote(2, 'Code-Review', 1, BOB, 5)];
-    assert.deepEqual(finalVotes(votes, 1).map((v) => [v.voterId, v.value]), [[ALICE, -1]]);
-    assert.deepEqual(finalVotes(votes, 1, at(3)).map((v) => [v.voterId, v.value]), [[ALICE, -1], [BOB, 2]]);
+    const votes = [
+      vote(1, 'Code-Review', 1, ALICE, 1),
+      vote(1, 'Code-Review', -1, ALICE, 2),
+      vote(1, 'Code-Review', 2, BOB, 3),
+      vote(1, 'Code-Review', 0, BOB, 4),
+      vote(2, 'Code-Review', 1, BOB, 5),
+    ];
+    assert.deepEqual(
+      finalVotes(votes, 1).map((v) => [v.voterId, v.value]),
+      [[ALICE, -1]],
+    );
+    assert.deepEqual(
+      finalVotes(votes, 1, at(3)).map((v) => [v.voterId, v.value]),
+      [
+        [ALICE, -1],
+        [BOB, 2],
+      ],
+    );
   });
 });
 
 describe('gatingCiIds', () => {
   it('is the bots that voted Verified ±2, else every bot', () => {
     assert.deepEqual([...gatingCiIds([ZUUL, ALICE], [ZUUL, THIRD_PARTY])], [ZUUL]);
-    assert.deepEqual([...gatingCiIds([], [ZUUL, THIRD_PARTY])].sort((a, b) => a - b), [ZUUL, THIRD_PARTY]);
+    assert.deepEqual(
+      [...gatingCiIds([], [ZUUL, THIRD_PARTY])].sort((a, b) => a - b),
+      [ZUUL, THIRD_PARTY],
+    );
   });
 });
 
@@ -67,25 +107,45 @@ describe('replayFlow: the waiting states', () => {
   it('a third-party CI’s −1 alone does not put the change on its author', () => {
     const c = flowChange(3, { votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Verified', -1, THIRD_PARTY, 2)] });
     const r = replayFlow(c, CTX, at(10));
-    assert.deepEqual(hours(r.segments), [['ci', 0, 1], ['reviewers', 1, 10]]);
+    assert.deepEqual(hours(r.segments), [
+      ['ci', 0, 1],
+      ['reviewers', 1, 10],
+    ]);
     assert.equal(r.final.ci, 'passed');
   });
 
   it('a patch set the gating CI never votes on waits on CI for 24 hours at most', () => {
     const r = replayFlow(flowChange(4), CTX, at(48));
-    assert.deepEqual(hours(r.segments), [['ci', 0, CI_SILENCE_LIMIT_MS / H], ['reviewers', 24, 48]]);
+    assert.deepEqual(hours(r.segments), [
+      ['ci', 0, CI_SILENCE_LIMIT_MS / H],
+      ['reviewers', 24, 48],
+    ]);
   });
 
   it('WIP: the flag from messages, a first "ready" message meaning it was uploaded as WIP, and Workflow −1', () => {
     const flag = flowChange(5, {
       votes: [vote(1, 'Verified', 1, ZUUL, 1)],
-      messages: [message(20, { kind: 'system', authorId: OWNER, event: 'wip-off' }), message(30, { kind: 'system', authorId: OWNER, event: 'wip-on' })],
+      messages: [
+        message(20, { kind: 'system', authorId: OWNER, event: 'wip-off' }),
+        message(30, { kind: 'system', authorId: OWNER, event: 'wip-on' }),
+      ],
     });
-    assert.deepEqual(hours(replayFlow(flag, CTX, at(40)).segments), [['wip', 0, 20], ['reviewers', 20, 30], ['wip', 30, 40]]);
+    assert.deepEqual(hours(replayFlow(flag, CTX, at(40)).segments), [
+      ['wip', 0, 20],
+      ['reviewers', 20, 30],
+      ['wip', 30, 40],
+    ]);
 
-    const workflow = flowChange(6, { votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Workflow', -1, OWNER, 2), vote(1, 'Workflow', 0, OWNER, 8)] });
+    const workflow = flowChange(6, {
+      votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Workflow', -1, OWNER, 2), vote(1, 'Workflow', 0, OWNER, 8)],
+    });
     const r = replayFlow(workflow, CTX, at(10));
-    assert.deepEqual(hours(r.segments), [['ci', 0, 1], ['reviewers', 1, 2], ['wip', 2, 8], ['reviewers', 8, 10]]);
+    assert.deepEqual(hours(r.segments), [
+      ['ci', 0, 1],
+      ['reviewers', 1, 2],
+      ['wip', 2, 8],
+      ['reviewers', 8, 10],
+    ]);
 
     // No WIP messages: the flag as it is now holds throughout (SSH exports lack the WIP upload tag).
     const now = flowChange(7, { workInProgress: true, votes: [vote(1, 'Verified', 1, ZUUL, 1)] });
@@ -95,11 +155,24 @@ describe('replayFlow: the waiting states', () => {
   it('a −2 copied to a rebase keeps the change blocked (segments split per patch set)', () => {
     const c = flowChange(8, {
       patchSets: patchSets(0, 20),
-      votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', -2, BOB, 5), vote(2, 'Code-Review', -2, BOB, 5, true), vote(2, 'Verified', 1, ZUUL, 21)],
+      votes: [
+        vote(1, 'Verified', 1, ZUUL, 1),
+        vote(1, 'Code-Review', -2, BOB, 5),
+        vote(2, 'Code-Review', -2, BOB, 5, true),
+        vote(2, 'Verified', 1, ZUUL, 21),
+      ],
     });
     const r = replayFlow(c, CTX, at(30));
-    assert.deepEqual(hours(r.segments), [['ci', 0, 1], ['reviewers', 1, 5], ['author', 5, 20], ['author', 20, 30]]);
-    assert.deepEqual(r.segments.map((s) => s.patchSet), [1, 1, 1, 2]);
+    assert.deepEqual(hours(r.segments), [
+      ['ci', 0, 1],
+      ['reviewers', 1, 5],
+      ['author', 5, 20],
+      ['author', 20, 30],
+    ]);
+    assert.deepEqual(
+      r.segments.map((s) => s.patchSet),
+      [1, 1, 1, 2],
+    );
     assert.equal(r.final.blocked, true);
     assert.deepEqual(r.final.negativeReviewers, [BOB]);
   });
@@ -107,11 +180,22 @@ describe('replayFlow: the waiting states', () => {
   it('abandoned and restored: the abandoned stretch is closed; an abandoned change stops at its abandonment', () => {
     const restored = flowChange(9, {
       votes: [vote(1, 'Verified', 1, ZUUL, 1)],
-      messages: [message(10, { kind: 'system', authorId: OWNER, event: 'abandoned' }), message(20, { kind: 'system', authorId: OWNER, event: 'restored' })],
+      messages: [
+        message(10, { kind: 'system', authorId: OWNER, event: 'abandoned' }),
+        message(20, { kind: 'system', authorId: OWNER, event: 'restored' }),
+      ],
     });
-    assert.deepEqual(hours(replayFlow(restored, CTX, at(30)).segments), [['ci', 0, 1], ['reviewers', 1, 10], ['closed', 10, 20], ['reviewers', 20, 30]]);
+    assert.deepEqual(hours(replayFlow(restored, CTX, at(30)).segments), [
+      ['ci', 0, 1],
+      ['reviewers', 1, 10],
+      ['closed', 10, 20],
+      ['reviewers', 20, 30],
+    ]);
     const abandoned = flowChange(10, { status: 'ABANDONED', abandonedAt: at(12), votes: [vote(1, 'Verified', 1, ZUUL, 1)] });
-    assert.deepEqual(hours(replayFlow(abandoned, CTX, at(30)).segments), [['ci', 0, 1], ['reviewers', 1, 12]]);
+    assert.deepEqual(hours(replayFlow(abandoned, CTX, at(30)).segments), [
+      ['ci', 0, 1],
+      ['reviewers', 1, 12],
+    ]);
   });
 
   it('the owner’s self −1 and a human Verified −1 both put the change on its author; bots’ Code-Review votes do not', () => {
@@ -124,7 +208,11 @@ describe('replayFlow: the waiting states', () => {
   });
 
   it('never looks past the horizon', () => {
-    const c = flowChange(14, { status: 'MERGED', mergedAt: at(50), votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', -1, ALICE, 20)] });
+    const c = flowChange(14, {
+      status: 'MERGED',
+      mergedAt: at(50),
+      votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', -1, ALICE, 20)],
+    });
     const r = replayFlow(c, CTX, at(10));
     assert.equal(r.final.state, 'reviewers');
     assert.equal(r.stop, at(10));
@@ -145,7 +233,9 @@ describe('hasNegativeFeedback and sortSmall: the allocation-free forms agree wit
   it('hasNegativeFeedback(votes, ps, t) is finalVotes(votes, ps, t).some(isNegativeFeedback)', () => {
     let negative = 0;
     for (let k = 0; k < 3000; k++) {
-      const votes = Array.from({ length: rand(12) }, () => vote(1 + rand(2), labels[rand(3)]!, rand(5) - 2, voters[rand(5)]!, rand(6), rand(4) === 0));
+      const votes = Array.from({ length: rand(12) }, () =>
+        vote(1 + rand(2), labels[rand(3)]!, rand(5) - 2, voters[rand(5)]!, rand(6), rand(4) === 0),
+      );
       for (const ps of [1, 2]) {
         for (const t of [at(2), at(5), Number.MAX_SAFE_INTEGER]) {
           const want = finalVotes(votes, ps, t).some((v) => isNegativeFeedback(v, CTX));

@@ -59,7 +59,8 @@ export function sortSmall<T>(a: T[], cmp: (x: T, y: T) => number): T[] {
   return a;
 }
 
-const byTimeThenVoter = (a: { at: number; voterId: number }, b: { at: number; voterId: number }): number => a.at - b.at || a.voterId - b.voterId;
+const byTimeThenVoter = (a: { at: number; voterId: number }, b: { at: number; voterId: number }): number =>
+  a.at - b.at || a.voterId - b.voterId;
 
 export interface FlowContext {
   isBot: (accountId: number) => boolean;
@@ -189,13 +190,27 @@ function stateOf(f: VoteFacts, wipFlag: boolean, ciPending: boolean, closed: boo
 }
 
 /** The state and its reasons, over a patch set's final votes and the two flags. */
-export function classify(final: readonly FinalVote[], wipFlag: boolean, ciPending: boolean, closed: boolean, ctx: FlowContext): Omit<Situation, 'patchSet' | 'patchSetCreated'> {
+export function classify(
+  final: readonly FinalVote[],
+  wipFlag: boolean,
+  ciPending: boolean,
+  closed: boolean,
+  ctx: FlowContext,
+): Omit<Situation, 'patchSet' | 'patchSetCreated'> {
   const { patchSet: _p, patchSetCreated: _c, ...rest } = situationOf(final, wipFlag, ciPending, closed, ctx, 0, null);
   return rest;
 }
 
 /** {@link classify} with the patch set: the whole Situation built at once (one object, its shape fixed). */
-function situationOf(final: readonly FinalVote[], wipFlag: boolean, ciPending: boolean, closed: boolean, ctx: FlowContext, patchSet: number, patchSetCreated: Timestamp | null): Situation {
+function situationOf(
+  final: readonly FinalVote[],
+  wipFlag: boolean,
+  ciPending: boolean,
+  closed: boolean,
+  ctx: FlowContext,
+  patchSet: number,
+  patchSetCreated: Timestamp | null,
+): Situation {
   const f = voteFacts(final, ctx);
   const state = stateOf(f, wipFlag, ciPending, closed);
   const negativeReviewers: number[] = [];
@@ -209,7 +224,17 @@ function situationOf(final: readonly FinalVote[], wipFlag: boolean, ciPending: b
     if (v.label === 'Code-Review' && v.value >= 2) plusTwos.push({ voterId: v.voterId, at: v.at });
   }
   const ci: Situation['ci'] = ciPending ? 'pending' : f.ciFailed ? 'failed' : f.ciPassed ? 'passed' : 'none';
-  return { state, wip: wipFlag ? 'flag' : f.wipVote ? 'workflow' : null, negativeReviewers, blocked, ci, approved: f.approved, plusTwos, patchSet, patchSetCreated };
+  return {
+    state,
+    wip: wipFlag ? 'flag' : f.wipVote ? 'workflow' : null,
+    negativeReviewers,
+    blocked,
+    ci,
+    approved: f.approved,
+    plusTwos,
+    patchSet,
+    patchSetCreated,
+  };
 }
 
 /** A stretch of a change's life in one phase on one patch set: [from, to). */
@@ -420,7 +445,8 @@ export function situationAt(c: FlowChange, ctx: FlowContext, t: Timestamp): Situ
     } else if (m.at < t) {
       if (m.event === 'abandoned') closed = true;
       else if (m.event === 'restored') closed = false;
-      else if (m.event === 'recheck' && created !== null && m.at >= created && (m.patchSet === null || m.patchSet === curPs)) lastRecheck = m.at;
+      else if (m.event === 'recheck' && created !== null && m.at >= created && (m.patchSet === null || m.patchSet === curPs))
+        lastRecheck = m.at;
     }
   }
   // The situation of a patch set is the same whether it is looked at by replay or here; the
@@ -467,11 +493,33 @@ export function reviewActsOf(c: FlowChange): ReviewActRecord[] {
   const acts: ReviewActRecord[] = [];
   for (const v of c.votes) {
     if (v.copied) continue;
-    acts.push({ changeId: c.id, project: c.project, changeOwnerId: c.ownerId, patchSet: v.patchSet, actorId: v.voterId, at: v.at, type: 'vote', label: v.label, value: v.value, selfVote: v.voterId === c.ownerId });
+    acts.push({
+      changeId: c.id,
+      project: c.project,
+      changeOwnerId: c.ownerId,
+      patchSet: v.patchSet,
+      actorId: v.voterId,
+      at: v.at,
+      type: 'vote',
+      label: v.label,
+      value: v.value,
+      selfVote: v.voterId === c.ownerId,
+    });
   }
   for (const m of c.messages) {
     if (m.kind !== 'comment' || m.authorId === null || m.patchSet === null) continue;
-    acts.push({ changeId: c.id, project: c.project, changeOwnerId: c.ownerId, patchSet: m.patchSet, actorId: m.authorId, at: m.at, type: 'comment', label: null, value: null, selfVote: m.authorId === c.ownerId });
+    acts.push({
+      changeId: c.id,
+      project: c.project,
+      changeOwnerId: c.ownerId,
+      patchSet: m.patchSet,
+      actorId: m.authorId,
+      at: m.at,
+      type: 'comment',
+      label: null,
+      value: null,
+      selfVote: m.authorId === c.ownerId,
+    });
   }
   return acts;
 }

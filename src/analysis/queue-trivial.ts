@@ -71,7 +71,9 @@ export interface TrivialReport {
 
 /** Bugs a change fixes: Closes-Bug and Partial-Bug lines, and a bug/N topic. */
 export function fixedBugs(c: FlowChange): string[] {
-  return [...new Set(c.links.filter((l) => l.kind === 'closes-bug' || l.kind === 'partial-bug' || l.kind === 'topic-bug').map((l) => l.target))];
+  return [
+    ...new Set(c.links.filter((l) => l.kind === 'closes-bug' || l.kind === 'partial-bug' || l.kind === 'topic-bug').map((l) => l.target)),
+  ];
 }
 
 /** The static part of the definition: small, and a bug fix or TrivialFix. Needs details loaded. */
@@ -81,7 +83,9 @@ export function isTrivialKind(c: FlowChange, maxDelta: number): boolean {
 
 /** Open changes that may qualify before details are loaded (state, CI and size). */
 export function trivialCandidates(flows: readonly OpenChangeFlow[], maxDelta: number): OpenChangeFlow[] {
-  return flows.filter((f) => f.state === 'reviewers' && f.situation.ci === 'passed' && f.change.insertions + f.change.deletions <= maxDelta);
+  return flows.filter(
+    (f) => f.state === 'reviewers' && f.situation.ci === 'passed' && f.change.insertions + f.change.deletions <= maxDelta,
+  );
 }
 
 /** Monday 00:00 UTC of the week containing t. */
@@ -97,14 +101,21 @@ export function clearedBy(c: FlowChange, ctx: FlowContext): number | null {
   const last = c.patchSets[c.patchSets.length - 1];
   if (!last) return null;
   const final = finalVotes(c.votes, last.number);
-  const approver = final.filter((v) => (v.label === 'Workflow' || v.label === 'Approved') && v.value > 0 && !ctx.isBot(v.voterId)).sort((a, b) => b.at - a.at)[0];
+  const approver = final
+    .filter((v) => (v.label === 'Workflow' || v.label === 'Approved') && v.value > 0 && !ctx.isBot(v.voterId))
+    .sort((a, b) => b.at - a.at)[0];
   if (approver) return approver.voterId;
   const plusTwo = final.filter((v) => v.label === 'Code-Review' && v.value >= 2 && !ctx.isBot(v.voterId)).sort((a, b) => b.at - a.at)[0];
   return plusTwo?.voterId ?? null;
 }
 
 /** Computes the trivial queue. `candidates` from {@link trivialCandidates} with details loaded; `merged` the period's merged changes with details. */
-export function computeTrivialQueue(candidates: readonly OpenChangeFlow[], merged: readonly FlowChange[], ctx: FlowContext, opts: TrivialOptions): TrivialReport {
+export function computeTrivialQueue(
+  candidates: readonly OpenChangeFlow[],
+  merged: readonly FlowChange[],
+  ctx: FlowContext,
+  opts: TrivialOptions,
+): TrivialReport {
   const maxDelta = opts.maxDelta ?? DEFAULT_TRIVIAL_MAX_DELTA;
   const importanceOf = (c: FlowChange): BugImportance | null => {
     let best: BugImportance | null = null;
@@ -139,7 +150,9 @@ export function computeTrivialQueue(candidates: readonly OpenChangeFlow[], merge
     .sort((a, b) => b.score - a.score || a.number - b.number)
     .map((r, i) => ({ rank: i + 1, ...r }));
 
-  const cleared = merged.filter((c) => c.mergedAt !== null && c.mergedAt >= opts.since && c.mergedAt < opts.until && isTrivialKind(c, maxDelta));
+  const cleared = merged.filter(
+    (c) => c.mergedAt !== null && c.mergedAt >= opts.since && c.mergedAt < opts.until && isTrivialKind(c, maxDelta),
+  );
   const weeks = new Map<number, number[]>();
   for (let w = weekStart(opts.since); w < opts.until; w += 7 * DAY_MS) weeks.set(w, []);
   const people = new Map<string, number[]>();
@@ -160,8 +173,14 @@ export function computeTrivialQueue(candidates: readonly OpenChangeFlow[], merge
       since: new Date(opts.since).toISOString(),
       until: new Date(opts.until).toISOString(),
       total: cleared.length,
-      byWeek: [...weeks.entries()].map(([w, list]) => ({ week: new Date(w).toISOString().slice(0, 10), count: list.length, changes: list })),
-      byReviewer: [...people.entries()].map(([reviewer, list]) => ({ reviewer, count: list.length, changes: list })).sort((a, b) => b.count - a.count || a.reviewer.localeCompare(b.reviewer)),
+      byWeek: [...weeks.entries()].map(([w, list]) => ({
+        week: new Date(w).toISOString().slice(0, 10),
+        count: list.length,
+        changes: list,
+      })),
+      byReviewer: [...people.entries()]
+        .map(([reviewer, list]) => ({ reviewer, count: list.length, changes: list }))
+        .sort((a, b) => b.count - a.count || a.reviewer.localeCompare(b.reviewer)),
     },
   };
 }

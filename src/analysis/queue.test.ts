@@ -14,7 +14,12 @@ const hostUrls = new Map([['review.example.org', 'https://review.example.org']])
 // 1: waiting on reviewers since ps3 (day 10); ps2 had a -1, so "without negative" runs from ps3.
 const c1 = flowChange(101, {
   patchSets: patchSets(0, 5 * 24, 10 * 24),
-  votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(2, 'Verified', 1, ZUUL, 5 * 24 + 1), vote(2, 'Code-Review', -1, ALICE, 6 * 24), vote(3, 'Verified', 1, ZUUL, 10 * 24 + 1)],
+  votes: [
+    vote(1, 'Verified', 1, ZUUL, 1),
+    vote(2, 'Verified', 1, ZUUL, 5 * 24 + 1),
+    vote(2, 'Code-Review', -1, ALICE, 6 * 24),
+    vote(3, 'Verified', 1, ZUUL, 10 * 24 + 1),
+  ],
 });
 // 2: waiting on reviewers; ps2 is a rebase nobody objected to: "without negative" runs from ps1.
 const c2 = flowChange(102, {
@@ -26,7 +31,14 @@ const c3 = flowChange(103, { votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'C
 // 4: gating CI failed.
 const c4 = flowChange(104, { votes: [vote(1, 'Verified', -1, ZUUL, 1)] });
 // 5: approved.
-const c5 = flowChange(105, { votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', 2, BOB, 2), vote(1, 'Code-Review', 2, CAROL, 3), vote(1, 'Workflow', 1, CAROL, 3)] });
+const c5 = flowChange(105, {
+  votes: [
+    vote(1, 'Verified', 1, ZUUL, 1),
+    vote(1, 'Code-Review', 2, BOB, 2),
+    vote(1, 'Code-Review', 2, CAROL, 3),
+    vote(1, 'Workflow', 1, CAROL, 3),
+  ],
+});
 // 6: WIP by flag; 7: WIP by Workflow −1.
 const c6 = flowChange(106, { workInProgress: true });
 const c7 = flowChange(107, { votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Workflow', -1, OWNER, 2)] });
@@ -65,11 +77,22 @@ describe('queue', () => {
     assert.equal(w.sinceLatestPatchSet.meanDays, 22.5);
     assert.equal(w.sinceLatestPatchSet.maxDays, 30);
     assert.deepEqual(w.sinceLatestPatchSet.moreThanWeek.changes, [101, 102, 108, 109]);
-    assert.deepEqual(w.sinceLatestPatchSet.longest.map((e) => e.number), [108, 109, 101, 102]);
+    assert.deepEqual(
+      w.sinceLatestPatchSet.longest.map((e) => e.number),
+      [108, 109, 101, 102],
+    );
     assert.equal(w.sinceLatestPatchSet.longest[0]!.url, 'https://review.example.org/c/demo/compute/+/108');
     assert.equal(w.sinceFirstPatchSet.median, 30);
     // Without negative: 101 → 20 d (since ps3), 102 → 30 d (since ps1).
-    assert.deepEqual(w.sinceLastWithoutNegative.longest.map((e) => [e.number, e.days]), [[102, 30], [108, 30], [109, 30], [101, 20]]);
+    assert.deepEqual(
+      w.sinceLastWithoutNegative.longest.map((e) => [e.number, e.days]),
+      [
+        [102, 30],
+        [108, 30],
+        [109, 30],
+        [101, 20],
+      ],
+    );
   });
 
   it('finds changes never reviewed by a human (a comment-only review counts) and one +2 short', () => {
@@ -81,9 +104,18 @@ describe('queue', () => {
   it('asks for comments only where no human voted, and rechecks only where CI failed', () => {
     const needs = queueMessageNeeds(flows, CTX);
     assert.deepEqual(needs.comments.map((c) => c.number).sort(), [104, 106, 107, 108, 109]);
-    assert.deepEqual(needs.rechecks.map((c) => c.number), [104]);
+    assert.deepEqual(
+      needs.rechecks.map((c) => c.number),
+      [104],
+    );
     // The comments need is read from the votes alone (the loader asks it before the situations).
-    assert.deepEqual(all.filter((c) => needsComments(c, CTX)).map((c) => c.number).sort(), [104, 106, 107, 108, 109, 110]);
+    assert.deepEqual(
+      all
+        .filter((c) => needsComments(c, CTX))
+        .map((c) => c.number)
+        .sort(),
+      [104, 106, 107, 108, 109, 110],
+    );
   });
 });
 
@@ -91,7 +123,12 @@ describe('trivial queue', () => {
   const small = (n: number, over: Parameters<typeof flowChange>[1]) =>
     flowChange(n, { insertions: 3, deletions: 1, votes: [vote(1, 'Verified', 1, ZUUL, 1)], ...over });
   const open = [
-    small(201, { links: [{ kind: 'closes-bug', target: '7' }], created: at(2 * 24), patchSets: patchSets(2 * 24), votes: [vote(1, 'Verified', 1, ZUUL, 2 * 24 + 1)] }),
+    small(201, {
+      links: [{ kind: 'closes-bug', target: '7' }],
+      created: at(2 * 24),
+      patchSets: patchSets(2 * 24),
+      votes: [vote(1, 'Verified', 1, ZUUL, 2 * 24 + 1)],
+    }),
     small(202, { trivialFix: true }),
     small(203, { links: [{ kind: 'related-bug', target: '8' }] }), // related, not a fix
     small(204, { trivialFix: true, insertions: 300 }), // too big
@@ -99,15 +136,35 @@ describe('trivial queue', () => {
     small(206, { trivialFix: true, votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', -1, ALICE, 2)] }), // negative
   ];
   const merged = [
-    small(301, { trivialFix: true, status: 'MERGED', mergedAt: at(25 * 24), votes: [vote(1, 'Code-Review', 2, BOB, 2), vote(1, 'Code-Review', 2, CAROL, 3), vote(1, 'Workflow', 1, CAROL, 3)] }),
-    small(302, { links: [{ kind: 'partial-bug', target: '9' }], status: 'MERGED', mergedAt: at(26 * 24), votes: [vote(1, 'Code-Review', 2, BOB, 5)] }),
+    small(301, {
+      trivialFix: true,
+      status: 'MERGED',
+      mergedAt: at(25 * 24),
+      votes: [vote(1, 'Code-Review', 2, BOB, 2), vote(1, 'Code-Review', 2, CAROL, 3), vote(1, 'Workflow', 1, CAROL, 3)],
+    }),
+    small(302, {
+      links: [{ kind: 'partial-bug', target: '9' }],
+      status: 'MERGED',
+      mergedAt: at(26 * 24),
+      votes: [vote(1, 'Code-Review', 2, BOB, 5)],
+    }),
     small(303, { status: 'MERGED', mergedAt: at(26 * 24) }), // not a fix
   ];
   const flows = openChangeFlows(open, CTX, NOW);
-  const r = computeTrivialQueue(trivialCandidates(flows, 30), merged, CTX, { now: NOW, since: at(20 * 24), until: NOW, maxDelta: 30, hostUrls, nameOf: (id) => ({ [BOB]: 'bob', [CAROL]: 'carol' })[id] ?? `#${id}` });
+  const r = computeTrivialQueue(trivialCandidates(flows, 30), merged, CTX, {
+    now: NOW,
+    since: at(20 * 24),
+    until: NOW,
+    maxDelta: 30,
+    hostUrls,
+    nameOf: (id) => ({ [BOB]: 'bob', [CAROL]: 'carol' })[id] ?? `#${id}`,
+  });
 
   it('ranks small, CI-passing, unopposed bug fixes and TrivialFix changes by waiting time', () => {
-    assert.deepEqual(r.queue.map((e) => e.number), [202, 201]);
+    assert.deepEqual(
+      r.queue.map((e) => e.number),
+      [202, 201],
+    );
     assert.deepEqual(r.queue[0]!.why, ['TrivialFix']);
     assert.equal(r.queue[0]!.waitingDays, 30);
     assert.deepEqual(r.queue[1]!.bugs, ['7']);
@@ -118,9 +175,21 @@ describe('trivial queue', () => {
     assert.equal(r.cleared.total, 2);
     assert.equal(clearedBy(merged[0]!, CTX), CAROL);
     assert.equal(clearedBy(merged[1]!, CTX), BOB);
-    assert.deepEqual(r.cleared.byReviewer.map((p) => [p.reviewer, p.count]), [['bob', 1], ['carol', 1]]);
-    assert.equal(r.cleared.byWeek.reduce((s, w) => s + w.count, 0), 2);
-    assert.ok(r.cleared.byWeek.every((w) => new Date(`${w.week}T00:00:00Z`).getUTCDay() === 1), 'weeks start on Monday');
+    assert.deepEqual(
+      r.cleared.byReviewer.map((p) => [p.reviewer, p.count]),
+      [
+        ['bob', 1],
+        ['carol', 1],
+      ],
+    );
+    assert.equal(
+      r.cleared.byWeek.reduce((s, w) => s + w.count, 0),
+      2,
+    );
+    assert.ok(
+      r.cleared.byWeek.every((w) => new Date(`${w.week}T00:00:00Z`).getUTCDay() === 1),
+      'weeks start on Monday',
+    );
   });
 
   it('weekStart is Monday 00:00 UTC', () => {

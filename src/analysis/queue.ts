@@ -18,7 +18,15 @@
 import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
-import { hasNegativeFeedback, reviewActsOf, situationAt, sortSmall, type FlowContext, type FlowState, type Situation } from './queue-state.js';
+import {
+  hasNegativeFeedback,
+  reviewActsOf,
+  situationAt,
+  sortSmall,
+  type FlowContext,
+  type FlowState,
+  type Situation,
+} from './queue-state.js';
 import { extractReviews } from './reviews.js';
 import { DAY_MS, distribution, round } from './stats.js';
 
@@ -85,7 +93,10 @@ export interface OpenChangeFlow {
  * the current patch set has negative feedback.
  */
 export function sinceLastWithoutNegative(c: FlowChange, ctx: FlowContext, now: Timestamp): number {
-  const sets = sortSmall(c.patchSets.filter((p) => p.created <= now), (a, b) => b.number - a.number);
+  const sets = sortSmall(
+    c.patchSets.filter((p) => p.created <= now),
+    (a, b) => b.number - a.number,
+  );
   let oldest: Timestamp | null = null;
   for (const p of sets) {
     if (hasNegativeFeedback(c.votes, p.number, now, ctx)) break;
@@ -113,7 +124,11 @@ export function openChangeFlows(changes: readonly FlowChange[], ctx: FlowContext
     if (state === 'closed') continue;
     const ages =
       state === 'reviewers'
-        ? { latest: now - (situation.patchSetCreated ?? c.created), first: now - (c.patchSets[0]?.created ?? c.created), withoutNegative: sinceLastWithoutNegative(c, ctx, now) }
+        ? {
+            latest: now - (situation.patchSetCreated ?? c.created),
+            first: now - (c.patchSets[0]?.created ?? c.created),
+            withoutNegative: sinceLastWithoutNegative(c, ctx, now),
+          }
         : null;
     out.push({ change: c, situation, state, ages });
   }
@@ -217,15 +232,28 @@ export function computeQueue(flows: readonly OpenChangeFlow[], ctx: FlowContext,
       },
       ci: { count: byState.ci.length, changes: numbers(byState.ci) },
       approved: { count: byState.approved.length, changes: numbers(byState.approved) },
-      wip: { count: wip.length, flag: wip.filter((f) => f.situation.wip === 'flag').length, workflow: wip.filter((f) => f.situation.wip === 'workflow').length, changes: numbers(wip) },
+      wip: {
+        count: wip.length,
+        flag: wip.filter((f) => f.situation.wip === 'flag').length,
+        workflow: wip.filter((f) => f.situation.wip === 'workflow').length,
+        changes: numbers(wip),
+      },
     },
     waitingOnReviewers: {
       sinceLatestPatchSet: ageStats((f) => f.ages!.latest),
       sinceFirstPatchSet: ageStats((f) => f.ages!.first),
       sinceLastWithoutNegative: ageStats((f) => f.ages!.withoutNegative),
     },
-    neverReviewed: { count: never.length, changes: numbers(never).sort((a, b) => a - b), oldest: never.slice(0, longest).map((f) => entry(f.change, opts.now - f.change.created)) },
-    onePlusTwoShort: { count: oneShort.length, changes: oneShort.map((x) => x.f.change.number).sort((a, b) => a - b), longest: oneShort.slice(0, longest).map((x) => entry(x.f.change, opts.now - x.since)) },
+    neverReviewed: {
+      count: never.length,
+      changes: numbers(never).sort((a, b) => a - b),
+      oldest: never.slice(0, longest).map((f) => entry(f.change, opts.now - f.change.created)),
+    },
+    onePlusTwoShort: {
+      count: oneShort.length,
+      changes: oneShort.map((x) => x.f.change.number).sort((a, b) => a - b),
+      longest: oneShort.slice(0, longest).map((x) => entry(x.f.change, opts.now - x.since)),
+    },
   };
 }
 
@@ -260,7 +288,13 @@ function topOf<T>(list: readonly T[], k: number, cmp: (a: T, b: T) => number): T
 /** Every entry list in a report, for filling subjects after the fact (`fillSubjects`). */
 export function queueEntries(r: QueueReport): QueueEntry[] {
   const w = r.waitingOnReviewers;
-  return [...w.sinceLatestPatchSet.longest, ...w.sinceFirstPatchSet.longest, ...w.sinceLastWithoutNegative.longest, ...r.neverReviewed.oldest, ...r.onePlusTwoShort.longest];
+  return [
+    ...w.sinceLatestPatchSet.longest,
+    ...w.sinceFirstPatchSet.longest,
+    ...w.sinceLastWithoutNegative.longest,
+    ...r.neverReviewed.oldest,
+    ...r.onePlusTwoShort.longest,
+  ];
 }
 
 /** The queue in short, for the overview (docs/review-flow.md "Review queue"). */

@@ -15,7 +15,20 @@ const CAROL = 3;
 const BOT = 9;
 
 function act(over: Partial<TeamActRecord>): TeamActRecord {
-  return { changeId: 1, changeNumber: 5001, project: 'p', changeOwnerId: OWNER, patchSet: 1, actorId: CAROL, at: NOW - 10 * DAY, type: 'vote', label: 'Code-Review', value: 1, selfVote: false, ...over };
+  return {
+    changeId: 1,
+    changeNumber: 5001,
+    project: 'p',
+    changeOwnerId: OWNER,
+    patchSet: 1,
+    actorId: CAROL,
+    at: NOW - 10 * DAY,
+    type: 'vote',
+    label: 'Code-Review',
+    value: 1,
+    selfVote: false,
+    ...over,
+  };
 }
 const configured = (ids: number[]): CoreRoster => buildCoreRoster([{ project: 'p', snapshots: [], configured: new Set(ids) }]);
 const run = (acts: TeamActRecord[], roster = configured([CORE_A, CORE_B]), isBot = (id: number) => id === BOT) =>
@@ -34,7 +47,11 @@ describe('steward reviewers: what a review is', () => {
   });
 
   it('each patch set reviewed is a review; a comment-only message is a review without a vote', () => {
-    const r = run([act({ patchSet: 1 }), act({ patchSet: 2, at: NOW - 4 * DAY }), act({ patchSet: 3, type: 'comment', label: null, value: null, at: NOW - 3 * DAY })]);
+    const r = run([
+      act({ patchSet: 1 }),
+      act({ patchSet: 2, at: NOW - 4 * DAY }),
+      act({ patchSet: 3, type: 'comment', label: null, value: null, at: NOW - 3 * DAY }),
+    ]);
     const carol = row(r, CAROL)!;
     assert.equal(carol.reviews, 3);
     assert.equal(carol.commentOnly, 1);
@@ -45,7 +62,11 @@ describe('steward reviewers: what a review is', () => {
   });
 
   it('self-votes are counted apart, never as reviews', () => {
-    const r = run([act({ actorId: OWNER, value: 1, selfVote: true }), act({ actorId: OWNER, label: 'Workflow', value: 1, selfVote: true }), act({ actorId: CAROL })]);
+    const r = run([
+      act({ actorId: OWNER, value: 1, selfVote: true }),
+      act({ actorId: OWNER, label: 'Workflow', value: 1, selfVote: true }),
+      act({ actorId: CAROL }),
+    ]);
     const owner = row(r, OWNER)!;
     assert.equal(owner.reviews, 0);
     assert.equal(owner.selfVotes, 2);
@@ -97,7 +118,7 @@ describe('steward reviewers: agreement with the cores', () => {
     assert.equal(carol.positiveShare, 0.6667);
   });
 
-  it("a core is judged against the other cores, not their own vote; a vote removed again is no verdict", () => {
+  it('a core is judged against the other cores, not their own vote; a vote removed again is no verdict', () => {
     const r = run([
       act({ actorId: CORE_A, value: 2, at: NOW - 5 * DAY }),
       act({ actorId: CORE_B, value: -1, at: NOW - 6 * DAY }),
@@ -112,7 +133,11 @@ describe('steward reviewers: agreement with the cores', () => {
 
   it('the verdict counts votes up to now, also after the window', () => {
     const r = computeReviewers(
-      { acts: [act({ value: 1, at: NOW - 5 * DAY }), act({ actorId: CORE_A, value: -2, at: NOW - DAY })], isBot: () => false, roster: configured([CORE_A]) },
+      {
+        acts: [act({ value: 1, at: NOW - 5 * DAY }), act({ actorId: CORE_A, value: -2, at: NOW - DAY })],
+        isBot: () => false,
+        roster: configured([CORE_A]),
+      },
       { since: SINCE, until: NOW - 2 * DAY, now: NOW },
     );
     assert.equal(row(r, CAROL)!.disagreements, 1);
@@ -134,7 +159,10 @@ describe('steward reviewers: core at the time of each review', () => {
   ]);
 
   it('a core who joined mid-window is core only for the reviews after joining', () => {
-    const r = run([act({ at: joined - 10 * DAY }), act({ changeId: 2, at: joined + DAY }), act({ changeId: 3, at: joined + 2 * DAY })], roster);
+    const r = run(
+      [act({ at: joined - 10 * DAY }), act({ changeId: 2, at: joined + DAY }), act({ changeId: 3, at: joined + 2 * DAY })],
+      roster,
+    );
     const carol = row(r, CAROL)!;
     assert.equal(carol.coreReviews, 2);
     assert.equal(carol.core, 'partly');
@@ -149,7 +177,13 @@ describe('steward reviewers: core at the time of each review', () => {
   });
 
   it('before the first snapshot the configured list stands in; without either nobody is core', () => {
-    const r2 = buildCoreRoster([{ project: 'p', snapshots: [{ takenAt: NOW - DAY, checkedAt: NOW, groupUuid: null, memberIds: [CORE_B] }], configured: new Set([CORE_A]) }]);
+    const r2 = buildCoreRoster([
+      {
+        project: 'p',
+        snapshots: [{ takenAt: NOW - DAY, checkedAt: NOW, groupUuid: null, memberIds: [CORE_B] }],
+        configured: new Set([CORE_A]),
+      },
+    ]);
     assert.equal(r2.isCoreAt('p', CORE_A, NOW - 10 * DAY), true);
     assert.equal(r2.isCoreAt('p', CORE_A, NOW), false);
     assert.equal(r2.isCoreAt('p', CORE_B, NOW), true);

@@ -136,7 +136,8 @@ export function buildCoreRoster(sources: readonly CoreSource[]): CoreRoster {
       if (until <= since) return 0;
       const cuts = [since, ...changePoints.filter((x) => x > since && x < until), until];
       let days = 0;
-      for (let i = 0; i + 1 < cuts.length; i++) days += (membersAt(cuts[i] as number).size * ((cuts[i + 1] as number) - (cuts[i] as number))) / DAY_MS;
+      for (let i = 0; i + 1 < cuts.length; i++)
+        days += (membersAt(cuts[i] as number).size * ((cuts[i + 1] as number) - (cuts[i] as number))) / DAY_MS;
       return days;
     },
     coreSince(accountId, t) {
@@ -318,7 +319,9 @@ const iso = (t: Timestamp): string => new Date(t).toISOString();
 export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions): ReviewersResult {
   const { since, until, now } = opts;
   const days = (until - since) / DAY_MS;
-  const windowActs = input.acts.every((a) => a.at >= since && a.at < until) ? input.acts : input.acts.filter((a) => a.at >= since && a.at < until);
+  const windowActs = input.acts.every((a) => a.at >= since && a.at < until)
+    ? input.acts
+    : input.acts.filter((a) => a.at >= since && a.at < until);
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
   const { reviews } = extractReviews(windowActs, input.isBot);
   const selfVotes = selfVotesByPerson(windowActs, input.isBot);
@@ -336,9 +339,23 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
     if (!a) {
       a = {
         row: {
-          accountId: id, reviews: 0, codeReview: { minus2: 0, minus1: 0, plus1: 0, plus2: 0 }, approvals: 0, positiveShare: null,
-          agreements: 0, disagreements: 0, disagreementShare: null, reviewsPerDay: 0, commentOnly: 0, distinctChanges: 0,
-          reviewsOnOthersChanges: 0, selfVotes: 0, coreReviews: 0, core: 'no', changes: [], disagreedOn: [],
+          accountId: id,
+          reviews: 0,
+          codeReview: { minus2: 0, minus1: 0, plus1: 0, plus2: 0 },
+          approvals: 0,
+          positiveShare: null,
+          agreements: 0,
+          disagreements: 0,
+          disagreementShare: null,
+          reviewsPerDay: 0,
+          commentOnly: 0,
+          distinctChanges: 0,
+          reviewsOnOthersChanges: 0,
+          selfVotes: 0,
+          coreReviews: 0,
+          core: 'no',
+          changes: [],
+          disagreedOn: [],
         },
         changes: [],
       };

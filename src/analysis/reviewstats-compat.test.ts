@@ -13,11 +13,33 @@ function approval(over: Partial<ApprovalRecord> & { by?: string | null }): Appro
   const by = over.by === undefined ? 'carol' : over.by;
   if (!ids.has(by)) ids.set(by, nextVoter++);
   const { by: _by, ...rest } = over;
-  return { changeId: 1, changeNumber: 7001, project: 'nova', patchSet: 1, label: 'Code-Review', value: 1, voterId: ids.get(by)!, voterUsername: by, grantedAt: NOW - DAY, copied: false, ...rest };
+  return {
+    changeId: 1,
+    changeNumber: 7001,
+    project: 'nova',
+    patchSet: 1,
+    label: 'Code-Review',
+    value: 1,
+    voterId: ids.get(by)!,
+    voterUsername: by,
+    grantedAt: NOW - DAY,
+    copied: false,
+    ...rest,
+  };
 }
-const change = (over: Partial<CompatChange> = {}): CompatChange => ({ id: 1, number: 7001, project: 'nova', status: 'NEW', patchSets: [{ number: 1, created: NOW - 2 * DAY }], ...over });
+const change = (over: Partial<CompatChange> = {}): CompatChange => ({
+  id: 1,
+  number: 7001,
+  project: 'nova',
+  status: 'NEW',
+  patchSets: [{ number: 1, created: NOW - 2 * DAY }],
+  ...over,
+});
 const run = (approvals: ApprovalRecord[], changes: CompatChange[] = [change()], core = ['alice', 'bob']) =>
-  computeReviewstatsCompat({ approvals, changes, coreUsernames: new Map([['nova', new Set(core)]]), coreTeamSize: core.length }, { now: NOW, days: 14 });
+  computeReviewstatsCompat(
+    { approvals, changes, coreUsernames: new Map([['nova', new Set(core)]]), coreTeamSize: core.length },
+    { now: NOW, days: 14 },
+  );
 const row = (r: ReturnType<typeof run>, name: string) => r.rows.find((x) => x.reviewer === name);
 
 describe('--compat reviewstats', () => {
@@ -28,7 +50,23 @@ describe('--compat reviewstats', () => {
       approval({ changeId: 3, grantedAt: NOW + DAY, value: -1 }),
     ]);
     assert.equal(r.cutOff, new Date(CUT).toISOString());
-    assert.deepEqual({ ...row(r, 'carol')!, changes: [] }, { reviewer: 'carol', core: false, reviews: 2, minus2: 0, minus1: 1, plus1: 1, plus2: 0, approvals: 0, positivePercent: 50, disagreements: 0, disagreementPercent: 0, changes: [] });
+    assert.deepEqual(
+      { ...row(r, 'carol')!, changes: [] },
+      {
+        reviewer: 'carol',
+        core: false,
+        reviews: 2,
+        minus2: 0,
+        minus1: 1,
+        plus1: 1,
+        plus2: 0,
+        approvals: 0,
+        positivePercent: 50,
+        disagreements: 0,
+        disagreementPercent: 0,
+        changes: [],
+      },
+    );
   });
 
   it('counts a vote copied to a rebased patch set again, on the patch set it was copied to', () => {
@@ -97,7 +135,14 @@ describe('--compat reviewstats', () => {
       approval({ by: 'carol', value: 1 }),
       approval({ by: 'alice', changeId: 4, value: -1 }),
     ]);
-    assert.deepEqual(r.rows.map((x) => [x.reviewer, x.core]), [['bob', true], ['alice', true], ['carol', false]]);
+    assert.deepEqual(
+      r.rows.map((x) => [x.reviewer, x.core]),
+      [
+        ['bob', true],
+        ['alice', true],
+        ['carol', false],
+      ],
+    );
     assert.deepEqual(r.totals, {
       reviews: 5,
       reviewsPerDay: 0.4, // 5 / 14 = 0.357…
@@ -118,8 +163,23 @@ describe('--compat reviewstats', () => {
       ],
       [
         change({ id: 1, status: 'MERGED', patchSets: [{ number: 1, created: CUT - 3 * DAY }] }),
-        change({ id: 2, number: 7002, status: 'ABANDONED', patchSets: [{ number: 1, created: CUT - 9 * DAY }, { number: 2, created: CUT + DAY }] }),
-        change({ id: 3, number: 7003, patchSets: [{ number: 1, created: CUT + 2 * DAY }, { number: 2, created: CUT + 3 * DAY }] }),
+        change({
+          id: 2,
+          number: 7002,
+          status: 'ABANDONED',
+          patchSets: [
+            { number: 1, created: CUT - 9 * DAY },
+            { number: 2, created: CUT + DAY },
+          ],
+        }),
+        change({
+          id: 3,
+          number: 7003,
+          patchSets: [
+            { number: 1, created: CUT + 2 * DAY },
+            { number: 2, created: CUT + 3 * DAY },
+          ],
+        }),
       ],
     );
     assert.equal(r.changeStats.newPatchSets, 3);
@@ -134,6 +194,9 @@ describe('--compat reviewstats', () => {
 
 describe("Python's %.1f", () => {
   it('rounds half to even on the exact binary value', () => {
-    assert.deepEqual([0.25, 0.75, 2.25, 0.15, 0.35, 1.05, 99.95, 2 / 3 * 100, -0.25, 0].map((x) => pyFixed(x, 1)), ['0.2', '0.8', '2.2', '0.1', '0.3', '1.1', '100.0', '66.7', '-0.2', '0.0']);
+    assert.deepEqual(
+      [0.25, 0.75, 2.25, 0.15, 0.35, 1.05, 99.95, (2 / 3) * 100, -0.25, 0].map((x) => pyFixed(x, 1)),
+      ['0.2', '0.8', '2.2', '0.1', '0.3', '1.1', '100.0', '66.7', '-0.2', '0.0'],
+    );
   });
 });

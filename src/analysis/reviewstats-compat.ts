@@ -173,7 +173,20 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
     let r = rows.get(n);
     if (!r) {
       r = {
-        row: { reviewer: n, core: false, reviews: 0, minus2: 0, minus1: 0, plus1: 0, plus2: 0, approvals: 0, positivePercent: 0, disagreements: 0, disagreementPercent: 0, changes: [] },
+        row: {
+          reviewer: n,
+          core: false,
+          reviews: 0,
+          minus2: 0,
+          minus1: 0,
+          plus1: 0,
+          plus2: 0,
+          approvals: 0,
+          positivePercent: 0,
+          disagreements: 0,
+          disagreementPercent: 0,
+          changes: [],
+        },
         changes: new Set(),
         touched: false,
       };

@@ -30,7 +30,12 @@ function spec(blueprint: string, over: Partial<SpecRecord> = {}): SpecRecord {
   };
 }
 
-function input(specs: SpecRecord[], changes: Record<string, FlowChange[]>, commits: Record<string, LinkedCommit[]> = {}, opts: { review?: boolean; code?: boolean } = {}): SpecsReportInput {
+function input(
+  specs: SpecRecord[],
+  changes: Record<string, FlowChange[]>,
+  commits: Record<string, LinkedCommit[]> = {},
+  opts: { review?: boolean; code?: boolean } = {},
+): SpecsReportInput {
   return {
     specs,
     calendar: [R2, R1],
@@ -58,26 +63,54 @@ describe('specs report: the reason each spec did not land', () => {
     spec('blocked'),
     spec('part'),
     spec('later'),
-    spec('later', { release: 'r2', path: 'specs/r2/implemented/later.rst', approvedAt: R2.start + D, implementedAt: R2.start + 30 * D, state: 'implemented' }),
+    spec('later', {
+      release: 'r2',
+      path: 'specs/r2/implemented/later.rst',
+      approvedAt: R2.start + D,
+      implementedAt: R2.start + 30 * D,
+      state: 'implemented',
+    }),
     spec('gone'),
   ];
   const changes: Record<string, FlowChange[]> = {
-    landed: [flowChange(100, { status: 'MERGED', mergedAt: at(24 * 10), votes: [vote(1, 'Code-Review', 2, ALICE, 48), vote(1, 'Verified', 1, ZUUL, 2)] })],
+    landed: [
+      flowChange(100, {
+        status: 'MERGED',
+        mergedAt: at(24 * 10),
+        votes: [vote(1, 'Code-Review', 2, ALICE, 48), vote(1, 'Verified', 1, ZUUL, 2)],
+      }),
+    ],
     // Reviewed only by BOB, who is not core: no core review before the freeze.
     'no-core': [flowChange(101, { votes: [vote(1, 'Code-Review', 1, BOB, 24), vote(1, 'Verified', 1, ZUUL, 2)] })],
     // ALICE (core) −1 on day 5, nothing from the owner since: waiting on the author for 25 days at the freeze.
     author: [flowChange(102, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -1, ALICE, 24 * 5)] })],
     // Core reviewed patch set 1; patch set 2 on day 20, clean and unreviewed: 10 days on reviewers.
-    reviewers: [flowChange(103, { patchSets: patchSets(0, 24 * 20), votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -1, ALICE, 24 * 2), vote(2, 'Verified', 1, ZUUL, 24 * 20 + 1)] })],
+    reviewers: [
+      flowChange(103, {
+        patchSets: patchSets(0, 24 * 20),
+        votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -1, ALICE, 24 * 2), vote(2, 'Verified', 1, ZUUL, 24 * 20 + 1)],
+      }),
+    ],
     'one-short': [flowChange(104, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', 2, ALICE, 24 * 3)] })],
     blocked: [flowChange(105, { votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', -2, ALICE, 24)] })],
     part: [
-      flowChange(106, { status: 'MERGED', mergedAt: at(24 * 8), votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', 2, ALICE, 24 * 7)] }),
+      flowChange(106, {
+        status: 'MERGED',
+        mergedAt: at(24 * 8),
+        votes: [vote(1, 'Verified', 1, ZUUL, 2), vote(1, 'Code-Review', 2, ALICE, 24 * 7)],
+      }),
       flowChange(107, { votes: [vote(1, 'Verified', 1, ZUUL, 2)] }),
     ],
     // Proposed in r1 with no progress; landed in r2 under a new spec.
     later: [flowChange(108, { votes: [vote(1, 'Verified', 1, ZUUL, 2)] })],
-    gone: [flowChange(109, { status: 'ABANDONED', abandonedAt: at(24 * 3), votes: [vote(1, 'Code-Review', -1, ALICE, 24)], messages: [message(72, { kind: 'system', event: 'abandoned', authorId: OWNER })] })],
+    gone: [
+      flowChange(109, {
+        status: 'ABANDONED',
+        abandonedAt: at(24 * 3),
+        votes: [vote(1, 'Code-Review', -1, ALICE, 24)],
+        messages: [message(72, { kind: 'system', event: 'abandoned', authorId: OWNER })],
+      }),
+    ],
   };
   const r = computeSpecsReport(input(specs, changes), { release: 'r1', now: R2.release });
 
@@ -91,7 +124,13 @@ describe('specs report: the reason each spec did not land', () => {
     assert.equal(s.notLandedShare, 0.9);
     assert.equal(s.landedLater, 1);
     assert.equal(s.codeLandedLater, 0);
-    assert.deepEqual(Object.fromEntries(s.outcomes.map((x) => [x.outcome, x.specs])), { 're-proposed-landed': 1, 'landed-next-release': 0, 'code-landed-later': 0, 're-proposed': 0, 'nothing-later': 8 });
+    assert.deepEqual(Object.fromEntries(s.outcomes.map((x) => [x.outcome, x.specs])), {
+      're-proposed-landed': 1,
+      'landed-next-release': 0,
+      'code-landed-later': 0,
+      're-proposed': 0,
+      'nothing-later': 8,
+    });
     assert.equal(s.cannotTell, null);
   });
 
@@ -139,8 +178,14 @@ describe('specs report: the reason each spec did not land', () => {
     const e = entryOf(r, 'later');
     // Its change had no review at all before the freeze.
     assert.deepEqual(e.reasons, ['no-core-review', 'waited-on-reviewers']);
-    assert.deepEqual(e.reProposals.map((p) => p.release), ['r2']);
-    assert.deepEqual({ ...e.outcome!, text: undefined }, { outcome: 're-proposed-landed', release: 'r2', releasesLater: 1, laterCommits: null, text: undefined });
+    assert.deepEqual(
+      e.reProposals.map((p) => p.release),
+      ['r2'],
+    );
+    assert.deepEqual(
+      { ...e.outcome!, text: undefined },
+      { outcome: 're-proposed-landed', release: 'r2', releasesLater: 1, laterCommits: null, text: undefined },
+    );
     assert.match(e.outcome!.text, /re-proposed for r2 and implemented there .*the next release/);
     assert.equal(entryOf(r, 'landed').outcome, null);
   });
@@ -169,14 +214,22 @@ describe('specs report: the reason each spec did not land', () => {
 
   it('the table over all releases has one row per release and no specs', () => {
     const all = computeSpecsReport(input(specs, changes), { release: null, now: R2.release });
-    assert.deepEqual(all.releases.map((x) => x.release), ['r1', 'r2']);
+    assert.deepEqual(
+      all.releases.map((x) => x.release),
+      ['r1', 'r2'],
+    );
     assert.equal(all.specs.length, 0);
   });
 });
 
 describe('specs report without review data', () => {
   const specs = [spec('a'), spec('b'), spec('c', { state: 'implemented', implementedAt: T0 })];
-  const commits = { b: [{ hash: 'abc', subject: 'Part of b', landedAt: T0 + D }, { hash: 'def', subject: 'Older', landedAt: R1.start - D }] };
+  const commits = {
+    b: [
+      { hash: 'abc', subject: 'Part of b', landedAt: T0 + D },
+      { hash: 'def', subject: 'Older', landedAt: R1.start - D },
+    ],
+  };
 
   it('says which reasons it cannot tell apart and still gives commits and partial landings', () => {
     const r = computeSpecsReport(input(specs, {}, commits, { review: false, code: true }), { release: 'r1', now: R2.release });
@@ -195,9 +248,15 @@ describe('specs report without review data', () => {
   });
 
   it('lists release directories the calendar does not know', () => {
-    const r = computeSpecsReport(input([...specs, spec('x', { release: 'mystery' })], {}, {}, { review: false }), { release: null, now: R2.release });
+    const r = computeSpecsReport(input([...specs, spec('x', { release: 'mystery' })], {}, {}, { review: false }), {
+      release: null,
+      now: R2.release,
+    });
     assert.deepEqual(r.unknownReleases, [{ release: 'mystery', specs: 1 }]);
-    assert.equal(r.releases.reduce((n, x) => n + x.approved, 0), 3);
+    assert.equal(
+      r.releases.reduce((n, x) => n + x.approved, 0),
+      3,
+    );
   });
 });
 
@@ -207,7 +266,12 @@ describe('specs report: what happened afterwards, and one rule for linking', () 
     spec('next'),
     spec('much-later'),
     spec('again'),
-    spec('again', { release: 'r2', path: 'specs/r2/approved/again.rst', firstPath: 'specs/r2/approved/again.rst', approvedAt: R2.start + D }),
+    spec('again', {
+      release: 'r2',
+      path: 'specs/r2/approved/again.rst',
+      firstPath: 'specs/r2/approved/again.rst',
+      approvedAt: R2.start + D,
+    }),
     spec('none'),
     // Its URL names url-form, its file name file-form: commits naming either are its code.
     spec('url-form', { path: 'specs/r1/approved/file-form.rst', firstPath: 'specs/r1/approved/file-form.rst' }),
@@ -223,12 +287,27 @@ describe('specs report: what happened afterwards, and one rule for linking', () 
   };
   const related = { 'url-form': [c('r1', T0 + 2 * D), c('f1', T0 + D)] };
   const base = input(specs, {}, commits, { review: false, code: true });
-  const r = computeSpecsReport({ ...base, calendar: [R1, R2, R3], relatedCommitsByBlueprint: new Map(Object.entries(related)) }, { release: 'r1', now: R3.release });
+  const r = computeSpecsReport(
+    { ...base, calendar: [R1, R2, R3], relatedCommitsByBlueprint: new Map(Object.entries(related)) },
+    { release: 'r1', now: R3.release },
+  );
 
   it('code landed in the next release without a re-proposal has its own outcome', () => {
     const e = entryOf(r, 'next');
     assert.equal(e.reason, 'undetermined');
-    assert.deepEqual({ ...e.outcome!, text: undefined }, { outcome: 'landed-next-release', release: 'r2', releasesLater: 1, laterCommits: [{ release: 'r2', commits: 1 }, { release: 'r3', commits: 1 }], text: undefined });
+    assert.deepEqual(
+      { ...e.outcome!, text: undefined },
+      {
+        outcome: 'landed-next-release',
+        release: 'r2',
+        releasesLater: 1,
+        laterCommits: [
+          { release: 'r2', commits: 1 },
+          { release: 'r3', commits: 1 },
+        ],
+        text: undefined,
+      },
+    );
     const m = entryOf(r, 'much-later').outcome!;
     assert.deepEqual([m.outcome, m.release, m.releasesLater], ['code-landed-later', 'r3', 2]);
     assert.equal(entryOf(r, 'again').outcome!.outcome, 're-proposed');
@@ -248,15 +327,25 @@ describe('specs report: what happened afterwards, and one rule for linking', () 
   it('finds commits by the blueprint name and by the file name, and counts Related-Blueprint work apart', () => {
     const e = entryOf(r, 'url-form');
     assert.deepEqual(e.names, ['url-form', 'file-form']);
-    assert.deepEqual(e.commits!.list.map((x) => x.hash), ['u1', 'f1']);
+    assert.deepEqual(
+      e.commits!.list.map((x) => x.hash),
+      ['u1', 'f1'],
+    );
     assert.equal(e.reason, 'part-merged');
     // r1 is related work only; f1 is also named as its code, so it stays code.
-    assert.deepEqual(e.related, { commits: 1, changes: null, list: [{ hash: 'r1', subject: 'r1', landedAt: new Date(T0 + 2 * D).toISOString() }] });
+    assert.deepEqual(e.related, {
+      commits: 1,
+      changes: null,
+      list: [{ hash: 'r1', subject: 'r1', landedAt: new Date(T0 + 2 * D).toISOString() }],
+    });
     const own = entryOf(r, 'own-url');
     assert.deepEqual(own.names, ['own-url']);
     assert.equal(own.commits!.total, 0);
     // Re-proposals go by the same names.
-    assert.deepEqual(entryOf(r, 'again').reProposals.map((p) => p.release), ['r2']);
+    assert.deepEqual(
+      entryOf(r, 'again').reProposals.map((p) => p.release),
+      ['r2'],
+    );
   });
 });
 

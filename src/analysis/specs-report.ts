@@ -78,7 +78,15 @@ export const SPEC_OUTCOMES = ['re-proposed-landed', 'landed-next-release', 'code
 export type SpecOutcomeKind = (typeof SPEC_OUTCOMES)[number];
 
 /** The reasons only review data can tell apart (git history shows merged code only). */
-export const REVIEW_ONLY_REASONS: readonly SpecReason[] = ['blocked', 'no-code', 'no-core-review', 'waited-on-author', 'waited-on-reviewers', 'waited-on-ci', 'abandoned'];
+export const REVIEW_ONLY_REASONS: readonly SpecReason[] = [
+  'blocked',
+  'no-code',
+  'no-core-review',
+  'waited-on-author',
+  'waited-on-reviewers',
+  'waited-on-ci',
+  'abandoned',
+];
 
 /** A commit that names a blueprint, as the code history gives it. */
 export interface LinkedCommit {
@@ -280,7 +288,11 @@ export interface SpecsReport {
   unknownReleases: Array<{ release: string; specs: number }>;
 }
 
-const fileStem = (p: string): string => p.slice(p.lastIndexOf('/') + 1).replace(/\.rst$/i, '').toLowerCase();
+const fileStem = (p: string): string =>
+  p
+    .slice(p.lastIndexOf('/') + 1)
+    .replace(/\.rst$/i, '')
+    .toLowerCase();
 
 type Named = Pick<SpecRecord, 'blueprint' | 'blueprintUrl' | 'path' | 'firstPath' | 'renames'>;
 
@@ -303,10 +315,18 @@ export function specNamesOf(specs: readonly Named[]): (s: Named) => string[] {
   };
 }
 /** Change numbers for a sentence: the first eight, then how many more. */
-const numbers = (ns: readonly number[]): string => (ns.length <= 8 ? ns.join(', ') : `${ns.slice(0, 8).join(', ')} and ${ns.length - 8} more`);
+const numbers = (ns: readonly number[]): string =>
+  ns.length <= 8 ? ns.join(', ') : `${ns.slice(0, 8).join(', ')} and ${ns.length - 8} more`;
 const iso = (t: Timestamp | null): string | null => (t === null ? null : new Date(t).toISOString());
 const days = (ms: number): number => round(ms / DAY_MS, 2) ?? 0;
-const median = (xs: number[]): number | null => round(quantileSorted([...xs].sort((a, b) => a - b), 0.5), 2);
+const median = (xs: number[]): number | null =>
+  round(
+    quantileSorted(
+      [...xs].sort((a, b) => a - b),
+      0.5,
+    ),
+    2,
+  );
 
 function sumPhases(replay: Replay): WaitTotals {
   const t = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
@@ -367,9 +387,11 @@ export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOp
   };
   const calendar = [...input.calendar].sort((a, b) => a.release - b.release);
   const releaseOf = new Map<string, ReleaseDates | null>();
-  for (const s of input.specs) if (s.release !== null && !releaseOf.has(s.release)) releaseOf.set(s.release, findRelease(calendar, s.release));
+  for (const s of input.specs)
+    if (s.release !== null && !releaseOf.has(s.release)) releaseOf.set(s.release, findRelease(calendar, s.release));
   const unknown = new Map<string, number>();
-  for (const s of input.specs) if (s.release !== null && !releaseOf.get(s.release)) unknown.set(s.release, (unknown.get(s.release) ?? 0) + 1);
+  for (const s of input.specs)
+    if (s.release !== null && !releaseOf.get(s.release)) unknown.set(s.release, (unknown.get(s.release) ?? 0) + 1);
 
   // The same work, for re-proposals: specs sharing a name (a spec re-proposed under its old file
   // name while its URL changed, or the reverse), or the same file name (nova's openapi.rst, one
@@ -401,7 +423,13 @@ export function computeSpecsReport(input0: SpecsReportInput, opts: SpecsReportOp
     summaries.push(summarize(r, entries, input, now));
     if (wanted) entriesOut = entries;
   }
-  return { releases: summaries, specs: entriesOut, unknownReleases: [...unknown.entries()].map(([release, specs]) => ({ release, specs })).sort((a, b) => (a.release < b.release ? -1 : 1)) };
+  return {
+    releases: summaries,
+    specs: entriesOut,
+    unknownReleases: [...unknown.entries()]
+      .map(([release, specs]) => ({ release, specs }))
+      .sort((a, b) => (a.release < b.release ? -1 : 1)),
+  };
 }
 
 /** Everything `byName` holds under any of `names`, each once (by `key`). */
@@ -459,8 +487,12 @@ function specEntry(
   // Related work: what names the spec only in a Related-Blueprint trailer (under none of its names as its code).
   const ownHashes = new Set(gather(input.commitsByBlueprint, names, (c) => c.hash).map((c) => c.hash));
   const ownIds = new Set(ownChanges.map((c) => `${c.project}#${c.number}`));
-  const relatedCommits = gather(input.relatedCommitsByBlueprint, names, (c) => c.hash).filter((c) => !ownHashes.has(c.hash)).sort((a, b) => a.landedAt - b.landedAt);
-  const relatedChanges = gather(input.relatedChangesByBlueprint, names, (c) => `${c.project}#${c.number}`).filter((c) => !ownIds.has(`${c.project}#${c.number}`) && c.created < rc.featureFreeze);
+  const relatedCommits = gather(input.relatedCommitsByBlueprint, names, (c) => c.hash)
+    .filter((c) => !ownHashes.has(c.hash))
+    .sort((a, b) => a.landedAt - b.landedAt);
+  const relatedChanges = gather(input.relatedChangesByBlueprint, names, (c) => `${c.project}#${c.number}`).filter(
+    (c) => !ownIds.has(`${c.project}#${c.number}`) && c.created < rc.featureFreeze,
+  );
   const related: SpecRelated = {
     commits: commitData ? relatedCommits.length : null,
     changes: reviewData ? relatedChanges.length : null,
@@ -494,7 +526,12 @@ function specEntry(
     renames: s.renames.map((x) => ({ ...x, at: iso(x.at)! })),
     landed,
     earlierReleases: [...new Set(earlier.map((x) => x.release!))],
-    reProposals: later.map((x) => ({ release: x.release!, path: x.path, approvedAt: iso(x.approvedAt)!, implementedAt: iso(x.implementedAt) })),
+    reProposals: later.map((x) => ({
+      release: x.release!,
+      path: x.path,
+      approvedAt: iso(x.approvedAt)!,
+      implementedAt: iso(x.implementedAt),
+    })),
     changes,
     commits,
     related,
@@ -509,7 +546,8 @@ function specEntry(
   if (mergedChanges.length || (commits && commits.inRelease > 0)) {
     reasons.push('part-merged');
     const parts: string[] = [];
-    if (mergedChanges.length) parts.push(`${mergedChanges.length} of its ${changes!.length} change(s) merged (${numbers(mergedChanges.map((c) => c.number))})`);
+    if (mergedChanges.length)
+      parts.push(`${mergedChanges.length} of its ${changes!.length} change(s) merged (${numbers(mergedChanges.map((c) => c.number))})`);
     if (commits && commits.inRelease > 0) parts.push(`${commits.inRelease} linked commit(s) landed in ${r.name}`);
     evidence.push(`${parts.join('; ')}, but the spec was not moved to implemented/`);
   }
@@ -524,15 +562,24 @@ function specEntry(
     }
     if (changes.length === 0 && !(commits && commits.inRelease > 0)) {
       reasons.push('no-code');
-      evidence.push(`no change linked to blueprint ${s.blueprint} was proposed before ${rc.featureFreeze < r.featureFreeze ? 'now' : `the feature freeze (${iso(r.featureFreeze)!.slice(0, 10)})`}`);
+      evidence.push(
+        `no change linked to blueprint ${s.blueprint} was proposed before ${rc.featureFreeze < r.featureFreeze ? 'now' : `the feature freeze (${iso(r.featureFreeze)!.slice(0, 10)})`}`,
+      );
     } else if (changes.length > 0) {
       if (!changes.some((c) => c.coreReviewedBeforeFreeze)) {
         reasons.push('no-core-review');
-        evidence.push(`${changes.length} change(s) proposed (${numbers(changes.map((c) => c.number))}), none reviewed by a core reviewer before ${rc.featureFreeze < r.featureFreeze ? 'now' : 'the feature freeze'}`);
+        evidence.push(
+          `${changes.length} change(s) proposed (${numbers(changes.map((c) => c.number))}), none reviewed by a core reviewer before ${rc.featureFreeze < r.featureFreeze ? 'now' : 'the feature freeze'}`,
+        );
       }
       if (open.length) {
         const stuck = [...open].sort((a, b) => (b.waitingDays ?? 0) - (a.waitingDays ?? 0) || a.number - b.number)[0]!;
-        const reason: SpecReason = stuck.atFreeze === 'author' || stuck.atFreeze === 'wip' ? 'waited-on-author' : stuck.atFreeze === 'reviewers' ? 'waited-on-reviewers' : 'waited-on-ci';
+        const reason: SpecReason =
+          stuck.atFreeze === 'author' || stuck.atFreeze === 'wip'
+            ? 'waited-on-author'
+            : stuck.atFreeze === 'reviewers'
+              ? 'waited-on-reviewers'
+              : 'waited-on-ci';
         reasons.push(reason);
         const detail =
           stuck.atFreeze === 'reviewers'
@@ -568,14 +615,27 @@ function specEntry(
           : `none of its ${commits.total} linked commit(s) landed in ${r.name} (they landed ${day(commits.first)}${commits.first === commits.last ? '' : ` to ${day(commits.last)}`}), and ${unknown}`,
     );
   }
-  return { ...base, reason: reasons[0]!, reasons, candidates: reasons[0] === 'undetermined' ? candidates : null, evidence: evidence.join('; '), outcome };
+  return {
+    ...base,
+    reason: reasons[0]!,
+    reasons,
+    candidates: reasons[0] === 'undetermined' ? candidates : null,
+    evidence: evidence.join('; '),
+    outcome,
+  };
 }
 
 const day = (isoTime: string | null): string => (isoTime === null ? '-' : isoTime.slice(0, 10));
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** What happened after release `r` to a spec that did not land in it (see the module comment). */
-function outcomeOf(r: ReleaseDates, later: readonly SpecRecord[], commits: readonly LinkedCommit[] | null, calendar: readonly ReleaseDates[], releaseOf: ReadonlyMap<string, ReleaseDates | null>): SpecOutcome {
+function outcomeOf(
+  r: ReleaseDates,
+  later: readonly SpecRecord[],
+  commits: readonly LinkedCommit[] | null,
+  calendar: readonly ReleaseDates[],
+  releaseOf: ReadonlyMap<string, ReleaseDates | null>,
+): SpecOutcome {
   const index = (x: ReleaseDates): number => calendar.indexOf(x);
   const after = (commits ?? []).filter((c) => c.landedAt >= r.release);
   const perRelease = new Map<string, { release: ReleaseDates | null; commits: number }>();
@@ -587,7 +647,8 @@ function outcomeOf(r: ReleaseDates, later: readonly SpecRecord[], commits: reado
     else perRelease.set(key, { release: at, commits: 1 });
   }
   const laterCommits = commits === null ? null : [...perRelease].map(([release, x]) => ({ release, commits: x.commits }));
-  const commitText = (): string => `${plural(after.length, 'linked commit')} landed after ${r.name} (${laterCommits!.map((x) => `${x.release} ${x.commits}`).join(', ')})`;
+  const commitText = (): string =>
+    `${plural(after.length, 'linked commit')} landed after ${r.name} (${laterCommits!.map((x) => `${x.release} ${x.commits}`).join(', ')})`;
 
   const landedIn = later.find((x) => x.implementedAt !== null);
   if (landedIn) {
@@ -626,7 +687,10 @@ function outcomeOf(r: ReleaseDates, later: readonly SpecRecord[], commits: reado
     release: null,
     releasesLater: null,
     laterCommits,
-    text: commits === null ? 'not re-proposed (without code history, later code cannot be seen)' : `not re-proposed, and no linked commit landed after ${r.name}`,
+    text:
+      commits === null
+        ? 'not re-proposed (without code history, later code cannot be seen)'
+        : `not re-proposed, and no linked commit landed after ${r.name}`,
   };
 }
 
@@ -697,10 +761,11 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     const not = waitGroup(notLanded);
     let answer: string;
     if (not.withCode === 0) answer = 'no non-landed spec had code under review: review bandwidth was not what stopped them';
-    else if (not.reviewerShare === null) answer = 'the non-landed specs\' changes spent no time waiting on reviewers or authors';
+    else if (not.reviewerShare === null) answer = "the non-landed specs' changes spent no time waiting on reviewers or authors";
     else {
       const more = not.reviewerShare >= 0.5 ? 'reviewers' : 'their authors';
-      answer = `the non-landed specs' changes spent ${Math.round(not.reviewerShare * 100)}% of their waiting (reviewers + author) on reviewers` +
+      answer =
+        `the non-landed specs' changes spent ${Math.round(not.reviewerShare * 100)}% of their waiting (reviewers + author) on reviewers` +
         (landed.reviewerShare !== null ? ` against ${Math.round(landed.reviewerShare * 100)}% for the landed ones` : '') +
         `: they waited mostly on ${more}`;
     }
@@ -709,7 +774,9 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
   const cannotTell = reviewData
     ? null
     : `without review data for ${r.name}, ${REVIEW_ONLY_REASONS.join(', ')} cannot be told apart: ` +
-      (commitData ? 'the specs not part-merged are "undetermined"' : 'without code history for it either, part-merged cannot be seen, and every spec that did not land is "undetermined"');
+      (commitData
+        ? 'the specs not part-merged are "undetermined"'
+        : 'without code history for it either, part-merged cannot be seen, and every spec that did not land is "undetermined"');
   return {
     release: r.name,
     start: iso(r.start)!,
@@ -724,7 +791,8 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     removed: entries.filter((e) => e.state === 'removed' && !e.landed).length,
     reProposed: notLanded.filter((e) => e.reProposals.length > 0).length,
     landedLater: notLanded.filter((e) => e.outcome?.outcome === 're-proposed-landed').length,
-    codeLandedLater: notLanded.filter((e) => e.outcome?.outcome === 'landed-next-release' || e.outcome?.outcome === 'code-landed-later').length,
+    codeLandedLater: notLanded.filter((e) => e.outcome?.outcome === 'landed-next-release' || e.outcome?.outcome === 'code-landed-later')
+      .length,
     outcomes: SPEC_OUTCOMES.map((outcome) => ({ outcome, specs: notLanded.filter((e) => e.outcome?.outcome === outcome).length })),
     reviewData,
     commitData,

@@ -77,21 +77,39 @@ describe('flow inference helpers', () => {
     assert.equal(m.points[2]!.abandoned, 0.25);
     assert.equal(m.points[4]!.merged, 0.75);
     assert.equal(m.median, 4);
-    assert.equal(mergeMedianPoint([{ days: 1, outcome: 'merged', cluster: 1 }, { days: 2, outcome: 'abandoned', cluster: 2 }, { days: 3, outcome: 'open', cluster: 3 }]), null);
+    assert.equal(
+      mergeMedianPoint([
+        { days: 1, outcome: 'merged', cluster: 1 },
+        { days: 2, outcome: 'abandoned', cluster: 2 },
+        { days: 3, outcome: 'open', cluster: 3 },
+      ]),
+      null,
+    );
     assert.deepEqual([m.events, m.abandoned, m.open], [2, 1, 1]);
   });
 
   it('Kaplan–Meier median and a bootstrap difference over clusters: inconclusive when it spans 0', () => {
-    assert.equal(kmMedianPoint([{ days: 1, event: true, cluster: 1 }, { days: 2, event: false, cluster: 2 }, { days: 3, event: true, cluster: 3 }]), 3);
+    assert.equal(
+      kmMedianPoint([
+        { days: 1, event: true, cluster: 1 },
+        { days: 2, event: false, cluster: 2 },
+        { days: 3, event: true, cluster: 3 },
+      ]),
+      3,
+    );
     const rnd = seededRandom(3);
-    const group = (scale: number, from: number) => Array.from({ length: 60 }, (_, i) => ({ days: -Math.log(1 - rnd()) * scale, event: true, cluster: from + (i % 20) }));
+    const group = (scale: number, from: number) =>
+      Array.from({ length: 60 }, (_, i) => ({ days: -Math.log(1 - rnd()) * scale, event: true, cluster: from + (i % 20) }));
     const slow = group(10, 0);
     const fast = group(2, 100);
     const same = group(10, 200);
     const d = bootstrapDifference(slow, fast, kmMedianPoint, { seed: 1, replicates: 300, clusteredBy: 'owner' });
     assert.equal(d.verdict, 'above');
     assert.equal(d.clusters, 40);
-    assert.equal(bootstrapDifference(slow, same, kmMedianPoint, { seed: 1, replicates: 300, clusteredBy: 'owner' }).verdict, 'inconclusive');
+    assert.equal(
+      bootstrapDifference(slow, same, kmMedianPoint, { seed: 1, replicates: 300, clusteredBy: 'owner' }).verdict,
+      'inconclusive',
+    );
   });
 
   it("Cramér's V: 1 for a factor that determines the other, 0 for independent ones", () => {

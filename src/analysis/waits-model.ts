@@ -25,7 +25,14 @@
  * terms, times the number of terms, is below 0.05; its hazard ratios are then averages over the
  * follow-up.
  */
-import { betaRegularized, chiSquareUpperTail, normalQuantile, normalTwoSided, studentQuantile, studentTwoSided } from './stats/distributions.js';
+import {
+  betaRegularized,
+  chiSquareUpperTail,
+  normalQuantile,
+  normalTwoSided,
+  studentQuantile,
+  studentTwoSided,
+} from './stats/distributions.js';
 import { coxModel, coxZph, type CoxRecord } from './stats/cox-model.js';
 import { invert, multiplyVector } from './stats/linear-algebra.js';
 import { benjaminiHochberg } from './stats/multiple-testing.js';
@@ -154,7 +161,11 @@ function fUpperTail(f: number, d1: number, d2: number): number {
  * Fits the Cox model of `rows` on the factors `specs` together, clustered by owner, and tests each
  * factor. `references` may fix a factor's reference level (so two models of one cohort share it). Null when there are too few events to fit (fewer than 10, or fewer than 5 per term).
  */
-export function fitFactorModel(rows: readonly ModelRow[], specs: readonly ModelFactorSpec[], references: Readonly<Record<string, string>> = {}): FactorModel | null {
+export function fitFactorModel(
+  rows: readonly ModelRow[],
+  specs: readonly ModelFactorSpec[],
+  references: Readonly<Record<string, string>> = {},
+): FactorModel | null {
   const events = rows.filter((r) => r.event).length;
   const omitted: FactorModel['omitted'] = [];
   const encoded: Encoded[] = [];
@@ -170,13 +181,27 @@ export function fitFactorModel(rows: readonly ModelRow[], specs: readonly ModelF
     time: r.days,
     event: r.event,
     cluster: r.owner,
-    covariates: terms.map(({ e, t }) => (e.spec.kind === 'numeric' ? r.numeric[e.spec.name] ?? 0 : e.rowLevel[i] === t ? 1 : 0)),
+    covariates: terms.map(({ e, t }) => (e.spec.kind === 'numeric' ? (r.numeric[e.spec.name] ?? 0) : e.rowLevel[i] === t ? 1 : 0)),
   }));
   let fit;
   try {
-    fit = coxModel(records, { names: terms.map(({ e, t }) => (e.spec.kind === 'numeric' ? e.spec.name : `${e.spec.name}: ${t}`)), robust: owners >= 2 });
+    fit = coxModel(records, {
+      names: terms.map(({ e, t }) => (e.spec.kind === 'numeric' ? e.spec.name : `${e.spec.name}: ${t}`)),
+      robust: owners >= 2,
+    });
   } catch (err) {
-    return { n: rows.length, events, owners, proportionalHazardsP: null, factors: [], omitted: [...omitted, ...encoded.map((e) => ({ factor: e.spec.name, reason: `the model could not be fitted: ${(err as Error).message}` }))], warnings: [] };
+    return {
+      n: rows.length,
+      events,
+      owners,
+      proportionalHazardsP: null,
+      factors: [],
+      omitted: [
+        ...omitted,
+        ...encoded.map((e) => ({ factor: e.spec.name, reason: `the model could not be fitted: ${(err as Error).message}` })),
+      ],
+      warnings: [],
+    };
   }
   let zph: ReturnType<typeof coxZph> | null = null;
   try {
@@ -220,8 +245,23 @@ export function fitFactorModel(rows: readonly ModelRow[], specs: readonly ModelF
       e.spec.kind === 'numeric'
         ? [{ level: e.reference, reference: false, n: rows.length, events, ...effect(idx[0]!) }]
         : [
-            { level: e.reference, reference: true, n: counts.get(e.reference)?.n ?? 0, events: counts.get(e.reference)?.events ?? 0, hazardRatio: 1, lower: null, upper: null, p: null },
-            ...e.terms.map((t, j) => ({ level: t, reference: false, n: counts.get(t)?.n ?? 0, events: counts.get(t)?.events ?? 0, ...effect(idx[j]!) })),
+            {
+              level: e.reference,
+              reference: true,
+              n: counts.get(e.reference)?.n ?? 0,
+              events: counts.get(e.reference)?.events ?? 0,
+              hazardRatio: 1,
+              lower: null,
+              upper: null,
+              p: null,
+            },
+            ...e.terms.map((t, j) => ({
+              level: t,
+              reference: false,
+              n: counts.get(t)?.n ?? 0,
+              events: counts.get(t)?.events ?? 0,
+              ...effect(idx[j]!),
+            })),
           ];
     const candidates = levels.filter((l) => !l.reference && !CATCH_ALL.has(l.level) && l.hazardRatio !== null);
     const named = candidates.sort((a, b) => Math.abs(Math.log(b.hazardRatio!)) - Math.abs(Math.log(a.hazardRatio!)))[0] ?? null;
@@ -244,7 +284,15 @@ export function fitFactorModel(rows: readonly ModelRow[], specs: readonly ModelF
     proportionalHazardsP: r.phP === null ? null : round(r.phP, 4),
     proportionalHazardsFails: r.phP !== null && r.phP < 0.05,
   }));
-  return { n: rows.length, events, owners, proportionalHazardsP: zph ? round(zph.global.p, 4) : null, factors, omitted, warnings: fit.warnings };
+  return {
+    n: rows.length,
+    events,
+    owners,
+    proportionalHazardsP: zph ? round(zph.global.p, 4) : null,
+    factors,
+    omitted,
+    warnings: fit.warnings,
+  };
 }
 
 /** "1.8× slower" / "1.4× faster" / "no faster or slower" for a hazard ratio of the event's rate. */

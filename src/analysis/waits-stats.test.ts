@@ -20,7 +20,7 @@ describe('median confidence interval (order statistics)', () => {
 
   it('covers the true median at least 95% of the time (simulated, exponential data)', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const trueMedian = Math.log(2);
     let covered = 0;
     const trials = 400;
@@ -68,7 +68,11 @@ describe('Kaplan–Meier', () => {
   });
 
   it('never reaches the median when most changes never merge', () => {
-    const km = kaplanMeier([{ days: 1, merged: true }, { days: 10, merged: false }, { days: 10, merged: false }]);
+    const km = kaplanMeier([
+      { days: 1, merged: true },
+      { days: 10, merged: false },
+      { days: 10, merged: false },
+    ]);
     assert.equal(km.medianDays, null);
   });
 });

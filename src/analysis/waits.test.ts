@@ -16,14 +16,23 @@ const input = (changes: FlowChange[], over: Partial<WaitsInput> = {}): WaitsInpu
   changes,
   ctx: CTX,
   coreAt: () => CORE,
-  ownerHistory: new Map([[OWNER, [at(-1000 * 24), at(-900 * 24), at(-800 * 24)]], [ALICE, [at(0)]]]),
+  ownerHistory: new Map([
+    [OWNER, [at(-1000 * 24), at(-900 * 24), at(-800 * 24)]],
+    [ALICE, [at(0)]],
+  ]),
   releases: [],
   hostUrls: new Map(),
   ...over,
 });
 
 /** A merged change: CI 1h, reviewers until `reviewAt`, −1 → author for `authorHours`, new ps, CI 1h, +2 +2 +A, gate 2h. */
-function lifecycle(number: number, startHour: number, reviewerHours: number, authorHours: number, over: Partial<FlowChange> = {}): FlowChange {
+function lifecycle(
+  number: number,
+  startHour: number,
+  reviewerHours: number,
+  authorHours: number,
+  over: Partial<FlowChange> = {},
+): FlowChange {
   const s = startHour;
   const review = s + 1 + reviewerHours;
   const ps2 = review + authorHours;
@@ -89,7 +98,12 @@ describe('waits: the split of a change’s life', () => {
       status: 'MERGED',
       mergedAt: at(50),
       messages: [message(10, { kind: 'system', authorId: OWNER, event: 'wip-off' })],
-      votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', 2, BOB, 20), vote(1, 'Code-Review', 2, CAROL, 40), vote(1, 'Workflow', 1, CAROL, 40)],
+      votes: [
+        vote(1, 'Verified', 1, ZUUL, 1),
+        vote(1, 'Code-Review', 2, BOB, 20),
+        vote(1, 'Code-Review', 2, CAROL, 40),
+        vote(1, 'Workflow', 1, CAROL, 40),
+      ],
     });
     const w = computeWaits(input([c]), { since: at(0), until: at(100), now: at(100) }).changes[0]!;
     assert.equal(w.wipDays, +(10 / 24).toFixed(2));
@@ -104,7 +118,13 @@ describe('waits: factors', () => {
     assert.equal(sizeBucket(1001), 'XL (>1000)');
     assert.equal(patchSetBucket(4), '3–4');
     assert.equal(patchSetBucket(12), '10+');
-    assert.equal(areaOf([{ path: 'nova/virt/hyperv/vmops.py', insertions: 5, deletions: 0 }, { path: 'nova/tests/unit/virt/hyperv/test_vmops.py', insertions: 50, deletions: 0 }]), 'nova/virt/hyperv/');
+    assert.equal(
+      areaOf([
+        { path: 'nova/virt/hyperv/vmops.py', insertions: 5, deletions: 0 },
+        { path: 'nova/tests/unit/virt/hyperv/test_vmops.py', insertions: 50, deletions: 0 },
+      ]),
+      'nova/virt/hyperv/',
+    );
     assert.equal(areaOf([{ path: 'nova/tests/unit/test_a.py', insertions: 5, deletions: 0 }], 3), 'nova/tests/unit/');
     assert.equal(areaOf([{ path: 'setup.cfg', insertions: 1, deletions: 0 }]), '(top level)');
     assert.equal(areaOf([{ path: 'nova/virt/hyperv/vmops.py', insertions: 5, deletions: 0 }], 3, ['nova/virt/']), 'nova/virt/');
@@ -124,15 +144,33 @@ describe('waits: factors', () => {
       const area = i < 40 ? 'nova/virt/hyperv/' : i < 130 ? 'nova/compute/' : `nova/rare${i % 10}/x/`;
       const slow = area === 'nova/virt/hyperv/';
       const hours = (slow ? 60 : 15) * (0.2 + (3 * ((i * 37) % 100)) / 100);
-      changes.push(lifecycle(1000 + i, i, hours, 5, { ownerId: owner, files: [{ path: `${area}mod.py`, insertions: 20 + (i % 7) * 30, deletions: 1 }] }));
+      changes.push(
+        lifecycle(1000 + i, i, hours, 5, {
+          ownerId: owner,
+          files: [{ path: `${area}mod.py`, insertions: 20 + (i % 7) * 30, deletions: 1 }],
+        }),
+      );
     }
-    const r = computeWaits(input(changes, { ownerHistory }), { since: at(0), until: at(4000), now: at(4000), topAreas: 2, bootstrapReplicates: 200 });
+    const r = computeWaits(input(changes, { ownerHistory }), {
+      since: at(0),
+      until: at(4000),
+      now: at(4000),
+      topAreas: 2,
+      bootstrapReplicates: 200,
+    });
     const area = r.factors.find((f) => f.factor === 'area')!;
     assert.ok(area.merge?.declared, JSON.stringify(area.merge));
     assert.equal(area.merge!.reference, 'nova/compute/');
     assert.equal(area.merge!.named!.level, 'nova/virt/hyperv/');
     assert.ok(area.merge!.named!.hazardRatio! < 0.5);
-    assert.deepEqual(area.groups.map((g) => [g.group, g.n]), [['nova/compute/', 90], ['nova/virt/hyperv/', 40], ['other', 20]]);
+    assert.deepEqual(
+      area.groups.map((g) => [g.group, g.n]),
+      [
+        ['nova/compute/', 90],
+        ['nova/virt/hyperv/', 40],
+        ['other', 20],
+      ],
+    );
     assert.equal(area.difference!.verdict, 'above');
     assert.ok(area.difference!.low! > 0);
     const text = r.summary.join('\n');
@@ -152,7 +190,10 @@ describe('waits: factors', () => {
     const after = lifecycle(2, 60, 5, 5);
     const outside = lifecycle(3, 120, 5, 5);
     const r = computeWaits(input([before, after, outside], { releases }), { since: at(0), until: at(500), now: at(500) });
-    assert.deepEqual(r.changes.map((c) => c.factors['release phase']), ['before feature freeze', 'feature freeze to release', 'outside release cycles']);
+    assert.deepEqual(
+      r.changes.map((c) => c.factors['release phase']),
+      ['before feature freeze', 'feature freeze to release', 'outside release cycles'],
+    );
   });
 });
 
@@ -172,16 +213,37 @@ describe('waits: core load', () => {
             status: 'MERGED',
             mergedAt: start + 7 * D - H,
             patchSets: [{ number: 1, created: start + H }],
-            votes: [vote(1, 'Verified', 1, ZUUL, hour(start + 2 * H)), vote(1, 'Code-Review', 2, BOB, hour(start + 7 * D - 2 * H)), vote(1, 'Code-Review', 2, CAROL, hour(start + 7 * D - 2 * H)), vote(1, 'Workflow', 1, CAROL, hour(start + 7 * D - 2 * H))],
+            votes: [
+              vote(1, 'Verified', 1, ZUUL, hour(start + 2 * H)),
+              vote(1, 'Code-Review', 2, BOB, hour(start + 7 * D - 2 * H)),
+              vote(1, 'Code-Review', 2, CAROL, hour(start + 7 * D - 2 * H)),
+              vote(1, 'Workflow', 1, CAROL, hour(start + 7 * D - 2 * H)),
+            ],
           }),
         );
       }
     }
     const r = computeWaits(input(changes), { since, until: since + 28 * D, now: since + 28 * D });
-    assert.deepEqual(r.weeks.map((w) => Math.round(w.queueAverage)), [3, 6, 9, 12]);
+    assert.deepEqual(
+      r.weeks.map((w) => Math.round(w.queueAverage)),
+      [3, 6, 9, 12],
+    );
     // Loads per core (2 cores): 1.4, 2.8, 4.3, 5.7 → thirds at the 2nd and 3rd.
-    assert.ok(r.coreLoadThresholds && r.coreLoadThresholds.low > 2.5 && r.coreLoadThresholds.low < 3 && r.coreLoadThresholds.high > 4 && r.coreLoadThresholds.high < 4.5, JSON.stringify(r.coreLoadThresholds));
-    const byWeek = (k: number) => [...new Set(r.changes.filter((c) => c.created.startsWith(new Date(since + k * 7 * D).toISOString().slice(0, 10))).map((c) => c.factors['core load']))];
+    assert.ok(
+      r.coreLoadThresholds &&
+        r.coreLoadThresholds.low > 2.5 &&
+        r.coreLoadThresholds.low < 3 &&
+        r.coreLoadThresholds.high > 4 &&
+        r.coreLoadThresholds.high < 4.5,
+      JSON.stringify(r.coreLoadThresholds),
+    );
+    const byWeek = (k: number) => [
+      ...new Set(
+        r.changes
+          .filter((c) => c.created.startsWith(new Date(since + k * 7 * D).toISOString().slice(0, 10)))
+          .map((c) => c.factors['core load']),
+      ),
+    ];
     assert.deepEqual([0, 1, 2, 3].map(byWeek), [['low'], ['low'], ['medium'], ['high']]);
   });
 });
@@ -194,21 +256,45 @@ describe('bandwidth', () => {
       flowChange(n, {
         created: since + startDay * D,
         patchSets: [{ number: 1, created: since + startDay * D }],
-        votes: [vote(1, 'Verified', 1, ZUUL, (since + startDay * D - at(0)) / H + 1), vote(1, 'Code-Review', -1, BOB, (since + reviewDay * D - at(0)) / H)],
+        votes: [
+          vote(1, 'Verified', 1, ZUUL, (since + startDay * D - at(0)) / H + 1),
+          vote(1, 'Code-Review', -1, BOB, (since + reviewDay * D - at(0)) / H),
+        ],
       });
     // Two changes arrive in week 1, one in week 2; Bob reviews them on days 3, 9 and 10.
     const changes = [mk(1, 0, 3), mk(2, 1, 9), mk(3, 8, 10)];
     const replays = changes.map((c) => ({ change: c, replay: replayFlow(c, CTX, since + 2 * week) }));
     const weeks = weeklyFlow(replays, CTX, () => CORE, since, since + 2 * week);
-    assert.deepEqual(weeks.map((w) => w.week), ['2015-03-30', '2015-04-06']);
-    assert.deepEqual(weeks.map((w) => w.arrivals), [2, 1]);
-    assert.deepEqual(weeks.map((w) => w.queueEntries), [2, 1]);
-    assert.deepEqual(weeks.map((w) => w.coreReviews), [1, 2]);
-    assert.deepEqual(weeks.map((w) => w.queueAtStart), [0, 1]);
+    assert.deepEqual(
+      weeks.map((w) => w.week),
+      ['2015-03-30', '2015-04-06'],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.arrivals),
+      [2, 1],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.queueEntries),
+      [2, 1],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.coreReviews),
+      [1, 2],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.queueAtStart),
+      [0, 1],
+    );
     // Week 1: change 1 waits days 0–3, change 2 days 1–7 (≈ 3 + 6 = 9 change-days of 7): ≈ 1.3 on average.
     assert.ok(Math.abs(weeks[0]!.queueAverage - 1.3) < 0.05, String(weeks[0]!.queueAverage));
-    assert.deepEqual(weeks.map((w) => w.cores), [2, 2]);
-    assert.deepEqual(weeks.map((w) => w.queueExits), [1, 2]);
+    assert.deepEqual(
+      weeks.map((w) => w.cores),
+      [2, 2],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.queueExits),
+      [1, 2],
+    );
     const b = computeBandwidth(weeks);
     assert.equal(b.weeks.length, 2);
     assert.ok(b.summary.some((s) => /Over 2 weeks the queue/.test(s)));
@@ -225,21 +311,43 @@ describe('bandwidth', () => {
       const entries = arrivals;
       const net = Math.round(0.5 * (arrivals - 230) - 0.4 * (core - 230) + 6 * (rnd() - 0.5));
       const from = Date.UTC(2026, 0, 5) + i * 7 * D;
-      return { week: new Date(from).toISOString().slice(0, 10), from, to: from + days * D, arrivals, queueEntries: entries, queueExits: entries - net, queueAtStart: 100, queueAverage: 100, meanWaitDays: 3, littleLambdaW: 100, reviews: core + 50, coreReviews: core, cores: 10 };
+      return {
+        week: new Date(from).toISOString().slice(0, 10),
+        from,
+        to: from + days * D,
+        arrivals,
+        queueEntries: entries,
+        queueExits: entries - net,
+        queueAtStart: 100,
+        queueAverage: 100,
+        meanWaitDays: 3,
+        littleLambdaW: 100,
+        reviews: core + 50,
+        coreReviews: core,
+        cores: 10,
+      };
     };
     const weeks = [week(0, 3), ...Array.from({ length: 16 }, (_, i) => week(i + 1)), week(17, 2)];
     const b = computeBandwidth(weeks);
     assert.deepEqual(b.droppedWeeks, [weeks[0]!.week, weeks[17]!.week]);
     assert.equal(b.fullWeeks.length, 16);
     const full = weeks.slice(1, 17);
-    assert.equal(b.balance!.entries, full.reduce((a, w) => a + w.queueEntries, 0));
-    assert.equal(b.balance!.exits, full.reduce((a, w) => a + w.queueExits, 0));
+    assert.equal(
+      b.balance!.entries,
+      full.reduce((a, w) => a + w.queueEntries, 0),
+    );
+    assert.equal(
+      b.balance!.exits,
+      full.reduce((a, w) => a + w.queueExits, 0),
+    );
     const core = b.regression!.terms.find((t) => t.name === 'core reviews')!;
     assert.equal(core.verdict, 'shrinks');
     assert.ok(core.low < -0.4 && core.high > -0.4, JSON.stringify(core));
     assert.equal(b.regression!.terms.find((t) => t.name === 'arrivals')!.verdict, 'grows');
     // No relation and a short, noisy series: "cannot tell", never "did not move".
-    const noisy = computeBandwidth(Array.from({ length: 9 }, (_, i) => ({ ...week(i), queueExits: week(i).queueEntries + Math.round(40 * (rnd() - 0.5)) })));
+    const noisy = computeBandwidth(
+      Array.from({ length: 9 }, (_, i) => ({ ...week(i), queueExits: week(i).queueEntries + Math.round(40 * (rnd() - 0.5)) })),
+    );
     assert.equal(noisy.regression!.terms.find((t) => t.name === 'core reviews')!.verdict, 'cannot tell');
     assert.match(noisy.summary.join('\n'), /cannot tell/);
     assert.doesNotMatch(noisy.summary.join('\n'), /did not/);
@@ -257,10 +365,17 @@ describe('waits: which changes need details and files', () => {
     const abandonedIn = flowChange(3, { created: at(0), patchSets: patchSets(0), status: 'ABANDONED', abandonedAt: at(20 * 24) });
     const createdIn = flowChange(4, { created: at(30 * 24), patchSets: patchSets(30 * 24) });
     const mergedAfter = flowChange(5, { created: at(0), patchSets: patchSets(0), status: 'MERGED', mergedAt: at(45 * 24) });
-    assert.deepEqual([old, mergedIn, abandonedIn, createdIn, mergedAfter].map((c) => needsFactors(c, o)), [false, false, false, true, false]);
+    assert.deepEqual(
+      [old, mergedIn, abandonedIn, createdIn, mergedAfter].map((c) => needsFactors(c, o)),
+      [false, false, false, true, false],
+    );
     // The report is the same whether the others have their details and files or not.
     const bare = (c: FlowChange): FlowChange => ({ ...c, files: null, links: [], trivialFix: false, subject: '' });
-    const withFiles = (c: FlowChange): FlowChange => ({ ...c, files: [{ path: 'nova/compute/manager.py', insertions: 5, deletions: 1 }], links: [{ kind: 'closes-bug', target: '1' }] });
+    const withFiles = (c: FlowChange): FlowChange => ({
+      ...c,
+      files: [{ path: 'nova/compute/manager.py', insertions: 5, deletions: 1 }],
+      links: [{ kind: 'closes-bug', target: '1' }],
+    });
     const all = [old, mergedIn, abandonedIn, createdIn, mergedAfter];
     const full = computeWaits(input(all.map(withFiles)), o);
     const partial = computeWaits(input(all.map((c) => (needsFactors(c, o) ? withFiles(c) : bare(c)))), o);

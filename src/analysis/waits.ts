@@ -42,12 +42,30 @@ import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { weeklyFlow, type FlowReplay, type WeekFlow } from './bandwidth.js';
-import { bootstrapDifference, cramersV, mergeIncidence, mergeMedianPoint, timeToEvent, type EventTime, type FollowedChange, type MedianDifferenceResult, type MergeIncidence } from './flow-inference.js';
+import {
+  bootstrapDifference,
+  cramersV,
+  mergeIncidence,
+  mergeMedianPoint,
+  timeToEvent,
+  type EventTime,
+  type FollowedChange,
+  type MedianDifferenceResult,
+  type MergeIncidence,
+} from './flow-inference.js';
 import { fixedBugs, weekStart } from './queue-trivial.js';
 import { replayFlow, reviewActsOf, sortSmall, type FlowContext, type Replay } from './queue-state.js';
 import { extractReviews, type Review } from './reviews.js';
 import { DAY_MS, round } from './stats.js';
-import { CATCH_ALL, fitFactorModel, rateWords, type FactorModel, type FactorTest, type ModelFactorSpec, type ModelRow } from './waits-model.js';
+import {
+  CATCH_ALL,
+  fitFactorModel,
+  rateWords,
+  type FactorModel,
+  type FactorTest,
+  type ModelFactorSpec,
+  type ModelRow,
+} from './waits-model.js';
 
 export interface ReleaseCycle {
   name: string;
@@ -86,7 +104,9 @@ export type FactorName = (typeof FACTORS)[number];
 /** The factors in the models; `patch sets` is a mediator and only described. */
 export const MODEL_FACTORS: readonly FactorName[] = ['size', 'area', 'author', 'kind', 'branch', 'release phase', 'core load'];
 /** How the models take the factors: size as log₂(lines + 1), the others as levels. */
-export const MODEL_SPECS: readonly ModelFactorSpec[] = MODEL_FACTORS.map((f) => (f === 'size' ? { name: f, kind: 'numeric', unit: 'per doubling of lines changed' } : { name: f, kind: 'categorical' }));
+export const MODEL_SPECS: readonly ModelFactorSpec[] = MODEL_FACTORS.map((f) =>
+  f === 'size' ? { name: f, kind: 'numeric', unit: 'per doubling of lines changed' } : { name: f, kind: 'categorical' },
+);
 
 export interface ChangeWaits {
   number: number;
@@ -146,7 +166,14 @@ export interface WaitsReport {
   now: string;
   cohort: { total: number; merged: number; abandoned: number; open: number; neverReady: number };
   /** Sums over the cohort's lives so far, in days, and shares of them. */
-  totals: { followDays: number; reviewersDays: number; authorDays: number; ciDays: number; wipDays: number; shares: { reviewers: number; author: number; ci: number; wip: number } };
+  totals: {
+    followDays: number;
+    reviewersDays: number;
+    authorDays: number;
+    ciDays: number;
+    wipDays: number;
+    shares: { reviewers: number; author: number; ci: number; wip: number };
+  };
   overall: { toMerge: MergeIncidence; firstHumanReview: EventTime; firstCoreReview: EventTime | null };
   models: { merge: FactorModel | null; firstCoreReview: FactorModel | null };
   factors: FactorResult[];
@@ -182,7 +209,11 @@ const SIDE_PATH = /(^|\/)(tests?|doc|docs|releasenotes|api-ref)\//;
  * prefix a file's path starts with, else its directory cut to `depth` levels. Tests, docs and
  * release notes count only when the change touches nothing else.
  */
-export function areaOf(files: ReadonlyArray<{ path: string; insertions: number; deletions: number }>, depth = 3, prefixes: readonly string[] = []): string {
+export function areaOf(
+  files: ReadonlyArray<{ path: string; insertions: number; deletions: number }>,
+  depth = 3,
+  prefixes: readonly string[] = [],
+): string {
   if (files.length === 0) return '(no files)';
   let pool = files.filter((f) => !SIDE_PATH.test(f.path));
   if (pool.length === 0) pool = [...files];
@@ -242,15 +273,27 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
   const { ctx } = input;
   const replays: Array<FlowReplay & { reviews: Review[] }> = input.changes
     .filter((c) => c.created < horizon)
-    .map((c) => ({ change: c, replay: replayFlow(c, ctx, now), reviews: sortSmall(extractReviews(reviewActsOf(c), ctx.isBot).reviews, (a, b) => a.at - b.at) }));
-  const weeks = weeklyFlow(replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews })), ctx, input.coreAt, since, horizon);
+    .map((c) => ({
+      change: c,
+      replay: replayFlow(c, ctx, now),
+      reviews: sortSmall(extractReviews(reviewActsOf(c), ctx.isBot).reviews, (a, b) => a.at - b.at),
+    }));
+  const weeks = weeklyFlow(
+    replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews })),
+    ctx,
+    input.coreAt,
+    since,
+    horizon,
+  );
 
-  const weekAt = (t: Timestamp) => (weeks.length && t >= since && t < horizon ? weeks[Math.floor((weekStart(t) - weekStart(since)) / (7 * DAY_MS))] : undefined);
+  const weekAt = (t: Timestamp) =>
+    weeks.length && t >= since && t < horizon ? weeks[Math.floor((weekStart(t) - weekStart(since)) / (7 * DAY_MS))] : undefined;
   // Core load per week: average queue per core member.
   const loadOfWeek = new Map<string, number>();
   for (const w of weeks) if (w.cores) loadOfWeek.set(w.week, w.queueAverage / w.cores);
   const loads = [...loadOfWeek.values()].sort((a, b) => a - b);
-  const thresholds = loads.length >= 3 ? { low: loads[Math.floor(loads.length / 3)]!, high: loads[Math.floor((2 * loads.length) / 3)]! } : null;
+  const thresholds =
+    loads.length >= 3 ? { low: loads[Math.floor(loads.length / 3)]!, high: loads[Math.floor((2 * loads.length) / 3)]! } : null;
   const newcomerN = opts.newcomerChanges ?? 3;
   const areaDepth = opts.areaDepth ?? 3;
 
@@ -264,7 +307,14 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
       const rank = countBelow(history, c.created);
       const author = ctx.isBot(c.ownerId) ? 'bot' : cores?.has(c.ownerId) ? 'core' : rank < newcomerN ? 'newcomer' : 'regular';
       const cycle = input.releases.find((r) => r.start <= c.created && c.created < r.release);
-      const phase = input.releases.length === 0 ? 'unknown' : !cycle ? 'outside release cycles' : c.created < cycle.featureFreeze ? 'before feature freeze' : 'feature freeze to release';
+      const phase =
+        input.releases.length === 0
+          ? 'unknown'
+          : !cycle
+            ? 'outside release cycles'
+            : c.created < cycle.featureFreeze
+              ? 'before feature freeze'
+              : 'feature freeze to release';
       let coreLoad = 'unknown';
       if (thresholds && readyAt !== null) {
         const wk = weekAt(readyAt);
@@ -280,7 +330,8 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
       const seen = reviews.filter((x) => x.at <= end);
       const firstHuman = seen[0];
       const firstCore = seen.find((x) => input.coreAt(x.at)?.has(x.reviewerId));
-      const delay = (at: Timestamp | undefined): number | null => (at === undefined || readyAt === null ? null : round(Math.max(0, at - readyAt) / DAY_MS, 2));
+      const delay = (at: Timestamp | undefined): number | null =>
+        at === undefined || readyAt === null ? null : round(Math.max(0, at - readyAt) / DAY_MS, 2);
       const lines = c.insertions + c.deletions;
       const w: ChangeWaits = {
         number: c.number,
@@ -319,7 +370,12 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
   const keepTop = (factor: FactorName, k: number): void => {
     const counts = new Map<string, number>();
     for (const r of rows) counts.set(r.w.factors[factor], (counts.get(r.w.factors[factor]) ?? 0) + 1);
-    const top = new Set([...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([g]) => g));
+    const top = new Set(
+      [...counts.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, k)
+        .map(([g]) => g),
+    );
     for (const r of rows) if (!top.has(r.w.factors[factor])) r.w.factors[factor] = 'other';
   };
   keepTop('area', opts.topAreas ?? 8);
@@ -378,20 +434,37 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     if (top) references[f] = top[0];
   }
-  const mergeModel = fitFactorModel(cohort.map((w) => modelRow(w, w.followDays, w.outcome === 'merged')), specs, references);
-  const coreRows = haveCore ? cohort.filter((w) => w.reviewFollowDays !== null).map((w) => modelRow(w, w.firstCoreReviewDays ?? w.reviewFollowDays!, w.firstCoreReviewDays !== null)) : [];
+  const mergeModel = fitFactorModel(
+    cohort.map((w) => modelRow(w, w.followDays, w.outcome === 'merged')),
+    specs,
+    references,
+  );
+  const coreRows = haveCore
+    ? cohort
+        .filter((w) => w.reviewFollowDays !== null)
+        .map((w) => modelRow(w, w.firstCoreReviewDays ?? w.reviewFollowDays!, w.firstCoreReviewDays !== null))
+    : [];
   const coreModel = haveCore ? fitFactorModel(coreRows, specs, references) : null;
 
   const factors: FactorResult[] = FACTORS.map((factor, fi) => {
     const names = [...new Set(cohort.map((w) => w.factors[factor]))].sort();
-    const groups = names.map((g) => describe(cohort.filter((w) => w.factors[factor] === g), g));
+    const groups = names.map((g) =>
+      describe(
+        cohort.filter((w) => w.factors[factor] === g),
+        g,
+      ),
+    );
     const merge = mergeModel?.factors.find((t) => t.factor === factor) ?? null;
     const firstCoreReview = coreModel?.factors.find((t) => t.factor === factor) ?? null;
     let difference: FactorResult['difference'] = null;
     if (merge && merge.kind === 'categorical' && merge.named) {
       const a = cohort.filter((w) => w.factors[factor] === merge.named!.level).map(followed);
       const b = cohort.filter((w) => w.factors[factor] === merge.reference).map(followed);
-      difference = { group: merge.named.level, reference: merge.reference, ...bootstrapDifference(a, b, mergeMedianPoint, { seed: 1000 + fi, replicates: opts.bootstrapReplicates, clusteredBy: 'owner' }) };
+      difference = {
+        group: merge.named.level,
+        reference: merge.reference,
+        ...bootstrapDifference(a, b, mergeMedianPoint, { seed: 1000 + fi, replicates: opts.bootstrapReplicates, clusteredBy: 'owner' }),
+      };
     }
     const omitted = mergeModel?.omitted.find((o) => o.factor === factor);
     const note = notes.get(factor) ?? (omitted ? `not in the model: ${omitted.reason}` : null);
@@ -403,15 +476,28 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     for (let j = i + 1; j < MODEL_FACTORS.length; j++) {
       const a = MODEL_FACTORS[i]!;
       const b = MODEL_FACTORS[j]!;
-      const v = cramersV(cohort.map((w) => w.factors[a]), cohort.map((w) => w.factors[b]));
+      const v = cramersV(
+        cohort.map((w) => w.factors[a]),
+        cohort.map((w) => w.factors[b]),
+      );
       if (v !== null) overlaps.push({ factors: [a, b], cramersV: round(v, 2)! });
     }
   }
   overlaps.sort((x, y) => y.cramersV - x.cramersV);
 
-  const sum = (k: 'followDays' | 'reviewersDays' | 'authorDays' | 'ciDays' | 'wipDays') => round(cohort.reduce((s, x) => s + x[k], 0), 1) ?? 0;
-  const totals = { followDays: sum('followDays'), reviewersDays: sum('reviewersDays'), authorDays: sum('authorDays'), ciDays: sum('ciDays'), wipDays: sum('wipDays') };
-  const share = (x: number) => (totals.followDays > 0 ? round(x / totals.followDays, 3) ?? 0 : 0);
+  const sum = (k: 'followDays' | 'reviewersDays' | 'authorDays' | 'ciDays' | 'wipDays') =>
+    round(
+      cohort.reduce((s, x) => s + x[k], 0),
+      1,
+    ) ?? 0;
+  const totals = {
+    followDays: sum('followDays'),
+    reviewersDays: sum('reviewersDays'),
+    authorDays: sum('authorDays'),
+    ciDays: sum('ciDays'),
+    wipDays: sum('wipDays'),
+  };
+  const share = (x: number) => (totals.followDays > 0 ? (round(x / totals.followDays, 3) ?? 0) : 0);
   const all = describe(cohort, 'all');
   const report: WaitsReport = {
     period: { since: new Date(since).toISOString(), until: new Date(until).toISOString() },
@@ -423,7 +509,15 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
       open: cohort.filter((x) => x.outcome === 'open').length,
       neverReady: cohort.filter((x) => x.reviewFollowDays === null).length,
     },
-    totals: { ...totals, shares: { reviewers: share(totals.reviewersDays), author: share(totals.authorDays), ci: share(totals.ciDays), wip: share(totals.wipDays) } },
+    totals: {
+      ...totals,
+      shares: {
+        reviewers: share(totals.reviewersDays),
+        author: share(totals.authorDays),
+        ci: share(totals.ciDays),
+        wip: share(totals.wipDays),
+      },
+    },
     overall: { toMerge: all.toMerge, firstHumanReview: all.firstHumanReview, firstCoreReview: all.firstCoreReview },
     models: { merge: mergeModel, firstCoreReview: coreModel },
     factors,
@@ -472,14 +566,19 @@ function declaredWords(t: FactorTest, event: string, diff: FactorResult['differe
   const n = t.named;
   let head: string;
   if (!n || n.hazardRatio === null) head = `${t.factor}: associated (adjusted ${pWords(t.adjustedP)})`;
-  else if (t.kind === 'numeric') head = `${t.factor}: ${t.reference}, associated with ${rateWords(n.hazardRatio, event)} (hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; adjusted ${pWords(t.adjustedP)})`;
-  else head = `${t.factor}: "${n.level}" associated with ${rateWords(n.hazardRatio, event)} than "${t.reference}" (the largest group; hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; factor adjusted ${pWords(t.adjustedP)})`;
+  else if (t.kind === 'numeric')
+    head = `${t.factor}: ${t.reference}, associated with ${rateWords(n.hazardRatio, event)} (hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; adjusted ${pWords(t.adjustedP)})`;
+  else
+    head = `${t.factor}: "${n.level}" associated with ${rateWords(n.hazardRatio, event)} than "${t.reference}" (the largest group; hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; factor adjusted ${pWords(t.adjustedP)})`;
   if (diff && diff.difference !== null) {
-    head += diff.verdict === 'inconclusive'
-      ? `; median time to merge ${diff.first} d vs ${diff.second} d, difference inconclusive (95% CI ${diff.low ?? '?'} to ${diff.high ?? '?'} d, bootstrap over owners)`
-      : `; median time to merge ${diff.first} d vs ${diff.second} d: ${diff.difference} d (95% CI ${diff.low}–${diff.high}, bootstrap over owners)`;
-  } else if (diff && diff.first === null && t.kind === 'categorical') head += `; fewer than half of "${diff.group}" merged by now, so no median to compare`;
-  if (t.proportionalHazardsFails) head += ` — the association changes over a change's life (proportional-hazards check ${pWords(t.proportionalHazardsP!)}), so the ratio is an average over the follow-up`;
+    head +=
+      diff.verdict === 'inconclusive'
+        ? `; median time to merge ${diff.first} d vs ${diff.second} d, difference inconclusive (95% CI ${diff.low ?? '?'} to ${diff.high ?? '?'} d, bootstrap over owners)`
+        : `; median time to merge ${diff.first} d vs ${diff.second} d: ${diff.difference} d (95% CI ${diff.low}–${diff.high}, bootstrap over owners)`;
+  } else if (diff && diff.first === null && t.kind === 'categorical')
+    head += `; fewer than half of "${diff.group}" merged by now, so no median to compare`;
+  if (t.proportionalHazardsFails)
+    head += ` — the association changes over a change's life (proportional-hazards check ${pWords(t.proportionalHazardsP!)}), so the ratio is an average over the follow-up`;
   return head;
 }
 
@@ -494,10 +593,17 @@ function modelWords(m: FactorModel | null, label: string, event: string, factors
   if (declared.length === 0) out.push(`${head} no factor is associated beyond chance.`);
   else {
     out.push(`${head} ${declared.length} associated.`);
-    declared.forEach((t) => out.push(`${t.factor === declared[0]!.factor ? 'Largest association' : 'Also'} — ${declaredWords(t, event, event === 'merging' ? factors.find((f) => f.factor === t.factor)?.difference ?? null : null)}.`));
+    declared.forEach((t) =>
+      out.push(
+        `${t.factor === declared[0]!.factor ? 'Largest association' : 'Also'} — ${declaredWords(t, event, event === 'merging' ? (factors.find((f) => f.factor === t.factor)?.difference ?? null) : null)}.`,
+      ),
+    );
   }
   const rest = m.factors.filter((t) => !t.declared);
-  if (rest.length) out.push(`Inconclusive (the data cannot tell; not evidence of no association): ${rest.map((t) => `${t.factor} (adjusted ${pWords(t.adjustedP)})`).join(', ')}.`);
+  if (rest.length)
+    out.push(
+      `Inconclusive (the data cannot tell; not evidence of no association): ${rest.map((t) => `${t.factor} (adjusted ${pWords(t.adjustedP)})`).join(', ')}.`,
+    );
   return out;
 }
 
@@ -511,19 +617,30 @@ export function waitsSummary(r: WaitsReport): string[] {
   );
   const m = r.overall.toMerge;
   const lastAbandoned = m.points.at(-1)?.abandoned ?? 0;
-  out.push(`Half had merged within ${eventTimeWords(m)} of creation (abandonment counted as a competing outcome: ${pct(lastAbandoned)} abandoned by the end of follow-up).`);
+  out.push(
+    `Half had merged within ${eventTimeWords(m)} of creation (abandonment counted as a competing outcome: ${pct(lastAbandoned)} abandoned by the end of follow-up).`,
+  );
   const fh = r.overall.firstHumanReview;
   const fc = r.overall.firstCoreReview;
   out.push(
     `First human review: median ${eventTimeWords(fh)} from the first moment out of work in progress (${fh.n - fh.events} of ${fh.n} not reviewed yet, censored)${fc ? `; first core review ${eventTimeWords(fc)} (${fc.n - fc.events} without one, censored)` : ''}.`,
   );
   out.push(...modelWords(r.models.merge, 'Time to merge', 'merging', r.factors));
-  if (r.overall.firstCoreReview) out.push(...modelWords(r.models.firstCoreReview, 'Time to first core review', 'first core review', r.factors));
+  if (r.overall.firstCoreReview)
+    out.push(...modelWords(r.models.firstCoreReview, 'Time to first core review', 'first core review', r.factors));
   const strong = r.overlaps.filter((o) => o.cramersV >= 0.3);
-  if (strong.length) out.push(`Factors that overlap (Cramér's V ≥ 0.3), which is why they are weighed together: ${strong.map((o) => `${o.factors[0]} and ${o.factors[1]} ${o.cramersV}`).join('; ')}.`);
+  if (strong.length)
+    out.push(
+      `Factors that overlap (Cramér's V ≥ 0.3), which is why they are weighed together: ${strong.map((o) => `${o.factors[0]} and ${o.factors[1]} ${o.cramersV}`).join('; ')}.`,
+    );
   const catchAll = r.factors.find((f) => f.factor === 'area')?.groups.filter((g) => CATCH_ALL.has(g.group)) ?? [];
-  if (catchAll.length) out.push(`Area "other" lumps ${catchAll.reduce((s, g) => s + g.n, 0)} changes of the less common areas together: shown as an aggregate, never named as a finding.`);
-  out.push('Patch sets are a consequence of review (each new patch set restarts the wait): described as a mediator, not weighed as a factor. Associations are not causes: something not in the model may explain both.');
+  if (catchAll.length)
+    out.push(
+      `Area "other" lumps ${catchAll.reduce((s, g) => s + g.n, 0)} changes of the less common areas together: shown as an aggregate, never named as a finding.`,
+    );
+  out.push(
+    'Patch sets are a consequence of review (each new patch set restarts the wait): described as a mediator, not weighed as a factor. Associations are not causes: something not in the model may explain both.',
+  );
   const missing = r.factors.filter((f) => f.role === 'model' && f.note);
   if (missing.length) out.push(`Notes: ${missing.map((f) => `${f.factor} — ${f.note}`).join('; ')}.`);
   return out;

@@ -51,7 +51,12 @@ async function timed(runs: number, fn: () => Promise<unknown>): Promise<Timing> 
   }
   times.sort((a, b) => a - b);
   cpu.sort((a, b) => a - b);
-  return { medianMs: Math.round(times[Math.floor(times.length / 2)]!), minMs: Math.round(times[0]!), cpuMedianMs: Math.round(cpu[Math.floor(cpu.length / 2)]!), runs };
+  return {
+    medianMs: Math.round(times[Math.floor(times.length / 2)]!),
+    minMs: Math.round(times[0]!),
+    cpuMedianMs: Math.round(cpu[Math.floor(cpu.length / 2)]!),
+    runs,
+  };
 }
 
 async function child(location: string): Promise<void> {
@@ -93,13 +98,19 @@ export async function runFlowBench(sqlitePath: string, pgAdminUrl: string | unde
   for (const location of locations) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {
-      console.log(`flow queue/waits ${location.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+      console.log(
+        `flow queue/waits ${location.startsWith('postgres') ? 'PostgreSQL' : 'SQLite'} failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`,
+      );
       continue;
     }
     const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as FlowBenchResult;
     const name = x.engine === 'sqlite' ? 'SQLite' : 'PostgreSQL';
-    console.log(`${`steward queue (${name})`.padEnd(28)} ${String(x.openChanges).padStart(7)} open changes: median ${String(x.queue.medianMs).padStart(5)} ms, best ${x.queue.minMs} ms of ${x.queue.runs} warm runs, CPU median ${x.queue.cpuMedianMs} ms (this process; PostgreSQL's server not included)   (target ≤ 250 ms)`);
-    console.log(`${`steward waits (${name})`.padEnd(28)} ${String(x.closedInPeriod).padStart(7)} closed in 90 days: median ${String(x.waits.medianMs).padStart(5)} ms, best ${x.waits.minMs} ms of ${x.waits.runs} warm runs, CPU median ${x.waits.cpuMedianMs} ms   (target ≤ 2000 ms)`);
+    console.log(
+      `${`steward queue (${name})`.padEnd(28)} ${String(x.openChanges).padStart(7)} open changes: median ${String(x.queue.medianMs).padStart(5)} ms, best ${x.queue.minMs} ms of ${x.queue.runs} warm runs, CPU median ${x.queue.cpuMedianMs} ms (this process; PostgreSQL's server not included)   (target ≤ 250 ms)`,
+    );
+    console.log(
+      `${`steward waits (${name})`.padEnd(28)} ${String(x.closedInPeriod).padStart(7)} closed in 90 days: median ${String(x.waits.medianMs).padStart(5)} ms, best ${x.waits.minMs} ms of ${x.waits.runs} warm runs, CPU median ${x.waits.cpuMedianMs} ms   (target ≤ 2000 ms)`,
+    );
   }
 }
 

@@ -31,7 +31,9 @@ function timedSync(db: string, repo: string): Timed {
 }
 
 function line(name: string, t: Timed, note: string): void {
-  console.log(`${name.padEnd(34)} ${String(t.summary.commits).padStart(6)} commits (${String(t.summary.added).padStart(6)} read) in ${t.seconds.toFixed(1).padStart(5)} s, peak RSS ${Math.round(t.peakRssMb)} MB   (${note})`);
+  console.log(
+    `${name.padEnd(34)} ${String(t.summary.commits).padStart(6)} commits (${String(t.summary.added).padStart(6)} read) in ${t.seconds.toFixed(1).padStart(5)} s, peak RSS ${Math.round(t.peakRssMb)} MB   (${note})`,
+  );
 }
 
 /** Runs the benchmark into `benchDir`; prints one line per measurement, or why it was skipped. */

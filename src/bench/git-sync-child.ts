@@ -17,7 +17,11 @@ if (!location || !repo) {
 }
 const store = await openStore(/^postgres(ql)?:\/\//i.test(location) ? location : resolve(location));
 try {
-  const result = await syncGitRepository(store, { path: resolve(repo) }, { clock: () => Date.now(), rules: { landingCommitters: DEFAULT_LANDING_COMMITTERS } });
+  const result = await syncGitRepository(
+    store,
+    { path: resolve(repo) },
+    { clock: () => Date.now(), rules: { landingCommitters: DEFAULT_LANDING_COMMITTERS } },
+  );
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 } finally {
   await store.close();

@@ -24,14 +24,16 @@ if (summary.stopped) {
   process.stderr.write(`import stopped: ${summary.stopped.error.describe()}\n`);
   process.exit(1);
 }
-process.stdout.write(JSON.stringify({
-  engine: store.engine,
-  changes: summary.totals.changesRead,
-  seconds,
-  changesPerSecond: summary.totals.changesRead / seconds,
-  peakRssMb: peakRssMb(),
-  // CPU time of the whole process (every thread), user + system: comparable on a busy machine.
-  cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  votes: summary.totals.votes,
-  messages: summary.totals.messages,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    engine: store.engine,
+    changes: summary.totals.changesRead,
+    seconds,
+    changesPerSecond: summary.totals.changesRead / seconds,
+    peakRssMb: peakRssMb(),
+    // CPU time of the whole process (every thread), user + system: comparable on a busy machine.
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    votes: summary.totals.votes,
+    messages: summary.totals.messages,
+  }) + '\n',
+);

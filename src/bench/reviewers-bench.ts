@@ -50,7 +50,15 @@ export async function measureReviewers(location: string, demo: DemoOptions, runs
     const warm: number[] = [];
     for (let i = 0; i < runs; i++) warm.push(await once());
     warm.sort((a, b) => a - b);
-    return { engine: store.engine, coldMs: Math.round(coldMs), medianMs: Math.round(warm[Math.floor(runs / 2)]!), minMs: Math.round(warm[0]!), runs, reviews, reviewers };
+    return {
+      engine: store.engine,
+      coldMs: Math.round(coldMs),
+      medianMs: Math.round(warm[Math.floor(runs / 2)]!),
+      minMs: Math.round(warm[0]!),
+      runs,
+      reviews,
+      reviewers,
+    };
   } finally {
     await store.close();
   }
@@ -68,7 +76,10 @@ export async function runReviewersBench(sqlitePath: string, pgAdminUrl: string |
     locations.push(u.toString());
   }
   for (const location of locations) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, JSON.stringify(demo)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, JSON.stringify(demo)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     const name = location.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
     if (r.status !== 0) {
       console.log(`steward reviewers (${name}) failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);

@@ -58,19 +58,32 @@ function runImport(file: string, location: string): ImportResult {
 }
 
 function report(name: string, r: ImportResult, targets: string): void {
-  console.log(`${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s   (${targets})`);
+  console.log(
+    `${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s   (${targets})`,
+  );
 }
 
 /** The sync benchmark runs through tsx: its fake Gerrit server is test code. */
 function runSyncBench(changes: number): void {
   const script = resolve(here, '../../test/bench/sync-bench.ts');
-  const r = spawnSync(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', script, String(changes)], { encoding: 'utf8', cwd: resolve(here, '../..'), maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=6144', '--import', 'tsx', script, String(changes)], {
+    encoding: 'utf8',
+    cwd: resolve(here, '../..'),
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) {
     console.log(`sync from fake Gerrit          failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
     return;
   }
-  const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as ImportResult & { pages: number; requests: number; retries: number; pagesNeeded: number };
-  console.log(`${'sync fake Gerrit → SQLite'.padEnd(28)} ${String(x.changes).padStart(7)} changes in ${x.seconds.toFixed(1).padStart(6)} s = ${Math.round(x.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(x.peakRssMb)} MB, CPU ${x.cpuSeconds.toFixed(1)} s, ${x.requests} requests for ${x.pagesNeeded} pages (${x.retries} retries)   (target ≥ 2000 changes/s, RSS < 400 MB, requests ≤ pages + retries)`);
+  const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as ImportResult & {
+    pages: number;
+    requests: number;
+    retries: number;
+    pagesNeeded: number;
+  };
+  console.log(
+    `${'sync fake Gerrit → SQLite'.padEnd(28)} ${String(x.changes).padStart(7)} changes in ${x.seconds.toFixed(1).padStart(6)} s = ${Math.round(x.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(x.peakRssMb)} MB, CPU ${x.cpuSeconds.toFixed(1)} s, ${x.requests} requests for ${x.pagesNeeded} pages (${x.retries} retries)   (target ≥ 2000 changes/s, RSS < 400 MB, requests ≤ pages + retries)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -79,7 +92,9 @@ async function main(): Promise<void> {
   if (!existsSync(exportPath)) {
     const t0 = performance.now();
     await writeRestExport({ seed: 7, changes, months: 24, now }, exportPath, { pageSize: 500 });
-    console.log(`generated ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   } else {
     console.log(`using cached ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB)`);
   }
@@ -101,7 +116,12 @@ async function main(): Promise<void> {
 
 mkdirSync(benchDir, { recursive: true });
 if (process.env.BENCH_ONLY === 'web') {
-  await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
+  await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
+    seed: 7,
+    changes,
+    months: 24,
+    now,
+  });
   process.exit(0);
 }
 if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
@@ -109,5 +129,15 @@ if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
 await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, pgBenchDb);
 if (process.env.BENCH_ONLY === 'perf') process.exit(0);
-await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
-await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, { seed: 7, changes, months: 24, now });
+await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
+  seed: 7,
+  changes,
+  months: 24,
+  now,
+});
+await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
+  seed: 7,
+  changes,
+  months: 24,
+  now,
+});

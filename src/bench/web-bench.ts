@@ -58,7 +58,11 @@ async function serverChild(location: string, demo: DemoOptions): Promise<void> {
   const store = await openStore(location);
   const version = await openDataVersion(location);
   const config = { config: parseConfig(demoConfigYaml(demo), 'the demo configuration'), path: null, origin: 'the demo configuration' };
-  const app = await buildApp({ store, config: async () => config, cache: new ViewCache({ version: version.current, clock: () => Date.now() }) });
+  const app = await buildApp({
+    store,
+    config: async () => config,
+    cache: new ViewCache({ version: version.current, clock: () => Date.now() }),
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   process.stdout.write(`${url}\n`);
   // The parent asks for this process's CPU time around each run (the server's own cost per request).
@@ -74,10 +78,16 @@ async function serverChild(location: string, demo: DemoOptions): Promise<void> {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 /** Starts the server on `location`, warms each report once, then runs autocannon. */
-export async function measureWeb(location: string, demo: DemoOptions, o: { connections?: number; seconds?: number } = {}): Promise<WebBenchResult> {
+export async function measureWeb(
+  location: string,
+  demo: DemoOptions,
+  o: { connections?: number; seconds?: number } = {},
+): Promise<WebBenchResult> {
   const connections = o.connections ?? 50;
   const seconds = o.seconds ?? 30;
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', location, JSON.stringify(demo)], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', location, JSON.stringify(demo)], {
+    stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
+  });
   const serverCpuMs = async (): Promise<number> => {
     child.send('cpu');
     const [u] = (await once(child, 'message')) as [NodeJS.CpuUsage];
@@ -106,7 +116,10 @@ export async function measureWeb(location: string, demo: DemoOptions, o: { conne
       const cpu0 = await serverCpuMs();
       const headers: Record<string, string> = encoding === 'gzip' ? { 'accept-encoding': 'gzip, deflate, br, zstd' } : {};
       const r = await new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon({ url, connections, duration: seconds, headers, requests: PATHS.map((path) => ({ method: 'GET', path })), timeout: 10 }, (e, result) => (e ? reject(e) : resolve(result)));
+        const instance = autocannon(
+          { url, connections, duration: seconds, headers, requests: PATHS.map((path) => ({ method: 'GET', path })), timeout: 10 },
+          (e, result) => (e ? reject(e) : resolve(result)),
+        );
         instance.on('response', (_client, _status, _bytes, responseTime) => void latencies.push(responseTime));
       });
       const cpu = (await serverCpuMs()) - cpu0;
@@ -148,7 +161,11 @@ export async function runWebBench(sqlitePath: string, pgAdminUrl: string | undef
     try {
       const x = await measureWeb(location, demo);
       const ms = (v: number) => `${v.toFixed(1)} ms`;
-      console.log(`${`serve: first computation (${name})`.padEnd(28)} ${Object.entries(x.coldMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+      console.log(
+        `${`serve: first computation (${name})`.padEnd(28)} ${Object.entries(x.coldMs)
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ')}`,
+      );
       for (const r of x.runs) {
         console.log(
           `${`serve: load (${name}, ${r.encoding})`.padEnd(28)} ${r.connections} connections × ${r.seconds} s on overview + reviewers: ${r.requestsPerSecond} requests/s (${r.requests}), p50 ${ms(r.p50)}, p95 ${ms(r.p95)}, p99 ${ms(r.p99)}, max ${ms(r.max)}, ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx; server CPU ${r.serverCpuMsPerRequest} ms/request   (target p95 < 150 ms, 0 errors)`,

@@ -52,27 +52,45 @@ export function loadCredentials(hostName: string, file: string | undefined, env:
     try {
       st = statSync(path);
     } catch (e) {
-      throw new StewardError('SOURCE_AUTH', `cannot read the credentials file: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { where: path });
+      throw new StewardError(
+        'SOURCE_AUTH',
+        `cannot read the credentials file: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+        { where: path },
+      );
     }
     if ((st.mode & 0o077) !== 0) {
-      throw new StewardError('SOURCE_AUTH', `the credentials file is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`, {
-        where: path,
-        hint: `Run: chmod 600 ${path}`,
-      });
+      throw new StewardError(
+        'SOURCE_AUTH',
+        `the credentials file is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`,
+        {
+          where: path,
+          hint: `Run: chmod 600 ${path}`,
+        },
+      );
     }
     const entries = parseNetrc(readFileSync(path, 'utf8'));
     const e = entries.get(hostName) ?? entries.get('');
     if (!e) return null;
     if (!e.login || !e.password) {
-      throw new StewardError('SOURCE_AUTH', `the entry for ${hostName} needs both login and password`, { where: path, hint: `Write: machine ${hostName} login USER password HTTP-PASSWORD` });
+      throw new StewardError('SOURCE_AUTH', `the entry for ${hostName} needs both login and password`, {
+        where: path,
+        hint: `Write: machine ${hostName} login USER password HTTP-PASSWORD`,
+      });
     }
     return { username: e.login, password: e.password, source: `${path} (machine ${hostName})` };
   }
   if (env.STEWARD_GERRIT_PASSWORD !== undefined || env.STEWARD_GERRIT_USERNAME !== undefined) {
     if (!env.STEWARD_GERRIT_USERNAME || !env.STEWARD_GERRIT_PASSWORD) {
-      throw new StewardError('SOURCE_AUTH', 'set both STEWARD_GERRIT_USERNAME and STEWARD_GERRIT_PASSWORD, or neither for anonymous access');
+      throw new StewardError(
+        'SOURCE_AUTH',
+        'set both STEWARD_GERRIT_USERNAME and STEWARD_GERRIT_PASSWORD, or neither for anonymous access',
+      );
     }
-    return { username: env.STEWARD_GERRIT_USERNAME, password: env.STEWARD_GERRIT_PASSWORD, source: 'STEWARD_GERRIT_USERNAME/STEWARD_GERRIT_PASSWORD' };
+    return {
+      username: env.STEWARD_GERRIT_USERNAME,
+      password: env.STEWARD_GERRIT_PASSWORD,
+      source: 'STEWARD_GERRIT_USERNAME/STEWARD_GERRIT_PASSWORD',
+    };
   }
   return null;
 }
@@ -81,7 +99,10 @@ export function loadCredentials(hostName: string, file: string | undefined, env:
  * Where a Gerrit sync (ingest/gerrit-sync.ts) gets its credentials: read here, at the entry point,
  * per machine when its sync starts; and what a refused user is told about giving them.
  */
-export function gerritCredentialSource(credentialsFile: string | undefined, env: CredentialEnv): { credentials: (machine: string) => Credentials | null; authHint: (machine: string) => string } {
+export function gerritCredentialSource(
+  credentialsFile: string | undefined,
+  env: CredentialEnv,
+): { credentials: (machine: string) => Credentials | null; authHint: (machine: string) => string } {
   return {
     credentials: (machine) => loadCredentials(machine, credentialsFile, env),
     // The client cannot know where Steward reads credentials from; without this the user is not told how to give them.

@@ -43,7 +43,10 @@ export function buildProgram(rt: Runtime): Command {
     .command('import')
     .description('import Gerrit export files (REST change list JSON, or SSH `gerrit query --format=JSON` lines)')
     .argument('<files...>', 'export files')
-    .option('--host <name>', 'Gerrit host the files come from (default: the only host in steward.yaml, else the only host in the store, else "default")')
+    .option(
+      '--host <name>',
+      'Gerrit host the files come from (default: the only host in steward.yaml, else the only host in the store, else "default")',
+    )
     .option('--allow-empty', 'accept export files with no changes (otherwise an error: usually a failed download)')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
@@ -57,7 +60,10 @@ export function buildProgram(rt: Runtime): Command {
     .option('--since <date>', 'fetch changes updated since this date instead of since the checkpoint')
     .option('--full', 'ignore the checkpoint and fetch every change (unchanged ones are not rewritten)')
     .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
-    .option('--credentials <file>', 'netrc-format credentials file, mode 0600 (default: $STEWARD_CREDENTIALS; or STEWARD_GERRIT_USERNAME/STEWARD_GERRIT_PASSWORD)')
+    .option(
+      '--credentials <file>',
+      'netrc-format credentials file, mode 0600 (default: $STEWARD_CREDENTIALS; or STEWARD_GERRIT_USERNAME/STEWARD_GERRIT_PASSWORD)',
+    )
     .option('--page-size <n>', 'changes per request (default 500)')
     .option('--timeout <seconds>', 'per-request timeout (default 30)')
     .option('--concurrency <n>', 'requests in flight at most (default 2)')
@@ -104,7 +110,9 @@ export function buildProgram(rt: Runtime): Command {
     .addOption(format())
     .action(async (_o, cmd: Command) => runMentorList(globals(cmd), rt));
 
-  const priorities = program.command('priorities').description("a release's priorities (steward.yaml and the store): were their changes reviewed faster?");
+  const priorities = program
+    .command('priorities')
+    .description("a release's priorities (steward.yaml and the store): were their changes reviewed faster?");
   reportCommand(priorities, REPORTS.priorities, rt);
   reportCommand(priorities, REPORTS.prioritiesList, rt);
   priorities
@@ -128,8 +136,7 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => runPrioritiesRemove(globals(cmd), rt));
 
   const ci = program.command('ci').description('CI job health: Zuul builds, false failures, voting readiness');
-  ci
-    .command('sync')
+  ci.command('sync')
     .description("fetch builds from Zuul's REST API (steward.yaml `zuul`) into the store: incremental, resumable")
     .option('--project <name>', 'only this project (repeat for several; default: zuul.projects, else every project)', collect)
     .option('--since <date>', 'fetch builds started since this date instead of since the checkpoint')
@@ -145,10 +152,12 @@ export function buildProgram(rt: Runtime): Command {
   reportCommand(ci, REPORTS.ciReadiness, rt);
   reportCommand(ci, REPORTS.ciExperimental, rt);
 
-  const git = program.command('git').description('code history: commits of a local clone, how they landed, the blueprints and bugs they name');
+  const git = program
+    .command('git')
+    .description('code history: commits of a local clone, how they landed, the blueprints and bugs they name');
   git
     .command('sync')
-    .description('read a local git clone\'s branch into the store (every commit, its trailers and landing): incremental')
+    .description("read a local git clone's branch into the store (every commit, its trailers and landing): incremental")
     .option('--repo <path>', 'the clone (working tree or bare) or a git bundle file (default: steward.yaml git.repo)')
     .option('--branch <name>', 'the main branch (default: git.branch, else the branch HEAD points to)')
     .option('--name <name>', 'store the history under this name (default: git.name, else the directory name)')
@@ -169,7 +178,9 @@ export function buildProgram(rt: Runtime): Command {
   const specs = program.command('specs').description('feature specs: why approved specs do not land');
   specs
     .command('sync')
-    .description('read a specs repository (a local git clone) into the store: titles, blueprints, approval and implementation dates, re-proposals, renames')
+    .description(
+      'read a specs repository (a local git clone) into the store: titles, blueprints, approval and implementation dates, re-proposals, renames',
+    )
     .option('--repo <path>', 'the specs repository (default: specs.repo in steward.yaml)')
     .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
     .option('--strict', 'exit with code 19 (INPUT_PARTIAL) when some files could not be read as expected (the rest is stored either way)')
@@ -178,8 +189,14 @@ export function buildProgram(rt: Runtime): Command {
   reportCommand(specs, REPORTS.specs, rt);
 
   const db = program.command('db').description('the store');
-  db.command('migrate').description('bring the store schema up to date (safe to re-run)').addOption(format()).action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));
-  db.command('info').description('engine, schema version and row counts per table').addOption(format()).action(async (_o, cmd: Command) => runDbInfo(globals(cmd), rt));
+  db.command('migrate')
+    .description('bring the store schema up to date (safe to re-run)')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));
+  db.command('info')
+    .description('engine, schema version and row counts per table')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runDbInfo(globals(cmd), rt));
 
   program
     .command('demo')
@@ -240,7 +257,11 @@ export function buildProgram(rt: Runtime): Command {
     .requiredOption('--role <role>', 'viewer (reads), lead (also changes mentoring and priorities) or admin (also manages users)')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
     .action(async (name: string, _o, cmd: Command) => runUserAdd(name, globals(cmd), rt));
-  user.command('list').description('users, their roles, live sessions and status').addOption(format()).action(async (_o, cmd: Command) => runUserList(globals(cmd), rt));
+  user
+    .command('list')
+    .description('users, their roles, live sessions and status')
+    .addOption(format())
+    .action(async (_o, cmd: Command) => runUserList(globals(cmd), rt));
   user
     .command('set-role')
     .description("change a user's role")
@@ -271,7 +292,11 @@ export function buildProgram(rt: Runtime): Command {
     .option('--sync-every <duration>', 'sync from Gerrit every DURATION (e.g. 1h) while serving; the overview shows the last and next run')
     .option('--credentials <file>', 'for --sync-every: netrc-format credentials file, mode 0600 (as steward sync)')
     .option('--auth', 'require signing in (accounts from `steward user add`); leads and admins may change mentoring and priorities')
-    .option('--compute-threads <n>', 'threads that compute reports, each with its own store connection, so a long one never holds up the server (0: on the server thread)', '1')
+    .option(
+      '--compute-threads <n>',
+      'threads that compute reports, each with its own store connection, so a long one never holds up the server (0: on the server thread)',
+      '1',
+    )
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
 
@@ -295,7 +320,9 @@ export async function main(argv: string[], rt: Runtime): Promise<number> {
       return e.exitCode;
     }
     const err = e as Error;
-    rt.stderr(`steward: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\nThis is a bug in Steward; please report it with the command you ran.\n`);
+    rt.stderr(
+      `steward: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\nThis is a bug in Steward; please report it with the command you ran.\n`,
+    );
     return ERROR_CODES.INTERNAL.exit;
   }
 }

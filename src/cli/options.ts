@@ -16,7 +16,11 @@ export { parsePositiveInt, parseTime, type Window } from '../service/params.js';
  * The report window: `--since/--until`, else the `--days` (default `defaultDays`) before `now`
  * (`--now`, else the clock). `until` defaults to `now`.
  */
-export function resolveWindow(o: { since?: string; until?: string; days?: string; now?: string }, clock: () => number, defaultDays: number): Window {
+export function resolveWindow(
+  o: { since?: string; until?: string; days?: string; now?: string },
+  clock: () => number,
+  defaultDays: number,
+): Window {
   const now = o.now ? parseTime(o.now, '--now') : clock();
   return resolveWindowAt(o, now, defaultDays);
 }

@@ -78,7 +78,12 @@ export async function buildReportFor<S extends ParamDefs, P, R>(
 }
 
 /** The report in `format`: JSON as the stable contract (the result itself), else the entry's renderers. */
-export function renderReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>, format: OutputFormat, result: R, input: InputOf<S>): string {
+export function renderReport<S extends ParamDefs, P, R>(
+  entry: ReportEntry<S, P, R>,
+  format: OutputFormat,
+  result: R,
+  input: InputOf<S>,
+): string {
   if (format === 'json') return JSON.stringify(result, null, 2) + '\n';
   if (!entry.render) throw new StewardError('INTERNAL', `report ${entry.name} has no text form`);
   if (format === 'text') return entry.render.text(result, input);
@@ -87,7 +92,12 @@ export function renderReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P,
 }
 
 /** Runs a report command: options → input → store → build → print. */
-export async function runReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>, options: Record<string, unknown> & GlobalOptions, rt: Runtime, path: Record<string, string> = {}): Promise<void> {
+export async function runReport<S extends ParamDefs, P, R>(
+  entry: ReportEntry<S, P, R>,
+  options: Record<string, unknown> & GlobalOptions,
+  rt: Runtime,
+  path: Record<string, string> = {},
+): Promise<void> {
   const format = parseFormat(typeof options.format === 'string' ? options.format : undefined);
   const input = reportInput(entry, options);
   // A report never creates a store: a --db that names nothing (a typo, another folder) is an error

@@ -8,7 +8,10 @@ import { z } from 'zod';
 const isoDate = z
   .string({ invalid_type_error: 'expected a date like 2015-04-30 (quote it if needed)' })
   .regex(/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/, 'expected a date like 2015-04-30 or 2015-04-30T12:00:00Z')
-  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)) && isRealDay(s.slice(0, 10)), 'not a real calendar date');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)) && isRealDay(s.slice(0, 10)),
+    'not a real calendar date',
+  );
 
 /** Whether YYYY-MM-DD names a day that exists: `Date.parse` would move 2015-02-30 to 2015-03-02. */
 function isRealDay(ymd: string): boolean {
@@ -38,7 +41,10 @@ const projectSchema = z
         members: z.array(accountSpec).optional(),
       })
       .strict()
-      .refine((c) => c.group !== undefined || c.members !== undefined, 'give the core team as `group` (a Gerrit group name) or `members` (a list of accounts)')
+      .refine(
+        (c) => c.group !== undefined || c.members !== undefined,
+        'give the core team as `group` (a Gerrit group name) or `members` (a list of accounts)',
+      )
       .optional(),
   })
   .strict();
@@ -51,7 +57,10 @@ const releaseSchema = z
     release: isoDate,
   })
   .strict()
-  .refine((r) => toMs(r.start) <= toMs(r.featureFreeze) && toMs(r.featureFreeze) <= toMs(r.release), 'dates must be in order: start ≤ featureFreeze ≤ release');
+  .refine(
+    (r) => toMs(r.start) <= toMs(r.featureFreeze) && toMs(r.featureFreeze) <= toMs(r.release),
+    'dates must be in order: start ≤ featureFreeze ≤ release',
+  );
 
 const zuulSchema = z
   .object({
@@ -134,11 +143,17 @@ const dashboardSchema = z
     title: z.string().min(1).optional(),
     description: z.string().optional(),
     foreach: z.string().optional(),
-    sections: z.array(z.object({ name: z.string().min(1), query: z.string().min(1) }).strict()).min(1).optional(),
+    sections: z
+      .array(z.object({ name: z.string().min(1), query: z.string().min(1) }).strict())
+      .min(1)
+      .optional(),
     file: z.string().min(1).optional(),
   })
   .strict()
-  .refine((d) => (d.sections === undefined) !== (d.file === undefined), 'give either `sections` (name and query of each) or `file` (a gerrit-dash-creator .dash file)');
+  .refine(
+    (d) => (d.sections === undefined) !== (d.file === undefined),
+    'give either `sections` (name and query of each) or `file` (a gerrit-dash-creator .dash file)',
+  );
 
 /** The code repository `steward git sync` reads (docs/getting-data.md "Code history"). */
 const gitSchema = z
@@ -167,23 +182,31 @@ const prioritySchema = z
     queries: z.array(z.string().min(1)).default([]),
   })
   .strict()
-  .refine((p) => p.blueprints.length + p.topics.length + p.queries.length > 0, 'say what the priority covers: `blueprints`, `topics` or `queries`');
+  .refine(
+    (p) => p.blueprints.length + p.topics.length + p.queries.length > 0,
+    'say what the priority covers: `blueprints`, `topics` or `queries`',
+  );
 
 /** Priorities per release name: `priorities: { kilo: [{ title, blueprints, topics, queries }] }`. */
-const prioritiesSchema = z
-  .record(z.string().min(1), z.array(prioritySchema))
-  .superRefine((byRelease, ctx) => {
-    for (const [release, list] of Object.entries(byRelease)) {
-      const seen = new Set<string>();
-      list.forEach((p, i) => {
-        const key = p.title.toLowerCase();
-        if (seen.has(key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [release, i, 'title'], message: `two priorities of ${release} are titled "${p.title}"` });
-        seen.add(key);
-      });
-    }
-  });
+const prioritiesSchema = z.record(z.string().min(1), z.array(prioritySchema)).superRefine((byRelease, ctx) => {
+  for (const [release, list] of Object.entries(byRelease)) {
+    const seen = new Set<string>();
+    list.forEach((p, i) => {
+      const key = p.title.toLowerCase();
+      if (seen.has(key))
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [release, i, 'title'],
+          message: `two priorities of ${release} are titled "${p.title}"`,
+        });
+      seen.add(key);
+    });
+  }
+});
 
-const globList = z.array(z.string().min(1, 'expected a glob pattern like specs/{release}/approved/*.rst')).min(1, 'expected at least one glob pattern');
+const globList = z
+  .array(z.string().min(1, 'expected a glob pattern like specs/{release}/approved/*.rst'))
+  .min(1, 'expected at least one glob pattern');
 
 /**
  * The specs repository (`steward specs sync|report`): a local git checkout (relative to
@@ -204,7 +227,10 @@ const specsSchema = z
         ignore: z.array(z.string().min(1)).optional(),
       })
       .strict()
-      .refine((l) => [...(l.approved ?? []), ...(l.implemented ?? [])].every((p) => p.includes('{release}')), 'approved and implemented patterns must name the release directory with {release}')
+      .refine(
+        (l) => [...(l.approved ?? []), ...(l.implemented ?? [])].every((p) => p.includes('{release}')),
+        'approved and implemented patterns must name the release directory with {release}',
+      )
       .optional(),
   })
   .strict();

@@ -39,7 +39,10 @@ describe('steward.yaml', () => {
     assert.deepEqual(c.bots, ['zuul', 12345]);
     assert.equal(c.releases[0]!.featureFreeze, '2015-03-19');
     const empty = parseConfig('', 'steward.yaml');
-    assert.deepEqual({ hosts: empty.hosts, projects: empty.projects, bots: empty.bots, releases: empty.releases }, { hosts: [], projects: [], bots: [], releases: [] });
+    assert.deepEqual(
+      { hosts: empty.hosts, projects: empty.projects, bots: empty.bots, releases: empty.releases },
+      { hosts: [], projects: [], bots: [], releases: [] },
+    );
     assert.equal(empty.coreRules.idleThreshold, 10, 'the idle-core rule defaults to fewer than 10 reviews');
     assert.equal(empty.coreRules.idleDays, 90);
   });
@@ -50,7 +53,9 @@ describe('steward.yaml', () => {
   });
 
   it('reports every problem at once, each with its line', () => {
-    const e = configError('projects:\n  - name: p\n    core: {}\nbots: [true]\nreleases:\n  - name: r\n    start: 2015-05-01\n    featureFreeze: 2015-04-01\n    release: 2015-06-01\n');
+    const e = configError(
+      'projects:\n  - name: p\n    core: {}\nbots: [true]\nreleases:\n  - name: r\n    start: 2015-05-01\n    featureFreeze: 2015-04-01\n    release: 2015-06-01\n',
+    );
     assert.match(e.message, /3 problems/);
     assert.match(e.message, /steward\.yaml:3: `projects\[0\]\.core` give the core team as `group`/);
     assert.match(e.message, /steward\.yaml:4: `bots\[0\]` expected a username \(text\) or a Gerrit account id \(number\)/);
@@ -58,7 +63,9 @@ describe('steward.yaml', () => {
   });
 
   it('rejects a bad URL and a bad date with the allowed form', () => {
-    const e = configError('hosts:\n  - name: x\n    url: not-a-url\nreleases:\n  - name: r\n    start: 2015-13-45\n    featureFreeze: 2015-04-01\n    release: 2015-06-01\n');
+    const e = configError(
+      'hosts:\n  - name: x\n    url: not-a-url\nreleases:\n  - name: r\n    start: 2015-13-45\n    featureFreeze: 2015-04-01\n    release: 2015-06-01\n',
+    );
     assert.match(e.message, /`hosts\[0\]\.url` expected a URL like https:\/\/review\.opendev\.org/);
     assert.match(e.message, /`releases\[0\]\.start` not a real calendar date/);
   });
@@ -67,7 +74,11 @@ describe('steward.yaml', () => {
     const e = configError('releases:\n  - name: r\n    start: 2015-02-30\n    featureFreeze: 2015-04-31\n    release: 2015-06-01\n');
     assert.match(e.message, /steward\.yaml:3: `releases\[0\]\.start` not a real calendar date/);
     assert.match(e.message, /steward\.yaml:4: `releases\[0\]\.featureFreeze` not a real calendar date/);
-    assert.equal(parseConfig('releases:\n  - name: r\n    start: 2016-02-29\n    featureFreeze: 2016-04-30\n    release: 2016-06-01\n', 'steward.yaml').releases[0]!.start, '2016-02-29');
+    assert.equal(
+      parseConfig('releases:\n  - name: r\n    start: 2016-02-29\n    featureFreeze: 2016-04-30\n    release: 2016-06-01\n', 'steward.yaml')
+        .releases[0]!.start,
+      '2016-02-29',
+    );
   });
 
   it('points at the line of a YAML syntax error', () => {
@@ -80,7 +91,10 @@ describe('steward.yaml', () => {
     const c = parseConfig('git:\n  repo: ../nova\n  branch: master\n  landingCommitters: [Gerrit Code Review]\n', 'steward.yaml');
     assert.deepEqual(c.git, { repo: '../nova', branch: 'master', landingCommitters: ['Gerrit Code Review'] });
     assert.equal(parseConfig('', 'steward.yaml').git, undefined);
-    assert.match(configError('git:\n  repo: x\n  brnch: main\n').message, /steward\.yaml:2: `git` unknown key `brnch`; allowed here: repo, branch, name, landingCommitters/);
+    assert.match(
+      configError('git:\n  repo: x\n  brnch: main\n').message,
+      /steward\.yaml:2: `git` unknown key `brnch`; allowed here: repo, branch, name, landingCommitters/,
+    );
     assert.match(configError('git:\n  branch: main\n').message, /`git\.repo` is required/);
   });
 
@@ -91,7 +105,11 @@ describe('steward.yaml', () => {
 
   it('refuses a billion-laughs alias bomb as a configuration error naming the file', () => {
     const levels = 'abcdefghi'.split('');
-    const bomb = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`), 'bots: *i'].join('\n');
+    const bomb = [
+      'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`),
+      'bots: *i',
+    ].join('\n');
     const e = configError(bomb);
     assert.equal(e.details.where, 'steward.yaml');
     assert.match(e.message, /aliases expand too many times/);

@@ -56,18 +56,26 @@ export function parseConfig(text: string, where: string): StewardConfig {
   const deep = tooDeepAt(text, MAX_CONFIG_DEPTH);
   if (deep !== null) {
     const line = text.slice(0, deep).split('\n').length;
-    throw new StewardError('CONFIG', `collections nest more than ${MAX_CONFIG_DEPTH} levels deep; a Steward configuration needs fewer than ten`, {
-      where,
-      line,
-      hint: 'Check the indentation and brackets around that line.',
-    });
+    throw new StewardError(
+      'CONFIG',
+      `collections nest more than ${MAX_CONFIG_DEPTH} levels deep; a Steward configuration needs fewer than ten`,
+      {
+        where,
+        line,
+        hint: 'Check the indentation and brackets around that line.',
+      },
+    );
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
-    throw new StewardError('CONFIG', `not valid YAML: ${e.message.split('\n')[0]}`, { where, line, hint: 'Fix the YAML syntax at that line.' });
+    throw new StewardError('CONFIG', `not valid YAML: ${e.message.split('\n')[0]}`, {
+      where,
+      line,
+      hint: 'Fix the YAML syntax at that line.',
+    });
   }
   let raw: unknown;
   try {
@@ -75,15 +83,24 @@ export function parseConfig(text: string, where: string): StewardConfig {
   } catch (e) {
     // The library refuses an alias bomb with a ReferenceError; say it as a configuration problem.
     if (e instanceof ReferenceError && /excessive alias/i.test(e.message)) {
-      throw new StewardError('CONFIG', `aliases expand too many times (more than ${MAX_CONFIG_ALIASES} nodes): an alias of aliases makes the file far larger than it looks`, {
-        where,
-        hint: 'Write the lists out, or use fewer nested aliases (&name / *name).',
-      }, { cause: e });
+      throw new StewardError(
+        'CONFIG',
+        `aliases expand too many times (more than ${MAX_CONFIG_ALIASES} nodes): an alias of aliases makes the file far larger than it looks`,
+        {
+          where,
+          hint: 'Write the lists out, or use fewer nested aliases (&name / *name).',
+        },
+        { cause: e },
+      );
     }
     throw e;
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new StewardError('CONFIG', 'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git, priorities, specs, web', { where, line: 1 });
+    throw new StewardError(
+      'CONFIG',
+      'expected a mapping with keys hosts, projects, bots, releases, zuul, ci, coreRules, dashboards, git, priorities, specs, web',
+      { where, line: 1 },
+    );
   }
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
@@ -150,10 +167,15 @@ export function loadConfig(path: string | undefined, cwd: string): LoadedConfig 
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (!path && code === 'ENOENT') return { config: emptyConfig(), path: null };
-    throw new StewardError('CONFIG', `cannot read the configuration file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-      where: candidate,
-      hint: 'Check the path given with --config or STEWARD_CONFIG.',
-    }, { cause: e });
+    throw new StewardError(
+      'CONFIG',
+      `cannot read the configuration file: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      {
+        where: candidate,
+        hint: 'Check the path given with --config or STEWARD_CONFIG.',
+      },
+      { cause: e },
+    );
   }
   return { config: parseConfig(text, candidate), path: candidate };
 }

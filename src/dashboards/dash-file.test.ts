@@ -46,8 +46,17 @@ describe('.dash files', () => {
     assert.equal(d.name, 'nova');
     assert.equal(d.title, 'Nova Review Inbox');
     assert.equal(d.description, 'Review Inbox for OpenStack Compute');
-    assert.equal(d.foreach, '( project:openstack/nova OR project:openstack/python-novaclient ) status:open NOT owner:self NOT label:Workflow<=-1 label:Verified>=1,zuul');
-    assert.deepEqual(d.sections.map((s) => [s.name, s.line]), [['Small patches', 13], ['Needs final +2', 16]]);
+    assert.equal(
+      d.foreach,
+      '( project:openstack/nova OR project:openstack/python-novaclient ) status:open NOT owner:self NOT label:Workflow<=-1 label:Verified>=1,zuul',
+    );
+    assert.deepEqual(
+      d.sections.map((s) => [s.name, s.line]),
+      [
+        ['Small patches', 13],
+        ['Needs final +2', 16],
+      ],
+    );
     assert.equal(d.sections[1]!.query, 'label:Code-Review>=2 limit:50 NOT label:workflow>=1');
   });
 
@@ -63,7 +72,10 @@ describe('.dash files', () => {
   });
 
   it('builds the Gerrit dashboard URL, commas and spaces encoded, with renames', () => {
-    const d = parseDashFile('[dashboard]\ntitle = My Inbox\nforeach = status:open\n[section "Core -1"]\nquery = label:Code-Review<=-1,core\n', 'x.dash');
+    const d = parseDashFile(
+      '[dashboard]\ntitle = My Inbox\nforeach = status:open\n[section "Core -1"]\nquery = label:Code-Review<=-1,core\n',
+      'x.dash',
+    );
     assert.equal(
       dashboardUrl(d, 'https://review.opendev.org/', (q) => q.replace(',core', ',nova-core')),
       'https://review.opendev.org/dashboard/?title=My%20Inbox&foreach=status%3Aopen&Core%20-1=label%3ACode-Review%3C%3D-1%2Cnova-core',
@@ -76,7 +88,10 @@ describe('.dash files', () => {
     assert.equal(inbox!.origin, 'shipped with Steward');
     assert.equal(inbox!.sections.length, 6);
     for (const want of [/Priority/, /final \+2/, /Bug fixes passing CI/, /Trivial fixes/, /five days with no review/, /Starved/]) {
-      assert.ok(inbox!.sections.some((s) => want.test(s.name)), String(want));
+      assert.ok(
+        inbox!.sections.some((s) => want.test(s.name)),
+        String(want),
+      );
     }
     assert.ok(REVIEW_INBOX_DASH.startsWith('#'));
   });

@@ -42,7 +42,11 @@ interface IniEntry {
  */
 export function parseDashFile(text: string, where: string, name?: string): DashboardDefinition {
   const fail = (message: string, line: number, hint?: string): never => {
-    throw new StewardError('INPUT_FORMAT', message, { where, line, hint: hint ?? 'A .dash file has a [dashboard] section (title, description, foreach) and [section "Name"] sections with a query each.' });
+    throw new StewardError('INPUT_FORMAT', message, {
+      where,
+      line,
+      hint: hint ?? 'A .dash file has a [dashboard] section (title, description, foreach) and [section "Name"] sections with a query each.',
+    });
   };
   const sections: Array<{ header: string; line: number; keys: Map<string, IniEntry> }> = [];
   let current: { header: string; line: number; keys: Map<string, IniEntry> } | null = null;
@@ -81,7 +85,12 @@ export function parseDashFile(text: string, where: string, name?: string): Dashb
   const title = d.keys.get('title');
   if (!title?.value) fail("option 'title' in section 'dashboard' not set", d.line);
   const foreach = d.keys.get('foreach');
-  if (!foreach?.value) fail("option 'foreach' in section 'dashboard' not set", d.line, 'gerrit-dash-creator requires foreach; write status:open for all open changes.');
+  if (!foreach?.value)
+    fail(
+      "option 'foreach' in section 'dashboard' not set",
+      d.line,
+      'gerrit-dash-creator requires foreach; write status:open for all open changes.',
+    );
   const out: DashboardSection[] = [];
   for (const s of sections) {
     if (s.header === 'dashboard') continue;

@@ -35,5 +35,7 @@ query = age:2w -label:Code-Review<=-1,core -label:Code-Review>=1,core
 
 /** The shipped dashboards by name. */
 export function defaultDashboards(): DashboardDefinition[] {
-  return [{ ...parseDashFile(REVIEW_INBOX_DASH, 'review-inbox.dash (shipped with Steward)', 'review-inbox'), origin: 'shipped with Steward' }];
+  return [
+    { ...parseDashFile(REVIEW_INBOX_DASH, 'review-inbox.dash (shipped with Steward)', 'review-inbox'), origin: 'shipped with Steward' },
+  ];
 }

@@ -115,14 +115,7 @@ export interface DemoApproval {
  * there yet; `status` says what did happen.
  */
 export type DemoFate =
-  | 'merge'
-  | 'abandon-author'
-  | 'abandon-auto'
-  | 'stall-wip'
-  | 'stall-author'
-  | 'stall-unreviewed'
-  | 'stall-one-short'
-  | 'stall-blocked';
+  'merge' | 'abandon-author' | 'abandon-auto' | 'stall-wip' | 'stall-author' | 'stall-unreviewed' | 'stall-one-short' | 'stall-blocked';
 
 export type DemoPurpose = 'bug' | 'feature' | 'trivial' | 'docs' | 'tests' | 'cleanup' | 'backport';
 

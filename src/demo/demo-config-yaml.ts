@@ -26,11 +26,13 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
     priorities: Object.fromEntries(
       [...new Set(d.planted.priorities.map((p) => p.release))].map((release) => [
         release,
-        d.planted.priorities.filter((p) => p.release === release).map((p) => ({
-          title: p.title,
-          ...(p.blueprints.length ? { blueprints: p.blueprints } : {}),
-          ...(p.queries.length ? { queries: p.queries } : {}),
-        })),
+        d.planted.priorities
+          .filter((p) => p.release === release)
+          .map((p) => ({
+            title: p.title,
+            ...(p.blueprints.length ? { blueprints: p.blueprints } : {}),
+            ...(p.queries.length ? { queries: p.queries } : {}),
+          })),
       ]),
     ),
   };

@@ -16,10 +16,20 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import type {
-  RestAccountInfo, RestApprovalInfo, RestChangeInfo, RestFileInfo, RestLabelInfo, RestRevisionInfo,
+  RestAccountInfo,
+  RestApprovalInfo,
+  RestChangeInfo,
+  RestFileInfo,
+  RestLabelInfo,
+  RestRevisionInfo,
 } from '../sources/gerrit/rest-types.js';
 import type {
-  SshAccountAttribute, SshApprovalAttribute, SshChangeAttribute, SshFileAttribute, SshPatchSetAttribute, SshStatsRow,
+  SshAccountAttribute,
+  SshApprovalAttribute,
+  SshChangeAttribute,
+  SshFileAttribute,
+  SshPatchSetAttribute,
+  SshStatsRow,
 } from '../sources/gerrit/ssh-types.js';
 import type { DemoAccount, DemoChange, DemoLabel, DemoPatchSet } from './demo-change.js';
 import { generateDemoChanges } from './demo-project.js';
@@ -31,15 +41,24 @@ const LABELS: readonly DemoLabel[] = ['Code-Review', 'Verified', 'Workflow'];
 /** Label ranges and value texts as configured on OpenStack's Gerrit. */
 const LABEL_VALUES: Record<DemoLabel, { min: number; max: number; values: Record<string, string> }> = {
   'Code-Review': {
-    min: -2, max: 2,
-    values: { '-2': 'Do not merge', '-1': 'This patch needs further work before it can be merged', ' 0': 'No score', '+1': 'Looks good to me, but someone else must approve', '+2': 'Looks good to me (core reviewer)' },
+    min: -2,
+    max: 2,
+    values: {
+      '-2': 'Do not merge',
+      '-1': 'This patch needs further work before it can be merged',
+      ' 0': 'No score',
+      '+1': 'Looks good to me, but someone else must approve',
+      '+2': 'Looks good to me (core reviewer)',
+    },
   },
-  'Verified': {
-    min: -2, max: 2,
+  Verified: {
+    min: -2,
+    max: 2,
     values: { '-2': 'Fails', '-1': "Doesn't seem to work", ' 0': 'No score', '+1': 'Works for me', '+2': 'Verified' },
   },
-  'Workflow': {
-    min: -1, max: 1,
+  Workflow: {
+    min: -1,
+    max: 1,
     values: { '-1': 'Work in progress', ' 0': 'Ready for reviews', '+1': 'Approved' },
   },
 };
@@ -87,7 +106,12 @@ function commitMsgLines(ps: DemoPatchSet): number {
 function restFiles(ps: DemoPatchSet): Record<string, RestFileInfo> {
   const msgLines = commitMsgLines(ps);
   const files: Record<string, RestFileInfo> = {
-    '/COMMIT_MSG': { status: 'A', lines_inserted: msgLines, size_delta: ps.commitMessage.length + 200, size: ps.commitMessage.length + 200 },
+    '/COMMIT_MSG': {
+      status: 'A',
+      lines_inserted: msgLines,
+      size_delta: ps.commitMessage.length + 200,
+      size: ps.commitMessage.length + 200,
+    },
   };
   for (const f of ps.files) {
     const info: RestFileInfo = {};
@@ -291,7 +315,11 @@ async function closeStream(stream: Writable): Promise<void> {
  *
  * @example await writeRestExport({ now: Date.now(), changes: 5000 }, 'demo-rest.json');
  */
-export async function writeRestExport(opts: DemoOptions, path: string, { pageSize = 500 }: { pageSize?: number } = {}): Promise<ExportSummary> {
+export async function writeRestExport(
+  opts: DemoOptions,
+  path: string,
+  { pageSize = 500 }: { pageSize?: number } = {},
+): Promise<ExportSummary> {
   if (!(pageSize >= 1)) throw new RangeError(`writeRestExport: pageSize must be at least 1, got ${pageSize}`);
   const stream = openExport(path);
   let bytes = 0;
@@ -347,7 +375,12 @@ export async function writeSshExport(opts: DemoOptions, path: string): Promise<E
         buffer = '';
       }
     }
-    const stats: SshStatsRow = { type: 'stats', rowCount: changes, runTimeMilliseconds: 40 + Math.round(changes * 1.7), moreChanges: false };
+    const stats: SshStatsRow = {
+      type: 'stats',
+      rowCount: changes,
+      runTimeMilliseconds: 40 + Math.round(changes * 1.7),
+      moreChanges: false,
+    };
     buffer += `${JSON.stringify(stats)}\n`;
     bytes += await write(stream, buffer);
     await closeStream(stream);

@@ -43,7 +43,10 @@ describe('demo project at default size', () => {
     assert.equal(cfg.coreTeam.length, 12);
     const people = demoPeople(OPTS);
     assert.equal(people.filter((p) => p.role === 'core').length, 12);
-    assert.deepEqual(people.filter((p) => p.role === 'bot').map((p) => p.username), ['zuul', 'hyperv-ci']);
+    assert.deepEqual(
+      people.filter((p) => p.role === 'bot').map((p) => p.username),
+      ['zuul', 'hyperv-ci'],
+    );
     const reviewers = new Set<string>();
     for (const c of changes) for (const m of c.messages) if (isReviewAct(c, m)) reviewers.add(m.author.username);
     assert.ok(reviewers.size >= 70 && reviewers.size <= 90, `${reviewers.size} reviewers`);
@@ -83,7 +86,10 @@ describe('demo project at default size', () => {
     }
     // Every other core stays busy.
     for (const core of cfg.coreTeam.filter((u) => !cfg.planted.idleCores.includes(u))) {
-      const recent = changes.reduce((n, c) => n + c.messages.filter((m) => m.author.username === core && m.date >= since && isReviewAct(c, m)).length, 0);
+      const recent = changes.reduce(
+        (n, c) => n + c.messages.filter((m) => m.author.username === core && m.date >= since && isReviewAct(c, m)).length,
+        0,
+      );
       assert.ok(recent >= 30, `${core}: ${recent}`);
     }
   });
@@ -172,7 +178,9 @@ describe('demo project at default size', () => {
           // or message update the +2 was copied to).
           piles++;
           assert.equal(m.text, `Patch Set ${m.patchSet}: Code-Review+1\n\nLGTM`);
-          const plus2 = c.messages.find((x) => x.patchSet <= m.patchSet && cores.has(x.author.username) && crVote(x) === 2 && x.date < m.date);
+          const plus2 = c.messages.find(
+            (x) => x.patchSet <= m.patchSet && cores.has(x.author.username) && crVote(x) === 2 && x.date < m.date,
+          );
           assert.ok(plus2 && m.date - plus2.date <= 80 * 60_000, `change ${c.number}: the pile-on follows a +2`);
         } else if (m.author.username === nitSpammer) {
           // A bare −1 "nit" on the first patch set, before any core voted on it, outside the slow area.
@@ -198,7 +206,10 @@ describe('demo project at default size', () => {
     }
     const expected = Math.round(changes.length * 0.05);
     assert.ok(piles > expected / 2 && nits > expected / 2, `${piles} pile-ons, ${nits} nits (about ${expected} each planted)`);
-    assert.ok(carefulChanges.size >= 25 && carefulChanges.size <= 60, `${carefulChanges.size} changes followed carefully (about 40 planted)`);
+    assert.ok(
+      carefulChanges.size >= 25 && carefulChanges.size <= 60,
+      `${carefulChanges.size} changes followed carefully (about 40 planted)`,
+    );
     assert.ok(carefulAgrees / carefulVotes >= 0.95, `careful: ${carefulAgrees}/${carefulVotes} agree with the outcome`);
   });
 
@@ -260,29 +271,94 @@ describe('demo project at default size', () => {
       c.approvals.filter((a) => a.patchSet === c.patchSets.length && a.label === 'Code-Review').map((a) => a.value);
     const expectations: Array<[string, number, number]> = [
       ['series children', count((c) => c.truth.dependsOn !== null), 200],
-      ['trivial rebases with copied votes', count((c) => c.approvals.some((a) => a.copied && c.patchSets[a.patchSet - 1]?.kind === 'TRIVIAL_REBASE')), 50],
+      [
+        'trivial rebases with copied votes',
+        count((c) => c.approvals.some((a) => a.copied && c.patchSets[a.patchSet - 1]?.kind === 'TRIVIAL_REBASE')),
+        50,
+      ],
       ['commit-message-only patch sets', count((c) => c.patchSets.some((p) => p.kind === 'NO_CODE_CHANGE')), 30],
-      ['reworks after -1', count((c) => any(c, (m) => (crVote(m) ?? 0) < 0) && c.patchSets.filter((p) => p.kind === 'REWORK').length > 1), 1000],
-      ['+1 changed to -1 on one patch set', count((c) => any(c, (m, i) => crVote(m) === -1 && c.messages.slice(0, i).some((x) => x.author.accountId === m.author.accountId && x.patchSet === m.patchSet && crVote(x) === 1))), 50],
+      [
+        'reworks after -1',
+        count((c) => any(c, (m) => (crVote(m) ?? 0) < 0) && c.patchSets.filter((p) => p.kind === 'REWORK').length > 1),
+        1000,
+      ],
+      [
+        '+1 changed to -1 on one patch set',
+        count((c) =>
+          any(
+            c,
+            (m, i) =>
+              crVote(m) === -1 &&
+              c.messages.slice(0, i).some((x) => x.author.accountId === m.author.accountId && x.patchSet === m.patchSet && crVote(x) === 1),
+          ),
+        ),
+        50,
+      ],
       ['vote removals', count((c) => any(c, (m) => /^Patch Set \d+: -Code-Review/.test(m.text))), 50],
       ['self +1s', count((c) => any(c, (m) => m.author.accountId === c.owner.accountId && crVote(m) === 1)), 30],
-      ['abandoned by the author', count((c) => any(c, (m) => m.text.startsWith('Abandoned') && m.author.accountId === c.owner.accountId)), 100],
+      [
+        'abandoned by the author',
+        count((c) => any(c, (m) => m.text.startsWith('Abandoned') && m.author.accountId === c.owner.accountId)),
+        100,
+      ],
       ['abandoned for inactivity', count((c) => any(c, (m) => m.text.includes('abandoned due to inactivity'))), 100],
       ['open for over a month', count((c) => open(c) && NOW - c.created > 30 * DAY), 200],
       ['open WIP (flag)', count((c) => open(c) && c.workInProgress), 20],
-      ['open WIP (Workflow-1)', count((c) => open(c) && c.approvals.some((a) => a.label === 'Workflow' && a.value === -1 && a.patchSet === c.patchSets.length)), 20],
-      ['open one +2 short', count((c) => open(c) && currentCr(c).filter((v) => v === 2).length === 1 && !currentCr(c).some((v) => v < 0)), 20],
+      [
+        'open WIP (Workflow-1)',
+        count((c) => open(c) && c.approvals.some((a) => a.label === 'Workflow' && a.value === -1 && a.patchSet === c.patchSets.length)),
+        20,
+      ],
+      [
+        'open one +2 short',
+        count((c) => open(c) && currentCr(c).filter((v) => v === 2).length === 1 && !currentCr(c).some((v) => v < 0)),
+        20,
+      ],
       ['open blocked by -2', count((c) => open(c) && currentCr(c).includes(-2)), 20],
-      ['rechecks answered on the same patch set', count((c) => any(c, (m, i) => m.text.endsWith('recheck') && c.messages.slice(i + 1).some((x) => x.ci?.pipeline === 'check' && x.patchSet === m.patchSet))), 200],
-      ['experimental runs', count((c) => any(c, (m) => m.text.includes('Build succeeded (experimental pipeline).') || m.text.includes('Build failed (experimental pipeline).'))), 30],
+      [
+        'rechecks answered on the same patch set',
+        count((c) =>
+          any(
+            c,
+            (m, i) =>
+              m.text.endsWith('recheck') && c.messages.slice(i + 1).some((x) => x.ci?.pipeline === 'check' && x.patchSet === m.patchSet),
+          ),
+        ),
+        200,
+      ],
+      [
+        'experimental runs',
+        count((c) =>
+          any(
+            c,
+            (m) => m.text.includes('Build succeeded (experimental pipeline).') || m.text.includes('Build failed (experimental pipeline).'),
+          ),
+        ),
+        30,
+      ],
       ['gate failures', count((c) => any(c, (m) => m.text.includes('Verified-2\n\nBuild failed (gate pipeline).'))), 30],
       ['third-party reports', count((c) => any(c, (m) => m.author.username === 'hyperv-ci')), 100],
-      ['third-party failures', count((c) => any(c, (m) => m.author.username === 'hyperv-ci' && m.text.includes('Build failed.  For information'))), 20],
-      ['stable backports', count((c) => c.branch.startsWith('stable/') && c.patchSets[0]?.commitMessage.includes('(cherry picked from commit') === true), 100],
+      [
+        'third-party failures',
+        count((c) => any(c, (m) => m.author.username === 'hyperv-ci' && m.text.includes('Build failed.  For information'))),
+        20,
+      ],
+      [
+        'stable backports',
+        count((c) => c.branch.startsWith('stable/') && c.patchSets[0]?.commitMessage.includes('(cherry picked from commit') === true),
+        100,
+      ],
       ['bp topics', count((c) => c.topic?.startsWith('bp/') === true), 300],
       ['bug topics', count((c) => c.topic?.startsWith('bug/') === true), 300],
     ];
-    for (const trailer of ['Closes-Bug: #', 'Partial-Bug: #', 'Related-Bug: #', 'Implements: blueprint ', 'Partially-Implements: blueprint ', 'TrivialFix']) {
+    for (const trailer of [
+      'Closes-Bug: #',
+      'Partial-Bug: #',
+      'Related-Bug: #',
+      'Implements: blueprint ',
+      'Partially-Implements: blueprint ',
+      'TrivialFix',
+    ]) {
       expectations.push([trailer, count((c) => (c.patchSets[0]?.commitMessage ?? '').split('\n').some((l) => l.startsWith(trailer))), 50]);
     }
     for (const [what, n, min] of expectations) assert.ok(n >= min, `${what}: ${n} < ${min}`);
@@ -331,12 +407,19 @@ describe('demo project at default size', () => {
         const match = /^Patch Set (\d+):(.*)$/.exec(head);
         assert.ok(match, `message ${m.text}`);
         assert.equal(Number(match[1]), m.patchSet);
-        const votes = (match[2] as string).trim().split(' ').filter(Boolean).map((v) => {
-          const r = /^(-)?([A-Za-z-]+?)([+-]\d+)?$/.exec(v);
-          assert.ok(r, v);
-          return { label: r[2], value: r[1] ? 0 : Number(r[3]) };
-        });
-        assert.deepEqual(votes, m.votes.map((v) => ({ label: v.label, value: v.value })));
+        const votes = (match[2] as string)
+          .trim()
+          .split(' ')
+          .filter(Boolean)
+          .map((v) => {
+            const r = /^(-)?([A-Za-z-]+?)([+-]\d+)?$/.exec(v);
+            assert.ok(r, v);
+            return { label: r[2], value: r[1] ? 0 : Number(r[3]) };
+          });
+        assert.deepEqual(
+          votes,
+          m.votes.map((v) => ({ label: v.label, value: v.value })),
+        );
       });
     }
   });

@@ -13,8 +13,20 @@ import type { ChangeSpec, GenerationState, SeriesParent } from './demo-story.js'
 import { unitTestPath } from './demo-story.js';
 import { SeededRandom, hexId, labelKey } from './seeded-random.js';
 import {
-  AREAS, BODY_SENTENCES, BUG_SUBJECTS, CHECK_JOBS, CLEANUP_SUBJECTS, DOCS_JOBS, DOCS_SUBJECTS, EXPERIMENTAL_JOBS,
-  FEATURE_STEPS, FLAKY_JOB, SLOW_AREA, STABLE_NON_VOTING_JOB, TESTS_SUBJECTS, TRIVIAL_SUBJECTS,
+  AREAS,
+  BODY_SENTENCES,
+  BUG_SUBJECTS,
+  CHECK_JOBS,
+  CLEANUP_SUBJECTS,
+  DOCS_JOBS,
+  DOCS_SUBJECTS,
+  EXPERIMENTAL_JOBS,
+  FEATURE_STEPS,
+  FLAKY_JOB,
+  SLOW_AREA,
+  STABLE_NON_VOTING_JOB,
+  TESTS_SUBJECTS,
+  TRIVIAL_SUBJECTS,
 } from './demo-vocabulary.js';
 import type { DemoArea } from './demo-vocabulary.js';
 import { DAY_MS, DEMO_PROJECT, HYPERV_CI, SECOND_MS, ZUUL, buildDemoWorld } from './demo-world.js';
@@ -40,7 +52,15 @@ const RECENT_MERGES = 400;
  */
 export function demoPeople(opts: DemoOptions): DemoPerson[] {
   const w = buildDemoWorld(opts);
-  const bot = (a: typeof ZUUL): DemoPerson => ({ ...a, role: 'bot', areas: [], reviewWeight: 0, authorWeight: 0, joined: w.options.start, idleFrom: null });
+  const bot = (a: typeof ZUUL): DemoPerson => ({
+    ...a,
+    role: 'bot',
+    areas: [],
+    reviewWeight: 0,
+    authorWeight: 0,
+    joined: w.options.start,
+    idleFrom: null,
+  });
   return [...w.people, w.pileOn, w.nitSpammer, w.careful, bot(ZUUL), bot(HYPERV_CI)];
 }
 
@@ -125,7 +145,12 @@ export function demoConfig(opts: DemoOptions): DemoConfig {
     branches: ['master', ...w.releases.filter((r) => r.release <= w.options.now).map((r) => r.stableBranch)],
     coreTeam: w.cores.map((c) => c.username),
     bots: [ZUUL.username, HYPERV_CI.username],
-    releases: w.releases.map((r) => ({ name: r.name, start: isoDate(r.start), featureFreeze: isoDate(r.featureFreeze), release: isoDate(r.release) })),
+    releases: w.releases.map((r) => ({
+      name: r.name,
+      start: isoDate(r.start),
+      featureFreeze: isoDate(r.featureFreeze),
+      release: isoDate(r.release),
+    })),
     blueprints: w.blueprints,
     areas: AREAS.map((a) => a.dir),
     ci: {
@@ -236,7 +261,8 @@ interface GroupPlan {
 
 function pickOwner(w: DemoWorld, rng: SeededRandom, t: number, area: string): DemoPerson {
   return rng.weighted(w.people, (p) =>
-    p.joined > t || (p.idleFrom !== null && t >= p.idleFrom) ? 0 : p.authorWeight * (p.areas.includes(area) ? 3 : 1)) as DemoPerson;
+    p.joined > t || (p.idleFrom !== null && t >= p.idleFrom) ? 0 : p.authorWeight * (p.areas.includes(area) ? 3 : 1),
+  ) as DemoPerson;
 }
 
 function areaByDir(dir: string): DemoArea {
@@ -254,7 +280,16 @@ function planGroup(w: DemoWorld, rng: SeededRandom, t: number, recent: readonly 
     if (candidates.length > 0) {
       const of = rng.pick(candidates);
       const owner = of.owner.idleFrom === null && rng.chance(0.5) ? of.owner : pickOwner(w, rng, t, of.area.dir);
-      return { purpose: 'backport', area: of.area, owner, branch: target.stableBranch, length: 1, blueprint: null, steps: [], backportOf: of };
+      return {
+        purpose: 'backport',
+        area: of.area,
+        owner,
+        branch: target.stableBranch,
+        length: 1,
+        blueprint: null,
+        steps: [],
+        backportOf: of,
+      };
     }
   }
 
@@ -271,15 +306,36 @@ function planGroup(w: DemoWorld, rng: SeededRandom, t: number, recent: readonly 
     }
     steps.sort((a, b) => a - b);
     const area = areaByDir(blueprint.area);
-    return { purpose: 'feature', area, owner: pickOwner(w, rng, t, area.dir), branch: 'master', length, blueprint, steps: steps.slice(0, length), backportOf: null };
+    return {
+      purpose: 'feature',
+      area,
+      owner: pickOwner(w, rng, t, area.dir),
+      branch: 'master',
+      length,
+      blueprint,
+      steps: steps.slice(0, length),
+      backportOf: null,
+    };
   }
 
   const area = rng.weighted(AREAS, (a) => a.weight) as DemoArea;
   let purpose: DemoPurpose;
   if (area.dir === 'doc/') purpose = 'docs';
   else if (area.dir === 'nova/tests/') purpose = 'tests';
-  else purpose = rng.weighted(['bug', 'trivial', 'cleanup'] as const, (p) => (p === 'bug' ? 0.64 : p === 'trivial' ? 0.16 : 0.2)) as DemoPurpose;
-  return { purpose, area, owner: pickOwner(w, rng, t, area.dir), branch: 'master', length: 1, blueprint: null, steps: [], backportOf: null };
+  else
+    purpose = rng.weighted(['bug', 'trivial', 'cleanup'] as const, (p) =>
+      p === 'bug' ? 0.64 : p === 'trivial' ? 0.16 : 0.2,
+    ) as DemoPurpose;
+  return {
+    purpose,
+    area,
+    owner: pickOwner(w, rng, t, area.dir),
+    branch: 'master',
+    length: 1,
+    blueprint: null,
+    steps: [],
+    backportOf: null,
+  };
 }
 
 function wrap(text: string, width = 72): string {
@@ -315,15 +371,35 @@ function bugNumber(w: DemoWorld, rng: SeededRandom, t: number): number {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').split('-').slice(0, 6).join('-');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .split('-')
+    .slice(0, 6)
+    .join('-');
 }
 
 const MEDIAN_SIZE: Record<DemoPurpose, number> = { bug: 28, feature: 140, trivial: 3, cleanup: 60, tests: 70, docs: 25, backport: 28 };
 
-function makeFiles(w: DemoWorld, rng: SeededRandom, area: DemoArea, purpose: DemoPurpose, number: number, subject: string, bug: number | null): DemoFile[] {
+function makeFiles(
+  w: DemoWorld,
+  rng: SeededRandom,
+  area: DemoArea,
+  purpose: DemoPurpose,
+  number: number,
+  subject: string,
+  bug: number | null,
+): DemoFile[] {
   const files = new Map<string, DemoFile>();
   const add = (path: string, type: DemoFile['type'], insertions: number, deletions: number): void => {
-    if (!files.has(path)) files.set(path, { path, type, insertions: type === 'DELETED' ? 0 : Math.max(1, insertions), deletions: type === 'ADDED' ? 0 : deletions });
+    if (!files.has(path))
+      files.set(path, {
+        path,
+        type,
+        insertions: type === 'DELETED' ? 0 : Math.max(1, insertions),
+        deletions: type === 'ADDED' ? 0 : deletions,
+      });
   };
   const size = Math.min(4000, Math.max(1, Math.round(rng.logNormal(MEDIAN_SIZE[purpose], 1.1))));
   const delRatio = (): number => (purpose === 'cleanup' ? rng.logNormal(1.5, 0.5) : Math.min(3, rng.logNormal(0.3, 0.9)));
@@ -334,9 +410,11 @@ function makeFiles(w: DemoWorld, rng: SeededRandom, area: DemoArea, purpose: Dem
       const ins = Math.max(1, Math.round((size / n) * (0.5 + rng.float())));
       add(`${area.dir}${rng.pick(area.files)}`, 'MODIFIED', ins, Math.round(ins * delRatio()));
     }
-    if (purpose === 'tests' && bug !== null && rng.chance(0.4)) add(`nova/tests/functional/regressions/test_bug_${bug}.py`, 'ADDED', rng.int(40, 160), 0);
+    if (purpose === 'tests' && bug !== null && rng.chance(0.4))
+      add(`nova/tests/functional/regressions/test_bug_${bug}.py`, 'ADDED', rng.int(40, 160), 0);
   } else {
-    const sources = purpose === 'trivial' ? 1 : Math.min(area.files.length, Math.max(1, Math.round(1 + Math.log2(1 + size / 40) + rng.float() * 1.5)));
+    const sources =
+      purpose === 'trivial' ? 1 : Math.min(area.files.length, Math.max(1, Math.round(1 + Math.log2(1 + size / 40) + rng.float() * 1.5)));
     const srcShare = purpose === 'trivial' ? 1 : 0.6;
     const weights = Array.from({ length: sources }, () => 0.2 + rng.float());
     const sum = weights.reduce((a, b) => a + b, 0);
@@ -347,35 +425,49 @@ function makeFiles(w: DemoWorld, rng: SeededRandom, area: DemoArea, purpose: Dem
       add(path, 'MODIFIED', ins, Math.round(ins * delRatio()));
       paths.push(path);
     }
-    if (purpose === 'feature' && rng.chance(0.3)) add(`${area.dir}${slug(subject).split('-').slice(-2).join('_') || 'helpers'}.py`, 'ADDED', Math.round(size * 0.3), 0);
-    if (purpose === 'cleanup' && rng.chance(0.15)) add(`${area.dir}${rng.pick(area.files).replace(/\.py$/, '_compat.py')}`, 'DELETED', 0, rng.int(30, 300));
+    if (purpose === 'feature' && rng.chance(0.3))
+      add(`${area.dir}${slug(subject).split('-').slice(-2).join('_') || 'helpers'}.py`, 'ADDED', Math.round(size * 0.3), 0);
+    if (purpose === 'cleanup' && rng.chance(0.15))
+      add(`${area.dir}${rng.pick(area.files).replace(/\.py$/, '_compat.py')}`, 'DELETED', 0, rng.int(30, 300));
     if (purpose !== 'trivial' && rng.chance(0.75)) {
       const ins = Math.round(size * 0.4 * (0.5 + rng.float()));
       add(unitTestPath(paths[0] as string), 'MODIFIED', ins, Math.round(ins * delRatio() * 0.5));
     }
-    if (purpose === 'bug' && bug !== null && rng.chance(0.15)) add(`nova/tests/functional/regressions/test_bug_${bug}.py`, 'ADDED', rng.int(40, 160), 0);
+    if (purpose === 'bug' && bug !== null && rng.chance(0.15))
+      add(`nova/tests/functional/regressions/test_bug_${bug}.py`, 'ADDED', rng.int(40, 160), 0);
   }
   if ((purpose === 'bug' && rng.chance(0.25)) || (purpose === 'feature' && rng.chance(0.4))) {
     add(`releasenotes/notes/${slug(subject)}-${hexId(16, w.options.seed, K_NOTE, number)}.yaml`, 'ADDED', rng.int(4, 14), 0);
   }
-  if (purpose === 'feature' && rng.chance(0.25)) add(`doc/source/admin/${slug(area.nouns[0] as string)}.rst`, 'MODIFIED', rng.int(10, 120), rng.int(0, 20));
+  if (purpose === 'feature' && rng.chance(0.25))
+    add(`doc/source/admin/${slug(area.nouns[0] as string)}.rst`, 'MODIFIED', rng.int(10, 120), rng.int(0, 20));
   return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function pickFate(rng: SeededRandom, area: DemoArea, purpose: DemoPurpose): DemoFate {
   const slow = area.dir === SLOW_AREA;
-  const weights: Record<DemoFate, number> = purpose === 'backport'
-    ? { 'merge': 0.86, 'abandon-author': 0.05, 'abandon-auto': 0.02, 'stall-wip': 0, 'stall-author': 0.03, 'stall-unreviewed': 0.02, 'stall-one-short': 0.02, 'stall-blocked': 0 }
-    : {
-        'merge': slow ? 0.55 : 0.75,
-        'abandon-author': 0.07,
-        'abandon-auto': slow ? 0.1 : 0.06,
-        'stall-wip': 0.03,
-        'stall-author': 0.04,
-        'stall-unreviewed': slow ? 0.14 : 0.025,
-        'stall-one-short': slow ? 0.04 : 0.015,
-        'stall-blocked': 0.01,
-      };
+  const weights: Record<DemoFate, number> =
+    purpose === 'backport'
+      ? {
+          merge: 0.86,
+          'abandon-author': 0.05,
+          'abandon-auto': 0.02,
+          'stall-wip': 0,
+          'stall-author': 0.03,
+          'stall-unreviewed': 0.02,
+          'stall-one-short': 0.02,
+          'stall-blocked': 0,
+        }
+      : {
+          merge: slow ? 0.55 : 0.75,
+          'abandon-author': 0.07,
+          'abandon-auto': slow ? 0.1 : 0.06,
+          'stall-wip': 0.03,
+          'stall-author': 0.04,
+          'stall-unreviewed': slow ? 0.14 : 0.025,
+          'stall-one-short': slow ? 0.04 : 0.015,
+          'stall-blocked': 0.01,
+        };
   const fates = Object.keys(weights) as DemoFate[];
   return rng.weighted(fates, (f) => weights[f]) as DemoFate;
 }
@@ -389,7 +481,14 @@ function pickReworkRounds(rng: SeededRandom, purpose: DemoPurpose): number {
 }
 
 function buildSpec(
-  w: DemoWorld, rng: SeededRandom, plan: GroupPlan, j: number, index: number, number: number, created: number, parent: SeriesParent | null,
+  w: DemoWorld,
+  rng: SeededRandom,
+  plan: GroupPlan,
+  j: number,
+  index: number,
+  number: number,
+  created: number,
+  parent: SeriesParent | null,
 ): ChangeSpec {
   const { area, purpose, owner } = plan;
   const noun = plan.blueprint ? plan.blueprint.name.split('-').slice(1).join(' ') : rng.pick(area.nouns);
@@ -409,7 +508,10 @@ function buildSpec(
     body = of.body;
     trailers.push(...of.trailers);
     cherryPickOf = of.revision;
-    files = of.files.map((f) => ({ ...f, insertions: f.type === 'DELETED' ? 0 : Math.max(1, Math.round(f.insertions * (0.9 + rng.float() * 0.2))) }));
+    files = of.files.map((f) => ({
+      ...f,
+      insertions: f.type === 'DELETED' ? 0 : Math.max(1, Math.round(f.insertions * (0.9 + rng.float() * 0.2))),
+    }));
   } else {
     const withPrefix = (s: string): string => (rng.chance(0.75) || area.dir === 'doc/' ? `${area.prefix}: ${s}` : s);
     let bug: number | null = null;
@@ -419,7 +521,9 @@ function buildSpec(
         subject = withPrefix(step.replace('{noun}', noun));
         topic = `bp/${(plan.blueprint as DemoBlueprint).name}`;
         const last = j === plan.length - 1;
-        trailers.push(`${last && rng.chance(0.5) ? 'Implements' : 'Partially-Implements'}: blueprint ${(plan.blueprint as DemoBlueprint).name}`);
+        trailers.push(
+          `${last && rng.chance(0.5) ? 'Implements' : 'Partially-Implements'}: blueprint ${(plan.blueprint as DemoBlueprint).name}`,
+        );
         break;
       }
       case 'bug':
@@ -459,11 +563,14 @@ function buildSpec(
   let fate = pickFate(rng, area, purpose);
   if (parent && parent.fate !== 'merge') {
     // A series cannot get further than its bottom change.
-    fate = parent.fate.startsWith('abandon') ? 'abandon-author' : rng.pick(['stall-one-short', 'stall-author', 'stall-unreviewed'] as const);
+    fate = parent.fate.startsWith('abandon')
+      ? 'abandon-author'
+      : rng.pick(['stall-one-short', 'stall-author', 'stall-unreviewed'] as const);
   }
   const wipStart = fate === 'stall-wip' || rng.chance(purpose === 'feature' ? 0.12 : 0.05) ? (rng.chance(0.5) ? 'flag' : 'workflow') : null;
   const cycle = w.releases.find((r) => r.start <= created && created < r.release);
-  const frozenUntil = purpose === 'feature' && cycle && created >= cycle.featureFreeze ? { release: cycle.release, name: cycle.name } : null;
+  const frozenUntil =
+    purpose === 'feature' && cycle && created >= cycle.featureFreeze ? { release: cycle.release, name: cycle.name } : null;
   return {
     index,
     number,
@@ -482,11 +589,16 @@ function buildSpec(
     fate,
     reworkRounds: pickReworkRounds(rng, purpose),
     wipStart,
-    thirdPartyCi: area.dir === SLOW_AREA ? rng.chance(0.9) : area.dir === 'nova/compute/' || area.dir === 'nova/virt/libvirt/' ? rng.chance(0.15) : false,
+    thirdPartyCi:
+      area.dir === SLOW_AREA
+        ? rng.chance(0.9)
+        : area.dir === 'nova/compute/' || area.dir === 'nova/virt/libvirt/'
+          ? rng.chance(0.15)
+          : false,
     frozenUntil,
     parent,
     script: null,
-    reviewSpeed: plan.blueprint ? w.specs.speed.get(plan.blueprint.name) ?? 1 : 1,
+    reviewSpeed: plan.blueprint ? (w.specs.speed.get(plan.blueprint.name) ?? 1) : 1,
   };
 }
 
@@ -494,8 +606,14 @@ function buildSpec(
 function buildScriptedSpec(w: DemoWorld, sc: ScriptedChange, k: number, index: number, number: number, created: number): ChangeSpec {
   const rng = SeededRandom.from(w.options.seed, K_SCRIPTED, k);
   const plan: GroupPlan = {
-    purpose: 'feature', area: areaByDir(sc.blueprint.area), owner: sc.owner, branch: 'master', length: 1,
-    blueprint: sc.blueprint, steps: [rng.int(0, FEATURE_STEPS.length - 1)], backportOf: null,
+    purpose: 'feature',
+    area: areaByDir(sc.blueprint.area),
+    owner: sc.owner,
+    branch: 'master',
+    length: 1,
+    blueprint: sc.blueprint,
+    steps: [rng.int(0, FEATURE_STEPS.length - 1)],
+    backportOf: null,
   };
   const spec = buildSpec(w, rng, plan, 0, index, number, created, null);
   return { ...spec, fate: sc.fate, reworkRounds: sc.reworkRounds, wipStart: null, frozenUntil: null, script: sc.script };
@@ -564,8 +682,15 @@ export function* generateDemoChanges(opts: DemoOptions): Generator<DemoChange> {
       if (change.branch === 'master' && change.status === 'MERGED' && change.submitted !== null && spec.purpose !== 'feature') {
         const last = change.patchSets[change.patchSets.length - 1];
         recent.push({
-          changeId: spec.changeId, subject: spec.subject, body: spec.body, trailers: spec.trailers,
-          revision: last?.revision ?? '', files: last?.files ?? spec.files, area: spec.area, owner: spec.owner, mergedAt: change.submitted,
+          changeId: spec.changeId,
+          subject: spec.subject,
+          body: spec.body,
+          trailers: spec.trailers,
+          revision: last?.revision ?? '',
+          files: last?.files ?? spec.files,
+          area: spec.area,
+          owner: spec.owner,
+          mergedAt: change.submitted,
         });
         if (recent.length > RECENT_MERGES) recent.shift();
       }

@@ -32,7 +32,9 @@ describe('demo specs repository', () => {
       else if (s.implementedAt !== null) expected.add(implementedPath(s));
       else expected.add(approvedPath(s));
     }
-    const specFiles = files.filter((f) => f.endsWith('.rst') && !f.endsWith('template.rst') && !f.endsWith('index.rst') && f !== 'README.rst');
+    const specFiles = files.filter(
+      (f) => f.endsWith('.rst') && !f.endsWith('template.rst') && !f.endsWith('index.rst') && f !== 'README.rst',
+    );
     assert.deepEqual(specFiles.sort(), [...expected].sort());
     for (const r of w.releases) assert.ok(files.includes(`specs/${r.name.toLowerCase()}-template.rst`));
     assert.ok(files.some((f) => f.startsWith('specs/backlog/approved/')));
@@ -40,7 +42,10 @@ describe('demo specs repository', () => {
     const kestrel = readFileSync(join(repo, 'specs/kestrel/redirects'), 'utf8').trim().split('\n');
     assert.equal(kestrel.length, 4);
     for (const line of kestrel) assert.match(line, /^approved\/([a-z0-9-]+)\.rst \.\.\/implemented\/\1\.rst$/);
-    assert.match(readFileSync(join(repo, 'specs/juniper/redirects'), 'utf8'), /^approved\/([a-z0-9-]+)\.rst \.\.\/\.\.\/abandoned\/\1\.rst$/m);
+    assert.match(
+      readFileSync(join(repo, 'specs/juniper/redirects'), 'utf8'),
+      /^approved\/([a-z0-9-]+)\.rst \.\.\/\.\.\/abandoned\/\1\.rst$/m,
+    );
   });
 
   it('dates each commit as planned: a spec is added when approved and moved when it landed', () => {
@@ -56,7 +61,11 @@ describe('demo specs repository', () => {
       }
     }
     const dates = git(repo, 'log', '--format=%ct').trim().split('\n').map(Number);
-    assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'commit dates grow along the history');
+    assert.deepEqual(
+      dates,
+      [...dates].sort((a, b) => b - a),
+      'commit dates grow along the history',
+    );
     assert.ok(dates[0]! * 1000 <= NOW);
     assert.equal(git(repo, 'log', '-1', '--format=%cn <%ce>').trim(), 'Zuul <zuul@example.org>');
   });

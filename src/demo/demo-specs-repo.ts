@@ -29,9 +29,7 @@ import { buildDemoWorld, DAY_MS, HOUR_MS, ZUUL } from './demo-world.js';
 import type { DemoOptions, DemoWorld } from './demo-world.js';
 
 /** A file operation of one commit. */
-export type SpecsRepoOp =
-  | { op: 'write'; path: string; content: string }
-  | { op: 'move'; from: string; to: string };
+export type SpecsRepoOp = { op: 'write'; path: string; content: string } | { op: 'move'; from: string; to: string };
 
 export interface SpecsRepoCommit {
   message: string;
@@ -53,7 +51,9 @@ const releaseDir = (release: string): string => `specs/${release.toLowerCase()}`
 
 /** Where a spec file is once approved for its release (or the backlog). */
 export function approvedPath(spec: Pick<DemoSpec, 'release' | 'blueprint'>): string {
-  return spec.release === null ? `specs/backlog/approved/${spec.blueprint}.rst` : `${releaseDir(spec.release)}/approved/${spec.blueprint}.rst`;
+  return spec.release === null
+    ? `specs/backlog/approved/${spec.blueprint}.rst`
+    : `${releaseDir(spec.release)}/approved/${spec.blueprint}.rst`;
 }
 
 /** Where it is after landing. */
@@ -127,7 +127,17 @@ export function specText(spec: DemoSpec, w: DemoWorld): string {
 }
 
 const TEMPLATE = (release: string): string =>
-  ['..', ' Copy this file to approved/NAME.rst to propose a spec for this release.', '', '='.repeat(28), 'Example: the title of a spec', '='.repeat(28), '', `Template for ${release} specs.`, ''].join('\n');
+  [
+    '..',
+    ' Copy this file to approved/NAME.rst to propose a spec for this release.',
+    '',
+    '='.repeat(28),
+    'Example: the title of a spec',
+    '='.repeat(28),
+    '',
+    `Template for ${release} specs.`,
+    '',
+  ].join('\n');
 
 /**
  * Every commit of the demo specs repository, oldest first. Pure.
@@ -148,7 +158,11 @@ export function demoSpecsHistory(opts: DemoOptions): SpecsRepoCommit[] {
   const specs = w.specs.specs;
   const first = Math.min(...specs.map((s) => s.approvedAt), ...w.releases.map((r) => r.start));
   push('Initial layout of the demo-compute specs repository', ptl, first - 60 * DAY_MS, [
-    { op: 'write', path: 'README.rst', content: '=====================\ndemo-compute specs\n=====================\n\nFeature specifications of the Steward demo project.\n' },
+    {
+      op: 'write',
+      path: 'README.rst',
+      content: '=====================\ndemo-compute specs\n=====================\n\nFeature specifications of the Steward demo project.\n',
+    },
     { op: 'write', path: 'specs/backlog/index.rst', content: 'Backlog\n=======\n\nSpecs approved for no release yet.\n' },
   ]);
   for (const r of w.releases) {
@@ -166,7 +180,11 @@ export function demoSpecsHistory(opts: DemoOptions): SpecsRepoCommit[] {
   }
   // Moves to implemented/: one commit per release and date, as nova's "Move <release> implemented specs".
   // A redirect op carries its one line here; the files' whole contents are rebuilt in date order below.
-  const redirect = (release: string, line: string): SpecsRepoOp => ({ op: 'write', path: `${releaseDir(release)}/redirects`, content: line });
+  const redirect = (release: string, line: string): SpecsRepoOp => ({
+    op: 'write',
+    path: `${releaseDir(release)}/redirects`,
+    content: line,
+  });
   const moves = new Map<string, DemoSpec[]>();
   for (const s of specs) {
     if (s.implementedAt === null || s.release === null) continue;
@@ -237,12 +255,16 @@ function fastImportStream(commits: readonly SpecsRepoCommit[]): Buffer {
 
 /** Runs git without the user's or system's configuration getting in (hooks, signing, templates). */
 function git(dir: string, args: string[], input?: Buffer): string {
-  return execFileSync('git', ['-C', dir, '-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', '-c', 'init.templateDir=', ...args], {
-    input,
-    encoding: 'utf8',
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
-  });
+  return execFileSync(
+    'git',
+    ['-C', dir, '-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgsign=false', '-c', 'init.templateDir=', ...args],
+    {
+      input,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_TERMINAL_PROMPT: '0' },
+    },
+  );
 }
 
 export interface SpecsRepoSummary {
@@ -274,6 +296,8 @@ export function writeSpecsRepo(opts: DemoOptions, dir: string): SpecsRepoSummary
   git(dir, ['fast-import', '--quiet'], fastImportStream(commits));
   git(dir, ['checkout', '-q', '-f', 'master']);
   const head = git(dir, ['rev-parse', 'HEAD']).trim();
-  const specs = git(dir, ['ls-files', 'specs']).split('\n').filter((p) => /\/(approved|implemented)\/[^/]+\.rst$|^specs\/abandoned\/[^/]+\.rst$/.test(p)).length;
+  const specs = git(dir, ['ls-files', 'specs'])
+    .split('\n')
+    .filter((p) => /\/(approved|implemented)\/[^/]+\.rst$|^specs\/abandoned\/[^/]+\.rst$/.test(p)).length;
   return { path: dir, commits: commits.length, head, specs };
 }

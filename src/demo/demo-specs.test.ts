@@ -55,14 +55,21 @@ describe('demo specs plan', () => {
       if (bp) byBlueprint.set(bp, [...(byBlueprint.get(bp) ?? []), c]);
     }
   });
-  const inCycle = (bp: string): DemoChange[] => (byBlueprint.get(bp) ?? []).filter((c) => c.created >= target.start && c.created < target.release);
+  const inCycle = (bp: string): DemoChange[] =>
+    (byBlueprint.get(bp) ?? []).filter((c) => c.created >= target.start && c.created < target.release);
   const plantedFor = (reason: string): string => {
     const found = Object.entries(w.specs.planted).find(([, r]) => r === reason);
     assert.ok(found, `no spec planted for ${reason}`);
     return found[0];
   };
   const coreReviewedBefore = (c: DemoChange, t: number): boolean =>
-    c.messages.some((m) => m.date <= t && cores.has(m.author.username) && m.author.accountId !== c.owner.accountId && (m.kind === 'review' || m.kind === 'comment'));
+    c.messages.some(
+      (m) =>
+        m.date <= t &&
+        cores.has(m.author.username) &&
+        m.author.accountId !== c.owner.accountId &&
+        (m.kind === 'review' || m.kind === 'comment'),
+    );
 
   it('plants every reason once, in the last complete release, and still makes exactly the changes asked for', () => {
     assert.equal(changes.length, OPTS.changes);
@@ -70,7 +77,8 @@ describe('demo specs plan', () => {
     assert.deepEqual(Object.values(w.specs.planted).sort(), [...PLANTED_SPEC_REASONS].sort());
     for (const bp of Object.keys(w.specs.planted)) assert.equal(w.blueprints.find((b) => b.name === bp)?.cycle, target.name);
     assert.deepEqual(demoConfig(OPTS).planted.specs, w.specs.planted);
-    for (let i = 1; i < changes.length; i++) assert.ok(changes[i]!.created > changes[i - 1]!.created && changes[i]!.number > changes[i - 1]!.number);
+    for (let i = 1; i < changes.length; i++)
+      assert.ok(changes[i]!.created > changes[i - 1]!.created && changes[i]!.number > changes[i - 1]!.number);
   });
 
   it('no-code: no change ever names the blueprint', () => {
@@ -87,7 +95,10 @@ describe('demo specs plan', () => {
     const s = stateAt(c, target.featureFreeze);
     assert.ok(s.open);
     assert.ok(!coreReviewedBefore(c, target.featureFreeze));
-    assert.ok([...s.votes.entries()].some(([u, v]) => v === 1 && !cores.has(u)), 'a non-core +1');
+    assert.ok(
+      [...s.votes.entries()].some(([u, v]) => v === 1 && !cores.has(u)),
+      'a non-core +1',
+    );
     assert.equal(s.verified, 1, 'CI passed');
     assert.ok([...s.votes.values()].every((v) => v > 0));
   });
@@ -98,7 +109,10 @@ describe('demo specs plan', () => {
     const c = cs[0]!;
     const s = stateAt(c, target.featureFreeze);
     assert.ok(s.open);
-    assert.ok([...s.votes.entries()].some(([u, v]) => v === -1 && cores.has(u)), 'a core -1');
+    assert.ok(
+      [...s.votes.entries()].some(([u, v]) => v === -1 && cores.has(u)),
+      'a core -1',
+    );
     const minus = c.messages.find((m) => cores.has(m.author.username) && m.votes.some((v) => v.label === 'Code-Review' && v.value === -1))!;
     assert.ok(target.featureFreeze - minus.date > 30 * DAY);
     assert.ok(!c.patchSets.some((p) => p.created > minus.date && p.created <= target.featureFreeze), 'no new patch set after the -1');
@@ -154,15 +168,20 @@ describe('demo specs plan', () => {
     }
   });
 
-  it('the faster priority blueprints are reviewed several times faster than the release\'s other features', () => {
+  it("the faster priority blueprints are reviewed several times faster than the release's other features", () => {
     const fast = new Set(w.specs.priorities.find((p) => p.effect === 'faster')!.blueprints);
     const firstReview = (c: DemoChange): number | null => {
-      const m = c.messages.find((x) => (x.kind === 'review' || x.kind === 'comment') && x.author.accountId !== c.owner.accountId && !isBot(x));
+      const m = c.messages.find(
+        (x) => (x.kind === 'review' || x.kind === 'comment') && x.author.accountId !== c.owner.accountId && !isBot(x),
+      );
       return m ? m.date - c.created : null;
     };
     const med = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const of = (pred: (bp: string) => boolean): number[] =>
-      changes.filter((c) => blueprintOf(c) && pred(blueprintOf(c)!) && c.created >= target.start && c.created < target.featureFreeze).map(firstReview).filter((x): x is number => x !== null);
+      changes
+        .filter((c) => blueprintOf(c) && pred(blueprintOf(c)!) && c.created >= target.start && c.created < target.featureFreeze)
+        .map(firstReview)
+        .filter((x): x is number => x !== null);
     const a = of((bp) => fast.has(bp));
     const b = of((bp) => !fast.has(bp) && w.blueprints.find((x) => x.name === bp)?.area !== 'nova/virt/hyperv/');
     assert.ok(a.length >= 20 && b.length >= 20, `${a.length} / ${b.length}`);

@@ -38,17 +38,17 @@ export const MIN_CHANGES_TO_PLANT = 200;
 
 /** Why an approved spec of the target release did not land, as planted. */
 export type PlantedSpecReason =
-  | 'no-code'
-  | 'no-core-review'
-  | 'waited-on-author'
-  | 'waited-on-reviewers'
-  | 'blocked'
-  | 'part-merged'
-  | 'landed-later';
+  'no-code' | 'no-core-review' | 'waited-on-author' | 'waited-on-reviewers' | 'blocked' | 'part-merged' | 'landed-later';
 
 /** In the order the module comment describes them; the target release's first blueprints get them in this order. */
 export const PLANTED_SPEC_REASONS: readonly PlantedSpecReason[] = [
-  'no-code', 'no-core-review', 'waited-on-author', 'waited-on-reviewers', 'blocked', 'part-merged', 'landed-later',
+  'no-code',
+  'no-core-review',
+  'waited-on-author',
+  'waited-on-reviewers',
+  'blocked',
+  'part-merged',
+  'landed-later',
 ];
 
 /** How many blueprints the target release has: one per reason plus four that land. */
@@ -133,8 +133,26 @@ export function specTargetRelease(o: ResolvedDemoOptions, releases: readonly Dem
 
 /** "support-vtpm-live-migration" → "Support vTPM live migration". */
 export function specTitle(blueprint: string): string {
-  const acronyms: Record<string, string> = { vtpm: 'vTPM', cpu: 'CPU', pci: 'PCI', vdpa: 'vDPA', mdev: 'mdev', igb: 'igb', vif: 'VIF', qos: 'QoS', numa: 'NUMA', uefi: 'UEFI', uuid: 'UUID', hyperv: 'Hyper-V', fs: 'FS', v2: 'v2' };
-  const words = blueprint.split('-').filter((w) => !/^\d+$/.test(w)).map((w) => acronyms[w] ?? w);
+  const acronyms: Record<string, string> = {
+    vtpm: 'vTPM',
+    cpu: 'CPU',
+    pci: 'PCI',
+    vdpa: 'vDPA',
+    mdev: 'mdev',
+    igb: 'igb',
+    vif: 'VIF',
+    qos: 'QoS',
+    numa: 'NUMA',
+    uefi: 'UEFI',
+    uuid: 'UUID',
+    hyperv: 'Hyper-V',
+    fs: 'FS',
+    v2: 'v2',
+  };
+  const words = blueprint
+    .split('-')
+    .filter((w) => !/^\d+$/.test(w))
+    .map((w) => acronyms[w] ?? w);
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -167,7 +185,16 @@ export function planDemoSpecs(
       const author = rng.pick(authors);
       // Specs are approved over the month before the cycle opens, a couple of days apart.
       const approvedAt = cycle.start - 30 * DAY + k * 2 * DAY + rng.int(9 * 3600, 17 * 3600) * 1000;
-      const spec: DemoSpec = { blueprint: bp.name, title: specTitle(bp.name), release: cycle.name, approvedAt, author, implementedAt: null, abandonedAt: null, reproposalOf: null };
+      const spec: DemoSpec = {
+        blueprint: bp.name,
+        title: specTitle(bp.name),
+        release: cycle.name,
+        approvedAt,
+        author,
+        implementedAt: null,
+        abandonedAt: null,
+        reproposalOf: null,
+      };
       specs.push(spec);
       const moveDay = cycle.release + 7 * DAY + 11 * 3600_000;
       if (target && cycle.name === target.name) {
@@ -178,7 +205,9 @@ export function planDemoSpecs(
         };
         if (reason === undefined) {
           // Lands: one early change that surely merges, beside the random ones.
-          add(target.start + (10 + 3 * (k - PLANTED_SPEC_REASONS.length)) * DAY + rng.int(8 * 3600, 18 * 3600) * 1000, 'merge', 1, { mustMerge: true });
+          add(target.start + (10 + 3 * (k - PLANTED_SPEC_REASONS.length)) * DAY + rng.int(8 * 3600, 18 * 3600) * 1000, 'merge', 1, {
+            mustMerge: true,
+          });
           spec.implementedAt = moveDay;
           return;
         }
@@ -235,7 +264,16 @@ export function planDemoSpecs(
 
   // The backlog: two ideas without a release, added early in the window.
   for (const [k, name] of ['support-live-resize-of-ephemeral-disks', 'allow-per-tenant-scheduler-weights'].entries()) {
-    specs.push({ blueprint: name, title: specTitle(name), release: null, approvedAt: o.start + (20 + 9 * k) * DAY + 13 * 3600_000, author: rng.pick(authors), implementedAt: null, abandonedAt: null, reproposalOf: null });
+    specs.push({
+      blueprint: name,
+      title: specTitle(name),
+      release: null,
+      approvedAt: o.start + (20 + 9 * k) * DAY + 13 * 3600_000,
+      author: rng.pick(authors),
+      implementedAt: null,
+      abandonedAt: null,
+      reproposalOf: null,
+    });
   }
 
   if (target) {
@@ -245,9 +283,21 @@ export function planDemoSpecs(
     if (fast1 && fast2) {
       speed.set(fast1.name, 0.25);
       speed.set(fast2.name, 0.25);
-      priorities.push({ release: target.name, title: `${specTitle(fast1.name)} and ${specTitle(fast2.name).toLowerCase()}`, blueprints: [fast1.name, fast2.name], queries: [], effect: 'faster' });
+      priorities.push({
+        release: target.name,
+        title: `${specTitle(fast1.name)} and ${specTitle(fast2.name).toLowerCase()}`,
+        blueprints: [fast1.name, fast2.name],
+        queries: [],
+        effect: 'faster',
+      });
     }
-    priorities.push({ release: target.name, title: 'Hyper-V driver parity', blueprints: [], queries: ['file:^nova/virt/hyperv/.*'], effect: 'slower' });
+    priorities.push({
+      release: target.name,
+      title: 'Hyper-V driver parity',
+      blueprints: [],
+      queries: ['file:^nova/virt/hyperv/.*'],
+      effect: 'slower',
+    });
   }
 
   changes.sort((a, b) => a.created - b.created);

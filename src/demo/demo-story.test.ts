@@ -30,8 +30,10 @@ describe('demo story formatting', () => {
       changeId: `I${'a'.repeat(40)}`,
       cherryPickOf: null,
     } as unknown as ChangeSpec;
-    assert.equal(commitMessage(spec, 0),
-      `libvirt: Fix live migration with older compute services\n\nThe old code path is kept.\n\nCloses-Bug: #2001234\nChange-Id: I${'a'.repeat(40)}\n`);
+    assert.equal(
+      commitMessage(spec, 0),
+      `libvirt: Fix live migration with older compute services\n\nThe old code path is kept.\n\nCloses-Bug: #2001234\nChange-Id: I${'a'.repeat(40)}\n`,
+    );
     const backport = { ...spec, cherryPickOf: 'b'.repeat(40) } as ChangeSpec;
     assert.ok(commitMessage(backport, 0).endsWith(`Change-Id: I${'a'.repeat(40)}\n(cherry picked from commit ${'b'.repeat(40)})\n`));
     assert.notEqual(commitMessage(spec, 1), commitMessage(spec, 0));

@@ -9,14 +9,40 @@
  */
 import type { PatchSetKind } from '../model/records.js';
 import type {
-  DemoAccount, DemoApproval, DemoBuild, DemoChange, DemoFate, DemoFile, DemoLabel, DemoMessage,
-  DemoMessageKind, DemoPatchSet, DemoPerson, DemoPurpose, DemoVote,
+  DemoAccount,
+  DemoApproval,
+  DemoBuild,
+  DemoChange,
+  DemoFate,
+  DemoFile,
+  DemoLabel,
+  DemoMessage,
+  DemoMessageKind,
+  DemoPatchSet,
+  DemoPerson,
+  DemoPurpose,
+  DemoVote,
 } from './demo-change.js';
 import { SeededRandom, hexId, labelKey } from './seeded-random.js';
 import {
-  BLOCK_COMMENTS, CAREFUL_MINUS_COMMENTS, CAREFUL_PLUS_COMMENTS, CHECK_JOBS, COMMENT_ONLY, CRITIC_COMMENTS, DOCS_JOBS, EXPERIMENTAL_JOBS, OWNER_REPLIES,
-  PLUS_ONE_COMMENTS, PLUS_TWO_COMMENTS, RECHECKS, REMOVAL_COMMENTS, ABANDON_REASONS, STRONG_MINUS_COMMENTS,
-  SLOW_AREA, STRONG_PLUS_COMMENTS, THIRD_PARTY_JOB,
+  BLOCK_COMMENTS,
+  CAREFUL_MINUS_COMMENTS,
+  CAREFUL_PLUS_COMMENTS,
+  CHECK_JOBS,
+  COMMENT_ONLY,
+  CRITIC_COMMENTS,
+  DOCS_JOBS,
+  EXPERIMENTAL_JOBS,
+  OWNER_REPLIES,
+  PLUS_ONE_COMMENTS,
+  PLUS_TWO_COMMENTS,
+  RECHECKS,
+  REMOVAL_COMMENTS,
+  ABANDON_REASONS,
+  STRONG_MINUS_COMMENTS,
+  SLOW_AREA,
+  STRONG_PLUS_COMMENTS,
+  THIRD_PARTY_JOB,
 } from './demo-vocabulary.js';
 import type { DemoArea, DemoJob } from './demo-vocabulary.js';
 import { DAY_MS, DEMO_PROJECT, HOUR_MS, HYPERV_CI, MINUTE_MS, SECOND_MS, ZUUL } from './demo-world.js';
@@ -91,14 +117,32 @@ const CAREFUL_CHANGES = 40;
 const K_PLANTED = labelKey('planted-reviewers');
 
 type StoryEvent =
-  | { type: 'upload'; t: number; uploadId: number; kind: PatchSetKind; uploader: DemoAccount; content: DemoFile[] | null; messageUpdate: boolean; wip: boolean }
+  | {
+      type: 'upload';
+      t: number;
+      uploadId: number;
+      kind: PatchSetKind;
+      uploader: DemoAccount;
+      content: DemoFile[] | null;
+      messageUpdate: boolean;
+      wip: boolean;
+    }
   | { type: 'review'; t: number; author: DemoAccount; votes: DemoVote[]; inline: number; body: string | null }
   /**
    * A CI report. Runs started by an upload belong to that upload (`uploadId`); runs started by a
    * comment or an approval (recheck, gate, check experimental) belong to whatever patch set was
    * current at `triggeredAt`. Either way a report on a superseded patch set never comes.
    */
-  | { type: 'ci'; t: number; uploadId: number | null; triggeredAt: number; author: DemoAccount; pipeline: 'check' | 'gate' | 'experimental' | null; builds: DemoBuild[]; verified: number | null }
+  | {
+      type: 'ci';
+      t: number;
+      uploadId: number | null;
+      triggeredAt: number;
+      author: DemoAccount;
+      pipeline: 'check' | 'gate' | 'experimental' | null;
+      builds: DemoBuild[];
+      verified: number | null;
+    }
   | { type: 'merge'; t: number; author: DemoAccount }
   | { type: 'abandon'; t: number; author: DemoAccount; reason: string | null }
   | { type: 'wip'; t: number; author: DemoAccount; on: boolean };
@@ -109,7 +153,8 @@ const K_MESSAGE = labelKey('message');
 const K_BUILD = labelKey('build');
 
 const INACTIVITY = 'This change has been abandoned due to inactivity; please restore if you want to continue.';
-const ZUUL_HELP = 'For information on how to proceed, see https://docs.opendev.org/opendev/infra-manual/latest/developers.html#automated-testing';
+const ZUUL_HELP =
+  'For information on how to proceed, see https://docs.opendev.org/opendev/infra-manual/latest/developers.html#automated-testing';
 const JENKINS_HELP = 'For information on how to proceed, see https://wiki.openstack.org/wiki/GerritJenkinsGit#Test_Failures';
 
 function toSecond(t: number): number {
@@ -154,7 +199,8 @@ class Story {
     private readonly rng: SeededRandom,
   ) {
     this.plant = SeededRandom.from(w.options.seed, K_PLANTED, s.index);
-    this.careful = this.plant.chance(Math.min(1, CAREFUL_CHANGES / Math.max(1, w.options.changes))) && !s.script && this.canAct(w.careful, s.created);
+    this.careful =
+      this.plant.chance(Math.min(1, CAREFUL_CHANGES / Math.max(1, w.options.changes))) && !s.script && this.canAct(w.careful, s.created);
     this.files = s.files;
     this.owner = s.owner;
   }
@@ -225,8 +271,11 @@ class Story {
 
   private pickCasual(t: number, exclude: readonly DemoPerson[] = []): DemoPerson | null {
     const area = this.s.area.dir;
-    return this.rng.weighted(this.w.casualReviewers, (p) =>
-      p === this.owner || p.joined > t || exclude.includes(p) ? 0 : p.reviewWeight * (p.areas.includes(area) ? 3 : 1)) ?? null;
+    return (
+      this.rng.weighted(this.w.casualReviewers, (p) =>
+        p === this.owner || p.joined > t || exclude.includes(p) ? 0 : p.reviewWeight * (p.areas.includes(area) ? 3 : 1),
+      ) ?? null
+    );
   }
 
   private canAct(p: DemoPerson, t: number): boolean {
@@ -235,10 +284,25 @@ class Story {
 
   // ---- events ------------------------------------------------------------------------------
 
-  private upload(t: number, kind: PatchSetKind, uploader: DemoAccount, content: DemoFile[] | null, opts: { wip?: boolean; messageUpdate?: boolean } = {}): number {
+  private upload(
+    t: number,
+    kind: PatchSetKind,
+    uploader: DemoAccount,
+    content: DemoFile[] | null,
+    opts: { wip?: boolean; messageUpdate?: boolean } = {},
+  ): number {
     const uploadId = this.uploads++;
     this.currentUpload = uploadId;
-    this.events.push({ type: 'upload', t: toSecond(t), uploadId, kind, uploader, content, messageUpdate: opts.messageUpdate ?? false, wip: opts.wip ?? false });
+    this.events.push({
+      type: 'upload',
+      t: toSecond(t),
+      uploadId,
+      kind,
+      uploader,
+      content,
+      messageUpdate: opts.messageUpdate ?? false,
+      wip: opts.wip ?? false,
+    });
     return uploadId;
   }
 
@@ -280,7 +344,13 @@ class Story {
       else if (result === 'FAILURE') seconds = Math.round(seconds * (0.5 + rng.float() * 0.5));
     }
     const uuid = hexId(32, this.w.options.seed, K_BUILD, this.s.number, this.buildSeq++);
-    return { job: job.name, result, voting: job.voting, durationSeconds: seconds, url: `https://zuul.${this.w.domain}/t/demo/build/${uuid}` };
+    return {
+      job: job.name,
+      result,
+      voting: job.voting,
+      durationSeconds: seconds,
+      url: `https://zuul.${this.w.domain}/t/demo/build/${uuid}`,
+    };
   }
 
   /** One check-pipeline run on the current patch set (plus the third-party CI, if it cares). */
@@ -305,7 +375,16 @@ class Story {
     }
     const longest = Math.max(...builds.map((b) => b.durationSeconds));
     const reportT = toSecond(t + this.rng.logNormal(12, 0.6) * MINUTE_MS + (longest + 30) * SECOND_MS);
-    this.events.push({ type: 'ci', t: reportT, uploadId, triggeredAt: t, author: ZUUL, pipeline: 'check', builds, verified: failedVoting ? -1 : 1 });
+    this.events.push({
+      type: 'ci',
+      t: reportT,
+      uploadId,
+      triggeredAt: t,
+      author: ZUUL,
+      pipeline: 'check',
+      builds,
+      verified: failedVoting ? -1 : 1,
+    });
     if (this.s.thirdPartyCi && rng.chance(0.85)) {
       const fail = rng.chance(broken ? 0.5 : 0.12);
       const seconds = Math.round(rng.logNormal(4200, 0.2) * (fail ? 0.8 : 1));
@@ -351,7 +430,16 @@ class Story {
     this.review(t, requester, [], 'check experimental');
     const builds = EXPERIMENTAL_JOBS.map((j) => this.build(j, this.rng.chance(j.flake), true));
     const longest = Math.max(...builds.map((b) => b.durationSeconds));
-    this.events.push({ type: 'ci', t: toSecond(t + (longest + 600) * SECOND_MS), uploadId: null, triggeredAt: t, author: ZUUL, pipeline: 'experimental', builds, verified: null });
+    this.events.push({
+      type: 'ci',
+      t: toSecond(t + (longest + 600) * SECOND_MS),
+      uploadId: null,
+      triggeredAt: t,
+      author: ZUUL,
+      pipeline: 'experimental',
+      builds,
+      verified: null,
+    });
   }
 
   /** A gate run; null when it cannot start before the series parent merges (not by `now`). */
@@ -368,7 +456,16 @@ class Story {
       if (parent.mergedAt === null) return null;
       reportT = Math.max(reportT, toSecond(parent.mergedAt + rng.int(30, 600) * SECOND_MS));
     }
-    this.events.push({ type: 'ci', t: reportT, uploadId: null, triggeredAt: t, author: ZUUL, pipeline: 'gate', builds, verified: ok ? 2 : -2 });
+    this.events.push({
+      type: 'ci',
+      t: reportT,
+      uploadId: null,
+      triggeredAt: t,
+      author: ZUUL,
+      pipeline: 'gate',
+      builds,
+      verified: ok ? 2 : -2,
+    });
     return { t: reportT, ok };
   }
 
@@ -385,7 +482,14 @@ class Story {
     this.upload(t, 'REWORK', this.owner, s.files, { wip: s.wipStart === 'flag' });
     let broken = rng.chance(s.purpose === 'trivial' || s.purpose === 'docs' ? 0.08 : 0.22);
     const nit = this.w.nitSpammer;
-    if (!s.script && !s.wipStart && s.area.dir !== SLOW_AREA && s.fate !== 'stall-unreviewed' && this.canAct(nit, t) && this.plant.chance(P_NIT)) {
+    if (
+      !s.script &&
+      !s.wipStart &&
+      s.area.dir !== SLOW_AREA &&
+      s.fate !== 'stall-unreviewed' &&
+      this.canAct(nit, t) &&
+      this.plant.chance(P_NIT)
+    ) {
       // The planted nit spammer: a bare −1 on the first patch set, before anyone else looks.
       this.review(t + this.plant.int(40, 180) * MINUTE_MS, nit, [this.cr(-1)], 'nit');
     }
@@ -427,7 +531,12 @@ class Story {
       broken = false;
       const tp = this.human(t + this.hours(20, 0.8));
       const blocker = this.rng.weighted(this.w.cores, (c) => (c === this.owner || c.idleFrom !== null ? 0 : 1)) as DemoPerson;
-      this.review(tp, blocker, [this.cr(-2)], `Procedural -2: feature freeze is in effect for ${s.frozenUntil.name}; this can land once master is open for the next release.`);
+      this.review(
+        tp,
+        blocker,
+        [this.cr(-2)],
+        `Procedural -2: feature freeze is in effect for ${s.frozenUntil.name}; this can land once master is open for the next release.`,
+      );
       const tl = this.human(Math.max(tp + HOUR_MS, s.frozenUntil.release + this.hours(96, 0.6)));
       this.review(tl, blocker, [this.cr(0)], 'Removing my procedural -2, master is open again.');
       t = this.human(tl + this.hours(8, 1));
@@ -478,7 +587,9 @@ class Story {
       }
     }
 
-    const kind = s.script?.coreCritic ? 'core' : rng.weighted(['core', 'strong', 'casual'] as const, (k) => (k === 'core' ? 0.68 : k === 'strong' ? 0.06 : 0.26));
+    const kind = s.script?.coreCritic
+      ? 'core'
+      : rng.weighted(['core', 'strong', 'casual'] as const, (k) => (k === 'core' ? 0.68 : k === 'strong' ? 0.06 : 0.26));
     let critic: DemoPerson;
     if (kind === 'strong' && this.canAct(strong, t)) critic = strong;
     else if (kind === 'casual') critic = this.pickCasual(t, earlyPlus ? [earlyPlus] : []) ?? this.pickCore(t);
@@ -637,7 +748,13 @@ class Story {
     const b = this.pickCore(tb, [a]);
     let tw = tb;
     if (rng.chance(0.85) || !this.mayAct(a, tb + 5 * HOUR_MS)) {
-      this.review(tb, b, [this.cr(2), { label: 'Workflow', value: 1 }], rng.chance(0.2) ? rng.pick(PLUS_TWO_COMMENTS) : null, rng.int(0, 1));
+      this.review(
+        tb,
+        b,
+        [this.cr(2), { label: 'Workflow', value: 1 }],
+        rng.chance(0.2) ? rng.pick(PLUS_TWO_COMMENTS) : null,
+        rng.int(0, 1),
+      );
     } else {
       this.review(tb, b, [this.cr(2)], null);
       tw = this.human(tb + this.hours(5, 1));
@@ -680,7 +797,9 @@ class Story {
     let cutoff = Infinity;
     for (const e of this.events) {
       const stops =
-        e.type === 'merge' || e.type === 'abandon' || (e.type === 'review' && e.votes.some((v) => v.label === 'Code-Review' && v.value === 2));
+        e.type === 'merge' ||
+        e.type === 'abandon' ||
+        (e.type === 'review' && e.votes.some((v) => v.label === 'Code-Review' && v.value === 2));
       if (stops && e.t < cutoff) cutoff = e.t;
     }
     for (const ps of parent.revisions) {
@@ -729,8 +848,10 @@ function ciText(ps: number, pipeline: string | null, builds: readonly DemoBuild[
   let status: string;
   if (pipeline === null) status = ok ? 'Build succeeded.' : `Build failed.  ${JENKINS_HELP}`;
   else status = ok ? `Build succeeded (${pipeline} pipeline).` : `Build failed (${pipeline} pipeline).  ${ZUUL_HELP}`;
-  const lines = builds.map((b) =>
-    `- ${b.job} ${b.url} : ${b.result} in ${formatDuration(b.durationSeconds)}${pipeline !== null && !b.voting ? ' (non-voting)' : ''}`);
+  const lines = builds.map(
+    (b) =>
+      `- ${b.job} ${b.url} : ${b.result} in ${formatDuration(b.durationSeconds)}${pipeline !== null && !b.voting ? ' (non-voting)' : ''}`,
+  );
   return `${head}\n\n${status}\n\n${lines.join('\n')}`;
 }
 
@@ -752,7 +873,10 @@ function approvalKey(ps: number, label: DemoLabel, accountId: number): string {
 
 function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoChange {
   const { seed, now, host } = w.options;
-  const ordered = events.map((e, i) => ({ e, i })).sort((x, y) => x.e.t - y.e.t || x.i - y.i).map((x) => x.e);
+  const ordered = events
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => x.e.t - y.e.t || x.i - y.i)
+    .map((x) => x.e);
   let prevT = -Infinity;
   for (const e of ordered) {
     // Two messages in the same second would make the order ambiguous on import.
@@ -787,14 +911,35 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
     for (const r of revs) if (r.created <= t) rev = r.revision;
     return rev ?? baseParent(t);
   };
-  const push = (date: number, author: DemoAccount, patchSet: number, text: string, tag: string | null, kind: DemoMessageKind, votes: DemoVote[], ci: DemoMessage['ci']): void => {
+  const push = (
+    date: number,
+    author: DemoAccount,
+    patchSet: number,
+    text: string,
+    tag: string | null,
+    kind: DemoMessageKind,
+    votes: DemoVote[],
+    ci: DemoMessage['ci'],
+  ): void => {
     const seq = messages.length;
-    messages.push({ seq, id: hexId(40, seed, K_MESSAGE, spec.number, seq), date, author: acct(author), patchSet, text, tag, kind, votes, ci });
+    messages.push({
+      seq,
+      id: hexId(40, seed, K_MESSAGE, spec.number, seq),
+      date,
+      author: acct(author),
+      patchSet,
+      text,
+      tag,
+      kind,
+      votes,
+      ci,
+    });
   };
   const applyVote = (ps: number, v: DemoVote, voter: DemoAccount, t: number, tag: string | null): void => {
     const key = approvalKey(ps, v.label, voter.accountId);
     approvals.delete(key);
-    if (v.value !== 0) approvals.set(key, { patchSet: ps, label: v.label, value: v.value, voter: acct(voter), granted: t, copied: false, tag });
+    if (v.value !== 0)
+      approvals.set(key, { patchSet: ps, label: v.label, value: v.value, voter: acct(voter), granted: t, copied: false, tag });
   };
 
   for (const e of ordered) {
@@ -850,7 +995,10 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
         const tag = e.pipeline ? `autogenerated:zuul:${e.pipeline}` : null;
         const votes: DemoVote[] = e.verified === null ? [] : [{ label: 'Verified', value: e.verified }];
         for (const v of votes) applyVote(current, v, e.author, e.t, tag);
-        push(e.t, e.author, current, ciText(current, e.pipeline, e.builds, e.verified), tag, 'ci-report', votes, { pipeline: e.pipeline, builds: e.builds });
+        push(e.t, e.author, current, ciText(current, e.pipeline, e.builds, e.verified), tag, 'ci-report', votes, {
+          pipeline: e.pipeline,
+          builds: e.builds,
+        });
         break;
       }
       case 'merge':
@@ -861,13 +1009,30 @@ function finalize(w: DemoWorld, spec: ChangeSpec, events: StoryEvent[]): DemoCha
         break;
       case 'abandon':
         status = 'ABANDONED';
-        push(e.t, e.author, current, e.reason ? `Abandoned\n\n${e.reason}` : 'Abandoned', 'autogenerated:gerrit:abandon', 'system', [], null);
+        push(
+          e.t,
+          e.author,
+          current,
+          e.reason ? `Abandoned\n\n${e.reason}` : 'Abandoned',
+          'autogenerated:gerrit:abandon',
+          'system',
+          [],
+          null,
+        );
         break;
       case 'wip':
         if (e.on === wip) break;
         wip = e.on;
-        push(e.t, e.author, current, wip ? 'Set Work In Progress' : 'Set Ready For Review',
-          wip ? 'autogenerated:gerrit:setWorkInProgress' : 'autogenerated:gerrit:setReadyForReview', 'system', [], null);
+        push(
+          e.t,
+          e.author,
+          current,
+          wip ? 'Set Work In Progress' : 'Set Ready For Review',
+          wip ? 'autogenerated:gerrit:setWorkInProgress' : 'autogenerated:gerrit:setReadyForReview',
+          'system',
+          [],
+          null,
+        );
         break;
     }
   }

@@ -6,7 +6,14 @@
 import type { DemoAccount, DemoPerson, DemoRole } from './demo-change.js';
 import { SeededRandom, labelKey } from './seeded-random.js';
 import {
-  AREAS, BLUEPRINT_OBJECTS, BLUEPRINT_VERBS, FIRST_NAMES, LAST_NAMES, MAIL_DOMAINS, RELEASE_NAMES, SLOW_AREA,
+  AREAS,
+  BLUEPRINT_OBJECTS,
+  BLUEPRINT_VERBS,
+  FIRST_NAMES,
+  LAST_NAMES,
+  MAIL_DOMAINS,
+  RELEASE_NAMES,
+  SLOW_AREA,
 } from './demo-vocabulary.js';
 import type { DemoArea } from './demo-vocabulary.js';
 import { TARGET_BLUEPRINTS, planDemoSpecs, specTargetRelease } from './demo-specs.js';
@@ -90,7 +97,12 @@ export function buildCalendar(o: ResolvedDemoOptions): DemoRelease[] {
 }
 
 function asciiFold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/ł/g, 'l').replace(/Ł/g, 'L').toLowerCase();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ł/g, 'l')
+    .replace(/Ł/g, 'L')
+    .toLowerCase();
 }
 
 /** Bots: Zuul (votes Verified) and one third-party CI that reports in the old Jenkins form. */
@@ -99,7 +111,12 @@ export const HYPERV_CI: DemoAccount = { accountId: 10118, username: 'hyperv-ci',
 
 /** How many people of each role the world has. Reviewers: all but four of the authors. */
 const ROLE_COUNTS: ReadonlyArray<[DemoRole, number]> = [
-  ['core', 12], ['strong', 1], ['gamer', 1], ['regular', 30], ['newcomer', 16], ['author', 24],
+  ['core', 12],
+  ['strong', 1],
+  ['gamer', 1],
+  ['regular', 30],
+  ['newcomer', 16],
+  ['author', 24],
 ];
 const SILENT_AUTHORS = 4;
 
@@ -171,7 +188,7 @@ function buildPeople(o: ResolvedDemoOptions): DemoPerson[] {
           person.areas = [rng.pick(AREAS).dir];
           person.reviewWeight = 0.25;
           person.authorWeight = 1.2;
-          person.joined = o.start + Math.round((45 + rng.float() * Math.max(1, (o.now - o.start) / DAY_MS - 65))) * DAY_MS;
+          person.joined = o.start + Math.round(45 + rng.float() * Math.max(1, (o.now - o.start) / DAY_MS - 65)) * DAY_MS;
           break;
         case 'author':
           person.areas = [rng.pick(AREAS).dir];
@@ -218,7 +235,10 @@ function buildBlueprints(o: ResolvedDemoOptions, releases: readonly DemoRelease[
  * (a few changes, voting before the cores with reasons, agreeing with the outcome). Drawn from
  * their own random stream and kept out of `people`, so that adding them changed no other draw.
  */
-function buildPlantedReviewers(o: ResolvedDemoOptions, people: readonly DemoPerson[]): Record<'pileOn' | 'nitSpammer' | 'careful', DemoPerson> {
+function buildPlantedReviewers(
+  o: ResolvedDemoOptions,
+  people: readonly DemoPerson[],
+): Record<'pileOn' | 'nitSpammer' | 'careful', DemoPerson> {
   const rng = SeededRandom.from(o.seed, labelKey('planted-reviewers'));
   const names = new Set(people.map((p) => p.name));
   const usernames = new Set(people.map((p) => p.username));

@@ -34,10 +34,14 @@ describe('SeededRandom', () => {
   it('picks by weight and skips zero weights', () => {
     const rng = SeededRandom.from(4);
     const hits = { a: 0, b: 0, c: 0 };
-    for (let i = 0; i < 10000; i++) hits[rng.weighted(['a', 'b', 'c'] as const, (x) => (x === 'a' ? 3 : x === 'b' ? 1 : 0)) as 'a' | 'b' | 'c']++;
+    for (let i = 0; i < 10000; i++)
+      hits[rng.weighted(['a', 'b', 'c'] as const, (x) => (x === 'a' ? 3 : x === 'b' ? 1 : 0)) as 'a' | 'b' | 'c']++;
     assert.equal(hits.c, 0);
     assert.ok(Math.abs(hits.a / 10000 - 0.75) < 0.02);
-    assert.equal(rng.weighted([1, 2], () => 0), undefined);
+    assert.equal(
+      rng.weighted([1, 2], () => 0),
+      undefined,
+    );
     assert.throws(() => rng.pick([]), /empty/);
   });
 });

@@ -48,7 +48,11 @@ export function hexId(length: number, ...keys: number[]): string {
   let out = '';
   for (let i = 0; out.length < length; i++) {
     const w = fmix32((i & 1 ? a ^ c : b ^ d) + Math.imul(i + 1, 0x9e3779b9) + (i & 2 ? c : d));
-    out += (HEX_BYTE[w >>> 24] as string) + (HEX_BYTE[(w >>> 16) & 255] as string) + (HEX_BYTE[(w >>> 8) & 255] as string) + (HEX_BYTE[w & 255] as string);
+    out +=
+      (HEX_BYTE[w >>> 24] as string) +
+      (HEX_BYTE[(w >>> 16) & 255] as string) +
+      (HEX_BYTE[(w >>> 8) & 255] as string) +
+      (HEX_BYTE[w & 255] as string);
   }
   return out.length === length ? out : out.slice(0, length);
 }

@@ -25,7 +25,16 @@ import { AccountResolver } from '../store/account-resolver.js';
 import { addCounts, emptyCounts, type WriteCounts } from '../store/change-writer.js';
 import type { Store } from '../store/engine.js';
 import { recordGroupMembers, recordHost, writeChangePage } from '../store/ingest-writes.js';
-import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, loadGroupSnapshots, recordSyncError, releaseLock } from '../store/sync-store.js';
+import {
+  acquireLock,
+  beginRun,
+  completeRun,
+  getSyncState,
+  heartbeatLock,
+  loadGroupSnapshots,
+  recordSyncError,
+  releaseLock,
+} from '../store/sync-store.js';
 import { isProcessAlive, lockOwner } from './sync-lock.js';
 
 /** The REST options a sync asks for: the same as the import format documents. */
@@ -90,13 +99,20 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
   const staleLockMs = opts.staleLockMs ?? 600_000;
   const holder = await acquireLock(db, lockName, me, opts.clock(), staleLockMs, isProcessAlive);
   if (holder) {
-    throw new StewardError('SYNC_BUSY', `another sync of ${target.project} on ${host} is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
-      hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
-    });
+    throw new StewardError(
+      'SYNC_BUSY',
+      `another sync of ${target.project} on ${host} is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`,
+      {
+        hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
+      },
+    );
   }
   // The heartbeat says "alive", not "made progress": one page can take longer than staleLockMs
   // (retries honouring Retry-After up to 2 minutes each), and a live sync must not be taken over.
-  const beat = setInterval(() => void heartbeatLock(db, lockName, me.owner, opts.clock()).catch(() => undefined), Math.max(10, Math.floor(staleLockMs / 4)));
+  const beat = setInterval(
+    () => void heartbeatLock(db, lockName, me.owner, opts.clock()).catch(() => undefined),
+    Math.max(10, Math.floor(staleLockMs / 4)),
+  );
   beat.unref();
   const ownParser = opts.pageParser ? null : new RestPageParser(host);
   const parser = opts.pageParser ?? ownParser!;
@@ -105,7 +121,9 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
     const restart = Boolean(opts.full) || opts.since !== undefined;
     const existing = await getSyncState(db, host, target.project);
     const resumed = Boolean(existing?.run_in_progress) && !restart;
-    const after = opts.full ? null : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? 15 * 60_000) : null));
+    const after = opts.full
+      ? null
+      : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? 15 * 60_000) : null));
     const state = await beginRun(db, host, target.project, after, opts.clock(), restart);
 
     // Gerrit reads after: in UTC when no zone is given; seconds are its finest unit.
@@ -145,7 +163,15 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
         more = page.more;
         askAhead();
         const { batch, high } = await page.parsed;
-        counts = addCounts(counts, await writeChangePage(store, resolver, batch, { host, project: target.project, nextStart: page.start + page.count, highWater: high }));
+        counts = addCounts(
+          counts,
+          await writeChangePage(store, resolver, batch, {
+            host,
+            project: target.project,
+            nextStart: page.start + page.count,
+            highWater: high,
+          }),
+        );
         fetched += page.count;
         pages += 1;
         await heartbeatLock(db, lockName, me.owner, opts.clock());
@@ -166,19 +192,27 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
     if (target.coreGroup) {
       const group = await opts.client.findGroup(target.coreGroup);
       if (!group) {
-        throw new StewardError('SOURCE_NOT_FOUND', `Gerrit has no group named "${target.coreGroup}" (or it is not visible to this account)`, {
-          where: target.host.url,
-          hint: 'Check projects[].core.group in steward.yaml; a group visible only to its members needs credentials.',
-        });
+        throw new StewardError(
+          'SOURCE_NOT_FOUND',
+          `Gerrit has no group named "${target.coreGroup}" (or it is not visible to this account)`,
+          {
+            where: target.host.url,
+            hint: 'Check projects[].core.group in steward.yaml; a group visible only to its members needs credentials.',
+          },
+        );
       }
       const members: RestAccountInfo[] = await opts.client.groupMembers(group.id, true);
       if (members.length === 0 && !opts.replace) {
         const last = (await loadGroupSnapshots(db, host, target.coreGroup)).at(-1);
         if (last && last.memberIds.length > 0) {
-          throw new StewardError('SOURCE_EMPTY', `Gerrit lists no members in group "${target.coreGroup}", but the store's last snapshot of it (${iso(last.takenAt)}) has ${last.memberIds.length}: the stored core team was kept (the changes fetched are stored)`, {
-            where: target.host.url,
-            hint: 'A group whose members only its members or admins may see needs credentials (see "Credentials" in docs/getting-data.md). If the group really is empty now, run again with --replace.',
-          });
+          throw new StewardError(
+            'SOURCE_EMPTY',
+            `Gerrit lists no members in group "${target.coreGroup}", but the store's last snapshot of it (${iso(last.takenAt)}) has ${last.memberIds.length}: the stored core team was kept (the changes fetched are stored)`,
+            {
+              where: target.host.url,
+              hint: 'A group whose members only its members or admins may see needs credentials (see "Credentials" in docs/getting-data.md). If the group really is empty now, run again with --replace.',
+            },
+          );
         }
       }
       const refs = members.map((m) => ({ accountId: m._account_id, username: m.username, name: m.name, email: m.email }));
@@ -258,7 +292,11 @@ export type GerritTargetResult = SyncResult & { requests: number; retries: numbe
  * @example
  * const results = await syncGerritTargets(store, targets, { clock: Date.now, credentials: () => null });
  */
-export async function syncGerritTargets(store: Store, targets: readonly SyncTarget[], opts: GerritSyncRunOptions): Promise<GerritTargetResult[]> {
+export async function syncGerritTargets(
+  store: Store,
+  targets: readonly SyncTarget[],
+  opts: GerritSyncRunOptions,
+): Promise<GerritTargetResult[]> {
   const results: GerritTargetResult[] = [];
   const c = opts.client ?? {};
   for (const target of targets) {

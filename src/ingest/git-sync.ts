@@ -13,7 +13,14 @@
  */
 import type { CommitLanding } from '../model/git.js';
 import { StewardError } from '../model/errors.js';
-import { COMMIT_FORMAT, GRAPH_FORMAT, GitFormatError, parseCommitRecord, parseGraphRecord, type GraphCommit } from '../sources/git/git-log-parser.js';
+import {
+  COMMIT_FORMAT,
+  GRAPH_FORMAT,
+  GitFormatError,
+  parseCommitRecord,
+  parseGraphRecord,
+  type GraphCommit,
+} from '../sources/git/git-log-parser.js';
 import { gitRecords, resolveRepository, type ResolvedRepository } from '../sources/git/git-runner.js';
 import { computeLandings, type LandingRules } from '../sources/git/landing.js';
 import type { Store } from '../store/engine.js';
@@ -77,7 +84,13 @@ function sameLanding(a: CommitLanding, b: CommitLanding): boolean {
 }
 
 function formatError(repo: ResolvedRepository, e: unknown): unknown {
-  if (e instanceof GitFormatError) return new StewardError('GIT_REPOSITORY', `git printed a commit record Steward cannot read: ${e.message}`, { where: repo.path }, { cause: e });
+  if (e instanceof GitFormatError)
+    return new StewardError(
+      'GIT_REPOSITORY',
+      `git printed a commit record Steward cannot read: ${e.message}`,
+      { where: repo.path },
+      { cause: e },
+    );
   // git ran in a bundle's temporary clone: name the bundle.
   if (e instanceof StewardError && e.details.where === repo.gitPath) e.details.where = repo.path;
   return e;
@@ -99,10 +112,14 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
   }
   if (holder) {
     repo.cleanup();
-    throw new StewardError('SYNC_BUSY', `another sync of git repository "${name}" is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
-      where: repo.path,
-      hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
-    });
+    throw new StewardError(
+      'SYNC_BUSY',
+      `another sync of git repository "${name}" is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`,
+      {
+        where: repo.path,
+        hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
+      },
+    );
   }
   try {
     const previous = await getGitSyncState(store.db, name);
@@ -110,8 +127,16 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     if (previous && previous.tip === repo.tip && previous.branch === repo.branch && !opts.full) {
       const [stored] = await summariseCodeHistory(store.db, name);
       return {
-        ...base, upToDate: true, commits: previous.commits, added: 0, removed: 0, relanded: 0,
-        mainline: stored?.mainline ?? 0, landedByMerge: stored?.landedByMerge ?? 0, landedDirect: stored?.landedDirect ?? 0, durationMs: opts.clock() - t0,
+        ...base,
+        upToDate: true,
+        commits: previous.commits,
+        added: 0,
+        removed: 0,
+        relanded: 0,
+        mainline: stored?.mainline ?? 0,
+        landedByMerge: stored?.landedByMerge ?? 0,
+        landedDirect: stored?.landedDirect ?? 0,
+        durationMs: opts.clock() - t0,
       };
     }
 
@@ -129,10 +154,14 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     const storedNow = await loadStoredLandings(store.db, name);
     const removed = [...storedNow.keys()].filter((sha) => !landings.has(sha));
     if (!opts.replace && removed.length * 2 > storedNow.size) {
-      throw new StewardError('SOURCE_EMPTY', `branch ${repo.branch} (tip ${repo.tip.slice(0, 12)}) does not contain ${removed.length} of the ${storedNow.size} commits stored as repository "${name}"${previous ? ` (last synced from ${previous.path}, branch ${previous.branch})` : ''}: this looks like another repository, another branch or a shallow clone, so the stored history was kept and nothing was changed`, {
-        where: repo.path,
-        hint: 'Check --repo and --branch; store this history under another name with --name, or run again with --replace to replace the stored one.',
-      });
+      throw new StewardError(
+        'SOURCE_EMPTY',
+        `branch ${repo.branch} (tip ${repo.tip.slice(0, 12)}) does not contain ${removed.length} of the ${storedNow.size} commits stored as repository "${name}"${previous ? ` (last synced from ${previous.path}, branch ${previous.branch})` : ''}: this looks like another repository, another branch or a shallow clone, so the stored history was kept and nothing was changed`,
+        {
+          where: repo.path,
+          hint: 'Check --repo and --branch; store this history under another name with --name, or run again with --replace to replace the stored one.',
+        },
+      );
     }
     // --full: everything stored goes and every commit is read again, in the same transaction.
     const stored = opts.full ? new Map<string, CommitLanding>() : storedNow;
@@ -148,16 +177,20 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
     const incoming = async function* (): AsyncGenerator<CommitToStore> {
       if (fresh.length === 0) return;
       // First sync: walk the branch. Later: exactly the new commits, named on standard input.
-      const args = stored.size === 0
-        ? ['log', `--format=${COMMIT_FORMAT}`, repo.tip, '--']
-        : ['log', '--no-walk=unsorted', '--stdin', `--format=${COMMIT_FORMAT}`];
+      const args =
+        stored.size === 0
+          ? ['log', `--format=${COMMIT_FORMAT}`, repo.tip, '--']
+          : ['log', '--no-walk=unsorted', '--stdin', `--format=${COMMIT_FORMAT}`];
       const input = stored.size === 0 ? undefined : fresh.join('\n') + '\n';
       let count = 0;
       try {
         for await (const rec of gitRecords(repo.gitPath, args, input)) {
           const commit = parseCommitRecord(rec);
           const landing = landings.get(commit.sha);
-          if (!landing) throw new StewardError('GIT_REPOSITORY', `git listed commit ${commit.sha}, which is not on branch ${repo.branch}`, { where: repo.path });
+          if (!landing)
+            throw new StewardError('GIT_REPOSITORY', `git listed commit ${commit.sha}, which is not on branch ${repo.branch}`, {
+              where: repo.path,
+            });
           count += 1;
           yield { commit, landing };
         }
@@ -166,12 +199,21 @@ export async function syncGitRepository(store: Store, target: GitSyncTarget, opt
       }
       // Checked while the transaction is open, so a short read stores nothing.
       if (count !== fresh.length) {
-        throw new StewardError('GIT_REPOSITORY', `git printed ${count} of the ${fresh.length} new commits of branch ${repo.branch}; nothing was stored`, { where: repo.path, hint: 'Check the repository with `git fsck`, then run the command again.' });
+        throw new StewardError(
+          'GIT_REPOSITORY',
+          `git printed ${count} of the ${fresh.length} new commits of branch ${repo.branch}; nothing was stored`,
+          { where: repo.path, hint: 'Check the repository with `git fsck`, then run the command again.' },
+        );
       }
     };
     const added = await applyGitSync(
       store,
-      { repo: name, gone, relanded, state: { repo: name, path: repo.path, branch: repo.branch, tip: repo.tip, commits: landings.size, synced_at: opts.clock() } },
+      {
+        repo: name,
+        gone,
+        relanded,
+        state: { repo: name, path: repo.path, branch: repo.branch, tip: repo.tip, commits: landings.size, synced_at: opts.clock() },
+      },
       incoming(),
       (n) => opts.onProgress?.({ phase: 'store', count: n, total: fresh.length }),
     );

@@ -64,15 +64,25 @@ export async function importFiles(store: Store, paths: readonly string[], opts: 
       readSoFar += r.changesRead;
       files.push(r);
     } catch (e) {
-      const error = e instanceof StewardError
-        ? e
-        : new StewardError('INTERNAL', `unexpected failure while importing: ${(e as Error)?.message ?? String(e)}`, { where: path }, { cause: e });
+      const error =
+        e instanceof StewardError
+          ? e
+          : new StewardError(
+              'INTERNAL',
+              `unexpected failure while importing: ${(e as Error)?.message ?? String(e)}`,
+              { where: path },
+              { cause: e },
+            );
       stopped = { path, error, filesNotImported: paths.slice(i) };
       break;
     }
   }
   const totals = files.reduce(
-    (acc, f) => ({ ...addCounts(acc, f.counts), changesRead: acc.changesRead + f.changesRead, accountsCreated: acc.accountsCreated + f.accountsCreated }),
+    (acc, f) => ({
+      ...addCounts(acc, f.counts),
+      changesRead: acc.changesRead + f.changesRead,
+      accountsCreated: acc.accountsCreated + f.accountsCreated,
+    }),
     { ...emptyCounts(), changesRead: 0, accountsCreated: 0 },
   );
   return { host: opts.host, files, totals, durationMs: performance.now() - t0, stopped };
@@ -104,13 +114,23 @@ async function importOneFile(store: Store, path: string, opts: ImportOptions, pr
     if (read === 0 && !opts.allowEmpty) {
       throw new StewardError('INPUT_FORMAT', 'the file holds no changes: an empty export is almost always a failed or cut-short download', {
         where: path,
-        hint: 'Check the download (the query, the credentials, the server\'s answer) and export again; pass --allow-empty if the file is empty on purpose.',
+        hint: "Check the download (the query, the credentials, the server's answer) and export again; pass --allow-empty if the file is empty on purpose.",
       });
     }
     if (read === 0) warnings.push('the file holds no changes');
     if (format === 'ssh' && !stats.sawStatsRow) warnings.push('no closing {"type":"stats"} row: the export may have been cut short');
-    if (stats.statsRowCount !== null && stats.statsRowCount !== read) warnings.push(`the stats row says ${stats.statsRowCount} changes, the file holds ${read}`);
-    if (stats.moreChanges) warnings.push('the stats row says moreChanges: the query was cut at its limit; export the rest with --start or a narrower query');
-    return { path, format, changesRead: read, counts, accountsCreated: writer.accountsCreated, durationMs: performance.now() - t0, warnings };
+    if (stats.statsRowCount !== null && stats.statsRowCount !== read)
+      warnings.push(`the stats row says ${stats.statsRowCount} changes, the file holds ${read}`);
+    if (stats.moreChanges)
+      warnings.push('the stats row says moreChanges: the query was cut at its limit; export the rest with --start or a narrower query');
+    return {
+      path,
+      format,
+      changesRead: read,
+      counts,
+      accountsCreated: writer.accountsCreated,
+      durationMs: performance.now() - t0,
+      warnings,
+    };
   });
 }

@@ -17,12 +17,15 @@ describe('parseDuration', () => {
 
   for (const bad of ['', '15', 'm', '0m', '0h0m', '1.5h', '-5m', '15 minutes', '1m30', 'h1', '5w']) {
     it(`refuses ${JSON.stringify(bad)} as a usage error naming the flag and the value`, () => {
-      assert.throws(() => parseDuration(bad, '--every'), (e: unknown) => {
-        assert.ok(e instanceof StewardError);
-        assert.equal(e.code, 'USAGE');
-        assert.equal(e.message, `--every must be a duration like 15m, 1h or 2h30m, not "${bad}"`);
-        return true;
-      });
+      assert.throws(
+        () => parseDuration(bad, '--every'),
+        (e: unknown) => {
+          assert.ok(e instanceof StewardError);
+          assert.equal(e.code, 'USAGE');
+          assert.equal(e.message, `--every must be a duration like 15m, 1h or 2h30m, not "${bad}"`);
+          return true;
+        },
+      );
     });
   }
 });
@@ -79,10 +82,14 @@ describe('schedule', () => {
   it('runs at once, then every period after the previous start', async () => {
     const time = new FakeTime();
     const starts: number[] = [];
-    const s = schedule(10 * MIN, async () => {
-      starts.push(time.now);
-      await time.sleep(3 * MIN);
-    }, time);
+    const s = schedule(
+      10 * MIN,
+      async () => {
+        starts.push(time.now);
+        await time.sleep(3 * MIN);
+      },
+      time,
+    );
     assert.equal(s.state.nextRunAt, 0);
     await time.advance(0);
     assert.deepEqual(starts, [0], 'the first run starts immediately');
@@ -104,13 +111,17 @@ describe('schedule', () => {
     const starts: number[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const s = schedule(10 * MIN, async () => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      starts.push(time.now);
-      await time.sleep(starts.length === 1 ? 25 * MIN : 2 * MIN);
-      inFlight--;
-    }, time);
+    const s = schedule(
+      10 * MIN,
+      async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        starts.push(time.now);
+        await time.sleep(starts.length === 1 ? 25 * MIN : 2 * MIN);
+        inFlight--;
+      },
+      time,
+    );
     await time.advance(60 * MIN);
     assert.equal(maxInFlight, 1);
     // 0–25 (three periods missed, not made up), then at once at 25, then back on the period from there.
@@ -123,12 +134,17 @@ describe('schedule', () => {
     const time = new FakeTime();
     const errors: unknown[] = [];
     const starts: number[] = [];
-    const s = schedule(5 * MIN, async () => {
-      starts.push(time.now);
-      await time.sleep(MIN);
-      if (starts.length === 2) throw new StewardError('SOURCE_UNREACHABLE', 'cannot reach https://review.example.org', { hint: 'Check the network.' });
-      if (starts.length === 3) throw new Error('plain failure');
-    }, { clock: time.clock, setTimer: time.setTimer, clearTimer: time.clearTimer, onError: (e) => errors.push(e) });
+    const s = schedule(
+      5 * MIN,
+      async () => {
+        starts.push(time.now);
+        await time.sleep(MIN);
+        if (starts.length === 2)
+          throw new StewardError('SOURCE_UNREACHABLE', 'cannot reach https://review.example.org', { hint: 'Check the network.' });
+        if (starts.length === 3) throw new Error('plain failure');
+      },
+      { clock: time.clock, setTimer: time.setTimer, clearTimer: time.clearTimer, onError: (e) => errors.push(e) },
+    );
     await time.advance(6 * MIN + 1);
     assert.equal(errors.length, 1);
     assert.equal(s.state.lastError, 'cannot reach https://review.example.org\n  Check the network.');
@@ -147,11 +163,15 @@ describe('schedule', () => {
     const time = new FakeTime();
     const starts: number[] = [];
     let finished = 0;
-    const s = schedule(10 * MIN, async () => {
-      starts.push(time.now);
-      await time.sleep(4 * MIN);
-      finished++;
-    }, time);
+    const s = schedule(
+      10 * MIN,
+      async () => {
+        starts.push(time.now);
+        await time.sleep(4 * MIN);
+        finished++;
+      },
+      time,
+    );
     await time.advance(MIN);
     assert.equal(s.state.running, true);
     let stopped = false;
@@ -171,9 +191,13 @@ describe('schedule', () => {
   it('stop() between runs resolves at once and cancels the next run; stop() before the first run cancels it', async () => {
     const time = new FakeTime();
     let runs = 0;
-    const s = schedule(10 * MIN, async () => {
-      runs++;
-    }, time);
+    const s = schedule(
+      10 * MIN,
+      async () => {
+        runs++;
+      },
+      time,
+    );
     await time.advance(MIN);
     assert.equal(runs, 1);
     assert.equal(time.pending, 1);
@@ -183,9 +207,13 @@ describe('schedule', () => {
     await time.advance(60 * MIN);
     assert.equal(runs, 1);
 
-    const never = schedule(10 * MIN, async () => {
-      runs++;
-    }, time);
+    const never = schedule(
+      10 * MIN,
+      async () => {
+        runs++;
+      },
+      time,
+    );
     never.stop();
     await never.stopped;
     await time.advance(60 * MIN);

@@ -44,7 +44,12 @@ export interface Scheduler {
 export function schedule(
   everyMs: number,
   job: () => Promise<void>,
-  deps: { clock: () => number; setTimer: (fn: () => void, ms: number) => unknown; clearTimer: (t: unknown) => void; onError?: (e: unknown) => void },
+  deps: {
+    clock: () => number;
+    setTimer: (fn: () => void, ms: number) => unknown;
+    clearTimer: (t: unknown) => void;
+    onError?: (e: unknown) => void;
+  },
 ): Scheduler {
   const state: ScheduleState = { lastStartedAt: null, lastFinishedAt: null, lastError: null, nextRunAt: null, running: false, runs: 0 };
   let timer: unknown = null;

@@ -57,10 +57,14 @@ export async function storeSpecs(
     const stored = await countSpecs(store.db);
     if (stored > 0) {
       const last = await loadSpecsSync(store.db);
-      throw new StewardError('SOURCE_EMPTY', `found no specs in this repository, but the store holds ${stored} specs${last ? ` from ${last.repo} (synced ${new Date(last.syncedAt).toISOString().slice(0, 10)})` : ''}; they were kept and nothing was changed`, {
-        where: repo,
-        hint: 'Check --repo (the specs repository, not the code repository?) and specs.layout in steward.yaml. To replace the stored specs with none, run again with --replace.',
-      });
+      throw new StewardError(
+        'SOURCE_EMPTY',
+        `found no specs in this repository, but the store holds ${stored} specs${last ? ` from ${last.repo} (synced ${new Date(last.syncedAt).toISOString().slice(0, 10)})` : ''}; they were kept and nothing was changed`,
+        {
+          where: repo,
+          hint: 'Check --repo (the specs repository, not the code repository?) and specs.layout in steward.yaml. To replace the stored specs with none, run again with --replace.',
+        },
+      );
     }
   }
   const warnings = [...read.warnings];
@@ -80,11 +84,19 @@ export async function storeSpecs(
   for (const r of releases) {
     if (r.inCalendar) continue;
     const dir = byRelease.get(r.release)![0]!.firstPath.split('/').slice(0, -1).join('/');
-    warnings.push({ kind: 'unknown-release', file: dir, message: `release directory "${r.release}" is not in the release calendar (${source}); its ${r.approved} specs are stored but left out of the report until steward.yaml releases names it` });
+    warnings.push({
+      kind: 'unknown-release',
+      file: dir,
+      message: `release directory "${r.release}" is not in the release calendar (${source}); its ${r.approved} specs are stored but left out of the report until steward.yaml releases names it`,
+    });
   }
   const order = (name: string) => findRelease(calendar, name)?.release ?? Number.MAX_SAFE_INTEGER;
   releases.sort((a, b) => order(a.release) - order(b.release) || (a.release < b.release ? -1 : 1));
-  await replaceSpecs(store.db, { repo, head: read.head, headAt: read.headAt, syncedAt: opts.syncedAt, commits: read.commits, warnings }, read.specs);
+  await replaceSpecs(
+    store.db,
+    { repo, head: read.head, headAt: read.headAt, syncedAt: opts.syncedAt, commits: read.commits, warnings },
+    read.specs,
+  );
   return {
     repo,
     head: read.head,

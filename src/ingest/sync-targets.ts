@@ -16,7 +16,8 @@ export function syncTargets(config: StewardConfig, o: { host?: string; project?:
     });
   }
   const hosts = o.host ? config.hosts.filter((h) => h.name === o.host) : config.hosts;
-  if (o.host && hosts.length === 0) throw new StewardError('USAGE', `--host ${o.host} is not in steward.yaml (hosts: ${config.hosts.map((h) => h.name).join(', ')})`);
+  if (o.host && hosts.length === 0)
+    throw new StewardError('USAGE', `--host ${o.host} is not in steward.yaml (hosts: ${config.hosts.map((h) => h.name).join(', ')})`);
   const hostOf = (p: { host?: string }) => {
     if (p.host) return config.hosts.find((h) => h.name === p.host);
     return config.hosts.length === 1 ? config.hosts[0] : undefined;
@@ -33,10 +34,14 @@ export function syncTargets(config: StewardConfig, o: { host?: string; project?:
   }
   for (const p of config.projects) {
     const host = hostOf(p);
-    if (!host) throw new StewardError('CONFIG', `project ${p.name} names no host and steward.yaml lists several`, { field: 'projects[].host' });
+    if (!host)
+      throw new StewardError('CONFIG', `project ${p.name} names no host and steward.yaml lists several`, { field: 'projects[].host' });
     if (hosts.includes(host)) targets.push({ host, project: p.name, coreGroup: p.core?.group });
   }
-  if (targets.length === 0) throw new StewardError('CONFIG', 'steward.yaml lists no projects to sync', { hint: 'Add projects: [{name: ...}] or pass --project NAME.' });
+  if (targets.length === 0)
+    throw new StewardError('CONFIG', 'steward.yaml lists no projects to sync', {
+      hint: 'Add projects: [{name: ...}] or pass --project NAME.',
+    });
   return targets;
 }
 
@@ -50,15 +55,26 @@ export function zuulTargets(config: StewardConfig, o: { project?: string[] }): Z
   }
   let host = z.host;
   if (host && config.hosts.length && !config.hosts.some((h) => h.name === host)) {
-    throw new StewardError('CONFIG', `zuul.host "${host}" is not one of the hosts in steward.yaml (${config.hosts.map((h) => h.name).join(', ')})`, { field: 'zuul.host' });
+    throw new StewardError(
+      'CONFIG',
+      `zuul.host "${host}" is not one of the hosts in steward.yaml (${config.hosts.map((h) => h.name).join(', ')})`,
+      { field: 'zuul.host' },
+    );
   }
   if (!host) {
     if (config.hosts.length !== 1) {
-      throw new StewardError('CONFIG', `say which Gerrit host Zuul reports to: zuul.host (steward.yaml lists ${config.hosts.length === 0 ? 'no hosts' : 'several hosts'})`, { field: 'zuul.host' });
+      throw new StewardError(
+        'CONFIG',
+        `say which Gerrit host Zuul reports to: zuul.host (steward.yaml lists ${config.hosts.length === 0 ? 'no hosts' : 'several hosts'})`,
+        { field: 'zuul.host' },
+      );
     }
     host = config.hosts[0]!.name;
   }
   const projects = o.project?.length ? o.project : (z.projects ?? config.projects.map((p) => p.name));
-  if (projects.length === 0) throw new StewardError('CONFIG', 'no projects to fetch Zuul builds of', { hint: 'List them under zuul.projects or projects, or pass --project NAME.' });
+  if (projects.length === 0)
+    throw new StewardError('CONFIG', 'no projects to fetch Zuul builds of', {
+      hint: 'List them under zuul.projects or projects, or pass --project NAME.',
+    });
   return projects.map((project) => ({ url: z.url, tenant: z.tenant, host: host!, project }));
 }

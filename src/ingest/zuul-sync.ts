@@ -84,15 +84,22 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
   const me = lockOwner();
   const holder = await acquireLock(db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isProcessAlive);
   if (holder) {
-    throw new StewardError('SYNC_BUSY', `another sync of ${target.project}'s Zuul builds (tenant ${target.tenant}) is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`, {
-      hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
-    });
+    throw new StewardError(
+      'SYNC_BUSY',
+      `another sync of ${target.project}'s Zuul builds (tenant ${target.tenant}) is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`,
+      {
+        hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.',
+      },
+    );
   }
   try {
     const restart = Boolean(opts.full) || opts.since !== undefined;
     const existing = await getSyncState(db, key, target.project);
     const resumed = Boolean(existing?.run_in_progress) && !restart;
-    const after = opts.full ? null : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? DEFAULT_ZUUL_OVERLAP_MS) : null));
+    const after = opts.full
+      ? null
+      : (opts.since ??
+        (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? DEFAULT_ZUUL_OVERLAP_MS) : null));
     const state = await beginRun(db, key, target.project, after, opts.clock(), restart);
     const origin = { zuul: target.url, tenant: target.tenant, host: target.host };
     let counts: ZuulWriteCounts = { new: 0, updated: 0, unchanged: 0 };
@@ -105,7 +112,12 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
       for await (const page of it) {
         const parsed = parseZuulBuilds(page.builds, { where: page.url });
         const fetchedAt = opts.clock();
-        const c = await writeZuulPage(store, parsed.builds, origin, fetchedAt, { host: key, project: target.project, nextStart: page.skip + page.builds.length, highWater: parsed.newestStart });
+        const c = await writeZuulPage(store, parsed.builds, origin, fetchedAt, {
+          host: key,
+          project: target.project,
+          nextStart: page.skip + page.builds.length,
+          highWater: parsed.newestStart,
+        });
         counts = { new: counts.new + c.new, updated: counts.updated + c.updated, unchanged: counts.unchanged + c.unchanged };
         fetched += parsed.builds.length;
         running += parsed.running;
@@ -119,7 +131,10 @@ export async function syncZuulProject(store: Store, target: ZuulSyncTarget, opts
     } catch (e) {
       const msg = e instanceof StewardError ? e.describe() : String((e as Error)?.message ?? e);
       await recordSyncError(db, key, target.project, msg).catch(() => undefined);
-      if (e instanceof StewardError && (e.code === 'SOURCE_RETRIES_EXHAUSTED' || e.code === 'SOURCE_UNREACHABLE' || e.code === 'SOURCE_BAD_RESPONSE')) {
+      if (
+        e instanceof StewardError &&
+        (e.code === 'SOURCE_RETRIES_EXHAUSTED' || e.code === 'SOURCE_UNREACHABLE' || e.code === 'SOURCE_BAD_RESPONSE')
+      ) {
         e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}Everything fetched so far is stored; run the same command again to resume.`;
       }
       throw e;

@@ -16,10 +16,43 @@
 import type { AccountRef, ChangeRecord, CiBuild, SourceFormat, Timestamp } from './records.js';
 
 export const PACKED_CHANGE_FIELDS = [
-  'host', 'project', 'branch', 'number', 'changeId', 'owner', 'subject', 'status', 'workInProgress', 'isPrivate', 'created', 'updated',
-  'submitted', 'mergedAt', 'abandonedAt', 'topic', 'hashtagsJson', 'insertions', 'deletions', 'filesCount', 'commitMessage', 'format', 'contentHash',
+  'host',
+  'project',
+  'branch',
+  'number',
+  'changeId',
+  'owner',
+  'subject',
+  'status',
+  'workInProgress',
+  'isPrivate',
+  'created',
+  'updated',
+  'submitted',
+  'mergedAt',
+  'abandonedAt',
+  'topic',
+  'hashtagsJson',
+  'insertions',
+  'deletions',
+  'filesCount',
+  'commitMessage',
+  'format',
+  'contentHash',
 ] as const;
-export const PACKED_PATCH_SET_FIELDS = ['change', 'number', 'revision', 'created', 'uploader', 'authorName', 'authorEmail', 'authorDate', 'kind', 'insertions', 'deletions'] as const;
+export const PACKED_PATCH_SET_FIELDS = [
+  'change',
+  'number',
+  'revision',
+  'created',
+  'uploader',
+  'authorName',
+  'authorEmail',
+  'authorDate',
+  'kind',
+  'insertions',
+  'deletions',
+] as const;
 export const PACKED_VOTE_FIELDS = ['change', 'patchSet', 'label', 'value', 'voter', 'grantedAt', 'origin', 'copied', 'selfVote'] as const;
 export const PACKED_MESSAGE_FIELDS = ['change', 'seq', 'patchSet', 'author', 'date', 'kind', 'tag', 'text'] as const;
 export const PACKED_FILE_FIELDS = ['change', 'path', 'insertions', 'deletions'] as const;
@@ -108,11 +141,18 @@ export function changeEndDates(r: ChangeRecord): { mergedAt: Timestamp | null; a
 const b = (x: boolean): number => (x ? 1 : 0);
 
 const sameAccount = (x: AccountRef | null, y: AccountRef | null): boolean =>
-  x === y || (x !== null && y !== null && x.accountId === y.accountId && x.username === y.username && x.name === y.name && x.email === y.email);
+  x === y ||
+  (x !== null && y !== null && x.accountId === y.accountId && x.username === y.username && x.name === y.name && x.email === y.email);
 
 /** Whether two builds belong to one report row: same message, patch set, pipeline, time and reporter. */
 function sameReport(x: CiBuild, y: CiBuild): boolean {
-  return x.messageSeq === y.messageSeq && x.patchSet === y.patchSet && x.pipeline === y.pipeline && x.reportedAt === y.reportedAt && sameAccount(x.reporter, y.reporter);
+  return (
+    x.messageSeq === y.messageSeq &&
+    x.patchSet === y.patchSet &&
+    x.pipeline === y.pipeline &&
+    x.reportedAt === y.reportedAt &&
+    sameAccount(x.reporter, y.reporter)
+  );
 }
 
 /**
@@ -147,7 +187,22 @@ export class ChangePacker {
   }
 
   private reset(): void {
-    this.batch = { host: this.host, format: this.format, count: 0, accounts: [], changeAccounts: [], changeAccountsStart: [0], changes: [], patchSets: [], votes: [], messages: [], files: [], links: [], ciReports: [], ciBuildCounts: [] };
+    this.batch = {
+      host: this.host,
+      format: this.format,
+      count: 0,
+      accounts: [],
+      changeAccounts: [],
+      changeAccountsStart: [0],
+      changes: [],
+      patchSets: [],
+      votes: [],
+      messages: [],
+      files: [],
+      links: [],
+      ciReports: [],
+      ciBuildCounts: [],
+    };
     this.accountIndex.clear();
     this.byAccountId.clear();
   }
@@ -201,13 +256,47 @@ export class ChangePacker {
     const { mergedAt, abandonedAt } = changeEndDates(r);
     const owner = this.account(r.owner);
     changes.push(
-      r.host, r.project, r.branch, r.number, r.changeId, owner, r.subject, r.status, b(r.workInProgress), b(r.isPrivate), r.created, r.updated,
-      r.submitted, mergedAt, abandonedAt, r.topic, JSON.stringify(r.hashtags), r.insertions, r.deletions, r.files.length, r.commitMessage, format, contentHash(r, format),
+      r.host,
+      r.project,
+      r.branch,
+      r.number,
+      r.changeId,
+      owner,
+      r.subject,
+      r.status,
+      b(r.workInProgress),
+      b(r.isPrivate),
+      r.created,
+      r.updated,
+      r.submitted,
+      mergedAt,
+      abandonedAt,
+      r.topic,
+      JSON.stringify(r.hashtags),
+      r.insertions,
+      r.deletions,
+      r.files.length,
+      r.commitMessage,
+      format,
+      contentHash(r, format),
     );
     for (const p of r.patchSets) {
-      patchSets.push(ci, p.number, p.revision, p.created, this.account(p.uploader), p.author?.name ?? null, p.author?.email ?? null, p.author?.date ?? null, p.kind, p.insertions, p.deletions);
+      patchSets.push(
+        ci,
+        p.number,
+        p.revision,
+        p.created,
+        this.account(p.uploader),
+        p.author?.name ?? null,
+        p.author?.email ?? null,
+        p.author?.date ?? null,
+        p.kind,
+        p.insertions,
+        p.deletions,
+      );
     }
-    for (const v of r.votes) votes.push(ci, v.patchSet, v.label, v.value, this.account(v.voter), v.grantedAt, v.origin, b(v.copied), b(v.selfVote));
+    for (const v of r.votes)
+      votes.push(ci, v.patchSet, v.label, v.value, this.account(v.voter), v.grantedAt, v.origin, b(v.copied), b(v.selfVote));
     for (const m of r.messages) messages.push(ci, m.seq, m.patchSet, this.account(m.author), m.date, m.kind, m.tag, m.text);
     const seenPaths = new Set<string>();
     for (const f of r.files) {
@@ -223,7 +312,7 @@ export class ChangePacker {
       links.push(ci, l.kind, l.target);
     }
     // Consecutive builds of one message make one report (a message reports one pipeline run).
-    for (let i = 0; i < r.ciBuilds.length; ) {
+    for (let i = 0; i < r.ciBuilds.length;) {
       const first = r.ciBuilds[i]!;
       const jobs: unknown[] = [];
       let j = i;
@@ -232,7 +321,15 @@ export class ChangePacker {
         if (j > i && !sameReport(first, c)) break;
         jobs.push([c.job, c.result, b(c.voting), c.durationSeconds, c.logUrl]);
       }
-      ciReports.push(ci, first.messageSeq, first.patchSet, first.pipeline, first.reportedAt, this.account(first.reporter), JSON.stringify(jobs));
+      ciReports.push(
+        ci,
+        first.messageSeq,
+        first.patchSet,
+        first.pipeline,
+        first.reportedAt,
+        this.account(first.reporter),
+        JSON.stringify(jobs),
+      );
       i = j;
     }
     this.batch.ciBuildCounts.push(r.ciBuilds.length);

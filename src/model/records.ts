@@ -14,12 +14,7 @@ export type ChangeStatus = 'NEW' | 'MERGED' | 'ABANDONED';
 
 /** Gerrit's patch set kinds (REST `kind`, SSH `kind`). */
 export type PatchSetKind =
-  | 'REWORK'
-  | 'TRIVIAL_REBASE'
-  | 'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE'
-  | 'MERGE_FIRST_PARENT_UPDATE'
-  | 'NO_CODE_CHANGE'
-  | 'NO_CHANGE';
+  'REWORK' | 'TRIVIAL_REBASE' | 'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE' | 'MERGE_FIRST_PARENT_UPDATE' | 'NO_CODE_CHANGE' | 'NO_CHANGE';
 
 /**
  * A reference to a Gerrit account as a payload names it. REST payloads carry the numeric
@@ -109,13 +104,7 @@ export interface ReviewMessage {
 }
 
 export type LinkKind =
-  | 'closes-bug'
-  | 'partial-bug'
-  | 'related-bug'
-  | 'implements'
-  | 'partially-implements'
-  | 'topic-bug'
-  | 'topic-blueprint';
+  'closes-bug' | 'partial-bug' | 'related-bug' | 'implements' | 'partially-implements' | 'topic-bug' | 'topic-blueprint';
 
 /** A bug or blueprint named by the commit message or the topic. Blueprint names are lower-cased. */
 export interface Link {

@@ -80,6 +80,7 @@ export function openstackCalendar(): ReleaseDates[] {
 export function findRelease(calendar: readonly ReleaseDates[], name: string): ReleaseDates | null {
   const wanted = name.toLowerCase();
   const names = new Set([wanted]);
-  for (const r of openstackCalendar()) if (r.name === wanted || r.aliases.includes(wanted)) [r.name, ...r.aliases].forEach((n) => names.add(n));
+  for (const r of openstackCalendar())
+    if (r.name === wanted || r.aliases.includes(wanted)) [r.name, ...r.aliases].forEach((n) => names.add(n));
   return calendar.find((r) => [r.name, ...r.aliases].some((n) => names.has(n.toLowerCase()))) ?? null;
 }

@@ -27,7 +27,8 @@ export type ExperimentalOutput = ExperimentalReport & { sources: CiSources };
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const day = (s: string): string => s.slice(0, 10);
-const caughtWord = (c: CaughtComparison): string => (c.verdict === 'more-than-chance' ? `more, p=${c.adjustedP}` : c.verdict === 'no-data' ? 'n/a' : `chance, p=${c.adjustedP}`);
+const caughtWord = (c: CaughtComparison): string =>
+  c.verdict === 'more-than-chance' ? `more, p=${c.adjustedP}` : c.verdict === 'no-data' ? 'n/a' : `chance, p=${c.adjustedP}`;
 const rateText = (r: Rate): string => (r.rate === null ? 'n/a' : `${pct(r.rate)} [${pct(r.ci95?.low)}–${pct(r.ci95?.high)}]`);
 const dur = (s: number | null): string => {
   if (s === null) return 'n/a';
@@ -44,7 +45,11 @@ function sourcesLine(s: CiSources): string {
 
 function table(header: string[], rows: string[][], right: ReadonlySet<number>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (r: string[]) => r.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
 
@@ -60,7 +65,18 @@ export function renderCiJobsText(r: CiJobsOutput): string {
   }
   lines.push(
     ...table(
-      ['job', 'voting', 'runs', 'failure rate [95% CI]', 'false-failure rate [95% CI]', 'false failures', 'caught (vs chance)', 'rechecks', 'median', 'p90'],
+      [
+        'job',
+        'voting',
+        'runs',
+        'failure rate [95% CI]',
+        'false-failure rate [95% CI]',
+        'false failures',
+        'caught (vs chance)',
+        'rechecks',
+        'median',
+        'p90',
+      ],
       r.jobs.map((j) => [
         j.job,
         j.voting === null ? 'unknown' : j.voting ? 'yes' : 'no',
@@ -83,7 +99,10 @@ export function renderCiJobsText(r: CiJobsOutput): string {
     if (parts.length) lines.push(`  ${j.job}: ${parts.join(', ')}`);
   }
   lines.push('', 'False-failure rate per ISO week, % (oldest first; - = no runs on code that merged):');
-  for (const j of r.jobs) lines.push(`  ${j.job.padEnd(Math.max(...r.jobs.map((x) => x.job.length)))}  ${j.weekly.map((w) => (w.falseFailureRate === null ? '-' : (w.falseFailureRate * 100).toFixed(1))).join(' ')}`);
+  for (const j of r.jobs)
+    lines.push(
+      `  ${j.job.padEnd(Math.max(...r.jobs.map((x) => x.job.length)))}  ${j.weekly.map((w) => (w.falseFailureRate === null ? '-' : (w.falseFailureRate * 100).toFixed(1))).join(' ')}`,
+    );
   lines.push(
     '',
     'failure rate = failures / runs; false-failure rate = failures / runs on code that merged unchanged (and approved gate runs);',
@@ -98,12 +117,63 @@ export function renderCiJobsText(r: CiJobsOutput): string {
 
 export function renderCiJobsCsv(r: CiJobsOutput): string {
   return toCsv(
-    ['job', 'voting', 'runs', 'passes', 'failures', 'failure_rate', 'failure_rate_low', 'failure_rate_high', 'false_failures', 'known_fine_runs', 'false_failure_rate', 'false_failure_rate_low', 'false_failure_rate_high', 'caught_regressions', 'revision_checks', 'caught_rate_difference', 'caught_difference_low', 'caught_difference_high', 'caught_p', 'caught_p_adjusted', 'caught_verdict', 'unexplained_failures', 'rechecks_after_failure', 'duration_median_s', 'duration_p90_s', 'failures_by_result'],
+    [
+      'job',
+      'voting',
+      'runs',
+      'passes',
+      'failures',
+      'failure_rate',
+      'failure_rate_low',
+      'failure_rate_high',
+      'false_failures',
+      'known_fine_runs',
+      'false_failure_rate',
+      'false_failure_rate_low',
+      'false_failure_rate_high',
+      'caught_regressions',
+      'revision_checks',
+      'caught_rate_difference',
+      'caught_difference_low',
+      'caught_difference_high',
+      'caught_p',
+      'caught_p_adjusted',
+      'caught_verdict',
+      'unexplained_failures',
+      'rechecks_after_failure',
+      'duration_median_s',
+      'duration_p90_s',
+      'failures_by_result',
+    ],
     r.jobs.map((j) => [
-      j.job, j.voting === null ? '' : j.voting ? 1 : 0, j.runs, j.passes, j.failures, j.failureRate.rate, j.failureRate.ci95?.low, j.failureRate.ci95?.high,
-      j.falseFailures, j.falseFailureRate.of, j.falseFailureRate.rate, j.falseFailureRate.ci95?.low, j.falseFailureRate.ci95?.high,
-      j.caughtRegressions, j.revisionChecks, j.caught.difference, j.caught.ci95?.low, j.caught.ci95?.high, j.caught.pValue, j.caught.adjustedP, j.caught.verdict, j.unexplainedFailures, j.rechecksAfterFailure, j.durationSeconds.median, j.durationSeconds.p90,
-      Object.entries(j.failuresByResult).map(([k, n]) => `${k}=${n}`).join(' '),
+      j.job,
+      j.voting === null ? '' : j.voting ? 1 : 0,
+      j.runs,
+      j.passes,
+      j.failures,
+      j.failureRate.rate,
+      j.failureRate.ci95?.low,
+      j.failureRate.ci95?.high,
+      j.falseFailures,
+      j.falseFailureRate.of,
+      j.falseFailureRate.rate,
+      j.falseFailureRate.ci95?.low,
+      j.falseFailureRate.ci95?.high,
+      j.caughtRegressions,
+      j.revisionChecks,
+      j.caught.difference,
+      j.caught.ci95?.low,
+      j.caught.ci95?.high,
+      j.caught.pValue,
+      j.caught.adjustedP,
+      j.caught.verdict,
+      j.unexplainedFailures,
+      j.rechecksAfterFailure,
+      j.durationSeconds.median,
+      j.durationSeconds.p90,
+      Object.entries(j.failuresByResult)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' '),
     ]),
   );
 }
@@ -135,11 +205,55 @@ export function renderReadinessText(r: ReadinessOutput): string {
 
 export function renderReadinessCsv(r: ReadinessOutput): string {
   return toCsv(
-    ['job', 'queue', 'verdict', 'runs', 'known_fine_failures', 'known_fine_runs', 'false_failure_rate', 'rate_low', 'rate_high', 'baseline_failures', 'baseline_runs', 'baseline_rate', 'difference', 'difference_low', 'difference_high', 'margin', 'weeks_met_in_a_row', 'caught_regressions', 'revision_checks', 'caught_p_adjusted', 'caught_verdict', 'extra_rechecks_if_voting', 'reasons'],
+    [
+      'job',
+      'queue',
+      'verdict',
+      'runs',
+      'known_fine_failures',
+      'known_fine_runs',
+      'false_failure_rate',
+      'rate_low',
+      'rate_high',
+      'baseline_failures',
+      'baseline_runs',
+      'baseline_rate',
+      'difference',
+      'difference_low',
+      'difference_high',
+      'margin',
+      'weeks_met_in_a_row',
+      'caught_regressions',
+      'revision_checks',
+      'caught_p_adjusted',
+      'caught_verdict',
+      'extra_rechecks_if_voting',
+      'reasons',
+    ],
     r.jobs.map((j) => [
-      j.job, j.queue, j.verdict, j.runs, j.falseFailureRate.count, j.falseFailureRate.of, j.falseFailureRate.rate, j.falseFailureRate.ci95?.low, j.falseFailureRate.ci95?.high,
-      j.baseline?.count ?? null, j.baseline?.of ?? null, j.baseline?.rate ?? null, j.difference?.estimate ?? null, j.difference?.low ?? null, j.difference?.high ?? null, r.rules.margin,
-      j.weeksMetInARow, j.caughtRegressions, j.revisionChecks, j.caught.adjustedP, j.caught.verdict, j.extraRechecksIfVoting, j.reasons.join(' | '),
+      j.job,
+      j.queue,
+      j.verdict,
+      j.runs,
+      j.falseFailureRate.count,
+      j.falseFailureRate.of,
+      j.falseFailureRate.rate,
+      j.falseFailureRate.ci95?.low,
+      j.falseFailureRate.ci95?.high,
+      j.baseline?.count ?? null,
+      j.baseline?.of ?? null,
+      j.baseline?.rate ?? null,
+      j.difference?.estimate ?? null,
+      j.difference?.low ?? null,
+      j.difference?.high ?? null,
+      r.rules.margin,
+      j.weeksMetInARow,
+      j.caughtRegressions,
+      j.revisionChecks,
+      j.caught.adjustedP,
+      j.caught.verdict,
+      j.extraRechecksIfVoting,
+      j.reasons.join(' | '),
     ]),
   );
 }
@@ -155,8 +269,12 @@ export function renderExperimentalText(r: ExperimentalOutput): string {
   if (r.jobs.length === 0) lines.push('No job ran only in the experimental queue in this period.');
   for (const j of r.jobs) {
     lines.push(
-      `${j.job}: ${j.runs} runs — ${Object.entries(j.results).map(([k, n]) => `${k} ${n}`).join(', ')}; failure rate ${rateText(j.failureRate)}; false-failure rate ${rateText(j.falseFailureRate)}`,
-      ...readinessBlock(j.readiness).slice(1).map((x) => x.replace(/^ {2}/, '  ')),
+      `${j.job}: ${j.runs} runs — ${Object.entries(j.results)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}; failure rate ${rateText(j.failureRate)}; false-failure rate ${rateText(j.falseFailureRate)}`,
+      ...readinessBlock(j.readiness)
+        .slice(1)
+        .map((x) => x.replace(/^ {2}/, '  ')),
       `  ready for the check queue: ${j.readiness.verdict === 'ready' ? 'yes' : j.readiness.verdict === 'unstable' ? 'no (unstable)' : 'not yet'}`,
       '',
     );
@@ -168,7 +286,17 @@ export function renderExperimentalText(r: ExperimentalOutput): string {
 export function renderExperimentalCsv(r: ExperimentalOutput): string {
   return toCsv(
     ['job', 'runs', 'results', 'failure_rate', 'false_failure_rate', 'verdict', 'reasons'],
-    r.jobs.map((j) => [j.job, j.runs, Object.entries(j.results).map(([k, n]) => `${k}=${n}`).join(' '), j.failureRate.rate, j.falseFailureRate.rate, j.readiness.verdict, j.readiness.reasons.join(' | ')]),
+    r.jobs.map((j) => [
+      j.job,
+      j.runs,
+      Object.entries(j.results)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(' '),
+      j.failureRate.rate,
+      j.falseFailureRate.rate,
+      j.readiness.verdict,
+      j.readiness.reasons.join(' | '),
+    ]),
   );
 }
 
@@ -176,8 +304,12 @@ export function renderExperimentalCsv(r: ExperimentalOutput): string {
 export function renderCiHealthLines(h: CiHealthSummary): string[] {
   const lines = ['', `CI health (false-failure rate: failed although the code was fine; voting baseline ${pct(h.votingBaseline.rate)})`];
   for (const j of h.jobs) {
-    const verdict = j.readiness ? `  ${j.readiness.verdict === 'ready' ? 'ready to vote' : j.readiness.verdict === 'unstable' ? 'unstable' : 'not yet ready'}` : '';
-    lines.push(`  ${j.job.padEnd(28)} ${j.voting === null ? '(unknown) ' : j.voting ? 'voting    ' : 'non-voting'} ${String(j.runs).padStart(6)} runs  ${pct(j.failureRate).padStart(6)} failed  ${pct(j.falseFailureRate).padStart(6)} false${verdict}`);
+    const verdict = j.readiness
+      ? `  ${j.readiness.verdict === 'ready' ? 'ready to vote' : j.readiness.verdict === 'unstable' ? 'unstable' : 'not yet ready'}`
+      : '';
+    lines.push(
+      `  ${j.job.padEnd(28)} ${j.voting === null ? '(unknown) ' : j.voting ? 'voting    ' : 'non-voting'} ${String(j.runs).padStart(6)} runs  ${pct(j.failureRate).padStart(6)} failed  ${pct(j.falseFailureRate).padStart(6)} false${verdict}`,
+    );
   }
   return lines;
 }

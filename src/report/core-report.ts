@@ -44,7 +44,15 @@ export interface MentoringReport extends Common, Omit<MentoringResult, 'mentorsh
 
 export interface MentorListReport {
   report: 'core mentor list';
-  mentorships: Array<{ id: number; candidate: AccountLabel; mentor: AccountLabel; startedAt: string; endedAt: string | null; note: string | null; endNote: string | null }>;
+  mentorships: Array<{
+    id: number;
+    candidate: AccountLabel;
+    mentor: AccountLabel;
+    startedAt: string;
+    endedAt: string | null;
+    note: string | null;
+    endNote: string | null;
+  }>;
 }
 
 const day = (s: string | null): string => (s ? s.slice(0, 10) : '-');
@@ -77,10 +85,38 @@ export function renderIdleText(r: IdleReport): string {
 
 export function renderIdleCsv(r: IdleReport): string {
   return toCsv(
-    ['username', 'name', 'gerrit_account_id', 'reviews', 'idle', 'too_new_to_judge', 'last_review_at', 'last_review_change', 'below_since', 'never_reached', 'q1', 'q2', 'q3', 'q4', 'trend', 'core_since'],
+    [
+      'username',
+      'name',
+      'gerrit_account_id',
+      'reviews',
+      'idle',
+      'too_new_to_judge',
+      'last_review_at',
+      'last_review_change',
+      'below_since',
+      'never_reached',
+      'q1',
+      'q2',
+      'q3',
+      'q4',
+      'trend',
+      'core_since',
+    ],
     r.cores.map((c) => [
-      c.username, c.name, c.gerritAccountId, c.count, c.idle, r.tooNewToJudge.some((t) => t.username === c.username && t.gerritAccountId === c.gerritAccountId),
-      c.lastReviewAt, c.lastReviewChange, c.belowSince, c.neverReached, ...c.quarters.map((q) => q.reviews), c.trend, c.coreSince,
+      c.username,
+      c.name,
+      c.gerritAccountId,
+      c.count,
+      c.idle,
+      r.tooNewToJudge.some((t) => t.username === c.username && t.gerritAccountId === c.gerritAccountId),
+      c.lastReviewAt,
+      c.lastReviewChange,
+      c.belowSince,
+      c.neverReached,
+      ...c.quarters.map((q) => q.reviews),
+      c.trend,
+      c.coreSince,
     ]),
   );
 }
@@ -93,7 +129,7 @@ export function renderCandidatesText(r: CandidatesReport, limit = 15): string {
     `Core candidates of ${r.projects.join(', ') || '(no projects)'}: non-core reviewers with at least ${r.minReviews} reviews`,
     `Period ${day(r.period.since)} to ${day(r.period.until)} (${r.period.days} days), as of ${r.now.replace('.000Z', 'Z')}`,
     'Score = quality × activity. Only votes cast before any core voted on the patch set count ("indep."); later ones are shown ("after core"), not scored.',
-    'Quality: agreement with the cores\' verdicts beyond chance (Cohen\'s κ, on the votes counted), −1s confirmed (a core also voted negative, or a reasoned −1 led to a revision),',
+    "Quality: agreement with the cores' verdicts beyond chance (Cohen's κ, on the votes counted), −1s confirmed (a core also voted negative, or a reasoned −1 led to a revision),",
     'reasons (substantive text or inline comments; "LGTM", "nit" are not). Activity: independent reviews, active weeks, areas. Rank range: 95% over a bootstrap by change.',
     '',
     `${'#'.padStart(3)} ${'range'.padStart(7)} ${'reviewer'.padEnd(18)} ${'score'.padStart(5)}  ${'reviews'.padStart(7)} ${'indep.'.padStart(6)} ${'after core'.padStart(10)}  ${'κ [95% CI] (agreed/votes)'.padEnd(28)}  ${'-1 conf./settled'.padStart(16)}  ${'reasons'.padStart(9)}  ${'weeks'.padStart(6)}  ${'areas'.padStart(5)}`,
@@ -119,16 +155,74 @@ export function renderCandidatesText(r: CandidatesReport, limit = 15): string {
 export function renderCandidatesCsv(r: CandidatesReport): string {
   return toCsv(
     [
-      'rank', 'rank_best', 'rank_worst', 'username', 'name', 'gerrit_account_id', 'score', 'quality', 'activity', 'reviews', 'independent', 'after_core',
-      'kappa', 'kappa_low', 'kappa_high', 'kappa_votes', 'kappa_agreed', 'minus_ones', 'minus_confirmed_by_core', 'minus_confirmed_by_revision', 'minus_overruled',
-      'minus_unsupported', 'minus_pending', 'substantive', 'active_weeks', 'weeks', 'areas',
-      'c_agreement', 'c_confirmed_minus_ones', 'c_reasoning', 'c_volume', 'c_consistency', 'c_breadth',
+      'rank',
+      'rank_best',
+      'rank_worst',
+      'username',
+      'name',
+      'gerrit_account_id',
+      'score',
+      'quality',
+      'activity',
+      'reviews',
+      'independent',
+      'after_core',
+      'kappa',
+      'kappa_low',
+      'kappa_high',
+      'kappa_votes',
+      'kappa_agreed',
+      'minus_ones',
+      'minus_confirmed_by_core',
+      'minus_confirmed_by_revision',
+      'minus_overruled',
+      'minus_unsupported',
+      'minus_pending',
+      'substantive',
+      'active_weeks',
+      'weeks',
+      'areas',
+      'c_agreement',
+      'c_confirmed_minus_ones',
+      'c_reasoning',
+      'c_volume',
+      'c_consistency',
+      'c_breadth',
     ],
     r.candidates.map((c) => [
-      c.rank, c.rankRange.best, c.rankRange.worst, c.username, c.name, c.gerritAccountId, c.score, c.quality, c.activity, c.reviews, c.independent, c.afterCore,
-      c.kappa.value, c.kappa.lower, c.kappa.upper, c.kappa.votes, c.kappa.agreed, c.minusOnes.total, c.minusOnes.confirmedByCore, c.minusOnes.confirmedByRevision, c.minusOnes.overruled,
-      c.minusOnes.unsupported, c.minusOnes.pending, c.substantive, c.activeWeeks, c.weeks, c.areas.length,
-      c.components.agreement, c.components.confirmedMinusOnes, c.components.reasoning, c.components.volume, c.components.consistency, c.components.breadth,
+      c.rank,
+      c.rankRange.best,
+      c.rankRange.worst,
+      c.username,
+      c.name,
+      c.gerritAccountId,
+      c.score,
+      c.quality,
+      c.activity,
+      c.reviews,
+      c.independent,
+      c.afterCore,
+      c.kappa.value,
+      c.kappa.lower,
+      c.kappa.upper,
+      c.kappa.votes,
+      c.kappa.agreed,
+      c.minusOnes.total,
+      c.minusOnes.confirmedByCore,
+      c.minusOnes.confirmedByRevision,
+      c.minusOnes.overruled,
+      c.minusOnes.unsupported,
+      c.minusOnes.pending,
+      c.substantive,
+      c.activeWeeks,
+      c.weeks,
+      c.areas.length,
+      c.components.agreement,
+      c.components.confirmedMinusOnes,
+      c.components.reasoning,
+      c.components.volume,
+      c.components.consistency,
+      c.components.breadth,
     ]),
   );
 }
@@ -158,9 +252,35 @@ export function renderLoadText(r: LoadReport): string {
 }
 
 export function renderLoadCsv(r: LoadReport): string {
-  const row = (w: Omit<LoadReport['total'], 'perCore'>) => [w.from, w.to, w.days, w.patchSetsNeedingReview, w.reviews, w.coreReviews, w.coreReviewsPerPatchSet, w.cores, w.coreDays, w.busiestCores, w.busiestShare, w.patchSetsPerCorePerMonth];
+  const row = (w: Omit<LoadReport['total'], 'perCore'>) => [
+    w.from,
+    w.to,
+    w.days,
+    w.patchSetsNeedingReview,
+    w.reviews,
+    w.coreReviews,
+    w.coreReviewsPerPatchSet,
+    w.cores,
+    w.coreDays,
+    w.busiestCores,
+    w.busiestShare,
+    w.patchSetsPerCorePerMonth,
+  ];
   return toCsv(
-    ['from', 'to', 'days', 'patch_sets_needing_review', 'reviews', 'core_reviews', 'core_reviews_per_patch_set', 'cores', 'core_days', 'busiest_cores', 'busiest_share', 'patch_sets_per_core_per_month'],
+    [
+      'from',
+      'to',
+      'days',
+      'patch_sets_needing_review',
+      'reviews',
+      'core_reviews',
+      'core_reviews_per_patch_set',
+      'cores',
+      'core_days',
+      'busiest_cores',
+      'busiest_share',
+      'patch_sets_per_core_per_month',
+    ],
     [...r.weeks.map(row), row(r.total)],
   );
 }
@@ -188,7 +308,9 @@ export function renderMentoringText(r: MentoringReport): string {
 export function renderMentoringCsv(r: MentoringReport): string {
   return toCsv(
     ['mentorship', 'candidate', 'mentor', 'week', 'from', 'phase', 'reviews', 'agreed', 'disagreed', 'areas'],
-    r.mentorships.flatMap((m) => m.weeks.map((w) => [m.id, who(m.candidate), who(m.mentor), w.week, w.from, w.phase, w.reviews, w.agreed, w.disagreed, w.areas])),
+    r.mentorships.flatMap((m) =>
+      m.weeks.map((w) => [m.id, who(m.candidate), who(m.mentor), w.week, w.from, w.phase, w.reviews, w.agreed, w.disagreed, w.areas]),
+    ),
   );
 }
 
@@ -196,7 +318,10 @@ export function renderMentorListText(r: MentorListReport): string {
   if (r.mentorships.length === 0) return 'No mentorships tracked. Start one with `steward core mentor add CANDIDATE --mentor CORE`.\n';
   return (
     r.mentorships
-      .map((m) => `#${m.id}  ${who(m.candidate).padEnd(18)} mentor ${who(m.mentor).padEnd(18)} ${day(m.startedAt)} → ${m.endedAt ? day(m.endedAt) : 'now'}${m.note ? `  ${m.note}` : ''}${m.endNote ? `  (ended: ${m.endNote})` : ''}`)
+      .map(
+        (m) =>
+          `#${m.id}  ${who(m.candidate).padEnd(18)} mentor ${who(m.mentor).padEnd(18)} ${day(m.startedAt)} → ${m.endedAt ? day(m.endedAt) : 'now'}${m.note ? `  ${m.note}` : ''}${m.endNote ? `  (ended: ${m.endNote})` : ''}`,
+      )
       .join('\n') + '\n'
   );
 }
@@ -218,7 +343,14 @@ export interface CoreHistoryGroupLike {
   snapshots: number;
   lastChecked: string | null;
   currentMembers: string[];
-  events: Array<{ date: string; notBefore: string | null; change: 'joined' | 'left'; username: string | null; name: string | null; gerritAccountId: number | null }>;
+  events: Array<{
+    date: string;
+    notBefore: string | null;
+    change: 'joined' | 'left';
+    username: string | null;
+    name: string | null;
+    gerritAccountId: number | null;
+  }>;
 }
 
 export function renderCoreHistoryText(out: readonly CoreHistoryGroupLike[]): string {
@@ -235,5 +367,8 @@ export function renderCoreHistoryText(out: readonly CoreHistoryGroupLike[]): str
 }
 
 export function renderCoreHistoryCsv(out: readonly CoreHistoryGroupLike[]): string {
-  return toCsv(['project', 'group', 'date', 'not_before', 'change', 'username', 'name'], out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name])));
+  return toCsv(
+    ['project', 'group', 'date', 'not_before', 'change', 'username', 'name'],
+    out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name])),
+  );
 }

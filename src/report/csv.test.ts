@@ -5,7 +5,18 @@ import { csvField, flattenRows, toCsv } from './csv.js';
 
 describe('csv', () => {
   it('quotes commas, quotes and line breaks; writes numbers, booleans, null and objects', () => {
-    assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['line\nbreak', null], [1.5, true], [{ k: 1 }, undefined]]), 'a,b\n"x,y","say ""hi"""\n"line\nbreak",\n1.5,true\n"{""k"":1}",\n');
+    assert.equal(
+      toCsv(
+        ['a', 'b'],
+        [
+          ['x,y', 'say "hi"'],
+          ['line\nbreak', null],
+          [1.5, true],
+          [{ k: 1 }, undefined],
+        ],
+      ),
+      'a,b\n"x,y","say ""hi"""\n"line\nbreak",\n1.5,true\n"{""k"":1}",\n',
+    );
   });
 
   it('neutralises text starting with =, +, -, @, tab or CR with a leading quote', () => {
@@ -30,7 +41,11 @@ describe('csv', () => {
   });
 
   it('flattens nested values into key paths (values then go through the same writer)', () => {
-    assert.deepEqual(flattenRows({ a: { b: 1 }, c: [2], d: [] }), [['a.b', 1], ['c[0]', 2], ['d', '']]);
+    assert.deepEqual(flattenRows({ a: { b: 1 }, c: [2], d: [] }), [
+      ['a.b', 1],
+      ['c[0]', 2],
+      ['d', ''],
+    ]);
     assert.equal(toCsv(['key', 'value'], flattenRows({ name: '=1+1' })), "key,value\nname,'=1+1\n");
   });
 });

@@ -40,7 +40,8 @@ export function renderOverviewText(r: OverviewReport): string {
   ];
   if (r.open.longestWaiting.length) {
     lines.push('  longest waiting:');
-    for (const c of r.open.longestWaiting) lines.push(`    ${String(c.number).padStart(7)}  ${String(c.days).padStart(6)} d  ${c.subject.slice(0, 70)}`);
+    for (const c of r.open.longestWaiting)
+      lines.push(`    ${String(c.number).padStart(7)}  ${String(c.days).padStart(6)} d  ${c.subject.slice(0, 70)}`);
   }
   const core = r.reviewers.core;
   lines.push(
@@ -55,11 +56,16 @@ export function renderOverviewText(r: OverviewReport): string {
     `  runs ${r.ci.runs}   failures ${r.ci.failures}   failure rate ${pct(r.ci.failureRate)}`,
     `  voting jobs: ${r.ci.voting.runs} runs, ${pct(r.ci.voting.failureRate)} failed   non-voting: ${r.ci.nonVoting.runs} runs, ${pct(r.ci.nonVoting.failureRate)} failed`,
   );
-  for (const p of r.ci.byPipeline) lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
+  for (const p of r.ci.byPipeline)
+    lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
   lines.push(...renderCiHealthLines(r.ciHealth));
   lines.push(...renderTeamLines(r.team));
   lines.push(...renderQueueLines(r.queue));
-  lines.push('', `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`, 'Definitions: docs/review-flow.md, section "Overview". Use --format json for every number.');
+  lines.push(
+    '',
+    `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`,
+    'Definitions: docs/review-flow.md, section "Overview". Use --format json for every number.',
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -71,11 +77,22 @@ export function renderTeamLines(t: TeamSummary<AccountLabel>): string[] {
     'Core team (steward reviewers, steward core …)',
     `  reviews ${t.reviewers.reviews} by ${t.reviewers.activeReviewers} reviewers, ${share(t.reviewers.coreShare)} by cores (${t.reviewers.coreReviewsPerCorePerDay ?? 'n/a'} per core per day); most: ${t.reviewers.top.map((x) => `${who(x)} ${x.reviews}`).join(', ') || 'none'}`,
   ];
-  if (t.idle) lines.push(`  idle cores (< ${t.idle.threshold} reviews in ${t.idle.days} d): ${t.idle.count ? t.idle.cores.map((c) => `${who(c)} (${c.reviews}, last ${c.lastReviewAt?.slice(0, 10) ?? 'never'})`).join(', ') : 'none'}`);
-  if (t.candidates) lines.push(`  top candidates (${t.candidates.days} d): ${t.candidates.top.map((c) => `${c.rank}. ${who(c)} (score ${c.score.toFixed(2)}, rank range ${c.rankRange.best}–${c.rankRange.worst}, ${c.reviews} reviews, κ ${c.kappa === null ? 'n/a' : c.kappa.toFixed(2)})`).join(', ') || 'none'}`);
-  if (t.load) lines.push(`  load: ${t.load.patchSetsNeedingReview} patch sets needing review, ${t.load.coreReviews} core reviews (${t.load.coreReviewsPerPatchSet ?? 'n/a'} per patch set); busiest 20% of cores do ${share(t.load.busiestShare)} of reviews; ${t.load.patchSetsPerCorePerMonth ?? 'n/a'} patch sets per core per month`);
+  if (t.idle)
+    lines.push(
+      `  idle cores (< ${t.idle.threshold} reviews in ${t.idle.days} d): ${t.idle.count ? t.idle.cores.map((c) => `${who(c)} (${c.reviews}, last ${c.lastReviewAt?.slice(0, 10) ?? 'never'})`).join(', ') : 'none'}`,
+    );
+  if (t.candidates)
+    lines.push(
+      `  top candidates (${t.candidates.days} d): ${t.candidates.top.map((c) => `${c.rank}. ${who(c)} (score ${c.score.toFixed(2)}, rank range ${c.rankRange.best}–${c.rankRange.worst}, ${c.reviews} reviews, κ ${c.kappa === null ? 'n/a' : c.kappa.toFixed(2)})`).join(', ') || 'none'}`,
+    );
+  if (t.load)
+    lines.push(
+      `  load: ${t.load.patchSetsNeedingReview} patch sets needing review, ${t.load.coreReviews} core reviews (${t.load.coreReviewsPerPatchSet ?? 'n/a'} per patch set); busiest 20% of cores do ${share(t.load.busiestShare)} of reviews; ${t.load.patchSetsPerCorePerMonth ?? 'n/a'} patch sets per core per month`,
+    );
   if (!t.idle) lines.push('  no core team configured: idle cores, candidates and load need projects[].core in steward.yaml');
-  lines.push(`  mentoring: ${t.mentoring.active} running${t.mentoring.mentorships.length ? ` — ${t.mentoring.mentorships.map((m) => `${who(m.candidate)} by ${who(m.mentor)}: ${m.reviewsPerWeekBefore} → ${m.reviewsPerWeekDuring} reviews/week`).join('; ')}` : ''}`);
+  lines.push(
+    `  mentoring: ${t.mentoring.active} running${t.mentoring.mentorships.length ? ` — ${t.mentoring.mentorships.map((m) => `${who(m.candidate)} by ${who(m.mentor)}: ${m.reviewsPerWeekBefore} → ${m.reviewsPerWeekDuring} reviews/week`).join('; ')}` : ''}`,
+  );
   return lines;
 }
 

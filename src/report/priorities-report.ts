@@ -26,7 +26,9 @@ export interface PrioritiesList {
 const med = (m: MedianCi): string => (m.median === null ? 'not reached' : `${m.median} d`);
 const interval = (m: MedianCi): string => (m.low === null ? `(no interval, n=${m.n})` : `(95% CI ${m.low}–${m.high ?? '…'}, n=${m.n})`);
 const verdict = (c: PriorityComparison): string =>
-  c.verdict + (c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d, ${c.low} to ${c.high})` : '') + (c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : '');
+  c.verdict +
+  (c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d, ${c.low} to ${c.high})` : '') +
+  (c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : '');
 
 function row(name: string, g: GroupStats, vs: PriorityComparison | null): string {
   const cells = [
@@ -43,8 +45,12 @@ function row(name: string, g: GroupStats, vs: PriorityComparison | null): string
 
 export function renderPrioritiesText(v: PrioritiesView): string {
   const out: string[] = [];
-  out.push(`Priorities of ${v.release.name} (${v.release.start.slice(0, 10)} to ${v.release.release.slice(0, 10)}, freeze ${v.release.featureFreeze.slice(0, 10)}), as of ${v.asOf.slice(0, 10)}`);
-  out.push('Wait for review: median days waiting on reviewers of the changes proposed in the release (Kaplan–Meier: open ones censored at their wait so far);');
+  out.push(
+    `Priorities of ${v.release.name} (${v.release.start.slice(0, 10)} to ${v.release.release.slice(0, 10)}, freeze ${v.release.featureFreeze.slice(0, 10)}), as of ${v.asOf.slice(0, 10)}`,
+  );
+  out.push(
+    'Wait for review: median days waiting on reviewers of the changes proposed in the release (Kaplan–Meier: open ones censored at their wait so far);',
+  );
   out.push('vs the rest: difference of medians with a 95% interval re-drawing whole blueprints; inconclusive when it spans 0.');
   out.push('');
   out.push(['priority'.padEnd(34), 'proposed', 'merged', 'open', 'reviews', 'wait for review'.padEnd(38), 'vs the rest'].join('  '));
@@ -52,16 +58,50 @@ export function renderPrioritiesText(v: PrioritiesView): string {
   if (v.priorities.length > 1) out.push(row('(all priorities)', v.allPriorities, v.allPriorities.vsBaseline));
   out.push(row('(the rest of the release)', v.baseline, null));
   out.push(row('(the rest: features only)', v.featureBaseline, null));
-  if (v.priorities.some((p) => p.origin === 'store')) out.push('* defined in the store (steward priorities add); the others in steward.yaml');
+  if (v.priorities.some((p) => p.origin === 'store'))
+    out.push('* defined in the store (steward priorities add); the others in steward.yaml');
   out.push('');
   for (const s of v.summary) out.push(s);
   return out.join('\n') + '\n';
 }
 
 export function renderPrioritiesCsv(v: PrioritiesView): string {
-  const header = ['priority', 'origin', 'proposed', 'merged', 'abandoned', 'open', 'reviews', 'reviewers_days_n', 'reviewers_days_median', 'reviewers_days_low', 'reviewers_days_high', 'vs_baseline', 'vs_baseline_difference_days', 'vs_baseline_low', 'vs_baseline_high', 'vs_feature_baseline'];
-  const line = (name: string, origin: string, g: GroupStats, a: PriorityComparison | null, b: PriorityComparison | null): unknown[] =>
-    [name, origin, g.proposed, g.merged, g.abandoned, g.open, g.reviews, g.reviewersDays.n, g.reviewersDays.median, g.reviewersDays.low, g.reviewersDays.high, a?.verdict ?? '', a?.differenceDays ?? '', a?.low ?? '', a?.high ?? '', b?.verdict ?? ''];
+  const header = [
+    'priority',
+    'origin',
+    'proposed',
+    'merged',
+    'abandoned',
+    'open',
+    'reviews',
+    'reviewers_days_n',
+    'reviewers_days_median',
+    'reviewers_days_low',
+    'reviewers_days_high',
+    'vs_baseline',
+    'vs_baseline_difference_days',
+    'vs_baseline_low',
+    'vs_baseline_high',
+    'vs_feature_baseline',
+  ];
+  const line = (name: string, origin: string, g: GroupStats, a: PriorityComparison | null, b: PriorityComparison | null): unknown[] => [
+    name,
+    origin,
+    g.proposed,
+    g.merged,
+    g.abandoned,
+    g.open,
+    g.reviews,
+    g.reviewersDays.n,
+    g.reviewersDays.median,
+    g.reviewersDays.low,
+    g.reviewersDays.high,
+    a?.verdict ?? '',
+    a?.differenceDays ?? '',
+    a?.low ?? '',
+    a?.high ?? '',
+    b?.verdict ?? '',
+  ];
   return toCsv(header, [
     ...v.priorities.map((p) => line(p.title, p.origin, p, p.vsBaseline, p.vsFeatureBaseline)),
     line('(all priorities)', '', v.allPriorities, v.allPriorities.vsBaseline, v.allPriorities.vsFeatureBaseline),
@@ -73,8 +113,15 @@ export function renderPrioritiesCsv(v: PrioritiesView): string {
 export function renderPrioritiesList(l: PrioritiesList): string {
   if (l.priorities.length === 0) return `No priorities${l.release ? ` for ${l.release}` : ''}.\n`;
   const out = l.priorities.map((p) => {
-    const covers = [...p.blueprints.map((b) => `blueprint:${b}`), ...p.topics.map((t) => `topic:${t}`), ...p.queries.map((q) => `query: ${q}`)].join('; ');
-    const from = p.origin === 'config' ? l.sources.config : `store #${p.id}${p.createdBy ? `, added by ${p.createdBy}` : ''}${p.createdAt ? ` on ${p.createdAt.slice(0, 10)}` : ''}`;
+    const covers = [
+      ...p.blueprints.map((b) => `blueprint:${b}`),
+      ...p.topics.map((t) => `topic:${t}`),
+      ...p.queries.map((q) => `query: ${q}`),
+    ].join('; ');
+    const from =
+      p.origin === 'config'
+        ? l.sources.config
+        : `store #${p.id}${p.createdBy ? `, added by ${p.createdBy}` : ''}${p.createdAt ? ` on ${p.createdAt.slice(0, 10)}` : ''}`;
     return `${p.release}: ${p.title} — ${covers} (${from})`;
   });
   for (const s of l.shadowed) out.push(`(hidden by steward.yaml) ${s.release}: ${s.title} — store #${s.id}`);

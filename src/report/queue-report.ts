@@ -80,7 +80,13 @@ export function renderQueueText(r: Extract<QueueView, { kind: 'queue' }>): strin
 // ---- reviewstats openreviews layout ---------------------------------------------------------
 
 function rsStats(title: string, st: ReviewstatsAgeStats, extra?: string): string[] {
-  const out = [`--> ${title}: `, `----> Average wait time: ${st.average}`, `----> 1rd quartile wait time: ${st.q1}`, `----> Median wait time: ${st.median}`, `----> 3rd quartile wait time: ${st.q3}`];
+  const out = [
+    `--> ${title}: `,
+    `----> Average wait time: ${st.average}`,
+    `----> 1rd quartile wait time: ${st.q1}`,
+    `----> Median wait time: ${st.median}`,
+    `----> 3rd quartile wait time: ${st.q3}`,
+  ];
   if (extra) out.push(`----> ${extra}`);
   return out;
 }
@@ -95,7 +101,11 @@ export function renderReviewstatsText(r: Extract<QueueView, { kind: 'reviewstats
     `--> Total Open Reviews: ${r.totalOpenReviews}`,
     `--> Waiting on Submitter: ${r.waitingOnSubmitter}`,
     `--> Waiting on Reviewer: ${r.waitingOnReviewer}`,
-    ...rsStats('Stats since the latest revision', r.latestRevision, `Number waiting more than ${r.latestRevision.waitingMoreThan.days} days: ${r.latestRevision.waitingMoreThan.count}`),
+    ...rsStats(
+      'Stats since the latest revision',
+      r.latestRevision,
+      `Number waiting more than ${r.latestRevision.waitingMoreThan.days} days: ${r.latestRevision.waitingMoreThan.count}`,
+    ),
     ...rsStats('Stats since the last revision without -1 or -2 ', r.lastWithoutNack),
     ...rsStats('Stats since the first revision (total age)', r.firstRevision),
     ...rsList('Longest waiting reviews (based on latest revision)', r.longestWaitingLatest),
@@ -117,7 +127,9 @@ export function renderTrivialText(r: Extract<QueueView, { kind: 'trivial' }>): s
     '',
   ];
   for (const e of r.queue.slice(0, 50)) {
-    lines.push(`  ${String(e.rank).padStart(4)}. ${String(e.number).padStart(8)}  ${dayHours(e.waitingDays).padStart(9)}  ${String(e.delta).padStart(4)} lines  ${e.why.join('+').padEnd(19)} ${e.subject.slice(0, 50).padEnd(50)}  ${e.url ?? ''}`);
+    lines.push(
+      `  ${String(e.rank).padStart(4)}. ${String(e.number).padStart(8)}  ${dayHours(e.waitingDays).padStart(9)}  ${String(e.delta).padStart(4)} lines  ${e.why.join('+').padEnd(19)} ${e.subject.slice(0, 50).padEnd(50)}  ${e.url ?? ''}`,
+    );
   }
   if (r.queue.length > 50) lines.push(`  … ${r.queue.length - 50} more (--format json lists them all)`);
   lines.push('', `Cleared (merged) ${r.cleared.since.slice(0, 10)} to ${r.cleared.until.slice(0, 10)}: ${r.cleared.total}`);
@@ -135,7 +147,18 @@ export function renderQueueCsv(r: QueueView): string {
   if (r.kind === 'trivial') {
     return toCsv(
       ['rank', 'number', 'project', 'waiting_days', 'delta', 'why', 'bugs', 'score', 'url', 'subject'],
-      r.queue.map((e) => [e.rank, e.number, e.project, e.waitingDays, e.delta, e.why.join('+'), e.bugs.join(' '), e.score, e.url, e.subject]),
+      r.queue.map((e) => [
+        e.rank,
+        e.number,
+        e.project,
+        e.waitingDays,
+        e.delta,
+        e.why.join('+'),
+        e.bugs.join(' '),
+        e.score,
+        e.url,
+        e.subject,
+      ]),
     );
   }
   return toCsv(['metric', 'value'], flattenRows(r));

@@ -73,11 +73,49 @@ export function renderReviewersText(r: ReviewersReport): string {
 
 export function renderReviewersCsv(r: ReviewersReport): string {
   return toCsv(
-    ['username', 'name', 'gerrit_account_id', 'reviews', 'minus2', 'minus1', 'plus1', 'plus2', 'approvals', 'positive_share', 'agreements', 'disagreements', 'disagreement_share', 'reviews_per_day', 'comment_only', 'distinct_changes', 'reviews_on_others_changes', 'self_votes', 'core_reviews', 'core'],
+    [
+      'username',
+      'name',
+      'gerrit_account_id',
+      'reviews',
+      'minus2',
+      'minus1',
+      'plus1',
+      'plus2',
+      'approvals',
+      'positive_share',
+      'agreements',
+      'disagreements',
+      'disagreement_share',
+      'reviews_per_day',
+      'comment_only',
+      'distinct_changes',
+      'reviews_on_others_changes',
+      'self_votes',
+      'core_reviews',
+      'core',
+    ],
     r.rows.map((x) => [
-      x.username, x.name, x.gerritAccountId, x.reviews, x.codeReview.minus2, x.codeReview.minus1, x.codeReview.plus1, x.codeReview.plus2, x.approvals,
-      x.positiveShare, x.agreements, x.disagreements, x.disagreementShare, x.reviewsPerDay, x.commentOnly, x.distinctChanges, x.reviewsOnOthersChanges,
-      x.selfVotes, x.coreReviews, x.core,
+      x.username,
+      x.name,
+      x.gerritAccountId,
+      x.reviews,
+      x.codeReview.minus2,
+      x.codeReview.minus1,
+      x.codeReview.plus1,
+      x.codeReview.plus2,
+      x.approvals,
+      x.positiveShare,
+      x.agreements,
+      x.disagreements,
+      x.disagreementShare,
+      x.reviewsPerDay,
+      x.commentOnly,
+      x.distinctChanges,
+      x.reviewsOnOthersChanges,
+      x.selfVotes,
+      x.coreReviews,
+      x.core,
     ]),
   );
 }
@@ -86,7 +124,8 @@ export function renderReviewersCsv(r: ReviewersReport): string {
 
 const reviewsCell = (r: CompatRow): string =>
   `${String(r.reviews).padStart(7)}  ${String(r.minus2).padStart(3)} ${String(r.minus1).padStart(3)} ${String(r.plus1).padStart(3)} ${String(r.plus2).padStart(3)} ${String(r.approvals).padStart(3)}   ${pyFixed(r.positivePercent, 1).padStart(5)}%`;
-const disagreementCell = (r: CompatRow): string => `${String(r.disagreements).padStart(3)} (${pyFixed(r.disagreementPercent, 1).padStart(5)}%)`;
+const disagreementCell = (r: CompatRow): string =>
+  `${String(r.disagreements).padStart(3)} (${pyFixed(r.disagreementPercent, 1).padStart(5)}%)`;
 
 /** A table in the style of Python's prettytable, as reviewstats prints it. */
 function prettyTable(header: string[], rows: string[][]): string[] {
@@ -109,7 +148,9 @@ export function renderReviewstatsText(r: ReviewstatsReport): string {
     `As reviewstats' \`reviewers -d ${d}\` computes them (steward reviewers --compat reviewstats), as of ${r.now.replace('.000Z', 'Z')}; counting approval records granted since ${r.cutOff.replace('.000Z', 'Z')}.`,
     `Data: ${r.sources.data}`,
     '',
-    r.projects.length === 1 ? `Reviews for the last ${d} days in ${r.projects[0]}` : `Reviews for the last ${d} days in projects: [${r.projects.map((p) => `'${p}'`).join(', ')}]`,
+    r.projects.length === 1
+      ? `Reviews for the last ${d} days in ${r.projects[0]}`
+      : `Reviews for the last ${d} days in projects: [${r.projects.map((p) => `'${p}'`).join(', ')}]`,
     r.projects.length === 1 ? `** -- ${r.projects[0]}-core team member` : '** -- Member of at least one core reviewer team',
     ...prettyTable(
       ['Reviewer', 'Reviews   -2  -1  +1  +2  +A    +/- %', 'Disagreements*'],
@@ -138,6 +179,18 @@ export function renderReviewstatsText(r: ReviewstatsReport): string {
 export function renderReviewstatsCsv(r: ReviewstatsReport): string {
   return toCsv(
     ['Reviewer', 'Reviews', '-2', '-1', '+1', '+2', '+A', '+/- %', 'Disagreements', 'Disagreement%', 'Core'],
-    r.rows.map((x) => [x.reviewer, x.reviews, x.minus2, x.minus1, x.plus1, x.plus2, x.approvals, pyFixed(x.positivePercent, 1), x.disagreements, pyFixed(x.disagreementPercent, 1), x.core ? 'yes' : 'no']),
+    r.rows.map((x) => [
+      x.reviewer,
+      x.reviews,
+      x.minus2,
+      x.minus1,
+      x.plus1,
+      x.plus2,
+      x.approvals,
+      pyFixed(x.positivePercent, 1),
+      x.disagreements,
+      pyFixed(x.disagreementPercent, 1),
+      x.core ? 'yes' : 'no',
+    ]),
   );
 }

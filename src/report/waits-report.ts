@@ -15,11 +15,19 @@ interface Sources {
 }
 
 export type WaitsView = { kind: 'waits'; projects: string[]; sources: Sources } & WaitsReport;
-export type BandwidthView = { kind: 'bandwidth'; projects: string[]; period: WaitsReport['period']; now: string; sources: Sources } & BandwidthReport;
+export type BandwidthView = {
+  kind: 'bandwidth';
+  projects: string[];
+  period: WaitsReport['period'];
+  now: string;
+  sources: Sources;
+} & BandwidthReport;
 
 const day = (iso: string): string => iso.slice(0, 10);
-const et = (e: EventTime | null): string => (e === null ? 'n/a' : e.median === null ? 'not reached' : `${e.median}${e.low !== null ? ` [${e.low}–${e.high ?? '…'}]` : ''}`);
-const hr = (l: LevelEffect): string => (l.reference ? 'reference' : l.hazardRatio === null ? 'n/a' : `${l.hazardRatio} [${l.lower}–${l.upper}]`);
+const et = (e: EventTime | null): string =>
+  e === null ? 'n/a' : e.median === null ? 'not reached' : `${e.median}${e.low !== null ? ` [${e.low}–${e.high ?? '…'}]` : ''}`;
+const hr = (l: LevelEffect): string =>
+  l.reference ? 'reference' : l.hazardRatio === null ? 'n/a' : `${l.hazardRatio} [${l.lower}–${l.upper}]`;
 
 function testLine(label: string, t: FactorTest | null): string | null {
   if (!t) return null;
@@ -31,7 +39,9 @@ function factorBlock(f: FactorResult): string[] {
   const lines = [`${f.factor}${f.role === 'mediator' ? ' (mediator)' : ''}${f.note ? ` — ${f.note}` : ''}`];
   if (f.groups.length === 0) return [...lines, '  (no changes)'];
   const level = (t: FactorTest | null, g: string): LevelEffect | undefined => t?.levels.find((l) => l.level === g);
-  lines.push(`  ${'group'.padEnd(28)}${'n'.padStart(6)}${'merged'.padStart(8)}${'open'.padStart(6)}  ${'to merge'.padEnd(20)}${'1st core review'.padEnd(20)}${'HR merge'.padEnd(22)}HR 1st core review`);
+  lines.push(
+    `  ${'group'.padEnd(28)}${'n'.padStart(6)}${'merged'.padStart(8)}${'open'.padStart(6)}  ${'to merge'.padEnd(20)}${'1st core review'.padEnd(20)}${'HR merge'.padEnd(22)}HR 1st core review`,
+  );
   for (const g of f.groups) {
     const m = level(f.merge, g.group);
     const c = level(f.firstCoreReview, g.group);
@@ -40,14 +50,18 @@ function factorBlock(f: FactorResult): string[] {
     );
   }
   for (const t of [f.merge, f.firstCoreReview]) {
-    if (t?.kind === 'numeric' && t.named) lines.push(`  hazard ratio ${t.reference} (${t === f.merge ? 'merge' : 'first core review'}): ${hr(t.named)}`);
+    if (t?.kind === 'numeric' && t.named)
+      lines.push(`  hazard ratio ${t.reference} (${t === f.merge ? 'merge' : 'first core review'}): ${hr(t.named)}`);
   }
   const a = testLine('time to merge', f.merge);
   const b = testLine('time to first core review', f.firstCoreReview);
   if (a) lines.push(a);
   if (b) lines.push(b);
   const d = f.difference;
-  if (d && d.difference !== null) lines.push(`  median time to merge "${d.group}" − "${d.reference}": ${d.difference} d [${d.low ?? '?'}–${d.high ?? '?'}] → ${d.verdict === 'inconclusive' ? 'inconclusive' : d.verdict === 'above' ? 'longer' : 'shorter'} (bootstrap over ${d.clusters} owners, ${d.replicates} re-draws${d.failed ? `, ${d.failed} without a median` : ''})`);
+  if (d && d.difference !== null)
+    lines.push(
+      `  median time to merge "${d.group}" − "${d.reference}": ${d.difference} d [${d.low ?? '?'}–${d.high ?? '?'}] → ${d.verdict === 'inconclusive' ? 'inconclusive' : d.verdict === 'above' ? 'longer' : 'shorter'} (bootstrap over ${d.clusters} owners, ${d.replicates} re-draws${d.failed ? `, ${d.failed} without a median` : ''})`,
+    );
   return lines;
 }
 
@@ -65,8 +79,16 @@ export function renderWaitsText(r: WaitsView): string {
     'hazard ratios [95% CI] from the Cox models with every factor together (below 1: slower than the reference group).',
   ];
   for (const f of r.factors) lines.push('', ...factorBlock(f));
-  if (r.overlaps.length) lines.push('', `Overlap between factors (Cramér's V): ${r.overlaps.map((o) => `${o.factors[0]}–${o.factors[1]} ${o.cramersV}`).join(', ')}.`);
-  if (r.coreLoadThresholds) lines.push('', `Core load thirds (changes waiting on reviewers per core, weekly average): low ≤ ${r.coreLoadThresholds.low}, medium ≤ ${r.coreLoadThresholds.high}, high above.`);
+  if (r.overlaps.length)
+    lines.push(
+      '',
+      `Overlap between factors (Cramér's V): ${r.overlaps.map((o) => `${o.factors[0]}–${o.factors[1]} ${o.cramersV}`).join(', ')}.`,
+    );
+  if (r.coreLoadThresholds)
+    lines.push(
+      '',
+      `Core load thirds (changes waiting on reviewers per core, weekly average): low ≤ ${r.coreLoadThresholds.low}, medium ≤ ${r.coreLoadThresholds.high}, high above.`,
+    );
   lines.push(
     '',
     `Core team from: ${r.sources.coreTeam}. Gating CI: ${r.sources.gatingCi}.`,
@@ -78,8 +100,46 @@ export function renderWaitsText(r: WaitsView): string {
 export function renderWaitsCsv(r: WaitsView): string {
   const factorNames = r.factors.map((f) => f.factor);
   return toCsv(
-    ['number', 'project', 'branch', 'owner', 'outcome', 'created', 'closed', 'follow_days', 'reviewers_days', 'author_days', 'ci_days', 'wip_days', 'abandoned_days', 'first_human_review_days', 'first_core_review_days', 'review_follow_days', ...factorNames.map((f) => f.replace(/ /g, '_')), 'url'],
-    r.changes.map((c) => [c.number, c.project, c.branch, c.ownerId, c.outcome, c.created, c.closed, c.followDays, c.reviewersDays, c.authorDays, c.ciDays, c.wipDays, c.abandonedDays, c.firstHumanReviewDays, c.firstCoreReviewDays, c.reviewFollowDays, ...factorNames.map((f) => c.factors[f]), c.url]),
+    [
+      'number',
+      'project',
+      'branch',
+      'owner',
+      'outcome',
+      'created',
+      'closed',
+      'follow_days',
+      'reviewers_days',
+      'author_days',
+      'ci_days',
+      'wip_days',
+      'abandoned_days',
+      'first_human_review_days',
+      'first_core_review_days',
+      'review_follow_days',
+      ...factorNames.map((f) => f.replace(/ /g, '_')),
+      'url',
+    ],
+    r.changes.map((c) => [
+      c.number,
+      c.project,
+      c.branch,
+      c.ownerId,
+      c.outcome,
+      c.created,
+      c.closed,
+      c.followDays,
+      c.reviewersDays,
+      c.authorDays,
+      c.ciDays,
+      c.wipDays,
+      c.abandonedDays,
+      c.firstHumanReviewDays,
+      c.firstCoreReviewDays,
+      c.reviewFollowDays,
+      ...factorNames.map((f) => c.factors[f]),
+      c.url,
+    ]),
   );
 }
 
@@ -107,7 +167,31 @@ export function renderBandwidthText(r: BandwidthView): string {
 
 export function renderBandwidthCsv(r: BandwidthView): string {
   return toCsv(
-    ['week', 'arrivals', 'queue_entries', 'queue_exits', 'queue_at_start', 'queue_average', 'mean_wait_days', 'little_lambda_w', 'reviews', 'core_reviews', 'cores'],
-    r.weeks.map((w) => [w.week, w.arrivals, w.queueEntries, w.queueExits, w.queueAtStart, w.queueAverage, w.meanWaitDays, w.littleLambdaW, w.reviews, w.coreReviews, w.cores]),
+    [
+      'week',
+      'arrivals',
+      'queue_entries',
+      'queue_exits',
+      'queue_at_start',
+      'queue_average',
+      'mean_wait_days',
+      'little_lambda_w',
+      'reviews',
+      'core_reviews',
+      'cores',
+    ],
+    r.weeks.map((w) => [
+      w.week,
+      w.arrivals,
+      w.queueEntries,
+      w.queueExits,
+      w.queueAtStart,
+      w.queueAverage,
+      w.meanWaitDays,
+      w.littleLambdaW,
+      w.reviews,
+      w.coreReviews,
+      w.cores,
+    ]),
   );
 }

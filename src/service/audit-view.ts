@@ -40,11 +40,15 @@ export const AUDIT_OUTCOMES = ['ok', 'refused', 'failed'] as const;
 export function parseAuditFilter(p: AuditParamsText, name: (param: string) => string): AuditFilter {
   const filter: AuditFilter = { limit: p.limit === undefined || p.limit === '' ? 50 : parsePositiveInt(p.limit, name('limit'), 1_000_000) };
   if (p.event) {
-    if (!/^[a-z0-9][a-z0-9.-]*$/i.test(p.event)) throw new StewardError('USAGE', `${name('event')} "${p.event}" is not an event name`, { hint: 'Give a name such as login, login.failed, user.role (login matches every login.* event).' });
+    if (!/^[a-z0-9][a-z0-9.-]*$/i.test(p.event))
+      throw new StewardError('USAGE', `${name('event')} "${p.event}" is not an event name`, {
+        hint: 'Give a name such as login, login.failed, user.role (login matches every login.* event).',
+      });
     filter.event = p.event.toLowerCase();
   }
   if (p.outcome) {
-    if (!(AUDIT_OUTCOMES as readonly string[]).includes(p.outcome)) throw new StewardError('USAGE', `${name('outcome')} must be one of ${AUDIT_OUTCOMES.join(', ')}, not "${p.outcome}"`);
+    if (!(AUDIT_OUTCOMES as readonly string[]).includes(p.outcome))
+      throw new StewardError('USAGE', `${name('outcome')} must be one of ${AUDIT_OUTCOMES.join(', ')}, not "${p.outcome}"`);
     filter.outcome = p.outcome;
   }
   if (p.actor) filter.actor = p.actor;

@@ -20,7 +20,11 @@ export interface BlueprintCode {
  * The commits and Gerrit changes that name any of `blueprints` (case-insensitive, whole names).
  * `repo` limits commits to one synced repository, `projects` changes to those projects.
  */
-export async function findBlueprintCode(store: Store, blueprints: readonly string[], opts: { repo?: string; projects?: readonly string[] } = {}): Promise<BlueprintCode> {
+export async function findBlueprintCode(
+  store: Store,
+  blueprints: readonly string[],
+  opts: { repo?: string; projects?: readonly string[] } = {},
+): Promise<BlueprintCode> {
   return {
     commits: await listBlueprintCommits(store.db, blueprints, { repo: opts.repo }),
     changes: await listBlueprintChanges(store.db, blueprints, blueprintRefs, { projects: opts.projects }),
@@ -41,22 +45,53 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export interface BlueprintCodeView {
   blueprints: Array<{
     blueprint: string;
-    commits: Array<Omit<BlueprintCommit, 'blueprint' | 'authoredAt' | 'committedAt' | 'landedAt'> & { authoredAt: string; committedAt: string; landedAt: string }>;
-    changes: Array<Omit<BlueprintChange, 'blueprint' | 'id' | 'created' | 'updated' | 'mergedAt' | 'abandonedAt'> & { created: string; updated: string; mergedAt: string | null; abandonedAt: string | null }>;
+    commits: Array<
+      Omit<BlueprintCommit, 'blueprint' | 'authoredAt' | 'committedAt' | 'landedAt'> & {
+        authoredAt: string;
+        committedAt: string;
+        landedAt: string;
+      }
+    >;
+    changes: Array<
+      Omit<BlueprintChange, 'blueprint' | 'id' | 'created' | 'updated' | 'mergedAt' | 'abandonedAt'> & {
+        created: string;
+        updated: string;
+        mergedAt: string | null;
+        abandonedAt: string | null;
+      }
+    >;
   }>;
 }
 
 /** Per blueprint asked for (lower-cased, in the order given), its commits and changes. */
-export async function buildBlueprintCodeView(store: Store, params: BlueprintCodeParams, _effective: EffectiveConfig | null, _now: number): Promise<BlueprintCodeView> {
+export async function buildBlueprintCodeView(
+  store: Store,
+  params: BlueprintCodeParams,
+  _effective: EffectiveConfig | null,
+  _now: number,
+): Promise<BlueprintCodeView> {
   const { commits, changes } = await findBlueprintCode(store, params.blueprints, { repo: params.repo, projects: params.project });
   const wanted = [...new Set(params.blueprints.map((b) => b.trim().toLowerCase()).filter(Boolean))];
   return {
     blueprints: wanted.map((b) => ({
       blueprint: b,
-      commits: commits.filter((c) => c.blueprint === b).map(({ blueprint: _b, ...c }) => ({ ...c, authoredAt: iso(c.authoredAt), committedAt: iso(c.committedAt), landedAt: iso(c.landedAt) })),
-      changes: changes.filter((c) => c.blueprint === b).map(({ blueprint: _b, id: _id, ...c }) => ({
-        ...c, created: iso(c.created), updated: iso(c.updated), mergedAt: c.mergedAt === null ? null : iso(c.mergedAt), abandonedAt: c.abandonedAt === null ? null : iso(c.abandonedAt),
-      })),
+      commits: commits
+        .filter((c) => c.blueprint === b)
+        .map(({ blueprint: _b, ...c }) => ({
+          ...c,
+          authoredAt: iso(c.authoredAt),
+          committedAt: iso(c.committedAt),
+          landedAt: iso(c.landedAt),
+        })),
+      changes: changes
+        .filter((c) => c.blueprint === b)
+        .map(({ blueprint: _b, id: _id, ...c }) => ({
+          ...c,
+          created: iso(c.created),
+          updated: iso(c.updated),
+          mergedAt: c.mergedAt === null ? null : iso(c.mergedAt),
+          abandonedAt: c.abandonedAt === null ? null : iso(c.abandonedAt),
+        })),
     })),
   };
 }

@@ -6,7 +6,12 @@ import { checkJobs, gatherCi, type CiParams } from './ci-gather.js';
 import type { EffectiveConfig } from './effective-config.js';
 
 /** The experimental-jobs report as `--format json` prints it. */
-export async function buildCiExperimentalView(store: Store, params: CiParams, config: EffectiveConfig, _now: number): Promise<ExperimentalOutput> {
+export async function buildCiExperimentalView(
+  store: Store,
+  params: CiParams,
+  config: EffectiveConfig,
+  _now: number,
+): Promise<ExperimentalOutput> {
   const g = await gatherCi(store, params, config);
   checkJobs(g, params.job);
   return { ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules), sources: g.sources };

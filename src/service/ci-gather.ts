@@ -40,10 +40,18 @@ export interface CiGathered {
 export async function gatherCi(store: Store, params: CiParams, effective: EffectiveConfig): Promise<CiGathered> {
   const win = params.window;
   const known = await listProjects(store.db);
-  checkProjects(params.project, known.map((k) => k.project));
+  checkProjects(
+    params.project,
+    known.map((k) => k.project),
+  );
   const { config, origin } = effective;
   const projects = params.project?.length ? [...params.project] : [...new Set(known.map((k) => k.project))];
-  const history = await loadCiHistory(store.db, { projects: params.project?.length ? [...params.project] : undefined, since: win.since, until: win.until, now: win.now });
+  const history = await loadCiHistory(store.db, {
+    projects: params.project?.length ? [...params.project] : undefined,
+    since: win.since,
+    until: win.until,
+    now: win.now,
+  });
   // Links need the Gerrit host's URL: the store's, else steward.yaml's.
   for (const c of history.changes) c.hostUrl ??= config.hosts.find((h) => h.name === c.host)?.url ?? null;
   const merged = mergeCiRuns(history.reported, history.zuul, { toleranceMs: config.ci.matchToleranceMinutes * 60_000 });
@@ -63,7 +71,14 @@ export async function gatherCi(store: Store, params: CiParams, effective: Effect
     },
     pipelineRules,
     readinessRules: config.ci.readiness,
-    windowOptions: { since: win.since, until: win.until, now: win.now, rules: pipelineRules, pipelines: params.pipeline ? [...params.pipeline] : undefined, jobs: params.job ? [...params.job] : undefined },
+    windowOptions: {
+      since: win.since,
+      until: win.until,
+      now: win.now,
+      rules: pipelineRules,
+      pipelines: params.pipeline ? [...params.pipeline] : undefined,
+      jobs: params.job ? [...params.job] : undefined,
+    },
   };
 }
 
@@ -74,13 +89,20 @@ export function checkJobs(g: CiGathered, jobs: readonly string[] | undefined): v
   const unknown = jobs.filter((j) => !seen.has(j));
   if (unknown.length) {
     throw new StewardError('NOT_FOUND', `no runs of job ${unknown.map((j) => `"${j}"`).join(', ')} in the period`, {
-      hint: seen.size ? `Jobs with runs in the period: ${[...seen].sort().join(', ')}.` : 'There are no CI runs in the period: widen it with --days or --since.',
+      hint: seen.size
+        ? `Jobs with runs in the period: ${[...seen].sort().join(', ')}.`
+        : 'There are no CI runs in the period: widen it with --days or --since.',
     });
   }
 }
 
 /** CI health in short, for the overview (same definitions as the CI reports). */
-export async function buildCiHealth(store: Store, project: readonly string[] | undefined, window: Window, config: EffectiveConfig): Promise<CiHealthSummary> {
+export async function buildCiHealth(
+  store: Store,
+  project: readonly string[] | undefined,
+  window: Window,
+  config: EffectiveConfig,
+): Promise<CiHealthSummary> {
   const g = await gatherCi(store, { project, window }, config);
   return computeCiHealth(g.input, g.windowOptions, g.readinessRules);
 }

@@ -6,7 +6,12 @@ import { checkJobs, gatherCi, type CiParams } from './ci-gather.js';
 import type { EffectiveConfig } from './effective-config.js';
 
 /** The voting-readiness report as `--format json` prints it. */
-export async function buildCiReadinessView(store: Store, params: CiParams, config: EffectiveConfig, _now: number): Promise<ReadinessOutput> {
+export async function buildCiReadinessView(
+  store: Store,
+  params: CiParams,
+  config: EffectiveConfig,
+  _now: number,
+): Promise<ReadinessOutput> {
   const g = await gatherCi(store, params, config);
   checkJobs(g, params.job);
   return { ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules), sources: g.sources };

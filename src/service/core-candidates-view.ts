@@ -24,7 +24,10 @@ const RANK_SEED = 1;
  * `driveByWeight` belonged to the score it replaced and no longer enter it.)
  */
 function judgementWeights(r: { quality: JudgementWeights['quality']; activity: JudgementWeights['activity'] }): JudgementWeights {
-  return { quality: { ...r.quality }, activity: { volume: r.activity.volume, consistency: r.activity.consistency, breadth: r.activity.breadth } };
+  return {
+    quality: { ...r.quality },
+    activity: { volume: r.activity.volume, consistency: r.activity.consistency, breadth: r.activity.breadth },
+  };
 }
 
 /** Gathers and computes the candidates, people as store ids. */
@@ -38,12 +41,23 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
   ]);
   return computeCandidates(
     { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
-    { ...win, areaRules: areaRules(ctx), minReviews: rules.candidateMinReviews, weights: judgementWeights(rules.ranking), random: seededRandom(RANK_SEED) },
+    {
+      ...win,
+      areaRules: areaRules(ctx),
+      minReviews: rules.candidateMinReviews,
+      weights: judgementWeights(rules.ranking),
+      random: seededRandom(RANK_SEED),
+    },
   );
 }
 
 /** The candidates as `--format json` prints them. */
-export async function buildCoreCandidatesView(store: Store, params: CoreCandidatesParams, config: EffectiveConfig, now: number): Promise<CandidatesReport> {
+export async function buildCoreCandidatesView(
+  store: Store,
+  params: CoreCandidatesParams,
+  config: EffectiveConfig,
+  now: number,
+): Promise<CandidatesReport> {
   const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
   requireCoreTeam(ctx);
   const win = params.window ?? { since: now - config.config.coreRules.candidateDays * 86_400_000, until: now, now };

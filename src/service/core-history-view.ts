@@ -36,14 +36,23 @@ export interface CoreHistoryGroup {
 export type CoreHistoryView = CoreHistoryGroup[];
 
 /** The history of every selected project with a core group, as `--format json` prints it. */
-export async function buildCoreHistoryView(store: Store, params: CoreHistoryParams, effective: EffectiveConfig, _now: number): Promise<CoreHistoryView> {
+export async function buildCoreHistoryView(
+  store: Store,
+  params: CoreHistoryParams,
+  effective: EffectiveConfig,
+  _now: number,
+): Promise<CoreHistoryView> {
   const { config, origin } = effective;
   const projects = config.projects.filter((p) => !params.project?.length || params.project.includes(p.name));
   const withGroup = projects.filter((p) => p.core?.group);
   if (withGroup.length === 0) {
-    throw new StewardError('CONFIG', `no project${params.project?.length ? ` among ${params.project.join(', ')}` : ''} has a core group (projects[].core.group) in ${origin}`, {
-      hint: 'Name the Gerrit group that holds the core team, then run `steward sync` to record its membership.',
-    });
+    throw new StewardError(
+      'CONFIG',
+      `no project${params.project?.length ? ` among ${params.project.join(', ')}` : ''} has a core group (projects[].core.group) in ${origin}`,
+      {
+        hint: 'Name the Gerrit group that holds the core team, then run `steward sync` to record its membership.',
+      },
+    );
   }
   const accounts = new Map((await loadAccounts(store.db)).map((a) => [a.id, a]));
   const out: CoreHistoryView = [];

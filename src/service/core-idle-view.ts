@@ -16,7 +16,11 @@ export interface CoreIdleParams {
 }
 
 /** Gathers and computes idle cores as of `now`, people as store ids. */
-export async function idleResult(store: Store, ctx: TeamContext, o: { now: number; threshold?: number; days?: number }): Promise<IdleResult> {
+export async function idleResult(
+  store: Store,
+  ctx: TeamContext,
+  o: { now: number; threshold?: number; days?: number },
+): Promise<IdleResult> {
   requireCoreTeam(ctx);
   const rules = ctx.config.coreRules;
   const rule = { threshold: o.threshold ?? rules.idleThreshold, days: o.days ?? rules.idleDays, counts: rules.idleCounts };
@@ -34,5 +38,13 @@ export async function buildCoreIdleView(store: Store, params: CoreIdleParams, co
     const { accountId, ...rest } = c;
     return { ...labelOf(ctx, accountId), ...rest };
   };
-  return { report: 'core idle', projects: ctx.projects, ...result, idle: result.idle.map(label), tooNewToJudge: result.tooNewToJudge.map(label), cores: result.cores.map(label), sources: ctx.sources };
+  return {
+    report: 'core idle',
+    projects: ctx.projects,
+    ...result,
+    idle: result.idle.map(label),
+    tooNewToJudge: result.tooNewToJudge.map(label),
+    cores: result.cores.map(label),
+    sources: ctx.sources,
+  };
 }

@@ -16,7 +16,10 @@ export interface CoreLoadParams {
 /** Gathers and computes the load, people as store ids. */
 export async function loadResult(store: Store, ctx: TeamContext, win: Window): Promise<LoadResult> {
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [uploads, acts] = await Promise.all([loadPatchSetUploads(store.db, filter), loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots], engine: store.engine })]);
+  const [uploads, acts] = await Promise.all([
+    loadPatchSetUploads(store.db, filter),
+    loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots], engine: store.engine }),
+  ]);
   return computeCoreLoad({ uploads, acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
 }
 

@@ -21,20 +21,36 @@ export async function mentoringResult(store: Store, ctx: TeamContext, o: { now: 
   for (const m of mentorships) from = Math.min(from, mentoringSpan(m, o.now).from);
   const filter = { projects: ctx.filterProjects, since: from, until: o.now + 1 };
   const [acts, messages, changes] = mentorships.length
-    ? await Promise.all([actsForVerdicts(store, ctx, from, o.now + 1), loadReviewMessages(store.db, filter), loadChangeFacts(store.db, filter)])
+    ? await Promise.all([
+        actsForVerdicts(store, ctx, from, o.now + 1),
+        loadReviewMessages(store.db, filter),
+        loadChangeFacts(store.db, filter),
+      ])
     : [[], [], []];
-  return computeMentoring({ mentorships, acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, { now: o.now, areaRules: areaRules(ctx) });
+  return computeMentoring(
+    { mentorships, acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
+    { now: o.now, areaRules: areaRules(ctx) },
+  );
 }
 
 /** The mentoring report as `--format json` prints it. */
-export async function buildCoreMentoringView(store: Store, params: CoreMentoringParams, config: EffectiveConfig, now: number): Promise<MentoringReport> {
+export async function buildCoreMentoringView(
+  store: Store,
+  params: CoreMentoringParams,
+  config: EffectiveConfig,
+  now: number,
+): Promise<MentoringReport> {
   const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
   const result = await mentoringResult(store, ctx, { now, all: params.all });
   return {
     report: 'core mentoring',
     projects: ctx.projects,
     ...result,
-    mentorships: result.mentorships.map(({ candidateId, mentorId, ...m }) => ({ candidate: labelOf(ctx, candidateId), mentor: labelOf(ctx, mentorId), ...m })),
+    mentorships: result.mentorships.map(({ candidateId, mentorId, ...m }) => ({
+      candidate: labelOf(ctx, candidateId),
+      mentor: labelOf(ctx, mentorId),
+      ...m,
+    })),
     sources: ctx.sources,
   };
 }

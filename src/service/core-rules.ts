@@ -6,9 +6,13 @@ import type { TeamContext } from './team-context.js';
 /** Refuses reports that need a core team when none is configured, saying how to configure one. */
 export function requireCoreTeam(ctx: TeamContext): void {
   if (!ctx.roster.known) {
-    throw new StewardError('CONFIG', `no core team is configured${ctx.filterProjects ? ` for ${ctx.filterProjects.join(', ')}` : ''} in ${ctx.origin}`, {
-      hint: 'Give each project its core team in steward.yaml: projects[].core.members (usernames or account ids) and/or projects[].core.group (then run `steward sync`).',
-    });
+    throw new StewardError(
+      'CONFIG',
+      `no core team is configured${ctx.filterProjects ? ` for ${ctx.filterProjects.join(', ')}` : ''} in ${ctx.origin}`,
+      {
+        hint: 'Give each project its core team in steward.yaml: projects[].core.members (usernames or account ids) and/or projects[].core.group (then run `steward sync`).',
+      },
+    );
   }
 }
 

@@ -44,7 +44,12 @@ function readDash(path: string, name?: string): DashboardDefinition {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new StewardError('INPUT_UNREADABLE', `cannot read the dashboard file: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, { where: path, hint: 'Check the path of the .dash file.' }, { cause: e });
+    throw new StewardError(
+      'INPUT_UNREADABLE',
+      `cannot read the dashboard file: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      { where: path, hint: 'Check the path of the .dash file.' },
+      { cause: e },
+    );
   }
   return parseDashFile(text, path, name);
 }
@@ -55,7 +60,14 @@ export function availableDashboards(config: StewardConfig, configPath: string | 
   const out: ResolvedDashboard[] = config.dashboards.map((d, i) => {
     if (d.file) return { def: readDash(resolve(base, d.file), d.name), code: 'INPUT_FORMAT' as const };
     return {
-      def: { name: d.name, title: d.title ?? d.name, description: d.description ?? null, foreach: d.foreach ?? null, sections: d.sections ?? [], origin: `${configPath ?? 'steward.yaml'}: dashboards[${i}]` },
+      def: {
+        name: d.name,
+        title: d.title ?? d.name,
+        description: d.description ?? null,
+        foreach: d.foreach ?? null,
+        sections: d.sections ?? [],
+        origin: `${configPath ?? 'steward.yaml'}: dashboards[${i}]`,
+      },
       code: 'CONFIG' as const,
     };
   });
@@ -64,16 +76,33 @@ export function availableDashboards(config: StewardConfig, configPath: string | 
 }
 
 /** The dashboard the parameters name (null: none named). */
-export function resolveDashboard(params: Omit<DashboardParams, 'project' | 'as'>, config: StewardConfig, configPath: string | null): ResolvedDashboard | null {
+export function resolveDashboard(
+  params: Omit<DashboardParams, 'project' | 'as'>,
+  config: StewardConfig,
+  configPath: string | null,
+): ResolvedDashboard | null {
   const given = [params.name, params.file, params.query].filter((x) => x !== undefined && x !== '').length;
   if (given > 1) throw new StewardError('USAGE', 'name one dashboard: a NAME, --file FILE or --query QUERY');
-  if (params.query !== undefined) return { def: { name: 'query', title: 'Query', description: null, foreach: null, sections: [{ name: params.query, query: params.query }], origin: '--query' }, code: 'USAGE' };
+  if (params.query !== undefined)
+    return {
+      def: {
+        name: 'query',
+        title: 'Query',
+        description: null,
+        foreach: null,
+        sections: [{ name: params.query, query: params.query }],
+        origin: '--query',
+      },
+      code: 'USAGE',
+    };
   if (params.file) return { def: readDash(resolve(params.cwd, params.file)), code: 'INPUT_FORMAT' };
   if (!params.name) return null;
   const all = availableDashboards(config, configPath, params.cwd);
   const found = all.find((d) => d.def.name === params.name);
   if (!found) {
-    throw new StewardError('USAGE', `no dashboard named "${params.name}"`, { hint: `Dashboards: ${all.map((d) => d.def.name).join(', ')} (steward dashboard --list).` });
+    throw new StewardError('USAGE', `no dashboard named "${params.name}"`, {
+      hint: `Dashboards: ${all.map((d) => d.def.name).join(', ')} (steward dashboard --list).`,
+    });
   }
   return found;
 }
@@ -84,7 +113,13 @@ export function accountResolver(accounts: readonly AccountInfo[]): (spec: string
     const s = spec.trim().toLowerCase();
     const id = /^\d+$/.test(s) ? Number(s) : null;
     return accounts
-      .filter((a) => (id !== null && a.gerritId === id) || a.username?.toLowerCase() === s || a.email?.toLowerCase() === s || a.name?.toLowerCase() === s)
+      .filter(
+        (a) =>
+          (id !== null && a.gerritId === id) ||
+          a.username?.toLowerCase() === s ||
+          a.email?.toLowerCase() === s ||
+          a.name?.toLowerCase() === s,
+      )
       .map((a) => a.id);
   };
 }
@@ -94,24 +129,49 @@ function queryError(e: DashboardQueryError, r: ResolvedDashboard): StewardError 
   const d = r.def;
   const section = e.where === 'foreach' ? null : d.sections[e.where.index];
   const line = e.where === 'foreach' ? d.foreachLine : section?.line;
-  const field = r.code === 'CONFIG' ? (e.where === 'foreach' ? 'foreach' : `sections[${(e.where as { index: number }).index}].query`) : e.where === 'foreach' ? 'foreach' : `section "${section?.name}"`;
-  return new StewardError(r.code, `${q.message} (column ${q.position + 1})\n${q.pointer('    ')}`, { where: r.code === 'USAGE' ? '--query' : d.origin, line, field: r.code === 'USAGE' ? undefined : field, hint: q.hint ?? undefined }, { cause: q });
+  const field =
+    r.code === 'CONFIG'
+      ? e.where === 'foreach'
+        ? 'foreach'
+        : `sections[${(e.where as { index: number }).index}].query`
+      : e.where === 'foreach'
+        ? 'foreach'
+        : `section "${section?.name}"`;
+  return new StewardError(
+    r.code,
+    `${q.message} (column ${q.position + 1})\n${q.pointer('    ')}`,
+    { where: r.code === 'USAGE' ? '--query' : d.origin, line, field: r.code === 'USAGE' ? undefined : field, hint: q.hint ?? undefined },
+    { cause: q },
+  );
 }
 
 /** The dashboard evaluated as of `now`, as `--format json` prints it. */
-export async function buildDashboardView(store: Store, params: DashboardParams, effective: EffectiveConfig, now: number): Promise<DashboardOutput> {
+export async function buildDashboardView(
+  store: Store,
+  params: DashboardParams,
+  effective: EffectiveConfig,
+  now: number,
+): Promise<DashboardOutput> {
   const { config, path } = effective;
   const r = resolveDashboard(params, config, path);
-  if (!r) throw new StewardError('USAGE', 'name a dashboard, or give --file FILE or --query QUERY', { hint: 'steward dashboard --list shows the dashboards.' });
+  if (!r)
+    throw new StewardError('USAGE', 'name a dashboard, or give --file FILE or --query QUERY', {
+      hint: 'steward dashboard --list shows the dashboards.',
+    });
   const setup = await flowSetup(store, params.project, effective);
   const resolveUser = accountResolver(setup.accounts);
   let self: number | null = null;
   if (params.as) {
     const ids = resolveUser(params.as);
-    if (!ids.length) throw new StewardError('USAGE', `--as: no account "${params.as}" in the store`, { hint: 'Give a username, email, full name or Gerrit account id.' });
+    if (!ids.length)
+      throw new StewardError('USAGE', `--as: no account "${params.as}" in the store`, {
+        hint: 'Give a username, email, full name or Gerrit account id.',
+      });
     self = ids[0]!;
   }
-  const groups = new Set(['core', ...config.projects.map((p) => p.core?.group).filter((g): g is string => !!g)].map((g) => g.toLowerCase()));
+  const groups = new Set(
+    ['core', ...config.projects.map((p) => p.core?.group).filter((g): g is string => !!g)].map((g) => g.toLowerCase()),
+  );
   const accounts: QueryAccounts = {
     resolveUser,
     resolveGroup: (g) => (groups.has(g.toLowerCase()) ? setup.coreAt(now) : null),

@@ -25,7 +25,8 @@ export const DEMO_CONFIG_META_KEY = 'demo.config';
 export async function resolveEffectiveConfig(loaded: LoadedConfig, store: Store): Promise<EffectiveConfig> {
   if (loaded.path) return { ...loaded, origin: loaded.path };
   const stored = await readMeta(store.db, DEMO_CONFIG_META_KEY);
-  if (stored !== undefined) return { config: parseConfig(stored, 'the demo configuration in the store'), path: null, origin: 'the demo project (no steward.yaml)' };
+  if (stored !== undefined)
+    return { config: parseConfig(stored, 'the demo configuration in the store'), path: null, origin: 'the demo project (no steward.yaml)' };
   return { ...loaded, origin: 'defaults (no steward.yaml)' };
 }
 

@@ -10,7 +10,15 @@ import type { AccountInfo, GroupSnapshot } from '../model/activity.js';
 import type { FlowChange } from '../model/flow.js';
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
-import { attachDetails, listProjectNames, loadCiReporters, loadFlowChanges, loadGatingCiCandidates, loadHosts, readMessages } from '../store/queries/flow.js';
+import {
+  attachDetails,
+  listProjectNames,
+  loadCiReporters,
+  loadFlowChanges,
+  loadGatingCiCandidates,
+  loadHosts,
+  readMessages,
+} from '../store/queries/flow.js';
 import { loadGroupSnapshots } from '../store/sync-store.js';
 import { botIds, coreTeamIds, type EffectiveConfig } from './effective-config.js';
 import { checkProjects } from './known-projects.js';
@@ -77,7 +85,11 @@ export async function flowSetup(store: Store, project: readonly string[] | undef
     nameOf,
     sources: {
       config: origin,
-      coreTeam: withSnaps.length ? `group snapshots recorded by steward sync (before the first: core.members in ${origin})` : configured ? `core.members in ${origin}` : 'no core team configured',
+      coreTeam: withSnaps.length
+        ? `group snapshots recorded by steward sync (before the first: core.members in ${origin})`
+        : configured
+          ? `core.members in ${origin}`
+          : 'no core team configured',
       bots: `${config.bots.length} configured in ${origin}, plus every account that posted CI build reports (${bots.size} accounts in all)`,
       gatingCi: `${names(gatingCi)} (bots that ever voted Verified ±2${gating.some((g) => bots.has(g)) ? '' : '; none did, so every bot'})`,
     },
@@ -85,7 +97,11 @@ export async function flowSetup(store: Store, project: readonly string[] | undef
 }
 
 /** Sets the subject of every listed entry from the changes (loading subjects for those only). */
-export async function fillSubjects(store: Store, changes: readonly FlowChange[], entries: ReadonlyArray<{ project: string; number: number; subject: string }>): Promise<void> {
+export async function fillSubjects(
+  store: Store,
+  changes: readonly FlowChange[],
+  entries: ReadonlyArray<{ project: string; number: number; subject: string }>,
+): Promise<void> {
   const key = (p: string, n: number) => `${p}\u0000${n}`;
   const wanted = new Set(entries.map((e) => key(e.project, e.number)));
   // The listed changes, found by number first: no key is built for the thousands not listed.
@@ -98,12 +114,28 @@ export async function fillSubjects(store: Store, changes: readonly FlowChange[],
 }
 
 /** The open changes' flows as of `now`, with the messages the queue rules need attached. */
-export async function loadOpenFlows(store: Store, setup: FlowSetup, o: { branch?: readonly string[] }, now: number): Promise<{ changes: FlowChange[]; flows: OpenChangeFlow[] }> {
-  const changes = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'open', at: now }, projects: setup.projects, branches: o.branch, asOf: now });
+export async function loadOpenFlows(
+  store: Store,
+  setup: FlowSetup,
+  o: { branch?: readonly string[] },
+  now: number,
+): Promise<{ changes: FlowChange[]; flows: OpenChangeFlow[] }> {
+  const changes = await loadFlowChanges(store.db, store.engine, {
+    scope: { kind: 'open', at: now },
+    projects: setup.projects,
+    branches: o.branch,
+    asOf: now,
+  });
   // The comments depend on the votes alone: their read starts first and runs (PostgreSQL: on the
   // server) while the situations are computed. Changes that turn out closed get comments the
   // queue never reads.
-  const commentsRead = readMessages(store.db, store.engine, changes.filter((c) => c.created <= now && needsComments(c, setup.ctx)), 'comments', now);
+  const commentsRead = readMessages(
+    store.db,
+    store.engine,
+    changes.filter((c) => c.created <= now && needsComments(c, setup.ctx)),
+    'comments',
+    now,
+  );
   commentsRead.catch(() => undefined);
   // Let the read reach the database before the computation holds the thread.
   await new Promise((resolve) => setImmediate(resolve));

@@ -9,7 +9,9 @@ export function checkProjects(asked: readonly string[] | undefined, known: reado
   const missing = (asked ?? []).filter((p) => !known.includes(p));
   if (missing.length) {
     throw new StewardError('NOT_FOUND', `no changes of project ${missing.map((m) => `"${m}"`).join(', ')} in the store`, {
-      hint: known.length ? `Projects in the store: ${[...new Set(known)].join(', ')}.` : 'The store is empty: run `steward import FILE` or `steward demo`.',
+      hint: known.length
+        ? `Projects in the store: ${[...new Set(known)].join(', ')}.`
+        : 'The store is empty: run `steward import FILE` or `steward demo`.',
     });
   }
 }

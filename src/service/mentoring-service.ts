@@ -46,13 +46,25 @@ export function accountRef(a: AccountInfo): AccountRef {
  * Finds the stored account a spec names: a Gerrit account id (digits), an email (with `@`), else a
  * username. Refuses unknown and ambiguous specs with what to do.
  */
-export function resolveAccountSpec(accounts: readonly AccountInfo[], spec: string, field: string, host?: string, hostField = '--host'): AccountInfo {
+export function resolveAccountSpec(
+  accounts: readonly AccountInfo[],
+  spec: string,
+  field: string,
+  host?: string,
+  hostField = '--host',
+): AccountInfo {
   const s = spec.trim();
   const pool = host ? accounts.filter((a) => a.host === host) : accounts;
-  const found = /^\d+$/.test(s) ? pool.filter((a) => a.gerritId === Number(s)) : s.includes('@') ? pool.filter((a) => a.email === s) : pool.filter((a) => a.username === s);
+  const found = /^\d+$/.test(s)
+    ? pool.filter((a) => a.gerritId === Number(s))
+    : s.includes('@')
+      ? pool.filter((a) => a.email === s)
+      : pool.filter((a) => a.username === s);
   if (found.length === 1) return found[0]!;
   if (found.length > 1) {
-    throw new StewardError('USAGE', `${field} "${spec}" names ${found.length} accounts, on hosts ${found.map((a) => a.host).join(', ')}`, { hint: `Add ${hostField} NAME to say which Gerrit host you mean.` });
+    throw new StewardError('USAGE', `${field} "${spec}" names ${found.length} accounts, on hosts ${found.map((a) => a.host).join(', ')}`, {
+      hint: `Add ${hostField} NAME to say which Gerrit host you mean.`,
+    });
   }
   const near = pool.filter((a) => a.username?.toLowerCase() === s.toLowerCase() || a.name?.toLowerCase() === s.toLowerCase());
   throw new StewardError('NOT_FOUND', `${field} "${spec}": no such account in the store${host ? ` on host ${host}` : ''}`, {
@@ -84,27 +96,57 @@ export interface AddedMentoring {
  * bot, the mentor a core and the candidate not (when a core team is configured), the start not in
  * the future, no same pair already running.
  */
-export async function addMentoring(store: Store, input: AddMentoringInput, config: EffectiveConfig, now: number, names: MentoringFieldNames = CLI_MENTORING_NAMES): Promise<AddedMentoring> {
+export async function addMentoring(
+  store: Store,
+  input: AddMentoringInput,
+  config: EffectiveConfig,
+  now: number,
+  names: MentoringFieldNames = CLI_MENTORING_NAMES,
+): Promise<AddedMentoring> {
   const ctx = await teamContextFor(store, config.config, config.origin, []);
   const startedAt = input.startedAt ?? now;
-  if (startedAt > now) throw new StewardError('USAGE', `${names.since} ${new Date(startedAt).toISOString().slice(0, 10)} is in the future (now is ${new Date(now).toISOString()})`);
+  if (startedAt > now)
+    throw new StewardError(
+      'USAGE',
+      `${names.since} ${new Date(startedAt).toISOString().slice(0, 10)} is in the future (now is ${new Date(now).toISOString()})`,
+    );
   const candidate = resolveAccountSpec(ctx.accounts, input.candidate, names.candidate, input.host, names.host);
   const mentor = resolveAccountSpec(ctx.accounts, input.mentor, names.mentor, input.host, names.host);
   if (candidate.id === mentor.id) throw new StewardError('USAGE', `the candidate and the mentor are the same account (${input.candidate})`);
-  if (ctx.bots.has(candidate.id) || ctx.bots.has(mentor.id)) throw new StewardError('USAGE', `${ctx.bots.has(candidate.id) ? input.candidate : input.mentor} is a bot`);
+  if (ctx.bots.has(candidate.id) || ctx.bots.has(mentor.id))
+    throw new StewardError('USAGE', `${ctx.bots.has(candidate.id) ? input.candidate : input.mentor} is a bot`);
   if (ctx.roster.known) {
     const cores = ctx.roster.membersAt(now);
-    if (!cores.has(mentor.id)) throw new StewardError('USAGE', `${names.mentor} ${input.mentor} is not in the core team`, { hint: `Mentors are core reviewers (${ctx.sources.coreTeam}).` });
+    if (!cores.has(mentor.id))
+      throw new StewardError('USAGE', `${names.mentor} ${input.mentor} is not in the core team`, {
+        hint: `Mentors are core reviewers (${ctx.sources.coreTeam}).`,
+      });
     if (cores.has(candidate.id)) throw new StewardError('USAGE', `${input.candidate} is already in the core team`);
   }
-  const running = (await listMentorships(store.db, { activeOnly: true })).find((m) => m.candidateId === candidate.id && m.mentorId === mentor.id);
+  const running = (await listMentorships(store.db, { activeOnly: true })).find(
+    (m) => m.candidateId === candidate.id && m.mentorId === mentor.id,
+  );
   if (running) {
-    throw new StewardError('USAGE', `${input.candidate} is already mentored by ${input.mentor} (since ${new Date(running.startedAt).toISOString().slice(0, 10)})`, {
-      hint: names.endHint(input.candidate, input.mentor),
-    });
+    throw new StewardError(
+      'USAGE',
+      `${input.candidate} is already mentored by ${input.mentor} (since ${new Date(running.startedAt).toISOString().slice(0, 10)})`,
+      {
+        hint: names.endHint(input.candidate, input.mentor),
+      },
+    );
   }
-  const m = await addMentorship(store.db, { candidateId: candidate.id, mentorId: mentor.id, startedAt, note: input.note?.trim() || null }, now);
-  return { id: m.id, candidate: accountRef(candidate), mentor: accountRef(mentor), startedAt: new Date(m.startedAt).toISOString(), note: m.note };
+  const m = await addMentorship(
+    store.db,
+    { candidateId: candidate.id, mentorId: mentor.id, startedAt, note: input.note?.trim() || null },
+    now,
+  );
+  return {
+    id: m.id,
+    candidate: accountRef(candidate),
+    mentor: accountRef(mentor),
+    startedAt: new Date(m.startedAt).toISOString(),
+    note: m.note,
+  };
 }
 
 export interface EndMentoringInput {
@@ -123,17 +165,35 @@ export interface EndedMentoring {
 }
 
 /** Ends the candidate's running mentorship(s); refuses when none runs or the end is before the start. */
-export async function endMentoring(store: Store, input: EndMentoringInput, now: number, names: MentoringFieldNames = CLI_MENTORING_NAMES): Promise<EndedMentoring> {
+export async function endMentoring(
+  store: Store,
+  input: EndMentoringInput,
+  now: number,
+  names: MentoringFieldNames = CLI_MENTORING_NAMES,
+): Promise<EndedMentoring> {
   const accounts = await loadAccounts(store.db);
   const endedAt = input.endedAt ?? now;
   const candidate = resolveAccountSpec(accounts, input.candidate, names.candidate, input.host, names.host);
   const mentor = input.mentor ? resolveAccountSpec(accounts, input.mentor, names.mentor, input.host, names.host) : null;
-  const running = (await listMentorships(store.db, { activeOnly: true })).filter((m) => m.candidateId === candidate.id && (!mentor || m.mentorId === mentor.id));
+  const running = (await listMentorships(store.db, { activeOnly: true })).filter(
+    (m) => m.candidateId === candidate.id && (!mentor || m.mentorId === mentor.id),
+  );
   if (running.length === 0) {
-    throw new StewardError('NOT_FOUND', `no running mentorship of ${input.candidate}${input.mentor ? ` by ${input.mentor}` : ''}`, { hint: 'See them with `steward core mentor list`.' });
+    throw new StewardError('NOT_FOUND', `no running mentorship of ${input.candidate}${input.mentor ? ` by ${input.mentor}` : ''}`, {
+      hint: 'See them with `steward core mentor list`.',
+    });
   }
   const early = running.find((m) => m.startedAt > endedAt);
-  if (early) throw new StewardError('USAGE', `${names.at} ${new Date(endedAt).toISOString()} is before the mentorship started (${new Date(early.startedAt).toISOString()})`);
-  const ended = await endMentorships(store.db, { candidateId: candidate.id, mentorId: mentor?.id ?? null, endedAt, note: input.note?.trim() || null });
+  if (early)
+    throw new StewardError(
+      'USAGE',
+      `${names.at} ${new Date(endedAt).toISOString()} is before the mentorship started (${new Date(early.startedAt).toISOString()})`,
+    );
+  const ended = await endMentorships(store.db, {
+    candidateId: candidate.id,
+    mentorId: mentor?.id ?? null,
+    endedAt,
+    note: input.note?.trim() || null,
+  });
   return { candidate: accountRef(candidate), ended: ended.map((m) => ({ id: m.id, endedAt: new Date(endedAt).toISOString() })) };
 }

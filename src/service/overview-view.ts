@@ -6,7 +6,14 @@ import { computeOverview, summariseTeam, type TeamSummary } from '../analysis/ov
 import type { OverviewReport } from '../report/overview-report.js';
 import type { AccountLabel } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
-import { listProjects, loadAccounts, loadChangeTimelines, loadCiBuilds, loadCiReporterIds, loadReviewActs } from '../store/queries/activity.js';
+import {
+  listProjects,
+  loadAccounts,
+  loadChangeTimelines,
+  loadCiBuilds,
+  loadCiReporterIds,
+  loadReviewActs,
+} from '../store/queries/activity.js';
 import { buildCiHealth } from './ci-gather.js';
 import { candidatesResult } from './core-candidates-view.js';
 import { idleResult } from './core-idle-view.js';
@@ -24,10 +31,18 @@ export interface OverviewParams {
 }
 
 /** The overview as `--format json` prints it. */
-export async function buildOverviewView(store: Store, params: OverviewParams, effective: EffectiveConfig, _now: number): Promise<OverviewReport> {
+export async function buildOverviewView(
+  store: Store,
+  params: OverviewParams,
+  effective: EffectiveConfig,
+  _now: number,
+): Promise<OverviewReport> {
   const win = params.window;
   const known = await listProjects(store.db);
-  checkProjects(params.project, known.map((k) => k.project));
+  checkProjects(
+    params.project,
+    known.map((k) => k.project),
+  );
   const projects = params.project?.length ? [...params.project] : [...new Set(known.map((p) => p.project))];
   const { config, origin } = effective;
   const filter = { projects: params.project?.length ? [...params.project] : undefined };
@@ -59,7 +74,12 @@ export async function buildOverviewView(store: Store, params: OverviewParams, ef
 }
 
 /** The core-team reports in short, for the overview (docs/review-flow.md, "Overview", `team`). */
-export async function buildTeamSummary(store: Store, project: readonly string[] | undefined, config: EffectiveConfig, win: Window): Promise<TeamSummary<AccountLabel>> {
+export async function buildTeamSummary(
+  store: Store,
+  project: readonly string[] | undefined,
+  config: EffectiveConfig,
+  win: Window,
+): Promise<TeamSummary<AccountLabel>> {
   const ctx = await teamContextFor(store, config.config, config.origin, project ?? []);
   const known = ctx.roster.known;
   const days = ctx.config.coreRules.candidateDays;

@@ -38,7 +38,10 @@ describe('parseTime', () => {
   });
 
   it('refuses month 13 and times past 23:59:59', () => {
-    assert.match(usageError(() => parseTime('2026-13-01', '--until')).message, /^--until must be a date that exists, not "2026-13-01": there is no month 13/);
+    assert.match(
+      usageError(() => parseTime('2026-13-01', '--until')).message,
+      /^--until must be a date that exists, not "2026-13-01": there is no month 13/,
+    );
     assert.match(usageError(() => parseTime('2026-01-01T24:61Z', '--now')).message, /^--now .*hour must be 00 to 23/);
     assert.match(usageError(() => parseTime('2026-01-01T23:61', 'since')).message, /^since .*minute must be 00 to 59/);
     assert.match(usageError(() => parseTime('2026-01-01T23:59:60Z', 'since')).message, /second must be 00 to 59/);
@@ -46,7 +49,9 @@ describe('parseTime', () => {
   });
 
   it('refuses an impossible date given as a window bound, naming the bound as the caller spells it', () => {
-    const e = usageError(() => resolveWindowAt({ since: '2026-02-30' }, Date.UTC(2026, 5, 1), 90, { since: 'since', until: 'until', days: 'days' }));
+    const e = usageError(() =>
+      resolveWindowAt({ since: '2026-02-30' }, Date.UTC(2026, 5, 1), 90, { since: 'since', until: 'until', days: 'days' }),
+    );
     assert.match(e.message, /^since must be a date that exists, not "2026-02-30"/);
   });
 });

@@ -57,7 +57,8 @@ function checkCalendarFields(s: string, v: string, name: string): void {
     });
   };
   if (month < 1 || month > 12) refuse(`there is no month ${m[2]}`);
-  if (day < 1 || day > daysInMonth(year, month)) refuse(`${MONTHS[month - 1]} ${year} has ${daysInMonth(year, month)} days, not day ${m[3]}`);
+  if (day < 1 || day > daysInMonth(year, month))
+    refuse(`${MONTHS[month - 1]} ${year} has ${daysInMonth(year, month)} days, not day ${m[3]}`);
   if (m[4] !== undefined && Number(m[4]) > 23) refuse(`the hour must be 00 to 23, not ${m[4]}`);
   if (m[5] !== undefined && Number(m[5]) > 59) refuse(`the minute must be 00 to 59, not ${m[5]}`);
   if (m[6] !== undefined && Number(m[6]) > 59) refuse(`the second must be 00 to 59, not ${m[6]}`);
@@ -92,16 +93,28 @@ export interface WindowInput {
  * `until`; `until` defaults to `now`. Refuses both `days` and `since`, more than `maxDays` days,
  * and an empty or inverted window.
  */
-export function resolveWindowAt(o: WindowInput, now: number, defaultDays: number, names: WindowNames = CLI_WINDOW_NAMES, maxDays = 36_500): Window {
+export function resolveWindowAt(
+  o: WindowInput,
+  now: number,
+  defaultDays: number,
+  names: WindowNames = CLI_WINDOW_NAMES,
+  maxDays = 36_500,
+): Window {
   if (o.days && o.since) throw new StewardError('USAGE', `give either ${names.days} or ${names.since}, not both`);
   const until = o.until ? parseTime(o.until, names.until) : now;
   const days = o.days ? parsePositiveInt(o.days, names.days, maxDays) : defaultDays;
   const since = o.since ? parseTime(o.since, names.since) : until - days * 86_400_000;
   if (since >= until) {
-    throw new StewardError('USAGE', `the window is empty or inverted: ${names.since} ${new Date(since).toISOString()} is not before ${names.until} ${new Date(until).toISOString()}`);
+    throw new StewardError(
+      'USAGE',
+      `the window is empty or inverted: ${names.since} ${new Date(since).toISOString()} is not before ${names.until} ${new Date(until).toISOString()}`,
+    );
   }
   if (until - since > maxDays * 86_400_000) {
-    throw new StewardError('USAGE', `the window from ${names.since} ${new Date(since).toISOString().slice(0, 10)} to ${names.until} ${new Date(until).toISOString().slice(0, 10)} is longer than ${maxDays} days`);
+    throw new StewardError(
+      'USAGE',
+      `the window from ${names.since} ${new Date(since).toISOString().slice(0, 10)} to ${names.until} ${new Date(until).toISOString().slice(0, 10)} is longer than ${maxDays} days`,
+    );
   }
   return { since, until, now };
 }

@@ -30,7 +30,9 @@ export function findConfiguredRelease(config: StewardConfig, name: string, param
   const r = config.releases.find((x) => x.name.toLowerCase() === name.trim().toLowerCase());
   if (!r) {
     throw new StewardError('USAGE', `${param}: no release "${name}" in the release calendar`, {
-      hint: config.releases.length ? `Releases: ${config.releases.map((x) => x.name).join(', ')}.` : 'Add the release calendar to steward.yaml (`releases`: name, start, featureFreeze, release).',
+      hint: config.releases.length
+        ? `Releases: ${config.releases.map((x) => x.name).join(', ')}.`
+        : 'Add the release calendar to steward.yaml (`releases`: name, start, featureFreeze, release).',
     });
   }
   return { name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) };
@@ -43,7 +45,18 @@ export function configPriorities(config: StewardConfig, release: string | null):
     if (release !== null && name.toLowerCase() !== release.toLowerCase()) continue;
     // A priority keyed by the calendar's name in another case reports under the calendar's spelling.
     const canonical = config.releases.find((r) => r.name.toLowerCase() === name.toLowerCase())?.name ?? name;
-    for (const p of list) out.push({ release: canonical, title: p.title, blueprints: [...p.blueprints], topics: [...p.topics], queries: [...p.queries], origin: 'config', id: null, createdAt: null, createdBy: null });
+    for (const p of list)
+      out.push({
+        release: canonical,
+        title: p.title,
+        blueprints: [...p.blueprints],
+        topics: [...p.topics],
+        queries: [...p.queries],
+        origin: 'config',
+        id: null,
+        createdAt: null,
+        createdBy: null,
+      });
   }
   return out;
 }
@@ -54,16 +67,29 @@ function whereDefined(p: Priority, effective: EffectiveConfig): string {
 }
 
 function queryEnv(setup: FlowSetup, config: StewardConfig, now: number): QueryEnv {
-  const groups = new Set(['core', ...config.projects.map((p) => p.core?.group).filter((g): g is string => !!g)].map((g) => g.toLowerCase()));
-  const accounts: QueryAccounts = { resolveUser: accountResolver(setup.accounts), resolveGroup: (g) => (groups.has(g.toLowerCase()) ? setup.coreAt(now) : null), self: null };
+  const groups = new Set(
+    ['core', ...config.projects.map((p) => p.core?.group).filter((g): g is string => !!g)].map((g) => g.toLowerCase()),
+  );
+  const accounts: QueryAccounts = {
+    resolveUser: accountResolver(setup.accounts),
+    resolveGroup: (g) => (groups.has(g.toLowerCase()) ? setup.coreAt(now) : null),
+    self: null,
+  };
   return { now, flow: setup.ctx, accounts };
 }
 
 function queryProblem(e: QueryError, p: Priority, effective: EffectiveConfig): StewardError {
-  return new StewardError(p.origin === 'config' ? 'CONFIG' : 'USAGE', `priority "${p.title}": ${e.message} (column ${e.position + 1})\n${e.pointer('    ')}`, {
-    where: whereDefined(p, effective),
-    hint: e.hint ?? (p.origin === 'store' ? 'Remove it (steward priorities remove) and add it again with a query Steward can evaluate.' : undefined),
-  }, { cause: e });
+  return new StewardError(
+    p.origin === 'config' ? 'CONFIG' : 'USAGE',
+    `priority "${p.title}": ${e.message} (column ${e.position + 1})\n${e.pointer('    ')}`,
+    {
+      where: whereDefined(p, effective),
+      hint:
+        e.hint ??
+        (p.origin === 'store' ? 'Remove it (steward priorities remove) and add it again with a query Steward can evaluate.' : undefined),
+    },
+    { cause: e },
+  );
 }
 
 /** Checks every query of the priorities against the query language (operators, users, groups). */
@@ -81,10 +107,18 @@ function checkQueries(list: readonly Priority[], env: QueryEnv, effective: Effec
 }
 
 /** The priorities report of a release as `--format json` prints it. */
-export async function buildPrioritiesView(store: Store, params: PrioritiesParams, effective: EffectiveConfig, now: number): Promise<PrioritiesView> {
+export async function buildPrioritiesView(
+  store: Store,
+  params: PrioritiesParams,
+  effective: EffectiveConfig,
+  now: number,
+): Promise<PrioritiesView> {
   const { config } = effective;
   const release = findConfiguredRelease(config, params.release);
-  const { priorities, shadowed } = mergePriorities(configPriorities(config, release.name), await listStoredPriorities(store.db, release.name));
+  const { priorities, shadowed } = mergePriorities(
+    configPriorities(config, release.name),
+    await listStoredPriorities(store.db, release.name),
+  );
   const setup = await flowSetup(store, params.project, effective);
   const asOf = Math.min(release.release, now);
   const env = queryEnv(setup, config, asOf);
@@ -100,28 +134,60 @@ export async function buildPrioritiesView(store: Store, params: PrioritiesParams
     }),
     loadOwnerHistory(store.db, store.engine, params.project?.length ? setup.projects : []),
   ]);
-  const releases: ReleaseCycle[] = config.releases.map((r) => ({ name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) }));
+  const releases: ReleaseCycle[] = config.releases.map((r) => ({
+    name: r.name,
+    start: toMs(r.start),
+    featureFreeze: toMs(r.featureFreeze),
+    release: toMs(r.release),
+  }));
   // The waits of `steward waits` over the release (its cohort, followed to asOf): one definition of "waiting on reviewers".
   const waits = cohortWaits(
-    { changes, ctx: setup.ctx, coreAt: setup.coreAt, ownerHistory, releases, hostUrls: setup.hostUrls, areaPrefixes: config.coreRules.areas },
+    {
+      changes,
+      ctx: setup.ctx,
+      coreAt: setup.coreAt,
+      ownerHistory,
+      releases,
+      hostUrls: setup.hostUrls,
+      areaPrefixes: config.coreRules.areas,
+    },
     { since: release.start, until: asOf, now: asOf },
   );
   let result;
   try {
-    result = computePriorities({ release, priorities, shadowed, changes: changes.filter((c) => c.created >= release.start), waits, env, hostUrls: setup.hostUrls }, now);
+    result = computePriorities(
+      { release, priorities, shadowed, changes: changes.filter((c) => c.created >= release.start), waits, env, hostUrls: setup.hostUrls },
+      now,
+    );
   } catch (e) {
-    if (isQueryError(e)) throw queryProblem(e, priorities.find((p) => priorityQueries(p).some((q) => q.query === e.query)) ?? priorities[0]!, effective);
+    if (isQueryError(e))
+      throw queryProblem(e, priorities.find((p) => priorityQueries(p).some((q) => q.query === e.query)) ?? priorities[0]!, effective);
     throw e;
   }
-  return { report: 'priorities', projects: setup.projects, metric: 'reviewersDays', ...result, sources: { ...setup.sources, priorities: `${effective.origin} (priorities.${release.name}) and the store` } };
+  return {
+    report: 'priorities',
+    projects: setup.projects,
+    metric: 'reviewersDays',
+    ...result,
+    sources: { ...setup.sources, priorities: `${effective.origin} (priorities.${release.name}) and the store` },
+  };
 }
 
 /** Every priority (of one release when given): steward.yaml's, then the store's, with the stored ones steward.yaml hides. */
 export async function buildPrioritiesList(store: Store, params: { release?: string }, effective: EffectiveConfig): Promise<PrioritiesList> {
   const release = params.release === undefined ? null : findConfiguredRelease(effective.config, params.release).name;
-  const { priorities, shadowed } = mergePriorities(configPriorities(effective.config, release), await listStoredPriorities(store.db, release ?? undefined));
+  const { priorities, shadowed } = mergePriorities(
+    configPriorities(effective.config, release),
+    await listStoredPriorities(store.db, release ?? undefined),
+  );
   const show = (p: Priority) => ({ ...p, createdAt: p.createdAt === null ? null : new Date(p.createdAt).toISOString() });
-  return { report: 'priorities list', release, priorities: priorities.map(show), shadowed: shadowed.map(show), sources: { config: effective.origin } };
+  return {
+    report: 'priorities list',
+    release,
+    priorities: priorities.map(show),
+    shadowed: shadowed.map(show),
+    sources: { config: effective.origin },
+  };
 }
 
 export interface AddPriorityInput extends PriorityDefinition {
@@ -140,13 +206,23 @@ export async function addPriority(store: Store, input: AddPriorityInput, effecti
   const title = input.title.trim();
   if (!title) throw new StewardError('USAGE', '--title: give the priority a title');
   const clean = (xs: readonly string[]): string[] => [...new Set(xs.map((x) => x.trim()).filter(Boolean))];
-  const def: PriorityDefinition = { release: release.name, title, blueprints: clean(input.blueprints).map((b) => b.toLowerCase()), topics: clean(input.topics), queries: clean(input.queries) };
+  const def: PriorityDefinition = {
+    release: release.name,
+    title,
+    blueprints: clean(input.blueprints).map((b) => b.toLowerCase()),
+    topics: clean(input.topics),
+    queries: clean(input.queries),
+  };
   if (def.blueprints.length + def.topics.length + def.queries.length === 0) {
     throw new StewardError('USAGE', `priority "${title}": say what it covers with --blueprint, --topic or --query (each repeatable)`);
   }
-  const clash = configPriorities(effective.config, release.name).find((p) => p.title.toLowerCase() === title.toLowerCase()) ?? (await findStoredPriority(store.db, release.name, title));
+  const clash =
+    configPriorities(effective.config, release.name).find((p) => p.title.toLowerCase() === title.toLowerCase()) ??
+    (await findStoredPriority(store.db, release.name, title));
   if (clash) {
-    throw new StewardError('USAGE', `${release.name} already has a priority titled "${clash.title}" (${whereDefined(clash, effective)})`, { hint: 'Choose another title, or remove that one first.' });
+    throw new StewardError('USAGE', `${release.name} already has a priority titled "${clash.title}" (${whereDefined(clash, effective)})`, {
+      hint: 'Choose another title, or remove that one first.',
+    });
   }
   const setup = await flowSetup(store, undefined, effective);
   const candidate: Priority = { ...def, origin: 'store', id: null, createdAt: now, createdBy: input.createdBy };
@@ -158,13 +234,24 @@ export async function addPriority(store: Store, input: AddPriorityInput, effecti
  * Removes a store-defined priority of a release by title (ignoring case). A steward.yaml priority
  * cannot be removed here (USAGE: edit the file); none of that title is NOT_FOUND.
  */
-export async function removePriority(store: Store, params: { release: string; title: string }, effective: EffectiveConfig): Promise<Priority> {
+export async function removePriority(
+  store: Store,
+  params: { release: string; title: string },
+  effective: EffectiveConfig,
+): Promise<Priority> {
   const release = findConfiguredRelease(effective.config, params.release);
   const stored = await findStoredPriority(store.db, release.name, params.title);
-  const inConfig = configPriorities(effective.config, release.name).find((p) => p.title.toLowerCase() === params.title.trim().toLowerCase());
+  const inConfig = configPriorities(effective.config, release.name).find(
+    (p) => p.title.toLowerCase() === params.title.trim().toLowerCase(),
+  );
   if (!stored) {
-    if (inConfig) throw new StewardError('USAGE', `priority "${inConfig.title}" of ${release.name} is defined in ${effective.origin}`, { hint: 'Edit steward.yaml to change or remove it.' });
-    throw new StewardError('NOT_FOUND', `${release.name} has no stored priority titled "${params.title}"`, { hint: 'steward priorities list shows them.' });
+    if (inConfig)
+      throw new StewardError('USAGE', `priority "${inConfig.title}" of ${release.name} is defined in ${effective.origin}`, {
+        hint: 'Edit steward.yaml to change or remove it.',
+      });
+    throw new StewardError('NOT_FOUND', `${release.name} has no stored priority titled "${params.title}"`, {
+      hint: 'steward priorities list shows them.',
+    });
   }
   await removeStoredPriority(store.db, stored.id!);
   return stored;

@@ -37,7 +37,12 @@ export async function buildQueueView(store: Store, params: QueueParams, config: 
   const setup = await flowSetup(store, params.project, config);
   const longest = params.longest ?? 5;
   if (params.compat === 'reviewstats') {
-    const changes = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'open', at: now }, projects: setup.projects, branches: params.branch, asOf: now });
+    const changes = await loadFlowChanges(store.db, store.engine, {
+      scope: { kind: 'open', at: now },
+      projects: setup.projects,
+      branches: params.branch,
+      asOf: now,
+    });
     const report = computeReviewstatsQueue(changes, {
       now,
       hostUrls: setup.hostUrls,
@@ -54,18 +59,48 @@ export async function buildQueueView(store: Store, params: QueueParams, config: 
     const maxDelta = params.maxDelta ?? DEFAULT_TRIVIAL_MAX_DELTA;
     const win = params.window ?? { since: now - 28 * 86_400_000, until: now, now };
     const candidates = trivialCandidates(flows, maxDelta);
-    await attachDetails(store.db, store.engine, candidates.map((f) => f.change), { commitMessage: true });
-    const merged = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'merged', since: win.since, until: win.until }, projects: setup.projects, branches: params.branch, maxDelta, details: true, commitMessage: true });
-    const report = computeTrivialQueue(candidates, merged, setup.ctx, { now, since: win.since, until: win.until, maxDelta, hostUrls: setup.hostUrls, nameOf: setup.nameOf });
+    await attachDetails(
+      store.db,
+      store.engine,
+      candidates.map((f) => f.change),
+      { commitMessage: true },
+    );
+    const merged = await loadFlowChanges(store.db, store.engine, {
+      scope: { kind: 'merged', since: win.since, until: win.until },
+      projects: setup.projects,
+      branches: params.branch,
+      maxDelta,
+      details: true,
+      commitMessage: true,
+    });
+    const report = computeTrivialQueue(candidates, merged, setup.ctx, {
+      now,
+      since: win.since,
+      until: win.until,
+      maxDelta,
+      hostUrls: setup.hostUrls,
+      nameOf: setup.nameOf,
+    });
     return { kind: 'trivial', projects: setup.projects, sources: setup.sources, ...report };
   }
   const report = computeQueue(flows, setup.ctx, { now, hostUrls: setup.hostUrls, longest });
   await fillSubjects(store, changes, queueEntries(report));
-  return { kind: 'queue', projects: setup.projects, branches: params.branch?.length ? [...params.branch] : null, sources: setup.sources, ...report };
+  return {
+    kind: 'queue',
+    projects: setup.projects,
+    branches: params.branch?.length ? [...params.branch] : null,
+    sources: setup.sources,
+    ...report,
+  };
 }
 
 /** The queue in short as of `now`, for the overview. */
-export async function buildQueueSummary(store: Store, project: readonly string[] | undefined, config: EffectiveConfig, now: number): Promise<QueueSummary> {
+export async function buildQueueSummary(
+  store: Store,
+  project: readonly string[] | undefined,
+  config: EffectiveConfig,
+  now: number,
+): Promise<QueueSummary> {
   const setup = await flowSetup(store, project, config);
   const { flows } = await loadOpenFlows(store, setup, {}, now);
   return summarizeQueue(computeQueue(flows, setup.ctx, { now, hostUrls: setup.hostUrls, longest: 0 }));

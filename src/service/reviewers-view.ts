@@ -23,13 +23,23 @@ export interface ReviewstatsParams {
 }
 
 /** The reviewers report (Steward's definitions) as `--format json` prints it. */
-export async function buildReviewersView(store: Store, params: ReviewersParams, config: EffectiveConfig, _now: number): Promise<ReviewersReport> {
+export async function buildReviewersView(
+  store: Store,
+  params: ReviewersParams,
+  config: EffectiveConfig,
+  _now: number,
+): Promise<ReviewersReport> {
   const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
   return reviewersReport(store, ctx, params.window);
 }
 
 /** The reviewers report with reviewstats' definitions (`--compat reviewstats`) as `--format json` prints it. */
-export async function buildReviewstatsView(store: Store, params: ReviewstatsParams, config: EffectiveConfig, now: number): Promise<ReviewstatsReport> {
+export async function buildReviewstatsView(
+  store: Store,
+  params: ReviewstatsParams,
+  config: EffectiveConfig,
+  now: number,
+): Promise<ReviewstatsReport> {
   const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
   return reviewstatsReport(store, ctx, now, params.days);
 }

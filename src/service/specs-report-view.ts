@@ -24,27 +24,45 @@ export interface SpecsReportParams {
   project?: readonly string[];
 }
 
-
 /** The release calendar in effect: steward.yaml `releases` when it names any, else the shipped OpenStack calendar. */
 export function releaseCalendar(config: StewardConfig, origin = 'steward.yaml'): { calendar: ReleaseDates[]; source: string } {
   if (config.releases.length) {
     return {
-      calendar: config.releases.map((r) => ({ name: r.name, aliases: [], start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) })),
+      calendar: config.releases.map((r) => ({
+        name: r.name,
+        aliases: [],
+        start: toMs(r.start),
+        featureFreeze: toMs(r.featureFreeze),
+        release: toMs(r.release),
+      })),
       source: `releases in ${origin}`,
     };
   }
-  return { calendar: openstackCalendar(), source: 'the shipped OpenStack calendar (releases.openstack.org schedules; no releases in the configuration)' };
+  return {
+    calendar: openstackCalendar(),
+    source: 'the shipped OpenStack calendar (releases.openstack.org schedules; no releases in the configuration)',
+  };
 }
 
 /** The specs report as `--format json` prints it. */
-export async function buildSpecsReportView(store: Store, params: SpecsReportParams, config: EffectiveConfig, now: number): Promise<SpecsReportView> {
+export async function buildSpecsReportView(
+  store: Store,
+  params: SpecsReportParams,
+  config: EffectiveConfig,
+  now: number,
+): Promise<SpecsReportView> {
   const sync = await loadSpecsSync(store.db);
-  if (!sync) throw new StewardError('NOT_FOUND', 'no specs in the store', { hint: 'Run `steward specs sync --repo PATH` (a clone of the specs repository) first.' });
+  if (!sync)
+    throw new StewardError('NOT_FOUND', 'no specs in the store', {
+      hint: 'Run `steward specs sync --repo PATH` (a clone of the specs repository) first.',
+    });
   const { calendar, source } = releaseCalendar(config.config, config.origin);
   const release = params.release ?? null;
   const wanted = release === null ? null : findRelease(calendar, release);
   if (release !== null && !wanted) {
-    throw new StewardError('USAGE', `--release "${release}" is not in the release calendar (${source})`, { hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.` });
+    throw new StewardError('USAGE', `--release "${release}" is not in the release calendar (${source})`, {
+      hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.`,
+    });
   }
   const specs = await loadSpecs(store.db);
   const setup = await flowSetup(store, params.project, config);
@@ -66,7 +84,14 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     relatedChangesByBlueprint.set(l.blueprint, list);
   }
   const allIds = [...new Set(linkedChanges.filter((c) => c.kind !== 'related').map((c) => c.id))];
-  const changes = allIds.length ? await loadFlowChanges(store.db, store.engine, { scope: { kind: 'ids', ids: allIds }, projects: setup.projects, messages: 'flow', asOf: now }) : [];
+  const changes = allIds.length
+    ? await loadFlowChanges(store.db, store.engine, {
+        scope: { kind: 'ids', ids: allIds },
+        projects: setup.projects,
+        messages: 'flow',
+        asOf: now,
+      })
+    : [];
   if (changes.length) await attachDetails(store.db, store.engine, changes, { commitMessage: false });
   const byId = new Map(changes.map((c) => [c.id, c]));
   const changesByBlueprint = new Map<string, FlowChange[]>();
@@ -88,10 +113,15 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     else if (!list.some((x) => x.hash === c.sha)) list.push(commit);
   }
 
-  const covered = await windowsWithChanges(store.db, calendar.map((r) => [r.start, r.featureFreeze] as const), setup.projects);
+  const covered = await windowsWithChanges(
+    store.db,
+    calendar.map((r) => [r.start, r.featureFreeze] as const),
+    setup.projects,
+  );
   const reviewCover = new Map<ReleaseDates, boolean>(calendar.map((r, i) => [r, covered[i]!]));
   // The code history covers a release when a synced repository's landings span part of it.
-  const commitCovers = (r: ReleaseDates) => histories.some((h) => h.firstLandedAt !== null && h.lastLandedAt !== null && h.firstLandedAt < r.release && h.lastLandedAt >= r.start);
+  const commitCovers = (r: ReleaseDates) =>
+    histories.some((h) => h.firstLandedAt !== null && h.lastLandedAt !== null && h.firstLandedAt < r.release && h.lastLandedAt >= r.start);
 
   const report = computeSpecsReport(
     {
@@ -116,9 +146,14 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
   const withReviews = reported.filter((r) => r.reviewData);
   const withCommits = reported.filter((r) => r.commitData);
   const which = (some: readonly { release: string }[]) =>
-    reported.length === 1 ? `for ${reported[0]!.release}` : some.length === reported.length ? 'for every release reported' : `for ${some.length} of the ${reported.length} releases reported (${names(some)})`;
+    reported.length === 1
+      ? `for ${reported[0]!.release}`
+      : some.length === reported.length
+        ? 'for every release reported'
+        : `for ${some.length} of the ${reported.length} releases reported (${names(some)})`;
   const projects = setup.projects.length ? ` of ${setup.projects.join(', ')}` : '';
-  const span = (h: (typeof histories)[number]) => `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)}, landings ${h.firstLandedAt ? iso(h.firstLandedAt).slice(0, 10) : '-'} to ${h.lastLandedAt ? iso(h.lastLandedAt).slice(0, 10) : '-'})`;
+  const span = (h: (typeof histories)[number]) =>
+    `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)}, landings ${h.firstLandedAt ? iso(h.firstLandedAt).slice(0, 10) : '-'} to ${h.lastLandedAt ? iso(h.lastLandedAt).slice(0, 10) : '-'})`;
   const reviewData = withReviews.length
     ? `Gerrit changes in the store${projects} naming a spec (Implements:, Partially-Implements:, a bp/NAME topic, or a mention; Related-Blueprint: as related work), ${which(withReviews)}`
     : `none: the store holds no Gerrit changes${projects} created between a reported release's start and its feature freeze; reasons only review data can tell apart are "undetermined"`;
@@ -131,7 +166,14 @@ export async function buildSpecsReportView(store: Store, params: SpecsReportPara
     kind: 'specs-report',
     release: wanted ? wanted.name : null,
     now: iso(now),
-    repo: { path: sync.repo, head: sync.head, headAt: iso(sync.headAt), syncedAt: iso(sync.syncedAt), commits: sync.commits, warnings: sync.warnings },
+    repo: {
+      path: sync.repo,
+      head: sync.head,
+      headAt: iso(sync.headAt),
+      syncedAt: iso(sync.syncedAt),
+      commits: sync.commits,
+      warnings: sync.warnings,
+    },
     calendar: { source, releases: calendar.length },
     sources: {
       present: { specs: true, codeHistory: withCommits.length > 0, reviewData: withReviews.length > 0 },

@@ -40,7 +40,12 @@ export function projectHost(config: StewardConfig, p: StewardConfig['projects'][
  * Gathers the team context: checks the projects asked for exist, resolves bots and builds the core
  * roster (per configured project: its core group's snapshots, else/and its configured members).
  */
-export async function teamContextFor(store: Store, config: StewardConfig, origin: string, projectFilter: readonly string[]): Promise<TeamContext> {
+export async function teamContextFor(
+  store: Store,
+  config: StewardConfig,
+  origin: string,
+  projectFilter: readonly string[],
+): Promise<TeamContext> {
   const known = await listProjectNames(store.db);
   checkProjects(projectFilter, known);
   const [accounts, ciReporters] = await Promise.all([loadAccounts(store.db), loadCiReporters(store.db)]);
@@ -50,7 +55,9 @@ export async function teamContextFor(store: Store, config: StewardConfig, origin
   const described: string[] = [];
   for (const p of selected) {
     if (!p.core) continue;
-    const configured = p.core.members ? new Set(accounts.filter((a) => p.core!.members!.some((s) => accountMatches(a, s))).map((a) => a.id)) : null;
+    const configured = p.core.members
+      ? new Set(accounts.filter((a) => p.core!.members!.some((s) => accountMatches(a, s))).map((a) => a.id))
+      : null;
     const host = projectHost(config, p);
     const snapshots = p.core.group && host ? await loadGroupSnapshots(store.db, host, p.core.group) : [];
     sources.push({ project: p.name, snapshots, configured });
@@ -92,7 +99,14 @@ export function labelOf(ctx: TeamContext, id: number): AccountLabel {
  */
 export async function actsForVerdicts(store: Store, ctx: TeamContext, since: number, horizon: number): Promise<TeamActRecord[]> {
   const everCore = [...ctx.roster.membersDuring(0, horizon)];
-  return loadTeamActs(store.db, { projects: ctx.filterProjects, since, until: horizon, excludeActorIds: [...ctx.bots], priorCodeReviewBy: everCore, engine: store.engine });
+  return loadTeamActs(store.db, {
+    projects: ctx.filterProjects,
+    since,
+    until: horizon,
+    excludeActorIds: [...ctx.bots],
+    priorCodeReviewBy: everCore,
+    engine: store.engine,
+  });
 }
 
 /** Gathers and computes the reviewers report (Steward's definitions), people as store ids. */

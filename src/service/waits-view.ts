@@ -25,7 +25,12 @@ export interface WaitsParams {
 }
 
 /** The waits (or bandwidth) report as `--format json` prints it. */
-export async function buildWaitsView(store: Store, params: WaitsParams, config: EffectiveConfig, _now: number): Promise<WaitsView | BandwidthView> {
+export async function buildWaitsView(
+  store: Store,
+  params: WaitsParams,
+  config: EffectiveConfig,
+  _now: number,
+): Promise<WaitsView | BandwidthView> {
   const win = params.window;
   const setup = await flowSetup(store, params.project, config);
   const [changes, ownerHistory] = await Promise.all([
@@ -41,14 +46,37 @@ export async function buildWaitsView(store: Store, params: WaitsParams, config: 
   ]);
   // Details and files only where the report reads them: the cohort created in the period.
   const factored = changes.filter((c) => needsFactors(c, { since: win.since, until: win.until, now: win.now }));
-  await Promise.all([attachDetails(store.db, store.engine, factored, { commitMessage: false }), attachFiles(store.db, store.engine, factored)]);
-  const releases: ReleaseCycle[] = setup.config.releases.map((r) => ({ name: r.name, start: toMs(r.start), featureFreeze: toMs(r.featureFreeze), release: toMs(r.release) }));
+  await Promise.all([
+    attachDetails(store.db, store.engine, factored, { commitMessage: false }),
+    attachFiles(store.db, store.engine, factored),
+  ]);
+  const releases: ReleaseCycle[] = setup.config.releases.map((r) => ({
+    name: r.name,
+    start: toMs(r.start),
+    featureFreeze: toMs(r.featureFreeze),
+    release: toMs(r.release),
+  }));
   const report = computeWaits(
-    { changes, ctx: setup.ctx, coreAt: setup.coreAt, ownerHistory, releases, hostUrls: setup.hostUrls, areaPrefixes: setup.config.coreRules?.areas ?? [] },
+    {
+      changes,
+      ctx: setup.ctx,
+      coreAt: setup.coreAt,
+      ownerHistory,
+      releases,
+      hostUrls: setup.hostUrls,
+      areaPrefixes: setup.config.coreRules?.areas ?? [],
+    },
     { since: win.since, until: win.until, now: win.now, areaDepth: params.areaDepth, newcomerChanges: params.newcomerChanges },
   );
   if (params.bandwidth) {
-    return { kind: 'bandwidth', projects: setup.projects, period: report.period, now: report.now, sources: setup.sources, ...computeBandwidth(report.weeks) };
+    return {
+      kind: 'bandwidth',
+      projects: setup.projects,
+      period: report.period,
+      now: report.now,
+      sources: setup.sources,
+      ...computeBandwidth(report.weeks),
+    };
   }
   return { kind: 'waits', projects: setup.projects, sources: setup.sources, ...report };
 }

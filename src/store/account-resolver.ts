@@ -71,7 +71,11 @@ export class AccountResolver {
   }
 
   private async load(): Promise<void> {
-    const rows = await this.db.selectFrom('accounts').select(['id', 'gerrit_id', 'username', 'name', 'email']).where('host', '=', this.host).execute();
+    const rows = await this.db
+      .selectFrom('accounts')
+      .select(['id', 'gerrit_id', 'username', 'name', 'email'])
+      .where('host', '=', this.host)
+      .execute();
     for (const r of rows) this.index(r);
     this.loaded = true;
   }
@@ -85,7 +89,12 @@ export class AccountResolver {
       if (ref.accountId == null && !ref.username && !ref.email && !ref.name) continue;
       const k = this.find(ref);
       if (k) {
-        if ((k.gerrit_id == null && ref.accountId != null) || (!k.username && ref.username) || (!k.name && ref.name) || (!k.email && ref.email)) {
+        if (
+          (k.gerrit_id == null && ref.accountId != null) ||
+          (!k.username && ref.username) ||
+          (!k.name && ref.name) ||
+          (!k.email && ref.email)
+        ) {
           k.gerrit_id ??= ref.accountId ?? null;
           k.username ||= ref.username ?? null;
           k.name ||= ref.name ?? null;
@@ -95,7 +104,8 @@ export class AccountResolver {
         }
         continue;
       }
-      const key = ref.accountId != null ? `i${ref.accountId}` : ref.username ? `u${ref.username}` : ref.email ? `e${ref.email}` : `n${ref.name}`;
+      const key =
+        ref.accountId != null ? `i${ref.accountId}` : ref.username ? `u${ref.username}` : ref.email ? `e${ref.email}` : `n${ref.name}`;
       const prev = toCreate.get(key);
       toCreate.set(key, prev ? { ...ref, ...prev } : ref);
     }
@@ -105,9 +115,16 @@ export class AccountResolver {
       // Another process may have created some of these accounts since this cache was loaded: those
       // rows are skipped on conflict and found by reloading. RETURNING gives no row order
       // guarantee, so inserted rows are matched back by their natural key.
-      const inserted = await this.bulk.insert<Known>(this.db, 'accounts', ['host', 'gerrit_id', 'username', 'name', 'email'], rows, ['id', 'gerrit_id', 'username', 'name', 'email'], {
-        skipConflictsOn: ['host', 'gerrit_id'],
-      });
+      const inserted = await this.bulk.insert<Known>(
+        this.db,
+        'accounts',
+        ['host', 'gerrit_id', 'username', 'name', 'email'],
+        rows,
+        ['id', 'gerrit_id', 'username', 'name', 'email'],
+        {
+          skipConflictsOn: ['host', 'gerrit_id'],
+        },
+      );
       for (const row of inserted) this.index(row);
       if (inserted.length < refsList.length) await this.load();
       const missing = refsList.filter((r) => !this.find(r));
@@ -115,7 +132,11 @@ export class AccountResolver {
       this.created += inserted.length;
     }
     for (const k of toComplete) {
-      await this.db.updateTable('accounts').set({ gerrit_id: k.gerrit_id, username: k.username, name: k.name, email: k.email }).where('id', '=', k.id).execute();
+      await this.db
+        .updateTable('accounts')
+        .set({ gerrit_id: k.gerrit_id, username: k.username, name: k.name, email: k.email })
+        .where('id', '=', k.id)
+        .execute();
     }
   }
 }

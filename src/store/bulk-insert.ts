@@ -21,7 +21,14 @@ export interface BulkWriter {
    * Inserts `rows` (each an array of values in `columns` order). Returns the `returning` columns of
    * every inserted row, in no guaranteed order (match them back by a natural key).
    */
-  insert<R = unknown>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning?: readonly string[], options?: InsertOptions): Promise<R[]>;
+  insert<R = unknown>(
+    db: Kysely<Database>,
+    table: TableName,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    returning?: readonly string[],
+    options?: InsertOptions,
+  ): Promise<R[]>;
   /**
    * Inserts rows given as one flat array, `columns.length` values a row (the import's hot path:
    * no array per row).
@@ -32,7 +39,13 @@ export interface BulkWriter {
    * `rows`. `key` names a column whose values are unique among `rows` (how PostgreSQL's returned
    * rows are matched back). Must run inside a write transaction.
    */
-  insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], key: string): Promise<number[]>;
+  insertReturningIds(
+    db: Kysely<Database>,
+    table: TableName,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    key: string,
+  ): Promise<number[]>;
 }
 
 export interface InsertOptions {
@@ -40,7 +53,15 @@ export interface InsertOptions {
   skipConflictsOn?: readonly string[];
 }
 
-function insertSql(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: number, returning: readonly string[], options: InsertOptions = {}, orFail = false): string {
+function insertSql(
+  db: Kysely<Database>,
+  table: TableName,
+  columns: readonly string[],
+  rows: number,
+  returning: readonly string[],
+  options: InsertOptions = {},
+  orFail = false,
+): string {
   const row = Object.fromEntries(columns.map((c) => [c, null]));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the column list is checked by the callers' row builders
   let q: any = db.insertInto(table).values(Array.from({ length: rows }, () => row) as never);
@@ -56,7 +77,14 @@ function insertSql(db: Kysely<Database>, table: TableName, columns: readonly str
 export function multiRowWriter(maxParams: number): BulkWriter {
   const cache = new Map<string, string>();
   return {
-    async insert<R>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: readonly string[] = [], options: InsertOptions = {}): Promise<R[]> {
+    async insert<R>(
+      db: Kysely<Database>,
+      table: TableName,
+      columns: readonly string[],
+      rows: readonly (readonly unknown[])[],
+      returning: readonly string[] = [],
+      options: InsertOptions = {},
+    ): Promise<R[]> {
       const out: R[] = [];
       const perStatement = Math.max(1, Math.min(1000, Math.floor(maxParams / columns.length)));
       for (let i = 0; i < rows.length; i += perStatement) {
@@ -83,7 +111,13 @@ export function multiRowWriter(maxParams: number): BulkWriter {
         await db.executeQuery(CompiledQuery.raw(text, params));
       }
     },
-    async insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], key: string): Promise<number[]> {
+    async insertReturningIds(
+      db: Kysely<Database>,
+      table: TableName,
+      columns: readonly string[],
+      rows: readonly (readonly unknown[])[],
+      key: string,
+    ): Promise<number[]> {
       const returned = await this.insert<Record<string, unknown> & { id: number }>(db, table, columns, rows, ['id', key]);
       const idOf = new Map(returned.map((r) => [r[key], r.id]));
       const at = columns.indexOf(key);
@@ -137,7 +171,12 @@ export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
     // The ids are given, not returned row by row: inside the write transaction nobody else inserts,
     // so the next ids are known. Above both the largest id and AUTOINCREMENT's high-water mark
     // (sqlite_sequence), so an id once used is never used again, as AUTOINCREMENT promises.
-    async insertReturningIds(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[]): Promise<number[]> {
+    async insertReturningIds(
+      db: Kysely<Database>,
+      table: TableName,
+      columns: readonly string[],
+      rows: readonly (readonly unknown[])[],
+    ): Promise<number[]> {
       if (rows.length === 0) return [];
       const seq = lookup('select seq from sqlite_sequence where name = ?').get(table) as number | undefined;
       const max = lookup(`select max(id) from "${table}"`).get() as number | null;
@@ -148,7 +187,14 @@ export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
       await this.insertFlat(db, table, ['id', ...columns], values);
       return ids;
     },
-    async insert<R>(db: Kysely<Database>, table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], returning: readonly string[] = [], options: InsertOptions = {}): Promise<R[]> {
+    async insert<R>(
+      db: Kysely<Database>,
+      table: TableName,
+      columns: readonly string[],
+      rows: readonly (readonly unknown[])[],
+      returning: readonly string[] = [],
+      options: InsertOptions = {},
+    ): Promise<R[]> {
       const key = `${table}|${columns.join(',')}|${returning.join(',')}|${options.skipConflictsOn?.join(',') ?? ''}`;
       let stmt = cache.get(key);
       if (!stmt) cache.set(key, (stmt = raw.prepare(insertSql(db, table, columns, 1, returning, options))));
@@ -158,8 +204,7 @@ export function sqliteWriter(raw: BetterSqlite3.Database): BulkWriter {
           const got = stmt.get(r as unknown[]) as R | undefined;
           if (got !== undefined) out.push(got);
         }
-      }
-      else for (const r of rows) stmt.run(r as unknown[]);
+      } else for (const r of rows) stmt.run(r as unknown[]);
       return out;
     },
   };

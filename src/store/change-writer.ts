@@ -14,7 +14,8 @@ import type {
   PACKED_LINK_FIELDS,
   PACKED_MESSAGE_FIELDS,
   PACKED_PATCH_SET_FIELDS,
-  PACKED_VOTE_FIELDS} from '../model/packed-changes.js';
+  PACKED_VOTE_FIELDS,
+} from '../model/packed-changes.js';
 import {
   packChanges,
   PACKED_CHANGE,
@@ -59,10 +60,43 @@ export function addCounts(a: WriteCounts, b: WriteCounts): WriteCounts {
 export { changeEndDates, contentHash } from '../model/packed-changes.js';
 
 const CHANGE_COLUMNS = [
-  'host', 'project', 'branch', 'number', 'change_key', 'owner_id', 'subject', 'status', 'wip', 'private', 'created', 'updated',
-  'submitted', 'merged_at', 'abandoned_at', 'topic', 'hashtags', 'insertions', 'deletions', 'files_count', 'commit_message', 'source_format', 'content_hash',
+  'host',
+  'project',
+  'branch',
+  'number',
+  'change_key',
+  'owner_id',
+  'subject',
+  'status',
+  'wip',
+  'private',
+  'created',
+  'updated',
+  'submitted',
+  'merged_at',
+  'abandoned_at',
+  'topic',
+  'hashtags',
+  'insertions',
+  'deletions',
+  'files_count',
+  'commit_message',
+  'source_format',
+  'content_hash',
 ] as const;
-const PATCH_SET_COLUMNS = ['change_id', 'number', 'revision', 'created', 'uploader_id', 'author_name', 'author_email', 'author_date', 'kind', 'insertions', 'deletions'] as const;
+const PATCH_SET_COLUMNS = [
+  'change_id',
+  'number',
+  'revision',
+  'created',
+  'uploader_id',
+  'author_name',
+  'author_email',
+  'author_date',
+  'kind',
+  'insertions',
+  'deletions',
+] as const;
 const VOTE_COLUMNS = ['change_id', 'patch_set', 'label', 'value', 'voter_id', 'granted_at', 'origin', 'copied', 'self_vote'] as const;
 const MESSAGE_COLUMNS = ['change_id', 'seq', 'patch_set', 'author_id', 'date', 'kind', 'tag', 'text'] as const;
 const FILE_COLUMNS = ['change_id', 'path', 'insertions', 'deletions'] as const;
@@ -72,7 +106,11 @@ const CHILD_TABLES = ['patch_sets', 'votes', 'change_flow', 'messages', 'change_
 
 // Each table's columns are the packed fields, one for one: a layout change that is not made on both
 // sides fails to compile here.
-type SameLength<A extends readonly unknown[], B extends readonly unknown[]> = A['length'] extends B['length'] ? (B['length'] extends A['length'] ? true : never) : never;
+type SameLength<A extends readonly unknown[], B extends readonly unknown[]> = A['length'] extends B['length']
+  ? B['length'] extends A['length']
+    ? true
+    : never
+  : never;
 const _layoutsMatch: [
   SameLength<typeof CHANGE_COLUMNS, typeof PACKED_CHANGE_FIELDS>,
   SameLength<typeof PATCH_SET_COLUMNS, typeof PACKED_PATCH_SET_FIELDS>,
@@ -83,7 +121,11 @@ const _layoutsMatch: [
   SameLength<typeof CI_REPORT_COLUMNS, typeof PACKED_CI_REPORT_FIELDS>,
 ] = [true, true, true, true, true, true, true];
 
-const CHILDREN: ReadonlyArray<{ kind: PackedChildKind; table: Exclude<(typeof CHILD_TABLES)[number], 'change_flow'>; columns: readonly string[] }> = [
+const CHILDREN: ReadonlyArray<{
+  kind: PackedChildKind;
+  table: Exclude<(typeof CHILD_TABLES)[number], 'change_flow'>;
+  columns: readonly string[];
+}> = [
   { kind: 'patchSets', table: 'patch_sets', columns: PATCH_SET_COLUMNS },
   { kind: 'votes', table: 'votes', columns: VOTE_COLUMNS },
   { kind: 'messages', table: 'messages', columns: MESSAGE_COLUMNS },
@@ -103,7 +145,8 @@ export async function writeChanges(
   format: SourceFormat,
   bulk: BulkWriter,
 ): Promise<WriteCounts> {
-  for (const r of records) if (r.host !== resolver.host) throw new Error(`record for host ${r.host} given to the writer of host ${resolver.host}`);
+  for (const r of records)
+    if (r.host !== resolver.host) throw new Error(`record for host ${r.host} given to the writer of host ${resolver.host}`);
   return writeChangeBatch(trx, resolver, packChanges(records, resolver.host, format), bulk);
 }
 
@@ -111,7 +154,12 @@ export async function writeChanges(
  * Writes a packed batch (model/packed-changes.ts) for one host inside `trx`, with the same rules as
  * {@link writeChanges}. The batch is read, not modified.
  */
-export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountResolver, batch: PackedChanges, bulk: BulkWriter): Promise<WriteCounts> {
+export async function writeChangeBatch(
+  trx: Kysely<Database>,
+  resolver: AccountResolver,
+  batch: PackedChanges,
+  bulk: BulkWriter,
+): Promise<WriteCounts> {
   const counts = emptyCounts();
   if (batch.count === 0) return counts;
   if (batch.host !== resolver.host) throw new Error(`changes of host ${batch.host} given to the writer of host ${resolver.host}`);
@@ -154,7 +202,8 @@ export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountR
   // Accounts named by the changes written, in the order they name them; each resolved once.
   const written = [...toInsert, ...toUpdate.map((x) => x.k)];
   const used: number[] = [];
-  for (const k of written) for (let i = batch.changeAccountsStart[k]!; i < batch.changeAccountsStart[k + 1]!; i++) used.push(batch.changeAccounts[i]!);
+  for (const k of written)
+    for (let i = batch.changeAccountsStart[k]!; i < batch.changeAccountsStart[k + 1]!; i++) used.push(batch.changeAccounts[i]!);
   await resolver.ensure(used.map((a) => batch.accounts[a]!));
   const accountIds = new Array<number | null>(batch.accounts.length).fill(null);
   for (const a of used) accountIds[a] ??= resolver.idOf(batch.accounts[a]!);
@@ -174,7 +223,11 @@ export async function writeChangeBatch(trx: Kysely<Database>, resolver: AccountR
   if (toUpdate.length > 0) {
     const ids = toUpdate.map((x) => x.id);
     for (const t of CHILD_TABLES) {
-      for (let i = 0; i < ids.length; i += 1000) await trx.deleteFrom(t).where('change_id', 'in', ids.slice(i, i + 1000)).execute();
+      for (let i = 0; i < ids.length; i += 1000)
+        await trx
+          .deleteFrom(t)
+          .where('change_id', 'in', ids.slice(i, i + 1000))
+          .execute();
     }
     for (const { k, id } of toUpdate) {
       const row = changeRow(k);
@@ -216,7 +269,12 @@ const FLOW_FIELDS = {
 } as const;
 
 /** Appends each row's flow record (schema.ts ChangeFlowTable) to its change's list. */
-function packFlow(values: readonly unknown[], columns: readonly string[], kind: 'patchSets' | 'votes', flow: Map<number, { patchSets: string[]; votes: string[] }>): void {
+function packFlow(
+  values: readonly unknown[],
+  columns: readonly string[],
+  kind: 'patchSets' | 'votes',
+  flow: Map<number, { patchSets: string[]; votes: string[] }>,
+): void {
   const w = columns.length;
   const at = FLOW_FIELDS[kind].map((c) => columns.indexOf(c));
   for (let i = 0; i < values.length; i += w) {
@@ -230,7 +288,14 @@ function packFlow(values: readonly unknown[], columns: readonly string[], kind: 
  * The rows of the changes being written (changeIds[k] set), with store ids in place of batch
  * positions: one flat array, `layout.width` values a row.
  */
-function copyRows(src: readonly unknown[], layout: ChildLayout, changeIds: readonly number[], accountIds: readonly (number | null)[], accountRequired: boolean, batch: PackedChanges): { values: unknown[]; rows: number } {
+function copyRows(
+  src: readonly unknown[],
+  layout: ChildLayout,
+  changeIds: readonly number[],
+  accountIds: readonly (number | null)[],
+  accountRequired: boolean,
+  batch: PackedChanges,
+): { values: unknown[]; rows: number } {
   const w = layout.width;
   const values: unknown[] = [];
   let rows = 0;
@@ -243,7 +308,10 @@ function copyRows(src: readonly unknown[], layout: ChildLayout, changeIds: reado
     for (const a of layout.accounts) {
       const local = src[i + a] as number;
       const resolved = local < 0 ? null : accountIds[local]!;
-      if (resolved == null && accountRequired) throw new Error(`account not resolved: a vote on change ${batch.changes[(src[i] as number) * PACKED_CHANGE_FIELDS.length + PACKED_CHANGE.number]} names no account`);
+      if (resolved == null && accountRequired)
+        throw new Error(
+          `account not resolved: a vote on change ${batch.changes[(src[i] as number) * PACKED_CHANGE_FIELDS.length + PACKED_CHANGE.number]} names no account`,
+        );
       values[at + a] = resolved;
     }
     rows += 1;
@@ -253,6 +321,10 @@ function copyRows(src: readonly unknown[], layout: ChildLayout, changeIds: reado
 
 /** Records the host (and its URL when known) so reports can link to it. */
 export async function ensureHost(trx: Kysely<Database>, name: string, url: string | null): Promise<void> {
-  await trx.insertInto('hosts').values({ name, url }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  await trx
+    .insertInto('hosts')
+    .values({ name, url })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
   if (url) await trx.updateTable('hosts').set({ url }).where('name', '=', name).execute();
 }

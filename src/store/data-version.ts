@@ -86,6 +86,8 @@ async function watchNewTables(c: pg.Client): Promise<void> {
   for (const { relname } of r.rows) {
     if (UNWATCHED_TABLES.includes(relname)) continue;
     const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    await c.query(`create or replace trigger ${id(`${relname}_data_changed`)} after insert or update or delete or truncate on ${id(relname)} for each statement execute function steward_data_changed()`);
+    await c.query(
+      `create or replace trigger ${id(`${relname}_data_changed`)} after insert or update or delete or truncate on ${id(relname)} for each statement execute function steward_data_changed()`,
+    );
   }
 }

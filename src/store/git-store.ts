@@ -23,9 +23,14 @@ export async function listGitSyncStates(db: Kysely<Database>): Promise<GitSyncSt
 
 /** The landing of every stored commit of `repo`, by hash. */
 export async function loadStoredLandings(db: Kysely<Database>, repo: string): Promise<Map<string, CommitLanding>> {
-  const rows = await db.selectFrom('git_commits').select(['sha', 'landed_by', 'landed_at', 'landing', 'mainline']).where('repo', '=', repo).execute();
+  const rows = await db
+    .selectFrom('git_commits')
+    .select(['sha', 'landed_by', 'landed_at', 'landing', 'mainline'])
+    .where('repo', '=', repo)
+    .execute();
   const out = new Map<string, CommitLanding>();
-  for (const r of rows) out.set(r.sha, { landedBy: r.landed_by, landedAt: Number(r.landed_at), kind: r.landing as LandingKind, mainline: r.mainline === 1 });
+  for (const r of rows)
+    out.set(r.sha, { landedBy: r.landed_by, landedAt: Number(r.landed_at), kind: r.landing as LandingKind, mainline: r.mainline === 1 });
   return out;
 }
 
@@ -46,8 +51,22 @@ export interface GitSyncPlan {
 }
 
 const COMMIT_COLUMNS = [
-  'repo', 'sha', 'parents', 'author_name', 'author_email', 'authored_at', 'committer_name', 'committer_email', 'committed_at',
-  'subject', 'message', 'change_id', 'mainline', 'landed_by', 'landed_at', 'landing',
+  'repo',
+  'sha',
+  'parents',
+  'author_name',
+  'author_email',
+  'authored_at',
+  'committer_name',
+  'committer_email',
+  'committed_at',
+  'subject',
+  'message',
+  'change_id',
+  'mainline',
+  'landed_by',
+  'landed_at',
+  'landing',
 ] as const;
 const LINK_COLUMNS = ['repo', 'sha', 'kind', 'target'] as const;
 const BATCH = 500;
@@ -58,7 +77,12 @@ const BATCH = 500;
  * `relanded` landings and writes the checkpoint. Returns how many commits were inserted. If
  * `incoming` throws, nothing is written.
  */
-export async function applyGitSync(store: Store, plan: GitSyncPlan, incoming: AsyncIterable<CommitToStore>, onBatch?: (inserted: number) => void): Promise<number> {
+export async function applyGitSync(
+  store: Store,
+  plan: GitSyncPlan,
+  incoming: AsyncIterable<CommitToStore>,
+  onBatch?: (inserted: number) => void,
+): Promise<number> {
   const { repo } = plan;
   return store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < plan.gone.length; i += BATCH) {
@@ -80,8 +104,22 @@ export async function applyGitSync(store: Store, plan: GitSyncPlan, incoming: As
     };
     for await (const { commit: c, landing: l } of incoming) {
       rows.push([
-        repo, c.sha, c.parents.join(' '), c.authorName, c.authorEmail, c.authoredAt, c.committerName, c.committerEmail, c.committedAt,
-        c.subject, c.message, c.changeId, l.mainline ? 1 : 0, l.landedBy, l.landedAt, l.kind,
+        repo,
+        c.sha,
+        c.parents.join(' '),
+        c.authorName,
+        c.authorEmail,
+        c.authoredAt,
+        c.committerName,
+        c.committerEmail,
+        c.committedAt,
+        c.subject,
+        c.message,
+        c.changeId,
+        l.mainline ? 1 : 0,
+        l.landedBy,
+        l.landedAt,
+        l.kind,
       ]);
       for (const b of c.bugs) links.push([repo, c.sha, b.kind, b.target]);
       // Commits have no topic: their blueprint references are trailers and mentions.
@@ -98,7 +136,11 @@ export async function applyGitSync(store: Store, plan: GitSyncPlan, incoming: As
         .execute();
     }
     const { repo: _r, ...rest } = plan.state;
-    await trx.insertInto('git_sync_state').values(plan.state).onConflict((oc) => oc.column('repo').doUpdateSet(rest)).execute();
+    await trx
+      .insertInto('git_sync_state')
+      .values(plan.state)
+      .onConflict((oc) => oc.column('repo').doUpdateSet(rest))
+      .execute();
     return inserted;
   });
 }

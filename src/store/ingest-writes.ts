@@ -36,7 +36,12 @@ export async function recordHost(store: Store, name: string, url: string | null)
  *
  * @returns the page's write counts.
  */
-export async function writeChangePage(store: Store, resolver: AccountResolver, batch: PackedChanges, position: PagePosition): Promise<WriteCounts> {
+export async function writeChangePage(
+  store: Store,
+  resolver: AccountResolver,
+  batch: PackedChanges,
+  position: PagePosition,
+): Promise<WriteCounts> {
   const counts = await store.db.transaction().execute(async (trx) => {
     resolver.useDb(trx);
     const c = await writeChangeBatch(trx, resolver, batch, store.bulk);
@@ -58,17 +63,23 @@ export interface FileWriter {
  * Runs `work` inside one transaction, with the engine's bulk settings (store.bulkLoad), after
  * recording the host: everything `work` writes through the writer is stored whole or not at all.
  */
-export async function writeInOneTransaction<T>(store: Store, host: { name: string; url: string | null }, work: (writer: FileWriter) => Promise<T>): Promise<T> {
-  return store.bulkLoad(() => store.db.transaction().execute(async (trx) => {
-    await ensureHost(trx, host.name, host.url);
-    const resolver = new AccountResolver(trx, host.name, store.bulk);
-    return work({
-      write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
-      get accountsCreated() {
-        return resolver.created;
-      },
-    });
-  }));
+export async function writeInOneTransaction<T>(
+  store: Store,
+  host: { name: string; url: string | null },
+  work: (writer: FileWriter) => Promise<T>,
+): Promise<T> {
+  return store.bulkLoad(() =>
+    store.db.transaction().execute(async (trx) => {
+      await ensureHost(trx, host.name, host.url);
+      const resolver = new AccountResolver(trx, host.name, store.bulk);
+      return work({
+        write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
+        get accountsCreated() {
+          return resolver.created;
+        },
+      });
+    }),
+  );
 }
 
 /**
@@ -94,7 +105,13 @@ export async function recordGroupMembers(
 }
 
 /** Stores one page of Zuul builds and the run's position in one transaction. */
-export async function writeZuulPage(store: Store, builds: readonly ZuulBuild[], origin: ZuulOrigin, fetchedAt: number, position: PagePosition): Promise<ZuulWriteCounts> {
+export async function writeZuulPage(
+  store: Store,
+  builds: readonly ZuulBuild[],
+  origin: ZuulOrigin,
+  fetchedAt: number,
+  position: PagePosition,
+): Promise<ZuulWriteCounts> {
   return store.db.transaction().execute(async (trx) => {
     const c = await writeZuulBuilds(trx, builds, origin, fetchedAt);
     await recordPage(trx, position.host, position.project, position.nextStart, position.highWater);

@@ -16,7 +16,8 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * (letters, digits, _; PostgreSQL folds it to lower case); anything else is refused rather than quoted.
  */
 export async function recreatePostgresDatabase(adminUrl: string, name: string): Promise<string> {
-  if (!PLAIN_NAME.test(name)) throw new StewardError('USAGE', `database name "${name}" is not a plain identifier (expected letters, digits and _)`);
+  if (!PLAIN_NAME.test(name))
+    throw new StewardError('USAGE', `database name "${name}" is not a plain identifier (expected letters, digits and _)`);
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

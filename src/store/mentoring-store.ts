@@ -6,7 +6,15 @@ import type { Kysely } from 'kysely';
 import type { Mentorship } from '../model/team.js';
 import type { Database } from './schema.js';
 
-const toMentorship = (r: { id: number; candidate_id: number; mentor_id: number; started_at: number; ended_at: number | null; note: string | null; end_note: string | null }): Mentorship => ({
+const toMentorship = (r: {
+  id: number;
+  candidate_id: number;
+  mentor_id: number;
+  started_at: number;
+  ended_at: number | null;
+  note: string | null;
+  end_note: string | null;
+}): Mentorship => ({
   id: r.id,
   candidateId: r.candidate_id,
   mentorId: r.mentor_id,
@@ -28,7 +36,15 @@ export async function addMentorship(
 ): Promise<Mentorship> {
   const row = await db
     .insertInto('mentorships')
-    .values({ candidate_id: m.candidateId, mentor_id: m.mentorId, started_at: m.startedAt, ended_at: null, note: m.note, end_note: null, created_at: now })
+    .values({
+      candidate_id: m.candidateId,
+      mentor_id: m.mentorId,
+      started_at: m.startedAt,
+      ended_at: null,
+      note: m.note,
+      end_note: null,
+      created_at: now,
+    })
     .returning(['id', 'candidate_id', 'mentor_id', 'started_at', 'ended_at', 'note', 'end_note'])
     .executeTakeFirstOrThrow();
   return toMentorship(row);

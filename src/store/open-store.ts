@@ -14,8 +14,20 @@ import { migrationList, migrationProvider } from './migrations/index.js';
 import { multiRowWriter, sqliteWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
 
-export const SQLITE_CAPS: EngineCapabilities = { autoIdType: 'integer', bigIntType: 'integer', maxParams: 32_000, announcesDataChanges: false, stringAggregate: 'group_concat' };
-export const POSTGRES_CAPS: EngineCapabilities = { autoIdType: 'serial', bigIntType: 'bigint', maxParams: 65_000, announcesDataChanges: true, stringAggregate: 'string_agg' };
+export const SQLITE_CAPS: EngineCapabilities = {
+  autoIdType: 'integer',
+  bigIntType: 'integer',
+  maxParams: 32_000,
+  announcesDataChanges: false,
+  stringAggregate: 'group_concat',
+};
+export const POSTGRES_CAPS: EngineCapabilities = {
+  autoIdType: 'serial',
+  bigIntType: 'bigint',
+  maxParams: 65_000,
+  announcesDataChanges: true,
+  stringAggregate: 'string_agg',
+};
 
 export interface OpenStoreOptions {
   /** Run pending migrations (default true). `db info` on a newer store opens without migrating. */
@@ -57,7 +69,9 @@ export function redactLocation(location: string): string {
  */
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   const create = options.create !== false;
-  const store = isPostgresLocation(location) ? await openPostgres(location, create) : openSqlite(location, options.busyTimeoutMs ?? 5000, create);
+  const store = isPostgresLocation(location)
+    ? await openPostgres(location, create)
+    : openSqlite(location, options.busyTimeoutMs ?? 5000, create);
   try {
     if (!create && (await executedMigrations(store)).length === 0) throw noStoreError(store.location, 'it has no Steward schema');
     await checkSchemaNotNewer(store);
@@ -226,20 +240,34 @@ async function openPostgres(url: string, create: boolean): Promise<Store> {
     throw storeOpenError('postgres', shown, e);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { engine: 'postgres', caps: POSTGRES_CAPS, db, bulk: multiRowWriter(POSTGRES_CAPS.maxParams), bulkLoad: (work) => work(), location: shown, close: () => db.destroy() };
+  return {
+    engine: 'postgres',
+    caps: POSTGRES_CAPS,
+    db,
+    bulk: multiRowWriter(POSTGRES_CAPS.maxParams),
+    bulkLoad: (work) => work(),
+    location: shown,
+    close: () => db.destroy(),
+  };
 }
 
 function storeOpenError(engine: EngineName, where: string, e: unknown): StewardError {
   const msg = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: string } | null)?.code;
-  let hint = engine === 'sqlite'
-    ? 'Check the path given with --db or STEWARD_DB: its folder must exist and be writable.'
-    : 'Check the URL given with --db or STEWARD_DB, and that the PostgreSQL server is running and reachable.';
+  let hint =
+    engine === 'sqlite'
+      ? 'Check the path given with --db or STEWARD_DB: its folder must exist and be writable.'
+      : 'Check the URL given with --db or STEWARD_DB, and that the PostgreSQL server is running and reachable.';
   if (code === 'SQLITE_NOTADB') hint = 'This file is not a SQLite database. Point --db at a Steward store or a new file name.';
   if (code === 'SQLITE_BUSY') hint = 'Another process holds the store locked. Wait for it to finish and run the command again.';
   if (code === '28P01' || code === '28000') hint = 'PostgreSQL refused the credentials in the URL. Check the user name and password.';
   if (code === '3D000') hint = 'The database named in the URL does not exist. Create it (createdb NAME) or fix the URL.';
-  return new StewardError('STORE_UNAVAILABLE', `cannot open the ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} store: ${redactSecrets(msg)}`, { where, hint }, { cause: e });
+  return new StewardError(
+    'STORE_UNAVAILABLE',
+    `cannot open the ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} store: ${redactSecrets(msg)}`,
+    { where, hint },
+    { cause: e },
+  );
 }
 
 /**
@@ -247,10 +275,15 @@ function storeOpenError(engine: EngineName, where: string, e: unknown): StewardE
  * as if they were the answer), and names the commands that do.
  */
 function noStoreError(where: string, why: string, cause?: unknown): StewardError {
-  return new StewardError('STORE_EMPTY', `no Steward store here: ${why}`, {
-    where,
-    hint: 'Check --db or STEWARD_DB. Reports do not create a store; fill one with `steward import FILE`, `steward sync` or `steward demo`.',
-  }, cause === undefined ? undefined : { cause });
+  return new StewardError(
+    'STORE_EMPTY',
+    `no Steward store here: ${why}`,
+    {
+      where,
+      hint: 'Check --db or STEWARD_DB. Reports do not create a store; fill one with `steward import FILE`, `steward sync` or `steward demo`.',
+    },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** pg error messages can echo the connection string; never let a password through. */
@@ -292,7 +325,12 @@ export async function migrateStore(store: Store): Promise<string[]> {
       busy
         ? 'the store is locked by another process'
         : `migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
-      { where: store.location, hint: busy ? 'Wait for the other Steward process to finish and run the command again.' : 'The store was left at the last successful migration. Report this with --debug output.' },
+      {
+        where: store.location,
+        hint: busy
+          ? 'Wait for the other Steward process to finish and run the command again.'
+          : 'The store was left at the last successful migration. Report this with --debug output.',
+      },
       { cause: error },
     );
   }

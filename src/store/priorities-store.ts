@@ -13,15 +13,26 @@ async function withItems(db: Kysely<Database>, rows: readonly Row[]): Promise<Pr
   const items = await db
     .selectFrom('priority_items')
     .select(['priority_id', 'kind', 'value'])
-    .where('priority_id', 'in', rows.map((r) => r.id))
+    .where(
+      'priority_id',
+      'in',
+      rows.map((r) => r.id),
+    )
     .orderBy('priority_id')
     .orderBy('position')
     .execute();
   return rows.map((r) => {
     const of = (kind: string): string[] => items.filter((i) => i.priority_id === r.id && i.kind === kind).map((i) => i.value);
     return {
-      release: r.release, title: r.title, blueprints: of('blueprint'), topics: of('topic'), queries: of('query'),
-      origin: 'store' as const, id: r.id, createdAt: r.created_at, createdBy: r.created_by,
+      release: r.release,
+      title: r.title,
+      blueprints: of('blueprint'),
+      topics: of('topic'),
+      queries: of('query'),
+      origin: 'store' as const,
+      id: r.id,
+      createdAt: r.created_at,
+      createdBy: r.created_by,
     };
   });
 }
@@ -45,11 +56,22 @@ export async function findStoredPriority(db: Kysely<Database>, release: string, 
  *
  * @example await addStoredPriority(db, { release: 'Kilo', title: 'Cells v2', blueprints: ['cells-v2'], topics: [], queries: [] }, 'alice', now);
  */
-export async function addStoredPriority(db: Kysely<Database>, p: PriorityDefinition, createdBy: string | null, now: number): Promise<Priority> {
+export async function addStoredPriority(
+  db: Kysely<Database>,
+  p: PriorityDefinition,
+  createdBy: string | null,
+  now: number,
+): Promise<Priority> {
   const id = await db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('priorities')
-      .values({ release: p.release, title: p.title.trim(), title_key: p.title.trim().toLowerCase(), created_at: now, created_by: createdBy })
+      .values({
+        release: p.release,
+        title: p.title.trim(),
+        title_key: p.title.trim().toLowerCase(),
+        created_at: now,
+        created_by: createdBy,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const items = [
@@ -60,7 +82,11 @@ export async function addStoredPriority(db: Kysely<Database>, p: PriorityDefinit
     if (items.length) await trx.insertInto('priority_items').values(items).execute();
     return row.id;
   });
-  const rows = await db.selectFrom('priorities').select(['id', 'release', 'title', 'created_at', 'created_by']).where('id', '=', id).execute();
+  const rows = await db
+    .selectFrom('priorities')
+    .select(['id', 'release', 'title', 'created_at', 'created_by'])
+    .where('id', '=', id)
+    .execute();
   return (await withItems(db, rows))[0]!;
 }
 
@@ -75,6 +101,12 @@ export async function removeStoredPriority(db: Kysely<Database>, id: number): Pr
 
 /** Every store-defined priority (of one release, ignoring case, when given), by release then creation. */
 export async function listStoredPriorities(db: Kysely<Database>, release?: string): Promise<Priority[]> {
-  const rows = await db.selectFrom('priorities').select(['id', 'release', 'title', 'created_at', 'created_by']).orderBy('release').orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('priorities')
+    .select(['id', 'release', 'title', 'created_at', 'created_by'])
+    .orderBy('release')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return withItems(db, release === undefined ? rows : rows.filter((r) => r.release.toLowerCase() === release.toLowerCase()));
 }

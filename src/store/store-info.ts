@@ -18,15 +18,28 @@ export async function storeInfo(store: Store): Promise<StoreInfo> {
   const rowCounts: Record<string, number> = {};
   if (state.version > 0) {
     for (const t of DATA_TABLES) {
-      const r = await store.db.selectFrom(t).select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await store.db
+        .selectFrom(t)
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       rowCounts[t] = Number(r.n);
     }
   }
-  return { engine: store.engine, location: store.location, schemaVersion: state.version, latestSchemaVersion: state.latest, pendingMigrations: state.pending, rowCounts };
+  return {
+    engine: store.engine,
+    location: store.location,
+    schemaVersion: state.version,
+    latestSchemaVersion: state.latest,
+    pendingMigrations: state.pending,
+    rowCounts,
+  };
 }
 
 /** How many changes the store holds (0 for an empty store: `steward overview --demo-if-empty` fills it). */
 export async function countChanges(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('changes').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('changes')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

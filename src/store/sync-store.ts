@@ -23,17 +23,42 @@ export async function listSyncStates(db: Kysely<Database>): Promise<SyncState[]>
 }
 
 /** Starts a run (or keeps the one in progress, which is then resumed). Returns the state to follow. */
-export async function beginRun(db: Kysely<Database>, host: string, project: string, after: number | null, now: number, restart: boolean): Promise<SyncState> {
+export async function beginRun(
+  db: Kysely<Database>,
+  host: string,
+  project: string,
+  after: number | null,
+  now: number,
+  restart: boolean,
+): Promise<SyncState> {
   const current = await getSyncState(db, host, project);
   if (current?.run_in_progress && !restart) return current;
-  const run = { run_in_progress: 1, run_started_at: now, run_after: after, run_next_start: 0, run_high_water: null, run_pages: 0, last_error: null };
+  const run = {
+    run_in_progress: 1,
+    run_started_at: now,
+    run_after: after,
+    run_next_start: 0,
+    run_high_water: null,
+    run_pages: 0,
+    last_error: null,
+  };
   if (current) await db.updateTable('sync_state').set(run).where('host', '=', host).where('project', '=', project).execute();
-  else await db.insertInto('sync_state').values({ host, project, checkpoint_updated: null, last_completed_at: null, ...run }).execute();
+  else
+    await db
+      .insertInto('sync_state')
+      .values({ host, project, checkpoint_updated: null, last_completed_at: null, ...run })
+      .execute();
   return (await getSyncState(db, host, project))!;
 }
 
 /** Records a stored page; call inside the transaction that stored the page's changes. */
-export async function recordPage(trx: Kysely<Database>, host: string, project: string, nextStart: number, highWater: number | null): Promise<void> {
+export async function recordPage(
+  trx: Kysely<Database>,
+  host: string,
+  project: string,
+  nextStart: number,
+  highWater: number | null,
+): Promise<void> {
   const cur = await getSyncState(trx, host, project);
   const hw = highWater === null ? (cur?.run_high_water ?? null) : Math.max(highWater, cur?.run_high_water ?? highWater);
   await trx
@@ -50,7 +75,12 @@ export async function completeRun(db: Kysely<Database>, host: string, project: s
   const checkpoint = Math.max(cur?.checkpoint_updated ?? -Infinity, cur?.run_high_water ?? -Infinity);
   await db
     .updateTable('sync_state')
-    .set({ run_in_progress: 0, checkpoint_updated: Number.isFinite(checkpoint) ? checkpoint : null, last_completed_at: now, last_error: null })
+    .set({
+      run_in_progress: 0,
+      checkpoint_updated: Number.isFinite(checkpoint) ? checkpoint : null,
+      last_completed_at: now,
+      last_error: null,
+    })
     .where('host', '=', host)
     .where('project', '=', project)
     .execute();
@@ -125,32 +155,74 @@ export async function releaseLock(db: Kysely<Database>, name: string, owner: str
  * Records the group's membership as seen at `now`: a new dated snapshot when it differs from the
  * latest one, otherwise only the latest snapshot's `checked_at` moves. Returns whether it changed.
  */
-export async function recordGroupSnapshot(db: Kysely<Database>, host: string, groupName: string, groupUuid: string | null, memberIds: readonly number[], now: number): Promise<boolean> {
+export async function recordGroupSnapshot(
+  db: Kysely<Database>,
+  host: string,
+  groupName: string,
+  groupUuid: string | null,
+  memberIds: readonly number[],
+  now: number,
+): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const latest = await trx.selectFrom('group_snapshots').selectAll().where('host', '=', host).where('group_name', '=', groupName).orderBy('taken_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    const latest = await trx
+      .selectFrom('group_snapshots')
+      .selectAll()
+      .where('host', '=', host)
+      .where('group_name', '=', groupName)
+      .orderBy('taken_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     const wanted = [...new Set(memberIds)].sort((a, b) => a - b);
     if (latest) {
-      const have = (await trx.selectFrom('group_snapshot_members').select('account_id').where('snapshot_id', '=', latest.id).execute()).map((r) => r.account_id).sort((a, b) => a - b);
+      const have = (await trx.selectFrom('group_snapshot_members').select('account_id').where('snapshot_id', '=', latest.id).execute())
+        .map((r) => r.account_id)
+        .sort((a, b) => a - b);
       if (have.length === wanted.length && have.every((x, i) => x === wanted[i])) {
         await trx.updateTable('group_snapshots').set({ checked_at: now }).where('id', '=', latest.id).execute();
         return false;
       }
     }
-    const ins = await trx.insertInto('group_snapshots').values({ host, group_name: groupName, group_uuid: groupUuid, taken_at: now, checked_at: now }).returning('id').executeTakeFirstOrThrow();
-    if (wanted.length) await trx.insertInto('group_snapshot_members').values(wanted.map((account_id) => ({ snapshot_id: ins.id, account_id }))).execute();
+    const ins = await trx
+      .insertInto('group_snapshots')
+      .values({ host, group_name: groupName, group_uuid: groupUuid, taken_at: now, checked_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (wanted.length)
+      await trx
+        .insertInto('group_snapshot_members')
+        .values(wanted.map((account_id) => ({ snapshot_id: ins.id, account_id })))
+        .execute();
     return true;
   });
 }
 
 /** Every snapshot of a group, oldest first. */
 export async function loadGroupSnapshots(db: Kysely<Database>, host: string, groupName: string): Promise<GroupSnapshot[]> {
-  const snaps = await db.selectFrom('group_snapshots').selectAll().where('host', '=', host).where('group_name', '=', groupName).orderBy('taken_at').orderBy('id').execute();
+  const snaps = await db
+    .selectFrom('group_snapshots')
+    .selectAll()
+    .where('host', '=', host)
+    .where('group_name', '=', groupName)
+    .orderBy('taken_at')
+    .orderBy('id')
+    .execute();
   if (!snaps.length) return [];
-  const members = await db.selectFrom('group_snapshot_members').select(['snapshot_id', 'account_id']).where('snapshot_id', 'in', snaps.map((s) => s.id)).execute();
+  const members = await db
+    .selectFrom('group_snapshot_members')
+    .select(['snapshot_id', 'account_id'])
+    .where(
+      'snapshot_id',
+      'in',
+      snaps.map((s) => s.id),
+    )
+    .execute();
   return snaps.map((s) => ({
     takenAt: s.taken_at,
     checkedAt: s.checked_at,
     groupUuid: s.group_uuid,
-    memberIds: members.filter((m) => m.snapshot_id === s.id).map((m) => m.account_id).sort((a, b) => a - b),
+    memberIds: members
+      .filter((m) => m.snapshot_id === s.id)
+      .map((m) => m.account_id)
+      .sort((a, b) => a - b),
   }));
 }

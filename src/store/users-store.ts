@@ -52,13 +52,24 @@ const toUser = (r: UserRow): UserRecord => ({
  *
  * @example await createUser(db, { name: 'ann', role: 'lead', passwordHash: await hashPassword(pw) }, now);
  */
-export async function createUser(db: Kysely<Database>, u: { name: string; role: string; passwordHash: string }, now: number): Promise<UserRecord | null> {
+export async function createUser(
+  db: Kysely<Database>,
+  u: { name: string; role: string; passwordHash: string },
+  now: number,
+): Promise<UserRecord | null> {
   return db.transaction().execute(async (trx) => {
     const taken = await trx.selectFrom('users').select('id').where('name', '=', u.name.toLowerCase()).executeTakeFirst();
     if (taken) return null;
     const row = await trx
       .insertInto('users')
-      .values({ name: u.name.toLowerCase(), role: u.role, password_hash: u.passwordHash, created_at: now, password_changed_at: now, disabled_at: null })
+      .values({
+        name: u.name.toLowerCase(),
+        role: u.role,
+        password_hash: u.passwordHash,
+        created_at: now,
+        password_changed_at: now,
+        disabled_at: null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toUser(row);
@@ -97,7 +108,13 @@ export async function setUserDisabled(db: Kysely<Database>, id: number, at: numb
  * Replaces a user's password hash. With `endSessions`, every session of the user ends too (a
  * password change after a suspected leak must lock the thief out).
  */
-export async function setUserPassword(db: Kysely<Database>, id: number, passwordHash: string, now: number, opts: { endSessions: boolean }): Promise<void> {
+export async function setUserPassword(
+  db: Kysely<Database>,
+  id: number,
+  passwordHash: string,
+  now: number,
+  opts: { endSessions: boolean },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', id).execute();
     if (opts.endSessions) await trx.deleteFrom('user_sessions').where('user_id', '=', id).execute();
@@ -123,7 +140,13 @@ export async function findSession(db: Kysely<Database>, tokenHash: string): Prom
     .executeTakeFirst();
   if (!row) return null;
   return {
-    session: { tokenHash: row.token_hash, userId: row.user_id, createdAt: row.s_created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at },
+    session: {
+      tokenHash: row.token_hash,
+      userId: row.user_id,
+      createdAt: row.s_created_at,
+      expiresAt: row.expires_at,
+      lastSeenAt: row.last_seen_at,
+    },
     user: toUser(row),
   };
 }
@@ -163,7 +186,13 @@ export async function appendAudit(db: Kysely<Database>, e: AuditEvent): Promise<
   await db
     .insertInto('audit_log')
     .values({
-      at: e.at, event: e.event, actor_id: e.actorId, actor: e.actor, subject: e.subject, ip: e.ip, outcome: e.outcome,
+      at: e.at,
+      event: e.event,
+      actor_id: e.actorId,
+      actor: e.actor,
+      subject: e.subject,
+      ip: e.ip,
+      outcome: e.outcome,
       detail: e.detail ? JSON.stringify(e.detail) : null,
     })
     .execute();
@@ -197,7 +226,14 @@ export async function listAudit(db: Kysely<Database>, opts: AuditFilter): Promis
   if (opts.until !== undefined) q = q.where('at', '<', opts.until);
   const rows = await q.orderBy('id', 'desc').limit(opts.limit).execute();
   return rows.map((r) => ({
-    id: r.id, at: r.at, event: r.event, actorId: r.actor_id, actor: r.actor, subject: r.subject, ip: r.ip,
-    outcome: r.outcome as AuditEvent['outcome'], detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : undefined,
+    id: r.id,
+    at: r.at,
+    event: r.event,
+    actorId: r.actor_id,
+    actor: r.actor,
+    subject: r.subject,
+    ip: r.ip,
+    outcome: r.outcome as AuditEvent['outcome'],
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : undefined,
   }));
 }

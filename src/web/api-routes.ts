@@ -18,10 +18,16 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext, extra: 
 }
 
 function apiRoute<S extends ParamDefs, P, R>(app: FastifyInstance, ctx: AppContext, path: string, entry: ReportEntry<S, P, R>): void {
-  const preHandler: preHandlerAsyncHookHandler[] = app.hasDecorator('access') && app.access.enabled ? [app.access.require(entry.action, { kind: 'report', id: entry.name })] : [];
+  const preHandler: preHandlerAsyncHookHandler[] =
+    app.hasDecorator('access') && app.access.enabled ? [app.access.require(entry.action, { kind: 'report', id: entry.name })] : [];
   app.get(`/api/v1${path}`, { schema: { querystring: entry.params.querystring() }, preHandler }, async (req, reply) => {
     const acceptsGzip = /\bgzip\b(?!\s*;\s*q=0(\.0+)?\b)/.test(String(req.headers['accept-encoding'] ?? ''));
-    const { body, gzip } = await buildReportJson(ctx, entry, { query: queryOf(req), path: pathOf(req), reader: req.user ?? null }, acceptsGzip);
+    const { body, gzip } = await buildReportJson(
+      ctx,
+      entry,
+      { query: queryOf(req), path: pathOf(req), reader: req.user ?? null },
+      acceptsGzip,
+    );
     if (ctx.cache) reply.header('vary', 'accept-encoding');
     if (gzip) reply.header('content-encoding', 'gzip');
     return reply.type('application/json; charset=utf-8').send(body);

@@ -26,7 +26,10 @@ export async function loadAssets(): Promise<Map<string, Asset>> {
   const out = new Map<string, Asset>();
   for (const [name, type] of OWN) out.set(name, { body: await readFile(join(ASSET_DIR, name)), type });
   const chartMain = createRequire(import.meta.url).resolve('chart.js');
-  out.set('chart.umd.min.js', { body: await readFile(join(dirname(chartMain), 'chart.umd.min.js')), type: 'text/javascript; charset=utf-8' });
+  out.set('chart.umd.min.js', {
+    body: await readFile(join(dirname(chartMain), 'chart.umd.min.js')),
+    type: 'text/javascript; charset=utf-8',
+  });
   return out;
 }
 

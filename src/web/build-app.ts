@@ -19,7 +19,8 @@ export type { AppContext, AppDeps, AuthHooks } from './app-context.js';
 
 /** The security headers every response carries. No inline script or style is allowed anywhere. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -87,7 +88,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 function errorPage(ctx: AppContext, req: FastifyRequest, status: number, body: ErrorBody): SafeHtml {
-  const pc: PageContext = { path: req.url.split('?')[0] ?? '/', query: {}, projects: [], sync: ctx.syncStatus(), nav: ctx.auth?.nav?.(req), now: ctx.clock() };
+  const pc: PageContext = {
+    path: req.url.split('?')[0] ?? '/',
+    query: {},
+    projects: [],
+    sync: ctx.syncStatus(),
+    nav: ctx.auth?.nav?.(req),
+    now: ctx.clock(),
+  };
   const title = status === 404 ? 'Not found' : status < 500 ? 'That cannot be shown' : 'Something went wrong';
-  return page(pc, title, html`<div class="notice error" role="alert"><p>${body.message}</p>${body.hint ? html`<p>${body.hint}</p>` : ''}</div><p><a href="/">Back to the overview</a></p>`, { chooser: null });
+  return page(
+    pc,
+    title,
+    html`<div class="notice error" role="alert">
+        <p>${body.message}</p>
+        ${body.hint ? html`<p>${body.hint}</p>` : ''}
+      </div>
+      <p><a href="/">Back to the overview</a></p>`,
+    { chooser: null },
+  );
 }

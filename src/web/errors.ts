@@ -36,7 +36,11 @@ export function errorBody(e: unknown): ErrorBody {
     // Name the parameter at fault when the message is about one (the service's messages use the web's names).
     const param = /\b(since|until|days|now|project|job|branch|pipeline|threshold|as|release)\b/.exec(e.message)?.[1];
     if (e.code === 'USAGE' || e.code === 'NOT_FOUND') if (param) body.parameter = param;
-    if (e.details.hint) body.hint = e.details.hint.replace(/--([a-z])([a-z-]*)/g, (_m, a: string, b: string) => a + b.replace(/-([a-z])/g, (_x, c: string) => c.toUpperCase()));
+    if (e.details.hint)
+      body.hint = e.details.hint.replace(
+        /--([a-z])([a-z-]*)/g,
+        (_m, a: string, b: string) => a + b.replace(/-([a-z])/g, (_x, c: string) => c.toUpperCase()),
+      );
     return body;
   }
   const fe = e as FastifyError;
@@ -45,7 +49,10 @@ export function errorBody(e: unknown): ErrorBody {
     const where = v.instancePath.replace(/^\//, '').split('/')[0] ?? '';
     const parameter = where || String((v.params as { missingProperty?: string }).missingProperty ?? '') || undefined;
     const allowed = (v.params as { allowedValues?: unknown[] }).allowedValues;
-    const what = v.keyword === 'pattern' && parameter && TIME_PARAMS.has(parameter) ? 'must be a date like 2015-04-10 or 2015-04-10T12:00:00Z' : v.message ?? 'is invalid';
+    const what =
+      v.keyword === 'pattern' && parameter && TIME_PARAMS.has(parameter)
+        ? 'must be a date like 2015-04-10 or 2015-04-10T12:00:00Z'
+        : (v.message ?? 'is invalid');
     const message = `${parameter ?? fe.validationContext ?? 'the request'} ${what}${allowed ? `: ${allowed.join(', ')}` : ''}`;
     return { code: 'USAGE', message, ...(parameter ? { parameter } : {}) };
   }

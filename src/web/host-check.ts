@@ -39,7 +39,11 @@ export function allowedHostNames(o: HostCheckOptions): Set<string> {
 }
 
 function normaliseHostName(name: string): string {
-  return name.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }
 
 /** The host name of a `Host` header (`example.org:7878`, `[::1]:7878`), or null when it has none. */

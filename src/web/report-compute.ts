@@ -8,7 +8,15 @@ import type { EffectiveConfig } from '../service/effective-config.js';
 import type { Store } from '../store/engine.js';
 
 /** Builds `entry` with resolved `params`: the same call whichever thread runs it. */
-export type ReportCompute = <S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>, store: Store, params: P, config: EffectiveConfig, now: number, reader: Reader) => Promise<R>;
+export type ReportCompute = <S extends ParamDefs, P, R>(
+  entry: ReportEntry<S, P, R>,
+  store: Store,
+  params: P,
+  config: EffectiveConfig,
+  now: number,
+  reader: Reader,
+) => Promise<R>;
 
 /** On the server's own thread. */
-export const computeInProcess: ReportCompute = (entry, store, params, config, now, reader) => entry.build(store, params, config, now, reader);
+export const computeInProcess: ReportCompute = (entry, store, params, config, now, reader) =>
+  entry.build(store, params, config, now, reader);

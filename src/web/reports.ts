@@ -51,7 +51,12 @@ export async function buildReport<S extends ParamDefs, P, R>(ctx: AppContext, en
  * The report as JSON text: made once per cache entry (or per request without a cache); gzipped,
  * once per entry, when the client accepts it and the cache holds the report.
  */
-export async function buildReportJson<S extends ParamDefs, P, R>(ctx: AppContext, entry: ReportEntry<S, P, R>, req: ReportRequest, acceptsGzip = false): Promise<{ body: string | Buffer; gzip: boolean }> {
+export async function buildReportJson<S extends ParamDefs, P, R>(
+  ctx: AppContext,
+  entry: ReportEntry<S, P, R>,
+  req: ReportRequest,
+  acceptsGzip = false,
+): Promise<{ body: string | Buffer; gzip: boolean }> {
   const input = entry.params.fromWeb(req.query);
   entry.check?.(input, WEB_SURFACE);
   if (!ctx.cache) return { body: JSON.stringify(await compute(ctx, entry, input, await ctx.config(), req)), gzip: false };
@@ -59,7 +64,13 @@ export async function buildReportJson<S extends ParamDefs, P, R>(ctx: AppContext
   return acceptsGzip ? { body: view.gzipped(), gzip: true } : { body: view.body, gzip: false };
 }
 
-async function compute<S extends ParamDefs, P, R>(ctx: AppContext, entry: ReportEntry<S, P, R>, input: InputOf<S>, config: Awaited<ReturnType<AppContext['config']>>, req: ReportRequest): Promise<R> {
+async function compute<S extends ParamDefs, P, R>(
+  ctx: AppContext,
+  entry: ReportEntry<S, P, R>,
+  input: InputOf<S>,
+  config: Awaited<ReturnType<AppContext['config']>>,
+  req: ReportRequest,
+): Promise<R> {
   const now = nowOf({ now: entry.params.textOf(input, 'now') }, WEB_SURFACE, ctx.clock);
   const params = entry.resolve(input, { surface: WEB_SURFACE, now, config, cwd: ctx.cwd, path: req.path ?? {} });
   return ctx.compute(entry, ctx.store, params, config, now, entry.cache === 'per-reader' ? (req.reader ?? null) : null);
@@ -70,7 +81,12 @@ async function compute<S extends ParamDefs, P, R>(ctx: AppContext, entry: Report
  * order, do not make another entry), its path parameters, the configuration in effect and — for a
  * per-reader report — the reader; a request without `now` is live (its window ends at the current time).
  */
-async function cachedReport<S extends ParamDefs, P, R>(ctx: AppContext, entry: ReportEntry<S, P, R>, input: InputOf<S>, req: ReportRequest) {
+async function cachedReport<S extends ParamDefs, P, R>(
+  ctx: AppContext,
+  entry: ReportEntry<S, P, R>,
+  input: InputOf<S>,
+  req: ReportRequest,
+) {
   const config = await ctx.config();
   const key: Record<string, unknown> = { ...input, ...(req.path ?? {}), config: `${config.origin}:${JSON.stringify(config.config)}` };
   // A per-reader report is never shared: its key names the reader (anonymous readers share one).

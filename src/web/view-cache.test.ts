@@ -7,11 +7,13 @@ function setup(ttl = 1000) {
   let now = 1_000_000;
   let computations = 0;
   const cache = new ViewCache({ version: () => version, clock: () => now, liveTtlMs: ttl, maxEntries: 3 });
-  const slow = (value: string, ms = 20) => async (at: number) => {
-    computations++;
-    await new Promise((r) => setTimeout(r, ms));
-    return { value, at };
-  };
+  const slow =
+    (value: string, ms = 20) =>
+    async (at: number) => {
+      computations++;
+      await new Promise((r) => setTimeout(r, ms));
+      return { value, at };
+    };
   return {
     cache,
     slow,
@@ -26,7 +28,13 @@ describe('view cache', () => {
     const t = setup();
     const results = await Promise.all(Array.from({ length: 50 }, () => t.cache.get('overview', { days: '90' }, false, t.slow('A'))));
     assert.equal(t.computations(), 1);
-    assert.deepEqual(results.map((r) => r.served).sort().filter((s, i, a) => a.indexOf(s) === i), ['miss', 'shared']);
+    assert.deepEqual(
+      results
+        .map((r) => r.served)
+        .sort()
+        .filter((s, i, a) => a.indexOf(s) === i),
+      ['miss', 'shared'],
+    );
     assert.ok(results.every((r) => r.body.toString() === JSON.stringify(r.value) && (r.value as { value: string }).value === 'A'));
     const again = await t.cache.get('overview', { days: '90' }, false, t.slow('B'));
     assert.equal(again.served, 'hit');
@@ -71,7 +79,10 @@ describe('view cache', () => {
       throw new Error('boom');
     };
     const rs = await Promise.allSettled([t.cache.get('x', {}, false, fail), t.cache.get('x', {}, false, fail)]);
-    assert.deepEqual(rs.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      rs.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
     assert.equal((await t.cache.get('x', {}, false, t.slow('ok'))).served, 'miss');
   });
 
@@ -86,7 +97,10 @@ describe('view cache', () => {
   });
 
   it('normalises parameters: order of keys and list values, empty values', () => {
-    assert.equal(cacheKey('r', { project: ['b', 'a'], days: '90', since: undefined, x: '' }), cacheKey('r', { days: '90', project: ['a', 'b'] }));
+    assert.equal(
+      cacheKey('r', { project: ['b', 'a'], days: '90', since: undefined, x: '' }),
+      cacheKey('r', { days: '90', project: ['a', 'b'] }),
+    );
     assert.notEqual(cacheKey('r', { days: '90' }), cacheKey('r', { days: '30' }));
     assert.notEqual(cacheKey('r', {}), cacheKey('s', {}));
   });

@@ -81,7 +81,12 @@ export class ViewCache {
    * The view `report` with `params`, from the cache or computed by `compute(now)`. `live` says the
    * view's window ends at the current time (no explicit `now`); `compute` then gets the time to use.
    */
-  async get<T>(report: string, params: Record<string, unknown>, live: boolean, compute: (now: number) => Promise<T>): Promise<CachedView<T>> {
+  async get<T>(
+    report: string,
+    params: Record<string, unknown>,
+    live: boolean,
+    compute: (now: number) => Promise<T>,
+  ): Promise<CachedView<T>> {
     const key = cacheKey(report, params);
     const version = this.#version();
     const entry = this.#entries.get(key);
@@ -144,7 +149,14 @@ export class ViewCache {
 }
 
 function view<T>(e: Entry, served: CachedView<T>['served']): CachedView<T> {
-  return { value: e.value as T, body: e.body, gzipped: () => (e.gzip ??= gzipSync(e.body, { level: 6 })), version: e.version, computedAt: e.computedAt, served };
+  return {
+    value: e.value as T,
+    body: e.body,
+    gzipped: () => (e.gzip ??= gzipSync(e.body, { level: 6 })),
+    version: e.version,
+    computedAt: e.computedAt,
+    served,
+  };
 }
 
 /**

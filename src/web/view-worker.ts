@@ -53,9 +53,10 @@ port.on('message', (m: Call | { type: 'close' }) => {
       if (!entry) throw new StewardError('INTERNAL', `no report named "${m.name}" in the compute thread's catalogue`);
       port.postMessage({ id: m.id, ok: true, value: await entry.build(store, m.params, m.config, m.now, m.reader) });
     } catch (e) {
-      const error = e instanceof StewardError
-        ? { code: e.code, message: e.message, details: e.details }
-        : { code: 'INTERNAL', message: `the report failed: ${(e as Error)?.message ?? String(e)}`, details: {} };
+      const error =
+        e instanceof StewardError
+          ? { code: e.code, message: e.message, details: e.details }
+          : { code: 'INTERNAL', message: `the report failed: ${(e as Error)?.message ?? String(e)}`, details: {} };
       port.postMessage({ id: m.id, ok: false, error });
     }
   })();

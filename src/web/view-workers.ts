@@ -30,7 +30,8 @@ export interface ViewWorkerPool {
   close(): Promise<void>;
 }
 
-type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: ErrorCode; message: string; details: ErrorDetails } };
+type Reply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { code: ErrorCode; message: string; details: ErrorDetails } };
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -74,7 +75,12 @@ export function startViewWorkers(location: string, opts: ViewWorkerOptions): Vie
       else p.reject(new StewardError(r.error.code, r.error.message, r.error.details));
     });
     const fail = (why: string) => {
-      for (const p of t.pending.values()) p.reject(new StewardError('INTERNAL', `the compute thread stopped (${why}) while computing this report`, { hint: 'Try again; if it keeps failing, run the same report with the CLI and --debug.' }));
+      for (const p of t.pending.values())
+        p.reject(
+          new StewardError('INTERNAL', `the compute thread stopped (${why}) while computing this report`, {
+            hint: 'Try again; if it keeps failing, run the same report with the CLI and --debug.',
+          }),
+        );
       t.pending.clear();
       if (!closing && threads[slot] === t) start(slot);
     };
@@ -98,7 +104,8 @@ export function startViewWorkers(location: string, opts: ViewWorkerOptions): Vie
   };
   // The thread ran the build of the entry of this name and sent its result back by structured clone:
   // the value has the entry's result type, which the message channel cannot carry.
-  const compute: ReportCompute = async (entry, _store, params, config, now, reader) => (await call(entry.name, params, config, now, reader)) as Awaited<ReturnType<typeof entry.build>>;
+  const compute: ReportCompute = async (entry, _store, params, config, now, reader) =>
+    (await call(entry.name, params, config, now, reader)) as Awaited<ReturnType<typeof entry.build>>;
 
   return {
     compute,

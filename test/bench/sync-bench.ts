@@ -28,7 +28,18 @@ try {
   const child = new URL('../../dist/bench/sync-child.js', import.meta.url);
   // The child runs while this process serves it, so it must not block the event loop: async spawn.
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, [...(process.env.SYNC_CHILD_ARGS ? process.env.SYNC_CHILD_ARGS.split(' ') : []), child.pathname, url, join(dir, 'sync.db'), served[0]!.project, String(pageSize)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(
+      process.execPath,
+      [
+        ...(process.env.SYNC_CHILD_ARGS ? process.env.SYNC_CHILD_ARGS.split(' ') : []),
+        child.pathname,
+        url,
+        join(dir, 'sync.db'),
+        served[0]!.project,
+        String(pageSize),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let text = '';
     p.stdout.on('data', (d) => (text += d));
     p.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`sync child exited ${code}`))));

@@ -15,7 +15,15 @@ import { listMentorships } from '../../src/store/mentoring-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { accessHooks } from '../../src/web/auth/access-hooks.js';
 import { runSteward } from '../helpers/cli.js';
-import { BROWSER_SKIP_REASON, WEB_NOW, demoStore, launchBrowser, listeningApp, type BrowserSession, type DemoStore } from '../helpers/web.js';
+import {
+  BROWSER_SKIP_REASON,
+  WEB_NOW,
+  demoStore,
+  launchBrowser,
+  listeningApp,
+  type BrowserSession,
+  type DemoStore,
+} from '../helpers/web.js';
 import { TEST_HASH, addUser } from '../helpers/web-auth.js';
 
 const LEAD = { name: 'lena', password: 'lena-browser-password-1' };
@@ -40,7 +48,14 @@ describe('access control in Chromium (steward serve --auth)', { skip: BROWSER_SK
     const members = (await config()).config.projects[0]!.core!.members!;
     mentor = String(members[0]);
     server = await listeningApp(demo.location, demo.dir, {
-      auth: accessHooks({ enabled: true, store: authStore, clock: () => WEB_NOW, config, hashParams: TEST_HASH, loginAttemptsPerMinute: 1000 }),
+      auth: accessHooks({
+        enabled: true,
+        store: authStore,
+        clock: () => WEB_NOW,
+        config,
+        hashParams: TEST_HASH,
+        loginAttemptsPerMinute: 1000,
+      }),
     });
   });
   after(async () => {
@@ -79,7 +94,10 @@ describe('access control in Chromium (steward serve --auth)', { skip: BROWSER_SK
     assert.equal(cookie.sameSite, 'Lax');
     assert.ok(!(await page.evaluate('document.cookie')).includes('steward_session'), 'scripts cannot read it');
     // The pages after login have no console errors (a CSP violation would be one) — the refused login's 401 aside.
-    assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !/401/.test(e)),
+      [],
+    );
   });
 
   it('a viewer reads but is refused the change pages, with the reason', async () => {
@@ -134,6 +152,9 @@ describe('access control in Chromium (steward serve --auth)', { skip: BROWSER_SK
     assert.equal(new URL(page.url()).pathname, '/login');
     // Allowed: the refusals' own status lines (403), and Chromium reporting the refused POST's document
     // as aborted when the test navigates away from it.
-    assert.deepEqual(errors.filter((e) => !/40[13]/.test(e) && !/\/manage\/mentoring\/add net::ERR_ABORTED/.test(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !/40[13]/.test(e) && !/\/manage\/mentoring\/add net::ERR_ABORTED/.test(e)),
+      [],
+    );
   });
 });

@@ -9,7 +9,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
-import { BROWSER_SKIP_REASON, demoStore, launchBrowser, listeningApp, WEB_NOW, type BrowserSession, type DemoStore } from '../helpers/web.js';
+import {
+  BROWSER_SKIP_REASON,
+  demoStore,
+  launchBrowser,
+  listeningApp,
+  WEB_NOW,
+  type BrowserSession,
+  type DemoStore,
+} from '../helpers/web.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI JSON
 type Json = any;
@@ -20,7 +28,22 @@ interface El {
   cells: El[];
 }
 
-const PAGES = ['/', '/reviewers', '/reviewers?days=30', '/core', '/queue', '/queue?trivial=true', '/dashboards', '/dashboards/review-inbox', '/waits', '/ci', '/specs', '/specs?release=kestrel', '/priorities', '/priorities?release=Larch'];
+const PAGES = [
+  '/',
+  '/reviewers',
+  '/reviewers?days=30',
+  '/core',
+  '/queue',
+  '/queue?trivial=true',
+  '/dashboards',
+  '/dashboards/review-inbox',
+  '/waits',
+  '/ci',
+  '/specs',
+  '/specs?release=kestrel',
+  '/priorities',
+  '/priorities?release=Larch',
+];
 const HOSTILE_SUBJECT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> & "quoted"';
 const HOSTILE_NAME = '<b onmouseover="window.__xss=3">Mallory</b><script>window.__xss=4</script>';
 
@@ -83,9 +106,17 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const o = await cli(['overview']);
     const { page } = await browser.newPage();
     await page.goto(server.url + '/');
-    const stats = async (id: string) => (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
+    const stats = async (id: string) =>
+      (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     assert.deepEqual(await stats('overview-changes'), [o.changes.opened, o.changes.merged, o.changes.abandoned]);
-    assert.deepEqual(await stats('overview-queue'), [o.queue.open, o.queue.reviewers, o.queue.author, o.queue.ci, o.queue.approved, o.queue.wip]);
+    assert.deepEqual(await stats('overview-queue'), [
+      o.queue.open,
+      o.queue.reviewers,
+      o.queue.author,
+      o.queue.ci,
+      o.queue.approved,
+      o.queue.wip,
+    ]);
     const r = await stats('overview-reviewers');
     assert.deepEqual([r[0], r[1]], [o.team.reviewers.reviews, o.team.reviewers.activeReviewers]);
     assert.equal((await stats('overview-ci'))[0], o.ci.runs);
@@ -97,7 +128,9 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       const report = await cli(['reviewers', '--days', days]);
       const { page } = await browser.newPage();
       await page.goto(`${server.url}/reviewers?days=${days}`);
-      const rows = await page.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent ?? '')));
+      const rows = await page.$$eval('#reviewers tbody tr', (trs: El[]) =>
+        trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent ?? '')),
+      );
       assert.equal(rows.length, report.rows.length, `${days} days: one row per reviewer`);
       const byName = new Map<string, string[]>(rows.map((cells: string[]) => [cells[0]!, cells]));
       for (const row of report.rows) {
@@ -127,27 +160,46 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const queue = await cli(['queue']);
     await page.goto(server.url + '/queue');
     const states = (await page.$$eval('#queue-states .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
-    assert.deepEqual(states, [queue.open, queue.states.reviewers.count, queue.states.author.count, queue.states.ci.count, queue.states.approved.count, queue.states.wip.count]);
+    assert.deepEqual(states, [
+      queue.open,
+      queue.states.reviewers.count,
+      queue.states.author.count,
+      queue.states.ci.count,
+      queue.states.approved.count,
+      queue.states.wip.count,
+    ]);
 
     const waits = await cli(['waits']);
     await page.goto(server.url + '/waits');
     const shares = (await page.$$eval('#waits-shares .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     const sh = waits.totals.shares;
-    assert.deepEqual(shares, [sh.reviewers, sh.author, sh.ci, sh.wip].map((x: number) => Number((x * 100).toFixed(1))));
+    assert.deepEqual(
+      shares,
+      [sh.reviewers, sh.author, sh.ci, sh.wip].map((x: number) => Number((x * 100).toFixed(1))),
+    );
     const overall = await page.$$eval('#waits-overall tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[2]!.textContent ?? ''));
     assert.equal(numberOf(overall[0]!), waits.overall.toMerge.median);
 
     const priorities = await cli(['priorities', 'report', '--release', 'Larch']);
     await page.goto(server.url + '/priorities?release=Larch');
-    const prows = await page.$$eval('#priorities tbody tr', (trs: El[]) => trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[1]!.textContent]));
+    const prows = await page.$$eval('#priorities tbody tr', (trs: El[]) =>
+      trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[1]!.textContent]),
+    );
     assert.deepEqual(
       prows.map(([t, n]: [string, string]) => [t, numberOf(n)]),
-      [...priorities.priorities.map((p: Json) => [p.title, p.proposed]), ['all priorities', priorities.allPriorities.proposed], ['the rest of the release', priorities.baseline.proposed], ['the rest implementing blueprints', priorities.featureBaseline.proposed]],
+      [
+        ...priorities.priorities.map((p: Json) => [p.title, p.proposed]),
+        ['all priorities', priorities.allPriorities.proposed],
+        ['the rest of the release', priorities.baseline.proposed],
+        ['the rest implementing blueprints', priorities.featureBaseline.proposed],
+      ],
     );
 
     const specs = await cli(['specs', 'report']);
     await page.goto(server.url + '/specs');
-    const releases = await page.$$eval('#specs-releases tbody tr', (trs: El[]) => trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent, tr.cells[3]!.textContent]));
+    const releases = await page.$$eval('#specs-releases tbody tr', (trs: El[]) =>
+      trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent, tr.cells[3]!.textContent]),
+    );
     assert.deepEqual(
       releases.map(([r, a, i]: [string, string, string]) => [r, numberOf(a), numberOf(i)]),
       specs.releases.filter((r: Json) => r.approved > 0).map((r: Json) => [r.release, r.approved, r.implemented]),
@@ -155,7 +207,9 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
     const jobs = await cli(['ci', 'jobs']);
     await page.goto(server.url + '/ci');
-    const rows = await page.$$eval('#ci-jobs tbody tr', (trs: El[]) => trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent]));
+    const rows = await page.$$eval('#ci-jobs tbody tr', (trs: El[]) =>
+      trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent]),
+    );
     assert.deepEqual(
       rows.map(([job, runs]: [string, string]) => [job, numberOf(runs)]).sort(),
       jobs.jobs.map((j: Json) => [j.job, j.runs]).sort(),
@@ -166,14 +220,21 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   it('sorting by a column works in the browser and, from the URL, without JavaScript', async () => {
     const { page } = await browser.newPage();
     await page.goto(`${server.url}/reviewers?days=90`);
-    const reviews = async () => (await page.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[1]!.textContent ?? ''))).map(numberOf);
+    const reviews = async () =>
+      (await page.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[1]!.textContent ?? ''))).map(numberOf);
     await page.click('#reviewers th[data-key="reviews"] a');
     const desc = await reviews();
-    assert.deepEqual(desc, [...desc].sort((a, b) => b - a));
+    assert.deepEqual(
+      desc,
+      [...desc].sort((a, b) => b - a),
+    );
     assert.match(page.url(), /sort=reviews&dir=desc/);
     await page.click('#reviewers th[data-key="reviews"] a');
     const asc = await reviews();
-    assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+    assert.deepEqual(
+      asc,
+      [...asc].sort((a, b) => a - b),
+    );
     assert.equal(await page.getAttribute('#reviewers th[data-key="reviews"]', 'aria-sort'), 'ascending');
 
     const noJs = await launch({ javaScriptEnabled: false });
@@ -181,7 +242,11 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     await plain.goto(`${server.url}/reviewers?days=90&sort=selfVotes&dir=desc`);
     const self = (await plain.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[12]!.textContent ?? ''))).map(numberOf);
     assert.ok(self.length > 1);
-    assert.deepEqual(self, [...self].sort((a, b) => b - a), 'sorted by the server');
+    assert.deepEqual(
+      self,
+      [...self].sort((a, b) => b - a),
+      'sorted by the server',
+    );
     await page.close();
   });
 
@@ -227,8 +292,10 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's globals
     const bg = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
     assert.equal(bg, 'rgb(13, 17, 23)');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const tickColor = await page.evaluate(() => (globalThis as any).Chart.getChart((globalThis as any).document.querySelector('canvas'))?.options.scales.x.ticks.color);
+    const tickColor = await page.evaluate(
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's globals
+      () => (globalThis as any).Chart.getChart((globalThis as any).document.querySelector('canvas'))?.options.scales.x.ticks.color,
+    );
     assert.equal(tickColor, 'rgb(230, 237, 243)', 'axis text in the dark scheme is light');
     const details = page.locator('figure.chart details').first();
     assert.equal(await details.locator('table').isVisible(), false);

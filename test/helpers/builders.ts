@@ -11,19 +11,60 @@ export const carol: AccountRef = { accountId: 1003, username: 'carol', name: 'Ca
 export const zuul: AccountRef = { accountId: 9, username: 'zuul', name: 'Zuul', email: 'zuul@example.org' };
 
 export function makePatchSet(n: number, over: Partial<PatchSet> = {}): PatchSet {
-  return { number: n, revision: `${n}`.padStart(40, 'a'), created: T0 + (n - 1) * DAY, uploader: alice, author: null, kind: n === 1 ? 'REWORK' : 'REWORK', insertions: 10, deletions: 2, ...over };
+  return {
+    number: n,
+    revision: `${n}`.padStart(40, 'a'),
+    created: T0 + (n - 1) * DAY,
+    uploader: alice,
+    author: null,
+    kind: n === 1 ? 'REWORK' : 'REWORK',
+    insertions: 10,
+    deletions: 2,
+    ...over,
+  };
 }
 
 export function makeVote(over: Partial<Vote> = {}): Vote {
-  return { patchSet: 1, label: 'Code-Review', value: 1, voter: carol, grantedAt: T0 + HOUR, origin: 'message', copied: false, selfVote: false, ...over };
+  return {
+    patchSet: 1,
+    label: 'Code-Review',
+    value: 1,
+    voter: carol,
+    grantedAt: T0 + HOUR,
+    origin: 'message',
+    copied: false,
+    selfVote: false,
+    ...over,
+  };
 }
 
 export function makeMessage(seq: number, over: Partial<ReviewMessage> = {}): ReviewMessage {
-  return { seq, patchSet: 1, author: carol, date: T0 + HOUR * (seq + 1), text: 'Patch Set 1:\n\nLooks fine.', tag: null, kind: 'comment', ...over };
+  return {
+    seq,
+    patchSet: 1,
+    author: carol,
+    date: T0 + HOUR * (seq + 1),
+    text: 'Patch Set 1:\n\nLooks fine.',
+    tag: null,
+    kind: 'comment',
+    ...over,
+  };
 }
 
 export function makeBuild(over: Partial<CiBuild> = {}): CiBuild {
-  return { patchSet: 1, pipeline: 'check', job: 'tox-py3', result: 'SUCCESS', voting: true, durationSeconds: 300, logUrl: 'https://zuul.example.org/build/1', reportedAt: T0 + 2 * HOUR, reporter: zuul, messageSeq: 1, ...over };
+  return {
+    patchSet: 1,
+    pipeline: 'check',
+    job: 'tox-py3',
+    result: 'SUCCESS',
+    voting: true,
+    durationSeconds: 300,
+    logUrl: 'https://zuul.example.org/build/1',
+    reportedAt: T0 + 2 * HOUR,
+    reporter: zuul,
+    messageSeq: 1,
+    ...over,
+  };
 }
 
 export function makeChange(number: number, over: Partial<ChangeRecord> = {}): ChangeRecord {
@@ -51,7 +92,12 @@ export function makeChange(number: number, over: Partial<ChangeRecord> = {}): Ch
     votes: [makeVote()],
     messages: [
       makeMessage(0, { author: alice, text: 'Uploaded patch set 1.', kind: 'upload', date: T0 }),
-      makeMessage(1, { author: zuul, text: 'Patch Set 1: Verified+1\n\nBuild succeeded (check pipeline).', kind: 'ci-report', date: T0 + 2 * HOUR }),
+      makeMessage(1, {
+        author: zuul,
+        text: 'Patch Set 1: Verified+1\n\nBuild succeeded (check pipeline).',
+        kind: 'ci-report',
+        date: T0 + 2 * HOUR,
+      }),
     ],
     links: [{ kind: 'closes-bug', target: '123' }],
     ciBuilds: [makeBuild()],

@@ -56,9 +56,36 @@ export function ciRun(over: Partial<CiRun> & { changeId: number; job: string; at
 }
 
 export function reportedBuild(over: Partial<CiReportedBuildRecord> = {}): CiReportedBuildRecord {
-  return { changeId: 1, messageSeq: 3, patchSet: 1, pipeline: 'check', job: 'tox-py3', result: 'SUCCESS', voting: true, durationSeconds: 600, logUrl: 'https://zuul.example.org/build/from-message', reportedAt: at(60), reporterId: 9, ...over };
+  return {
+    changeId: 1,
+    messageSeq: 3,
+    patchSet: 1,
+    pipeline: 'check',
+    job: 'tox-py3',
+    result: 'SUCCESS',
+    voting: true,
+    durationSeconds: 600,
+    logUrl: 'https://zuul.example.org/build/from-message',
+    reportedAt: at(60),
+    reporterId: 9,
+    ...over,
+  };
 }
 
 export function zuulBuild(over: Partial<CiZuulBuildRecord> = {}): CiZuulBuildRecord {
-  return { changeId: 1, uuid: 'z1', patchSet: 1, pipeline: 'check', job: 'tox-py3', result: 'SUCCESS', voting: true, startTime: at(10), endTime: at(30), durationSeconds: 1200, logUrl: 'https://logs.example.org/z1/', buildset: 'bs1', ...over };
+  return {
+    changeId: 1,
+    uuid: 'z1',
+    patchSet: 1,
+    pipeline: 'check',
+    job: 'tox-py3',
+    result: 'SUCCESS',
+    voting: true,
+    startTime: at(10),
+    endTime: at(30),
+    durationSeconds: 1200,
+    logUrl: 'https://logs.example.org/z1/',
+    buildset: 'bs1',
+    ...over,
+  };
 }

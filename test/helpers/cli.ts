@@ -7,7 +7,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runSteward(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; now?: number }): Promise<CliResult> {
+export async function runSteward(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string | undefined>; now?: number },
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {

@@ -34,7 +34,11 @@ export interface CachedStore {
  * depends on (same key, same store). `out` is a folder `generate` may write into; it lasts as long
  * as the store may be copied.
  */
-export async function cachedStore(engine: EngineName, key: string, generate: (location: string, out: string) => Promise<void>): Promise<CachedStore> {
+export async function cachedStore(
+  engine: EngineName,
+  key: string,
+  generate: (location: string, out: string) => Promise<void>,
+): Promise<CachedStore> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-web-'));
   const withDir = (s: { location: string; cleanup: () => Promise<void> }): CachedStore => ({
     location: s.location,
@@ -53,7 +57,8 @@ export async function cachedStore(engine: EngineName, key: string, generate: (lo
 
   const hash = createHash('sha256').update(`${engine}\n${key}`).digest('hex').slice(0, 16);
   const published = engine === 'sqlite' ? join(RUN_CACHE, `store-${hash}.db`) : `steward_tpl_${RUN_ID}_${hash}`;
-  if (engine === 'sqlite' ? existsSync(published) : await pgDatabaseExists(published)) return withDir(await freshLocation(engine, published));
+  if (engine === 'sqlite' ? existsSync(published) : await pgDatabaseExists(published))
+    return withDir(await freshLocation(engine, published));
 
   mkdirSync(RUN_CACHE, { recursive: true });
   const out = mkdtempSync(join(RUN_CACHE, `out-${hash}-`));
@@ -61,7 +66,8 @@ export async function cachedStore(engine: EngineName, key: string, generate: (lo
   await generate(fresh.location, out);
   if (engine === 'sqlite') {
     // The generator closed the store: everything is in the one file (no -wal left over).
-    if (existsSync(`${fresh.location}-wal`)) throw new Error(`cachedStore: ${fresh.location}-wal is still there after the store was closed`);
+    if (existsSync(`${fresh.location}-wal`))
+      throw new Error(`cachedStore: ${fresh.location}-wal is still there after the store was closed`);
     const staging = `${published}.${process.pid}`;
     copyFileSync(fresh.location, staging);
     renameSync(staging, published);

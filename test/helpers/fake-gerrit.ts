@@ -131,7 +131,10 @@ export class FakeGerrit extends FakeHttpServer<FakeRequest> {
       throw new HttpError(404, 'Not found');
     }
     if (method !== 'GET') throw new HttpError(405, 'Method Not Allowed');
-    const segments = path.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segments = path
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     const [root, id, sub, extra] = segments;
     if (root === 'changes' && id === '' && segments.length === 2) {
       return this.#pages.get(pageKey(url.searchParams)) ?? json(this.#queryChanges(url.searchParams));
@@ -239,7 +242,8 @@ export class FakeGerrit extends FakeHttpServer<FakeRequest> {
 
   /** A group by UUID, numeric id or name, as Gerrit resolves `{group-id}`. */
   #group(id: string): FakeGroup {
-    const group = this.groups.find((g) => g.id === id) ??
+    const group =
+      this.groups.find((g) => g.id === id) ??
       this.groups.find((g) => g.group_id !== undefined && String(g.group_id) === id) ??
       this.groups.find((g) => g.name === id);
     if (!group) throw new HttpError(404, `Not found: ${id}`);
@@ -279,12 +283,20 @@ function json(value: unknown): Reply {
 
 /** What identifies a page of a change query: the query, the options in any order, the page size and the offset. */
 function pageKey(params: URLSearchParams): string {
-  const options = params.getAll('o').map((o) => o.toUpperCase()).sort();
+  const options = params
+    .getAll('o')
+    .map((o) => o.toUpperCase())
+    .sort();
   return [params.get('q') ?? '', options.join(','), params.get('n') ?? '', params.get('S') ?? params.get('start') ?? '0'].join('\n');
 }
 
 function groupInfo(g: FakeGroup): Record<string, unknown> {
-  const info: Record<string, unknown> = { id: encodeURIComponent(g.id), url: `#/admin/groups/uuid-${encodeURIComponent(g.id)}`, options: {}, name: g.name };
+  const info: Record<string, unknown> = {
+    id: encodeURIComponent(g.id),
+    url: `#/admin/groups/uuid-${encodeURIComponent(g.id)}`,
+    options: {},
+    name: g.name,
+  };
   if (g.group_id !== undefined) info.group_id = g.group_id;
   return info;
 }

@@ -55,7 +55,11 @@ export interface FakeReply {
 
 /** Thrown by a route: becomes a plain-text error reply (`message` and a newline), with `headers`. */
 export class FakeHttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers?: Record<string, string>) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers?: Record<string, string>,
+  ) {
     super(message);
   }
 }
@@ -73,8 +77,15 @@ const DEFAULT_RANDOM_FAULTS: FakeFaultKind[] = [
   { truncate: true },
 ];
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** A 200 answer with `value` as JSON, after `prefix` (Gerrit's `)]}'` line), ending in a newline. */
@@ -139,7 +150,9 @@ export abstract class FakeHttpServer<R extends FakeHttpRequest = FakeHttpRequest
    * `faults` take precedence.
    */
   randomFaults(options: { seed: number; probability: number; kinds?: FakeFaultKind[] } | null): void {
-    this.#random = options ? { next: mulberry32(options.seed), probability: options.probability, kinds: options.kinds ?? DEFAULT_RANDOM_FAULTS } : undefined;
+    this.#random = options
+      ? { next: mulberry32(options.seed), probability: options.probability, kinds: options.kinds ?? DEFAULT_RANDOM_FAULTS }
+      : undefined;
   }
 
   /** Start listening on 127.0.0.1 on a free port; returns the base URL. */

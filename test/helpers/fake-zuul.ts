@@ -15,7 +15,15 @@
  * … ; await zuul.stop();
  */
 import type { IncomingMessage } from 'node:http';
-import { FakeHttpServer, HTML_TYPE, jsonReply, type FakeFault, type FakeFaultKind, type FakeHttpRequest, type FakeReply } from './fake-http.js';
+import {
+  FakeHttpServer,
+  HTML_TYPE,
+  jsonReply,
+  type FakeFault,
+  type FakeFaultKind,
+  type FakeHttpRequest,
+  type FakeReply,
+} from './fake-http.js';
 
 /** A build as the fake keeps it; times are epoch ms (sent as Zuul's "YYYY-MM-DDTHH:MM:SS"). */
 export interface FakeZuulBuild {
@@ -124,7 +132,15 @@ export class FakeZuul extends FakeHttpServer {
     if (limit === null || skip === null) return page(400, 'limit and skip must be integers');
     const eq = (name: string, value: unknown) => !p.has(name) || String(value) === p.get(name);
     const matching = this.builds
-      .filter((b) => eq('project', b.project) && eq('pipeline', b.pipeline) && eq('job_name', b.job_name) && eq('change', b.change) && eq('patchset', b.patchset) && eq('result', b.result))
+      .filter(
+        (b) =>
+          eq('project', b.project) &&
+          eq('pipeline', b.pipeline) &&
+          eq('job_name', b.job_name) &&
+          eq('change', b.change) &&
+          eq('patchset', b.patchset) &&
+          eq('result', b.result),
+      )
       .sort((a, b) => b.id - a.id);
     return jsonReply(matching.slice(skip, skip + Math.min(limit, this.maxLimit)).map((b) => this.#shapeBuild(b)));
   }

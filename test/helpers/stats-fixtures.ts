@@ -10,7 +10,9 @@ const DIR = fileURLToPath(new URL('../fixtures/stats/', import.meta.url));
 
 /** Rows of a fixture CSV as string maps (the files hold no quoted commas). */
 export function readCsv(name: string): Array<Record<string, string>> {
-  const [head, ...lines] = readFileSync(DIR + name, 'utf8').trim().split('\n');
+  const [head, ...lines] = readFileSync(DIR + name, 'utf8')
+    .trim()
+    .split('\n');
   const cols = head!.split(',');
   return lines.map((line) => {
     const cells = line.split(',');
@@ -42,7 +44,13 @@ export function assertClose(actual: number | null | undefined, expected: number 
 }
 
 /** assertClose over two arrays of the same length. */
-export function assertAllClose(actual: ReadonlyArray<number | null>, expected: ReadonlyArray<number | null>, what: string, rel = 1e-9, abs = 1e-12): void {
+export function assertAllClose(
+  actual: ReadonlyArray<number | null>,
+  expected: ReadonlyArray<number | null>,
+  what: string,
+  rel = 1e-9,
+  abs = 1e-12,
+): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   actual.forEach((a, i) => assertClose(a, expected[i]!, `${what}[${i}]`, rel, abs));
 }

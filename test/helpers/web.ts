@@ -30,7 +30,16 @@ export interface DemoStore {
  * specs repository synced in. Generated once per test run and copied after (demo-cache.ts).
  */
 export async function demoStore(engine: EngineName, o: { changes?: number; months?: number; seed?: number } = {}): Promise<DemoStore> {
-  const args = ['--changes', String(o.changes ?? 800), '--months', String(o.months ?? 6), '--seed', String(o.seed ?? 7), '--now', '2026-11-01'];
+  const args = [
+    '--changes',
+    String(o.changes ?? 800),
+    '--months',
+    String(o.months ?? 6),
+    '--seed',
+    String(o.seed ?? 7),
+    '--now',
+    '2026-11-01',
+  ];
   return cachedStore(engine, `steward demo ${args.join(' ')}; specs sync`, async (location, out) => {
     // The CLI runs in a folder without a steward.yaml, so the demo's configuration applies.
     const cwd = mkdtempSync(join(tmpdir(), 'steward-web-'));
@@ -109,7 +118,16 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
     ...options,
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     newPage: async () => {

@@ -8,18 +8,26 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { ENGINES, withStore } from '../helpers/stores.js';
 
-
 for (const engine of ENGINES) {
   describe(`bulk insert on ${engine.name}`, { skip: engine.skip }, () => {
     it('insertReturningIds returns each row its id, in the order of the rows', async () => {
       await withStore(engine.name, async (store) => {
         await store.db.insertInto('hosts').values({ name: 'h1', url: null }).execute();
         const cols = ['host', 'gerrit_id', 'username', 'name', 'email'];
-        const accounts = [['h1', 30, 'carol', null, null], ['h1', 10, 'alice', null, null], ['h1', 20, 'bob', null, null]];
-        const ids = await store.db.transaction().execute((trx) => store.bulk.insertReturningIds(trx, 'accounts', cols, accounts, 'gerrit_id'));
+        const accounts = [
+          ['h1', 30, 'carol', null, null],
+          ['h1', 10, 'alice', null, null],
+          ['h1', 20, 'bob', null, null],
+        ];
+        const ids = await store.db
+          .transaction()
+          .execute((trx) => store.bulk.insertReturningIds(trx, 'accounts', cols, accounts, 'gerrit_id'));
         assert.equal(new Set(ids).size, 3);
         const stored = await store.db.selectFrom('accounts').select(['id', 'username']).execute();
-        assert.deepEqual(ids.map((id) => stored.find((s) => s.id === id)?.username), ['carol', 'alice', 'bob']);
+        assert.deepEqual(
+          ids.map((id) => stored.find((s) => s.id === id)?.username),
+          ['carol', 'alice', 'bob'],
+        );
       });
     });
 
@@ -27,9 +35,25 @@ for (const engine of ENGINES) {
       await withStore(engine.name, async (store) => {
         await store.db.insertInto('hosts').values({ name: 'h1', url: null }).execute();
         const cols = ['host', 'gerrit_id', 'username', 'name', 'email'];
-        const first = await store.db.transaction().execute((trx) => store.bulk.insertReturningIds(trx, 'accounts', cols, [['h1', 1, 'a', null, null], ['h1', 2, 'b', null, null]], 'gerrit_id'));
-        await store.db.deleteFrom('accounts').where('id', '=', Math.max(...first)).execute();
-        const second = await store.db.transaction().execute((trx) => store.bulk.insertReturningIds(trx, 'accounts', cols, [['h1', 3, 'c', null, null]], 'gerrit_id'));
+        const first = await store.db.transaction().execute((trx) =>
+          store.bulk.insertReturningIds(
+            trx,
+            'accounts',
+            cols,
+            [
+              ['h1', 1, 'a', null, null],
+              ['h1', 2, 'b', null, null],
+            ],
+            'gerrit_id',
+          ),
+        );
+        await store.db
+          .deleteFrom('accounts')
+          .where('id', '=', Math.max(...first))
+          .execute();
+        const second = await store.db
+          .transaction()
+          .execute((trx) => store.bulk.insertReturningIds(trx, 'accounts', cols, [['h1', 3, 'c', null, null]], 'gerrit_id'));
         assert.ok(second[0]! > Math.max(...first), `${second[0]} after ${first.join(', ')}`);
         // The store's own id assignment continues after Steward's.
         await store.db.insertInto('accounts').values({ host: 'h1', gerrit_id: 4, username: 'd', name: null, email: null }).execute();

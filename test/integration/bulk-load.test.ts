@@ -46,7 +46,8 @@ interface Settings {
 
 /** The connection's settings as SQLite reports them (synchronous: 1 NORMAL, 2 FULL). */
 async function settings(db: Kysely<Database>): Promise<Settings> {
-  const read = async (name: keyof Settings): Promise<unknown> => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+  const read = async (name: keyof Settings): Promise<unknown> =>
+    Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
   return {
     journal_mode: String(await read('journal_mode')),
     foreign_keys: Number(await read('foreign_keys')),
@@ -69,7 +70,10 @@ function fileFormat(path: string): number[] {
 }
 
 async function count(db: Kysely<Database>, table: keyof Database): Promise<number> {
-  const row = await db.selectFrom(table).select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(table)
+    .select((e) => e.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -80,9 +84,27 @@ async function anyChangeId(db: Kysely<Database>): Promise<number> {
 const FILE_COLUMNS = ['change_id', 'path', 'insertions', 'deletions'];
 const TEST_PATHS = 'bulk-load-test/%';
 /** Three change_files rows for one change, the third a duplicate of the first (primary key change_id, path). */
-const duplicateRows = (changeId: number): unknown[] => [changeId, 'bulk-load-test/a', 1, 0, changeId, 'bulk-load-test/b', 2, 0, changeId, 'bulk-load-test/a', 3, 0];
+const duplicateRows = (changeId: number): unknown[] => [
+  changeId,
+  'bulk-load-test/a',
+  1,
+  0,
+  changeId,
+  'bulk-load-test/b',
+  2,
+  0,
+  changeId,
+  'bulk-load-test/a',
+  3,
+  0,
+];
 const testFiles = (db: Kysely<Database>): Promise<number> =>
-  db.selectFrom('change_files').select((e) => e.fn.countAll().as('n')).where('path', 'like', TEST_PATHS).executeTakeFirstOrThrow().then((r) => Number(r.n));
+  db
+    .selectFrom('change_files')
+    .select((e) => e.fn.countAll().as('n'))
+    .where('path', 'like', TEST_PATHS)
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
 const DUPLICATE = /UNIQUE constraint failed: change_files|duplicate key value violates unique constraint/;
 
 describe('store.bulkLoad on SQLite', () => {
@@ -118,15 +140,21 @@ describe('store.bulkLoad on SQLite', () => {
       const inside = await store.bulkLoad(async () => {
         const s = await settings(store.db);
         // Foreign keys really are off: a row naming no change goes in.
-        await store.db.insertInto('change_files').values({ change_id: changeId, path: 'bulk-load-test/orphan', insertions: 1, deletions: 0 }).execute();
+        await store.db
+          .insertInto('change_files')
+          .values({ change_id: changeId, path: 'bulk-load-test/orphan', insertions: 1, deletions: 0 })
+          .execute();
         return s;
       });
       assert.deepEqual(inside, { ...normal, journal_mode: 'truncate', synchronous: 2, foreign_keys: 0, cache_size: -65536 });
-      assert.equal(inside.busy_timeout, 5000, 'busy_timeout is back to the store\'s own once the journal mode is set');
+      assert.equal(inside.busy_timeout, 5000, "busy_timeout is back to the store's own once the journal mode is set");
 
       assert.deepEqual(await settings(store.db), normal);
       await assert.rejects(
-        store.db.insertInto('change_files').values({ change_id: changeId, path: 'bulk-load-test/orphan-2', insertions: 1, deletions: 0 }).execute(),
+        store.db
+          .insertInto('change_files')
+          .values({ change_id: changeId, path: 'bulk-load-test/orphan-2', insertions: 1, deletions: 0 })
+          .execute(),
         /FOREIGN KEY constraint failed/,
       );
       assert.equal(await testFiles(store.db), 1);
@@ -249,10 +277,16 @@ describe('store.bulkLoad on SQLite', () => {
       await importFiles(store, [rest], { host: HOST });
       const changeId = await anyChangeId(store.db);
       // First inside a transaction, so the writer has the INSERT OR FAIL statement of this shape cached.
-      await assert.rejects(store.db.transaction().execute((trx) => store.bulk.insertFlat(trx, 'change_files', FILE_COLUMNS, duplicateRows(changeId))), DUPLICATE);
+      await assert.rejects(
+        store.db.transaction().execute((trx) => store.bulk.insertFlat(trx, 'change_files', FILE_COLUMNS, duplicateRows(changeId))),
+        DUPLICATE,
+      );
       await assert.rejects(store.bulk.insertFlat(store.db, 'change_files', FILE_COLUMNS, duplicateRows(changeId)), DUPLICATE);
       assert.equal(await testFiles(store.db), 0);
-      await assert.rejects(store.bulkLoad(() => store.bulk.insertFlat(store.db, 'change_files', FILE_COLUMNS, duplicateRows(changeId))), DUPLICATE);
+      await assert.rejects(
+        store.bulkLoad(() => store.bulk.insertFlat(store.db, 'change_files', FILE_COLUMNS, duplicateRows(changeId))),
+        DUPLICATE,
+      );
       assert.equal(await testFiles(store.db), 0);
       // And a statement without a duplicate goes in whole.
       await store.bulk.insertFlat(store.db, 'change_files', FILE_COLUMNS, duplicateRows(changeId).slice(0, 8));
@@ -266,7 +300,10 @@ for (const engine of ENGINES) {
     it('returns what the work returns and passes its error on', async () => {
       await withStore(engine.name, async (store) => {
         assert.equal(await store.bulkLoad(async () => 42), 42);
-        await assert.rejects(store.bulkLoad(async () => Promise.reject(new Error('work failed'))), /work failed/);
+        await assert.rejects(
+          store.bulkLoad(async () => Promise.reject(new Error('work failed'))),
+          /work failed/,
+        );
         assert.equal(await store.bulkLoad(async () => count(store.db, 'changes')), 0);
       });
     });
@@ -288,7 +325,9 @@ for (const engine of ENGINES) {
         await importFiles(store, [rest], { host: HOST });
         const changeId = await anyChangeId(store.db);
         await assert.rejects(
-          store.bulkLoad(() => store.db.transaction().execute((trx) => store.bulk.insertFlat(trx, 'change_files', FILE_COLUMNS, duplicateRows(changeId)))),
+          store.bulkLoad(() =>
+            store.db.transaction().execute((trx) => store.bulk.insertFlat(trx, 'change_files', FILE_COLUMNS, duplicateRows(changeId))),
+          ),
           DUPLICATE,
         );
         assert.equal(await testFiles(store.db), 0);

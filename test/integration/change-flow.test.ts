@@ -10,7 +10,9 @@ import { alice, bob, carol, makeChange, makePatchSet, makeVote } from '../helper
 import { ENGINES, withStore } from '../helpers/stores.js';
 
 async function write(store: Store, records: ChangeRecord[]) {
-  return store.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, store.bulk), records, 'rest', store.bulk));
+  return store.db
+    .transaction()
+    .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, store.bulk), records, 'rest', store.bulk));
 }
 
 /** change_flow as sets of records per change, so that the order of records does not matter. */
@@ -24,7 +26,11 @@ const changes = [
   makeChange(1),
   makeChange(2, {
     patchSets: [makePatchSet(1), makePatchSet(2, { created: 1_700_000_123_456 })],
-    votes: [makeVote({ voter: bob, value: 2 }), makeVote({ voter: carol, value: -1, patchSet: 2, label: 'Verified', copied: true }), makeVote({ voter: alice, selfVote: true, value: 0 })],
+    votes: [
+      makeVote({ voter: bob, value: 2 }),
+      makeVote({ voter: carol, value: -1, patchSet: 2, label: 'Verified', copied: true }),
+      makeVote({ voter: alice, selfVote: true, value: 0 }),
+    ],
   }),
   makeChange(3, { votes: [] }),
 ];
@@ -40,8 +46,17 @@ for (const engine of ENGINES) {
         const ps = await store.db.selectFrom('patch_sets').selectAll().execute();
         for (const [id, f] of Object.entries(written)) {
           const mine = votes.filter((v) => v.change_id === Number(id));
-          assert.deepEqual(f.votes, mine.map((v) => [v.patch_set, v.label, v.value, v.voter_id, v.granted_at, v.copied].join('\u001f')).sort());
-          assert.deepEqual(f.patchSets, ps.filter((p) => p.change_id === Number(id)).map((p) => `${p.number}\u001f${p.created}`).sort());
+          assert.deepEqual(
+            f.votes,
+            mine.map((v) => [v.patch_set, v.label, v.value, v.voter_id, v.granted_at, v.copied].join('\u001f')).sort(),
+          );
+          assert.deepEqual(
+            f.patchSets,
+            ps
+              .filter((p) => p.change_id === Number(id))
+              .map((p) => `${p.number}\u001f${p.created}`)
+              .sort(),
+          );
         }
         await store.db.deleteFrom('change_flow').execute();
         await fillChangeFlow(store.db, store.caps);
@@ -66,15 +81,27 @@ for (const engine of ENGINES) {
         const ps = await store.db.selectFrom('patch_sets').selectAll().execute();
         const asOfs = [Number.MAX_SAFE_INTEGER, 1_700_000_999_200];
         for (const asOf of asOfs) {
-          for (const scope of [{ kind: 'ids', ids }, { kind: 'open', at: Number.MAX_SAFE_INTEGER }, { kind: 'active', since: 0, until: Number.MAX_SAFE_INTEGER }] as const) {
+          for (const scope of [
+            { kind: 'ids', ids },
+            { kind: 'open', at: Number.MAX_SAFE_INTEGER },
+            { kind: 'active', since: 0, until: Number.MAX_SAFE_INTEGER },
+          ] as const) {
             const loaded = await loadFlowChanges(store.db, store.engine, { scope, asOf });
             assert.equal(loaded.length, 4, scope.kind);
             for (const c of loaded) {
-              const want = votes.filter((v) => v.change_id === c.id && v.granted_at <= asOf).map((v) => [v.patch_set, v.label, v.value, v.voter_id, v.granted_at, v.copied === 1]);
+              const want = votes
+                .filter((v) => v.change_id === c.id && v.granted_at <= asOf)
+                .map((v) => [v.patch_set, v.label, v.value, v.voter_id, v.granted_at, v.copied === 1]);
               const got = c.votes.map((v) => [v.patchSet, v.label, v.value, v.voterId, v.at, v.copied]);
               const key = (x: unknown[]) => JSON.stringify(x);
               assert.deepEqual(got.map(key).sort(), want.map(key).sort(), `${scope.kind} change ${c.number}`);
-              assert.deepEqual(c.patchSets, ps.filter((p) => p.change_id === c.id && p.created <= asOf).map((p) => ({ number: p.number, created: p.created })).sort((a, b) => a.number - b.number));
+              assert.deepEqual(
+                c.patchSets,
+                ps
+                  .filter((p) => p.change_id === c.id && p.created <= asOf)
+                  .map((p) => ({ number: p.number, created: p.created }))
+                  .sort((a, b) => a.number - b.number),
+              );
             }
           }
         }

@@ -48,16 +48,28 @@ describe('steward ci on the demo project', () => {
     // …but a week of its runs (about 80 on code that merged) cannot rule out 5 points: its weeks'
     // intervals are too wide, so it is not ready yet, and the report says what it lacks.
     for (const w of stable.weeks) if (w.meets !== null) assert.equal(w.meets, w.difference.high <= r.rules.margin, w.week);
-    assert.ok(stable.weeks.filter((w: Json) => w.meets === false).every((w: Json) => w.difference.low < r.rules.margin), 'missed weeks are inconclusive, not worse');
+    assert.ok(
+      stable.weeks.filter((w: Json) => w.meets === false).every((w: Json) => w.difference.low < r.rules.margin),
+      'missed weeks are inconclusive, not worse',
+    );
     assert.equal(stable.verdict, stable.weeksMetInARow >= r.rules.weeks ? 'ready' : 'not-yet', stable.reasons.join('\n'));
     if (stable.verdict === 'not-yet') assert.match(stable.reasons.join('\n'), /more week\(s\) meeting the bar in a row/);
     assert.equal(flaky.verdict, 'unstable', flaky.reasons.join('\n'));
     assert.ok(flaky.difference.low > r.rules.margin, 'the whole interval is above the margin');
     assert.ok(flaky.falseFailureRate.rate > 0.15 && flaky.falseFailureRate.rate < 0.35, `flaky ${flaky.falseFailureRate.rate}`);
     // The baseline is made of the voting check jobs, on the same patch sets, and is counted, not assumed.
-    assert.deepEqual(stable.baseline.byJob.map((b: Json) => b.job).sort(), demo.ci.votingJobs.filter((j) => j !== 'openstack-tox-docs').sort());
-    assert.equal(stable.baseline.byJob.reduce((n: number, b: Json) => n + b.runs, 0), stable.baseline.of);
-    assert.equal(stable.baseline.byJob.reduce((n: number, b: Json) => n + b.failures, 0), stable.baseline.count);
+    assert.deepEqual(
+      stable.baseline.byJob.map((b: Json) => b.job).sort(),
+      demo.ci.votingJobs.filter((j) => j !== 'openstack-tox-docs').sort(),
+    );
+    assert.equal(
+      stable.baseline.byJob.reduce((n: number, b: Json) => n + b.runs, 0),
+      stable.baseline.of,
+    );
+    assert.equal(
+      stable.baseline.byJob.reduce((n: number, b: Json) => n + b.failures, 0),
+      stable.baseline.count,
+    );
     // Caught regressions: counts that trace back, compared with the job's failures on fine code.
     for (const j of [stable, flaky]) {
       assert.equal(j.caught.onFixedCode.failures, j.caughtRegressions);
@@ -80,11 +92,27 @@ describe('steward ci on the demo project', () => {
       const count = (q: string, ...p: unknown[]) => Number(Object.values(sql.prepare(q).get(...p) as object)[0]);
       for (const job of [demo.planted.flakyJob, demo.planted.stableNonVotingJob, 'tempest-full-py3']) {
         const j = byName.get(job) as Json;
-        assert.equal(j.runs + j.notCounted, count('select count(*) from ci_builds where job = ? and reported_at >= ? and reported_at < ?', job, since, until), job);
-        assert.equal(j.failures, count("select count(*) from ci_builds where job = ? and reported_at >= ? and reported_at < ? and result not in ('SUCCESS', 'SKIPPED')", job, since, until), job);
+        assert.equal(
+          j.runs + j.notCounted,
+          count('select count(*) from ci_builds where job = ? and reported_at >= ? and reported_at < ?', job, since, until),
+          job,
+        );
+        assert.equal(
+          j.failures,
+          count(
+            "select count(*) from ci_builds where job = ? and reported_at >= ? and reported_at < ? and result not in ('SUCCESS', 'SKIPPED')",
+            job,
+            since,
+            until,
+          ),
+          job,
+        );
         assert.equal(j.evidence.falseFailures.length, j.falseFailures);
         assert.ok(j.evidence.falseFailures.every((f: Json) => f.url.startsWith(`${demo.host.url}/c/demo/compute/+/`)));
-        assert.equal(j.weekly.reduce((n: number, w: Json) => n + w.runs, 0), j.runs);
+        assert.equal(
+          j.weekly.reduce((n: number, w: Json) => n + w.runs, 0),
+          j.runs,
+        );
         assert.ok(j.durationSeconds.median > 0 && j.durationSeconds.p90 >= j.durationSeconds.median);
       }
       const flaky = byName.get(demo.planted.flakyJob) as Json;
@@ -93,7 +121,9 @@ describe('steward ci on the demo project', () => {
       // The adjusted p-values are Benjamini–Hochberg's over the jobs compared (printed to 3 digits).
       const tested = r.jobs.filter((j: Json) => j.caught.pValue !== null);
       const bh = benjaminiHochberg(tested.map((j: Json) => j.caught.pValue));
-      tested.forEach((j: Json, i: number) => assert.ok(Math.abs(j.caught.adjustedP - bh[i]!) <= 0.01 * bh[i]!, `${j.job}: ${j.caught.adjustedP} vs ${bh[i]}`));
+      tested.forEach((j: Json, i: number) =>
+        assert.ok(Math.abs(j.caught.adjustedP - bh[i]!) <= 0.01 * bh[i]!, `${j.job}: ${j.caught.adjustedP} vs ${bh[i]}`),
+      );
     } finally {
       sql.close();
     }
@@ -113,8 +143,14 @@ describe('steward ci on the demo project', () => {
 
   it('--pipeline narrows the runs counted; --job the jobs shown', async () => {
     const r = await json(['ci', 'jobs', '--pipeline', 'gate', '--job', 'tempest-full-py3']);
-    assert.deepEqual(r.jobs.map((j: Json) => j.job), ['tempest-full-py3']);
-    assert.deepEqual(r.jobs[0].pipelines.map((p: Json) => p.pipeline), ['gate']);
+    assert.deepEqual(
+      r.jobs.map((j: Json) => j.job),
+      ['tempest-full-py3'],
+    );
+    assert.deepEqual(
+      r.jobs[0].pipelines.map((p: Json) => p.pipeline),
+      ['gate'],
+    );
     assert.equal(r.jobs[0].falseFailures, r.jobs[0].failures, 'in the gate every failure of an approved change is false');
   });
 
@@ -123,12 +159,19 @@ describe('steward ci on the demo project', () => {
     assert.deepEqual(r.jobs.map((j: Json) => j.job).sort(), [...demo.ci.experimentalJobs].sort());
     const sql = new BetterSqlite3(join(dir, 'steward.db'), { readonly: true });
     try {
-      const requests = sql.prepare("select count(*) as n from (select distinct change_id, message_seq from ci_builds where pipeline = 'experimental' and reported_at >= ? and reported_at < ?)").get(since, until) as { n: number };
+      const requests = sql
+        .prepare(
+          "select count(*) as n from (select distinct change_id, message_seq from ci_builds where pipeline = 'experimental' and reported_at >= ? and reported_at < ?)",
+        )
+        .get(since, until) as { n: number };
       assert.equal(r.requests, requests.n);
     } finally {
       sql.close();
     }
-    assert.ok(r.jobs.every((j: Json) => j.readiness.queue === 'experimental' && j.readiness.verdict !== 'ready'), 'a few runs are not enough evidence');
+    assert.ok(
+      r.jobs.every((j: Json) => j.readiness.queue === 'experimental' && j.readiness.verdict !== 'ready'),
+      'a few runs are not enough evidence',
+    );
   });
 
   it('the overview carries the short form and weekly series', async () => {
@@ -148,7 +191,10 @@ describe('steward ci on the demo project', () => {
   it('text and CSV forms', async () => {
     const t = await runSteward(['ci', 'voting-readiness', '--now', NOW], { cwd: dir });
     assert.equal(t.code, 0, t.stderr);
-    assert.match(t.stdout, /nova-ceph-multistore \(non-voting\) — (READY|NOT YET)\n {2}false-failure rate \d+\.\d% \(\d+ failures in \d+ runs on code that merged, \d+ changes\) vs voting baseline \d+\.\d% \(\d+ in \d+ runs .*95% CI/);
+    assert.match(
+      t.stdout,
+      /nova-ceph-multistore \(non-voting\) — (READY|NOT YET)\n {2}false-failure rate \d+\.\d% \(\d+ failures in \d+ runs on code that merged, \d+ changes\) vs voting baseline \d+\.\d% \(\d+ in \d+ runs .*95% CI/,
+    );
     assert.match(t.stdout, /nova-live-migration \(non-voting\) — UNSTABLE/);
     const c = await runSteward(['ci', 'jobs', '--now', NOW, '--format', 'csv'], { cwd: dir });
     assert.match(c.stdout, /^job,voting,runs,passes,failures,failure_rate,/);

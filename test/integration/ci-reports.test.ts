@@ -26,7 +26,9 @@ function demoRecords(): ChangeRecord[] {
 }
 
 async function write(store: Store, records: ChangeRecord[]): Promise<WriteCounts> {
-  return store.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, HOST, store.bulk), records, 'rest', store.bulk));
+  return store.db
+    .transaction()
+    .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, HOST, store.bulk), records, 'rest', store.bulk));
 }
 
 /** The builds of the view as comparable tuples, with change numbers and account ids resolved. */
@@ -35,14 +37,59 @@ async function viewBuilds(store: Store): Promise<string[]> {
     .selectFrom('ci_builds')
     .innerJoin('changes', 'changes.id', 'ci_builds.change_id')
     .leftJoin('accounts', 'accounts.id', 'ci_builds.reporter_id')
-    .select(['changes.number', 'message_seq', 'patch_set', 'pipeline', 'job', 'result', 'voting', 'duration_s', 'log_url', 'reported_at', 'accounts.gerrit_id', 'accounts.username'])
+    .select([
+      'changes.number',
+      'message_seq',
+      'patch_set',
+      'pipeline',
+      'job',
+      'result',
+      'voting',
+      'duration_s',
+      'log_url',
+      'reported_at',
+      'accounts.gerrit_id',
+      'accounts.username',
+    ])
     .execute();
-  return rows.map((r) => JSON.stringify([r.number, r.message_seq, r.patch_set, r.pipeline, r.job, r.result, r.voting, r.duration_s, r.log_url, r.reported_at, r.gerrit_id ?? r.username ?? null])).sort();
+  return rows
+    .map((r) =>
+      JSON.stringify([
+        r.number,
+        r.message_seq,
+        r.patch_set,
+        r.pipeline,
+        r.job,
+        r.result,
+        r.voting,
+        r.duration_s,
+        r.log_url,
+        r.reported_at,
+        r.gerrit_id ?? r.username ?? null,
+      ]),
+    )
+    .sort();
 }
 
 function recordBuilds(records: readonly ChangeRecord[]): string[] {
   return records
-    .flatMap((c) => c.ciBuilds.map((b) => JSON.stringify([c.number, b.messageSeq, b.patchSet, b.pipeline, b.job, b.result, b.voting ? 1 : 0, b.durationSeconds, b.logUrl, b.reportedAt, b.reporter?.accountId ?? b.reporter?.username ?? null])))
+    .flatMap((c) =>
+      c.ciBuilds.map((b) =>
+        JSON.stringify([
+          c.number,
+          b.messageSeq,
+          b.patchSet,
+          b.pipeline,
+          b.job,
+          b.result,
+          b.voting ? 1 : 0,
+          b.durationSeconds,
+          b.logUrl,
+          b.reportedAt,
+          b.reporter?.accountId ?? b.reporter?.username ?? null,
+        ]),
+      ),
+    )
     .sort();
 }
 
@@ -61,7 +108,10 @@ for (const engine of ENGINES) {
         assert.ok(reports.length < builds / 2, `${reports.length} reports for ${builds} builds`);
         assert.equal(new Set(reports.map((r) => `${r.change_id}/${r.message_seq}`)).size, reports.length);
         const nonVoting = (await store.db.selectFrom('ci_builds').select('voting').where('voting', '=', 0).execute()).length;
-        assert.equal(nonVoting, records.reduce((n, c) => n + c.ciBuilds.filter((b) => !b.voting).length, 0));
+        assert.equal(
+          nonVoting,
+          records.reduce((n, c) => n + c.ciBuilds.filter((b) => !b.voting).length, 0),
+        );
       });
     });
 
@@ -109,7 +159,10 @@ for (const engine of ENGINES) {
           await sql`create index messages_date on messages (date)`.execute(trx);
           await sql`delete from kysely_migration where name > '0012-change-flow'`.execute(trx);
         });
-        assert.equal(Number((await sql<{ n: number }>`select count(*) as n from ci_builds`.execute(store.db)).rows[0]!.n), before.ci_builds!.length);
+        assert.equal(
+          Number((await sql<{ n: number }>`select count(*) as n from ci_builds`.execute(store.db)).rows[0]!.n),
+          before.ci_builds!.length,
+        );
         const ran = await migrateStore(store);
         assert.equal(ran[0], '0013-ci-reports');
         const after = await dumpStore(store);

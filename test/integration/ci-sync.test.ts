@@ -73,11 +73,14 @@ describe('ZuulClient against a fake Zuul', () => {
     const { client: c } = client(url);
     const pages = [];
     for await (const p of c.builds({ project: 'openstack/nova', jobName: 'tox-py3' }, { pageSize: 3 })) pages.push(p);
-    assert.deepEqual(pages.map((p) => [p.skip, p.builds.map((b) => (b as { _id: number })._id), p.more]), [
-      [0, [7, 6, 5], true],
-      [3, [4, 3, 2], true],
-      [6, [1], false],
-    ]);
+    assert.deepEqual(
+      pages.map((p) => [p.skip, p.builds.map((b) => (b as { _id: number })._id), p.more]),
+      [
+        [0, [7, 6, 5], true],
+        [3, [4, 3, 2], true],
+        [6, [1], false],
+      ],
+    );
     const q = new URL(zuul.log[0]!.path, url);
     assert.equal(q.pathname, '/api/tenant/openstack/builds');
     assert.deepEqual(Object.fromEntries(q.searchParams), { project: 'openstack/nova', job_name: 'tox-py3', limit: '3', skip: '0' });
@@ -95,7 +98,10 @@ describe('ZuulClient against a fake Zuul', () => {
   it('an unknown tenant is SOURCE_NOT_FOUND naming the URL and where to look', async () => {
     const { client: c } = client(url, { tenant: 'nope' });
     const e = await rejection(c.builds({ project: 'openstack/nova' }, { pageSize: 5 }).next(), 'SOURCE_NOT_FOUND');
-    assert.match(e.message, /Zuul at http:\/\/127\.0\.0\.1:\d+ does not know what was asked for \(HTTP 404 Not Found\): .*Tenant nope does not exist/);
+    assert.match(
+      e.message,
+      /Zuul at http:\/\/127\.0\.0\.1:\d+ does not know what was asked for \(HTTP 404 Not Found\): .*Tenant nope does not exist/,
+    );
     assert.match(e.details.where!, /\/api\/tenant\/nope\/builds\?project=openstack\/nova&limit=5&skip=0$/);
     assert.match(e.details.hint!, /zuul\.tenant .*\/api\/tenants lists the tenants/);
     assert.equal(e.exitCode, 14);
@@ -106,7 +112,8 @@ describe('ZuulClient against a fake Zuul', () => {
     const { client: c } = client(url);
     const e = await rejection(c.builds({ project: 'openstack/nova' }, { pageSize: 5 }).next(), 'SOURCE_BAD_RESPONSE');
     assert.match(e.message, /expected JSON from Zuul .*received text\/html/);
-    const objectFetch: typeof fetch = async () => new Response('{"message":"maintenance"}', { status: 200, headers: { 'content-type': 'application/json' } });
+    const objectFetch: typeof fetch = async () =>
+      new Response('{"message":"maintenance"}', { status: 200, headers: { 'content-type': 'application/json' } });
     const { client: c2 } = client('https://zuul.example.org', { fetch: objectFetch });
     const e2 = await rejection(c2.builds({ project: 'openstack/nova' }, { pageSize: 5 }).next(), 'SOURCE_BAD_RESPONSE');
     assert.match(e2.message, /expected a JSON array of builds from Zuul, received an object with keys message/);
@@ -152,7 +159,15 @@ for (const engine of ENGINES) {
       zuul.log = [];
     });
 
-    const countRows = async (store: Store) => Number((await store.db.selectFrom('zuul_builds').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const countRows = async (store: Store) =>
+      Number(
+        (
+          await store.db
+            .selectFrom('zuul_builds')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const now = () => Date.UTC(2026, 9, 20);
 
     it('stores finished builds, skips running and retried ones, and next time fetches only what is new', async () => {
@@ -164,14 +179,41 @@ for (const engine of ENGINES) {
       ];
       await withStore(engine.name, async (store) => {
         const r1 = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5 });
-        assert.deepEqual({ fetched: r1.buildsFetched, running: r1.running, retried: r1.retried, pages: r1.pages, new: r1.counts.new }, { fetched: 12, running: 1, retried: 1, pages: 3, new: 12 });
+        assert.deepEqual(
+          { fetched: r1.buildsFetched, running: r1.running, retried: r1.retried, pages: r1.pages, new: r1.counts.new },
+          { fetched: 12, running: 1, retried: 1, pages: 3, new: 12 },
+        );
         assert.equal(r1.after, null, 'the first run walks every build');
-        assert.equal(r1.checkpoint, new Date(zuul.builds[13]!.start_time!).toISOString(), 'the newest start seen, running and retried builds included');
+        assert.equal(
+          r1.checkpoint,
+          new Date(zuul.builds[13]!.start_time!).toISOString(),
+          'the newest start seen, running and retried builds included',
+        );
         assert.equal(await countRows(store), 12);
         const row = await store.db.selectFrom('zuul_builds').selectAll().where('uuid', '=', zuul.builds[0]!.uuid).executeTakeFirstOrThrow();
         assert.deepEqual(
-          { host: row.host, change: row.change_number, ps: row.patch_set, job: row.job, voting: row.voting, start: row.start_time, end: row.end_time, dur: row.duration_s, bs: row.buildset_uuid },
-          { host: 'review.example.org', change: 880001, ps: 1, job: 'tox-py3', voting: 1, start: zuul.builds[0]!.start_time, end: zuul.builds[0]!.end_time, dur: 1200, bs: 'bs1' },
+          {
+            host: row.host,
+            change: row.change_number,
+            ps: row.patch_set,
+            job: row.job,
+            voting: row.voting,
+            start: row.start_time,
+            end: row.end_time,
+            dur: row.duration_s,
+            bs: row.buildset_uuid,
+          },
+          {
+            host: 'review.example.org',
+            change: 880001,
+            ps: 1,
+            job: 'tox-py3',
+            voting: 1,
+            start: zuul.builds[0]!.start_time,
+            end: zuul.builds[0]!.end_time,
+            dur: 1200,
+            bs: 'bs1',
+          },
         );
 
         // The running build finishes, two new ones arrive; builds far older than the checkpoint are not asked for again.
@@ -180,7 +222,10 @@ for (const engine of ENGINES) {
         zuul.log = [];
         const r2 = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5 });
         assert.deepEqual({ new: r2.counts.new, pages: r2.pages, requests: zuul.buildRequests.length }, { new: 3, pages: 2, requests: 2 });
-        assert.ok(r2.after !== null && Date.parse(r2.after) === Date.parse(r1.checkpoint!) - 6 * 3_600_000, 'starts 6 h before the checkpoint');
+        assert.ok(
+          r2.after !== null && Date.parse(r2.after) === Date.parse(r1.checkpoint!) - 6 * 3_600_000,
+          'starts 6 h before the checkpoint',
+        );
         assert.equal(await countRows(store), 15);
         const again = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 5 });
         assert.deepEqual({ new: again.counts.new, updated: again.counts.updated }, { new: 0, updated: 0 });
@@ -206,16 +251,29 @@ for (const engine of ENGINES) {
       await withStore(engine.name, async (store) => {
         // Page 2 fails for good (no retries left): pages stored so far stay, the run is left in progress.
         zuul.faults.push({ status: 500, match: 'skip=4' });
-        const e = await rejection(syncZuulProject(store, target, { client: client(url, { maxRetriesPerRequest: 0 }).client, clock: now, pageSize: 4 }), 'SOURCE_RETRIES_EXHAUSTED');
+        const e = await rejection(
+          syncZuulProject(store, target, { client: client(url, { maxRetriesPerRequest: 0 }).client, clock: now, pageSize: 4 }),
+          'SOURCE_RETRIES_EXHAUSTED',
+        );
         assert.match(e.details.hint!, /run the same command again to resume/);
         assert.equal(await countRows(store), 4);
-        const state = await store.db.selectFrom('sync_state').selectAll().where('host', '=', zuulStateKey(url, 'openstack')).executeTakeFirstOrThrow();
-        assert.deepEqual({ inProgress: state.run_in_progress, next: state.run_next_start, error: /HTTP 500/.test(state.last_error ?? '') }, { inProgress: 1, next: 4, error: true });
+        const state = await store.db
+          .selectFrom('sync_state')
+          .selectAll()
+          .where('host', '=', zuulStateKey(url, 'openstack'))
+          .executeTakeFirstOrThrow();
+        assert.deepEqual(
+          { inProgress: state.run_in_progress, next: state.run_next_start, error: /HTTP 500/.test(state.last_error ?? '') },
+          { inProgress: 1, next: 4, error: true },
+        );
 
         zuul.log = [];
         const r = await syncZuulProject(store, target, { client: client(url).client, clock: now, pageSize: 4 });
         assert.equal(r.resumed, true);
-        assert.deepEqual(zuul.buildRequests.map((q) => new URL(q.path, url).searchParams.get('skip')), ['4', '8']);
+        assert.deepEqual(
+          zuul.buildRequests.map((q) => new URL(q.path, url).searchParams.get('skip')),
+          ['4', '8'],
+        );
         assert.equal(await countRows(store), 11);
         const uuids = (await store.db.selectFrom('zuul_builds').select('uuid').orderBy('uuid').execute()).map((x) => x.uuid);
         assert.deepEqual(uuids, zuul.builds.map((b) => b.uuid).sort());
@@ -226,10 +284,16 @@ for (const engine of ENGINES) {
       zuul.builds = builds(2);
       await withStore(engine.name, async (store) => {
         const lock = `${zuulStateKey(url, 'openstack')}:openstack/nova`;
-        await store.db.insertInto('sync_locks').values({ name: lock, owner: 'other', pid: process.pid, hostname: hostname(), acquired_at: now(), heartbeat_at: now() }).execute();
+        await store.db
+          .insertInto('sync_locks')
+          .values({ name: lock, owner: 'other', pid: process.pid, hostname: hostname(), acquired_at: now(), heartbeat_at: now() })
+          .execute();
         const e = await rejection(syncZuulProject(store, target, { client: client(url).client, clock: now }), 'SYNC_BUSY');
         assert.equal(e.exitCode, 17);
-        await store.db.updateTable('sync_locks').set({ heartbeat_at: now() - 3_600_000 }).execute();
+        await store.db
+          .updateTable('sync_locks')
+          .set({ heartbeat_at: now() - 3_600_000 })
+          .execute();
         const r = await syncZuulProject(store, target, { client: client(url).client, clock: now });
         assert.equal(r.counts.new, 2);
       });
@@ -255,28 +319,68 @@ for (const engine of ENGINES) {
         ],
       });
       zuul.builds = [
-        fakeBuild({ id: 1, uuid: 'aaa', project: 'demo/compute', change: 1, patchset: 1, result: 'FAILURE', start_time: report1 - 40 * MIN, end_time: report1 - 5 * MIN, buildset: 'bs-a' }),
-        fakeBuild({ id: 2, uuid: 'bbb', project: 'demo/compute', change: 1, patchset: 1, start_time: report2 - 40 * MIN, end_time: report2 - 5 * MIN, buildset: 'bs-b' }),
-        fakeBuild({ id: 3, uuid: 'ccc', project: 'demo/compute', change: 1, patchset: 1, job_name: 'tox-docs', start_time: report2 - 30 * MIN, end_time: report2 - 20 * MIN, buildset: 'bs-b' }),
+        fakeBuild({
+          id: 1,
+          uuid: 'aaa',
+          project: 'demo/compute',
+          change: 1,
+          patchset: 1,
+          result: 'FAILURE',
+          start_time: report1 - 40 * MIN,
+          end_time: report1 - 5 * MIN,
+          buildset: 'bs-a',
+        }),
+        fakeBuild({
+          id: 2,
+          uuid: 'bbb',
+          project: 'demo/compute',
+          change: 1,
+          patchset: 1,
+          start_time: report2 - 40 * MIN,
+          end_time: report2 - 5 * MIN,
+          buildset: 'bs-b',
+        }),
+        fakeBuild({
+          id: 3,
+          uuid: 'ccc',
+          project: 'demo/compute',
+          change: 1,
+          patchset: 1,
+          job_name: 'tox-docs',
+          start_time: report2 - 30 * MIN,
+          end_time: report2 - 20 * MIN,
+          buildset: 'bs-b',
+        }),
       ];
       const dir = mkdtempSync(join(tmpdir(), 'steward-ci-'));
       const { location, cleanup } = await freshLocation(engine.name);
       try {
         const store = await openStore(location);
-        await store.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, change.host, store.bulk), [change], 'rest', store.bulk));
+        await store.db
+          .transaction()
+          .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, change.host, store.bulk), [change], 'rest', store.bulk));
         await store.close();
         // The store knows no URL for the host: links use steward.yaml's.
-        writeFileSync(join(dir, 'steward.yaml'), `hosts:\n  - name: review.example.org\n    url: https://review.example.org\nprojects:\n  - name: demo/compute\nzuul:\n  url: ${url}\n  tenant: openstack\n`);
+        writeFileSync(
+          join(dir, 'steward.yaml'),
+          `hosts:\n  - name: review.example.org\n    url: https://review.example.org\nprojects:\n  - name: demo/compute\nzuul:\n  url: ${url}\n  tenant: openstack\n`,
+        );
         const sync = await runSteward(['ci', 'sync', '--db', location, '--format', 'json', '--quiet'], { cwd: dir, now: now() });
         assert.equal(sync.code, 0, sync.stderr);
         assert.equal(JSON.parse(sync.stdout)[0].new, 3);
 
-        const r = await runSteward(['ci', 'jobs', '--db', location, '--since', '2015-03-30', '--until', '2015-04-06', '--now', '2015-04-06', '--format', 'json'], { cwd: dir, now: now() });
+        const r = await runSteward(
+          ['ci', 'jobs', '--db', location, '--since', '2015-03-30', '--until', '2015-04-06', '--now', '2015-04-06', '--format', 'json'],
+          { cwd: dir, now: now() },
+        );
         assert.equal(r.code, 0, r.stderr);
         const report = JSON.parse(r.stdout);
         assert.deepEqual(report.sources.runs, { both: 2, messageOnly: 0, zuulOnly: 1 });
         const py = report.jobs.find((j: { job: string }) => j.job === 'tox-py3');
-        assert.deepEqual({ runs: py.runs, failures: py.failures, ff: py.falseFailures, rechecks: py.rechecksAfterFailure }, { runs: 2, failures: 1, ff: 1, rechecks: 1 });
+        assert.deepEqual(
+          { runs: py.runs, failures: py.failures, ff: py.falseFailures, rechecks: py.rechecksAfterFailure },
+          { runs: 2, failures: 1, ff: 1, rechecks: 1 },
+        );
         assert.deepEqual(py.evidence.falseFailures[0].reasons, ['passed-later', 'merged-unchanged']);
         assert.equal(py.evidence.falseFailures[0].uuid, 'aaa');
         assert.equal(py.evidence.falseFailures[0].url, 'https://review.example.org/c/demo/compute/+/1/1');
@@ -297,9 +401,15 @@ describe('steward ci sync: configuration errors', () => {
     try {
       const cases: Array<[string, RegExp]> = [
         ['hosts: []\n', /steward\.yaml has no `zuul` section/],
-        ['hosts:\n  - name: a\n    url: https://a.example.org\nzuul:\n  url: https://zuul.example.org\n  tenant: t\n  host: b\n', /zuul\.host "b" is not one of the hosts/],
+        [
+          'hosts:\n  - name: a\n    url: https://a.example.org\nzuul:\n  url: https://zuul.example.org\n  tenant: t\n  host: b\n',
+          /zuul\.host "b" is not one of the hosts/,
+        ],
         ['zuul:\n  url: not a url\n  tenant: t\n', /`zuul\.url` expected the Zuul web root/],
-        ['zuul:\n  url: https://zuul.example.org\n  tenant: t\n  tennant: x\n', /unknown key `tennant`; allowed here: url, tenant, host, projects/],
+        [
+          'zuul:\n  url: https://zuul.example.org\n  tenant: t\n  tennant: x\n',
+          /unknown key `tennant`; allowed here: url, tenant, host, projects/,
+        ],
         ['ci:\n  readiness:\n    margin: 5\n', /steward\.yaml:3: `ci\.readiness\.margin` expected a fraction from 0 to 1/],
         ['ci:\n  readiness:\n    week: 4\n', /unknown key `week`; allowed here: margin, weeks, minRuns, minWeeklyRuns/],
       ];

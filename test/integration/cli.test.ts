@@ -44,11 +44,18 @@ describe('steward overview --demo-if-empty (npm start)', () => {
     const since = until - 90 * 86_400_000;
     const one = (q: string, ...p: unknown[]) => Number(Object.values(sql.prepare(q).get(...p) as object)[0]);
     assert.equal(json.changes.opened, one('select count(*) from changes where created >= ? and created < ?', since, until));
-    assert.equal(json.changes.merged, one("select count(*) from changes where status = 'MERGED' and submitted >= ? and submitted < ?", since, until));
+    assert.equal(
+      json.changes.merged,
+      one("select count(*) from changes where status = 'MERGED' and submitted >= ? and submitted < ?", since, until),
+    );
     assert.equal(json.ci.runs, one('select count(*) from ci_builds where reported_at >= ? and reported_at < ?', since, until));
     assert.equal(
       json.ci.failures,
-      one("select count(*) from ci_builds where reported_at >= ? and reported_at < ? and result not in ('SUCCESS', 'SKIPPED')", since, until),
+      one(
+        "select count(*) from ci_builds where reported_at >= ? and reported_at < ? and result not in ('SUCCESS', 'SKIPPED')",
+        since,
+        until,
+      ),
     );
     sql.close();
     assert.equal(json.reviewers.core.configured, 12);
@@ -66,7 +73,9 @@ describe('steward overview --demo-if-empty (npm start)', () => {
   });
 
   it('replays the past with --now and a window with --since/--until', async () => {
-    const r = await runSteward(['overview', '--now', '2026-06-01', '--since', '2026-05-01', '--until', '2026-06-01', '--format', 'json'], { cwd: dir });
+    const r = await runSteward(['overview', '--now', '2026-06-01', '--since', '2026-05-01', '--until', '2026-06-01', '--format', 'json'], {
+      cwd: dir,
+    });
     assert.equal(r.code, 0, r.stderr);
     const o = JSON.parse(r.stdout);
     assert.equal(o.period.since, '2026-05-01T00:00:00.000Z');
@@ -131,10 +140,20 @@ describe('usage and configuration errors', () => {
   it('a steward.yaml alias bomb or absurd nesting is a configuration error naming the file, not a crash', async () => {
     const levels = 'abcdefghi'.split('');
     const bomb = join(dir, 'bomb.yaml');
-    writeFileSync(bomb, ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]', ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`), 'bots: *i'].join('\n'));
+    writeFileSync(
+      bomb,
+      [
+        'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+        ...levels.slice(1).map((c, i) => `${c}: &${c} [${Array(9).fill(`*${levels[i]}`).join(', ')}]`),
+        'bots: *i',
+      ].join('\n'),
+    );
     const deep = join(dir, 'deep.yaml');
     writeFileSync(deep, `hosts: ${'['.repeat(3000)}${']'.repeat(3000)}\n`);
-    for (const [cfg, pattern] of [[bomb, /bomb\.yaml: aliases expand too many times/], [deep, /deep\.yaml:1: collections nest more than 64 levels deep/]] as const) {
+    for (const [cfg, pattern] of [
+      [bomb, /bomb\.yaml: aliases expand too many times/],
+      [deep, /deep\.yaml:1: collections nest more than 64 levels deep/],
+    ] as const) {
       const r = await runSteward(['overview', '--config', cfg], { cwd: dir });
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, pattern);

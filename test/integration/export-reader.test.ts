@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { StewardError } from '../../src/model/errors.js';
 import { open } from 'node:fs/promises';
-import { readGerritExport, readLines, splitArrayOfObjects, type ExportItem, type ExportStats } from '../../src/sources/gerrit/export-reader.js';
+import {
+  readGerritExport,
+  readLines,
+  splitArrayOfObjects,
+  type ExportItem,
+  type ExportStats,
+} from '../../src/sources/gerrit/export-reader.js';
 
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'steward-reader-'))));
@@ -39,17 +45,36 @@ async function readError(name: string, text: string): Promise<StewardError> {
 describe('export reader', () => {
   it('reads a REST array with the XSSI prefix', async () => {
     const { items } = await read('a.json', `)]}'\n${JSON.stringify([rest(1), rest(2)])}\n`);
-    assert.deepEqual(items.map((i) => [i.format, (i.raw as { _number: number })._number, i.line, i.index]), [['rest', 1, 2, 0], ['rest', 2, 2, 1]]);
+    assert.deepEqual(
+      items.map((i) => [i.format, (i.raw as { _number: number })._number, i.line, i.index]),
+      [
+        ['rest', 1, 2, 0],
+        ['rest', 2, 2, 1],
+      ],
+    );
   });
 
   it('reads pages concatenated one per line, each with its own prefix, CRLF and a BOM', async () => {
-    const { items } = await read('b.json', `\uFEFF)]}'\r\n${JSON.stringify([rest(1)])}\r\n)]}'\r\n${JSON.stringify([rest(2), rest(3)])}\r\n`);
-    assert.deepEqual(items.map((i) => (i.raw as { _number: number })._number), [1, 2, 3]);
+    const { items } = await read(
+      'b.json',
+      `\uFEFF)]}'\r\n${JSON.stringify([rest(1)])}\r\n)]}'\r\n${JSON.stringify([rest(2), rest(3)])}\r\n`,
+    );
+    assert.deepEqual(
+      items.map((i) => (i.raw as { _number: number })._number),
+      [1, 2, 3],
+    );
   });
 
   it('streams a pretty-printed array spread over many lines', async () => {
     const { items } = await read('c.json', `)]}'\n${JSON.stringify([rest(1), rest(2), rest(3)], null, 2)}\n`);
-    assert.deepEqual(items.map((i) => [(i.raw as { _number: number })._number, i.line]), [[1, null], [2, null], [3, null]]);
+    assert.deepEqual(
+      items.map((i) => [(i.raw as { _number: number })._number, i.line]),
+      [
+        [1, null],
+        [2, null],
+        [3, null],
+      ],
+    );
   });
 
   it('says a pretty-printed array that is cut short may be truncated', async () => {
@@ -60,8 +85,14 @@ describe('export reader', () => {
   });
 
   it('reads SSH rows and the closing stats row', async () => {
-    const { items, stats } = await read('d.json', `${JSON.stringify(ssh(1))}\n${JSON.stringify(ssh(2))}\n{"type":"stats","rowCount":2,"runTimeMilliseconds":5,"moreChanges":true}\n`);
-    assert.deepEqual(items.map((i) => i.format), ['ssh', 'ssh']);
+    const { items, stats } = await read(
+      'd.json',
+      `${JSON.stringify(ssh(1))}\n${JSON.stringify(ssh(2))}\n{"type":"stats","rowCount":2,"runTimeMilliseconds":5,"moreChanges":true}\n`,
+    );
+    assert.deepEqual(
+      items.map((i) => i.format),
+      ['ssh', 'ssh'],
+    );
     assert.deepEqual(stats, { sawStatsRow: true, statsRowCount: 2, moreChanges: true });
   });
 
@@ -78,7 +109,10 @@ describe('export reader', () => {
   });
 
   it('refuses content after the stats row and JSON that is not a change', async () => {
-    assert.match((await readError('g.json', `{"type":"stats","rowCount":0}\n${JSON.stringify(ssh(1))}\n`)).message, /after the closing stats row/);
+    assert.match(
+      (await readError('g.json', `{"type":"stats","rowCount":0}\n${JSON.stringify(ssh(1))}\n`)).message,
+      /after the closing stats row/,
+    );
     assert.match((await readError('h.json', '[1, 2]\n')).message, /expected change objects, found number/);
     assert.match((await readError('i.json', '[{"id": 1}]\n')).message, /neither `_number` and `project`/);
   });
@@ -99,19 +133,34 @@ describe('cutting a page into its changes', () => {
   it('finds each object, whatever its strings and nesting hold', () => {
     const a = { _number: 1, message: 'a "quoted" \\ back}slash ] and {braces} [brackets] ünïcödé', list: [{ x: [1, { y: '}' }] }] };
     const b = { _number: 2, s: '\\', t: '\\"' };
-    assert.deepEqual(cut(JSON.stringify([a, b]))!.map((t) => JSON.parse(t)), [a, b]);
-    assert.deepEqual(cut(` [ ${JSON.stringify(a)} ,\t${JSON.stringify(b)} ] \r`)!.map((t) => JSON.parse(t)), [a, b]);
+    assert.deepEqual(
+      cut(JSON.stringify([a, b]))!.map((t) => JSON.parse(t)),
+      [a, b],
+    );
+    assert.deepEqual(
+      cut(` [ ${JSON.stringify(a)} ,\t${JSON.stringify(b)} ] \r`)!.map((t) => JSON.parse(t)),
+      [a, b],
+    );
     assert.deepEqual(cut('\uFEFF[{"_number":1}]', true), ['{"_number":1}']);
     assert.deepEqual(cut('[]'), []);
   });
 
   it('leaves to JSON.parse anything that is not an array of objects', () => {
-    for (const text of ['{"_number":1}', '[{"a":1}, 2]', '[{"a":1}', '[{"a":1},]', '[{"a":"1}]', '[{"a":1}] x', '\uFEFF[{"a":1}]', ')]}\'']) {
+    for (const text of [
+      '{"_number":1}',
+      '[{"a":1}, 2]',
+      '[{"a":1}',
+      '[{"a":1},]',
+      '[{"a":"1}]',
+      '[{"a":1}] x',
+      '\uFEFF[{"a":1}]',
+      ")]}'",
+    ]) {
       assert.equal(cut(text), null, text);
     }
   });
 
-  it('reports a broken change with JSON.parse\'s message for the whole line', async () => {
+  it("reports a broken change with JSON.parse's message for the whole line", async () => {
     const e = await readError('h.json', `)]}'\n[${JSON.stringify(rest(1))},{"_number":2,"project":"p","x":tru}]\n`);
     assert.equal(e.code, 'INPUT_JSON');
     assert.equal(e.details.line, 2);

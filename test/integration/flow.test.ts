@@ -40,14 +40,17 @@ before(async () => {
       `projects: [{ name: demo/compute, core: { members: [${cfg.coreTeam.join(', ')}] } }]`,
       `bots: [${cfg.bots.join(', ')}]`,
       'releases:',
-      ...cfg.releases.map((r) => `  - { name: ${r.name}, start: '${r.start}', featureFreeze: '${r.featureFreeze}', release: '${r.release}' }`),
+      ...cfg.releases.map(
+        (r) => `  - { name: ${r.name}, start: '${r.start}', featureFreeze: '${r.featureFreeze}', release: '${r.release}' }`,
+      ),
       '',
     ].join('\n'),
   );
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const json = async (args: string[], location: string): Promise<any> => { // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed report
+const json = async (args: string[], location: string): Promise<any> => {
   const r = await runSteward([...args, '--db', location, '--format', 'json'], { cwd: dir, now: NOW });
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -55,9 +58,24 @@ const json = async (args: string[], location: string): Promise<any> => { // esli
 
 // ---- reviewstats' openreviews, run directly on the SSH export (Python semantics) -------------
 
-interface SshApproval { type: string; value: string; grantedOn: number }
-interface SshPatchSet { number: number; createdOn: number; approvals?: SshApproval[] }
-interface SshRow { number?: number; branch: string; status: string; patchSets: SshPatchSet[]; rowCount?: number; type?: string }
+interface SshApproval {
+  type: string;
+  value: string;
+  grantedOn: number;
+}
+interface SshPatchSet {
+  number: number;
+  createdOn: number;
+  approvals?: SshApproval[];
+}
+interface SshRow {
+  number?: number;
+  branch: string;
+  status: string;
+  patchSets: SshPatchSet[];
+  rowCount?: number;
+  type?: string;
+}
 
 function reviewstatsOpenreviews(lines: SshRow[], nowSeconds: number, waitingMore: number) {
   const ageOf = (p: SshPatchSet) => {
@@ -88,7 +106,11 @@ function reviewstatsOpenreviews(lines: SshRow[], nowSeconds: number, waitingMore
     const q = (x: number) => asc[Math.floor((asc.length * x) / 4)]![k];
     return { average: Math.floor(asc.reduce((s, r) => s + r[k], 0) / asc.length), q1: q(1), median: q(2), q3: q(3) };
   };
-  const top = (k: 'age' | 'age2' | 'age3') => [...onReviewer].sort((a, b) => b[k] - a[k] || a.n - b.n).slice(0, 5).map((r) => [r.n, r[k]]);
+  const top = (k: 'age' | 'age2' | 'age3') =>
+    [...onReviewer]
+      .sort((a, b) => b[k] - a[k] || a.n - b.n)
+      .slice(0, 5)
+      .map((r) => [r.n, r[k]]);
   return {
     total: onReviewer.length + onSubmitter.length,
     onReviewer: onReviewer.map((r) => r.n).sort((a, b) => a - b),
@@ -122,11 +144,16 @@ for (const engine of ENGINES) {
       const open = truth.filter((c) => c.status === 'NEW');
       assert.equal(q.open, open.length);
       // Planted one-short changes whose story got as far as the first +2 before the demo's end.
-      const gotPlusTwo = (c: DemoChange) => c.approvals.some((a) => a.label === 'Code-Review' && a.value === 2 && a.patchSet === c.patchSets.length);
+      const gotPlusTwo = (c: DemoChange) =>
+        c.approvals.some((a) => a.label === 'Code-Review' && a.value === 2 && a.patchSet === c.patchSets.length);
       const oneShort = open.filter((c) => c.truth.fate === 'stall-one-short' && gotPlusTwo(c)).map((c) => c.number);
       assert.ok(oneShort.length >= 10, `planted one-short changes: ${oneShort.length}`);
       const found = new Set<number>(q.onePlusTwoShort.changes);
-      assert.deepEqual(oneShort.filter((n) => !found.has(n)), [], 'every planted one-+2-short change is listed');
+      assert.deepEqual(
+        oneShort.filter((n) => !found.has(n)),
+        [],
+        'every planted one-+2-short change is listed',
+      );
       // Planted "nobody looks at the final patch set" changes wait on reviewers; those nobody but
       // the owner and CI ever touched are never reviewed.
       const bots = new Set(demoConfig(DEMO).bots);
@@ -134,23 +161,46 @@ for (const engine of ENGINES) {
       assert.ok(unreviewed.length >= 10, `planted unreviewed changes: ${unreviewed.length}`);
       // (Some are still mid-story at the demo's end: a failed CI run on a rebase, a critic's −1.)
       const waiting = unreviewed.filter((c) => s.reviewers.changes.includes(c.number) || s.ci.changes.includes(c.number));
-      assert.ok(waiting.length / unreviewed.length >= 0.8, `unreviewed changes waiting on reviewers: ${waiting.length} of ${unreviewed.length}`);
-      const untouched = open.filter((c) => !c.workInProgress && c.messages.every((m) => m.author.accountId === c.owner.accountId || bots.has(m.author.username))).map((c) => c.number);
+      assert.ok(
+        waiting.length / unreviewed.length >= 0.8,
+        `unreviewed changes waiting on reviewers: ${waiting.length} of ${unreviewed.length}`,
+      );
+      const untouched = open
+        .filter(
+          (c) => !c.workInProgress && c.messages.every((m) => m.author.accountId === c.owner.accountId || bots.has(m.author.username)),
+        )
+        .map((c) => c.number);
       const never = new Set<number>(q.neverReviewed.changes);
       const wipNow = new Set<number>(s.wip.changes);
-      assert.deepEqual(untouched.filter((n) => !never.has(n) && !wipNow.has(n)), [], 'untouched changes are never reviewed');
-      assert.deepEqual([...never].filter((n) => !untouched.includes(n)), [], 'never-reviewed changes were touched only by their owner and CI');
-      const minusTwo = (c: DemoChange) => c.approvals.some((a) => a.label === 'Code-Review' && a.value === -2 && a.patchSet === c.patchSets.length);
+      assert.deepEqual(
+        untouched.filter((n) => !never.has(n) && !wipNow.has(n)),
+        [],
+        'untouched changes are never reviewed',
+      );
+      assert.deepEqual(
+        [...never].filter((n) => !untouched.includes(n)),
+        [],
+        'never-reviewed changes were touched only by their owner and CI',
+      );
+      const minusTwo = (c: DemoChange) =>
+        c.approvals.some((a) => a.label === 'Code-Review' && a.value === -2 && a.patchSet === c.patchSets.length);
       const blocked = open.filter((c) => c.truth.fate === 'stall-blocked' && minusTwo(c)).map((c) => c.number);
       assert.ok(blocked.length > 0);
-      assert.deepEqual(blocked.filter((n) => !s.author.changes.includes(n)), [], 'blocked changes wait on their author');
+      assert.deepEqual(
+        blocked.filter((n) => !s.author.changes.includes(n)),
+        [],
+        'blocked changes wait on their author',
+      );
       assert.ok(q.states.author.blocked >= blocked.length);
       assert.match(q.waitingOnReviewers.sinceLatestPatchSet.longest[0].url, /^https:\/\/review\.example\.org\/c\/demo\/compute\/\+\/\d+$/);
     });
 
     it('queue --compat reviewstats equals reviewstats’ algorithm run on the SSH export itself', async () => {
       const r = await json(['queue', '--now', NOW_ARG, '--compat', 'reviewstats', '--waiting-more', '7'], location);
-      const lines = readFileSync(ssh, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SshRow);
+      const lines = readFileSync(ssh, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as SshRow);
       const want = reviewstatsOpenreviews(lines, Math.floor(NOW / 1000), 7);
       assert.equal(r.totalOpenReviews, want.total);
       assert.deepEqual(r.changes.waitingOnReviewer, want.onReviewer);
@@ -160,9 +210,18 @@ for (const engine of ENGINES) {
       assert.deepEqual(pick(r.lastWithoutNack), want.withoutNack);
       assert.deepEqual(pick(r.firstRevision), want.first);
       assert.equal(r.latestRevision.waitingMoreThan.count, want.moreThan);
-      assert.deepEqual(r.longestWaitingLatest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age);
-      assert.deepEqual(r.longestWaitingWithoutNack.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age3);
-      assert.deepEqual(r.oldest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]), want.top.age2);
+      assert.deepEqual(
+        r.longestWaitingLatest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]),
+        want.top.age,
+      );
+      assert.deepEqual(
+        r.longestWaitingWithoutNack.map((e: { number: number; seconds: number }) => [e.number, e.seconds]),
+        want.top.age3,
+      );
+      assert.deepEqual(
+        r.oldest.map((e: { number: number; seconds: number }) => [e.number, e.seconds]),
+        want.top.age2,
+      );
     });
 
     it('waits: the planted slow area is named, and release phase and core load are no longer artefacts', async () => {
@@ -232,7 +291,16 @@ for (const engine of ENGINES) {
       const onMaster = await json(['waits', '--now', NOW_ARG, '--days', '120', '--branch', 'master'], location);
       // Each change's own split is the same (its factors may not be: core load and the branch groups
       // are read from the changes reported on).
-      const split = (c: Record<string, unknown>) => ({ number: c.number, branch: c.branch, followDays: c.followDays, reviewersDays: c.reviewersDays, authorDays: c.authorDays, ciDays: c.ciDays, wipDays: c.wipDays, firstHumanReviewDays: c.firstHumanReviewDays });
+      const split = (c: Record<string, unknown>) => ({
+        number: c.number,
+        branch: c.branch,
+        followDays: c.followDays,
+        reviewersDays: c.reviewersDays,
+        authorDays: c.authorDays,
+        ciDays: c.ciDays,
+        wipDays: c.wipDays,
+        firstHumanReviewDays: c.firstHumanReviewDays,
+      });
       assert.ok(onMaster.changes.length > 0 && onMaster.changes.length < waits.changes.length);
       assert.deepEqual(onMaster.changes.map(split), waits.changes.filter((c: { branch: string }) => c.branch === 'master').map(split));
     });
@@ -249,7 +317,11 @@ for (const engine of ENGINES) {
         let events = 0;
         for (let i = 0; i < flow.length; i++) {
           assert.equal(flow[i]!.messagesComplete, true);
-          assert.deepEqual(flow[i]!.messages, every[i]!.messages.filter((m) => m.kind === 'comment' || m.kind === 'system'), `change ${flow[i]!.number}`);
+          assert.deepEqual(
+            flow[i]!.messages,
+            every[i]!.messages.filter((m) => m.kind === 'comment' || m.kind === 'system'),
+            `change ${flow[i]!.number}`,
+          );
           events += flow[i]!.messages.filter((m) => m.event).length;
         }
         assert.ok(events > 50, `messages with events: ${events}`);
@@ -311,7 +383,10 @@ describe('review flow on the command line: errors pointing at the operator, and 
   });
 
   it('--query nested 3,000 levels deep: a usage error naming --query, no RangeError', async () => {
-    const r = await runSteward(['dashboard', '--query', `${'('.repeat(3000)}status:open${')'.repeat(3000)}`, '--db', location], { cwd: dir, now: NOW });
+    const r = await runSteward(['dashboard', '--query', `${'('.repeat(3000)}status:open${')'.repeat(3000)}`, '--db', location], {
+      cwd: dir,
+      now: NOW,
+    });
     assert.equal(r.code, 2, r.stderr.slice(0, 500));
     assert.match(r.stderr, /^steward: --query: the query nests parentheses or NOT more than 100 levels deep \(column 101\)/);
     assert.doesNotMatch(r.stderr, /RangeError|call stack/);
@@ -319,7 +394,10 @@ describe('review flow on the command line: errors pointing at the operator, and 
 
   it('steward.yaml dashboards: a config error naming the file and the section', async () => {
     const cfg = join(dir, 'bad-dash.yaml');
-    writeFileSync(cfg, `${readFileSync(join(dir, 'steward.yaml'), 'utf8')}dashboards:\n  - name: mine\n    foreach: status:open\n    sections:\n      - { name: ok, query: 'label:Code-Review>=2' }\n      - { name: bad, query: 'label:Code-Review<=2' }\n`);
+    writeFileSync(
+      cfg,
+      `${readFileSync(join(dir, 'steward.yaml'), 'utf8')}dashboards:\n  - name: mine\n    foreach: status:open\n    sections:\n      - { name: ok, query: 'label:Code-Review>=2' }\n      - { name: bad, query: 'label:Code-Review<=2' }\n`,
+    );
     const r = await runSteward(['dashboard', 'mine', '--db', location, '--config', cfg], { cwd: dir, now: NOW });
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /bad-dash\.yaml: dashboards\[0\]: sections\[1\]\.query: label range includes 0/);
@@ -331,14 +409,20 @@ describe('review flow on the command line: errors pointing at the operator, and 
     const r = await runSteward(['dashboard', '--file', dash, '--db', location], { cwd: dir, now: NOW });
     assert.equal(r.code, 6, r.stderr);
     assert.match(r.stderr, /team\.dash:6: section "Mine": `owner:self` needs to know who "self" is/);
-    const ok = await runSteward(['dashboard', '--file', dash, '--db', location, '--as', 'zuul', '--format', 'json'], { cwd: dir, now: NOW });
+    const ok = await runSteward(['dashboard', '--file', dash, '--db', location, '--as', 'zuul', '--format', 'json'], {
+      cwd: dir,
+      now: NOW,
+    });
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(JSON.parse(ok.stdout).sections[0].count, 0);
   });
 
   it('--gerrit-url prints the Gerrit dashboard URL, the core group renamed from steward.yaml', async () => {
     const cfg = join(dir, 'group.yaml');
-    writeFileSync(cfg, `hosts: [{ name: ${HOST}, url: 'https://${HOST}' }]\nprojects: [{ name: demo/compute, core: { group: nova-core } }]\n`);
+    writeFileSync(
+      cfg,
+      `hosts: [{ name: ${HOST}, url: 'https://${HOST}' }]\nprojects: [{ name: demo/compute, core: { group: nova-core } }]\n`,
+    );
     const r = await runSteward(['dashboard', 'review-inbox', '--gerrit-url', '--db', location, '--config', cfg], { cwd: dir, now: NOW });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Review inbox\nhttps:\/\/review\.example\.org\/dashboard\/\?title=Review%20inbox&foreach=status%3Aopen/);
@@ -354,12 +438,24 @@ describe('review flow on the command line: errors pointing at the operator, and 
     };
     assert.match(await run(['queue']), /^Review queue of demo\/compute as of 2026-11-01T00:00:00Z: \d+ open changes\n/);
     assert.match(await run(['queue', '--trivial']), /^Trivial-fix queue of demo\/compute/);
-    assert.match(await run(['queue', '--trivial', '--format', 'csv']), /^rank,number,project,waiting_days,delta,why,bugs,score,url,subject\n/);
+    assert.match(
+      await run(['queue', '--trivial', '--format', 'csv']),
+      /^rank,number,project,waiting_days,delta,why,bugs,score,url,subject\n/,
+    );
     assert.match(await run(['queue', '--compat', 'reviewstats']), /^> Projects: \['demo\/compute'\]\n--> Total Open Reviews: \d+/);
     assert.match(await run(['waits']), /^Where the time went: demo\/compute/);
-    assert.match(await run(['waits', '--format', 'csv']), /^number,project,branch,owner,outcome,created,closed,follow_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,review_follow_days,size,area,author,kind,branch,release_phase,core_load,patch_sets,url\n\d+,/);
-    assert.match(await run(['waits', '--bandwidth', '--format', 'csv']), /^week,arrivals,queue_entries,queue_exits,queue_at_start,queue_average,mean_wait_days,little_lambda_w,reviews,core_reviews,cores\n/);
-    assert.match(await run(['dashboard', 'review-inbox', '--format', 'csv']), /^section,number,project,branch,updated_days,state,owner,subject,url\n/);
+    assert.match(
+      await run(['waits', '--format', 'csv']),
+      /^number,project,branch,owner,outcome,created,closed,follow_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,review_follow_days,size,area,author,kind,branch,release_phase,core_load,patch_sets,url\n\d+,/,
+    );
+    assert.match(
+      await run(['waits', '--bandwidth', '--format', 'csv']),
+      /^week,arrivals,queue_entries,queue_exits,queue_at_start,queue_average,mean_wait_days,little_lambda_w,reviews,core_reviews,cores\n/,
+    );
+    assert.match(
+      await run(['dashboard', 'review-inbox', '--format', 'csv']),
+      /^section,number,project,branch,updated_days,state,owner,subject,url\n/,
+    );
     assert.match(await run(['dashboard']), /review-inbox +Review inbox — 6 sections \(shipped with Steward\)/);
     assert.match(await run(['overview']), /Review queue \(steward queue\)\n {2}\d+ open: \d+ waiting on reviewers/);
   });

@@ -17,7 +17,9 @@ import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const BUNDLE = fileURLToPath(new URL('../../../shared/data/nova-history-meta.bundle', import.meta.url));
-const SKIP = existsSync(BUNDLE) ? false : `nova history test skipped: ${BUNDLE} is absent (the shared data folder ../shared/data beside the repository holds it)`;
+const SKIP = existsSync(BUNDLE)
+  ? false
+  : `nova history test skipped: ${BUNDLE} is absent (the shared data folder ../shared/data beside the repository holds it)`;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
 type Json = Record<string, any>;
@@ -46,7 +48,9 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
     it(`stores every commit, incrementally, with nova's landings and trailers (${engine.name})`, { skip: engine.skip }, async () => {
       const { location, cleanup } = await freshLocation(engine.name);
       const sync = async (): Promise<Json> => {
-        const r = await runSteward(['--db', location, 'git', 'sync', '--repo', repo, '--branch', 'master', '--format', 'json'], { cwd: tmp });
+        const r = await runSteward(['--db', location, 'git', 'sync', '--repo', repo, '--branch', 'master', '--format', 'json'], {
+          cwd: tmp,
+        });
         assert.equal(r.code, 0, r.stderr);
         return JSON.parse(r.stdout) as Json;
       };
@@ -59,10 +63,19 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
         const second = await sync();
         assert.deepEqual(
           { added: second.added, removed: second.removed, relanded: second.relanded, commits: second.commits, tip: second.tip },
-          { added: Number(git('rev-list', '--count', `${TIP}~50..${TIP}`)), removed: 0, relanded: 0, commits: Number(git('rev-list', '--count', TIP)), tip: TIP },
+          {
+            added: Number(git('rev-list', '--count', `${TIP}~50..${TIP}`)),
+            removed: 0,
+            relanded: 0,
+            commits: Number(git('rev-list', '--count', TIP)),
+            tip: TIP,
+          },
         );
         // The README's numbers.
-        assert.deepEqual({ commits: second.commits, mainline: second.mainline, merge: second.landedByMerge, direct: second.landedDirect }, { commits: 62_437, mainline: 27_908, merge: 60_538, direct: 1_899 });
+        assert.deepEqual(
+          { commits: second.commits, mainline: second.mainline, merge: second.landedByMerge, direct: second.landedDirect },
+          { commits: 62_437, mainline: 27_908, merge: 60_538, direct: 1_899 },
+        );
 
         const s = await openStore(location);
         try {
@@ -78,14 +91,24 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
   }
 
   async function checkStore(s: Store): Promise<void> {
-    const rows = await s.db.selectFrom('git_commits').select(['sha', 'parents', 'landed_by', 'landing', 'mainline', 'committer_name', 'subject']).execute();
+    const rows = await s.db
+      .selectFrom('git_commits')
+      .select(['sha', 'parents', 'landed_by', 'landing', 'mainline', 'committer_name', 'subject'])
+      .execute();
     const by = new Map(rows.map((r) => [r.sha, r]));
     assert.equal(by.size, 62_437);
 
     // The tip's merge brought in its second parent, as `git rev-list M^1..M` says.
-    assert.deepEqual(rows.filter((r) => r.landed_by === TIP).map((r) => r.sha).sort(), git('rev-list', `${TIP}^1..${TIP}`).split('\n').sort());
+    assert.deepEqual(
+      rows
+        .filter((r) => r.landed_by === TIP)
+        .map((r) => r.sha)
+        .sort(),
+      git('rev-list', `${TIP}^1..${TIP}`).split('\n').sort(),
+    );
     // Fast-forwarded by Gerrit: landed by themselves, directly.
-    for (const sha of FAST_FORWARDED) assert.deepEqual([by.get(sha)!.landed_by, by.get(sha)!.landing, by.get(sha)!.mainline], [sha, 'direct', 1]);
+    for (const sha of FAST_FORWARDED)
+      assert.deepEqual([by.get(sha)!.landed_by, by.get(sha)!.landing, by.get(sha)!.mainline], [sha, 'direct', 1]);
     // The release tag merged into master: the stable branch's own Gerrit merges land with it.
     const viaTag = rows.filter((r) => r.landed_by === TAG_LANDING);
     assert.equal(viaTag.length, Number(git('rev-list', '--count', `${TAG_LANDING}^1..${TAG_LANDING}`)));
@@ -118,11 +141,23 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
     assert.equal(v.subject, 'Attach Manila shares via virtiofs (manila abstraction)');
     const links = await s.db.selectFrom('git_commit_links').select(['kind', 'target']).where('sha', '=', VIRTIOFS).execute();
     assert.deepEqual(links, [{ kind: 'implements', target: 'libvirt-virtiofs-attach-manila-shares' }]);
-    const changeIds = await s.db.selectFrom('git_commits').select((eb) => eb.fn.count<number>('change_id').as('n')).executeTakeFirstOrThrow();
+    const changeIds = await s.db
+      .selectFrom('git_commits')
+      .select((eb) => eb.fn.count<number>('change_id').as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(Number(changeIds.n), commitsWithChangeId());
 
     // The blueprint's commits are those git's own grep finds (blueprint/bp NAME, any case).
-    const grep = git('log', '-i', '-E', '--format=%H', '--grep=(blueprint|bp)[: /]+libvirt-virtiofs-attach-manila-shares([^a-z0-9_.-]|$)', TIP).split('\n').sort();
+    const grep = git(
+      'log',
+      '-i',
+      '-E',
+      '--format=%H',
+      '--grep=(blueprint|bp)[: /]+libvirt-virtiofs-attach-manila-shares([^a-z0-9_.-]|$)',
+      TIP,
+    )
+      .split('\n')
+      .sort();
     const found = await listBlueprintCommits(s.db, ['LIBVIRT-VIRTIOFS-ATTACH-MANILA-SHARES']);
     assert.deepEqual(found.map((c) => c.sha).sort(), grep);
     assert.equal(found.length, 33);
@@ -130,6 +165,8 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
 
   /** Commits with a Change-Id line, counted from git's own output. */
   function commitsWithChangeId(): number {
-    return git('log', '--format=%x1e%B', TIP).split('\u001e').filter((msg) => /^\s*Change-Id:\s*I[0-9a-f]{40}\s*$/im.test(msg)).length;
+    return git('log', '--format=%x1e%B', TIP)
+      .split('\u001e')
+      .filter((msg) => /^\s*Change-Id:\s*I[0-9a-f]{40}\s*$/im.test(msg)).length;
   }
 });

@@ -78,23 +78,67 @@ for (const engine of ENGINES) {
       const root = repo.commit({ message: 'Initial import', author: 'Founder', at: '2015-01-01T00:00:00Z' });
       // A change based on an older tip, landed by a Gerrit merge.
       const a = repo.commit({
-        message: 'Add the frobnicator\n\nLonger text.\n\nImplements: blueprint Frob-It\nCloses-Bug: #1234567\nChange-Id: I1111111111111111111111111111111111111111\n',
-        parents: [root], author: 'Alice', authoredAt: '2015-01-02T00:00:00Z', at: '2015-01-03T00:00:00Z',
+        message:
+          'Add the frobnicator\n\nLonger text.\n\nImplements: blueprint Frob-It\nCloses-Bug: #1234567\nChange-Id: I1111111111111111111111111111111111111111\n',
+        parents: [root],
+        author: 'Alice',
+        authoredAt: '2015-01-02T00:00:00Z',
+        at: '2015-01-03T00:00:00Z',
       });
       const m1 = repo.gerritMerge(root, a, 'Add the frobnicator', '2015-01-05T10:00:00Z');
       // Two changes Gerrit fast-forwarded (nova: 1931f73f, 6964451b on 2026-08-11): no merge of their own.
-      const f1 = repo.commit({ message: 'Frob more\n\nPartially-Implements: bp frob-it\nRelated-Bug: 7654321\n\nChange-Id: I2222222222222222222222222222222222222222', parents: [m1], author: 'Bob', at: '2015-01-06T00:00:00Z' });
-      const f2 = repo.commit({ message: 'Tidy up after bp frob-it\n\nChange-Id: I3333333333333333333333333333333333333333', parents: [f1], author: 'Bob', at: '2015-01-06T01:00:00Z' });
+      const f1 = repo.commit({
+        message:
+          'Frob more\n\nPartially-Implements: bp frob-it\nRelated-Bug: 7654321\n\nChange-Id: I2222222222222222222222222222222222222222',
+        parents: [m1],
+        author: 'Bob',
+        at: '2015-01-06T00:00:00Z',
+      });
+      const f2 = repo.commit({
+        message: 'Tidy up after bp frob-it\n\nChange-Id: I3333333333333333333333333333333333333333',
+        parents: [f1],
+        author: 'Bob',
+        at: '2015-01-06T01:00:00Z',
+      });
       // A change based on the root, merged after the fast-forwards.
-      const b = repo.commit({ message: 'Unrelated fix\n\nChange-Id: I4444444444444444444444444444444444444444', parents: [root], author: 'Carol', at: '2015-01-04T00:00:00Z' });
+      const b = repo.commit({
+        message: 'Unrelated fix\n\nChange-Id: I4444444444444444444444444444444444444444',
+        parents: [root],
+        author: 'Carol',
+        at: '2015-01-04T00:00:00Z',
+      });
       const m2 = repo.gerritMerge(f2, b, 'Unrelated fix', '2015-01-08T00:00:00Z');
       repo.setBranch(m2);
       Object.assign(c, { root, a, m1, f1, f2, b, m2 });
 
       const r = await sync();
       assert.deepEqual(
-        { repo: r.repo, branch: r.branch, tip: r.tip, previousTip: r.previousTip, upToDate: r.upToDate, commits: r.commits, added: r.added, removed: r.removed, mainline: r.mainline, landedByMerge: r.landedByMerge, landedDirect: r.landedDirect },
-        { repo: repo.dir.split('/').pop(), branch: 'master', tip: m2, previousTip: null, upToDate: false, commits: 7, added: 7, removed: 0, mainline: 5, landedByMerge: 4, landedDirect: 3 },
+        {
+          repo: r.repo,
+          branch: r.branch,
+          tip: r.tip,
+          previousTip: r.previousTip,
+          upToDate: r.upToDate,
+          commits: r.commits,
+          added: r.added,
+          removed: r.removed,
+          mainline: r.mainline,
+          landedByMerge: r.landedByMerge,
+          landedDirect: r.landedDirect,
+        },
+        {
+          repo: repo.dir.split('/').pop(),
+          branch: 'master',
+          tip: m2,
+          previousTip: null,
+          upToDate: false,
+          commits: 7,
+          added: 7,
+          removed: 0,
+          mainline: 5,
+          landedByMerge: 4,
+          landedDirect: 3,
+        },
       );
 
       await withStore(async (s) => {
@@ -110,61 +154,125 @@ for (const engine of ENGINES) {
 
         const row = await s.db.selectFrom('git_commits').selectAll().where('sha', '=', a).executeTakeFirstOrThrow();
         assert.deepEqual(
-          { parents: row.parents, author: row.author_name, authoredAt: Number(row.authored_at), committedAt: Number(row.committed_at), subject: row.subject, changeId: row.change_id },
-          { parents: root, author: 'Alice', authoredAt: at('2015-01-02T00:00:00Z'), committedAt: at('2015-01-03T00:00:00Z'), subject: 'Add the frobnicator', changeId: 'I1111111111111111111111111111111111111111' },
+          {
+            parents: row.parents,
+            author: row.author_name,
+            authoredAt: Number(row.authored_at),
+            committedAt: Number(row.committed_at),
+            subject: row.subject,
+            changeId: row.change_id,
+          },
+          {
+            parents: root,
+            author: 'Alice',
+            authoredAt: at('2015-01-02T00:00:00Z'),
+            committedAt: at('2015-01-03T00:00:00Z'),
+            subject: 'Add the frobnicator',
+            changeId: 'I1111111111111111111111111111111111111111',
+          },
         );
         assert.match(row.message, /^Add the frobnicator\n\nLonger text\.\n\nImplements: blueprint Frob-It\n/);
         const links = await s.db.selectFrom('git_commit_links').select(['sha', 'kind', 'target']).orderBy('sha').orderBy('kind').execute();
         assert.deepEqual(
           links.map((x) => `${x.sha === a ? 'a' : x.sha === f1 ? 'f1' : x.sha === f2 ? 'f2' : x.sha}:${x.kind}:${x.target}`).sort(),
-          ['a:closes-bug:1234567', 'a:implements:frob-it', 'f1:partially-implements:frob-it', 'f1:related-bug:7654321', 'f2:mention:frob-it'],
+          [
+            'a:closes-bug:1234567',
+            'a:implements:frob-it',
+            'f1:partially-implements:frob-it',
+            'f1:related-bug:7654321',
+            'f2:mention:frob-it',
+          ],
         );
 
         const commits = await listBlueprintCommits(s.db, ['FROB-IT', 'nothing-here']);
-        assert.deepEqual(commits.map((x) => [x.sha, x.kind, x.landedBy, x.landing, x.changeId]), [
-          [a, 'implements', m1, 'merge', 'I1111111111111111111111111111111111111111'],
-          [f1, 'partially-implements', f1, 'direct', 'I2222222222222222222222222222222222222222'],
-          [f2, 'mention', f2, 'direct', 'I3333333333333333333333333333333333333333'],
-        ]);
+        assert.deepEqual(
+          commits.map((x) => [x.sha, x.kind, x.landedBy, x.landing, x.changeId]),
+          [
+            [a, 'implements', m1, 'merge', 'I1111111111111111111111111111111111111111'],
+            [f1, 'partially-implements', f1, 'direct', 'I2222222222222222222222222222222222222222'],
+            [f2, 'mention', f2, 'direct', 'I3333333333333333333333333333333333333333'],
+          ],
+        );
         assert.deepEqual(await listBlueprintChanges(s.db, ['frob-it'], blueprintRefs), []);
         const [summary] = await summariseCodeHistory(s.db);
-        assert.deepEqual({ commits: summary!.commits, mainline: summary!.mainline, tip: summary!.tip }, { commits: 7, mainline: 5, tip: m2 });
+        assert.deepEqual(
+          { commits: summary!.commits, mainline: summary!.mainline, tip: summary!.tip },
+          { commits: 7, mainline: 5, tip: m2 },
+        );
       });
     });
 
-    it("finds Gerrit changes by the same rule: trailers, topic, mentions; whole names; narrowed by project", async () => {
+    it('finds Gerrit changes by the same rule: trailers, topic, mentions; whole names; narrowed by project', async () => {
       await withStore(async (s) => {
         const changes = [
-          makeChange(101, { commitMessage: 'Frob\n\nImplements: blueprint Frob-It\nChange-Id: I1111111111111111111111111111111111111111\n', changeId: 'I1111111111111111111111111111111111111111', status: 'MERGED' }),
+          makeChange(101, {
+            commitMessage: 'Frob\n\nImplements: blueprint Frob-It\nChange-Id: I1111111111111111111111111111111111111111\n',
+            changeId: 'I1111111111111111111111111111111111111111',
+            status: 'MERGED',
+          }),
           makeChange(102, { commitMessage: 'Unrelated words\n', topic: 'bp/frob-it', created: T0 + DAY }),
           makeChange(103, { commitMessage: 'Needs bp frob-it-more first\n', created: T0 + 2 * DAY }),
-          makeChange(104, { commitMessage: 'Follows blueprint FROB-IT.\n', project: 'other/project', created: T0 + 3 * DAY, status: 'ABANDONED' }),
+          makeChange(104, {
+            commitMessage: 'Follows blueprint FROB-IT.\n',
+            project: 'other/project',
+            created: T0 + 3 * DAY,
+            status: 'ABANDONED',
+          }),
         ];
-        await s.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, 'review.example.org', s.bulk), changes, 'rest', s.bulk));
+        await s.db
+          .transaction()
+          .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, 'review.example.org', s.bulk), changes, 'rest', s.bulk));
         const all = await listBlueprintChanges(s.db, ['frob-it'], blueprintRefs);
-        assert.deepEqual(all.map((x) => [x.number, x.kind, x.status, x.changeId, x.project]), [
-          [101, 'implements', 'MERGED', 'I1111111111111111111111111111111111111111', 'demo/compute'],
-          [102, 'topic', 'NEW', 'I0000000000000000000000000000000000000102', 'demo/compute'],
-          [104, 'mention', 'ABANDONED', 'I0000000000000000000000000000000000000104', 'other/project'],
-        ]);
-        assert.deepEqual((await listBlueprintChanges(s.db, ['Frob-It', 'frob-it-more'], blueprintRefs, { projects: ['demo/compute'] })).map((x) => [x.blueprint, x.number]), [
-          ['frob-it', 101],
-          ['frob-it', 102],
-          ['frob-it-more', 103],
-        ]);
+        assert.deepEqual(
+          all.map((x) => [x.number, x.kind, x.status, x.changeId, x.project]),
+          [
+            [101, 'implements', 'MERGED', 'I1111111111111111111111111111111111111111', 'demo/compute'],
+            [102, 'topic', 'NEW', 'I0000000000000000000000000000000000000102', 'demo/compute'],
+            [104, 'mention', 'ABANDONED', 'I0000000000000000000000000000000000000104', 'other/project'],
+          ],
+        );
+        assert.deepEqual(
+          (await listBlueprintChanges(s.db, ['Frob-It', 'frob-it-more'], blueprintRefs, { projects: ['demo/compute'] })).map((x) => [
+            x.blueprint,
+            x.number,
+          ]),
+          [
+            ['frob-it', 101],
+            ['frob-it', 102],
+            ['frob-it-more', 103],
+          ],
+        );
         const cli = await runSteward(['--db', location, 'git', 'blueprint', 'FROB-IT', 'unknown-bp', '--format', 'json'], { cwd });
         assert.equal(cli.code, 0, cli.stderr);
         const view = JSON.parse(cli.stdout) as Json;
-        assert.deepEqual(view.blueprints.map((b: Json) => [b.blueprint, b.commits.length, b.changes.length]), [['frob-it', 3, 3], ['unknown-bp', 0, 0]]);
+        assert.deepEqual(
+          view.blueprints.map((b: Json) => [b.blueprint, b.commits.length, b.changes.length]),
+          [
+            ['frob-it', 3, 3],
+            ['unknown-bp', 0, 0],
+          ],
+        );
         assert.deepEqual(view.blueprints[0].commits[0], {
-          kind: 'implements', repo: repo.dir.split('/').pop(), sha: c.a, subject: 'Add the frobnicator', authorName: 'Alice', authorEmail: 'alice@example.org',
-          authoredAt: '2015-01-02T00:00:00.000Z', committedAt: '2015-01-03T00:00:00.000Z', changeId: 'I1111111111111111111111111111111111111111',
-          landedBy: c.m1, landedAt: '2015-01-05T10:00:00.000Z', landing: 'merge',
+          kind: 'implements',
+          repo: repo.dir.split('/').pop(),
+          sha: c.a,
+          subject: 'Add the frobnicator',
+          authorName: 'Alice',
+          authorEmail: 'alice@example.org',
+          authoredAt: '2015-01-02T00:00:00.000Z',
+          committedAt: '2015-01-03T00:00:00.000Z',
+          changeId: 'I1111111111111111111111111111111111111111',
+          landedBy: c.m1,
+          landedAt: '2015-01-05T10:00:00.000Z',
+          landing: 'merge',
         });
         assert.equal(view.blueprints[0].changes[0].number, 101);
         const text = await runSteward(['--db', location, 'git', 'blueprint', 'frob-it'], { cwd });
         assert.match(text.stdout, /^blueprint frob-it: 3 commit\(s\), 3 Gerrit change\(s\)\n/);
-        assert.match(text.stdout, new RegExp(`  ${c.a.slice(0, 12)} implements +landed 2015-01-05 \\(merge ${c.m1.slice(0, 12)}\\)  Add the frobnicator`));
+        assert.match(
+          text.stdout,
+          new RegExp(`  ${c.a.slice(0, 12)} implements +landed 2015-01-05 \\(merge ${c.m1.slice(0, 12)}\\)  Add the frobnicator`),
+        );
         // The commit and the change of one piece of work share the Change-Id.
         const [commit] = await listBlueprintCommits(s.db, ['frob-it']);
         assert.equal(commit!.changeId, all[0]!.changeId);
@@ -173,13 +281,19 @@ for (const engine of ENGINES) {
 
     it('a second sync with the branch unmoved does nothing; new commits are read incrementally', async () => {
       const again = await sync();
-      assert.deepEqual({ upToDate: again.upToDate, added: again.added, commits: again.commits, previousTip: again.previousTip }, { upToDate: true, added: 0, commits: 7, previousTip: c.m2 });
+      assert.deepEqual(
+        { upToDate: again.upToDate, added: again.added, commits: again.commits, previousTip: again.previousTip },
+        { upToDate: true, added: 0, commits: 7, previousTip: c.m2 },
+      );
 
       const d = repo.commit({ message: 'Later work\n\nbp: frob-it', parents: [c.m2], author: 'Dan' });
       const m3 = repo.gerritMerge(c.m2, d, 'Later work');
       repo.setBranch(m3);
       const r = await sync();
-      assert.deepEqual({ upToDate: r.upToDate, added: r.added, removed: r.removed, relanded: r.relanded, commits: r.commits, previousTip: r.previousTip }, { upToDate: false, added: 2, removed: 0, relanded: 0, commits: 9, previousTip: c.m2 });
+      assert.deepEqual(
+        { upToDate: r.upToDate, added: r.added, removed: r.removed, relanded: r.relanded, commits: r.commits, previousTip: r.previousTip },
+        { upToDate: false, added: 2, removed: 0, relanded: 0, commits: 9, previousTip: c.m2 },
+      );
       await withStore(async (s) => {
         const l = await landings(s);
         assert.equal(l.get(d)!.landed_by, m3);
@@ -195,14 +309,20 @@ for (const engine of ENGINES) {
       const m5 = repo.gerritMerge(m4, e, 'Replacement');
       repo.setBranch(m5);
       const r = await sync();
-      assert.deepEqual({ added: r.added, removed: r.removed, relanded: r.relanded, commits: r.commits }, { added: 3, removed: 4, relanded: 2, commits: 8 });
+      assert.deepEqual(
+        { added: r.added, removed: r.removed, relanded: r.relanded, commits: r.commits },
+        { added: 3, removed: 4, relanded: 2, commits: 8 },
+      );
       const after = await withStore(async (s) => {
         const l = await landings(s);
         assert.equal(l.has(c.d), false);
         assert.equal(l.has(c.b), false);
         assert.deepEqual([l.get(c.f1)!.landed_by, l.get(c.f1)!.landing, l.get(c.f1)!.mainline], [m4, 'merge', 0]);
         // F1 and F2 now land together with M4: same time, then by hash.
-        assert.deepEqual((await listBlueprintCommits(s.db, ['frob-it'])).map((x) => x.sha), [c.a, ...[c.f1, c.f2].sort()]);
+        assert.deepEqual(
+          (await listBlueprintCommits(s.db, ['frob-it'])).map((x) => x.sha),
+          [c.a, ...[c.f1, c.f2].sort()],
+        );
         assert.equal(await s.db.selectFrom('git_commit_links').select('sha').where('sha', '=', c.d).executeTakeFirst(), undefined);
         return [...l.values()].sort((x, y) => (x.sha < y.sha ? -1 : 1));
       });
@@ -214,7 +334,19 @@ for (const engine of ENGINES) {
 
     it('refuses a second sync of the same repository while one runs; a write that fails leaves the store as it was', async () => {
       const name = repo.dir.split('/').pop()!;
-      await withStore((s) => s.db.insertInto('sync_locks').values({ name: `git:${name}`, owner: 'another-sync', pid: process.pid, hostname: hostname(), acquired_at: 0, heartbeat_at: Date.now() }).execute());
+      await withStore((s) =>
+        s.db
+          .insertInto('sync_locks')
+          .values({
+            name: `git:${name}`,
+            owner: 'another-sync',
+            pid: process.pid,
+            hostname: hostname(),
+            acquired_at: 0,
+            heartbeat_at: Date.now(),
+          })
+          .execute(),
+      );
       const busy = await runSteward(['--db', location, 'git', 'sync', '--repo', repo.dir], { cwd });
       assert.equal(busy.code, 17);
       assert.match(busy.stderr, new RegExp(`another sync of git repository "${name}" is running`));
@@ -227,13 +359,36 @@ for (const engine of ENGINES) {
         const [one] = stored.values();
         async function* failing(): AsyncGenerator<CommitToStore> {
           yield {
-            commit: { sha: 'f'.repeat(40), parents: [], authorName: 'x', authorEmail: 'x', authoredAt: 0, committerName: 'x', committerEmail: 'x', committedAt: 0, subject: 's', message: 's', changeId: null, bugs: [], blueprints: [{ name: 'frob-it', kind: 'mention' }] },
+            commit: {
+              sha: 'f'.repeat(40),
+              parents: [],
+              authorName: 'x',
+              authorEmail: 'x',
+              authoredAt: 0,
+              committerName: 'x',
+              committerEmail: 'x',
+              committedAt: 0,
+              subject: 's',
+              message: 's',
+              changeId: null,
+              bugs: [],
+              blueprints: [{ name: 'frob-it', kind: 'mention' }],
+            },
             landing: { landedBy: 'f'.repeat(40), landedAt: 0, kind: 'direct', mainline: true },
           };
           throw new Error('git died');
         }
         await assert.rejects(
-          applyGitSync(s, { repo: name, gone: [...stored.keys()], relanded: [{ sha: one!.sha, landing: { landedBy: 'x', landedAt: 1, kind: 'merge', mainline: false } }], state: { ...state[0]!, tip: 'f'.repeat(40) } }, failing()),
+          applyGitSync(
+            s,
+            {
+              repo: name,
+              gone: [...stored.keys()],
+              relanded: [{ sha: one!.sha, landing: { landedBy: 'x', landedAt: 1, kind: 'merge', mainline: false } }],
+              state: { ...state[0]!, tip: 'f'.repeat(40) },
+            },
+            failing(),
+          ),
           /git died/,
         );
         assert.deepEqual(await dumpStore(s), before);
@@ -249,7 +404,11 @@ describe('the same repository synced into SQLite and PostgreSQL', { skip: ENGINE
     const cwd = mkdtempSync(join(tmpdir(), 'steward-git-engines-'));
     try {
       const root = repo.commit({ message: 'Initial' });
-      const a = repo.commit({ message: 'Work\n\nImplements: blueprint x\nCloses-Bug: #1\nChange-Id: I5555555555555555555555555555555555555555', parents: [root], author: 'Zoë Ünicode' });
+      const a = repo.commit({
+        message: 'Work\n\nImplements: blueprint x\nCloses-Bug: #1\nChange-Id: I5555555555555555555555555555555555555555',
+        parents: [root],
+        author: 'Zoë Ünicode',
+      });
       const f = repo.commit({ message: 'Fast-forwarded, see bp y', parents: [repo.gerritMerge(root, a, 'Work')] });
       // A record separator inside a message does not end the record.
       repo.setBranch(repo.gerritMerge(f, repo.commit({ message: 'Late \u001e odd\n\nbody \u001e', parents: [root] }), 'Late'));
@@ -320,7 +479,7 @@ describe('landing on histories where `git rev-list M^1..M` along first parents i
     assert.equal(l.get(a)!.landed_by, m1);
   });
 
-  it("a merge made by hand with trunk as its SECOND parent: the main line follows trunk (nova fefa83b6, \"Merge with -core's diverged trunk.\")", async () => {
+  it('a merge made by hand with trunk as its SECOND parent: the main line follows trunk (nova fefa83b6, "Merge with -core\'s diverged trunk.")', async () => {
     const repo = TempRepo.create();
     repos.push(repo);
     const root = repo.commit({ message: 'Initial' });
@@ -399,16 +558,31 @@ describe('steward git sync: bad input', () => {
       other.setBranch(other.commit({ message: 'More of it', parents: [o1] }));
       const r = await runSteward(['--db', db, 'git', 'sync', '--repo', other.dir, '--name', 'nova'], { cwd: dir });
       assert.equal(r.code, 21, r.stderr);
-      assert.match(r.stderr, new RegExp(`${other.dir}: branch master \\(tip [0-9a-f]{12}\\) does not contain 1 of the 1 commits stored as repository "nova" \\(last synced from ${repo.dir}, branch master\\): .*nothing was changed`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `${other.dir}: branch master \\(tip [0-9a-f]{12}\\) does not contain 1 of the 1 commits stored as repository "nova" \\(last synced from ${repo.dir}, branch master\\): .*nothing was changed`,
+        ),
+      );
       assert.match(r.stderr, /--name.*--replace/);
       const s = await openStore(db);
       try {
         const before = await dumpStore(s);
-        assert.deepEqual(before.git_commits!.map((x) => (x as { subject: string }).subject), ['Initial']);
+        assert.deepEqual(
+          before.git_commits!.map((x) => (x as { subject: string }).subject),
+          ['Initial'],
+        );
         // replace: the other history takes the name's place, as a fresh sync would store it.
-        const replaced = await syncGitRepository(s, { path: other.dir, name: 'nova' }, { clock: () => Date.now(), rules: { landingCommitters: ['Gerrit Code Review'] }, replace: true });
+        const replaced = await syncGitRepository(
+          s,
+          { path: other.dir, name: 'nova' },
+          { clock: () => Date.now(), rules: { landingCommitters: ['Gerrit Code Review'] }, replace: true },
+        );
         assert.deepEqual([replaced.added, replaced.removed], [2, 1]);
-        assert.deepEqual((await dumpStore(s)).git_commits!.map((x) => (x as { subject: string }).subject).sort(), ['More of it', 'Something else']);
+        assert.deepEqual((await dumpStore(s)).git_commits!.map((x) => (x as { subject: string }).subject).sort(), [
+          'More of it',
+          'Something else',
+        ]);
       } finally {
         await s.close();
       }
@@ -426,8 +600,13 @@ describe('steward git sync: bad input', () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as Json;
     assert.deepEqual([out.repo, out.path, out.branch, out.commits, out.added], ['history', bundle, 'master', 1, 1]);
-    assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith('steward-bundle-') && !before.has(f)), []);
-    const again = JSON.parse((await runSteward(['--db', db, 'git', 'sync', '--repo', bundle, '--format', 'json'], { cwd: dir })).stdout) as Json;
+    assert.deepEqual(
+      readdirSync(tmpdir()).filter((f) => f.startsWith('steward-bundle-') && !before.has(f)),
+      [],
+    );
+    const again = JSON.parse(
+      (await runSteward(['--db', db, 'git', 'sync', '--repo', bundle, '--format', 'json'], { cwd: dir })).stdout,
+    ) as Json;
     assert.equal(again.upToDate, true);
     const missing = await runSteward(['--db', db, 'git', 'sync', '--repo', bundle, '--branch', 'stable'], { cwd: dir });
     assert.equal(missing.code, 18);
@@ -438,7 +617,9 @@ describe('steward git sync: bad input', () => {
     const cfgDir = mkdtempSync(join(dir, 'cfg-'));
     // Relative to the file's folder, not to the current directory (dir).
     writeFileSync(join(cfgDir, 'steward.yaml'), `git:\n  repo: ${relative(cfgDir, repo.dir)}\n  name: mine\n`);
-    const r = await runSteward(['--db', join(dir, 'cfg.db'), '--config', join(cfgDir, 'steward.yaml'), 'git', 'sync', '--format', 'json'], { cwd: dir });
+    const r = await runSteward(['--db', join(dir, 'cfg.db'), '--config', join(cfgDir, 'steward.yaml'), 'git', 'sync', '--format', 'json'], {
+      cwd: dir,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual([(JSON.parse(r.stdout) as Json).repo, (JSON.parse(r.stdout) as Json).path], ['mine', repo.dir]);
     const none = await runSteward(['--db', join(dir, 'none.db'), 'git', 'sync'], { cwd: dir });

@@ -53,7 +53,11 @@ function byUsername(d: StoreDump): (key: unknown) => unknown {
   return (k) => (typeof k === 'string' ? (names.get(k) ?? k) : k);
 }
 
-const sortRows = <T>(rows: T[]): T[] => rows.map((r) => JSON.stringify(r)).sort().map((s) => JSON.parse(s) as T);
+const sortRows = <T>(rows: T[]): T[] =>
+  rows
+    .map((r) => JSON.stringify(r))
+    .sort()
+    .map((s) => JSON.parse(s) as T);
 
 describe('import of the demo exports', () => {
   it('REST and SSH give the same changes, patch sets, messages, CI builds and final votes', async () => {
@@ -70,16 +74,20 @@ describe('import of the demo exports', () => {
       const ub = byUsername(db);
       assert.equal(da.changes!.length, DEMO.changes);
 
-      const changes = (d: StoreDump, u: (k: unknown) => unknown) => sortRows(d.changes!.map(({ source_format: _f, content_hash: _h, owner, ...c }) => ({ ...c, owner: u(owner) })));
+      const changes = (d: StoreDump, u: (k: unknown) => unknown) =>
+        sortRows(d.changes!.map(({ source_format: _f, content_hash: _h, owner, ...c }) => ({ ...c, owner: u(owner) })));
       assert.deepEqual(changes(db, ub), changes(da, ua));
 
-      const ps = (d: StoreDump, u: (k: unknown) => unknown) => sortRows(d.patch_sets!.map(({ uploader, author_date: _ad, ...p }) => ({ ...p, uploader: u(uploader) })));
+      const ps = (d: StoreDump, u: (k: unknown) => unknown) =>
+        sortRows(d.patch_sets!.map(({ uploader, author_date: _ad, ...p }) => ({ ...p, uploader: u(uploader) })));
       assert.deepEqual(ps(db, ub), ps(da, ua));
 
-      const msgs = (d: StoreDump, u: (k: unknown) => unknown) => sortRows(d.messages!.map(({ author, tag: _t, ...m }) => ({ ...m, author: u(author) })));
+      const msgs = (d: StoreDump, u: (k: unknown) => unknown) =>
+        sortRows(d.messages!.map(({ author, tag: _t, ...m }) => ({ ...m, author: u(author) })));
       assert.deepEqual(msgs(db, ub), msgs(da, ua));
 
-      const builds = (d: StoreDump, u: (k: unknown) => unknown) => sortRows(d.ci_builds!.map(({ reporter, ...x }) => ({ ...x, reporter: u(reporter) })));
+      const builds = (d: StoreDump, u: (k: unknown) => unknown) =>
+        sortRows(d.ci_builds!.map(({ reporter, ...x }) => ({ ...x, reporter: u(reporter) })));
       assert.deepEqual(builds(db, ub), builds(da, ua));
       assert.ok(da.ci_builds!.length > DEMO.changes, 'the demo has CI builds');
 
@@ -103,7 +111,10 @@ describe('import of the demo exports', () => {
       }
       assert.ok(shared > DEMO.changes, `compared ${shared} final votes`);
       // What only one format carries: SSH lists copied votes on rebased patch sets.
-      assert.ok(db.votes!.some((v) => v.copied === 1), 'SSH data has copied votes');
+      assert.ok(
+        db.votes!.some((v) => v.copied === 1),
+        'SSH data has copied votes',
+      );
     } finally {
       await a.cleanup();
       await b.cleanup();
@@ -118,7 +129,10 @@ describe('import of the demo exports', () => {
       const again = await importInto(a.location, [rest], ['--format', 'json']);
       assert.equal(again.code, 0);
       const summary = JSON.parse(again.stdout);
-      assert.deepEqual({ n: summary.totals.new, u: summary.totals.updated, same: summary.totals.unchanged }, { n: 0, u: 0, same: DEMO.changes });
+      assert.deepEqual(
+        { n: summary.totals.new, u: summary.totals.updated, same: summary.totals.unchanged },
+        { n: 0, u: 0, same: DEMO.changes },
+      );
       assert.deepEqual(await dumpOf(a.location), before);
     } finally {
       await a.cleanup();
@@ -129,7 +143,12 @@ describe('import of the demo exports', () => {
     const a = await freshLocation('sqlite');
     try {
       const r = await importInto(a.location, [rest]);
-      assert.match(r.stdout, new RegExp(`${DEMO.changes} new, 0 updated, 0 unchanged changes; \\d+ new accounts; \\d+ votes, \\d+ messages, \\d+ CI builds written; [\\d.]+ s`));
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `${DEMO.changes} new, 0 updated, 0 unchanged changes; \\d+ new accounts; \\d+ votes, \\d+ messages, \\d+ CI builds written; [\\d.]+ s`,
+        ),
+      );
     } finally {
       await a.cleanup();
     }
@@ -146,7 +165,10 @@ describe('the host of an import without --host', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`Imported into host "${HOST}"`));
       const after = await dumpOf(location);
-      assert.deepEqual(after.hosts!.map((h) => h.name), [HOST]);
+      assert.deepEqual(
+        after.hosts!.map((h) => h.name),
+        [HOST],
+      );
       assert.deepEqual([...new Set(after.accounts!.map((a) => a.host))], [HOST]);
       assert.equal(after.accounts!.length, before.accounts!.length, 'the REST accounts were matched to the stored ones, not copied');
     } finally {
@@ -162,7 +184,10 @@ describe('the host of an import without --host', () => {
       const before = await dumpOf(location);
       const r = await runSteward(['import', rest, '--db', location], { cwd: dir });
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /the store holds changes of 2 hosts \(review\.example\.org, review\.other\.org\) and steward\.yaml names none: say which one the files come from with --host/);
+      assert.match(
+        r.stderr,
+        /the store holds changes of 2 hosts \(review\.example\.org, review\.other\.org\) and steward\.yaml names none: say which one the files come from with --host/,
+      );
       assert.deepEqual(await dumpOf(location), before);
     } finally {
       await cleanup();
@@ -233,19 +258,34 @@ describe('bad input', () => {
 
   it('malformed JSON names the file and line', async () => {
     const lines = restLines();
-    const r = await expectError('broken.json', [lines[0], lines[1], '[{"_number": 5, "project": "x",', lines[2]].join('\n'), 5, /broken\.json:3: line 3 is not valid JSON/);
+    const r = await expectError(
+      'broken.json',
+      [lines[0], lines[1], '[{"_number": 5, "project": "x",', lines[2]].join('\n'),
+      5,
+      /broken\.json:3: line 3 is not valid JSON/,
+    );
     assert.match(r.stdout, /Stopped at .*broken\.json: nothing from it was stored.*running the import again is safe/);
   });
 
   it('a truncated file says it may be truncated', async () => {
     const text = readFileSync(rest, 'utf8');
-    await expectError('truncated.json', text.slice(0, Math.floor(text.length / 2)), 5, /truncated\.json:\d+: line \d+ is not valid JSON .*may be truncated/);
+    await expectError(
+      'truncated.json',
+      text.slice(0, Math.floor(text.length / 2)),
+      5,
+      /truncated\.json:\d+: line \d+ is not valid JSON .*may be truncated/,
+    );
   });
 
   it('a field of the wrong type names the change and the field', async () => {
     const page = firstPage();
     const bad: Record<string, unknown> = { ...page[3]!, created: 12345 };
-    await expectError('wrongtype.json', `)]}'\n${JSON.stringify([page[0], bad])}\n`, 6, new RegExp(`wrongtype\\.json:2: .*change ${bad._number}.*created`));
+    await expectError(
+      'wrongtype.json',
+      `)]}'\n${JSON.stringify([page[0], bad])}\n`,
+      6,
+      new RegExp(`wrongtype\\.json:2: .*change ${bad._number}.*created`),
+    );
   });
 
   it('a change without patch sets is refused whole', async () => {
@@ -260,8 +300,20 @@ describe('bad input', () => {
   });
 
   it('an export with no changes (empty download, the XSSI prefix alone, []) is an error, nothing stored', async () => {
-    for (const [name, content] of [['empty.json', ''], ['prefix-only.json', ")]}'\n"], ['brackets.json', '[]\n'], ['empty-ssh.json', '{"type":"stats","rowCount":0,"runTimeMilliseconds":5,"moreChanges":false}\n']] as const) {
-      const r = await expectError(name, content, 6, new RegExp(`${name.replace('.', '\\.')}: the file holds no changes: an empty export is almost always a failed or cut-short download\n.*--allow-empty`));
+    for (const [name, content] of [
+      ['empty.json', ''],
+      ['prefix-only.json', ")]}'\n"],
+      ['brackets.json', '[]\n'],
+      ['empty-ssh.json', '{"type":"stats","rowCount":0,"runTimeMilliseconds":5,"moreChanges":false}\n'],
+    ] as const) {
+      const r = await expectError(
+        name,
+        content,
+        6,
+        new RegExp(
+          `${name.replace('.', '\\.')}: the file holds no changes: an empty export is almost always a failed or cut-short download\n.*--allow-empty`,
+        ),
+      );
       assert.match(r.stdout, new RegExp(`Stopped at .*${name.replace('.', '\\.')}: nothing from it was stored`));
     }
   });
@@ -273,7 +325,10 @@ describe('bad input', () => {
     try {
       const summary = await importFiles(store, [path], { host: HOST, allowEmpty: true });
       assert.equal(summary.stopped, null);
-      assert.deepEqual(summary.files.map((f) => [f.changesRead, f.warnings]), [[0, ['the file holds no changes']]]);
+      assert.deepEqual(
+        summary.files.map((f) => [f.changesRead, f.warnings]),
+        [[0, ['the file holds no changes']]],
+      );
     } finally {
       await store.close();
     }
@@ -312,7 +367,10 @@ describe('bad input', () => {
     const { location: loc3, cleanup: c3 } = await freshLocation('sqlite');
     try {
       const s = await openStore(loc3);
-      await s.db.insertInto('kysely_migration' as never).values({ name: '9000-future', timestamp: new Date().toISOString() } as never).execute();
+      await s.db
+        .insertInto('kysely_migration' as never)
+        .values({ name: '9000-future', timestamp: new Date().toISOString() } as never)
+        .execute();
       await s.close();
       const r = await importInto(loc3, [rest]);
       assert.equal(r.code, 8);

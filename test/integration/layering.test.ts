@@ -37,13 +37,17 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
 
 describe('the lint rule holds each folder to its layer', () => {
   it('refuses a unit test in analysis/ that imports the store, and names both folders', async () => {
-    const errors = await boundaryErrors('src/analysis/layering-probe.test.ts', "import { openStore } from '../store/open-store.js';\nvoid openStore;\n");
+    const errors = await boundaryErrors(
+      'src/analysis/layering-probe.test.ts',
+      "import { openStore } from '../store/open-store.js';\nvoid openStore;\n",
+    );
     assert.equal(errors.length, 1, `expected one boundary error, got ${JSON.stringify(errors)}`);
     assert.match(errors[0]!, /src\/analysis\/ may not import from src\/store\//);
   });
 
   it('lets the same unit test import model/ and the record builders', async () => {
-    const code = "import type { ChangeRecord } from '../model/records.js';\nimport { makeChange } from '../../test/helpers/builders.js';\nexport const c: ChangeRecord = makeChange(1);\n";
+    const code =
+      "import type { ChangeRecord } from '../model/records.js';\nimport { makeChange } from '../../test/helpers/builders.js';\nexport const c: ChangeRecord = makeChange(1);\n";
     assert.deepEqual(await boundaryErrors('src/analysis/layering-probe.test.ts', code), []);
   });
 
@@ -62,22 +66,49 @@ describe('the lint rule holds each folder to its layer', () => {
   });
 
   it('keeps test helpers that open stores or run the CLI out of src/, and all of test/ out of code', async () => {
-    assert.equal((await boundaryErrors('src/analysis/probe.test.ts', "import { ENGINES } from '../../test/helpers/stores.js';\nvoid ENGINES;\n")).length, 1);
-    assert.equal((await boundaryErrors('src/analysis/probe.ts', "import { makeChange } from '../../test/helpers/builders.js';\nvoid makeChange;\n")).length, 1);
+    assert.equal(
+      (await boundaryErrors('src/analysis/probe.test.ts', "import { ENGINES } from '../../test/helpers/stores.js';\nvoid ENGINES;\n"))
+        .length,
+      1,
+    );
+    assert.equal(
+      (await boundaryErrors('src/analysis/probe.ts', "import { makeChange } from '../../test/helpers/builders.js';\nvoid makeChange;\n"))
+        .length,
+      1,
+    );
   });
 
   it('allows what the table allows, and only the documented exception below a refused folder', async () => {
-    assert.deepEqual(await boundaryErrors('src/web/pages/probe.ts', "import type { QueueReport } from '../../report/queue-report.js';\nexport type Q = QueueReport;\n"), []);
-    assert.deepEqual(await boundaryErrors('src/cli/commands/probe.ts', "import { buildApp } from '../../web/build-app.js';\nvoid buildApp;\n"), []);
-    assert.deepEqual(await boundaryErrors('src/service/probe.ts', "import { blueprintRefs } from '../sources/links/blueprint-refs.js';\nvoid blueprintRefs;\n"), []);
-    assert.equal((await boundaryErrors('src/service/probe.ts', "import { x } from '../sources/gerrit/rest-client.js';\nvoid x;\n")).length, 1);
+    assert.deepEqual(
+      await boundaryErrors(
+        'src/web/pages/probe.ts',
+        "import type { QueueReport } from '../../report/queue-report.js';\nexport type Q = QueueReport;\n",
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await boundaryErrors('src/cli/commands/probe.ts', "import { buildApp } from '../../web/build-app.js';\nvoid buildApp;\n"),
+      [],
+    );
+    assert.deepEqual(
+      await boundaryErrors(
+        'src/service/probe.ts',
+        "import { blueprintRefs } from '../sources/links/blueprint-refs.js';\nvoid blueprintRefs;\n",
+      ),
+      [],
+    );
+    assert.equal(
+      (await boundaryErrors('src/service/probe.ts', "import { x } from '../sources/gerrit/rest-client.js';\nvoid x;\n")).length,
+      1,
+    );
   });
 
   it('has an entry for every folder of src/, and its table has no circle', async () => {
     const { LAYERS: table } = await layerTables();
     const folders = readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory());
     for (const f of folders) assert.ok(table[f], `src/${f}/ has no entry in eslint.config.js LAYERS, so nothing holds its imports`);
-    for (const [f, allowed] of Object.entries(table)) for (const a of allowed) assert.ok(table[a], `LAYERS.${f} names an unknown folder "${a}"`);
+    for (const [f, allowed] of Object.entries(table))
+      for (const a of allowed) assert.ok(table[a], `LAYERS.${f} names an unknown folder "${a}"`);
     assert.deepEqual(findCycle(new Map(Object.entries(table))), null);
   });
 });

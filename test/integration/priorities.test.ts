@@ -25,11 +25,16 @@ const release = planted.specsRelease!;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'steward-priorities-'));
-  const r = await runSteward(['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--out', join(dir, 'demo'), '--no-import', '--quiet'], { cwd: dir, now: NOW });
+  const r = await runSteward(
+    ['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--out', join(dir, 'demo'), '--no-import', '--quiet'],
+    { cwd: dir, now: NOW },
+  );
   assert.equal(r.code, 0, r.stderr);
   config = join(dir, 'demo', 'steward.yaml');
   // steward demo also wrote its specs repository (src/demo/demo-specs-repo.test.ts tests its content).
-  assert.ok(existsSync(join(dir, 'demo', 'specs', '.git')) && existsSync(join(dir, 'demo', 'specs', 'specs', release.toLowerCase(), 'redirects')));
+  assert.ok(
+    existsSync(join(dir, 'demo', 'specs', '.git')) && existsSync(join(dir, 'demo', 'specs', 'specs', release.toLowerCase(), 'redirects')),
+  );
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -48,7 +53,10 @@ for (const engine of ENGINES) {
     };
     before(async () => {
       ({ location, cleanup } = await freshLocation(engine.name));
-      const r = await runSteward(['import', join(dir, 'demo', 'demo-rest.json'), '--db', location, '--config', config], { cwd: dir, now: NOW });
+      const r = await runSteward(['import', join(dir, 'demo', 'demo-rest.json'), '--db', location, '--config', config], {
+        cwd: dir,
+        now: NOW,
+      });
       assert.equal(r.code, 0, r.stderr);
     });
     after(async () => cleanup());
@@ -74,9 +82,11 @@ for (const engine of ENGINES) {
         assert.equal(got.proposed, got.merged + got.abandoned + got.open);
         assert.equal(got.changes.length, got.proposed);
         // Open changes stay in, censored at their wait so far.
-        for (const c of got.changes) assert.ok(c.matchedBy.length > 0 && c.censored === (c.status === 'open') && typeof c.reviewersDays === 'number');
+        for (const c of got.changes)
+          assert.ok(c.matchedBy.length > 0 && c.censored === (c.status === 'open') && typeof c.reviewersDays === 'number');
         assert.equal(got.reviewersDays.n, got.proposed);
-        if (p.blueprints.length) for (const c of got.changes) assert.ok(c.matchedBy.every((m: string) => p.blueprints.includes(m.replace('blueprint:', ''))));
+        if (p.blueprints.length)
+          for (const c of got.changes) assert.ok(c.matchedBy.every((m: string) => p.blueprints.includes(m.replace('blueprint:', ''))));
       }
       assert.match(v.summary.join('\n'), /slower than the rest \(difference [\d.]+ d, 95% CI [\d.]+ to/);
       assert.match(v.summary.join('\n'), /inconclusive against the rest/);
@@ -96,15 +106,21 @@ for (const engine of ENGINES) {
       const w = await json(['waits', '--since', cycle.start, '--until', cycle.release, '--now', cycle.release]);
       const slow = v.priorities.find((p: Json) => p.vsBaseline.verdict === 'slower');
       const numbers = new Set(slow.changes.map((c: Json) => c.number));
-      const fromWaits = w.changes.filter((c: Json) => numbers.has(c.number)).map((c: Json) => ({ days: c.reviewersDays, event: c.outcome !== 'open', cluster: c.number }));
+      const fromWaits = w.changes
+        .filter((c: Json) => numbers.has(c.number))
+        .map((c: Json) => ({ days: c.reviewersDays, event: c.outcome !== 'open', cluster: c.number }));
       assert.equal(fromWaits.length, slow.reviewersDays.n);
       assert.equal(fromWaits.filter((x: Json) => !x.event).length, slow.open);
       assert.equal(slow.reviewersDays.median, Math.round(kmMedianPoint(fromWaits)! * 100) / 100);
       // Proposed in the release: the priorities' union plus the rest is every change created in it.
       const store = await openStore(location);
       try {
-        const row = await store.db.selectFrom('changes').select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('created', '>=', Date.parse(`${cycle.start}T00:00:00Z`)).where('created', '<', Date.parse(`${cycle.release}T00:00:00Z`)).executeTakeFirstOrThrow();
+        const row = await store.db
+          .selectFrom('changes')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('created', '>=', Date.parse(`${cycle.start}T00:00:00Z`))
+          .where('created', '<', Date.parse(`${cycle.release}T00:00:00Z`))
+          .executeTakeFirstOrThrow();
         assert.equal(v.allPriorities.proposed + v.baseline.proposed, Number(row.n));
       } finally {
         await store.close();
@@ -113,11 +129,27 @@ for (const engine of ENGINES) {
 
     it('adds, lists and removes store-defined priorities; steward.yaml wins on a clash of title', async () => {
       const bp = Object.keys(planted.specs).find((b) => planted.specs[b] === 'part-merged')!;
-      const added = await json(['priorities', 'add', '--release', release.toLowerCase(), '--title', 'Disk QoS', '--blueprint', bp, '--topic', 'bug/1', '--by', 'ptl']);
+      const added = await json([
+        'priorities',
+        'add',
+        '--release',
+        release.toLowerCase(),
+        '--title',
+        'Disk QoS',
+        '--blueprint',
+        bp,
+        '--topic',
+        'bug/1',
+        '--by',
+        'ptl',
+      ]);
       assert.equal(added.release, release, 'stored under the calendar spelling');
       assert.deepEqual([added.blueprints, added.topics, added.origin, added.createdBy], [[bp], ['bug/1'], 'store', 'ptl']);
       const list = await json(['priorities', 'list', '--release', release]);
-      assert.deepEqual(list.priorities.map((p: Json) => p.origin), [...planted.priorities.map(() => 'config'), 'store']);
+      assert.deepEqual(
+        list.priorities.map((p: Json) => p.origin),
+        [...planted.priorities.map(() => 'config'), 'store'],
+      );
       const v = await json(['priorities', 'report', '--release', release]);
       const disk = v.priorities.find((p: Json) => p.title === 'Disk QoS');
       assert.equal(disk.origin, 'store');
@@ -136,7 +168,10 @@ for (const engine of ENGINES) {
       const v2 = await json(['priorities', 'report', '--release', release]);
       assert.equal(v2.priorities.filter((p: Json) => p.title.toLowerCase() === title.toLowerCase()).length, 1);
       assert.equal(v2.priorities.find((p: Json) => p.title === title).origin, 'config');
-      assert.deepEqual(v2.shadowed.map((s: Json) => s.title), [title.toUpperCase()]);
+      assert.deepEqual(
+        v2.shadowed.map((s: Json) => s.title),
+        [title.toUpperCase()],
+      );
       assert.match(v2.summary.join('\n'), /steward\.yaml overrides 1 stored priority/);
 
       const removed = await json(['priorities', 'remove', '--release', release, '--title', 'disk qos']);
@@ -154,9 +189,21 @@ for (const engine of ENGINES) {
       await expect(['priorities', 'report', '--release', 'Nowhere'], 2, /no release "Nowhere".*\n.*Releases: /);
       await expect(['priorities', 'report'], 2, /--release/);
       await expect(['priorities', 'add', '--release', release, '--title', 'Empty'], 2, /--blueprint, --topic or --query/);
-      await expect(['priorities', 'add', '--release', release, '--title', planted.priorities[1]!.title, '--topic', 'x'], 2, /already has a priority titled/);
-      await expect(['priorities', 'add', '--release', release, '--title', 'Bad query', '--query', 'colour:blue'], 2, /priority "Bad query": .*colour/);
-      await expect(['priorities', 'remove', '--release', release, '--title', planted.priorities[1]!.title], 2, /is defined in .*steward\.yaml/);
+      await expect(
+        ['priorities', 'add', '--release', release, '--title', planted.priorities[1]!.title, '--topic', 'x'],
+        2,
+        /already has a priority titled/,
+      );
+      await expect(
+        ['priorities', 'add', '--release', release, '--title', 'Bad query', '--query', 'colour:blue'],
+        2,
+        /priority "Bad query": .*colour/,
+      );
+      await expect(
+        ['priorities', 'remove', '--release', release, '--title', planted.priorities[1]!.title],
+        2,
+        /is defined in .*steward\.yaml/,
+      );
       await expect(['priorities', 'remove', '--release', release, '--title', 'Never added'], 10, /no stored priority titled "Never added"/);
       const list = await json(['priorities', 'list', '--release', release]);
       assert.ok(!list.priorities.some((p: Json) => ['Empty', 'Bad query'].includes(p.title)));

@@ -123,14 +123,20 @@ describe('GerritClient against a fake Gerrit', () => {
     it('follows _more_changes page by page, newest first, one request per page', async () => {
       const { client } = makeClient(url);
       const pages = await collect(client, 'project:openstack/nova status:open', 2);
-      assert.deepEqual(pages.map((p) => [p.start, numbers(p.changes), p.more]), [
-        [0, [5, 4], true],
-        [2, [3, 2], true],
-        [4, [1], false],
-      ]);
+      assert.deepEqual(
+        pages.map((p) => [p.start, numbers(p.changes), p.more]),
+        [
+          [0, [5, 4], true],
+          [2, [3, 2], true],
+          [4, [1], false],
+        ],
+      );
       assert.deepEqual(client.stats, { requests: 3, retries: 0 });
       assert.equal(gerrit.log.length, 3);
-      assert.deepEqual(gerrit.log.map((r) => new URL(r.path, url).searchParams.get('S')), ['0', '2', '4']);
+      assert.deepEqual(
+        gerrit.log.map((r) => new URL(r.path, url).searchParams.get('S')),
+        ['0', '2', '4'],
+      );
       const first = new URL(gerrit.log[0]!.path, url).searchParams;
       assert.equal(first.get('q'), 'project:openstack/nova status:open');
       assert.deepEqual(first.getAll('o'), ['MESSAGES', 'DETAILED_ACCOUNTS']);
@@ -141,7 +147,10 @@ describe('GerritClient against a fake Gerrit', () => {
       gerrit.changes = gerrit.changes.slice(0, 4);
       const { client } = makeClient(url);
       const pages = await collect(client, 'project:openstack/nova', 2);
-      assert.deepEqual(pages.map((p) => p.more), [true, false]);
+      assert.deepEqual(
+        pages.map((p) => p.more),
+        [true, false],
+      );
       assert.equal(client.stats.requests, 2);
     });
 
@@ -151,7 +160,13 @@ describe('GerritClient against a fake Gerrit', () => {
       try {
         const { client } = makeClient(limitedUrl);
         const pages = await collect(client, 'project:openstack/nova', 100, 1);
-        assert.deepEqual(pages.map((p) => [p.start, numbers(p.changes)]), [[1, [4, 3]], [3, [2, 1]]]);
+        assert.deepEqual(
+          pages.map((p) => [p.start, numbers(p.changes)]),
+          [
+            [1, [4, 3]],
+            [3, [2, 1]],
+          ],
+        );
         assert.equal(client.stats.requests, 2);
       } finally {
         await limited.stop();
@@ -173,7 +188,10 @@ describe('GerritClient against a fake Gerrit', () => {
       const pages = await collect(client, `project:openstack/nova AND status:merged after:"${after}" branch:master`, 10);
       // after: is inclusive (updated ≥), like Gerrit's.
       assert.deepEqual(numbers(pages[0]!.changes), [4, 2]);
-      assert.equal(new URL(gerrit.log[0]!.path, url).searchParams.get('q'), `project:openstack/nova AND status:merged after:"${after}" branch:master`);
+      assert.equal(
+        new URL(gerrit.log[0]!.path, url).searchParams.get('q'),
+        `project:openstack/nova AND status:merged after:"${after}" branch:master`,
+      );
     });
   });
 
@@ -193,8 +211,13 @@ describe('GerritClient against a fake Gerrit', () => {
         seen.push(String(input));
         return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
       };
-      const { client } = makeClient('https://review.example.org/gerrit/', { fetch: fakeFetch, auth: { username: 'sync', password: PASSWORD } });
-      assert.deepEqual(await client.getJson('/changes/', { q: 'project:openstack/nova status:open', o: ['A', 'B'], n: 5, S: undefined }), { ok: true });
+      const { client } = makeClient('https://review.example.org/gerrit/', {
+        fetch: fakeFetch,
+        auth: { username: 'sync', password: PASSWORD },
+      });
+      assert.deepEqual(await client.getJson('/changes/', { q: 'project:openstack/nova status:open', o: ['A', 'B'], n: 5, S: undefined }), {
+        ok: true,
+      });
       assert.deepEqual(seen, ['https://review.example.org/gerrit/a/changes/?q=project:openstack/nova+status:open&o=A&o=B&n=5']);
     });
 
@@ -224,7 +247,8 @@ describe('GerritClient against a fake Gerrit', () => {
     });
 
     it('a JSON answer of the wrong shape is SOURCE_BAD_RESPONSE', async () => {
-      const fakeFetch: typeof fetch = async () => new Response(")]}'\n{\"not\":\"a list\"}", { status: 200, headers: { 'content-type': 'application/json' } });
+      const fakeFetch: typeof fetch = async () =>
+        new Response(')]}\'\n{"not":"a list"}', { status: 200, headers: { 'content-type': 'application/json' } });
       const { client } = makeClient('https://review.example.org', { fetch: fakeFetch });
       const e = await expectCode(collect(client, 'status:open', 10), 'SOURCE_BAD_RESPONSE');
       assert.match(e.message, /expected a JSON array of changes, received an object with keys not/);
@@ -362,7 +386,10 @@ describe('GerritClient against a fake Gerrit', () => {
       const { client } = makeClient(url, { maxTotalRetries: 1000, maxRetriesPerRequest: 20 });
       const pages = await collect(client, 'project:openstack/nova', 3);
       const all = pages.flatMap((p) => numbers(p.changes));
-      assert.deepEqual(all, Array.from({ length: 40 }, (_, i) => 40 - i));
+      assert.deepEqual(
+        all,
+        Array.from({ length: 40 }, (_, i) => 40 - i),
+      );
       assert.equal(pages.length, 14);
       assert.ok(client.stats.retries > 0, 'faults happened');
       assert.equal(client.stats.requests, pages.length + client.stats.retries);
@@ -382,7 +409,10 @@ describe('GerritClient against a fake Gerrit', () => {
     it('anonymous clients send no Authorization header', async () => {
       const { client } = makeClient(url);
       await client.getJson('/changes/');
-      assert.deepEqual(gerrit.log.map((r) => [r.path.slice(0, 9), r.auth]), [['/changes/', false]]);
+      assert.deepEqual(
+        gerrit.log.map((r) => [r.path.slice(0, 9), r.auth]),
+        [['/changes/', false]],
+      );
     });
 
     it('401 for wrong credentials is SOURCE_AUTH naming the user, not retried', async () => {
@@ -423,7 +453,12 @@ describe('GerritClient against a fake Gerrit', () => {
       record(await expectCode(client.getJson('/changes/'), 'SOURCE_AUTH'));
       const refused = makeClient(`http://127.0.0.1:${await closedPort()}`, { auth });
       record(await expectCode(refused.client.getJson('/changes/'), 'SOURCE_UNREACHABLE'));
-      record(await expectCode(Promise.resolve().then(() => new GerritClient({ baseUrl: `https://sync:${PASSWORD}@review.example.org` })), 'CONFIG'));
+      record(
+        await expectCode(
+          Promise.resolve().then(() => new GerritClient({ baseUrl: `https://sync:${PASSWORD}@review.example.org` })),
+          'CONFIG',
+        ),
+      );
 
       texts.push(JSON.stringify(retries), JSON.stringify(refused.retries));
       assert.ok(retries.length >= 2);
@@ -432,7 +467,10 @@ describe('GerritClient against a fake Gerrit', () => {
         assert.ok(!text.includes(PASSWORD), `password leaked in: ${text.slice(0, 300)}`);
         assert.ok(!text.includes(basic), `Authorization leaked in: ${text.slice(0, 300)}`);
       }
-      assert.ok(texts.some((t) => t.includes('Not found: ***')), 'a server echoing the password is redacted');
+      assert.ok(
+        texts.some((t) => t.includes('Not found: ***')),
+        'a server echoing the password is redacted',
+      );
     });
   });
 
@@ -482,11 +520,31 @@ describe('GerritClient against a fake Gerrit', () => {
     it('a real self-signed HTTPS server on loopback is SOURCE_TLS', { skip: !openssl && 'openssl CLI not available' }, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'steward-tls-'));
       try {
-        execFileSync('openssl', [
-          'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-          '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-        ], { stdio: 'ignore' });
-        const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('[]'));
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-days',
+            '1',
+            '-subj',
+            '/CN=localhost',
+            '-keyout',
+            join(dir, 'key.pem'),
+            '-out',
+            join(dir, 'cert.pem'),
+          ],
+          { stdio: 'ignore' },
+        );
+        const server = createHttpsServer(
+          { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+          (_req, res) => res.end('[]'),
+        );
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
         try {
           const { port } = server.address() as AddressInfo;
@@ -507,12 +565,14 @@ describe('GerritClient against a fake Gerrit', () => {
   describe('concurrency', () => {
     for (const limit of [1, 2, 3]) {
       it(`never has more than ${limit} request(s) in flight`, async () => {
-          const fresh = new FakeGerrit({ changes: gerrit.changes, latencyMs: 30 });
+        const fresh = new FakeGerrit({ changes: gerrit.changes, latencyMs: 30 });
         const freshUrl = await fresh.start();
         try {
           const { client } = makeClient(freshUrl, { concurrency: limit });
           fresh.faults.push({ status: 503 }, { status: 500 });
-          const results = await Promise.all(Array.from({ length: 8 }, (_, i) => client.getJson<unknown[]>('/changes/', { q: `change:${(i % 5) + 1}` })));
+          const results = await Promise.all(
+            Array.from({ length: 8 }, (_, i) => client.getJson<unknown[]>('/changes/', { q: `change:${(i % 5) + 1}` })),
+          );
           assert.equal(results.length, 8);
           assert.equal(fresh.maxInFlight, limit);
           assert.equal(client.stats.requests, 10);
@@ -531,7 +591,10 @@ describe('GerritClient against a fake Gerrit', () => {
       gerrit.groups = [core, specs];
       const { client } = makeClient(url);
       assert.deepEqual(await client.findGroup('nova-core'), { id: 'ldap:cn=nova-core', name: 'nova-core', group_id: 42 });
-      assert.deepEqual(gerrit.log.map((r) => r.path), ['/groups/?query=name:nova-core']);
+      assert.deepEqual(
+        gerrit.log.map((r) => r.path),
+        ['/groups/?query=name:nova-core'],
+      );
     });
 
     it('falls back to /groups/NAME when the server has no group query, and returns null for unknown groups', async () => {
@@ -540,12 +603,15 @@ describe('GerritClient against a fake Gerrit', () => {
       const { client } = makeClient(url);
       assert.deepEqual(await client.findGroup('nova-specs-core'), { id: 'b7c1', name: 'nova-specs-core' });
       assert.equal(await client.findGroup('nobody'), null);
-      assert.deepEqual(gerrit.log.map((r) => [r.path, r.status]), [
-        ['/groups/?query=name:nova-specs-core', 400],
-        ['/groups/nova-specs-core', 200],
-        ['/groups/?query=name:nobody', 400],
-        ['/groups/nobody', 404],
-      ]);
+      assert.deepEqual(
+        gerrit.log.map((r) => [r.path, r.status]),
+        [
+          ['/groups/?query=name:nova-specs-core', 400],
+          ['/groups/nova-specs-core', 200],
+          ['/groups/?query=name:nobody', 400],
+          ['/groups/nobody', 404],
+        ],
+      );
     });
 
     it('finds a group by UUID through the fallback', async () => {
@@ -561,10 +627,19 @@ describe('GerritClient against a fake Gerrit', () => {
       const group = await client.findGroup('nova-core');
       assert.ok(group);
       const all = await client.groupMembers(group.id);
-      assert.deepEqual(all.map((m) => m.username), ['bob', 'carol']);
+      assert.deepEqual(
+        all.map((m) => m.username),
+        ['bob', 'carol'],
+      );
       const direct = await client.groupMembers(group.id, false);
-      assert.deepEqual(direct.map((m) => m.username), ['bob']);
-      assert.deepEqual(gerrit.log.slice(1).map((r) => r.path), ['/groups/ldap%3Acn%3Dnova-core/members/?recursive', '/groups/ldap%3Acn%3Dnova-core/members/']);
+      assert.deepEqual(
+        direct.map((m) => m.username),
+        ['bob'],
+      );
+      assert.deepEqual(
+        gerrit.log.slice(1).map((r) => r.path),
+        ['/groups/ldap%3Acn%3Dnova-core/members/?recursive', '/groups/ldap%3Acn%3Dnova-core/members/'],
+      );
       // An id exactly as Gerrit sends it (already encoded) is not encoded twice.
       assert.equal((await client.groupMembers('ldap%3Acn%3Dnova-core')).length, 2);
     });
@@ -579,8 +654,17 @@ describe('GerritClient against a fake Gerrit', () => {
 
 describe('GerritClient configuration', () => {
   it('rejects a base URL with credentials or a non-HTTP scheme as CONFIG', () => {
-    assert.throws(() => new GerritClient({ baseUrl: 'https://u:p@review.example.org' }), (e: unknown) => e instanceof StewardError && e.code === 'CONFIG' && !e.describe().includes(':p@'));
-    assert.throws(() => new GerritClient({ baseUrl: 'ftp://review.example.org' }), (e: unknown) => e instanceof StewardError && e.code === 'CONFIG');
-    assert.throws(() => new GerritClient({ baseUrl: 'review.example.org' }), (e: unknown) => e instanceof StewardError && e.code === 'CONFIG');
+    assert.throws(
+      () => new GerritClient({ baseUrl: 'https://u:p@review.example.org' }),
+      (e: unknown) => e instanceof StewardError && e.code === 'CONFIG' && !e.describe().includes(':p@'),
+    );
+    assert.throws(
+      () => new GerritClient({ baseUrl: 'ftp://review.example.org' }),
+      (e: unknown) => e instanceof StewardError && e.code === 'CONFIG',
+    );
+    assert.throws(
+      () => new GerritClient({ baseUrl: 'review.example.org' }),
+      (e: unknown) => e instanceof StewardError && e.code === 'CONFIG',
+    );
   });
 });

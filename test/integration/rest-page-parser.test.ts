@@ -96,7 +96,10 @@ describe('RestPageParser (pages parsed on a worker thread)', () => {
     try {
       const cut = await parser.decode(pageBody(served.slice(0, 5)).subarray(0, 1000), { url: URL_, where: WHERE });
       assert.ok(!cut.ok && cut.chars === 1000);
-      const html = await parser.decode(new TextEncoder().encode('\n<!DOCTYPE html><html><body>Sign in</body></html>'), { url: URL_, where: WHERE });
+      const html = await parser.decode(new TextEncoder().encode('\n<!DOCTYPE html><html><body>Sign in</body></html>'), {
+        url: URL_,
+        where: WHERE,
+      });
       assert.ok(!html.ok && html.head.startsWith('<!DOCTYPE html>'));
       const next = await parser.decode(pageBody(served.slice(0, 2)), { url: URL_, where: WHERE });
       assert.ok(next.ok && next.value.count === 2);
@@ -128,7 +131,10 @@ describe('RestPageParser (pages parsed on a worker thread)', () => {
       assert.equal(e.code, 'SOURCE_BAD_RESPONSE');
       assert.equal(e.details.where, WHERE);
       assert.equal(e.details.field, '[7].owner');
-      assert.match(e.message, new RegExp(`^the server sent a change Steward cannot read: change ${page[7]!._number}: field \`owner\` is missing`));
+      assert.match(
+        e.message,
+        new RegExp(`^the server sent a change Steward cannot read: change ${page[7]!._number}: field \`owner\` is missing`),
+      );
       assert.doesNotMatch(e.details.hint ?? '', /Export/);
       const next = await parser.decode(pageBody(served.slice(10, 12)), { url: URL_, where: WHERE });
       assert.ok(next.ok);

@@ -108,7 +108,9 @@ for (const engine of ENGINES) {
       writeFileSync(join(cwd, 'steward.yaml'), CONFIG);
       const store = await openStore(location);
       const records = history();
-      await store.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, store.bulk), records, 'ssh', store.bulk));
+      await store.db
+        .transaction()
+        .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, store.bulk), records, 'ssh', store.bulk));
       await store.close();
     });
     after(async () => cleanup());
@@ -125,7 +127,10 @@ for (const engine of ENGINES) {
       assert.equal(carolRow.reviews, 2);
       assert.deepEqual(carolRow.codeReview, { minus2: 0, minus1: 1, plus1: 1, plus2: 0 });
       assert.equal(carolRow.disagreements, 2, "carol's −1 against bob's +2, her +1 against his −1 from before the window");
-      assert.deepEqual(carolRow.disagreedOn, [{ change: 501, patchSet: 1 }, { change: 503, patchSet: 1 }]);
+      assert.deepEqual(carolRow.disagreedOn, [
+        { change: 501, patchSet: 1 },
+        { change: 503, patchSet: 1 },
+      ]);
       const bobRow = byName(r.rows, 'bob');
       assert.equal(bobRow.reviews, 2, 'the +2 copied to patch set 2 is no new review');
       assert.equal(bobRow.core, 'yes');
@@ -143,7 +148,17 @@ for (const engine of ENGINES) {
     it('--compat reviewstats counts approval records: the copied vote again, self-votes, one "unknown" row, no removed vote', async () => {
       const r = json(await cli(['reviewers', '--compat', 'reviewstats', '--days', '30', '--format', 'json']));
       assert.equal(r.compat, 'reviewstats');
-      const rows = r.rows.map((x: any) => [x.reviewer, x.core, x.reviews, x.minus2, x.minus1, x.plus1, x.plus2, x.approvals, x.disagreements]);
+      const rows = r.rows.map((x: any) => [
+        x.reviewer,
+        x.core,
+        x.reviews,
+        x.minus2,
+        x.minus1,
+        x.plus1,
+        x.plus2,
+        x.approvals,
+        x.disagreements,
+      ]);
       // carol's +1 on 503 came after bob's −1 there: no disagreement in reviewstats' terms.
       assert.deepEqual(rows, [
         ['bob', true, 3, 0, 1, 0, 2, 0, 0],
@@ -151,7 +166,16 @@ for (const engine of ENGINES) {
         ['unknown', false, 2, 0, 1, 1, 0, 0, 0],
         ['alice', false, 1, 0, 0, 1, 0, 0, 0],
       ]);
-      assert.deepEqual(r.totals, { reviews: 8, reviewsPerDay: 0.3, reviewers: 4, reviewsPerReviewerPerDay: 0.1, coreReviews: 3, coreReviewsPerDay: 0.1, coreTeamSize: 1, coreReviewsPerCorePerDay: 0.1 });
+      assert.deepEqual(r.totals, {
+        reviews: 8,
+        reviewsPerDay: 0.3,
+        reviewers: 4,
+        reviewsPerReviewerPerDay: 0.1,
+        coreReviews: 3,
+        coreReviewsPerDay: 0.1,
+        coreTeamSize: 1,
+        coreReviewsPerCorePerDay: 0.1,
+      });
       const text = await cli(['reviewers', '--compat', 'reviewstats', '--days', '30']);
       assert.match(text.stdout, /^As reviewstats' `reviewers -d 30` computes them/);
       assert.match(text.stdout, /\|\s+bob \*\*\s+\|\s+3 {4}0 {3}1 {3}0 {3}2 {3}0 {4}66\.7% \|/);
@@ -165,7 +189,10 @@ for (const engine of ENGINES) {
       try {
         const idle = json(await cli(['core', 'idle', '--format', 'json']));
         assert.deepEqual(idle.rule, { threshold: 3, days: 30, counts: 'reviews' });
-        assert.deepEqual(idle.idle.map((c: any) => [c.username, c.count]), [['bob', 2]]);
+        assert.deepEqual(
+          idle.idle.map((c: any) => [c.username, c.count]),
+          [['bob', 2]],
+        );
         const flagged = json(await cli(['core', 'idle', '--threshold', '2', '--format', 'json']));
         assert.deepEqual(flagged.idle, []);
         writeFileSync(join(cwd, 'steward.yaml'), `${CONFIG}coreRules:\n  idleTreshold: 3\n`);
@@ -181,11 +208,18 @@ for (const engine of ENGINES) {
       const store = await openStore(location);
       try {
         const filter = { since: T0 - 20 * DAY, until: NOW + 1, priorCodeReviewBy: [] as number[] };
-        const sort = (acts: TeamActRecord[]) => [...acts].sort((a, b) => a.at - b.at || a.changeId - b.changeId || a.actorId - b.actorId || String(a.label).localeCompare(String(b.label)));
+        const sort = (acts: TeamActRecord[]) =>
+          [...acts].sort(
+            (a, b) => a.at - b.at || a.changeId - b.changeId || a.actorId - b.actorId || String(a.label).localeCompare(String(b.label)),
+          );
         const fast = sort(await loadTeamActs(store.db, { ...filter, engine: store.engine }));
         const portable = sort(await loadTeamActs(store.db, filter));
         assert.deepEqual(fast, portable);
-        assert.equal(fast.filter((a) => a.type === 'vote').length, 11, 'the votes in the window (6 on 501, 4 on 502, 1 on 503), the copy on 501 not among them');
+        assert.equal(
+          fast.filter((a) => a.type === 'vote').length,
+          11,
+          'the votes in the window (6 on 501, 4 on 502, 1 on 503), the copy on 501 not among them',
+        );
         assert.equal(fast.filter((a) => a.type === 'comment').length, 1);
         const bobIds = fast.filter((a) => a.changeNumber === 501 && a.label === 'Code-Review' && a.value === 2).map((a) => a.actorId);
         const withPrior = await loadTeamActs(store.db, { ...filter, priorCodeReviewBy: bobIds, engine: store.engine });
@@ -277,7 +311,17 @@ function reviewstatsOracle(rows: any[], core: Set<string>, nowMs: number, days: 
   }
   const out = [...people.entries()]
     .filter(([n, p]) => !['jenkins', 'smokestack'].includes(n.toLowerCase()) && (p.total > 0 || p.A > 0))
-    .map(([n, p]) => ({ reviewer: n, reviews: p.total, minus2: p.v['-2'], minus1: p.v['-1'], plus1: p.v['1'], plus2: p.v['2'], approvals: p.A, disagreements: p.d, core: core.has(n) }))
+    .map(([n, p]) => ({
+      reviewer: n,
+      reviews: p.total,
+      minus2: p.v['-2'],
+      minus1: p.v['-1'],
+      plus1: p.v['1'],
+      plus2: p.v['2'],
+      approvals: p.A,
+      disagreements: p.d,
+      core: core.has(n),
+    }))
     .sort((a, b) => b.reviews - a.reviews || (a.reviewer < b.reviewer ? -1 : 1));
   const total = out.reduce((s, r) => s + r.reviews, 0);
   const coreTotal = out.filter((r) => r.core).reduce((s, r) => s + r.reviews, 0);
@@ -301,26 +345,57 @@ describe('--compat reviewstats reproduces reviewstats on an SSH export of the de
       try {
         const imp = await runSteward(['import', ssh, '--db', location, '--quiet'], { cwd });
         assert.equal(imp.code, 0, imp.stderr);
-        const rows = readFileSync(ssh, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.type !== 'stats');
+        const rows = readFileSync(ssh, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+          .filter((r) => r.type !== 'stats');
         const core = new Set(demoConfig(DEMO).coreTeam);
-        assert.ok(rows.some((r) => r.patchSets.some((p: any) => (p.approvals ?? []).some((a: any) => a.grantedOn < p.createdOn))), 'the export has copied votes');
+        assert.ok(
+          rows.some((r) => r.patchSets.some((p: any) => (p.approvals ?? []).some((a: any) => a.grantedOn < p.createdOn))),
+          'the export has copied votes',
+        );
         for (const days of [7, 30, 90]) {
           // An odd moment, so the cut-off falls between votes and has a fraction of a second.
           const now = DEMO.now - 3 * DAY - 12_345_678;
           const want = reviewstatsOracle(rows, core, now, days);
-          const got = json(await runSteward(['reviewers', '--compat', 'reviewstats', '--days', String(days), '--now', String(now), '--db', location, '--format', 'json'], { cwd }));
+          const got = json(
+            await runSteward(
+              ['reviewers', '--compat', 'reviewstats', '--days', String(days), '--now', String(now), '--db', location, '--format', 'json'],
+              { cwd },
+            ),
+          );
           assert.ok(want.rows.length > 10 && want.total > 100, `a real sample for ${days} days`);
           assert.deepEqual(
-            got.rows.map((r: any) => ({ reviewer: r.reviewer, reviews: r.reviews, minus2: r.minus2, minus1: r.minus1, plus1: r.plus1, plus2: r.plus2, approvals: r.approvals, disagreements: r.disagreements, core: r.core })),
+            got.rows.map((r: any) => ({
+              reviewer: r.reviewer,
+              reviews: r.reviews,
+              minus2: r.minus2,
+              minus1: r.minus1,
+              plus1: r.plus1,
+              plus2: r.plus2,
+              approvals: r.approvals,
+              disagreements: r.disagreements,
+              core: r.core,
+            })),
             want.rows,
             `rows for -d ${days}`,
           );
-          assert.ok(want.rows.some((r) => r.disagreements > 0), 'disagreements occur');
+          assert.ok(
+            want.rows.some((r) => r.disagreements > 0),
+            'disagreements occur',
+          );
           assert.equal(got.totals.reviews, want.total);
           assert.equal(got.totals.coreReviews, want.coreTotal);
           assert.equal(got.totals.reviewers, want.reviewers);
           assert.deepEqual(
-            [got.changeStats.newPatchSets, got.changeStats.newChanges, got.changeStats.changesInvolved, got.changeStats.merged, got.changeStats.abandoned],
+            [
+              got.changeStats.newPatchSets,
+              got.changeStats.newChanges,
+              got.changeStats.changesInvolved,
+              got.changeStats.merged,
+              got.changeStats.abandoned,
+            ],
             [want.patches, want.created, want.involved, want.merged, want.abandoned],
             `change statistics for -d ${days}`,
           );
@@ -345,7 +420,9 @@ describe('the core-team reports on the demo project', () => {
   before(async () => {
     cwd = mkdtempSync(join(dir, 'demo-'));
     db = join(cwd, 'steward.db');
-    const r = await runSteward(['demo', '--changes', String(DEMO.changes), '--months', '12', '--now', NOW_DATE, '--db', db, '--quiet'], { cwd });
+    const r = await runSteward(['demo', '--changes', String(DEMO.changes), '--months', '12', '--now', NOW_DATE, '--db', db, '--quiet'], {
+      cwd,
+    });
     assert.equal(r.code, 0, r.stderr);
   });
 
@@ -371,9 +448,15 @@ describe('the core-team reports on the demo project', () => {
     assert.ok(gamer.rank > 5, `gamer ranked ${gamer.rank}`);
     assert.ok(gamer.reviews > r.candidates[2].reviews, 'even though the gamer has the volume');
     assert.ok(gamer.kappa.value <= 0.05, `the gamer's +1s agree no better than chance: κ ${gamer.kappa.value}`);
-    assert.ok(strong.kappa.value > 0.9 && strong.minusOnes.confirmedByCore + strong.minusOnes.confirmedByRevision > 0 && strong.areas.length >= 1);
+    assert.ok(
+      strong.kappa.value > 0.9 && strong.minusOnes.confirmedByCore + strong.minusOnes.confirmedByRevision > 0 && strong.areas.length >= 1,
+    );
     assert.deepEqual(strong.rankRange, { best: 1, worst: 1 });
-    assert.ok(r.candidates.every((c: any) => c.score === Number((c.quality * c.activity).toFixed(4)) || Math.abs(c.score - c.quality * c.activity) < 1e-3));
+    assert.ok(
+      r.candidates.every(
+        (c: any) => c.score === Number((c.quality * c.activity).toFixed(4)) || Math.abs(c.score - c.quality * c.activity) < 1e-3,
+      ),
+    );
     // Every number traces back to counted votes.
     for (const c of r.candidates) {
       assert.ok(c.kappa.agreed <= c.kappa.votes && c.kappa.votes <= c.independent && c.independent <= c.reviews, c.username);
@@ -397,7 +480,10 @@ describe('the core-team reports on the demo project', () => {
     const pileOn = get(planted.pileOn);
     const nit = get(planted.nitSpammer);
     assert.ok(careful.rank < nit.rank && careful.rank < pileOn.rank, `careful ${careful.rank}, nit ${nit.rank}, pile-on ${pileOn.rank}`);
-    assert.ok(careful.rankRange.worst < nit.rankRange.best && careful.rankRange.worst < pileOn.rankRange.best, 'and the order is established: the rank ranges do not overlap');
+    assert.ok(
+      careful.rankRange.worst < nit.rankRange.best && careful.rankRange.worst < pileOn.rankRange.best,
+      'and the order is established: the rank ranges do not overlap',
+    );
     assert.ok(pileOn.reviews > careful.reviews && nit.reviews > careful.reviews, 'although both have more reviews');
     // Why: the pile-on votes only after a core did; the nit spammer always votes −1 (κ 0) and never says why.
     assert.equal(pileOn.independent, 0);
@@ -410,7 +496,10 @@ describe('the core-team reports on the demo project', () => {
     assert.ok(careful.kappa.value > 0.8 && careful.substantive === careful.independent, JSON.stringify(careful.kappa));
     const text = (await cli(['core', 'candidates', '--limit', '200'])).stdout;
     const line = (who: string) => text.split('\n').findIndex((l) => l.includes(` ${who} `));
-    assert.ok(line(planted.carefulReviewer) < line(planted.nitSpammer) && line(planted.carefulReviewer) < line(planted.pileOn), 'in the text report too');
+    assert.ok(
+      line(planted.carefulReviewer) < line(planted.nitSpammer) && line(planted.carefulReviewer) < line(planted.pileOn),
+      'in the text report too',
+    );
   });
 
   it('native reviewer numbers match hand-written SQL over the store', async () => {
@@ -418,7 +507,9 @@ describe('the core-team reports on the demo project', () => {
     const sql = new BetterSqlite3(db, { readonly: true });
     const until = DEMO.now;
     const since = until - 90 * DAY;
-    const bots = (sql.prepare("select id from accounts where username in ('zuul', 'hyperv-ci')").all() as Array<{ id: number }>).map((b) => b.id);
+    const bots = (sql.prepare("select id from accounts where username in ('zuul', 'hyperv-ci')").all() as Array<{ id: number }>).map(
+      (b) => b.id,
+    );
     const notBot = `not in (${bots.join(',')})`;
     const reviews = sql
       .prepare(
@@ -432,7 +523,10 @@ describe('the core-team reports on the demo project', () => {
       .get(since, until, since, until) as { n: number };
     sql.close();
     assert.equal(r.totals.reviews, reviews.n);
-    assert.equal(r.rows.reduce((s: number, x: any) => s + x.reviews, 0), r.totals.reviews);
+    assert.equal(
+      r.rows.reduce((s: number, x: any) => s + x.reviews, 0),
+      r.totals.reviews,
+    );
     assert.equal(r.totals.coreTeamSize, 12);
     const csv = (await cli(['reviewers', '--format', 'csv'])).stdout.split('\n');
     assert.match(csv[0]!, /^username,name,gerrit_account_id,reviews,minus2,minus1,plus1,plus2,approvals,/);
@@ -442,8 +536,14 @@ describe('the core-team reports on the demo project', () => {
   it('core load sets patch sets needing review beside core reviews, per week', async () => {
     const r = json(await cli(['core', 'load', '--format', 'json']));
     assert.equal(r.weeks.length, 13);
-    assert.equal(r.weeks.reduce((s: number, w: any) => s + w.patchSetsNeedingReview, 0), r.total.patchSetsNeedingReview);
-    assert.equal(r.weeks.reduce((s: number, w: any) => s + w.coreReviews, 0), r.total.coreReviews);
+    assert.equal(
+      r.weeks.reduce((s: number, w: any) => s + w.patchSetsNeedingReview, 0),
+      r.total.patchSetsNeedingReview,
+    );
+    assert.equal(
+      r.weeks.reduce((s: number, w: any) => s + w.coreReviews, 0),
+      r.total.coreReviews,
+    );
     assert.equal(r.total.busiestCores, 3);
     assert.ok(r.total.busiestShare > 0 && r.total.busiestShare < 1);
     assert.equal(r.total.perCore.length, 12);
@@ -458,7 +558,22 @@ describe('the core-team reports on the demo project', () => {
     const notCore = await cli(['core', 'mentor', 'add', candidate, '--mentor', planted.gamer]);
     assert.equal(notCore.code, 2);
     assert.match(notCore.stderr, /is not in the core team/);
-    const add = json(await cli(['core', 'mentor', 'add', candidate, '--mentor', coreName, '--since', '2026-09-01', '--note', 'API reviews', '--format', 'json']));
+    const add = json(
+      await cli([
+        'core',
+        'mentor',
+        'add',
+        candidate,
+        '--mentor',
+        coreName,
+        '--since',
+        '2026-09-01',
+        '--note',
+        'API reviews',
+        '--format',
+        'json',
+      ]),
+    );
     assert.equal(add.candidate.username, candidate);
     const again = await cli(['core', 'mentor', 'add', candidate, '--mentor', coreName]);
     assert.equal(again.code, 2);

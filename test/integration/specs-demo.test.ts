@@ -74,7 +74,10 @@ for (const engine of ENGINES) {
         if (reason === 'landed-later') continue;
         assert.equal(summary.reasons.find((r: Json) => r.reason === reason).specs, reason === 'waited-on-author' ? 2 : 1, reason);
       }
-      assert.equal(summary.reasons.some((r: Json) => r.reason === 'landed-later'), false);
+      assert.equal(
+        summary.reasons.some((r: Json) => r.reason === 'landed-later'),
+        false,
+      );
       assert.equal(summary.outcomes.find((o: Json) => o.outcome === 're-proposed-landed').specs, 1);
       assert.equal(summary.landedLater, 1);
     });
@@ -97,7 +100,10 @@ for (const engine of ENGINES) {
       const part = of('part-merged');
       assert.deepEqual(part.changes.map((c: Json) => c.atFreeze).sort(), ['abandoned', 'merged']);
       const later = of('landed-later');
-      assert.deepEqual(later.reProposals.map((p: Json) => [p.release.toLowerCase(), p.implementedAt !== null]), [[demoConfig(DEMO).releases.at(-1)!.name.toLowerCase(), true]]);
+      assert.deepEqual(
+        later.reProposals.map((p: Json) => [p.release.toLowerCase(), p.implementedAt !== null]),
+        [[demoConfig(DEMO).releases.at(-1)!.name.toLowerCase(), true]],
+      );
     });
 
     it('lands the other specs of the release, each with merged code', () => {
@@ -105,7 +111,10 @@ for (const engine of ENGINES) {
       assert.equal(landed.length, 4);
       for (const s of landed) {
         assert.equal(planted.specs[s.blueprint], undefined);
-        assert.ok(s.changes.some((c: Json) => c.mergedAt !== null), s.blueprint);
+        assert.ok(
+          s.changes.some((c: Json) => c.mergedAt !== null),
+          s.blueprint,
+        );
       }
     });
   });

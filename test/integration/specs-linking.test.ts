@@ -20,11 +20,23 @@ import { ENGINES, freshLocation } from '../helpers/stores.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
 type Json = Record<string, any>;
 
-const gitEnv = (date: string) => ({ ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org', GIT_AUTHOR_DATE: `${date}T12:00:00Z`, GIT_COMMITTER_DATE: `${date}T12:00:00Z` });
-const git = (dir: string, args: string[], date = '2014-01-01') => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: gitEnv(date) });
+const gitEnv = (date: string) => ({
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.org',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.org',
+  GIT_AUTHOR_DATE: `${date}T12:00:00Z`,
+  GIT_COMMITTER_DATE: `${date}T12:00:00Z`,
+});
+const git = (dir: string, args: string[], date = '2014-01-01') =>
+  execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, env: gitEnv(date) });
 
 /** A repository built commit by commit: files written, moved, and the message of each commit. */
-function buildRepo(dir: string, steps: Array<{ date: string; message?: string; write?: Record<string, string>; move?: Array<[string, string]> }>): void {
+function buildRepo(
+  dir: string,
+  steps: Array<{ date: string; message?: string; write?: Record<string, string>; move?: Array<[string, string]> }>,
+): void {
   mkdirSync(dir, { recursive: true });
   git(dir, ['init', '-q', '-b', 'master']);
   for (const s of steps) {
@@ -41,7 +53,8 @@ function buildRepo(dir: string, steps: Array<{ date: string; message?: string; w
   }
 }
 
-const spec = (title: string, body: string) => `..\n This work is licensed under CC-BY 3.0.\n\n${'='.repeat(title.length)}\n${title}\n${'='.repeat(title.length)}\n\n${body}\n\nProblem description\n===================\n\nText.\n`;
+const spec = (title: string, body: string) =>
+  `..\n This work is licensed under CC-BY 3.0.\n\n${'='.repeat(title.length)}\n${title}\n${'='.repeat(title.length)}\n\n${body}\n\nProblem description\n===================\n\nText.\n`;
 const url = (project: string, name: string) => `https://blueprints.launchpad.net/${project}/+spec/${name}`;
 
 describe('specs linking and outcomes on repositories built in the test', () => {
@@ -53,9 +66,15 @@ describe('specs linking and outcomes on repositories built in the test', () => {
         date: '2014-11-01',
         write: {
           // Wrapped as nova-specs wraps it: in a literal, cut after a hyphen.
-          'specs/kilo/approved/add-all-in-list-operator-to-extra-spec-ops.rst': spec('All-in-list', '`https://blueprints.launchpad.net/nova/+spec/add-all-in-list-\noperator-to-extra-spec-ops`'),
+          'specs/kilo/approved/add-all-in-list-operator-to-extra-spec-ops.rst': spec(
+            'All-in-list',
+            '`https://blueprints.launchpad.net/nova/+spec/add-all-in-list-\noperator-to-extra-spec-ops`',
+          ),
           // Another project's blueprint first, in passing, then its own.
-          'specs/kilo/approved/soft-nmi.rst': spec('Soft NMI', `Uses Ironic's ${url('ironic', 'enhance-power-interface')}.\n\n${url('nova', 'inject-nmi')}`),
+          'specs/kilo/approved/soft-nmi.rst': spec(
+            'Soft NMI',
+            `Uses Ironic's ${url('ironic', 'enhance-power-interface')}.\n\n${url('nova', 'inject-nmi')}`,
+          ),
           // Only another project's blueprint: the spec goes by its file name.
           'specs/kilo/approved/ironic-only.rst': spec('Ironic only', `See ${url('ironic', 'enhance-power-interface')}.`),
           // The URL names url-form, the file file-form.
@@ -63,7 +82,15 @@ describe('specs linking and outcomes on repositories built in the test', () => {
           'specs/kilo/approved/slipped.rst': spec('Slipped', url('nova', 'slipped')),
         },
       },
-      { date: '2015-03-01', move: [['specs/kilo/approved/add-all-in-list-operator-to-extra-spec-ops.rst', 'specs/kilo/implemented/add-all-in-list-operator-to-extra-spec-ops.rst']] },
+      {
+        date: '2015-03-01',
+        move: [
+          [
+            'specs/kilo/approved/add-all-in-list-operator-to-extra-spec-ops.rst',
+            'specs/kilo/implemented/add-all-in-list-operator-to-extra-spec-ops.rst',
+          ],
+        ],
+      },
     ]);
     buildRepo(join(work, 'code'), [
       { date: '2014-10-01', message: 'Initial' },
@@ -114,18 +141,28 @@ describe('specs linking and outcomes on repositories built in the test', () => {
         assert.deepEqual(two.names, ['url-form', 'file-form']);
         assert.deepEqual(subjects(two), ['First part', 'Second part', 'Prepare for blueprint file-form.']);
         assert.equal(two.reason, 'part-merged');
-        assert.deepEqual(two.related, { commits: 1, changes: null, list: [{ hash: two.related.list[0].hash, subject: 'A helper', landedAt: '2015-01-17T12:00:00.000Z' }] });
+        assert.deepEqual(two.related, {
+          commits: 1,
+          changes: null,
+          list: [{ hash: two.related.list[0].hash, subject: 'A helper', landedAt: '2015-01-17T12:00:00.000Z' }],
+        });
 
         const slipped = by('slipped.rst');
         assert.equal(slipped.reason, 'undetermined');
-        assert.deepEqual([slipped.outcome.outcome, slipped.outcome.release, slipped.outcome.releasesLater], ['landed-next-release', 'liberty', 1]);
+        assert.deepEqual(
+          [slipped.outcome.outcome, slipped.outcome.release, slipped.outcome.releasesLater],
+          ['landed-next-release', 'liberty', 1],
+        );
         assert.deepEqual(slipped.outcome.laterCommits, [{ release: 'liberty', commits: 1 }]);
         assert.doesNotMatch(slipped.evidence, /never/);
         assert.match(slipped.evidence, /none of its 1 linked commit\(s\) landed in kilo \(they landed 2015-06-10\)/);
 
         const kilo = v.releases[0];
         assert.deepEqual([kilo.landedLater, kilo.codeLandedLater], [0, 1]);
-        assert.equal(kilo.reasons.some((r: Json) => r.reason === 'landed-later'), false);
+        assert.equal(
+          kilo.reasons.some((r: Json) => r.reason === 'landed-later'),
+          false,
+        );
         assert.deepEqual(v.sources.present, { specs: true, codeHistory: true, reviewData: false });
         assert.match(v.sources.reviewData, /^none: /);
         assert.match(v.sources.codeHistory, /^commits naming a spec in code /);
@@ -151,7 +188,10 @@ describe('specs linking and outcomes on repositories built in the test', () => {
 
 const SPECS_BUNDLE = fileURLToPath(new URL('../../../shared/data/nova-specs.bundle', import.meta.url));
 const HISTORY_BUNDLE = fileURLToPath(new URL('../../../shared/data/nova-history-meta.bundle', import.meta.url));
-const SKIP = existsSync(SPECS_BUNDLE) && existsSync(HISTORY_BUNDLE) ? false : `real-data test skipped: ${SPECS_BUNDLE} or ${HISTORY_BUNDLE} is absent (the shared data folder ../shared/data beside the repository holds them)`;
+const SKIP =
+  existsSync(SPECS_BUNDLE) && existsSync(HISTORY_BUNDLE)
+    ? false
+    : `real-data test skipped: ${SPECS_BUNDLE} or ${HISTORY_BUNDLE} is absent (the shared data folder ../shared/data beside the repository holds them)`;
 
 describe('specs linking on the real nova-specs and nova history', { skip: SKIP }, () => {
   let work: string;
@@ -164,7 +204,11 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
     return JSON.parse(r.stdout) as Json;
   };
   /** Hashes of nova's commits whose message contains `text` (any case), from git alone. */
-  const grep = (text: string): string[] => git(nova, ['log', '--format=%H', '-i', '-F', `--grep=${text}`, 'master']).split('\n').filter(Boolean).sort();
+  const grep = (text: string): string[] =>
+    git(nova, ['log', '--format=%H', '-i', '-F', `--grep=${text}`, 'master'])
+      .split('\n')
+      .filter(Boolean)
+      .sort();
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'steward-nova-linking-'));
@@ -180,7 +224,10 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
 
   it('reads the wrapped blueprint URLs whole and finds their commits', async () => {
     // The wrapped URLs, as git shows them in the spec files.
-    const wrappedLine = (path: string) => git(specs, ['show', `HEAD:${path}`]).split('\n').find((l) => /\+spec\/[\w-]*-?$/.test(l.trim()))!;
+    const wrappedLine = (path: string) =>
+      git(specs, ['show', `HEAD:${path}`])
+        .split('\n')
+        .find((l) => /\+spec\/[\w-]*-?$/.test(l.trim()))!;
     assert.match(wrappedLine('specs/kilo/implemented/add-all-in-list-operator-to-extra-spec-ops.rst'), /add-all-in-list-$/);
     const kilo = await report('kilo');
     const allIn = kilo.specs.find((e: Json) => e.path === 'specs/kilo/implemented/add-all-in-list-operator-to-extra-spec-ops.rst');
@@ -189,16 +236,25 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
     assert.ok(allIn.commits.total > 0);
 
     const newton = await report('newton');
-    const pagination = newton.specs.find((e: Json) => e.path === 'specs/newton/approved/pagination-add-changes-since-for-instance-action-list.rst');
+    const pagination = newton.specs.find(
+      (e: Json) => e.path === 'specs/newton/approved/pagination-add-changes-since-for-instance-action-list.rst',
+    );
     assert.equal(pagination.blueprint, 'pagination-add-changes-since-for-instance-action-list');
-    assert.deepEqual(pagination.commits.list.map((c: Json) => c.hash).sort(), grep('pagination-add-changes-since-for-instance-action-list'));
+    assert.deepEqual(
+      pagination.commits.list.map((c: Json) => c.hash).sort(),
+      grep('pagination-add-changes-since-for-instance-action-list'),
+    );
     assert.ok(pagination.commits.total > 0);
     // The file-name form finds commits too: user_id_based_policy_enforcement.rst was renamed, its commits name the old file name.
     const userId = newton.specs.find((e: Json) => e.path === 'specs/newton/implemented/user-id-based-policy-enforcement.rst');
     assert.ok(userId.names.includes('user_id_based_policy_enforcement'));
     const byFileName = grep('blueprint user_id_based_policy_enforcement');
     assert.ok(byFileName.length > 5);
-    for (const h of byFileName) assert.ok(userId.commits.list.some((c: Json) => c.hash === h), h);
+    for (const h of byFileName)
+      assert.ok(
+        userId.commits.list.some((c: Json) => c.hash === h),
+        h,
+      );
   });
 
   it("takes nova's own blueprint, not Ironic's, for the Liberty inject-nmi spec", async () => {
@@ -215,17 +271,35 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
     const stein = await report('stein');
     const sev = stein.specs.find((e: Json) => e.path === 'specs/stein/approved/amd-sev-libvirt-support.rst');
     // "Related-Blueprint: blueprint amd-sev-libvirt-support" in 'libvirt: harden Host.get_domain_capabilities()'.
-    const related = git(nova, ['log', '--format=%H', '-i', '-E', '--grep=^related-blueprint: (blueprint )?amd-sev-libvirt-support', 'master']).split('\n').filter(Boolean);
+    const related = git(nova, [
+      'log',
+      '--format=%H',
+      '-i',
+      '-E',
+      '--grep=^related-blueprint: (blueprint )?amd-sev-libvirt-support',
+      'master',
+    ])
+      .split('\n')
+      .filter(Boolean);
     assert.ok(related.length >= 1);
     for (const h of related) {
-      assert.ok(sev.related.list.some((c: Json) => c.hash === h), h);
+      assert.ok(
+        sev.related.list.some((c: Json) => c.hash === h),
+        h,
+      );
       assert.ok(!sev.commits.list.some((c: Json) => c.hash === h), h);
     }
     for (const release of ['kilo', 'stein']) {
       const v = release === 'stein' ? stein : await report(release);
       const r = v.releases[0];
-      assert.equal(r.reasons.some((x: Json) => x.reason === 'landed-later'), false);
-      assert.equal(r.outcomes.reduce((n: number, x: Json) => n + x.specs, 0), r.notLanded);
+      assert.equal(
+        r.reasons.some((x: Json) => x.reason === 'landed-later'),
+        false,
+      );
+      assert.equal(
+        r.outcomes.reduce((n: number, x: Json) => n + x.specs, 0),
+        r.notLanded,
+      );
       assert.deepEqual(v.sources.present, { specs: true, codeHistory: true, reviewData: false });
       for (const e of v.specs) {
         if (e.reason === 'undetermined' && e.commits.total > 0) assert.doesNotMatch(e.evidence, /never/, e.path);

@@ -24,10 +24,23 @@ import { StewardError } from '../../src/model/errors.js';
 import { alice, bob, makeChange, makeMessage, makePatchSet, makeVote, zuul } from '../helpers/builders.js';
 
 const git = (dir: string, args: string[], env: Record<string, string> = {}) =>
-  execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org', ...env } });
+  execFileSync('git', ['-C', dir, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@example.org',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@example.org',
+      ...env,
+    },
+  });
 
 /** A git repository built commit by commit: each step writes/removes files, dated `date`. */
-function buildRepo(steps: Array<{ date: string; write?: Record<string, string>; remove?: string[]; move?: Array<[string, string]> }>): string {
+function buildRepo(
+  steps: Array<{ date: string; write?: Record<string, string>; remove?: string[]; move?: Array<[string, string]> }>,
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'steward-specs-'));
   git(dir, ['init', '-q', '-b', 'master']);
   for (const s of steps) {
@@ -41,12 +54,16 @@ function buildRepo(steps: Array<{ date: string; write?: Record<string, string>; 
     }
     for (const p of s.remove ?? []) git(dir, ['rm', '-q', p]);
     git(dir, ['add', '-A']);
-    git(dir, ['commit', '-q', '-m', `step ${s.date}`], { GIT_AUTHOR_DATE: `${s.date}T12:00:00Z`, GIT_COMMITTER_DATE: `${s.date}T12:00:00Z` });
+    git(dir, ['commit', '-q', '-m', `step ${s.date}`], {
+      GIT_AUTHOR_DATE: `${s.date}T12:00:00Z`,
+      GIT_COMMITTER_DATE: `${s.date}T12:00:00Z`,
+    });
   }
   return dir;
 }
 
-const specText = (title: string, bp: string) => `..\n This work is licensed under CC-BY 3.0.\n\n${'='.repeat(title.length)}\n${title}\n${'='.repeat(title.length)}\n\nhttps://blueprints.launchpad.net/nova/+spec/${bp}\n\nProblem description\n===================\n\nText.\n`;
+const specText = (title: string, bp: string) =>
+  `..\n This work is licensed under CC-BY 3.0.\n\n${'='.repeat(title.length)}\n${title}\n${'='.repeat(title.length)}\n\nhttps://blueprints.launchpad.net/nova/+spec/${bp}\n\nProblem description\n===================\n\nText.\n`;
 
 describe('steward specs sync and report on a repository built in the test', () => {
   let repo: string;
@@ -54,8 +71,22 @@ describe('steward specs sync and report on a repository built in the test', () =
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'steward-specs-work-'));
     repo = buildRepo([
-      { date: '2014-11-01', write: { 'specs/kilo/approved/alpha.rst': specText('Alpha', 'alpha'), 'specs/kilo/approved/beta.rst': specText('Beta', 'beta'), 'specs/kilo/approved/index.rst': 'Kilo\n====\n' } },
-      { date: '2014-11-05', write: { 'specs/kilo/approved/broken.rst': '=====\nBroken\n-----\n', 'specs/kilo/approved/untitled.rst': 'No title here, just text.\n', 'specs/kilo/approved/beta-again.rst': specText('Beta again', 'beta') } },
+      {
+        date: '2014-11-01',
+        write: {
+          'specs/kilo/approved/alpha.rst': specText('Alpha', 'alpha'),
+          'specs/kilo/approved/beta.rst': specText('Beta', 'beta'),
+          'specs/kilo/approved/index.rst': 'Kilo\n====\n',
+        },
+      },
+      {
+        date: '2014-11-05',
+        write: {
+          'specs/kilo/approved/broken.rst': '=====\nBroken\n-----\n',
+          'specs/kilo/approved/untitled.rst': 'No title here, just text.\n',
+          'specs/kilo/approved/beta-again.rst': specText('Beta again', 'beta'),
+        },
+      },
       { date: '2014-11-09', write: { 'specs/zork/approved/mystery.rst': specText('Mystery', 'mystery') } },
       { date: '2015-03-01', move: [['specs/kilo/approved/alpha.rst', 'specs/kilo/implemented/alpha.rst']] },
       { date: '2015-05-10', write: { 'specs/liberty/approved/beta.rst': specText('Beta', 'beta') } },
@@ -81,7 +112,10 @@ describe('steward specs sync and report on a repository built in the test', () =
       'unreadable-rst specs/kilo/approved/broken.rst',
     ]);
     assert.match(s.warnings.find((w: { kind: string }) => w.kind === 'unreadable-rst').message, /line 3/);
-    assert.deepEqual(s.releases.find((x: { release: string }) => x.release === 'kilo'), { release: 'kilo', approved: 5, implemented: 1, inCalendar: true });
+    assert.deepEqual(
+      s.releases.find((x: { release: string }) => x.release === 'kilo'),
+      { release: 'kilo', approved: 5, implemented: 1, inCalendar: true },
+    );
     // --strict: the same, and exit 19.
     const strict = await runSteward(['--db', join(work, 's.db'), 'specs', 'sync', '--repo', repo, '--strict'], { cwd: work });
     assert.equal(strict.code, 19);
@@ -138,7 +172,12 @@ describe('steward specs sync and report on a repository built in the test', () =
       assert.equal((await runSteward(['--db', db, 'specs', 'sync', '--repo', repo], { cwd: work })).code, 0);
       const r = await runSteward(['--db', db, 'specs', 'sync', '--repo', code], { cwd: work });
       assert.equal(r.code, 21, r.stderr);
-      assert.match(r.stderr, new RegExp(`${code}: found no specs in this repository, but the store holds 7 specs from ${repo} \\(synced \\d{4}-\\d{2}-\\d{2}\\); they were kept and nothing was changed`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `${code}: found no specs in this repository, but the store holds 7 specs from ${repo} \\(synced \\d{4}-\\d{2}-\\d{2}\\); they were kept and nothing was changed`,
+        ),
+      );
       assert.match(r.stderr, /--replace/);
       const rep = await runSteward(['--db', db, 'specs', 'report', '--release', 'kilo', '--format', 'json'], { cwd: work });
       assert.equal(JSON.parse(rep.stdout).releases[0].approved, 5, 'the stored specs are still there');
@@ -160,7 +199,10 @@ describe('steward specs sync and report on a repository built in the test', () =
           assert.equal((await storeSpecs(store, code, none, opts)).specs, 0);
           await storeSpecs(store, repo, read, opts);
           const before = await dumpStore(store);
-          await assert.rejects(storeSpecs(store, code, none, { ...opts, syncedAt: 2 }), (e: unknown) => e instanceof StewardError && e.code === 'SOURCE_EMPTY' && e.details.where === code);
+          await assert.rejects(
+            storeSpecs(store, code, none, { ...opts, syncedAt: 2 }),
+            (e: unknown) => e instanceof StewardError && e.code === 'SOURCE_EMPTY' && e.details.where === code,
+          );
           assert.deepEqual(await dumpStore(store), before);
           assert.equal((await storeSpecs(store, code, none, { ...opts, syncedAt: 3, replace: true })).specs, 0);
           assert.deepEqual(await loadSpecs(store.db), []);
@@ -180,12 +222,18 @@ describe('steward specs sync and report on a repository built in the test', () =
   });
 
   it('takes the repository and a calendar from steward.yaml', async () => {
-    writeFileSync(join(work, 'steward.yaml'), `specs:\n  repo: ${repo}\nreleases:\n  - { name: zork, start: 2014-10-01, featureFreeze: 2015-03-01, release: 2015-04-01 }\n`);
+    writeFileSync(
+      join(work, 'steward.yaml'),
+      `specs:\n  repo: ${repo}\nreleases:\n  - { name: zork, start: 2014-10-01, featureFreeze: 2015-03-01, release: 2015-04-01 }\n`,
+    );
     try {
       const r = await runSteward(['--db', join(work, 'cfg.db'), 'specs', 'sync', '--format', 'json'], { cwd: work });
       assert.equal(r.code, 0, r.stderr);
       const s = JSON.parse(r.stdout);
-      assert.deepEqual(s.releases.filter((x: { inCalendar: boolean }) => x.inCalendar).map((x: { release: string }) => x.release), ['zork']);
+      assert.deepEqual(
+        s.releases.filter((x: { inCalendar: boolean }) => x.inCalendar).map((x: { release: string }) => x.release),
+        ['zork'],
+      );
       assert.match(s.calendar, /releases in .*steward\.yaml/);
     } finally {
       rmSync(join(work, 'steward.yaml'));
@@ -194,7 +242,14 @@ describe('steward specs sync and report on a repository built in the test', () =
 
   it('reads another layout given as glob patterns in steward.yaml', async () => {
     const other = buildRepo([
-      { date: '2020-01-10', write: { 'proposals/v2/ok/fast-boot.rst': specText('Fast boot', 'fast-boot'), 'proposals/v2/ok/slow-boot.rst': specText('Slow boot', 'slow-boot'), 'proposals/v2/notes.rst': 'Notes\n=====\n' } },
+      {
+        date: '2020-01-10',
+        write: {
+          'proposals/v2/ok/fast-boot.rst': specText('Fast boot', 'fast-boot'),
+          'proposals/v2/ok/slow-boot.rst': specText('Slow boot', 'slow-boot'),
+          'proposals/v2/notes.rst': 'Notes\n=====\n',
+        },
+      },
       { date: '2020-03-01', move: [['proposals/v2/ok/fast-boot.rst', 'proposals/v2/done/fast-boot.rst']] },
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'steward-specs-cfg-'));
@@ -204,7 +259,9 @@ describe('steward specs sync and report on a repository built in the test', () =
         `specs:\n  repo: ${other}\n  layout:\n    approved: ['proposals/{release}/ok/*.rst']\n    implemented: ['proposals/{release}/done/*.rst']\nreleases:\n  - { name: v2, start: 2020-01-01, featureFreeze: 2020-04-01, release: 2020-05-01 }\n`,
       );
       assert.equal((await runSteward(['--db', join(dir, 's.db'), 'specs', 'sync'], { cwd: dir })).code, 0);
-      const v = JSON.parse((await runSteward(['--db', join(dir, 's.db'), 'specs', 'report', '--release', 'v2', '--format', 'json'], { cwd: dir })).stdout);
+      const v = JSON.parse(
+        (await runSteward(['--db', join(dir, 's.db'), 'specs', 'report', '--release', 'v2', '--format', 'json'], { cwd: dir })).stdout,
+      );
       assert.deepEqual([v.releases[0].approved, v.releases[0].implemented], [2, 1]);
       assert.equal(v.specs.find((e: { blueprint: string }) => e.blueprint === 'fast-boot').implementedAt, '2020-03-01T12:00:00.000Z');
       writeFileSync(join(dir, 'steward.yaml'), `specs:\n  layout:\n    approved: ['proposals/ok/*.rst']\n`);
@@ -224,22 +281,58 @@ describe('steward specs sync and report on a repository built in the test', () =
       const read = await readSpecsRepo(repo, OPENSTACK_LAYOUT);
       const d = (s: string) => Date.parse(`${s}T12:00:00Z`);
       await withStore(engine.name, async (store) => {
-        await replaceSpecs(store.db, { repo, head: read.head, headAt: read.headAt, syncedAt: 1, commits: read.commits, warnings: read.warnings }, read.specs);
+        await replaceSpecs(
+          store.db,
+          { repo, head: read.head, headAt: read.headAt, syncedAt: 1, commits: read.commits, warnings: read.warnings },
+          read.specs,
+        );
         const msg = (bp: string, n: number) => `Do ${bp}\n\nImplements: blueprint ${bp}\nChange-Id: I${String(n).padStart(40, '0')}\n`;
         const changes = [
           // untitled: bob (core) -1 on 5 December, never answered: waiting on its author at the freeze.
-          makeChange(11, { created: d('2014-12-01'), updated: d('2014-12-05'), commitMessage: msg('untitled', 11), links: [{ kind: 'implements', target: 'untitled' }], ciBuilds: [],
+          makeChange(11, {
+            created: d('2014-12-01'),
+            updated: d('2014-12-05'),
+            commitMessage: msg('untitled', 11),
+            links: [{ kind: 'implements', target: 'untitled' }],
+            ciBuilds: [],
             patchSets: [makePatchSet(1, { created: d('2014-12-01') })],
-            votes: [makeVote({ label: 'Verified', value: 1, voter: zuul, grantedAt: d('2014-12-01') + 3_600_000 }), makeVote({ value: -1, voter: bob, grantedAt: d('2014-12-05') })],
-            messages: [makeMessage(0, { author: alice, kind: 'upload', text: 'Uploaded patch set 1.', date: d('2014-12-01') })] }),
+            votes: [
+              makeVote({ label: 'Verified', value: 1, voter: zuul, grantedAt: d('2014-12-01') + 3_600_000 }),
+              makeVote({ value: -1, voter: bob, grantedAt: d('2014-12-05') }),
+            ],
+            messages: [makeMessage(0, { author: alice, kind: 'upload', text: 'Uploaded patch set 1.', date: d('2014-12-01') })],
+          }),
           // alpha: merged in February (its spec was implemented).
-          makeChange(12, { status: 'MERGED', created: d('2014-11-10'), updated: d('2015-02-10'), submitted: d('2015-02-10'), commitMessage: msg('alpha', 12), links: [{ kind: 'implements', target: 'alpha' }], ciBuilds: [],
+          makeChange(12, {
+            status: 'MERGED',
+            created: d('2014-11-10'),
+            updated: d('2015-02-10'),
+            submitted: d('2015-02-10'),
+            commitMessage: msg('alpha', 12),
+            links: [{ kind: 'implements', target: 'alpha' }],
+            ciBuilds: [],
             patchSets: [makePatchSet(1, { created: d('2014-11-10') })],
-            votes: [makeVote({ label: 'Verified', value: 1, voter: zuul, grantedAt: d('2014-11-10') + 3_600_000 }), makeVote({ value: 2, voter: bob, grantedAt: d('2015-02-09') }), makeVote({ label: 'Workflow', value: 1, voter: bob, grantedAt: d('2015-02-09') })],
-            messages: [makeMessage(0, { author: alice, kind: 'upload', text: 'Uploaded patch set 1.', date: d('2014-11-10') }), makeMessage(1, { author: null, kind: 'system', text: 'Change has been successfully merged.', date: d('2015-02-10') })] }),
+            votes: [
+              makeVote({ label: 'Verified', value: 1, voter: zuul, grantedAt: d('2014-11-10') + 3_600_000 }),
+              makeVote({ value: 2, voter: bob, grantedAt: d('2015-02-09') }),
+              makeVote({ label: 'Workflow', value: 1, voter: bob, grantedAt: d('2015-02-09') }),
+            ],
+            messages: [
+              makeMessage(0, { author: alice, kind: 'upload', text: 'Uploaded patch set 1.', date: d('2014-11-10') }),
+              makeMessage(1, { author: null, kind: 'system', text: 'Change has been successfully merged.', date: d('2015-02-10') }),
+            ],
+          }),
         ];
-        await store.db.transaction().execute(async (trx) => writeChanges(trx, new AccountResolver(trx, 'review.example.org', store.bulk), changes, 'rest', store.bulk));
-        const config = { config: configSchema.parse({ projects: [{ name: 'demo/compute', core: { members: ['bob'] } }], bots: ['zuul'] }), path: null, origin: 'the test' };
+        await store.db
+          .transaction()
+          .execute(async (trx) =>
+            writeChanges(trx, new AccountResolver(trx, 'review.example.org', store.bulk), changes, 'rest', store.bulk),
+          );
+        const config = {
+          config: configSchema.parse({ projects: [{ name: 'demo/compute', core: { members: ['bob'] } }], bots: ['zuul'] }),
+          path: null,
+          origin: 'the test',
+        };
         const v = await buildSpecsReportView(store, { release: 'kilo' }, config, d('2015-10-01'));
         const kilo = v.releases[0]!;
         assert.equal(kilo.reviewData, true);
@@ -270,12 +363,23 @@ describe('steward specs sync and report on a repository built in the test', () =
     it(`stores and loads specs the same way in ${engine.name}`, { skip: engine.skip }, async () => {
       const read = await readSpecsRepo(repo, OPENSTACK_LAYOUT);
       await withStore(engine.name, async (store) => {
-        await replaceSpecs(store.db, { repo, head: read.head, headAt: read.headAt, syncedAt: 1, commits: read.commits, warnings: read.warnings }, read.specs);
+        await replaceSpecs(
+          store.db,
+          { repo, head: read.head, headAt: read.headAt, syncedAt: 1, commits: read.commits, warnings: read.warnings },
+          read.specs,
+        );
         // A second sync replaces the first.
-        await replaceSpecs(store.db, { repo, head: read.head, headAt: read.headAt, syncedAt: 2, commits: read.commits, warnings: read.warnings }, read.specs);
+        await replaceSpecs(
+          store.db,
+          { repo, head: read.head, headAt: read.headAt, syncedAt: 2, commits: read.commits, warnings: read.warnings },
+          read.specs,
+        );
         const back = await loadSpecs(store.db);
         const key = (s: { path: string; approvedAt: number }) => `${s.path}@${s.approvedAt}`;
-        assert.deepEqual([...back].sort((a, b) => (key(a) < key(b) ? -1 : 1)), [...read.specs].sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+        assert.deepEqual(
+          [...back].sort((a, b) => (key(a) < key(b) ? -1 : 1)),
+          [...read.specs].sort((a, b) => (key(a) < key(b) ? -1 : 1)),
+        );
         assert.equal((await loadSpecsSync(store.db))!.syncedAt, 2);
         assert.equal((await dumpStore(store)).specs!.length, read.specs.length);
       });
@@ -285,8 +389,13 @@ describe('steward specs sync and report on a repository built in the test', () =
 
 const BUNDLE = resolve(process.cwd(), '../shared/data/nova-specs.bundle');
 const HISTORY = resolve(process.cwd(), '../shared/data/nova-history-meta.bundle');
-const SHARED = existsSync(BUNDLE) ? false : `real-data test skipped: ${BUNDLE} is absent (the shared data folder is not mounted next to the project)`;
-const SHARED_HISTORY = existsSync(BUNDLE) && existsSync(HISTORY) ? false : `real-data test skipped: ${BUNDLE} or ${HISTORY} is absent (the shared data folder is not mounted next to the project)`;
+const SHARED = existsSync(BUNDLE)
+  ? false
+  : `real-data test skipped: ${BUNDLE} is absent (the shared data folder is not mounted next to the project)`;
+const SHARED_HISTORY =
+  existsSync(BUNDLE) && existsSync(HISTORY)
+    ? false
+    : `real-data test skipped: ${BUNDLE} or ${HISTORY} is absent (the shared data folder is not mounted next to the project)`;
 
 describe('steward specs report on the real nova-specs history', { skip: SHARED }, () => {
   let clone: string;
@@ -303,10 +412,17 @@ describe('steward specs report on the real nova-specs history', { skip: SHARED }
   // checking that no spec file was ever deleted from the release's directory.
   function recorded(release: string): { approved: number; implemented: number } {
     const isSpec = (p: string) => p.endsWith('.rst') && !/(^|\/)(index|[\w.-]*template)\.rst$/.test(p);
-    const list = (dir: string) => git(clone, ['ls-tree', '-r', '--name-only', 'HEAD', `specs/${release}/${dir}/`]).split('\n').filter(isSpec);
-    const deleted = git(clone, ['log', '--diff-filter=D', '--name-only', '--format=', '-M', '--', `specs/${release}`]).split('\n').filter(isSpec);
+    const list = (dir: string) =>
+      git(clone, ['ls-tree', '-r', '--name-only', 'HEAD', `specs/${release}/${dir}/`])
+        .split('\n')
+        .filter(isSpec);
+    const deleted = git(clone, ['log', '--diff-filter=D', '--name-only', '--format=', '-M', '--', `specs/${release}`])
+      .split('\n')
+      .filter(isSpec);
     assert.deepEqual(deleted, [], `${release}: spec files were deleted; the expected counts would need them`);
-    const flat = git(clone, ['ls-tree', '--name-only', 'HEAD', `specs/${release}/`]).split('\n').filter(isSpec);
+    const flat = git(clone, ['ls-tree', '--name-only', 'HEAD', `specs/${release}/`])
+      .split('\n')
+      .filter(isSpec);
     assert.deepEqual(flat, []);
     const implemented = list('implemented').length;
     return { approved: list('approved').length + implemented, implemented };
@@ -331,17 +447,44 @@ describe('steward specs report on the real nova-specs history', { skip: SHARED }
   it('dates the Juno specs by the history: flat approvals, implemented at the reorganisation', async () => {
     const db = join(work, 'j.db');
     await runSteward(['--db', db, 'specs', 'sync', '--repo', clone], { cwd: work });
-    const v = JSON.parse((await runSteward(['--db', db, 'specs', 'report', '--release', 'juno', '--format', 'json'], { cwd: work })).stdout);
+    const v = JSON.parse(
+      (await runSteward(['--db', db, 'specs', 'report', '--release', 'juno', '--format', 'json'], { cwd: work })).stdout,
+    );
     // The commit that moved Juno's flat specs into approved/ and implemented/.
-    const reorg = git(clone, ['log', '-s', '--first-parent', '--diff-merges=first-parent', '--format=%H %cI', '--diff-filter=R', '-M', '--', 'specs/juno/add-ironic-driver.rst', 'specs/juno/implemented/add-ironic-driver.rst']).split('\n')[0]!.split(' ');
+    const reorg = git(clone, [
+      'log',
+      '-s',
+      '--first-parent',
+      '--diff-merges=first-parent',
+      '--format=%H %cI',
+      '--diff-filter=R',
+      '-M',
+      '--',
+      'specs/juno/add-ironic-driver.rst',
+      'specs/juno/implemented/add-ironic-driver.rst',
+    ])
+      .split('\n')[0]!
+      .split(' ');
     const implemented = v.specs.filter((e: { landed: boolean }) => e.landed);
     // Implemented at the reorganisation, or added straight under implemented/ (approved and implemented at once).
-    const odd = implemented.filter((e: { implementedAt: string; approvedAt: string }) => Date.parse(e.implementedAt) !== Date.parse(reorg[1]!) && e.implementedAt !== e.approvedAt);
+    const odd = implemented.filter(
+      (e: { implementedAt: string; approvedAt: string }) =>
+        Date.parse(e.implementedAt) !== Date.parse(reorg[1]!) && e.implementedAt !== e.approvedAt,
+    );
     assert.deepEqual(odd, []);
     assert.ok(implemented.filter((e: { implementedAt: string }) => Date.parse(e.implementedAt) === Date.parse(reorg[1]!)).length > 40);
     // Each approval is the main-line commit that first added the file under specs/juno/.
     const sample = v.specs.find((e: { path: string }) => e.path === 'specs/juno/implemented/add-ironic-driver.rst');
-    const added = git(clone, ['log', '-s', '--first-parent', '--diff-merges=first-parent', '--format=%cI', '--diff-filter=A', '--', 'specs/juno/add-ironic-driver.rst']).split('\n')[0]!;
+    const added = git(clone, [
+      'log',
+      '-s',
+      '--first-parent',
+      '--diff-merges=first-parent',
+      '--format=%cI',
+      '--diff-filter=A',
+      '--',
+      'specs/juno/add-ironic-driver.rst',
+    ]).split('\n')[0]!;
     assert.equal(Date.parse(sample.approvedAt), Date.parse(added));
   });
 });
@@ -362,7 +505,7 @@ describe('steward specs report with the nova code history', { skip: SHARED_HISTO
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it("gives each Kilo spec its linked commits, and first/last landing dates git agrees with", async () => {
+  it('gives each Kilo spec its linked commits, and first/last landing dates git agrees with', async () => {
     const r = await runSteward(['--db', db, 'specs', 'report', '--release', 'kilo', '--format', 'json'], { cwd: work });
     assert.equal(r.code, 0, r.stderr);
     const v = JSON.parse(r.stdout);
@@ -372,13 +515,24 @@ describe('steward specs report with the nova code history', { skip: SHARED_HISTO
     // URL or an "Implements: NAME" trailer (case-insensitive, whole names; a name may follow its
     // keyword on the next line), a Related-Blueprint trailer (related work, not code) left out.
     const related = /^\s*(?:[*-]\s+)?related[-_ ]?(?:blueprints?|bp)\b.*$/gim;
-    const log = git(nova, ['log', '--format=%H%x00%B%x01', 'master']).split('\x01').map((x) => x.replace(/^\n/, '')).filter(Boolean).map((x) => x.split('\0') as [string, string]).map(([h, m]) => [h, m.replace(related, '')] as [string, string]);
+    const log = git(nova, ['log', '--format=%H%x00%B%x01', 'master'])
+      .split('\x01')
+      .map((x) => x.replace(/^\n/, ''))
+      .filter(Boolean)
+      .map((x) => x.split('\0') as [string, string])
+      .map(([h, m]) => [h, m.replace(related, '')] as [string, string]);
     const esc = (n: string) => n.replace(/[.]/g, '\\.');
     const names = (bp: string) =>
-      new RegExp(`(^|[^\\w/.+-])(blueprints?|bp)(\\s*[:#]\\s*|\\s+|/)(bp/)?${esc(bp)}(?![\\w]|[.-]+[\\w])|\\+spec/${esc(bp)}(?![\\w.-])|^\\s*(implements|partial(ly)?[-_ ]implements?)\\s*:\\s*${esc(bp)}\\.?\\s*$`, 'im');
+      new RegExp(
+        `(^|[^\\w/.+-])(blueprints?|bp)(\\s*[:#]\\s*|\\s+|/)(bp/)?${esc(bp)}(?![\\w]|[.-]+[\\w])|\\+spec/${esc(bp)}(?![\\w.-])|^\\s*(implements|partial(ly)?[-_ ]implements?)\\s*:\\s*${esc(bp)}\\.?\\s*$`,
+        'im',
+      );
     let withCommits = 0;
     for (const e of v.specs) {
-      const want = log.filter(([, msg]) => e.names.some((n: string) => names(n).test(msg))).map(([h]) => h).sort();
+      const want = log
+        .filter(([, msg]) => e.names.some((n: string) => names(n).test(msg)))
+        .map(([h]) => h)
+        .sort();
       assert.deepEqual(e.commits.list.map((c: { hash: string }) => c.hash).sort(), want, `${e.blueprint}: linked commits`);
       assert.equal(e.commits.total, want.length);
       if (want.length) withCommits++;
@@ -388,7 +542,12 @@ describe('steward specs report with the nova code history', { skip: SHARED_HISTO
     // main line, else the oldest main-line commit descending from it.
     const mainline = new Set(git(nova, ['rev-list', '--first-parent', 'master']).split('\n').filter(Boolean));
     const landedAt = (h: string): number => {
-      const m = mainline.has(h) ? h : git(nova, ['rev-list', '--first-parent', '--ancestry-path', `${h}..master`]).trim().split('\n').pop()!;
+      const m = mainline.has(h)
+        ? h
+        : git(nova, ['rev-list', '--first-parent', '--ancestry-path', `${h}..master`])
+            .trim()
+            .split('\n')
+            .pop()!;
       return Number(git(nova, ['log', '-1', '--format=%ct', m]).trim()) * 1000;
     };
     const sample = v.specs.filter((e: { commits: { total: number } }) => e.commits.total > 0 && e.commits.total <= 6).slice(0, 4);

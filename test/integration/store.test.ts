@@ -37,11 +37,26 @@ for (const engine of ENGINES) {
 
     it('stores a change whole with its children and reads the same data back', async () => {
       await withStore(engine.name, async (store) => {
-        const counts = await write(store, [makeChange(1), makeChange(2, { votes: [makeVote({ voter: bob, value: 2 }), makeVote({ voter: alice, selfVote: true })] })]);
-        assert.deepEqual({ n: counts.new, u: counts.updated, same: counts.unchanged, v: counts.votes, m: counts.messages, b: counts.builds }, { n: 2, u: 0, same: 0, v: 3, m: 4, b: 2 });
+        const counts = await write(store, [
+          makeChange(1),
+          makeChange(2, { votes: [makeVote({ voter: bob, value: 2 }), makeVote({ voter: alice, selfVote: true })] }),
+        ]);
+        assert.deepEqual(
+          { n: counts.new, u: counts.updated, same: counts.unchanged, v: counts.votes, m: counts.messages, b: counts.builds },
+          { n: 2, u: 0, same: 0, v: 3, m: 4, b: 2 },
+        );
         const info = await storeInfo(store);
         assert.deepEqual(
-          { changes: info.rowCounts.changes, ps: info.rowCounts.patch_sets, votes: info.rowCounts.votes, msgs: info.rowCounts.messages, files: info.rowCounts.change_files, links: info.rowCounts.links, builds: info.rowCounts.ci_builds, accounts: info.rowCounts.accounts },
+          {
+            changes: info.rowCounts.changes,
+            ps: info.rowCounts.patch_sets,
+            votes: info.rowCounts.votes,
+            msgs: info.rowCounts.messages,
+            files: info.rowCounts.change_files,
+            links: info.rowCounts.links,
+            builds: info.rowCounts.ci_builds,
+            accounts: info.rowCounts.accounts,
+          },
           { changes: 2, ps: 2, votes: 3, msgs: 4, files: 2, links: 2, builds: 2, accounts: 4 },
         );
         const dump = await dumpStore(store);
@@ -83,7 +98,19 @@ for (const engine of ENGINES) {
       await withStore(engine.name, async (store) => {
         const sshCarol = { username: 'carol', name: 'Carol Reviewer', email: 'carol@example.org' };
         const sshAlice = { username: 'alice', name: 'Alice Author', email: 'alice@example.org' };
-        await write(store, [makeChange(1, { owner: sshAlice, votes: [makeVote({ voter: sshCarol })], messages: [], ciBuilds: [], patchSets: [{ ...makeChange(1).patchSets[0]!, uploader: sshAlice }] })], 'ssh');
+        await write(
+          store,
+          [
+            makeChange(1, {
+              owner: sshAlice,
+              votes: [makeVote({ voter: sshCarol })],
+              messages: [],
+              ciBuilds: [],
+              patchSets: [{ ...makeChange(1).patchSets[0]!, uploader: sshAlice }],
+            }),
+          ],
+          'ssh',
+        );
         await write(store, [makeChange(2, { votes: [makeVote({ voter: carol })] })], 'rest');
         const accounts = await store.db.selectFrom('accounts').selectAll().orderBy('username').execute();
         const c = accounts.filter((a) => a.username === 'carol');
@@ -127,7 +154,10 @@ for (const engine of ENGINES) {
         } else {
           const missing = new URL(PG_ADMIN_URL!);
           missing.pathname = `/steward_test_missing_${process.pid}`;
-          await assert.rejects(openStore(missing.toString(), { create: false }), noStore(/the database does not exist/, missing.toString()));
+          await assert.rejects(
+            openStore(missing.toString(), { create: false }),
+            noStore(/the database does not exist/, missing.toString()),
+          );
         }
         // The file or database exists but Steward never wrote to it: refused, and still without the schema.
         await assert.rejects(openStore(location, { create: false }), noStore(/no Steward schema/, location));
@@ -145,9 +175,15 @@ for (const engine of ENGINES) {
       const { location, cleanup } = await freshLocation(engine.name);
       try {
         const s = await openStore(location);
-        await s.db.insertInto('kysely_migration' as never).values({ name: '9999-from-the-future', timestamp: new Date().toISOString() } as never).execute();
+        await s.db
+          .insertInto('kysely_migration' as never)
+          .values({ name: '9999-from-the-future', timestamp: new Date().toISOString() } as never)
+          .execute();
         await s.close();
-        await assert.rejects(openStore(location), (e: unknown) => e instanceof StewardError && e.code === 'STORE_VERSION' && /9999-from-the-future/.test(e.message));
+        await assert.rejects(
+          openStore(location),
+          (e: unknown) => e instanceof StewardError && e.code === 'STORE_VERSION' && /9999-from-the-future/.test(e.message),
+        );
       } finally {
         await cleanup();
       }
@@ -172,7 +208,8 @@ describe('store on sqlite only', () => {
               await s.close();
             }
           })(),
-          (e: unknown) => (e instanceof StewardError && e.code === 'STORE_UNAVAILABLE') || /locked|busy/i.test(String((e as Error).message)),
+          (e: unknown) =>
+            (e instanceof StewardError && e.code === 'STORE_UNAVAILABLE') || /locked|busy/i.test(String((e as Error).message)),
         );
       } finally {
         holder.exec('ROLLBACK');
@@ -188,7 +225,10 @@ describe('store on sqlite only', () => {
     try {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(location, 'this is not sqlite, just text '.repeat(100));
-      await assert.rejects(openStore(location), (e: unknown) => e instanceof StewardError && e.code === 'STORE_UNAVAILABLE' && /not a SQLite database/.test(e.describe()));
+      await assert.rejects(
+        openStore(location),
+        (e: unknown) => e instanceof StewardError && e.code === 'STORE_UNAVAILABLE' && /not a SQLite database/.test(e.describe()),
+      );
     } finally {
       await cleanup();
     }

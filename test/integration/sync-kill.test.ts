@@ -133,7 +133,10 @@ async function bundleCli(): Promise<{ dir: string; cli: string } | null> {
   }
   const dir = join(REPO, 'node_modules', '.cache', 'steward-test', `sync-kill-${process.pid}`);
   await esbuild.build({
-    entryPoints: { cli: join(REPO, 'test/helpers/steward-dev.ts'), 'rest-page-worker': join(REPO, 'src/sources/gerrit/rest-page-worker.ts') },
+    entryPoints: {
+      cli: join(REPO, 'test/helpers/steward-dev.ts'),
+      'rest-page-worker': join(REPO, 'src/sources/gerrit/rest-page-worker.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -182,7 +185,9 @@ function killDuringMigrations(location: string, afterMs: number, run: { kill: ()
         }
       }
       try {
-        const { made } = conn.prepare("select count(*) as made from sqlite_master where name = 'kysely_migration_lock'").get() as { made: number };
+        const { made } = conn.prepare("select count(*) as made from sqlite_master where name = 'kysely_migration_lock'").get() as {
+          made: number;
+        };
         if (!made) continue;
       } catch {
         continue; // the file is busy: look again
@@ -207,10 +212,15 @@ async function inspectStore(location: string, withDump = true) {
     const dump: StoreDump = withDump ? await dumpStore(store) : {};
     const hosts = (await store.db.selectFrom('hosts').select('name').execute()).map((h) => h.name);
     delete dump.hosts;
-    const counts = await sql<{ n: number | string; distinct_n: number | string }>`select count(*) as n, count(distinct number) as distinct_n from changes`.execute(store.db);
+    const counts = await sql<{
+      n: number | string;
+      distinct_n: number | string;
+    }>`select count(*) as n, count(distinct number) as distinct_n from changes`.execute(store.db);
     const locks = await store.db.selectFrom('sync_locks').selectAll().execute();
     const state = await getSyncState(store.db, HOST, PROJECT);
-    const accountIds = new Map((await store.db.selectFrom('accounts').select(['id', 'gerrit_id']).execute()).map((a) => [a.id, a.gerrit_id]));
+    const accountIds = new Map(
+      (await store.db.selectFrom('accounts').select(['id', 'gerrit_id']).execute()).map((a) => [a.id, a.gerrit_id]),
+    );
     const snapshots = (await loadGroupSnapshots(store.db, HOST, GROUP)).map((s) => s.memberIds.map((id) => accountIds.get(id)).sort());
     return {
       dump,
@@ -233,12 +243,14 @@ const seeded = mulberry32;
 async function pool<T>(limit: number, jobs: Array<() => Promise<T>>): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      out[i] = await jobs[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        out[i] = await jobs[i]!();
+      }
+    }),
+  );
   return out;
 }
 
@@ -308,7 +320,10 @@ describe('steward sync killed with SIGKILL and run again', () => {
       const at = describeTrigger(trigger);
       if (end.signal !== 'SIGKILL') {
         // Only a delay may outlast the sync (or the migrations); then this was no kill point.
-        assert.ok(trigger.kind === 'delay' || trigger.kind === 'migrating', `${at}: the child was not killed: exit ${end.code} ${end.stderr}`);
+        assert.ok(
+          trigger.kind === 'delay' || trigger.kind === 'migrating',
+          `${at}: the child was not killed: exit ${end.code} ${end.stderr}`,
+        );
         assert.equal(end.code, 0, end.stderr);
         return null;
       }
@@ -316,7 +331,12 @@ describe('steward sync killed with SIGKILL and run again', () => {
       // Killed before it created the store: nothing to inspect, the next run starts afresh.
       const killed = existsSync(loc.location) || engine !== 'sqlite' ? await inspectStore(loc.location, false) : null;
       // The lock is taken before the first request, so a child killed after that still holds it.
-      if (requested) assert.deepEqual(killed?.locks.map((l) => l.pid), [run.pid], `${at}: the dead process's lock is left behind`);
+      if (requested)
+        assert.deepEqual(
+          killed?.locks.map((l) => l.pid),
+          [run.pid],
+          `${at}: the dead process's lock is left behind`,
+        );
       const stored = killed?.changes ?? 0;
       assert.equal(stored, killed?.distinctChanges ?? 0);
       assert.equal(stored % PAGE, 0, `${at}: whole pages only (${stored} changes)`);
@@ -324,21 +344,25 @@ describe('steward sync killed with SIGKILL and run again', () => {
 
       const again = resumeInChild
         ? await (async () => {
-          const r = await spawnSync(syncArgs(config, loc.location)).ended;
-          return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
-        })()
+            const r = await spawnSync(syncArgs(config, loc.location)).ended;
+            return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
+          })()
         : await runSteward(syncArgs(config, loc.location), { cwd: dir, now: Date.now() });
       assert.equal(again.code, 0, `${at}: the next run failed: ${again.stderr}`);
       const summary = (JSON.parse(again.stdout) as Array<{ resumed: boolean; changesFetched: number }>)[0]!;
       assert.equal(summary.resumed, inProgress, `${at}: resumes the interrupted run`);
-      if (inProgress) assert.equal(summary.changesFetched, DEMO.changes - killed!.state!.run_next_start, `${at}: continues from the stored position`);
+      if (inProgress)
+        assert.equal(summary.changesFetched, DEMO.changes - killed!.state!.run_next_start, `${at}: continues from the stored position`);
 
       const final = await inspectStore(loc.location);
       assert.deepEqual(final.hosts, [HOST]);
       assert.equal(final.changes, DEMO.changes, `${at}: every change once`);
       assert.equal(final.distinctChanges, DEMO.changes, `${at}: no duplicates`);
       assert.deepEqual(final.locks, [], `${at}: the lock was taken over and released`);
-      assert.deepEqual([final.state?.run_in_progress, final.state?.checkpoint_updated, final.state?.last_error], [0, reference.state?.checkpoint_updated, null]);
+      assert.deepEqual(
+        [final.state?.run_in_progress, final.state?.checkpoint_updated, final.state?.last_error],
+        [0, reference.state?.checkpoint_updated, null],
+      );
       assert.deepEqual(final.snapshots, reference.snapshots, `${at}: one snapshot of the core group`);
       assert.deepEqual(final.dump, reference.dump, `${at}: the store equals an uninterrupted sync's`);
       return { at, stored, inProgress, requested };
@@ -356,9 +380,19 @@ describe('steward sync killed with SIGKILL and run again', () => {
     const triggers: Array<{ trigger: Trigger; child: boolean }> = [
       ...Array.from({ length: REQUESTS }, (_, i) => ({ trigger: { kind: 'request', at: i + 1 } as Trigger, child: false })),
       ...[1, 9, 14, 20, 21].map((at) => ({ trigger: { kind: 'mid-body', at } as Trigger, child: at % 2 === 0 })),
-      ...Array.from({ length: 4 }, (_, i) => ({ trigger: { kind: 'delay', ms: Math.floor(random() * syncSpanMs) } as Trigger, child: i < 2 })),
+      ...Array.from({ length: 4 }, (_, i) => ({
+        trigger: { kind: 'delay', ms: Math.floor(random() * syncSpanMs) } as Trigger,
+        child: i < 2,
+      })),
     ];
-    const results = await pool(2, triggers.map(({ trigger, child }) => () => killAndResume('sqlite', trigger, child)));
+    const results = await pool(
+      2,
+      triggers.map(
+        ({ trigger, child }) =>
+          () =>
+            killAndResume('sqlite', trigger, child),
+      ),
+    );
     const points = results.filter((r) => r !== null);
     // Every request and mid-body trigger is a kill; random delays may outlast the sync.
     assert.ok(points.length >= REQUESTS + 5, `${points.length} kill points`);
@@ -367,65 +401,107 @@ describe('steward sync killed with SIGKILL and run again', () => {
     // stored yet (it is written while the next is fetched), so k = 1…PAGES give at least PAGES/2.
     const positions = new Set(points.map((p) => `${p!.inProgress}:${p!.stored}`));
     assert.ok(positions.size >= PAGES / 2, `kills left ${positions.size} different store states: ${[...positions].join(' ')}`);
-    assert.ok(points.some((p) => p!.stored === 0) && points.some((p) => p!.stored === DEMO.changes && !p!.inProgress), 'before the first page and after the last');
+    assert.ok(
+      points.some((p) => p!.stored === 0) && points.some((p) => p!.stored === DEMO.changes && !p!.inProgress),
+      'before the first page and after the last',
+    );
   });
 
   it('while it migrates a new SQLite store', async () => {
-    const results = await pool(2, [0, 0, 2, 5].map((ms) => () => killAndResume('sqlite', { kind: 'migrating', ms }, false)));
-    assert.ok(results.some((r) => r !== null), 'at least one child was killed (not every run outlasted its kill point)');
-    assert.ok(results.every((r) => r === null || !r.requested), 'killed before the first request');
+    const results = await pool(
+      2,
+      [0, 0, 2, 5].map((ms) => () => killAndResume('sqlite', { kind: 'migrating', ms }, false)),
+    );
+    assert.ok(
+      results.some((r) => r !== null),
+      'at least one child was killed (not every run outlasted its kill point)',
+    );
+    assert.ok(
+      results.every((r) => r === null || !r.requested),
+      'killed before the first request',
+    );
   });
 
   for (const engine of ['sqlite', 'postgres'] as const) {
-    it(`two syncs of the project started together on ${engine}: one completes, the other is SYNC_BUSY (17), never an internal error`, {
-      skip: engine === 'postgres' && PG_SKIP_REASON,
-    }, async () => {
-      // Latency keeps the winner holding the lock while the other (started at the same moment) asks for it.
-      gerrit.latencyMs = 300;
-      try {
-        for (let round = 0; round < 1; round++) {
-          const dir = mkdtempSync(join(scratch, 'together-'));
-          const loc = engine === 'sqlite' ? { location: join(dir, 'steward.db'), cleanup: async () => undefined } : await freshLocation(engine);
-          try {
-            const config = writeConfig(dir, upstream);
-            // An existing store, so both race for the lock rather than to create the schema.
-            assert.equal((await runSteward(['db', 'migrate', '--db', loc.location], { cwd: dir })).code, 0);
-            const both = await Promise.all([0, 1].map(() => spawnSync(['sync', '--config', config, '--db', loc.location, '--page-size', '100', '--quiet']).ended));
-            assert.deepEqual(both.map((r) => r.code).sort(), [0, 17], both.map((r) => r.stderr).join('\n'));
-            assert.match(both.find((r) => r.code === 17)!.stderr, /another sync of demo\/compute on review\.example\.org is running \(process \d+ on /);
-            const store = await inspectStore(loc.location, false);
-            assert.deepEqual([store.changes, store.locks], [DEMO.changes, []]);
-          } finally {
-            await loc.cleanup();
-            rmSync(dir, { recursive: true, force: true });
+    it(
+      `two syncs of the project started together on ${engine}: one completes, the other is SYNC_BUSY (17), never an internal error`,
+      {
+        skip: engine === 'postgres' && PG_SKIP_REASON,
+      },
+      async () => {
+        // Latency keeps the winner holding the lock while the other (started at the same moment) asks for it.
+        gerrit.latencyMs = 300;
+        try {
+          for (let round = 0; round < 1; round++) {
+            const dir = mkdtempSync(join(scratch, 'together-'));
+            const loc =
+              engine === 'sqlite' ? { location: join(dir, 'steward.db'), cleanup: async () => undefined } : await freshLocation(engine);
+            try {
+              const config = writeConfig(dir, upstream);
+              // An existing store, so both race for the lock rather than to create the schema.
+              assert.equal((await runSteward(['db', 'migrate', '--db', loc.location], { cwd: dir })).code, 0);
+              const both = await Promise.all(
+                [0, 1].map(() => spawnSync(['sync', '--config', config, '--db', loc.location, '--page-size', '100', '--quiet']).ended),
+              );
+              assert.deepEqual(both.map((r) => r.code).sort(), [0, 17], both.map((r) => r.stderr).join('\n'));
+              assert.match(
+                both.find((r) => r.code === 17)!.stderr,
+                /another sync of demo\/compute on review\.example\.org is running \(process \d+ on /,
+              );
+              const store = await inspectStore(loc.location, false);
+              assert.deepEqual([store.changes, store.locks], [DEMO.changes, []]);
+            } finally {
+              await loc.cleanup();
+              rmSync(dir, { recursive: true, force: true });
+            }
           }
+        } finally {
+          gerrit.latencyMs = 0;
         }
-      } finally {
-        gerrit.latencyMs = 0;
-      }
-    });
+      },
+    );
 
-    it(`two syncs of different projects on one host into one ${engine} store at the same time both complete`, {
-      skip: engine === 'postgres' && PG_SKIP_REASON,
-    }, async () => {
-      const other = 'demo/storage';
-      const copies = gerrit.changes.map((c) => ({ ...c, project: other, _number: c._number + 5_000_000, change_id: `${c.change_id}s`, id: `${c.id}s` }));
-      const dir = mkdtempSync(join(scratch, 'two-projects-'));
-      const loc = engine === 'sqlite' ? { location: join(dir, 'steward.db'), cleanup: async () => undefined } : await freshLocation(engine);
-      gerrit.changes.push(...copies);
-      try {
-        const config = join(dir, 'steward.yaml');
-        writeFileSync(config, `hosts:\n  - name: ${HOST}\n    url: ${upstream}\nprojects:\n  - name: ${PROJECT}\n  - name: ${other}\n`);
-        assert.equal((await runSteward(['db', 'migrate', '--db', loc.location], { cwd: dir })).code, 0);
-        const ends = await Promise.all([PROJECT, other].map((p) => spawnSync(['sync', '--config', config, '--db', loc.location, '--project', p, '--page-size', String(PAGE), '--quiet']).ended));
-        assert.deepEqual(ends.map((e) => e.code), [0, 0], ends.map((e) => e.stderr).join('\n'));
-        assert.equal((await inspectStore(loc.location, false)).changes, 2 * DEMO.changes);
-      } finally {
-        gerrit.changes.splice(-copies.length);
-        await loc.cleanup();
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    it(
+      `two syncs of different projects on one host into one ${engine} store at the same time both complete`,
+      {
+        skip: engine === 'postgres' && PG_SKIP_REASON,
+      },
+      async () => {
+        const other = 'demo/storage';
+        const copies = gerrit.changes.map((c) => ({
+          ...c,
+          project: other,
+          _number: c._number + 5_000_000,
+          change_id: `${c.change_id}s`,
+          id: `${c.id}s`,
+        }));
+        const dir = mkdtempSync(join(scratch, 'two-projects-'));
+        const loc =
+          engine === 'sqlite' ? { location: join(dir, 'steward.db'), cleanup: async () => undefined } : await freshLocation(engine);
+        gerrit.changes.push(...copies);
+        try {
+          const config = join(dir, 'steward.yaml');
+          writeFileSync(config, `hosts:\n  - name: ${HOST}\n    url: ${upstream}\nprojects:\n  - name: ${PROJECT}\n  - name: ${other}\n`);
+          assert.equal((await runSteward(['db', 'migrate', '--db', loc.location], { cwd: dir })).code, 0);
+          const ends = await Promise.all(
+            [PROJECT, other].map(
+              (p) =>
+                spawnSync(['sync', '--config', config, '--db', loc.location, '--project', p, '--page-size', String(PAGE), '--quiet']).ended,
+            ),
+          );
+          assert.deepEqual(
+            ends.map((e) => e.code),
+            [0, 0],
+            ends.map((e) => e.stderr).join('\n'),
+          );
+          assert.equal((await inspectStore(loc.location, false)).changes, 2 * DEMO.changes);
+        } finally {
+          gerrit.changes.splice(-copies.length);
+          await loc.cleanup();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
   }
 
   it('--every syncs again after each period and stops cleanly on SIGTERM', async () => {
@@ -441,7 +517,9 @@ describe('steward sync killed with SIGKILL and run again', () => {
       run.terminate();
       const end = await run.ended;
       assert.deepEqual([end.code, end.signal], [0, null], end.stderr);
-      const summaries = [...end.stdout.matchAll(/^\[\n[\s\S]*?\n\]$/gm)].map((m) => (JSON.parse(m[0]) as Array<{ new: number; unchanged: number; after: string | null }>)[0]!);
+      const summaries = [...end.stdout.matchAll(/^\[\n[\s\S]*?\n\]$/gm)].map(
+        (m) => (JSON.parse(m[0]) as Array<{ new: number; unchanged: number; after: string | null }>)[0]!,
+      );
       assert.ok(summaries.length >= 3, `${summaries.length} runs`);
       assert.equal(summaries[0]!.new, DEMO.changes);
       for (const later of summaries.slice(1)) assert.deepEqual([later.new, later.after !== null], [0, true]);
@@ -452,8 +530,15 @@ describe('steward sync killed with SIGKILL and run again', () => {
   });
 
   it('at a few points on PostgreSQL', { skip: PG_SKIP_REASON }, async () => {
-    const triggers: Trigger[] = [{ kind: 'request', at: 2 }, { kind: 'mid-body', at: 11 }, { kind: 'request', at: PAGES + 1 }];
-    const results = await pool(2, triggers.map((t) => () => killAndResume('postgres', t, false)));
+    const triggers: Trigger[] = [
+      { kind: 'request', at: 2 },
+      { kind: 'mid-body', at: 11 },
+      { kind: 'request', at: PAGES + 1 },
+    ];
+    const results = await pool(
+      2,
+      triggers.map((t) => () => killAndResume('postgres', t, false)),
+    );
     assert.equal(results.filter((r) => r !== null).length, triggers.length);
   });
 });

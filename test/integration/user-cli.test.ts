@@ -24,8 +24,12 @@ async function withReader(args: string[], answer: string) {
   let stderr = '';
   const prompts: string[] = [];
   const code = await main(args, {
-    cwd: dir, env: {}, clock: () => Date.UTC(2026, 10, 1), isTty: false,
-    stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s),
+    cwd: dir,
+    env: {},
+    clock: () => Date.UTC(2026, 10, 1),
+    isTty: false,
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
     readSecret: async (prompt) => {
       prompts.push(prompt);
       return answer;
@@ -84,7 +88,13 @@ describe('steward user', () => {
     assert.equal((await runSteward(['user', 'disable', 'bob'], { cwd: dir })).code, 0);
     const list = await runSteward(['user', 'list', '--format', 'json'], { cwd: dir });
     const users = JSON.parse(list.stdout).users;
-    assert.deepEqual(users.map((u: { name: string; role: string; disabled: string | null }) => [u.name, u.role, u.disabled !== null]), [['ann', 'admin', false], ['bob', 'lead', true]]);
+    assert.deepEqual(
+      users.map((u: { name: string; role: string; disabled: string | null }) => [u.name, u.role, u.disabled !== null]),
+      [
+        ['ann', 'admin', false],
+        ['bob', 'lead', true],
+      ],
+    );
     assert.equal((await runSteward(['user', 'enable', 'bob'], { cwd: dir })).code, 0);
     const pw = await runSteward(['user', 'password', 'bob'], { cwd: dir, env: { STEWARD_USER_PASSWORD: 'another long password' } });
     assert.equal(pw.code, 0, pw.stderr);
@@ -97,7 +107,14 @@ describe('steward user', () => {
     const store = await openStore(join(dir, 'steward.db'));
     try {
       const events = (await listAudit(store.db, { limit: 20 })).map((e) => `${e.event} ${e.subject}`).reverse();
-      assert.deepEqual(events, ['user.add ann', 'user.add bob', 'user.role bob', 'user.disable bob', 'user.enable bob', 'user.password bob']);
+      assert.deepEqual(events, [
+        'user.add ann',
+        'user.add bob',
+        'user.role bob',
+        'user.disable bob',
+        'user.enable bob',
+        'user.password bob',
+      ]);
       assert.ok(await verifyPassword('another long password', (await findUserByName(store.db, 'bob'))!.passwordHash));
     } finally {
       await store.close();

@@ -8,8 +8,20 @@ import { openDataVersion } from '../../src/store/data-version.js';
 import { addMentorship } from '../../src/store/mentoring-store.js';
 import { addStoredPriority } from '../../src/store/priorities-store.js';
 import {
-  appendAudit, countSessions, createSession, createUser, deleteSession, findSession, findUserByName, listAudit, listUsers, purgeSessions,
-  setUserDisabled, setUserPassword, setUserRole, touchSession,
+  appendAudit,
+  countSessions,
+  createSession,
+  createUser,
+  deleteSession,
+  findSession,
+  findUserByName,
+  listAudit,
+  listUsers,
+  purgeSessions,
+  setUserDisabled,
+  setUserPassword,
+  setUserRole,
+  touchSession,
 } from '../../src/store/users-store.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 
@@ -31,9 +43,19 @@ for (const engine of ENGINES) {
         const ann = await createUser(store.db, { name: 'Ann', role: 'lead', passwordHash: '$h1' }, T);
         assert.ok(ann);
         assert.equal(ann.name, 'ann');
-        assert.equal(await createUser(store.db, { name: 'ANN', role: 'viewer', passwordHash: '$h2' }, T), null, 'names are unique in any case');
+        assert.equal(
+          await createUser(store.db, { name: 'ANN', role: 'viewer', passwordHash: '$h2' }, T),
+          null,
+          'names are unique in any case',
+        );
         await createUser(store.db, { name: 'bob', role: 'viewer', passwordHash: '$h3' }, T);
-        assert.deepEqual((await listUsers(store.db)).map((u) => [u.name, u.role]), [['ann', 'lead'], ['bob', 'viewer']]);
+        assert.deepEqual(
+          (await listUsers(store.db)).map((u) => [u.name, u.role]),
+          [
+            ['ann', 'lead'],
+            ['bob', 'viewer'],
+          ],
+        );
         assert.equal(await setUserRole(store.db, ann.id, 'admin'), true);
         assert.equal((await findUserByName(store.db, 'ANN'))?.role, 'admin');
 
@@ -73,12 +95,36 @@ for (const engine of ENGINES) {
 
     it('audit log: appended and listed newest first, with details', async () => {
       await withStore(engine.name, async (store) => {
-        await appendAudit(store.db, { at: T, event: 'login.failed', actorId: null, actor: null, subject: 'ann', ip: '127.0.0.1', outcome: 'failed', detail: { reason: 'wrong password' } });
-        await appendAudit(store.db, { at: T + 1, event: 'user.role', actorId: null, actor: 'command line', subject: 'ann', ip: null, outcome: 'ok', detail: { from: 'viewer', to: 'lead' } });
+        await appendAudit(store.db, {
+          at: T,
+          event: 'login.failed',
+          actorId: null,
+          actor: null,
+          subject: 'ann',
+          ip: '127.0.0.1',
+          outcome: 'failed',
+          detail: { reason: 'wrong password' },
+        });
+        await appendAudit(store.db, {
+          at: T + 1,
+          event: 'user.role',
+          actorId: null,
+          actor: 'command line',
+          subject: 'ann',
+          ip: null,
+          outcome: 'ok',
+          detail: { from: 'viewer', to: 'lead' },
+        });
         const all = await listAudit(store.db, { limit: 10 });
-        assert.deepEqual(all.map((e) => e.event), ['user.role', 'login.failed']);
+        assert.deepEqual(
+          all.map((e) => e.event),
+          ['user.role', 'login.failed'],
+        );
         assert.deepEqual(all[0]!.detail, { from: 'viewer', to: 'lead' });
-        assert.deepEqual((await listAudit(store.db, { limit: 10, event: 'login.failed' })).map((e) => e.ip), ['127.0.0.1']);
+        assert.deepEqual(
+          (await listAudit(store.db, { limit: 10, event: 'login.failed' })).map((e) => e.ip),
+          ['127.0.0.1'],
+        );
       });
     });
 
@@ -88,7 +134,13 @@ for (const engine of ENGINES) {
         try {
           const v0 = v.current();
           assert.equal(v.current(), v0, 'stable while nothing is written');
-          await store.db.insertInto('accounts').values([{ host: 'h', gerrit_id: 1, username: 'a', name: null, email: null }, { host: 'h', gerrit_id: 2, username: 'b', name: null, email: null }]).execute();
+          await store.db
+            .insertInto('accounts')
+            .values([
+              { host: 'h', gerrit_id: 1, username: 'a', name: null, email: null },
+              { host: 'h', gerrit_id: 2, username: 'b', name: null, email: null },
+            ])
+            .execute();
           assert.ok(await waitFor(() => v.current() !== v0), 'an insert moves it');
           const v1 = v.current();
           await addMentorship(store.db, { candidateId: 1, mentorId: 2, startedAt: T, note: null }, T);
@@ -99,10 +151,13 @@ for (const engine of ENGINES) {
           assert.ok(await waitFor(() => v.current() !== v2a), 'a priority added moves it');
           const v2 = v.current();
           // A rolled-back transaction changes nothing.
-          await store.db.transaction().execute(async (trx) => {
-            await trx.insertInto('accounts').values({ host: 'h', gerrit_id: 3, username: 'c', name: null, email: null }).execute();
-            throw new Error('roll back');
-          }).catch(() => undefined);
+          await store.db
+            .transaction()
+            .execute(async (trx) => {
+              await trx.insertInto('accounts').values({ host: 'h', gerrit_id: 3, username: 'c', name: null, email: null }).execute();
+              throw new Error('roll back');
+            })
+            .catch(() => undefined);
           await new Promise((r) => setTimeout(r, 200));
           assert.equal(v.current(), v2, 'a rolled-back write does not move it');
         } finally {

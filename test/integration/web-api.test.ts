@@ -13,7 +13,10 @@ import { demoStore, testApp, WEB_NOW, type DemoStore, type TestApp } from '../he
 const SAME: Array<[string, string[]]> = [
   ['/api/v1/overview', ['overview']],
   ['/api/v1/overview?days=30&project=demo/compute', ['overview', '--days', '30', '--project', 'demo/compute']],
-  ['/api/v1/overview?since=2026-06-01&until=2026-09-01&now=2026-10-01', ['overview', '--since', '2026-06-01', '--until', '2026-09-01', '--now', '2026-10-01']],
+  [
+    '/api/v1/overview?since=2026-06-01&until=2026-09-01&now=2026-10-01',
+    ['overview', '--since', '2026-06-01', '--until', '2026-09-01', '--now', '2026-10-01'],
+  ],
   ['/api/v1/reviewers?days=30', ['reviewers', '--days', '30']],
   ['/api/v1/reviewers?days=180', ['reviewers', '--days', '180']],
   ['/api/v1/reviewers?compat=reviewstats&days=60', ['reviewers', '--compat', 'reviewstats', '--days', '60']],
@@ -90,7 +93,11 @@ for (const engine of ENGINES) {
       const res = await t.app.inject({ method: 'GET', url: '/api/v1/ci?days=60' });
       assert.equal(res.statusCode, 200, res.body.slice(0, 300));
       const body = JSON.parse(res.body);
-      for (const [key, args] of [['jobs', ['ci', 'jobs']], ['votingReadiness', ['ci', 'voting-readiness']], ['experimental', ['ci', 'experimental']]] as const) {
+      for (const [key, args] of [
+        ['jobs', ['ci', 'jobs']],
+        ['votingReadiness', ['ci', 'voting-readiness']],
+        ['experimental', ['ci', 'experimental']],
+      ] as const) {
         const cli = await runSteward([...args, '--days', '60', '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
         assert.equal(cli.code, 0, cli.stderr);
         assert.deepEqual(body[key], JSON.parse(cli.stdout), key);

@@ -30,9 +30,13 @@ async function makeApp(o: Partial<AccessOptions> = {}): Promise<FastifyInstance>
   app.get('/api/v1/ping', async (req) => ({ ok: true, user: req.user?.name }));
   app.register(async (child) => {
     child.get('/manage/thing', { preHandler: child.access.require('mentoring.change', { kind: 'mentoring' }) }, async (req, reply) =>
-      reply.type('text/html').send(`<form method="post"><input type="hidden" name="_csrf" value="${child.access.csrfToken(req, reply)}"></form>`),
+      reply
+        .type('text/html')
+        .send(`<form method="post"><input type="hidden" name="_csrf" value="${child.access.csrfToken(req, reply)}"></form>`),
     );
-    child.post('/manage/thing', { preHandler: child.access.require('mentoring.change', { kind: 'mentoring' }) }, async () => ({ changed: true }));
+    child.post('/manage/thing', { preHandler: child.access.require('mentoring.change', { kind: 'mentoring' }) }, async () => ({
+      changed: true,
+    }));
   });
   await app.ready();
   return app;
@@ -105,7 +109,14 @@ describe('access control (--auth), over HTTP', () => {
     }
     assert.ok(logs.length > 0, 'the logger did log the requests');
     const failed = await listAudit(store.db, { limit: 3, event: 'login.failed' });
-    assert.deepEqual(failed.map((e) => [e.subject, e.detail?.reason]), [[null, 'unknown user'], [null, 'unknown user'], ['ann', 'wrong password']]);
+    assert.deepEqual(
+      failed.map((e) => [e.subject, e.detail?.reason]),
+      [
+        [null, 'unknown user'],
+        [null, 'unknown user'],
+        ['ann', 'wrong password'],
+      ],
+    );
   });
 
   it('refuses a disabled user, and disabling ends its open sessions', async () => {
@@ -114,7 +125,11 @@ describe('access control (--auth), over HTTP', () => {
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/ping', headers: jar.header() })).statusCode, 200);
     const vic = (await findUserByName(store.db, 'vic'))!;
     await setUserDisabled(store.db, vic.id, now);
-    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/ping', headers: jar.header() })).statusCode, 401, 'the open session ended');
+    assert.equal(
+      (await app.inject({ method: 'GET', url: '/api/v1/ping', headers: jar.header() })).statusCode,
+      401,
+      'the open session ended',
+    );
     const again = await signIn(app, new Jar(), 'vic', PW.vic);
     assert.equal(again.statusCode, 401);
     assert.match(again.body, /Wrong name or password/);
@@ -149,7 +164,9 @@ describe('access control (--auth), over HTTP', () => {
     const kept = jar.header();
     const page = jar.take(await app.inject({ method: 'GET', url: '/logout', headers: jar.header() }));
     const f = form({ _csrf: csrfOf(page.body) });
-    const out = jar.take(await app.inject({ method: 'POST', url: '/logout', payload: f.payload, headers: { ...f.headers, ...jar.header() } }));
+    const out = jar.take(
+      await app.inject({ method: 'POST', url: '/logout', payload: f.payload, headers: { ...f.headers, ...jar.header() } }),
+    );
     assert.equal(out.statusCode, 303);
     assert.ok(!jar.cookies.has('steward_session'), 'the cookie is cleared');
     assert.equal((await app.inject({ method: 'GET', url: '/api/v1/ping', headers: kept })).statusCode, 401);
@@ -172,7 +189,12 @@ describe('access control (--auth), over HTTP', () => {
     // The viewer's POST, even with a valid token of its own, is refused by role.
     const vf = viewer.take(await app.inject({ method: 'GET', url: '/login', headers: viewer.header() }));
     assert.equal(vf.statusCode, 303, 'a signed-in user is sent on from the login page');
-    const refused = await app.inject({ method: 'POST', url: '/manage/thing', payload: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': 'whatever', ...viewer.header() } });
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/manage/thing',
+      payload: 'x=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': 'whatever', ...viewer.header() },
+    });
     assert.equal(refused.statusCode, 403);
     const events = await listAudit(store.db, { limit: 5, event: 'access.refused' });
     assert.ok(events.some((e) => e.actor === 'vic'));
@@ -190,14 +212,19 @@ describe('access control (--auth), over HTTP', () => {
     }
   });
 
-  it('CSRF: a change without a token, with a wrong one, or with another session\'s token is refused (403)', async () => {
+  it("CSRF: a change without a token, with a wrong one, or with another session's token is refused (403)", async () => {
     const lead = new Jar();
     await signIn(app, lead, 'ann', PW.ann);
     const formPage = lead.take(await app.inject({ method: 'GET', url: '/manage/thing', headers: lead.header() }));
     const token = csrfOf(formPage.body);
     const post = (fields: Record<string, string>, headers: Record<string, string> = lead.header()) => {
       const f = form(fields);
-      return app.inject({ method: 'POST', url: '/manage/thing', payload: f.payload, headers: { ...f.headers, ...headers, accept: 'text/html' } });
+      return app.inject({
+        method: 'POST',
+        url: '/manage/thing',
+        payload: f.payload,
+        headers: { ...f.headers, ...headers, accept: 'text/html' },
+      });
     };
     const missing = await post({});
     assert.equal(missing.statusCode, 403);

@@ -121,8 +121,16 @@ describe('per-reader reports in the view cache', () => {
   it('readers asking at the same time never share one computation', async () => {
     cache.clear();
     const before = cache.stats();
-    const answers = await Promise.all([get('vic', '/api/v1/test/my-account'), get('ann', '/api/v1/test/my-account'), get('vic', '/api/v1/test/my-account'), get('ann', '/api/v1/test/my-account')]);
-    assert.deepEqual(answers.map((a) => (a as MyAccount).name), ['vic', 'ann', 'vic', 'ann']);
+    const answers = await Promise.all([
+      get('vic', '/api/v1/test/my-account'),
+      get('ann', '/api/v1/test/my-account'),
+      get('vic', '/api/v1/test/my-account'),
+      get('ann', '/api/v1/test/my-account'),
+    ]);
+    assert.deepEqual(
+      answers.map((a) => (a as MyAccount).name),
+      ['vic', 'ann', 'vic', 'ann'],
+    );
     assert.equal(cache.stats().misses - before.misses, 2);
   });
 

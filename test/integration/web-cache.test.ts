@@ -63,7 +63,7 @@ for (const engine of ENGINES) {
       assert.equal(refused.body, plainBody);
     });
 
-    it('a page and the API share entries; a page\'s own parameters (its sort order) make no new one', async () => {
+    it("a page and the API share entries; a page's own parameters (its sort order) make no new one", async () => {
       const before = cache.stats();
       const page = await cached.app.inject('/reviewers?sort=reviews&dir=asc');
       assert.equal(page.statusCode, 200);
@@ -83,7 +83,11 @@ for (const engine of ENGINES) {
       const url = '/api/v1/core/mentoring';
       const before = JSON.parse((await cached.app.inject(url)).body);
       const [a, b] = await cached.store.db.selectFrom('accounts').select('id').orderBy('id').limit(2).execute();
-      await addMentorship(cached.store.db, { candidateId: a!.id, mentorId: b!.id, startedAt: WEB_NOW - 86_400_000, note: 'cache test' }, WEB_NOW);
+      await addMentorship(
+        cached.store.db,
+        { candidateId: a!.id, mentorId: b!.id, startedAt: WEB_NOW - 86_400_000, note: 'cache test' },
+        WEB_NOW,
+      );
       // PostgreSQL announces the commit asynchronously (NOTIFY): wait for the version to move.
       const end = Date.now() + 5000;
       let afterView = JSON.parse((await cached.app.inject(url)).body);

@@ -40,7 +40,14 @@ async function seed(store: Store): Promise<void> {
 
 async function makeApp(store: Store, enabled: boolean): Promise<FastifyInstance> {
   const app = Fastify();
-  await accessHooks({ enabled, store, clock: () => NOW, hashParams: TEST_HASH, loginAttemptsPerMinute: 1000, config: async () => CONFIG }).register(app);
+  await accessHooks({
+    enabled,
+    store,
+    clock: () => NOW,
+    hashParams: TEST_HASH,
+    loginAttemptsPerMinute: 1000,
+    config: async () => CONFIG,
+  }).register(app);
   await app.ready();
   return app;
 }
@@ -62,7 +69,13 @@ for (const engine of ENGINES) {
           const page = jar.take(await app.inject({ method: 'GET', url: '/manage/mentoring', headers: jar.header() }));
           assert.equal(page.statusCode, 200);
           assert.match(page.body, /No mentorship is running/);
-          const added = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'dan', mentor: 'carol', since: '2026-05-01', note: 'API reviews' });
+          const added = await post(app, jar, '/manage/mentoring/add', {
+            _csrf: csrfOf(page.body),
+            candidate: 'dan',
+            mentor: 'carol',
+            since: '2026-05-01',
+            note: 'API reviews',
+          });
           assert.equal(added.statusCode, 303, added.body);
           assert.equal(added.headers.location, '/manage/mentoring?done=added');
           const [m] = await listMentorships(store.db, { activeOnly: true });
@@ -73,7 +86,13 @@ for (const engine of ENGINES) {
           assert.match(after.body, /Mentorship started\./);
           assert.match(after.body, /Dan &lt;script&gt;alert\(1\)&lt;\/script&gt; \(dan\)/, 'names are escaped');
           assert.ok(!after.body.includes('<script>alert(1)'));
-          const ended = await post(app, jar, '/manage/mentoring/end', { _csrf: csrfOf(after.body), candidate: '2002', mentor: '1001', at: '', note: 'joined the core team' });
+          const ended = await post(app, jar, '/manage/mentoring/end', {
+            _csrf: csrfOf(after.body),
+            candidate: '2002',
+            mentor: '1001',
+            at: '',
+            note: 'joined the core team',
+          });
           assert.equal(ended.statusCode, 303, ended.body);
           assert.equal((await listMentorships(store.db, { activeOnly: true })).length, 0);
           const all = await listMentorships(store.db);
@@ -81,7 +100,13 @@ for (const engine of ENGINES) {
           assert.equal(all[0]!.endNote, 'joined the core team');
 
           const audit = await listAudit(store.db, { limit: 10 });
-          assert.deepEqual(audit.filter((e) => e.event.startsWith('mentorship.')).map((e) => [e.event, e.actor, e.outcome]), [['mentorship.end', 'lee', 'ok'], ['mentorship.add', 'lee', 'ok']]);
+          assert.deepEqual(
+            audit.filter((e) => e.event.startsWith('mentorship.')).map((e) => [e.event, e.actor, e.outcome]),
+            [
+              ['mentorship.end', 'lee', 'ok'],
+              ['mentorship.add', 'lee', 'ok'],
+            ],
+          );
         } finally {
           await app.close();
         }
@@ -107,26 +132,68 @@ for (const engine of ENGINES) {
           assert.match(page.body, /<a href="\/manage\/users">Manage users<\/a>/);
           const csrf = csrfOf(page.body);
           const newPw = 'a-fresh-password-4';
-          const added = await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'Nina', role: 'viewer', password: newPw, confirm: newPw });
+          const added = await post(app, admin, '/manage/users/add', {
+            _csrf: csrf,
+            name: 'Nina',
+            role: 'viewer',
+            password: newPw,
+            confirm: newPw,
+          });
           assert.equal(added.statusCode, 303, added.body);
           assert.equal((await findUserByName(store.db, 'nina'))?.role, 'viewer');
           const nina = new Jar();
           assert.equal((await signIn(app, nina, 'nina', newPw)).statusCode, 303, 'the new user signs in');
 
           // Refusals keep everything as it was, and never echo a password.
-          const mismatch = await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'otto', role: 'viewer', password: 'one-password-long', confirm: 'another-password-long' });
+          const mismatch = await post(app, admin, '/manage/users/add', {
+            _csrf: csrf,
+            name: 'otto',
+            role: 'viewer',
+            password: 'one-password-long',
+            confirm: 'another-password-long',
+          });
           assert.equal(mismatch.statusCode, 400);
           assert.match(mismatch.body, /Nothing was changed: the two passwords differ/);
           assert.ok(!mismatch.body.includes('one-password-long'));
           assert.equal(await findUserByName(store.db, 'otto'), null);
-          assert.equal((await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'bad name', role: 'viewer', password: newPw, confirm: newPw })).statusCode, 400);
-          assert.equal((await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'short', role: 'viewer', password: 'short', confirm: 'short' })).statusCode, 400);
-          assert.equal((await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'nina', role: 'viewer', password: newPw, confirm: newPw })).statusCode, 400, 'taken');
+          assert.equal(
+            (
+              await post(app, admin, '/manage/users/add', {
+                _csrf: csrf,
+                name: 'bad name',
+                role: 'viewer',
+                password: newPw,
+                confirm: newPw,
+              })
+            ).statusCode,
+            400,
+          );
+          assert.equal(
+            (
+              await post(app, admin, '/manage/users/add', {
+                _csrf: csrf,
+                name: 'short',
+                role: 'viewer',
+                password: 'short',
+                confirm: 'short',
+              })
+            ).statusCode,
+            400,
+          );
+          assert.equal(
+            (await post(app, admin, '/manage/users/add', { _csrf: csrf, name: 'nina', role: 'viewer', password: newPw, confirm: newPw }))
+              .statusCode,
+            400,
+            'taken',
+          );
 
           assert.equal((await post(app, admin, '/manage/users/role', { _csrf: csrf, name: 'nina', role: 'lead' })).statusCode, 303);
           assert.equal((await findUserByName(store.db, 'nina'))?.role, 'lead');
           const again = 'another-fresh-password-5';
-          assert.equal((await post(app, admin, '/manage/users/password', { _csrf: csrf, name: 'nina', password: again, confirm: again })).statusCode, 303);
+          assert.equal(
+            (await post(app, admin, '/manage/users/password', { _csrf: csrf, name: 'nina', password: again, confirm: again })).statusCode,
+            303,
+          );
           const ended = await app.inject({ method: 'GET', url: '/overview', headers: { ...nina.header(), accept: 'text/html' } });
           assert.equal(ended.statusCode, 302, 'a new password ends the sessions');
           assert.equal((await post(app, admin, '/manage/users/disable', { _csrf: csrf, name: 'nina' })).statusCode, 303);
@@ -136,7 +203,10 @@ for (const engine of ENGINES) {
           assert.equal((await findUserByName(store.db, 'nina'))?.disabledAt, null);
 
           // The last enabled admin can neither be demoted nor disabled from here.
-          for (const [url, fields] of [['/manage/users/role', { name: 'ada', role: 'lead' }], ['/manage/users/disable', { name: 'ada' }]] as const) {
+          for (const [url, fields] of [
+            ['/manage/users/role', { name: 'ada', role: 'lead' }],
+            ['/manage/users/disable', { name: 'ada' }],
+          ] as const) {
             const r = await post(app, admin, url, { _csrf: csrf, ...fields });
             assert.equal(r.statusCode, 400);
             assert.match(r.body, /ada is the last enabled admin/);
@@ -147,9 +217,19 @@ for (const engine of ENGINES) {
           assert.equal((await findUserByName(store.db, 'nina'))?.role, 'lead');
 
           const audit = await listAudit(store.db, { limit: 50, event: 'user' });
-          assert.deepEqual(audit.filter((e) => e.subject === 'nina').map((e) => [e.event, e.actor, e.outcome]).reverse(), [
-            ['user.add', 'ada', 'ok'], ['user.role', 'ada', 'ok'], ['user.password', 'ada', 'ok'], ['user.disable', 'ada', 'ok'], ['user.enable', 'ada', 'ok'],
-          ]);
+          assert.deepEqual(
+            audit
+              .filter((e) => e.subject === 'nina')
+              .map((e) => [e.event, e.actor, e.outcome])
+              .reverse(),
+            [
+              ['user.add', 'ada', 'ok'],
+              ['user.role', 'ada', 'ok'],
+              ['user.password', 'ada', 'ok'],
+              ['user.disable', 'ada', 'ok'],
+              ['user.enable', 'ada', 'ok'],
+            ],
+          );
           assert.ok(!JSON.stringify(audit).includes('fresh-password'), 'no password in the audit log');
         } finally {
           await app.close();
@@ -176,7 +256,8 @@ for (const engine of ENGINES) {
           const all = admin.take(await app.inject({ method: 'GET', url: '/manage/audit', headers: admin.header() }));
           assert.equal(all.statusCode, 200);
           assert.match(all.body, /<a href="\/manage\/audit">Audit log<\/a>/, 'the header links to it');
-          for (const ev of ['login.failed', 'access.refused', 'login']) assert.match(all.body, new RegExp(`<td>${ev.replace('.', '\\.')}</td>`));
+          for (const ev of ['login.failed', 'access.refused', 'login'])
+            assert.match(all.body, new RegExp(`<td>${ev.replace('.', '\\.')}</td>`));
           assert.ok(!all.body.includes('not-the-password'), 'no password in the log');
           const failed = await app.inject({ method: 'GET', url: '/manage/audit?event=login&outcome=failed', headers: admin.header() });
           assert.equal(failed.statusCode, 200);
@@ -191,7 +272,7 @@ for (const engine of ENGINES) {
       });
     });
 
-    it('priorities: a lead adds and removes a stored priority; the file\'s cannot be removed here; a viewer is refused', async () => {
+    it("priorities: a lead adds and removes a stored priority; the file's cannot be removed here; a viewer is refused", async () => {
       await withStore(engine.name, async (store) => {
         await seed(store);
         const app = await makeApp(store, true);
@@ -203,7 +284,14 @@ for (const engine of ENGINES) {
           assert.match(page.body, /From the file/);
           assert.match(page.body, /<option>Zed<\/option>/);
           const csrf = csrfOf(page.body);
-          const added = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Faster <b>disks</b>', blueprints: 'disk-qos, io-limits', topics: '', queries: '' });
+          const added = await post(app, jar, '/manage/priorities/add', {
+            _csrf: csrf,
+            release: 'Zed',
+            title: 'Faster <b>disks</b>',
+            blueprints: 'disk-qos, io-limits',
+            topics: '',
+            queries: '',
+          });
           assert.equal(added.statusCode, 303, added.body);
           const list = jar.take(await app.inject({ method: 'GET', url: '/manage/priorities?done=added', headers: jar.header() }));
           assert.match(list.body, /Priority added\./);
@@ -213,7 +301,14 @@ for (const engine of ENGINES) {
           const empty = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Nothing', blueprints: '' });
           assert.equal(empty.statusCode, 400);
           assert.match(empty.body, /Nothing was changed: priority &quot;Nothing&quot;: say what it covers with blueprint, topic or query/);
-          const deep = await post(app, jar, '/manage/priorities/add', { _csrf: csrf, release: 'Zed', title: 'Deep', blueprints: '', topics: '', queries: `${'('.repeat(3000)}status:open${')'.repeat(3000)}` });
+          const deep = await post(app, jar, '/manage/priorities/add', {
+            _csrf: csrf,
+            release: 'Zed',
+            title: 'Deep',
+            blueprints: '',
+            topics: '',
+            queries: `${'('.repeat(3000)}status:open${')'.repeat(3000)}`,
+          });
           assert.equal(deep.statusCode, 400, deep.body.slice(0, 300));
           assert.match(deep.body, /Nothing was changed: priority &quot;Deep&quot;: .*nests parentheses or NOT more than 100 levels deep/);
           const fromFile = await post(app, jar, '/manage/priorities/remove', { _csrf: csrf, release: 'Zed', title: 'From the file' });
@@ -222,7 +317,13 @@ for (const engine of ENGINES) {
           const removed = await post(app, jar, '/manage/priorities/remove', { _csrf: csrf, release: 'Zed', title: 'Faster <b>disks</b>' });
           assert.equal(removed.statusCode, 303, removed.body);
           const audit = (await listAudit(store.db, { limit: 10 })).filter((e) => e.event.startsWith('priority.'));
-          assert.deepEqual(audit.map((e) => [e.event, e.actor]), [['priority.remove', 'lee'], ['priority.add', 'lee']]);
+          assert.deepEqual(
+            audit.map((e) => [e.event, e.actor]),
+            [
+              ['priority.remove', 'lee'],
+              ['priority.add', 'lee'],
+            ],
+          );
 
           const viewer = new Jar();
           await signIn(app, viewer, 'val', 'val-password-long-2');
@@ -243,17 +344,32 @@ for (const engine of ENGINES) {
           const jar = new Jar();
           await signIn(app, jar, 'lee', 'lee-password-long-1');
           const page = jar.take(await app.inject({ method: 'GET', url: '/manage/mentoring', headers: jar.header() }));
-          const notCore = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'carol', mentor: 'dan', note: 'x' });
+          const notCore = await post(app, jar, '/manage/mentoring/add', {
+            _csrf: csrfOf(page.body),
+            candidate: 'carol',
+            mentor: 'dan',
+            note: 'x',
+          });
           assert.equal(notCore.statusCode, 400);
           assert.match(notCore.body, /Nothing was changed: mentor dan is not in the core team/);
           assert.match(notCore.body, /name="candidate" required maxlength="300" value="carol"/);
           const unknown = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'nobody', mentor: 'carol' });
           assert.equal(unknown.statusCode, 400);
           assert.match(unknown.body, /candidate &quot;nobody&quot;: no such account in the store/);
-          const future = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'dan', mentor: 'carol', since: '2027-01-01' });
+          const future = await post(app, jar, '/manage/mentoring/add', {
+            _csrf: csrfOf(page.body),
+            candidate: 'dan',
+            mentor: 'carol',
+            since: '2027-01-01',
+          });
           assert.equal(future.statusCode, 400);
           assert.match(future.body, /since 2027-01-01 is in the future/);
-          const badDate = await post(app, jar, '/manage/mentoring/add', { _csrf: csrfOf(page.body), candidate: 'dan', mentor: 'carol', since: 'yesterday' });
+          const badDate = await post(app, jar, '/manage/mentoring/add', {
+            _csrf: csrfOf(page.body),
+            candidate: 'dan',
+            mentor: 'carol',
+            since: 'yesterday',
+          });
           assert.equal(badDate.statusCode, 400);
           assert.match(badDate.body, /since must be a date like 2015-04-10/);
           const endNone = await post(app, jar, '/manage/mentoring/end', { _csrf: csrfOf(page.body), candidate: 'dan' });

@@ -55,7 +55,10 @@ describe('steward serve --auth', () => {
         await s.close();
       }
 
-      const add = await runSteward(['user', 'add', 'ada', '--role', 'viewer', '--db', join(dir, 'steward.db')], { cwd: dir, env: { STEWARD_USER_PASSWORD: 'ada-serve-password' } });
+      const add = await runSteward(['user', 'add', 'ada', '--role', 'viewer', '--db', join(dir, 'steward.db')], {
+        cwd: dir,
+        env: { STEWARD_USER_PASSWORD: 'ada-serve-password' },
+      });
       assert.equal(add.code, 0, add.stderr);
       s = await serve(dir, true);
       try {

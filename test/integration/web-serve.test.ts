@@ -27,7 +27,9 @@ async function serve(dir: string, args: { syncEvery?: string; port?: string; hos
   const rt: Runtime = { cwd: dir, env: {}, clock: () => NOW, stdout: () => undefined, stderr: (s) => void (err += s), isTty: false };
   let resolveReady: (v: { url: string; stop: () => Promise<void> }) => void = () => undefined;
   const ready = new Promise<{ url: string; stop: () => Promise<void> }>((r) => (resolveReady = r));
-  const done = runServe({ db: join(dir, 'steward.db'), port: args.port ?? '0', syncEvery: args.syncEvery, host: args.host }, rt, { onListening: (url, stop) => resolveReady({ url, stop }) });
+  const done = runServe({ db: join(dir, 'steward.db'), port: args.port ?? '0', syncEvery: args.syncEvery, host: args.host }, rt, {
+    onListening: (url, stop) => resolveReady({ url, stop }),
+  });
   const failed = done.then(() => {
     throw new Error(`serve stopped: ${err}`);
   });
@@ -35,7 +37,10 @@ async function serve(dir: string, args: { syncEvery?: string; port?: string; hos
   return { url, stop, done, stderr: () => err };
 }
 
-async function status(url: string): Promise<{ sync: { runs: number; lastError: string | null; nextRunAt: number | null; running: boolean; everyText: string } | null; store: { empty: boolean } }> {
+async function status(url: string): Promise<{
+  sync: { runs: number; lastError: string | null; nextRunAt: number | null; running: boolean; everyText: string } | null;
+  store: { empty: boolean };
+}> {
   const res = await fetch(`${url}/api/v1/status`);
   return (await res.json()) as never;
 }
@@ -94,7 +99,10 @@ describe('steward serve', () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-serve-'));
     const s = await serve(dir, { host: '0.0.0.0' });
     try {
-      assert.match(s.stderr(), /steward: WARNING: listening on 0\.0\.0\.0 without --auth: anyone who can reach this address reads every report/);
+      assert.match(
+        s.stderr(),
+        /steward: WARNING: listening on 0\.0\.0\.0 without --auth: anyone who can reach this address reads every report/,
+      );
       const port = new URL(s.url).port;
       assert.equal((await getWithHost(`http://127.0.0.1:${port}`, '/api/v1/status', `127.0.0.1:${port}`)).status, 200);
       assert.equal((await getWithHost(`http://127.0.0.1:${port}`, '/api/v1/status', `rebound.attacker.example:${port}`)).status, 421);
@@ -133,7 +141,10 @@ describe('steward serve', () => {
       assert.equal(st.sync!.lastError, null);
       assert.equal(st.sync!.everyText, '1h');
       assert.equal(st.sync!.nextRunAt, NOW + 3_600_000);
-      assert.ok(gerrit.log.some((r) => r.path.includes('/changes/')), 'it asked Gerrit');
+      assert.ok(
+        gerrit.log.some((r) => r.path.includes('/changes/')),
+        'it asked Gerrit',
+      );
       const html = await (await fetch(s.url + '/')).text();
       assert.match(html, /Sync every 1h: last run 2026-11-01 00:00 UTC — ok; next run 2026-11-01 01:00 UTC\./);
     } finally {
@@ -172,7 +183,10 @@ describe('steward serve', () => {
     const rt: Runtime = { cwd: dir, env: {}, clock: () => NOW, stdout: () => undefined, stderr: () => undefined, isTty: false };
     try {
       await assert.rejects(runServe({ db: join(dir, 'steward.db'), port: '70000' }, rt), /--port must be a whole number from 1 to 65535/);
-      await assert.rejects(runServe({ db: join(dir, 'steward.db'), port: '0', syncEvery: 'often' }, rt), /--sync-every must be a duration like 15m/);
+      await assert.rejects(
+        runServe({ db: join(dir, 'steward.db'), port: '0', syncEvery: 'often' }, rt),
+        /--sync-every must be a duration like 15m/,
+      );
       await assert.rejects(runServe({ db: join(dir, 'steward.db'), port: '0', syncEvery: '1h' }, rt), /lists no Gerrit hosts/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -99,7 +99,10 @@ export function evaluateDashboard(
     now: new Date(env.now).toISOString(),
     sections: d.sections.map((s, i) => {
       const q = compiled.sections[i]!;
-      const limit = q.limit !== null && compiled.foreach?.limit != null ? Math.min(q.limit, compiled.foreach.limit) : (q.limit ?? compiled.foreach?.limit ?? null);
+      const limit =
+        q.limit !== null && compiled.foreach?.limit != null
+          ? Math.min(q.limit, compiled.foreach.limit)
+          : (q.limit ?? compiled.foreach?.limit ?? null);
       const hits = runQuery({ ...q, limit }, base);
       return {
         name: s.name,

@@ -66,7 +66,14 @@ export interface CompiledQuery {
 export class QueryView {
   readonly change: FlowChange;
   private readonly env: QueryEnv;
-  private cache: { situation?: Situation; votes?: FinalVote[]; updated?: Timestamp; reviewedBy?: Set<number>; participants?: Set<number>; commenters?: Set<number> } = {};
+  private cache: {
+    situation?: Situation;
+    votes?: FinalVote[];
+    updated?: Timestamp;
+    reviewedBy?: Set<number>;
+    participants?: Set<number>;
+    commenters?: Set<number>;
+  } = {};
 
   constructor(change: FlowChange, env: QueryEnv) {
     this.change = change;
@@ -133,7 +140,13 @@ export class QueryView {
     const out = new Set<number>();
     for (const v of this.change.votes) if (!v.copied && v.at <= this.env.now) out.add(v.voterId);
     for (const m of this.change.messages) {
-      if (m.authorId !== null && m.authorId !== this.change.ownerId && m.at <= this.env.now && (m.kind === 'review' || m.kind === 'comment' || m.kind === 'ci-report')) out.add(m.authorId);
+      if (
+        m.authorId !== null &&
+        m.authorId !== this.change.ownerId &&
+        m.at <= this.env.now &&
+        (m.kind === 'review' || m.kind === 'comment' || m.kind === 'ci-report')
+      )
+        out.add(m.authorId);
     }
     return (this.cache.participants = out);
   }
@@ -141,7 +154,8 @@ export class QueryView {
   get commenters(): Set<number> {
     if (this.cache.commenters) return this.cache.commenters;
     const out = new Set<number>();
-    for (const m of this.change.messages) if (m.authorId !== null && m.at <= this.env.now && (m.kind === 'review' || m.kind === 'comment')) out.add(m.authorId);
+    for (const m of this.change.messages)
+      if (m.authorId !== null && m.at <= this.env.now && (m.kind === 'review' || m.kind === 'comment')) out.add(m.authorId);
     return (this.cache.commenters = out);
   }
 }
@@ -150,13 +164,30 @@ type Pred = (v: QueryView) => boolean;
 type TermNode = Extract<QueryNode, { kind: 'term' }>;
 
 const AGE_UNITS: Record<string, number> = {
-  s: 1_000, sec: 1_000, second: 1_000, seconds: 1_000,
-  m: 60_000, min: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 7 * 86_400_000, week: 7 * 86_400_000, weeks: 7 * 86_400_000,
-  mon: 30 * 86_400_000, month: 30 * 86_400_000, months: 30 * 86_400_000,
-  y: 365 * 86_400_000, year: 365 * 86_400_000, years: 365 * 86_400_000,
+  s: 1_000,
+  sec: 1_000,
+  second: 1_000,
+  seconds: 1_000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+  w: 7 * 86_400_000,
+  week: 7 * 86_400_000,
+  weeks: 7 * 86_400_000,
+  mon: 30 * 86_400_000,
+  month: 30 * 86_400_000,
+  months: 30 * 86_400_000,
+  y: 365 * 86_400_000,
+  year: 365 * 86_400_000,
+  years: 365 * 86_400_000,
 };
 
 /** Operators Gerrit has that Steward cannot answer from its store, with the reason. */
@@ -176,9 +207,45 @@ const UNANSWERABLE: Record<string, string> = {
   'has:unresolved': 'inline comment threads are not in the exports Steward reads',
 };
 
-const UNSUPPORTED_OPERATORS = new Set(['cc', 'attention', 'assignee', 'uploader', 'author', 'committer', 'ownerin', 'reviewerin', 'rule', 'submittable', 'parentproject', 'repo', 'inhashtag', 'directory', 'dir', 'ext', 'extension', 'onlyextensions', 'footer', 'destination', 'query', 'star', 'comment', 'mergedbefore', 'mergedafter', 'revertof', 'submissionid', 'conflicts', 'commit', 'label-count', 'unresolved', 'pureRevert', 'cherrypickof', 'topic-count']);
+const UNSUPPORTED_OPERATORS = new Set([
+  'cc',
+  'attention',
+  'assignee',
+  'uploader',
+  'author',
+  'committer',
+  'ownerin',
+  'reviewerin',
+  'rule',
+  'submittable',
+  'parentproject',
+  'repo',
+  'inhashtag',
+  'directory',
+  'dir',
+  'ext',
+  'extension',
+  'onlyextensions',
+  'footer',
+  'destination',
+  'query',
+  'star',
+  'comment',
+  'mergedbefore',
+  'mergedafter',
+  'revertof',
+  'submissionid',
+  'conflicts',
+  'commit',
+  'label-count',
+  'unresolved',
+  'pureRevert',
+  'cherrypickof',
+  'topic-count',
+]);
 
-const KNOWN = 'status, is, project, projects, branch, topic, intopic, hashtag, change, owner, reviewer, reviewedby, commentby, label, age, before, until, after, since, delta, size, added, deleted, message, file, path, bug, tr, blueprint, limit';
+const KNOWN =
+  'status, is, project, projects, branch, topic, intopic, hashtag, change, owner, reviewer, reviewedby, commentby, label, age, before, until, after, since, delta, size, added, deleted, message, file, path, bug, tr, blueprint, limit';
 
 /**
  * Compiles a query for evaluation: every operator is checked (and users and groups resolved) here,
@@ -197,7 +264,12 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
       limitTerms.add(t);
     }
   }
-  const onlyOpen = top.some((t) => t.kind === 'term' && ((t.operator?.toLowerCase() === 'status' && ['open', 'new', 'pending'].includes(t.value.toLowerCase())) || (t.operator?.toLowerCase() === 'is' && t.value.toLowerCase() === 'open')));
+  const onlyOpen = top.some(
+    (t) =>
+      t.kind === 'term' &&
+      ((t.operator?.toLowerCase() === 'status' && ['open', 'new', 'pending'].includes(t.value.toLowerCase())) ||
+        (t.operator?.toLowerCase() === 'is' && t.value.toLowerCase() === 'open')),
+  );
 
   function err(t: TermNode, message: string, hint: string | null = null): QueryError {
     return new QueryError(message, query, t.pos, t.end - t.pos, hint);
@@ -205,11 +277,13 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
 
   function users(t: TermNode, spec: string): Set<number> {
     if (spec.toLowerCase() === 'self') {
-      if (env.accounts.self === null) throw err(t, `\`${t.operator}:self\` needs to know who "self" is`, 'Give --as USERNAME (Steward has no logged-in user).');
+      if (env.accounts.self === null)
+        throw err(t, `\`${t.operator}:self\` needs to know who "self" is`, 'Give --as USERNAME (Steward has no logged-in user).');
       return new Set([env.accounts.self]);
     }
     const ids = env.accounts.resolveUser(spec);
-    if (!ids.length) throw err(t, `no account "${spec}" in the store`, 'Use a username, email, full name or Gerrit account id of someone in the store.');
+    if (!ids.length)
+      throw err(t, `no account "${spec}" in the store`, 'Use a username, email, full name or Gerrit account id of someone in the store.');
     return new Set(ids);
   }
 
@@ -250,11 +324,16 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
     if (!m) throw err(t, `${t.operator}: expected a number with an optional <, <=, >, >= or =, like ${t.operator}:<=10; got "${raw}"`);
     const n = Number(m[2]);
     switch (m[1] ?? '=') {
-      case '>=': return (x) => x >= n;
-      case '<=': return (x) => x <= n;
-      case '>': return (x) => x > n;
-      case '<': return (x) => x < n;
-      default: return (x) => x === n;
+      case '>=':
+        return (x) => x >= n;
+      case '<=':
+        return (x) => x <= n;
+      case '>':
+        return (x) => x > n;
+      case '<':
+        return (x) => x < n;
+      default:
+        return (x) => x === n;
     }
   }
 
@@ -275,12 +354,21 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
         const n = Number(t.value);
         return (v) => v.change.number === n;
       }
-      throw err(t, `"${t.value}" has no operator`, `Steward does not guess which field a bare word searches: write it with an operator (${KNOWN}).`);
+      throw err(
+        t,
+        `"${t.value}" has no operator`,
+        `Steward does not guess which field a bare word searches: write it with an operator (${KNOWN}).`,
+      );
     }
     const op = t.operator.toLowerCase();
     const value = t.value;
     const lower = value.toLowerCase();
-    if (UNANSWERABLE[`${op}:${lower}`]) throw err(t, `Steward cannot evaluate \`${op}:${value}\`: ${UNANSWERABLE[`${op}:${lower}`]}`, 'Remove it, or open the dashboard in Gerrit itself (--gerrit-url).');
+    if (UNANSWERABLE[`${op}:${lower}`])
+      throw err(
+        t,
+        `Steward cannot evaluate \`${op}:${value}\`: ${UNANSWERABLE[`${op}:${lower}`]}`,
+        'Remove it, or open the dashboard in Gerrit itself (--gerrit-url).',
+      );
     switch (op) {
       case 'limit':
         throw err(t, 'limit: applies to the whole query: put it at the top level, not inside OR, NOT or parentheses');
@@ -292,16 +380,36 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
         throw err(t, `status: expected open, merged, abandoned or closed, got "${value}"`);
       case 'is':
         switch (lower) {
-          case 'open': case 'pending': case 'new': return (v) => v.open;
-          case 'closed': return (v) => v.merged || v.abandoned;
-          case 'merged': return (v) => v.merged;
-          case 'abandoned': return (v) => v.abandoned;
-          case 'wip': return (v) => v.open && v.situation.wip === 'flag';
-          case 'reviewed': needs.messages = true; return (v) => v.reviewedBy.size > 0;
-          case 'owner': { const ids = users(t, 'self'); return (v) => ids.has(v.change.ownerId); }
-          case 'reviewer': { needs.messages = true; const ids = users(t, 'self'); return (v) => [...ids].some((id) => v.participants.has(id)); }
+          case 'open':
+          case 'pending':
+          case 'new':
+            return (v) => v.open;
+          case 'closed':
+            return (v) => v.merged || v.abandoned;
+          case 'merged':
+            return (v) => v.merged;
+          case 'abandoned':
+            return (v) => v.abandoned;
+          case 'wip':
+            return (v) => v.open && v.situation.wip === 'flag';
+          case 'reviewed':
+            needs.messages = true;
+            return (v) => v.reviewedBy.size > 0;
+          case 'owner': {
+            const ids = users(t, 'self');
+            return (v) => ids.has(v.change.ownerId);
+          }
+          case 'reviewer': {
+            needs.messages = true;
+            const ids = users(t, 'self');
+            return (v) => [...ids].some((id) => v.participants.has(id));
+          }
           default:
-            throw err(t, `unknown is:${value}`, 'Steward knows is:open, is:closed, is:merged, is:abandoned, is:wip, is:reviewed, is:owner, is:reviewer.');
+            throw err(
+              t,
+              `unknown is:${value}`,
+              'Steward knows is:open, is:closed, is:merged, is:abandoned, is:wip, is:reviewed, is:owner, is:reviewer.',
+            );
         }
       case 'has':
         throw err(t, `unknown has:${value}`, 'Steward knows no has: operator.');
@@ -349,19 +457,27 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
       case 'age': {
         const m = /^(\d+)\s*([a-z]+)$/i.exec(value);
         const unit = m ? AGE_UNITS[m[2]!.toLowerCase()] : undefined;
-        if (!m || unit === undefined) throw err(t, `age: expected an amount with a unit, like age:2d or age:3weeks; got "${value}"`, 'Units: s, m(in), h(our), d(ay), w(eek), mon(th), y(ear).');
+        if (!m || unit === undefined)
+          throw err(
+            t,
+            `age: expected an amount with a unit, like age:2d or age:3weeks; got "${value}"`,
+            'Units: s, m(in), h(our), d(ay), w(eek), mon(th), y(ear).',
+          );
         const ms = Number(m[1]) * unit;
         return (v) => env.now - v.updated >= ms;
       }
-      case 'before': case 'until': {
+      case 'before':
+      case 'until': {
         const at = parseTime(t, value);
         return (v) => v.updated <= at;
       }
-      case 'after': case 'since': {
+      case 'after':
+      case 'since': {
         const at = parseTime(t, value);
         return (v) => v.updated >= at;
       }
-      case 'delta': case 'size': {
+      case 'delta':
+      case 'size': {
         const f = compare(t, value);
         return (v) => f(v.change.insertions + v.change.deletions);
       }
@@ -390,18 +506,32 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
         if (value.startsWith('^')) return anyFile(t, value);
         return (v) => (v.change.files ?? []).some((f) => f.path === value);
       }
-      case 'bug': case 'tr': {
+      case 'bug':
+      case 'tr': {
         needs.details = true;
         const n = value.replace(/^#/, '');
         if (!/^\d+$/.test(n)) throw err(t, `${op}: expected a bug number, got "${value}"`);
-        return (v) => v.change.links.some((l) => (l.kind === 'closes-bug' || l.kind === 'partial-bug' || l.kind === 'related-bug' || l.kind === 'topic-bug') && l.target === n);
+        return (v) =>
+          v.change.links.some(
+            (l) =>
+              (l.kind === 'closes-bug' || l.kind === 'partial-bug' || l.kind === 'related-bug' || l.kind === 'topic-bug') && l.target === n,
+          );
       }
-      case 'blueprint': case 'bp': {
+      case 'blueprint':
+      case 'bp': {
         needs.details = true;
-        return (v) => v.change.links.some((l) => (l.kind === 'implements' || l.kind === 'partially-implements' || l.kind === 'topic-blueprint') && l.target === lower);
+        return (v) =>
+          v.change.links.some(
+            (l) => (l.kind === 'implements' || l.kind === 'partially-implements' || l.kind === 'topic-blueprint') && l.target === lower,
+          );
       }
       default:
-        if (UNSUPPORTED_OPERATORS.has(op)) throw err(t, `Steward cannot evaluate \`${op}:\`: the data it needs is not in the store`, `Operators Steward evaluates: ${KNOWN}.`);
+        if (UNSUPPORTED_OPERATORS.has(op))
+          throw err(
+            t,
+            `Steward cannot evaluate \`${op}:\`: the data it needs is not in the store`,
+            `Operators Steward evaluates: ${KNOWN}.`,
+          );
         throw err(t, `unknown operator \`${t.operator}:\``, `Operators Steward evaluates: ${KNOWN}.`);
     }
   }
@@ -419,7 +549,8 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
   function label(t: TermNode): Pred {
     const [spec, ...args] = t.value.split(',');
     const m = /^([A-Za-z0-9_-]+?)(>=|<=|=|>|<|(?=[+-]\d))(.*)$/.exec(spec ?? '');
-    if (!m || !m[3]) throw err(t, `label: expected NAME, a comparison and a value, like label:Code-Review>=2 or label:Verified-1; got "${t.value}"`);
+    if (!m || !m[3])
+      throw err(t, `label: expected NAME, a comparison and a value, like label:Code-Review>=2 or label:Verified-1; got "${t.value}"`);
     const name = m[1]!.toLowerCase();
     const op = m[2] || '=';
     const raw = m[3];
@@ -428,7 +559,11 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
       if (op !== '=') throw err(t, 'label: ANY goes with =, like label:Code-Review=ANY');
       test = () => true;
     } else if (raw.toUpperCase() === 'MAX' || raw.toUpperCase() === 'MIN') {
-      throw err(t, `Steward cannot evaluate label:…=${raw.toUpperCase()}: label ranges are not in the exports`, 'Write the value, like label:Code-Review=2.');
+      throw err(
+        t,
+        `Steward cannot evaluate label:…=${raw.toUpperCase()}: label ranges are not in the exports`,
+        'Write the value, like label:Code-Review=2.',
+      );
     } else if (/^[+-]?\d+$/.test(raw)) {
       const n = Number(raw);
       const zero = op === '=' ? n === 0 : op === '>=' ? n <= 0 : op === '<=' ? n >= 0 : op === '>' ? n < 0 : n > 0;
@@ -439,7 +574,8 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
           `For "has a vote" write (label:${m[1]}<=-1 OR label:${m[1]}>=1); for "no vote" write -label:${m[1]}<=-1 -label:${m[1]}>=1.`,
         );
       }
-      test = op === '>=' ? (x) => x >= n : op === '<=' ? (x) => x <= n : op === '>' ? (x) => x > n : op === '<' ? (x) => x < n : (x) => x === n;
+      test =
+        op === '>=' ? (x) => x >= n : op === '<=' ? (x) => x <= n : op === '>' ? (x) => x > n : op === '<' ? (x) => x < n : (x) => x === n;
     } else {
       throw err(t, `label: expected an integer, ANY, MAX or MIN as the value, got "${raw}"`);
     }
@@ -452,18 +588,34 @@ export function compileQuery(query: string, env: QueryEnv): CompiledQuery {
       if (k === 'user') who = users(t, v);
       else if (k === 'group') {
         who = env.accounts.resolveGroup(v);
-        if (!who) throw err(t, `group "${v}" is unknown to Steward`, 'Steward knows the core groups of steward.yaml (projects[].core.group) and `core` for the configured core teams.');
+        if (!who)
+          throw err(
+            t,
+            `group "${v}" is unknown to Steward`,
+            'Steward knows the core groups of steward.yaml (projects[].core.group) and `core` for the configured core teams.',
+          );
       } else if (k !== null) throw err(t, `label: Steward evaluates ,user= and ,group=, not ,${k}=`);
       else if (v.toLowerCase() === 'owner') ownerOnly = true;
       else if (v.toLowerCase() === 'self') who = users(t, 'self');
       else {
         const ids = env.accounts.resolveUser(v);
         who = ids.length ? new Set(ids) : env.accounts.resolveGroup(v);
-        if (!who) throw err(t, `"${v}" is neither an account in the store nor a group Steward knows`, 'Use ,user=NAME or ,group=NAME; groups are projects[].core.group in steward.yaml, or `core`.');
+        if (!who)
+          throw err(
+            t,
+            `"${v}" is neither an account in the store nor a group Steward knows`,
+            'Use ,user=NAME or ,group=NAME; groups are projects[].core.group in steward.yaml, or `core`.',
+          );
       }
     }
     return (v) =>
-      v.votes.some((x) => x.label.toLowerCase() === name && (who === null || who.has(x.voterId)) && (!ownerOnly || x.voterId === v.change.ownerId) && test(x.value));
+      v.votes.some(
+        (x) =>
+          x.label.toLowerCase() === name &&
+          (who === null || who.has(x.voterId)) &&
+          (!ownerOnly || x.voterId === v.change.ownerId) &&
+          test(x.value),
+      );
   }
 
   const pred = build(ast);

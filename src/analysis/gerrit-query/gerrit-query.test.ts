@@ -5,7 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALICE, BOB, CAROL, CTX, OWNER, THIRD_PARTY, ZUUL, at, flowChange, message, patchSets, vote } from '../../../test/helpers/flow-builders.js';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CTX,
+  OWNER,
+  THIRD_PARTY,
+  ZUUL,
+  at,
+  flowChange,
+  message,
+  patchSets,
+  vote,
+} from '../../../test/helpers/flow-builders.js';
 import type { FlowChange } from '../../model/flow.js';
 import { compileQuery, QueryView, runQuery, type QueryEnv } from './evaluate.js';
 import { parseQuery } from './parser.js';
@@ -32,7 +45,10 @@ const C: FlowChange[] = [
     topic: 'bug/123',
     hashtags: ['review-priority'],
     commitMessage: 'Fix a race\n\nCloses-Bug: #123\nChange-Id: I1\n',
-    links: [{ kind: 'closes-bug', target: '123' }, { kind: 'topic-bug', target: '123' }],
+    links: [
+      { kind: 'closes-bug', target: '123' },
+      { kind: 'topic-bug', target: '123' },
+    ],
     votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', 2, BOB, 5)],
     messages: [message(0.5, { kind: 'upload', authorId: OWNER }), message(5, { kind: 'review', authorId: BOB })],
   }),
@@ -48,7 +64,11 @@ const C: FlowChange[] = [
     links: [{ kind: 'implements', target: 'shiny' }],
     files: [{ path: 'nova/virt/hyperv/driver.py', insertions: 400, deletions: 50 }],
     votes: [vote(1, 'Verified', 1, ZUUL, 1), vote(1, 'Code-Review', -1, ALICE, 3), vote(1, 'Verified', -1, THIRD_PARTY, 2)],
-    messages: [message(0.5, { kind: 'upload', authorId: OWNER }), message(3, { kind: 'review', authorId: ALICE }), message(6, { kind: 'comment', authorId: OWNER })],
+    messages: [
+      message(0.5, { kind: 'upload', authorId: OWNER }),
+      message(3, { kind: 'review', authorId: ALICE }),
+      message(6, { kind: 'comment', authorId: OWNER }),
+    ],
   }),
   // 3: merged, Carol (core) +2 and Bob +2 +A, TrivialFix, owned by Alice
   flowChange(3, {
@@ -61,17 +81,33 @@ const C: FlowChange[] = [
     commitMessage: 'Fix typo\n\nTrivialFix\n',
     patchSets: patchSets(0, 10),
     files: [{ path: 'doc/source/index.rst', insertions: 2, deletions: 1 }],
-    votes: [vote(1, 'Code-Review', -1, CAROL, 2), vote(2, 'Verified', 1, ZUUL, 11), vote(2, 'Code-Review', 2, CAROL, 20), vote(2, 'Code-Review', 2, BOB, 30), vote(2, 'Workflow', 1, BOB, 30)],
+    votes: [
+      vote(1, 'Code-Review', -1, CAROL, 2),
+      vote(2, 'Verified', 1, ZUUL, 11),
+      vote(2, 'Code-Review', 2, CAROL, 20),
+      vote(2, 'Code-Review', 2, BOB, 30),
+      vote(2, 'Workflow', 1, BOB, 30),
+    ],
     messages: [message(20, { kind: 'review', authorId: CAROL, patchSet: 2 }), message(30, { kind: 'review', authorId: BOB, patchSet: 2 })],
   }),
   // 4: abandoned, no votes, project demo/other
-  flowChange(4, { project: 'demo/other', status: 'ABANDONED', abandonedAt: at(30), updated: at(30), commitMessage: 'Something\n', votes: [] }),
+  flowChange(4, {
+    project: 'demo/other',
+    status: 'ABANDONED',
+    abandonedAt: at(30),
+    updated: at(30),
+    commitMessage: 'Something\n',
+    votes: [],
+  }),
 ];
 
 function q(query: string, self: number | null = null): number[] {
   const e = env(self);
   const compiled = compileQuery(query, e);
-  return runQuery(compiled, C.map((c) => new QueryView(c, e)))
+  return runQuery(
+    compiled,
+    C.map((c) => new QueryView(c, e)),
+  )
     .map((v) => v.change.number)
     .sort((a, b) => a - b);
 }
@@ -91,7 +127,10 @@ function fails(query: string, pattern: RegExp, column?: number): QueryError {
 describe('tokenizer and parser', () => {
   it('reads operators, quoted and braced values, keywords, negation and parentheses', () => {
     const t = tokenize('status:open -label:Code-Review<=-1 message:"two words" topic:{a b} NOT (x:y OR z:w)');
-    assert.deepEqual(t.map((x) => x.type), ['term', 'neg', 'term', 'term', 'term', 'not', 'lparen', 'term', 'or', 'term', 'rparen']);
+    assert.deepEqual(
+      t.map((x) => x.type),
+      ['term', 'neg', 'term', 'term', 'term', 'not', 'lparen', 'term', 'or', 'term', 'rparen'],
+    );
     const msg = t[3]!;
     assert.ok(msg.type === 'term' && msg.value === 'two words' && msg.quoted);
     const topic = t[4]!;
@@ -252,7 +291,13 @@ describe('operators', () => {
     const lim = compileQuery('projects:demo limit:2', e);
     assert.equal(lim.limit, 2);
     // Most recently updated first: 2 (day 19), 1 (day 10).
-    assert.deepEqual(runQuery(lim, C.map((c) => new QueryView(c, e))).map((v) => v.change.number), [2, 1]);
+    assert.deepEqual(
+      runQuery(
+        lim,
+        C.map((c) => new QueryView(c, e)),
+      ).map((v) => v.change.number),
+      [2, 1],
+    );
     fails('status:open OR limit:2', /applies to the whole query/);
     fails('limit:0', /whole number ≥ 1/);
   });

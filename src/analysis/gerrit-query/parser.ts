@@ -26,7 +26,12 @@ export function parseQuery(query: string): QueryNode {
   let i = 0;
   let depth = 0;
   const enter = (t: Token): void => {
-    if (++depth > MAX_QUERY_DEPTH) fail(`the query nests parentheses or NOT more than ${MAX_QUERY_DEPTH} levels deep`, t, 'Write the query with fewer nested groups; AND and OR chains need no parentheses.');
+    if (++depth > MAX_QUERY_DEPTH)
+      fail(
+        `the query nests parentheses or NOT more than ${MAX_QUERY_DEPTH} levels deep`,
+        t,
+        'Write the query with fewer nested groups; AND and OR chains need no parentheses.',
+      );
   };
   const peek = (): Token | undefined => tokens[i];
   const fail = (message: string, t: Token | undefined, hint: string | null = null): never => {
@@ -34,7 +39,8 @@ export function parseQuery(query: string): QueryNode {
   };
   if (tokens.length === 0) throw new QueryError('the query is empty', query, 0, 1, 'Write at least one operator, like status:open.');
 
-  const startsUnary = (t: Token | undefined) => t !== undefined && (t.type === 'term' || t.type === 'lparen' || t.type === 'neg' || t.type === 'not');
+  const startsUnary = (t: Token | undefined) =>
+    t !== undefined && (t.type === 'term' || t.type === 'lparen' || t.type === 'neg' || t.type === 'not');
 
   function orExpr(): QueryNode {
     const first = andExpr();

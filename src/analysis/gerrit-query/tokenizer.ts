@@ -67,7 +67,8 @@ export function tokenize(query: string): Token[] {
     // A word: a keyword, or a bare term (which the parser rejects, saying why).
     while (j < n && !isSpace(query[j]) && query[j] !== '(' && query[j] !== ')') j++;
     const word = query.slice(i, j);
-    if (word === 'AND' || word === 'OR' || word === 'NOT') out.push({ type: word === 'AND' ? 'and' : word === 'OR' ? 'or' : 'not', pos: i, end: j });
+    if (word === 'AND' || word === 'OR' || word === 'NOT')
+      out.push({ type: word === 'AND' ? 'and' : word === 'OR' ? 'or' : 'not', pos: i, end: j });
     else out.push({ type: 'term', pos: i, end: j, operator: null, value: word, quoted: false });
     i = j;
   }

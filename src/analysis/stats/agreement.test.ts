@@ -6,8 +6,13 @@ import { cohensKappa } from './agreement.js';
 describe("Cohen's kappa", () => {
   it('matches the Fleiss–Cohen–Everitt formulas computed by hand in R (relative 1e-12)', () => {
     const rows = readCsv('kappa.csv');
-    const e = readExpected<{ kappa: number; stdErr: number; nullStdErr: number; observed: number; expected: number }>('kappa.expected.json');
-    const got = cohensKappa(rows.map((r) => r.rater1), rows.map((r) => r.rater2));
+    const e = readExpected<{ kappa: number; stdErr: number; nullStdErr: number; observed: number; expected: number }>(
+      'kappa.expected.json',
+    );
+    const got = cohensKappa(
+      rows.map((r) => r.rater1),
+      rows.map((r) => r.rater2),
+    );
     assertClose(got.kappa, e.kappa, 'kappa', 1e-12);
     assertClose(got.stdErr, e.stdErr, 'std.err', 1e-12);
     assertClose(got.nullStdErr, e.nullStdErr, 'null std.err', 1e-12);
@@ -16,7 +21,10 @@ describe("Cohen's kappa", () => {
   });
   it('a rater who always says +1 scores 0 against any verdicts, however often right', () => {
     const verdicts = ['+', '+', '+', '-', '+', '+', '+', '-', '+', '+'];
-    const k = cohensKappa(verdicts.map(() => '+'), verdicts);
+    const k = cohensKappa(
+      verdicts.map(() => '+'),
+      verdicts,
+    );
     assert.equal(k.observed, 0.8);
     assert.equal(k.kappa, 0);
   });

@@ -85,13 +85,20 @@ describe('bootstrap behaviour', () => {
       const draw = (n: number) => Array.from({ length: n }, (_, i) => ({ value: Math.floor(random() * 8), cluster: i }));
       const a = draw(1 + Math.floor(random() * 15));
       const b = draw(1 + Math.floor(random() * 15));
-      const med = (v: { value: number }[]) => quantileSorted(v.map((x) => x.value).sort((p, q) => p - q), 0.5)!;
+      const med = (v: { value: number }[]) =>
+        quantileSorted(
+          v.map((x) => x.value).sort((p, q) => p - q),
+          0.5,
+        )!;
       assert.equal(bootstrapMedianDifference(a, b, { random, replicates: 1 }).estimate, med(a) - med(b));
     }
   });
 
   it('a group absent from a resample is counted as failed, not as a zero', () => {
-    const got = bootstrapMedianDifference([{ value: 5, cluster: 1 }], [{ value: 1, cluster: 2 }], { random: seededRandom(2), replicates: 100 });
+    const got = bootstrapMedianDifference([{ value: 5, cluster: 1 }], [{ value: 1, cluster: 2 }], {
+      random: seededRandom(2),
+      replicates: 100,
+    });
     assert.equal(got.estimate, 4);
     assert.ok(got.failed > 20 && got.failed + got.replicates === 100);
   });
@@ -102,6 +109,9 @@ describe('bootstrap behaviour', () => {
     movingBlockBootstrap(series, (s) => ((seen = [...s]), 0), { random: seededRandom(5), replicates: 1, blockLength: 4 });
     assert.equal(seen.length, 12);
     for (let j = 0; j < 12; j += 4) for (let i = j + 1; i < j + 4; i++) assert.equal(seen[i], seen[i - 1]! + 1);
-    assert.throws(() => movingBlockBootstrap(series, () => 0, { random: seededRandom(5), blockLength: 13 }), /block length must be a whole number in 1…12, got 13/);
+    assert.throws(
+      () => movingBlockBootstrap(series, () => 0, { random: seededRandom(5), blockLength: 13 }),
+      /block length must be a whole number in 1…12, got 13/,
+    );
   });
 });

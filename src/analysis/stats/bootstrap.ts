@@ -240,7 +240,8 @@ export function movingBlockBootstrap<T>(
   const n = series.length;
   const l = options.blockLength ?? defaultBlockLength(n);
   if (n === 0) return { values: [], failed: options.replicates ?? 2000 };
-  if (!Number.isInteger(l) || l < 1 || l > n) throw new RangeError(`movingBlockBootstrap: block length must be a whole number in 1…${n}, got ${l}`);
+  if (!Number.isInteger(l) || l < 1 || l > n)
+    throw new RangeError(`movingBlockBootstrap: block length must be a whole number in 1…${n}, got ${l}`);
   const blocks = Math.ceil(n / l);
   const starts = n - l + 1;
   const replicates = options.replicates ?? 2000;

@@ -33,7 +33,12 @@ function dataset(random: Random, logHr: number): CoxRecord[] {
     const eventTime = -Math.log(1 - random()) / rate;
     const censorTime = 5 + 40 * random();
     // Whole days, as the reports count them: ties are common.
-    return { time: Math.ceil(Math.min(eventTime, censorTime)), event: eventTime <= censorTime, covariates: [size, kind, other], cluster: owner };
+    return {
+      time: Math.ceil(Math.min(eventTime, censorTime)),
+      event: eventTime <= censorTime,
+      covariates: [size, kind, other],
+      cluster: owner,
+    };
   });
 }
 

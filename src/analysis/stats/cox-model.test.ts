@@ -81,7 +81,14 @@ describe('Cox model behaviour', () => {
   it('says what is wrong with unusable input', () => {
     assert.throws(() => coxModel([]), /no records/);
     assert.throws(() => coxModel([{ time: 1, event: false, covariates: [1] }]), /no events/);
-    assert.throws(() => coxModel([{ time: 1, event: true, covariates: [1] }, { time: 2, event: true, covariates: [1, 2] }]), /record 1 has 2 covariates, expected 1/);
+    assert.throws(
+      () =>
+        coxModel([
+          { time: 1, event: true, covariates: [1] },
+          { time: 2, event: true, covariates: [1, 2] },
+        ]),
+      /record 1 has 2 covariates, expected 1/,
+    );
     const constant = [1, 2, 3].map((time) => ({ time, event: true, covariates: [5] }));
     assert.throws(() => coxModel(constant, { names: ['size'] }), /singular.*size/);
   });

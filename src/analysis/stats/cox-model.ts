@@ -114,8 +114,10 @@ function prepare(records: readonly CoxRecord[]): Prepared {
   if (p === 0) throw new RangeError('coxModel: no covariates given');
   records.forEach((r, i) => {
     if (r.covariates.length !== p) throw new RangeError(`coxModel: record ${i} has ${r.covariates.length} covariates, expected ${p}`);
-    if (!(r.time >= 0) || !Number.isFinite(r.time)) throw new RangeError(`coxModel: record ${i} has time ${r.time}, expected a finite number ≥ 0`);
-    if (r.covariates.some((v) => !Number.isFinite(v))) throw new RangeError(`coxModel: record ${i} has a covariate that is not a finite number`);
+    if (!(r.time >= 0) || !Number.isFinite(r.time))
+      throw new RangeError(`coxModel: record ${i} has time ${r.time}, expected a finite number ≥ 0`);
+    if (r.covariates.some((v) => !Number.isFinite(v)))
+      throw new RangeError(`coxModel: record ${i} has a covariate that is not a finite number`);
   });
   const means = new Array<number>(p).fill(0);
   for (const r of records) r.covariates.forEach((v, j) => (means[j]! += v / n));
@@ -263,7 +265,10 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
     const { u, info } = scoreAndInformation(p, cur.sets);
     const inv = invert(info);
     if (!inv) {
-      if (iterations === 0) throw new RangeError(`coxModel: the information matrix is singular (a covariate of ${names.join(', ')} does not vary, or two are collinear)`);
+      if (iterations === 0)
+        throw new RangeError(
+          `coxModel: the information matrix is singular (a covariate of ${names.join(', ')} does not vary, or two are collinear)`,
+        );
       break; // the likelihood flattened out along a coefficient heading to ±∞; reported below
     }
     let step = multiplyVector(inv, u);

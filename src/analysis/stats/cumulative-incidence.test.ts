@@ -22,15 +22,46 @@ const rows = readCsv('competing.csv');
 const records = rows.map((r) => ({ time: Number(r.time), cause: r.cause === '' ? null : r.cause! }));
 
 function compare(got: ReturnType<typeof cumulativeIncidence>, e: Expected): void {
-  assert.deepEqual(got.steps.map((s) => s.time), asArray(e.time));
-  assert.deepEqual(got.steps.map((s) => s.atRisk), asArray(e.atRisk));
-  assertAllClose(got.steps.map((s) => s.free), asArray(e.free), 'free of any event', 1e-12);
+  assert.deepEqual(
+    got.steps.map((s) => s.time),
+    asArray(e.time),
+  );
+  assert.deepEqual(
+    got.steps.map((s) => s.atRisk),
+    asArray(e.atRisk),
+  );
+  assertAllClose(
+    got.steps.map((s) => s.free),
+    asArray(e.free),
+    'free of any event',
+    1e-12,
+  );
   for (const cause of ['abandoned', 'merged'] as const) {
     const inc = got.steps.map((s) => s.incidence[cause]!);
-    assertAllClose(inc.map((v) => v.value), asArray(e[cause].value), `${cause}: incidence`, 1e-12);
-    assertAllClose(inc.map((v) => v.stdErr), asArray(e[cause].stdErr), `${cause}: IJ std.err`, 1e-9);
-    assertAllClose(inc.map((v) => v.lower), asArray(e[cause].lower), `${cause}: lower`, 1e-9);
-    assertAllClose(inc.map((v) => v.upper), asArray(e[cause].upper), `${cause}: upper`, 1e-9);
+    assertAllClose(
+      inc.map((v) => v.value),
+      asArray(e[cause].value),
+      `${cause}: incidence`,
+      1e-12,
+    );
+    assertAllClose(
+      inc.map((v) => v.stdErr),
+      asArray(e[cause].stdErr),
+      `${cause}: IJ std.err`,
+      1e-9,
+    );
+    assertAllClose(
+      inc.map((v) => v.lower),
+      asArray(e[cause].lower),
+      `${cause}: lower`,
+      1e-9,
+    );
+    assertAllClose(
+      inc.map((v) => v.upper),
+      asArray(e[cause].upper),
+      `${cause}: upper`,
+      1e-9,
+    );
   }
 }
 
@@ -56,7 +87,10 @@ describe('cumulative incidence by hand', () => {
   });
   it('a single cause with no censoring is the empirical distribution', () => {
     const ci = cumulativeIncidence([1, 2, 2, 3].map((time) => ({ time, cause: 'merged' })));
-    assert.deepEqual(ci.steps.map((s) => s.incidence.merged!.value), [0.25, 0.75, 1]);
+    assert.deepEqual(
+      ci.steps.map((s) => s.incidence.merged!.value),
+      [0.25, 0.75, 1],
+    );
     assert.deepEqual(ci.causes, ['merged']);
   });
   it('refuses clusters that do not match the records', () => {

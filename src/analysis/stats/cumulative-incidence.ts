@@ -102,7 +102,7 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
   const steps: IncidenceStep[] = [];
   let atRisk = n;
   const hz = new Array<number>(k).fill(0);
-  for (let p = 0; p < n; ) {
+  for (let p = 0; p < n;) {
     const t = records[order[p]!]!.time;
     const here: number[] = [];
     while (p < n && records[order[p]!]!.time === t) here.push(order[p++]!);

@@ -26,7 +26,9 @@ describe('distributions against R (relative 1e-10, quantiles 1e-9)', () => {
       const df = e.studentTwoSided.df[i]!;
       assertClose(studentTwoSided(t, df), e.studentTwoSided.value[i]!, `2·pt(−${t}, ${df})`, 1e-10, 1e-300);
     });
-    e.studentQuantile.p.forEach((p, i) => assertClose(studentQuantile(p, e.studentQuantile.df[i]!), e.studentQuantile.value[i]!, `qt(${p})`, 1e-9));
+    e.studentQuantile.p.forEach((p, i) =>
+      assertClose(studentQuantile(p, e.studentQuantile.df[i]!), e.studentQuantile.value[i]!, `qt(${p})`, 1e-9),
+    );
   });
   it('log Γ of whole and half numbers', () => {
     assertClose(logGamma(10), Math.log(362880), 'lgamma(10)', 1e-14);

@@ -24,14 +24,50 @@ const records = (file: string): SurvivalRecord[] => readCsv(file).map((r) => ({ 
 function compare(data: SurvivalRecord[], e: ExpectedCurve, label: string): void {
   const curve = kaplanMeier(data, { confType: e.confType });
   const steps = curve.steps;
-  assert.deepEqual(steps.map((s) => s.time), asArray(e.time), `${label}: times`);
-  assert.deepEqual(steps.map((s) => s.atRisk), asArray(e.atRisk), `${label}: at risk`);
-  assert.deepEqual(steps.map((s) => s.events), asArray(e.events), `${label}: events`);
-  assert.deepEqual(steps.map((s) => s.censored), asArray(e.censored), `${label}: censored`);
-  assertAllClose(steps.map((s) => s.survival), asArray(e.survival), `${label}: survival`, 1e-12);
-  assertAllClose(steps.map((s) => (Number.isFinite(s.stdErr) ? s.stdErr : null)), asArray(e.stdErr), `${label}: Greenwood std.err`, 1e-10);
-  assertAllClose(steps.map((s) => s.lower), asArray(e.lower), `${label}: lower band`, 1e-9);
-  assertAllClose(steps.map((s) => s.upper), asArray(e.upper), `${label}: upper band`, 1e-9);
+  assert.deepEqual(
+    steps.map((s) => s.time),
+    asArray(e.time),
+    `${label}: times`,
+  );
+  assert.deepEqual(
+    steps.map((s) => s.atRisk),
+    asArray(e.atRisk),
+    `${label}: at risk`,
+  );
+  assert.deepEqual(
+    steps.map((s) => s.events),
+    asArray(e.events),
+    `${label}: events`,
+  );
+  assert.deepEqual(
+    steps.map((s) => s.censored),
+    asArray(e.censored),
+    `${label}: censored`,
+  );
+  assertAllClose(
+    steps.map((s) => s.survival),
+    asArray(e.survival),
+    `${label}: survival`,
+    1e-12,
+  );
+  assertAllClose(
+    steps.map((s) => (Number.isFinite(s.stdErr) ? s.stdErr : null)),
+    asArray(e.stdErr),
+    `${label}: Greenwood std.err`,
+    1e-10,
+  );
+  assertAllClose(
+    steps.map((s) => s.lower),
+    asArray(e.lower),
+    `${label}: lower band`,
+    1e-9,
+  );
+  assertAllClose(
+    steps.map((s) => s.upper),
+    asArray(e.upper),
+    `${label}: upper band`,
+    1e-9,
+  );
   for (const q of e.quantiles) {
     const got = survivalQuantile(curve, q.probability);
     assertClose(got.time, q.time, `${label}: quantile ${q.probability}`, 1e-12);
@@ -46,7 +82,8 @@ describe('Kaplan–Meier against R survfit (relative 1e-9 on bands, exact counts
     it(`90 subjects with ties and censoring, conf.type ${e.confType}`, () => compare(records('survival.csv'), e, e.confType));
   }
   for (const e of expected.flat) {
-    it(`a curve flat at ½ (median in the middle of the flat), conf.type ${e.confType}`, () => compare(records('km-flat.csv'), e, `flat ${e.confType}`));
+    it(`a curve flat at ½ (median in the middle of the flat), conf.type ${e.confType}`, () =>
+      compare(records('km-flat.csv'), e, `flat ${e.confType}`));
   }
 });
 
@@ -58,11 +95,14 @@ describe('Kaplan–Meier by hand', () => {
       { time: 2, event: true },
       { time: 3, event: true },
     ]);
-    assert.deepEqual(c.steps.map((s) => [s.time, s.atRisk, s.survival]), [
-      [1, 4, 0.75],
-      [2, 3, 0.5],
-      [3, 1, 0],
-    ]);
+    assert.deepEqual(
+      c.steps.map((s) => [s.time, s.atRisk, s.survival]),
+      [
+        [1, 4, 0.75],
+        [2, 3, 0.5],
+        [3, 1, 0],
+      ],
+    );
     assert.equal(survivalAt(c, 0.5), 1);
     assert.equal(survivalAt(c, 2.5), 0.5);
     assert.equal(c.steps[2]!.lower, null, 'no band once S = 0');

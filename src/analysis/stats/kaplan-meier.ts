@@ -107,7 +107,7 @@ export function kaplanMeier(records: readonly SurvivalRecord[], options: KaplanM
   let varSum = 0;
   let atRisk = n;
   let totalEvents = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const t = sorted[i]!.time;
     let events = 0;
     let leaving = 0;
@@ -201,9 +201,24 @@ export function survivalQuantile(curve: KaplanMeierCurve, probability = 0.5): Su
   ];
   return {
     probability,
-    time: stepQuantile(times, cdf((s) => s.survival), probability, last),
+    time: stepQuantile(
+      times,
+      cdf((s) => s.survival),
+      probability,
+      last,
+    ),
     // The lower survival band falls fastest, so it gives the early end of the time interval.
-    lower: stepQuantile(times, cdf((s) => s.lower), probability, last),
-    upper: stepQuantile(times, cdf((s) => s.upper), probability, last),
+    lower: stepQuantile(
+      times,
+      cdf((s) => s.lower),
+      probability,
+      last,
+    ),
+    upper: stepQuantile(
+      times,
+      cdf((s) => s.upper),
+      probability,
+      last,
+    ),
   };
 }

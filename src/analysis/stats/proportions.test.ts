@@ -27,14 +27,21 @@ describe('two proportions against R (relative 1e-9)', () => {
   it('cluster-adjusted Newcombe: design effects and interval (formula computed independently in R)', () => {
     const cp = readCsv('clustered-proportions.csv');
     const group = (g: string) => cp.filter((r) => r.group === g).map((r) => ({ successes: Number(r.successes), trials: Number(r.trials) }));
-    const e = readExpected<{ designEffect: number[]; difference: number; lower: number; upper: number }>('clustered-proportions.expected.json');
+    const e = readExpected<{ designEffect: number[]; difference: number; lower: number; upper: number }>(
+      'clustered-proportions.expected.json',
+    );
     const got = clusteredNewcombeDifference(group('a'), group('b'))!;
     assertClose(got.first.designEffect, e.designEffect[0]!, 'design effect a', 1e-12);
     assertClose(got.second.designEffect, e.designEffect[1]!, 'design effect b', 1e-12);
     assertClose(got.difference, e.difference, 'difference', 1e-12);
     assertClose(got.lower, e.lower, 'lower', 1e-9);
     assertClose(got.upper, e.upper, 'upper', 1e-9);
-    const plain = newcombeDifference(got.first.proportion * got.first.trials, got.first.trials, got.second.proportion * got.second.trials, got.second.trials)!;
+    const plain = newcombeDifference(
+      got.first.proportion * got.first.trials,
+      got.first.trials,
+      got.second.proportion * got.second.trials,
+      got.second.trials,
+    )!;
     assert.ok(got.upper - got.lower > plain.upper - plain.lower, 'clustering widens the interval');
   });
 });

@@ -79,7 +79,8 @@ export function designEffect(clusters: readonly ClusterCount[]): DesignEffect {
   let y = 0;
   let m = 0;
   for (const c of clusters) {
-    if (c.successes < 0 || c.successes > c.trials) throw new RangeError(`designEffect: a cluster has ${c.successes} successes of ${c.trials} trials`);
+    if (c.successes < 0 || c.successes > c.trials)
+      throw new RangeError(`designEffect: a cluster has ${c.successes} successes of ${c.trials} trials`);
     y += c.successes;
     m += c.trials;
   }

@@ -14,7 +14,11 @@ interface Expected {
 
 describe('OLS and Newey–West against R (lm, sandwich::NeweyWest; relative 1e-9)', () => {
   const rows = readCsv('time-series.csv');
-  const fit = ols(rows.map((r) => Number(r.y)), rows.map((r) => [Number(r.x1), Number(r.x2)]), { names: ['x1', 'x2'] });
+  const fit = ols(
+    rows.map((r) => Number(r.y)),
+    rows.map((r) => [Number(r.x1), Number(r.x2)]),
+    { names: ['x1', 'x2'] },
+  );
   const e = readExpected<Expected>('time-series.expected.json');
   it('coefficients, classical standard errors, R², p-values', () => {
     assertAllClose(fit.coefficients, e.coefficients, 'coefficients', 1e-9);
@@ -34,7 +38,10 @@ describe('OLS and Newey–West against R (lm, sandwich::NeweyWest; relative 1e-9
 describe('OLS and Newey–West by hand', () => {
   it('a small example: y = 1 + 2x exactly has zero residuals and HAC variance 0', () => {
     const x = [[0], [1], [2], [3], [4]];
-    const fit = ols(x.map(([v]) => 1 + 2 * v!), x);
+    const fit = ols(
+      x.map(([v]) => 1 + 2 * v!),
+      x,
+    );
     assertAllClose(fit.coefficients, [1, 2], 'coefficients', 1e-12, 1e-12);
     assert.ok(neweyWest(fit, 1).stdErr.every((s) => s < 1e-12));
   });
@@ -48,6 +55,19 @@ describe('OLS and Newey–West by hand', () => {
     assert.equal(neweyWestLag(13), 2);
     assert.equal(neweyWestLag(52), 3);
     assert.throws(() => ols([1, 2], [[1], [2]]), /2 observations cannot estimate 2 coefficients/);
-    assert.throws(() => ols([1, 2, 3, 4], [[1, 2], [2, 4], [3, 6], [4, 8]], { names: ['a', 'b'] }), /covariates \(\(intercept\), a, b\) are collinear/);
+    assert.throws(
+      () =>
+        ols(
+          [1, 2, 3, 4],
+          [
+            [1, 2],
+            [2, 4],
+            [3, 6],
+            [4, 8],
+          ],
+          { names: ['a', 'b'] },
+        ),
+      /covariates \(\(intercept\), a, b\) are collinear/,
+    );
   });
 });

@@ -29,10 +29,12 @@ function parseRetries(v: string): number {
 
 function renderSync(r: ZuulSyncResult, requests: number, retries: number): string {
   const c = r.counts;
-  return [
-    `${r.zuul} tenant ${r.tenant} ${r.project}: ${r.buildsFetched} builds fetched in ${r.pages} page(s) — ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged${r.running ? `; ${r.running} still running (next sync)` : ''}${r.retried ? `; ${r.retried} retried by Zuul (not results)` : ''}`,
-    `  ${r.resumed ? 'resumed an interrupted run; ' : ''}${r.after ? `builds started after ${r.after}` : 'all builds'}; checkpoint now ${r.checkpoint ?? 'none'}; ${requests} requests, ${retries} retries; ${(r.durationMs / 1000).toFixed(1)} s`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `${r.zuul} tenant ${r.tenant} ${r.project}: ${r.buildsFetched} builds fetched in ${r.pages} page(s) — ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged${r.running ? `; ${r.running} still running (next sync)` : ''}${r.retried ? `; ${r.retried} retried by Zuul (not results)` : ''}`,
+      `  ${r.resumed ? 'resumed an interrupted run; ' : ''}${r.after ? `builds started after ${r.after}` : 'all builds'}; checkpoint now ${r.checkpoint ?? 'none'}; ${requests} requests, ${retries} retries; ${(r.durationMs / 1000).toFixed(1)} s`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** `steward ci sync`: fetch builds from Zuul's REST API. */
@@ -65,9 +67,13 @@ export async function runCiSync(o: CiSyncOptions, rt: Runtime): Promise<void> {
       full: o.full,
       pageSize,
       onTargetStart: (target) => {
-        bar = rt.progressStream && !o.quiet
-          ? new cliProgress.SingleBar({ stream: rt.progressStream, format: `${target.project}: {value} builds fetched`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-          : null;
+        bar =
+          rt.progressStream && !o.quiet
+            ? new cliProgress.SingleBar(
+                { stream: rt.progressStream, format: `${target.project}: {value} builds fetched`, hideCursor: true, clearOnComplete: true },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
         bar?.start(0, 0);
       },
       onPage: (target, { totalSoFar, builds }) => {
@@ -89,23 +95,29 @@ export async function runCiSync(o: CiSyncOptions, rt: Runtime): Promise<void> {
     await store.close();
   }
   if (format === 'json') {
-    rt.stdout(JSON.stringify(results.map(({ counts, ...r }) => ({
-      zuul: r.zuul,
-      tenant: r.tenant,
-      project: r.project,
-      resumed: r.resumed,
-      after: r.after,
-      new: counts.new,
-      updated: counts.updated,
-      unchanged: counts.unchanged,
-      buildsFetched: r.buildsFetched,
-      running: r.running,
-      retried: r.retried,
-      pages: r.pages,
-      requests: r.requests,
-      retries: r.retries,
-      checkpoint: r.checkpoint,
-      durationMs: r.durationMs,
-    })), null, 2) + '\n');
+    rt.stdout(
+      JSON.stringify(
+        results.map(({ counts, ...r }) => ({
+          zuul: r.zuul,
+          tenant: r.tenant,
+          project: r.project,
+          resumed: r.resumed,
+          after: r.after,
+          new: counts.new,
+          updated: counts.updated,
+          unchanged: counts.unchanged,
+          buildsFetched: r.buildsFetched,
+          running: r.running,
+          retried: r.retried,
+          pages: r.pages,
+          requests: r.requests,
+          retries: r.retries,
+          checkpoint: r.checkpoint,
+          durationMs: r.durationMs,
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
   }
 }

@@ -42,9 +42,23 @@ export async function runMentorAdd(candidateSpec: string, o: MentorOptions, rt: 
   try {
     const config = await effectiveConfig(o, rt, store);
     const now = nowOf(o, rt);
-    const out = await addMentoring(store, { candidate: candidateSpec, mentor: o.mentor, note: o.note ?? null, startedAt: o.since ? parseTime(o.since, '--since') : undefined, host: o.host }, config, now);
+    const out = await addMentoring(
+      store,
+      {
+        candidate: candidateSpec,
+        mentor: o.mentor,
+        note: o.note ?? null,
+        startedAt: o.since ? parseTime(o.since, '--since') : undefined,
+        host: o.host,
+      },
+      config,
+      now,
+    );
     if (format === 'json') rt.stdout(JSON.stringify(out, null, 2) + '\n');
-    else rt.stdout(`Mentorship #${out.id}: ${out.candidate.username ?? candidateSpec} mentored by ${out.mentor.username ?? o.mentor} since ${out.startedAt.slice(0, 10)}.\n`);
+    else
+      rt.stdout(
+        `Mentorship #${out.id}: ${out.candidate.username ?? candidateSpec} mentored by ${out.mentor.username ?? o.mentor} since ${out.startedAt.slice(0, 10)}.\n`,
+      );
   } finally {
     await store.close();
   }
@@ -56,9 +70,22 @@ export async function runMentorEnd(candidateSpec: string, o: MentorOptions, rt: 
   const store = await openStoreFor(o, rt);
   try {
     const now = nowOf(o, rt);
-    const r = await endMentoring(store, { candidate: candidateSpec, mentor: o.mentor ?? null, note: o.note ?? null, endedAt: o.at ? parseTime(o.at, '--at') : undefined, host: o.host }, now);
+    const r = await endMentoring(
+      store,
+      {
+        candidate: candidateSpec,
+        mentor: o.mentor ?? null,
+        note: o.note ?? null,
+        endedAt: o.at ? parseTime(o.at, '--at') : undefined,
+        host: o.host,
+      },
+      now,
+    );
     if (format === 'json') rt.stdout(JSON.stringify({ ended: r.ended }, null, 2) + '\n');
-    else rt.stdout(`Ended ${r.ended.length} mentorship${r.ended.length > 1 ? 's' : ''} of ${r.candidate.username ?? candidateSpec}: ${r.ended.map((m) => `#${m.id}`).join(', ')}.\n`);
+    else
+      rt.stdout(
+        `Ended ${r.ended.length} mentorship${r.ended.length > 1 ? 's' : ''} of ${r.candidate.username ?? candidateSpec}: ${r.ended.map((m) => `#${m.id}`).join(', ')}.\n`,
+      );
   } finally {
     await store.close();
   }
@@ -78,11 +105,22 @@ export async function runMentorList(o: MentorOptions, rt: Runtime): Promise<void
     const report: MentorListReport = {
       report: 'core mentor list',
       mentorships: list.map((m) => ({
-        id: m.id, candidate: label(m.candidateId), mentor: label(m.mentorId), startedAt: new Date(m.startedAt).toISOString(),
-        endedAt: m.endedAt === null ? null : new Date(m.endedAt).toISOString(), note: m.note, endNote: m.endNote,
+        id: m.id,
+        candidate: label(m.candidateId),
+        mentor: label(m.mentorId),
+        startedAt: new Date(m.startedAt).toISOString(),
+        endedAt: m.endedAt === null ? null : new Date(m.endedAt).toISOString(),
+        note: m.note,
+        endNote: m.endNote,
       })),
     };
-    print(rt, format, report, () => renderMentorListCsv(report), () => renderMentorListText(report));
+    print(
+      rt,
+      format,
+      report,
+      () => renderMentorListCsv(report),
+      () => renderMentorListText(report),
+    );
   } finally {
     await store.close();
   }

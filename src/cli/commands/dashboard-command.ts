@@ -33,7 +33,12 @@ function dashboardParams(name: string | undefined, o: DashboardCommandOptions, r
 }
 
 /** Parses the options and evaluates the dashboard as `--format json` prints it (the catalogue's dashboard entry). */
-export async function buildDashboard(store: Store, name: string | undefined, o: DashboardCommandOptions, rt: Runtime): Promise<DashboardOutput> {
+export async function buildDashboard(
+  store: Store,
+  name: string | undefined,
+  o: DashboardCommandOptions,
+  rt: Runtime,
+): Promise<DashboardOutput> {
   return buildReportFor(dashboardReport, store, reportInput(dashboardReport, { ...o }), o, rt, name === undefined ? {} : { name });
 }
 
@@ -52,15 +57,32 @@ export async function runDashboard(name: string | undefined, o: DashboardCommand
     if (o.gerritUrl) {
       const urls = [...config.hosts.map((h) => h.url), ...(await listHostUrls(store.db))];
       const url = urls[0];
-      if (!url) throw new StewardError('CONFIG', 'no Gerrit URL is known: set hosts[].url in steward.yaml', { hint: 'hosts: [{ name: review.opendev.org, url: https://review.opendev.org }]' });
-      const coreGroups = [...new Set(config.projects.filter((p) => !o.project?.length || o.project.includes(p.name)).map((p) => p.core?.group).filter((g): g is string => !!g))];
+      if (!url)
+        throw new StewardError('CONFIG', 'no Gerrit URL is known: set hosts[].url in steward.yaml', {
+          hint: 'hosts: [{ name: review.opendev.org, url: https://review.opendev.org }]',
+        });
+      const coreGroups = [
+        ...new Set(
+          config.projects
+            .filter((p) => !o.project?.length || o.project.includes(p.name))
+            .map((p) => p.core?.group)
+            .filter((g): g is string => !!g),
+        ),
+      ];
       const uses = [r.def.foreach ?? '', ...r.def.sections.map((s) => s.query)].some((q) => /,(group=)?core\b/.test(q));
-      const rename = (q: string) => (coreGroups.length === 1 ? q.replace(/,(group=)?core\b/g, (_m, g: string | undefined) => `,${g ?? ''}${coreGroups[0]}`) : q);
+      const rename = (q: string) =>
+        coreGroups.length === 1 ? q.replace(/,(group=)?core\b/g, (_m, g: string | undefined) => `,${g ?? ''}${coreGroups[0]}`) : q;
       if (uses && coreGroups.length !== 1) {
-        rt.stderr(`steward: the dashboard names Steward's group "core"; Gerrit needs the real group name: set projects[].core.group in steward.yaml (${coreGroups.length ? 'several projects name different groups' : 'none is set'}).\n`);
+        rt.stderr(
+          `steward: the dashboard names Steward's group "core"; Gerrit needs the real group name: set projects[].core.group in steward.yaml (${coreGroups.length ? 'several projects name different groups' : 'none is set'}).\n`,
+        );
       }
       const link = dashboardUrl(r.def, url, rename);
-      rt.stdout(format === 'json' ? JSON.stringify({ name: r.def.name, title: r.def.title, url: link }, null, 2) + '\n' : `${r.def.title}\n${link}\n`);
+      rt.stdout(
+        format === 'json'
+          ? JSON.stringify({ name: r.def.name, title: r.def.title, url: link }, null, 2) + '\n'
+          : `${r.def.title}\n${link}\n`,
+      );
       return;
     }
     const out = await buildReportFor(dashboardReport, store, input, o, rt, name === undefined ? {} : { name });

@@ -11,7 +11,12 @@ export async function runDbMigrate(o: GlobalOptions & { format?: string }, rt: R
     const ran = await migrateStore(store);
     const info = await storeInfo(store);
     if (format === 'json') rt.stdout(JSON.stringify({ applied: ran, schemaVersion: info.schemaVersion }, null, 2) + '\n');
-    else rt.stdout(ran.length ? `Applied ${ran.length} migration(s): ${ran.join(', ')}. Schema version ${info.schemaVersion}.\n` : `Already up to date at schema version ${info.schemaVersion}.\n`);
+    else
+      rt.stdout(
+        ran.length
+          ? `Applied ${ran.length} migration(s): ${ran.join(', ')}. Schema version ${info.schemaVersion}.\n`
+          : `Already up to date at schema version ${info.schemaVersion}.\n`,
+      );
   } finally {
     await store.close();
   }

@@ -37,7 +37,12 @@ function writeDemoSpecs(opts: DemoOptions, dir: string, warn: (s: string) => voi
       return null;
     }
     const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
-    throw new StewardError('INPUT_UNREADABLE', `cannot write the demo specs repository: ${stderr || (e as Error).message}`, { where: dir }, { cause: e });
+    throw new StewardError(
+      'INPUT_UNREADABLE',
+      `cannot write the demo specs repository: ${stderr || (e as Error).message}`,
+      { where: dir },
+      { cause: e },
+    );
   }
 }
 

@@ -26,10 +26,12 @@ const n = (x: number): string => x.toLocaleString('en-US');
 function renderGitSync(r: GitSyncResult): string {
   const head = `${r.repo} (${r.branch} at ${r.tip.slice(0, 12)}, ${r.path})`;
   if (r.upToDate) return `${head}: up to date, ${n(r.commits)} commits; ${(r.durationMs / 1000).toFixed(1)} s\n`;
-  return [
-    `${head}: ${n(r.commits)} commits on the branch — ${n(r.added)} new, ${n(r.removed)} removed (no longer on the branch), ${n(r.relanded)} with a changed landing`,
-    `  ${n(r.mainline)} on the main line; landed by a merge ${n(r.landedByMerge)}, directly (fast-forward or push) ${n(r.landedDirect)}; ${r.previousTip ? `previous tip ${r.previousTip.slice(0, 12)}` : 'first sync'}; ${(r.durationMs / 1000).toFixed(1)} s`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `${head}: ${n(r.commits)} commits on the branch — ${n(r.added)} new, ${n(r.removed)} removed (no longer on the branch), ${n(r.relanded)} with a changed landing`,
+      `  ${n(r.mainline)} on the main line; landed by a merge ${n(r.landedByMerge)}, directly (fast-forward or push) ${n(r.landedDirect)}; ${r.previousTip ? `previous tip ${r.previousTip.slice(0, 12)}` : 'first sync'}; ${(r.durationMs / 1000).toFixed(1)} s`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** The repository to sync: --repo (relative to the current directory) else steward.yaml `git.repo` (relative to the file). */
@@ -37,7 +39,10 @@ export function gitTarget(o: GitSyncCommandOptions, rt: Runtime): { target: GitS
   const { config, path } = configFor(o, rt);
   const g = config.git;
   if (o.repo) {
-    return { target: { path: resolve(rt.cwd, o.repo), branch: o.branch ?? g?.branch, name: o.name ?? g?.name }, landingCommitters: g?.landingCommitters ?? DEFAULT_LANDING_COMMITTERS };
+    return {
+      target: { path: resolve(rt.cwd, o.repo), branch: o.branch ?? g?.branch, name: o.name ?? g?.name },
+      landingCommitters: g?.landingCommitters ?? DEFAULT_LANDING_COMMITTERS,
+    };
   }
   if (!g) {
     throw new StewardError('USAGE', 'no repository to sync: give --repo PATH or set `git.repo` in steward.yaml', {
@@ -45,7 +50,10 @@ export function gitTarget(o: GitSyncCommandOptions, rt: Runtime): { target: GitS
     });
   }
   const base = path ? dirname(path) : rt.cwd;
-  return { target: { path: resolve(base, g.repo), branch: o.branch ?? g.branch, name: o.name ?? g.name }, landingCommitters: g.landingCommitters ?? DEFAULT_LANDING_COMMITTERS };
+  return {
+    target: { path: resolve(base, g.repo), branch: o.branch ?? g.branch, name: o.name ?? g.name },
+    landingCommitters: g.landingCommitters ?? DEFAULT_LANDING_COMMITTERS,
+  };
 }
 
 /** `steward git sync`: read a local clone's branch into the store (incremental). */
@@ -67,7 +75,9 @@ export async function runGitSync(o: GitSyncCommandOptions, rt: Runtime): Promise
         const now = rt.clock();
         if (now - lastShown < 500) return;
         lastShown = now;
-        rt.progressStream.write(`\r${p.phase === 'graph' ? `reading the graph: ${n(p.count)} commits` : `storing: ${n(p.count)} of ${n(p.total)} commits`}   `);
+        rt.progressStream.write(
+          `\r${p.phase === 'graph' ? `reading the graph: ${n(p.count)} commits` : `storing: ${n(p.count)} of ${n(p.total)} commits`}   `,
+        );
       },
     });
     if (rt.progressStream && !o.quiet && format !== 'json') rt.progressStream.write('\r\u001b[K');
@@ -100,12 +110,17 @@ export async function runGitBlueprint(names: string[], o: GitBlueprintOptions, r
     const lines: string[] = [];
     for (const b of blueprints) {
       lines.push(`blueprint ${b.blueprint}: ${b.commits.length} commit(s), ${b.changes.length} Gerrit change(s)`);
-      for (const c of b.commits) lines.push(`  ${c.sha.slice(0, 12)} ${c.kind.padEnd(20)} landed ${c.landedAt.slice(0, 10)} (${c.landing === 'merge' ? `merge ${c.landedBy.slice(0, 12)}` : 'directly'})  ${c.subject}`);
-      for (const c of b.changes) lines.push(`  ${`${c.project}#${c.number}`.padEnd(12)} ${c.kind.padEnd(20)} ${c.status.padEnd(9)} created ${c.created.slice(0, 10)}${c.mergedAt ? `, merged ${c.mergedAt.slice(0, 10)}` : ''}${c.abandonedAt ? `, abandoned ${c.abandonedAt.slice(0, 10)}` : ''}  ${c.subject}`);
+      for (const c of b.commits)
+        lines.push(
+          `  ${c.sha.slice(0, 12)} ${c.kind.padEnd(20)} landed ${c.landedAt.slice(0, 10)} (${c.landing === 'merge' ? `merge ${c.landedBy.slice(0, 12)}` : 'directly'})  ${c.subject}`,
+        );
+      for (const c of b.changes)
+        lines.push(
+          `  ${`${c.project}#${c.number}`.padEnd(12)} ${c.kind.padEnd(20)} ${c.status.padEnd(9)} created ${c.created.slice(0, 10)}${c.mergedAt ? `, merged ${c.mergedAt.slice(0, 10)}` : ''}${c.abandonedAt ? `, abandoned ${c.abandonedAt.slice(0, 10)}` : ''}  ${c.subject}`,
+        );
     }
     rt.stdout(lines.join('\n') + '\n');
   } finally {
     await store.close();
   }
 }
-

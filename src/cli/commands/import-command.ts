@@ -24,17 +24,25 @@ export function importHost(
   hosts: ReadonlyArray<{ name: string; url: string }>,
   stored: ReadonlyArray<{ name: string; url: string | null }> | null,
 ): { name: string; url: string | null } | null {
-  if (opt.host) return { name: opt.host, url: hosts.find((h) => h.name === opt.host)?.url ?? stored?.find((h) => h.name === opt.host)?.url ?? null };
+  if (opt.host)
+    return { name: opt.host, url: hosts.find((h) => h.name === opt.host)?.url ?? stored?.find((h) => h.name === opt.host)?.url ?? null };
   if (hosts.length === 1) return { name: hosts[0]!.name, url: hosts[0]!.url };
   if (hosts.length > 1) {
-    throw new StewardError('USAGE', `steward.yaml lists ${hosts.length} hosts (${hosts.map((h) => h.name).join(', ')}): say which one the files come from with --host`);
+    throw new StewardError(
+      'USAGE',
+      `steward.yaml lists ${hosts.length} hosts (${hosts.map((h) => h.name).join(', ')}): say which one the files come from with --host`,
+    );
   }
   if (stored === null) return null;
   if (stored.length === 1) return { name: stored[0]!.name, url: stored[0]!.url };
   if (stored.length > 1) {
-    throw new StewardError('USAGE', `the store holds changes of ${stored.length} hosts (${stored.map((h) => h.name).join(', ')}) and steward.yaml names none: say which one the files come from with --host`, {
-      hint: 'Or list the host in steward.yaml (hosts: [{ name, url }]).',
-    });
+    throw new StewardError(
+      'USAGE',
+      `the store holds changes of ${stored.length} hosts (${stored.map((h) => h.name).join(', ')}) and steward.yaml names none: say which one the files come from with --host`,
+      {
+        hint: 'Or list the host in steward.yaml (hosts: [{ name, url }]).',
+      },
+    );
   }
   return { name: 'default', url: null };
 }
@@ -69,25 +77,40 @@ export async function runImport(files: string[], o: ImportCommandOptions, rt: Ru
     const host = early ?? importHost(o, config.hosts, await loadHosts(store.db))!;
     let last = 0;
     const t0 = Date.now();
-    const summary = await importFiles(store, files.map((f) => f), {
-      host: host.name,
-      hostUrl: host.url,
-      allowEmpty: o.allowEmpty === true,
-      onProgress: (n) => {
-        if (o.quiet || !rt.isTty || Date.now() - last < 1000) return;
-        last = Date.now();
-        rt.stderr(`\r  ${n} changes read (${Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000))}/s)…`);
+    const summary = await importFiles(
+      store,
+      files.map((f) => f),
+      {
+        host: host.name,
+        hostUrl: host.url,
+        allowEmpty: o.allowEmpty === true,
+        onProgress: (n) => {
+          if (o.quiet || !rt.isTty || Date.now() - last < 1000) return;
+          last = Date.now();
+          rt.stderr(`\r  ${n} changes read (${Math.round(n / Math.max(0.001, (Date.now() - t0) / 1000))}/s)…`);
+        },
       },
-    });
+    );
     if (rt.isTty && !o.quiet && last) rt.stderr('\r\x1b[K');
     if (format === 'json') {
-      rt.stdout(JSON.stringify({
-        host: summary.host,
-        files: summary.files,
-        totals: summary.totals,
-        durationMs: Math.round(summary.durationMs),
-        stopped: summary.stopped && { path: summary.stopped.path, code: summary.stopped.error.code, message: summary.stopped.error.describe(), filesNotImported: summary.stopped.filesNotImported },
-      }, null, 2) + '\n');
+      rt.stdout(
+        JSON.stringify(
+          {
+            host: summary.host,
+            files: summary.files,
+            totals: summary.totals,
+            durationMs: Math.round(summary.durationMs),
+            stopped: summary.stopped && {
+              path: summary.stopped.path,
+              code: summary.stopped.error.code,
+              message: summary.stopped.error.describe(),
+              filesNotImported: summary.stopped.filesNotImported,
+            },
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else if (!o.quiet || summary.stopped) {
       rt.stdout(renderImportSummary(summary));
     }

@@ -54,7 +54,11 @@ export async function runPrioritiesRemove(o: PrioritiesOptions, rt: Runtime): Pr
   const store = await openStoreFor(o, rt);
   try {
     const p = await removePriority(store, { release, title: o.title }, await effectiveConfig(o, rt, store));
-    rt.stdout(format === 'json' ? JSON.stringify({ removed: { id: p.id, release: p.release, title: p.title } }, null, 2) + '\n' : `Removed priority #${p.id} of ${p.release}: ${p.title}.\n`);
+    rt.stdout(
+      format === 'json'
+        ? JSON.stringify({ removed: { id: p.id, release: p.release, title: p.title } }, null, 2) + '\n'
+        : `Removed priority #${p.id} of ${p.release}: ${p.title}.\n`,
+    );
   } finally {
     await store.close();
   }

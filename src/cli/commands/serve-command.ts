@@ -51,7 +51,12 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   const host = o.host ?? '127.0.0.1';
   const loaded = configFor(o, rt);
   const every = o.syncEvery ? parseDuration(o.syncEvery, '--sync-every') : null;
-  const computeThreads = o.computeThreads === undefined || o.computeThreads === '1' ? 1 : o.computeThreads === '0' ? 0 : parsePositiveInt(o.computeThreads, '--compute-threads', 64);
+  const computeThreads =
+    o.computeThreads === undefined || o.computeThreads === '1'
+      ? 1
+      : o.computeThreads === '0'
+        ? 0
+        : parsePositiveInt(o.computeThreads, '--compute-threads', 64);
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
   const store = await openStoreFor(o, rt);
@@ -80,8 +85,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     return memo.value;
   };
   let scheduler: Scheduler | null = null;
-  const syncStatus = (): SyncStatus | null =>
-    scheduler && o.syncEvery ? { everyText: o.syncEvery, ...scheduler.state } : null;
+  const syncStatus = (): SyncStatus | null => (scheduler && o.syncEvery ? { everyText: o.syncEvery, ...scheduler.state } : null);
   const app = await buildApp({
     store,
     config,
@@ -92,7 +96,9 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config }),
     cwd: rt.cwd,
     // Open for reading: answer only the names the server is meant to be reached by (DNS rebinding).
-    hostCheck: o.auth ? undefined : { listenHost: host, names: [hostname()], publicUrls: loaded.config.web?.publicUrl ? [loaded.config.web.publicUrl] : [] },
+    hostCheck: o.auth
+      ? undefined
+      : { listenHost: host, names: [hostname()], publicUrls: loaded.config.web?.publicUrl ? [loaded.config.web.publicUrl] : [] },
     ...hooks.deps,
   });
   let warmer: NodeJS.Timeout | undefined;
@@ -131,7 +137,10 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     void warm();
     warmer = setInterval(() => void warm(), 30_000);
     warmer.unref();
-    if (!o.quiet) rt.stderr(`Steward dashboard on ${address}${every ? `, syncing every ${o.syncEvery}` : ''}${o.auth ? ', sign-in required' : ', open for reading'}. Stop with Ctrl-C.\n`);
+    if (!o.quiet)
+      rt.stderr(
+        `Steward dashboard on ${address}${every ? `, syncing every ${o.syncEvery}` : ''}${o.auth ? ', sign-in required' : ', open for reading'}. Stop with Ctrl-C.\n`,
+      );
     if (o.auth && !o.quiet && (await listUsers(store.db)).every((u) => u.disabledAt !== null)) {
       rt.stderr('steward: --auth is on but nobody can sign in yet: add a user with `steward user add NAME --role admin`.\n');
     }
@@ -145,7 +154,9 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     }
     // Browsers keep Secure cookies from plain http only for localhost and 127.0.0.1.
     if (o.auth && !o.quiet && !loopback) {
-      rt.stderr(`steward: --auth on ${host} over plain http: browsers will not keep the session cookie (it is Secure). Put HTTPS in front (a reverse proxy) and listen on 127.0.0.1.\n`);
+      rt.stderr(
+        `steward: --auth on ${host} over plain http: browsers will not keep the session cookie (it is Secure). Put HTTPS in front (a reverse proxy) and listen on 127.0.0.1.\n`,
+      );
     }
     let stopRequested: () => void = () => undefined;
     const stopped = new Promise<void>((r) => (stopRequested = r));

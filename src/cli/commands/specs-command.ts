@@ -34,7 +34,9 @@ export async function specsSync(o: SpecsSyncOptions, rt: Runtime): Promise<Specs
     }
   }
   if (!o.repo && !configured) {
-    throw new StewardError('USAGE', 'no specs repository given', { hint: 'Give --repo PATH (a git clone of the specs repository) or set specs.repo in steward.yaml.' });
+    throw new StewardError('USAGE', 'no specs repository given', {
+      hint: 'Give --repo PATH (a git clone of the specs repository) or set specs.repo in steward.yaml.',
+    });
   }
   // A path in steward.yaml is relative to the file; one on the command line to the working directory.
   const repo = o.repo ? resolve(rt.cwd, o.repo) : resolve(loaded.path ? dirname(loaded.path) : rt.cwd, configured!);
@@ -69,6 +71,10 @@ export async function runSpecsSync(o: SpecsSyncOptions, rt: Runtime): Promise<vo
   const summary = await specsSync(o, rt);
   rt.stdout(format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : renderSpecsSyncText(summary));
   if (o.strict && summary.warnings.length) {
-    throw new StewardError('INPUT_PARTIAL', `${summary.warnings.length} spec file(s) or directories could not be read as expected (listed above); the rest was stored`, { where: summary.repo });
+    throw new StewardError(
+      'INPUT_PARTIAL',
+      `${summary.warnings.length} spec file(s) or directories could not be read as expected (listed above); the rest was stored`,
+      { where: summary.repo },
+    );
   }
 }

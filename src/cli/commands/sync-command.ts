@@ -36,12 +36,21 @@ function renderResult(r: SyncResult, requests: number, retries: number): string 
     `${r.host} ${r.project}: ${r.changesFetched} changes fetched in ${r.pages} page(s) — ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged`,
     `  ${r.resumed ? 'resumed an interrupted run; ' : ''}${r.after ? `changes updated after ${r.after}` : 'all changes'}; checkpoint now ${r.checkpoint ?? 'none'}; ${requests} requests, ${retries} retries; ${(r.durationMs / 1000).toFixed(1)} s`,
   ];
-  if (r.coreGroup) parts.push(`  core group ${r.coreGroup.name}: ${r.coreGroup.members} members${r.coreGroup.changed ? ' (changed: new snapshot recorded)' : ' (unchanged)'}`);
+  if (r.coreGroup)
+    parts.push(
+      `  core group ${r.coreGroup.name}: ${r.coreGroup.members} members${r.coreGroup.changed ? ' (changed: new snapshot recorded)' : ' (unchanged)'}`,
+    );
   return parts.join('\n') + '\n';
 }
 
 /** One sync of every target, drawing progress and printing each target's result as it is done. */
-async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptions, rt: Runtime, format: 'text' | 'json' | 'csv'): Promise<void> {
+async function syncOnce(
+  store: Store,
+  targets: SyncTarget[],
+  o: SyncCommandOptions,
+  rt: Runtime,
+  format: 'text' | 'json' | 'csv',
+): Promise<void> {
   let bar: cliProgress.SingleBar | null = null;
   let started = 0;
   let results: GerritTargetResult[];
@@ -55,7 +64,8 @@ async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptio
         maxTotalRetries: o.maxRetries !== undefined ? parseRetries(o.maxRetries) : undefined,
         maxRetriesPerRequest: o.maxRetries !== undefined ? Math.min(6, parseRetries(o.maxRetries)) : undefined,
         onRetry: (e) => {
-          if (!o.quiet) rt.stderr(`${rt.isTty ? '\n' : ''}retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason} (${e.url})\n`);
+          if (!o.quiet)
+            rt.stderr(`${rt.isTty ? '\n' : ''}retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason} (${e.url})\n`);
         },
       },
       since: o.since ? parseTime(o.since, '--since') : undefined,
@@ -63,9 +73,18 @@ async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptio
       replace: o.replace === true,
       pageSize: o.pageSize ? parsePositiveInt(o.pageSize, '--page-size', 10_000) : undefined,
       onTargetStart: (target) => {
-        bar = rt.progressStream && !o.quiet
-          ? new cliProgress.SingleBar({ stream: rt.progressStream, format: `${target.project}: {value} changes fetched, {speed} changes/s`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-          : null;
+        bar =
+          rt.progressStream && !o.quiet
+            ? new cliProgress.SingleBar(
+                {
+                  stream: rt.progressStream,
+                  format: `${target.project}: {value} changes fetched, {speed} changes/s`,
+                  hideCursor: true,
+                  clearOnComplete: true,
+                },
+                cliProgress.Presets.shades_classic,
+              )
+            : null;
         started = rt.clock();
         bar?.start(0, 0, { speed: 0 });
       },
@@ -89,22 +108,28 @@ async function syncOnce(store: Store, targets: SyncTarget[], o: SyncCommandOptio
     throw e;
   }
   if (format === 'json') {
-    rt.stdout(JSON.stringify(results.map((r) => ({
-      host: r.host,
-      project: r.project,
-      resumed: r.resumed,
-      after: r.after,
-      new: r.counts.new,
-      updated: r.counts.updated,
-      unchanged: r.counts.unchanged,
-      changesFetched: r.changesFetched,
-      pages: r.pages,
-      requests: r.requests,
-      retries: r.retries,
-      checkpoint: r.checkpoint,
-      coreGroup: r.coreGroup,
-      durationMs: r.durationMs,
-    })), null, 2) + '\n');
+    rt.stdout(
+      JSON.stringify(
+        results.map((r) => ({
+          host: r.host,
+          project: r.project,
+          resumed: r.resumed,
+          after: r.after,
+          new: r.counts.new,
+          updated: r.counts.updated,
+          unchanged: r.counts.unchanged,
+          changesFetched: r.changesFetched,
+          pages: r.pages,
+          requests: r.requests,
+          retries: r.retries,
+          checkpoint: r.checkpoint,
+          coreGroup: r.coreGroup,
+          durationMs: r.durationMs,
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
   }
 }
 

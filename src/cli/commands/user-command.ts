@@ -7,7 +7,15 @@ import { StewardError } from '../../model/errors.js';
 import { toCsv } from '../../report/csv.js';
 import type { Store } from '../../store/engine.js';
 import {
-  appendAudit, countSessions, createUser, findUserByName, listUsers, setUserDisabled, setUserPassword, setUserRole, type UserRecord,
+  appendAudit,
+  countSessions,
+  createUser,
+  findUserByName,
+  listUsers,
+  setUserDisabled,
+  setUserPassword,
+  setUserRole,
+  type UserRecord,
 } from '../../store/users-store.js';
 import { hashPassword, passwordProblem } from '../../web/auth/password.js';
 import { checkRole, checkUserName } from '../../web/auth/user-names.js';
@@ -29,7 +37,9 @@ async function readNewPassword(rt: Runtime, name: string): Promise<string> {
   let pw = rt.env.STEWARD_USER_PASSWORD;
   if (pw === undefined || pw === '') {
     if (!rt.readSecret) {
-      throw new StewardError('USAGE', `no password given for ${name}`, { hint: 'Set STEWARD_USER_PASSWORD, or type it at the prompt, or pipe it on standard input.' });
+      throw new StewardError('USAGE', `no password given for ${name}`, {
+        hint: 'Set STEWARD_USER_PASSWORD, or type it at the prompt, or pipe it on standard input.',
+      });
     }
     pw = await rt.readSecret(`Password for ${name}: `, { confirm: true });
   }
@@ -71,12 +81,24 @@ export async function runUserAdd(nameArg: string, o: UserOptions, rt: Runtime): 
   const name = checkUserName(nameArg);
   const role = checkRole(o.role);
   await withStore(o, rt, async (store) => {
-    if (await findUserByName(store.db, name)) throw new StewardError('USAGE', `user "${name}" already exists`, { hint: 'Change it with `steward user set-role` or `steward user password`.' });
+    if (await findUserByName(store.db, name))
+      throw new StewardError('USAGE', `user "${name}" already exists`, {
+        hint: 'Change it with `steward user set-role` or `steward user password`.',
+      });
     const password = await readNewPassword(rt, name);
     const now = rt.clock();
     const user = await createUser(store.db, { name, role, passwordHash: await hashPassword(password) }, now);
     if (!user) throw new StewardError('USAGE', `user "${name}" already exists`);
-    await appendAudit(store.db, { at: now, event: 'user.add', actorId: null, actor: CLI_ACTOR, subject: name, ip: null, outcome: 'ok', detail: { role } });
+    await appendAudit(store.db, {
+      at: now,
+      event: 'user.add',
+      actorId: null,
+      actor: CLI_ACTOR,
+      subject: name,
+      ip: null,
+      outcome: 'ok',
+      detail: { role },
+    });
     if (format === 'json') rt.stdout(JSON.stringify(publicUser(user), null, 2) + '\n');
     else rt.stdout(`Added user ${name} with the ${role} role.\n`);
   });
@@ -90,11 +112,20 @@ export async function runUserList(o: UserOptions, rt: Runtime): Promise<void> {
     const sessions = await countSessions(store.db, rt.clock());
     const rows = users.map((u) => publicUser(u, sessions.get(u.id) ?? 0));
     if (format === 'json') rt.stdout(JSON.stringify({ users: rows }, null, 2) + '\n');
-    else if (format === 'csv') rt.stdout(toCsv(['name', 'role', 'created', 'password_changed', 'disabled', 'sessions'], rows.map((r) => [r.name, r.role, r.created, r.passwordChanged, r.disabled, r.sessions])));
+    else if (format === 'csv')
+      rt.stdout(
+        toCsv(
+          ['name', 'role', 'created', 'password_changed', 'disabled', 'sessions'],
+          rows.map((r) => [r.name, r.role, r.created, r.passwordChanged, r.disabled, r.sessions]),
+        ),
+      );
     else if (rows.length === 0) rt.stdout('No users yet. Add one with `steward user add NAME --role admin`.\n');
     else {
       rt.stdout(`${'name'.padEnd(24)} ${'role'.padEnd(8)} ${'created'.padEnd(10)} ${'sessions'.padStart(8)}  status\n`);
-      for (const r of rows) rt.stdout(`${r.name.padEnd(24)} ${r.role.padEnd(8)} ${r.created.slice(0, 10)} ${String(r.sessions).padStart(8)}  ${r.disabled ? `disabled ${r.disabled.slice(0, 10)}` : 'active'}\n`);
+      for (const r of rows)
+        rt.stdout(
+          `${r.name.padEnd(24)} ${r.role.padEnd(8)} ${r.created.slice(0, 10)} ${String(r.sessions).padStart(8)}  ${r.disabled ? `disabled ${r.disabled.slice(0, 10)}` : 'active'}\n`,
+        );
     }
   });
 }
@@ -105,7 +136,16 @@ export async function runUserSetRole(nameArg: string, roleArg: string, o: UserOp
   await withStore(o, rt, async (store) => {
     const u = await requireUser(store, nameArg);
     await setUserRole(store.db, u.id, role);
-    await appendAudit(store.db, { at: rt.clock(), event: 'user.role', actorId: null, actor: CLI_ACTOR, subject: u.name, ip: null, outcome: 'ok', detail: { from: u.role, to: role } });
+    await appendAudit(store.db, {
+      at: rt.clock(),
+      event: 'user.role',
+      actorId: null,
+      actor: CLI_ACTOR,
+      subject: u.name,
+      ip: null,
+      outcome: 'ok',
+      detail: { from: u.role, to: role },
+    });
     rt.stdout(u.role === role ? `${u.name} already has the ${role} role.\n` : `${u.name}: role ${u.role} → ${role}.\n`);
   });
 }
@@ -116,7 +156,15 @@ export async function runUserDisable(nameArg: string, disable: boolean, o: UserO
     const u = await requireUser(store, nameArg);
     const now = rt.clock();
     await setUserDisabled(store.db, u.id, disable ? now : null);
-    await appendAudit(store.db, { at: now, event: disable ? 'user.disable' : 'user.enable', actorId: null, actor: CLI_ACTOR, subject: u.name, ip: null, outcome: 'ok' });
+    await appendAudit(store.db, {
+      at: now,
+      event: disable ? 'user.disable' : 'user.enable',
+      actorId: null,
+      actor: CLI_ACTOR,
+      subject: u.name,
+      ip: null,
+      outcome: 'ok',
+    });
     rt.stdout(disable ? `Disabled ${u.name}: it can no longer log in, and its sessions have ended.\n` : `Enabled ${u.name}.\n`);
   });
 }
@@ -128,7 +176,15 @@ export async function runUserPassword(nameArg: string, o: UserOptions, rt: Runti
     const password = await readNewPassword(rt, u.name);
     const now = rt.clock();
     await setUserPassword(store.db, u.id, await hashPassword(password), now, { endSessions: true });
-    await appendAudit(store.db, { at: now, event: 'user.password', actorId: null, actor: CLI_ACTOR, subject: u.name, ip: null, outcome: 'ok' });
+    await appendAudit(store.db, {
+      at: now,
+      event: 'user.password',
+      actorId: null,
+      actor: CLI_ACTOR,
+      subject: u.name,
+      ip: null,
+      outcome: 'ok',
+    });
     rt.stdout(`Changed the password of ${u.name}; its sessions have ended.\n`);
   });
 }

@@ -1,5 +1,12 @@
 /** The CI-health reports: `steward ci jobs|voting-readiness|experimental`, `/api/v1/ci/…`, and the three together for the CI page (`/api/v1/ci`). */
-import { renderCiJobsCsv, renderCiJobsText, renderExperimentalCsv, renderExperimentalText, renderReadinessCsv, renderReadinessText } from '../../report/ci-report.js';
+import {
+  renderCiJobsCsv,
+  renderCiJobsText,
+  renderExperimentalCsv,
+  renderExperimentalText,
+  renderReadinessCsv,
+  renderReadinessText,
+} from '../../report/ci-report.js';
 import type { CiParams } from '../ci-gather.js';
 import { buildCiExperimentalView } from '../ci-experimental-view.js';
 import { buildCiJobsView } from '../ci-jobs-view.js';
@@ -9,7 +16,10 @@ import { WINDOW_PARAMS, windowOf } from './common-params.js';
 import { names, paramSchema } from './param-schema.js';
 import { defineReport, type ResolveContext } from './report-entry.js';
 
-const ciParams = (i: { project?: string[]; pipeline?: string[]; job?: string[]; days?: string; since?: string; until?: string }, ctx: ResolveContext): CiParams => ({
+const ciParams = (
+  i: { project?: string[]; pipeline?: string[]; job?: string[]; days?: string; since?: string; until?: string },
+  ctx: ResolveContext,
+): CiParams => ({
   project: i.project,
   window: windowOf(i, ctx, 90),
   pipeline: i.pipeline,
@@ -28,7 +38,11 @@ export const ciJobsReport = defineReport({
   cache: 'shared',
   build: buildCiJobsView,
   render: { text: renderCiJobsText, csv: renderCiJobsCsv },
-  cli: { command: ['ci', 'jobs'], description: 'per job: runs, failures by result, failure and false-failure rates (95% CI), caught regressions, rechecks, durations, weekly trend' },
+  cli: {
+    command: ['ci', 'jobs'],
+    description:
+      'per job: runs, failures by result, failure and false-failure rates (95% CI), caught regressions, rechecks, durations, weekly trend',
+  },
 });
 
 export const ciReadinessReport = defineReport({
@@ -39,7 +53,10 @@ export const ciReadinessReport = defineReport({
   cache: 'shared',
   build: buildCiReadinessView,
   render: { text: renderReadinessText, csv: renderReadinessCsv },
-  cli: { command: ['ci', 'voting-readiness'], description: 'for each non-voting job: false-failure rate beside the voting baseline, weeks meeting the bar, verdict' },
+  cli: {
+    command: ['ci', 'voting-readiness'],
+    description: 'for each non-voting job: false-failure rate beside the voting baseline, weeks meeting the bar, verdict',
+  },
 });
 
 export const ciExperimentalReport = defineReport({
@@ -50,7 +67,10 @@ export const ciExperimentalReport = defineReport({
   cache: 'shared',
   build: buildCiExperimentalView,
   render: { text: renderExperimentalText, csv: renderExperimentalCsv },
-  cli: { command: ['ci', 'experimental'], description: 'jobs run only on request: how often requested, results, ready for the check queue?' },
+  cli: {
+    command: ['ci', 'experimental'],
+    description: 'jobs run only on request: how often requested, results, ready for the check queue?',
+  },
 });
 
 /** The three CI reports from one gathering (the CI page); no pipeline: voting readiness and experimental take none. */

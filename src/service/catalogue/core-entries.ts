@@ -1,8 +1,16 @@
 /** The core-team reports: `steward core history|idle|candidates|load|mentoring`, `/api/v1/core/…`. */
 import { StewardError } from '../../model/errors.js';
 import {
-  renderCandidatesCsv, renderCandidatesText, renderCoreHistoryCsv, renderCoreHistoryText, renderIdleCsv, renderIdleText, renderLoadCsv,
-  renderLoadText, renderMentoringCsv, renderMentoringText,
+  renderCandidatesCsv,
+  renderCandidatesText,
+  renderCoreHistoryCsv,
+  renderCoreHistoryText,
+  renderIdleCsv,
+  renderIdleText,
+  renderLoadCsv,
+  renderLoadText,
+  renderMentoringCsv,
+  renderMentoringText,
 } from '../../report/core-report.js';
 import { buildCoreCandidatesView } from '../core-candidates-view.js';
 import { buildCoreHistoryView } from '../core-history-view.js';
@@ -25,7 +33,10 @@ export const coreHistoryReport = defineReport({
   cache: 'shared',
   build: buildCoreHistoryView,
   render: { text: renderCoreHistoryText, csv: renderCoreHistoryCsv },
-  cli: { command: ['core', 'history'], description: "joins and leaves of each project's core group, from the snapshots `steward sync` records" },
+  cli: {
+    command: ['core', 'history'],
+    description: "joins and leaves of each project's core group, from the snapshots `steward sync` records",
+  },
 });
 
 export const coreIdleReport = defineReport({
@@ -57,7 +68,10 @@ export const coreIdleReport = defineReport({
   cache: 'shared',
   build: buildCoreIdleView,
   render: { text: renderIdleText, csv: renderIdleCsv },
-  cli: { command: ['core', 'idle'], description: 'core reviewers below the review threshold: count, last review, below since when, trend of four quarters' },
+  cli: {
+    command: ['core', 'idle'],
+    description: 'core reviewers below the review threshold: count, last review, below since when, trend of four quarters',
+  },
 });
 
 export const coreCandidatesReport = defineReport({
@@ -71,7 +85,8 @@ export const coreCandidatesReport = defineReport({
   render: { text: (r, i) => renderCandidatesText(r, i.limit ? Number(i.limit) : 15), csv: renderCandidatesCsv },
   cli: {
     command: ['core', 'candidates'],
-    description: 'non-core reviewers ranked, with the evidence beside each: volume, consistency, agreement with cores, confirmed -1s, breadth, reasoning',
+    description:
+      'non-core reviewers ranked, with the evidence beside each: volume, consistency, agreement with cores, confirmed -1s, breadth, reasoning',
   },
 });
 
@@ -83,7 +98,10 @@ export const coreLoadReport = defineReport({
   cache: 'shared',
   build: buildCoreLoadView,
   render: { text: renderLoadText, csv: renderLoadCsv },
-  cli: { command: ['core', 'load'], description: 'review bandwidth per week: patch sets needing review vs core reviews, busiest 20% share, patch sets per core per month' },
+  cli: {
+    command: ['core', 'load'],
+    description: 'review bandwidth per week: patch sets needing review vs core reviews, busiest 20% share, patch sets per core per month',
+  },
 });
 
 export const coreMentoringReport = defineReport({
@@ -94,5 +112,9 @@ export const coreMentoringReport = defineReport({
   cache: 'shared',
   build: buildCoreMentoringView,
   render: { text: renderMentoringText, csv: renderMentoringCsv },
-  cli: { command: ['core', 'mentoring'], description: "each mentored candidate's trajectory since the start against the period before: reviews per week, agreement with cores, breadth" },
+  cli: {
+    command: ['core', 'mentoring'],
+    description:
+      "each mentored candidate's trajectory since the start against the period before: reviews per week, agreement with cores, breadth",
+  },
 });

@@ -20,7 +20,12 @@ export const dashboardsReport = defineReport({
   action: 'read',
   cache: 'shared',
   build: async (_store, p, config): Promise<DashboardListItem[]> =>
-    availableDashboards(config.config, config.path, p.cwd).map((d) => ({ name: d.def.name, title: d.def.title, sections: d.def.sections.length, origin: d.def.origin })),
+    availableDashboards(config.config, config.path, p.cwd).map((d) => ({
+      name: d.def.name,
+      title: d.def.title,
+      sections: d.def.sections.length,
+      origin: d.def.origin,
+    })),
   // The list has no table form: CSV prints it as text.
   render: { text: renderDashboardList, csv: renderDashboardList },
 });

@@ -25,8 +25,10 @@ export const queueReport = defineReport({
     until: time('with --trivial: clearance history end (default: --now)'),
   }),
   check: (i, s) => {
-    if (i.compat && i.compat !== 'reviewstats') throw new StewardError('USAGE', `${s.name('compat')} must be reviewstats, not "${i.compat}"`);
-    if (i.compat && i.trivial) throw new StewardError('USAGE', `give either ${s.setting('compat', 'reviewstats')} or ${s.name('trivial')}, not both`);
+    if (i.compat && i.compat !== 'reviewstats')
+      throw new StewardError('USAGE', `${s.name('compat')} must be reviewstats, not "${i.compat}"`);
+    if (i.compat && i.trivial)
+      throw new StewardError('USAGE', `give either ${s.setting('compat', 'reviewstats')} or ${s.name('trivial')}, not both`);
   },
   resolve: (i, ctx): QueueParams => {
     const params: QueueParams = {

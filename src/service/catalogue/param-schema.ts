@@ -67,21 +67,42 @@ export interface ParamDef<K extends Kind = Kind> {
   cli?: false;
 }
 
-const TIME_JSON = { type: 'string', minLength: 1, maxLength: 40, pattern: '^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d{11,15})$' } as const;
+const TIME_JSON = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d{11,15})$',
+} as const;
 const NAMES_JSON = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 300 } } as const;
 
 /** Names, repeatable (`--project a --project b`, `?project=a&project=b`). */
 export const names = (help: string, arg = '<name>'): ParamDef<'names'> => ({ kind: 'names', arg, help, web: NAMES_JSON });
 /** A whole number from 1 to `max` (the web's bound; the report checks the command line's). */
-export const int = (help: string, max: number, arg = '<n>'): ParamDef<'int'> => ({ kind: 'int', arg, help, web: { type: 'integer', minimum: 1, maximum: max } });
+export const int = (help: string, max: number, arg = '<n>'): ParamDef<'int'> => ({
+  kind: 'int',
+  arg,
+  help,
+  web: { type: 'integer', minimum: 1, maximum: max },
+});
 /** A time: an ISO date or date-time, or epoch milliseconds (service/params.ts parseTime). */
 export const time = (help: string, arg = '<date>'): ParamDef<'time'> => ({ kind: 'time', arg, help, web: TIME_JSON });
 /** On or off. */
 export const flag = (help: string): ParamDef<'flag'> => ({ kind: 'flag', help, web: { type: 'boolean' } });
 /** One of `values`. */
-export const choice = (values: readonly string[], help: string, arg = '<value>'): ParamDef<'choice'> => ({ kind: 'choice', arg, help, values, web: { type: 'string', enum: [...values] } });
+export const choice = (values: readonly string[], help: string, arg = '<value>'): ParamDef<'choice'> => ({
+  kind: 'choice',
+  arg,
+  help,
+  values,
+  web: { type: 'string', enum: [...values] },
+});
 /** Free text of at most `maxLength` characters. */
-export const text = (help: string, maxLength: number, arg = '<text>'): ParamDef<'text'> => ({ kind: 'text', arg, help, web: { type: 'string', minLength: 1, maxLength } });
+export const text = (help: string, maxLength: number, arg = '<text>'): ParamDef<'text'> => ({
+  kind: 'text',
+  arg,
+  help,
+  web: { type: 'string', minLength: 1, maxLength },
+});
 /** The same parameter, on the command line only. */
 export const cliOnly = <K extends Kind>(d: ParamDef<K>): ParamDef<K> => ({ ...d, web: null });
 /** The same parameter, on the web only. */
@@ -119,7 +140,9 @@ export function paramSchema<S extends ParamDefs>(defs: S): ParamSchema<S> {
   const shape: Record<string, z.ZodTypeAny> = {};
   for (const [k, d] of Object.entries(defs)) shape[k] = zodOf(d);
   const zod: z.ZodType<InputOf<S>> = z.object(shape).strip();
-  const webNames = Object.entries(defs).filter(([, d]) => d.web !== null).map(([k]) => k);
+  const webNames = Object.entries(defs)
+    .filter(([, d]) => d.web !== null)
+    .map(([k]) => k);
   const parse = (raw: Record<string, unknown>): InputOf<S> => {
     const r = zod.safeParse(raw);
     if (r.success) return r.data;

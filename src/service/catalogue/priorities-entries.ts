@@ -14,8 +14,11 @@ export const prioritiesReport = defineReport({
   }),
   check: (i, s) => {
     if (i.release) return;
-    if (s.kind === 'cli') throw new StewardError('USAGE', `give the release with ${s.example('release', 'NAME')} (one of steward.yaml \`releases\`)`);
-    throw new StewardError('USAGE', `${s.name('release')} is required: the release whose priorities to report`, { hint: 'See /api/v1/priorities/list for the releases with priorities.' });
+    if (s.kind === 'cli')
+      throw new StewardError('USAGE', `give the release with ${s.example('release', 'NAME')} (one of steward.yaml \`releases\`)`);
+    throw new StewardError('USAGE', `${s.name('release')} is required: the release whose priorities to report`, {
+      hint: 'See /api/v1/priorities/list for the releases with priorities.',
+    });
   },
   resolve: (i) => ({ release: i.release ?? '', project: i.project }),
   action: 'read',
@@ -26,7 +29,8 @@ export const prioritiesReport = defineReport({
     command: ['priorities', 'report'],
     // The default, so `steward priorities --release R` (the form issue 6 names) is the report.
     isDefault: true,
-    description: '(default) per priority of the release: changes proposed, merged, open, reviews, median wait for review against the rest of the release',
+    description:
+      '(default) per priority of the release: changes proposed, merged, open, reviews, median wait for review against the rest of the release',
   },
 });
 

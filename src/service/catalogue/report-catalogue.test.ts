@@ -8,7 +8,10 @@ describe('parameter schema', () => {
   const schema = paramSchema({ project: names('p'), waitingMore: int('w', 100, '<days>'), since: webOnly(time('s')) });
 
   it('takes the same input from the command line and from a validated query', () => {
-    assert.deepEqual(schema.fromCli({ project: ['a'], waitingMore: '7', format: 'json', db: 'x.db' }), { project: ['a'], waitingMore: '7' });
+    assert.deepEqual(schema.fromCli({ project: ['a'], waitingMore: '7', format: 'json', db: 'x.db' }), {
+      project: ['a'],
+      waitingMore: '7',
+    });
     assert.deepEqual(schema.fromWeb({ project: ['a'], waitingMore: 7, sort: 'name' }), { project: ['a'], waitingMore: '7' });
   });
 
@@ -22,7 +25,10 @@ describe('parameter schema', () => {
   });
 
   it('refuses an input of the wrong shape, naming the parameter', () => {
-    assert.throws(() => schema.fromCli({ project: 'a' }), (e: unknown) => e instanceof StewardError && e.code === 'USAGE' && /^project: /.test(e.message));
+    assert.throws(
+      () => schema.fromCli({ project: 'a' }),
+      (e: unknown) => e instanceof StewardError && e.code === 'USAGE' && /^project: /.test(e.message),
+    );
   });
 
   it('spells parameters the way each caller does', () => {
@@ -41,13 +47,14 @@ describe('the report catalogue', () => {
     }
   });
 
-  it('applies a rule between options with the caller\'s names', () => {
+  it("applies a rule between options with the caller's names", () => {
     const input = { compat: 'reviewstats', trivial: true };
     assert.throws(() => REPORTS.queue.check!(input, CLI_SURFACE), { message: 'give either --compat reviewstats or --trivial, not both' });
     assert.throws(() => REPORTS.queue.check!(input, WEB_SURFACE), { message: 'give either compat=reviewstats or trivial, not both' });
     const window = { compat: 'reviewstats', since: '2026-01-01' };
     assert.throws(() => REPORTS.reviewers.check!(window, CLI_SURFACE), {
-      message: '--compat reviewstats counts from now − N days with no upper bound: give --days N (and --now T to replay), not --since/--until',
+      message:
+        '--compat reviewstats counts from now − N days with no upper bound: give --days N (and --now T to replay), not --since/--until',
     });
     assert.throws(() => REPORTS.reviewers.check!(window, WEB_SURFACE), {
       message: 'compat=reviewstats counts from now − N days with no upper bound: give days (and now to replay), not since/until',

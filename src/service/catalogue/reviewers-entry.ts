@@ -1,7 +1,12 @@
 /** `steward reviewers`, `/api/v1/reviewers`: per reviewer, Steward's definitions or reviewstats' (`compat`). */
 import { StewardError } from '../../model/errors.js';
 import {
-  renderReviewersCsv, renderReviewersText, renderReviewstatsCsv, renderReviewstatsText, type ReviewersReport, type ReviewstatsReport,
+  renderReviewersCsv,
+  renderReviewersText,
+  renderReviewstatsCsv,
+  renderReviewstatsText,
+  type ReviewersReport,
+  type ReviewstatsReport,
 } from '../../report/reviewers-report.js';
 import { parsePositiveInt, type Window } from '../params.js';
 import { buildReviewersView, buildReviewstatsView } from '../reviewers-view.js';
@@ -26,11 +31,13 @@ export const reviewersReport = defineReport({
   name: 'reviewers',
   params: paramSchema({
     ...WINDOW_PARAMS,
-    compat: choice(['reviewstats'], 'reproduce another tool\'s numbers exactly: reviewstats (its `reviewers -d N`)', '<tool>'),
+    compat: choice(['reviewstats'], "reproduce another tool's numbers exactly: reviewstats (its `reviewers -d N`)", '<tool>'),
   }),
   check: (i, s) => {
     if (i.compat !== undefined && i.compat !== 'reviewstats') {
-      throw new StewardError('USAGE', `${s.name('compat')} must be "reviewstats", not "${i.compat}"`, { hint: `Leave ${s.name('compat')} out for Steward's own definitions.` });
+      throw new StewardError('USAGE', `${s.name('compat')} must be "reviewstats", not "${i.compat}"`, {
+        hint: `Leave ${s.name('compat')} out for Steward's own definitions.`,
+      });
     }
     if (i.compat && (i.since || i.until)) throw new StewardError('USAGE', noWindowBounds(s));
   },
@@ -41,7 +48,9 @@ export const reviewersReport = defineReport({
   action: 'read',
   cache: 'shared',
   build: (store, p, config, now): Promise<ReviewersReport | ReviewstatsReport> =>
-    p.compat === 'reviewstats' ? buildReviewstatsView(store, { project: p.project, days: p.days }, config, now) : buildReviewersView(store, p, config, now),
+    p.compat === 'reviewstats'
+      ? buildReviewstatsView(store, { project: p.project, days: p.days }, config, now)
+      : buildReviewersView(store, p, config, now),
   render: {
     text: (r) => (isReviewstats(r) ? renderReviewstatsText(r) : renderReviewersText(r)),
     csv: (r) => (isReviewstats(r) ? renderReviewstatsCsv(r) : renderReviewersCsv(r)),
@@ -49,6 +58,7 @@ export const reviewersReport = defineReport({
   cli: {
     command: ['reviewers'],
     formatAfter: 'now',
-    description: 'per reviewer: reviews, votes, +A, disagreements with the cores, core at the time; --compat reviewstats reproduces reviewstats',
+    description:
+      'per reviewer: reviews, votes, +A, disagreements with the cores, core at the time; --compat reviewstats reproduces reviewstats',
   },
 });

@@ -18,6 +18,7 @@ export const specsReport = defineReport({
   render: { text: renderSpecsReportText, csv: renderSpecsReportCsv },
   cli: {
     command: ['specs', 'report'],
-    description: 'per release: approved, implemented, and why each spec that did not land did not, with the evidence; a table over all releases without --release',
+    description:
+      'per release: approved, implemented, and why each spec that did not land did not, with the evidence; a table over all releases without --release',
   },
 });

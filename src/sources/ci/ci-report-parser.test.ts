@@ -25,17 +25,71 @@ describe('parseCiReport: Zuul v3+', () => {
     assert.equal(report.outcome, 'failed');
     assert.equal(report.pipeline, 'check');
     assert.deepEqual(report.jobs, [
-      { job: 'openstack-tox-pep8', result: 'SUCCESS', voting: true, durationSeconds: 243, logUrl: 'https://zuul.opendev.org/t/openstack/build/aa11' },
-      { job: 'nova-tox-py310', result: 'FAILURE', voting: true, durationSeconds: 1510, logUrl: 'https://zuul.opendev.org/t/openstack/build/bb22' },
-      { job: 'nova-ceph-multistore', result: 'FAILURE', voting: false, durationSeconds: 3723, logUrl: 'https://zuul.opendev.org/t/openstack/build/cc33' },
-      { job: 'nova-grenade-multinode', result: 'TIMED_OUT', voting: true, durationSeconds: 10812, logUrl: 'https://zuul.opendev.org/t/openstack/build/dd44' },
-      { job: 'nova-live-migration', result: 'POST_FAILURE', voting: true, durationSeconds: 3481, logUrl: 'https://zuul.opendev.org/t/openstack/build/ee55' },
-      { job: 'nova-next', result: 'RETRY_LIMIT', voting: true, durationSeconds: 227, logUrl: 'https://zuul.opendev.org/t/openstack/build/ff66' },
-      { job: 'tempest-integrated-compute', result: 'NODE_FAILURE', voting: true, durationSeconds: null, logUrl: 'https://zuul.opendev.org/t/openstack/build/0077' },
+      {
+        job: 'openstack-tox-pep8',
+        result: 'SUCCESS',
+        voting: true,
+        durationSeconds: 243,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/aa11',
+      },
+      {
+        job: 'nova-tox-py310',
+        result: 'FAILURE',
+        voting: true,
+        durationSeconds: 1510,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/bb22',
+      },
+      {
+        job: 'nova-ceph-multistore',
+        result: 'FAILURE',
+        voting: false,
+        durationSeconds: 3723,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/cc33',
+      },
+      {
+        job: 'nova-grenade-multinode',
+        result: 'TIMED_OUT',
+        voting: true,
+        durationSeconds: 10812,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/dd44',
+      },
+      {
+        job: 'nova-live-migration',
+        result: 'POST_FAILURE',
+        voting: true,
+        durationSeconds: 3481,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/ee55',
+      },
+      {
+        job: 'nova-next',
+        result: 'RETRY_LIMIT',
+        voting: true,
+        durationSeconds: 227,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/ff66',
+      },
+      {
+        job: 'tempest-integrated-compute',
+        result: 'NODE_FAILURE',
+        voting: true,
+        durationSeconds: null,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/0077',
+      },
       { job: 'nova-docs', result: 'SKIPPED', voting: true, durationSeconds: null, logUrl: null },
       { job: 'nova-multi-cell', result: 'ERROR', voting: true, durationSeconds: null, logUrl: null },
-      { job: 'nova-emulation', result: 'LOST', voting: true, durationSeconds: 10, logUrl: 'https://zuul.opendev.org/t/openstack/build/1188' },
-      { job: 'nova-osprofiler-redis', result: 'DISK_FULL', voting: false, durationSeconds: 720, logUrl: 'https://zuul.opendev.org/t/openstack/build/2299' },
+      {
+        job: 'nova-emulation',
+        result: 'LOST',
+        voting: true,
+        durationSeconds: 10,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/1188',
+      },
+      {
+        job: 'nova-osprofiler-redis',
+        result: 'DISK_FULL',
+        voting: false,
+        durationSeconds: 720,
+        logUrl: 'https://zuul.opendev.org/t/openstack/build/2299',
+      },
     ]);
   });
 
@@ -53,11 +107,24 @@ describe('parseCiReport: Zuul v3+', () => {
     assert.deepEqual(gate, {
       pipeline: 'gate',
       outcome: 'succeeded',
-      jobs: [{ job: 'openstack-tox-py311', result: 'SUCCESS', voting: true, durationSeconds: 45, logUrl: 'https://zuul.opendev.org/t/openstack/build/3a' }],
+      jobs: [
+        {
+          job: 'openstack-tox-py311',
+          result: 'SUCCESS',
+          voting: true,
+          durationSeconds: 45,
+          logUrl: 'https://zuul.opendev.org/t/openstack/build/3a',
+        },
+      ],
     });
-    const canceled = parseCiReport('Patch Set 3:\n\nBuild canceled (check pipeline).\n\n- nova-next https://z/build/1 : CANCELED\n- nova-lvm https://z/build/2 : ABORTED in 2m 00s');
+    const canceled = parseCiReport(
+      'Patch Set 3:\n\nBuild canceled (check pipeline).\n\n- nova-next https://z/build/1 : CANCELED\n- nova-lvm https://z/build/2 : ABORTED in 2m 00s',
+    );
     assert.equal(canceled?.outcome, 'canceled');
-    assert.deepEqual(canceled?.jobs.map((j) => j.result), ['CANCELED', 'ABORTED']);
+    assert.deepEqual(
+      canceled?.jobs.map((j) => j.result),
+      ['CANCELED', 'ABORTED'],
+    );
     assert.equal(parseCiReport('Build succeeded (third-party-check pipeline).')?.pipeline, 'third-party-check');
     assert.deepEqual(parseCiReport('Build succeeded (gate pipeline).'), { pipeline: 'gate', outcome: 'succeeded', jobs: [] });
   });
@@ -78,8 +145,13 @@ describe('parseCiReport: Zuul v3+', () => {
   });
 
   it('keeps MERGER_FAILURE and unknown upper-case results verbatim', () => {
-    const r = parseCiReport('Build failed (gate pipeline).\n\n- nova-tox-py310 https://z/b/1 : MERGER_FAILURE\n- nova-next https://z/b/2 : NOT_REGISTERED');
-    assert.deepEqual(r?.jobs.map((j) => j.result), ['MERGER_FAILURE', 'NOT_REGISTERED']);
+    const r = parseCiReport(
+      'Build failed (gate pipeline).\n\n- nova-tox-py310 https://z/b/1 : MERGER_FAILURE\n- nova-next https://z/b/2 : NOT_REGISTERED',
+    );
+    assert.deepEqual(
+      r?.jobs.map((j) => j.result),
+      ['MERGER_FAILURE', 'NOT_REGISTERED'],
+    );
   });
 });
 
@@ -92,11 +164,14 @@ describe('parseCiReport: Zuul v2 and Jenkins', () => {
         '- gate-tempest-dsvm-neutron-full http://logs.openstack.org/12/345612/2/check/gate-tempest-dsvm-neutron-full/0c1d2e3 : FAILURE in 1h 10m 08s (non-voting)\n',
     );
     assert.equal(r?.pipeline, 'check');
-    assert.deepEqual(r?.jobs.map((j) => [j.job, j.result, j.voting, j.durationSeconds]), [
-      ['gate-nova-pep8', 'SUCCESS', true, 182],
-      ['gate-nova-python27', 'SUCCESS', true, 381],
-      ['gate-tempest-dsvm-neutron-full', 'FAILURE', false, 4208],
-    ]);
+    assert.deepEqual(
+      r?.jobs.map((j) => [j.job, j.result, j.voting, j.durationSeconds]),
+      [
+        ['gate-nova-pep8', 'SUCCESS', true, 182],
+        ['gate-nova-python27', 'SUCCESS', true, 381],
+        ['gate-tempest-dsvm-neutron-full', 'FAILURE', false, 4208],
+      ],
+    );
   });
 
   it('reads old Jenkins reports that name no pipeline', () => {
@@ -107,30 +182,50 @@ describe('parseCiReport: Zuul v2 and Jenkins', () => {
     );
     assert.equal(r?.outcome, 'failed');
     assert.equal(r?.pipeline, null);
-    assert.deepEqual(r?.jobs.map((j) => [j.job, j.result, j.durationSeconds, j.logUrl]), [
-      ['gate-nova-pep8', 'SUCCESS', 182, 'http://logs.openstack.org/36/21636/1/check/gate-nova-pep8/123'],
-      ['gate-nova-python27', 'FAILURE', 768, 'http://logs.openstack.org/36/21636/1/check/gate-nova-python27/456'],
-    ]);
+    assert.deepEqual(
+      r?.jobs.map((j) => [j.job, j.result, j.durationSeconds, j.logUrl]),
+      [
+        ['gate-nova-pep8', 'SUCCESS', 182, 'http://logs.openstack.org/36/21636/1/check/gate-nova-pep8/123'],
+        ['gate-nova-python27', 'FAILURE', 768, 'http://logs.openstack.org/36/21636/1/check/gate-nova-python27/456'],
+      ],
+    );
     assert.equal(parseCiReport('Patch Set 1: Verified\n\nBuild successful.')?.outcome, 'succeeded');
     assert.equal(parseCiReport('Build succeeded.')?.outcome, 'succeeded');
   });
 
   it('reads the Gerrit Trigger plugin form (URL only, job named by the URL)', () => {
-    const r = parseCiReport('Patch Set 1: Verified+1\n\nBuild Successful \n\nhttp://jenkins.openstack.org/job/gate-nova-pep8/1234/ : SUCCESS');
+    const r = parseCiReport(
+      'Patch Set 1: Verified+1\n\nBuild Successful \n\nhttp://jenkins.openstack.org/job/gate-nova-pep8/1234/ : SUCCESS',
+    );
     assert.deepEqual(r, {
       pipeline: null,
       outcome: 'succeeded',
-      jobs: [{ job: 'gate-nova-pep8', result: 'SUCCESS', voting: true, durationSeconds: null, logUrl: 'http://jenkins.openstack.org/job/gate-nova-pep8/1234/' }],
+      jobs: [
+        {
+          job: 'gate-nova-pep8',
+          result: 'SUCCESS',
+          voting: true,
+          durationSeconds: null,
+          logUrl: 'http://jenkins.openstack.org/job/gate-nova-pep8/1234/',
+        },
+      ],
     });
   });
 
   it('reads third-party CI reports', () => {
-    const hyperv = parseCiReport('Patch Set 5:\n\nBuild succeeded.\n\n- hyperv-ci-tempest http://64.119.130.115/nova/123456/5/ : SUCCESS in 1h 10m 00s');
+    const hyperv = parseCiReport(
+      'Patch Set 5:\n\nBuild succeeded.\n\n- hyperv-ci-tempest http://64.119.130.115/nova/123456/5/ : SUCCESS in 1h 10m 00s',
+    );
     assert.deepEqual(hyperv?.jobs, [
       { job: 'hyperv-ci-tempest', result: 'SUCCESS', voting: true, durationSeconds: 4200, logUrl: 'http://64.119.130.115/nova/123456/5/' },
     ]);
-    const xen = parseCiReport('Build failed. For rechecking only on the Citrix XenServer CI, add a review comment with "xen: recheck"\n\n- dsvm-tempest-xen http://xenci.example.net/logs/1 : FAILURE in 46m 25s (non-voting)');
-    assert.deepEqual(xen?.jobs.map((j) => [j.job, j.voting, j.durationSeconds]), [['dsvm-tempest-xen', false, 2785]]);
+    const xen = parseCiReport(
+      'Build failed. For rechecking only on the Citrix XenServer CI, add a review comment with "xen: recheck"\n\n- dsvm-tempest-xen http://xenci.example.net/logs/1 : FAILURE in 46m 25s (non-voting)',
+    );
+    assert.deepEqual(
+      xen?.jobs.map((j) => [j.job, j.voting, j.durationSeconds]),
+      [['dsvm-tempest-xen', false, 2785]],
+    );
   });
 });
 
@@ -152,7 +247,13 @@ describe('parseCiReport: not a report', () => {
   });
 
   it('never throws, whatever the text', () => {
-    const texts = ['Build failed.\n- : \n- a b c : SUCCESS\n- x : lower in 5m\n-\n- y http://u : ', 'Build succeeded (.', '\u0000\n\n\n', 'Patch Set \n', 'Build failed.\n' + '- x '.repeat(10000)];
+    const texts = [
+      'Build failed.\n- : \n- a b c : SUCCESS\n- x : lower in 5m\n-\n- y http://u : ',
+      'Build succeeded (.',
+      '\u0000\n\n\n',
+      'Patch Set \n',
+      'Build failed.\n' + '- x '.repeat(10000),
+    ];
     for (const t of texts) assert.doesNotThrow(() => parseCiReport(t));
     assert.deepEqual(parseCiReport(texts[0] ?? '')?.jobs, []);
     assert.equal(parseCiReport(null as unknown as string), null);
@@ -176,30 +277,88 @@ describe('job lines: the canonical reader and the general rules agree', () => {
   // parseCiReport reads the usual line with a reader of its own and every other line with the
   // general rules; over the usual forms and many near misses the two must give the same job.
   const names = ['nova-tox-py310', 'a', 'job', 'tempest-full-py3.12', 'x_y'];
-  const urls = ['https://zuul.example.org/t/demo/build/c890', 'http://logs.example.org/12/345/2/check/j/0c1/', 'ftp://x/y', 'job', 'nourl', 'https:/bad', 'HTTPS://x'];
-  const results = ['SUCCESS', 'FAILURE', 'TIMED_OUT', 'POST_FAILURE', 'NODE_FAILURE', 'RETRY_LIMIT', 'ERROR2', 'lower', 'SUCCESS.', 'S', '_X'];
-  const tails = ['', ' in 5m 10s', ' in 1h 02m 03s', ' in 45s', ' in 0s', ' in 5m', ' in 2h', ' in 1h 5s', ' in 2m 1h', ' in 5m  10s', ' in 5m10s', ' in ', ' in 5x', ' in 5m 10s extra', ' detail in 5m', '  in 5m', ' in 05m 007s', ' in 1h 02m 03s '];
+  const urls = [
+    'https://zuul.example.org/t/demo/build/c890',
+    'http://logs.example.org/12/345/2/check/j/0c1/',
+    'ftp://x/y',
+    'job',
+    'nourl',
+    'https:/bad',
+    'HTTPS://x',
+  ];
+  const results = [
+    'SUCCESS',
+    'FAILURE',
+    'TIMED_OUT',
+    'POST_FAILURE',
+    'NODE_FAILURE',
+    'RETRY_LIMIT',
+    'ERROR2',
+    'lower',
+    'SUCCESS.',
+    'S',
+    '_X',
+  ];
+  const tails = [
+    '',
+    ' in 5m 10s',
+    ' in 1h 02m 03s',
+    ' in 45s',
+    ' in 0s',
+    ' in 5m',
+    ' in 2h',
+    ' in 1h 5s',
+    ' in 2m 1h',
+    ' in 5m  10s',
+    ' in 5m10s',
+    ' in ',
+    ' in 5x',
+    ' in 5m 10s extra',
+    ' detail in 5m',
+    '  in 5m',
+    ' in 05m 007s',
+    ' in 1h 02m 03s ',
+  ];
   const votings = ['', ' (non-voting)', '  (non-voting)', ' (non-voting) ', '(non-voting)', ' (voting)'];
-  const wraps: Array<(l: string) => string> = [(l) => l, (l) => `${l}\r`, (l) => ` ${l}`, (l) => l.replace('- ', '* '), (l) => l.replace('- ', '-\t'), (l) => l.replace(' : ', '  : '), (l) => l.replace(' ', '\u00a0'), (l) => l.replace(' ', '  ')];
+  const wraps: Array<(l: string) => string> = [
+    (l) => l,
+    (l) => `${l}\r`,
+    (l) => ` ${l}`,
+    (l) => l.replace('- ', '* '),
+    (l) => l.replace('- ', '-\t'),
+    (l) => l.replace(' : ', '  : '),
+    (l) => l.replace(' ', '\u00a0'),
+    (l) => l.replace(' ', '  '),
+  ];
   const asReport = (line: string) => parseCiReport(`Build failed (check pipeline).\n\n${line}`)!.jobs;
 
-  it('gives the general rules\' result for every combination', () => {
+  it("gives the general rules' result for every combination", () => {
     let lines = 0;
-    for (const name of names) for (const url of urls) for (const result of results) for (const tail of tails) for (const voting of votings) {
-      const base = `- ${name} ${url} : ${result}${tail}${voting}`;
-      for (const wrap of wraps) {
-        const line = wrap(base);
-        const byRules = parseJobLineByRules(line);
-        assert.deepEqual(asReport(line), byRules ? [byRules] : [], JSON.stringify(line));
-        lines++;
-      }
-    }
+    for (const name of names)
+      for (const url of urls)
+        for (const result of results)
+          for (const tail of tails)
+            for (const voting of votings) {
+              const base = `- ${name} ${url} : ${result}${tail}${voting}`;
+              for (const wrap of wraps) {
+                const line = wrap(base);
+                const byRules = parseJobLineByRules(line);
+                assert.deepEqual(asReport(line), byRules ? [byRules] : [], JSON.stringify(line));
+                lines++;
+              }
+            }
     assert.ok(lines > 40_000);
   });
 
-  it('reads the usual Zuul lines (the canonical reader\'s own cases) as the rules do', () => {
+  it("reads the usual Zuul lines (the canonical reader's own cases) as the rules do", () => {
     assert.deepEqual(asReport('- nova-live-migration https://zuul.example.org/t/demo/build/a61a : TIMED_OUT in 3h 00m 50s (non-voting)'), [
-      { job: 'nova-live-migration', result: 'TIMED_OUT', voting: false, durationSeconds: 10850, logUrl: 'https://zuul.example.org/t/demo/build/a61a' },
+      {
+        job: 'nova-live-migration',
+        result: 'TIMED_OUT',
+        voting: false,
+        durationSeconds: 10850,
+        logUrl: 'https://zuul.example.org/t/demo/build/a61a',
+      },
     ]);
     assert.deepEqual(asReport('- nova-docs https://zuul.example.org/t/demo/build/1 : SKIPPED'), [
       { job: 'nova-docs', result: 'SKIPPED', voting: true, durationSeconds: null, logUrl: 'https://zuul.example.org/t/demo/build/1' },

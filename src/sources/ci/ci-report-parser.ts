@@ -195,7 +195,7 @@ function parseCanonicalJobLine(raw: string): CiJobResult | null | undefined {
   const resultStart = i;
   if (!isUpper(raw.charCodeAt(i))) return undefined;
   i++;
-  for (let c = raw.charCodeAt(i); i < n && (isUpper(c) || isDigit(c) || c === 95 /* _ */); c = raw.charCodeAt(++i));
+  for (let c = raw.charCodeAt(i); i < n && (isUpper(c) || isDigit(c) || c === 95) /* _ */; c = raw.charCodeAt(++i));
   const result = raw.slice(resultStart, i);
   let end = n;
   let voting = true;

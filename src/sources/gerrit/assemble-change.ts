@@ -5,16 +5,7 @@
  * change wherever they carry the same facts.
  */
 import { StewardError } from '../../model/errors.js';
-import type {
-  AccountRef,
-  ChangeRecord,
-  CiBuild,
-  FileStat,
-  PatchSet,
-  ReviewMessage,
-  Timestamp,
-  Vote,
-} from '../../model/records.js';
+import type { AccountRef, ChangeRecord, CiBuild, FileStat, PatchSet, ReviewMessage, Timestamp, Vote } from '../../model/records.js';
 import { extractLinks } from '../links/links.js';
 import { isSubmitMessage, parseReviewMessage } from './message-parser.js';
 import type { ParsedMessage } from './message-parser.js';
@@ -198,13 +189,7 @@ export function accountKey(a: AccountRef): string {
  * @param number the change number when already read, else null
  * @param field the field's path inside the change (prefixed with `ctx.path` in the details)
  */
-export function changeFormatError(
-  ctx: ParseContext,
-  number: number | null,
-  field: string,
-  problem: string,
-  hint: string,
-): StewardError {
+export function changeFormatError(ctx: ParseContext, number: number | null, field: string, problem: string, hint: string): StewardError {
   const who = number !== null ? `change ${number}` : 'change';
   const fullField = ctx.path ? (field === '' ? ctx.path : `${ctx.path}.${field}`) : field || undefined;
   const text = field === '' ? `${who}: ${problem}` : `${who}: field \`${field}\` ${problem}`;

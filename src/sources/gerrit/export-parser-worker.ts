@@ -55,8 +55,9 @@ try {
     if (packer.count >= job.batchSize) await send(packer.take());
   }
 } catch (e) {
-  const err = e instanceof StewardError
-    ? { code: e.code, message: e.message, details: e.details }
-    : { code: 'INTERNAL', message: (e as Error)?.stack ?? String(e), details: { where: job.path } };
+  const err =
+    e instanceof StewardError
+      ? { code: e.code, message: e.message, details: e.details }
+      : { code: 'INTERNAL', message: (e as Error)?.stack ?? String(e), details: { where: job.path } };
   port.postMessage({ type: 'error', error: err });
 }

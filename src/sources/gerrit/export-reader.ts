@@ -38,8 +38,20 @@ const XSSI = ")]}'";
 
 function unreadable(path: string, e: unknown): StewardError {
   const code = (e as { code?: string }).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-  return new StewardError('INPUT_UNREADABLE', `cannot read the file: ${why}`, { where: path, hint: 'Give the path of a Gerrit export file (REST JSON or SSH query JSON lines).' }, { cause: e });
+  const why =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : (e as Error).message;
+  return new StewardError(
+    'INPUT_UNREADABLE',
+    `cannot read the file: ${why}`,
+    { where: path, hint: 'Give the path of a Gerrit export file (REST JSON or SSH query JSON lines).' },
+    { cause: e },
+  );
 }
 
 function classifyObject(o: Record<string, unknown>): SourceFormat | 'stats' | null {
@@ -86,11 +98,16 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
       // error (for JSON.parse's own message), is read whole.
       const elements = stats.sawStatsRow ? null : splitArrayOfObjects(bytes, lineNo === 1);
       const badJson = (e: unknown) =>
-        new StewardError('INPUT_JSON', `line ${lineNo} is not valid JSON (${(e as Error).message})${lineNo > 1 ? '; the file may be truncated' : ''}`, {
-          where: path,
-          line: lineNo,
-          hint: 'Export the data again, or remove the broken line. Changes stored before this file are kept; re-running the import is safe.',
-        }, { cause: e });
+        new StewardError(
+          'INPUT_JSON',
+          `line ${lineNo} is not valid JSON (${(e as Error).message})${lineNo > 1 ? '; the file may be truncated' : ''}`,
+          {
+            where: path,
+            line: lineNo,
+            hint: 'Export the data again, or remove the broken line. Changes stored before this file are kept; re-running the import is safe.',
+          },
+          { cause: e },
+        );
       let items: unknown[] | null = null;
       if (!elements) {
         const text = bytes.toString('utf8');
@@ -133,7 +150,11 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
           }
         }
         if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-          throw notExport(path, lineNo, `expected change objects, found ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}`);
+          throw notExport(
+            path,
+            lineNo,
+            `expected change objects, found ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}`,
+          );
         }
         const kind = classifyObject(item as Record<string, unknown>);
         if (kind === 'stats') {
@@ -144,7 +165,11 @@ export async function* readGerritExport(path: string): AsyncGenerator<ExportItem
           continue;
         }
         if (kind === null) {
-          throw notExport(path, lineNo, 'an object with neither `_number` and `project` (REST ChangeInfo) nor `number` and `project` (SSH query row)');
+          throw notExport(
+            path,
+            lineNo,
+            'an object with neither `_number` and `project` (REST ChangeInfo) nor `number` and `project` (SSH query row)',
+          );
         }
         if (format === null) format = kind;
         else if (format !== kind) {
@@ -268,27 +293,45 @@ async function* streamPrettyArray(path: string, stats: ExportStats): AsyncGenera
   const fh = await open(path, 'r');
   const { bytesRead } = await fh.read(prefix, 0, 64, 0);
   await fh.close();
-  const head = prefix.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-  const skip = head.trimStart().startsWith(XSSI) ? Buffer.byteLength(head.slice(0, head.indexOf(XSSI) + XSSI.length)) + (prefix[0] === 0xef ? 3 : 0) : 0;
-  const pipeline = StreamChain.chain([createReadStream(path, { start: skip, highWaterMark: 1 << 20 }), StreamJsonParser.parser(), StreamArray.streamArray()]);
+  const head = prefix
+    .subarray(0, bytesRead)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  const skip = head.trimStart().startsWith(XSSI)
+    ? Buffer.byteLength(head.slice(0, head.indexOf(XSSI) + XSSI.length)) + (prefix[0] === 0xef ? 3 : 0)
+    : 0;
+  const pipeline = StreamChain.chain([
+    createReadStream(path, { start: skip, highWaterMark: 1 << 20 }),
+    StreamJsonParser.parser(),
+    StreamArray.streamArray(),
+  ]);
   let index = 0;
   try {
     for await (const chunk of pipeline as AsyncIterable<{ key: number; value: unknown }>) {
       const item = chunk.value;
       if (item === null || typeof item !== 'object' || Array.isArray(item) || classifyObject(item as Record<string, unknown>) !== 'rest') {
-        throw new StewardError('INPUT_FORMAT', `element ${chunk.key} of the array is not a REST ChangeInfo (it needs \`_number\` and \`project\`)`, {
-          where: path,
-          hint: 'Steward imports the REST change list (/changes/?q=…&o=… as JSON) or the SSH `gerrit query --format=JSON` output.',
-        });
+        throw new StewardError(
+          'INPUT_FORMAT',
+          `element ${chunk.key} of the array is not a REST ChangeInfo (it needs \`_number\` and \`project\`)`,
+          {
+            where: path,
+            hint: 'Steward imports the REST change list (/changes/?q=…&o=… as JSON) or the SSH `gerrit query --format=JSON` output.',
+          },
+        );
       }
       yield { format: 'rest', raw: item, line: null, index: index++ };
     }
   } catch (e) {
     if (e instanceof StewardError) throw e;
-    throw new StewardError('INPUT_JSON', `not valid JSON after change ${index} of the array (${(e as Error).message}); the file may be truncated`, {
-      where: path,
-      hint: 'Export the data again. Changes stored before this file are kept; re-running the import is safe.',
-    }, { cause: e });
+    throw new StewardError(
+      'INPUT_JSON',
+      `not valid JSON after change ${index} of the array (${(e as Error).message}); the file may be truncated`,
+      {
+        where: path,
+        hint: 'Export the data again. Changes stored before this file are kept; re-running the import is safe.',
+      },
+      { cause: e },
+    );
   } finally {
     pipeline.destroy();
   }

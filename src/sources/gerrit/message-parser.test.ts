@@ -134,7 +134,12 @@ describe('parseReviewMessage: kinds', () => {
     assert.deepEqual(m.votes, [{ label: 'Verified', value: 1 }]);
     assert.equal(m.ciReport?.pipeline, 'check');
     assert.equal(m.ciReport?.jobs[0]?.job, 'nova-tox-py310');
-    assert.equal(parseReviewMessage('Patch Set 3: Verified-1\n\nMerge Failed.\n\nThis change or one of its cross-repo dependencies was unable to be automatically merged.').kind, 'ci-report');
+    assert.equal(
+      parseReviewMessage(
+        'Patch Set 3: Verified-1\n\nMerge Failed.\n\nThis change or one of its cross-repo dependencies was unable to be automatically merged.',
+      ).kind,
+      'ci-report',
+    );
   });
 
   it('treats a Zuul configuration error with a vote as a review, not a report', () => {

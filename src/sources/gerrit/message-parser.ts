@@ -35,7 +35,8 @@ const WHITESPACE = /\s+/;
 
 // After "Patch Set N: ": Gerrit 2.x wrote these when a patch set was created from the web UI
 // (rebase button, inline edit, commit message editor), so they are uploads, not reviews.
-const PATCH_SET_UPLOAD_REMAINDER = /^(?:Patch Set \d+ was rebased|Published edit on patch set \d+|Commit message was updated|New patch set was added)/i;
+const PATCH_SET_UPLOAD_REMAINDER =
+  /^(?:Patch Set \d+ was rebased|Published edit on patch set \d+|Commit message was updated|New patch set was added)/i;
 // After "Patch Set N: ": bookkeeping that old servers prefixed with the patch set.
 const PATCH_SET_SYSTEM_REMAINDER = /^(?:Cherry Picked|Reverted|Abandoned|Restored|Change has been successfully)\b/i;
 // Gerrit's own sentences, matched against the first line.

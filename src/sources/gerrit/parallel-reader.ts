@@ -31,7 +31,11 @@ function startWorker(workerData: unknown): Worker {
  * slack each thread kept waiting for the other (about 6 s of 25 on the bench import), with eight
  * both keep busy. A batch of 64 changes is about 1 MB.
  */
-export async function* parseExportInWorker(path: string, host: string, opts: { batchSize?: number; window?: number } = {}): AsyncGenerator<PackedChanges, ExportStats, undefined> {
+export async function* parseExportInWorker(
+  path: string,
+  host: string,
+  opts: { batchSize?: number; window?: number } = {},
+): AsyncGenerator<PackedChanges, ExportStats, undefined> {
   const worker = startWorker({ path, host, batchSize: opts.batchSize ?? 250, window: opts.window ?? 8 });
   const queue: WorkerMessage[] = [];
   let notify: (() => void) | null = null;
@@ -54,7 +58,8 @@ export async function* parseExportInWorker(path: string, host: string, opts: { b
   try {
     for (;;) {
       while (queue.length === 0) {
-        if (crashed) throw new StewardError('INTERNAL', `parsing ${path} failed: ${(crashed as Error).message}`, { where: path }, { cause: crashed });
+        if (crashed)
+          throw new StewardError('INTERNAL', `parsing ${path} failed: ${(crashed as Error).message}`, { where: path }, { cause: crashed });
         await new Promise<void>((r) => (notify = r));
       }
       const m = queue.shift()!;

@@ -35,8 +35,18 @@ export type RetryEvent = HttpRetryEvent;
 /** The Gerrit client's options: Gerrit's own, and the shared HTTP core's retry and politeness settings. */
 export interface GerritClientOptions extends Pick<
   JsonHttpClientOptions,
-  | 'fetch' | 'concurrency' | 'timeoutMs' | 'maxRetriesPerRequest' | 'maxTotalRetries' | 'backoffBaseMs' | 'backoffCapMs'
-  | 'retryAfterCapMs' | 'random' | 'sleep' | 'onRetry' | 'userAgent'
+  | 'fetch'
+  | 'concurrency'
+  | 'timeoutMs'
+  | 'maxRetriesPerRequest'
+  | 'maxTotalRetries'
+  | 'backoffBaseMs'
+  | 'backoffCapMs'
+  | 'retryAfterCapMs'
+  | 'random'
+  | 'sleep'
+  | 'onRetry'
+  | 'userAgent'
 > {
   /** The Gerrit root, e.g. `https://review.opendev.org` or `https://host/gerrit` (a path prefix). */
   baseUrl: string;
@@ -146,17 +156,15 @@ export class GerritClient {
    * @param pageSize `n=`; Gerrit may silently return fewer (its query limit), which paging absorbs.
    * @example for await (const { changes } of client.queryChanges('project:openstack/nova after:"2024-01-01"', { options: [], pageSize: 200 })) { … }
    */
-  async *queryChanges(
-    query: string,
-    opts: { options: string[]; pageSize: number; start?: number },
-  ): AsyncGenerator<ChangesPage> {
+  async *queryChanges(query: string, opts: { options: string[]; pageSize: number; start?: number }): AsyncGenerator<ChangesPage> {
     const decode = (body: Uint8Array, page: { url: string }): DecodedBody<DecodedChangesPage & { changes: unknown[] }> => {
       const json = decodeJsonBody(body);
       if (!json.ok) return json;
       const { changes, more } = changesArray(json.value, page.url);
       return { ok: true, value: { changes, count: changes.length, more } };
     };
-    for await (const page of this.queryChangePages(query, opts, decode)) yield { changes: page.changes, start: page.start, more: page.more };
+    for await (const page of this.queryChangePages(query, opts, decode))
+      yield { changes: page.changes, start: page.start, more: page.more };
   }
 
   /**
@@ -261,18 +269,19 @@ function gerritWording(username: string | undefined, authHint: string | undefine
       }
       return status === 401
         ? {
-          message: `${server} refused the credentials for user "${username}" (${statusWords})${serverSays}.`,
-          hint: 'Check the username and the HTTP password (Gerrit: Settings → HTTP Credentials; it is not the web login password).',
-        }
+            message: `${server} refused the credentials for user "${username}" (${statusWords})${serverSays}.`,
+            hint: 'Check the username and the HTTP password (Gerrit: Settings → HTTP Credentials; it is not the web login password).',
+          }
         : {
-          message: `user "${username}" may not read this on ${server} (${statusWords})${serverSays}.`,
-          hint: 'Ask the Gerrit administrators for read access, or use an account that has it.',
-        };
+            message: `user "${username}" may not read this on ${server} (${statusWords})${serverSays}.`,
+            hint: 'Ask the Gerrit administrators for read access, or use an account that has it.',
+          };
     },
     notFoundHint: 'Check the project or group name (they are case-sensitive) and the host URL, including any path prefix such as /gerrit.',
     badRequestHint: 'The server rejected the request; check the query terms (e.g. in steward.yaml) against this Gerrit version.',
     otherStatusHint: 'The server answered with an error Steward does not retry; try again later or tell the Gerrit administrators.',
-    notJsonHint: 'A login page or proxy error page usually means the URL is not the Gerrit root or a proxy sits in between; check the host URL.',
+    notJsonHint:
+      'A login page or proxy error page usually means the URL is not the Gerrit root or a proxy sits in between; check the host URL.',
   };
 }
 

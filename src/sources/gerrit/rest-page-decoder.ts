@@ -57,9 +57,14 @@ function parseServerChange(raw: unknown, ctx: { host: string; where: string; pat
     return parseRestChange(raw, ctx);
   } catch (e) {
     if (!(e instanceof StewardError) || e.code !== 'INPUT_FORMAT') throw e;
-    throw new StewardError('SOURCE_BAD_RESPONSE', `the server sent a change Steward cannot read: ${e.message}`, {
-      ...e.details,
-      hint: 'Nothing from this page was stored (the pages before it were). Check that the host URL points at a Gerrit server; if it does, please report this with the change number.',
-    }, { cause: e });
+    throw new StewardError(
+      'SOURCE_BAD_RESPONSE',
+      `the server sent a change Steward cannot read: ${e.message}`,
+      {
+        ...e.details,
+        hint: 'Nothing from this page was stored (the pages before it were). Check that the host URL points at a Gerrit server; if it does, please report this with the change number.',
+      },
+      { cause: e },
+    );
   }
 }

@@ -88,7 +88,8 @@ export class RestPageParser {
    */
   decode(body: Uint8Array, ctx: { url: string; where: string }): Promise<DecodedBody<ParsingPage>> {
     if (this.#failed) return Promise.reject(naming(this.#failed, ctx.where));
-    if (this.#closing) return Promise.reject(new StewardError('INTERNAL', 'the page parser was used after it was closed', { where: ctx.where }));
+    if (this.#closing)
+      return Promise.reject(new StewardError('INTERNAL', 'the page parser was used after it was closed', { where: ctx.where }));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
     // Transfer the bytes when they are a whole buffer of their own (a response body is); copy a view.
@@ -158,9 +159,16 @@ export class RestPageParser {
   #died(how: string, cause?: Error): void {
     if (this.#closing || this.#failed) return;
     this.#worker = null;
-    this.#fail(new StewardError('INTERNAL', `the worker thread parsing pages of changes ${how}`, {
-      hint: 'Nothing from the page it was parsing was stored (the pages before it were); run the same command again to resume. If it happens again, please report it.',
-    }, { cause }));
+    this.#fail(
+      new StewardError(
+        'INTERNAL',
+        `the worker thread parsing pages of changes ${how}`,
+        {
+          hint: 'Nothing from the page it was parsing was stored (the pages before it were); run the same command again to resume. If it happens again, please report it.',
+        },
+        { cause },
+      ),
+    );
   }
 
   #fail(error: StewardError): void {

@@ -25,9 +25,14 @@ port.on('message', (job: PageJob) => {
   } catch (e) {
     send({
       id: job.id,
-      error: e instanceof StewardError
-        ? { code: e.code, message: e.message, details: e.details }
-        : { code: 'INTERNAL', message: `parsing a page of changes failed: ${(e as Error)?.stack ?? String(e)}`, details: { where: job.where } },
+      error:
+        e instanceof StewardError
+          ? { code: e.code, message: e.message, details: e.details }
+          : {
+              code: 'INTERNAL',
+              message: `parsing a page of changes failed: ${(e as Error)?.stack ?? String(e)}`,
+              details: { where: job.where },
+            },
     });
   }
 });

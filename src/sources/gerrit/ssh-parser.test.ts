@@ -64,11 +64,19 @@ function makeSshChange(overrides: Record<string, unknown> = {}): Record<string, 
     status: 'MERGED',
     comments: [
       comment(alice, 0, 'Uploaded patch set 1.'),
-      comment(jenkins, 1, 'Patch Set 1: Verified+1\n\nBuild succeeded.\n\n- gate-nova-pep8 http://logs.openstack.org/00/93000/1/check/gate-nova-pep8/a1 : SUCCESS in 3m 02s\n- gate-nova-python27 http://logs.openstack.org/00/93000/1/check/gate-nova-python27/a2 : SUCCESS in 12m 48s\n'),
+      comment(
+        jenkins,
+        1,
+        'Patch Set 1: Verified+1\n\nBuild succeeded.\n\n- gate-nova-pep8 http://logs.openstack.org/00/93000/1/check/gate-nova-pep8/a1 : SUCCESS in 3m 02s\n- gate-nova-python27 http://logs.openstack.org/00/93000/1/check/gate-nova-python27/a2 : SUCCESS in 12m 48s\n',
+      ),
       comment(bob, 5, 'Patch Set 1: Code-Review+2\n\nLooks good.'),
       comment(alice, 20, 'Uploaded patch set 2: Patch Set 1 was rebased.'),
       comment(carol, 25, 'Patch Set 2: Code-Review+2 Workflow+1'),
-      comment(jenkins, 28, 'Patch Set 2: Verified+2\n\nBuild succeeded (gate pipeline).\n\n- gate-nova-python27 http://logs.openstack.org/00/93000/2/gate/gate-nova-python27/b1 : SUCCESS in 11m 00s\n'),
+      comment(
+        jenkins,
+        28,
+        'Patch Set 2: Verified+2\n\nBuild succeeded (gate pipeline).\n\n- gate-nova-python27 http://logs.openstack.org/00/93000/2/gate/gate-nova-python27/b1 : SUCCESS in 11m 00s\n',
+      ),
       comment(jenkins, 29, 'Change has been successfully merged into the git repository.'),
     ],
     patchSets: [
@@ -156,14 +164,19 @@ describe('parseSshChange: change fields', () => {
       insertions: 42,
       deletions: 4,
     });
-    assert.deepEqual(c.patchSets.map((p) => [p.number, p.kind, p.created]), [
-      [1, 'REWORK', ms(0)],
-      [2, 'TRIVIAL_REBASE', ms(20)],
-    ]);
+    assert.deepEqual(
+      c.patchSets.map((p) => [p.number, p.kind, p.created]),
+      [
+        [1, 'REWORK', ms(0)],
+        [2, 'TRIVIAL_REBASE', ms(20)],
+      ],
+    );
   });
 
   it('uses sizeInsertions/sizeDeletions when a patch set has no files', () => {
-    const raw = makeSshChange({ patchSets: [patchSet(1, 0, { files: undefined, sizeInsertions: 17, sizeDeletions: -6, author: undefined })] });
+    const raw = makeSshChange({
+      patchSets: [patchSet(1, 0, { files: undefined, sizeInsertions: 17, sizeDeletions: -6, author: undefined })],
+    });
     const c = parseSshChange(raw, CTX);
     assert.deepEqual(c.files, []);
     assert.equal(c.insertions, 17);
@@ -174,11 +187,17 @@ describe('parseSshChange: change fields', () => {
   it('falls back to currentPatchSet when patchSets is absent', () => {
     const raw = makeSshChange({ patchSets: undefined, currentPatchSet: patchSet(3, 10) });
     const c = parseSshChange(raw, CTX);
-    assert.deepEqual(c.patchSets.map((p) => p.number), [3]);
+    assert.deepEqual(
+      c.patchSets.map((p) => p.number),
+      [3],
+    );
   });
 
   it('maps DRAFT to NEW and reads wip, private, hashtags and a numeric change number', () => {
-    const c = parseSshChange(makeSshChange({ status: 'DRAFT', wip: true, private: true, hashtags: ['a', 3], number: 93000, topic: '' }), CTX);
+    const c = parseSshChange(
+      makeSshChange({ status: 'DRAFT', wip: true, private: true, hashtags: ['a', 3], number: 93000, topic: '' }),
+      CTX,
+    );
     assert.equal(c.status, 'NEW');
     assert.equal(c.workInProgress, true);
     assert.equal(c.isPrivate, true);
@@ -238,13 +257,16 @@ describe('parseSshChange: messages, votes and CI builds', () => {
       ],
     });
     const c = parseSshChange(raw, CTX);
-    assert.deepEqual(c.votes.map((v) => [v.voter.name, v.value, v.origin]), [
-      ['Dan Reviewer', 1, 'message'],
-      ['Eve Reviewer', -1, 'message'],
-    ]);
+    assert.deepEqual(
+      c.votes.map((v) => [v.voter.name, v.value, v.origin]),
+      [
+        ['Dan Reviewer', 1, 'message'],
+        ['Eve Reviewer', -1, 'message'],
+      ],
+    );
   });
 
-  it('marks the owner\'s own votes', () => {
+  it("marks the owner's own votes", () => {
     const raw = makeSshChange({ comments: [comment(alice, 3, 'Patch Set 1: Workflow-1')] });
     const c = parseSshChange(raw, CTX);
     assert.equal(c.votes.find((v) => v.voter.username === 'alice')?.selfVote, true);
@@ -284,7 +306,11 @@ describe('parseSshChange: stats row and errors', () => {
 
   it('rejects missing or wrong-typed required fields', () => {
     expectFormatError(() => parseSshChange('{"number":1}', CTX), /^change: expected a change object, got "/);
-    expectFormatError(() => parseSshChange(makeSshChange({ number: 'abc' }), CTX), /^change: field `number` must be a positive integer, got "abc"$/, 'number');
+    expectFormatError(
+      () => parseSshChange(makeSshChange({ number: 'abc' }), CTX),
+      /^change: field `number` must be a positive integer, got "abc"$/,
+      'number',
+    );
     expectFormatError(() => parseSshChange(makeSshChange({ id: undefined }), CTX), /^change 93000: field `id` is missing/);
     expectFormatError(() => parseSshChange(makeSshChange({ createdOn: '2014-05-13' }), CTX), /field `createdOn` must be epoch seconds/);
     expectFormatError(() => parseSshChange(makeSshChange({ lastUpdated: undefined }), CTX), /field `lastUpdated` is missing/);
@@ -293,9 +319,19 @@ describe('parseSshChange: stats row and errors', () => {
   });
 
   it('names the patch set or comment at fault', () => {
-    expectFormatError(() => parseSshChange(makeSshChange({ patchSets: [patchSet(1, 0), patchSet(2, 1, { createdOn: null })] }), CTX), /field `patchSets\[1\]\.createdOn` must be epoch seconds/, 'patchSets[1].createdOn');
-    expectFormatError(() => parseSshChange(makeSshChange({ patchSets: [patchSet(1, 0, { revision: 5 })] }), CTX), /`patchSets\[0\]\.revision` must be a commit id/);
-    expectFormatError(() => parseSshChange(makeSshChange({ comments: [comment(bob, 1, 'x'), { reviewer: bob, message: 'y' }] }), CTX), /`comments\[1\]\.timestamp` is missing/);
+    expectFormatError(
+      () => parseSshChange(makeSshChange({ patchSets: [patchSet(1, 0), patchSet(2, 1, { createdOn: null })] }), CTX),
+      /field `patchSets\[1\]\.createdOn` must be epoch seconds/,
+      'patchSets[1].createdOn',
+    );
+    expectFormatError(
+      () => parseSshChange(makeSshChange({ patchSets: [patchSet(1, 0, { revision: 5 })] }), CTX),
+      /`patchSets\[0\]\.revision` must be a commit id/,
+    );
+    expectFormatError(
+      () => parseSshChange(makeSshChange({ comments: [comment(bob, 1, 'x'), { reviewer: bob, message: 'y' }] }), CTX),
+      /`comments\[1\]\.timestamp` is missing/,
+    );
     expectFormatError(() => parseSshChange(makeSshChange({ comments: {} }), CTX), /`comments` must be an array/);
   });
 });
@@ -317,7 +353,12 @@ describe('REST and SSH agree', () => {
       _number: 93000,
       owner: toRest(alice, 1),
       labels: {
-        'Code-Review': { all: [{ ...toRest(bob, 2), value: 2, date: formatRestTimestamp(ms(5)) }, { ...toRest(carol, 3), value: 2, date: formatRestTimestamp(ms(25)) }] },
+        'Code-Review': {
+          all: [
+            { ...toRest(bob, 2), value: 2, date: formatRestTimestamp(ms(5)) },
+            { ...toRest(carol, 3), value: 2, date: formatRestTimestamp(ms(25)) },
+          ],
+        },
         Workflow: { all: [{ ...toRest(carol, 3), value: 1, date: formatRestTimestamp(ms(25)) }] },
         Verified: { all: [{ ...toRest(jenkins, 4), value: 2, date: formatRestTimestamp(ms(28)) }] },
       },
@@ -336,19 +377,37 @@ describe('REST and SSH agree', () => {
             kind: p.kind,
             created: formatRestTimestamp((p.createdOn as number) * 1000),
             uploader: toRest(alice, 1),
-            commit: { parents: [], author: { ...alice, date: formatRestTimestamp((p.createdOn as number) * 1000) }, committer: { ...alice, date: '' }, subject: ssh.subject, message: COMMIT_MESSAGE },
-            files: Object.fromEntries((p.files as Array<{ file: string; insertions: number; deletions: number }>).map((f) => [f.file, { lines_inserted: f.insertions, lines_deleted: Math.abs(f.deletions) }])),
+            commit: {
+              parents: [],
+              author: { ...alice, date: formatRestTimestamp((p.createdOn as number) * 1000) },
+              committer: { ...alice, date: '' },
+              subject: ssh.subject,
+              message: COMMIT_MESSAGE,
+            },
+            files: Object.fromEntries(
+              (p.files as Array<{ file: string; insertions: number; deletions: number }>).map((f) => [
+                f.file,
+                { lines_inserted: f.insertions, lines_deleted: Math.abs(f.deletions) },
+              ]),
+            ),
           },
         ]),
       ),
     };
     const a = parseSshChange(ssh, CTX);
     const b = parseRestChange(rest, CTX);
-    const strip = <T extends object>(rows: T[]): unknown[] => rows.map((r) => JSON.parse(JSON.stringify(r, (k, v) => (['voter', 'author', 'reporter', 'uploader'].includes(k) ? undefined : v))) as unknown);
+    const strip = <T extends object>(rows: T[]): unknown[] =>
+      rows.map(
+        (r) =>
+          JSON.parse(JSON.stringify(r, (k, v) => (['voter', 'author', 'reporter', 'uploader'].includes(k) ? undefined : v))) as unknown,
+      );
     assert.deepEqual(strip(a.votes), strip(b.votes));
     assert.deepEqual(strip(a.messages), strip(b.messages));
     assert.deepEqual(strip(a.ciBuilds), strip(b.ciBuilds));
     assert.deepEqual(strip(a.patchSets), strip(b.patchSets));
-    assert.deepEqual([a.insertions, a.deletions, a.files, a.links, a.submitted], [b.insertions, b.deletions, b.files, b.links, b.submitted]);
+    assert.deepEqual(
+      [a.insertions, a.deletions, a.files, a.links, a.submitted],
+      [b.insertions, b.deletions, b.files, b.links, b.submitted],
+    );
   });
 });

@@ -12,15 +12,7 @@ import type {
   PatchSetKind,
   Timestamp,
 } from '../../model/records.js';
-import {
-  assembleChange,
-  changeFormatError,
-  describeValue,
-  isMagicPath,
-  isRecord,
-  problem,
-  sortFiles,
-} from './assemble-change.js';
+import { assembleChange, changeFormatError, describeValue, isMagicPath, isRecord, problem, sortFiles } from './assemble-change.js';
 import type { DraftApproval, DraftMessage, ParseContext } from './assemble-change.js';
 import { canonicalLabel } from './labels.js';
 import type { SshStatsRow } from './ssh-types.js';

@@ -22,7 +22,15 @@ describe('parseRestTimestamp', () => {
   });
 
   it('returns null for other shapes, impossible dates and non-strings', () => {
-    for (const bad of ['', 'yesterday', '2015-04-10', '2015-13-01 00:00:00', '2015-02-31 00:00:00', '2015-04-10 25:00:00', ' 2015-04-10 12:34:56']) {
+    for (const bad of [
+      '',
+      'yesterday',
+      '2015-04-10',
+      '2015-13-01 00:00:00',
+      '2015-02-31 00:00:00',
+      '2015-04-10 25:00:00',
+      ' 2015-04-10 12:34:56',
+    ]) {
       assert.equal(parseRestTimestamp(bad), null, bad);
     }
     assert.equal(parseRestTimestamp('2015-02-29 00:00:00'), null);

@@ -36,9 +36,21 @@ export function parseRestTimestamp(value: unknown): Timestamp | null {
   const second = digits(value, 17, 2);
   const sep = value.charCodeAt(10);
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-    second < 0 || second > 60 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45 ||
-    (sep !== 32 && sep !== 84) || value.charCodeAt(13) !== 58 || value.charCodeAt(16) !== 58
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 60 ||
+    value.charCodeAt(4) !== 45 ||
+    value.charCodeAt(7) !== 45 ||
+    (sep !== 32 && sep !== 84) ||
+    value.charCodeAt(13) !== 58 ||
+    value.charCodeAt(16) !== 58
   ) {
     return null;
   }

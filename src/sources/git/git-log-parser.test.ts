@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { COMMIT_FORMAT, GRAPH_FORMAT, RecordSplitter, changeIdOf, parseCommitRecord, parseGraphRecord, subjectOf } from './git-log-parser.js';
+import {
+  COMMIT_FORMAT,
+  GRAPH_FORMAT,
+  RecordSplitter,
+  changeIdOf,
+  parseCommitRecord,
+  parseGraphRecord,
+  subjectOf,
+} from './git-log-parser.js';
 
 // Recorded with `git log --no-walk=unsorted --format=<COMMIT_FORMAT / GRAPH_FORMAT> a793b96a1bfb e7ae66a65b95 0f808117`
 // on nova-history-meta.bundle: a Zuul merge, a commit with Implements/Change-Id, one with a non-ASCII author.
@@ -33,14 +41,27 @@ describe('git log parsing (recorded nova output)', () => {
     const bytes = Buffer.from(rec + rec.replace('a'.repeat(40), 'b'.repeat(40)));
     for (const size of [1, 5, bytes.length]) {
       const got = records(bytes, size).map(parseCommitRecord);
-      assert.deepEqual(got.map((c) => [c.sha[0], c.subject, c.message]), [['a', 'Odd \u001e subject', 'Odd \u001e subject\n\nbody \u001e'], ['b', 'Odd \u001e subject', 'Odd \u001e subject\n\nbody \u001e']]);
+      assert.deepEqual(
+        got.map((c) => [c.sha[0], c.subject, c.message]),
+        [
+          ['a', 'Odd \u001e subject', 'Odd \u001e subject\n\nbody \u001e'],
+          ['b', 'Odd \u001e subject', 'Odd \u001e subject\n\nbody \u001e'],
+        ],
+      );
     }
   });
 
   it('reads a Zuul merge', () => {
     const [merge] = records(LOG, 4096).map(parseCommitRecord);
     assert.deepEqual(
-      { sha: merge!.sha, parents: merge!.parents, author: merge!.authorName, committer: merge!.committerName, subject: merge!.subject, changeId: merge!.changeId },
+      {
+        sha: merge!.sha,
+        parents: merge!.parents,
+        author: merge!.authorName,
+        committer: merge!.committerName,
+        subject: merge!.subject,
+        changeId: merge!.changeId,
+      },
       {
         sha: 'a793b96a1bfb758f5209294e549864fe9ac856e6',
         parents: ['87114476353e9eab4f8c07435c52205dca10e20e', '69c6b424ac4a1a2cf6a3e75c9fefe774270ee256'],
@@ -67,11 +88,14 @@ describe('git log parsing (recorded nova output)', () => {
 
   it('reads the light graph records', () => {
     const g = records(GRAPH, 100).map(parseGraphRecord);
-    assert.deepEqual(g.map((c) => [c.sha.slice(0, 8), c.parents.length, c.committerName]), [
-      ['a793b96a', 2, 'Gerrit Code Review'],
-      ['e7ae66a6', 1, 'René Ribaud'],
-      ['0f808117', 1, 'René Ribaud'],
-    ]);
+    assert.deepEqual(
+      g.map((c) => [c.sha.slice(0, 8), c.parents.length, c.committerName]),
+      [
+        ['a793b96a', 2, 'Gerrit Code Review'],
+        ['e7ae66a6', 1, 'René Ribaud'],
+        ['0f808117', 1, 'René Ribaud'],
+      ],
+    );
     assert.equal(g[0]!.subject, 'Merge "Mounting the shares as part of the initialization process"');
   });
 

@@ -116,7 +116,17 @@ export function changeIdOf(message: string): string | null {
 
 /** One record of {@link COMMIT_FORMAT} output as a commit with its trailers read. */
 export function parseCommitRecord(record: string): GitCommit {
-  const [sha, parents, an, ae, at, cn, ce, ct, body] = fields(record, 9) as [string, string, string, string, string, string, string, string, string];
+  const [sha, parents, an, ae, at, cn, ce, ct, body] = fields(record, 9) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   // %B ends with the message's own newline; keep the text as written otherwise.
   const message = body.replace(/\n+$/, '');
   const links = extractLinks(message, null);

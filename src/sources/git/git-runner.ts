@@ -29,10 +29,15 @@ interface GitRun {
 
 function notRunnable(repo: string, e: unknown): StewardError {
   const code = (e as { code?: string }).code;
-  return new StewardError('GIT_REPOSITORY', code === 'ENOENT' ? 'cannot run `git`: it is not installed or not on PATH' : `cannot run \`git\`: ${(e as Error).message}`, {
-    where: repo,
-    hint: 'Install git (2.20 or newer) and make sure it is on PATH.',
-  }, { cause: e });
+  return new StewardError(
+    'GIT_REPOSITORY',
+    code === 'ENOENT' ? 'cannot run `git`: it is not installed or not on PATH' : `cannot run \`git\`: ${(e as Error).message}`,
+    {
+      where: repo,
+      hint: 'Install git (2.20 or newer) and make sure it is on PATH.',
+    },
+    { cause: e },
+  );
 }
 
 /** Runs git in `repo` and collects its output (for small outputs only). */
@@ -44,7 +49,9 @@ function runGit(repo: string, args: readonly string[], input?: string): Promise<
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => reject(notRunnable(repo, e)));
-    child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolvePromise({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
     child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
@@ -73,7 +80,8 @@ export interface ResolvedRepository {
   cleanup(): void;
 }
 
-const REPO_HINT = 'Give the path of a local git clone or a git bundle file (e.g. `git clone https://opendev.org/openstack/nova`) with --repo or steward.yaml `git.repo`.';
+const REPO_HINT =
+  'Give the path of a local git clone or a git bundle file (e.g. `git clone https://opendev.org/openstack/nova`) with --repo or steward.yaml `git.repo`.';
 
 /**
  * Checks that `path` is a git repository (a working tree or a bare repository) or a git bundle
@@ -93,14 +101,22 @@ export async function resolveRepository(path: string, branch: string | undefined
 
   const heads = await runGit(dirname(abs), ['bundle', 'list-heads', abs]);
   if (heads.code !== 0) {
-    throw new StewardError('GIT_REPOSITORY', `not a git repository or bundle: a file git cannot read as a bundle (git says: ${firstLine(heads.stderr)})`, { where: abs, hint: REPO_HINT });
+    throw new StewardError(
+      'GIT_REPOSITORY',
+      `not a git repository or bundle: a file git cannot read as a bundle (git says: ${firstLine(heads.stderr)})`,
+      { where: abs, hint: REPO_HINT },
+    );
   }
   const tmp = mkdtempSync(join(tmpdir(), 'steward-bundle-'));
   const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
   try {
     const clone = join(tmp, 'repository.git');
     const r = await runGit(tmp, ['clone', '--quiet', '--bare', abs, clone]);
-    if (r.code !== 0) throw new StewardError('GIT_REPOSITORY', `cannot clone the bundle (git says: ${firstLine(r.stderr)})`, { where: abs, hint: 'Check the bundle with `git bundle verify` inside a clone of its repository.' });
+    if (r.code !== 0)
+      throw new StewardError('GIT_REPOSITORY', `cannot clone the bundle (git says: ${firstLine(r.stderr)})`, {
+        where: abs,
+        hint: 'Check the bundle with `git bundle verify` inside a clone of its repository.',
+      });
     return await inspect(abs, clone, branch, true, cleanup);
   } catch (e) {
     cleanup();
@@ -108,14 +124,24 @@ export async function resolveRepository(path: string, branch: string | undefined
   }
 }
 
-async function inspect(abs: string, gitPath: string, branch: string | undefined, bundle: boolean, cleanup: () => void): Promise<ResolvedRepository> {
+async function inspect(
+  abs: string,
+  gitPath: string,
+  branch: string | undefined,
+  bundle: boolean,
+  cleanup: () => void,
+): Promise<ResolvedRepository> {
   const top = await runGit(gitPath, ['rev-parse', '--absolute-git-dir', '--is-bare-repository']);
   if (top.code !== 0) {
     if (/dubious ownership/.test(top.stderr)) {
-      throw new StewardError('GIT_REPOSITORY', 'git refuses to read this repository: it belongs to another user (git says: detected dubious ownership)', {
-        where: abs,
-        hint: `If you trust it: git config --global --add safe.directory ${abs}`,
-      });
+      throw new StewardError(
+        'GIT_REPOSITORY',
+        'git refuses to read this repository: it belongs to another user (git says: detected dubious ownership)',
+        {
+          where: abs,
+          hint: `If you trust it: git config --global --add safe.directory ${abs}`,
+        },
+      );
     }
     throw new StewardError('GIT_REPOSITORY', `not a git repository (git says: ${firstLine(top.stderr)})`, { where: abs, hint: REPO_HINT });
   }
@@ -128,7 +154,10 @@ async function inspect(abs: string, gitPath: string, branch: string | undefined,
   if (name === undefined || name === '') {
     const head = await runGit(gitPath, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
     if (head.code !== 0) {
-      throw new StewardError('GIT_REPOSITORY', 'HEAD is not on a branch (detached), so there is no default branch to sync', { where: abs, hint: 'Name the branch with --branch or steward.yaml `git.branch`.' });
+      throw new StewardError('GIT_REPOSITORY', 'HEAD is not on a branch (detached), so there is no default branch to sync', {
+        where: abs,
+        hint: 'Name the branch with --branch or steward.yaml `git.branch`.',
+      });
     }
     name = head.stdout.trim();
   }
@@ -139,7 +168,9 @@ async function inspect(abs: string, gitPath: string, branch: string | undefined,
     const known = list.stdout.split('\n').filter(Boolean);
     throw new StewardError('GIT_REPOSITORY', `no branch "${name}" in this ${bundle ? 'bundle' : 'repository'}`, {
       where: abs,
-      hint: known.length ? `Branches: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.` : 'The repository has no branches: is it empty?',
+      hint: known.length
+        ? `Branches: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}.`
+        : 'The repository has no branches: is it empty?',
     });
   }
   return { path: abs, gitPath, gitDir, bundle, defaultName, branch: name, tip: rev.stdout.trim(), cleanup };
@@ -178,8 +209,13 @@ export async function* gitRecords(repo: string, args: readonly string[], input?:
   const code = await closed;
   if (spawnError) throw notRunnable(repo, spawnError);
   if (code !== 0) {
-    throw new StewardError('GIT_REPOSITORY', `\`git ${args[0]}\` failed (exit ${code}): ${firstLine(Buffer.concat(err).toString('utf8'))}`, { where: repo });
+    throw new StewardError(
+      'GIT_REPOSITORY',
+      `\`git ${args[0]}\` failed (exit ${code}): ${firstLine(Buffer.concat(err).toString('utf8'))}`,
+      { where: repo },
+    );
   }
   const rest = splitter.rest();
-  if (rest.trim() !== '') throw new StewardError('GIT_REPOSITORY', `\`git ${args[0]}\` output ended in the middle of a commit record`, { where: repo });
+  if (rest.trim() !== '')
+    throw new StewardError('GIT_REPOSITORY', `\`git ${args[0]}\` output ended in the middle of a commit record`, { where: repo });
 }

@@ -5,7 +5,13 @@ import { computeLandings, DEFAULT_LANDING_COMMITTERS, isLandingMerge } from './l
 
 const rules = { landingCommitters: DEFAULT_LANDING_COMMITTERS };
 let t = 0;
-const c = (sha: string, parents: string[], subject = sha, committerName = 'Dev'): GraphCommit => ({ sha, parents, committerName, committedAt: (t += 1000), subject });
+const c = (sha: string, parents: string[], subject = sha, committerName = 'Dev'): GraphCommit => ({
+  sha,
+  parents,
+  committerName,
+  committedAt: (t += 1000),
+  subject,
+});
 
 describe('isLandingMerge', () => {
   it('knows merges by the review system by committer or subject, never a single-parent commit', () => {
@@ -22,7 +28,14 @@ describe('isLandingMerge', () => {
 describe('computeLandings', () => {
   it('a hand merge on the main line: the parent nearer a landing merge wins, the first on a tie', () => {
     // Both parents lead straight to a landing merge: the first parent wins.
-    const g = [c('r', []), c('m1', ['r', 'x'], 'Merge "x"'), c('x', ['r']), c('m2', ['r', 'y'], 'Merge "y"'), c('y', ['r']), c('h', ['m1', 'm2'], 'Merge branch')];
+    const g = [
+      c('r', []),
+      c('m1', ['r', 'x'], 'Merge "x"'),
+      c('x', ['r']),
+      c('m2', ['r', 'y'], 'Merge "y"'),
+      c('y', ['r']),
+      c('h', ['m1', 'm2'], 'Merge branch'),
+    ];
     const l = computeLandings(g, 'h', rules);
     assert.deepEqual([l.get('m1')!.mainline, l.get('m2')!.mainline, l.get('m2')!.landedBy, l.get('h')!.kind], [true, false, 'h', 'direct']);
   });
@@ -31,7 +44,12 @@ describe('computeLandings', () => {
     const g = [c('a', ['gone']), c('b', ['a', 'missing']), c('m', ['b', 'x'], 'Merge "x"'), c('x', ['a'])];
     const l = computeLandings(g, 'm', rules);
     assert.equal(l.size, 4);
-    assert.deepEqual([...l].map(([sha, v]) => [sha, v.landedBy, v.kind]).sort(), [['a', 'a', 'direct'], ['b', 'b', 'direct'], ['m', 'm', 'merge'], ['x', 'm', 'merge']]);
+    assert.deepEqual([...l].map(([sha, v]) => [sha, v.landedBy, v.kind]).sort(), [
+      ['a', 'a', 'direct'],
+      ['b', 'b', 'direct'],
+      ['m', 'm', 'merge'],
+      ['x', 'm', 'merge'],
+    ]);
   });
 
   it('walks long histories without recursion', () => {

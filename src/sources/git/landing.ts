@@ -94,7 +94,7 @@ export function computeLandings(commits: Iterable<GraphCommit>, tip: string, rul
 
   const mainline: string[] = [];
   const onMainline = new Set<string>();
-  for (let x: string | undefined = tip; x !== undefined && bySha.has(x) && !onMainline.has(x); ) {
+  for (let x: string | undefined = tip; x !== undefined && bySha.has(x) && !onMainline.has(x);) {
     const c: GraphCommit = bySha.get(x)!;
     mainline.push(x);
     onMainline.add(x);

@@ -66,6 +66,9 @@ export function describeJson(value: unknown): string {
 
 /** JSON-quote the first `max` characters of `text`, whitespace collapsed (only a prefix is scanned). */
 export function quote(text: string, max: number): string {
-  const flat = text.slice(0, max * 8).replace(/\s+/g, ' ').trim();
+  const flat = text
+    .slice(0, max * 8)
+    .replace(/\s+/g, ' ')
+    .trim();
   return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
 }

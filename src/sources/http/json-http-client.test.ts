@@ -22,11 +22,15 @@ function makeClient(answer: (url: string, init: RequestInit) => Response, over: 
   return { http, seen, reasons };
 }
 
-const json = (value: unknown, status = 200) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+const json = (value: unknown, status = 200) =>
+  new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
 
 /** What `promise` rejected with, which must be a StewardError. */
 async function rejection(promise: Promise<unknown>): Promise<StewardError> {
-  const e = await promise.then(() => 'resolved', (err: unknown) => err);
+  const e = await promise.then(
+    () => 'resolved',
+    (err: unknown) => err,
+  );
   assert.ok(e instanceof StewardError, `expected a StewardError, got ${String(e)}`);
   return e;
 }
@@ -36,8 +40,15 @@ describe('JsonHttpClient', () => {
     const { http, seen } = makeClient(() => json({ entries: [], next_collection_link: null }));
     const next = 'https://api.example.org/devel/nova?ws.op=searchTasks&ws.start=75&ws.size=75';
     assert.deepEqual(await http.getJsonAt(next), { entries: [], next_collection_link: null });
-    assert.deepEqual(seen.map((s) => s.url), [next]);
-    for (const away of ['https://evil.example.org/devel/nova', 'https://api.example.org/develop/nova', 'https://u:p@api.example.org/devel/nova']) {
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      [next],
+    );
+    for (const away of [
+      'https://evil.example.org/devel/nova',
+      'https://api.example.org/develop/nova',
+      'https://u:p@api.example.org/devel/nova',
+    ]) {
       const e = await rejection(http.getJsonAt(away));
       assert.equal(e.code, 'SOURCE_BAD_RESPONSE');
       assert.match(e.message, /Launchpad sent a link outside https:\/\/api\.example\.org\/devel/);
@@ -53,14 +64,20 @@ describe('JsonHttpClient', () => {
       headers: () => ({ Authorization: `OAuth oauth_nonce="${++calls}"` }),
     });
     await http.getJson('/bugs');
-    assert.deepEqual(seen.map((s) => s.headers.Authorization), ['OAuth oauth_nonce="1"', 'OAuth oauth_nonce="2"']);
+    assert.deepEqual(
+      seen.map((s) => s.headers.Authorization),
+      ['OAuth oauth_nonce="1"', 'OAuth oauth_nonce="2"'],
+    );
     assert.equal(seen[0]!.headers.Accept, 'application/json');
   });
 
   it('blanks its secrets out of errors and retry reports, and names URL and status', async () => {
     const secret = 'tok-3f9a-very-secret';
     const { http, reasons } = makeClient(
-      (url) => (url.includes('first') ? new Response(`echo ${secret}`, { status: 500, statusText: `Oops ${secret}` }) : new Response(`no access for ${secret}`, { status: 401 })),
+      (url) =>
+        url.includes('first')
+          ? new Response(`echo ${secret}`, { status: 500, statusText: `Oops ${secret}` })
+          : new Response(`no access for ${secret}`, { status: 401 }),
       { secrets: [secret, undefined], maxRetriesPerRequest: 1 },
     );
     const e1 = await rejection(http.getJson('/first'));
@@ -75,7 +92,9 @@ describe('JsonHttpClient', () => {
 
   it('strips an XSSI guard line when it has one, and retries a body cut short', async () => {
     let n = 0;
-    const { http, reasons } = makeClient(() => new Response(++n === 1 ? ")]}'\n[1, 2" : ")]}'\n[1, 2]", { status: 200 }), { xssiPrefix: ")]}'" });
+    const { http, reasons } = makeClient(() => new Response(++n === 1 ? ")]}'\n[1, 2" : ")]}'\n[1, 2]", { status: 200 }), {
+      xssiPrefix: ")]}'",
+    });
     assert.deepEqual(await http.getJson('/x'), [1, 2]);
     assert.match(reasons[0]!, /truncated or invalid JSON/);
   });

@@ -19,9 +19,28 @@
  */
 import { StewardError } from '../../model/errors.js';
 import type { ErrorCode } from '../../model/errors.js';
-import { bodyText, decodeJsonBytes, describeJson, isObject, quote, stripUserinfo, type BodyDecoder, type DecodedBody } from './json-body.js';
+import {
+  bodyText,
+  decodeJsonBytes,
+  describeJson,
+  isObject,
+  quote,
+  stripUserinfo,
+  type BodyDecoder,
+  type DecodedBody,
+} from './json-body.js';
 
-export { bodyText, decodeJsonBytes, describeJson, isObject, quote, stripUserinfo, stripXssiPrefix, type BodyDecoder, type DecodedBody } from './json-body.js';
+export {
+  bodyText,
+  decodeJsonBytes,
+  describeJson,
+  isObject,
+  quote,
+  stripUserinfo,
+  stripXssiPrefix,
+  type BodyDecoder,
+  type DecodedBody,
+} from './json-body.js';
 
 /** Query parameters: arrays repeat the key (`o=A&o=B`); `undefined` values are left out. */
 export type HttpQueryParams = Record<string, string | string[] | number | undefined>;
@@ -140,10 +159,19 @@ const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 // Every other connection-level failure (reset, dropped mid-body, EAI_AGAIN, stalls) is retried.
 const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH', 'EPROTO',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
 ]);
 const CODE_WORDS: Record<string, string> = {
   ENOTFOUND: 'host name not found (DNS)',
@@ -158,8 +186,15 @@ const CODE_WORDS: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
 };
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** Why one attempt failed: retryable or not, and how to report it if it is the last. */
@@ -316,11 +351,18 @@ export class JsonHttpClient {
       url = undefined;
     }
     const href = url?.href;
-    if (!href || url!.username || url!.password || !(href === this.root || href.startsWith(`${this.root}/`) || href.startsWith(`${this.root}?`))) {
-      throw this.scrub(new StewardError('SOURCE_BAD_RESPONSE', `${this.#service} sent a link outside ${this.root}: ${quote(stripUserinfo(link), 200)}.`, {
-        where: this.root,
-        hint: `Steward follows only links under the configured ${this.#service} URL; check that it is the root the server itself uses.`,
-      }));
+    if (
+      !href ||
+      url!.username ||
+      url!.password ||
+      !(href === this.root || href.startsWith(`${this.root}/`) || href.startsWith(`${this.root}?`))
+    ) {
+      throw this.scrub(
+        new StewardError('SOURCE_BAD_RESPONSE', `${this.#service} sent a link outside ${this.root}: ${quote(stripUserinfo(link), 200)}.`, {
+          where: this.root,
+          hint: `Steward follows only links under the configured ${this.#service} URL; check that it is the root the server itself uses.`,
+        }),
+      );
     }
     return href;
   }
@@ -360,10 +402,12 @@ export class JsonHttpClient {
 
   /** A StewardError for a well-formed answer of the wrong shape (the connector's parser decides). */
   shapeError(url: string, expected: string, received: unknown): StewardError {
-    return this.scrub(new StewardError('SOURCE_BAD_RESPONSE', `expected ${expected} from ${this.#service}, received ${describeJson(received)}.`, {
-      where: url,
-      hint: `Check that the URL points at the ${this.#service} root (the one its web dashboard is served from).`,
-    }));
+    return this.scrub(
+      new StewardError('SOURCE_BAD_RESPONSE', `expected ${expected} from ${this.#service}, received ${describeJson(received)}.`, {
+        where: url,
+        hint: `Check that the URL points at the ${this.#service} root (the one its web dashboard is served from).`,
+      }),
+    );
   }
 
   /** `error` with the client's secrets replaced by `***` in its message, `where` and hint (itself when there are none). */
@@ -430,26 +474,52 @@ export class JsonHttpClient {
   #networkFailure(url: string, e: unknown, timedOut: boolean, midBody: boolean): Failure {
     const origin = new URL(url).origin;
     if (timedOut) {
-      return { reason: `timed out after ${this.#timeoutMs} ms${midBody ? ' reading the response' : ''}`, retryable: true, kind: 'network', cause: e };
+      return {
+        reason: `timed out after ${this.#timeoutMs} ms${midBody ? ' reading the response' : ''}`,
+        retryable: true,
+        kind: 'network',
+        cause: e,
+      };
     }
     const code = errorCode(e);
     const words = (code && CODE_WORDS[code]) ?? innermostMessage(e);
     if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) {
-      const error = new StewardError('SOURCE_TLS', `TLS with ${origin} failed: ${innermostMessage(e)} (${code}).`, { where: url, hint: this.#words.tlsHint }, { cause: e });
+      const error = new StewardError(
+        'SOURCE_TLS',
+        `TLS with ${origin} failed: ${innermostMessage(e)} (${code}).`,
+        { where: url, hint: this.#words.tlsHint },
+        { cause: e },
+      );
       return { reason: `TLS failed: ${innermostMessage(e)} (${code})`, retryable: false, kind: 'network', error };
     }
     const reason = code ? `${words} (${code})` : words;
     if (code && UNREACHABLE_CODES.has(code) && !this.#reachedOnce) {
-      const error = new StewardError('SOURCE_UNREACHABLE', `cannot reach ${this.#words.server(origin)}: ${reason}.`, { where: url, hint: this.#words.unreachableHint }, { cause: e });
+      const error = new StewardError(
+        'SOURCE_UNREACHABLE',
+        `cannot reach ${this.#words.server(origin)}: ${reason}.`,
+        { where: url, hint: this.#words.unreachableHint },
+        { cause: e },
+      );
       return { reason, retryable: false, kind: 'network', error };
     }
     // Anything else thrown by fetch is a connection-level problem: after a success it is most
     // likely transient (a restart, a reset), and an unknown code is retried rather than fatal.
-    return { reason: midBody ? `connection dropped while reading the response: ${reason}` : reason, retryable: true, kind: 'network', cause: e };
+    return {
+      reason: midBody ? `connection dropped while reading the response: ${reason}` : reason,
+      retryable: true,
+      kind: 'network',
+      cause: e,
+    };
   }
 
   /** Turn a complete HTTP response into a decoded value, a retryable failure, or a final error. */
-  async #interpret<T>(url: string, response: Response, body: Uint8Array, accept: ReadonlySet<number>, decode: BodyDecoder<T>): Promise<HttpAnswer<T> | Failure> {
+  async #interpret<T>(
+    url: string,
+    response: Response,
+    body: Uint8Array,
+    accept: ReadonlySet<number>,
+    decode: BodyDecoder<T>,
+  ): Promise<HttpAnswer<T> | Failure> {
     const status = response.status;
     const statusText = response.statusText || STATUS_TEXT[status];
     const statusWords = statusText ? `HTTP ${status} ${statusText}` : `HTTP ${status}`;
@@ -463,20 +533,26 @@ export class JsonHttpClient {
     const text = bodyText(body).trim();
     const serverSays = text ? `: ${quote(text, 200)}` : '';
     if (status === 401 || status === 403) {
-      const { message, hint } = this.#words.auth?.({ status, statusWords, server, serverSays }) ??
-        { message: `${server} refused access (${statusWords})${serverSays}.`, hint: this.#words.authHint };
+      const { message, hint } = this.#words.auth?.({ status, statusWords, server, serverSays }) ?? {
+        message: `${server} refused access (${statusWords})${serverSays}.`,
+        hint: this.#words.authHint,
+      };
       return fatal(new StewardError('SOURCE_AUTH', message, { where: url, hint }));
     }
     if (status === 404) {
-      return fatal(new StewardError('SOURCE_NOT_FOUND', `${server} does not know what was asked for (${statusWords})${serverSays}.`, {
-        where: url,
-        hint: this.#words.notFoundHint,
-      }));
+      return fatal(
+        new StewardError('SOURCE_NOT_FOUND', `${server} does not know what was asked for (${statusWords})${serverSays}.`, {
+          where: url,
+          hint: this.#words.notFoundHint,
+        }),
+      );
     }
-    return fatal(new StewardError('SOURCE_BAD_RESPONSE', `${server} answered ${statusWords}${serverSays}.`, {
-      where: url,
-      hint: status === 400 ? this.#words.badRequestHint : this.#words.otherStatusHint,
-    }));
+    return fatal(
+      new StewardError('SOURCE_BAD_RESPONSE', `${server} answered ${statusWords}${serverSays}.`, {
+        where: url,
+        hint: status === 400 ? this.#words.badRequestHint : this.#words.otherStatusHint,
+      }),
+    );
   }
 
   /** A 2xx body as its decoder saw it: the value, or — when it was not JSON — a retryable failure or a final error. */
@@ -491,10 +567,17 @@ export class JsonHttpClient {
     }
     const redirected = response.redirected && response.url ? ` (redirected to ${stripUserinfo(response.url)})` : '';
     const received = `${contentType || 'no content type'}, starting ${quote(decoded.head, 80)}`;
-    return fatal(new StewardError('SOURCE_BAD_RESPONSE', `expected JSON from ${this.#words.server(new URL(url).origin)}, received ${received}${redirected}.`, {
-      where: url,
-      hint: this.#words.notJsonHint,
-    }, { cause: e }));
+    return fatal(
+      new StewardError(
+        'SOURCE_BAD_RESPONSE',
+        `expected JSON from ${this.#words.server(new URL(url).origin)}, received ${received}${redirected}.`,
+        {
+          where: url,
+          hint: this.#words.notJsonHint,
+        },
+        { cause: e },
+      ),
+    );
   }
 
   #looksLikeJson(contentType: string, head: string): boolean {
@@ -505,9 +588,10 @@ export class JsonHttpClient {
 
   /** The error for a retryable failure that ran out of retries (or hit the client budget). */
   #finalError(url: string, failure: Failure, attempt: number): StewardError {
-    const budget = this.stats.retries >= this.#maxTotalRetries && attempt < this.#maxRetriesPerRequest
-      ? ` The client's retry budget (${this.#maxTotalRetries} retries in total) is spent.`
-      : '';
+    const budget =
+      this.stats.retries >= this.#maxTotalRetries && attempt < this.#maxRetriesPerRequest
+        ? ` The client's retry budget (${this.#maxTotalRetries} retries in total) is spent.`
+        : '';
     const counts = `after ${attempt + 1} attempt${attempt === 0 ? '' : 's'} (${attempt} ${attempt === 1 ? 'retry' : 'retries'}; ${this.stats.retries} in this run)`;
     const server = this.#words.server(new URL(url).origin);
     const resume = 'Run the sync again later; it resumes from its last checkpoint.';
@@ -532,7 +616,8 @@ export class JsonHttpClient {
 
   #atLeast(value: number | undefined, fallback: number, min: number, name: string): number {
     const v = value ?? fallback;
-    if (!Number.isFinite(v) || v < min) throw new StewardError('INTERNAL', `${this.#service} client option ${name} must be a number ≥ ${min}, received ${v}.`);
+    if (!Number.isFinite(v) || v < min)
+      throw new StewardError('INTERNAL', `${this.#service} client option ${name} must be a number ≥ ${min}, received ${v}.`);
     return v;
   }
 }
@@ -547,12 +632,20 @@ function normaliseBaseUrl(baseUrl: string, service: string, words: HttpWording):
   try {
     url = new URL(baseUrl);
   } catch (e) {
-    throw new StewardError('CONFIG', `the ${service} URL ${quote(stripUserinfo(baseUrl), 100)} is not a valid URL.`, { hint: words.invalidUrlHint }, { cause: e });
+    throw new StewardError(
+      'CONFIG',
+      `the ${service} URL ${quote(stripUserinfo(baseUrl), 100)} is not a valid URL.`,
+      { hint: words.invalidUrlHint },
+      { cause: e },
+    );
   }
   if (url.username || url.password) {
     url.username = '';
     url.password = '';
-    throw new StewardError('CONFIG', `the ${service} URL ${url.origin} must not contain credentials.`, { where: url.href, hint: words.credentialsInUrlHint });
+    throw new StewardError('CONFIG', `the ${service} URL ${url.origin} must not contain credentials.`, {
+      where: url.href,
+      hint: words.credentialsInUrlHint,
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new StewardError('CONFIG', `the ${service} URL ${url.href} must start with https:// or http://.`, { where: url.href });

@@ -16,14 +16,18 @@ describe('blueprintRefs', () => {
 
   it('reads mentions anywhere in the message: blueprint NAME, bp NAME, bp: NAME, bp/NAME, +spec/ URLs', () => {
     assert.deepEqual(
-      names('Prepare for blueprint one-thing, then bp two. Also (bp:three), topic bp/four and\nhttps://blueprints.launchpad.net/nova/+spec/Five-Six.'),
+      names(
+        'Prepare for blueprint one-thing, then bp two. Also (bp:three), topic bp/four and\nhttps://blueprints.launchpad.net/nova/+spec/Five-Six.',
+      ),
       ['mention:one-thing', 'mention:two', 'mention:three', 'mention:four', 'mention:five-six'],
     );
   });
 
   it('reads a bare Implements trailer and Launchpad URLs in trailers', () => {
     assert.deepEqual(names('x\n\nImplements: qos-minimum-guaranteed-packet-rate\n'), ['implements:qos-minimum-guaranteed-packet-rate']);
-    assert.deepEqual(names('x\n\nImplements: blueprint https://blueprints.launchpad.net/nova/+spec/flavor-extra\n'), ['implements:flavor-extra']);
+    assert.deepEqual(names('x\n\nImplements: blueprint https://blueprints.launchpad.net/nova/+spec/flavor-extra\n'), [
+      'implements:flavor-extra',
+    ]);
   });
 
   it('takes whole names only, and no prose words', () => {
@@ -36,10 +40,10 @@ describe('blueprintRefs', () => {
   it('reads Related-Blueprint trailers as related work, above a mention of the same name and below Implements', () => {
     // The forms in nova's history.
     assert.deepEqual(names('x\n\nRelated-blueprint: migration-fix-resource-tracking\n'), ['related:migration-fix-resource-tracking']);
-    assert.deepEqual(names('x\n\nRelated-Blueprint: blueprint image-metadata-prefiltering\nRelated-Blueprint: blueprint amd-sev-libvirt-support\n'), [
-      'related:image-metadata-prefiltering',
-      'related:amd-sev-libvirt-support',
-    ]);
+    assert.deepEqual(
+      names('x\n\nRelated-Blueprint: blueprint image-metadata-prefiltering\nRelated-Blueprint: blueprint amd-sev-libvirt-support\n'),
+      ['related:image-metadata-prefiltering', 'related:amd-sev-libvirt-support'],
+    );
     assert.deepEqual(names('x\n\nRelated blueprint: foo\n* Related bp bar\n'), ['related:foo', 'related:bar']);
     assert.deepEqual(names('x\n\nSee blueprint foo.\nRelated-Blueprint: foo\n', 'bp/foo'), ['related:foo']);
     assert.deepEqual(names('x\n\nImplements: blueprint foo\nRelated-Blueprint: foo\n'), ['implements:foo']);

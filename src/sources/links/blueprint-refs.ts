@@ -17,16 +17,70 @@ const MENTION = /(?<![\w/.+-])(?:blueprints?|bp)(?:\s*[:#]\s*|\s+|\/)(?:bp\/)?([
 const SPEC_URL = /\/\+spec\/([A-Za-z0-9][\w.-]*)/g;
 // The related-work trailer, as Related-Bug is for bugs: "Related-Blueprint: NAME", "Related-Blueprint:
 // blueprint NAME", "Related blueprint: NAME", "Related bp NAME" (not the prose "Related to blueprint NAME").
-const RELATED_TRAILER = /^\s*(?:[*-]\s+)?related[-_ ]?(?:blueprints?|bp)(?:\s*:\s*|\s+)(?:(?:blueprint|bp)(?:\s*:\s*|\s+))?(?:bp\/)?([A-Za-z0-9][\w.-]*)/i;
+const RELATED_TRAILER =
+  /^\s*(?:[*-]\s+)?related[-_ ]?(?:blueprints?|bp)(?:\s*:\s*|\s+)(?:(?:blueprint|bp)(?:\s*:\s*|\s+))?(?:bp\/)?([A-Za-z0-9][\w.-]*)/i;
 // A trailer naming the blueprint without the word "blueprint": "Implements: some-name".
 const BARE_TRAILER = /^\s*(implements|partial(?:ly)?[-_ ]implements?)\s*:\s*([A-Za-z0-9][\w.-]*?)[.]?\s*$/i;
 // Words that follow "blueprint" in prose ("this blueprint is …", "per the bp for …"): never names.
 const PROSE = new Set([
-  'a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'from', 'has', 'have', 'in', 'is', 'it', 'its', 'of', 'on', 'or',
-  'should', 'that', 'the', 'this', 'to', 'was', 'which', 'will', 'with', 'would', 'we', 'can', 'spec', 'here', 'there',
+  'a',
+  'an',
+  'and',
+  'are',
+  'as',
+  'at',
+  'be',
+  'by',
+  'for',
+  'from',
+  'has',
+  'have',
+  'in',
+  'is',
+  'it',
+  'its',
+  'of',
+  'on',
+  'or',
+  'should',
+  'that',
+  'the',
+  'this',
+  'to',
+  'was',
+  'which',
+  'will',
+  'with',
+  'would',
+  'we',
+  'can',
+  'spec',
+  'here',
+  'there',
   // Seen after "blueprint" in nova's commit messages.
-  'add', 'adds', 'being', 'blueprint', 'changes', 'doc', 'implemented', 'implements', 'introduces', 'itself', 'lands', 'needed',
-  'needs', 'now', 'page', 'patch', 'previously', 'process', 'project', 'proposes', 'when', 'where', 'work',
+  'add',
+  'adds',
+  'being',
+  'blueprint',
+  'changes',
+  'doc',
+  'implemented',
+  'implements',
+  'introduces',
+  'itself',
+  'lands',
+  'needed',
+  'needs',
+  'now',
+  'page',
+  'patch',
+  'previously',
+  'process',
+  'project',
+  'proposes',
+  'when',
+  'where',
+  'work',
 ]);
 
 /** Trims what is punctuation around a name rather than part of it ("foo-bar." → "foo-bar"). */

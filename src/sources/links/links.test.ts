@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractLinks } from './links.js';
 
-const msg = (...trailers: string[]): string => `libvirt: Fix a leak in the driver\n\nLonger explanation here.\n\n${trailers.join('\n')}\n\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n`;
+const msg = (...trailers: string[]): string =>
+  `libvirt: Fix a leak in the driver\n\nLonger explanation here.\n\n${trailers.join('\n')}\n\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n`;
 
 describe('extractLinks: bugs', () => {
   it('reads the three bug trailers, with or without #', () => {
@@ -25,7 +26,15 @@ describe('extractLinks: bugs', () => {
 
   it("reads Nova's older variants", () => {
     const found = extractLinks(
-      msg('Fixes bug 1000001.', 'Fixes: bug #1000002', 'Fixes LP Bug #1000003', '* fixes bug 1000004', 'Partially fixes bug 1000005', 'Resolves-bug: #1000006', 'Closes-Bug: https://bugs.launchpad.net/nova/+bug/1000007'),
+      msg(
+        'Fixes bug 1000001.',
+        'Fixes: bug #1000002',
+        'Fixes LP Bug #1000003',
+        '* fixes bug 1000004',
+        'Partially fixes bug 1000005',
+        'Resolves-bug: #1000006',
+        'Closes-Bug: https://bugs.launchpad.net/nova/+bug/1000007',
+      ),
       null,
     );
     assert.deepEqual(found, [
@@ -99,7 +108,10 @@ describe('extractLinks: topic, order and duplicates', () => {
   });
 
   it('deduplicates by kind and target, keeping the first appearance', () => {
-    const found = extractLinks(msg('Closes-Bug: #1', 'Implements: blueprint foo', 'Closes-Bug: #1', 'Related-Bug: #1', 'Implements: bp FOO'), 'bp/foo');
+    const found = extractLinks(
+      msg('Closes-Bug: #1', 'Implements: blueprint foo', 'Closes-Bug: #1', 'Related-Bug: #1', 'Implements: bp FOO'),
+      'bp/foo',
+    );
     assert.deepEqual(found, [
       { kind: 'closes-bug', target: '1' },
       { kind: 'implements', target: 'foo' },

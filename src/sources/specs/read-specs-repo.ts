@@ -21,7 +21,11 @@ export interface SpecsRepoRead {
   warnings: SpecsWarning[];
 }
 
-const stem = (p: string): string => p.slice(p.lastIndexOf('/') + 1).replace(/\.rst$/i, '').toLowerCase();
+const stem = (p: string): string =>
+  p
+    .slice(p.lastIndexOf('/') + 1)
+    .replace(/\.rst$/i, '')
+    .toLowerCase();
 
 /** Reads the repository at `repo` (a local git checkout or bare clone) by `layout`. */
 export async function readSpecsRepo(repo: string, layout: SpecsLayout): Promise<SpecsRepoRead> {
@@ -32,7 +36,10 @@ export async function readSpecsRepo(repo: string, layout: SpecsLayout): Promise<
 
   // Redirects as they are now: OLD → NEW (null when NEW is outside the repository).
   const redirectFiles = files.filter((f) => matcher.isRedirects(f));
-  const redirectBlobs = await gitReadBlobs(repo, redirectFiles.map((f) => `HEAD:${f}`));
+  const redirectBlobs = await gitReadBlobs(
+    repo,
+    redirectFiles.map((f) => `HEAD:${f}`),
+  );
   const redirects = new Map<string, string | null>();
   for (const f of redirectFiles) {
     const b = redirectBlobs.get(`HEAD:${f}`);
@@ -55,7 +62,11 @@ export async function readSpecsRepo(repo: string, layout: SpecsLayout): Promise<
     const rst = parsed[i] ?? null;
     const own = rst ? ownBlueprintUrl(rst.blueprintUrls, home) : null;
     if (rst?.invalid) {
-      warnings.push({ kind: 'unreadable-rst', file: l.path, message: `not valid reStructuredText${rst.invalid.line ? ` (line ${rst.invalid.line})` : ''}: ${rst.invalid.reason}; recorded without a title` });
+      warnings.push({
+        kind: 'unreadable-rst',
+        file: l.path,
+        message: `not valid reStructuredText${rst.invalid.line ? ` (line ${rst.invalid.line})` : ''}: ${rst.invalid.reason}; recorded without a title`,
+      });
     } else if (rst && rst.title === null) {
       warnings.push({ kind: 'no-title', file: l.path, message: 'has no title (no section title found); recorded without one' });
     }

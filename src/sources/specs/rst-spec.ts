@@ -118,8 +118,10 @@ export function parseRstSpec(bytes: Uint8Array): RstSpec {
       const under = (lines[i + 2] ?? '').replace(/\s+$/, '');
       // Overline + title + underline.
       if (next.trim() !== '' && !isAdornment(next.trim())) {
-        if (!isAdornment(under)) return { title: null, blueprintUrls, invalid: { line: i + 1, reason: 'a section title overline without a matching underline' } };
-        if (under !== line) return { title: null, blueprintUrls, invalid: { line: i + 3, reason: 'a section title whose overline and underline differ' } };
+        if (!isAdornment(under))
+          return { title: null, blueprintUrls, invalid: { line: i + 1, reason: 'a section title overline without a matching underline' } };
+        if (under !== line)
+          return { title: null, blueprintUrls, invalid: { line: i + 3, reason: 'a section title whose overline and underline differ' } };
         return { title: next.trim(), blueprintUrls, invalid: null };
       }
       continue; // a transition or a stray line: not a title

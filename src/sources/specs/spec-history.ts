@@ -52,9 +52,15 @@ export function parseNameStatusLog(out: string): LogCommit[] {
     const head = (headEnd < 0 ? chunk : chunk.slice(0, headEnd)).trim();
     const [hash, ct] = head.split(' ');
     if (!hash || !ct) continue;
-    const tokens = headEnd < 0 ? [] : chunk.slice(headEnd + 1).split('\0').map((t) => t.replace(/^\n/, ''));
+    const tokens =
+      headEnd < 0
+        ? []
+        : chunk
+            .slice(headEnd + 1)
+            .split('\0')
+            .map((t) => t.replace(/^\n/, ''));
     const changes: FileChange[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const status = tokens[i++]!;
       if (!status) continue;
       const kind = status[0]!;
@@ -88,7 +94,11 @@ const sameRelease = (a: PathClass, b: PathClass): boolean =>
  * - Deleted: the spec ends (removed). A deletion and an addition in the same commit that a
  *   redirects file (`redirects`, OLD → NEW) pairs up count as a rename.
  */
-export function replaySpecHistory(commits: readonly LogCommit[], layout: LayoutMatcher, redirects: ReadonlyMap<string, string | null> = new Map()): SpecLineage[] {
+export function replaySpecHistory(
+  commits: readonly LogCommit[],
+  layout: LayoutMatcher,
+  redirects: ReadonlyMap<string, string | null> = new Map(),
+): SpecLineage[] {
   const all: SpecLineage[] = [];
   const live = new Map<string, SpecLineage>();
 

@@ -46,7 +46,7 @@ interface Compiled {
 export function compileGlob(pattern: string): Compiled {
   let re = '';
   let hasRelease = false;
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     if (pattern.startsWith('{release}', i)) {
       re += '([^/]+)';
       hasRelease = true;
@@ -80,7 +80,10 @@ export class LayoutMatcher {
   constructor(layout: SpecsLayout) {
     this.ignore = layout.ignore.map(compileGlob);
     // Backlog and abandoned first: `specs/{release}/*.rst` would also match `specs/backlog/x.rst`.
-    this.places = (['abandoned', 'backlog', 'implemented', 'approved'] as const).map((place) => ({ place, globs: layout[place].map(compileGlob) }));
+    this.places = (['abandoned', 'backlog', 'implemented', 'approved'] as const).map((place) => ({
+      place,
+      globs: layout[place].map(compileGlob),
+    }));
     this.redirectGlobs = layout.redirects.map(compileGlob);
   }
 

@@ -20,26 +20,56 @@ function git(repo: string, args: string[]): Promise<string> {
  * time. A missing path, a file, or a directory that is not a repository is a clear error naming it.
  */
 export async function gitHead(repo: string): Promise<{ head: string; at: number }> {
-  if (!existsSync(repo)) throw new StewardError('GIT_REPOSITORY', 'the specs repository does not exist', { where: repo, hint: 'Give the path of a local clone of the specs repository: --repo PATH or specs.repo in steward.yaml.' });
-  if (!statSync(repo).isDirectory()) throw new StewardError('GIT_REPOSITORY', 'the specs repository path is a file, not a git repository', { where: repo, hint: 'Give the directory of a git clone (for a bundle: git clone FILE.bundle DIR).' });
+  if (!existsSync(repo))
+    throw new StewardError('GIT_REPOSITORY', 'the specs repository does not exist', {
+      where: repo,
+      hint: 'Give the path of a local clone of the specs repository: --repo PATH or specs.repo in steward.yaml.',
+    });
+  if (!statSync(repo).isDirectory())
+    throw new StewardError('GIT_REPOSITORY', 'the specs repository path is a file, not a git repository', {
+      where: repo,
+      hint: 'Give the directory of a git clone (for a bundle: git clone FILE.bundle DIR).',
+    });
   let top: string;
   try {
     top = (await git(repo, ['rev-parse', '--git-dir'])).trim();
   } catch (e) {
-    throw new StewardError('GIT_REPOSITORY', 'not a git repository', { where: repo, hint: 'Give the directory of a git clone of the specs repository (git clone URL DIR).' }, { cause: e });
+    throw new StewardError(
+      'GIT_REPOSITORY',
+      'not a git repository',
+      { where: repo, hint: 'Give the directory of a git clone of the specs repository (git clone URL DIR).' },
+      { cause: e },
+    );
   }
   if (!top) throw new StewardError('GIT_REPOSITORY', 'not a git repository', { where: repo });
   try {
     const [head, ct] = (await git(repo, ['log', '-1', '--format=%H %ct', 'HEAD'])).trim().split(' ');
     return { head: head!, at: Number(ct) * 1000 };
   } catch (e) {
-    throw new StewardError('GIT_REPOSITORY', 'the git repository has no commits', { where: repo, hint: 'Clone the specs repository with its history.' }, { cause: e });
+    throw new StewardError(
+      'GIT_REPOSITORY',
+      'the git repository has no commits',
+      { where: repo, hint: 'Clone the specs repository with its history.' },
+      { cause: e },
+    );
   }
 }
 
 /** The main line's history with file changes (renames detected), oldest first; see parseNameStatusLog. */
 export function gitMainLineLog(repo: string): Promise<string> {
-  return git(repo, ['-c', 'core.quotePath=false', 'log', '--first-parent', '--diff-merges=first-parent', '--reverse', '-M', '--name-status', '-z', '--format=%x1e%H %ct %P', 'HEAD']);
+  return git(repo, [
+    '-c',
+    'core.quotePath=false',
+    'log',
+    '--first-parent',
+    '--diff-merges=first-parent',
+    '--reverse',
+    '-M',
+    '--name-status',
+    '-z',
+    '--format=%x1e%H %ct %P',
+    'HEAD',
+  ]);
 }
 
 /** Every file path at HEAD. */

@@ -44,7 +44,8 @@ export class ZuulClient {
         invalidUrlHint: 'Write it like https://zuul.opendev.org (the Zuul root, with any path prefix).',
         authHint: 'This Zuul tenant is not public; Steward reads only public Zuul data.',
         notFoundHint: `Check zuul.url and zuul.tenant in steward.yaml: ${options.baseUrl}/api/tenants lists the tenants (names are case-sensitive).`,
-        notJsonHint: 'An HTML page usually means the URL is not the Zuul root (for Zuul: the host serving /api/tenants) or a proxy sits in between.',
+        notJsonHint:
+          'An HTML page usually means the URL is not the Zuul root (for Zuul: the host serving /api/tenants) or a proxy sits in between.',
       },
     });
   }

@@ -63,10 +63,13 @@ describe('Zuul builds parser', () => {
 
   it('reads the Zuul 10 shape (under `ref`), and builds of a branch (no change)', () => {
     const page = parseZuulBuilds(JSON.parse(ZUUL_10), { where });
-    assert.deepEqual(page.builds.map((b) => [b.uuid, b.change, b.patchSet, b.branch, b.pipeline, b.result, b.durationSeconds]), [
-      ['c0ffee', 880099, 12, 'stable/2024.2', 'gate', 'TIMED_OUT', 10807],
-      ['periodic1', null, null, 'master', 'periodic', 'SUCCESS', 3600],
-    ]);
+    assert.deepEqual(
+      page.builds.map((b) => [b.uuid, b.change, b.patchSet, b.branch, b.pipeline, b.result, b.durationSeconds]),
+      [
+        ['c0ffee', 880099, 12, 'stable/2024.2', 'gate', 'TIMED_OUT', 10807],
+        ['periodic1', null, null, 'master', 'periodic', 'SUCCESS', 3600],
+      ],
+    );
   });
 
   it('an empty page is no builds', () => {
@@ -77,18 +80,29 @@ describe('Zuul builds parser', () => {
     const cases: Array<[unknown, RegExp, string | undefined]> = [
       [{ message: 'Tenant openstack does not exist.' }, /expected a JSON array of builds, received an object with keys message/, undefined],
       [[{ uuid: 'x', result: 'SUCCESS', pipeline: 'check', project: 'p' }], /expected text, received nothing/, '[0].job_name'],
-      [[{ uuid: 'x', job_name: 'j', result: 'SUCCESS', pipeline: 'check', project: 'p', start_time: 'yesterday' }], /expected a time like 2024-05-01T12:00:00, received "yesterday"/, '[0].start_time'],
-      [[{ uuid: 'x', job_name: 'j', result: 'SUCCESS', pipeline: 'check', ref: { project: 'p', change: 'abc' } }], /expected a whole number or null, received "abc"/, '[0].ref.change'],
+      [
+        [{ uuid: 'x', job_name: 'j', result: 'SUCCESS', pipeline: 'check', project: 'p', start_time: 'yesterday' }],
+        /expected a time like 2024-05-01T12:00:00, received "yesterday"/,
+        '[0].start_time',
+      ],
+      [
+        [{ uuid: 'x', job_name: 'j', result: 'SUCCESS', pipeline: 'check', ref: { project: 'p', change: 'abc' } }],
+        /expected a whole number or null, received "abc"/,
+        '[0].ref.change',
+      ],
     ];
     for (const [raw, message, field] of cases) {
-      assert.throws(() => parseZuulBuilds(raw, { where }), (e: unknown) => {
-        assert.ok(e instanceof StewardError);
-        assert.equal(e.code, 'SOURCE_BAD_RESPONSE');
-        assert.match(e.message, message);
-        assert.equal(e.details.where, where);
-        assert.equal(e.details.field, field);
-        return true;
-      });
+      assert.throws(
+        () => parseZuulBuilds(raw, { where }),
+        (e: unknown) => {
+          assert.ok(e instanceof StewardError);
+          assert.equal(e.code, 'SOURCE_BAD_RESPONSE');
+          assert.match(e.message, message);
+          assert.equal(e.details.where, where);
+          assert.equal(e.details.field, field);
+          return true;
+        },
+      );
     }
   });
 

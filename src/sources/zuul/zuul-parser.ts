@@ -78,10 +78,12 @@ export function parseZuulBuilds(raw: unknown, ctx: ZuulParseContext): ZuulPage {
       page.running += 1;
       return;
     }
-    if (typeof item.result !== 'string' || item.result === '') throw bad(ctx, `${path}.result`, `expected a result word, received ${describe(item.result)}`);
+    if (typeof item.result !== 'string' || item.result === '')
+      throw bad(ctx, `${path}.result`, `expected a result word, received ${describe(item.result)}`);
     const pipeline = requiredString(item, 'pipeline', ctx, path);
     const project = typeof ref.project === 'string' ? ref.project : null;
-    if (project === null) throw bad(ctx, `${path}.${ref === item ? '' : 'ref.'}project`, `expected the project name, received ${describe(ref.project)}`);
+    if (project === null)
+      throw bad(ctx, `${path}.${ref === item ? '' : 'ref.'}project`, `expected the project name, received ${describe(ref.project)}`);
     const end = time(item, 'end_time', ctx, path);
     const duration = item.duration;
     if (duration !== null && duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration < 0)) {
@@ -101,7 +103,8 @@ export function parseZuulBuilds(raw: unknown, ctx: ZuulParseContext): ZuulPage {
       voting: item.voting !== false,
       startTime: start,
       endTime: end,
-      durationSeconds: typeof duration === 'number' ? Math.round(duration) : start !== null && end !== null ? Math.round((end - start) / 1000) : null,
+      durationSeconds:
+        typeof duration === 'number' ? Math.round(duration) : start !== null && end !== null ? Math.round((end - start) / 1000) : null,
       logUrl: typeof item.log_url === 'string' && item.log_url !== '' ? item.log_url : null,
       buildset,
     });
@@ -124,7 +127,8 @@ function time(o: Record<string, unknown>, key: string, ctx: ZuulParseContext, pa
 function optionalInt(v: unknown, ctx: ZuulParseContext, field: string): number | null {
   if (v === null || v === undefined || v === '') return null;
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw bad(ctx, field, `expected a whole number or null, received ${describe(v)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+    throw bad(ctx, field, `expected a whole number or null, received ${describe(v)}`);
   return n;
 }
 

@@ -32,7 +32,11 @@ export function mentoring(caps: EngineCapabilities) {
         .on('votes')
         .columns(['copied', 'granted_at', 'voter_id', 'change_id', 'patch_set', 'label', 'value'])
         .execute();
-      await db.schema.createIndex('messages_kind_date').on('messages').columns(['kind', 'date', 'author_id', 'change_id', 'patch_set']).execute();
+      await db.schema
+        .createIndex('messages_kind_date')
+        .on('messages')
+        .columns(['kind', 'date', 'author_id', 'change_id', 'patch_set'])
+        .execute();
     },
   };
 }

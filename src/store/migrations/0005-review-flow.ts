@@ -24,7 +24,20 @@ export function reviewFlow(_caps: EngineCapabilities) {
       await db.schema
         .createIndex('changes_flow')
         .on('changes')
-        .columns(['status', 'id', 'host', 'project', 'branch', 'number', 'owner_id', 'wip', 'created', 'updated', 'insertions', 'deletions'])
+        .columns([
+          'status',
+          'id',
+          'host',
+          'project',
+          'branch',
+          'number',
+          'owner_id',
+          'wip',
+          'created',
+          'updated',
+          'insertions',
+          'deletions',
+        ])
         .execute();
       // "Open at some moment of a period": status NEW, or merged or abandoned since its start.
       await db.schema.createIndex('changes_merged_at').on('changes').column('merged_at').execute();

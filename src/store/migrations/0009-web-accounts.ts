@@ -8,7 +8,14 @@ export const DATA_CHANGED_CHANNEL = 'steward_data_changed';
  * Tables whose writes do not change any report: the web's own accounts, sessions and audit log,
  * the sync lock's heartbeat, and the migrator's bookkeeping. Every other table is watched.
  */
-export const UNWATCHED_TABLES: readonly string[] = ['users', 'user_sessions', 'audit_log', 'sync_locks', 'kysely_migration', 'kysely_migration_lock'];
+export const UNWATCHED_TABLES: readonly string[] = [
+  'users',
+  'user_sessions',
+  'audit_log',
+  'sync_locks',
+  'kysely_migration',
+  'kysely_migration_lock',
+];
 
 /**
  * PostgreSQL only: announce on DATA_CHANGED_CHANNEL, when the writing transaction commits, that
@@ -83,8 +90,12 @@ export function webAccounts(caps: EngineCapabilities) {
       await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
 
       if (caps.announcesDataChanges) {
-        await sql.raw(`create function steward_data_changed() returns trigger language plpgsql as $$
-          begin perform pg_notify('${DATA_CHANGED_CHANNEL}', ''); return null; end $$`).execute(db);
+        await sql
+          .raw(
+            `create function steward_data_changed() returns trigger language plpgsql as $$
+          begin perform pg_notify('${DATA_CHANGED_CHANNEL}', ''); return null; end $$`,
+          )
+          .execute(db);
         const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables
           where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(db);
         for (const { table_name } of tables.rows) {

@@ -33,7 +33,8 @@ export function changeFlow(caps: EngineCapabilities) {
 export async function fillChangeFlow(db: Kysely<any>, caps: EngineCapabilities): Promise<void> {
   const FS = '\u001f';
   const RS = '\u001e';
-  const agg = (e: ReturnType<typeof sql>) => (caps.stringAggregate === 'group_concat' ? sql`group_concat(${e}, ${RS})` : sql`string_agg(${e}, cast(${RS} as text))`);
+  const agg = (e: ReturnType<typeof sql>) =>
+    caps.stringAggregate === 'group_concat' ? sql`group_concat(${e}, ${RS})` : sql`string_agg(${e}, cast(${RS} as text))`;
   const f = sql`cast(${FS} as text)`;
   await sql`insert into change_flow (change_id, patch_sets, votes)
     select c.id,

@@ -35,11 +35,29 @@ export async function listProjects(db: Kysely<Database>): Promise<Array<{ host: 
 export async function loadChangeTimelines(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<ChangeTimeline[]> {
   let q = db
     .selectFrom('changes')
-    .select(['id', 'host', 'project', 'branch', 'number', 'subject', 'owner_id', 'status', 'wip', 'created', 'merged_at', 'abandoned_at', 'insertions', 'deletions']);
+    .select([
+      'id',
+      'host',
+      'project',
+      'branch',
+      'number',
+      'subject',
+      'owner_id',
+      'status',
+      'wip',
+      'created',
+      'merged_at',
+      'abandoned_at',
+      'insertions',
+      'deletions',
+    ]);
   if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
   const changes = await q.orderBy('id').execute();
 
-  let pq = db.selectFrom('patch_sets').innerJoin('changes', 'changes.id', 'patch_sets.change_id').select(['patch_sets.change_id as change_id', 'patch_sets.created as created']);
+  let pq = db
+    .selectFrom('patch_sets')
+    .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
+    .select(['patch_sets.change_id as change_id', 'patch_sets.created as created']);
   if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
   const psTimes = new Map<number, number[]>();
   for (const p of await pq.execute()) {
@@ -72,7 +90,17 @@ export async function loadReviewActs(db: Kysely<Database>, filter: ActivityFilte
   let vq = db
     .selectFrom('votes')
     .innerJoin('changes', 'changes.id', 'votes.change_id')
-    .select(['votes.change_id', 'changes.project', 'changes.owner_id', 'votes.patch_set', 'votes.voter_id', 'votes.granted_at', 'votes.label', 'votes.value', 'votes.self_vote'])
+    .select([
+      'votes.change_id',
+      'changes.project',
+      'changes.owner_id',
+      'votes.patch_set',
+      'votes.voter_id',
+      'votes.granted_at',
+      'votes.label',
+      'votes.value',
+      'votes.self_vote',
+    ])
     .where('votes.copied', '=', 0);
   if (filter.projects?.length) vq = vq.where('changes.project', 'in', filter.projects);
   if (filter.since !== undefined) vq = vq.where('votes.granted_at', '>=', filter.since);
@@ -91,10 +119,32 @@ export async function loadReviewActs(db: Kysely<Database>, filter: ActivityFilte
 
   const acts: ReviewActRecord[] = [];
   for (const v of await vq.execute()) {
-    acts.push({ changeId: v.change_id, project: v.project, changeOwnerId: v.owner_id, patchSet: v.patch_set, actorId: v.voter_id, at: v.granted_at, type: 'vote', label: v.label, value: v.value, selfVote: v.self_vote === 1 });
+    acts.push({
+      changeId: v.change_id,
+      project: v.project,
+      changeOwnerId: v.owner_id,
+      patchSet: v.patch_set,
+      actorId: v.voter_id,
+      at: v.granted_at,
+      type: 'vote',
+      label: v.label,
+      value: v.value,
+      selfVote: v.self_vote === 1,
+    });
   }
   for (const m of await cq.execute()) {
-    acts.push({ changeId: m.change_id, project: m.project, changeOwnerId: m.owner_id, patchSet: m.patch_set!, actorId: m.author_id!, at: m.date, type: 'comment', label: null, value: null, selfVote: m.author_id === m.owner_id });
+    acts.push({
+      changeId: m.change_id,
+      project: m.project,
+      changeOwnerId: m.owner_id,
+      patchSet: m.patch_set!,
+      actorId: m.author_id!,
+      at: m.date,
+      type: 'comment',
+      label: null,
+      value: null,
+      selfVote: m.author_id === m.owner_id,
+    });
   }
   return acts;
 }
@@ -103,7 +153,18 @@ export async function loadCiBuilds(db: Kysely<Database>, filter: ActivityFilter 
   let q = db
     .selectFrom('ci_builds')
     .innerJoin('changes', 'changes.id', 'ci_builds.change_id')
-    .select(['ci_builds.change_id', 'changes.project', 'ci_builds.patch_set', 'ci_builds.pipeline', 'ci_builds.job', 'ci_builds.result', 'ci_builds.voting', 'ci_builds.duration_s', 'ci_builds.reported_at', 'ci_builds.reporter_id']);
+    .select([
+      'ci_builds.change_id',
+      'changes.project',
+      'ci_builds.patch_set',
+      'ci_builds.pipeline',
+      'ci_builds.job',
+      'ci_builds.result',
+      'ci_builds.voting',
+      'ci_builds.duration_s',
+      'ci_builds.reported_at',
+      'ci_builds.reporter_id',
+    ]);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
   if (filter.since !== undefined) q = q.where('ci_builds.reported_at', '>=', filter.since);
   if (filter.until !== undefined) q = q.where('ci_builds.reported_at', '<', filter.until);

@@ -22,7 +22,22 @@ export interface ZuulWriteCounts {
   unchanged: number;
 }
 
-const ZUUL_COLUMNS = ['project', 'branch', 'change_number', 'patch_set', 'ref', 'pipeline', 'job', 'result', 'voting', 'start_time', 'end_time', 'duration_s', 'log_url', 'buildset_uuid'] as const;
+const ZUUL_COLUMNS = [
+  'project',
+  'branch',
+  'change_number',
+  'patch_set',
+  'ref',
+  'pipeline',
+  'job',
+  'result',
+  'voting',
+  'start_time',
+  'end_time',
+  'duration_s',
+  'log_url',
+  'buildset_uuid',
+] as const;
 
 function zuulRow(b: ZuulBuild, origin: ZuulOrigin, fetchedAt: number): ZuulBuildsTable {
   return {
@@ -54,14 +69,24 @@ function zuulRow(b: ZuulBuild, origin: ZuulOrigin, fetchedAt: number): ZuulBuild
  *
  * @returns how many builds were new, updated and unchanged.
  */
-export async function writeZuulBuilds(db: Kysely<Database>, builds: readonly ZuulBuild[], origin: ZuulOrigin, fetchedAt: number): Promise<ZuulWriteCounts> {
+export async function writeZuulBuilds(
+  db: Kysely<Database>,
+  builds: readonly ZuulBuild[],
+  origin: ZuulOrigin,
+  fetchedAt: number,
+): Promise<ZuulWriteCounts> {
   const counts: ZuulWriteCounts = { new: 0, updated: 0, unchanged: 0 };
   const unique = new Map(builds.map((b) => [b.uuid, b]));
   if (unique.size === 0) return counts;
   const existing = new Map<string, ZuulBuildsTable>();
   const uuids = [...unique.keys()];
   for (let i = 0; i < uuids.length; i += 1000) {
-    for (const r of await db.selectFrom('zuul_builds').selectAll().where('uuid', 'in', uuids.slice(i, i + 1000)).execute()) existing.set(r.uuid, r);
+    for (const r of await db
+      .selectFrom('zuul_builds')
+      .selectAll()
+      .where('uuid', 'in', uuids.slice(i, i + 1000))
+      .execute())
+      existing.set(r.uuid, r);
   }
   const inserts: ZuulBuildsTable[] = [];
   for (const b of unique.values()) {
@@ -78,7 +103,11 @@ export async function writeZuulBuilds(db: Kysely<Database>, builds: readonly Zuu
       counts.unchanged += 1;
     }
   }
-  for (let i = 0; i < inserts.length; i += 500) await db.insertInto('zuul_builds').values(inserts.slice(i, i + 500)).execute();
+  for (let i = 0; i < inserts.length; i += 500)
+    await db
+      .insertInto('zuul_builds')
+      .values(inserts.slice(i, i + 500))
+      .execute();
   return counts;
 }
 
@@ -126,10 +155,16 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
     .innerJoin('changes', (j) => j.onRef('changes.host', '=', 'zuul_builds.host').onRef('changes.number', '=', 'zuul_builds.change_number'))
     .select('changes.id as id')
     .distinct()
-    .where((e) => e.or([
-      e.and([e('zuul_builds.end_time', '>=', filter.since), e('zuul_builds.end_time', '<', filter.until)]),
-      e.and([e('zuul_builds.end_time', 'is', null), e('zuul_builds.start_time', '>=', filter.since), e('zuul_builds.start_time', '<', filter.until)]),
-    ]));
+    .where((e) =>
+      e.or([
+        e.and([e('zuul_builds.end_time', '>=', filter.since), e('zuul_builds.end_time', '<', filter.until)]),
+        e.and([
+          e('zuul_builds.end_time', 'is', null),
+          e('zuul_builds.start_time', '>=', filter.since),
+          e('zuul_builds.start_time', '<', filter.until),
+        ]),
+      ]),
+    );
   if (projects) zq = zq.where('changes.project', 'in', projects);
   const ids = [...new Set([...(await rq.execute()).map((r) => r.id), ...(await zq.execute()).map((r) => r.id)])].sort((a, b) => a - b);
 
@@ -150,8 +185,19 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
   const hostUrls = new Map((await db.selectFrom('hosts').selectAll().execute()).map((h) => [h.name, h.url]));
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
-    const rows = await db.selectFrom('changes').select(['id', 'host', 'project', 'number', 'status', 'merged_at', 'abandoned_at']).where('id', 'in', chunk).execute();
-    const ps = await db.selectFrom('patch_sets').select(['change_id', 'number', 'kind', 'created']).where('change_id', 'in', chunk).where('created', '<=', filter.now).orderBy('change_id').orderBy('number').execute();
+    const rows = await db
+      .selectFrom('changes')
+      .select(['id', 'host', 'project', 'number', 'status', 'merged_at', 'abandoned_at'])
+      .where('id', 'in', chunk)
+      .execute();
+    const ps = await db
+      .selectFrom('patch_sets')
+      .select(['change_id', 'number', 'kind', 'created'])
+      .where('change_id', 'in', chunk)
+      .where('created', '<=', filter.now)
+      .orderBy('change_id')
+      .orderBy('number')
+      .execute();
     const approvals = await db
       .selectFrom('votes')
       .select(['change_id', 'patch_set', 'granted_at'])
@@ -179,7 +225,19 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
     }
     const rb = await db
       .selectFrom('ci_builds')
-      .select(['change_id', 'message_seq', 'patch_set', 'pipeline', 'job', 'result', 'voting', 'duration_s', 'log_url', 'reported_at', 'reporter_id'])
+      .select([
+        'change_id',
+        'message_seq',
+        'patch_set',
+        'pipeline',
+        'job',
+        'result',
+        'voting',
+        'duration_s',
+        'log_url',
+        'reported_at',
+        'reporter_id',
+      ])
       .where('change_id', 'in', chunk)
       .where('reported_at', '<=', filter.now)
       .execute();
@@ -200,8 +258,23 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
     }
     const zb = await db
       .selectFrom('zuul_builds')
-      .innerJoin('changes', (j) => j.onRef('changes.host', '=', 'zuul_builds.host').onRef('changes.number', '=', 'zuul_builds.change_number'))
-      .select(['changes.id as change_id', 'zuul_builds.uuid', 'zuul_builds.patch_set', 'zuul_builds.pipeline', 'zuul_builds.job', 'zuul_builds.result', 'zuul_builds.voting', 'zuul_builds.start_time', 'zuul_builds.end_time', 'zuul_builds.duration_s', 'zuul_builds.log_url', 'zuul_builds.buildset_uuid'])
+      .innerJoin('changes', (j) =>
+        j.onRef('changes.host', '=', 'zuul_builds.host').onRef('changes.number', '=', 'zuul_builds.change_number'),
+      )
+      .select([
+        'changes.id as change_id',
+        'zuul_builds.uuid',
+        'zuul_builds.patch_set',
+        'zuul_builds.pipeline',
+        'zuul_builds.job',
+        'zuul_builds.result',
+        'zuul_builds.voting',
+        'zuul_builds.start_time',
+        'zuul_builds.end_time',
+        'zuul_builds.duration_s',
+        'zuul_builds.log_url',
+        'zuul_builds.buildset_uuid',
+      ])
       .where('changes.id', 'in', chunk)
       .where('zuul_builds.patch_set', 'is not', null)
       .execute();

@@ -10,7 +10,10 @@ import type { Database } from '../schema.js';
 
 // Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
 // are computed by the function the caller passes (sources/links/blueprint-refs.ts blueprintRefs).
-export type BlueprintRefsFn = (message: string | null | undefined, topic: string | null | undefined) => ReadonlyArray<{ name: string; kind: BlueprintRefKind }>;
+export type BlueprintRefsFn = (
+  message: string | null | undefined,
+  topic: string | null | undefined,
+) => ReadonlyArray<{ name: string; kind: BlueprintRefKind }>;
 
 const CHUNK = 400;
 
@@ -49,7 +52,11 @@ export interface BlueprintCommit {
  * @example await listBlueprintCommits(db, ['libvirt-virtiofs-attach-manila-shares'])
  * // [{ blueprint: 'libvirt-virtiofs-attach-manila-shares', kind: 'implements', sha: '…', landedAt: …, landing: 'merge', … }]
  */
-export async function listBlueprintCommits(db: Kysely<Database>, blueprints: readonly string[], opts: { repo?: string } = {}): Promise<BlueprintCommit[]> {
+export async function listBlueprintCommits(
+  db: Kysely<Database>,
+  blueprints: readonly string[],
+  opts: { repo?: string } = {},
+): Promise<BlueprintCommit[]> {
   const names = normalise(blueprints);
   const out: BlueprintCommit[] = [];
   for (let i = 0; i < names.length; i += CHUNK) {
@@ -57,8 +64,19 @@ export async function listBlueprintCommits(db: Kysely<Database>, blueprints: rea
       .selectFrom('git_commit_links as l')
       .innerJoin('git_commits as c', (j) => j.onRef('c.repo', '=', 'l.repo').onRef('c.sha', '=', 'l.sha'))
       .select([
-        'l.target', 'l.kind', 'c.repo', 'c.sha', 'c.subject', 'c.author_name', 'c.author_email', 'c.authored_at', 'c.committed_at',
-        'c.change_id', 'c.landed_by', 'c.landed_at', 'c.landing',
+        'l.target',
+        'l.kind',
+        'c.repo',
+        'c.sha',
+        'c.subject',
+        'c.author_name',
+        'c.author_email',
+        'c.authored_at',
+        'c.committed_at',
+        'c.change_id',
+        'c.landed_by',
+        'c.landed_at',
+        'c.landing',
       ])
       .where('l.target', 'in', names.slice(i, i + CHUNK))
       .where('l.kind', 'in', ['implements', 'partially-implements', 'related', 'mention']);
@@ -81,7 +99,13 @@ export async function listBlueprintCommits(db: Kysely<Database>, blueprints: rea
       });
     }
   }
-  return out.sort((a, b) => (a.blueprint < b.blueprint ? -1 : a.blueprint > b.blueprint ? 1 : a.landedAt - b.landedAt || (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0)));
+  return out.sort((a, b) =>
+    a.blueprint < b.blueprint
+      ? -1
+      : a.blueprint > b.blueprint
+        ? 1
+        : a.landedAt - b.landedAt || (a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0),
+  );
 }
 
 /** A Gerrit change (already in the store from import or sync) that names a blueprint. Times are epoch ms. */
@@ -132,7 +156,22 @@ export async function listBlueprintChanges(
   if (wanted.size === 0) return [];
   let q = db
     .selectFrom('changes')
-    .select(['id', 'host', 'project', 'branch', 'number', 'change_key', 'subject', 'status', 'topic', 'created', 'updated', 'merged_at', 'abandoned_at', 'commit_message'])
+    .select([
+      'id',
+      'host',
+      'project',
+      'branch',
+      'number',
+      'change_key',
+      'subject',
+      'status',
+      'topic',
+      'created',
+      'updated',
+      'merged_at',
+      'abandoned_at',
+      'commit_message',
+    ])
     .where((eb) => {
       const msg = eb.fn<string>('lower', ['commit_message']);
       return eb.or([
@@ -168,7 +207,13 @@ export async function listBlueprintChanges(
       });
     }
   }
-  return out.sort((a, b) => (a.blueprint < b.blueprint ? -1 : a.blueprint > b.blueprint ? 1 : a.created - b.created || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.number - b.number)));
+  return out.sort((a, b) =>
+    a.blueprint < b.blueprint
+      ? -1
+      : a.blueprint > b.blueprint
+        ? 1
+        : a.created - b.created || (a.host < b.host ? -1 : a.host > b.host ? 1 : a.number - b.number),
+  );
 }
 
 /** A synced repository: its checkpoint and what is stored of it. */

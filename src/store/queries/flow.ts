@@ -83,7 +83,9 @@ const IN_SCOPE: Record<EngineName, (column: string, ids: IdsQuery) => RawBuilder
  * into text in `||`), which is measurably cheaper than casting every field.
  */
 function pack(engine: EngineName, columns: ReadonlyArray<string | RawBuilder<string>>): RawBuilder<string> {
-  const fields = columns.map((c) => (typeof c !== 'string' ? c : c.endsWith('?') ? sql`coalesce(cast(${sql.ref(c.slice(0, -1))} as text), '')` : sql.ref(c)));
+  const fields = columns.map((c) =>
+    typeof c !== 'string' ? c : c.endsWith('?') ? sql`coalesce(cast(${sql.ref(c.slice(0, -1))} as text), '')` : sql.ref(c),
+  );
   return AGGREGATE[engine](sql<string>`${sql.join(fields, sql` || cast(${FS} as text) || `)}`);
 }
 
@@ -238,7 +240,13 @@ function unpack(rows: ReadonlyArray<{ packed: string | null }>, width: number, e
 }
 
 /** As unpack, with other separators (for records that hold packed records themselves). */
-function unpackWith(rows: ReadonlyArray<{ packed: string | null }>, fieldSep: string, recordSep: string, width: number, each: (f: Fields) => void): void {
+function unpackWith(
+  rows: ReadonlyArray<{ packed: string | null }>,
+  fieldSep: string,
+  recordSep: string,
+  width: number,
+  each: (f: Fields) => void,
+): void {
   const f = new Fields(width);
   for (const r of rows) {
     const s = r.packed;
@@ -281,7 +289,9 @@ function scoped(engine: EngineName, q: ChangesQuery, o: FlowLoadOptions, openAtI
   } else if (s.kind === 'active') {
     q = q
       .where('changes.created', '<', s.until)
-      .where((e) => e.or([e('changes.status', '=', 'NEW'), e('changes.merged_at', '>=', s.since), e('changes.abandoned_at', '>=', s.since)]));
+      .where((e) =>
+        e.or([e('changes.status', '=', 'NEW'), e('changes.merged_at', '>=', s.since), e('changes.abandoned_at', '>=', s.since)]),
+      );
   } else if (s.kind === 'merged') {
     q = q.where('changes.merged_at', '>=', s.since).where('changes.merged_at', '<', s.until);
   } else {
@@ -293,7 +303,6 @@ function scoped(engine: EngineName, q: ChangesQuery, o: FlowLoadOptions, openAtI
   if (o.maxDelta !== undefined) q = q.where(sql<number>`changes.insertions + changes.deletions`, '<=', o.maxDelta);
   return q;
 }
-
 
 const CHANGE_COLUMNS = ['id', 'host', 'project', 'branch', 'number', 'owner_id', 'wip', 'created', 'updated', 'insertions', 'deletions'];
 
@@ -308,18 +317,28 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
   let openAtIsNow = false;
   if (o.scope.kind === 'open') {
     // When nothing in the store happened after `at`, "open at `at`" is just status NEW (an index).
-    const row = await db.selectFrom('changes').select((e) => e.fn.max('updated').as('m')).executeTakeFirst();
+    const row = await db
+      .selectFrom('changes')
+      .select((e) => e.fn.max('updated').as('m'))
+      .executeTakeFirst();
     openAtIsNow = row?.m === null || row?.m === undefined || Number(row.m) <= o.scope.at;
   }
   const asOf = o.asOf ?? Number.MAX_SAFE_INTEGER;
   // Open now: everything from the covering index (an open change has no merge or abandon time).
   const changeColumns = openAtIsNow ? CHANGE_COLUMNS : [...CHANGE_COLUMNS, 'status', 'merged_at?', 'abandoned_at?'];
-  const changesQuery = scoped(engine, db.selectFrom('changes'), o, openAtIsNow).select(pack(engine, changeColumns.map((c) => `changes.${c}`)).as('packed'));
+  const changesQuery = scoped(engine, db.selectFrom('changes'), o, openAtIsNow).select(
+    pack(
+      engine,
+      changeColumns.map((c) => `changes.${c}`),
+    ).as('packed'),
+  );
   // Patch sets and votes: one packed row per change (change_flow, schema.ts), packed again here.
   const flowQuery = (inScope: InIds) =>
     db
       .selectFrom('change_flow')
-      .select(AGGREGATE[engine](sql<string>`change_id || cast(${CS} as text) || patch_sets || cast(${CS} as text) || votes`, CR).as('packed'))
+      .select(
+        AGGREGATE[engine](sql<string>`change_id || cast(${CS} as text) || patch_sets || cast(${CS} as text) || votes`, CR).as('packed'),
+      )
       .where(inScope('change_id'))
       .execute();
 
@@ -488,7 +507,14 @@ export async function readMessages(
         const id = f.num(0);
         let l = loaded.get(id);
         if (!l) loaded.set(id, (l = []));
-        l.push({ seq: f.num(1), patchSet: f.nullableNum(2), authorId: f.nullableNum(3), at: f.num(4), kind: f.str(5, KINDS) as MessageKind, event: (f.str(6, EVENTS) || null) as FlowMessageEvent });
+        l.push({
+          seq: f.num(1),
+          patchSet: f.nullableNum(2),
+          authorId: f.nullableNum(3),
+          at: f.num(4),
+          kind: f.str(5, KINDS) as MessageKind,
+          event: (f.str(6, EVENTS) || null) as FlowMessageEvent,
+        });
       });
       for (const c of changes) {
         const list = loaded.get(c.id) ?? [];
@@ -500,36 +526,37 @@ export async function readMessages(
   }
 
   // Index-only: who, when, what kind.
-  const plain = mode === 'rechecks' ? [] : await forIds(engine, ids, (inIds) => {
-    let q = db
-      .selectFrom('messages')
-      .select(pack(engine, ['change_id', 'seq', 'patch_set?', 'author_id?', 'date', 'kind']).as('packed'))
-      .where(inIds('change_id'))
-      .where(NO_INDEX[engine]('date'), '<=', asOf);
-    if (kinds) q = q.where('kind', 'in', kinds);
-    return q.execute();
-  });
+  const plain =
+    mode === 'rechecks'
+      ? []
+      : await forIds(engine, ids, (inIds) => {
+          let q = db
+            .selectFrom('messages')
+            .select(pack(engine, ['change_id', 'seq', 'patch_set?', 'author_id?', 'date', 'kind']).as('packed'))
+            .where(inIds('change_id'))
+            .where(NO_INDEX[engine]('date'), '<=', asOf);
+          if (kinds) q = q.where('kind', 'in', kinds);
+          return q.execute();
+        });
 
   // Events need the text: only the few messages that can carry one, each kind by its own index seek
   // (change_id, kind) so that no other message row is read.
   const eventQuery = (inIds: InIds, kind: 'system' | 'comment') =>
     db
       .selectFrom('messages')
-      .select([
-        'change_id',
-        'seq',
-        'kind',
-        'patch_set',
-        'author_id',
-        'date',
-        MESSAGE_EVENT.as('event'),
-      ])
+      .select(['change_id', 'seq', 'kind', 'patch_set', 'author_id', 'date', MESSAGE_EVENT.as('event')])
       .where(inIds('change_id'))
       .where('kind', '=', kind)
       .where(NO_INDEX[engine]('date'), '<=', asOf)
       .$if(kind === 'comment', (q) => q.where(sql<string>`lower(text)`, 'like', '%recheck%'))
       .execute();
-  const events = mode === 'comments' ? [] : await forIds(engine, ids, async (inIds) => [...(mode === 'rechecks' ? [] : await eventQuery(inIds, 'system')), ...(await eventQuery(inIds, 'comment'))]);
+  const events =
+    mode === 'comments'
+      ? []
+      : await forIds(engine, ids, async (inIds) => [
+          ...(mode === 'rechecks' ? [] : await eventQuery(inIds, 'system')),
+          ...(await eventQuery(inIds, 'comment')),
+        ]);
 
   return () => {
     const eventOf = new Map<string, FlowMessageEvent>();
@@ -552,12 +579,20 @@ export async function readMessages(
       const seq = f.num(1);
       let l = loaded.get(id);
       if (!l) loaded.set(id, (l = []));
-      l.push({ seq, patchSet: f.nullableNum(2), authorId: f.nullableNum(3), at: f.num(4), kind: f.str(5, KINDS) as MessageKind, event: eventOf.get(`${id}:${seq}`) ?? null });
+      l.push({
+        seq,
+        patchSet: f.nullableNum(2),
+        authorId: f.nullableNum(3),
+        at: f.num(4),
+        kind: f.str(5, KINDS) as MessageKind,
+        event: eventOf.get(`${id}:${seq}`) ?? null,
+      });
     });
     for (const c of changes) {
       const list = loaded.get(c.id) ?? [];
       list.push(...(extra.get(c.id) ?? []));
-      const merged = mode === 'rechecks' || mode === 'comments' ? [...c.messages.filter((m) => !list.some((x) => x.seq === m.seq)), ...list] : list;
+      const merged =
+        mode === 'rechecks' || mode === 'comments' ? [...c.messages.filter((m) => !list.some((x) => x.seq === m.seq)), ...list] : list;
       merged.sort((a, b) => a.seq - b.seq);
       c.messages = merged;
       if (mode === 'all') c.messagesComplete = true;
@@ -566,11 +601,18 @@ export async function readMessages(
 }
 
 /** Fills subject, topic, hashtags, the TrivialFix flag and links (and the commit message when asked). */
-export async function attachDetails(db: Kysely<Database>, engine: EngineName, changes: FlowChange[], o: { commitMessage: boolean }): Promise<void> {
+export async function attachDetails(
+  db: Kysely<Database>,
+  engine: EngineName,
+  changes: FlowChange[],
+  o: { commitMessage: boolean },
+): Promise<void> {
   const byId = new Map(changes.map((c) => [c.id, c]));
   const ids = [...byId.keys()];
   // Both reads at once (PostgreSQL: on parallel connections).
-  const linksRead = forIds(engine, ids, (inIds) => db.selectFrom('links').select(['change_id', 'kind', 'target']).where(inIds('change_id')).execute());
+  const linksRead = forIds(engine, ids, (inIds) =>
+    db.selectFrom('links').select(['change_id', 'kind', 'target']).where(inIds('change_id')).execute(),
+  );
   linksRead.catch(() => undefined);
   const rows = await forIds(engine, ids, (inIds) =>
     db
@@ -616,7 +658,11 @@ export async function attachFiles(db: Kysely<Database>, engine: EngineName, chan
   const rows = await forIds(engine, [...byId.keys()], (inIds) =>
     db
       .selectFrom('change_files')
-      .select(AGGREGATE[engine](sql<string>`change_id || cast(${FS} as text) || ${path} || cast(${FS} as text) || insertions || cast(${FS} as text) || deletions`).as('packed'))
+      .select(
+        AGGREGATE[engine](
+          sql<string>`change_id || cast(${FS} as text) || ${path} || cast(${FS} as text) || insertions || cast(${FS} as text) || deletions`,
+        ).as('packed'),
+      )
       .where(inIds('change_id'))
       .execute(),
   );
@@ -688,7 +734,11 @@ export async function loadCiReporters(db: Kysely<Database>): Promise<number[]> {
  * Creation times of every change of each owner in the projects (all time), ascending: tells a
  * newcomer's first changes from a regular's.
  */
-export async function loadOwnerHistory(db: Kysely<Database>, engine: EngineName, projects: readonly string[] = []): Promise<Map<number, number[]>> {
+export async function loadOwnerHistory(
+  db: Kysely<Database>,
+  engine: EngineName,
+  projects: readonly string[] = [],
+): Promise<Map<number, number[]>> {
   let q = db.selectFrom('changes').select(pack(engine, ['owner_id', 'created']).as('packed'));
   if (projects.length) q = q.where('project', 'in', [...projects]);
   const out = new Map<number, number[]>();

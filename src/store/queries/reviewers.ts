@@ -37,7 +37,11 @@ export interface TeamFilter {
 // Engines cap bound parameters; account lists are small, but keep IN lists bounded anyway.
 const MAX_IN = 5000;
 
-type VoteQuery = SelectQueryBuilder<Database, 'votes', { change_id: number; patch_set: number; voter_id: number; granted_at: number; label: string; value: number }>;
+type VoteQuery = SelectQueryBuilder<
+  Database,
+  'votes',
+  { change_id: number; patch_set: number; voter_id: number; granted_at: number; label: string; value: number }
+>;
 
 /**
  * How each engine reads a window's votes as (change, patch set, voter, time, label, value) tuples.
@@ -45,7 +49,14 @@ type VoteQuery = SelectQueryBuilder<Database, 'votes', { change_id: number; patc
  * JavaScript object per row: SQLite a JSON array, PostgreSQL comma-separated text (building JSON
  * costs PostgreSQL more than it saves). Gerrit label names hold no commas or semicolons.
  */
-const VOTE_READERS: Record<EngineName, (db: Kysely<Database>, q: VoteQuery, span: { since: number; until: number } | null) => Promise<Array<[number, number, number, number, string, number]>>> = {
+const VOTE_READERS: Record<
+  EngineName,
+  (
+    db: Kysely<Database>,
+    q: VoteQuery,
+    span: { since: number; until: number } | null,
+  ) => Promise<Array<[number, number, number, number, string, number]>>
+> = {
   sqlite: async (db, q) => {
     const row = await db
       .selectFrom(q.as('v'))
@@ -57,7 +68,9 @@ const VOTE_READERS: Record<EngineName, (db: Kysely<Database>, q: VoteQuery, span
     const read = async (part: VoteQuery) => {
       const row = await db
         .selectFrom(part.as('v'))
-        .select(sql<string | null>`string_agg(concat_ws(',', v.change_id, v.patch_set, v.voter_id, v.granted_at, v.value, v.label), ';')`.as('j'))
+        .select(
+          sql<string | null>`string_agg(concat_ws(',', v.change_id, v.patch_set, v.voter_id, v.granted_at, v.value, v.label), ';')`.as('j'),
+        )
         .executeTakeFirstOrThrow();
       if (!row.j) return [];
       return row.j.split(';').map((r): [number, number, number, number, string, number] => {
@@ -95,10 +108,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
     ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
     : null;
 
-  let vq = db
-    .selectFrom('votes')
-    .select(['change_id', 'patch_set', 'voter_id', 'granted_at', 'label', 'value'])
-    .where('copied', '=', 0);
+  let vq = db.selectFrom('votes').select(['change_id', 'patch_set', 'voter_id', 'granted_at', 'label', 'value']).where('copied', '=', 0);
   if (filter.since !== undefined) vq = vq.where('granted_at', '>=', filter.since);
   if (filter.until !== undefined) vq = vq.where('granted_at', '<', filter.until);
   if (actors) vq = vq.where('voter_id', 'in', actors);
@@ -150,7 +160,9 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   );
   for (const [rows, earlier] of read) {
     for (const c of rows) changes.set(c.id, c);
-    for (const v of earlier) if (v.label === 'Code-Review' && v.copied === 0 && by.has(v.voter_id)) votes.push([v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
+    for (const v of earlier)
+      if (v.label === 'Code-Review' && v.copied === 0 && by.has(v.voter_id))
+        votes.push([v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
   }
 
   const acts: TeamActRecord[] = [];
@@ -158,15 +170,34 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
     const c = changes.get(changeId);
     if (!c) continue;
     acts.push({
-      changeId, changeNumber: c.number, project: c.project, changeOwnerId: c.owner_id, patchSet, actorId, at, type: 'vote', label, value, selfVote: actorId === c.owner_id,
+      changeId,
+      changeNumber: c.number,
+      project: c.project,
+      changeOwnerId: c.owner_id,
+      patchSet,
+      actorId,
+      at,
+      type: 'vote',
+      label,
+      value,
+      selfVote: actorId === c.owner_id,
     });
   }
   for (const m of comments) {
     const c = changes.get(m.change_id);
     if (!c) continue;
     acts.push({
-      changeId: m.change_id, changeNumber: c.number, project: c.project, changeOwnerId: c.owner_id, patchSet: m.patch_set!, actorId: m.author_id!,
-      at: m.date, type: 'comment', label: null, value: null, selfVote: m.author_id === c.owner_id,
+      changeId: m.change_id,
+      changeNumber: c.number,
+      project: c.project,
+      changeOwnerId: c.owner_id,
+      patchSet: m.patch_set!,
+      actorId: m.author_id!,
+      at: m.date,
+      type: 'comment',
+      label: null,
+      value: null,
+      selfVote: m.author_id === c.owner_id,
     });
   }
   return acts;
@@ -197,7 +228,19 @@ export async function loadApprovalRecords(
     .selectFrom('votes')
     .innerJoin('changes', 'changes.id', 'votes.change_id')
     .innerJoin('accounts', 'accounts.id', 'votes.voter_id')
-    .select(['votes.change_id', 'changes.number', 'changes.project', 'votes.patch_set', 'votes.label', 'votes.value', 'votes.voter_id', 'accounts.username', 'votes.granted_at', 'votes.origin', 'votes.copied'])
+    .select([
+      'votes.change_id',
+      'changes.number',
+      'changes.project',
+      'votes.patch_set',
+      'votes.label',
+      'votes.value',
+      'votes.voter_id',
+      'accounts.username',
+      'votes.granted_at',
+      'votes.origin',
+      'votes.copied',
+    ])
     .where('votes.change_id', 'in', relevant);
   if (filter.projects?.length) vq = vq.where('changes.project', 'in', filter.projects);
   let pq = db
@@ -219,11 +262,26 @@ export async function loadApprovalRecords(
   for (const v of finals.values()) {
     if (v.value === 0) continue;
     approvals.push({
-      changeId: v.change_id, changeNumber: v.number, project: v.project, patchSet: v.patch_set, label: v.label, value: v.value,
-      voterId: v.voter_id, voterUsername: v.username, grantedAt: v.granted_at, copied: v.copied === 1,
+      changeId: v.change_id,
+      changeNumber: v.number,
+      project: v.project,
+      patchSet: v.patch_set,
+      label: v.label,
+      value: v.value,
+      voterId: v.voter_id,
+      voterUsername: v.username,
+      grantedAt: v.granted_at,
+      copied: v.copied === 1,
     });
   }
-  approvals.sort((a, b) => a.changeId - b.changeId || a.patchSet - b.patchSet || a.grantedAt - b.grantedAt || a.voterId - b.voterId || (a.label < b.label ? -1 : 1));
+  approvals.sort(
+    (a, b) =>
+      a.changeId - b.changeId ||
+      a.patchSet - b.patchSet ||
+      a.grantedAt - b.grantedAt ||
+      a.voterId - b.voterId ||
+      (a.label < b.label ? -1 : 1),
+  );
 
   const ps = new Map<number, ChangeFacts['patchSets']>();
   for (const p of patchSets) {
@@ -234,7 +292,13 @@ export async function loadApprovalRecords(
   return {
     approvals,
     changes: changes
-      .map((c) => ({ id: c.id, number: c.number, project: c.project, status: c.status as ChangeStatus, patchSets: (ps.get(c.id) ?? []).sort((a, b) => a.number - b.number) }))
+      .map((c) => ({
+        id: c.id,
+        number: c.number,
+        project: c.project,
+        status: c.status as ChangeStatus,
+        patchSets: (ps.get(c.id) ?? []).sort((a, b) => a.number - b.number),
+      }))
       .sort((a, b) => a.id - b.id),
   };
 }
@@ -245,7 +309,10 @@ export async function loadApprovalRecords(
  *
  * @example const changes = await loadChangeFacts(db, { since, until, projects: ['openstack/nova'] });
  */
-export async function loadChangeFacts(db: Kysely<Database>, filter: { projects?: readonly string[]; since: number; until: number }): Promise<ChangeFacts[]> {
+export async function loadChangeFacts(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number; until: number },
+): Promise<ChangeFacts[]> {
   const { since, until } = filter;
   const relevant = db
     .selectFrom('votes')
@@ -261,7 +328,9 @@ export async function loadChangeFacts(db: Kysely<Database>, filter: { projects?:
         .where('messages.kind', 'in', ['review', 'comment']),
     )
     .union(db.selectFrom('changes').select('changes.id as id').where('changes.created', '>=', since).where('changes.created', '<', until))
-    .union(db.selectFrom('changes').select('changes.id as id').where('changes.merged_at', '>=', since).where('changes.merged_at', '<', until));
+    .union(
+      db.selectFrom('changes').select('changes.id as id').where('changes.merged_at', '>=', since).where('changes.merged_at', '<', until),
+    );
 
   let cq = db
     .selectFrom('changes')
@@ -324,7 +393,13 @@ export async function loadReviewMessages(
     .where('messages.date', '<', filter.until);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
   if (filter.authorIds) q = q.where('messages.author_id', 'in', filter.authorIds.slice(0, MAX_IN));
-  return (await q.execute()).map((m) => ({ changeId: m.change_id, patchSet: m.patch_set!, authorId: m.author_id!, at: m.date, text: m.text }));
+  return (await q.execute()).map((m) => ({
+    changeId: m.change_id,
+    patchSet: m.patch_set!,
+    authorId: m.author_id!,
+    at: m.date,
+    text: m.text,
+  }));
 }
 
 /**
@@ -332,16 +407,35 @@ export async function loadReviewMessages(
  *
  * @example const uploads = await loadPatchSetUploads(db, { since, until });
  */
-export async function loadPatchSetUploads(db: Kysely<Database>, filter: { projects?: readonly string[]; since: number; until: number }): Promise<PatchSetUpload[]> {
+export async function loadPatchSetUploads(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number; until: number },
+): Promise<PatchSetUpload[]> {
   let q = db
     .selectFrom('patch_sets')
     .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
-    .select(['patch_sets.change_id', 'changes.number as change_number', 'changes.project', 'changes.owner_id', 'patch_sets.number', 'patch_sets.created', 'patch_sets.kind'])
+    .select([
+      'patch_sets.change_id',
+      'changes.number as change_number',
+      'changes.project',
+      'changes.owner_id',
+      'patch_sets.number',
+      'patch_sets.created',
+      'patch_sets.kind',
+    ])
     .where('patch_sets.created', '>=', filter.since)
     .where('patch_sets.created', '<', filter.until);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
   return (await q.execute())
-    .map((p) => ({ changeId: p.change_id, changeNumber: p.change_number, project: p.project, ownerId: p.owner_id, number: p.number, created: p.created, kind: p.kind as PatchSetKind | null }))
+    .map((p) => ({
+      changeId: p.change_id,
+      changeNumber: p.change_number,
+      project: p.project,
+      ownerId: p.owner_id,
+      number: p.number,
+      created: p.created,
+      kind: p.kind as PatchSetKind | null,
+    }))
     .sort((a, b) => a.created - b.created || a.changeId - b.changeId || a.number - b.number);
 }
 

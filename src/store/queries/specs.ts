@@ -50,10 +50,21 @@ export async function replaceSpecs(db: Kysely<Database>, info: SpecsSyncInfo, sp
       renames: JSON.stringify(s.renames),
     }));
     // 13 columns a row: stay well under either engine's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('specs').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await trx
+        .insertInto('specs')
+        .values(rows.slice(i, i + 500))
+        .execute();
     await trx
       .insertInto('specs_sync')
-      .values({ repo: info.repo, head: info.head, head_at: info.headAt, synced_at: info.syncedAt, commits: info.commits, warnings: JSON.stringify(info.warnings) })
+      .values({
+        repo: info.repo,
+        head: info.head,
+        head_at: info.headAt,
+        synced_at: info.syncedAt,
+        commits: info.commits,
+        warnings: JSON.stringify(info.warnings),
+      })
       .execute();
   });
 }
@@ -66,7 +77,10 @@ export async function loadSpecs(db: Kysely<Database>): Promise<SpecRecord[]> {
 
 /** How many specs the store holds (0 before the first specs sync). */
 export async function countSpecs(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('specs').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('specs')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -74,16 +88,29 @@ export async function countSpecs(db: Kysely<Database>): Promise<number> {
 export async function loadSpecsSync(db: Kysely<Database>): Promise<SpecsSyncInfo | null> {
   const r = await db.selectFrom('specs_sync').selectAll().executeTakeFirst();
   if (!r) return null;
-  return { repo: r.repo, head: r.head, headAt: Number(r.head_at), syncedAt: Number(r.synced_at), commits: Number(r.commits), warnings: JSON.parse(r.warnings) as SpecsWarning[] };
+  return {
+    repo: r.repo,
+    head: r.head,
+    headAt: Number(r.head_at),
+    syncedAt: Number(r.synced_at),
+    commits: Number(r.commits),
+    warnings: JSON.parse(r.warnings) as SpecsWarning[],
+  };
 }
 
 /**
  * For each window [since, until): whether the store holds any Gerrit change (of `projects`, all
  * when empty) created in it. One pass over the changes, whatever the number of windows.
  */
-export async function windowsWithChanges(db: Kysely<Database>, windows: ReadonlyArray<readonly [number, number]>, projects: readonly string[] = []): Promise<boolean[]> {
+export async function windowsWithChanges(
+  db: Kysely<Database>,
+  windows: ReadonlyArray<readonly [number, number]>,
+  projects: readonly string[] = [],
+): Promise<boolean[]> {
   if (windows.length === 0) return [];
-  const flags = windows.map(([since, until], i) => sql<number>`max(case when created >= ${since} and created < ${until} then 1 else 0 end)`.as(`w${i}`));
+  const flags = windows.map(([since, until], i) =>
+    sql<number>`max(case when created >= ${since} and created < ${until} then 1 else 0 end)`.as(`w${i}`),
+  );
   let q = db.selectFrom('changes').select(flags);
   if (projects.length) q = q.where('project', 'in', [...projects]);
   const row = (await q.executeTakeFirst()) as Record<string, unknown> | undefined;

@@ -34,7 +34,12 @@ function navFor(enabled: boolean, request: FastifyRequest): SafeHtml | undefined
 export function accessHooks(o: AccessOptions & ManageRoutesOptions): AccessHooks {
   // The dashboard's own layout, without the project and window chooser.
   const layout: PageRenderer = (request, title, body) =>
-    page({ path: request.url.split('?')[0] ?? '/', query: {}, projects: [], sync: null, nav: navFor(o.enabled, request), now: o.clock() }, title, body, { chooser: null }).value;
+    page(
+      { path: request.url.split('?')[0] ?? '/', query: {}, projects: [], sync: null, nav: navFor(o.enabled, request), now: o.clock() },
+      title,
+      body,
+      { chooser: null },
+    ).value;
   // The login page needs the dashboard's style sheet and scripts: static files are public.
   const options = { ...o, page: o.page ?? layout, publicPrefixes: o.publicPrefixes ?? ['/assets/', '/favicon.ico'] };
   return {

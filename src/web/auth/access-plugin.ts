@@ -104,14 +104,27 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
   const page = render;
 
   const audit: Access['audit'] = async (request, e) => {
-    await appendAudit(o.store.db, { at: o.clock(), actorId: request.user?.id ?? null, actor: request.user?.name ?? null, ip: request.ip, ...e });
+    await appendAudit(o.store.db, {
+      at: o.clock(),
+      actorId: request.user?.id ?? null,
+      actor: request.user?.name ?? null,
+      ip: request.ip,
+      ...e,
+    });
   };
 
   const refuse = async (request: FastifyRequest, reply: FastifyReply, status: 401 | 403, reason: string): Promise<FastifyReply> => {
-    const back = request.method === 'GET' ? request.url : (request.headers.referer ? safeNext(new URL(request.headers.referer, 'http://x').pathname) : '/');
-    if (status === 401 && request.method === 'GET' && wantsHtml(request)) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
+    const back =
+      request.method === 'GET'
+        ? request.url
+        : request.headers.referer
+          ? safeNext(new URL(request.headers.referer, 'http://x').pathname)
+          : '/';
+    if (status === 401 && request.method === 'GET' && wantsHtml(request))
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
     reply.code(status);
-    if (!wantsHtml(request)) return reply.send({ error: { status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: reason } });
+    if (!wantsHtml(request))
+      return reply.send({ error: { status, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: reason } });
     const title = status === 401 ? 'Sign in first' : 'Not allowed';
     return reply.type('text/html; charset=utf-8').send(page(request, title, refusalBody({ status, reason, login: status === 401, back })));
   };
@@ -123,7 +136,12 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
     app.decorate('access', {
       enabled: false,
       require: () => async (request, reply) => {
-        await refuse(request, reply, 403, 'Changing data from the browser needs accounts: start the server with `steward serve --auth` and sign in (see docs/web.md, "Access control").');
+        await refuse(
+          request,
+          reply,
+          403,
+          'Changing data from the browser needs accounts: start the server with `steward serve --auth` and sign in (see docs/web.md, "Access control").',
+        );
       },
       csrfToken: () => '',
       audit: async () => undefined,
@@ -151,7 +169,12 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
       await refuse(request, reply, 401, `Sign in to do this: ${d.reason}.`);
       return;
     }
-    await audit(request, { event: 'access.refused', subject: `${request.method} ${request.routeOptions.url ?? request.url}`, outcome: 'refused', detail: { action, reason: d.reason } });
+    await audit(request, {
+      event: 'access.refused',
+      subject: `${request.method} ${request.routeOptions.url ?? request.url}`,
+      outcome: 'refused',
+      detail: { action, reason: d.reason },
+    });
     await refuse(request, reply, 403, `Not allowed: ${d.reason}.`);
   };
 
@@ -195,7 +218,15 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
     app.csrfProtection(request, reply, done);
   });
 
-  await app.register(loginRoutes, { store: o.store, clock: o.clock, sessionTtlMs: sessionTtl, secureCookies: secure, hashParams: o.hashParams, limiter: new LoginLimiter({ maxFailures: o.loginFailuresPerName ?? 5, windowMs: o.lockoutMs ?? 15 * 60_000, clock: o.clock }), attemptsPerMinute: o.loginAttemptsPerMinute ?? 10 });
+  await app.register(loginRoutes, {
+    store: o.store,
+    clock: o.clock,
+    sessionTtlMs: sessionTtl,
+    secureCookies: secure,
+    hashParams: o.hashParams,
+    limiter: new LoginLimiter({ maxFailures: o.loginFailuresPerName ?? 5, windowMs: o.lockoutMs ?? 15 * 60_000, clock: o.clock }),
+    attemptsPerMinute: o.loginAttemptsPerMinute ?? 10,
+  });
 
   // Expired and idle sessions are removed now and then (the check above refuses them anyway).
   const idleBefore = () => o.clock() - idleTtl;

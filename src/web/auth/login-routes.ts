@@ -35,7 +35,10 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
   const decoyHashOnce = () => (decoy ??= decoyHash(params));
 
   const loginPage = (request: FastifyRequest, reply: FastifyReply, status: number, v: { next: string; name?: string; error?: string }) =>
-    reply.code(status).type('text/html; charset=utf-8').send(app.access.page(request, 'Sign in', loginBody({ csrf: app.access.csrfToken(request, reply), ...v })));
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(app.access.page(request, 'Sign in', loginBody({ csrf: app.access.csrfToken(request, reply), ...v })));
 
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
 
@@ -52,7 +55,12 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
       schema: {
         body: {
           type: 'object',
-          properties: { name: { type: 'string', maxLength: 200 }, password: { type: 'string', maxLength: 4096 }, next: { type: 'string', maxLength: 2000 }, _csrf: { type: 'string', maxLength: 200 } },
+          properties: {
+            name: { type: 'string', maxLength: 200 },
+            password: { type: 'string', maxLength: 4096 },
+            next: { type: 'string', maxLength: 2000 },
+            _csrf: { type: 'string', maxLength: 200 },
+          },
         },
       },
       // Fastify would echo a failing value in its validation message; the password must never be.
@@ -60,22 +68,43 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
     },
     async (request, reply) => {
       const next = safeNext(request.body?.next);
-      if (request.validationError) return loginPage(request, reply, 400, { next, error: 'The sign-in form was not filled in as expected.' });
+      if (request.validationError)
+        return loginPage(request, reply, 400, { next, error: 'The sign-in form was not filled in as expected.' });
       const name = (request.body.name ?? '').trim().toLowerCase();
       const password = request.body.password ?? '';
       const fail = async (reason: string, subject: string | null) => {
         o.limiter.fail(name);
         // The name typed is recorded only when it is a user's: a password typed into the name field must not land in the log.
-        await appendAudit(o.store.db, { at: o.clock(), event: 'login.failed', actorId: null, actor: null, subject, ip: request.ip, outcome: 'failed', detail: { reason } });
+        await appendAudit(o.store.db, {
+          at: o.clock(),
+          event: 'login.failed',
+          actorId: null,
+          actor: null,
+          subject,
+          ip: request.ip,
+          outcome: 'failed',
+          detail: { reason },
+        });
         return loginPage(request, reply, 401, { next, name: subject ?? undefined, error: FAILED });
       };
 
       const wait = o.limiter.retryAfter(name);
       if (wait > 0) {
         const user = await findUserByName(o.store.db, name);
-        await appendAudit(o.store.db, { at: o.clock(), event: 'login.locked', actorId: null, actor: null, subject: user ? user.name : null, ip: request.ip, outcome: 'refused' });
+        await appendAudit(o.store.db, {
+          at: o.clock(),
+          event: 'login.locked',
+          actorId: null,
+          actor: null,
+          subject: user ? user.name : null,
+          ip: request.ip,
+          outcome: 'refused',
+        });
         reply.header('retry-after', Math.ceil(wait / 1000));
-        return loginPage(request, reply, 429, { next, error: `Too many wrong passwords for this name. Try again in ${Math.ceil(wait / 60_000)} minute(s).` });
+        return loginPage(request, reply, 429, {
+          next,
+          error: `Too many wrong passwords for this name. Try again in ${Math.ceil(wait / 60_000)} minute(s).`,
+        });
       }
       const user = name ? await findUserByName(o.store.db, name) : null;
       if (!user || user.disabledAt !== null) {
@@ -86,13 +115,34 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
 
       const now = o.clock();
       o.limiter.succeed(name);
-      if (needsRehash(user.passwordHash, params)) await setUserPassword(o.store.db, user.id, await hashPassword(password, params), user.passwordChangedAt, { endSessions: false });
+      if (needsRehash(user.passwordHash, params))
+        await setUserPassword(o.store.db, user.id, await hashPassword(password, params), user.passwordChangedAt, { endSessions: false });
       // A new session on every login (never reuse one the browser brought: no session fixation).
       if (request.sessionHash) await deleteSession(o.store.db, request.sessionHash);
       const token = newSessionToken();
-      await createSession(o.store.db, { tokenHash: hashSessionToken(token), userId: user.id, createdAt: now, expiresAt: now + o.sessionTtlMs, lastSeenAt: now });
-      await appendAudit(o.store.db, { at: now, event: 'login', actorId: user.id, actor: user.name, subject: user.name, ip: request.ip, outcome: 'ok' });
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, secure: o.secureCookies, sameSite: 'lax', maxAge: Math.floor(o.sessionTtlMs / 1000) });
+      await createSession(o.store.db, {
+        tokenHash: hashSessionToken(token),
+        userId: user.id,
+        createdAt: now,
+        expiresAt: now + o.sessionTtlMs,
+        lastSeenAt: now,
+      });
+      await appendAudit(o.store.db, {
+        at: now,
+        event: 'login',
+        actorId: user.id,
+        actor: user.name,
+        subject: user.name,
+        ip: request.ip,
+        outcome: 'ok',
+      });
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        secure: o.secureCookies,
+        sameSite: 'lax',
+        maxAge: Math.floor(o.sessionTtlMs / 1000),
+      });
       // A fresh CSRF secret for the new session.
       reply.clearCookie(CSRF_COOKIE, { path: '/' });
       return reply.redirect(next, 303);
@@ -101,13 +151,23 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
 
   app.get('/logout', async (request, reply) => {
     if (!request.user) return reply.redirect('/login', 303);
-    return reply.type('text/html; charset=utf-8').send(app.access.page(request, 'Log out', logoutBody({ csrf: app.access.csrfToken(request, reply), user: request.user })));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(app.access.page(request, 'Log out', logoutBody({ csrf: app.access.csrfToken(request, reply), user: request.user })));
   });
 
   app.post('/logout', async (request, reply) => {
     if (request.sessionHash) {
       await deleteSession(o.store.db, request.sessionHash);
-      await appendAudit(o.store.db, { at: o.clock(), event: 'logout', actorId: request.user?.id ?? null, actor: request.user?.name ?? null, subject: request.user?.name ?? null, ip: request.ip, outcome: 'ok' });
+      await appendAudit(o.store.db, {
+        at: o.clock(),
+        event: 'logout',
+        actorId: request.user?.id ?? null,
+        actor: request.user?.name ?? null,
+        subject: request.user?.name ?? null,
+        ip: request.ip,
+        outcome: 'ok',
+      });
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
@@ -128,10 +188,28 @@ export function refusalErrorHandler(app: FastifyInstance, store: Store, clock: (
     const reason = csrf
       ? 'The form was not sent by this page, or it has expired (the server restarted, or you signed in or out elsewhere). Reload the page and try again.'
       : `Too many sign-in attempts from your address. Wait ${reply.getHeader('retry-after') ?? 60} seconds and try again.`;
-    if (csrf) await appendAudit(store.db, { at: clock(), event: 'csrf.refused', actorId: request.user?.id ?? null, actor: request.user?.name ?? null, subject: `${request.method} ${request.url.split('?')[0]}`, ip: request.ip, outcome: 'refused' });
+    if (csrf)
+      await appendAudit(store.db, {
+        at: clock(),
+        event: 'csrf.refused',
+        actorId: request.user?.id ?? null,
+        actor: request.user?.name ?? null,
+        subject: `${request.method} ${request.url.split('?')[0]}`,
+        ip: request.ip,
+        outcome: 'refused',
+      });
     reply.code(csrf ? 403 : 429);
-    if (!wantsHtml(request)) return reply.send({ error: { status: csrf ? 403 : 429, code: csrf ? 'CSRF' : 'RATE_LIMITED', message: reason } });
+    if (!wantsHtml(request))
+      return reply.send({ error: { status: csrf ? 403 : 429, code: csrf ? 'CSRF' : 'RATE_LIMITED', message: reason } });
     const title = csrf ? 'Form expired' : 'Slow down';
-    return reply.type('text/html; charset=utf-8').send(app.access.page(request, title, refusalBody({ status: csrf ? 403 : 429, reason, back: request.url.split('?')[0] === '/login' ? '/login' : undefined })));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        app.access.page(
+          request,
+          title,
+          refusalBody({ status: csrf ? 403 : 429, reason, back: request.url.split('?')[0] === '/login' ? '/login' : undefined }),
+        ),
+      );
   };
 }

@@ -39,7 +39,9 @@ function scrypt(password: string, salt: Buffer, params: ScryptParams): Promise<B
   const N = 2 ** params.ln;
   // maxmem must exceed 128·N·r, or OpenSSL refuses.
   const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 128 * N * params.r * 2 };
-  return new Promise((resolve, reject) => scryptCb(password.normalize('NFC'), salt, KEY_BYTES, options, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFC'), salt, KEY_BYTES, options, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 /** Why a password is not acceptable, or null when it is. Says nothing about the password itself. */

@@ -10,7 +10,9 @@ const NAME_RE = /^[a-z0-9][a-z0-9._@-]{0,63}$/i;
 /** The name in lower case (names are compared so), or a USAGE error saying what is allowed. */
 export function checkUserName(name: string): string {
   if (!NAME_RE.test(name)) {
-    throw new StewardError('USAGE', `user name "${name}" is not allowed`, { hint: 'Use 1 to 64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit.' });
+    throw new StewardError('USAGE', `user name "${name}" is not allowed`, {
+      hint: 'Use 1 to 64 letters, digits, ".", "_", "-" or "@", starting with a letter or digit.',
+    });
   }
   return name.toLowerCase();
 }

@@ -54,37 +54,93 @@ function specOf(a: { gerritId: number | null; username: string | null; email: st
 export async function mentoringRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
   const guard = app.access.require('mentoring.change', { kind: 'mentoring' });
 
-  const render = async (request: FastifyRequest, reply: FastifyReply, status: number, v: { error?: string; form?: MentoringForm; done?: string }) => {
+  const render = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    v: { error?: string; form?: MentoringForm; done?: string },
+  ) => {
     const accounts = new Map((await loadAccounts(o.store.db)).map((a) => [a.id, a]));
     const who = (id: number) => {
       const a = accounts.get(id);
-      return a ? `${a.name ?? a.username ?? a.email ?? `#${a.gerritId}`}${a.username && a.name ? ` (${a.username})` : ''}` : `account ${id}`;
+      return a
+        ? `${a.name ?? a.username ?? a.email ?? `#${a.gerritId}`}${a.username && a.name ? ` (${a.username})` : ''}`
+        : `account ${id}`;
     };
     const running = await listMentorships(o.store.db, { activeOnly: true });
     const csrf = app.access.csrfToken(request, reply);
     const f = v.form ?? {};
     const day = (t: number) => new Date(t).toISOString().slice(0, 10);
     const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
-${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
-<h2>Start a mentorship</h2>
-<form method="post" action="/manage/mentoring/add" class="manage">
-  ${csrfField(csrf)}
-  <p><label>Candidate <input name="candidate" required maxlength="300" value="${f.candidate ?? ''}" placeholder="username, Gerrit account id or email"></label></p>
-  <p><label>Mentor (a core) <input name="mentor" required maxlength="300" value="${f.mentor ?? ''}"></label></p>
-  <p><label>Since <input type="date" name="since" value="${f.since ?? ''}"></label> (empty: today)</p>
-  <p><label>Note <input name="note" maxlength="2000" value="${f.note ?? ''}"></label></p>
-  <p><button type="submit">Start</button></p>
-</form>
-<h2>Running (${running.length})</h2>
-${running.length === 0
-    ? html`<p>No mentorship is running.</p>`
-    : html`<table><thead><tr><th>Candidate</th><th>Mentor</th><th>Since</th><th>Note</th><th>End</th></tr></thead><tbody>
-${running.map((m) => html`<tr><td>${who(m.candidateId)}</td><td>${who(m.mentorId)}</td><td>${day(m.startedAt)}</td><td>${m.note ?? ''}</td><td>
-<form method="post" action="/manage/mentoring/end" class="inline">${csrfField(csrf)}<input type="hidden" name="candidate" value="${specOf(accounts.get(m.candidateId))}"><input type="hidden" name="mentor" value="${specOf(accounts.get(m.mentorId))}">
-<label>on <input type="date" name="at"></label> <label>note <input name="note" maxlength="2000"></label> <button type="submit">End</button></form></td></tr>`)}
-</tbody></table>`}
-<p>Progress of each mentored candidate: <a href="/core">Core team</a>.</p>`;
-    return reply.code(status).type('text/html; charset=utf-8').send(app.access.page(request, 'Mentoring', body));
+      ${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
+      <h2>Start a mentorship</h2>
+      <form method="post" action="/manage/mentoring/add" class="manage">
+        ${csrfField(csrf)}
+        <p>
+          <label
+            >Candidate
+            <input
+              name="candidate"
+              required
+              maxlength="300"
+              value="${f.candidate ?? ''}"
+              placeholder="username, Gerrit account id or email"
+          /></label>
+        </p>
+        <p>
+          <label>Mentor (a core) <input name="mentor" required maxlength="300" value="${f.mentor ?? ''}" /></label>
+        </p>
+        <p>
+          <label>Since <input type="date" name="since" value="${f.since ?? ''}" /></label> (empty: today)
+        </p>
+        <p>
+          <label>Note <input name="note" maxlength="2000" value="${f.note ?? ''}" /></label>
+        </p>
+        <p><button type="submit">Start</button></p>
+      </form>
+      <h2>Running (${running.length})</h2>
+      ${
+        running.length === 0
+          ? html`<p>No mentorship is running.</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>Candidate</th>
+                  <th>Mentor</th>
+                  <th>Since</th>
+                  <th>Note</th>
+                  <th>End</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${running.map(
+                  (m) =>
+                    html`<tr>
+                      <td>${who(m.candidateId)}</td>
+                      <td>${who(m.mentorId)}</td>
+                      <td>${day(m.startedAt)}</td>
+                      <td>${m.note ?? ''}</td>
+                      <td>
+                        <form method="post" action="/manage/mentoring/end" class="inline">
+                          ${csrfField(csrf)}<input type="hidden" name="candidate" value="${specOf(accounts.get(m.candidateId))}" /><input
+                            type="hidden"
+                            name="mentor"
+                            value="${specOf(accounts.get(m.mentorId))}"
+                          />
+                          <label>on <input type="date" name="at" /></label> <label>note <input name="note" maxlength="2000" /></label>
+                          <button type="submit">End</button>
+                        </form>
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+      }
+      <p>Progress of each mentored candidate: <a href="/core">Core team</a>.</p>`;
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(app.access.page(request, 'Mentoring', body));
   };
 
   /** A form's date field (YYYY-MM-DD) as epoch ms, or undefined when empty. */
@@ -95,11 +151,32 @@ ${running.map((m) => html`<tr><td>${who(m.candidateId)}</td><td>${who(m.mentorId
     try {
       const now = o.clock();
       if (what === 'add') {
-        const added = await addMentoring(o.store, { candidate: f.candidate ?? '', mentor: f.mentor ?? '', note: f.note ?? null, startedAt: dateOf(f.since, 'since') }, await o.config(), now, WEB_NAMES);
-        await app.access.audit(request, { event: 'mentorship.add', subject: `mentorship ${added.id}`, outcome: 'ok', detail: { candidate: added.candidate.username, mentor: added.mentor.username, startedAt: added.startedAt } });
+        const added = await addMentoring(
+          o.store,
+          { candidate: f.candidate ?? '', mentor: f.mentor ?? '', note: f.note ?? null, startedAt: dateOf(f.since, 'since') },
+          await o.config(),
+          now,
+          WEB_NAMES,
+        );
+        await app.access.audit(request, {
+          event: 'mentorship.add',
+          subject: `mentorship ${added.id}`,
+          outcome: 'ok',
+          detail: { candidate: added.candidate.username, mentor: added.mentor.username, startedAt: added.startedAt },
+        });
       } else {
-        const r = await endMentoring(o.store, { candidate: f.candidate ?? '', mentor: f.mentor || null, note: f.note ?? null, endedAt: dateOf(f.at, 'end date') }, now, WEB_NAMES);
-        await app.access.audit(request, { event: 'mentorship.end', subject: r.ended.map((m) => `mentorship ${m.id}`).join(', '), outcome: 'ok', detail: { candidate: r.candidate.username, endedAt: r.ended[0]?.endedAt } });
+        const r = await endMentoring(
+          o.store,
+          { candidate: f.candidate ?? '', mentor: f.mentor || null, note: f.note ?? null, endedAt: dateOf(f.at, 'end date') },
+          now,
+          WEB_NAMES,
+        );
+        await app.access.audit(request, {
+          event: 'mentorship.end',
+          subject: r.ended.map((m) => `mentorship ${m.id}`).join(', '),
+          outcome: 'ok',
+          detail: { candidate: r.candidate.username, endedAt: r.ended[0]?.endedAt },
+        });
       }
       return reply.redirect(`/manage/mentoring?done=${what === 'add' ? 'added' : 'ended'}`, 303);
     } catch (e) {
@@ -112,6 +189,10 @@ ${running.map((m) => html`<tr><td>${who(m.candidateId)}</td><td>${who(m.mentorId
   app.get<{ Querystring: { done?: string } }>('/manage/mentoring', { preHandler: guard }, async (request, reply) =>
     render(request, reply, 200, { done: DONE[request.query.done ?? ''] }),
   );
-  app.post<{ Body: MentoringForm }>('/manage/mentoring/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) => change(request, reply, 'add'));
-  app.post<{ Body: MentoringForm }>('/manage/mentoring/end', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) => change(request, reply, 'end'));
+  app.post<{ Body: MentoringForm }>('/manage/mentoring/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+    change(request, reply, 'add'),
+  );
+  app.post<{ Body: MentoringForm }>('/manage/mentoring/end', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+    change(request, reply, 'end'),
+  );
 }

@@ -29,9 +29,19 @@ export const PAGES: PageDef[] = [
   { path: '/core', title: 'Core team', query: REPORTS.coreLoad.params.querystring(WINDOW), render: corePage },
   { path: '/queue', title: 'Review queue', query: REPORTS.queue.params.querystring([...WINDOW, 'trivial']), render: queuePage },
   { path: '/dashboards', title: 'Dashboards', query: REPORTS.dashboard.params.querystring(['project', 'now']), render: dashboardsPage },
-  { path: '/dashboards/:name', title: 'Dashboard', query: REPORTS.dashboard.params.querystring(['project', 'now', 'as']), render: dashboardPage },
+  {
+    path: '/dashboards/:name',
+    title: 'Dashboard',
+    query: REPORTS.dashboard.params.querystring(['project', 'now', 'as']),
+    render: dashboardPage,
+  },
   { path: '/waits', title: 'Why reviews wait', query: REPORTS.waits.params.querystring([...WINDOW, 'branch']), render: waitsPage },
   { path: '/ci', title: 'CI jobs and voting readiness', query: REPORTS.ci.params.querystring(WINDOW), render: ciPage },
   { path: '/specs', title: 'Specs', query: REPORTS.specs.params.querystring(['project', 'now', 'release']), render: specsPage },
-  { path: '/priorities', title: 'Priorities', query: REPORTS.priorities.params.querystring(['project', 'now', 'release']), render: prioritiesPage },
+  {
+    path: '/priorities',
+    title: 'Priorities',
+    query: REPORTS.priorities.params.querystring(['project', 'now', 'release']),
+    render: prioritiesPage,
+  },
 ];

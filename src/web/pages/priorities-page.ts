@@ -10,7 +10,18 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   const config = await ctx.config();
   const releases = config.config.releases;
   if (releases.length === 0) {
-    return page(pc, 'Priorities', notice('note', html`<p>No release calendar in the configuration (${config.origin}): add <code>releases</code> (name, start, featureFreeze, release) and <code>priorities</code> to steward.yaml, or store them with <code>steward priorities add</code>.</p>`), { chooser: { window: false } });
+    return page(
+      pc,
+      'Priorities',
+      notice(
+        'note',
+        html`<p>
+          No release calendar in the configuration (${config.origin}): add <code>releases</code> (name, start, featureFreeze, release) and
+          <code>priorities</code> to steward.yaml, or store them with <code>steward priorities add</code>.
+        </p>`,
+      ),
+      { chooser: { window: false } },
+    );
   }
   const list = await buildReport(ctx, REPORTS.prioritiesList, { query: {}, reader: pc.reader });
   const withPriorities = new Set(list.priorities.map((p) => p.release.toLowerCase()));
@@ -19,33 +30,57 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   const started = releases.filter((r) => Date.parse(r.start) <= now);
   const fallback = [...started].reverse().find((r) => withPriorities.has(r.name.toLowerCase())) ?? started.at(-1) ?? releases[0]!;
   const release = pc.query.release ?? fallback.name;
-  const chooser = html`<p class="tabs">Release: ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}"${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}</p>`;
+  const chooser = html`<p class="tabs">
+    Release:
+    ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}" ${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}
+  </p>`;
   const v = await buildReport(ctx, REPORTS.priorities, { query: { ...pc.query, release }, reader: pc.reader });
-  const verdict = (c: { verdict: string; speedup: number | null; differenceDays: number | null; low: number | null; high: number | null }) =>
+  const verdict = (c: {
+    verdict: string;
+    speedup: number | null;
+    differenceDays: number | null;
+    low: number | null;
+    high: number | null;
+  }) =>
     `${c.verdict}${c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d [${c.low} to ${c.high}])` : ''}${c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : ''}`;
-  const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) => html`${m.median === null ? 'not reached' : num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high ?? '…'}]</small>` : ''}`;
+  const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) =>
+    html`${m.median === null ? 'not reached' : num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high ?? '…'}]</small>` : ''}`;
   const rows = [
     ...v.priorities.map((p) => ({ name: p.title, g: p, vs: verdict(p.vsBaseline), vsFeature: verdict(p.vsFeatureBaseline) })),
-    { name: 'all priorities', g: v.allPriorities, vs: verdict(v.allPriorities.vsBaseline), vsFeature: verdict(v.allPriorities.vsFeatureBaseline) },
+    {
+      name: 'all priorities',
+      g: v.allPriorities,
+      vs: verdict(v.allPriorities.vsBaseline),
+      vsFeature: verdict(v.allPriorities.vsFeatureBaseline),
+    },
     { name: 'the rest of the release', g: v.baseline, vs: '', vsFeature: '' },
     { name: 'the rest implementing blueprints', g: v.featureBaseline, vs: '', vsFeature: '' },
   ];
   const body = html`${chooser}
-<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews wait); differences re-draw whole blueprints, "inconclusive" when the interval spans zero.</p>
-<ul class="summary">${v.summary.map((s) => html`<li>${s}</li>`)}</ul>
-${table(
-  [
-    { key: 'name', label: 'Priority', cell: (r) => r.name },
-    { key: 'proposed', label: 'Changes', numeric: true, cell: (r) => num(r.g.proposed) },
-    { key: 'merged', label: 'Merged', numeric: true, cell: (r) => num(r.g.merged) },
-    { key: 'open', label: 'Open', numeric: true, cell: (r) => num(r.g.open) },
-    { key: 'reviews', label: 'Reviews', numeric: true, cell: (r) => num(r.g.reviews) },
-    { key: 'wait', label: 'Median days on reviewers [95%]', numeric: true, cell: (r) => median(r.g.reviewersDays) },
-    { key: 'vs', label: 'Against the rest', cell: (r) => r.vs },
-    { key: 'vsFeature', label: 'Against other feature work', cell: (r) => r.vsFeature },
-  ],
-  rows,
-  { id: 'priorities', empty: 'No priorities for this release.' },
-)}`;
-  return page(pc, `Priorities: ${v.release.name}`, body, { chooser: { window: false }, api: [urlFor('/api/v1/priorities', q, { release }, ['project', 'now'])] });
+    <p class="lead">
+      ${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of
+      ${day(v.asOf)}. The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews
+      wait); differences re-draw whole blueprints, "inconclusive" when the interval spans zero.
+    </p>
+    <ul class="summary">
+      ${v.summary.map((s) => html`<li>${s}</li>`)}
+    </ul>
+    ${table(
+      [
+        { key: 'name', label: 'Priority', cell: (r) => r.name },
+        { key: 'proposed', label: 'Changes', numeric: true, cell: (r) => num(r.g.proposed) },
+        { key: 'merged', label: 'Merged', numeric: true, cell: (r) => num(r.g.merged) },
+        { key: 'open', label: 'Open', numeric: true, cell: (r) => num(r.g.open) },
+        { key: 'reviews', label: 'Reviews', numeric: true, cell: (r) => num(r.g.reviews) },
+        { key: 'wait', label: 'Median days on reviewers [95%]', numeric: true, cell: (r) => median(r.g.reviewersDays) },
+        { key: 'vs', label: 'Against the rest', cell: (r) => r.vs },
+        { key: 'vsFeature', label: 'Against other feature work', cell: (r) => r.vsFeature },
+      ],
+      rows,
+      { id: 'priorities', empty: 'No priorities for this release.' },
+    )}`;
+  return page(pc, `Priorities: ${v.release.name}`, body, {
+    chooser: { window: false },
+    api: [urlFor('/api/v1/priorities', q, { release }, ['project', 'now'])],
+  });
 }
