@@ -100,11 +100,7 @@ function errorPage(ctx: AppContext, req: FastifyRequest, status: number, body: E
   return page(
     pc,
     title,
-    html`<div class="notice error" role="alert">
-        <p>${body.message}</p>
-        ${body.hint ? html`<p>${body.hint}</p>` : ''}
-      </div>
-      <p><a href="/">Back to the overview</a></p>`,
+    html`<div class="notice error" role="alert"><p>${body.message}</p>${body.hint ? html`<p>${body.hint}</p>` : ''}</div><p><a href="/">Back to the overview</a></p>`,
     { chooser: null },
   );
 }

@@ -13,12 +13,7 @@ describe('html', () => {
 
   it('keeps nested html and joins arrays, escaping their strings', () => {
     const rows = ['<a>', 'b'].map((x) => html`<li>${x}</li>`);
-    assert.equal(
-      html`<ul>
-        ${rows}${['<i>']}
-      </ul>`.value,
-      '<ul><li>&lt;a&gt;</li><li>b</li>&lt;i&gt;</ul>',
-    );
+    assert.equal(html`<ul>${rows}${['<i>']}</ul>`.value, '<ul><li>&lt;a&gt;</li><li>b</li>&lt;i&gt;</ul>');
     assert.equal(html`${raw('<b>')}${null}${undefined}${false}${0}`.value, '<b>0');
   });
 

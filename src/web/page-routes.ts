@@ -52,8 +52,5 @@ async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply
 }
 
 function errorNotice(message: string, hint?: string): SafeHtml {
-  return html`<div class="notice error" role="alert">
-    <p>${message}</p>
-    ${hint ? html`<p>${hint}</p>` : ''}
-  </div>`;
+  return html`<div class="notice error" role="alert"><p>${message}</p>${hint ? html`<p>${hint}</p>` : ''}</div>`;
 }

@@ -36,59 +36,21 @@ export async function auditRoutes(app: FastifyInstance, o: ManageRoutesOptions):
         error = e.details.hint ? `${e.message}. ${e.details.hint}` : `${e.message}.`;
       }
       const input = (name: keyof AuditParamsText, label: string, hint = '') =>
-        html`<label
-          >${label} <input name="${name}" maxlength="200" value="${q[name] ?? ''}" ${hint ? html` placeholder="${hint}"` : ''}
-        /></label> `;
+        html`<label>${label} <input name="${name}" maxlength="200" value="${q[name] ?? ''}"${hint ? html` placeholder="${hint}"` : ''}></label> `;
       const body: SafeHtml = html`${error ? html`<div class="notice error" role="alert"><p>${error}</p></div>` : ''}
-        <form method="get" action="/manage/audit" class="manage">
-          <p>
-            ${input('event', 'Event', 'login, user.role…')}${input('actor', 'Actor')}${input('subject', 'Subject')}
-            <label
-              >Outcome
-              <select name="outcome">
-                <option value="">any</option>
-                ${AUDIT_OUTCOMES.map((x) => html`<option${x === q.outcome ? html` selected` : ''}>${x}</option>`)}
-              </select></label
-            >
-          </p>
-          <p>
-            ${input('since', 'Since', '2026-11-01')}${input('until', 'Until')}${input('limit', 'At most', '50')}<button type="submit">
-              Show
-            </button>
-          </p>
-        </form>
-        ${
-          events.length === 0
-            ? html`<p>No audit events match.</p>`
-            : html`<table>
-                <thead>
-                  <tr>
-                    <th>When (UTC)</th>
-                    <th>Event</th>
-                    <th>Outcome</th>
-                    <th>Actor</th>
-                    <th>Subject</th>
-                    <th>Address</th>
-                    <th>Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${events.map(
-                    (e) =>
-                      html`<tr>
-                        <td>${e.at.slice(0, 19).replace('T', ' ')}</td>
-                        <td>${e.event}</td>
-                        <td>${e.outcome}</td>
-                        <td>${e.actor ?? ''}</td>
-                        <td>${e.subject ?? ''}</td>
-                        <td>${e.ip ?? ''}</td>
-                        <td>${e.detail ? JSON.stringify(e.detail) : ''}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
-        }
-        <p class="hint">The same list on the command line: <code>steward audit</code>.</p>`;
+<form method="get" action="/manage/audit" class="manage">
+  <p>${input('event', 'Event', 'login, user.role…')}${input('actor', 'Actor')}${input('subject', 'Subject')}
+  <label>Outcome <select name="outcome"><option value="">any</option>${AUDIT_OUTCOMES.map((x) => html`<option${x === q.outcome ? html` selected` : ''}>${x}</option>`)}</select></label></p>
+  <p>${input('since', 'Since', '2026-11-01')}${input('until', 'Until')}${input('limit', 'At most', '50')}<button type="submit">Show</button></p>
+</form>
+${
+  events.length === 0
+    ? html`<p>No audit events match.</p>`
+    : html`<table><thead><tr><th>When (UTC)</th><th>Event</th><th>Outcome</th><th>Actor</th><th>Subject</th><th>Address</th><th>Details</th></tr></thead><tbody>
+${events.map((e) => html`<tr><td>${e.at.slice(0, 19).replace('T', ' ')}</td><td>${e.event}</td><td>${e.outcome}</td><td>${e.actor ?? ''}</td><td>${e.subject ?? ''}</td><td>${e.ip ?? ''}</td><td>${e.detail ? JSON.stringify(e.detail) : ''}</td></tr>`)}
+</tbody></table>`
+}
+<p class="hint">The same list on the command line: <code>steward audit</code>.</p>`;
       return reply
         .code(error ? 400 : 200)
         .type('text/html; charset=utf-8')

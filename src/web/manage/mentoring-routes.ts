@@ -72,71 +72,29 @@ export async function mentoringRoutes(app: FastifyInstance, o: ManageRoutesOptio
     const f = v.form ?? {};
     const day = (t: number) => new Date(t).toISOString().slice(0, 10);
     const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
-      ${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
-      <h2>Start a mentorship</h2>
-      <form method="post" action="/manage/mentoring/add" class="manage">
-        ${csrfField(csrf)}
-        <p>
-          <label
-            >Candidate
-            <input
-              name="candidate"
-              required
-              maxlength="300"
-              value="${f.candidate ?? ''}"
-              placeholder="username, Gerrit account id or email"
-          /></label>
-        </p>
-        <p>
-          <label>Mentor (a core) <input name="mentor" required maxlength="300" value="${f.mentor ?? ''}" /></label>
-        </p>
-        <p>
-          <label>Since <input type="date" name="since" value="${f.since ?? ''}" /></label> (empty: today)
-        </p>
-        <p>
-          <label>Note <input name="note" maxlength="2000" value="${f.note ?? ''}" /></label>
-        </p>
-        <p><button type="submit">Start</button></p>
-      </form>
-      <h2>Running (${running.length})</h2>
-      ${
-        running.length === 0
-          ? html`<p>No mentorship is running.</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th>Candidate</th>
-                  <th>Mentor</th>
-                  <th>Since</th>
-                  <th>Note</th>
-                  <th>End</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${running.map(
-                  (m) =>
-                    html`<tr>
-                      <td>${who(m.candidateId)}</td>
-                      <td>${who(m.mentorId)}</td>
-                      <td>${day(m.startedAt)}</td>
-                      <td>${m.note ?? ''}</td>
-                      <td>
-                        <form method="post" action="/manage/mentoring/end" class="inline">
-                          ${csrfField(csrf)}<input type="hidden" name="candidate" value="${specOf(accounts.get(m.candidateId))}" /><input
-                            type="hidden"
-                            name="mentor"
-                            value="${specOf(accounts.get(m.mentorId))}"
-                          />
-                          <label>on <input type="date" name="at" /></label> <label>note <input name="note" maxlength="2000" /></label>
-                          <button type="submit">End</button>
-                        </form>
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      <p>Progress of each mentored candidate: <a href="/core">Core team</a>.</p>`;
+${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
+<h2>Start a mentorship</h2>
+<form method="post" action="/manage/mentoring/add" class="manage">
+  ${csrfField(csrf)}
+  <p><label>Candidate <input name="candidate" required maxlength="300" value="${f.candidate ?? ''}" placeholder="username, Gerrit account id or email"></label></p>
+  <p><label>Mentor (a core) <input name="mentor" required maxlength="300" value="${f.mentor ?? ''}"></label></p>
+  <p><label>Since <input type="date" name="since" value="${f.since ?? ''}"></label> (empty: today)</p>
+  <p><label>Note <input name="note" maxlength="2000" value="${f.note ?? ''}"></label></p>
+  <p><button type="submit">Start</button></p>
+</form>
+<h2>Running (${running.length})</h2>
+${
+  running.length === 0
+    ? html`<p>No mentorship is running.</p>`
+    : html`<table><thead><tr><th>Candidate</th><th>Mentor</th><th>Since</th><th>Note</th><th>End</th></tr></thead><tbody>
+${running.map(
+  (m) => html`<tr><td>${who(m.candidateId)}</td><td>${who(m.mentorId)}</td><td>${day(m.startedAt)}</td><td>${m.note ?? ''}</td><td>
+<form method="post" action="/manage/mentoring/end" class="inline">${csrfField(csrf)}<input type="hidden" name="candidate" value="${specOf(accounts.get(m.candidateId))}"><input type="hidden" name="mentor" value="${specOf(accounts.get(m.mentorId))}">
+<label>on <input type="date" name="at"></label> <label>note <input name="note" maxlength="2000"></label> <button type="submit">End</button></form></td></tr>`,
+)}
+</tbody></table>`
+}
+<p>Progress of each mentored candidate: <a href="/core">Core team</a>.</p>`;
     return reply
       .code(status)
       .type('text/html; charset=utf-8')

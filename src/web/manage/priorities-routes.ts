@@ -64,79 +64,35 @@ export async function prioritiesRoutes(app: FastifyInstance, o: ManageRoutesOpti
         '; ',
       );
     const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
-      ${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
-      <h2>Add a priority</h2>
-      ${
-        releases.length === 0
-          ? html`<p>There is no release calendar: add <code>releases</code> to steward.yaml first.</p>`
-          : html`<form method="post" action="/manage/priorities/add" class="manage">
-              ${csrfField(csrf)}
-              <p>
-                <label
-                  >Release
-                  <select name="release">
-                    ${releases.map((r) => html`<option${r === f.release ? html` selected` : ''}>${r}</option>`)}
-                  </select></label
-                >
-              </p>
-              <p>
-                <label>Title <input name="title" required maxlength="300" value="${f.title ?? ''}" /></label>
-              </p>
-              <p>
-                <label
-                  >Blueprints
-                  <input
-                    name="blueprints"
-                    maxlength="5000"
-                    value="${f.blueprints ?? ''}"
-                    placeholder="names, separated by commas or spaces"
-                /></label>
-              </p>
-              <p>
-                <label>Topics <input name="topics" maxlength="5000" value="${f.topics ?? ''}" /></label>
-              </p>
-              <p>
-                <label
-                  >Gerrit queries (one per line)<br /><textarea name="queries" rows="3" cols="60" maxlength="20000">
-${f.queries ?? ''}</textarea>
-                </label>
-              </p>
-              <p><button type="submit">Add</button></p>
-            </form>`
-      }
-      <h2>Priorities (${list.priorities.length})</h2>
-      ${
-        list.priorities.length === 0
-          ? html`<p>No priorities yet.</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th>Release</th>
-                  <th>Title</th>
-                  <th>Covers</th>
-                  <th>Defined in</th>
-                  <th></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${list.priorities.map(
-                  (p) =>
-                    html`<tr>
-                      <td>${p.release}</td>
-                      <td>${p.title}</td>
-                      <td>${covers(p)}</td>
-                      <td>
-                        ${p.origin === 'config' ? list.sources.config : `the store${p.createdBy ? `, added by ${p.createdBy}` : ''}${p.createdAt ? ` on ${p.createdAt.slice(0, 10)}` : ''}`}
-                      </td>
-                      <td>
-                        ${p.origin === 'store' ? html`<form method="post" action="/manage/priorities/remove" class="inline">${csrfField(csrf)}<input type="hidden" name="release" value="${p.release}" /><input type="hidden" name="title" value="${p.title}" /><button type="submit">Remove</button></form>` : html`<span class="hint">edit steward.yaml</span>`}
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      <p>How each priority is doing: <a href="/priorities">Priorities</a>.</p>`;
+${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
+<h2>Add a priority</h2>
+${
+  releases.length === 0
+    ? html`<p>There is no release calendar: add <code>releases</code> to steward.yaml first.</p>`
+    : html`<form method="post" action="/manage/priorities/add" class="manage">
+  ${csrfField(csrf)}
+  <p><label>Release <select name="release">${releases.map((r) => html`<option${r === f.release ? html` selected` : ''}>${r}</option>`)}</select></label></p>
+  <p><label>Title <input name="title" required maxlength="300" value="${f.title ?? ''}"></label></p>
+  <p><label>Blueprints <input name="blueprints" maxlength="5000" value="${f.blueprints ?? ''}" placeholder="names, separated by commas or spaces"></label></p>
+  <p><label>Topics <input name="topics" maxlength="5000" value="${f.topics ?? ''}"></label></p>
+  <p><label>Gerrit queries (one per line)<br><textarea name="queries" rows="3" cols="60" maxlength="20000">${f.queries ?? ''}</textarea></label></p>
+  <p><button type="submit">Add</button></p>
+</form>`
+}
+<h2>Priorities (${list.priorities.length})</h2>
+${
+  list.priorities.length === 0
+    ? html`<p>No priorities yet.</p>`
+    : html`<table><thead><tr><th>Release</th><th>Title</th><th>Covers</th><th>Defined in</th><th></th></tr></thead><tbody>
+${list.priorities.map(
+  (
+    p,
+  ) => html`<tr><td>${p.release}</td><td>${p.title}</td><td>${covers(p)}</td><td>${p.origin === 'config' ? list.sources.config : `the store${p.createdBy ? `, added by ${p.createdBy}` : ''}${p.createdAt ? ` on ${p.createdAt.slice(0, 10)}` : ''}`}</td><td>
+${p.origin === 'store' ? html`<form method="post" action="/manage/priorities/remove" class="inline">${csrfField(csrf)}<input type="hidden" name="release" value="${p.release}"><input type="hidden" name="title" value="${p.title}"><button type="submit">Remove</button></form>` : html`<span class="hint">edit steward.yaml</span>`}</td></tr>`,
+)}
+</tbody></table>`
+}
+<p>How each priority is doing: <a href="/priorities">Priorities</a>.</p>`;
     return reply
       .code(status)
       .type('text/html; charset=utf-8')

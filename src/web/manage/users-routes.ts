@@ -70,95 +70,37 @@ export async function usersRoutes(app: FastifyInstance, o: ManageRoutesOptions &
     const csrf = app.access.csrfToken(request, reply);
     const f = v.form ?? {};
     const roleSelect = (selected: string | undefined) =>
-      html`<select name="role">
-        ${ROLE_NAMES.map((r) => html`<option${r === selected ? html` selected` : ''}>${r}</option>`)}
-      </select>`;
-    const hidden = (u: UserRecord) => html`${csrfField(csrf)}<input type="hidden" name="name" value="${u.name}" />`;
+      html`<select name="role">${ROLE_NAMES.map((r) => html`<option${r === selected ? html` selected` : ''}>${r}</option>`)}</select>`;
+    const hidden = (u: UserRecord) => html`${csrfField(csrf)}<input type="hidden" name="name" value="${u.name}">`;
     const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
-      ${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
-      <h2>Add a user</h2>
-      <form method="post" action="/manage/users/add" class="manage" autocomplete="off">
-        ${csrfField(csrf)}
-        <p>
-          <label>Name <input name="name" required maxlength="64" value="${f.name ?? ''}" /></label>
-          <label>Role ${roleSelect(f.role ?? 'viewer')}</label>
-        </p>
-        <p>
-          <label>Password <input type="password" name="password" required minlength="12" autocomplete="new-password" /></label>
-          <label>Again <input type="password" name="confirm" required minlength="12" autocomplete="new-password" /></label>
-        </p>
-        <p><button type="submit">Add</button></p>
-      </form>
-      <h2>Users (${users.length})</h2>
-      ${
-        users.length === 0
-          ? html`<p>No users yet.</p>`
-          : html`<table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Role</th>
-                  <th>Created</th>
-                  <th>Sessions</th>
-                  <th>Status</th>
-                  <th>Set a new password</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${users.map(
-                  (u) =>
-                    html`<tr>
-                      <td>${u.name}</td>
-                      <td>
-                        <form method="post" action="/manage/users/role" class="inline">
-                          ${hidden(u)}${roleSelect(u.role)} <button type="submit">Change</button>
-                        </form>
-                      </td>
-                      <td>${new Date(u.createdAt).toISOString().slice(0, 10)}</td>
-                      <td>${sessions.get(u.id) ?? 0}</td>
-                      <td>
-                        ${
-                          u.disabledAt === null
-                            ? html`active
-                                <form method="post" action="/manage/users/disable" class="inline">
-                                  ${hidden(u)}<button type="submit">Disable</button>
-                                </form>`
-                            : html`disabled ${new Date(u.disabledAt).toISOString().slice(0, 10)}
-                                <form method="post" action="/manage/users/enable" class="inline">
-                                  ${hidden(u)}<button type="submit">Enable</button>
-                                </form>`
-                        }
-                      </td>
-                      <td>
-                        <form method="post" action="/manage/users/password" class="inline" autocomplete="off">
-                          ${hidden(u)}<input
-                            type="password"
-                            name="password"
-                            required
-                            minlength="12"
-                            autocomplete="new-password"
-                            aria-label="new password for ${u.name}"
-                          />
-                          <input
-                            type="password"
-                            name="confirm"
-                            required
-                            minlength="12"
-                            autocomplete="new-password"
-                            aria-label="the same again"
-                          />
-                          <button type="submit">Set</button>
-                        </form>
-                      </td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-      }
-      <p class="hint">
-        The same on the command line: <code>steward user list|add|set-role|disable|enable|password</code>. Changes are in the
-        <a href="/manage/audit?event=user">audit log</a>.
-      </p>`;
+${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
+<h2>Add a user</h2>
+<form method="post" action="/manage/users/add" class="manage" autocomplete="off">
+  ${csrfField(csrf)}
+  <p><label>Name <input name="name" required maxlength="64" value="${f.name ?? ''}"></label> <label>Role ${roleSelect(f.role ?? 'viewer')}</label></p>
+  <p><label>Password <input type="password" name="password" required minlength="12" autocomplete="new-password"></label>
+  <label>Again <input type="password" name="confirm" required minlength="12" autocomplete="new-password"></label></p>
+  <p><button type="submit">Add</button></p>
+</form>
+<h2>Users (${users.length})</h2>
+${
+  users.length === 0
+    ? html`<p>No users yet.</p>`
+    : html`<table><thead><tr><th>Name</th><th>Role</th><th>Created</th><th>Sessions</th><th>Status</th><th>Set a new password</th></tr></thead><tbody>
+${users.map(
+  (u) => html`<tr><td>${u.name}</td>
+<td><form method="post" action="/manage/users/role" class="inline">${hidden(u)}${roleSelect(u.role)} <button type="submit">Change</button></form></td>
+<td>${new Date(u.createdAt).toISOString().slice(0, 10)}</td><td>${sessions.get(u.id) ?? 0}</td>
+<td>${
+    u.disabledAt === null
+      ? html`active <form method="post" action="/manage/users/disable" class="inline">${hidden(u)}<button type="submit">Disable</button></form>`
+      : html`disabled ${new Date(u.disabledAt).toISOString().slice(0, 10)} <form method="post" action="/manage/users/enable" class="inline">${hidden(u)}<button type="submit">Enable</button></form>`
+  }</td>
+<td><form method="post" action="/manage/users/password" class="inline" autocomplete="off">${hidden(u)}<input type="password" name="password" required minlength="12" autocomplete="new-password" aria-label="new password for ${u.name}"> <input type="password" name="confirm" required minlength="12" autocomplete="new-password" aria-label="the same again"> <button type="submit">Set</button></form></td></tr>`,
+)}
+</tbody></table>`
+}
+<p class="hint">The same on the command line: <code>steward user list|add|set-role|disable|enable|password</code>. Changes are in the <a href="/manage/audit?event=user">audit log</a>.</p>`;
     return reply
       .code(status)
       .type('text/html; charset=utf-8')

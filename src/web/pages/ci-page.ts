@@ -29,133 +29,91 @@ export async function ciPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml
   const q = pc.query as Record<string, unknown>;
   // One gathering for the three reports (service/ci-views.ts).
   const { jobs, votingReadiness: readiness, experimental } = await buildReport(ctx, REPORTS.ci, { query: pc.query, reader: pc.reader });
-  const body = html` <p class="lead">
-      ${jobs.sources.projects.join(', ')} — ${jobs.period.since.slice(0, 10)} to ${jobs.period.until.slice(0, 10)}.
-    </p>
-    <section aria-labelledby="jobs-h">
-      <h2 id="jobs-h">Jobs</h2>
-      ${table(
-        [
-          { key: 'job', label: 'Job', cell: (x) => x.job },
-          { key: 'voting', label: 'Voting', cell: (x) => (x.voting === null ? '?' : x.voting ? 'yes' : 'no') },
-          { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
-          { key: 'failures', label: 'Failures', numeric: true, cell: (x) => num(x.failures), sort: (x) => x.failures },
-          {
-            key: 'failureRate',
-            label: 'Failure rate',
-            numeric: true,
-            cell: (x) => pct(x.failureRate.rate),
-            sort: (x) => x.failureRate.rate,
-          },
-          {
-            key: 'falseFailureRate',
-            label: 'False-failure rate',
-            numeric: true,
-            cell: (x) =>
-              html`${pct(x.falseFailureRate.rate)}${x.falseFailureRate.ci95 ? html` <small>[${pct(x.falseFailureRate.ci95.low)}–${pct(x.falseFailureRate.ci95.high)}]</small>` : ''}`,
-            sort: (x) => x.falseFailureRate.rate,
-          },
-          {
-            key: 'caught',
-            label: 'Caught regressions',
-            numeric: true,
-            cell: (x) => num(x.caughtRegressions),
-            sort: (x) => x.caughtRegressions,
-          },
-          {
-            key: 'rechecks',
-            label: 'Rechecks after failure',
-            numeric: true,
-            cell: (x) => num(x.rechecksAfterFailure),
-            sort: (x) => x.rechecksAfterFailure,
-          },
-          {
-            key: 'duration',
-            label: 'Median duration (min)',
-            numeric: true,
-            cell: (x) => (x.durationSeconds.median === null ? '–' : (x.durationSeconds.median / 60).toFixed(1)),
-            sort: (x) => x.durationSeconds.median,
-          },
-        ],
-        jobs.jobs,
-        {
-          id: 'ci-jobs',
-          filter: true,
-          sort: { key: pc.query.sort, dir: pc.query.dir, link: sortLink(pc) },
-          empty: 'No CI runs in the period.',
-        },
-      )}
-      ${ciWeeklyChart(
-        'ci-weekly-chart',
-        jobs.jobs.map((j) => ({ job: j.job, weeks: j.weekly })),
-      )}
-    </section>
-    <section aria-labelledby="ready-h">
-      <h2 id="ready-h">Voting readiness</h2>
-      <p>
-        A non-voting job is ready when the upper end of the 95% interval (clustered by change) of its false-failure rate minus the voting
-        jobs' is at most ${pct(readiness.rules.margin)}, over the period and ${readiness.rules.weeks} weeks in a row, with at least
-        ${readiness.rules.minRuns} runs.
-      </p>
-      ${table(
-        [
-          { key: 'job', label: 'Job', cell: (x) => x.job },
-          { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
-          {
-            key: 'ffr',
-            label: 'False-failure rate',
-            numeric: true,
-            cell: (x) => pct(x.falseFailureRate.rate),
-            sort: (x) => x.falseFailureRate.rate,
-          },
-          {
-            key: 'baseline',
-            label: 'Voting baseline',
-            numeric: true,
-            cell: (x) => pct(x.baseline?.rate),
-            sort: (x) => x.baseline?.rate ?? null,
-          },
-          {
-            key: 'difference',
-            label: 'Difference [95% CI]',
-            numeric: true,
-            cell: (x) =>
-              x.difference ? html`${pct(x.difference.estimate)} <small>[${pct(x.difference.low)}–${pct(x.difference.high)}]</small>` : '–',
-            sort: (x) => x.difference?.high ?? null,
-          },
-          { key: 'weeks', label: 'Weeks met in a row', numeric: true, cell: (x) => num(x.weeksMetInARow), sort: (x) => x.weeksMetInARow },
-          {
-            key: 'verdict',
-            label: 'Verdict',
-            cell: (x) => html`<span class="verdict ${x.verdict}">${x.verdict}</span>`,
-            sort: (x) => x.verdict,
-          },
-          { key: 'reasons', label: 'Why', cell: (x) => x.reasons.join('; ') },
-        ],
-        readiness.jobs,
-        { id: 'ci-readiness', empty: 'No non-voting jobs ran in the period.' },
-      )}
-    </section>
-    <section aria-labelledby="exp-h">
-      <h2 id="exp-h">Experimental jobs</h2>
-      <p>${num(experimental.requests)} requests on ${num(experimental.changes)} changes.</p>
-      ${table(
-        [
-          { key: 'job', label: 'Job', cell: (x) => x.job },
-          { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
-          {
-            key: 'failureRate',
-            label: 'Failure rate',
-            numeric: true,
-            cell: (x) => pct(x.failureRate.rate),
-            sort: (x) => x.failureRate.rate,
-          },
-          { key: 'verdict', label: 'Ready for the check queue?', cell: (x) => x.readiness?.verdict ?? '–' },
-        ],
-        experimental.jobs,
-        { id: 'ci-experimental', empty: 'No experimental runs in the period.' },
-      )}
-    </section>`;
+  const body = html`
+<p class="lead">${jobs.sources.projects.join(', ')} — ${jobs.period.since.slice(0, 10)} to ${jobs.period.until.slice(0, 10)}.</p>
+<section aria-labelledby="jobs-h"><h2 id="jobs-h">Jobs</h2>
+${table(
+  [
+    { key: 'job', label: 'Job', cell: (x) => x.job },
+    { key: 'voting', label: 'Voting', cell: (x) => (x.voting === null ? '?' : x.voting ? 'yes' : 'no') },
+    { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
+    { key: 'failures', label: 'Failures', numeric: true, cell: (x) => num(x.failures), sort: (x) => x.failures },
+    { key: 'failureRate', label: 'Failure rate', numeric: true, cell: (x) => pct(x.failureRate.rate), sort: (x) => x.failureRate.rate },
+    {
+      key: 'falseFailureRate',
+      label: 'False-failure rate',
+      numeric: true,
+      cell: (x) =>
+        html`${pct(x.falseFailureRate.rate)}${x.falseFailureRate.ci95 ? html` <small>[${pct(x.falseFailureRate.ci95.low)}–${pct(x.falseFailureRate.ci95.high)}]</small>` : ''}`,
+      sort: (x) => x.falseFailureRate.rate,
+    },
+    { key: 'caught', label: 'Caught regressions', numeric: true, cell: (x) => num(x.caughtRegressions), sort: (x) => x.caughtRegressions },
+    {
+      key: 'rechecks',
+      label: 'Rechecks after failure',
+      numeric: true,
+      cell: (x) => num(x.rechecksAfterFailure),
+      sort: (x) => x.rechecksAfterFailure,
+    },
+    {
+      key: 'duration',
+      label: 'Median duration (min)',
+      numeric: true,
+      cell: (x) => (x.durationSeconds.median === null ? '–' : (x.durationSeconds.median / 60).toFixed(1)),
+      sort: (x) => x.durationSeconds.median,
+    },
+  ],
+  jobs.jobs,
+  { id: 'ci-jobs', filter: true, sort: { key: pc.query.sort, dir: pc.query.dir, link: sortLink(pc) }, empty: 'No CI runs in the period.' },
+)}
+${ciWeeklyChart(
+  'ci-weekly-chart',
+  jobs.jobs.map((j) => ({ job: j.job, weeks: j.weekly })),
+)}
+</section>
+<section aria-labelledby="ready-h"><h2 id="ready-h">Voting readiness</h2>
+<p>A non-voting job is ready when the upper end of the 95% interval (clustered by change) of its false-failure rate minus the voting jobs' is at most ${pct(readiness.rules.margin)}, over the period and ${readiness.rules.weeks} weeks in a row, with at least ${readiness.rules.minRuns} runs.</p>
+${table(
+  [
+    { key: 'job', label: 'Job', cell: (x) => x.job },
+    { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
+    {
+      key: 'ffr',
+      label: 'False-failure rate',
+      numeric: true,
+      cell: (x) => pct(x.falseFailureRate.rate),
+      sort: (x) => x.falseFailureRate.rate,
+    },
+    { key: 'baseline', label: 'Voting baseline', numeric: true, cell: (x) => pct(x.baseline?.rate), sort: (x) => x.baseline?.rate ?? null },
+    {
+      key: 'difference',
+      label: 'Difference [95% CI]',
+      numeric: true,
+      cell: (x) =>
+        x.difference ? html`${pct(x.difference.estimate)} <small>[${pct(x.difference.low)}–${pct(x.difference.high)}]</small>` : '–',
+      sort: (x) => x.difference?.high ?? null,
+    },
+    { key: 'weeks', label: 'Weeks met in a row', numeric: true, cell: (x) => num(x.weeksMetInARow), sort: (x) => x.weeksMetInARow },
+    { key: 'verdict', label: 'Verdict', cell: (x) => html`<span class="verdict ${x.verdict}">${x.verdict}</span>`, sort: (x) => x.verdict },
+    { key: 'reasons', label: 'Why', cell: (x) => x.reasons.join('; ') },
+  ],
+  readiness.jobs,
+  { id: 'ci-readiness', empty: 'No non-voting jobs ran in the period.' },
+)}
+</section>
+<section aria-labelledby="exp-h"><h2 id="exp-h">Experimental jobs</h2>
+<p>${num(experimental.requests)} requests on ${num(experimental.changes)} changes.</p>
+${table(
+  [
+    { key: 'job', label: 'Job', cell: (x) => x.job },
+    { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
+    { key: 'failureRate', label: 'Failure rate', numeric: true, cell: (x) => pct(x.failureRate.rate), sort: (x) => x.failureRate.rate },
+    { key: 'verdict', label: 'Ready for the check queue?', cell: (x) => x.readiness?.verdict ?? '–' },
+  ],
+  experimental.jobs,
+  { id: 'ci-experimental', empty: 'No experimental runs in the period.' },
+)}
+</section>`;
   return page(pc, 'CI jobs and voting readiness', body, {
     api: [
       urlFor('/api/v1/ci', q),

@@ -46,49 +46,19 @@ export function table<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[], 
     const aria = sortCol === c ? (o.sort?.dir === 'asc' ? 'ascending' : 'descending') : null;
     const label =
       o.sort && (c.sort || !c.numeric) ? html`<a class="sort" href="${o.sort.link(c.key, dir)}">${c.label}</a>` : html`${c.label}`;
-    return html`<th
-      scope="col"
-      data-key="${c.key}"
-      ${c.numeric ? html` class="num"` : ''}${aria ? html` aria-sort="${aria}"` : ''}${c.title ? html` title="${c.title}"` : ''}
-    >
-      ${label}
-    </th>`;
+    return html`<th scope="col" data-key="${c.key}"${c.numeric ? html` class="num"` : ''}${aria ? html` aria-sort="${aria}"` : ''}${c.title ? html` title="${c.title}"` : ''}>${label}</th>`;
   });
   const body = sorted.map(
     (r) =>
-      html`<tr>
-        ${columns.map((c) => {
-          const s = c.sort ? c.sort(r) : undefined;
-          return html`<td${c.numeric ? html` class="num"` : ''}${s !== undefined ? html` data-sort="${sortKey(s)}"` : ''}>${c.cell(r)}</td>`;
-        })}
-      </tr>`,
+      html`<tr>${columns.map((c) => {
+        const s = c.sort ? c.sort(r) : undefined;
+        return html`<td${c.numeric ? html` class="num"` : ''}${s !== undefined ? html` data-sort="${sortKey(s)}"` : ''}>${c.cell(r)}</td>`;
+      })}</tr>`,
   );
   const filter = o.filter
-    ? html`<p class="filter" hidden>
-        <label>Filter <input type="search" data-filter-for="${o.id}" placeholder="type to filter rows" /></label>
-      </p>`
+    ? html`<p class="filter" hidden><label>Filter <input type="search" data-filter-for="${o.id}" placeholder="type to filter rows"></label></p>`
     : '';
-  return html`${filter}
-    <div class="table-wrap">
-      <table id="${o.id}" class="data${o.sort ? ' sortable' : ''}">
-        ${
-          o.caption
-            ? html`<caption>
-                ${o.caption}
-              </caption>`
-            : ''
-        }
-        <thead>
-          <tr>
-            ${head}
-          </tr>
-        </thead>
-        <tbody>
-          ${body}
-        </tbody>
-      </table>
-    </div>
-    ${rows.length === 0 ? html`<p class="empty">${o.empty ?? 'Nothing to show.'}</p>` : ''}`;
+  return html`${filter}<div class="table-wrap"><table id="${o.id}" class="data${o.sort ? ' sortable' : ''}">${o.caption ? html`<caption>${o.caption}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${rows.length === 0 ? html`<p class="empty">${o.empty ?? 'Nothing to show.'}</p>` : ''}`;
 }
 
 /** A chart's data, as the client chart script reads it. */
@@ -111,35 +81,13 @@ export interface ChartSpec {
 export function chart(id: string, title: string, spec: ChartSpec, note?: HtmlValue): SafeHtml {
   const fmt = (v: number | null) => (v === null ? '–' : spec.percent ? `${(v * 100).toFixed(1)}%` : String(v));
   return html`<figure class="chart">
-    <figcaption>${title}</figcaption>
-    <div class="chart-box"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}"></canvas></div>
-    <script type="application/json" id="${id}-data">
-      ${jsonForScript(spec)}
-    </script>
-    ${note ? html`<p class="note">${note}</p>` : ''}
-    <details>
-      <summary>Table of the numbers</summary>
-      <div class="table-wrap">
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">${spec.xTitle ?? ''}</th>
-              ${spec.series.map((s) => html`<th scope="col" class="num">${s.label}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${spec.labels.map(
-              (l, i) =>
-                html`<tr>
-                  <td>${l}</td>
-                  ${spec.series.map((s) => html`<td class="num">${fmt(s.data[i] ?? null)}</td>`)}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>
-    </details>
-  </figure>`;
+<figcaption>${title}</figcaption>
+<div class="chart-box"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}"></canvas></div>
+<script type="application/json" id="${id}-data">${jsonForScript(spec)}</script>
+${note ? html`<p class="note">${note}</p>` : ''}
+<details><summary>Table of the numbers</summary><div class="table-wrap"><table class="data"><thead><tr><th scope="col">${spec.xTitle ?? ''}</th>${spec.series.map((s) => html`<th scope="col" class="num">${s.label}</th>`)}</tr></thead>
+<tbody>${spec.labels.map((l, i) => html`<tr><td>${l}</td>${spec.series.map((s) => html`<td class="num">${fmt(s.data[i] ?? null)}</td>`)}</tr>`)}</tbody></table></div></details>
+</figure>`;
 }
 
 export const pct = (x: number | null | undefined, digits = 1): string =>
@@ -160,11 +108,7 @@ export function changeLink(number: number, url: string | null | undefined): Safe
 
 /** A small figure with its label. */
 export function stat(label: HtmlValue, value: HtmlValue, sub?: HtmlValue): SafeHtml {
-  return html`<div class="stat">
-    <div class="stat-value">${value}</div>
-    <div class="stat-label">${label}</div>
-    ${sub ? html`<div class="stat-sub">${sub}</div>` : ''}
-  </div>`;
+  return html`<div class="stat"><div class="stat-value">${value}</div><div class="stat-label">${label}</div>${sub ? html`<div class="stat-sub">${sub}</div>` : ''}</div>`;
 }
 
 /** A message box: errors in red, notes neutral. */

@@ -27,29 +27,23 @@ export async function dashboardsPage(pc: PageContext, ctx: AppContext): Promise<
 export async function dashboardPage(pc: PageContext, ctx: AppContext, params: Record<string, string>): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
   const d = await buildReport(ctx, REPORTS.dashboard, { query: pc.query, path: { name: params.name ?? '' }, reader: pc.reader });
-  const body = html` <p class="lead">
-      ${d.description ?? ''} ${d.foreach ? html`Every section also matches <code>${d.foreach}</code>.` : ''} From ${d.origin}; as of
-      ${d.now.slice(0, 16).replace('T', ' ')} UTC.
-    </p>
-    ${d.sections.map(
-      (s, i) =>
-        html`<section>
-          <h2>${s.name} <small>(${num(s.count)})</small></h2>
-          <p class="query"><code>${s.query}</code></p>
-          ${table(
-            [
-              { key: 'number', label: 'Change', numeric: true, cell: (x) => changeLink(x.number, x.url) },
-              { key: 'project', label: 'Project', cell: (x) => x.project },
-              { key: 'subject', label: 'Subject', cell: (x) => x.subject },
-              { key: 'owner', label: 'Owner', cell: (x) => x.owner },
-              { key: 'state', label: 'Waits on', cell: (x) => x.state },
-              { key: 'updated', label: 'Updated (days ago)', numeric: true, cell: (x) => num(x.updatedDays) },
-            ],
-            s.changes,
-            { id: `dashboard-section-${i}`, filter: s.changes.length > 10, empty: 'No changes.' },
-          )}
-        </section>`,
-    )}`;
+  const body = html`
+<p class="lead">${d.description ?? ''} ${d.foreach ? html`Every section also matches <code>${d.foreach}</code>.` : ''} From ${d.origin}; as of ${d.now.slice(0, 16).replace('T', ' ')} UTC.</p>
+${d.sections.map(
+  (s, i) => html`<section><h2>${s.name} <small>(${num(s.count)})</small></h2><p class="query"><code>${s.query}</code></p>
+${table(
+  [
+    { key: 'number', label: 'Change', numeric: true, cell: (x) => changeLink(x.number, x.url) },
+    { key: 'project', label: 'Project', cell: (x) => x.project },
+    { key: 'subject', label: 'Subject', cell: (x) => x.subject },
+    { key: 'owner', label: 'Owner', cell: (x) => x.owner },
+    { key: 'state', label: 'Waits on', cell: (x) => x.state },
+    { key: 'updated', label: 'Updated (days ago)', numeric: true, cell: (x) => num(x.updatedDays) },
+  ],
+  s.changes,
+  { id: `dashboard-section-${i}`, filter: s.changes.length > 10, empty: 'No changes.' },
+)}</section>`,
+)}`;
   return page(pc, d.title, body, {
     chooser: { window: false },
     api: [urlFor(`/api/v1/dashboards/${encodeURIComponent(d.name)}`, q, {}, ['project', 'now'])],

@@ -63,40 +63,27 @@ function windowChooser(ctx: PageContext, o: { window: boolean; extra?: HtmlValue
   const chosen = q.project?.[0] ?? '';
   const presets = [30, 90, 180].map((d) => {
     const current = !q.since && !q.until && (q.days ?? 90) === d;
-    return html`<a
-      href="${urlFor(ctx.path, q as Record<string, unknown>, { days: d, since: undefined, until: undefined })}"
-      ${current ? html` aria-current="true" class="current"` : ''}
-      >${d} days</a
-    >`;
+    return html`<a href="${urlFor(ctx.path, q as Record<string, unknown>, { days: d, since: undefined, until: undefined })}"${current ? html` aria-current="true" class="current"` : ''}>${d} days</a>`;
   });
   return html`<form class="chooser" method="get" action="${ctx.path}">
-    <label
-      >Project
-      <select name="project">
-        <option value="">all projects</option>
-        ${ctx.projects.map((p) => html`<option${p === chosen ? html` selected` : ''}>${p}</option>`)}
-      </select></label
-    >
-    ${
-      o.window
-        ? html`<span class="presets">${presets}</span>
-            <label>From <input type="date" name="since" value="${q.since?.slice(0, 10) ?? ''}" /></label>
-            <label>to <input type="date" name="until" value="${q.until?.slice(0, 10) ?? ''}" /></label>`
-        : ''
-    }
-    ${q.now ? html`<input type="hidden" name="now" value="${q.now}" />` : ''} ${o.extra ?? ''}
-    <button type="submit">Show</button>
-  </form>`;
+<label>Project <select name="project"><option value="">all projects</option>${ctx.projects.map((p) => html`<option${p === chosen ? html` selected` : ''}>${p}</option>`)}</select></label>
+${
+  o.window
+    ? html`<span class="presets">${presets}</span>
+<label>From <input type="date" name="since" value="${q.since?.slice(0, 10) ?? ''}"></label>
+<label>to <input type="date" name="until" value="${q.until?.slice(0, 10) ?? ''}"></label>`
+    : ''
+}
+${q.now ? html`<input type="hidden" name="now" value="${q.now}">` : ''}
+${o.extra ?? ''}
+<button type="submit">Show</button>
+</form>`;
 }
 
 function syncLine(s: SyncStatus | null): SafeHtml {
   if (!s) return html``;
   const t = (ms: number | null) => (ms === null ? 'never' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
-  return html`<p class="sync${s.lastError ? ' failed' : ''}">
-    Sync every ${s.everyText}: ${s.running ? html`<strong>running now</strong> (started ${t(s.lastStartedAt)}); ` : ''}last run
-    ${t(s.lastFinishedAt)}${s.lastError ? html` — <strong>failed</strong>: ${s.lastError}` : s.lastFinishedAt !== null ? ' — ok' : ''}; next
-    run ${s.running ? 'after this one' : t(s.nextRunAt)}.
-  </p>`;
+  return html`<p class="sync${s.lastError ? ' failed' : ''}">Sync every ${s.everyText}: ${s.running ? html`<strong>running now</strong> (started ${t(s.lastStartedAt)}); ` : ''}last run ${t(s.lastFinishedAt)}${s.lastError ? html` — <strong>failed</strong>: ${s.lastError}` : s.lastFinishedAt !== null ? ' — ok' : ''}; next run ${s.running ? 'after this one' : t(s.nextRunAt)}.</p>`;
 }
 
 /** The whole page. `chooser.window`: the page takes a time window. */
@@ -113,39 +100,31 @@ export function page(ctx: PageContext, title: string, body: HtmlValue, o: PageOp
   const chooser = o.chooser === undefined ? { window: true } : o.chooser;
   const q = ctx.query as Record<string, unknown>;
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>${title} — Steward</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/assets/style.css" />
-        <script src="/assets/chart.umd.min.js" defer></script>
-        <script src="/assets/app.js" defer></script>
-      </head>
-      <body>
-        <div id="progress" hidden role="progressbar" aria-label="Loading the next page"></div>
-        <header>
-          <a class="brand" href="${urlFor('/', q)}">Steward</a>
-          <nav aria-label="Reports">
-            <ul>
-              ${NAV.map(([href, label]) => html`<li><a href="${urlFor(href, q)}" ${href === ctx.path || (href !== '/' && ctx.path.startsWith(href + '/')) ? html` aria-current="page"` : ''}>${label}</a></li>`)}
-            </ul>
-          </nav>
-          ${ctx.nav ?? ''}
-        </header>
-        <main>
-          <h1>${title}</h1>
-          ${chooser ? windowChooser(ctx, chooser) : ''} ${syncLine(ctx.sync)} ${body}
-        </main>
-        <footer>
-          <p>
-            Every number here is the command line's <code>--format json</code> for the same
-            parameters${o.api?.length ? html`; the JSON: ${o.api.map((u, i) => html`${i ? ', ' : ''}<a href="${u}">${u.split('?')[0]}</a>`)}` : ''}.
-            Definitions: docs/ in Steward's repository.
-          </p>
-        </footer>
-      </body>
-    </html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${title} — Steward</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/style.css">
+<script src="/assets/chart.umd.min.js" defer></script>
+<script src="/assets/app.js" defer></script>
+</head>
+<body>
+<div id="progress" hidden role="progressbar" aria-label="Loading the next page"></div>
+<header>
+<a class="brand" href="${urlFor('/', q)}">Steward</a>
+<nav aria-label="Reports"><ul>${NAV.map(([href, label]) => html`<li><a href="${urlFor(href, q)}"${href === ctx.path || (href !== '/' && ctx.path.startsWith(href + '/')) ? html` aria-current="page"` : ''}>${label}</a></li>`)}</ul></nav>
+${ctx.nav ?? ''}
+</header>
+<main>
+<h1>${title}</h1>
+${chooser ? windowChooser(ctx, chooser) : ''}
+${syncLine(ctx.sync)}
+${body}
+</main>
+<footer><p>Every number here is the command line's <code>--format json</code> for the same parameters${o.api?.length ? html`; the JSON: ${o.api.map((u, i) => html`${i ? ', ' : ''}<a href="${u}">${u.split('?')[0]}</a>`)}` : ''}. Definitions: docs/ in Steward's repository.</p></footer>
+</body>
+</html>`;
 }

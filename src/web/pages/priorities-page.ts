@@ -15,10 +15,7 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
       'Priorities',
       notice(
         'note',
-        html`<p>
-          No release calendar in the configuration (${config.origin}): add <code>releases</code> (name, start, featureFreeze, release) and
-          <code>priorities</code> to steward.yaml, or store them with <code>steward priorities add</code>.
-        </p>`,
+        html`<p>No release calendar in the configuration (${config.origin}): add <code>releases</code> (name, start, featureFreeze, release) and <code>priorities</code> to steward.yaml, or store them with <code>steward priorities add</code>.</p>`,
       ),
       { chooser: { window: false } },
     );
@@ -30,10 +27,7 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   const started = releases.filter((r) => Date.parse(r.start) <= now);
   const fallback = [...started].reverse().find((r) => withPriorities.has(r.name.toLowerCase())) ?? started.at(-1) ?? releases[0]!;
   const release = pc.query.release ?? fallback.name;
-  const chooser = html`<p class="tabs">
-    Release:
-    ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}" ${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}
-  </p>`;
+  const chooser = html`<p class="tabs">Release: ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}"${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}</p>`;
   const v = await buildReport(ctx, REPORTS.priorities, { query: { ...pc.query, release }, reader: pc.reader });
   const verdict = (c: {
     verdict: string;
@@ -57,28 +51,22 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
     { name: 'the rest implementing blueprints', g: v.featureBaseline, vs: '', vsFeature: '' },
   ];
   const body = html`${chooser}
-    <p class="lead">
-      ${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of
-      ${day(v.asOf)}. The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews
-      wait); differences re-draw whole blueprints, "inconclusive" when the interval spans zero.
-    </p>
-    <ul class="summary">
-      ${v.summary.map((s) => html`<li>${s}</li>`)}
-    </ul>
-    ${table(
-      [
-        { key: 'name', label: 'Priority', cell: (r) => r.name },
-        { key: 'proposed', label: 'Changes', numeric: true, cell: (r) => num(r.g.proposed) },
-        { key: 'merged', label: 'Merged', numeric: true, cell: (r) => num(r.g.merged) },
-        { key: 'open', label: 'Open', numeric: true, cell: (r) => num(r.g.open) },
-        { key: 'reviews', label: 'Reviews', numeric: true, cell: (r) => num(r.g.reviews) },
-        { key: 'wait', label: 'Median days on reviewers [95%]', numeric: true, cell: (r) => median(r.g.reviewersDays) },
-        { key: 'vs', label: 'Against the rest', cell: (r) => r.vs },
-        { key: 'vsFeature', label: 'Against other feature work', cell: (r) => r.vsFeature },
-      ],
-      rows,
-      { id: 'priorities', empty: 'No priorities for this release.' },
-    )}`;
+<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews wait); differences re-draw whole blueprints, "inconclusive" when the interval spans zero.</p>
+<ul class="summary">${v.summary.map((s) => html`<li>${s}</li>`)}</ul>
+${table(
+  [
+    { key: 'name', label: 'Priority', cell: (r) => r.name },
+    { key: 'proposed', label: 'Changes', numeric: true, cell: (r) => num(r.g.proposed) },
+    { key: 'merged', label: 'Merged', numeric: true, cell: (r) => num(r.g.merged) },
+    { key: 'open', label: 'Open', numeric: true, cell: (r) => num(r.g.open) },
+    { key: 'reviews', label: 'Reviews', numeric: true, cell: (r) => num(r.g.reviews) },
+    { key: 'wait', label: 'Median days on reviewers [95%]', numeric: true, cell: (r) => median(r.g.reviewersDays) },
+    { key: 'vs', label: 'Against the rest', cell: (r) => r.vs },
+    { key: 'vsFeature', label: 'Against other feature work', cell: (r) => r.vsFeature },
+  ],
+  rows,
+  { id: 'priorities', empty: 'No priorities for this release.' },
+)}`;
   return page(pc, `Priorities: ${v.release.name}`, body, {
     chooser: { window: false },
     api: [urlFor('/api/v1/priorities', q, { release }, ['project', 'now'])],

@@ -45,44 +45,38 @@ export function queueChart(b: BandwidthView): SafeHtml {
 export async function queuePage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
   const trivial = pc.query.trivial === true;
-  const tabs = html`<p class="tabs">
-    <a href="${urlFor('/queue', q)}" ${trivial ? '' : html` aria-current="page"`}>Open queue</a>
-    <a href="${urlFor('/queue', q, { trivial: true })}" ${trivial ? html` aria-current="page"` : ''}>Trivial fixes</a>
-  </p>`;
+  const tabs = html`<p class="tabs"><a href="${urlFor('/queue', q)}"${trivial ? '' : html` aria-current="page"`}>Open queue</a> <a href="${urlFor('/queue', q, { trivial: true })}"${trivial ? html` aria-current="page"` : ''}>Trivial fixes</a></p>`;
   if (trivial) {
     const r = await buildReport(ctx, REPORTS.queue, { query: { ...pc.query, compat: undefined }, reader: pc.reader });
     if (r.kind !== 'trivial') throw new Error('expected the trivial queue');
     const body = html`${tabs}
-      <p class="lead">
-        Open changes of at most ${r.maxDelta} lines that are TrivialFix or bug fixes and pass CI, ranked by how long they have waited.
-        ${num(r.cleared.total)} such changes were merged from ${r.cleared.since.slice(0, 10)} to ${r.cleared.until.slice(0, 10)}.
-      </p>
-      ${table(
-        [
-          { key: 'rank', label: '#', numeric: true, cell: (x) => num(x.rank), sort: (x) => x.rank },
-          { key: 'number', label: 'Change', numeric: true, cell: (x) => changeLink(x.number, x.url), sort: (x) => x.number },
-          { key: 'subject', label: 'Subject', cell: (x) => x.subject },
-          { key: 'delta', label: 'Lines', numeric: true, cell: (x) => num(x.delta), sort: (x) => x.delta },
-          { key: 'why', label: 'Why', cell: (x) => x.why.join(', ') },
-          { key: 'waitingDays', label: 'Waiting (days)', numeric: true, cell: (x) => num(x.waitingDays), sort: (x) => x.waitingDays },
-        ],
-        r.queue,
-        {
-          id: 'trivial-queue',
-          filter: true,
-          sort: { key: pc.query.sort, dir: pc.query.dir, link: sortLink(pc, ['trivial']) },
-          empty: 'No trivial fixes waiting.',
-        },
-      )}
-      <h2>Who cleared them</h2>
-      ${table(
-        [
-          { key: 'reviewer', label: 'Reviewer', cell: (x) => x.reviewer },
-          { key: 'count', label: 'Changes', numeric: true, cell: (x) => num(x.count), sort: (x) => x.count },
-        ],
-        r.cleared.byReviewer,
-        { id: 'trivial-cleared', empty: 'None merged in the period.' },
-      )}`;
+<p class="lead">Open changes of at most ${r.maxDelta} lines that are TrivialFix or bug fixes and pass CI, ranked by how long they have waited. ${num(r.cleared.total)} such changes were merged from ${r.cleared.since.slice(0, 10)} to ${r.cleared.until.slice(0, 10)}.</p>
+${table(
+  [
+    { key: 'rank', label: '#', numeric: true, cell: (x) => num(x.rank), sort: (x) => x.rank },
+    { key: 'number', label: 'Change', numeric: true, cell: (x) => changeLink(x.number, x.url), sort: (x) => x.number },
+    { key: 'subject', label: 'Subject', cell: (x) => x.subject },
+    { key: 'delta', label: 'Lines', numeric: true, cell: (x) => num(x.delta), sort: (x) => x.delta },
+    { key: 'why', label: 'Why', cell: (x) => x.why.join(', ') },
+    { key: 'waitingDays', label: 'Waiting (days)', numeric: true, cell: (x) => num(x.waitingDays), sort: (x) => x.waitingDays },
+  ],
+  r.queue,
+  {
+    id: 'trivial-queue',
+    filter: true,
+    sort: { key: pc.query.sort, dir: pc.query.dir, link: sortLink(pc, ['trivial']) },
+    empty: 'No trivial fixes waiting.',
+  },
+)}
+<h2>Who cleared them</h2>
+${table(
+  [
+    { key: 'reviewer', label: 'Reviewer', cell: (x) => x.reviewer },
+    { key: 'count', label: 'Changes', numeric: true, cell: (x) => num(x.count), sort: (x) => x.count },
+  ],
+  r.cleared.byReviewer,
+  { id: 'trivial-cleared', empty: 'None merged in the period.' },
+)}`;
     return page(pc, 'Review queue', body, { api: [urlFor('/api/v1/queue', q, { trivial: true })] });
   }
   const r = await buildReport(ctx, REPORTS.queue, { query: { ...pc.query, compat: undefined, trivial: undefined }, reader: pc.reader });
@@ -91,38 +85,30 @@ export async function queuePage(pc: PageContext, ctx: AppContext): Promise<SafeH
   if (bandwidth.kind !== 'bandwidth') throw new Error('expected the bandwidth report');
   const w = r.waitingOnReviewers;
   const body = html`${tabs}
-    <p class="lead">
-      ${r.projects.join(', ')} — the queue as of ${r.now.slice(0, 16).replace('T', ' ')} UTC.
-      <a href="${urlFor('/dashboards', q)}">Dashboards</a> list the changes by Gerrit search.
-    </p>
-    <div class="stats" id="queue-states">
-      ${stat('open', num(r.open))}${stat('waiting on reviewers', num(r.states.reviewers.count))}${stat('waiting on the author', num(r.states.author.count), `${r.states.author.negativeReview} negative review, ${r.states.author.ciFailedOnly} CI failed`)}${stat('waiting on CI', num(r.states.ci.count))}${stat('approved', num(r.states.approved.count))}${stat('work in progress', num(r.states.wip.count))}
-    </div>
-    <h2>Waiting on reviewers</h2>
-    ${table(
-      [
-        { key: 'measure', label: 'Waiting since', cell: (x) => x[0] },
-        { key: 'count', label: 'Changes', numeric: true, cell: (x) => num(x[1].count) },
-        { key: 'median', label: 'Median days', numeric: true, cell: (x) => num(x[1].median) },
-        { key: 'p75', label: 'p75', numeric: true, cell: (x) => num(x[1].p75) },
-        { key: 'p90', label: 'p90', numeric: true, cell: (x) => num(x[1].p90) },
-        { key: 'week', label: 'More than a week', numeric: true, cell: (x) => num(x[1].moreThanWeek.count) },
-      ],
-      [
-        ['the latest patch set', w.sinceLatestPatchSet],
-        ['the first patch set', w.sinceFirstPatchSet],
-        ['the last patch set without negative feedback', w.sinceLastWithoutNegative],
-      ] as const,
-      { id: 'queue-ages' },
-    )}
-    ${queueChart(bandwidth)}
-    <h2>Longest waiting since the latest patch set</h2>
-    ${entries('queue-longest', w.sinceLatestPatchSet.longest, 'None waiting on reviewers.')}
-    <h2>Never reviewed (${num(r.neverReviewed.count)})</h2>
-    ${entries('queue-never', r.neverReviewed.oldest, 'None.')}
-    <h2>One +2 short (${num(r.onePlusTwoShort.count)})</h2>
-    ${entries('queue-one-short', r.onePlusTwoShort.longest, 'None.')}
-    <p class="sources">Core team: ${r.sources.coreTeam}. Gating CI: ${r.sources.gatingCi}. Bots: ${r.sources.bots}.</p>`;
+<p class="lead">${r.projects.join(', ')} — the queue as of ${r.now.slice(0, 16).replace('T', ' ')} UTC. <a href="${urlFor('/dashboards', q)}">Dashboards</a> list the changes by Gerrit search.</p>
+<div class="stats" id="queue-states">${stat('open', num(r.open))}${stat('waiting on reviewers', num(r.states.reviewers.count))}${stat('waiting on the author', num(r.states.author.count), `${r.states.author.negativeReview} negative review, ${r.states.author.ciFailedOnly} CI failed`)}${stat('waiting on CI', num(r.states.ci.count))}${stat('approved', num(r.states.approved.count))}${stat('work in progress', num(r.states.wip.count))}</div>
+<h2>Waiting on reviewers</h2>
+${table(
+  [
+    { key: 'measure', label: 'Waiting since', cell: (x) => x[0] },
+    { key: 'count', label: 'Changes', numeric: true, cell: (x) => num(x[1].count) },
+    { key: 'median', label: 'Median days', numeric: true, cell: (x) => num(x[1].median) },
+    { key: 'p75', label: 'p75', numeric: true, cell: (x) => num(x[1].p75) },
+    { key: 'p90', label: 'p90', numeric: true, cell: (x) => num(x[1].p90) },
+    { key: 'week', label: 'More than a week', numeric: true, cell: (x) => num(x[1].moreThanWeek.count) },
+  ],
+  [
+    ['the latest patch set', w.sinceLatestPatchSet],
+    ['the first patch set', w.sinceFirstPatchSet],
+    ['the last patch set without negative feedback', w.sinceLastWithoutNegative],
+  ] as const,
+  { id: 'queue-ages' },
+)}
+${queueChart(bandwidth)}
+<h2>Longest waiting since the latest patch set</h2>${entries('queue-longest', w.sinceLatestPatchSet.longest, 'None waiting on reviewers.')}
+<h2>Never reviewed (${num(r.neverReviewed.count)})</h2>${entries('queue-never', r.neverReviewed.oldest, 'None.')}
+<h2>One +2 short (${num(r.onePlusTwoShort.count)})</h2>${entries('queue-one-short', r.onePlusTwoShort.longest, 'None.')}
+<p class="sources">Core team: ${r.sources.coreTeam}. Gating CI: ${r.sources.gatingCi}. Bots: ${r.sources.bots}.</p>`;
   return page(pc, 'Review queue', body, {
     api: [
       urlFor('/api/v1/queue', q, { days: undefined, since: undefined, until: undefined }),

@@ -33,68 +33,61 @@ export async function waitsPage(pc: PageContext, ctx: AppContext): Promise<SafeH
   if (r.kind !== 'waits') throw new Error('expected the waits report');
   const t = r.totals;
   const factors = r.factors.filter((f) => f.groups.length > 0);
-  const body = html` <p class="lead">
-      ${r.projects.join(', ')} — changes created from ${r.period.since.slice(0, 10)} to ${r.period.until.slice(0, 10)}, followed to
-      ${r.now.slice(0, 10)}: ${num(r.cohort.total)} (${num(r.cohort.merged)} merged, ${num(r.cohort.abandoned)} abandoned,
-      ${num(r.cohort.open)} still open).
-    </p>
-    <div class="stats" id="waits-shares">
-      ${stat('of their time so far waiting on reviewers', pct(t.shares.reviewers))}${stat('waiting on the author', pct(t.shares.author))}${stat('waiting on CI', pct(t.shares.ci))}${stat('work in progress', pct(t.shares.wip))}
-    </div>
-    <ul class="summary">
-      ${r.summary.map((s) => html`<li>${s}</li>`)}
-    </ul>
-    <h2>Median days (95% interval; open changes censored)</h2>
-    ${table(
-      [
-        { key: 'metric', label: 'Time', cell: (x) => x[1] },
-        { key: 'n', label: 'Changes', numeric: true, cell: (x) => num(r.overall[x[0]]?.n) },
-        { key: 'median', label: 'Median days', numeric: true, cell: (x) => num(r.overall[x[0]]?.median) },
-        {
-          key: 'ci',
-          label: '95% interval',
-          numeric: true,
-          cell: (x) => (r.overall[x[0]]?.low == null ? '–' : `${r.overall[x[0]]!.low}–${r.overall[x[0]]!.high ?? '…'}`),
-        },
-      ],
-      METRICS,
-      { id: 'waits-overall' },
-    )}
-    <h2>By factor, all factors together</h2>
-    ${table(
-      [
-        { key: 'factor', label: 'Factor', cell: (x) => (x.role === 'mediator' ? `${x.factor} (mediator)` : x.factor) },
-        { key: 'merge', label: 'Time to merge', cell: (x) => (x.merge ? verdict(x.merge) : (x.note ?? '–')) },
-        { key: 'core', label: 'Time to first core review', cell: (x) => verdict(x.firstCoreReview) },
-        {
-          key: 'diff',
-          label: 'Median days to merge, difference [95%]',
-          numeric: true,
-          cell: (x) =>
-            x.difference?.difference != null
-              ? `${x.difference.group} − ${x.difference.reference}: ${x.difference.difference} [${x.difference.low ?? '?'}–${x.difference.high ?? '?'}]${x.difference.verdict === 'inconclusive' ? ' inconclusive' : ''}`
-              : '–',
-          sort: (x) => x.difference?.difference ?? null,
-        },
-      ],
-      r.factors,
-      { id: 'waits-factors' },
-    )}
-    <h2>Share merged</h2>
-    ${factors.map((f) =>
-      chart(
-        `merged-${f.factor.replace(/[^a-z0-9]+/gi, '-')}`,
-        `Share merged by day since creation, by ${f.factor}`,
-        {
-          type: 'line',
-          labels: Array.from({ length: Math.max(...f.groups.map((g) => g.toMerge.points.length)) }, (_v, i) => i),
-          xTitle: 'Day',
-          yTitle: 'merged',
-          percent: true,
-          series: f.groups.map((g) => ({ label: `${g.group} (n=${g.n})`, data: g.toMerge.points.map((p) => p.merged), stepped: true })),
-        },
-        'Cumulative incidence of merging among the changes created in the period: abandonment is a competing outcome, still-open changes are censored (docs/review-flow.md, "Where the time went").',
-      ),
-    )}`;
+  const body = html`
+<p class="lead">${r.projects.join(', ')} — changes created from ${r.period.since.slice(0, 10)} to ${r.period.until.slice(0, 10)}, followed to ${r.now.slice(0, 10)}: ${num(r.cohort.total)} (${num(r.cohort.merged)} merged, ${num(r.cohort.abandoned)} abandoned, ${num(r.cohort.open)} still open).</p>
+<div class="stats" id="waits-shares">${stat('of their time so far waiting on reviewers', pct(t.shares.reviewers))}${stat('waiting on the author', pct(t.shares.author))}${stat('waiting on CI', pct(t.shares.ci))}${stat('work in progress', pct(t.shares.wip))}</div>
+<ul class="summary">${r.summary.map((s) => html`<li>${s}</li>`)}</ul>
+<h2>Median days (95% interval; open changes censored)</h2>
+${table(
+  [
+    { key: 'metric', label: 'Time', cell: (x) => x[1] },
+    { key: 'n', label: 'Changes', numeric: true, cell: (x) => num(r.overall[x[0]]?.n) },
+    { key: 'median', label: 'Median days', numeric: true, cell: (x) => num(r.overall[x[0]]?.median) },
+    {
+      key: 'ci',
+      label: '95% interval',
+      numeric: true,
+      cell: (x) => (r.overall[x[0]]?.low == null ? '–' : `${r.overall[x[0]]!.low}–${r.overall[x[0]]!.high ?? '…'}`),
+    },
+  ],
+  METRICS,
+  { id: 'waits-overall' },
+)}
+<h2>By factor, all factors together</h2>
+${table(
+  [
+    { key: 'factor', label: 'Factor', cell: (x) => (x.role === 'mediator' ? `${x.factor} (mediator)` : x.factor) },
+    { key: 'merge', label: 'Time to merge', cell: (x) => (x.merge ? verdict(x.merge) : (x.note ?? '–')) },
+    { key: 'core', label: 'Time to first core review', cell: (x) => verdict(x.firstCoreReview) },
+    {
+      key: 'diff',
+      label: 'Median days to merge, difference [95%]',
+      numeric: true,
+      cell: (x) =>
+        x.difference?.difference != null
+          ? `${x.difference.group} − ${x.difference.reference}: ${x.difference.difference} [${x.difference.low ?? '?'}–${x.difference.high ?? '?'}]${x.difference.verdict === 'inconclusive' ? ' inconclusive' : ''}`
+          : '–',
+      sort: (x) => x.difference?.difference ?? null,
+    },
+  ],
+  r.factors,
+  { id: 'waits-factors' },
+)}
+<h2>Share merged</h2>
+${factors.map((f) =>
+  chart(
+    `merged-${f.factor.replace(/[^a-z0-9]+/gi, '-')}`,
+    `Share merged by day since creation, by ${f.factor}`,
+    {
+      type: 'line',
+      labels: Array.from({ length: Math.max(...f.groups.map((g) => g.toMerge.points.length)) }, (_v, i) => i),
+      xTitle: 'Day',
+      yTitle: 'merged',
+      percent: true,
+      series: f.groups.map((g) => ({ label: `${g.group} (n=${g.n})`, data: g.toMerge.points.map((p) => p.merged), stepped: true })),
+    },
+    'Cumulative incidence of merging among the changes created in the period: abandonment is a competing outcome, still-open changes are censored (docs/review-flow.md, "Where the time went").',
+  ),
+)}`;
   return page(pc, 'Why reviews wait', body, { api: [urlFor('/api/v1/waits', q)] });
 }
