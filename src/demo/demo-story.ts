@@ -486,7 +486,8 @@ class Story {
       !s.script &&
       !s.wipStart &&
       s.area.dir !== SLOW_AREA &&
-      s.fate !== 'stall-unreviewed' &&
+      // Nor on the planted stalls (unreviewed, one +2 short, …): a lone −1 would change what they wait on.
+      !s.fate.startsWith('stall-') &&
       this.canAct(nit, t) &&
       this.plant.chance(P_NIT)
     ) {

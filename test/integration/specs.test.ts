@@ -157,9 +157,11 @@ describe('steward specs sync and report on a repository built in the test', () =
       assert.match(r.stderr, new RegExp(`${plain}: not a git repository`));
       const missing = await runSteward(['--db', db, 'specs', 'sync', '--repo', join(plain, 'nope')], { cwd: work });
       assert.equal(missing.code, 18);
+      // Nothing was written, not even an empty store: the report, which never creates one, says so.
+      assert.equal(existsSync(db), false, 'no store file was created');
       const rep = await runSteward(['--db', db, 'specs', 'report'], { cwd: work });
-      assert.equal(rep.code, 10);
-      assert.match(rep.stderr, /no specs in the store/);
+      assert.equal(rep.code, 20);
+      assert.match(rep.stderr, /no Steward store here: the file does not exist/);
     } finally {
       rmSync(plain, { recursive: true, force: true });
     }
