@@ -3,6 +3,7 @@
  * error boundary. User errors print one line (plus a hint) and exit with the code from the error
  * catalogue; anything unexpected prints its stack and asks for a report.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ERROR_CODES, isStewardError } from '../model/errors.js';
 import { REPORTS } from '../service/catalogue/report-catalogue.js';
@@ -29,6 +30,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 export function buildProgram(rt: Runtime): Command {
   const program = new Command('steward')
     .description('Evidence about how a Gerrit-based project is really doing.')
+    .version(stewardVersion(), '-V, --version', 'print the version and exit')
     .option('--db <location>', 'store: a SQLite file path or a postgres:// URL (default: $STEWARD_DB or ./steward.db)')
     .option('--config <path>', 'configuration file (default: $STEWARD_CONFIG or ./steward.yaml)')
     .option('--debug', 'show stack traces for errors')
@@ -328,7 +330,19 @@ export async function main(argv: string[], rt: Runtime): Promise<number> {
 }
 
 /** Entry point (bin/steward.js): the only place that touches the real process. */
+/** Steward's version, from package.json (two folders up from both src/cli and dist/cli). */
+function stewardVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
 export async function runCli(): Promise<void> {
+  // A reader that stops early (`steward reviewers | head`) closes the pipe: stop quietly, as other
+  // command-line tools do, rather than with an unhandled EPIPE stack.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const rt: Runtime = {
     cwd: process.cwd(),
     env: {

@@ -3,9 +3,11 @@
  * the demo), reports checked against the store by hand-written SQL, db commands, usage errors.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { runSteward } from '../helpers/cli.js';
@@ -172,5 +174,27 @@ describe('usage and configuration errors', () => {
     assert.equal(r.code, 7);
     assert.match(r.stderr, /cannot open the PostgreSQL store/);
     assert.doesNotMatch(r.stderr, /s3cret-pw/);
+  });
+});
+
+describe('the steward process', () => {
+  const bin = fileURLToPath(new URL('../../bin/steward.js', import.meta.url));
+
+  it('--version prints the version of package.json and exits 0', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await runSteward(['--version'], { cwd: tmpdir() });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim(), pkg.version);
+  });
+
+  it('stops quietly, exit 0 and no stack, when the reader closes the pipe early (steward … | head)', async () => {
+    // The reader's end is closed before the process writes anything, so its first write gets EPIPE.
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    assert.equal(stderr, '', 'nothing on stderr');
+    assert.equal(code, 0);
   });
 });
