@@ -335,25 +335,31 @@ export function renderMentorListCsv(r: MentorListReport): string {
 
 // ---- history ---------------------------------------------------------------------------------
 
-/** One project's core group history, as `steward core history --format json` prints it (service/core-history-view.ts). */
-export interface CoreHistoryGroupLike {
+/** One join or leave of a core group, as `steward core history --format json` prints it. */
+export interface CoreHistoryEvent {
+  date: string;
+  /** The snapshot before the one that saw the change: it happened between then and `date` (null: first snapshot). */
+  notBefore: string | null;
+  change: 'joined' | 'left';
+  username: string | null;
+  name: string | null;
+  gerritAccountId: number | null;
+}
+
+/** One project's core group history (built by service/core-history-view.ts). */
+export interface CoreHistoryGroup {
   project: string;
   host: string;
   group: string;
   snapshots: number;
   lastChecked: string | null;
   currentMembers: string[];
-  events: Array<{
-    date: string;
-    notBefore: string | null;
-    change: 'joined' | 'left';
-    username: string | null;
-    name: string | null;
-    gerritAccountId: number | null;
-  }>;
+  events: CoreHistoryEvent[];
 }
 
-export function renderCoreHistoryText(out: readonly CoreHistoryGroupLike[]): string {
+export type CoreHistoryView = CoreHistoryGroup[];
+
+export function renderCoreHistoryText(out: readonly CoreHistoryGroup[]): string {
   let s = '';
   for (const g of out) {
     s += `${g.project}: core group ${g.group} on ${g.host} — ${g.snapshots} snapshot(s), last checked ${g.lastChecked ?? 'never (run steward sync)'}\n`;
@@ -366,7 +372,7 @@ export function renderCoreHistoryText(out: readonly CoreHistoryGroupLike[]): str
   return s;
 }
 
-export function renderCoreHistoryCsv(out: readonly CoreHistoryGroupLike[]): string {
+export function renderCoreHistoryCsv(out: readonly CoreHistoryGroup[]): string {
   return toCsv(
     ['project', 'group', 'date', 'not_before', 'change', 'username', 'name'],
     out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name])),

@@ -7,33 +7,15 @@ import { StewardError } from '../model/errors.js';
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
 import { loadGroupSnapshots } from '../store/sync-store.js';
+import type { CoreHistoryView } from '../report/core-report.js';
 import type { EffectiveConfig } from './effective-config.js';
 
 export interface CoreHistoryParams {
   project?: readonly string[];
 }
 
-export interface CoreHistoryEvent {
-  date: string;
-  /** The snapshot before the one that saw the change: it happened between then and `date` (null: first snapshot). */
-  notBefore: string | null;
-  change: 'joined' | 'left';
-  username: string | null;
-  name: string | null;
-  gerritAccountId: number | null;
-}
-
-export interface CoreHistoryGroup {
-  project: string;
-  host: string;
-  group: string;
-  snapshots: number;
-  lastChecked: string | null;
-  currentMembers: string[];
-  events: CoreHistoryEvent[];
-}
-
-export type CoreHistoryView = CoreHistoryGroup[];
+// The view's types live with its renderers (report/ may not import service/).
+export type { CoreHistoryEvent, CoreHistoryGroup, CoreHistoryView } from '../report/core-report.js';
 
 /** The history of every selected project with a core group, as `--format json` prints it. */
 export async function buildCoreHistoryView(
