@@ -330,10 +330,17 @@ export async function main(argv: string[], rt: Runtime): Promise<number> {
 }
 
 /** Entry point (bin/steward.js): the only place that touches the real process. */
-/** Steward's version, from package.json (two folders up from both src/cli and dist/cli). */
+/**
+ * Steward's version, from package.json (two folders up from both src/cli and dist/cli). A copy of
+ * the CLI bundled elsewhere (the kill tests' bundle) has no package.json there: "unknown".
+ */
 function stewardVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 export async function runCli(): Promise<void> {
