@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { asArray, assertAllClose, assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
 import type { ConfType, SurvivalRecord } from './kaplan-meier.js';
 import { kaplanMeier, survivalAt, survivalQuantile } from './kaplan-meier.js';
-import { seededRandom } from './random.js';
 
 interface ExpectedCurve {
   confType: ConfType;
