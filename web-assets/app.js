@@ -141,9 +141,9 @@
       type: spec.type,
       data: {
         labels: spec.labels,
-        datasets: spec.series.map(function (s, i) {
+        datasets: spec.series.flatMap(function (s, i) {
           const color = PALETTE[i % PALETTE.length];
-          return {
+          const line = {
             label: s.label,
             data: s.data,
             yAxisID: s.axis || 'y',
@@ -154,6 +154,23 @@
             borderWidth: 2,
             spanGaps: true,
           };
+          if (!s.band) return [line];
+          // The 95% band: its lower edge, then its upper edge filled down to it; no legend entries.
+          const edge = function (data, fill) {
+            return {
+              label: s.label + ' (95% band)',
+              band: true,
+              data: data,
+              yAxisID: s.axis || 'y',
+              borderWidth: 0,
+              pointRadius: 0,
+              stepped: s.stepped ? 'before' : false,
+              backgroundColor: color + '33',
+              fill: fill,
+              spanGaps: false,
+            };
+          };
+          return [line, edge(s.band.low, false), edge(s.band.high, '-1')];
         }),
       },
       options: {
@@ -163,12 +180,22 @@
         interaction: { mode: 'index', intersect: false },
         scales: scales,
         plugins: {
-          legend: { labels: { color: colors.text } },
+          legend: {
+            labels: {
+              color: colors.text,
+              filter: function (item, data) {
+                return !data.datasets[item.datasetIndex].band;
+              },
+            },
+          },
           tooltip: {
             callbacks: {
               label: function (c) {
                 return c.dataset.label + ': ' + (c.parsed.y === null ? '–' : tick(c.parsed.y));
               },
+            },
+            filter: function (item) {
+              return !item.dataset.band;
             },
           },
         },

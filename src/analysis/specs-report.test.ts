@@ -4,7 +4,7 @@ import type { FlowChange } from '../model/flow.js';
 import type { ReleaseDates } from '../model/release-calendar.js';
 import type { SpecRecord } from '../model/specs.js';
 import { ALICE, BOB, CTX, D, OWNER, T0, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
-import { computeSpecsReport, type LinkedCommit, type SpecsReportInput } from './specs-report.js';
+import { computeSpecsReport, reviewerShareOf, type LinkedCommit, type SpecsReportInput } from './specs-report.js';
 
 // Release r1: start T0 - 10 d, feature freeze T0 + 30 d, release T0 + 60 d; r2 follows.
 const R1: ReleaseDates = { name: 'r1', aliases: [], start: T0 - 10 * D, featureFreeze: T0 + 30 * D, release: T0 + 60 * D };
@@ -210,6 +210,45 @@ describe('specs report: the reason each spec did not land', () => {
     assert.equal(b.notLanded.withCode, 8);
     assert.ok(b.notLanded.reviewersDays > 0 && b.notLanded.authorDays > 0);
     assert.match(b.answer, /%/);
+  });
+
+  it('the share of waiting on reviewers: an interval over specs, "cannot tell" when it spans 50%', () => {
+    const heavy = (n: number, rev: number, author: number) =>
+      Array.from({ length: n }, (_, i) => ({ spec: `s${i}`, reviewersDays: rev + i, authorDays: author + (i % 2) }));
+    const onReviewers = reviewerShareOf(heavy(6, 20, 2));
+    assert.equal(onReviewers.verdict, 'reviewers');
+    assert.equal(onReviewers.mostlyOnReviewers, 6);
+    assert.ok(onReviewers.reviewerShareInterval!.lower > 0.5);
+    assert.equal(reviewerShareOf(heavy(6, 2, 20)).verdict, 'authors');
+    // The demo's shape: a pooled share under 50% carried by one large spec, the others on reviewers.
+    const mixed = reviewerShareOf([
+      { spec: 'big', reviewersDays: 10, authorDays: 60 },
+      { spec: 'b', reviewersDays: 8, authorDays: 2 },
+      { spec: 'c', reviewersDays: 9, authorDays: 3 },
+      { spec: 'd', reviewersDays: 2, authorDays: 7 },
+      { spec: 'e', reviewersDays: 12, authorDays: 1 },
+      { spec: 'f', reviewersDays: 6, authorDays: 4 },
+    ]);
+    assert.equal(mixed.verdict, 'cannot-tell');
+    assert.equal(mixed.mostlyOnReviewers, 4);
+    assert.ok(mixed.reviewerShareInterval!.lower < 0.5 && mixed.reviewerShareInterval!.upper > 0.5);
+    assert.deepEqual(reviewerShareOf([{ spec: 'one', reviewersDays: 5, authorDays: 1 }]), {
+      reviewerShareInterval: null,
+      mostlyOnReviewers: 1,
+      verdict: 'cannot-tell',
+    });
+  });
+
+  it('says "cannot tell" when the bootstrap over specs spans 50%, with the count of specs that waited mostly on reviewers', () => {
+    const b = r.releases[0]!.bandwidth!.notLanded;
+    const coded = r.specs.filter((e) => !e.landed && (e.changes?.length ?? 0) > 0);
+    assert.equal(b.mostlyOnReviewers, coded.filter((e) => e.waits!.reviewersDays > e.waits!.authorDays).length);
+    const iv = b.reviewerShareInterval!;
+    assert.ok(iv.lower <= b.reviewerShare! && b.reviewerShare! <= iv.upper, `${iv.lower} ≤ ${b.reviewerShare} ≤ ${iv.upper}`);
+    const expected = iv.lower > 0.5 ? 'reviewers' : iv.upper < 0.5 ? 'authors' : 'cannot-tell';
+    assert.equal(b.verdict, expected);
+    assert.match(r.releases[0]!.bandwidth!.answer, new RegExp(`${b.mostlyOnReviewers} of ${b.withCode} waited mostly on reviewers`));
+    if (expected === 'cannot-tell') assert.match(r.releases[0]!.bandwidth!.answer, /cannot tell/);
   });
 
   it('the table over all releases has one row per release and no specs', () => {

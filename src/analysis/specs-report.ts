@@ -59,6 +59,8 @@ import type { SpecRecord, SpecRename, SpecState } from '../model/specs.js';
 import { replayFlow, reviewActsOf, type FlowContext, type FlowPhase, type Replay } from './queue-state.js';
 import { extractReviews } from './reviews.js';
 import { DAY_MS, quantileSorted, round } from './stats.js';
+import { clusterBootstrap, intervalVerdict, percentileInterval } from './stats/bootstrap.js';
+import { seededRandom } from './stats/random.js';
 
 export const SPEC_REASONS = [
   'part-merged',
@@ -248,6 +250,18 @@ export interface WaitGroup extends WaitTotals {
   medianAuthorDays: number | null;
   /** reviewersDays / (reviewersDays + authorDays). */
   reviewerShare: number | null;
+  /**
+   * 95% interval of `reviewerShare` from a bootstrap over the specs with code (each spec resampled
+   * whole, 2,000 resamples, seed 1); null with fewer than two such specs.
+   */
+  reviewerShareInterval: { lower: number; upper: number } | null;
+  /** Specs with code whose changes waited longer on reviewers than on their authors. */
+  mostlyOnReviewers: number;
+  /**
+   * What the interval allows: `reviewers` (entirely above 50%), `authors` (entirely below), or
+   * `cannot-tell` (it spans 50%, or there are too few specs for one).
+   */
+  verdict: 'reviewers' | 'authors' | 'cannot-tell';
 }
 
 export interface ReleaseSummary {
@@ -733,6 +747,9 @@ function waitGroup(entries: readonly SpecEntry[]): WaitGroup {
   const t = withWaits.reduce<WaitTotals>((a, e) => addTotals(a, e.waits!), ZERO);
   const coded = withWaits.filter((e) => (e.changes?.length ?? 0) > 0);
   const denom = t.reviewersDays + t.authorDays;
+  const share = reviewerShareOf(
+    coded.map((e) => ({ spec: e.path, reviewersDays: e.waits!.reviewersDays, authorDays: e.waits!.authorDays })),
+  );
   return {
     specs: entries.length,
     withCode: coded.length,
@@ -740,6 +757,48 @@ function waitGroup(entries: readonly SpecEntry[]): WaitGroup {
     medianReviewersDays: median(coded.map((e) => e.waits!.reviewersDays)),
     medianAuthorDays: median(coded.map((e) => e.waits!.authorDays)),
     reviewerShare: denom > 0 ? round(t.reviewersDays / denom, 3) : null,
+    ...share,
+  };
+}
+
+/** One spec's waiting, for {@link reviewerShareOf}. */
+export interface SpecWaiting {
+  spec: string;
+  reviewersDays: number;
+  authorDays: number;
+}
+
+/**
+ * Whether specs' changes waited mostly on reviewers: the 95% interval of the pooled share
+ * Σ reviewers / Σ (reviewers + author) from a bootstrap that resamples whole specs (2,000
+ * resamples, seed 1), its verdict against 50%, and how many specs waited longer on reviewers than
+ * on their authors. The specs, not the days, are the sample: a few large specs cannot make the
+ * answer look certain.
+ *
+ * @example reviewerShareOf([{ spec: 'a', reviewersDays: 9, authorDays: 1 }, { spec: 'b', reviewersDays: 1, authorDays: 9 }])
+ *   // → { reviewerShareInterval: { lower: 0.1, upper: 0.9 }, mostlyOnReviewers: 1, verdict: 'cannot-tell' }
+ */
+export function reviewerShareOf(specs: readonly SpecWaiting[]): Pick<WaitGroup, 'reviewerShareInterval' | 'mostlyOnReviewers' | 'verdict'> {
+  const pooled = (sample: readonly SpecWaiting[]): number | null => {
+    let rev = 0;
+    let both = 0;
+    for (const e of sample) {
+      rev += e.reviewersDays;
+      both += e.reviewersDays + e.authorDays;
+    }
+    return both > 0 ? rev / both : null;
+  };
+  let interval: WaitGroup['reviewerShareInterval'] = null;
+  if (specs.length >= 2) {
+    const reps = clusterBootstrap(specs, (e) => e.spec, pooled, { random: seededRandom(1), replicates: 2000 });
+    const iv = percentileInterval(reps.values);
+    if (iv) interval = { lower: round(iv.lower, 3)!, upper: round(iv.upper, 3)! };
+  }
+  const verdict = intervalVerdict(interval, 0.5);
+  return {
+    reviewerShareInterval: interval,
+    mostlyOnReviewers: specs.filter((e) => e.reviewersDays > e.authorDays).length,
+    verdict: verdict === 'above' ? 'reviewers' : verdict === 'below' ? 'authors' : 'cannot-tell',
   };
 }
 
@@ -763,11 +822,21 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     if (not.withCode === 0) answer = 'no non-landed spec had code under review: review bandwidth was not what stopped them';
     else if (not.reviewerShare === null) answer = "the non-landed specs' changes spent no time waiting on reviewers or authors";
     else {
-      const more = not.reviewerShare >= 0.5 ? 'reviewers' : 'their authors';
+      const pctOf = (x: number) => `${Math.round(x * 100)}%`;
+      const iv = not.reviewerShareInterval;
+      const conclusion =
+        not.verdict === 'reviewers'
+          ? 'they waited mostly on reviewers: review bandwidth is associated with their not landing'
+          : not.verdict === 'authors'
+            ? 'they waited mostly on their authors, not on reviewers'
+            : iv
+              ? 'cannot tell whether they waited mostly on reviewers or on their authors (the interval spans 50%)'
+              : 'cannot tell whether they waited mostly on reviewers or on their authors (too few specs with code for an interval)';
       answer =
-        `the non-landed specs' changes spent ${Math.round(not.reviewerShare * 100)}% of their waiting (reviewers + author) on reviewers` +
-        (landed.reviewerShare !== null ? ` against ${Math.round(landed.reviewerShare * 100)}% for the landed ones` : '') +
-        `: they waited mostly on ${more}`;
+        `the non-landed specs' changes spent ${pctOf(not.reviewerShare)} of their waiting (reviewers + author) on reviewers` +
+        (iv ? ` (95% interval ${pctOf(iv.lower)}–${pctOf(iv.upper)}, resampling the ${not.withCode} specs with code)` : '') +
+        (landed.reviewerShare !== null ? ` against ${pctOf(landed.reviewerShare)} for the landed ones` : '') +
+        `; ${not.mostlyOnReviewers} of ${not.withCode} waited mostly on reviewers: ${conclusion}`;
     }
     bandwidth = { landed, notLanded: not, answer };
   }

@@ -6,41 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bootstrapDifference, cramersV, kmMedianPoint, mergeIncidence, mergeMedianPoint } from './flow-inference.js';
-import { seededRandom, type Random } from './stats/random.js';
+import { seededRandom } from './stats/random.js';
+import { SLOW_AREA, waitsCohort as cohort } from './stats/simulations.js';
 import { MODEL_SPECS } from './waits.js';
-import { fitFactorModel, type ModelRow } from './waits-model.js';
-
-const pick = <T>(rnd: Random, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-
-/**
- * A cohort of `n` changes by `owners` owners: exponential times to merge with an owner frailty, a
- * quarter censored by follow-up; release phase and core load overlap (both follow calendar time).
- * `slowArea` multiplies the merge rate of area "nova/virt/hyperv/" (1 = no effect).
- */
-function cohort(seed: number, slowArea = 1, n = 200, owners = 40): ModelRow[] {
-  const rnd = seededRandom(seed);
-  const frailty = Array.from({ length: owners }, () => Math.exp(0.5 * (rnd() - 0.5)));
-  const rows: ModelRow[] = [];
-  for (let i = 0; i < n; i++) {
-    const owner = i % owners;
-    const area = pick(rnd, ['nova/compute/', 'nova/compute/', 'nova/virt/libvirt/', 'nova/virt/hyperv/', 'nova/api/', 'other']);
-    const late = rnd() < 0.5;
-    const load = late ? pick(rnd, ['high', 'high', 'medium']) : pick(rnd, ['low', 'low', 'medium']);
-    const levels = {
-      area,
-      author: pick(rnd, ['regular', 'regular', 'regular', 'core', 'newcomer']),
-      kind: pick(rnd, ['bug fix', 'bug fix', 'feature', 'trivial', 'other']),
-      branch: rnd() < 0.85 ? 'master' : 'stable/x',
-      'release phase': late ? 'feature freeze to release' : 'before feature freeze',
-      'core load': load,
-    };
-    const rate = (1 / 10) * frailty[owner]! * (area === 'nova/virt/hyperv/' ? slowArea : 1);
-    const t = -Math.log(1 - rnd()) / rate;
-    const follow = 5 + rnd() * 60;
-    rows.push({ days: Math.min(t, follow), event: t <= follow, owner, levels, numeric: { size: Math.log2(1 + Math.floor(rnd() * 500)) } });
-  }
-  return rows;
-}
+import { fitFactorModel } from './waits-model.js';
 
 describe('waits factors: calibration and power of the model (fixed seeds)', () => {
   it('declares a factor in at most about 5% of no-effect cohorts, and names a planted slow area', () => {
@@ -54,7 +23,7 @@ describe('waits factors: calibration and power of the model (fixed seeds)', () =
       if (nullModel.factors.some((f) => f.declared)) declaredNull++;
       const planted = fitFactorModel(cohort(10_000 + s, 0.35), MODEL_SPECS)!;
       const area = planted.factors.find((f) => f.factor === 'area')!;
-      if (area.declared && area.named?.level === 'nova/virt/hyperv/') found++;
+      if (area.declared && area.named?.level === SLOW_AREA) found++;
       if (area.reference === 'other' || area.named?.level === 'other') namedOther++;
     }
     // Nominal 5%; 11 of 100 is the one-sided 99% Monte Carlo bound for a true rate of 5%.

@@ -19,7 +19,8 @@
  * variance gives the larger p-value, and each level's interval the larger standard error: the model
  * never claims more precision than either says. A factor is `declared` when its Benjamini–Hochberg
  * adjusted p-value is below 0.05. The level named for a factor is the non-catch-all level with the
- * largest |log hazard ratio| against the reference.
+ * largest |log hazard ratio| against the reference among those whose own interval excludes 1 (else
+ * among all, and the report says no single level differs clearly).
  *
  * Proportional hazards (cox.zph, KM time scale): a factor "fails" when the smallest p-value of its
  * terms, times the number of terms, is below 0.05; its hazard ratios are then averages over the
@@ -264,7 +265,13 @@ export function fitFactorModel(
             })),
           ];
     const candidates = levels.filter((l) => !l.reference && !CATCH_ALL.has(l.level) && l.hazardRatio !== null);
-    const named = candidates.sort((a, b) => Math.abs(Math.log(b.hazardRatio!)) - Math.abs(Math.log(a.hazardRatio!)))[0] ?? null;
+    // Name a level whose own interval excludes 1 when there is one: a factor can be associated
+    // through its catch-all or through several small differences, and then no level is a finding.
+    const clear = (l: LevelEffect) => l.lower !== null && l.upper !== null && (l.lower > 1 || l.upper < 1);
+    const named =
+      candidates.sort(
+        (a, b) => Number(clear(b)) - Number(clear(a)) || Math.abs(Math.log(b.hazardRatio!)) - Math.abs(Math.log(a.hazardRatio!)),
+      )[0] ?? null;
     const phMin = zph ? Math.min(...idx.map((i) => zph.terms[i]!.p)) : null;
     const phP = phMin === null ? null : Math.min(1, phMin * k);
     return { e, k, p, levels, named, phP };

@@ -23,8 +23,8 @@
  *     (per doubling), described in buckets XS ≤ 10, S ≤ 50, M ≤ 200, L ≤ 1000, XL;
  *   - `area`: the directory (at most `areaDepth` levels, default 3) holding most of the changed
  *     lines, leaving out tests, docs and release notes when the change has other files; areas
- *     beyond the most common `topAreas` (default 8) are "other", which is never the reference and
- *     never the area named;
+ *     with fewer than max(20, 2% of the cohort) changes, or beyond the most common `topAreas`
+ *     (default 12), are "other", which is never the reference and never the area named;
  *   - `author`: `bot`; `core` (owner in the core team at creation); `newcomer` (the change is
  *     among the owner's first `newcomerChanges`, default 3, to the projects); else `regular`;
  *   - `kind`: `trivial` (TrivialFix line), `bug fix` (Closes-Bug, Partial-Bug, bug/N topic),
@@ -367,18 +367,22 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
     });
 
   // Collapse rare areas and branches into "other" (by frequency in the cohort).
-  const keepTop = (factor: FactorName, k: number): void => {
+  const keepTop = (factor: FactorName, k: number, atLeast = 1): void => {
     const counts = new Map<string, number>();
     for (const r of rows) counts.set(r.w.factors[factor], (counts.get(r.w.factors[factor]) ?? 0) + 1);
     const top = new Set(
       [...counts.entries()]
+        .filter(([, n]) => n >= atLeast)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, k)
         .map(([g]) => g),
     );
     for (const r of rows) if (!top.has(r.w.factors[factor])) r.w.factors[factor] = 'other';
   };
-  keepTop('area', opts.topAreas ?? 8);
+  // Areas: each with at least max(20, 2% of the cohort) changes keeps its name (at most
+  // `topAreas`, default 12, the most common first); smaller ones are "other". A fixed "top 8" hid a
+  // slow area of 45 changes behind busier ones.
+  keepTop('area', opts.topAreas ?? 12, Math.max(20, Math.ceil(0.02 * rows.length)));
   keepTop('branch', 6);
   rows.sort((a, b) => a.w.number - b.w.number);
   return { rows, weeks, thresholds };
@@ -568,6 +572,8 @@ function declaredWords(t: FactorTest, event: string, diff: FactorResult['differe
   if (!n || n.hazardRatio === null) head = `${t.factor}: associated (adjusted ${pWords(t.adjustedP)})`;
   else if (t.kind === 'numeric')
     head = `${t.factor}: ${t.reference}, associated with ${rateWords(n.hazardRatio, event)} (hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; adjusted ${pWords(t.adjustedP)})`;
+  else if (n.lower !== null && n.upper !== null && n.lower <= 1 && n.upper >= 1)
+    head = `${t.factor}: associated as a whole (factor adjusted ${pWords(t.adjustedP)}), but no single named level differs clearly from "${t.reference}" (the largest group) — the difference lies with the catch-all or is spread over several levels; the largest, "${n.level}", has hazard ratio ${n.hazardRatio} (95% CI ${n.lower}–${n.upper}, which includes 1)`;
   else
     head = `${t.factor}: "${n.level}" associated with ${rateWords(n.hazardRatio, event)} than "${t.reference}" (the largest group; hazard ratio ${n.hazardRatio}, 95% CI ${n.lower}–${n.upper}; factor adjusted ${pWords(t.adjustedP)})`;
   if (diff && diff.difference !== null) {

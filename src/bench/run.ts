@@ -16,7 +16,9 @@
  *
  * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
  *
- * Options (environment): BENCH_ONLY=git runs only the git benchmark, BENCH_ONLY=perf only the
+ * - calibration and power of the inference methods over many simulated data sets (calibration-bench.ts).
+ *
+ * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
  * (default steward_bench).
@@ -31,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { writeRestExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
 import { runFlowBench } from './flow-bench.js';
+import { runCalibrationBench } from './calibration-bench.js';
 import { runGitBench } from './git-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
 import { runWebBench } from './web-bench.js';
@@ -115,6 +118,10 @@ async function main(): Promise<void> {
 }
 
 mkdirSync(benchDir, { recursive: true });
+if (process.env.BENCH_ONLY === 'calibration') {
+  runCalibrationBench();
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'web') {
   await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
     seed: 7,
@@ -141,3 +148,4 @@ await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? pr
   months: 24,
   now,
 });
+runCalibrationBench();

@@ -179,6 +179,32 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     );
     const overall = await page.$$eval('#waits-overall tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[2]!.textContent ?? ''));
     assert.equal(numberOf(overall[0]!), waits.overall.toMerge.median);
+    // Each group's merge curve is drawn with its 95% band: the band's edges are the JSON's, and
+    // they stay out of the legend; groups with no changes are not drawn.
+    /* eslint-disable @typescript-eslint/no-explicit-any -- the page's Chart.js objects */
+    const drawn = await page.evaluate(() => {
+      const canvas = (globalThis as any).document.querySelector('canvas[id^="merged-"]');
+      const c = (globalThis as any).Chart.getChart(canvas);
+      const legend = c.legend.legendItems.map((i: { text: string }) => i.text);
+      return { id: canvas.id, legend, datasets: c.data.datasets.map((d: any) => ({ label: d.label, band: !!d.band, data: d.data })) };
+    });
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    const factor = waits.factors.find((f: Json) => `merged-${f.factor.replace(/[^a-z0-9]+/gi, '-')}` === drawn.id);
+    const groups = factor.groups.filter((g: Json) => g.n > 0);
+    assert.deepEqual(
+      drawn.legend,
+      groups.map((g: Json) => `${g.group} (n=${g.n})`),
+    );
+    const bands = drawn.datasets.filter((d: Json) => d.band);
+    assert.equal(bands.length, 2 * groups.length, 'a lower and an upper edge per group');
+    assert.deepEqual(
+      bands[0].data,
+      groups[0].toMerge.points.map((p: Json) => p.mergedLow),
+    );
+    assert.deepEqual(
+      bands[1].data,
+      groups[0].toMerge.points.map((p: Json) => p.mergedHigh),
+    );
 
     const priorities = await cli(['priorities', 'report', '--release', 'Larch']);
     await page.goto(server.url + '/priorities?release=Larch');

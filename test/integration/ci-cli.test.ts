@@ -220,3 +220,21 @@ describe('steward ci on the demo project', () => {
     assert.equal(f.code, 2);
   });
 });
+
+// The same default demo (what `npm start` shows) for the waits report's planted slow area: with the
+// default 90-day window it has about 50 changes there, fewer than the eight busiest areas, and a
+// fixed "top 8 areas" once lumped it into "other" — where the report cannot name it.
+describe('steward waits on the default demo', () => {
+  it('names the planted slow area, with the default window', async () => {
+    const w = await json(['waits']);
+    const area = w.factors.find((f: Json) => f.factor === 'area');
+    assert.ok(
+      area.groups.some((g: Json) => g.group === demo.planted.slowArea),
+      `areas: ${area.groups.map((g: Json) => g.group)}`,
+    );
+    assert.equal(area.merge.declared, true);
+    assert.equal(area.merge.named.level, demo.planted.slowArea);
+    assert.ok(area.merge.named.upper < 1, 'its own interval is below 1');
+    assert.match(w.summary.join('\n'), /area: "nova\/virt\/hyperv\/" associated with [\d.]+× slower merging/);
+  });
+});

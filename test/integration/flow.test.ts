@@ -245,6 +245,15 @@ for (const engine of ENGINES) {
       }
       assert.equal(factor('patch sets').role, 'mediator');
       assert.doesNotMatch(text, /makes|beyond noise|within noise/);
+      // The default 90-day window too: fewer changes, and the slow area is still its own level
+      // (a fixed "top 8 areas" once lumped it into "other").
+      const w90 = await json(['waits', '--now', NOW_ARG], location);
+      const area90 = w90.factors.find((f: { factor: string }) => f.factor === 'area');
+      assert.ok(
+        area90.groups.some((g: { group: string }) => g.group === slowArea),
+        `areas: ${area90.groups.map((g: { group: string }) => g.group)}`,
+      );
+      assert.equal(area90.merge.named.level, slowArea);
       // The cohort: every change created in the window, followed to now (open ones included).
       const since = NOW - 120 * 86_400_000;
       const created = truth.filter((c) => c.created >= since && c.created < NOW);

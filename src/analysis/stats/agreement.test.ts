@@ -34,6 +34,15 @@ describe("Cohen's kappa", () => {
     assert.ok(cohensKappa(a, ['-', '+', '-', '+']).kappa! < 0);
     assert.equal(cohensKappa(['+', '+'], ['+', '+']).kappa, null, 'both always say the same thing');
     assert.equal(cohensKappa([], []).kappa, null);
+  });
+
+  it('keeps the interval inside [−1, 1] when few items make the normal interval run past an end', () => {
+    const k = cohensKappa(['+', '-', '+', '-'], ['+', '-', '+', '-']);
+    assert.equal(k.kappa, 1);
+    assert.ok(k.upper !== null && k.upper <= 1, `upper ${k.upper}`);
+    const few = cohensKappa(['+', '-', '+'], ['+', '-', '-']);
+    assert.ok(few.lower !== null && few.lower >= -1 && few.upper! <= 1, `[${few.lower}, ${few.upper}]`);
+    assert.ok(few.lower! < few.kappa! && few.kappa! < few.upper!);
     assert.throws(() => cohensKappa(['+'], []), /1 ratings from the first rater but 0/);
   });
 });

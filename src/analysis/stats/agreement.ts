@@ -81,7 +81,8 @@ export function cohensKappa<T>(first: readonly T[], second: readonly T[], level 
     stdErr,
     nullStdErr,
     p: nullStdErr > 0 ? normalTwoSided(kappa / nullStdErr) : null,
-    lower: kappa - z * stdErr,
-    upper: kappa + z * stdErr,
+    // κ lies in [−1, 1]; the normal interval can run past either end with few items.
+    lower: Math.max(-1, kappa - z * stdErr),
+    upper: Math.min(1, kappa + z * stdErr),
   };
 }

@@ -14,33 +14,10 @@ import { benjaminiHochberg } from './multiple-testing.js';
 import { clusteredNewcombeDifference, newcombeDifference } from './proportions.js';
 import type { Random } from './random.js';
 import { randomNormal, seededRandom } from './random.js';
+import { clusteredRuns, coxDataset, monteCarloCeiling } from './simulations.js';
 
-/** Nominal rate plus the one-sided 99% Monte Carlo margin over `runs` datasets. */
-const ceiling = (rate: number, runs: number) => rate + 2.33 * Math.sqrt((rate * (1 - rate)) / runs);
-
-/**
- * 160 changes from 40 owners (owners differ in speed: a shared frailty), three factors (a numeric
- * size, a binary kind, an unrelated numeric one) and uniform censoring. `logHr` is planted on kind.
- */
-function dataset(random: Random, logHr: number): CoxRecord[] {
-  const owners = Array.from({ length: 40 }, () => Math.exp(0.5 * randomNormal(random)));
-  return Array.from({ length: 160 }, (_, i) => {
-    const owner = i % 40;
-    const size = randomNormal(random);
-    const kind = random() < 0.5 ? 1 : 0;
-    const other = randomNormal(random);
-    const rate = 0.1 * owners[owner]! * Math.exp(logHr * kind);
-    const eventTime = -Math.log(1 - random()) / rate;
-    const censorTime = 5 + 40 * random();
-    // Whole days, as the reports count them: ties are common.
-    return {
-      time: Math.ceil(Math.min(eventTime, censorTime)),
-      event: eventTime <= censorTime,
-      covariates: [size, kind, other],
-      cluster: owner,
-    };
-  });
-}
+const ceiling = monteCarloCeiling;
+const dataset = (random: Random, logHr: number): CoxRecord[] => coxDataset(random, logHr);
 
 /**
  * Whether any factor is declared (BH-adjusted robust Wald p below 5%, with the default small-sample
@@ -107,13 +84,7 @@ describe('calibration: two proportions', () => {
     // Both groups fail 10% of their runs, but by change: one change in ten is "bad" (60% of its
     // runs fail), the rest fail 4.4%. 30 changes × 6 runs per group.
     const random = seededRandom(13);
-    const group = () =>
-      Array.from({ length: 30 }, () => {
-        const p = random() < 0.1 ? 0.6 : 0.04444;
-        let s = 0;
-        for (let r = 0; r < 6; r++) if (random() < p) s += 1;
-        return { successes: s, trials: 6 };
-      });
+    const group = () => clusteredRuns(random);
     let plain = 0;
     let perGroup = 0;
     let pooled = 0;

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { asArray, assertAllClose, assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
 import type { ConfType, SurvivalRecord } from './kaplan-meier.js';
-import { kaplanMeier as wholeDayCurve } from '../survival.js';
 import { kaplanMeier, survivalAt, survivalQuantile } from './kaplan-meier.js';
-import { seededRandom } from './random.js';
 
 interface ExpectedCurve {
   confType: ConfType;
@@ -121,15 +119,5 @@ describe('Kaplan–Meier by hand', () => {
   it('empty input gives an empty curve; negative times are refused with the value', () => {
     assert.deepEqual(kaplanMeier([]).steps, []);
     assert.throws(() => kaplanMeier([{ time: -1, event: true }]), /time must be a finite number ≥ 0, got -1/);
-  });
-});
-
-describe('Kaplan–Meier and the whole-day curve of survival.ts', () => {
-  it('agree on every whole day (survival.ts rounds to 4 decimals)', () => {
-    const random = seededRandom(8);
-    const obs = Array.from({ length: 300 }, () => ({ days: Math.round(random() * 600) / 10, merged: random() < 0.7 }));
-    const old = wholeDayCurve(obs);
-    const curve = kaplanMeier(obs.map((o) => ({ time: o.days, event: o.merged })));
-    for (const p of old.points) assert.ok(Math.abs(p.survival - survivalAt(curve, p.day)) <= 5e-5, `day ${p.day}`);
   });
 });

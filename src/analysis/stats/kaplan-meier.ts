@@ -3,9 +3,6 @@
  * quantiles (the median) with their confidence intervals — the same definitions as R's
  * `survival::survfit(Surv(time, status) ~ 1)` and `quantile()` / `print()` of its result, so the
  * numbers can be checked against R (see scripts/reference/make-stats-fixtures.R).
- *
- * This is the general estimator; `../survival.ts` keeps the older whole-day curve the waits
- * report draws today (it agrees with this one at event times).
  */
 import { normalQuantile } from './distributions.js';
 

@@ -66,7 +66,14 @@ export interface ChartSpec {
   type: 'line' | 'bar';
   /** Labels of the x axis (weeks, days, releases). */
   labels: Array<string | number>;
-  series: Array<{ label: string; data: Array<number | null>; axis?: 'y' | 'y2'; stepped?: boolean }>;
+  series: Array<{
+    label: string;
+    data: Array<number | null>;
+    axis?: 'y' | 'y2';
+    stepped?: boolean;
+    /** A pointwise confidence band drawn as a shaded area around the line (null where unknown). */
+    band?: { low: Array<number | null>; high: Array<number | null> };
+  }>;
   yTitle?: string;
   y2Title?: string;
   xTitle?: string;
@@ -85,8 +92,8 @@ export function chart(id: string, title: string, spec: ChartSpec, note?: HtmlVal
 <div class="chart-box"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}"></canvas></div>
 <script type="application/json" id="${id}-data">${jsonForScript(spec)}</script>
 ${note ? html`<p class="note">${note}</p>` : ''}
-<details><summary>Table of the numbers</summary><div class="table-wrap"><table class="data"><thead><tr><th scope="col">${spec.xTitle ?? ''}</th>${spec.series.map((s) => html`<th scope="col" class="num">${s.label}</th>`)}</tr></thead>
-<tbody>${spec.labels.map((l, i) => html`<tr><td>${l}</td>${spec.series.map((s) => html`<td class="num">${fmt(s.data[i] ?? null)}</td>`)}</tr>`)}</tbody></table></div></details>
+<details><summary>Table of the numbers</summary><div class="table-wrap"><table class="data"><thead><tr><th scope="col">${spec.xTitle ?? ''}</th>${spec.series.map((s) => html`<th scope="col" class="num">${s.label}</th>${s.band ? html`<th scope="col" class="num">95% band</th>` : ''}`)}</tr></thead>
+<tbody>${spec.labels.map((l, i) => html`<tr><td>${l}</td>${spec.series.map((s) => html`<td class="num">${fmt(s.data[i] ?? null)}</td>${s.band ? html`<td class="num">${fmt(s.band.low[i] ?? null)}–${fmt(s.band.high[i] ?? null)}</td>` : ''}`)}</tr>`)}</tbody></table></div></details>
 </figure>`;
 }
 

@@ -30,7 +30,6 @@ export async function waitsPage(pc: PageContext, ctx: AppContext): Promise<SafeH
   const q = pc.query as Record<string, unknown>;
   const r = await buildReport(ctx, REPORTS.waits, { query: { ...pc.query, bandwidth: undefined }, reader: pc.reader });
   if (r.kind !== 'waits') throw new Error('expected the waits report');
-  if (r.kind !== 'waits') throw new Error('expected the waits report');
   const t = r.totals;
   const factors = r.factors.filter((f) => f.groups.length > 0);
   const body = html`
@@ -84,9 +83,16 @@ ${factors.map((f) =>
       xTitle: 'Day',
       yTitle: 'merged',
       percent: true,
-      series: f.groups.map((g) => ({ label: `${g.group} (n=${g.n})`, data: g.toMerge.points.map((p) => p.merged), stepped: true })),
+      series: f.groups
+        .filter((g) => g.n > 0)
+        .map((g) => ({
+          label: `${g.group} (n=${g.n})`,
+          data: g.toMerge.points.map((p) => p.merged),
+          stepped: true,
+          band: { low: g.toMerge.points.map((p) => p.mergedLow), high: g.toMerge.points.map((p) => p.mergedHigh) },
+        })),
     },
-    'Cumulative incidence of merging among the changes created in the period: abandonment is a competing outcome, still-open changes are censored (docs/review-flow.md, "Where the time went").',
+    'Cumulative incidence of merging among the changes created in the period, with 95% pointwise bands (clustered by owner): abandonment is a competing outcome, still-open changes are censored (docs/review-flow.md, "Where the time went"). Groups with no changes are left out.',
   ),
 )}`;
   return page(pc, 'Why reviews wait', body, { api: [urlFor('/api/v1/waits', q)] });
