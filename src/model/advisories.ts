@@ -109,3 +109,69 @@ export interface AdvisoryRecord {
   /** The file it came from (as given to the import), or null. */
   source: string | null;
 }
+
+/** A commit of the code history that names an advisory's bug as fixed (Closes-Bug, Partial-Bug and older forms). Times are epoch ms. */
+export interface BugFixCommit {
+  bug: string;
+  kind: 'closes-bug' | 'partial-bug';
+  repo: string;
+  sha: string;
+  subject: string;
+  authorName: string;
+  authorEmail: string;
+  authoredAt: number;
+  changeId: string | null;
+  /** When it landed on the synced (main) branch. */
+  landedAt: number;
+}
+
+/** A Gerrit change in the store that an advisory names: by a review link, or by fixing one of its bugs. Times are epoch ms. */
+export interface AdvisoryChange {
+  id: number;
+  host: string;
+  project: string;
+  branch: string;
+  number: number;
+  subject: string;
+  status: string;
+  ownerId: number;
+  ownerName: string | null;
+  created: number;
+  mergedAt: number | null;
+  /** The fixed bugs it names (closes/partial), as digits. */
+  bugs: string[];
+}
+
+/**
+ * A security bug from the bug tracker (Launchpad bugs tagged `security`, or of a security
+ * information type), for the candidates report: its number and when it became public (null: it
+ * always was). Advisories' bugs need none: they are public from the advisory's day.
+ */
+export interface SecurityBug {
+  bug: string;
+  disclosedAt: number | null;
+}
+
+/** A Code-Review vote on a change (not a copy, not by the change's owner). Times are epoch ms. */
+export interface WorkReview {
+  accountId: number;
+  value: number;
+  at: number;
+}
+
+/** A Gerrit change with what the security candidates report weighs: its files, fixed bugs and reviews. Times are epoch ms. */
+export interface SecurityWorkChange {
+  id: number;
+  project: string;
+  branch: string;
+  number: number;
+  subject: string;
+  status: string;
+  ownerId: number;
+  created: number;
+  mergedAt: number | null;
+  files: string[];
+  /** Bugs it names as fixed (closes/partial), as digits. */
+  bugs: string[];
+  reviews: WorkReview[];
+}
