@@ -23,6 +23,7 @@ export interface AdvisoryImportSummary {
   /** Of the imported advisories: how many have a Launchpad bug, and how many of those link to a fixing commit of the code history. */
   withBugs: number;
   linkedToCommits: number;
+  /** From reading the first file to the linking counted. */
   durationMs: number;
 }
 
@@ -89,7 +90,10 @@ export function readAdvisories(paths: readonly string[], options: ParseAdvisoryO
   });
 }
 
-/** Stores `records` (one transaction) and says how many link to fixing commits of the stored code history. */
+/**
+ * Stores `records` (one transaction) and says how many link to fixing commits of the stored code
+ * history. `started` (default: now) is when the import began, reading the files included.
+ */
 export async function importAdvisories(
   store: Store,
   records: readonly AdvisoryRecord[],

@@ -31,6 +31,7 @@ function renderImport(r: AdvisoryImportSummary): string {
 export async function runAdvisoriesImport(paths: string[], o: AdvisoriesImportOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward security advisories import prints its summary as text or json, not csv');
+  const started = rt.clock();
   const known = o.knownProduct?.length ? new Set(o.knownProduct.map((p) => p.trim().toLowerCase())) : undefined;
   const records = readAdvisories(
     paths.map((p) => resolve(rt.cwd, p)),
@@ -39,7 +40,7 @@ export async function runAdvisoriesImport(paths: string[], o: AdvisoriesImportOp
   const store = await openStoreFor(o, rt);
   let summary: AdvisoryImportSummary;
   try {
-    summary = await importAdvisories(store, records, records.length, rt.clock);
+    summary = await importAdvisories(store, records, records.length, rt.clock, started);
   } finally {
     await store.close();
   }
