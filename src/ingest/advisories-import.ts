@@ -99,9 +99,9 @@ export async function importAdvisories(
   records: readonly AdvisoryRecord[],
   files: number,
   clock: () => number,
+  started = clock(),
 ): Promise<AdvisoryImportSummary> {
-  const started = clock();
-  const { added, replaced } = await storeAdvisories(store, records, started);
+  const { added, replaced } = await storeAdvisories(store, records, clock());
   const bugsOf = (r: AdvisoryRecord): string[] =>
     r.facts.bugs.filter((b) => b.tracker === 'launchpad' && b.bug !== null).map((b) => b.bug!);
   const fixed = new Set((await listBugFixCommits(store.db, records.flatMap(bugsOf))).map((c) => c.bug));

@@ -1,14 +1,28 @@
 /**
- * `steward security advisories` as text and CSV (JSON is the view itself). The view type lives
- * with its build function (service/security-advisories-view.ts); its parts with the analysis.
+ * `steward security advisories` and `steward security candidates` as text and CSV (JSON is the
+ * view itself), and the views' types.
  */
 import type { AdvisoryGroup, SecurityAdvisoriesResult } from '../analysis/advisories.js';
+import type { SecurityCandidate, SecurityCandidatesResult } from '../analysis/security-candidates.js';
 import { toCsv } from './csv.js';
+import { who, type AccountLabel } from './reviewers-report.js';
 
-export type AdvisoriesReportLike = SecurityAdvisoriesResult & {
+/** `steward security advisories --format json`, `/api/v1/security/advisories`. */
+export interface SecurityAdvisoriesView extends SecurityAdvisoriesResult {
+  kind: 'security-advisories';
   now: string;
+  /** What the answer rests on: the advisories stored, and the code history synced (repositories and their commits). */
   sources: { advisories: number; codeHistory: Array<{ repo: string; branch: string; commits: number }> };
-};
+}
+
+/** `steward security candidates --format json`, `/api/v1/security/candidates`. */
+export interface SecurityCandidatesView extends Omit<SecurityCandidatesResult, 'candidates'> {
+  kind: 'security-candidates';
+  now: string;
+  projects: string[];
+  candidates: Array<Omit<SecurityCandidate, 'accountId'> & AccountLabel>;
+  sources: { advisories: number; securityBugs: string; bots: string; excluded: number };
+}
 
 const days = (x: number | null): string => (x === null ? '-' : x.toFixed(1));
 
@@ -32,7 +46,7 @@ function table(groups: readonly AdvisoryGroup[], label: (g: AdvisoryGroup) => st
   return lines;
 }
 
-export function renderSecurityAdvisoriesText(r: AdvisoriesReportLike): string {
+export function renderSecurityAdvisoriesText(r: SecurityAdvisoriesView): string {
   if (r.sources.advisories === 0)
     return "No advisories in the store. Import them with `steward security advisories import DIR|FILE…` (e.g. the OSSA repository's ossa/).\n";
   const history = r.sources.codeHistory.length
@@ -69,7 +83,7 @@ export function renderSecurityAdvisoriesText(r: AdvisoriesReportLike): string {
 }
 
 /** One row per advisory: the figures behind every group. */
-export function renderSecurityAdvisoriesCsv(r: AdvisoriesReportLike): string {
+export function renderSecurityAdvisoriesCsv(r: SecurityAdvisoriesView): string {
   return toCsv(
     [
       'id',
@@ -108,33 +122,7 @@ export function renderSecurityAdvisoriesCsv(r: AdvisoriesReportLike): string {
 
 // ---- candidates --------------------------------------------------------------------------------
 
-export interface SecurityCandidatesLike {
-  window: { since: string; until: string };
-  areaDepth: number;
-  securityChanges: number;
-  areas: string[];
-  weights: { fix: number; review: number; areaChange: number; areaReview: number };
-  candidates: Array<{
-    username: string | null;
-    name: string | null;
-    gerritAccountId: number | null;
-    score: number;
-    fixes: number;
-    securityReviews: number;
-    areaChanges: number;
-    areaReviews: number;
-    areas: string[];
-    evidence: { fixes: string[]; securityReviews: string[]; areaChanges: string[]; areaReviews: string[] };
-    advisories: string[];
-    lastActivity: string;
-  }>;
-  sources: { advisories: number; securityBugs: string; excluded: number };
-}
-
-const whoOf = (c: { username: string | null; name: string | null; gerritAccountId: number | null }): string =>
-  c.username ?? c.name ?? (c.gerritAccountId !== null ? `#${c.gerritAccountId}` : '?');
-
-export function renderSecurityCandidatesText(r: SecurityCandidatesLike): string {
+export function renderSecurityCandidatesText(r: SecurityCandidatesView): string {
   const w = r.weights;
   const lines = [
     `Security team candidates, ${r.window.since.slice(0, 10)} to ${r.window.until.slice(0, 10)}: public security work ranked by score = ${w.fix}×fixes + ${w.review}×security reviews + ${w.areaChange}×area changes + ${w.areaReview}×area reviews`,
@@ -150,7 +138,7 @@ export function renderSecurityCandidatesText(r: SecurityCandidatesLike): string 
   );
   r.candidates.forEach((c, i) => {
     lines.push(
-      `  ${String(i + 1).padStart(3)} ${whoOf(c).slice(0, 21).padEnd(22)}${c.score.toFixed(1).padStart(7)}${String(c.fixes).padStart(7)}${String(c.securityReviews).padStart(8)}${String(c.areaChanges).padStart(8)}${String(c.areaReviews).padStart(9)}  ${c.lastActivity.slice(0, 10)}   ${c.areas.slice(0, 3).join(', ')}`,
+      `  ${String(i + 1).padStart(3)} ${who(c).slice(0, 21).padEnd(22)}${c.score.toFixed(1).padStart(7)}${String(c.fixes).padStart(7)}${String(c.securityReviews).padStart(8)}${String(c.areaChanges).padStart(8)}${String(c.areaReviews).padStart(9)}  ${c.lastActivity.slice(0, 10)}   ${c.areas.slice(0, 3).join(', ')}`,
     );
     const ev = [
       c.evidence.fixes.length ? `fixes ${c.evidence.fixes.join(' ')}` : null,
@@ -162,7 +150,7 @@ export function renderSecurityCandidatesText(r: SecurityCandidatesLike): string 
   return lines.join('\n') + '\n';
 }
 
-export function renderSecurityCandidatesCsv(r: SecurityCandidatesLike): string {
+export function renderSecurityCandidatesCsv(r: SecurityCandidatesView): string {
   return toCsv(
     [
       'rank',

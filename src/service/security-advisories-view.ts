@@ -4,7 +4,8 @@
  * fix their bugs and the Gerrit changes they name, and computes the report
  * (analysis/advisories.ts).
  */
-import { computeAdvisoryReport, DEFAULT_ADVISORY_OPTIONS, launchpadBugs, type SecurityAdvisoriesResult } from '../analysis/advisories.js';
+import { computeAdvisoryReport, DEFAULT_ADVISORY_OPTIONS, launchpadBugs } from '../analysis/advisories.js';
+import type { SecurityAdvisoriesView } from '../report/security-advisories-report.js';
 import type { Store } from '../store/engine.js';
 import { listAdvisoryChanges, listBugFixCommits, loadAdvisories } from '../store/queries/advisories.js';
 import { summariseCodeHistory } from '../store/queries/code-history.js';
@@ -15,13 +16,6 @@ export interface SecurityAdvisoriesParams {
   product: readonly string[];
   earlyDays?: number;
   lateDays?: number;
-}
-
-export interface SecurityAdvisoriesView extends SecurityAdvisoriesResult {
-  kind: 'security-advisories';
-  now: string;
-  /** What the answer rests on: the advisories stored, and the code history synced (repositories and their commits). */
-  sources: { advisories: number; codeHistory: Array<{ repo: string; branch: string; commits: number }> };
 }
 
 export async function buildSecurityAdvisoriesView(
@@ -51,3 +45,5 @@ export async function buildSecurityAdvisoriesView(
     ...result,
   };
 }
+
+export type { SecurityAdvisoriesView };

@@ -3,15 +3,10 @@
  * doing public security work, ranked with their evidence (analysis/security-candidates.ts), from
  * the stored advisories, the Gerrit changes linked to them and the changes of the same projects.
  */
-import {
-  computeSecurityCandidates,
-  DEFAULT_SECURITY_WEIGHTS,
-  type SecurityCandidate,
-  type SecurityCandidatesResult,
-} from '../analysis/security-candidates.js';
+import { computeSecurityCandidates, DEFAULT_SECURITY_WEIGHTS } from '../analysis/security-candidates.js';
 import { launchpadBugs } from '../analysis/advisories.js';
 import type { SecurityBug } from '../model/advisories.js';
-import type { AccountLabel } from '../report/reviewers-report.js';
+import type { SecurityCandidatesView } from '../report/security-advisories-report.js';
 import type { Store } from '../store/engine.js';
 import { listAdvisoryChanges, loadAdvisories, loadSecurityWorkChanges } from '../store/queries/advisories.js';
 import { accountMatches, type EffectiveConfig } from './effective-config.js';
@@ -26,14 +21,6 @@ export interface SecurityCandidatesParams {
   exclude: readonly string[];
   /** Security bugs from the bug tracker; absent until the Launchpad sync provides them. */
   securityBugs?: readonly SecurityBug[];
-}
-
-export interface SecurityCandidatesView extends Omit<SecurityCandidatesResult, 'candidates'> {
-  kind: 'security-candidates';
-  now: string;
-  projects: string[];
-  candidates: Array<Omit<SecurityCandidate, 'accountId'> & AccountLabel>;
-  sources: { advisories: number; securityBugs: string; bots: string; excluded: number };
 }
 
 export async function buildSecurityCandidatesView(
@@ -86,3 +73,5 @@ export async function buildSecurityCandidatesView(
     },
   };
 }
+
+export type { SecurityCandidatesView };

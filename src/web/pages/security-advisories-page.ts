@@ -1,5 +1,5 @@
 /** Published advisories per year and product (with the fix-to-advisory chart), early fixes, late backports, and the security team candidates. */
-import type { SecurityAdvisoriesView } from '../../service/security-advisories-view.js';
+import type { SecurityAdvisoriesView } from '../../report/security-advisories-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport, REPORTS } from '../reports.js';
