@@ -14,7 +14,8 @@
  *   reviewers API on loopback (web-bench.ts, autocannon). BENCH_ONLY=web runs only this one (on the
  *   bench store a previous run left).
  *
- * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
+ * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts),
+ *   then the OSSA advisories imported and linked to it (advisories-bench.ts).
  *
  * Options (environment): BENCH_ONLY=git runs only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
