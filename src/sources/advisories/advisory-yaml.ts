@@ -5,7 +5,7 @@
  * and nothing is guessed into a date or a boolean; a file with an error gives one StewardError
  * naming the file, the line and the field.
  */
-import { LineCounter, Parser, isNode, parseDocument, stringify, type CST, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isNode, stringify, type CST, type Document } from 'yaml';
 import type {
   Advisory,
   AdvisoryBug,
@@ -64,9 +64,9 @@ function fieldName(path: Path): string {
 }
 
 /** The offset where collections nest deeper than `max` (walked on the CST without recursion), or null. */
-function tooDeepAt(text: string, max: number): number | null {
+function tooDeepAt(tokens: readonly CST.Token[], max: number): number | null {
   const stack: Array<[CST.Token | undefined, number]> = [];
-  for (const token of new Parser().parse(text)) stack.push([token, 0]);
+  for (const token of tokens) stack.push([token, 0]);
   while (stack.length > 0) {
     const [token, depth] = stack.pop()!;
     if (!token) continue;
@@ -160,20 +160,29 @@ function describe(v: unknown): string {
  * // 'OSSA-2012-001'
  */
 export function parseAdvisory(text: string, where: string, options: ParseAdvisoryOptions = {}): AdvisoryRecord {
-  const deep = tooDeepAt(text, MAX_ADVISORY_DEPTH);
+  // One parse to a concrete syntax tree (built without recursion), checked for depth before the
+  // library composes it recursively into a document.
+  const lines = new LineCounter();
+  const tokens = [...new Parser(lines.addNewLine).parse(text)];
+  const deep = tooDeepAt(tokens, MAX_ADVISORY_DEPTH);
   if (deep !== null) {
     throw new StewardError('INPUT_FORMAT', `collections nest more than ${MAX_ADVISORY_DEPTH} levels deep; an advisory needs five`, {
       where,
-      line: text.slice(0, deep).split('\n').length,
+      line: lines.linePos(deep).line,
     });
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, schema: 'failsafe', uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
+  const docs = [...new Composer({ schema: 'failsafe', uniqueKeys: true }).compose(tokens, true, text.length)];
+  const doc = docs[0];
+  if (doc === undefined) throw new StewardError('INPUT_FORMAT', 'is empty: expected an advisory', { where, line: 1 });
+  const errors = [
+    ...doc.errors,
+    ...(docs.length > 1 ? [{ message: 'holds several YAML documents; an advisory file holds one', pos: docs[1]!.range } as const] : []),
+  ];
+  if (errors.length > 0) {
+    const e = errors[0]!;
     throw new StewardError('INPUT_FORMAT', `not valid YAML: ${e.message.split('\n')[0]}`, {
       where,
-      line: e.linePos?.[0]?.line,
+      line: lines.linePos(e.pos[0]).line,
       hint: 'Fix the YAML syntax at that line.',
     });
   }
