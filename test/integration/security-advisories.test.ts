@@ -20,6 +20,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { loadAdvisories } from '../../src/store/queries/advisories.js';
 import { carol, DAY, makeChange, makePatchSet, makeVote } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
+import { testApp } from '../helpers/web.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
@@ -239,6 +240,20 @@ describe('published advisories, end to end', () => {
           }
         } finally {
           await s.close();
+        }
+
+        // The page lays out the same report, and the API returns what the command prints.
+        const web = await testApp(location, tmp, { clock: () => NOW });
+        try {
+          const pageRes = await web.app.inject({ method: 'GET', url: '/security/advisories' });
+          assert.equal(pageRes.statusCode, 200, pageRes.body.slice(0, 300));
+          assert.match(pageRes.body, /id="advisories-chart"/);
+          assert.match(pageRes.body, /XSA-2031-001/);
+          assert.match(pageRes.body, /demo\/compute#502/);
+          const api = await web.app.inject({ method: 'GET', url: '/api/v1/security/advisories' });
+          assert.deepEqual(JSON.parse(api.body), r);
+        } finally {
+          await web.close();
         }
 
         // Candidates: dave's public backport, carol's review after disclosure (not the one under
