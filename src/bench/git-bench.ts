@@ -12,6 +12,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
+import { benchAdvisoryImport } from './advisories-bench.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -61,6 +62,7 @@ export async function runGitBench(benchDir: string, pgAdmin: string | undefined)
       git('update-ref', 'refs/heads/master', tip);
       line(`git sync nova → ${e.name}, first`, timedSync(e.location, repo), 'target: well under a minute');
       line(`git sync nova → ${e.name}, unmoved`, timedSync(e.location, repo), 'nothing to read');
+      await benchAdvisoryImport(benchDir, e.location, e.name);
     } finally {
       git('update-ref', 'refs/heads/master', tip);
     }

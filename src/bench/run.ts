@@ -14,7 +14,8 @@
  *   reviewers API on loopback (web-bench.ts, autocannon). BENCH_ONLY=web runs only this one (on the
  *   bench store a previous run left).
  *
- * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
+ * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts),
+ *   then the OSSA advisories imported and linked to it (advisories-bench.ts).
  *
  * - calibration and power of the inference methods over many simulated data sets (calibration-bench.ts).
  *

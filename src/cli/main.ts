@@ -19,6 +19,7 @@ import { runOverview } from './commands/overview-command.js';
 import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
+import { addAdvisoryCommands } from './commands/security-advisories-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -189,6 +190,9 @@ export function buildProgram(rt: Runtime): Command {
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
   reportCommand(specs, REPORTS.specs, rt);
+
+  // Published advisories and candidates (issue 16); joined with the tracker's `security` command at merge.
+  addAdvisoryCommands(program.command('security').description('security: published advisories and candidates'), rt);
 
   const db = program.command('db').description('the store');
   db.command('migrate')

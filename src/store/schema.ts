@@ -386,6 +386,12 @@ export interface Database {
   priority_items: PriorityItemsTable;
   specs: SpecsTable;
   specs_sync: SpecsSyncTable;
+  advisories: AdvisoriesTable;
+  advisory_products: AdvisoryProductsTable;
+  advisory_cves: AdvisoryCvesTable;
+  advisory_reporters: AdvisoryReportersTable;
+  advisory_bugs: AdvisoryBugsTable;
+  advisory_reviews: AdvisoryReviewsTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */
@@ -410,4 +416,54 @@ export const DATA_TABLES = [
   'git_sync_state',
   'priorities',
   'specs',
+  'advisories',
 ] as const satisfies ReadonlyArray<keyof Database>;
+
+/** Published security advisories (migration 0018, docs/security-advisories.md). */
+export interface AdvisoriesTable {
+  id: string;
+  published: string;
+  published_at: number;
+  title: string;
+  /** The model's `Advisory` as JSON. */
+  content: string;
+  source: string | null;
+  imported_at: number;
+}
+
+export interface AdvisoryProductsTable {
+  advisory_id: string;
+  product: string;
+}
+
+export interface AdvisoryCvesTable {
+  advisory_id: string;
+  cve: string;
+}
+
+export interface AdvisoryReportersTable {
+  advisory_id: string;
+  seq: number;
+  name: string;
+  affiliation: string | null;
+}
+
+export interface AdvisoryBugsTable {
+  advisory_id: string;
+  seq: number;
+  tracker: string;
+  bug: string | null;
+  url: string;
+  note: string | null;
+}
+
+export interface AdvisoryReviewsTable {
+  advisory_id: string;
+  seq: number;
+  branch: string;
+  series: string;
+  host: string | null;
+  number: number | null;
+  url: string;
+  note: string | null;
+}

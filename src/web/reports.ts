@@ -28,6 +28,8 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/specs/report', REPORTS.specs],
   ['/priorities', REPORTS.priorities],
   ['/priorities/list', REPORTS.prioritiesList],
+  ['/security/advisories', REPORTS.securityAdvisories],
+  ['/security/candidates', REPORTS.securityCandidates],
 ];
 
 export { REPORTS };

@@ -43,6 +43,7 @@ const PAGES = [
   '/specs?release=kestrel',
   '/priorities',
   '/priorities?release=Larch',
+  '/security/advisories',
 ];
 const HOSTILE_SUBJECT = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> & "quoted"';
 const HOSTILE_NAME = '<b onmouseover="window.__xss=3">Mallory</b><script>window.__xss=4</script>';

@@ -41,6 +41,9 @@ const SAME: Array<[string, string[]]> = [
   ['/api/v1/specs/report?release=kestrel', ['specs', 'report', '--release', 'kestrel']],
   ['/api/v1/priorities?release=Kestrel', ['priorities', 'report', '--release', 'Kestrel']],
   ['/api/v1/priorities/list', ['priorities', 'list']],
+  ['/api/v1/security/advisories', ['security', 'advisories']],
+  ['/api/v1/security/advisories?product=compute&lateDays=60', ['security', 'advisories', '--product', 'compute', '--late-days', '60']],
+  ['/api/v1/security/candidates?days=365', ['security', 'candidates', '--days', '365']],
 ];
 
 /** Bad requests: the status, and what the message must say (and the parameter it names, when one). */
@@ -63,6 +66,7 @@ const BAD: Array<[string, number, RegExp, string | undefined]> = [
   ['/api/v1/priorities', 400, /release is required/, 'release'],
   ['/api/v1/priorities?release=nope', 400, /no release "nope"/, 'release'],
   ['/api/v1/specs/report?release=nope', 400, /"nope" is not in the release calendar/, 'release'],
+  ['/api/v1/security/advisories?earlyDays=0', 400, /earlyDays must be >= 1/, 'earlyDays'],
 ];
 
 for (const engine of ENGINES) {
@@ -160,7 +164,7 @@ describe('web API on an empty store', () => {
   });
 
   it('pages say how to fill the store instead of failing', async () => {
-    for (const url of ['/', '/reviewers', '/core', '/queue', '/waits', '/ci', '/dashboards']) {
+    for (const url of ['/', '/reviewers', '/core', '/queue', '/waits', '/ci', '/dashboards', '/security/advisories']) {
       const res = await t.app.inject({ method: 'GET', url });
       assert.equal(res.statusCode, 200, url);
       assert.match(res.body, /The store is empty/, url);

@@ -1,10 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { demoAdvisories } from '../../demo/demo-advisories.js';
 import { demoConfigYaml } from '../../demo/demo-config-yaml.js';
 import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
 import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../demo/demo-specs-repo.js';
+import { importAdvisories } from '../../ingest/advisories-import.js';
 import { importFiles } from '../../ingest/import-files.js';
+import { advisoryToYaml } from '../../sources/advisories/advisory-yaml.js';
 import { StewardError } from '../../model/errors.js';
 import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
@@ -68,6 +71,11 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
   writeFileSync(yamlPath, yamlText);
   await writeRestExport(opts, restPath, { pageSize: 500 });
   await writeSshExport(opts, sshPath);
+  // Published advisories (issue 16): a few backported fixes, as OSSA-format files.
+  const advisories = demoAdvisories(opts).records;
+  const advisoriesDir = join(out, 'advisories');
+  mkdirSync(advisoriesDir, { recursive: true });
+  for (const a of advisories) writeFileSync(join(advisoriesDir, `${a.advisory.id}.yaml`), advisoryToYaml(a.advisory));
   if (!o.quiet) {
     const repo = specs ? `, the specs repository ${specs.path} (${specs.commits} commits, ${specs.specs} specs)` : '';
     rt.stdout(`Wrote ${restPath} (REST format), ${sshPath} (SSH format)${repo} and ${yamlPath}.\n`);
@@ -81,6 +89,7 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     if (summary.stopped) throw summary.stopped.error;
     // Reports read the demo's core team and bots from here when there is no steward.yaml.
     await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
+    await importAdvisories(store, advisories, advisories.length, rt.clock);
     if (!o.quiet) rt.stdout(renderImportSummary(summary));
   } finally {
     await store.close();

@@ -10,6 +10,7 @@ import { overviewPage } from './overview-page.js';
 import { prioritiesPage } from './priorities-page.js';
 import { queuePage } from './queue-page.js';
 import { reviewersPage } from './reviewers-page.js';
+import { securityAdvisoriesPage } from './security-advisories-page.js';
 import { specsPage } from './specs-page.js';
 import { waitsPage } from './waits-page.js';
 
@@ -43,5 +44,11 @@ export const PAGES: PageDef[] = [
     title: 'Priorities',
     query: REPORTS.priorities.params.querystring(['project', 'now', 'release']),
     render: prioritiesPage,
+  },
+  {
+    path: '/security/advisories',
+    title: 'Security advisories',
+    query: REPORTS.securityAdvisories.params.querystring(['product', 'earlyDays', 'lateDays', 'now']),
+    render: securityAdvisoriesPage,
   },
 ];

@@ -1,0 +1,267 @@
+/**
+ * Reads of the published advisories (migration 0018) and of what links them to code: the commits
+ * of the code history that fix their bugs, and the Gerrit changes their review links and bugs
+ * name. The bug references of commits and changes were read by the one rule (sources/links/links.ts
+ * `extractLinks`) when they were stored (`git_commit_links`, `links`); these queries only join on
+ * them. Times are epoch ms.
+ */
+import type { Kysely } from 'kysely';
+import type { Advisory, AdvisoryChange, AdvisoryRecord, BugFixCommit, SecurityWorkChange } from '../../model/advisories.js';
+import type { Database } from '../schema.js';
+
+const CHUNK = 400;
+
+/** The bug-link kinds that say a commit or change fixes a bug (a Related-Bug does not). */
+export const FIXING_LINK_KINDS = ['closes-bug', 'partial-bug'] as const;
+
+/**
+ * Every stored advisory with its facts, oldest first (by day, then id). `products` (lower-case)
+ * keeps those affecting any of them.
+ */
+export async function loadAdvisories(db: Kysely<Database>, opts: { products?: readonly string[] } = {}): Promise<AdvisoryRecord[]> {
+  let q = db.selectFrom('advisories').select(['id', 'content', 'source']);
+  if (opts.products?.length) {
+    const wanted = opts.products.map((p) => p.toLowerCase());
+    q = q.where('id', 'in', db.selectFrom('advisory_products').select('advisory_id').where('product', 'in', wanted));
+  }
+  const rows = await q.execute();
+  const ids = rows.map((r) => r.id);
+  const products = new Map<string, string[]>();
+  const cves = new Map<string, string[]>();
+  const bugs = new Map<string, AdvisoryRecord['facts']['bugs']>();
+  const reviews = new Map<string, AdvisoryRecord['facts']['reviews']>();
+  const push = <T>(m: Map<string, T[]>, k: string, v: T): void => {
+    const l = m.get(k);
+    if (l) l.push(v);
+    else m.set(k, [v]);
+  };
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    for (const r of await db.selectFrom('advisory_products').selectAll().where('advisory_id', 'in', chunk).orderBy('product').execute())
+      push(products, r.advisory_id, r.product);
+    for (const r of await db.selectFrom('advisory_cves').selectAll().where('advisory_id', 'in', chunk).orderBy('cve').execute())
+      push(cves, r.advisory_id, r.cve);
+    for (const r of await db.selectFrom('advisory_bugs').selectAll().where('advisory_id', 'in', chunk).orderBy('seq').execute())
+      push(bugs, r.advisory_id, { tracker: r.tracker as 'launchpad' | 'storyboard' | 'other', bug: r.bug, url: r.url, note: r.note });
+    for (const r of await db.selectFrom('advisory_reviews').selectAll().where('advisory_id', 'in', chunk).orderBy('seq').execute())
+      push(reviews, r.advisory_id, {
+        branch: r.branch,
+        series: r.series,
+        host: r.host,
+        number: r.number === null ? null : Number(r.number),
+        url: r.url,
+        note: r.note,
+      });
+  }
+  const out: AdvisoryRecord[] = rows.map((r) => ({
+    advisory: JSON.parse(r.content) as Advisory,
+    facts: { products: products.get(r.id) ?? [], cves: cves.get(r.id) ?? [], bugs: bugs.get(r.id) ?? [], reviews: reviews.get(r.id) ?? [] },
+    source: r.source,
+  }));
+  return out.sort((a, b) =>
+    a.advisory.date < b.advisory.date ? -1 : a.advisory.date > b.advisory.date ? 1 : a.advisory.id < b.advisory.id ? -1 : 1,
+  );
+}
+
+/** How many advisories the store holds. */
+export async function countAdvisories(db: Kysely<Database>): Promise<number> {
+  const r = await db
+    .selectFrom('advisories')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * The commits of the synced code history that fix any of `bugs` (Launchpad numbers as digits),
+ * ordered by bug, then landing time, then hash.
+ */
+export async function listBugFixCommits(db: Kysely<Database>, bugs: readonly string[]): Promise<BugFixCommit[]> {
+  const wanted = [...new Set(bugs)];
+  const out: BugFixCommit[] = [];
+  for (let i = 0; i < wanted.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('git_commit_links as l')
+      .innerJoin('git_commits as c', (j) => j.onRef('c.repo', '=', 'l.repo').onRef('c.sha', '=', 'l.sha'))
+      .select([
+        'l.target',
+        'l.kind',
+        'c.repo',
+        'c.sha',
+        'c.subject',
+        'c.author_name',
+        'c.author_email',
+        'c.authored_at',
+        'c.change_id',
+        'c.landed_at',
+      ])
+      .where('l.target', 'in', wanted.slice(i, i + CHUNK))
+      .where('l.kind', 'in', [...FIXING_LINK_KINDS])
+      .execute();
+    for (const r of rows)
+      out.push({
+        bug: r.target,
+        kind: r.kind as BugFixCommit['kind'],
+        repo: r.repo,
+        sha: r.sha,
+        subject: r.subject,
+        authorName: r.author_name,
+        authorEmail: r.author_email,
+        authoredAt: Number(r.authored_at),
+        changeId: r.change_id,
+        landedAt: Number(r.landed_at),
+      });
+  }
+  return out.sort((a, b) => (a.bug < b.bug ? -1 : a.bug > b.bug ? 1 : a.landedAt - b.landedAt || (a.sha < b.sha ? -1 : 1)));
+}
+
+/**
+ * The stored Gerrit changes whose number is in `numbers` (review links) or that name any of `bugs`
+ * as fixed (the `links` table: the same rule as commits). Ordered by host and number.
+ */
+export async function listAdvisoryChanges(
+  db: Kysely<Database>,
+  numbers: readonly number[],
+  bugs: readonly string[],
+): Promise<AdvisoryChange[]> {
+  const ids = new Set<number>();
+  const nums = [...new Set(numbers)];
+  for (let i = 0; i < nums.length; i += CHUNK)
+    for (const r of await db
+      .selectFrom('changes')
+      .select('id')
+      .where('number', 'in', nums.slice(i, i + CHUNK))
+      .execute())
+      ids.add(r.id);
+  const wanted = [...new Set(bugs)];
+  for (let i = 0; i < wanted.length; i += CHUNK)
+    for (const r of await db
+      .selectFrom('links')
+      .select('change_id')
+      .where('target', 'in', wanted.slice(i, i + CHUNK))
+      .where('kind', 'in', [...FIXING_LINK_KINDS])
+      .execute())
+      ids.add(r.change_id);
+  const all = [...ids];
+  const out: AdvisoryChange[] = [];
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const chunk = all.slice(i, i + CHUNK);
+    const links = new Map<number, string[]>();
+    for (const l of await db
+      .selectFrom('links')
+      .select(['change_id', 'target'])
+      .where('change_id', 'in', chunk)
+      .where('kind', 'in', [...FIXING_LINK_KINDS])
+      .execute()) {
+      const list = links.get(l.change_id) ?? [];
+      list.push(l.target);
+      links.set(l.change_id, list);
+    }
+    const rows = await db
+      .selectFrom('changes as c')
+      .leftJoin('accounts as a', 'a.id', 'c.owner_id')
+      .select([
+        'c.id',
+        'c.host',
+        'c.project',
+        'c.branch',
+        'c.number',
+        'c.subject',
+        'c.status',
+        'c.owner_id',
+        'a.name',
+        'a.username',
+        'c.created',
+        'c.merged_at',
+      ])
+      .where('c.id', 'in', chunk)
+      .execute();
+    for (const r of rows)
+      out.push({
+        id: r.id,
+        host: r.host,
+        project: r.project,
+        branch: r.branch,
+        number: r.number,
+        subject: r.subject,
+        status: r.status,
+        ownerId: r.owner_id,
+        ownerName: r.name ?? r.username,
+        created: Number(r.created),
+        mergedAt: r.merged_at == null ? null : Number(r.merged_at),
+        bugs: [...new Set(links.get(r.id) ?? [])].sort(),
+      });
+  }
+  return out.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.number - b.number));
+}
+
+/**
+ * The changes the security candidates report weighs: those with ids in `ids` (the changes linked
+ * to advisories and security bugs), and those of `projects` active in [since, until) (created
+ * before `until` and merged or updated since `since`), each with its files, the bugs it names as
+ * fixed, and its Code-Review votes (not copies, not the owner's own). Ordered by id.
+ */
+export async function loadSecurityWorkChanges(
+  db: Kysely<Database>,
+  opts: { ids: readonly number[]; projects: readonly string[]; since: number; until: number },
+): Promise<SecurityWorkChange[]> {
+  const ids = new Set(opts.ids);
+  if (opts.projects.length) {
+    const rows = await db
+      .selectFrom('changes')
+      .select('id')
+      .where('project', 'in', [...opts.projects])
+      .where('created', '<', opts.until)
+      .where((eb) => eb.or([eb('merged_at', '>=', opts.since), eb('updated', '>=', opts.since)]))
+      .execute();
+    for (const r of rows) ids.add(r.id);
+  }
+  const all = [...ids].sort((a, b) => a - b);
+  const out: SecurityWorkChange[] = [];
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const chunk = all.slice(i, i + CHUNK);
+    const files = new Map<number, string[]>();
+    for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', chunk).execute())
+      files.set(f.change_id, [...(files.get(f.change_id) ?? []), f.path]);
+    const bugs = new Map<number, string[]>();
+    for (const l of await db
+      .selectFrom('links')
+      .select(['change_id', 'target'])
+      .where('change_id', 'in', chunk)
+      .where('kind', 'in', [...FIXING_LINK_KINDS])
+      .execute())
+      bugs.set(l.change_id, [...(bugs.get(l.change_id) ?? []), l.target]);
+    const reviews = new Map<number, SecurityWorkChange['reviews']>();
+    for (const v of await db
+      .selectFrom('votes')
+      .select(['change_id', 'voter_id', 'value', 'granted_at'])
+      .where('change_id', 'in', chunk)
+      .where('label', '=', 'Code-Review')
+      .where('copied', '=', 0)
+      .where('self_vote', '=', 0)
+      .execute())
+      reviews.set(v.change_id, [...(reviews.get(v.change_id) ?? []), { accountId: v.voter_id, value: v.value, at: Number(v.granted_at) }]);
+    const rows = await db
+      .selectFrom('changes')
+      .select(['id', 'project', 'branch', 'number', 'subject', 'status', 'owner_id', 'created', 'merged_at'])
+      .where('id', 'in', chunk)
+      .orderBy('id')
+      .execute();
+    for (const r of rows)
+      out.push({
+        id: r.id,
+        project: r.project,
+        branch: r.branch,
+        number: r.number,
+        subject: r.subject,
+        status: r.status,
+        ownerId: r.owner_id,
+        created: Number(r.created),
+        mergedAt: r.merged_at == null ? null : Number(r.merged_at),
+        files: (files.get(r.id) ?? []).sort(),
+        bugs: [...new Set(bugs.get(r.id) ?? [])].sort(),
+        reviews: (reviews.get(r.id) ?? []).sort((a, b) => a.at - b.at || a.accountId - b.accountId),
+      });
+  }
+  return out;
+}
