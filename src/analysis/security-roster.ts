@@ -116,7 +116,7 @@ export function buildSecurityRoster(input: RosterInput, rules: RosterRules, now:
 
   const windowOf = (name: string, d: number): MemberWindow => {
     const from = now - d * DAY;
-    const inW = (at: number) => at >= from && at < now;
+    const inW = (at: number) => at > from && at <= now;
     const mine = input.transitions.filter((t) => t.actor === name && inW(t.at));
     const assignedItems = input.items.filter((i) => i.assignee === name && inW(i.receivedAt));
     const responses: number[] = [];
@@ -138,7 +138,7 @@ export function buildSecurityRoster(input: RosterInput, rules: RosterRules, now:
   };
 
   const members: RosterMember[] = input.members.map((m) => {
-    const mine = (acts.get(m.name) ?? []).filter((a) => a.at < now).sort((a, b) => b.at - a.at);
+    const mine = (acts.get(m.name) ?? []).filter((a) => a.at <= now).sort((a, b) => b.at - a.at);
     const last = mine[0] ?? null;
     const quietDays = last ? Math.floor((now - last.at) / DAY) : null;
     const memberDays = Math.floor((now - m.addedAt) / DAY);

@@ -131,10 +131,18 @@ export async function listItemMeta(db: Db): Promise<SecurityItemMeta[]> {
   return (await itemRows(db)).map(toMeta);
 }
 
-/** The ids of the items user `userId` holds a live grant on. */
-export async function grantedItemIds(db: Db, userId: number): Promise<Set<string>> {
-  const rows = await db.selectFrom('security_grants').select('item_id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
-  return new Set(rows.map((r) => r.item_id));
+/** The items user `userId` holds a live grant on, and the grant's kind. */
+export async function grantedItems(db: Db, userId: number): Promise<Map<string, GrantKind>> {
+  const rows = await db
+    .selectFrom('security_grants')
+    .select(['item_id', 'kind'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  const out = new Map<string, GrantKind>();
+  for (const r of rows) if (isGrantKind(r.kind) && !out.has(r.item_id)) out.set(r.item_id, r.kind);
+  return out;
 }
 
 /** One item's plain columns, or null. */
@@ -348,6 +356,7 @@ export async function securityActivity(db: Db): Promise<{
   transitions: Array<{ itemId: string; at: number; actor: string; from: SecurityState | null; to: SecurityState }>;
   patches: Array<{ id: number; itemId: string; branch: string; author: string; at: number }>;
   reviews: SecurityPatchReview[];
+  grants: Array<{ itemId: string; grantedBy: string; at: number }>;
 }> {
   const t = await db.selectFrom('security_transitions').select(['item_id', 'at', 'actor', 'from_state', 'to_state']).orderBy('at').orderBy('id').execute();
   const p = await db.selectFrom('security_patches').select(['id', 'item_id', 'branch', 'author', 'at']).orderBy('id').execute();
@@ -355,6 +364,11 @@ export async function securityActivity(db: Db): Promise<{
     transitions: t.map((r) => ({ itemId: r.item_id, at: r.at, actor: r.actor, from: r.from_state === null ? null : state(r.from_state), to: state(r.to_state) })),
     patches: p.map((r) => ({ id: r.id, itemId: r.item_id, branch: r.branch, author: r.author, at: r.at })),
     reviews: await listPatchReviews(db),
+    grants: (await db.selectFrom('security_grants').select(['item_id', 'granted_by', 'granted_at']).orderBy('id').execute()).map((r) => ({
+      itemId: r.item_id,
+      grantedBy: r.granted_by,
+      at: r.granted_at,
+    })),
   };
 }
 
