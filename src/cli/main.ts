@@ -19,6 +19,7 @@ import { runOverview } from './commands/overview-command.js';
 import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
+import { securityCommand } from './commands/security-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -302,6 +303,8 @@ export function buildProgram(rt: Runtime): Command {
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
 
+  securityCommand(program, rt);
+
   return program;
 }
 
@@ -359,6 +362,10 @@ export async function runCli(): Promise<void> {
       STEWARD_GERRIT_PASSWORD: process.env.STEWARD_GERRIT_PASSWORD,
       STEWARD_CREDENTIALS: process.env.STEWARD_CREDENTIALS,
       STEWARD_USER_PASSWORD: process.env.STEWARD_USER_PASSWORD,
+      STEWARD_SECURITY_KEY: process.env.STEWARD_SECURITY_KEY,
+      STEWARD_SECURITY_KEY_FILE: process.env.STEWARD_SECURITY_KEY_FILE,
+      STEWARD_SECURITY_NEW_KEY: process.env.STEWARD_SECURITY_NEW_KEY,
+      STEWARD_SECURITY_NEW_KEY_FILE: process.env.STEWARD_SECURITY_NEW_KEY_FILE,
     },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),
