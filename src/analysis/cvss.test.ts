@@ -43,7 +43,15 @@ describe('CVSS v3.1 base score', () => {
 
   it('severity bands: 0 None, 3.9 Low, 4.0 and 6.9 Medium, 7.0 High, 9.0 Critical', () => {
     assert.deepEqual([0, 0.1, 3.9, 4, 6.9, 7, 8.9, 9, 10].map(severityOf), [
-      'None', 'Low', 'Low', 'Medium', 'Medium', 'High', 'High', 'Critical', 'Critical',
+      'None',
+      'Low',
+      'Low',
+      'Medium',
+      'Medium',
+      'High',
+      'High',
+      'Critical',
+      'Critical',
     ]);
   });
 

@@ -3,6 +3,7 @@
  * appendix A Roundup). Pure: a vector in, its metrics, base score and severity out.
  */
 import { StewardError } from '../model/errors.js';
+import type { CvssSeverity } from '../model/security.js';
 
 const WEIGHTS = {
   AV: { N: 0.85, A: 0.62, L: 0.55, P: 0.2 },
@@ -23,7 +24,7 @@ const BASE_METRICS = Object.keys(WEIGHTS) as Metric[];
 /** Temporal and environmental metrics may follow the base ones; they do not change the base score. */
 const OTHER_METRICS = new Set(['E', 'RL', 'RC', 'CR', 'IR', 'AR', 'MAV', 'MAC', 'MPR', 'MUI', 'MS', 'MC', 'MI', 'MA']);
 
-export type CvssSeverity = 'None' | 'Low' | 'Medium' | 'High' | 'Critical';
+export type { CvssSeverity };
 
 export interface CvssScore {
   /** The vector as given, normalised to the base metrics in the specification's order. */

@@ -4,7 +4,7 @@
  * item, the request and the time.
  */
 import { StewardError } from '../model/errors.js';
-import { EMBARGO_STATES, SECURITY_MAIN_LINE, type SecurityState } from '../model/security.js';
+import { EMBARGO_STATES, SECURITY_MAIN_LINE, type CapFlag, type SecurityState } from '../model/security.js';
 import { cvssBaseScore } from './cvss.js';
 
 const DAY = 86_400_000;
@@ -126,7 +126,7 @@ export function checkTransition(from: SecurityState, req: TransitionRequest, now
   }
 }
 
-export type CapFlag = 'ok' | 'near-cap' | 'past-cap' | 'not-embargoed';
+export type { CapFlag };
 
 /**
  * Where an item stands against the embargo cap at `now`: its age in days from when it was received,

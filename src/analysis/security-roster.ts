@@ -190,3 +190,9 @@ export function buildSecurityRoster(input: RosterInput, rules: RosterRules, now:
     open,
   };
 }
+
+/** The roster as the tracker serves it: with the team's changes from the audit log. */
+export interface SecurityRosterView extends SecurityRoster {
+  /** Team changes (from the audit log), newest first: who added whom, and self-additions. */
+  teamChanges: Array<{ at: string; event: string; actor: string | null; member: string; self: boolean }>;
+}

@@ -28,9 +28,13 @@ export function readKeyFile(path: string): Buffer {
     throw new StewardError('SECURITY_KEY', `the key file ${path} cannot be read`, {}, { cause: e });
   }
   if ((st.mode & 0o077) !== 0)
-    throw new StewardError('SECURITY_KEY', `the key file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`, {
-      hint: `Run: chmod 600 ${path}`,
-    });
+    throw new StewardError(
+      'SECURITY_KEY',
+      `the key file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`,
+      {
+        hint: `Run: chmod 600 ${path}`,
+      },
+    );
   return decodeKey(readFileSync(path, 'utf8'), `the key file ${path}`);
 }
 

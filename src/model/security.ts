@@ -132,3 +132,58 @@ export interface SecurityRelation {
   team: boolean;
   grant: GrantKind | null;
 }
+
+/** CVSS v3.1's qualitative rating (analysis/cvss.ts computes it). */
+export type CvssSeverity = 'None' | 'Low' | 'Medium' | 'High' | 'Critical';
+
+/** Where an item stands against the embargo cap (analysis/security-process.ts embargoStatus). */
+export type CapFlag = 'ok' | 'near-cap' | 'past-cap' | 'not-embargoed';
+
+export interface SecurityListRow {
+  id: string;
+  state: SecurityState;
+  title: string;
+  project: string;
+  cvssScore: number | null;
+  severity: CvssSeverity | null;
+  received: string;
+  ageDays: number;
+  daysLeft: number | null;
+  capFlag: CapFlag;
+  disclosureDate: string | null;
+  assignee: string | null;
+  /** What the reader is to the item: team, or its grant. */
+  access: 'team' | GrantKind;
+}
+
+export interface SecurityListView {
+  items: SecurityListRow[];
+  embargoCapDays: number;
+}
+
+export interface SecurityItemView {
+  item: Omit<SecurityItem, 'receivedAt' | 'updatedAt'> & { received: string; updated: string; severity: CvssSeverity | null };
+  embargo: { ageDays: number; daysLeft: number | null; flag: CapFlag; capDays: number };
+  access: 'team' | GrantKind;
+  /** What the reader may do. */
+  may: { change: boolean; patch: boolean };
+  next: SecurityState[];
+  transitions: Array<{ at: string; actor: string; from: SecurityState | null; to: SecurityState; note: string }>;
+  patches: Array<{
+    id: number;
+    branch: string;
+    author: string;
+    at: string;
+    content: string;
+    reviews: Array<{ reviewer: string; at: string; vote: 1 | -1 }>;
+  }>;
+  /** Who the item is shared with: shown to the team only. */
+  grants: Array<{
+    user: string;
+    kind: GrantKind;
+    granted: string;
+    grantedBy: string;
+    revoked: string | null;
+    revokedBy: string | null;
+  }> | null;
+}

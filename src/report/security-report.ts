@@ -1,5 +1,6 @@
 /** Text renderings of the security tracker (docs/security.md); JSON is the views themselves. */
-import type { SecurityItemView, SecurityListView, SecurityRosterView } from '../service/security-service.js';
+import type { SecurityRosterView } from '../analysis/security-roster.js';
+import type { SecurityItemView, SecurityListView } from '../model/security.js';
 
 const flagText = (f: string, left: number | null) =>
   f === 'past-cap' ? `PAST CAP by ${-(left ?? 0)} d` : f === 'near-cap' ? `near cap: ${left} d left` : f === 'ok' ? `${left} d left` : '';
@@ -25,16 +26,23 @@ export function renderSecurityItemText(v: SecurityItemView): string {
     i.text.description,
     '',
     'History:',
-    ...v.transitions.map((t) => `  ${t.at.slice(0, 16).replace('T', ' ')}  ${t.actor.padEnd(12)} ${t.from ?? '-'} → ${t.to}${t.note ? `: ${t.note}` : ''}`),
+    ...v.transitions.map(
+      (t) => `  ${t.at.slice(0, 16).replace('T', ' ')}  ${t.actor.padEnd(12)} ${t.from ?? '-'} → ${t.to}${t.note ? `: ${t.note}` : ''}`,
+    ),
   ];
   if (v.patches.length) {
     out.push('Private patches:');
     for (const p of v.patches)
-      out.push(`  #${p.id} ${p.branch} by ${p.author} ${p.at.slice(0, 10)} ${p.reviews.map((r) => `${r.vote > 0 ? '+1' : '-1'} ${r.reviewer}`).join(', ')}`);
+      out.push(
+        `  #${p.id} ${p.branch} by ${p.author} ${p.at.slice(0, 10)} ${p.reviews.map((r) => `${r.vote > 0 ? '+1' : '-1'} ${r.reviewer}`).join(', ')}`,
+      );
   }
   if (v.grants) {
     out.push('Shared with:');
-    for (const g of v.grants) out.push(`  ${g.user} (${g.kind}) by ${g.grantedBy} ${g.granted.slice(0, 10)}${g.revoked ? `, revoked ${g.revoked.slice(0, 10)} by ${g.revokedBy}` : ''}`);
+    for (const g of v.grants)
+      out.push(
+        `  ${g.user} (${g.kind}) by ${g.grantedBy} ${g.granted.slice(0, 10)}${g.revoked ? `, revoked ${g.revoked.slice(0, 10)} by ${g.revokedBy}` : ''}`,
+      );
   }
   if (v.next.length) out.push(`Next: ${v.next.join(', ')}`);
   return out.join('\n') + '\n';
@@ -59,7 +67,9 @@ export function renderRosterText(r: SecurityRosterView): string {
   for (const o of r.open) out.push(`  ${o.id}  ${o.state.padEnd(22)} ${String(o.ageDays).padStart(4)} d  ${flagText(o.flag, o.daysLeft)}`);
   out.push('', 'Per report (days from arrival): first response, first patch, disclosure');
   for (const p of r.reports)
-    out.push(`  ${p.id}  ${p.state.padEnd(22)} ${p.received.slice(0, 10)}  ${p.firstResponseDays ?? '-'}  ${p.fixDays ?? '-'}  ${p.disclosureDays ?? '-'}`);
+    out.push(
+      `  ${p.id}  ${p.state.padEnd(22)} ${p.received.slice(0, 10)}  ${p.firstResponseDays ?? '-'}  ${p.fixDays ?? '-'}  ${p.disclosureDays ?? '-'}`,
+    );
   if (r.teamChanges.length) {
     out.push('', 'Team changes:');
     for (const c of r.teamChanges) out.push(`  ${c.at.slice(0, 10)} ${c.event} ${c.member} by ${c.actor ?? '-'}${c.self ? ' (self)' : ''}`);

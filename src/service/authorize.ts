@@ -8,7 +8,6 @@
  */
 import type { GrantKind, SecurityRelation } from '../model/security.js';
 
-
 /** The security tracker's actions (SECURITY_RULES below says who has each). */
 export const SECURITY_ACTIONS = [
   'security.report',
@@ -20,14 +19,7 @@ export const SECURITY_ACTIONS = [
 ] as const;
 
 /** Everything a user can be allowed to do. */
-export const ACTIONS = [
-  'read',
-  'mentoring.change',
-  'priorities.change',
-  'users.manage',
-  'audit.read',
-  ...SECURITY_ACTIONS,
-] as const;
+export const ACTIONS = ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', ...SECURITY_ACTIONS] as const;
 export type Action = (typeof ACTIONS)[number];
 
 // The embargoed security tracker (docs/security.md, "Roles and grants"). Its actions are decided by
@@ -103,7 +95,10 @@ export function authorize(user: AuthUser | null, action: Action, resource: Resou
     if (!isRole(user.role)) return { allowed: false, reason: `${user.name} has no known role` };
     if (rule.roles.includes(user.role) || (rule.team && r?.team) || (r?.grant && rule.grants.includes(r.grant))) return { allowed: true };
     // Never names the item: the refusal must read the same whether it exists or not.
-    return { allowed: false, reason: `${ACTION_TEXT[action]} is for ${rule.roles.length ? `the ${rule.roles.join(' or ')} role` : 'the security team'}` };
+    return {
+      allowed: false,
+      reason: `${ACTION_TEXT[action]} is for ${rule.roles.length ? `the ${rule.roles.join(' or ')} role` : 'the security team'}`,
+    };
   }
   const grants: readonly string[] = isRole(user.role) ? ROLES[user.role] : [];
   if (grants.includes(action)) return { allowed: true };

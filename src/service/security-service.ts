@@ -7,18 +7,21 @@
  * as an item that does not exist, after the same store reads.
  */
 import { StewardError } from '../model/errors.js';
+export type { SecurityItemView, SecurityListRow, SecurityListView } from '../model/security.js';
+export type { SecurityRosterView } from '../analysis/security-roster.js';
 import {
   GRANT_KINDS,
   isGrantKind,
-  type GrantKind,
-  type SecurityItem,
   type SecurityItemText,
+  type SecurityItemView,
+  type SecurityListRow,
+  type SecurityListView,
   type SecurityRelation,
   type SecurityState,
 } from '../model/security.js';
-import { cvssBaseScore, severityOf, type CvssSeverity } from '../analysis/cvss.js';
-import { buildSecurityRoster, type SecurityRoster } from '../analysis/security-roster.js';
-import { checkTransition, embargoStatus, nextStates, type CapFlag, type TransitionRequest } from '../analysis/security-process.js';
+import { severityOf } from '../analysis/cvss.js';
+import { buildSecurityRoster, type SecurityRosterView } from '../analysis/security-roster.js';
+import { checkTransition, embargoStatus, nextStates, type TransitionRequest } from '../analysis/security-process.js';
 import type { SecurityConfig } from '../config/config-schema.js';
 import type { Store } from '../store/engine.js';
 import type { SecretBox } from '../store/secret-box.js';
@@ -85,12 +88,23 @@ async function audit(
   outcome: 'ok' | 'refused' | 'failed' = 'ok',
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await appendAudit(d.store.db, { at: d.clock(), event, actorId: actor.id > 0 ? actor.id : null, actor: actor.name, subject, ip: d.ip, outcome, detail });
+  await appendAudit(d.store.db, {
+    at: d.clock(),
+    event,
+    actorId: actor.id > 0 ? actor.id : null,
+    actor: actor.name,
+    subject,
+    ip: d.ip,
+    outcome,
+    detail,
+  });
 }
 
 /** The error for an item the actor may not see, and for one that does not exist: the same. */
 export function noSuchItem(id: string): StewardError {
-  return new StewardError('NOT_FOUND', `there is no security item "${id}"`, { hint: 'List the items you may see with `steward security list`.' });
+  return new StewardError('NOT_FOUND', `there is no security item "${id}"`, {
+    hint: 'List the items you may see with `steward security list`.',
+  });
 }
 
 /** The item, if `actor` may do `action` to it; else NOT_FOUND (cannot read) or SECURITY_FORBIDDEN (reads, may not change). */
@@ -121,34 +135,14 @@ async function userNamed(d: SecurityDeps, name: string, what: string) {
 
 // ---- reading ----
 
-export interface SecurityListRow {
-  id: string;
-  state: SecurityState;
-  title: string;
-  project: string;
-  cvssScore: number | null;
-  severity: CvssSeverity | null;
-  received: string;
-  ageDays: number;
-  daysLeft: number | null;
-  capFlag: CapFlag;
-  disclosureDate: string | null;
-  assignee: string | null;
-  /** What the reader is to the item: team, or its grant. */
-  access: 'team' | GrantKind;
-}
-
-export interface SecurityListView {
-  items: SecurityListRow[];
-  embargoCapDays: number;
-}
-
 /** The items `actor` may read (every one for the team, its grants for others, none for anyone else); audited. */
 export async function listSecurityItems(d: SecurityDeps, actor: AuthUser): Promise<SecurityListView> {
   const team = (await listTeam(d.store.db)).some((m) => m.userId === actor.id && !m.disabled);
   const granted = await grantedItems(d.store.db, actor.id);
   const visible = (await listItemMeta(d.store.db)).filter(
-    (m) => authorize(actor, 'security.item.read', { kind: 'security-item', id: m.id, relation: { team, grant: granted.get(m.id) ?? null } }).allowed,
+    (m) =>
+      authorize(actor, 'security.item.read', { kind: 'security-item', id: m.id, relation: { team, grant: granted.get(m.id) ?? null } })
+        .allowed,
   );
   const now = d.clock();
   const rows: SecurityListRow[] = [];
@@ -179,19 +173,6 @@ export async function listSecurityItems(d: SecurityDeps, actor: AuthUser): Promi
   return { items: rows, embargoCapDays: d.rules.embargoCapDays };
 }
 
-export interface SecurityItemView {
-  item: Omit<SecurityItem, 'receivedAt' | 'updatedAt'> & { received: string; updated: string; severity: CvssSeverity | null };
-  embargo: { ageDays: number; daysLeft: number | null; flag: CapFlag; capDays: number };
-  access: 'team' | GrantKind;
-  /** What the reader may do. */
-  may: { change: boolean; patch: boolean };
-  next: SecurityState[];
-  transitions: Array<{ at: string; actor: string; from: SecurityState | null; to: SecurityState; note: string }>;
-  patches: Array<{ id: number; branch: string; author: string; at: string; content: string; reviews: Array<{ reviewer: string; at: string; vote: 1 | -1 }> }>;
-  /** Who the item is shared with: shown to the team only. */
-  grants: Array<{ user: string; kind: GrantKind; granted: string; grantedBy: string; revoked: string | null; revokedBy: string | null }> | null;
-}
-
 /** One item as `actor` may see it; audited. NOT_FOUND when it does not exist or the actor may not read it. */
 export async function showSecurityItem(d: SecurityDeps, actor: AuthUser, id: string): Promise<SecurityItemView> {
   const { relation } = await itemFor(d, actor, id, 'security.item.read');
@@ -219,7 +200,13 @@ export async function showSecurityItem(d: SecurityDeps, actor: AuthUser, id: str
     access: relation.team ? 'team' : (relation.grant ?? 'reporter'),
     may: { change, patch },
     next: change ? nextStates(item.state) : [],
-    transitions: (await listTransitions(d.store.db, box, id)).map((t) => ({ at: iso(t.at), actor: t.actor, from: t.from, to: t.to, note: t.note })),
+    transitions: (await listTransitions(d.store.db, box, id)).map((t) => ({
+      at: iso(t.at),
+      actor: t.actor,
+      from: t.from,
+      to: t.to,
+      note: t.note,
+    })),
     patches: (await listPatches(d.store.db, box, id)).map((p) => ({
       id: p.id,
       branch: p.branch,
@@ -268,7 +255,8 @@ export async function reportSecurityItem(
   let reporterId = actor.id > 0 ? actor.id : null;
   if (r.reporter && r.reporter.trim().toLowerCase() !== actor.name) {
     const team = (await listTeam(d.store.db)).some((m) => m.userId === actor.id);
-    if (!team) throw new StewardError('SECURITY_FORBIDDEN', 'not allowed: only the security team records a report on behalf of someone else');
+    if (!team)
+      throw new StewardError('SECURITY_FORBIDDEN', 'not allowed: only the security team records a report on behalf of someone else');
     reporterId = (await userNamed(d, r.reporter, 'the reporter')).id;
   }
   const box = await needBox(d);
@@ -327,7 +315,8 @@ export async function grantSecurityItem(d: SecurityDeps, actor: AuthUser, id: st
   if (!isGrantKind(kind)) throw new StewardError('USAGE', `a grant is one of ${GRANT_KINDS.join(', ')}, not "${kind}"`);
   const u = await userNamed(d, userName, 'the grantee');
   const live = (await listGrants(d.store.db, id)).filter((g) => g.userId === u.id && g.revokedAt === null);
-  if (live.some((g) => g.kind === kind)) throw new StewardError('SECURITY_TRANSITION', `${u.name} already holds the ${kind} grant on the item`);
+  if (live.some((g) => g.kind === kind))
+    throw new StewardError('SECURITY_TRANSITION', `${u.name} already holds the ${kind} grant on the item`);
   await addGrant(d.store.db, { itemId: id, userId: u.id, kind, at: d.clock(), by: actor.name });
   await audit(d, actor, 'security.item.grant', subjectOf(id), 'ok', { user: u.name, kind });
 }
@@ -357,7 +346,10 @@ const PATCH_STATES: readonly SecurityState[] = ['fix-in-progress', 'cve-assigned
 export async function attachSecurityPatch(d: SecurityDeps, actor: AuthUser, id: string, branch: string, content: string): Promise<number> {
   const { meta } = await itemFor(d, actor, id, 'security.item.patch');
   if (!PATCH_STATES.includes(meta.state))
-    throw new StewardError('SECURITY_TRANSITION', `private patches are attached from fix-in-progress until disclosure; the item is ${meta.state}`);
+    throw new StewardError(
+      'SECURITY_TRANSITION',
+      `private patches are attached from fix-in-progress until disclosure; the item is ${meta.state}`,
+    );
   const box = await needBox(d);
   const item = (await loadItem(d.store.db, box, id))!;
   const b = branch.trim();
@@ -392,9 +384,13 @@ export async function addSecurityMember(d: SecurityDeps, actor: AuthUser, userNa
   if (team.some((m) => m.userId === u.id)) throw new StewardError('SECURITY_TRANSITION', `${u.name} is already on the security team`);
   const size = team.filter((m) => !m.disabled).length;
   if (size >= d.rules.teamMax)
-    throw new StewardError('SECURITY_TEAM_FULL', `the security team has ${size} members, its maximum (security.teamMax ${d.rules.teamMax})`, {
-      hint: 'The team is kept small on purpose: remove a member who has not had time recently (`steward security roster`), or raise security.teamMax in steward.yaml.',
-    });
+    throw new StewardError(
+      'SECURITY_TEAM_FULL',
+      `the security team has ${size} members, its maximum (security.teamMax ${d.rules.teamMax})`,
+      {
+        hint: 'The team is kept small on purpose: remove a member who has not had time recently (`steward security roster`), or raise security.teamMax in steward.yaml.',
+      },
+    );
   await addTeamMember(d.store.db, u.id, actor.name, d.clock());
   await audit(d, actor, 'security.team.add', `user ${u.name}`, 'ok', { member: u.name, self: u.id === actor.id });
 }
@@ -411,11 +407,6 @@ export async function removeSecurityMember(d: SecurityDeps, actor: AuthUser, use
 
 async function teamRelation(d: SecurityDeps, actor: AuthUser): Promise<SecurityRelation> {
   return { team: (await listTeam(d.store.db)).some((m) => m.userId === actor.id && !m.disabled), grant: null };
-}
-
-export interface SecurityRosterView extends SecurityRoster {
-  /** Team changes (from the audit log), newest first: who added whom, and self-additions. */
-  teamChanges: Array<{ at: string; event: string; actor: string | null; member: string; self: boolean }>;
 }
 
 /** The roster (team only): no text of any item, so it needs no key. */
@@ -493,4 +484,3 @@ export async function rotateKey(d: SecurityDeps, next: SecretBox): Promise<numbe
   });
   return n;
 }
-

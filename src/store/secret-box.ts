@@ -55,7 +55,12 @@ export function secretBox(key: Buffer): SecretBox {
         d.setAuthTag(Buffer.from(tag, 'base64url'));
         return Buffer.concat([d.update(Buffer.from(ct, 'base64url')), d.final()]).toString('utf8');
       } catch (e) {
-        throw new StewardError('SECURITY_KEY', `the sealed text of ${context} does not authenticate: it was changed in the store`, {}, { cause: e });
+        throw new StewardError(
+          'SECURITY_KEY',
+          `the sealed text of ${context} does not authenticate: it was changed in the store`,
+          {},
+          { cause: e },
+        );
       }
     },
   };

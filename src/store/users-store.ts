@@ -223,9 +223,7 @@ export async function listAudit(db: Kysely<Database>, opts: AuditFilter): Promis
   }
   if (opts.hideFamily) {
     const hidden = opts.hideFamily;
-    q = q.where((eb) =>
-      eb.and([eb('event', '!=', hidden), eb(sql<string>`substr(event, 1, ${hidden.length + 1})`, '!=', `${hidden}.`)]),
-    );
+    q = q.where((eb) => eb.and([eb('event', '!=', hidden), eb(sql<string>`substr(event, 1, ${hidden.length + 1})`, '!=', `${hidden}.`)]));
   }
   if (opts.actor) q = q.where('actor', '=', opts.actor);
   if (opts.subject) q = q.where('subject', '=', opts.subject);

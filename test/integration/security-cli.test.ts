@@ -25,7 +25,12 @@ describe('steward security (CLI)', () => {
     const k = await runSteward(['security', 'new-key', '--out', join(dir, 'key')], { cwd: dir });
     assert.equal(k.code, 0, k.stderr);
     env = { STEWARD_SECURITY_KEY_FILE: join(dir, 'key'), STEWARD_USER_PASSWORD: 'correct horse battery staple' };
-    for (const [n, role] of [['ada', 'admin'], ['sam', 'viewer'], ['rex', 'viewer'], ['out', 'lead']])
+    for (const [n, role] of [
+      ['ada', 'admin'],
+      ['sam', 'viewer'],
+      ['rex', 'viewer'],
+      ['out', 'lead'],
+    ])
       assert.equal((await run(['user', 'add', n!, '--role', role!])).code, 0);
     assert.equal((await run(['security', 'team', 'add', 'sam', '--as', 'ada'])).code, 0);
   });
@@ -33,17 +38,54 @@ describe('steward security (CLI)', () => {
 
   it('reports, triages and refuses what the process forbids', async () => {
     writeFileSync(join(dir, 'report.txt'), 'Token leak in logs\nThe admin token appears in debug logs.\n');
-    const r = await run(['security', 'report', '--as', 'rex', '--project', 'openstack/nova', '--file', join(dir, 'report.txt'), '--format', 'json']);
+    const r = await run([
+      'security',
+      'report',
+      '--as',
+      'rex',
+      '--project',
+      'openstack/nova',
+      '--file',
+      join(dir, 'report.txt'),
+      '--format',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const { id } = JSON.parse(r.stdout) as { id: string };
 
     const skip = await run(['security', 'transition', id, 'fix-in-progress', '--as', 'sam']);
     assert.equal(skip.code, ERROR_CODES.SECURITY_TRANSITION.exit);
     assert.match(skip.stderr, /skips triaged/);
-    const badCvss = await run(['security', 'transition', id, 'triaged', '--as', 'sam', '--verdict', 'confirmed', '--cvss', 'CVSS:3.1/AV:Q', '--branch', 'master']);
+    const badCvss = await run([
+      'security',
+      'transition',
+      id,
+      'triaged',
+      '--as',
+      'sam',
+      '--verdict',
+      'confirmed',
+      '--cvss',
+      'CVSS:3.1/AV:Q',
+      '--branch',
+      'master',
+    ]);
     assert.equal(badCvss.code, ERROR_CODES.CVSS_INVALID.exit);
     const ok = await run(
-      ['security', 'transition', id, 'triaged', '--as', 'sam', '--verdict', 'confirmed', '--cvss', 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', '--branch', 'master'],
+      [
+        'security',
+        'transition',
+        id,
+        'triaged',
+        '--as',
+        'sam',
+        '--verdict',
+        'confirmed',
+        '--cvss',
+        'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N',
+        '--branch',
+        'master',
+      ],
       T0 + DAY,
     );
     assert.equal(ok.code, 0, ok.stderr);
@@ -61,7 +103,9 @@ describe('steward security (CLI)', () => {
 
     // The tracker's audit: the team only; steward audit still lists everything.
     assert.equal((await run(['security', 'audit', '--as', 'out'])).code, ERROR_CODES.SECURITY_FORBIDDEN.exit);
-    const sa = JSON.parse((await run(['security', 'audit', '--as', 'sam', '--format', 'json'])).stdout) as { events: Array<{ event: string }> };
+    const sa = JSON.parse((await run(['security', 'audit', '--as', 'sam', '--format', 'json'])).stdout) as {
+      events: Array<{ event: string }>;
+    };
     assert.ok(sa.events.some((e) => e.event === 'security.item.transition'));
     assert.ok(sa.events.every((e) => e.event.startsWith('security.')));
     const all = await run(['audit', '--format', 'json']);
@@ -82,7 +126,10 @@ describe('steward security (CLI)', () => {
     const unsafe = await run(['security', 'list', '--as', 'sam'], T0, { STEWARD_SECURITY_KEY_FILE: join(dir, 'open-key') });
     assert.equal(unsafe.code, ERROR_CODES.SECURITY_KEY.exit);
     assert.match(unsafe.stderr, /readable by others/);
-    const wrong = await run(['security', 'list', '--as', 'sam'], T0, { STEWARD_SECURITY_KEY_FILE: '', STEWARD_SECURITY_KEY: 'cd'.repeat(32) });
+    const wrong = await run(['security', 'list', '--as', 'sam'], T0, {
+      STEWARD_SECURITY_KEY_FILE: '',
+      STEWARD_SECURITY_KEY: 'cd'.repeat(32),
+    });
     assert.equal(wrong.code, ERROR_CODES.SECURITY_KEY.exit);
     assert.match(wrong.stderr, /not the key this store is sealed with/);
 

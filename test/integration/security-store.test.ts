@@ -119,7 +119,11 @@ for (const engine of ENGINES) {
         now += DAY;
         await transitionSecurityItem(d, sam, id, { to: 'pre-disclosure-sent', preDisclosureList: ['distros@example.org'] });
         now += DAY;
-        await transitionSecurityItem(d, sam, id, { to: 'disclosed', advisory: 'OSSA-2026-004', publicChanges: ['https://review.example.org/c/1'] });
+        await transitionSecurityItem(d, sam, id, {
+          to: 'disclosed',
+          advisory: 'OSSA-2026-004',
+          publicChanges: ['https://review.example.org/c/1'],
+        });
         now += DAY;
         await transitionSecurityItem(d, sam, id, { to: 'closed' });
         const v = await showSecurityItem(d, sam, id);
@@ -140,10 +144,13 @@ for (const engine of ENGINES) {
         assert.equal(v.item.text.cve, 'CVE-2026-31337');
         assert.deepEqual(v.item.text.preDisclosureList, ['distros@example.org']);
         assert.equal(v.patches[0]!.content, SECRET_PATCH);
-        assert.deepEqual(v.grants!.map((g) => [g.user, g.kind, g.revoked !== null]), [
-          ['rex', 'reporter', false],
-          ['fay', 'fix-author', true],
-        ]);
+        assert.deepEqual(
+          v.grants!.map((g) => [g.user, g.kind, g.revoked !== null]),
+          [
+            ['rex', 'reporter', false],
+            ['fay', 'fix-author', true],
+          ],
+        );
 
         const events = await listAudit(store.db, { limit: 200, event: 'security' });
         assert.ok(events.some((e) => e.event === 'security.item.read' && e.actor === 'rex' && e.ip === '192.0.2.7'));
@@ -167,7 +174,13 @@ for (const engine of ENGINES) {
     it('the team: the maximum size, self-addition audited and shown, removal ends access at once', async () => {
       await withStore(engine.name, async (store) => {
         const now = T0;
-        const d: SecurityDeps = { store, box: secretBox(randomBytes(32)), clock: () => now, rules: { ...emptyConfig().security, teamMax: 2 }, ip: null };
+        const d: SecurityDeps = {
+          store,
+          box: secretBox(randomBytes(32)),
+          clock: () => now,
+          rules: { ...emptyConfig().security, teamMax: 2 },
+          ip: null,
+        };
         const ada = await user(store, 'ada', 'admin');
         await user(store, 'bo');
         await user(store, 'cy');
@@ -179,13 +192,10 @@ for (const engine of ENGINES) {
         const bo = { id: (await findUserByName(store.db, 'bo'))!.id, name: 'bo', role: 'viewer' };
         assert.equal((await listSecurityItems(d, bo)).items.length, 1);
         const roster = await buildRosterFor(d, bo);
-        assert.deepEqual(
-          roster.teamChanges.map((c) => [c.member, c.self]).sort(),
-          [
-            ['ada', true],
-            ['bo', false],
-          ],
-        );
+        assert.deepEqual(roster.teamChanges.map((c) => [c.member, c.self]).sort(), [
+          ['ada', true],
+          ['bo', false],
+        ]);
         await removeSecurityMember(d, ada, 'bo');
         await assert.rejects(showSecurityItem(d, bo, id), code('NOT_FOUND'));
       });
@@ -197,12 +207,18 @@ for (const engine of ENGINES) {
         const base = { store, clock: () => T0, rules: emptyConfig().security, ip: null };
         const ada = await user(store, 'ada', 'admin');
         await addSecurityMember({ ...base, box: null }, ada, 'ada');
-        await assert.rejects(reportSecurityItem({ ...base, box: null }, ada, { title: 't', description: 'd', project: 'p' }), code('SECURITY_KEY'));
+        await assert.rejects(
+          reportSecurityItem({ ...base, box: null }, ada, { title: 't', description: 'd', project: 'p' }),
+          code('SECURITY_KEY'),
+        );
         assert.equal((await store.db.selectFrom('security_items').select('id').execute()).length, 0, 'nothing stored without a key');
         const id = await reportSecurityItem({ ...base, box: k1 }, ada, { title: SECRET_TITLE, description: 'd', project: 'p' });
         const wrong = secretBox(randomBytes(32));
         await assert.rejects(showSecurityItem({ ...base, box: wrong }, ada, id), code('SECURITY_KEY'));
-        await assert.rejects(reportSecurityItem({ ...base, box: wrong }, ada, { title: 'x', description: 'd', project: 'p' }), code('SECURITY_KEY'));
+        await assert.rejects(
+          reportSecurityItem({ ...base, box: wrong }, ada, { title: 'x', description: 'd', project: 'p' }),
+          code('SECURITY_KEY'),
+        );
         const k2 = secretBox(randomBytes(32));
         assert.equal(await rotateKey({ ...base, box: k1 }, k2), 2);
         assert.equal((await showSecurityItem({ ...base, box: k2 }, ada, id)).item.text.title, SECRET_TITLE);
@@ -217,11 +233,22 @@ async function assertNoPlainText(engine: string, store: Store, texts: string[]):
   let dump: Buffer;
   if (engine === 'sqlite') {
     const file = store.location;
-    dump = Buffer.concat([readFileSync(file), ...['-wal'].flatMap((s) => { try { return [readFileSync(file + s)]; } catch { return []; } })]);
+    dump = Buffer.concat([
+      readFileSync(file),
+      ...['-wal'].flatMap((s) => {
+        try {
+          return [readFileSync(file + s)];
+        } catch {
+          return [];
+        }
+      }),
+    ]);
   } else {
     const u = new URL(PG_ADMIN_URL!);
     const host = u.searchParams.get('host') ?? u.hostname;
-    dump = execFileSync('pg_dump', ['-h', host, '-U', decodeURIComponent(u.username || 'root'), pgDatabaseName(store.location)], { maxBuffer: 1 << 28 });
+    dump = execFileSync('pg_dump', ['-h', host, '-U', decodeURIComponent(u.username || 'root'), pgDatabaseName(store.location)], {
+      maxBuffer: 1 << 28,
+    });
     assert.ok(dump.includes(Buffer.from('security_items')), 'the dump holds the tracker');
   }
   assert.ok(dump.length > 0);

@@ -34,13 +34,27 @@ const DAY = 86_400_000;
 const PW = 'a-password-long-enough-1';
 const ROLES = ['anonymous', 'viewer', 'lead', 'admin', 'member', 'grantee', 'former'] as const;
 type Who = (typeof ROLES)[number];
-const SEES: Record<Who, boolean> = { anonymous: false, viewer: false, lead: false, admin: false, member: true, grantee: true, former: false };
+const SEES: Record<Who, boolean> = {
+  anonymous: false,
+  viewer: false,
+  lead: false,
+  admin: false,
+  member: true,
+  grantee: true,
+  former: false,
+};
 const STATES = ['received', 'fix-in-progress', 'pre-disclosure-sent', 'disclosed', 'rejected'] as const;
 const TITLE = (s: string) => `Secret flaw in ${s} quokka`;
 
 async function plant(store: Store, box: ReturnType<typeof secretBox>) {
   let now = NOW - 30 * DAY;
-  const d: SecurityDeps = { store, box, clock: () => now, rules: { embargoCapDays: 90, embargoWarnDays: 14, teamMax: 5, inactiveDays: 90 }, ip: null };
+  const d: SecurityDeps = {
+    store,
+    box,
+    clock: () => now,
+    rules: { embargoCapDays: 90, embargoWarnDays: 14, teamMax: 5, inactiveDays: 90 },
+    ip: null,
+  };
   const u = async (n: string): Promise<AuthUser> => {
     const r = (await findUserByName(store.db, n))!;
     return { id: r.id, name: r.name, role: r.role };
@@ -50,7 +64,12 @@ async function plant(store: Store, box: ReturnType<typeof secretBox>) {
   const member = await u('member');
   const ids: Record<string, string> = {};
   for (const s of STATES) {
-    const id = await reportSecurityItem(d, member, { title: TITLE(s), description: `details of ${s} quokka`, project: 'demo/compute', reporter: 'grantee' });
+    const id = await reportSecurityItem(d, member, {
+      title: TITLE(s),
+      description: `details of ${s} quokka`,
+      project: 'demo/compute',
+      reporter: 'grantee',
+    });
     ids[s] = id;
     await grantSecurityItem(d, member, id, 'grantee', 'downstream');
     await grantSecurityItem(d, member, id, 'former', 'fix-author');
@@ -99,22 +118,37 @@ for (const engine of ENGINES) {
           store,
           config,
           clock: () => NOW,
-          auth: accessHooks({ enabled: true, store, clock: () => NOW, config, hashParams: TEST_HASH, loginAttemptsPerMinute: 10_000, securityBox: box }),
+          auth: accessHooks({
+            enabled: true,
+            store,
+            clock: () => NOW,
+            config,
+            hashParams: TEST_HASH,
+            loginAttemptsPerMinute: 10_000,
+            securityBox: box,
+          }),
         });
         try {
           const jars = Object.fromEntries(ROLES.map((r) => [r, new Jar()])) as Record<Who, Jar>;
-          for (const r of ROLES) if (r !== 'anonymous') assert.equal((await signIn(app, jars[r], r === 'admin' ? 'ada' : r, PW)).statusCode, 303);
+          for (const r of ROLES)
+            if (r !== 'anonymous') assert.equal((await signIn(app, jars[r], r === 'admin' ? 'ada' : r, PW)).statusCode, 303);
           // A CSRF token per signed-in reader, from a page every reader may open.
           const csrf: Partial<Record<Who, string>> = {};
           for (const r of ROLES)
-            if (r !== 'anonymous') csrf[r] = csrfOf(jars[r].take(await app.inject({ method: 'GET', url: '/security', headers: jars[r].header() })).body);
+            if (r !== 'anonymous')
+              csrf[r] = csrfOf(jars[r].take(await app.inject({ method: 'GET', url: '/security', headers: jars[r].header() })).body);
 
           const call = (who: Who, method: 'GET' | 'POST', url: string, fields?: Record<string, string>, accept = 'text/html') => {
             if (method === 'GET') return app.inject({ method, url, headers: { ...jars[who].header(), accept } });
             const f = form({ ...(fields ?? {}), _csrf: csrf[who] ?? 'none' });
             return app.inject({ method, url, payload: f.payload, headers: { ...f.headers, ...jars[who].header(), accept } });
           };
-          const endpoints: Array<{ method: 'GET' | 'POST'; path: (id: string) => string; fields?: Record<string, string>; accept?: string }> = [
+          const endpoints: Array<{
+            method: 'GET' | 'POST';
+            path: (id: string) => string;
+            fields?: Record<string, string>;
+            accept?: string;
+          }> = [
             { method: 'GET', path: (id) => `/security/items/${id}` },
             { method: 'GET', path: (id) => `/api/v1/security/items/${id}`, accept: 'application/json' },
             { method: 'POST', path: (id) => `/security/items/${id}/transition`, fields: { to: 'closed' } },
@@ -140,7 +174,11 @@ for (const engine of ENGINES) {
                   assert.equal(real.statusCode, missing.statusCode, what);
                   assert.ok([401, 302, 404].includes(real.statusCode), `${what}: ${real.statusCode}`);
                   assert.equal(real.body.replaceAll(id, MISSING), missing.body, what);
-                  assert.equal(JSON.stringify(comparable(real)).replaceAll(id, MISSING), JSON.stringify(comparable(missing)), `${what}: headers`);
+                  assert.equal(
+                    JSON.stringify(comparable(real)).replaceAll(id, MISSING),
+                    JSON.stringify(comparable(missing)),
+                    `${what}: headers`,
+                  );
                   assert.ok(!real.body.includes('quokka'), what);
                   const strip = (es: typeof auditReal) => es.map((e) => ({ ...e, id: 0, subject: e.subject?.replace(id, MISSING) }));
                   assert.deepEqual(strip(auditReal), strip(auditMissing), `${what}: audit lines`);
@@ -170,7 +208,11 @@ for (const engine of ENGINES) {
             }
             for (const url of ['/api/v1/security/roster', '/api/v1/security/audit', '/security/roster']) {
               const r = await call(who, 'GET', url, undefined, url.startsWith('/api') ? 'application/json' : 'text/html');
-              assert.equal(r.statusCode, who === 'member' ? 200 : who === 'anonymous' ? (url.startsWith('/api') ? 401 : 302) : 403, `${who} ${url}`);
+              assert.equal(
+                r.statusCode,
+                who === 'member' ? 200 : who === 'anonymous' ? (url.startsWith('/api') ? 401 : 302) : 403,
+                `${who} ${url}`,
+              );
               if (who !== 'member') assert.ok(!Object.values(ids).some((id) => r.body.includes(id)), `${who} ${url}`);
             }
           }
@@ -180,7 +222,9 @@ for (const engine of ENGINES) {
           const auditPage = await call('admin', 'GET', '/manage/audit?limit=1000');
           assert.equal(auditPage.statusCode, 200);
           assert.ok(!Object.values(ids).some((id) => auditPage.body.includes(id)), 'the admin audit page names no item');
-          const teamAudit = JSON.parse((await call('member', 'GET', '/api/v1/security/audit?limit=1000', undefined, 'application/json')).body) as {
+          const teamAudit = JSON.parse(
+            (await call('member', 'GET', '/api/v1/security/audit?limit=1000', undefined, 'application/json')).body,
+          ) as {
             events: Array<{ event: string; actor: string }>;
           };
           assert.ok(teamAudit.events.some((e) => e.event === 'security.item.read' && e.actor === 'grantee'));

@@ -5,7 +5,7 @@
  * the command line, and the key from STEWARD_SECURITY_KEY or STEWARD_SECURITY_KEY_FILE.
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { StewardError } from '../../model/errors.js';
 import { renderRosterText, renderSecurityItemText, renderSecurityListText } from '../../report/security-report.js';
 import { toCsv } from '../../report/csv.js';
@@ -65,19 +65,30 @@ function readText(path: string | undefined, what: string): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (e) {
-    throw new StewardError('INPUT_UNREADABLE', `cannot read the ${what} from ${path === '-' ? 'standard input' : path}`, { where: path }, { cause: e });
+    throw new StewardError(
+      'INPUT_UNREADABLE',
+      `cannot read the ${what} from ${path === '-' ? 'standard input' : path}`,
+      { where: path },
+      { cause: e },
+    );
   }
 }
 
 async function actorOf(store: Store, name: string | undefined): Promise<AuthUser> {
   if (!name) throw new StewardError('USAGE', 'say which Steward user you act as with --as NAME (access and attribution are that user’s)');
   const u = await findUserByName(store.db, name);
-  if (!u || u.disabledAt !== null) throw new StewardError('USAGE', `--as ${name}: no active Steward user by that name`, { hint: 'See `steward user list`.' });
+  if (!u || u.disabledAt !== null)
+    throw new StewardError('USAGE', `--as ${name}: no active Steward user by that name`, { hint: 'See `steward user list`.' });
   return { id: u.id, name: u.name, role: u.role };
 }
 
 /** Opens the store, builds the tracker's dependencies and the acting user, runs `fn`, closes. */
-async function withSecurity<T>(o: SecOptions, rt: Runtime, fn: (d: SecurityDeps, actor: AuthUser) => Promise<T>, needActor = true): Promise<T> {
+async function withSecurity<T>(
+  o: SecOptions,
+  rt: Runtime,
+  fn: (d: SecurityDeps, actor: AuthUser) => Promise<T>,
+  needActor = true,
+): Promise<T> {
   const box = securityBoxFrom(rt.env as Record<string, string | undefined>);
   const store = await openStoreFor(o, rt);
   try {
@@ -126,14 +137,18 @@ export function securityCommand(program: Command, rt: Runtime): Command {
       const nl = text.indexOf('\n');
       const title = (nl < 0 ? text : text.slice(0, nl)).trim();
       const description = nl < 0 ? '' : text.slice(nl + 1).trim();
-      const id = await withSecurity(o, rt, (d, actor) => reportSecurityItem(d, actor, { title, description, project: o.project!, reporter: o.reporter }));
+      const id = await withSecurity(o, rt, (d, actor) =>
+        reportSecurityItem(d, actor, { title, description, project: o.project!, reporter: o.reporter }),
+      );
       if (format === 'json') json(rt, { id });
       else rt.stdout(`Recorded security item ${id} (received).\n`);
     });
 
   security
     .command('transition')
-    .description('move an item one step: triaged, fix-in-progress, cve-assigned, disclosure-date-agreed, pre-disclosure-sent, disclosed, closed, rejected, public')
+    .description(
+      'move an item one step: triaged, fix-in-progress, cve-assigned, disclosure-date-agreed, pre-disclosure-sent, disclosed, closed, rejected, public',
+    )
     .argument('<id>', 'the item')
     .argument('<state>', 'the state it moves to')
     .addOption(as())
@@ -150,8 +165,10 @@ export function securityCommand(program: Command, rt: Runtime): Command {
     .option('--file <path>', 'the note, from a file (- for standard input)')
     .action(async (id: string, to: string, _o, cmd: Command) => {
       const o = g(cmd);
-      if (!isSecurityState(to)) throw new StewardError('USAGE', `"${to}" is not a state of the process`, { hint: 'See docs/security.md, "The process".' });
-      if (o.verdict && o.verdict !== 'confirmed' && o.verdict !== 'rejected') throw new StewardError('USAGE', '--verdict is confirmed or rejected');
+      if (!isSecurityState(to))
+        throw new StewardError('USAGE', `"${to}" is not a state of the process`, { hint: 'See docs/security.md, "The process".' });
+      if (o.verdict && o.verdict !== 'confirmed' && o.verdict !== 'rejected')
+        throw new StewardError('USAGE', '--verdict is confirmed or rejected');
       const req: TransitionRequest = {
         to,
         note: o.file ? readText(o.file, 'note') : o.note,
@@ -214,7 +231,9 @@ export function securityCommand(program: Command, rt: Runtime): Command {
     .action(async (id: string, _o, cmd: Command) => {
       const o = g(cmd);
       const content = readText(o.file, 'patch');
-      const pid = await withSecurity(o, rt, (d, actor) => attachSecurityPatch(d, actor, id, String(cmd.opts<{ branch: string }>().branch), content));
+      const pid = await withSecurity(o, rt, (d, actor) =>
+        attachSecurityPatch(d, actor, id, String(cmd.opts<{ branch: string }>().branch), content),
+      );
       rt.stdout(`Attached patch #${pid} to ${id}.\n`);
     });
 
@@ -247,8 +266,34 @@ export function securityCommand(program: Command, rt: Runtime): Command {
       else if (format === 'csv')
         rt.stdout(
           toCsv(
-            ['id', 'state', 'project', 'title', 'cvss', 'severity', 'received', 'age_days', 'days_left', 'cap_flag', 'disclosure_date', 'assignee'],
-            v.items.map((i) => [i.id, i.state, i.project, i.title, i.cvssScore, i.severity, i.received, i.ageDays, i.daysLeft, i.capFlag, i.disclosureDate, i.assignee]),
+            [
+              'id',
+              'state',
+              'project',
+              'title',
+              'cvss',
+              'severity',
+              'received',
+              'age_days',
+              'days_left',
+              'cap_flag',
+              'disclosure_date',
+              'assignee',
+            ],
+            v.items.map((i) => [
+              i.id,
+              i.state,
+              i.project,
+              i.title,
+              i.cvssScore,
+              i.severity,
+              i.received,
+              i.ageDays,
+              i.daysLeft,
+              i.capFlag,
+              i.disclosureDate,
+              i.assignee,
+            ]),
           ),
         );
       else rt.stdout(renderSecurityListText(v));
@@ -288,7 +333,9 @@ export function securityCommand(program: Command, rt: Runtime): Command {
 
   security
     .command('roster')
-    .description('the team over 90 and 180 days, who has not had time recently (with evidence), open items against the cap, per-report times')
+    .description(
+      'the team over 90 and 180 days, who has not had time recently (with evidence), open items against the cap, per-report times',
+    )
     .addOption(as())
     .addOption(fmt())
     .action(async (_o, cmd: Command) => {
@@ -318,12 +365,16 @@ export function securityCommand(program: Command, rt: Runtime): Command {
       else if (v.events.length === 0) rt.stdout('No security events match.\n');
       else
         for (const e of v.events)
-          rt.stdout(`${e.at.slice(0, 19).replace('T', ' ')}  ${e.event.padEnd(24)} ${e.outcome.padEnd(7)} ${(e.actor ?? '-').padEnd(12)} ${(e.subject ?? '-').padEnd(26)} ${e.ip ?? '-'}${e.detail ? ` ${JSON.stringify(e.detail)}` : ''}\n`);
+          rt.stdout(
+            `${e.at.slice(0, 19).replace('T', ' ')}  ${e.event.padEnd(24)} ${e.outcome.padEnd(7)} ${(e.actor ?? '-').padEnd(12)} ${(e.subject ?? '-').padEnd(26)} ${e.ip ?? '-'}${e.detail ? ` ${JSON.stringify(e.detail)}` : ''}\n`,
+          );
     });
 
   security
     .command('rotate-key')
-    .description('re-seal every embargoed text with a new key: current key as usual, the new one in STEWARD_SECURITY_NEW_KEY or STEWARD_SECURITY_NEW_KEY_FILE')
+    .description(
+      're-seal every embargoed text with a new key: current key as usual, the new one in STEWARD_SECURITY_NEW_KEY or STEWARD_SECURITY_NEW_KEY_FILE',
+    )
     .action(async (_o, cmd: Command) => {
       const next = securityBoxFrom(rt.env as Record<string, string | undefined>, 'STEWARD_SECURITY_NEW_KEY');
       if (!next)

@@ -94,7 +94,13 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     syncStatus,
     cache,
     compute,
-    auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config, securityBox: securityBoxFrom(rt.env as Record<string, string | undefined>) }),
+    auth: accessHooks({
+      enabled: Boolean(o.auth),
+      store,
+      clock: rt.clock,
+      config,
+      securityBox: securityBoxFrom(rt.env as Record<string, string | undefined>),
+    }),
     cwd: rt.cwd,
     // Open for reading: answer only the names the server is meant to be reached by (DNS rebinding).
     hostCheck: o.auth

@@ -20,8 +20,7 @@ import type { EngineCapabilities } from '../engine.js';
  */
 export function securityTracker(caps: EngineCapabilities) {
   const big = caps.bigIntType;
-  const autoId = (c: ColumnDefinitionBuilder) =>
-    caps.autoIdType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey();
+  const autoId = (c: ColumnDefinitionBuilder) => (caps.autoIdType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey());
   return {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema as it was
     async up(db: Kysely<any>): Promise<void> {

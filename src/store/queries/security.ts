@@ -47,9 +47,13 @@ export async function checkSecurityKey(db: Kysely<Database>, box: SecretBox): Pr
   const stored = await readMeta(db, SECURITY_KEY_ID_META);
   if (stored === undefined) return writeMeta(db, SECURITY_KEY_ID_META, box.keyId);
   if (stored !== box.keyId)
-    throw new StewardError('SECURITY_KEY', `the security key given (id ${box.keyId}) is not the key this store is sealed with (id ${stored})`, {
-      hint: 'Give the store’s key in STEWARD_SECURITY_KEY or STEWARD_SECURITY_KEY_FILE; nothing was read or written.',
-    });
+    throw new StewardError(
+      'SECURITY_KEY',
+      `the security key given (id ${box.keyId}) is not the key this store is sealed with (id ${stored})`,
+      {
+        hint: 'Give the store’s key in STEWARD_SECURITY_KEY or STEWARD_SECURITY_KEY_FILE; nothing was read or written.',
+      },
+    );
 }
 
 /** A new random item id: 10 characters of base32, e.g. `s7k2m9q4xa`. */
@@ -193,7 +197,15 @@ export async function createItem(
     if (i.reporterUserId !== null)
       await trx
         .insertInto('security_grants')
-        .values({ item_id: i.id, user_id: i.reporterUserId, kind: 'reporter', granted_at: i.at, granted_by: i.actor, revoked_at: null, revoked_by: null })
+        .values({
+          item_id: i.id,
+          user_id: i.reporterUserId,
+          kind: 'reporter',
+          granted_at: i.at,
+          granted_by: i.actor,
+          revoked_at: null,
+          revoked_by: null,
+        })
         .execute();
   });
 }
@@ -316,7 +328,13 @@ export async function addPatch(
 ): Promise<number> {
   const r = await db
     .insertInto('security_patches')
-    .values({ item_id: p.itemId, branch: p.branch, author: p.author, at: p.at, secret: box.seal(p.content, patchContext(p.itemId, p.branch)) })
+    .values({
+      item_id: p.itemId,
+      branch: p.branch,
+      author: p.author,
+      at: p.at,
+      secret: box.seal(p.content, patchContext(p.itemId, p.branch)),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
@@ -334,8 +352,14 @@ export async function listPatches(db: Db, box: SecretBox, itemId: string): Promi
   }));
 }
 
-export async function addPatchReview(db: Db, r: { patchId: number; itemId: string; reviewer: string; at: number; vote: 1 | -1 }): Promise<void> {
-  await db.insertInto('security_patch_reviews').values({ patch_id: r.patchId, item_id: r.itemId, reviewer: r.reviewer, at: r.at, vote: r.vote }).execute();
+export async function addPatchReview(
+  db: Db,
+  r: { patchId: number; itemId: string; reviewer: string; at: number; vote: 1 | -1 },
+): Promise<void> {
+  await db
+    .insertInto('security_patch_reviews')
+    .values({ patch_id: r.patchId, item_id: r.itemId, reviewer: r.reviewer, at: r.at, vote: r.vote })
+    .execute();
 }
 
 export async function listPatchReviews(db: Db, itemId?: string): Promise<SecurityPatchReview[]> {
@@ -358,10 +382,21 @@ export async function securityActivity(db: Db): Promise<{
   reviews: SecurityPatchReview[];
   grants: Array<{ itemId: string; grantedBy: string; at: number }>;
 }> {
-  const t = await db.selectFrom('security_transitions').select(['item_id', 'at', 'actor', 'from_state', 'to_state']).orderBy('at').orderBy('id').execute();
+  const t = await db
+    .selectFrom('security_transitions')
+    .select(['item_id', 'at', 'actor', 'from_state', 'to_state'])
+    .orderBy('at')
+    .orderBy('id')
+    .execute();
   const p = await db.selectFrom('security_patches').select(['id', 'item_id', 'branch', 'author', 'at']).orderBy('id').execute();
   return {
-    transitions: t.map((r) => ({ itemId: r.item_id, at: r.at, actor: r.actor, from: r.from_state === null ? null : state(r.from_state), to: state(r.to_state) })),
+    transitions: t.map((r) => ({
+      itemId: r.item_id,
+      at: r.at,
+      actor: r.actor,
+      from: r.from_state === null ? null : state(r.from_state),
+      to: state(r.to_state),
+    })),
     patches: p.map((r) => ({ id: r.id, itemId: r.item_id, branch: r.branch, author: r.author, at: r.at })),
     reviews: await listPatchReviews(db),
     grants: (await db.selectFrom('security_grants').select(['item_id', 'granted_by', 'granted_at']).orderBy('id').execute()).map((r) => ({
@@ -381,17 +416,29 @@ export async function rotateSecurityKey(db: Kysely<Database>, current: SecretBox
     let n = 0;
     for (const r of await trx.selectFrom('security_items').select(['id', 'secret']).execute()) {
       const c = itemContext(r.id);
-      await trx.updateTable('security_items').set({ secret: next.seal(current.open(r.secret, c), c) }).where('id', '=', r.id).execute();
+      await trx
+        .updateTable('security_items')
+        .set({ secret: next.seal(current.open(r.secret, c), c) })
+        .where('id', '=', r.id)
+        .execute();
       n++;
     }
     for (const r of await trx.selectFrom('security_transitions').select(['id', 'item_id', 'secret']).execute()) {
       const c = transitionContext(r.item_id);
-      await trx.updateTable('security_transitions').set({ secret: next.seal(current.open(r.secret, c), c) }).where('id', '=', r.id).execute();
+      await trx
+        .updateTable('security_transitions')
+        .set({ secret: next.seal(current.open(r.secret, c), c) })
+        .where('id', '=', r.id)
+        .execute();
       n++;
     }
     for (const r of await trx.selectFrom('security_patches').select(['id', 'item_id', 'branch', 'secret']).execute()) {
       const c = patchContext(r.item_id, r.branch);
-      await trx.updateTable('security_patches').set({ secret: next.seal(current.open(r.secret, c), c) }).where('id', '=', r.id).execute();
+      await trx
+        .updateTable('security_patches')
+        .set({ secret: next.seal(current.open(r.secret, c), c) })
+        .where('id', '=', r.id)
+        .execute();
       n++;
     }
     await writeMeta(trx, SECURITY_KEY_ID_META, next.keyId);

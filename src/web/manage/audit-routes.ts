@@ -27,14 +27,11 @@ export async function auditRoutes(app: FastifyInstance, o: ManageRoutesOptions):
       let events: Awaited<ReturnType<typeof buildAuditView>>['events'] = [];
       try {
         events = (
-          await buildAuditView(
-            o.store,
-            {
-              ...parseAuditFilter(q, (p) => p),
-              // Reads and changes of embargoed items are for the security team's eyes (steward security audit).
-              ...(request.user && (await isSecurityMember(o.store, request.user.id)) ? {} : { hideFamily: 'security.item' }),
-            },
-          )
+          await buildAuditView(o.store, {
+            ...parseAuditFilter(q, (p) => p),
+            // Reads and changes of embargoed items are for the security team's eyes (steward security audit).
+            ...(request.user && (await isSecurityMember(o.store, request.user.id)) ? {} : { hideFamily: 'security.item' }),
+          })
         ).events;
       } catch (e) {
         if (!isStewardError(e) || e.code !== 'USAGE') throw e;

@@ -11,7 +11,10 @@ import { usersRoutes } from './users-routes.js';
 import { securityRoutes, type SecurityRoutesOptions } from './security-routes.js';
 import type { ScryptParams } from '../auth/password.js';
 
-export async function manageRoutes(app: FastifyInstance, o: ManageRoutesOptions & { hashParams?: ScryptParams } & SecurityRoutesOptions): Promise<void> {
+export async function manageRoutes(
+  app: FastifyInstance,
+  o: ManageRoutesOptions & { hashParams?: ScryptParams } & SecurityRoutesOptions,
+): Promise<void> {
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
   await app.register(mentoringRoutes, o);
   await app.register(prioritiesRoutes, o);

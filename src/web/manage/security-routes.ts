@@ -86,7 +86,13 @@ const lines = (s: string | undefined) =>
     .filter(Boolean);
 
 const flagText = (f: string, left: number | null) =>
-  f === 'past-cap' ? `past the cap by ${-(left ?? 0)} days` : f === 'near-cap' ? `near the cap: ${left} days left` : f === 'ok' ? `${left} days left` : '';
+  f === 'past-cap'
+    ? `past the cap by ${-(left ?? 0)} days`
+    : f === 'near-cap'
+      ? `near the cap: ${left} days left`
+      : f === 'ok'
+        ? `${left} days left`
+        : '';
 
 export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOptions): Promise<void> {
   const refusal = refusalErrorHandler(app, o.store, o.clock);
@@ -111,10 +117,13 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
     reply.code(status);
     const message = error.details.hint ? `${error.message}. ${error.details.hint}` : `${error.message}.`;
     if (isApi(request) || !wantsHtml(request)) return reply.send({ error: { status, code: error.code, message } });
-    const back = request.method === 'POST' ? request.url.replace(/\/(transition|grant|revoke|assign|patch|review|add|remove)$/, '') : '/security';
+    const back =
+      request.method === 'POST' ? request.url.replace(/\/(transition|grant|revoke|assign|patch|review|add|remove)$/, '') : '/security';
     const body = html`<div class="notice error" role="alert"><p>${status < 500 && request.method === 'POST' ? 'Nothing was changed: ' : ''}${message}</p></div>
 <p><a href="${back === '/security/report' || back === '/security/team' ? '/security' : back}">Back</a></p>`;
-    return reply.type('text/html; charset=utf-8').send(app.access.page(request, status === 403 ? 'Not allowed' : 'That cannot be done', body));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(app.access.page(request, status === 403 ? 'Not allowed' : 'That cannot be done', body));
   });
 
   const signedIn = (request: FastifyRequest) => {
@@ -133,12 +142,19 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
   );
   app.get('/api/v1/security/roster', async (request) => buildRosterFor(await deps(request), signedIn(request)));
   app.get<{ Querystring: AuditParamsText }>('/api/v1/security/audit', async (request) =>
-    securityAuditFor(await deps(request), signedIn(request), parseAuditFilter(request.query ?? {}, (p) => p)),
+    securityAuditFor(
+      await deps(request),
+      signedIn(request),
+      parseAuditFilter(request.query ?? {}, (p) => p),
+    ),
   );
 
   // ---- pages ----
   const send = (request: FastifyRequest, reply: FastifyReply, title: string, body: SafeHtml, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').send(app.access.page(request, title, body));
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(app.access.page(request, title, body));
 
   app.get<{ Querystring: { done?: string } }>('/security', async (request, reply) => {
     const user = signedIn(request);
@@ -163,12 +179,19 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
     return reply.redirect(`/security/items/${id}`, 303);
   });
 
-  const itemPost = (path: string, fn: (d: SecurityDeps, request: FastifyRequest<{ Body: Form; Params: { id: string } }>, f: Form) => Promise<unknown>) =>
-    app.post<{ Body: Form; Params: { id: string } }>(`/security/items/:id/${path}`, { schema: { body: FORM, params: ID } }, async (request, reply) => {
-      signedIn(request);
-      await fn(await deps(request), request, request.body ?? {});
-      return reply.redirect(`/security/items/${request.params.id}`, 303);
-    });
+  const itemPost = (
+    path: string,
+    fn: (d: SecurityDeps, request: FastifyRequest<{ Body: Form; Params: { id: string } }>, f: Form) => Promise<unknown>,
+  ) =>
+    app.post<{ Body: Form; Params: { id: string } }>(
+      `/security/items/:id/${path}`,
+      { schema: { body: FORM, params: ID } },
+      async (request, reply) => {
+        signedIn(request);
+        await fn(await deps(request), request, request.body ?? {});
+        return reply.redirect(`/security/items/${request.params.id}`, 303);
+      },
+    );
 
   itemPost('transition', (d, r, f) => {
     const req: TransitionRequest = {
@@ -190,7 +213,9 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
   itemPost('revoke', (d, r, f) => revokeSecurityItem(d, r.user!, r.params.id, f.user ?? ''));
   itemPost('assign', (d, r, f) => assignSecurityItem(d, r.user!, r.params.id, f.user ?? ''));
   itemPost('patch', (d, r, f) => attachSecurityPatch(d, r.user!, r.params.id, f.branch ?? '', f.content ?? ''));
-  itemPost('review', (d, r, f) => reviewSecurityPatch(d, r.user!, r.params.id, Number(f.patch), f.vote === '-1' ? -1 : f.vote === '+1' || f.vote === '1' ? 1 : 0));
+  itemPost('review', (d, r, f) =>
+    reviewSecurityPatch(d, r.user!, r.params.id, Number(f.patch), f.vote === '-1' ? -1 : f.vote === '+1' || f.vote === '1' ? 1 : 0),
+  );
 
   app.get('/security/roster', async (request, reply) => {
     const r = await buildRosterFor(await deps(request), signedIn(request));
@@ -201,7 +226,8 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
     const user = signedIn(request);
     const manage = authorize(user, 'security.team.manage', { kind: 'security-team' }).allowed;
     const member = await isSecurityMember(o.store, user.id);
-    if (!manage && !member) throw new StewardError('SECURITY_FORBIDDEN', 'not allowed: the security team page is for its members and admins');
+    if (!manage && !member)
+      throw new StewardError('SECURITY_FORBIDDEN', 'not allowed: the security team page is for its members and admins');
     const team = await listTeam(o.store.db);
     const rules = (await o.config()).config.security;
     const csrf = app.access.csrfToken(request, reply);
