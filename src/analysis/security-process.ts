@@ -4,27 +4,12 @@
  * item, the request and the time.
  */
 import { StewardError } from '../model/errors.js';
-import { EMBARGO_STATES, SECURITY_MAIN_LINE, type CapFlag, type SecurityState } from '../model/security.js';
+import { EMBARGO_STATES, SECURITY_MAIN_LINE, type CapFlag, type SecurityState, type TransitionRequest } from '../model/security.js';
 import { cvssBaseScore } from './cvss.js';
 
 const DAY = 86_400_000;
 
-/** What a transition carries; which fields are needed depends on the target state. */
-export interface TransitionRequest {
-  to: SecurityState;
-  note?: string;
-  /** triaged: confirmed, or rejected (the item goes to `rejected`). */
-  verdict?: 'confirmed' | 'rejected';
-  cvssVector?: string;
-  releases?: string[];
-  branches?: string[];
-  cve?: string;
-  /** disclosure-date-agreed: YYYY-MM-DD, today or later. */
-  disclosureDate?: string;
-  preDisclosureList?: string[];
-  advisory?: string;
-  publicChanges?: string[];
-}
+export type { TransitionRequest };
 
 /** What the transition changes besides the state. */
 export interface TransitionEffect {

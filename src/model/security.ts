@@ -187,3 +187,20 @@ export interface SecurityItemView {
     revokedBy: string | null;
   }> | null;
 }
+
+/** What a transition carries; which fields are needed depends on the target state. */
+export interface TransitionRequest {
+  to: SecurityState;
+  note?: string;
+  /** triaged: confirmed, or rejected (the item goes to `rejected`). */
+  verdict?: 'confirmed' | 'rejected';
+  cvssVector?: string;
+  releases?: string[];
+  branches?: string[];
+  cve?: string;
+  /** disclosure-date-agreed: YYYY-MM-DD, today or later. */
+  disclosureDate?: string;
+  preDisclosureList?: string[];
+  advisory?: string;
+  publicChanges?: string[];
+}

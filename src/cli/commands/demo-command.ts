@@ -10,6 +10,11 @@ import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parsePositiveInt, parseTime } from '../options.js';
 import { renderImportSummary } from './import-command.js';
+import { existsSync } from 'node:fs';
+import { securityBoxFrom, readKeyFile, writeNewKey } from '../security-key.js';
+import { secretBox } from '../../store/secret-box.js';
+import { plantDemoSecurity } from './demo-security.js';
+import { effectiveConfig } from '../context.js';
 
 // Where the tests have long found it.
 export { demoConfigYaml } from '../../demo/demo-config-yaml.js';
@@ -82,6 +87,18 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     // Reports read the demo's core team and bots from here when there is no steward.yaml.
     await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
     if (!o.quiet) rt.stdout(renderImportSummary(summary));
+    // The security side, sealed with the key in the environment, else a key file beside the exports.
+    const keyPath = join(out, 'security.key');
+    let box = securityBoxFrom(rt.env as Record<string, string | undefined>);
+    if (!box) {
+      if (!existsSync(keyPath)) writeNewKey(keyPath);
+      box = secretBox(readKeyFile(keyPath));
+    }
+    const planted = await plantDemoSecurity(store, box, opts.now, (await effectiveConfig(o, rt, store)).config.security);
+    if (planted && !o.quiet)
+      rt.stdout(
+        `Planted the security side: ${Object.keys(planted).length} embargoed items${rt.env.STEWARD_SECURITY_KEY || rt.env.STEWARD_SECURITY_KEY_FILE ? '' : `, sealed with ${keyPath} (export STEWARD_SECURITY_KEY_FILE=${keyPath} to read them)`}.\n`,
+      );
   } finally {
     await store.close();
   }
