@@ -239,6 +239,22 @@ for (const engine of ENGINES) {
           });
           assert.equal(forged.statusCode, 403);
 
+          // A grantee revoked while signed in loses the item with the next request, in the same session.
+          assert.equal(
+            (await call('grantee', 'GET', `/api/v1/security/items/${ids['received']}`, undefined, 'application/json')).statusCode,
+            200,
+          );
+          const revoke = await call('member', 'POST', `/security/items/${ids['received']}/revoke`, { user: 'grantee' });
+          assert.equal(revoke.statusCode, 303, revoke.body);
+          assert.equal(
+            (await call('grantee', 'GET', `/api/v1/security/items/${ids['received']}`, undefined, 'application/json')).statusCode,
+            404,
+          );
+          const after = JSON.parse((await call('grantee', 'GET', '/api/v1/security/items', undefined, 'application/json')).body) as {
+            items: unknown[];
+          };
+          assert.equal(after.items.length, STATES.length - 1);
+
           // The admin adds themself (audited, shown to the team), then reads; removed from the team, the open session loses access at once.
           const addSelf = await call('admin', 'POST', '/security/team/add', { user: 'ada' });
           assert.equal(addSelf.statusCode, 303, addSelf.body);
