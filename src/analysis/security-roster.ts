@@ -121,7 +121,10 @@ export function buildSecurityRoster(input: RosterInput, rules: RosterRules, now:
     const assignedItems = input.items.filter((i) => i.assignee === name && inW(i.receivedAt));
     const responses: number[] = [];
     for (const i of assignedItems) {
-      const first = (acts.get(name) ?? []).filter((a) => a.item === i.id && a.at >= i.receivedAt).sort((a, b) => a.at - b.at)[0];
+      // Recording the report is not a response to it.
+      const first = (acts.get(name) ?? [])
+        .filter((a) => a.item === i.id && a.at >= i.receivedAt && a.what !== 'reported')
+        .sort((a, b) => a.at - b.at)[0];
       if (first) responses.push(days(first.at - i.receivedAt));
     }
     return {

@@ -60,7 +60,7 @@ export function renderRosterText(r: SecurityRosterView): string {
       `${m.name.padEnd(13)} ${String(a.triage).padStart(11)} ${String(a.steps).padStart(5)} ${String(a.patches).padStart(7)} ${String(a.reviews).padStart(7)} | ${String(b.triage).padStart(13)} ${String(b.steps).padStart(5)} ${String(b.patches).padStart(7)} ${String(b.reviews).padStart(7)} | ${a.medianFirstResponseDays === null ? '-' : `${a.medianFirstResponseDays} d`} (${a.answered}/${a.assigned})`,
     );
   }
-  out.push('', `Hasn't had time recently (no security activity in ${r.rules.inactiveDays} days): ${r.inactive.length ? '' : 'nobody'}`);
+  out.push('', `Hasn't had time recently (no security activity in ${r.rules.inactiveDays} days):${r.inactive.length ? '' : ' nobody'}`);
   for (const m of r.members.filter((x) => x.inactive)) out.push(`  ${m.name}: ${m.evidence}`);
   out.push('', `Open embargoed items (cap ${r.rules.embargoCapDays} d, flagged ${r.rules.embargoWarnDays} d before):`);
   if (r.open.length === 0) out.push('  none');

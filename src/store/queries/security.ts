@@ -399,7 +399,15 @@ export async function securityActivity(db: Db): Promise<{
     })),
     patches: p.map((r) => ({ id: r.id, itemId: r.item_id, branch: r.branch, author: r.author, at: r.at })),
     reviews: await listPatchReviews(db),
-    grants: (await db.selectFrom('security_grants').select(['item_id', 'granted_by', 'granted_at']).orderBy('id').execute()).map((r) => ({
+    // The reporter's grant comes with the report itself: it is no one's work.
+    grants: (
+      await db
+        .selectFrom('security_grants')
+        .select(['item_id', 'granted_by', 'granted_at'])
+        .where('kind', '!=', 'reporter')
+        .orderBy('id')
+        .execute()
+    ).map((r) => ({
       itemId: r.item_id,
       grantedBy: r.granted_by,
       at: r.granted_at,
