@@ -218,6 +218,24 @@ for (const engine of ENGINES) {
           }
           assert.equal(checked, ROLES.length * STATES.length * endpoints.length);
 
+          // Timing: an outsider's requests for a real item and for a missing one take alike (alternated, medians compared).
+          const times = { real: [] as number[], missing: [] as number[] };
+          for (let i = 0; i < 30; i++)
+            for (const [k, id] of [
+              ['real', ids['received']!],
+              ['missing', MISSING],
+            ] as const) {
+              const t0 = process.hrtime.bigint();
+              await call('viewer', 'GET', `/api/v1/security/items/${id}`, undefined, 'application/json');
+              times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+            }
+          const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+          const [mr, mm] = [median(times.real), median(times.missing)];
+          assert.ok(
+            Math.abs(mr - mm) <= Math.max(3, 0.5 * Math.min(mr, mm)),
+            `median ${mr.toFixed(2)} ms for the item, ${mm.toFixed(2)} ms for a missing one`,
+          );
+
           // The admin's audit page shows no item event; the team's audit does.
           const auditPage = await call('admin', 'GET', '/manage/audit?limit=1000');
           assert.equal(auditPage.statusCode, 200);
