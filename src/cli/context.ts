@@ -32,6 +32,11 @@ export interface Env {
   STEWARD_CREDENTIALS?: string;
   /** A new web user's password (`steward user add|password`), instead of typing it. */
   STEWARD_USER_PASSWORD?: string;
+  /** The security tracker's key (docs/security.md): 64 hex digits, or a 0600 file of them; and the next key for rotate-key. */
+  STEWARD_SECURITY_KEY?: string;
+  STEWARD_SECURITY_KEY_FILE?: string;
+  STEWARD_SECURITY_NEW_KEY?: string;
+  STEWARD_SECURITY_NEW_KEY_FILE?: string;
 }
 
 export interface Runtime {

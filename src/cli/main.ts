@@ -20,6 +20,7 @@ import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
 import { addAdvisoryCommands } from './commands/security-advisories-command.js';
+import { securityCommand } from './commands/security-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -191,8 +192,6 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
   reportCommand(specs, REPORTS.specs, rt);
 
-  // Published advisories and candidates (issue 16); joined with the tracker's `security` command at merge.
-  addAdvisoryCommands(program.command('security').description('security: published advisories and candidates'), rt);
 
   const db = program.command('db').description('the store');
   db.command('migrate')
@@ -306,6 +305,9 @@ export function buildProgram(rt: Runtime): Command {
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
 
+  // The security team: the embargoed tracker and roster, with the published advisories and candidates.
+  addAdvisoryCommands(securityCommand(program, rt), rt);
+
   return program;
 }
 
@@ -363,6 +365,10 @@ export async function runCli(): Promise<void> {
       STEWARD_GERRIT_PASSWORD: process.env.STEWARD_GERRIT_PASSWORD,
       STEWARD_CREDENTIALS: process.env.STEWARD_CREDENTIALS,
       STEWARD_USER_PASSWORD: process.env.STEWARD_USER_PASSWORD,
+      STEWARD_SECURITY_KEY: process.env.STEWARD_SECURITY_KEY,
+      STEWARD_SECURITY_KEY_FILE: process.env.STEWARD_SECURITY_KEY_FILE,
+      STEWARD_SECURITY_NEW_KEY: process.env.STEWARD_SECURITY_NEW_KEY,
+      STEWARD_SECURITY_NEW_KEY_FILE: process.env.STEWARD_SECURITY_NEW_KEY_FILE,
     },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),

@@ -246,6 +246,19 @@ const webSchema = z
   })
   .strict();
 
+/**
+ * The security team and its embargoed tracker (docs/security.md): the embargo's cap and when an
+ * item is flagged as near it, the team's maximum size, and the "hasn't had time recently" rule.
+ */
+const securitySchema = z
+  .object({
+    embargoCapDays: windowDays.default(90),
+    embargoWarnDays: z.number().int('expected a whole number of days').min(0, 'expected days ≥ 0').default(14),
+    teamMax: count.default(6),
+    inactiveDays: windowDays.default(90),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -260,6 +273,7 @@ export const configSchema = z
     priorities: prioritiesSchema.default({}),
     specs: specsSchema.optional(),
     web: webSchema.optional(),
+    security: securitySchema.default({}),
   })
   .strict();
 
@@ -274,6 +288,7 @@ export type CiConfig = StewardConfig['ci'];
 export type CoreRulesConfig = StewardConfig['coreRules'];
 export type GitConfig = NonNullable<StewardConfig['git']>;
 export type SpecsConfig = NonNullable<StewardConfig['specs']>;
+export type SecurityConfig = StewardConfig['security'];
 
 /** A config date (date only = midnight UTC) as epoch ms. */
 export function toMs(s: string): number {

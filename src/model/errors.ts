@@ -47,6 +47,16 @@ export const ERROR_CODES = {
   SOURCE_EMPTY: { exit: 21, summary: 'A sync found nothing where the store holds data; the stored data was kept.' },
   /** A requested thing (project, host) is not in the store. */
   NOT_FOUND: { exit: 10, summary: 'The requested project or host is not in the store.' },
+  /** A CVSS v3.1 vector that is not well formed (a metric missing, repeated, unknown or with a bad value). */
+  CVSS_INVALID: { exit: 41, summary: 'A CVSS v3.1 vector is not valid.' },
+  /** A security tracker change the process does not allow (a skipped or backward step, a past disclosure date, a missing grantee). */
+  SECURITY_TRANSITION: { exit: 42, summary: 'The security tracker refused a change.' },
+  /** The key that seals embargoed texts is missing, unsafe (a key file not mode 0600) or not the store's key. */
+  SECURITY_KEY: { exit: 43, summary: 'The security key is missing, unsafe or wrong.' },
+  /** Adding a member would make the security team larger than steward.yaml's `security.teamMax`. */
+  SECURITY_TEAM_FULL: { exit: 44, summary: 'The security team is at its maximum size.' },
+  /** Signed in and able to see the security item (or the team), but not allowed this change. */
+  SECURITY_FORBIDDEN: { exit: 45, summary: 'Not allowed on the security tracker.' },
   /** Anything Steward did not expect: a bug. */
   INTERNAL: { exit: 70, summary: 'Internal error (a bug in Steward).' },
 } as const;

@@ -243,6 +243,73 @@ export interface PriorityItemsTable {
   value: string;
 }
 
+/** The security team (migration 0017): web users, who added them, when. */
+export interface SecurityTeamTable {
+  user_id: number;
+  added_at: number;
+  added_by: string;
+}
+
+/** An embargoed vulnerability report (migration 0017); its texts are sealed in `secret`. */
+export interface SecurityItemsTable {
+  /** Random, not ordered. */
+  id: string;
+  state: string;
+  received_at: number;
+  updated_at: number;
+  assignee: string | null;
+  cvss_vector: string | null;
+  /** The base score × 10 (an integer on both engines). */
+  cvss_score_tenths: number | null;
+  /** YYYY-MM-DD. */
+  disclosure_date: string | null;
+  /** AES-256-GCM sealed JSON (store/secret-box.ts). */
+  secret: string;
+}
+
+export interface SecurityTransitionsTable {
+  id: Generated<number>;
+  item_id: string;
+  at: number;
+  actor: string;
+  from_state: string | null;
+  to_state: string;
+  /** Sealed JSON: the note and the transition's data. */
+  secret: string;
+}
+
+export interface SecurityGrantsTable {
+  id: Generated<number>;
+  item_id: string;
+  user_id: number;
+  /** reporter, fix-author, downstream. */
+  kind: string;
+  granted_at: number;
+  granted_by: string;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
+export interface SecurityPatchesTable {
+  id: Generated<number>;
+  item_id: string;
+  branch: string;
+  author: string;
+  at: number;
+  /** Sealed: the patch itself. */
+  secret: string;
+}
+
+export interface SecurityPatchReviewsTable {
+  id: Generated<number>;
+  patch_id: number;
+  item_id: string;
+  reviewer: string;
+  at: number;
+  /** +1 or -1. */
+  vote: number;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -392,6 +459,12 @@ export interface Database {
   advisory_reporters: AdvisoryReportersTable;
   advisory_bugs: AdvisoryBugsTable;
   advisory_reviews: AdvisoryReviewsTable;
+  security_team: SecurityTeamTable;
+  security_items: SecurityItemsTable;
+  security_transitions: SecurityTransitionsTable;
+  security_grants: SecurityGrantsTable;
+  security_patches: SecurityPatchesTable;
+  security_patch_reviews: SecurityPatchReviewsTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */

@@ -209,6 +209,8 @@ export interface AuditFilter {
   since?: number;
   /** Events before (epoch ms). */
   until?: number;
+  /** Leave out this event family (`security.item` hides security.item.* from readers not on the security team). */
+  hideFamily?: string;
 }
 
 /** The newest `limit` audit events that match, newest first. */
@@ -218,6 +220,10 @@ export async function listAudit(db: Kysely<Database>, opts: AuditFilter): Promis
     const family = opts.event;
     // A prefix compared as text (no LIKE: `_` in a name must not match any character).
     q = q.where((eb) => eb.or([eb('event', '=', family), eb(sql<string>`substr(event, 1, ${family.length + 1})`, '=', `${family}.`)]));
+  }
+  if (opts.hideFamily) {
+    const hidden = opts.hideFamily;
+    q = q.where((eb) => eb.and([eb('event', '!=', hidden), eb(sql<string>`substr(event, 1, ${hidden.length + 1})`, '!=', `${hidden}.`)]));
   }
   if (opts.actor) q = q.where('actor', '=', opts.actor);
   if (opts.subject) q = q.where('subject', '=', opts.subject);

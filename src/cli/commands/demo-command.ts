@@ -13,6 +13,11 @@ import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parsePositiveInt, parseTime } from '../options.js';
 import { renderImportSummary } from './import-command.js';
+import { existsSync } from 'node:fs';
+import { securityBoxFrom, readKeyFile, writeNewKey } from '../security-key.js';
+import { secretBox } from '../../store/secret-box.js';
+import { plantDemoSecurity } from './demo-security.js';
+import { effectiveConfig } from '../context.js';
 
 // Where the tests have long found it.
 export { demoConfigYaml } from '../../demo/demo-config-yaml.js';
@@ -91,6 +96,18 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
     await importAdvisories(store, advisories, advisories.length, rt.clock);
     if (!o.quiet) rt.stdout(renderImportSummary(summary));
+    // The security side, sealed with the key in the environment, else a key file beside the exports.
+    const keyPath = join(out, 'security.key');
+    let box = securityBoxFrom(rt.env as Record<string, string | undefined>);
+    if (!box) {
+      if (!existsSync(keyPath)) writeNewKey(keyPath);
+      box = secretBox(readKeyFile(keyPath));
+    }
+    const planted = await plantDemoSecurity(store, box, opts.now, (await effectiveConfig(o, rt, store)).config.security);
+    if (planted && !o.quiet)
+      rt.stdout(
+        `Planted the security side: ${Object.keys(planted).length} embargoed items${rt.env.STEWARD_SECURITY_KEY || rt.env.STEWARD_SECURITY_KEY_FILE ? '' : `, sealed with ${keyPath} (export STEWARD_SECURITY_KEY_FILE=${keyPath} to read them)`}.\n`,
+      );
   } finally {
     await store.close();
   }

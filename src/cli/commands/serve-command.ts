@@ -15,6 +15,7 @@ import { buildReport, REPORTS } from '../../web/reports.js';
 import type { SyncStatus } from '../../web/sync-status.js';
 import { openDataVersion } from '../../store/data-version.js';
 import { listUsers } from '../../store/users-store.js';
+import { securityBoxFrom } from '../security-key.js';
 import { accessHooks } from '../../web/auth/access-hooks.js';
 import { ViewCache } from '../../web/view-cache.js';
 import { startViewWorkers } from '../../web/view-workers.js';
@@ -93,7 +94,13 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     syncStatus,
     cache,
     compute,
-    auth: accessHooks({ enabled: Boolean(o.auth), store, clock: rt.clock, config }),
+    auth: accessHooks({
+      enabled: Boolean(o.auth),
+      store,
+      clock: rt.clock,
+      config,
+      securityBox: securityBoxFrom(rt.env as Record<string, string | undefined>),
+    }),
     cwd: rt.cwd,
     // Open for reading: answer only the names the server is meant to be reached by (DNS rebinding).
     hostCheck: o.auth

@@ -14,6 +14,7 @@ import type { AnyReportEntry, ReportEntry } from './report-entry.js';
 import { reviewersReport } from './reviewers-entry.js';
 import { specsReport } from './specs-entries.js';
 import { securityAdvisoriesReport, securityCandidatesReport } from './security-advisories-entries.js';
+import { securityRosterReport } from './security-entries.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -36,6 +37,7 @@ export const REPORTS = {
   prioritiesList: prioritiesListReport,
   securityAdvisories: securityAdvisoriesReport,
   securityCandidates: securityCandidatesReport,
+  securityRoster: securityRosterReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

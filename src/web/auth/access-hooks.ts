@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from '../html.js';
 import { manageRoutes } from '../manage/manage-routes.js';
 import type { ManageRoutesOptions } from '../manage/mentoring-routes.js';
+import type { SecurityRoutesOptions } from '../manage/security-routes.js';
 import { page } from '../pages/layout.js';
 import { accessPlugin, type AccessOptions } from './access-plugin.js';
 import type { PageRenderer } from './auth-pages.js';
@@ -27,11 +28,12 @@ function navFor(enabled: boolean, request: FastifyRequest): SafeHtml | undefined
     authorize(u, 'priorities.change', { kind: 'priorities' }).allowed ? html` · <a href="/manage/priorities">Manage priorities</a>` : '',
     authorize(u, 'users.manage', { kind: 'users' }).allowed ? html` · <a href="/manage/users">Manage users</a>` : '',
     authorize(u, 'audit.read', { kind: 'audit' }).allowed ? html` · <a href="/manage/audit">Audit log</a>` : '',
+    html` · <a href="/security">Security</a>`,
   ];
   return html`<p class="who">${u.name} (${u.role})${manage} · <a href="/logout">Log out</a></p>`;
 }
 
-export function accessHooks(o: AccessOptions & ManageRoutesOptions): AccessHooks {
+export function accessHooks(o: AccessOptions & ManageRoutesOptions & SecurityRoutesOptions): AccessHooks {
   // The dashboard's own layout, without the project and window chooser.
   const layout: PageRenderer = (request, title, body) =>
     page(

@@ -8,12 +8,17 @@ import { auditRoutes } from './audit-routes.js';
 import { mentoringRoutes, type ManageRoutesOptions } from './mentoring-routes.js';
 import { prioritiesRoutes } from './priorities-routes.js';
 import { usersRoutes } from './users-routes.js';
+import { securityRoutes, type SecurityRoutesOptions } from './security-routes.js';
 import type { ScryptParams } from '../auth/password.js';
 
-export async function manageRoutes(app: FastifyInstance, o: ManageRoutesOptions & { hashParams?: ScryptParams }): Promise<void> {
+export async function manageRoutes(
+  app: FastifyInstance,
+  o: ManageRoutesOptions & { hashParams?: ScryptParams } & SecurityRoutesOptions,
+): Promise<void> {
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
   await app.register(mentoringRoutes, o);
   await app.register(prioritiesRoutes, o);
   await app.register(usersRoutes, o);
   await app.register(auditRoutes, o);
+  await app.register(securityRoutes, o);
 }

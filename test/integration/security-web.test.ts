@@ -1,0 +1,293 @@
+/**
+ * The access matrix of the embargoed tracker, on both engines: roles (anonymous, viewer, lead,
+ * admin, team member, grantee, former grantee after revocation) × every security endpoint and
+ * export × item state. Whoever may not see an item gets, for it, exactly what they get for an item
+ * that does not exist: status, body, headers (but the date), and audit lines alike; lists, counts
+ * and the admin's audit page leave it out. Those who may see it get it; CSRF guards every form; a
+ * removed team member loses access in a session already open.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { AuthUser } from '../../src/service/authorize.js';
+import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
+import {
+  addSecurityMember,
+  grantSecurityItem,
+  reportSecurityItem,
+  revokeSecurityItem,
+  transitionSecurityItem,
+  type SecurityDeps,
+} from '../../src/service/security-service.js';
+import type { Store } from '../../src/store/engine.js';
+import { secretBox } from '../../src/store/secret-box.js';
+import { findUserByName, listAudit } from '../../src/store/users-store.js';
+import { accessHooks } from '../../src/web/auth/access-hooks.js';
+import { buildApp } from '../../src/web/build-app.js';
+import { ENGINES, withStore } from '../helpers/stores.js';
+import { Jar, TEST_HASH, addUser, csrfOf, form, signIn } from '../helpers/web-auth.js';
+
+const NOW = Date.UTC(2026, 5, 1, 12);
+const DAY = 86_400_000;
+const PW = 'a-password-long-enough-1';
+const ROLES = ['anonymous', 'viewer', 'lead', 'admin', 'member', 'grantee', 'former'] as const;
+type Who = (typeof ROLES)[number];
+const SEES: Record<Who, boolean> = {
+  anonymous: false,
+  viewer: false,
+  lead: false,
+  admin: false,
+  member: true,
+  grantee: true,
+  former: false,
+};
+const STATES = ['received', 'fix-in-progress', 'pre-disclosure-sent', 'disclosed', 'rejected'] as const;
+const TITLE = (s: string) => `Secret flaw in ${s} quokka`;
+
+async function plant(store: Store, box: ReturnType<typeof secretBox>) {
+  let now = NOW - 30 * DAY;
+  const d: SecurityDeps = {
+    store,
+    box,
+    clock: () => now,
+    rules: { embargoCapDays: 90, embargoWarnDays: 14, teamMax: 5, inactiveDays: 90 },
+    ip: null,
+  };
+  const u = async (n: string): Promise<AuthUser> => {
+    const r = (await findUserByName(store.db, n))!;
+    return { id: r.id, name: r.name, role: r.role };
+  };
+  const ada = await u('ada');
+  await addSecurityMember(d, ada, 'member');
+  const member = await u('member');
+  const ids: Record<string, string> = {};
+  for (const s of STATES) {
+    const id = await reportSecurityItem(d, member, {
+      title: TITLE(s),
+      description: `details of ${s} quokka`,
+      project: 'demo/compute',
+      reporter: 'grantee',
+    });
+    ids[s] = id;
+    await grantSecurityItem(d, member, id, 'grantee', 'downstream');
+    await grantSecurityItem(d, member, id, 'former', 'fix-author');
+    const path: Array<Parameters<typeof transitionSecurityItem>[3]> =
+      s === 'rejected'
+        ? [{ to: 'triaged', verdict: 'rejected', note: 'not a bug' }]
+        : [
+            { to: 'triaged', verdict: 'confirmed', cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', branches: ['master'] },
+            { to: 'fix-in-progress' },
+            { to: 'cve-assigned', cve: 'CVE-2026-1000' },
+            { to: 'disclosure-date-agreed', disclosureDate: '2026-06-20' },
+            { to: 'pre-disclosure-sent', preDisclosureList: ['distros'] },
+            { to: 'disclosed', advisory: 'OSSA-2026-001' },
+          ];
+    for (const step of path) {
+      now += 60_000;
+      await transitionSecurityItem(d, member, id, step);
+      if (step.to === s || (s === 'rejected' && step.to === 'triaged')) break;
+    }
+  }
+  now = NOW - DAY;
+  for (const id of Object.values(ids)) await revokeSecurityItem(d, member, id, 'former');
+  return ids;
+}
+
+const MISSING = 'zzzzzzzzzz';
+
+/** Headers that may differ between two identical answers (the requested path is echoed in a redirect: the reader's own input). */
+const comparable = (r: LightMyRequestResponse) => {
+  const h = { ...r.headers };
+  delete h['date'];
+  return h;
+};
+
+for (const engine of ENGINES) {
+  describe(`security tracker access matrix (${engine.name})`, { skip: engine.skip }, () => {
+    it('every role × endpoint × state: the refusal is indistinguishable from a missing item; the rightful see it', async () => {
+      await withStore(engine.name, async (store) => {
+        for (const n of ['viewer', 'member', 'grantee', 'former']) await addUser(store, n, 'viewer', PW, NOW);
+        await addUser(store, 'lead', 'lead', PW, NOW);
+        await addUser(store, 'ada', 'admin', PW, NOW);
+        const box = secretBox(randomBytes(32));
+        const ids = await plant(store, box);
+        const config = async () => resolveEffectiveConfig(loadConfig(undefined, process.cwd()), store);
+        const app: FastifyInstance = await buildApp({
+          store,
+          config,
+          clock: () => NOW,
+          auth: accessHooks({
+            enabled: true,
+            store,
+            clock: () => NOW,
+            config,
+            hashParams: TEST_HASH,
+            loginAttemptsPerMinute: 10_000,
+            securityBox: box,
+          }),
+        });
+        try {
+          const jars = Object.fromEntries(ROLES.map((r) => [r, new Jar()])) as Record<Who, Jar>;
+          for (const r of ROLES)
+            if (r !== 'anonymous') assert.equal((await signIn(app, jars[r], r === 'admin' ? 'ada' : r, PW)).statusCode, 303);
+          // A CSRF token per signed-in reader, from a page every reader may open.
+          const csrf: Partial<Record<Who, string>> = {};
+          for (const r of ROLES)
+            if (r !== 'anonymous')
+              csrf[r] = csrfOf(jars[r].take(await app.inject({ method: 'GET', url: '/security', headers: jars[r].header() })).body);
+
+          const call = (who: Who, method: 'GET' | 'POST', url: string, fields?: Record<string, string>, accept = 'text/html') => {
+            if (method === 'GET') return app.inject({ method, url, headers: { ...jars[who].header(), accept } });
+            const f = form({ ...(fields ?? {}), _csrf: csrf[who] ?? 'none' });
+            return app.inject({ method, url, payload: f.payload, headers: { ...f.headers, ...jars[who].header(), accept } });
+          };
+          const endpoints: Array<{
+            method: 'GET' | 'POST';
+            path: (id: string) => string;
+            fields?: Record<string, string>;
+            accept?: string;
+          }> = [
+            { method: 'GET', path: (id) => `/security/items/${id}` },
+            { method: 'GET', path: (id) => `/api/v1/security/items/${id}`, accept: 'application/json' },
+            { method: 'POST', path: (id) => `/security/items/${id}/transition`, fields: { to: 'closed' } },
+            { method: 'POST', path: (id) => `/security/items/${id}/grant`, fields: { user: 'viewer', kind: 'no-such-kind' } },
+            { method: 'POST', path: (id) => `/security/items/${id}/revoke`, fields: { user: 'viewer' } },
+            { method: 'POST', path: (id) => `/security/items/${id}/assign`, fields: { user: 'member' } },
+            { method: 'POST', path: (id) => `/security/items/${id}/patch`, fields: { branch: 'master', content: 'x' } },
+            { method: 'POST', path: (id) => `/security/items/${id}/review`, fields: { patch: '1', vote: '+1' } },
+            { method: 'POST', path: (id) => `/security/items/${id}/transition`, fields: { to: 'closed' }, accept: 'application/json' },
+          ];
+          let checked = 0;
+          for (const who of ROLES) {
+            for (const s of STATES) {
+              const id = ids[s]!;
+              for (const ep of endpoints) {
+                const auditBefore = (await listAudit(store.db, { limit: 1 }))[0]?.id ?? 0;
+                const real = await call(who, ep.method, ep.path(id), ep.fields, ep.accept);
+                const auditReal = (await listAudit(store.db, { limit: 100 })).filter((e) => e.id > auditBefore);
+                const missing = await call(who, ep.method, ep.path(MISSING), ep.fields, ep.accept);
+                const auditMissing = (await listAudit(store.db, { limit: 100 })).filter((e) => e.id > (auditReal[0]?.id ?? auditBefore));
+                const what = `${who} ${ep.method} ${ep.path(id)} (${s})`;
+                if (!SEES[who]) {
+                  assert.equal(real.statusCode, missing.statusCode, what);
+                  assert.ok([401, 302, 404].includes(real.statusCode), `${what}: ${real.statusCode}`);
+                  assert.equal(real.body.replaceAll(id, MISSING), missing.body, what);
+                  assert.equal(
+                    JSON.stringify(comparable(real)).replaceAll(id, MISSING),
+                    JSON.stringify(comparable(missing)),
+                    `${what}: headers`,
+                  );
+                  assert.ok(!real.body.includes('quokka'), what);
+                  const strip = (es: typeof auditReal) => es.map((e) => ({ ...e, id: 0, subject: e.subject?.replace(id, MISSING) }));
+                  assert.deepEqual(strip(auditReal), strip(auditMissing), `${what}: audit lines`);
+                } else {
+                  assert.equal(missing.statusCode, 404, what);
+                  if (ep.method === 'GET') {
+                    assert.equal(real.statusCode, 200, `${what}: ${real.body.slice(0, 200)}`);
+                    assert.ok(real.body.includes(TITLE(s)), what);
+                  } else if (who === 'grantee') {
+                    assert.equal(real.statusCode, 403, `${what}: a grantee reads but does not change`);
+                  } else assert.notEqual(real.statusCode, 404, what);
+                }
+                checked++;
+              }
+            }
+            // Lists and exports: outsiders see no item and no count.
+            const listJson = await call(who, 'GET', '/api/v1/security/items', undefined, 'application/json');
+            const listPage = await call(who, 'GET', '/security');
+            if (who === 'anonymous') {
+              assert.equal(listJson.statusCode, 401);
+              assert.equal(listPage.statusCode, 302);
+            } else {
+              const items = (JSON.parse(listJson.body) as { items: Array<{ id: string }> }).items;
+              assert.equal(items.length, SEES[who] ? STATES.length : 0, who);
+              assert.equal(listPage.body.includes('quokka'), SEES[who], who);
+              assert.match(listPage.body, new RegExp(`Embargoed items you may see \\(${SEES[who] ? STATES.length : 0}\\)`));
+            }
+            for (const url of ['/api/v1/security/roster', '/api/v1/security/audit', '/security/roster']) {
+              const r = await call(who, 'GET', url, undefined, url.startsWith('/api') ? 'application/json' : 'text/html');
+              assert.equal(
+                r.statusCode,
+                who === 'member' ? 200 : who === 'anonymous' ? (url.startsWith('/api') ? 401 : 302) : 403,
+                `${who} ${url}`,
+              );
+              if (who !== 'member') assert.ok(!Object.values(ids).some((id) => r.body.includes(id)), `${who} ${url}`);
+            }
+          }
+          assert.equal(checked, ROLES.length * STATES.length * endpoints.length);
+
+          // Timing: an outsider's requests for a real item and for a missing one take alike (alternated, medians compared).
+          const times = { real: [] as number[], missing: [] as number[] };
+          for (let i = 0; i < 30; i++)
+            for (const [k, id] of [
+              ['real', ids['received']!],
+              ['missing', MISSING],
+            ] as const) {
+              const t0 = process.hrtime.bigint();
+              await call('viewer', 'GET', `/api/v1/security/items/${id}`, undefined, 'application/json');
+              times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+            }
+          const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+          const [mr, mm] = [median(times.real), median(times.missing)];
+          assert.ok(
+            Math.abs(mr - mm) <= Math.max(3, 0.5 * Math.min(mr, mm)),
+            `median ${mr.toFixed(2)} ms for the item, ${mm.toFixed(2)} ms for a missing one`,
+          );
+
+          // The admin's audit page shows no item event; the team's audit does.
+          const auditPage = await call('admin', 'GET', '/manage/audit?limit=1000');
+          assert.equal(auditPage.statusCode, 200);
+          assert.ok(!Object.values(ids).some((id) => auditPage.body.includes(id)), 'the admin audit page names no item');
+          const teamAudit = JSON.parse(
+            (await call('member', 'GET', '/api/v1/security/audit?limit=1000', undefined, 'application/json')).body,
+          ) as {
+            events: Array<{ event: string; actor: string }>;
+          };
+          assert.ok(teamAudit.events.some((e) => e.event === 'security.item.read' && e.actor === 'grantee'));
+
+          // CSRF: a form without the token changes nothing.
+          const noToken = form({ to: 'closed' });
+          const forged = await app.inject({
+            method: 'POST',
+            url: `/security/items/${ids['disclosed']}/transition`,
+            payload: noToken.payload,
+            headers: { ...noToken.headers, ...jars.member.header() },
+          });
+          assert.equal(forged.statusCode, 403);
+
+          // A grantee revoked while signed in loses the item with the next request, in the same session.
+          assert.equal(
+            (await call('grantee', 'GET', `/api/v1/security/items/${ids['received']}`, undefined, 'application/json')).statusCode,
+            200,
+          );
+          const revoke = await call('member', 'POST', `/security/items/${ids['received']}/revoke`, { user: 'grantee' });
+          assert.equal(revoke.statusCode, 303, revoke.body);
+          assert.equal(
+            (await call('grantee', 'GET', `/api/v1/security/items/${ids['received']}`, undefined, 'application/json')).statusCode,
+            404,
+          );
+          const after = JSON.parse((await call('grantee', 'GET', '/api/v1/security/items', undefined, 'application/json')).body) as {
+            items: unknown[];
+          };
+          assert.equal(after.items.length, STATES.length - 1);
+
+          // The admin adds themself (audited, shown to the team), then reads; removed from the team, the open session loses access at once.
+          const addSelf = await call('admin', 'POST', '/security/team/add', { user: 'ada' });
+          assert.equal(addSelf.statusCode, 303, addSelf.body);
+          assert.equal((await call('admin', 'GET', `/security/items/${ids['received']}`)).statusCode, 200);
+          const roster = JSON.parse((await call('member', 'GET', '/api/v1/security/roster', undefined, 'application/json')).body) as {
+            teamChanges: Array<{ member: string; self: boolean }>;
+          };
+          assert.ok(roster.teamChanges.some((c) => c.member === 'ada' && c.self));
+          assert.equal((await call('admin', 'POST', '/security/team/remove', { user: 'member' })).statusCode, 303);
+          assert.equal((await call('member', 'GET', `/security/items/${ids['received']}`)).statusCode, 404);
+          assert.equal((await call('member', 'GET', '/api/v1/security/roster', undefined, 'application/json')).statusCode, 403);
+        } finally {
+          await app.close();
+        }
+      });
+    });
+  });
+}
