@@ -192,7 +192,6 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
   reportCommand(specs, REPORTS.specs, rt);
 
-
   const db = program.command('db').description('the store');
   db.command('migrate')
     .description('bring the store schema up to date (safe to re-run)')

@@ -111,7 +111,9 @@ export function securityCommand(program: Command, rt: Runtime): Command {
   const g = (cmd: Command) => cmd.optsWithGlobals<SecOptions>();
   const as = () => new Option('--as <user>', 'the Steward user you act as (access and attribution are theirs)');
   const fmt = (formats = 'text or json') => new Option('--format <format>', `output format: ${formats}`).default('text');
-  const security = program.command('security').description('the security team: embargoed vulnerabilities, their process, the roster; published advisories and candidates');
+  const security = program
+    .command('security')
+    .description('the security team: embargoed vulnerabilities, their process, the roster; published advisories and candidates');
 
   security
     .command('new-key')
