@@ -28,6 +28,8 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/specs/report', REPORTS.specs],
   ['/priorities', REPORTS.priorities],
   ['/priorities/list', REPORTS.prioritiesList],
+  ['/initiatives', REPORTS.initiativeList],
+  ['/initiatives/:name', REPORTS.initiativeStatus],
 ];
 
 export { REPORTS };
