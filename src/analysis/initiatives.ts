@@ -148,7 +148,8 @@ export interface MilestoneResult {
   changesAbandoned: number;
   changesOpen: number;
   commitsLanded: number;
-  specs: Array<{ name: string; release: string | null; path: string; approvedAt: string; implementedAt: string | null }>;
+  /** Its specs, one per blueprint: the releases that approved it, first approval, implementation (any approval's, null while not). */
+  specs: Array<{ name: string; releases: Array<string | null>; paths: string[]; approvedAt: string; implementedAt: string | null }>;
   evidence: string;
 }
 
@@ -387,22 +388,26 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     perMilestone.filter(pred).map((x) => x.m.title);
 
   const milestoneResults: MilestoneResult[] = perMilestone.map(({ m, specs, changes, commits }) => {
-    const implemented = specs.filter((s) => implementedBy(s, asOf));
+    // A spec is one piece of work whatever release approved it: done when any approval of its
+    // blueprint moved to implemented/ (a re-proposal implemented later completes it then).
+    const units = specUnits(specs, asOf);
+    const implemented = units.filter((u) => u.implementedAt !== null);
     const merged = changes.filter((c) => statusOf(c) === 'merged');
     const abandoned = changes.filter((c) => statusOf(c) === 'abandoned');
     const open = changes.filter((c) => statusOf(c) === 'open');
     let status: MilestoneStatus;
     let metAt: number | null = null;
-    if (specs.length + changes.length === 0) status = commits.length ? 'commits only' : asOf >= m.due ? 'missed' : 'nothing yet';
+    if (units.length + changes.length === 0) status = commits.length ? 'commits only' : asOf >= m.due ? 'missed' : 'nothing yet';
     else {
-      const done = implemented.length === specs.length && open.length === 0 && implemented.length + merged.length > 0;
+      // With specs, the specs say when it is done (the project's own signal); without, its changes.
+      const done = units.length ? implemented.length === units.length : open.length === 0 && merged.length > 0;
       if (done) {
-        metAt = Math.max(...implemented.map((s) => s.implementedAt!), ...changes.map((c) => closedAt(c)!));
+        metAt = units.length ? Math.max(...implemented.map((u) => u.implementedAt!)) : Math.max(...changes.map((c) => closedAt(c)!));
         status = metAt <= m.due ? 'met' : 'met late';
       } else status = asOf >= m.due ? 'missed' : 'in progress';
     }
     const parts = [
-      specs.length ? `${implemented.length} of ${specs.length} specs implemented` : null,
+      units.length ? `${implemented.length} of ${units.length} specs implemented` : null,
       changes.length ? `${merged.length} of ${changes.length} changes merged (${open.length} open, ${abandoned.length} abandoned)` : null,
       commits.length ? `${commits.length} commits landed` : null,
     ].filter(Boolean);
@@ -425,19 +430,19 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       status,
       metAt: iso(metAt),
       lateDays: metAt === null ? null : round(Math.max(0, metAt - m.due) / DAY, 1),
-      specsApproved: specs.length,
+      specsApproved: units.length,
       specsImplemented: implemented.length,
       changesProposed: changes.length,
       changesMerged: merged.length,
       changesAbandoned: abandoned.length,
       changesOpen: open.length,
       commitsLanded: commits.length,
-      specs: specs.map((s) => ({
-        name: s.blueprint,
-        release: s.release,
-        path: s.path,
-        approvedAt: iso(s.approvedAt)!,
-        implementedAt: implementedBy(s, asOf) ? iso(s.implementedAt) : null,
+      specs: units.map((u) => ({
+        name: u.name,
+        releases: u.releases,
+        paths: u.paths,
+        approvedAt: iso(u.approvedAt)!,
+        implementedAt: iso(u.implementedAt),
       })),
       evidence,
     };
@@ -688,8 +693,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     notes: orderedNotes.map((n) => ({ ...n, at: iso(n.at)!, resolvedAt: iso(n.resolvedAt) })),
     milestones: milestoneResults,
     totals: {
-      specs: specs.length,
-      specsImplemented: specs.filter((s) => implementedBy(s, asOf)).length,
+      specs: specUnits(specs, asOf).length,
+      specsImplemented: specUnits(specs, asOf).filter((u) => u.implementedAt !== null).length,
       changes: changes.length,
       changesMerged: changes.filter((c) => statusOf(c) === 'merged').length,
       changesOpen: open.length,
@@ -748,6 +753,25 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   };
   out.summary = initiativeSummary(out);
   return out;
+}
+
+/** Spec records grouped by blueprint: one piece of work, approved first at the earliest, implemented at the first implementation by `asOf`. */
+export function specUnits(
+  specs: readonly SpecRecord[],
+  asOf: number,
+): Array<{ name: string; releases: Array<string | null>; paths: string[]; approvedAt: number; implementedAt: number | null }> {
+  const by = new Map<string, SpecRecord[]>();
+  for (const s of specs) by.set(s.blueprint, [...(by.get(s.blueprint) ?? []), s]);
+  return [...by].map(([name, list]) => {
+    const done = list.map((s) => s.implementedAt).filter((t): t is number => t !== null && t <= asOf);
+    return {
+      name,
+      releases: list.map((s) => s.release),
+      paths: list.map((s) => s.path),
+      approvedAt: Math.min(...list.map((s) => s.approvedAt)),
+      implementedAt: done.length ? Math.min(...done) : null,
+    };
+  });
 }
 
 /** The scope in words: every kind that has values. */

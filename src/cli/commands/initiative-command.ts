@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { StewardError } from '../../model/errors.js';
 import { SCOPE_KINDS, type TrackedScope } from '../../model/initiatives.js';
