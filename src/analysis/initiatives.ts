@@ -463,7 +463,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     Number.POSITIVE_INFINITY,
   );
   const firstStart = milestones[0]?.start ?? null;
-  const t0 = Math.min(firstStart ?? Number.POSITIVE_INFINITY, firstEvidence);
+  // The timeline starts with the first milestone's window (specs approved before it are planning, not a stall).
+  const t0 = firstStart ?? firstEvidence;
   const allMet = milestoneResults.length > 0 && milestoneResults.every((m) => m.status === 'met' || m.status === 'met late');
   const end = allMet ? Math.min(asOf, Math.max(...milestoneResults.map((m) => Date.parse(m.metAt!)))) : asOf;
 
@@ -595,14 +596,17 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
 
   // Per release ("lands in" the first calendar release whose release day is after the time).
   const releaseOf = (t: number): string | null => calendar.find((r) => t < r.release)?.name ?? null;
+  // A spec counts for the release whose directory holds it; one outside the calendar, by the time.
+  const specRelease = (s: SpecRecord, t: number): string | null =>
+    (s.release !== null ? calendar.find((r) => r.name.toLowerCase() === s.release!.toLowerCase())?.name : undefined) ?? releaseOf(t);
   const releases = calendar
-    .filter((r) => r.release > t0 && r.start <= asOf)
+    .filter((r) => r.release > Math.min(t0, firstEvidence) && r.start <= asOf)
     .map((r) => {
       const inR = (t: number | null): boolean => t !== null && t <= asOf && releaseOf(t) === r.name;
       return {
         release: r.name,
-        specsApproved: specs.filter((s) => inR(s.approvedAt)).length,
-        specsImplemented: specs.filter((s) => inR(s.implementedAt)).length,
+        specsApproved: specs.filter((s) => specRelease(s, s.approvedAt) === r.name).length,
+        specsImplemented: specs.filter((s) => implementedBy(s, asOf) && specRelease(s, s.implementedAt!) === r.name).length,
         changesProposed: changes.filter((c) => inR(c.created)).length,
         changesMerged: changes.filter((c) => statusOf(c) === 'merged' && inR(c.mergedAt)).length,
         commitsLanded: commits.filter((c) => inR(c.landedAt)).length,
