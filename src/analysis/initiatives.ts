@@ -58,10 +58,10 @@ export function scopeQueries(scope: TrackedScope, specBlueprints: readonly strin
   ];
 }
 
-/** A commit pattern as a regular expression (case-insensitive), or the reason it is not one. */
+/** A commit pattern as a regular expression, or the reason it is not one: case-insensitive, `^` and `$` at line ends (as `git log -i --grep` matches lines). */
 export function commitPattern(p: string): RegExp | string {
   try {
-    return new RegExp(p, 'i');
+    return new RegExp(p, 'im');
   } catch (e) {
     return (e as Error).message;
   }
@@ -384,13 +384,14 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     }
     return { m, specs, changes, commits };
   });
+  const allSpecRecords = [...allSpecs.values()];
   const milestoneTitles = (pred: (x: (typeof perMilestone)[number]) => boolean): string[] =>
     perMilestone.filter(pred).map((x) => x.m.title);
 
   const milestoneResults: MilestoneResult[] = perMilestone.map(({ m, specs, changes, commits }) => {
     // A spec is one piece of work whatever release approved it: done when any approval of its
     // blueprint moved to implemented/ (a re-proposal implemented later completes it then).
-    const units = specUnits(specs, asOf);
+    const units = specUnits(specs, asOf, allSpecRecords);
     const implemented = units.filter((u) => u.implementedAt !== null);
     const merged = changes.filter((c) => statusOf(c) === 'merged');
     const abandoned = changes.filter((c) => statusOf(c) === 'abandoned');
@@ -489,10 +490,13 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         else if (s.state === 'author') author++;
       }
       const questions = openQuestionsAt(from, to);
+      const reviewData = input.changes.some((c) => c.created >= from - 90 * DAY && c.created < to);
       const reasons = [
-        openThen.length === 0
-          ? 'no change in scope was open: nobody was proposing work'
-          : `${openThen.length} change${openThen.length === 1 ? '' : 's'} open at its end (${reviewers} waiting on reviewers, ${author} on their authors${blocked ? `, ${blocked} blocked by a −2` : ''})`,
+        !reviewData
+          ? 'no review data covers it (only the code history and specs show the gap): cannot tell what was waiting'
+          : openThen.length === 0
+            ? 'no change in scope was open: nobody was proposing work'
+            : `${openThen.length} change${openThen.length === 1 ? '' : 's'} open at its end (${reviewers} waiting on reviewers, ${author} on their authors${blocked ? `, ${blocked} blocked by a −2` : ''})`,
         questions ? `${questions} open question${questions === 1 ? '' : 's'} unanswered` : null,
       ].filter(Boolean);
       stalls.push({
@@ -763,11 +767,15 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
 export function specUnits(
   specs: readonly SpecRecord[],
   asOf: number,
+  /** Every approval of the blueprints in scope (a re-proposal implemented later completes the earlier approval too). */
+  all: readonly SpecRecord[] = specs,
 ): Array<{ name: string; releases: Array<string | null>; paths: string[]; approvedAt: number; implementedAt: number | null }> {
   const by = new Map<string, SpecRecord[]>();
   for (const s of specs) by.set(s.blueprint, [...(by.get(s.blueprint) ?? []), s]);
   return [...by].map(([name, list]) => {
-    const done = list.map((s) => s.implementedAt).filter((t): t is number => t !== null && t <= asOf);
+    const done = [...list, ...all.filter((s) => s.blueprint === name)]
+      .map((s) => s.implementedAt)
+      .filter((t): t is number => t !== null && t <= asOf);
     return {
       name,
       releases: list.map((s) => s.release),
