@@ -433,6 +433,9 @@ export async function buildInitiativeView(
   const scopes = [initiative.scope, ...initiative.milestones.map((m) => m.scope)];
   const names = new Set(scopes.flatMap((s) => s.specs.map((x) => x.toLowerCase())));
   const specBlueprints = specs.filter((s) => specNames(s).some((n) => names.has(n))).map((s) => s.blueprint);
+  // Load what the scope's queries need (files for `file:`, commit messages for `message:` and the patterns).
+  const needEnv = queryEnv(setup, config, asOf);
+  const needs = scopes.flatMap((s) => scopeQueries(s, specBlueprints)).map((q) => compileQuery(q.query, needEnv).needs);
   const [changes, ownerHistory, commits] = await Promise.all([
     loadFlowChanges(store.db, store.engine, {
       scope: { kind: 'active', since, until: asOf },
@@ -440,8 +443,8 @@ export async function buildInitiativeView(
       asOf,
       messages: 'flow',
       details: true,
-      files: true,
-      commitMessage: scopes.some((s) => s.commitPatterns.length > 0),
+      files: needs.some((n) => n.files),
+      commitMessage: scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage),
     }),
     loadOwnerHistory(store.db, store.engine, params.project?.length ? setup.projects : []),
     loadScopeCommits(store.db, {
