@@ -738,7 +738,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         .map(([name, reviews]) => ({ name, reviews }))
         .sort((a, b) => b.reviews - a.reviews || (a.name < b.name ? -1 : 1)),
     },
-    reviewWait: { initiative: timeToEvent(mine), rest: timeToEvent(rest), vsRest: compare(mine, rest, 1) },
+    reviewWait: { initiative: timeToEvent(mine), rest: timeToEvent(rest), vsRest: vsRest(mine, rest) },
     changes: changes.map((c) => ({
       number: c.number,
       project: c.project,
@@ -784,6 +784,26 @@ export function specUnits(
       implementedAt: done.length ? Math.min(...done) : null,
     };
   });
+}
+
+/**
+ * The priorities' comparison (analysis/priorities.ts `compare`), without the re-draws when a side
+ * has fewer than 6 changes: the verdict is then `too few changes` whatever they would say.
+ */
+function vsRest(mine: readonly FollowedTime[], rest: readonly FollowedTime[]): PriorityComparison {
+  if (mine.length >= 6 && rest.length >= 6) return compare(mine, rest, 1);
+  return {
+    verdict: 'too few changes',
+    differenceDays: null,
+    low: null,
+    high: null,
+    clusters: new Set([...mine, ...rest].map((x) => x.cluster)).size,
+    priorityClusters: new Set(mine.map((x) => x.cluster)).size,
+    baselineClusters: new Set(rest.map((x) => x.cluster)).size,
+    failed: 0,
+    reason: `fewer than 6 changes on a side (${mine.length} and ${rest.length})`,
+    speedup: null,
+  };
 }
 
 /** The scope in words: every kind that has values. */
