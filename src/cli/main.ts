@@ -14,6 +14,7 @@ import { runDbInfo, runDbMigrate } from './commands/db-command.js';
 import { runDemo } from './commands/demo-command.js';
 import { runGitBlueprint, runGitSync } from './commands/git-command.js';
 import { runPrioritiesAdd, runPrioritiesRemove } from './commands/priorities-command.js';
+import { initiativeCommand } from './commands/initiative-command.js';
 import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
 import { runServe } from './commands/serve-command.js';
@@ -138,6 +139,8 @@ export function buildProgram(rt: Runtime): Command {
     .option('--title <text>', 'its title')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runPrioritiesRemove(globals(cmd), rt));
+
+  initiativeCommand(program, rt);
 
   const ci = program.command('ci').description('CI job health: Zuul builds, false failures, voting readiness');
   ci.command('sync')

@@ -204,6 +204,74 @@ const prioritiesSchema = z.record(z.string().min(1), z.array(prioritySchema)).su
   }
 });
 
+/**
+ * Tracked work across releases (`steward initiative status`): docs/initiatives.md. The scope kinds
+ * are model/initiatives.ts's; milestones in due order, each due in a release or on a date.
+ */
+const initiativeScopeSchema = z
+  .object({
+    blueprints: z.array(z.string().min(1)).default([]),
+    specs: z.array(z.string().min(1)).default([]),
+    topics: z.array(z.string().min(1)).default([]),
+    queries: z.array(z.string().min(1)).default([]),
+    bugs: z.array(z.union([z.string().regex(/^\d+$/, 'expected a bug number'), z.number().int().positive()]).transform(String)).default([]),
+    bugTags: z.array(z.string().min(1)).default([]),
+    commitPatterns: z.array(z.string().min(1)).default([]),
+    paths: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const initiativeNoteSchema = z
+  .object({
+    kind: z.enum(['question', 'decision', 'feedback']),
+    text: z.string().trim().min(1),
+    link: z.string().url().optional(),
+    at: isoDate,
+    by: z.string().min(1).optional(),
+    status: z.enum(['open', 'resolved']).default('open'),
+    resolvedAt: isoDate.optional(),
+    resolvedBy: z.string().min(1).optional(),
+    resolution: z.string().min(1).optional(),
+  })
+  .strict();
+
+const initiativeSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a short name of letters, digits, dots, dashes (like cells-v2)'),
+    title: z.string().trim().min(1, 'give the initiative a title'),
+    owners: z.array(z.string().min(1)).default([]),
+    goal: z.string().default(''),
+    scope: initiativeScopeSchema.default({}),
+    milestones: z
+      .array(
+        z
+          .object({
+            title: z.string().trim().min(1),
+            release: z.string().min(1).optional(),
+            targetDate: isoDate.optional(),
+            scope: initiativeScopeSchema.default({}),
+          })
+          .strict()
+          .refine((m) => m.release !== undefined || m.targetDate !== undefined, 'give the milestone a `release` or a `targetDate`'),
+      )
+      .min(1, 'give at least one milestone'),
+    stallWeeks: z.number().int().min(1).max(520).optional(),
+    notes: z.array(initiativeNoteSchema).default([]),
+  })
+  .strict();
+
+const initiativesSchema = z.array(initiativeSchema).superRefine((list, ctx) => {
+  const seen = new Set<string>();
+  list.forEach((x, i) => {
+    if (seen.has(x.name.toLowerCase()))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'name'], message: `two initiatives are named "${x.name}"` });
+    seen.add(x.name.toLowerCase());
+  });
+});
+
 const globList = z
   .array(z.string().min(1, 'expected a glob pattern like specs/{release}/approved/*.rst'))
   .min(1, 'expected at least one glob pattern');
@@ -274,6 +342,7 @@ export const configSchema = z
     specs: specsSchema.optional(),
     web: webSchema.optional(),
     security: securitySchema.default({}),
+    initiatives: initiativesSchema.default([]),
   })
   .strict();
 
@@ -283,6 +352,7 @@ export type ProjectConfig = StewardConfig['projects'][number];
 export type ReleaseConfig = StewardConfig['releases'][number];
 export type DashboardConfig = StewardConfig['dashboards'][number];
 export type PriorityConfig = StewardConfig['priorities'][string][number];
+export type InitiativeConfig = StewardConfig['initiatives'][number];
 export type ZuulConfig = NonNullable<StewardConfig['zuul']>;
 export type CiConfig = StewardConfig['ci'];
 export type CoreRulesConfig = StewardConfig['coreRules'];

@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { parseConfig } from '../config/load-config.js';
+import { demoInitiative } from './demo-initiative.js';
 import { demoConfig, type DemoOptions } from './demo-project.js';
 
 /**
@@ -13,6 +14,7 @@ import { demoConfig, type DemoOptions } from './demo-project.js';
  */
 export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = null): string {
   const d = demoConfig(opts);
+  const initiative = demoInitiative(opts);
   const doc = {
     hosts: [{ name: d.host.name, url: d.host.url }],
     projects: d.projects.map((name) => ({ name, host: d.host.name, core: { members: d.coreTeam } })),
@@ -35,6 +37,8 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
           })),
       ]),
     ),
+    // The planted initiative (demo-initiative.ts): a stall, a milestone met late, a −2 blocker, an open question.
+    ...(initiative ? { initiatives: [initiative.entry] } : {}),
   };
   const text = `# The demo project's configuration, written by \`steward demo\` (seed ${opts.seed ?? 42}).\n${stringify(doc)}`;
   parseConfig(text, 'the demo configuration'); // the demo must always satisfy the real schema

@@ -66,7 +66,8 @@ function whereDefined(p: Priority, effective: EffectiveConfig): string {
   return p.origin === 'config' ? `${effective.origin}: priorities.${p.release}` : `the store (priority ${p.id})`;
 }
 
-function queryEnv(setup: FlowSetup, config: StewardConfig, now: number): QueryEnv {
+/** The query environment of priorities and initiatives as of `now` (users, the configured core groups). */
+export function queryEnv(setup: FlowSetup, config: StewardConfig, now: number): QueryEnv {
   const groups = new Set(
     ['core', ...config.projects.map((p) => p.core?.group).filter((g): g is string => !!g)].map((g) => g.toLowerCase()),
   );

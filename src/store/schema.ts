@@ -310,6 +310,54 @@ export interface SecurityPatchReviewsTable {
   vote: number;
 }
 
+/** Initiatives defined in the store (migration 0020): tracked work across releases. */
+export interface InitiativesTable {
+  id: Generated<number>;
+  name: string;
+  /** Lower-case name: unique. */
+  name_key: string;
+  title: string;
+  goal: string;
+  stall_weeks: number | null;
+  created_at: number;
+  created_by: string | null;
+  updated_at: number;
+}
+
+export interface InitiativeMilestonesTable {
+  initiative_id: number;
+  position: number;
+  title: string;
+  release: string | null;
+  target_date: number | null;
+}
+
+export interface InitiativeItemsTable {
+  initiative_id: number;
+  /** −1: the initiative's own scope and owners; else the milestone's position. */
+  milestone: number;
+  position: number;
+  /** A scope kind (model/initiatives.ts SCOPE_KINDS) or `owner`. */
+  kind: string;
+  value: string;
+}
+
+export interface InitiativeNotesTable {
+  id: Generated<number>;
+  initiative_id: number;
+  /** question, decision, feedback. */
+  kind: string;
+  text: string;
+  link: string | null;
+  at: number;
+  by: string | null;
+  /** open, resolved. */
+  status: string;
+  resolved_at: number | null;
+  resolved_by: string | null;
+  resolution: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -465,6 +513,10 @@ export interface Database {
   security_grants: SecurityGrantsTable;
   security_patches: SecurityPatchesTable;
   security_patch_reviews: SecurityPatchReviewsTable;
+  initiatives: InitiativesTable;
+  initiative_milestones: InitiativeMilestonesTable;
+  initiative_items: InitiativeItemsTable;
+  initiative_notes: InitiativeNotesTable;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */

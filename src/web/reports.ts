@@ -30,6 +30,8 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/priorities/list', REPORTS.prioritiesList],
   ['/security/advisories', REPORTS.securityAdvisories],
   ['/security/candidates', REPORTS.securityCandidates],
+  ['/initiatives', REPORTS.initiativeList],
+  ['/initiatives/:name', REPORTS.initiativeStatus],
 ];
 
 export { REPORTS };

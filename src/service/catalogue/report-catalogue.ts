@@ -7,6 +7,7 @@
 import { ciExperimentalReport, ciJobsReport, ciReadinessReport, ciReport } from './ci-entries.js';
 import { coreCandidatesReport, coreHistoryReport, coreIdleReport, coreLoadReport, coreMentoringReport } from './core-entries.js';
 import { dashboardReport, dashboardsReport } from './dashboard-entries.js';
+import { initiativeBriefReport, initiativeListReport, initiativeStatusReport } from './initiative-entries.js';
 import { queueReport, waitsReport } from './flow-entries.js';
 import { overviewReport } from './overview-entry.js';
 import { prioritiesListReport, prioritiesReport } from './priorities-entries.js';
@@ -38,6 +39,9 @@ export const REPORTS = {
   securityAdvisories: securityAdvisoriesReport,
   securityCandidates: securityCandidatesReport,
   securityRoster: securityRosterReport,
+  initiativeList: initiativeListReport,
+  initiativeStatus: initiativeStatusReport,
+  initiativeBrief: initiativeBriefReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

@@ -7,6 +7,7 @@ import { refusalErrorHandler } from '../auth/login-routes.js';
 import { auditRoutes } from './audit-routes.js';
 import { mentoringRoutes, type ManageRoutesOptions } from './mentoring-routes.js';
 import { prioritiesRoutes } from './priorities-routes.js';
+import { initiativesRoutes } from './initiatives-routes.js';
 import { usersRoutes } from './users-routes.js';
 import { securityRoutes, type SecurityRoutesOptions } from './security-routes.js';
 import type { ScryptParams } from '../auth/password.js';
@@ -18,6 +19,7 @@ export async function manageRoutes(
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
   await app.register(mentoringRoutes, o);
   await app.register(prioritiesRoutes, o);
+  await app.register(initiativesRoutes, o);
   await app.register(usersRoutes, o);
   await app.register(auditRoutes, o);
   await app.register(securityRoutes, o);

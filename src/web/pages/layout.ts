@@ -27,6 +27,7 @@ const NAV: Array<[string, string]> = [
   ['/waits', 'Why reviews wait'],
   ['/specs', 'Specs'],
   ['/priorities', 'Priorities'],
+  ['/initiatives', 'Initiatives'],
   ['/ci', 'CI'],
   ['/security/advisories', 'Advisories'],
 ];

@@ -7,6 +7,7 @@ import { corePage } from './core-page.js';
 import { dashboardPage, dashboardsPage } from './dashboards-page.js';
 import type { PageContext } from './layout.js';
 import { overviewPage } from './overview-page.js';
+import { initiativePage, initiativesPage } from './initiatives-page.js';
 import { prioritiesPage } from './priorities-page.js';
 import { queuePage } from './queue-page.js';
 import { reviewersPage } from './reviewers-page.js';
@@ -50,5 +51,17 @@ export const PAGES: PageDef[] = [
     title: 'Security advisories',
     query: REPORTS.securityAdvisories.params.querystring(['product', 'earlyDays', 'lateDays', 'now']),
     render: securityAdvisoriesPage,
+  },
+  {
+    path: '/initiatives',
+    title: 'Initiatives',
+    query: REPORTS.initiativeStatus.params.querystring(['project', 'now']),
+    render: initiativesPage,
+  },
+  {
+    path: '/initiatives/:name',
+    title: 'Initiative',
+    query: REPORTS.initiativeStatus.params.querystring(['project', 'now']),
+    render: initiativePage,
   },
 ];

@@ -1,0 +1,162 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { emptyScope, priorityAsTrackedWork, type Initiative, type TrackedCommit } from '../model/initiatives.js';
+import type { Priority } from '../model/priorities.js';
+import type { SpecRecord } from '../model/specs.js';
+import type { QueryEnv } from './gerrit-query/evaluate.js';
+import { commitPattern, computeInitiativeStatus, resolveMilestones, scopeQueries, specUnits } from './initiatives.js';
+import { priorityQueries } from './priorities.js';
+import type { ReleaseCycle } from './waits.js';
+
+const DAY = 86_400_000;
+const T = (s: string): number => Date.parse(`${s}T00:00:00Z`);
+const CAL: ReleaseCycle[] = [
+  { name: 'Kilo', start: T('2014-10-16'), featureFreeze: T('2015-03-19'), release: T('2015-04-30') },
+  { name: 'Liberty', start: T('2015-04-30'), featureFreeze: T('2015-09-03'), release: T('2015-10-15') },
+  { name: 'Mitaka', start: T('2015-10-15'), featureFreeze: T('2016-03-03'), release: T('2016-04-07') },
+];
+const ms = (title: string, release: string | null, targetDate: number | null = null) => ({
+  title,
+  release,
+  targetDate,
+  scope: emptyScope(),
+});
+const initiative = (over: Partial<Initiative>): Initiative => ({
+  name: 'x',
+  title: 'X',
+  owners: [],
+  goal: '',
+  scope: emptyScope(),
+  milestones: [],
+  stallWeeks: null,
+  origin: 'store',
+  id: 1,
+  createdAt: null,
+  createdBy: null,
+  notes: [],
+  ...over,
+});
+
+describe('initiatives', () => {
+  it('a priority is tracked work of one milestone, its release, matched by the same queries', () => {
+    const p: Priority = {
+      release: 'Kilo',
+      title: 'Cells',
+      blueprints: ['cells-v2'],
+      topics: ['t'],
+      queries: ['status:open'],
+      origin: 'config',
+      id: null,
+      createdAt: null,
+      createdBy: null,
+    };
+    const w = priorityAsTrackedWork(p);
+    assert.deepEqual(w.milestones, [ms('Kilo', 'Kilo')]);
+    assert.deepEqual(scopeQueries(w.scope), priorityQueries(p));
+    const { milestones, problems } = resolveMilestones(w, CAL);
+    assert.deepEqual(problems, []);
+    assert.deepEqual([milestones[0]!.start, milestones[0]!.due], [CAL[0]!.start, CAL[0]!.release]);
+  });
+
+  it('adds bugs and paths to the scope queries', () => {
+    const q = scopeQueries({ ...emptyScope(), bugs: ['1234'], paths: ['/nova/network/'] }, ['spec-bp']);
+    assert.deepEqual(
+      q.map((x) => x.query),
+      ['blueprint:"spec-bp"', 'bug:1234', 'file:"^nova/network/.*"'],
+    );
+  });
+
+  it('refuses milestones out of order, overlapping, or in a release the calendar lacks', () => {
+    const check = (m: Initiative['milestones']) => resolveMilestones({ milestones: m, scope: emptyScope() }, CAL).problems;
+    assert.deepEqual(check([ms('a', 'Kilo'), ms('b', null, T('2015-06-01')), ms('c', 'Mitaka')]), []);
+    assert.match(check([ms('a', 'Liberty'), ms('b', 'Kilo')]).join(), /milestones out of order: 2 "b"/);
+    assert.match(check([ms('a', null, T('2015-06-01')), ms('b', 'Kilo')]).join(), /out of order/);
+    assert.match(
+      check([ms('a', 'Kilo', T('2015-02-01')), ms('b', null, T('2015-06-01')), ms('c', 'Liberty')]).join(),
+      /milestones overlap: 3 "c" \(Liberty\) begins 2015-04-30, before 2 "b" is due \(2015-06-01\)/,
+    );
+    assert.match(check([ms('a', 'Zork')]).join(), /no release "Zork" in the release calendar \(Kilo, Liberty, Mitaka\)/);
+    assert.match(check([ms('a', 'Liberty', T('2015-01-01'))]).join(), /before Liberty starts/);
+  });
+
+  it('matches commit patterns line by line, case-insensitively, and names a bad one', () => {
+    const re = commitPattern('^nova-net: ');
+    assert.ok(re instanceof RegExp && re.test('Fix it\n\nNova-net: remove x'));
+    assert.equal(typeof commitPattern('(unclosed'), 'string');
+  });
+
+  it('a spec is done when any approval of its blueprint was implemented', () => {
+    const spec = (release: string, implementedAt: number | null): SpecRecord => ({
+      release,
+      path: `specs/${release}/approved/x.rst`,
+      firstPath: `specs/${release}/approved/x.rst`,
+      blueprint: 'x',
+      blueprintUrl: null,
+      title: null,
+      state: implementedAt ? 'implemented' : 'approved',
+      approvedAt: T('2015-01-01'),
+      approvedCommit: 'a',
+      implementedAt,
+      implementedCommit: null,
+      removedAt: null,
+      renames: [],
+    });
+    const kilo = spec('kilo', null);
+    const liberty = spec('liberty', T('2015-09-01'));
+    assert.equal(specUnits([kilo], T('2016-01-01'), [kilo, liberty])[0]!.implementedAt, T('2015-09-01'));
+    assert.equal(specUnits([kilo], T('2015-08-01'), [kilo, liberty])[0]!.implementedAt, null);
+  });
+
+  it('finds stalls between landed commits, and none after the last milestone is met', () => {
+    const commit = (sha: string, at: number): TrackedCommit => ({
+      repo: 'r',
+      sha,
+      subject: sha,
+      message: `nova-net: ${sha}`,
+      authorName: 'a',
+      authorEmail: 'a@x',
+      landedAt: at,
+      links: [],
+    });
+    const commits = [commit('a', T('2015-05-10')), commit('b', T('2015-05-20')), commit('c', T('2015-08-20'))];
+    const env = { now: 0, flow: {}, accounts: {} } as unknown as QueryEnv;
+    const r = computeInitiativeStatus(
+      {
+        initiative: initiative({
+          scope: { ...emptyScope(), commitPatterns: ['^nova-net: '] },
+          milestones: [ms('L', 'Liberty')],
+          stallWeeks: 8,
+        }),
+        calendar: CAL,
+        changes: [],
+        waits: [],
+        commits,
+        specs: [],
+        env,
+        hostUrls: new Map(),
+        nameOf: String,
+        bugData: false,
+      },
+      T('2015-12-01'),
+    );
+    assert.deepEqual(
+      r.stalls.map((s) => [s.from.slice(0, 10), s.to?.slice(0, 10) ?? null, s.ongoing]),
+      [
+        ['2015-05-20', '2015-08-20', false],
+        ['2015-08-20', null, true],
+      ],
+    );
+    assert.match(r.stalls[0]!.why, /no review data covers it/);
+    assert.equal(r.milestones[0]!.status, 'commits only');
+    assert.equal(r.milestones[0]!.commitsLanded, 3);
+    assert.deepEqual(
+      r.releases.map((x) => [x.release, x.commitsLanded]),
+      [
+        ['Liberty', 3],
+        ['Mitaka', 0],
+      ],
+    );
+    assert.equal(r.burnup.at(-1)!.commitsLanded, 3);
+    assert.ok(r.burnup.every((p, i) => i === 0 || Date.parse(p.at) - Date.parse(r.burnup[i - 1]!.at) <= 7 * DAY));
+  });
+});

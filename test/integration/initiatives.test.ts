@@ -1,0 +1,299 @@
+/**
+ * Initiatives end to end on the demo project, in both engines: the planted initiative
+ * (src/demo/demo-initiative.ts) with its stall, its milestone met late, its −2 blocker and its open
+ * question, each checked against what other commands say about the same data (the specs report,
+ * a dashboard query, the changes' own merge times); `--now` replay; the brief; store-defined
+ * initiatives added, noted, edited and removed with the audit log; and bad input refused with
+ * nothing stored.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_INITIATIVE_NAME, DEMO_STALL_WEEKS, demoInitiative } from '../../src/demo/demo-initiative.js';
+import { demoConfig } from '../../src/demo/demo-project.js';
+import { runSteward } from '../helpers/cli.js';
+import { ENGINES, freshLocation } from '../helpers/stores.js';
+
+const NOW = Date.UTC(2025, 5, 1);
+const DEMO = { seed: 7, changes: 2500, now: NOW };
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+const cfg = demoConfig(DEMO);
+const planted = demoInitiative(DEMO)!;
+const target = cfg.releases.find((r) => r.name === cfg.planted.specsRelease)!;
+const next = cfg.releases[cfg.releases.indexOf(target) + 1]!;
+let dir: string;
+let config: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'steward-initiatives-'));
+  const r = await runSteward(
+    ['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--out', join(dir, 'demo'), '--no-import', '--quiet'],
+    { cwd: dir, now: NOW },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  config = join(dir, 'demo', 'steward.yaml');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports
+type Json = any;
+
+for (const engine of ENGINES) {
+  describe(`steward initiative on the demo project (${engine.name})`, { skip: engine.skip }, () => {
+    let location: string;
+    let cleanup: () => Promise<void>;
+    const run = (args: string[]) => runSteward([...args, '--db', location, '--config', config], { cwd: dir, now: NOW });
+    const json = async (args: string[]): Promise<Json> => {
+      const r = await run([...args, '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const refused = async (args: string[], code: number, message: RegExp): Promise<string> => {
+      const r = await run(args);
+      assert.equal(r.code, code, r.stdout + r.stderr);
+      assert.match(r.stderr, message);
+      return r.stderr;
+    };
+    before(async () => {
+      ({ location, cleanup } = await freshLocation(engine.name));
+      const r = await run(['import', join(dir, 'demo', 'demo-rest.json')]);
+      assert.equal(r.code, 0, r.stderr);
+      const s = await run(['specs', 'sync', '--repo', join(dir, 'demo', 'specs')]);
+      assert.equal(s.code, 0, s.stderr);
+    });
+    after(async () => cleanup());
+
+    it('shows the open question first, then the milestones: first code met, the spec met late, the blocked work not met', async () => {
+      const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME]);
+      assert.equal(v.report, 'initiative status');
+      assert.deepEqual(
+        v.openQuestions.map((q: Json) => q.text),
+        [planted.question],
+      );
+      assert.match(v.summary[0], /^Open question/);
+      assert.equal(v.notes[0].kind, 'question');
+      assert.deepEqual(
+        v.milestones.map((m: Json) => [m.title, m.status]),
+        [
+          ['First code', 'met'],
+          ['Spec implemented', 'met late'],
+          ['Blocked work merged', 'in progress'],
+        ],
+      );
+      // Met late: when the specs report says the re-proposed spec moved to implemented/, after the target's release day.
+      const specs = await json(['specs', 'report', '--release', next.name]);
+      const spec = specs.specs.find((s: Json) => s.blueprint === planted.blueprints.landedLate);
+      assert.ok(spec.implementedAt);
+      const late = v.milestones[1];
+      assert.equal(late.metAt, spec.implementedAt);
+      assert.equal(late.due, new Date(`${target.release}T00:00:00Z`).toISOString());
+      assert.equal(late.lateDays, Math.round(((Date.parse(spec.implementedAt) - Date.parse(late.due)) / DAY) * 10) / 10);
+      assert.ok(late.lateDays > 0);
+      // First code: its changes all closed before the freeze, one merged.
+      const first = v.milestones[0];
+      const firstChanges = v.changes.filter((c: Json) => c.milestones.includes('First code'));
+      assert.equal(firstChanges.length, first.changesProposed);
+      assert.ok(firstChanges.every((c: Json) => c.status !== 'open') && firstChanges.some((c: Json) => c.status === 'merged'));
+      assert.ok(Date.parse(first.metAt) <= Date.parse(first.due));
+    });
+
+    it('finds the −2 blocker that a dashboard query finds, and changes waiting on reviewers beyond the project median', async () => {
+      const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME]);
+      const d = await json(['dashboard', '--query', `blueprint:${planted.blueprints.blocked} status:open label:Code-Review<=-2`]);
+      const expected = d.sections[0].changes.map((c: Json) => c.number).sort();
+      assert.ok(expected.length >= 1);
+      assert.deepEqual(v.blockers.vetoed.map((x: Json) => x.number).sort(), expected);
+      for (const w of v.blockers.waitingOnReviewers) {
+        assert.ok(w.reviewersDays > v.blockers.projectMedianReviewersDays);
+        const c = v.changes.find((x: Json) => x.number === w.number);
+        assert.equal(c.status, 'open');
+      }
+    });
+
+    it('finds the planted stall: the gaps of 8+ weeks between merges in scope, one across the target release with the blocker and the question open', async () => {
+      const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME]);
+      assert.equal(v.stallWeeks, DEMO_STALL_WEEKS);
+      const start = Date.parse(`${target.start}T00:00:00Z`);
+      const merges = v.changes
+        .filter((c: Json) => c.status === 'merged')
+        .map((c: Json) => Date.parse(c.mergedAt))
+        .filter((t: number) => t > start)
+        .sort((a: number, b: number) => a - b);
+      const points = [start, ...merges, NOW];
+      const gaps: Array<[number, number]> = [];
+      for (let i = 1; i < points.length; i++)
+        if (points[i]! - points[i - 1]! >= DEMO_STALL_WEEKS * WEEK) gaps.push([points[i - 1]!, points[i]!]);
+      assert.deepEqual(
+        v.stalls.map((s: Json) => [Date.parse(s.from), s.to === null ? NOW : Date.parse(s.to)]),
+        gaps,
+      );
+      const rel = Date.parse(`${target.release}T00:00:00Z`);
+      const across = v.stalls.find((s: Json) => Date.parse(s.from) < rel && s.to !== null && Date.parse(s.to) > rel);
+      assert.ok(across, JSON.stringify(v.stalls));
+      assert.ok(across.blocked >= 1 && across.openQuestions === 1 && across.openChanges >= across.blocked);
+      assert.match(across.why, /blocked by a −2/);
+      assert.ok(v.summary.some((s: string) => /^Stalled [\d.]+ weeks from/.test(s)));
+    });
+
+    it('replays the past with --now: at the freeze no question was open yet and the spec was still due', async () => {
+      const ff = new Date(Date.parse(`${target.featureFreeze}T00:00:00Z`) + DAY).toISOString();
+      const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME, '--now', ff]);
+      assert.equal(v.asOf, ff);
+      assert.deepEqual(v.openQuestions, []);
+      assert.equal(v.milestones[0].status, 'met');
+      assert.equal(v.milestones[1].status, 'in progress');
+      assert.ok(v.changes.every((c: Json) => Date.parse(c.created) < Date.parse(ff)));
+      assert.ok(v.notes.every((n: Json) => Date.parse(n.at) <= Date.parse(ff)));
+    });
+
+    it('gives the brief: one page of Markdown with the goal, milestones, stalls, questions and people; the same JSON as status', async () => {
+      const r = await run(['initiative', 'brief', DEMO_INITIATIVE_NAME, '--format', 'markdown']);
+      assert.equal(r.code, 0, r.stderr);
+      const md = r.stdout;
+      for (const h of [
+        '# Compute API migration',
+        '**Goal.**',
+        '## Open questions',
+        '## Milestones',
+        '## What stalled and why',
+        '## Blockers',
+        '## People',
+      ])
+        assert.ok(md.includes(h), h);
+      assert.ok(md.indexOf('## Open questions') < md.indexOf('## Milestones'));
+      assert.ok(md.includes(planted.question));
+      assert.match(md, /\| Spec implemented \(.+\) \| .+ \| met late \|/);
+      assert.ok(md.split('\n').length < 80);
+      assert.deepEqual(
+        await json(['initiative', 'brief', DEMO_INITIATIVE_NAME]),
+        await json(['initiative', 'status', DEMO_INITIATIVE_NAME]),
+      );
+    });
+
+    it('adds, notes, resolves, edits and removes a stored initiative, each in the audit log', async () => {
+      const bp = planted.blueprints.waiting;
+      const added = await json([
+        'initiative',
+        'add',
+        'waiting-work',
+        '--title',
+        'Waiting work',
+        '--goal',
+        'Land it',
+        '--owner',
+        'alice',
+        '--blueprint',
+        bp,
+        '--milestone',
+        `Code up=${target.name}`,
+        '--milestone',
+        `Merged=${next.name}`,
+        '--by',
+        'alice',
+      ]);
+      assert.equal(added.name, 'waiting-work');
+      assert.equal(added.milestones.length, 2);
+      const listed = await json(['initiative', 'list']);
+      assert.deepEqual(
+        listed.initiatives.map((i: Json) => i.name),
+        [DEMO_INITIATIVE_NAME, 'waiting-work'],
+      );
+      const q = await json(['initiative', 'note', 'waiting-work', '--kind', 'question', '--text', 'Who reviews it?', '--by', 'bob']);
+      assert.equal(q.note.status, 'open');
+      let v = await json(['initiative', 'status', 'waiting-work']);
+      assert.equal(v.openQuestions[0].text, 'Who reviews it?');
+      assert.ok(v.changes.length >= 1 && v.changes.every((c: Json) => c.matchedBy.includes(`blueprint:${bp}`)));
+      await json(['initiative', 'note', 'waiting-work', '--resolve', String(q.note.id), '--text', 'carol', '--by', 'alice']);
+      v = await json(['initiative', 'status', 'waiting-work']);
+      assert.deepEqual(v.openQuestions, []);
+      assert.equal(v.notes[0].resolution, 'carol');
+      const edited = await json(['initiative', 'edit', 'waiting-work', '--goal', 'Land it soon', '--stall-weeks', '4']);
+      assert.equal(edited.goal, 'Land it soon');
+      assert.equal(edited.stallWeeks, 4);
+      assert.equal(edited.notes.length, 1);
+      await json(['initiative', 'remove', 'waiting-work', '--by', 'alice']);
+      assert.deepEqual(
+        (await json(['initiative', 'list'])).initiatives.map((i: Json) => i.name),
+        [DEMO_INITIATIVE_NAME],
+      );
+      const audit = await json(['audit', '--limit', '20']);
+      const events = (audit.events ?? audit).map((e: Json) => e.event);
+      for (const e of ['initiative.add', 'initiative.note', 'initiative.note.resolve', 'initiative.edit', 'initiative.remove'])
+        assert.ok(events.includes(e), e);
+    });
+
+    it('refuses bad input with a clear message and stores nothing', async () => {
+      const base = ['initiative', 'add', 'bad', '--milestone', `One=${target.name}`];
+      const scope = await refused([...base, '--blueprint', 'no-such-blueprint-at-all'], 2, /the scope matches nothing in the store/);
+      assert.match(scope, /blueprints no-such-blueprint-at-all/);
+      const query = await refused([...base, '--query', 'status:open OR'], 2, /initiative "bad": .*OR must be followed/);
+      assert.match(query, /\^/);
+      await refused(
+        [
+          'initiative',
+          'add',
+          'bad',
+          '--blueprint',
+          planted.blueprints.blocked,
+          '--milestone',
+          `Two=${next.name}`,
+          '--milestone',
+          `One=${target.name}`,
+        ],
+        2,
+        /milestones out of order/,
+      );
+      await refused(
+        [
+          'initiative',
+          'add',
+          'bad',
+          '--blueprint',
+          planted.blueprints.blocked,
+          '--milestone',
+          `One=${next.start}`,
+          '--milestone',
+          `Two=${target.name}`,
+        ],
+        2,
+        /milestones out of order/,
+      );
+      const mid = new Date(Date.parse(`${next.start}T00:00:00Z`) + 20 * DAY).toISOString().slice(0, 10);
+      await refused(
+        [
+          'initiative',
+          'add',
+          'bad',
+          '--blueprint',
+          planted.blueprints.blocked,
+          '--milestone',
+          `Early=${target.name},${target.featureFreeze}`,
+          '--milestone',
+          `Late=${mid}`,
+          '--milestone',
+          `Next=${next.name}`,
+        ],
+        2,
+        /milestones overlap/,
+      );
+      await refused([...base, '--blueprint', planted.blueprints.blocked, '--commit-pattern', '(unclosed'], 2, /not a regular expression/);
+      await refused(
+        ['initiative', 'note', 'no-such-initiative', '--kind', 'question', '--text', 'x'],
+        10,
+        /no initiative named "no-such-initiative"/,
+      );
+      await refused(['initiative', 'note', DEMO_INITIATIVE_NAME, '--kind', 'question', '--text', 'x'], 2, /defined in .*steward.yaml/);
+      await refused(['initiative', 'status', 'no-such-initiative'], 10, /no initiative named/);
+      const listed = await json(['initiative', 'list']);
+      assert.deepEqual(
+        listed.initiatives.map((i: Json) => i.name),
+        [DEMO_INITIATIVE_NAME],
+      );
+      const audit = await json(['audit', '--limit', '50']);
+      assert.ok(!(audit.events ?? audit).some((e: Json) => e.subject === 'initiative bad'));
+    });
+  });
+}
