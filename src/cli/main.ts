@@ -223,6 +223,8 @@ export function buildProgram(rt: Runtime): Command {
 
   reportCommand(program, REPORTS.waits, rt);
 
+  reportCommand(program, REPORTS.history, rt);
+
   program
     .command('dashboard')
     .description('evaluate a dashboard of Gerrit search queries against the store, or print its Gerrit URL')

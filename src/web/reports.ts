@@ -28,6 +28,7 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/specs/report', REPORTS.specs],
   ['/priorities', REPORTS.priorities],
   ['/priorities/list', REPORTS.prioritiesList],
+  ['/history', REPORTS.history],
 ];
 
 export { REPORTS };

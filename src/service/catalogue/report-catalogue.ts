@@ -13,6 +13,7 @@ import { prioritiesListReport, prioritiesReport } from './priorities-entries.js'
 import type { AnyReportEntry, ReportEntry } from './report-entry.js';
 import { reviewersReport } from './reviewers-entry.js';
 import { specsReport } from './specs-entries.js';
+import { historyReport } from './history-entry.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -33,6 +34,7 @@ export const REPORTS = {
   specs: specsReport,
   priorities: prioritiesReport,
   prioritiesList: prioritiesListReport,
+  history: historyReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

@@ -4,9 +4,9 @@
  * land?". A spec's code is every commit and every Gerrit change that names its blueprint in any
  * form (sources/links/blueprint-refs.ts; matching is case-insensitive and whole-name).
  */
-import type { Kysely } from 'kysely';
-import type { BlueprintRefKind, LandingKind } from '../../model/git.js';
-import type { Database } from '../schema.js';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { BlueprintRefKind, HistoryCommit, LandingKind } from '../../model/git.js';
+import type { Database, GitCommitsTable } from '../schema.js';
 
 // Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
 // are computed by the function the caller passes (sources/links/blueprint-refs.ts blueprintRefs).
@@ -266,6 +266,97 @@ export async function summariseCodeHistory(db: Kysely<Database>, repo?: string):
       firstLandedAt: agg.first == null ? null : Number(agg.first),
       lastLandedAt: agg.last == null ? null : Number(agg.last),
     });
+  }
+  return out;
+}
+
+const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug'];
+const BLUEPRINT_LINK_KINDS = ['implements', 'partially-implements', 'related', 'mention'];
+
+/**
+ * Every non-merge commit of the synced repositories (or of `repo`), with how it landed, whether a
+ * release-tag merge brought it (a backport: the landing that brought it also brought a commit whose
+ * subject starts `Merge tag `), and whether it names a bug or a blueprint (the links `steward git
+ * sync` stored). Ordered by landing time, then repository and hash.
+ *
+ * @example await loadHistoryCommits(db, { repo: 'nova' })
+ * // [{ repo: 'nova', sha: '…', authorEmail: '…', landedAt: …, landing: 'merge', backport: false, namesBug: true, … }, …]
+ */
+export async function loadHistoryCommits(db: Kysely<Database>, opts: { repo?: string } = {}): Promise<HistoryCommit[]> {
+  let tq = db.selectFrom('git_commits').select(['repo', 'landed_by']).distinct().where('subject', 'like', 'Merge tag %');
+  if (opts.repo !== undefined) tq = tq.where('repo', '=', opts.repo);
+  const tagLandings = new Set((await tq.execute()).map((r) => `${r.repo}\u0000${r.landed_by}`));
+  const linked = (kinds: string[]) => (eb: ExpressionBuilder<Database & { c: GitCommitsTable }, 'c'>) =>
+    eb.exists(
+      eb
+        .selectFrom('git_commit_links as l')
+        .select('l.sha')
+        .whereRef('l.repo', '=', 'c.repo')
+        .whereRef('l.sha', '=', 'c.sha')
+        .where('l.kind', 'in', kinds),
+    );
+  let q = db
+    .selectFrom('git_commits as c')
+    .select((eb) => [
+      'c.repo',
+      'c.sha',
+      'c.author_name',
+      'c.author_email',
+      'c.authored_at',
+      'c.landed_at',
+      'c.landed_by',
+      'c.landing',
+      'c.change_id',
+      linked(BUG_LINK_KINDS)(eb).as('bug'),
+      linked(BLUEPRINT_LINK_KINDS)(eb).as('bp'),
+    ])
+    .where('c.parents', 'not like', '% %');
+  if (opts.repo !== undefined) q = q.where('c.repo', '=', opts.repo);
+  const rows = await q.execute();
+  const out: HistoryCommit[] = rows.map((r) => ({
+    repo: r.repo,
+    sha: r.sha,
+    authorName: r.author_name,
+    authorEmail: r.author_email,
+    authoredAt: Number(r.authored_at),
+    landedAt: Number(r.landed_at),
+    landing: r.landing as LandingKind,
+    backport: tagLandings.has(`${r.repo}\u0000${r.landed_by}`),
+    namesBug: Boolean(r.bug),
+    namesBlueprint: Boolean(r.bp),
+    changeId: r.change_id,
+  }));
+  return out.sort(
+    (a, b) => a.landedAt - b.landedAt || (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0),
+  );
+}
+
+/** The review side of a landed commit: its merged Gerrit change's creation and merge times (epoch ms). */
+export interface CommitReviewTimes {
+  changeId: string;
+  created: number;
+  mergedAt: number;
+}
+
+/**
+ * The merged Gerrit changes in the store whose Change-Id a synced commit carries (the earliest
+ * created when several branches or hosts share the Change-Id), keyed by Change-Id. Empty without
+ * review data.
+ */
+export async function loadCommitReviewTimes(db: Kysely<Database>, opts: { repo?: string } = {}): Promise<Map<string, CommitReviewTimes>> {
+  let q = db
+    .selectFrom('changes as ch')
+    .innerJoin('git_commits as c', 'c.change_id', 'ch.change_key')
+    .select(['ch.change_key', 'ch.created', 'ch.merged_at'])
+    .where('ch.status', '=', 'MERGED')
+    .where('ch.merged_at', 'is not', null);
+  if (opts.repo !== undefined) q = q.where('c.repo', '=', opts.repo);
+  const out = new Map<string, CommitReviewTimes>();
+  for (const r of await q.execute()) {
+    const created = Number(r.created);
+    const prev = out.get(r.change_key);
+    if (prev && prev.created <= created) continue;
+    out.set(r.change_key, { changeId: r.change_key, created, mergedAt: Number(r.merged_at) });
   }
   return out;
 }
