@@ -21,6 +21,15 @@ export interface HistoryParams {
   repo?: string | null;
 }
 
+/** Refuses a release the calendar in effect does not know, naming the parameter as the caller spells it. */
+export function checkRelease(release: string, config: EffectiveConfig, param = '--release'): void {
+  const { calendar, source } = releaseCalendar(config.config, config.origin);
+  if (!findRelease(calendar, release))
+    throw new StewardError('USAGE', `${param} "${release}" is not in the release calendar (${source})`, {
+      hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.`,
+    });
+}
+
 /** Builds the code history report (see analysis/code-history.ts for every figure's definition). */
 export async function buildHistoryView(store: Store, params: HistoryParams, config: EffectiveConfig, now: number): Promise<HistoryView> {
   const repo = params.repo ?? undefined;
@@ -30,11 +39,8 @@ export async function buildHistoryView(store: Store, params: HistoryParams, conf
       hint: 'Run `steward git sync --repo PATH` (a clone of the repository) first.',
     });
   const { calendar, source } = releaseCalendar(config.config, config.origin);
+  if (params.release) checkRelease(params.release, config);
   const wanted = params.release ? findRelease(calendar, params.release) : null;
-  if (params.release && !wanted)
-    throw new StewardError('USAGE', `--release "${params.release}" is not in the release calendar (${source})`, {
-      hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.`,
-    });
   const [commits, reviewTimes] = await Promise.all([loadHistoryCommits(store.db, { repo }), loadCommitReviewTimes(store.db, { repo })]);
   const history = computeCodeHistory(
     { commits, calendar, isBot: gitBotRule(config.config.bots), reviewTimes },

@@ -38,7 +38,7 @@ async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply
     const b = errorBody(req.validationError);
     return reply.code(400).send(page(pc, def.title, errorNotice(b.message, b.hint)).value);
   }
-  if (state.empty) return reply.send(emptyStorePage(pc, ctx.store.engine).value);
+  if (state.empty && !def.withoutChanges) return reply.send(emptyStorePage(pc, ctx.store.engine).value);
   let body: SafeHtml;
   try {
     body = await def.render(pc, ctx, pathOf(req));

@@ -1,6 +1,6 @@
 /** `steward history`, `/api/v1/history`: the code history per release window (git alone, review side when present). */
 import { renderHistoryCsv, renderHistoryText } from '../../report/history-report.js';
-import { buildHistoryView } from '../history-view.js';
+import { buildHistoryView, checkRelease } from '../history-view.js';
 import { paramSchema, text, time } from './param-schema.js';
 import { defineReport } from './report-entry.js';
 
@@ -11,7 +11,10 @@ export const historyReport = defineReport({
     repo: text('one synced repository (its name in `steward git sync`; default: all)', 200, '<name>'),
     now: time('report as of this time', '<time>'),
   }),
-  resolve: (i) => ({ release: i.release ?? null, repo: i.repo ?? null }),
+  resolve: (i, ctx) => {
+    if (i.release) checkRelease(i.release, ctx.config, ctx.surface.name('release'));
+    return { release: i.release ?? null, repo: i.repo ?? null };
+  },
   action: 'read',
   cache: 'shared',
   build: buildHistoryView,

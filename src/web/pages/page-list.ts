@@ -12,6 +12,7 @@ import { queuePage } from './queue-page.js';
 import { reviewersPage } from './reviewers-page.js';
 import { specsPage } from './specs-page.js';
 import { waitsPage } from './waits-page.js';
+import { historyPage } from './history-page.js';
 
 export interface PageDef {
   path: string;
@@ -19,6 +20,8 @@ export interface PageDef {
   /** The querystring schema: the parameters of the page's form, as its report's entry defines them. */
   query: { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
   render: (pc: PageContext, ctx: AppContext, pathParams: Record<string, string>) => Promise<SafeHtml>;
+  /** The page shows data other than Gerrit changes (the code history): a store without changes does not get the "store is empty" page. */
+  withoutChanges?: boolean;
 }
 
 const WINDOW = ['project', 'days', 'since', 'until', 'now'] as const;
@@ -43,5 +46,12 @@ export const PAGES: PageDef[] = [
     title: 'Priorities',
     query: REPORTS.priorities.params.querystring(['project', 'now', 'release']),
     render: prioritiesPage,
+  },
+  {
+    path: '/history',
+    title: 'Code history',
+    query: REPORTS.history.params.querystring(['now', 'release', 'repo']),
+    render: historyPage,
+    withoutChanges: true,
   },
 ];
