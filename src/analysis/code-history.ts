@@ -155,17 +155,23 @@ export function weekOf(t: number): number {
  */
 export function computeCodeHistory(input: CodeHistoryInput, opts: { release?: string | null; now: number }): CodeHistory {
   const { calendar, isBot } = input;
-  const commits = [...input.commits].sort((a, b) => a.landedAt - b.landedAt);
+  const commits = isSorted(input.commits) ? input.commits : [...input.commits].sort((a, b) => a.landedAt - b.landedAt);
   const first = commits.length ? commits[0]!.landedAt : null;
   const last = commits.length ? commits[commits.length - 1]!.landedAt : null;
-  const key = (c: HistoryCommit) => c.authorEmail.trim().toLowerCase();
+  // Each commit's author key and bot flag, computed once (the windows and weeks read them many times).
+  const keys = new Map<HistoryCommit, string>();
+  const bots = new Set<HistoryCommit>();
   const botMemo = new Map<string, boolean>();
-  const bot = (c: HistoryCommit) => {
-    const k = `${c.authorName}\u0000${c.authorEmail}`;
-    let v = botMemo.get(k);
-    if (v === undefined) botMemo.set(k, (v = isBot(c.authorName, c.authorEmail)));
-    return v;
-  };
+  for (const c of commits) {
+    const k = c.authorEmail.trim().toLowerCase();
+    keys.set(c, k);
+    const bk = `${c.authorName}\u0000${k}`;
+    let v = botMemo.get(bk);
+    if (v === undefined) botMemo.set(bk, (v = isBot(c.authorName, c.authorEmail)));
+    if (v) bots.add(c);
+  }
+  const key = (c: HistoryCommit) => keys.get(c)!;
+  const bot = (c: HistoryCommit) => bots.has(c);
   // First merged commit of each author over the whole history.
   const firstOf = new Map<string, number>();
   for (const c of commits) if (!c.backport && !bot(c) && !firstOf.has(key(c))) firstOf.set(key(c), c.landedAt);
@@ -281,6 +287,11 @@ function summarise(
     landingTime: landingTimes(merged.filter((c) => !bot(c)).map((c) => (c.landedAt - c.authoredAt) / DAY)),
     review,
   };
+}
+
+function isSorted(cs: readonly HistoryCommit[]): boolean {
+  for (let i = 1; i < cs.length; i++) if (cs[i]!.landedAt < cs[i - 1]!.landedAt) return false;
+  return true;
 }
 
 /** Index of the first commit landing at or after `t` (commits sorted by landing time). */

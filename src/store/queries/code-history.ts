@@ -4,9 +4,9 @@
  * land?". A spec's code is every commit and every Gerrit change that names its blueprint in any
  * form (sources/links/blueprint-refs.ts; matching is case-insensitive and whole-name).
  */
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { BlueprintRefKind, HistoryCommit, LandingKind } from '../../model/git.js';
-import type { Database, GitCommitsTable } from '../schema.js';
+import type { Database } from '../schema.js';
 
 // Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
 // are computed by the function the caller passes (sources/links/blueprint-refs.ts blueprintRefs).
@@ -283,49 +283,42 @@ const BLUEPRINT_LINK_KINDS = ['implements', 'partially-implements', 'related', '
  * // [{ repo: 'nova', sha: '…', authorEmail: '…', landedAt: …, landing: 'merge', backport: false, namesBug: true, … }, …]
  */
 export async function loadHistoryCommits(db: Kysely<Database>, opts: { repo?: string } = {}): Promise<HistoryCommit[]> {
+  // Every query here is answered from indexes (git_commits_history, 0019; the links' key).
   let tq = db.selectFrom('git_commits').select(['repo', 'landed_by']).distinct().where('subject', 'like', 'Merge tag %');
-  if (opts.repo !== undefined) tq = tq.where('repo', '=', opts.repo);
-  const tagLandings = new Set((await tq.execute()).map((r) => `${r.repo}\u0000${r.landed_by}`));
-  const linked = (kinds: string[]) => (eb: ExpressionBuilder<Database & { c: GitCommitsTable }, 'c'>) =>
-    eb.exists(
-      eb
-        .selectFrom('git_commit_links as l')
-        .select('l.sha')
-        .whereRef('l.repo', '=', 'c.repo')
-        .whereRef('l.sha', '=', 'c.sha')
-        .where('l.kind', 'in', kinds),
-    );
+  let lq = db
+    .selectFrom('git_commit_links')
+    .select(['repo', 'sha', 'kind'])
+    .where('kind', 'in', [...BUG_LINK_KINDS, ...BLUEPRINT_LINK_KINDS]);
   let q = db
-    .selectFrom('git_commits as c')
-    .select((eb) => [
-      'c.repo',
-      'c.sha',
-      'c.author_name',
-      'c.author_email',
-      'c.authored_at',
-      'c.landed_at',
-      'c.landed_by',
-      'c.landing',
-      'c.change_id',
-      linked(BUG_LINK_KINDS)(eb).as('bug'),
-      linked(BLUEPRINT_LINK_KINDS)(eb).as('bp'),
-    ])
-    .where('c.parents', 'not like', '% %');
-  if (opts.repo !== undefined) q = q.where('c.repo', '=', opts.repo);
-  const rows = await q.execute();
-  const out: HistoryCommit[] = rows.map((r) => ({
-    repo: r.repo,
-    sha: r.sha,
-    authorName: r.author_name,
-    authorEmail: r.author_email,
-    authoredAt: Number(r.authored_at),
-    landedAt: Number(r.landed_at),
-    landing: r.landing as LandingKind,
-    backport: tagLandings.has(`${r.repo}\u0000${r.landed_by}`),
-    namesBug: Boolean(r.bug),
-    namesBlueprint: Boolean(r.bp),
-    changeId: r.change_id,
-  }));
+    .selectFrom('git_commits')
+    .select(['repo', 'sha', 'author_name', 'author_email', 'authored_at', 'landed_at', 'landed_by', 'landing', 'change_id'])
+    .where('parents', 'not like', '% %');
+  if (opts.repo !== undefined) {
+    tq = tq.where('repo', '=', opts.repo);
+    lq = lq.where('repo', '=', opts.repo);
+    q = q.where('repo', '=', opts.repo);
+  }
+  const [tags, links, rows] = await Promise.all([tq.execute(), lq.execute(), q.execute()]);
+  const tagLandings = new Set(tags.map((r) => `${r.repo}\u0000${r.landed_by}`));
+  const bugs = new Set<string>();
+  const blueprints = new Set<string>();
+  for (const l of links) (BUG_LINK_KINDS.includes(l.kind) ? bugs : blueprints).add(`${l.repo}\u0000${l.sha}`);
+  const out: HistoryCommit[] = rows.map((r) => {
+    const k = `${r.repo}\u0000${r.sha}`;
+    return {
+      repo: r.repo,
+      sha: r.sha,
+      authorName: r.author_name,
+      authorEmail: r.author_email,
+      authoredAt: Number(r.authored_at),
+      landedAt: Number(r.landed_at),
+      landing: r.landing as LandingKind,
+      backport: tagLandings.has(`${r.repo}\u0000${r.landed_by}`),
+      namesBug: bugs.has(k),
+      namesBlueprint: blueprints.has(k),
+      changeId: r.change_id,
+    };
+  });
   return out.sort(
     (a, b) => a.landedAt - b.landedAt || (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0),
   );
