@@ -19,6 +19,7 @@ import { runOverview } from './commands/overview-command.js';
 import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
+import { registerPeopleCommands } from './commands/people-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -224,6 +225,9 @@ export function buildProgram(rt: Runtime): Command {
   reportCommand(program, REPORTS.waits, rt);
 
   reportCommand(program, REPORTS.history, rt);
+
+  registerPeopleCommands(program, rt);
+  reportCommand(program, REPORTS.electorate, rt);
 
   program
     .command('dashboard')

@@ -8,7 +8,7 @@
  */
 
 /** Everything a user can be allowed to do. */
-export const ACTIONS = ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read'] as const;
+export const ACTIONS = ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'electorate.read'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Roles and what each grants. Ordered from least to most. */
@@ -16,9 +16,9 @@ export const ROLES = {
   /** Reads every report. */
   viewer: ['read'],
   /** A project lead: also changes the data people curate (mentoring, priorities). */
-  lead: ['read', 'mentoring.change', 'priorities.change'],
+  lead: ['read', 'mentoring.change', 'priorities.change', 'electorate.read'],
   /** Manages users, reads the audit log; can do whatever a lead can. */
-  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read'],
+  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'electorate.read'],
 } as const satisfies Record<string, readonly Action[]>;
 
 export type Role = keyof typeof ROLES;
@@ -65,4 +65,5 @@ const ACTION_TEXT: Record<Action, string> = {
   'priorities.change': 'changing priorities',
   'users.manage': 'managing users',
   'audit.read': 'reading the audit log',
+  'electorate.read': 'reading the electorate (it lists e-mail addresses)',
 };

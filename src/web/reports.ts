@@ -29,6 +29,7 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/priorities', REPORTS.priorities],
   ['/priorities/list', REPORTS.prioritiesList],
   ['/history', REPORTS.history],
+  ['/electorate', REPORTS.electorate],
 ];
 
 export { REPORTS };

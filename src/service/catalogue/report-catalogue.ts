@@ -14,6 +14,7 @@ import type { AnyReportEntry, ReportEntry } from './report-entry.js';
 import { reviewersReport } from './reviewers-entry.js';
 import { specsReport } from './specs-entries.js';
 import { historyReport } from './history-entry.js';
+import { electorateReport } from './electorate-entry.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -35,6 +36,7 @@ export const REPORTS = {
   priorities: prioritiesReport,
   prioritiesList: prioritiesListReport,
   history: historyReport,
+  electorate: electorateReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

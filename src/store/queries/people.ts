@@ -142,14 +142,41 @@ export async function replaceImport(
         .insertInto('companies')
         .values(c.map((x) => ({ name: x.name, domains: JSON.stringify(x.domains), aliases: JSON.stringify(x.aliases), source })))
         .onConflict((oc) =>
-          oc
-            .column('name')
-            .doUpdateSet({
-              domains: (eb) => eb.ref('excluded.domains'),
-              aliases: (eb) => eb.ref('excluded.aliases'),
-              source: (eb) => eb.ref('excluded.source'),
-            }),
+          oc.column('name').doUpdateSet({
+            domains: (eb) => eb.ref('excluded.domains'),
+            aliases: (eb) => eb.ref('excluded.aliases'),
+            source: (eb) => eb.ref('excluded.source'),
+          }),
         )
         .execute();
   });
+}
+
+/** A merged Gerrit change with its owner's account (for the electorate). Times epoch ms. */
+export interface MergedChangeOwner {
+  host: string;
+  project: string;
+  number: number;
+  mergedAt: number;
+  ownerGerritId: number;
+}
+
+/** The merged changes in the store (of `projects`, when given) with their owners' Gerrit account ids. */
+export async function loadMergedChangeOwners(db: Kysely<Database>, projects?: readonly string[]): Promise<MergedChangeOwner[]> {
+  let q = db
+    .selectFrom('changes as c')
+    .innerJoin('accounts as a', 'a.id', 'c.owner_id')
+    .select(['c.host', 'c.project', 'c.number', 'c.merged_at', 'a.gerrit_id'])
+    .where('c.status', '=', 'MERGED')
+    .where('c.merged_at', 'is not', null)
+    .where('a.gerrit_id', 'is not', null);
+  if (projects?.length) q = q.where('c.project', 'in', [...projects]);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    host: r.host,
+    project: r.project,
+    number: r.number,
+    mergedAt: Number(r.merged_at),
+    ownerGerritId: r.gerrit_id!,
+  }));
 }
