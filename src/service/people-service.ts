@@ -10,7 +10,7 @@ import { gitBotRule } from '../analysis/code-history.js';
 import { emailKey, gerritKey, launchpadKey, personIndex, resolvePeople, splitBetween } from '../analysis/identities.js';
 import { StewardError } from '../model/errors.js';
 import type { IdentityFacts, IdentityKey, IdentityLink, PeopleDecision, Person } from '../model/people.js';
-import { parseMailmap } from '../sources/git/mailmap.js';
+import { parseMailmap } from '../sources/links/mailmap.js';
 import type { Store } from '../store/engine.js';
 import { addPeopleDecision, listPeopleDecisions, loadGerritAccounts, loadGitAuthors, loadPeopleLinks } from '../store/queries/people.js';
 import { appendAudit } from '../store/users-store.js';
