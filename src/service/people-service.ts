@@ -89,6 +89,24 @@ export async function loadPeople(store: Store, config: EffectiveConfig, cwd: str
       links.push({ a: key, b: emailKey(acc.email), evidence: 'gerrit-email', source: `the Gerrit account ${acc.gerritId} on ${acc.host}` });
     }
   }
+  // An imported file's Gerrit username joins the one account in the store with that username (none
+  // or several: not joined, since a username alone does not say which host's account it is).
+  const byUsername = new Map<string, Array<(typeof accounts)[number]>>();
+  for (const acc of accounts)
+    if (acc.username)
+      (byUsername.get(acc.username.toLowerCase()) ?? byUsername.set(acc.username.toLowerCase(), []).get(acc.username.toLowerCase())!).push(
+        acc,
+      );
+  for (const k of new Set(imported.flatMap((l) => [l.a, l.b]).filter((k) => k.startsWith('gerrit-user:')))) {
+    const accs = byUsername.get(k.slice('gerrit-user:'.length)) ?? [];
+    if (accs.length === 1)
+      links.push({
+        a: k,
+        b: gerritKey(accs[0]!.host, accs[0]!.gerritId),
+        evidence: 'import',
+        source: `the only Gerrit account named ${accs[0]!.username}`,
+      });
+  }
   const mailmap = readMailmap(config, cwd);
   links.push(...mailmap.links);
   const preferred = new Map(mailmap.preferred);

@@ -30,6 +30,7 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/priorities/list', REPORTS.prioritiesList],
   ['/history', REPORTS.history],
   ['/electorate', REPORTS.electorate],
+  ['/people/companies', REPORTS.companies],
 ];
 
 export { REPORTS };

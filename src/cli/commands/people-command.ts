@@ -8,6 +8,10 @@ import type { IdentityKey, PeopleDecision, Person } from '../../model/people.js'
 import { identityOf, loadPeople, mergePeople, splitPeople, type PeopleSet } from '../../service/people-service.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat } from '../options.js';
+import { resolve } from 'node:path';
+import { importContributors } from '../../ingest/people-import.js';
+import { REPORTS } from '../../service/catalogue/report-catalogue.js';
+import { reportCommand } from '../report-command.js';
 
 const CLI_ACTOR = 'command line';
 
@@ -44,6 +48,35 @@ export function registerPeopleCommands(program: Command, rt: Runtime): void {
     .option('--note <text>', 'why (kept with the decision)')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
     .action(async (a: string, b: string, _o, cmd: Command) => runPeopleDecision('split', a, b, globals(cmd), rt));
+  people
+    .command('import')
+    .description(
+      'identities and affiliations from a contributor file: default_data.json (OpenStack contributor statistics) or a CSV email,company,start,end',
+    )
+    .argument('<file>', 'the file')
+    .addOption(
+      new Option('--as <format>', 'the file format (default: from the name: .csv is CSV, else default_data.json)').choices([
+        'default-data',
+        'csv',
+      ]),
+    )
+    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
+    .action(async (file: string, _o, cmd: Command) => runPeopleImport(file, globals(cmd), rt));
+  reportCommand(people, REPORTS.companies, rt);
+}
+
+async function runPeopleImport(file: string, o: PeopleOptions & { as?: 'default-data' | 'csv' }, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const store = await openStoreFor(o, rt);
+  try {
+    const r = await importContributors(store, resolve(rt.cwd, file), o.as);
+    if (format === 'json') return rt.stdout(JSON.stringify(r, null, 2) + '\n');
+    rt.stdout(
+      `Imported ${r.file} (${r.format}): ${r.users} people, ${r.links} identity links, ${r.affiliations} affiliations, ${r.companies} companies.\n`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 /** A person as `steward people show --format json` prints it. */

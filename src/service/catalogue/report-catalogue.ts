@@ -15,6 +15,7 @@ import { reviewersReport } from './reviewers-entry.js';
 import { specsReport } from './specs-entries.js';
 import { historyReport } from './history-entry.js';
 import { electorateReport } from './electorate-entry.js';
+import { companiesReport } from './companies-entry.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -37,6 +38,7 @@ export const REPORTS = {
   prioritiesList: prioritiesListReport,
   history: historyReport,
   electorate: electorateReport,
+  companies: companiesReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;
