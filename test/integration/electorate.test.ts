@@ -22,6 +22,11 @@ import { openStore } from '../../src/store/open-store.js';
 import { makeChange } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { Jar, TEST_HASH, addUser, signIn } from '../helpers/web-auth.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
+import { accessHooks } from '../../src/web/auth/access-hooks.js';
+import { buildApp } from '../../src/web/build-app.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
 type Json = Record<string, any>;
@@ -226,6 +231,41 @@ describe('people and the electorate on planted people', () => {
         assert.notEqual(bad.code, 0);
         assert.match(bad.stderr, /people\.mailmap:2: expected a name and one or two <address> parts/);
         writeFileSync(join(work, 'people.mailmap'), '# Ann\nAnn Lee <ann@corp.example> <ann@home.example>\n');
+
+        // With --auth: the electorate (API and page) is for leads and admins; a viewer is refused.
+        const st = await openStore(location);
+        try {
+          await addUser(st, 'lea', 'lead', 'a long lead password 1', NOW);
+          await addUser(st, 'vic', 'viewer', 'a long viewer password 1', NOW);
+          const config = async () => resolveEffectiveConfig(loadConfig(undefined, work), st);
+          const app = await buildApp({
+            store: st,
+            config,
+            clock: () => NOW,
+            cwd: work,
+            auth: accessHooks({ enabled: true, store: st, clock: () => NOW, config, hashParams: TEST_HASH, loginAttemptsPerMinute: 1000 }),
+          });
+          try {
+            const jars = { lea: new Jar(), vic: new Jar() };
+            assert.equal((await signIn(app, jars.lea, 'lea', 'a long lead password 1')).statusCode, 303);
+            assert.equal((await signIn(app, jars.vic, 'vic', 'a long viewer password 1')).statusCode, 303);
+            const get = (who: 'lea' | 'vic', url: string) => app.inject({ method: 'GET', url, headers: jars[who].header() });
+            assert.equal((await get('vic', '/api/v1/electorate?release=c3')).statusCode, 403);
+            assert.equal((await get('vic', '/electorate?release=c3')).statusCode, 403);
+            const ok = await get('lea', '/api/v1/electorate?release=c3');
+            assert.equal(ok.statusCode, 200, ok.body);
+            const cli = await steward('electorate', '--release', 'c3', '--format', 'json');
+            assert.deepEqual(JSON.parse(ok.body), JSON.parse(cli.stdout));
+            const pg = await get('lea', '/electorate?release=c3');
+            assert.equal(pg.statusCode, 200);
+            assert.match(pg.body, /ann\.lee@newco\.example/);
+            assert.equal((await get('vic', '/history')).statusCode, 200);
+          } finally {
+            await app.close();
+          }
+        } finally {
+          await st.close();
+        }
       } finally {
         await cleanup();
       }
