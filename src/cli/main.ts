@@ -83,6 +83,7 @@ export function buildProgram(rt: Runtime): Command {
   reportCommand(core, REPORTS.coreCandidates, rt);
   reportCommand(core, REPORTS.coreLoad, rt);
   reportCommand(core, REPORTS.coreMentoring, rt);
+  reportCommand(core, REPORTS.coreCompanies, rt);
   const mentor = core.command('mentor').description('track mentoring relationships (stored in the store)');
   mentor
     .command('add')

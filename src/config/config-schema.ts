@@ -103,6 +103,8 @@ const coreRulesSchema = z
   .object({
     /** A core with fewer reviews than this in the last `idleDays` days is idle. */
     idleThreshold: z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1').default(10),
+    /** At most this many cores from one company (`steward core companies` reports the make-up against it); none: no limit. */
+    maxPerCompany: z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1').optional(),
     idleDays: windowDays.default(90),
     /** What counts towards the threshold: every review, or only reviews with a Code-Review vote. */
     idleCounts: z.enum(['reviews', 'code-review']).default('reviews'),

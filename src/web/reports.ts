@@ -31,6 +31,7 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/history', REPORTS.history],
   ['/electorate', REPORTS.electorate],
   ['/people/companies', REPORTS.companies],
+  ['/core/companies', REPORTS.coreCompanies],
 ];
 
 export { REPORTS };

@@ -9,7 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { AccountRef } from '../../src/model/records.js';
+import { AccountResolver } from '../../src/store/account-resolver.js';
+import { writeChanges } from '../../src/store/change-writer.js';
 import { openStore } from '../../src/store/open-store.js';
+import { makeChange } from '../helpers/builders.js';
 import { loadAffiliations, loadCompanies, loadPeopleLinks } from '../../src/store/queries/people.js';
 import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
@@ -76,7 +80,15 @@ describe('affiliations: import, round trip, per company, bad input', () => {
       git(['commit', '-q', '--allow-empty', '-m', `work ${date}`], date, email);
     writeFileSync(
       join(work, 'steward.yaml'),
-      'releases:\n  - { name: c1, start: 2020-04-01, featureFreeze: 2020-08-01, release: 2020-09-01 }\n',
+      [
+        'releases:',
+        '  - { name: c1, start: 2020-04-01, featureFreeze: 2020-08-01, release: 2020-09-01 }',
+        'hosts: [{ name: review.example.org, url: "https://review.example.org" }]',
+        'projects:',
+        '  - { name: demo/compute, core: { members: [ann, annlee, bob, dave] } }',
+        'coreRules: { maxPerCompany: 1 }',
+        '',
+      ].join('\n'),
     );
     writeFileSync(join(work, 'default_data.json'), JSON.stringify(DEFAULT_DATA));
   });
@@ -88,6 +100,22 @@ describe('affiliations: import, round trip, per company, bad input', () => {
       const steward = (...args: string[]) => runSteward(['--db', location, ...args], { cwd: work, now: Date.UTC(2021, 0, 1) });
       try {
         assert.equal((await steward('git', 'sync', '--repo', repo, '--branch', 'master')).code, 0);
+        // Gerrit accounts (open changes only: nothing merged), four of them cores; Ann has two.
+        const st = await openStore(location);
+        try {
+          const owners: AccountRef[] = [
+            { accountId: 101, username: 'ann', name: 'Ann', email: 'ann@corp.example' },
+            { accountId: 102, username: 'annlee', name: 'Ann Lee', email: 'ann.lee@newco.example' },
+            { accountId: 201, username: 'bob', name: 'Bob', email: 'bob@corp.example' },
+            { accountId: 202, username: 'dave', name: 'Dave', email: 'dave@corp.example' },
+          ];
+          const records = owners.map((owner, i) => makeChange(700 + i, { owner }));
+          await st.db
+            .transaction()
+            .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, st.bulk), records, 'ssh', st.bulk));
+        } finally {
+          await st.close();
+        }
         const imp = await steward('people', 'import', 'default_data.json', '--format', 'json');
         assert.equal(imp.code, 0, imp.stderr);
         assert.deepEqual(JSON.parse(imp.stdout), {
@@ -138,6 +166,20 @@ describe('affiliations: import, round trip, per company, bad input', () => {
         assert.deepEqual([row('NewCo')!.commits, row('NewCo')!.people], [2, 1]); // June 10 (after the change) and July 10
         assert.deepEqual([row('*independent')!.commits, row('Guessed Ltd')!.commits, row('Guessed Ltd')!.guessed], [1, 1, 1]);
         assert.equal(row(null)!.commits, 1);
+
+        // The core team's make-up against coreRules.maxPerCompany: Ann once (two accounts), at NewCo now.
+        const core = await steward('core', 'companies', '--now', '2021-01-01', '--format', 'json');
+        assert.equal(core.code, 0, core.stderr);
+        const cv = JSON.parse(core.stdout) as Json;
+        assert.equal(cv.cores, 3);
+        assert.equal(cv.limit, 1);
+        assert.deepEqual(
+          (cv.companies as Json[]).map((c) => [c.company, c.cores, c.overLimit, (c.members as Json[]).map((m) => m.basis)]),
+          [
+            ['Corp', 2, true, ['domain-guess', 'domain-guess']],
+            ['NewCo', 1, false, ['recorded']],
+          ],
+        );
 
         // Bad files: refused with the record named, nothing changed.
         const bad = async (name: string, content: string, message: RegExp) => {

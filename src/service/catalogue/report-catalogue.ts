@@ -16,6 +16,7 @@ import { specsReport } from './specs-entries.js';
 import { historyReport } from './history-entry.js';
 import { electorateReport } from './electorate-entry.js';
 import { companiesReport } from './companies-entry.js';
+import { coreCompaniesReport } from './core-companies-entry.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -39,6 +40,7 @@ export const REPORTS = {
   history: historyReport,
   electorate: electorateReport,
   companies: companiesReport,
+  coreCompanies: coreCompaniesReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;
