@@ -4,6 +4,8 @@ import type { FlowChange } from '../model/flow.js';
 import type { ReleaseDates } from '../model/release-calendar.js';
 import type { SpecRecord } from '../model/specs.js';
 import { ALICE, BOB, CTX, D, OWNER, T0, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
+import type { HistoryCommit } from '../model/git.js';
+import { computeCodeHistory } from './code-history.js';
 import { computeSpecsReport, reviewerShareOf, type LinkedCommit, type SpecsReportInput } from './specs-report.js';
 
 // Release r1: start T0 - 10 d, feature freeze T0 + 30 d, release T0 + 60 d; r2 follows.
@@ -284,6 +286,53 @@ describe('specs report without review data', () => {
     assert.equal(b.commits!.last, new Date(T0 + D).toISOString());
     assert.match(r.releases[0]!.cannotTell!, /no-code/);
     assert.equal(r.releases[0]!.bandwidth, null);
+  });
+
+  it('answers "is it review bandwidth?" with what git alone shows: throughput and landing times against the neighbours', () => {
+    const commitsOf = (release: ReleaseDates, n: number, days: number): HistoryCommit[] =>
+      Array.from({ length: n }, (_, i) => ({
+        repo: 'r',
+        sha: `${release.name}-${i}`,
+        authorName: `A${i % 3}`,
+        authorEmail: `a${i % 3}@example.org`,
+        authoredAt: release.start + D + i * 1000,
+        landedAt: release.start + D + i * 1000 + (days + (i % 5) * 0.25) * D,
+        landing: 'merge' as const,
+        backport: false,
+        namesBug: false,
+        namesBlueprint: false,
+        changeId: null,
+      }));
+    const R0: ReleaseDates = { name: 'r0', aliases: [], start: R1.start - 70 * D, featureFreeze: R1.start - 20 * D, release: R1.start };
+    const calendar = [R0, R1, R2];
+    const history = computeCodeHistory(
+      { commits: [...commitsOf(R0, 40, 2), ...commitsOf(R1, 20, 9), ...commitsOf(R2, 40, 2)], calendar, isBot: () => false },
+      { now: R2.release + D },
+    ).releases;
+    const r = computeSpecsReport(
+      { ...input(specs, {}, commits, { review: false, code: true }), calendar, codeHistory: history },
+      { release: 'r1', now: R2.release + D },
+    );
+    const g = r.releases[0]!.gitBandwidth!;
+    assert.equal(g.basis, 'git-alone');
+    assert.deepEqual(
+      g.windows.map((w) => [w.release, w.merged, w.authors, w.medianDays]),
+      [
+        ['r0', 40, 3, 2.5],
+        ['r1', 20, 3, 9.5],
+        ['r2', 40, 3, 2.5],
+      ],
+    );
+    assert.match(g.answer, /^from git alone: 20 commits landed in r1's window/);
+    assert.match(g.answer, /took longer to land than in the neighbouring releases/);
+    assert.match(g.answer, /needs review data$/);
+    assert.equal(r.releases[0]!.bandwidth, null);
+    // With review data the git-alone answer is not given.
+    const withReviews = computeSpecsReport(
+      { ...input(specs, {}, commits, { code: true }), calendar, codeHistory: history },
+      { release: 'r1', now: R2.release + D },
+    );
+    assert.equal(withReviews.releases[0]!.gitBandwidth, null);
   });
 
   it('lists release directories the calendar does not know', () => {

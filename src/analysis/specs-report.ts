@@ -53,6 +53,7 @@
 import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
+import type { HistoryWindow } from './code-history.js';
 import type { ReleaseDates } from '../model/release-calendar.js';
 import { findRelease } from '../model/release-calendar.js';
 import type { SpecRecord, SpecRename, SpecState } from '../model/specs.js';
@@ -125,6 +126,30 @@ export interface SpecsReportInput {
   /** Whether the store's code history covers a release (commits landed between its start and release day). */
   commitDataCovers: (r: ReleaseDates) => boolean;
   hostUrls: ReadonlyMap<string, string | null>;
+  /**
+   * The code history per release window (analysis/code-history.ts), when a repository is synced:
+   * a release without review data gets the part of "is it review bandwidth?" git alone can show.
+   */
+  codeHistory?: readonly HistoryWindow[];
+}
+
+/**
+ * "Is it review bandwidth?" from git alone, for a release without review data: its throughput and
+ * author-to-landing times against the neighbouring release windows. Git cannot say what a change
+ * waited on, so this shows only whether less landed, or landed more slowly, than around it.
+ */
+export interface GitBandwidth {
+  /** What the figures rest on (always: git alone). */
+  basis: 'git-alone';
+  windows: Array<{
+    release: string;
+    merged: number;
+    authors: number;
+    medianDays: number | null;
+    medianLower: number | null;
+    medianUpper: number | null;
+  }>;
+  answer: string;
 }
 
 export interface SpecsReportOptions {
@@ -290,6 +315,8 @@ export interface ReleaseSummary {
   reasons: ReasonCount[];
   /** Landed against non-landed: the time their changes waited on reviewers and on authors; null without review data. */
   bandwidth: { landed: WaitGroup; notLanded: WaitGroup; answer: string } | null;
+  /** Without review data, with code history: throughput and landing times against the neighbouring windows (git alone); else null. */
+  gitBandwidth: GitBandwidth | null;
   /** Which reasons this release's data cannot tell apart, or null when it can tell them all. */
   cannotTell: string | null;
 }
@@ -840,6 +867,7 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     }
     bandwidth = { landed, notLanded: not, answer };
   }
+  const gitBandwidth = reviewData ? null : gitOnlyBandwidth(r, input.codeHistory ?? []);
   const cannotTell = reviewData
     ? null
     : `without review data for ${r.name}, ${REVIEW_ONLY_REASONS.join(', ')} cannot be told apart: ` +
@@ -867,6 +895,43 @@ function summarize(r: ReleaseDates, entries: readonly SpecEntry[], input: SpecsR
     commitData,
     reasons,
     bandwidth,
+    gitBandwidth,
     cannotTell,
   };
+}
+
+/** The git-alone comparison of a release's window with its neighbours (see {@link GitBandwidth}); null when the history does not reach it. */
+function gitOnlyBandwidth(r: ReleaseDates, history: readonly HistoryWindow[]): GitBandwidth | null {
+  const at = history.findIndex((w) => w.release === r.name);
+  if (at < 0) return null;
+  const near = history.slice(Math.max(0, at - 1), at + 2);
+  const self = history[at]!;
+  const others = near.filter((w) => w !== self && !w.inProgress);
+  const windows = near.map((w) => ({
+    release: w.release,
+    merged: w.merged,
+    authors: w.authors,
+    medianDays: w.landingTime.median.days,
+    medianLower: w.landingTime.median.lower,
+    medianUpper: w.landingTime.median.upper,
+  }));
+  const list = (f: (w: HistoryWindow) => string) => others.map((w) => `${f(w)} in ${w.release}`).join(' and ');
+  let answer = `from git alone: ${self.merged} commits landed in ${r.name}'s window${self.inProgress ? ' so far' : ''}, by ${self.authors} authors (addresses)`;
+  if (others.length) answer += `, against ${list((w) => `${w.merged} by ${w.authors}`)}`;
+  const m = self.landingTime.median;
+  if (m.days !== null) {
+    answer += `; median ${m.days} days from author date to landing [${m.lower ?? '?'}, ${m.upper ?? '?'}]`;
+    const slower = others.filter((w) => m.lower !== null && w.landingTime.median.upper !== null && m.lower > w.landingTime.median.upper);
+    const faster = others.filter((w) => m.upper !== null && w.landingTime.median.lower !== null && m.upper < w.landingTime.median.lower);
+    if (others.length)
+      answer += ` against ${list((w) => `${w.landingTime.median.days ?? '-'}`)}: ${
+        slower.length === others.length
+          ? 'commits took longer to land than in the neighbouring releases'
+          : faster.length === others.length
+            ? 'commits landed faster than in the neighbouring releases'
+            : 'cannot tell apart from its neighbours (the intervals overlap or point both ways)'
+      }`;
+  }
+  answer += '. What the changes waited on (reviewers or authors) needs review data';
+  return { basis: 'git-alone', windows, answer };
 }

@@ -36,6 +36,7 @@ import { recreatePostgresDatabase } from '../store/maintenance.js';
 import { runFlowBench } from './flow-bench.js';
 import { runCalibrationBench } from './calibration-bench.js';
 import { runGitBench } from './git-bench.js';
+import { runPeopleBench } from './people-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
 import { runWebBench } from './web-bench.js';
 
@@ -133,6 +134,7 @@ if (process.env.BENCH_ONLY === 'web') {
   process.exit(0);
 }
 if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+if (process.env.BENCH_ONLY !== 'perf') await runPeopleBench(benchDir);
 if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
 await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, pgBenchDb);

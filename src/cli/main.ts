@@ -22,6 +22,7 @@ import { runAudit } from './commands/audit-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
 import { addAdvisoryCommands } from './commands/security-advisories-command.js';
 import { securityCommand } from './commands/security-command.js';
+import { registerPeopleCommands } from './commands/people-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
@@ -85,6 +86,7 @@ export function buildProgram(rt: Runtime): Command {
   reportCommand(core, REPORTS.coreCandidates, rt);
   reportCommand(core, REPORTS.coreLoad, rt);
   reportCommand(core, REPORTS.coreMentoring, rt);
+  reportCommand(core, REPORTS.coreCompanies, rt);
   const mentor = core.command('mentor').description('track mentoring relationships (stored in the store)');
   mentor
     .command('add')
@@ -227,6 +229,11 @@ export function buildProgram(rt: Runtime): Command {
   reportCommand(program, REPORTS.queue, rt);
 
   reportCommand(program, REPORTS.waits, rt);
+
+  reportCommand(program, REPORTS.history, rt);
+
+  registerPeopleCommands(program, rt);
+  reportCommand(program, REPORTS.electorate, rt);
 
   program
     .command('dashboard')

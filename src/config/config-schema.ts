@@ -103,6 +103,8 @@ const coreRulesSchema = z
   .object({
     /** A core with fewer reviews than this in the last `idleDays` days is idle. */
     idleThreshold: z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1').default(10),
+    /** At most this many cores from one company (`steward core companies` reports the make-up against it); none: no limit. */
+    maxPerCompany: z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1').optional(),
     idleDays: windowDays.default(90),
     /** What counts towards the threshold: every review, or only reviews with a Code-Review vote. */
     idleCounts: z.enum(['reviews', 'code-review']).default('reviews'),
@@ -327,6 +329,35 @@ const securitySchema = z
   })
   .strict();
 
+/** One person across addresses and accounts, said outright (docs/people-and-history.md, "Identities"). */
+const personMappingSchema = z
+  .object({
+    name: z.string().min(1).optional(),
+    /** The first is the preferred address. */
+    emails: z.array(z.string().email('expected an e-mail address')).default([]),
+    gerrit: z.array(z.object({ host: z.string().min(1), id: z.number().int().positive() }).strict()).default([]),
+    launchpad: z.string().min(1).optional(),
+  })
+  .strict();
+
+const peopleSchema = z
+  .object({
+    /** A .mailmap file (git's format), relative to steward.yaml; the synced repository's own is not read from a bare clone. */
+    mailmap: z.string().min(1).optional(),
+    /** Explicit mappings: each entry is one person. */
+    same: z.array(personMappingSchema).default([]),
+    /** Who may vote (`steward electorate`): authors of a change merged during the last `cycles` release cycles ending at the release. */
+    electorate: z
+      .object({
+        cycles: z.number().int().min(1).max(10).default(2),
+        /** What counts as a change merged: commits landed in the synced repositories, merged Gerrit changes, or either. */
+        evidence: z.enum(['commits', 'changes', 'either']).default('either'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -343,6 +374,7 @@ export const configSchema = z
     web: webSchema.optional(),
     security: securitySchema.default({}),
     initiatives: initiativesSchema.default([]),
+    people: peopleSchema.default({}),
   })
   .strict();
 
@@ -357,6 +389,7 @@ export type ZuulConfig = NonNullable<StewardConfig['zuul']>;
 export type CiConfig = StewardConfig['ci'];
 export type CoreRulesConfig = StewardConfig['coreRules'];
 export type GitConfig = NonNullable<StewardConfig['git']>;
+export type PeopleConfig = StewardConfig['people'];
 export type SpecsConfig = NonNullable<StewardConfig['specs']>;
 export type SecurityConfig = StewardConfig['security'];
 

@@ -60,3 +60,29 @@ export interface CommitLanding {
   /** Whether the commit is itself on the reconstructed main line. */
   mainline: boolean;
 }
+
+/**
+ * A non-merge commit of a synced branch as the code history report reads it (`steward history`).
+ * Times are epoch ms.
+ */
+export interface HistoryCommit {
+  repo: string;
+  sha: string;
+  authorName: string;
+  authorEmail: string;
+  authoredAt: number;
+  /** When it landed on the main branch (sources/git/landing.ts). */
+  landedAt: number;
+  landing: LandingKind;
+  /**
+   * Brought to the main branch by a release-tag merge (a `Merge tag '…'` commit among what its
+   * landing brought in): the stable branch's work coming back, not new work on the main branch.
+   */
+  backport: boolean;
+  /** It names a bug (Closes-Bug, Partial-Bug, Related-Bug and their variants; sources/links/links.ts). */
+  namesBug: boolean;
+  /** It names a blueprint in any form (sources/links/blueprint-refs.ts). */
+  namesBlueprint: boolean;
+  /** The Gerrit Change-Id trailer, or null. */
+  changeId: string | null;
+}

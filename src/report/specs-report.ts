@@ -25,6 +25,8 @@ export interface SpecsReportView extends SpecsReport {
     codeHistory: string;
     coreTeam: string;
     gatingCi: string;
+    /** What "is it review bandwidth?" rests on: review data, git alone, or nothing. */
+    bandwidth: string;
   };
 }
 
@@ -106,6 +108,15 @@ export function renderSpecsReportText(v: SpecsReportView): string {
         `  ${''.padEnd(12)}${'specs'.padStart(6)}${'with code'.padStart(10)}${'on reviewers'.padStart(14)}${'on author'.padStart(12)}${'on CI'.padStart(9)}${'reviewer share'.padStart(16)}`,
       );
       lines.push(g('landed', r.bandwidth.landed), g('not landed', r.bandwidth.notLanded), `  → ${r.bandwidth.answer}`);
+    }
+    if (!r.bandwidth && r.gitBandwidth) {
+      lines.push('', 'Is it review bandwidth? What git alone can show (no review data for this release):');
+      lines.push(`  ${''.padEnd(12)}${'commits'.padStart(8)}${'authors'.padStart(9)}${'median days to land [95%]'.padStart(30)}`);
+      for (const w of r.gitBandwidth.windows)
+        lines.push(
+          `  ${w.release.padEnd(12)}${String(w.merged).padStart(8)}${String(w.authors).padStart(9)}${(w.medianDays === null ? '-' : `${w.medianDays} [${w.medianLower ?? '?'}, ${w.medianUpper ?? '?'}]`).padStart(30)}`,
+        );
+      lines.push(`  → ${r.gitBandwidth.answer}`);
     }
     if (r.cannotTell) lines.push('', `Note: ${r.cannotTell}.`);
     lines.push('', 'Specs (not landed first):');

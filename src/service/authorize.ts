@@ -19,7 +19,15 @@ export const SECURITY_ACTIONS = [
 ] as const;
 
 /** Everything a user can be allowed to do. */
-export const ACTIONS = ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', ...SECURITY_ACTIONS] as const;
+export const ACTIONS = [
+  'read',
+  'mentoring.change',
+  'priorities.change',
+  'users.manage',
+  'audit.read',
+  'electorate.read',
+  ...SECURITY_ACTIONS,
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 // The embargoed security tracker (docs/security.md, "Roles and grants"). Its actions are decided by
@@ -50,9 +58,9 @@ export const ROLES = {
   /** Reads every report. */
   viewer: ['read'],
   /** A project lead: also changes the data people curate (mentoring, priorities). */
-  lead: ['read', 'mentoring.change', 'priorities.change'],
+  lead: ['read', 'mentoring.change', 'priorities.change', 'electorate.read'],
   /** Manages users, reads the audit log; can do whatever a lead can. */
-  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read'],
+  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'electorate.read'],
 } as const satisfies Record<string, readonly Action[]>;
 
 export type Role = keyof typeof ROLES;
@@ -118,4 +126,5 @@ const ACTION_TEXT: Record<Action, string> = {
   'security.item.patch': 'attaching private patches',
   'security.team.read': 'reading the security roster and its audit log',
   'security.team.manage': 'managing the security team',
+  'electorate.read': 'reading the electorate (it lists e-mail addresses)',
 };

@@ -3,6 +3,7 @@
  * per release (analysis/specs-report.ts), from the specs `steward specs sync` stored, the Gerrit
  * changes linked to their blueprints and the code history.
  */
+import { computeCodeHistory, gitBotRule } from '../analysis/code-history.js';
 import { computeSpecsReport, specNamesOf, type LinkedCommit, type RelatedChange } from '../analysis/specs-report.js';
 import { toMs, type StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
@@ -11,7 +12,7 @@ import { findRelease, openstackCalendar, type ReleaseDates } from '../model/rele
 import type { SpecsReportView } from '../report/specs-report.js';
 import type { Store } from '../store/engine.js';
 import { attachDetails, loadFlowChanges } from '../store/queries/flow.js';
-import { summariseCodeHistory } from '../store/queries/code-history.js';
+import { loadHistoryCommits, summariseCodeHistory } from '../store/queries/code-history.js';
 import { loadSpecs, loadSpecsSync, windowsWithChanges } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { findBlueprintCode } from './blueprint-code-view.js';
@@ -123,6 +124,14 @@ export async function buildSpecsReportView(
   const commitCovers = (r: ReleaseDates) =>
     histories.some((h) => h.firstLandedAt !== null && h.lastLandedAt !== null && h.firstLandedAt < r.release && h.lastLandedAt >= r.start);
 
+  // The code history per release window, for the releases without review data ("is it review
+  // bandwidth?" from git alone): only when a repository is synced and some release lacks review data.
+  const historyWindows =
+    histories.length && calendar.some((r) => !(reviewCover.get(r) ?? false) && commitCovers(r))
+      ? computeCodeHistory({ commits: await loadHistoryCommits(store.db), calendar, isBot: gitBotRule(config.config.bots) }, { now })
+          .releases
+      : [];
+
   const report = computeSpecsReport(
     {
       specs,
@@ -136,6 +145,7 @@ export async function buildSpecsReportView(
       reviewDataCovers: (r) => reviewCover.get(r) ?? false,
       commitDataCovers: commitCovers,
       hostUrls: setup.hostUrls,
+      codeHistory: historyWindows,
     },
     { release: wanted ? wanted.name : null, now },
   );
@@ -162,6 +172,18 @@ export async function buildSpecsReportView(
     : withCommits.length
       ? `commits naming a spec in ${histories.map(span).join(', ')}, synced by steward git sync, ${which(withCommits)}`
       : `none for the releases reported: the synced history (${histories.map(span).join(', ')}) does not reach them`;
+  const byReviews = reported.filter((r) => r.bandwidth !== null);
+  const byGit = reported.filter((r) => r.gitBandwidth !== null);
+  const bandwidth = [
+    byReviews.length
+      ? `review data: the time the changes of landed and non-landed specs waited on reviewers and on authors, ${which(byReviews)}`
+      : null,
+    byGit.length
+      ? `git alone (the code history per release window, as steward history gives it): throughput and author-to-landing times against the neighbouring releases, ${which(byGit)}; what the changes waited on needs review data`
+      : null,
+  ]
+    .filter((x) => x !== null)
+    .join('; ');
   return {
     kind: 'specs-report',
     release: wanted ? wanted.name : null,
@@ -182,6 +204,7 @@ export async function buildSpecsReportView(
       codeHistory,
       coreTeam: withReviews.length ? setup.sources.coreTeam : `not used (no review data): ${setup.sources.coreTeam}`,
       gatingCi: withReviews.length ? setup.sources.gatingCi : `not used (no review data): ${setup.sources.gatingCi}`,
+      bandwidth: bandwidth || 'none: neither review data nor a synced code history reaches the releases reported',
     },
     ...report,
   };

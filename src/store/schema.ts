@@ -517,6 +517,51 @@ export interface Database {
   initiative_milestones: InitiativeMilestonesTable;
   initiative_items: InitiativeItemsTable;
   initiative_notes: InitiativeNotesTable;
+  people_decisions: PeopleDecisionsTable;
+  people_links: PeopleLinksTable;
+  affiliations: AffiliationsTable;
+  companies: CompaniesTable;
+}
+
+/** Links between identities from an imported contributor file (migration 0019). */
+export interface PeopleLinksTable {
+  a: string;
+  b: string;
+  evidence: string;
+  source: string;
+}
+
+/** A merge or split of people made by hand (migration 0019). */
+export interface PeopleDecisionsTable {
+  id: Generated<number>;
+  /** 'merge' or 'split'. */
+  kind: string;
+  /** Identity keys (model/people.ts). */
+  a: string;
+  b: string;
+  actor: string;
+  at: number;
+  note: string | null;
+}
+
+/** Who worked for whom, when (migration 0019). */
+export interface AffiliationsTable {
+  id: Generated<number>;
+  /** An identity key (model/people.ts) of the person. */
+  identity: string;
+  company: string;
+  start_at: number | null;
+  end_at: number | null;
+  /** Where it came from: the imported file. */
+  source: string;
+}
+
+/** A company with its e-mail domains and aliases, JSON arrays of text (migration 0019). */
+export interface CompaniesTable {
+  name: string;
+  domains: string;
+  aliases: string;
+  source: string;
 }
 
 /** Tables whose row counts `steward db info` reports, in display order. */

@@ -18,7 +18,13 @@ const SORT = { sort: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_.-]+
 export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const def of PAGES) {
     const schema = { ...def.query, properties: { ...def.query.properties, ...SORT } };
-    app.get(def.path, { schema: { querystring: schema }, attachValidation: true }, async (req, reply) => renderPage(def, req, reply, ctx));
+    const preHandler =
+      def.action && app.hasDecorator('access') && app.access.enabled
+        ? [app.access.require(def.action, { kind: 'report', id: def.path })]
+        : [];
+    app.get(def.path, { schema: { querystring: schema }, attachValidation: true, preHandler }, async (req, reply) =>
+      renderPage(def, req, reply, ctx),
+    );
   }
 }
 
@@ -38,7 +44,7 @@ async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply
     const b = errorBody(req.validationError);
     return reply.code(400).send(page(pc, def.title, errorNotice(b.message, b.hint)).value);
   }
-  if (state.empty) return reply.send(emptyStorePage(pc, ctx.store.engine).value);
+  if (state.empty && !def.withoutChanges) return reply.send(emptyStorePage(pc, ctx.store.engine).value);
   let body: SafeHtml;
   try {
     body = await def.render(pc, ctx, pathOf(req));

@@ -32,6 +32,10 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/security/candidates', REPORTS.securityCandidates],
   ['/initiatives', REPORTS.initiativeList],
   ['/initiatives/:name', REPORTS.initiativeStatus],
+  ['/history', REPORTS.history],
+  ['/electorate', REPORTS.electorate],
+  ['/people/companies', REPORTS.companies],
+  ['/core/companies', REPORTS.coreCompanies],
 ];
 
 export { REPORTS };

@@ -16,6 +16,10 @@ import { reviewersReport } from './reviewers-entry.js';
 import { specsReport } from './specs-entries.js';
 import { securityAdvisoriesReport, securityCandidatesReport } from './security-advisories-entries.js';
 import { securityRosterReport } from './security-entries.js';
+import { historyReport } from './history-entry.js';
+import { electorateReport } from './electorate-entry.js';
+import { companiesReport } from './companies-entry.js';
+import { coreCompaniesReport } from './core-companies-entry.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -42,6 +46,10 @@ export const REPORTS = {
   initiativeList: initiativeListReport,
   initiativeStatus: initiativeStatusReport,
   initiativeBrief: initiativeBriefReport,
+  history: historyReport,
+  electorate: electorateReport,
+  companies: companiesReport,
+  coreCompanies: coreCompaniesReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

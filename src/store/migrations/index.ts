@@ -23,6 +23,7 @@ import { ciReports } from './0013-ci-reports.js';
 import { dropMessagesDate } from './0015-drop-messages-date.js';
 import { securityTracker } from './0017-security-tracker.js';
 import { advisories } from './0018-advisories.js';
+import { people } from './0019-people.js';
 import { initiatives } from './0020-initiatives.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
@@ -42,6 +43,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0015-drop-messages-date': dropMessagesDate(),
     '0017-security-tracker': securityTracker(caps),
     '0018-advisories': advisories(caps),
+    '0019-people': people(caps),
     '0020-initiatives': initiatives(caps),
   };
 }

@@ -5,7 +5,7 @@
  * form (sources/links/blueprint-refs.ts; matching is case-insensitive and whole-name).
  */
 import type { Kysely } from 'kysely';
-import type { BlueprintRefKind, LandingKind } from '../../model/git.js';
+import type { BlueprintRefKind, HistoryCommit, LandingKind } from '../../model/git.js';
 import type { Database } from '../schema.js';
 
 // Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
@@ -266,6 +266,90 @@ export async function summariseCodeHistory(db: Kysely<Database>, repo?: string):
       firstLandedAt: agg.first == null ? null : Number(agg.first),
       lastLandedAt: agg.last == null ? null : Number(agg.last),
     });
+  }
+  return out;
+}
+
+const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug'];
+const BLUEPRINT_LINK_KINDS = ['implements', 'partially-implements', 'related', 'mention'];
+
+/**
+ * Every non-merge commit of the synced repositories (or of `repo`), with how it landed, whether a
+ * release-tag merge brought it (a backport: the landing that brought it also brought a commit whose
+ * subject starts `Merge tag `), and whether it names a bug or a blueprint (the links `steward git
+ * sync` stored). Ordered by landing time, then repository and hash.
+ *
+ * @example await loadHistoryCommits(db, { repo: 'nova' })
+ * // [{ repo: 'nova', sha: '…', authorEmail: '…', landedAt: …, landing: 'merge', backport: false, namesBug: true, … }, …]
+ */
+export async function loadHistoryCommits(db: Kysely<Database>, opts: { repo?: string } = {}): Promise<HistoryCommit[]> {
+  // Every query here is answered from indexes (git_commits_history, 0019; the links' key).
+  let tq = db.selectFrom('git_commits').select(['repo', 'landed_by']).distinct().where('subject', 'like', 'Merge tag %');
+  let lq = db
+    .selectFrom('git_commit_links')
+    .select(['repo', 'sha', 'kind'])
+    .where('kind', 'in', [...BUG_LINK_KINDS, ...BLUEPRINT_LINK_KINDS]);
+  let q = db
+    .selectFrom('git_commits')
+    .select(['repo', 'sha', 'author_name', 'author_email', 'authored_at', 'landed_at', 'landed_by', 'landing', 'change_id'])
+    .where('parents', 'not like', '% %');
+  if (opts.repo !== undefined) {
+    tq = tq.where('repo', '=', opts.repo);
+    lq = lq.where('repo', '=', opts.repo);
+    q = q.where('repo', '=', opts.repo);
+  }
+  const [tags, links, rows] = await Promise.all([tq.execute(), lq.execute(), q.execute()]);
+  const tagLandings = new Set(tags.map((r) => `${r.repo}\u0000${r.landed_by}`));
+  const bugs = new Set<string>();
+  const blueprints = new Set<string>();
+  for (const l of links) (BUG_LINK_KINDS.includes(l.kind) ? bugs : blueprints).add(`${l.repo}\u0000${l.sha}`);
+  const out: HistoryCommit[] = rows.map((r) => {
+    const k = `${r.repo}\u0000${r.sha}`;
+    return {
+      repo: r.repo,
+      sha: r.sha,
+      authorName: r.author_name,
+      authorEmail: r.author_email,
+      authoredAt: Number(r.authored_at),
+      landedAt: Number(r.landed_at),
+      landing: r.landing as LandingKind,
+      backport: tagLandings.has(`${r.repo}\u0000${r.landed_by}`),
+      namesBug: bugs.has(k),
+      namesBlueprint: blueprints.has(k),
+      changeId: r.change_id,
+    };
+  });
+  return out.sort(
+    (a, b) => a.landedAt - b.landedAt || (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0),
+  );
+}
+
+/** The review side of a landed commit: its merged Gerrit change's creation and merge times (epoch ms). */
+export interface CommitReviewTimes {
+  changeId: string;
+  created: number;
+  mergedAt: number;
+}
+
+/**
+ * The merged Gerrit changes in the store whose Change-Id a synced commit carries (the earliest
+ * created when several branches or hosts share the Change-Id), keyed by Change-Id. Empty without
+ * review data.
+ */
+export async function loadCommitReviewTimes(db: Kysely<Database>, opts: { repo?: string } = {}): Promise<Map<string, CommitReviewTimes>> {
+  let q = db
+    .selectFrom('changes as ch')
+    .innerJoin('git_commits as c', 'c.change_id', 'ch.change_key')
+    .select(['ch.change_key', 'ch.created', 'ch.merged_at'])
+    .where('ch.status', '=', 'MERGED')
+    .where('ch.merged_at', 'is not', null);
+  if (opts.repo !== undefined) q = q.where('c.repo', '=', opts.repo);
+  const out = new Map<string, CommitReviewTimes>();
+  for (const r of await q.execute()) {
+    const created = Number(r.created);
+    const prev = out.get(r.change_key);
+    if (prev && prev.created <= created) continue;
+    out.set(r.change_key, { changeId: r.change_key, created, mergedAt: Number(r.merged_at) });
   }
   return out;
 }

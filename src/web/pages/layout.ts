@@ -30,6 +30,7 @@ const NAV: Array<[string, string]> = [
   ['/initiatives', 'Initiatives'],
   ['/ci', 'CI'],
   ['/security/advisories', 'Advisories'],
+  ['/history', 'Code history'],
 ];
 
 /** The parameters that carry over from page to page: project, window, replay time. */

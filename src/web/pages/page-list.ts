@@ -14,6 +14,9 @@ import { reviewersPage } from './reviewers-page.js';
 import { securityAdvisoriesPage } from './security-advisories-page.js';
 import { specsPage } from './specs-page.js';
 import { waitsPage } from './waits-page.js';
+import { historyPage } from './history-page.js';
+import { electoratePage } from './electorate-page.js';
+import type { Action } from '../../service/authorize.js';
 
 export interface PageDef {
   path: string;
@@ -21,6 +24,10 @@ export interface PageDef {
   /** The querystring schema: the parameters of the page's form, as its report's entry defines them. */
   query: { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
   render: (pc: PageContext, ctx: AppContext, pathParams: Record<string, string>) => Promise<SafeHtml>;
+  /** The page shows data other than Gerrit changes (the code history): a store without changes does not get the "store is empty" page. */
+  withoutChanges?: boolean;
+  /** The action the reader needs beyond reading (with `steward serve --auth`); default: read. */
+  action?: Action;
 }
 
 const WINDOW = ['project', 'days', 'since', 'until', 'now'] as const;
@@ -63,5 +70,20 @@ export const PAGES: PageDef[] = [
     title: 'Initiative',
     query: REPORTS.initiativeStatus.params.querystring(['project', 'now']),
     render: initiativePage,
+  },
+  {
+    path: '/history',
+    title: 'Code history',
+    query: REPORTS.history.params.querystring(['now', 'release', 'repo']),
+    render: historyPage,
+    withoutChanges: true,
+  },
+  {
+    path: '/electorate',
+    title: 'Electorate',
+    query: REPORTS.electorate.params.querystring(['release', 'project', 'now']),
+    render: electoratePage,
+    withoutChanges: true,
+    action: 'electorate.read',
   },
 ];

@@ -1,0 +1,81 @@
+/**
+ * Who worked for whom, when (pure; docs/people-and-history.md, "Affiliations"): a person's company
+ * at a time from the recorded affiliations of any of their identities (imported files); failing
+ * that, a guess from their e-mail domains against the companies' known domains, labelled as one.
+ */
+import type { IdentityKey, Person } from '../model/people.js';
+
+export interface AffiliationSpan {
+  company: string;
+  /** Epoch ms, null for an open start. */
+  start: number | null;
+  /** Epoch ms (exclusive), null for an open end. */
+  end: number | null;
+}
+
+export type AffiliationBasis = 'recorded' | 'domain-guess' | 'unknown';
+
+export interface Affiliation {
+  company: string | null;
+  basis: AffiliationBasis;
+}
+
+/** The company of `person` at `t` (see the module comment); `domains` maps a lower-cased e-mail domain to its company. */
+export function affiliationAt(
+  person: Person,
+  t: number,
+  spans: ReadonlyMap<IdentityKey, readonly AffiliationSpan[]>,
+  domains: ReadonlyMap<string, string>,
+): Affiliation {
+  for (const k of person.identities)
+    for (const s of spans.get(k) ?? [])
+      if ((s.start === null || s.start <= t) && (s.end === null || t < s.end)) return { company: s.company, basis: 'recorded' };
+  const emails = [person.preferredEmail, ...person.identities.filter((k) => k.startsWith('email:')).map((k) => k.slice(6))].filter(
+    (e): e is string => !!e,
+  );
+  for (const e of emails) {
+    const d = e.slice(e.lastIndexOf('@') + 1).toLowerCase();
+    for (let x = d; x.includes('.'); x = x.slice(x.indexOf('.') + 1)) {
+      const c = domains.get(x);
+      if (c) return { company: c, basis: 'domain-guess' };
+    }
+  }
+  return { company: null, basis: 'unknown' };
+}
+
+export interface CompanyRow {
+  /** null: people whose company is unknown. */
+  company: string | null;
+  commits: number;
+  changes: number;
+  /** People (not addresses) with a commit or change, bots left out. */
+  people: number;
+  /** Of the commits and changes, those attributed by an e-mail domain guess. */
+  guessed: number;
+}
+
+/**
+ * Commits and merged changes per company, each attributed to its author's company at its time.
+ * `items` are the contributions with the person they belong to; bots are left out.
+ */
+export function perCompany(
+  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change'; at: number }>,
+  spans: ReadonlyMap<IdentityKey, readonly AffiliationSpan[]>,
+  domains: ReadonlyMap<string, string>,
+): CompanyRow[] {
+  const rows = new Map<string | null, CompanyRow & { ids: Set<string> }>();
+  for (const it of items) {
+    if (it.person.bot) continue;
+    const a = affiliationAt(it.person, it.at, spans, domains);
+    const r =
+      rows.get(a.company) ??
+      rows.set(a.company, { company: a.company, commits: 0, changes: 0, people: 0, guessed: 0, ids: new Set() }).get(a.company)!;
+    if (it.kind === 'commit') r.commits++;
+    else r.changes++;
+    if (a.basis === 'domain-guess') r.guessed++;
+    r.ids.add(it.person.id);
+  }
+  return [...rows.values()]
+    .map(({ ids, ...r }) => ({ ...r, people: ids.size }))
+    .sort((a, b) => b.commits + b.changes - (a.commits + a.changes) || String(a.company).localeCompare(String(b.company)));
+}

@@ -1,0 +1,40 @@
+/** `steward people companies`, `/api/v1/people/companies`: commits and merged changes per company. */
+import { toCsv } from '../../report/csv.js';
+import { buildCompaniesView } from '../companies-view.js';
+import { names, paramSchema, text } from './param-schema.js';
+import { defineReport } from './report-entry.js';
+
+export const companiesReport = defineReport({
+  name: 'companies',
+  params: paramSchema({
+    release: text('one release window (default: the whole history)', 100, '<name>'),
+    project: names('Gerrit project whose merged changes count (repeat for several; default: all)'),
+  }),
+  resolve: (i, ctx) => ({ release: i.release ?? null, project: i.project, cwd: ctx.cwd }),
+  action: 'read',
+  cache: 'shared',
+  build: (store, p, config) => buildCompaniesView(store, p, config),
+  render: {
+    text: (v) =>
+      [
+        `Commits and merged changes per company${v.release ? ` in ${v.release}'s window` : ''} (people, not addresses; bots left out)`,
+        '',
+        `${'company'.padEnd(30)}${'commits'.padStart(9)}${'changes'.padStart(9)}${'people'.padStart(8)}${'guessed'.padStart(9)}`,
+        ...v.rows.map(
+          (r) =>
+            `${(r.company ?? '(unknown)').padEnd(30)}${String(r.commits).padStart(9)}${String(r.changes).padStart(9)}${String(r.people).padStart(8)}${String(r.guessed).padStart(9)}`,
+        ),
+        '',
+        `guessed: attributed by the author's e-mail domain, not a recorded affiliation. Affiliations: ${v.sources.affiliations}.`,
+      ].join('\n') + '\n',
+    csv: (v) =>
+      toCsv(
+        ['company', 'commits', 'changes', 'people', 'guessed'],
+        v.rows.map((r) => [r.company, r.commits, r.changes, r.people, r.guessed]),
+      ),
+  },
+  cli: {
+    command: ['people', 'companies'],
+    description: "commits and merged changes per company, each at its author's company at the time (recorded, else an e-mail domain guess)",
+  },
+});

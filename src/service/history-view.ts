@@ -1,0 +1,69 @@
+/**
+ * The code history report (`steward history`, `/api/v1/history`): per release window, what landed
+ * on the main branch of the synced repositories and how (analysis/code-history.ts), from the
+ * commits `steward git sync` stored, with the review side when the store holds the Gerrit changes.
+ */
+import { computeCodeHistory, gitBotRule } from '../analysis/code-history.js';
+import { StewardError } from '../model/errors.js';
+import { findRelease } from '../model/release-calendar.js';
+import type { HistoryView } from '../report/history-report.js';
+import type { Store } from '../store/engine.js';
+import { loadCommitReviewTimes, loadHistoryCommits, summariseCodeHistory } from '../store/queries/code-history.js';
+import type { EffectiveConfig } from './effective-config.js';
+import { releaseCalendar } from './specs-report-view.js';
+
+export type { HistoryView };
+
+export interface HistoryParams {
+  /** One release (name or alias): that window in detail, with its neighbours; null for every window. */
+  release?: string | null;
+  /** One synced repository (its sync name); default every synced repository. */
+  repo?: string | null;
+}
+
+/** Refuses a release the calendar in effect does not know, naming the parameter as the caller spells it. */
+export function checkRelease(release: string, config: EffectiveConfig, param = '--release'): void {
+  const { calendar, source } = releaseCalendar(config.config, config.origin);
+  if (!findRelease(calendar, release))
+    throw new StewardError('USAGE', `${param} "${release}" is not in the release calendar (${source})`, {
+      hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.`,
+    });
+}
+
+/** Builds the code history report (see analysis/code-history.ts for every figure's definition). */
+export async function buildHistoryView(store: Store, params: HistoryParams, config: EffectiveConfig, now: number): Promise<HistoryView> {
+  const repo = params.repo ?? undefined;
+  const histories = await summariseCodeHistory(store.db, repo);
+  if (!histories.length)
+    throw new StewardError('NOT_FOUND', repo ? `no synced repository named "${repo}" in the store` : 'no code history in the store', {
+      hint: 'Run `steward git sync --repo PATH` (a clone of the repository) first.',
+    });
+  const { calendar, source } = releaseCalendar(config.config, config.origin);
+  if (params.release) checkRelease(params.release, config);
+  const wanted = params.release ? findRelease(calendar, params.release) : null;
+  const [commits, reviewTimes] = await Promise.all([loadHistoryCommits(store.db, { repo }), loadCommitReviewTimes(store.db, { repo })]);
+  const history = computeCodeHistory(
+    { commits, calendar, isBot: gitBotRule(config.config.bots), reviewTimes },
+    { release: wanted?.name ?? null, now },
+  );
+  if (wanted && !history.releases.some((r) => r.release === wanted.name))
+    throw new StewardError('NOT_FOUND', `the synced history does not reach ${wanted.name}`, {
+      hint: `Its landings run from ${history.span.first?.slice(0, 10) ?? '-'} to ${history.span.last?.slice(0, 10) ?? '-'}.`,
+    });
+  const iso = (t: number) => new Date(t).toISOString();
+  const matched = history.releases.filter((r) => r.review !== null).length;
+  return {
+    kind: 'history',
+    release: wanted?.name ?? null,
+    now: iso(now),
+    calendar: { source },
+    repos: histories.map((h) => ({ repo: h.repo, branch: h.branch, tip: h.tip, syncedAt: iso(h.syncedAt) })),
+    sources: {
+      codeHistory: `git alone: ${histories.map((h) => `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)})`).join(', ')}, synced by steward git sync`,
+      reviewData: reviewTimes.size
+        ? `Gerrit changes in the store matched to commits by Change-Id: ${reviewTimes.size} merged changes, for ${matched} of the ${history.releases.length} windows reported`
+        : "none: no merged Gerrit change in the store carries a synced commit's Change-Id; review-side times are absent",
+    },
+    ...history,
+  };
+}
