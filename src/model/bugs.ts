@@ -1,0 +1,131 @@
+/**
+ * Bugs and blueprints as Launchpad keeps them (issue 15): a bug task (a bug's state on one project
+ * or series), the bug itself (information type, duplicate, heat, tags) and a blueprint. Times are
+ * epoch milliseconds (UTC); people are Launchpad names (`~name` without the tilde).
+ *
+ * The vocabularies are Launchpad's own words, closed sets: a word outside them is an error of the
+ * page that carries it (the parser says which entry), not a value to guess at.
+ */
+
+/** Launchpad's bug task statuses, as its web service spells them. */
+export const BUG_STATUSES = [
+  'New',
+  'Incomplete',
+  'Incomplete (with response)',
+  'Incomplete (without response)',
+  'Opinion',
+  'Invalid',
+  "Won't Fix",
+  'Expired',
+  'Confirmed',
+  'Triaged',
+  'In Progress',
+  'Deferred',
+  'Fix Committed',
+  'Fix Released',
+  'Does Not Exist',
+  'Unknown',
+] as const;
+export type BugStatus = (typeof BUG_STATUSES)[number];
+
+/** Statuses of a task that is finished: fixed, or closed without a fix. Every other status is open. */
+export const CLOSED_BUG_STATUSES: ReadonlySet<BugStatus> = new Set<BugStatus>([
+  'Opinion',
+  'Invalid',
+  "Won't Fix",
+  'Expired',
+  'Fix Committed',
+  'Fix Released',
+  'Does Not Exist',
+]);
+
+/** Statuses that mean a fix merged (Fix Committed) or shipped (Fix Released). */
+export const FIXED_BUG_STATUSES: ReadonlySet<BugStatus> = new Set<BugStatus>(['Fix Committed', 'Fix Released']);
+
+/** Launchpad's importances, most important first. */
+export const BUG_IMPORTANCES = ['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided', 'Unknown'] as const;
+export type BugImportance = (typeof BUG_IMPORTANCES)[number];
+
+/** Launchpad's information types. Every type but Public is restricted or security-sensitive. */
+export const INFORMATION_TYPES = ['Public', 'Public Security', 'Private Security', 'Private', 'Proprietary', 'Embargoed'] as const;
+export type InformationType = (typeof INFORMATION_TYPES)[number];
+
+/** Bugs a reader sees only as totals unless allowed (`bugs.private.read`): everything but Public. */
+export function isRestrictedBug(type: InformationType): boolean {
+  return type !== 'Public';
+}
+
+export function isOpenStatus(status: BugStatus): boolean {
+  return !CLOSED_BUG_STATUSES.has(status);
+}
+
+/** The dates Launchpad keeps on a bug task (epoch ms, null when it never happened). */
+export interface BugTaskDates {
+  created: number;
+  assigned: number | null;
+  confirmed: number | null;
+  triaged: number | null;
+  inProgress: number | null;
+  fixCommitted: number | null;
+  fixReleased: number | null;
+  closed: number | null;
+  leftNew: number | null;
+  incomplete: number | null;
+}
+
+/** A bug's state on one project (series null) or one of its series. */
+export interface BugTask {
+  /** The task's self link: its identity. */
+  selfLink: string;
+  bug: number;
+  /** The project name, e.g. `nova`. */
+  project: string;
+  /** The series for a series task (`nova/zed` → `zed`), else null. */
+  series: string | null;
+  status: BugStatus;
+  importance: BugImportance;
+  assignee: string | null;
+  /** The milestone name, e.g. `2023.1`. */
+  milestone: string | null;
+  title: string;
+  dates: BugTaskDates;
+}
+
+export interface Bug {
+  id: number;
+  title: string;
+  tags: string[];
+  informationType: InformationType;
+  duplicateOf: number | null;
+  heat: number;
+  messageCount: number;
+  owner: string | null;
+  createdAt: number;
+  lastUpdatedAt: number;
+}
+
+/** A blueprint (Launchpad "specification"). */
+export interface Blueprint {
+  selfLink: string;
+  project: string;
+  name: string;
+  title: string;
+  definitionStatus: string;
+  implementationStatus: string;
+  lifecycleStatus: string;
+  priority: string;
+  /** The series it is a goal of, e.g. `zed`. */
+  seriesGoal: string | null;
+  milestone: string | null;
+  assignee: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+}
+
+/** What a page of Launchpad data held, parsed. */
+export interface LaunchpadRecords {
+  tasks: BugTask[];
+  bugs: Bug[];
+  blueprints: Blueprint[];
+}
