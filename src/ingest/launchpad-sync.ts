@@ -234,7 +234,8 @@ export async function syncLaunchpadProject(store: Store, target: LaunchpadSyncTa
     if (
       e instanceof StewardError &&
       ['SOURCE_RETRIES_EXHAUSTED', 'SOURCE_UNREACHABLE', 'SOURCE_BAD_RESPONSE', 'SOURCE_NOT_FOUND'].includes(e.code) &&
-      pages > 0
+      pages > 0 &&
+      !/resume/.test(e.details.hint ?? '')
     ) {
       e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}Everything fetched so far is stored; run the same command again to resume.`;
     }
