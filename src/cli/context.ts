@@ -32,6 +32,11 @@ export interface Env {
   STEWARD_CREDENTIALS?: string;
   /** A new web user's password (`steward user add|password`), instead of typing it. */
   STEWARD_USER_PASSWORD?: string;
+  /** Launchpad OAuth token (`steward bugs sync`; cli/launchpad-credentials.ts). */
+  STEWARD_LAUNCHPAD_TOKEN?: string;
+  STEWARD_LAUNCHPAD_TOKEN_SECRET?: string;
+  STEWARD_LAUNCHPAD_CONSUMER?: string;
+  STEWARD_LAUNCHPAD_CREDENTIALS?: string;
 }
 
 export interface Runtime {

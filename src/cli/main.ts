@@ -18,6 +18,7 @@ import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
 import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
+import { registerBugsCommands } from './commands/bugs-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
 import { runSync } from './commands/sync-command.js';
 import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
@@ -190,6 +191,8 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
   reportCommand(specs, REPORTS.specs, rt);
 
+  registerBugsCommands(program, rt);
+
   const db = program.command('db').description('the store');
   db.command('migrate')
     .description('bring the store schema up to date (safe to re-run)')
@@ -359,6 +362,10 @@ export async function runCli(): Promise<void> {
       STEWARD_GERRIT_PASSWORD: process.env.STEWARD_GERRIT_PASSWORD,
       STEWARD_CREDENTIALS: process.env.STEWARD_CREDENTIALS,
       STEWARD_USER_PASSWORD: process.env.STEWARD_USER_PASSWORD,
+      STEWARD_LAUNCHPAD_TOKEN: process.env.STEWARD_LAUNCHPAD_TOKEN,
+      STEWARD_LAUNCHPAD_TOKEN_SECRET: process.env.STEWARD_LAUNCHPAD_TOKEN_SECRET,
+      STEWARD_LAUNCHPAD_CONSUMER: process.env.STEWARD_LAUNCHPAD_CONSUMER,
+      STEWARD_LAUNCHPAD_CREDENTIALS: process.env.STEWARD_LAUNCHPAD_CREDENTIALS,
     },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),

@@ -165,7 +165,7 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
     const tasks = this.tasksOf(project, null);
     for (let start = 0; start < tasks.length || start === 0; start += size) {
       const f = join(dir, `tasks-${String(start).padStart(6, '0')}.json`);
-      const entries = tasks.slice(start, start + size).map(bugTaskEntry);
+      const entries = tasks.slice(start, start + size).map((t) => bugTaskEntry(t));
       writeFileSync(f, JSON.stringify(collectionPage(entries, { start, total: tasks.length, next: null })));
       files.push(f);
       if (tasks.length === 0) break;

@@ -166,13 +166,13 @@ async function upsert<T extends 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints'>(
   const counts: LaunchpadWriteCounts = { new: 0, updated: 0, unchanged: 0 };
   // Within one page a later copy of the same key wins.
   const byKey = new Map<string | number, Database[T]>();
-  for (const r of rows) byKey.set((r as Record<string, string | number>)[key]!, r);
+  for (const r of rows) byKey.set((r as unknown as Record<string, string | number>)[key]!, r);
   const keys = [...byKey.keys()];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one body for three tables with different keys
+  const db = trx as Kysely<any>;
   for (let i = 0; i < keys.length; i += CHUNK) {
     const part = keys.slice(i, i + CHUNK);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one body for three tables with different keys
-    const db = trx as Kysely<any>;
-    const stored = (await db.selectFrom(table).selectAll().where(key, 'in', part).execute()) as Array<Record<string, unknown>>;
+    const stored = (await db.selectFrom(table as string).selectAll().where(key, 'in', part).execute()) as Array<Record<string, unknown>>;
     const old = new Map(stored.map((r) => [key === 'id' ? Number(r.id) : (r[key] as string), r]));
     const write: Array<Database[T]> = [];
     const replace: Array<string | number> = [];
@@ -189,8 +189,8 @@ async function upsert<T extends 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints'>(
       }
       write.push(row);
     }
-    if (replace.length) await db.deleteFrom(table).where(key, 'in', replace).execute();
-    if (write.length) await db.insertInto(table).values(write).execute();
+    if (replace.length) await db.deleteFrom(table as string).where(key, 'in', replace).execute();
+    if (write.length) await db.insertInto(table as string).values(write).execute();
   }
   return counts;
 }
