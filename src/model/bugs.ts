@@ -129,3 +129,85 @@ export interface LaunchpadRecords {
   bugs: Bug[];
   blueprints: Blueprint[];
 }
+
+/** A Gerrit change that names a bug, with the fields the bug reports read. */
+export interface BugChangeRef {
+  bug: number;
+  /** How it names it: closes-bug, partial-bug, related-bug, topic-bug. */
+  kind: string;
+  host: string;
+  number: number;
+  project: string;
+  branch: string;
+  status: string;
+  owner: string | null;
+  subject: string;
+  created: number;
+  updated: number;
+  mergedAt: number | null;
+  abandonedAt: number | null;
+  insertions: number;
+  deletions: number;
+  hashtags: string[];
+  topic: string | null;
+  /** The last human message on an abandoned change (why it was abandoned, when a reviewer said). */
+  abandonReason: string | null;
+}
+
+/** A commit of a synced history that names a bug. */
+export interface BugCommitRef {
+  bug: number;
+  kind: string;
+  repo: string;
+  sha: string;
+  subject: string;
+  committedAt: number;
+  changeKey: string | null;
+  mainline: boolean;
+}
+
+/** Everything the bug reports read: tasks, bugs, blueprints, and the changes and commits naming the bugs. */
+export interface BugData {
+  tasks: BugTask[];
+  bugs: Bug[];
+  blueprints: Blueprint[];
+  changes: BugChangeRef[];
+  commits: BugCommitRef[];
+}
+
+/** A Gerrit change as the rota report reads it (merged in the window, or open now). */
+export interface RotaChange {
+  host: string;
+  number: number;
+  project: string;
+  subject: string;
+  /** NEW, MERGED. */
+  status: string;
+  wip: boolean;
+  owner: string | null;
+  created: number;
+  mergedAt: number | null;
+  /** Insertions + deletions. */
+  delta: number;
+  /** Bugs it names (Closes-Bug, Partial-Bug, a bug/N topic). */
+  bugs: number[];
+  /** Read only for small changes (delta ≤ the rota's limit); empty otherwise. */
+  files: string[];
+  /** Whether its commit message has the trivial tag on a line of its own (small changes only). */
+  tagged: boolean;
+  /** Who approved it (last Workflow +1, else last Code-Review +2); small changes only. */
+  approver: string | null;
+}
+
+/** A Code-Review vote by a rota member. */
+export interface RotaReview {
+  who: string;
+  at: number;
+  host: string;
+  number: number;
+}
+
+export interface RotaData {
+  changes: RotaChange[];
+  reviews: RotaReview[];
+}

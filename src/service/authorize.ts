@@ -8,7 +8,7 @@
  */
 
 /** Everything a user can be allowed to do. */
-export const ACTIONS = ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read'] as const;
+export const ACTIONS = ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'bugs.private.read'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Roles and what each grants. Ordered from least to most. */
@@ -16,9 +16,9 @@ export const ROLES = {
   /** Reads every report. */
   viewer: ['read'],
   /** A project lead: also changes the data people curate (mentoring, priorities). */
-  lead: ['read', 'mentoring.change', 'priorities.change'],
+  lead: ['read', 'mentoring.change', 'priorities.change', 'bugs.private.read'],
   /** Manages users, reads the audit log; can do whatever a lead can. */
-  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read'],
+  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'bugs.private.read'],
 } as const satisfies Record<string, readonly Action[]>;
 
 export type Role = keyof typeof ROLES;
@@ -37,7 +37,7 @@ export interface AuthUser {
 
 /** What an action is done to. `kind` names the resource; later resources add their own fields. */
 export interface Resource {
-  kind: 'report' | 'mentoring' | 'priorities' | 'users' | 'audit';
+  kind: 'report' | 'mentoring' | 'priorities' | 'users' | 'audit' | 'bugs';
   /** A specific item (a mentorship id, a user name), when the action is about one. */
   id?: string;
 }
@@ -65,4 +65,5 @@ const ACTION_TEXT: Record<Action, string> = {
   'priorities.change': 'changing priorities',
   'users.manage': 'managing users',
   'audit.read': 'reading the audit log',
+  'bugs.private.read': 'seeing private and security bugs by name',
 };

@@ -172,6 +172,7 @@ export function registerBugsCommands(program: Command, rt: Runtime): void {
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (files: string[], _o, cmd: Command) => runBugsImport(files, globals(cmd), rt));
-  void REPORTS;
-  void reportCommand;
+  reportCommand(bugs, REPORTS.bugsBacklog, rt);
+  reportCommand(bugs, REPORTS.bugsRota, rt);
+  reportCommand(bugs, REPORTS.bugsTargets, rt);
 }

@@ -13,6 +13,7 @@ import { prioritiesListReport, prioritiesReport } from './priorities-entries.js'
 import type { AnyReportEntry, ReportEntry } from './report-entry.js';
 import { reviewersReport } from './reviewers-entry.js';
 import { specsReport } from './specs-entries.js';
+import { bugsBacklogReport, bugsRotaReport, bugsTargetsReport } from './bugs-entries.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -33,6 +34,9 @@ export const REPORTS = {
   specs: specsReport,
   priorities: prioritiesReport,
   prioritiesList: prioritiesListReport,
+  bugsBacklog: bugsBacklogReport,
+  bugsRota: bugsRotaReport,
+  bugsTargets: bugsTargetsReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

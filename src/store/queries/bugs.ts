@@ -8,11 +8,17 @@ import type { Kysely } from 'kysely';
 import type {
   Blueprint,
   Bug,
+  BugChangeRef,
+  BugCommitRef,
+  BugData,
   BugImportance,
   BugStatus,
   BugTask,
   InformationType,
   LaunchpadRecords,
+  RotaChange,
+  RotaData,
+  RotaReview,
 } from '../../model/bugs.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
 
@@ -206,51 +212,6 @@ export async function writeLaunchpadRecords(trx: Kysely<Database>, records: Laun
   return { new: a.new + b.new + c.new, updated: a.updated + b.updated + c.updated, unchanged: a.unchanged + b.unchanged + c.unchanged };
 }
 
-/** A Gerrit change that names a bug, with the fields the bug reports read. */
-export interface BugChangeRef {
-  bug: number;
-  /** How it names it: closes-bug, partial-bug, related-bug, topic-bug. */
-  kind: string;
-  host: string;
-  number: number;
-  project: string;
-  branch: string;
-  status: string;
-  owner: string | null;
-  subject: string;
-  created: number;
-  updated: number;
-  mergedAt: number | null;
-  abandonedAt: number | null;
-  insertions: number;
-  deletions: number;
-  hashtags: string[];
-  topic: string | null;
-  /** The last human message on an abandoned change (why it was abandoned, when a reviewer said). */
-  abandonReason: string | null;
-}
-
-/** A commit of a synced history that names a bug. */
-export interface BugCommitRef {
-  bug: number;
-  kind: string;
-  repo: string;
-  sha: string;
-  subject: string;
-  committedAt: number;
-  changeKey: string | null;
-  mainline: boolean;
-}
-
-/** Everything the bug reports read: tasks, bugs, blueprints, and the changes and commits naming the bugs. */
-export interface BugData {
-  tasks: BugTask[];
-  bugs: Bug[];
-  blueprints: Blueprint[];
-  changes: BugChangeRef[];
-  commits: BugCommitRef[];
-}
-
 const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug', 'topic-bug'];
 
 /**
@@ -374,4 +335,99 @@ export async function countLaunchpadRows(db: Kysely<Database>): Promise<{ tasks:
   const c = async (t: 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints') =>
     Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   return { tasks: await c('lp_bug_tasks'), bugs: await c('lp_bugs'), blueprints: await c('lp_blueprints') };
+}
+
+/**
+ * What the rota report reads (issue 15): Gerrit changes merged since `since` or open now (small
+ * ones, delta ≤ `maxLines`, with files, the trivial tag and their approver), the bugs each names,
+ * and the Code-Review votes rota `members` (Gerrit usernames) gave since `reviewsSince`.
+ *
+ * @example await loadRotaData(store.db, { since, reviewsSince, maxLines: 30, tag: 'TrivialFix', members: ['alice'] })
+ */
+export async function loadRotaData(
+  db: Kysely<Database>,
+  o: { since: number; reviewsSince: number; maxLines: number; tag: string; members: readonly string[]; projects?: readonly string[] },
+): Promise<RotaData> {
+  let q = db
+    .selectFrom('changes as c')
+    .leftJoin('accounts as a', 'a.id', 'c.owner_id')
+    .select(['c.id', 'c.host', 'c.number', 'c.project', 'c.subject', 'c.status', 'c.wip', 'c.created', 'c.merged_at', 'c.insertions', 'c.deletions', 'a.username', 'a.name'])
+    .where((eb) => eb.or([eb('c.status', '=', 'NEW'), eb.and([eb('c.status', '=', 'MERGED'), eb('c.merged_at', '>=', o.since)])]));
+  if (o.projects?.length) q = q.where('c.project', 'in', o.projects);
+  const rows = await q.execute();
+  const byId = new Map<number, RotaChange>();
+  for (const r of rows)
+    byId.set(r.id, {
+      host: r.host,
+      number: Number(r.number),
+      project: r.project,
+      subject: r.subject,
+      status: r.status,
+      wip: Number(r.wip) === 1,
+      owner: r.username ?? r.name ?? null,
+      created: Number(r.created),
+      mergedAt: num(r.merged_at),
+      delta: Number(r.insertions) + Number(r.deletions),
+      bugs: [],
+      files: [],
+      tagged: false,
+      approver: null,
+    });
+  const ids = [...byId.keys()];
+  const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
+  const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
+  for (let i = 0; i < ids.length; i += 1000) {
+    const part = ids.slice(i, i + 1000);
+    const links = await db.selectFrom('links').select(['change_id', 'target']).where('change_id', 'in', part).where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug']).execute();
+    for (const l of links) {
+      const c = byId.get(l.change_id)!;
+      const n = Number(l.target);
+      if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
+    }
+  }
+  for (let i = 0; i < small.length; i += 500) {
+    const part = small.slice(i, i + 500);
+    for (const m of await db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part).execute())
+      byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
+    for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', part).execute())
+      byId.get(f.change_id)!.files.push(f.path);
+    const votes = await db
+      .selectFrom('votes as v')
+      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+      .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
+      .where('v.change_id', 'in', part)
+      .where((eb) => eb.or([eb.and([eb('v.label', '=', 'Workflow'), eb('v.value', '=', 1)]), eb.and([eb('v.label', '=', 'Code-Review'), eb('v.value', '=', 2)])]))
+      .orderBy('v.granted_at')
+      .execute();
+    const best = new Map<number, { workflow: boolean; who: string | null }>();
+    for (const v of votes) {
+      const who = v.username ?? v.name ?? null;
+      const wf = v.label === 'Workflow';
+      const prev = best.get(v.change_id);
+      // The last Workflow +1 wins; a Code-Review +2 only while no Workflow +1 was seen.
+      if (wf || !prev?.workflow) best.set(v.change_id, { workflow: wf || Boolean(prev?.workflow), who: wf || !prev?.workflow ? who : prev.who });
+    }
+    for (const [id, b] of best) byId.get(id)!.approver = b.who;
+  }
+  const reviews: RotaReview[] = [];
+  if (o.members.length) {
+    const rs = await db
+      .selectFrom('votes as v')
+      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+      .innerJoin('changes as c', 'c.id', 'v.change_id')
+      .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
+      .where('a.username', 'in', o.members)
+      .where('v.label', '=', 'Code-Review')
+      .where('v.granted_at', '>=', o.reviewsSince)
+      .where('v.self_vote', '=', 0)
+      .execute();
+    for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });
+    reviews.sort((a, b) => a.at - b.at || a.who.localeCompare(b.who));
+  }
+  const changes = [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
+  for (const c of changes) {
+    c.bugs.sort((a, b) => a - b);
+    c.files.sort();
+  }
+  return { changes, reviews };
 }
