@@ -7,8 +7,10 @@
  *
  * A change is on the **trivial path** when it changes at most `maxLines` lines, touches no path
  * under `neverPaths`, and either carries the trivial tag (a `TrivialFix` line) or names bugs whose
- * importances are all allowed. A change is **reverted** when a merged change of the same project
- * whose subject is `Revert "<its subject>"` merged after it. A bug fix **reopened its bug** when the
+ * importances are all allowed. A change is **reverted** when a merged `Revert "…"` change names its
+ * commit ("This reverts commit SHA.", SHA one of its patch sets), or, when the revert names no
+ * commit Steward knows, when it is the latest change of the project with the reverted subject merged
+ * before the revert. A bug fix **reopened its bug** when the
  * bug it closes is open now although Launchpad recorded it fixed (Fix Committed or Released).
  */
 import type { BugData, BugImportance, RotaChange, RotaData } from '../model/bugs.js';
@@ -203,15 +205,25 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   });
 
   // Constraints: reverts and reopened bugs, trivial path against every other merged change.
-  const revertSubjects = new Map<string, number[]>();
+  // Each revert reverts the change its commit message names; without a commit it names, the
+  // latest change of the project with that subject merged before the revert.
+  const revertedKeys = new Set<string>();
+  const bySubject = new Map<string, RotaChange[]>();
   for (const c of rota.changes) {
     if (c.status !== 'MERGED' || c.mergedAt === null) continue;
-    const m = /^Revert "(.*)"$/.exec(c.subject);
-    if (!m) continue;
-    const key = `${c.project}\u0000${m[1]}`;
-    revertSubjects.set(key, [...(revertSubjects.get(key) ?? []), c.mergedAt]);
+    const key = `${c.host}\u0000${c.project}\u0000${c.subject}`;
+    bySubject.set(key, [...(bySubject.get(key) ?? []), c]);
   }
-  const isReverted = (c: RotaChange) => (revertSubjects.get(`${c.project}\u0000${c.subject}`) ?? []).some((t) => t > c.mergedAt!);
+  for (const r of rota.reverts) {
+    if (r.reverted) {
+      revertedKeys.add(`${r.reverted.host}/${r.reverted.number}`);
+      continue;
+    }
+    const before = (bySubject.get(`${r.host}\u0000${r.project}\u0000${r.subject}`) ?? []).filter((c) => c.mergedAt! < r.mergedAt);
+    const last = before.sort((a, b) => b.mergedAt! - a.mergedAt!)[0];
+    if (last) revertedKeys.add(`${last.host}/${last.number}`);
+  }
+  const isReverted = (c: RotaChange) => revertedKeys.has(`${c.host}/${c.number}`);
   const tMerged = merged.filter(trivial);
   const oMerged = merged.filter((c) => !trivial(c));
   const bugFix = (c: RotaChange) => c.bugs.length > 0;

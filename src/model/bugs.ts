@@ -207,7 +207,20 @@ export interface RotaReview {
   number: number;
 }
 
+/** A merged `Revert "…"` change and the change it reverts, when its commit message names the commit. */
+export interface RotaRevert {
+  host: string;
+  number: number;
+  project: string;
+  /** The reverted subject (inside the quotes). */
+  subject: string;
+  mergedAt: number;
+  /** The change whose patch set is the commit named by "This reverts commit SHA.", when found. */
+  reverted: { host: string; number: number } | null;
+}
+
 export interface RotaData {
   changes: RotaChange[];
   reviews: RotaReview[];
+  reverts: RotaRevert[];
 }

@@ -5,6 +5,8 @@ import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
 import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../demo/demo-specs-repo.js';
 import { importFiles } from '../../ingest/import-files.js';
+import { demoLaunchpadFiles, generateDemoLaunchpad } from '../../demo/demo-launchpad.js';
+import { importLaunchpadFiles } from '../../ingest/launchpad-sync.js';
 import { StewardError } from '../../model/errors.js';
 import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
@@ -68,6 +70,13 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
   writeFileSync(yamlPath, yamlText);
   await writeRestExport(opts, restPath, { pageSize: 500 });
   await writeSshExport(opts, sshPath);
+  // The Launchpad side: saved searchTasks and bug pages, read back like `steward bugs import`.
+  const lpDir = join(out, 'launchpad');
+  mkdirSync(lpDir, { recursive: true });
+  const lpFiles = demoLaunchpadFiles(generateDemoLaunchpad(opts)).map(([name, text]) => {
+    writeFileSync(join(lpDir, name), text);
+    return join(lpDir, name);
+  });
   if (!o.quiet) {
     const repo = specs ? `, the specs repository ${specs.path} (${specs.commits} commits, ${specs.specs} specs)` : '';
     rt.stdout(`Wrote ${restPath} (REST format), ${sshPath} (SSH format)${repo} and ${yamlPath}.\n`);
@@ -79,9 +88,13 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     const host = demoConfig(opts).host;
     const summary = await importFiles(store, [restPath], { host: host.name, hostUrl: host.url });
     if (summary.stopped) throw summary.stopped.error;
+    const lp = await importLaunchpadFiles(store, lpFiles);
     // Reports read the demo's core team and bots from here when there is no steward.yaml.
     await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
-    if (!o.quiet) rt.stdout(renderImportSummary(summary));
+    if (!o.quiet) {
+      rt.stdout(renderImportSummary(summary));
+      rt.stdout(`Launchpad side (${lpDir}): ${lp.tasks} bug tasks, ${lp.bugs} bugs.\n`);
+    }
   } finally {
     await store.close();
   }

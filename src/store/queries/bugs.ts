@@ -19,6 +19,7 @@ import type {
   RotaChange,
   RotaData,
   RotaReview,
+  RotaRevert,
 } from '../../model/bugs.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
 
@@ -424,10 +425,33 @@ export async function loadRotaData(
     for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });
     reviews.sort((a, b) => a.at - b.at || a.who.localeCompare(b.who));
   }
+  // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name.
+  const reverts: RotaRevert[] = [];
+  const revertIds = ids.filter((id) => byId.get(id)!.status === 'MERGED' && byId.get(id)!.subject.startsWith('Revert "'));
+  for (let i = 0; i < revertIds.length; i += 500) {
+    const part = revertIds.slice(i, i + 500);
+    for (const m of await db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part).execute()) {
+      const c = byId.get(m.id)!;
+      const sha = /This reverts commit ([0-9a-f]{7,40})/.exec(m.commit_message)?.[1] ?? null;
+      let reverted: RotaRevert['reverted'] = null;
+      if (sha) {
+        const hit = await db
+          .selectFrom('patch_sets as p')
+          .innerJoin('changes as x', 'x.id', 'p.change_id')
+          .select(['x.host', 'x.number'])
+          .where(sha.length === 40 ? (eb) => eb('p.revision', '=', sha) : (eb) => eb('p.revision', 'like', `${sha}%`))
+          .where('x.host', '=', c.host)
+          .executeTakeFirst();
+        if (hit) reverted = { host: hit.host, number: Number(hit.number) };
+      }
+      reverts.push({ host: c.host, number: c.number, project: c.project, subject: c.subject.slice(8, -1), mergedAt: c.mergedAt!, reverted });
+    }
+  }
+  reverts.sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
   const changes = [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
   for (const c of changes) {
     c.bugs.sort((a, b) => a - b);
     c.files.sort();
   }
-  return { changes, reviews };
+  return { changes, reviews, reverts };
 }
