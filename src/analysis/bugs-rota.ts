@@ -31,7 +31,11 @@ export interface RotaRules {
 export interface BugRotaOptions {
   now: number;
   weeks: number;
-  /** A member with reviews earlier in the window and none in the last `quietWeeks` weeks has stopped (default 4). */
+  /**
+   * The recent part of the window, in weeks (default 13, a quarter): a member whose review rate in
+   * it fell below a fifth of their rate earlier in the window (with at least 10 reviews then) has
+   * stopped reviewing.
+   */
   quietWeeks: number;
   rules: RotaRules;
   limit: number;
@@ -192,7 +196,10 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   const people: RotaMember[] = rules.members.map((who) => {
     const rs = rota.reviews.filter((r) => r.who === who && r.at >= since && r.at <= now);
     const recent = rs.filter((r) => r.at >= recentFrom).length;
+    const earlier = rs.length - recent;
     const last = rs.length ? rs[rs.length - 1]!.at : null;
+    const earlierWeeks = Math.max(1, (recentFrom - since) / WEEK_MS);
+    const recentWeeks = Math.max(1, (now - recentFrom) / WEEK_MS);
     return {
       who,
       reviews: rs.length,
@@ -200,7 +207,7 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
       trivialApproved: merged.filter((c) => c.approver === who && trivial(c)).length,
       weeksActive: starts.filter((w) => reviewWeeks.get(who)?.has(w)).length,
       lastReview: last === null ? null : isoDay(last),
-      stoppedReviewing: rs.length > recent && recent === 0,
+      stoppedReviewing: earlier >= 10 && recent / recentWeeks < earlier / earlierWeeks / 5,
     };
   });
 

@@ -78,5 +78,5 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     projects: p.project,
   });
   const data = await loadBugData(store.db, b.launchpad?.projects ?? []);
-  return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: 4, rules, limit: p.limit });
+  return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: Math.min(13, Math.floor(p.weeks / 2)), rules, limit: p.limit });
 }
