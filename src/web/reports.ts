@@ -28,6 +28,9 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/specs/report', REPORTS.specs],
   ['/priorities', REPORTS.priorities],
   ['/priorities/list', REPORTS.prioritiesList],
+  ['/bugs/backlog', REPORTS.bugsBacklog],
+  ['/bugs/rota', REPORTS.bugsRota],
+  ['/bugs/targets', REPORTS.bugsTargets],
 ];
 
 export { REPORTS };

@@ -41,6 +41,10 @@ const SAME: Array<[string, string[]]> = [
   ['/api/v1/specs/report?release=kestrel', ['specs', 'report', '--release', 'kestrel']],
   ['/api/v1/priorities?release=Kestrel', ['priorities', 'report', '--release', 'Kestrel']],
   ['/api/v1/priorities/list', ['priorities', 'list']],
+  ['/api/v1/bugs/backlog', ['bugs', 'backlog']],
+  ['/api/v1/bugs/backlog?weeks=8&project=demo-compute', ['bugs', 'backlog', '--weeks', '8', '--project', 'demo-compute']],
+  ['/api/v1/bugs/rota', ['bugs', 'rota']],
+  ['/api/v1/bugs/targets?limit=5', ['bugs', 'targets', '--limit', '5']],
 ];
 
 /** Bad requests: the status, and what the message must say (and the parameter it names, when one). */

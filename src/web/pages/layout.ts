@@ -28,6 +28,7 @@ const NAV: Array<[string, string]> = [
   ['/specs', 'Specs'],
   ['/priorities', 'Priorities'],
   ['/ci', 'CI'],
+  ['/bugs', 'Bugs'],
 ];
 
 /** The parameters that carry over from page to page: project, window, replay time. */
