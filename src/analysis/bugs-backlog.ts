@@ -116,7 +116,14 @@ export interface BugBacklogReport extends VisibilityCounts {
   areas: AreaRow[];
   weeks: BacklogWeek[];
   /** Over the weeks: opened vs closed (fixed or otherwise), and whether the backlog is growing. */
-  growth: { opened: number; closed: number; shareOpened: number | null; lower: number | null; upper: number | null; verdict: 'growing' | 'shrinking' | 'cannot tell' };
+  growth: {
+    opened: number;
+    closed: number;
+    shareOpened: number | null;
+    lower: number | null;
+    upper: number | null;
+    verdict: 'growing' | 'shrinking' | 'cannot tell';
+  };
 }
 
 const AGE_BUCKETS: Array<[string, number]> = [
@@ -182,9 +189,10 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
       byImportance: Object.fromEntries([...m.entries()].sort((a, b) => IMPORTANCE_RANK[a[0]] - IMPORTANCE_RANK[b[0]])),
     }))
     .sort((a, b) => b.total - a.total || a.status.localeCompare(b.status));
-  const byImportance = BUG_IMPORTANCES.map((importance) => ({ importance, open: open.filter((i) => i.task.importance === importance).length })).filter(
-    (r) => r.open > 0,
-  );
+  const byImportance = BUG_IMPORTANCES.map((importance) => ({
+    importance,
+    open: open.filter((i) => i.task.importance === importance).length,
+  })).filter((r) => r.open > 0);
 
   const ages = open.map((i) => (now - i.task.dates.created) / DAY_MS);
   const age = {
@@ -238,7 +246,9 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
       assignee: i.task.assignee,
       inProgressSince: i.task.dates.inProgress === null ? null : isoDay(i.task.dates.inProgress),
       idleDays: days(now - lastActivity),
-      lastChange: last ? { number: last.number, status: last.status, updated: isoDay(last.updated), abandonReason: last.abandonReason } : null,
+      lastChange: last
+        ? { number: last.number, status: last.status, updated: isoDay(last.updated), abandonReason: last.abandonReason }
+        : null,
       why: cs.length ? 'only abandoned changes' : 'no change',
     });
   }
@@ -327,7 +337,8 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
     shareOpened: openedSum + closedSum ? Math.round((openedSum / (openedSum + closedSum)) * 1000) / 1000 : null,
     lower: ci ? Math.round(ci.low * 1000) / 1000 : null,
     upper: ci ? Math.round(ci.high * 1000) / 1000 : null,
-    verdict: (ci && ci.low > 0.5 ? 'growing' : ci && ci.high < 0.5 ? 'shrinking' : 'cannot tell') as 'growing' | 'shrinking' | 'cannot tell',
+    verdict: (ci && ci.low > 0.5 ? 'growing' : ci && ci.high < 0.5 ? 'shrinking' : 'cannot tell') as
+      'growing' | 'shrinking' | 'cannot tell',
   };
 
   return {

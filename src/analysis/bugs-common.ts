@@ -24,7 +24,15 @@ export interface BugItem {
 }
 
 /** Importance order for ranking: Critical 0, High 1, … */
-export const IMPORTANCE_RANK: Record<BugImportance, number> = { Critical: 0, High: 1, Medium: 2, Low: 3, Wishlist: 4, Undecided: 5, Unknown: 6 };
+export const IMPORTANCE_RANK: Record<BugImportance, number> = {
+  Critical: 0,
+  High: 1,
+  Medium: 2,
+  Low: 3,
+  Wishlist: 4,
+  Undecided: 5,
+  Unknown: 6,
+};
 
 /** The project tasks of the data, duplicates left out, each with its bug. */
 export function bugItems(data: BugData): BugItem[] {

@@ -99,7 +99,15 @@ export interface BugRotaReport {
     reverted: RateComparison;
     reopened: RateComparison;
     /** The trivial-path changes that were reverted or whose bug reopened. */
-    breaches: Array<{ host: string; number: number; project: string; subject: string; mergedAt: string; what: 'reverted' | 'bug reopened'; bug: number | null }>;
+    breaches: Array<{
+      host: string;
+      number: number;
+      project: string;
+      subject: string;
+      mergedAt: string;
+      what: 'reverted' | 'bug reopened';
+      bug: number | null;
+    }>;
   };
 }
 
@@ -177,7 +185,11 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     const end = w + WEEK_MS;
     const cleared = merged.filter((c) => c.mergedAt! >= w && c.mergedAt! < end && trivial(c));
     const waits = cleared.map((c) => (c.mergedAt! - c.created) / DAY_MS).sort((a, b) => a - b);
-    const mid = waits.length ? (waits.length % 2 ? waits[(waits.length - 1) / 2]! : (waits[waits.length / 2 - 1]! + waits[waits.length / 2]!) / 2) : null;
+    const mid = waits.length
+      ? waits.length % 2
+        ? waits[(waits.length - 1) / 2]!
+        : (waits[waits.length / 2 - 1]! + waits[waits.length / 2]!) / 2
+      : null;
     const onDuty = [...(dutyOf.get(isoDay(w)) ?? rules.members)].sort();
     const active = rules.members.filter((m) => reviewWeeks.get(m)?.has(w)).sort();
     return {
@@ -237,9 +249,27 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   const reopenedBug = (c: RotaChange) => c.bugs.find((b) => reopened.has(b)) ?? null;
   const breaches: BugRotaReport['constraints']['breaches'] = [];
   for (const c of tMerged) {
-    if (isReverted(c)) breaches.push({ host: c.host, number: c.number, project: c.project, subject: c.subject, mergedAt: isoDay(c.mergedAt!), what: 'reverted', bug: null });
+    if (isReverted(c))
+      breaches.push({
+        host: c.host,
+        number: c.number,
+        project: c.project,
+        subject: c.subject,
+        mergedAt: isoDay(c.mergedAt!),
+        what: 'reverted',
+        bug: null,
+      });
     const b = reopenedBug(c);
-    if (b !== null) breaches.push({ host: c.host, number: c.number, project: c.project, subject: c.subject, mergedAt: isoDay(c.mergedAt!), what: 'bug reopened', bug: b });
+    if (b !== null)
+      breaches.push({
+        host: c.host,
+        number: c.number,
+        project: c.project,
+        subject: c.subject,
+        mergedAt: isoDay(c.mergedAt!),
+        what: 'bug reopened',
+        bug: b,
+      });
   }
   return {
     now: new Date(now).toISOString(),
@@ -252,7 +282,10 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     deadWeeks: weeks.filter((w) => w.dead).length,
     people,
     constraints: {
-      reverted: compare({ count: tMerged.filter(isReverted).length, of: tMerged.length }, { count: oMerged.filter(isReverted).length, of: oMerged.length }),
+      reverted: compare(
+        { count: tMerged.filter(isReverted).length, of: tMerged.length },
+        { count: oMerged.filter(isReverted).length, of: oMerged.length },
+      ),
       reopened: compare(
         { count: tMerged.filter(bugFix).filter((c) => reopenedBug(c) !== null).length, of: tMerged.filter(bugFix).length },
         { count: oMerged.filter(bugFix).filter((c) => reopenedBug(c) !== null).length, of: oMerged.filter(bugFix).length },

@@ -119,7 +119,12 @@ export function computeBugTargets(data: BugData, o: BugTargetsOptions): BugTarge
       abandoned: cs
         .filter((c) => c.status === 'ABANDONED')
         .sort((a, b) => (b.abandonedAt ?? b.updated) - (a.abandonedAt ?? a.updated))
-        .map((c) => ({ number: c.number, owner: c.owner, abandonedAt: c.abandonedAt === null ? null : isoDay(c.abandonedAt), reason: c.abandonReason })),
+        .map((c) => ({
+          number: c.number,
+          owner: c.owner,
+          abandonedAt: c.abandonedAt === null ? null : isoDay(c.abandonedAt),
+          reason: c.abandonReason,
+        })),
       fixersInArea: [...fx.entries()]
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .slice(0, 5)

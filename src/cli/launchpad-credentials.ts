@@ -25,7 +25,10 @@ export interface LaunchpadCredentialEnv {
 }
 
 /** The token to sign with and where it came from (never the secret), or null for anonymous access. */
-export function loadLaunchpadToken(file: string | undefined, env: LaunchpadCredentialEnv): { token: LaunchpadToken; source: string } | null {
+export function loadLaunchpadToken(
+  file: string | undefined,
+  env: LaunchpadCredentialEnv,
+): { token: LaunchpadToken; source: string } | null {
   const path = file ?? env.STEWARD_LAUNCHPAD_CREDENTIALS;
   if (path) {
     let st;
@@ -61,9 +64,16 @@ export function loadLaunchpadToken(file: string | undefined, env: LaunchpadCrede
   }
   if (env.STEWARD_LAUNCHPAD_TOKEN !== undefined || env.STEWARD_LAUNCHPAD_TOKEN_SECRET !== undefined) {
     if (!env.STEWARD_LAUNCHPAD_TOKEN || !env.STEWARD_LAUNCHPAD_TOKEN_SECRET)
-      throw new StewardError('SOURCE_AUTH', 'set both STEWARD_LAUNCHPAD_TOKEN and STEWARD_LAUNCHPAD_TOKEN_SECRET, or neither for anonymous access');
+      throw new StewardError(
+        'SOURCE_AUTH',
+        'set both STEWARD_LAUNCHPAD_TOKEN and STEWARD_LAUNCHPAD_TOKEN_SECRET, or neither for anonymous access',
+      );
     return {
-      token: { consumerKey: env.STEWARD_LAUNCHPAD_CONSUMER || 'steward', token: env.STEWARD_LAUNCHPAD_TOKEN, tokenSecret: env.STEWARD_LAUNCHPAD_TOKEN_SECRET },
+      token: {
+        consumerKey: env.STEWARD_LAUNCHPAD_CONSUMER || 'steward',
+        token: env.STEWARD_LAUNCHPAD_TOKEN,
+        tokenSecret: env.STEWARD_LAUNCHPAD_TOKEN_SECRET,
+      },
       source: 'STEWARD_LAUNCHPAD_TOKEN/STEWARD_LAUNCHPAD_TOKEN_SECRET',
     };
   }

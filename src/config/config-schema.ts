@@ -256,7 +256,10 @@ const bugsSchema = z
     launchpad: z
       .object({
         /** The web service root with its version. */
-        url: z.string().url('expected the web service root, like https://api.launchpad.net/devel').default('https://api.launchpad.net/devel'),
+        url: z
+          .string()
+          .url('expected the web service root, like https://api.launchpad.net/devel')
+          .default('https://api.launchpad.net/devel'),
         /** Launchpad projects (the NAME in https://launchpad.net/NAME). */
         projects: z.array(z.string().min(1)).min(1, 'name at least one Launchpad project'),
       })
@@ -286,7 +289,9 @@ const bugsSchema = z
       .strict()
       .default({}),
     /** Open bugs of these importances count as high in the backlog and targets reports. */
-    highImportances: z.array(z.enum(['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided', 'Unknown'])).default(['Critical', 'High']),
+    highImportances: z
+      .array(z.enum(['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided', 'Unknown']))
+      .default(['Critical', 'High']),
   })
   .strict();
 

@@ -75,7 +75,15 @@ function infoType(rng: SeededRandom): InformationType {
   return x < 0.02 ? 'Public Security' : x < 0.03 ? 'Private Security' : 'Public';
 }
 
-function task(project: string, bug: number, status: BugStatus, imp: BugImportance, o: Partial<BugTask['dates']> & { created: number }, assignee: string | null, title: string): BugTask {
+function task(
+  project: string,
+  bug: number,
+  status: BugStatus,
+  imp: BugImportance,
+  o: Partial<BugTask['dates']> & { created: number },
+  assignee: string | null,
+  title: string,
+): BugTask {
   return {
     selfLink: `${LAUNCHPAD_API_ROOT}/${project}/+bug/${bug}`,
     bug,
@@ -161,21 +169,68 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
     const tags = [...new Set(us.map((u) => areaTag(u.area)))].sort();
     const triaged = created + rng.int(0, 12) * DAY_MS + rng.int(0, 86_399) * 1000;
     const title = `${tags[0] ?? 'nova'}: failure seen in bug ${id}`;
-    const fix = us.filter((u) => u.status === 'MERGED' && u.branch === 'master' && (u.kind === 'closes-bug' || u.kind === 'topic-bug')).sort((a, b) => a.mergedAt! - b.mergedAt!)[0];
+    const fix = us
+      .filter((u) => u.status === 'MERGED' && u.branch === 'master' && (u.kind === 'closes-bug' || u.kind === 'topic-bug'))
+      .sort((a, b) => a.mergedAt! - b.mergedAt!)[0];
     const open = us.filter((u) => u.status === 'NEW' && u.kind !== 'related-bug').sort((a, b) => a.created - b.created)[0];
     const fixers = us.filter((u) => u.kind !== 'related-bug');
     let t: BugTask;
     if (fix) {
-      t = task(project, id, 'Fix Released', imp, { created, leftNew: Math.min(triaged, fix.created), triaged: Math.min(triaged, fix.created), assigned: fix.created, inProgress: fix.created, fixCommitted: fix.mergedAt!, fixReleased: fix.mergedAt!, closed: fix.mergedAt! }, fix.owner, title);
+      t = task(
+        project,
+        id,
+        'Fix Released',
+        imp,
+        {
+          created,
+          leftNew: Math.min(triaged, fix.created),
+          triaged: Math.min(triaged, fix.created),
+          assigned: fix.created,
+          inProgress: fix.created,
+          fixCommitted: fix.mergedAt!,
+          fixReleased: fix.mergedAt!,
+          closed: fix.mergedAt!,
+        },
+        fix.owner,
+        title,
+      );
     } else if (open) {
-      t = task(project, id, 'In Progress', imp, { created, leftNew: Math.min(triaged, open.created), confirmed: Math.min(triaged, open.created), assigned: open.created, inProgress: open.created }, open.owner, title);
+      t = task(
+        project,
+        id,
+        'In Progress',
+        imp,
+        {
+          created,
+          leftNew: Math.min(triaged, open.created),
+          confirmed: Math.min(triaged, open.created),
+          assigned: open.created,
+          inProgress: open.created,
+        },
+        open.owner,
+        title,
+      );
     } else if (fixers.length && fixers.every((u) => u.status === 'ABANDONED')) {
       const lastAbandon = Math.max(...fixers.map((u) => u.abandonedAt ?? u.created));
       const owner = fixers.find((u) => (u.abandonedAt ?? u.created) === lastAbandon)!.owner;
       // Planted: a few bugs stay In Progress long after their only change was abandoned.
       if (now - lastAbandon > 60 * DAY_MS && staleInProgress.length < 4 && imp !== 'Undecided') {
         staleInProgress.push(id);
-        t = task(project, id, 'In Progress', imp, { created, leftNew: triaged, confirmed: triaged, assigned: Math.min(...fixers.map((u) => u.created)), inProgress: Math.min(...fixers.map((u) => u.created)) }, owner, title);
+        t = task(
+          project,
+          id,
+          'In Progress',
+          imp,
+          {
+            created,
+            leftNew: triaged,
+            confirmed: triaged,
+            assigned: Math.min(...fixers.map((u) => u.created)),
+            inProgress: Math.min(...fixers.map((u) => u.created)),
+          },
+          owner,
+          title,
+        );
       } else {
         t = task(project, id, 'Confirmed', imp, { created, leftNew: triaged, confirmed: triaged }, null, title);
       }
@@ -186,7 +241,15 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
       t =
         status === 'Fix Released'
           ? task(project, id, status, imp, { created, leftNew: triaged, fixCommitted: done, fixReleased: done, closed: done }, null, title)
-          : task(project, id, status, status === 'New' ? 'Undecided' : imp, { created, leftNew: status === 'New' ? null : triaged }, null, title);
+          : task(
+              project,
+              id,
+              status,
+              status === 'New' ? 'Undecided' : imp,
+              { created, leftNew: status === 'New' ? null : triaged },
+              null,
+              title,
+            );
     }
     if (t.dates.created > now) continue;
     addBug(rng, id, t, tags);
@@ -236,25 +299,59 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
     const id = 1990000 + k * 7;
     const imp: BugImportance = k % 4 === 0 ? 'Critical' : 'High';
     const triaged = created + rng.int(1, 10) * DAY_MS;
-    addBug(rng, id, task(project, id, k % 2 ? 'Triaged' : 'Confirmed', imp, { created, leftNew: triaged, confirmed: triaged }, null, `${oldHighArea}: instance operations fail after host reboot (${k + 1})`), [oldHighArea], {
-      informationType: 'Public',
-      heat: 20 + rng.int(0, 60),
-    });
+    addBug(
+      rng,
+      id,
+      task(
+        project,
+        id,
+        k % 2 ? 'Triaged' : 'Confirmed',
+        imp,
+        { created, leftNew: triaged, confirmed: triaged },
+        null,
+        `${oldHighArea}: instance operations fail after host reboot (${k + 1})`,
+      ),
+      [oldHighArea],
+      {
+        informationType: 'Public',
+        heat: 20 + rng.int(0, 60),
+      },
+    );
     oldHighBugs.push(id);
     for (let d = 0; d < k % 3; d++) {
       const dup = id + 1 + d;
       const dupCreated = created + (d + 1) * 20 * DAY_MS;
-      addBug(rng, dup, task(project, dup, 'New', 'Undecided', { created: dupCreated }, null, `${oldHighArea}: instance fails after reboot, again (${k + 1}.${d + 1})`), [oldHighArea], {
-        informationType: 'Public',
-        duplicateOf: id,
-      });
+      addBug(
+        rng,
+        dup,
+        task(
+          project,
+          dup,
+          'New',
+          'Undecided',
+          { created: dupCreated },
+          null,
+          `${oldHighArea}: instance fails after reboot, again (${k + 1}.${d + 1})`,
+        ),
+        [oldHighArea],
+        {
+          informationType: 'Public',
+          duplicateOf: id,
+        },
+      );
     }
   }
 
   const rota = demoRota(cfg);
   tasks.sort((a, b) => a.bug - b.bug);
   bugs.sort((a, b) => a.id - b.id);
-  return { project, tasks, bugs, rota: { members: rota.members }, planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped } };
+  return {
+    project,
+    tasks,
+    bugs,
+    rota: { members: rota.members },
+    planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped },
+  };
 }
 
 /** The demo's trivial-fix rota: three active cores and one who stopped reviewing (an idle core). */
@@ -271,7 +368,10 @@ export function demoLaunchpadFiles(lp: DemoLaunchpad, size = 300): Array<[string
   for (let start = 0; start < lp.tasks.length; start += size) {
     const next = start + size < lp.tasks.length ? `${base}&ws.size=${size}&ws.start=${start + size}` : null;
     const entries = lp.tasks.slice(start, start + size).map((t) => bugTaskEntry(t, 'Demo Compute'));
-    out.push([`tasks-${String(start).padStart(6, '0')}.json`, JSON.stringify(collectionPage(entries, { start, total: lp.tasks.length, next }), null, 1)]);
+    out.push([
+      `tasks-${String(start).padStart(6, '0')}.json`,
+      JSON.stringify(collectionPage(entries, { start, total: lp.tasks.length, next }), null, 1),
+    ]);
   }
   out.push(['bugs.json', JSON.stringify(collectionPage(lp.bugs.map(bugEntry), { start: 0, total: lp.bugs.length, next: null }), null, 1)]);
   return out;

@@ -110,7 +110,10 @@ async function fetchBugs(client: LaunchpadClient, tasks: readonly BugTask[], pag
           throw new StewardError(
             'SOURCE_NOT_FOUND',
             `bug ${id}, named by the task ${task.selfLink} on ${pageUrl}, does not exist (HTTP 404)`,
-            { where: e.details.where, hint: 'Launchpad listed a task of a bug it does not serve; run the sync again later (it resumes at this page).' },
+            {
+              where: e.details.where,
+              hint: 'Launchpad listed a task of a bug it does not serve; run the sync again later (it resumes at this page).',
+            },
             { cause: e },
           );
         }
@@ -128,7 +131,11 @@ async function fetchBugs(client: LaunchpadClient, tasks: readonly BugTask[], pag
 }
 
 /** Syncs the bug tasks (and blueprints) of one Launchpad project. Throws StewardError for every failure, leaving a resumable run. */
-export async function syncLaunchpadProject(store: Store, target: LaunchpadSyncTarget, opts: LaunchpadSyncOptions): Promise<LaunchpadSyncResult> {
+export async function syncLaunchpadProject(
+  store: Store,
+  target: LaunchpadSyncTarget,
+  opts: LaunchpadSyncOptions,
+): Promise<LaunchpadSyncResult> {
   const t0 = opts.clock();
   const { db } = store;
   const { client } = opts;
@@ -194,7 +201,9 @@ export async function syncLaunchpadProject(store: Store, target: LaunchpadSyncTa
       current = `${target.project}+blueprints`;
       const bpState = await beginRun(db, key, current, null, opts.clock(), Boolean(opts.full));
       let bpTotal: number | null = null;
-      for await (const page of client.pages(client.specificationsUrl(target.project, { pageSize, start: Number(bpState.run_next_start) }))) {
+      for await (const page of client.pages(
+        client.specificationsUrl(target.project, { pageSize, start: Number(bpState.run_next_start) }),
+      )) {
         if (bpTotal === null) bpTotal = page.totalSize;
         const parsed = parseEntries(page.entries, { where: page.url, code: 'SOURCE_BAD_RESPONSE' });
         if (parsed.bugs.length || parsed.tasks.length)
@@ -209,7 +218,13 @@ export async function syncLaunchpadProject(store: Store, target: LaunchpadSyncTa
         blueprints += parsed.blueprints.length;
         pages += 1;
         await heartbeatLock(db, lockName, me.owner, opts.clock());
-        opts.onPage?.({ project: target.project, kind: 'blueprints', entries: parsed.blueprints.length, soFar: blueprints, total: bpTotal });
+        opts.onPage?.({
+          project: target.project,
+          kind: 'blueprints',
+          entries: parsed.blueprints.length,
+          soFar: blueprints,
+          total: bpTotal,
+        });
       }
       await completeRun(db, key, current, opts.clock());
     }

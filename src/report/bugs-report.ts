@@ -38,9 +38,11 @@ export function renderBugBacklogText(r: BugBacklogReport): string {
       `  #${s.bug} ${s.importance} ${s.assignee ?? '(nobody)'} idle ${s.idleDays} d, ${s.why}${s.lastChange ? ` (last: change ${s.lastChange.number} ${s.lastChange.status}${s.lastChange.abandonReason ? `: ${s.lastChange.abandonReason.slice(0, 60)}` : ''})` : ''} — ${s.title}`,
     );
   out.push(`Fix merged, bug still open (${r.fixedStillOpen.length}):`);
-  for (const f of r.fixedStillOpen.slice(0, 20)) out.push(`  #${f.bug} ${f.status} ${f.importance}: change ${f.change} merged ${f.mergedAt} (${f.daysSinceMerge} d ago) — ${f.title}`);
+  for (const f of r.fixedStillOpen.slice(0, 20))
+    out.push(`  #${f.bug} ${f.status} ${f.importance}: change ${f.change} merged ${f.mergedAt} (${f.daysSinceMerge} d ago) — ${f.title}`);
   out.push('Areas (tags) by open high-importance bugs:');
-  for (const a of r.areas.slice(0, 10)) out.push(`  ${a.tag}: ${a.openHigh} high of ${a.open} open, oldest ${d(a.oldestHighDays)}, median age ${d(a.medianHighAgeDays)}`);
+  for (const a of r.areas.slice(0, 10))
+    out.push(`  ${a.tag}: ${a.openHigh} high of ${a.open} open, oldest ${d(a.oldestHighDays)}, median age ${d(a.medianHighAgeDays)}`);
   return out.join('\n') + '\n' + restrictedNote(r);
 }
 
@@ -58,20 +60,30 @@ function rateLine(name: string, c: RateComparison): string {
 export function renderBugRotaText(r: BugRotaReport): string {
   const out: string[] = [];
   if (!r.configured) out.push('No rota in steward.yaml (bugs.rota.members): the queue and the constraints only.');
-  else out.push(`Rota: ${r.members.join(', ')} — trivial path: ≤ ${r.rules.maxLines} lines, "${r.rules.tag}" or bugs of importance ${r.rules.importances.join('/')}`);
+  else
+    out.push(
+      `Rota: ${r.members.join(', ')} — trivial path: ≤ ${r.rules.maxLines} lines, "${r.rules.tag}" or bugs of importance ${r.rules.importances.join('/')}`,
+    );
   out.push(`Trivial-fix queue now: ${r.queueSize}`);
   for (const q of r.queue.slice(0, 20))
-    out.push(`  ${q.number} ${q.project} ${q.delta} lines, waiting ${q.waitingDays} d${q.bugs.length ? `, bugs ${q.bugs.map((b) => `#${b.bug}${b.importance ? ` ${b.importance}` : ''}`).join(' ')}` : ''} — ${q.subject}`);
+    out.push(
+      `  ${q.number} ${q.project} ${q.delta} lines, waiting ${q.waitingDays} d${q.bugs.length ? `, bugs ${q.bugs.map((b) => `#${b.bug}${b.importance ? ` ${b.importance}` : ''}`).join(' ')}` : ''} — ${q.subject}`,
+    );
   out.push(`Weeks (${r.deadWeeks} with nobody on duty active):`);
   for (const w of r.weeks)
-    out.push(`  ${w.week}: cleared ${w.cleared} (${w.clearedByRota} by the rota), median wait ${d(w.medianWaitDays)}, active ${w.active.join(' ') || '—'}${w.dead ? '  ← nobody on duty active' : ''}`);
+    out.push(
+      `  ${w.week}: cleared ${w.cleared} (${w.clearedByRota} by the rota), median wait ${d(w.medianWaitDays)}, active ${w.active.join(' ') || '—'}${w.dead ? '  ← nobody on duty active' : ''}`,
+    );
   out.push('Rota members:');
   for (const p of r.people)
-    out.push(`  ${p.who}: ${p.reviews} reviews (${p.reviewsRecent} recently), ${p.trivialApproved} trivial fixes approved, active ${p.weeksActive} weeks, last ${p.lastReview ?? 'never'}${p.stoppedReviewing ? '  ← stopped reviewing' : ''}`);
+    out.push(
+      `  ${p.who}: ${p.reviews} reviews (${p.reviewsRecent} recently), ${p.trivialApproved} trivial fixes approved, active ${p.weeksActive} weeks, last ${p.lastReview ?? 'never'}${p.stoppedReviewing ? '  ← stopped reviewing' : ''}`,
+    );
   out.push('Did the constraints hold?');
   out.push(`  ${rateLine('Reverted', r.constraints.reverted)}`);
   out.push(`  ${rateLine('Bug reopened', r.constraints.reopened)}`);
-  for (const b of r.constraints.breaches) out.push(`  ${b.what}: ${b.number} ${b.project} merged ${b.mergedAt}${b.bug ? ` (bug #${b.bug})` : ''} — ${b.subject}`);
+  for (const b of r.constraints.breaches)
+    out.push(`  ${b.what}: ${b.number} ${b.project} merged ${b.mergedAt}${b.bug ? ` (bug #${b.bug})` : ''} — ${b.subject}`);
   return out.join('\n') + '\n';
 }
 
@@ -89,15 +101,33 @@ export function renderBugTargetsText(r: BugTargetsReport): string {
     out.push(
       `${String(t.rank).padStart(3)}. #${t.bug} ${t.importance} ${t.status}, ${t.ageDays} d old, heat ${t.heat}, ${t.duplicates} duplicate(s), ${t.unattended}${t.tags.length ? `, tags ${t.tags.join(' ')}` : ''} — ${t.title}`,
     );
-    for (const a of t.abandoned.slice(0, 3)) out.push(`       tried: change ${a.number} by ${a.owner ?? '?'} abandoned ${a.abandonedAt ?? '?'}${a.reason ? `: ${a.reason.slice(0, 80)}` : ''}`);
-    if (t.fixersInArea.length) out.push(`       fixed bugs in this area before: ${t.fixersInArea.map((f) => `${f.who} (${f.fixes})`).join(', ')}`);
+    for (const a of t.abandoned.slice(0, 3))
+      out.push(
+        `       tried: change ${a.number} by ${a.owner ?? '?'} abandoned ${a.abandonedAt ?? '?'}${a.reason ? `: ${a.reason.slice(0, 80)}` : ''}`,
+      );
+    if (t.fixersInArea.length)
+      out.push(`       fixed bugs in this area before: ${t.fixersInArea.map((f) => `${f.who} (${f.fixes})`).join(', ')}`);
   }
   return out.join('\n') + '\n' + restrictedNote(r);
 }
 
 export function renderBugTargetsCsv(r: BugTargetsReport): string {
   return toCsv(
-    ['rank', 'bug', 'project', 'importance', 'status', 'age_days', 'heat', 'duplicates', 'unattended', 'tags', 'abandoned_changes', 'fixers', 'title'],
+    [
+      'rank',
+      'bug',
+      'project',
+      'importance',
+      'status',
+      'age_days',
+      'heat',
+      'duplicates',
+      'unattended',
+      'tags',
+      'abandoned_changes',
+      'fixers',
+      'title',
+    ],
     r.targets.map((t) => [
       t.rank,
       t.bug,

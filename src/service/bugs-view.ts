@@ -34,7 +34,13 @@ function launchpadProjects(p: BugsViewParams, config: EffectiveConfig): string[]
   return p.project?.length ? [...p.project] : (config.config.bugs.launchpad?.projects ?? []);
 }
 
-export async function buildBugBacklogView(store: Store, p: BugsViewParams, config: EffectiveConfig, now: number, reader?: Reader): Promise<BugBacklogReport> {
+export async function buildBugBacklogView(
+  store: Store,
+  p: BugsViewParams,
+  config: EffectiveConfig,
+  now: number,
+  reader?: Reader,
+): Promise<BugBacklogReport> {
   const data = await loadBugData(store.db, launchpadProjects(p, config));
   return computeBugBacklog(data, {
     now,
@@ -45,7 +51,13 @@ export async function buildBugBacklogView(store: Store, p: BugsViewParams, confi
   });
 }
 
-export async function buildBugTargetsView(store: Store, p: BugsViewParams, config: EffectiveConfig, now: number, reader?: Reader): Promise<BugTargetsReport> {
+export async function buildBugTargetsView(
+  store: Store,
+  p: BugsViewParams,
+  config: EffectiveConfig,
+  now: number,
+  reader?: Reader,
+): Promise<BugTargetsReport> {
   const data = await loadBugData(store.db, launchpadProjects(p, config));
   return computeBugTargets(data, {
     now,

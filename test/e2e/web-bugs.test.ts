@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
-import { BROWSER_SKIP_REASON, demoStore, launchBrowser, listeningApp, WEB_NOW, type BrowserSession, type DemoStore } from '../helpers/web.js';
+import {
+  BROWSER_SKIP_REASON,
+  demoStore,
+  launchBrowser,
+  listeningApp,
+  WEB_NOW,
+  type BrowserSession,
+  type DemoStore,
+} from '../helpers/web.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI JSON
 type Json = any;
@@ -53,7 +61,8 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
   it('the pages show the numbers of the CLI JSON', async () => {
     const { page } = await browser.newPage();
-    const stats = async (id: string) => (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map((s) => s.trim());
+    const stats = async (id: string) =>
+      (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map((s: string) => s.trim());
 
     const b = await cli(['bugs', 'backlog']);
     await page.goto(server.url + '/bugs');
@@ -63,17 +72,27 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     assert.equal(s[3], `${b.timeToTriage.median} d`);
     assert.equal(s[5], b.growth.verdict);
     const stuck = await page.$$eval('#bugs-stuck tbody tr td:first-child', (els: El[]) => els.map((e) => e.textContent ?? ''));
-    assert.deepEqual(stuck.map(Number), b.inProgressStuck.map((x: Json) => x.bug));
+    assert.deepEqual(
+      stuck.map(Number),
+      b.inProgressStuck.map((x: Json) => x.bug),
+    );
 
     const r = await cli(['bugs', 'rota']);
     await page.goto(server.url + '/bugs/rota');
-    assert.deepEqual((await stats('rota-stats')).map(numberOf), [r.queueSize, r.deadWeeks, r.people.filter((p: Json) => p.stoppedReviewing).length]);
+    assert.deepEqual((await stats('rota-stats')).map(numberOf), [
+      r.queueSize,
+      r.deadWeeks,
+      r.people.filter((p: Json) => p.stoppedReviewing).length,
+    ]);
 
     const t = await cli(['bugs', 'targets']);
     await page.goto(server.url + '/bugs/targets');
     assert.deepEqual((await stats('targets-stats')).map(numberOf), [t.openHigh, t.unattended]);
     const rows = await page.$$eval('#bugs-targets tbody tr td:nth-child(2)', (els: El[]) => els.map((e) => e.textContent ?? ''));
-    assert.deepEqual(rows.map(Number), t.targets.map((x: Json) => x.bug));
+    assert.deepEqual(
+      rows.map(Number),
+      t.targets.map((x: Json) => x.bug),
+    );
     await page.close();
   });
 });

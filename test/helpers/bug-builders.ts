@@ -81,7 +81,15 @@ export function bugSet(n: number, from = 1001): { tasks: BugTask[]; bugs: Bug[] 
     const status = BUG_STATUSES[i % BUG_STATUSES.length]!;
     const importance = BUG_IMPORTANCES[i % BUG_IMPORTANCES.length]!;
     bugs.push(makeBug({ id, tags: i % 3 ? ['compute'] : ['libvirt', 'compute'], heat: i % 50 }));
-    tasks.push(makeBugTask({ bug: id, status, importance, assignee: i % 4 ? null : 'alice', dates: { leftNew: status === 'New' ? null : BUG_T0 + id * 3_600_000 + DAY } }));
+    tasks.push(
+      makeBugTask({
+        bug: id,
+        status,
+        importance,
+        assignee: i % 4 ? null : 'alice',
+        dates: { leftNew: status === 'New' ? null : BUG_T0 + id * 3_600_000 + DAY },
+      }),
+    );
     if (i % 5 === 0) tasks.push(makeBugTask({ bug: id, series: 'zed', status: 'Triaged', importance: 'High' }));
   }
   return { tasks, bugs };

@@ -78,7 +78,8 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
     const token = /oauth_token="([^"]*)"/.exec(auth)?.[1];
     const sig = /oauth_signature="([^"]*)"/.exec(auth)?.[1];
     const method = /oauth_signature_method="([^"]*)"/.exec(auth)?.[1];
-    if (method !== 'PLAINTEXT' || decodeURIComponent(token ?? '') !== this.requireToken.token) throw new FakeHttpError(401, 'Invalid OAuth token.');
+    if (method !== 'PLAINTEXT' || decodeURIComponent(token ?? '') !== this.requireToken.token)
+      throw new FakeHttpError(401, 'Invalid OAuth token.');
     if (decodeURIComponent(sig ?? '') !== `&${this.requireToken.tokenSecret}`) throw new FakeHttpError(401, 'Invalid OAuth signature.');
     return true;
   }
@@ -127,7 +128,8 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
       const id = Number(parts[2]);
       if (this.bugOverrides.has(id)) return jsonReply(this.bugOverrides.get(id));
       const bug = this.bugs.get(id);
-      if (!bug || !this.#visible(id, authorised)) throw new FakeHttpError(404, `Object: <lp.bugs.model.bug.BugSet object>, name: '${parts[2]}'`);
+      if (!bug || !this.#visible(id, authorised))
+        throw new FakeHttpError(404, `Object: <lp.bugs.model.bug.BugSet object>, name: '${parts[2]}'`);
       return jsonReply(bugEntry(bug));
     }
     const project = decodeURIComponent(parts[1] ?? '');
@@ -149,7 +151,10 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
     if (parts.length === 3 && parts[2] === 'all_specifications') {
       return this.#page(
         url,
-        this.specs.filter((s) => s.project === project).sort((a, b) => a.name.localeCompare(b.name)).map(specificationEntry),
+        this.specs
+          .filter((s) => s.project === project)
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map(specificationEntry),
       );
     }
     throw new FakeHttpError(404, `Not found: ${url.pathname}`);
@@ -172,7 +177,15 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
     }
     const ids = [...new Set(tasks.map((t) => t.bug))];
     const bugsFile = join(dir, 'bugs.json');
-    writeFileSync(bugsFile, JSON.stringify(collectionPage(ids.map((id) => bugEntry(this.bugs.get(id)!)), { start: 0, total: ids.length, next: null })));
+    writeFileSync(
+      bugsFile,
+      JSON.stringify(
+        collectionPage(
+          ids.map((id) => bugEntry(this.bugs.get(id)!)),
+          { start: 0, total: ids.length, next: null },
+        ),
+      ),
+    );
     files.push(bugsFile);
     const specs = this.specs.filter((s) => s.project === project);
     const specsFile = join(dir, 'blueprints.json');

@@ -33,7 +33,10 @@ for (const engine of ENGINES) {
     after(() => demo?.cleanup());
 
     const json = async <T>(args: string[]): Promise<T> => {
-      const r = await runSteward([...args, '--db', demo.location, '--now', '2026-11-01', '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
+      const r = await runSteward([...args, '--db', demo.location, '--now', '2026-11-01', '--format', 'json'], {
+        cwd: demo.dir,
+        now: WEB_NOW,
+      });
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };

@@ -47,12 +47,20 @@ function fake(n = 230): FakeLaunchpad {
   return new FakeLaunchpad({
     tasks,
     bugs,
-    specs: [makeBlueprint({ name: 'libvirt-virtiofs' }), makeBlueprint({ name: 'remove-mox', implementationStatus: 'Implemented', completedAt: BUG_T0 })],
+    specs: [
+      makeBlueprint({ name: 'libvirt-virtiofs' }),
+      makeBlueprint({ name: 'remove-mox', implementationStatus: 'Implemented', completedAt: BUG_T0 }),
+    ],
     maxSize: 1000,
   });
 }
 
-const sync = (store: Store, f: FakeLaunchpad, over: Partial<LaunchpadClientOptions> = {}, opts: { full?: boolean; pageSize?: number } = {}) =>
+const sync = (
+  store: Store,
+  f: FakeLaunchpad,
+  over: Partial<LaunchpadClientOptions> = {},
+  opts: { full?: boolean; pageSize?: number } = {},
+) =>
   syncLaunchpadProject(store, { url: f.root, project: 'nova' }, { client: client(f.root, over), clock: () => NOW, pageSize: 50, ...opts });
 
 let tmp: string;
@@ -95,7 +103,11 @@ for (const engine of ENGINES) {
       await g.start();
       try {
         await withStore(engine.name, async (store) => {
-          await syncLaunchpadProject(store, { url: g.root, project: 'nova' }, { client: client(g.root), clock: () => BUG_T0 + 200 * 86_400_000, pageSize: 50 });
+          await syncLaunchpadProject(
+            store,
+            { url: g.root, project: 'nova' },
+            { client: client(g.root), clock: () => BUG_T0 + 200 * 86_400_000, pageSize: 50 },
+          );
           // Two bugs change after the first sync, and a new one arrives.
           const later = BUG_T0 + 300 * 86_400_000;
           const t = g.tasks.find((x) => x.bug === 1005 && x.series === null)!;
@@ -173,7 +185,12 @@ for (const engine of ENGINES) {
 
     describe('bad input: a clear error, its code, nothing of the page written, and the next run resumes', () => {
       const cases: Array<{ name: string; code: ErrorCode; text: RegExp; arrange: (g: FakeLaunchpad) => void }> = [
-        { name: 'a page that is not JSON (an HTML page)', code: 'SOURCE_BAD_RESPONSE', text: /ws\.start=100/, arrange: (g) => g.faults.push({ html: true, match: 'ws.start=100' }) },
+        {
+          name: 'a page that is not JSON (an HTML page)',
+          code: 'SOURCE_BAD_RESPONSE',
+          text: /ws\.start=100/,
+          arrange: (g) => g.faults.push({ html: true, match: 'ws.start=100' }),
+        },
         {
           name: 'a page that is not a collection',
           code: 'SOURCE_BAD_RESPONSE',
@@ -214,14 +231,19 @@ for (const engine of ENGINES) {
           text: /bug 9999999, named by the task .*\+bug\/9999999 on .*ws\.start=100.*does not exist/,
           arrange: (g) => {
             const t = g.tasksOf('nova', null)[106]!;
-            g.overrides.set(bugTaskEntry(t).self_link as string, { ...bugTaskEntry(t), bug_link: 'https://api.launchpad.net/devel/bugs/9999999', self_link: 'https://api.launchpad.net/devel/nova/+bug/9999999' });
+            g.overrides.set(bugTaskEntry(t).self_link as string, {
+              ...bugTaskEntry(t),
+              bug_link: 'https://api.launchpad.net/devel/bugs/9999999',
+              self_link: 'https://api.launchpad.net/devel/nova/+bug/9999999',
+            });
           },
         },
         {
           name: 'a duplicate pointing at itself',
           code: 'SOURCE_BAD_RESPONSE',
           text: /duplicate_of_link: bug 1105 is marked a duplicate of itself/,
-          arrange: (g) => g.bugOverrides.set(1105, { ...bugEntry(g.bugs.get(1105)!), duplicate_of_link: 'https://api.launchpad.net/devel/bugs/1105' }),
+          arrange: (g) =>
+            g.bugOverrides.set(1105, { ...bugEntry(g.bugs.get(1105)!), duplicate_of_link: 'https://api.launchpad.net/devel/bugs/1105' }),
         },
         {
           name: 'a page that is cut off (every retry too)',
@@ -238,7 +260,11 @@ for (const engine of ENGINES) {
             await withStore(engine.name, async (store) => {
               c.arrange(g);
               const e = await rejection(
-                syncLaunchpadProject(store, { url: g.root, project: 'nova' }, { client: client(g.root, { maxRetriesPerRequest: 3 }), clock: () => NOW, pageSize: 50 }),
+                syncLaunchpadProject(
+                  store,
+                  { url: g.root, project: 'nova' },
+                  { client: client(g.root, { maxRetriesPerRequest: 3 }), clock: () => NOW, pageSize: 50 },
+                ),
                 c.code,
               );
               assert.match(e.describe(), c.text);
@@ -251,7 +277,11 @@ for (const engine of ENGINES) {
               g.overrides.clear();
               g.bugOverrides.clear();
               g.faults.length = 0;
-              const r = await syncLaunchpadProject(store, { url: g.root, project: 'nova' }, { client: client(g.root), clock: () => NOW, pageSize: 50 });
+              const r = await syncLaunchpadProject(
+                store,
+                { url: g.root, project: 'nova' },
+                { client: client(g.root), clock: () => NOW, pageSize: 50 },
+              );
               assert.equal(r.resumed, true);
               assert.equal((await countLaunchpadRows(store.db)).tasks, g.tasksOf('nova', null).length);
             });
@@ -291,15 +321,31 @@ for (const engine of ENGINES) {
       const good = () => write('good.json', JSON.stringify({ total_size: 1, start: 0, entries: [bugTaskEntry(makeBugTask({ bug: 1 }))] }));
       const cases: Array<{ name: string; code: ErrorCode; text: RegExp; file: () => string }> = [
         { name: 'not JSON', code: 'INPUT_JSON', text: /bad\.json: not valid JSON/, file: () => write('bad.json', '<html>') },
-        { name: 'cut off', code: 'INPUT_JSON', text: /cut\.json: not valid JSON/, file: () => write('cut.json', '{"total_size": 3, "entries": [{"self_link": "x"') },
-        { name: 'not a collection', code: 'INPUT_FORMAT', text: /list\.json: expected a Launchpad collection/, file: () => write('list.json', '[]') },
+        {
+          name: 'cut off',
+          code: 'INPUT_JSON',
+          text: /cut\.json: not valid JSON/,
+          file: () => write('cut.json', '{"total_size": 3, "entries": [{"self_link": "x"'),
+        },
+        {
+          name: 'not a collection',
+          code: 'INPUT_FORMAT',
+          text: /list\.json: expected a Launchpad collection/,
+          file: () => write('list.json', '[]'),
+        },
         {
           name: 'an entry without a self link',
           code: 'INPUT_FORMAT',
           text: /noself\.json: entries\[0\]\.self_link/,
-          file: () => write('noself.json', JSON.stringify({ entries: [{ resource_type_link: 'https://api.launchpad.net/devel/#bug_task' }] })),
+          file: () =>
+            write('noself.json', JSON.stringify({ entries: [{ resource_type_link: 'https://api.launchpad.net/devel/#bug_task' }] })),
         },
-        { name: 'a missing file', code: 'INPUT_UNREADABLE', text: /nope\.json: cannot read the file: no such file/, file: () => join(tmp, 'nope.json') },
+        {
+          name: 'a missing file',
+          code: 'INPUT_UNREADABLE',
+          text: /nope\.json: cannot read the file: no such file/,
+          file: () => join(tmp, 'nope.json'),
+        },
       ];
       for (const c of cases) {
         it(c.name, async () => {

@@ -23,7 +23,11 @@ const TIP = 'd007626442e8e1835f3320cd0a243c430cc0f882';
 /** Commits read by eye: the bug lines of the message and the links they make. */
 const HAND_CHECKED: Array<{ sha: string; why: string; links: Array<{ kind: string; target: string }> }> = [
   { sha: '8d8bc03cfd2f2f1ed79ffdb1bbefda4da26234d9', why: 'Closes-Bug: #2161868', links: [{ kind: 'closes-bug', target: '2161868' }] },
-  { sha: '3b9edaff9827dac4d7b387e88e9d5a886ee50869', why: 'Partially fixes bug: #1428505', links: [{ kind: 'partial-bug', target: '1428505' }] },
+  {
+    sha: '3b9edaff9827dac4d7b387e88e9d5a886ee50869',
+    why: 'Partially fixes bug: #1428505',
+    links: [{ kind: 'partial-bug', target: '1428505' }],
+  },
   {
     sha: '194ed7a3a2a9e5600478c636b1702ba6c0ce5187',
     why: '"Reproducer unit test for bug 1934094" (a mention) and "Related bug: #1934094"',
@@ -31,8 +35,16 @@ const HAND_CHECKED: Array<{ sha: string; why: string; links: Array<{ kind: strin
   },
   { sha: '8882d7763d6fa0fdd19eed5b31803f70f3bd7a32', why: 'Fixes LP# 1226791', links: [{ kind: 'closes-bug', target: '1226791' }] },
   { sha: '8f93a574a0995804332a3217c70faa3f7f511c41', why: 'Fixes LP Bug: #2140347', links: [{ kind: 'closes-bug', target: '2140347' }] },
-  { sha: '5e9e16de563a3900e1a6be2cf0aeaa17cb2178eb', why: 'Partial fix for LP Bug #1131768.', links: [{ kind: 'partial-bug', target: '1131768' }] },
-  { sha: 'e284ea8823e6f09b8c687491d009b98ffad6171c', why: 'a footer line "bug 1241222"', links: [{ kind: 'closes-bug', target: '1241222' }] },
+  {
+    sha: '5e9e16de563a3900e1a6be2cf0aeaa17cb2178eb',
+    why: 'Partial fix for LP Bug #1131768.',
+    links: [{ kind: 'partial-bug', target: '1131768' }],
+  },
+  {
+    sha: 'e284ea8823e6f09b8c687491d009b98ffad6171c',
+    why: 'a footer line "bug 1241222"',
+    links: [{ kind: 'closes-bug', target: '1241222' }],
+  },
   { sha: '948ee65f60412751c945234dc85c1fd3e604224f', why: 'Related-Bug: LP #1266534', links: [{ kind: 'related-bug', target: '1266534' }] },
   {
     sha: 'd75e1176f269b3ee6c32da7bd9af99ae4a683647',

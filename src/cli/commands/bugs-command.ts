@@ -4,7 +4,7 @@
  * docs/bugs.md describes them.
  */
 import cliProgress from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { importLaunchpadFiles, syncLaunchpadProject, type LaunchpadSyncResult } from '../../ingest/launchpad-sync.js';
 import { StewardError } from '../../model/errors.js';
 import { REPORTS } from '../../service/catalogue/report-catalogue.js';
@@ -103,7 +103,9 @@ export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void
               bar.setTotal(p.total ?? p.soFar);
               bar.update(p.soFar, { kind: p.kind });
             } else if (!o.quiet && format !== 'json') {
-              rt.stderr(`${project}: page of ${p.entries} ${p.kind} stored, ${p.soFar}${p.total !== null ? ` of ${p.total}` : ''} so far\n`);
+              rt.stderr(
+                `${project}: page of ${p.entries} ${p.kind} stored, ${p.soFar}${p.total !== null ? ` of ${p.total}` : ''} so far\n`,
+              );
             }
           },
         },

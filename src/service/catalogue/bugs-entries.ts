@@ -3,7 +3,14 @@
  * targets name bugs, so who reads them matters (restricted bugs only for readers allowed
  * `bugs.private.read`): their results are per reader. docs/bugs.md defines every figure.
  */
-import { renderBugBacklogCsv, renderBugBacklogText, renderBugRotaCsv, renderBugRotaText, renderBugTargetsCsv, renderBugTargetsText } from '../../report/bugs-report.js';
+import {
+  renderBugBacklogCsv,
+  renderBugBacklogText,
+  renderBugRotaCsv,
+  renderBugRotaText,
+  renderBugTargetsCsv,
+  renderBugTargetsText,
+} from '../../report/bugs-report.js';
 import { buildBugBacklogView, buildBugRotaView, buildBugTargetsView } from '../bugs-view.js';
 import { optionalInt } from './common-params.js';
 import { cliOnly, flag, int, names, paramSchema, time } from './param-schema.js';
@@ -11,7 +18,9 @@ import { defineReport } from './report-entry.js';
 
 const now = time('report as of this time instead of the current time', '<time>');
 const weeks = int('weeks of history in the weekly series (default 26)', 520);
-const includePrivate = cliOnly(flag('name private and security bugs too (the command line reads the store itself; the web decides by role)'));
+const includePrivate = cliOnly(
+  flag('name private and security bugs too (the command line reads the store itself; the web decides by role)'),
+);
 
 export const bugsBacklogReport = defineReport({
   name: 'bugsBacklog',
@@ -21,7 +30,12 @@ export const bugsBacklogReport = defineReport({
     now,
     includePrivate,
   }),
-  resolve: (i, ctx) => ({ project: i.project, weeks: optionalInt(i.weeks, 'weeks', ctx, 520) ?? 26, includePrivate: Boolean(i.includePrivate), limit: 1000 }),
+  resolve: (i, ctx) => ({
+    project: i.project,
+    weeks: optionalInt(i.weeks, 'weeks', ctx, 520) ?? 26,
+    includePrivate: Boolean(i.includePrivate),
+    limit: 1000,
+  }),
   action: 'read',
   cache: 'per-reader',
   build: buildBugBacklogView,
@@ -66,7 +80,12 @@ export const bugsTargetsReport = defineReport({
     now,
     includePrivate,
   }),
-  resolve: (i, ctx) => ({ project: i.project, weeks: 26, includePrivate: Boolean(i.includePrivate), limit: optionalInt(i.limit, 'limit', ctx, 10_000) ?? 30 }),
+  resolve: (i, ctx) => ({
+    project: i.project,
+    weeks: 26,
+    includePrivate: Boolean(i.includePrivate),
+    limit: optionalInt(i.limit, 'limit', ctx, 10_000) ?? 30,
+  }),
   action: 'read',
   cache: 'per-reader',
   build: buildBugTargetsView,

@@ -76,7 +76,8 @@ export class LaunchpadClient {
             : 'These bugs are not public: give Steward a Launchpad OAuth token (see docs/bugs.md).',
         }),
         notFoundHint: 'Check launchpad.project in steward.yaml (the name in https://launchpad.net/NAME) and the web service root.',
-        notJsonHint: 'An HTML page usually means the URL is not the web service root (https://api.launchpad.net/devel) or a proxy sits in between.',
+        notJsonHint:
+          'An HTML page usually means the URL is not the web service root (https://api.launchpad.net/devel) or a proxy sits in between.',
       },
     });
   }

@@ -103,12 +103,28 @@ describe('Launchpad parser on recorded-shape payloads', () => {
     fails(() => parseCollectionPage({ total_size: 3 }, ctx), undefined, /got an object with keys total_size/);
     fails(() => parseCollectionPage({ entries: {} }, ctx), 'entries', /expected an array of entries/);
     fails(() => parseEntries([{ ...page.entries[0], self_link: undefined }], ctx), 'entries[0].self_link', /no self link/);
-    fails(() => parseEntries([page.entries[0], { ...page.entries[1], status: 'Done' }], ctx), 'entries[1].status', /unknown status "Done" on .*wallaby\/\+bug\/1917645/);
+    fails(
+      () => parseEntries([page.entries[0], { ...page.entries[1], status: 'Done' }], ctx),
+      'entries[1].status',
+      /unknown status "Done" on .*wallaby\/\+bug\/1917645/,
+    );
     fails(() => parseEntries([{ ...page.entries[0], importance: 'P1' }], ctx), 'entries[0].importance', /unknown importance "P1"/);
     fails(() => parseEntries([{ ...page.entries[0], date_created: 'yesterday' }], ctx), 'entries[0].date_created', /ISO 8601/);
     fails(() => parseEntries([{ ...page.entries[0], bug_link: 'https://x/bugs/abc' }], ctx), 'entries[0].bug_link', /expected a bug link/);
-    fails(() => parseEntries([{ ...bug, duplicate_of_link: 'https://api.launchpad.net/devel/bugs/1917645' }], ctx), 'entries[0].duplicate_of_link', /duplicate of itself/);
-    fails(() => parseEntries([{ ...bug, information_type: 'Secret' }], ctx), 'entries[0].information_type', /unknown information type "Secret"/);
-    fails(() => parseEntries([{ ...bug, resource_type_link: 'https://api.launchpad.net/devel/#person' }], ctx), 'entries[0].resource_type_link', /got "person"/);
+    fails(
+      () => parseEntries([{ ...bug, duplicate_of_link: 'https://api.launchpad.net/devel/bugs/1917645' }], ctx),
+      'entries[0].duplicate_of_link',
+      /duplicate of itself/,
+    );
+    fails(
+      () => parseEntries([{ ...bug, information_type: 'Secret' }], ctx),
+      'entries[0].information_type',
+      /unknown information type "Secret"/,
+    );
+    fails(
+      () => parseEntries([{ ...bug, resource_type_link: 'https://api.launchpad.net/devel/#person' }], ctx),
+      'entries[0].resource_type_link',
+      /got "person"/,
+    );
   });
 });

@@ -75,12 +75,14 @@ export function parseCollectionPage(json: unknown, ctx: ParseContext): Launchpad
   }
   if (!Array.isArray(json.entries)) fail(ctx, 'entries', `expected an array of entries, got ${kindOf(json.entries)}`);
   const start = json.start === undefined ? 0 : json.start;
-  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) fail(ctx, 'start', `expected a whole number, got ${kindOf(start)}`);
+  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0)
+    fail(ctx, 'start', `expected a whole number, got ${kindOf(start)}`);
   const total = json.total_size;
   if (total !== undefined && (typeof total !== 'number' || !Number.isInteger(total) || total < 0))
     fail(ctx, 'total_size', `expected a whole number, got ${kindOf(total)}`);
   const next = json.next_collection_link;
-  if (next !== undefined && next !== null && typeof next !== 'string') fail(ctx, 'next_collection_link', `expected a URL, got ${kindOf(next)}`);
+  if (next !== undefined && next !== null && typeof next !== 'string')
+    fail(ctx, 'next_collection_link', `expected a URL, got ${kindOf(next)}`);
   const totalLink = typeof json.total_size_link === 'string' ? json.total_size_link : null;
   return {
     entries: json.entries,
@@ -194,7 +196,8 @@ function parseBugTask(e: Obj, ctx: ParseContext, field: string): BugTask {
   const selfLink = e.self_link as string;
   const parts = apiPath(selfLink);
   const at = parts.indexOf('+bug');
-  if (at < 1 || at > 2) fail(ctx, `${field}.self_link`, `expected a bug task link like …/devel/nova/+bug/1234567, got ${JSON.stringify(selfLink)}`);
+  if (at < 1 || at > 2)
+    fail(ctx, `${field}.self_link`, `expected a bug task link like …/devel/nova/+bug/1234567, got ${JSON.stringify(selfLink)}`);
   const bug = bugNumberOf(e.bug_link, ctx, `${field}.bug_link`);
   const d = (k: string) => dateOf(e[k], ctx, `${field}.${k}`);
   return {
@@ -233,7 +236,12 @@ function parseBug(e: Obj, ctx: ParseContext, field: string): Bug {
   if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0) fail(ctx, `${field}.id`, `expected a bug number, got ${kindOf(id)}`);
   const dup = e.duplicate_of_link == null ? null : bugNumberOf(e.duplicate_of_link, ctx, `${field}.duplicate_of_link`);
   if (dup === id)
-    fail(ctx, `${field}.duplicate_of_link`, `bug ${id} is marked a duplicate of itself`, 'Launchpad never sends this; the page was edited or damaged.');
+    fail(
+      ctx,
+      `${field}.duplicate_of_link`,
+      `bug ${id} is marked a duplicate of itself`,
+      'Launchpad never sends this; the page was edited or damaged.',
+    );
   const tags = e.tags ?? [];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || /\s/.test(t)))
     fail(ctx, `${field}.tags`, `expected a list of tags (words without spaces), got ${kindOf(tags)}`);
@@ -295,9 +303,5 @@ function kindOf(v: unknown): string {
 }
 
 function keysOf(o: Obj): string {
-  return (
-    Object.keys(o)
-      .slice(0, 5)
-      .join(', ') || '(none)'
-  );
+  return Object.keys(o).slice(0, 5).join(', ') || '(none)';
 }

@@ -56,7 +56,7 @@ describe('extractLinks: bugs', () => {
   });
 });
 
-describe('extractLinks: the older forms of nova\'s history (issue 15)', () => {
+describe("extractLinks: the older forms of nova's history (issue 15)", () => {
   it('reads Launchpad short forms, bare bug lines and more prose keys', () => {
     const found = extractLinks(
       msg(
@@ -79,7 +79,10 @@ describe('extractLinks: the older forms of nova\'s history (issue 15)', () => {
       null,
     );
     assert.deepEqual(found, [
-      ...['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008', '1000009', '1000010'].map((target) => ({ kind: 'closes-bug', target })),
+      ...['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008', '1000009', '1000010'].map((target) => ({
+        kind: 'closes-bug',
+        target,
+      })),
       { kind: 'partial-bug', target: '1000011' },
       { kind: 'partial-bug', target: '1000012' },
       ...['1000013', '1000014', '1000015'].map((target) => ({ kind: 'closes-bug', target })),
@@ -88,7 +91,10 @@ describe('extractLinks: the older forms of nova\'s history (issue 15)', () => {
 
   it('does not take a wrapped sentence, a mention or a reproducer for a link', () => {
     assert.deepEqual(
-      extractLinks('Fix the cache\n\nThe cache was stale, as described in\nbug #1905701.\nAdd regression test for bug 2062127\nSee LP #123456 for more.\nFixes lots of bugs', null),
+      extractLinks(
+        'Fix the cache\n\nThe cache was stale, as described in\nbug #1905701.\nAdd regression test for bug 2062127\nSee LP #123456 for more.\nFixes lots of bugs',
+        null,
+      ),
       [],
     );
   });

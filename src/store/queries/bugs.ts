@@ -179,7 +179,11 @@ async function upsert<T extends 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints'>(
   const db = trx as Kysely<any>;
   for (let i = 0; i < keys.length; i += CHUNK) {
     const part = keys.slice(i, i + CHUNK);
-    const stored = (await db.selectFrom(table as string).selectAll().where(key, 'in', part).execute()) as Array<Record<string, unknown>>;
+    const stored = (await db
+      .selectFrom(table as string)
+      .selectAll()
+      .where(key, 'in', part)
+      .execute()) as Array<Record<string, unknown>>;
     const old = new Map(stored.map((r) => [key === 'id' ? Number(r.id) : (r[key] as string), r]));
     const write: Array<Database[T]> = [];
     const replace: Array<string | number> = [];
@@ -196,8 +200,16 @@ async function upsert<T extends 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints'>(
       }
       write.push(row);
     }
-    if (replace.length) await db.deleteFrom(table as string).where(key, 'in', replace).execute();
-    if (write.length) await db.insertInto(table as string).values(write).execute();
+    if (replace.length)
+      await db
+        .deleteFrom(table as string)
+        .where(key, 'in', replace)
+        .execute();
+    if (write.length)
+      await db
+        .insertInto(table as string)
+        .values(write)
+        .execute();
   }
   return counts;
 }
@@ -334,7 +346,14 @@ export async function loadBugData(db: Kysely<Database>, projects: readonly strin
 /** Stored row counts, for `bugs sync` summaries and `db info`. */
 export async function countLaunchpadRows(db: Kysely<Database>): Promise<{ tasks: number; bugs: number; blueprints: number }> {
   const c = async (t: 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints') =>
-    Number((await db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { tasks: await c('lp_bug_tasks'), bugs: await c('lp_bugs'), blueprints: await c('lp_blueprints') };
 }
 
@@ -352,7 +371,21 @@ export async function loadRotaData(
   let q = db
     .selectFrom('changes as c')
     .leftJoin('accounts as a', 'a.id', 'c.owner_id')
-    .select(['c.id', 'c.host', 'c.number', 'c.project', 'c.subject', 'c.status', 'c.wip', 'c.created', 'c.merged_at', 'c.insertions', 'c.deletions', 'a.username', 'a.name'])
+    .select([
+      'c.id',
+      'c.host',
+      'c.number',
+      'c.project',
+      'c.subject',
+      'c.status',
+      'c.wip',
+      'c.created',
+      'c.merged_at',
+      'c.insertions',
+      'c.deletions',
+      'a.username',
+      'a.name',
+    ])
     .where((eb) => eb.or([eb('c.status', '=', 'NEW'), eb.and([eb('c.status', '=', 'MERGED'), eb('c.merged_at', '>=', o.since)])]));
   if (o.projects?.length) q = q.where('c.project', 'in', o.projects);
   const rows = await q.execute();
@@ -379,7 +412,12 @@ export async function loadRotaData(
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
   for (let i = 0; i < ids.length; i += 1000) {
     const part = ids.slice(i, i + 1000);
-    const links = await db.selectFrom('links').select(['change_id', 'target']).where('change_id', 'in', part).where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug']).execute();
+    const links = await db
+      .selectFrom('links')
+      .select(['change_id', 'target'])
+      .where('change_id', 'in', part)
+      .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
+      .execute();
     for (const l of links) {
       const c = byId.get(l.change_id)!;
       const n = Number(l.target);
@@ -397,7 +435,12 @@ export async function loadRotaData(
       .innerJoin('accounts as a', 'a.id', 'v.voter_id')
       .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
       .where('v.change_id', 'in', part)
-      .where((eb) => eb.or([eb.and([eb('v.label', '=', 'Workflow'), eb('v.value', '=', 1)]), eb.and([eb('v.label', '=', 'Code-Review'), eb('v.value', '=', 2)])]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('v.label', '=', 'Workflow'), eb('v.value', '=', 1)]),
+          eb.and([eb('v.label', '=', 'Code-Review'), eb('v.value', '=', 2)]),
+        ]),
+      )
       .orderBy('v.granted_at')
       .execute();
     const best = new Map<number, { workflow: boolean; who: string | null }>();
@@ -406,7 +449,8 @@ export async function loadRotaData(
       const wf = v.label === 'Workflow';
       const prev = best.get(v.change_id);
       // The last Workflow +1 wins; a Code-Review +2 only while no Workflow +1 was seen.
-      if (wf || !prev?.workflow) best.set(v.change_id, { workflow: wf || Boolean(prev?.workflow), who: wf || !prev?.workflow ? who : prev.who });
+      if (wf || !prev?.workflow)
+        best.set(v.change_id, { workflow: wf || Boolean(prev?.workflow), who: wf || !prev?.workflow ? who : prev.who });
     }
     for (const [id, b] of best) byId.get(id)!.approver = b.who;
   }
@@ -444,7 +488,14 @@ export async function loadRotaData(
           .executeTakeFirst();
         if (hit) reverted = { host: hit.host, number: Number(hit.number) };
       }
-      reverts.push({ host: c.host, number: c.number, project: c.project, subject: c.subject.slice(8, -1), mergedAt: c.mergedAt!, reverted });
+      reverts.push({
+        host: c.host,
+        number: c.number,
+        project: c.project,
+        subject: c.subject.slice(8, -1),
+        mergedAt: c.mergedAt!,
+        reverted,
+      });
     }
   }
   reverts.sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);

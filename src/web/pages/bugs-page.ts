@@ -14,16 +14,24 @@ function subnav(pc: PageContext): SafeHtml {
 
 function restrictedNote(r: { restrictedHidden: number; restrictedShown: boolean }): SafeHtml | string {
   if (r.restrictedShown || r.restrictedHidden === 0) return '';
-  return notice('note', html`<p>${r.restrictedHidden} private or security bug(s) are left out of the lists (they are counted in the totals): seeing them by name needs a role with <code>bugs.private.read</code>.</p>`);
+  return notice(
+    'note',
+    html`<p>${r.restrictedHidden} private or security bug(s) are left out of the lists (they are counted in the totals): seeing them by name needs a role with <code>bugs.private.read</code>.</p>`,
+  );
 }
 
 export async function bugsBacklogPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const r = await buildReport(ctx, REPORTS.bugsBacklog, { query: pc.query, reader: pc.reader });
   const q = pc.query as Record<string, unknown>;
   if (r.projects.length === 0)
-    return page(pc, 'Bugs', html`${subnav(pc)}${notice('note', html`<p>No Launchpad bugs in the store: run <code>steward bugs sync</code> (or <code>steward bugs import</code>).</p>`)}`, {
-      api: [urlFor('/api/v1/bugs/backlog', q)],
-    });
+    return page(
+      pc,
+      'Bugs',
+      html`${subnav(pc)}${notice('note', html`<p>No Launchpad bugs in the store: run <code>steward bugs sync</code> (or <code>steward bugs import</code>).</p>`)}`,
+      {
+        api: [urlFor('/api/v1/bugs/backlog', q)],
+      },
+    );
   const weeks = r.weeks.map((w) => w.week);
   const body = html`${subnav(pc)}
 <p class="lead">${r.projects.join(', ')} as of ${r.now.slice(0, 10)}.</p>
@@ -68,12 +76,24 @@ ${chart(
 <section aria-labelledby="stuck-h"><h2 id="stuck-h">In Progress with no open change — candidates to unassign</h2>
 ${table(
   [
-    { key: 'bug', label: 'Bug', numeric: true, cell: (x) => html`<a href="https://bugs.launchpad.net/bugs/${x.bug}" rel="noopener noreferrer">${x.bug}</a>` },
+    {
+      key: 'bug',
+      label: 'Bug',
+      numeric: true,
+      cell: (x) => html`<a href="https://bugs.launchpad.net/bugs/${x.bug}" rel="noopener noreferrer">${x.bug}</a>`,
+    },
     { key: 'importance', label: 'Importance', cell: (x) => x.importance },
     { key: 'assignee', label: 'Assignee', cell: (x) => x.assignee ?? '–' },
     { key: 'idle', label: 'Idle (days)', numeric: true, cell: (x) => num(x.idleDays), sort: (x) => x.idleDays },
     { key: 'why', label: 'Why', cell: (x) => x.why },
-    { key: 'last', label: 'Last change', cell: (x) => (x.lastChange ? html`${x.lastChange.number} ${x.lastChange.status}${x.lastChange.abandonReason ? html`: ${x.lastChange.abandonReason}` : ''}` : '–') },
+    {
+      key: 'last',
+      label: 'Last change',
+      cell: (x) =>
+        x.lastChange
+          ? html`${x.lastChange.number} ${x.lastChange.status}${x.lastChange.abandonReason ? html`: ${x.lastChange.abandonReason}` : ''}`
+          : '–',
+    },
     { key: 'title', label: 'Title', cell: (x) => x.title },
   ],
   r.inProgressStuck,
@@ -98,7 +118,13 @@ ${table(
     { key: 'openHigh', label: 'Open high', numeric: true, cell: (x) => num(x.openHigh), sort: (x) => x.openHigh },
     { key: 'open', label: 'Open', numeric: true, cell: (x) => num(x.open), sort: (x) => x.open },
     { key: 'oldest', label: 'Oldest high (days)', numeric: true, cell: (x) => num(x.oldestHighDays), sort: (x) => x.oldestHighDays },
-    { key: 'median', label: 'Median age high (days)', numeric: true, cell: (x) => num(x.medianHighAgeDays), sort: (x) => x.medianHighAgeDays },
+    {
+      key: 'median',
+      label: 'Median age high (days)',
+      numeric: true,
+      cell: (x) => num(x.medianHighAgeDays),
+      sort: (x) => x.medianHighAgeDays,
+    },
   ],
   r.areas,
   { id: 'bugs-areas', empty: 'No tagged open bugs.' },
@@ -146,7 +172,11 @@ ${table(
   [
     { key: 'number', label: 'Change', numeric: true, cell: (x) => html`${x.number}` },
     { key: 'delta', label: 'Lines', numeric: true, cell: (x) => num(x.delta), sort: (x) => x.delta },
-    { key: 'bugs', label: 'Bugs', cell: (x) => x.bugs.map((b) => `#${b.bug}${b.importance ? ` ${b.importance}` : ''}`).join(' ') || (x.tagged ? 'TrivialFix' : '–') },
+    {
+      key: 'bugs',
+      label: 'Bugs',
+      cell: (x) => x.bugs.map((b) => `#${b.bug}${b.importance ? ` ${b.importance}` : ''}`).join(' ') || (x.tagged ? 'TrivialFix' : '–'),
+    },
     { key: 'waiting', label: 'Waiting (days)', numeric: true, cell: (x) => num(x.waitingDays), sort: (x) => x.waitingDays },
     { key: 'subject', label: 'Subject', cell: (x) => x.subject },
   ],
@@ -177,7 +207,12 @@ export async function bugsTargetsPage(pc: PageContext, ctx: AppContext): Promise
 ${table(
   [
     { key: 'rank', label: '#', numeric: true, cell: (x) => num(x.rank), sort: (x) => x.rank },
-    { key: 'bug', label: 'Bug', numeric: true, cell: (x) => html`<a href="https://bugs.launchpad.net/bugs/${x.bug}" rel="noopener noreferrer">${x.bug}</a>` },
+    {
+      key: 'bug',
+      label: 'Bug',
+      numeric: true,
+      cell: (x) => html`<a href="https://bugs.launchpad.net/bugs/${x.bug}" rel="noopener noreferrer">${x.bug}</a>`,
+    },
     { key: 'importance', label: 'Importance', cell: (x) => x.importance },
     { key: 'age', label: 'Age (days)', numeric: true, cell: (x) => num(x.ageDays), sort: (x) => x.ageDays },
     { key: 'heat', label: 'Heat', numeric: true, cell: (x) => num(x.heat), sort: (x) => x.heat },
@@ -187,7 +222,12 @@ ${table(
     {
       key: 'tried',
       label: 'Tried',
-      cell: (x) => (x.abandoned.length ? x.abandoned.map((a, i) => html`${i ? '; ' : ''}${a.number} abandoned ${a.abandonedAt ?? ''}${a.reason ? html`: ${a.reason}` : ''}`) : '–'),
+      cell: (x) =>
+        x.abandoned.length
+          ? x.abandoned.map(
+              (a, i) => html`${i ? '; ' : ''}${a.number} abandoned ${a.abandonedAt ?? ''}${a.reason ? html`: ${a.reason}` : ''}`,
+            )
+          : '–',
     },
     { key: 'fixers', label: 'Fixed bugs here before', cell: (x) => x.fixersInArea.map((f) => `${f.who} (${f.fixes})`).join(', ') || '–' },
     { key: 'title', label: 'Title', cell: (x) => x.title },

@@ -45,7 +45,22 @@ export const PAGES: PageDef[] = [
     query: REPORTS.priorities.params.querystring(['project', 'now', 'release']),
     render: prioritiesPage,
   },
-  { path: '/bugs', title: 'Bugs: backlog', query: REPORTS.bugsBacklog.params.querystring(['project', 'weeks', 'now']), render: bugsBacklogPage },
-  { path: '/bugs/rota', title: 'Bugs: trivial-fix rota', query: REPORTS.bugsRota.params.querystring(['project', 'weeks', 'limit', 'now']), render: bugsRotaPage },
-  { path: '/bugs/targets', title: 'Bugs: targets', query: REPORTS.bugsTargets.params.querystring(['project', 'limit', 'now']), render: bugsTargetsPage },
+  {
+    path: '/bugs',
+    title: 'Bugs: backlog',
+    query: REPORTS.bugsBacklog.params.querystring(['project', 'weeks', 'now']),
+    render: bugsBacklogPage,
+  },
+  {
+    path: '/bugs/rota',
+    title: 'Bugs: trivial-fix rota',
+    query: REPORTS.bugsRota.params.querystring(['project', 'weeks', 'limit', 'now']),
+    render: bugsRotaPage,
+  },
+  {
+    path: '/bugs/targets',
+    title: 'Bugs: targets',
+    query: REPORTS.bugsTargets.params.querystring(['project', 'limit', 'now']),
+    render: bugsTargetsPage,
+  },
 ];
