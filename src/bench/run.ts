@@ -16,6 +16,9 @@
  *
  * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
  *
+ * - `steward bugs sync` from the fake Launchpad, and the three bug reports (bugs-bench.ts;
+ *   BENCH_ONLY=bugs runs only these, BENCH_LP_TASKS sets the number of tasks).
+ *
  * Options (environment): BENCH_ONLY=git runs only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
@@ -34,6 +37,7 @@ import { runFlowBench } from './flow-bench.js';
 import { runGitBench } from './git-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
 import { runWebBench } from './web-bench.js';
+import { runBugsReportsBench, runLaunchpadSyncBench } from './bugs-bench.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(here, '../../.bench');
@@ -115,6 +119,11 @@ async function main(): Promise<void> {
 }
 
 mkdirSync(benchDir, { recursive: true });
+if (process.env.BENCH_ONLY === 'bugs') {
+  runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
+  await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'web') {
   await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
     seed: 7,
@@ -141,3 +150,5 @@ await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? pr
   months: 24,
   now,
 });
+runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
+await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
