@@ -62,7 +62,7 @@ export async function runBugsReportsBench(location: string, demo: DemoOptions, r
       await store.bulkLoad(() => writeLaunchpadPage(store, { tasks: lp.tasks, bugs: lp.bugs, blueprints: [] }, null));
     }
     const rows = await countLaunchpadRows(store.db);
-    const config = { config: parseConfig(demoConfigYaml(demo), 'the demo configuration'), path: null };
+    const config = { config: parseConfig(demoConfigYaml(demo), 'the demo configuration'), path: null, origin: 'the demo configuration' };
     const p: BugsViewParams = { weeks: 26, includePrivate: false, limit: 30 };
     const reports: Array<[string, () => Promise<unknown>]> = [
       ['backlog', () => buildBugBacklogView(store, p, config, demo.now)],
