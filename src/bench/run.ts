@@ -19,6 +19,9 @@
  *
  * - calibration and power of the inference methods over many simulated data sets (calibration-bench.ts).
  *
+ * - `steward bugs sync` from the fake Launchpad, and the three bug reports (bugs-bench.ts;
+ *   BENCH_ONLY=bugs runs only these, BENCH_LP_TASKS sets the number of tasks).
+ *
  * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
@@ -39,6 +42,7 @@ import { runGitBench } from './git-bench.js';
 import { runPeopleBench } from './people-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
 import { runWebBench } from './web-bench.js';
+import { runBugsReportsBench, runLaunchpadSyncBench } from './bugs-bench.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const benchDir = resolve(here, '../../.bench');
@@ -124,6 +128,11 @@ if (process.env.BENCH_ONLY === 'calibration') {
   runCalibrationBench();
   process.exit(0);
 }
+if (process.env.BENCH_ONLY === 'bugs') {
+  runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
+  await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'web') {
   await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
     seed: 7,
@@ -151,4 +160,6 @@ await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? pr
   months: 24,
   now,
 });
+runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
+await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
 runCalibrationBench();

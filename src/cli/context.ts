@@ -37,6 +37,11 @@ export interface Env {
   STEWARD_SECURITY_KEY_FILE?: string;
   STEWARD_SECURITY_NEW_KEY?: string;
   STEWARD_SECURITY_NEW_KEY_FILE?: string;
+  /** Launchpad OAuth token (`steward bugs sync`; cli/launchpad-credentials.ts). */
+  STEWARD_LAUNCHPAD_TOKEN?: string;
+  STEWARD_LAUNCHPAD_TOKEN_SECRET?: string;
+  STEWARD_LAUNCHPAD_CONSUMER?: string;
+  STEWARD_LAUNCHPAD_CREDENTIALS?: string;
 }
 
 export interface Runtime {

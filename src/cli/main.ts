@@ -19,6 +19,7 @@ import { runImport } from './commands/import-command.js';
 import { runOverview } from './commands/overview-command.js';
 import { runServe } from './commands/serve-command.js';
 import { runAudit } from './commands/audit-command.js';
+import { registerBugsCommands } from './commands/bugs-command.js';
 import { runSpecsSync } from './commands/specs-command.js';
 import { addAdvisoryCommands } from './commands/security-advisories-command.js';
 import { securityCommand } from './commands/security-command.js';
@@ -196,6 +197,8 @@ export function buildProgram(rt: Runtime): Command {
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
   reportCommand(specs, REPORTS.specs, rt);
+
+  registerBugsCommands(program, rt);
 
   const db = program.command('db').description('the store');
   db.command('migrate')
@@ -378,6 +381,10 @@ export async function runCli(): Promise<void> {
       STEWARD_SECURITY_KEY_FILE: process.env.STEWARD_SECURITY_KEY_FILE,
       STEWARD_SECURITY_NEW_KEY: process.env.STEWARD_SECURITY_NEW_KEY,
       STEWARD_SECURITY_NEW_KEY_FILE: process.env.STEWARD_SECURITY_NEW_KEY_FILE,
+      STEWARD_LAUNCHPAD_TOKEN: process.env.STEWARD_LAUNCHPAD_TOKEN,
+      STEWARD_LAUNCHPAD_TOKEN_SECRET: process.env.STEWARD_LAUNCHPAD_TOKEN_SECRET,
+      STEWARD_LAUNCHPAD_CONSUMER: process.env.STEWARD_LAUNCHPAD_CONSUMER,
+      STEWARD_LAUNCHPAD_CREDENTIALS: process.env.STEWARD_LAUNCHPAD_CREDENTIALS,
     },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),

@@ -358,6 +358,55 @@ const peopleSchema = z
   })
   .strict();
 
+/**
+ * Bugs from Launchpad (`steward bugs sync|backlog|rota|targets`, issue 15); documented in
+ * docs/bugs.md. `rota`: who clears trivial fixes (Gerrit usernames), optionally who is on duty
+ * which weeks; `trivial`: the rules of the trivial path.
+ */
+const bugsSchema = z
+  .object({
+    launchpad: z
+      .object({
+        /** The web service root with its version. */
+        url: z
+          .string()
+          .url('expected the web service root, like https://api.launchpad.net/devel')
+          .default('https://api.launchpad.net/devel'),
+        /** Launchpad projects (the NAME in https://launchpad.net/NAME). */
+        projects: z.array(z.string().min(1)).min(1, 'name at least one Launchpad project'),
+      })
+      .strict()
+      .optional(),
+    rota: z
+      .object({
+        members: z.array(z.string().min(1)).min(1, 'name at least one rota member (a Gerrit username)'),
+        /** Who is on duty which week (the Monday, YYYY-MM-DD); weeks not listed: every member. */
+        duty: z.array(z.object({ week: isoDate, members: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+      })
+      .strict()
+      .optional(),
+    trivial: z
+      .object({
+        /** Most changed lines (insertions + deletions) of a trivial fix. */
+        maxLines: z.number().int('expected a whole number').min(1, 'expected a whole number ≥ 1').default(30),
+        /** The commit message line that marks a trivial change without a bug. */
+        tag: z.string().min(1).default('TrivialFix'),
+        /** Importances of the bug a trivial fix may close. */
+        importances: z
+          .array(z.enum(['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided', 'Unknown']))
+          .default(['Medium', 'Low', 'Wishlist', 'Undecided']),
+        /** Path prefixes a trivial fix may not touch (e.g. nova/db/). */
+        neverPaths: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({}),
+    /** Open bugs of these importances count as high in the backlog and targets reports. */
+    highImportances: z
+      .array(z.enum(['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided', 'Unknown']))
+      .default(['Critical', 'High']),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     hosts: z.array(hostSchema).default([]),
@@ -375,6 +424,7 @@ export const configSchema = z
     security: securitySchema.default({}),
     initiatives: initiativesSchema.default([]),
     people: peopleSchema.default({}),
+    bugs: bugsSchema.default({}),
   })
   .strict();
 
@@ -392,6 +442,7 @@ export type GitConfig = NonNullable<StewardConfig['git']>;
 export type PeopleConfig = StewardConfig['people'];
 export type SpecsConfig = NonNullable<StewardConfig['specs']>;
 export type SecurityConfig = StewardConfig['security'];
+export type BugsConfig = StewardConfig['bugs'];
 
 /** A config date (date only = midnight UTC) as epoch ms. */
 export function toMs(s: string): number {

@@ -6,6 +6,8 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../config/load-config.js';
 import { demoInitiative } from './demo-initiative.js';
 import { demoConfig, type DemoOptions } from './demo-project.js';
+import { demoRota } from './demo-launchpad.js';
+import { DEMO_LAUNCHPAD_PROJECT } from './demo-specs-repo.js';
 
 /**
  * The demo's steward.yaml, in the same schema users write. `specsRepo`: the absolute path of the
@@ -22,6 +24,8 @@ export function demoConfigYaml(opts: DemoOptions, specsRepo: string | null = nul
     releases: d.releases,
     // The demo tree's areas, so `steward core candidates` measures breadth across them.
     coreRules: { areas: d.areas },
+    // The demo's Launchpad side (demo-launchpad.ts) and its trivial-fix rota, for `steward bugs …`.
+    bugs: { launchpad: { projects: [DEMO_LAUNCHPAD_PROJECT] }, rota: { members: demoRota(d).members } },
     // The demo specs repository, for `steward specs sync` and `steward specs report`.
     ...(specsRepo ? { specs: { repo: specsRepo } } : {}),
     // The planted priorities (demo-specs.ts): one reviewed faster, one in the slow area that was not.

@@ -602,6 +602,33 @@ function buildSpec(
   };
 }
 
+/**
+ * The planted revert (issue 15, `steward bugs rota`): the first master clean-up that merges, created
+ * in the last 120 days, becomes `Revert "<subject>"` of the latest small TrivialFix change that had
+ * merged at least a day before — a trivial fix whose constraints did not hold.
+ */
+function revertTarget(w: DemoWorld, recent: readonly RecentMerge[], created: number): RecentMerge | null {
+  if (created < w.options.now - 120 * DAY_MS) return null;
+  for (let k = recent.length - 1; k >= 0; k--) {
+    const r = recent[k]!;
+    const delta = r.files.reduce((a, f) => a + f.insertions + f.deletions, 0);
+    if (r.trailers.includes('TrivialFix') && r.mergedAt < created - DAY_MS && delta <= 30) return r;
+  }
+  return null;
+}
+
+function plantedRevert(spec: ChangeSpec, of: RecentMerge): ChangeSpec {
+  return {
+    ...spec,
+    area: of.area,
+    subject: `Revert "${of.subject}"`,
+    body: `This reverts commit ${of.revision}.\n\nIt broke the periodic task on hosts without the option set.`,
+    trailers: [],
+    topic: null,
+    files: of.files.map((f) => ({ ...f, insertions: f.deletions, deletions: f.insertions })),
+  };
+}
+
 /** The spec of a change demo-specs.ts scripted: its time, owner, fate and steering are fixed. */
 function buildScriptedSpec(w: DemoWorld, sc: ScriptedChange, k: number, index: number, number: number, created: number): ChangeSpec {
   const rng = SeededRandom.from(w.options.seed, K_SCRIPTED, k);
@@ -646,6 +673,7 @@ export function* generateDemoChanges(opts: DemoOptions): Generator<DemoChange> {
   let i = 0;
   const scripted = w.specs.changes;
   let nextScripted = 0;
+  let revertPlanted = false;
   while (i < n) {
     // The scripted changes (demo-specs.ts) take their turn when their time comes.
     const sc = scripted[nextScripted];
@@ -668,7 +696,14 @@ export function* generateDemoChanges(opts: DemoOptions): Generator<DemoChange> {
       if (j > 0) created = Math.min(created, prevCreated + rng.int(60, 900) * SECOND_MS);
       created = Math.max(created, prevCreated + SECOND_MS);
       number += j === 0 ? rng.int(1, 12) : rng.int(1, 2);
-      const spec = buildSpec(w, rng, plan, j, i, number, created, parent);
+      let spec = buildSpec(w, rng, plan, j, i, number, created, parent);
+      if (!revertPlanted && plan.length === 1 && spec.purpose === 'cleanup' && spec.branch === 'master' && spec.fate === 'merge') {
+        const reverted = revertTarget(w, recent, created);
+        if (reverted) {
+          spec = plantedRevert(spec, reverted);
+          revertPlanted = true;
+        }
+      }
       const change = simulateChange(w, state, spec);
       prevCreated = created;
       if (plan.length > 1) {

@@ -26,6 +26,7 @@ export const ACTIONS = [
   'users.manage',
   'audit.read',
   'electorate.read',
+  'bugs.private.read',
   ...SECURITY_ACTIONS,
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -58,9 +59,9 @@ export const ROLES = {
   /** Reads every report. */
   viewer: ['read'],
   /** A project lead: also changes the data people curate (mentoring, priorities). */
-  lead: ['read', 'mentoring.change', 'priorities.change', 'electorate.read'],
+  lead: ['read', 'mentoring.change', 'priorities.change', 'electorate.read', 'bugs.private.read'],
   /** Manages users, reads the audit log; can do whatever a lead can. */
-  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'electorate.read'],
+  admin: ['read', 'mentoring.change', 'priorities.change', 'users.manage', 'audit.read', 'electorate.read', 'bugs.private.read'],
 } as const satisfies Record<string, readonly Action[]>;
 
 export type Role = keyof typeof ROLES;
@@ -79,7 +80,7 @@ export interface AuthUser {
 
 /** What an action is done to. `kind` names the resource; later resources add their own fields. */
 export interface Resource {
-  kind: 'report' | 'mentoring' | 'priorities' | 'users' | 'audit' | 'security-item' | 'security-team';
+  kind: 'report' | 'mentoring' | 'priorities' | 'users' | 'audit' | 'security-item' | 'security-team' | 'bugs';
   /** A specific item (a mentorship id, a user name), when the action is about one. */
   id?: string;
   /** For the security tracker: what the reader is to it (on the team; its live grant on the item). */
@@ -127,4 +128,5 @@ const ACTION_TEXT: Record<Action, string> = {
   'security.team.read': 'reading the security roster and its audit log',
   'security.team.manage': 'managing the security team',
   'electorate.read': 'reading the electorate (it lists e-mail addresses)',
+  'bugs.private.read': 'seeing private and security bugs by name',
 };

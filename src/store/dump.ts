@@ -64,6 +64,10 @@ export async function dumpStore(store: Store): Promise<StoreDump> {
     // Code history: keyed by repository name and commit hash already.
     git_commits: await db.selectFrom('git_commits').selectAll().execute(),
     git_commit_links: await db.selectFrom('git_commit_links').selectAll().execute(),
+    // Launchpad: keyed by self link and bug number already.
+    lp_bug_tasks: await db.selectFrom('lp_bug_tasks').selectAll().execute(),
+    lp_bugs: await db.selectFrom('lp_bugs').selectAll().execute(),
+    lp_blueprints: await db.selectFrom('lp_blueprints').selectAll().execute(),
   };
   for (const rows of Object.values(out)) rows.sort(compareRows);
   return out;

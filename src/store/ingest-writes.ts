@@ -7,11 +7,13 @@
 import type { AccountRef } from '../model/records.js';
 import type { PackedChanges } from '../model/packed-changes.js';
 import type { ZuulBuild } from '../model/ci.js';
+import type { LaunchpadRecords } from '../model/bugs.js';
 import { AccountResolver } from './account-resolver.js';
 import { ensureHost, writeChangeBatch, type WriteCounts } from './change-writer.js';
 import type { Store } from './engine.js';
 import { writeZuulBuilds, type ZuulOrigin, type ZuulWriteCounts } from './queries/ci.js';
 import { recordGroupSnapshot, recordPage } from './sync-store.js';
+import { writeLaunchpadRecords, type LaunchpadWriteCounts } from './queries/bugs.js';
 
 /** Where a sync run stands after a page: the position to resume from and the newest time the page held. */
 export interface PagePosition {
@@ -115,6 +117,23 @@ export async function writeZuulPage(
   return store.db.transaction().execute(async (trx) => {
     const c = await writeZuulBuilds(trx, builds, origin, fetchedAt);
     await recordPage(trx, position.host, position.project, position.nextStart, position.highWater);
+    return c;
+  });
+}
+
+/**
+ * Stores one page of Launchpad records (a searchTasks page with its bugs, or a blueprints page)
+ * and, for a sync, the run's position, in one transaction: a page is stored whole or not at all,
+ * and a sync killed after it resumes at the next page.
+ */
+export async function writeLaunchpadPage(
+  store: Store,
+  records: LaunchpadRecords,
+  position: PagePosition | null,
+): Promise<LaunchpadWriteCounts> {
+  return store.db.transaction().execute(async (trx) => {
+    const c = await writeLaunchpadRecords(trx, records);
+    if (position) await recordPage(trx, position.host, position.project, position.nextStart, position.highWater);
     return c;
   });
 }

@@ -472,6 +472,61 @@ export interface SpecsSyncTable {
   warnings: string;
 }
 
+/** A Launchpad bug task (migration 0016): a bug on a project or a series of it. Dates epoch ms. */
+export interface LpBugTasksTable {
+  self_link: string;
+  bug: number;
+  project: string;
+  series: string | null;
+  status: string;
+  importance: string;
+  assignee: string | null;
+  milestone: string | null;
+  title: string;
+  date_created: number;
+  date_assigned: number | null;
+  date_confirmed: number | null;
+  date_triaged: number | null;
+  date_in_progress: number | null;
+  date_fix_committed: number | null;
+  date_fix_released: number | null;
+  date_closed: number | null;
+  date_left_new: number | null;
+  date_incomplete: number | null;
+}
+
+/** A Launchpad bug (migration 0016). `tags`: space-separated. */
+export interface LpBugsTable {
+  id: number;
+  title: string;
+  tags: string;
+  information_type: string;
+  duplicate_of: number | null;
+  heat: number;
+  message_count: number;
+  owner: string | null;
+  date_created: number;
+  date_last_updated: number;
+}
+
+/** A Launchpad blueprint (migration 0016). */
+export interface LpBlueprintsTable {
+  self_link: string;
+  project: string;
+  name: string;
+  title: string;
+  definition_status: string;
+  implementation_status: string;
+  lifecycle_status: string;
+  priority: string;
+  series_goal: string | null;
+  milestone: string | null;
+  assignee: string | null;
+  date_created: number;
+  date_started: number | null;
+  date_completed: number | null;
+}
+
 export interface Database {
   hosts: HostsTable;
   accounts: AccountsTable;
@@ -521,6 +576,9 @@ export interface Database {
   people_links: PeopleLinksTable;
   affiliations: AffiliationsTable;
   companies: CompaniesTable;
+  lp_bug_tasks: LpBugTasksTable;
+  lp_bugs: LpBugsTable;
+  lp_blueprints: LpBlueprintsTable;
 }
 
 /** Links between identities from an imported contributor file (migration 0019). */
@@ -587,6 +645,9 @@ export const DATA_TABLES = [
   'priorities',
   'specs',
   'advisories',
+  'lp_bug_tasks',
+  'lp_bugs',
+  'lp_blueprints',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 /** Published security advisories (migration 0018, docs/security-advisories.md). */

@@ -36,6 +36,9 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/electorate', REPORTS.electorate],
   ['/people/companies', REPORTS.companies],
   ['/core/companies', REPORTS.coreCompanies],
+  ['/bugs/backlog', REPORTS.bugsBacklog],
+  ['/bugs/rota', REPORTS.bugsRota],
+  ['/bugs/targets', REPORTS.bugsTargets],
 ];
 
 export { REPORTS };

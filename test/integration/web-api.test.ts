@@ -44,6 +44,10 @@ const SAME: Array<[string, string[]]> = [
   ['/api/v1/security/advisories', ['security', 'advisories']],
   ['/api/v1/security/advisories?product=compute&lateDays=60', ['security', 'advisories', '--product', 'compute', '--late-days', '60']],
   ['/api/v1/security/candidates?days=365', ['security', 'candidates', '--days', '365']],
+  ['/api/v1/bugs/backlog', ['bugs', 'backlog']],
+  ['/api/v1/bugs/backlog?weeks=8&project=demo-compute', ['bugs', 'backlog', '--weeks', '8', '--project', 'demo-compute']],
+  ['/api/v1/bugs/rota', ['bugs', 'rota']],
+  ['/api/v1/bugs/targets?limit=5', ['bugs', 'targets', '--limit', '5']],
 ];
 
 /** Bad requests: the status, and what the message must say (and the parameter it names, when one). */

@@ -8,6 +8,8 @@ import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../dem
 import { importAdvisories } from '../../ingest/advisories-import.js';
 import { importFiles } from '../../ingest/import-files.js';
 import { advisoryToYaml } from '../../sources/advisories/advisory-yaml.js';
+import { demoLaunchpadFiles, generateDemoLaunchpad } from '../../demo/demo-launchpad.js';
+import { importLaunchpadFiles } from '../../ingest/launchpad-sync.js';
 import { StewardError } from '../../model/errors.js';
 import { writeMeta } from '../../store/queries/meta.js';
 import { DEMO_CONFIG_META_KEY, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
@@ -81,6 +83,13 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
   const advisoriesDir = join(out, 'advisories');
   mkdirSync(advisoriesDir, { recursive: true });
   for (const a of advisories) writeFileSync(join(advisoriesDir, `${a.advisory.id}.yaml`), advisoryToYaml(a.advisory));
+  // The Launchpad side: saved searchTasks and bug pages, read back like `steward bugs import`.
+  const lpDir = join(out, 'launchpad');
+  mkdirSync(lpDir, { recursive: true });
+  const lpFiles = demoLaunchpadFiles(generateDemoLaunchpad(opts)).map(([name, text]) => {
+    writeFileSync(join(lpDir, name), text);
+    return join(lpDir, name);
+  });
   if (!o.quiet) {
     const repo = specs ? `, the specs repository ${specs.path} (${specs.commits} commits, ${specs.specs} specs)` : '';
     rt.stdout(`Wrote ${restPath} (REST format), ${sshPath} (SSH format)${repo} and ${yamlPath}.\n`);
@@ -92,10 +101,14 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     const host = demoConfig(opts).host;
     const summary = await importFiles(store, [restPath], { host: host.name, hostUrl: host.url });
     if (summary.stopped) throw summary.stopped.error;
+    const lp = await importLaunchpadFiles(store, lpFiles);
     // Reports read the demo's core team and bots from here when there is no steward.yaml.
     await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
     await importAdvisories(store, advisories, advisories.length, rt.clock);
-    if (!o.quiet) rt.stdout(renderImportSummary(summary));
+    if (!o.quiet) {
+      rt.stdout(renderImportSummary(summary));
+      rt.stdout(`Launchpad side (${lpDir}): ${lp.tasks} bug tasks, ${lp.bugs} bugs.\n`);
+    }
     // The security side, sealed with the key in the environment, else a key file beside the exports.
     const keyPath = join(out, 'security.key');
     let box = securityBoxFrom(rt.env as Record<string, string | undefined>);

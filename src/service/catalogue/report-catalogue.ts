@@ -20,6 +20,7 @@ import { historyReport } from './history-entry.js';
 import { electorateReport } from './electorate-entry.js';
 import { companiesReport } from './companies-entry.js';
 import { coreCompaniesReport } from './core-companies-entry.js';
+import { bugsBacklogReport, bugsRotaReport, bugsTargetsReport } from './bugs-entries.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -50,6 +51,9 @@ export const REPORTS = {
   electorate: electorateReport,
   companies: companiesReport,
   coreCompanies: coreCompaniesReport,
+  bugsBacklog: bugsBacklogReport,
+  bugsRota: bugsRotaReport,
+  bugsTargets: bugsTargetsReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

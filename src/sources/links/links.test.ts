@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractLinks } from './links.js';
+import { bugLine, bugMentions, extractLinks } from './links.js';
 
 const msg = (...trailers: string[]): string =>
   `libvirt: Fix a leak in the driver\n\nLonger explanation here.\n\n${trailers.join('\n')}\n\nChange-Id: I0123456789abcdef0123456789abcdef01234567\n`;
@@ -53,6 +53,65 @@ describe('extractLinks: bugs', () => {
       { kind: 'closes-bug', target: '123' },
     ]);
     assert.deepEqual(extractLinks(msg('Closes-Bug: none'), null), []);
+  });
+});
+
+describe("extractLinks: the older forms of nova's history (issue 15)", () => {
+  it('reads Launchpad short forms, bare bug lines and more prose keys', () => {
+    const found = extractLinks(
+      msg(
+        'Fixes LP #1000001',
+        'Fixes LP: #1000002',
+        'Fixes LP# 1000003',
+        'fix bug lp:1000004',
+        'Fixes bug lp1000005',
+        'Fix for bug 1000006',
+        'This fixes bug #1000007.',
+        'Fixed bug: 1000008',
+        'Close-Bug: #1000009',
+        'Closed-Bug: 1000010',
+        'Part of bug 1000011',
+        'Partial fix for LP Bug #1000012.',
+        'bug 1000013',
+        'LP: #1000014',
+        'Bug #1000015',
+      ),
+      null,
+    );
+    assert.deepEqual(found, [
+      ...['1000001', '1000002', '1000003', '1000004', '1000005', '1000006', '1000007', '1000008', '1000009', '1000010'].map((target) => ({
+        kind: 'closes-bug',
+        target,
+      })),
+      { kind: 'partial-bug', target: '1000011' },
+      { kind: 'partial-bug', target: '1000012' },
+      ...['1000013', '1000014', '1000015'].map((target) => ({ kind: 'closes-bug', target })),
+    ]);
+  });
+
+  it('does not take a wrapped sentence, a mention or a reproducer for a link', () => {
+    assert.deepEqual(
+      extractLinks(
+        'Fix the cache\n\nThe cache was stale, as described in\nbug #1905701.\nAdd regression test for bug 2062127\nSee LP #123456 for more.\nFixes lots of bugs',
+        null,
+      ),
+      [],
+    );
+  });
+
+  it('names the form of each mention', () => {
+    assert.deepEqual(bugLine('Closes-Bug: #1'), [{ kind: 'closes-bug', target: '1', form: 'trailer' }]);
+    assert.deepEqual(bugLine('Related-Bug: 2'), [{ kind: 'related-bug', target: '2', form: 'trailer' }]);
+    assert.deepEqual(bugLine('Fixes bug 3'), [{ kind: 'closes-bug', target: '3', form: 'prose' }]);
+    assert.deepEqual(bugLine('Fixes: bug #4'), [{ kind: 'closes-bug', target: '4', form: 'prose' }]);
+    assert.deepEqual(bugLine('Fixes LP: #5'), [{ kind: 'closes-bug', target: '5', form: 'lp' }]);
+    assert.deepEqual(bugLine('LP #6'), [{ kind: 'closes-bug', target: '6', form: 'lp' }]);
+    assert.deepEqual(bugLine('bug 7'), [{ kind: 'closes-bug', target: '7', form: 'bare' }]);
+    assert.equal(bugLine('The bug 8 is related.'), null);
+    assert.deepEqual(
+      bugMentions('x\n\n* Closes-Bug: #9\n- Partial-Bug: #10').map((m) => m.target),
+      ['9', '10'],
+    );
   });
 });
 

@@ -15,12 +15,17 @@
  */
 import type { Link, LinkKind } from '../../model/records.js';
 
-// Key, separator, "bug", then the bug list. One alternation anchored at the line start: linear.
-const BUG_LINE = /^(closes|fix(?:es)?|resolves|partial(?:ly fix(?:es)?)?|related(?: to)?)(?:[-_]|:?\s+)(?:lp\s+)?bug\b\s*:?\s*(.*)$/i;
+// Key, separator, "bug" (or "LP", or "LP bug"), then the bug list. Alternations anchored at the line
+// start, each followed by a literal: linear.
+const BUG_LINE =
+  /^(?:this\s+)?(close[sd]?|fix(?:e[sd])?(?:\s+for)?|fixing|resolves|addresses|partial(?:ly\s+fix(?:es)?|\s+fix(?:\s+for)?)?|part\s+of|related(?:\s+to)?)([-_]|:?\s+)(lp\s*(?:bug\b)?|bug\b)\s*:?\s*(.*)$/i;
+// A line that is nothing but a bug: "bug 1241222", "Bug #123", "Bug: 123", "LP: #123", "LP #123", "LP#123".
+// Not with a full stop: "…described in\nbug #123." is a sentence wrapped onto its own line.
+const BARE_BUG_LINE = /^(lp|bug)\s*:?\s*(#?\s*\d+(?:\s*,\s*#?\d+)*)$/i;
 const BLUEPRINT_LINE =
   /^(?:(implements?|partial(?:ly)?[-_ ]implements?|partial|part[-_ ]of(?:[-_ ]the)?)(?:[-_]|:?\s+))?(?:blueprint|bp)(?:\s*:\s*|\s+)(?:bp\/)?([A-Za-z0-9][\w.-]*)(.*)$/i;
 const BULLET = /^[*-]\s+/;
-const BUG_TOKEN = /^#?(\d+)[.,;:)]*$/;
+const BUG_TOKEN = /^(?:lp:?)?#?(\d+)[.,;:)]*$/i;
 const LAUNCHPAD_BUG_URL = /\/\+bug\/(\d+)/;
 const LAUNCHPAD_SPEC_URL = /\/\+spec\/([\w.-]+)/;
 const TOPIC_BLUEPRINT = /^bp\/(.+)$/i;
@@ -43,6 +48,13 @@ const TOPIC_BUG = /^bug\/(\d+)/i;
  *   and the name. Names are lower-cased, trailing periods dropped.
  * - Mentions without a kind in the model ("Related to blueprint X") are not links.
  *
+ * - Older forms (issue 15, counted on nova's history in docs/bugs.md): "Close-Bug:", "Closed-Bug:",
+ *   "Fix for bug", "Fixed bug", "Fixing bug", "This fixes bug", "Addresses bug" → `closes-bug`;
+ *   "Part of bug", "Partial fix for bug" → `partial-bug`; Launchpad's own short forms "Fixes LP #N",
+ *   "Fixes LP: #N", "Fixes LP# N", "fix bug lp:N" → `closes-bug`; and a line that is nothing but a
+ *   bug ("bug 1241222", "Bug #N", "LP: #N", "LP #N") → `closes-bug`, as nova's 2011–2013 footers
+ *   used it. Lines that only mention a bug ("Add regression test for bug N") are not links.
+ *
  * Topic: "bp/NAME" → `topic-blueprint` (lower-cased), "bug/N…" → `topic-bug` (the leading digits).
  *
  * @example extractLinks('Fix a leak\n\nCloses-Bug: #1234567\nImplements: blueprint Foo-Bar\n', 'bug/1234567')
@@ -61,14 +73,11 @@ export function extractLinks(commitMessage: string | null | undefined, topic: st
 
   if (typeof commitMessage === 'string' && commitMessage !== '') {
     for (const rawLine of commitMessage.split('\n')) {
-      let line = rawLine.trim();
-      // Cheap rejection: every accepted form mentions "bug", "bp" or "blueprint".
-      if (line.length < 5 || !/bug|bp|blueprint/i.test(line)) continue;
-      if (BULLET.test(line)) line = line.replace(BULLET, '');
-      const bug = BUG_LINE.exec(line);
-      if (bug) {
-        const kind = bugKind(bug[1] ?? '');
-        for (const target of bugTargets(bug[2] ?? '')) add(kind, target);
+      const line = linkLine(rawLine);
+      if (line === null) continue;
+      const bugs = bugLine(line);
+      if (bugs) {
+        for (const m of bugs) add(m.kind, m.target);
         continue;
       }
       const bp = BLUEPRINT_LINE.exec(line);
@@ -104,10 +113,72 @@ export function extractLinks(commitMessage: string | null | undefined, topic: st
   return links;
 }
 
+/** A commit message line as the rule reads it (trimmed, a "* " or "- " bullet removed), or null when it cannot name a link. */
+function linkLine(raw: string): string | null {
+  const line = raw.trim();
+  // Cheap rejection: every accepted form mentions "bug", "lp", "bp" or "blueprint".
+  if (line.length < 5 || !/bug|lp|bp|blueprint/i.test(line)) return null;
+  return BULLET.test(line) ? line.replace(BULLET, '') : line;
+}
+
+/**
+ * Every bug a commit message names, line by line, with the form it is named in (the bug lines of
+ * {@link extractLinks}, not deduplicated).
+ */
+export function bugMentions(commitMessage: string): BugMention[] {
+  const out: BugMention[] = [];
+  for (const raw of commitMessage.split('\n')) {
+    const line = linkLine(raw);
+    if (line !== null) out.push(...(bugLine(line) ?? []));
+  }
+  return out;
+}
+
+/** How a commit message line names a bug (docs/bugs.md counts each on nova's history). */
+export type BugLinkForm =
+  /** "Closes-Bug: #N", "Partial-Bug: N", "Related-Bug: #N" (and Resolves-Bug, Close-Bug, Closed-Bug, Fixes-Bug). */
+  | 'trailer'
+  /** "Fixes bug N", "fixes bug #N", "Fix for bug N", "This fixes bug N", "Partially fixes bug N", "Part of bug N". */
+  | 'prose'
+  /** Launchpad's short forms after a key: "Fixes LP #N", "Fixes LP: #N", "Fixes LP Bug #N", "fix bug lp:N". */
+  | 'lp'
+  /** A line that is nothing but the bug: "bug N", "Bug #N", "LP: #N", "LP #N". */
+  | 'bare';
+
+/** One bug a line names, how (kind) and in which form. */
+export interface BugMention {
+  kind: LinkKind;
+  target: string;
+  form: BugLinkForm;
+}
+
+/**
+ * The bugs one commit-message line names (trimmed, bullet removed), or null when the line is not a
+ * bug line. The one rule for bug lines: {@link extractLinks} and the nova counts both use it.
+ *
+ * @example bugLine('Fixes LP: #123456') // [{ kind: 'closes-bug', target: '123456', form: 'lp' }]
+ */
+export function bugLine(line: string): BugMention[] | null {
+  const bare = BARE_BUG_LINE.exec(line);
+  if (bare) {
+    const form: BugLinkForm = (bare[1] ?? '').toLowerCase() === 'lp' ? 'lp' : 'bare';
+    return bugTargets(bare[2] ?? '').map((target) => ({ kind: 'closes-bug', target, form }));
+  }
+  const m = BUG_LINE.exec(line);
+  if (!m) return null;
+  const key = m[1] ?? '';
+  const sep = m[2] ?? '';
+  const word = (m[3] ?? '').toLowerCase();
+  const rest = m[4] ?? '';
+  const form: BugLinkForm = word.startsWith('lp') || /^lp/i.test(rest) ? 'lp' : /[-_]/.test(sep) && !/\s/.test(key) ? 'trailer' : 'prose';
+  const kind = bugKind(key);
+  return bugTargets(rest).map((target) => ({ kind, target, form }));
+}
+
 function bugKind(key: string): LinkKind {
   const k = key.toLowerCase();
   if (k.startsWith('related')) return 'related-bug';
-  if (k.startsWith('partial')) return 'partial-bug';
+  if (k.startsWith('partial') || k.startsWith('part')) return 'partial-bug';
   return 'closes-bug';
 }
 
@@ -115,7 +186,7 @@ function bugTargets(list: string): string[] {
   const out: string[] = [];
   for (const token of list.split(/[\s,;]+/)) {
     if (token === '') continue;
-    if (token.toLowerCase() === 'and') continue;
+    if (token.toLowerCase() === 'and' || token === '#' || /^lp:?#?$/i.test(token)) continue;
     const n = BUG_TOKEN.exec(token);
     if (n) {
       out.push(digits(n[1] ?? ''));

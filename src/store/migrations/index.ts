@@ -21,6 +21,7 @@ import { priorities } from './0011-priorities.js';
 import { changeFlow } from './0012-change-flow.js';
 import { ciReports } from './0013-ci-reports.js';
 import { dropMessagesDate } from './0015-drop-messages-date.js';
+import { launchpad } from './0016-launchpad.js';
 import { securityTracker } from './0017-security-tracker.js';
 import { advisories } from './0018-advisories.js';
 import { people } from './0019-people.js';
@@ -41,6 +42,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0012-change-flow': changeFlow(caps),
     '0013-ci-reports': ciReports(caps),
     '0015-drop-messages-date': dropMessagesDate(),
+    '0016-launchpad': launchpad(caps),
     '0017-security-tracker': securityTracker(caps),
     '0018-advisories': advisories(caps),
     '0019-people': people(caps),

@@ -31,6 +31,7 @@ const NAV: Array<[string, string]> = [
   ['/ci', 'CI'],
   ['/security/advisories', 'Advisories'],
   ['/history', 'Code history'],
+  ['/bugs', 'Bugs'],
 ];
 
 /** The parameters that carry over from page to page: project, window, replay time. */

@@ -2,6 +2,7 @@
 import { REPORTS } from '../../service/catalogue/report-catalogue.js';
 import type { AppContext } from '../app-context.js';
 import type { SafeHtml } from '../html.js';
+import { bugsBacklogPage, bugsRotaPage, bugsTargetsPage } from './bugs-page.js';
 import { ciPage } from './ci-page.js';
 import { corePage } from './core-page.js';
 import { dashboardPage, dashboardsPage } from './dashboards-page.js';
@@ -85,5 +86,23 @@ export const PAGES: PageDef[] = [
     render: electoratePage,
     withoutChanges: true,
     action: 'electorate.read',
+  },
+  {
+    path: '/bugs',
+    title: 'Bugs: backlog',
+    query: REPORTS.bugsBacklog.params.querystring(['project', 'weeks', 'now']),
+    render: bugsBacklogPage,
+  },
+  {
+    path: '/bugs/rota',
+    title: 'Bugs: trivial-fix rota',
+    query: REPORTS.bugsRota.params.querystring(['project', 'weeks', 'limit', 'now']),
+    render: bugsRotaPage,
+  },
+  {
+    path: '/bugs/targets',
+    title: 'Bugs: targets',
+    query: REPORTS.bugsTargets.params.querystring(['project', 'limit', 'now']),
+    render: bugsTargetsPage,
   },
 ];

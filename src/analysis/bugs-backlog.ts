@@ -1,0 +1,363 @@
+/**
+ * `steward bugs backlog`: the open bugs of the Launchpad projects, how fast bugs are triaged and
+ * fixed, In Progress bugs nobody works on, fixes that merged while the bug stayed open, the areas
+ * with most open high-importance bugs, and whether the backlog grows. Definitions in docs/bugs.md
+ * ("bugs backlog"); what counts as a bug, open, fixed, restricted: bugs-common.ts.
+ *
+ * Times to triage and to fix are Kaplan–Meier estimates (stats/kaplan-meier.ts) over the bugs
+ * created in the cohort window, still-open bugs censored at `now` (and bugs closed without a fix
+ * censored at their closing for time to fix), so the median is not biased towards the bugs that
+ * were quick; its interval is read off the curve's 95% log-log band.
+ */
+import type { BugChangeRef, BugData, BugImportance, BugStatus } from '../model/bugs.js';
+import { BUG_IMPORTANCES } from '../model/bugs.js';
+import { wilson } from './ci-stats.js';
+import { kaplanMeier, survivalAt, survivalQuantile } from './stats/kaplan-meier.js';
+import { DAY_MS } from './stats.js';
+import {
+  bugItems,
+  closedAt,
+  days,
+  fixedAt,
+  IMPORTANCE_RANK,
+  isOpen,
+  isoDay,
+  leftNewAt,
+  WEEK_MS,
+  weekStarts,
+  type BugItem,
+  type VisibilityCounts,
+} from './bugs-common.js';
+
+export interface BugBacklogOptions {
+  now: number;
+  /** Weeks of history in the weekly series (default 26). */
+  weeks: number;
+  /** Days of the cohort whose times to triage and fix are estimated (default 365). */
+  cohortDays: number;
+  highImportances: readonly BugImportance[];
+  /** Whether restricted bugs may be named. */
+  showRestricted: boolean;
+}
+
+/** A median time (days) with its 95% interval; null ends: not reached / open-ended. */
+export interface MedianDays {
+  n: number;
+  events: number;
+  median: number | null;
+  lower: number | null;
+  upper: number | null;
+  /** Share done within 7 and 30 days (1 − S(t)). */
+  within7: number;
+  within30: number;
+  /** The curve for the chart: days → share still waiting, one point per step. */
+  curve: Array<{ days: number; waiting: number; lower: number | null; upper: number | null }>;
+}
+
+export interface StuckBug {
+  bug: number;
+  project: string;
+  title: string;
+  importance: BugImportance;
+  assignee: string | null;
+  inProgressSince: string | null;
+  /** Days since anything happened: the later of going In Progress and the last linked change's update. */
+  idleDays: number;
+  /** The last change naming it (any status), if any. */
+  lastChange: { number: number; status: string; updated: string; abandonReason: string | null } | null;
+  why: 'no change' | 'only abandoned changes';
+}
+
+export interface FixedStillOpen {
+  bug: number;
+  project: string;
+  title: string;
+  status: BugStatus;
+  importance: BugImportance;
+  change: number;
+  mergedAt: string;
+  daysSinceMerge: number;
+}
+
+export interface AreaRow {
+  tag: string;
+  openHigh: number;
+  open: number;
+  /** Age in days of the oldest open high-importance bug. */
+  oldestHighDays: number | null;
+  /** Median age in days of its open high-importance bugs. */
+  medianHighAgeDays: number | null;
+}
+
+export interface BacklogWeek {
+  week: string;
+  opened: number;
+  fixed: number;
+  closedOther: number;
+  /** Open at the week's end. */
+  open: number;
+  /** New (untriaged) at the week's end. */
+  untriaged: number;
+}
+
+export interface BugBacklogReport extends VisibilityCounts {
+  now: string;
+  projects: string[];
+  open: number;
+  restrictedOpen: number;
+  byStatus: Array<{ status: BugStatus; total: number; byImportance: Partial<Record<BugImportance, number>> }>;
+  byImportance: Array<{ importance: BugImportance; open: number }>;
+  age: { medianDays: number | null; buckets: Array<{ label: string; count: number }> };
+  untriaged: number;
+  timeToTriage: MedianDays;
+  timeToFix: MedianDays;
+  inProgressStuck: StuckBug[];
+  fixedStillOpen: FixedStillOpen[];
+  areas: AreaRow[];
+  weeks: BacklogWeek[];
+  /** Over the weeks: opened vs closed (fixed or otherwise), and whether the backlog is growing. */
+  growth: {
+    opened: number;
+    closed: number;
+    shareOpened: number | null;
+    lower: number | null;
+    upper: number | null;
+    verdict: 'growing' | 'shrinking' | 'cannot tell';
+  };
+}
+
+const AGE_BUCKETS: Array<[string, number]> = [
+  ['< 1 week', 7],
+  ['1–4 weeks', 28],
+  ['1–3 months', 91],
+  ['3–12 months', 365],
+  ['1–2 years', 730],
+  ['> 2 years', Infinity],
+];
+
+function medianDays(records: Array<{ time: number; event: boolean }>): MedianDays {
+  const curve = kaplanMeier(records.map((r) => ({ time: r.time / DAY_MS, event: r.event })));
+  const q = survivalQuantile(curve, 0.5);
+  const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+  const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
+  const pts = curve.steps.filter((s) => s.events > 0);
+  // At most ~60 points for the chart: every k-th event step, and the last.
+  const k = Math.max(1, Math.ceil(pts.length / 60));
+  const chosen = pts.filter((_, i) => i % k === 0 || i === pts.length - 1);
+  return {
+    n: curve.n,
+    events: curve.events,
+    median: r1(q.time),
+    lower: r1(q.lower),
+    upper: r1(q.upper),
+    within7: r3(1 - survivalAt(curve, 7))!,
+    within30: r3(1 - survivalAt(curve, 30))!,
+    curve: chosen.map((s) => ({ days: r1(s.time)!, waiting: r3(s.survival)!, lower: r3(s.lower), upper: r3(s.upper) })),
+  };
+}
+
+const median = (xs: number[]): number | null => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * The backlog report from the stored bugs and the changes naming them.
+ *
+ * @example computeBugBacklog(await loadBugData(db, ['nova']), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
+ */
+export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBacklogReport {
+  const { now } = o;
+  const items = bugItems(data).filter((i) => i.task.dates.created <= now);
+  const open = items.filter(isOpen);
+  const shown = (i: BugItem) => o.showRestricted || !i.restricted;
+  let hidden = 0;
+
+  // Open by status × importance.
+  const statusMap = new Map<BugStatus, Map<BugImportance, number>>();
+  for (const i of open) {
+    const m = statusMap.get(i.task.status) ?? new Map<BugImportance, number>();
+    m.set(i.task.importance, (m.get(i.task.importance) ?? 0) + 1);
+    statusMap.set(i.task.status, m);
+  }
+  const byStatus = [...statusMap.entries()]
+    .map(([status, m]) => ({
+      status,
+      total: [...m.values()].reduce((a, b) => a + b, 0),
+      byImportance: Object.fromEntries([...m.entries()].sort((a, b) => IMPORTANCE_RANK[a[0]] - IMPORTANCE_RANK[b[0]])),
+    }))
+    .sort((a, b) => b.total - a.total || a.status.localeCompare(b.status));
+  const byImportance = BUG_IMPORTANCES.map((importance) => ({
+    importance,
+    open: open.filter((i) => i.task.importance === importance).length,
+  })).filter((r) => r.open > 0);
+
+  const ages = open.map((i) => (now - i.task.dates.created) / DAY_MS);
+  const age = {
+    medianDays: median(ages) === null ? null : days(median(ages)! * DAY_MS),
+    buckets: AGE_BUCKETS.map(([label, max], k) => ({
+      label,
+      count: ages.filter((a) => a < max && a >= (k === 0 ? 0 : AGE_BUCKETS[k - 1]![1])).length,
+    })),
+  };
+
+  // Times to triage and to fix, for bugs created in the cohort window.
+  const cohort = items.filter((i) => i.task.dates.created >= now - o.cohortDays * DAY_MS);
+  const triage = cohort.map((i) => {
+    const t = leftNewAt(i.task);
+    return t === null ? { time: now - i.task.dates.created, event: false } : { time: Math.max(0, t - i.task.dates.created), event: true };
+  });
+  const fix = cohort.map((i) => {
+    const f = fixedAt(i.task);
+    if (f !== null && !isOpen(i)) return { time: Math.max(0, f - i.task.dates.created), event: true };
+    const end = closedAt(i.task) ?? now;
+    return { time: Math.max(0, end - i.task.dates.created), event: false };
+  });
+
+  // Changes per bug.
+  const changesOf = new Map<number, BugChangeRef[]>();
+  for (const c of data.changes) {
+    const l = changesOf.get(c.bug) ?? [];
+    l.push(c);
+    changesOf.set(c.bug, l);
+  }
+
+  // In Progress with no open change (or only abandoned ones): candidates to unassign.
+  const inProgressStuck: StuckBug[] = [];
+  for (const i of open) {
+    if (i.task.status !== 'In Progress') continue;
+    const cs = (changesOf.get(i.task.bug) ?? []).filter((c) => c.kind !== 'related-bug');
+    if (cs.some((c) => c.status === 'NEW')) continue;
+    if (cs.some((c) => c.status === 'MERGED')) continue; // fixed, see fixedStillOpen
+    if (!shown(i)) {
+      hidden++;
+      continue;
+    }
+    const last = [...cs].sort((a, b) => b.updated - a.updated)[0] ?? null;
+    const since = i.task.dates.inProgress ?? i.task.dates.assigned ?? i.task.dates.created;
+    const lastActivity = Math.max(since, last?.updated ?? 0);
+    inProgressStuck.push({
+      bug: i.task.bug,
+      project: i.task.project,
+      title: i.bug?.title ?? i.task.title,
+      importance: i.task.importance,
+      assignee: i.task.assignee,
+      inProgressSince: i.task.dates.inProgress === null ? null : isoDay(i.task.dates.inProgress),
+      idleDays: days(now - lastActivity),
+      lastChange: last
+        ? { number: last.number, status: last.status, updated: isoDay(last.updated), abandonReason: last.abandonReason }
+        : null,
+      why: cs.length ? 'only abandoned changes' : 'no change',
+    });
+  }
+  inProgressStuck.sort((a, b) => b.idleDays - a.idleDays || a.bug - b.bug);
+
+  // Fix merged, bug still open.
+  const fixedStillOpen: FixedStillOpen[] = [];
+  for (const i of open) {
+    const merged = (changesOf.get(i.task.bug) ?? [])
+      .filter((c) => c.status === 'MERGED' && c.mergedAt !== null && (c.kind === 'closes-bug' || c.kind === 'topic-bug'))
+      .sort((a, b) => b.mergedAt! - a.mergedAt!)[0];
+    if (!merged) continue;
+    if (!shown(i)) {
+      hidden++;
+      continue;
+    }
+    fixedStillOpen.push({
+      bug: i.task.bug,
+      project: i.task.project,
+      title: i.bug?.title ?? i.task.title,
+      status: i.task.status,
+      importance: i.task.importance,
+      change: merged.number,
+      mergedAt: isoDay(merged.mergedAt!),
+      daysSinceMerge: days(now - merged.mergedAt!),
+    });
+  }
+  fixedStillOpen.sort((a, b) => b.daysSinceMerge - a.daysSinceMerge || a.bug - b.bug);
+
+  // Areas (tags) by open high-importance bugs; restricted bugs' tags only for readers who may see them.
+  const high = new Set(o.highImportances);
+  const areaMap = new Map<string, { open: number; highAges: number[] }>();
+  for (const i of open) {
+    if (!i.bug || !i.bug.tags.length) continue;
+    if (!shown(i)) continue;
+    for (const tag of i.bug.tags) {
+      const a = areaMap.get(tag) ?? { open: 0, highAges: [] };
+      a.open++;
+      if (high.has(i.task.importance)) a.highAges.push((now - i.task.dates.created) / DAY_MS);
+      areaMap.set(tag, a);
+    }
+  }
+  const areas: AreaRow[] = [...areaMap.entries()]
+    .map(([tag, a]) => ({
+      tag,
+      openHigh: a.highAges.length,
+      open: a.open,
+      oldestHighDays: a.highAges.length ? days(Math.max(...a.highAges) * DAY_MS) : null,
+      medianHighAgeDays: a.highAges.length ? days(median(a.highAges)! * DAY_MS) : null,
+    }))
+    .sort((a, b) => b.openHigh - a.openHigh || b.open - a.open || a.tag.localeCompare(b.tag))
+    .slice(0, 30);
+
+  // Weekly series: opened, fixed, closed otherwise; open and New at each week's end.
+  const starts = weekStarts(now, o.weeks);
+  const weeks: BacklogWeek[] = starts.map((w) => {
+    const end = Math.min(w + WEEK_MS, now);
+    let opened = 0;
+    let fixed = 0;
+    let closedOther = 0;
+    let openAt = 0;
+    let untriagedAt = 0;
+    for (const i of items) {
+      const t = i.task;
+      if (t.dates.created >= w && t.dates.created < end) opened++;
+      const c = closedAt(t);
+      if (c !== null && c >= w && c < end) {
+        if (fixedAt(t) !== null) fixed++;
+        else closedOther++;
+      }
+      if (t.dates.created < end && (c === null || c >= end)) {
+        openAt++;
+        const ln = leftNewAt(t);
+        if (ln === null || ln >= end) untriagedAt++;
+      }
+    }
+    return { week: isoDay(w), opened, fixed, closedOther, open: openAt, untriaged: untriagedAt };
+  });
+  const openedSum = weeks.reduce((a, w) => a + w.opened, 0);
+  const closedSum = weeks.reduce((a, w) => a + w.fixed + w.closedOther, 0);
+  // Given the events of the window, each is an opening with probability p; p > 1/2 means growth.
+  const ci = wilson(openedSum, openedSum + closedSum);
+  const growth = {
+    opened: openedSum,
+    closed: closedSum,
+    shareOpened: openedSum + closedSum ? Math.round((openedSum / (openedSum + closedSum)) * 1000) / 1000 : null,
+    lower: ci ? Math.round(ci.low * 1000) / 1000 : null,
+    upper: ci ? Math.round(ci.high * 1000) / 1000 : null,
+    verdict: (ci && ci.low > 0.5 ? 'growing' : ci && ci.high < 0.5 ? 'shrinking' : 'cannot tell') as
+      'growing' | 'shrinking' | 'cannot tell',
+  };
+
+  return {
+    now: new Date(now).toISOString(),
+    projects: [...new Set(items.map((i) => i.task.project))].sort(),
+    open: open.length,
+    restrictedOpen: open.filter((i) => i.restricted).length,
+    restrictedHidden: hidden,
+    restrictedShown: o.showRestricted,
+    byStatus,
+    byImportance,
+    age,
+    untriaged: open.filter((i) => i.task.status === 'New').length,
+    timeToTriage: medianDays(triage),
+    timeToFix: medianDays(fix),
+    inProgressStuck,
+    fixedStillOpen,
+    areas,
+    weeks,
+    growth,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Benchmark worker: one full `steward bugs sync` of a Launchpad project from ROOT into a SQLite
+ * store, in its own process so its peak RSS is the sync's alone. Prints one JSON line.
+ */
+import { syncLaunchpadProject } from '../ingest/launchpad-sync.js';
+import { LaunchpadClient } from '../sources/launchpad/launchpad-client.js';
+import { openStore } from '../store/open-store.js';
+import { peakRssMb } from './peak-rss.js';
+
+const [root, location, project, pageSize, concurrency] = process.argv.slice(2);
+if (!root || !location || !project) {
+  process.stderr.write('usage: launchpad-sync-child ROOT STORE_LOCATION PROJECT [PAGE_SIZE] [CONCURRENCY]\n');
+  process.exit(2);
+}
+const store = await openStore(location);
+const client = new LaunchpadClient({ baseUrl: root, concurrency: Number(concurrency ?? 8) });
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+const r = await syncLaunchpadProject(store, { url: root, project }, { client, clock: () => Date.now(), pageSize: Number(pageSize ?? 300) });
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(c0);
+await store.close();
+process.stdout.write(
+  JSON.stringify({
+    tasks: r.tasks,
+    bugs: r.bugs,
+    pages: r.pages,
+    requests: r.requests,
+    retries: r.retries,
+    seconds,
+    tasksPerSecond: r.tasks / seconds,
+    peakRssMb: peakRssMb(),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  }) + '\n',
+);

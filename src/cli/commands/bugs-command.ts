@@ -1,0 +1,180 @@
+/**
+ * `steward bugs …`: Launchpad bugs into the store (`sync`, `import`) and the bug reports
+ * (`backlog`, `rota`, `targets`: catalogue entries, service/catalogue/bugs-entries.ts).
+ * docs/bugs.md describes them.
+ */
+import cliProgress from 'cli-progress';
+import { Option, type Command } from 'commander';
+import { importLaunchpadFiles, syncLaunchpadProject, type LaunchpadSyncResult } from '../../ingest/launchpad-sync.js';
+import { StewardError } from '../../model/errors.js';
+import { REPORTS } from '../../service/catalogue/report-catalogue.js';
+import { LaunchpadClient } from '../../sources/launchpad/launchpad-client.js';
+import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { loadLaunchpadToken } from '../launchpad-credentials.js';
+import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
+import { reportCommand } from '../report-command.js';
+
+export interface BugsSyncOptions extends GlobalOptions {
+  project?: string[];
+  url?: string;
+  since?: string;
+  full?: boolean;
+  blueprints?: boolean;
+  credentials?: string;
+  pageSize?: string;
+  timeout?: string;
+  concurrency?: string;
+  maxRetries?: string;
+  quiet?: boolean;
+  format?: string;
+}
+
+export interface BugsImportOptions extends GlobalOptions {
+  quiet?: boolean;
+  format?: string;
+}
+
+function parseRetries(v: string): number {
+  if (!/^\d+$/.test(v.trim())) throw new StewardError('USAGE', `--max-retries must be a whole number (0 or more), not "${v}"`);
+  return Number(v);
+}
+
+function renderSync(r: LaunchpadSyncResult): string {
+  const c = r.counts;
+  return (
+    [
+      `${r.launchpad} ${r.project}: ${r.tasks} bug tasks, ${r.bugs} bugs, ${r.blueprints} blueprints in ${r.pages} page(s) — ${c.new} new, ${c.updated} updated, ${c.unchanged} unchanged`,
+      `  ${r.resumed ? 'resumed an interrupted run; ' : ''}${r.after ? `bugs modified since ${r.after}` : 'all bugs'}; checkpoint now ${r.checkpoint ?? 'none'}; ${r.requests} requests, ${r.retries} retries; ${(r.durationMs / 1000).toFixed(1)} s`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** `steward bugs sync`: bug tasks, bugs and blueprints from Launchpad's web service. */
+export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  if (format === 'csv') throw new StewardError('USAGE', 'steward bugs sync prints its summary as text or json, not csv');
+  const { config } = configFor(o, rt);
+  const url = o.url ?? config.bugs.launchpad?.url ?? 'https://api.launchpad.net/devel';
+  const projects = o.project?.length ? o.project : (config.bugs.launchpad?.projects ?? []);
+  if (!projects.length)
+    throw new StewardError('CONFIG', 'no Launchpad project to sync', {
+      field: 'bugs.launchpad.projects',
+      hint: 'Name them in steward.yaml (bugs: { launchpad: { projects: [nova] } }) or with --project NAME.',
+    });
+  const since = o.since ? parseTime(o.since, '--since') : undefined;
+  const pageSize = o.pageSize ? parsePositiveInt(o.pageSize, '--page-size', 1000) : undefined;
+  const credentials = loadLaunchpadToken(o.credentials, rt.env);
+  const client = new LaunchpadClient({
+    baseUrl: url,
+    token: credentials?.token ?? null,
+    concurrency: o.concurrency ? parsePositiveInt(o.concurrency, '--concurrency', 16) : 4,
+    timeoutMs: o.timeout ? parsePositiveInt(o.timeout, '--timeout', 3600) * 1000 : 30_000,
+    maxTotalRetries: o.maxRetries !== undefined ? parseRetries(o.maxRetries) : 30,
+    maxRetriesPerRequest: o.maxRetries !== undefined ? Math.min(6, parseRetries(o.maxRetries)) : 6,
+    onRetry: (e) => {
+      if (!o.quiet) rt.stderr(`${rt.isTty ? '\n' : ''}retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason} (${e.url})\n`);
+    },
+  });
+  const store = await openStoreFor(o, rt);
+  const results: LaunchpadSyncResult[] = [];
+  let bar: cliProgress.SingleBar | null = null;
+  try {
+    for (const project of projects) {
+      bar =
+        rt.progressStream && !o.quiet
+          ? new cliProgress.SingleBar(
+              { stream: rt.progressStream, format: `${project} {kind}: [{bar}] {value}/{total}`, hideCursor: true, clearOnComplete: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
+      bar?.start(0, 0, { kind: 'tasks' });
+      const r = await syncLaunchpadProject(
+        store,
+        { url, project },
+        {
+          client,
+          clock: rt.clock,
+          since,
+          full: o.full,
+          pageSize,
+          blueprints: o.blueprints !== false,
+          onPage: (p) => {
+            if (bar) {
+              bar.setTotal(p.total ?? p.soFar);
+              bar.update(p.soFar, { kind: p.kind });
+            } else if (!o.quiet && format !== 'json') {
+              rt.stderr(
+                `${project}: page of ${p.entries} ${p.kind} stored, ${p.soFar}${p.total !== null ? ` of ${p.total}` : ''} so far\n`,
+              );
+            }
+          },
+        },
+      );
+      bar?.stop();
+      bar = null;
+      results.push(r);
+      if (format !== 'json' && !o.quiet) rt.stdout(renderSync(r));
+    }
+  } finally {
+    (bar as cliProgress.SingleBar | null)?.stop();
+    await store.close();
+  }
+  if (format === 'json') rt.stdout(JSON.stringify(results, null, 2) + '\n');
+}
+
+/** `steward bugs import FILE…`: saved Launchpad pages into the store. */
+export async function runBugsImport(files: string[], o: BugsImportOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  if (format === 'csv') throw new StewardError('USAGE', 'steward bugs import prints its summary as text or json, not csv');
+  const store = await openStoreFor(o, rt);
+  try {
+    const r = await importLaunchpadFiles(store, files, {
+      onFile: (file, entries) => {
+        if (!o.quiet && format !== 'json') rt.stderr(`${file}: ${entries} entries\n`);
+      },
+    });
+    if (format === 'json') rt.stdout(JSON.stringify(r, null, 2) + '\n');
+    else if (!o.quiet)
+      rt.stdout(
+        `${r.files} file(s): ${r.tasks} bug tasks, ${r.bugs} bugs, ${r.blueprints} blueprints — ${r.counts.new} new, ${r.counts.updated} updated, ${r.counts.unchanged} unchanged\n`,
+      );
+  } finally {
+    await store.close();
+  }
+}
+
+/** Registers `steward bugs` and its subcommands on the program (main.ts calls this). */
+export function registerBugsCommands(program: Command, rt: Runtime): void {
+  const globals = (cmd: Command) => cmd.optsWithGlobals();
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  const bugs = program.command('bugs').description('bugs from Launchpad: the backlog, the trivial-fix rota, targets for systematic fixing');
+  bugs
+    .command('sync')
+    .description("fetch bug tasks, bugs and blueprints from Launchpad's web service (steward.yaml bugs.launchpad): incremental, resumable")
+    .option('--project <name>', 'only this Launchpad project (repeat for several; default: bugs.launchpad.projects)', collect)
+    .option('--url <url>', 'the web service root (default: bugs.launchpad.url, else https://api.launchpad.net/devel)')
+    .option('--since <date>', 'fetch bugs modified since this date instead of since the checkpoint')
+    .option('--full', 'ignore the checkpoint and fetch every bug task')
+    .option('--no-blueprints', 'do not read the blueprints')
+    .option(
+      '--credentials <file>',
+      'Launchpad OAuth token file (launchpadlib format), mode 0600 (default: $STEWARD_LAUNCHPAD_CREDENTIALS; or STEWARD_LAUNCHPAD_TOKEN/STEWARD_LAUNCHPAD_TOKEN_SECRET)',
+    )
+    .option('--page-size <n>', 'entries per request, ws.size (default 300)')
+    .option('--timeout <seconds>', 'per-request timeout (default 30)')
+    .option('--concurrency <n>', 'requests in flight at most (default 4)')
+    .option('--max-retries <n>', 'retries (429, 5xx, timeouts, dropped connections) before stopping at a resumable checkpoint (default 30)')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
+    .action(async (_o, cmd: Command) => runBugsSync(globals(cmd), rt));
+  bugs
+    .command('import')
+    .description('import saved Launchpad pages (searchTasks pages, bugs, blueprints) into the store; all or nothing')
+    .argument('<files...>', 'JSON files')
+    .option('--quiet', 'print nothing but errors')
+    .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
+    .action(async (files: string[], _o, cmd: Command) => runBugsImport(files, globals(cmd), rt));
+  reportCommand(bugs, REPORTS.bugsBacklog, rt);
+  reportCommand(bugs, REPORTS.bugsRota, rt);
+  reportCommand(bugs, REPORTS.bugsTargets, rt);
+}

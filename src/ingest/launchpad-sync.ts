@@ -1,0 +1,316 @@
+/**
+ * The Launchpad sync (`steward bugs sync`) and import (`steward bugs import`), issue 15: searchTasks
+ * pages → parser → store, with the bug of every task on the page and the project's blueprints.
+ *
+ * - Incremental: the checkpoint is the start time of the last completed run; the next run asks
+ *   for bugs modified since (checkpoint − overlap, default 1 hour) with `modified_since`.
+ * - Resumable: each page (its tasks and their bugs) is stored in one transaction with the run's
+ *   position (`ws.start` of the next page). Tasks are listed oldest first, so a position stays
+ *   valid while bugs change; a killed sync resumes there and can only see some tasks twice.
+ * - Exclusive: a lock per Launchpad root and project; a second sync refuses with SYNC_BUSY.
+ * - Whole pages: every entry of a page and every bug it names is parsed before anything of the
+ *   page is written; a bad page stops the sync with the page's URL and the entry, leaving the run
+ *   at the page before (SOURCE_BAD_RESPONSE), and the next run resumes there.
+ *
+ * Checkpoints live in sync_state under host `launchpad:HOST/PATH`, project = the Launchpad project
+ * (tasks) and `PROJECT+blueprints` (blueprints, re-read in full each run: Launchpad has no
+ * `modified_since` for them).
+ */
+import { readFileSync } from 'node:fs';
+import type { Bug, BugTask, LaunchpadRecords } from '../model/bugs.js';
+import { StewardError } from '../model/errors.js';
+import type { LaunchpadClient } from '../sources/launchpad/launchpad-client.js';
+import { parseCollectionPage, parseEntries } from '../sources/launchpad/launchpad-parser.js';
+import type { Store } from '../store/engine.js';
+import { writeLaunchpadPage } from '../store/ingest-writes.js';
+import type { LaunchpadWriteCounts } from '../store/queries/bugs.js';
+import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, recordSyncError, releaseLock } from '../store/sync-store.js';
+import { isProcessAlive, lockOwner } from './sync-lock.js';
+
+export interface LaunchpadSyncTarget {
+  /** The web service root with its version, e.g. https://api.launchpad.net/devel. */
+  url: string;
+  /** The Launchpad project, e.g. nova. */
+  project: string;
+}
+
+/** What the sync says while it runs. */
+export interface LaunchpadProgress {
+  project: string;
+  kind: 'tasks' | 'blueprints';
+  /** Entries on the page just stored. */
+  entries: number;
+  /** Entries stored so far in this run (this kind). */
+  soFar: number;
+  /** The collection's size when Launchpad said (total_size), else null. */
+  total: number | null;
+}
+
+export interface LaunchpadSyncOptions {
+  client: LaunchpadClient;
+  clock: () => number;
+  /** Fetch bugs modified since this time instead of since the checkpoint (epoch ms). */
+  since?: number;
+  /** Ignore the checkpoint and any run in progress: walk every task. */
+  full?: boolean;
+  /** How far before the checkpoint the next run reaches, in ms (default 1 hour). */
+  overlapMs?: number;
+  /** Entries per page, `ws.size` (default 300; Launchpad caps it). */
+  pageSize?: number;
+  /** Also read the project's blueprints (default true). */
+  blueprints?: boolean;
+  /** A lock whose holder has not written a heartbeat for this long is taken over (default 10 min). */
+  staleLockMs?: number;
+  onPage?: (p: LaunchpadProgress) => void;
+}
+
+export interface LaunchpadSyncResult {
+  launchpad: string;
+  project: string;
+  resumed: boolean;
+  /** Bugs modified before this were already stored (null: every task was walked). */
+  after: string | null;
+  counts: LaunchpadWriteCounts;
+  tasks: number;
+  bugs: number;
+  blueprints: number;
+  pages: number;
+  requests: number;
+  retries: number;
+  checkpoint: string | null;
+  durationMs: number;
+}
+
+export const DEFAULT_LAUNCHPAD_OVERLAP_MS = 3_600_000;
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+const add = (a: LaunchpadWriteCounts, b: LaunchpadWriteCounts): LaunchpadWriteCounts => ({
+  new: a.new + b.new,
+  updated: a.updated + b.updated,
+  unchanged: a.unchanged + b.unchanged,
+});
+
+/** The sync_state host under which a Launchpad root's checkpoints are kept. */
+export function launchpadStateKey(url: string): string {
+  const u = new URL(url);
+  return `launchpad:${u.host}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Fetches and parses the bug of each task of a page (in parallel, as the client allows). */
+async function fetchBugs(client: LaunchpadClient, tasks: readonly BugTask[], pageUrl: string): Promise<Bug[]> {
+  const first = new Map<number, BugTask>();
+  for (const t of tasks) if (!first.has(t.bug)) first.set(t.bug, t);
+  return Promise.all(
+    [...first.entries()].map(async ([id, task]) => {
+      let json: unknown;
+      try {
+        json = await client.bug(id);
+      } catch (e) {
+        if (e instanceof StewardError && e.code === 'SOURCE_NOT_FOUND') {
+          throw new StewardError(
+            'SOURCE_NOT_FOUND',
+            `bug ${id}, named by the task ${task.selfLink} on ${pageUrl}, does not exist (HTTP 404)`,
+            {
+              where: e.details.where,
+              hint: 'Launchpad listed a task of a bug it does not serve; run the sync again later (it resumes at this page).',
+            },
+            { cause: e },
+          );
+        }
+        throw e;
+      }
+      const where = client.http.url(`/bugs/${id}`);
+      const page = parseCollectionPage(json, { where, code: 'SOURCE_BAD_RESPONSE' });
+      const parsed = parseEntries(page.entries, { where, code: 'SOURCE_BAD_RESPONSE' });
+      const bug = parsed.bugs[0];
+      if (parsed.bugs.length !== 1 || !bug || bug.id !== id)
+        throw new StewardError('SOURCE_BAD_RESPONSE', `expected bug ${id}, got ${bug ? `bug ${bug.id}` : 'no bug entry'}`, { where });
+      return bug;
+    }),
+  );
+}
+
+/** Syncs the bug tasks (and blueprints) of one Launchpad project. Throws StewardError for every failure, leaving a resumable run. */
+export async function syncLaunchpadProject(
+  store: Store,
+  target: LaunchpadSyncTarget,
+  opts: LaunchpadSyncOptions,
+): Promise<LaunchpadSyncResult> {
+  const t0 = opts.clock();
+  const { db } = store;
+  const { client } = opts;
+  const before = { ...client.stats };
+  const key = launchpadStateKey(target.url);
+  const lockName = `${key}:${target.project}`;
+  const me = lockOwner();
+  const holder = await acquireLock(db, lockName, me, opts.clock(), opts.staleLockMs ?? 600_000, isProcessAlive);
+  if (holder) {
+    throw new StewardError(
+      'SYNC_BUSY',
+      `another sync of ${target.project}'s Launchpad bugs is running (process ${holder.pid} on ${holder.hostname}, since ${new Date(holder.acquired_at).toISOString()})`,
+      { hint: 'Wait for it to finish, then run the command again. A sync that died is taken over automatically.' },
+    );
+  }
+  const pageSize = opts.pageSize ?? 300;
+  let counts: LaunchpadWriteCounts = { new: 0, updated: 0, unchanged: 0 };
+  let tasks = 0;
+  let bugs = 0;
+  let blueprints = 0;
+  let pages = 0;
+  let current = target.project;
+  try {
+    const restart = Boolean(opts.full) || opts.since !== undefined;
+    const existing = await getSyncState(db, key, target.project);
+    const resumed = Boolean(existing?.run_in_progress) && !restart;
+    const after = opts.full
+      ? null
+      : (opts.since ??
+        (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? DEFAULT_LAUNCHPAD_OVERLAP_MS) : null));
+    const state = await beginRun(db, key, target.project, after, opts.clock(), restart);
+    const runStart = Number(state.run_started_at);
+
+    // Tasks, with their bugs.
+    let total: number | null = null;
+    const first = client.searchTasksUrl(target.project, {
+      pageSize,
+      start: Number(state.run_next_start),
+      modifiedSince: state.run_after === null ? null : Number(state.run_after),
+    });
+    for await (const page of client.pages(first)) {
+      if (total === null) total = page.totalSize ?? (page.totalSizeLink ? await client.totalSize(page.totalSizeLink) : null);
+      const parsed = parseEntries(page.entries, { where: page.url, code: 'SOURCE_BAD_RESPONSE' });
+      if (parsed.bugs.length || parsed.blueprints.length)
+        throw new StewardError('SOURCE_BAD_RESPONSE', 'expected only bug_task entries in a searchTasks page', { where: page.url });
+      const pageBugs = await fetchBugs(client, parsed.tasks, page.url);
+      const c = await writeLaunchpadPage(
+        store,
+        { tasks: parsed.tasks, bugs: pageBugs, blueprints: [] },
+        { host: key, project: target.project, nextStart: page.start + page.entries.length, highWater: runStart },
+      );
+      counts = add(counts, c);
+      tasks += parsed.tasks.length;
+      bugs += pageBugs.length;
+      pages += 1;
+      await heartbeatLock(db, lockName, me.owner, opts.clock());
+      opts.onPage?.({ project: target.project, kind: 'tasks', entries: parsed.tasks.length, soFar: tasks, total });
+    }
+    const done = await completeRun(db, key, target.project, opts.clock());
+
+    // Blueprints: every run reads them all (resuming a killed walk).
+    if (opts.blueprints !== false) {
+      current = `${target.project}+blueprints`;
+      const bpState = await beginRun(db, key, current, null, opts.clock(), Boolean(opts.full));
+      let bpTotal: number | null = null;
+      for await (const page of client.pages(
+        client.specificationsUrl(target.project, { pageSize, start: Number(bpState.run_next_start) }),
+      )) {
+        if (bpTotal === null) bpTotal = page.totalSize;
+        const parsed = parseEntries(page.entries, { where: page.url, code: 'SOURCE_BAD_RESPONSE' });
+        if (parsed.bugs.length || parsed.tasks.length)
+          throw new StewardError('SOURCE_BAD_RESPONSE', 'expected only specification entries in a blueprints page', { where: page.url });
+        const c = await writeLaunchpadPage(store, parsed, {
+          host: key,
+          project: current,
+          nextStart: page.start + page.entries.length,
+          highWater: runStart,
+        });
+        counts = add(counts, c);
+        blueprints += parsed.blueprints.length;
+        pages += 1;
+        await heartbeatLock(db, lockName, me.owner, opts.clock());
+        opts.onPage?.({
+          project: target.project,
+          kind: 'blueprints',
+          entries: parsed.blueprints.length,
+          soFar: blueprints,
+          total: bpTotal,
+        });
+      }
+      await completeRun(db, key, current, opts.clock());
+    }
+    return {
+      launchpad: target.url,
+      project: target.project,
+      resumed,
+      after: iso(state.run_after === null ? null : Number(state.run_after)),
+      counts,
+      tasks,
+      bugs,
+      blueprints,
+      pages,
+      requests: client.stats.requests - before.requests,
+      retries: client.stats.retries - before.retries,
+      checkpoint: iso(done.checkpoint_updated === null ? null : Number(done.checkpoint_updated)),
+      durationMs: opts.clock() - t0,
+    };
+  } catch (e) {
+    const msg = e instanceof StewardError ? e.describe() : String((e as Error)?.message ?? e);
+    await recordSyncError(db, key, current, msg).catch(() => undefined);
+    if (
+      e instanceof StewardError &&
+      ['SOURCE_RETRIES_EXHAUSTED', 'SOURCE_UNREACHABLE', 'SOURCE_BAD_RESPONSE', 'SOURCE_NOT_FOUND'].includes(e.code) &&
+      pages > 0 &&
+      !/resume/.test(e.details.hint ?? '')
+    ) {
+      e.details.hint = `${e.details.hint ? `${e.details.hint} ` : ''}Everything fetched so far is stored; run the same command again to resume.`;
+    }
+    throw e;
+  } finally {
+    await releaseLock(db, lockName, me.owner).catch(() => undefined);
+  }
+}
+
+/** What an import read. */
+export interface LaunchpadImportResult {
+  files: number;
+  tasks: number;
+  bugs: number;
+  blueprints: number;
+  counts: LaunchpadWriteCounts;
+}
+
+/**
+ * Reads saved Launchpad pages (searchTasks pages, bug entries or collections of bugs, blueprint
+ * pages; any mix) and stores them in one transaction. Every file is read and parsed before
+ * anything is written: a bad file stops the import naming the file and the entry, with nothing
+ * written (INPUT_UNREADABLE, INPUT_JSON, INPUT_FORMAT).
+ */
+export async function importLaunchpadFiles(
+  store: Store,
+  files: readonly string[],
+  opts: { onFile?: (file: string, entries: number) => void } = {},
+): Promise<LaunchpadImportResult> {
+  const all: LaunchpadRecords = { tasks: [], bugs: [], blueprints: [] };
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new StewardError(
+        'INPUT_UNREADABLE',
+        `cannot read the file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
+        { where: file },
+      );
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new StewardError(
+        'INPUT_JSON',
+        `not valid JSON${text.trim() === '' ? ' (the file is empty)' : ''}: ${(e as Error).message}`,
+        { where: file, hint: 'A page cut off while saving ends in the middle of a value; save it again.' },
+        { cause: e },
+      );
+    }
+    const page = parseCollectionPage(json, { where: file, code: 'INPUT_FORMAT' });
+    const parsed = parseEntries(page.entries, { where: file, code: 'INPUT_FORMAT' });
+    all.tasks.push(...parsed.tasks);
+    all.bugs.push(...parsed.bugs);
+    all.blueprints.push(...parsed.blueprints);
+    opts.onFile?.(file, page.entries.length);
+  }
+  const counts = await store.bulkLoad(() => writeLaunchpadPage(store, all, null));
+  return { files: files.length, tasks: all.tasks.length, bugs: all.bugs.length, blueprints: all.blueprints.length, counts };
+}

@@ -1,0 +1,226 @@
+/**
+ * Bugs and blueprints as Launchpad keeps them (issue 15): a bug task (a bug's state on one project
+ * or series), the bug itself (information type, duplicate, heat, tags) and a blueprint. Times are
+ * epoch milliseconds (UTC); people are Launchpad names (`~name` without the tilde).
+ *
+ * The vocabularies are Launchpad's own words, closed sets: a word outside them is an error of the
+ * page that carries it (the parser says which entry), not a value to guess at.
+ */
+
+/** Launchpad's bug task statuses, as its web service spells them. */
+export const BUG_STATUSES = [
+  'New',
+  'Incomplete',
+  'Incomplete (with response)',
+  'Incomplete (without response)',
+  'Opinion',
+  'Invalid',
+  "Won't Fix",
+  'Expired',
+  'Confirmed',
+  'Triaged',
+  'In Progress',
+  'Deferred',
+  'Fix Committed',
+  'Fix Released',
+  'Does Not Exist',
+  'Unknown',
+] as const;
+export type BugStatus = (typeof BUG_STATUSES)[number];
+
+/** Statuses of a task that is finished: fixed, or closed without a fix. Every other status is open. */
+export const CLOSED_BUG_STATUSES: ReadonlySet<BugStatus> = new Set<BugStatus>([
+  'Opinion',
+  'Invalid',
+  "Won't Fix",
+  'Expired',
+  'Fix Committed',
+  'Fix Released',
+  'Does Not Exist',
+]);
+
+/** Statuses that mean a fix merged (Fix Committed) or shipped (Fix Released). */
+export const FIXED_BUG_STATUSES: ReadonlySet<BugStatus> = new Set<BugStatus>(['Fix Committed', 'Fix Released']);
+
+/** Launchpad's importances, most important first. */
+export const BUG_IMPORTANCES = ['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided', 'Unknown'] as const;
+export type BugImportance = (typeof BUG_IMPORTANCES)[number];
+
+/** Launchpad's information types. Every type but Public is restricted or security-sensitive. */
+export const INFORMATION_TYPES = ['Public', 'Public Security', 'Private Security', 'Private', 'Proprietary', 'Embargoed'] as const;
+export type InformationType = (typeof INFORMATION_TYPES)[number];
+
+/** Bugs a reader sees only as totals unless allowed (`bugs.private.read`): everything but Public. */
+export function isRestrictedBug(type: InformationType): boolean {
+  return type !== 'Public';
+}
+
+export function isOpenStatus(status: BugStatus): boolean {
+  return !CLOSED_BUG_STATUSES.has(status);
+}
+
+/** The dates Launchpad keeps on a bug task (epoch ms, null when it never happened). */
+export interface BugTaskDates {
+  created: number;
+  assigned: number | null;
+  confirmed: number | null;
+  triaged: number | null;
+  inProgress: number | null;
+  fixCommitted: number | null;
+  fixReleased: number | null;
+  closed: number | null;
+  leftNew: number | null;
+  incomplete: number | null;
+}
+
+/** A bug's state on one project (series null) or one of its series. */
+export interface BugTask {
+  /** The task's self link: its identity. */
+  selfLink: string;
+  bug: number;
+  /** The project name, e.g. `nova`. */
+  project: string;
+  /** The series for a series task (`nova/zed` → `zed`), else null. */
+  series: string | null;
+  status: BugStatus;
+  importance: BugImportance;
+  assignee: string | null;
+  /** The milestone name, e.g. `2023.1`. */
+  milestone: string | null;
+  title: string;
+  dates: BugTaskDates;
+}
+
+export interface Bug {
+  id: number;
+  title: string;
+  tags: string[];
+  informationType: InformationType;
+  duplicateOf: number | null;
+  heat: number;
+  messageCount: number;
+  owner: string | null;
+  createdAt: number;
+  lastUpdatedAt: number;
+}
+
+/** A blueprint (Launchpad "specification"). */
+export interface Blueprint {
+  selfLink: string;
+  project: string;
+  name: string;
+  title: string;
+  definitionStatus: string;
+  implementationStatus: string;
+  lifecycleStatus: string;
+  priority: string;
+  /** The series it is a goal of, e.g. `zed`. */
+  seriesGoal: string | null;
+  milestone: string | null;
+  assignee: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+}
+
+/** What a page of Launchpad data held, parsed. */
+export interface LaunchpadRecords {
+  tasks: BugTask[];
+  bugs: Bug[];
+  blueprints: Blueprint[];
+}
+
+/** A Gerrit change that names a bug, with the fields the bug reports read. */
+export interface BugChangeRef {
+  bug: number;
+  /** How it names it: closes-bug, partial-bug, related-bug, topic-bug. */
+  kind: string;
+  host: string;
+  number: number;
+  project: string;
+  branch: string;
+  status: string;
+  owner: string | null;
+  subject: string;
+  created: number;
+  updated: number;
+  mergedAt: number | null;
+  abandonedAt: number | null;
+  insertions: number;
+  deletions: number;
+  hashtags: string[];
+  topic: string | null;
+  /** The last human message on an abandoned change (why it was abandoned, when a reviewer said). */
+  abandonReason: string | null;
+}
+
+/** A commit of a synced history that names a bug. */
+export interface BugCommitRef {
+  bug: number;
+  kind: string;
+  repo: string;
+  sha: string;
+  subject: string;
+  committedAt: number;
+  changeKey: string | null;
+  mainline: boolean;
+}
+
+/** Everything the bug reports read: tasks, bugs, blueprints, and the changes and commits naming the bugs. */
+export interface BugData {
+  tasks: BugTask[];
+  bugs: Bug[];
+  blueprints: Blueprint[];
+  changes: BugChangeRef[];
+  commits: BugCommitRef[];
+}
+
+/** A Gerrit change as the rota report reads it (merged in the window, or open now). */
+export interface RotaChange {
+  host: string;
+  number: number;
+  project: string;
+  subject: string;
+  /** NEW, MERGED. */
+  status: string;
+  wip: boolean;
+  owner: string | null;
+  created: number;
+  mergedAt: number | null;
+  /** Insertions + deletions. */
+  delta: number;
+  /** Bugs it names (Closes-Bug, Partial-Bug, a bug/N topic). */
+  bugs: number[];
+  /** Read only for small changes (delta ≤ the rota's limit); empty otherwise. */
+  files: string[];
+  /** Whether its commit message has the trivial tag on a line of its own (small changes only). */
+  tagged: boolean;
+  /** Who approved it (last Workflow +1, else last Code-Review +2); small changes only. */
+  approver: string | null;
+}
+
+/** A Code-Review vote by a rota member. */
+export interface RotaReview {
+  who: string;
+  at: number;
+  host: string;
+  number: number;
+}
+
+/** A merged `Revert "…"` change and the change it reverts, when its commit message names the commit. */
+export interface RotaRevert {
+  host: string;
+  number: number;
+  project: string;
+  /** The reverted subject (inside the quotes). */
+  subject: string;
+  mergedAt: number;
+  /** The change whose patch set is the commit named by "This reverts commit SHA.", when found. */
+  reverted: { host: string; number: number } | null;
+}
+
+export interface RotaData {
+  changes: RotaChange[];
+  reviews: RotaReview[];
+  reverts: RotaRevert[];
+}

@@ -1,0 +1,94 @@
+/**
+ * The bug reports (`steward bugs backlog|rota|targets`, `/api/v1/bugs/…`, the bugs pages): gather
+ * from the store (store/queries/bugs.ts), compute (analysis/bugs-*.ts), with who may see restricted
+ * bugs decided here: a reader allowed `bugs.private.read` (`steward serve --auth`: the lead and
+ * admin roles), or the command line with `--include-private` (its user holds the store). Everyone
+ * else sees restricted bugs only in totals.
+ */
+import { computeBugBacklog, type BugBacklogReport } from '../analysis/bugs-backlog.js';
+import { computeBugRota, type BugRotaReport } from '../analysis/bugs-rota.js';
+import { computeBugTargets, type BugTargetsReport } from '../analysis/bugs-targets.js';
+import { WEEK_MS } from '../analysis/bugs-common.js';
+import { DAY_MS } from '../analysis/stats.js';
+import type { Store } from '../store/engine.js';
+import { loadBugData, loadRotaData } from '../store/queries/bugs.js';
+import { authorize } from './authorize.js';
+import type { Reader } from './catalogue/report-entry.js';
+import type { EffectiveConfig } from './effective-config.js';
+
+export interface BugsViewParams {
+  /** Launchpad projects (backlog, targets) or Gerrit projects (rota); empty: all. */
+  project?: readonly string[];
+  weeks: number;
+  includePrivate: boolean;
+  limit: number;
+}
+
+/** Whether the reader may see restricted bugs by name. */
+export function mayShowRestricted(includePrivate: boolean, reader: Reader | undefined): boolean {
+  if (reader) return authorize(reader, 'bugs.private.read', { kind: 'bugs' }).allowed;
+  return includePrivate;
+}
+
+function launchpadProjects(p: BugsViewParams, config: EffectiveConfig): string[] {
+  return p.project?.length ? [...p.project] : (config.config.bugs.launchpad?.projects ?? []);
+}
+
+export async function buildBugBacklogView(
+  store: Store,
+  p: BugsViewParams,
+  config: EffectiveConfig,
+  now: number,
+  reader?: Reader,
+): Promise<BugBacklogReport> {
+  const data = await loadBugData(store.db, launchpadProjects(p, config));
+  return computeBugBacklog(data, {
+    now,
+    weeks: p.weeks,
+    cohortDays: 365,
+    highImportances: config.config.bugs.highImportances,
+    showRestricted: mayShowRestricted(p.includePrivate, reader),
+  });
+}
+
+export async function buildBugTargetsView(
+  store: Store,
+  p: BugsViewParams,
+  config: EffectiveConfig,
+  now: number,
+  reader?: Reader,
+): Promise<BugTargetsReport> {
+  const data = await loadBugData(store.db, launchpadProjects(p, config));
+  return computeBugTargets(data, {
+    now,
+    highImportances: config.config.bugs.highImportances,
+    staleDays: 90,
+    fixersDays: 730,
+    limit: p.limit,
+    showRestricted: mayShowRestricted(p.includePrivate, reader),
+  });
+}
+
+/** The rota names no bug beyond its number and importance: it is the same for every reader. */
+export async function buildBugRotaView(store: Store, p: BugsViewParams, config: EffectiveConfig, now: number): Promise<BugRotaReport> {
+  const b = config.config.bugs;
+  const rules = {
+    members: b.rota?.members ?? [],
+    duty: b.rota?.duty ?? [],
+    maxLines: b.trivial.maxLines,
+    tag: b.trivial.tag,
+    importances: b.trivial.importances,
+    neverPaths: b.trivial.neverPaths,
+  };
+  const since = now - p.weeks * WEEK_MS - 7 * DAY_MS;
+  const rota = await loadRotaData(store.db, {
+    since,
+    reviewsSince: since,
+    maxLines: rules.maxLines,
+    tag: rules.tag,
+    members: rules.members,
+    projects: p.project,
+  });
+  const data = await loadBugData(store.db, b.launchpad?.projects ?? []);
+  return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: Math.min(13, Math.floor(p.weeks / 2)), rules, limit: p.limit });
+}

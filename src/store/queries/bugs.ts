@@ -1,0 +1,508 @@
+/**
+ * Store side of Launchpad bugs and blueprints (issue 15): writing parsed pages (upserts keyed by
+ * self link or bug number) and loading them back as model records, with the Gerrit changes and
+ * commits that name each bug (the links table and git_commit_links, filled by the one link rule in
+ * sources/links/links.ts).
+ */
+import type { Kysely } from 'kysely';
+import type {
+  Blueprint,
+  Bug,
+  BugChangeRef,
+  BugCommitRef,
+  BugData,
+  BugImportance,
+  BugStatus,
+  BugTask,
+  InformationType,
+  LaunchpadRecords,
+  RotaChange,
+  RotaData,
+  RotaReview,
+  RotaRevert,
+} from '../../model/bugs.js';
+import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
+
+/** Rows a write added, replaced with different content, or found identical. */
+export interface LaunchpadWriteCounts {
+  new: number;
+  updated: number;
+  unchanged: number;
+}
+
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+export function taskRow(t: BugTask): LpBugTasksTable {
+  const d = t.dates;
+  return {
+    self_link: t.selfLink,
+    bug: t.bug,
+    project: t.project,
+    series: t.series,
+    status: t.status,
+    importance: t.importance,
+    assignee: t.assignee,
+    milestone: t.milestone,
+    title: t.title,
+    date_created: d.created,
+    date_assigned: d.assigned,
+    date_confirmed: d.confirmed,
+    date_triaged: d.triaged,
+    date_in_progress: d.inProgress,
+    date_fix_committed: d.fixCommitted,
+    date_fix_released: d.fixReleased,
+    date_closed: d.closed,
+    date_left_new: d.leftNew,
+    date_incomplete: d.incomplete,
+  };
+}
+
+export function bugRow(b: Bug): LpBugsTable {
+  return {
+    id: b.id,
+    title: b.title,
+    tags: b.tags.join(' '),
+    information_type: b.informationType,
+    duplicate_of: b.duplicateOf,
+    heat: b.heat,
+    message_count: b.messageCount,
+    owner: b.owner,
+    date_created: b.createdAt,
+    date_last_updated: b.lastUpdatedAt,
+  };
+}
+
+export function blueprintRow(b: Blueprint): LpBlueprintsTable {
+  return {
+    self_link: b.selfLink,
+    project: b.project,
+    name: b.name,
+    title: b.title,
+    definition_status: b.definitionStatus,
+    implementation_status: b.implementationStatus,
+    lifecycle_status: b.lifecycleStatus,
+    priority: b.priority,
+    series_goal: b.seriesGoal,
+    milestone: b.milestone,
+    assignee: b.assignee,
+    date_created: b.createdAt,
+    date_started: b.startedAt,
+    date_completed: b.completedAt,
+  };
+}
+
+export function taskFromRow(r: LpBugTasksTable): BugTask {
+  return {
+    selfLink: r.self_link,
+    bug: Number(r.bug),
+    project: r.project,
+    series: r.series,
+    status: r.status as BugStatus,
+    importance: r.importance as BugImportance,
+    assignee: r.assignee,
+    milestone: r.milestone,
+    title: r.title,
+    dates: {
+      created: Number(r.date_created),
+      assigned: num(r.date_assigned),
+      confirmed: num(r.date_confirmed),
+      triaged: num(r.date_triaged),
+      inProgress: num(r.date_in_progress),
+      fixCommitted: num(r.date_fix_committed),
+      fixReleased: num(r.date_fix_released),
+      closed: num(r.date_closed),
+      leftNew: num(r.date_left_new),
+      incomplete: num(r.date_incomplete),
+    },
+  };
+}
+
+export function bugFromRow(r: LpBugsTable): Bug {
+  return {
+    id: Number(r.id),
+    title: r.title,
+    tags: r.tags === '' ? [] : r.tags.split(' '),
+    informationType: r.information_type as InformationType,
+    duplicateOf: num(r.duplicate_of),
+    heat: Number(r.heat),
+    messageCount: Number(r.message_count),
+    owner: r.owner,
+    createdAt: Number(r.date_created),
+    lastUpdatedAt: Number(r.date_last_updated),
+  };
+}
+
+function blueprintFromRow(r: LpBlueprintsTable): Blueprint {
+  return {
+    selfLink: r.self_link,
+    project: r.project,
+    name: r.name,
+    title: r.title,
+    definitionStatus: r.definition_status,
+    implementationStatus: r.implementation_status,
+    lifecycleStatus: r.lifecycle_status,
+    priority: r.priority,
+    seriesGoal: r.series_goal,
+    milestone: r.milestone,
+    assignee: r.assignee,
+    createdAt: Number(r.date_created),
+    startedAt: num(r.date_started),
+    completedAt: num(r.date_completed),
+  };
+}
+
+const sameRow = (a: object, b: object): boolean => {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  return Object.keys(x).every((k) => (x[k] === null || x[k] === undefined ? y[k] == null : String(x[k]) === String(y[k])));
+};
+
+// At most 19 columns a row: 200 rows stay under either engine's bound-parameter limit.
+const CHUNK = 200;
+
+/**
+ * Upserts one table's rows by key inside the caller's transaction: rows whose stored copy differs
+ * are replaced (delete, then insert), identical ones are left alone.
+ */
+async function upsert<T extends 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints'>(
+  trx: Kysely<Database>,
+  table: T,
+  key: 'self_link' | 'id',
+  rows: ReadonlyArray<Database[T]>,
+): Promise<LaunchpadWriteCounts> {
+  const counts: LaunchpadWriteCounts = { new: 0, updated: 0, unchanged: 0 };
+  // Within one page a later copy of the same key wins.
+  const byKey = new Map<string | number, Database[T]>();
+  for (const r of rows) byKey.set((r as unknown as Record<string, string | number>)[key]!, r);
+  const keys = [...byKey.keys()];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one body for three tables with different keys
+  const db = trx as Kysely<any>;
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const part = keys.slice(i, i + CHUNK);
+    const stored = (await db
+      .selectFrom(table as string)
+      .selectAll()
+      .where(key, 'in', part)
+      .execute()) as Array<Record<string, unknown>>;
+    const old = new Map(stored.map((r) => [key === 'id' ? Number(r.id) : (r[key] as string), r]));
+    const write: Array<Database[T]> = [];
+    const replace: Array<string | number> = [];
+    for (const k of part) {
+      const row = byKey.get(k)!;
+      const prev = old.get(k);
+      if (!prev) counts.new++;
+      else if (sameRow(row, prev)) {
+        counts.unchanged++;
+        continue;
+      } else {
+        counts.updated++;
+        replace.push(k);
+      }
+      write.push(row);
+    }
+    if (replace.length)
+      await db
+        .deleteFrom(table as string)
+        .where(key, 'in', replace)
+        .execute();
+    if (write.length)
+      await db
+        .insertInto(table as string)
+        .values(write)
+        .execute();
+  }
+  return counts;
+}
+
+/**
+ * Writes parsed Launchpad records inside the caller's transaction (see ingest-writes.ts
+ * writeLaunchpadPage): tasks, bugs and blueprints upserted by key. Counts are summed over the three.
+ */
+export async function writeLaunchpadRecords(trx: Kysely<Database>, records: LaunchpadRecords): Promise<LaunchpadWriteCounts> {
+  const a = await upsert(trx, 'lp_bug_tasks', 'self_link', records.tasks.map(taskRow));
+  const b = await upsert(trx, 'lp_bugs', 'id', records.bugs.map(bugRow));
+  const c = await upsert(trx, 'lp_blueprints', 'self_link', records.blueprints.map(blueprintRow));
+  return { new: a.new + b.new + c.new, updated: a.updated + b.updated + c.updated, unchanged: a.unchanged + b.unchanged + c.unchanged };
+}
+
+const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug', 'topic-bug'];
+
+/**
+ * Loads the bug data of `projects` (Launchpad project names; all when empty): their tasks, the
+ * bugs of those tasks, blueprints, and every Gerrit change and commit that names one of the bugs.
+ *
+ * @example const data = await loadBugData(store.db, ['nova']);
+ */
+export async function loadBugData(db: Kysely<Database>, projects: readonly string[] = []): Promise<BugData> {
+  let tq = db.selectFrom('lp_bug_tasks').selectAll();
+  if (projects.length) tq = tq.where('project', 'in', projects);
+  const tasks = (await tq.orderBy('bug').orderBy('self_link').execute()).map(taskFromRow);
+  const wanted = new Set(tasks.map((t) => t.bug));
+  const bugs = (await db.selectFrom('lp_bugs').selectAll().orderBy('id').execute()).map(bugFromRow).filter((b) => wanted.has(b.id));
+  let bq = db.selectFrom('lp_blueprints').selectAll();
+  if (projects.length) bq = bq.where('project', 'in', projects);
+  const blueprints = (await bq.orderBy('project').orderBy('name').execute()).map(blueprintFromRow);
+
+  const linkRows = await db
+    .selectFrom('links as l')
+    .innerJoin('changes as c', 'c.id', 'l.change_id')
+    .leftJoin('accounts as a', 'a.id', 'c.owner_id')
+    .select([
+      'l.target',
+      'l.kind',
+      'c.id',
+      'c.host',
+      'c.number',
+      'c.project',
+      'c.branch',
+      'c.status',
+      'a.username',
+      'a.name',
+      'c.subject',
+      'c.created',
+      'c.updated',
+      'c.merged_at',
+      'c.abandoned_at',
+      'c.insertions',
+      'c.deletions',
+      'c.hashtags',
+      'c.topic',
+    ])
+    .where('l.kind', 'in', BUG_LINK_KINDS)
+    .execute();
+  const changes: BugChangeRef[] = [];
+  const abandonedIds: number[] = [];
+  for (const r of linkRows) {
+    const bug = Number(r.target);
+    if (!wanted.has(bug)) continue;
+    if (r.status === 'ABANDONED') abandonedIds.push(r.id);
+    changes.push({
+      bug,
+      kind: r.kind,
+      host: r.host,
+      number: Number(r.number),
+      project: r.project,
+      branch: r.branch,
+      status: r.status,
+      owner: r.username ?? r.name ?? null,
+      subject: r.subject,
+      created: Number(r.created),
+      updated: Number(r.updated),
+      mergedAt: num(r.merged_at),
+      abandonedAt: num(r.abandoned_at),
+      insertions: Number(r.insertions),
+      deletions: Number(r.deletions),
+      hashtags: JSON.parse(r.hashtags) as string[],
+      topic: r.topic,
+      abandonReason: null,
+    });
+  }
+  // Why an abandoned change was abandoned: the abandon message's text after Gerrit's "Abandoned" line.
+  const reasons = new Map<string, string>();
+  const ids = [...new Set(abandonedIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('messages as m')
+      .innerJoin('changes as c', 'c.id', 'm.change_id')
+      .select(['c.host', 'c.number', 'm.text', 'm.seq'])
+      .where('m.change_id', 'in', ids.slice(i, i + 500))
+      .where('m.text', 'like', 'Abandoned%')
+      .orderBy('m.seq')
+      .execute();
+    for (const m of rows) {
+      const why = m.text.replace(/^Abandoned\s*/, '').trim();
+      if (why) reasons.set(`${m.host}/${m.number}`, why.slice(0, 300));
+    }
+  }
+  for (const c of changes) c.abandonReason = reasons.get(`${c.host}/${c.number}`) ?? null;
+
+  const commitRows = await db
+    .selectFrom('git_commit_links as l')
+    .innerJoin('git_commits as g', (j) => j.onRef('g.repo', '=', 'l.repo').onRef('g.sha', '=', 'l.sha'))
+    .select(['l.target', 'l.kind', 'g.repo', 'g.sha', 'g.subject', 'g.committed_at', 'g.change_id', 'g.mainline'])
+    .where('l.kind', 'in', BUG_LINK_KINDS)
+    .execute();
+  const commits: BugCommitRef[] = [];
+  for (const r of commitRows) {
+    const bug = Number(r.target);
+    if (!wanted.has(bug)) continue;
+    commits.push({
+      bug,
+      kind: r.kind,
+      repo: r.repo,
+      sha: r.sha,
+      subject: r.subject,
+      committedAt: Number(r.committed_at),
+      changeKey: r.change_id,
+      mainline: Number(r.mainline) === 1,
+    });
+  }
+  const byKey = (a: { bug: number }, b: { bug: number }) => a.bug - b.bug;
+  changes.sort((a, b) => byKey(a, b) || a.host.localeCompare(b.host) || a.number - b.number || a.kind.localeCompare(b.kind));
+  commits.sort((a, b) => byKey(a, b) || a.sha.localeCompare(b.sha) || a.kind.localeCompare(b.kind));
+  return { tasks, bugs, blueprints, changes, commits };
+}
+
+/** Stored row counts, for `bugs sync` summaries and `db info`. */
+export async function countLaunchpadRows(db: Kysely<Database>): Promise<{ tasks: number; bugs: number; blueprints: number }> {
+  const c = async (t: 'lp_bug_tasks' | 'lp_bugs' | 'lp_blueprints') =>
+    Number(
+      (
+        await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return { tasks: await c('lp_bug_tasks'), bugs: await c('lp_bugs'), blueprints: await c('lp_blueprints') };
+}
+
+/**
+ * What the rota report reads (issue 15): Gerrit changes merged since `since` or open now (small
+ * ones, delta ≤ `maxLines`, with files, the trivial tag and their approver), the bugs each names,
+ * and the Code-Review votes rota `members` (Gerrit usernames) gave since `reviewsSince`.
+ *
+ * @example await loadRotaData(store.db, { since, reviewsSince, maxLines: 30, tag: 'TrivialFix', members: ['alice'] })
+ */
+export async function loadRotaData(
+  db: Kysely<Database>,
+  o: { since: number; reviewsSince: number; maxLines: number; tag: string; members: readonly string[]; projects?: readonly string[] },
+): Promise<RotaData> {
+  let q = db
+    .selectFrom('changes as c')
+    .leftJoin('accounts as a', 'a.id', 'c.owner_id')
+    .select([
+      'c.id',
+      'c.host',
+      'c.number',
+      'c.project',
+      'c.subject',
+      'c.status',
+      'c.wip',
+      'c.created',
+      'c.merged_at',
+      'c.insertions',
+      'c.deletions',
+      'a.username',
+      'a.name',
+    ])
+    .where((eb) => eb.or([eb('c.status', '=', 'NEW'), eb.and([eb('c.status', '=', 'MERGED'), eb('c.merged_at', '>=', o.since)])]));
+  if (o.projects?.length) q = q.where('c.project', 'in', o.projects);
+  const rows = await q.execute();
+  const byId = new Map<number, RotaChange>();
+  for (const r of rows)
+    byId.set(r.id, {
+      host: r.host,
+      number: Number(r.number),
+      project: r.project,
+      subject: r.subject,
+      status: r.status,
+      wip: Number(r.wip) === 1,
+      owner: r.username ?? r.name ?? null,
+      created: Number(r.created),
+      mergedAt: num(r.merged_at),
+      delta: Number(r.insertions) + Number(r.deletions),
+      bugs: [],
+      files: [],
+      tagged: false,
+      approver: null,
+    });
+  const ids = [...byId.keys()];
+  const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
+  const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
+  for (let i = 0; i < ids.length; i += 1000) {
+    const part = ids.slice(i, i + 1000);
+    const links = await db
+      .selectFrom('links')
+      .select(['change_id', 'target'])
+      .where('change_id', 'in', part)
+      .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
+      .execute();
+    for (const l of links) {
+      const c = byId.get(l.change_id)!;
+      const n = Number(l.target);
+      if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
+    }
+  }
+  for (let i = 0; i < small.length; i += 500) {
+    const part = small.slice(i, i + 500);
+    for (const m of await db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part).execute())
+      byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
+    for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', part).execute())
+      byId.get(f.change_id)!.files.push(f.path);
+    const votes = await db
+      .selectFrom('votes as v')
+      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+      .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
+      .where('v.change_id', 'in', part)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('v.label', '=', 'Workflow'), eb('v.value', '=', 1)]),
+          eb.and([eb('v.label', '=', 'Code-Review'), eb('v.value', '=', 2)]),
+        ]),
+      )
+      .orderBy('v.granted_at')
+      .execute();
+    const best = new Map<number, { workflow: boolean; who: string | null }>();
+    for (const v of votes) {
+      const who = v.username ?? v.name ?? null;
+      const wf = v.label === 'Workflow';
+      const prev = best.get(v.change_id);
+      // The last Workflow +1 wins; a Code-Review +2 only while no Workflow +1 was seen.
+      if (wf || !prev?.workflow)
+        best.set(v.change_id, { workflow: wf || Boolean(prev?.workflow), who: wf || !prev?.workflow ? who : prev.who });
+    }
+    for (const [id, b] of best) byId.get(id)!.approver = b.who;
+  }
+  const reviews: RotaReview[] = [];
+  if (o.members.length) {
+    const rs = await db
+      .selectFrom('votes as v')
+      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+      .innerJoin('changes as c', 'c.id', 'v.change_id')
+      .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
+      .where('a.username', 'in', o.members)
+      .where('v.label', '=', 'Code-Review')
+      .where('v.granted_at', '>=', o.reviewsSince)
+      .where('v.self_vote', '=', 0)
+      .execute();
+    for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });
+    reviews.sort((a, b) => a.at - b.at || a.who.localeCompare(b.who));
+  }
+  // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name.
+  const reverts: RotaRevert[] = [];
+  const revertIds = ids.filter((id) => byId.get(id)!.status === 'MERGED' && byId.get(id)!.subject.startsWith('Revert "'));
+  for (let i = 0; i < revertIds.length; i += 500) {
+    const part = revertIds.slice(i, i + 500);
+    for (const m of await db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part).execute()) {
+      const c = byId.get(m.id)!;
+      const sha = /This reverts commit ([0-9a-f]{7,40})/.exec(m.commit_message)?.[1] ?? null;
+      let reverted: RotaRevert['reverted'] = null;
+      if (sha) {
+        const hit = await db
+          .selectFrom('patch_sets as p')
+          .innerJoin('changes as x', 'x.id', 'p.change_id')
+          .select(['x.host', 'x.number'])
+          .where(sha.length === 40 ? (eb) => eb('p.revision', '=', sha) : (eb) => eb('p.revision', 'like', `${sha}%`))
+          .where('x.host', '=', c.host)
+          .executeTakeFirst();
+        if (hit) reverted = { host: hit.host, number: Number(hit.number) };
+      }
+      reverts.push({
+        host: c.host,
+        number: c.number,
+        project: c.project,
+        subject: c.subject.slice(8, -1),
+        mergedAt: c.mergedAt!,
+        reverted,
+      });
+    }
+  }
+  reverts.sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
+  const changes = [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
+  for (const c of changes) {
+    c.bugs.sort((a, b) => a - b);
+    c.files.sort();
+  }
+  return { changes, reviews, reverts };
+}

@@ -1,0 +1,102 @@
+/**
+ * The demo's Launchpad side (src/demo/demo-launchpad.ts), on both engines: each planted truth is
+ * found by the report meant to find it, through the command line's JSON —
+ * - `bugs backlog`: the In Progress bugs whose only change was abandoned months ago are candidates
+ *   to unassign; the area of old high-importance bugs leads the areas;
+ * - `bugs targets`: those old high bugs are the unattended targets, first;
+ * - `bugs rota`: the rota member who stopped reviewing, and the reverted trivial fix;
+ * and restricted bugs are named only with --include-private.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BugBacklogReport } from '../../src/analysis/bugs-backlog.js';
+import type { BugRotaReport } from '../../src/analysis/bugs-rota.js';
+import type { BugTargetsReport } from '../../src/analysis/bugs-targets.js';
+import { generateDemoLaunchpad } from '../../src/demo/demo-launchpad.js';
+import { generateDemoChanges } from '../../src/demo/demo-project.js';
+import { runSteward } from '../helpers/cli.js';
+import { ENGINES } from '../helpers/stores.js';
+import { demoStore, WEB_NOW, type DemoStore } from '../helpers/web.js';
+
+// demoStore's defaults (test/helpers/web.ts).
+const DEMO = { seed: 7, changes: 800, months: 6, now: WEB_NOW };
+
+const planted = generateDemoLaunchpad(DEMO);
+const revert = [...generateDemoChanges(DEMO)].find((c) => c.subject.startsWith('Revert "'));
+
+for (const engine of ENGINES) {
+  describe(`bug reports find the demo's planted truths (${engine.name})`, { skip: engine.skip }, () => {
+    let demo: DemoStore;
+    before(async () => {
+      demo = await demoStore(engine.name);
+    });
+    after(() => demo?.cleanup());
+
+    const json = async <T>(args: string[]): Promise<T> => {
+      const r = await runSteward([...args, '--db', demo.location, '--now', '2026-11-01', '--format', 'json'], {
+        cwd: demo.dir,
+        now: WEB_NOW,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as T;
+    };
+
+    it('backlog: In Progress bugs whose change was abandoned months ago are candidates to unassign', async () => {
+      assert.ok(planted.planted.staleInProgress.length >= 2, 'the demo plants stale In Progress bugs');
+      const r = await json<BugBacklogReport>(['bugs', 'backlog', '--include-private']);
+      for (const bug of planted.planted.staleInProgress) {
+        const s = r.inProgressStuck.find((x) => x.bug === bug);
+        assert.ok(s, `bug ${bug} is a candidate to unassign`);
+        assert.equal(s.why, 'only abandoned changes');
+        assert.equal(s.lastChange?.status, 'ABANDONED');
+        assert.ok(s.idleDays > 60, `bug ${bug} idle ${s.idleDays} d`);
+      }
+    });
+
+    it('backlog: the area with many old high-importance bugs leads the areas', async () => {
+      const r = await json<BugBacklogReport>(['bugs', 'backlog']);
+      const top = r.areas[0]!;
+      assert.equal(top.tag, planted.planted.oldHighArea);
+      assert.ok(top.openHigh >= planted.planted.oldHighBugs.length);
+      assert.ok(top.medianHighAgeDays! >= 200, `median age ${top.medianHighAgeDays}`);
+      assert.ok(r.timeToTriage.median !== null && r.timeToTriage.lower !== null);
+      assert.equal(r.weeks.length, 26);
+    });
+
+    it('targets: the old high bugs of that area are the unattended targets, first', async () => {
+      const r = await json<BugTargetsReport>(['bugs', 'targets', '--limit', '1000']);
+      const numbers = r.targets.map((t) => t.bug);
+      for (const bug of planted.planted.oldHighBugs) assert.ok(numbers.includes(bug), `bug ${bug} is a target`);
+      const top10 = r.targets.slice(0, 10).filter((t) => planted.planted.oldHighBugs.includes(t.bug)).length;
+      assert.ok(top10 >= 6, `${top10} of the first 10 targets are the planted bugs`);
+      const first = r.targets.find((t) => planted.planted.oldHighBugs.includes(t.bug))!;
+      assert.equal(first.unattended, 'unassigned');
+      assert.ok(first.fixersInArea.length > 0, 'who fixed bugs in the area before');
+      assert.ok(r.targets.some((t) => t.duplicates > 0));
+    });
+
+    it('rota: the member who stopped reviewing, and the trivial fix that was reverted', async () => {
+      const r = await json<BugRotaReport>(['bugs', 'rota']);
+      assert.deepEqual(r.members, planted.rota.members);
+      for (const p of r.people) assert.equal(p.stoppedReviewing, p.who === planted.planted.stoppedMember, `${p.who}: ${JSON.stringify(p)}`);
+      assert.ok(revert, 'the demo plants a revert');
+      const subject = revert.subject.slice('Revert "'.length, -1);
+      const breaches = r.constraints.breaches.filter((b) => b.what === 'reverted');
+      assert.equal(breaches.length, 1, JSON.stringify(breaches));
+      assert.equal(breaches[0]!.subject, subject);
+      assert.ok(r.constraints.reverted.trivial.count >= 1);
+      assert.ok(r.weeks.every((w) => w.onDuty.length === 4));
+    });
+
+    it('restricted bugs are counted but named only with --include-private', async () => {
+      const restricted = new Set(planted.bugs.filter((b) => b.informationType !== 'Public').map((b) => b.id));
+      assert.ok(restricted.size > 0);
+      const hidden = await json<BugTargetsReport>(['bugs', 'targets', '--limit', '1000']);
+      const shown = await json<BugTargetsReport>(['bugs', 'targets', '--limit', '1000', '--include-private']);
+      assert.equal(hidden.unattended, shown.unattended);
+      assert.ok(hidden.targets.every((t) => !restricted.has(t.bug)));
+      assert.equal(shown.targets.filter((t) => restricted.has(t.bug)).length, hidden.restrictedHidden);
+      assert.equal(hidden.restrictedShown, false);
+    });
+  });
+}
