@@ -16,6 +16,10 @@
  *
  * - `steward git sync` of nova's history bundle (about 62,000 commits) into each engine (git-bench.ts).
  *
+ * - every report as a fresh `steward` process over the bench store, in each engine, beside the same
+ *   report warm in one process, and `steward --help` (cold-bench.ts). BENCH_ONLY=cold runs only
+ *   this one (on the bench store a previous run left); BENCH_COLD_RUNS sets the runs (default 5).
+ *
  * Options (environment): BENCH_ONLY=git runs only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
@@ -30,6 +34,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeRestExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
+import { runColdBench } from './cold-bench.js';
 import { runFlowBench } from './flow-bench.js';
 import { runGitBench } from './git-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
@@ -115,6 +120,19 @@ async function main(): Promise<void> {
 }
 
 mkdirSync(benchDir, { recursive: true });
+/** The PostgreSQL bench store's location, when an admin URL is given. */
+function pgBenchLocation(): string | undefined {
+  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
+  if (!admin) return undefined;
+  const u = new URL(admin);
+  u.pathname = `/${pgBenchDb}`;
+  return u.toString();
+}
+const runCold = () => runColdBench(benchDir, join(benchDir, 'bench.db'), pgBenchLocation(), { seed: 7, changes, months: 24, now });
+if (process.env.BENCH_ONLY === 'cold') {
+  await runCold();
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'web') {
   await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
     seed: 7,
@@ -135,6 +153,7 @@ await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG
   months: 24,
   now,
 });
+await runCold();
 await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
   seed: 7,
   changes,

@@ -21,6 +21,7 @@ import { priorities } from './0011-priorities.js';
 import { changeFlow } from './0012-change-flow.js';
 import { ciReports } from './0013-ci-reports.js';
 import { dropMessagesDate } from './0015-drop-messages-date.js';
+import { windowIndexes } from './0021-window-indexes.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -37,6 +38,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0012-change-flow': changeFlow(caps),
     '0013-ci-reports': ciReports(caps),
     '0015-drop-messages-date': dropMessagesDate(),
+    '0021-window-indexes': windowIndexes(),
   };
 }
 
