@@ -137,7 +137,9 @@ export async function runColdBench(
   const engines: Array<[string, string, number]> = [['SQLite', sqlitePath, 500]];
   if (pgLocation) engines.push(['PostgreSQL', pgLocation, 700]);
   for (const [name, location, target] of engines) {
-    const w = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, configPath, String(runs)], {
+    // Warm: fewer runs (BENCH_WARM_RUNS, default 3) — the slow reports (the overview, waits) take seconds each.
+    const warmRuns = Number(process.env.BENCH_WARM_RUNS ?? 3);
+    const w = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, configPath, String(warmRuns)], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     });

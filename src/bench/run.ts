@@ -18,7 +18,8 @@
  *
  * - every report as a fresh `steward` process over the bench store, in each engine, beside the same
  *   report warm in one process, and `steward --help` (cold-bench.ts). BENCH_ONLY=cold runs only
- *   this one (on the bench store a previous run left); BENCH_COLD_RUNS sets the runs (default 5).
+ *   this one (on the bench store a previous run left); BENCH_COLD_RUNS sets the cold runs (default 5),
+ *   BENCH_WARM_RUNS the warm ones (default 3).
  *
  * Options (environment): BENCH_ONLY=git runs only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
