@@ -1,7 +1,19 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// Node's compile cache keeps the compiled code of every module a command loads (Steward's, Kysely's
+// and the rest), so a later run starts without compiling them again. It lives in the user's cache
+// folder ($XDG_CACHE_HOME, else ~/.cache) under steward/; NODE_COMPILE_CACHE names another folder
+// and NODE_DISABLE_COMPILE_CACHE=1 turns it off (Node reads both). A folder it cannot write costs
+// nothing but the cache.
+if (!process.env.NODE_COMPILE_CACHE) {
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  module.enableCompileCache?.(join(cacheHome, 'steward', 'compile-cache'));
+}
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('steward: the compiled code is missing (dist/). Run `npm run build` (or `npm ci`) first.\n');

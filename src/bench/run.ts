@@ -22,6 +22,11 @@
  * - `steward bugs sync` from the fake Launchpad, and the three bug reports (bugs-bench.ts;
  *   BENCH_ONLY=bugs runs only these, BENCH_LP_TASKS sets the number of tasks).
  *
+ * - every report as a fresh `steward` process over the bench store, in each engine, beside the same
+ *   report warm in one process, and `steward --help` (cold-bench.ts). BENCH_ONLY=cold runs only
+ *   this one (on the bench store a previous run left); BENCH_COLD_RUNS sets the cold runs (default 5),
+ *   BENCH_WARM_RUNS the warm ones (default 3).
+ *
  * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
@@ -36,6 +41,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeRestExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
+import { runColdBench } from './cold-bench.js';
 import { runFlowBench } from './flow-bench.js';
 import { runCalibrationBench } from './calibration-bench.js';
 import { runGitBench } from './git-bench.js';
@@ -133,6 +139,19 @@ if (process.env.BENCH_ONLY === 'bugs') {
   await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
   process.exit(0);
 }
+/** The PostgreSQL bench store's location, when an admin URL is given. */
+function pgBenchLocation(): string | undefined {
+  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
+  if (!admin) return undefined;
+  const u = new URL(admin);
+  u.pathname = `/${pgBenchDb}`;
+  return u.toString();
+}
+const runCold = () => runColdBench(benchDir, join(benchDir, 'bench.db'), pgBenchLocation(), { seed: 7, changes, months: 24, now });
+if (process.env.BENCH_ONLY === 'cold') {
+  await runCold();
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'web') {
   await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
     seed: 7,
@@ -154,6 +173,7 @@ await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG
   months: 24,
   now,
 });
+await runCold();
 await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
   seed: 7,
   changes,

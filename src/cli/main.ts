@@ -7,25 +7,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ERROR_CODES, isStewardError } from '../model/errors.js';
 import { REPORTS } from '../service/catalogue/report-catalogue.js';
-import { runCiSync } from './commands/ci-command.js';
-import { runMentorAdd, runMentorEnd, runMentorList } from './commands/core-command.js';
-import { runDashboard } from './commands/dashboard-command.js';
-import { runDbInfo, runDbMigrate } from './commands/db-command.js';
-import { runDemo } from './commands/demo-command.js';
-import { runGitBlueprint, runGitSync } from './commands/git-command.js';
-import { runPrioritiesAdd, runPrioritiesRemove } from './commands/priorities-command.js';
 import { initiativeCommand } from './commands/initiative-command.js';
-import { runImport } from './commands/import-command.js';
-import { runOverview } from './commands/overview-command.js';
-import { runServe } from './commands/serve-command.js';
-import { runAudit } from './commands/audit-command.js';
 import { registerBugsCommands } from './commands/bugs-command.js';
-import { runSpecsSync } from './commands/specs-command.js';
 import { addAdvisoryCommands } from './commands/security-advisories-command.js';
 import { securityCommand } from './commands/security-command.js';
 import { registerPeopleCommands } from './commands/people-command.js';
-import { runSync } from './commands/sync-command.js';
-import { runUserAdd, runUserDisable, runUserList, runUserPassword, runUserSetRole } from './commands/user-command.js';
 import { readSecretFromProcess } from './read-secret.js';
 import { reportCommand } from './report-command.js';
 import type { Runtime } from './context.js';
@@ -57,7 +43,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--allow-empty', 'accept export files with no changes (otherwise an error: usually a failed download)')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
-    .action(async (files: string[], _o, cmd: Command) => runImport(files, globals(cmd), rt));
+    .action(async (files: string[], _o, cmd: Command) => (await import('./commands/import-command.js')).runImport(files, globals(cmd), rt));
 
   program
     .command('sync')
@@ -78,7 +64,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--every <duration>', 'keep running: sync again every DURATION (e.g. 15m), never two at once')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runSync(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/sync-command.js')).runSync(globals(cmd), rt));
 
   const core = program.command('core').description('the core team');
   // The reports are catalogue entries (service/catalogue): their options come from the entry.
@@ -99,7 +85,9 @@ export function buildProgram(rt: Runtime): Command {
     .option('--host <name>', 'the Gerrit host the accounts are on, when several')
     .option('--now <time>', 'the current time (for replays and tests)')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (candidate: string, _o, cmd: Command) => runMentorAdd(candidate, globals(cmd), rt));
+    .action(async (candidate: string, _o, cmd: Command) =>
+      (await import('./commands/core-command.js')).runMentorAdd(candidate, globals(cmd), rt),
+    );
   mentor
     .command('end')
     .description("end CANDIDATE's running mentorship(s)")
@@ -110,13 +98,15 @@ export function buildProgram(rt: Runtime): Command {
     .option('--host <name>', 'the Gerrit host the accounts are on, when several')
     .option('--now <time>', 'the current time (for replays and tests)')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (candidate: string, _o, cmd: Command) => runMentorEnd(candidate, globals(cmd), rt));
+    .action(async (candidate: string, _o, cmd: Command) =>
+      (await import('./commands/core-command.js')).runMentorEnd(candidate, globals(cmd), rt),
+    );
   mentor
     .command('list')
     .description('running mentorships (--all: ended ones too)')
     .option('--all', 'include mentorships that have ended')
     .addOption(format())
-    .action(async (_o, cmd: Command) => runMentorList(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/core-command.js')).runMentorList(globals(cmd), rt));
 
   const priorities = program
     .command('priorities')
@@ -134,14 +124,14 @@ export function buildProgram(rt: Runtime): Command {
     .option('--by <name>', 'who adds it (recorded with it)')
     .option('--now <time>', 'the current time (for replays and tests)')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runPrioritiesAdd(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/priorities-command.js')).runPrioritiesAdd(globals(cmd), rt));
   priorities
     .command('remove')
     .description('remove a stored priority of a release by title')
     .option('--release <name>', 'the release')
     .option('--title <text>', 'its title')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runPrioritiesRemove(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/priorities-command.js')).runPrioritiesRemove(globals(cmd), rt));
 
   initiativeCommand(program, rt);
 
@@ -157,7 +147,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--max-retries <n>', 'retries (429, 5xx, timeouts, dropped connections) before stopping at a resumable checkpoint (default 30)')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runCiSync(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/ci-command.js')).runCiSync(globals(cmd), rt));
   reportCommand(ci, REPORTS.ciJobs, rt);
   reportCommand(ci, REPORTS.ciReadiness, rt);
   reportCommand(ci, REPORTS.ciExperimental, rt);
@@ -175,7 +165,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runGitSync(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/git-command.js')).runGitSync(globals(cmd), rt));
   git
     .command('blueprint')
     .description('the commits and Gerrit changes that name each blueprint, with landing, merge and abandon times')
@@ -183,7 +173,9 @@ export function buildProgram(rt: Runtime): Command {
     .option('--name <name>', 'only commits of the repository stored under this name')
     .option('--project <name>', 'only Gerrit changes of this project (repeat for several)', collect)
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (names: string[], _o, cmd: Command) => runGitBlueprint(names, globals(cmd), rt));
+    .action(async (names: string[], _o, cmd: Command) =>
+      (await import('./commands/git-command.js')).runGitBlueprint(names, globals(cmd), rt),
+    );
 
   const specs = program.command('specs').description('feature specs: why approved specs do not land');
   specs
@@ -195,7 +187,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--replace', 'let a source that finds nothing (no specs, another history, an empty core group) replace what is stored')
     .option('--strict', 'exit with code 19 (INPUT_PARTIAL) when some files could not be read as expected (the rest is stored either way)')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
-    .action(async (_o, cmd: Command) => runSpecsSync(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/specs-command.js')).runSpecsSync(globals(cmd), rt));
   reportCommand(specs, REPORTS.specs, rt);
 
   registerBugsCommands(program, rt);
@@ -204,11 +196,11 @@ export function buildProgram(rt: Runtime): Command {
   db.command('migrate')
     .description('bring the store schema up to date (safe to re-run)')
     .addOption(format())
-    .action(async (_o, cmd: Command) => runDbMigrate(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/db-command.js')).runDbMigrate(globals(cmd), rt));
   db.command('info')
     .description('engine, schema version and row counts per table')
     .addOption(format())
-    .action(async (_o, cmd: Command) => runDbInfo(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/db-command.js')).runDbInfo(globals(cmd), rt));
 
   program
     .command('demo')
@@ -220,13 +212,13 @@ export function buildProgram(rt: Runtime): Command {
     .option('--out <dir>', 'folder for the export files and the demo steward.yaml', 'steward-demo')
     .option('--no-import', 'only write the files')
     .option('--quiet', 'print nothing but errors')
-    .action(async (_o, cmd: Command) => runDemo(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/demo-command.js')).runDemo(globals(cmd), rt));
 
   reportCommand(program, REPORTS.reviewers, rt);
 
   reportCommand(program, REPORTS.overview, rt, {
     extend: (cmd) => cmd.option('--demo-if-empty', 'when the store is empty, generate the demo project first'),
-    run: (o) => runOverview(o, rt),
+    run: async (o) => (await import('./commands/overview-command.js')).runOverview(o, rt),
   });
 
   reportCommand(program, REPORTS.queue, rt);
@@ -251,7 +243,9 @@ export function buildProgram(rt: Runtime): Command {
     .option('--list', 'list the dashboards')
     .option('--show <n>', 'changes shown per section in text (default 20)')
     .addOption(format())
-    .action(async (name: string | undefined, _o, cmd: Command) => runDashboard(name, globals(cmd), rt));
+    .action(async (name: string | undefined, _o, cmd: Command) =>
+      (await import('./commands/dashboard-command.js')).runDashboard(name, globals(cmd), rt),
+    );
 
   program
     .command('audit')
@@ -264,7 +258,7 @@ export function buildProgram(rt: Runtime): Command {
     .option('--since <date>', 'only events at or after this time')
     .option('--until <date>', 'only events before this time')
     .addOption(format())
-    .action(async (_o, cmd: Command) => runAudit(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/audit-command.js')).runAudit(globals(cmd), rt));
 
   const user = program.command('user').description('accounts for the web dashboard (steward serve --auth)');
   user
@@ -273,33 +267,39 @@ export function buildProgram(rt: Runtime): Command {
     .argument('<name>', 'the name to log in with')
     .requiredOption('--role <role>', 'viewer (reads), lead (also changes mentoring and priorities) or admin (also manages users)')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (name: string, _o, cmd: Command) => runUserAdd(name, globals(cmd), rt));
+    .action(async (name: string, _o, cmd: Command) => (await import('./commands/user-command.js')).runUserAdd(name, globals(cmd), rt));
   user
     .command('list')
     .description('users, their roles, live sessions and status')
     .addOption(format())
-    .action(async (_o, cmd: Command) => runUserList(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/user-command.js')).runUserList(globals(cmd), rt));
   user
     .command('set-role')
     .description("change a user's role")
     .argument('<name>', 'the user')
     .argument('<role>', 'viewer, lead or admin')
-    .action(async (name: string, role: string, _o, cmd: Command) => runUserSetRole(name, role, globals(cmd), rt));
+    .action(async (name: string, role: string, _o, cmd: Command) =>
+      (await import('./commands/user-command.js')).runUserSetRole(name, role, globals(cmd), rt),
+    );
   user
     .command('disable')
     .description('stop a user from logging in and end its sessions')
     .argument('<name>', 'the user')
-    .action(async (name: string, _o, cmd: Command) => runUserDisable(name, true, globals(cmd), rt));
+    .action(async (name: string, _o, cmd: Command) =>
+      (await import('./commands/user-command.js')).runUserDisable(name, true, globals(cmd), rt),
+    );
   user
     .command('enable')
     .description('let a disabled user log in again')
     .argument('<name>', 'the user')
-    .action(async (name: string, _o, cmd: Command) => runUserDisable(name, false, globals(cmd), rt));
+    .action(async (name: string, _o, cmd: Command) =>
+      (await import('./commands/user-command.js')).runUserDisable(name, false, globals(cmd), rt),
+    );
   user
     .command('password')
     .description("set a user's password (as for add) and end its sessions")
     .argument('<name>', 'the user')
-    .action(async (name: string, _o, cmd: Command) => runUserPassword(name, globals(cmd), rt));
+    .action(async (name: string, _o, cmd: Command) => (await import('./commands/user-command.js')).runUserPassword(name, globals(cmd), rt));
 
   program
     .command('serve')
@@ -315,7 +315,7 @@ export function buildProgram(rt: Runtime): Command {
       '1',
     )
     .option('--quiet', 'print nothing but errors')
-    .action(async (_o, cmd: Command) => runServe(globals(cmd), rt));
+    .action(async (_o, cmd: Command) => (await import('./commands/serve-command.js')).runServe(globals(cmd), rt));
 
   // The security team: the embargoed tracker and roster, with the published advisories and candidates.
   addAdvisoryCommands(securityCommand(program, rt), rt);

@@ -2,13 +2,16 @@
  * The command line's adapter over the report catalogue (service/catalogue): a report's command and
  * options come from its entry's parameter schema, and running it is always the same steps — parse
  * and check the options, open the store, resolve the configuration, build, print as text, JSON or CSV.
+ * Every command's table entry goes through here when `steward` starts, so this module loads only
+ * the catalogue's entries and Commander: the store, the configuration and the report's build are
+ * imported when the command runs (docs/development.md, "A fast start").
  */
 import { Option, type Command } from 'commander';
 import { StewardError } from '../model/errors.js';
 import { CLI_SURFACE, type InputOf, type ParamDefs } from '../service/catalogue/param-schema.js';
 import { nowOf, type OutputFormat, type ReportEntry } from '../service/catalogue/report-entry.js';
 import type { Store } from '../store/engine.js';
-import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from './context.js';
+import type { GlobalOptions, Runtime } from './context.js';
 import { parseFormat } from './options.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -71,6 +74,8 @@ export async function buildReportFor<S extends ParamDefs, P, R>(
   rt: Runtime,
   path: Record<string, string> = {},
 ): Promise<R> {
+  // The configuration's loader (YAML, its schema) is loaded here, not with the command table.
+  const { effectiveConfig } = await import('./context.js');
   const config = await effectiveConfig(g, rt, store);
   const now = nowOf({ now: entry.params.textOf(input, 'now') }, CLI_SURFACE, rt.clock);
   const params = entry.resolve(input, { surface: CLI_SURFACE, now, config, cwd: rt.cwd, path });
@@ -102,6 +107,7 @@ export async function runReport<S extends ParamDefs, P, R>(
   const input = reportInput(entry, options);
   // A report never creates a store: a --db that names nothing (a typo, another folder) is an error
   // naming the location, not an empty store reported as zeros.
+  const { openStoreFor } = await import('./context.js');
   const store = await openStoreFor(options, rt, { create: false });
   try {
     const result = await buildReportFor(entry, store, input, options, rt, path);

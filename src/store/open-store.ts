@@ -2,11 +2,13 @@
  * Opening a store: SQLite (a file, the embedded default) or PostgreSQL (a postgres:// URL), with
  * migrations run on first use. The location comes from the caller (CLI flag or environment read at
  * the entry point); nothing here reads the environment.
+ *
+ * Each engine's driver (better-sqlite3, pg) and Kysely's migrator are loaded when they are needed,
+ * not with this module: a command on a SQLite store never loads pg, and a store whose schema is
+ * current never loads the migrator (docs/development.md, "A fast start").
  */
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
+import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
 import type { DatabaseConnection, DialectAdapter, Driver, SqliteDialectConfig } from 'kysely';
 import { StewardError } from '../model/errors.js';
 import type { EngineCapabilities, EngineName, Store } from './engine.js';
@@ -71,11 +73,16 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
   const create = options.create !== false;
   const store = isPostgresLocation(location)
     ? await openPostgres(location, create)
-    : openSqlite(location, options.busyTimeoutMs ?? 5000, create);
+    : await openSqlite(location, options.busyTimeoutMs ?? 5000, create);
   try {
-    if (!create && (await executedMigrations(store)).length === 0) throw noStoreError(store.location, 'it has no Steward schema');
-    await checkSchemaNotNewer(store);
-    if (options.migrate !== false) await migrateStore(store);
+    // One read of the applied migrations decides: a store whose schema is current opens without
+    // the migrator (its lock, its transaction — a write lock on SQLite — and its own reads); a
+    // store behind is migrated as before; one ahead is refused.
+    const applied = await executedMigrations(store);
+    if (!create && applied.length === 0) throw noStoreError(store.location, 'it has no Steward schema');
+    const known = Object.keys(migrationList(store.caps));
+    checkSchemaNotNewer(store, applied, known);
+    if (options.migrate !== false && !isCurrent(applied, known)) await migrateStore(store);
   } catch (e) {
     await store.close().catch(() => undefined);
     throw e;
@@ -117,7 +124,8 @@ class StoreSqliteDialect extends SqliteDialect {
   }
 }
 
-function openSqlite(path: string, busyTimeoutMs: number, create: boolean): Store {
+async function openSqlite(path: string, busyTimeoutMs: number, create: boolean): Promise<Store> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
   let database: BetterSqlite3.Database;
   try {
     try {
@@ -223,6 +231,7 @@ async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => P
 
 async function openPostgres(url: string, create: boolean): Promise<Store> {
   const shown = redactLocation(url);
+  const { default: pg } = await import('pg');
   // int8 (bigint) columns hold epoch milliseconds and counts: well inside Number's exact range.
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -300,9 +309,15 @@ async function executedMigrations(store: Store): Promise<string[]> {
   }
 }
 
-async function checkSchemaNotNewer(store: Store): Promise<void> {
-  const known = new Set(Object.keys(migrationList(store.caps)));
-  const unknown = (await executedMigrations(store)).filter((n) => !known.has(n));
+/** Whether every migration this version knows has run (and no other: see checkSchemaNotNewer). */
+function isCurrent(applied: readonly string[], known: readonly string[]): boolean {
+  const done = new Set(applied);
+  return applied.length === known.length && known.every((n) => done.has(n));
+}
+
+function checkSchemaNotNewer(store: Store, applied: readonly string[], knownNames: readonly string[]): void {
+  const known = new Set(knownNames);
+  const unknown = applied.filter((n) => !known.has(n));
   if (unknown.length > 0) {
     throw new StewardError(
       'STORE_VERSION',
@@ -314,6 +329,7 @@ async function checkSchemaNotNewer(store: Store): Promise<void> {
 
 /** Runs pending migrations; safe to call again (a no-op when up to date). Returns the names run. */
 export async function migrateStore(store: Store): Promise<string[]> {
+  const { Migrator } = await import('kysely/migration');
   const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.caps) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -8,13 +8,9 @@ import {
   renderReadinessText,
 } from '../../report/ci-report.js';
 import type { CiParams } from '../ci-gather.js';
-import { buildCiExperimentalView } from '../ci-experimental-view.js';
-import { buildCiJobsView } from '../ci-jobs-view.js';
-import { buildCiReadinessView } from '../ci-readiness-view.js';
-import { buildCiViews } from '../ci-views.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
 import { names, paramSchema } from './param-schema.js';
-import { defineReport, type ResolveContext } from './report-entry.js';
+import { defineReport, lazyBuild, type ResolveContext } from './report-entry.js';
 
 const ciParams = (
   i: { project?: string[]; pipeline?: string[]; job?: string[]; days?: string; since?: string; until?: string },
@@ -36,7 +32,7 @@ export const ciJobsReport = defineReport({
   resolve: ciParams,
   action: 'read',
   cache: 'shared',
-  build: buildCiJobsView,
+  build: lazyBuild(() => import('../ci-jobs-view.js'), 'buildCiJobsView'),
   render: { text: renderCiJobsText, csv: renderCiJobsCsv },
   cli: {
     command: ['ci', 'jobs'],
@@ -51,7 +47,7 @@ export const ciReadinessReport = defineReport({
   resolve: ciParams,
   action: 'read',
   cache: 'shared',
-  build: buildCiReadinessView,
+  build: lazyBuild(() => import('../ci-readiness-view.js'), 'buildCiReadinessView'),
   render: { text: renderReadinessText, csv: renderReadinessCsv },
   cli: {
     command: ['ci', 'voting-readiness'],
@@ -65,7 +61,7 @@ export const ciExperimentalReport = defineReport({
   resolve: ciParams,
   action: 'read',
   cache: 'shared',
-  build: buildCiExperimentalView,
+  build: lazyBuild(() => import('../ci-experimental-view.js'), 'buildCiExperimentalView'),
   render: { text: renderExperimentalText, csv: renderExperimentalCsv },
   cli: {
     command: ['ci', 'experimental'],
@@ -80,5 +76,5 @@ export const ciReport = defineReport({
   resolve: ciParams,
   action: 'read',
   cache: 'shared',
-  build: buildCiViews,
+  build: lazyBuild(() => import('../ci-views.js'), 'buildCiViews'),
 });

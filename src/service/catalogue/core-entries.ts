@@ -12,15 +12,10 @@ import {
   renderMentoringCsv,
   renderMentoringText,
 } from '../../report/core-report.js';
-import { buildCoreCandidatesView } from '../core-candidates-view.js';
-import { buildCoreHistoryView } from '../core-history-view.js';
-import { buildCoreIdleView } from '../core-idle-view.js';
-import { buildCoreLoadView } from '../core-load-view.js';
-import { buildCoreMentoringView } from '../core-mentoring-view.js';
 import { parsePositiveInt } from '../params.js';
 import { WINDOW_PARAMS, optionalInt, windowOf } from './common-params.js';
 import { cliOnly, flag, int, names, paramSchema, time, webOnly } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 const project = names('project (repeat for several; default: all)');
 const now = time('report as of this time instead of the current time', '<time>');
@@ -31,7 +26,7 @@ export const coreHistoryReport = defineReport({
   resolve: (i) => ({ project: i.project }),
   action: 'read',
   cache: 'shared',
-  build: buildCoreHistoryView,
+  build: lazyBuild(() => import('../core-history-view.js'), 'buildCoreHistoryView'),
   render: { text: renderCoreHistoryText, csv: renderCoreHistoryCsv },
   cli: {
     command: ['core', 'history'],
@@ -66,7 +61,7 @@ export const coreIdleReport = defineReport({
   }),
   action: 'read',
   cache: 'shared',
-  build: buildCoreIdleView,
+  build: lazyBuild(() => import('../core-idle-view.js'), 'buildCoreIdleView'),
   render: { text: renderIdleText, csv: renderIdleCsv },
   cli: {
     command: ['core', 'idle'],
@@ -81,7 +76,7 @@ export const coreCandidatesReport = defineReport({
   resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, ctx.config.config.coreRules.candidateDays) }),
   action: 'read',
   cache: 'shared',
-  build: buildCoreCandidatesView,
+  build: lazyBuild(() => import('../core-candidates-view.js'), 'buildCoreCandidatesView'),
   render: { text: (r, i) => renderCandidatesText(r, i.limit ? Number(i.limit) : 15), csv: renderCandidatesCsv },
   cli: {
     command: ['core', 'candidates'],
@@ -96,7 +91,7 @@ export const coreLoadReport = defineReport({
   resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90) }),
   action: 'read',
   cache: 'shared',
-  build: buildCoreLoadView,
+  build: lazyBuild(() => import('../core-load-view.js'), 'buildCoreLoadView'),
   render: { text: renderLoadText, csv: renderLoadCsv },
   cli: {
     command: ['core', 'load'],
@@ -110,7 +105,7 @@ export const coreMentoringReport = defineReport({
   resolve: (i) => ({ project: i.project, all: i.all }),
   action: 'read',
   cache: 'shared',
-  build: buildCoreMentoringView,
+  build: lazyBuild(() => import('../core-mentoring-view.js'), 'buildCoreMentoringView'),
   render: { text: renderMentoringText, csv: renderMentoringCsv },
   cli: {
     command: ['core', 'mentoring'],

@@ -1,9 +1,8 @@
 /** Dashboards of Gerrit search queries: the list (`steward dashboard --list`, `/api/v1/dashboards`) and one evaluated (`steward dashboard NAME`, `/api/v1/dashboards/NAME`). */
 import { renderDashboardCsv, renderDashboardList, renderDashboardText } from '../../report/dashboard-report.js';
-import { availableDashboards, buildDashboardView } from '../dashboard-view.js';
 import { parsePositiveInt } from '../params.js';
 import { cliOnly, int, names, paramSchema, text, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 /** A dashboard as the list names it. */
 export interface DashboardListItem {
@@ -20,7 +19,7 @@ export const dashboardsReport = defineReport({
   action: 'read',
   cache: 'shared',
   build: async (_store, p, config): Promise<DashboardListItem[]> =>
-    availableDashboards(config.config, config.path, p.cwd).map((d) => ({
+    (await import('../dashboard-view.js')).availableDashboards(config.config, config.path, p.cwd).map((d) => ({
       name: d.def.name,
       title: d.def.title,
       sections: d.def.sections.length,
@@ -44,6 +43,6 @@ export const dashboardReport = defineReport({
   resolve: (i, ctx) => ({ name: ctx.path.name, file: i.file, query: i.query, project: i.project, as: i.as, cwd: ctx.cwd }),
   action: 'read',
   cache: 'shared',
-  build: buildDashboardView,
+  build: lazyBuild(() => import('../dashboard-view.js'), 'buildDashboardView'),
   render: { text: (r, i) => renderDashboardText(r, i.show ? Number(i.show) : 20), csv: renderDashboardCsv },
 });

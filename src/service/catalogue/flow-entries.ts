@@ -2,11 +2,10 @@
 import { StewardError } from '../../model/errors.js';
 import { renderQueueCsv, renderQueueText, renderReviewstatsText, renderTrivialText } from '../../report/queue-report.js';
 import { renderBandwidthCsv, renderBandwidthText, renderWaitsCsv, renderWaitsText } from '../../report/waits-report.js';
-import { buildQueueView, type QueueParams } from '../queue-view.js';
-import { buildWaitsView } from '../waits-view.js';
+import type { QueueParams } from '../queue-view.js';
 import { WINDOW_PARAMS, optionalInt, windowOf } from './common-params.js';
 import { choice, flag, int, names, paramSchema, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const queueReport = defineReport({
   name: 'queue',
@@ -48,7 +47,7 @@ export const queueReport = defineReport({
   },
   action: 'read',
   cache: 'shared',
-  build: buildQueueView,
+  build: lazyBuild(() => import('../queue-view.js'), 'buildQueueView'),
   render: {
     text: (r) => (r.kind === 'reviewstats' ? renderReviewstatsText(r) : r.kind === 'trivial' ? renderTrivialText(r) : renderQueueText(r)),
     csv: renderQueueCsv,
@@ -79,7 +78,7 @@ export const waitsReport = defineReport({
   }),
   action: 'read',
   cache: 'shared',
-  build: buildWaitsView,
+  build: lazyBuild(() => import('../waits-view.js'), 'buildWaitsView'),
   render: {
     text: (r) => (r.kind === 'bandwidth' ? renderBandwidthText(r) : renderWaitsText(r)),
     csv: (r) => (r.kind === 'bandwidth' ? renderBandwidthCsv(r) : renderWaitsCsv(r)),

@@ -1,9 +1,8 @@
 /** `steward overview`, `/api/v1/overview`, the front page: the project at a glance. */
 import { renderOverviewCsv, renderOverviewText } from '../../report/overview-report.js';
-import { buildOverviewView } from '../overview-view.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
 import { paramSchema } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const overviewReport = defineReport({
   name: 'overview',
@@ -11,7 +10,7 @@ export const overviewReport = defineReport({
   resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90) }),
   action: 'read',
   cache: 'shared',
-  build: buildOverviewView,
+  build: lazyBuild(() => import('../overview-view.js'), 'buildOverviewView'),
   render: { text: renderOverviewText, csv: renderOverviewCsv },
   cli: { command: ['overview'], description: 'the project at a glance: changes, open changes and waits, reviewers, CI' },
 });

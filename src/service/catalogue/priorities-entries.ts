@@ -1,9 +1,8 @@
 /** A release's priorities: the report (`steward priorities report`, `/api/v1/priorities`) and the list (`steward priorities list`, `/api/v1/priorities/list`). */
 import { StewardError } from '../../model/errors.js';
 import { renderPrioritiesCsv, renderPrioritiesList, renderPrioritiesText } from '../../report/priorities-report.js';
-import { buildPrioritiesList, buildPrioritiesView } from '../priorities-view.js';
 import { names, paramSchema, text, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const prioritiesReport = defineReport({
   name: 'priorities',
@@ -23,7 +22,7 @@ export const prioritiesReport = defineReport({
   resolve: (i) => ({ release: i.release ?? '', project: i.project }),
   action: 'read',
   cache: 'shared',
-  build: buildPrioritiesView,
+  build: lazyBuild(() => import('../priorities-view.js'), 'buildPrioritiesView'),
   render: { text: renderPrioritiesText, csv: renderPrioritiesCsv },
   cli: {
     command: ['priorities', 'report'],
@@ -40,7 +39,7 @@ export const prioritiesListReport = defineReport({
   resolve: (i) => ({ release: i.release }),
   action: 'read',
   cache: 'shared',
-  build: (store, p, config) => buildPrioritiesList(store, p, config),
+  build: async (store, p, config) => (await import('../priorities-view.js')).buildPrioritiesList(store, p, config),
   render: { text: renderPrioritiesList },
   cli: {
     command: ['priorities', 'list'],

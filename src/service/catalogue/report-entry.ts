@@ -82,6 +82,24 @@ export function defineReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P,
   return entry;
 }
 
+/**
+ * A build function whose module is loaded when the report is first built, not when the catalogue is.
+ * Every command and the server load the whole catalogue (`steward --help` lists it): an entry that
+ * imported its view statically would load the store's query layer (Kysely), the configuration
+ * loader and every other report's analysis into `steward --help` and into every other command.
+ * Entries therefore import only their parameters and renderers, and take their build from here.
+ *
+ * @example
+ * build: lazyBuild(() => import('../overview-view.js'), 'buildOverviewView'),
+ */
+export function lazyBuild<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
+  const build = async (...args: unknown[]): Promise<unknown> => {
+    const fn = (await load())[name] as (...a: unknown[]) => Promise<unknown>;
+    return fn(...args);
+  };
+  return build as M[K];
+}
+
 /** The time a report is as of: the input's `now` (a replay), else the clock. */
 export function nowOf(input: { now?: string }, surface: Surface, clock: () => number): number {
   return input.now ? parseTime(input.now, surface.name('now')) : clock();

@@ -9,7 +9,6 @@ import {
   type ReviewstatsReport,
 } from '../../report/reviewers-report.js';
 import { parsePositiveInt, type Window } from '../params.js';
-import { buildReviewersView, buildReviewstatsView } from '../reviewers-view.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
 import { choice, paramSchema, type Surface } from './param-schema.js';
 import { defineReport } from './report-entry.js';
@@ -47,10 +46,13 @@ export const reviewersReport = defineReport({
       : { project: i.project, window: windowOf(i, ctx, 90) },
   action: 'read',
   cache: 'shared',
-  build: (store, p, config, now): Promise<ReviewersReport | ReviewstatsReport> =>
-    p.compat === 'reviewstats'
+  // Loaded when built (see lazyBuild): the catalogue stays cheap for the commands that do not build it.
+  build: async (store, p, config, now): Promise<ReviewersReport | ReviewstatsReport> => {
+    const { buildReviewersView, buildReviewstatsView } = await import('../reviewers-view.js');
+    return p.compat === 'reviewstats'
       ? buildReviewstatsView(store, { project: p.project, days: p.days }, config, now)
-      : buildReviewersView(store, p, config, now),
+      : buildReviewersView(store, p, config, now);
+  },
   render: {
     text: (r) => (isReviewstats(r) ? renderReviewstatsText(r) : renderReviewersText(r)),
     csv: (r) => (isReviewstats(r) ? renderReviewstatsCsv(r) : renderReviewersCsv(r)),

@@ -1,8 +1,7 @@
 /** `steward specs report`, `/api/v1/specs/report`: why approved specs do not land. */
 import { renderSpecsReportCsv, renderSpecsReportText } from '../../report/specs-report.js';
-import { buildSpecsReportView } from '../specs-report-view.js';
 import { names, paramSchema, text, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const specsReport = defineReport({
   name: 'specs',
@@ -14,7 +13,7 @@ export const specsReport = defineReport({
   resolve: (i) => ({ release: i.release ?? null, project: i.project }),
   action: 'read',
   cache: 'shared',
-  build: buildSpecsReportView,
+  build: lazyBuild(() => import('../specs-report-view.js'), 'buildSpecsReportView'),
   render: { text: renderSpecsReportText, csv: renderSpecsReportCsv },
   cli: {
     command: ['specs', 'report'],

@@ -26,6 +26,7 @@ import { securityTracker } from './0017-security-tracker.js';
 import { advisories } from './0018-advisories.js';
 import { people } from './0019-people.js';
 import { initiatives } from './0020-initiatives.js';
+import { windowIndexes } from './0021-window-indexes.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -47,6 +48,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0018-advisories': advisories(caps),
     '0019-people': people(caps),
     '0020-initiatives': initiatives(caps),
+    '0021-window-indexes': windowIndexes(),
   };
 }
 
