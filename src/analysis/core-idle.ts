@@ -56,7 +56,7 @@ export interface CoreActivity {
 export interface IdleResult {
   now: string;
   rule: IdleRule;
-  window: { since: string; until: string };
+  period: { since: string; until: string; days: number };
   historyFrom: string;
   /** Current cores who are idle, fewest reviews first. */
   idle: CoreActivity[];
@@ -146,7 +146,7 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
   return {
     now: iso(now),
     rule,
-    window: { since: iso(since), until: iso(now) },
+    period: { since: iso(since), until: iso(now), days: rule.days },
     historyFrom: iso(input.historyFrom),
     idle: out.filter((c) => c.idle),
     tooNewToJudge: out.filter((c) => !c.idle && c.count < rule.threshold),

@@ -3,7 +3,7 @@
  * openreviews layout, and the ranked trivial queue.
  */
 import type { AgeStats, QueueEntry, QueueReport, QueueSummary } from '../analysis/queue.js';
-import type { ReviewstatsAgeStats, ReviewstatsEntry, ReviewstatsReport } from '../analysis/queue-reviewstats.js';
+import type { ReviewstatsAgeStats, ReviewstatsEntry, QueueReviewstatsReport } from '../analysis/queue-reviewstats.js';
 import type { TrivialReport } from '../analysis/queue-trivial.js';
 import { flattenRows, toCsv } from './csv.js';
 
@@ -14,10 +14,11 @@ interface Sources {
   gatingCi: string;
 }
 
-export type QueueView =
-  | ({ kind: 'queue'; projects: string[]; branches: string[] | null; sources: Sources } & QueueReport)
-  | ({ kind: 'reviewstats'; projects: string[] } & ReviewstatsReport)
-  | ({ kind: 'trivial'; projects: string[]; sources: Sources } & TrivialReport);
+/** `steward queue --format json`: the queue (default), reviewstats' `openreviews` (`--compat reviewstats`) or the trivial queue (`--trivial`). */
+export type QueueView = QueueStateView | QueueReviewstatsView | QueueTrivialView;
+export type QueueStateView = { kind: 'queue'; projects: string[]; branches: string[] | null; sources: Sources } & QueueReport;
+export type QueueReviewstatsView = { kind: 'reviewstats'; projects: string[] } & QueueReviewstatsReport;
+export type QueueTrivialView = { kind: 'trivial'; projects: string[]; sources: Sources } & TrivialReport;
 
 const num = (x: number | null): string => (x === null ? 'n/a' : String(x));
 const stamp = (iso: string): string => iso.replace('.000Z', 'Z');

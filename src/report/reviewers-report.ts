@@ -22,14 +22,12 @@ export interface ReportSources {
 export type ReviewerReportRow = AccountLabel & Omit<ReviewerRow, 'accountId'>;
 
 export interface ReviewersReport extends Omit<ReviewersResult, 'rows'> {
-  report: 'reviewers';
   projects: string[];
   rows: ReviewerReportRow[];
   sources: ReportSources;
 }
 
 export interface ReviewstatsReport extends CompatResult {
-  report: 'reviewers';
   compat: 'reviewstats';
   projects: string[];
   sources: ReportSources & { data: string };

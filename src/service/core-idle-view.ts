@@ -39,7 +39,6 @@ export async function buildCoreIdleView(store: Store, params: CoreIdleParams, co
     return { ...labelOf(ctx, accountId), ...rest };
   };
   return {
-    report: 'core idle',
     projects: ctx.projects,
     ...result,
     idle: result.idle.map(label),

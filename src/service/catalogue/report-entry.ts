@@ -7,6 +7,7 @@ import type { Action, AuthUser } from '../authorize.js';
 import type { EffectiveConfig } from '../effective-config.js';
 import type { Store } from '../../store/engine.js';
 import { parseTime } from '../params.js';
+import { envelope, type Enveloped } from './envelope.js';
 import type { InputOf, ParamDefs, ParamSchema, Surface } from './param-schema.js';
 
 /** Who reads a report: the signed-in user, or null (nobody signed in, or a server without --auth). */
@@ -77,9 +78,21 @@ export interface ReportEntry<S extends ParamDefs, P, R> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue holds entries of every parameter and result type
 export type AnyReportEntry = ReportEntry<any, any, unknown>;
 
-/** Defines an entry (the identity, for inference of its types). */
-export function defineReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>): ReportEntry<S, P, R> {
-  return entry;
+/**
+ * Defines an entry: its build's result is put in the one envelope of every report (envelope.ts:
+ * report, schemaVersion, projects, period, now, sources, then the report's own fields), so the
+ * entry's result type, its JSON and its schema all have it without the entry writing it.
+ */
+export function defineReport<S extends ParamDefs, P, R extends object & { length?: never }>(
+  entry: ReportEntry<S, P, R>,
+): ReportEntry<S, P, Enveloped<R>> {
+  const build = entry.build;
+  return {
+    ...entry,
+    // A report's JSON is an object (never a bare list: `length?: never`), so the envelope can lead it.
+    build: async (store, params, config, now, reader) =>
+      envelope(entry.name, await build(store, params, config, now, reader), params, config, now) as Enveloped<R>,
+  };
 }
 
 /** The time a report is as of: the input's `now` (a replay), else the clock. */
