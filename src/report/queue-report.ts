@@ -5,7 +5,7 @@
 import type { AgeStats, QueueEntry, QueueReport, QueueSummary } from '../analysis/queue.js';
 import type { ReviewstatsAgeStats, ReviewstatsEntry, QueueReviewstatsReport } from '../analysis/queue-reviewstats.js';
 import type { TrivialReport } from '../analysis/queue-trivial.js';
-import { flattenRows, toCsv } from './csv.js';
+import { toCsv } from './csv.js';
 
 interface Sources {
   config: string;
@@ -162,7 +162,19 @@ export function renderQueueCsv(r: QueueView): string {
       ]),
     );
   }
-  return toCsv(['metric', 'value'], flattenRows(r));
+  // One row per open change: what it waits on (docs/review-flow.md, "Review queue", CSV).
+  if (r.kind === 'reviewstats') {
+    const rows = [...r.changes.waitingOnReviewer.map((n) => [n, 'reviewer']), ...r.changes.waitingOnSubmitter.map((n) => [n, 'submitter'])];
+    return toCsv(
+      ['number', 'waiting_on'],
+      rows.sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
+  }
+  const rows = Object.entries(r.states).flatMap(([state, s]) => s.changes.map((n) => [n, state]));
+  return toCsv(
+    ['number', 'state'],
+    rows.sort((a, b) => (a[0] as number) - (b[0] as number)),
+  );
 }
 
 /** The overview's queue section (steward queue in short). */
