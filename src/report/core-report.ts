@@ -64,7 +64,9 @@ export function renderIdleText(r: IdleReport): string {
     '',
   ];
   const row = (c: Labeled<CoreActivity>): string =>
-    `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  last review ${day(c.lastReviewAt)}${c.lastReviewChange ? ` (change ${c.lastReviewChange})` : ''}  below since ${c.neverReached ? `before ${day(r.historyFrom)}` : day(c.belowSince)}  quarters ${c.quarters.map((q) => q.reviews).join(' → ')} (${c.trend})`;
+    c.lastReviewAt === null && c.count === 0
+      ? `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  no review in the whole history since ${day(r.historyFrom)}${r.sources.unmatched?.some((u) => u.as === 'core' && String(u.name) === (c.username ?? String(c.gerritAccountId))) ? ' (configured, but no account of that name in the store)' : ''}`
+      : `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  last review ${day(c.lastReviewAt)}${c.lastReviewChange ? ` (change ${c.lastReviewChange})` : ''}  below since ${c.neverReached ? `before ${day(r.historyFrom)}` : day(c.belowSince)}  quarters ${c.quarters.map((q) => q.reviews).join(' → ')} (${c.trend})`;
   if (r.idle.length === 0) lines.push('No idle core reviewers.');
   else {
     lines.push(`${r.idle.length} idle:`);

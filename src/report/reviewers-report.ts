@@ -17,6 +17,17 @@ export interface ReportSources {
   config: string;
   coreTeam: string;
   bots: string;
+  /** Configured names (core members, bots) that match no account in the store: reported, not dropped. */
+  unmatched?: UnmatchedName[];
+}
+
+/** A name steward.yaml gives that matches no account in the store. */
+export interface UnmatchedName {
+  /** The username or Gerrit account id as configured. */
+  name: string | number;
+  as: 'core' | 'bot';
+  /** The project whose core team names it (cores only). */
+  project?: string;
 }
 
 export type ReviewerReportRow = AccountLabel & Omit<ReviewerRow, 'accountId'>;
