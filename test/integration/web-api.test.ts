@@ -56,6 +56,7 @@ const BAD: Array<[string, number, RegExp, string | undefined]> = [
   ['/api/v1/reviewers?compat=gerrit', 400, /compat must be equal to one of the allowed values: reviewstats/, 'compat'],
   ['/api/v1/reviewers?compat=reviewstats&since=2026-01-01', 400, /give days/, undefined],
   ['/api/v1/queue?trivial=true&compat=reviewstats', 400, /either compat=reviewstats or trivial/, undefined],
+  ['/api/v1/queue?days=30', 400, /days is used only with trivial/, undefined],
   ['/api/v1/days?x=1', 404, /no such page/, undefined],
   ['/api/v1/dashboards/no-such-dashboard', 400, /no dashboard named "no-such-dashboard"/, undefined],
   ['/api/v1/ci/jobs?job=no-such-job', 400, /no runs of job "no-such-job"/, 'job'],

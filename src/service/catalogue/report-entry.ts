@@ -8,7 +8,7 @@ import type { EffectiveConfig } from '../effective-config.js';
 import type { Store } from '../../store/engine.js';
 import { parseTime } from '../params.js';
 import { envelope, type Enveloped } from './envelope.js';
-import type { InputOf, ParamDefs, ParamSchema, Surface } from './param-schema.js';
+import { checkOnlyWith, type InputOf, type ParamDefs, type ParamSchema, type Surface } from './param-schema.js';
 
 /** Who reads a report: the signed-in user, or null (nobody signed in, or a server without --auth). */
 export type Reader = AuthUser | null;
@@ -87,8 +87,14 @@ export function defineReport<S extends ParamDefs, P, R extends object & { length
   entry: ReportEntry<S, P, R>,
 ): ReportEntry<S, P, Enveloped<R>> {
   const build = entry.build;
+  const check = entry.check;
   return {
     ...entry,
+    // Every entry refuses an option it does not use (`onlyWith` in its parameters) before its own rules.
+    check: (input, surface) => {
+      checkOnlyWith(entry.params.defs, input as Record<string, unknown>, surface);
+      check?.(input, surface);
+    },
     // A report's JSON is an object (never a bare list: `length?: never`), so the envelope can lead it.
     build: async (store, params, config, now, reader) =>
       envelope(entry.name, await build(store, params, config, now, reader), params, config, now) as Enveloped<R>,
