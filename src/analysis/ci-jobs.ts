@@ -30,7 +30,7 @@ import {
   type FalseReason,
 } from './ci-outcomes.js';
 import { adjustCaught, compareCaught, type CaughtComparison } from './ci-caught.js';
-import { isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type Interval } from './ci-stats.js';
+import { isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type RateInterval } from './ci-stats.js';
 import { quantileSorted, ratio, round } from './stats.js';
 
 export interface CiInput {
@@ -54,7 +54,7 @@ export interface Rate {
   count: number;
   of: number;
   rate: number | null;
-  ci95: Interval | null;
+  ci95: RateInterval | null;
 }
 
 /** One run as evidence: enough to find it in Gerrit and Zuul. */

@@ -14,7 +14,7 @@ import { DAY_MS } from './stats.js';
 const Z95 = 1.959964;
 export const WEEK_MS = 7 * DAY_MS;
 
-export interface Interval {
+export interface RateInterval {
   low: number;
   high: number;
 }
@@ -25,7 +25,7 @@ export interface Interval {
  * @example wilson(5, 20) // { low: 0.1119, high: 0.4687 } (rounded)
  * @returns null when n is 0 (no evidence at all).
  */
-export function wilson(k: number, n: number, z = Z95): Interval | null {
+export function wilson(k: number, n: number, z = Z95): RateInterval | null {
   if (n <= 0) return null;
   const p = k / n;
   const z2 = z * z;

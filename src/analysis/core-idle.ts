@@ -20,7 +20,7 @@
 import type { Timestamp } from '../model/records.js';
 import type { TeamActRecord } from '../model/team.js';
 import { codeReviewSign, type CoreRoster } from './reviewers.js';
-import { extractReviews } from './reviews.js';
+import { extractReviews, reviewsInPeriod } from './reviews.js';
 import { DAY_MS } from './stats.js';
 
 export interface IdleRule {
@@ -56,7 +56,7 @@ export interface CoreActivity {
 export interface IdleResult {
   now: string;
   rule: IdleRule;
-  window: { since: string; until: string };
+  period: { since: string; until: string; days: number };
   historyFrom: string;
   /** Current cores who are idle, fewest reviews first. */
   idle: CoreActivity[];
@@ -104,12 +104,23 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
   const byCore = new Map<number, Array<{ at: number; changeId: number }>>();
   for (const id of cores) byCore.set(id, []);
   for (const r of counted) byCore.get(r.reviewerId)?.push({ at: r.at, changeId: r.changeId });
+  // The count in the window is reviews in a period as every report counts them (reviews.ts); the
+  // history (last review, below since, quarters) dates each review by its first act.
+  const inWindow = new Map<number, number>();
+  const windowReviews = reviewsInPeriod(
+    input.acts.filter((a) => cores.has(a.actorId)),
+    input.isBot,
+    since,
+    now,
+  ).reviews;
+  for (const r of rule.counts === 'reviews' ? windowReviews : windowReviews.filter((x) => codeReviewSign(x) !== null))
+    inWindow.set(r.reviewerId, (inWindow.get(r.reviewerId) ?? 0) + 1);
 
   const out: CoreActivity[] = [];
   for (const [id, list] of byCore) {
     list.sort((a, b) => a.at - b.at);
     const times = list.map((x) => x.at);
-    const count = times.filter((t) => t >= since).length;
+    const count = inWindow.get(id) ?? 0;
     const last = list[list.length - 1];
     const quarters = [3, 2, 1, 0].map((q) => {
       const from = now - (q + 1) * QUARTER_MS;
@@ -146,7 +157,7 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
   return {
     now: iso(now),
     rule,
-    window: { since: iso(since), until: iso(now) },
+    period: { since: iso(since), until: iso(now), days: rule.days },
     historyFrom: iso(input.historyFrom),
     idle: out.filter((c) => c.idle),
     tooNewToJudge: out.filter((c) => !c.idle && c.count < rule.threshold),

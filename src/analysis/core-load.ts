@@ -15,7 +15,7 @@
 import type { Timestamp } from '../model/records.js';
 import type { PatchSetUpload, TeamActRecord } from '../model/team.js';
 import type { CoreRoster } from './reviewers.js';
-import { extractReviews, type Review } from './reviews.js';
+import { reviewsInPeriod, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
 const TRIVIAL_KINDS = new Set([
@@ -112,10 +112,7 @@ function period(
  */
 export function computeCoreLoad(input: LoadInput, opts: { since: Timestamp; until: Timestamp; now: Timestamp }): LoadResult {
   const { since, until, now } = opts;
-  const { reviews } = extractReviews(
-    input.acts.filter((a) => a.at >= since && a.at < until),
-    input.isBot,
-  );
+  const { reviews } = reviewsInPeriod(input.acts, input.isBot, since, until);
   const weeks: LoadPeriod[] = [];
   for (let from = since; from < until; from += 7 * DAY_MS) {
     const { perCore: _perCore, ...w } = period(from, Math.min(until, from + 7 * DAY_MS), input.uploads, reviews, input);

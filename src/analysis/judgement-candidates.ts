@@ -33,7 +33,7 @@ import type { Timestamp } from '../model/records.js';
 import type { ChangeFacts, ReviewMessageText, TeamActRecord } from '../model/team.js';
 import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
 import { collectCoreVerdicts, psKey, type CoreRoster } from './reviewers.js';
-import { extractReviews, type Review } from './reviews.js';
+import { reviewsInPeriod, type Review } from './reviews.js';
 import { cohensKappa } from './stats/agreement.js';
 import { percentileInterval } from './stats/bootstrap.js';
 import type { Random } from './stats/random.js';
@@ -366,10 +366,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
   const coreVotes = coreVotesByPatchSet(input.acts, input.roster, input.isBot);
   const changes = new Map(input.changes.map((c) => [c.id, c]));
-  const { reviews } = extractReviews(
-    input.acts.filter((a) => a.at >= since && a.at < until),
-    input.isBot,
-  );
+  const { reviews } = reviewsInPeriod(input.acts, input.isBot, since, until);
   const firstVote = voteTimes(input.acts, reviews);
   const substantiveBy = new Map<number, Set<number>>();
   for (const m of input.messages) {

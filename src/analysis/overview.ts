@@ -19,7 +19,7 @@ import type { IdleResult } from './core-idle.js';
 import type { LoadResult } from './core-load.js';
 import type { MentoringResult } from './mentoring.js';
 import type { ReviewersResult } from './reviewers.js';
-import { extractReviews } from './reviews.js';
+import { reviewsInPeriod } from './reviews.js';
 import { DAY_MS, distribution, ratio, round, type Distribution } from './stats.js';
 
 export interface OverviewInput {
@@ -29,6 +29,11 @@ export interface OverviewInput {
   isBot: (accountId: number) => boolean;
   /** Store ids of the core team, or null when no core team is configured. */
   coreIds: ReadonlySet<number> | null;
+  /**
+   * Store ids of the open changes that are work in progress as the queue classifies them (WIP flag
+   * or Workflow −1: queue-state.ts), so both reports count the same; absent: the WIP flag alone.
+   */
+  wipChangeIds?: ReadonlySet<number>;
 }
 
 export interface OverviewOptions {
@@ -116,7 +121,7 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
     if (c.status === 'ABANDONED' && inPeriod(c.abandonedAt)) abandoned += 1;
     if (!isOpenAt(c, now)) continue;
     // The WIP flag is known as it is now, not as it was; replaying the past treats it as current.
-    if (c.workInProgress) {
+    if (input.wipChangeIds ? input.wipChangeIds.has(c.id) : c.workInProgress) {
       wip += 1;
       continue;
     }
@@ -130,7 +135,7 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
   open.sort((a, b) => b.days - a.days || a.c.number - b.c.number);
 
   const periodActs = input.acts.filter((a) => inPeriod(a.at));
-  const { reviews, selfVotes } = extractReviews(periodActs, input.isBot);
+  const { reviews, selfVotes } = reviewsInPeriod(periodActs, input.isBot, since, until);
   const reviewers = new Set<number>();
   const activeCore = new Set<number>();
   let coreReviews = 0;

@@ -61,18 +61,18 @@ export interface PriorityComparison {
 }
 
 /** A median time with its interval (EventTime of flow-inference.ts). */
-export type MedianCi = EventTime;
+export type PriorityMedianCi = EventTime;
 
-export interface GroupStats {
+export interface PriorityGroupStats {
   proposed: number;
   merged: number;
   abandoned: number;
   open: number;
   reviews: number;
   /** Median time waiting on reviewers, days: Kaplan–Meier, open changes censored at their wait so far. */
-  reviewersDays: MedianCi;
-  firstHumanReviewDays: MedianCi;
-  firstCoreReviewDays: MedianCi;
+  reviewersDays: PriorityMedianCi;
+  firstHumanReviewDays: PriorityMedianCi;
+  firstCoreReviewDays: PriorityMedianCi;
 }
 
 export interface PriorityChange {
@@ -89,7 +89,7 @@ export interface PriorityChange {
   cluster: string;
 }
 
-export interface PriorityResult extends GroupStats {
+export interface PriorityResult extends PriorityGroupStats {
   title: string;
   origin: 'config' | 'store';
   id: number | null;
@@ -108,11 +108,11 @@ export interface PrioritiesResult {
   asOf: string;
   priorities: PriorityResult[];
   /** Every change in at least one priority. */
-  allPriorities: GroupStats & { vsBaseline: PriorityComparison; vsFeatureBaseline: PriorityComparison };
+  allPriorities: PriorityGroupStats & { vsBaseline: PriorityComparison; vsFeatureBaseline: PriorityComparison };
   /** The release's changes in no priority. */
-  baseline: GroupStats;
+  baseline: PriorityGroupStats;
   /** The release's changes in no priority that implement a blueprint. */
-  featureBaseline: GroupStats;
+  featureBaseline: PriorityGroupStats;
   /** Stored priorities hidden by a steward.yaml priority of the same release and title. */
   shadowed: Array<{ id: number | null; title: string }>;
   summary: string[];
@@ -208,10 +208,10 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
     return { days: w[which] ?? w.reviewFollowDays, event: w[which] !== null, cluster: clusterOf(c) };
   };
   const present = <T>(xs: Array<T | null>): T[] => xs.filter((x): x is T => x !== null);
-  const waitsList = new Map<GroupStats, FollowedTime[]>();
-  const stats = (list: readonly FlowChange[]): GroupStats => {
+  const waitsList = new Map<PriorityGroupStats, FollowedTime[]>();
+  const stats = (list: readonly FlowChange[]): PriorityGroupStats => {
     const waits = present(list.map(reviewerWait));
-    const out: GroupStats = {
+    const out: PriorityGroupStats = {
       proposed: list.length,
       merged: list.filter((c) => statusOf(c) === 'merged').length,
       abandoned: list.filter((c) => statusOf(c) === 'abandoned').length,
@@ -225,7 +225,8 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
     return out;
   };
   let seed = 0;
-  const vs = (g: GroupStats, base: GroupStats): PriorityComparison => compare(waitsList.get(g) ?? [], waitsList.get(base) ?? [], ++seed);
+  const vs = (g: PriorityGroupStats, base: PriorityGroupStats): PriorityComparison =>
+    compare(waitsList.get(g) ?? [], waitsList.get(base) ?? [], ++seed);
   const others = inRelease.filter((c) => !inAny.has(c.id));
   const baseline = stats(others);
   const featureBaseline = stats(others.filter((c) => kindOf(c) === 'feature'));
@@ -304,7 +305,7 @@ export function compare(priority: readonly FollowedTime[], base: readonly Follow
   return { verdict: d.verdict === 'below' ? 'faster' : d.verdict === 'above' ? 'slower' : 'inconclusive', ...base0, reason };
 }
 
-const days = (m: MedianCi): string =>
+const days = (m: PriorityMedianCi): string =>
   m.median === null
     ? 'not reached (fewer than half have finished waiting)'
     : `${m.median} d${m.low !== null ? ` (95% CI ${m.low}–${m.high ?? 'longer than we can tell'})` : ''}`;

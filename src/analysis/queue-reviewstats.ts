@@ -61,7 +61,7 @@ export interface ReviewstatsEntry {
   subject: string;
 }
 
-export interface ReviewstatsReport {
+export interface QueueReviewstatsReport {
   compat: 'reviewstats';
   now: string;
   totalOpenReviews: number;
@@ -126,7 +126,7 @@ function ageStats(rows: readonly Row[], key: 'age' | 'age2' | 'age3'): Reviewsta
 }
 
 /** Computes reviewstats' openreviews figures. Pure. */
-export function computeReviewstatsQueue(changes: readonly FlowChange[], opts: ReviewstatsOptions): ReviewstatsReport {
+export function computeReviewstatsQueue(changes: readonly FlowChange[], opts: ReviewstatsOptions): QueueReviewstatsReport {
   const now = opts.now;
   const longest = opts.longestWaiting ?? 5;
   const more = opts.waitingMoreDays ?? 7;

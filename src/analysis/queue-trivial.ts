@@ -24,9 +24,10 @@ import { DAY_MS, round } from './stats.js';
 
 export const DEFAULT_TRIVIAL_MAX_DELTA = 30;
 
-export type BugImportance = 'Critical' | 'High' | 'Medium' | 'Low' | 'Wishlist' | 'Undecided';
+/** A bug's importance as the trivial queue weighs it (Launchpad's, without 'Unknown'). */
+export type TrivialBugImportance = 'Critical' | 'High' | 'Medium' | 'Low' | 'Wishlist' | 'Undecided';
 
-const IMPORTANCE_WEIGHT: Record<BugImportance, number> = { Critical: 4, High: 3, Medium: 2, Low: 1, Wishlist: 1, Undecided: 1 };
+const IMPORTANCE_WEIGHT: Record<TrivialBugImportance, number> = { Critical: 4, High: 3, Medium: 2, Low: 1, Wishlist: 1, Undecided: 1 };
 
 export interface TrivialOptions {
   now: Timestamp;
@@ -36,7 +37,7 @@ export interface TrivialOptions {
   maxDelta?: number;
   hostUrls: ReadonlyMap<string, string | null>;
   /** Importance of a bug number, when known. */
-  bugImportance?: (bug: string) => BugImportance | null;
+  bugImportance?: (bug: string) => TrivialBugImportance | null;
   /** Store id → display name. */
   nameOf: (accountId: number) => string;
 }
@@ -50,7 +51,7 @@ export interface TrivialEntry {
   delta: number;
   why: Array<'TrivialFix' | 'bug fix'>;
   bugs: string[];
-  bugImportance: BugImportance | null;
+  bugImportance: TrivialBugImportance | null;
   waitingDays: number;
   score: number;
 }
@@ -117,8 +118,8 @@ export function computeTrivialQueue(
   opts: TrivialOptions,
 ): TrivialReport {
   const maxDelta = opts.maxDelta ?? DEFAULT_TRIVIAL_MAX_DELTA;
-  const importanceOf = (c: FlowChange): BugImportance | null => {
-    let best: BugImportance | null = null;
+  const importanceOf = (c: FlowChange): TrivialBugImportance | null => {
+    let best: TrivialBugImportance | null = null;
     for (const b of fixedBugs(c)) {
       const i = opts.bugImportance?.(b) ?? null;
       if (i && (!best || IMPORTANCE_WEIGHT[i] > IMPORTANCE_WEIGHT[best])) best = i;

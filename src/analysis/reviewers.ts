@@ -18,7 +18,7 @@
 import type { GroupSnapshot } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
 import type { TeamActRecord } from '../model/team.js';
-import { extractReviews, type Review } from './reviews.js';
+import { reviewsInPeriod, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
 // ---- the core roster ------------------------------------------------------------------------
@@ -323,7 +323,7 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
     ? input.acts
     : input.acts.filter((a) => a.at >= since && a.at < until);
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const { reviews } = extractReviews(windowActs, input.isBot);
+  const { reviews } = reviewsInPeriod(windowActs, input.isBot, since, until);
   const selfVotes = selfVotesByPerson(windowActs, input.isBot);
   const numbers = new Map<number, number>();
   for (const a of windowActs) if (!numbers.has(a.changeId)) numbers.set(a.changeId, a.changeNumber);

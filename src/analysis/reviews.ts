@@ -7,6 +7,10 @@
  * - votes Gerrit copied to a new patch set (rebases) are not acts and never reviews;
  * - bots (configured in steward.yaml `bots`) never review;
  * - a change owner's acts on their own change are not reviews; their self-votes are counted apart.
+ *
+ * Reviews in a period ({@link reviewsInPeriod}) are the period's acts grouped into reviews: a
+ * review whose acts straddle the period's start counts once, dated by its first act in the period.
+ * Every report that counts reviews in a window uses it, so a person's count is the same in each.
  */
 import type { ReviewActRecord } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
@@ -60,4 +64,20 @@ export function extractReviews(acts: readonly ReviewActRecord[], isBot: (account
     }
   }
   return { reviews, selfVotes: self.size };
+}
+
+/**
+ * The reviews in [since, until): the acts in the period grouped into reviews (the one definition of
+ * "reviews in a period" every report uses: reviewers, core idle, candidates, load, the overview).
+ *
+ * @example reviewsInPeriod(acts, isBot, Date.parse('2026-01-01'), Date.parse('2026-04-01')).reviews.length
+ */
+export function reviewsInPeriod(
+  acts: readonly ReviewActRecord[],
+  isBot: (accountId: number) => boolean,
+  since: Timestamp,
+  until: Timestamp,
+): ReviewExtraction {
+  const inPeriod = acts.every((a) => a.at >= since && a.at < until) ? acts : acts.filter((a) => a.at >= since && a.at < until);
+  return extractReviews(inPeriod, isBot);
 }

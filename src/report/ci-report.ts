@@ -21,9 +21,15 @@ export interface CiSources {
   config: string;
 }
 
-export type CiJobsOutput = CiJobsReport & { sources: CiSources };
-export type ReadinessOutput = ReadinessReport & { sources: CiSources };
-export type ExperimentalOutput = ExperimentalReport & { sources: CiSources };
+/** The projects a CI report covers (those asked for, else every project in the store) and where its runs came from. */
+interface CiCommon {
+  projects: string[];
+  sources: CiSources;
+}
+
+export type CiJobsOutput = CiJobsReport & CiCommon;
+export type ReadinessOutput = ReadinessReport & CiCommon;
+export type ExperimentalOutput = ExperimentalReport & CiCommon;
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const day = (s: string): string => s.slice(0, 10);

@@ -19,26 +19,22 @@ interface Common {
 }
 
 export interface IdleReport extends Common, Omit<IdleResult, 'idle' | 'tooNewToJudge' | 'cores'> {
-  report: 'core idle';
   idle: Array<Labeled<CoreActivity>>;
   tooNewToJudge: Array<Labeled<CoreActivity>>;
   cores: Array<Labeled<CoreActivity>>;
 }
 
 export interface CandidatesReport extends Common, Omit<CandidatesResult, 'candidates'> {
-  report: 'core candidates';
   candidates: Array<Labeled<JudgementCandidate>>;
 }
 
 export interface LoadReport extends Common, Omit<LoadResult, 'total'> {
-  report: 'core load';
   total: Omit<LoadResult['total'], 'perCore'> & { perCore: Array<Labeled<LoadResult['total']['perCore'][number]>> };
 }
 
 export type MentoringRow = Omit<MentoringTrajectory, 'candidateId' | 'mentorId'> & { candidate: AccountLabel; mentor: AccountLabel };
 
 export interface MentoringReport extends Common, Omit<MentoringResult, 'mentorships'> {
-  report: 'core mentoring';
   mentorships: MentoringRow[];
 }
 
@@ -64,11 +60,13 @@ export function renderIdleText(r: IdleReport): string {
   const rule = `fewer than ${r.rule.threshold} ${r.rule.counts === 'reviews' ? 'reviews' : 'reviews with a Code-Review vote'} in the last ${r.rule.days} days`;
   const lines = [
     `Idle core reviewers of ${r.projects.join(', ') || '(no projects)'}: ${rule}`,
-    `As of ${r.now.replace('.000Z', 'Z')} (window ${day(r.window.since)} to ${day(r.window.until)}); history from ${day(r.historyFrom)}`,
+    `As of ${r.now.replace('.000Z', 'Z')} (window ${day(r.period.since)} to ${day(r.period.until)}); history from ${day(r.historyFrom)}`,
     '',
   ];
   const row = (c: Labeled<CoreActivity>): string =>
-    `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  last review ${day(c.lastReviewAt)}${c.lastReviewChange ? ` (change ${c.lastReviewChange})` : ''}  below since ${c.neverReached ? `before ${day(r.historyFrom)}` : day(c.belowSince)}  quarters ${c.quarters.map((q) => q.reviews).join(' → ')} (${c.trend})`;
+    c.lastReviewAt === null && c.count === 0
+      ? `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  no review in the whole history since ${day(r.historyFrom)}${r.sources.unmatched?.some((u) => u.as === 'core' && String(u.name) === (c.username ?? String(c.gerritAccountId))) ? ' (configured, but no account of that name in the store)' : ''}`
+      : `  ${who(c).padEnd(20)} ${String(c.count).padStart(5)}  last review ${day(c.lastReviewAt)}${c.lastReviewChange ? ` (change ${c.lastReviewChange})` : ''}  below since ${c.neverReached ? `before ${day(r.historyFrom)}` : day(c.belowSince)}  quarters ${c.quarters.map((q) => q.reviews).join(' → ')} (${c.trend})`;
   if (r.idle.length === 0) lines.push('No idle core reviewers.');
   else {
     lines.push(`${r.idle.length} idle:`);
@@ -357,11 +355,16 @@ export interface CoreHistoryGroup {
   events: CoreHistoryEvent[];
 }
 
-export type CoreHistoryView = CoreHistoryGroup[];
+/** `steward core history --format json`: each selected project's core group. */
+export interface CoreHistoryView {
+  projects: string[];
+  sources: { config: string };
+  groups: CoreHistoryGroup[];
+}
 
-export function renderCoreHistoryText(out: readonly CoreHistoryGroup[]): string {
+export function renderCoreHistoryText(r: CoreHistoryView): string {
   let s = '';
-  for (const g of out) {
+  for (const g of r.groups) {
     s += `${g.project}: core group ${g.group} on ${g.host} — ${g.snapshots} snapshot(s), last checked ${g.lastChecked ?? 'never (run steward sync)'}\n`;
     if (g.events.length === 0) s += '  no membership recorded yet\n';
     for (const e of g.events) {
@@ -372,9 +375,9 @@ export function renderCoreHistoryText(out: readonly CoreHistoryGroup[]): string 
   return s;
 }
 
-export function renderCoreHistoryCsv(out: readonly CoreHistoryGroup[]): string {
+export function renderCoreHistoryCsv(r: CoreHistoryView): string {
   return toCsv(
     ['project', 'group', 'date', 'not_before', 'change', 'username', 'name'],
-    out.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name])),
+    r.groups.flatMap((g) => g.events.map((e) => [g.project, g.group, e.date, e.notBefore, e.change, e.username, e.name])),
   );
 }

@@ -1,3 +1,5 @@
+import { StewardError } from '../model/errors.js';
+
 /**
  * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
  * before one) gets a leading `'`, so it shows as the text it is: change subjects and account names
@@ -24,9 +26,12 @@ function quoted(s: string): string {
 
 /**
  * A CSV table: the header (our own column names, quoted but kept as written: `+A`, `+/- %`), then
- * one line per row, every field through `csvField`. The only CSV writer.
+ * one line per row, every field through `csvField`. The only CSV writer; a column name given twice
+ * is a bug it refuses.
  */
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
+  const twice = header.filter((h, i) => header.indexOf(h) !== i);
+  if (twice.length) throw new StewardError('INTERNAL', `CSV with the column ${twice.map((h) => `"${h}"`).join(', ')} twice`);
   return [header.map(quoted).join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n') + '\n';
 }
 

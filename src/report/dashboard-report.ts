@@ -4,7 +4,7 @@
 import type { DashboardResult } from '../analysis/gerrit-query/dashboard.js';
 import { toCsv } from './csv.js';
 
-export type DashboardView = { kind: 'dashboard'; name: string; origin: string; projects: string[] } & DashboardResult;
+export type DashboardView = { name: string; origin: string; projects: string[] } & DashboardResult;
 
 const STATE: Record<string, string> = {
   reviewers: 'reviewers',

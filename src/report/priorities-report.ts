@@ -1,11 +1,10 @@
 /** Rendering of `steward priorities report` and `steward priorities list` (text and CSV; JSON is the view itself). */
-import type { GroupStats, MedianCi, PrioritiesResult, PriorityComparison } from '../analysis/priorities.js';
+import type { PriorityGroupStats, PriorityMedianCi, PrioritiesResult, PriorityComparison } from '../analysis/priorities.js';
 import type { Priority } from '../model/priorities.js';
 import { toCsv } from './csv.js';
 
 /** `steward priorities report --format json`. */
 export type PrioritiesView = {
-  report: 'priorities';
   projects: string[];
   /** The wait the comparison is on: `reviewersDays`, the time waiting on reviewers (see `steward waits`). */
   metric: 'reviewersDays';
@@ -16,21 +15,21 @@ type ListedPriority = Omit<Priority, 'createdAt'> & { createdAt: string | null }
 
 /** `steward priorities list --format json`. */
 export interface PrioritiesList {
-  report: 'priorities list';
   release: string | null;
   priorities: ListedPriority[];
   shadowed: ListedPriority[];
   sources: { config: string };
 }
 
-const med = (m: MedianCi): string => (m.median === null ? 'not reached' : `${m.median} d`);
-const interval = (m: MedianCi): string => (m.low === null ? `(no interval, n=${m.n})` : `(95% CI ${m.low}–${m.high ?? '…'}, n=${m.n})`);
+const med = (m: PriorityMedianCi): string => (m.median === null ? 'not reached' : `${m.median} d`);
+const interval = (m: PriorityMedianCi): string =>
+  m.low === null ? `(no interval, n=${m.n})` : `(95% CI ${m.low}–${m.high ?? '…'}, n=${m.n})`;
 const verdict = (c: PriorityComparison): string =>
   c.verdict +
   (c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d, ${c.low} to ${c.high})` : '') +
   (c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : '');
 
-function row(name: string, g: GroupStats, vs: PriorityComparison | null): string {
+function row(name: string, g: PriorityGroupStats, vs: PriorityComparison | null): string {
   const cells = [
     name.padEnd(34).slice(0, 34),
     String(g.proposed).padStart(8),
@@ -84,7 +83,13 @@ export function renderPrioritiesCsv(v: PrioritiesView): string {
     'vs_baseline_high',
     'vs_feature_baseline',
   ];
-  const line = (name: string, origin: string, g: GroupStats, a: PriorityComparison | null, b: PriorityComparison | null): unknown[] => [
+  const line = (
+    name: string,
+    origin: string,
+    g: PriorityGroupStats,
+    a: PriorityComparison | null,
+    b: PriorityComparison | null,
+  ): unknown[] => [
     name,
     origin,
     g.proposed,

@@ -3,9 +3,9 @@
  * openreviews layout, and the ranked trivial queue.
  */
 import type { AgeStats, QueueEntry, QueueReport, QueueSummary } from '../analysis/queue.js';
-import type { ReviewstatsAgeStats, ReviewstatsEntry, ReviewstatsReport } from '../analysis/queue-reviewstats.js';
+import type { ReviewstatsAgeStats, ReviewstatsEntry, QueueReviewstatsReport } from '../analysis/queue-reviewstats.js';
 import type { TrivialReport } from '../analysis/queue-trivial.js';
-import { flattenRows, toCsv } from './csv.js';
+import { toCsv } from './csv.js';
 
 interface Sources {
   config: string;
@@ -14,10 +14,11 @@ interface Sources {
   gatingCi: string;
 }
 
-export type QueueView =
-  | ({ kind: 'queue'; projects: string[]; branches: string[] | null; sources: Sources } & QueueReport)
-  | ({ kind: 'reviewstats'; projects: string[] } & ReviewstatsReport)
-  | ({ kind: 'trivial'; projects: string[]; sources: Sources } & TrivialReport);
+/** `steward queue --format json`: the queue (default), reviewstats' `openreviews` (`--compat reviewstats`) or the trivial queue (`--trivial`). */
+export type QueueView = QueueStateView | QueueReviewstatsView | QueueTrivialView;
+export type QueueStateView = { kind: 'queue'; projects: string[]; branches: string[] | null; sources: Sources } & QueueReport;
+export type QueueReviewstatsView = { kind: 'reviewstats'; projects: string[] } & QueueReviewstatsReport;
+export type QueueTrivialView = { kind: 'trivial'; projects: string[]; sources: Sources } & TrivialReport;
 
 const num = (x: number | null): string => (x === null ? 'n/a' : String(x));
 const stamp = (iso: string): string => iso.replace('.000Z', 'Z');
@@ -161,7 +162,19 @@ export function renderQueueCsv(r: QueueView): string {
       ]),
     );
   }
-  return toCsv(['metric', 'value'], flattenRows(r));
+  // One row per open change: what it waits on (docs/review-flow.md, "Review queue", CSV).
+  if (r.kind === 'reviewstats') {
+    const rows = [...r.changes.waitingOnReviewer.map((n) => [n, 'reviewer']), ...r.changes.waitingOnSubmitter.map((n) => [n, 'submitter'])];
+    return toCsv(
+      ['number', 'waiting_on'],
+      rows.sort((a, b) => (a[0] as number) - (b[0] as number)),
+    );
+  }
+  const rows = Object.entries(r.states).flatMap(([state, s]) => s.changes.map((n) => [n, state]));
+  return toCsv(
+    ['number', 'state'],
+    rows.sort((a, b) => (a[0] as number) - (b[0] as number)),
+  );
 }
 
 /** The overview's queue section (steward queue in short). */

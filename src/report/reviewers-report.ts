@@ -17,19 +17,28 @@ export interface ReportSources {
   config: string;
   coreTeam: string;
   bots: string;
+  /** Configured names (core members, bots) that match no account in the store: reported, not dropped. */
+  unmatched?: UnmatchedName[];
+}
+
+/** A name steward.yaml gives that matches no account in the store. */
+export interface UnmatchedName {
+  /** The username or Gerrit account id as configured. */
+  name: string | number;
+  as: 'core' | 'bot';
+  /** The project whose core team names it (cores only). */
+  project?: string;
 }
 
 export type ReviewerReportRow = AccountLabel & Omit<ReviewerRow, 'accountId'>;
 
 export interface ReviewersReport extends Omit<ReviewersResult, 'rows'> {
-  report: 'reviewers';
   projects: string[];
   rows: ReviewerReportRow[];
   sources: ReportSources;
 }
 
 export interface ReviewstatsReport extends CompatResult {
-  report: 'reviewers';
   compat: 'reviewstats';
   projects: string[];
   sources: ReportSources & { data: string };

@@ -117,7 +117,8 @@ export function renderWaitsCsv(r: WaitsView): string {
       'first_human_review_days',
       'first_core_review_days',
       'review_follow_days',
-      ...factorNames.map((f) => f.replace(/ /g, '_')),
+      // The factor each change falls in, apart from its own columns (`branch` is both).
+      ...factorNames.map((f) => `factor_${f.replace(/ /g, '_')}`),
       'url',
     ],
     r.changes.map((c) => [

@@ -14,5 +14,5 @@ export async function buildCiExperimentalView(
 ): Promise<ExperimentalOutput> {
   const g = await gatherCi(store, params, config);
   checkJobs(g, params.job);
-  return { ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
+  return { projects: g.sources.projects, ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
 }

@@ -9,5 +9,5 @@ import type { EffectiveConfig } from './effective-config.js';
 export async function buildCiJobsView(store: Store, params: CiParams, config: EffectiveConfig, _now: number): Promise<CiJobsOutput> {
   const g = await gatherCi(store, params, config);
   checkJobs(g, params.job);
-  return { ...computeCiJobs(g.input, g.windowOptions), sources: g.sources };
+  return { projects: g.sources.projects, ...computeCiJobs(g.input, g.windowOptions), sources: g.sources };
 }

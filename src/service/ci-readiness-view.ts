@@ -14,5 +14,5 @@ export async function buildCiReadinessView(
 ): Promise<ReadinessOutput> {
   const g = await gatherCi(store, params, config);
   checkJobs(g, params.job);
-  return { ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
+  return { projects: g.sources.projects, ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules), sources: g.sources };
 }

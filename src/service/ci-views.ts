@@ -5,12 +5,16 @@
  */
 import { computeCiJobs } from '../analysis/ci-jobs.js';
 import { computeCiExperimental, computeVotingReadiness } from '../analysis/ci-readiness.js';
-import type { CiJobsOutput, ExperimentalOutput, ReadinessOutput } from '../report/ci-report.js';
+import type { CiJobsOutput, CiSources, ExperimentalOutput, ReadinessOutput } from '../report/ci-report.js';
 import type { Store } from '../store/engine.js';
 import { checkJobs, gatherCi, type CiParams } from './ci-gather.js';
 import type { EffectiveConfig } from './effective-config.js';
 
 export interface CiViews {
+  projects: string[];
+  period: { since: string; until: string };
+  now: string;
+  sources: CiSources;
   jobs: CiJobsOutput;
   votingReadiness: ReadinessOutput;
   experimental: ExperimentalOutput;
@@ -20,9 +24,22 @@ export interface CiViews {
 export async function buildCiViews(store: Store, params: CiParams, config: EffectiveConfig, _now: number): Promise<CiViews> {
   const g = await gatherCi(store, params, config);
   checkJobs(g, params.job);
+  const iso = (t: number) => new Date(t).toISOString();
   return {
-    jobs: { ...computeCiJobs(g.input, g.windowOptions), sources: g.sources },
-    votingReadiness: { ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules), sources: g.sources },
-    experimental: { ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules), sources: g.sources },
+    projects: g.sources.projects,
+    period: { since: iso(g.win.since), until: iso(g.win.until) },
+    now: iso(g.win.now),
+    sources: g.sources,
+    jobs: { projects: g.sources.projects, ...computeCiJobs(g.input, g.windowOptions), sources: g.sources },
+    votingReadiness: {
+      projects: g.sources.projects,
+      ...computeVotingReadiness(g.input, g.windowOptions, g.readinessRules),
+      sources: g.sources,
+    },
+    experimental: {
+      projects: g.sources.projects,
+      ...computeCiExperimental(g.input, g.windowOptions, g.readinessRules),
+      sources: g.sources,
+    },
   };
 }

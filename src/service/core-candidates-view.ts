@@ -63,7 +63,6 @@ export async function buildCoreCandidatesView(
   const win = params.window ?? { since: now - config.config.coreRules.candidateDays * 86_400_000, until: now, now };
   const result = await candidatesResult(store, ctx, win);
   return {
-    report: 'core candidates',
     projects: ctx.projects,
     ...result,
     candidates: result.candidates.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })),

@@ -7,7 +7,7 @@ import { StewardError } from '../model/errors.js';
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
 import { loadGroupSnapshots } from '../store/sync-store.js';
-import type { CoreHistoryView } from '../report/core-report.js';
+import type { CoreHistoryGroup, CoreHistoryView } from '../report/core-report.js';
 import type { EffectiveConfig } from './effective-config.js';
 
 export interface CoreHistoryParams {
@@ -37,7 +37,7 @@ export async function buildCoreHistoryView(
     );
   }
   const accounts = new Map((await loadAccounts(store.db)).map((a) => [a.id, a]));
-  const out: CoreHistoryView = [];
+  const out: CoreHistoryGroup[] = [];
   for (const p of withGroup) {
     const host = p.host ?? (config.hosts.length === 1 ? config.hosts[0]!.name : undefined);
     if (!host) throw new StewardError('CONFIG', `project ${p.name} names no host and steward.yaml lists several`);
@@ -64,5 +64,5 @@ export async function buildCoreHistoryView(
       events,
     });
   }
-  return out;
+  return { projects: withGroup.map((p) => p.name), sources: { config: origin }, groups: out };
 }

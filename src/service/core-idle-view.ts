@@ -1,6 +1,6 @@
 /** Idle cores (`steward core idle`, `/api/v1/core/idle`): cores below the review threshold (analysis/core-idle.ts). */
 import { computeIdleCores, type CoreActivity, type IdleResult } from '../analysis/core-idle.js';
-import type { IdleReport } from '../report/core-report.js';
+import type { IdleReport, Labeled } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
 import { loadTeamActs } from '../store/queries/reviewers.js';
 import { requireCoreTeam } from './core-rules.js';
@@ -38,13 +38,35 @@ export async function buildCoreIdleView(store: Store, params: CoreIdleParams, co
     const { accountId, ...rest } = c;
     return { ...labelOf(ctx, accountId), ...rest };
   };
+  // A configured core who matches no account has no trace in the store at all: the most idle core
+  // of all, listed with 0 reviews (and named in sources.unmatched), never left out.
+  const quarters = result.cores[0]?.quarters.map((q) => ({ ...q, reviews: 0 })) ?? [];
+  const seen = new Set<string>();
+  const traceless: Array<Labeled<CoreActivity>> = [];
+  for (const u of ctx.sources.unmatched ?? []) {
+    if (u.as !== 'core' || seen.has(String(u.name))) continue;
+    seen.add(String(u.name));
+    traceless.push({
+      username: typeof u.name === 'string' ? u.name : null,
+      name: null,
+      gerritAccountId: typeof u.name === 'number' ? u.name : null,
+      count: 0,
+      lastReviewAt: null,
+      lastReviewChange: null,
+      belowSince: null,
+      neverReached: true,
+      quarters,
+      trend: 'none',
+      coreSince: null,
+      idle: true,
+    });
+  }
   return {
-    report: 'core idle',
     projects: ctx.projects,
     ...result,
-    idle: result.idle.map(label),
+    idle: [...traceless, ...result.idle.map(label)],
     tooNewToJudge: result.tooNewToJudge.map(label),
-    cores: result.cores.map(label),
+    cores: [...traceless, ...result.cores.map(label)],
     sources: ctx.sources,
   };
 }

@@ -29,7 +29,6 @@ export async function buildCoreLoadView(store: Store, params: CoreLoadParams, co
   requireCoreTeam(ctx);
   const result = await loadResult(store, ctx, params.window);
   return {
-    report: 'core load',
     projects: ctx.projects,
     ...result,
     total: { ...result.total, perCore: result.total.perCore.map(({ accountId, ...c }) => ({ ...labelOf(ctx, accountId), ...c })) },

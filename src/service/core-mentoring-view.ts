@@ -43,7 +43,6 @@ export async function buildCoreMentoringView(
   const ctx = await teamContextFor(store, config.config, config.origin, params.project ?? []);
   const result = await mentoringResult(store, ctx, { now, all: params.all });
   return {
-    report: 'core mentoring',
     projects: ctx.projects,
     ...result,
     mentorships: result.mentorships.map(({ candidateId, mentorId, ...m }) => ({

@@ -37,7 +37,7 @@ export interface ResolvedDashboard {
   code: ErrorCode;
 }
 
-export type DashboardOutput = { kind: 'dashboard'; name: string; origin: string; projects: string[] } & DashboardResult;
+export type DashboardOutput = { name: string; origin: string; projects: string[] } & DashboardResult;
 
 function readDash(path: string, name?: string): DashboardDefinition {
   let text: string;
@@ -195,5 +195,5 @@ export async function buildDashboardView(
     commitMessage: compiled.needs.commitMessage,
   });
   const result = evaluateDashboard(r.def, compiled, changes, env, { hostUrls: setup.hostUrls, nameOf: setup.nameOf });
-  return { kind: 'dashboard', name: r.def.name, origin: r.def.origin, projects: setup.projects, ...result };
+  return { name: r.def.name, origin: r.def.origin, projects: setup.projects, ...result };
 }

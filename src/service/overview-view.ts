@@ -55,10 +55,11 @@ export async function buildOverviewView(
   ]);
   const bots = botIds(config, accounts, ciReporters);
   const coreIds = coreTeamIds(config, accounts, params.project ?? []);
-  const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds }, win);
+  // The queue first: the overview's open changes are the queue's, work in progress as it defines it.
+  const { wipChangeIds, ...queue } = await buildQueueSummary(store, params.project, effective, win.now);
+  const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
   const ciHealth = await buildCiHealth(store, params.project, win, effective);
   const team = await buildTeamSummary(store, params.project, effective, win);
-  const queue = await buildQueueSummary(store, params.project, effective, win.now);
   return {
     projects,
     ...overview,

@@ -166,7 +166,6 @@ export async function buildPrioritiesView(
     throw e;
   }
   return {
-    report: 'priorities',
     projects: setup.projects,
     metric: 'reviewersDays',
     ...result,
@@ -183,7 +182,6 @@ export async function buildPrioritiesList(store: Store, params: { release?: stri
   );
   const show = (p: Priority) => ({ ...p, createdAt: p.createdAt === null ? null : new Date(p.createdAt).toISOString() });
   return {
-    report: 'priorities list',
     release,
     priorities: priorities.map(show),
     shadowed: shadowed.map(show),

@@ -94,14 +94,15 @@ export async function buildQueueView(store: Store, params: QueueParams, config: 
   };
 }
 
-/** The queue in short as of `now`, for the overview. */
+/** The queue in short as of `now`, for the overview, with the store ids of its work-in-progress changes. */
 export async function buildQueueSummary(
   store: Store,
   project: readonly string[] | undefined,
   config: EffectiveConfig,
   now: number,
-): Promise<QueueSummary> {
+): Promise<QueueSummary & { wipChangeIds: Set<number> }> {
   const setup = await flowSetup(store, project, config);
   const { flows } = await loadOpenFlows(store, setup, {}, now);
-  return summarizeQueue(computeQueue(flows, setup.ctx, { now, hostUrls: setup.hostUrls, longest: 0 }));
+  const summary = summarizeQueue(computeQueue(flows, setup.ctx, { now, hostUrls: setup.hostUrls, longest: 0 }));
+  return { ...summary, wipChangeIds: new Set(flows.filter((f) => f.state === 'wip').map((f) => f.change.id)) };
 }

@@ -48,7 +48,6 @@ export async function buildReviewstatsView(
 export async function reviewersReport(store: Store, ctx: TeamContext, win: Window): Promise<ReviewersReport> {
   const result = await reviewersResult(store, ctx, win);
   return {
-    report: 'reviewers',
     projects: ctx.projects,
     ...result,
     rows: result.rows.map(({ accountId, ...row }) => ({ ...labelOf(ctx, accountId), ...row })),
@@ -88,7 +87,6 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
   const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
   const kinds = (await listSourceFormats(store.db)).sort();
   return {
-    report: 'reviewers',
     compat: 'reviewstats',
     projects: ctx.projects,
     ...result,

@@ -6,7 +6,7 @@ import { buildCoreRoster, computeReviewers, type CoreRoster, type CoreSource, ty
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo } from '../model/activity.js';
 import type { TeamActRecord } from '../model/team.js';
-import type { AccountLabel, ReportSources } from '../report/reviewers-report.js';
+import type { AccountLabel, ReportSources, UnmatchedName } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
 import { listProjectNames, loadCiReporters } from '../store/queries/flow.js';
@@ -46,18 +46,21 @@ export async function teamContextFor(
   origin: string,
   projectFilter: readonly string[],
 ): Promise<TeamContext> {
-  const known = await listProjectNames(store.db);
-  checkProjects(projectFilter, known);
+  const storeProjects = await listProjectNames(store.db);
+  checkProjects(projectFilter, storeProjects);
   const [accounts, ciReporters] = await Promise.all([loadAccounts(store.db), loadCiReporters(store.db)]);
   const bots = botIds(config, accounts, ciReporters);
   const selected = config.projects.filter((p) => !projectFilter.length || projectFilter.includes(p.name));
   const sources: CoreSource[] = [];
   const described: string[] = [];
+  const known = (spec: string | number) => accounts.some((a) => accountMatches(a, spec));
+  const unmatched: UnmatchedName[] = config.bots.filter((b) => !known(b)).map((name) => ({ name, as: 'bot' as const }));
   for (const p of selected) {
     if (!p.core) continue;
     const configured = p.core.members
       ? new Set(accounts.filter((a) => p.core!.members!.some((s) => accountMatches(a, s))).map((a) => a.id))
       : null;
+    for (const m of p.core.members ?? []) if (!known(m)) unmatched.push({ name: m, as: 'core', project: p.name });
     const host = projectHost(config, p);
     const snapshots = p.core.group && host ? await loadGroupSnapshots(store.db, host, p.core.group) : [];
     sources.push({ project: p.name, snapshots, configured });
@@ -73,7 +76,7 @@ export async function teamContextFor(
     config,
     origin,
     filterProjects: projectFilter.length ? [...projectFilter] : undefined,
-    projects: projectFilter.length ? [...projectFilter] : known,
+    projects: projectFilter.length ? [...projectFilter] : storeProjects,
     accounts,
     accountById: new Map(accounts.map((a) => [a.id, a])),
     bots,
@@ -82,6 +85,7 @@ export async function teamContextFor(
       config: origin,
       coreTeam: described.length ? described.join('; ') : `no core team in ${origin}`,
       bots: `${config.bots.length} configured in ${origin}, plus every account that posted CI build reports (${bots.size} accounts in all)`,
+      ...(unmatched.length ? { unmatched } : {}),
     },
   };
 }

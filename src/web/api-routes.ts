@@ -9,12 +9,14 @@ import type { ParamDefs } from '../service/catalogue/param-schema.js';
 import type { ReportEntry } from '../service/catalogue/report-entry.js';
 import type { AppContext, ExtraApiReport } from './app-context.js';
 import { API_REPORTS, buildReportJson } from './reports.js';
+import { registerSchemaRoutes } from './schema-routes.js';
 import { storeState } from './store-state.js';
 
 export function registerApiRoutes(app: FastifyInstance, ctx: AppContext, extra: readonly ExtraApiReport[] = []): void {
   for (const [path, entry] of API_REPORTS) apiRoute(app, ctx, path, entry);
   for (const r of extra) apiRoute(app, ctx, r.path, r.entry);
   app.get('/api/v1/status', async () => ({ store: await storeState(ctx.store), sync: ctx.syncStatus() }));
+  registerSchemaRoutes(app);
 }
 
 function apiRoute<S extends ParamDefs, P, R>(app: FastifyInstance, ctx: AppContext, path: string, entry: ReportEntry<S, P, R>): void {

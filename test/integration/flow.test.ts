@@ -455,7 +455,7 @@ describe('review flow on the command line: errors pointing at the operator, and 
     assert.match(await run(['waits']), /^Where the time went: demo\/compute/);
     assert.match(
       await run(['waits', '--format', 'csv']),
-      /^number,project,branch,owner,outcome,created,closed,follow_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,review_follow_days,size,area,author,kind,branch,release_phase,core_load,patch_sets,url\n\d+,/,
+      /^number,project,branch,owner,outcome,created,closed,follow_days,reviewers_days,author_days,ci_days,wip_days,abandoned_days,first_human_review_days,first_core_review_days,review_follow_days,factor_size,factor_area,factor_author,factor_kind,factor_branch,factor_release_phase,factor_core_load,factor_patch_sets,url\n\d+,/,
     );
     assert.match(
       await run(['waits', '--bandwidth', '--format', 'csv']),
@@ -472,6 +472,7 @@ describe('review flow on the command line: errors pointing at the operator, and 
   it('usage errors', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['queue', '--compat', 'gerrit'], /--compat must be reviewstats/],
+      [['queue', '--days', '30'], /--days is used only with --trivial/],
       [['queue', '--project', 'no/such'], /no changes of project "no\/such"/],
       [['dashboard', 'nope'], /no dashboard named "nope"/],
       [['dashboard', 'review-inbox', '--query', 'x:y'], /name one dashboard/],

@@ -31,6 +31,7 @@ import { acquireLock, getSyncState, loadGroupSnapshots, releaseLock } from '../.
 import { runSteward, type CliResult } from '../helpers/cli.js';
 import { CRASH_MARKER } from '../helpers/failing-page-worker.js';
 import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-gerrit.js';
+import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2026, 10, 1);
@@ -1082,7 +1083,9 @@ describe('steward sync: retries, failures and credentials', () => {
 
           const h = await steward(ws, db, ['core', 'history', '--format', 'json']);
           assert.equal(h.code, 0, h.stderr);
-          const [history] = JSON.parse(h.stdout) as Array<{
+          const out = JSON.parse(h.stdout) as { groups: unknown };
+          assertMatchesSchema('coreHistory', out, 'steward core history --format json');
+          const [history] = out.groups as Array<{
             group: string;
             snapshots: number;
             lastChecked: string;

@@ -18,15 +18,16 @@ export const dashboardsReport = defineReport({
   resolve: (_i, ctx) => ({ cwd: ctx.cwd }),
   action: 'read',
   cache: 'shared',
-  build: async (_store, p, config): Promise<DashboardListItem[]> =>
-    (await import('../dashboard-view.js')).availableDashboards(config.config, config.path, p.cwd).map((d) => ({
+  build: async (_store, p, config): Promise<{ dashboards: DashboardListItem[] }> => ({
+    dashboards: (await import('../dashboard-view.js')).availableDashboards(config.config, config.path, p.cwd).map((d) => ({
       name: d.def.name,
       title: d.def.title,
       sections: d.def.sections.length,
       origin: d.def.origin,
     })),
+  }),
   // The list has no table form: CSV prints it as text.
-  render: { text: renderDashboardList, csv: renderDashboardList },
+  render: { text: (r) => renderDashboardList(r.dashboards), csv: (r) => renderDashboardList(r.dashboards) },
 });
 
 export const dashboardReport = defineReport({

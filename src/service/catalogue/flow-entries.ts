@@ -4,7 +4,7 @@ import { renderQueueCsv, renderQueueText, renderReviewstatsText, renderTrivialTe
 import { renderBandwidthCsv, renderBandwidthText, renderWaitsCsv, renderWaitsText } from '../../report/waits-report.js';
 import type { QueueParams } from '../queue-view.js';
 import { WINDOW_PARAMS, optionalInt, windowOf } from './common-params.js';
-import { choice, flag, int, names, paramSchema, time } from './param-schema.js';
+import { choice, flag, int, names, onlyWith, paramSchema, time } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
 
 export const queueReport = defineReport({
@@ -14,14 +14,17 @@ export const queueReport = defineReport({
     branch: names('branch (repeat for several; default: all)'),
     now: time('the queue as it was at this time', '<time>'),
     compat: choice(['reviewstats'], "reproduce another tool's numbers exactly: reviewstats (its `openreviews`)", '<tool>'),
-    waitingMore: int('with --compat reviewstats: count changes waiting at least this many days (default 7)', 36_500, '<days>'),
-    stable: flag('with --compat reviewstats: include branches whose name contains "stable"'),
+    waitingMore: onlyWith(
+      'compat',
+      int('with --compat reviewstats: count changes waiting at least this many days (default 7)', 36_500, '<days>'),
+    ),
+    stable: onlyWith('compat', flag('with --compat reviewstats: include branches whose name contains "stable"')),
     longest: int('how many of the longest waiting to list (default 5)', 1000),
     trivial: flag('the ranked queue of small, CI-passing bug fixes and TrivialFix changes, and who cleared such changes'),
-    maxDelta: int('with --trivial: most lines inserted + deleted (default 30)', 1_000_000, '<lines>'),
-    days: int('with --trivial: the clearance history covers the N days before --until (default 28)', 7300),
-    since: time('with --trivial: clearance history start'),
-    until: time('with --trivial: clearance history end (default: --now)'),
+    maxDelta: onlyWith('trivial', int('with --trivial: most lines inserted + deleted (default 30)', 1_000_000, '<lines>')),
+    days: onlyWith('trivial', int('with --trivial: the clearance history covers the N days before --until (default 28)', 7300)),
+    since: onlyWith('trivial', time('with --trivial: clearance history start')),
+    until: onlyWith('trivial', time('with --trivial: clearance history end (default: --now)')),
   }),
   check: (i, s) => {
     if (i.compat && i.compat !== 'reviewstats')

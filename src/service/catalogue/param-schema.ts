@@ -65,6 +65,29 @@ export interface ParamDef<K extends Kind = Kind> {
   values?: readonly string[];
   /** false: not a command-line option (the web takes it; the command line has no such option). */
   cli?: false;
+  /** The parameter this one is used with only (`--days` of `steward queue` only with `--trivial`): given without it, it is refused. */
+  onlyWith?: string;
+}
+
+/** `def`, used only together with parameter `other`: without it, giving `def` is refused, not ignored. */
+export function onlyWith<K extends Kind>(other: string, def: ParamDef<K>): ParamDef<K> {
+  return { ...def, onlyWith: other };
+}
+
+const given = (v: unknown): boolean => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+
+/**
+ * Refuses parameters given without the one they are used with (`onlyWith`), naming both as the
+ * caller spells them: a report never silently ignores an option it does not use.
+ */
+export function checkOnlyWith(defs: ParamDefs, input: Record<string, unknown>, surface: Surface): void {
+  for (const [name, d] of Object.entries(defs)) {
+    if (!d.onlyWith || !given(input[name]) || given(input[d.onlyWith])) continue;
+    throw new StewardError(
+      'USAGE',
+      `${surface.name(name)} is used only with ${surface.name(d.onlyWith)}: give ${surface.name(d.onlyWith)} too, or leave ${surface.name(name)} out`,
+    );
+  }
 }
 
 const TIME_JSON = {

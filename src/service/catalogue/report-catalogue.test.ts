@@ -61,3 +61,26 @@ describe('the report catalogue', () => {
     });
   });
 });
+
+describe('options a report does not use', () => {
+  const refused = (f: () => void, re: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof StewardError && e.code === 'USAGE' && re.test(e.message));
+
+  it('are refused, not ignored, naming the option they need, in each caller spelling', () => {
+    const queue = REPORTS.queue;
+    refused(
+      () => queue.check!(queue.params.fromCli({ days: '30' }), CLI_SURFACE),
+      /^--days is used only with --trivial: give --trivial too, or leave --days out$/,
+    );
+    refused(() => queue.check!(queue.params.fromWeb({ days: 30 }), WEB_SURFACE), /^days is used only with trivial/);
+    refused(() => queue.check!(queue.params.fromCli({ waitingMore: '14' }), CLI_SURFACE), /--waiting-more is used only with --compat/);
+    refused(() => queue.check!(queue.params.fromCli({ stable: true }), CLI_SURFACE), /--stable is used only with --compat/);
+    // With what they need, they are taken.
+    queue.check!(queue.params.fromCli({ days: '30', trivial: true }), CLI_SURFACE);
+    queue.check!(queue.params.fromCli({ waitingMore: '14', compat: 'reviewstats' }), CLI_SURFACE);
+  });
+
+  it('every catalogue entry checks them (defineReport adds the rule)', () => {
+    for (const [name, entry] of Object.entries(CATALOGUE)) assert.equal(typeof entry.check, 'function', name);
+  });
+});

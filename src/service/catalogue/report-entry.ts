@@ -7,7 +7,8 @@ import type { Action, AuthUser } from '../authorize.js';
 import type { EffectiveConfig } from '../effective-config.js';
 import type { Store } from '../../store/engine.js';
 import { parseTime } from '../params.js';
-import type { InputOf, ParamDefs, ParamSchema, Surface } from './param-schema.js';
+import { envelope, type Enveloped } from './envelope.js';
+import { checkOnlyWith, type InputOf, type ParamDefs, type ParamSchema, type Surface } from './param-schema.js';
 
 /** Who reads a report: the signed-in user, or null (nobody signed in, or a server without --auth). */
 export type Reader = AuthUser | null;
@@ -77,9 +78,27 @@ export interface ReportEntry<S extends ParamDefs, P, R> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalogue holds entries of every parameter and result type
 export type AnyReportEntry = ReportEntry<any, any, unknown>;
 
-/** Defines an entry (the identity, for inference of its types). */
-export function defineReport<S extends ParamDefs, P, R>(entry: ReportEntry<S, P, R>): ReportEntry<S, P, R> {
-  return entry;
+/**
+ * Defines an entry: its build's result is put in the one envelope of every report (envelope.ts:
+ * report, schemaVersion, projects, period, now, sources, then the report's own fields), so the
+ * entry's result type, its JSON and its schema all have it without the entry writing it.
+ */
+export function defineReport<S extends ParamDefs, P, R extends object & { length?: never }>(
+  entry: ReportEntry<S, P, R>,
+): ReportEntry<S, P, Enveloped<R>> {
+  const build = entry.build;
+  const check = entry.check;
+  return {
+    ...entry,
+    // Every entry refuses an option it does not use (`onlyWith` in its parameters) before its own rules.
+    check: (input, surface) => {
+      checkOnlyWith(entry.params.defs, input as Record<string, unknown>, surface);
+      check?.(input, surface);
+    },
+    // A report's JSON is an object (never a bare list: `length?: never`), so the envelope can lead it.
+    build: async (store, params, config, now, reader) =>
+      envelope(entry.name, await build(store, params, config, now, reader), params, config, now) as Enveloped<R>,
+  };
 }
 
 /**

@@ -37,7 +37,7 @@ export async function corePage(pc: PageContext, ctx: AppContext): Promise<SafeHt
     'note' in idle
       ? idle.note
       : html`
-<p>Fewer than ${idle.ok.rule.threshold} ${idle.ok.rule.counts === 'reviews' ? 'reviews' : 'reviews with a Code-Review vote'} in the last ${idle.ok.rule.days} days (${day(idle.ok.window.since)} to ${day(idle.ok.window.until)}): <strong id="idle-count">${idle.ok.idle.length}</strong> of ${idle.ok.cores.length} cores.</p>
+<p>Fewer than ${idle.ok.rule.threshold} ${idle.ok.rule.counts === 'reviews' ? 'reviews' : 'reviews with a Code-Review vote'} in the last ${idle.ok.rule.days} days (${day(idle.ok.period.since)} to ${day(idle.ok.period.until)}): <strong id="idle-count">${idle.ok.idle.length}</strong> of ${idle.ok.cores.length} cores.</p>
 ${table(
   [
     { key: 'who', label: 'Core', cell: (x) => person(x) },
@@ -162,7 +162,7 @@ ${chart(
   const histHtml =
     'note' in history
       ? history.note
-      : history.ok.map(
+      : history.ok.groups.map(
           (
             g,
           ) => html`<h3>${g.project}: group ${g.group}</h3><p>${g.snapshots} snapshot(s), last checked ${g.lastChecked ? day(g.lastChecked) : 'never (run steward sync)'}; ${g.currentMembers.length} members now: ${g.currentMembers.join(', ')}.</p>

@@ -18,7 +18,7 @@ export async function dashboardsPage(pc: PageContext, ctx: AppContext): Promise<
       { key: 'sections', label: 'Sections', numeric: true, cell: (x) => num(x.sections) },
       { key: 'origin', label: 'From', cell: (x) => x.origin },
     ],
-    list,
+    list.dashboards,
     { id: 'dashboards' },
   );
   return page(pc, 'Dashboards', body, { chooser: { window: false }, api: ['/api/v1/dashboards'] });
