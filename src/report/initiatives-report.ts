@@ -5,10 +5,9 @@
 import type { InitiativeStatus } from '../analysis/initiatives.js';
 import type { Initiative } from '../model/initiatives.js';
 
-export type InitiativeView = { report: 'initiative status'; projects: string[]; sources: Record<string, string> } & InitiativeStatus;
+export type InitiativeView = { projects: string[]; sources: Record<string, string> } & InitiativeStatus;
 
 export interface InitiativesList {
-  report: 'initiative list';
   initiatives: Array<Omit<Initiative, 'createdAt' | 'notes'> & { createdAt: string | null; openQuestions: number; notes: number }>;
   shadowed: Array<{ id: number | null; name: string }>;
   sources: { config: string };

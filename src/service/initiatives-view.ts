@@ -401,7 +401,6 @@ export async function noteInitiative(
 export async function buildInitiativesList(store: Store, effective: EffectiveConfig): Promise<InitiativesList> {
   const { initiatives, shadowed } = await allInitiatives(store, effective.config);
   return {
-    report: 'initiative list',
     initiatives: initiatives.map(({ notes, ...i }) => ({
       ...i,
       createdAt: i.createdAt === null ? null : new Date(i.createdAt).toISOString(),
@@ -490,7 +489,6 @@ export async function buildInitiativeView(
     throw e;
   }
   return {
-    report: 'initiative status',
     projects: setup.projects,
     ...status,
     sources: {

@@ -20,6 +20,7 @@ import { blueprintRefs } from '../../src/sources/links/blueprint-refs.js';
 import { extractLinks } from '../../src/sources/links/links.js';
 import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { assertMatchesSchema } from '../helpers/report-schema.js';
 
 // STEWARD_SHARED_DATA names the shared data folder when it is not ../shared/data beside the repository (a worktree elsewhere).
 const BUNDLE = process.env.STEWARD_SHARED_DATA
@@ -157,6 +158,7 @@ describe("steward history on nova's history", { skip: SKIP }, () => {
         const r = await steward('history', '--format', 'json');
         assert.equal(r.code, 0, r.stderr);
         const v = JSON.parse(r.stdout) as Json;
+        assertMatchesSchema('history', v);
         assert.equal(v.counts, 'addresses');
         for (const [name] of DAYS.slice(1)) {
           const w = (v.releases as Json[]).find((x) => x.release === name)!;

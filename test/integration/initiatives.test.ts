@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { DEMO_INITIATIVE_NAME, DEMO_STALL_WEEKS, demoInitiative } from '../../src/demo/demo-initiative.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { runSteward } from '../helpers/cli.js';
+import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2025, 5, 1);
@@ -68,7 +69,8 @@ for (const engine of ENGINES) {
 
     it('shows the open question first, then the milestones: first code met, the spec met late, the blocked work not met', async () => {
       const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME]);
-      assert.equal(v.report, 'initiative status');
+      assert.equal(v.report, 'initiativeStatus');
+      assertMatchesSchema('initiativeStatus', v);
       assert.deepEqual(
         v.openQuestions.map((q: Json) => q.text),
         [planted.question],
@@ -167,10 +169,10 @@ for (const engine of ENGINES) {
       assert.ok(md.includes(planted.question));
       assert.match(md, /\| Spec implemented \(.+\) \| .+ \| met late \|/);
       assert.ok(md.split('\n').length < 80);
-      assert.deepEqual(
-        await json(['initiative', 'brief', DEMO_INITIATIVE_NAME]),
-        await json(['initiative', 'status', DEMO_INITIATIVE_NAME]),
-      );
+      // The same JSON as status but for the envelope's report name.
+      const brief = await json(['initiative', 'brief', DEMO_INITIATIVE_NAME]);
+      assert.equal(brief.report, 'initiativeBrief');
+      assert.deepEqual({ ...brief, report: 'initiativeStatus' }, await json(['initiative', 'status', DEMO_INITIATIVE_NAME]));
     });
 
     it('adds, notes, resolves, edits and removes a stored initiative, each in the audit log', async () => {

@@ -16,13 +16,14 @@ const VARIANTS: Record<string, string[][]> = {
   reviewers: [[], ['--compat', 'reviewstats']],
   priorities: [['--release', 'Kestrel']],
   specs: [[], ['--release', 'kestrel']],
+  electorate: [['--release', 'Kestrel']],
 };
 /** Reports whose CSV is deliberately not a table of rows, and why. */
 const NOT_TABLES: Record<string, string> = {
   overview: 'a summary of the project: one row per metric (metric, value), documented in docs/review-flow.md',
 };
 /** Reports the demo store cannot give. */
-const NOT_ON_DEMO = new Set(['coreHistory']);
+const NOT_ON_DEMO = new Set(['coreHistory', 'history']);
 
 /** RFC 4180 records of `text` (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
