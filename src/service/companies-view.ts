@@ -13,7 +13,7 @@ import { loadHistoryCommits } from '../store/queries/code-history.js';
 import { loadAffiliations, loadCompanies, loadMergedChangeOwners } from '../store/queries/people.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { loadPeople } from './people-service.js';
-import { releaseCalendar } from './specs-report-view.js';
+import { releaseCalendar } from './releases.js';
 
 export interface CompaniesView {
   kind: 'companies';

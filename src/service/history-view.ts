@@ -10,7 +10,7 @@ import type { HistoryView } from '../report/history-report.js';
 import type { Store } from '../store/engine.js';
 import { loadCommitReviewTimes, loadHistoryCommits, summariseCodeHistory } from '../store/queries/code-history.js';
 import type { EffectiveConfig } from './effective-config.js';
-import { releaseCalendar } from './specs-report-view.js';
+import { checkRelease, releaseCalendar } from './releases.js';
 
 export type { HistoryView };
 
@@ -19,15 +19,6 @@ export interface HistoryParams {
   release?: string | null;
   /** One synced repository (its sync name); default every synced repository. */
   repo?: string | null;
-}
-
-/** Refuses a release the calendar in effect does not know, naming the parameter as the caller spells it. */
-export function checkRelease(release: string, config: EffectiveConfig, param = '--release'): void {
-  const { calendar, source } = releaseCalendar(config.config, config.origin);
-  if (!findRelease(calendar, release))
-    throw new StewardError('USAGE', `${param} "${release}" is not in the release calendar (${source})`, {
-      hint: `Known releases: ${calendar.map((r) => r.name).join(', ')}.`,
-    });
 }
 
 /** Builds the code history report (see analysis/code-history.ts for every figure's definition). */

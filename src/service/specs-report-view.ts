@@ -5,10 +5,9 @@
  */
 import { computeCodeHistory, gitBotRule } from '../analysis/code-history.js';
 import { computeSpecsReport, specNamesOf, type LinkedCommit, type RelatedChange } from '../analysis/specs-report.js';
-import { toMs, type StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
 import type { FlowChange } from '../model/flow.js';
-import { findRelease, openstackCalendar, type ReleaseDates } from '../model/release-calendar.js';
+import { findRelease, type ReleaseDates } from '../model/release-calendar.js';
 import type { SpecsReportView } from '../report/specs-report.js';
 import type { Store } from '../store/engine.js';
 import { attachDetails, loadFlowChanges } from '../store/queries/flow.js';
@@ -17,32 +16,13 @@ import { loadSpecs, loadSpecsSync, windowsWithChanges } from '../store/queries/s
 import type { EffectiveConfig } from './effective-config.js';
 import { findBlueprintCode } from './blueprint-code-view.js';
 import { flowSetup } from './flow-setup.js';
+import { releaseCalendar } from './releases.js';
 
 export interface SpecsReportParams {
   /** One release (directory name or calendar alias); null or absent for the table over all releases. */
   release?: string | null;
   /** Gerrit projects whose changes count (default: every project in the store). */
   project?: readonly string[];
-}
-
-/** The release calendar in effect: steward.yaml `releases` when it names any, else the shipped OpenStack calendar. */
-export function releaseCalendar(config: StewardConfig, origin = 'steward.yaml'): { calendar: ReleaseDates[]; source: string } {
-  if (config.releases.length) {
-    return {
-      calendar: config.releases.map((r) => ({
-        name: r.name,
-        aliases: [],
-        start: toMs(r.start),
-        featureFreeze: toMs(r.featureFreeze),
-        release: toMs(r.release),
-      })),
-      source: `releases in ${origin}`,
-    };
-  }
-  return {
-    calendar: openstackCalendar(),
-    source: 'the shipped OpenStack calendar (releases.openstack.org schedules; no releases in the configuration)',
-  };
 }
 
 /** The specs report as `--format json` prints it. */

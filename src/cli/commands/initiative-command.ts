@@ -1,16 +1,13 @@
 /**
- * `steward initiative add|edit|list|remove|note|status|brief`: initiatives, tracked work across
- * releases (service/initiatives-view.ts). Changes to the store are written to the audit log, as the
- * web form's are (actor "command line", or `--by`). `status`, `brief` and `list` are catalogue
- * entries (service/catalogue/initiative-entries.ts).
+ * `steward initiative add|edit|remove|note`: what they do (service/initiatives-view.ts), loaded when
+ * one of them runs; initiative-commands.ts defines the commands and their options. Changes to the
+ * store are written to the audit log, as the web form's are (actor "command line", or `--by`).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { StewardError } from '../../model/errors.js';
 import { SCOPE_KINDS, type TrackedScope } from '../../model/initiatives.js';
-import { REPORTS } from '../../service/catalogue/report-catalogue.js';
 import {
   addInitiative,
   editInitiative,
@@ -23,21 +20,7 @@ import { appendAudit } from '../../store/users-store.js';
 import type { Store } from '../../store/engine.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parseTime } from '../options.js';
-import { addReportOptions, runReport } from '../report-command.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** The option of each scope kind (repeatable). */
-const SCOPE_OPTIONS: Record<keyof TrackedScope, [string, string]> = {
-  blueprints: ['--blueprint <name>', 'a blueprint (repeatable)'],
-  specs: ['--spec <name>', 'a spec of the specs repository: its blueprint or file name (repeatable)'],
-  topics: ['--topic <topic>', 'a Gerrit topic, exact (repeatable)'],
-  queries: ['--query <query>', 'a Gerrit search query (repeatable)'],
-  bugs: ['--bug <number>', 'a bug number (repeatable)'],
-  bugTags: ['--bug-tag <tag>', 'a bug tag (repeatable; needs bug data)'],
-  commitPatterns: ['--commit-pattern <regex>', 'a regular expression over commit messages, case-insensitive (repeatable)'],
-  paths: ['--path <prefix>', 'a path prefix in the tree (repeatable)'],
-};
 const OPTION_KEY: Record<keyof TrackedScope, string> = {
   blueprints: 'blueprint',
   specs: 'spec',
@@ -49,7 +32,7 @@ const OPTION_KEY: Record<keyof TrackedScope, string> = {
   paths: 'path',
 };
 
-type Opts = GlobalOptions & Record<string, unknown>;
+export type Opts = GlobalOptions & Record<string, unknown>;
 
 const nowOf = (o: Opts, rt: Runtime): number => (typeof o.now === 'string' ? parseTime(o.now, '--now') : rt.clock());
 
@@ -232,88 +215,4 @@ export async function runInitiativeNote(name: string, o: Opts, rt: Runtime): Pro
         : `Noted ${note.kind} #${note.id} on ${initiative.name}.`,
     );
   });
-}
-
-/** The `initiative` command and its subcommands (main.ts adds it with one line). */
-export function initiativeCommand(program: Command, rt: Runtime): Command {
-  const ini = program
-    .command('initiative')
-    .description('initiatives: plans across releases, tracked on evidence (milestones, stalls, blockers, notes)');
-  const fmt = () => new Option('--format <format>', 'output format: text or json').default('text');
-  const globals = (cmd: Command) => cmd.optsWithGlobals<Opts>();
-  const definition = (cmd: Command): Command => {
-    cmd
-      .option('--title <text>', 'the title')
-      .option('--goal <text>', 'what it is for, in a sentence')
-      .option('--owner <name>', 'an owner (repeatable)', collect)
-      .option('--milestone <spec>', 'TITLE=RELEASE, TITLE=YYYY-MM-DD or TITLE=RELEASE,YYYY-MM-DD, in due order (repeatable)', collect)
-      .option('--stall-weeks <n>', 'weeks without a merged change or landed commit that make a stall (default 6)');
-    for (const k of SCOPE_KINDS) cmd.option(SCOPE_OPTIONS[k][0], SCOPE_OPTIONS[k][1], collect);
-    return cmd
-      .option(
-        '--from <file>',
-        'the whole definition from a YAML or JSON file (the shape of steward.yaml `initiatives` entries; milestones may have their own scope)',
-      )
-      .option('--allow-empty', 'store it even when its scope matches nothing yet (a plan before any work)')
-      .option('--by <name>', 'who makes the change (recorded, and in the audit log)')
-      .option('--now <time>', 'the current time (for replays and tests)')
-      .addOption(fmt());
-  };
-  definition(
-    ini
-      .command('add')
-      .description('store an initiative: goal, owners, scope, milestones across releases')
-      .argument('[name]', 'its short name (like cells-v2)'),
-  ).action(async (name: string | undefined, _o, cmd: Command) => runInitiativeAdd(name, globals(cmd), rt));
-  definition(
-    ini
-      .command('edit')
-      .description('change a stored initiative: each option given replaces that field (a scope option replaces that kind)')
-      .argument('<name>'),
-  ).action(async (name: string, _o, cmd: Command) => runInitiativeEdit(name, globals(cmd), rt));
-  ini
-    .command('remove')
-    .description('remove a stored initiative with its notes')
-    .argument('<name>')
-    .option('--by <name>', 'who removes it (in the audit log)')
-    .addOption(fmt())
-    .action(async (name: string, _o, cmd: Command) => runInitiativeRemove(name, globals(cmd), rt));
-  ini
-    .command('note')
-    .description('add a question, decision or feedback (dated, attributed), or resolve one with --resolve ID')
-    .argument('<name>')
-    .option('--kind <kind>', 'question, decision or feedback')
-    .option('--text <text>', 'what it says (with --resolve: the answer)')
-    .option('--link <url>', 'where it was said (a mailing-list post, an etherpad)')
-    .option('--by <name>', 'who raised, took or gave it')
-    .option('--at <time>', 'when (default: now)')
-    .option('--resolve <id>', 'resolve the note with this id')
-    .option('--now <time>', 'the current time (for replays and tests)')
-    .addOption(fmt())
-    .action(async (name: string, _o, cmd: Command) => runInitiativeNote(name, globals(cmd), rt));
-  const list = ini.command('list').description("every initiative (steward.yaml's and the store's)");
-  addReportOptions(list, REPORTS.initiativeList);
-  list.action(async (_o, cmd: Command) => {
-    const o = globals(cmd);
-    if (o.format === 'csv') throw new StewardError('USAGE', '--format: initiative list is text or json');
-    await runReport(REPORTS.initiativeList, o, rt);
-  });
-  const status = ini
-    .command('status')
-    .description(
-      'where it stands (as of --now): open questions, milestones planned vs done, burn-up, stalls, blockers, people, review wait',
-    )
-    .argument('<name>');
-  addReportOptions(status, REPORTS.initiativeStatus);
-  status.action(async (name: string, _o, cmd: Command) => runReport(REPORTS.initiativeStatus, globals(cmd), rt, { name }));
-  const brief = ini.command('brief').description('a one-page brief to paste (--format markdown, or json)').argument('<name>');
-  addReportOptions(brief, REPORTS.initiativeBrief);
-  brief.options.find((x) => x.long === '--format')!.description = 'output format: markdown (the default) or json';
-  brief.action(async (name: string, _o, cmd: Command) => {
-    const o = globals(cmd);
-    const f = o.format === undefined || o.format === 'text' || o.format === 'markdown' ? 'text' : o.format;
-    if (f !== 'json' && f !== 'text') throw new StewardError('USAGE', `--format: the brief is markdown or json, not "${String(o.format)}"`);
-    await runReport(REPORTS.initiativeBrief, { ...o, format: f }, rt, { name });
-  });
-  return ini;
 }

@@ -1,71 +1,23 @@
 /**
  * `steward people show|merge|split` (one person across addresses and accounts) and
- * `steward people import` (affiliations and identities from a contributor file). The commands are
- * registered here so that main.ts only calls {@link registerPeopleCommands}.
+ * `steward people import` (affiliations and identities from a contributor file): what they do,
+ * loaded when one of them runs. people-commands.ts defines the commands and their options.
  */
-import { Option, type Command } from 'commander';
 import type { IdentityKey, PeopleDecision, Person } from '../../model/people.js';
 import { identityOf, loadPeople, mergePeople, splitPeople, type PeopleSet } from '../../service/people-service.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat } from '../options.js';
 import { resolve } from 'node:path';
 import { importContributors } from '../../ingest/people-import.js';
-import { REPORTS } from '../../service/catalogue/report-catalogue.js';
-import { reportCommand } from '../report-command.js';
 
 const CLI_ACTOR = 'command line';
 
-interface PeopleOptions extends GlobalOptions {
+export interface PeopleOptions extends GlobalOptions {
   format?: string;
   note?: string;
 }
 
-/** Adds `steward people …` to the program. */
-export function registerPeopleCommands(program: Command, rt: Runtime): void {
-  const globals = (cmd: Command) => cmd.optsWithGlobals();
-  const people = program
-    .command('people')
-    .description('one person across e-mail addresses, Gerrit accounts and Launchpad ids: show, merge, split');
-  people
-    .command('show')
-    .description('a person: every identity, the evidence that joined them, the splits that held others apart')
-    .argument('<identity>', 'an e-mail address, a Gerrit account as HOST/ID, or launchpad:ID')
-    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (identity: string, _o, cmd: Command) => runPeopleShow(identity, globals(cmd), rt));
-  people
-    .command('merge')
-    .description('the people of two identities are one person (recorded with the audit log; refused if split on purpose)')
-    .argument('<a>', 'an identity')
-    .argument('<b>', 'another identity')
-    .option('--note <text>', 'why (kept with the decision)')
-    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (a: string, b: string, _o, cmd: Command) => runPeopleDecision('merge', a, b, globals(cmd), rt));
-  people
-    .command('split')
-    .description('two identities are different people, whatever else links them (recorded with the audit log)')
-    .argument('<a>', 'an identity')
-    .argument('<b>', 'another identity')
-    .option('--note <text>', 'why (kept with the decision)')
-    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (a: string, b: string, _o, cmd: Command) => runPeopleDecision('split', a, b, globals(cmd), rt));
-  people
-    .command('import')
-    .description(
-      'identities and affiliations from a contributor file: default_data.json (OpenStack contributor statistics) or a CSV email,company,start,end',
-    )
-    .argument('<file>', 'the file')
-    .addOption(
-      new Option('--as <format>', 'the file format (default: from the name: .csv is CSV, else default_data.json)').choices([
-        'default-data',
-        'csv',
-      ]),
-    )
-    .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
-    .action(async (file: string, _o, cmd: Command) => runPeopleImport(file, globals(cmd), rt));
-  reportCommand(people, REPORTS.companies, rt);
-}
-
-async function runPeopleImport(file: string, o: PeopleOptions & { as?: 'default-data' | 'csv' }, rt: Runtime): Promise<void> {
+export async function runPeopleImport(file: string, o: PeopleOptions & { as?: 'default-data' | 'csv' }, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
@@ -95,7 +47,7 @@ export function personView(p: Person, set: PeopleSet) {
   };
 }
 
-async function runPeopleShow(spec: string, o: PeopleOptions, rt: Runtime): Promise<void> {
+export async function runPeopleShow(spec: string, o: PeopleOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
@@ -123,7 +75,7 @@ async function runPeopleShow(spec: string, o: PeopleOptions, rt: Runtime): Promi
   }
 }
 
-async function runPeopleDecision(kind: PeopleDecision['kind'], a: string, b: string, o: PeopleOptions, rt: Runtime): Promise<void> {
+export async function runPeopleDecision(kind: PeopleDecision['kind'], a: string, b: string, o: PeopleOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {

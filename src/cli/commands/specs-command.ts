@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { readSpecs, specsLayout, storeSpecs, type SpecsSyncSummary } from '../../ingest/specs-sync.js';
 import { StewardError } from '../../model/errors.js';
-import { releaseCalendar } from '../../service/specs-report-view.js';
+import { releaseCalendar } from '../../service/releases.js';
 import { configFor, effectiveConfig, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat } from '../options.js';
 

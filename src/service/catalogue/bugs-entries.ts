@@ -11,10 +11,9 @@ import {
   renderBugTargetsCsv,
   renderBugTargetsText,
 } from '../../report/bugs-report.js';
-import { buildBugBacklogView, buildBugRotaView, buildBugTargetsView } from '../bugs-view.js';
 import { optionalInt } from './common-params.js';
 import { cliOnly, flag, int, names, paramSchema, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 const now = time('report as of this time instead of the current time', '<time>');
 const weeks = int('weeks of history in the weekly series (default 26)', 520);
@@ -38,7 +37,7 @@ export const bugsBacklogReport = defineReport({
   }),
   action: 'read',
   cache: 'per-reader',
-  build: buildBugBacklogView,
+  build: lazyBuild(() => import('../bugs-view.js'), 'buildBugBacklogView'),
   render: { text: renderBugBacklogText, csv: renderBugBacklogCsv },
   cli: {
     command: ['bugs', 'backlog'],
@@ -63,7 +62,7 @@ export const bugsRotaReport = defineReport({
   }),
   action: 'read',
   cache: 'shared',
-  build: buildBugRotaView,
+  build: lazyBuild(() => import('../bugs-view.js'), 'buildBugRotaView'),
   render: { text: renderBugRotaText, csv: renderBugRotaCsv },
   cli: {
     command: ['bugs', 'rota'],
@@ -88,7 +87,7 @@ export const bugsTargetsReport = defineReport({
   }),
   action: 'read',
   cache: 'per-reader',
-  build: buildBugTargetsView,
+  build: lazyBuild(() => import('../bugs-view.js'), 'buildBugTargetsView'),
   render: { text: renderBugTargetsText, csv: renderBugTargetsCsv },
   cli: {
     command: ['bugs', 'targets'],

@@ -1,6 +1,5 @@
 /** `steward people companies`, `/api/v1/people/companies`: commits and merged changes per company. */
 import { toCsv } from '../../report/csv.js';
-import { buildCompaniesView } from '../companies-view.js';
 import { names, paramSchema, text } from './param-schema.js';
 import { defineReport } from './report-entry.js';
 
@@ -13,7 +12,7 @@ export const companiesReport = defineReport({
   resolve: (i, ctx) => ({ release: i.release ?? null, project: i.project, cwd: ctx.cwd }),
   action: 'read',
   cache: 'shared',
-  build: (store, p, config) => buildCompaniesView(store, p, config),
+  build: async (store, p, config) => (await import('../companies-view.js')).buildCompaniesView(store, p, config),
   render: {
     text: (v) =>
       [

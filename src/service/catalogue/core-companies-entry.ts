@@ -1,8 +1,7 @@
 /** `steward core companies`, `/api/v1/core/companies`: the core team's make-up by company against coreRules.maxPerCompany. */
 import { toCsv } from '../../report/csv.js';
-import { buildCoreCompaniesView } from '../core-companies-view.js';
 import { names, paramSchema, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const coreCompaniesReport = defineReport({
   name: 'coreCompanies',
@@ -13,7 +12,7 @@ export const coreCompaniesReport = defineReport({
   resolve: (i, ctx) => ({ project: i.project, cwd: ctx.cwd }),
   action: 'read',
   cache: 'shared',
-  build: buildCoreCompaniesView,
+  build: lazyBuild(() => import('../core-companies-view.js'), 'buildCoreCompaniesView'),
   render: {
     text: (v) =>
       [

@@ -1,9 +1,8 @@
 /** `steward electorate --release R`, `/api/v1/electorate`: who may vote (leads and admins only: it lists e-mail addresses). */
 import { StewardError } from '../../model/errors.js';
 import { renderElectorateCsv, renderElectorateText } from '../../report/electorate-report.js';
-import { buildElectorateView } from '../electorate-view.js';
 import { names, paramSchema, text, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const electorateReport = defineReport({
   name: 'electorate',
@@ -21,7 +20,7 @@ export const electorateReport = defineReport({
   resolve: (i, ctx) => ({ release: i.release!, project: i.project, cwd: ctx.cwd }),
   action: 'electorate.read',
   cache: 'shared',
-  build: buildElectorateView,
+  build: lazyBuild(() => import('../electorate-view.js'), 'buildElectorateView'),
   render: { text: renderElectorateText, csv: renderElectorateCsv },
   cli: {
     command: ['electorate'],

@@ -1,8 +1,8 @@
 /** `steward history`, `/api/v1/history`: the code history per release window (git alone, review side when present). */
 import { renderHistoryCsv, renderHistoryText } from '../../report/history-report.js';
-import { buildHistoryView, checkRelease } from '../history-view.js';
+import { checkRelease } from '../releases.js';
 import { paramSchema, text, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const historyReport = defineReport({
   name: 'history',
@@ -17,7 +17,7 @@ export const historyReport = defineReport({
   },
   action: 'read',
   cache: 'shared',
-  build: buildHistoryView,
+  build: lazyBuild(() => import('../history-view.js'), 'buildHistoryView'),
   render: { text: renderHistoryText, csv: renderHistoryCsv },
   cli: {
     command: ['history'],

@@ -9,9 +9,8 @@ import {
   renderInitiativesList,
   renderInitiativeText,
 } from '../../report/initiatives-report.js';
-import { buildInitiativesList, buildInitiativeView } from '../initiatives-view.js';
 import { names, paramSchema, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 const statusParams = paramSchema({
   project: names('only changes of this project (repeat for several; default: all)'),
@@ -24,7 +23,7 @@ export const initiativeStatusReport = defineReport({
   resolve: (i, ctx) => ({ name: ctx.path.name ?? '', project: i.project }),
   action: 'read',
   cache: 'shared',
-  build: buildInitiativeView,
+  build: lazyBuild(() => import('../initiatives-view.js'), 'buildInitiativeView'),
   render: { text: renderInitiativeText, csv: renderInitiativeCsv },
 });
 
@@ -34,7 +33,7 @@ export const initiativeBriefReport = defineReport({
   resolve: (i, ctx) => ({ name: ctx.path.name ?? '', project: i.project }),
   action: 'read',
   cache: 'shared',
-  build: buildInitiativeView,
+  build: lazyBuild(() => import('../initiatives-view.js'), 'buildInitiativeView'),
   // The brief's text form is Markdown.
   render: { text: renderInitiativeBrief },
 });
@@ -45,6 +44,6 @@ export const initiativeListReport = defineReport({
   resolve: () => ({}),
   action: 'read',
   cache: 'shared',
-  build: (store, _p, config) => buildInitiativesList(store, config),
+  build: async (store, _p, config) => (await import('../initiatives-view.js')).buildInitiativesList(store, config),
   render: { text: renderInitiativesList },
 });

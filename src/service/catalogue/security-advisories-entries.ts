@@ -9,11 +9,9 @@ import {
   renderSecurityCandidatesCsv,
   renderSecurityCandidatesText,
 } from '../../report/security-advisories-report.js';
-import { buildSecurityAdvisoriesView } from '../security-advisories-view.js';
-import { buildSecurityCandidatesView } from '../security-candidates-view.js';
 import { optionalInt, windowOf, WINDOW_PARAMS } from './common-params.js';
 import { int, names, paramSchema, time } from './param-schema.js';
-import { defineReport } from './report-entry.js';
+import { defineReport, lazyBuild } from './report-entry.js';
 
 export const securityAdvisoriesReport = defineReport({
   name: 'securityAdvisories',
@@ -30,7 +28,7 @@ export const securityAdvisoriesReport = defineReport({
   }),
   action: 'read',
   cache: 'shared',
-  build: buildSecurityAdvisoriesView,
+  build: lazyBuild(() => import('../security-advisories-view.js'), 'buildSecurityAdvisoriesView'),
   render: { text: renderSecurityAdvisoriesText, csv: renderSecurityAdvisoriesCsv },
   cli: {
     command: ['security', 'advisories'],
@@ -54,7 +52,7 @@ export const securityCandidatesReport = defineReport({
   }),
   action: 'read',
   cache: 'shared',
-  build: buildSecurityCandidatesView,
+  build: lazyBuild(() => import('../security-candidates-view.js'), 'buildSecurityCandidatesView'),
   render: { text: renderSecurityCandidatesText, csv: renderSecurityCandidatesCsv },
   cli: {
     command: ['security', 'candidates'],

@@ -6,7 +6,6 @@
  */
 import { StewardError } from '../../model/errors.js';
 import { renderRosterText } from '../../report/security-report.js';
-import { buildRosterFor } from '../security-service.js';
 import { paramSchema, time } from './param-schema.js';
 import { defineReport } from './report-entry.js';
 
@@ -18,6 +17,7 @@ export const securityRosterReport = defineReport({
   cache: 'per-reader',
   build: async (store, _params, config, now, reader) => {
     if (!reader) throw new StewardError('SECURITY_FORBIDDEN', 'not allowed: the security roster is for the security team; sign in');
+    const { buildRosterFor } = await import('../security-service.js');
     return buildRosterFor({ store, box: null, clock: () => now, rules: config.config.security, ip: null }, reader);
   },
   render: { text: (r) => renderRosterText(r) },
