@@ -1,5 +1,4 @@
-/** Every page: its path, title, the URL parameters it takes (from the catalogue entry it shows) and its renderer. */
-import { REPORTS } from '../../service/catalogue/report-catalogue.js';
+/** Every page: its path, title and renderer; the URL parameters it takes are in page-queries.ts. */
 import type { AppContext } from '../app-context.js';
 import type { SafeHtml } from '../html.js';
 import { ciPage } from './ci-page.js';
@@ -7,6 +6,7 @@ import { corePage } from './core-page.js';
 import { dashboardPage, dashboardsPage } from './dashboards-page.js';
 import type { PageContext } from './layout.js';
 import { overviewPage } from './overview-page.js';
+import type { PagePath } from './page-queries.js';
 import { prioritiesPage } from './priorities-page.js';
 import { queuePage } from './queue-page.js';
 import { reviewersPage } from './reviewers-page.js';
@@ -14,34 +14,21 @@ import { specsPage } from './specs-page.js';
 import { waitsPage } from './waits-page.js';
 
 export interface PageDef {
-  path: string;
+  path: PagePath;
   title: string;
-  /** The querystring schema: the parameters of the page's form, as its report's entry defines them. */
-  query: { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
   render: (pc: PageContext, ctx: AppContext, pathParams: Record<string, string>) => Promise<SafeHtml>;
 }
 
-const WINDOW = ['project', 'days', 'since', 'until', 'now'] as const;
-
+/** Every page; its query string is PAGE_QUERIES[path] (the parameters of the catalogue entry it shows). */
 export const PAGES: PageDef[] = [
-  { path: '/', title: 'Overview', query: REPORTS.overview.params.querystring(WINDOW), render: overviewPage },
-  { path: '/reviewers', title: 'Reviewers', query: REPORTS.reviewers.params.querystring(WINDOW), render: reviewersPage },
-  { path: '/core', title: 'Core team', query: REPORTS.coreLoad.params.querystring(WINDOW), render: corePage },
-  { path: '/queue', title: 'Review queue', query: REPORTS.queue.params.querystring([...WINDOW, 'trivial']), render: queuePage },
-  { path: '/dashboards', title: 'Dashboards', query: REPORTS.dashboard.params.querystring(['project', 'now']), render: dashboardsPage },
-  {
-    path: '/dashboards/:name',
-    title: 'Dashboard',
-    query: REPORTS.dashboard.params.querystring(['project', 'now', 'as']),
-    render: dashboardPage,
-  },
-  { path: '/waits', title: 'Why reviews wait', query: REPORTS.waits.params.querystring([...WINDOW, 'branch']), render: waitsPage },
-  { path: '/ci', title: 'CI jobs and voting readiness', query: REPORTS.ci.params.querystring(WINDOW), render: ciPage },
-  { path: '/specs', title: 'Specs', query: REPORTS.specs.params.querystring(['project', 'now', 'release']), render: specsPage },
-  {
-    path: '/priorities',
-    title: 'Priorities',
-    query: REPORTS.priorities.params.querystring(['project', 'now', 'release']),
-    render: prioritiesPage,
-  },
+  { path: '/', title: 'Overview', render: overviewPage },
+  { path: '/reviewers', title: 'Reviewers', render: reviewersPage },
+  { path: '/core', title: 'Core team', render: corePage },
+  { path: '/queue', title: 'Review queue', render: queuePage },
+  { path: '/dashboards', title: 'Dashboards', render: dashboardsPage },
+  { path: '/dashboards/:name', title: 'Dashboard', render: dashboardPage },
+  { path: '/waits', title: 'Why reviews wait', render: waitsPage },
+  { path: '/ci', title: 'CI jobs and voting readiness', render: ciPage },
+  { path: '/specs', title: 'Specs', render: specsPage },
+  { path: '/priorities', title: 'Priorities', render: prioritiesPage },
 ];
