@@ -4,8 +4,8 @@
  *
  * The baseline is checked out with `git worktree add` into a temporary folder (as
  * scripts/compare-reports.mjs does) and built there; its node_modules is a link to this checkout's
- * when every package its package-lock.json pins is installed here at the same version (the same
- * lock, or one this checkout only added to), else `--baseline-node-modules DIR` names one that
+ * when every package version its package-lock.json pins is installed here too (the same lock, or
+ * one this checkout only added to or placed elsewhere in the tree), else `--baseline-node-modules DIR` names one that
  * matches its lock (a link is made to it), else `npm ci` installs one. Each revision then runs its
  * own benchmark code (`dist/bench/run.js`, its own import, sync, report and server code) in a child
  * process, phase by phase, the baseline first and this checkout right after, so that both see much
@@ -118,11 +118,12 @@ function run(cmd: string, args: string[], cwd: string, allowFail = false): strin
   return r.stdout ?? '';
 }
 
-/** The packages a package-lock.json pins: `node_modules/x` → version and integrity. */
-function pinned(lockFile: string): Map<string, string> {
-  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages?: Record<string, { version?: string; integrity?: string }> };
-  const out = new Map<string, string>();
-  for (const [path, p] of Object.entries(lock.packages ?? {})) if (path) out.set(path, `${p.version}@${p.integrity ?? ''}`);
+/** The packages a package-lock.json pins, as `name@version` (wherever npm placed them in the tree). */
+function pinned(lockFile: string): Set<string> {
+  const lock = JSON.parse(readFileSync(lockFile, 'utf8')) as { packages?: Record<string, { version?: string }> };
+  const out = new Set<string>();
+  for (const [path, p] of Object.entries(lock.packages ?? {}))
+    if (path) out.add(`${path.replace(/^.*node_modules\//, '')}@${p.version ?? '?'}`);
   return out;
 }
 
@@ -135,10 +136,10 @@ function linkNodeModules(o: BaselineOptions, baseDir: string): void {
   }
   const here = pinned(join(o.root, 'package-lock.json'));
   const there = pinned(join(baseDir, 'package-lock.json'));
-  const missing = [...there].filter(([path, v]) => here.get(path) !== v).map(([path]) => path.replace(/^.*node_modules\//, ''));
+  const missing = [...there].filter((p) => !here.has(p));
   if (missing.length === 0 && existsSync(join(o.root, 'node_modules'))) {
     symlinkSync(realpathSync(join(o.root, 'node_modules')), target);
-    console.log("baseline node_modules: a link to this checkout's (every package its lock pins is installed here at the same version)");
+    console.log("baseline node_modules: a link to this checkout's (every package version its lock pins is installed here)");
     return;
   }
   console.log(
