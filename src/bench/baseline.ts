@@ -152,6 +152,9 @@ function linkNodeModules(o: BaselineOptions, baseDir: string): void {
 async function runPhase(side: Side, phase: Phase, o: BaselineOptions): Promise<boolean> {
   const runJs = join(side.dir, 'dist', 'bench', 'run.js');
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_PG_DB: side.pgDb, BENCH_CHANGES: String(o.changes) };
+  // The nova bundle as this checkout finds it (beside the repository): the baseline's worktree has no shared/ beside it.
+  const bundle = process.env['BENCH_GIT_BUNDLE'] ?? join(o.root, '..', 'shared', 'data', 'nova-history-meta.bundle');
+  if (existsSync(bundle)) env['BENCH_GIT_BUNDLE'] = bundle;
   let args: string[];
   if (phase === 'reviewers') {
     // Older run.js files run the reviewers benchmark only as part of a full run: call it directly.
