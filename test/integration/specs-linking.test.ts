@@ -218,8 +218,8 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
     nova = join(work, 'nova');
     specs = join(work, 'nova-specs');
     // The repositories for the expected values, from git alone; the store, synced from the same bundles, is shared (nova-store.ts).
-    execFileSync('git', ['clone', '-q', HISTORY_BUNDLE, nova]);
-    execFileSync('git', ['clone', '-q', SPECS_BUNDLE, specs]);
+    execFileSync('git', ['clone', '-q', '--no-checkout', HISTORY_BUNDLE, nova]);
+    execFileSync('git', ['clone', '-q', '--no-checkout', SPECS_BUNDLE, specs]);
     store = await novaSpecsStore(HISTORY_BUNDLE, SPECS_BUNDLE);
     db = store.location;
   });

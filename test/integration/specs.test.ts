@@ -502,7 +502,7 @@ describe('steward specs report with the nova code history', { skip: SHARED_HISTO
     work = mkdtempSync(join(tmpdir(), 'steward-nova-history-'));
     nova = join(work, 'nova');
     // nova's history for the expected values, from git alone; the store, synced from the same bundles, is shared (nova-store.ts).
-    execFileSync('git', ['clone', '-q', HISTORY, nova]);
+    execFileSync('git', ['clone', '-q', '--no-checkout', HISTORY, nova]);
     store = await novaSpecsStore(HISTORY, BUNDLE);
     db = store.location;
   });
