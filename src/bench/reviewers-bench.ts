@@ -68,11 +68,16 @@ export async function measureReviewers(location: string, demo: DemoOptions, runs
  * Runs the reviewers benchmark on the SQLite bench store and, with `pgAdminUrl`, the PostgreSQL one.
  * `demo` are the options the bench export was generated with (its core team is the demo's).
  */
-export async function runReviewersBench(sqlitePath: string, pgAdminUrl: string | undefined, demo: DemoOptions): Promise<void> {
+export async function runReviewersBench(
+  sqlitePath: string,
+  pgAdminUrl: string | undefined,
+  demo: DemoOptions,
+  pgDb = 'steward_bench',
+): Promise<void> {
   const locations = [sqlitePath];
   if (pgAdminUrl) {
     const u = new URL(pgAdminUrl);
-    u.pathname = '/steward_bench';
+    u.pathname = `/${pgDb}`;
     locations.push(u.toString());
   }
   for (const location of locations) {

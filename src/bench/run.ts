@@ -27,6 +27,11 @@
  *   this one (on the bench store a previous run left); BENCH_COLD_RUNS sets the cold runs (default 5),
  *   BENCH_WARM_RUNS the warm ones (default 3).
  *
+ * `npm run bench -- --baseline <rev>` runs the same benchmarks for an earlier revision too, in the
+ * same run, and prints one table of before and after (baseline.ts; `--phases git,perf,reviewers,web`
+ * to run some, `--baseline-node-modules DIR` for a baseline whose lock this checkout's node_modules
+ * does not satisfy, `--keep-baseline` to keep its worktree).
+ *
  * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
@@ -42,6 +47,7 @@ import { fileURLToPath } from 'node:url';
 import { writeRestExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
 import { runColdBench } from './cold-bench.js';
+import { PHASES, runBaselineComparison, type Phase } from './baseline.js';
 import { runFlowBench } from './flow-bench.js';
 import { runCalibrationBench } from './calibration-bench.js';
 import { runGitBench } from './git-bench.js';
@@ -101,7 +107,8 @@ function runSyncBench(changes: number): void {
   );
 }
 
-async function main(): Promise<void> {
+/** The bench export, `.bench/rest-N.json`: generated once, then reused. */
+async function ensureExport(): Promise<string> {
   mkdirSync(benchDir, { recursive: true });
   const exportPath = join(benchDir, `rest-${changes}.json`);
   if (!existsSync(exportPath)) {
@@ -113,6 +120,11 @@ async function main(): Promise<void> {
   } else {
     console.log(`using cached ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB)`);
   }
+  return exportPath;
+}
+
+async function main(): Promise<void> {
+  const exportPath = await ensureExport();
 
   runSyncBench(Number(process.env.BENCH_SYNC_CHANGES ?? 50_000));
 
@@ -127,6 +139,25 @@ async function main(): Promise<void> {
   }
   const location = await recreatePostgresDatabase(admin, pgBenchDb);
   report('import REST → PostgreSQL', runImport(exportPath, location), 'no target set; RSS < 400 MB');
+}
+
+/** `--baseline <rev>` and its options, or null. */
+function baselineArgs(argv: string[]): { rev: string; nodeModules?: string; phases: Phase[]; keep: boolean } | null {
+  const at = (flag: string) => {
+    const i = argv.indexOf(flag);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  const known = new Set(['--baseline', '--baseline-node-modules', '--phases', '--keep-baseline']);
+  for (const a of argv) if (a.startsWith('--') && !known.has(a)) throw new Error(`unknown option ${a} (known: ${[...known].join(', ')})`);
+  const rev = at('--baseline');
+  if (rev === undefined) return null;
+  const phases = (at('--phases') ?? PHASES.join(',')).split(',').filter(Boolean);
+  for (const p of phases)
+    if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--phases: "${p}" is not one of ${PHASES.join(', ')}`);
+  return { rev, nodeModules: at('--baseline-node-modules'), phases: phases as Phase[], keep: argv.includes('--keep-baseline') };
 }
 
 mkdirSync(benchDir, { recursive: true });
@@ -152,13 +183,30 @@ if (process.env.BENCH_ONLY === 'cold') {
   await runCold();
   process.exit(0);
 }
+const baseline = baselineArgs(process.argv.slice(2));
+if (baseline) {
+  process.exit(
+    await runBaselineComparison({
+      root: resolve(here, '../..'),
+      ...baseline,
+      ensureExport,
+      changes,
+      pgAdmin: process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+    }),
+  );
+}
 if (process.env.BENCH_ONLY === 'web') {
-  await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
-    seed: 7,
-    changes,
-    months: 24,
-    now,
-  });
+  await runWebBench(
+    join(benchDir, 'bench.db'),
+    process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+    {
+      seed: 7,
+      changes,
+      months: 24,
+      now,
+    },
+    pgBenchDb,
+  );
   process.exit(0);
 }
 if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
@@ -167,19 +215,29 @@ if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
 await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, pgBenchDb);
 if (process.env.BENCH_ONLY === 'perf') process.exit(0);
-await runReviewersBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
-  seed: 7,
-  changes,
-  months: 24,
-  now,
-});
+await runReviewersBench(
+  join(benchDir, 'bench.db'),
+  process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+  {
+    seed: 7,
+    changes,
+    months: 24,
+    now,
+  },
+  pgBenchDb,
+);
 await runCold();
-await runWebBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, {
-  seed: 7,
-  changes,
-  months: 24,
-  now,
-});
+await runWebBench(
+  join(benchDir, 'bench.db'),
+  process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+  {
+    seed: 7,
+    changes,
+    months: 24,
+    now,
+  },
+  pgBenchDb,
+);
 runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
 await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
 runCalibrationBench();

@@ -148,12 +148,17 @@ export async function measureWeb(
   }
 }
 
-/** Runs the load benchmark on the SQLite bench store and, with `pgAdminUrl`, the PostgreSQL one (database steward_bench). */
-export async function runWebBench(sqlitePath: string, pgAdminUrl: string | undefined, demo: DemoOptions): Promise<void> {
+/** Runs the load benchmark on the SQLite bench store and, with `pgAdminUrl`, the PostgreSQL one (database `pgDb`). */
+export async function runWebBench(
+  sqlitePath: string,
+  pgAdminUrl: string | undefined,
+  demo: DemoOptions,
+  pgDb = 'steward_bench',
+): Promise<void> {
   const locations = [sqlitePath];
   if (pgAdminUrl) {
     const u = new URL(pgAdminUrl);
-    u.pathname = '/steward_bench';
+    u.pathname = `/${pgDb}`;
     locations.push(u.toString());
   }
   for (const location of locations) {

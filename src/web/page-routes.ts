@@ -9,30 +9,36 @@ import { html, type SafeHtml } from './html.js';
 import { emptyStorePage } from './pages/empty-page.js';
 import { page, type PageContext } from './pages/layout.js';
 import { PAGES, type PageDef } from './pages/page-list.js';
+import { pageQuerySchema, type PageQuery } from './pages/page-queries.js';
 import { errorBody, statusOf } from './errors.js';
 import { pathOf } from './api-routes.js';
 import { storeState } from './store-state.js';
-
-const SORT = { sort: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9_.-]+$' }, dir: { type: 'string', enum: ['asc', 'desc'] } };
+import { typed } from './typed-routes.js';
 
 export function registerPageRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const routes = typed(app);
   for (const def of PAGES) {
-    const schema = { ...def.query, properties: { ...def.query.properties, ...SORT } };
     const preHandler =
       def.action && app.hasDecorator('access') && app.access.enabled
         ? [app.access.require(def.action, { kind: 'report', id: def.path })]
         : [];
-    app.get(def.path, { schema: { querystring: schema }, attachValidation: true, preHandler }, async (req, reply) =>
-      renderPage(def, req, reply, ctx),
+    routes.get(def.path, { schema: { querystring: pageQuerySchema(def.path) }, attachValidation: true, preHandler }, async (req, reply) =>
+      renderPage(def, req, req.validationError ? {} : req.query, reply, ctx),
     );
   }
 }
 
-async function renderPage(def: PageDef, req: FastifyRequest, reply: FastifyReply, ctx: AppContext): Promise<FastifyReply> {
+async function renderPage(
+  def: PageDef,
+  req: FastifyRequest,
+  query: PageQuery,
+  reply: FastifyReply,
+  ctx: AppContext,
+): Promise<FastifyReply> {
   const state = await storeState(ctx.store);
   const pc: PageContext = {
     path: req.url.split('?')[0] ?? def.path,
-    query: req.validationError ? {} : (req.query as PageContext['query']),
+    query,
     projects: state.projects,
     sync: ctx.syncStatus(),
     nav: ctx.auth?.nav?.(req),

@@ -16,7 +16,9 @@ import { writeSshExport } from '../../src/demo/demo-export.js';
 import type { DemoChange } from '../../src/demo/demo-change.js';
 import { openStore } from '../../src/store/open-store.js';
 import { loadCiReporters, loadFlowChanges, loadGatingCiCandidates } from '../../src/store/queries/flow.js';
+import type { EngineName } from '../../src/store/engine.js';
 import { runSteward } from '../helpers/cli.js';
+import { cachedStore } from '../helpers/demo-cache.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2026, 10, 1);
@@ -48,6 +50,22 @@ before(async () => {
   );
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A store with the demo's SSH export imported by `steward import`. Two describes below read the
+ * same SQLite import (the reports, then the command line's errors and renderings): under the test
+ * runner it is made once and copied (demo-cache.ts). PostgreSQL's is read once: imported directly.
+ */
+async function importedStore(engine: EngineName): Promise<{ location: string; cleanup: () => Promise<void> }> {
+  const fill = async (location: string) => {
+    const r = await runSteward(['import', ssh, '--db', location, '--host', HOST, '--quiet'], { cwd: dir, now: NOW });
+    assert.equal(r.code, 0, r.stderr);
+  };
+  if (engine === 'sqlite') return cachedStore(engine, `steward import of writeSshExport(${JSON.stringify(DEMO)}) --host ${HOST}`, fill);
+  const fresh = await freshLocation(engine);
+  await fill(fresh.location);
+  return fresh;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed report
 const json = async (args: string[], location: string): Promise<any> => {
@@ -129,11 +147,7 @@ for (const engine of ENGINES) {
   describe(`review flow on ${engine.name}`, { skip: engine.skip }, () => {
     let location: string;
     let cleanup: () => Promise<void>;
-    before(async () => {
-      ({ location, cleanup } = await freshLocation(engine.name));
-      const r = await runSteward(['import', ssh, '--db', location, '--host', HOST, '--quiet'], { cwd: dir, now: NOW });
-      assert.equal(r.code, 0, r.stderr);
-    });
+    before(async () => ({ location, cleanup } = await importedStore(engine.name)));
     after(async () => cleanup());
 
     it('queue: every open change classified; the planted one-+2-short, unreviewed and blocked changes found', async () => {
@@ -378,11 +392,7 @@ describe('review flow: both engines give the same reports', () => {
 describe('review flow on the command line: errors pointing at the operator, and the renderings', () => {
   let location: string;
   let cleanup: () => Promise<void>;
-  before(async () => {
-    ({ location, cleanup } = await freshLocation('sqlite'));
-    const r = await runSteward(['import', ssh, '--db', location, '--host', HOST, '--quiet'], { cwd: dir, now: NOW });
-    assert.equal(r.code, 0, r.stderr);
-  });
+  before(async () => ({ location, cleanup } = await importedStore('sqlite')));
   after(async () => cleanup());
 
   it('--query: a usage error with a caret under the operator', async () => {

@@ -1,16 +1,13 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { StewardError } from '../../src/model/errors.js';
 import type { ErrorCode } from '../../src/model/errors.js';
 import { FakeGerrit } from '../helpers/fake-gerrit.js';
+import { OPENSSL_SKIP_REASON, selfSignedCert } from '../helpers/self-signed-cert.js';
 import type { FakeGroup } from '../helpers/fake-gerrit.js';
 import { GerritClient } from '../../src/sources/gerrit/rest-client.js';
 import type { GerritClientOptions, RetryEvent } from '../../src/sources/gerrit/rest-client.js';
@@ -509,55 +506,18 @@ describe('GerritClient against a fake Gerrit', () => {
       assert.equal(calls, 1);
     });
 
-    const openssl = (() => {
+    it('a real self-signed HTTPS server on loopback is SOURCE_TLS', { skip: OPENSSL_SKIP_REASON }, async () => {
+      const server = createHttpsServer(selfSignedCert(), (_req, res) => res.end('[]'));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
       try {
-        execFileSync('openssl', ['version'], { stdio: 'ignore' });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    it('a real self-signed HTTPS server on loopback is SOURCE_TLS', { skip: !openssl && 'openssl CLI not available' }, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'steward-tls-'));
-      try {
-        execFileSync(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            'ec_paramgen_curve:prime256v1',
-            '-nodes',
-            '-days',
-            '1',
-            '-subj',
-            '/CN=localhost',
-            '-keyout',
-            join(dir, 'key.pem'),
-            '-out',
-            join(dir, 'cert.pem'),
-          ],
-          { stdio: 'ignore' },
-        );
-        const server = createHttpsServer(
-          { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-          (_req, res) => res.end('[]'),
-        );
-        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-        try {
-          const { port } = server.address() as AddressInfo;
-          const { client } = makeClient(`https://127.0.0.1:${port}`);
-          const e = await expectCode(client.getJson('/changes/'), 'SOURCE_TLS');
-          assert.match(e.message, /\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID)\)/);
-          assert.equal(client.stats.requests, 1);
-        } finally {
-          server.closeAllConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-        }
+        const { port } = server.address() as AddressInfo;
+        const { client } = makeClient(`https://127.0.0.1:${port}`);
+        const e = await expectCode(client.getJson('/changes/'), 'SOURCE_TLS');
+        assert.match(e.message, /\((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID)\)/);
+        assert.equal(client.stats.requests, 1);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     });
   });

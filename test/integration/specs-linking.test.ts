@@ -15,6 +15,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
+import type { CachedStore } from '../helpers/demo-cache.js';
+import { novaSpecsStore } from '../helpers/nova-store.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
@@ -195,6 +197,7 @@ const SKIP =
 
 describe('specs linking on the real nova-specs and nova history', { skip: SKIP }, () => {
   let work: string;
+  let store: CachedStore | undefined;
   let nova: string;
   let specs: string;
   let db: string;
@@ -214,13 +217,16 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
     work = mkdtempSync(join(tmpdir(), 'steward-nova-linking-'));
     nova = join(work, 'nova');
     specs = join(work, 'nova-specs');
-    execFileSync('git', ['clone', '-q', HISTORY_BUNDLE, nova]);
-    execFileSync('git', ['clone', '-q', SPECS_BUNDLE, specs]);
-    db = join(work, 's.db');
-    assert.equal((await runSteward(['--db', db, 'git', 'sync', '--repo', nova, '--quiet'], { cwd: work })).code, 0);
-    assert.equal((await runSteward(['--db', db, 'specs', 'sync', '--repo', specs], { cwd: work })).code, 0);
+    // The repositories for the expected values, from git alone; the store, synced from the same bundles, is shared (nova-store.ts).
+    execFileSync('git', ['clone', '-q', '--no-checkout', HISTORY_BUNDLE, nova]);
+    execFileSync('git', ['clone', '-q', '--no-checkout', SPECS_BUNDLE, specs]);
+    store = await novaSpecsStore(HISTORY_BUNDLE, SPECS_BUNDLE);
+    db = store.location;
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await store?.cleanup();
+  });
 
   it('reads the wrapped blueprint URLs whole and finds their commits', async () => {
     // The wrapped URLs, as git shows them in the spec files.

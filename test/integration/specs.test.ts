@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
+import type { CachedStore } from '../helpers/demo-cache.js';
+import { novaSpecsStore } from '../helpers/nova-store.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 import { loadSpecs, loadSpecsSync, replaceSpecs } from '../../src/store/queries/specs.js';
 import { readSpecsRepo } from '../../src/sources/specs/read-specs-repo.js';
@@ -493,19 +495,21 @@ describe('steward specs report on the real nova-specs history', { skip: SHARED }
 
 describe('steward specs report with the nova code history', { skip: SHARED_HISTORY }, () => {
   let work: string;
+  let store: CachedStore | undefined;
   let nova: string;
   let db: string;
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'steward-nova-history-'));
     nova = join(work, 'nova');
-    const specs = join(work, 'nova-specs');
-    execFileSync('git', ['clone', '-q', HISTORY, nova]);
-    execFileSync('git', ['clone', '-q', BUNDLE, specs]);
-    db = join(work, 's.db');
-    assert.equal((await runSteward(['--db', db, 'git', 'sync', '--repo', nova, '--quiet'], { cwd: work })).code, 0);
-    assert.equal((await runSteward(['--db', db, 'specs', 'sync', '--repo', specs], { cwd: work })).code, 0);
+    // nova's history for the expected values, from git alone; the store, synced from the same bundles, is shared (nova-store.ts).
+    execFileSync('git', ['clone', '-q', '--no-checkout', HISTORY, nova]);
+    store = await novaSpecsStore(HISTORY, BUNDLE);
+    db = store.location;
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(async () => {
+    rmSync(work, { recursive: true, force: true });
+    await store?.cleanup();
+  });
 
   it('gives each Kilo spec its linked commits, and first/last landing dates git agrees with', async () => {
     const r = await runSteward(['--db', db, 'specs', 'report', '--release', 'kilo', '--format', 'json'], { cwd: work });

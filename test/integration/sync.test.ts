@@ -6,7 +6,6 @@
  * The kill -9 / resume tests are in sync-kill.test.ts.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -32,6 +31,7 @@ import { runSteward, type CliResult } from '../helpers/cli.js';
 import { CRASH_MARKER } from '../helpers/failing-page-worker.js';
 import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-gerrit.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
+import { OPENSSL_SKIP_REASON, selfSignedCert } from '../helpers/self-signed-cert.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2026, 10, 1);
@@ -702,45 +702,12 @@ describe('steward sync: retries, failures and credentials', () => {
     }
   });
 
-  const openssl = (() => {
-    try {
-      execFileSync('openssl', ['version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  it('a self-signed certificate → SOURCE_TLS (12)', { skip: !openssl && 'openssl CLI not available to make a certificate' }, async () => {
-    const certs = mkdtempSync(join(tmpdir(), 'steward-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(certs, 'key.pem'),
-        '-out',
-        join(certs, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+  it('a self-signed certificate → SOURCE_TLS (12)', { skip: OPENSSL_SKIP_REASON }, async () => {
     let hits = 0;
-    const server = createHttpsServer(
-      { key: readFileSync(join(certs, 'key.pem')), cert: readFileSync(join(certs, 'cert.pem')) },
-      (_req, res) => {
-        hits++;
-        res.end(")]}'\n[]");
-      },
-    );
+    const server = createHttpsServer(selfSignedCert(), (_req, res) => {
+      hits++;
+      res.end(")]}'\n[]");
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const ws = workspace(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
     const loc = await freshLocation('sqlite');
@@ -758,7 +725,6 @@ describe('steward sync: retries, failures and credentials', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await loc.cleanup();
       ws.cleanup();
-      rmSync(certs, { recursive: true, force: true });
     }
   });
 

@@ -26,7 +26,8 @@ for (const engine of ENGINES) {
     let config: EffectiveConfig;
     let pool: ViewWorkerPool;
     before(async () => {
-      demo = await demoStore(engine.name, { changes: 300, months: 4 });
+      // The store web-cache.test.ts reads too: generated once per run, copied after (demo-cache.ts).
+      demo = await demoStore(engine.name, { changes: 400, months: 4 });
       store = await openStore(demo.location);
       config = await resolveEffectiveConfig(loadConfig(undefined, demo.dir), store);
       pool = startViewWorkers(demo.location, { threads: 2 });
@@ -62,7 +63,8 @@ describe('compute threads (behaviour)', () => {
   let config: EffectiveConfig;
   let pool: ViewWorkerPool;
   before(async () => {
-    demo = await demoStore('sqlite', { changes: 100, months: 2 });
+    // Any store will do (the catalogue here is blocking-views.ts): the one above, already generated.
+    demo = await demoStore('sqlite', { changes: 400, months: 4 });
     const store = await openStore(demo.location);
     config = await resolveEffectiveConfig(loadConfig(undefined, demo.dir), store);
     await store.close();

@@ -52,15 +52,37 @@ export const WEB_SURFACE: Surface = {
 type Kind = 'names' | 'int' | 'time' | 'flag' | 'choice' | 'text';
 type ValueOfKind<K extends Kind> = K extends 'names' ? string[] : K extends 'flag' ? boolean : string;
 
+const TIME_JSON = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 40,
+  pattern: '^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d{11,15})$',
+} as const;
+const NAMES_JSON = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 300 } } as const;
+
+/**
+ * Each kind's JSON schema in the web's querystring, as a literal type: the web's typed routes
+ * (web/typed-routes.ts) read a page's query type from it, so the schema Fastify checks and the type
+ * a handler sees are one definition.
+ */
+interface WebJson {
+  names: typeof NAMES_JSON;
+  int: { readonly type: 'integer'; readonly minimum: 1; readonly maximum: number };
+  time: typeof TIME_JSON;
+  flag: { readonly type: 'boolean' };
+  choice: { readonly type: 'string'; readonly enum: readonly string[] };
+  text: { readonly type: 'string'; readonly minLength: 1; readonly maxLength: number };
+}
+
 /** One parameter. `web: null` keeps it to the command line (how text output is laid out, say). */
-export interface ParamDef<K extends Kind = Kind> {
+export interface ParamDef<K extends Kind = Kind, W extends WebJson[K] | null = WebJson[K] | null> {
   kind: K;
   /** The command line's placeholder (`<n>`); none for a flag. */
   arg?: string;
   /** The command line's help text. */
   help: string;
   /** Its JSON schema in the web's querystring, or null: not a web parameter. */
-  web: Record<string, unknown> | null;
+  web: W;
   /** The allowed values of a choice (the web refuses others; the report says what the command line may give). */
   values?: readonly string[];
   /** false: not a command-line option (the web takes it; the command line has no such option). */
@@ -70,7 +92,7 @@ export interface ParamDef<K extends Kind = Kind> {
 }
 
 /** `def`, used only together with parameter `other`: without it, giving `def` is refused, not ignored. */
-export function onlyWith<K extends Kind>(other: string, def: ParamDef<K>): ParamDef<K> {
+export function onlyWith<K extends Kind, W extends WebJson[K] | null>(other: string, def: ParamDef<K, W>): ParamDef<K, W> {
   return { ...def, onlyWith: other };
 }
 
@@ -90,51 +112,62 @@ export function checkOnlyWith(defs: ParamDefs, input: Record<string, unknown>, s
   }
 }
 
-const TIME_JSON = {
-  type: 'string',
-  minLength: 1,
-  maxLength: 40,
-  pattern: '^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d{11,15})$',
-} as const;
-const NAMES_JSON = { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 300 } } as const;
-
 /** Names, repeatable (`--project a --project b`, `?project=a&project=b`). */
-export const names = (help: string, arg = '<name>'): ParamDef<'names'> => ({ kind: 'names', arg, help, web: NAMES_JSON });
+export const names = (help: string, arg = '<name>'): ParamDef<'names', WebJson['names']> => ({
+  kind: 'names',
+  arg,
+  help,
+  web: NAMES_JSON,
+});
 /** A whole number from 1 to `max` (the web's bound; the report checks the command line's). */
-export const int = (help: string, max: number, arg = '<n>'): ParamDef<'int'> => ({
+export const int = (help: string, max: number, arg = '<n>'): ParamDef<'int', WebJson['int']> => ({
   kind: 'int',
   arg,
   help,
   web: { type: 'integer', minimum: 1, maximum: max },
 });
 /** A time: an ISO date or date-time, or epoch milliseconds (service/params.ts parseTime). */
-export const time = (help: string, arg = '<date>'): ParamDef<'time'> => ({ kind: 'time', arg, help, web: TIME_JSON });
+export const time = (help: string, arg = '<date>'): ParamDef<'time', WebJson['time']> => ({ kind: 'time', arg, help, web: TIME_JSON });
 /** On or off. */
-export const flag = (help: string): ParamDef<'flag'> => ({ kind: 'flag', help, web: { type: 'boolean' } });
-/** One of `values`. */
-export const choice = (values: readonly string[], help: string, arg = '<value>'): ParamDef<'choice'> => ({
+export const flag = (help: string): ParamDef<'flag', WebJson['flag']> => ({ kind: 'flag', help, web: { type: 'boolean' } });
+/** One of `values` (its type keeps them: the web's query type is their union). */
+export const choice = <const V extends readonly string[]>(
+  values: V,
+  help: string,
+  arg = '<value>',
+): ParamDef<'choice', { readonly type: 'string'; readonly enum: V }> => ({
   kind: 'choice',
   arg,
   help,
   values,
-  web: { type: 'string', enum: [...values] },
+  web: { type: 'string', enum: values },
 });
 /** Free text of at most `maxLength` characters. */
-export const text = (help: string, maxLength: number, arg = '<text>'): ParamDef<'text'> => ({
+export const text = (help: string, maxLength: number, arg = '<text>'): ParamDef<'text', WebJson['text']> => ({
   kind: 'text',
   arg,
   help,
   web: { type: 'string', minLength: 1, maxLength },
 });
 /** The same parameter, on the command line only. */
-export const cliOnly = <K extends Kind>(d: ParamDef<K>): ParamDef<K> => ({ ...d, web: null });
+export const cliOnly = <K extends Kind>(d: ParamDef<K>): ParamDef<K, null> => ({ ...d, web: null });
 /** The same parameter, on the web only. */
-export const webOnly = <K extends Kind>(d: ParamDef<K>): ParamDef<K> => ({ ...d, cli: false });
+export const webOnly = <K extends Kind, W extends WebJson[K] | null>(d: ParamDef<K, W>): ParamDef<K, W> => ({ ...d, cli: false });
 
 export type ParamDefs = Record<string, ParamDef>;
 
 /** The input a report receives: every parameter optional, in its one shape. */
 export type InputOf<S extends ParamDefs> = { [K in keyof S]?: ValueOfKind<S[K]['kind']> };
+
+/** The parameters of `S` the web takes. */
+export type WebNames<S extends ParamDefs> = { [K in keyof S & string]: S[K]['web'] extends null ? never : K }[keyof S & string];
+
+/** The web's querystring schema for the parameters `N` of `S`, as a literal type (for the type provider). */
+export interface QuerystringOf<S extends ParamDefs, N extends string = WebNames<S>> {
+  readonly type: 'object';
+  readonly additionalProperties: false;
+  readonly properties: { readonly [K in N & WebNames<S>]: NonNullable<S[K]['web']> };
+}
 
 function zodOf(d: ParamDef): z.ZodTypeAny {
   if (d.kind === 'names') return z.array(z.string()).optional();
@@ -149,7 +182,8 @@ export interface ParamSchema<S extends ParamDefs> {
   /** The parameters the web takes. */
   webNames: string[];
   /** The web's querystring schema (Fastify checks it before a handler runs): all its web parameters, or `only` these. */
-  querystring(only?: readonly (keyof S & string)[]): { type: 'object'; additionalProperties: false; properties: Record<string, unknown> };
+  querystring(): QuerystringOf<S>;
+  querystring<N extends WebNames<S>>(only: readonly N[]): QuerystringOf<S, N>;
   /** The input from commander's options (strings, string lists, booleans); other options are dropped. */
   fromCli(options: Record<string, unknown>): InputOf<S>;
   /** A text parameter's value in an input (`now`, say), whether or not the report takes it. */
@@ -176,10 +210,13 @@ export function paramSchema<S extends ParamDefs>(defs: S): ParamSchema<S> {
     defs,
     zod,
     webNames,
-    querystring: (only) => ({
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries((only ?? webNames).filter((k) => webNames.includes(k)).map((k) => [k, defs[k]!.web])),
+    querystring: (only?: readonly string[]) => ({
+      type: 'object' as const,
+      additionalProperties: false as const,
+      // Built from the same definitions its type is mapped from (QuerystringOf): TypeScript cannot follow Object.fromEntries.
+      properties: Object.fromEntries(
+        (only ?? webNames).filter((k) => webNames.includes(k)).map((k) => [k, defs[k]!.web]),
+      ) as QuerystringOf<S>['properties'],
     }),
     textOf: (input, param) => {
       const given: Partial<Record<string, unknown>> = input;

@@ -10,6 +10,7 @@ import { loginBody, logoutBody, refusalBody, safeNext, wantsHtml } from './auth-
 import type { LoginLimiter } from './login-limiter.js';
 import { DEFAULT_SCRYPT, decoyHash, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js';
 import { CSRF_COOKIE, SESSION_COOKIE, hashSessionToken, newSessionToken } from './session-token.js';
+import { typed } from '../typed-routes.js';
 
 export interface LoginRoutesOptions {
   store: Store;
@@ -21,11 +22,18 @@ export interface LoginRoutesOptions {
   attemptsPerMinute: number;
 }
 
-interface LoginBody {
-  name?: string;
-  password?: string;
-  next?: string;
-}
+const loginSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', maxLength: 200 },
+    password: { type: 'string', maxLength: 4096 },
+    next: { type: 'string', maxLength: 2000 },
+    _csrf: { type: 'string', maxLength: 200 },
+  },
+} as const;
+
+/** `?next=…`: where to go after signing in (safeNext keeps it on this site; anything else goes to /). */
+const nextQuery = { type: 'object', properties: { next: { type: 'string' } } } as const;
 
 const FAILED = 'Wrong name or password.';
 
@@ -42,27 +50,19 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
 
   app.setErrorHandler(refusalErrorHandler(app, o.store, o.clock));
 
-  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
-    const next = safeNext(request.query.next);
+  const routes = typed(app);
+  // A query that fails the schema (two `next`s, say) is not refused: the form just goes back to /.
+  routes.get('/login', { schema: { querystring: nextQuery }, attachValidation: true }, async (request, reply) => {
+    const next = request.validationError ? '/' : safeNext(request.query.next);
     if (request.user) return reply.redirect(next, 303);
     return loginPage(request, reply, 200, { next });
   });
 
-  app.post<{ Body: LoginBody }>(
+  routes.post(
     '/login',
     {
       config: { rateLimit: { max: o.attemptsPerMinute, timeWindow: 60_000 } },
-      schema: {
-        body: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', maxLength: 200 },
-            password: { type: 'string', maxLength: 4096 },
-            next: { type: 'string', maxLength: 2000 },
-            _csrf: { type: 'string', maxLength: 200 },
-          },
-        },
-      },
+      schema: { body: loginSchema },
       // Fastify would echo a failing value in its validation message; the password must never be.
       attachValidation: true,
     },

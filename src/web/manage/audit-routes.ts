@@ -2,10 +2,11 @@
  * /manage/audit: the audit log, newest first, with the filters of `steward audit` as a form (GET,
  * so a filtered view is a link). Needs `audit.read` (admin). Read-only: nothing here changes data.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { isStewardError } from '../../model/errors.js';
 import { AUDIT_OUTCOMES, buildAuditView, parseAuditFilter, type AuditParamsText } from '../../service/audit-view.js';
 import { html, type SafeHtml } from '../html.js';
+import { typed } from '../typed-routes.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
 import { isSecurityMember } from '../../service/security-service.js';
 
@@ -18,28 +19,26 @@ const querySchema = {
 export async function auditRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
   const guard = app.access.require('audit.read', { kind: 'audit' });
 
-  app.get<{ Querystring: AuditParamsText }>(
-    '/manage/audit',
-    { preHandler: guard, schema: { querystring: querySchema } },
-    async (request: FastifyRequest<{ Querystring: AuditParamsText }>, reply: FastifyReply) => {
-      const q = request.query;
-      let error: string | null = null;
-      let events: Awaited<ReturnType<typeof buildAuditView>>['events'] = [];
-      try {
-        events = (
-          await buildAuditView(o.store, {
-            ...parseAuditFilter(q, (p) => p),
-            // Reads and changes of embargoed items are for the security team's eyes (steward security audit).
-            ...(request.user && (await isSecurityMember(o.store, request.user.id)) ? {} : { hideFamily: 'security.item' }),
-          })
-        ).events;
-      } catch (e) {
-        if (!isStewardError(e) || e.code !== 'USAGE') throw e;
-        error = e.details.hint ? `${e.message}. ${e.details.hint}` : `${e.message}.`;
-      }
-      const input = (name: keyof AuditParamsText, label: string, hint = '') =>
-        html`<label>${label} <input name="${name}" maxlength="200" value="${q[name] ?? ''}"${hint ? html` placeholder="${hint}"` : ''}></label> `;
-      const body: SafeHtml = html`${error ? html`<div class="notice error" role="alert"><p>${error}</p></div>` : ''}
+  typed(app).get('/manage/audit', { preHandler: guard, schema: { querystring: querySchema } }, async (request, reply) => {
+    // The schema's fields are the filters of `steward audit`, as text: the service's input type.
+    const q: AuditParamsText = request.query;
+    let error: string | null = null;
+    let events: Awaited<ReturnType<typeof buildAuditView>>['events'] = [];
+    try {
+      events = (
+        await buildAuditView(o.store, {
+          ...parseAuditFilter(q, (p) => p),
+          // Reads and changes of embargoed items are for the security team's eyes (steward security audit).
+          ...(request.user && (await isSecurityMember(o.store, request.user.id)) ? {} : { hideFamily: 'security.item' }),
+        })
+      ).events;
+    } catch (e) {
+      if (!isStewardError(e) || e.code !== 'USAGE') throw e;
+      error = e.details.hint ? `${e.message}. ${e.details.hint}` : `${e.message}.`;
+    }
+    const input = (name: keyof AuditParamsText, label: string, hint = '') =>
+      html`<label>${label} <input name="${name}" maxlength="200" value="${q[name] ?? ''}"${hint ? html` placeholder="${hint}"` : ''}></label> `;
+    const body: SafeHtml = html`${error ? html`<div class="notice error" role="alert"><p>${error}</p></div>` : ''}
 <form method="get" action="/manage/audit" class="manage">
   <p>${input('event', 'Event', 'login, user.role…')}${input('actor', 'Actor')}${input('subject', 'Subject')}
   <label>Outcome <select name="outcome"><option value="">any</option>${AUDIT_OUTCOMES.map((x) => html`<option${x === q.outcome ? html` selected` : ''}>${x}</option>`)}</select></label></p>
@@ -53,10 +52,9 @@ ${events.map((e) => html`<tr><td>${e.at.slice(0, 19).replace('T', ' ')}</td><td>
 </tbody></table>`
 }
 <p class="hint">The same list on the command line: <code>steward audit</code>.</p>`;
-      return reply
-        .code(error ? 400 : 200)
-        .type('text/html; charset=utf-8')
-        .send(app.access.page(request, 'Audit log', body));
-    },
-  );
+    return reply
+      .code(error ? 400 : 200)
+      .type('text/html; charset=utf-8')
+      .send(app.access.page(request, 'Audit log', body));
+  });
 }

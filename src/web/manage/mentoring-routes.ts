@@ -14,6 +14,7 @@ import { listMentorships } from '../../store/mentoring-store.js';
 import { loadAccounts } from '../../store/queries/activity.js';
 import { csrfField } from '../auth/auth-pages.js';
 import { html, type SafeHtml } from '../html.js';
+import { DONE_QUERY, typed, type Validated } from '../typed-routes.js';
 
 export interface ManageRoutesOptions {
   store: Store;
@@ -36,13 +37,7 @@ const bodySchema = {
   properties: { candidate: field, mentor: field, since: field, at: field, note: { type: 'string', maxLength: 2000 }, _csrf: field },
 } as const;
 
-interface MentoringForm {
-  candidate?: string;
-  mentor?: string;
-  since?: string;
-  at?: string;
-  note?: string;
-}
+type MentoringForm = Validated<typeof bodySchema>;
 
 const DONE: Record<string, string> = { added: 'Mentorship started.', ended: 'Mentorship ended.' };
 
@@ -104,8 +99,7 @@ ${running.map(
   /** A form's date field (YYYY-MM-DD) as epoch ms, or undefined when empty. */
   const dateOf = (v: string | undefined, name: string) => (v && v.trim() ? parseTime(v, name) : undefined);
 
-  const change = async (request: FastifyRequest<{ Body: MentoringForm }>, reply: FastifyReply, what: 'add' | 'end') => {
-    const f = request.body ?? {};
+  const change = async (request: FastifyRequest, f: MentoringForm, reply: FastifyReply, what: 'add' | 'end') => {
     try {
       const now = o.clock();
       if (what === 'add') {
@@ -144,13 +138,14 @@ ${running.map(
     }
   };
 
-  app.get<{ Querystring: { done?: string } }>('/manage/mentoring', { preHandler: guard }, async (request, reply) =>
+  const routes = typed(app);
+  routes.get('/manage/mentoring', { preHandler: guard, schema: { querystring: DONE_QUERY } }, async (request, reply) =>
     render(request, reply, 200, { done: DONE[request.query.done ?? ''] }),
   );
-  app.post<{ Body: MentoringForm }>('/manage/mentoring/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-    change(request, reply, 'add'),
+  routes.post('/manage/mentoring/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+    change(request, request.body ?? {}, reply, 'add'),
   );
-  app.post<{ Body: MentoringForm }>('/manage/mentoring/end', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-    change(request, reply, 'end'),
+  routes.post('/manage/mentoring/end', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+    change(request, request.body ?? {}, reply, 'end'),
   );
 }

@@ -9,15 +9,8 @@ import { isStewardError } from '../../model/errors.js';
 import { addPriority, buildPrioritiesList, removePriority } from '../../service/priorities-view.js';
 import { csrfField } from '../auth/auth-pages.js';
 import { html, type SafeHtml } from '../html.js';
+import { DONE_QUERY, typed, type Validated } from '../typed-routes.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
-
-interface PriorityForm {
-  release?: string;
-  title?: string;
-  blueprints?: string;
-  topics?: string;
-  queries?: string;
-}
 
 const field = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const bodySchema = {
@@ -31,6 +24,7 @@ const bodySchema = {
     _csrf: field(300),
   },
 } as const;
+type PriorityForm = Validated<typeof bodySchema>;
 
 const DONE: Record<string, string> = { added: 'Priority added.', removed: 'Priority removed.' };
 
@@ -99,8 +93,7 @@ ${p.origin === 'store' ? html`<form method="post" action="/manage/priorities/rem
       .send(app.access.page(request, 'Manage priorities', body));
   };
 
-  const change = async (request: FastifyRequest<{ Body: PriorityForm }>, reply: FastifyReply, what: 'add' | 'remove') => {
-    const f = request.body ?? {};
+  const change = async (request: FastifyRequest, f: PriorityForm, reply: FastifyReply, what: 'add' | 'remove') => {
     try {
       const effective = await o.config();
       if (what === 'add') {
@@ -140,13 +133,14 @@ ${p.origin === 'store' ? html`<form method="post" action="/manage/priorities/rem
     }
   };
 
-  app.get<{ Querystring: { done?: string } }>('/manage/priorities', { preHandler: guard }, async (request, reply) =>
+  const routes = typed(app);
+  routes.get('/manage/priorities', { preHandler: guard, schema: { querystring: DONE_QUERY } }, async (request, reply) =>
     render(request, reply, 200, { done: DONE[request.query.done ?? ''] }),
   );
-  app.post<{ Body: PriorityForm }>('/manage/priorities/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-    change(request, reply, 'add'),
+  routes.post('/manage/priorities/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+    change(request, request.body ?? {}, reply, 'add'),
   );
-  app.post<{ Body: PriorityForm }>('/manage/priorities/remove', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-    change(request, reply, 'remove'),
+  routes.post('/manage/priorities/remove', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+    change(request, request.body ?? {}, reply, 'remove'),
   );
 }

@@ -24,14 +24,8 @@ import { ROLE_NAMES } from '../auth/authorize.js';
 import { DEFAULT_SCRYPT, hashPassword, passwordProblem, type ScryptParams } from '../auth/password.js';
 import { checkRole, checkUserName } from '../auth/user-names.js';
 import { html, type SafeHtml } from '../html.js';
+import { DONE_QUERY, typed, type Validated } from '../typed-routes.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
-
-interface UserForm {
-  name?: string;
-  role?: string;
-  password?: string;
-  confirm?: string;
-}
 
 const field = { type: 'string', maxLength: 300 } as const;
 const bodySchema = {
@@ -44,6 +38,7 @@ const bodySchema = {
     _csrf: field,
   },
 } as const;
+type UserForm = Validated<typeof bodySchema>;
 
 const DONE: Record<string, string> = {
   added: 'User added.',
@@ -131,8 +126,7 @@ ${users.map(
       });
   };
 
-  const change = async (request: FastifyRequest<{ Body: UserForm }>, reply: FastifyReply, what: Action) => {
-    const f = request.body ?? {};
+  const change = async (request: FastifyRequest, f: UserForm, reply: FastifyReply, what: Action) => {
     try {
       const now = o.clock();
       if (what === 'add') {
@@ -171,12 +165,13 @@ ${users.map(
     }
   };
 
-  app.get<{ Querystring: { done?: string } }>('/manage/users', { preHandler: guard }, async (request, reply) =>
+  const routes = typed(app);
+  routes.get('/manage/users', { preHandler: guard, schema: { querystring: DONE_QUERY } }, async (request, reply) =>
     render(request, reply, 200, { done: DONE[request.query.done ?? ''] }),
   );
   for (const what of ['add', 'role', 'disable', 'enable', 'password'] as const) {
-    app.post<{ Body: UserForm }>(`/manage/users/${what}`, { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-      change(request, reply, what),
+    routes.post(`/manage/users/${what}`, { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
+      change(request, request.body ?? {}, reply, what),
     );
   }
 }

@@ -1,13 +1,14 @@
 /** The frame of every page: navigation, the project and window chooser, the sync status, the footer. */
 import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import type { Reader } from '../../service/catalogue/report-entry.js';
-import type { WebQuery } from '../query-params.js';
 import type { SyncStatus } from '../sync-status.js';
+import type { PageQuery } from './page-queries.js';
 
 export interface PageContext {
   /** The page's path, e.g. /reviewers. */
   path: string;
-  query: WebQuery & { sort?: string; dir?: 'asc' | 'desc' };
+  /** The query as the page's schema (page-queries.ts) checked it. */
+  query: PageQuery;
   /** Projects in the store, for the chooser. */
   projects: string[];
   sync: SyncStatus | null;
