@@ -84,7 +84,7 @@ function rsStats(title: string, st: ReviewstatsAgeStats, extra?: string): string
   const out = [
     `--> ${title}: `,
     `----> Average wait time: ${st.average}`,
-    `----> 1rd quartile wait time: ${st.q1}`,
+    `----> 1st quartile wait time: ${st.q1}`,
     `----> Median wait time: ${st.median}`,
     `----> 3rd quartile wait time: ${st.q3}`,
   ];
