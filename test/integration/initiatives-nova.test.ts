@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
 
-// The shared data folder beside the repository; STEWARD_TEST_DATA names another (a worktree elsewhere).
-const DATA = process.env.STEWARD_TEST_DATA ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
+// The shared data folder beside the repository; STEWARD_SHARED_DATA names another (a worktree elsewhere).
+const DATA = process.env.STEWARD_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
 const SPECS = join(DATA, 'nova-specs.bundle');
 const HISTORY = join(DATA, 'nova-history-meta.bundle');
 const SKIP =
