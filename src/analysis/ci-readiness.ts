@@ -108,6 +108,11 @@ export interface ReadinessReport {
   now: string;
   rules: ReadinessRules;
   jobs: JobReadiness[];
+  /**
+   * Non-voting jobs that ran in the period but are not judged here, and why (one that runs only in
+   * experimental pipelines is `steward ci experimental`'s); empty when `--job` names the jobs.
+   */
+  leftOut: Array<{ job: string; reason: string }>;
 }
 
 const iso = (t: Timestamp): string => new Date(t).toISOString();
@@ -338,19 +343,31 @@ export function computeVotingReadiness(
 ): ReadinessReport {
   const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
   let jobs: string[];
+  const leftOut: ReadinessReport['leftOut'] = [];
   if (opts.jobs?.length) {
     jobs = [...opts.jobs];
   } else {
-    const names = [...new Set(runs.map((c) => c.run.job))];
-    jobs = names.filter(
-      (j) => latestVoting(runs, j) === false && runs.some((c) => c.run.job === j && pipelineKind(c.run.pipeline, opts.rules) === 'check'),
-    );
+    const names = [...new Set(runs.map((c) => c.run.job))].sort();
+    jobs = [];
+    for (const j of names) {
+      if (latestVoting(runs, j) !== false) continue;
+      const kinds = [...new Set(runs.filter((c) => c.run.job === j).map((c) => pipelineKind(c.run.pipeline, opts.rules)))].sort();
+      if (kinds.includes('check')) jobs.push(j);
+      else
+        leftOut.push({
+          job: j,
+          reason: kinds.includes('experimental')
+            ? 'runs only on request, in experimental pipelines: see steward ci experimental'
+            : `never ran in a check pipeline in the period (only: ${kinds.join(', ')})`,
+        });
+    }
   }
   return {
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     rules,
     jobs: evaluateReadiness(jobs.sort(), runs, input, opts, rules),
+    leftOut,
   };
 }
 

@@ -205,6 +205,7 @@ export function renderReadinessText(r: ReadinessOutput): string {
   ];
   if (r.jobs.length === 0) lines.push('No non-voting jobs ran in this period.');
   for (const j of r.jobs) lines.push(...readinessBlock(j), '');
+  if (r.leftOut.length) lines.push('Non-voting jobs not judged here:', ...r.leftOut.map((x) => `  ${x.job}: ${x.reason}`), '');
   lines.push('Definitions: docs/ci.md, "Voting readiness". --format json has every week and the caught regressions with links.');
   return lines.join('\n') + '\n';
 }

@@ -40,6 +40,12 @@ describe('steward ci on the demo project', () => {
     const r = await json(['ci', 'voting-readiness']);
     const byName = new Map(r.jobs.map((j: Json) => [j.job, j]));
     assert.deepEqual([...byName.keys()].sort(), [...demo.ci.nonVotingJobs].sort(), 'every non-voting check job, and only those');
+    // The non-voting jobs it leaves out are named, with why: the experimental ones run on request only.
+    assert.deepEqual(
+      r.leftOut.map((x: Json) => x.job),
+      [...demo.ci.experimentalJobs].sort(),
+    );
+    for (const x of r.leftOut) assert.match(x.reason, /experimental pipelines: see steward ci experimental/);
     const stable = byName.get(demo.planted.stableNonVotingJob) as Json;
     const flaky = byName.get(demo.planted.flakyJob) as Json;
     // Non-inferiority: over the period the stable job's excess over the voting jobs is ruled out
