@@ -6,6 +6,7 @@
  *
  * Each line gives the rate, its Monte Carlo 95% interval (Wilson), and the target.
  */
+import { wilson } from '../analysis/ci-stats.js';
 import { benjaminiHochberg } from '../analysis/stats/multiple-testing.js';
 import { bootstrapMedianDifference } from '../analysis/stats/bootstrap.js';
 import { coxModel } from '../analysis/stats/cox-model.js';
@@ -24,14 +25,10 @@ interface Line {
   cpuSeconds: number;
 }
 
-/** The Wilson 95% interval of hits/runs, as text. */
-function wilson(hits: number, runs: number): string {
-  const z = 1.959964;
-  const p = hits / runs;
-  const d = 1 + (z * z) / runs;
-  const c = (p + (z * z) / (2 * runs)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / runs + (z * z) / (4 * runs * runs))) / d;
-  return `${(100 * Math.max(0, c - h)).toFixed(1)}–${(100 * Math.min(1, c + h)).toFixed(1)}%`;
+/** The Wilson 95% interval of hits/runs (ci-stats.ts), as text. */
+function wilsonText(hits: number, runs: number): string {
+  const w = wilson(hits, runs)!;
+  return `${(100 * w.low).toFixed(1)}–${(100 * w.high).toFixed(1)}%`;
 }
 
 function measure(
@@ -47,7 +44,7 @@ function measure(
   const used = process.cpuUsage(start);
   const line = { scenario, hits, runs, target, met: ok(hits / runs, runs), cpuSeconds: (used.user + used.system) / 1e6 };
   console.log(
-    `  ${scenario.padEnd(78)} ${`${hits}/${runs}`.padStart(11)} ${`${((100 * hits) / runs).toFixed(1)}%`.padStart(7)}  [${wilson(hits, runs)}]  target ${target}${line.met ? '' : '  ← MISSED'}  (${line.cpuSeconds.toFixed(0)} s CPU)`,
+    `  ${scenario.padEnd(78)} ${`${hits}/${runs}`.padStart(11)} ${`${((100 * hits) / runs).toFixed(1)}%`.padStart(7)}  [${wilsonText(hits, runs)}]  target ${target}${line.met ? '' : '  ← MISSED'}  (${line.cpuSeconds.toFixed(0)} s CPU)`,
   );
   return line;
 }
