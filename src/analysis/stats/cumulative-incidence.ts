@@ -64,7 +64,17 @@ export interface CumulativeIncidenceOptions {
  *
  * Standard errors: the infinitesimal jackknife — each record's influence on every estimate,
  * carried forward through the recursion, with variance Σ influence² (summed by cluster first when
- * clusters are given). Cost O(records × distinct times × causes), fine into the low thousands.
+ * clusters are given).
+ *
+ * Computed without following every record at every time: the records still at risk have all had
+ * the same influence so far (only their own event or censoring sets them apart, and they leave
+ * the risk set then), so one common value stands for all of them; and after a record leaves, its
+ * influence moves only through the estimates themselves — on cause k's incidence it is
+ * u_k(τ) + u_0(τ)·(F_k(t) − F_k(τ)) / S(τ), with τ its leaving time, F_k the incidence and S the
+ * share free. Each cluster's summed influence is then n_j·U_k + A_kj + F_k·B_j (n_j of its records
+ * at risk, A and B summed over those that left), and Σ_j of its square is kept as six running
+ * sums updated when a record leaves. Cost O(records · causes + distinct times · causes) after the
+ * sort, instead of records × distinct times.
  *
  * Band: R's default `log` type, value·exp(±z·se/value), upper end capped at 1.
  *
@@ -93,10 +103,39 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
   });
   const m = clusterIds.size;
 
-  // Influence of each record on free (u0) and on each cause's incidence (uk[cause][record]).
-  const u0 = new Float64Array(n);
-  const uk = Array.from({ length: k }, () => new Float64Array(n));
-  const inRisk = new Uint8Array(n).fill(1);
+  // The influence of a record still at risk (the same for all of them): on free, and on each cause.
+  let commonFree = 0;
+  const common = new Float64Array(k);
+  // Per cluster: records at risk (n_j), and over the records that left, A_kj = Σ u_k(τ) − u_0(τ)·F_k(τ)/S(τ)
+  // and B_j = Σ u_0(τ)/S(τ).
+  const nj = new Float64Array(m);
+  for (const j of clusterOf) nj[j]! += 1;
+  const A = Array.from({ length: k }, () => new Float64Array(m));
+  const B = new Float64Array(m);
+  // Running sums over clusters: Σn², Σn·B, ΣB², and per cause Σn·A, ΣA², ΣA·B.
+  let sumNN = 0;
+  for (let j = 0; j < m; j++) sumNN += nj[j]! * nj[j]!;
+  let sumNB = 0;
+  let sumBB = 0;
+  const sumNA = new Float64Array(k);
+  const sumAA = new Float64Array(k);
+  const sumAB = new Float64Array(k);
+  /** Takes cluster j's terms out of the running sums (sign −1) or puts them back (sign +1). */
+  const account = (j: number, sign: number): void => {
+    const n = nj[j]!;
+    const b = B[j]!;
+    sumNN += sign * n * n;
+    sumNB += sign * n * b;
+    sumBB += sign * b * b;
+    for (let c = 0; c < k; c++) {
+      const a = A[c]![j]!;
+      sumNA[c]! += sign * n * a;
+      sumAA[c]! += sign * a * a;
+      sumAB[c]! += sign * a * b;
+    }
+  };
+  const leaving = new Float64Array(k);
+
   let free = 1;
   const inc = new Array<number>(k).fill(0);
   const steps: IncidenceStep[] = [];
@@ -112,36 +151,44 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
       if (c !== null) d[causeIndex.get(c)!]! += 1;
     }
     const dTotal = d.reduce((a, b) => a + b, 0);
+    const freeBefore = free;
+    const commonBefore = Float64Array.from(common);
+    const commonFreeBefore = commonFree;
     if (dTotal > 0) {
       for (let c = 0; c < k; c++) hz[c] = d[c]! / atRisk;
       const hTotal = dTotal / atRisk;
-      const causeOfHere = new Map<number, number>();
-      for (const i of here) {
-        const c = records[i]!.cause;
-        if (c !== null) causeOfHere.set(i, causeIndex.get(c)!);
-      }
-      for (let i = 0; i < n; i++) {
-        const prev0 = u0[i]!;
-        // Influence of record i on this step's hazards: (own event − at-risk × h) / n.
-        let dhTotal = 0;
-        const own = causeOfHere.get(i);
-        for (let c = 0; c < k; c++) {
-          const dh = inRisk[i] ? ((own === c ? 1 : 0) - hz[c]!) / atRisk : 0;
-          dhTotal += dh;
-          uk[c]![i] = uk[c]![i]! + prev0 * hz[c]! + free * dh;
-        }
-        u0[i] = prev0 * (1 - hTotal) - free * dhTotal;
-      }
-      for (let c = 0; c < k; c++) inc[c] = inc[c]! + free * hz[c]!;
+      // A record at risk without an event here: its influence on each hazard is −h/n.
+      for (let c = 0; c < k; c++) common[c] = commonBefore[c]! + commonFreeBefore * hz[c]! - (freeBefore * hz[c]!) / atRisk;
+      commonFree = commonFreeBefore * (1 - hTotal) + (freeBefore * hTotal) / atRisk;
+      for (let c = 0; c < k; c++) inc[c] = inc[c]! + freeBefore * hz[c]!;
       free *= 1 - hTotal;
+    }
+    // The records of this time leave the risk set, each with its influence after this step.
+    for (const i of here) {
+      const cause = records[i]!.cause;
+      let leavingFree = commonFree;
+      leaving.set(common);
+      if (cause !== null) {
+        // Its own event adds 1/n to its cause's hazard: +S⁻/n on that incidence, −S⁻/n on free.
+        const own = causeIndex.get(cause)!;
+        leaving[own]! += freeBefore / atRisk;
+        leavingFree -= freeBefore / atRisk;
+      }
+      const j = clusterOf[i]!;
+      account(j, -1);
+      nj[j]! -= 1;
+      // With nobody free any more (S = 0) nothing moves afterwards: the influence stays as it is.
+      const perFree = free > 0 ? leavingFree / free : 0;
+      for (let c = 0; c < k; c++) A[c]![j]! += leaving[c]! - perFree * inc[c]!;
+      B[j]! += perFree;
+      account(j, +1);
     }
     const incidence: Record<string, IncidenceEstimate> = {};
     for (let c = 0; c < k; c++) {
-      const sums = new Float64Array(m);
-      const u = uk[c]!;
-      for (let i = 0; i < n; i++) sums[clusterOf[i]!]! += u[i]!;
-      let v = 0;
-      for (let j = 0; j < m; j++) v += sums[j]! * sums[j]!;
+      const u = common[c]!;
+      const f = inc[c]!;
+      // Σ_j (n_j·U + A_j + F·B_j)², expanded into the running sums.
+      const v = Math.max(0, u * u * sumNN + sumAA[c]! + f * f * sumBB + 2 * u * sumNA[c]! + 2 * u * f * sumNB + 2 * f * sumAB[c]!);
       const value = inc[c]!;
       const se = Math.sqrt(v);
       const band =
@@ -155,7 +202,6 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
       if (x > 0) events[causes[c]!] = x;
     });
     steps.push({ time: t, atRisk, events, censored: here.length - dTotal, free, incidence });
-    for (const i of here) inRisk[i] = 0;
     atRisk -= here.length;
   }
   return { n, causes, level, steps };
