@@ -14,10 +14,17 @@
  *
  * Units are days throughout. All pure.
  */
-import { clusterBootstrap, percentileInterval, type ClusterKey, type IntervalVerdict } from './stats/bootstrap.js';
+import {
+  clusterBootstrap,
+  clusterBootstrapWeights,
+  percentileInterval,
+  type BootstrapReplicates,
+  type ClusterKey,
+  type IntervalVerdict,
+} from './stats/bootstrap.js';
 import { cumulativeIncidence } from './stats/cumulative-incidence.js';
 import { kaplanMeier, survivalQuantile } from './stats/kaplan-meier.js';
-import { seededRandom } from './stats/random.js';
+import { seededRandom, type Random } from './stats/random.js';
 import { round } from './stats.js';
 
 /** A change followed from its origin: `days` to its merge, its abandonment, or the end of follow-up (open). */
@@ -120,11 +127,32 @@ export function timeToEvent(list: readonly FollowedTime[]): EventTime {
   return { n: list.length, events, median: round(q.time), low: round(q.lower), high: round(q.upper) };
 }
 
+/**
+ * A median statistic's second form, for re-draws: over items sorted once by `order`, each counted
+ * `weights[i]` times (how many times its cluster was drawn). It gives exactly what the statistic
+ * gives on the list with those copies, without building the list and sorting it per re-draw.
+ */
+export interface SortedWeightedForm<T> {
+  order: (a: T, b: T) => number;
+  point: (sorted: readonly T[], weights: ArrayLike<number>) => number | null;
+}
+
+/** A median statistic, optionally with its {@link SortedWeightedForm} (used by {@link bootstrapDifference}). */
+export type MedianStatistic<T> = ((list: readonly T[]) => number | null) & { overSorted?: SortedWeightedForm<T> };
+
+const byDays = (a: { days: number }, b: { days: number }): number => a.days - b.days;
+const ones = (n: number): Float64Array => new Float64Array(n).fill(1);
+
 /** The Aalen–Johansen time by which half merged, point estimate only (for re-draws); null when never. */
 export function mergeMedianPoint(changes: readonly FollowedChange[]): number | null {
-  const sorted = [...changes].sort((a, b) => a.days - b.days);
+  return mergeMedianSorted([...changes].sort(byDays), ones(changes.length));
+}
+mergeMedianPoint.overSorted = { order: byDays, point: mergeMedianSorted } satisfies SortedWeightedForm<FollowedChange>;
+
+function mergeMedianSorted(sorted: readonly FollowedChange[], weights: ArrayLike<number>): number | null {
   const n = sorted.length;
-  let atRisk = n;
+  let atRisk = 0;
+  for (let i = 0; i < n; i++) atRisk += weights[i]!;
   let free = 1;
   let inc = 0;
   for (let i = 0; i < n;) {
@@ -133,9 +161,10 @@ export function mergeMedianPoint(changes: readonly FollowedChange[]): number | n
     let da = 0;
     let here = 0;
     while (i < n && sorted[i]!.days === t) {
-      if (sorted[i]!.outcome === 'merged') dm++;
-      else if (sorted[i]!.outcome === 'abandoned') da++;
-      here++;
+      const w = weights[i]!;
+      if (sorted[i]!.outcome === 'merged') dm += w;
+      else if (sorted[i]!.outcome === 'abandoned') da += w;
+      here += w;
       i++;
     }
     if (dm + da > 0) {
@@ -150,17 +179,23 @@ export function mergeMedianPoint(changes: readonly FollowedChange[]): number | n
 
 /** The Kaplan–Meier median, point estimate only (for re-draws); null when the curve never reaches ½. */
 export function kmMedianPoint(list: readonly FollowedTime[]): number | null {
-  const sorted = [...list].sort((a, b) => a.days - b.days);
+  return kmMedianSorted([...list].sort(byDays), ones(list.length));
+}
+kmMedianPoint.overSorted = { order: byDays, point: kmMedianSorted } satisfies SortedWeightedForm<FollowedTime>;
+
+function kmMedianSorted(sorted: readonly FollowedTime[], weights: ArrayLike<number>): number | null {
   const n = sorted.length;
-  let atRisk = n;
+  let atRisk = 0;
+  for (let i = 0; i < n; i++) atRisk += weights[i]!;
   let s = 1;
   for (let i = 0; i < n;) {
     const t = sorted[i]!.days;
     let d = 0;
     let here = 0;
     while (i < n && sorted[i]!.days === t) {
-      if (sorted[i]!.event) d++;
-      here++;
+      const w = weights[i]!;
+      if (sorted[i]!.event) d += w;
+      here += w;
       i++;
     }
     if (d > 0) {
@@ -199,31 +234,35 @@ export interface MedianDifferenceResult {
 export function bootstrapDifference<T extends { cluster: ClusterKey }>(
   first: readonly T[],
   second: readonly T[],
-  median: (list: readonly T[]) => number | null,
+  median: MedianStatistic<T>,
   options: { seed: number; replicates?: number; clusteredBy: string },
 ): MedianDifferenceResult {
   const replicates = options.replicates ?? 1000;
   const m1 = median(first);
   const m2 = median(second);
   const difference = m1 === null || m2 === null ? null : m1 - m2;
-  const tagged = [...first.map((item) => ({ item, inFirst: true })), ...second.map((item) => ({ item, inFirst: false }))];
-  const clusters = new Set(tagged.map((t) => t.item.cluster)).size;
+  const clusters = new Set([...first, ...second].map((item) => item.cluster)).size;
   const base = { difference: round(difference), first: round(m1), second: round(m2), clusteredBy: options.clusteredBy, clusters };
   if (difference === null || replicates === 0) return { ...base, low: null, high: null, verdict: 'inconclusive', replicates: 0, failed: 0 };
-  const reps = clusterBootstrap(
-    tagged,
-    (t) => t.item.cluster,
-    (sample) => {
-      const a: T[] = [];
-      const b: T[] = [];
-      for (const t of sample) (t.inFirst ? a : b).push(t.item);
-      if (!a.length || !b.length) return null;
-      const x = median(a);
-      const y = median(b);
-      return x === null || y === null ? null : x - y;
-    },
-    { random: seededRandom(options.seed), replicates },
-  );
+  const random = seededRandom(options.seed);
+  const form = median.overSorted;
+  // The same draws either way (clusters are drawn from their sorted keys, not from the items' order).
+  const reps = form
+    ? drawSortedWeighted(first, second, form, random, replicates)
+    : clusterBootstrap(
+        [...first.map((item) => ({ item, inFirst: true })), ...second.map((item) => ({ item, inFirst: false }))],
+        (t) => t.item.cluster,
+        (sample) => {
+          const a: T[] = [];
+          const b: T[] = [];
+          for (const t of sample) (t.inFirst ? a : b).push(t.item);
+          if (!a.length || !b.length) return null;
+          const x = median(a);
+          const y = median(b);
+          return x === null || y === null ? null : x - y;
+        },
+        { random, replicates },
+      );
   const interval = percentileInterval(reps.values);
   const tooManyFailed = reps.failed > replicates / 10;
   const verdict: IntervalVerdict =
@@ -236,6 +275,32 @@ export function bootstrapDifference<T extends { cluster: ClusterKey }>(
     replicates: reps.values.length,
     failed: reps.failed,
   };
+}
+
+/** {@link bootstrapDifference}'s re-draws through a median's sorted, weighted form. */
+function drawSortedWeighted<T extends { cluster: ClusterKey }>(
+  first: readonly T[],
+  second: readonly T[],
+  form: SortedWeightedForm<T>,
+  random: Random,
+  replicates: number,
+): BootstrapReplicates {
+  const a = [...first].sort(form.order);
+  const b = [...second].sort(form.order);
+  const present = (w: Float64Array): boolean => w.some((x) => x > 0);
+  return clusterBootstrapWeights(
+    [...a, ...b],
+    (item) => item.cluster,
+    (weights) => {
+      const wa = weights.subarray(0, a.length);
+      const wb = weights.subarray(a.length);
+      if (!present(wa) || !present(wb)) return null;
+      const x = form.point(a, wa);
+      const y = form.point(b, wb);
+      return x === null || y === null ? null : x - y;
+    },
+    { random, replicates },
+  );
 }
 
 /**

@@ -87,3 +87,37 @@ describe('flow inference helpers', () => {
     assert.equal(cramersV(['a', 'a'], ['x', 'y']), null);
   });
 });
+
+describe('bootstrapDifference: the sorted, weighted re-draws give exactly what copied lists give', () => {
+  // The same statistic without its sorted form takes the list path (copies of each drawn cluster, sorted per re-draw).
+  const listOnly =
+    <T>(f: (list: readonly T[]) => number | null) =>
+    (list: readonly T[]) =>
+      f(list);
+  it('merge medians (Aalen–Johansen) over owners, with ties, abandonment and open changes', () => {
+    const random = seededRandom(42);
+    const outcomes = ['merged', 'merged', 'abandoned', 'open'] as const;
+    const make = (n: number, scale: number) =>
+      Array.from({ length: n }, () => ({
+        days: Math.round(random() * scale * 4) / 4,
+        outcome: outcomes[Math.floor(random() * 4)]!,
+        cluster: `owner${Math.floor(random() * 25)}`,
+      }));
+    const a = make(300, 20);
+    const b = make(200, 12);
+    const opts = { seed: 7, replicates: 400, clusteredBy: 'owner' };
+    const fast = bootstrapDifference(a, b, mergeMedianPoint, opts);
+    assert.ok(mergeMedianPoint.overSorted, 'the merge median has its sorted form');
+    assert.deepEqual(fast, bootstrapDifference(a, b, listOnly(mergeMedianPoint), opts));
+    assert.ok(fast.low !== null && fast.replicates > 300);
+  });
+  it('Kaplan–Meier medians, with a group absent from some re-draws (failed counted the same)', () => {
+    const random = seededRandom(3);
+    const a = Array.from({ length: 12 }, (_, i) => ({ days: Math.floor(random() * 9), event: random() < 0.7, cluster: i % 3 }));
+    const b = Array.from({ length: 90 }, (_, i) => ({ days: Math.floor(random() * 5), event: random() < 0.8, cluster: 3 + (i % 20) }));
+    const opts = { seed: 11, replicates: 500, clusteredBy: 'blueprint' };
+    const fast = bootstrapDifference(a, b, kmMedianPoint, opts);
+    assert.deepEqual(fast, bootstrapDifference(a, b, listOnly(kmMedianPoint), opts));
+    assert.ok(fast.failed > 0, 'some re-draws miss the small group');
+  });
+});

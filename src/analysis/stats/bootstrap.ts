@@ -48,15 +48,9 @@ export function clusterBootstrap<T>(
   statistic: (sample: readonly T[]) => number | null,
   options: BootstrapOptions,
 ): BootstrapReplicates {
-  const byCluster = new Map<ClusterKey, T[]>();
-  for (const it of items) {
-    const key = clusterOf(it);
-    let list = byCluster.get(key);
-    if (!list) byCluster.set(key, (list = []));
-    list.push(it);
-  }
-  const keys = [...byCluster.keys()].sort(compareKeys);
-  const groups = keys.map((k) => byCluster.get(k)!);
+  const { keys, clusterIndex } = sortedClusters(items, clusterOf);
+  const groups: T[][] = keys.map(() => []);
+  items.forEach((it, i) => groups[clusterIndex[i]!]!.push(it));
   const k = groups.length;
   const replicates = options.replicates ?? 2000;
   const values: number[] = [];
@@ -65,6 +59,46 @@ export function clusterBootstrap<T>(
     const sample: T[] = [];
     for (let j = 0; j < k; j++) for (const it of groups[randomIndex(options.random, k)]!) sample.push(it);
     const v = k > 0 ? statistic(sample) : null;
+    if (v === null || !Number.isFinite(v)) failed += 1;
+    else values.push(v);
+  }
+  return { values, failed };
+}
+
+/** The clusters of `items` in the order the draws index them (see {@link clusterBootstrap}), and each item's cluster. */
+function sortedClusters<T>(items: readonly T[], clusterOf: (item: T) => ClusterKey): { keys: ClusterKey[]; clusterIndex: Uint32Array } {
+  const seen = new Map<ClusterKey, number>();
+  for (const it of items) seen.set(clusterOf(it), 0);
+  const keys = [...seen.keys()].sort(compareKeys);
+  keys.forEach((key, j) => seen.set(key, j));
+  return { keys, clusterIndex: Uint32Array.from(items, (it) => seen.get(clusterOf(it))!) };
+}
+
+/**
+ * The same cluster bootstrap, the same draws for the same `random`, but each resample is given to
+ * `statistic` as a weight per item — how many times its cluster was drawn (0 when it was not) —
+ * instead of as a list of copies. For statistics that can count an item `w` times (medians of
+ * step functions, sums), this spares building a list per resample: with the items sorted once, a
+ * statistic over weights gives exactly what it would give over the copied list.
+ */
+export function clusterBootstrapWeights<T>(
+  items: readonly T[],
+  clusterOf: (item: T) => ClusterKey,
+  statistic: (weights: Float64Array) => number | null,
+  options: BootstrapOptions,
+): BootstrapReplicates {
+  const { keys, clusterIndex } = sortedClusters(items, clusterOf);
+  const k = keys.length;
+  const replicates = options.replicates ?? 2000;
+  const counts = new Float64Array(k);
+  const weights = new Float64Array(items.length);
+  const values: number[] = [];
+  let failed = 0;
+  for (let b = 0; b < replicates; b++) {
+    counts.fill(0);
+    for (let j = 0; j < k; j++) counts[randomIndex(options.random, k)]! += 1;
+    for (let i = 0; i < weights.length; i++) weights[i] = counts[clusterIndex[i]!]!;
+    const v = k > 0 ? statistic(weights) : null;
     if (v === null || !Number.isFinite(v)) failed += 1;
     else values.push(v);
   }
