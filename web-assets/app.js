@@ -116,8 +116,9 @@
     };
     const scales = {
       x: {
-        title: { display: !!spec.xTitle, text: spec.xTitle, color: colors.text },
-        ticks: { color: colors.text, maxRotation: 60 },
+        // On a phone the x axis keeps to one line of labels and no title, so the plot keeps its height.
+        title: { display: !!spec.xTitle && !narrow.matches, text: spec.xTitle, color: colors.text },
+        ticks: { color: colors.text, maxRotation: narrow.matches ? 0 : 60, autoSkipPadding: 8 },
         grid: { color: colors.grid },
       },
       y: {

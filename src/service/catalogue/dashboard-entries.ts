@@ -1,5 +1,6 @@
 /** Dashboards of Gerrit search queries: the list (`steward dashboard --list`, `/api/v1/dashboards`) and one evaluated (`steward dashboard NAME`, `/api/v1/dashboards/NAME`). */
 import { renderDashboardCsv, renderDashboardList, renderDashboardText } from '../../report/dashboard-report.js';
+import type { DashboardOutput } from '../dashboard-view.js';
 import { parsePositiveInt } from '../params.js';
 import { cliOnly, int, names, paramSchema, text, time, webOnly } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
@@ -58,5 +59,8 @@ export const dashboardReport = defineReport({
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../dashboard-view.js'), 'buildDashboardView'),
-  render: { text: (r, i) => renderDashboardText(r, i.show ? Number(i.show) : 20), csv: renderDashboardCsv },
+  render: {
+    text: (r: DashboardOutput, i) => renderDashboardText(r, i.show ? Number(i.show) : 20),
+    csv: (r: DashboardOutput) => renderDashboardCsv(r),
+  },
 });
