@@ -62,6 +62,20 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       : o.computeThreads === '0'
         ? 0
         : parsePositiveInt(o.computeThreads, '--compute-threads', 64);
+  // The fair queue's limits: the options, else steward.yaml's web.queue, else the defaults.
+  const queueConfig = loaded.config.web?.queue ?? {};
+  const queueLimits = {
+    concurrency: Math.max(1, computeThreads),
+    perClient:
+      o.queuePerClient !== undefined
+        ? parsePositiveInt(o.queuePerClient, '--queue-per-client', 1000)
+        : (queueConfig.perClient ?? DEFAULT_QUEUE.perClient),
+    maxWaiting:
+      o.queueMaxWaiting !== undefined
+        ? parsePositiveInt(o.queueMaxWaiting, '--queue-max-waiting', 100_000)
+        : (queueConfig.maxWaiting ?? DEFAULT_QUEUE.maxWaiting),
+    retryAfterSeconds: queueConfig.retryAfterSeconds ?? DEFAULT_QUEUE.retryAfterSeconds,
+  };
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
   const store = await openStoreFor(o, rt);
@@ -74,19 +88,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   const pool = computeThreads > 0 ? startViewWorkers(storeLocation(o, rt), { threads: computeThreads }) : null;
   const compute = pool?.compute ?? computeInProcess;
   // Uncached computations wait their client's turn; as many run at once as there are compute threads.
-  const queueConfig = loaded.config.web?.queue ?? {};
-  const queue = new FairQueue({
-    concurrency: Math.max(1, computeThreads),
-    perClient:
-      o.queuePerClient !== undefined
-        ? parsePositiveInt(o.queuePerClient, '--queue-per-client', 1000)
-        : (queueConfig.perClient ?? DEFAULT_QUEUE.perClient),
-    maxWaiting:
-      o.queueMaxWaiting !== undefined
-        ? parsePositiveInt(o.queueMaxWaiting, '--queue-max-waiting', 100_000)
-        : (queueConfig.maxWaiting ?? DEFAULT_QUEUE.maxWaiting),
-    retryAfterSeconds: queueConfig.retryAfterSeconds ?? DEFAULT_QUEUE.retryAfterSeconds,
-  });
+  const queue = new FairQueue(queueLimits);
   // The configuration in effect, read again only when steward.yaml changes (its size or time) or the
   // store's data does (the demo's configuration lives in the store): not parsed on every request.
   const configPath = resolve(rt.cwd, o.config ?? rt.env.STEWARD_CONFIG ?? 'steward.yaml');
