@@ -3,7 +3,8 @@
  * with uncached reports (many distinct `now` values) holds at most its limit of computations and gets
  * 503 with Retry-After beyond it, while a second reader's cached page is served at once and its
  * uncached one is computed before the flood's next. Asserted by order and outcome, never by time:
- * the flood's computations are held until the test releases them one by one.
+ * the flood's computations are held until the test releases them one by one. With sign-in, the
+ * client is the user: two users behind one address each have their own limit.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,12 @@ import { openDataVersion, type DataVersion } from '../../src/store/data-version.
 import { FairQueue } from '../../src/web/fair-queue.js';
 import { computeInProcess, type ReportCompute } from '../../src/web/report-compute.js';
 import { ViewCache } from '../../src/web/view-cache.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
+import { openStore } from '../../src/store/open-store.js';
+import { accessHooks } from '../../src/web/auth/access-hooks.js';
+import { buildApp } from '../../src/web/build-app.js';
+import { Jar, TEST_HASH, addUser, signIn } from '../helpers/web-auth.js';
 import { WEB_NOW, demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
 
 const FLOODER = '10.0.0.1';
@@ -115,5 +122,59 @@ describe('fair queue in the app', () => {
     assert.deepEqual(started, ['2026-10-01', '2026-09-15', '2026-10-02']);
     // Its computations done, the flooder may ask again.
     assert.equal((await get('/api/v1/overview?days=30&now=2026-10-05', FLOODER)).statusCode, 200);
+  });
+
+  it('with sign-in, each user is a client of its own, even behind one address', async () => {
+    const store = await openStore(demo.location);
+    const config = async () => resolveEffectiveConfig(loadConfig(undefined, demo.dir), store);
+    await addUser(store, 'ann', 'viewer', 'ann-password-long', WEB_NOW);
+    await addUser(store, 'bob', 'viewer', 'bob-password-long', WEB_NOW);
+    const cache = new ViewCache({ version: version.current, clock: () => WEB_NOW });
+    const queue = new FairQueue({ concurrency: 1, perClient: 1, maxWaiting: 50, retryAfterSeconds: 4 });
+    const app = await buildApp({
+      store,
+      config,
+      clock: () => WEB_NOW,
+      cwd: demo.dir,
+      cache,
+      compute,
+      queue,
+      auth: accessHooks({ enabled: true, store, clock: () => WEB_NOW, config, hashParams: TEST_HASH, secureCookies: false }),
+    });
+    try {
+      const ann = new Jar();
+      const bob = new Jar();
+      assert.equal((await signIn(app, ann, 'ann', 'ann-password-long')).statusCode, 303);
+      assert.equal((await signIn(app, bob, 'bob', 'bob-password-long')).statusCode, 303);
+      const proxy = '10.0.0.7';
+      const get = (jar: Jar, day: string) =>
+        app.inject({ url: `/api/v1/overview?days=30&now=${day}`, remoteAddress: proxy, headers: jar.header() });
+      holding = true;
+      started.length = 0;
+      const first = get(ann, '2026-08-01');
+      await until(() => releases.length === 1, "ann's computation runs");
+      // Ann is at her limit of one: refused. Bob, from the same address, is not: he waits his turn.
+      const refused = await get(ann, '2026-08-02');
+      assert.equal(refused.statusCode, 503);
+      assert.equal(refused.headers['retry-after'], '4');
+      const bobs = get(bob, '2026-08-03');
+      await until(() => queue.stats().waiting === 1, "bob's computation waits");
+      const clients = Object.keys(queue.stats().clients);
+      assert.equal(clients.length, 2);
+      assert.ok(
+        clients.every((c) => c.startsWith('user:')),
+        clients.join(', '),
+      );
+      holding = false;
+      releases.splice(0).forEach((r) => r());
+      assert.equal((await first).statusCode, 200);
+      assert.equal((await bobs).statusCode, 200);
+      assert.deepEqual(started, ['2026-08-01']);
+    } finally {
+      holding = false;
+      releases.splice(0).forEach((r) => r());
+      await app.close();
+      await store.close();
+    }
   });
 });
