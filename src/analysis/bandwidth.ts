@@ -144,7 +144,8 @@ export function weeklyFlow(
     const closeVisit = (): void => {
       if (!visit) return;
       // Waiting at a week's end: began before it and still waiting then (a wait cut at the horizon is).
-      for (let i = 0; i < weeks.length; i++) {
+      const first = Math.max(0, Math.floor((weekStart(visit.from) - weekStart(since)) / (7 * DAY_MS)));
+      for (let i = first; i < weeks.length && weeks[i]!.from <= visit.to; i++) {
         const end = weeks[i]!.to;
         if (visit.from < end && (visit.to > end || (visit.to === horizon && end === horizon))) agesAtEnd[i]!.push(end - visit.from);
       }
