@@ -105,6 +105,9 @@
     return { text: style.color, grid: style.getPropertyValue('--grid').trim() || 'rgba(128,128,128,0.3)' };
   }
 
+  // On a narrow screen (a phone) the legend leaves the canvas: it goes under the chart, folded.
+  const narrow = window.matchMedia('(max-width: 640px)');
+
   function configFor(spec) {
     const colors = themeColors();
     const percent = !!spec.percent;
@@ -113,12 +116,14 @@
     };
     const scales = {
       x: {
-        title: { display: !!spec.xTitle, text: spec.xTitle, color: colors.text },
-        ticks: { color: colors.text, maxRotation: 60 },
+        // On a phone the x axis keeps to one line of labels and no title, so the plot keeps its height.
+        title: { display: !!spec.xTitle && !narrow.matches, text: spec.xTitle, color: colors.text },
+        ticks: { color: colors.text, maxRotation: narrow.matches ? 0 : 60, autoSkipPadding: 8 },
         grid: { color: colors.grid },
       },
       y: {
         beginAtZero: true,
+        max: typeof spec.yMax === 'number' ? spec.yMax : undefined,
         title: { display: !!spec.yTitle, text: spec.yTitle, color: colors.text },
         ticks: { color: colors.text, callback: tick },
         grid: { color: colors.grid },
@@ -152,7 +157,7 @@
             stepped: s.stepped ? 'before' : false,
             pointRadius: spec.labels.length > 40 ? 0 : 2,
             borderWidth: 2,
-            spanGaps: true,
+            spanGaps: !spec.gaps,
           };
           if (!s.band) return [line];
           // The 95% band: its lower edge, then its upper edge filled down to it; no legend entries.
@@ -181,6 +186,7 @@
         scales: scales,
         plugins: {
           legend: {
+            display: !narrow.matches,
             labels: {
               color: colors.text,
               filter: function (item, data) {
@@ -203,17 +209,44 @@
     };
   }
 
+  // The legend as a list under the chart, folded (shown on narrow screens instead of the canvas's own).
+  function htmlLegend(spec) {
+    const box = document.createElement('details');
+    box.className = 'chart-legend';
+    const summary = document.createElement('summary');
+    summary.textContent = 'Legend (' + spec.series.length + (spec.series.length === 1 ? ' line)' : ' lines)');
+    box.appendChild(summary);
+    const list = document.createElement('ul');
+    spec.series.forEach(function (s, i) {
+      const item = document.createElement('li');
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = PALETTE[i % PALETTE.length];
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(s.label));
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
   for (const canvas of document.querySelectorAll('canvas[data-chart]')) {
     const data = document.getElementById(canvas.getAttribute('data-chart'));
     if (!data) continue;
     const spec = JSON.parse(data.textContent);
-    charts.push({ chart: new Chart(canvas, configFor(spec)), spec: spec });
+    const legend = htmlLegend(spec);
+    legend.hidden = !narrow.matches;
+    canvas.parentNode.after(legend);
+    charts.push({ chart: new Chart(canvas, configFor(spec)), spec: spec, legend: legend });
   }
 
-  // Light and dark schemes: redraw with the scheme's colours when it changes.
+  // Light and dark schemes, and wide or narrow screens: redraw with the scheme's colours and the legend's place.
   const media = window.matchMedia('(prefers-color-scheme: dark)');
-  media.addEventListener('change', function () {
+  narrow.addEventListener('change', redraw);
+  media.addEventListener('change', redraw);
+  function redraw() {
     for (const c of charts) {
+      c.legend.hidden = !narrow.matches;
       const next = configFor(c.spec);
       c.chart.options = next.options;
       c.chart.data.datasets.forEach(function (d, i) {
@@ -221,5 +254,5 @@
       });
       c.chart.update();
     }
-  });
+  }
 })();

@@ -13,6 +13,10 @@
  * - `littleLambdaW`: queue entries per day × meanWaitDays, to set beside `queueAverage`
  *   (Little's law: L ≈ λW when the queue is roughly steady);
  * - `queueExits`: times a change stopped waiting on reviewers (reviewed, closed, or back to WIP);
+ * - `waitingAtEnd`: changes waiting on reviewers at the week's end (the horizon for the last week),
+ *   and `medianAgeAtEndDays` / `p90AgeAtEndDays`: how long those had been waiting on reviewers, without
+ *   a break, by then — the age of what is waiting, which the queue's people feel (meanWaitDays, the
+ *   mean of the waits that started in the week, reads low for recent weeks and hides the old ones);
  * - `reviews`, `coreReviews`: human reviews in the week, and those by members of the core team at
  *   the time; `cores`: the core team's size at the week's start.
  *
@@ -33,7 +37,7 @@ import { movingBlockBootstrap, percentileInterval } from './stats/bootstrap.js';
 import { studentQuantile } from './stats/distributions.js';
 import { seededRandom } from './stats/random.js';
 import { neweyWest, ols } from './stats/regression.js';
-import { DAY_MS, round } from './stats.js';
+import { DAY_MS, quantileSorted, round } from './stats.js';
 
 export interface WeekFlow {
   week: string;
@@ -46,6 +50,11 @@ export interface WeekFlow {
   queueAverage: number;
   meanWaitDays: number | null;
   littleLambdaW: number | null;
+  /** Changes waiting on reviewers at the week's end (`to`). */
+  waitingAtEnd: number;
+  /** Median and 90th percentile of how long those had been waiting on reviewers (unbroken) at `to`, in days; null when none. */
+  medianAgeAtEndDays: number | null;
+  p90AgeAtEndDays: number | null;
   reviews: number;
   coreReviews: number | null;
   cores: number | null;
@@ -114,6 +123,9 @@ export function weeklyFlow(
       queueAverage: 0,
       meanWaitDays: null,
       littleLambdaW: null,
+      waitingAtEnd: 0,
+      medianAgeAtEndDays: null,
+      p90AgeAtEndDays: null,
       reviews: 0,
       coreReviews: cores ? 0 : null,
       cores: cores ? cores.size : null,
@@ -124,12 +136,19 @@ export function weeklyFlow(
     return weeks[Math.floor((weekStart(t) - weekStart(since)) / (7 * DAY_MS))];
   };
   const waitSums = weeks.map(() => ({ total: 0, n: 0 }));
+  const agesAtEnd: number[][] = weeks.map(() => []);
 
   for (const { change, replay, reviews } of replays) {
     const seenPs = new Set<number>();
     let visit: { from: Timestamp; to: Timestamp } | null = null;
     const closeVisit = (): void => {
       if (!visit) return;
+      // Waiting at a week's end: began before it and still waiting then (a wait cut at the horizon is).
+      const first = Math.max(0, Math.floor((weekStart(visit.from) - weekStart(since)) / (7 * DAY_MS)));
+      for (let i = first; i < weeks.length && weeks[i]!.from <= visit.to; i++) {
+        const end = weeks[i]!.to;
+        if (visit.from < end && (visit.to > end || (visit.to === horizon && end === horizon))) agesAtEnd[i]!.push(end - visit.from);
+      }
       const w = weekOf(visit.from);
       if (w) {
         w.queueEntries += 1;
@@ -179,6 +198,14 @@ export function weeklyFlow(
     w.meanWaitDays = s.n ? round(s.total / s.n / DAY_MS, 2) : null;
     const lambda = w.queueEntries / ((w.to - w.from) / DAY_MS);
     w.littleLambdaW = w.meanWaitDays === null ? null : round(lambda * w.meanWaitDays, 1);
+    const ages = agesAtEnd[i]!.sort((a, b) => a - b);
+    w.waitingAtEnd = ages.length;
+    const days = (q: number): number | null => {
+      const v = quantileSorted(ages, q);
+      return v === null ? null : round(v / DAY_MS, 1);
+    };
+    w.medianAgeAtEndDays = days(0.5);
+    w.p90AgeAtEndDays = days(0.9);
   });
   return weeks;
 }

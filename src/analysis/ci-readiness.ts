@@ -68,10 +68,14 @@ export interface ReadinessWeek {
   knownFineRuns: number;
   failures: number;
   rate: number | null;
+  /** The 95% Wilson interval of `rate` (ci-stats.ts); null with no runs. What the CI page's chart draws. */
+  rateCi95: { low: number; high: number } | null;
   /** The voting jobs' known-fine runs on the same patch sets that week, and their failures. */
   baselineRuns: number;
   baselineFailures: number;
   baseline: number | null;
+  /** The 95% Wilson interval of `baseline`; null with no runs. */
+  baselineCi95: { low: number; high: number } | null;
   difference: ReadinessDifference | null;
   /** null: not judged (too few runs, or no baseline); else the difference's upper end ≤ the margin. */
   meets: boolean | null;
@@ -226,9 +230,11 @@ function readinessBeforeAdjustment(
       knownFineRuns: wt.fine,
       failures: wt.fineFailures,
       rate: round(wt.fine ? wt.fineFailures / wt.fine : null, 4),
+      rateCi95: rate(wt.fineFailures, wt.fine).ci95,
       baselineRuns: wb.fine,
       baselineFailures: wb.fineFailures,
       baseline: round(wb.fine > 0 ? wb.fineFailures / wb.fine : null, 4),
+      baselineCi95: rate(wb.fineFailures, wb.fine).ci95,
       difference: wd?.view ?? null,
       meets,
     };

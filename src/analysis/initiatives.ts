@@ -803,6 +803,9 @@ function vsRest(mine: readonly FollowedTime[], rest: readonly FollowedTime[]): P
     failed: 0,
     reason: `fewer than 6 changes on a side (${mine.length} and ${rest.length})`,
     speedup: null,
+    factor: null,
+    factorLow: null,
+    factorHigh: null,
   };
 }
 

@@ -54,7 +54,12 @@ describe('priorities', () => {
     const fast = compare(waits(60, 0.5, 30), base);
     assert.equal(fast.verdict, 'faster');
     assert.ok(fast.speedup! > 3 && fast.differenceDays! < 0 && fast.high! < 0);
-    assert.equal(compare(waits(60, 10, 30), base).verdict, 'slower');
+    const slow = compare(waits(60, 10, 30), base);
+    assert.equal(slow.verdict, 'slower');
+    // How much slower, with its interval: the medians' ratio (priority ÷ baseline) inside its 95% interval, all above 1.
+    assert.ok(slow.factor! > 2, String(slow.factor));
+    assert.ok(slow.factorLow! > 1 && slow.factorLow! <= slow.factor! && slow.factor! <= slow.factorHigh!, JSON.stringify(slow));
+    assert.ok(fast.factor! < 1 / 3 && fast.factorHigh! < 1);
     assert.equal(compare(waits(60, 3.6, 30), base).verdict, 'inconclusive');
     // Open changes are censored, not dropped: most of the priority still waiting → no median yet.
     const open = compare(waits(60, 0.5, 30, 45), base);

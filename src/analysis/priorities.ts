@@ -58,6 +58,14 @@ export interface PriorityComparison {
   reason: string | null;
   /** Baseline median / priority median (2 = the priority waited half as long); null when a median is 0 or missing. */
   speedup: number | null;
+  /**
+   * Priority median / baseline median (2 = the priority waited twice as long: "2× slower"), with its
+   * 95% interval from the same re-draws (of the difference of the medians' logarithms); null when a
+   * median is 0 or missing.
+   */
+  factor: number | null;
+  factorLow: number | null;
+  factorHigh: number | null;
 }
 
 /** A median time with its interval (EventTime of flow-inference.ts). */
@@ -282,6 +290,17 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
 export function compare(priority: readonly FollowedTime[], base: readonly FollowedTime[], seed = 1, replicates = 1000): PriorityComparison {
   const d = bootstrapDifference(priority, base, kmMedianPoint, { seed, replicates, clusteredBy: 'blueprint' });
   const speedup = d.first !== null && d.second !== null && d.first > 0 ? round(d.second / d.first, 1) : null;
+  // The factor's interval: the same seeded re-draws (the same clusters drawn), on the logarithm of the medians.
+  const logMedian = (list: readonly FollowedTime[]): number | null => {
+    const m = kmMedianPoint(list);
+    return m === null || m <= 0 ? null : Math.log(m);
+  };
+  const ratio =
+    d.first !== null && d.second !== null && d.first > 0 && d.second > 0
+      ? bootstrapDifference(priority, base, logMedian, { seed, replicates, clusteredBy: 'blueprint' })
+      : null;
+  const exp = (x: number | null | undefined): number | null => (x === null || x === undefined ? null : round(Math.exp(x), 2));
+  const factor = d.first !== null && d.second !== null && d.first > 0 && d.second > 0 ? round(d.first / d.second, 2) : null;
   const priorityClusters = new Set(priority.map((x) => x.cluster)).size;
   const baselineClusters = new Set(base.map((x) => x.cluster)).size;
   const base0 = {
@@ -293,6 +312,9 @@ export function compare(priority: readonly FollowedTime[], base: readonly Follow
     baselineClusters,
     failed: d.failed,
     speedup,
+    factor,
+    factorLow: exp(ratio?.low),
+    factorHigh: exp(ratio?.high),
   };
   if (priority.length < 6 || base.length < 6)
     return { verdict: 'too few changes', ...base0, reason: `fewer than 6 changes on a side (${priority.length} and ${base.length})` };
@@ -329,7 +351,7 @@ export function prioritiesSummary(r: PrioritiesResult): string[] {
         ? `too few changes (${m.n}) or no median yet: cannot say whether it was reviewed faster`
         : v.verdict === 'inconclusive'
           ? `inconclusive against the rest (${diff}; ${v.reason}): the data cannot tell whether it was reviewed faster or slower`
-          : `${v.verdict} than the rest${v.speedup !== null && v.verdict === 'faster' ? ` (${v.speedup}× faster)` : ''} (${diff})`;
+          : `${v.verdict} than the rest${v.speedup !== null && v.verdict === 'faster' ? ` (${v.speedup}× faster)` : ''}${v.verdict === 'slower' && v.factor !== null ? ` (waited ${v.factor}× as long, 95% CI ${v.factorLow ?? '?'}–${v.factorHigh ?? '?'}×)` : ''} (${diff})`;
     const like = p.vsFeatureBaseline.verdict !== v.verdict ? `; against feature changes alone: ${p.vsFeatureBaseline.verdict}` : '';
     out.push(`${head}: ${verdict}${like}.`);
   }

@@ -249,6 +249,39 @@ describe('waits: core load', () => {
 });
 
 describe('bandwidth', () => {
+  it('gives the age of what waits at each week’s end, which quick reviews of new changes do not hide', () => {
+    const since = Date.UTC(2015, 2, 30); // a Monday
+    const mk = (n: number, startDay: number, reviewDay: number | null) =>
+      flowChange(n, {
+        created: since + startDay * D,
+        patchSets: [{ number: 1, created: since + startDay * D }],
+        votes: [
+          vote(1, 'Verified', 1, ZUUL, (since + startDay * D - at(0)) / H + 1),
+          ...(reviewDay === null ? [] : [vote(1, 'Code-Review', -1, BOB, (since + reviewDay * D - at(0)) / H)]),
+        ],
+      });
+    // Three changes never reviewed from the first day; every day one more arrives and is reviewed the day after.
+    const changes = [mk(1, 0, null), mk(2, 0, null), mk(3, 0, null), ...Array.from({ length: 27 }, (_, i) => mk(10 + i, i, i + 1))];
+    const horizon = since + 28 * D;
+    const replays = changes.map((c) => ({ change: c, replay: replayFlow(c, CTX, horizon) }));
+    const weeks = weeklyFlow(replays, CTX, () => CORE, since, horizon);
+    // The mean of the waits that started in the last week is about a day...
+    assert.ok(weeks[3]!.meanWaitDays! < 2, String(weeks[3]!.meanWaitDays));
+    // ...while the three old ones have waited four weeks (less their hour of CI) at its end.
+    assert.deepEqual(
+      weeks.map((w) => w.waitingAtEnd),
+      [3, 3, 3, 3],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.medianAgeAtEndDays),
+      [7, 14, 21, 28],
+    );
+    assert.deepEqual(
+      weeks.map((w) => w.p90AgeAtEndDays),
+      [7, 14, 21, 28],
+    );
+  });
+
   it('counts arrivals, queue entries, the weekly queue and core reviews', () => {
     const week = 7 * D;
     const since = Date.UTC(2015, 2, 30); // a Monday
@@ -295,6 +328,14 @@ describe('bandwidth', () => {
       weeks.map((w) => w.queueExits),
       [1, 2],
     );
+    // At week 1's end only change 2 waits (since day 1 plus its hour of CI): 6 days less an hour.
+    assert.deepEqual(
+      weeks.map((w) => [w.waitingAtEnd, w.medianAgeAtEndDays, w.p90AgeAtEndDays]),
+      [
+        [1, 6, 6],
+        [0, null, null],
+      ],
+    );
     const b = computeBandwidth(weeks);
     assert.equal(b.weeks.length, 2);
     assert.ok(b.summary.some((s) => /Over 2 weeks the queue/.test(s)));
@@ -322,6 +363,9 @@ describe('bandwidth', () => {
         queueAverage: 100,
         meanWaitDays: 3,
         littleLambdaW: 100,
+        waitingAtEnd: 100,
+        medianAgeAtEndDays: 5,
+        p90AgeAtEndDays: 20,
         reviews: core + 50,
         coreReviews: core,
         cores: 10,

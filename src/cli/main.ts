@@ -314,6 +314,11 @@ export function buildProgram(rt: Runtime): Command {
       'threads that compute reports, each with its own store connection, so a long one never holds up the server (0: on the server thread)',
       '1',
     )
+    .option(
+      '--queue-per-client <n>',
+      'uncached reports one reader (user or address) may have computing or waiting; more get 503 (default 4, or web.queue.perClient)',
+    )
+    .option('--queue-max-waiting <n>', 'uncached reports waiting over all readers; more get 503 (default 64, or web.queue.maxWaiting)')
     .option('--quiet', 'print nothing but errors')
     .action(async (_o, cmd: Command) => (await import('./commands/serve-command.js')).runServe(globals(cmd), rt));
 

@@ -313,6 +313,25 @@ const webSchema = z
      * proxy, a DNS name): without `--auth`, requests naming any other host are refused (DNS rebinding).
      */
     publicUrl: z.string().url('expected the URL readers open, like https://steward.example.org').optional(),
+    /** The fair queue of uncached report computations (src/web/fair-queue.ts; docs/web.md, "The fair queue"). */
+    queue: z
+      .object({
+        perClient: z.number().int('expected a whole number').min(1, 'expected at least 1').max(1000, 'expected at most 1000').optional(),
+        maxWaiting: z
+          .number()
+          .int('expected a whole number')
+          .min(1, 'expected at least 1')
+          .max(100_000, 'expected at most 100000')
+          .optional(),
+        retryAfterSeconds: z
+          .number()
+          .int('expected a whole number of seconds')
+          .min(1, 'expected at least 1')
+          .max(3600, 'expected at most 3600')
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

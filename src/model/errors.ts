@@ -57,6 +57,8 @@ export const ERROR_CODES = {
   SECURITY_TEAM_FULL: { exit: 44, summary: 'The security team is at its maximum size.' },
   /** Signed in and able to see the security item (or the team), but not allowed this change. */
   SECURITY_FORBIDDEN: { exit: 45, summary: 'Not allowed on the security tracker.' },
+  /** `steward serve`: the reader already has as many reports being computed as the fair queue allows, or the queue is full (HTTP 503, Retry-After). */
+  SERVER_BUSY: { exit: 22, summary: 'The web server is computing as many reports for this reader as it allows; try again shortly.' },
   /** Anything Steward did not expect: a bug. */
   INTERNAL: { exit: 70, summary: 'Internal error (a bug in Steward).' },
 } as const;

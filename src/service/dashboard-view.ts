@@ -29,6 +29,8 @@ export interface DashboardParams {
   as?: string;
   /** Where relative .dash paths resolve when there is no configuration file. */
   cwd: string;
+  /** Only one page of each section's changes (the web); absent: all. */
+  paging?: DashboardPaging | null;
 }
 
 /** A dashboard definition, and which error code a bad query in it gets. */
@@ -37,7 +39,31 @@ export interface ResolvedDashboard {
   code: ErrorCode;
 }
 
-export type DashboardOutput = { name: string; origin: string; projects: string[] } & DashboardResult;
+/** A page of every section's changes: changes (page − 1) × perPage up to page × perPage of each. */
+export interface DashboardPaging {
+  page: number;
+  perPage: number;
+}
+
+export type DashboardOutput = { name: string; origin: string; projects: string[] } & DashboardResult & {
+    /** The page shown (the web's `page` and `perPage`), with the number of pages of the longest section; null: every change. */
+    paging: (DashboardPaging & { pages: number }) | null;
+  };
+
+/**
+ * One page of an evaluated dashboard: each section keeps its `count` and gets the changes of the
+ * page (sections with fewer have fewer, or none). Pure; the web page and the API page alike.
+ */
+export function pageDashboard(d: DashboardOutput, paging: DashboardPaging | null): DashboardOutput {
+  if (!paging) return { ...d, paging: null };
+  const longest = Math.max(0, ...d.sections.map((s) => s.changes.length));
+  const from = (paging.page - 1) * paging.perPage;
+  return {
+    ...d,
+    sections: d.sections.map((s) => ({ ...s, changes: s.changes.slice(from, from + paging.perPage) })),
+    paging: { ...paging, pages: Math.max(1, Math.ceil(longest / paging.perPage)) },
+  };
+}
 
 function readDash(path: string, name?: string): DashboardDefinition {
   let text: string;
@@ -195,5 +221,8 @@ export async function buildDashboardView(
     commitMessage: compiled.needs.commitMessage,
   });
   const result = evaluateDashboard(r.def, compiled, changes, env, { hostUrls: setup.hostUrls, nameOf: setup.nameOf });
-  return { name: r.def.name, origin: r.def.origin, projects: setup.projects, ...result };
+  return pageDashboard(
+    { name: r.def.name, origin: r.def.origin, projects: setup.projects, ...result, paging: null },
+    params.paging ?? null,
+  );
 }

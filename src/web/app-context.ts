@@ -12,6 +12,7 @@ import type { SafeHtml } from './html.js';
 import type { ReportCompute } from './report-compute.js';
 import type { SyncStatusProvider } from './sync-status.js';
 import type { ViewCache } from './view-cache.js';
+import type { FairQueue } from './fair-queue.js';
 
 /** What the auth plugin (src/web/auth) adds: routes and hooks, and who is signed in for the header. */
 export interface AuthHooks {
@@ -41,6 +42,8 @@ export interface AppDeps {
   compute?: ReportCompute;
   /** Reports computed once per (report, parameters, reader when per-reader, store data version) and shared (view-cache.ts); absent: every request computes. */
   cache?: ViewCache;
+  /** The fair queue the computations of uncached reports wait in, per client (fair-queue.ts); absent: none waits. */
+  queue?: FairQueue;
   /** Reports served under /api/v1 besides the catalogue's. */
   extraReports?: readonly ExtraApiReport[];
   /** Where relative .dash paths of a configuration without a file resolve. */
@@ -59,6 +62,7 @@ export interface AppContext {
   syncStatus: SyncStatusProvider;
   compute: ReportCompute;
   cache?: ViewCache;
+  queue?: FairQueue;
   cwd: string;
   auth?: AuthHooks;
 }

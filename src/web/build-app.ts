@@ -14,6 +14,7 @@ import { page, type PageContext } from './pages/layout.js';
 import { errorBody, statusOf, type ErrorBody } from './errors.js';
 import { registerPageRoutes } from './page-routes.js';
 import { computeInProcess } from './report-compute.js';
+import { QueueFullError, requestClient } from './fair-queue.js';
 
 export type { AppContext, AppDeps, AuthHooks } from './app-context.js';
 
@@ -54,9 +55,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     syncStatus: deps.syncStatus ?? (() => null),
     compute: deps.compute ?? computeInProcess,
     cache: deps.cache,
+    queue: deps.queue,
     cwd: deps.cwd ?? process.cwd(),
     auth: deps.auth,
   };
+
+  // Who each request is from, for the fair queue: the signed-in user (known after the auth hooks), else the address.
+  if (deps.queue)
+    app.addHook('onRequest', (req, _reply, done) => {
+      requestClient.run(() => (req.user ? `user:${req.user.id}` : `address:${req.ip}`), done);
+    });
 
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -69,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status >= 500 && !isStewardError(err)) console.error(err);
     const body = errorBody(err);
     reply.code(status);
+    if (err instanceof QueueFullError) reply.header('retry-after', String(err.retryAfterSeconds));
     if (req.url.startsWith('/api/')) return reply.type('application/json; charset=utf-8').send({ error: body });
     return reply.type('text/html; charset=utf-8').send(errorPage(ctx, req, status, body).value);
   });
@@ -96,7 +105,14 @@ function errorPage(ctx: AppContext, req: FastifyRequest, status: number, body: E
     nav: ctx.auth?.nav?.(req),
     now: ctx.clock(),
   };
-  const title = status === 404 ? 'Not found' : status < 500 ? 'That cannot be shown' : 'Something went wrong';
+  const title =
+    status === 404
+      ? 'Not found'
+      : status < 500
+        ? 'That cannot be shown'
+        : status === 503
+          ? 'Busy: try again shortly'
+          : 'Something went wrong';
   return page(
     pc,
     title,

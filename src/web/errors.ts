@@ -10,7 +10,7 @@ export function statusOf(e: unknown): number {
   if (isStewardError(e)) {
     if (e.code === 'USAGE' || e.code === 'NOT_FOUND') return 400;
     if (e.code === 'CONFIG') return 409;
-    if (e.code === 'STORE_UNAVAILABLE') return 503;
+    if (e.code === 'STORE_UNAVAILABLE' || e.code === 'SERVER_BUSY') return 503;
     return 500;
   }
   const fe = e as FastifyError;

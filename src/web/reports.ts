@@ -7,6 +7,7 @@ import { WEB_SURFACE, type InputOf, type ParamDefs } from '../service/catalogue/
 import { REPORTS } from '../service/catalogue/report-catalogue.js';
 import { nowOf, type AnyReportEntry, type Reader, type ReportEntry } from '../service/catalogue/report-entry.js';
 import type { AppContext } from './app-context.js';
+import { currentClient } from './fair-queue.js';
 
 /** Every report the API serves, by path under /api/v1 (the CLI-only variants of a report have none). */
 export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
@@ -84,7 +85,9 @@ async function compute<S extends ParamDefs, P, R>(
 ): Promise<R> {
   const now = nowOf({ now: entry.params.textOf(input, 'now') }, WEB_SURFACE, ctx.clock);
   const params = entry.resolve(input, { surface: WEB_SURFACE, now, config, cwd: ctx.cwd, path: req.path ?? {} });
-  return ctx.compute(entry, ctx.store, params, config, now, entry.cache === 'per-reader' ? (req.reader ?? null) : null);
+  const run = () => ctx.compute(entry, ctx.store, params, config, now, entry.cache === 'per-reader' ? (req.reader ?? null) : null);
+  // The expensive part waits its client's turn in the fair queue (a view the cache holds never gets here).
+  return ctx.queue ? ctx.queue.run(currentClient(), run) : run();
 }
 
 /**

@@ -178,7 +178,7 @@ describe('steward serve', () => {
     }
   });
 
-  it('refuses a bad port, a bad period, and --sync-every without hosts to sync', async () => {
+  it('refuses a bad port, a bad period, --sync-every without hosts to sync, and bad queue limits', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'steward-serve-'));
     const rt: Runtime = { cwd: dir, env: {}, clock: () => NOW, stdout: () => undefined, stderr: () => undefined, isTty: false };
     try {
@@ -188,6 +188,17 @@ describe('steward serve', () => {
         /--sync-every must be a duration like 15m/,
       );
       await assert.rejects(runServe({ db: join(dir, 'steward.db'), port: '0', syncEvery: '1h' }, rt), /lists no Gerrit hosts/);
+      // The fair queue's limits are whole numbers from 1 (docs/web.md, "The fair queue").
+      await assert.rejects(
+        runServe({ db: join(dir, 'steward.db'), port: '0', queuePerClient: '0' }, rt),
+        /--queue-per-client must be a whole number from 1 to 1000/,
+      );
+      await assert.rejects(
+        runServe({ db: join(dir, 'steward.db'), port: '0', queueMaxWaiting: 'many' }, rt),
+        /--queue-max-waiting must be a whole number/,
+      );
+      writeFileSync(join(dir, 'steward.yaml'), 'web:\n  queue:\n    perClient: 0\n');
+      await assert.rejects(runServe({ db: join(dir, 'steward.db'), port: '0' }, rt), /perClient/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,6 +19,7 @@ import { securityBoxFrom } from '../security-key.js';
 import { accessHooks } from '../../web/auth/access-hooks.js';
 import { ViewCache } from '../../web/view-cache.js';
 import { startViewWorkers } from '../../web/view-workers.js';
+import { DEFAULT_QUEUE, FairQueue } from '../../web/fair-queue.js';
 import { configFor, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parsePositiveInt } from '../options.js';
 import { syncGerritTargets } from '../../ingest/gerrit-sync.js';
@@ -35,6 +36,9 @@ export interface ServeCommandOptions extends GlobalOptions {
   auth?: boolean;
   /** Threads computing reports (web/view-workers.ts); 0: on the server's own thread. Default 1. */
   computeThreads?: string;
+  /** The fair queue's limits (web/fair-queue.ts); default steward.yaml's web.queue, else DEFAULT_QUEUE. */
+  queuePerClient?: string;
+  queueMaxWaiting?: string;
   quiet?: boolean;
 }
 
@@ -58,6 +62,20 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       : o.computeThreads === '0'
         ? 0
         : parsePositiveInt(o.computeThreads, '--compute-threads', 64);
+  // The fair queue's limits: the options, else steward.yaml's web.queue, else the defaults.
+  const queueConfig = loaded.config.web?.queue ?? {};
+  const queueLimits = {
+    concurrency: Math.max(1, computeThreads),
+    perClient:
+      o.queuePerClient !== undefined
+        ? parsePositiveInt(o.queuePerClient, '--queue-per-client', 1000)
+        : (queueConfig.perClient ?? DEFAULT_QUEUE.perClient),
+    maxWaiting:
+      o.queueMaxWaiting !== undefined
+        ? parsePositiveInt(o.queueMaxWaiting, '--queue-max-waiting', 100_000)
+        : (queueConfig.maxWaiting ?? DEFAULT_QUEUE.maxWaiting),
+    retryAfterSeconds: queueConfig.retryAfterSeconds ?? DEFAULT_QUEUE.retryAfterSeconds,
+  };
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
   const store = await openStoreFor(o, rt);
@@ -69,6 +87,8 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   const cache = new ViewCache({ version: dataVersion.current, clock: rt.clock });
   const pool = computeThreads > 0 ? startViewWorkers(storeLocation(o, rt), { threads: computeThreads }) : null;
   const compute = pool?.compute ?? computeInProcess;
+  // Uncached computations wait their client's turn; as many run at once as there are compute threads.
+  const queue = new FairQueue(queueLimits);
   // The configuration in effect, read again only when steward.yaml changes (its size or time) or the
   // store's data does (the demo's configuration lives in the store): not parsed on every request.
   const configPath = resolve(rt.cwd, o.config ?? rt.env.STEWARD_CONFIG ?? 'steward.yaml');
@@ -94,6 +114,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     syncStatus,
     cache,
     compute,
+    queue,
     auth: accessHooks({
       enabled: Boolean(o.auth),
       store,

@@ -1,8 +1,12 @@
 /** Dashboards of Gerrit search queries: the list (`steward dashboard --list`, `/api/v1/dashboards`) and one evaluated (`steward dashboard NAME`, `/api/v1/dashboards/NAME`). */
 import { renderDashboardCsv, renderDashboardList, renderDashboardText } from '../../report/dashboard-report.js';
+import type { DashboardOutput } from '../dashboard-view.js';
 import { parsePositiveInt } from '../params.js';
-import { cliOnly, int, names, paramSchema, text, time } from './param-schema.js';
+import { cliOnly, int, names, paramSchema, text, time, webOnly } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
+
+/** Changes per section on a page of a dashboard, when a page is asked for without perPage (and on the web page). */
+export const DASHBOARD_PER_PAGE = 50;
 
 /** A dashboard as the list names it. */
 export interface DashboardListItem {
@@ -39,11 +43,24 @@ export const dashboardReport = defineReport({
     as: text('who "self" is in the queries (owner:self, label:Code-Review>=1,self)', 300, '<user>'),
     now: time('evaluate as of this time', '<time>'),
     show: cliOnly(int('changes shown per section in text (default 20)', 100_000)),
+    page: webOnly(int('page of each section’s changes (with perPage; default 1)', 100_000)),
+    perPage: webOnly(int('changes per section on a page (default: all; 50 when page is given)', 1000)),
   }),
   check: (i, s) => void (i.show && parsePositiveInt(i.show, s.name('show'), 100_000)),
-  resolve: (i, ctx) => ({ name: ctx.path.name, file: i.file, query: i.query, project: i.project, as: i.as, cwd: ctx.cwd }),
+  resolve: (i, ctx) => ({
+    name: ctx.path.name,
+    file: i.file,
+    query: i.query,
+    project: i.project,
+    as: i.as,
+    cwd: ctx.cwd,
+    paging: i.page || i.perPage ? { page: Number(i.page ?? 1), perPage: Number(i.perPage ?? DASHBOARD_PER_PAGE) } : null,
+  }),
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../dashboard-view.js'), 'buildDashboardView'),
-  render: { text: (r, i) => renderDashboardText(r, i.show ? Number(i.show) : 20), csv: renderDashboardCsv },
+  render: {
+    text: (r: DashboardOutput, i) => renderDashboardText(r, i.show ? Number(i.show) : 20),
+    csv: (r: DashboardOutput) => renderDashboardCsv(r),
+  },
 });

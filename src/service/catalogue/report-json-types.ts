@@ -6,7 +6,6 @@
  */
 import type { CiJobsOutput, ExperimentalOutput, ReadinessOutput } from '../../report/ci-report.js';
 import type { CandidatesReport, CoreHistoryView, IdleReport, LoadReport, MentoringReport } from '../../report/core-report.js';
-import type { DashboardView } from '../../report/dashboard-report.js';
 import type { OverviewReport } from '../../report/overview-report.js';
 import type { PrioritiesList, PrioritiesView } from '../../report/priorities-report.js';
 import type { QueueReviewstatsView, QueueStateView, QueueTrivialView } from '../../report/queue-report.js';
@@ -24,6 +23,7 @@ import type { SecurityAdvisoriesView, SecurityCandidatesView } from '../../repor
 import type { CiViews } from '../ci-views.js';
 import type { CompaniesView } from '../companies-view.js';
 import type { CoreCompaniesView } from '../core-companies-view.js';
+import type { DashboardOutput } from '../dashboard-view.js';
 import type { DashboardListItem } from './dashboard-entries.js';
 import type { Enveloped } from './envelope.js';
 import type { ReportName, ResultOf } from './report-catalogue.js';
@@ -43,7 +43,7 @@ export interface ReportJsonTypes {
   queue: Enveloped<QueueStateView> | Enveloped<QueueReviewstatsView> | Enveloped<QueueTrivialView>;
   waits: Enveloped<WaitsView> | Enveloped<BandwidthView>;
   dashboards: Enveloped<{ dashboards: DashboardListItem[] }>;
-  dashboard: Enveloped<DashboardView>;
+  dashboard: Enveloped<DashboardOutput>;
   ciJobs: Enveloped<CiJobsOutput>;
   ciReadiness: Enveloped<ReadinessOutput>;
   ciExperimental: Enveloped<ExperimentalOutput>;

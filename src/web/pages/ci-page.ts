@@ -1,28 +1,65 @@
 /** CI jobs and voting readiness: per job health, the weekly failure rate chart, which non-voting jobs could vote. */
-import type { CiWeek } from '../../analysis/ci-jobs.js';
+import type { ReadinessReport, ReadinessWeek } from '../../analysis/ci-readiness.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport, REPORTS } from '../reports.js';
 import { chart, num, pct, table } from './components.js';
 import { page, sortLink, urlFor, type PageContext } from './layout.js';
 
-/** Failure rate per job per week (one line per job), with its table. */
-export function ciWeeklyChart(id: string, weekly: ReadonlyArray<{ job: string; weeks: readonly CiWeek[] }>): SafeHtml {
-  if (weekly.length === 0) return html``;
-  const labels = weekly[0]!.weeks.map((w) => w.week);
-  return chart(
-    id,
-    'CI failure rate per job per week',
-    {
-      type: 'line',
-      labels,
-      xTitle: 'Week',
-      yTitle: 'failure rate',
-      percent: true,
-      series: weekly.map((j) => ({ label: j.job, data: j.weeks.map((w) => w.failureRate) })),
-    },
-    'Failed runs ÷ runs of the job in the ISO week (docs/ci.md, "CI health").',
-  );
+/**
+ * One small chart per judged job (small multiples, one y scale for all): its weekly false-failure
+ * rate against the voting baseline on the same patch sets, each with its 95% Wilson band, as the
+ * voting-readiness JSON gives them (`weeks[].rate`, `rateCi95`, `baseline`, `baselineCi95`). A week
+ * with fewer than `minWeeklyRuns` known-fine runs (the job's, or the baseline's for its line) is a
+ * gap: the same weeks the readiness bar does not judge.
+ */
+export function ciReadinessCharts(readiness: ReadinessReport): SafeHtml {
+  const min = readiness.rules.minWeeklyRuns;
+  const jobs = readiness.jobs;
+  if (jobs.length === 0) return html``;
+  const shown = (w: ReadinessWeek) => w.knownFineRuns >= min;
+  const shownBase = (w: ReadinessWeek) => w.baselineRuns >= min;
+  let top = 0;
+  for (const j of jobs)
+    for (const w of j.weeks) {
+      if (shown(w)) top = Math.max(top, w.rateCi95?.high ?? w.rate ?? 0);
+      if (shownBase(w)) top = Math.max(top, w.baselineCi95?.high ?? w.baseline ?? 0);
+    }
+  const yMax = Math.min(1, Math.max(0.1, Math.ceil(top * 10) / 10));
+  const charts = jobs.map((j, i) => {
+    const own = (f: (w: ReadinessWeek) => number | null) => j.weeks.map((w) => (shown(w) ? f(w) : null));
+    const base = (f: (w: ReadinessWeek) => number | null) => j.weeks.map((w) => (shownBase(w) ? f(w) : null));
+    return chart(
+      `ci-ready-chart-${i}`,
+      `${j.job}: false-failure rate per week against the voting baseline`,
+      {
+        type: 'line',
+        labels: j.weeks.map((w) => w.week),
+        xTitle: 'Week',
+        yTitle: 'false-failure rate',
+        percent: true,
+        gaps: true,
+        yMax,
+        small: true,
+        series: [
+          {
+            label: j.job,
+            data: own((w) => w.rate),
+            band: { low: own((w) => w.rateCi95?.low ?? null), high: own((w) => w.rateCi95?.high ?? null) },
+          },
+          {
+            label: 'voting baseline',
+            data: base((w) => w.baseline),
+            band: { low: base((w) => w.baselineCi95?.low ?? null), high: base((w) => w.baselineCi95?.high ?? null) },
+          },
+        ],
+      },
+      html`Verdict <span class="verdict ${j.verdict}">${j.verdict}</span>; ${num(j.weeksMetInARow)} week(s) in a row meeting the bar.`,
+    );
+  });
+  return html`<h3 id="ci-ready-charts-h">Week by week</h3>
+<p class="chart-intro">Each non-voting job's false-failure rate (failures among its runs on code that merged unchanged or passed later) against the voting jobs' on the same patch sets, each with its 95% Wilson interval as a shaded band. A week with fewer than ${num(min)} such runs is left as a gap: too few to say anything (the same weeks the bar does not judge). All charts share one scale.</p>
+<div class="small-multiples">${charts}</div>`;
 }
 
 export async function ciPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
@@ -66,10 +103,6 @@ ${table(
   jobs.jobs,
   { id: 'ci-jobs', filter: true, sort: { key: pc.query.sort, dir: pc.query.dir, link: sortLink(pc) }, empty: 'No CI runs in the period.' },
 )}
-${ciWeeklyChart(
-  'ci-weekly-chart',
-  jobs.jobs.map((j) => ({ job: j.job, weeks: j.weekly })),
-)}
 </section>
 <section aria-labelledby="ready-h"><h2 id="ready-h">Voting readiness</h2>
 <p>A non-voting job is ready when the upper end of the 95% interval (clustered by change) of its false-failure rate minus the voting jobs' is at most ${pct(readiness.rules.margin)}, over the period and ${readiness.rules.weeks} weeks in a row, with at least ${readiness.rules.minRuns} runs.</p>
@@ -100,6 +133,7 @@ ${table(
   readiness.jobs,
   { id: 'ci-readiness', empty: 'No non-voting jobs ran in the period.' },
 )}
+${ciReadinessCharts(readiness)}
 </section>
 <section aria-labelledby="exp-h"><h2 id="exp-h">Experimental jobs</h2>
 <p>${num(experimental.requests)} requests on ${num(experimental.changes)} changes.</p>

@@ -79,6 +79,12 @@ export interface ChartSpec {
   xTitle?: string;
   /** Values are fractions shown as percentages. */
   percent?: boolean;
+  /** Leave missing values (null) as gaps in the lines, rather than joining across them. */
+  gaps?: boolean;
+  /** Top of the y axis (small multiples share one scale). */
+  yMax?: number;
+  /** One of several small charts side by side (a shorter box). */
+  small?: boolean;
 }
 
 /**
@@ -89,7 +95,7 @@ export function chart(id: string, title: string, spec: ChartSpec, note?: HtmlVal
   const fmt = (v: number | null) => (v === null ? '–' : spec.percent ? `${(v * 100).toFixed(1)}%` : String(v));
   return html`<figure class="chart">
 <figcaption>${title}</figcaption>
-<div class="chart-box"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}"></canvas></div>
+<div class="chart-box${spec.small ? ' small' : ''}"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}"></canvas></div>
 <script type="application/json" id="${id}-data">${jsonForScript(spec)}</script>
 ${note ? html`<p class="note">${note}</p>` : ''}
 <details><summary>Table of the numbers</summary><div class="table-wrap"><table class="data"><thead><tr><th scope="col">${spec.xTitle ?? ''}</th>${spec.series.map((s) => html`<th scope="col" class="num">${s.label}</th>${s.band ? html`<th scope="col" class="num">95% band</th>` : ''}`)}</tr></thead>

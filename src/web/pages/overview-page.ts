@@ -2,7 +2,6 @@
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport, REPORTS } from '../reports.js';
-import { ciWeeklyChart } from './ci-page.js';
 import { notice, num, pct, person, stat, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
 
@@ -85,7 +84,7 @@ ${table(
   r.ciHealth.jobs,
   { id: 'ci-health', empty: 'No CI runs in the period.' },
 )}
-${ciWeeklyChart('overview-ci-chart', r.ciHealth.weekly)}
+<p>Week by week, each non-voting job against the voting baseline: <a href="${urlFor('/ci', q)}">the CI page</a>.</p>
 </section>
 <p class="sources">Core team: ${r.sources.coreTeam}. Bots: ${r.sources.bots}. Configuration: ${r.sources.config ?? 'defaults'}.</p>
 `;

@@ -16,7 +16,7 @@ export const PAGE_QUERIES = {
   '/core': REPORTS.coreLoad.params.querystring(WINDOW),
   '/queue': REPORTS.queue.params.querystring([...WINDOW, 'trivial']),
   '/dashboards': REPORTS.dashboard.params.querystring(['project', 'now']),
-  '/dashboards/:name': REPORTS.dashboard.params.querystring(['project', 'now', 'as']),
+  '/dashboards/:name': REPORTS.dashboard.params.querystring(['project', 'now', 'as', 'page', 'perPage']),
   '/waits': REPORTS.waits.params.querystring([...WINDOW, 'branch']),
   '/ci': REPORTS.ci.params.querystring(WINDOW),
   '/specs': REPORTS.specs.params.querystring(['project', 'now', 'release']),

@@ -29,14 +29,23 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
   const release = pc.query.release ?? fallback.name;
   const chooser = html`<p class="tabs">Release: ${releases.map((r) => html`<a href="${urlFor('/priorities', q, { release: r.name }, ['project', 'now'])}"${r.name.toLowerCase() === release.toLowerCase() ? html` aria-current="page"` : ''}>${r.name}</a> `)}</p>`;
   const v = await buildReport(ctx, REPORTS.priorities, { query: { ...pc.query, release }, reader: pc.reader });
+  // The verdict with how much: the ratio of the medians (priority ÷ the rest) and its interval, then the difference in days.
   const verdict = (c: {
     verdict: string;
-    speedup: number | null;
     differenceDays: number | null;
     low: number | null;
     high: number | null;
-  }) =>
-    `${c.verdict}${c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d [${c.low} to ${c.high}])` : ''}${c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : ''}`;
+    factor: number | null;
+    factorLow: number | null;
+    factorHigh: number | null;
+  }) => {
+    const factor =
+      c.factor === null
+        ? ''
+        : ` ${c.factor}× the wait${c.factorLow !== null && c.factorHigh !== null ? ` [${c.factorLow}–${c.factorHigh}×]` : ''}`;
+    const days = c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d [${c.low} to ${c.high}])` : '';
+    return `${c.verdict}${c.verdict === 'too few changes' ? '' : `:${factor}${days}`}`;
+  };
   const median = (m: { median: number | null; low: number | null; high: number | null; n: number }) =>
     html`${m.median === null ? 'not reached' : num(m.median)}${m.low !== null ? html` <small>[${m.low}–${m.high ?? '…'}]</small>` : ''}`;
   const rows = [
@@ -51,7 +60,8 @@ export async function prioritiesPage(pc: PageContext, ctx: AppContext): Promise<
     { name: 'the rest implementing blueprints', g: v.featureBaseline, vs: '', vsFeature: '' },
   ];
   const body = html`${chooser}
-<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews wait); differences re-draw whole blueprints, "inconclusive" when the interval spans zero.</p>
+<p class="lead">${v.release.name}: ${day(v.release.start)} to ${day(v.release.release)} (feature freeze ${day(v.release.featureFreeze)}), as of ${day(v.asOf)}. </p>
+<p>The wait compared: days waiting on reviewers, open changes counted as "at least their wait so far" (see Why reviews wait). Against each baseline: the verdict, the priority's median wait as a multiple of the baseline's (2× is twice as long, 0.5× half as long) with its 95% interval, and the difference of the medians in days with its interval. The intervals re-draw whole blueprints; "inconclusive" when the difference's interval spans zero.</p>
 <ul class="summary">${v.summary.map((s) => html`<li>${s}</li>`)}</ul>
 ${table(
   [

@@ -21,24 +21,27 @@ function entries(id: string, list: readonly QueueEntry[], empty: string): SafeHt
   );
 }
 
-/** Queue size and wait time per week, from the bandwidth report. */
+/**
+ * The queue over time, from the bandwidth report: how many changes wait on reviewers (left axis) and
+ * how long those waiting at each week's end have waited (right axis: median and 90th percentile).
+ */
 export function queueChart(b: BandwidthView): SafeHtml {
   return chart(
     'queue-chart',
-    'Review queue size and wait time over time',
+    'Review queue: its size, and how long what is in it has waited',
     {
       type: 'line',
       labels: b.weeks.map((w) => w.week),
       xTitle: 'Week from',
       yTitle: 'changes waiting on reviewers',
-      y2Title: 'mean wait (days)',
+      y2Title: 'days waiting so far',
       series: [
-        { label: 'queue at the week’s start', data: b.weeks.map((w) => w.queueAtStart) },
-        { label: 'average queue', data: b.weeks.map((w) => w.queueAverage) },
-        { label: 'mean wait (days)', data: b.weeks.map((w) => w.meanWaitDays), axis: 'y2' },
+        { label: 'changes waiting at the week’s end', data: b.weeks.map((w) => w.waitingAtEnd) },
+        { label: 'median days waited by them (right axis)', data: b.weeks.map((w) => w.medianAgeAtEndDays), axis: 'y2' },
+        { label: '90th percentile days waited (right axis)', data: b.weeks.map((w) => w.p90AgeAtEndDays), axis: 'y2' },
       ],
     },
-    'Changes waiting on reviewers, and the mean wait of the waits that ended in the week (docs/review-flow.md, "Is it bandwidth?").',
+    html`Left axis: the changes waiting on reviewers at the end of each week (the last week: now). Right axis: how long those changes had been waiting on reviewers without a break by then — half had waited longer than the median line, one in ten longer than the 90th percentile line. The mean length of the waits that began in a week (<code>meanWaitDays</code> in the JSON) is not drawn: recent weeks' waits have not ended yet, so it reads low. Definitions: docs/review-flow.md, "Is it bandwidth?".`,
   );
 }
 

@@ -1,5 +1,5 @@
 /** Why reviews wait: the changes created in the period followed to now, where their time went, and which factors are associated with slower merging. */
-import { pWords } from '../../analysis/waits.js';
+import { pWords, type FactorResult, type GroupStats } from '../../analysis/waits.js';
 import type { FactorTest } from '../../analysis/waits-model.js';
 import type { WaitsView } from '../../report/waits-report.js';
 import type { AppContext } from '../app-context.js';
@@ -25,6 +25,48 @@ const verdict = (t: FactorTest | null): string => {
     : '';
   return `associated — ${what} (adjusted ${pWords(t.adjustedP)})${t.proportionalHazardsFails ? '; proportional hazards fail' : ''}`;
 };
+
+/** What a factor's share-merged chart draws, and what it leaves out and why (shown under the chart). */
+export function drawnGroups(groups: readonly GroupStats[]): { drawn: GroupStats[]; left: string[] } {
+  const drawn: GroupStats[] = [];
+  const left: string[] = [];
+  for (const g of groups) {
+    const values = g.toMerge.points.map((p) => p.merged);
+    const constant = values.every((v) => v === values[0]);
+    if (g.n === 0) left.push(`${g.group} (no changes)`);
+    else if (g.group === 'unknown' && constant)
+      left.push(`${g.group} (n=${g.n}: flat at ${values.length ? pct(values[0] ?? null) : '–'}, it says nothing about the others)`);
+    else drawn.push(g);
+  }
+  return { drawn, left };
+}
+
+function mergedChart(f: FactorResult): SafeHtml {
+  const { drawn, left } = drawnGroups(f.groups);
+  const id = `merged-${f.factor.replace(/[^a-z0-9]+/gi, '-')}`;
+  const title = `Share merged by day since creation, by ${f.factor}`;
+  const leftOut = left.length ? html` Not drawn: ${left.join('; ')}.` : '';
+  if (drawn.length === 0)
+    return html`<figure class="chart" id="${id}-none"><figcaption>${title}</figcaption><p class="note">No group to draw.${leftOut}</p></figure>`;
+  return chart(
+    id,
+    title,
+    {
+      type: 'line',
+      labels: Array.from({ length: Math.max(...drawn.map((g) => g.toMerge.points.length)) }, (_v, i) => i),
+      xTitle: 'Day',
+      yTitle: 'merged',
+      percent: true,
+      series: drawn.map((g) => ({
+        label: `${g.group} (n=${g.n})`,
+        data: g.toMerge.points.map((p) => p.merged),
+        stepped: true,
+        band: { low: g.toMerge.points.map((p) => p.mergedLow), high: g.toMerge.points.map((p) => p.mergedHigh) },
+      })),
+    },
+    html`Cumulative incidence of merging among the changes created in the period, with 95% pointwise bands (clustered by owner): abandonment is a competing outcome, still-open changes are censored (docs/review-flow.md, "Where the time went").${leftOut}`,
+  );
+}
 
 export async function waitsPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
@@ -73,27 +115,6 @@ ${table(
   { id: 'waits-factors' },
 )}
 <h2>Share merged</h2>
-${factors.map((f) =>
-  chart(
-    `merged-${f.factor.replace(/[^a-z0-9]+/gi, '-')}`,
-    `Share merged by day since creation, by ${f.factor}`,
-    {
-      type: 'line',
-      labels: Array.from({ length: Math.max(...f.groups.map((g) => g.toMerge.points.length)) }, (_v, i) => i),
-      xTitle: 'Day',
-      yTitle: 'merged',
-      percent: true,
-      series: f.groups
-        .filter((g) => g.n > 0)
-        .map((g) => ({
-          label: `${g.group} (n=${g.n})`,
-          data: g.toMerge.points.map((p) => p.merged),
-          stepped: true,
-          band: { low: g.toMerge.points.map((p) => p.mergedLow), high: g.toMerge.points.map((p) => p.mergedHigh) },
-        })),
-    },
-    'Cumulative incidence of merging among the changes created in the period, with 95% pointwise bands (clustered by owner): abandonment is a competing outcome, still-open changes are censored (docs/review-flow.md, "Where the time went"). Groups with no changes are left out.',
-  ),
-)}`;
+${factors.map((f) => mergedChart(f))}`;
   return page(pc, 'Why reviews wait', body, { api: [urlFor('/api/v1/waits', q)] });
 }
