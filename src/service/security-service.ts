@@ -20,6 +20,9 @@ import {
   type SecurityState,
 } from '../model/security.js';
 import { severityOf } from '../analysis/cvss.js';
+import { advisoryOfItem, changeNumberOf } from '../analysis/security-advisory.js';
+import type { Advisory } from '../model/advisories.js';
+import { changeBranchesByNumber } from '../store/queries/advisories.js';
 import { buildSecurityRoster, type SecurityRosterView } from '../analysis/security-roster.js';
 import { checkTransition, embargoStatus, nextStates, type TransitionRequest } from '../analysis/security-process.js';
 import type { SecurityConfig } from '../config/config-schema.js';
@@ -228,6 +231,41 @@ export async function showSecurityItem(d: SecurityDeps, actor: AuthUser, id: str
   };
   await audit(d, actor, 'security.item.read', subjectOf(id));
   return view;
+}
+
+/**
+ * A disclosed item as the advisory it publishes (analysis/security-advisory.ts), for `steward
+ * security export`, which writes it in the advisory YAML format. The security team only; the read
+ * is audited (`security.item.export`). Before disclosure — an item never disclosed, rejected or
+ * made public without an advisory — it is refused (SECURITY_TRANSITION) and the refusal audited.
+ */
+export async function exportSecurityAdvisory(d: SecurityDeps, actor: AuthUser, id: string): Promise<Advisory> {
+  const { meta } = await itemFor(d, actor, id, 'security.item.export');
+  const box = await needBox(d);
+  const disclosed = (await listTransitions(d.store.db, box, id)).find((t) => t.to === 'disclosed');
+  if (!disclosed) {
+    await audit(d, actor, 'security.item.export', subjectOf(id), 'refused', { state: meta.state });
+    throw new StewardError(
+      'SECURITY_TRANSITION',
+      `the item is ${meta.state}: it is written out as an advisory at disclosure, and it has not been disclosed`,
+      {
+        hint: 'Export it once it is disclosed (`steward security transition ID disclosed --advisory OSSA-YYYY-NNN --public-change URL…`); before that it stays under embargo.',
+      },
+    );
+  }
+  const item = (await loadItem(d.store.db, box, id))!;
+  const reporters = (await listGrants(d.store.db, id)).filter((g) => g.kind === 'reporter').map((g) => g.userName);
+  const numbers = item.text.publicChanges.map(changeNumberOf).filter((n): n is number => n !== null);
+  const changeBranches = await changeBranchesByNumber(d.store.db, numbers);
+  let advisory: Advisory;
+  try {
+    advisory = advisoryOfItem({ item, disclosedAt: disclosed.at, reporters, changeBranches });
+  } catch (e) {
+    await audit(d, actor, 'security.item.export', subjectOf(id), 'failed', { state: meta.state });
+    throw e;
+  }
+  await audit(d, actor, 'security.item.export', subjectOf(id), 'ok', { advisory: advisory.id });
+  return advisory;
 }
 
 // ---- changing ----

@@ -243,3 +243,21 @@ export async function loadSecurityWorkChanges(
   }
   return out;
 }
+
+/**
+ * The branch of each stored Gerrit change whose number is in `numbers` (an exported advisory lists
+ * its public changes per branch). A number on several hosts gives the first host's, by name.
+ */
+export async function changeBranchesByNumber(db: Kysely<Database>, numbers: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const nums = [...new Set(numbers)];
+  for (let i = 0; i < nums.length; i += CHUNK)
+    for (const r of await db
+      .selectFrom('changes')
+      .select(['number', 'branch'])
+      .where('number', 'in', nums.slice(i, i + CHUNK))
+      .orderBy('host')
+      .execute())
+      if (!out.has(r.number)) out.set(r.number, r.branch);
+  return out;
+}
