@@ -20,6 +20,7 @@ import {
   attachSecurityPatch,
   buildRosterFor,
   exportSecurityAdvisory,
+  intakeSecurityBugs,
   grantSecurityItem,
   listSecurityItems,
   removeSecurityMember,
@@ -304,4 +305,19 @@ export async function runSecurityExport(id: string, o: SecOptions, rt: Runtime):
     );
   }
   rt.stdout(`Wrote advisory ${advisory.id} (${advisory.date}) to ${o.out}.\n`);
+}
+
+/**
+ * `steward security intake [--as MEMBER]`: an item for every embargoed Launchpad bug the bug sync
+ * stored and the tracker does not track yet. Without --as it runs as the system (`launchpad
+ * intake`), e.g. from cron after `steward bugs sync`.
+ */
+export async function runSecurityIntake(o: SecOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const r = await withSecurity(o, rt, async (d, actor) => intakeSecurityBugs(d, o.as ? actor : null), o.as !== undefined);
+  if (format === 'json') json(rt, r);
+  else
+    rt.stdout(
+      `${r.bugs} embargoed Launchpad bug(s) in the store: ${r.created.length} taken in${r.created.map((c) => `\n  bug ${c.bug} → security item ${c.id} (received)`).join('')}\n${r.alreadyTracked} already tracked.\n`,
+    );
 }
