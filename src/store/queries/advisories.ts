@@ -261,3 +261,28 @@ export async function changeBranchesByNumber(db: Kysely<Database>, numbers: read
       if (!out.has(r.number)) out.set(r.number, r.branch);
   return out;
 }
+
+/**
+ * Every stored advisory's id and publication day (`YYYY-MM-DD`); `products` (lower-case) keeps
+ * those affecting any of them. For the overview's security line.
+ */
+export async function listAdvisoryDays(
+  db: Kysely<Database>,
+  products: readonly string[] = [],
+): Promise<Array<{ id: string; date: string }>> {
+  let q = db.selectFrom('advisories').select(['id', 'published']);
+  if (products.length)
+    q = q.where(
+      'id',
+      'in',
+      db
+        .selectFrom('advisory_products')
+        .select('advisory_id')
+        .where(
+          'product',
+          'in',
+          products.map((p) => p.toLowerCase()),
+        ),
+    );
+  return (await q.orderBy('published').orderBy('id').execute()).map((r) => ({ id: r.id, date: r.published }));
+}

@@ -87,6 +87,8 @@ ${table(
 )}
 ${ciWeeklyChart('overview-ci-chart', r.ciHealth.weekly)}
 </section>
+<section aria-labelledby="security-h"><h2 id="security-h"><a href="${urlFor('/security/advisories', q)}">Security advisories</a></h2>
+<div class="stats" id="overview-security">${stat(`published in ${r.security.year}`, num(r.security.thisYear))}${stat('published in all', num(r.security.published))}${stat('last', r.security.last ? `${r.security.last.id} (${r.security.last.date})` : 'none')}</div></section>
 <p class="sources">Core team: ${r.sources.coreTeam}. Bots: ${r.sources.bots}. Configuration: ${r.sources.config ?? 'defaults'}.</p>
 `;
   return page(pc, 'Overview', body, { api: [urlFor('/api/v1/overview', q)] });
