@@ -65,6 +65,11 @@ for (const engine of ENGINES) {
           ).stdout,
         ) as { id: string };
 
+        // The command line's intake: the team or the system; no embargoed Launchpad bug here, so nothing taken in.
+        assert.equal((await run(['security', 'intake', '--as', 'rex'], T0, false)).code, ERROR_CODES.SECURITY_FORBIDDEN.exit);
+        const intake = JSON.parse((await run(['security', 'intake', '--format', 'json'])).stdout) as { bugs: number; created: unknown[] };
+        assert.deepEqual([intake.bugs, intake.created], [0, []]);
+
         // Before disclosure: refused, saying why; nothing written.
         const early = await run(['security', 'export', id, '--as', 'sam', '--out', join(dir, 'early.yaml')], T0, false);
         assert.equal(early.code, ERROR_CODES.SECURITY_TRANSITION.exit);
