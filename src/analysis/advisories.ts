@@ -308,3 +308,41 @@ export function medianWithInterval(values: readonly number[]): MedianWithInterva
     upper: interval ? oneDecimal(interval.upper) : null,
   };
 }
+
+/**
+ * The overview's security line (docs/security.md, "The overview's security line"): public facts
+ * only — published advisories — never the embargoed tracker, so the shared, cached overview reads
+ * the same for every reader whatever is under embargo.
+ */
+export interface SecurityOverviewLine {
+  /** Advisories published on or before the overview's `now` (UTC day). */
+  published: number;
+  /** The calendar year of `now` (UTC). */
+  year: number;
+  /** Of those, published in `year`. */
+  thisYear: number;
+  /** The latest of those (by day, then id), or null. */
+  last: { id: string; date: string } | null;
+}
+
+/**
+ * Counts published advisories (`{ id, date: YYYY-MM-DD }`) as of `now`: those dated after `now`'s
+ * UTC day are not yet published and are left out.
+ *
+ * @example summariseAdvisoriesForOverview([{ id: 'OSSA-2026-001', date: '2026-02-03' }], Date.UTC(2026, 5, 1))
+ * // { published: 1, year: 2026, thisYear: 1, last: { id: 'OSSA-2026-001', date: '2026-02-03' } }
+ */
+export function summariseAdvisoriesForOverview(advisories: ReadonlyArray<{ id: string; date: string }>, now: number): SecurityOverviewLine {
+  const today = new Date(now).toISOString().slice(0, 10);
+  const year = new Date(now).getUTCFullYear();
+  const out = advisories
+    .filter((a) => a.date <= today)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const last = out.at(-1);
+  return {
+    published: out.length,
+    year,
+    thisYear: out.filter((a) => a.date.startsWith(`${year}-`)).length,
+    last: last ? { id: last.id, date: last.date } : null,
+  };
+}

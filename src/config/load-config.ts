@@ -2,9 +2,10 @@
  * Reads and validates steward.yaml, reporting every problem at once with file, line and key.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, Parser, parseDocument, isNode, type CST } from 'yaml';
+import { isNode } from 'yaml';
 import type { ZodIssue } from 'zod';
 import { StewardError } from '../model/errors.js';
+import { loadYamlSafely } from '../model/safe-yaml.js';
 import { configSchema, emptyConfig, type StewardConfig } from './config-schema.js';
 
 export interface LoadedConfig {
@@ -30,71 +31,18 @@ export const MAX_CONFIG_DEPTH = 64;
  */
 export const MAX_CONFIG_ALIASES = 100;
 
-/**
- * The first place where collections in `text` nest deeper than `max`, found on the concrete syntax
- * tree (which the library builds without recursion) and walked with an explicit stack, or null.
- */
-function tooDeepAt(text: string, max: number): number | null {
-  const stack: Array<[CST.Token | undefined, number]> = [];
-  for (const token of new Parser().parse(text)) stack.push([token, 0]);
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop()!;
-    if (!token) continue;
-    if (depth > max) return token.offset;
-    if (token.type === 'document') stack.push([token.value, depth]);
-    else if (token.type === 'block-map' || token.type === 'flow-collection') {
-      for (const item of token.items) stack.push([item.key ?? undefined, depth + 1], [item.value, depth + 1]);
-    } else if (token.type === 'block-seq') {
-      for (const item of token.items) stack.push([item.value, depth + 1]);
-    }
-  }
-  return null;
-}
-
 /** Parses config text; `where` names the file in messages. */
 export function parseConfig(text: string, where: string): StewardConfig {
-  const deep = tooDeepAt(text, MAX_CONFIG_DEPTH);
-  if (deep !== null) {
-    const line = text.slice(0, deep).split('\n').length;
-    throw new StewardError(
-      'CONFIG',
-      `collections nest more than ${MAX_CONFIG_DEPTH} levels deep; a Steward configuration needs fewer than ten`,
-      {
-        where,
-        line,
-        hint: 'Check the indentation and brackets around that line.',
-      },
-    );
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    throw new StewardError('CONFIG', `not valid YAML: ${e.message.split('\n')[0]}`, {
-      where,
-      line,
-      hint: 'Fix the YAML syntax at that line.',
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES }) ?? {};
-  } catch (e) {
-    // The library refuses an alias bomb with a ReferenceError; say it as a configuration problem.
-    if (e instanceof ReferenceError && /excessive alias/i.test(e.message)) {
-      throw new StewardError(
-        'CONFIG',
-        `aliases expand too many times (more than ${MAX_CONFIG_ALIASES} nodes): an alias of aliases makes the file far larger than it looks`,
-        {
-          where,
-          hint: 'Write the lists out, or use fewer nested aliases (&name / *name).',
-        },
-        { cause: e },
-      );
-    }
-    throw e;
-  }
+  const loaded = loadYamlSafely(text, {
+    where,
+    code: 'CONFIG',
+    maxDepth: MAX_CONFIG_DEPTH,
+    maxAliases: MAX_CONFIG_ALIASES,
+    depthNeeds: 'a Steward configuration needs fewer than ten',
+    aliasHint: 'Write the lists out, or use fewer nested aliases (&name / *name).',
+  });
+  const { doc, lines: lineCounter } = loaded;
+  const raw = loaded.value ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new StewardError(
       'CONFIG',

@@ -59,6 +59,8 @@ export interface SecurityItemText {
   /** The published advisory (an id such as OSSA-2026-001, or a URL) and the public changes. */
   advisory: string | null;
   publicChanges: string[];
+  /** The Launchpad bug the report came in from (`steward security intake`); absent for other reports. */
+  launchpadBug?: number | null;
 }
 
 /** An item as the tracker holds it (texts decrypted). */

@@ -1,3 +1,4 @@
+import type { SecurityOverviewLine } from '../analysis/advisories.js';
 import type { CiHealthSummary } from '../analysis/ci-health.js';
 import type { Overview, TeamSummary } from '../analysis/overview.js';
 import type { Distribution } from '../analysis/stats.js';
@@ -15,6 +16,8 @@ export interface OverviewReport extends Overview {
   queue: QueueSummary;
   /** The core-team reports in short (docs/reviewers-and-core.md "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
   team: TeamSummary<AccountLabel>;
+  /** Published security advisories in short (docs/security.md "The overview's security line"): public facts only, never the embargoed tracker. */
+  security: SecurityOverviewLine;
   /** Where the core team and bots came from, so readers know what "core" means here. */
   sources: { config: string | null; coreTeam: string; bots: string };
 }
@@ -61,12 +64,18 @@ export function renderOverviewText(r: OverviewReport): string {
   lines.push(...renderCiHealthLines(r.ciHealth));
   lines.push(...renderTeamLines(r.team));
   lines.push(...renderQueueLines(r.queue));
+  lines.push('', renderSecurityLine(r.security));
   lines.push(
     '',
     `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`,
     'Definitions: docs/review-flow.md, section "Overview". Use --format json for every number.',
   );
   return lines.join('\n') + '\n';
+}
+
+/** The overview's security line: published advisories only (docs/security.md). */
+export function renderSecurityLine(s: SecurityOverviewLine): string {
+  return `Security advisories: ${s.thisYear} published in ${s.year}, ${s.published} in all; last ${s.last ? `${s.last.id} on ${s.last.date}` : 'none'}`;
 }
 
 /** The overview's core-team section: one line per report (steward reviewers, core idle/candidates/load/mentoring). */

@@ -16,6 +16,8 @@ export const SECURITY_ACTIONS = [
   'security.item.patch',
   'security.team.read',
   'security.team.manage',
+  'security.item.export',
+  'security.intake',
 ] as const;
 
 /** Everything a user can be allowed to do. */
@@ -50,6 +52,10 @@ export const SECURITY_RULES: Record<SecurityAction, { roles: readonly string[]; 
   'security.team.read': { roles: [], team: true, grants: [] },
   /** Adding and removing team members (oneself included: audited and shown to the team): admins. */
   'security.team.manage': { roles: ['admin'], team: false, grants: [] },
+  /** Writing a disclosed item out as an advisory: the team (the VMT publishes it). */
+  'security.item.export': { roles: [], team: true, grants: [] },
+  /** Taking Launchpad's private security bugs into the tracker: the team. */
+  'security.intake': { roles: [], team: true, grants: [] },
 };
 
 const isSecurityAction = (a: string): a is SecurityAction => Object.hasOwn(SECURITY_RULES, a);
@@ -127,6 +133,8 @@ const ACTION_TEXT: Record<Action, string> = {
   'security.item.patch': 'attaching private patches',
   'security.team.read': 'reading the security roster and its audit log',
   'security.team.manage': 'managing the security team',
+  'security.item.export': 'exporting security items as advisories',
+  'security.intake': 'taking private security bugs into the tracker',
   'electorate.read': 'reading the electorate (it lists e-mail addresses)',
   'bugs.private.read': 'seeing private and security bugs by name',
 };

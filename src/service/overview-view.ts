@@ -14,6 +14,8 @@ import {
   loadCiReporterIds,
   loadReviewActs,
 } from '../store/queries/activity.js';
+import { summariseAdvisoriesForOverview } from '../analysis/advisories.js';
+import { listAdvisoryDays } from '../store/queries/advisories.js';
 import { buildCiHealth } from './ci-gather.js';
 import { candidatesResult } from './core-candidates-view.js';
 import { idleResult } from './core-idle-view.js';
@@ -60,12 +62,16 @@ export async function buildOverviewView(
   const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
   const ciHealth = await buildCiHealth(store, params.project, win, effective);
   const team = await buildTeamSummary(store, params.project, effective, win);
+  // Published advisories only: the tracker's embargoed items never reach this shared report.
+  const products = (params.project ?? []).map((p) => p.split('/').pop() ?? p);
+  const security = summariseAdvisoriesForOverview(await listAdvisoryDays(store.db, products), win.now);
   return {
     projects,
     ...overview,
     ciHealth,
     team,
     queue,
+    security,
     sources: {
       config: origin,
       coreTeam: coreIds ? `core.members in ${origin}` : 'no core.members in the configuration',

@@ -20,6 +20,9 @@ import {
   type SecurityState,
 } from '../model/security.js';
 import { severityOf } from '../analysis/cvss.js';
+import { advisoryOfItem, changeNumberOf } from '../analysis/security-advisory.js';
+import type { Advisory } from '../model/advisories.js';
+import { changeBranchesByNumber } from '../store/queries/advisories.js';
 import { buildSecurityRoster, type SecurityRosterView } from '../analysis/security-roster.js';
 import { checkTransition, embargoStatus, nextStates, type TransitionRequest } from '../analysis/security-process.js';
 import type { SecurityConfig } from '../config/config-schema.js';
@@ -35,6 +38,7 @@ import {
   createItem,
   findItemMeta,
   grantedItems,
+  listEmbargoedBugs,
   listGrants,
   listItemMeta,
   listPatchReviews,
@@ -230,6 +234,41 @@ export async function showSecurityItem(d: SecurityDeps, actor: AuthUser, id: str
   return view;
 }
 
+/**
+ * A disclosed item as the advisory it publishes (analysis/security-advisory.ts), for `steward
+ * security export`, which writes it in the advisory YAML format. The security team only; the read
+ * is audited (`security.item.export`). Before disclosure — an item never disclosed, rejected or
+ * made public without an advisory — it is refused (SECURITY_TRANSITION) and the refusal audited.
+ */
+export async function exportSecurityAdvisory(d: SecurityDeps, actor: AuthUser, id: string): Promise<Advisory> {
+  const { meta } = await itemFor(d, actor, id, 'security.item.export');
+  const box = await needBox(d);
+  const disclosed = (await listTransitions(d.store.db, box, id)).find((t) => t.to === 'disclosed');
+  if (!disclosed) {
+    await audit(d, actor, 'security.item.export', subjectOf(id), 'refused', { state: meta.state });
+    throw new StewardError(
+      'SECURITY_TRANSITION',
+      `the item is ${meta.state}: it is written out as an advisory at disclosure, and it has not been disclosed`,
+      {
+        hint: 'Export it once it is disclosed (`steward security transition ID disclosed --advisory OSSA-YYYY-NNN --public-change URL…`); before that it stays under embargo.',
+      },
+    );
+  }
+  const item = (await loadItem(d.store.db, box, id))!;
+  const reporters = (await listGrants(d.store.db, id)).filter((g) => g.kind === 'reporter').map((g) => g.userName);
+  const numbers = item.text.publicChanges.map(changeNumberOf).filter((n): n is number => n !== null);
+  const changeBranches = await changeBranchesByNumber(d.store.db, numbers);
+  let advisory: Advisory;
+  try {
+    advisory = advisoryOfItem({ item, disclosedAt: disclosed.at, reporters, changeBranches });
+  } catch (e) {
+    await audit(d, actor, 'security.item.export', subjectOf(id), 'failed', { state: meta.state });
+    throw e;
+  }
+  await audit(d, actor, 'security.item.export', subjectOf(id), 'ok', { advisory: advisory.id });
+  return advisory;
+}
+
 // ---- changing ----
 
 const MAX_TITLE = 300;
@@ -371,6 +410,71 @@ export async function reviewSecurityPatch(d: SecurityDeps, actor: AuthUser, id: 
   if (p.author === actor.name) throw new StewardError('SECURITY_TRANSITION', 'a patch is reviewed by someone other than its author');
   await addPatchReview(d.store.db, { patchId, itemId: id, reviewer: actor.name, at: d.clock(), vote });
   await audit(d, actor, 'security.item.review', subjectOf(id), 'ok', { patch: patchId, vote });
+}
+
+/** What `steward security intake` did. */
+export interface SecurityIntakeResult {
+  /** Embargoed Launchpad bugs in the store (Private Security, Embargoed). */
+  bugs: number;
+  /** Items created now, one per bug not yet tracked. */
+  created: Array<{ id: string; bug: number }>;
+  /** Bugs an item already links to. */
+  alreadyTracked: number;
+}
+
+/**
+ * Takes Launchpad's embargoed bugs into the tracker (docs/security.md, "Intake from Launchpad"):
+ * for each stored bug of type Private Security or Embargoed that no item links to yet, an item in
+ * state `received`, received when the bug was reported, linked to the bug, its title and a
+ * description naming the bug sealed like every item's text. Idempotent: a second run creates
+ * nothing. `actor` null is the command line acting as the system (`launchpad intake`); a user must
+ * be on the team. Each item and the run are audited.
+ */
+export async function intakeSecurityBugs(d: SecurityDeps, actor: AuthUser | null): Promise<SecurityIntakeResult> {
+  const who: AuthUser = actor ?? { id: 0, name: 'launchpad intake', role: '' };
+  if (actor) {
+    const may = authorize(actor, 'security.intake', { kind: 'security-team', relation: await teamRelation(d, actor) });
+    if (!may.allowed) throw new StewardError('SECURITY_FORBIDDEN', `not allowed: ${may.reason}`);
+  }
+  const bugs = await listEmbargoedBugs(d.store.db);
+  const box = await needBox(d);
+  const tracked = new Set<number>();
+  for (const m of await listItemMeta(d.store.db)) {
+    const bug = (await loadItem(d.store.db, box, m.id))?.text.launchpadBug;
+    if (typeof bug === 'number') tracked.add(bug);
+  }
+  const created: SecurityIntakeResult['created'] = [];
+  for (const b of bugs) {
+    if (tracked.has(b.id)) continue;
+    const id = newItemId();
+    const day = new Date(b.createdAt).toISOString().slice(0, 10);
+    const text: SecurityItemText = {
+      title: (b.title.trim() || `Launchpad bug ${b.id}`).slice(0, MAX_TITLE),
+      description: `Launchpad bug ${b.id} (${b.informationType}), reported by ${b.owner ?? 'an unknown user'} on ${day}: https://bugs.launchpad.net/bugs/${b.id}`,
+      project: b.projects[0] ?? 'unknown',
+      releases: [],
+      branches: [],
+      cve: null,
+      preDisclosureList: [],
+      advisory: null,
+      publicChanges: [],
+      launchpadBug: b.id,
+    };
+    await createItem(d.store.db, box, {
+      id,
+      at: b.createdAt,
+      actor: who.name,
+      text,
+      reporterUserId: null,
+      note: `taken in from Launchpad bug ${b.id} (${b.informationType})`,
+    });
+    tracked.add(b.id);
+    created.push({ id, bug: b.id });
+    await audit(d, who, 'security.item.intake', subjectOf(id), 'ok', { source: 'launchpad' });
+  }
+  // Under security.item: hidden, like every item event, from readers of the audit log not on the team.
+  await audit(d, who, 'security.item.intake-run', null, 'ok', { bugs: bugs.length, created: created.length });
+  return { bugs: bugs.length, created, alreadyTracked: bugs.length - created.length };
 }
 
 // ---- the team ----

@@ -17,7 +17,8 @@ import { advisoryToYaml, parseAdvisory } from '../../src/sources/advisories/advi
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
 import { openStore } from '../../src/store/open-store.js';
-import { loadAdvisories } from '../../src/store/queries/advisories.js';
+import { FIXING_LINK_KINDS, listBugFixCommits, loadAdvisories } from '../../src/store/queries/advisories.js';
+import { listBlueprintCommits, listLinkedCommits } from '../../src/store/queries/code-history.js';
 import { carol, DAY, makeChange, makePatchSet, makeVote } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
 import { testApp } from '../helpers/web.js';
@@ -119,6 +120,7 @@ describe('published advisories, end to end', () => {
     git(['commit', '-q', '--allow-empty', '-m', 'Check quotas\n\nCloses-Bug: #222222\n'], '2031-05-01T00:00:00Z');
     git(['commit', '-q', '--allow-empty', '-m', 'Stop the leak\n\nFixes bug 333333.\n'], '2031-05-25T12:00:00Z');
     git(['commit', '-q', '--allow-empty', '-m', 'Log more\n\nRelated-Bug: #444444\n'], '2031-05-26T00:00:00Z');
+    git(['commit', '-q', '--allow-empty', '-m', 'Add quota checks\n\nImplements: blueprint quota-checks\n'], '2031-05-27T00:00:00Z');
     writeFileSync(
       join(dir, 'XSA-2031-001.yaml'),
       advisory('XSA-2031-001', '2031-03-10', ['111111'], {
@@ -153,6 +155,36 @@ describe('published advisories, end to end', () => {
           await store.close();
         }
         assert.equal((await cli('git', 'sync', '--repo', repo, '--branch', 'master')).code, 0);
+
+        // One join of commit links to commits, for bugs and blueprints alike.
+        const hist = await openStore(location);
+        try {
+          const linked = await listLinkedCommits(
+            hist.db,
+            ['222222', '333333', '444444', 'quota-checks'],
+            [...FIXING_LINK_KINDS, 'implements'],
+          );
+          assert.deepEqual(linked.map((c) => [c.target, c.kind, c.subject]).sort(), [
+            ['222222', 'closes-bug', 'Check quotas'],
+            ['333333', 'closes-bug', 'Stop the leak'],
+            ['quota-checks', 'implements', 'Add quota checks'],
+          ]);
+          const fixes = await listBugFixCommits(hist.db, ['222222', '333333', '444444']);
+          assert.deepEqual(
+            fixes.map((f) => [f.bug, f.sha, f.landedAt]),
+            linked
+              .filter((c) => c.kind === 'closes-bug')
+              .map((c) => [c.target, c.sha, c.landedAt])
+              .sort(),
+          );
+          const bp = await listBlueprintCommits(hist.db, ['Quota-Checks']);
+          assert.deepEqual(
+            bp.map((c) => [c.blueprint, c.kind, c.sha]),
+            [['quota-checks', 'implements', linked.find((c) => c.kind === 'implements')!.sha]],
+          );
+        } finally {
+          await hist.close();
+        }
 
         // One bad file among good ones: refused with file, line and field; nothing stored.
         const bad = join(tmp, 'bad');

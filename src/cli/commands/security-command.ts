@@ -5,7 +5,10 @@
  * (attribution and access are that user's, as on the web); texts come from files or standard input,
  * never from the command line, and the key from STEWARD_SECURITY_KEY or STEWARD_SECURITY_KEY_FILE.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { advisoryToYaml, parseAdvisory } from '../../sources/advisories/advisory-yaml.js';
 import { StewardError } from '../../model/errors.js';
 import { renderRosterText, renderSecurityItemText, renderSecurityListText } from '../../report/security-report.js';
 import { toCsv } from '../../report/csv.js';
@@ -16,6 +19,8 @@ import {
   assignSecurityItem,
   attachSecurityPatch,
   buildRosterFor,
+  exportSecurityAdvisory,
+  intakeSecurityBugs,
   grantSecurityItem,
   listSecurityItems,
   removeSecurityMember,
@@ -270,4 +275,49 @@ export async function runSecurityRotateKey(o: SecOptions, rt: Runtime): Promise<
     });
   const n = await withSecurity(o, rt, (d) => rotateKey(d, next), false);
   rt.stdout(`Re-sealed ${n} texts with key ${next.keyId}. Use the new key from now on; the old one no longer opens the store.\n`);
+}
+
+/**
+ * `steward security export ID [--out FILE]`: a disclosed item as an advisory in the OSSA YAML
+ * format (the service builds the record, sources/advisories writes it). The text is read back with
+ * the import's parser before it is written, so what `steward security advisories import` stores is
+ * what was exported.
+ */
+export async function runSecurityExport(id: string, o: SecOptions, rt: Runtime): Promise<void> {
+  const advisory = await withSecurity(o, rt, (d, actor) => exportSecurityAdvisory(d, actor, id));
+  const yaml = advisoryToYaml(advisory);
+  const back = parseAdvisory(yaml, o.out ?? 'the exported advisory').advisory;
+  if (!isDeepStrictEqual(back, advisory))
+    throw new StewardError('INTERNAL', `the advisory ${advisory.id} written as YAML does not read back the same`);
+  if (!o.out) {
+    rt.stdout(yaml);
+    return;
+  }
+  const path = resolve(rt.cwd, o.out);
+  try {
+    writeFileSync(path, yaml, { mode: 0o644 });
+  } catch (e) {
+    throw new StewardError(
+      'USAGE',
+      `cannot write the advisory to ${path}`,
+      { where: path, hint: 'Give --out a file in a folder that exists and that you may write.' },
+      { cause: e },
+    );
+  }
+  rt.stdout(`Wrote advisory ${advisory.id} (${advisory.date}) to ${o.out}.\n`);
+}
+
+/**
+ * `steward security intake [--as MEMBER]`: an item for every embargoed Launchpad bug the bug sync
+ * stored and the tracker does not track yet. Without --as it runs as the system (`launchpad
+ * intake`), e.g. from cron after `steward bugs sync`.
+ */
+export async function runSecurityIntake(o: SecOptions, rt: Runtime): Promise<void> {
+  const format = parseFormat(o.format);
+  const r = await withSecurity(o, rt, async (d, actor) => intakeSecurityBugs(d, o.as ? actor : null), o.as !== undefined);
+  if (format === 'json') json(rt, r);
+  else
+    rt.stdout(
+      `${r.bugs} embargoed Launchpad bug(s) in the store: ${r.created.length} taken in${r.created.map((c) => `\n  bug ${c.bug} → security item ${c.id} (received)`).join('')}\n${r.alreadyTracked} already tracked.\n`,
+    );
 }

@@ -120,6 +120,23 @@ export function securityCommand(program: Command, rt: Runtime): Command {
     .addOption(fmt())
     .action(async (id: string, _o, cmd: Command) => (await run()).runSecurityShow(id, g(cmd), rt));
 
+  security
+    .command('export')
+    .description('write a disclosed item out as an advisory (OSSA YAML, as `security advisories import` reads it); team only')
+    .argument('<id>', 'the item')
+    .addOption(as())
+    .option('--out <file>', 'the advisory file to write (default: standard output), e.g. ossa/OSSA-2026-001.yaml')
+    .action(async (id: string, _o, cmd: Command) => (await run()).runSecurityExport(id, g(cmd), rt));
+
+  security
+    .command('intake')
+    .description(
+      'take the embargoed Launchpad bugs the bug sync stored (Private Security, Embargoed) into the tracker: one received item per bug not yet tracked',
+    )
+    .addOption(new Option('--as <user>', 'a security team member to act as (default: the system, "launchpad intake")'))
+    .addOption(fmt())
+    .action(async (_o, cmd: Command) => (await run()).runSecurityIntake(g(cmd), rt));
+
   const team = security.command('team').description('the security team (admins add and remove members; kept small: security.teamMax)');
   team
     .command('add')

@@ -5,7 +5,7 @@
  * and nothing is guessed into a date or a boolean; a file with an error gives one StewardError
  * naming the file, the line and the field.
  */
-import { Composer, LineCounter, Parser, isNode, stringify, type CST, type Document } from 'yaml';
+import { isNode, stringify, type Document, type LineCounter } from 'yaml';
 import type {
   Advisory,
   AdvisoryBug,
@@ -20,6 +20,7 @@ import type {
   AdvisoryVulnerability,
 } from '../../model/advisories.js';
 import { StewardError } from '../../model/errors.js';
+import { loadYamlSafely } from '../../model/safe-yaml.js';
 
 /** Alias expansions an advisory may make: real ones make none; a "billion laughs" file makes millions. */
 export const MAX_ADVISORY_ALIASES = 50;
@@ -61,24 +62,6 @@ type Path = ReadonlyArray<string | number>;
 
 function fieldName(path: Path): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
-}
-
-/** The offset where collections nest deeper than `max` (walked on the CST without recursion), or null. */
-function tooDeepAt(tokens: readonly CST.Token[], max: number): number | null {
-  const stack: Array<[CST.Token | undefined, number]> = [];
-  for (const token of tokens) stack.push([token, 0]);
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop()!;
-    if (!token) continue;
-    if (depth > max) return token.offset;
-    if (token.type === 'document') stack.push([token.value, depth]);
-    else if (token.type === 'block-map' || token.type === 'flow-collection') {
-      for (const item of token.items) stack.push([item.key ?? undefined, depth + 1], [item.value, depth + 1]);
-    } else if (token.type === 'block-seq') {
-      for (const item of token.items) stack.push([item.value, depth + 1]);
-    }
-  }
-  return null;
 }
 
 /** Reads one document's fields with their lines, failing with file, line and field. */
@@ -160,46 +143,20 @@ function describe(v: unknown): string {
  * // 'OSSA-2012-001'
  */
 export function parseAdvisory(text: string, where: string, options: ParseAdvisoryOptions = {}): AdvisoryRecord {
-  // One parse to a concrete syntax tree (built without recursion), checked for depth before the
-  // library composes it recursively into a document.
-  const lines = new LineCounter();
-  const tokens = [...new Parser(lines.addNewLine).parse(text)];
-  const deep = tooDeepAt(tokens, MAX_ADVISORY_DEPTH);
-  if (deep !== null) {
-    throw new StewardError('INPUT_FORMAT', `collections nest more than ${MAX_ADVISORY_DEPTH} levels deep; an advisory needs five`, {
-      where,
-      line: lines.linePos(deep).line,
-    });
-  }
-  const docs = [...new Composer({ schema: 'failsafe', uniqueKeys: true }).compose(tokens, true, text.length)];
-  const doc = docs[0];
-  if (doc === undefined) throw new StewardError('INPUT_FORMAT', 'is empty: expected an advisory', { where, line: 1 });
-  const errors = [
-    ...doc.errors,
-    ...(docs.length > 1 ? [{ message: 'holds several YAML documents; an advisory file holds one', pos: docs[1]!.range } as const] : []),
-  ];
-  if (errors.length > 0) {
-    const e = errors[0]!;
-    throw new StewardError('INPUT_FORMAT', `not valid YAML: ${e.message.split('\n')[0]}`, {
-      where,
-      line: lines.linePos(e.pos[0]).line,
-      hint: 'Fix the YAML syntax at that line.',
-    });
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: MAX_ADVISORY_ALIASES });
-  } catch (e) {
-    if (e instanceof ReferenceError && /excessive alias/i.test(e.message)) {
-      throw new StewardError(
-        'INPUT_FORMAT',
-        `aliases expand too many times (more than ${MAX_ADVISORY_ALIASES} nodes): an alias of aliases makes the file far larger than it looks`,
-        { where, hint: 'Advisories need no aliases (&name / *name); write the values out.' },
-        { cause: e },
-      );
-    }
-    throw e;
-  }
+  const {
+    doc,
+    lines,
+    value: raw,
+  } = loadYamlSafely(text, {
+    where,
+    code: 'INPUT_FORMAT',
+    maxDepth: MAX_ADVISORY_DEPTH,
+    maxAliases: MAX_ADVISORY_ALIASES,
+    depthNeeds: 'an advisory needs five',
+    aliasHint: 'Advisories need no aliases (&name / *name); write the values out.',
+    schema: 'failsafe',
+    oneDocument: 'an advisory file holds one',
+  });
   const r = new Reader(doc, lines, where);
   const top = r.map(raw ?? {}, [], ADVISORY_KEYS);
 

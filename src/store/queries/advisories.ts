@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Advisory, AdvisoryChange, AdvisoryRecord, BugFixCommit, SecurityWorkChange } from '../../model/advisories.js';
 import type { Database } from '../schema.js';
+import { listLinkedCommits } from './code-history.js';
 
 const CHUNK = 400;
 
@@ -77,41 +78,18 @@ export async function countAdvisories(db: Kysely<Database>): Promise<number> {
  * ordered by bug, then landing time, then hash.
  */
 export async function listBugFixCommits(db: Kysely<Database>, bugs: readonly string[]): Promise<BugFixCommit[]> {
-  const wanted = [...new Set(bugs)];
-  const out: BugFixCommit[] = [];
-  for (let i = 0; i < wanted.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom('git_commit_links as l')
-      .innerJoin('git_commits as c', (j) => j.onRef('c.repo', '=', 'l.repo').onRef('c.sha', '=', 'l.sha'))
-      .select([
-        'l.target',
-        'l.kind',
-        'c.repo',
-        'c.sha',
-        'c.subject',
-        'c.author_name',
-        'c.author_email',
-        'c.authored_at',
-        'c.change_id',
-        'c.landed_at',
-      ])
-      .where('l.target', 'in', wanted.slice(i, i + CHUNK))
-      .where('l.kind', 'in', [...FIXING_LINK_KINDS])
-      .execute();
-    for (const r of rows)
-      out.push({
-        bug: r.target,
-        kind: r.kind as BugFixCommit['kind'],
-        repo: r.repo,
-        sha: r.sha,
-        subject: r.subject,
-        authorName: r.author_name,
-        authorEmail: r.author_email,
-        authoredAt: Number(r.authored_at),
-        changeId: r.change_id,
-        landedAt: Number(r.landed_at),
-      });
-  }
+  const out: BugFixCommit[] = (await listLinkedCommits(db, bugs, FIXING_LINK_KINDS)).map((c) => ({
+    bug: c.target,
+    kind: c.kind as BugFixCommit['kind'],
+    repo: c.repo,
+    sha: c.sha,
+    subject: c.subject,
+    authorName: c.authorName,
+    authorEmail: c.authorEmail,
+    authoredAt: c.authoredAt,
+    changeId: c.changeId,
+    landedAt: c.landedAt,
+  }));
   return out.sort((a, b) => (a.bug < b.bug ? -1 : a.bug > b.bug ? 1 : a.landedAt - b.landedAt || (a.sha < b.sha ? -1 : 1)));
 }
 
@@ -264,4 +242,47 @@ export async function loadSecurityWorkChanges(
       });
   }
   return out;
+}
+
+/**
+ * The branch of each stored Gerrit change whose number is in `numbers` (an exported advisory lists
+ * its public changes per branch). A number on several hosts gives the first host's, by name.
+ */
+export async function changeBranchesByNumber(db: Kysely<Database>, numbers: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const nums = [...new Set(numbers)];
+  for (let i = 0; i < nums.length; i += CHUNK)
+    for (const r of await db
+      .selectFrom('changes')
+      .select(['number', 'branch'])
+      .where('number', 'in', nums.slice(i, i + CHUNK))
+      .orderBy('host')
+      .execute())
+      if (!out.has(r.number)) out.set(r.number, r.branch);
+  return out;
+}
+
+/**
+ * Every stored advisory's id and publication day (`YYYY-MM-DD`); `products` (lower-case) keeps
+ * those affecting any of them. For the overview's security line.
+ */
+export async function listAdvisoryDays(
+  db: Kysely<Database>,
+  products: readonly string[] = [],
+): Promise<Array<{ id: string; date: string }>> {
+  let q = db.selectFrom('advisories').select(['id', 'published']);
+  if (products.length)
+    q = q.where(
+      'id',
+      'in',
+      db
+        .selectFrom('advisory_products')
+        .select('advisory_id')
+        .where(
+          'product',
+          'in',
+          products.map((p) => p.toLowerCase()),
+        ),
+    );
+  return (await q.orderBy('published').orderBy('id').execute()).map((r) => ({ id: r.id, date: r.published }));
 }

@@ -58,47 +58,11 @@ export async function listBlueprintCommits(
   opts: { repo?: string } = {},
 ): Promise<BlueprintCommit[]> {
   const names = normalise(blueprints);
-  const out: BlueprintCommit[] = [];
-  for (let i = 0; i < names.length; i += CHUNK) {
-    let q = db
-      .selectFrom('git_commit_links as l')
-      .innerJoin('git_commits as c', (j) => j.onRef('c.repo', '=', 'l.repo').onRef('c.sha', '=', 'l.sha'))
-      .select([
-        'l.target',
-        'l.kind',
-        'c.repo',
-        'c.sha',
-        'c.subject',
-        'c.author_name',
-        'c.author_email',
-        'c.authored_at',
-        'c.committed_at',
-        'c.change_id',
-        'c.landed_by',
-        'c.landed_at',
-        'c.landing',
-      ])
-      .where('l.target', 'in', names.slice(i, i + CHUNK))
-      .where('l.kind', 'in', ['implements', 'partially-implements', 'related', 'mention']);
-    if (opts.repo !== undefined) q = q.where('l.repo', '=', opts.repo);
-    for (const r of await q.execute()) {
-      out.push({
-        blueprint: r.target,
-        kind: r.kind as BlueprintCommit['kind'],
-        repo: r.repo,
-        sha: r.sha,
-        subject: r.subject,
-        authorName: r.author_name,
-        authorEmail: r.author_email,
-        authoredAt: Number(r.authored_at),
-        committedAt: Number(r.committed_at),
-        changeId: r.change_id,
-        landedBy: r.landed_by,
-        landedAt: Number(r.landed_at),
-        landing: r.landing as LandingKind,
-      });
-    }
-  }
+  const out: BlueprintCommit[] = (await listLinkedCommits(db, names, BLUEPRINT_COMMIT_KINDS, opts)).map(({ target, kind, ...c }) => ({
+    blueprint: target,
+    kind: kind as BlueprintCommit['kind'],
+    ...c,
+  }));
   return out.sort((a, b) =>
     a.blueprint < b.blueprint
       ? -1
@@ -350,6 +314,76 @@ export async function loadCommitReviewTimes(db: Kysely<Database>, opts: { repo?:
     const prev = out.get(r.change_key);
     if (prev && prev.created <= created) continue;
     out.set(r.change_key, { changeId: r.change_key, created, mergedAt: Number(r.merged_at) });
+  }
+  return out;
+}
+
+/** The link kinds by which a commit names a blueprint. */
+const BLUEPRINT_COMMIT_KINDS = ['implements', 'partially-implements', 'related', 'mention'] as const;
+
+/** A commit of the synced code history linked to a target (a blueprint, a bug) by a kind of the link rule. Times are epoch ms. */
+export interface LinkedCommit extends Omit<BlueprintCommit, 'blueprint' | 'kind'> {
+  /** The blueprint name or bug number the link names, as stored. */
+  target: string;
+  /** The link's kind (`implements`, `closes-bug`, …: sources/links/links.ts). */
+  kind: string;
+}
+
+/**
+ * The one join of commit links to commits: every commit of the synced history whose stored links
+ * (`git_commit_links`) name one of `targets` with one of `kinds`, one row per (target, kind,
+ * commit), in no particular order. `repo` limits to one repository. Used for blueprints
+ * (listBlueprintCommits) and for the bugs advisories name (queries/advisories.ts).
+ *
+ * @example await listLinkedCommits(db, ['1234567'], ['closes-bug', 'partial-bug'])
+ * // [{ target: '1234567', kind: 'closes-bug', repo: 'nova', sha: '…', landedAt: …, … }]
+ */
+export async function listLinkedCommits(
+  db: Kysely<Database>,
+  targets: readonly string[],
+  kinds: readonly string[],
+  opts: { repo?: string } = {},
+): Promise<LinkedCommit[]> {
+  const wanted = [...new Set(targets)];
+  const out: LinkedCommit[] = [];
+  for (let i = 0; i < wanted.length; i += CHUNK) {
+    let q = db
+      .selectFrom('git_commit_links as l')
+      .innerJoin('git_commits as c', (j) => j.onRef('c.repo', '=', 'l.repo').onRef('c.sha', '=', 'l.sha'))
+      .select([
+        'l.target',
+        'l.kind',
+        'c.repo',
+        'c.sha',
+        'c.subject',
+        'c.author_name',
+        'c.author_email',
+        'c.authored_at',
+        'c.committed_at',
+        'c.change_id',
+        'c.landed_by',
+        'c.landed_at',
+        'c.landing',
+      ])
+      .where('l.target', 'in', wanted.slice(i, i + CHUNK))
+      .where('l.kind', 'in', [...kinds]);
+    if (opts.repo !== undefined) q = q.where('l.repo', '=', opts.repo);
+    for (const r of await q.execute())
+      out.push({
+        target: r.target,
+        kind: r.kind,
+        repo: r.repo,
+        sha: r.sha,
+        subject: r.subject,
+        authorName: r.author_name,
+        authorEmail: r.author_email,
+        authoredAt: Number(r.authored_at),
+        committedAt: Number(r.committed_at),
+        changeId: r.change_id,
+        landedBy: r.landed_by,
+        landedAt: Number(r.landed_at),
+        landing: r.landing as LandingKind,
+      });
   }
   return out;
 }

@@ -453,3 +453,51 @@ export async function rotateSecurityKey(db: Kysely<Database>, current: SecretBox
     return n;
   });
 }
+
+// ---- intake from Launchpad ----
+
+/** A Launchpad bug of a security information type the tracker may take in (its text in plain, as the bug sync stored it). */
+export interface SecurityIntakeBug {
+  id: number;
+  title: string;
+  informationType: string;
+  owner: string | null;
+  /** When it was reported on Launchpad, epoch ms. */
+  createdAt: number;
+  /** The Launchpad projects it has a task on (series tasks left out), by name. */
+  projects: string[];
+}
+
+/** Launchpad's information types whose bugs are under embargo: the tracker takes them in (`steward security intake`). */
+export const EMBARGOED_BUG_TYPES = ['Private Security', 'Embargoed'] as const;
+
+/** The stored Launchpad bugs of an embargoed information type, oldest first, with their projects. */
+export async function listEmbargoedBugs(db: Db): Promise<SecurityIntakeBug[]> {
+  const bugs = await db
+    .selectFrom('lp_bugs')
+    .select(['id', 'title', 'information_type', 'owner', 'date_created'])
+    .where('information_type', 'in', [...EMBARGOED_BUG_TYPES])
+    .orderBy('date_created')
+    .orderBy('id')
+    .execute();
+  if (bugs.length === 0) return [];
+  const projects = new Map<number, string[]>();
+  const ids = bugs.map((b) => b.id);
+  for (let i = 0; i < ids.length; i += 400)
+    for (const t of await db
+      .selectFrom('lp_bug_tasks')
+      .select(['bug', 'project'])
+      .where('bug', 'in', ids.slice(i, i + 400))
+      .where('series', 'is', null)
+      .orderBy('project')
+      .execute())
+      projects.set(t.bug, [...new Set([...(projects.get(t.bug) ?? []), t.project])]);
+  return bugs.map((b) => ({
+    id: b.id,
+    title: b.title,
+    informationType: b.information_type,
+    owner: b.owner,
+    createdAt: Number(b.date_created),
+    projects: projects.get(b.id) ?? [],
+  }));
+}

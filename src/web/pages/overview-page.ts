@@ -86,6 +86,8 @@ ${table(
 )}
 <p>Week by week, each non-voting job against the voting baseline: <a href="${urlFor('/ci', q)}">the CI page</a>.</p>
 </section>
+<section aria-labelledby="security-h"><h2 id="security-h"><a href="${urlFor('/security/advisories', q)}">Security advisories</a></h2>
+<div class="stats" id="overview-security">${stat(`published in ${r.security.year}`, num(r.security.thisYear))}${stat('published in all', num(r.security.published))}${stat('last', r.security.last ? `${r.security.last.id} (${r.security.last.date})` : 'none')}</div></section>
 <p class="sources">Core team: ${r.sources.coreTeam}. Bots: ${r.sources.bots}. Configuration: ${r.sources.config ?? 'defaults'}.</p>
 `;
   return page(pc, 'Overview', body, { api: [urlFor('/api/v1/overview', q)] });
