@@ -149,9 +149,7 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
     if (parts.length === 3 && parts[2] === 'all_specifications') {
       return this.#page(
         url,
-        this.specs
-          .filter((s) => s.project === project)
-          .sort((a, b) => a.name.localeCompare(b.name)),
+        this.specs.filter((s) => s.project === project).sort((a, b) => a.name.localeCompare(b.name)),
         specificationEntry,
       );
     }

@@ -54,6 +54,8 @@ export function taskRow(t: BugTask): LpBugTasksTable {
     date_closed: d.closed,
     date_left_new: d.leftNew,
     date_incomplete: d.incomplete,
+    date_left_closed: d.leftClosed,
+    date_deferred: d.deferred,
   };
 }
 
@@ -69,6 +71,7 @@ export function bugRow(b: Bug): LpBugsTable {
     owner: b.owner,
     date_created: b.createdAt,
     date_last_updated: b.lastUpdatedAt,
+    date_last_message: b.lastMessageAt,
   };
 }
 
@@ -113,6 +116,8 @@ export function taskFromRow(r: LpBugTasksTable): BugTask {
       closed: num(r.date_closed),
       leftNew: num(r.date_left_new),
       incomplete: num(r.date_incomplete),
+      leftClosed: num(r.date_left_closed),
+      deferred: num(r.date_deferred),
     },
   };
 }
@@ -129,6 +134,7 @@ export function bugFromRow(r: LpBugsTable): Bug {
     owner: r.owner,
     createdAt: Number(r.date_created),
     lastUpdatedAt: Number(r.date_last_updated),
+    lastMessageAt: num(r.date_last_message),
   };
 }
 
@@ -498,7 +504,50 @@ export async function loadRotaData(
       });
     }
   }
-  reverts.sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
+  // Reverts from the code history: `Revert "…"` commits landed since `since` whose "This reverts
+  // commit SHA" names a commit of the same repository that carries a Gerrit Change-Id. A revert
+  // that went through Gerrit is found above too; the analysis counts a reverted change once.
+  const revertCommits = await db
+    .selectFrom('git_commits')
+    .select(['repo', 'sha', 'subject', 'message', 'landed_at', 'change_id'])
+    .where('subject', 'like', 'Revert "%')
+    .where('landed_at', '>=', o.since)
+    .execute();
+  const gerritReverts = new Set(reverts.map((r) => `${r.host}/${r.number}`));
+  for (const r of revertCommits) {
+    const named = /This reverts commit ([0-9a-f]{7,40})/.exec(r.message)?.[1];
+    if (!named) continue;
+    const target = await db
+      .selectFrom('git_commits')
+      .select(['change_id'])
+      .where('repo', '=', r.repo)
+      .where(named.length === 40 ? (eb) => eb('sha', '=', named) : (eb) => eb('sha', 'like', `${named}%`))
+      .executeTakeFirst();
+    if (!target?.change_id) continue;
+    let cq = db
+      .selectFrom('changes')
+      .select(['host', 'number', 'project'])
+      .where('change_key', '=', target.change_id)
+      .where('status', '=', 'MERGED');
+    if (o.projects?.length) cq = cq.where('project', 'in', o.projects);
+    const hit = await cq.orderBy('merged_at').executeTakeFirst();
+    if (!hit) continue;
+    // The revert's own Gerrit change, when it went through Gerrit (same Change-Id), is already listed.
+    const own = r.change_id
+      ? await db.selectFrom('changes').select(['host', 'number']).where('change_key', '=', r.change_id).executeTakeFirst()
+      : undefined;
+    if (own && gerritReverts.has(`${own.host}/${Number(own.number)}`)) continue;
+    reverts.push({
+      host: hit.host,
+      number: own ? Number(own.number) : null,
+      sha: r.sha,
+      project: hit.project,
+      subject: r.subject.slice(8, -1),
+      mergedAt: Number(r.landed_at),
+      reverted: { host: hit.host, number: Number(hit.number) },
+    });
+  }
+  reverts.sort((a, b) => a.host.localeCompare(b.host) || (a.number ?? 0) - (b.number ?? 0) || (a.sha ?? '').localeCompare(b.sha ?? ''));
   const changes = [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
   for (const c of changes) {
     c.bugs.sort((a, b) => a - b);
