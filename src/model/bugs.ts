@@ -235,3 +235,19 @@ export interface RotaData {
   reviews: RotaReview[];
   reverts: RotaRevert[];
 }
+
+/**
+ * The overview's bugs line (docs/bugs.md "Overview"): counts over **public** bugs only (the
+ * overview is cached once for every reader), project tasks, duplicates left out.
+ */
+export interface BugsOverview {
+  /** The Launchpad projects counted. */
+  projects: string[];
+  /** Always "public": restricted bugs are not in these counts. */
+  counts: 'public';
+  open: number;
+  /** Open in status New. */
+  untriaged: number;
+  /** In Progress, and no open or merged Gerrit change names it (Closes-Bug, Partial-Bug, bug/N topic). */
+  inProgressNoOpenChange: number;
+}

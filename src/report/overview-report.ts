@@ -1,6 +1,7 @@
 import type { CiHealthSummary } from '../analysis/ci-health.js';
 import type { Overview, TeamSummary } from '../analysis/overview.js';
 import type { Distribution } from '../analysis/stats.js';
+import type { BugsOverview } from '../model/bugs.js';
 import { renderCiHealthLines } from './ci-report.js';
 import type { QueueSummary } from '../analysis/queue.js';
 import { renderQueueLines } from './queue-report.js';
@@ -15,6 +16,8 @@ export interface OverviewReport extends Overview {
   queue: QueueSummary;
   /** The core-team reports in short (docs/reviewers-and-core.md "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
   team: TeamSummary<AccountLabel>;
+  /** Launchpad bugs in short, public ones only (docs/bugs.md "Overview"); null when the store has no bugs of the projects. */
+  bugs?: BugsOverview | null;
   /** Where the core team and bots came from, so readers know what "core" means here. */
   sources: { config: string | null; coreTeam: string; bots: string };
 }
@@ -61,6 +64,7 @@ export function renderOverviewText(r: OverviewReport): string {
   lines.push(...renderCiHealthLines(r.ciHealth));
   lines.push(...renderTeamLines(r.team));
   lines.push(...renderQueueLines(r.queue));
+  if (r.bugs) lines.push(...renderBugsOverviewLines(r.bugs));
   lines.push(
     '',
     `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`,
@@ -100,4 +104,13 @@ export function renderOverviewCsv(r: OverviewReport): string {
   // The weekly CI series are for charts (JSON); the CSV keeps one value per metric.
   const { weekly: _weekly, ...ciHealth } = r.ciHealth;
   return toCsv(['metric', 'value'], flattenRows({ ...r, ciHealth }));
+}
+
+/** The overview's bugs line (docs/bugs.md "Overview"). */
+export function renderBugsOverviewLines(b: BugsOverview): string[] {
+  return [
+    '',
+    `Bugs (Launchpad ${b.projects.join(', ') || 'all projects'}, public bugs only; steward bugs backlog)`,
+    `  open ${b.open}   untriaged (New) ${b.untriaged}   In Progress with no open change ${b.inProgressNoOpenChange}`,
+  ];
 }

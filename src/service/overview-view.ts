@@ -14,6 +14,7 @@ import {
   loadCiReporterIds,
   loadReviewActs,
 } from '../store/queries/activity.js';
+import { loadBugsOverview } from '../store/queries/bugs.js';
 import { buildCiHealth } from './ci-gather.js';
 import { candidatesResult } from './core-candidates-view.js';
 import { idleResult } from './core-idle-view.js';
@@ -60,12 +61,14 @@ export async function buildOverviewView(
   const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
   const ciHealth = await buildCiHealth(store, params.project, win, effective);
   const team = await buildTeamSummary(store, params.project, effective, win);
+  const bugs = await loadBugsOverview(store.db, config.bugs.launchpad?.projects ?? []);
   return {
     projects,
     ...overview,
     ciHealth,
     team,
     queue,
+    bugs: bugs.open + bugs.untriaged + bugs.inProgressNoOpenChange > 0 || bugs.projects.length ? bugs : null,
     sources: {
       config: origin,
       coreTeam: coreIds ? `core.members in ${origin}` : 'no core.members in the configuration',

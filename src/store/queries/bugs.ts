@@ -4,10 +4,12 @@
  * commits that name each bug (the links table and git_commit_links, filled by the one link rule in
  * sources/links/links.ts).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { BUG_STATUSES, isOpenStatus } from '../../model/bugs.js';
 import type {
   Blueprint,
   Bug,
+  BugsOverview,
   BugChangeRef,
   BugCommitRef,
   BugData,
@@ -554,4 +556,64 @@ export async function loadRotaData(
     c.files.sort();
   }
   return { changes, reviews, reverts };
+}
+
+/**
+ * The overview's bugs line: open, untriaged (New) and In Progress bugs with no open or merged
+ * change naming them, counted in SQL over the public project tasks of `projects` (all when empty),
+ * duplicates left out.
+ *
+ * @example await loadBugsOverview(store.db, ['nova']) // { projects: ['nova'], counts: 'public', open: 812, … }
+ */
+export async function loadBugsOverview(db: Kysely<Database>, projects: readonly string[]): Promise<BugsOverview> {
+  const open = BUG_STATUSES.filter((s) => isOpenStatus(s));
+  let q = db
+    .selectFrom('lp_bug_tasks as t')
+    .innerJoin('lp_bugs as b', 'b.id', 't.bug')
+    .where('t.series', 'is', null)
+    .where('t.status', 'in', open)
+    .where('b.information_type', '=', 'Public')
+    .where('b.duplicate_of', 'is', null);
+  if (projects.length) q = q.where('t.project', 'in', projects);
+  const row = await q
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('open'),
+      eb.fn.sum<number | string | null>(eb.case().when('t.status', '=', 'New').then(1).else(0).end()).as('untriaged'),
+      eb.fn
+        .sum<number | string | null>(
+          eb
+            .case()
+            .when(
+              eb.and([
+                eb('t.status', '=', 'In Progress'),
+                eb.not(
+                  eb.exists(
+                    eb
+                      .selectFrom('links as l')
+                      .innerJoin('changes as c', 'c.id', 'l.change_id')
+                      .select('l.change_id')
+                      .where('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`)
+                      .where('l.kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
+                      .where('c.status', 'in', ['NEW', 'MERGED']),
+                  ),
+                ),
+              ]),
+            )
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('idle'),
+    ])
+    .executeTakeFirstOrThrow();
+  const projectRows = projects.length
+    ? [...projects]
+    : (await db.selectFrom('lp_bug_tasks').select('project').distinct().orderBy('project').execute()).map((r) => r.project);
+  return {
+    projects: projectRows,
+    counts: 'public',
+    open: Number(row.open),
+    untriaged: Number(row.untriaged ?? 0),
+    inProgressNoOpenChange: Number(row.idle ?? 0),
+  };
 }
