@@ -239,14 +239,22 @@ const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug', 'topic-bug']
  * Loads the bug data of `projects` (Launchpad project names; all when empty): their tasks, the
  * bugs of those tasks, blueprints, and every Gerrit change and commit that names one of the bugs.
  *
+ * With `refs: false` only the tasks and their bugs (no blueprints, changes or commits): what the
+ * rota reads, at a fraction of the cost.
+ *
  * @example const data = await loadBugData(store.db, ['nova']);
  */
-export async function loadBugData(db: Kysely<Database>, projects: readonly string[] = []): Promise<BugData> {
+export async function loadBugData(
+  db: Kysely<Database>,
+  projects: readonly string[] = [],
+  opts: { refs?: boolean } = {},
+): Promise<BugData> {
   let tq = db.selectFrom('lp_bug_tasks').selectAll();
   if (projects.length) tq = tq.where('project', 'in', projects);
   const tasks = (await tq.orderBy('bug').orderBy('self_link').execute()).map(taskFromRow);
   const wanted = new Set(tasks.map((t) => t.bug));
   const bugs = (await db.selectFrom('lp_bugs').selectAll().orderBy('id').execute()).map(bugFromRow).filter((b) => wanted.has(b.id));
+  if (opts.refs === false) return { tasks, bugs, blueprints: [], changes: [], commits: [] };
   let bq = db.selectFrom('lp_blueprints').selectAll();
   if (projects.length) bq = bq.where('project', 'in', projects);
   const blueprints = (await bq.orderBy('project').orderBy('name').execute()).map(blueprintFromRow);
@@ -438,19 +446,18 @@ export async function loadRotaData(
       byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
     for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', part).execute())
       byId.get(f.change_id)!.files.push(f.path);
-    const votes = await db
-      .selectFrom('votes as v')
-      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
-      .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
-      .where('v.change_id', 'in', part)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('v.label', '=', 'Workflow'), eb('v.value', '=', 1)]),
-          eb.and([eb('v.label', '=', 'Code-Review'), eb('v.value', '=', 2)]),
-        ]),
-      )
-      .orderBy('v.granted_at')
-      .execute();
+    // Every vote of these changes, filtered here: with the label and value in SQL, SQLite chose the
+    // (label, value) index and read every Workflow +1 and Code-Review +2 of the store per chunk
+    // (0.6 s a chunk on the bench store); by change it reads a few votes per change.
+    const votes = (
+      await db
+        .selectFrom('votes as v')
+        .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+        .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
+        .where('v.change_id', 'in', part)
+        .orderBy('v.granted_at')
+        .execute()
+    ).filter((v) => (v.label === 'Workflow' && Number(v.value) === 1) || (v.label === 'Code-Review' && Number(v.value) === 2));
     const best = new Map<number, { workflow: boolean; who: string | null }>();
     for (const v of votes) {
       const who = v.username ?? v.name ?? null;
@@ -464,16 +471,23 @@ export async function loadRotaData(
   }
   const reviews: RotaReview[] = [];
   if (o.members.length) {
-    const rs = await db
-      .selectFrom('votes as v')
-      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
-      .innerJoin('changes as c', 'c.id', 'v.change_id')
-      .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
-      .where('a.username', 'in', o.members)
-      .where('v.label', '=', 'Code-Review')
-      .where('v.granted_at', '>=', o.reviewsSince)
-      .where('v.self_vote', '=', 0)
-      .execute();
+    // The members' accounts first, then their votes through the (label, value, voter_id) index:
+    // Code-Review values are -2…2, so each member's votes are a few exact index ranges instead of
+    // every Code-Review vote of the store.
+    const memberIds = (await db.selectFrom('accounts').select('id').where('username', 'in', o.members).execute()).map((a) => a.id);
+    const rs = !memberIds.length
+      ? []
+      : await db
+          .selectFrom('votes as v')
+          .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+          .innerJoin('changes as c', 'c.id', 'v.change_id')
+          .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
+          .where('v.voter_id', 'in', memberIds)
+          .where('v.value', 'in', [-2, -1, 0, 1, 2])
+          .where('v.label', '=', 'Code-Review')
+          .where('v.granted_at', '>=', o.reviewsSince)
+          .where('v.self_vote', '=', 0)
+          .execute();
     for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });
     reviews.sort((a, b) => a.at - b.at || a.who.localeCompare(b.who));
   }
