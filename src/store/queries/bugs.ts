@@ -244,11 +244,7 @@ const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug', 'topic-bug']
  *
  * @example const data = await loadBugData(store.db, ['nova']);
  */
-export async function loadBugData(
-  db: Kysely<Database>,
-  projects: readonly string[] = [],
-  opts: { refs?: boolean } = {},
-): Promise<BugData> {
+export async function loadBugData(db: Kysely<Database>, projects: readonly string[] = [], opts: { refs?: boolean } = {}): Promise<BugData> {
   let tq = db.selectFrom('lp_bug_tasks').selectAll();
   if (projects.length) tq = tq.where('project', 'in', projects);
   const tasks = (await tq.orderBy('bug').orderBy('self_link').execute()).map(taskFromRow);
