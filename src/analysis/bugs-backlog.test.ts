@@ -210,4 +210,52 @@ describe('bug reports on hand-built data', () => {
       ],
     );
   });
+  it("rota: a bug fix reopened its bug when Launchpad dates the bug leaving closed after the merge, not from today's status", () => {
+    const t = (bug: number, o: Partial<Parameters<typeof makeBugTask>[0]>) =>
+      makeBugTask({ ...o, bug, importance: 'Medium', dates: { created: ago(100), ...o.dates } });
+    const bugData: BugData = {
+      // 11: fixed, then reopened 4 days ago (after the fix merged 10 days ago).
+      // 12: reopened before the fix merged, then fixed again: the fix did not fail.
+      // 13: open now and once recorded fixed, but never left closed (Fix Committed, then moved back
+      //     to In Progress is a reopening Launchpad dates; here it has no such date): not counted.
+      tasks: [
+        t(11, { status: 'Confirmed', dates: { fixCommitted: ago(9), leftClosed: ago(4) } }),
+        t(12, { status: 'Fix Released', dates: { fixCommitted: ago(9), fixReleased: ago(9), leftClosed: ago(30) } }),
+        t(13, { status: 'In Progress', dates: { fixCommitted: ago(9) } }),
+      ],
+      bugs: [makeBug({ id: 11 }), makeBug({ id: 12 }), makeBug({ id: 13 })],
+      blueprints: [],
+      changes: [],
+      commits: [],
+    };
+    const c = (number: number, bugs: number[]) => ({
+      host: 'h',
+      number,
+      project: 'p',
+      subject: `fix ${number}`,
+      status: 'MERGED',
+      wip: false,
+      owner: 'dev',
+      created: ago(20),
+      mergedAt: ago(10),
+      delta: 5,
+      bugs,
+      files: ['nova/a.py'],
+      tagged: true,
+      approver: 'ann',
+    });
+    const r = computeBugRota({ changes: [c(1, [11]), c(2, [12]), c(3, [13])], reviews: [], reverts: [] }, bugData, {
+      now: NOW,
+      weeks: 26,
+      quietWeeks: 13,
+      rules: { members: ['ann'], duty: [], maxLines: 30, tag: 'TrivialFix', importances: ['Medium'], neverPaths: [] },
+      limit: 10,
+    });
+    assert.deepEqual(
+      r.constraints.breaches.map((b) => [b.number, b.what, b.bug]),
+      [[1, 'bug reopened', 11]],
+    );
+    assert.equal(r.constraints.reopened.trivial.count, 1);
+    assert.equal(r.constraints.reopened.trivial.of, 3);
+  });
 });

@@ -10,13 +10,14 @@
  * importances are all allowed. A change is **reverted** when a merged `Revert "…"` change names its
  * commit ("This reverts commit SHA.", SHA one of its patch sets), or, when the revert names no
  * commit Steward knows, when it is the latest change of the project with the reverted subject merged
- * before the revert. A bug fix **reopened its bug** when the
- * bug it closes is open now although Launchpad recorded it fixed (Fix Committed or Released).
+ * before the revert; `Revert "…"` commits of the code history count the same way, through the
+ * Change-Id of the commit their "This reverts commit SHA" names. A bug fix **reopened its bug**
+ * when Launchpad recorded the bug leaving a closed status (its `date_left_closed`) after the fix merged.
  */
 import type { BugData, BugImportance, RotaChange, RotaData } from '../model/bugs.js';
 import { fisherExact, newcombeDifference } from './stats/proportions.js';
 import { DAY_MS } from './stats.js';
-import { bugItems, days, fixedAt, IMPORTANCE_RANK, isOpen, isoDay, mondayOf, WEEK_MS, weekStarts } from './bugs-common.js';
+import { bugItems, days, IMPORTANCE_RANK, isoDay, mondayOf, WEEK_MS, weekStarts } from './bugs-common.js';
 
 export interface RotaRules {
   members: readonly string[];
@@ -137,13 +138,15 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   const members = new Set(rules.members);
   const allowed = new Set(rules.importances);
   const importanceOf = new Map<number, BugImportance>();
-  const reopened = new Set<number>();
+  /** Bug → the last time its project task left a closed status (Launchpad's date_left_closed). */
+  const leftClosed = new Map<number, number>();
   const restricted = new Set<number>();
   for (const i of bugItems(bugs)) {
     if (i.restricted) restricted.add(i.task.bug);
     const prev = importanceOf.get(i.task.bug);
     if (prev === undefined || IMPORTANCE_RANK[i.task.importance] < IMPORTANCE_RANK[prev]) importanceOf.set(i.task.bug, i.task.importance);
-    if (isOpen(i) && fixedAt(i.task) !== null) reopened.add(i.task.bug);
+    const left = i.task.dates.leftClosed;
+    if (left !== null && left > (leftClosed.get(i.task.bug) ?? -Infinity)) leftClosed.set(i.task.bug, left);
   }
   const trivial = (c: RotaChange): boolean => {
     if (c.delta > rules.maxLines) return false;
@@ -246,7 +249,7 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   const tMerged = merged.filter(trivial);
   const oMerged = merged.filter((c) => !trivial(c));
   const bugFix = (c: RotaChange) => c.bugs.length > 0;
-  const reopenedBug = (c: RotaChange) => c.bugs.find((b) => reopened.has(b)) ?? null;
+  const reopenedBug = (c: RotaChange) => c.bugs.find((b) => (leftClosed.get(b) ?? -Infinity) > c.mergedAt!) ?? null;
   const breaches: BugRotaReport['constraints']['breaches'] = [];
   for (const c of tMerged) {
     if (isReverted(c))

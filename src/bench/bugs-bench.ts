@@ -70,17 +70,21 @@ export async function runBugsReportsBench(location: string, demo: DemoOptions, r
       ['targets', () => buildBugTargetsView(store, p, config, demo.now)],
     ];
     for (const [name, build] of reports) {
+      // Wall time and this process's CPU time (user + system): on a shared machine only the CPU
+      // time says what the report costs; a report whose CPU exceeds the target cannot meet it.
       const once = async () => {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         JSON.stringify(await build());
-        return performance.now() - t0;
+        const c = process.cpuUsage(c0);
+        return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
       };
       const cold = await once();
-      const warm: number[] = [];
+      const warm: Array<{ wall: number; cpu: number }> = [];
       for (let i = 0; i < runs; i++) warm.push(await once());
-      warm.sort((a, b) => a - b);
+      const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       console.log(
-        `${`bugs ${name} (${store.engine})`.padEnd(28)} cold ${Math.round(cold)} ms, warm median ${Math.round(warm[Math.floor(runs / 2)]!)} ms over ${rows.bugs} bugs, ${rows.tasks} tasks   (target ≤ 250 ms)`,
+        `${`bugs ${name} (${store.engine})`.padEnd(28)} cold ${Math.round(cold.wall)} ms (CPU ${Math.round(cold.cpu)} ms), warm median ${Math.round(median(warm.map((w) => w.wall)))} ms (CPU ${Math.round(median(warm.map((w) => w.cpu)))} ms) over ${rows.bugs} bugs, ${rows.tasks} tasks   (target ≤ 250 ms)`,
       );
     }
   } finally {

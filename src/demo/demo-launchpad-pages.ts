@@ -42,7 +42,8 @@ export function bugTaskEntry(t: BugTask, projectTitle = t.project): Record<strin
     date_closed: time(d.closed),
     date_left_new: time(d.leftNew),
     date_incomplete: time(d.incomplete),
-    date_left_closed: null,
+    date_left_closed: time(d.leftClosed),
+    date_deferred: time(d.deferred),
     related_tasks_collection_link: `${LAUNCHPAD_API_ROOT}/${target}/+bug/${t.bug}/related_tasks`,
   };
 }
@@ -67,7 +68,7 @@ export function bugEntry(b: Bug): Record<string, unknown> {
     owner_link: person(b.owner),
     date_created: time(b.createdAt),
     date_last_updated: time(b.lastUpdatedAt),
-    date_last_message: time(b.lastUpdatedAt),
+    date_last_message: time(b.lastMessageAt),
     bug_tasks_collection_link: `${LAUNCHPAD_API_ROOT}/bugs/${b.id}/bug_tasks`,
   };
 }

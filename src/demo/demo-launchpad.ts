@@ -105,6 +105,8 @@ function task(
       closed: o.closed ?? null,
       leftNew: o.leftNew ?? null,
       incomplete: o.incomplete ?? null,
+      leftClosed: o.leftClosed ?? null,
+      deferred: o.deferred ?? null,
     },
   };
 }
@@ -145,6 +147,7 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const staleInProgress: number[] = [];
   const addBug = (rng: SeededRandom, id: number, t: BugTask, tags: string[], extra: Partial<Bug> = {}) => {
     tasks.push(t);
+    const lastUpdatedAt = Math.min(now, Math.max(t.dates.created, ...Object.values(t.dates).filter((x): x is number => x !== null)));
     bugs.push({
       id,
       title: t.title,
@@ -155,7 +158,8 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
       messageCount: rng.int(1, 12),
       owner: null,
       createdAt: t.dates.created,
-      lastUpdatedAt: Math.min(now, Math.max(t.dates.created, ...Object.values(t.dates).filter((x): x is number => x !== null))),
+      lastUpdatedAt,
+      lastMessageAt: lastUpdatedAt,
       ...extra,
     });
   };

@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import type { Bug, BugTask, LaunchpadRecords } from '../model/bugs.js';
 import { StewardError } from '../model/errors.js';
-import type { LaunchpadClient } from '../sources/launchpad/launchpad-client.js';
+import type { LaunchpadClient, LaunchpadPage } from '../sources/launchpad/launchpad-client.js';
 import { parseCollectionPage, parseEntries } from '../sources/launchpad/launchpad-parser.js';
 import type { Store } from '../store/engine.js';
 import { writeLaunchpadPage } from '../store/ingest-writes.js';
@@ -57,6 +57,8 @@ export interface LaunchpadSyncOptions {
   overlapMs?: number;
   /** Entries per page, `ws.size` (default 300; Launchpad caps it). */
   pageSize?: number;
+  /** Pages fetched (with their bugs) ahead of the page being written (default 2). */
+  lookahead?: number;
   /** Also read the project's blueprints (default true). */
   blueprints?: boolean;
   /** A lock whose holder has not written a heartbeat for this long is taken over (default 10 min). */
@@ -176,23 +178,54 @@ export async function syncLaunchpadProject(
       start: Number(state.run_next_start),
       modifiedSince: state.run_after === null ? null : Number(state.run_after),
     });
-    for await (const page of client.pages(first)) {
-      if (total === null) total = page.totalSize ?? (page.totalSizeLink ? await client.totalSize(page.totalSizeLink) : null);
+    // A pipeline: while a page is written, the next pages and their bugs are fetched (at most
+    // `lookahead` pages ahead, the client's concurrency bounding the requests in flight). Pages are
+    // written in order, each with its checkpoint, so a stop anywhere resumes at the first page not
+    // written. A bug already fetched in this run (another task of it, e.g. a series task) is not asked again.
+    const fetched = new Set<number>();
+    const lookahead = Math.max(1, opts.lookahead ?? 2);
+    const prepare = async (page: LaunchpadPage) => {
       const parsed = parseEntries(page.entries, { where: page.url, code: 'SOURCE_BAD_RESPONSE' });
       if (parsed.bugs.length || parsed.blueprints.length)
         throw new StewardError('SOURCE_BAD_RESPONSE', 'expected only bug_task entries in a searchTasks page', { where: page.url });
-      const pageBugs = await fetchBugs(client, parsed.tasks, page.url);
+      const wanted = parsed.tasks.filter((t) => !fetched.has(t.bug));
+      for (const t of wanted) fetched.add(t.bug);
+      return { page, tasks: parsed.tasks, bugs: await fetchBugs(client, wanted, page.url) };
+    };
+    const queue: Array<Promise<Awaited<ReturnType<typeof prepare>>>> = [];
+    let nextPage: Promise<LaunchpadPage> | null = client.page(first);
+    nextPage.catch(() => undefined);
+    for (;;) {
+      while (queue.length < lookahead && nextPage) {
+        let prepared: ReturnType<typeof prepare>;
+        try {
+          const page: LaunchpadPage = await nextPage;
+          if (total === null) total = page.totalSize ?? (page.totalSizeLink ? await client.totalSize(page.totalSizeLink) : null);
+          nextPage = page.nextLink ? client.page(page.nextLink) : null;
+          nextPage?.catch(() => undefined);
+          prepared = prepare(page);
+        } catch (e) {
+          // A failure ahead surfaces only once the pages before it are written.
+          prepared = Promise.reject(e as Error);
+          nextPage = null;
+        }
+        prepared.catch(() => undefined);
+        queue.push(prepared);
+      }
+      const head = queue.shift();
+      if (!head) break;
+      const { page, tasks: pageTasks, bugs: pageBugs } = await head;
       const c = await writeLaunchpadPage(
         store,
-        { tasks: parsed.tasks, bugs: pageBugs, blueprints: [] },
+        { tasks: pageTasks, bugs: pageBugs, blueprints: [] },
         { host: key, project: target.project, nextStart: page.start + page.entries.length, highWater: runStart },
       );
       counts = add(counts, c);
-      tasks += parsed.tasks.length;
+      tasks += pageTasks.length;
       bugs += pageBugs.length;
       pages += 1;
       await heartbeatLock(db, lockName, me.owner, opts.clock());
-      opts.onPage?.({ project: target.project, kind: 'tasks', entries: parsed.tasks.length, soFar: tasks, total });
+      opts.onPage?.({ project: target.project, kind: 'tasks', entries: pageTasks.length, soFar: tasks, total });
     }
     const done = await completeRun(db, key, target.project, opts.clock());
 

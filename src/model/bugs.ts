@@ -71,6 +71,9 @@ export interface BugTaskDates {
   closed: number | null;
   leftNew: number | null;
   incomplete: number | null;
+  /** When the task last left a closed status (a reopening), as Launchpad records it. */
+  leftClosed: number | null;
+  deferred: number | null;
 }
 
 /** A bug's state on one project (series null) or one of its series. */
@@ -102,6 +105,8 @@ export interface Bug {
   owner: string | null;
   createdAt: number;
   lastUpdatedAt: number;
+  /** The last comment's time (null when Launchpad gives none). */
+  lastMessageAt: number | null;
 }
 
 /** A blueprint (Launchpad "specification"). */
@@ -207,10 +212,16 @@ export interface RotaReview {
   number: number;
 }
 
-/** A merged `Revert "…"` change and the change it reverts, when its commit message names the commit. */
+/**
+ * A revert and the change it reverts, when its commit message names the commit: a merged
+ * `Revert "…"` Gerrit change, or a `Revert "…"` commit of the code history (`steward git sync`;
+ * `number` null when no Gerrit change carries its Change-Id, `sha` its commit).
+ */
 export interface RotaRevert {
   host: string;
-  number: number;
+  number: number | null;
+  /** The revert commit, for one read from the code history. */
+  sha?: string;
   project: string;
   /** The reverted subject (inside the quotes). */
   subject: string;
@@ -223,4 +234,20 @@ export interface RotaData {
   changes: RotaChange[];
   reviews: RotaReview[];
   reverts: RotaRevert[];
+}
+
+/**
+ * The overview's bugs line (docs/bugs.md "Overview"): counts over **public** bugs only (the
+ * overview is cached once for every reader), project tasks, duplicates left out.
+ */
+export interface BugsOverview {
+  /** The Launchpad projects counted. */
+  projects: string[];
+  /** Always "public": restricted bugs are not in these counts. */
+  counts: 'public';
+  open: number;
+  /** Open in status New. */
+  untriaged: number;
+  /** In Progress, and no open or merged Gerrit change names it (Closes-Bug, Partial-Bug, bug/N topic). */
+  inProgressNoOpenChange: number;
 }

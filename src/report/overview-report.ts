@@ -2,6 +2,7 @@ import type { SecurityOverviewLine } from '../analysis/advisories.js';
 import type { CiHealthSummary } from '../analysis/ci-health.js';
 import type { Overview, TeamSummary } from '../analysis/overview.js';
 import type { Distribution } from '../analysis/stats.js';
+import type { BugsOverview } from '../model/bugs.js';
 import { renderCiHealthLines } from './ci-report.js';
 import type { QueueSummary } from '../analysis/queue.js';
 import { renderQueueLines } from './queue-report.js';
@@ -18,6 +19,8 @@ export interface OverviewReport extends Overview {
   team: TeamSummary<AccountLabel>;
   /** Published security advisories in short (docs/security.md "The overview's security line"): public facts only, never the embargoed tracker. */
   security: SecurityOverviewLine;
+  /** Launchpad bugs in short, public ones only (docs/bugs.md "Overview"); null when the store has no bugs of the projects. */
+  bugs?: BugsOverview | null;
   /** Where the core team and bots came from, so readers know what "core" means here. */
   sources: { config: string | null; coreTeam: string; bots: string };
 }
@@ -65,6 +68,7 @@ export function renderOverviewText(r: OverviewReport): string {
   lines.push(...renderTeamLines(r.team));
   lines.push(...renderQueueLines(r.queue));
   lines.push('', renderSecurityLine(r.security));
+  if (r.bugs) lines.push(...renderBugsOverviewLines(r.bugs));
   lines.push(
     '',
     `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`,
@@ -109,4 +113,13 @@ export function renderOverviewCsv(r: OverviewReport): string {
   // The weekly CI series are for charts (JSON); the CSV keeps one value per metric.
   const { weekly: _weekly, ...ciHealth } = r.ciHealth;
   return toCsv(['metric', 'value'], flattenRows({ ...r, ciHealth }));
+}
+
+/** The overview's bugs line (docs/bugs.md "Overview"). */
+export function renderBugsOverviewLines(b: BugsOverview): string[] {
+  return [
+    '',
+    `Bugs (Launchpad ${b.projects.join(', ') || 'all projects'}, public bugs only; steward bugs backlog)`,
+    `  open ${b.open}   untriaged (New) ${b.untriaged}   In Progress with no open change ${b.inProgressNoOpenChange}`,
+  ];
 }

@@ -89,6 +89,6 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     members: rules.members,
     projects: p.project,
   });
-  const data = await loadBugData(store.db, b.launchpad?.projects ?? []);
+  const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false });
   return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: Math.min(13, Math.floor(p.weeks / 2)), rules, limit: p.limit });
 }

@@ -16,6 +16,7 @@ import {
 } from '../store/queries/activity.js';
 import { summariseAdvisoriesForOverview } from '../analysis/advisories.js';
 import { listAdvisoryDays } from '../store/queries/advisories.js';
+import { loadBugsOverview } from '../store/queries/bugs.js';
 import { buildCiHealth } from './ci-gather.js';
 import { candidatesResult } from './core-candidates-view.js';
 import { idleResult } from './core-idle-view.js';
@@ -65,6 +66,7 @@ export async function buildOverviewView(
   // Published advisories only: the tracker's embargoed items never reach this shared report.
   const products = (params.project ?? []).map((p) => p.split('/').pop() ?? p);
   const security = summariseAdvisoriesForOverview(await listAdvisoryDays(store.db, products), win.now);
+  const bugs = await loadBugsOverview(store.db, config.bugs.launchpad?.projects ?? []);
   return {
     projects,
     ...overview,
@@ -72,6 +74,7 @@ export async function buildOverviewView(
     team,
     queue,
     security,
+    bugs: bugs.open + bugs.untriaged + bugs.inProgressNoOpenChange > 0 || bugs.projects.length ? bugs : null,
     sources: {
       config: origin,
       coreTeam: coreIds ? `core.members in ${origin}` : 'no core.members in the configuration',

@@ -493,6 +493,9 @@ export interface LpBugTasksTable {
   date_closed: number | null;
   date_left_new: number | null;
   date_incomplete: number | null;
+  /** Migration 0022. */
+  date_left_closed: number | null;
+  date_deferred: number | null;
 }
 
 /** A Launchpad bug (migration 0016). `tags`: space-separated. */
@@ -507,6 +510,8 @@ export interface LpBugsTable {
   owner: string | null;
   date_created: number;
   date_last_updated: number;
+  /** Migration 0022. */
+  date_last_message: number | null;
 }
 
 /** A Launchpad blueprint (migration 0016). */

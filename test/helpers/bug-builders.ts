@@ -32,6 +32,8 @@ export function makeBugTask(over: Partial<Omit<BugTask, 'dates'>> & { bug: numbe
       closed: null,
       leftNew: null,
       incomplete: null,
+      leftClosed: null,
+      deferred: null,
       ...over.dates,
     },
   };
@@ -48,6 +50,7 @@ export function makeBug(over: Partial<Bug> & { id: number }): Bug {
     owner: 'reporter',
     createdAt: BUG_T0 + over.id * 3_600_000,
     lastUpdatedAt: BUG_T0 + over.id * 3_600_000 + DAY,
+    lastMessageAt: BUG_T0 + over.id * 3_600_000 + DAY,
     ...over,
   };
 }

@@ -13,6 +13,8 @@ import type { BugBacklogReport } from '../../src/analysis/bugs-backlog.js';
 import type { BugRotaReport } from '../../src/analysis/bugs-rota.js';
 import type { BugTargetsReport } from '../../src/analysis/bugs-targets.js';
 import { generateDemoLaunchpad } from '../../src/demo/demo-launchpad.js';
+import { DEMO_LAUNCHPAD_PROJECT } from '../../src/demo/demo-specs-repo.js';
+import { isOpenStatus } from '../../src/model/bugs.js';
 import { generateDemoChanges } from '../../src/demo/demo-project.js';
 import { runSteward } from '../helpers/cli.js';
 import { ENGINES } from '../helpers/stores.js';
@@ -97,6 +99,25 @@ for (const engine of ENGINES) {
       assert.ok(hidden.targets.every((t) => !restricted.has(t.bug)));
       assert.equal(shown.targets.filter((t) => restricted.has(t.bug)).length, hidden.restrictedHidden);
       assert.equal(hidden.restrictedShown, false);
+    });
+    it('overview: a bugs line counting only public bugs, as every reader may see them', async () => {
+      // Derived from the demo's own records: public, not duplicates, project tasks, open.
+      const publicBugs = new Set(planted.bugs.filter((b) => b.informationType === 'Public' && b.duplicateOf === null).map((b) => b.id));
+      const open = planted.tasks.filter((t) => t.series === null && publicBugs.has(t.bug) && isOpenStatus(t.status));
+      assert.ok(open.length > 0 && planted.bugs.some((b) => b.informationType !== 'Public'));
+      const backlog = await json<BugBacklogReport>(['bugs', 'backlog', '--include-private']);
+      const stuck = backlog.inProgressStuck.filter((x) => publicBugs.has(x.bug)).length;
+      const r = await json<{ bugs: { counts: string; open: number; untriaged: number; inProgressNoOpenChange: number } }>(['overview']);
+      assert.deepEqual(r.bugs, {
+        projects: [DEMO_LAUNCHPAD_PROJECT],
+        counts: 'public',
+        open: open.length,
+        untriaged: open.filter((t) => t.status === 'New').length,
+        inProgressNoOpenChange: stuck,
+      });
+      assert.ok(r.bugs.open < backlog.open, 'restricted bugs are left out of the overview');
+      const text = await runSteward(['overview', '--db', demo.location, '--now', '2026-11-01'], { cwd: demo.dir, now: WEB_NOW });
+      assert.match(text.stdout, new RegExp(`public bugs only.*\\n  open ${open.length} `));
     });
   });
 }

@@ -98,6 +98,35 @@ for (const engine of ENGINES) {
       assert.deepEqual(imported, synced);
     });
 
+    it('asks for each bug once per run, even when its tasks fall on different pages, with several requests in flight', async () => {
+      const g = fake(120);
+      g.latencyMs = 20;
+      await g.start();
+      try {
+        await withStore(engine.name, async (store) => {
+          const listed = g.tasksOf('nova', null);
+          // Pages that end just before a series task: that bug's project task ends one page, its
+          // series task starts the next.
+          const pageSize = listed.findIndex((t, i) => i > 10 && t.series !== null);
+          assert.ok(pageSize > 10 && listed[pageSize - 1]!.bug === listed[pageSize]!.bug, 'a bug straddles a page boundary');
+          const r = await syncLaunchpadProject(
+            store,
+            { url: g.root, project: 'nova' },
+            { client: client(g.root, { concurrency: 4 }), clock: () => NOW, pageSize, blueprints: false },
+          );
+          const bugRequests = g.log.filter((q) => /\/devel\/bugs\/\d+$/.test(q.path)).map((q) => q.path);
+          assert.equal(bugRequests.length, new Set(bugRequests).size, 'no bug asked twice');
+          assert.equal(bugRequests.length, 120);
+          assert.equal(r.bugs, 120);
+          assert.ok(g.maxInFlight > 1, `requests overlapped (at most ${g.maxInFlight} in flight)`);
+          assert.ok(g.maxInFlight <= 4, `never more than the concurrency (${g.maxInFlight})`);
+          assert.deepEqual(await countLaunchpadRows(store.db), { tasks: listed.length, bugs: 120, blueprints: 0 });
+        });
+      } finally {
+        await g.stop();
+      }
+    });
+
     it('an incremental sync asks for bugs modified since the checkpoint and takes in their changes', async () => {
       const g = fake(120);
       await g.start();

@@ -51,22 +51,42 @@ function recompute(ossaDir: string, repo: string): Expected {
     const [sha, body] = rec.trim().split('\x1f');
     if (!sha || !body) continue;
     for (const line of body.split('\n')) {
+      // The line itself, and each sentence inside it (split after ". ", "; ", ": ", ") ") with its
+      // subject and adverbs peeled off ("It also fixes bug N", "…manifests. Fixes bug N"): a claim
+      // starts with the fix verb once they are gone.
       const t = line.trim();
-      const m = FIX_LINE.exec(t);
-      if (!m) continue;
-      // The numbers right after the key, up to the first word that is not one.
-      for (const tok of t
-        .slice(m[0].length)
-        .replace(/^[\s:]+/, '')
-        .split(/[\s,;]+/)) {
-        const n = /^#?(\d+)[.,;:)]*$/.exec(tok) ?? /\/\+bug\/(\d+)/.exec(tok);
-        if (!n) {
-          if (tok.toLowerCase() === 'and' || tok === '') continue;
-          break;
-        }
-        const bug = n[1]!.replace(/^0+(?=\d)/, '');
-        fixes.set(bug, [...(fixes.get(bug) ?? []), sha]);
+      const claims = [t];
+      for (const sentence of t
+        .split(/(?<=[.;:)])\s+/)
+        .slice(1)
+        .concat(t)) {
+        let s = sentence;
+        for (const lead of [
+          /^(?:this|it|and)\s+/i,
+          /^(?:patch|change|commit)\s+/i,
+          /^(?:also|only|incidentally|additionally|partially)\s+/i,
+        ])
+          for (let k = 0; k < 2; k++) s = s.replace(lead, '');
+        if (s !== t && /^(?:fix(?:es|ed)|resolve[sd]|close[sd])\s/i.test(s)) claims.push(s);
       }
+      for (const c of claims) readBugs(c, sha);
+    }
+  }
+  function readBugs(t: string, sha: string): void {
+    const m = FIX_LINE.exec(t);
+    if (!m) return;
+    // The numbers right after the key, up to the first word that is not one.
+    for (const tok of t
+      .slice(m[0].length)
+      .replace(/^[\s:]+/, '')
+      .split(/[\s,;]+/)) {
+      const n = /^#?(\d+)[.,;:)]*$/.exec(tok) ?? /\/\+bug\/(\d+)/.exec(tok);
+      if (!n) {
+        if (tok.toLowerCase() === 'and' || tok === '') continue;
+        break;
+      }
+      const bug = n[1]!.replace(/^0+(?=\d)/, '');
+      fixes.set(bug, [...(fixes.get(bug) ?? []), sha]);
     }
   }
   // Landing: walk the first-parent line oldest first; each main-line commit lands itself and every

@@ -104,4 +104,48 @@ describe('JsonHttpClient', () => {
     const answer = await http.request(http.url('/groups/x'), { accept: new Set([404]), decode: http.decodeJson });
     assert.deepEqual(answer, { status: 404, json: undefined, url: 'https://api.example.org/devel/groups/x' });
   });
+  it("holds every request in flight back while the server's Retry-After runs, not just the one that got it", async () => {
+    // Four requests at once; the first answer is a 429 asking for 2 s. The sleep is real time on a
+    // controllable clock: nothing may be sent while it runs.
+    let paused = false;
+    const sentWhilePaused: string[] = [];
+    let first = true;
+    const waits: number[] = [];
+    let release: () => void = () => undefined;
+    const { http, seen } = makeClient(
+      (url) => {
+        if (paused) sentWhilePaused.push(url);
+        if (first) {
+          first = false;
+          return new Response('slow down', { status: 429, headers: { 'retry-after': '2' } });
+        }
+        return json({ url });
+      },
+      {
+        concurrency: 4,
+        sleep: (ms) => {
+          waits.push(ms);
+          paused = true;
+          return new Promise<void>((resolve) => {
+            release = () => {
+              paused = false;
+              resolve();
+            };
+          });
+        },
+      },
+    );
+    const a = http.getJson('/a');
+    // Let the 429 arrive and the pause start before the others are asked for.
+    while (!paused) await new Promise((r) => setImmediate(r));
+    const others = [http.getJson('/b'), http.getJson('/c'), http.getJson('/d')];
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(seen.length, 1, 'only the first request was sent while the server asked to wait');
+    release();
+    await Promise.all([a, ...others]);
+    assert.deepEqual(sentWhilePaused, []);
+    assert.deepEqual(waits, [2000], 'one wait, shared');
+    assert.equal(seen.length, 5);
+    assert.equal(http.stats.retries, 1);
+  });
 });

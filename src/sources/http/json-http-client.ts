@@ -286,6 +286,9 @@ export class JsonHttpClient {
   readonly #xssiPrefix: string | undefined;
   readonly #encodeQuery: (s: string) => string;
   #reachedOnce = false;
+  /** While the server asked us to wait (Retry-After, or a backoff after a failure): when the wait ends, and the wait itself. */
+  #pauseUntil = 0;
+  #pause: Promise<void> | undefined;
 
   constructor(options: JsonHttpClientOptions) {
     this.#service = options.service;
@@ -396,7 +399,7 @@ export class JsonHttpClient {
       const delayMs = this.#delay(attempt + 1, failure.retryAfterMs);
       this.stats.retries++;
       this.#onRetry?.({ url, attempt: attempt + 1, reason: this.#redact(failure.reason), delayMs });
-      await this.#sleep(delayMs);
+      await this.#pauseAll(delayMs);
     }
   }
 
@@ -434,9 +437,29 @@ export class JsonHttpClient {
     return Math.floor(this.#random() * ceiling);
   }
 
+  /**
+   * Waits `ms` before a retry and holds every other request back as long: the wait a failure (or
+   * the server's Retry-After) imposes applies to the server, not to the one request, so requests
+   * in flight at the same time do not keep hitting an overloaded server. A longer wait replaces a
+   * shorter one; a shorter one joins the longer one already running.
+   */
+  async #pauseAll(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    if (!this.#pause || until > this.#pauseUntil) {
+      this.#pauseUntil = until;
+      const pause: Promise<void> = this.#sleep(ms).then(() => {
+        if (this.#pause === pause) this.#pause = undefined;
+      });
+      this.#pause = pause;
+    }
+    await this.#pause;
+  }
+
   /** Send one HTTP request and read its body, all within the timeout and a concurrency slot. */
   async #attempt<T>(url: string, accept: ReadonlySet<number>, decode: BodyDecoder<T>): Promise<HttpAnswer<T> | Failure> {
     await this.#semaphore.acquire();
+    // A request that got its slot while the server asked everyone to wait waits too.
+    while (this.#pause) await this.#pause;
     const controller = new AbortController();
     let timedOut = false;
     let onTimeout: (() => void) | undefined;

@@ -119,6 +119,12 @@ export class LaunchpadClient {
     }
   }
 
+  /** One collection page at `url` (a first URL or a `next_collection_link`). */
+  async page(url: string): Promise<LaunchpadPage> {
+    const json = await this.http.getJsonAt(url);
+    return { ...parseCollectionPage(json, { where: url, code: 'SOURCE_BAD_RESPONSE' }), url };
+  }
+
   /** The number a `total_size_link` points at. */
   async totalSize(link: string): Promise<number> {
     const n = await this.http.getJsonAt(link);

@@ -221,6 +221,8 @@ function parseBugTask(e: Obj, ctx: ParseContext, field: string): BugTask {
       closed: d('date_closed'),
       leftNew: d('date_left_new'),
       incomplete: d('date_incomplete'),
+      leftClosed: d('date_left_closed'),
+      deferred: d('date_deferred'),
     },
   };
 }
@@ -261,6 +263,7 @@ function parseBug(e: Obj, ctx: ParseContext, field: string): Bug {
     owner: personOf(e.owner_link, ctx, `${field}.owner_link`),
     createdAt: dateOf(e.date_created, ctx, `${field}.date_created`, true)!,
     lastUpdatedAt: dateOf(e.date_last_updated, ctx, `${field}.date_last_updated`, true)!,
+    lastMessageAt: dateOf(e.date_last_message, ctx, `${field}.date_last_message`),
   };
 }
 

@@ -184,3 +184,41 @@ describe('extractLinks: topic, order and duplicates', () => {
     assert.deepEqual(extractLinks(null, undefined), []);
   });
 });
+
+describe('extractLinks: a sentence inside a line that says this change fixes a bug', () => {
+  const closes = (target: string) => ({ kind: 'closes-bug', target });
+  it('reads the claim after a sentence end or with a subject', () => {
+    for (const [line, links] of [
+      ['Makes snapshots work in Tempest. Fixes bug #1046870', [closes('1046870')]],
+      ['This patch also fixes bug 1415768', [closes('1415768')]],
+      ['It fixes bug 1082275', [closes('1082275')]],
+      ['to valid entries. Resolves bug 1080284.', [closes('1080284')]],
+      ['described in this patch. Fixed bug 1047036.', [closes('1047036')]],
+      ['path used). Incidentally fixes bug 1084766.', [closes('1084766')]],
+      ['and fixes bug 1210529', [closes('1210529')]],
+      ['This only partially fixes bug #1074901 as mapping', [{ kind: 'partial-bug', target: '1074901' }]],
+    ] as const) {
+      assert.deepEqual(extractLinks(`Subject\n\n${line}\n`, null), links, line);
+      assert.deepEqual(
+        bugMentions(line).map((m) => m.form),
+        links.map(() => 'sentence'),
+        line,
+      );
+    }
+  });
+  it('leaves plans, hopes and other changes alone', () => {
+    for (const line of [
+      'tried to fix bug #1563874 by using _detach_pci_device',
+      'In order to fix Bug #1809095, it is required to update',
+      'This also may happen to fix bug 1197091.',
+      'Change I50cdd5bac0f201f3f378e42b36f2284a4e2603bf fixed bug 1405533 for',
+      'which fixed bug  #1194032',
+      'This should resolve bug 1078594.',
+      'Prepares to fix bug 1004328',
+      'The original fix was made to fix bug 1258169 where',
+      'This fixes the bug where 2 hosts race.',
+    ]) {
+      assert.deepEqual(extractLinks(`Subject\n\n${line}\n`, null), [], line);
+    }
+  });
+});

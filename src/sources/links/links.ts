@@ -24,6 +24,13 @@ const BUG_LINE =
 const BARE_BUG_LINE = /^(lp|bug)\s*:?\s*(#?\s*\d+(?:\s*,\s*#?\d+)*)$/i;
 const BLUEPRINT_LINE =
   /^(?:(implements?|partial(?:ly)?[-_ ]implements?|partial|part[-_ ]of(?:[-_ ]the)?)(?:[-_]|:?\s+))?(?:blueprint|bp)(?:\s*:\s*|\s+)(?:bp\/)?([A-Za-z0-9][\w.-]*)(.*)$/i;
+// A sentence inside a line that says this change fixes a bug: at the line's start or after a
+// sentence's end (". ", "; ", ": ", ") "), an optional subject ("This", "It", "This patch", "It
+// also", "and"), then "fixes"/"fixed"/"resolves"/"closes" (never "to fix", "should fix", "which
+// fixed": a plan, a hope or another change) and "bug N". Each part is a literal or a bounded
+// repetition: linear.
+const SENTENCE_BUG =
+  /(?:^|[.!?;:)]\s+)(?:(?:this|it|and)\s+)?(?:(?:patch|change|commit)\s+)?((?:(?:also|only|incidentally|additionally|partially)\s+){0,2})(?:fix(?:es|ed)|resolve[sd]|close[sd])\s+(?:lp\s+)?bug\b\s*:?\s*(.*)$/i;
 const BULLET = /^[*-]\s+/;
 const BUG_TOKEN = /^(?:lp:?)?#?(\d+)[.,;:)]*$/i;
 const LAUNCHPAD_BUG_URL = /\/\+bug\/(\d+)/;
@@ -143,7 +150,9 @@ export type BugLinkForm =
   /** Launchpad's short forms after a key: "Fixes LP #N", "Fixes LP: #N", "Fixes LP Bug #N", "fix bug lp:N". */
   | 'lp'
   /** A line that is nothing but the bug: "bug N", "Bug #N", "LP: #N", "LP #N". */
-  | 'bare';
+  | 'bare'
+  /** A sentence inside a line: "… in Tempest. Fixes bug #1046870", "This patch also fixes bug N", "It fixes bug N". */
+  | 'sentence';
 
 /** One bug a line names, how (kind) and in which form. */
 export interface BugMention {
@@ -165,7 +174,7 @@ export function bugLine(line: string): BugMention[] | null {
     return bugTargets(bare[2] ?? '').map((target) => ({ kind: 'closes-bug', target, form }));
   }
   const m = BUG_LINE.exec(line);
-  if (!m) return null;
+  if (!m) return sentenceBugs(line);
   const key = m[1] ?? '';
   const sep = m[2] ?? '';
   const word = (m[3] ?? '').toLowerCase();
@@ -173,6 +182,15 @@ export function bugLine(line: string): BugMention[] | null {
   const form: BugLinkForm = word.startsWith('lp') || /^lp/i.test(rest) ? 'lp' : /[-_]/.test(sep) && !/\s/.test(key) ? 'trailer' : 'prose';
   const kind = bugKind(key);
   return bugTargets(rest).map((target) => ({ kind, target, form }));
+}
+
+/** The bugs a sentence inside a line says this change fixes ({@link SENTENCE_BUG}), or null. */
+function sentenceBugs(line: string): BugMention[] | null {
+  const s = SENTENCE_BUG.exec(line);
+  if (!s) return null;
+  const kind: LinkKind = /partially/i.test(s[1] ?? '') ? 'partial-bug' : 'closes-bug';
+  const targets = bugTargets(s[2] ?? '');
+  return targets.length ? targets.map((target) => ({ kind, target, form: 'sentence' as const })) : null;
 }
 
 function bugKind(key: string): LinkKind {
