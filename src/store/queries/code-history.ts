@@ -480,3 +480,18 @@ export async function loadLandedCommits(db: Kysely<Database>, since: number, unt
     .execute();
   return rows.map((r) => ({ repo: r.repo, sha: r.sha, authorKey: r.author_key, landedAt: Number(r.landed_at) }));
 }
+
+/** The first and last landing of the non-merge, non-backport commits (epoch ms; null when none), and how many there are. */
+export async function landedRange(db: Kysely<Database>): Promise<{ first: number | null; last: number | null; commits: number }> {
+  const r = await db
+    .selectFrom('git_commits')
+    .select((eb) => [
+      eb.fn.min<number>('landed_at').as('first'),
+      eb.fn.max<number>('landed_at').as('last'),
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .where('merge_commit', '=', 0)
+    .where('backport', '=', 0)
+    .executeTakeFirst();
+  return { first: r?.first == null ? null : Number(r.first), last: r?.last == null ? null : Number(r.last), commits: Number(r?.n ?? 0) };
+}
