@@ -48,18 +48,20 @@ export interface CompanyRow {
   company: string | null;
   commits: number;
   changes: number;
-  /** People (not addresses) with a commit or change, bots left out. */
+  /** Reviews (analysis/reviews.ts: the definition `steward reviewers` counts), each at the reviewer's company at its time. */
+  reviews: number;
+  /** People (not addresses) with a commit, change or review, bots left out. */
   people: number;
-  /** Of the commits and changes, those attributed by an e-mail domain guess. */
+  /** Of the commits, changes and reviews, those attributed by an e-mail domain guess. */
   guessed: number;
 }
 
 /**
- * Commits and merged changes per company, each attributed to its author's company at its time.
- * `items` are the contributions with the person they belong to; bots are left out.
+ * Commits, merged changes and reviews per company, each attributed to its author's (reviewer's)
+ * company at its time. `items` are the contributions with the person they belong to; bots are left out.
  */
 export function perCompany(
-  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change'; at: number }>,
+  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change' | 'review'; at: number }>,
   spans: ReadonlyMap<IdentityKey, readonly AffiliationSpan[]>,
   domains: ReadonlyMap<string, string>,
 ): CompanyRow[] {
@@ -69,13 +71,19 @@ export function perCompany(
     const a = affiliationAt(it.person, it.at, spans, domains);
     const r =
       rows.get(a.company) ??
-      rows.set(a.company, { company: a.company, commits: 0, changes: 0, people: 0, guessed: 0, ids: new Set() }).get(a.company)!;
+      rows
+        .set(a.company, { company: a.company, commits: 0, changes: 0, reviews: 0, people: 0, guessed: 0, ids: new Set() })
+        .get(a.company)!;
     if (it.kind === 'commit') r.commits++;
-    else r.changes++;
+    else if (it.kind === 'change') r.changes++;
+    else r.reviews++;
     if (a.basis === 'domain-guess') r.guessed++;
     r.ids.add(it.person.id);
   }
   return [...rows.values()]
     .map(({ ids, ...r }) => ({ ...r, people: ids.size }))
-    .sort((a, b) => b.commits + b.changes - (a.commits + a.changes) || String(a.company).localeCompare(String(b.company)));
+    .sort(
+      (a, b) =>
+        b.commits + b.changes + b.reviews - (a.commits + a.changes + a.reviews) || String(a.company).localeCompare(String(b.company)),
+    );
 }

@@ -21,7 +21,7 @@
  *   none is censored and the intervals are those of the empirical quantiles);
  * - naming a bug / a blueprint: the commit's message names one (sources/links, stored at sync).
  */
-import type { HistoryCommit } from '../model/git.js';
+import { HISTORY_FLAGS, type HistoryColumns, type HistoryCommit } from '../model/git.js';
 import type { ReleaseDates } from '../model/release-calendar.js';
 import { kaplanMeier, survivalAt, survivalQuantile, type KaplanMeierCurve } from './stats/kaplan-meier.js';
 
@@ -109,8 +109,8 @@ export interface CodeHistory {
 }
 
 export interface CodeHistoryInput {
-  /** Non-merge commits, any order. */
-  commits: readonly HistoryCommit[];
+  /** Non-merge commits: records in any order, or columns in landing-time order (store/queries/code-history.ts). */
+  commits: readonly HistoryCommit[] | HistoryColumns;
   calendar: readonly ReleaseDates[];
   /** Whether an author is a bot (by name and e-mail). */
   isBot: (name: string, email: string) => boolean;
@@ -145,59 +145,115 @@ export function weekOf(t: number): number {
   return (d - ((d + 3) % 7)) * DAY;
 }
 
+/** The commits as columns in landing-time order (the form the store reads; tests and small inputs give records). */
+export function toHistoryColumns(commits: readonly HistoryCommit[]): HistoryColumns {
+  const sorted = isSorted(commits) ? commits : [...commits].sort((a, b) => a.landedAt - b.landedAt);
+  const n = sorted.length;
+  const cols = {
+    length: n,
+    landedAt: new Float64Array(n),
+    authoredAt: new Float64Array(n),
+    author: new Int32Array(n),
+    flags: new Uint8Array(n),
+    authors: [] as Array<{ key: string; name: string }>,
+    changeId: [] as Array<string | null>,
+  };
+  const index = new Map<string, number>();
+  sorted.forEach((c, i) => {
+    const key = c.authorEmail.trim().toLowerCase();
+    const pk = `${key}\u0000${c.authorName}`;
+    let a = index.get(pk);
+    if (a === undefined) {
+      index.set(pk, (a = cols.authors.length));
+      cols.authors.push({ key, name: c.authorName });
+    }
+    cols.landedAt[i] = c.landedAt;
+    cols.authoredAt[i] = c.authoredAt;
+    cols.author[i] = a;
+    cols.flags[i] =
+      (c.backport ? HISTORY_FLAGS.backport : 0) |
+      (c.landing === 'direct' ? HISTORY_FLAGS.direct : 0) |
+      (c.namesBug ? HISTORY_FLAGS.bug : 0) |
+      (c.namesBlueprint ? HISTORY_FLAGS.blueprint : 0);
+    cols.changeId.push(c.changeId);
+  });
+  return cols;
+}
+
+const isColumns = (x: CodeHistoryInput['commits']): x is HistoryColumns => !Array.isArray(x);
+
 /**
  * The code history per release window (see the module comment for every definition). `release`
  * narrows the table to that release and its neighbours and the weeks to its window; windows the
- * history does not reach are left out.
+ * history does not reach are left out. Commits come as records (any order) or as columns in
+ * landing-time order (the store's form: typed arrays, no object per commit).
  *
  * @example computeCodeHistory({ commits, calendar, isBot }, { release: 'liberty', now })
  * // { releases: [{ release: 'kilo', … }, { release: 'liberty', merged: …, authors: …, … }, { release: 'mitaka', … }], weeks: [...], … }
  */
 export function computeCodeHistory(input: CodeHistoryInput, opts: { release?: string | null; now: number }): CodeHistory {
   const { calendar, isBot } = input;
-  const commits = isSorted(input.commits) ? input.commits : [...input.commits].sort((a, b) => a.landedAt - b.landedAt);
-  const first = commits.length ? commits[0]!.landedAt : null;
-  const last = commits.length ? commits[commits.length - 1]!.landedAt : null;
-  // Each commit's author key and bot flag, computed once (the windows and weeks read them many times).
-  const keys = new Map<HistoryCommit, string>();
-  const bots = new Set<HistoryCommit>();
-  const botMemo = new Map<string, boolean>();
-  for (const c of commits) {
-    const k = c.authorEmail.trim().toLowerCase();
-    keys.set(c, k);
-    const bk = `${c.authorName}\u0000${k}`;
-    let v = botMemo.get(bk);
-    if (v === undefined) botMemo.set(bk, (v = isBot(c.authorName, c.authorEmail)));
-    if (v) bots.add(c);
-  }
-  const key = (c: HistoryCommit) => keys.get(c)!;
-  const bot = (c: HistoryCommit) => bots.has(c);
+  const cols = isColumns(input.commits) ? input.commits : toHistoryColumns(input.commits);
+  const n = cols.length;
+  const first = n ? cols.landedAt[0]! : null;
+  const last = n ? cols.landedAt[n - 1]! : null;
+  // Per (address, name) pair: its address's index and whether it is a bot — computed once per pair.
+  const keyIndex = new Map<string, number>();
+  const pairKey = new Int32Array(cols.authors.length);
+  const pairBot = new Uint8Array(cols.authors.length);
+  cols.authors.forEach((a, i) => {
+    let k = keyIndex.get(a.key);
+    if (k === undefined) keyIndex.set(a.key, (k = keyIndex.size));
+    pairKey[i] = k;
+    pairBot[i] = isBot(a.name, a.key) ? 1 : 0;
+  });
+  const keys = keyIndex.size;
+  // A commit by a person (not a bot) that is not a backport: it counts as an author's.
+  const person = new Uint8Array(n);
+  for (let i = 0; i < n; i++) person[i] = (cols.flags[i]! & HISTORY_FLAGS.backport) === 0 && pairBot[cols.author[i]!] === 0 ? 1 : 0;
   // First merged commit of each author over the whole history.
-  const firstOf = new Map<string, number>();
-  for (const c of commits) if (!c.backport && !bot(c) && !firstOf.has(key(c))) firstOf.set(key(c), c.landedAt);
-
-  const inWindow = (r: ReleaseDates) => {
-    const lo = lowerBound(commits, r.start);
-    const hi = lowerBound(commits, r.release);
-    return commits.slice(lo, hi);
+  const firstOf = new Float64Array(keys).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const k = pairKey[cols.author[i]!]!;
+    if (person[i] && Number.isNaN(firstOf[k]!)) firstOf[k] = cols.landedAt[i]!;
+  }
+  // Distinct authors of a range: a stamp per address (no set per window or week).
+  const stamp = new Int32Array(keys).fill(-1);
+  let stamps = 0;
+  const authorsOf = (lo: number, hi: number): number[] => {
+    const s = stamps++;
+    const out: number[] = [];
+    for (let i = lo; i < hi; i++) {
+      if (!person[i]) continue;
+      const k = pairKey[cols.author[i]!]!;
+      if (stamp[k] !== s) {
+        stamp[k] = s;
+        out.push(k);
+      }
+    }
+    return out;
   };
+  const range = (r: ReleaseDates) => [lowerBound(cols.landedAt, r.start), lowerBound(cols.landedAt, r.release)] as const;
   const reaches = (r: ReleaseDates) => first !== null && last !== null && first < r.release && last >= r.start && r.start <= opts.now;
-  const authorsOf = (cs: readonly HistoryCommit[]) => new Set(cs.filter((c) => !c.backport && !bot(c)).map(key));
+  const ctx: WindowContext = { cols, person, pairBot, pairKey, firstOf, input, now: opts.now, first: first ?? 0, last: last ?? 0 };
 
   const ordered = [...calendar].sort((a, b) => a.start - b.start);
   const windows: HistoryWindow[] = [];
   const byName = new Map<string, HistoryWindow>();
-  let prevAuthors: Set<string> | null = null;
+  const inPrev = new Uint8Array(keys);
+  let prevList: number[] = [];
   for (let i = 0; i < ordered.length; i++) {
     const r = ordered[i]!;
-    const cs = inWindow(r);
-    const authors = authorsOf(cs);
+    const [lo, hi] = range(r);
+    const authors = authorsOf(lo, hi);
     if (reaches(r)) {
-      const w = summarise(r, cs, authors, i === 0 ? null : prevAuthors, firstOf, input, opts.now, first!, last!, bot);
+      const w = summarise(r, lo, hi, authors, i === 0 ? null : { has: inPrev, size: prevList.length }, ctx);
       windows.push(w);
       byName.set(r.name, w);
     }
-    prevAuthors = authors;
+    for (const k of prevList) inPrev[k] = 0;
+    for (const k of authors) inPrev[k] = 1;
+    prevList = authors;
   }
 
   let releases = windows;
@@ -209,20 +265,32 @@ export function computeCodeHistory(input: CodeHistoryInput, opts: { release?: st
   }
   const weeks: HistoryWeek[] = [];
   for (const r of weekWindows) {
-    const cs = inWindow(r);
-    const byWeek = new Map<number, HistoryCommit[]>();
-    for (let w = weekOf(r.start); w < Math.min(r.release, opts.now); w += WEEK) byWeek.set(w, []);
-    for (const c of cs) byWeek.get(weekOf(c.landedAt))?.push(c);
-    for (const [w, list] of byWeek) {
-      const merged = list.filter((c) => !c.backport);
+    const [lo, hi] = range(r);
+    const starts: number[] = [];
+    for (let w = weekOf(r.start); w < Math.min(r.release, opts.now); w += WEEK) starts.push(w);
+    // Commits are in landing order, so each week's commits are one run of the window's range.
+    let i = lo;
+    for (const w of starts) {
+      while (i < hi && cols.landedAt[i]! < w) i++;
+      let j = i;
+      while (j < hi && cols.landedAt[j]! < w + WEEK) j++;
+      let merged = 0;
+      let ff = 0;
+      for (let x = i; x < j; x++) {
+        const f = cols.flags[x]!;
+        if (f & HISTORY_FLAGS.backport) continue;
+        merged++;
+        if (f & HISTORY_FLAGS.direct) ff++;
+      }
       weeks.push({
         week: iso(w),
         release: r.name,
-        merged: merged.length,
-        backports: list.length - merged.length,
-        fastForwarded: merged.filter((c) => c.landing === 'direct').length,
-        authors: authorsOf(list).size,
+        merged,
+        backports: j - i - merged,
+        fastForwarded: ff,
+        authors: authorsOf(i, j).length,
       });
+      i = j;
     }
   }
   return {
@@ -233,58 +301,83 @@ export function computeCodeHistory(input: CodeHistoryInput, opts: { release?: st
   };
 }
 
+interface WindowContext {
+  cols: HistoryColumns;
+  person: Uint8Array;
+  pairBot: Uint8Array;
+  pairKey: Int32Array;
+  firstOf: Float64Array;
+  input: CodeHistoryInput;
+  now: number;
+  first: number;
+  last: number;
+}
+
 function summarise(
   r: ReleaseDates,
-  cs: readonly HistoryCommit[],
-  authors: Set<string>,
-  prevAuthors: Set<string> | null,
-  firstOf: ReadonlyMap<string, number>,
-  input: CodeHistoryInput,
-  now: number,
-  first: number,
-  last: number,
-  bot: (c: HistoryCommit) => boolean,
+  lo: number,
+  hi: number,
+  authors: readonly number[],
+  prev: { has: Uint8Array; size: number } | null,
+  x: WindowContext,
 ): HistoryWindow {
-  const merged = cs.filter((c) => !c.backport);
-  const retained = prevAuthors === null ? null : [...authors].filter((a) => prevAuthors.has(a)).length;
-  let review: ReviewSide | null = null;
-  if (input.reviewTimes && input.reviewTimes.size > 0) {
-    const matched = merged.flatMap((c) => {
-      const t = c.changeId === null ? undefined : input.reviewTimes!.get(c.changeId);
-      return t ? [{ c, t }] : [];
-    });
-    if (matched.length > 0)
-      review = {
-        matched: matched.length,
-        share: round(matched.length / merged.length, 3),
-        createdToMerged: landingTimes(matched.map(({ t }) => (t.mergedAt - t.created) / DAY)),
-        authoredToCreated: landingTimes(matched.map(({ c, t }) => (t.created - c.authoredAt) / DAY)),
-      };
+  const { cols } = x;
+  let merged = 0;
+  let ff = 0;
+  let bots = 0;
+  let bug = 0;
+  let bp = 0;
+  let either = 0;
+  const days: number[] = [];
+  const reviewTimes = x.input.reviewTimes && x.input.reviewTimes.size > 0 && cols.changeId ? x.input.reviewTimes : null;
+  const matched: Array<{ authoredAt: number; created: number; mergedAt: number }> = [];
+  for (let i = lo; i < hi; i++) {
+    const f = cols.flags[i]!;
+    if (f & HISTORY_FLAGS.backport) continue;
+    merged++;
+    if (f & HISTORY_FLAGS.direct) ff++;
+    if (x.pairBot[cols.author[i]!]) bots++;
+    else days.push((cols.landedAt[i]! - cols.authoredAt[i]!) / DAY);
+    if (f & HISTORY_FLAGS.bug) bug++;
+    if (f & HISTORY_FLAGS.blueprint) bp++;
+    if (f & (HISTORY_FLAGS.bug | HISTORY_FLAGS.blueprint)) either++;
+    if (reviewTimes) {
+      const id = cols.changeId![i];
+      const t = id ? reviewTimes.get(id) : undefined;
+      if (t) matched.push({ authoredAt: cols.authoredAt[i]!, created: t.created, mergedAt: t.mergedAt });
+    }
   }
-  const bug = merged.filter((c) => c.namesBug).length;
-  const bp = merged.filter((c) => c.namesBlueprint).length;
+  let review: ReviewSide | null = null;
+  if (matched.length > 0)
+    review = {
+      matched: matched.length,
+      share: round(matched.length / merged, 3),
+      createdToMerged: landingTimes(matched.map((t) => (t.mergedAt - t.created) / DAY)),
+      authoredToCreated: landingTimes(matched.map((t) => (t.created - t.authoredAt) / DAY)),
+    };
+  const retained = prev === null ? null : authors.filter((k) => prev.has[k] === 1).length;
   return {
     release: r.name,
     start: iso(r.start),
     end: iso(r.release),
-    inProgress: now < r.release,
-    partial: first > r.start || last < Math.min(r.release, now) - WEEK,
-    merged: merged.length,
-    backports: cs.length - merged.length,
-    fastForwarded: merged.filter((c) => c.landing === 'direct').length,
-    viaMerge: merged.filter((c) => c.landing === 'merge').length,
-    botCommits: merged.filter(bot).length,
-    authors: authors.size,
-    firstTimeAuthors: [...authors].filter((a) => {
-      const t = firstOf.get(a);
-      return t !== undefined && t >= r.start && t < r.release;
+    inProgress: x.now < r.release,
+    partial: x.first > r.start || x.last < Math.min(r.release, x.now) - WEEK,
+    merged,
+    backports: hi - lo - merged,
+    fastForwarded: ff,
+    viaMerge: merged - ff,
+    botCommits: bots,
+    authors: authors.length,
+    firstTimeAuthors: authors.filter((k) => {
+      const t = x.firstOf[k]!;
+      return t >= r.start && t < r.release;
     }).length,
     retainedAuthors: retained,
-    retentionShare: retained === null || !prevAuthors?.size ? null : round(retained / prevAuthors.size, 3),
+    retentionShare: retained === null || !prev?.size ? null : round(retained / prev.size, 3),
     namingBug: bug,
     namingBlueprint: bp,
-    namingEither: merged.filter((c) => c.namesBug || c.namesBlueprint).length,
-    landingTime: landingTimes(merged.filter((c) => !bot(c)).map((c) => (c.landedAt - c.authoredAt) / DAY)),
+    namingEither: either,
+    landingTime: landingTimes(days),
     review,
   };
 }
@@ -294,13 +387,13 @@ function isSorted(cs: readonly HistoryCommit[]): boolean {
   return true;
 }
 
-/** Index of the first commit landing at or after `t` (commits sorted by landing time). */
-function lowerBound(commits: readonly HistoryCommit[], t: number): number {
+/** Index of the first landing at or after `t` (sorted ascending). */
+function lowerBound(landedAt: Float64Array, t: number): number {
   let lo = 0;
-  let hi = commits.length;
+  let hi = landedAt.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (commits[mid]!.landedAt < t) lo = mid + 1;
+    if (landedAt[mid]! < t) lo = mid + 1;
     else hi = mid;
   }
   return lo;

@@ -22,6 +22,36 @@ export interface Contribution {
   where: string;
 }
 
+/**
+ * Contributions summarised by span of time, for the counts per release: `bounds` (epoch ms,
+ * ascending, every window's start and end among them) cut time into spans — span 0 before
+ * bounds[0], span k from bounds[k-1] to bounds[k] (exclusive), span bounds.length after the last.
+ */
+export interface ActivitySpans {
+  bounds: readonly number[];
+  spans: ReadonlyArray<{ identity: IdentityKey; kind: Contribution['kind']; span: number; contributions: number }>;
+  /** The first and last contribution's time (epoch ms), null when none. */
+  first: number | null;
+  last: number | null;
+}
+
+/** The span of `t` under `bounds` (see ActivitySpans). */
+export function spanOf(bounds: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bounds[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Every start and release day of the calendar, ascending, once each: the bounds the counts need. */
+export function calendarBounds(calendar: readonly ReleaseDates[]): number[] {
+  return [...new Set(calendar.flatMap((r) => [r.start, r.release]))].sort((a, b) => a - b);
+}
+
 export interface ElectorateRule {
   /** Release cycles counted, ending with the release asked for. */
   cycles: number;
@@ -74,14 +104,21 @@ export function ruleText(rule: ElectorateRule): string {
 }
 
 /**
- * The electorate of `release` (see the module comment). `contributions` in any order; `people`
- * maps every identity to its person (identities without one count as their own person).
+ * The electorate of `release` (see the module comment). `contributions` in any order — at least
+ * every one in the release's qualifying period; `people` maps every identity to its person
+ * (identities without one count as their own person). The counts per release come from `activity`
+ * when given (the store's per-span summary of every contribution), else from `contributions`.
  *
  * @example computeElectorate({ contributions, people, calendar }, { release: 'liberty', rule: { cycles: 2, evidence: 'either' } })
  * // { release: 'liberty', window: { start: '2014-10-16…', end: '2015-10-15…', releases: ['kilo', 'liberty'] }, voters: [...], … }
  */
 export function computeElectorate(
-  input: { contributions: readonly Contribution[]; people: ReadonlyMap<IdentityKey, Person>; calendar: readonly ReleaseDates[] },
+  input: {
+    contributions: readonly Contribution[];
+    people: ReadonlyMap<IdentityKey, Person>;
+    calendar: readonly ReleaseDates[];
+    activity?: ActivitySpans;
+  },
   opts: { release: string; rule: ElectorateRule },
 ): Electorate {
   const ordered = [...input.calendar].sort((a, b) => a.start - b.start);
@@ -130,14 +167,30 @@ export function computeElectorate(
       last: q(list[list.length - 1]!),
     }))
     .sort((a, b) => (a.name ?? a.person).localeCompare(b.name ?? b.person) || (a.person < b.person ? -1 : 1));
-  const first = counted[0]?.at ?? null;
-  const last = counted[counted.length - 1]?.at ?? null;
+  const wanted = (k: Contribution['kind']) =>
+    opts.rule.evidence === 'either' || (opts.rule.evidence === 'commits' ? k === 'commit' : k === 'change');
+  const activity: ActivitySpans = input.activity ?? summariseSpans(counted, calendarBounds(input.calendar));
+  const spans = activity.spans.filter((x) => wanted(x.kind));
+  const posOf = new Map(activity.bounds.map((b, k) => [b, k]));
+  const first = activity.first;
+  const last = activity.last;
   const counts = ordered
     .map((r, i) => ({ r, i }))
-    .filter(({ r }) => first !== null && last !== null && r.release > first && windowOf(ordered.indexOf(r)).start <= last)
+    .filter(({ r, i }) => first !== null && last !== null && r.release > first && windowOf(i).start <= last)
     .map(({ r, i }) => {
       const x = windowOf(i);
-      return { release: r.name, voters: votersIn(x.start, x.end).by.size };
+      // Spans inside [x.start, x.end): those after the bound at x.start up to the one ending at x.end.
+      const lo = posOf.get(x.start);
+      const hi = posOf.get(x.end);
+      if (lo === undefined || hi === undefined) throw new RangeError('computeElectorate: the activity bounds lack a window bound');
+      const people = new Set<IdentityKey>();
+      for (const a of spans) {
+        if (a.span <= lo || a.span > hi) continue;
+        const p = input.people.get(a.identity);
+        if (p?.bot) continue;
+        people.add(p?.id ?? a.identity);
+      }
+      return { release: r.name, voters: people.size };
     });
   return {
     release: ordered[at]!.name,
@@ -152,4 +205,20 @@ export function computeElectorate(
     counts,
     unit: 'people',
   };
+}
+
+/** Contributions summarised by span (what the store gives for the counts; see ActivitySpans). */
+export function summariseSpans(contributions: readonly Contribution[], bounds: readonly number[]): ActivitySpans {
+  const by = new Map<string, { identity: IdentityKey; kind: Contribution['kind']; span: number; contributions: number }>();
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const c of contributions) {
+    const span = spanOf(bounds, c.at);
+    const k = `${c.kind}\u0000${span}\u0000${c.identity}`;
+    const e = by.get(k) ?? by.set(k, { identity: c.identity, kind: c.kind, span, contributions: 0 }).get(k)!;
+    e.contributions++;
+    if (first === null || c.at < first) first = c.at;
+    if (last === null || c.at > last) last = c.at;
+  }
+  return { bounds, spans: [...by.values()], first, last };
 }

@@ -86,3 +86,27 @@ export interface HistoryCommit {
   /** The Gerrit Change-Id trailer, or null. */
   changeId: string | null;
 }
+
+/**
+ * The code history's non-merge commits as columns, one entry per commit in landing-time order
+ * (store/queries/code-history.ts `loadHistoryColumns`; analysis/code-history.ts reads it): the
+ * reports over tens of thousands of commits read typed arrays, not one object per commit.
+ */
+export interface HistoryColumns {
+  length: number;
+  /** Landing time (epoch ms). */
+  landedAt: Float64Array;
+  /** Author date (epoch ms). */
+  authoredAt: Float64Array;
+  /** Index into `authors` of each commit's author (address key and name). */
+  author: Int32Array;
+  /** Per commit: HISTORY_FLAGS bits. */
+  flags: Uint8Array;
+  /** The distinct (address key, name) pairs: the key is the address trimmed and lower-cased. */
+  authors: ReadonlyArray<{ key: string; name: string }>;
+  /** Each commit's Change-Id trailer, when asked for (the review side); else null. */
+  changeId: ReadonlyArray<string | null> | null;
+}
+
+/** The bits of HistoryColumns.flags. */
+export const HISTORY_FLAGS = { backport: 1, direct: 2, bug: 4, blueprint: 8 } as const;

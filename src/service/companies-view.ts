@@ -1,7 +1,8 @@
 /**
- * Commits and merged changes per company (`steward people companies`, `/api/v1/people/companies`):
- * each attributed to its author's company at its time (analysis/affiliations.ts), people counted
- * once however many addresses and accounts they have.
+ * Commits, merged changes and reviews per company (`steward people companies`,
+ * `/api/v1/people/companies`): each attributed to its author's (reviewer's) company at its time
+ * (analysis/affiliations.ts), people counted once however many addresses and accounts they have.
+ * Reviews are the reviewer reports' reviews (people-reviews.ts).
  */
 import { perCompany, type AffiliationSpan, type CompanyRow } from '../analysis/affiliations.js';
 import { emailKey, gerritKey } from '../analysis/identities.js';
@@ -13,6 +14,7 @@ import { loadHistoryCommits } from '../store/queries/code-history.js';
 import { loadAffiliations, loadCompanies, loadMergedChangeOwners } from '../store/queries/people.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { loadPeople } from './people-service.js';
+import { loadIdentityReviews } from './people-reviews.js';
 import { releaseCalendar } from './releases.js';
 
 export interface CompaniesView {
@@ -36,12 +38,13 @@ export async function buildCompaniesView(
     throw new StewardError('USAGE', `--release "${params.release}" is not in the release calendar (${source})`, {
       hint: `Known releases: ${calendar.map((x) => x.name).join(', ')}.`,
     });
-  const [commits, changes, set, affs, companies] = await Promise.all([
+  const [commits, changes, set, affs, companies, reviews] = await Promise.all([
     loadHistoryCommits(store.db),
     loadMergedChangeOwners(store.db, params.project),
     loadPeople(store, config, params.cwd),
     loadAffiliations(store.db),
     loadCompanies(store.db),
+    loadIdentityReviews(store, config, { projects: params.project, since: r?.start, until: r?.release }),
   ]);
   const inWindow = (t: number) => !r || (t >= r.start && t < r.release);
   const personOf = (k: IdentityKey): Person =>
@@ -53,6 +56,7 @@ export async function buildCompaniesView(
     ...changes
       .filter((c) => inWindow(c.mergedAt))
       .map((c) => ({ person: personOf(gerritKey(c.host, c.ownerGerritId)), kind: 'change' as const, at: c.mergedAt })),
+    ...reviews.map((x) => ({ person: personOf(x.identity), kind: 'review' as const, at: x.at })),
   ];
   const spans = new Map<IdentityKey, AffiliationSpan[]>();
   for (const a of affs)

@@ -8,7 +8,8 @@ import { StewardError } from '../model/errors.js';
 import { findRelease } from '../model/release-calendar.js';
 import type { HistoryView } from '../report/history-report.js';
 import type { Store } from '../store/engine.js';
-import { loadCommitReviewTimes, loadHistoryCommits, summariseCodeHistory } from '../store/queries/code-history.js';
+import { listGitSyncStates } from '../store/git-store.js';
+import { loadCommitReviewTimes, loadHistoryColumns } from '../store/queries/code-history.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { checkRelease, releaseCalendar } from './releases.js';
 
@@ -24,7 +25,8 @@ export interface HistoryParams {
 /** Builds the code history report (see analysis/code-history.ts for every figure's definition). */
 export async function buildHistoryView(store: Store, params: HistoryParams, config: EffectiveConfig, now: number): Promise<HistoryView> {
   const repo = params.repo ?? undefined;
-  const histories = await summariseCodeHistory(store.db, repo);
+  // The checkpoints only: what the report names of each repository (the stored commits' totals would read every row).
+  const histories = (await listGitSyncStates(store.db)).filter((s) => repo === undefined || s.repo === repo);
   if (!histories.length)
     throw new StewardError('NOT_FOUND', repo ? `no synced repository named "${repo}" in the store` : 'no code history in the store', {
       hint: 'Run `steward git sync --repo PATH` (a clone of the repository) first.',
@@ -32,7 +34,9 @@ export async function buildHistoryView(store: Store, params: HistoryParams, conf
   const { calendar, source } = releaseCalendar(config.config, config.origin);
   if (params.release) checkRelease(params.release, config);
   const wanted = params.release ? findRelease(calendar, params.release) : null;
-  const [commits, reviewTimes] = await Promise.all([loadHistoryCommits(store.db, { repo }), loadCommitReviewTimes(store.db, { repo })]);
+  // The Change-Ids are read (from the table, not the covering index) only when review data can match them.
+  const reviewTimes = await loadCommitReviewTimes(store.db, { repo });
+  const commits = await loadHistoryColumns(store.db, store.engine, { repo, withChangeIds: reviewTimes.size > 0 });
   const history = computeCodeHistory(
     { commits, calendar, isBot: gitBotRule(config.config.bots), reviewTimes },
     { release: wanted?.name ?? null, now },
@@ -48,7 +52,7 @@ export async function buildHistoryView(store: Store, params: HistoryParams, conf
     release: wanted?.name ?? null,
     now: iso(now),
     calendar: { source },
-    repos: histories.map((h) => ({ repo: h.repo, branch: h.branch, tip: h.tip, syncedAt: iso(h.syncedAt) })),
+    repos: histories.map((h) => ({ repo: h.repo, branch: h.branch, tip: h.tip, syncedAt: iso(Number(h.synced_at)) })),
     sources: {
       codeHistory: `git alone: ${histories.map((h) => `${h.repo} (${h.branch} at ${h.tip.slice(0, 12)})`).join(', ')}, synced by steward git sync`,
       reviewData: reviewTimes.size

@@ -11,7 +11,7 @@ import { findRelease, type ReleaseDates } from '../model/release-calendar.js';
 import type { SpecsReportView } from '../report/specs-report.js';
 import type { Store } from '../store/engine.js';
 import { attachDetails, loadFlowChanges } from '../store/queries/flow.js';
-import { loadHistoryCommits, summariseCodeHistory } from '../store/queries/code-history.js';
+import { loadHistoryColumns, summariseCodeHistory } from '../store/queries/code-history.js';
 import { loadSpecs, loadSpecsSync, windowsWithChanges } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { findBlueprintCode } from './blueprint-code-view.js';
@@ -108,8 +108,10 @@ export async function buildSpecsReportView(
   // bandwidth?" from git alone): only when a repository is synced and some release lacks review data.
   const historyWindows =
     histories.length && calendar.some((r) => !(reviewCover.get(r) ?? false) && commitCovers(r))
-      ? computeCodeHistory({ commits: await loadHistoryCommits(store.db), calendar, isBot: gitBotRule(config.config.bots) }, { now })
-          .releases
+      ? computeCodeHistory(
+          { commits: await loadHistoryColumns(store.db, store.engine), calendar, isBot: gitBotRule(config.config.bots) },
+          { now },
+        ).releases
       : [];
 
   const report = computeSpecsReport(

@@ -67,7 +67,12 @@ const COMMIT_COLUMNS = [
   'landed_by',
   'landed_at',
   'landing',
+  'merge_commit',
+  'author_key',
+  'names',
 ] as const;
+const BUG_KINDS: ReadonlySet<string> = new Set(['closes-bug', 'partial-bug', 'related-bug']);
+const BLUEPRINT_KINDS: ReadonlySet<string> = new Set(['implements', 'partially-implements', 'related', 'mention']);
 const LINK_COLUMNS = ['repo', 'sha', 'kind', 'target'] as const;
 const BATCH = 500;
 
@@ -120,6 +125,10 @@ export async function applyGitSync(
         l.landedBy,
         l.landedAt,
         l.kind,
+        c.parents.length > 1 ? 1 : 0,
+        c.authorEmail.trim().toLowerCase(),
+        // The same kinds the history counts (store/queries/code-history.ts).
+        (c.bugs.some((b) => BUG_KINDS.has(b.kind)) ? 1 : 0) + (c.blueprints.some((r) => BLUEPRINT_KINDS.has(r.kind)) ? 2 : 0),
       ]);
       for (const b of c.bugs) links.push([repo, c.sha, b.kind, b.target]);
       // Commits have no topic: their blueprint references are trailers and mentions.
@@ -133,6 +142,22 @@ export async function applyGitSync(
         .set({ landed_by: l.landedBy, landed_at: l.landedAt, landing: l.kind, mainline: l.mainline ? 1 : 0 })
         .where('repo', '=', repo)
         .where('sha', '=', sha)
+        .execute();
+    }
+    // A commit is a backport when its landing brought a release-tag merge: that depends on the other
+    // commits of the landing, so it is recomputed for the repository whenever the sync changed it
+    // (only the rows whose flag changes are written).
+    if (inserted > 0 || plan.gone.length > 0 || plan.relanded.length > 0) {
+      const tagLandings = trx
+        .selectFrom('git_commits as t')
+        .select('t.landed_by')
+        .where('t.repo', '=', repo)
+        .where('t.subject', 'like', 'Merge tag %');
+      await trx
+        .updateTable('git_commits')
+        .set((eb) => ({ backport: eb.case().when('landed_by', 'in', tagLandings).then(1).else(0).end() }))
+        .where('repo', '=', repo)
+        .where((eb) => eb('backport', '<>', eb.case().when('landed_by', 'in', tagLandings).then(1).else(0).end()))
         .execute();
     }
     const { repo: _r, ...rest } = plan.state;

@@ -423,6 +423,14 @@ export interface GitCommitsTable {
   landed_at: number;
   /** 'merge' or 'direct' (model/git.ts LandingKind). */
   landing: string;
+  /** 1 for a merge commit (more than one parent); set by the sync (migration 0024). */
+  merge_commit: number;
+  /** 1 when a release-tag merge brought it (a backport); recomputed by every sync that changes the repository. */
+  backport: number;
+  /** The author's address, trimmed and lower-cased. */
+  author_key: string;
+  /** 1: names a bug; 2: names a blueprint; 3: both. */
+  names: number;
 }
 
 /** Bugs and blueprints a commit names (migration 0007). */

@@ -40,6 +40,7 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/bugs/backlog', REPORTS.bugsBacklog],
   ['/bugs/rota', REPORTS.bugsRota],
   ['/bugs/targets', REPORTS.bugsTargets],
+  ['/people', REPORTS.people],
 ];
 
 export { REPORTS };

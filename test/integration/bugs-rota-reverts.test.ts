@@ -41,6 +41,10 @@ function commit(sha: string, over: Partial<GitCommitsTable>): GitCommitsTable {
     landed_by: sha,
     landed_at: T,
     landing: 'direct',
+    merge_commit: 0,
+    backport: 0,
+    author_key: 'a@example.org',
+    names: 0,
     ...over,
   };
 }

@@ -196,6 +196,21 @@ describe('people and the electorate on planted people', () => {
           (v.counts as Json[]).map((c) => c.release),
           ['c1', 'c2', 'c3'],
         );
+        // The counts per release: the same rule by hand over each release's two cycles (c1: its own).
+        const starts = { c1: '2020-01-01', c2: '2020-04-01', c3: '2020-07-01' };
+        const releases = { c1: '2020-04-01', c2: '2020-07-01', c3: '2020-10-01' };
+        const first = { c1: starts.c1, c2: starts.c1, c3: starts.c2 };
+        const counted = (r: 'c1' | 'c2' | 'c3') =>
+          new Set(
+            PLANTED.filter(
+              (p) =>
+                p.kind !== 'backport' && !BOTS.has(p.person) && p.date >= first[r] && at(p.date) < Date.parse(`${releases[r]}T00:00:00Z`),
+            ).map((p) => p.person),
+          ).size;
+        assert.deepEqual(
+          (v.counts as Json[]).map((c) => c.voters),
+          (['c1', 'c2', 'c3'] as const).map(counted),
+        );
         const csv = await steward('electorate', '--release', 'c3', '--format', 'csv');
         assert.equal(
           csv.stdout.split('\n')[0],

@@ -56,4 +56,5 @@ export function registerPeopleCommands(program: Command, rt: Runtime): void {
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
     .action(async (file: string, _o, cmd: Command) => (await import('./people-command.js')).runPeopleImport(file, globals(cmd), rt));
   reportCommand(people, REPORTS.companies, rt);
+  reportCommand(people, REPORTS.people, rt);
 }

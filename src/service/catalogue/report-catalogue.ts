@@ -20,6 +20,7 @@ import { historyReport } from './history-entry.js';
 import { electorateReport } from './electorate-entry.js';
 import { companiesReport } from './companies-entry.js';
 import { coreCompaniesReport } from './core-companies-entry.js';
+import { peopleReport } from './people-entry.js';
 import { bugsBacklogReport, bugsRotaReport, bugsTargetsReport } from './bugs-entries.js';
 
 export const REPORTS = {
@@ -54,6 +55,7 @@ export const REPORTS = {
   bugsBacklog: bugsBacklogReport,
   bugsRota: bugsRotaReport,
   bugsTargets: bugsTargetsReport,
+  people: peopleReport,
 } as const;
 
 export type ReportName = keyof typeof REPORTS;

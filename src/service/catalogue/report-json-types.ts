@@ -17,6 +17,7 @@ import type { BugRotaReport } from '../../analysis/bugs-rota.js';
 import type { BugTargetsReport } from '../../analysis/bugs-targets.js';
 import type { SecurityRosterView } from '../../analysis/security-roster.js';
 import type { ElectorateView } from '../../report/electorate-report.js';
+import type { PeopleView } from '../../report/people-report.js';
 import type { HistoryView } from '../../report/history-report.js';
 import type { InitiativesList, InitiativeView } from '../../report/initiatives-report.js';
 import type { SecurityAdvisoriesView, SecurityCandidatesView } from '../../report/security-advisories-report.js';
@@ -64,6 +65,7 @@ export interface ReportJsonTypes {
   bugsBacklog: Enveloped<BugBacklogReport>;
   bugsRota: Enveloped<BugRotaReport>;
   bugsTargets: Enveloped<BugTargetsReport>;
+  people: Enveloped<PeopleView>;
 }
 
 // The compile-time check that this list is the catalogue's: every report named, each with its

@@ -28,6 +28,7 @@ import { people } from './0019-people.js';
 import { initiatives } from './0020-initiatives.js';
 import { windowIndexes } from './0021-window-indexes.js';
 import { launchpadDates } from './0022-launchpad-dates.js';
+import { commitFacts } from './0024-commit-facts.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -51,6 +52,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0020-initiatives': initiatives(caps),
     '0021-window-indexes': windowIndexes(),
     '0022-launchpad-dates': launchpadDates(caps),
+    '0024-commit-facts': commitFacts(),
   };
 }
 

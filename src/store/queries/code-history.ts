@@ -4,8 +4,9 @@
  * land?". A spec's code is every commit and every Gerrit change that names its blueprint in any
  * form (sources/links/blueprint-refs.ts; matching is case-insensitive and whole-name).
  */
-import type { Kysely } from 'kysely';
-import type { BlueprintRefKind, HistoryCommit, LandingKind } from '../../model/git.js';
+import { sql, type Kysely } from 'kysely';
+import type { BlueprintRefKind, HistoryColumns, HistoryCommit, LandingKind } from '../../model/git.js';
+import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 
 // Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
@@ -234,55 +235,35 @@ export async function summariseCodeHistory(db: Kysely<Database>, repo?: string):
   return out;
 }
 
-const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug'];
-const BLUEPRINT_LINK_KINDS = ['implements', 'partially-implements', 'related', 'mention'];
-
 /**
  * Every non-merge commit of the synced repositories (or of `repo`), with how it landed, whether a
  * release-tag merge brought it (a backport: the landing that brought it also brought a commit whose
  * subject starts `Merge tag `), and whether it names a bug or a blueprint (the links `steward git
- * sync` stored). Ordered by landing time, then repository and hash.
+ * sync` stored; all three computed when it stored the commit, migration 0024). Ordered by landing time, then repository and hash.
  *
  * @example await loadHistoryCommits(db, { repo: 'nova' })
  * // [{ repo: 'nova', sha: '…', authorEmail: '…', landedAt: …, landing: 'merge', backport: false, namesBug: true, … }, …]
  */
 export async function loadHistoryCommits(db: Kysely<Database>, opts: { repo?: string } = {}): Promise<HistoryCommit[]> {
-  // Every query here is answered from indexes (git_commits_history, 0019; the links' key).
-  let tq = db.selectFrom('git_commits').select(['repo', 'landed_by']).distinct().where('subject', 'like', 'Merge tag %');
-  let lq = db
-    .selectFrom('git_commit_links')
-    .select(['repo', 'sha', 'kind'])
-    .where('kind', 'in', [...BUG_LINK_KINDS, ...BLUEPRINT_LINK_KINDS]);
+  // The flags are computed when `steward git sync` stores the commit (migration 0024).
   let q = db
     .selectFrom('git_commits')
-    .select(['repo', 'sha', 'author_name', 'author_email', 'authored_at', 'landed_at', 'landed_by', 'landing', 'change_id'])
-    .where('parents', 'not like', '% %');
-  if (opts.repo !== undefined) {
-    tq = tq.where('repo', '=', opts.repo);
-    lq = lq.where('repo', '=', opts.repo);
-    q = q.where('repo', '=', opts.repo);
-  }
-  const [tags, links, rows] = await Promise.all([tq.execute(), lq.execute(), q.execute()]);
-  const tagLandings = new Set(tags.map((r) => `${r.repo}\u0000${r.landed_by}`));
-  const bugs = new Set<string>();
-  const blueprints = new Set<string>();
-  for (const l of links) (BUG_LINK_KINDS.includes(l.kind) ? bugs : blueprints).add(`${l.repo}\u0000${l.sha}`);
-  const out: HistoryCommit[] = rows.map((r) => {
-    const k = `${r.repo}\u0000${r.sha}`;
-    return {
-      repo: r.repo,
-      sha: r.sha,
-      authorName: r.author_name,
-      authorEmail: r.author_email,
-      authoredAt: Number(r.authored_at),
-      landedAt: Number(r.landed_at),
-      landing: r.landing as LandingKind,
-      backport: tagLandings.has(`${r.repo}\u0000${r.landed_by}`),
-      namesBug: bugs.has(k),
-      namesBlueprint: blueprints.has(k),
-      changeId: r.change_id,
-    };
-  });
+    .select(['repo', 'sha', 'author_name', 'author_email', 'authored_at', 'landed_at', 'landing', 'change_id', 'backport', 'names'])
+    .where('merge_commit', '=', 0);
+  if (opts.repo !== undefined) q = q.where('repo', '=', opts.repo);
+  const out: HistoryCommit[] = (await q.execute()).map((r) => ({
+    repo: r.repo,
+    sha: r.sha,
+    authorName: r.author_name,
+    authorEmail: r.author_email,
+    authoredAt: Number(r.authored_at),
+    landedAt: Number(r.landed_at),
+    landing: r.landing as LandingKind,
+    backport: r.backport === 1,
+    namesBug: (r.names & 1) !== 0,
+    namesBlueprint: (r.names & 2) !== 0,
+    changeId: r.change_id,
+  }));
   return out.sort(
     (a, b) => a.landedAt - b.landedAt || (a.repo < b.repo ? -1 : a.repo > b.repo ? 1 : a.sha < b.sha ? -1 : a.sha > b.sha ? 1 : 0),
   );
@@ -386,4 +367,165 @@ export async function listLinkedCommits(
       });
   }
   return out;
+}
+
+// Field and row separators of the packed reads: control characters no name or address holds.
+const FS = '\u001f';
+const RS = '\u001e';
+
+/**
+ * How each engine hands over the non-merge commits as one packed text, in landing-time order:
+ * per commit its landing time, author date, flags (HISTORY_FLAGS), author key and name (and
+ * Change-Id) — one value built by the database instead of one JavaScript object per row. Both read
+ * only the covering index `git_commits_people` (migration 0024) unless the Change-Ids are asked for.
+ */
+const HISTORY_PACKERS: Record<EngineName, (withChangeIds: boolean) => ReturnType<typeof sql<string | null>>> = {
+  // SQLite: concatenated in the order of the covering index's scan (landing time); an ORDER BY inside
+  // group_concat would sort every row again. The reader checks the order and sorts if it is not.
+  sqlite: (ids) =>
+    sql<
+      string | null
+    >`group_concat(landed_at || char(31) || authored_at || char(31) || (backport + (CASE WHEN landing = 'direct' THEN 2 ELSE 0 END) + names * 4) || char(31) || author_key || char(31) || author_name${ids ? sql` || char(31) || coalesce(change_id, '')` : sql``}, char(30))`,
+  postgres: (ids) =>
+    sql<
+      string | null
+    >`string_agg(concat_ws(chr(31), landed_at, authored_at, backport + (CASE WHEN landing = 'direct' THEN 2 ELSE 0 END) + names * 4, author_key, author_name${ids ? sql`, coalesce(change_id, '')` : sql``}), chr(30) ORDER BY landed_at, author_key)`,
+};
+
+/**
+ * The non-merge commits of the synced repositories (or of `repo`) as columns in landing-time order
+ * (model/git.ts HistoryColumns): what `steward history` and the specs report's git-alone answer
+ * read. `withChangeIds` adds each commit's Change-Id (for the review side; read from the table).
+ *
+ * @example const cols = await loadHistoryColumns(store.db, store.engine, { repo: 'nova' });
+ * // { length: 33972, landedAt: Float64Array [...], author: Int32Array [...], authors: [{ key: 'ann@example.org', name: 'Ann' }, …], … }
+ */
+export async function loadHistoryColumns(
+  db: Kysely<Database>,
+  engine: EngineName,
+  opts: { repo?: string; withChangeIds?: boolean } = {},
+): Promise<HistoryColumns> {
+  const ids = opts.withChangeIds === true;
+  const commits = db
+    .selectFrom('git_commits')
+    .select(['landed_at', 'authored_at', 'backport', 'landing', 'names', 'author_key', 'author_name'])
+    .$if(ids, (qb) => qb.select('change_id'))
+    .where('merge_commit', '=', 0)
+    .$if(opts.repo !== undefined, (qb) => qb.where('repo', '=', opts.repo!))
+    .orderBy('landed_at');
+  const packed =
+    (await db.selectFrom(commits.as('c')).select(HISTORY_PACKERS[engine](ids).as('packed')).executeTakeFirst())?.packed ?? null;
+  const rows = packed ? packed.split(RS) : [];
+  const n = rows.length;
+  const cols: HistoryColumns = {
+    length: n,
+    landedAt: new Float64Array(n),
+    authoredAt: new Float64Array(n),
+    author: new Int32Array(n),
+    flags: new Uint8Array(n),
+    authors: [],
+    changeId: ids ? [] : null,
+  };
+  const authors = cols.authors as Array<{ key: string; name: string }>;
+  const index = new Map<string, Map<string, number>>();
+  for (let i = 0; i < n; i++) {
+    const f = rows[i]!.split(FS);
+    cols.landedAt[i] = Number(f[0]);
+    cols.authoredAt[i] = Number(f[1]);
+    cols.flags[i] = Number(f[2]);
+    const key = f[3]!;
+    const name = f[4]!;
+    let byName = index.get(key);
+    if (!byName) index.set(key, (byName = new Map()));
+    let a = byName.get(name);
+    if (a === undefined) {
+      byName.set(name, (a = authors.length));
+      authors.push({ key, name });
+    }
+    cols.author[i] = a;
+    if (ids) (cols.changeId as Array<string | null>).push(f[5] ? f[5] : null);
+  }
+  return inLandingOrder(cols);
+}
+
+/** The columns in landing-time order: as they are when the engine kept the subquery's order, else sorted. */
+function inLandingOrder(cols: HistoryColumns): HistoryColumns {
+  let sorted = true;
+  for (let i = 1; i < cols.length && sorted; i++) sorted = cols.landedAt[i - 1]! <= cols.landedAt[i]!;
+  if (sorted) return cols;
+  const order = Array.from({ length: cols.length }, (_, i) => i).sort((a, b) => cols.landedAt[a]! - cols.landedAt[b]! || a - b);
+  return {
+    length: cols.length,
+    landedAt: Float64Array.from(order, (i) => cols.landedAt[i]!),
+    authoredAt: Float64Array.from(order, (i) => cols.authoredAt[i]!),
+    author: Int32Array.from(order, (i) => cols.author[i]!),
+    flags: Uint8Array.from(order, (i) => cols.flags[i]!),
+    authors: cols.authors,
+    changeId: cols.changeId ? order.map((i) => cols.changeId![i]!) : null,
+  };
+}
+
+/**
+ * Each author's non-merge, non-backport commits per span of time: `bounds` (epoch ms, ascending)
+ * cut time into spans — span 0 before bounds[0], span k from bounds[k-1] (inclusive) to bounds[k]
+ * (exclusive), span bounds.length after the last — and the database counts per (author key, span).
+ * The electorate's counts per release come from these few thousand rows, not from every commit.
+ */
+export async function loadAuthorSpans(
+  db: Kysely<Database>,
+  bounds: readonly number[],
+  opts: { repo?: string } = {},
+): Promise<Array<{ authorKey: string; span: number; commits: number }>> {
+  const span = bounds.length
+    ? sql<number>`CASE ${sql.join(
+        bounds.map((b, k) => sql`WHEN landed_at < ${b} THEN ${sql.lit(k)}`),
+        sql` `,
+      )} ELSE ${sql.lit(bounds.length)} END`
+    : sql<number>`0`;
+  let q = db
+    .selectFrom('git_commits')
+    .select((eb) => ['author_key', span.as('span'), eb.fn.countAll<number>().as('n')])
+    .where('merge_commit', '=', 0)
+    .where('backport', '=', 0)
+    .groupBy(['author_key', sql`span`]);
+  if (opts.repo !== undefined) q = q.where('repo', '=', opts.repo);
+  return (await q.execute()).map((r) => ({ authorKey: r.author_key, span: Number(r.span), commits: Number(r.n) }));
+}
+
+/** A landed non-merge, non-backport commit: its author key, hash, repository and landing time. */
+export interface LandedCommit {
+  repo: string;
+  sha: string;
+  authorKey: string;
+  landedAt: number;
+}
+
+/** The non-merge, non-backport commits that landed in [since, until), by landing time then hash. */
+export async function loadLandedCommits(db: Kysely<Database>, since: number, until: number): Promise<LandedCommit[]> {
+  const rows = await db
+    .selectFrom('git_commits')
+    .select(['repo', 'sha', 'author_key', 'landed_at'])
+    .where('merge_commit', '=', 0)
+    .where('backport', '=', 0)
+    .where('landed_at', '>=', since)
+    .where('landed_at', '<', until)
+    .orderBy('landed_at')
+    .orderBy('sha')
+    .execute();
+  return rows.map((r) => ({ repo: r.repo, sha: r.sha, authorKey: r.author_key, landedAt: Number(r.landed_at) }));
+}
+
+/** The first and last landing of the non-merge, non-backport commits (epoch ms; null when none), and how many there are. */
+export async function landedRange(db: Kysely<Database>): Promise<{ first: number | null; last: number | null; commits: number }> {
+  const r = await db
+    .selectFrom('git_commits')
+    .select((eb) => [
+      eb.fn.min<number>('landed_at').as('first'),
+      eb.fn.max<number>('landed_at').as('last'),
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .where('merge_commit', '=', 0)
+    .where('backport', '=', 0)
+    .executeTakeFirst();
+  return { first: r?.first == null ? null : Number(r.first), last: r?.last == null ? null : Number(r.last), commits: Number(r?.n ?? 0) };
 }

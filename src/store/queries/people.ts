@@ -14,15 +14,18 @@ export interface GitAuthorCount {
   commits: number;
 }
 
-/** Every (address, name) pair of the synced commits' authors, with its non-merge commit count. */
+/**
+ * Every (address, name) pair of the synced commits' authors, with its non-merge commit count; the
+ * address trimmed and lower-cased (grouped in the database from the covering index of migration 0024).
+ */
 export async function loadGitAuthors(db: Kysely<Database>): Promise<GitAuthorCount[]> {
   const rows = await db
     .selectFrom('git_commits')
-    .select(['author_email', 'author_name', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('parents', 'not like', '% %')
-    .groupBy(['author_email', 'author_name'])
+    .select(['author_key', 'author_name', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('merge_commit', '=', 0)
+    .groupBy(['author_key', 'author_name'])
     .execute();
-  return rows.map((r) => ({ email: r.author_email, name: r.author_name, commits: Number(r.n) }));
+  return rows.map((r) => ({ email: r.author_key, name: r.author_name, commits: Number(r.n) }));
 }
 
 /** A Gerrit account as the store holds it. */

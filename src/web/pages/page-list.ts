@@ -11,6 +11,7 @@ import { historyPage } from './history-page.js';
 import { initiativePage, initiativesPage } from './initiatives-page.js';
 import type { PageContext } from './layout.js';
 import { overviewPage } from './overview-page.js';
+import { peoplePage } from './people-page.js';
 import type { PagePath } from './page-queries.js';
 import { prioritiesPage } from './priorities-page.js';
 import { queuePage } from './queue-page.js';
@@ -49,4 +50,5 @@ export const PAGES: PageDef[] = [
   { path: '/bugs', title: 'Bugs: backlog', render: bugsBacklogPage },
   { path: '/bugs/rota', title: 'Bugs: trivial-fix rota', render: bugsRotaPage },
   { path: '/bugs/targets', title: 'Bugs: targets', render: bugsTargetsPage },
+  { path: '/people', title: 'People', render: peoplePage, withoutChanges: true },
 ];
