@@ -36,7 +36,7 @@ import type { Timestamp } from '../model/records.js';
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
 import { reviewActsOf } from './queue-state.js';
 import { extractReviews } from './reviews.js';
-import { bootstrapDifference, kmMedianPoint, timeToEvent, type EventTime, type FollowedTime } from './flow-inference.js';
+import { bootstrapKmMedianDifference, timeToEvent, type EventTime, type FollowedTime } from './flow-inference.js';
 import { round } from './stats.js';
 import { kindOf, type ChangeWaits, type ReleaseCycle } from './waits.js';
 
@@ -280,7 +280,9 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
  * changes' times waiting on reviewers, open ones censored; `seed` fixes the re-draws.
  */
 export function compare(priority: readonly FollowedTime[], base: readonly FollowedTime[], seed = 1, replicates = 1000): PriorityComparison {
-  const d = bootstrapDifference(priority, base, kmMedianPoint, { seed, replicates, clusteredBy: 'blueprint' });
+  // The re-draws without building the samples (bootstrapKmMedianDifference): the same result as
+  // bootstrapDifference with kmMedianPoint, in a fraction of the time on a large baseline.
+  const d = bootstrapKmMedianDifference(priority, base, { seed, replicates, clusteredBy: 'blueprint' });
   const speedup = d.first !== null && d.second !== null && d.first > 0 ? round(d.second / d.first, 1) : null;
   const priorityClusters = new Set(priority.map((x) => x.cluster)).size;
   const baselineClusters = new Set(base.map((x) => x.cluster)).size;
