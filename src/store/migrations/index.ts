@@ -27,6 +27,7 @@ import { advisories } from './0018-advisories.js';
 import { people } from './0019-people.js';
 import { initiatives } from './0020-initiatives.js';
 import { windowIndexes } from './0021-window-indexes.js';
+import { scopeIndexes } from './0025-scope-indexes.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -49,6 +50,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0019-people': people(caps),
     '0020-initiatives': initiatives(caps),
     '0021-window-indexes': windowIndexes(),
+    '0025-scope-indexes': scopeIndexes(caps),
   };
 }
 
