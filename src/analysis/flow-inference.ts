@@ -281,12 +281,16 @@ export function bootstrapKmMedianDifference(
   };
   const a = side(first);
   const b = side(second);
+  // Items of each side per cluster: a re-draw's size on each side is summed as clusters are drawn.
+  const inA = new Int32Array(clusters);
+  const inB = new Int32Array(clusters);
+  for (const c of a.cluster) inA[c]!++;
+  for (const c of b.cluster) inB[c]!++;
   const weight = new Int32Array(clusters);
   // The Kaplan–Meier median of one side under the current weights, as kmMedianPoint computes it on the re-drawn sample.
-  const median = (s: ReturnType<typeof side>): number | null | undefined => {
+  const median = (s: ReturnType<typeof side>, size: number): number | null | undefined => {
     const n = s.days.length;
-    let atRisk = 0;
-    for (let i = 0; i < n; i++) atRisk += weight[s.cluster[i]!]!;
+    let atRisk = size;
     if (atRisk === 0) return undefined;
     let surv = 1;
     for (let i = 0; i < n; ) {
@@ -312,9 +316,16 @@ export function bootstrapKmMedianDifference(
   let failed = 0;
   for (let r = 0; r < replicates; r++) {
     weight.fill(0);
-    for (let j = 0; j < clusters; j++) weight[randomIndex(random, clusters)]!++;
-    const x = median(a);
-    const y = median(b);
+    let sizeA = 0;
+    let sizeB = 0;
+    for (let j = 0; j < clusters; j++) {
+      const g = randomIndex(random, clusters);
+      weight[g]!++;
+      sizeA += inA[g]!;
+      sizeB += inB[g]!;
+    }
+    const x = median(a, sizeA);
+    const y = median(b, sizeB);
     if (x === undefined || y === undefined || x === null || y === null || !Number.isFinite(x - y)) failed++;
     else values.push(x - y);
   }

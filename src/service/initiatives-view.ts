@@ -450,20 +450,20 @@ export async function buildInitiativeView(
   // the indexes say it may name (scopeChangeCandidates) and the sample of the rest; with Gerrit
   // queries or commit patterns, which no index answers, every change of the period.
   const everything = scopes.some((s) => s.queries.length + s.commitPatterns.length > 0);
+  const cohortIds = new Set(cohort.map((c) => c.id));
   const ids = everything
     ? null
     : [
         ...new Set([
-          ...(await scopeChangeCandidates(store.db, store.engine, {
-            targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map((x) =>
-              x.toLowerCase(),
-            ),
-            topics: scopes.flatMap((s) => s.topics),
-            paths: scopes.flatMap((s) => s.paths),
-            projects: setup.projects,
-            since,
-            until: asOf,
-          })),
+          ...(
+            await scopeChangeCandidates(store.db, store.engine, {
+              targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map((x) =>
+                x.toLowerCase(),
+              ),
+              topics: scopes.flatMap((s) => s.topics),
+              paths: scopes.flatMap((s) => s.paths),
+            })
+          ).filter((id) => cohortIds.has(id)),
           ...cohort.filter((c) => inSample(c.id, fraction)).map((c) => c.id),
         ]),
       ];

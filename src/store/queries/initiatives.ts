@@ -23,67 +23,50 @@ const PATH_UNDER: Record<EngineName, (prefix: string) => ReturnType<typeof sql<b
 };
 
 /**
- * The changes of `projects` created in [since, until) that a scope may name by what the store
- * indexes: a link to one of `targets` (blueprints in lower case, bug numbers; any kind of link —
- * the analysis applies the exact rule), a topic, a file under a path prefix. A superset of what
- * the scope matches among them; `steward initiative status` reads only these (and the sample of
- * the rest). Ids ascending.
+ * The changes a scope may name by what the store indexes: a link to one of `targets` (blueprints
+ * in lower case, bug numbers; any kind of link — the analysis applies the exact rule), one of
+ * `topics`, a file under one of `paths` (prefixes). A superset of what the scope matches, of every
+ * time and project (the caller keeps those of its period: {@link periodChanges}). Ids ascending.
+ * Each read is one index range (links_target; changes_topic, change_files_path of migration 0025).
  *
- * @example await scopeChangeCandidates(db, 'sqlite', { targets: ['cells-v2'], topics: [], paths: ['nova/network/'], projects, since, until })
+ * @example await scopeChangeCandidates(db, 'sqlite', { targets: ['cells-v2'], topics: [], paths: ['nova/network/'] })
  */
 export async function scopeChangeCandidates(
   db: Kysely<Database>,
   engine: EngineName,
-  o: {
-    targets: readonly string[];
-    topics: readonly string[];
-    paths: readonly string[];
-    projects: readonly string[];
-    since: number;
-    until: number;
-  },
+  o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[] },
 ): Promise<number[]> {
   const ids = new Set<number>();
-  const window = (ref: 'c') =>
-    sql<boolean>`${sql.ref(`${ref}.created`)} >= ${o.since} and ${sql.ref(`${ref}.created`)} < ${o.until}${
-      o.projects.length ? sql` and ${sql.ref(`${ref}.project`)} in (${sql.join(o.projects)})` : sql``
-    }`;
   for (const part of chunks([...new Set(o.targets)]))
-    for (const r of await db
-      .selectFrom('links as l')
-      .innerJoin('changes as c', 'c.id', 'l.change_id')
-      .select('c.id')
-      .where('l.target', 'in', part)
-      .where(window('c'))
-      .execute())
-      ids.add(Number(r.id));
+    for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) ids.add(Number(r.change_id));
   for (const part of chunks([...new Set(o.topics)]))
-    for (const r of await db.selectFrom('changes as c').select('c.id').where('c.topic', 'in', part).where(window('c')).execute())
-      ids.add(Number(r.id));
+    for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) ids.add(Number(r.id));
   for (const p of new Set(o.paths.map((x) => x.replace(/^\/+/, '')).filter(Boolean)))
-    for (const r of await db
-      .selectFrom('change_files as f')
-      .innerJoin('changes as c', 'c.id', 'f.change_id')
-      .select('c.id')
-      .distinct()
-      .where(PATH_UNDER[engine](p))
-      .where(window('c'))
-      .execute())
-      ids.add(Number(r.id));
+    for (const r of await db.selectFrom('change_files as f').select('f.change_id').where(PATH_UNDER[engine](p)).execute())
+      ids.add(Number(r.change_id));
   return [...ids].sort((a, b) => a - b);
 }
 
 /**
- * Id and creation time of every change of `projects` created in [from, until), by creation: the
- * period's cohort (what the review-wait comparison samples) and whether review data covers a stall.
+ * Id and creation time of every change of `projects` (all when empty) created in [from, until),
+ * by creation time: the period's cohort (what the review-wait comparison samples) and whether review
+ * data covers a stall. Read from the index `changes_created` alone (migration 0025).
  */
 export async function periodChanges(
   db: Kysely<Database>,
   o: { projects: readonly string[]; from: number; until: number },
 ): Promise<Array<{ id: number; created: number }>> {
-  let q = db.selectFrom('changes').select(['id', 'created']).where('created', '>=', o.from).where('created', '<', o.until);
-  if (o.projects.length) q = q.where('project', 'in', [...o.projects]);
-  return (await q.execute()).map((r) => ({ id: Number(r.id), created: Number(r.created) })).sort((a, b) => a.created - b.created || a.id - b.id);
+  const rows = await db
+    .selectFrom('changes')
+    .select(['id', 'created', 'project'])
+    .where('created', '>=', o.from)
+    .where('created', '<', o.until)
+    .orderBy('created')
+    .execute();
+  // Projects are kept here, not in SQL: a project condition lets the planner prefer
+  // changes_project_status and read every row of a large project.
+  const keep = o.projects.length ? new Set(o.projects) : null;
+  return rows.filter((r) => keep === null || keep.has(r.project)).map((r) => ({ id: Number(r.id), created: Number(r.created) }));
 }
 
 /**
