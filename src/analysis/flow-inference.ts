@@ -261,7 +261,7 @@ export function bootstrapKmMedianDifference(
   first: readonly FollowedTime[],
   second: readonly FollowedTime[],
   options: { seed: number; replicates?: number; clusteredBy: string },
-): MedianDifferenceResult {
+): MedianDifferenceResult & { values: number[] } {
   const replicates = options.replicates ?? 1000;
   const m1 = kmMedianPoint(first);
   const m2 = kmMedianPoint(second);
@@ -269,7 +269,8 @@ export function bootstrapKmMedianDifference(
   const keys = [...new Set([...first, ...second].map((x) => x.cluster))].sort(compareKeys);
   const clusters = keys.length;
   const base = { difference: round(difference), first: round(m1), second: round(m2), clusteredBy: options.clusteredBy, clusters };
-  if (difference === null || replicates === 0) return { ...base, low: null, high: null, verdict: 'inconclusive', replicates: 0, failed: 0 };
+  if (difference === null || replicates === 0)
+    return { ...base, low: null, high: null, verdict: 'inconclusive', replicates: 0, failed: 0, values: [] };
   const index = new Map<ClusterKey, number>(keys.map((k, i) => [k, i]));
   const side = (list: readonly FollowedTime[]) => {
     const sorted = [...list].sort((a, b) => a.days - b.days);
@@ -329,7 +330,24 @@ export function bootstrapKmMedianDifference(
     if (x === undefined || y === undefined || x === null || y === null || !Number.isFinite(x - y)) failed++;
     else values.push(x - y);
   }
-  return finishDifference(base, { values, failed }, replicates);
+  return { ...finishDifference(base, { values, failed }, replicates), values };
+}
+
+/**
+ * The Monte Carlo error of a percentile interval's ends: where each end could fall on another run
+ * of as many re-draws (a 95% range, from the binomial spread of the order statistic that makes the
+ * end: rank p·B ± 1.96·√(B·p·(1 − p))). Null without re-draws.
+ */
+export function percentileMonteCarlo(values: readonly number[], level = 0.95): { low: [number, number]; high: [number, number] } | null {
+  const b = values.length;
+  if (b === 0) return null;
+  const sorted = [...values].sort((x, y) => x - y);
+  const band = (p: number): [number, number] => {
+    const half = 1.96 * Math.sqrt(b * p * (1 - p));
+    const at = (r: number): number => sorted[Math.min(b - 1, Math.max(0, Math.round(r)))]!;
+    return [round(at(p * b - half - 1))!, round(at(p * b + half - 1))!];
+  };
+  return { low: band((1 - level) / 2), high: band((1 + level) / 2) };
 }
 
 /**

@@ -37,9 +37,9 @@ import {
 import type { Timestamp } from '../model/records.js';
 import type { SpecRecord } from '../model/specs.js';
 import type { EventTime, FollowedTime } from './flow-inference.js';
-import { kmMedianPoint, timeToEvent } from './flow-inference.js';
+import { kmMedianPoint, percentileMonteCarlo, timeToEvent } from './flow-inference.js';
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
-import { compare, priorityQueries, type PriorityComparison } from './priorities.js';
+import { compareDrawn, priorityQueries, type PriorityComparison } from './priorities.js';
 import { bugItems, fixedAt as taskFixedAt } from './bugs-common.js';
 import { finalVotes, replayFlow, reviewActsOf, situationAt, type FlowContext, type FlowState } from './queue-state.js';
 import { extractReviews } from './reviews.js';
@@ -64,6 +64,13 @@ const iso = (t: number | null): string | null => (t === null ? null : new Date(t
  * data allow) and makes the status cost what its scope costs, not what the whole project does.
  */
 export const REVIEW_WAIT_SAMPLE = 1000;
+
+/**
+ * Re-draws of the review-wait comparison: 400 (the priorities' report draws 1,000), with the
+ * Monte Carlo error of the interval's ends given beside it (`vsRest.monteCarlo`): on a large scope
+ * the re-draws are most of the status's cost, and 400 place each end to within the range shown.
+ */
+export const REVIEW_WAIT_REPLICATES = 400;
 
 /** The share of the cohort's changes the comparison reads: 1 up to {@link REVIEW_WAIT_SAMPLE} changes. */
 export function sampleFraction(cohort: number): number {
@@ -333,7 +340,8 @@ export interface InitiativeStatus {
   reviewWait: {
     initiative: EventTime;
     rest: EventTime;
-    vsRest: PriorityComparison;
+    /** The priorities' comparison with {@link REVIEW_WAIT_REPLICATES} re-draws, and where a re-run could put each end of the interval (95%). */
+    vsRest: PriorityComparison & { replicates: number; monteCarlo: { low: [number, number]; high: [number, number] } | null };
     /** Null when every change of the period is compared; else the sample of the rest ({@link REVIEW_WAIT_SAMPLE}). */
     sample: { cohort: number; fraction: number; rest: number; why: string } | null;
   };
@@ -971,9 +979,17 @@ export function specUnits(
  * The priorities' comparison (analysis/priorities.ts `compare`), without the re-draws when a side
  * has fewer than 6 changes: the verdict is then `too few changes` whatever they would say.
  */
-function vsRest(mine: readonly FollowedTime[], rest: readonly FollowedTime[]): PriorityComparison {
-  if (mine.length >= 6 && rest.length >= 6) return compare(mine, rest, 1);
+function vsRest(
+  mine: readonly FollowedTime[],
+  rest: readonly FollowedTime[],
+): PriorityComparison & { replicates: number; monteCarlo: { low: [number, number]; high: [number, number] } | null } {
+  if (mine.length >= 6 && rest.length >= 6) {
+    const { draws, ...c } = compareDrawn(mine, rest, 1, REVIEW_WAIT_REPLICATES);
+    return { ...c, replicates: REVIEW_WAIT_REPLICATES, monteCarlo: c.low === null ? null : percentileMonteCarlo(draws) };
+  }
   return {
+    replicates: 0,
+    monteCarlo: null,
     verdict: 'too few changes',
     differenceDays: null,
     low: null,
@@ -1016,7 +1032,7 @@ export function initiativeSummary(r: InitiativeStatus): string[] {
     );
   const w = r.reviewWait;
   out.push(
-    `Review wait: its changes waited a median ${days(w.initiative)} on reviewers against ${days(w.rest)} for the rest of the project${w.sample ? ` (a seeded sample of ${w.sample.rest} of its changes)` : ''}: ${w.vsRest.verdict}${w.vsRest.reason ? ` (${w.vsRest.reason})` : ''}.`,
+    `Review wait: its changes waited a median ${days(w.initiative)} on reviewers against ${days(w.rest)} for the rest of the project${w.sample ? ` (a seeded sample of ${w.sample.rest} of its changes)` : ''}: ${w.vsRest.verdict}${w.vsRest.reason ? ` (${w.vsRest.reason})` : ''}${w.vsRest.low !== null && w.vsRest.monteCarlo ? `; difference ${w.vsRest.differenceDays} d, 95% CI ${w.vsRest.low} to ${w.vsRest.high} from ${w.vsRest.replicates} re-draws (another run could put the ends within ${w.vsRest.monteCarlo.low[0]} to ${w.vsRest.monteCarlo.low[1]} and ${w.vsRest.monteCarlo.high[0]} to ${w.vsRest.monteCarlo.high[1]})` : ''}.`,
   );
   const bugs = r.bugs.named.length + r.bugs.tagged.length;
   if (bugs)
