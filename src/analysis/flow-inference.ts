@@ -294,7 +294,7 @@ export function bootstrapKmMedianDifference(
     let atRisk = size;
     if (atRisk === 0) return undefined;
     let surv = 1;
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const t = s.days[i]!;
       let d = 0;
       let here = 0;

@@ -409,7 +409,9 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     bugs: Set<string>;
   }
   // Bugs by tag (bug data): the public project tasks' bugs, duplicates left out (bugs-common.ts).
-  const items = input.bugData ? bugItems({ tasks: [...input.bugData.tasks], bugs: [...input.bugData.bugs], blueprints: [], changes: [], commits: [] }) : [];
+  const items = input.bugData
+    ? bugItems({ tasks: [...input.bugData.tasks], bugs: [...input.bugData.bugs], blueprints: [], changes: [], commits: [] })
+    : [];
   const publicItems = items.filter((i) => !i.restricted && i.bug !== null);
   const taggedBy = (tags: readonly string[]): Map<string, string[]> => {
     const want = new Set(tags.map((t) => t.toLowerCase()));
@@ -534,7 +536,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   const bugTimes = new Map<string, { reported: number; fixed: number | null; closed: number | null }>();
   const timesOf = (b: string) => {
     let x = bugTimes.get(b);
-    if (!x) bugTimes.set(b, (x = { reported: reportedOf.get(b) ?? Number.NEGATIVE_INFINITY, fixed: bugFixedAt(b), closed: bugClosedAt(b) }));
+    if (!x)
+      bugTimes.set(b, (x = { reported: reportedOf.get(b) ?? Number.NEGATIVE_INFINITY, fixed: bugFixedAt(b), closed: bugClosedAt(b) }));
     return x;
   };
   const bugOpenAt = (b: string, t: number): boolean => {

@@ -316,7 +316,12 @@ export function compareDrawn(
       draws: d.values,
     };
   if (d.difference === null)
-    return { verdict: 'too few changes', ...base0, reason: 'fewer than half of a side have finished waiting: no median yet', draws: d.values };
+    return {
+      verdict: 'too few changes',
+      ...base0,
+      reason: 'fewer than half of a side have finished waiting: no median yet',
+      draws: d.values,
+    };
   let reason: string | null = null;
   if (d.verdict === 'inconclusive' && d.failed > replicates / 10) {
     reason = `${d.failed} of ${replicates} re-draws had no median for a side (the priority's changes are in ${priorityClusters} blueprint${priorityClusters === 1 ? '' : 's'} or lone changes, the baseline's in ${baselineClusters}): too few independent clusters to tell`;

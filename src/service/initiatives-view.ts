@@ -457,8 +457,8 @@ export async function buildInitiativeView(
         ...new Set([
           ...(
             await scopeChangeCandidates(store.db, store.engine, {
-              targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map((x) =>
-                x.toLowerCase(),
+              targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map(
+                (x) => x.toLowerCase(),
               ),
               topics: scopes.flatMap((s) => s.topics),
               paths: scopes.flatMap((s) => s.paths),
@@ -525,7 +525,10 @@ export async function buildInitiativeView(
         ? 'Launchpad bug data in the store (steward bugs sync): bug tags select bugs; bugs fixed by Launchpad or by the changes and commits that close them'
         : 'bug numbers through the changes and commits that name them; no bug tracker data (steward bugs sync)',
       ...(scopes.some((s) => s.paths.length)
-        ? { paths: "paths matched against change files (each change's latest patch set); commits not matched by path (the code history stores no file lists)" }
+        ? {
+            paths:
+              "paths matched against change files (each change's latest patch set); commits not matched by path (the code history stores no file lists)",
+          }
         : {}),
       read:
         ids === null
