@@ -58,11 +58,7 @@ export interface TrackedWorkPage<F> {
 }
 
 /** Registers a tracked-work management page and its actions (see the module comment). */
-export function trackedWorkRoutes<F extends object>(
-  app: FastifyInstance,
-  o: ManageRoutesOptions,
-  page: TrackedWorkPage<F>,
-): void {
+export function trackedWorkRoutes<F extends object>(app: FastifyInstance, o: ManageRoutesOptions, page: TrackedWorkPage<F>): void {
   const guard = app.access.require('priorities.change', { kind: 'priorities' });
   const notices = new Map(Object.values(page.actions).map((a) => a.done));
 
