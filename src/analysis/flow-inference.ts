@@ -237,13 +237,25 @@ export function bootstrapDifference<T extends { cluster: ClusterKey }>(
   median: MedianStatistic<T>,
   options: { seed: number; replicates?: number; clusteredBy: string },
 ): MedianDifferenceResult {
+  const { values: _values, ...result } = drawDifference(first, second, median, options);
+  return result;
+}
+
+/** {@link bootstrapDifference} with the re-draws' values (for their Monte Carlo error). */
+function drawDifference<T extends { cluster: ClusterKey }>(
+  first: readonly T[],
+  second: readonly T[],
+  median: MedianStatistic<T>,
+  options: { seed: number; replicates?: number; clusteredBy: string },
+): MedianDifferenceResult & { values: number[] } {
   const replicates = options.replicates ?? 1000;
   const m1 = median(first);
   const m2 = median(second);
   const difference = m1 === null || m2 === null ? null : m1 - m2;
   const clusters = new Set([...first, ...second].map((item) => item.cluster)).size;
   const base = { difference: round(difference), first: round(m1), second: round(m2), clusteredBy: options.clusteredBy, clusters };
-  if (difference === null || replicates === 0) return { ...base, low: null, high: null, verdict: 'inconclusive', replicates: 0, failed: 0 };
+  if (difference === null || replicates === 0)
+    return { ...base, low: null, high: null, verdict: 'inconclusive', replicates: 0, failed: 0, values: [] };
   const random = seededRandom(options.seed);
   const form = median.overSorted;
   // The same draws either way (clusters are drawn from their sorted keys, not from the items' order).
@@ -263,6 +275,14 @@ export function bootstrapDifference<T extends { cluster: ClusterKey }>(
         },
         { random, replicates },
       );
+  return { ...finishDifference(base, reps, replicates), values: reps.values };
+}
+
+function finishDifference(
+  base: Pick<MedianDifferenceResult, 'difference' | 'first' | 'second' | 'clusteredBy' | 'clusters'>,
+  reps: { values: number[]; failed: number },
+  replicates: number,
+): MedianDifferenceResult {
   const interval = percentileInterval(reps.values);
   const tooManyFailed = reps.failed > replicates / 10;
   const verdict: IntervalVerdict =
@@ -301,6 +321,38 @@ function drawSortedWeighted<T extends { cluster: ClusterKey }>(
     },
     { random, replicates },
   );
+}
+
+/**
+ * {@link bootstrapDifference} with {@link kmMedianPoint} as the median, with the re-draws' values
+ * (for their Monte Carlo error, {@link percentileMonteCarlo}). The re-draws go through the
+ * median's sorted, weighted form, so they cost O(replicates × (clusters + values)).
+ *
+ * @example bootstrapKmMedianDifference(priority, rest, { seed: 1, clusteredBy: 'blueprint' }).verdict
+ */
+export function bootstrapKmMedianDifference(
+  first: readonly FollowedTime[],
+  second: readonly FollowedTime[],
+  options: { seed: number; replicates?: number; clusteredBy: string },
+): MedianDifferenceResult & { values: number[] } {
+  return drawDifference(first, second, kmMedianPoint, options);
+}
+
+/**
+ * The Monte Carlo error of a percentile interval's ends: where each end could fall on another run
+ * of as many re-draws (a 95% range, from the binomial spread of the order statistic that makes the
+ * end: rank p·B ± 1.96·√(B·p·(1 − p))). Null without re-draws.
+ */
+export function percentileMonteCarlo(values: readonly number[], level = 0.95): { low: [number, number]; high: [number, number] } | null {
+  const b = values.length;
+  if (b === 0) return null;
+  const sorted = [...values].sort((x, y) => x - y);
+  const band = (p: number): [number, number] => {
+    const half = 1.96 * Math.sqrt(b * p * (1 - p));
+    const at = (r: number): number => sorted[Math.min(b - 1, Math.max(0, Math.round(r)))]!;
+    return [round(at(p * b - half - 1))!, round(at(p * b + half - 1))!];
+  };
+  return { low: band((1 - level) / 2), high: band((1 + level) / 2) };
 }
 
 /**

@@ -4,7 +4,18 @@ import { emptyScope, priorityAsTrackedWork, type Initiative, type TrackedCommit 
 import type { Priority } from '../model/priorities.js';
 import type { SpecRecord } from '../model/specs.js';
 import type { QueryEnv } from './gerrit-query/evaluate.js';
-import { commitPattern, computeInitiativeStatus, resolveMilestones, scopeQueries, specUnits } from './initiatives.js';
+import { ALICE, BOB, CAROL, CTX, ZUUL, at, flowChange, message, patchSets, vote } from '../../test/helpers/flow-builders.js';
+import { cohortWaits } from './waits.js';
+import {
+  commitPattern,
+  computeInitiativeStatus,
+  inSample,
+  resolveMilestones,
+  sampleFraction,
+  scopeQueries,
+  specUnits,
+  waitSplits,
+} from './initiatives.js';
 import { priorityQueries } from './priorities.js';
 import type { ReleaseCycle } from './waits.js';
 
@@ -130,12 +141,14 @@ describe('initiatives', () => {
         calendar: CAL,
         changes: [],
         waits: [],
+        sample: { cohort: 0, fraction: 1 },
+        reviewDataTimes: [],
         commits,
         specs: [],
         env,
         hostUrls: new Map(),
         nameOf: String,
-        bugData: false,
+        bugData: null,
       },
       T('2015-12-01'),
     );
@@ -158,5 +171,52 @@ describe('initiatives', () => {
     );
     assert.equal(r.burnup.at(-1)!.commitsLanded, 3);
     assert.ok(r.burnup.every((p, i) => i === 0 || Date.parse(p.at) - Date.parse(r.burnup[i - 1]!.at) <= 7 * DAY));
+  });
+
+  it("splits each change's wait as steward waits does, without its factors", () => {
+    const changes = [
+      flowChange(1, {
+        created: at(0),
+        status: 'MERGED',
+        mergedAt: at(40),
+        patchSets: patchSets(0, 20),
+        votes: [
+          vote(1, 'Verified', 1, ZUUL, 1),
+          vote(1, 'Code-Review', -1, ALICE, 10),
+          vote(2, 'Verified', 1, ZUUL, 21),
+          vote(2, 'Code-Review', 2, BOB, 30),
+          vote(2, 'Code-Review', 2, CAROL, 35),
+          vote(2, 'Workflow', 1, CAROL, 35),
+        ],
+        messages: [message(5, { authorId: ALICE })],
+      }),
+      flowChange(2, { created: at(3), votes: [vote(1, 'Verified', 1, ZUUL, 4)] }),
+      flowChange(3, { created: at(-50), status: 'ABANDONED', abandonedAt: at(60) }),
+    ];
+    const now = at(100);
+    const full = cohortWaits(
+      { changes, ctx: CTX, coreAt: () => new Set([BOB, CAROL]), ownerHistory: new Map(), releases: [], hostUrls: new Map() },
+      { since: at(0), until: now, now },
+    );
+    const pick = (w: (typeof full)[number]) => ({
+      project: w.project,
+      number: w.number,
+      outcome: w.outcome,
+      reviewersDays: w.reviewersDays,
+      authorDays: w.authorDays,
+      ciDays: w.ciDays,
+      wipDays: w.wipDays,
+    });
+    assert.deepEqual(waitSplits(changes, CTX, at(0), now), full.map(pick));
+    assert.equal(full.length, 2);
+  });
+
+  it('samples the rest of a large period with a fixed rule: all up to 1,000 changes, about 1,000 beyond', () => {
+    assert.equal(sampleFraction(1000), 1);
+    assert.ok(Array.from({ length: 500 }, (_, i) => i).every((id) => inSample(id, 1)));
+    const f = sampleFraction(40_000);
+    const kept = Array.from({ length: 40_000 }, (_, i) => i + 1).filter((id) => inSample(id, f)).length;
+    assert.ok(kept > 900 && kept < 1100, `kept ${kept}`);
+    assert.equal(inSample(12345, f), inSample(12345, f));
   });
 });

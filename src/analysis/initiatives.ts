@@ -17,7 +17,13 @@
  *   done; `metAt` the last of those completions; late when after the due time.
  * - Stall: `stallWeeks` or more without a merged change or landed commit in scope, from the start
  *   of the first milestone (or the first evidence) to `asOf` (or to the moment the last milestone was met).
+ * - Bugs: the scope's bug numbers and, with Launchpad data in the store, the public bugs carrying one
+ *   of its tags; the changes and commits naming those bugs are in scope (their stored links, one
+ *   rule: sources/links). Fixed when Launchpad says so or a merged change or landed commit closes it.
+ * - Review wait: the priorities' comparison over the period's cohort; beyond
+ *   {@link REVIEW_WAIT_SAMPLE} changes, against a seeded sample of the rest (see {@link sampleFraction}).
  */
+import type { Bug, BugTask } from '../model/bugs.js';
 import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import {
@@ -31,21 +37,86 @@ import {
 import type { Timestamp } from '../model/records.js';
 import type { SpecRecord } from '../model/specs.js';
 import type { EventTime, FollowedTime } from './flow-inference.js';
-import { kmMedianPoint, timeToEvent } from './flow-inference.js';
+import { kmMedianPoint, percentileMonteCarlo, timeToEvent } from './flow-inference.js';
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
-import { compare, priorityQueries, type PriorityComparison } from './priorities.js';
-import { finalVotes, reviewActsOf, situationAt, type FlowState } from './queue-state.js';
+import { compareDrawn, priorityQueries, type PriorityComparison } from './priorities.js';
+import { bugItems, fixedAt as taskFixedAt } from './bugs-common.js';
+import { finalVotes, replayFlow, reviewActsOf, situationAt, type FlowContext, type FlowState } from './queue-state.js';
 import { extractReviews } from './reviews.js';
 import { round as roundOrNull } from './stats.js';
 
 const round = (x: number, digits = 2): number => roundOrNull(x, digits)!;
 import type { ChangeWaits, ReleaseCycle } from './waits.js';
 
+/** A change's wait split as `steward waits` computes it (the fields the status reads). */
+export type WaitSplit = Pick<ChangeWaits, 'project' | 'number' | 'outcome' | 'reviewersDays' | 'authorDays' | 'ciDays' | 'wipDays'>;
+
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 export const DEFAULT_STALL_WEEKS = 6;
 
 const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+
+/**
+ * Beyond this many changes in the period's cohort, the rest of the project is compared through a
+ * seeded sample of about this many (each change in with the same chance, {@link inSample}): a
+ * random sample of the comparison group keeps the interval honest (wider, never narrower than the
+ * data allow) and makes the status cost what its scope costs, not what the whole project does.
+ */
+export const REVIEW_WAIT_SAMPLE = 1000;
+
+/**
+ * Re-draws of the review-wait comparison: 400 (the priorities' report draws 1,000), with the
+ * Monte Carlo error of the interval's ends given beside it (`vsRest.monteCarlo`): on a large scope
+ * the re-draws are most of the status's cost, and 400 place each end to within the range shown.
+ */
+export const REVIEW_WAIT_REPLICATES = 400;
+
+/** The share of the cohort's changes the comparison reads: 1 up to {@link REVIEW_WAIT_SAMPLE} changes. */
+export function sampleFraction(cohort: number): number {
+  return cohort <= REVIEW_WAIT_SAMPLE ? 1 : REVIEW_WAIT_SAMPLE / cohort;
+}
+
+/** Whether change `id` is in a sample of `fraction` of the changes: a fixed hash of the id (murmur3's finaliser), so the same changes every time. */
+export function inSample(id: number, fraction: number): boolean {
+  if (fraction >= 1) return true;
+  let h = id >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296 < fraction;
+}
+
+/**
+ * Each change's wait split as of `asOf`, for the changes created in [since, asOf): the replayed
+ * phases (queue-state.ts) summed as `steward waits` sums them (analysis/waits.ts cohortWaits —
+ * "approved, waiting to merge" counts as CI), without the factors and the weekly flow the waits
+ * report also computes.
+ */
+export function waitSplits(changes: readonly FlowChange[], ctx: FlowContext, since: Timestamp, asOf: Timestamp): WaitSplit[] {
+  const out: WaitSplit[] = [];
+  const days = (ms: number): number => roundOrNull(ms / DAY, 2) ?? 0;
+  for (const c of changes) {
+    if (c.created < since || c.created >= asOf) continue;
+    const replay = replayFlow(c, ctx, asOf);
+    const merged = c.mergedAt !== null && c.mergedAt <= asOf;
+    const abandoned = !merged && c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= asOf;
+    const sum = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
+    for (const seg of replay.segments) sum[seg.phase] += seg.to - seg.from;
+    out.push({
+      project: c.project,
+      number: c.number,
+      outcome: merged ? 'merged' : abandoned ? 'abandoned' : 'open',
+      reviewersDays: days(sum.reviewers),
+      authorDays: days(sum.author),
+      ciDays: days(sum.ci + sum.approved),
+      wipDays: days(sum.wip),
+    });
+  }
+  return out;
+}
 
 /** The Gerrit queries a scope stands for over changes, each with its label (blueprints first: the priorities' rule). */
 export function scopeQueries(scope: TrackedScope, specBlueprints: readonly string[] = []): Array<{ label: string; query: string }> {
@@ -148,6 +219,9 @@ export interface MilestoneResult {
   changesAbandoned: number;
   changesOpen: number;
   commitsLanded: number;
+  /** Bugs in its scope fixed (in its window, for a milestone sharing the initiative's scope), and open at its due time (or asOf, if sooner). */
+  bugsFixed: number;
+  bugsOpen: number;
   /** Its specs, one per blueprint: the releases that approved it, first approval, implementation (any approval's, null while not). */
   specs: Array<{ name: string; releases: Array<string | null>; paths: string[]; approvedAt: string; implementedAt: string | null }>;
   evidence: string;
@@ -209,7 +283,20 @@ export interface InitiativeStatus {
     bugsNamed: number;
     bugsFixed: number;
   };
-  bugs: { named: string[]; fixed: string[]; notFixed: string[]; tags: string[]; cannotTell: string | null };
+  bugs: {
+    /** Bug numbers the scopes name. */
+    named: string[];
+    /** Bug numbers carrying a scope tag (public bugs, duplicates left out), when bug data is in the store. */
+    tagged: string[];
+    /** Of named and tagged: fixed as of asOf, not fixed, and open (neither fixed nor closed). */
+    fixed: string[];
+    notFixed: string[];
+    open: string[];
+    tags: string[];
+    /** Restricted bugs carrying a scope tag, left out (counted only). */
+    restrictedLeftOut: number;
+    cannotTell: string | null;
+  };
   releases: Array<{
     release: string;
     specsApproved: number;
@@ -250,7 +337,14 @@ export interface InitiativeStatus {
     doing: Array<{ name: string; changes: number; commits: number }>;
     reviewing: Array<{ name: string; reviews: number }>;
   };
-  reviewWait: { initiative: EventTime; rest: EventTime; vsRest: PriorityComparison };
+  reviewWait: {
+    initiative: EventTime;
+    rest: EventTime;
+    /** The priorities' comparison with {@link REVIEW_WAIT_REPLICATES} re-draws, and where a re-run could put each end of the interval (95%). */
+    vsRest: PriorityComparison & { replicates: number; monteCarlo: { low: [number, number]; high: [number, number] } | null };
+    /** Null when every change of the period is compared; else the sample of the rest ({@link REVIEW_WAIT_SAMPLE}). */
+    sample: { cohort: number; fraction: number; rest: number; why: string } | null;
+  };
   changes: InitiativeChange[];
   commits: Array<{ sha: string; repo: string; subject: string; landedAt: string; milestones: string[] }>;
   summary: string[];
@@ -261,16 +355,24 @@ export interface InitiativeInput {
   calendar: readonly ReleaseCycle[];
   /** Every change active in the initiative's period, with details, files, flow messages and commit messages. */
   changes: readonly FlowChange[];
-  /** `steward waits` rows of those changes (cohortWaits followed to asOf). */
-  waits: readonly ChangeWaits[];
+  /** The wait split of those changes created in the period ({@link waitSplits}), as of asOf. */
+  waits: readonly WaitSplit[];
+  /**
+   * The review-wait comparison's sample: the cohort's size (changes created in the period) and the
+   * share of it read ({@link sampleFraction}); the rest is the changes of `waits` out of scope and
+   * {@link inSample}.
+   */
+  sample: { cohort: number; fraction: number };
+  /** Creation times of every change of the projects from 90 days before the period (is there review data for a stall?). */
+  reviewDataTimes: readonly Timestamp[];
   /** Commits that may be in scope (the store query pre-selects; the patterns and links decide here). */
   commits: readonly TrackedCommit[];
   specs: readonly SpecRecord[];
   env: QueryEnv;
   hostUrls: ReadonlyMap<string, string | null>;
   nameOf: (accountId: number) => string;
-  /** Bug data (Launchpad) is in the store: bug tags can be matched. */
-  bugData: boolean;
+  /** Launchpad's tasks and bugs for the scopes' bug numbers and tags; null when the store has no bug data. */
+  bugData: { tasks: readonly BugTask[]; bugs: readonly Bug[] } | null;
 }
 
 /**
@@ -303,7 +405,25 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     changes: Map<number, string[]>;
     commits: Set<string>;
     queries: string[];
+    /** Bug numbers in scope: named, and carrying a scope tag. */
+    bugs: Set<string>;
   }
+  // Bugs by tag (bug data): the public project tasks' bugs, duplicates left out (bugs-common.ts).
+  const items = input.bugData
+    ? bugItems({ tasks: [...input.bugData.tasks], bugs: [...input.bugData.bugs], blueprints: [], changes: [], commits: [] })
+    : [];
+  const publicItems = items.filter((i) => !i.restricted && i.bug !== null);
+  const taggedBy = (tags: readonly string[]): Map<string, string[]> => {
+    const want = new Set(tags.map((t) => t.toLowerCase()));
+    const out = new Map<string, string[]>();
+    if (want.size === 0) return out;
+    for (const i of publicItems) {
+      const hit = i.bug!.tags.filter((t) => want.has(t.toLowerCase()));
+      if (hit.length && i.bug!.createdAt <= asOf) out.set(String(i.bug!.id), [...new Set([...(out.get(String(i.bug!.id)) ?? []), ...hit])]);
+    }
+    return out;
+  };
+  const BUG_KINDS = new Set(['closes-bug', 'partial-bug', 'related-bug', 'topic-bug']);
   const views = input.changes.filter((c) => c.created < asOf).map((c) => new QueryView(c, env));
   const commitsAsOf = input.commits.filter((c) => c.landedAt <= asOf);
   const match = (scope: TrackedScope): Matches => {
@@ -314,15 +434,19 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     const patterns = scope.commitPatterns
       .map((p) => ({ label: `pattern:${p}`, re: commitPattern(p) }))
       .filter((p) => p.re instanceof RegExp);
+    const tagged = taggedBy(scope.bugTags);
     const changes = new Map<number, string[]>();
     for (const v of views) {
       const by = compiled.filter((q) => q.c.matches(v)).map((q) => q.label);
       const msg = v.change.commitMessage ?? v.change.subject;
       for (const p of patterns) if ((p.re as RegExp).test(msg)) by.push(p.label);
+      if (tagged.size)
+        for (const l of v.change.links)
+          if (BUG_KINDS.has(l.kind)) for (const t of tagged.get(l.target) ?? []) if (!by.includes(`bugTag:${t}`)) by.push(`bugTag:${t}`);
       if (by.length) changes.set(v.change.id, by);
     }
     const bps = new Set([...scope.blueprints.map((b) => b.toLowerCase()), ...specBps]);
-    const bugs = new Set(scope.bugs);
+    const bugs = new Set([...scope.bugs, ...tagged.keys()]);
     const commits = new Set<string>();
     for (const c of commitsAsOf) {
       const hit =
@@ -333,7 +457,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         ) || patterns.some((p) => (p.re as RegExp).test(c.message));
       if (hit) commits.add(`${c.repo}\u0000${c.sha}`);
     }
-    return { specs, changes, commits, queries: queries.map((q) => q.query) };
+    return { specs, changes, commits, queries: queries.map((q) => q.query), bugs };
   };
   const whole = match(ini.scope);
   const own = new Map<number, Matches>();
@@ -382,13 +506,55 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       changes = [...whole.changes.keys()].map((id) => changeById.get(id)!).filter((c) => inWindow(c.created, m));
       commits = [...whole.commits].map((k) => commitByKey.get(k)!).filter((c) => inWindow(c.landedAt, m));
     }
-    return { m, specs, changes, commits };
+    return { m, specs, changes, commits, bugs: m.ownScope ? own.get(m.index)!.bugs : whole.bugs };
   });
+  // Bugs: fixed when Launchpad's project task says so (Fix Committed, else Fix Released) or a merged
+  // change or landed commit closes it, whichever came first; closed without a fix when every
+  // project task was closed so; open otherwise, from its report (unknown without bug data: from always).
+  const tasksOf = new Map<string, BugTask[]>();
+  const reportedOf = new Map<string, number>();
+  for (const i of items) {
+    tasksOf.set(String(i.task.bug), [...(tasksOf.get(String(i.task.bug)) ?? []), i.task]);
+    if (i.bug) reportedOf.set(String(i.bug.id), i.bug.createdAt);
+  }
+  const closing = (links: ReadonlyArray<{ kind: string; target: string }>, b: string): boolean =>
+    links.some((l) => l.kind === 'closes-bug' && l.target === b);
+  const bugFixedAt = (b: string): number | null => {
+    const times = [
+      ...(tasksOf.get(b) ?? []).map(taskFixedAt),
+      ...input.changes.filter((c) => statusOf(c) === 'merged' && closing(c.links, b)).map((c) => c.mergedAt),
+      ...commitsAsOf.filter((c) => closing(c.links, b)).map((c) => c.landedAt),
+    ].filter((t): t is number => t !== null && t <= asOf);
+    return times.length ? Math.min(...times) : null;
+  };
+  const bugClosedAt = (b: string): number | null => {
+    const tasks = tasksOf.get(b) ?? [];
+    if (!tasks.length || tasks.some((t) => t.dates.closed === null || taskFixedAt(t) !== null)) return null;
+    const at = Math.max(...tasks.map((t) => t.dates.closed!));
+    return at <= asOf ? at : null;
+  };
+  const bugTimes = new Map<string, { reported: number; fixed: number | null; closed: number | null }>();
+  const timesOf = (b: string) => {
+    let x = bugTimes.get(b);
+    if (!x)
+      bugTimes.set(b, (x = { reported: reportedOf.get(b) ?? Number.NEGATIVE_INFINITY, fixed: bugFixedAt(b), closed: bugClosedAt(b) }));
+    return x;
+  };
+  const bugOpenAt = (b: string, t: number): boolean => {
+    const x = timesOf(b);
+    return x.reported <= t && !(x.fixed !== null && x.fixed <= t) && !(x.closed !== null && x.closed <= t);
+  };
   const allSpecRecords = [...allSpecs.values()];
   const milestoneTitles = (pred: (x: (typeof perMilestone)[number]) => boolean): string[] =>
     perMilestone.filter(pred).map((x) => x.m.title);
 
-  const milestoneResults: MilestoneResult[] = perMilestone.map(({ m, specs, changes, commits }) => {
+  const milestoneResults: MilestoneResult[] = perMilestone.map(({ m, specs, changes, commits, bugs }) => {
+    const bugList = [...bugs];
+    const bugsFixed = bugList.filter((b) => {
+      const f = timesOf(b).fixed;
+      return f !== null && (m.ownScope || inWindow(f, m));
+    }).length;
+    const bugsOpen = bugList.filter((b) => bugOpenAt(b, Math.min(m.due, asOf))).length;
     // A spec is one piece of work whatever release approved it: done when any approval of its
     // blueprint moved to implemented/ (a re-proposal implemented later completes it then).
     const units = specUnits(specs, asOf, allSpecRecords);
@@ -411,6 +577,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       units.length ? `${implemented.length} of ${units.length} specs implemented` : null,
       changes.length ? `${merged.length} of ${changes.length} changes merged (${open.length} open, ${abandoned.length} abandoned)` : null,
       commits.length ? `${commits.length} commits landed` : null,
+      bugsFixed + bugsOpen ? `${bugsFixed} bugs fixed, ${bugsOpen} open` : null,
     ].filter(Boolean);
     const dueWords = new Date(m.due).toISOString().slice(0, 10);
     const evidence =
@@ -438,6 +605,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       changesAbandoned: abandoned.length,
       changesOpen: open.length,
       commitsLanded: commits.length,
+      bugsFixed,
+      bugsOpen,
       specs: units.map((u) => ({
         name: u.name,
         releases: u.releases,
@@ -490,7 +659,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         else if (s.state === 'author') author++;
       }
       const questions = openQuestionsAt(from, to);
-      const reviewData = input.changes.some((c) => c.created >= from - 90 * DAY && c.created < to);
+      const reviewData = input.reviewDataTimes.some((t) => t >= from - 90 * DAY && t < to);
       const reasons = [
         !reviewData
           ? 'no review data covers it (only the code history and specs show the gap): cannot tell what was waiting'
@@ -516,7 +685,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
 
   // Blockers at asOf.
   const waitsOf = new Map(input.waits.map((w) => [`${w.project}\u0000${w.number}`, w]));
-  const waitOf = (c: FlowChange): ChangeWaits | undefined => waitsOf.get(`${c.project}\u0000${c.number}`);
+  const waitOf = (c: FlowChange): WaitSplit | undefined => waitsOf.get(`${c.project}\u0000${c.number}`);
   const url = (c: FlowChange): string | null => changeUrl(input.hostUrls.get(c.host), c.project, c.number);
   const open = changes.filter((c) => statusOf(c) === 'open');
   const vetoed: InitiativeStatus['blockers']['vetoed'] = [];
@@ -534,9 +703,13 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       since: iso(veto?.at ?? c.created)!,
     });
   }
-  const cohortTimes = (list: readonly ChangeWaits[]): FollowedTime[] =>
+  const cohortTimes = (list: readonly WaitSplit[]): FollowedTime[] =>
     list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: `change:${w.number}` }));
-  const projectMedian = kmMedianPoint(cohortTimes(input.waits));
+  // The project's median: every change of the cohort, or its sample (scope changes too, by the same rule).
+  const { fraction } = input.sample;
+  const idByKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c.id]));
+  const sampled = (w: WaitSplit): boolean => inSample(idByKey.get(`${w.project}\u0000${w.number}`) ?? 0, fraction);
+  const projectMedian = kmMedianPoint(cohortTimes(input.waits.filter(sampled)));
   const waitingOnReviewers: InitiativeStatus['blockers']['waitingOnReviewers'] = [];
   for (const c of open) {
     const w = waitOf(c);
@@ -591,12 +764,12 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   };
   const inScopeKeys = new Set(changes.map((c) => `${c.project}\u0000${c.number}`));
   const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
-  const followed = (w: ChangeWaits): FollowedTime => {
+  const followed = (w: WaitSplit): FollowedTime => {
     const c = byKey.get(`${w.project}\u0000${w.number}`);
     return { days: w.reviewersDays, event: w.outcome !== 'open', cluster: c ? clusterOf(c) : `change:${w.number}` };
   };
   const mine = input.waits.filter((w) => inScopeKeys.has(`${w.project}\u0000${w.number}`)).map(followed);
-  const rest = input.waits.filter((w) => !inScopeKeys.has(`${w.project}\u0000${w.number}`)).map(followed);
+  const rest = input.waits.filter((w) => !inScopeKeys.has(`${w.project}\u0000${w.number}`) && sampled(w)).map(followed);
 
   // Per release ("lands in" the first calendar release whose release day is after the time).
   const releaseOf = (t: number): string | null => calendar.find((r) => t < r.release)?.name ?? null;
@@ -659,14 +832,17 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   ].filter((a) => a.at <= asOf);
   const last = acts.reduce<{ at: number; what: string } | null>((b, a) => (b === null || a.at > b.at ? a : b), null);
 
-  // Bugs: named in scope; fixed when a merged change or a landed commit closes it.
+  // Bugs: named in scope, or carrying a scope tag; fixed as above.
   const named = [...new Set([ini.scope, ...ini.milestones.map((m) => m.scope)].flatMap((s) => s.bugs))];
-  const fixed = named.filter(
-    (b) =>
-      commits.some((c) => c.links.some((l) => l.kind === 'closes-bug' && l.target === b)) ||
-      changes.some((c) => statusOf(c) === 'merged' && c.links.some((l) => l.kind === 'closes-bug' && l.target === b)),
-  );
   const tags = [...new Set([ini.scope, ...ini.milestones.map((m) => m.scope)].flatMap((s) => s.bugTags))];
+  const byNumber = (a: string, b: string): number => Number(a) - Number(b);
+  const tagged = [...new Set([whole, ...own.values()].flatMap((x) => [...x.bugs]))].filter((b) => !named.includes(b)).sort(byNumber);
+  const scopeBugs = [...named, ...tagged];
+  const fixed = scopeBugs.filter((b) => timesOf(b).fixed !== null);
+  const wantTags = new Set(tags.map((t) => t.toLowerCase()));
+  const restrictedLeftOut = new Set(
+    items.filter((i) => i.restricted && i.bug !== null && i.bug.tags.some((t) => wantTags.has(t.toLowerCase()))).map((i) => i.task.bug),
+  ).size;
 
   const notesAsOf = ini.notes
     .filter((n) => n.at <= asOf)
@@ -681,8 +857,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   );
   const scopeWords = describeScope(ini);
   const emptyScope =
-    changes.length + commits.length + specs.length === 0
-      ? `the scope matches nothing as of ${iso(asOf)!.slice(0, 10)}: no change, commit or spec in ${scopeWords}`
+    changes.length + commits.length + specs.length + tagged.length === 0
+      ? `the scope matches nothing as of ${iso(asOf)!.slice(0, 10)}: no change, commit, spec or tagged bug in ${scopeWords}`
       : null;
 
   const out: InitiativeStatus = {
@@ -707,14 +883,17 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       changesMerged: changes.filter((c) => statusOf(c) === 'merged').length,
       changesOpen: open.length,
       commits: commits.length,
-      bugsNamed: named.length,
+      bugsNamed: scopeBugs.length,
       bugsFixed: fixed.length,
     },
     bugs: {
       named,
+      tagged,
       fixed,
-      notFixed: named.filter((b) => !fixed.includes(b)),
+      notFixed: scopeBugs.filter((b) => !fixed.includes(b)),
+      open: scopeBugs.filter((b) => bugOpenAt(b, asOf)),
       tags,
+      restrictedLeftOut,
       cannotTell:
         tags.length && !input.bugData
           ? `bug tags (${tags.join(', ')}) need bug data in the store; without it only bugs named by number are followed, through the changes and commits that name them`
@@ -738,7 +917,20 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         .map(([name, reviews]) => ({ name, reviews }))
         .sort((a, b) => b.reviews - a.reviews || (a.name < b.name ? -1 : 1)),
     },
-    reviewWait: { initiative: timeToEvent(mine), rest: timeToEvent(rest), vsRest: vsRest(mine, rest) },
+    reviewWait: {
+      initiative: timeToEvent(mine),
+      rest: timeToEvent(rest),
+      vsRest: vsRest(mine, rest),
+      sample:
+        fraction >= 1
+          ? null
+          : {
+              cohort: input.sample.cohort,
+              fraction: round(fraction, 4),
+              rest: rest.length,
+              why: `the period has ${input.sample.cohort} changes: the rest of the project is compared through a seeded sample of ${rest.length} of its changes (each change in with the same chance), so the interval is wider than all of them would give, never narrower`,
+            },
+    },
     changes: changes.map((c) => ({
       number: c.number,
       project: c.project,
@@ -790,9 +982,17 @@ export function specUnits(
  * The priorities' comparison (analysis/priorities.ts `compare`), without the re-draws when a side
  * has fewer than 6 changes: the verdict is then `too few changes` whatever they would say.
  */
-function vsRest(mine: readonly FollowedTime[], rest: readonly FollowedTime[]): PriorityComparison {
-  if (mine.length >= 6 && rest.length >= 6) return compare(mine, rest, 1);
+function vsRest(
+  mine: readonly FollowedTime[],
+  rest: readonly FollowedTime[],
+): PriorityComparison & { replicates: number; monteCarlo: { low: [number, number]; high: [number, number] } | null } {
+  if (mine.length >= 6 && rest.length >= 6) {
+    const { draws, ...c } = compareDrawn(mine, rest, 1, REVIEW_WAIT_REPLICATES);
+    return { ...c, replicates: REVIEW_WAIT_REPLICATES, monteCarlo: c.low === null ? null : percentileMonteCarlo(draws) };
+  }
   return {
+    replicates: 0,
+    monteCarlo: null,
     verdict: 'too few changes',
     differenceDays: null,
     low: null,
@@ -838,8 +1038,13 @@ export function initiativeSummary(r: InitiativeStatus): string[] {
     );
   const w = r.reviewWait;
   out.push(
-    `Review wait: its changes waited a median ${days(w.initiative)} on reviewers against ${days(w.rest)} for the rest of the project: ${w.vsRest.verdict}${w.vsRest.reason ? ` (${w.vsRest.reason})` : ''}.`,
+    `Review wait: its changes waited a median ${days(w.initiative)} on reviewers against ${days(w.rest)} for the rest of the project${w.sample ? ` (a seeded sample of ${w.sample.rest} of its changes)` : ''}: ${w.vsRest.verdict}${w.vsRest.reason ? ` (${w.vsRest.reason})` : ''}${w.vsRest.low !== null && w.vsRest.monteCarlo ? `; difference ${w.vsRest.differenceDays} d, 95% CI ${w.vsRest.low} to ${w.vsRest.high} from ${w.vsRest.replicates} re-draws (another run could put the ends within ${w.vsRest.monteCarlo.low[0]} to ${w.vsRest.monteCarlo.low[1]} and ${w.vsRest.monteCarlo.high[0]} to ${w.vsRest.monteCarlo.high[1]})` : ''}.`,
   );
+  const bugs = r.bugs.named.length + r.bugs.tagged.length;
+  if (bugs)
+    out.push(
+      `Bugs: ${bugs} in scope (${r.bugs.named.length} named${r.bugs.tags.length ? `, ${r.bugs.tagged.length} tagged ${r.bugs.tags.join(', ')}` : ''}): ${r.bugs.fixed.length} fixed, ${r.bugs.open.length} open.`,
+    );
   if (r.lastActivity) out.push(`Last activity: ${r.lastActivity.what}, ${r.lastActivity.at.slice(0, 10)}.`);
   return out;
 }

@@ -36,7 +36,15 @@ import type { Timestamp } from '../model/records.js';
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
 import { reviewActsOf } from './queue-state.js';
 import { extractReviews } from './reviews.js';
-import { bootstrapDifference, kmMedianPoint, timeToEvent, type EventTime, type FollowedTime } from './flow-inference.js';
+import {
+  bootstrapDifference,
+  bootstrapKmMedianDifference,
+  kmMedianPoint,
+  timeToEvent,
+  type EventTime,
+  type FollowedTime,
+  type MedianStatistic,
+} from './flow-inference.js';
 import { round } from './stats.js';
 import { kindOf, type ChangeWaits, type ReleaseCycle } from './waits.js';
 
@@ -288,13 +296,29 @@ export function computePriorities(input: PrioritiesInput, now: Timestamp): Prior
  * changes' times waiting on reviewers, open ones censored; `seed` fixes the re-draws.
  */
 export function compare(priority: readonly FollowedTime[], base: readonly FollowedTime[], seed = 1, replicates = 1000): PriorityComparison {
-  const d = bootstrapDifference(priority, base, kmMedianPoint, { seed, replicates, clusteredBy: 'blueprint' });
+  const { draws, ...comparison } = compareDrawn(priority, base, seed, replicates);
+  void draws;
+  return comparison;
+}
+
+/** {@link compare}, with the re-draws' differences (for their Monte Carlo error). */
+export function compareDrawn(
+  priority: readonly FollowedTime[],
+  base: readonly FollowedTime[],
+  seed = 1,
+  replicates = 1000,
+): PriorityComparison & { draws: number[] } {
+  // The re-draws without building the samples (bootstrapKmMedianDifference): the same result as
+  // bootstrapDifference with kmMedianPoint, in a fraction of the time on a large baseline.
+  const d = bootstrapKmMedianDifference(priority, base, { seed, replicates, clusteredBy: 'blueprint' });
   const speedup = d.first !== null && d.second !== null && d.first > 0 ? round(d.second / d.first, 1) : null;
   // The factor's interval: the same seeded re-draws (the same clusters drawn), on the logarithm of the medians.
-  const logMedian = (list: readonly FollowedTime[]): number | null => {
-    const m = kmMedianPoint(list);
-    return m === null || m <= 0 ? null : Math.log(m);
-  };
+  const log = (m: number | null): number | null => (m === null || m <= 0 ? null : Math.log(m));
+  const km = kmMedianPoint.overSorted;
+  // With the median's sorted, weighted form, so its re-draws cost what the difference's do.
+  const logMedian: MedianStatistic<FollowedTime> = Object.assign((list: readonly FollowedTime[]) => log(kmMedianPoint(list)), {
+    overSorted: { order: km.order, point: (sorted: readonly FollowedTime[], w: ArrayLike<number>) => log(km.point(sorted, w)) },
+  });
   const ratio =
     d.first !== null && d.second !== null && d.first > 0 && d.second > 0
       ? bootstrapDifference(priority, base, logMedian, { seed, replicates, clusteredBy: 'blueprint' })
@@ -317,14 +341,29 @@ export function compare(priority: readonly FollowedTime[], base: readonly Follow
     factorHigh: exp(ratio?.high),
   };
   if (priority.length < 6 || base.length < 6)
-    return { verdict: 'too few changes', ...base0, reason: `fewer than 6 changes on a side (${priority.length} and ${base.length})` };
+    return {
+      verdict: 'too few changes',
+      ...base0,
+      reason: `fewer than 6 changes on a side (${priority.length} and ${base.length})`,
+      draws: d.values,
+    };
   if (d.difference === null)
-    return { verdict: 'too few changes', ...base0, reason: 'fewer than half of a side have finished waiting: no median yet' };
+    return {
+      verdict: 'too few changes',
+      ...base0,
+      reason: 'fewer than half of a side have finished waiting: no median yet',
+      draws: d.values,
+    };
   let reason: string | null = null;
   if (d.verdict === 'inconclusive' && d.failed > replicates / 10) {
     reason = `${d.failed} of ${replicates} re-draws had no median for a side (the priority's changes are in ${priorityClusters} blueprint${priorityClusters === 1 ? '' : 's'} or lone changes, the baseline's in ${baselineClusters}): too few independent clusters to tell`;
   } else if (d.verdict === 'inconclusive') reason = 'the interval spans 0';
-  return { verdict: d.verdict === 'below' ? 'faster' : d.verdict === 'above' ? 'slower' : 'inconclusive', ...base0, reason };
+  return {
+    verdict: d.verdict === 'below' ? 'faster' : d.verdict === 'above' ? 'slower' : 'inconclusive',
+    ...base0,
+    reason,
+    draws: d.values,
+  };
 }
 
 const days = (m: PriorityMedianCi): string =>

@@ -32,6 +32,10 @@
  * to run some, `--baseline-node-modules DIR` for a baseline whose lock this checkout's node_modules
  * does not satisfy, `--keep-baseline` to keep its worktree).
  *
+ * - `steward initiative status` over the bench store with a scope of about 2,000 changes
+ *   (initiatives-bench.ts; BENCH_ONLY=initiatives runs only this one, on the bench store a previous
+ *   run left, or on BENCH_SQLITE's copy of it).
+ *
  * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
@@ -51,6 +55,7 @@ import { PHASES, runBaselineComparison, type Phase } from './baseline.js';
 import { runFlowBench } from './flow-bench.js';
 import { runCalibrationBench } from './calibration-bench.js';
 import { runGitBench } from './git-bench.js';
+import { runInitiativesBench } from './initiatives-bench.js';
 import { runPeopleBench } from './people-bench.js';
 import { runReviewersBench } from './reviewers-bench.js';
 import { runWebBench } from './web-bench.js';
@@ -183,6 +188,12 @@ if (process.env.BENCH_ONLY === 'cold') {
   await runCold();
   process.exit(0);
 }
+const runInitiatives = () =>
+  runInitiativesBench(process.env.BENCH_SQLITE ?? join(benchDir, 'bench.db'), pgBenchLocation(), { seed: 7, changes, months: 24, now });
+if (process.env.BENCH_ONLY === 'initiatives') {
+  runInitiatives();
+  process.exit(0);
+}
 const baseline = baselineArgs(process.argv.slice(2));
 if (baseline) {
   process.exit(
@@ -227,6 +238,7 @@ await runReviewersBench(
   pgBenchDb,
 );
 await runCold();
+runInitiatives();
 await runWebBench(
   join(benchDir, 'bench.db'),
   process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,

@@ -12,13 +12,18 @@
  *   (before the target's freeze) and the landed-later merges (next release start + 15 days) nothing
  *   in scope merges: **the planted stall**, with the stuck changes open through it;
  * - notes: an **open question** raised in the stall, a feedback item with a link, and a resolved
- *   decision.
+ *   decision;
+ * - bugs: milestone 3 also follows the Launchpad bugs tagged `compute-api` (demo-launchpad.ts plants
+ *   the tag on bugs no change names, reported in the initiative's window): bugs fixed and open.
  */
 import { demoConfig, type DemoOptions } from './demo-project.js';
 
 const DAY = 86_400_000;
 
 export const DEMO_INITIATIVE_NAME = 'compute-api-migration';
+/** The Launchpad tag of the planted initiative's bugs, and on how many bugs the demo plants it. */
+export const DEMO_INITIATIVE_BUG_TAG = 'compute-api';
+export const DEMO_INITIATIVE_TAGGED_BUGS = 8;
 /** The stall threshold of the planted initiative, in weeks. */
 export const DEMO_STALL_WEEKS = 8;
 
@@ -50,7 +55,7 @@ export function demoInitiative(opts: DemoOptions): {
     milestones: [
       { title: 'First code', release: t.name, targetDate: t.featureFreeze, scope: { blueprints: [firstCode] } },
       { title: 'Spec implemented', release: t.name, scope: { specs: [landedLate] } },
-      { title: 'Blocked work merged', release: next.name, scope: { blueprints: [blocked] } },
+      { title: 'Blocked work merged', release: next.name, scope: { blueprints: [blocked], bugTags: [DEMO_INITIATIVE_BUG_TAG] } },
     ],
     stallWeeks: DEMO_STALL_WEEKS,
     notes: [

@@ -11,6 +11,9 @@
  *   was abandoned more than 60 days ago;
  * - `oldHighArea` (bugs backlog, bugs targets): a tag with many open High and Critical bugs,
  *   250–350 days old, unassigned, no change — some with duplicates;
+ * - `compute-api` (initiatives): the planted initiative's bug tag (demo-initiative.ts), added to the
+ *   first few bugs no change names that were reported from its target release's start to the next
+ *   release — some fixed, some open;
  * - the rota (bugs rota): three active cores and `stoppedMember`, a core who stopped reviewing
  *   (demo-world.ts idle cores); the reverted trivial fix is planted in demo-project.ts.
  */
@@ -19,6 +22,7 @@ import type { Bug, BugImportance, BugStatus, BugTask, InformationType } from '..
 import type { DemoChange } from './demo-change.js';
 import { demoConfig, generateDemoChanges, type DemoConfig, type DemoOptions } from './demo-project.js';
 import { bugEntry, bugTaskEntry, collectionPage, LAUNCHPAD_API_ROOT } from './demo-launchpad-pages.js';
+import { DEMO_INITIATIVE_BUG_TAG, DEMO_INITIATIVE_TAGGED_BUGS } from './demo-initiative.js';
 import { DEMO_LAUNCHPAD_PROJECT } from './demo-specs-repo.js';
 import { SeededRandom, labelKey } from './seeded-random.js';
 import { buildDemoWorld, DAY_MS } from './demo-world.js';
@@ -263,6 +267,11 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const areas = cfg.areas.map(areaTag);
   const extra = Math.max(50, Math.round(w.options.changes / 8));
   const span = now - w.options.start;
+  // The planted initiative's tag: on the first bugs of its window that no change names.
+  const target = cfg.releases.findIndex((r) => r.name === cfg.planted.specsRelease);
+  const tagFrom = target >= 0 ? Date.parse(`${cfg.releases[target]!.start}T00:00:00Z`) : Number.POSITIVE_INFINITY;
+  const tagTo = target >= 0 && cfg.releases[target + 1] ? Date.parse(`${cfg.releases[target + 1]!.release}T00:00:00Z`) : tagFrom;
+  let initiativeTagged = 0;
   for (let k = 0; k < extra; k++) {
     const rng = SeededRandom.from(seed, K_EXTRA, k);
     const created = w.options.start + Math.floor(rng.float() * span);
@@ -291,7 +300,14 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
     if (['Invalid', "Won't Fix", 'Expired', 'Opinion'].includes(status)) dates.closed = closed;
     if (status === 'Fix Released') Object.assign(dates, { fixCommitted: closed, fixReleased: closed, closed });
     if (status === 'Incomplete') dates.incomplete = triaged;
-    addBug(rng, id, task(project, id, status, imp, dates, null, `${tag}: unexpected behaviour reported as bug ${id}`), [tag]);
+    const planted = created >= tagFrom && created < tagTo && initiativeTagged < DEMO_INITIATIVE_TAGGED_BUGS;
+    if (planted) initiativeTagged++;
+    addBug(
+      rng,
+      id,
+      task(project, id, status, imp, dates, null, `${tag}: unexpected behaviour reported as bug ${id}`),
+      planted ? [DEMO_INITIATIVE_BUG_TAG, tag].sort() : [tag],
+    );
   }
 
   // Planted: an area with many old high-importance bugs nobody works on, some reported again as duplicates.

@@ -56,7 +56,7 @@ export function renderInitiativeText(r: InitiativeView): string {
     );
   out.push('', `People doing: ${r.people.doing.map((p) => `${p.name} (${p.changes} changes, ${p.commits} commits)`).join(', ') || 'none'}`);
   out.push(`Reviewing: ${r.people.reviewing.map((p) => `${p.name} (${p.reviews})`).join(', ') || 'none'}`);
-  out.push('', ...r.summary.filter((s) => s.startsWith('Review wait') || s.startsWith('Last activity')));
+  out.push('', ...r.summary.filter((s) => s.startsWith('Bugs:') || s.startsWith('Review wait') || s.startsWith('Last activity')));
   if (r.notes.length) out.push('', 'Notes:', ...notesLines(r, '  '));
   return out.join('\n') + '\n';
 }
@@ -123,6 +123,8 @@ export function renderInitiativeBrief(r: InitiativeView): string {
         .join(', ') || 'nobody yet'
     }`,
   );
+  const bugs = r.summary.find((s) => s.startsWith('Bugs:'));
+  if (bugs) out.push('', bugs);
   const w = r.summary.find((s) => s.startsWith('Review wait'));
   if (w) out.push('', w);
   return out.join('\n') + '\n';

@@ -12,12 +12,15 @@ import {
   commitPattern,
   computeInitiativeStatus,
   describeScope,
+  inSample,
   resolveMilestones,
+  sampleFraction,
   scopeQueries,
   specNames,
+  waitSplits,
   type InitiativeStatus,
 } from '../analysis/initiatives.js';
-import { cohortWaits, type ReleaseCycle } from '../analysis/waits.js';
+import type { ReleaseCycle } from '../analysis/waits.js';
 import { toMs, type InitiativeConfig, type StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
 import {
@@ -42,14 +45,15 @@ import {
   replaceStoredInitiative,
   resolveStoredNote,
 } from '../store/initiatives-store.js';
-import { loadFlowChanges, loadOwnerHistory } from '../store/queries/flow.js';
-import { countScopeEvidence, loadScopeCommits } from '../store/queries/initiatives.js';
+import { loadFlowChanges } from '../store/queries/flow.js';
+import { countScopeEvidence, loadScopeBugs, loadScopeCommits, periodChanges, scopeChangeCandidates } from '../store/queries/initiatives.js';
 import { loadSpecs } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { flowSetup } from './flow-setup.js';
 import { queryEnv } from './priorities-view.js';
 
-const YEAR = 365 * 86_400_000;
+const DAY = 86_400_000;
+const YEAR = 365 * DAY;
 
 /** steward.yaml's calendar as release cycles. */
 export function calendarOf(config: StewardConfig): ReleaseCycle[] {
@@ -435,9 +439,37 @@ export async function buildInitiativeView(
   // Load what the scope's queries need (files for `file:`, commit messages for `message:` and the patterns).
   const needEnv = queryEnv(setup, config, asOf);
   const needs = scopes.flatMap((s) => scopeQueries(s, specBlueprints)).map((q) => compileQuery(q.query, needEnv).needs);
-  const [changes, ownerHistory, commits] = await Promise.all([
+  const tags = scopes.flatMap((s) => s.bugTags);
+  const bugData = await loadScopeBugs(store.db, { numbers: scopes.flatMap((s) => s.bugs), tags });
+  const taggedBugs = tags.length && bugData ? bugData.bugs.map((b) => String(b.id)) : [];
+  // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
+  const period = await periodChanges(store.db, { projects: setup.projects, from: since - 90 * DAY, until: asOf });
+  const cohort = period.filter((c) => c.created >= since);
+  const fraction = sampleFraction(cohort.length);
+  // What is read: with a scope of blueprints, specs, topics, bugs, bug tags and paths, the changes
+  // the indexes say it may name (scopeChangeCandidates) and the sample of the rest; with Gerrit
+  // queries or commit patterns, which no index answers, every change of the period.
+  const everything = scopes.some((s) => s.queries.length + s.commitPatterns.length > 0);
+  const cohortIds = new Set(cohort.map((c) => c.id));
+  const ids = everything
+    ? null
+    : [
+        ...new Set([
+          ...(
+            await scopeChangeCandidates(store.db, store.engine, {
+              targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map(
+                (x) => x.toLowerCase(),
+              ),
+              topics: scopes.flatMap((s) => s.topics),
+              paths: scopes.flatMap((s) => s.paths),
+            })
+          ).filter((id) => cohortIds.has(id)),
+          ...cohort.filter((c) => inSample(c.id, fraction)).map((c) => c.id),
+        ]),
+      ];
+  const [loaded, commits] = await Promise.all([
     loadFlowChanges(store.db, store.engine, {
-      scope: { kind: 'active', since, until: asOf },
+      scope: ids === null ? { kind: 'active', since, until: asOf } : { kind: 'ids', ids },
       projects: setup.projects,
       asOf,
       messages: 'flow',
@@ -445,27 +477,16 @@ export async function buildInitiativeView(
       files: needs.some((n) => n.files),
       commitMessage: scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage),
     }),
-    loadOwnerHistory(store.db, store.engine, params.project?.length ? setup.projects : []),
     loadScopeCommits(store.db, {
       blueprints: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints],
-      bugs: scopes.flatMap((s) => s.bugs),
+      bugs: [...scopes.flatMap((s) => s.bugs), ...taggedBugs],
       withPatterns: scopes.some((s) => s.commitPatterns.length > 0),
       since,
       until: asOf,
     }),
   ]);
-  const waits = cohortWaits(
-    {
-      changes,
-      ctx: setup.ctx,
-      coreAt: setup.coreAt,
-      ownerHistory,
-      releases: calendar,
-      hostUrls: setup.hostUrls,
-      areaPrefixes: config.coreRules.areas,
-    },
-    { since, until: asOf, now: asOf },
-  );
+  const changes = loaded.filter((c) => c.created >= since && c.created < asOf);
+  const waits = waitSplits(changes, setup.ctx, since, asOf);
   const env = queryEnv(setup, config, asOf);
   let status: InitiativeStatus;
   try {
@@ -473,14 +494,16 @@ export async function buildInitiativeView(
       {
         initiative,
         calendar,
-        changes: changes.filter((c) => c.created >= since),
+        changes,
         waits,
+        sample: { cohort: cohort.length, fraction },
+        reviewDataTimes: period.map((c) => c.created),
         commits,
         specs,
         env,
         hostUrls: setup.hostUrls,
         nameOf: setup.nameOf,
-        bugData: false,
+        bugData,
       },
       asOf,
     );
@@ -498,7 +521,19 @@ export async function buildInitiativeView(
       codeHistory: commits.length
         ? 'the synced code history (steward git sync)'
         : 'no commit in scope, or no code history (steward git sync)',
-      bugs: 'bug numbers through the changes and commits that name them; no bug tracker data',
+      bugs: bugData
+        ? 'Launchpad bug data in the store (steward bugs sync): bug tags select bugs; bugs fixed by Launchpad or by the changes and commits that close them'
+        : 'bug numbers through the changes and commits that name them; no bug tracker data (steward bugs sync)',
+      ...(scopes.some((s) => s.paths.length)
+        ? {
+            paths:
+              "paths matched against change files (each change's latest patch set); commits not matched by path (the code history stores no file lists)",
+          }
+        : {}),
+      read:
+        ids === null
+          ? `every change of the period (${changes.length}): the scope has Gerrit queries or commit patterns, which no index answers`
+          : `${ids.length} changes: those the scope's blueprints, bugs, topics and paths may name, and the rest's sample`,
     },
   };
 }

@@ -11,7 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_INITIATIVE_NAME, DEMO_STALL_WEEKS, demoInitiative } from '../../src/demo/demo-initiative.js';
+import { sql } from 'kysely';
+import { readdirSync } from 'node:fs';
+import { DEMO_INITIATIVE_BUG_TAG, DEMO_INITIATIVE_NAME, DEMO_STALL_WEEKS, demoInitiative } from '../../src/demo/demo-initiative.js';
+import { areaTag } from '../../src/demo/demo-launchpad.js';
+import { openStore } from '../../src/store/open-store.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { runSteward } from '../helpers/cli.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
@@ -64,7 +68,36 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 0, r.stderr);
       const s = await run(['specs', 'sync', '--repo', join(dir, 'demo', 'specs')]);
       assert.equal(s.code, 0, s.stderr);
+      const lp = join(dir, 'demo', 'launchpad');
+      const b = await run(['bugs', 'import', ...readdirSync(lp).map((f) => join(lp, f))]);
+      assert.equal(b.code, 0, b.stderr);
     });
+    /** Rows of the store, read directly (the tests' own counts). */
+    const query = async <T>(text: string): Promise<T[]> => {
+      const store = await openStore(location, { create: false });
+      try {
+        return (await sql.raw<T>(text).execute(store.db)).rows;
+      } finally {
+        await store.close();
+      }
+    };
+    const since = Date.parse(`${target.start}T00:00:00Z`);
+    /** The public bugs (not duplicates) carrying `tag`, with their project task's dates, as the store holds them. */
+    const taggedBugs = async (tag: string) =>
+      (
+        await query<{ id: number; tags: string; created: number; fixed: number | null; closed: number | null }>(
+          `select b.id, b.tags, t.date_created as created, coalesce(t.date_fix_committed, t.date_fix_released) as fixed, t.date_closed as closed
+           from lp_bugs b join lp_bug_tasks t on t.bug = b.id and t.series is null
+           where b.information_type = 'Public' and b.duplicate_of is null`,
+        )
+      )
+        .filter((b) => b.tags.split(' ').includes(tag) && Number(b.created) <= NOW)
+        .map((b) => ({
+          id: String(b.id),
+          created: Number(b.created),
+          fixed: b.fixed === null ? null : Number(b.fixed),
+          closed: b.closed === null ? null : Number(b.closed),
+        }));
     after(async () => cleanup());
 
     it('shows the open question first, then the milestones: first code met, the spec met late, the blocked work not met', async () => {
@@ -225,6 +258,99 @@ for (const engine of ENGINES) {
       const events = (audit.events ?? audit).map((e: Json) => e.event);
       for (const e of ['initiative.add', 'initiative.note', 'initiative.note.resolve', 'initiative.edit', 'initiative.remove'])
         assert.ok(events.includes(e), e);
+    });
+
+    it("follows the bugs of its Launchpad tag in the milestone that names it: fixed and open as the store's bug tasks say", async () => {
+      const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME]);
+      const bugs = await taggedBugs(DEMO_INITIATIVE_BUG_TAG);
+      assert.ok(bugs.length >= 3, `the demo plants the tag: ${bugs.length}`);
+      assert.deepEqual(v.bugs.tags, [DEMO_INITIATIVE_BUG_TAG]);
+      assert.equal(v.bugs.cannotTell, null);
+      assert.deepEqual([...v.bugs.tagged].sort(), bugs.map((b) => b.id).sort());
+      const fixed = bugs.filter((b) => b.fixed !== null && b.fixed <= NOW).map((b) => b.id);
+      const openAt = (t: number) =>
+        bugs.filter((b) => b.created <= t && !(b.fixed !== null && b.fixed <= t) && !(b.closed !== null && b.closed <= t)).map((b) => b.id);
+      assert.deepEqual([...v.bugs.fixed].sort(), fixed.sort());
+      assert.deepEqual([...v.bugs.open].sort(), openAt(NOW).sort());
+      assert.ok(fixed.length >= 1 && openAt(NOW).length >= 1, 'some fixed, some open');
+      // Its milestone (own scope): every bug of the tag; open at its due time or now, whichever is first.
+      const m = v.milestones.find((x: Json) => x.title === 'Blocked work merged');
+      assert.equal(m.bugsFixed, fixed.length);
+      assert.equal(m.bugsOpen, openAt(Math.min(Date.parse(m.due), NOW)).length);
+      assert.match(m.evidence, new RegExp(`${m.bugsFixed} bugs fixed, ${m.bugsOpen} open`));
+      // No change names those bugs: the planted stall and the changes are as before.
+      assert.ok(v.changes.every((c: Json) => !c.matchedBy.some((x: string) => x.startsWith('bugTag:'))));
+      assert.equal(v.milestones[0].bugsFixed + v.milestones[0].bugsOpen, 0);
+      assert.ok(v.summary.some((x: string) => /^Bugs: \d+ in scope/.test(x)));
+    });
+
+    it('a bug tag brings in the changes that name its bugs (their stored links)', async () => {
+      const tag = areaTag(cfg.areas[0]!);
+      const bugs = new Set((await taggedBugs(tag)).map((b) => b.id));
+      const naming = await query<{ number: number; created: number }>(
+        `select distinct c.number, c.created from links l join changes c on c.id = l.change_id
+         where l.kind in ('closes-bug', 'partial-bug', 'related-bug', 'topic-bug') and l.target in (${[...bugs].map((b) => `'${b}'`).join(', ') || "''"})`,
+      );
+      const expected = naming
+        .filter((c) => Number(c.created) >= since && Number(c.created) < NOW)
+        .map((c) => Number(c.number))
+        .sort((a, b) => a - b);
+      assert.ok(expected.length >= 3, `changes naming bugs tagged ${tag}: ${expected.length}`);
+      await json(['initiative', 'add', 'tagged', '--bug-tag', tag, '--milestone', `One=${target.name}`, '--milestone', `Two=${next.name}`]);
+      const v = await json(['initiative', 'status', 'tagged']);
+      await json(['initiative', 'remove', 'tagged']);
+      assert.deepEqual(
+        v.changes.map((c: Json) => c.number).sort((a: number, b: number) => a - b),
+        expected,
+      );
+      assert.ok(v.changes.every((c: Json) => c.matchedBy.includes(`bugTag:${tag}`)));
+      assert.deepEqual([...v.bugs.tagged].sort(), [...bugs].sort());
+      // Fixed: at least every bug Launchpad has fixed by now; per milestone, those fixed in its window.
+      const lpFixed = (await taggedBugs(tag)).filter((b) => b.fixed !== null && b.fixed <= NOW).map((b) => b.id);
+      assert.ok(lpFixed.every((b) => v.bugs.fixed.includes(b)));
+      assert.ok(v.milestones[0].bugsFixed + v.milestones[1].bugsFixed <= v.bugs.fixed.length);
+      assert.ok(v.milestones[0].bugsFixed > 0);
+    });
+
+    it('paths match the changes whose files are under them, and say commits are not matched by path; read through the index or not, the same status', async () => {
+      const prefix = cfg.areas[0]!;
+      const expected = (
+        await query<{ number: number; created: number }>(
+          `select distinct c.number, c.created from change_files f join changes c on c.id = f.change_id where substr(f.path, 1, ${prefix.length}) = '${prefix}'`,
+        )
+      )
+        .filter((c) => Number(c.created) >= since && Number(c.created) < NOW)
+        .map((c) => Number(c.number))
+        .sort((a, b) => a - b);
+      assert.ok(expected.length >= 10, `changes under ${prefix}: ${expected.length}`);
+      const milestones = ['--milestone', `One=${target.name}`, '--milestone', `Two=${next.name}`];
+      await json(['initiative', 'add', 'by-path', '--path', prefix, ...milestones]);
+      await json(['initiative', 'add', 'by-query', '--query', `file:^${prefix}.*`, ...milestones]);
+      const byPath = await json(['initiative', 'status', 'by-path']);
+      const byQuery = await json(['initiative', 'status', 'by-query']);
+      for (const n of ['by-path', 'by-query']) await json(['initiative', 'remove', n]);
+      assert.deepEqual(
+        byPath.changes.map((c: Json) => c.number).sort((a: number, b: number) => a - b),
+        expected,
+      );
+      assert.match(byPath.sources.paths, /^paths matched against change files .*; commits not matched by path/);
+      assert.match(byPath.sources.read, /those the scope's blueprints, bugs, topics and paths may name/);
+      assert.match(byQuery.sources.read, /^every change of the period/);
+      // The index only narrows what is read: the same changes, milestones, blockers and comparison.
+      const same = (v: Json) => ({
+        ...v,
+        name: null,
+        title: null,
+        id: null,
+        scope: null,
+        scopeQueries: null,
+        sources: null,
+        summary: null,
+        changes: v.changes.map((c: Json) => ({ ...c, matchedBy: null })),
+      });
+      assert.deepEqual(same(byPath), same(byQuery));
+      assert.ok(byPath.reviewWait.sample, 'the period has more changes than the comparison reads');
+      assert.equal(byPath.reviewWait.vsRest.replicates, 400);
     });
 
     it('refuses bad input with a clear message and stores nothing', async () => {

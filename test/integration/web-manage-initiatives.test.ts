@@ -76,6 +76,13 @@ for (const engine of ENGINES) {
           const query = await post(app, jar, '/manage/initiatives/add', { ...base, queries: 'status:open OR', allowEmpty: 'on' });
           assert.equal(query.statusCode, 400);
           assert.match(query.body, /OR must be followed/);
+          const overlap = await post(app, jar, '/manage/initiatives/add', {
+            ...base,
+            milestones: 'Early=Yak\nLate=2026-02-01\nNext=Zed',
+            allowEmpty: 'on',
+          });
+          assert.equal(overlap.statusCode, 400);
+          assert.match(overlap.body, /milestones overlap: 3 &quot;Next&quot; \(Zed\) begins 2026-01-01, before 2 &quot;Late&quot; is due/);
           const missing = await post(app, jar, '/manage/initiatives/note', { _csrf: csrf, name: 'nope', kind: 'question', text: 'Why?' });
           assert.equal(missing.statusCode, 400);
           assert.match(missing.body, /no initiative named &quot;nope&quot;/);

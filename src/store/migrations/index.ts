@@ -29,6 +29,7 @@ import { initiatives } from './0020-initiatives.js';
 import { windowIndexes } from './0021-window-indexes.js';
 import { launchpadDates } from './0022-launchpad-dates.js';
 import { commitFacts } from './0024-commit-facts.js';
+import { scopeIndexes } from './0025-scope-indexes.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -53,6 +54,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0021-window-indexes': windowIndexes(),
     '0022-launchpad-dates': launchpadDates(caps),
     '0024-commit-facts': commitFacts(),
+    '0025-scope-indexes': scopeIndexes(caps),
   };
 }
 

@@ -3,14 +3,102 @@
  * an initiative's scope, and a quick count of what a scope matches (to refuse one that matches
  * nothing). The analysis decides what is in scope; these only narrow what is read.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Bug, BugTask } from '../../model/bugs.js';
 import type { TrackedCommit, TrackedScope } from '../../model/initiatives.js';
 import type { SpecRecord } from '../../model/specs.js';
+import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { bugFromRow, taskFromRow } from './bugs.js';
 
 const CHUNK = 400;
 const chunks = <T>(xs: readonly T[]): T[][] =>
   Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+
+// "path starts with P", per engine, through change_files_path (migration 0025): SQLite compares a
+// binary range; PostgreSQL a LIKE prefix with the pattern operator class (any collation).
+const PATH_UNDER: Record<EngineName, (prefix: string) => ReturnType<typeof sql<boolean>>> = {
+  sqlite: (p) => sql<boolean>`(f.path >= ${p} and f.path < ${`${p}\u{10FFFF}`})`,
+  postgres: (p) => sql<boolean>`f.path like ${`${p.replace(/[\\%_]/g, (x) => `\\${x}`)}%`}`,
+};
+
+/**
+ * The changes a scope may name by what the store indexes: a link to one of `targets` (blueprints
+ * in lower case, bug numbers; any kind of link — the analysis applies the exact rule), one of
+ * `topics`, a file under one of `paths` (prefixes). A superset of what the scope matches, of every
+ * time and project (the caller keeps those of its period: {@link periodChanges}). Ids ascending.
+ * Each read is one index range (links_target; changes_topic, change_files_path of migration 0025).
+ *
+ * @example await scopeChangeCandidates(db, 'sqlite', { targets: ['cells-v2'], topics: [], paths: ['nova/network/'] })
+ */
+export async function scopeChangeCandidates(
+  db: Kysely<Database>,
+  engine: EngineName,
+  o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[] },
+): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const part of chunks([...new Set(o.targets)]))
+    for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) ids.add(Number(r.change_id));
+  for (const part of chunks([...new Set(o.topics)]))
+    for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) ids.add(Number(r.id));
+  for (const p of new Set(o.paths.map((x) => x.replace(/^\/+/, '')).filter(Boolean)))
+    for (const r of await db.selectFrom('change_files as f').select('f.change_id').where(PATH_UNDER[engine](p)).execute())
+      ids.add(Number(r.change_id));
+  return [...ids].sort((a, b) => a - b);
+}
+
+/**
+ * Id and creation time of every change of `projects` (all when empty) created in [from, until),
+ * by creation time: the period's cohort (what the review-wait comparison samples) and whether review
+ * data covers a stall. Read from the index `changes_created` alone (migration 0025).
+ */
+export async function periodChanges(
+  db: Kysely<Database>,
+  o: { projects: readonly string[]; from: number; until: number },
+): Promise<Array<{ id: number; created: number }>> {
+  const rows = await db
+    .selectFrom('changes')
+    .select(['id', 'created', 'project'])
+    .where('created', '>=', o.from)
+    .where('created', '<', o.until)
+    .orderBy('created')
+    .execute();
+  // Projects are kept here, not in SQL: a project condition lets the planner prefer
+  // changes_project_status and read every row of a large project.
+  const keep = o.projects.length ? new Set(o.projects) : null;
+  return rows.filter((r) => keep === null || keep.has(r.project)).map((r) => ({ id: Number(r.id), created: Number(r.created) }));
+}
+
+/**
+ * Launchpad's bugs (and their tasks) with one of `numbers` or carrying one of `tags` (Launchpad's
+ * tags: one space between), or null when the store holds no bug data at all (`steward bugs sync`).
+ */
+export async function loadScopeBugs(
+  db: Kysely<Database>,
+  o: { numbers: readonly string[]; tags: readonly string[] },
+): Promise<{ tasks: BugTask[]; bugs: Bug[] } | null> {
+  const any = await db.selectFrom('lp_bugs').select('id').limit(1).execute();
+  if (any.length === 0) return null;
+  const ids = new Set<number>(o.numbers.map(Number).filter(Number.isSafeInteger));
+  const tags = [...new Set(o.tags.map((t) => t.toLowerCase()))];
+  if (tags.length) {
+    // A tag is a whole word of the space-separated list: narrowed by LIKE, then checked exactly.
+    for (const t of tags)
+      for (const r of await db
+        .selectFrom('lp_bugs')
+        .select(['id', 'tags'])
+        .where(sql<boolean>`lower(tags) like ${`%${t.replace(/[\\%_]/g, '')}%`}`)
+        .execute())
+        if (r.tags.toLowerCase().split(' ').includes(t)) ids.add(Number(r.id));
+  }
+  const bugs: Bug[] = [];
+  const tasks: BugTask[] = [];
+  for (const part of chunks([...ids])) {
+    for (const r of await db.selectFrom('lp_bugs').selectAll().where('id', 'in', part).execute()) bugs.push(bugFromRow(r));
+    for (const r of await db.selectFrom('lp_bug_tasks').selectAll().where('bug', 'in', part).execute()) tasks.push(taskFromRow(r));
+  }
+  return { tasks, bugs };
+}
 
 /**
  * Commits landed in [since, until] that name one of `blueprints` or `bugs` (git_commit_links), or,
@@ -99,7 +187,13 @@ export async function countScopeEvidence(
   scopes: readonly TrackedScope[],
   specs: readonly SpecRecord[],
 ): Promise<number> {
-  if (scopes.some((s) => s.queries.length + s.commitPatterns.length + s.bugTags.length > 0)) return 1;
+  if (scopes.some((s) => s.queries.length + s.commitPatterns.length > 0)) return 1;
+  const tags = [...new Set(scopes.flatMap((s) => s.bugTags))];
+  if (tags.length) {
+    const bugs = await loadScopeBugs(db, { numbers: [], tags });
+    // Without bug data a tag cannot be checked: taken as given (the status says it cannot tell).
+    if (bugs === null || bugs.bugs.length > 0) return bugs === null ? 1 : bugs.bugs.length;
+  }
   const specNames = new Set(scopes.flatMap((s) => s.specs.map((x) => x.toLowerCase())));
   const named = specs.filter((s) =>
     [

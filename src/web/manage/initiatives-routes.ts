@@ -2,12 +2,11 @@
  * /manage/initiatives: every initiative (steward.yaml's and the store's), a form to add one to the
  * store, a form to note a question, decision or feedback, and buttons to resolve a note or remove a
  * stored initiative. Initiatives are tracked work like priorities: the same permission
- * (`priorities.change`: lead, admin) and a CSRF token; the checks are `steward initiative`'s
- * (service/initiatives-view.ts), so a refused form stores nothing. Changes are audited and answered
- * with a redirect back to the page.
+ * (`priorities.change`: lead, admin), CSRF token, audit and redirect (tracked-work-routes.ts,
+ * shared with /manage/priorities); the checks are `steward initiative`'s
+ * (service/initiatives-view.ts), so a refused form stores nothing.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isStewardError } from '../../model/errors.js';
+import type { FastifyInstance } from 'fastify';
 import {
   addInitiative,
   buildInitiativesList,
@@ -17,8 +16,9 @@ import {
   removeInitiative,
 } from '../../service/initiatives-view.js';
 import { csrfField } from '../auth/auth-pages.js';
-import { html, type SafeHtml } from '../html.js';
+import { html } from '../html.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
+import { formField as field, formLines as lines, formWords as words, trackedWorkRoutes } from './tracked-work-routes.js';
 
 interface InitiativeForm {
   name?: string;
@@ -30,6 +30,7 @@ interface InitiativeForm {
   topics?: string;
   queries?: string;
   bugs?: string;
+  bugTags?: string;
   commitPatterns?: string;
   paths?: string;
   milestones?: string;
@@ -41,7 +42,6 @@ interface InitiativeForm {
   note?: string;
 }
 
-const field = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const bodySchema = {
   type: 'object',
   properties: {
@@ -54,6 +54,7 @@ const bodySchema = {
     topics: field(5000),
     queries: field(20_000),
     bugs: field(5000),
+    bugTags: field(5000),
     commitPatterns: field(5000),
     paths: field(5000),
     milestones: field(5000),
@@ -67,41 +68,20 @@ const bodySchema = {
   },
 } as const;
 
-const DONE: Record<string, string> = {
-  added: 'Initiative added.',
-  removed: 'Initiative removed.',
-  noted: 'Note added.',
-  resolved: 'Note resolved.',
-};
-const words = (s: string | undefined) => (s ?? '').split(/[\s,]+/).filter(Boolean);
-const lines = (s: string | undefined) =>
-  (s ?? '')
-    .split(/\r?\n/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const forTheWeb = (s: string) => s.replace(/--([a-z][a-z-]*)/g, '$1');
-
 export async function initiativesRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
-  const guard = app.access.require('priorities.change', { kind: 'priorities' });
-
-  const render = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    v: { error?: string; form?: InitiativeForm; done?: string },
-  ) => {
-    const effective = await o.config();
-    const list = await buildInitiativesList(o.store, effective);
-    const csrf = app.access.csrfToken(request, reply);
-    const f = v.form ?? {};
-    const input = (name: keyof InitiativeForm, label: string, hint = '') =>
-      html`<p><label>${label} <input name="${name}" maxlength="5000" value="${f[name] ?? ''}" placeholder="${hint}"></label></p>`;
-    const area = (name: keyof InitiativeForm, label: string) =>
-      html`<p><label>${label}<br><textarea name="${name}" rows="3" cols="60">${f[name] ?? ''}</textarea></label></p>`;
-    const full = await Promise.all(list.initiatives.map((i) => findInitiative(o.store, effective, i.name)));
-    const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
-${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
-<h2>Add an initiative</h2>
+  trackedWorkRoutes<InitiativeForm>(app, o, {
+    path: '/manage/initiatives',
+    title: 'Manage initiatives',
+    bodySchema,
+    body: async ({ request, reply, effective, form: f }) => {
+      const list = await buildInitiativesList(o.store, effective);
+      const csrf = app.access.csrfToken(request, reply);
+      const input = (name: keyof InitiativeForm, label: string, hint = '') =>
+        html`<p><label>${label} <input name="${name}" maxlength="5000" value="${f[name] ?? ''}" placeholder="${hint}"></label></p>`;
+      const area = (name: keyof InitiativeForm, label: string) =>
+        html`<p><label>${label}<br><textarea name="${name}" rows="3" cols="60">${f[name] ?? ''}</textarea></label></p>`;
+      const full = await Promise.all(list.initiatives.map((i) => findInitiative(o.store, effective, i.name)));
+      return html`<h2>Add an initiative</h2>
 <form method="post" action="/manage/initiatives/add" class="manage">
   ${csrfField(csrf)}
   <p><label>Name <input name="name" required maxlength="100" value="${f.name ?? ''}" placeholder="cells-v2"></label></p>
@@ -114,6 +94,7 @@ ${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>`
   ${input('topics', 'Topics')}
   ${area('queries', 'Gerrit queries (one per line)')}
   ${input('bugs', 'Bug numbers')}
+  ${input('bugTags', 'Bug tags (Launchpad)')}
   ${area('commitPatterns', 'Commit-message patterns (regular expressions, one per line)')}
   ${input('paths', 'Paths (prefixes)')}
   <p><label>Stall after (weeks) <input name="stallWeeks" maxlength="10" value="${f.stallWeeks ?? ''}" placeholder="6"></label></p>
@@ -140,93 +121,89 @@ ${full.map(
 ${i.notes.length ? html`<ul>${i.notes.map((n) => html`<li>[${n.status} ${n.kind}] ${n.text}${n.status === 'open' && i.origin === 'store' ? html` <form method="post" action="/manage/initiatives/resolve" class="inline">${csrfField(csrf)}<input type="hidden" name="name" value="${i.name}"><input type="hidden" name="note" value="${String(n.id)}"><input name="text" placeholder="answer"><button type="submit">Resolve</button></form>` : ''}</li>`)}</ul>` : ''}
 </section>`,
 )}`;
-    return reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(app.access.page(request, 'Manage initiatives', body));
-  };
-
-  const change = async (
-    request: FastifyRequest<{ Body: InitiativeForm }>,
-    reply: FastifyReply,
-    what: 'add' | 'remove' | 'note' | 'resolve',
-  ) => {
-    const f = request.body ?? {};
-    const by = request.user?.name ?? null;
-    try {
-      const effective = await o.config();
-      const now = o.clock();
-      if (what === 'add') {
-        const i = await addInitiative(
-          o.store,
-          {
-            name: f.name ?? '',
-            title: f.title ?? '',
-            goal: f.goal ?? '',
-            owners: (f.owners ?? '')
-              .split(',')
-              .map((x) => x.trim())
-              .filter(Boolean),
-            scope: {
-              blueprints: words(f.blueprints),
-              specs: words(f.specs),
-              topics: words(f.topics),
-              queries: lines(f.queries),
-              bugs: words(f.bugs),
-              commitPatterns: lines(f.commitPatterns),
-              paths: words(f.paths),
+    },
+    actions: {
+      add: {
+        done: ['added', 'Initiative added.'],
+        keepForm: true,
+        run: async (request, f, effective, now) => {
+          const i = await addInitiative(
+            o.store,
+            {
+              name: f.name ?? '',
+              title: f.title ?? '',
+              goal: f.goal ?? '',
+              owners: (f.owners ?? '')
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+              scope: {
+                blueprints: words(f.blueprints),
+                specs: words(f.specs),
+                topics: words(f.topics),
+                queries: lines(f.queries),
+                bugs: words(f.bugs),
+                bugTags: words(f.bugTags),
+                commitPatterns: lines(f.commitPatterns),
+                paths: words(f.paths),
+              },
+              milestones: lines(f.milestones).map(parseMilestoneArg),
+              stallWeeks: f.stallWeeks ? Number(f.stallWeeks) : null,
+              createdBy: request.user?.name ?? null,
+              allowEmpty: f.allowEmpty === 'on',
             },
-            milestones: lines(f.milestones).map(parseMilestoneArg),
-            stallWeeks: f.stallWeeks ? Number(f.stallWeeks) : null,
-            createdBy: by,
-            allowEmpty: f.allowEmpty === 'on',
-          },
-          effective,
-          now,
-        );
-        await app.access.audit(request, {
-          event: 'initiative.add',
-          subject: `initiative ${i.id}`,
-          outcome: 'ok',
-          detail: { name: i.name, title: i.title },
-        });
-      } else if (what === 'remove') {
-        const i = await removeInitiative(o.store, f.name ?? '', effective);
-        await app.access.audit(request, {
-          event: 'initiative.remove',
-          subject: `initiative ${i.id}`,
-          outcome: 'ok',
-          detail: { name: i.name },
-        });
-      } else {
-        const input =
-          what === 'note'
-            ? { kind: f.kind ?? '', text: f.text ?? '', link: f.link || null, by }
-            : { resolve: Number(f.note), resolution: f.text || null, by };
-        const { initiative, note } = await noteInitiative(o.store, f.name ?? '', input, effective, now);
-        await app.access.audit(request, {
-          event: what === 'note' ? 'initiative.note' : 'initiative.note.resolve',
-          subject: `initiative ${initiative.id}`,
-          outcome: 'ok',
-          detail: { name: initiative.name, note: note.id, kind: note.kind },
-        });
-      }
-      const done = { add: 'added', remove: 'removed', note: 'noted', resolve: 'resolved' }[what];
-      return reply.redirect(`/manage/initiatives?done=${done}`, 303);
-    } catch (e) {
-      if (!isStewardError(e) || !['USAGE', 'NOT_FOUND', 'CONFIG'].includes(e.code)) throw e;
-      const message = forTheWeb(e.details.hint ? `${e.message}. ${e.details.hint}` : `${e.message}.`);
-      return render(request, reply, 400, { error: `Nothing was changed: ${message}`, form: f });
-    }
-  };
-
-  app.get<{ Querystring: { done?: string } }>('/manage/initiatives', { preHandler: guard }, async (request, reply) =>
-    render(request, reply, 200, { done: DONE[request.query.done ?? ''] }),
-  );
-  for (const what of ['add', 'remove', 'note', 'resolve'] as const)
-    app.post<{ Body: InitiativeForm }>(
-      `/manage/initiatives/${what}`,
-      { preHandler: guard, schema: { body: bodySchema } },
-      (request, reply) => change(request, reply, what),
-    );
+            effective,
+            now,
+          );
+          return { event: 'initiative.add', subject: `initiative ${i.id}`, detail: { name: i.name, title: i.title } };
+        },
+      },
+      remove: {
+        done: ['removed', 'Initiative removed.'],
+        keepForm: true,
+        run: async (_request, f, effective) => {
+          const i = await removeInitiative(o.store, f.name ?? '', effective);
+          return { event: 'initiative.remove', subject: `initiative ${i.id}`, detail: { name: i.name } };
+        },
+      },
+      note: {
+        done: ['noted', 'Note added.'],
+        keepForm: true,
+        run: async (request, f, effective, now) => {
+          const by = request.user?.name ?? null;
+          const { initiative, note } = await noteInitiative(
+            o.store,
+            f.name ?? '',
+            { kind: f.kind ?? '', text: f.text ?? '', link: f.link || null, by },
+            effective,
+            now,
+          );
+          return {
+            event: 'initiative.note',
+            subject: `initiative ${initiative.id}`,
+            detail: { name: initiative.name, note: note.id, kind: note.kind },
+          };
+        },
+      },
+      resolve: {
+        done: ['resolved', 'Note resolved.'],
+        keepForm: true,
+        run: async (request, f, effective, now) => {
+          const by = request.user?.name ?? null;
+          const { initiative, note } = await noteInitiative(
+            o.store,
+            f.name ?? '',
+            { resolve: Number(f.note), resolution: f.text || null, by },
+            effective,
+            now,
+          );
+          return {
+            event: 'initiative.note.resolve',
+            subject: `initiative ${initiative.id}`,
+            detail: { name: initiative.name, note: note.id, kind: note.kind },
+          };
+        },
+      },
+    },
+  });
 }

@@ -2,17 +2,17 @@
  * /manage/priorities: every release priority (steward.yaml's and the store's), a form to add one to
  * the store and a button to remove a stored one. Needs `priorities.change` (lead, admin) and a CSRF
  * token; the checks are `steward priorities add|remove`'s (service/priorities-view.ts). Changes are
- * audited and answered with a redirect back to the page.
+ * audited and answered with a redirect back to the page (tracked-work-routes.ts, shared with
+ * /manage/initiatives).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isStewardError } from '../../model/errors.js';
+import type { FastifyInstance } from 'fastify';
 import { addPriority, buildPrioritiesList, removePriority } from '../../service/priorities-view.js';
 import { csrfField } from '../auth/auth-pages.js';
-import { html, type SafeHtml } from '../html.js';
-import { DONE_QUERY, typed, type Validated } from '../typed-routes.js';
+import { html } from '../html.js';
+import type { Validated } from '../typed-routes.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
+import { formField as field, formLines as lines, formWords as words, trackedWorkRoutes } from './tracked-work-routes.js';
 
-const field = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const bodySchema = {
   type: 'object',
   properties: {
@@ -26,40 +26,20 @@ const bodySchema = {
 } as const;
 type PriorityForm = Validated<typeof bodySchema>;
 
-const DONE: Record<string, string> = { added: 'Priority added.', removed: 'Priority removed.' };
-
-/** Blueprints and topics: separated by commas, spaces or lines. Queries: one per line. */
-const words = (s: string | undefined) => (s ?? '').split(/[\s,]+/).filter(Boolean);
-const lines = (s: string | undefined) =>
-  (s ?? '')
-    .split(/\r?\n/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-/** The service's messages name command-line options (`--title`); the form's fields have the same names without the dashes. */
-const forTheWeb = (s: string) => s.replace(/--([a-z][a-z-]*)/g, '$1');
-
 export async function prioritiesRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
-  const guard = app.access.require('priorities.change', { kind: 'priorities' });
-
-  const render = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    status: number,
-    v: { error?: string; form?: PriorityForm; done?: string },
-  ) => {
-    const effective = await o.config();
-    const list = await buildPrioritiesList(o.store, {}, effective);
-    const csrf = app.access.csrfToken(request, reply);
-    const f = v.form ?? {};
-    const releases = effective.config.releases.map((r) => r.name);
-    const covers = (p: { blueprints: string[]; topics: string[]; queries: string[] }) =>
-      [...p.blueprints.map((b) => `blueprint ${b}`), ...p.topics.map((t) => `topic ${t}`), ...p.queries.map((q) => `query ${q}`)].join(
-        '; ',
-      );
-    const body: SafeHtml = html`${v.done ? html`<p class="notice ok" role="status">${v.done}</p>` : ''}
-${v.error ? html`<div class="notice error" role="alert"><p>${v.error}</p></div>` : ''}
-<h2>Add a priority</h2>
+  trackedWorkRoutes<PriorityForm>(app, o, {
+    path: '/manage/priorities',
+    title: 'Manage priorities',
+    bodySchema,
+    body: async ({ request, reply, effective, form: f }) => {
+      const list = await buildPrioritiesList(o.store, {}, effective);
+      const csrf = app.access.csrfToken(request, reply);
+      const releases = effective.config.releases.map((r) => r.name);
+      const covers = (p: { blueprints: string[]; topics: string[]; queries: string[] }) =>
+        [...p.blueprints.map((b) => `blueprint ${b}`), ...p.topics.map((t) => `topic ${t}`), ...p.queries.map((q) => `query ${q}`)].join(
+          '; ',
+        );
+      return html`<h2>Add a priority</h2>
 ${
   releases.length === 0
     ? html`<p>There is no release calendar: add <code>releases</code> to steward.yaml first.</p>`
@@ -87,60 +67,36 @@ ${p.origin === 'store' ? html`<form method="post" action="/manage/priorities/rem
 </tbody></table>`
 }
 <p>How each priority is doing: <a href="/priorities">Priorities</a>.</p>`;
-    return reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(app.access.page(request, 'Manage priorities', body));
-  };
-
-  const change = async (request: FastifyRequest, f: PriorityForm, reply: FastifyReply, what: 'add' | 'remove') => {
-    try {
-      const effective = await o.config();
-      if (what === 'add') {
-        const p = await addPriority(
-          o.store,
-          {
-            release: f.release ?? '',
-            title: f.title ?? '',
-            blueprints: words(f.blueprints),
-            topics: words(f.topics),
-            queries: lines(f.queries),
-            createdBy: request.user?.name ?? null,
-          },
-          effective,
-          o.clock(),
-        );
-        await app.access.audit(request, {
-          event: 'priority.add',
-          subject: `priority ${p.id}`,
-          outcome: 'ok',
-          detail: { release: p.release, title: p.title },
-        });
-      } else {
-        const p = await removePriority(o.store, { release: f.release ?? '', title: f.title ?? '' }, effective);
-        await app.access.audit(request, {
-          event: 'priority.remove',
-          subject: `priority ${p.id}`,
-          outcome: 'ok',
-          detail: { release: p.release, title: p.title },
-        });
-      }
-      return reply.redirect(`/manage/priorities?done=${what === 'add' ? 'added' : 'removed'}`, 303);
-    } catch (e) {
-      if (!isStewardError(e) || !['USAGE', 'NOT_FOUND', 'CONFIG'].includes(e.code)) throw e;
-      const message = forTheWeb(e.details.hint ? `${e.message}. ${e.details.hint}` : `${e.message}.`);
-      return render(request, reply, 400, { error: `Nothing was changed: ${message}`, form: what === 'add' ? f : undefined });
-    }
-  };
-
-  const routes = typed(app);
-  routes.get('/manage/priorities', { preHandler: guard, schema: { querystring: DONE_QUERY } }, async (request, reply) =>
-    render(request, reply, 200, { done: DONE[request.query.done ?? ''] }),
-  );
-  routes.post('/manage/priorities/add', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-    change(request, request.body ?? {}, reply, 'add'),
-  );
-  routes.post('/manage/priorities/remove', { preHandler: guard, schema: { body: bodySchema } }, (request, reply) =>
-    change(request, request.body ?? {}, reply, 'remove'),
-  );
+    },
+    actions: {
+      add: {
+        done: ['added', 'Priority added.'],
+        keepForm: true,
+        run: async (request, f, effective, now) => {
+          const p = await addPriority(
+            o.store,
+            {
+              release: f.release ?? '',
+              title: f.title ?? '',
+              blueprints: words(f.blueprints),
+              topics: words(f.topics),
+              queries: lines(f.queries),
+              createdBy: request.user?.name ?? null,
+            },
+            effective,
+            now,
+          );
+          return { event: 'priority.add', subject: `priority ${p.id}`, detail: { release: p.release, title: p.title } };
+        },
+      },
+      remove: {
+        done: ['removed', 'Priority removed.'],
+        keepForm: false,
+        run: async (_request, f, effective) => {
+          const p = await removePriority(o.store, { release: f.release ?? '', title: f.title ?? '' }, effective);
+          return { event: 'priority.remove', subject: `priority ${p.id}`, detail: { release: p.release, title: p.title } };
+        },
+      },
+    },
+  });
 }

@@ -93,6 +93,7 @@ ${table(
       cell: (m) => `${m.changesMerged} / ${m.changesProposed} (${m.changesOpen})`,
     },
     { key: 'commits', label: 'Commits', numeric: true, cell: (m) => num(m.commitsLanded) },
+    { key: 'bugs', label: 'Bugs fixed / open', numeric: true, cell: (m) => `${m.bugsFixed} / ${m.bugsOpen}` },
     { key: 'met', label: 'Met', cell: (m) => (m.metAt ? `${day(m.metAt)}${m.lateDays ? ` (${m.lateDays} d late)` : ''}` : '') },
   ],
   v.milestones,
