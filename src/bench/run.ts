@@ -46,6 +46,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeRestExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
+import { pgLocation, type BenchStore } from './bench-store.js';
 import { runColdBench } from './cold-bench.js';
 import { PHASES, runBaselineComparison, type Phase } from './baseline.js';
 import { runFlowBench } from './flow-bench.js';
@@ -62,6 +63,16 @@ const changes = Number(process.env.BENCH_CHANGES ?? 100_000);
 const now = Date.UTC(2026, 0, 1);
 const pgBenchDb = process.env.BENCH_PG_DB ?? 'steward_bench';
 if (!/^[a-z_][a-z0-9_]*$/.test(pgBenchDb)) throw new Error(`BENCH_PG_DB must be a plain database name, not ${JSON.stringify(pgBenchDb)}`);
+
+/** The bench store every phase after the import reads, named once. */
+const bench: BenchStore = {
+  sqlitePath: join(benchDir, 'bench.db'),
+  pgAdmin: process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+  pgDb: pgBenchDb,
+  demo: { seed: 7, changes, months: 24, now },
+};
+/** The bench store as the phases that read both engines take it (their signature is what `--baseline` calls on older revisions too). */
+const storeArgs = [bench.sqlitePath, bench.pgAdmin, bench.demo, bench.pgDb] as const;
 
 interface ImportResult {
   engine: string;
@@ -113,7 +124,7 @@ async function ensureExport(): Promise<string> {
   const exportPath = join(benchDir, `rest-${changes}.json`);
   if (!existsSync(exportPath)) {
     const t0 = performance.now();
-    await writeRestExport({ seed: 7, changes, months: 24, now }, exportPath, { pageSize: 500 });
+    await writeRestExport(bench.demo, exportPath, { pageSize: 500 });
     console.log(
       `generated ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -128,11 +139,11 @@ async function main(): Promise<void> {
 
   runSyncBench(Number(process.env.BENCH_SYNC_CHANGES ?? 50_000));
 
-  const sqlitePath = join(benchDir, 'bench.db');
+  const sqlitePath = bench.sqlitePath;
   for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
   report('import REST → SQLite', runImport(exportPath, sqlitePath), 'target ≥ 5000 changes/s, RSS < 400 MB');
 
-  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
+  const admin = bench.pgAdmin;
   if (!admin) {
     console.log('import REST → PostgreSQL      skipped: set STEWARD_BENCH_PG (or STEWARD_TEST_PG) to an admin URL to include it');
     return;
@@ -167,18 +178,11 @@ if (process.env.BENCH_ONLY === 'calibration') {
 }
 if (process.env.BENCH_ONLY === 'bugs') {
   runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
-  await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
+  await runBugsReportsBench(bench.sqlitePath, bench.demo);
   process.exit(0);
 }
-/** The PostgreSQL bench store's location, when an admin URL is given. */
-function pgBenchLocation(): string | undefined {
-  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
-  if (!admin) return undefined;
-  const u = new URL(admin);
-  u.pathname = `/${pgBenchDb}`;
-  return u.toString();
-}
-const runCold = () => runColdBench(benchDir, join(benchDir, 'bench.db'), pgBenchLocation(), { seed: 7, changes, months: 24, now });
+const runCold = () =>
+  runColdBench(benchDir, bench.sqlitePath, bench.pgAdmin ? pgLocation(bench.pgAdmin, bench.pgDb) : undefined, bench.demo);
 if (process.env.BENCH_ONLY === 'cold') {
   await runCold();
   process.exit(0);
@@ -191,53 +195,23 @@ if (baseline) {
       ...baseline,
       ensureExport,
       changes,
-      pgAdmin: process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+      pgAdmin: bench.pgAdmin,
     }),
   );
 }
 if (process.env.BENCH_ONLY === 'web') {
-  await runWebBench(
-    join(benchDir, 'bench.db'),
-    process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
-    {
-      seed: 7,
-      changes,
-      months: 24,
-      now,
-    },
-    pgBenchDb,
-  );
+  await runWebBench(...storeArgs);
   process.exit(0);
 }
-if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, bench.pgAdmin);
 if (process.env.BENCH_ONLY !== 'perf') await runPeopleBench(benchDir);
 if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
-await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, pgBenchDb);
+await runFlowBench(bench.sqlitePath, bench.pgAdmin, bench.pgDb);
 if (process.env.BENCH_ONLY === 'perf') process.exit(0);
-await runReviewersBench(
-  join(benchDir, 'bench.db'),
-  process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
-  {
-    seed: 7,
-    changes,
-    months: 24,
-    now,
-  },
-  pgBenchDb,
-);
+await runReviewersBench(...storeArgs);
 await runCold();
-await runWebBench(
-  join(benchDir, 'bench.db'),
-  process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
-  {
-    seed: 7,
-    changes,
-    months: 24,
-    now,
-  },
-  pgBenchDb,
-);
+await runWebBench(...storeArgs);
 runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
-await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
+await runBugsReportsBench(bench.sqlitePath, bench.demo);
 runCalibrationBench();
