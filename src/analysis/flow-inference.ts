@@ -122,21 +122,50 @@ export function timeToEvent(list: readonly FollowedTime[]): EventTime {
 
 /** The Aalen–Johansen time by which half merged, point estimate only (for re-draws); null when never. */
 export function mergeMedianPoint(changes: readonly FollowedChange[]): number | null {
-  const sorted = [...changes].sort((a, b) => a.days - b.days);
-  const n = sorted.length;
-  let atRisk = n;
+  // The days of each outcome in a typed array of its own, sorted natively (no comparator: the
+  // bootstrap calls this thousands of times on thousands of changes), then walked together.
+  let nm = 0;
+  let na = 0;
+  for (const c of changes) {
+    if (c.outcome === 'merged') nm++;
+    else if (c.outcome === 'abandoned') na++;
+  }
+  const merged = new Float64Array(nm);
+  const abandoned = new Float64Array(na);
+  const open = new Float64Array(changes.length - nm - na);
+  let im = 0;
+  let ia = 0;
+  let io = 0;
+  for (const c of changes) {
+    if (c.outcome === 'merged') merged[im++] = c.days;
+    else if (c.outcome === 'abandoned') abandoned[ia++] = c.days;
+    else open[io++] = c.days;
+  }
+  merged.sort();
+  abandoned.sort();
+  open.sort();
+  let atRisk = changes.length;
   let free = 1;
   let inc = 0;
-  for (let i = 0; i < n;) {
-    const t = sorted[i]!.days;
+  im = ia = io = 0;
+  while (im < nm || ia < na || io < open.length) {
+    const t = Math.min(im < nm ? merged[im]! : Infinity, ia < na ? abandoned[ia]! : Infinity, io < open.length ? open[io]! : Infinity);
+    if (Number.isNaN(t)) break; // a time that is not a number ends the walk (it is sorted last)
     let dm = 0;
     let da = 0;
     let here = 0;
-    while (i < n && sorted[i]!.days === t) {
-      if (sorted[i]!.outcome === 'merged') dm++;
-      else if (sorted[i]!.outcome === 'abandoned') da++;
+    while (im < nm && merged[im] === t) {
+      dm++;
+      im++;
+    }
+    while (ia < na && abandoned[ia] === t) {
+      da++;
+      ia++;
+    }
+    here = dm + da;
+    while (io < open.length && open[io] === t) {
       here++;
-      i++;
+      io++;
     }
     if (dm + da > 0) {
       inc += (free * dm) / atRisk;
