@@ -3,7 +3,8 @@
  * prints numbers and the targets beside them.
  *
  * - import of a generated 100,000-change REST export into SQLite and (with STEWARD_TEST_PG or
- *   STEWARD_BENCH_PG set) PostgreSQL: changes/s and peak RSS of the importing process.
+ *   STEWARD_BENCH_PG set) PostgreSQL: changes/s and peak RSS of the importing process; then the
+ *   same project's SSH export into a scratch SQLite store.
  *
  * - full sync of 50,000 changes from the fake Gerrit server on loopback into SQLite: changes/s,
  *   peak RSS, requests against pages needed.
@@ -32,7 +33,8 @@
  * to run some, `--baseline-node-modules DIR` for a baseline whose lock this checkout's node_modules
  * does not satisfy, `--keep-baseline` to keep its worktree).
  *
- * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
+ * Options (environment): BENCH_ONLY=import runs only the REST and SSH imports (scratch stores),
+ * BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
  * (default steward_bench).
@@ -44,7 +46,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeRestExport } from '../demo/demo-export.js';
+import { writeRestExport, writeSshExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
 import { pgLocation, type BenchStore } from './bench-store.js';
 import { runColdBench } from './cold-bench.js';
@@ -91,7 +93,7 @@ function runImport(file: string, location: string): ImportResult {
 
 function report(name: string, r: ImportResult, targets: string): void {
   console.log(
-    `${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s   (${targets})`,
+    `${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s (${Math.round((r.cpuSeconds * 1e6) / r.changes)} ms per 1,000 changes)   (${targets})`,
   );
 }
 
@@ -118,13 +120,18 @@ function runSyncBench(changes: number): void {
   );
 }
 
-/** The bench export, `.bench/rest-N.json`: generated once, then reused. */
-async function ensureExport(): Promise<string> {
+/**
+ * The bench export, `.bench/rest-N.json` (pages of 500 changes, as the REST sync reads them) or
+ * `.bench/ssh-N.json` (one `gerrit query --format JSON` row a line): the same generated project,
+ * written once, then reused.
+ */
+async function ensureExport(format: 'rest' | 'ssh' = 'rest'): Promise<string> {
   mkdirSync(benchDir, { recursive: true });
-  const exportPath = join(benchDir, `rest-${changes}.json`);
+  const exportPath = join(benchDir, `${format}-${changes}.json`);
   if (!existsSync(exportPath)) {
     const t0 = performance.now();
-    await writeRestExport(bench.demo, exportPath, { pageSize: 500 });
+    if (format === 'rest') await writeRestExport(bench.demo, exportPath, { pageSize: 500 });
+    else await writeSshExport(bench.demo, exportPath);
     console.log(
       `generated ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -142,6 +149,7 @@ async function main(): Promise<void> {
   const sqlitePath = bench.sqlitePath;
   for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
   report('import REST → SQLite', runImport(exportPath, sqlitePath), 'target ≥ 5000 changes/s, RSS < 400 MB');
+  await importSshBench();
 
   const admin = bench.pgAdmin;
   if (!admin) {
@@ -150,6 +158,25 @@ async function main(): Promise<void> {
   }
   const location = await recreatePostgresDatabase(admin, pgBenchDb);
   report('import REST → PostgreSQL', runImport(exportPath, location), 'no target set; RSS < 400 MB');
+}
+
+/**
+ * The same project from its SSH export into a scratch SQLite store (removed after), right after the
+ * REST import so the two are measured in the same minutes: CPU per 1,000 changes compares them on
+ * a busy machine.
+ */
+async function importSshBench(): Promise<void> {
+  const sshPath = await ensureExport('ssh');
+  const scratch = join(benchDir, 'bench-ssh.db');
+  const clear = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(scratch + suffix, { force: true });
+  };
+  clear();
+  try {
+    report('import SSH → SQLite', runImport(sshPath, scratch), 'target ≥ 4000 changes/s, RSS < 400 MB');
+  } finally {
+    clear();
+  }
 }
 
 /** `--baseline <rev>` and its options, or null. */
@@ -183,6 +210,15 @@ if (process.env.BENCH_ONLY === 'bugs') {
 }
 const runCold = () =>
   runColdBench(benchDir, bench.sqlitePath, bench.pgAdmin ? pgLocation(bench.pgAdmin, bench.pgDb) : undefined, bench.demo);
+if (process.env.BENCH_ONLY === 'import') {
+  // The two imports alone, each into a scratch store: the bench store is left as it is.
+  const scratch = join(benchDir, 'bench-rest.db');
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(scratch + suffix, { force: true });
+  report('import REST → SQLite', runImport(await ensureExport('rest'), scratch), 'target ≥ 5000 changes/s, RSS < 400 MB');
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(scratch + suffix, { force: true });
+  await importSshBench();
+  process.exit(0);
+}
 if (process.env.BENCH_ONLY === 'cold') {
   await runCold();
   process.exit(0);
