@@ -344,12 +344,16 @@ export async function loadChangeFacts(
   filter: { projects?: readonly string[]; since: number; until: number },
 ): Promise<ChangeFacts[]> {
   const { since, until } = filter;
+  // `union all`: "in" needs no distinct ids, and a plain union made SQLite read every vote in
+  // change order (to merge the parts) instead of seeking the window; `copied in (0, 1)` lets both
+  // engines seek votes by (copied, granted_at) (migration 0003).
   const relevant = db
     .selectFrom('votes')
     .select('votes.change_id as id')
+    .where('votes.copied', 'in', [0, 1])
     .where('votes.granted_at', '>=', since)
     .where('votes.granted_at', '<', until)
-    .union(
+    .unionAll(
       db
         .selectFrom('messages')
         .select('messages.change_id as id')
@@ -357,8 +361,10 @@ export async function loadChangeFacts(
         .where('messages.date', '<', until)
         .where('messages.kind', 'in', ['review', 'comment']),
     )
-    .union(db.selectFrom('changes').select('changes.id as id').where('changes.created', '>=', since).where('changes.created', '<', until))
-    .union(
+    .unionAll(
+      db.selectFrom('changes').select('changes.id as id').where('changes.created', '>=', since).where('changes.created', '<', until),
+    )
+    .unionAll(
       db.selectFrom('changes').select('changes.id as id').where('changes.merged_at', '>=', since).where('changes.merged_at', '<', until),
     );
 
