@@ -23,7 +23,8 @@ export interface BootstrapReplicates {
   failed: number;
 }
 
-function compareKeys(a: ClusterKey, b: ClusterKey): number {
+/** The order clusterBootstrap takes clusters in (numbers numerically, otherwise as strings). */
+export function compareKeys(a: ClusterKey, b: ClusterKey): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const sa = String(a);
   const sb = String(b);
