@@ -155,12 +155,18 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
   const name = (a: ApprovalRecord): string => a.voterUsername ?? 'unknown';
   const coreOf = (project: string): ReadonlySet<string> => input.coreUsernames.get(project) ?? new Set();
 
-  const byPs = new Map<string, ApprovalRecord[]>();
+  // Per change, per patch set: its records and the earliest of their times (numeric keys: one
+  // string key per record was most of this function's time in a fresh process).
+  const byChange = new Map<number, Map<number, { list: ApprovalRecord[]; earliest: number }>>();
   for (const a of input.approvals) {
-    const k = `${a.changeId}:${a.patchSet}`;
-    let list = byPs.get(k);
-    if (!list) byPs.set(k, (list = []));
-    list.push(a);
+    let ps = byChange.get(a.changeId);
+    if (!ps) byChange.set(a.changeId, (ps = new Map()));
+    const g = ps.get(a.patchSet);
+    if (!g) ps.set(a.patchSet, { list: [a], earliest: a.grantedAt });
+    else {
+      g.list.push(a);
+      if (a.grantedAt < g.earliest) g.earliest = a.grantedAt;
+    }
   }
 
   interface Acc {
@@ -195,36 +201,37 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
     return r;
   };
 
-  for (const list of byPs.values()) {
-    const project = (list[0] as ApprovalRecord).project;
-    const core = coreOf(project);
-    let latestCoreNeg = 0;
-    let latestCorePos = 0;
-    for (const a of list) {
-      if (a.label !== 'Code-Review' || !core.has(name(a))) continue;
-      if (a.value > 0) latestCorePos = Math.max(latestCorePos, a.grantedAt);
-      else latestCoreNeg = Math.max(latestCoreNeg, a.grantedAt);
-    }
-    for (const a of list) {
-      if (a.grantedAt < cut) continue;
-      if (a.label !== 'Code-Review' && a.label !== 'Workflow' && a.label !== 'Approved') continue;
-      const r = acc(name(a));
-      if ((a.label === 'Approved' || a.label === 'Workflow') && a.value > 0) {
-        r.row.approvals += 1;
-        r.changes.add(a.changeNumber);
-        continue;
+  for (const ps of byChange.values())
+    for (const { list } of ps.values()) {
+      const project = (list[0] as ApprovalRecord).project;
+      const core = coreOf(project);
+      let latestCoreNeg = 0;
+      let latestCorePos = 0;
+      for (const a of list) {
+        if (a.label !== 'Code-Review' || !core.has(name(a))) continue;
+        if (a.value > 0) latestCorePos = Math.max(latestCorePos, a.grantedAt);
+        else latestCoreNeg = Math.max(latestCoreNeg, a.grantedAt);
       }
-      if (a.label !== 'Code-Review') continue;
-      r.row.reviews += 1;
-      r.changes.add(a.changeNumber);
-      if (a.value === -2) r.row.minus2 += 1;
-      else if (a.value === -1) r.row.minus1 += 1;
-      else if (a.value === 1) r.row.plus1 += 1;
-      else if (a.value === 2) r.row.plus2 += 1;
-      if ((a.value === 1 || a.value === 2) && a.grantedAt < latestCoreNeg) r.row.disagreements += 1;
-      if ((a.value === -1 || a.value === -2) && a.grantedAt < latestCorePos) r.row.disagreements += 1;
+      for (const a of list) {
+        if (a.grantedAt < cut) continue;
+        if (a.label !== 'Code-Review' && a.label !== 'Workflow' && a.label !== 'Approved') continue;
+        const r = acc(name(a));
+        if ((a.label === 'Approved' || a.label === 'Workflow') && a.value > 0) {
+          r.row.approvals += 1;
+          r.changes.add(a.changeNumber);
+          continue;
+        }
+        if (a.label !== 'Code-Review') continue;
+        r.row.reviews += 1;
+        r.changes.add(a.changeNumber);
+        if (a.value === -2) r.row.minus2 += 1;
+        else if (a.value === -1) r.row.minus1 += 1;
+        else if (a.value === 1) r.row.plus1 += 1;
+        else if (a.value === 2) r.row.plus2 += 1;
+        if ((a.value === 1 || a.value === 2) && a.grantedAt < latestCoreNeg) r.row.disagreements += 1;
+        if ((a.value === -1 || a.value === -2) && a.grantedAt < latestCorePos) r.row.disagreements += 1;
+      }
     }
-  }
 
   const allCore = new Set<string>();
   for (const s of input.coreUsernames.values()) for (const u of s) allCore.add(u);
@@ -252,12 +259,6 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
 
   // Change statistics: a patch set is new when its earliest approval record (any label, copied
   // ones included), else its creation, is strictly after the cut-off.
-  const earliest = new Map<string, number>();
-  for (const a of input.approvals) {
-    const k = `${a.changeId}:${a.patchSet}`;
-    const e = earliest.get(k);
-    if (e === undefined || a.grantedAt < e) earliest.set(k, a.grantedAt);
-  }
   let patches = 0;
   let created = 0;
   let involved = 0;
@@ -265,8 +266,9 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
   let abandoned = 0;
   for (const c of input.changes) {
     let involvedHere = false;
+    const records = byChange.get(c.id);
     c.patchSets.forEach((ps, i) => {
-      const first = earliest.get(`${c.id}:${ps.number}`) ?? ps.created;
+      const first = records?.get(ps.number)?.earliest ?? ps.created;
       if (Math.floor(first / 1000) * 1000 > cut) {
         patches += 1;
         involvedHere = true;

@@ -81,6 +81,24 @@ describe('flow inference helpers', () => {
     );
   });
 
+  it('the bootstrap of merge medians by cluster counts gives what re-drawing the changes gives', () => {
+    const rnd = seededRandom(5);
+    const draw = (n: number, slow: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const u = rnd();
+        const outcome = u < 0.7 ? ('merged' as const) : u < 0.85 ? ('abandoned' as const) : ('open' as const);
+        // Whole days, so some times tie; owners as clusters, some in both groups.
+        return { days: Math.floor(rnd() * 30 * slow), outcome, cluster: `owner${i % 17}` };
+      });
+    const slow = draw(120, 2);
+    const fast = draw(90, 1);
+    // A wrapper is another function: bootstrapDifference then re-draws the changes themselves.
+    const generic = bootstrapDifference(slow, fast, (l) => mergeMedianPoint(l), { seed: 3, replicates: 400, clusteredBy: 'owner' });
+    const counted = bootstrapDifference(slow, fast, mergeMedianPoint, { seed: 3, replicates: 400, clusteredBy: 'owner' });
+    assert.deepEqual(counted, generic);
+    assert.ok(generic.replicates > 300);
+  });
+
   it("Cramér's V: 1 for a factor that determines the other, 0 for independent ones", () => {
     assert.equal(cramersV(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y']), 1);
     assert.equal(cramersV(['a', 'a', 'b', 'b'], ['x', 'y', 'x', 'y']), 0);

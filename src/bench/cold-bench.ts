@@ -9,6 +9,9 @@
  * this file; one whose command needs an argument the bench cannot guess (a release name) shows the
  * command's own error instead of a time. Plus `steward --help` and `steward db info`.
  *
+ * Beside each warm figure: the large tables the report's slow statements read in full, from their
+ * plans (query-plans.ts); every plan goes to `.bench/plans-<engine>.txt`.
+ *
  * Targets: `steward --help` ≤ 200 ms; each report ≤ 500 ms on SQLite, ≤ 700 ms on PostgreSQL.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +26,7 @@ import { CLI_SURFACE } from '../service/catalogue/param-schema.js';
 import { nowOf, type AnyReportEntry } from '../service/catalogue/report-entry.js';
 import { resolveEffectiveConfig } from '../service/effective-config.js';
 import { openStore } from '../store/open-store.js';
+import { explainStatements, recordStatements } from './query-plans.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const STEWARD = resolve(here, '../../bin/steward.js');
@@ -55,6 +59,8 @@ interface Timing {
   minMs: number;
   runs: number;
   error?: string;
+  /** Large tables the report's slow statements read in full (query-plans.ts); warm runs only. */
+  fullScans?: string[];
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -73,9 +79,10 @@ function cold(args: string[], runs: number): Timing {
 }
 
 /** Child: the warm figure of every report on one store, as JSON lines keyed by the case's label. */
-async function warmChild(location: string, configPath: string, runs: number): Promise<void> {
+async function warmChild(location: string, configPath: string, runs: number, plansPath?: string): Promise<void> {
   const store = await openStore(location, { create: false });
   const out: Record<string, Timing> = {};
+  const planText: string[] = [];
   try {
     for (const c of coldCases()) {
       if (!c.entry) continue;
@@ -95,10 +102,22 @@ async function warmChild(location: string, configPath: string, runs: number): Pr
         return performance.now() - t0;
       };
       try {
-        await once();
+        // The first run's statements, for their plans.
+        const { statements } = await recordStatements(once);
+        const plans = await explainStatements(store, statements);
+        planText.push(
+          `== ${c.label} (${store.engine})`,
+          ...plans.flatMap((p) => [`-- ${p.ms} ms: ${p.sql.replace(/\s+/g, ' ')}`, ...p.plan.map((l) => `   ${l}`)]),
+          '',
+        );
         const times: number[] = [];
         for (let i = 0; i < runs; i++) times.push(await once());
-        out[c.label] = { medianMs: Math.round(median(times)), minMs: Math.round(Math.min(...times)), runs };
+        out[c.label] = {
+          medianMs: Math.round(median(times)),
+          minMs: Math.round(Math.min(...times)),
+          runs,
+          fullScans: [...new Set(plans.flatMap((p) => p.fullScans))],
+        };
       } catch (e) {
         out[c.label] = { medianMs: NaN, minMs: NaN, runs: 0, error: (e as Error).message.split('\n')[0] };
       }
@@ -106,6 +125,7 @@ async function warmChild(location: string, configPath: string, runs: number): Pr
   } finally {
     await store.close();
   }
+  if (plansPath) writeFileSync(plansPath, planText.join('\n'));
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
@@ -139,12 +159,14 @@ export async function runColdBench(
   for (const [name, location, target] of engines) {
     // Warm: fewer runs (BENCH_WARM_RUNS, default 3) — the slow reports (the overview, waits) take seconds each.
     const warmRuns = Number(process.env.BENCH_WARM_RUNS ?? 3);
-    const w = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, configPath, String(warmRuns)], {
+    const plansPath = join(benchDir, `plans-${name.toLowerCase()}.txt`);
+    const w = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, configPath, String(warmRuns), plansPath], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     });
     const warm = w.status === 0 ? (JSON.parse(w.stdout.trim().split('\n').pop()!) as Record<string, Timing>) : {};
     if (w.status !== 0) console.log(`warm runs (${name}) failed: ${w.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    else console.log(`plans of each report's statements of 5 ms or more (${name}): ${plansPath}`);
     const common = ['--db', location, '--config', configPath];
     console.log(
       `${`steward db info (${name})`.padEnd(34)} cold ${fmt(cold(['db', 'info', ...common, '--format', 'json'], runs))}   (load ${load()})`,
@@ -152,13 +174,15 @@ export async function runColdBench(
     for (const c of coldCases()) {
       const t = cold([...c.args, ...common, '--format', 'json'], runs);
       const met = t.error ? '' : t.medianMs <= target ? 'met' : 'missed';
+      const scans = warm[c.label]?.fullScans;
+      const plans = !scans ? '' : scans.length ? `; reads all of ${scans.join(', ')}` : '; by index';
       console.log(
-        `${`${c.label} (${name})`.padEnd(34)} cold ${fmt(t).padStart(8)}, warm ${fmt(warm[c.label]).padStart(8)}   (target ≤ ${target} ms cold${met ? `: ${met}` : ''}; load ${load()})`,
+        `${`${c.label} (${name})`.padEnd(34)} cold ${fmt(t).padStart(8)}, warm ${fmt(warm[c.label]).padStart(8)}   (target ≤ ${target} ms cold${met ? `: ${met}` : ''}; load ${load()}${plans})`,
       );
     }
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] && process.argv[3]) {
-  await warmChild(process.argv[2], process.argv[3], Number(process.argv[4] ?? 5));
+  await warmChild(process.argv[2], process.argv[3], Number(process.argv[4] ?? 5), process.argv[5]);
 }

@@ -17,6 +17,7 @@ import { buildWaitsView } from '../service/waits-view.js';
 import type { Store } from '../store/engine.js';
 import { vacuumAnalyze } from '../store/maintenance.js';
 import { openStore } from '../store/open-store.js';
+import { benchLocations } from './bench-store.js';
 
 // The bench export's end (run.ts): the queue and waits are taken as of then.
 const NOW = Date.UTC(2026, 0, 1);
@@ -89,12 +90,7 @@ async function child(location: string): Promise<void> {
 
 /** Runs the flow benchmark on the SQLite bench store and, with `pgAdminUrl`, the PostgreSQL one (database steward_bench). */
 export async function runFlowBench(sqlitePath: string, pgAdminUrl: string | undefined, pgDb = 'steward_bench'): Promise<void> {
-  const locations = [sqlitePath];
-  if (pgAdminUrl) {
-    const u = new URL(pgAdminUrl);
-    u.pathname = `/${pgDb}`;
-    locations.push(u.toString());
-  }
+  const locations = benchLocations(sqlitePath, pgAdminUrl, pgDb);
   for (const location of locations) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) {

@@ -16,6 +16,7 @@ import type { DemoOptions } from '../demo/demo-project.js';
 import { reviewersReport } from '../service/reviewers-view.js';
 import { teamContextFor } from '../service/team-context.js';
 import { openStore } from '../store/open-store.js';
+import { benchLocations } from './bench-store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -74,12 +75,7 @@ export async function runReviewersBench(
   demo: DemoOptions,
   pgDb = 'steward_bench',
 ): Promise<void> {
-  const locations = [sqlitePath];
-  if (pgAdminUrl) {
-    const u = new URL(pgAdminUrl);
-    u.pathname = `/${pgDb}`;
-    locations.push(u.toString());
-  }
+  const locations = benchLocations(sqlitePath, pgAdminUrl, pgDb);
   for (const location of locations) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), location, JSON.stringify(demo)], {
       encoding: 'utf8',

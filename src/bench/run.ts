@@ -3,7 +3,8 @@
  * prints numbers and the targets beside them.
  *
  * - import of a generated 100,000-change REST export into SQLite and (with STEWARD_TEST_PG or
- *   STEWARD_BENCH_PG set) PostgreSQL: changes/s and peak RSS of the importing process.
+ *   STEWARD_BENCH_PG set) PostgreSQL: changes/s and peak RSS of the importing process; then the
+ *   same project's SSH export into a scratch SQLite store.
  *
  * - full sync of 50,000 changes from the fake Gerrit server on loopback into SQLite: changes/s,
  *   peak RSS, requests against pages needed.
@@ -36,7 +37,8 @@
  *   (initiatives-bench.ts; BENCH_ONLY=initiatives runs only this one, on the bench store a previous
  *   run left, or on BENCH_SQLITE's copy of it).
  *
- * Options (environment): BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
+ * Options (environment): BENCH_ONLY=import runs only the REST and SSH imports (scratch stores),
+ * BENCH_ONLY=calibration runs only the calibration, BENCH_ONLY=git only the git benchmark, BENCH_ONLY=perf only the
  * import, sync and flow ones; BENCH_CHANGES (default 100000), BENCH_SYNC_CHANGES (default 50000);
  * BENCH_PG_DB names the PostgreSQL database the import creates and the flow benchmark reads
  * (default steward_bench).
@@ -48,8 +50,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeRestExport } from '../demo/demo-export.js';
+import { writeRestExport, writeSshExport } from '../demo/demo-export.js';
 import { recreatePostgresDatabase } from '../store/maintenance.js';
+import { pgLocation, type BenchStore } from './bench-store.js';
 import { runColdBench } from './cold-bench.js';
 import { PHASES, runBaselineComparison, type Phase } from './baseline.js';
 import { runFlowBench } from './flow-bench.js';
@@ -68,6 +71,16 @@ const now = Date.UTC(2026, 0, 1);
 const pgBenchDb = process.env.BENCH_PG_DB ?? 'steward_bench';
 if (!/^[a-z_][a-z0-9_]*$/.test(pgBenchDb)) throw new Error(`BENCH_PG_DB must be a plain database name, not ${JSON.stringify(pgBenchDb)}`);
 
+/** The bench store every phase after the import reads, named once. */
+const bench: BenchStore = {
+  sqlitePath: join(benchDir, 'bench.db'),
+  pgAdmin: process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+  pgDb: pgBenchDb,
+  demo: { seed: 7, changes, months: 24, now },
+};
+/** The bench store as the phases that read both engines take it (their signature is what `--baseline` calls on older revisions too). */
+const storeArgs = [bench.sqlitePath, bench.pgAdmin, bench.demo, bench.pgDb] as const;
+
 interface ImportResult {
   engine: string;
   changes: number;
@@ -85,7 +98,7 @@ function runImport(file: string, location: string): ImportResult {
 
 function report(name: string, r: ImportResult, targets: string): void {
   console.log(
-    `${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s   (${targets})`,
+    `${name.padEnd(28)} ${String(r.changes).padStart(7)} changes in ${r.seconds.toFixed(1).padStart(6)} s = ${Math.round(r.changesPerSecond).toString().padStart(6)} changes/s, peak RSS ${Math.round(r.peakRssMb)} MB, CPU ${r.cpuSeconds.toFixed(1)} s (${Math.round((r.cpuSeconds * 1e6) / r.changes)} ms per 1,000 changes)   (${targets})`,
   );
 }
 
@@ -112,13 +125,18 @@ function runSyncBench(changes: number): void {
   );
 }
 
-/** The bench export, `.bench/rest-N.json`: generated once, then reused. */
-async function ensureExport(): Promise<string> {
+/**
+ * The bench export, `.bench/rest-N.json` (pages of 500 changes, as the REST sync reads them) or
+ * `.bench/ssh-N.json` (one `gerrit query --format JSON` row a line): the same generated project,
+ * written once, then reused.
+ */
+async function ensureExport(format: 'rest' | 'ssh' = 'rest'): Promise<string> {
   mkdirSync(benchDir, { recursive: true });
-  const exportPath = join(benchDir, `rest-${changes}.json`);
+  const exportPath = join(benchDir, `${format}-${changes}.json`);
   if (!existsSync(exportPath)) {
     const t0 = performance.now();
-    await writeRestExport({ seed: 7, changes, months: 24, now }, exportPath, { pageSize: 500 });
+    if (format === 'rest') await writeRestExport(bench.demo, exportPath, { pageSize: 500 });
+    else await writeSshExport(bench.demo, exportPath);
     console.log(
       `generated ${exportPath} (${(statSync(exportPath).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -133,17 +151,37 @@ async function main(): Promise<void> {
 
   runSyncBench(Number(process.env.BENCH_SYNC_CHANGES ?? 50_000));
 
-  const sqlitePath = join(benchDir, 'bench.db');
+  const sqlitePath = bench.sqlitePath;
   for (const suffix of ['', '-wal', '-shm']) rmSync(sqlitePath + suffix, { force: true });
   report('import REST → SQLite', runImport(exportPath, sqlitePath), 'target ≥ 5000 changes/s, RSS < 400 MB');
+  await importSshBench();
 
-  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
+  const admin = bench.pgAdmin;
   if (!admin) {
     console.log('import REST → PostgreSQL      skipped: set STEWARD_BENCH_PG (or STEWARD_TEST_PG) to an admin URL to include it');
     return;
   }
   const location = await recreatePostgresDatabase(admin, pgBenchDb);
   report('import REST → PostgreSQL', runImport(exportPath, location), 'no target set; RSS < 400 MB');
+}
+
+/**
+ * The same project from its SSH export into a scratch SQLite store (removed after), right after the
+ * REST import so the two are measured in the same minutes: CPU per 1,000 changes compares them on
+ * a busy machine.
+ */
+async function importSshBench(): Promise<void> {
+  const sshPath = await ensureExport('ssh');
+  const scratch = join(benchDir, 'bench-ssh.db');
+  const clear = () => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(scratch + suffix, { force: true });
+  };
+  clear();
+  try {
+    report('import SSH → SQLite', runImport(sshPath, scratch), 'target ≥ 4000 changes/s, RSS < 400 MB');
+  } finally {
+    clear();
+  }
 }
 
 /** `--baseline <rev>` and its options, or null. */
@@ -172,24 +210,30 @@ if (process.env.BENCH_ONLY === 'calibration') {
 }
 if (process.env.BENCH_ONLY === 'bugs') {
   runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
-  await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
+  await runBugsReportsBench(bench.sqlitePath, bench.demo);
   process.exit(0);
 }
-/** The PostgreSQL bench store's location, when an admin URL is given. */
-function pgBenchLocation(): string | undefined {
-  const admin = process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG;
-  if (!admin) return undefined;
-  const u = new URL(admin);
-  u.pathname = `/${pgBenchDb}`;
-  return u.toString();
+const runCold = () =>
+  runColdBench(benchDir, bench.sqlitePath, bench.pgAdmin ? pgLocation(bench.pgAdmin, bench.pgDb) : undefined, bench.demo);
+if (process.env.BENCH_ONLY === 'import') {
+  // The two imports alone, each into a scratch store: the bench store is left as it is.
+  const scratch = join(benchDir, 'bench-rest.db');
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(scratch + suffix, { force: true });
+  report('import REST → SQLite', runImport(await ensureExport('rest'), scratch), 'target ≥ 5000 changes/s, RSS < 400 MB');
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(scratch + suffix, { force: true });
+  await importSshBench();
+  process.exit(0);
 }
-const runCold = () => runColdBench(benchDir, join(benchDir, 'bench.db'), pgBenchLocation(), { seed: 7, changes, months: 24, now });
 if (process.env.BENCH_ONLY === 'cold') {
   await runCold();
   process.exit(0);
 }
 const runInitiatives = () =>
-  runInitiativesBench(process.env.BENCH_SQLITE ?? join(benchDir, 'bench.db'), pgBenchLocation(), { seed: 7, changes, months: 24, now });
+  runInitiativesBench(
+    process.env.BENCH_SQLITE ?? bench.sqlitePath,
+    bench.pgAdmin ? pgLocation(bench.pgAdmin, bench.pgDb) : undefined,
+    bench.demo,
+  );
 if (process.env.BENCH_ONLY === 'initiatives') {
   runInitiatives();
   process.exit(0);
@@ -202,54 +246,24 @@ if (baseline) {
       ...baseline,
       ensureExport,
       changes,
-      pgAdmin: process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
+      pgAdmin: bench.pgAdmin,
     }),
   );
 }
 if (process.env.BENCH_ONLY === 'web') {
-  await runWebBench(
-    join(benchDir, 'bench.db'),
-    process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
-    {
-      seed: 7,
-      changes,
-      months: 24,
-      now,
-    },
-    pgBenchDb,
-  );
+  await runWebBench(...storeArgs);
   process.exit(0);
 }
-if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG);
+if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, bench.pgAdmin);
 if (process.env.BENCH_ONLY !== 'perf') await runPeopleBench(benchDir);
 if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
-await runFlowBench(join(benchDir, 'bench.db'), process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG, pgBenchDb);
+await runFlowBench(bench.sqlitePath, bench.pgAdmin, bench.pgDb);
 if (process.env.BENCH_ONLY === 'perf') process.exit(0);
-await runReviewersBench(
-  join(benchDir, 'bench.db'),
-  process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
-  {
-    seed: 7,
-    changes,
-    months: 24,
-    now,
-  },
-  pgBenchDb,
-);
+await runReviewersBench(...storeArgs);
 await runCold();
 runInitiatives();
-await runWebBench(
-  join(benchDir, 'bench.db'),
-  process.env.STEWARD_BENCH_PG ?? process.env.STEWARD_TEST_PG,
-  {
-    seed: 7,
-    changes,
-    months: 24,
-    now,
-  },
-  pgBenchDb,
-);
+await runWebBench(...storeArgs);
 runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
-await runBugsReportsBench(join(benchDir, 'bench.db'), { seed: 7, changes, months: 24, now });
+await runBugsReportsBench(bench.sqlitePath, bench.demo);
 runCalibrationBench();

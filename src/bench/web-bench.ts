@@ -26,6 +26,7 @@ import { openDataVersion } from '../store/data-version.js';
 import { openStore } from '../store/open-store.js';
 import { buildApp } from '../web/build-app.js';
 import { ViewCache } from '../web/view-cache.js';
+import { benchLocations } from './bench-store.js';
 
 const PATHS = ['/api/v1/overview?now=2026-01-01', '/api/v1/reviewers?now=2026-01-01'];
 
@@ -155,12 +156,7 @@ export async function runWebBench(
   demo: DemoOptions,
   pgDb = 'steward_bench',
 ): Promise<void> {
-  const locations = [sqlitePath];
-  if (pgAdminUrl) {
-    const u = new URL(pgAdminUrl);
-    u.pathname = `/${pgDb}`;
-    locations.push(u.toString());
-  }
+  const locations = benchLocations(sqlitePath, pgAdminUrl, pgDb);
   for (const location of locations) {
     const name = location.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
     try {

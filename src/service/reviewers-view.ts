@@ -6,7 +6,7 @@
 import { computeReviewstatsCompat } from '../analysis/reviewstats-compat.js';
 import type { ReviewersReport, ReviewstatsReport } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
-import { listSourceFormats, loadApprovalRecords } from '../store/queries/reviewers.js';
+import { loadApprovalRecords } from '../store/queries/reviewers.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { Window } from './params.js';
 import { labelOf, reviewersResult, teamContextFor, type TeamContext } from './team-context.js';
@@ -58,7 +58,11 @@ export async function reviewersReport(store: Store, ctx: TeamContext, win: Windo
 /** The reviewers report with reviewstats' definitions. */
 export async function reviewstatsReport(store: Store, ctx: TeamContext, now: number, days: number): Promise<ReviewstatsReport> {
   const cut = Math.floor((now - days * 86_400_000) / 1000) * 1000;
-  const { approvals, changes } = await loadApprovalRecords(store.db, { projects: ctx.filterProjects, since: cut });
+  const { approvals, changes, formats } = await loadApprovalRecords(store.db, {
+    projects: ctx.filterProjects,
+    since: cut,
+    engine: store.engine,
+  });
   const coreUsernames = new Map<string, Set<string>>();
   let coreTeamSize = 0;
   for (const p of ctx.config.projects) {
@@ -85,7 +89,8 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     coreUsernames.set(p.name, names);
   }
   const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
-  const kinds = (await listSourceFormats(store.db)).sort();
+  // The formats of the changes the records come from (not of the whole store).
+  const kinds = formats.sort();
   return {
     compat: 'reviewstats',
     projects: ctx.projects,
