@@ -10,11 +10,15 @@
 //   demo stores it generated, so files that set up the same demo store copy it instead of
 //   generating it again; the folder, and the PostgreSQL template databases of this run, are
 //   removed at the end;
-// - each file's wall time (its process, start to exit) and CPU time (that process's threads; not
-//   the processes it starts), slowest first, in node_modules/.cache/steward-test/durations.txt;
-//   the fifteen slowest are printed at the end. The wall times are kept in last-times.json beside
-//   it for the order of the next run.
-import { existsSync, globSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// - each file's wall time (its process, start to exit), CPU time of its own process (every thread),
+//   CPU time of the processes it started (the CLI, git, Chromium: /proc/self/stat's cutime + cstime
+//   at exit, see test-cpu-meter.mjs), and idle time (wall − both CPU times: sleeps, polling,
+//   timeouts, waiting on PostgreSQL or a lock — and, when files run in parallel, waiting for a
+//   core), slowest first, in node_modules/.cache/steward-test/durations.txt (STEWARD_TEST_CACHE
+//   names another folder); the fifteen slowest are printed at the end, with the totals and the CPU
+//   time PostgreSQL's server processes took during the run (every client's, when the server is
+//   shared). The wall times are kept in last-times.json beside it for the order of the next run.
+import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +29,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache');
 const PATTERNS = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
-const durations = join(CACHE, 'steward-test', 'durations.txt');
+const testCache = process.env.STEWARD_TEST_CACHE ? resolve(process.env.STEWARD_TEST_CACHE) : join(CACHE, 'steward-test');
+mkdirSync(testCache, { recursive: true });
+const durations = join(testCache, 'durations.txt');
 const filter = process.argv.slice(2);
 const files = globSync(PATTERNS, { cwd: ROOT }).filter((f) => !filter.length || filter.some((x) => f.includes(x)));
 if (!files.length) {
@@ -34,7 +40,7 @@ if (!files.length) {
 }
 // Slowest first, by the last run's times (files it did not time first of all): the run then does
 // not end with one long file running alone while the other slots are idle.
-const lastTimes = join(CACHE, 'steward-test', 'last-times.json');
+const lastTimes = join(testCache, 'last-times.json');
 let lastWall = {};
 try {
   lastWall = JSON.parse(readFileSync(lastTimes, 'utf8'));
@@ -43,13 +49,15 @@ try {
 }
 files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.localeCompare(b));
 
-const runCache = join(CACHE, 'steward-test', `run-${process.pid}`);
+const runCache = join(testCache, `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
 const cpuLog = join(runCache, 'cpu.jsonl');
 // Two files per core: most of a file's time is spent waiting (on PostgreSQL, the disk, child
 // processes, Chromium), not computing. Measured on 2 cores at one file per core: the test
 // processes took about 530 s of CPU (PostgreSQL's own aside) in a run of 12–16 minutes.
 const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(2 * availableParallelism());
+const pgBefore = postgresCpuMs();
+const runStart = performance.now();
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
   files: files.map((f) => join(ROOT, f)),
@@ -69,12 +77,12 @@ stream.on('test:complete', (d) => {
 await pipeline(stream.compose(spec), process.stdout, { end: false });
 const code = process.exitCode ?? 0;
 
-writeDurations();
+writeDurations(performance.now() - runStart, pgBefore === undefined ? undefined : (postgresCpuMs() ?? NaN) - pgBefore);
 await removeRunCache(runCache);
 process.exit(code);
 
-/** Writes each file's wall and CPU time, slowest first, to `durations` and prints the slowest. */
-function writeDurations() {
+/** Writes each file's wall and CPU times, slowest first, to `durations` and prints the slowest. */
+function writeDurations(runMs, pgMs) {
   const read = (path) =>
     existsSync(path)
       ? readFileSync(path, 'utf8')
@@ -82,19 +90,64 @@ function writeDurations() {
           .filter(Boolean)
           .map((l) => JSON.parse(l))
       : [];
-  const cpu = new Map(read(cpuLog).map((r) => [r.file, r.cpuMs]));
+  const cpu = new Map(read(cpuLog).map((r) => [r.file, r]));
   const rows = wall.sort((a, b) => b.ms - a.ms);
   if (!rows.length) return;
-  const s = (ms) => (ms === undefined ? '      ?' : (ms / 1000).toFixed(1).padStart(7));
-  const lines = rows.map((r) => `${s(r.ms)} s wall ${s(cpu.get(r.file))} s CPU  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`);
-  const totalCpu = [...cpu.values()].reduce((a, b) => a + b, 0);
-  writeFileSync(durations, `${lines.join('\n')}\n${s(totalCpu)} s CPU in all test files' processes\n`);
+  const s = (ms) => (ms === undefined || Number.isNaN(ms) ? '      ?' : (ms / 1000).toFixed(1).padStart(7));
+  const header = `   wall    own CPU  child CPU  all CPU     idle`;
+  const lines = rows.map((r) => {
+    const c = cpu.get(r.file);
+    const all = c ? c.cpuMs + (c.childMs ?? 0) : undefined;
+    const idle = all === undefined ? undefined : Math.max(0, r.ms - all);
+    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`;
+  });
+  const sum = (f) => [...cpu.values()].reduce((a, r) => a + (f(r) ?? 0), 0);
+  const own = sum((r) => r.cpuMs);
+  const child = sum((r) => r.childMs);
+  const totals = [
+    `${s(own)} s CPU in the ${rows.length} test files' own processes`,
+    `${s(child)} s CPU in the processes they started (CLI, git, Chromium, ...)`,
+    `${s(own + child)} s CPU in all (PostgreSQL's server aside)`,
+    `${s(pgMs)} s CPU in PostgreSQL's server processes during the run (every client's, if the server is shared)`,
+    `${s(runMs)} s wall for the run (${concurrency} files at a time)`,
+  ].join('\n');
+  writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
   for (const r of rows) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
-  if (rows.length > 1)
-    console.log(
-      `\nSlowest test files (all in ${relative(ROOT, durations)}):\n${lines.slice(0, 15).join('\n')}\n${s(totalCpu)} s CPU in all ${rows.length} files' processes`,
-    );
+  console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${header}\n${lines.slice(0, 15).join('\n')}\n${totals}`);
+}
+
+/**
+ * The CPU time PostgreSQL's server has used so far, its exited backends included (Linux /proc; the
+ * processes named "postgres" this user may read: the postmaster's own and its children's waited-for
+ * time, the running processes' own time), or undefined when there is none to read.
+ */
+function postgresCpuMs() {
+  let ticks = 0;
+  let found = false;
+  let entries;
+  try {
+    entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  const stats = new Map();
+  for (const pid of entries) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (name === 'postgres') stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  for (const [, f] of stats) {
+    // f[1] is the parent's pid; f[11], f[12]: utime, stime; f[13], f[14]: cutime, cstime.
+    ticks += Number(f[11]) + Number(f[12]);
+    if (!stats.has(f[1])) ticks += Number(f[13]) + Number(f[14]);
+    found = true;
+  }
+  return found ? (ticks * 1000) / 100 : undefined;
 }
 
 /** Removes this run's demo-store cache: its folder, and its template databases on PostgreSQL. */

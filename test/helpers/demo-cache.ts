@@ -5,19 +5,23 @@
  * Under scripts/run-tests.mjs (STEWARD_TEST_RUN_CACHE and STEWARD_TEST_RUN_ID set) the first file
  * to ask generates the store and publishes a copy in the run's cache — SQLite: a file in the run's
  * cache folder; PostgreSQL: a database `steward_tpl_<run>_<key>` — and later files start from a copy
- * of that (a file copy, or CREATE DATABASE ... TEMPLATE). Files generating the same store at the same
- * time both do; the last to publish wins, and the copies are equal. The folders the generator wrote
+ * of that (a file copy, or CREATE DATABASE ... TEMPLATE). One file generates a given store at a time:
+ * it holds `store-<key>.lock` in the run's cache (created exclusively, naming its process) while it
+ * generates, and the others wait (idle, polling every 50 ms) until it has published
+ * (`store-<key>.done`), then copy; if it gave up or died without publishing, the next one
+ * generates. The folders the generator wrote
  * into stay in the run's cache until the run ends (the store may name them, e.g. the demo's
  * specs repository), and run-tests.mjs removes the cache and the template databases then.
  * Without run-tests.mjs (`node --test` on a file) every call generates.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import type { EngineName } from '../../src/store/engine.js';
-import { freshLocation, PG_ADMIN_URL, pgAdmin, pgDatabaseName } from './stores.js';
+import { openStore } from '../../src/store/open-store.js';
+import { freshLocation, pgAdmin, pgDatabaseName } from './stores.js';
 
 const RUN_CACHE = process.env.STEWARD_TEST_RUN_CACHE;
 const RUN_ID = process.env.STEWARD_TEST_RUN_ID;
@@ -57,38 +61,132 @@ export async function cachedStore(
 
   const hash = createHash('sha256').update(`${engine}\n${key}`).digest('hex').slice(0, 16);
   const published = engine === 'sqlite' ? join(RUN_CACHE, `store-${hash}.db`) : `steward_tpl_${RUN_ID}_${hash}`;
-  if (engine === 'sqlite' ? existsSync(published) : await pgDatabaseExists(published))
-    return withDir(await freshLocation(engine, published));
-
+  const done = join(RUN_CACHE, `store-${hash}.done`);
+  const lock = join(RUN_CACHE, `store-${hash}.lock`);
   mkdirSync(RUN_CACHE, { recursive: true });
-  const out = mkdtempSync(join(RUN_CACHE, `out-${hash}-`));
-  const fresh = await freshLocation(engine);
-  await generate(fresh.location, out);
-  if (engine === 'sqlite') {
-    // The generator closed the store: everything is in the one file (no -wal left over).
-    if (existsSync(`${fresh.location}-wal`))
-      throw new Error(`cachedStore: ${fresh.location}-wal is still there after the store was closed`);
-    const staging = `${published}.${process.pid}`;
-    copyFileSync(fresh.location, staging);
-    renameSync(staging, published);
-  } else {
+  // Wait while another file generates this store; take the lock when no one holds it.
+  for (;;) {
+    if (existsSync(done)) return withDir(await freshLocation(engine, published));
     try {
-      await pgAdmin(`CREATE DATABASE "${published}" TEMPLATE "${pgDatabaseName(fresh.location)}"`);
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
     } catch (e) {
-      // 42P04: another file published it first; 55006: a connection of the generator had not quite
-      // gone yet (the next file generates again). Either way this file has its store.
-      if (!['42P04', '55006'].includes((e as { code?: string }).code ?? '')) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
+    if (!holderAlive(lock)) rmSync(lock, { force: true });
+    else await sleep(50);
   }
-  return withDir(fresh);
+
+  try {
+    if (existsSync(done)) return withDir(await freshLocation(engine, published));
+    const out = mkdtempSync(join(RUN_CACHE, `out-${hash}-`));
+    const fresh = await freshLocation(engine);
+    await generate(fresh.location, out);
+    if (engine === 'sqlite') {
+      // The generator closed the store: everything is in the one file (no -wal left over).
+      if (existsSync(`${fresh.location}-wal`))
+        throw new Error(`cachedStore: ${fresh.location}-wal is still there after the store was closed`);
+      const staging = `${published}.${process.pid}`;
+      copyFileSync(fresh.location, staging);
+      renameSync(staging, published);
+      writeFileSync(done, '');
+    } else {
+      try {
+        await pgAdmin(`CREATE DATABASE "${published}" TEMPLATE "${pgDatabaseName(fresh.location)}"`);
+        writeFileSync(done, '');
+      } catch (e) {
+        // 42P04: published already (by a run of an older version of this helper); 55006: a
+        // connection of the generator had not quite gone yet (the next file generates again).
+        // Either way this file has its store.
+        const code = (e as { code?: string }).code ?? '';
+        if (code === '42P04') writeFileSync(done, '');
+        else if (code !== '55006') throw e;
+      }
+    }
+    return withDir(fresh);
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
-async function pgDatabaseExists(name: string): Promise<boolean> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
+/** Whether the process named in `lock` is still running (a lock just being written counts as held). */
+function holderAlive(lock: string): boolean {
+  let pid: number;
   try {
-    return (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+    pid = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return false; // gone already
+  }
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An empty store of `engine` with every migration run: under run-tests.mjs a copy of one migrated
+ * once per run (running the migrations costs ~0.1–0.3 s of CPU per store, more on PostgreSQL's
+ * side); otherwise a fresh one, migrated.
+ */
+export async function migratedStore(engine: EngineName): Promise<{ location: string; cleanup: () => Promise<void> }> {
+  return cachedStore(engine, 'an empty store, migrated', async (location) => {
+    const store = await openStore(location);
+    await store.close();
+  });
+}
+
+/**
+ * The folder `steward demo ARGS --out FOLDER --no-import` writes (the demo's exports, steward.yaml,
+ * its specs repository), made at `now`. Under run-tests.mjs made once per run and shared: callers
+ * only read it (they import from it, sync its specs repository); otherwise a new folder, which
+ * `cleanup` removes.
+ */
+export async function demoOutput(args: string[], now: number): Promise<{ folder: string; cleanup: () => void }> {
+  const make = async (folder: string) => {
+    const { runSteward } = await import('./cli.js');
+    const cwd = mkdtempSync(join(tmpdir(), 'steward-demo-'));
+    try {
+      const r = await runSteward(['demo', ...args, '--out', folder, '--no-import', '--quiet'], { cwd, now });
+      if (r.code !== 0) throw new Error(`steward demo ${args.join(' ')} failed: ${r.stderr}`);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  };
+  if (!RUN_CACHE || !RUN_ID) {
+    const dir = mkdtempSync(join(tmpdir(), 'steward-demo-out-'));
+    await make(join(dir, 'demo'));
+    return { folder: join(dir, 'demo'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const hash = createHash('sha256')
+    .update(`demo output\n${now}\n${args.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
+  const folder = join(RUN_CACHE, `demo-${hash}`);
+  const done = join(RUN_CACHE, `demo-${hash}.done`);
+  const lock = join(RUN_CACHE, `demo-${hash}.lock`);
+  mkdirSync(RUN_CACHE, { recursive: true });
+  for (;;) {
+    if (existsSync(done)) return { folder, cleanup: () => undefined };
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (!holderAlive(lock)) rmSync(lock, { force: true });
+    else await sleep(50);
+  }
+  try {
+    if (!existsSync(done)) {
+      rmSync(folder, { recursive: true, force: true }); // a generator that died half-way
+      await make(folder);
+      writeFileSync(done, '');
+    }
+    return { folder, cleanup: () => undefined };
   } finally {
-    await admin.end();
+    rmSync(lock, { force: true });
   }
 }

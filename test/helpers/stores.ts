@@ -74,9 +74,14 @@ export async function pgAdmin(sql: string): Promise<void> {
   }
 }
 
-/** Opens a fresh store, runs `fn`, closes and removes it. */
+/**
+ * Opens a fresh store (every migration run), runs `fn`, closes and removes it. Under run-tests.mjs
+ * the store is a copy of one migrated once per run (demo-cache.ts), not migrated again.
+ */
 export async function withStore<T>(engine: EngineName, fn: (store: Store, location: string) => Promise<T>): Promise<T> {
-  const { location, cleanup } = await freshLocation(engine);
+  const { location, cleanup } = process.env.STEWARD_TEST_RUN_CACHE
+    ? await (await import('./demo-cache.js')).migratedStore(engine)
+    : await freshLocation(engine);
   const store = await openStore(location);
   try {
     return await fn(store, location);

@@ -4,6 +4,7 @@
  * a browser), and Debian's headless Chromium driven by playwright-core (never a downloaded browser).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -105,30 +106,46 @@ export interface BrowserSession {
   close: () => Promise<void>;
 }
 
+/** The Chromium that this test file's sessions share, and how many sessions are open in it. */
+let chromiumProcess: { browser: Promise<Browser>; sessions: number } | undefined;
+
 /**
- * Launches headless Chromium with a fresh profile (its own --user-data-dir, removed on close), no
- * network beyond loopback and no first-run noise. `options`: Playwright context options, e.g.
+ * A browser session in headless Chromium with a fresh profile: a new browser context (cookies,
+ * storage and cache of its own), no network beyond loopback and no first-run noise. The sessions
+ * open at one time in a test file share one Chromium process (starting one costs seconds of CPU),
+ * which ends when the last of them closes. `options`: Playwright context options, e.g.
  * `{ javaScriptEnabled: false }` or `{ colorScheme: 'dark' }`.
  */
 export async function launchBrowser(options: Record<string, unknown> = {}): Promise<BrowserSession> {
-  const { chromium } = await import('playwright-core');
-  const profile = mkdtempSync(join(tmpdir(), 'steward-chromium-'));
-  // launchPersistentContext passes `profile` as --user-data-dir.
-  const context = await chromium.launchPersistentContext(profile, {
-    ...options,
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  if (!chromiumProcess) {
+    const browser = import('playwright-core').then(({ chromium }) =>
+      chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
+    );
+    chromiumProcess = { browser, sessions: 0 };
+  }
+  const shared = chromiumProcess;
+  shared.sessions++;
+  let context: BrowserContext;
+  try {
+    context = await (await shared.browser).newContext(options);
+  } catch (e) {
+    await release(shared);
+    throw e;
+  }
+  let closed = false;
   return {
     newPage: async () => {
       const page = await context.newPage();
@@ -141,8 +158,17 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
       return { page, errors };
     },
     close: async () => {
+      if (closed) return;
+      closed = true;
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await release(shared);
     },
   };
+}
+
+/** One session of `shared` fewer: the last one closes Chromium. */
+async function release(shared: NonNullable<typeof chromiumProcess>): Promise<void> {
+  if (--shared.sessions > 0) return;
+  if (chromiumProcess === shared) chromiumProcess = undefined;
+  await (await shared.browser.catch(() => null))?.close();
 }

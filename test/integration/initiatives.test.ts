@@ -18,6 +18,7 @@ import { areaTag } from '../../src/demo/demo-launchpad.js';
 import { openStore } from '../../src/store/open-store.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { runSteward } from '../helpers/cli.js';
+import { demoOutput } from '../helpers/demo-cache.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
@@ -31,17 +32,18 @@ const target = cfg.releases.find((r) => r.name === cfg.planted.specsRelease)!;
 const next = cfg.releases[cfg.releases.indexOf(target) + 1]!;
 let dir: string;
 let config: string;
+let demo: Awaited<ReturnType<typeof demoOutput>>;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'steward-initiatives-'));
-  const r = await runSteward(
-    ['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--out', join(dir, 'demo'), '--no-import', '--quiet'],
-    { cwd: dir, now: NOW },
-  );
-  assert.equal(r.code, 0, r.stderr);
-  config = join(dir, 'demo', 'steward.yaml');
+  // The demo's folder, made once per test run and shared (read only): demo-cache.ts.
+  demo = await demoOutput(['--now', '2025-06-01', '--seed', '7', '--changes', '2500'], NOW);
+  config = join(demo.folder, 'steward.yaml');
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  demo?.cleanup();
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports
 type Json = any;
@@ -64,9 +66,9 @@ for (const engine of ENGINES) {
     };
     before(async () => {
       ({ location, cleanup } = await freshLocation(engine.name));
-      const r = await run(['import', join(dir, 'demo', 'demo-rest.json')]);
+      const r = await run(['import', join(demo.folder, 'demo-rest.json')]);
       assert.equal(r.code, 0, r.stderr);
-      const s = await run(['specs', 'sync', '--repo', join(dir, 'demo', 'specs')]);
+      const s = await run(['specs', 'sync', '--repo', join(demo.folder, 'specs')]);
       assert.equal(s.code, 0, s.stderr);
       const lp = join(dir, 'demo', 'launchpad');
       const b = await run(['bugs', 'import', ...readdirSync(lp).map((f) => join(lp, f))]);

@@ -14,29 +14,31 @@ import { demoConfig } from '../../src/demo/demo-project.js';
 import { openStore } from '../../src/store/open-store.js';
 import { addStoredPriority } from '../../src/store/priorities-store.js';
 import { runSteward } from '../helpers/cli.js';
+import { demoOutput } from '../helpers/demo-cache.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 const DEMO = { seed: 7, changes: 2500, now: NOW };
 let dir: string;
 let config: string;
+let demo: Awaited<ReturnType<typeof demoOutput>>;
 const planted = demoConfig(DEMO).planted;
 const release = planted.specsRelease!;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'steward-priorities-'));
-  const r = await runSteward(
-    ['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--out', join(dir, 'demo'), '--no-import', '--quiet'],
-    { cwd: dir, now: NOW },
-  );
-  assert.equal(r.code, 0, r.stderr);
-  config = join(dir, 'demo', 'steward.yaml');
+  // The demo's folder, made once per test run and shared (read only): demo-cache.ts.
+  demo = await demoOutput(['--now', '2025-06-01', '--seed', '7', '--changes', '2500'], NOW);
+  config = join(demo.folder, 'steward.yaml');
   // steward demo also wrote its specs repository (src/demo/demo-specs-repo.test.ts tests its content).
   assert.ok(
-    existsSync(join(dir, 'demo', 'specs', '.git')) && existsSync(join(dir, 'demo', 'specs', 'specs', release.toLowerCase(), 'redirects')),
+    existsSync(join(demo.folder, 'specs', '.git')) && existsSync(join(demo.folder, 'specs', 'specs', release.toLowerCase(), 'redirects')),
   );
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => {
+  rmSync(dir, { recursive: true, force: true });
+  demo?.cleanup();
+});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports
 type Json = any;
@@ -53,7 +55,7 @@ for (const engine of ENGINES) {
     };
     before(async () => {
       ({ location, cleanup } = await freshLocation(engine.name));
-      const r = await runSteward(['import', join(dir, 'demo', 'demo-rest.json'), '--db', location, '--config', config], {
+      const r = await runSteward(['import', join(demo.folder, 'demo-rest.json'), '--db', location, '--config', config], {
         cwd: dir,
         now: NOW,
       });
