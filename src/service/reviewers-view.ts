@@ -60,10 +60,13 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
   const cut = Math.floor((now - days * 86_400_000) / 1000) * 1000;
   const { approvals, changes } = await loadApprovalRecords(store.db, { projects: ctx.filterProjects, since: cut });
   const coreUsernames = new Map<string, Set<string>>();
-  let coreTeamSize = 0;
+  // reviewstats sums the core lists of its project files; a team covering several repositories
+  // (teams: in steward.yaml, one reviewstats file) is one list, counted once.
+  const teamSizes = new Map<string, number>();
   for (const p of ctx.config.projects) {
     if (ctx.filterProjects && !ctx.filterProjects.includes(p.name)) continue;
     const names = new Set<string>();
+    let size = 0;
     if (p.core?.members) {
       for (const spec of p.core.members) {
         if (typeof spec === 'string') names.add(spec);
@@ -72,7 +75,7 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
           if (a?.username) names.add(a.username);
         }
       }
-      coreTeamSize += p.core.members.length;
+      size = p.core.members.length;
     } else if (p.core?.group) {
       // No list configured: the group's latest recorded membership stands in for it.
       const members = ctx.roster.projectMembersAt(p.name, now);
@@ -80,10 +83,12 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
         const u = ctx.accountById.get(id)?.username;
         if (u) names.add(u);
       }
-      coreTeamSize += members.size;
+      size = members.size;
     }
     coreUsernames.set(p.name, names);
+    if (p.core) teamSizes.set(p.team !== undefined ? `team:${p.team}` : `project:${p.name}`, size);
   }
+  const coreTeamSize = [...teamSizes.values()].reduce((a, b) => a + b, 0);
   const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
   const kinds = (await listSourceFormats(store.db)).sort();
   return {
@@ -92,7 +97,7 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     ...result,
     sources: {
       ...ctx.sources,
-      coreTeam: `core.members in ${ctx.origin} (reviewstats' core-team list), for the whole window`,
+      coreTeam: `core.members in ${ctx.origin} (reviewstats' core-team list), for the whole window; a team over several repositories counted once`,
       bots: 'only accounts named jenkins or smokestack are left out, as reviewstats does',
       data:
         kinds.length === 1 && kinds[0] === 'ssh'
