@@ -9,7 +9,7 @@ import {
 } from '../../report/ci-report.js';
 import type { CiParams } from '../ci-gather.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
-import { names, paramSchema } from './param-schema.js';
+import { inStore, names, paramSchema } from './param-schema.js';
 import { defineReport, lazyBuild, type ResolveContext } from './report-entry.js';
 
 const ciParams = (
@@ -26,7 +26,7 @@ export const ciJobsReport = defineReport({
   name: 'ciJobs',
   params: paramSchema({
     ...WINDOW_PARAMS,
-    pipeline: names('only runs in this pipeline (repeat for several; default: all)'),
+    pipeline: inStore('pipeline', names('only runs in this pipeline (repeat for several; default: all)')),
     job: names('only this job (repeat for several)'),
   }),
   resolve: ciParams,
