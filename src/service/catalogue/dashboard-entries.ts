@@ -42,6 +42,7 @@ export const dashboardReport = defineReport({
   }),
   check: (i, s) => void (i.show && parsePositiveInt(i.show, s.name('show'), 100_000)),
   resolve: (i, ctx) => ({ name: ctx.path.name, file: i.file, query: i.query, project: i.project, as: i.as, cwd: ctx.cwd }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../dashboard-view.js'), 'buildDashboardView'),

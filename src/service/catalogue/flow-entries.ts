@@ -48,6 +48,7 @@ export const queueReport = defineReport({
     }
     return params;
   },
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../queue-view.js'), 'buildQueueView'),
@@ -79,6 +80,7 @@ export const waitsReport = defineReport({
     areaDepth: optionalInt(i.areaDepth, 'areaDepth', ctx, 10),
     newcomerChanges: optionalInt(i.newcomerChanges, 'newcomerChanges', ctx, 1000),
   }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../waits-view.js'), 'buildWaitsView'),

@@ -6,6 +6,7 @@
 import type { Action, AuthUser } from '../authorize.js';
 import type { EffectiveConfig } from '../effective-config.js';
 import type { Store } from '../../store/engine.js';
+import type { StoreData } from '../../store/queries/store-contents.js';
 import { parseTime } from '../params.js';
 import { envelope, type Enveloped } from './envelope.js';
 import { checkOnlyWith, type InputOf, type ParamDefs, type ParamSchema, type Surface } from './param-schema.js';
@@ -65,6 +66,11 @@ export interface ReportEntry<S extends ParamDefs, P, R> {
   check?: (input: InputOf<S>, surface: Surface) => void;
   /** The build function's parameters from the input (windows resolved, defaults applied). */
   resolve: (input: InputOf<S>, ctx: ResolveContext) => P;
+  /**
+   * The data the report reads (any one kind suffices when several are named): on a store holding
+   * none of it the report is refused with STORE_EMPTY (service/store-contents.ts) instead of zeros.
+   */
+  needs?: readonly StoreData[];
   /** The action the reader needs (authorize decides). */
   action: Action;
   cache: CacheScope;
