@@ -50,7 +50,9 @@ export async function reviewersReport(store: Store, ctx: TeamContext, win: Windo
   return {
     projects: ctx.projects,
     ...result,
-    rows: result.rows.map(({ accountId, ...row }) => ({ ...labelOf(ctx, accountId), ...row })),
+    // People without a review in the period are not reviewers (a self-vote alone is no review): they
+    // stay out of the rows, and their self-votes are in totals.selfVotes.
+    rows: result.rows.filter((row) => row.reviews > 0).map(({ accountId, ...row }) => ({ ...labelOf(ctx, accountId), ...row })),
     sources: ctx.sources,
   };
 }
