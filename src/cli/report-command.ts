@@ -80,7 +80,14 @@ export async function buildReportFor<S extends ParamDefs, P, R>(
   const now = nowOf({ now: entry.params.textOf(input, 'now') }, CLI_SURFACE, rt.clock);
   const params = entry.resolve(input, { surface: CLI_SURFACE, now, config, cwd: rt.cwd, path });
   // A store without the data the report reads (an empty store, no CI runs, no specs…) is said so.
-  if (entry.needs?.length) await (await import('../service/store-contents.js')).checkStoreHolds(store, reportLabel(entry), entry.needs);
+  if (entry.needs?.length)
+    await (
+      await import('../service/store-contents.js')
+    ).checkStoreHolds(store, reportLabel(entry), entry.needs, {
+      specsRepo: config.config.specs?.repo,
+      gitRepo: config.config.git?.repo,
+      origin: config.origin,
+    });
   return entry.build(store, params, config, now, null);
 }
 

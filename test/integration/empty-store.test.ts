@@ -109,3 +109,43 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+for (const engine of ENGINES) {
+  describe(`the demo's first run gives the specs report something to show (${engine.name})`, { skip: engine.skip }, () => {
+    let location: string;
+    let cleanup: () => Promise<void>;
+    let cwd: string;
+    before(async () => {
+      ({ location, cleanup } = await freshLocation(engine.name));
+      cwd = mkdtempSync(join(dir, `demo-${engine.name}-`));
+    });
+    after(async () => cleanup());
+
+    it('npm start (overview --demo-if-empty), then specs report: no specs sync, no --repo needed', async () => {
+      const now = Date.UTC(2026, 10, 1);
+      const start = await runSteward(['overview', '--demo-if-empty', '--db', location], { cwd, now });
+      assert.equal(start.code, 0, start.stderr);
+      const specs = await runSteward(['specs', 'report', '--db', location], { cwd, now });
+      assert.equal(specs.code, 0, specs.stderr);
+      assert.match(specs.stdout, /^Specs: .*steward-demo\/specs/);
+    });
+  });
+}
+
+describe('the fill hint names the command that works', () => {
+  it('specs.repo in steward.yaml: `steward specs sync`, without --repo', async () => {
+    const cwd = mkdtempSync(join(dir, 'hint-'));
+    writeFileSync(join(cwd, 'steward.yaml'), 'specs:\n  repo: ../nova-specs\ngit:\n  repo: ../nova\n');
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      assert.equal((await runSteward(['db', 'migrate', '--db', location], { cwd })).code, 0);
+      const specs = await runSteward(['specs', 'report', '--db', location], { cwd });
+      assert.equal(specs.code, ERROR_CODES.STORE_EMPTY.exit);
+      assert.match(specs.stderr, /Fill it with `steward specs sync` \(it reads specs\.repo: \.\.\/nova-specs in .*steward\.yaml\)/);
+      const history = await runSteward(['history', '--db', location], { cwd });
+      assert.match(history.stderr, /Fill it with `steward git sync` \(it reads git\.repo: \.\.\/nova in/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
