@@ -46,6 +46,19 @@ for (const engine of ENGINES) {
       await demo?.cleanup();
     });
 
+    it('a date that does not exist is refused by the API too, naming the parameter (2026-02-30 is not moved to March)', async () => {
+      for (const [url, param] of [
+        ['/api/v1/reviewers?since=2026-02-30', 'since'],
+        ['/api/v1/queue?now=2026-04-31', 'now'],
+      ] as const) {
+        const res = await t.app.inject({ method: 'GET', url });
+        assert.equal(res.statusCode, 400, res.body);
+        const body = JSON.parse(res.body) as { error: { message: string; parameter?: string } };
+        assert.match(body.error.message, /must be a date that exists/);
+        assert.equal(body.error.parameter, param);
+      }
+    });
+
     for (const c of CASES) {
       it(`${c.cli.join(' ')} --${c.param} nope: NOT_FOUND naming those there are; the API's 400 names the parameter`, async () => {
         const r = await runSteward([...c.cli, `--${c.param}`, 'nope', '--db', demo.location], { cwd: demo.dir, now: WEB_NOW });
