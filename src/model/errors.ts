@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   /** A migration failed. */
   STORE_MIGRATION: { exit: 9, summary: 'A store migration failed.' },
   /** A read command found no store at the location (no file, no database, no schema) or a store with no changes; it creates none. */
-  STORE_EMPTY: { exit: 20, summary: 'There is no store at that location, or it holds no changes.' },
+  STORE_EMPTY: { exit: 20, summary: 'There is no store at that location, or it holds none of the data the report reads.' },
   /** The source server (Gerrit, Zuul, Launchpad) cannot be reached: DNS, refused, reset, timeout. */
   SOURCE_UNREACHABLE: { exit: 11, summary: 'The source server cannot be reached.' },
   /** TLS handshake or certificate verification failed. */
