@@ -253,7 +253,10 @@ export function summariseTeam<W extends object>(input: TeamSummaryInput, name: (
       coreReviews: r.totals.coreReviews,
       coreShare: round(ratio(r.totals.coreReviews, r.totals.reviews), 4),
       coreReviewsPerCorePerDay: r.totals.coreReviewsPerCorePerDay,
-      top: r.rows.slice(0, 5).map((x) => ({ ...name(x.accountId), reviews: x.reviews, core: x.core, disagreements: x.disagreements })),
+      top: r.rows
+        .filter((x) => x.reviews > 0)
+        .slice(0, 5)
+        .map((x) => ({ ...name(x.accountId), reviews: x.reviews, core: x.core, disagreements: x.disagreements })),
     },
     idle: input.idle
       ? {

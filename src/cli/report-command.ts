@@ -9,7 +9,7 @@
 import { Option, type Command } from 'commander';
 import { StewardError } from '../model/errors.js';
 import { CLI_SURFACE, type InputOf, type ParamDefs } from '../service/catalogue/param-schema.js';
-import { nowOf, type OutputFormat, type ReportEntry } from '../service/catalogue/report-entry.js';
+import { nowOf, type CliSpec, type OutputFormat, type ReportEntry } from '../service/catalogue/report-entry.js';
 import type { Store } from '../store/engine.js';
 import type { GlobalOptions, Runtime } from './context.js';
 import { parseFormat } from './options.js';
@@ -79,7 +79,21 @@ export async function buildReportFor<S extends ParamDefs, P, R>(
   const config = await effectiveConfig(g, rt, store);
   const now = nowOf({ now: entry.params.textOf(input, 'now') }, CLI_SURFACE, rt.clock);
   const params = entry.resolve(input, { surface: CLI_SURFACE, now, config, cwd: rt.cwd, path });
+  // A store without the data the report reads (an empty store, no CI runs, no specs…) is said so.
+  if (entry.needs?.length)
+    await (
+      await import('../service/store-contents.js')
+    ).checkStoreHolds(store, reportLabel(entry), entry.needs, {
+      specsRepo: config.config.specs?.repo,
+      gitRepo: config.config.git?.repo,
+      origin: config.origin,
+    });
   return entry.build(store, params, config, now, null);
+}
+
+/** How messages name a report: its command (`ci jobs`), else its catalogue name. */
+function reportLabel(entry: { name: string; cli?: CliSpec }): string {
+  return `steward ${entry.cli ? entry.cli.command.join(' ') : entry.name}`;
 }
 
 /** The report in `format`: JSON as the stable contract (the result itself), else the entry's renderers. */

@@ -31,21 +31,40 @@ const hostSchema = z
   })
   .strict();
 
+const coreSchema = z
+  .object({
+    group: z.string().min(1).optional(),
+    members: z.array(accountSpec).optional(),
+  })
+  .strict()
+  .refine(
+    (c) => c.group !== undefined || c.members !== undefined,
+    'give the core team as `group` (a Gerrit group name) or `members` (a list of accounts)',
+  );
+
 const projectSchema = z
   .object({
     name: z.string().min(1),
     host: z.string().min(1).optional(),
-    core: z
-      .object({
-        group: z.string().min(1).optional(),
-        members: z.array(accountSpec).optional(),
-      })
-      .strict()
-      .refine(
-        (c) => c.group !== undefined || c.members !== undefined,
-        'give the core team as `group` (a Gerrit group name) or `members` (a list of accounts)',
-      )
-      .optional(),
+    core: coreSchema.optional(),
+  })
+  .strict();
+
+/**
+ * One core team over several repositories (`teams:`), as reviewstats' project files describe a
+ * project: `nova` is openstack/nova, openstack/python-novaclient… with one nova-core. The team is
+ * counted once (core team size, per-core averages) however many repositories it covers. A
+ * `reviewstats:` entry (a reviewstats project JSON file) is read by load-config.ts before this
+ * schema sees it, so here every team is written out.
+ */
+const teamSchema = z
+  .object({
+    name: z.string().min(1),
+    /** The repositories (Gerrit projects) the team is the core team of. */
+    projects: z.array(z.string().min(1)).min(1, 'name at least one repository (Gerrit project) the team covers'),
+    /** The host of those repositories, as in projects[].host. */
+    host: z.string().min(1).optional(),
+    core: coreSchema,
   })
   .strict();
 
@@ -426,10 +445,11 @@ const bugsSchema = z
   })
   .strict();
 
-export const configSchema = z
+const configObject = z
   .object({
     hosts: z.array(hostSchema).default([]),
     projects: z.array(projectSchema).default([]),
+    teams: z.array(teamSchema).default([]),
     bots: z.array(accountSpec).default([]),
     releases: z.array(releaseSchema).default([]),
     zuul: zuulSchema.optional(),
@@ -447,9 +467,72 @@ export const configSchema = z
   })
   .strict();
 
+/** The top-level keys of steward.yaml, for messages. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(configObject.shape);
+
+/** A configured repository with its core team; `team` names the `teams` entry the core team came from. */
+export type ResolvedProject = z.output<typeof projectSchema> & { team?: string };
+
+/**
+ * The whole configuration: teams are checked against the projects (a repository in two teams, or
+ * with a core team of its own as well, is refused) and then written into `projects`, so that every
+ * reader of `projects[].core` sees the team's core; `projects[].team` says which team it was.
+ */
+export const configSchema = configObject
+  .superRefine((c, ctx) => {
+    const teamOf = new Map<string, number>();
+    const names = new Set<string>();
+    c.teams.forEach((t, i) => {
+      if (names.has(t.name))
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['teams', i, 'name'], message: `two teams are named "${t.name}"` });
+      names.add(t.name);
+      t.projects.forEach((p, j) => {
+        const other = teamOf.get(p);
+        if (other !== undefined && other !== i)
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ['teams', i, 'projects', j],
+            message: `${p} is already covered by team "${c.teams[other]!.name}" (teams[${other}]): a repository has one core team`,
+          });
+        else teamOf.set(p, i);
+      });
+    });
+    c.projects.forEach((p, i) => {
+      const t = teamOf.get(p.name);
+      if (t === undefined) return;
+      if (p.core)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['projects', i, 'core'],
+          message: `${p.name} is covered by team "${c.teams[t]!.name}" (teams[${t}]): give its core team there, not here`,
+        });
+      const th = c.teams[t]!.host;
+      if (p.host && th && p.host !== th)
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['projects', i, 'host'],
+          message: `${p.name} is on host ${p.host} here but team "${c.teams[t]!.name}" says ${th}`,
+        });
+    });
+  })
+  .transform((c) => {
+    const projects: ResolvedProject[] = c.projects.map((p) => ({ ...p }));
+    for (const t of c.teams) {
+      for (const name of t.projects) {
+        const existing = projects.find((p) => p.name === name);
+        const host = existing?.host ?? t.host;
+        const resolved: ResolvedProject = { name, ...(host ? { host } : {}), core: t.core, team: t.name };
+        if (existing) Object.assign(existing, resolved);
+        else projects.push(resolved);
+      }
+    }
+    return { ...c, projects };
+  });
+
 export type StewardConfigInput = z.input<typeof configSchema>;
 export type StewardConfig = z.output<typeof configSchema>;
 export type ProjectConfig = StewardConfig['projects'][number];
+export type TeamConfig = StewardConfig['teams'][number];
 export type ReleaseConfig = StewardConfig['releases'][number];
 export type DashboardConfig = StewardConfig['dashboards'][number];
 export type PriorityConfig = StewardConfig['priorities'][string][number];

@@ -132,3 +132,83 @@ describe('steward.yaml', () => {
     assert.match(seq.message, /nest more than 64 levels deep/);
   });
 });
+
+describe('teams: one core team over several repositories', () => {
+  const HOSTS = 'hosts:\n  - name: r.example\n    url: https://r.example\n';
+  it('gives every repository of the team its core, and says which team it came from', () => {
+    const c = parseConfig(
+      `${HOSTS}projects:\n  - name: nova\n    host: r.example\nteams:\n  - name: nova\n    projects: [nova, nova-specs]\n    core:\n      group: nova-core\n      members: [a, b]\n`,
+      'steward.yaml',
+    );
+    assert.deepEqual(
+      c.projects.map((p) => [p.name, p.host, p.team, p.core?.group, p.core?.members]),
+      [
+        ['nova', 'r.example', 'nova', 'nova-core', ['a', 'b']],
+        ['nova-specs', undefined, 'nova', 'nova-core', ['a', 'b']],
+      ],
+    );
+  });
+
+  it('refuses a repository in two teams, or with its own core as well, naming file, line and key', () => {
+    const e = configError(
+      `projects:\n  - name: nova\n    core:\n      members: [x]\nteams:\n  - name: t1\n    projects: [nova]\n    core: { members: [a] }\n  - name: t2\n    projects: [nova-specs, nova]\n    core: { members: [a] }\n  - name: t3\n    projects: []\n    core: {}\n`,
+    );
+    assert.match(e.message, /steward\.yaml:4: `projects\[0\]\.core` nova is covered by team "t1" \(teams\[0\]\): give its core team there/);
+    assert.match(e.message, /steward\.yaml:10: `teams\[1\]\.projects\[1\]` nova is already covered by team "t1"/);
+    assert.match(e.message, /steward\.yaml:13: `teams\[2\]\.projects` name at least one repository/);
+    assert.match(e.message, /steward\.yaml:14: `teams\[2\]\.core` give the core team as `group`/);
+  });
+
+  it('reads a reviewstats project file as the whole configuration, or named in teams:', () => {
+    const file = JSON.stringify(
+      { name: 'nova', subprojects: ['openstack/nova', 'openstack/python-novaclient'], 'core-team': ['a', 'b'], lp_projects: ['nova'] },
+      null,
+      2,
+    );
+    const whole = parseConfig(file, 'nova.json');
+    assert.deepEqual(
+      whole.projects.map((p) => [p.name, p.team, p.core?.members]),
+      [
+        ['openstack/nova', 'nova', ['a', 'b']],
+        ['openstack/python-novaclient', 'nova', ['a', 'b']],
+      ],
+    );
+    const read: string[] = [];
+    const named = parseConfig(`${HOSTS}teams:\n  - reviewstats: projects/nova.json\n    host: r.example\n`, 'steward.yaml', (rel) => {
+      read.push(rel);
+      return { text: file, where: `/cfg/${rel}` };
+    });
+    assert.deepEqual(read, ['projects/nova.json']);
+    assert.deepEqual(named.teams[0], {
+      name: 'nova',
+      projects: ['openstack/nova', 'openstack/python-novaclient'],
+      host: 'r.example',
+      core: { members: ['a', 'b'] },
+    });
+    const group = parseConfig(JSON.stringify({ name: 'g', subprojects: ['x'], 'core-team-gerrit-group': 'x-core' }), 'g.json');
+    assert.deepEqual(group.projects[0]!.core, { group: 'x-core' });
+  });
+
+  it('names the reviewstats file, its line and key when it is wrong', () => {
+    const e = configError('{\n  "name": "nova",\n  "subprojects": "openstack/nova",\n  "core-teem": ["a"]\n}\n');
+    assert.match(e.message, /steward\.yaml:3: `subprojects` expected array/i);
+    assert.match(e.message, /steward\.yaml: unknown key `core-teem`; allowed here: name, subprojects, core-team/);
+    const inner = (() => {
+      try {
+        parseConfig('teams:\n  - reviewstats: nova.json\n', 'steward.yaml', () => ({
+          text: '{"name": "nova",\n "subprojects": []}',
+          where: '/cfg/nova.json',
+        }));
+      } catch (err) {
+        return err as StewardError;
+      }
+      assert.fail('expected an error');
+    })();
+    assert.match(inner.message, /\/cfg\/nova\.json:2: `subprojects` name at least one repository/);
+    assert.match(inner.message, /\/cfg\/nova\.json: `core-team` give the core team/);
+    assert.match(
+      configError('teams:\n  - reviewstats: nova.json\n    core: {members: [a]}\n').message,
+      /only `host` may be given beside `reviewstats`/,
+    );
+  });
+});

@@ -10,7 +10,7 @@ import { StewardError } from '../model/errors.js';
 import type { IdentityKey, IdentityLink } from '../model/people.js';
 import { parseAffiliationsCsv, parseDefaultData, type ContributorFile } from '../sources/people/contributors-file.js';
 import type { Store } from '../store/engine.js';
-import { replaceImport, type AffiliationRecord } from '../store/queries/people.js';
+import { importHoldsData, replaceImport, type AffiliationRecord } from '../store/queries/people.js';
 
 /** The key of a Gerrit username in an imported file (joined to the one account that has it; people-service.ts). */
 export const gerritUserKey = (username: string): IdentityKey => `gerrit-user:${username.trim().toLowerCase()}`;
@@ -25,7 +25,13 @@ export interface PeopleImportResult {
 }
 
 /** Reads, checks and stores a contributor file. `format` defaults from the name (.csv) or the content. */
-export async function importContributors(store: Store, path: string, format?: 'default-data' | 'csv'): Promise<PeopleImportResult> {
+export async function importContributors(
+  store: Store,
+  path: string,
+  format?: 'default-data' | 'csv',
+  /** Let a file with nobody in it replace what an earlier import of it stored (`--replace`). */
+  replace = false,
+): Promise<PeopleImportResult> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -48,6 +54,14 @@ export async function importContributors(store: Store, path: string, format?: 'd
     for (const a of u.affiliations) affiliations.push({ identity: keys[0]!, company: a.company, startAt: a.start, endAt: a.end, source });
   }
   const companies = parsed.companies.map((c) => ({ ...c, source }));
+  // A file that suddenly holds nobody (a cut-short download, the wrong file) must not erase what an
+  // earlier import of it stored.
+  if (!replace && parsed.users.length === 0 && companies.length === 0 && (await importHoldsData(store.db, source)))
+    throw new StewardError(
+      'SOURCE_EMPTY',
+      `${path} holds no people and no companies, but an earlier import of it stored some: the stored ones were kept`,
+      { where: path, hint: 'Check the file; give --replace to replace the stored identities and affiliations with none.' },
+    );
   await replaceImport(store.db, source, { links, affiliations, companies });
   return {
     file: path,

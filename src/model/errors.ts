@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   /** A migration failed. */
   STORE_MIGRATION: { exit: 9, summary: 'A store migration failed.' },
   /** A read command found no store at the location (no file, no database, no schema) or a store with no changes; it creates none. */
-  STORE_EMPTY: { exit: 20, summary: 'There is no store at that location, or it holds no changes.' },
+  STORE_EMPTY: { exit: 20, summary: 'There is no store at that location, or it holds none of the data the report reads.' },
   /** The source server (Gerrit, Zuul, Launchpad) cannot be reached: DNS, refused, reset, timeout. */
   SOURCE_UNREACHABLE: { exit: 11, summary: 'The source server cannot be reached.' },
   /** TLS handshake or certificate verification failed. */
@@ -46,7 +46,7 @@ export const ERROR_CODES = {
   /** A sync found nothing (no specs, no group members, another history) where the store holds data; nothing was replaced. */
   SOURCE_EMPTY: { exit: 21, summary: 'A sync found nothing where the store holds data; the stored data was kept.' },
   /** A requested thing (project, host) is not in the store. */
-  NOT_FOUND: { exit: 10, summary: 'The requested project or host is not in the store.' },
+  NOT_FOUND: { exit: 10, summary: 'The requested project, branch, pipeline or host is not in the store.' },
   /** A CVSS v3.1 vector that is not well formed (a metric missing, repeated, unknown or with a bad value). */
   CVSS_INVALID: { exit: 41, summary: 'A CVSS v3.1 vector is not valid.' },
   /** A security tracker change the process does not allow (a skipped or backward step, a past disclosure date, a missing grantee). */

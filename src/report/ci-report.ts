@@ -97,6 +97,7 @@ export function renderCiJobsText(r: CiJobsOutput): string {
       ]),
       new Set([2, 5, 6, 7, 8, 9]),
     ),
+    'Columns: false-failure rate = failures among runs on code known to be fine (merged with that code, or gated after approval); false failures = failures on fine code, rechecked ones included; caught = regressions it failed on that the next revision fixed, and whether more than by chance; rechecks = failed runs repeated on the same patch set; median, p90 = run durations.',
     '',
     'Failures by result:',
   );

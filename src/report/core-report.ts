@@ -241,7 +241,7 @@ export function renderLoadText(r: LoadReport): string {
   lines.push(line('whole', t));
   lines.push(
     '',
-    `needing: patch sets uploaded that need review (not trivial rebases); core rev.: reviews by cores; top 20%: share of all reviews by the busiest ${t.busiestCores} of ${t.cores} cores.`,
+    `Columns: needing = patch sets uploaded that need review (not trivial rebases); core rev. = reviews by cores; per ps = core reviews per patch set needing review; all rev. = every human review; cores = core team size; top 20% = share of all reviews by the busiest ${t.busiestCores} of ${t.cores} cores; ps/core/month = patch sets needing review per core per 30 days.`,
     `Core reviews over the period: ${t.perCore.map((c) => `${who(c)} ${c.coreReviews}`).join(', ') || 'none'}`,
     r.weeks.some((w) => w.days < 7) ? '* a partial week' : '',
     `Core team from: ${r.sources.coreTeam}. Definitions: docs/reviewers-and-core.md, section "Core load".`,

@@ -51,6 +51,10 @@ export function who(a: AccountLabel): string {
 
 const pct = (x: number | null): string => (x === null ? '   -' : `${(x * 100).toFixed(0).padStart(3)}%`);
 
+/** The reviewers table's column legend (one line under the table). */
+export const REVIEWERS_LEGEND =
+  "Columns: -2…+2 = the review's final Code-Review vote; +A = approved (Workflow +1); +/- = share of +1/+2 among those votes; disagree = votes against the cores' verdict on the patch set (count, share); /day = reviews per day; comment = comment-only reviews; changes = distinct changes reviewed; self = votes on one's own changes (not reviews); core = core at the time of every review (or of some).";
+
 export function renderReviewersText(r: ReviewersReport): string {
   const t = r.totals;
   const lines = [
@@ -67,6 +71,7 @@ export function renderReviewersText(r: ReviewersReport): string {
     );
   }
   lines.push(
+    REVIEWERS_LEGEND,
     '',
     `Total reviews: ${t.reviews} (${t.reviewsPerDay}/day), ${t.commentOnly} comment-only; self-votes (not reviews): ${t.selfVotes}`,
     `Active reviewers: ${t.activeReviewers}${t.reviewsPerReviewerPerDay === null ? '' : ` (avg ${t.reviewsPerReviewerPerDay} reviews/day each)`}`,
@@ -180,6 +185,7 @@ export function renderReviewstatsText(r: ReviewstatsReport): string {
     `  Average number of patches per changeset: ${one(c.patchSetsPerChange)}`,
     '',
     '(*) Disagreements: a +1 or +2 granted before the latest -1/-2 of a core on the same patch set, or a -1/-2 granted before its latest core +1/+2.',
+    'Columns: Reviews = Code-Review approval records since the cut-off; -2…+2 = by value; +A = approvals (Workflow/Approved > 0); +/- % = share of +1/+2 among the four; ** = in a core-team list.',
     'Definitions: docs/reviewers-and-core.md, section "Reviewers", "reviewstats compatibility (steward reviewers --compat reviewstats)".',
   ];
   return lines.join('\n') + '\n';

@@ -147,6 +147,9 @@ export function renderSecurityCandidatesText(r: SecurityCandidatesView): string 
     ].filter(Boolean);
     if (ev.length) lines.push(`        ${ev.join('; ')}`);
   });
+  lines.push(
+    'Columns: fixes = security changes authored (merged); sec.rev = reviews of security changes; area ch = changes in the security areas; area rev = reviews there; areas = the three with the most work.',
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -33,6 +33,9 @@ export interface SpecsReportView extends SpecsReport {
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${Math.round(x * 1000) / 10}%`);
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '-');
 
+const SPECS_LEGEND =
+  'Columns: share = implemented / approved; not landed = approved but not implemented in the release; landed later = of those, re-proposed and implemented in a later release; code later = not re-proposed, but code naming the blueprint landed later; data = what the reasons rest on.';
+
 function releaseTable(rows: readonly ReleaseSummary[]): string[] {
   const head = `${'release'.padEnd(10)}${'freeze'.padEnd(12)}${'approved'.padStart(9)}${'implemented'.padStart(12)}${'share'.padStart(8)}${'not landed'.padStart(11)}${'landed later'.padStart(13)}${'code later'.padStart(11)}  data`;
   const lines = [head];
@@ -81,7 +84,7 @@ export function renderSpecsReportText(v: SpecsReportView): string {
     `Specs: ${v.repo.path} at ${v.repo.head.slice(0, 12)} (${day(v.repo.headAt)}), synced ${v.repo.syncedAt.replace('.000Z', 'Z')}; calendar: ${v.calendar.source}`,
     '',
   );
-  lines.push(...releaseTable(v.releases));
+  lines.push(...releaseTable(v.releases), SPECS_LEGEND);
   if (v.release !== null) {
     const r = v.releases[0]!;
     lines.push(

@@ -157,6 +157,9 @@ export function renderBandwidthText(r: BandwidthView): string {
       `  ${w.week.padEnd(12)}${String(w.arrivals).padStart(9)}${String(w.queueEntries).padStart(9)}${String(w.queueExits).padStart(7)}${String(w.queueAtStart).padStart(12)}${String(w.queueAverage).padStart(10)}${String(w.meanWaitDays ?? 'n/a').padStart(8)}${String(w.littleLambdaW ?? 'n/a').padStart(8)}${String(w.reviews).padStart(9)}${String(w.coreReviews ?? 'n/a').padStart(10)}${String(w.cores ?? 'n/a').padStart(7)}`,
     );
   }
+  lines.push(
+    "Columns: arrivals = patch sets uploaded that need review; entries/exits = times a change started/stopped waiting on reviewers; queue@start = waiting at the week's start; queue avg = waiting on average over the week (Little's L); wait d = mean wait on reviewers of the waits that started in the week, in days (W); λ×W = entries per day × wait d, to compare with queue avg; reviews = human reviews; core rev. = by cores; cores = core team size at the week's start.",
+  );
   const g = r.regression;
   if (g) {
     lines.push('', `Weekly net queue change (entries − exits) ~ arrivals + core reviews, ${g.weeks} full weeks, Newey–West lag ${g.lag}:`);

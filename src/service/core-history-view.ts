@@ -38,9 +38,13 @@ export async function buildCoreHistoryView(
   }
   const accounts = new Map((await loadAccounts(store.db)).map((a) => [a.id, a]));
   const out: CoreHistoryGroup[] = [];
+  const seen = new Set<string>();
   for (const p of withGroup) {
     const host = p.host ?? (config.hosts.length === 1 ? config.hosts[0]!.name : undefined);
     if (!host) throw new StewardError('CONFIG', `project ${p.name} names no host and steward.yaml lists several`);
+    // A team over several repositories has one group: its history once, under the team's first repository.
+    if (seen.has(`${host}\n${p.core!.group!}`)) continue;
+    seen.add(`${host}\n${p.core!.group!}`);
     const snaps = await loadGroupSnapshots(store.db, host, p.core!.group!);
     const events = membershipEvents(snaps).map((e) => {
       const a = accounts.get(e.accountId);

@@ -50,7 +50,9 @@ export async function reviewersReport(store: Store, ctx: TeamContext, win: Windo
   return {
     projects: ctx.projects,
     ...result,
-    rows: result.rows.map(({ accountId, ...row }) => ({ ...labelOf(ctx, accountId), ...row })),
+    // People without a review in the period are not reviewers (a self-vote alone is no review): they
+    // stay out of the rows, and their self-votes are in totals.selfVotes.
+    rows: result.rows.filter((row) => row.reviews > 0).map(({ accountId, ...row }) => ({ ...labelOf(ctx, accountId), ...row })),
     sources: ctx.sources,
   };
 }
@@ -64,10 +66,13 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     engine: store.engine,
   });
   const coreUsernames = new Map<string, Set<string>>();
-  let coreTeamSize = 0;
+  // reviewstats sums the core lists of its project files; a team covering several repositories
+  // (teams: in steward.yaml, one reviewstats file) is one list, counted once.
+  const teamSizes = new Map<string, number>();
   for (const p of ctx.config.projects) {
     if (ctx.filterProjects && !ctx.filterProjects.includes(p.name)) continue;
     const names = new Set<string>();
+    let size = 0;
     if (p.core?.members) {
       for (const spec of p.core.members) {
         if (typeof spec === 'string') names.add(spec);
@@ -76,7 +81,7 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
           if (a?.username) names.add(a.username);
         }
       }
-      coreTeamSize += p.core.members.length;
+      size = p.core.members.length;
     } else if (p.core?.group) {
       // No list configured: the group's latest recorded membership stands in for it.
       const members = ctx.roster.projectMembersAt(p.name, now);
@@ -84,10 +89,12 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
         const u = ctx.accountById.get(id)?.username;
         if (u) names.add(u);
       }
-      coreTeamSize += members.size;
+      size = members.size;
     }
     coreUsernames.set(p.name, names);
+    if (p.core) teamSizes.set(p.team !== undefined ? `team:${p.team}` : `project:${p.name}`, size);
   }
+  const coreTeamSize = [...teamSizes.values()].reduce((a, b) => a + b, 0);
   const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
   // The formats of the changes the records come from (not of the whole store).
   const kinds = formats.sort();
@@ -97,7 +104,7 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     ...result,
     sources: {
       ...ctx.sources,
-      coreTeam: `core.members in ${ctx.origin} (reviewstats' core-team list), for the whole window`,
+      coreTeam: `core.members in ${ctx.origin} (reviewstats' core-team list), for the whole window; a team over several repositories counted once`,
       bots: 'only accounts named jenkins or smokestack are left out, as reviewstats does',
       data:
         kinds.length === 1 && kinds[0] === 'ssh'

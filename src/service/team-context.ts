@@ -55,21 +55,30 @@ export async function teamContextFor(
   const described: string[] = [];
   const known = (spec: string | number) => accounts.some((a) => accountMatches(a, spec));
   const unmatched: UnmatchedName[] = config.bots.filter((b) => !known(b)).map((name) => ({ name, as: 'bot' as const }));
+  // A team over several repositories is resolved once and shared by its repositories.
+  const groups = new Map<string, Array<StewardConfig['projects'][number]>>();
   for (const p of selected) {
     if (!p.core) continue;
-    const configured = p.core.members
-      ? new Set(accounts.filter((a) => p.core!.members!.some((s) => accountMatches(a, s))).map((a) => a.id))
+    const key = p.team !== undefined ? `team:${p.team}` : `project:${p.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  for (const members of groups.values()) {
+    const p = members[0]!;
+    const core = p.core!;
+    const label = p.team !== undefined ? `team ${p.team} (${members.map((m) => m.name).join(', ')})` : p.name;
+    const configured = core.members
+      ? new Set(accounts.filter((a) => core.members!.some((s) => accountMatches(a, s))).map((a) => a.id))
       : null;
-    for (const m of p.core.members ?? []) if (!known(m)) unmatched.push({ name: m, as: 'core', project: p.name });
+    for (const m of core.members ?? []) if (!known(m)) unmatched.push({ name: m, as: 'core', project: p.team ?? p.name });
     const host = projectHost(config, p);
-    const snapshots = p.core.group && host ? await loadGroupSnapshots(store.db, host, p.core.group) : [];
-    sources.push({ project: p.name, snapshots, configured });
+    const snapshots = core.group && host ? await loadGroupSnapshots(store.db, host, core.group) : [];
+    for (const m of members) sources.push({ project: m.name, snapshots, configured });
     described.push(
       snapshots.length
-        ? `${p.name}: group ${p.core.group} (${snapshots.length} snapshot${snapshots.length > 1 ? 's' : ''} from ${new Date(snapshots[0]!.takenAt).toISOString().slice(0, 10)}${configured ? `; before them core.members` : ''})`
+        ? `${label}: group ${core.group} (${snapshots.length} snapshot${snapshots.length > 1 ? 's' : ''} from ${new Date(snapshots[0]!.takenAt).toISOString().slice(0, 10)}${configured ? `; before them core.members` : ''})`
         : configured
-          ? `${p.name}: core.members in ${origin}`
-          : `${p.name}: group ${p.core.group} (no snapshots yet: run steward sync)`,
+          ? `${label}: core.members in ${origin}`
+          : `${label}: group ${core.group} (no snapshots yet: run steward sync)`,
     );
   }
   return {

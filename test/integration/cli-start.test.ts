@@ -12,7 +12,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { AccountResolver } from '../../src/store/account-resolver.js';
+import { writeChanges } from '../../src/store/change-writer.js';
 import { openStore } from '../../src/store/open-store.js';
+import { makeChange } from '../helpers/builders.js';
 
 const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const dir = mkdtempSync(join(tmpdir(), 'steward-start-'));
@@ -58,6 +61,11 @@ describe('a command loads only its own code', () => {
   it('a report on a SQLite store loads the store and its own analysis, not the web, pg or the demo generator', async () => {
     const db = join(dir, 'start.db');
     const store = await openStore(db);
+    // One change: a report on a store without any is refused (STORE_EMPTY) before it loads its analysis.
+    const records = [makeChange(1)];
+    await store.db
+      .transaction()
+      .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, store.bulk), records, 'ssh', store.bulk));
     await store.close();
     const r = loaded(['reviewers', '--db', db, '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);

@@ -239,6 +239,28 @@ describe('affiliations: import, round trip, per company, bad input', () => {
         } finally {
           await s3.close();
         }
+        // The same file suddenly with nobody in it (a cut-short download): SOURCE_EMPTY, the stored
+        // affiliations kept; --replace replaces them with none (issue 19).
+        writeFileSync(join(work, 'aff.csv'), 'email,company,start,end\n');
+        const emptied = await steward('people', 'import', 'aff.csv');
+        assert.equal(emptied.code, 21, emptied.stderr);
+        assert.match(
+          emptied.stderr,
+          /aff\.csv holds no people and no companies, but an earlier import of it stored some: the stored ones were kept/,
+        );
+        const kept = await openStore(location);
+        try {
+          assert.equal((await loadAffiliations(kept.db)).filter((a) => a.source === 'csv:aff.csv').length, 1);
+        } finally {
+          await kept.close();
+        }
+        assert.equal((await steward('people', 'import', 'aff.csv', '--replace')).code, 0);
+        const replaced = await openStore(location);
+        try {
+          assert.equal((await loadAffiliations(replaced.db)).filter((a) => a.source === 'csv:aff.csv').length, 0);
+        } finally {
+          await replaced.close();
+        }
       } finally {
         await cleanup();
       }

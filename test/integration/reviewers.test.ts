@@ -135,14 +135,41 @@ for (const engine of ENGINES) {
       assert.equal(bobRow.reviews, 2, 'the +2 copied to patch set 2 is no new review');
       assert.equal(bobRow.core, 'yes');
       assert.deepEqual(bobRow.changes, [501, 502]);
-      assert.equal(byName(r.rows, 'alice').reviews, 0);
-      assert.equal(byName(r.rows, 'alice').selfVotes, 1);
+      assert.equal(
+        byName(r.rows, 'alice'),
+        undefined,
+        'a self-vote alone is no review: alice is no reviewer (her self-vote is in the totals)',
+      );
+      assert.ok(
+        r.rows.every((x: any) => x.reviews > 0),
+        'nobody with 0 reviews in the rows',
+      );
       assert.equal(byName(r.rows, 'zuul'), undefined);
       assert.equal(byName(r.rows, 'dave').commentOnly, 1);
       assert.equal(r.rows.filter((x: any) => x.username === null).length, 2, 'accounts without a username stay apart');
       assert.equal(r.totals.coreReviews, 2);
       assert.equal(r.totals.coreTeamSize, 1);
       assert.equal(r.totals.selfVotes, 1);
+    });
+
+    it('text and CSV: nobody with 0 reviews in the table, and a legend under it for every terse heading', async () => {
+      const text = (await cli(['reviewers', '--days', '30'])).stdout;
+      const lines = text.split('\n');
+      const header = lines.findIndex((l) => l.startsWith('reviewer '));
+      const end = lines.indexOf('', header);
+      const rows = lines.slice(header + 1, end);
+      assert.ok(rows.length > 0);
+      assert.ok(!rows.some((l) => l.startsWith('alice ')), 'alice (a self-vote, no review) is not in the table');
+      assert.match(rows.at(-1)!, /^Columns: /, 'the legend is the line under the table');
+      for (const heading of ['+A', '+/-', 'disagree', '/day', 'comment', 'changes', 'self', 'core'])
+        assert.ok(rows.at(-1)!.includes(`${heading} = `), `the legend explains ${heading}`);
+      const csv = (await cli(['reviewers', '--days', '30', '--format', 'csv'])).stdout;
+      assert.ok(!csv.split('\n').some((l) => l.startsWith('alice,')), 'nor in the CSV');
+      assert.equal(
+        json(await cli(['reviewers', '--days', '30', '--format', 'json'])).totals.selfVotes,
+        1,
+        "alice's self-vote still counts in the totals",
+      );
     });
 
     it('--compat reviewstats counts approval records: the copied vote again, self-votes, one "unknown" row, no removed vote', async () => {

@@ -196,8 +196,10 @@ describe('published advisories, end to end', () => {
         const refused = await cli('security', 'advisories', 'import', dir, bad);
         assert.equal(refused.code, 6, refused.stderr);
         assert.match(refused.stderr, /XSA-2031-009\.yaml:1: date: expected a date YYYY-MM-DD/);
-        const empty = JSON.parse((await cli('security', 'advisories', '--format', 'json')).stdout) as Json;
-        assert.equal(empty.sources.advisories, 0);
+        // Nothing was stored: the report says the store holds no advisories (STORE_EMPTY), not zeros.
+        const empty = await cli('security', 'advisories', '--format', 'json');
+        assert.equal(empty.code, 20, empty.stderr);
+        assert.match(empty.stderr, /the store holds no security advisories/);
 
         const imported = await cli('security', 'advisories', 'import', dir, '--format', 'json');
         assert.equal(imported.code, 0, imported.stderr);

@@ -4,6 +4,9 @@ import { demoAdvisories } from '../../demo/demo-advisories.js';
 import { demoConfigYaml } from '../../demo/demo-config-yaml.js';
 import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
+import { parseConfig } from '../../config/load-config.js';
+import { readSpecs, specsLayout, storeSpecs } from '../../ingest/specs-sync.js';
+import { releaseCalendar } from '../../service/releases.js';
 import { DEMO_SPECS_DIR, writeSpecsRepo, type SpecsRepoSummary } from '../../demo/demo-specs-repo.js';
 import { importAdvisories } from '../../ingest/advisories-import.js';
 import { importFiles } from '../../ingest/import-files.js';
@@ -104,6 +107,14 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
     const lp = await importLaunchpadFiles(store, lpFiles);
     // Reports read the demo's core team and bots from here when there is no steward.yaml.
     await writeMeta(store.db, DEMO_CONFIG_META_KEY, yamlText);
+    // The demo's specs repository into the store too, so that `steward specs report` has something to
+    // show on the demo's first run (npm start) without a `specs sync` first.
+    if (specs) {
+      const demoYaml = parseConfig(yamlText, 'the demo configuration');
+      const { calendar, source } = releaseCalendar(demoYaml, 'the demo project');
+      const read = await readSpecs(specs.path, specsLayout(demoYaml));
+      await storeSpecs(store, specs.path, read, { calendar, calendarSource: source, syncedAt: rt.clock(), replace: false });
+    }
     await importAdvisories(store, advisories, advisories.length, rt.clock);
     if (!o.quiet) {
       rt.stdout(renderImportSummary(summary));

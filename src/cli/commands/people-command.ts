@@ -17,11 +17,15 @@ export interface PeopleOptions extends GlobalOptions {
   note?: string;
 }
 
-export async function runPeopleImport(file: string, o: PeopleOptions & { as?: 'default-data' | 'csv' }, rt: Runtime): Promise<void> {
+export async function runPeopleImport(
+  file: string,
+  o: PeopleOptions & { as?: 'default-data' | 'csv'; replace?: boolean },
+  rt: Runtime,
+): Promise<void> {
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
-    const r = await importContributors(store, resolve(rt.cwd, file), o.as);
+    const r = await importContributors(store, resolve(rt.cwd, file), o.as, o.replace === true);
     if (format === 'json') return rt.stdout(JSON.stringify(r, null, 2) + '\n');
     rt.stdout(
       `Imported ${r.file} (${r.format}): ${r.users} people, ${r.links} identity links, ${r.affiliations} affiliations, ${r.companies} companies.\n`,

@@ -53,6 +53,7 @@ export function registerPeopleCommands(program: Command, rt: Runtime): void {
         'csv',
       ]),
     )
+    .option('--replace', 'let a file with nobody in it replace what an earlier import of it stored')
     .addOption(new Option('--format <format>', 'output format: text or json').default('text'))
     .action(async (file: string, _o, cmd: Command) => (await import('./people-command.js')).runPeopleImport(file, globals(cmd), rt));
   reportCommand(people, REPORTS.companies, rt);

@@ -9,7 +9,7 @@ import {
 } from '../../report/ci-report.js';
 import type { CiParams } from '../ci-gather.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
-import { names, paramSchema } from './param-schema.js';
+import { inStore, names, paramSchema } from './param-schema.js';
 import { defineReport, lazyBuild, type ResolveContext } from './report-entry.js';
 
 const ciParams = (
@@ -26,10 +26,11 @@ export const ciJobsReport = defineReport({
   name: 'ciJobs',
   params: paramSchema({
     ...WINDOW_PARAMS,
-    pipeline: names('only runs in this pipeline (repeat for several; default: all)'),
+    pipeline: inStore('pipeline', names('only runs in this pipeline (repeat for several; default: all)')),
     job: names('only this job (repeat for several)'),
   }),
   resolve: ciParams,
+  needs: ['ci'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../ci-jobs-view.js'), 'buildCiJobsView'),
@@ -45,6 +46,7 @@ export const ciReadinessReport = defineReport({
   name: 'ciReadiness',
   params: paramSchema({ ...WINDOW_PARAMS, job: names('only this job (repeat for several; any job, voting or not)') }),
   resolve: ciParams,
+  needs: ['ci'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../ci-readiness-view.js'), 'buildCiReadinessView'),
@@ -59,6 +61,7 @@ export const ciExperimentalReport = defineReport({
   name: 'ciExperimental',
   params: paramSchema({ ...WINDOW_PARAMS, job: names('only this job (repeat for several)') }),
   resolve: ciParams,
+  needs: ['ci'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../ci-experimental-view.js'), 'buildCiExperimentalView'),
@@ -74,6 +77,7 @@ export const ciReport = defineReport({
   name: 'ci',
   params: paramSchema({ ...WINDOW_PARAMS, job: names('only this job (repeat for several)') }),
   resolve: ciParams,
+  needs: ['ci'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../ci-views.js'), 'buildCiViews'),

@@ -10,6 +10,7 @@ export const companiesReport = defineReport({
     project: names('Gerrit project whose merged changes count (repeat for several; default: all)'),
   }),
   resolve: (i, ctx) => ({ release: i.release ?? null, project: i.project, cwd: ctx.cwd }),
+  needs: ['git', 'changes'],
   action: 'read',
   cache: 'shared',
   build: async (store, p, config) => (await import('../companies-view.js')).buildCompaniesView(store, p, config),

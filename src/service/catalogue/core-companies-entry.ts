@@ -10,6 +10,7 @@ export const coreCompaniesReport = defineReport({
     now: time('the core team as of this time', '<time>'),
   }),
   resolve: (i, ctx) => ({ project: i.project, cwd: ctx.cwd }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../core-companies-view.js'), 'buildCoreCompaniesView'),

@@ -56,6 +56,7 @@ export const dashboardReport = defineReport({
     cwd: ctx.cwd,
     paging: i.page || i.perPage ? { page: Number(i.page ?? 1), perPage: Number(i.perPage ?? DASHBOARD_PER_PAGE) } : null,
   }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../dashboard-view.js'), 'buildDashboardView'),

@@ -18,6 +18,7 @@ export const electorateReport = defineReport({
       });
   },
   resolve: (i, ctx) => ({ release: i.release!, project: i.project, cwd: ctx.cwd }),
+  needs: ['git', 'changes'],
   action: 'electorate.read',
   cache: 'shared',
   build: lazyBuild(() => import('../electorate-view.js'), 'buildElectorateView'),

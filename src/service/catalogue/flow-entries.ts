@@ -4,14 +4,14 @@ import { renderQueueCsv, renderQueueText, renderReviewstatsText, renderTrivialTe
 import { renderBandwidthCsv, renderBandwidthText, renderWaitsCsv, renderWaitsText } from '../../report/waits-report.js';
 import type { QueueParams } from '../queue-view.js';
 import { WINDOW_PARAMS, optionalInt, windowOf } from './common-params.js';
-import { choice, flag, int, names, onlyWith, paramSchema, time } from './param-schema.js';
+import { choice, flag, inStore, int, names, onlyWith, paramSchema, time } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
 
 export const queueReport = defineReport({
   name: 'queue',
   params: paramSchema({
     project: names('project (repeat for several; default: all)'),
-    branch: names('branch (repeat for several; default: all)'),
+    branch: inStore('branch', names('branch (repeat for several; default: all)')),
     now: time('the queue as it was at this time', '<time>'),
     compat: choice(['reviewstats'], "reproduce another tool's numbers exactly: reviewstats (its `openreviews`)", '<tool>'),
     waitingMore: onlyWith(
@@ -48,6 +48,7 @@ export const queueReport = defineReport({
     }
     return params;
   },
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../queue-view.js'), 'buildQueueView'),
@@ -66,7 +67,7 @@ export const waitsReport = defineReport({
   name: 'waits',
   params: paramSchema({
     ...WINDOW_PARAMS,
-    branch: names('branch (repeat for several; default: all)'),
+    branch: inStore('branch', names('branch (repeat for several; default: all)')),
     bandwidth: flag('per week: arrivals, core reviews and the queue, and how they relate'),
     areaDepth: int('directory depth that makes an area of the tree (default 3)', 10),
     newcomerChanges: int("an owner's first N changes make them a newcomer (default 3)", 1000),
@@ -79,6 +80,7 @@ export const waitsReport = defineReport({
     areaDepth: optionalInt(i.areaDepth, 'areaDepth', ctx, 10),
     newcomerChanges: optionalInt(i.newcomerChanges, 'newcomerChanges', ctx, 1000),
   }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../waits-view.js'), 'buildWaitsView'),

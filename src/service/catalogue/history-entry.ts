@@ -15,6 +15,7 @@ export const historyReport = defineReport({
     if (i.release) checkRelease(i.release, ctx.config, ctx.surface.name('release'));
     return { release: i.release ?? null, repo: i.repo ?? null };
   },
+  needs: ['git'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../history-view.js'), 'buildHistoryView'),

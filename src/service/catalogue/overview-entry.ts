@@ -8,6 +8,7 @@ export const overviewReport = defineReport({
   name: 'overview',
   params: paramSchema(WINDOW_PARAMS),
   resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90) }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../overview-view.js'), 'buildOverviewView'),

@@ -20,6 +20,7 @@ export const prioritiesReport = defineReport({
     });
   },
   resolve: (i) => ({ release: i.release ?? '', project: i.project }),
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../priorities-view.js'), 'buildPrioritiesView'),

@@ -6,6 +6,7 @@
 import type { Action, AuthUser } from '../authorize.js';
 import type { EffectiveConfig } from '../effective-config.js';
 import type { Store } from '../../store/engine.js';
+import type { StoreData } from '../../store/queries/store-contents.js';
 import { parseTime } from '../params.js';
 import { envelope, type Enveloped } from './envelope.js';
 import { checkOnlyWith, type InputOf, type ParamDefs, type ParamSchema, type Surface } from './param-schema.js';
@@ -65,6 +66,11 @@ export interface ReportEntry<S extends ParamDefs, P, R> {
   check?: (input: InputOf<S>, surface: Surface) => void;
   /** The build function's parameters from the input (windows resolved, defaults applied). */
   resolve: (input: InputOf<S>, ctx: ResolveContext) => P;
+  /**
+   * The data the report reads (any one kind suffices when several are named): on a store holding
+   * none of it the report is refused with STORE_EMPTY (service/store-contents.ts) instead of zeros.
+   */
+  needs?: readonly StoreData[];
   /** The action the reader needs (authorize decides). */
   action: Action;
   cache: CacheScope;
@@ -95,10 +101,26 @@ export function defineReport<S extends ParamDefs, P, R extends object & { length
       checkOnlyWith(entry.params.defs, input as Record<string, unknown>, surface);
       check?.(input, surface);
     },
+    // Names the store must hold (a branch, a pipeline) are checked before building: an unknown one is
+    // refused like an unknown project rather than answered with an empty report.
     // A report's JSON is an object (never a bare list: `length?: never`), so the envelope can lead it.
-    build: async (store, params, config, now, reader) =>
-      envelope(entry.name, await build(store, params, config, now, reader), params, config, now) as Enveloped<R>,
+    build: async (store, params, config, now, reader) => {
+      await checkInStore(entry.params.defs, params, store);
+      return envelope(entry.name, await build(store, params, config, now, reader), params, config, now) as Enveloped<R>;
+    },
   };
+}
+
+/** Checks the values of the `inStore` parameters (passed on in the build's parameters under their own names). */
+async function checkInStore(defs: ParamDefs, params: unknown, store: Store): Promise<void> {
+  const asked = Object.entries(defs).flatMap(([name, d]) => {
+    const v: unknown = d.inStore && params && typeof params === 'object' ? (params as Record<string, unknown>)[name] : undefined;
+    return d.inStore && Array.isArray(v) && v.length ? [{ name, kind: d.inStore, values: v.map(String) }] : [];
+  });
+  if (!asked.length) return;
+  // Loaded only when a report is asked for a branch or a pipeline (the catalogue stays light).
+  const { checkKnownValues } = await import('../known-values.js');
+  for (const a of asked) await checkKnownValues(store, a.name, a.kind, a.values);
 }
 
 /**

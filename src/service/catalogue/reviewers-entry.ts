@@ -44,6 +44,7 @@ export const reviewersReport = defineReport({
     i.compat === 'reviewstats'
       ? { compat: 'reviewstats', project: i.project, days: i.days ? parsePositiveInt(i.days, ctx.surface.name('days'), 36_500) : 90 }
       : { project: i.project, window: windowOf(i, ctx, 90) },
+  needs: ['changes'],
   action: 'read',
   cache: 'shared',
   // Loaded when built (see lazyBuild): the catalogue stays cheap for the commands that do not build it.

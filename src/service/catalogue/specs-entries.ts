@@ -11,6 +11,7 @@ export const specsReport = defineReport({
     now: time('report as of this time', '<time>'),
   }),
   resolve: (i) => ({ release: i.release ?? null, project: i.project }),
+  needs: ['specs'],
   action: 'read',
   cache: 'shared',
   build: lazyBuild(() => import('../specs-report-view.js'), 'buildSpecsReportView'),

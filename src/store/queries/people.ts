@@ -116,6 +116,15 @@ export async function loadCompanies(db: Kysely<Database>): Promise<CompanyRecord
   }));
 }
 
+/** Whether an earlier import of `source` stored anything (links, affiliations or companies). */
+export async function importHoldsData(db: Kysely<Database>, source: string): Promise<boolean> {
+  for (const table of ['people_links', 'affiliations', 'companies'] as const) {
+    const row = await db.selectFrom(table).select('source').where('source', '=', source).limit(1).executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}
+
 /**
  * Replaces what an earlier import of the same `source` stored (links, affiliations, companies) by
  * this import, in one transaction: all of it or nothing.

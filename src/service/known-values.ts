@@ -1,0 +1,28 @@
+/** Report parameters that name things in the store (branches, pipelines), checked once for every report. */
+import { StewardError } from '../model/errors.js';
+import type { Store } from '../store/engine.js';
+import { listKnownValues, missingValues, type KnownKind } from '../store/queries/known-values.js';
+
+const PLURAL: Record<KnownKind, string> = { branch: 'branches', pipeline: 'pipelines' };
+const WHAT: Record<KnownKind, string> = { branch: 'no change in the store is on it', pipeline: 'no CI run in the store is in it' };
+
+/**
+ * Refuses names of `kind` the store does not hold, as an unknown project is refused: NOT_FOUND
+ * (the command line's exit 10, the web's 400), naming the parameter, the names and those there are.
+ */
+export async function checkKnownValues(store: Store, param: string, kind: KnownKind, values: readonly string[]): Promise<void> {
+  if (!values.length) return;
+  const missing = await missingValues(store.db, kind, values);
+  if (!missing.length) return;
+  const known = await listKnownValues(store.db, kind);
+  throw new StewardError(
+    'NOT_FOUND',
+    `${param} ${missing.map((m) => `"${m}"`).join(', ')}: ${missing.length > 1 ? `no such ${PLURAL[kind]}` : `no such ${kind}`} (${WHAT[kind]})`,
+    {
+      field: param,
+      hint: known.length
+        ? `${PLURAL[kind][0]!.toUpperCase()}${PLURAL[kind].slice(1)} in the store: ${known.join(', ')}.`
+        : `The store holds no ${PLURAL[kind]}.`,
+    },
+  );
+}
