@@ -5,11 +5,11 @@
 import type { FastifyError } from 'fastify';
 import { isStewardError } from '../model/errors.js';
 
-/** The HTTP status of an error: bad parameters 400, a configuration that cannot answer 409, else 500. */
+/** The HTTP status of an error: bad parameters 400, a configuration or a store that cannot answer 409, else 500. */
 export function statusOf(e: unknown): number {
   if (isStewardError(e)) {
     if (e.code === 'USAGE' || e.code === 'NOT_FOUND') return 400;
-    if (e.code === 'CONFIG') return 409;
+    if (e.code === 'CONFIG' || e.code === 'STORE_EMPTY') return 409;
     if (e.code === 'STORE_UNAVAILABLE' || e.code === 'SERVER_BUSY') return 503;
     return 500;
   }

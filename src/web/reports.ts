@@ -7,6 +7,7 @@ import { WEB_SURFACE, type InputOf, type ParamDefs } from '../service/catalogue/
 import { REPORTS } from '../service/catalogue/report-catalogue.js';
 import { nowOf, type AnyReportEntry, type Reader, type ReportEntry } from '../service/catalogue/report-entry.js';
 import type { AppContext } from './app-context.js';
+import { checkStoreHolds } from '../service/store-contents.js';
 import { currentClient } from './fair-queue.js';
 
 /** Every report the API serves, by path under /api/v1 (the CLI-only variants of a report have none). */
@@ -72,6 +73,10 @@ export async function buildReportJson<S extends ParamDefs, P, R>(
 ): Promise<{ body: string | Buffer; gzip: boolean }> {
   const input = entry.params.fromWeb(req.query);
   entry.check?.(input, WEB_SURFACE);
+  // As on the command line, a store holding none of what the report reads is refused (409 STORE_EMPTY,
+  // naming the command that fills it) rather than answered with zeros. Pages show their own
+  // "the store is empty" page instead.
+  if (entry.needs?.length) await checkStoreHolds(ctx.store, entry.name, entry.needs);
   if (!ctx.cache) return { body: JSON.stringify(await compute(ctx, entry, input, await ctx.config(), req)), gzip: false };
   const view = await cachedReport(ctx, entry, input, req);
   return acceptsGzip ? { body: view.gzipped(), gzip: true } : { body: view.body, gzip: false };

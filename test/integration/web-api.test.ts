@@ -182,11 +182,21 @@ describe('web API on an empty store', () => {
 
   it('on an empty store the CLI says so (STORE_EMPTY), and the API status says the store is empty', async () => {
     // The command line refuses a report on a store without changes (issue 19: "a report on an empty
-    // store says so"); the API's overview still answers (the pages show their "store is empty" page).
+    // store says so"); so do the API's reports (409), and the pages show their "store is empty" page.
     const cli = await runSteward(['overview', '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
     assert.equal(cli.code, 20, cli.stderr);
     assert.match(cli.stderr, /the store holds no changes/);
     const status = await t.app.inject({ method: 'GET', url: '/api/v1/status' });
     assert.equal(JSON.parse(status.body).store.empty, true);
+    // The API's reports say so too, rather than answering with zeros.
+    for (const url of ['/api/v1/overview', '/api/v1/reviewers', '/api/v1/ci/jobs', '/api/v1/specs/report', '/api/v1/bugs/backlog']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 409, url);
+      const { error } = JSON.parse(res.body) as { error: { code: string; message: string; hint?: string } };
+      assert.equal(error.code, 'STORE_EMPTY', url);
+      assert.match(error.message, /^the store holds no /, url);
+      assert.match(error.hint ?? '', /steward /, url);
+      assert.doesNotMatch(res.body, new RegExp(demo.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), `${url}: no file path in the answer`);
+    }
   });
 });
