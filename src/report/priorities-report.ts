@@ -27,7 +27,9 @@ const interval = (m: PriorityMedianCi): string =>
 const verdict = (c: PriorityComparison): string =>
   c.verdict +
   (c.differenceDays !== null && c.low !== null ? ` (${c.differenceDays} d, ${c.low} to ${c.high})` : '') +
-  (c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : '');
+  (c.verdict === 'faster' && c.speedup !== null ? ` ${c.speedup}×` : '') +
+  // The wait as a factor of the rest's, with its interval (the same re-draws), when the report is "slower".
+  (c.verdict === 'slower' && c.factor !== null ? ` ${c.factor}× as long (95% CI ${c.factorLow ?? '?'}–${c.factorHigh ?? '?'}×)` : '');
 
 function row(name: string, g: PriorityGroupStats, vs: PriorityComparison | null): string {
   const cells = [

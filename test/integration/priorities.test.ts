@@ -97,6 +97,17 @@ for (const engine of ENGINES) {
       );
       assert.match(v.summary.join('\n'), /inconclusive against the rest/);
       assert.doesNotMatch(v.summary.join('\n'), /within noise|beyond noise/);
+      // The text table's verdict column says the factor too, with the JSON's numbers.
+      const slow = v.priorities.find((p: Json) => p.vsBaseline.verdict === 'slower');
+      const text = await run(['priorities', 'report', '--release', release]);
+      assert.equal(text.code, 0, text.stderr);
+      const line = text.stdout.split('\n').find((l) => l.startsWith(slow.title.slice(0, 34)));
+      assert.ok(line, text.stdout);
+      assert.ok(
+        line.includes(`slower (`) &&
+          line.includes(`${slow.vsBaseline.factor}× as long (95% CI ${slow.vsBaseline.factorLow}–${slow.vsBaseline.factorHigh}×)`),
+        line,
+      );
     });
 
     it('is the default subcommand: `steward priorities --release R` gives the report', async () => {
