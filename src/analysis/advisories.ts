@@ -325,6 +325,11 @@ export interface SecurityOverviewLine {
   last: { id: string; date: string } | null;
 }
 
+/** Whether an advisory of `date` (YYYY-MM-DD) was published by `now`: on or before `now`'s UTC day. Every report as of `now` uses it. */
+export function publishedBy(date: string, now: number): boolean {
+  return date <= new Date(now).toISOString().slice(0, 10);
+}
+
 /**
  * Counts published advisories (`{ id, date: YYYY-MM-DD }`) as of `now`: those dated after `now`'s
  * UTC day are not yet published and are left out.
@@ -333,10 +338,9 @@ export interface SecurityOverviewLine {
  * // { published: 1, year: 2026, thisYear: 1, last: { id: 'OSSA-2026-001', date: '2026-02-03' } }
  */
 export function summariseAdvisoriesForOverview(advisories: ReadonlyArray<{ id: string; date: string }>, now: number): SecurityOverviewLine {
-  const today = new Date(now).toISOString().slice(0, 10);
   const year = new Date(now).getUTCFullYear();
   const out = advisories
-    .filter((a) => a.date <= today)
+    .filter((a) => publishedBy(a.date, now))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const last = out.at(-1);
   return {

@@ -66,7 +66,7 @@ export async function buildOverviewView(
   // Published advisories only: the tracker's embargoed items never reach this shared report.
   const products = (params.project ?? []).map((p) => p.split('/').pop() ?? p);
   const security = summariseAdvisoriesForOverview(await listAdvisoryDays(store.db, products), win.now);
-  const bugs = await loadBugsOverview(store.db, config.bugs.launchpad?.projects ?? []);
+  const bugs = await loadBugsOverview(store.db, config.bugs.launchpad?.projects ?? [], win.now);
   return {
     projects,
     ...overview,

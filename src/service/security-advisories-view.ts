@@ -4,7 +4,7 @@
  * fix their bugs and the Gerrit changes they name, and computes the report
  * (analysis/advisories.ts).
  */
-import { computeAdvisoryReport, DEFAULT_ADVISORY_OPTIONS, launchpadBugs } from '../analysis/advisories.js';
+import { computeAdvisoryReport, DEFAULT_ADVISORY_OPTIONS, launchpadBugs, publishedBy } from '../analysis/advisories.js';
 import type { SecurityAdvisoriesView } from '../report/security-advisories-report.js';
 import type { Store } from '../store/engine.js';
 import { listAdvisoryChanges, listBugFixCommits, loadAdvisories } from '../store/queries/advisories.js';
@@ -24,7 +24,8 @@ export async function buildSecurityAdvisoriesView(
   _config: EffectiveConfig | null,
   now: number,
 ): Promise<SecurityAdvisoriesView> {
-  const records = await loadAdvisories(store.db, { products: params.product });
+  // As of `now`: an advisory dated later was not published yet (the overview's security line counts the same).
+  const records = (await loadAdvisories(store.db, { products: params.product })).filter((r) => publishedBy(r.advisory.date, now));
   const bugs = records.flatMap(launchpadBugs);
   const numbers = records.flatMap((r) => r.facts.reviews.flatMap((v) => (v.number === null ? [] : [v.number])));
   const [commits, changes, history] = [

@@ -142,6 +142,34 @@ for (const engine of ENGINES) {
         }
       });
 
+      it('bugs and advisories: the overview against bugs backlog and security advisories', async () => {
+        for (const now of ['', '?now=2026-08-01']) {
+          const overview = await get<{
+            bugs: { counts: string; open: number; inProgressNoOpenChange: number } | null;
+            security: { published: number; year: number; thisYear: number };
+          }>(`/overview${now}`);
+          const backlog = await get<{ open: number; restrictedOpen: number; inProgressStuck: unknown[]; restrictedHidden: number }>(
+            `/bugs/backlog${now}`,
+          );
+          const advisories = await get<{ total: { advisories: number }; byYear: Array<{ year: number | null; advisories: number }> }>(
+            `/security/advisories${now}`,
+          );
+          // The overview counts public bugs; the backlog counts restricted ones as a total beside them.
+          assert.ok(overview.bugs, `${now}: the demo has Launchpad bugs`);
+          assert.equal(overview.bugs.counts, 'public');
+          assert.equal(overview.bugs.open, backlog.open - backlog.restrictedOpen, `${now}: open public bugs, overview and backlog`);
+          assert.equal(backlog.restrictedHidden, 0, `${now}: an anonymous reader's stuck list has no restricted bug to hide here`);
+          assert.equal(
+            overview.bugs.inProgressNoOpenChange,
+            backlog.inProgressStuck.length,
+            `${now}: In Progress with no open change, overview and backlog`,
+          );
+          assert.equal(overview.security.published, advisories.total.advisories, `${now}: advisories published, overview and advisories`);
+          const year = advisories.byYear.find((y) => y.year === overview.security.year);
+          assert.equal(overview.security.thisYear, year?.advisories ?? 0, `${now}: advisories of ${overview.security.year}`);
+        }
+      });
+
       it('CI runs and failures per job: ci jobs, ci voting-readiness, the overview', async () => {
         for (const days of [30, 90]) {
           const jobs = await get<CiJobsJson>(`/ci/jobs?days=${days}`);

@@ -570,12 +570,12 @@ export async function loadRotaData(
 
 /**
  * The overview's bugs line: open, untriaged (New) and In Progress bugs with no open or merged
- * change naming them, counted in SQL over the public project tasks of `projects` (all when empty),
- * duplicates left out.
+ * change naming them, counted in SQL over the public project tasks of `projects` (all when empty)
+ * filed by `now`, duplicates left out — the backlog's open bugs less its restricted ones.
  *
- * @example await loadBugsOverview(store.db, ['nova']) // { projects: ['nova'], counts: 'public', open: 812, … }
+ * @example await loadBugsOverview(store.db, ['nova'], Date.now()) // { projects: ['nova'], counts: 'public', open: 812, … }
  */
-export async function loadBugsOverview(db: Kysely<Database>, projects: readonly string[]): Promise<BugsOverview> {
+export async function loadBugsOverview(db: Kysely<Database>, projects: readonly string[], now: number): Promise<BugsOverview> {
   const open = BUG_STATUSES.filter((s) => isOpenStatus(s));
   let q = db
     .selectFrom('lp_bug_tasks as t')
@@ -583,7 +583,9 @@ export async function loadBugsOverview(db: Kysely<Database>, projects: readonly 
     .where('t.series', 'is', null)
     .where('t.status', 'in', open)
     .where('b.information_type', '=', 'Public')
-    .where('b.duplicate_of', 'is', null);
+    .where('b.duplicate_of', 'is', null)
+    // As the backlog counts them: the bugs filed by `now`, in their status as stored.
+    .where('t.date_created', '<=', now);
   if (projects.length) q = q.where('t.project', 'in', projects);
   const row = await q
     .select((eb) => [
