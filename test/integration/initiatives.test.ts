@@ -70,7 +70,7 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 0, r.stderr);
       const s = await run(['specs', 'sync', '--repo', join(demo.folder, 'specs')]);
       assert.equal(s.code, 0, s.stderr);
-      const lp = join(dir, 'demo', 'launchpad');
+      const lp = join(demo.folder, 'launchpad');
       const b = await run(['bugs', 'import', ...readdirSync(lp).map((f) => join(lp, f))]);
       assert.equal(b.code, 0, b.stderr);
     });

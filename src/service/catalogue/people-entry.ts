@@ -25,6 +25,8 @@ export const peopleReport = defineReport({
     includeBots: Boolean(i.bots),
     cwd: ctx.cwd,
   }),
+  // Its people come from the code history and the review data: a store with neither has none.
+  needs: ['git', 'changes'],
   action: 'read',
   cache: 'per-reader',
   build: lazyBuild(() => import('../people-view.js'), 'buildPeopleView'),

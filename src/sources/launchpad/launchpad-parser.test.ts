@@ -46,6 +46,8 @@ describe('Launchpad parser on recorded-shape payloads', () => {
         closed: null,
         leftNew: Date.UTC(2021, 2, 3, 8, 0, 0, 120),
         incomplete: null,
+        leftClosed: null,
+        deferred: null,
       },
     });
     assert.equal(tasks[1]!.series, 'wallaby');
@@ -68,6 +70,7 @@ describe('Launchpad parser on recorded-shape payloads', () => {
         owner: 'reporter-one',
         createdAt: Date.UTC(2021, 2, 2, 17, 44, 19, 530),
         lastUpdatedAt: Date.UTC(2021, 3, 1, 12, 0, 3, 17),
+        lastMessageAt: Date.UTC(2021, 2, 30, 12, 0, 0, 500),
       },
     ]);
   });
