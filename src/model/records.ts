@@ -12,9 +12,18 @@ export type Timestamp = number;
 
 export type ChangeStatus = 'NEW' | 'MERGED' | 'ABANDONED';
 
+/** Gerrit's patch set kinds (REST `kind`, SSH `kind`), every one. */
+export const PATCH_SET_KINDS = [
+  'REWORK',
+  'TRIVIAL_REBASE',
+  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
+  'MERGE_FIRST_PARENT_UPDATE',
+  'NO_CODE_CHANGE',
+  'NO_CHANGE',
+] as const;
+
 /** Gerrit's patch set kinds (REST `kind`, SSH `kind`). */
-export type PatchSetKind =
-  'REWORK' | 'TRIVIAL_REBASE' | 'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE' | 'MERGE_FIRST_PARENT_UPDATE' | 'NO_CODE_CHANGE' | 'NO_CHANGE';
+export type PatchSetKind = (typeof PATCH_SET_KINDS)[number];
 
 /**
  * A reference to a Gerrit account as a payload names it. REST payloads carry the numeric

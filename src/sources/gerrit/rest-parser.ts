@@ -12,6 +12,7 @@ import type {
   PatchSetKind,
   Timestamp,
 } from '../../model/records.js';
+import { PATCH_SET_KINDS } from '../../model/records.js';
 import { assembleChange, changeFormatError, describeValue, isMagicPath, isRecord, problem, sortFiles } from './assemble-change.js';
 import type { DraftApproval, DraftMessage, ParseContext } from './assemble-change.js';
 import { canonicalLabel } from './labels.js';
@@ -27,14 +28,7 @@ const STATUSES: ReadonlyMap<unknown, ChangeStatus> = new Map([
   ['ABANDONED', 'ABANDONED'],
   ['DRAFT', 'NEW'],
 ]);
-const PATCH_SET_KINDS: ReadonlySet<unknown> = new Set<PatchSetKind>([
-  'REWORK',
-  'TRIVIAL_REBASE',
-  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
-  'MERGE_FIRST_PARENT_UPDATE',
-  'NO_CODE_CHANGE',
-  'NO_CHANGE',
-]);
+const KNOWN_KINDS: ReadonlySet<unknown> = new Set<PatchSetKind>(PATCH_SET_KINDS);
 const TIMESTAMP_EXPECTED = 'a Gerrit timestamp like "2015-04-10 12:34:56.000000000"';
 
 interface ReadRevision {
@@ -157,7 +151,7 @@ export function parseRestChange(raw: unknown, ctx: ParseContext): ChangeRecord {
         created: psCreated,
         uploader: toAccount(rev.uploader),
         author: commit !== null ? toGitPerson(commit.author, psCreated) : null,
-        kind: PATCH_SET_KINDS.has(rev.kind) ? (rev.kind as PatchSetKind) : null,
+        kind: KNOWN_KINDS.has(rev.kind) ? (rev.kind as PatchSetKind) : null,
         insertions,
         deletions,
       },

@@ -12,6 +12,7 @@ import type {
   PatchSetKind,
   Timestamp,
 } from '../../model/records.js';
+import { PATCH_SET_KINDS } from '../../model/records.js';
 import { assembleChange, changeFormatError, describeValue, isMagicPath, isRecord, problem, sortFiles } from './assemble-change.js';
 import type { DraftApproval, DraftMessage, ParseContext } from './assemble-change.js';
 import { canonicalLabel } from './labels.js';
@@ -27,14 +28,7 @@ const STATUSES: ReadonlyMap<unknown, ChangeStatus> = new Map([
   ['ABANDONED', 'ABANDONED'],
   ['DRAFT', 'NEW'],
 ]);
-const PATCH_SET_KINDS: ReadonlySet<unknown> = new Set<PatchSetKind>([
-  'REWORK',
-  'TRIVIAL_REBASE',
-  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
-  'MERGE_FIRST_PARENT_UPDATE',
-  'NO_CODE_CHANGE',
-  'NO_CHANGE',
-]);
+const KNOWN_KINDS: ReadonlySet<unknown> = new Set<PatchSetKind>(PATCH_SET_KINDS);
 const SECONDS_EXPECTED = 'epoch seconds (a non-negative number)';
 const INTEGER_TEXT = /^\d{1,10}$/;
 
@@ -159,7 +153,7 @@ export function parseSshChange(raw: unknown, ctx: ParseContext): ChangeRecord {
         created: psCreated,
         uploader: toAccount(p.uploader),
         author: toGitPerson(p.author, psCreated),
-        kind: PATCH_SET_KINDS.has(p.kind) ? (p.kind as PatchSetKind) : null,
+        kind: KNOWN_KINDS.has(p.kind) ? (p.kind as PatchSetKind) : null,
         insertions,
         deletions,
       },

@@ -4,7 +4,7 @@
  * Filters: projects (none = all), a time window on the record's own time, and account lists.
  */
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { ChangeStatus, PatchSetKind } from '../../model/records.js';
+import { PATCH_SET_KINDS, type ChangeStatus, type PatchSetKind } from '../../model/records.js';
 import type { ApprovalRecord, ChangeFacts, PatchSetUpload, ReviewMessageText, TeamActRecord } from '../../model/team.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
@@ -284,7 +284,9 @@ export async function loadApprovalRecords(
     formats.add(x.str(4, FORMATS));
   });
   unpack([{ packed: row.patch_sets }], 4, (x) =>
-    byId.get(x.num(0))?.patchSets.push({ number: x.num(1), created: x.num(2), kind: (x.str(3, KINDS) || null) as PatchSetKind | null }),
+    byId
+      .get(x.num(0))
+      ?.patchSets.push({ number: x.num(1), created: x.num(2), kind: (x.str(3, PATCH_SET_KINDS) || null) as PatchSetKind | null }),
   );
   const approvals: ApprovalRecord[] = [];
   unpack([{ packed: row.votes }], 7, (x) => {
@@ -310,14 +312,6 @@ export async function loadApprovalRecords(
 
 const STATUSES = ['NEW', 'MERGED', 'ABANDONED'];
 const FORMATS = ['rest', 'ssh'];
-const KINDS = [
-  'REWORK',
-  'TRIVIAL_REBASE',
-  'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
-  'MERGE_FIRST_PARENT_UPDATE',
-  'NO_CODE_CHANGE',
-  'NO_CHANGE',
-];
 const LABEL_NAMES = ['Code-Review', 'Verified', 'Workflow', 'Approved'];
 
 // "column is one of (subquery)", per engine: PostgreSQL plans `= any(array(…))` as index probes
