@@ -42,33 +42,39 @@ export function parseNetrc(text: string): Map<string, { login?: string; password
 }
 
 /**
+ * The text of a secrets file (`what` names it in messages: "credentials file"), refused when it
+ * cannot be read or when others may read it (any group or other permission bit): SOURCE_AUTH,
+ * naming the file, with the chmod that fixes it.
+ */
+export function readPrivateFile(path: string, what: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw new StewardError(
+      'SOURCE_AUTH',
+      `cannot read the ${what}: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      { where: path },
+    );
+  }
+  if ((st.mode & 0o077) !== 0) {
+    throw new StewardError(
+      'SOURCE_AUTH',
+      `the ${what} is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`,
+      { where: path, hint: `Run: chmod 600 ${path}` },
+    );
+  }
+  return readFileSync(path, 'utf8');
+}
+
+/**
  * Credentials for `hostName` (the Gerrit server's host name, e.g. review.opendev.org), or null for
  * anonymous access.
  */
 export function loadCredentials(hostName: string, file: string | undefined, env: CredentialEnv): Credentials | null {
   const path = file ?? env.STEWARD_CREDENTIALS;
   if (path) {
-    let st;
-    try {
-      st = statSync(path);
-    } catch (e) {
-      throw new StewardError(
-        'SOURCE_AUTH',
-        `cannot read the credentials file: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-        { where: path },
-      );
-    }
-    if ((st.mode & 0o077) !== 0) {
-      throw new StewardError(
-        'SOURCE_AUTH',
-        `the credentials file is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`,
-        {
-          where: path,
-          hint: `Run: chmod 600 ${path}`,
-        },
-      );
-    }
-    const entries = parseNetrc(readFileSync(path, 'utf8'));
+    const entries = parseNetrc(readPrivateFile(path, 'credentials file'));
     const e = entries.get(hostName) ?? entries.get('');
     if (!e) return null;
     if (!e.login || !e.password) {

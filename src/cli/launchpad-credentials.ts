@@ -13,9 +13,9 @@
  * named by --credentials or STEWARD_LAUNCHPAD_CREDENTIALS, readable by its owner only (mode 0600).
  * Neither the token nor its secret is ever printed, logged or put in an error.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { StewardError } from '../model/errors.js';
 import type { LaunchpadToken } from '../sources/launchpad/launchpad-client.js';
+import { readPrivateFile } from './credentials.js';
 
 export interface LaunchpadCredentialEnv {
   STEWARD_LAUNCHPAD_TOKEN?: string;
@@ -31,25 +31,8 @@ export function loadLaunchpadToken(
 ): { token: LaunchpadToken; source: string } | null {
   const path = file ?? env.STEWARD_LAUNCHPAD_CREDENTIALS;
   if (path) {
-    let st;
-    try {
-      st = statSync(path);
-    } catch (e) {
-      throw new StewardError(
-        'SOURCE_AUTH',
-        `cannot read the Launchpad credentials file: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-        { where: path },
-      );
-    }
-    if ((st.mode & 0o077) !== 0) {
-      throw new StewardError(
-        'SOURCE_AUTH',
-        `the Launchpad credentials file is readable by others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); refusing to use it`,
-        { where: path, hint: `Run: chmod 600 ${path}` },
-      );
-    }
     const values = new Map<string, string>();
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
+    for (const line of readPrivateFile(path, 'Launchpad credentials file').split('\n')) {
       const m = /^\s*([a-z_]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
       if (m) values.set(m[1]!, m[2]!);
     }

@@ -6,7 +6,7 @@
  * dated, attributed, sealed and audited as a real one would be. DEMO_SECURITY_TRUTH is what a test
  * finds again in the reports.
  */
-import type { GrantKind, SecurityState, TransitionRequest } from '../model/security.js';
+import { SECURITY_STATES, type GrantKind, type SecurityState, type TransitionRequest } from '../model/security.js';
 
 const DAY = 86_400_000;
 
@@ -44,18 +44,8 @@ export const DEMO_SECURITY_TRUTH = {
   nearCap: 'demo-fix',
   grantee: 'down-fay',
   formerGrantee: 'former-gus',
-  states: [
-    'received',
-    'triaged',
-    'fix-in-progress',
-    'cve-assigned',
-    'disclosure-date-agreed',
-    'pre-disclosure-sent',
-    'disclosed',
-    'closed',
-    'rejected',
-    'public',
-  ] as SecurityState[],
+  // One item in every state, main line first (the order of SECURITY_STATES).
+  states: [...SECURITY_STATES] as SecurityState[],
 } as const;
 
 const VECTOR = 'CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:N';
