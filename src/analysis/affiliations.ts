@@ -58,27 +58,33 @@ export interface CompanyRow {
 
 /**
  * Commits, merged changes and reviews per company, each attributed to its author's (reviewer's)
- * company at its time. `items` are the contributions with the person they belong to; bots are left out.
+ * company at its time. `items` are one person's contributions of one kind with their times (one
+ * time per contribution); bots are left out. A person with no recorded affiliation has one company
+ * (or guess) at every time, found once.
  */
 export function perCompany(
-  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change' | 'review'; at: number }>,
+  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change' | 'review'; times: readonly number[] }>,
   spans: ReadonlyMap<IdentityKey, readonly AffiliationSpan[]>,
   domains: ReadonlyMap<string, string>,
 ): CompanyRow[] {
   const rows = new Map<string | null, CompanyRow & { ids: Set<string> }>();
-  for (const it of items) {
-    if (it.person.bot) continue;
-    const a = affiliationAt(it.person, it.at, spans, domains);
+  const add = (person: Person, kind: 'commit' | 'change' | 'review', a: Affiliation, n: number) => {
     const r =
       rows.get(a.company) ??
       rows
         .set(a.company, { company: a.company, commits: 0, changes: 0, reviews: 0, people: 0, guessed: 0, ids: new Set() })
         .get(a.company)!;
-    if (it.kind === 'commit') r.commits++;
-    else if (it.kind === 'change') r.changes++;
-    else r.reviews++;
-    if (a.basis === 'domain-guess') r.guessed++;
-    r.ids.add(it.person.id);
+    if (kind === 'commit') r.commits += n;
+    else if (kind === 'change') r.changes += n;
+    else r.reviews += n;
+    if (a.basis === 'domain-guess') r.guessed += n;
+    r.ids.add(person.id);
+  };
+  for (const it of items) {
+    if (it.person.bot || it.times.length === 0) continue;
+    if (!it.person.identities.some((k) => spans.has(k)))
+      add(it.person, it.kind, affiliationAt(it.person, 0, spans, domains), it.times.length);
+    else for (const t of it.times) add(it.person, it.kind, affiliationAt(it.person, t, spans, domains), 1);
   }
   return [...rows.values()]
     .map(({ ids, ...r }) => ({ ...r, people: ids.size }))

@@ -27,7 +27,11 @@ export interface PersonRow {
 /** The people report as `--format json` prints it and `/api/v1/people` returns it. */
 export interface PeopleView {
   kind: 'people';
+  /** The window the activity is counted in: [since, until), ISO; `days` when given as a number of days. */
+  period: { since: string; until: string; days?: number };
+  /** The release whose window it is, or null (then the report's days before --until, 90 by default). */
   release: string | null;
+  /** The same window as `period` (start, end). */
   window: { start: string | null; end: string | null };
   search: string | null;
   /** Whether addresses are shown to this reader. */
@@ -39,10 +43,17 @@ export interface PeopleView {
   sources: { people: string[]; activity: string };
 }
 
+/** The activity window in words: "Liberty's window (2015-04-30 – 2015-10-15)", "the 90 days to 2026-01-01". */
+export function activityWindowText(v: { release: string | null; period: { since: string; until: string; days?: number } }): string {
+  const span = `${v.period.since.slice(0, 10)} – ${v.period.until.slice(0, 10)}`;
+  if (v.release) return `${v.release}'s window (${span})`;
+  return v.period.days !== undefined ? `the ${v.period.days} days to ${v.period.until.slice(0, 10)}` : span;
+}
+
 /** The people report as text: one block per person. */
 export function renderPeopleText(v: PeopleView): string {
   const out = [
-    `People${v.search ? ` matching "${v.search}"` : ''}: ${v.total} (people, not addresses; bots ${v.people.some((p) => p.bot) ? 'marked [bot]' : 'left out'})${v.release ? `, activity in ${v.release}'s window` : ', activity over the whole history'}${v.emailsShown ? '' : '; e-mail addresses are for leads and admins'}`,
+    `People${v.search ? ` matching "${v.search}"` : ''}: ${v.total} (people, not addresses; bots ${v.people.some((p) => p.bot) ? 'marked [bot]' : 'left out'}), activity in ${activityWindowText(v)}${v.emailsShown ? '' : '; e-mail addresses are for leads and admins'}`,
     '',
   ];
   for (const p of v.people) {

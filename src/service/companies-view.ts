@@ -5,69 +5,60 @@
  * Reviews are the reviewer reports' reviews (people-reviews.ts).
  */
 import { perCompany, type AffiliationSpan, type CompanyRow } from '../analysis/affiliations.js';
-import { emailKey, gerritKey } from '../analysis/identities.js';
-import { StewardError } from '../model/errors.js';
 import type { IdentityKey, Person } from '../model/people.js';
-import { findRelease } from '../model/release-calendar.js';
 import type { Store } from '../store/engine.js';
-import { loadHistoryCommits } from '../store/queries/code-history.js';
-import { loadAffiliations, loadCompanies, loadMergedChangeOwners } from '../store/queries/people.js';
+import { loadAffiliations, loadCompanies } from '../store/queries/people.js';
 import type { EffectiveConfig } from './effective-config.js';
+import type { Window } from './params.js';
 import { loadPeople } from './people-service.js';
-import { loadIdentityReviews } from './people-reviews.js';
-import { releaseCalendar } from './releases.js';
+import { activityPeriod, loadIdentityActivity } from './people-reviews.js';
 
 export interface CompaniesView {
   kind: 'companies';
+  /** The window counted: [since, until), ISO; `days` when given as a number of days. */
+  period: { since: string; until: string; days?: number };
+  /** The release whose window it is, or null (then the report's days before --until, 90 by default). */
   release: string | null;
+  /** The same window as `period` (start, end). */
   window: { start: string | null; end: string | null };
   rows: CompanyRow[];
   /** What the counts count: commits and changes; `people` are people, not addresses. */
   unit: 'people';
-  sources: { affiliations: string; people: string[] };
+  sources: { affiliations: string; people: string[]; activity: string };
 }
 
 export async function buildCompaniesView(
   store: Store,
-  params: { release?: string | null; project?: readonly string[]; cwd: string },
+  params: { release?: string | null; window: Window; project?: readonly string[]; cwd: string },
   config: EffectiveConfig,
 ): Promise<CompaniesView> {
-  const { calendar, source } = releaseCalendar(config.config, config.origin);
-  const r = params.release ? findRelease(calendar, params.release) : null;
-  if (params.release && !r)
-    throw new StewardError('USAGE', `--release "${params.release}" is not in the release calendar (${source})`, {
-      hint: `Known releases: ${calendar.map((x) => x.name).join(', ')}.`,
-    });
-  const [commits, changes, set, affs, companies, reviews] = await Promise.all([
-    loadHistoryCommits(store.db),
-    loadMergedChangeOwners(store.db, params.project),
+  const period = activityPeriod(config, params.release, params.window);
+  const [activity, set, affs, companies] = await Promise.all([
+    loadIdentityActivity(store, config, { since: period.since, until: period.until, projects: params.project, times: true }),
     loadPeople(store, config, params.cwd),
     loadAffiliations(store.db),
     loadCompanies(store.db),
-    loadIdentityReviews(store, config, { projects: params.project, since: r?.start, until: r?.release }),
   ]);
-  const inWindow = (t: number) => !r || (t >= r.start && t < r.release);
   const personOf = (k: IdentityKey): Person =>
     set.byIdentity.get(k) ?? { id: k, name: null, preferredEmail: null, identities: [k], bot: false, links: [], heldApart: [] };
-  const items = [
-    ...commits
-      .filter((c) => !c.backport && inWindow(c.landedAt))
-      .map((c) => ({ person: personOf(emailKey(c.authorEmail)), kind: 'commit' as const, at: c.landedAt })),
-    ...changes
-      .filter((c) => inWindow(c.mergedAt))
-      .map((c) => ({ person: personOf(gerritKey(c.host, c.ownerGerritId)), kind: 'change' as const, at: c.mergedAt })),
-    ...reviews.map((x) => ({ person: personOf(x.identity), kind: 'review' as const, at: x.at })),
-  ];
+  const kinds = [
+    ['commit', activity.commits],
+    ['change', activity.changes],
+    ['review', activity.reviews],
+  ] as const;
+  const items = kinds.flatMap(([kind, xs]) => xs.map((x) => ({ person: personOf(x.identity), kind, times: x.times ?? [] })));
   const spans = new Map<IdentityKey, AffiliationSpan[]>();
   for (const a of affs)
     (spans.get(a.identity) ?? spans.set(a.identity, []).get(a.identity)!).push({ company: a.company, start: a.startAt, end: a.endAt });
   const domains = new Map<string, string>();
   for (const c of companies) for (const d of c.domains) domains.set(d, c.name);
   const iso = (t: number) => new Date(t).toISOString();
+  const sum = (xs: ReadonlyArray<{ n: number }>) => xs.reduce((s, x) => s + x.n, 0);
   return {
     kind: 'companies',
-    release: r?.name ?? null,
-    window: { start: r ? iso(r.start) : null, end: r ? iso(r.release) : null },
+    period: { since: iso(period.since), until: iso(period.until), ...(period.days !== null ? { days: period.days } : {}) },
+    release: period.release,
+    window: { start: iso(period.since), end: iso(period.until) },
     rows: perCompany(items, spans, domains),
     unit: 'people',
     sources: {
@@ -75,6 +66,7 @@ export async function buildCompaniesView(
         ? `${affs.length} recorded affiliations from imported files (${[...new Set(affs.map((a) => a.source))].join(', ')}); without one at the time, the e-mail domain against ${companies.length} companies' domains ("guessed")`
         : `none recorded (steward people import FILE); only e-mail domain guesses against ${companies.length} companies' domains`,
       people: set.sources,
+      activity: `in ${period.label}: ${sum(activity.commits)} commits landed (backports left out), ${sum(activity.changes)} merged Gerrit changes and ${sum(activity.reviews)} reviews (as steward reviewers counts them)`,
     },
   };
 }

@@ -8,19 +8,17 @@
  * electorate; others see names, accounts and counts, and their search does not look at addresses.
  */
 import { affiliationAt, type AffiliationSpan } from '../analysis/affiliations.js';
-import { emailKey, gerritKey } from '../analysis/identities.js';
+import { gerritKey } from '../analysis/identities.js';
 import { StewardError } from '../model/errors.js';
 import type { IdentityKey, Person } from '../model/people.js';
-import { findRelease } from '../model/release-calendar.js';
 import type { Store } from '../store/engine.js';
-import { loadGerritAccounts, loadAffiliations, loadCompanies, loadMergedChangeOwners } from '../store/queries/people.js';
-import { loadLandedCommits } from '../store/queries/code-history.js';
+import { loadGerritAccounts, loadAffiliations, loadCompanies, type AffiliationRecord } from '../store/queries/people.js';
 import { authorize } from './authorize.js';
 import type { Reader } from './catalogue/report-entry.js';
 import type { EffectiveConfig } from './effective-config.js';
+import type { Window } from './params.js';
 import { identityOf, loadPeople } from './people-service.js';
-import { loadIdentityReviews } from './people-reviews.js';
-import { releaseCalendar } from './releases.js';
+import { activityPeriod, loadIdentityActivity } from './people-reviews.js';
 import type { PeopleView, PersonRow } from '../report/people-report.js';
 import { createHash } from 'node:crypto';
 
@@ -29,8 +27,10 @@ export interface PeopleParams {
   search?: string | null;
   /** One person: any of their identities (an address, HOST/ID, launchpad:ID). */
   person?: string | null;
-  /** One release window for the activity counts (default: the whole history). */
+  /** One release window for the activity counts (instead of `window`). */
   release?: string | null;
+  /** The activity window when no release is given (the report's --days/--since/--until; 90 days by default). */
+  window: Window;
   /** People listed at most (the total is given). */
   limit: number;
   includeBots: boolean;
@@ -53,22 +53,14 @@ export async function buildPeopleView(
   reader?: Reader,
 ): Promise<PeopleView> {
   const showEmails = mayShowEmails(reader);
-  const { calendar, source } = releaseCalendar(config.config, config.origin);
-  const r = params.release ? findRelease(calendar, params.release) : null;
-  if (params.release && !r)
-    throw new StewardError('USAGE', `release "${params.release}" is not in the release calendar (${source})`, {
-      hint: `Known releases: ${calendar.map((x) => x.name).join(', ')}.`,
-    });
-  const since = r?.start ?? 0;
-  const until = r?.release ?? Number.MAX_SAFE_INTEGER;
-  const [set, accounts, affs, companies, commits, changes, reviews] = await Promise.all([
+  const period = activityPeriod(config, params.release, params.window);
+  const { since, until } = period;
+  const [set, accounts, affs, companies, counted] = await Promise.all([
     loadPeople(store, config, params.cwd),
     loadGerritAccounts(store.db),
     loadAffiliations(store.db),
     loadCompanies(store.db),
-    loadLandedCommits(store.db, since, until),
-    loadMergedChangeOwners(store.db),
-    loadIdentityReviews(store, config, { since, until }),
+    loadIdentityActivity(store, config, { since, until }),
   ]);
   let people: Person[] = set.people;
   if (params.person) {
@@ -91,17 +83,20 @@ export async function buildPeopleView(
         }),
     );
   const count = new Map<IdentityKey, { commits: number; changes: number; reviews: number }>();
-  const bump = (k: IdentityKey, what: 'commits' | 'changes' | 'reviews') => {
-    const id = set.byIdentity.get(k)?.id ?? k;
-    const c = count.get(id) ?? count.set(id, { commits: 0, changes: 0, reviews: 0 }).get(id)!;
-    c[what]++;
-  };
-  for (const c of commits) bump(emailKey(c.authorKey), 'commits');
-  for (const c of changes) if (c.mergedAt >= since && c.mergedAt < until) bump(gerritKey(c.host, c.ownerGerritId), 'changes');
-  for (const x of reviews) bump(x.identity, 'reviews');
+  const total = { commits: 0, changes: 0, reviews: 0 };
+  for (const what of ['commits', 'changes', 'reviews'] as const)
+    for (const x of counted[what]) {
+      const id = set.byIdentity.get(x.identity)?.id ?? x.identity;
+      const c = count.get(id) ?? count.set(id, { commits: 0, changes: 0, reviews: 0 }).get(id)!;
+      c[what] += x.n;
+      total[what] += x.n;
+    }
   const spans = new Map<IdentityKey, AffiliationSpan[]>();
-  for (const a of affs)
+  const recorded = new Map<IdentityKey, AffiliationRecord[]>();
+  for (const a of affs) {
     (spans.get(a.identity) ?? spans.set(a.identity, []).get(a.identity)!).push({ company: a.company, start: a.startAt, end: a.endAt });
+    (recorded.get(a.identity) ?? recorded.set(a.identity, []).get(a.identity)!).push(a);
+  }
   const domains = new Map<string, string>();
   for (const c of companies) for (const d of c.domains) domains.set(d, c.name);
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -132,7 +127,7 @@ export async function buildPeopleView(
         launchpad: p.identities.filter((k) => k.startsWith('launchpad:')).map((k) => k.slice(10)),
       },
       affiliations: p.identities
-        .flatMap((k) => affs.filter((a) => a.identity === k))
+        .flatMap((k) => recorded.get(k) ?? [])
         .sort((a, b) => (a.startAt ?? -Infinity) - (b.startAt ?? -Infinity))
         .map((a) => ({ company: a.company, start: iso(a.startAt), end: iso(a.endAt), source: a.source })),
       companyNow: { company: now_.company, basis: now_.basis },
@@ -141,8 +136,9 @@ export async function buildPeopleView(
   });
   return {
     kind: 'people',
-    release: r?.name ?? null,
-    window: { start: r ? iso(r.start) : null, end: r ? iso(r.release) : null },
+    period: { since: iso(since)!, until: iso(until)!, ...(period.days !== null ? { days: period.days } : {}) },
+    release: period.release,
+    window: { start: iso(since), end: iso(until) },
     search: params.search?.trim() || null,
     emailsShown: showEmails,
     total: people.length,
@@ -150,7 +146,7 @@ export async function buildPeopleView(
     unit: 'people',
     sources: {
       people: set.sources,
-      activity: `${commits.length} commits landed (backports left out), merged Gerrit changes by owner and ${reviews.length} reviews (as steward reviewers counts them)${r ? ` in ${r.name}'s window` : ' over the whole history'}`,
+      activity: `in ${period.label}: ${total.commits} commits landed (backports left out), ${total.changes} merged Gerrit changes by owner and ${total.reviews} reviews (as steward reviewers counts them)`,
     },
   };
 }

@@ -155,9 +155,10 @@ describe('people: reviews per company, the people report and its access rule', (
         assert.equal(csv.stdout.split('\n')[0], 'company,commits,changes,reviews,people,guessed');
 
         // The people report on the command line: Ann with her account, address, Launchpad id, two affiliations.
-        const list = await steward('people', 'list', '--format', 'json');
+        const list = await steward('people', 'list', '--release', 'c1', '--format', 'json');
         assert.equal(list.code, 0, list.stderr);
         const lv = JSON.parse(list.stdout) as Json;
+        assert.deepEqual(lv.period, { since: '2020-04-01T00:00:00.000Z', until: '2020-09-01T00:00:00.000Z' });
         assert.equal(lv.emailsShown, true);
         const annRow = (lv.people as Json[]).find((p) => p.name === 'Ann Lee')!;
         assert.deepEqual(annRow.identities.gerrit, [{ host: HOST, id: 101, username: 'ann' }]);
@@ -172,6 +173,18 @@ describe('people: reviews per company, the people report and its access rule', (
         );
         assert.deepEqual(annRow.companyNow, { company: 'NewCo', basis: 'recorded' });
         assert.deepEqual(annRow.activity, { commits: 2, changes: 0, reviews: 2 });
+        // By default the activity is the 90 days before --now (as steward reviewers), said in the JSON and the text.
+        const recent = JSON.parse((await steward('people', 'list', '--format', 'json')).stdout) as Json;
+        assert.deepEqual(recent.period, { since: '2020-10-03T00:00:00.000Z', until: '2021-01-01T00:00:00.000Z', days: 90 });
+        assert.deepEqual((recent.people as Json[]).find((p) => p.name === 'Ann Lee')!.activity, { commits: 0, changes: 0, reviews: 0 });
+        assert.match((await steward('people', 'list')).stdout, /activity in the 90 days to 2021-01-01/);
+        const since = JSON.parse(
+          (await steward('people', 'list', '--since', '2020-07-01', '--until', '2020-08-01', '--format', 'json')).stdout,
+        ) as Json;
+        assert.deepEqual((since.people as Json[]).find((p) => p.name === 'Ann Lee')!.activity, { commits: 1, changes: 0, reviews: 1 });
+        const both = await steward('people', 'list', '--release', 'c1', '--days', '30');
+        assert.equal(both.code, 2, 'a release and a window together are refused');
+        assert.match(both.stderr, /either --release or a window/);
         assert.ok(!(lv.people as Json[]).some((p) => p.bot), 'bots are left out unless asked for');
         const withBots = JSON.parse((await steward('people', 'list', '--bots', '--format', 'json')).stdout) as Json;
         assert.equal((withBots.people as Json[]).find((p) => p.identities.gerrit.some((g: Json) => g.username === 'zuul'))?.bot, true);
@@ -194,12 +207,12 @@ describe('people: reviews per company, the people report and its access rule', (
             assert.equal((await signIn(app, jars.lea, 'lea', 'a long lead password 1')).statusCode, 303);
             assert.equal((await signIn(app, jars.vic, 'vic', 'a long viewer password 1')).statusCode, 303);
             const get = (who: 'lea' | 'vic', url: string) => app.inject({ method: 'GET', url, headers: jars[who].header() });
-            const lead = await get('lea', '/api/v1/people');
+            const lead = await get('lea', '/api/v1/people?release=c1');
             assert.equal(lead.statusCode, 200, lead.body);
             const { now: _a, ...leadView } = JSON.parse(lead.body) as Json;
             const { now: _b, ...cliView } = lv;
             assert.deepEqual(leadView, cliView);
-            const viewer = await get('vic', '/api/v1/people');
+            const viewer = await get('vic', '/api/v1/people?release=c1');
             assert.equal(viewer.statusCode, 200, viewer.body);
             assert.doesNotMatch(viewer.body, /@corp\.example|@example\.org/);
             const vv = JSON.parse(viewer.body) as Json;
@@ -234,9 +247,9 @@ describe('people: reviews per company, the people report and its access rule', (
       const server = await listeningApp(location, work, { clock: () => NOW });
       const browser = await launchBrowser();
       try {
-        const json = (await (await fetch(`${server.url}/api/v1/people`)).json()) as Json;
+        const json = (await (await fetch(`${server.url}/api/v1/people?release=c1`)).json()) as Json;
         const { page, errors } = await browser.newPage();
-        await page.goto(`${server.url}/people`);
+        await page.goto(`${server.url}/people?release=c1`);
         const shown: Array<{ name: string; counts: number[] }> = await page.$$eval(
           '#people tbody tr',
           (trs: Array<{ cells: ArrayLike<{ textContent: string | null }> }>) =>

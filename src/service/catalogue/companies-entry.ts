@@ -1,23 +1,26 @@
 /** `steward people companies`, `/api/v1/people/companies`: commits, merged changes and reviews per company. */
 import { toCsv } from '../../report/csv.js';
-import { names, paramSchema, text } from './param-schema.js';
+import { paramSchema, text } from './param-schema.js';
 import { defineReport } from './report-entry.js';
+import { WINDOW_PARAMS } from './common-params.js';
+import { activityWindowParams } from './people-entry.js';
+import { activityWindowText } from '../../report/people-report.js';
 
 export const companiesReport = defineReport({
   name: 'companies',
   params: paramSchema({
-    release: text('one release window (default: the whole history)', 100, '<name>'),
-    project: names('Gerrit project whose merged changes count (repeat for several; default: all)'),
+    release: text("one release's window (instead of --days, --since, --until)", 100, '<name>'),
+    ...WINDOW_PARAMS,
   }),
-  resolve: (i, ctx) => ({ release: i.release ?? null, project: i.project, cwd: ctx.cwd }),
+  resolve: (i, ctx) => ({ ...activityWindowParams(i, ctx), project: i.project, cwd: ctx.cwd }),
   needs: ['git', 'changes'],
   action: 'read',
   cache: 'shared',
   build: async (store, p, config) => (await import('../companies-view.js')).buildCompaniesView(store, p, config),
   render: {
-    text: (v) =>
+    text: (v, i) =>
       [
-        `Commits, merged changes and reviews per company${v.release ? ` in ${v.release}'s window` : ''} (people, not addresses; bots left out)`,
+        `Commits, merged changes and reviews per company in ${activityWindowText(v)} (people, not addresses; bots left out)`,
         '',
         `${'company'.padEnd(30)}${'commits'.padStart(9)}${'changes'.padStart(9)}${'reviews'.padStart(9)}${'people'.padStart(8)}${'guessed'.padStart(9)}`,
         ...v.rows.map(
@@ -25,7 +28,7 @@ export const companiesReport = defineReport({
             `${(r.company ?? '(unknown)').padEnd(30)}${String(r.commits).padStart(9)}${String(r.changes).padStart(9)}${String(r.reviews).padStart(9)}${String(r.people).padStart(8)}${String(r.guessed).padStart(9)}`,
         ),
         '',
-        `Reviews as steward reviewers counts them. guessed: attributed by the e-mail domain, not a recorded affiliation. Affiliations: ${v.sources.affiliations}.`,
+        `Reviews as steward reviewers counts them; changes and reviews on ${i.project?.length ? i.project.join(', ') : 'every project'}, commits of every synced repository. guessed: attributed by the e-mail domain, not a recorded affiliation. Affiliations: ${v.sources.affiliations}.`,
       ].join('\n') + '\n',
     csv: (v) =>
       toCsv(

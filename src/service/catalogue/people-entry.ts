@@ -4,15 +4,29 @@
  */
 import { renderPeopleCsv, renderPeopleText } from '../../report/people-report.js';
 import { flag, int, paramSchema, text, time } from './param-schema.js';
-import { defineReport, lazyBuild } from './report-entry.js';
-import { optionalInt } from './common-params.js';
+import { defineReport, lazyBuild, type ResolveContext } from './report-entry.js';
+import { optionalInt, WINDOW_PARAMS, windowOf } from './common-params.js';
+import { StewardError } from '../../model/errors.js';
+
+/** `release` or a window (`days`, `since`, `until`), not both: shared by the people reports. */
+export function activityWindowParams(i: { release?: string; days?: string; since?: string; until?: string }, ctx: ResolveContext) {
+  if (i.release && (i.days || i.since || i.until))
+    throw new StewardError(
+      'USAGE',
+      `give either ${ctx.surface.name('release')} or a window (${ctx.surface.name('days')}, ${ctx.surface.name('since')}, ${ctx.surface.name('until')}), not both`,
+    );
+  return { release: i.release ?? null, window: windowOf(i, ctx, 90) };
+}
 
 export const peopleReport = defineReport({
   name: 'people',
   params: paramSchema({
     search: text('people whose name, Gerrit username, Launchpad id (or, for leads and admins, address) holds this text', 200, '<text>'),
     person: text('one person, by any identity: an address, HOST/ID, launchpad:ID', 300, '<identity>'),
-    release: text('activity counted in one release window (default: the whole history)', 100, '<name>'),
+    release: text("activity counted in one release's window (instead of --days, --since, --until)", 100, '<name>'),
+    days: WINDOW_PARAMS.days,
+    since: WINDOW_PARAMS.since,
+    until: WINDOW_PARAMS.until,
     limit: int('people listed (default 200)', 100_000),
     bots: flag('list bots too (marked)'),
     now: time('report as of this time', '<time>'),
@@ -20,7 +34,7 @@ export const peopleReport = defineReport({
   resolve: (i, ctx) => ({
     search: i.search ?? null,
     person: i.person ?? null,
-    release: i.release ?? null,
+    ...activityWindowParams(i, ctx),
     limit: optionalInt(i.limit, 'limit', ctx, 100_000) ?? 200,
     includeBots: Boolean(i.bots),
     cwd: ctx.cwd,

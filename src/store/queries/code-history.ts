@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { BlueprintRefKind, HistoryColumns, HistoryCommit, LandingKind } from '../../model/git.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { AGGREGATE } from './packed.js';
 
 // Same definition for both sources; store/ may not import sources/, so the refs of Gerrit changes
 // are computed by the function the caller passes (sources/links/blueprint-refs.ts blueprintRefs).
@@ -528,4 +529,29 @@ export async function landedRange(db: Kysely<Database>): Promise<{ first: number
     .where('backport', '=', 0)
     .executeTakeFirst();
   return { first: r?.first == null ? null : Number(r.first), last: r?.last == null ? null : Number(r.last), commits: Number(r?.n ?? 0) };
+}
+
+/**
+ * The non-merge, non-backport commits that landed in [since, until) per author key (the address
+ * trimmed and lower-cased), grouped in the database from the covering index of migration 0024; with
+ * each one's landing time (epoch ms, unordered) when `times` is asked for.
+ */
+export async function loadLandedCommitCounts(
+  db: Kysely<Database>,
+  w: { since: number; until: number; engine: EngineName; times?: boolean },
+): Promise<Array<{ authorKey: string; n: number; times: number[] | null }>> {
+  const rows = await db
+    .selectFrom('git_commits')
+    .select(['author_key', (eb) => eb.fn.countAll<number>().as('n')])
+    .$if(!!w.times, (q) => q.select(AGGREGATE[w.engine](sql<string>`cast(${sql.ref('landed_at')} as text)`, ',').as('times')))
+    .where('merge_commit', '=', 0)
+    .where('landed_at', '>=', w.since)
+    .where('landed_at', '<', w.until)
+    .where('backport', '=', 0)
+    .groupBy('author_key')
+    .execute();
+  return rows.map((r) => {
+    const t = (r as { times?: string | null }).times;
+    return { authorKey: r.author_key, n: Number(r.n), times: w.times ? (t ? t.split(',').map(Number) : []) : null };
+  });
 }

@@ -3,9 +3,11 @@
  * accounts), the merges and splits made by hand, imported links and affiliations
  * (docs/people-and-history.md).
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { IdentityKey, IdentityLink, PeopleDecision } from '../../model/people.js';
+import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { AGGREGATE } from './packed.js';
 
 /** A git author (address and name) with the number of non-merge commits written so. */
 export interface GitAuthorCount {
@@ -190,5 +192,105 @@ export async function loadMergedChangeOwners(db: Kysely<Database>, projects?: re
     number: r.number,
     mergedAt: Number(r.merged_at),
     ownerGerritId: r.gerrit_id!,
+  }));
+}
+
+/** How many acts of one Gerrit account (or git author) a window holds, and when (epoch ms, unordered), when asked for. */
+export interface AccountCount {
+  host: string;
+  gerritId: number;
+  n: number;
+  /** Each one's time, for attributing each to the company at its time; null unless asked for. */
+  times: number[] | null;
+}
+
+/** A window of activity counted in the database: [since, until), optionally on some Gerrit projects. */
+export interface ActivityWindow {
+  since: number;
+  until: number;
+  /** Gerrit projects (none: all). */
+  projects?: readonly string[];
+  engine: EngineName;
+  /** Also return each one's time (`times`), packed in one string per account by the database. */
+  times?: boolean;
+}
+
+/** The packed times of a group (text, comma-separated) in either engine. */
+const packedTimes = (engine: EngineName, column: string) => AGGREGATE[engine](sql<string>`cast(${sql.ref(column)} as text)`, ',');
+const unpackTimes = (s: string | null | undefined): number[] => (s ? s.split(',').map(Number) : []);
+
+/**
+ * Reviews per reviewer in [since, until), grouped in the database, by the one definition of a
+ * review (analysis/reviews.ts, `reviewsInPeriod`, as `steward reviewers` counts them): the window's
+ * acts — votes that are not copies, comment-only review messages with an author and a patch set —
+ * by people other than the change's owner and the accounts in `excludeActorIds` (the bots), one
+ * review per (change, patch set, reviewer), dated by its first act in the window. Accounts without
+ * a Gerrit id are left out. test/integration/people-web.test.ts holds it to `steward reviewers`.
+ */
+export async function loadReviewCounts(
+  db: Kysely<Database>,
+  w: ActivityWindow & { excludeActorIds: readonly number[] },
+): Promise<AccountCount[]> {
+  let votes = db
+    .selectFrom('votes')
+    .select(['change_id', 'patch_set', 'voter_id as actor_id', 'granted_at as at'])
+    .where('copied', '=', 0)
+    .where('granted_at', '>=', w.since)
+    .where('granted_at', '<', w.until);
+  let comments = db
+    .selectFrom('messages')
+    .select(['change_id', 'patch_set', 'author_id as actor_id', 'date as at'])
+    .where('kind', '=', 'comment')
+    .where('author_id', 'is not', null)
+    .where('patch_set', 'is not', null)
+    .where('date', '>=', w.since)
+    .where('date', '<', w.until)
+    .$narrowType<{ actor_id: number; patch_set: number }>();
+  if (w.excludeActorIds.length) {
+    votes = votes.where('voter_id', 'not in', [...w.excludeActorIds]);
+    comments = comments.where('author_id', 'not in', [...w.excludeActorIds]);
+  }
+  let reviews = db
+    .selectFrom(votes.unionAll(comments).as('a'))
+    .innerJoin('changes as c', 'c.id', 'a.change_id')
+    .select(['a.actor_id', (eb) => eb.fn.min('a.at').as('at')])
+    .whereRef('a.actor_id', '<>', 'c.owner_id')
+    .groupBy(['a.change_id', 'a.patch_set', 'a.actor_id']);
+  if (w.projects?.length) reviews = reviews.where('c.project', 'in', [...w.projects]);
+  const rows = await db
+    .selectFrom(reviews.as('r'))
+    .innerJoin('accounts as acc', 'acc.id', 'r.actor_id')
+    .where('acc.gerrit_id', 'is not', null)
+    .select(['acc.host', 'acc.gerrit_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .$if(!!w.times, (q) => q.select(packedTimes(w.engine, 'r.at').as('times')))
+    .groupBy(['acc.id', 'acc.host', 'acc.gerrit_id'])
+    .execute();
+  return rows.map((r) => ({
+    host: r.host,
+    gerritId: r.gerrit_id!,
+    n: Number(r.n),
+    times: w.times ? unpackTimes((r as { times?: string | null }).times) : null,
+  }));
+}
+
+/** Merged Gerrit changes per owner (by Gerrit account) merged in [since, until), grouped in the database. */
+export async function loadMergedChangeCounts(db: Kysely<Database>, w: ActivityWindow): Promise<AccountCount[]> {
+  let q = db
+    .selectFrom('changes as c')
+    .innerJoin('accounts as a', 'a.id', 'c.owner_id')
+    .select(['a.host', 'a.gerrit_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .$if(!!w.times, (q) => q.select(packedTimes(w.engine, 'c.merged_at').as('times')))
+    .where('c.merged_at', '>=', w.since)
+    .where('c.merged_at', '<', w.until)
+    .where('c.status', '=', 'MERGED')
+    .where('a.gerrit_id', 'is not', null)
+    .groupBy(['a.id', 'a.host', 'a.gerrit_id']);
+  if (w.projects?.length) q = q.where('c.project', 'in', [...w.projects]);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    host: r.host,
+    gerritId: r.gerrit_id!,
+    n: Number(r.n),
+    times: w.times ? unpackTimes((r as { times?: string | null }).times) : null,
   }));
 }

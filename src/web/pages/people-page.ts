@@ -2,14 +2,14 @@
  * People: identities joined into people (accounts per host, e-mails, Launchpad ids), affiliations
  * over time and activity; e-mail addresses only for leads and admins (the report decides by reader).
  */
-import type { PeopleView } from '../../report/people-report.js';
+import { activityWindowText, type PeopleView } from '../../report/people-report.js';
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport, REPORTS } from '../reports.js';
 import { num, table } from './components.js';
 import { page, urlFor, type PageContext } from './layout.js';
 
-const KEEP = ['search', 'person', 'release', 'limit', 'bots', 'now'];
+const KEEP = ['search', 'person', 'release', 'days', 'since', 'until', 'limit', 'bots', 'now'];
 
 export async function peoplePage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const q = pc.query as Record<string, unknown>;
@@ -18,7 +18,7 @@ export async function peoplePage(pc: PageContext, ctx: AppContext): Promise<Safe
     html`<a href="${urlFor('/people', q, { person: p.id, search: undefined }, KEEP)}">${p.name ?? '(no name)'}</a>`;
   const body = html`
 <form method="get" action="/people" class="filters"><label>Search <input name="search" value="${v.search ?? ''}"></label> <button>Find</button></form>
-<p class="lead">${num(v.total)} people (identities joined, not addresses)${v.release ? `, activity in ${v.release}'s window` : ', activity over the whole history'}. ${v.emailsShown ? '' : 'E-mail addresses are shown to leads and admins only.'}</p>
+<p class="lead">${num(v.total)} people (identities joined, not addresses), activity in ${activityWindowText(v)}. ${v.emailsShown ? '' : 'E-mail addresses are shown to leads and admins only.'}</p>
 ${table(
   [
     { key: 'name', label: 'Name', cell: (p) => html`${one(p)}${p.bot ? ' [bot]' : ''}` },
