@@ -58,12 +58,12 @@ export interface CompanyRow {
 
 /**
  * Commits, merged changes and reviews per company, each attributed to its author's (reviewer's)
- * company at its time. `items` are one person's contributions of one kind with their times (one
- * time per contribution); bots are left out. A person with no recorded affiliation has one company
- * (or guess) at every time, found once.
+ * company at its time. `items` are one person's contributions of one kind: how many (`n`) and
+ * their times (one per contribution); bots are left out. A person with no recorded affiliation has
+ * one company (or guess) at every time, found once: their times are not needed (null).
  */
 export function perCompany(
-  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change' | 'review'; times: readonly number[] }>,
+  items: ReadonlyArray<{ person: Person; kind: 'commit' | 'change' | 'review'; n: number; times: readonly number[] | null }>,
   spans: ReadonlyMap<IdentityKey, readonly AffiliationSpan[]>,
   domains: ReadonlyMap<string, string>,
 ): CompanyRow[] {
@@ -81,9 +81,10 @@ export function perCompany(
     r.ids.add(person.id);
   };
   for (const it of items) {
-    if (it.person.bot || it.times.length === 0) continue;
-    if (!it.person.identities.some((k) => spans.has(k)))
-      add(it.person, it.kind, affiliationAt(it.person, 0, spans, domains), it.times.length);
+    if (it.person.bot || it.n === 0) continue;
+    if (!it.person.identities.some((k) => spans.has(k))) add(it.person, it.kind, affiliationAt(it.person, 0, spans, domains), it.n);
+    else if (it.times?.length !== it.n)
+      throw new Error(`perCompany: ${it.person.id} has recorded affiliations; give each ${it.kind}'s time`);
     else for (const t of it.times) add(it.person, it.kind, affiliationAt(it.person, t, spans, domains), 1);
   }
   return [...rows.values()]

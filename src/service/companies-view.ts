@@ -33,10 +33,11 @@ export async function buildCompaniesView(
   config: EffectiveConfig,
 ): Promise<CompaniesView> {
   const period = activityPeriod(config, params.release, params.window);
-  const [activity, set, affs, companies] = await Promise.all([
-    loadIdentityActivity(store, config, { since: period.since, until: period.until, projects: params.project, times: true }),
+  // Each contribution's time is needed only to find a recorded affiliation at that time.
+  const affs = await loadAffiliations(store.db);
+  const [activity, set, companies] = await Promise.all([
+    loadIdentityActivity(store, config, { since: period.since, until: period.until, projects: params.project, times: affs.length > 0 }),
     loadPeople(store, config, params.cwd),
-    loadAffiliations(store.db),
     loadCompanies(store.db),
   ]);
   const personOf = (k: IdentityKey): Person =>
@@ -46,7 +47,7 @@ export async function buildCompaniesView(
     ['change', activity.changes],
     ['review', activity.reviews],
   ] as const;
-  const items = kinds.flatMap(([kind, xs]) => xs.map((x) => ({ person: personOf(x.identity), kind, times: x.times ?? [] })));
+  const items = kinds.flatMap(([kind, xs]) => xs.map((x) => ({ person: personOf(x.identity), kind, n: x.n, times: x.times })));
   const spans = new Map<IdentityKey, AffiliationSpan[]>();
   for (const a of affs)
     (spans.get(a.identity) ?? spans.set(a.identity, []).get(a.identity)!).push({ company: a.company, start: a.startAt, end: a.endAt });

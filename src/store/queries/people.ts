@@ -273,24 +273,29 @@ export async function loadReviewCounts(
   }));
 }
 
-/** Merged Gerrit changes per owner (by Gerrit account) merged in [since, until), grouped in the database. */
+/**
+ * Merged Gerrit changes per owner (by Gerrit account) merged in [since, until), grouped in the
+ * database. The status is grouped by, not filtered on: the range on `merged_at` then takes its index
+ * (SQLite, without statistics, would otherwise read every merged change through `changes_flow`).
+ */
 export async function loadMergedChangeCounts(db: Kysely<Database>, w: ActivityWindow): Promise<AccountCount[]> {
   let q = db
     .selectFrom('changes as c')
     .innerJoin('accounts as a', 'a.id', 'c.owner_id')
-    .select(['a.host', 'a.gerrit_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['a.host', 'a.gerrit_id', 'c.status', (eb) => eb.fn.countAll<number>().as('n')])
     .$if(!!w.times, (q) => q.select(packedTimes(w.engine, 'c.merged_at').as('times')))
     .where('c.merged_at', '>=', w.since)
     .where('c.merged_at', '<', w.until)
-    .where('c.status', '=', 'MERGED')
     .where('a.gerrit_id', 'is not', null)
-    .groupBy(['a.id', 'a.host', 'a.gerrit_id']);
+    .groupBy(['a.id', 'a.host', 'a.gerrit_id', 'c.status']);
   if (w.projects?.length) q = q.where('c.project', 'in', [...w.projects]);
   const rows = await q.execute();
-  return rows.map((r) => ({
-    host: r.host,
-    gerritId: r.gerrit_id!,
-    n: Number(r.n),
-    times: w.times ? unpackTimes((r as { times?: string | null }).times) : null,
-  }));
+  return rows
+    .filter((r) => r.status === 'MERGED')
+    .map((r) => ({
+      host: r.host,
+      gerritId: r.gerrit_id!,
+      n: Number(r.n),
+      times: w.times ? unpackTimes((r as { times?: string | null }).times) : null,
+    }));
 }
