@@ -33,6 +33,10 @@
  * to run some, `--baseline-node-modules DIR` for a baseline whose lock this checkout's node_modules
  * does not satisfy, `--keep-baseline` to keep its worktree).
  *
+ * - nova's real history in each engine (people-bench.ts): `steward git sync`, `steward history`,
+ *   `steward electorate` cold and warm, `steward people import` of 20,000 users; medians of
+ *   BENCH_PEOPLE_RUNS (default 3), wall and CPU. BENCH_ONLY=people runs only this.
+ *
  * - `steward initiative status` over the bench store with a scope of about 2,000 changes
  *   (initiatives-bench.ts; BENCH_ONLY=initiatives runs only this one, on the bench store a previous
  *   run left, or on BENCH_SQLITE's copy of it).
@@ -228,6 +232,10 @@ if (process.env.BENCH_ONLY === 'cold') {
   await runCold();
   process.exit(0);
 }
+if (process.env.BENCH_ONLY === 'people') {
+  await runPeopleBench(benchDir, bench.pgAdmin);
+  process.exit(0);
+}
 const runInitiatives = () =>
   runInitiativesBench(
     process.env.BENCH_SQLITE ?? bench.sqlitePath,
@@ -255,7 +263,7 @@ if (process.env.BENCH_ONLY === 'web') {
   process.exit(0);
 }
 if (process.env.BENCH_ONLY !== 'perf') await runGitBench(benchDir, bench.pgAdmin);
-if (process.env.BENCH_ONLY !== 'perf') await runPeopleBench(benchDir);
+if (process.env.BENCH_ONLY !== 'perf') await runPeopleBench(benchDir, bench.pgAdmin);
 if (process.env.BENCH_ONLY === 'git') process.exit(0);
 await main();
 await runFlowBench(bench.sqlitePath, bench.pgAdmin, bench.pgDb);

@@ -38,3 +38,16 @@ export async function recreatePostgresDatabase(adminUrl: string, name: string): 
 export async function vacuumAnalyze(store: Store): Promise<void> {
   if (store.engine === 'postgres') await sql`vacuum analyze`.execute(store.db);
 }
+
+/** Drops the PostgreSQL database `name` (ending its connections) if it exists; `name` as for {@link recreatePostgresDatabase}. */
+export async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
+  if (!PLAIN_NAME.test(name))
+    throw new StewardError('USAGE', `database name "${name}" is not a plain identifier (expected letters, digits and _)`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
