@@ -443,30 +443,34 @@ export async function buildInitiativeView(
   const bugData = await loadScopeBugs(store.db, { numbers: scopes.flatMap((s) => s.bugs), tags });
   const taggedBugs = tags.length && bugData ? bugData.bugs.map((b) => String(b.id)) : [];
   // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
-  const period = await periodChanges(store.db, { projects: setup.projects, from: since - 90 * DAY, until: asOf });
-  const cohort = period.filter((c) => c.created >= since);
-  const fraction = sampleFraction(cohort.length);
+  const period = await periodChanges(store.db, store.engine, { projects: setup.projects, from: since - 90 * DAY, until: asOf });
+  let cohortFrom = 0;
+  while (cohortFrom < period.created.length && period.created[cohortFrom]! < since) cohortFrom++;
+  const cohortSize = period.ids.length - cohortFrom;
+  const fraction = sampleFraction(cohortSize);
   // What is read: with a scope of blueprints, specs, topics, bugs, bug tags and paths, the changes
   // the indexes say it may name (scopeChangeCandidates) and the sample of the rest; with Gerrit
   // queries or commit patterns, which no index answers, every change of the period.
   const everything = scopes.some((s) => s.queries.length + s.commitPatterns.length > 0);
-  const cohortIds = new Set(cohort.map((c) => c.id));
-  const ids = everything
-    ? null
-    : [
-        ...new Set([
-          ...(
-            await scopeChangeCandidates(store.db, store.engine, {
-              targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map(
-                (x) => x.toLowerCase(),
-              ),
-              topics: scopes.flatMap((s) => s.topics),
-              paths: scopes.flatMap((s) => s.paths),
-            })
-          ).filter((id) => cohortIds.has(id)),
-          ...cohort.filter((c) => inSample(c.id, fraction)).map((c) => c.id),
-        ]),
-      ];
+  let ids: number[] | null = null;
+  if (!everything) {
+    const candidates = new Set(
+      await scopeChangeCandidates(store.db, store.engine, {
+        targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map((x) =>
+          x.toLowerCase(),
+        ),
+        topics: scopes.flatMap((s) => s.topics),
+        paths: scopes.flatMap((s) => s.paths),
+      }),
+    );
+    // The cohort's candidates and its sample, ascending.
+    ids = [];
+    for (let i = cohortFrom; i < period.ids.length; i++) {
+      const id = period.ids[i]!;
+      if (candidates.has(id) || inSample(id, fraction)) ids.push(id);
+    }
+    ids.sort((a, b) => a - b);
+  }
   const [loaded, commits] = await Promise.all([
     loadFlowChanges(store.db, store.engine, {
       scope: ids === null ? { kind: 'active', since, until: asOf } : { kind: 'ids', ids },
@@ -496,8 +500,8 @@ export async function buildInitiativeView(
         calendar,
         changes,
         waits,
-        sample: { cohort: cohort.length, fraction },
-        reviewDataTimes: period.map((c) => c.created),
+        sample: { cohort: cohortSize, fraction },
+        reviewDataTimes: period.created,
         commits,
         specs,
         env,

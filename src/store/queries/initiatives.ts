@@ -10,6 +10,7 @@ import type { SpecRecord } from '../../model/specs.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 import { bugFromRow, taskFromRow } from './bugs.js';
+import { pack, unpack } from './packed.js';
 
 const CHUNK = 400;
 const chunks = <T>(xs: readonly T[]): T[][] =>
@@ -49,24 +50,40 @@ export async function scopeChangeCandidates(
 
 /**
  * Id and creation time of every change of `projects` (all when empty) created in [from, until),
- * by creation time: the period's cohort (what the review-wait comparison samples) and whether review
- * data covers a stall. Read from the index `changes_created` alone (migration 0025).
+ * by creation time, as two columns (`ids[i]` was created at `created[i]`): the period's cohort
+ * (what the review-wait comparison samples) and whether review data covers a stall. Read from the
+ * index `changes_created` alone (migration 0025), packed into one string (packed.ts: on the bench
+ * store's 51,000 changes of a period, a sixth of the CPU one row per change cost).
+ *
+ * @example const { ids, created } = await periodChanges(db, 'sqlite', { projects: [], from, until });
  */
 export async function periodChanges(
   db: Kysely<Database>,
+  engine: EngineName,
   o: { projects: readonly string[]; from: number; until: number },
-): Promise<Array<{ id: number; created: number }>> {
+): Promise<{ ids: number[]; created: number[] }> {
   const rows = await db
     .selectFrom('changes')
-    .select(['id', 'created', 'project'])
+    .select(pack(engine, ['created', 'id', 'project']).as('packed'))
     .where('created', '>=', o.from)
     .where('created', '<', o.until)
-    .orderBy('created')
     .execute();
   // Projects are kept here, not in SQL: a project condition lets the planner prefer
   // changes_project_status and read every row of a large project.
-  const keep = o.projects.length ? new Set(o.projects) : null;
-  return rows.filter((r) => keep === null || keep.has(r.project)).map((r) => ({ id: Number(r.id), created: Number(r.created) }));
+  const keep = [...new Set(o.projects)];
+  const ids: number[] = [];
+  const created: number[] = [];
+  unpack(rows, 3, (f) => {
+    if (keep.length > 0 && !keep.some((p) => f.is(2, p))) return;
+    created.push(f.num(0));
+    ids.push(f.num(1));
+  });
+  // Neither aggregate promises the index's order: sorted here when it is not.
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = created[i - 1]! < created[i]! || (created[i - 1] === created[i] && ids[i - 1]! < ids[i]!);
+  if (sorted) return { ids, created };
+  const order = ids.map((_, i) => i).sort((a, b) => created[a]! - created[b]! || ids[a]! - ids[b]!);
+  return { ids: order.map((i) => ids[i]!), created: order.map((i) => created[i]!) };
 }
 
 /**
