@@ -125,8 +125,13 @@ export function scopeQueries(scope: TrackedScope, specBlueprints: readonly strin
   return [
     ...priorityQueries({ blueprints, topics: scope.topics, queries: scope.queries }),
     ...scope.bugs.map((b) => ({ label: `bug:${b}`, query: `bug:${b}` })),
-    ...scope.paths.map((p) => ({ label: `path:${p}`, query: `file:"^${escape(p.replace(/^\/+/, '').replace(/"/g, ''))}.*"` })),
+    ...scope.paths.map((p) => ({ label: `path:${p}`, query: `file:"^${escape(scopePathPrefix(p))}.*"` })),
   ];
+}
+
+/** The prefix a scope path stands for: without leading slashes and quotes (`file:"^PREFIX.*"`, {@link scopeQueries}). */
+export function scopePathPrefix(p: string): string {
+  return p.replace(/^\/+/, '').replace(/"/g, '');
 }
 
 /** A commit pattern as a regular expression, or the reason it is not one: case-insensitive, `^` and `$` at line ends (as `git log -i --grep` matches lines). */
@@ -355,6 +360,12 @@ export interface InitiativeInput {
   calendar: readonly ReleaseCycle[];
   /** Every change active in the initiative's period, with details, files, flow messages and commit messages. */
   changes: readonly FlowChange[];
+  /**
+   * When given, the changes under each scope path prefix ({@link scopePathPrefix}) by the store's
+   * files of their latest patch set: a scope's paths are matched from these instead of evaluating
+   * `file:` on the changes' files (which need not be loaded then). A prefix missing here is evaluated.
+   */
+  pathMatches?: ReadonlyMap<string, ReadonlySet<number>>;
   /** The wait split of those changes created in the period ({@link waitSplits}), as of asOf. */
   waits: readonly WaitSplit[];
   /**
@@ -430,14 +441,20 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     const specs = specsIn(scope);
     const specBps = specs.map((s) => s.blueprint);
     const queries = scopeQueries(scope, specBps);
-    const compiled = queries.map((q) => ({ label: q.label, c: compileQuery(q.query, env) }));
+    // Paths are the last queries: matched through the store's path matches when given.
+    const fromPaths = queries.length - scope.paths.length;
+    const compiled = queries.map((q, i) => {
+      const under = input.pathMatches && i >= fromPaths ? (input.pathMatches.get(scopePathPrefix(scope.paths[i - fromPaths]!)) ?? null) : null;
+      return { label: q.label, under, c: under ? null : compileQuery(q.query, env) };
+    });
     const patterns = scope.commitPatterns
       .map((p) => ({ label: `pattern:${p}`, re: commitPattern(p) }))
       .filter((p) => p.re instanceof RegExp);
     const tagged = taggedBy(scope.bugTags);
     const changes = new Map<number, string[]>();
     for (const v of views) {
-      const by = compiled.filter((q) => q.c.matches(v)).map((q) => q.label);
+      const by: string[] = [];
+      for (const q of compiled) if (q.c ? q.c.matches(v) : q.under!.has(v.change.id)) by.push(q.label);
       const msg = v.change.commitMessage ?? v.change.subject;
       for (const p of patterns) if ((p.re as RegExp).test(msg)) by.push(p.label);
       if (tagged.size)

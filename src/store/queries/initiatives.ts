@@ -30,22 +30,32 @@ const PATH_UNDER: Record<EngineName, (prefix: string) => ReturnType<typeof sql<b
  * time and project (the caller keeps those of its period: {@link periodChanges}). Ids ascending.
  * Each read is one index range (links_target; changes_topic, change_files_path of migration 0025).
  *
+ * `byPath`: for each prefix of `paths` as given, the changes with a file under it — exactly the
+ * changes whose latest patch set's files `file:"^PREFIX.*"` matches (change_files holds the latest
+ * patch set's files, compared byte for byte), so the status needs no files to match a path.
+ *
  * @example await scopeChangeCandidates(db, 'sqlite', { targets: ['cells-v2'], topics: [], paths: ['nova/network/'] })
  */
 export async function scopeChangeCandidates(
   db: Kysely<Database>,
   engine: EngineName,
   o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[] },
-): Promise<number[]> {
+): Promise<{ ids: number[]; byPath: Map<string, Set<number>> }> {
   const ids = new Set<number>();
   for (const part of chunks([...new Set(o.targets)]))
     for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) ids.add(Number(r.change_id));
   for (const part of chunks([...new Set(o.topics)]))
     for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) ids.add(Number(r.id));
-  for (const p of new Set(o.paths.map((x) => x.replace(/^\/+/, '')).filter(Boolean)))
-    for (const r of await db.selectFrom('change_files as f').select('f.change_id').where(PATH_UNDER[engine](p)).execute())
+  const byPath = new Map<string, Set<number>>();
+  for (const p of new Set(o.paths.filter(Boolean))) {
+    const under = new Set<number>();
+    for (const r of await db.selectFrom('change_files as f').select('f.change_id').where(PATH_UNDER[engine](p)).execute()) {
+      under.add(Number(r.change_id));
       ids.add(Number(r.change_id));
-  return [...ids].sort((a, b) => a - b);
+    }
+    byPath.set(p, under);
+  }
+  return { ids: [...ids].sort((a, b) => a - b), byPath };
 }
 
 /**
