@@ -562,8 +562,10 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     return x.reported <= t && !(x.fixed !== null && x.fixed <= t) && !(x.closed !== null && x.closed <= t);
   };
   const allSpecRecords = [...allSpecs.values()];
-  const milestoneTitles = (pred: (x: (typeof perMilestone)[number]) => boolean): string[] =>
-    perMilestone.filter(pred).map((x) => x.m.title);
+  // Which milestones hold a change or commit: a set per milestone, not a search of its list per item.
+  const holding = perMilestone.map((x) => ({ title: x.m.title, changes: new Set<FlowChange>(x.changes), commits: new Set<TrackedCommit>(x.commits) }));
+  const milestonesOf = (c: FlowChange): string[] => holding.filter((x) => x.changes.has(c)).map((x) => x.title);
+  const milestonesOfCommit = (c: TrackedCommit): string[] => holding.filter((x) => x.commits.has(c)).map((x) => x.title);
 
   const milestoneResults: MilestoneResult[] = perMilestone.map(({ m, specs, changes, commits, bugs }) => {
     const bugList = [...bugs];
@@ -811,20 +813,32 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   const burnup: InitiativeStatus['burnup'] = [];
   if (Number.isFinite(t0) && t0 < asOf) {
     const step = asOf - t0 > 5 * 365 * DAY ? 30 * DAY : WEEK;
+    // Each series' times sorted once; a week's count is how many are at or before its end.
+    const series = <T>(xs: readonly T[], f: (x: T) => number | null) => {
+      const times = xs
+        .map(f)
+        .filter((v): v is number => v !== null)
+        .sort((a, b) => a - b);
+      let k = 0;
+      return (at: number): number => {
+        while (k < times.length && times[k]! <= at) k++;
+        return k;
+      };
+    };
+    const specsApproved = series(specs, (s) => s.approvedAt);
+    const specsImplemented = series(specs, (s) => s.implementedAt);
+    const changesProposed = series(changes, (c) => c.created);
+    const changesMerged = series(changes, (c) => (statusOf(c) === 'merged' ? c.mergedAt : null));
+    const commitsLanded = series(commits, (c) => c.landedAt);
     for (let t = t0 + step; ; t += step) {
       const at = Math.min(t, asOf);
-      const count = <T>(xs: readonly T[], f: (x: T) => number | null): number =>
-        xs.filter((x) => {
-          const v = f(x);
-          return v !== null && v <= at;
-        }).length;
       const p = {
         at: iso(at)!,
-        specsApproved: count(specs, (s) => s.approvedAt),
-        specsImplemented: count(specs, (s) => s.implementedAt),
-        changesProposed: count(changes, (c) => c.created),
-        changesMerged: count(changes, (c) => (statusOf(c) === 'merged' ? c.mergedAt : null)),
-        commitsLanded: count(commits, (c) => c.landedAt),
+        specsApproved: specsApproved(at),
+        specsImplemented: specsImplemented(at),
+        changesProposed: changesProposed(at),
+        changesMerged: changesMerged(at),
+        commitsLanded: commitsLanded(at),
         planned: 0,
         done: 0,
       };
@@ -836,18 +850,22 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   }
 
   // Last activity.
-  const acts: Array<{ at: number; what: string }> = [
-    ...changes.map((c) => ({ at: c.created, what: `change ${c.number} proposed` })),
-    ...changes.filter((c) => statusOf(c) === 'merged').map((c) => ({ at: c.mergedAt!, what: `change ${c.number} merged` })),
-    ...changes.flatMap((c) =>
-      c.patchSets.filter((p) => p.created <= asOf).map((p) => ({ at: p.created, what: `change ${c.number} patch set ${p.number}` })),
-    ),
-    ...commits.map((c) => ({ at: c.landedAt, what: `commit ${c.sha.slice(0, 10)} landed` })),
-    ...specs.map((s) => ({ at: s.approvedAt, what: `spec ${s.blueprint} approved` })),
-    ...specs.filter((s) => implementedBy(s, asOf)).map((s) => ({ at: s.implementedAt!, what: `spec ${s.blueprint} implemented` })),
-    ...ini.notes.filter((n) => n.at <= asOf).map((n) => ({ at: n.at, what: `${n.kind} noted` })),
-  ].filter((a) => a.at <= asOf);
-  const last = acts.reduce<{ at: number; what: string } | null>((b, a) => (b === null || a.at > b.at ? a : b), null);
+  // The latest at or before asOf (the first listed of equals), its description made for it alone.
+  const latest: { at: number; what: (() => string) | null } = { at: Number.NEGATIVE_INFINITY, what: null };
+  const act = (at: number, what: () => string): void => {
+    if (at <= asOf && (latest.what === null || at > latest.at)) {
+      latest.at = at;
+      latest.what = what;
+    }
+  };
+  for (const c of changes) act(c.created, () => `change ${c.number} proposed`);
+  for (const c of changes) if (statusOf(c) === 'merged') act(c.mergedAt!, () => `change ${c.number} merged`);
+  for (const c of changes) for (const p of c.patchSets) act(p.created, () => `change ${c.number} patch set ${p.number}`);
+  for (const c of commits) act(c.landedAt, () => `commit ${c.sha.slice(0, 10)} landed`);
+  for (const sp of specs) act(sp.approvedAt, () => `spec ${sp.blueprint} approved`);
+  for (const sp of specs) if (implementedBy(sp, asOf)) act(sp.implementedAt!, () => `spec ${sp.blueprint} implemented`);
+  for (const n of ini.notes) act(n.at, () => `${n.kind} noted`);
+  const last = latest.what === null ? null : { at: latest.at, what: latest.what() };
 
   // Bugs: named in scope, or carrying a scope tag; fixed as above.
   const named = [...new Set([ini.scope, ...ini.milestones.map((m) => m.scope)].flatMap((s) => s.bugs))];
@@ -957,14 +975,14 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       created: iso(c.created)!,
       mergedAt: statusOf(c) === 'merged' ? iso(c.mergedAt) : null,
       matchedBy: matchedBy(c.id),
-      milestones: milestoneTitles((x) => x.changes.includes(c)),
+      milestones: milestonesOf(c),
     })),
     commits: commits.map((c) => ({
       sha: c.sha,
       repo: c.repo,
       subject: c.subject,
       landedAt: iso(c.landedAt)!,
-      milestones: milestoneTitles((x) => x.commits.includes(c)),
+      milestones: milestonesOfCommit(c),
     })),
     summary: [],
   };
