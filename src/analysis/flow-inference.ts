@@ -368,7 +368,9 @@ export function bootstrapKmMedianPair(
   const difference = m1 === null || m2 === null ? null : m1 - m2;
   const base = { difference: round(difference), first: round(m1), second: round(m2), clusteredBy: options.clusteredBy, clusters: k };
   const withRatio = base.first !== null && base.second !== null && base.first > 0 && base.second > 0;
-  const ratioBase = withRatio ? { ...base, difference: round(Math.log(m1!) - Math.log(m2!)), first: round(Math.log(m1!)), second: round(Math.log(m2!)) } : null;
+  const ratioBase = withRatio
+    ? { ...base, difference: round(Math.log(m1!) - Math.log(m2!)), first: round(Math.log(m1!)), second: round(Math.log(m2!)) }
+    : null;
   if (difference === null || replicates === 0) {
     const none = { low: null, high: null, verdict: 'inconclusive' as const, replicates: 0, failed: 0, values: [] };
     return { difference: { ...base, ...none }, logRatio: ratioBase && { ...ratioBase, ...none } };
@@ -413,7 +415,7 @@ function kmMedianCounts(sorted: readonly FollowedTime[], cluster: Uint32Array, c
   const n = sorted.length;
   let atRisk = total;
   let s = 1;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const t = sorted[i]!.days;
     let d = 0;
     let here = 0;

@@ -444,7 +444,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     // Paths are the last queries: matched through the store's path matches when given.
     const fromPaths = queries.length - scope.paths.length;
     const compiled = queries.map((q, i) => {
-      const under = input.pathMatches && i >= fromPaths ? (input.pathMatches.get(scopePathPrefix(scope.paths[i - fromPaths]!)) ?? null) : null;
+      const under =
+        input.pathMatches && i >= fromPaths ? (input.pathMatches.get(scopePathPrefix(scope.paths[i - fromPaths]!)) ?? null) : null;
       return { label: q.label, under, c: under ? null : compileQuery(q.query, env) };
     });
     const patterns = scope.commitPatterns
@@ -563,7 +564,11 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   };
   const allSpecRecords = [...allSpecs.values()];
   // Which milestones hold a change or commit: a set per milestone, not a search of its list per item.
-  const holding = perMilestone.map((x) => ({ title: x.m.title, changes: new Set<FlowChange>(x.changes), commits: new Set<TrackedCommit>(x.commits) }));
+  const holding = perMilestone.map((x) => ({
+    title: x.m.title,
+    changes: new Set<FlowChange>(x.changes),
+    commits: new Set<TrackedCommit>(x.commits),
+  }));
   const milestonesOf = (c: FlowChange): string[] => holding.filter((x) => x.changes.has(c)).map((x) => x.title);
   const milestonesOfCommit = (c: TrackedCommit): string[] => holding.filter((x) => x.commits.has(c)).map((x) => x.title);
 

@@ -46,7 +46,7 @@ import {
   replaceStoredInitiative,
   resolveStoredNote,
 } from '../store/initiatives-store.js';
-import { loadFlowChanges } from '../store/queries/flow.js';
+import { attachDetails, attachLinks, loadFlowChanges } from '../store/queries/flow.js';
 import { countScopeEvidence, loadScopeBugs, loadScopeCommits, periodChanges, scopeChangeCandidates } from '../store/queries/initiatives.js';
 import { loadSpecs } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
@@ -455,12 +455,19 @@ export async function buildInitiativeView(
   const bugData = await loadScopeBugs(store.db, { numbers: scopes.flatMap((s) => s.bugs), tags });
   const taggedBugs = tags.length && bugData ? bugData.bugs.map((b) => String(b.id)) : [];
   // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
-  const period = await periodChanges(store.db, store.engine, { projects: setup.projects, from: since - 90 * DAY, until: asOf });
+  // (Every project of the store when none is asked for: no condition on the project.)
+  const period = await periodChanges(store.db, store.engine, {
+    projects: params.project?.length ? setup.projects : [],
+    from: since - 90 * DAY,
+    until: asOf,
+  });
   let cohortFrom = 0;
   while (cohortFrom < period.created.length && period.created[cohortFrom]! < since) cohortFrom++;
   const cohortSize = period.ids.length - cohortFrom;
   const fraction = sampleFraction(cohortSize);
+  const commitMessage = scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage);
   let ids: number[] | null = null;
+  let candidates: Set<number> | null = null;
   let pathMatches: Map<string, Set<number>> | undefined;
   if (!everything) {
     const found = await scopeChangeCandidates(store.db, store.engine, {
@@ -471,7 +478,7 @@ export async function buildInitiativeView(
       paths: scopes.flatMap((s) => s.paths.map(scopePathPrefix)),
     });
     if (storePaths) pathMatches = found.byPath;
-    const candidates = new Set(found.ids);
+    candidates = new Set(found.ids);
     // The cohort's candidates and its sample, ascending.
     ids = [];
     for (let i = cohortFrom; i < period.ids.length; i++) {
@@ -486,9 +493,10 @@ export async function buildInitiativeView(
       projects: setup.projects,
       asOf,
       messages: 'flow',
-      details: true,
+      // With the ids, details below: in full for the scope's candidates, links alone for the sample.
+      details: ids === null,
       files: needs.some((n) => n.files),
-      commitMessage: scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage),
+      commitMessage: ids === null && commitMessage,
     }),
     loadScopeCommits(store.db, {
       blueprints: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints],
@@ -498,6 +506,19 @@ export async function buildInitiativeView(
       until: asOf,
     }),
   ]);
+  if (candidates !== null) {
+    // The sample's other changes are compared, not shown or matched (no index names them): what they
+    // implement (their clusters) is all they need.
+    const named = loaded.filter((c) => candidates!.has(c.id));
+    await Promise.all([
+      attachDetails(store.db, store.engine, named, { commitMessage }),
+      attachLinks(
+        store.db,
+        store.engine,
+        loaded.filter((c) => !candidates!.has(c.id)),
+      ),
+    ]);
+  }
   const changes = loaded.filter((c) => c.created >= since && c.created < asOf);
   const waits = waitSplits(changes, setup.ctx, since, asOf);
   let status: InitiativeStatus;
