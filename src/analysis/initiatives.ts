@@ -118,6 +118,12 @@ export function waitSplits(changes: readonly FlowChange[], ctx: FlowContext, sin
   return out;
 }
 
+/** Whether any of `times` is in [from, to). */
+function someIn(times: ArrayLike<number>, from: number, to: number): boolean {
+  for (let i = 0; i < times.length; i++) if (times[i]! >= from && times[i]! < to) return true;
+  return false;
+}
+
 /** The Gerrit queries a scope stands for over changes, each with its label (blueprints first: the priorities' rule). */
 export function scopeQueries(scope: TrackedScope, specBlueprints: readonly string[] = []): Array<{ label: string; query: string }> {
   const blueprints = [...new Set([...scope.blueprints, ...specBlueprints].map((b) => b.toLowerCase()))];
@@ -375,7 +381,7 @@ export interface InitiativeInput {
    */
   sample: { cohort: number; fraction: number };
   /** Creation times of every change of the projects from 90 days before the period (is there review data for a stall?). */
-  reviewDataTimes: readonly Timestamp[];
+  reviewDataTimes: ArrayLike<Timestamp>;
   /** Commits that may be in scope (the store query pre-selects; the patterns and links decide here). */
   commits: readonly TrackedCommit[];
   specs: readonly SpecRecord[];
@@ -683,7 +689,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         else if (s.state === 'author') author++;
       }
       const questions = openQuestionsAt(from, to);
-      const reviewData = input.reviewDataTimes.some((t) => t >= from - 90 * DAY && t < to);
+      const reviewData = someIn(input.reviewDataTimes, from - 90 * DAY, to);
       const reasons = [
         !reviewData
           ? 'no review data covers it (only the code history and specs show the gap): cannot tell what was waiting'
