@@ -714,8 +714,14 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   }
 
   // Blockers at asOf.
-  const waitsOf = new Map(input.waits.map((w) => [`${w.project}\u0000${w.number}`, w]));
-  const waitOf = (c: FlowChange): WaitSplit | undefined => waitsOf.get(`${c.project}\u0000${c.number}`);
+  // Each wait's change (by project and number), found once: the maps below are by change.
+  const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
+  const waitChanges = input.waits.map((w) => byKey.get(`${w.project}\u0000${w.number}`));
+  const waitsOf = new Map<FlowChange, WaitSplit>();
+  input.waits.forEach((w, i) => {
+    if (waitChanges[i]) waitsOf.set(waitChanges[i], w);
+  });
+  const waitOf = (c: FlowChange): WaitSplit | undefined => waitsOf.get(c);
   const url = (c: FlowChange): string | null => changeUrl(input.hostUrls.get(c.host), c.project, c.number);
   const open = changes.filter((c) => statusOf(c) === 'open');
   const vetoed: InitiativeStatus['blockers']['vetoed'] = [];
@@ -737,9 +743,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: `change:${w.number}` }));
   // The project's median: every change of the cohort, or its sample (scope changes too, by the same rule).
   const { fraction } = input.sample;
-  const idByKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c.id]));
-  const sampled = (w: WaitSplit): boolean => inSample(idByKey.get(`${w.project}\u0000${w.number}`) ?? 0, fraction);
-  const projectMedian = kmMedianPoint(cohortTimes(input.waits.filter(sampled)));
+  const isSampled = waitChanges.map((c) => inSample(c?.id ?? 0, fraction));
+  const projectMedian = kmMedianPoint(cohortTimes(input.waits.filter((_, i) => isSampled[i])));
   const waitingOnReviewers: InitiativeStatus['blockers']['waitingOnReviewers'] = [];
   for (const c of open) {
     const w = waitOf(c);
@@ -792,14 +797,18 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     const bp = c.links.find((l) => l.kind === 'implements' || l.kind === 'partially-implements' || l.kind === 'topic-blueprint');
     return bp ? `blueprint:${bp.target.toLowerCase()}` : `change:${c.number}`;
   };
-  const inScopeKeys = new Set(changes.map((c) => `${c.project}\u0000${c.number}`));
-  const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
-  const followed = (w: WaitSplit): FollowedTime => {
-    const c = byKey.get(`${w.project}\u0000${w.number}`);
+  const inScope = new Set(changes);
+  const followed = (w: WaitSplit, i: number): FollowedTime => {
+    const c = waitChanges[i];
     return { days: w.reviewersDays, event: w.outcome !== 'open', cluster: c ? clusterOf(c) : `change:${w.number}` };
   };
-  const mine = input.waits.filter((w) => inScopeKeys.has(`${w.project}\u0000${w.number}`)).map(followed);
-  const rest = input.waits.filter((w) => !inScopeKeys.has(`${w.project}\u0000${w.number}`) && sampled(w)).map(followed);
+  const mine: FollowedTime[] = [];
+  const rest: FollowedTime[] = [];
+  input.waits.forEach((w, i) => {
+    const c = waitChanges[i];
+    if (c && inScope.has(c)) mine.push(followed(w, i));
+    else if (isSampled[i]) rest.push(followed(w, i));
+  });
 
   // Per release ("lands in" the first calendar release whose release day is after the time).
   const releaseOf = (t: number): string | null => calendar.find((r) => t < r.release)?.name ?? null;
