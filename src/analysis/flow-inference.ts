@@ -18,13 +18,14 @@ import {
   clusterBootstrap,
   clusterBootstrapWeights,
   percentileInterval,
+  sortedClusters,
   type BootstrapReplicates,
   type ClusterKey,
   type IntervalVerdict,
 } from './stats/bootstrap.js';
 import { cumulativeIncidence } from './stats/cumulative-incidence.js';
 import { kaplanMeier, survivalQuantile } from './stats/kaplan-meier.js';
-import { seededRandom, type Random } from './stats/random.js';
+import { randomIndex, seededRandom, type Random } from './stats/random.js';
 import { round } from './stats.js';
 
 /** A change followed from its origin: `days` to its merge, its abandonment, or the end of follow-up (open). */
@@ -336,6 +337,101 @@ export function bootstrapKmMedianDifference(
   options: { seed: number; replicates?: number; clusteredBy: string },
 ): MedianDifferenceResult & { values: number[] } {
   return drawDifference(first, second, kmMedianPoint, options);
+}
+
+/**
+ * {@link bootstrapKmMedianDifference} and, from the same re-draws, the difference of the medians'
+ * logarithms (`logRatio`: the interval of the factor between them, priorities.ts `compare`) in one
+ * pass: exactly what the two bootstraps give one after the other with the same seed, at the cost of
+ * one. `logRatio` is null unless both medians on the data are above 0 (rounded, as reported).
+ *
+ * Each re-draw draws the clusters as {@link clusterBootstrapWeights} does (one uniform per cluster,
+ * over the sorted keys) and reads each side's Kaplan–Meier median from its items sorted once,
+ * weighting an item by its cluster's draws where it is scanned: no weight per item is filled, the
+ * sides' totals are summed as clusters are drawn, and a scan stops at the median. On the
+ * initiatives' comparison (about 3,200 changes, 400 re-draws) it costs about a fifth of the two.
+ *
+ * @example const { difference, logRatio } = bootstrapKmMedianPair(priority, rest, { seed: 1, clusteredBy: 'blueprint' });
+ */
+export function bootstrapKmMedianPair(
+  first: readonly FollowedTime[],
+  second: readonly FollowedTime[],
+  options: { seed: number; replicates?: number; clusteredBy: string },
+): { difference: MedianDifferenceResult & { values: number[] }; logRatio: (MedianDifferenceResult & { values: number[] }) | null } {
+  const replicates = options.replicates ?? 1000;
+  const a = [...first].sort(byDays);
+  const b = [...second].sort(byDays);
+  const m1 = kmMedianSorted(a, ones(a.length));
+  const m2 = kmMedianSorted(b, ones(b.length));
+  const { keys, clusterIndex } = sortedClusters([...a, ...b], (item) => item.cluster);
+  const k = keys.length;
+  const difference = m1 === null || m2 === null ? null : m1 - m2;
+  const base = { difference: round(difference), first: round(m1), second: round(m2), clusteredBy: options.clusteredBy, clusters: k };
+  const withRatio = base.first !== null && base.second !== null && base.first > 0 && base.second > 0;
+  const ratioBase = withRatio
+    ? { ...base, difference: round(Math.log(m1!) - Math.log(m2!)), first: round(Math.log(m1!)), second: round(Math.log(m2!)) }
+    : null;
+  if (difference === null || replicates === 0) {
+    const none = { low: null, high: null, verdict: 'inconclusive' as const, replicates: 0, failed: 0, values: [] };
+    return { difference: { ...base, ...none }, logRatio: ratioBase && { ...ratioBase, ...none } };
+  }
+  const ia = clusterIndex.subarray(0, a.length);
+  const ib = clusterIndex.subarray(a.length);
+  const sizeA = new Float64Array(k);
+  const sizeB = new Float64Array(k);
+  for (const j of ia) sizeA[j]! += 1;
+  for (const j of ib) sizeB[j]! += 1;
+  const random = seededRandom(options.seed);
+  const counts = new Float64Array(k);
+  const diff: BootstrapReplicates = { values: [], failed: 0 };
+  const ratio: BootstrapReplicates = { values: [], failed: 0 };
+  for (let r = 0; r < replicates; r++) {
+    counts.fill(0);
+    let totalA = 0;
+    let totalB = 0;
+    for (let j = 0; j < k; j++) {
+      const c = randomIndex(random, k);
+      counts[c]! += 1;
+      totalA += sizeA[c]!;
+      totalB += sizeB[c]!;
+    }
+    const x = k > 0 && totalA > 0 && totalB > 0 ? kmMedianCounts(a, ia, counts, totalA) : null;
+    const y = x === null ? null : kmMedianCounts(b, ib, counts, totalB);
+    if (x === null || y === null || !Number.isFinite(x - y)) diff.failed += 1;
+    else diff.values.push(x - y);
+    if (!withRatio) continue;
+    const v = x === null || y === null || x <= 0 || y <= 0 ? null : Math.log(x) - Math.log(y);
+    if (v === null || !Number.isFinite(v)) ratio.failed += 1;
+    else ratio.values.push(v);
+  }
+  return {
+    difference: { ...finishDifference(base, diff, replicates), values: diff.values },
+    logRatio: ratioBase && { ...finishDifference(ratioBase, ratio, replicates), values: ratio.values },
+  };
+}
+
+/** {@link kmMedianSorted} with item i weighted by `counts[cluster[i]]`, whose sum is `total`. */
+function kmMedianCounts(sorted: readonly FollowedTime[], cluster: Uint32Array, counts: Float64Array, total: number): number | null {
+  const n = sorted.length;
+  let atRisk = total;
+  let s = 1;
+  for (let i = 0; i < n;) {
+    const t = sorted[i]!.days;
+    let d = 0;
+    let here = 0;
+    while (i < n && sorted[i]!.days === t) {
+      const w = counts[cluster[i]!]!;
+      if (sorted[i]!.event) d += w;
+      here += w;
+      i++;
+    }
+    if (d > 0) {
+      s *= 1 - d / atRisk;
+      if (s <= 0.5 + 1e-12) return t;
+    }
+    atRisk -= here;
+  }
+  return null;
 }
 
 /**

@@ -118,6 +118,12 @@ export function waitSplits(changes: readonly FlowChange[], ctx: FlowContext, sin
   return out;
 }
 
+/** Whether any of `times` is in [from, to). */
+function someIn(times: ArrayLike<number>, from: number, to: number): boolean {
+  for (let i = 0; i < times.length; i++) if (times[i]! >= from && times[i]! < to) return true;
+  return false;
+}
+
 /** The Gerrit queries a scope stands for over changes, each with its label (blueprints first: the priorities' rule). */
 export function scopeQueries(scope: TrackedScope, specBlueprints: readonly string[] = []): Array<{ label: string; query: string }> {
   const blueprints = [...new Set([...scope.blueprints, ...specBlueprints].map((b) => b.toLowerCase()))];
@@ -125,8 +131,13 @@ export function scopeQueries(scope: TrackedScope, specBlueprints: readonly strin
   return [
     ...priorityQueries({ blueprints, topics: scope.topics, queries: scope.queries }),
     ...scope.bugs.map((b) => ({ label: `bug:${b}`, query: `bug:${b}` })),
-    ...scope.paths.map((p) => ({ label: `path:${p}`, query: `file:"^${escape(p.replace(/^\/+/, '').replace(/"/g, ''))}.*"` })),
+    ...scope.paths.map((p) => ({ label: `path:${p}`, query: `file:"^${escape(scopePathPrefix(p))}.*"` })),
   ];
+}
+
+/** The prefix a scope path stands for: without leading slashes and quotes (`file:"^PREFIX.*"`, {@link scopeQueries}). */
+export function scopePathPrefix(p: string): string {
+  return p.replace(/^\/+/, '').replace(/"/g, '');
 }
 
 /** A commit pattern as a regular expression, or the reason it is not one: case-insensitive, `^` and `$` at line ends (as `git log -i --grep` matches lines). */
@@ -355,6 +366,12 @@ export interface InitiativeInput {
   calendar: readonly ReleaseCycle[];
   /** Every change active in the initiative's period, with details, files, flow messages and commit messages. */
   changes: readonly FlowChange[];
+  /**
+   * When given, the changes under each scope path prefix ({@link scopePathPrefix}) by the store's
+   * files of their latest patch set: a scope's paths are matched from these instead of evaluating
+   * `file:` on the changes' files (which need not be loaded then). A prefix missing here is evaluated.
+   */
+  pathMatches?: ReadonlyMap<string, ReadonlySet<number>>;
   /** The wait split of those changes created in the period ({@link waitSplits}), as of asOf. */
   waits: readonly WaitSplit[];
   /**
@@ -364,7 +381,7 @@ export interface InitiativeInput {
    */
   sample: { cohort: number; fraction: number };
   /** Creation times of every change of the projects from 90 days before the period (is there review data for a stall?). */
-  reviewDataTimes: readonly Timestamp[];
+  reviewDataTimes: ArrayLike<Timestamp>;
   /** Commits that may be in scope (the store query pre-selects; the patterns and links decide here). */
   commits: readonly TrackedCommit[];
   specs: readonly SpecRecord[];
@@ -430,14 +447,21 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     const specs = specsIn(scope);
     const specBps = specs.map((s) => s.blueprint);
     const queries = scopeQueries(scope, specBps);
-    const compiled = queries.map((q) => ({ label: q.label, c: compileQuery(q.query, env) }));
+    // Paths are the last queries: matched through the store's path matches when given.
+    const fromPaths = queries.length - scope.paths.length;
+    const compiled = queries.map((q, i) => {
+      const under =
+        input.pathMatches && i >= fromPaths ? (input.pathMatches.get(scopePathPrefix(scope.paths[i - fromPaths]!)) ?? null) : null;
+      return { label: q.label, under, c: under ? null : compileQuery(q.query, env) };
+    });
     const patterns = scope.commitPatterns
       .map((p) => ({ label: `pattern:${p}`, re: commitPattern(p) }))
       .filter((p) => p.re instanceof RegExp);
     const tagged = taggedBy(scope.bugTags);
     const changes = new Map<number, string[]>();
     for (const v of views) {
-      const by = compiled.filter((q) => q.c.matches(v)).map((q) => q.label);
+      const by: string[] = [];
+      for (const q of compiled) if (q.c ? q.c.matches(v) : q.under!.has(v.change.id)) by.push(q.label);
       const msg = v.change.commitMessage ?? v.change.subject;
       for (const p of patterns) if ((p.re as RegExp).test(msg)) by.push(p.label);
       if (tagged.size)
@@ -545,8 +569,14 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     return x.reported <= t && !(x.fixed !== null && x.fixed <= t) && !(x.closed !== null && x.closed <= t);
   };
   const allSpecRecords = [...allSpecs.values()];
-  const milestoneTitles = (pred: (x: (typeof perMilestone)[number]) => boolean): string[] =>
-    perMilestone.filter(pred).map((x) => x.m.title);
+  // Which milestones hold a change or commit: a set per milestone, not a search of its list per item.
+  const holding = perMilestone.map((x) => ({
+    title: x.m.title,
+    changes: new Set<FlowChange>(x.changes),
+    commits: new Set<TrackedCommit>(x.commits),
+  }));
+  const milestonesOf = (c: FlowChange): string[] => holding.filter((x) => x.changes.has(c)).map((x) => x.title);
+  const milestonesOfCommit = (c: TrackedCommit): string[] => holding.filter((x) => x.commits.has(c)).map((x) => x.title);
 
   const milestoneResults: MilestoneResult[] = perMilestone.map(({ m, specs, changes, commits, bugs }) => {
     const bugList = [...bugs];
@@ -659,7 +689,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
         else if (s.state === 'author') author++;
       }
       const questions = openQuestionsAt(from, to);
-      const reviewData = input.reviewDataTimes.some((t) => t >= from - 90 * DAY && t < to);
+      const reviewData = someIn(input.reviewDataTimes, from - 90 * DAY, to);
       const reasons = [
         !reviewData
           ? 'no review data covers it (only the code history and specs show the gap): cannot tell what was waiting'
@@ -684,8 +714,14 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   }
 
   // Blockers at asOf.
-  const waitsOf = new Map(input.waits.map((w) => [`${w.project}\u0000${w.number}`, w]));
-  const waitOf = (c: FlowChange): WaitSplit | undefined => waitsOf.get(`${c.project}\u0000${c.number}`);
+  // Each wait's change (by project and number), found once: the maps below are by change.
+  const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
+  const waitChanges = input.waits.map((w) => byKey.get(`${w.project}\u0000${w.number}`));
+  const waitsOf = new Map<FlowChange, WaitSplit>();
+  input.waits.forEach((w, i) => {
+    if (waitChanges[i]) waitsOf.set(waitChanges[i], w);
+  });
+  const waitOf = (c: FlowChange): WaitSplit | undefined => waitsOf.get(c);
   const url = (c: FlowChange): string | null => changeUrl(input.hostUrls.get(c.host), c.project, c.number);
   const open = changes.filter((c) => statusOf(c) === 'open');
   const vetoed: InitiativeStatus['blockers']['vetoed'] = [];
@@ -707,9 +743,8 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: `change:${w.number}` }));
   // The project's median: every change of the cohort, or its sample (scope changes too, by the same rule).
   const { fraction } = input.sample;
-  const idByKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c.id]));
-  const sampled = (w: WaitSplit): boolean => inSample(idByKey.get(`${w.project}\u0000${w.number}`) ?? 0, fraction);
-  const projectMedian = kmMedianPoint(cohortTimes(input.waits.filter(sampled)));
+  const isSampled = waitChanges.map((c) => inSample(c?.id ?? 0, fraction));
+  const projectMedian = kmMedianPoint(cohortTimes(input.waits.filter((_, i) => isSampled[i])));
   const waitingOnReviewers: InitiativeStatus['blockers']['waitingOnReviewers'] = [];
   for (const c of open) {
     const w = waitOf(c);
@@ -762,14 +797,18 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     const bp = c.links.find((l) => l.kind === 'implements' || l.kind === 'partially-implements' || l.kind === 'topic-blueprint');
     return bp ? `blueprint:${bp.target.toLowerCase()}` : `change:${c.number}`;
   };
-  const inScopeKeys = new Set(changes.map((c) => `${c.project}\u0000${c.number}`));
-  const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
-  const followed = (w: WaitSplit): FollowedTime => {
-    const c = byKey.get(`${w.project}\u0000${w.number}`);
+  const inScope = new Set(changes);
+  const followed = (w: WaitSplit, i: number): FollowedTime => {
+    const c = waitChanges[i];
     return { days: w.reviewersDays, event: w.outcome !== 'open', cluster: c ? clusterOf(c) : `change:${w.number}` };
   };
-  const mine = input.waits.filter((w) => inScopeKeys.has(`${w.project}\u0000${w.number}`)).map(followed);
-  const rest = input.waits.filter((w) => !inScopeKeys.has(`${w.project}\u0000${w.number}`) && sampled(w)).map(followed);
+  const mine: FollowedTime[] = [];
+  const rest: FollowedTime[] = [];
+  input.waits.forEach((w, i) => {
+    const c = waitChanges[i];
+    if (c && inScope.has(c)) mine.push(followed(w, i));
+    else if (isSampled[i]) rest.push(followed(w, i));
+  });
 
   // Per release ("lands in" the first calendar release whose release day is after the time).
   const releaseOf = (t: number): string | null => calendar.find((r) => t < r.release)?.name ?? null;
@@ -794,20 +833,32 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   const burnup: InitiativeStatus['burnup'] = [];
   if (Number.isFinite(t0) && t0 < asOf) {
     const step = asOf - t0 > 5 * 365 * DAY ? 30 * DAY : WEEK;
+    // Each series' times sorted once; a week's count is how many are at or before its end.
+    const series = <T>(xs: readonly T[], f: (x: T) => number | null) => {
+      const times = xs
+        .map(f)
+        .filter((v): v is number => v !== null)
+        .sort((a, b) => a - b);
+      let k = 0;
+      return (at: number): number => {
+        while (k < times.length && times[k]! <= at) k++;
+        return k;
+      };
+    };
+    const specsApproved = series(specs, (s) => s.approvedAt);
+    const specsImplemented = series(specs, (s) => s.implementedAt);
+    const changesProposed = series(changes, (c) => c.created);
+    const changesMerged = series(changes, (c) => (statusOf(c) === 'merged' ? c.mergedAt : null));
+    const commitsLanded = series(commits, (c) => c.landedAt);
     for (let t = t0 + step; ; t += step) {
       const at = Math.min(t, asOf);
-      const count = <T>(xs: readonly T[], f: (x: T) => number | null): number =>
-        xs.filter((x) => {
-          const v = f(x);
-          return v !== null && v <= at;
-        }).length;
       const p = {
         at: iso(at)!,
-        specsApproved: count(specs, (s) => s.approvedAt),
-        specsImplemented: count(specs, (s) => s.implementedAt),
-        changesProposed: count(changes, (c) => c.created),
-        changesMerged: count(changes, (c) => (statusOf(c) === 'merged' ? c.mergedAt : null)),
-        commitsLanded: count(commits, (c) => c.landedAt),
+        specsApproved: specsApproved(at),
+        specsImplemented: specsImplemented(at),
+        changesProposed: changesProposed(at),
+        changesMerged: changesMerged(at),
+        commitsLanded: commitsLanded(at),
         planned: 0,
         done: 0,
       };
@@ -819,18 +870,22 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   }
 
   // Last activity.
-  const acts: Array<{ at: number; what: string }> = [
-    ...changes.map((c) => ({ at: c.created, what: `change ${c.number} proposed` })),
-    ...changes.filter((c) => statusOf(c) === 'merged').map((c) => ({ at: c.mergedAt!, what: `change ${c.number} merged` })),
-    ...changes.flatMap((c) =>
-      c.patchSets.filter((p) => p.created <= asOf).map((p) => ({ at: p.created, what: `change ${c.number} patch set ${p.number}` })),
-    ),
-    ...commits.map((c) => ({ at: c.landedAt, what: `commit ${c.sha.slice(0, 10)} landed` })),
-    ...specs.map((s) => ({ at: s.approvedAt, what: `spec ${s.blueprint} approved` })),
-    ...specs.filter((s) => implementedBy(s, asOf)).map((s) => ({ at: s.implementedAt!, what: `spec ${s.blueprint} implemented` })),
-    ...ini.notes.filter((n) => n.at <= asOf).map((n) => ({ at: n.at, what: `${n.kind} noted` })),
-  ].filter((a) => a.at <= asOf);
-  const last = acts.reduce<{ at: number; what: string } | null>((b, a) => (b === null || a.at > b.at ? a : b), null);
+  // The latest at or before asOf (the first listed of equals), its description made for it alone.
+  const latest: { at: number; what: (() => string) | null } = { at: Number.NEGATIVE_INFINITY, what: null };
+  const act = (at: number, what: () => string): void => {
+    if (at <= asOf && (latest.what === null || at > latest.at)) {
+      latest.at = at;
+      latest.what = what;
+    }
+  };
+  for (const c of changes) act(c.created, () => `change ${c.number} proposed`);
+  for (const c of changes) if (statusOf(c) === 'merged') act(c.mergedAt!, () => `change ${c.number} merged`);
+  for (const c of changes) for (const p of c.patchSets) act(p.created, () => `change ${c.number} patch set ${p.number}`);
+  for (const c of commits) act(c.landedAt, () => `commit ${c.sha.slice(0, 10)} landed`);
+  for (const sp of specs) act(sp.approvedAt, () => `spec ${sp.blueprint} approved`);
+  for (const sp of specs) if (implementedBy(sp, asOf)) act(sp.implementedAt!, () => `spec ${sp.blueprint} implemented`);
+  for (const n of ini.notes) act(n.at, () => `${n.kind} noted`);
+  const last = latest.what === null ? null : { at: latest.at, what: latest.what() };
 
   // Bugs: named in scope, or carrying a scope tag; fixed as above.
   const named = [...new Set([ini.scope, ...ini.milestones.map((m) => m.scope)].flatMap((s) => s.bugs))];
@@ -940,14 +995,14 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       created: iso(c.created)!,
       mergedAt: statusOf(c) === 'merged' ? iso(c.mergedAt) : null,
       matchedBy: matchedBy(c.id),
-      milestones: milestoneTitles((x) => x.changes.includes(c)),
+      milestones: milestonesOf(c),
     })),
     commits: commits.map((c) => ({
       sha: c.sha,
       repo: c.repo,
       subject: c.subject,
       landedAt: iso(c.landedAt)!,
-      milestones: milestoneTitles((x) => x.commits.includes(c)),
+      milestones: milestonesOfCommit(c),
     })),
     summary: [],
   };

@@ -15,6 +15,7 @@ import {
   inSample,
   resolveMilestones,
   sampleFraction,
+  scopePathPrefix,
   scopeQueries,
   specNames,
   waitSplits,
@@ -45,11 +46,11 @@ import {
   replaceStoredInitiative,
   resolveStoredNote,
 } from '../store/initiatives-store.js';
-import { loadFlowChanges } from '../store/queries/flow.js';
+import { attachDetails, attachLinks, loadFlowChanges } from '../store/queries/flow.js';
 import { countScopeEvidence, loadScopeBugs, loadScopeCommits, periodChanges, scopeChangeCandidates } from '../store/queries/initiatives.js';
 import { loadSpecs } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
-import { flowSetup } from './flow-setup.js';
+import { flowSetup, type FlowSetup } from './flow-setup.js';
 import { queryEnv } from './priorities-view.js';
 
 const DAY = 86_400_000;
@@ -140,7 +141,7 @@ function queryProblem(e: QueryError, i: Pick<Initiative, 'origin' | 'id' | 'name
 }
 
 /** Every problem of a definition that needs no data: milestones, queries, patterns. Throws the first kind found. */
-async function checkDefinition(store: Store, i: Initiative, effective: EffectiveConfig, now: number): Promise<void> {
+async function checkDefinition(store: Store, i: Initiative, effective: EffectiveConfig, now: number, given?: FlowSetup): Promise<void> {
   const code = i.origin === 'config' ? 'CONFIG' : 'USAGE';
   const { problems } = resolveMilestones(i, calendarOf(effective.config));
   if (i.milestones.length === 0) problems.unshift('give it at least one milestone (--milestone "TITLE=RELEASE" or "TITLE=YYYY-MM-DD")');
@@ -158,7 +159,7 @@ async function checkDefinition(store: Store, i: Initiative, effective: Effective
       if (!/^\d+$/.test(b))
         throw new StewardError(code, `initiative "${i.name}": bug "${b}" is not a bug number`, { where: whereDefined(i, effective) });
   }
-  const setup = await flowSetup(store, undefined, effective);
+  const setup = given ?? (await flowSetup(store, undefined, effective));
   const env = queryEnv(setup, effective.config, now);
   for (const s of [i.scope, ...i.milestones.map((m) => m.scope)])
     for (const q of scopeQueries(s)) {
@@ -425,10 +426,10 @@ export async function buildInitiativeView(
 ): Promise<InitiativeView> {
   const { config } = effective;
   const initiative = await findInitiative(store, effective, params.name);
-  await checkDefinition(store, initiative, effective, now);
+  const setup = await flowSetup(store, params.project, effective);
+  await checkDefinition(store, initiative, effective, now, setup);
   const calendar = calendarOf(config);
   const { milestones } = resolveMilestones(initiative, calendar);
-  const setup = await flowSetup(store, params.project, effective);
   const asOf = now;
   // The period looked at: the first milestone's window start, else a year before it is due.
   const since = Math.min(milestones[0]!.start ?? milestones[0]!.due - YEAR, asOf);
@@ -436,46 +437,66 @@ export async function buildInitiativeView(
   const scopes = [initiative.scope, ...initiative.milestones.map((m) => m.scope)];
   const names = new Set(scopes.flatMap((s) => s.specs.map((x) => x.toLowerCase())));
   const specBlueprints = specs.filter((s) => specNames(s).some((n) => names.has(n))).map((s) => s.blueprint);
+  const env = queryEnv(setup, config, asOf);
+  // What is read: with a scope of blueprints, specs, topics, bugs, bug tags and paths, the changes
+  // the indexes say it may name (scopeChangeCandidates) and the sample of the rest; with Gerrit
+  // queries or commit patterns, which no index answers, every change of the period. Paths are then
+  // matched by the store's files (scopeChangeCandidates' byPath), so no change's files are read.
+  const everything = scopes.some((s) => s.queries.length + s.commitPatterns.length > 0);
+  const storePaths = !everything && scopes.every((s) => s.paths.every((p) => scopePathPrefix(p) !== ''));
   // Load what the scope's queries need (files for `file:`, commit messages for `message:` and the patterns).
-  const needEnv = queryEnv(setup, config, asOf);
-  const needs = scopes.flatMap((s) => scopeQueries(s, specBlueprints)).map((q) => compileQuery(q.query, needEnv).needs);
+  const needs = scopes
+    .flatMap((s) => {
+      const qs = scopeQueries(s, specBlueprints);
+      return storePaths ? qs.slice(0, qs.length - s.paths.length) : qs;
+    })
+    .map((q) => compileQuery(q.query, env).needs);
   const tags = scopes.flatMap((s) => s.bugTags);
   const bugData = await loadScopeBugs(store.db, { numbers: scopes.flatMap((s) => s.bugs), tags });
   const taggedBugs = tags.length && bugData ? bugData.bugs.map((b) => String(b.id)) : [];
   // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
-  const period = await periodChanges(store.db, { projects: setup.projects, from: since - 90 * DAY, until: asOf });
-  const cohort = period.filter((c) => c.created >= since);
-  const fraction = sampleFraction(cohort.length);
-  // What is read: with a scope of blueprints, specs, topics, bugs, bug tags and paths, the changes
-  // the indexes say it may name (scopeChangeCandidates) and the sample of the rest; with Gerrit
-  // queries or commit patterns, which no index answers, every change of the period.
-  const everything = scopes.some((s) => s.queries.length + s.commitPatterns.length > 0);
-  const cohortIds = new Set(cohort.map((c) => c.id));
-  const ids = everything
-    ? null
-    : [
-        ...new Set([
-          ...(
-            await scopeChangeCandidates(store.db, store.engine, {
-              targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map(
-                (x) => x.toLowerCase(),
-              ),
-              topics: scopes.flatMap((s) => s.topics),
-              paths: scopes.flatMap((s) => s.paths),
-            })
-          ).filter((id) => cohortIds.has(id)),
-          ...cohort.filter((c) => inSample(c.id, fraction)).map((c) => c.id),
-        ]),
-      ];
+  // (Every project of the store when none is asked for: no condition on the project.)
+  const period = await periodChanges(store.db, store.engine, {
+    projects: params.project?.length ? setup.projects : [],
+    from: since - 90 * DAY,
+    until: asOf,
+  });
+  let cohortFrom = 0;
+  while (cohortFrom < period.created.length && period.created[cohortFrom]! < since) cohortFrom++;
+  const cohortSize = period.ids.length - cohortFrom;
+  const fraction = sampleFraction(cohortSize);
+  const commitMessage = scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage);
+  let ids: number[] | null = null;
+  let candidates: Set<number> | null = null;
+  let pathMatches: Map<string, Set<number>> | undefined;
+  if (!everything) {
+    const found = await scopeChangeCandidates(store.db, store.engine, {
+      targets: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints, ...scopes.flatMap((s) => s.bugs), ...taggedBugs].map((x) =>
+        x.toLowerCase(),
+      ),
+      topics: scopes.flatMap((s) => s.topics),
+      paths: scopes.flatMap((s) => s.paths.map(scopePathPrefix)),
+    });
+    if (storePaths) pathMatches = found.byPath;
+    candidates = new Set(found.ids);
+    // The cohort's candidates and its sample, ascending.
+    ids = [];
+    for (let i = cohortFrom; i < period.ids.length; i++) {
+      const id = period.ids[i]!;
+      if (candidates.has(id) || inSample(id, fraction)) ids.push(id);
+    }
+    ids.sort((a, b) => a - b);
+  }
   const [loaded, commits] = await Promise.all([
     loadFlowChanges(store.db, store.engine, {
       scope: ids === null ? { kind: 'active', since, until: asOf } : { kind: 'ids', ids },
       projects: setup.projects,
       asOf,
       messages: 'flow',
-      details: true,
+      // With the ids, details below: in full for the scope's candidates, links alone for the sample.
+      details: ids === null,
       files: needs.some((n) => n.files),
-      commitMessage: scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage),
+      commitMessage: ids === null && commitMessage,
     }),
     loadScopeCommits(store.db, {
       blueprints: [...scopes.flatMap((s) => s.blueprints), ...specBlueprints],
@@ -485,9 +506,21 @@ export async function buildInitiativeView(
       until: asOf,
     }),
   ]);
+  if (candidates !== null) {
+    // The sample's other changes are compared, not shown or matched (no index names them): what they
+    // implement (their clusters) is all they need.
+    const named = loaded.filter((c) => candidates!.has(c.id));
+    await Promise.all([
+      attachDetails(store.db, store.engine, named, { commitMessage }),
+      attachLinks(
+        store.db,
+        store.engine,
+        loaded.filter((c) => !candidates!.has(c.id)),
+      ),
+    ]);
+  }
   const changes = loaded.filter((c) => c.created >= since && c.created < asOf);
   const waits = waitSplits(changes, setup.ctx, since, asOf);
-  const env = queryEnv(setup, config, asOf);
   let status: InitiativeStatus;
   try {
     status = computeInitiativeStatus(
@@ -495,9 +528,10 @@ export async function buildInitiativeView(
         initiative,
         calendar,
         changes,
+        ...(pathMatches ? { pathMatches } : {}),
         waits,
-        sample: { cohort: cohort.length, fraction },
-        reviewDataTimes: period.map((c) => c.created),
+        sample: { cohort: cohortSize, fraction },
+        reviewDataTimes: period.created,
         commits,
         specs,
         env,

@@ -7,76 +7,46 @@
  * nothing stored.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { DEMO_INITIATIVE_BUG_TAG, DEMO_INITIATIVE_NAME, DEMO_STALL_WEEKS, demoInitiative } from '../../src/demo/demo-initiative.js';
 import { areaTag } from '../../src/demo/demo-launchpad.js';
 import { openStore } from '../../src/store/open-store.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
-import { runSteward } from '../helpers/cli.js';
-import { demoOutput } from '../helpers/demo-cache.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { ENGINES } from '../helpers/stores.js';
+import { TRACKED_DEMO as DEMO, TRACKED_NOW as NOW, useTrackedWorkDemo, useTrackedWorkStore } from '../helpers/tracked-work-demo.js';
 
-const NOW = Date.UTC(2025, 5, 1);
-const DEMO = { seed: 7, changes: 2500, now: NOW };
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 const cfg = demoConfig(DEMO);
 const planted = demoInitiative(DEMO)!;
 const target = cfg.releases.find((r) => r.name === cfg.planted.specsRelease)!;
 const next = cfg.releases[cfg.releases.indexOf(target) + 1]!;
-let dir: string;
-let config: string;
-let demo: Awaited<ReturnType<typeof demoOutput>>;
-
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'steward-initiatives-'));
-  // The demo's folder, made once per test run and shared (read only): demo-cache.ts.
-  demo = await demoOutput(['--now', '2025-06-01', '--seed', '7', '--changes', '2500'], NOW);
-  config = join(demo.folder, 'steward.yaml');
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-  demo?.cleanup();
-});
+const demo = useTrackedWorkDemo('steward-initiatives-');
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports
 type Json = any;
 
 for (const engine of ENGINES) {
   describe(`steward initiative on the demo project (${engine.name})`, { skip: engine.skip }, () => {
-    let location: string;
-    let cleanup: () => Promise<void>;
-    const run = (args: string[]) => runSteward([...args, '--db', location, '--config', config], { cwd: dir, now: NOW });
-    const json = async (args: string[]): Promise<Json> => {
-      const r = await run([...args, '--format', 'json']);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout);
-    };
+    const filled = useTrackedWorkStore(engine.name, demo, (folder) => [
+      ['import', join(folder, 'demo-rest.json')],
+      ['specs', 'sync', '--repo', join(folder, 'specs')],
+      ['bugs', 'import', ...readdirSync(join(folder, 'launchpad')).map((f) => join(folder, 'launchpad', f))],
+    ]);
+    const { run, json } = filled;
     const refused = async (args: string[], code: number, message: RegExp): Promise<string> => {
       const r = await run(args);
       assert.equal(r.code, code, r.stdout + r.stderr);
       assert.match(r.stderr, message);
       return r.stderr;
     };
-    before(async () => {
-      ({ location, cleanup } = await freshLocation(engine.name));
-      const r = await run(['import', join(demo.folder, 'demo-rest.json')]);
-      assert.equal(r.code, 0, r.stderr);
-      const s = await run(['specs', 'sync', '--repo', join(demo.folder, 'specs')]);
-      assert.equal(s.code, 0, s.stderr);
-      const lp = join(demo.folder, 'launchpad');
-      const b = await run(['bugs', 'import', ...readdirSync(lp).map((f) => join(lp, f))]);
-      assert.equal(b.code, 0, b.stderr);
-    });
     /** Rows of the store, read directly (the tests' own counts). */
     const query = async <T>(text: string): Promise<T[]> => {
-      const store = await openStore(location, { create: false });
+      const store = await openStore(filled.location, { create: false });
       try {
         return (await sql.raw<T>(text).execute(store.db)).rows;
       } finally {
@@ -100,7 +70,6 @@ for (const engine of ENGINES) {
           fixed: b.fixed === null ? null : Number(b.fixed),
           closed: b.closed === null ? null : Number(b.closed),
         }));
-    after(async () => cleanup());
 
     it('shows the open question first, then the milestones: first code met, the spec met late, the blocked work not met', async () => {
       const v = await json(['initiative', 'status', DEMO_INITIATIVE_NAME]);

@@ -5,39 +5,25 @@
  * removed, and the errors of bad input.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { kmMedianPoint } from '../../src/analysis/flow-inference.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { openStore } from '../../src/store/open-store.js';
 import { addStoredPriority } from '../../src/store/priorities-store.js';
-import { runSteward } from '../helpers/cli.js';
-import { demoOutput } from '../helpers/demo-cache.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { ENGINES } from '../helpers/stores.js';
+import { TRACKED_DEMO as DEMO, TRACKED_NOW as NOW, useTrackedWorkDemo, useTrackedWorkStore } from '../helpers/tracked-work-demo.js';
 
-const NOW = Date.UTC(2025, 5, 1);
-const DEMO = { seed: 7, changes: 2500, now: NOW };
-let dir: string;
-let config: string;
-let demo: Awaited<ReturnType<typeof demoOutput>>;
 const planted = demoConfig(DEMO).planted;
 const release = planted.specsRelease!;
+const demo = useTrackedWorkDemo('steward-priorities-');
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'steward-priorities-'));
-  // The demo's folder, made once per test run and shared (read only): demo-cache.ts.
-  demo = await demoOutput(['--now', '2025-06-01', '--seed', '7', '--changes', '2500'], NOW);
-  config = join(demo.folder, 'steward.yaml');
+before(() => {
   // steward demo also wrote its specs repository (src/demo/demo-specs-repo.test.ts tests its content).
   assert.ok(
     existsSync(join(demo.folder, 'specs', '.git')) && existsSync(join(demo.folder, 'specs', 'specs', release.toLowerCase(), 'redirects')),
   );
-});
-after(() => {
-  rmSync(dir, { recursive: true, force: true });
-  demo?.cleanup();
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports
@@ -45,23 +31,8 @@ type Json = any;
 
 for (const engine of ENGINES) {
   describe(`steward priorities on the demo project (${engine.name})`, { skip: engine.skip }, () => {
-    let location: string;
-    let cleanup: () => Promise<void>;
-    const run = (args: string[]) => runSteward([...args, '--db', location, '--config', config], { cwd: dir, now: NOW });
-    const json = async (args: string[]): Promise<Json> => {
-      const r = await run([...args, '--format', 'json']);
-      assert.equal(r.code, 0, r.stderr);
-      return JSON.parse(r.stdout);
-    };
-    before(async () => {
-      ({ location, cleanup } = await freshLocation(engine.name));
-      const r = await runSteward(['import', join(demo.folder, 'demo-rest.json'), '--db', location, '--config', config], {
-        cwd: dir,
-        now: NOW,
-      });
-      assert.equal(r.code, 0, r.stderr);
-    });
-    after(async () => cleanup());
+    const filled = useTrackedWorkStore(engine.name, demo, (folder) => [['import', join(folder, 'demo-rest.json')]]);
+    const { run, json } = filled;
 
     it('finds the planted effects: the faster priority faster, the slow-area one slower, beyond noise', async () => {
       const v = await json(['priorities', 'report', '--release', release]);
@@ -130,7 +101,7 @@ for (const engine of ENGINES) {
       assert.equal(fromWaits.filter((x: Json) => !x.event).length, slow.open);
       assert.equal(slow.reviewersDays.median, Math.round(kmMedianPoint(fromWaits)! * 100) / 100);
       // Proposed in the release: the priorities' union plus the rest is every change created in it.
-      const store = await openStore(location);
+      const store = await openStore(filled.location);
       try {
         const row = await store.db
           .selectFrom('changes')
@@ -176,7 +147,7 @@ for (const engine of ENGINES) {
 
       // A stored priority with a configured title (as an older store might hold) is hidden.
       const title = planted.priorities[0]!.title;
-      const store = await openStore(location);
+      const store = await openStore(filled.location);
       try {
         await addStoredPriority(store.db, { release, title: title.toUpperCase(), blueprints: [bp], topics: [], queries: [] }, null, NOW);
       } finally {

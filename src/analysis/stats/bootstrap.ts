@@ -66,8 +66,15 @@ export function clusterBootstrap<T>(
   return { values, failed };
 }
 
-/** The clusters of `items` in the order the draws index them (see {@link clusterBootstrap}), and each item's cluster. */
-function sortedClusters<T>(items: readonly T[], clusterOf: (item: T) => ClusterKey): { keys: ClusterKey[]; clusterIndex: Uint32Array } {
+/**
+ * The clusters of `items` in the order the draws index them (see {@link clusterBootstrap}), and each
+ * item's cluster: for a re-draw loop written for one statistic that must draw what
+ * {@link clusterBootstrapWeights} draws (flow-inference.ts `bootstrapKmMedianPair`).
+ */
+export function sortedClusters<T>(
+  items: readonly T[],
+  clusterOf: (item: T) => ClusterKey,
+): { keys: ClusterKey[]; clusterIndex: Uint32Array } {
   const seen = new Map<ClusterKey, number>();
   for (const it of items) seen.set(clusterOf(it), 0);
   const keys = [...seen.keys()].sort(compareKeys);

@@ -493,9 +493,7 @@ export async function attachDetails(
   const byId = new Map(changes.map((c) => [c.id, c]));
   const ids = [...byId.keys()];
   // Both reads at once (PostgreSQL: on parallel connections).
-  const linksRead = forIds(engine, ids, (inIds) =>
-    db.selectFrom('links').select(['change_id', 'kind', 'target']).where(inIds('change_id')).execute(),
-  );
+  const linksRead = readLinks(db, engine, ids);
   linksRead.catch(() => undefined);
   const rows = await forIds(engine, ids, (inIds) =>
     db
@@ -528,6 +526,19 @@ export async function attachDetails(
   }
   const links = await linksRead;
   for (const l of links) byId.get(l.change_id)?.links.push({ kind: l.kind as LinkKind, target: l.target } satisfies Link);
+}
+
+const readLinks = (db: Kysely<Database>, engine: EngineName, ids: readonly number[]) =>
+  forIds(engine, ids, (inIds) => db.selectFrom('links').select(['change_id', 'kind', 'target']).where(inIds('change_id')).execute());
+
+/**
+ * Fills the links alone, the part of {@link attachDetails} that says what a change implements,
+ * fixes or is grouped by (for changes whose subject and topic are not shown or matched).
+ */
+export async function attachLinks(db: Kysely<Database>, engine: EngineName, changes: FlowChange[]): Promise<void> {
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  for (const l of await readLinks(db, engine, [...byId.keys()]))
+    byId.get(l.change_id)?.links.push({ kind: l.kind as LinkKind, target: l.target } satisfies Link);
 }
 
 /**

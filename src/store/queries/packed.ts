@@ -122,3 +122,42 @@ function unpackWith(
     }
   }
 }
+
+/**
+ * Packed records of `width` integer fields (none empty) as one column each: for reads of many
+ * small records (a period's 51,000 change ids and times), where a record object or an array push
+ * per value costs more than the read.
+ */
+export function unpackIntegers(rows: ReadonlyArray<{ packed: string | null }>, width: number): Float64Array[] {
+  let count = 0;
+  for (const r of rows) {
+    const s = r.packed;
+    if (!s) continue;
+    count++;
+    for (let i = s.indexOf(RS); i >= 0; i = s.indexOf(RS, i + 1)) count++;
+  }
+  const columns = Array.from({ length: width }, () => new Float64Array(count));
+  let k = 0;
+  for (const r of rows) {
+    const s = r.packed;
+    if (!s) continue;
+    const n = s.length;
+    let field = 0;
+    let v = 0;
+    let sign = 1;
+    for (let i = 0; i <= n; i++) {
+      const c = i < n ? s.charCodeAt(i) : RS_CODE;
+      if (c === FS_CODE || c === RS_CODE) {
+        if (field < width) columns[field]![k] = sign * v;
+        v = 0;
+        sign = 1;
+        if (c === RS_CODE) {
+          k++;
+          field = 0;
+        } else field++;
+      } else if (c === 45) sign = -1;
+      else v = v * 10 + (c - 48);
+    }
+  }
+  return columns;
+}

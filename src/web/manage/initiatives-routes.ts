@@ -18,7 +18,13 @@ import {
 import { csrfField } from '../auth/auth-pages.js';
 import { html } from '../html.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
-import { formField as field, formLines as lines, formWords as words, trackedWorkRoutes } from './tracked-work-routes.js';
+import {
+  formField as field,
+  formLines as lines,
+  formWords as words,
+  trackedWorkRoutes,
+  type TrackedWorkAction,
+} from './tracked-work-routes.js';
 
 interface InitiativeForm {
   name?: string;
@@ -69,6 +75,19 @@ const bodySchema = {
 } as const;
 
 export async function initiativesRoutes(app: FastifyInstance, o: ManageRoutesOptions): Promise<void> {
+  // Noting and resolving: one call of the service (what the form asks, by whom), one audit record.
+  const noteAction = (
+    event: string,
+    done: [word: string, notice: string],
+    note: (f: InitiativeForm, by: string | null) => Parameters<typeof noteInitiative>[2],
+  ): TrackedWorkAction<InitiativeForm> => ({
+    done,
+    keepForm: true,
+    run: async (request, f, effective, now) => {
+      const { initiative, note: n } = await noteInitiative(o.store, f.name ?? '', note(f, request.user?.name ?? null), effective, now);
+      return { event, subject: `initiative ${initiative.id}`, detail: { name: initiative.name, note: n.id, kind: n.kind } };
+    },
+  });
   trackedWorkRoutes<InitiativeForm>(app, o, {
     path: '/manage/initiatives',
     title: 'Manage initiatives',
@@ -166,44 +185,17 @@ ${i.notes.length ? html`<ul>${i.notes.map((n) => html`<li>[${n.status} ${n.kind}
           return { event: 'initiative.remove', subject: `initiative ${i.id}`, detail: { name: i.name } };
         },
       },
-      note: {
-        done: ['noted', 'Note added.'],
-        keepForm: true,
-        run: async (request, f, effective, now) => {
-          const by = request.user?.name ?? null;
-          const { initiative, note } = await noteInitiative(
-            o.store,
-            f.name ?? '',
-            { kind: f.kind ?? '', text: f.text ?? '', link: f.link || null, by },
-            effective,
-            now,
-          );
-          return {
-            event: 'initiative.note',
-            subject: `initiative ${initiative.id}`,
-            detail: { name: initiative.name, note: note.id, kind: note.kind },
-          };
-        },
-      },
-      resolve: {
-        done: ['resolved', 'Note resolved.'],
-        keepForm: true,
-        run: async (request, f, effective, now) => {
-          const by = request.user?.name ?? null;
-          const { initiative, note } = await noteInitiative(
-            o.store,
-            f.name ?? '',
-            { resolve: Number(f.note), resolution: f.text || null, by },
-            effective,
-            now,
-          );
-          return {
-            event: 'initiative.note.resolve',
-            subject: `initiative ${initiative.id}`,
-            detail: { name: initiative.name, note: note.id, kind: note.kind },
-          };
-        },
-      },
+      note: noteAction('initiative.note', ['noted', 'Note added.'], (f, by) => ({
+        kind: f.kind ?? '',
+        text: f.text ?? '',
+        link: f.link || null,
+        by,
+      })),
+      resolve: noteAction('initiative.note.resolve', ['resolved', 'Note resolved.'], (f, by) => ({
+        resolve: Number(f.note),
+        resolution: f.text || null,
+        by,
+      })),
     },
   });
 }

@@ -45,16 +45,16 @@ export interface TrackedWorkPage<F> {
   bodySchema: Record<string, unknown>;
   /** The page's own content (lists and forms) below the notices. */
   body: (v: { request: FastifyRequest; reply: FastifyReply; effective: EffectiveConfig; form: F }) => Promise<SafeHtml>;
-  /** Each action: what it does (through the service) and its audit record; `done` is the `?done=` word and the notice shown. */
-  actions: Record<
-    string,
-    {
-      done: [word: string, notice: string];
-      /** Whether a refused form comes back filled in (an add does; a remove need not). */
-      keepForm: boolean;
-      run: (request: FastifyRequest, form: F, effective: EffectiveConfig, now: number) => Promise<TrackedWorkAudit>;
-    }
-  >;
+  /** Each action: what it does (through the service) and its audit record. */
+  actions: Record<string, TrackedWorkAction<F>>;
+}
+
+/** One action of a tracked-work page; `done` is the `?done=` word and the notice shown. */
+export interface TrackedWorkAction<F> {
+  done: [word: string, notice: string];
+  /** Whether a refused form comes back filled in (an add does; a remove need not). */
+  keepForm: boolean;
+  run: (request: FastifyRequest, form: F, effective: EffectiveConfig, now: number) => Promise<TrackedWorkAudit>;
 }
 
 /** Registers a tracked-work management page and its actions (see the module comment). */
