@@ -429,9 +429,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv[2] === 'serve')
     await serverChild(process.argv[3]!, JSON.parse(process.argv[4]!) as DemoOptions, process.argv[5] === 'auth');
   else if (process.argv[2]) {
-    // Direct run: node dist/bench/web-bench.js LOCATION [SECONDS] (open only: LOCATION is only read)
+    // Direct run: node dist/bench/web-bench.js LOCATION [SECONDS] [--auth]: open only, LOCATION only
+    // read; with --auth also signed in, writing the bench accounts into LOCATION (give it a copy).
     const demo = { seed: 7, changes: Number(process.env.BENCH_CHANGES ?? 100_000), months: 24, now: Date.UTC(2026, 0, 1) };
-    const x = await measureWeb(process.argv[2], demo, { seconds: Number(process.argv[3] ?? 30) });
+    const seconds = Number(process.argv.slice(3).find((a) => /^\d+$/.test(a)) ?? 30);
+    const x = await measureWeb(process.argv[2], demo, { seconds, auth: process.argv.includes('--auth') });
     process.stdout.write(JSON.stringify(x) + '\n');
   }
 }
