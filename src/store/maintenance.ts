@@ -46,7 +46,7 @@ export async function vacuumAnalyze(store: Store): Promise<void> {
  * online backup (consistent even with a -wal beside it; `from` is opened read-only), replacing any
  * `to`. PostgreSQL: the database `name` on the server `adminUrl` names, dropped if it exists and
  * made again with `CREATE DATABASE name TEMPLATE template` (PostgreSQL refuses while another session
- * is connected to the template: retried for up to a minute). Returns the copy's location.
+ * is connected to the template: retried every 10 s for up to 10 minutes). Returns the copy's location.
  */
 export async function copySqliteStore(from: string, to: string): Promise<string> {
   const { default: Sqlite } = await import('better-sqlite3');
@@ -75,8 +75,15 @@ export async function copyPostgresDatabase(adminUrl: string, template: string, n
         break;
       } catch (e) {
         // 55006 object_in_use: another session reads the template right now.
-        if ((e as { code?: string }).code !== '55006' || attempt >= 30) throw e;
-        await new Promise((r) => setTimeout(r, 2000));
+        if ((e as { code?: string }).code !== '55006') throw e;
+        if (attempt >= 60)
+          throw new StewardError(
+            'STORE_UNAVAILABLE',
+            `cannot copy the PostgreSQL database ${template} to ${name}: other sessions stayed connected to it for 10 minutes`,
+            { hint: `PostgreSQL copies a database only while nobody else is connected to it; stop what reads ${template} and run again.` },
+            { cause: e },
+          );
+        await new Promise((r) => setTimeout(r, 10_000));
       }
     }
   } finally {
