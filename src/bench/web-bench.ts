@@ -40,6 +40,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { get } from 'node:http';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,13 +259,27 @@ async function runLoads(server: Server, loads: Load[], seconds: number, encoding
   return run;
 }
 
+/**
+ * A GET without a time limit (node:http): a report's first computation on this store can take
+ * minutes on a loaded machine, past fetch's five-minute wait for the headers.
+ */
+function getUnlimited(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
 /** Each report once (its first, uncached computation), on `server` with `cookie`. */
 async function warm(server: Server, cookie: string | null, coldMs: Record<string, number>, label: string): Promise<void> {
   for (const p of PATHS) {
     const t0 = performance.now();
-    const r = await fetch(server.url + p, { headers: cookie ? { cookie } : {} });
-    if (!r.ok) throw new Error(`${label} ${p}: HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
-    await r.arrayBuffer();
+    const r = await getUnlimited(server.url + p, cookie ? { cookie } : {});
+    if (r.status !== 200) throw new Error(`${label} ${p}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
     coldMs[`${label} ${p.split('?')[0]!}`] = Math.round(performance.now() - t0);
   }
 }
