@@ -18,8 +18,9 @@
  *   the session lookup, `authorize`, the item reads and their audit lines are on the measured path.
  *   Every answer's status is checked against what its reader must get.
  *
- * The signed-in server writes (accounts, sessions, the audit log): both servers therefore run over
- * a scratch copy the bench makes of the bench store before the run and removes after it — the
+ * The signed-in server writes (accounts, sessions, the audit log): it runs over a scratch copy the
+ * bench makes of the bench store before the run and removes after it (the open server reads the
+ * bench store itself) — the
  * SQLite file copied to BENCH_WEB_SQLITE_COPY (default .bench/bench-web.db), the PostgreSQL
  * database copied with `CREATE DATABASE … TEMPLATE` to BENCH_WEB_PG_COPY (default the bench
  * database's name + `_web`). The bench store itself is only read. BENCH_WEB_AUTH=0 runs the open
@@ -320,7 +321,7 @@ async function checkReaders(url: string, loads: Array<Load & { reader: string }>
 export async function measureWeb(
   location: string,
   demo: DemoOptions,
-  o: { connections?: number; seconds?: number; auth?: boolean } = {},
+  o: { connections?: number; seconds?: number; auth?: boolean; openLocation?: string } = {},
 ): Promise<WebBenchResult> {
   const connections = o.connections ?? 50;
   const seconds = o.seconds ?? 30;
@@ -336,7 +337,9 @@ export async function measureWeb(
   }
   const servers: Server[] = [];
   try {
-    const open = await startServer(location, demo, false);
+    // The open server reads the bench store itself when given: on SQLite any commit to the file (the
+    // signed-in server's sessions and audit lines) moves the data version and drops cached views.
+    const open = await startServer(o.openLocation ?? location, demo, false);
     servers.push(open);
     const coldMs: Record<string, number> = {};
     await warm(open, null, coldMs, 'open');
@@ -414,8 +417,9 @@ export async function runWebBench(
   for (const engine of engines) {
     const name = engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
     try {
+      const original = engine === 'sqlite' ? sqlitePath : pgLocation(pgAdminUrl!, pgDb);
       const x = await withScratch(engine, { sqlitePath, pgAdmin: pgAdminUrl, pgDb }, auth, (location) =>
-        measureWeb(location, demo, { auth }),
+        measureWeb(location, demo, { auth, openLocation: original }),
       );
       const ms = (v: number) => `${v.toFixed(1)} ms`;
       console.log(
