@@ -375,6 +375,11 @@ const personMappingSchema = z
     emails: z.array(z.string().email('expected an e-mail address')).default([]),
     gerrit: z.array(z.object({ host: z.string().min(1), id: z.number().int().positive() }).strict()).default([]),
     launchpad: z.string().min(1).optional(),
+    /**
+     * The person's Steward account (`steward user add`), by name. With `launchpad`, the security
+     * tracker's intake grants this user the items taken in from the bugs they reported (docs/security.md).
+     */
+    user: z.string().min(1).optional(),
   })
   .strict();
 

@@ -25,7 +25,7 @@ import type { Advisory } from '../model/advisories.js';
 import { changeBranchesByNumber } from '../store/queries/advisories.js';
 import { buildSecurityRoster, type SecurityRosterView } from '../analysis/security-roster.js';
 import { checkTransition, embargoStatus, nextStates, type TransitionRequest } from '../analysis/security-process.js';
-import type { SecurityConfig } from '../config/config-schema.js';
+import type { PeopleConfig, SecurityConfig } from '../config/config-schema.js';
 import type { Store } from '../store/engine.js';
 import type { SecretBox } from '../store/secret-box.js';
 import {
@@ -416,8 +416,8 @@ export async function reviewSecurityPatch(d: SecurityDeps, actor: AuthUser, id: 
 export interface SecurityIntakeResult {
   /** Embargoed Launchpad bugs in the store (Private Security, Embargoed). */
   bugs: number;
-  /** Items created now, one per bug not yet tracked. */
-  created: Array<{ id: string; bug: number }>;
+  /** Items created now, one per bug not yet tracked; `reporter`: the Steward user granted it as the bug's reporter, or null. */
+  created: Array<{ id: string; bug: number; reporter: string | null }>;
   /** Bugs an item already links to. */
   alreadyTracked: number;
 }
@@ -429,8 +429,17 @@ export interface SecurityIntakeResult {
  * description naming the bug sealed like every item's text. Idempotent: a second run creates
  * nothing. `actor` null is the command line acting as the system (`launchpad intake`); a user must
  * be on the team. Each item and the run are audited.
+ *
+ * The bug's reporter is granted the item (`reporter`) when steward.yaml says outright who they are
+ * in Steward: a `people.same` entry with their Launchpad name as `launchpad` and an active Steward
+ * account as `user`. Nobody is guessed from a name; when there is no such entry, or it names no
+ * active user, or two entries disagree, nobody is granted and the item's first step says why.
  */
-export async function intakeSecurityBugs(d: SecurityDeps, actor: AuthUser | null): Promise<SecurityIntakeResult> {
+export async function intakeSecurityBugs(
+  d: SecurityDeps,
+  actor: AuthUser | null,
+  people: PeopleConfig['same'] = [],
+): Promise<SecurityIntakeResult> {
   const who: AuthUser = actor ?? { id: 0, name: 'launchpad intake', role: '' };
   if (actor) {
     const may = authorize(actor, 'security.intake', { kind: 'security-team', relation: await teamRelation(d, actor) });
@@ -444,8 +453,10 @@ export async function intakeSecurityBugs(d: SecurityDeps, actor: AuthUser | null
     if (typeof bug === 'number') tracked.add(bug);
   }
   const created: SecurityIntakeResult['created'] = [];
+  const usersOf = launchpadUsers(people);
   for (const b of bugs) {
     if (tracked.has(b.id)) continue;
+    const reporter = await reporterUser(d, b.owner, usersOf);
     const id = newItemId();
     const day = new Date(b.createdAt).toISOString().slice(0, 10);
     const text: SecurityItemText = {
@@ -465,16 +476,54 @@ export async function intakeSecurityBugs(d: SecurityDeps, actor: AuthUser | null
       at: b.createdAt,
       actor: who.name,
       text,
-      reporterUserId: null,
-      note: `taken in from Launchpad bug ${b.id} (${b.informationType})`,
+      reporterUserId: reporter.user?.id ?? null,
+      note: `taken in from Launchpad bug ${b.id} (${b.informationType}); ${reporter.note}`,
     });
     tracked.add(b.id);
-    created.push({ id, bug: b.id });
-    await audit(d, who, 'security.item.intake', subjectOf(id), 'ok', { source: 'launchpad' });
+    created.push({ id, bug: b.id, reporter: reporter.user?.name ?? null });
+    await audit(d, who, 'security.item.intake', subjectOf(id), 'ok', { source: 'launchpad', reporterGranted: reporter.user !== null });
   }
   // Under security.item: hidden, like every item event, from readers of the audit log not on the team.
   await audit(d, who, 'security.item.intake-run', null, 'ok', { bugs: bugs.length, created: created.length });
   return { bugs: bugs.length, created, alreadyTracked: bugs.length - created.length };
+}
+
+/** Launchpad name (lower case) → the Steward user names steward.yaml's `people.same` gives it (one, unless entries disagree). */
+function launchpadUsers(people: PeopleConfig['same']): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const m of people) {
+    if (!m.launchpad || !m.user) continue;
+    const k = m.launchpad.trim().toLowerCase();
+    out.set(k, (out.get(k) ?? new Set()).add(m.user.trim().toLowerCase()));
+  }
+  return out;
+}
+
+/** The Steward user a Launchpad bug's reporter is, when steward.yaml says so outright, and the history's words either way. */
+async function reporterUser(
+  d: SecurityDeps,
+  owner: string | null,
+  usersOf: Map<string, Set<string>>,
+): Promise<{ user: { id: number; name: string } | null; note: string }> {
+  if (!owner) return { user: null, note: 'Launchpad names no reporter: nobody granted' };
+  const names = [...(usersOf.get(owner.trim().toLowerCase()) ?? [])];
+  if (names.length === 0)
+    return {
+      user: null,
+      note: `its reporter ${owner} on Launchpad maps to no Steward user (steward.yaml people.same: launchpad and user): nobody granted`,
+    };
+  if (names.length > 1)
+    return {
+      user: null,
+      note: `its reporter ${owner} on Launchpad maps to several Steward users in steward.yaml (${names.sort().join(', ')}): nobody granted`,
+    };
+  const u = await findUserByName(d.store.db, names[0]!);
+  if (!u || u.disabledAt !== null)
+    return {
+      user: null,
+      note: `its reporter ${owner} on Launchpad maps to ${names[0]} in steward.yaml, not an active Steward user: nobody granted`,
+    };
+  return { user: { id: u.id, name: u.name }, note: `its reporter ${owner} on Launchpad is Steward user ${u.name}: granted as reporter` };
 }
 
 // ---- the team ----

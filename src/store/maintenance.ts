@@ -2,6 +2,7 @@
  * Store housekeeping for the benchmarks: a fresh PostgreSQL database, and the planner's statistics
  * brought up to date after a bulk load.
  */
+import { rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { StewardError } from '../model/errors.js';
@@ -39,7 +40,61 @@ export async function vacuumAnalyze(store: Store): Promise<void> {
   if (store.engine === 'postgres') await sql`vacuum analyze`.execute(store.db);
 }
 
-/** Drops the PostgreSQL database `name` (ending its connections) if it exists; `name` as for {@link recreatePostgresDatabase}. */
+/**
+ * A scratch copy of a store for a benchmark that writes (users, sessions, the audit log) where the
+ * bench store itself must stay as it is. SQLite: the file `from` copied to `to` through SQLite's
+ * online backup (consistent even with a -wal beside it; `from` is opened read-only), replacing any
+ * `to`. PostgreSQL: the database `name` on the server `adminUrl` names, dropped if it exists and
+ * made again with `CREATE DATABASE name TEMPLATE template` (PostgreSQL refuses while another session
+ * is connected to the template: retried every 10 s for up to 10 minutes). Returns the copy's location.
+ */
+export async function copySqliteStore(from: string, to: string): Promise<string> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(to + suffix, { force: true });
+  const db = new Sqlite(from, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(to);
+  } finally {
+    db.close();
+  }
+  return to;
+}
+
+export async function copyPostgresDatabase(adminUrl: string, template: string, name: string): Promise<string> {
+  for (const n of [template, name])
+    if (!PLAIN_NAME.test(n))
+      throw new StewardError('USAGE', `database name "${n}" is not a plain identifier (expected letters, digits and _)`);
+  if (template.toLowerCase() === name.toLowerCase()) throw new StewardError('USAGE', `the copy of ${template} needs another name`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+        break;
+      } catch (e) {
+        // 55006 object_in_use: another session reads the template right now.
+        if ((e as { code?: string }).code !== '55006') throw e;
+        if (attempt >= 60)
+          throw new StewardError(
+            'STORE_UNAVAILABLE',
+            `cannot copy the PostgreSQL database ${template} to ${name}: other sessions stayed connected to it for 10 minutes`,
+            { hint: `PostgreSQL copies a database only while nobody else is connected to it; stop what reads ${template} and run again.` },
+            { cause: e },
+          );
+        await new Promise((r) => setTimeout(r, 10_000));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Drops the PostgreSQL database `name` (ending its connections) if it exists (a copy {@link copyPostgresDatabase} made, or one {@link recreatePostgresDatabase} made). */
 export async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
   if (!PLAIN_NAME.test(name))
     throw new StewardError('USAGE', `database name "${name}" is not a plain identifier (expected letters, digits and _)`);

@@ -2,7 +2,9 @@
  * Intake from Launchpad (docs/security.md, "Intake from Launchpad"), on both engines: the bug
  * sync's stored bugs of type Private Security and Embargoed become `received` items linked to their
  * bug, texts sealed, once each (a second run creates nothing), audited as whoever ran it; other
- * information types are left alone, and only the team (or the system) may run it.
+ * information types are left alone, and only the team (or the system) may run it. A bug's reporter
+ * is granted its item only when steward.yaml maps their Launchpad name to an active Steward user;
+ * otherwise the item's history says why nobody was.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +23,7 @@ import {
 import type { Store } from '../../src/store/engine.js';
 import { writeLaunchpadRecords } from '../../src/store/queries/bugs.js';
 import { secretBox } from '../../src/store/secret-box.js';
-import { findUserByName, listAudit } from '../../src/store/users-store.js';
+import { findUserByName, listAudit, setUserDisabled } from '../../src/store/users-store.js';
 import { makeBug, makeBugTask } from '../helpers/bug-builders.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 import { addUser } from '../helpers/web-auth.js';
@@ -59,7 +61,7 @@ for (const engine of ENGINES) {
         await storeBugs(
           store,
           types.map(([id, informationType]) =>
-            makeBug({ id, informationType, title: id === 101 ? SECRET : `bug ${id}`, owner: 'lp-reporter' }),
+            makeBug({ id, informationType, title: id === 101 ? SECRET : `bug ${id}`, owner: id === 101 ? 'lp-reporter' : 'lp-stranger' }),
           ),
           [
             ...types.map(([id]) => makeBugTask({ bug: id, project: 'nova' })),
@@ -72,8 +74,29 @@ for (const engine of ENGINES) {
         for (const who of [ada, out])
           await assert.rejects(intakeSecurityBugs(d, who), (e: unknown) => e instanceof StewardError && e.code === 'SECURITY_FORBIDDEN');
 
-        const first = await intakeSecurityBugs(d, null);
+        // Who a Launchpad reporter is in Steward: said outright in steward.yaml (people.same), never guessed from a name.
+        const rita = await user(store, 'rita');
+        await user(store, 'lp-stranger'); // a Steward user named like the unmapped reporter: not granted
+        const gone = await user(store, 'gone');
+        await setUserDisabled(store.db, gone.id, T0);
+        await user(store, 'tom');
+        await user(store, 'tim');
+        const people = [
+          { launchpad: 'LP-Reporter', user: 'Rita', emails: [], gerrit: [] },
+          { launchpad: 'lp-gone', user: 'gone', emails: [], gerrit: [] },
+          { launchpad: 'lp-twice', user: 'tom', emails: [], gerrit: [] },
+          { launchpad: 'lp-twice', user: 'tim', emails: [], gerrit: [] },
+          { launchpad: 'lp-reporter', emails: ['rita@example.org'], gerrit: [] },
+        ];
+        const first = await intakeSecurityBugs(d, null, people);
         assert.deepEqual([first.bugs, first.created.map((c) => c.bug), first.alreadyTracked], [2, [101, 102], 0]);
+        assert.deepEqual(
+          first.created.map((c) => [c.bug, c.reporter]),
+          [
+            [101, 'rita'],
+            [102, null],
+          ],
+        );
         const items = (await listSecurityItems(d, sam)).items;
         assert.deepEqual(
           items.map((i) => [i.state, i.title, i.project, i.received]).sort(),
@@ -91,8 +114,32 @@ for (const engine of ENGINES) {
         );
         assert.deepEqual(
           shown.transitions.map((t) => [t.actor, t.to, t.note]),
-          [['launchpad intake', 'received', 'taken in from Launchpad bug 101 (Private Security)']],
+          [
+            [
+              'launchpad intake',
+              'received',
+              'taken in from Launchpad bug 101 (Private Security); its reporter lp-reporter on Launchpad is Steward user rita: granted as reporter',
+            ],
+          ],
         );
+        // The mapped reporter reads the item (and only it); the unmapped bug's item has no grant, and its history says why.
+        assert.deepEqual(
+          (await listSecurityItems(d, rita)).items.map((i) => [i.id, i.access]),
+          [[id101, 'reporter']],
+        );
+        assert.deepEqual(
+          shown.grants?.map((g) => [g.user, g.kind, g.grantedBy]),
+          [['rita', 'reporter', 'launchpad intake']],
+        );
+        const id102 = first.created.find((c) => c.bug === 102)!.id;
+        const shown102 = await showSecurityItem(d, sam, id102);
+        assert.deepEqual(shown102.grants, []);
+        assert.equal(
+          shown102.transitions[0]!.note,
+          'taken in from Launchpad bug 102 (Embargoed); its reporter lp-stranger on Launchpad maps to no Steward user (steward.yaml people.same: launchpad and user): nobody granted',
+        );
+        const stranger = (await findUserByName(store.db, 'lp-stranger'))!;
+        assert.equal((await listSecurityItems(d, { id: stranger.id, name: stranger.name, role: stranger.role })).items.length, 0);
         // Sealed at rest: the item's row does not hold the title.
         const row = await store.db.selectFrom('security_items').selectAll().where('id', '=', id101).executeTakeFirstOrThrow();
         assert.ok(!JSON.stringify(row).includes('zebra-44'));
@@ -100,14 +147,32 @@ for (const engine of ENGINES) {
         // Idempotent: nothing new the second time; a new bug is taken in by a team member, in their name.
         const again = await intakeSecurityBugs(d, sam);
         assert.deepEqual([again.created.length, again.alreadyTracked], [0, 2]);
-        await storeBugs(store, [makeBug({ id: 106, informationType: 'Private Security' })], [makeBugTask({ bug: 106 })]);
-        const third = await intakeSecurityBugs(d, sam);
-        assert.deepEqual(
-          third.created.map((c) => c.bug),
-          [106],
+        await storeBugs(
+          store,
+          [
+            makeBug({ id: 106, informationType: 'Private Security', owner: 'lp-gone' }),
+            makeBug({ id: 107, informationType: 'Embargoed', owner: 'lp-twice' }),
+            makeBug({ id: 108, informationType: 'Embargoed', owner: null }),
+          ],
+          [makeBugTask({ bug: 106 }), makeBugTask({ bug: 107 }), makeBugTask({ bug: 108 })],
         );
+        const third = await intakeSecurityBugs(d, sam, people);
+        assert.deepEqual(
+          third.created.map((c) => [c.bug, c.reporter]),
+          [
+            [106, null],
+            [107, null],
+            [108, null],
+          ],
+        );
+        const notes = await Promise.all(third.created.map(async (c) => (await showSecurityItem(d, sam, c.id)).transitions[0]!.note));
+        assert.deepEqual(notes, [
+          'taken in from Launchpad bug 106 (Private Security); its reporter lp-gone on Launchpad maps to gone in steward.yaml, not an active Steward user: nobody granted',
+          'taken in from Launchpad bug 107 (Embargoed); its reporter lp-twice on Launchpad maps to several Steward users in steward.yaml (tim, tom): nobody granted',
+          'taken in from Launchpad bug 108 (Embargoed); Launchpad names no reporter: nobody granted',
+        ]);
         assert.equal((await showSecurityItem(d, sam, third.created[0]!.id)).transitions[0]!.actor, 'sam');
-        assert.equal((await listSecurityItems(d, sam)).items.length, 3);
+        assert.equal((await listSecurityItems(d, sam)).items.length, 5);
 
         // Audited: each item, and each run, by who ran it; no bug text in the log.
         const log = (await listAudit(store.db, { limit: 100, event: 'security.item' })).filter((e) =>
@@ -118,6 +183,8 @@ for (const engine of ENGINES) {
           ['security.item.intake', 'launchpad intake'],
           ['security.item.intake-run', 'launchpad intake'],
           ['security.item.intake-run', 'sam'],
+          ['security.item.intake', 'sam'],
+          ['security.item.intake', 'sam'],
           ['security.item.intake', 'sam'],
           ['security.item.intake-run', 'sam'],
         ]);

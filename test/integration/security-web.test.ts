@@ -22,6 +22,8 @@ import {
   type SecurityDeps,
 } from '../../src/service/security-service.js';
 import type { Store } from '../../src/store/engine.js';
+import { advisoryToYaml, parseAdvisory } from '../../src/sources/advisories/advisory-yaml.js';
+import type { Advisory } from '../../src/model/advisories.js';
 import { secretBox } from '../../src/store/secret-box.js';
 import { findUserByName, listAudit } from '../../src/store/users-store.js';
 import { accessHooks } from '../../src/web/auth/access-hooks.js';
@@ -73,17 +75,20 @@ async function plant(store: Store, box: ReturnType<typeof secretBox>) {
     ids[s] = id;
     await grantSecurityItem(d, member, id, 'grantee', 'downstream');
     await grantSecurityItem(d, member, id, 'former', 'fix-author');
+    // Each item stops in its state ('received': where reporting leaves it).
     const path: Array<Parameters<typeof transitionSecurityItem>[3]> =
-      s === 'rejected'
-        ? [{ to: 'triaged', verdict: 'rejected', note: 'not a bug' }]
-        : [
-            { to: 'triaged', verdict: 'confirmed', cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', branches: ['master'] },
-            { to: 'fix-in-progress' },
-            { to: 'cve-assigned', cve: 'CVE-2026-1000' },
-            { to: 'disclosure-date-agreed', disclosureDate: '2026-06-20' },
-            { to: 'pre-disclosure-sent', preDisclosureList: ['distros'] },
-            { to: 'disclosed', advisory: 'OSSA-2026-001' },
-          ];
+      s === 'received'
+        ? []
+        : s === 'rejected'
+          ? [{ to: 'triaged', verdict: 'rejected', note: 'not a bug' }]
+          : [
+              { to: 'triaged', verdict: 'confirmed', cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N', branches: ['master'] },
+              { to: 'fix-in-progress' },
+              { to: 'cve-assigned', cve: 'CVE-2026-1000' },
+              { to: 'disclosure-date-agreed', disclosureDate: '2026-06-20' },
+              { to: 'pre-disclosure-sent', preDisclosureList: ['distros'] },
+              { to: 'disclosed', advisory: 'OSSA-2026-001' },
+            ];
     for (const step of path) {
       now += 60_000;
       await transitionSecurityItem(d, member, id, step);
@@ -126,6 +131,7 @@ for (const engine of ENGINES) {
             hashParams: TEST_HASH,
             loginAttemptsPerMinute: 10_000,
             securityBox: box,
+            advisoryYaml: advisoryToYaml,
           }),
         });
         try {
@@ -148,6 +154,8 @@ for (const engine of ENGINES) {
             path: (id: string) => string;
             fields?: Record<string, string>;
             accept?: string;
+            /** The advisory export: the team only (a grantee is refused), and only once disclosed. */
+            team?: true;
           }> = [
             { method: 'GET', path: (id) => `/security/items/${id}` },
             { method: 'GET', path: (id) => `/api/v1/security/items/${id}`, accept: 'application/json' },
@@ -158,6 +166,8 @@ for (const engine of ENGINES) {
             { method: 'POST', path: (id) => `/security/items/${id}/patch`, fields: { branch: 'master', content: 'x' } },
             { method: 'POST', path: (id) => `/security/items/${id}/review`, fields: { patch: '1', vote: '+1' } },
             { method: 'POST', path: (id) => `/security/items/${id}/transition`, fields: { to: 'closed' }, accept: 'application/json' },
+            { method: 'GET', path: (id) => `/api/v1/security/items/${id}/advisory`, accept: 'application/json', team: true },
+            { method: 'GET', path: (id) => `/api/v1/security/items/${id}/advisory?format=yaml`, accept: 'application/yaml', team: true },
           ];
           let checked = 0;
           for (const who of ROLES) {
@@ -184,7 +194,30 @@ for (const engine of ENGINES) {
                   assert.deepEqual(strip(auditReal), strip(auditMissing), `${what}: audit lines`);
                 } else {
                   assert.equal(missing.statusCode, 404, what);
-                  if (ep.method === 'GET') {
+                  if (ep.team) {
+                    // The export: a grantee reads the item but may not export it; the team gets it once disclosed, else a refusal; audited.
+                    const disclosed = s === 'disclosed';
+                    assert.equal(real.statusCode, who === 'grantee' ? 403 : disclosed ? 200 : 400, `${what}: ${real.body.slice(0, 200)}`);
+                    const exportLines = auditReal.filter((e) => e.event === 'security.item.export' || e.event === 'security.item.refused');
+                    assert.equal(exportLines.length, 1, `${what}: one audit line`);
+                    assert.equal(exportLines[0]!.outcome, who === 'member' && disclosed ? 'ok' : 'refused', what);
+                    if (who === 'member' && disclosed) {
+                      const advisory =
+                        ep.accept === 'application/yaml'
+                          ? parseAdvisory(real.body, 'the exported advisory').advisory
+                          : (JSON.parse(real.body) as { advisory: Advisory }).advisory;
+                      assert.equal(advisory.title, TITLE(s), what);
+                      if (ep.accept === 'application/yaml') {
+                        assert.match(String(real.headers['content-type']), /^application\/yaml/);
+                        const json = await call(who, 'GET', `/api/v1/security/items/${id}/advisory`, undefined, 'application/json');
+                        assert.deepEqual(
+                          advisory,
+                          (JSON.parse(json.body) as { advisory: Advisory }).advisory,
+                          `${what}: YAML and JSON agree`,
+                        );
+                      }
+                    } else assert.ok(!real.body.includes('advisory:'), what);
+                  } else if (ep.method === 'GET') {
                     assert.equal(real.statusCode, 200, `${what}: ${real.body.slice(0, 200)}`);
                     assert.ok(real.body.includes(TITLE(s)), what);
                   } else if (who === 'grantee') {

@@ -38,6 +38,7 @@ import { isSecurityState } from '../../model/security.js';
 import type { Store } from '../../store/engine.js';
 import { findUserByName } from '../../store/users-store.js';
 import { effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import type { EffectiveConfig } from '../../service/effective-config.js';
 import { parseFormat } from '../options.js';
 import { securityBoxFrom, writeNewKey } from '../security-key.js';
 
@@ -89,7 +90,7 @@ async function actorOf(store: Store, name: string | undefined): Promise<AuthUser
 async function withSecurity<T>(
   o: SecOptions,
   rt: Runtime,
-  fn: (d: SecurityDeps, actor: AuthUser) => Promise<T>,
+  fn: (d: SecurityDeps, actor: AuthUser, config: EffectiveConfig) => Promise<T>,
   needActor = true,
 ): Promise<T> {
   const box = securityBoxFrom(rt.env as Record<string, string | undefined>);
@@ -98,7 +99,7 @@ async function withSecurity<T>(
     const config = await effectiveConfig(o, rt, store);
     const d: SecurityDeps = { store, box, clock: rt.clock, rules: config.config.security, ip: null };
     const actor = needActor ? await actorOf(store, o.as) : { id: 0, name: 'command line', role: '' };
-    return await fn(d, actor);
+    return await fn(d, actor, config);
   } finally {
     await store.close();
   }
@@ -314,10 +315,15 @@ export async function runSecurityExport(id: string, o: SecOptions, rt: Runtime):
  */
 export async function runSecurityIntake(o: SecOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
-  const r = await withSecurity(o, rt, async (d, actor) => intakeSecurityBugs(d, o.as ? actor : null), o.as !== undefined);
+  const r = await withSecurity(
+    o,
+    rt,
+    async (d, actor, config) => intakeSecurityBugs(d, o.as ? actor : null, config.config.people.same),
+    o.as !== undefined,
+  );
   if (format === 'json') json(rt, r);
   else
     rt.stdout(
-      `${r.bugs} embargoed Launchpad bug(s) in the store: ${r.created.length} taken in${r.created.map((c) => `\n  bug ${c.bug} → security item ${c.id} (received)`).join('')}\n${r.alreadyTracked} already tracked.\n`,
+      `${r.bugs} embargoed Launchpad bug(s) in the store: ${r.created.length} taken in${r.created.map((c) => `\n  bug ${c.bug} → security item ${c.id} (received${c.reporter ? `, reporter ${c.reporter} granted` : ''})`).join('')}\n${r.alreadyTracked} already tracked.\n`,
     );
 }

@@ -16,6 +16,7 @@ import type { SyncStatus } from '../../web/sync-status.js';
 import { openDataVersion } from '../../store/data-version.js';
 import { listUsers } from '../../store/users-store.js';
 import { securityBoxFrom } from '../security-key.js';
+import { advisoryToYaml } from '../../sources/advisories/advisory-yaml.js';
 import { accessHooks } from '../../web/auth/access-hooks.js';
 import { ViewCache } from '../../web/view-cache.js';
 import { startViewWorkers } from '../../web/view-workers.js';
@@ -121,6 +122,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       clock: rt.clock,
       config,
       securityBox: securityBoxFrom(rt.env as Record<string, string | undefined>),
+      advisoryYaml: advisoryToYaml,
     }),
     cwd: rt.cwd,
     // Open for reading: answer only the names the server is meant to be reached by (DNS rebinding).

@@ -15,6 +15,29 @@ const CHUNK = 400;
 /** The bug-link kinds that say a commit or change fixes a bug (a Related-Bug does not). */
 export const FIXING_LINK_KINDS = ['closes-bug', 'partial-bug'] as const;
 
+/** `query` run over the distinct `values` CHUNK at a time (an IN list stays within both engines' limits), its rows in chunk order. */
+async function inChunks<V, R>(values: readonly V[], query: (part: V[]) => Promise<R[]>): Promise<R[]> {
+  const distinct = [...new Set(values)];
+  const out: R[] = [];
+  for (let i = 0; i < distinct.length; i += CHUNK) out.push(...(await query(distinct.slice(i, i + CHUNK))));
+  return out;
+}
+
+/** The bugs each change of `changeIds` names as fixed (FIXING_LINK_KINDS), in the store's order, repeats kept. */
+async function fixedBugsOf(db: Kysely<Database>, changeIds: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  for (const l of await inChunks(changeIds, (part) =>
+    db
+      .selectFrom('links')
+      .select(['change_id', 'target'])
+      .where('change_id', 'in', part)
+      .where('kind', 'in', [...FIXING_LINK_KINDS])
+      .execute(),
+  ))
+    out.set(l.change_id, [...(out.get(l.change_id) ?? []), l.target]);
+  return out;
+}
+
 /**
  * Every stored advisory with its facts, oldest first (by day, then id). `products` (lower-case)
  * keeps those affecting any of them.
@@ -102,39 +125,24 @@ export async function listAdvisoryChanges(
   numbers: readonly number[],
   bugs: readonly string[],
 ): Promise<AdvisoryChange[]> {
-  const ids = new Set<number>();
-  const nums = [...new Set(numbers)];
-  for (let i = 0; i < nums.length; i += CHUNK)
-    for (const r of await db
-      .selectFrom('changes')
-      .select('id')
-      .where('number', 'in', nums.slice(i, i + CHUNK))
-      .execute())
-      ids.add(r.id);
-  const wanted = [...new Set(bugs)];
-  for (let i = 0; i < wanted.length; i += CHUNK)
-    for (const r of await db
-      .selectFrom('links')
-      .select('change_id')
-      .where('target', 'in', wanted.slice(i, i + CHUNK))
-      .where('kind', 'in', [...FIXING_LINK_KINDS])
-      .execute())
-      ids.add(r.change_id);
+  const ids = new Set<number>(
+    [
+      ...(await inChunks(numbers, (part) => db.selectFrom('changes').select('id as change_id').where('number', 'in', part).execute())),
+      ...(await inChunks(bugs, (part) =>
+        db
+          .selectFrom('links')
+          .select('change_id')
+          .where('target', 'in', part)
+          .where('kind', 'in', [...FIXING_LINK_KINDS])
+          .execute(),
+      )),
+    ].map((r) => r.change_id),
+  );
   const all = [...ids];
   const out: AdvisoryChange[] = [];
   for (let i = 0; i < all.length; i += CHUNK) {
     const chunk = all.slice(i, i + CHUNK);
-    const links = new Map<number, string[]>();
-    for (const l of await db
-      .selectFrom('links')
-      .select(['change_id', 'target'])
-      .where('change_id', 'in', chunk)
-      .where('kind', 'in', [...FIXING_LINK_KINDS])
-      .execute()) {
-      const list = links.get(l.change_id) ?? [];
-      list.push(l.target);
-      links.set(l.change_id, list);
-    }
+    const links = await fixedBugsOf(db, chunk);
     const rows = await db
       .selectFrom('changes as c')
       .leftJoin('accounts as a', 'a.id', 'c.owner_id')
@@ -201,14 +209,7 @@ export async function loadSecurityWorkChanges(
     const files = new Map<number, string[]>();
     for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', chunk).execute())
       files.set(f.change_id, [...(files.get(f.change_id) ?? []), f.path]);
-    const bugs = new Map<number, string[]>();
-    for (const l of await db
-      .selectFrom('links')
-      .select(['change_id', 'target'])
-      .where('change_id', 'in', chunk)
-      .where('kind', 'in', [...FIXING_LINK_KINDS])
-      .execute())
-      bugs.set(l.change_id, [...(bugs.get(l.change_id) ?? []), l.target]);
+    const bugs = await fixedBugsOf(db, chunk);
     const reviews = new Map<number, SecurityWorkChange['reviews']>();
     for (const v of await db
       .selectFrom('votes')
@@ -250,15 +251,11 @@ export async function loadSecurityWorkChanges(
  */
 export async function changeBranchesByNumber(db: Kysely<Database>, numbers: readonly number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  const nums = [...new Set(numbers)];
-  for (let i = 0; i < nums.length; i += CHUNK)
-    for (const r of await db
-      .selectFrom('changes')
-      .select(['number', 'branch'])
-      .where('number', 'in', nums.slice(i, i + CHUNK))
-      .orderBy('host')
-      .execute())
-      if (!out.has(r.number)) out.set(r.number, r.branch);
+  // Host order within each chunk; a number's rows all fall in its own chunk.
+  for (const r of await inChunks(numbers, (part) =>
+    db.selectFrom('changes').select(['number', 'branch']).where('number', 'in', part).orderBy('host').execute(),
+  ))
+    if (!out.has(r.number)) out.set(r.number, r.branch);
   return out;
 }
 

@@ -21,6 +21,7 @@ import {
   assignSecurityItem,
   attachSecurityPatch,
   buildRosterFor,
+  exportSecurityAdvisory,
   grantSecurityItem,
   isSecurityMember,
   listSecurityItems,
@@ -36,6 +37,7 @@ import {
   type SecurityListView,
   type SecurityRosterView,
 } from '../../service/security-service.js';
+import type { Advisory } from '../../model/advisories.js';
 import { listTeam } from '../../store/queries/security.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { refusalErrorHandler } from '../auth/login-routes.js';
@@ -46,6 +48,12 @@ import type { ManageRoutesOptions } from './mentoring-routes.js';
 export interface SecurityRoutesOptions extends ManageRoutesOptions {
   /** The key's box (serve: from STEWARD_SECURITY_KEY or its file); null or absent: texts cannot be read or written. */
   securityBox?: SecretBox | null;
+  /**
+   * The advisory YAML writer (sources/advisories' `advisoryToYaml`, which the web layer may not
+   * import: `steward serve` passes it). With it, /api/v1/security/items/:id/advisory?format=yaml
+   * answers the YAML `steward security export` writes; without it, JSON only.
+   */
+  advisoryYaml?: (a: Advisory) => string;
 }
 
 const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
@@ -140,6 +148,28 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
   app.get<{ Params: { id: string } }>('/api/v1/security/items/:id', { schema: { params: ID } }, async (request) =>
     showSecurityItem(await deps(request), signedIn(request), request.params.id),
   );
+  // A disclosed item as the advisory it publishes (as `steward security export`): the team only,
+  // audited, refused before disclosure; for anyone who may not read the item, the missing-item
+  // answer. A read: no form, so nothing for CSRF to forge.
+  const FORMAT = { type: 'object', properties: { format: { type: 'string', enum: ['json', 'yaml'] } } } as const;
+  app.get<{ Params: { id: string }; Querystring: { format?: 'json' | 'yaml' } }>(
+    '/api/v1/security/items/:id/advisory',
+    { schema: { params: ID, querystring: FORMAT } },
+    async (request, reply) => {
+      const user = signedIn(request);
+      const yaml = request.query.format === 'yaml';
+      if (yaml && !o.advisoryYaml)
+        throw new StewardError('USAGE', 'this server writes advisories as JSON only', {
+          hint: 'Leave out format=yaml, or write the YAML with `steward security export ID`.',
+        });
+      const advisory = await exportSecurityAdvisory(await deps(request), user, request.params.id);
+      if (!yaml) return { advisory };
+      return reply
+        .type('application/yaml; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${advisory.id.replace(/[^A-Za-z0-9._-]/g, '_')}.yaml"`)
+        .send(o.advisoryYaml!(advisory));
+    },
+  );
   app.get('/api/v1/security/roster', async (request) => buildRosterFor(await deps(request), signedIn(request)));
   app.get<{ Querystring: AuditParamsText }>('/api/v1/security/audit', async (request) =>
     securityAuditFor(
@@ -166,7 +196,7 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
 
   app.get<{ Params: { id: string } }>('/security/items/:id', { schema: { params: ID } }, async (request, reply) => {
     const v = await showSecurityItem(await deps(request), signedIn(request), request.params.id);
-    return send(request, reply, `Security item ${v.item.id}`, itemPage(v, app.access.csrfToken(request, reply)));
+    return send(request, reply, `Security item ${v.item.id}`, itemPage(v, app.access.csrfToken(request, reply), Boolean(o.advisoryYaml)));
   });
 
   app.post<{ Body: Form }>('/security/report', { schema: { body: FORM } }, async (request, reply) => {
@@ -276,7 +306,7 @@ ${v.items.map((i) => html`<tr class="${i.capFlag}"><td><a href="/security/items/
 <p><button type="submit">Report</button></p></form>`;
 }
 
-function itemPage(v: SecurityItemView, csrf: string): SafeHtml {
+function itemPage(v: SecurityItemView, csrf: string, yaml: boolean): SafeHtml {
   const i = v.item;
   const form = (action: string, fields: SafeHtml, button: string) =>
     html`<form method="post" action="/security/items/${i.id}/${action}" class="manage">${csrfField(csrf)}${fields}<button type="submit">${button}</button></form>`;
@@ -284,6 +314,7 @@ function itemPage(v: SecurityItemView, csrf: string): SafeHtml {
 <p>Project ${i.text.project} · state <strong>${i.state}</strong> · received ${i.received.slice(0, 10)} · ${v.embargo.ageDays} days old${v.embargo.flag === 'not-embargoed' ? '' : html` · <span class="${v.embargo.flag}">${flagText(v.embargo.flag, v.embargo.daysLeft)}</span>`}</p>
 <p>Severity: ${i.cvssVector ? `${i.cvssScore} ${i.severity} (${i.cvssVector})` : 'not triaged'} · releases ${i.text.releases.join(', ') || '-'} · branches ${i.text.branches.join(', ') || '-'} · CVE ${i.text.cve ?? '-'} · disclosure ${i.disclosureDate ?? '-'} · assigned to ${i.assignee ?? 'nobody'}</p>
 <pre>${i.text.description}</pre>
+${v.may.change && v.transitions.some((t) => t.to === 'disclosed') ? html`<p>Disclosed: the advisory it publishes, as <code>steward security export</code> writes it: ${yaml ? html`<a href="/api/v1/security/items/${i.id}/advisory?format=yaml">YAML</a> · ` : ''}<a href="/api/v1/security/items/${i.id}/advisory">JSON</a></p>` : ''}
 <h3>History</h3><ol>${v.transitions.map((t) => html`<li>${t.at.slice(0, 16).replace('T', ' ')} ${t.actor}: ${t.from ?? '-'} → ${t.to}${t.note ? html` — ${t.note}` : ''}</li>`)}</ol>
 <h3>Private patches</h3>${v.patches.length === 0 ? html`<p>None.</p>` : html`<ul>${v.patches.map((p) => html`<li>#${p.id} ${p.branch} by ${p.author} (${p.at.slice(0, 10)}) ${p.reviews.map((r) => `${r.vote > 0 ? '+1' : '-1'} ${r.reviewer}`).join(', ')}<pre>${p.content}</pre>${v.may.change ? form('review', html`<input type="hidden" name="patch" value="${p.id}"><select name="vote"><option>+1</option><option>-1</option></select>`, 'Review') : ''}</li>`)}</ul>`}
 ${v.may.patch ? form('patch', html`<p><label>Branch <select name="branch">${i.text.branches.map((b) => html`<option>${b}</option>`)}</select></label></p><p><textarea name="content" rows="6" cols="70"></textarea></p>`, 'Attach patch') : ''}
