@@ -1,15 +1,55 @@
 /**
  * Every number defined once: each quantity that two reports both show is computed through each
  * report (its JSON from /api/v1, as `--format json` prints it) and must be equal — reviews per
- * person, review and core totals, open / WIP / waiting counts, CI runs and failures per job, specs
+ * person (reviewers, core idle / candidates / load / mentoring, people, companies), review and core
+ * totals, the core team (core idle, load, companies), reviews per week (core load, waits
+ * --bandwidth), open / WIP / waiting counts (overview, queue, waits --bandwidth, the review inbox),
+ * CI runs and failures per job (ci jobs, voting-readiness, experimental, the CI page, the overview),
+ * bugs (overview, backlog, targets), advisories (overview, advisories, security candidates), specs
  * counts. On the demo store and on a store of the bench's shape (the demo generator, a year of a
  * larger project, another seed), in SQLite and PostgreSQL. The definitions are in
- * docs/reviewers-and-core.md, docs/review-flow.md, docs/ci.md and docs/specs-and-priorities.md.
+ * docs/reviewers-and-core.md, docs/review-flow.md, docs/ci.md, docs/bugs.md,
+ * docs/people-and-history.md, docs/security-advisories.md and docs/specs-and-priorities.md.
+ *
+ * The last test of each store checks that every report of the catalogue was read here, or is in
+ * NOT_COMPARED with the reason: a new report cannot skip the comparison unnoticed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { REPORTS } from '../../src/service/catalogue/report-catalogue.js';
+import { runSteward } from '../helpers/cli.js';
 import { ENGINES } from '../helpers/stores.js';
-import { demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
+import { WEB_NOW, demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
+
+/**
+ * The reports this test does not read, each with why. Only two kinds of reason belong here: the
+ * report shows no number another report shows, or the demo stores hold none of the data it reads
+ * (then the comparison is owed, and the reason says where it is made instead, if anywhere).
+ */
+const NOT_COMPARED: Record<string, string> = {
+  // Needs a Gerrit core group (projects[].core.group) and its recorded membership: the demo
+  // configures its core team by core.members, so the report refuses (CONFIG). Its numbers (joins and
+  // leaves of the group) no other report shows.
+  coreHistory: 'the demo has no core group; joins and leaves are shown by no other report',
+  // Commits per release and the electorate need a code history (`steward git sync`): the demo
+  // stores have none (STORE_EMPTY). Owed: history's commits per release against the electorate's
+  // evidence and people's commits (test/integration/history-nova.test.ts and electorate.test.ts
+  // check each against the planted or real commits, not against each other).
+  history: 'the demo stores hold no code history',
+  electorate: 'the demo stores hold no code history',
+  // Priorities and initiatives come from steward.yaml (priorities:, initiatives:): the demo
+  // configures none, so they list nothing. Owed: their review-wait figures against waits and queue.
+  priorities: 'the demo configures no priorities',
+  prioritiesList: 'the demo configures no priorities',
+  initiativeList: 'the demo configures no initiatives',
+  initiativeStatus: 'the demo configures no initiatives',
+  initiativeBrief: 'the demo configures no initiatives (and the brief is not served by /api/v1)',
+  // The security team's roster: for a signed-in member of the team only (SECURITY_FORBIDDEN
+  // otherwise). Its triage steps, patches and reviews are acts on embargoed items in Steward's own
+  // security tracker (analysis/security-roster.ts), which no other report reads: no number of it is
+  // shown anywhere else.
+  securityRoster: 'shows no number another report shows (acts in the private security tracker)',
+};
 
 // Loose views of the report JSON: only the fields compared here.
 interface Person {
@@ -60,6 +100,40 @@ interface SpecsJson {
   specs: Array<{ release: string; landed: boolean; removedAt: string | null }>;
 }
 
+interface PeopleJson {
+  total: number;
+  window: { start: string | null; end: string | null };
+  people: Array<{
+    name: string;
+    identities: { gerrit: Array<{ host: string; id: number }> };
+    activity: { commits: number; changes: number; reviews: number };
+  }>;
+}
+interface CompaniesJson {
+  rows: Array<{ company: string | null; commits: number; changes: number; reviews: number; people: number }>;
+}
+interface MentoringPeriod {
+  from: string;
+  to: string;
+  reviews: number;
+}
+interface BandwidthJson {
+  weeks: Array<{ week: string; from: number; reviews: number; coreReviews: number | null; cores: number | null; waitingAtEnd: number }>;
+}
+interface ExperimentalJson {
+  pipelines: string[];
+  jobs: Array<{ job: string; runs: number; readiness: { queue: string; runs: number } }>;
+}
+
+/**
+ * The bug rota counts its members' Code-Review votes since the rota's first week
+ * (store/queries/bugs.ts loadRotaData, analysis/bugs-rota.ts), not reviews as every other report
+ * counts them (reviews.ts: one person's acts on one patch set are one review): the two disagree.
+ * The bug reports are being rewritten on another branch; the comparison stays here, marked todo,
+ * until the rota counts reviews through reviews.ts.
+ */
+const ROTA_TODO = "the rota counts Code-Review votes, not reviews (reviews.ts); fixed with the bug reports' rewrite";
+
 const key = (p: Person): string => p.username ?? `#${p.gerritAccountId}`;
 const countOf = (x: { count: number } | number): number => (typeof x === 'number' ? x : x.count);
 
@@ -73,10 +147,14 @@ for (const engine of ENGINES) {
     describe(`one number, one definition: ${shape.name} store (${engine.name})`, { skip: engine.skip }, () => {
       let demo: DemoStore;
       let t: TestApp;
+      /** The reports read here (each is read to be compared with another). */
+      const read = new Set<string>();
       const get = async <T>(url: string): Promise<T> => {
         const res = await t.app.inject({ method: 'GET', url: `/api/v1${url}` });
         assert.equal(res.statusCode, 200, `${url}: ${res.body.slice(0, 300)}`);
-        return JSON.parse(res.body) as T;
+        const body = JSON.parse(res.body) as T & { report: string };
+        read.add(body.report);
+        return body;
       };
       before(async () => {
         demo = await demoStore(engine.name, shape.options);
@@ -226,6 +304,225 @@ for (const engine of ENGINES) {
             `${row.release}: its row is the same in both`,
           );
         }
+      });
+
+      it('reviews per person: people and people companies against reviewers, over the whole history and a release window', async () => {
+        const { releases } = await get<SpecsJson>('/specs/report');
+        const windows: Array<{ people: string; companies: string }> = [
+          { people: '/people?limit=100000', companies: '/people/companies' },
+          ...releases.slice(0, 1).map((r) => ({
+            people: `/people?limit=100000&release=${encodeURIComponent(r.release)}`,
+            companies: `/people/companies?release=${encodeURIComponent(r.release)}`,
+          })),
+        ];
+        for (const w of windows) {
+          const people = await get<PeopleJson>(w.people);
+          assert.equal(people.people.length, people.total, `${w.people}: everyone is listed`);
+          // The whole history is every act up to now; the reviewers' longest window reaches back 20 years.
+          const reviewers = await get<ReviewersJson>(
+            people.window.start
+              ? `/reviewers?since=${people.window.start}&until=${people.window.end}`
+              : `/reviewers?days=7300&until=${new Date(WEB_NOW).toISOString()}`,
+          );
+          const byAccount = new Map(reviewers.rows.map((r) => [r.gerritAccountId, r.reviews]));
+          const claimed = new Set<number | null>();
+          for (const p of people.people) {
+            const ids = p.identities.gerrit.map((g) => g.id);
+            for (const id of ids) claimed.add(id);
+            const reviews = ids.reduce((sum, id) => sum + (byAccount.get(id) ?? 0), 0);
+            assert.equal(p.activity.reviews, reviews, `${w.people}: ${p.name}'s reviews in people and reviewers`);
+          }
+          for (const r of reviewers.rows) assert.ok(claimed.has(r.gerritAccountId), `${w.people}: reviewer ${key(r)} is a listed person`);
+
+          const companies = await get<CompaniesJson>(w.companies);
+          const sum = (k: 'commits' | 'changes' | 'reviews' | 'people') => companies.rows.reduce((s2, r) => s2 + r[k], 0);
+          assert.equal(sum('reviews'), reviewers.totals.reviews, `${w.companies}: reviews, companies and reviewers`);
+          assert.equal(sum('people'), people.total, `${w.companies}: people, companies and people`);
+          for (const k of ['commits', 'changes', 'reviews'] as const)
+            assert.equal(
+              sum(k),
+              people.people.reduce((s2, p) => s2 + p.activity[k], 0),
+              `${w.companies}: ${k}, companies and people`,
+            );
+        }
+      });
+
+      it('the core team: core companies, core idle, core load and reviewers', async () => {
+        const companies = await get<{ cores: number; companies: Array<{ cores: number; members: Array<{ name: string }> }> }>(
+          '/core/companies',
+        );
+        const idle = await get<IdleJson & { cores: Array<{ name: string | null }> }>('/core/idle');
+        const load = await get<LoadJson & { total: { cores: number } }>('/core/load');
+        const reviewers = await get<ReviewersJson & { totals: { coreTeamSize: number } }>('/reviewers');
+        assert.equal(companies.cores, idle.cores.length, 'cores: core companies and core idle');
+        assert.equal(
+          companies.companies.reduce((s2, c) => s2 + c.cores, 0),
+          companies.cores,
+          "core companies: the companies' cores add up",
+        );
+        assert.deepEqual(
+          companies.companies.flatMap((c) => c.members.map((m) => m.name)).sort(),
+          idle.cores.map((c) => c.name).sort(),
+          'the same people in core companies and core idle',
+        );
+        assert.equal(load.total.cores, companies.cores, 'cores: core load and core companies');
+        assert.equal(reviewers.totals.coreTeamSize, companies.cores, 'cores: reviewers and core companies');
+      });
+
+      it('a mentored candidate: core mentoring against reviewers, before and during', async () => {
+        const candidates = await get<CandidatesJson>('/core/candidates?days=90');
+        const idle = await get<IdleJson>('/core/idle');
+        const candidate = candidates.candidates[0];
+        const mentor = idle.cores[0];
+        assert.ok(candidate && mentor, 'the demo has a core candidate and a core');
+        const since = new Date(WEB_NOW - 60 * 86_400_000).toISOString().slice(0, 10);
+        const r = await runSteward(
+          ['core', 'mentor', 'add', key(candidate), '--mentor', key(mentor), '--since', since, '--db', demo.location],
+          {
+            cwd: demo.dir,
+            now: WEB_NOW,
+          },
+        );
+        assert.equal(r.code, 0, r.stderr);
+        const mentoring = await get<{
+          mentorships: Array<{ candidate: Person; before: MentoringPeriod; during: MentoringPeriod }>;
+        }>('/core/mentoring');
+        const m = mentoring.mentorships.find((x) => key(x.candidate) === key(candidate));
+        assert.ok(m, 'the mentorship is reported');
+        for (const period of [m.before, m.during]) {
+          const reviewers = await get<ReviewersJson>(`/reviewers?since=${period.from}&until=${period.to}`);
+          const row = reviewers.rows.find((x) => key(x) === key(candidate));
+          assert.equal(period.reviews, row?.reviews ?? 0, `${key(candidate)}'s reviews ${period.from} to ${period.to}`);
+        }
+      });
+
+      it('reviews per week and the queue: waits --bandwidth against core load and the queue; the review inbox against the queue', async () => {
+        for (const days of [30, 90]) {
+          const bandwidth = await get<BandwidthJson>(`/waits?bandwidth=true&days=${days}`);
+          const load = await get<{ weeks: Array<{ from: string; reviews: number; coreReviews: number; cores: number }> }>(
+            `/core/load?days=${days}`,
+          );
+          assert.equal(bandwidth.weeks.length, load.weeks.length, `${days} d: weeks`);
+          bandwidth.weeks.forEach((w, i) => {
+            const l = load.weeks[i]!;
+            assert.equal(new Date(w.from).toISOString(), l.from, `${days} d: week ${i}'s start`);
+            assert.deepEqual(
+              [w.reviews, w.coreReviews, w.cores],
+              [l.reviews, l.coreReviews, l.cores],
+              `${days} d: week of ${w.week}: reviews, core reviews, cores in waits --bandwidth and core load`,
+            );
+          });
+          const queue = await get<QueueJson>('/queue');
+          assert.equal(
+            bandwidth.weeks.at(-1)!.waitingAtEnd,
+            queue.states.reviewers!.count,
+            `${days} d: waiting on reviewers now, waits --bandwidth (the last week's end) and the queue`,
+          );
+        }
+        // The waits report carries the same weekly series.
+        const waits = await get<BandwidthJson>('/waits?days=30');
+        const bandwidth = await get<BandwidthJson>('/waits?bandwidth=true&days=30');
+        assert.deepEqual(waits.weeks, bandwidth.weeks, 'the weeks of waits and waits --bandwidth');
+
+        // The review inbox: each change it lists is in the queue's list of its state.
+        const queue = await get<QueueJson & { states: Record<string, { changes: number[] }> }>('/queue');
+        const list = await get<{ dashboards: Array<{ name: string; sections: number }> }>('/dashboards');
+        for (const d of list.dashboards) {
+          const dash = await get<{ sections: Array<{ name: string; count: number; changes: Array<{ number: number; state: string }> }> }>(
+            `/dashboards/${d.name}`,
+          );
+          assert.equal(dash.sections.length, d.sections, `${d.name}: sections, dashboards and the dashboard`);
+          for (const sec of dash.sections)
+            for (const c of sec.changes)
+              assert.ok(
+                queue.states[c.state]?.changes.includes(c.number),
+                `${d.name} / ${sec.name}: change ${c.number} is "${c.state}" in the inbox and in the queue`,
+              );
+        }
+      });
+
+      it('CI experimental jobs: ci experimental, ci jobs, voting-readiness and the CI page', async () => {
+        const experimental = await get<ExperimentalJson>('/ci/experimental');
+        const jobs = await get<CiJobsJson>('/ci/jobs');
+        const readiness = await get<ReadinessJson>('/ci/voting-readiness');
+        const ci = await get<{ votingReadiness: Record<string, unknown>; experimental: Record<string, unknown> }>('/ci');
+        const byJob = new Map(jobs.jobs.map((j) => [j.job, j]));
+        assert.ok(experimental.jobs.length, 'the demo has experimental jobs');
+        for (const e of experimental.jobs) {
+          const j = byJob.get(e.job);
+          assert.ok(j, `${e.job} of ci experimental is in ci jobs`);
+          const inExperimental = j.pipelines.filter((p) => experimental.pipelines.includes(p.pipeline)).reduce((s2, p) => s2 + p.runs, 0);
+          assert.equal(e.runs, inExperimental, `${e.job}: runs, ci experimental and ci jobs`);
+          assert.equal(e.readiness.runs, e.runs, `${e.job}: runs, and its readiness in ci experimental`);
+        }
+        for (const r of readiness.jobs) {
+          const e = experimental.jobs.find((x) => x.job === r.job && x.readiness.queue === r.queue);
+          if (e) assert.equal(e.readiness.runs, r.runs, `${r.job}: runs in ${r.queue}, experimental and voting-readiness`);
+        }
+        // The CI page's readiness and experimental parts are the two reports.
+        for (const [part, report] of [
+          ['votingReadiness', readiness],
+          ['experimental', experimental],
+        ] as const) {
+          const {
+            report: _r,
+            schemaVersion: _v,
+            projects: _p,
+            period: _pe,
+            now: _n,
+            sources: _s,
+            ...own
+          } = report as unknown as Record<string, unknown>;
+          for (const [k, v] of Object.entries(own)) assert.deepEqual(ci[part][k], v, `the CI page's ${part}.${k}`);
+        }
+      });
+
+      it('bugs: open high-importance bugs in bugs targets and bugs backlog', async () => {
+        for (const now of ['', '?now=2026-08-01']) {
+          const targets = await get<{ openHigh: number }>(`/bugs/targets${now}`);
+          const backlog = await get<{ byImportance: Array<{ importance: string; open: number }>; areas: unknown[] }>(`/bugs/backlog${now}`);
+          const high = backlog.byImportance.filter((b) => b.importance === 'Critical' || b.importance === 'High');
+          assert.equal(
+            targets.openHigh,
+            high.reduce((s2, b) => s2 + b.open, 0),
+            `${now}: open Critical and High bugs, targets and backlog`,
+          );
+        }
+      });
+
+      it("the bug rota: its members' reviews against reviewers", { todo: ROTA_TODO }, async () => {
+        const rota = await get<{ weeks: Array<{ week: string }>; people: Array<{ who: string; reviews: number }> }>('/bugs/rota');
+        assert.ok(rota.people.length && rota.weeks.length, 'the demo has a rota');
+        const reviewers = await get<ReviewersJson>(`/reviewers?since=${rota.weeks[0]!.week}&until=${new Date(WEB_NOW).toISOString()}`);
+        for (const p of rota.people) {
+          const row = reviewers.rows.find((r) => r.username === p.who);
+          assert.equal(p.reviews, row?.reviews ?? 0, `${p.who}'s reviews in the bug rota and reviewers`);
+        }
+      });
+
+      it('advisories: security candidates against security advisories, as of now', async () => {
+        for (const now of ['', '?now=2026-08-01']) {
+          const candidates = await get<{
+            sources: { advisories: number };
+            candidates: Array<{ advisories: string[] }>;
+          }>(`/security/candidates${now}`);
+          const advisories = await get<{ total: { advisories: number }; advisories: Array<{ id: string }> }>(`/security/advisories${now}`);
+          assert.equal(candidates.sources.advisories, advisories.total.advisories, `${now}: advisories, candidates and advisories`);
+          const ids = new Set(advisories.advisories.map((a) => a.id));
+          for (const c of candidates.candidates)
+            for (const id of c.advisories) assert.ok(ids.has(id), `${now}: ${id} of a candidate's evidence is a published advisory`);
+        }
+      });
+
+      it('every report of the catalogue is compared here, or listed in NOT_COMPARED with why', () => {
+        const names = Object.keys(REPORTS).sort();
+        for (const n of Object.keys(NOT_COMPARED)) {
+          assert.ok(names.includes(n), `NOT_COMPARED names ${n}, which is not in the catalogue`);
+          assert.ok(!read.has(n), `${n} is compared here: take it out of NOT_COMPARED`);
+        }
+        const missed = names.filter((n) => !read.has(n) && !(n in NOT_COMPARED));
+        // The bug rota's comparison is a todo (ROTA_TODO): it reads the report all the same.
+        assert.deepEqual(missed, [], 'reports neither compared here nor in NOT_COMPARED');
       });
     });
   }
