@@ -1,7 +1,8 @@
 /**
  * Every number defined once: each quantity that two reports both show is computed through each
  * report (its JSON from /api/v1, as `--format json` prints it) and must be equal — reviews per
- * person (reviewers, core idle / candidates / load / mentoring, people, companies), review and core
+ * person (reviewers, core idle / candidates / load / mentoring, people, companies), commits and
+ * contributors per release (history, people, companies, the electorate), review and core
  * totals, the core team (core idle, load, companies), reviews per week (core load, waits
  * --bandwidth), open / WIP / waiting counts (overview, queue, waits --bandwidth, the review inbox),
  * CI runs and failures per job (ci jobs, voting-readiness, experimental, the CI page, the overview),
@@ -18,6 +19,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { REPORTS } from '../../src/service/catalogue/report-catalogue.js';
 import { runSteward } from '../helpers/cli.js';
+import { TempRepo } from '../helpers/git-repo.js';
 import { ENGINES } from '../helpers/stores.js';
 import { WEB_NOW, demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
 
@@ -31,12 +33,6 @@ const NOT_COMPARED: Record<string, string> = {
   // configures its core team by core.members, so the report refuses (CONFIG). Its numbers (joins and
   // leaves of the group) no other report shows.
   coreHistory: 'the demo has no core group; joins and leaves are shown by no other report',
-  // Commits per release and the electorate need a code history (`steward git sync`): the demo
-  // stores have none (STORE_EMPTY). Owed: history's commits per release against the electorate's
-  // evidence and people's commits (test/integration/history-nova.test.ts and electorate.test.ts
-  // check each against the planted or real commits, not against each other).
-  history: 'the demo stores hold no code history',
-  electorate: 'the demo stores hold no code history',
   // Priorities and initiatives come from steward.yaml (priorities:, initiatives:): the demo
   // configures none, so they list nothing. Owed: their review-wait figures against waits and queue.
   priorities: 'the demo configures no priorities',
@@ -105,6 +101,7 @@ interface PeopleJson {
   total: number;
   window: { start: string | null; end: string | null };
   people: Array<{
+    id: string;
     name: string;
     identities: { gerrit: Array<{ host: string; id: number }> };
     activity: { commits: number; changes: number; reviews: number };
@@ -165,13 +162,33 @@ for (const engine of ENGINES) {
         read.add(body.report);
         return body;
       };
+      let repo: TempRepo | undefined;
       before(async () => {
         demo = await demoStore(engine.name, shape.options);
+        // The demo has no code history: a small one, a commit a month over the demo's span by three
+        // authors, synced in, gives history, the electorate and people's commits something to count.
+        repo = TempRepo.create('steward-consistency-git-');
+        const day = (d: number) => new Date(WEB_NOW - d * 86_400_000).toISOString();
+        let tip = repo.commit({ message: 'Start', author: 'Ann Lee', at: day(420) });
+        for (let i = 0; i < 14; i++)
+          tip = repo.commit({
+            message: `Change ${i}`,
+            author: ['Ann Lee', 'Bob Roy', 'Cat Diaz'][i % 3],
+            parents: [tip],
+            at: day(410 - 29 * i),
+          });
+        repo.setBranch(tip);
+        const sync = await runSteward(['git', 'sync', '--repo', repo.dir, '--db', demo.location, '--quiet'], {
+          cwd: demo.dir,
+          now: WEB_NOW,
+        });
+        assert.equal(sync.code, 0, sync.stderr);
         t = await testApp(demo.location, demo.dir);
       });
       after(async () => {
         await t?.close();
         await demo?.cleanup();
+        repo?.remove();
       });
 
       it('reviews per person and the totals: reviewers, core idle, core candidates, core load, overview', async () => {
@@ -357,6 +374,54 @@ for (const engine of ENGINES) {
               people.people.reduce((s2, p) => s2 + p.activity[k], 0),
               `${w.companies}: ${k}, companies and people`,
             );
+        }
+      });
+
+      it('commits and contributors per release: history, people, people companies and the electorate', async () => {
+        const history = await get<{
+          releases: Array<{ release: string; start: string; end: string; inProgress: boolean; merged: number; botCommits: number }>;
+        }>('/history');
+        const done = history.releases.filter((r) => !r.inProgress);
+        assert.ok(done.length, 'a release of the demo calendar is over');
+        const people = new Map<string, PeopleJson>();
+        for (const r of history.releases) {
+          const p = await get<PeopleJson>(`/people?limit=100000&release=${encodeURIComponent(r.release)}`);
+          people.set(r.release, p);
+          const companies = await get<CompaniesJson>(`/people/companies?release=${encodeURIComponent(r.release)}`);
+          assert.deepEqual([p.window.start, p.window.end], [r.start, r.end], `${r.release}: the window of history and people`);
+          const commits = p.people.reduce((s2, x) => s2 + x.activity.commits, 0);
+          assert.equal(r.merged - r.botCommits, commits, `${r.release}: commits landed by people, history and people`);
+          assert.equal(
+            companies.rows.reduce((s2, c) => s2 + c.commits, 0),
+            commits,
+            `${r.release}: commits, people companies and people`,
+          );
+        }
+        assert.ok(
+          [...people.values()].some((p) => p.people.some((x) => x.activity.commits > 0)),
+          'some release has commits',
+        );
+        // The electorate of each finished release: its voters are the people with a commit or a
+        // merged change in the cycles it counts, each with that many contributions.
+        for (const r of done) {
+          const e = await get<{
+            window: { releases: string[] };
+            voters: Array<{ person: string; contributions: number }>;
+          }>(`/electorate?release=${encodeURIComponent(r.release)}`);
+          const expected = new Map<string, number>();
+          for (const name of e.window.releases) {
+            const p = people.get(name);
+            assert.ok(p, `${r.release}: the electorate's cycle ${name} is a release of history`);
+            for (const x of p.people) {
+              const n = x.activity.commits + x.activity.changes;
+              if (n) expected.set(x.id, (expected.get(x.id) ?? 0) + n);
+            }
+          }
+          assert.deepEqual(
+            new Map(e.voters.map((v) => [v.person, v.contributions])),
+            expected,
+            `${r.release}: voters and their contributions, electorate and people`,
+          );
         }
       });
 
