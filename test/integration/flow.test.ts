@@ -320,7 +320,7 @@ for (const engine of ENGINES) {
           // Text: week … λ×W, then waiting@end, age med, age p90, then reviews, core rev., cores.
           const t = textRows[i]!.trim().split(/\s+/);
           assert.deepEqual(
-            [t[0], ...t.slice(7, 10)],
+            [t[0], ...t.slice(8, 11)],
             [w.week, String(w.waitingAtEnd), String(w.medianAgeAtEndDays ?? 'n/a'), String(w.p90AgeAtEndDays ?? 'n/a')],
             `week ${w.week} in the text table`,
           );
