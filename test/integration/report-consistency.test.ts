@@ -374,10 +374,11 @@ for (const engine of ENGINES) {
         }
       });
 
-      it('reviews per person: people and people companies against reviewers, over the whole history and a release window', async () => {
+      // One release window (the whole history is the same function over a longer window, at a
+      // cost this file need not pay: its reviewers report reads every act).
+      it('reviews per person: people and people companies against reviewers, over a release window', async () => {
         const { releases } = await get<SpecsJson>('/specs/report');
         const windows: Array<{ people: string; companies: string }> = [
-          { people: '/people?limit=100000', companies: '/people/companies' },
           ...releases.slice(0, 1).map((r) => ({
             people: `/people?limit=100000&release=${encodeURIComponent(r.release)}`,
             companies: `/people/companies?release=${encodeURIComponent(r.release)}`,
