@@ -17,8 +17,9 @@
  *   and `medianAgeAtEndDays` / `p90AgeAtEndDays`: how long those had been waiting on reviewers, without
  *   a break, by then — the age of what is waiting, which the queue's people feel (meanWaitDays, the
  *   mean of the waits that started in the week, reads low for recent weeks and hides the old ones);
- * - `reviews`, `coreReviews`: human reviews in the week, and those by members of the core team at
- *   the time; `cores`: the core team's size at the week's start.
+ * - `reviews`, `coreReviews`: human reviews in the week (reviews in the period, reviews.ts: the
+ *   same as `steward reviewers` and `steward core load` count), and those by members of the core
+ *   team at the time; `cores`: the core team's size at the week's start.
  *
  * What the report concludes ({@link computeBandwidth}), on FULL weeks only — the clipped first and
  * last weeks are dropped (their counts cover fewer days) and listed:
@@ -32,7 +33,7 @@ import type { FlowChange } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import { reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
 import { weekStart } from './queue-trivial.js';
-import { extractReviews, type Review } from './reviews.js';
+import { reviewsInPeriod, type Review } from './reviews.js';
 import { movingBlockBootstrap, percentileInterval } from './stats/bootstrap.js';
 import { studentQuantile } from './stats/distributions.js';
 import { seededRandom } from './stats/random.js';
@@ -97,6 +98,24 @@ export interface FlowReplay {
   replay: Replay;
   /** The change's reviews (reviews.ts), when the caller already has them. */
   reviews?: readonly Review[];
+}
+
+/**
+ * The change's reviews in [since, horizon) as every report counts reviews in a window
+ * (reviews.ts, `reviewsInPeriod`: the period's acts grouped, so a review straddling `since` counts
+ * once, dated by its first act in the period). `whole`, the reviews of the change's whole history,
+ * are the same when none of its acts is before `since`, and are used then.
+ */
+function reviewsOfPeriod(
+  change: FlowChange,
+  whole: readonly Review[] | undefined,
+  ctx: FlowContext,
+  since: Timestamp,
+  horizon: Timestamp,
+): readonly Review[] {
+  const acts = reviewActsOf(change);
+  if (whole && acts.every((a) => a.at >= since)) return whole;
+  return reviewsInPeriod(acts, ctx.isBot, since, horizon).reviews;
 }
 
 /** The weekly series over [since, horizon). `coreAt` gives the core team at a time (null: none configured). */
@@ -185,7 +204,7 @@ export function weeklyFlow(
       }
     }
     closeVisit();
-    for (const r of reviews ?? extractReviews(reviewActsOf(change), ctx.isBot).reviews) {
+    for (const r of reviewsOfPeriod(change, reviews, ctx, since, horizon)) {
       const w = weekOf(r.at);
       if (!w) continue;
       w.reviews += 1;

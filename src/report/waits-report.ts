@@ -150,15 +150,15 @@ export function renderBandwidthText(r: BandwidthView): string {
     '',
     ...r.summary.map((s) => `• ${s}`),
     '',
-    `  ${'week of'.padEnd(12)}${'arrivals'.padStart(9)}${'entries'.padStart(9)}${'exits'.padStart(7)}${'queue@start'.padStart(12)}${'queue avg'.padStart(10)}${'wait d'.padStart(8)}${'λ×W'.padStart(8)}${'reviews'.padStart(9)}${'core rev.'.padStart(10)}${'cores'.padStart(7)}`,
+    `  ${'week of'.padEnd(12)}${'arrivals'.padStart(9)}${'entries'.padStart(9)}${'exits'.padStart(7)}${'queue@start'.padStart(12)}${'queue avg'.padStart(10)}${'wait d'.padStart(8)}${'λ×W'.padStart(8)}${'waiting@end'.padStart(12)}${'age med'.padStart(8)}${'age p90'.padStart(8)}${'reviews'.padStart(9)}${'core rev.'.padStart(10)}${'cores'.padStart(7)}`,
   ];
   for (const w of r.weeks) {
     lines.push(
-      `  ${w.week.padEnd(12)}${String(w.arrivals).padStart(9)}${String(w.queueEntries).padStart(9)}${String(w.queueExits).padStart(7)}${String(w.queueAtStart).padStart(12)}${String(w.queueAverage).padStart(10)}${String(w.meanWaitDays ?? 'n/a').padStart(8)}${String(w.littleLambdaW ?? 'n/a').padStart(8)}${String(w.reviews).padStart(9)}${String(w.coreReviews ?? 'n/a').padStart(10)}${String(w.cores ?? 'n/a').padStart(7)}`,
+      `  ${w.week.padEnd(12)}${String(w.arrivals).padStart(9)}${String(w.queueEntries).padStart(9)}${String(w.queueExits).padStart(7)}${String(w.queueAtStart).padStart(12)}${String(w.queueAverage).padStart(10)}${String(w.meanWaitDays ?? 'n/a').padStart(8)}${String(w.littleLambdaW ?? 'n/a').padStart(8)}${String(w.waitingAtEnd).padStart(12)}${String(w.medianAgeAtEndDays ?? 'n/a').padStart(8)}${String(w.p90AgeAtEndDays ?? 'n/a').padStart(8)}${String(w.reviews).padStart(9)}${String(w.coreReviews ?? 'n/a').padStart(10)}${String(w.cores ?? 'n/a').padStart(7)}`,
     );
   }
   lines.push(
-    "Columns: arrivals = patch sets uploaded that need review; entries/exits = times a change started/stopped waiting on reviewers; queue@start = waiting at the week's start; queue avg = waiting on average over the week (Little's L); wait d = mean wait on reviewers of the waits that started in the week, in days (W); λ×W = entries per day × wait d, to compare with queue avg; reviews = human reviews; core rev. = by cores; cores = core team size at the week's start.",
+    "Columns: arrivals = patch sets uploaded that need review; entries/exits = times a change started/stopped waiting on reviewers; queue@start = waiting at the week's start; queue avg = waiting on average over the week (Little's L); wait d = mean wait on reviewers of the waits that started in the week, in days (W); λ×W = entries per day × wait d, to compare with queue avg; waiting@end = waiting on reviewers at the week's end; age med = median of how long those had been waiting, unbroken, at the week's end, in days (the age of the queue); age p90 = its 90th percentile; reviews = human reviews; core rev. = by cores; cores = core team size at the week's start.",
   );
   const g = r.regression;
   if (g) {
@@ -180,6 +180,9 @@ export function renderBandwidthCsv(r: BandwidthView): string {
       'queue_average',
       'mean_wait_days',
       'little_lambda_w',
+      'waiting_at_end',
+      'median_age_at_end_days',
+      'p90_age_at_end_days',
       'reviews',
       'core_reviews',
       'cores',
@@ -193,6 +196,9 @@ export function renderBandwidthCsv(r: BandwidthView): string {
       w.queueAverage,
       w.meanWaitDays,
       w.littleLambdaW,
+      w.waitingAtEnd,
+      w.medianAgeAtEndDays,
+      w.p90AgeAtEndDays,
       w.reviews,
       w.coreReviews,
       w.cores,

@@ -82,13 +82,17 @@ export async function gatherCi(store: Store, params: CiParams, effective: Effect
   };
 }
 
-/** Refuses jobs with no runs in the period, listing those that have. */
+/**
+ * Refuses jobs with no runs in the period, listing those that have. (A job no run in the store ever
+ * ran is refused before, by the catalogue's `inStore` check, listing the jobs the store holds.)
+ */
 export function checkJobs(g: CiGathered, jobs: readonly string[] | undefined): void {
   if (!jobs?.length) return;
   const seen = new Set(g.input.outcomes.runs.filter((c) => c.run.at >= g.win.since && c.run.at < g.win.until).map((c) => c.run.job));
   const unknown = jobs.filter((j) => !seen.has(j));
   if (unknown.length) {
-    throw new StewardError('NOT_FOUND', `no runs of job ${unknown.map((j) => `"${j}"`).join(', ')} in the period`, {
+    throw new StewardError('NOT_FOUND', `job ${unknown.map((j) => `"${j}"`).join(', ')}: no runs in the period`, {
+      field: 'job',
       hint: seen.size
         ? `Jobs with runs in the period: ${[...seen].sort().join(', ')}.`
         : 'There are no CI runs in the period: widen it with --days or --since.',

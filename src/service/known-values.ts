@@ -1,10 +1,17 @@
-/** Report parameters that name things in the store (branches, pipelines), checked once for every report. */
+/** Report parameters that name things in the store (branches, pipelines, CI jobs), checked once for every report. */
 import { StewardError } from '../model/errors.js';
 import type { Store } from '../store/engine.js';
 import { listKnownValues, missingValues, type KnownKind } from '../store/queries/known-values.js';
 
-const PLURAL: Record<KnownKind, string> = { branch: 'branches', pipeline: 'pipelines' };
-const WHAT: Record<KnownKind, string> = { branch: 'no change in the store is on it', pipeline: 'no CI run in the store is in it' };
+/** How many of the names there are a message lists. */
+const KNOWN_LISTED = 30;
+
+const PLURAL: Record<KnownKind, string> = { branch: 'branches', pipeline: 'pipelines', job: 'jobs' };
+const WHAT: Record<KnownKind, string> = {
+  branch: 'no change in the store is on it',
+  pipeline: 'no CI run in the store is in it',
+  job: 'no CI run in the store ran it',
+};
 
 /**
  * Refuses names of `kind` the store does not hold, as an unknown project is refused: NOT_FOUND
@@ -14,14 +21,14 @@ export async function checkKnownValues(store: Store, param: string, kind: KnownK
   if (!values.length) return;
   const missing = await missingValues(store.db, kind, values);
   if (!missing.length) return;
-  const known = await listKnownValues(store.db, kind);
+  const known = await listKnownValues(store.db, kind, KNOWN_LISTED);
   throw new StewardError(
     'NOT_FOUND',
     `${param} ${missing.map((m) => `"${m}"`).join(', ')}: ${missing.length > 1 ? `no such ${PLURAL[kind]}` : `no such ${kind}`} (${WHAT[kind]})`,
     {
       field: param,
       hint: known.length
-        ? `${PLURAL[kind][0]!.toUpperCase()}${PLURAL[kind].slice(1)} in the store: ${known.join(', ')}.`
+        ? `${PLURAL[kind][0]!.toUpperCase()}${PLURAL[kind].slice(1)} in the store${known.length >= KNOWN_LISTED ? ` (the first ${KNOWN_LISTED} by name)` : ''}: ${known.join(', ')}.`
         : `The store holds no ${PLURAL[kind]}.`,
     },
   );

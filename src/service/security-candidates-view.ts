@@ -4,7 +4,7 @@
  * the stored advisories, the Gerrit changes linked to them and the changes of the same projects.
  */
 import { computeSecurityCandidates, DEFAULT_SECURITY_WEIGHTS } from '../analysis/security-candidates.js';
-import { launchpadBugs } from '../analysis/advisories.js';
+import { launchpadBugs, publishedBy } from '../analysis/advisories.js';
 import type { SecurityBug } from '../model/advisories.js';
 import type { SecurityCandidatesView } from '../report/security-advisories-report.js';
 import type { Store } from '../store/engine.js';
@@ -30,7 +30,8 @@ export async function buildSecurityCandidatesView(
   now: number,
 ): Promise<SecurityCandidatesView> {
   const ctx = await teamContextFor(store, config.config, config.origin, params.project);
-  const advisories = await loadAdvisories(store.db);
+  // As of now, as the advisories report and the overview count them: one published later is not evidence yet.
+  const advisories = (await loadAdvisories(store.db)).filter((r) => publishedBy(r.advisory.date, now));
   const securityBugs = params.securityBugs ?? [];
   const bugs = [...advisories.flatMap(launchpadBugs), ...securityBugs.map((b) => b.bug)];
   const numbers = advisories.flatMap((r) => r.facts.reviews.flatMap((v) => (v.number === null ? [] : [v.number])));

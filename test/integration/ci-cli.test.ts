@@ -219,7 +219,16 @@ describe('steward ci on the demo project', () => {
   it('an unknown job or project is NOT_FOUND with what there is; a bad format is USAGE', async () => {
     const j = await runSteward(['ci', 'jobs', '--now', NOW, '--job', 'nova-nope'], { cwd: dir });
     assert.equal(j.code, 10);
-    assert.match(j.stderr, /no runs of job "nova-nope" in the period\n {2}Jobs with runs in the period: .*nova-live-migration/);
+    assert.match(j.stderr, /job "nova-nope": no such job \(no CI run in the store ran it\)\n {2}Jobs in the store: .*nova-live-migration/);
+    // A job the store holds, asked for a period in which it never ran: refused, naming those that ran then.
+    const quiet = await runSteward(
+      ['ci', 'jobs', '--now', NOW, '--job', 'nova-live-migration', '--since', '2020-01-01', '--until', '2020-01-15'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(quiet.code, 10);
+    assert.match(quiet.stderr, /job "nova-live-migration": no runs in the period\n {2}There are no CI runs in the period/);
     const p = await runSteward(['ci', 'voting-readiness', '--now', NOW, '--project', 'no/such'], { cwd: dir });
     assert.equal(p.code, 10);
     const f = await runSteward(['ci', 'experimental', '--now', NOW, '--format', 'xml'], { cwd: dir });

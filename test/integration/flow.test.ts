@@ -291,6 +291,42 @@ for (const engine of ENGINES) {
       const core = b.regression.terms.find((t: { name: string }) => t.name === 'core reviews');
       assert.ok(['grows', 'shrinks', 'cannot tell'].includes(core.verdict));
       assert.doesNotMatch(b.summary.join('\n'), /did not|within noise/);
+
+      // The age of what is waiting at each week's end (the queue chart's lines) is in the text table
+      // and the CSV too, not only in the JSON: the same figures, week by week.
+      const args = ['waits', '--now', NOW_ARG, '--days', '120', '--bandwidth', '--db', location];
+      const csv = await runSteward([...args, '--format', 'csv'], { cwd: dir, now: NOW });
+      assert.equal(csv.code, 0, csv.stderr);
+      const [head, ...rows] = csv.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.split(','));
+      const col = (name: string) => head!.indexOf(name);
+      for (const name of ['waiting_at_end', 'median_age_at_end_days', 'p90_age_at_end_days']) assert.ok(col(name) > 0, name);
+      assert.equal(rows.length, b.weeks.length);
+      const table = await runSteward(args, { cwd: dir, now: NOW });
+      assert.equal(table.code, 0, table.stderr);
+      assert.match(table.stdout, /waiting@end +age med +age p90/);
+      const textRows = table.stdout.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
+      assert.equal(textRows.length, b.weeks.length);
+      b.weeks.forEach(
+        (w: { week: string; waitingAtEnd: number; medianAgeAtEndDays: number | null; p90AgeAtEndDays: number | null }, i: number) => {
+          const cell = (x: number | null) => (x === null ? '' : String(x));
+          assert.deepEqual(
+            [rows[i]![0], rows[i]![col('waiting_at_end')], rows[i]![col('median_age_at_end_days')], rows[i]![col('p90_age_at_end_days')]],
+            [w.week, String(w.waitingAtEnd), cell(w.medianAgeAtEndDays), cell(w.p90AgeAtEndDays)],
+            `week ${w.week} in the CSV`,
+          );
+          // Text: week … λ×W, then waiting@end, age med, age p90, then reviews, core rev., cores.
+          const t = textRows[i]!.trim().split(/\s+/);
+          assert.deepEqual(
+            [t[0], ...t.slice(8, 11)],
+            [w.week, String(w.waitingAtEnd), String(w.medianAgeAtEndDays ?? 'n/a'), String(w.p90AgeAtEndDays ?? 'n/a')],
+            `week ${w.week} in the text table`,
+          );
+        },
+      );
+      assert.ok(b.weeks.some((w: { medianAgeAtEndDays: number | null }) => w.medianAgeAtEndDays !== null));
     });
 
     it('dashboard: the shipped review inbox, evaluated', async () => {
@@ -473,7 +509,7 @@ describe('review flow on the command line: errors pointing at the operator, and 
     );
     assert.match(
       await run(['waits', '--bandwidth', '--format', 'csv']),
-      /^week,arrivals,queue_entries,queue_exits,queue_at_start,queue_average,mean_wait_days,little_lambda_w,reviews,core_reviews,cores\n/,
+      /^week,arrivals,queue_entries,queue_exits,queue_at_start,queue_average,mean_wait_days,little_lambda_w,waiting_at_end,median_age_at_end_days,p90_age_at_end_days,reviews,core_reviews,cores\n/,
     );
     assert.match(
       await run(['dashboard', 'review-inbox', '--format', 'csv']),

@@ -18,7 +18,20 @@ const TABLES: Array<[string[], string[]]> = [
   ],
   [
     ['waits', '--bandwidth'],
-    ['arrivals', 'entries/exits', 'queue@start', 'queue avg', 'wait d', 'λ×W', 'reviews', 'core rev.', 'cores'],
+    [
+      'arrivals',
+      'entries/exits',
+      'queue@start',
+      'queue avg',
+      'wait d',
+      'λ×W',
+      'waiting@end',
+      'age med',
+      'age p90',
+      'reviews',
+      'core rev.',
+      'cores',
+    ],
   ],
   [
     ['ci', 'jobs'],

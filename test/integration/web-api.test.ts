@@ -66,7 +66,7 @@ const BAD: Array<[string, number, RegExp, string | undefined]> = [
   ['/api/v1/queue?days=30', 400, /days is used only with trivial/, undefined],
   ['/api/v1/days?x=1', 404, /no such page/, undefined],
   ['/api/v1/dashboards/no-such-dashboard', 400, /no dashboard named "no-such-dashboard"/, undefined],
-  ['/api/v1/ci/jobs?job=no-such-job', 400, /no runs of job "no-such-job"/, 'job'],
+  ['/api/v1/ci/jobs?job=no-such-job', 400, /job "no-such-job": no such job/, 'job'],
   ['/api/v1/core/history', 409, /no project has a core group/, undefined],
   ['/api/v1/priorities', 400, /release is required/, 'release'],
   ['/api/v1/priorities?release=nope', 400, /no release "nope"/, 'release'],

@@ -27,7 +27,7 @@ export const ciJobsReport = defineReport({
   params: paramSchema({
     ...WINDOW_PARAMS,
     pipeline: inStore('pipeline', names('only runs in this pipeline (repeat for several; default: all)')),
-    job: names('only this job (repeat for several)'),
+    job: inStore('job', names('only this job (repeat for several)')),
   }),
   resolve: ciParams,
   needs: ['ci'],
@@ -44,7 +44,7 @@ export const ciJobsReport = defineReport({
 
 export const ciReadinessReport = defineReport({
   name: 'ciReadiness',
-  params: paramSchema({ ...WINDOW_PARAMS, job: names('only this job (repeat for several; any job, voting or not)') }),
+  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several; any job, voting or not)')) }),
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -59,7 +59,7 @@ export const ciReadinessReport = defineReport({
 
 export const ciExperimentalReport = defineReport({
   name: 'ciExperimental',
-  params: paramSchema({ ...WINDOW_PARAMS, job: names('only this job (repeat for several)') }),
+  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')) }),
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -75,7 +75,7 @@ export const ciExperimentalReport = defineReport({
 /** The three CI reports from one gathering (the CI page); no pipeline: voting readiness and experimental take none. */
 export const ciReport = defineReport({
   name: 'ci',
-  params: paramSchema({ ...WINDOW_PARAMS, job: names('only this job (repeat for several)') }),
+  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')) }),
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
