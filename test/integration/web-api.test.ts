@@ -12,6 +12,7 @@ import { demoStore, testApp, WEB_NOW, type DemoStore, type TestApp } from '../he
 /** API path + query → the CLI arguments that print the same report. */
 const SAME: Array<[string, string[]]> = [
   ['/api/v1/overview', ['overview']],
+  ['/api/v1/overview?full=true', ['overview', '--full']],
   ['/api/v1/overview?days=30&project=demo/compute', ['overview', '--days', '30', '--project', 'demo/compute']],
   [
     '/api/v1/overview?since=2026-06-01&until=2026-09-01&now=2026-10-01',
