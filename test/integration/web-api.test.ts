@@ -147,6 +147,17 @@ for (const engine of ENGINES) {
       }
     });
 
+    it('the overview page links to its slow sections and shows them with full=true', async () => {
+      const quick = await t.app.inject({ method: 'GET', url: '/' });
+      assert.equal(quick.statusCode, 200);
+      assert.doesNotMatch(quick.body, /id="ci-health"/);
+      assert.match(quick.body, /href="\/\?full=true"/);
+      const full = await t.app.inject({ method: 'GET', url: '/?full=true' });
+      assert.equal(full.statusCode, 200);
+      assert.match(full.body, /id="ci-health"/);
+      assert.match(full.body, /id="top-reviewers"/);
+    });
+
     it('status says what the store holds and that the server does not sync', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/api/v1/status' });
       assert.equal(res.statusCode, 200);
