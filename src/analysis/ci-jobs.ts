@@ -194,8 +194,16 @@ export function tally(runs: readonly ClassifiedRun[]): Tally {
 
 /** The weekly series of a job's runs over the ISO weeks overlapping [since, until). */
 export function weeklySeries(runs: readonly ClassifiedRun[], since: Timestamp, until: Timestamp): CiWeek[] {
-  return isoWeeksBetween(since, until).map((start) => {
-    const t = tally(runs.filter((c) => c.run.at >= start && c.run.at < start + WEEK_MS));
+  const starts = isoWeeksBetween(since, until);
+  // One pass: each run into its week's list (the weeks are consecutive, WEEK_MS apart).
+  const byWeek: ClassifiedRun[][] = starts.map(() => []);
+  const first = starts[0] ?? 0;
+  for (const c of runs) {
+    const i = Math.floor((c.run.at - first) / WEEK_MS);
+    if (i >= 0 && i < starts.length) byWeek[i]!.push(c);
+  }
+  return starts.map((start, i) => {
+    const t = tally(byWeek[i]!);
     return {
       week: isoWeekName(start),
       start: iso(start),

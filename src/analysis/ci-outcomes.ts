@@ -180,15 +180,20 @@ export function classifyCiRuns(
   for (const c of changes) index.set(c.id, indexChange(c));
 
   // Runs by change, then by job; each list in time order.
-  const byChangeJob = new Map<string, CiRun[]>();
-  const byChangePs = new Map<string, CiRun[]>();
+  // Keyed by change id, then job or patch set: no key strings built per run (300,000 runs on a large store).
+  const byChangeJob = new Map<number, Map<string, CiRun[]>>();
+  const byChangePs = new Map<number, Map<number, CiRun[]>>();
+  // Each (change, job) in the order its first run came, the order revision checks are listed in.
+  const jobLists: Array<{ changeId: number; job: string }> = [];
   const ordered = [...runs].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const r of ordered) {
-    push(byChangeJob, `${r.changeId}|${r.job}`, r);
-    push(byChangePs, `${r.changeId}|${r.patchSet}`, r);
+    const jobs = inner(byChangeJob, r.changeId);
+    if (!jobs.has(r.job)) jobLists.push({ changeId: r.changeId, job: r.job });
+    push(jobs, r.job, r);
+    push(inner(byChangePs, r.changeId), r.patchSet, r);
   }
 
-  const revisionChecks = findRevisionChecks(index, byChangeJob, byChangePs, rules);
+  const revisionChecks = findRevisionChecks(index, jobLists, byChangeJob, byChangePs, rules);
   const caughtBy = new Map<CiRun, RevisionCheck>();
   for (const rc of revisionChecks) if (rc.caught) caughtBy.set(rc.last, rc);
 
@@ -203,7 +208,7 @@ export function classifyCiRuns(
       Boolean(ix?.change.approvals.some((a) => a.patchSet === run.patchSet && a.at <= run.at));
     const knownFine = mergedUnchanged || gateApproved;
     if (isPass(run.result)) return { run, class: 'pass', reasons: [], knownFine, fixedBy: null, pending: false };
-    const sameJob = byChangeJob.get(`${run.changeId}|${run.job}`) ?? [];
+    const sameJob = byChangeJob.get(run.changeId)?.get(run.job) ?? [];
     const reasons: FalseReason[] = [];
     if (sameJob.some((o) => o.at > run.at && o.patchSet >= run.patchSet && rootOf(ix, o.patchSet) === root && isPass(o.result)))
       reasons.push('passed-later');
@@ -222,16 +227,16 @@ export function classifyCiRuns(
 /** Every revision check (see the module comment), per change and job, in patch set order. */
 function findRevisionChecks(
   index: ReadonlyMap<number, ChangeIndex>,
-  byChangeJob: ReadonlyMap<string, CiRun[]>,
-  byChangePs: ReadonlyMap<string, CiRun[]>,
+  jobLists: ReadonlyArray<{ changeId: number; job: string }>,
+  byChangeJob: ReadonlyMap<number, ReadonlyMap<string, CiRun[]>>,
+  byChangePs: ReadonlyMap<number, ReadonlyMap<number, CiRun[]>>,
   rules: CiPipelineRules,
 ): RevisionCheck[] {
   const out: RevisionCheck[] = [];
-  for (const [key, runs] of byChangeJob) {
-    const changeId = runs[0]!.changeId;
+  for (const { changeId, job } of jobLists) {
+    const runs = byChangeJob.get(changeId)!.get(job)!;
     const ix = index.get(changeId);
     if (!ix) continue;
-    const job = key.slice(key.indexOf('|') + 1);
     // The job's counted runs outside gate pipelines, by code (root patch set), in patch set order.
     const byRoot = new Map<number, CiRun[]>();
     for (const r of runs) {
@@ -250,7 +255,7 @@ function findRevisionChecks(
       const last = onOld.reduce((a, b) => (b.at >= a.at ? b : a));
       const first = onNew.reduce((a, b) => (b.at < a.at ? b : a));
       if (!isPass(first.result)) continue;
-      if (!otherVotingJobsPassed(byChangePs.get(`${changeId}|${last.patchSet}`) ?? [], job, rules)) continue;
+      if (!otherVotingJobsPassed(byChangePs.get(changeId)?.get(last.patchSet) ?? [], job, rules)) continue;
       out.push({ changeId, patchSet: last.patchSet, job, last, passedOnRevision: first, caught: !isPass(last.result) });
     }
   }
@@ -327,6 +332,12 @@ function findRechecks(runs: readonly CiRun[], rules: CiPipelineRules): Recheck[]
     }
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+function inner<K, V>(m: Map<number, Map<K, V>>, k: number): Map<K, V> {
+  let l = m.get(k);
+  if (!l) m.set(k, (l = new Map()));
+  return l;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

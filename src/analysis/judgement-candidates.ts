@@ -34,7 +34,7 @@ import type { ChangeFacts, ReviewMessageText, TeamActRecord } from '../model/tea
 import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
 import { collectCoreVerdicts, psKey, type CoreRoster } from './reviewers.js';
 import { reviewsInPeriod, type Review } from './reviews.js';
-import { cohensKappa } from './stats/agreement.js';
+import { cohensKappa, kappaOfCounts } from './stats/agreement.js';
 import { percentileInterval } from './stats/bootstrap.js';
 import type { Random } from './stats/random.js';
 import { randomIndex } from './stats/random.js';
@@ -304,6 +304,99 @@ function rawComponents(list: readonly JudgedReview[], since: Timestamp): Raw {
   };
 }
 
+/**
+ * One change's judgements of a person, tallied once for the rank bootstrap: what `rawComponents`
+ * reads, as counts and distinct values, so a re-draw adds tallies instead of copying judgements.
+ */
+interface GroupTally {
+  independent: number;
+  substantive: number;
+  settled: number;
+  confirmed: number;
+  weeks: number[];
+  areas: string[];
+  /** Signs, then verdicts, of the voted independent judgements in order of first appearance. */
+  signs: Array<1 | -1>;
+  verdicts: Array<1 | -1>;
+  /** The voted independent judgements' (sign, verdict) pairs, counted. */
+  pairs: Array<{ sign: 1 | -1; verdict: 1 | -1; n: number }>;
+}
+
+function tallyGroup(list: readonly JudgedReview[], since: Timestamp): GroupTally {
+  const t: GroupTally = {
+    independent: 0,
+    substantive: 0,
+    settled: 0,
+    confirmed: 0,
+    weeks: [],
+    areas: [],
+    signs: [],
+    verdicts: [],
+    pairs: [],
+  };
+  const weeks = new Set<number>();
+  const areas = new Set<string>();
+  for (const j of list) {
+    if (!j.independent) continue;
+    t.independent += 1;
+    if (j.substantive) t.substantive += 1;
+    if (j.minusOutcome !== null && j.minusOutcome !== 'pending') {
+      t.settled += 1;
+      if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') t.confirmed += 1;
+    }
+    weeks.add(Math.floor((j.review.at - since) / (7 * DAY_MS)));
+    for (const a of j.areas) areas.add(a);
+    if (j.sign === null || j.verdict === null) continue;
+    if (!t.signs.includes(j.sign)) t.signs.push(j.sign);
+    if (!t.verdicts.includes(j.verdict)) t.verdicts.push(j.verdict);
+    const pair = t.pairs.find((p) => p.sign === j.sign && p.verdict === j.verdict);
+    if (pair) pair.n += 1;
+    else t.pairs.push({ sign: j.sign, verdict: j.verdict, n: 1 });
+  }
+  t.weeks = [...weeks];
+  t.areas = [...areas];
+  return t;
+}
+
+/**
+ * `rawComponents` of the judgements of the drawn groups, from their tallies: the same values (κ from
+ * the same table of counts, its categories in the same order: every sign first, then verdicts).
+ */
+function rawOfGroups(drawn: readonly GroupTally[]): Raw {
+  let independent = 0;
+  let substantive = 0;
+  let settled = 0;
+  let confirmed = 0;
+  const weeks = new Set<number>();
+  const areas = new Set<string>();
+  const cats: Array<1 | -1> = [];
+  for (const g of drawn) for (const c of g.signs) if (!cats.includes(c)) cats.push(c);
+  for (const g of drawn) for (const c of g.verdicts) if (!cats.includes(c)) cats.push(c);
+  const counts = cats.map(() => cats.map(() => 0));
+  let voted = 0;
+  for (const g of drawn) {
+    independent += g.independent;
+    substantive += g.substantive;
+    settled += g.settled;
+    confirmed += g.confirmed;
+    for (const w of g.weeks) weeks.add(w);
+    for (const a of g.areas) areas.add(a);
+    for (const p of g.pairs) {
+      counts[cats.indexOf(p.sign)]![cats.indexOf(p.verdict)]! += p.n;
+      voted += p.n;
+    }
+  }
+  const kappa = voted === 0 ? null : kappaOfCounts(counts, voted).kappa;
+  return {
+    agreement: Math.max(0, kappa ?? 0),
+    confirmed: settled > 0 ? confirmed / settled : null,
+    reasoning: independent ? substantive / independent : 0,
+    volume: independent,
+    activeWeeks: weeks.size,
+    areas: areas.size,
+  };
+}
+
 function weightedMean(parts: Array<[number | null, number]>): number {
   let num = 0;
   let den = 0;
@@ -460,14 +553,14 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       if (!l) m.set(j.review.changeId, (l = []));
       l.push(j);
     }
-    return [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k)!);
+    return [...m.keys()].sort((a, b) => a - b).map((k) => tallyGroup(m.get(k)!, since));
   });
   const rankSamples: number[][] = people.map(() => []);
   for (let b = 0; b < replicates; b++) {
     const scores = byChange.map((groups) => {
-      const sample: JudgedReview[] = [];
-      for (let i = 0; i < groups.length; i++) for (const j of groups[randomIndex(options.random, groups.length)]!) sample.push(j);
-      return scoreOf(rawComponents(sample, since), scale, weights).score;
+      const drawn: GroupTally[] = [];
+      for (let i = 0; i < groups.length; i++) drawn.push(groups[randomIndex(options.random, groups.length)]!);
+      return scoreOf(rawOfGroups(drawn), scale, weights).score;
     });
     ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
   }

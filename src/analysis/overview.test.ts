@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../model/activity.js';
-import { computeOverview, isOpenAt } from './overview.js';
+import { computeOverview, countCiResults, isOpenAt } from './overview.js';
 import { extractReviews } from './reviews.js';
 import { distribution, quantileSorted } from './stats.js';
 
@@ -100,10 +100,7 @@ describe('overview', () => {
       change(5, { created: T - 3 * DAY, workInProgress: true }),
       change(6, { created: T + DAY }),
     ];
-    const o = computeOverview(
-      { changes, acts: [], builds: [], isBot: () => false, coreIds: null },
-      { since: T - 30 * DAY, until: T, now: T },
-    );
+    const o = computeOverview({ changes, acts: [], ci: [], isBot: () => false, coreIds: null }, { since: T - 30 * DAY, until: T, now: T });
     assert.deepEqual(o.changes, { opened: 3, merged: 1, abandoned: 1 });
     // open at T: 1, 4 and the WIP 5 (2 merged, 3 abandoned, 6 not created yet)
     assert.equal(o.open.count, 3);
@@ -129,7 +126,7 @@ describe('overview', () => {
       build({ reportedAt: T - 90 * DAY, result: 'FAILURE' }),
     ];
     const o = computeOverview(
-      { changes: [], acts, builds, isBot: (id) => id === 9, coreIds: new Set([2, 3]) },
+      { changes: [], acts, ci: countCiResults(builds, T - 30 * DAY, T), isBot: (id) => id === 9, coreIds: new Set([2, 3]) },
       { since: T - 30 * DAY, until: T, now: T },
     );
     assert.equal(o.reviewers.active, 2);

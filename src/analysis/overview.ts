@@ -12,7 +12,7 @@
  * - CI: every job result reported in the period. A failure is any result other than SUCCESS and
  *   SKIPPED; failure rate = failures / (runs − skipped).
  */
-import type { ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../model/activity.js';
+import type { ChangeTimeline, CiBuildRecord, CiResultCount, ReviewActRecord } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
 import type { CandidatesResult } from './judgement-candidates.js';
 import type { IdleResult } from './core-idle.js';
@@ -23,9 +23,14 @@ import { reviewsInPeriod } from './reviews.js';
 import { DAY_MS, distribution, ratio, round, type Distribution } from './stats.js';
 
 export interface OverviewInput {
+  /**
+   * The changes the overview counts: at least those created, merged or abandoned in the period
+   * and those open as of `now` (others are ignored); the store reads only these.
+   */
   changes: readonly ChangeTimeline[];
   acts: readonly ReviewActRecord[];
-  builds: readonly CiBuildRecord[];
+  /** The period's job results, counted by pipeline, voting and result (countCiResults; the store groups them in SQL). */
+  ci: readonly CiResultCount[];
   isBot: (accountId: number) => boolean;
   /** Store ids of the core team, or null when no core team is configured. */
   coreIds: ReadonlySet<number> | null;
@@ -40,6 +45,19 @@ export interface OverviewOptions {
   since: Timestamp;
   until: Timestamp;
   now: Timestamp;
+}
+
+/** Counts the job results reported in [since, until) by pipeline, voting and result: what the store's grouped read returns. */
+export function countCiResults(builds: readonly CiBuildRecord[], since: Timestamp, until: Timestamp): CiResultCount[] {
+  const out = new Map<string, CiResultCount>();
+  for (const b of builds) {
+    if (b.reportedAt < since || b.reportedAt >= until) continue;
+    const k = JSON.stringify([b.pipeline, b.voting, b.result]);
+    const c = out.get(k);
+    if (c) c.runs += 1;
+    else out.set(k, { pipeline: b.pipeline, voting: b.voting, result: b.result, runs: 1 });
+  }
+  return [...out.values()];
 }
 
 export interface CiSummary {
@@ -81,15 +99,17 @@ export function isOpenAt(c: ChangeTimeline, t: Timestamp): boolean {
   return true;
 }
 
-function ciSummary(builds: readonly CiBuildRecord[]): CiSummary {
+function ciSummary(counts: readonly CiResultCount[]): CiSummary {
+  let runs = 0;
   let skipped = 0;
   let failures = 0;
-  for (const b of builds) {
-    if (b.result === 'SKIPPED') skipped += 1;
-    else if (b.result !== 'SUCCESS') failures += 1;
+  for (const c of counts) {
+    runs += c.runs;
+    if (c.result === 'SKIPPED') skipped += c.runs;
+    else if (c.result !== 'SUCCESS') failures += c.runs;
   }
-  const rate = ratio(failures, builds.length - skipped);
-  return { runs: builds.length, skipped, failures, failureRate: round(rate, 4) };
+  const rate = ratio(failures, runs - skipped);
+  return { runs, skipped, failures, failureRate: round(rate, 4) };
 }
 
 const roundDist = (d: Distribution): Distribution => ({
@@ -149,8 +169,8 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
     }
   }
 
-  const builds = input.builds.filter((b) => inPeriod(b.reportedAt));
-  const pipelines = new Map<string, CiBuildRecord[]>();
+  const builds = input.ci;
+  const pipelines = new Map<string, CiResultCount[]>();
   for (const b of builds) {
     const k = b.pipeline ?? '(none)';
     let list = pipelines.get(k);

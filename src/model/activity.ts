@@ -68,6 +68,14 @@ export interface CiBuildRecord {
   reporterId: number | null;
 }
 
+/** How many job results of one pipeline, voting or not, had one result (the overview's CI line). */
+export interface CiResultCount {
+  pipeline: string | null;
+  voting: boolean;
+  result: string;
+  runs: number;
+}
+
 export interface MessageRecord {
   changeId: number;
   seq: number;

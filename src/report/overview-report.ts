@@ -11,18 +11,26 @@ import { who, type AccountLabel } from './reviewers-report.js';
 
 export interface OverviewReport extends Overview {
   projects: string[];
-  /** CI job health in short (docs/ci.md "CI health"), with weekly series for charts. */
-  ciHealth: CiHealthSummary;
+  /** CI job health in short (docs/ci.md "CI health"), with weekly series for charts; null unless asked for (`--full`, `full=true`). */
+  ciHealth: CiHealthSummary | null;
   /** The review queue in short (docs/review-flow.md "Review queue"). */
   queue: QueueSummary;
   /** The core-team reports in short (docs/reviewers-and-core.md "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
-  team: TeamSummary<AccountLabel>;
+  team: TeamSummary<AccountLabel> | null;
+  /** The sections left out (null above) because they are slow on a large store, and the reports that show them; empty with `--full` (`full=true`). */
+  skipped: OverviewSkipped[];
   /** Published security advisories in short (docs/security.md "The overview's security line"): public facts only, never the embargoed tracker. */
   security: SecurityOverviewLine;
   /** Launchpad bugs in short, public ones only (docs/bugs.md "Overview"); null when the store has no bugs of the projects. */
   bugs?: BugsOverview | null;
   /** Where the core team and bots came from, so readers know what "core" means here. */
   sources: { config: string | null; coreTeam: string; bots: string };
+}
+
+/** A section the overview left out (`steward overview --full` adds it), and the reports that show it. */
+export interface OverviewSkipped {
+  part: 'ciHealth' | 'team';
+  commands: string[];
 }
 
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
@@ -64,11 +72,16 @@ export function renderOverviewText(r: OverviewReport): string {
   );
   for (const p of r.ci.byPipeline)
     lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
-  lines.push(...renderCiHealthLines(r.ciHealth));
-  lines.push(...renderTeamLines(r.team));
+  if (r.ciHealth) lines.push(...renderCiHealthLines(r.ciHealth));
+  if (r.team) lines.push(...renderTeamLines(r.team));
   lines.push(...renderQueueLines(r.queue));
   lines.push('', renderSecurityLine(r.security));
   if (r.bugs) lines.push(...renderBugsOverviewLines(r.bugs));
+  if (r.skipped.length) {
+    const names: Record<OverviewSkipped['part'], string> = { ciHealth: 'CI health (per job)', team: 'core team' };
+    lines.push('', 'Left out (each reads every CI run or review of the period: seconds on a large store); all of them with --full:');
+    for (const s of r.skipped) lines.push(`  ${names[s.part]}: ${s.commands.join(', ')}`);
+  }
   lines.push(
     '',
     `Core team from: ${r.sources.coreTeam}. Bots: ${r.sources.bots}.`,
@@ -111,6 +124,7 @@ export function renderTeamLines(t: TeamSummary<AccountLabel>): string[] {
 
 export function renderOverviewCsv(r: OverviewReport): string {
   // The weekly CI series are for charts (JSON); the CSV keeps one value per metric.
+  if (!r.ciHealth) return toCsv(['metric', 'value'], flattenRows(r));
   const { weekly: _weekly, ...ciHealth } = r.ciHealth;
   return toCsv(['metric', 'value'], flattenRows({ ...r, ciHealth }));
 }

@@ -3,15 +3,15 @@
  * changes and waits, reviewers, CI health, the core team and the queue in short (analysis/overview.ts).
  */
 import { computeOverview, summariseTeam, type TeamSummary } from '../analysis/overview.js';
-import type { OverviewReport } from '../report/overview-report.js';
+import type { OverviewReport, OverviewSkipped } from '../report/overview-report.js';
 import type { AccountLabel } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
 import {
   listProjects,
   loadAccounts,
-  loadChangeTimelines,
-  loadCiBuilds,
   loadCiReporterIds,
+  loadCiResultCounts,
+  loadOverviewChanges,
   loadReviewActs,
 } from '../store/queries/activity.js';
 import { summariseAdvisoriesForOverview } from '../analysis/advisories.js';
@@ -31,7 +31,18 @@ import { labelOf, reviewersResult, teamContextFor } from './team-context.js';
 export interface OverviewParams {
   project?: readonly string[];
   window: Window;
+  /** Also the CI health and the core-team summary (each reads every CI run or review of the window). */
+  full?: boolean;
 }
+
+/** What the overview leaves out unless asked for the full one (`--full`, `full=true`), and the reports that show it. */
+export const OVERVIEW_SKIPPABLE: readonly OverviewSkipped[] = [
+  { part: 'ciHealth', commands: ['steward ci jobs', 'steward ci voting-readiness'] },
+  {
+    part: 'team',
+    commands: ['steward reviewers', 'steward core idle', 'steward core candidates', 'steward core load', 'steward core mentoring'],
+  },
+];
 
 /** The overview as `--format json` prints it. */
 export async function buildOverviewView(
@@ -49,20 +60,21 @@ export async function buildOverviewView(
   const projects = params.project?.length ? [...params.project] : [...new Set(known.map((p) => p.project))];
   const { config, origin } = effective;
   const filter = { projects: params.project?.length ? [...params.project] : undefined };
-  const [accounts, changes, acts, builds, ciReporters] = await Promise.all([
+  const [accounts, changes, acts, ci, ciReporters] = await Promise.all([
     loadAccounts(store.db),
-    loadChangeTimelines(store.db, filter),
+    loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now }),
     loadReviewActs(store.db, { ...filter, since: win.since, until: win.until }),
-    loadCiBuilds(store.db, { ...filter, since: win.since, until: win.until }),
+    loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }),
     loadCiReporterIds(store.db),
   ]);
   const bots = botIds(config, accounts, ciReporters);
   const coreIds = coreTeamIds(config, accounts, params.project ?? []);
   // The queue first: the overview's open changes are the queue's, work in progress as it defines it.
   const { wipChangeIds, ...queue } = await buildQueueSummary(store, params.project, effective, win.now);
-  const overview = computeOverview({ changes, acts, builds, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
-  const ciHealth = await buildCiHealth(store, params.project, win, effective);
-  const team = await buildTeamSummary(store, params.project, effective, win);
+  const overview = computeOverview({ changes, acts, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
+  // The two slow parts (seconds each on a large store) only when asked for; the result says what it left out.
+  const ciHealth = params.full ? await buildCiHealth(store, params.project, win, effective) : null;
+  const team = params.full ? await buildTeamSummary(store, params.project, effective, win) : null;
   // Published advisories only: the tracker's embargoed items never reach this shared report.
   const products = (params.project ?? []).map((p) => p.split('/').pop() ?? p);
   const security = summariseAdvisoriesForOverview(await listAdvisoryDays(store.db, products), win.now);
@@ -72,6 +84,7 @@ export async function buildOverviewView(
     ...overview,
     ciHealth,
     team,
+    skipped: params.full ? [] : OVERVIEW_SKIPPABLE.map((p) => ({ ...p, commands: [...p.commands] })),
     queue,
     security,
     bugs: bugs.open + bugs.untriaged + bugs.inProgressNoOpenChange > 0 || bugs.projects.length ? bugs : null,

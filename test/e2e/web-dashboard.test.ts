@@ -119,7 +119,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       o.queue.wip,
     ]);
     const r = await stats('overview-reviewers');
-    assert.deepEqual([r[0], r[1]], [o.team.reviewers.reviews, o.team.reviewers.activeReviewers]);
+    assert.deepEqual([r[0], r[1]], [o.reviewers.reviews, o.reviewers.active]);
     assert.equal((await stats('overview-ci'))[0], o.ci.runs);
     await page.close();
   });

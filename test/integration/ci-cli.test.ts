@@ -181,7 +181,7 @@ describe('steward ci on the demo project', () => {
   });
 
   it('the overview carries the short form and weekly series', async () => {
-    const o = await json(['overview']);
+    const o = await json(['overview', '--full']);
     const jobs = new Map(o.ciHealth.jobs.map((j: Json) => [j.job, j]));
     const readiness = await json(['ci', 'voting-readiness']);
     const verdictOf = (job: string) => readiness.jobs.find((j: Json) => j.job === job).verdict;
@@ -189,7 +189,7 @@ describe('steward ci on the demo project', () => {
     assert.equal((jobs.get(demo.planted.flakyJob) as Json).readiness.verdict, 'unstable');
     assert.ok((jobs.get(demo.planted.flakyJob) as Json).readiness.differenceHigh > readiness.rules.margin);
     assert.equal(o.ciHealth.weekly.find((w: Json) => w.job === demo.planted.flakyJob).weeks.length, 13);
-    const text = await runSteward(['overview', '--now', NOW], { cwd: dir });
+    const text = await runSteward(['overview', '--full', '--now', NOW], { cwd: dir });
     assert.match(text.stdout, /nova-ceph-multistore +non-voting +\d+ runs .* (ready to vote|not yet ready)/);
     assert.match(text.stdout, /nova-live-migration +non-voting +\d+ runs .* unstable/);
   });

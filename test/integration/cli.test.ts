@@ -65,6 +65,30 @@ describe('steward overview --demo-if-empty (npm start)', () => {
     assert.ok(json.open.count > 0 && json.open.waitingDaysSinceCreated.median > 0);
   });
 
+  it('leaves out the CI health and core-team sections unless --full, and says so; the rest is the same', async () => {
+    assert.equal(json.ciHealth, null);
+    assert.equal(json.team, null);
+    assert.deepEqual(
+      json.skipped.map((s: { part: string }) => s.part),
+      ['ciHealth', 'team'],
+    );
+    const text = await runSteward(['overview', '--now', NOW], { cwd: dir });
+    assert.match(
+      text.stdout,
+      /Left out .*all of them with --full:\n {2}CI health \(per job\): steward ci jobs, steward ci voting-readiness\n {2}core team: steward reviewers/,
+    );
+    const full = await runSteward(['overview', '--now', NOW, '--full', '--format', 'json'], { cwd: dir });
+    assert.equal(full.code, 0, full.stderr);
+    const f = JSON.parse(full.stdout);
+    assert.ok(f.ciHealth.jobs.length > 0 && f.team.reviewers.reviews > 0);
+    assert.deepEqual(f.skipped, []);
+    const rest = (o: Record<string, unknown>) => ({ ...o, ciHealth: undefined, team: undefined, skipped: undefined });
+    assert.deepEqual(rest(f), rest(json), 'every other number is the same with and without --full');
+    const fullText = await runSteward(['overview', '--now', NOW, '--full'], { cwd: dir });
+    assert.doesNotMatch(fullText.stdout, /Left out/);
+    assert.match(fullText.stdout, /Core team \(steward reviewers, steward core …\)/);
+  });
+
   it('CSV flattens the same numbers', async () => {
     const r = await runSteward(['overview', '--now', NOW, '--format', 'csv'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);

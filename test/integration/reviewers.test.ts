@@ -272,7 +272,7 @@ for (const engine of ENGINES) {
         assert.equal(noCore.code, 3);
         assert.match(noCore.stderr, /no core team is configured/);
         assert.match(noCore.stderr, /projects\[\]\.core\.members/);
-        const overview = json(await cli(['overview', '--days', '30', '--format', 'json']));
+        const overview = json(await cli(['overview', '--days', '30', '--full', '--format', 'json']));
         assert.equal(overview.team.idle, null, 'the overview still works without a core team');
         assert.equal(overview.team.reviewers.reviews, 8);
       } finally {
@@ -611,7 +611,7 @@ describe('the core-team reports on the demo project', () => {
     assert.equal(m.note, 'API reviews');
     assert.ok(m.during.reviews > 0 && m.before.reviews > 0);
     assert.equal(m.weeks.filter((w: any) => w.phase === 'before').length, m.weeks.filter((w: any) => w.phase === 'during').length);
-    const overview = json(await cli(['overview', '--format', 'json']));
+    const overview = json(await cli(['overview', '--full', '--format', 'json']));
     assert.deepEqual(overview.team.idle.cores.map((c: any) => c.username).sort(), [...planted.idleCores].sort());
     assert.equal(overview.team.candidates.top[0].username, candidate);
     assert.equal(overview.team.mentoring.active, 1);

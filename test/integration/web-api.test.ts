@@ -12,6 +12,7 @@ import { demoStore, testApp, WEB_NOW, type DemoStore, type TestApp } from '../he
 /** API path + query → the CLI arguments that print the same report. */
 const SAME: Array<[string, string[]]> = [
   ['/api/v1/overview', ['overview']],
+  ['/api/v1/overview?full=true', ['overview', '--full']],
   ['/api/v1/overview?days=30&project=demo/compute', ['overview', '--days', '30', '--project', 'demo/compute']],
   [
     '/api/v1/overview?since=2026-06-01&until=2026-09-01&now=2026-10-01',
@@ -144,6 +145,17 @@ for (const engine of ENGINES) {
         assert.equal(res.headers['x-frame-options'], 'DENY');
         assert.match(String(res.headers['referrer-policy']), /no-referrer/);
       }
+    });
+
+    it('the overview page links to its slow sections and shows them with full=true', async () => {
+      const quick = await t.app.inject({ method: 'GET', url: '/' });
+      assert.equal(quick.statusCode, 200);
+      assert.doesNotMatch(quick.body, /id="ci-health"/);
+      assert.match(quick.body, /href="\/\?full=true"/);
+      const full = await t.app.inject({ method: 'GET', url: '/?full=true' });
+      assert.equal(full.statusCode, 200);
+      assert.match(full.body, /id="ci-health"/);
+      assert.match(full.body, /id="top-reviewers"/);
     });
 
     it('status says what the store holds and that the server does not sync', async () => {

@@ -22,6 +22,29 @@ export interface KappaResult {
 }
 
 /**
+ * κ's point estimate from the table of counts (counts[i][j]: items the first rater put in category
+ * i and the second in j; categories in order of first appearance, first rater's then second's),
+ * with the shares it came from. The one computation `cohensKappa` uses, so a caller that tallies
+ * counts itself (the candidates' rank bootstrap) gets the same value to the last bit.
+ */
+export function kappaOfCounts(
+  counts: readonly (readonly number[])[],
+  n: number,
+): { tab: number[][]; rows: number[]; cols: number[]; observed: number; expected: number; kappa: number | null } {
+  const k = counts.length;
+  const tab = counts.map((r) => r.map((c) => c / n));
+  const rows = tab.map((r) => r.reduce((s, v) => s + v, 0));
+  const cols = tab.map((_, j) => tab.reduce((s, r) => s + r[j]!, 0));
+  let po = 0;
+  let pe = 0;
+  for (let i = 0; i < k; i++) {
+    po += tab[i]![i]!;
+    pe += rows[i]! * cols[i]!;
+  }
+  return { tab, rows, cols, observed: po, expected: pe, kappa: pe >= 1 - 1e-15 ? null : (po - pe) / (1 - pe) };
+}
+
+/**
  * Cohen's κ for two raters who each put the same n items into categories: 1 is perfect agreement,
  * 0 is what chance alone gives, below 0 is systematic disagreement. A rater who always says the
  * same thing scores 0 however often that happens to be right.
@@ -47,19 +70,10 @@ export function cohensKappa<T>(first: readonly T[], second: readonly T[], level 
   const cats = [...new Set([...first, ...second])];
   const idx = new Map(cats.map((c, i) => [c, i]));
   const k = cats.length;
-  const tab = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  for (let i = 0; i < n; i++) tab[idx.get(first[i]!)!]![idx.get(second[i]!)!]! += 1;
-  for (const row of tab) for (let j = 0; j < k; j++) row[j]! /= n;
-  const rows = tab.map((r) => r.reduce((s, v) => s + v, 0));
-  const cols = cats.map((_, j) => tab.reduce((s, r) => s + r[j]!, 0));
-  let po = 0;
-  let pe = 0;
-  for (let i = 0; i < k; i++) {
-    po += tab[i]![i]!;
-    pe += rows[i]! * cols[i]!;
-  }
-  if (pe >= 1 - 1e-15) return { ...empty, observed: po, expected: pe };
-  const kappa = (po - pe) / (1 - pe);
+  const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  for (let i = 0; i < n; i++) counts[idx.get(first[i]!)!]![idx.get(second[i]!)!]! += 1;
+  const { tab, rows, cols, observed: po, expected: pe, kappa } = kappaOfCounts(counts, n);
+  if (kappa === null) return { ...empty, observed: po, expected: pe };
   let a = 0;
   let b = 0;
   let sum3 = 0;

@@ -1,13 +1,16 @@
 /** `steward overview`, `/api/v1/overview`, the front page: the project at a glance. */
 import { renderOverviewCsv, renderOverviewText } from '../../report/overview-report.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
-import { paramSchema } from './param-schema.js';
+import { flag, paramSchema } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
 
 export const overviewReport = defineReport({
   name: 'overview',
-  params: paramSchema(WINDOW_PARAMS),
-  resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90) }),
+  params: paramSchema({
+    ...WINDOW_PARAMS,
+    full: flag('also the CI health and core-team sections (they read every CI run and review of the window: seconds on a large store)'),
+  }),
+  resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90), full: i.full === true }),
   needs: ['changes'],
   action: 'read',
   cache: 'shared',

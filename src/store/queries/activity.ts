@@ -2,8 +2,8 @@
  * Queries that load the flat activity records analysis works on (model/activity.ts).
  * Filters: projects (none = all) and a time window on the act's own time.
  */
-import type { Kysely } from 'kysely';
-import type { AccountInfo, ChangeTimeline, CiBuildRecord, ReviewActRecord } from '../../model/activity.js';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { AccountInfo, ChangeTimeline, CiResultCount, ReviewActRecord } from '../../model/activity.js';
 import type { ChangeStatus } from '../../model/records.js';
 import type { Database } from '../schema.js';
 
@@ -31,8 +31,23 @@ export async function listProjects(db: Kysely<Database>): Promise<Array<{ host: 
   return rows.map((r) => ({ host: r.host, project: r.project, changes: Number(r.n) }));
 }
 
-/** Every change of the projects with its timeline (merge and abandon times, patch set times). */
-export async function loadChangeTimelines(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<ChangeTimeline[]> {
+/**
+ * The changes the overview counts, with their timelines: those created, merged or abandoned in
+ * [since, until) and those open as of `now` (created by then, neither merged nor abandoned by then),
+ * not every change of the projects. Patch set times are read for the open ones only (the only ones
+ * whose waits need them; the others get an empty list).
+ */
+export async function loadOverviewChanges(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number; until: number; now: number },
+): Promise<ChangeTimeline[]> {
+  const { since, until, now } = filter;
+  const openAtNow = (e: ExpressionBuilder<Database, 'changes'>) =>
+    e.and([
+      e('changes.created', '<=', now),
+      e.or([e('changes.merged_at', 'is', null), e('changes.merged_at', '>', now)]),
+      e.or([e('changes.status', '!=', 'ABANDONED'), e('changes.abandoned_at', 'is', null), e('changes.abandoned_at', '>', now)]),
+    ]);
   let q = db
     .selectFrom('changes')
     .select([
@@ -50,14 +65,23 @@ export async function loadChangeTimelines(db: Kysely<Database>, filter: Activity
       'abandoned_at',
       'insertions',
       'deletions',
-    ]);
+    ])
+    .where((e) =>
+      e.or([
+        e.and([e('changes.created', '>=', since), e('changes.created', '<', until)]),
+        e.and([e('changes.merged_at', '>=', since), e('changes.merged_at', '<', until)]),
+        e.and([e('changes.status', '=', 'ABANDONED'), e('changes.abandoned_at', '>=', since), e('changes.abandoned_at', '<', until)]),
+        openAtNow(e),
+      ]),
+    );
   if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
   const changes = await q.orderBy('id').execute();
 
   let pq = db
     .selectFrom('patch_sets')
     .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
-    .select(['patch_sets.change_id as change_id', 'patch_sets.created as created']);
+    .select(['patch_sets.change_id as change_id', 'patch_sets.created as created'])
+    .where(openAtNow);
   if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
   const psTimes = new Map<number, number[]>();
   for (const p of await pq.execute()) {
@@ -149,37 +173,24 @@ export async function loadReviewActs(db: Kysely<Database>, filter: ActivityFilte
   return acts;
 }
 
-export async function loadCiBuilds(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<CiBuildRecord[]> {
+/**
+ * The job results reported in [since, until), counted in the database by pipeline, voting and
+ * result (analysis/overview.ts countCiResults is the same count over records); read through
+ * `ci_reports_window`.
+ */
+export async function loadCiResultCounts(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number; until: number },
+): Promise<CiResultCount[]> {
   let q = db
     .selectFrom('ci_builds')
     .innerJoin('changes', 'changes.id', 'ci_builds.change_id')
-    .select([
-      'ci_builds.change_id',
-      'changes.project',
-      'ci_builds.patch_set',
-      'ci_builds.pipeline',
-      'ci_builds.job',
-      'ci_builds.result',
-      'ci_builds.voting',
-      'ci_builds.duration_s',
-      'ci_builds.reported_at',
-      'ci_builds.reporter_id',
-    ]);
+    .select(['ci_builds.pipeline', 'ci_builds.voting', 'ci_builds.result', (e) => e.fn.countAll<number | string>().as('n')])
+    .where('ci_builds.reported_at', '>=', filter.since)
+    .where('ci_builds.reported_at', '<', filter.until)
+    .groupBy(['ci_builds.pipeline', 'ci_builds.voting', 'ci_builds.result']);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
-  if (filter.since !== undefined) q = q.where('ci_builds.reported_at', '>=', filter.since);
-  if (filter.until !== undefined) q = q.where('ci_builds.reported_at', '<', filter.until);
-  return (await q.execute()).map((b) => ({
-    changeId: b.change_id,
-    project: b.project,
-    patchSet: b.patch_set,
-    pipeline: b.pipeline,
-    job: b.job,
-    result: b.result,
-    voting: b.voting === 1,
-    durationSeconds: b.duration_s,
-    reportedAt: b.reported_at,
-    reporterId: b.reporter_id,
-  }));
+  return (await q.execute()).map((r) => ({ pipeline: r.pipeline, voting: Number(r.voting) === 1, result: r.result, runs: Number(r.n) }));
 }
 
 /** Every account that has posted a CI build report (used to treat CI systems as bots). */

@@ -2,7 +2,7 @@
  * CI-health queries: storing Zuul builds, and loading what the CI analysis (analysis/ci-*.ts)
  * reads — the builds of both sources and the changes they ran on, as of a moment.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CiChangeRecord, CiReportedBuildRecord, CiZuulBuildRecord, ZuulBuild } from '../../model/ci.js';
 import type { ChangeStatus, PatchSetKind } from '../../model/records.js';
 import type { Database, ZuulBuildsTable } from '../schema.js';
@@ -202,7 +202,10 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
       .selectFrom('votes')
       .select(['change_id', 'patch_set', 'granted_at'])
       .where('change_id', 'in', chunk)
-      .where('label', 'in', ['Workflow', 'Approved'])
+      // `label || ''`, not `label`: otherwise SQLite reads every approval of the store through
+      // votes_label_value for each chunk (1.7 s of 3 on the bench store) instead of the chunk's
+      // votes through votes_flow (change_id first).
+      .where(sql<string>`label || ''`, 'in', ['Workflow', 'Approved'])
       .where('value', '>=', 1)
       .where('granted_at', '<=', filter.now)
       .execute();

@@ -21,7 +21,9 @@ function syncBox(pc: PageContext): SafeHtml {
 export async function overviewPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const r = await buildReport(ctx, REPORTS.overview, { query: pc.query, reader: pc.reader });
   const q = pc.query as Record<string, unknown>;
+  // The CI health and core-team sections are computed only when asked for (full=true): seconds each on a large store.
   const t = r.team;
+  const h = r.ciHealth;
   const body = html`
 <p class="lead">${r.projects.join(', ') || '(no projects)'} — ${r.period.since.slice(0, 10)} to ${r.period.until.slice(0, 10)} (${r.period.days} days), as of ${r.now.slice(0, 16).replace('T', ' ')} UTC.</p>
 ${syncBox(pc)}
@@ -44,46 +46,58 @@ ${table(
 </section>
 
 <section aria-labelledby="reviewers-h"><h2 id="reviewers-h"><a href="${urlFor('/reviewers', q)}">Reviewers</a></h2>
-<div class="stats" id="overview-reviewers">${stat('reviews', num(t.reviewers.reviews))}${stat('active reviewers', num(t.reviewers.activeReviewers))}${stat('by cores', pct(t.reviewers.coreShare))}${stat('core reviews per core per day', num(t.reviewers.coreReviewsPerCorePerDay))}</div>
-${table(
-  [
-    { key: 'who', label: 'Reviewer', cell: (x) => person(x) },
-    { key: 'reviews', label: 'Reviews', numeric: true, cell: (x) => num(x.reviews) },
-    { key: 'core', label: 'Core', cell: (x) => x.core },
-    { key: 'disagreements', label: 'Disagreements', numeric: true, cell: (x) => num(x.disagreements) },
-  ],
-  t.reviewers.top,
-  { id: 'top-reviewers', caption: 'Most reviews', empty: 'No reviews in the period.' },
-)}
+<div class="stats" id="overview-reviewers">${stat('reviews', num(r.reviewers.reviews))}${stat('active reviewers', num(r.reviewers.active))}${stat('by cores', pct(r.reviewers.reviews && r.reviewers.core.reviews !== null ? r.reviewers.core.reviews / r.reviewers.reviews : null))}${t ? stat('core reviews per core per day', num(t.reviewers.coreReviewsPerCorePerDay)) : ''}</div>
+${
+  t
+    ? table(
+        [
+          { key: 'who', label: 'Reviewer', cell: (x) => person(x) },
+          { key: 'reviews', label: 'Reviews', numeric: true, cell: (x) => num(x.reviews) },
+          { key: 'core', label: 'Core', cell: (x) => x.core },
+          { key: 'disagreements', label: 'Disagreements', numeric: true, cell: (x) => num(x.disagreements) },
+        ],
+        t.reviewers.top,
+        { id: 'top-reviewers', caption: 'Most reviews', empty: 'No reviews in the period.' },
+      )
+    : html`<p>Reviews per person: <a href="${urlFor('/reviewers', q)}">the reviewers page</a>.</p>`
+}
 </section>
 
 <section aria-labelledby="team-h"><h2 id="team-h"><a href="${urlFor('/core', q)}">Core team</a></h2>
-${t.idle ? html`<p><strong>${t.idle.count}</strong> idle core reviewer(s) (fewer than ${t.idle.threshold} reviews in ${t.idle.days} days)${t.idle.cores.length ? html`: ${t.idle.cores.map((c, i) => html`${i ? ', ' : ''}${person(c)} (${c.reviews})`)}` : ''}.</p>` : html`<p>No core team is configured (${r.sources.coreTeam}).</p>`}
+${
+  t
+    ? html`${t.idle ? html`<p><strong>${t.idle.count}</strong> idle core reviewer(s) (fewer than ${t.idle.threshold} reviews in ${t.idle.days} days)${t.idle.cores.length ? html`: ${t.idle.cores.map((c, i) => html`${i ? ', ' : ''}${person(c)} (${c.reviews})`)}` : ''}.</p>` : html`<p>No core team is configured (${r.sources.coreTeam}).</p>`}
 ${t.candidates ? html`<p>Top candidates (${t.candidates.ranked} ranked over ${t.candidates.days} days): ${t.candidates.top.map((c, i) => html`${i ? ', ' : ''}${person(c)} (score ${c.score})`)}.</p>` : ''}
 ${t.load ? html`<p>Core load: ${num(t.load.patchSetsNeedingReview)} patch sets needing review, ${num(t.load.coreReviews)} core reviews (${num(t.load.coreReviewsPerPatchSet)} per patch set); the busiest 20% of cores did ${pct(t.load.busiestShare)}.</p>` : ''}
-<p>Mentoring: ${t.mentoring.active} running.</p>
+<p>Mentoring: ${t.mentoring.active} running.</p>`
+    : html`<p>Idle cores, candidates, load and mentoring: <a href="${urlFor('/core', q)}">the core team page</a>, or <a href="${urlFor('/', q, { full: true })}">this overview with every section</a> (slower).</p>`
+}
 </section>
 
 <section aria-labelledby="ci-h"><h2 id="ci-h"><a href="${urlFor('/ci', q)}">CI</a></h2>
-<div class="stats" id="overview-ci">${stat('runs', num(r.ci.runs))}${stat('failure rate', pct(r.ci.failureRate))}${stat('voting jobs failure rate', pct(r.ci.voting.failureRate))}${stat('voting false-failure baseline', pct(r.ciHealth.votingBaseline.rate))}</div>
-${table(
-  [
-    { key: 'job', label: 'Job', cell: (x) => x.job },
-    { key: 'voting', label: 'Voting', cell: (x) => (x.voting === null ? '?' : x.voting ? 'yes' : 'no') },
-    { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
-    { key: 'failureRate', label: 'Failure rate', numeric: true, cell: (x) => pct(x.failureRate), sort: (x) => x.failureRate },
-    {
-      key: 'falseFailureRate',
-      label: 'False-failure rate',
-      numeric: true,
-      cell: (x) => pct(x.falseFailureRate),
-      sort: (x) => x.falseFailureRate,
-    },
-    { key: 'readiness', label: 'Ready to vote?', cell: (x) => x.readiness?.verdict ?? '' },
-  ],
-  r.ciHealth.jobs,
-  { id: 'ci-health', empty: 'No CI runs in the period.' },
-)}
+<div class="stats" id="overview-ci">${stat('runs', num(r.ci.runs))}${stat('failure rate', pct(r.ci.failureRate))}${stat('voting jobs failure rate', pct(r.ci.voting.failureRate))}${h ? stat('voting false-failure baseline', pct(h.votingBaseline.rate)) : ''}</div>
+${
+  h
+    ? table(
+        [
+          { key: 'job', label: 'Job', cell: (x) => x.job },
+          { key: 'voting', label: 'Voting', cell: (x) => (x.voting === null ? '?' : x.voting ? 'yes' : 'no') },
+          { key: 'runs', label: 'Runs', numeric: true, cell: (x) => num(x.runs), sort: (x) => x.runs },
+          { key: 'failureRate', label: 'Failure rate', numeric: true, cell: (x) => pct(x.failureRate), sort: (x) => x.failureRate },
+          {
+            key: 'falseFailureRate',
+            label: 'False-failure rate',
+            numeric: true,
+            cell: (x) => pct(x.falseFailureRate),
+            sort: (x) => x.falseFailureRate,
+          },
+          { key: 'readiness', label: 'Ready to vote?', cell: (x) => x.readiness?.verdict ?? '' },
+        ],
+        h.jobs,
+        { id: 'ci-health', empty: 'No CI runs in the period.' },
+      )
+    : html`<p>Per job — failure and false-failure rates, readiness to vote: <a href="${urlFor('/ci', q)}">the CI page</a>, or <a href="${urlFor('/', q, { full: true })}">this overview with every section</a> (slower).</p>`
+}
 <p>Week by week, each non-voting job against the voting baseline: <a href="${urlFor('/ci', q)}">the CI page</a>.</p>
 </section>
 <section aria-labelledby="security-h"><h2 id="security-h"><a href="${urlFor('/security/advisories', q)}">Security advisories</a></h2>

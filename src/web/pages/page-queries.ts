@@ -11,7 +11,7 @@ const WINDOW = ['project', 'days', 'since', 'until', 'now'] as const;
 
 /** Every page's parameters, by path. */
 export const PAGE_QUERIES = {
-  '/': REPORTS.overview.params.querystring(WINDOW),
+  '/': REPORTS.overview.params.querystring([...WINDOW, 'full']),
   '/reviewers': REPORTS.reviewers.params.querystring(WINDOW),
   '/core': REPORTS.coreLoad.params.querystring(WINDOW),
   '/queue': REPORTS.queue.params.querystring([...WINDOW, 'trivial']),
