@@ -58,6 +58,21 @@ describe('the CLI bundle', () => {
     assert.equal(bundled.stdout, plain.stdout);
   });
 
+  it('--help from the bundle loads no package (Commander and zod are bundled) and no store chunk', () => {
+    const out = join(dir, 'modules-help.txt');
+    const r = spawnSync(process.execPath, ['--import', RECORDER, BIN, '--help'], {
+      env: { ...process.env, STEWARD_TEST_MODULES: out },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const urls = readFileSync(out, 'utf8').split('\n');
+    assert.deepEqual(
+      urls.filter((u) => u.includes('/node_modules/') || u.includes('/dist/vendor/')),
+      [],
+      'no package, no Kysely or yaml',
+    );
+  });
+
   it("imports an SSH export on the export parser's worker thread", () => {
     const r = steward(['import', join(dir, 'demo-ssh.json'), '--db', join(dir, 'ssh.db'), '--host', 'review.example.org']);
     assert.equal(r.status, 0, r.stderr);
