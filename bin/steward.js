@@ -30,7 +30,12 @@ try {
 } catch {
   // No bundles: nothing to map.
 }
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+// Steward's own modules bundled into a handful of files (dist/bundle/, written by `npm run build`):
+// the entry and one chunk per lazily loaded command. Without the bundle (no esbuild at build time,
+// or STEWARD_NO_BUNDLE=1 to compare) the compiled modules load one by one.
+const bundled = new URL('../dist/bundle/main.js', import.meta.url);
+const entry =
+  !process.env.STEWARD_NO_BUNDLE && existsSync(fileURLToPath(bundled)) ? bundled : new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('steward: the compiled code is missing (dist/). Run `npm run build` (or `npm ci`) first.\n');
   process.exit(70);

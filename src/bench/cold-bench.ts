@@ -51,7 +51,9 @@ export function coldCases(): ColdCase[] {
       cases.push({ label: 'reviewers --compat reviewstats', args: [...args, '--days', '90', '--compat', 'reviewstats'], entry: name });
     }
   }
-  return cases;
+  // BENCH_COLD_ONLY: a comma-separated list of labels ("core mentoring,reviewers") to run only those.
+  const only = process.env.BENCH_COLD_ONLY?.split(',').map((l) => l.trim());
+  return only ? cases.filter((c) => only.includes(c.label)) : cases;
 }
 
 interface Timing {
@@ -154,8 +156,12 @@ export async function runColdBench(
   console.log(
     `${'steward --help'.padEnd(34)} ${fmt(cold(['--help'], runs))}   (target ≤ 200 ms; load ${load()}); --version ${fmt(cold(['--version'], runs))}`,
   );
-  const engines: Array<[string, string, number]> = [['SQLite', sqlitePath, 500]];
-  if (pgLocation) engines.push(['PostgreSQL', pgLocation, 700]);
+  // BENCH_COLD_ENGINE: sqlite or postgresql to run one engine's half only.
+  const only = process.env.BENCH_COLD_ENGINE?.toLowerCase();
+  const engines: Array<[string, string, number]> = [];
+  if (!only || only === 'sqlite') engines.push(['SQLite', sqlitePath, 500]);
+  if (pgLocation && (!only || only === 'postgresql')) engines.push(['PostgreSQL', pgLocation, 700]);
+  if (!pgLocation && only === 'postgresql') console.log('cold (PostgreSQL): no PostgreSQL location (STEWARD_BENCH_PG or STEWARD_TEST_PG)');
   for (const [name, location, target] of engines) {
     // Warm: fewer runs (BENCH_WARM_RUNS, default 3) — the slow reports (the overview, waits) take seconds each.
     const warmRuns = Number(process.env.BENCH_WARM_RUNS ?? 3);

@@ -199,6 +199,7 @@ export function buildProgram(rt: Runtime): Command {
     .action(async (_o, cmd: Command) => (await import('./commands/db-command.js')).runDbMigrate(globals(cmd), rt));
   db.command('info')
     .description('engine, schema version and row counts per table')
+    .option('--exact', 'count every row (the CI builds, and big PostgreSQL tables, are estimated otherwise)')
     .addOption(format())
     .action(async (_o, cmd: Command) => (await import('./commands/db-command.js')).runDbInfo(globals(cmd), rt));
 

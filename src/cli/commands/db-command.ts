@@ -22,11 +22,12 @@ export async function runDbMigrate(o: GlobalOptions & { format?: string }, rt: R
   }
 }
 
-export async function runDbInfo(o: GlobalOptions & { format?: string }, rt: Runtime): Promise<void> {
+export async function runDbInfo(o: GlobalOptions & { format?: string; exact?: boolean }, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   const store = await openStoreFor(o, rt);
   try {
-    const info = await storeInfo(store);
+    const info = await storeInfo(store, { exact: o.exact === true });
+    const estimated = new Set(info.estimated);
     if (format === 'json') rt.stdout(JSON.stringify(info, null, 2) + '\n');
     else if (format === 'csv') rt.stdout(toCsv(['table', 'rows'], Object.entries(info.rowCounts)));
     else {
@@ -35,7 +36,9 @@ export async function runDbInfo(o: GlobalOptions & { format?: string }, rt: Runt
         `Location:        ${info.location}`,
         `Schema version:  ${info.schemaVersion} of ${info.latestSchemaVersion}${info.pendingMigrations.length ? ` (pending: ${info.pendingMigrations.join(', ')})` : ''}`,
         'Rows:',
-        ...Object.entries(info.rowCounts).map(([t, n]) => `  ${t.padEnd(14)} ${String(n).padStart(10)}`),
+        ...Object.entries(info.rowCounts).map(
+          ([t, n]) => `  ${t.padEnd(14)} ${String(n).padStart(10)}${estimated.has(t) ? ' (about; --exact to count)' : ''}`,
+        ),
       ];
       rt.stdout(lines.join('\n') + '\n');
     }
