@@ -320,7 +320,7 @@ for (const engine of ENGINES) {
         for (const days of [30, 90]) {
           const jobs = await get<CiJobsJson>(`/ci/jobs?days=${days}`);
           const readiness = await get<ReadinessJson>(`/ci/voting-readiness?days=${days}`);
-          const overview = await get<OverviewJson>(`/overview?days=${days}`);
+          const overview = await get<OverviewJson>(`/overview?days=${days}&full=true`);
           const ci = await get<{ jobs: CiJobsJson; votingReadiness: ReadinessJson }>(`/ci?days=${days}`);
           const byJob = new Map(jobs.jobs.map((j) => [j.job, j]));
           for (const h of overview.ciHealth.jobs) {
