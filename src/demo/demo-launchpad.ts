@@ -115,12 +115,26 @@ function task(
   };
 }
 
+/** Options of the Launchpad side beyond the demo's own. */
+export interface DemoLaunchpadOptions {
+  /**
+   * About this many bugs in all (the bench asks 50,000, the issue's shape): more bugs no change
+   * names are added, with the same distribution, numbered from 10,000,000. Default: the demo's own
+   * count (about one bug per eight changes beside the bugs the changes name).
+   */
+  bugs?: number;
+}
+
 /**
  * The demo's Launchpad bugs for `opts`, from its generated changes.
  *
  * @example generateDemoLaunchpad({ now, changes: 2000 }).planted.oldHighArea // 'hyperv'
  */
-export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoChange> = generateDemoChanges(opts)): DemoLaunchpad {
+export function generateDemoLaunchpad(
+  opts: DemoOptions,
+  changes: Iterable<DemoChange> = generateDemoChanges(opts),
+  more: DemoLaunchpadOptions = {},
+): DemoLaunchpad {
   const w = buildDemoWorld(opts);
   const cfg = demoConfig(opts);
   const { now, seed } = w.options;
@@ -149,8 +163,10 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const tasks: BugTask[] = [];
   const bugs: Bug[] = [];
   const staleInProgress: number[] = [];
+  const ids = new Set<number>();
   const addBug = (rng: SeededRandom, id: number, t: BugTask, tags: string[], extra: Partial<Bug> = {}) => {
     tasks.push(t);
+    ids.add(id);
     const lastUpdatedAt = Math.min(now, Math.max(t.dates.created, ...Object.values(t.dates).filter((x): x is number => x !== null)));
     bugs.push({
       id,
@@ -272,11 +288,14 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const tagFrom = target >= 0 ? Date.parse(`${cfg.releases[target]!.start}T00:00:00Z`) : Number.POSITIVE_INFINITY;
   const tagTo = target >= 0 && cfg.releases[target + 1] ? Date.parse(`${cfg.releases[target + 1]!.release}T00:00:00Z`) : tagFrom;
   let initiativeTagged = 0;
-  for (let k = 0; k < extra; k++) {
-    const rng = SeededRandom.from(seed, K_EXTRA, k);
+  // The demo's own extra bugs (k < extra), then the bench's bulk ones (numbered from 10,000,000).
+  // The planted area below adds 24 bugs and 24 duplicates.
+  const wanted = (more.bugs ?? 0) - 48;
+  for (let k = 0; k < extra || bugs.length < wanted; k++) {
+    const rng = SeededRandom.from(seed, K_EXTRA, k < extra ? k : 1_000_000 + k);
     const created = w.options.start + Math.floor(rng.float() * span);
-    const id = 2000000 + Math.floor((created - w.options.start) / DAY_MS) * 40 + 20 + (k % 20);
-    if (uses.has(id) || bugs.some((b) => b.id === id)) continue;
+    const id = k < extra ? 2000000 + Math.floor((created - w.options.start) / DAY_MS) * 40 + 20 + (k % 20) : 10_000_000 + k;
+    if (uses.has(id) || ids.has(id)) continue;
     const tag = rng.pick(areas);
     const status = rng.weighted(
       [
