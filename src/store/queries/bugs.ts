@@ -679,13 +679,15 @@ export async function loadRotaData(
       byId.get(f.change_id)!.files.push(f.path);
     // Every vote of these changes, filtered here: with the label and value in SQL, SQLite chose the
     // (label, value) index and read every Workflow +1 and Code-Review +2 of the store per chunk
-    // (0.6 s a chunk on the bench store); by change it reads a few votes per change.
+    // (0.6 s a chunk on the bench store); by change it reads a few votes per change. Merged ones
+    // only: the report reads who approved the trivial fixes that merged.
+    const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
     const votes = (
       await db
         .selectFrom('votes as v')
         .innerJoin('accounts as a', 'a.id', 'v.voter_id')
         .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
-        .where('v.change_id', 'in', part)
+        .where('v.change_id', 'in', merged.length ? merged : [-1])
         .orderBy('v.granted_at')
         .execute()
     ).filter((v) => (v.label === 'Workflow' && Number(v.value) === 1) || (v.label === 'Code-Review' && Number(v.value) === 2));
@@ -702,9 +704,10 @@ export async function loadRotaData(
   }
   const reviews: RotaReview[] = [];
   if (o.members.length) {
-    // The members' accounts first, then their votes through the (label, value, voter_id) index:
-    // Code-Review values are -2…2, so each member's votes are a few exact index ranges instead of
-    // every Code-Review vote of the store.
+    // The members' accounts first, then their votes of the window through the (copied, granted_at,
+    // voter_id, …) index: `copied` is 0 or 1, so the window is two index ranges whose entries hold
+    // the voter and label, and only the members' Code-Review votes of the window are read from the
+    // table (through the (label, value, voter_id) index, every Code-Review vote they ever gave was).
     const memberIds = (await db.selectFrom('accounts').select('id').where('username', 'in', o.members).execute()).map((a) => a.id);
     const rs = !memberIds.length
       ? []
@@ -713,10 +716,11 @@ export async function loadRotaData(
           .innerJoin('accounts as a', 'a.id', 'v.voter_id')
           .innerJoin('changes as c', 'c.id', 'v.change_id')
           .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
-          .where('v.voter_id', 'in', memberIds)
-          .where('v.value', 'in', [-2, -1, 0, 1, 2])
-          .where('v.label', '=', 'Code-Review')
+          .where('v.copied', 'in', [0, 1])
           .where('v.granted_at', '>=', o.reviewsSince)
+          .where('v.voter_id', 'in', memberIds)
+          .where('v.label', '=', 'Code-Review')
+          .where('v.value', 'in', [-2, -1, 0, 1, 2])
           .where('v.self_vote', '=', 0)
           .execute();
     for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });
