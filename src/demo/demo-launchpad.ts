@@ -40,6 +40,8 @@ export interface DemoLaunchpad {
     oldHighArea: string;
     oldHighBugs: number[];
     stoppedMember: string;
+    /** A bug a small trivial-path fix closed, reopened a week after it merged (null when the demo has no such fix). */
+    reopened: { bug: number; change: number } | null;
   };
 }
 
@@ -59,7 +61,17 @@ interface Use {
   abandonedAt: number | null;
   owner: string;
   area: string;
+  number: number;
+  /** Insertions + deletions of its last patch set. */
+  delta: number;
+  /** Whether its commit message carries the TrivialFix line. */
+  tagged: boolean;
+  /** How many bugs it names. */
+  bugsNamed: number;
 }
+
+/** The importances the demo's trivial path allows (the configuration's default, bugs.trivial.importances). */
+const TRIVIAL_IMPORTANCES: readonly BugImportance[] = ['Medium', 'Low', 'Wishlist', 'Undecided'];
 
 const IMPORTANCE_WEIGHTS: Array<[BugImportance, number]> = [
   ['Critical', 0.02],
@@ -142,8 +154,8 @@ export function generateDemoLaunchpad(
   const uses = new Map<number, Use[]>();
   for (const c of changes) {
     const last = c.patchSets[c.patchSets.length - 1];
-    for (const l of extractLinks(last?.commitMessage ?? '', c.topic)) {
-      if (!l.kind.endsWith('bug')) continue;
+    const links = extractLinks(last?.commitMessage ?? '', c.topic).filter((l) => l.kind.endsWith('bug'));
+    for (const l of links) {
       const n = Number(l.target);
       const list = uses.get(n) ?? [];
       list.push({
@@ -155,6 +167,10 @@ export function generateDemoLaunchpad(
         abandonedAt: c.status === 'ABANDONED' ? c.updated : null,
         owner: c.owner.username,
         area: c.truth.area,
+        number: c.number,
+        delta: last ? last.insertions + last.deletions : 0,
+        tagged: /^\s*TrivialFix\s*$/m.test(last?.commitMessage ?? ''),
+        bugsNamed: new Set(links.map((x) => x.target)).size,
       });
       uses.set(n, list);
     }
@@ -163,6 +179,7 @@ export function generateDemoLaunchpad(
   const tasks: BugTask[] = [];
   const bugs: Bug[] = [];
   const staleInProgress: number[] = [];
+  let reopened: DemoLaunchpad['planted']['reopened'] = null;
   const ids = new Set<number>();
   const addBug = (rng: SeededRandom, id: number, t: BugTask, tags: string[], extra: Partial<Bug> = {}) => {
     tasks.push(t);
@@ -199,7 +216,40 @@ export function generateDemoLaunchpad(
     const open = us.filter((u) => u.status === 'NEW' && u.kind !== 'related-bug').sort((a, b) => a.created - b.created)[0];
     const fixers = us.filter((u) => u.kind !== 'related-bug');
     let t: BugTask;
-    if (fix) {
+    // Planted (bugs rota, bugs backlog): the first bug a trivial-path change alone fixed (small, and
+    // tagged TrivialFix or the bug of an importance the demo's rules allow), merged 30–120 days
+    // before now, reopened a week later — the fix did not hold.
+    const reopen =
+      fix !== undefined &&
+      reopened === null &&
+      (fix.tagged || TRIVIAL_IMPORTANCES.includes(imp)) &&
+      fix.delta <= 30 &&
+      fix.bugsNamed === 1 &&
+      fixers.length === 1 &&
+      fix.mergedAt! >= now - 120 * DAY_MS &&
+      fix.mergedAt! <= now - 30 * DAY_MS;
+    if (fix && reopen) {
+      reopened = { bug: id, change: fix.number };
+      t = task(
+        project,
+        id,
+        'Confirmed',
+        imp,
+        {
+          created,
+          leftNew: Math.min(triaged, fix.created),
+          triaged: Math.min(triaged, fix.created),
+          assigned: fix.created,
+          inProgress: fix.created,
+          fixCommitted: fix.mergedAt!,
+          fixReleased: fix.mergedAt!,
+          closed: fix.mergedAt!,
+          leftClosed: fix.mergedAt! + 7 * DAY_MS,
+        },
+        null,
+        title,
+      );
+    } else if (fix) {
       t = task(
         project,
         id,
@@ -389,7 +439,7 @@ export function generateDemoLaunchpad(
     tasks,
     bugs,
     rota: { members: rota.members },
-    planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped },
+    planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped, reopened },
   };
 }
 
