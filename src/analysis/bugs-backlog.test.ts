@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import type { BugChangeRef, BugData } from '../model/bugs.js';
 import { makeBug, makeBugTask } from '../../test/helpers/bug-builders.js';
 import { computeBugBacklog } from './bugs-backlog.js';
+import { backlogDataFrom } from './bugs-common.js';
 import { computeBugRota } from './bugs-rota.js';
-import { computeBugTargets } from './bugs-targets.js';
+import { computeBugTargets, targetsDataFrom } from './bugs-targets.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1);
@@ -74,7 +75,7 @@ function data(): BugData {
 
 describe('bug reports on hand-built data', () => {
   it('backlog: counts, the stuck In Progress bug, the fix merged on an open bug, areas, restricted bugs', () => {
-    const r = computeBugBacklog(data(), {
+    const r = computeBugBacklog(backlogDataFrom(data(), NOW), {
       now: NOW,
       weeks: 4,
       cohortDays: 365,
@@ -107,7 +108,7 @@ describe('bug reports on hand-built data', () => {
     assert.equal(r.timeToFix.events, 1);
     assert.equal(r.weeks.length, 4);
     assert.equal(r.weeks.at(-1)!.open, 5);
-    const shown = computeBugBacklog(data(), {
+    const shown = computeBugBacklog(backlogDataFrom(data(), NOW), {
       now: NOW,
       weeks: 4,
       cohortDays: 365,
@@ -118,7 +119,7 @@ describe('bug reports on hand-built data', () => {
   });
 
   it('targets: unattended high bugs by importance, duplicates, heat; the private one counted, not named', () => {
-    const r = computeBugTargets(data(), {
+    const r = computeBugTargets(targetsDataFrom(data(), { now: NOW, fixersDays: 730 }), {
       now: NOW,
       highImportances: ['Critical', 'High'],
       staleDays: 30,

@@ -9,8 +9,8 @@
  * censored at their closing for time to fix), so the median is not biased towards the bugs that
  * were quick; its interval is read off the curve's 95% log-log band.
  */
-import type { BugChangeRef, BugData, BugImportance, BugStatus } from '../model/bugs.js';
-import { BUG_IMPORTANCES } from '../model/bugs.js';
+import type { BacklogData, BugChangeRef, BugImportance, BugState, BugStatus } from '../model/bugs.js';
+import { BUG_IMPORTANCES, isOpenStatus } from '../model/bugs.js';
 import { wilson } from './ci-stats.js';
 import { kaplanMeier, survivalAt, survivalQuantile } from './stats/kaplan-meier.js';
 import { DAY_MS } from './stats.js';
@@ -166,21 +166,25 @@ const median = (xs: number[]): number | null => {
 /**
  * The backlog report from the stored bugs and the changes naming them.
  *
- * @example computeBugBacklog(await loadBugData(db, ['nova']), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
+ * Counts, ages, times and the weekly series come from `data.states` (every project task); the
+ * lists (In Progress bugs nobody works on, fixes merged on open bugs) from `data.listed`.
+ *
+ * @example computeBugBacklog(await loadBacklogData(db, ['nova'], now), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
  */
-export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBacklogReport {
+export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugBacklogReport {
   const { now } = o;
-  const items = bugItems(data).filter((i) => i.task.dates.created <= now);
-  const open = items.filter(isOpen);
-  const shown = (i: BugItem) => o.showRestricted || !i.restricted;
+  const items = data.states.filter((s) => s.dates.created <= now);
+  const open = items.filter((s) => isOpenStatus(s.status));
+  const listed = bugItems(data.listed).filter((i) => i.task.dates.created <= now && isOpen(i));
+  const shown = (i: BugItem | BugState) => o.showRestricted || !i.restricted;
   let hidden = 0;
 
   // Open by status × importance.
   const statusMap = new Map<BugStatus, Map<BugImportance, number>>();
   for (const i of open) {
-    const m = statusMap.get(i.task.status) ?? new Map<BugImportance, number>();
-    m.set(i.task.importance, (m.get(i.task.importance) ?? 0) + 1);
-    statusMap.set(i.task.status, m);
+    const m = statusMap.get(i.status) ?? new Map<BugImportance, number>();
+    m.set(i.importance, (m.get(i.importance) ?? 0) + 1);
+    statusMap.set(i.status, m);
   }
   const byStatus = [...statusMap.entries()]
     .map(([status, m]) => ({
@@ -191,10 +195,10 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
     .sort((a, b) => b.total - a.total || a.status.localeCompare(b.status));
   const byImportance = BUG_IMPORTANCES.map((importance) => ({
     importance,
-    open: open.filter((i) => i.task.importance === importance).length,
+    open: open.filter((i) => i.importance === importance).length,
   })).filter((r) => r.open > 0);
 
-  const ages = open.map((i) => (now - i.task.dates.created) / DAY_MS);
+  const ages = open.map((i) => (now - i.dates.created) / DAY_MS);
   const age = {
     medianDays: median(ages) === null ? null : days(median(ages)! * DAY_MS),
     buckets: AGE_BUCKETS.map(([label, max], k) => ({
@@ -204,21 +208,21 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
   };
 
   // Times to triage and to fix, for bugs created in the cohort window.
-  const cohort = items.filter((i) => i.task.dates.created >= now - o.cohortDays * DAY_MS);
+  const cohort = items.filter((i) => i.dates.created >= now - o.cohortDays * DAY_MS);
   const triage = cohort.map((i) => {
-    const t = leftNewAt(i.task);
-    return t === null ? { time: now - i.task.dates.created, event: false } : { time: Math.max(0, t - i.task.dates.created), event: true };
+    const t = leftNewAt(i);
+    return t === null ? { time: now - i.dates.created, event: false } : { time: Math.max(0, t - i.dates.created), event: true };
   });
   const fix = cohort.map((i) => {
-    const f = fixedAt(i.task);
-    if (f !== null && !isOpen(i)) return { time: Math.max(0, f - i.task.dates.created), event: true };
-    const end = closedAt(i.task) ?? now;
-    return { time: Math.max(0, end - i.task.dates.created), event: false };
+    const f = fixedAt(i);
+    if (f !== null && !isOpenStatus(i.status)) return { time: Math.max(0, f - i.dates.created), event: true };
+    const end = closedAt(i) ?? now;
+    return { time: Math.max(0, end - i.dates.created), event: false };
   });
 
   // Changes per bug.
   const changesOf = new Map<number, BugChangeRef[]>();
-  for (const c of data.changes) {
+  for (const c of data.listed.changes) {
     const l = changesOf.get(c.bug) ?? [];
     l.push(c);
     changesOf.set(c.bug, l);
@@ -226,7 +230,7 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
 
   // In Progress with no open change (or only abandoned ones): candidates to unassign.
   const inProgressStuck: StuckBug[] = [];
-  for (const i of open) {
+  for (const i of listed) {
     if (i.task.status !== 'In Progress') continue;
     const cs = (changesOf.get(i.task.bug) ?? []).filter((c) => c.kind !== 'related-bug');
     if (cs.some((c) => c.status === 'NEW')) continue;
@@ -256,7 +260,7 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
 
   // Fix merged, bug still open.
   const fixedStillOpen: FixedStillOpen[] = [];
-  for (const i of open) {
+  for (const i of listed) {
     const merged = (changesOf.get(i.task.bug) ?? [])
       .filter((c) => c.status === 'MERGED' && c.mergedAt !== null && (c.kind === 'closes-bug' || c.kind === 'topic-bug'))
       .sort((a, b) => b.mergedAt! - a.mergedAt!)[0];
@@ -282,12 +286,12 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
   const high = new Set(o.highImportances);
   const areaMap = new Map<string, { open: number; highAges: number[] }>();
   for (const i of open) {
-    if (!i.bug || !i.bug.tags.length) continue;
+    if (!i.hasBug || !i.tags.length) continue;
     if (!shown(i)) continue;
-    for (const tag of i.bug.tags) {
+    for (const tag of i.tags) {
       const a = areaMap.get(tag) ?? { open: 0, highAges: [] };
       a.open++;
-      if (high.has(i.task.importance)) a.highAges.push((now - i.task.dates.created) / DAY_MS);
+      if (high.has(i.importance)) a.highAges.push((now - i.dates.created) / DAY_MS);
       areaMap.set(tag, a);
     }
   }
@@ -302,30 +306,69 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
     .sort((a, b) => b.openHigh - a.openHigh || b.open - a.open || a.tag.localeCompare(b.tag))
     .slice(0, 30);
 
-  // Weekly series: opened, fixed, closed otherwise; open and New at each week's end.
+  // Weekly series: opened, fixed, closed otherwise; open and New at each week's end. Each bug is
+  // placed once (its opening, its closing, the weeks it was open or New at the end of), not once a week.
   const starts = weekStarts(now, o.weeks);
-  const weeks: BacklogWeek[] = starts.map((w) => {
-    const end = Math.min(w + WEEK_MS, now);
-    let opened = 0;
-    let fixed = 0;
-    let closedOther = 0;
-    let openAt = 0;
-    let untriagedAt = 0;
-    for (const i of items) {
-      const t = i.task;
-      if (t.dates.created >= w && t.dates.created < end) opened++;
-      const c = closedAt(t);
-      if (c !== null && c >= w && c < end) {
-        if (fixedAt(t) !== null) fixed++;
-        else closedOther++;
-      }
-      if (t.dates.created < end && (c === null || c >= end)) {
-        openAt++;
-        const ln = leftNewAt(t);
-        if (ln === null || ln >= end) untriagedAt++;
+  const ends = starts.map((w) => Math.min(w + WEEK_MS, now));
+  const W = starts.length;
+  /** The week whose [start, end) holds `x`, or -1. */
+  const weekOf = (x: number): number => {
+    for (let lo = 0, hi = W - 1; lo <= hi;) {
+      const k = (lo + hi) >> 1;
+      if (x < starts[k]!) hi = k - 1;
+      else if (x >= ends[k]!) lo = k + 1;
+      else return k;
+    }
+    return -1;
+  };
+  /** The first week whose end is after `x` (W when none). */
+  const firstEndAfter = (x: number): number => {
+    let lo = 0;
+    let hi = W;
+    while (lo < hi) {
+      const k = (lo + hi) >> 1;
+      if (ends[k]! > x) hi = k;
+      else lo = k + 1;
+    }
+    return lo;
+  };
+  const opened = new Array<number>(W).fill(0);
+  const fixed = new Array<number>(W).fill(0);
+  const closedOther = new Array<number>(W).fill(0);
+  const openDiff = new Array<number>(W + 1).fill(0);
+  const newDiff = new Array<number>(W + 1).fill(0);
+  for (const t of items) {
+    const created = t.dates.created;
+    const k0 = weekOf(created);
+    if (k0 >= 0) opened[k0]!++;
+    const c = closedAt(t);
+    if (c !== null) {
+      const k = weekOf(c);
+      if (k >= 0) {
+        if (fixedAt(t) !== null) fixed[k]!++;
+        else closedOther[k]!++;
       }
     }
-    return { week: isoDay(w), opened, fixed, closedOther, open: openAt, untriaged: untriagedAt };
+    // Open at the end of week k: created before it, not closed before it.
+    const from = firstEndAfter(created);
+    const to = c === null ? W : firstEndAfter(c);
+    if (from < to) {
+      openDiff[from]!++;
+      openDiff[to]!--;
+      const ln = leftNewAt(t);
+      const newTo = Math.min(to, ln === null ? W : firstEndAfter(ln));
+      if (from < newTo) {
+        newDiff[from]!++;
+        newDiff[newTo]!--;
+      }
+    }
+  }
+  let openRun = 0;
+  let newRun = 0;
+  const weeks: BacklogWeek[] = starts.map((w, k) => {
+    openRun += openDiff[k]!;
+    newRun += newDiff[k]!;
+    return { week: isoDay(w), opened: opened[k]!, fixed: fixed[k]!, closedOther: closedOther[k]!, open: openRun, untriaged: newRun };
   });
   const openedSum = weeks.reduce((a, w) => a + w.opened, 0);
   const closedSum = weeks.reduce((a, w) => a + w.fixed + w.closedOther, 0);
@@ -343,7 +386,7 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
 
   return {
     now: new Date(now).toISOString(),
-    projects: [...new Set(items.map((i) => i.task.project))].sort(),
+    projects: [...new Set(data.projects)].sort(),
     open: open.length,
     restrictedOpen: open.filter((i) => i.restricted).length,
     restrictedHidden: hidden,
@@ -351,7 +394,7 @@ export function computeBugBacklog(data: BugData, o: BugBacklogOptions): BugBackl
     byStatus,
     byImportance,
     age,
-    untriaged: open.filter((i) => i.task.status === 'New').length,
+    untriaged: open.filter((i) => i.status === 'New').length,
     timeToTriage: medianDays(triage),
     timeToFix: medianDays(fix),
     inProgressStuck,

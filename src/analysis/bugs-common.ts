@@ -11,7 +11,16 @@
  *   Private, Proprietary, Embargoed) are counted in totals; they are named (number, title, tags,
  *   assignee) only for a reader allowed to see them (`bugs.private.read`).
  */
-import { isOpenStatus, isRestrictedBug, type Bug, type BugData, type BugImportance, type BugTask } from '../model/bugs.js';
+import type { BacklogData, BugState } from '../model/bugs.js';
+import {
+  isOpenStatus,
+  isRestrictedBug,
+  type Bug,
+  type BugData,
+  type BugImportance,
+  type BugTask,
+  type BugTaskDates,
+} from '../model/bugs.js';
 import { DAY_MS } from './stats.js';
 
 export const WEEK_MS = 7 * DAY_MS;
@@ -35,7 +44,7 @@ export const IMPORTANCE_RANK: Record<BugImportance, number> = {
 };
 
 /** The project tasks of the data, duplicates left out, each with its bug. */
-export function bugItems(data: BugData): BugItem[] {
+export function bugItems(data: Pick<BugData, 'tasks' | 'bugs'> & Partial<BugData>): BugItem[] {
   const bugs = new Map(data.bugs.map((b) => [b.id, b]));
   const out: BugItem[] = [];
   for (const task of data.tasks) {
@@ -49,17 +58,46 @@ export function bugItems(data: BugData): BugItem[] {
 
 export const isOpen = (i: BugItem): boolean => isOpenStatus(i.task.status);
 
+/** A project task's state as the backlog reads it (tags only for an open bug). */
+export function bugState(i: BugItem): BugState {
+  const d = i.task.dates;
+  return {
+    bug: i.task.bug,
+    project: i.task.project,
+    status: i.task.status,
+    importance: i.task.importance,
+    hasBug: i.bug !== null,
+    restricted: i.restricted,
+    tags: isOpenStatus(i.task.status) ? (i.bug?.tags ?? []) : [],
+    dates: { created: d.created, leftNew: d.leftNew, fixCommitted: d.fixCommitted, fixReleased: d.fixReleased, closed: d.closed },
+  };
+}
+
+/**
+ * The backlog's input from the full data, in memory: what store/queries/bugs.ts loadBacklogData
+ * reads in SQL (a test holds the two equal on the demo, both engines).
+ */
+export function backlogDataFrom(data: BugData, now: number): BacklogData {
+  const states = bugItems(data).map(bugState);
+  return { projects: [...new Set(states.filter((i) => i.dates.created <= now).map((i) => i.project))].sort(), states, listed: data };
+}
+
+/** What the dates below read of a task: its status and five of its dates. */
+export type TaskTimes = Pick<BugTask, 'status'> & {
+  dates: Pick<BugTaskDates, 'created' | 'leftNew' | 'fixCommitted' | 'fixReleased' | 'closed'>;
+};
+
 /** When the task was fixed (Fix Committed, else Fix Released), or null. */
-export const fixedAt = (t: BugTask): number | null => t.dates.fixCommitted ?? t.dates.fixReleased;
+export const fixedAt = (t: TaskTimes): number | null => t.dates.fixCommitted ?? t.dates.fixReleased;
 
 /** When a task that is closed now was closed: fixed, else its closing date. Null for an open task. */
-export function closedAt(t: BugTask): number | null {
+export function closedAt(t: TaskTimes): number | null {
   if (isOpenStatus(t.status)) return null;
   return fixedAt(t) ?? t.dates.closed ?? t.dates.created;
 }
 
 /** When the task left New: Launchpad's date, else (a task that went from New straight to closed) its closing. */
-export function leftNewAt(t: BugTask): number | null {
+export function leftNewAt(t: TaskTimes): number | null {
   if (t.status === 'New') return null;
   return t.dates.leftNew ?? closedAt(t);
 }

@@ -8,7 +8,7 @@
  * `staleDays` ago). Ranked by importance (Critical first), then duplicates (more people hit it),
  * then heat, then age: a lexicographic order anyone can check by hand, no hidden weights.
  */
-import type { BugChangeRef, BugData, BugImportance } from '../model/bugs.js';
+import type { BugChangeRef, BugData, BugImportance, TagFixer, TargetsData } from '../model/bugs.js';
 import { DAY_MS } from './stats.js';
 import { bugItems, days, fixedAt, IMPORTANCE_RANK, isOpen, isoDay, type VisibilityCounts } from './bugs-common.js';
 
@@ -56,36 +56,30 @@ export interface BugTargetsReport extends VisibilityCounts {
 /**
  * The targets report.
  *
- * @example computeBugTargets(data, { now, highImportances: ['Critical', 'High'], staleDays: 90, fixersDays: 730, limit: 30, showRestricted: false })
+ * @example computeBugTargets(await loadTargetsData(db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 }), { now, highImportances: ['Critical', 'High'], staleDays: 90, fixersDays: 730, limit: 30, showRestricted: false })
  */
-export function computeBugTargets(data: BugData, o: BugTargetsOptions): BugTargetsReport {
+export function computeBugTargets(data: TargetsData, o: BugTargetsOptions): BugTargetsReport {
   const { now } = o;
-  const items = bugItems(data).filter((i) => i.task.dates.created <= now);
+  const items = bugItems(data.candidates).filter((i) => i.task.dates.created <= now);
   const high = new Set(o.highImportances);
   const changesOf = new Map<number, BugChangeRef[]>();
-  for (const c of data.changes) {
+  for (const c of data.candidates.changes) {
     if (c.kind === 'related-bug') continue;
     const l = changesOf.get(c.bug) ?? [];
     l.push(c);
     changesOf.set(c.bug, l);
   }
   const duplicates = new Map<number, number>();
-  for (const b of data.bugs) if (b.duplicateOf !== null) duplicates.set(b.duplicateOf, (duplicates.get(b.duplicateOf) ?? 0) + 1);
+  for (const b of data.candidates.bugs) if (b.duplicateOf !== null) duplicates.set(b.duplicateOf, (duplicates.get(b.duplicateOf) ?? 0) + 1);
 
-  // Who fixed bugs of each tag: owners of merged changes closing a bug fixed within the window.
+  // Who fixed bugs of each tag.
   const fixers = new Map<string, Map<string, number>>();
-  for (const i of items) {
-    if (!i.bug || isOpen(i)) continue;
-    const f = fixedAt(i.task);
-    if (f === null || f < now - o.fixersDays * DAY_MS) continue;
-    const owners = new Set((changesOf.get(i.task.bug) ?? []).filter((c) => c.status === 'MERGED' && c.owner).map((c) => c.owner!));
-    for (const tag of i.bug.tags)
-      for (const who of owners) {
-        const m = fixers.get(tag) ?? new Map<string, number>();
-        m.set(who, (m.get(who) ?? 0) + 1);
-        fixers.set(tag, m);
-      }
-  }
+  for (const f of data.fixers)
+    for (const tag of f.tags) {
+      const m = fixers.get(tag) ?? new Map<string, number>();
+      m.set(f.who, (m.get(f.who) ?? 0) + f.fixes);
+      fixers.set(tag, m);
+    }
 
   const openHigh = items.filter((i) => isOpen(i) && high.has(i.task.importance));
   const unattended: Array<Omit<BugTarget, 'rank'> & { restricted: boolean; created: number }> = [];
@@ -149,4 +143,24 @@ export function computeBugTargets(data: BugData, o: BugTargetsOptions): BugTarge
     restrictedShown: o.showRestricted,
     targets: visible.slice(0, o.limit).map(({ restricted: _r, created: _c, ...t }, k) => ({ rank: k + 1, ...t })),
   };
+}
+
+/**
+ * Who fixed bugs of each tag, from the full data in memory: the owners of the merged changes (not
+ * Related-Bug) naming each closed project task fixed within `fixersDays` before `now`, once per task
+ * and owner. store/queries/bugs.ts loadTargetsData counts the same in SQL (a test holds the two
+ * equal on the demo, both engines).
+ */
+export function targetsDataFrom(data: BugData, o: { now: number; fixersDays: number }): TargetsData {
+  const fixers: TagFixer[] = [];
+  for (const i of bugItems(data)) {
+    if (!i.bug || isOpen(i) || i.task.dates.created > o.now) continue;
+    const f = fixedAt(i.task);
+    if (f === null || f < o.now - o.fixersDays * DAY_MS) continue;
+    const owners = new Set(
+      data.changes.filter((c) => c.bug === i.task.bug && c.kind !== 'related-bug' && c.status === 'MERGED' && c.owner).map((c) => c.owner!),
+    );
+    if (i.bug.tags.length) for (const who of owners) fixers.push({ tags: i.bug.tags, who, fixes: 1 });
+  }
+  return { candidates: data, fixers };
 }

@@ -213,8 +213,10 @@ if (process.env.BENCH_ONLY === 'calibration') {
   process.exit(0);
 }
 if (process.env.BENCH_ONLY === 'bugs') {
-  runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
-  await runBugsReportsBench(bench.sqlitePath, bench.demo);
+  // BENCH_LP_TASKS=0 skips the sync; BENCH_SQLITE names another store (a copy: the reports add the demo's bugs to it).
+  const lpTasks = Number(process.env.BENCH_LP_TASKS ?? 50_000);
+  if (lpTasks > 0) runLaunchpadSyncBench(lpTasks);
+  await runBugsReportsBench(process.env.BENCH_SQLITE ?? bench.sqlitePath, bench.demo);
   process.exit(0);
 }
 const runCold = () =>

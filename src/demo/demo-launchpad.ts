@@ -40,6 +40,8 @@ export interface DemoLaunchpad {
     oldHighArea: string;
     oldHighBugs: number[];
     stoppedMember: string;
+    /** A bug a small trivial-path fix closed, reopened a week after it merged (null when the demo has no such fix). */
+    reopened: { bug: number; change: number } | null;
   };
 }
 
@@ -59,7 +61,17 @@ interface Use {
   abandonedAt: number | null;
   owner: string;
   area: string;
+  number: number;
+  /** Insertions + deletions of its last patch set. */
+  delta: number;
+  /** Whether its commit message carries the TrivialFix line. */
+  tagged: boolean;
+  /** How many bugs it names. */
+  bugsNamed: number;
 }
+
+/** The importances the demo's trivial path allows (the configuration's default, bugs.trivial.importances). */
+const TRIVIAL_IMPORTANCES: readonly BugImportance[] = ['Medium', 'Low', 'Wishlist', 'Undecided'];
 
 const IMPORTANCE_WEIGHTS: Array<[BugImportance, number]> = [
   ['Critical', 0.02],
@@ -115,12 +127,26 @@ function task(
   };
 }
 
+/** Options of the Launchpad side beyond the demo's own. */
+export interface DemoLaunchpadOptions {
+  /**
+   * About this many bugs in all (the bench asks 50,000, the issue's shape): more bugs no change
+   * names are added, with the same distribution, numbered from 10,000,000. Default: the demo's own
+   * count (about one bug per eight changes beside the bugs the changes name).
+   */
+  bugs?: number;
+}
+
 /**
  * The demo's Launchpad bugs for `opts`, from its generated changes.
  *
  * @example generateDemoLaunchpad({ now, changes: 2000 }).planted.oldHighArea // 'hyperv'
  */
-export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoChange> = generateDemoChanges(opts)): DemoLaunchpad {
+export function generateDemoLaunchpad(
+  opts: DemoOptions,
+  changes: Iterable<DemoChange> = generateDemoChanges(opts),
+  more: DemoLaunchpadOptions = {},
+): DemoLaunchpad {
   const w = buildDemoWorld(opts);
   const cfg = demoConfig(opts);
   const { now, seed } = w.options;
@@ -128,8 +154,8 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const uses = new Map<number, Use[]>();
   for (const c of changes) {
     const last = c.patchSets[c.patchSets.length - 1];
-    for (const l of extractLinks(last?.commitMessage ?? '', c.topic)) {
-      if (!l.kind.endsWith('bug')) continue;
+    const links = extractLinks(last?.commitMessage ?? '', c.topic).filter((l) => l.kind.endsWith('bug'));
+    for (const l of links) {
       const n = Number(l.target);
       const list = uses.get(n) ?? [];
       list.push({
@@ -141,6 +167,10 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
         abandonedAt: c.status === 'ABANDONED' ? c.updated : null,
         owner: c.owner.username,
         area: c.truth.area,
+        number: c.number,
+        delta: last ? last.insertions + last.deletions : 0,
+        tagged: /^\s*TrivialFix\s*$/m.test(last?.commitMessage ?? ''),
+        bugsNamed: new Set(links.map((x) => x.target)).size,
       });
       uses.set(n, list);
     }
@@ -149,8 +179,11 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const tasks: BugTask[] = [];
   const bugs: Bug[] = [];
   const staleInProgress: number[] = [];
+  let reopened: DemoLaunchpad['planted']['reopened'] = null;
+  const ids = new Set<number>();
   const addBug = (rng: SeededRandom, id: number, t: BugTask, tags: string[], extra: Partial<Bug> = {}) => {
     tasks.push(t);
+    ids.add(id);
     const lastUpdatedAt = Math.min(now, Math.max(t.dates.created, ...Object.values(t.dates).filter((x): x is number => x !== null)));
     bugs.push({
       id,
@@ -183,7 +216,40 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
     const open = us.filter((u) => u.status === 'NEW' && u.kind !== 'related-bug').sort((a, b) => a.created - b.created)[0];
     const fixers = us.filter((u) => u.kind !== 'related-bug');
     let t: BugTask;
-    if (fix) {
+    // Planted (bugs rota, bugs backlog): the first bug a trivial-path change alone fixed (small, and
+    // tagged TrivialFix or the bug of an importance the demo's rules allow), merged 30–120 days
+    // before now, reopened a week later — the fix did not hold.
+    const reopen =
+      fix !== undefined &&
+      reopened === null &&
+      (fix.tagged || TRIVIAL_IMPORTANCES.includes(imp)) &&
+      fix.delta <= 30 &&
+      fix.bugsNamed === 1 &&
+      fixers.length === 1 &&
+      fix.mergedAt! >= now - 120 * DAY_MS &&
+      fix.mergedAt! <= now - 30 * DAY_MS;
+    if (fix && reopen) {
+      reopened = { bug: id, change: fix.number };
+      t = task(
+        project,
+        id,
+        'Confirmed',
+        imp,
+        {
+          created,
+          leftNew: Math.min(triaged, fix.created),
+          triaged: Math.min(triaged, fix.created),
+          assigned: fix.created,
+          inProgress: fix.created,
+          fixCommitted: fix.mergedAt!,
+          fixReleased: fix.mergedAt!,
+          closed: fix.mergedAt!,
+          leftClosed: fix.mergedAt! + 7 * DAY_MS,
+        },
+        null,
+        title,
+      );
+    } else if (fix) {
       t = task(
         project,
         id,
@@ -272,11 +338,14 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
   const tagFrom = target >= 0 ? Date.parse(`${cfg.releases[target]!.start}T00:00:00Z`) : Number.POSITIVE_INFINITY;
   const tagTo = target >= 0 && cfg.releases[target + 1] ? Date.parse(`${cfg.releases[target + 1]!.release}T00:00:00Z`) : tagFrom;
   let initiativeTagged = 0;
-  for (let k = 0; k < extra; k++) {
-    const rng = SeededRandom.from(seed, K_EXTRA, k);
+  // The demo's own extra bugs (k < extra), then the bench's bulk ones (numbered from 10,000,000).
+  // The planted area below adds 24 bugs and 24 duplicates.
+  const wanted = (more.bugs ?? 0) - 48;
+  for (let k = 0; k < extra || bugs.length < wanted; k++) {
+    const rng = SeededRandom.from(seed, K_EXTRA, k < extra ? k : 1_000_000 + k);
     const created = w.options.start + Math.floor(rng.float() * span);
-    const id = 2000000 + Math.floor((created - w.options.start) / DAY_MS) * 40 + 20 + (k % 20);
-    if (uses.has(id) || bugs.some((b) => b.id === id)) continue;
+    const id = k < extra ? 2000000 + Math.floor((created - w.options.start) / DAY_MS) * 40 + 20 + (k % 20) : 10_000_000 + k;
+    if (uses.has(id) || ids.has(id)) continue;
     const tag = rng.pick(areas);
     const status = rng.weighted(
       [
@@ -370,7 +439,7 @@ export function generateDemoLaunchpad(opts: DemoOptions, changes: Iterable<DemoC
     tasks,
     bugs,
     rota: { members: rota.members },
-    planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped },
+    planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped, reopened },
   };
 }
 

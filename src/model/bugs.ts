@@ -251,3 +251,48 @@ export interface BugsOverview {
   /** In Progress, and no open or merged Gerrit change names it (Closes-Bug, Partial-Bug, bug/N topic). */
   inProgressNoOpenChange: number;
 }
+
+/**
+ * A bug's state on one project as the backlog's counts, ages, times and weekly series read it: its
+ * project task's status, importance and dates, and the bug's facts (duplicates are left out before).
+ */
+export interface BugState {
+  bug: number;
+  project: string;
+  status: BugStatus;
+  importance: BugImportance;
+  /** Whether the store has the bug record (a task without one has no tags and is not restricted). */
+  hasBug: boolean;
+  restricted: boolean;
+  /** The bug's tags; read for open bugs only (empty for the others). */
+  tags: string[];
+  dates: Pick<BugTaskDates, 'created' | 'leftNew' | 'fixCommitted' | 'fixReleased' | 'closed'>;
+}
+
+/**
+ * What the backlog reads: every project task's state, and the full records (tasks, bugs, the
+ * changes naming them) of the bugs its lists may name — the open In Progress bugs and the open bugs
+ * a merged change closes.
+ */
+export interface BacklogData {
+  /** The projects of every task (those of `states` may be fewer: a loader may leave out tasks that count nowhere). */
+  projects: string[];
+  states: BugState[];
+  listed: Pick<BugData, 'tasks' | 'bugs' | 'changes'>;
+}
+
+/** Who fixed bugs with a given tags string: `fixes` project tasks, each fixed by a merged change `who` owned. */
+export interface TagFixer {
+  tags: string[];
+  who: string;
+  fixes: number;
+}
+
+/**
+ * What the targets report reads: the open high-importance bugs' tasks, bugs and changes (with the
+ * bugs that are duplicates of them), and who fixed bugs of each tag within the window.
+ */
+export interface TargetsData {
+  candidates: Pick<BugData, 'tasks' | 'bugs' | 'changes'>;
+  fixers: TagFixer[];
+}

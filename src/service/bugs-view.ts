@@ -8,10 +8,10 @@
 import { computeBugBacklog, type BugBacklogReport } from '../analysis/bugs-backlog.js';
 import { computeBugRota, type BugRotaReport } from '../analysis/bugs-rota.js';
 import { computeBugTargets, type BugTargetsReport } from '../analysis/bugs-targets.js';
-import { WEEK_MS } from '../analysis/bugs-common.js';
+import { WEEK_MS, weekStarts } from '../analysis/bugs-common.js';
 import { DAY_MS } from '../analysis/stats.js';
 import type { Store } from '../store/engine.js';
-import { loadBugData, loadRotaData } from '../store/queries/bugs.js';
+import { loadBacklogData, loadBugData, loadRotaData, loadTargetsData } from '../store/queries/bugs.js';
 import { authorize } from './authorize.js';
 import type { Reader } from './catalogue/report-entry.js';
 import type { EffectiveConfig } from './effective-config.js';
@@ -41,11 +41,13 @@ export async function buildBugBacklogView(
   now: number,
   reader?: Reader,
 ): Promise<BugBacklogReport> {
-  const data = await loadBugData(store.db, launchpadProjects(p, config));
+  const cohortDays = 365;
+  const since = Math.min(weekStarts(now, p.weeks)[0] ?? now, now - cohortDays * DAY_MS);
+  const data = await loadBacklogData(store.db, launchpadProjects(p, config), { now, since });
   return computeBugBacklog(data, {
     now,
     weeks: p.weeks,
-    cohortDays: 365,
+    cohortDays,
     highImportances: config.config.bugs.highImportances,
     showRestricted: mayShowRestricted(p.includePrivate, reader),
   });
@@ -58,12 +60,14 @@ export async function buildBugTargetsView(
   now: number,
   reader?: Reader,
 ): Promise<BugTargetsReport> {
-  const data = await loadBugData(store.db, launchpadProjects(p, config));
+  const fixersDays = 730;
+  const highImportances = config.config.bugs.highImportances;
+  const data = await loadTargetsData(store.db, launchpadProjects(p, config), { now, highImportances, fixersDays });
   return computeBugTargets(data, {
     now,
-    highImportances: config.config.bugs.highImportances,
+    highImportances,
     staleDays: 90,
-    fixersDays: 730,
+    fixersDays,
     limit: p.limit,
     showRestricted: mayShowRestricted(p.includePrivate, reader),
   });
@@ -89,6 +93,8 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     members: rules.members,
     projects: p.project,
   });
-  const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false });
+  // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
+  const named = [...new Set(rota.changes.flatMap((c) => c.bugs))].sort((x, y) => x - y);
+  const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false, bugs: named });
   return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: Math.min(13, Math.floor(p.weeks / 2)), rules, limit: p.limit });
 }

@@ -4,7 +4,8 @@
  * - `bugs backlog`: the In Progress bugs whose only change was abandoned months ago are candidates
  *   to unassign; the area of old high-importance bugs leads the areas;
  * - `bugs targets`: those old high bugs are the unattended targets, first;
- * - `bugs rota`: the rota member who stopped reviewing, and the reverted trivial fix;
+ * - `bugs rota`: the rota member who stopped reviewing, the reverted trivial fix, and the trivial
+ *   fix whose bug was reopened (which the backlog lists among fixes merged on open bugs);
  * and restricted bugs are named only with --include-private.
  */
 import assert from 'node:assert/strict';
@@ -88,6 +89,21 @@ for (const engine of ENGINES) {
       assert.equal(breaches[0]!.subject, subject);
       assert.ok(r.constraints.reverted.trivial.count >= 1);
       assert.ok(r.weeks.every((w) => w.onDuty.length === 4));
+    });
+
+    it('rota and backlog: the bug a trivial fix closed that was reopened after the fix merged', async () => {
+      const reopened = planted.planted.reopened;
+      assert.ok(reopened, 'the demo plants a reopened bug');
+      const r = await json<BugRotaReport>(['bugs', 'rota']);
+      const breach = r.constraints.breaches.find((b) => b.what === 'bug reopened');
+      assert.deepEqual(breach && [breach.number, breach.bug], [reopened.change, reopened.bug], JSON.stringify(r.constraints.breaches));
+      assert.ok(r.constraints.reopened.trivial.count >= 1);
+      assert.ok(r.constraints.reopened.trivial.of >= r.constraints.reopened.trivial.count);
+      // Open again with its fix merged: the backlog lists it among the fixes merged on open bugs.
+      const b = await json<BugBacklogReport>(['bugs', 'backlog', '--include-private']);
+      const f = b.fixedStillOpen.find((x) => x.bug === reopened.bug);
+      assert.ok(f, `bug ${reopened.bug} is listed as fixed but open`);
+      assert.equal(f.change, reopened.change);
     });
 
     it('restricted bugs are counted but named only with --include-private', async () => {

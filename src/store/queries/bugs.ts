@@ -6,9 +6,14 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { BUG_STATUSES, isOpenStatus } from '../../model/bugs.js';
+import { isRestrictedBug } from '../../model/bugs.js';
 import type {
+  BacklogData,
   Blueprint,
   Bug,
+  BugState,
+  TagFixer,
+  TargetsData,
   BugsOverview,
   BugChangeRef,
   BugCommitRef,
@@ -24,6 +29,8 @@ import type {
   RotaRevert,
 } from '../../model/bugs.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
+
+const DAY_MS = 86_400_000;
 
 /** Rows a write added, replaced with different content, or found identical. */
 export interface LaunchpadWriteCounts {
@@ -234,62 +241,85 @@ export async function writeLaunchpadRecords(trx: Kysely<Database>, records: Laun
 }
 
 const BUG_LINK_KINDS = ['closes-bug', 'partial-bug', 'related-bug', 'topic-bug'];
+const OPEN_STATUSES = BUG_STATUSES.filter((s) => isOpenStatus(s));
+const CLOSED_STATUSES = BUG_STATUSES.filter((s) => !isOpenStatus(s));
+// Bug numbers per IN list: under either engine's bound-parameter limit.
+const IN_CHUNK = 500;
+
+const chunks = <T>(xs: readonly T[], size = IN_CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, i * size + size));
+
+/** The tasks of `projects` (all when empty), of the bugs `bugs` when given, ordered by bug and self link. */
+async function loadTasks(db: Kysely<Database>, projects: readonly string[], bugs: readonly number[] | null): Promise<BugTask[]> {
+  const inProjects = new Set(projects);
+  const one = async (part: readonly number[] | null) => {
+    let q = db.selectFrom('lp_bug_tasks').selectAll();
+    // By bug, the projects are filtered here: with both in SQL, SQLite chose the project index and
+    // read every task of the project for each chunk of bugs.
+    if (part) q = q.where('bug', 'in', part);
+    else if (projects.length) q = q.where('project', 'in', projects);
+    const rows = await q.execute();
+    return (part && projects.length ? rows.filter((r) => inProjects.has(r.project)) : rows).map(taskFromRow);
+  };
+  const tasks = bugs === null ? await one(null) : (await Promise.all(chunks(bugs).map(one))).flat();
+  return tasks.sort((a, b) => a.bug - b.bug || (a.selfLink < b.selfLink ? -1 : a.selfLink > b.selfLink ? 1 : 0));
+}
+
+/** The bug records `ids`, ordered by number. */
+async function loadBugs(db: Kysely<Database>, ids: readonly number[]): Promise<Bug[]> {
+  const out: Bug[] = [];
+  for (const part of chunks([...new Set(ids)]))
+    out.push(...(await db.selectFrom('lp_bugs').selectAll().where('id', 'in', part).execute()).map(bugFromRow));
+  return out.sort((a, b) => a.id - b.id);
+}
 
 /**
- * Loads the bug data of `projects` (Launchpad project names; all when empty): their tasks, the
- * bugs of those tasks, blueprints, and every Gerrit change and commit that names one of the bugs.
- *
- * With `refs: false` only the tasks and their bugs (no blueprints, changes or commits): what the
- * rota reads, at a fraction of the cost.
- *
- * @example const data = await loadBugData(store.db, ['nova']);
+ * The Gerrit changes naming `bugs` (every bug when null) by `kinds`, with why each abandoned one was
+ * abandoned (the abandon message's text after Gerrit's "Abandoned" line), ordered by bug, host,
+ * number and kind.
  */
-export async function loadBugData(db: Kysely<Database>, projects: readonly string[] = [], opts: { refs?: boolean } = {}): Promise<BugData> {
-  let tq = db.selectFrom('lp_bug_tasks').selectAll();
-  if (projects.length) tq = tq.where('project', 'in', projects);
-  const tasks = (await tq.orderBy('bug').orderBy('self_link').execute()).map(taskFromRow);
-  const wanted = new Set(tasks.map((t) => t.bug));
-  const bugs = (await db.selectFrom('lp_bugs').selectAll().orderBy('id').execute()).map(bugFromRow).filter((b) => wanted.has(b.id));
-  if (opts.refs === false) return { tasks, bugs, blueprints: [], changes: [], commits: [] };
-  let bq = db.selectFrom('lp_blueprints').selectAll();
-  if (projects.length) bq = bq.where('project', 'in', projects);
-  const blueprints = (await bq.orderBy('project').orderBy('name').execute()).map(blueprintFromRow);
-
-  const linkRows = await db
-    .selectFrom('links as l')
-    .innerJoin('changes as c', 'c.id', 'l.change_id')
-    .leftJoin('accounts as a', 'a.id', 'c.owner_id')
-    .select([
-      'l.target',
-      'l.kind',
-      'c.id',
-      'c.host',
-      'c.number',
-      'c.project',
-      'c.branch',
-      'c.status',
-      'a.username',
-      'a.name',
-      'c.subject',
-      'c.created',
-      'c.updated',
-      'c.merged_at',
-      'c.abandoned_at',
-      'c.insertions',
-      'c.deletions',
-      'c.hashtags',
-      'c.topic',
-    ])
-    .where('l.kind', 'in', BUG_LINK_KINDS)
-    .execute();
+async function loadChangeRefs(
+  db: Kysely<Database>,
+  bugs: readonly number[] | null,
+  kinds: readonly string[] = BUG_LINK_KINDS,
+): Promise<BugChangeRef[]> {
+  const one = async (part: readonly number[] | null) => {
+    let q = db
+      .selectFrom('links as l')
+      .innerJoin('changes as c', 'c.id', 'l.change_id')
+      .leftJoin('accounts as a', 'a.id', 'c.owner_id')
+      .select([
+        'l.target',
+        'l.kind',
+        'c.id',
+        'c.host',
+        'c.number',
+        'c.project',
+        'c.branch',
+        'c.status',
+        'a.username',
+        'a.name',
+        'c.subject',
+        'c.created',
+        'c.updated',
+        'c.merged_at',
+        'c.abandoned_at',
+        'c.insertions',
+        'c.deletions',
+        'c.hashtags',
+        'c.topic',
+      ])
+      .where('l.kind', 'in', kinds);
+    if (part) q = q.where('l.target', 'in', part.map(String));
+    return q.execute();
+  };
+  const rows = bugs === null ? await one(null) : (await Promise.all(chunks(bugs).map(one))).flat();
   const changes: BugChangeRef[] = [];
   const abandonedIds: number[] = [];
-  for (const r of linkRows) {
-    const bug = Number(r.target);
-    if (!wanted.has(bug)) continue;
+  for (const r of rows) {
     if (r.status === 'ABANDONED') abandonedIds.push(r.id);
     changes.push({
-      bug,
+      bug: Number(r.target),
       kind: r.kind,
       host: r.host,
       number: Number(r.number),
@@ -309,24 +339,50 @@ export async function loadBugData(db: Kysely<Database>, projects: readonly strin
       abandonReason: null,
     });
   }
-  // Why an abandoned change was abandoned: the abandon message's text after Gerrit's "Abandoned" line.
   const reasons = new Map<string, string>();
-  const ids = [...new Set(abandonedIds)];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
+  for (const part of chunks([...new Set(abandonedIds)])) {
+    const ms = await db
       .selectFrom('messages as m')
       .innerJoin('changes as c', 'c.id', 'm.change_id')
       .select(['c.host', 'c.number', 'm.text', 'm.seq'])
-      .where('m.change_id', 'in', ids.slice(i, i + 500))
+      .where('m.change_id', 'in', part)
       .where('m.text', 'like', 'Abandoned%')
       .orderBy('m.seq')
       .execute();
-    for (const m of rows) {
+    for (const m of ms) {
       const why = m.text.replace(/^Abandoned\s*/, '').trim();
       if (why) reasons.set(`${m.host}/${m.number}`, why.slice(0, 300));
     }
   }
   for (const c of changes) c.abandonReason = reasons.get(`${c.host}/${c.number}`) ?? null;
+  return changes.sort((a, b) => a.bug - b.bug || a.host.localeCompare(b.host) || a.number - b.number || a.kind.localeCompare(b.kind));
+}
+
+/**
+ * Loads the bug data of `projects` (Launchpad project names; all when empty): their tasks, the
+ * bugs of those tasks, blueprints, and every Gerrit change and commit that names one of the bugs.
+ * Every row: the reports read less (loadBacklogData, loadTargetsData, `bugs` below).
+ *
+ * With `refs: false` only the tasks and their bugs (no blueprints, changes or commits); with `bugs`,
+ * only the tasks and bug records of those bug numbers (what the rota reads: the bugs its changes name).
+ *
+ * @example const data = await loadBugData(store.db, ['nova']);
+ */
+export async function loadBugData(
+  db: Kysely<Database>,
+  projects: readonly string[] = [],
+  opts: { refs?: boolean; bugs?: readonly number[] } = {},
+): Promise<BugData> {
+  const tasks = await loadTasks(db, projects, opts.bugs ?? null);
+  const wanted = new Set(tasks.map((t) => t.bug));
+  const bugs = opts.bugs
+    ? await loadBugs(db, [...wanted])
+    : (await db.selectFrom('lp_bugs').selectAll().orderBy('id').execute()).map(bugFromRow).filter((b) => wanted.has(b.id));
+  if (opts.refs === false) return { tasks, bugs, blueprints: [], changes: [], commits: [] };
+  let bq = db.selectFrom('lp_blueprints').selectAll();
+  if (projects.length) bq = bq.where('project', 'in', projects);
+  const blueprints = (await bq.orderBy('project').orderBy('name').execute()).map(blueprintFromRow);
+  const changes = (await loadChangeRefs(db, null)).filter((c) => wanted.has(c.bug));
 
   const commitRows = await db
     .selectFrom('git_commit_links as l')
@@ -349,10 +405,183 @@ export async function loadBugData(db: Kysely<Database>, projects: readonly strin
       mainline: Number(r.mainline) === 1,
     });
   }
-  const byKey = (a: { bug: number }, b: { bug: number }) => a.bug - b.bug;
-  changes.sort((a, b) => byKey(a, b) || a.host.localeCompare(b.host) || a.number - b.number || a.kind.localeCompare(b.kind));
-  commits.sort((a, b) => byKey(a, b) || a.sha.localeCompare(b.sha) || a.kind.localeCompare(b.kind));
+  commits.sort((a, b) => a.bug - b.bug || a.sha.localeCompare(b.sha) || a.kind.localeCompare(b.kind));
   return { tasks, bugs, blueprints, changes, commits };
+}
+
+/**
+ * What `bugs backlog` reads (analysis/bugs-backlog.ts), for the project tasks of `projects` (all when
+ * empty) filed by `now`, duplicates left out:
+ * - every task's state: status, importance, five dates, whether its bug is restricted, and the tags
+ *   of open bugs — a few narrow columns in one pass instead of whole rows — less the closed tasks
+ *   with no date from `since` on (the earliest time the report looks at: its first week, its cohort);
+ * - the projects of every task filed by `now`;
+ * - the full records, with the changes naming them, of the bugs the lists may name only: the open
+ *   In Progress bugs and the open bugs a merged Closes-Bug or bug/N-topic change names.
+ *
+ * The same as analysis/bugs-common.ts backlogDataFrom over loadBugData (a test holds them equal).
+ *
+ * @example const data = await loadBacklogData(store.db, ['nova'], { now: Date.now(), since: Date.now() - 365 * 86_400_000 });
+ */
+export async function loadBacklogData(
+  db: Kysely<Database>,
+  projects: readonly string[],
+  { now, since }: { now: number; since: number },
+): Promise<BacklogData> {
+  let q = db
+    .selectFrom('lp_bug_tasks as t')
+    .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+    .select([
+      't.bug',
+      't.project',
+      't.status',
+      't.importance',
+      't.date_created',
+      't.date_left_new',
+      't.date_fix_committed',
+      't.date_fix_released',
+      't.date_closed',
+      'b.id as bug_id',
+      'b.information_type',
+      (eb) =>
+        eb
+          .case()
+          .when('t.status', 'in', OPEN_STATUSES)
+          .then(eb.ref('b.tags'))
+          .else(sql<string>`''`)
+          .end()
+          .as('tags'),
+    ])
+    .where('t.series', 'is', null)
+    .where('b.duplicate_of', 'is', null)
+    .where('t.date_created', '<=', now)
+    // A closed task none of whose dates is after `since` counts nowhere in the report: left out.
+    .where((eb) =>
+      eb.or([
+        eb('t.status', 'in', OPEN_STATUSES),
+        eb('t.date_created', '>=', since),
+        eb('t.date_fix_committed', '>=', since),
+        eb('t.date_fix_released', '>=', since),
+        eb('t.date_closed', '>=', since),
+      ]),
+    );
+  if (projects.length) q = q.where('t.project', 'in', projects);
+  const states: BugState[] = [];
+  const listed = new Set<number>();
+  // In no order: the backlog only counts them (ordering 50,000 rows cost more than reading them).
+  for (const r of await q.execute()) {
+    const status = r.status as BugStatus;
+    if (status === 'In Progress') listed.add(Number(r.bug));
+    states.push({
+      bug: Number(r.bug),
+      project: r.project,
+      status,
+      importance: r.importance as BugImportance,
+      hasBug: r.bug_id !== null,
+      restricted: r.information_type !== null && isRestrictedBug(r.information_type as InformationType),
+      tags: r.tags ? r.tags.split(' ') : [],
+      dates: {
+        created: Number(r.date_created),
+        leftNew: num(r.date_left_new),
+        fixCommitted: num(r.date_fix_committed),
+        fixReleased: num(r.date_fix_released),
+        closed: num(r.date_closed),
+      },
+    });
+  }
+  // Open bugs a merged change closes (Closes-Bug, a bug/N topic).
+  let fq = db
+    .selectFrom('lp_bug_tasks as t')
+    .innerJoin('links as l', (j) => j.on('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`))
+    .innerJoin('changes as c', 'c.id', 'l.change_id')
+    .select('t.bug')
+    .distinct()
+    .where('t.series', 'is', null)
+    .where('t.status', 'in', OPEN_STATUSES)
+    .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
+    .where('c.status', '=', 'MERGED')
+    .where('c.merged_at', 'is not', null);
+  if (projects.length) fq = fq.where('t.project', 'in', projects);
+  for (const r of await fq.execute()) listed.add(Number(r.bug));
+  const bugNumbers = [...listed].sort((a, b) => a - b);
+  const tasks = await loadTasks(db, projects, bugNumbers);
+  const bugs = await loadBugs(db, bugNumbers);
+  const changes = await loadChangeRefs(db, bugNumbers);
+  let pq = db
+    .selectFrom('lp_bug_tasks as t')
+    .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+    .select('t.project')
+    .distinct()
+    .where('t.series', 'is', null)
+    .where('b.duplicate_of', 'is', null)
+    .where('t.date_created', '<=', now);
+  if (projects.length) pq = pq.where('t.project', 'in', projects);
+  const projectNames = (await pq.execute()).map((r) => r.project).sort();
+  return { projects: projectNames, states, listed: { tasks, bugs, changes } };
+}
+
+/**
+ * What `bugs targets` reads (analysis/bugs-targets.ts) for `projects` (all when empty):
+ * - the open project tasks of `highImportances`, their bug records and those of the bugs that are
+ *   duplicates of them, and the changes naming them (not Related-Bug);
+ * - who fixed bugs of each tag, counted in SQL: per bug's tags and owner, the closed project tasks
+ *   filed by `now` and fixed (Fix Committed, else Fix Released) within `fixersDays` before it, whose
+ *   bug a merged change of that owner names (Closes-Bug, Partial-Bug, a bug/N topic) — once per
+ *   task and owner, as targetsDataFrom counts in memory (a test holds them equal).
+ *
+ * @example await loadTargetsData(store.db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 })
+ */
+export async function loadTargetsData(
+  db: Kysely<Database>,
+  projects: readonly string[],
+  o: { now: number; highImportances: readonly BugImportance[]; fixersDays: number },
+): Promise<TargetsData> {
+  let hq = db
+    .selectFrom('lp_bug_tasks')
+    .select('bug')
+    .distinct()
+    .where('series', 'is', null)
+    .where('status', 'in', OPEN_STATUSES)
+    .where('importance', 'in', o.highImportances.length ? o.highImportances : ['-'])
+    .where('date_created', '<=', o.now);
+  if (projects.length) hq = hq.where('project', 'in', projects);
+  const high = (await hq.execute()).map((r) => Number(r.bug)).sort((a, b) => a - b);
+  const tasks = (await loadTasks(db, projects, high)).filter((t) => t.series === null);
+  const dupIds: number[] = [];
+  for (const part of chunks(high))
+    for (const r of await db.selectFrom('lp_bugs').select('id').where('duplicate_of', 'in', part).execute()) dupIds.push(Number(r.id));
+  const bugs = await loadBugs(db, [...high, ...dupIds]);
+  const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug']);
+
+  const fixedAt = sql<number | string | null>`coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')})`;
+  let fq = db
+    .selectFrom('lp_bug_tasks as t')
+    .innerJoin('lp_bugs as b', 'b.id', 't.bug')
+    .innerJoin('links as l', (j) => j.on('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`))
+    .innerJoin('changes as c', 'c.id', 'l.change_id')
+    .leftJoin('accounts as a', 'a.id', 'c.owner_id')
+    .select(['t.self_link', 'b.tags', sql<string | null>`coalesce(${sql.ref('a.username')}, ${sql.ref('a.name')})`.as('who')])
+    .distinct()
+    .where('t.series', 'is', null)
+    .where('b.duplicate_of', 'is', null)
+    .where('b.tags', '<>', '')
+    .where('t.status', 'in', CLOSED_STATUSES)
+    .where('t.date_created', '<=', o.now)
+    .where(fixedAt, '>=', o.now - o.fixersDays * DAY_MS)
+    .where('l.kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
+    .where('c.status', '=', 'MERGED');
+  if (projects.length) fq = fq.where('t.project', 'in', projects);
+  const counts = await db
+    .selectFrom(fq.as('f'))
+    .select(['f.tags', 'f.who', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('f.who', 'is not', null)
+    .where('f.who', '<>', '')
+    .groupBy(['f.tags', 'f.who'])
+    .execute();
+  const fixers: TagFixer[] = counts
+    .map((r) => ({ tags: r.tags.split(' '), who: r.who!, fixes: Number(r.n) }))
+    .sort((a, b) => a.who.localeCompare(b.who) || a.tags.join(' ').localeCompare(b.tags.join(' ')));
+  return { candidates: { tasks, bugs, changes }, fixers };
 }
 
 /** Stored row counts, for `bugs sync` summaries and `db info`. */
@@ -370,8 +599,8 @@ export async function countLaunchpadRows(db: Kysely<Database>): Promise<{ tasks:
 }
 
 /**
- * What the rota report reads (issue 15): Gerrit changes merged since `since` or open now (small
- * ones, delta ≤ `maxLines`, with files, the trivial tag and their approver), the bugs each names,
+ * What the rota report reads (issue 15): Gerrit changes merged since `since`, and open ones with a
+ * delta ≤ `maxLines` (small ones, with files, the trivial tag and their approver), the bugs each names,
  * and the Code-Review votes rota `members` (Gerrit usernames) gave since `reviewsSince`.
  *
  * @example await loadRotaData(store.db, { since, reviewsSince, maxLines: 30, tag: 'TrivialFix', members: ['alice'] })
@@ -398,7 +627,13 @@ export async function loadRotaData(
       'a.username',
       'a.name',
     ])
-    .where((eb) => eb.or([eb('c.status', '=', 'NEW'), eb.and([eb('c.status', '=', 'MERGED'), eb('c.merged_at', '>=', o.since)])]));
+    // Open changes only when small enough for the trivial path (the queue): the report reads no other.
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('c.status', '=', 'NEW'), eb(sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`, '<=', o.maxLines)]),
+        eb.and([eb('c.status', '=', 'MERGED'), eb('c.merged_at', '>=', o.since)]),
+      ]),
+    );
   if (o.projects?.length) q = q.where('c.project', 'in', o.projects);
   const rows = await q.execute();
   const byId = new Map<number, RotaChange>();
@@ -444,13 +679,15 @@ export async function loadRotaData(
       byId.get(f.change_id)!.files.push(f.path);
     // Every vote of these changes, filtered here: with the label and value in SQL, SQLite chose the
     // (label, value) index and read every Workflow +1 and Code-Review +2 of the store per chunk
-    // (0.6 s a chunk on the bench store); by change it reads a few votes per change.
+    // (0.6 s a chunk on the bench store); by change it reads a few votes per change. Merged ones
+    // only: the report reads who approved the trivial fixes that merged.
+    const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
     const votes = (
       await db
         .selectFrom('votes as v')
         .innerJoin('accounts as a', 'a.id', 'v.voter_id')
         .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
-        .where('v.change_id', 'in', part)
+        .where('v.change_id', 'in', merged.length ? merged : [-1])
         .orderBy('v.granted_at')
         .execute()
     ).filter((v) => (v.label === 'Workflow' && Number(v.value) === 1) || (v.label === 'Code-Review' && Number(v.value) === 2));
@@ -467,9 +704,10 @@ export async function loadRotaData(
   }
   const reviews: RotaReview[] = [];
   if (o.members.length) {
-    // The members' accounts first, then their votes through the (label, value, voter_id) index:
-    // Code-Review values are -2…2, so each member's votes are a few exact index ranges instead of
-    // every Code-Review vote of the store.
+    // The members' accounts first, then their votes of the window through the (copied, granted_at,
+    // voter_id, …) index: `copied` is 0 or 1, so the window is two index ranges whose entries hold
+    // the voter and label, and only the members' Code-Review votes of the window are read from the
+    // table (through the (label, value, voter_id) index, every Code-Review vote they ever gave was).
     const memberIds = (await db.selectFrom('accounts').select('id').where('username', 'in', o.members).execute()).map((a) => a.id);
     const rs = !memberIds.length
       ? []
@@ -478,10 +716,11 @@ export async function loadRotaData(
           .innerJoin('accounts as a', 'a.id', 'v.voter_id')
           .innerJoin('changes as c', 'c.id', 'v.change_id')
           .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
-          .where('v.voter_id', 'in', memberIds)
-          .where('v.value', 'in', [-2, -1, 0, 1, 2])
-          .where('v.label', '=', 'Code-Review')
+          .where('v.copied', 'in', [0, 1])
           .where('v.granted_at', '>=', o.reviewsSince)
+          .where('v.voter_id', 'in', memberIds)
+          .where('v.label', '=', 'Code-Review')
+          .where('v.value', 'in', [-2, -1, 0, 1, 2])
           .where('v.self_vote', '=', 0)
           .execute();
     for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });

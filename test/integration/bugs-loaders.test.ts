@@ -1,0 +1,73 @@
+/**
+ * The bug reports' narrow loaders (store/queries/bugs.ts loadBacklogData, loadTargetsData, and
+ * loadBugData for the rota's bugs) give the same reports as the whole data read into memory
+ * (loadBugData, then analysis's backlogDataFrom and targetsDataFrom): what the loaders leave out or
+ * count in SQL changes nothing. On the demo, both engines, at several dates and windows.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { computeBugBacklog } from '../../src/analysis/bugs-backlog.js';
+import { backlogDataFrom, weekStarts } from '../../src/analysis/bugs-common.js';
+import { computeBugRota } from '../../src/analysis/bugs-rota.js';
+import { computeBugTargets, targetsDataFrom } from '../../src/analysis/bugs-targets.js';
+import { DEMO_LAUNCHPAD_PROJECT } from '../../src/demo/demo-specs-repo.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/engine.js';
+import { loadBacklogData, loadBugData, loadRotaData, loadTargetsData } from '../../src/store/queries/bugs.js';
+import { ENGINES } from '../helpers/stores.js';
+import { demoStore, WEB_NOW, type DemoStore } from '../helpers/web.js';
+
+const DAY = 86_400_000;
+const CASES = [
+  { now: WEB_NOW, weeks: 26 },
+  { now: WEB_NOW - 60 * DAY, weeks: 8 },
+  { now: WEB_NOW - 200 * DAY, weeks: 52 },
+];
+
+for (const engine of ENGINES) {
+  describe(`bug report loaders equal the whole data (${engine.name})`, { skip: engine.skip }, () => {
+    let demo: DemoStore;
+    let store: Store;
+    before(async () => {
+      demo = await demoStore(engine.name);
+      store = await openStore(demo.location);
+    });
+    after(async () => {
+      await store?.close();
+      await demo?.cleanup();
+    });
+
+    for (const projects of [[], [DEMO_LAUNCHPAD_PROJECT]])
+      it(`backlog and targets (${projects.length ? 'one project' : 'every project'})`, async () => {
+        const all = await loadBugData(store.db, projects);
+        for (const { now, weeks } of CASES)
+          for (const showRestricted of [false, true]) {
+            const bo = { now, weeks, cohortDays: 365, highImportances: ['Critical', 'High'] as const, showRestricted };
+            const since = Math.min(weekStarts(now, weeks)[0]!, now - 365 * DAY);
+            assert.deepEqual(
+              computeBugBacklog(await loadBacklogData(store.db, projects, { now, since }), bo),
+              computeBugBacklog(backlogDataFrom(all, now), bo),
+            );
+            const to = { now, highImportances: ['Critical', 'High'] as const, staleDays: 90, fixersDays: 730, limit: 1000, showRestricted };
+            assert.deepEqual(
+              computeBugTargets(await loadTargetsData(store.db, projects, to), to),
+              computeBugTargets(targetsDataFrom(all, to), to),
+            );
+          }
+      });
+
+    it("rota: the rota's bugs alone give the same report as every bug", async () => {
+      for (const { now, weeks } of CASES) {
+        const since = now - weeks * 7 * DAY - 7 * DAY;
+        const rota = await loadRotaData(store.db, { since, reviewsSince: since, maxLines: 30, tag: 'TrivialFix', members: ['nobody'] });
+        const rules = { members: [], duty: [], maxLines: 30, tag: 'TrivialFix', importances: ['Medium', 'Low'] as const, neverPaths: [] };
+        const o = { now, weeks, quietWeeks: 13, rules, limit: 1000 };
+        const named = [...new Set(rota.changes.flatMap((c) => c.bugs))];
+        assert.deepEqual(
+          computeBugRota(rota, await loadBugData(store.db, [], { refs: false, bugs: named }), o),
+          computeBugRota(rota, await loadBugData(store.db, [], { refs: false }), o),
+        );
+      }
+    });
+  });
+}
