@@ -21,7 +21,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -198,11 +198,19 @@ const syncArgs = (config: string, db: string) => ['sync', '--config', config, '-
  * whose tables (migration 0001's `meta` among them) show only once all of them are done — so
  * watching `meta` would fire after the migrations, racing the first request.
  */
-function killDuringMigrations(location: string, afterMs: number, run: { kill: () => void }): boolean {
-  const deadline = Date.now() + 15_000;
+async function killDuringMigrations(location: string, afterMs: number, run: { pid: number; kill: () => void }): Promise<boolean> {
+  // Until the child creates the file (opening the store, before any migration), look every few ms,
+  // yielding: busy-waiting here would take a core from the child starting up. No fixed deadline:
+  // a loaded machine may take many seconds to start it; a child that ended without a store is the failure.
+  while (!existsSync(location)) {
+    if (!cpuTicks(run.pid)) return false;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   let conn: BetterSqlite3.Database | undefined;
+  let spins = 0;
   try {
-    while (Date.now() < deadline) {
+    for (;;) {
+      if (++spins % 10_000 === 0 && !cpuTicks(run.pid)) return false;
       if (!conn) {
         if (!existsSync(location)) continue;
         try {
@@ -226,10 +234,25 @@ function killDuringMigrations(location: string, afterMs: number, run: { kill: ()
       run.kill();
       return true;
     }
-    return false;
   } finally {
     conn?.close();
   }
+}
+
+/**
+ * The CPU time (clock ticks, user + system) process `pid` has used so far, or 0 once it has ended
+ * (gone, or a zombie). Where /proc cannot be read it counts as running, at 1 tick.
+ */
+function cpuTicks(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' && existsSync('/proc/self/stat') ? 0 : 1;
+  }
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (f[0] === 'Z' || f[0] === 'X') return 0;
+  return Number(f[11]) + Number(f[12]) + 1;
 }
 
 /** The store's review data without hosts.url (each run reaches the server through its own proxy port). */
@@ -363,7 +386,8 @@ describe('steward sync killed with SIGKILL and run again', () => {
     try {
       const config = writeConfig(dir, proxy.url);
       run = spawnSync(syncArgs(config, loc.location), trigger.kind === 'exiting' ? () => run?.kill() : undefined);
-      if (trigger.kind === 'migrating') assert.ok(killDuringMigrations(loc.location, trigger.ms, run), 'the child migrated the store');
+      if (trigger.kind === 'migrating')
+        assert.ok(await killDuringMigrations(loc.location, trigger.ms, run), 'the child migrated the store');
       const end = await run.ended;
       const at = describeTrigger(trigger);
       if (end.signal !== 'SIGKILL') {
@@ -568,12 +592,12 @@ describe('steward sync killed with SIGKILL and run again', () => {
       const run = spawnSync([...syncArgs(writeConfig(dir, upstream), db), '--every', '1s']);
       // Three runs: the first fetches everything, the next two only the checkpoint's overlap.
       const runs = () => gerrit.log.slice(before).filter((r) => r.path.includes('/members/')).length;
-      // Waits as long as the child makes progress (a request to the server, or output): a loaded
-      // machine slows it, but only a child that stopped moving for 20 s fails the test.
-      let seen = -1;
+      // Waits as long as the child makes progress (a request to the server, output, or CPU time it
+      // used): a loaded machine slows it, but only a child that stopped moving for 20 s fails.
+      let seen = '';
       let lastProgress = Date.now();
       while (runs() < 3 && Date.now() - lastProgress < 20_000) {
-        const progress = gerrit.log.length + run.output().length;
+        const progress = `${gerrit.log.length} ${run.output().length} ${cpuTicks(run.pid)}`;
         if (progress !== seen) [seen, lastProgress] = [progress, Date.now()];
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
