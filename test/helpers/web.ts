@@ -143,6 +143,9 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
   let context: BrowserContext;
   try {
     context = await (await shared.browser).newContext(options);
+    // A page is a report computed on the demo store: on a loaded machine (load 50 on two cores)
+    // its load took over Playwright's default 30 s; the tests wait for it, they do not time it.
+    context.setDefaultNavigationTimeout(120_000);
   } catch (e) {
     await release(shared);
     throw e;
