@@ -70,7 +70,9 @@ export async function cachedStore(
   // The generator's folder, named in `store-<key>.out` once it is published.
   const outName = join(RUN_CACHE, `store-${hash}.out`);
   const publishedOut = () => {
-    out = readFileSync(outName, 'utf8');
+    // Written before `.done` by the generator; a store published without it (by an older version
+    // of this helper, in the same run) keeps the default, a folder that does not exist.
+    if (existsSync(outName)) out = readFileSync(outName, 'utf8');
   };
   mkdirSync(RUN_CACHE, { recursive: true });
   // Wait while another file generates this store; take the lock when no one holds it.
