@@ -20,6 +20,7 @@
 //   shared). The wall times are kept in last-times.json beside it for the order of the next run.
 import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { run } from 'node:test';
@@ -49,6 +50,14 @@ try {
 }
 files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.localeCompare(b));
 
+// The unit tests beside the sources (src/**) are pure and set nothing global up: they run together
+// in one process (node --test --test-isolation=none), beside the others, rather than one process
+// each — a process costs ~0.7 s of CPU to start (node, tsx, the runner), more than most of these
+// files' tests. STEWARD_TEST_ISOLATE=1 runs them one process each, as the others.
+const together = process.env.STEWARD_TEST_ISOLATE === '1' ? [] : files.filter((f) => f.startsWith('src/'));
+const apart = files.filter((f) => !together.includes(f));
+const UNIT_GROUP = `src/**/*.test.ts (${together.length} files in one process)`;
+
 const runCache = join(testCache, `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
 const cpuLog = join(runCache, 'cpu.jsonl');
@@ -58,14 +67,21 @@ const cpuLog = join(runCache, 'cpu.jsonl');
 const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(2 * availableParallelism());
 const pgBefore = postgresCpuMs();
 const runStart = performance.now();
+const testEnv = {
+  ...process.env,
+  STEWARD_TEST_RUN_CACHE: runCache,
+  STEWARD_TEST_RUN_ID: String(process.pid),
+  STEWARD_TEST_CPU_LOG: cpuLog,
+};
+const unitRun = together.length ? runTogether(together) : undefined;
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
-  files: files.map((f) => join(ROOT, f)),
+  files: apart.map((f) => join(ROOT, f)),
   concurrency: Number(concurrency),
   isolation: 'process',
   execArgv: ['--import', 'tsx', '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')],
   cwd: ROOT,
-  env: { ...process.env, STEWARD_TEST_RUN_CACHE: runCache, STEWARD_TEST_RUN_ID: String(process.pid), STEWARD_TEST_CPU_LOG: cpuLog },
+  env: testEnv,
 });
 const wall = [];
 stream.on('test:fail', () => (process.exitCode = 1));
@@ -75,11 +91,44 @@ stream.on('test:complete', (d) => {
     wall.push({ file: d.file, ms: d.details?.duration_ms ?? 0, passed: d.details?.passed === true });
 });
 await pipeline(stream.compose(spec), process.stdout, { end: false });
+if (unitRun) {
+  const u = await unitRun;
+  process.stdout.write(`\n${UNIT_GROUP}:\n${u.output}`);
+  wall.push({ file: UNIT_GROUP, ms: u.ms, passed: u.code === 0 });
+  if (u.code !== 0) process.exitCode = 1;
+}
 const code = process.exitCode ?? 0;
 
 writeDurations(performance.now() - runStart, pgBefore === undefined ? undefined : (postgresCpuMs() ?? NaN) - pgBefore);
 await removeRunCache(runCache);
 process.exit(code);
+
+/**
+ * Runs `group` in one child process (`node --test --test-isolation=none`, spec reporter); resolves
+ * with its exit code, what it printed and its wall time. test-cpu-meter.mjs logs its CPU under
+ * UNIT_GROUP.
+ */
+function runTogether(group) {
+  const start = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--import',
+      join(ROOT, 'scripts', 'test-cpu-meter.mjs'),
+      '--test',
+      '--test-isolation=none',
+      '--test-reporter=spec',
+      ...group.map((f) => join(ROOT, f)),
+    ],
+    { cwd: ROOT, env: { ...testEnv, STEWARD_TEST_GROUP: UNIT_GROUP }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, output, ms: performance.now() - start })));
+}
 
 /** Writes each file's wall and CPU times, slowest first, to `durations` and prints the slowest. */
 function writeDurations(runMs, pgMs) {
@@ -99,7 +148,7 @@ function writeDurations(runMs, pgMs) {
     const c = cpu.get(r.file);
     const all = c ? c.cpuMs + (c.childMs ?? 0) : undefined;
     const idle = all === undefined ? undefined : Math.max(0, r.ms - all);
-    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${relative(ROOT, r.file)}`;
+    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${r.file === UNIT_GROUP ? r.file : relative(ROOT, r.file)}`;
   });
   const sum = (f) => [...cpu.values()].reduce((a, r) => a + (f(r) ?? 0), 0);
   const own = sum((r) => r.cpuMs);
@@ -112,7 +161,7 @@ function writeDurations(runMs, pgMs) {
     `${s(runMs)} s wall for the run (${concurrency} files at a time)`,
   ].join('\n');
   writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
-  for (const r of rows) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  for (const r of rows) if (r.file !== UNIT_GROUP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
   console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${header}\n${lines.slice(0, 15).join('\n')}\n${totals}`);
 }

@@ -9,9 +9,10 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 
 const log = process.env.STEWARD_TEST_CPU_LOG;
-const file = process.argv[1];
+// STEWARD_TEST_GROUP: the name of a group of files run together in this process (run-tests.mjs).
+const file = process.env.STEWARD_TEST_GROUP ?? process.argv[1];
 const start = performance.now();
-if (log && file?.endsWith('.test.ts')) {
+if (log && (process.env.STEWARD_TEST_GROUP || file?.endsWith('.test.ts'))) {
   process.on('exit', () => {
     const { user, system } = process.cpuUsage();
     appendFileSync(

@@ -4,17 +4,8 @@
  * parameters. SQLite only: the API tests hold both engines to the CLI's numbers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { runSteward } from '../helpers/cli.js';
-import {
-  BROWSER_SKIP_REASON,
-  demoStore,
-  launchBrowser,
-  listeningApp,
-  WEB_NOW,
-  type BrowserSession,
-  type DemoStore,
-} from '../helpers/web.js';
+import { describe, it } from 'node:test';
+import { BROWSER_SKIP_REASON, browserDemo } from '../helpers/web.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI JSON
 type Json = any;
@@ -24,30 +15,13 @@ interface El {
 const numberOf = (s: string): number => Number(s.replace(/[,%\s]/g, ''));
 
 describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
-  let demo: DemoStore;
-  let server: Awaited<ReturnType<typeof listeningApp>>;
-  let browser: BrowserSession;
-  const cli = async (args: string[]): Promise<Json> => {
-    const r = await runSteward([...args, '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
-
-  before(async () => {
-    demo = await demoStore('sqlite');
-    server = await listeningApp(demo.location, demo.dir);
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await demo?.cleanup();
-  });
+  const web = browserDemo();
+  const { cli } = web;
 
   it('every bug page loads with no console errors, and every chart is drawn', async () => {
     for (const path of ['/bugs', '/bugs?weeks=8', '/bugs/rota', '/bugs/targets']) {
-      const { page, errors } = await browser.newPage();
-      const res = await page.goto(server.url + path, { waitUntil: 'load' });
+      const { page, errors } = await web.browser.newPage();
+      const res = await page.goto(web.server.url + path, { waitUntil: 'load' });
       assert.equal(res.status(), 200, path);
       const charts = await page.$$eval('canvas[data-chart]', (cs: El[]) =>
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,12 +34,12 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   });
 
   it('the pages show the numbers of the CLI JSON', async () => {
-    const { page } = await browser.newPage();
+    const { page } = await web.browser.newPage();
     const stats = async (id: string) =>
       (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map((s: string) => s.trim());
 
     const b = await cli(['bugs', 'backlog']);
-    await page.goto(server.url + '/bugs');
+    await page.goto(web.server.url + '/bugs');
     const s = await stats('bugs-stats');
     assert.deepEqual([numberOf(s[0]!), numberOf(s[1]!)], [b.open, b.untriaged]);
     assert.equal(s[2], `${b.age.medianDays} d`);
@@ -78,7 +52,7 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     );
 
     const r = await cli(['bugs', 'rota']);
-    await page.goto(server.url + '/bugs/rota');
+    await page.goto(web.server.url + '/bugs/rota');
     assert.deepEqual((await stats('rota-stats')).map(numberOf), [
       r.queueSize,
       r.deadWeeks,
@@ -86,7 +60,7 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     ]);
 
     const t = await cli(['bugs', 'targets']);
-    await page.goto(server.url + '/bugs/targets');
+    await page.goto(web.server.url + '/bugs/targets');
     assert.deepEqual((await stats('targets-stats')).map(numberOf), [t.openHigh, t.unattended]);
     const rows = await page.$$eval('#bugs-targets tbody tr td:nth-child(2)', (els: El[]) => els.map((e) => e.textContent ?? ''));
     assert.deepEqual(

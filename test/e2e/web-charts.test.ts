@@ -11,17 +11,9 @@
  * - a phone's viewport: legends leave the canvas (folded under it), so the plot keeps its height.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
-import {
-  BROWSER_SKIP_REASON,
-  demoStore,
-  launchBrowser,
-  listeningApp,
-  WEB_NOW,
-  type BrowserSession,
-  type DemoStore,
-} from '../helpers/web.js';
+import { BROWSER_SKIP_REASON, browserDemo, WEB_NOW, type BrowserSession } from '../helpers/web.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON and the page's Chart.js objects
 type Json = any;
@@ -48,51 +40,39 @@ const chartsOf = (page: Json): Promise<Json[]> =>
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
-  let demo: DemoStore;
-  let server: Awaited<ReturnType<typeof listeningApp>>;
-  let browser: BrowserSession;
+  // Two priorities of Larch (the small demo has none): blueprints' topics with enough changes to compare.
+  const web = browserDemo({
+    prepare: async (demo) => {
+      for (const [title, topics] of [
+        ['igb and disk', ['bp/add-igb-vif-model', 'bp/improve-local-disk-qos']],
+        ['numa', ['bp/support-numa-aware-vswitches']],
+      ] as const) {
+        const r = await runSteward(
+          ['priorities', 'add', '--db', demo.location, '--release', 'Larch', '--title', title, ...topics.flatMap((t) => ['--topic', t])],
+          { cwd: demo.dir, now: WEB_NOW },
+        );
+        assert.equal(r.code, 0, r.stderr);
+      }
+    },
+  });
+  const { cli } = web;
   let phone: BrowserSession;
-  const cli = async (args: string[]): Promise<Json> => {
-    const r = await runSteward([...args, '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
   const api = async (path: string): Promise<Json> => {
-    const r = await fetch(server.url + path);
+    const r = await fetch(web.server.url + path);
     assert.equal(r.status, 200, path);
     return r.json();
   };
 
   before(async () => {
-    demo = await demoStore('sqlite');
-    // Two priorities of Larch (the small demo has none): blueprints' topics with enough changes to compare.
-    for (const [title, topics] of [
-      ['igb and disk', ['bp/add-igb-vif-model', 'bp/improve-local-disk-qos']],
-      ['numa', ['bp/support-numa-aware-vswitches']],
-    ] as const) {
-      const r = await runSteward(
-        ['priorities', 'add', '--db', demo.location, '--release', 'Larch', '--title', title, ...topics.flatMap((t) => ['--topic', t])],
-        { cwd: demo.dir, now: WEB_NOW },
-      );
-      assert.equal(r.code, 0, r.stderr);
-    }
-    server = await listeningApp(demo.location, demo.dir);
-    browser = await launchBrowser();
-    phone = await launchBrowser({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  });
-  after(async () => {
-    await phone?.close();
-    await browser?.close();
-    await server?.close();
-    await demo?.cleanup();
+    phone = await web.launch({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   });
 
   it('CI: one small chart per non-voting job against the voting baseline, with the JSON’s Wilson bands and gaps', async () => {
     const r = await cli(['ci', 'voting-readiness']);
     assert.ok(r.jobs.length > 0, 'the demo has non-voting jobs to judge');
     const min = r.rules.minWeeklyRuns;
-    const { page, errors } = await browser.newPage();
-    await page.goto(server.url + '/ci');
+    const { page, errors } = await web.browser.newPage();
+    await page.goto(web.server.url + '/ci');
     const charts = (await chartsOf(page)).filter((c) => c.id.startsWith('ci-ready-chart-'));
     assert.equal(charts.length, r.jobs.length, 'one chart per job');
     let gaps = 0;
@@ -140,8 +120,8 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
 
   it('queue: the chart draws the age of what waits, the JSON’s numbers', async () => {
     const b = await cli(['waits', '--bandwidth']);
-    const { page, errors } = await browser.newPage();
-    await page.goto(server.url + '/queue');
+    const { page, errors } = await web.browser.newPage();
+    await page.goto(web.server.url + '/queue');
     const [c] = (await chartsOf(page)).filter((x) => x.id === 'queue-chart');
     assert.deepEqual(
       c.datasets.map((d: Json) => d.data),
@@ -165,8 +145,8 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
 
   it('waits: share-merged charts leave out empty and flat "unknown" groups, and say so', async () => {
     const w = await cli(['waits']);
-    const { page, errors } = await browser.newPage();
-    await page.goto(server.url + '/waits');
+    const { page, errors } = await web.browser.newPage();
+    await page.goto(web.server.url + '/waits');
     const charts = await chartsOf(page);
     let leftOut = 0;
     for (const f of w.factors.filter((x: Json) => x.groups.length > 0)) {
@@ -199,15 +179,15 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     // The small demo's longest section is shorter than the default page of 50: pages of 10 here.
     const per = 10;
     assert.ok(longest > 2 * per, `the demo's inbox has a section longer than two pages (${longest})`);
-    const { page, errors } = await browser.newPage();
+    const { page, errors } = await web.browser.newPage();
     // The default page: at most 50 changes a section.
-    await page.goto(`${server.url}/dashboards/review-inbox`);
+    await page.goto(`${web.server.url}/dashboards/review-inbox`);
     for (const [i, s] of d.sections.entries())
       assert.equal(await page.locator(`#dashboard-section-${i} tbody tr`).count(), Math.min(50, s.changes.length));
     for (const n of [1, 2, 3]) {
       // Page 1 through the pager's own link, the others by URL.
-      if (n === 1) await page.goto(`${server.url}/dashboards/review-inbox?perPage=${per}`);
-      else await page.goto(`${server.url}/dashboards/review-inbox?perPage=${per}&page=${n}`);
+      if (n === 1) await page.goto(`${web.server.url}/dashboards/review-inbox?perPage=${per}`);
+      else await page.goto(`${web.server.url}/dashboards/review-inbox?perPage=${per}&page=${n}`);
       const fromApi = await api(`/api/v1/dashboards/review-inbox?page=${n}&perPage=${per}`);
       assert.deepEqual(fromApi.paging, { page: n, perPage: per, pages: Math.ceil(longest / per) });
       for (const [i, s] of d.sections.entries()) {
@@ -247,8 +227,8 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
 
   it('priorities: each verdict says by what factor, with its interval, as the JSON', async () => {
     const p = await cli(['priorities', 'report', '--release', 'Larch']);
-    const { page, errors } = await browser.newPage();
-    await page.goto(server.url + '/priorities?release=Larch');
+    const { page, errors } = await web.browser.newPage();
+    await page.goto(web.server.url + '/priorities?release=Larch');
     const cells = await page.$$eval('#priorities tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[6]!.textContent ?? ''));
     const groups = [...p.priorities, p.allPriorities];
     let withFactor = 0;
@@ -269,7 +249,7 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
   it('on a phone, legends fold under the charts and the plots keep their height', async () => {
     for (const path of ['/waits', '/queue', '/core', '/ci']) {
       const { page, errors } = await phone.newPage();
-      await page.goto(server.url + path);
+      await page.goto(web.server.url + path);
       const charts = await chartsOf(page);
       assert.ok(charts.length > 0, path);
       for (const c of charts) {
@@ -289,8 +269,8 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
       await page.close();
     }
     // On a wide screen the legend is the chart's own, and the folded one is hidden.
-    const { page } = await browser.newPage();
-    await page.goto(server.url + '/waits');
+    const { page } = await web.browser.newPage();
+    await page.goto(web.server.url + '/waits');
     assert.ok((await chartsOf(page)).every((c) => c.legend));
     assert.equal(await page.locator('details.chart-legend').first().isVisible(), false);
     await page.close();

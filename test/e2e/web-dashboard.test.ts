@@ -7,17 +7,8 @@
  * as text. SQLite only: the API tests hold both engines to the CLI's numbers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { runSteward } from '../helpers/cli.js';
-import {
-  BROWSER_SKIP_REASON,
-  demoStore,
-  launchBrowser,
-  listeningApp,
-  WEB_NOW,
-  type BrowserSession,
-  type DemoStore,
-} from '../helpers/web.js';
+import { before, describe, it } from 'node:test';
+import { BROWSER_SKIP_REASON, browserDemo } from '../helpers/web.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI JSON
 type Json = any;
@@ -51,46 +42,25 @@ const HOSTILE_NAME = '<b onmouseover="window.__xss=3">Mallory</b><script>window.
 const numberOf = (s: string): number => Number(s.replace(/[,%\s]/g, ''));
 
 describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
-  let demo: DemoStore;
-  let server: Awaited<ReturnType<typeof listeningApp>>;
-  let browser: BrowserSession;
-  /** Every browser launched, closed at the end even when a test fails half-way. */
-  const sessions: BrowserSession[] = [];
-  const launch = async (options: Record<string, unknown> = {}) => {
-    const s = await launchBrowser(options);
-    sessions.push(s);
-    return s;
-  };
-  const cli = async (args: string[]): Promise<Json> => {
-    const r = await runSteward([...args, '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout);
-  };
+  const web = browserDemo();
+  const { cli, launch } = web;
   let hostileChange: number;
   let hostileUser: string;
 
   before(async () => {
-    demo = await demoStore('sqlite');
     // Untrusted text in the store: the longest-waiting change's subject and the busiest reviewer's name.
     const overview = await cli(['overview']);
     hostileChange = overview.open.longestWaiting[0].number;
     const reviewers = await cli(['reviewers']);
     hostileUser = reviewers.rows[0].username;
-    server = await listeningApp(demo.location, demo.dir);
-    await server.store.db.updateTable('changes').set({ subject: HOSTILE_SUBJECT }).where('number', '=', hostileChange).execute();
-    await server.store.db.updateTable('accounts').set({ name: HOSTILE_NAME }).where('username', '=', hostileUser).execute();
-    browser = await launch();
-  });
-  after(async () => {
-    for (const s of sessions) await s.close();
-    await server?.close();
-    await demo?.cleanup();
+    await web.server.store.db.updateTable('changes').set({ subject: HOSTILE_SUBJECT }).where('number', '=', hostileChange).execute();
+    await web.server.store.db.updateTable('accounts').set({ name: HOSTILE_NAME }).where('username', '=', hostileUser).execute();
   });
 
   it('every page loads with no console errors, and every chart is drawn', async () => {
     for (const path of PAGES) {
-      const { page, errors } = await browser.newPage();
-      const res = await page.goto(server.url + path, { waitUntil: 'load' });
+      const { page, errors } = await web.browser.newPage();
+      const res = await page.goto(web.server.url + path, { waitUntil: 'load' });
       assert.equal(res.status(), 200, path);
       assert.ok((await page.title()).endsWith('— Steward'), path);
       const charts = await page.$$eval('canvas[data-chart]', (cs: El[]) =>
@@ -105,8 +75,8 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
   it('the overview shows the CLI overview numbers', async () => {
     const o = await cli(['overview']);
-    const { page } = await browser.newPage();
-    await page.goto(server.url + '/');
+    const { page } = await web.browser.newPage();
+    await page.goto(web.server.url + '/');
     const stats = async (id: string) =>
       (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     assert.deepEqual(await stats('overview-changes'), [o.changes.opened, o.changes.merged, o.changes.abandoned]);
@@ -127,8 +97,8 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   it('the reviewers table holds the CLI rows for the same window', async () => {
     for (const days of ['30', '180']) {
       const report = await cli(['reviewers', '--days', days]);
-      const { page } = await browser.newPage();
-      await page.goto(`${server.url}/reviewers?days=${days}`);
+      const { page } = await web.browser.newPage();
+      await page.goto(`${web.server.url}/reviewers?days=${days}`);
       const rows = await page.$$eval('#reviewers tbody tr', (trs: El[]) =>
         trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent ?? '')),
       );
@@ -151,15 +121,15 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   });
 
   it('the core, queue and CI pages show the CLI numbers', async () => {
-    const { page } = await browser.newPage();
+    const { page } = await web.browser.newPage();
     const idle = await cli(['core', 'idle']);
-    await page.goto(server.url + '/core');
+    await page.goto(web.server.url + '/core');
     assert.equal(numberOf(await page.textContent('#idle-count')), idle.idle.length);
     const candidates = await cli(['core', 'candidates']);
     assert.equal(await page.locator('#core-candidates tbody tr').count(), candidates.candidates.length);
 
     const queue = await cli(['queue']);
-    await page.goto(server.url + '/queue');
+    await page.goto(web.server.url + '/queue');
     const states = (await page.$$eval('#queue-states .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     assert.deepEqual(states, [
       queue.open,
@@ -171,7 +141,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     ]);
 
     const waits = await cli(['waits']);
-    await page.goto(server.url + '/waits');
+    await page.goto(web.server.url + '/waits');
     const shares = (await page.$$eval('#waits-shares .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     const sh = waits.totals.shares;
     assert.deepEqual(
@@ -209,7 +179,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     );
 
     const priorities = await cli(['priorities', 'report', '--release', 'Larch']);
-    await page.goto(server.url + '/priorities?release=Larch');
+    await page.goto(web.server.url + '/priorities?release=Larch');
     const prows = await page.$$eval('#priorities tbody tr', (trs: El[]) =>
       trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[1]!.textContent]),
     );
@@ -224,7 +194,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     );
 
     const specs = await cli(['specs', 'report']);
-    await page.goto(server.url + '/specs');
+    await page.goto(web.server.url + '/specs');
     const releases = await page.$$eval('#specs-releases tbody tr', (trs: El[]) =>
       trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent, tr.cells[3]!.textContent]),
     );
@@ -234,7 +204,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     );
 
     const jobs = await cli(['ci', 'jobs']);
-    await page.goto(server.url + '/ci');
+    await page.goto(web.server.url + '/ci');
     const rows = await page.$$eval('#ci-jobs tbody tr', (trs: El[]) =>
       trs.map((tr) => [tr.cells[0]!.textContent, tr.cells[2]!.textContent]),
     );
@@ -246,8 +216,8 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   });
 
   it('sorting by a column works in the browser and, from the URL, without JavaScript', async () => {
-    const { page } = await browser.newPage();
-    await page.goto(`${server.url}/reviewers?days=90`);
+    const { page } = await web.browser.newPage();
+    await page.goto(`${web.server.url}/reviewers?days=90`);
     const reviews = async () =>
       (await page.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[1]!.textContent ?? ''))).map(numberOf);
     await page.click('#reviewers th[data-key="reviews"] a');
@@ -267,7 +237,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
     const noJs = await launch({ javaScriptEnabled: false });
     const { page: plain } = await noJs.newPage();
-    await plain.goto(`${server.url}/reviewers?days=90&sort=selfVotes&dir=desc`);
+    await plain.goto(`${web.server.url}/reviewers?days=90&sort=selfVotes&dir=desc`);
     const self = (await plain.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[12]!.textContent ?? ''))).map(numberOf);
     assert.ok(self.length > 1);
     assert.deepEqual(
@@ -279,8 +249,8 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   });
 
   it('filtering hides the rows that do not match', async () => {
-    const { page } = await browser.newPage();
-    await page.goto(`${server.url}/reviewers`);
+    const { page } = await web.browser.newPage();
+    await page.goto(`${web.server.url}/reviewers`);
     const total = await page.locator('#reviewers tbody tr').count();
     assert.ok(total > 3);
     await page.fill('input[data-filter-for="reviewers"]', hostileUser);
@@ -292,16 +262,16 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   });
 
   it('HTML and script in a change subject and a name are shown as text, never run', async () => {
-    const { page, errors } = await browser.newPage();
+    const { page, errors } = await web.browser.newPage();
     let dialog = false;
     page.on('dialog', async (d: { dismiss(): Promise<void> }) => {
       dialog = true;
       await d.dismiss();
     });
-    await page.goto(server.url + '/');
+    await page.goto(web.server.url + '/');
     const cell = await page.$$eval('#longest-waiting tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[1]!.textContent));
     assert.ok(cell.includes(HOSTILE_SUBJECT), 'the subject is shown, as text');
-    await page.goto(server.url + '/reviewers');
+    await page.goto(web.server.url + '/reviewers');
     const title = await page.$$eval('#reviewers tbody td span[title]', (els: El[]) => els.map((e) => e.getAttribute('title')));
     assert.ok(title.includes(HOSTILE_NAME), 'the name is shown, as text');
     await page.hover('#reviewers tbody tr:first-child td:first-child');
@@ -316,7 +286,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   it('charts are readable in the dark scheme, and each has its table a click away', async () => {
     const dark = await launch({ colorScheme: 'dark' });
     const { page, errors } = await dark.newPage();
-    await page.goto(server.url + '/queue');
+    await page.goto(web.server.url + '/queue');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's globals
     const bg = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
     assert.equal(bg, 'rgb(13, 17, 23)');

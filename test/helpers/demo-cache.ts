@@ -30,6 +30,8 @@ export interface CachedStore {
   location: string;
   /** A temporary folder without a steward.yaml (for a cwd); removed by cleanup. */
   dir: string;
+  /** The folder `generate` wrote into (read-only for the caller: other files copy the same store). */
+  out: string;
   cleanup: () => Promise<void>;
 }
 
@@ -44,9 +46,11 @@ export async function cachedStore(
   generate: (location: string, out: string) => Promise<void>,
 ): Promise<CachedStore> {
   const dir = mkdtempSync(join(tmpdir(), 'steward-web-'));
+  let out = join(dir, 'out');
   const withDir = (s: { location: string; cleanup: () => Promise<void> }): CachedStore => ({
     location: s.location,
     dir,
+    out,
     cleanup: async () => {
       rmSync(dir, { recursive: true, force: true });
       await s.cleanup();
@@ -55,7 +59,7 @@ export async function cachedStore(
 
   if (!RUN_CACHE || !RUN_ID) {
     const fresh = await freshLocation(engine);
-    await generate(fresh.location, join(dir, 'out'));
+    await generate(fresh.location, out);
     return withDir(fresh);
   }
 
@@ -63,10 +67,20 @@ export async function cachedStore(
   const published = engine === 'sqlite' ? join(RUN_CACHE, `store-${hash}.db`) : `steward_tpl_${RUN_ID}_${hash}`;
   const done = join(RUN_CACHE, `store-${hash}.done`);
   const lock = join(RUN_CACHE, `store-${hash}.lock`);
+  // The generator's folder, named in `store-<key>.out` once it is published.
+  const outName = join(RUN_CACHE, `store-${hash}.out`);
+  const publishedOut = () => {
+    // Written before `.done` by the generator; a store published without it (by an older version
+    // of this helper, in the same run) keeps the default, a folder that does not exist.
+    if (existsSync(outName)) out = readFileSync(outName, 'utf8');
+  };
   mkdirSync(RUN_CACHE, { recursive: true });
   // Wait while another file generates this store; take the lock when no one holds it.
   for (;;) {
-    if (existsSync(done)) return withDir(await freshLocation(engine, published));
+    if (existsSync(done)) {
+      publishedOut();
+      return withDir(await freshLocation(engine, published));
+    }
     try {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
       break;
@@ -78,8 +92,12 @@ export async function cachedStore(
   }
 
   try {
-    if (existsSync(done)) return withDir(await freshLocation(engine, published));
-    const out = mkdtempSync(join(RUN_CACHE, `out-${hash}-`));
+    if (existsSync(done)) {
+      publishedOut();
+      return withDir(await freshLocation(engine, published));
+    }
+    out = mkdtempSync(join(RUN_CACHE, `out-${hash}-`));
+    writeFileSync(outName, out);
     const fresh = await freshLocation(engine);
     await generate(fresh.location, out);
     if (engine === 'sqlite') {
@@ -135,6 +153,26 @@ export async function migratedStore(engine: EngineName): Promise<{ location: str
   return cachedStore(engine, 'an empty store, migrated', async (location) => {
     const store = await openStore(location);
     await store.close();
+  });
+}
+
+/**
+ * A store of `engine` filled by `steward demo ARGS --db STORE --out OUT --quiet` run at `now` in a
+ * folder without a steward.yaml (the demo's exports, its steward.yaml, specs repository and
+ * advisories in `out`; the store names them). Under run-tests.mjs generated once per run and
+ * copied (`cachedStore`), so files asking for the same demo share it; `out` is then shared too:
+ * read it, do not write into it.
+ */
+export async function importedDemo(engine: EngineName, args: string[], now: number): Promise<CachedStore> {
+  return cachedStore(engine, `steward demo ${args.join(' ')} at ${now}`, async (location, out) => {
+    const { runSteward } = await import('./cli.js');
+    const cwd = mkdtempSync(join(tmpdir(), 'steward-demo-'));
+    try {
+      const r = await runSteward(['demo', ...args, '--db', location, '--out', out, '--quiet'], { cwd, now });
+      if (r.code !== 0) throw new Error(`steward demo ${args.join(' ')} failed: ${r.stderr}`);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 }
 

@@ -3,7 +3,9 @@
  * `steward demo`, the app built over it (in-process for `inject`, or listening on a loopback port for
  * a browser), and Debian's headless Chromium driven by playwright-core (never a downloaded browser).
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +143,9 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
   let context: BrowserContext;
   try {
     context = await (await shared.browser).newContext(options);
+    // A page is a report computed on the demo store: on a loaded machine (load 50 on two cores)
+    // its load took over Playwright's default 30 s; the tests wait for it, they do not time it.
+    context.setDefaultNavigationTimeout(120_000);
   } catch (e) {
     await release(shared);
     throw e;
@@ -171,4 +176,51 @@ async function release(shared: NonNullable<typeof chromiumProcess>): Promise<voi
   if (--shared.sessions > 0) return;
   if (chromiumProcess === shared) chromiumProcess = undefined;
   await (await shared.browser.catch(() => null))?.close();
+}
+
+/** What `browserDemo` sets up for a browser test file; read its fields in tests and hooks, after its `before`. */
+export interface BrowserDemo {
+  demo: DemoStore;
+  server: TestApp & { url: string };
+  /** The file's first browser session (default context options). */
+  browser: BrowserSession;
+  /** `steward ARGS --db DEMO --format json` at WEB_NOW in the demo's folder, parsed (exit 0 asserted). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI JSON
+  cli: (args: string[]) => Promise<any>;
+  /** Another browser session in the file's Chromium (closed by the `after` hook). */
+  launch: (options?: Record<string, unknown>) => Promise<BrowserSession>;
+}
+
+/**
+ * The set-up the browser tests share, registered as `before` and `after` hooks of the calling
+ * `describe`: the small demo store on SQLite (a copy of the run's, see demoStore), `prepare` run on
+ * it (e.g. CLI commands that add to it), the app listening on loopback over it, and a browser
+ * session; after: every session closed (the file's one Chromium with the last), the app, the store.
+ */
+export function browserDemo(o: { prepare?: (demo: DemoStore) => Promise<void> } = {}): BrowserDemo {
+  const sessions: BrowserSession[] = [];
+  const web = {
+    cli: async (args: string[]) => {
+      const r = await runSteward([...args, '--db', web.demo.location, '--format', 'json'], { cwd: web.demo.dir, now: WEB_NOW });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    },
+    launch: async (options: Record<string, unknown> = {}) => {
+      const s = await launchBrowser(options);
+      sessions.push(s);
+      return s;
+    },
+  } as BrowserDemo;
+  before(async () => {
+    web.demo = await demoStore('sqlite');
+    await o.prepare?.(web.demo);
+    web.server = await listeningApp(web.demo.location, web.demo.dir);
+    web.browser = await web.launch();
+  });
+  after(async () => {
+    for (const s of sessions) await s.close();
+    await web.server?.close();
+    await web.demo?.cleanup();
+  });
+  return web;
 }

@@ -5,14 +5,14 @@
  * late backports are flagged, and the files read back as the advisories written.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { demoAdvisories, DEMO_EARLY_DAYS } from '../../src/demo/demo-advisories.js';
 import { parseAdvisory } from '../../src/sources/advisories/advisory-yaml.js';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { importedDemo } from '../helpers/demo-cache.js';
+import { ENGINES } from '../helpers/stores.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
 type Json = Record<string, any>;
@@ -23,22 +23,21 @@ const OPTS = { now: Date.parse(`${NOW}T00:00:00Z`), seed: 7, changes: 2500 };
 for (const engine of ENGINES) {
   describe(`published advisories on the demo project (${engine.name})`, { skip: engine.skip }, () => {
     it('imports the planted advisories and reports each planted truth', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'steward-advisories-demo-'));
-      const { location, cleanup } = await freshLocation(engine.name);
+      // `steward demo --now 2025-06-01 --seed 7 --changes 2500` into a store (its folder in `out`), made
+      // once per run and copied (specs-demo reads the same one).
+      const { location, cleanup, dir, out } = await importedDemo(engine.name, ['--now', NOW, '--seed', '7', '--changes', '2500'], OPTS.now);
       const run = (args: string[]) => runSteward(['--db', location, ...args], { cwd: dir });
       try {
-        const demo = await run(['demo', '--now', NOW, '--seed', '7', '--changes', '2500', '--quiet']);
-        assert.equal(demo.code, 0, demo.stderr);
         const { records, truth } = demoAdvisories(OPTS);
         assert.ok(records.length >= 3, `only ${records.length} demo advisories`);
         assert.equal(truth.early.length, 1);
         assert.ok(truth.late.length >= 1, 'the demo plants a late backport');
 
         // The files read back as the advisories planted.
-        const files = readdirSync(join(dir, 'steward-demo', 'advisories')).sort();
+        const files = readdirSync(join(out, 'advisories')).sort();
         assert.deepEqual(files, records.map((r) => `${r.advisory.id}.yaml`).sort());
         for (const r of records) {
-          const f = join(dir, 'steward-demo', 'advisories', `${r.advisory.id}.yaml`);
+          const f = join(out, 'advisories', `${r.advisory.id}.yaml`);
           assert.deepEqual(parseAdvisory(readFileSync(f, 'utf8'), f).advisory, r.advisory);
         }
 
@@ -72,7 +71,6 @@ for (const engine of ENGINES) {
         for (const x of c.candidates as Json[]) assert.notEqual(x.username, 'zuul', 'bots are left out');
       } finally {
         await cleanup();
-        rmSync(dir, { recursive: true, force: true });
       }
     });
   });

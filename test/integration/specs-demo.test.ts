@@ -7,14 +7,12 @@
  * that says what was planted.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { PLANTED_SPEC_REASONS } from '../../src/demo/demo-specs.js';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { importedDemo } from '../helpers/demo-cache.js';
+import { ENGINES } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 const DEMO = { seed: 7, changes: 2500, now: NOW };
@@ -32,21 +30,20 @@ for (const engine of ENGINES) {
     let report: Json;
     const bySpec = (bp: string): Json => report.specs.find((s: Json) => s.blueprint === bp);
     before(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'steward-specs-demo-'));
-      ({ location, cleanup } = await freshLocation(engine.name));
+      // `steward demo --now 2025-06-01 --seed 7 --changes 2500` into a store, made once per run and
+      // copied (security-advisories-demo reads the same one).
+      ({ location, cleanup, dir } = await importedDemo(engine.name, ['--now', '2025-06-01', '--seed', '7', '--changes', '2500'], NOW));
       // No steward.yaml in `dir`: every command below reads the demo's configuration from the store.
       const run = async (args: string[]) => {
         const r = await runSteward([...args, '--db', location], { cwd: dir, now: NOW });
         assert.equal(r.code, 0, r.stderr);
         return r.stdout;
       };
-      await run(['demo', '--now', '2025-06-01', '--seed', '7', '--changes', '2500', '--quiet']);
       await run(['specs', 'sync']);
       report = JSON.parse(await run(['specs', 'report', '--release', release, '--format', 'json']));
     });
     after(async () => {
       await cleanup();
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('plants every reason the issue names, once each, and the report finds each planted cause first', () => {
