@@ -19,18 +19,20 @@ const planted = demoConfig(DEMO).planted;
 const release = planted.specsRelease!;
 const demo = useTrackedWorkDemo('steward-priorities-');
 
-before(() => {
-  // steward demo also wrote its specs repository (src/demo/demo-specs-repo.test.ts tests its content).
+/** steward demo also wrote its specs repository (src/demo/demo-specs-repo.test.ts tests its content). */
+const specsRepoWritten = () =>
   assert.ok(
     existsSync(join(demo.folder, 'specs', '.git')) && existsSync(join(demo.folder, 'specs', 'specs', release.toLowerCase(), 'redirects')),
+    `the demo's specs repository in ${demo.folder}`,
   );
-});
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed reports
 type Json = any;
 
 for (const engine of ENGINES) {
   describe(`steward priorities on the demo project (${engine.name})`, { skip: engine.skip }, () => {
+    // Inside the describe: the file's top-level hooks (the demo folder's) have run by then.
+    before(specsRepoWritten);
     const filled = useTrackedWorkStore(engine.name, demo, (folder) => [['import', join(folder, 'demo-rest.json')]]);
     const { run, json } = filled;
 
