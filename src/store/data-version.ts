@@ -5,7 +5,9 @@
  *
  * - SQLite: a second, read-only connection's `PRAGMA data_version`, which changes when any other
  *   connection commits. Reading it costs microseconds, so it is read on every request. (SQLite cannot
- *   say which table changed: writes to the web's sessions and audit log count too.)
+ *   say which table changed: writes to the web's sessions and audit log count too. `steward serve`
+ *   therefore uses store/web-writes.ts, which writes those through the very connection it reads the
+ *   version from, whose own commits do not move it.)
  * - PostgreSQL: migration 0009's statement triggers NOTIFY on every table holding reported data; a
  *   dedicated connection LISTENs and counts the notifications. NOTIFY is delivered on commit, so the
  *   version never moves before the data can be read. Opening the probe first adds the trigger to any
