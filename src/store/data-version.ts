@@ -20,6 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { isPostgresLocation } from './open-store.js';
 import { DATA_CHANGED_CHANNEL, UNWATCHED_TABLES } from './migrations/0009-web-accounts.js';
+import { SECURITY_TRACKER_TABLES } from './migrations/0017-security-tracker.js';
 
 export interface DataVersion {
   /** The current version; equal values mean no data committed in between. */
@@ -86,7 +87,7 @@ async function watchNewTables(c: pg.Client): Promise<void> {
        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = c.relname || '_data_changed')`,
   );
   for (const { relname } of r.rows) {
-    if (UNWATCHED_TABLES.includes(relname)) continue;
+    if (UNWATCHED_TABLES.includes(relname) || SECURITY_TRACKER_TABLES.includes(relname)) continue;
     const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
     await c.query(
       `create or replace trigger ${id(`${relname}_data_changed`)} after insert or update or delete or truncate on ${id(relname)} for each statement execute function steward_data_changed()`,

@@ -30,6 +30,7 @@ import { windowIndexes } from './0021-window-indexes.js';
 import { launchpadDates } from './0022-launchpad-dates.js';
 import { commitFacts } from './0024-commit-facts.js';
 import { scopeIndexes } from './0025-scope-indexes.js';
+import { quietSecurityTables } from './0030-quiet-security-tables.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -55,6 +56,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0022-launchpad-dates': launchpadDates(caps),
     '0024-commit-facts': commitFacts(),
     '0025-scope-indexes': scopeIndexes(caps),
+    '0030-quiet-security-tables': quietSecurityTables(caps),
   };
 }
 
