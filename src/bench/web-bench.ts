@@ -49,7 +49,7 @@ import autocannon from 'autocannon';
 import { demoConfigYaml } from '../demo/demo-config-yaml.js';
 import { parseConfig } from '../config/load-config.js';
 import type { DemoOptions } from '../demo/demo-project.js';
-import { openDataVersion } from '../store/data-version.js';
+import { openWebWrites } from '../store/web-writes.js';
 import { copyPostgresDatabase, copySqliteStore, dropPostgresDatabase } from '../store/maintenance.js';
 import { openStore } from '../store/open-store.js';
 import { secretBox } from '../store/secret-box.js';
@@ -109,7 +109,8 @@ const demoConfig = (demo: DemoOptions) => parseConfig(demoConfigYaml(demo), 'the
 /** The server process: listens on a free loopback port and prints its URL. `auth`: --auth, the key from KEY_ENV. */
 async function serverChild(location: string, demo: DemoOptions, auth: boolean): Promise<void> {
   const store = await openStore(location);
-  const version = await openDataVersion(location);
+  // As `steward serve`: sessions and audit lines through the connection the data version is read from.
+  const version = await openWebWrites(location, store);
   const config = { config: demoConfig(demo), path: null, origin: 'the demo configuration' };
   const clock = () => Date.now();
   const keyHex = process.env[KEY_ENV];
@@ -122,6 +123,7 @@ async function serverChild(location: string, demo: DemoOptions, auth: boolean): 
       ? accessHooks({
           enabled: true,
           store,
+          writes: version,
           clock,
           config: async () => config,
           securityBox: keyHex ? secretBox(Buffer.from(keyHex, 'hex')) : null,
@@ -337,8 +339,8 @@ export async function measureWeb(
   }
   const servers: Server[] = [];
   try {
-    // The open server reads the bench store itself when given: on SQLite any commit to the file (the
-    // signed-in server's sessions and audit lines) moves the data version and drops cached views.
+    // The open server reads the bench store itself when given (the signed-in one writes its accounts,
+    // sessions and audit lines into the scratch copy).
     const open = await startServer(o.openLocation ?? location, demo, false);
     servers.push(open);
     const coldMs: Record<string, number> = {};

@@ -55,6 +55,7 @@ import {
   setAssignee,
 } from '../store/queries/security.js';
 import { appendAudit, findUserByName, listAudit, type AuditFilter } from '../store/users-store.js';
+import type { WebWrites } from '../store/web-writes.js';
 import { authorize, type AuthUser, type SecurityAction } from './authorize.js';
 
 export interface SecurityDeps {
@@ -65,6 +66,8 @@ export interface SecurityDeps {
   rules: SecurityConfig;
   /** Where the request comes from, for the audit log: an address, or null on the command line. */
   ip: string | null;
+  /** Where audit lines go (`steward serve`: its bookkeeping connection, store/web-writes.ts); default the store. */
+  writes?: Pick<WebWrites, 'appendAudit'>;
 }
 
 const checkedKeys = new WeakMap<Store, string>();
@@ -92,16 +95,8 @@ async function audit(
   outcome: 'ok' | 'refused' | 'failed' = 'ok',
   detail?: Record<string, unknown>,
 ): Promise<void> {
-  await appendAudit(d.store.db, {
-    at: d.clock(),
-    event,
-    actorId: actor.id > 0 ? actor.id : null,
-    actor: actor.name,
-    subject,
-    ip: d.ip,
-    outcome,
-    detail,
-  });
+  const e = { at: d.clock(), event, actorId: actor.id > 0 ? actor.id : null, actor: actor.name, subject, ip: d.ip, outcome, detail };
+  await (d.writes ? d.writes.appendAudit(e) : appendAudit(d.store.db, e));
 }
 
 /** The error for an item the actor may not see, and for one that does not exist: the same. */

@@ -5,7 +5,9 @@
  *
  * - SQLite: a second, read-only connection's `PRAGMA data_version`, which changes when any other
  *   connection commits. Reading it costs microseconds, so it is read on every request. (SQLite cannot
- *   say which table changed: writes to the web's sessions and audit log count too.)
+ *   say which table changed: writes to the web's sessions and audit log count too. `steward serve`
+ *   therefore uses store/web-writes.ts, which writes those through the very connection it reads the
+ *   version from, whose own commits do not move it.)
  * - PostgreSQL: migration 0009's statement triggers NOTIFY on every table holding reported data; a
  *   dedicated connection LISTENs and counts the notifications. NOTIFY is delivered on commit, so the
  *   version never moves before the data can be read. Opening the probe first adds the trigger to any
@@ -18,6 +20,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { isPostgresLocation } from './open-store.js';
 import { DATA_CHANGED_CHANNEL, UNWATCHED_TABLES } from './migrations/0009-web-accounts.js';
+import { SECURITY_TRACKER_TABLES } from './migrations/0017-security-tracker.js';
 
 export interface DataVersion {
   /** The current version; equal values mean no data committed in between. */
@@ -84,7 +87,7 @@ async function watchNewTables(c: pg.Client): Promise<void> {
        and not exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = c.relname || '_data_changed')`,
   );
   for (const { relname } of r.rows) {
-    if (UNWATCHED_TABLES.includes(relname)) continue;
+    if (UNWATCHED_TABLES.includes(relname) || SECURITY_TRACKER_TABLES.includes(relname)) continue;
     const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
     await c.query(
       `create or replace trigger ${id(`${relname}_data_changed`)} after insert or update or delete or truncate on ${id(relname)} for each statement execute function steward_data_changed()`,

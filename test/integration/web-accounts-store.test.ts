@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { StewardError } from '../../src/model/errors.js';
 import { openDataVersion } from '../../src/store/data-version.js';
+import { openWebWrites } from '../../src/store/web-writes.js';
 import { addMentorship } from '../../src/store/mentoring-store.js';
 import { addStoredPriority } from '../../src/store/priorities-store.js';
 import {
@@ -162,6 +165,63 @@ for (const engine of ENGINES) {
           assert.equal(v.current(), v2, 'a rolled-back write does not move it');
         } finally {
           await v.close();
+        }
+      });
+    });
+
+    it("web writes: sessions and audit lines leave the data version alone; the server's data changes and other writers move it", async () => {
+      await withStore(engine.name, async (store, location) => {
+        const w = await openWebWrites(location, store, { busyWaitMs: 5000 });
+        try {
+          const u = (await createUser(store.db, { name: 'ann', role: 'viewer', passwordHash: '$x' }, T))!;
+          assert.ok(await waitFor(() => w.current() !== ''), 'a version is there');
+          await new Promise((r) => setTimeout(r, engine.name === 'postgres' ? 200 : 0));
+          const v0 = w.current();
+          await w.createSession({ tokenHash: 'h1', userId: u.id, createdAt: T, expiresAt: T + 1000, lastSeenAt: T });
+          await w.touchSession('h1', T + 10);
+          for (let i = 0; i < 5; i++)
+            await w.appendAudit({ at: T, event: 'security.item.read', actorId: u.id, actor: 'ann', subject: 's', ip: null, outcome: 'ok' });
+          await w.deleteSession('h1');
+          assert.equal(await w.purgeSessions(T, T), 0);
+          await new Promise((r) => setTimeout(r, 200));
+          assert.equal(w.current(), v0, 'bookkeeping writes do not move it');
+          assert.equal((await findSession(store.db, 'h1')) ?? null, null);
+          assert.equal((await listAudit(store.db, { limit: 10, event: 'security.item.read' })).length, 5, 'the main connection reads them');
+          await addStoredPriority(store.db, { release: 'Zed', title: 'Speed', blueprints: ['fast'], topics: [], queries: [] }, 'ann', T);
+          assert.ok(await waitFor(() => w.current() !== v0), "a change on the server's connection moves it");
+          if (engine.name === 'sqlite') {
+            // Another connection holds the write lock: the bookkeeping write waits on a timer (the
+            // event loop keeps running) and lands once the lock is released.
+            const other = new BetterSqlite3(location);
+            other.exec('begin immediate');
+            let ticks = 0;
+            const ticker = setInterval(() => void ticks++, 10);
+            const pending = w.appendAudit({ at: T, event: 'login', actorId: u.id, actor: 'ann', subject: null, ip: null, outcome: 'ok' });
+            await new Promise((r) => setTimeout(r, 150));
+            other.exec("insert into audit_log (at, event, outcome) values (1, 'other', 'ok')");
+            other.exec('commit');
+            other.close();
+            await pending;
+            clearInterval(ticker);
+            assert.ok(ticks >= 5, `the event loop ran while waiting (${ticks} ticks)`);
+            assert.equal((await listAudit(store.db, { limit: 10, event: 'login' })).length, 1);
+            // And a lock held past busyWaitMs is reported, naming the store.
+            const short = await openWebWrites(location, store, { busyWaitMs: 100 });
+            const holder = new BetterSqlite3(location);
+            holder.exec('begin immediate');
+            try {
+              await assert.rejects(
+                short.touchSession('x', T),
+                (e: unknown) => e instanceof StewardError && e.code === 'STORE_UNAVAILABLE' && e.message.includes(location),
+              );
+            } finally {
+              holder.exec('rollback');
+              holder.close();
+              await short.close();
+            }
+          }
+        } finally {
+          await w.close();
         }
       });
     });

@@ -13,7 +13,7 @@ import { buildApp, type AppDeps } from '../../web/build-app.js';
 import { computeInProcess } from '../../web/report-compute.js';
 import { buildReport, REPORTS } from '../../web/reports.js';
 import type { SyncStatus } from '../../web/sync-status.js';
-import { openDataVersion } from '../../store/data-version.js';
+import { openWebWrites } from '../../store/web-writes.js';
 import { listUsers } from '../../store/users-store.js';
 import { securityBoxFrom } from '../security-key.js';
 import { advisoryToYaml } from '../../sources/advisories/advisory-yaml.js';
@@ -80,8 +80,10 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
   const store = await openStoreFor(o, rt);
-  // The view cache drops a report when the store's data changes, from this process or another.
-  const dataVersion = await openDataVersion(storeLocation(o, rt)).catch(async (e: unknown) => {
+  // The view cache drops a report when the store's data changes, from this process or another, but
+  // not when the server writes its sessions and audit lines: those go through `dataVersion`'s own
+  // connection, whose commits do not move the version it reads (store/web-writes.ts).
+  const dataVersion = await openWebWrites(storeLocation(o, rt), store).catch(async (e: unknown) => {
     await store.close();
     throw e;
   });
@@ -119,6 +121,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
     auth: accessHooks({
       enabled: Boolean(o.auth),
       store,
+      writes: dataVersion,
       clock: rt.clock,
       config,
       securityBox: securityBoxFrom(rt.env as Record<string, string | undefined>),

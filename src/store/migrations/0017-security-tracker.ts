@@ -18,6 +18,20 @@ import type { EngineCapabilities } from '../engine.js';
  * These tables do not announce data changes (0009): no shared report reads them, and a view cache
  * emptied by an embargoed change would let anyone time it.
  */
+/**
+ * The tracker's tables. They announce no data change (store/data-version.ts leaves them out of the
+ * view cache's version, and migration 0030 drops the triggers an earlier probe added): no cached view
+ * reads them, and a cache emptied by an embargoed change would let any reader time it.
+ */
+export const SECURITY_TRACKER_TABLES: readonly string[] = [
+  'security_team',
+  'security_items',
+  'security_transitions',
+  'security_grants',
+  'security_patches',
+  'security_patch_reviews',
+];
+
 export function securityTracker(caps: EngineCapabilities) {
   const big = caps.bigIntType;
   const autoId = (c: ColumnDefinitionBuilder) => (caps.autoIdType === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey());

@@ -31,6 +31,7 @@ import { launchpadDates } from './0022-launchpad-dates.js';
 import { commitFacts } from './0024-commit-facts.js';
 import { scopeIndexes } from './0025-scope-indexes.js';
 import { ciWindowIndex } from './0029-ci-window-index.js';
+import { quietSecurityTables } from './0030-quiet-security-tables.js';
 
 export function migrationList(caps: EngineCapabilities): Record<string, Migration> {
   return {
@@ -57,6 +58,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0024-commit-facts': commitFacts(),
     '0025-scope-indexes': scopeIndexes(caps),
     '0029-ci-window-index': ciWindowIndex(),
+    '0030-quiet-security-tables': quietSecurityTables(caps),
   };
 }
 

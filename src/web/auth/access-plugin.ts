@@ -27,7 +27,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Store } from '../../store/engine.js';
-import { appendAudit, deleteSession, findSession, purgeSessions, touchSession, type AuditEvent } from '../../store/users-store.js';
+import { findSession, type AuditEvent } from '../../store/users-store.js';
+import { directWebWrites, type WebWrites } from '../../store/web-writes.js';
 import { authorize, type Action, type AuthUser, type Resource } from './authorize.js';
 import { plainPage, refusalBody, safeNext, wantsHtml, type PageRenderer } from './auth-pages.js';
 import { LoginLimiter } from './login-limiter.js';
@@ -43,6 +44,11 @@ export interface AccessOptions {
   /** --auth: accounts, sessions, roles. Without it reading is open and changes are refused. */
   enabled: boolean;
   store: Store;
+  /**
+   * Where sessions and audit lines are written (store/web-writes.ts): `steward serve` passes its own
+   * connection, so that they do not move the data version; default: the store's connection.
+   */
+  writes?: WebWrites;
   clock: () => number;
   /** Absolute session lifetime (default 12 h). */
   sessionTtlMs?: number;
@@ -102,9 +108,10 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
   app.decorateRequest('sessionHash', null);
 
   const page = render;
+  const writes = o.writes ?? directWebWrites(o.store);
 
   const audit: Access['audit'] = async (request, e) => {
-    await appendAudit(o.store.db, {
+    await writes.appendAudit({
       at: o.clock(),
       actorId: request.user?.id ?? null,
       actor: request.user?.name ?? null,
@@ -194,13 +201,13 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
     const found = await findSession(o.store.db, hash);
     const now = o.clock();
     if (!found || found.session.expiresAt <= now || found.session.lastSeenAt + idleTtl <= now || found.user.disabledAt !== null) {
-      if (found) await deleteSession(o.store.db, hash);
+      if (found) await writes.deleteSession(hash);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return;
     }
     request.user = { id: found.user.id, name: found.user.name, role: found.user.role };
     request.sessionHash = hash;
-    if (now - found.session.lastSeenAt >= TOUCH_EVERY_MS) await touchSession(o.store.db, hash, now);
+    if (now - found.session.lastSeenAt >= TOUCH_EVERY_MS) await writes.touchSession(hash, now);
   });
 
   // Reading needs a signed-in user allowed to read, except on public paths.
@@ -220,6 +227,7 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
 
   await app.register(loginRoutes, {
     store: o.store,
+    writes,
     clock: o.clock,
     sessionTtlMs: sessionTtl,
     secureCookies: secure,
@@ -230,8 +238,8 @@ async function access(app: FastifyInstance, o: AccessOptions): Promise<void> {
 
   // Expired and idle sessions are removed now and then (the check above refuses them anyway).
   const idleBefore = () => o.clock() - idleTtl;
-  await purgeSessions(o.store.db, o.clock(), idleBefore());
-  const timer = setInterval(() => void purgeSessions(o.store.db, o.clock(), idleBefore()).catch(() => undefined), 3_600_000);
+  await writes.purgeSessions(o.clock(), idleBefore());
+  const timer = setInterval(() => void writes.purgeSessions(o.clock(), idleBefore()).catch(() => undefined), 3_600_000);
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
 }

@@ -5,7 +5,8 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../store/engine.js';
-import { appendAudit, createSession, deleteSession, findUserByName, setUserPassword } from '../../store/users-store.js';
+import { appendAudit, findUserByName, setUserPassword } from '../../store/users-store.js';
+import type { WebWrites } from '../../store/web-writes.js';
 import { loginBody, logoutBody, refusalBody, safeNext, wantsHtml } from './auth-pages.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { DEFAULT_SCRYPT, decoyHash, hashPassword, needsRehash, verifyPassword, type ScryptParams } from './password.js';
@@ -14,6 +15,8 @@ import { typed } from '../typed-routes.js';
 
 export interface LoginRoutesOptions {
   store: Store;
+  /** Sessions and audit lines (store/web-writes.ts). */
+  writes: WebWrites;
   clock: () => number;
   sessionTtlMs: number;
   secureCookies: boolean;
@@ -75,7 +78,7 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
       const fail = async (reason: string, subject: string | null) => {
         o.limiter.fail(name);
         // The name typed is recorded only when it is a user's: a password typed into the name field must not land in the log.
-        await appendAudit(o.store.db, {
+        await o.writes.appendAudit({
           at: o.clock(),
           event: 'login.failed',
           actorId: null,
@@ -91,7 +94,7 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
       const wait = o.limiter.retryAfter(name);
       if (wait > 0) {
         const user = await findUserByName(o.store.db, name);
-        await appendAudit(o.store.db, {
+        await o.writes.appendAudit({
           at: o.clock(),
           event: 'login.locked',
           actorId: null,
@@ -118,16 +121,16 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
       if (needsRehash(user.passwordHash, params))
         await setUserPassword(o.store.db, user.id, await hashPassword(password, params), user.passwordChangedAt, { endSessions: false });
       // A new session on every login (never reuse one the browser brought: no session fixation).
-      if (request.sessionHash) await deleteSession(o.store.db, request.sessionHash);
+      if (request.sessionHash) await o.writes.deleteSession(request.sessionHash);
       const token = newSessionToken();
-      await createSession(o.store.db, {
+      await o.writes.createSession({
         tokenHash: hashSessionToken(token),
         userId: user.id,
         createdAt: now,
         expiresAt: now + o.sessionTtlMs,
         lastSeenAt: now,
       });
-      await appendAudit(o.store.db, {
+      await o.writes.appendAudit({
         at: now,
         event: 'login',
         actorId: user.id,
@@ -158,8 +161,8 @@ export async function loginRoutes(app: FastifyInstance, o: LoginRoutesOptions): 
 
   app.post('/logout', async (request, reply) => {
     if (request.sessionHash) {
-      await deleteSession(o.store.db, request.sessionHash);
-      await appendAudit(o.store.db, {
+      await o.writes.deleteSession(request.sessionHash);
+      await o.writes.appendAudit({
         at: o.clock(),
         event: 'logout',
         actorId: request.user?.id ?? null,

@@ -41,6 +41,7 @@ import type { Advisory } from '../../model/advisories.js';
 import { listTeam } from '../../store/queries/security.js';
 import type { SecretBox } from '../../store/secret-box.js';
 import { refusalErrorHandler } from '../auth/login-routes.js';
+import type { WebWrites } from '../../store/web-writes.js';
 import { csrfField, wantsHtml } from '../auth/auth-pages.js';
 import { html, type SafeHtml } from '../html.js';
 import type { ManageRoutesOptions } from './mentoring-routes.js';
@@ -54,6 +55,8 @@ export interface SecurityRoutesOptions extends ManageRoutesOptions {
    * answers the YAML `steward security export` writes; without it, JSON only.
    */
   advisoryYaml?: (a: Advisory) => string;
+  /** Where audit lines go (store/web-writes.ts; `steward serve` passes its bookkeeping connection). */
+  writes?: WebWrites;
 }
 
 const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
@@ -110,6 +113,7 @@ export async function securityRoutes(app: FastifyInstance, o: SecurityRoutesOpti
     clock: o.clock,
     rules: (await o.config()).config.security,
     ip: request.ip,
+    writes: o.writes,
   });
   const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
