@@ -14,7 +14,7 @@ import type { Store } from '../store/engine.js';
 import { loadBacklogData, loadBugData, loadRotaData, loadTargetsData } from '../store/queries/bugs.js';
 import { authorize } from './authorize.js';
 import type { Reader } from './catalogue/report-entry.js';
-import type { EffectiveConfig } from './effective-config.js';
+import { accountMatches, type EffectiveConfig } from './effective-config.js';
 
 export interface BugsViewParams {
   /** Launchpad projects (backlog, targets) or Gerrit projects (rota); empty: all. */
@@ -96,5 +96,14 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
   // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
   const named = [...new Set(rota.changes.flatMap((c) => c.bugs))].sort((x, y) => x - y);
   const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false, bugs: named });
-  return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: Math.min(13, Math.floor(p.weeks / 2)), rules, limit: p.limit });
+  // A member named in `bots` never reviews (as in every report that counts reviews).
+  const bots = new Set(rota.accounts.filter((a) => config.config.bots.some((s) => accountMatches(a, s))).map((a) => a.id));
+  return computeBugRota(rota, data, {
+    now,
+    weeks: p.weeks,
+    quietWeeks: Math.min(13, Math.floor(p.weeks / 2)),
+    rules,
+    limit: p.limit,
+    isBot: (id) => bots.has(id),
+  });
 }
