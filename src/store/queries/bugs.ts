@@ -600,6 +600,22 @@ export async function countLaunchpadRows(db: Kysely<Database>): Promise<{ tasks:
 }
 
 /**
+ * The stored blueprints (`steward bugs sync` from all_specifications) of `projects` (empty: all),
+ * by project and name; only those whose series goal is `series` when given.
+ *
+ * @example await loadBlueprints(store.db, { projects: ['nova'], series: 'zed' })
+ */
+export async function loadBlueprints(
+  db: Kysely<Database>,
+  o: { projects: readonly string[]; series?: string | null },
+): Promise<Blueprint[]> {
+  let q = db.selectFrom('lp_blueprints').selectAll();
+  if (o.projects.length) q = q.where('project', 'in', [...o.projects]);
+  const rows = (await q.orderBy('project').orderBy('name').execute()).map(blueprintFromRow);
+  return o.series ? rows.filter((b) => b.seriesGoal === o.series) : rows;
+}
+
+/**
  * What the rota report reads (issue 15): Gerrit changes merged since `since`, and open ones with a
  * delta ≤ `maxLines` (small ones, with files, the trivial tag and their approver), the bugs each names,
  * and the reviewing acts of the rota `members` (Gerrit usernames) since `reviewsSince` (their accounts too).
