@@ -164,6 +164,18 @@ describe('bug reports on hand-built data', () => {
       approver: 'ann',
       ...o,
     });
+    const act = (actorId: number, changeId: number, at: number, type: 'vote' | 'comment') => ({
+      changeId,
+      project: 'p',
+      changeOwnerId: 99,
+      patchSet: 1,
+      actorId,
+      at,
+      type,
+      label: type === 'vote' ? 'Code-Review' : null,
+      value: type === 'vote' ? 1 : null,
+      selfVote: false,
+    });
     const rota = {
       changes: [
         c(1, { tagged: true }),
@@ -172,9 +184,17 @@ describe('bug reports on hand-built data', () => {
         c(4, { tagged: true, files: ['nova/db/x.py'] }), // a path that never qualifies
         c(5, { status: 'NEW', mergedAt: null, tagged: true, created: ago(3) }),
       ],
-      reviews: [
-        ...Array.from({ length: 20 }, (_, i) => ({ who: 'ann', at: ago(150 - i * 7), host: 'h', number: 1 })),
-        ...Array.from({ length: 20 }, (_, i) => ({ who: 'cy', at: ago(170 - i), host: 'h', number: 1 })),
+      accounts: [
+        { id: 1, host: 'h', gerritId: 1, username: 'ann', name: null, email: null },
+        { id: 2, host: 'h', gerritId: 2, username: 'cy', name: null, email: null },
+      ],
+      // One review per (change, patch set, reviewer), as reviews.ts groups acts: ann's comment and
+      // second vote on a patch set she already voted on add no review.
+      acts: [
+        ...Array.from({ length: 20 }, (_, i) => act(1, 100 + i, ago(150 - i * 7), 'vote')),
+        act(1, 100, ago(149), 'comment'),
+        act(1, 101, ago(142), 'vote'),
+        ...Array.from({ length: 20 }, (_, i) => act(2, 200 + i, ago(170 - i), 'vote')),
       ],
       reverts: [{ host: 'h', number: 3, project: 'p', subject: 'change 1', mergedAt: ago(5), reverted: { host: 'h', number: 1 } }],
     };
@@ -204,10 +224,10 @@ describe('bug reports on hand-built data', () => {
     assert.equal(r.constraints.reverted.trivial.count, 1);
     assert.equal(r.constraints.reverted.trivial.of, 1);
     assert.deepEqual(
-      r.people.map((p) => [p.who, p.stoppedReviewing]),
+      r.people.map((p) => [p.who, p.reviews, p.stoppedReviewing]),
       [
-        ['ann', false],
-        ['cy', true],
+        ['ann', 20, false],
+        ['cy', 20, true],
       ],
     );
   });
@@ -245,7 +265,7 @@ describe('bug reports on hand-built data', () => {
       tagged: true,
       approver: 'ann',
     });
-    const r = computeBugRota({ changes: [c(1, [11]), c(2, [12]), c(3, [13])], reviews: [], reverts: [] }, bugData, {
+    const r = computeBugRota({ changes: [c(1, [11]), c(2, [12]), c(3, [13])], accounts: [], acts: [], reverts: [] }, bugData, {
       now: NOW,
       weeks: 26,
       quietWeeks: 13,

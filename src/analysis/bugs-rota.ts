@@ -16,6 +16,7 @@
  */
 import type { BugData, BugImportance, RotaChange, RotaData } from '../model/bugs.js';
 import { fisherExact, newcombeDifference } from './stats/proportions.js';
+import { reviewsInPeriod } from './reviews.js';
 import { DAY_MS } from './stats.js';
 import { bugItems, days, IMPORTANCE_RANK, isoDay, mondayOf, WEEK_MS, weekStarts } from './bugs-common.js';
 
@@ -40,6 +41,8 @@ export interface BugRotaOptions {
   quietWeeks: number;
   rules: RotaRules;
   limit: number;
+  /** Which accounts are bots (steward.yaml `bots`): a bot never reviews. Default: none. */
+  isBot?: (accountId: number) => boolean;
 }
 
 export interface RotaQueueEntry {
@@ -178,8 +181,17 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
 
   // Weeks.
   const dutyOf = new Map(rules.duty.map((d) => [d.week, d.members]));
+  // The members' reviews in [first week, now): the one definition of a review (reviews.ts), as
+  // `steward reviewers` counts them over the same window.
+  const usernameOf = new Map(rota.accounts.map((a) => [a.id, a.username]));
+  const reviews = reviewsInPeriod(rota.acts, o.isBot ?? (() => false), since, now)
+    .reviews.flatMap((r) => {
+      const who = usernameOf.get(r.reviewerId);
+      return who === undefined ? [] : [{ who, at: r.at }];
+    })
+    .sort((a, b) => a.at - b.at);
   const reviewWeeks = new Map<string, Set<number>>();
-  for (const r of rota.reviews) {
+  for (const r of reviews) {
     const s = reviewWeeks.get(r.who) ?? new Set<number>();
     s.add(mondayOf(r.at));
     reviewWeeks.set(r.who, s);
@@ -209,7 +221,7 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   // People.
   const recentFrom = now - o.quietWeeks * WEEK_MS;
   const people: RotaMember[] = rules.members.map((who) => {
-    const rs = rota.reviews.filter((r) => r.who === who && r.at >= since && r.at <= now);
+    const rs = reviews.filter((r) => r.who === who);
     const recent = rs.filter((r) => r.at >= recentFrom).length;
     const earlier = rs.length - recent;
     const last = rs.length ? rs[rs.length - 1]!.at : null;

@@ -14,12 +14,21 @@ if (!root || !location || !project) {
 }
 const store = await openStore(location);
 const client = new LaunchpadClient({ baseUrl: root, concurrency: Number(concurrency ?? 8) });
+// What the memory is at the highest RSS sampled (every 100 ms): the V8 heap, memory outside it
+// (Buffers, ArrayBuffers) and the rest (native: SQLite, code, stacks, the allocator's free pages).
+let peak = process.memoryUsage();
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  if (m.rss > peak.rss) peak = m;
+}, 100);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 const r = await syncLaunchpadProject(store, { url: root, project }, { client, clock: () => Date.now(), pageSize: Number(pageSize ?? 300) });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(c0);
+clearInterval(sampler);
 await store.close();
+const mb = (x: number) => Math.round(x / 1048576);
 process.stdout.write(
   JSON.stringify({
     tasks: r.tasks,
@@ -31,5 +40,12 @@ process.stdout.write(
     tasksPerSecond: r.tasks / seconds,
     peakRssMb: peakRssMb(),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    atPeakMb: {
+      rss: mb(peak.rss),
+      heapTotal: mb(peak.heapTotal),
+      heapUsed: mb(peak.heapUsed),
+      external: mb(peak.external),
+      arrayBuffers: mb(peak.arrayBuffers),
+    },
   }) + '\n',
 );

@@ -15,13 +15,18 @@
  *   first few bugs no change names that were reported from its target release's start to the next
  *   release — some fixed, some open;
  * - the rota (bugs rota): three active cores and `stoppedMember`, a core who stopped reviewing
- *   (demo-world.ts idle cores); the reverted trivial fix is planted in demo-project.ts.
+ *   (demo-world.ts idle cores); the reverted trivial fix is planted in demo-project.ts;
+ * - blueprints (bugs blueprints): each demo blueprint as Launchpad keeps it (Approved, a goal of its
+ *   cycle, implemented when every change naming it merged or its cycle was released with some
+ *   merged, started when a change naming it merged or is open), plus
+ *   `approvedNotStarted` and `drafting`, goals of the current series no change names.
  */
 import { extractLinks } from '../sources/links/links.js';
-import type { Bug, BugImportance, BugStatus, BugTask, InformationType } from '../model/bugs.js';
+import type { Blueprint, Bug, BugImportance, BugStatus, BugTask, InformationType } from '../model/bugs.js';
+import { blueprintRefs } from '../sources/links/blueprint-refs.js';
 import type { DemoChange } from './demo-change.js';
 import { demoConfig, generateDemoChanges, type DemoConfig, type DemoOptions } from './demo-project.js';
-import { bugEntry, bugTaskEntry, collectionPage, LAUNCHPAD_API_ROOT } from './demo-launchpad-pages.js';
+import { bugEntry, bugTaskEntry, collectionPage, LAUNCHPAD_API_ROOT, specificationEntry } from './demo-launchpad-pages.js';
 import { DEMO_INITIATIVE_BUG_TAG, DEMO_INITIATIVE_TAGGED_BUGS } from './demo-initiative.js';
 import { DEMO_LAUNCHPAD_PROJECT } from './demo-specs-repo.js';
 import { SeededRandom, labelKey } from './seeded-random.js';
@@ -34,6 +39,8 @@ export interface DemoLaunchpad {
   project: string;
   tasks: BugTask[];
   bugs: Bug[];
+  /** The blueprints (all_specifications): the demo's own, and two no change names (see `planted.blueprints`). */
+  blueprints: Blueprint[];
   rota: { members: string[] };
   planted: {
     staleInProgress: number[];
@@ -42,6 +49,12 @@ export interface DemoLaunchpad {
     stoppedMember: string;
     /** A bug a small trivial-path fix closed, reopened a week after it merged (null when the demo has no such fix). */
     reopened: { bug: number; change: number } | null;
+    /**
+     * `approvedNotStarted`: definition Approved, goal of the current series, no change names it;
+     * `drafting`: the same but not approved (not actionable); `implemented`: an Implemented
+     * blueprint with merged changes, null when there is none.
+     */
+    blueprints: { series: string; approvedNotStarted: string; drafting: string; implemented: string | null };
   };
 }
 
@@ -152,8 +165,15 @@ export function generateDemoLaunchpad(
   const { now, seed } = w.options;
   const project = DEMO_LAUNCHPAD_PROJECT;
   const uses = new Map<number, Use[]>();
+  const bpChanges = new Map<string, Array<{ status: DemoChange['status']; owner: string; created: number; mergedAt: number | null }>>();
   for (const c of changes) {
     const last = c.patchSets[c.patchSets.length - 1];
+    for (const r of blueprintRefs(last?.commitMessage ?? '', c.topic)) {
+      if (r.kind === 'related') continue;
+      const list = bpChanges.get(r.name) ?? [];
+      list.push({ status: c.status, owner: c.owner.username, created: c.created, mergedAt: c.status === 'MERGED' ? c.submitted : null });
+      bpChanges.set(r.name, list);
+    }
     const links = extractLinks(last?.commitMessage ?? '', c.topic).filter((l) => l.kind.endsWith('bug'));
     for (const l of links) {
       const n = Number(l.target);
@@ -431,6 +451,56 @@ export function generateDemoLaunchpad(
     }
   }
 
+  // Blueprints: the demo's own, as their changes left them, and two planted goals of the current series.
+  const bpRng = SeededRandom.from(seed, labelKey('launchpad-blueprints'));
+  const current = w.releases.find((r) => r.start <= now && now < r.release) ?? w.releases[w.releases.length - 1]!;
+  const blueprints: Blueprint[] = [];
+  let implemented: string | null = null;
+  const blueprint = (name: string, o: Partial<Blueprint>): Blueprint => ({
+    selfLink: `${LAUNCHPAD_API_ROOT}/${project}/+spec/${name}`,
+    project,
+    name,
+    title: name.replace(/-/g, ' '),
+    definitionStatus: 'Approved',
+    implementationStatus: 'Not started',
+    lifecycleStatus: 'Not started',
+    priority: bpRng.pick(['High', 'Medium', 'Low']),
+    seriesGoal: current.name,
+    milestone: null,
+    assignee: null,
+    createdAt: current.start,
+    startedAt: null,
+    completedAt: null,
+    ...o,
+  });
+  for (const b of cfg.blueprints) {
+    const release = w.releases.find((r) => r.name === b.cycle);
+    const cs = (bpChanges.get(b.name.toLowerCase()) ?? []).filter((c) => c.created <= now);
+    const merged = cs.filter((c) => c.status === 'MERGED');
+    const open = cs.filter((c) => c.status === 'NEW');
+    // Implemented when every change merged, or when its cycle was released with some merged (stray follow-ups stay open).
+    const done = merged.length > 0 && (open.length === 0 || (release !== undefined && release.release <= now));
+    const started = cs.length ? Math.min(...cs.map((c) => c.created)) : null;
+    const completed = done ? Math.max(...merged.map((c) => c.mergedAt!)) : null;
+    if (done && implemented === null) implemented = b.name;
+    blueprints.push(
+      blueprint(b.name, {
+        implementationStatus: done ? 'Implemented' : merged.length || open.length ? 'Started' : 'Not started',
+        lifecycleStatus: done ? 'Complete' : merged.length || open.length ? 'Started' : 'Not started',
+        seriesGoal: b.cycle,
+        assignee: cs[0]?.owner ?? null,
+        createdAt: Math.min(release?.start ?? now, started ?? now) - 30 * DAY_MS,
+        startedAt: merged.length || open.length ? started : null,
+        completedAt: completed,
+      }),
+    );
+  }
+  const approvedNotStarted = 'demo-approved-waiting';
+  const drafting = 'demo-still-drafting';
+  blueprints.push(blueprint(approvedNotStarted, { priority: 'High', assignee: cfg.coreTeam[0] ?? null }));
+  blueprints.push(blueprint(drafting, { definitionStatus: 'Drafting', priority: 'Low' }));
+  blueprints.sort((a, b) => a.name.localeCompare(b.name));
+
   const rota = demoRota(cfg);
   tasks.sort((a, b) => a.bug - b.bug);
   bugs.sort((a, b) => a.id - b.id);
@@ -438,8 +508,16 @@ export function generateDemoLaunchpad(
     project,
     tasks,
     bugs,
+    blueprints,
     rota: { members: rota.members },
-    planted: { staleInProgress, oldHighArea, oldHighBugs, stoppedMember: rota.stopped, reopened },
+    planted: {
+      staleInProgress,
+      oldHighArea,
+      oldHighBugs,
+      stoppedMember: rota.stopped,
+      reopened,
+      blueprints: { series: current.name, approvedNotStarted, drafting, implemented },
+    },
   };
 }
 
@@ -463,5 +541,9 @@ export function demoLaunchpadFiles(lp: DemoLaunchpad, size = 300): Array<[string
     ]);
   }
   out.push(['bugs.json', JSON.stringify(collectionPage(lp.bugs.map(bugEntry), { start: 0, total: lp.bugs.length, next: null }), null, 1)]);
+  out.push([
+    'blueprints.json',
+    JSON.stringify(collectionPage(lp.blueprints.map(specificationEntry), { start: 0, total: lp.blueprints.length, next: null }), null, 1),
+  ]);
   return out;
 }

@@ -6,6 +6,7 @@
  * The vocabularies are Launchpad's own words, closed sets: a word outside them is an error of the
  * page that carries it (the parser says which entry), not a value to guess at.
  */
+import type { ReviewActRecord } from './activity.js';
 
 /** Launchpad's bug task statuses, as its web service spells them. */
 export const BUG_STATUSES = [
@@ -204,12 +205,14 @@ export interface RotaChange {
   approver: string | null;
 }
 
-/** A Code-Review vote by a rota member. */
-export interface RotaReview {
-  who: string;
-  at: number;
+/** A rota member's Gerrit account (one username may have an account on several hosts). */
+export interface RotaMemberAccount {
+  id: number;
   host: string;
-  number: number;
+  gerritId: number | null;
+  username: string;
+  name: string | null;
+  email: string | null;
 }
 
 /**
@@ -232,7 +235,13 @@ export interface RotaRevert {
 
 export interface RotaData {
   changes: RotaChange[];
-  reviews: RotaReview[];
+  /** The members' accounts. */
+  accounts: RotaMemberAccount[];
+  /**
+   * The members' reviewing acts since `reviewsSince` on changes they do not own (votes that are not
+   * copies, comment-only review messages): grouped into reviews by analysis/reviews.ts.
+   */
+  acts: ReviewActRecord[];
   reverts: RotaRevert[];
 }
 

@@ -2,6 +2,7 @@
 import type { BugBacklogReport, MedianDays } from '../analysis/bugs-backlog.js';
 import type { BugRotaReport, RateComparison } from '../analysis/bugs-rota.js';
 import type { BugTargetsReport } from '../analysis/bugs-targets.js';
+import type { BugBlueprintsReport } from '../analysis/bugs-blueprints.js';
 import { toCsv } from './csv.js';
 
 const d = (x: number | null): string => (x === null ? '—' : `${x} d`);
@@ -143,5 +144,60 @@ export function renderBugTargetsCsv(r: BugTargetsReport): string {
       t.fixersInArea.map((f) => f.who).join(' '),
       t.title,
     ]),
+  );
+}
+
+const seriesName = (s: string | null) => (s === null ? '(no series goal)' : s);
+
+export function renderBugBlueprintsText(r: BugBlueprintsReport): string {
+  const out: string[] = [`Blueprints: ${r.total}${r.series === null ? '' : ` (series goal ${r.series})`}`];
+  for (const s of r.seriesList) {
+    out.push('', `${seriesName(s.series)}: ${s.total} blueprint(s)`);
+    out.push(`  implementation: ${s.byImplementation.map((c) => `${c.status} ${c.count}`).join(', ')}`);
+    out.push(`  definition:     ${s.byDefinition.map((c) => `${c.status} ${c.count}`).join(', ')}`);
+    if (s.approvedNotStarted.length)
+      out.push(
+        `  approved but not started: ${s.approvedNotStarted.map((b) => `${b.name} (${b.priority}, ${b.assignee ?? 'unassigned'})`).join(', ')}`,
+      );
+    for (const b of s.blueprints)
+      out.push(
+        `  ${b.priority.padEnd(10)} ${b.name} — ${b.implementationStatus}, ${b.definitionStatus}, ${b.assignee ?? 'unassigned'}; changes ${b.changes.merged} merged, ${b.changes.open} open; ${b.commits} commit(s)`,
+      );
+  }
+  return out.join('\n') + '\n';
+}
+
+export function renderBugBlueprintsCsv(r: BugBlueprintsReport): string {
+  return toCsv(
+    [
+      'series',
+      'project',
+      'name',
+      'priority',
+      'assignee',
+      'definition',
+      'implementation',
+      'lifecycle',
+      'approved_not_started',
+      'merged_changes',
+      'open_changes',
+      'commits',
+    ],
+    r.seriesList.flatMap((s) =>
+      s.blueprints.map((b) => [
+        s.series ?? '',
+        b.project,
+        b.name,
+        b.priority,
+        b.assignee ?? '',
+        b.definitionStatus,
+        b.implementationStatus,
+        b.lifecycleStatus,
+        s.approvedNotStarted.includes(b) ? 'yes' : 'no',
+        b.changes.merged,
+        b.changes.open,
+        b.commits,
+      ]),
+    ),
   );
 }

@@ -1,5 +1,5 @@
 /**
- * The bug reports (`steward bugs backlog|rota|targets`, `/api/v1/bugs/…`, the bugs pages): gather
+ * The bug reports (`steward bugs backlog|rota|targets|blueprints`, `/api/v1/bugs/…`, the bugs pages): gather
  * from the store (store/queries/bugs.ts), compute (analysis/bugs-*.ts), with who may see restricted
  * bugs decided here: a reader allowed `bugs.private.read` (`steward serve --auth`: the lead and
  * admin roles), or the command line with `--include-private` (its user holds the store). Everyone
@@ -8,13 +8,15 @@
 import { computeBugBacklog, type BugBacklogReport } from '../analysis/bugs-backlog.js';
 import { computeBugRota, type BugRotaReport } from '../analysis/bugs-rota.js';
 import { computeBugTargets, type BugTargetsReport } from '../analysis/bugs-targets.js';
+import { computeBugBlueprints, type BlueprintCodeCounts, type BugBlueprintsReport } from '../analysis/bugs-blueprints.js';
 import { WEEK_MS, weekStarts } from '../analysis/bugs-common.js';
 import { DAY_MS } from '../analysis/stats.js';
 import type { Store } from '../store/engine.js';
-import { loadBacklogData, loadBugData, loadRotaData, loadTargetsData } from '../store/queries/bugs.js';
+import { loadBacklogData, loadBlueprints, loadBugData, loadRotaData, loadTargetsData } from '../store/queries/bugs.js';
+import { findBlueprintCode } from './blueprint-code-view.js';
 import { authorize } from './authorize.js';
 import type { Reader } from './catalogue/report-entry.js';
-import type { EffectiveConfig } from './effective-config.js';
+import { accountMatches, type EffectiveConfig } from './effective-config.js';
 
 export interface BugsViewParams {
   /** Launchpad projects (backlog, targets) or Gerrit projects (rota); empty: all. */
@@ -96,5 +98,62 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
   // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
   const named = [...new Set(rota.changes.flatMap((c) => c.bugs))].sort((x, y) => x - y);
   const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false, bugs: named });
-  return computeBugRota(rota, data, { now, weeks: p.weeks, quietWeeks: Math.min(13, Math.floor(p.weeks / 2)), rules, limit: p.limit });
+  // A member named in `bots` never reviews (as in every report that counts reviews).
+  const bots = new Set(rota.accounts.filter((a) => config.config.bots.some((s) => accountMatches(a, s))).map((a) => a.id));
+  return computeBugRota(rota, data, {
+    now,
+    weeks: p.weeks,
+    quietWeeks: Math.min(13, Math.floor(p.weeks / 2)),
+    rules,
+    limit: p.limit,
+    isBot: (id) => bots.has(id),
+  });
+}
+
+export interface BugBlueprintsParams {
+  /** Launchpad projects; empty: bugs.launchpad.projects, else all stored. */
+  project?: readonly string[];
+  /** Only blueprints that are goals of this series. */
+  series?: string;
+}
+
+/**
+ * `steward bugs blueprints`: the stored blueprints per series goal, with the Gerrit changes and
+ * commits that name each (findBlueprintCode: the one blueprint link rule, as the specs report reads it).
+ */
+export async function buildBugBlueprintsView(
+  store: Store,
+  p: BugBlueprintsParams,
+  config: EffectiveConfig,
+  _now: number,
+): Promise<BugBlueprintsReport> {
+  const projects = p.project?.length ? [...p.project] : (config.config.bugs.launchpad?.projects ?? []);
+  const blueprints = await loadBlueprints(store.db, { projects, series: p.series ?? null });
+  const names = [...new Set(blueprints.map((b) => b.name.toLowerCase()))];
+  const { changes, commits } = names.length ? await findBlueprintCode(store, names) : { changes: [], commits: [] };
+  const code = new Map<string, BlueprintCodeCounts & { seen: Set<string> }>();
+  const of = (name: string) => {
+    let c = code.get(name);
+    if (!c) code.set(name, (c = { merged: 0, open: 0, abandoned: 0, commits: 0, seen: new Set() }));
+    return c;
+  };
+  // Related work (a Related-Blueprint trailer) is not the blueprint's code, as in the specs report.
+  for (const ch of changes) {
+    if (ch.kind === 'related') continue;
+    const c = of(ch.blueprint);
+    const key = `${ch.host}/${ch.number}`;
+    if (c.seen.has(key)) continue;
+    c.seen.add(key);
+    if (ch.status === 'MERGED') c.merged++;
+    else if (ch.status === 'ABANDONED') c.abandoned++;
+    else c.open++;
+  }
+  for (const cm of commits) {
+    if (cm.kind === 'related') continue;
+    const c = of(cm.blueprint);
+    if (c.seen.has(cm.sha)) continue;
+    c.seen.add(cm.sha);
+    c.commits++;
+  }
+  return computeBugBlueprints(blueprints, code, { series: p.series ?? null });
 }

@@ -41,6 +41,7 @@ export const API_REPORTS: ReadonlyArray<readonly [string, AnyReportEntry]> = [
   ['/bugs/backlog', REPORTS.bugsBacklog],
   ['/bugs/rota', REPORTS.bugsRota],
   ['/bugs/targets', REPORTS.bugsTargets],
+  ['/bugs/blueprints', REPORTS.bugsBlueprints],
   ['/people', REPORTS.people],
 ];
 

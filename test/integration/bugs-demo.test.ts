@@ -6,6 +6,9 @@
  * - `bugs targets`: those old high bugs are the unattended targets, first;
  * - `bugs rota`: the rota member who stopped reviewing, the reverted trivial fix, and the trivial
  *   fix whose bug was reopened (which the backlog lists among fixes merged on open bugs);
+ * - `bugs blueprints`: the approved blueprint of the current series that nobody started is the
+ *   actionable one (not the one still drafting), and an implemented blueprint's merged changes and
+ *   commits are those `steward git blueprint` finds by the same link rule;
  * and restricted bugs are named only with --include-private.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +16,8 @@ import { after, before, describe, it } from 'node:test';
 import type { BugBacklogReport } from '../../src/analysis/bugs-backlog.js';
 import type { BugRotaReport } from '../../src/analysis/bugs-rota.js';
 import type { BugTargetsReport } from '../../src/analysis/bugs-targets.js';
+import type { BugBlueprintsReport } from '../../src/analysis/bugs-blueprints.js';
+import type { BlueprintCodeView } from '../../src/service/blueprint-code-view.js';
 import { generateDemoLaunchpad } from '../../src/demo/demo-launchpad.js';
 import { DEMO_LAUNCHPAD_PROJECT } from '../../src/demo/demo-specs-repo.js';
 import { isOpenStatus } from '../../src/model/bugs.js';
@@ -43,6 +48,43 @@ for (const engine of ENGINES) {
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout) as T;
     };
+
+    // Blueprints are as Launchpad keeps them now (the reports take no --now).
+    const jsonNow = async <T>(args: string[]): Promise<T> => {
+      const r = await runSteward([...args, '--db', demo.location, '--format', 'json'], { cwd: demo.dir, now: WEB_NOW });
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as T;
+    };
+
+    it('blueprints: approved but not started in the current series; an implemented one with its code', async () => {
+      const bp = planted.planted.blueprints;
+      const all = await jsonNow<BugBlueprintsReport>(['bugs', 'blueprints']);
+      assert.equal(all.total, planted.blueprints.length);
+      const r = await jsonNow<BugBlueprintsReport>(['bugs', 'blueprints', '--series', bp.series]);
+      assert.equal(r.seriesList.length, 1);
+      const s = r.seriesList[0]!;
+      assert.equal(s.series, bp.series);
+      assert.equal(
+        s.byImplementation.reduce((n, c) => n + c.count, 0),
+        s.total,
+      );
+      assert.equal(
+        s.byDefinition.find((c) => c.status === 'Drafting')?.count,
+        planted.blueprints.filter((b) => b.seriesGoal === bp.series && b.definitionStatus === 'Drafting').length,
+      );
+      const actionable = s.approvedNotStarted.map((b) => b.name);
+      assert.ok(actionable.includes(bp.approvedNotStarted), `${bp.approvedNotStarted} is approved and not started`);
+      assert.ok(!actionable.includes(bp.drafting), `${bp.drafting} is not approved`);
+      for (const b of s.approvedNotStarted) assert.equal(b.changes.merged + b.changes.open + b.commits, 0, `${b.name} has no code`);
+      assert.ok(bp.implemented, 'the demo has an implemented blueprint');
+      const row = all.seriesList.flatMap((x) => x.blueprints).find((b) => b.name === bp.implemented)!;
+      assert.equal(row.implementationStatus, 'Implemented');
+      assert.ok(row.changes.merged > 0, `${bp.implemented} has merged changes`);
+      const code = await jsonNow<BlueprintCodeView>(['git', 'blueprint', bp.implemented]);
+      const changes = code.blueprints[0]!.changes.filter((c) => c.kind !== 'related');
+      assert.equal(row.changes.merged, new Set(changes.filter((c) => c.status === 'MERGED').map((c) => c.number)).size);
+      assert.equal(row.commits, new Set(code.blueprints[0]!.commits.filter((c) => c.kind !== 'related').map((c) => c.sha)).size);
+    });
 
     it('backlog: In Progress bugs whose change was abandoned months ago are candidates to unassign', async () => {
       assert.ok(planted.planted.staleInProgress.length >= 2, 'the demo plants stale In Progress bugs');

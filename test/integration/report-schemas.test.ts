@@ -49,6 +49,7 @@ const REQUESTS: string[] = [
   '/bugs/backlog',
   '/bugs/rota',
   '/bugs/targets',
+  '/bugs/blueprints',
   '/core/companies',
   '/people/companies',
   '/electorate?release=Kestrel',

@@ -44,4 +44,5 @@ export function registerBugsCommands(program: Command, rt: Runtime): void {
   reportCommand(bugs, REPORTS.bugsBacklog, rt);
   reportCommand(bugs, REPORTS.bugsRota, rt);
   reportCommand(bugs, REPORTS.bugsTargets, rt);
+  reportCommand(bugs, REPORTS.bugsBlueprints, rt);
 }

@@ -4,6 +4,8 @@
  * `bugs.private.read`): their results are per reader. docs/bugs.md defines every figure.
  */
 import {
+  renderBugBlueprintsCsv,
+  renderBugBlueprintsText,
   renderBugBacklogCsv,
   renderBugBacklogText,
   renderBugRotaCsv,
@@ -12,7 +14,7 @@ import {
   renderBugTargetsText,
 } from '../../report/bugs-report.js';
 import { optionalInt } from './common-params.js';
-import { cliOnly, flag, int, names, paramSchema, time } from './param-schema.js';
+import { cliOnly, flag, int, names, paramSchema, text, time } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
 
 const now = time('report as of this time instead of the current time', '<time>');
@@ -95,5 +97,24 @@ export const bugsTargetsReport = defineReport({
   cli: {
     command: ['bugs', 'targets'],
     description: 'open high-importance bugs nobody works on, ranked, with the evidence and who fixed bugs in the same area before',
+  },
+});
+
+export const bugsBlueprintsReport = defineReport({
+  name: 'bugsBlueprints',
+  params: paramSchema({
+    project: names('Launchpad project (repeat for several; default: bugs.launchpad.projects, else all stored)'),
+    series: text('only the blueprints that are goals of this series', 100, '<series>'),
+  }),
+  resolve: (i) => ({ project: i.project, series: i.series || undefined }),
+  needs: ['bugs'],
+  action: 'read',
+  cache: 'shared',
+  build: lazyBuild(() => import('../bugs-view.js'), 'buildBugBlueprintsView'),
+  render: { text: renderBugBlueprintsText, csv: renderBugBlueprintsCsv },
+  cli: {
+    command: ['bugs', 'blueprints'],
+    description:
+      'Launchpad blueprints per series goal: counts by implementation and definition status, each with the changes and commits naming it, and the approved ones not started',
   },
 });

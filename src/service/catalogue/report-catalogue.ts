@@ -21,7 +21,7 @@ import { electorateReport } from './electorate-entry.js';
 import { companiesReport } from './companies-entry.js';
 import { coreCompaniesReport } from './core-companies-entry.js';
 import { peopleReport } from './people-entry.js';
-import { bugsBacklogReport, bugsRotaReport, bugsTargetsReport } from './bugs-entries.js';
+import { bugsBacklogReport, bugsBlueprintsReport, bugsRotaReport, bugsTargetsReport } from './bugs-entries.js';
 
 export const REPORTS = {
   overview: overviewReport,
@@ -55,6 +55,7 @@ export const REPORTS = {
   bugsBacklog: bugsBacklogReport,
   bugsRota: bugsRotaReport,
   bugsTargets: bugsTargetsReport,
+  bugsBlueprints: bugsBlueprintsReport,
   people: peopleReport,
 } as const;
 

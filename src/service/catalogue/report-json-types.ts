@@ -15,6 +15,7 @@ import type { BandwidthView, WaitsView } from '../../report/waits-report.js';
 import type { BugBacklogReport } from '../../analysis/bugs-backlog.js';
 import type { BugRotaReport } from '../../analysis/bugs-rota.js';
 import type { BugTargetsReport } from '../../analysis/bugs-targets.js';
+import type { BugBlueprintsReport } from '../../analysis/bugs-blueprints.js';
 import type { SecurityRosterView } from '../../analysis/security-roster.js';
 import type { ElectorateView } from '../../report/electorate-report.js';
 import type { PeopleView } from '../../report/people-report.js';
@@ -65,6 +66,7 @@ export interface ReportJsonTypes {
   bugsBacklog: Enveloped<BugBacklogReport>;
   bugsRota: Enveloped<BugRotaReport>;
   bugsTargets: Enveloped<BugTargetsReport>;
+  bugsBlueprints: Enveloped<BugBlueprintsReport>;
   people: Enveloped<PeopleView>;
 }
 

@@ -25,9 +25,10 @@ import type {
   LaunchpadRecords,
   RotaChange,
   RotaData,
-  RotaReview,
+  RotaMemberAccount,
   RotaRevert,
 } from '../../model/bugs.js';
+import type { ReviewActRecord } from '../../model/activity.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
 
 const DAY_MS = 86_400_000;
@@ -599,9 +600,25 @@ export async function countLaunchpadRows(db: Kysely<Database>): Promise<{ tasks:
 }
 
 /**
+ * The stored blueprints (`steward bugs sync` from all_specifications) of `projects` (empty: all),
+ * by project and name; only those whose series goal is `series` when given.
+ *
+ * @example await loadBlueprints(store.db, { projects: ['nova'], series: 'zed' })
+ */
+export async function loadBlueprints(
+  db: Kysely<Database>,
+  o: { projects: readonly string[]; series?: string | null },
+): Promise<Blueprint[]> {
+  let q = db.selectFrom('lp_blueprints').selectAll();
+  if (o.projects.length) q = q.where('project', 'in', [...o.projects]);
+  const rows = (await q.orderBy('project').orderBy('name').execute()).map(blueprintFromRow);
+  return o.series ? rows.filter((b) => b.seriesGoal === o.series) : rows;
+}
+
+/**
  * What the rota report reads (issue 15): Gerrit changes merged since `since`, and open ones with a
  * delta ≤ `maxLines` (small ones, with files, the trivial tag and their approver), the bugs each names,
- * and the Code-Review votes rota `members` (Gerrit usernames) gave since `reviewsSince`.
+ * and the reviewing acts of the rota `members` (Gerrit usernames) since `reviewsSince` (their accounts too).
  *
  * @example await loadRotaData(store.db, { since, reviewsSince, maxLines: 30, tag: 'TrivialFix', members: ['alice'] })
  */
@@ -702,29 +719,70 @@ export async function loadRotaData(
     }
     for (const [id, b] of best) byId.get(id)!.approver = b.who;
   }
-  const reviews: RotaReview[] = [];
-  if (o.members.length) {
-    // The members' accounts first, then their votes of the window through the (copied, granted_at,
-    // voter_id, …) index: `copied` is 0 or 1, so the window is two index ranges whose entries hold
-    // the voter and label, and only the members' Code-Review votes of the window are read from the
-    // table (through the (label, value, voter_id) index, every Code-Review vote they ever gave was).
-    const memberIds = (await db.selectFrom('accounts').select('id').where('username', 'in', o.members).execute()).map((a) => a.id);
-    const rs = !memberIds.length
-      ? []
-      : await db
-          .selectFrom('votes as v')
-          .innerJoin('accounts as a', 'a.id', 'v.voter_id')
-          .innerJoin('changes as c', 'c.id', 'v.change_id')
-          .select(['a.username', 'v.granted_at', 'c.host', 'c.number'])
-          .where('v.copied', 'in', [0, 1])
-          .where('v.granted_at', '>=', o.reviewsSince)
-          .where('v.voter_id', 'in', memberIds)
-          .where('v.label', '=', 'Code-Review')
-          .where('v.value', 'in', [-2, -1, 0, 1, 2])
-          .where('v.self_vote', '=', 0)
-          .execute();
-    for (const r of rs) reviews.push({ who: r.username!, at: Number(r.granted_at), host: r.host, number: Number(r.number) });
-    reviews.sort((a, b) => a.at - b.at || a.who.localeCompare(b.who));
+  // The members' accounts, then their reviewing acts of the window on changes they do not own —
+  // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
+  // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
+  // into reviews as every other report does.
+  const accounts: RotaMemberAccount[] = o.members.length
+    ? (
+        await db
+          .selectFrom('accounts')
+          .select(['id', 'host', 'gerrit_id', 'username', 'name', 'email'])
+          .where('username', 'in', [...o.members])
+          .orderBy('id')
+          .execute()
+      ).map((a) => ({ id: a.id, host: a.host, gerritId: a.gerrit_id, username: a.username!, name: a.name, email: a.email }))
+    : [];
+  const acts: ReviewActRecord[] = [];
+  if (accounts.length) {
+    const ids = accounts.map((a) => a.id);
+    let vq = db
+      .selectFrom('votes as v')
+      .innerJoin('changes as c', 'c.id', 'v.change_id')
+      .select(['v.change_id', 'c.project', 'c.owner_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value'])
+      .where('v.copied', '=', 0)
+      .where('v.granted_at', '>=', o.reviewsSince)
+      .where('v.voter_id', 'in', ids)
+      .whereRef('v.voter_id', '<>', 'c.owner_id');
+    let mq = db
+      .selectFrom('messages as m')
+      .innerJoin('changes as c', 'c.id', 'm.change_id')
+      .select(['m.change_id', 'c.project', 'c.owner_id', 'm.patch_set', 'm.author_id', 'm.date'])
+      .where('m.kind', '=', 'comment')
+      .where('m.date', '>=', o.reviewsSince)
+      .where('m.author_id', 'in', ids)
+      .where('m.patch_set', 'is not', null)
+      .whereRef('m.author_id', '<>', 'c.owner_id');
+    if (o.projects?.length) {
+      vq = vq.where('c.project', 'in', [...o.projects]);
+      mq = mq.where('c.project', 'in', [...o.projects]);
+    }
+    for (const v of await vq.execute())
+      acts.push({
+        changeId: v.change_id,
+        project: v.project,
+        changeOwnerId: v.owner_id,
+        patchSet: v.patch_set,
+        actorId: v.voter_id,
+        at: Number(v.granted_at),
+        type: 'vote',
+        label: v.label,
+        value: v.value,
+        selfVote: false,
+      });
+    for (const m of await mq.execute())
+      acts.push({
+        changeId: m.change_id,
+        project: m.project,
+        changeOwnerId: m.owner_id,
+        patchSet: m.patch_set!,
+        actorId: m.author_id!,
+        at: Number(m.date),
+        type: 'comment',
+        label: null,
+        value: null,
+        selfVote: false,
+      });
   }
   // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name.
   const reverts: RotaRevert[] = [];
@@ -804,7 +862,7 @@ export async function loadRotaData(
     c.bugs.sort((a, b) => a - b);
     c.files.sort();
   }
-  return { changes, reviews, reverts };
+  return { changes, accounts, acts, reverts };
 }
 
 /**
