@@ -12,24 +12,36 @@ import type { Store } from './engine.js';
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
+ * Runs `work` on a client of the server `adminUrl` names, after refusing any of `names` that is not
+ * a plain identifier (they are written into DROP/CREATE DATABASE, where no parameter can be bound);
+ * returns the URL of the database `names[0]` on that server.
+ */
+async function onServer(adminUrl: string, names: string[], work: (client: pg.Client) => Promise<void>): Promise<string> {
+  for (const n of names)
+    if (!PLAIN_NAME.test(n))
+      throw new StewardError('USAGE', `database name "${n}" is not a plain identifier (expected letters, digits and _)`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${names[0]}`;
+  return u.toString();
+}
+
+/**
  * Drops the PostgreSQL database `name` (ending its connections) if it exists, creates it empty and
  * returns its URL: `adminUrl` with the database name as its path. `name` must be a plain identifier
  * (letters, digits, _; PostgreSQL folds it to lower case); anything else is refused rather than quoted.
  */
 export async function recreatePostgresDatabase(adminUrl: string, name: string): Promise<string> {
-  if (!PLAIN_NAME.test(name))
-    throw new StewardError('USAGE', `database name "${name}" is not a plain identifier (expected letters, digits and _)`);
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  return onServer(adminUrl, [name], async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
+  });
 }
 
 /**
@@ -61,13 +73,8 @@ export async function copySqliteStore(from: string, to: string): Promise<string>
 }
 
 export async function copyPostgresDatabase(adminUrl: string, template: string, name: string): Promise<string> {
-  for (const n of [template, name])
-    if (!PLAIN_NAME.test(n))
-      throw new StewardError('USAGE', `database name "${n}" is not a plain identifier (expected letters, digits and _)`);
   if (template.toLowerCase() === name.toLowerCase()) throw new StewardError('USAGE', `the copy of ${template} needs another name`);
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  return onServer(adminUrl, [name, template], async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -86,23 +93,12 @@ export async function copyPostgresDatabase(adminUrl: string, template: string, n
         await new Promise((r) => setTimeout(r, 10_000));
       }
     }
-  } finally {
-    await client.end();
-  }
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
+  });
 }
 
 /** Drops the PostgreSQL database `name` (ending its connections) if it exists (a copy {@link copyPostgresDatabase} made, or one {@link recreatePostgresDatabase} made). */
 export async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
-  if (!PLAIN_NAME.test(name))
-    throw new StewardError('USAGE', `database name "${name}" is not a plain identifier (expected letters, digits and _)`);
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await onServer(adminUrl, [name], async (client) => {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }
