@@ -1,4 +1,4 @@
-/** Report parameters that name things in the store (branches, pipelines, CI jobs), checked once for every report. */
+/** Report parameters that name things in the store (branches, pipelines, CI jobs, Launchpad series), checked once for every report. */
 import { StewardError } from '../model/errors.js';
 import type { Store } from '../store/engine.js';
 import { listKnownValues, missingValues, type KnownKind } from '../store/queries/known-values.js';
@@ -6,11 +6,12 @@ import { listKnownValues, missingValues, type KnownKind } from '../store/queries
 /** How many of the names there are a message lists. */
 const KNOWN_LISTED = 30;
 
-const PLURAL: Record<KnownKind, string> = { branch: 'branches', pipeline: 'pipelines', job: 'jobs' };
+const PLURAL: Record<KnownKind, string> = { branch: 'branches', pipeline: 'pipelines', job: 'jobs', series: 'series' };
 const WHAT: Record<KnownKind, string> = {
   branch: 'no change in the store is on it',
   pipeline: 'no CI run in the store is in it',
   job: 'no CI run in the store ran it',
+  series: 'no blueprint in the store is a goal of it and no bug task is on it',
 };
 
 /**

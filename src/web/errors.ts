@@ -34,7 +34,7 @@ export function errorBody(e: unknown): ErrorBody {
   if (isStewardError(e)) {
     const body: ErrorBody = { code: e.code, message: e.message };
     // Name the parameter at fault when the message is about one (the service's messages use the web's names).
-    const param = /\b(since|until|days|now|project|job|branch|pipeline|threshold|as|release)\b/.exec(e.message)?.[1];
+    const param = /\b(since|until|days|now|project|job|branch|pipeline|threshold|as|release|series)\b/.exec(e.message)?.[1];
     if (e.code === 'USAGE' || e.code === 'NOT_FOUND') if (param) body.parameter = param;
     if (e.details.hint)
       body.hint = e.details.hint.replace(

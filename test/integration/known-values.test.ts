@@ -1,5 +1,5 @@
 /**
- * A branch, pipeline or CI job the store does not hold is refused like an unknown project (issue 19): the
+ * A branch, pipeline, CI job or Launchpad series the store does not hold is refused like an unknown project (issue 19): the
  * command line exits with NOT_FOUND's code, the API answers 400 naming the parameter, and both list
  * the names the store holds. Checked once in the catalogue (defineReport), so every report that
  * takes a branch, a pipeline or a job does it; a name that exists still gives the report.
@@ -14,7 +14,7 @@ import { ENGINES } from '../helpers/stores.js';
 import { WEB_NOW, demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
 
 /** Every report parameter that names branches, pipelines or CI jobs, with its command (if it has one) and API path. */
-const CASES: Array<{ report: string; cli?: string[]; api: string; param: 'branch' | 'pipeline' | 'job'; good: string }> = [
+const CASES: Array<{ report: string; cli?: string[]; api: string; param: 'branch' | 'pipeline' | 'job' | 'series'; good: string }> = [
   { report: 'queue', cli: ['queue'], api: '/api/v1/queue', param: 'branch', good: 'master' },
   { report: 'waits', cli: ['waits'], api: '/api/v1/waits', param: 'branch', good: 'master' },
   { report: 'ciJobs', cli: ['ci', 'jobs'], api: '/api/v1/ci/jobs', param: 'pipeline', good: 'gate' },
@@ -23,8 +23,10 @@ const CASES: Array<{ report: string; cli?: string[]; api: string; param: 'branch
   { report: 'ciExperimental', cli: ['ci', 'experimental'], api: '/api/v1/ci/experimental', param: 'job', good: 'nova-emulation' },
   // The CI page's three reports together: the API only.
   { report: 'ci', api: '/api/v1/ci', param: 'job', good: 'nova-live-migration' },
+  // A text parameter (one series, not a list): the demo's Launchpad side has blueprints for its last two series.
+  { report: 'bugsBlueprints', cli: ['bugs', 'blueprints'], api: '/api/v1/bugs/blueprints', param: 'series', good: 'Larch' },
 ];
-const IN_STORE_NAMES = ['branch', 'pipeline', 'job'];
+const IN_STORE_NAMES = ['branch', 'pipeline', 'job', 'series'];
 
 describe('the cases cover every report parameter that names branches, pipelines or jobs', () => {
   it('lists them all', () => {

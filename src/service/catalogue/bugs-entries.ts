@@ -14,7 +14,7 @@ import {
   renderBugTargetsText,
 } from '../../report/bugs-report.js';
 import { optionalInt } from './common-params.js';
-import { cliOnly, flag, int, names, paramSchema, text, time } from './param-schema.js';
+import { cliOnly, flag, inStore, int, names, paramSchema, text, time } from './param-schema.js';
 import { defineReport, lazyBuild } from './report-entry.js';
 
 const now = time('report as of this time instead of the current time', '<time>');
@@ -104,7 +104,7 @@ export const bugsBlueprintsReport = defineReport({
   name: 'bugsBlueprints',
   params: paramSchema({
     project: names('Launchpad project (repeat for several; default: bugs.launchpad.projects, else all stored)'),
-    series: text('only the blueprints that are goals of this series', 100, '<series>'),
+    series: inStore('series', text('only the blueprints that are goals of this series', 100, '<series>')),
   }),
   resolve: (i) => ({ project: i.project, series: i.series || undefined }),
   needs: ['bugs'],

@@ -90,7 +90,7 @@ export interface ParamDef<K extends Kind = Kind, W extends WebJson[K] | null = W
   /** The parameter this one is used with only (`--days` of `steward queue` only with `--trivial`): given without it, it is refused. */
   onlyWith?: string;
   /**
-   * The names it takes must be in the store (branches, pipelines, CI jobs): one the store does not hold is
+   * The names (or the text) it takes must be in the store (branches, pipelines, CI jobs, Launchpad series): one the store does not hold is
    * refused like an unknown project, naming those it holds (defineReport checks it for every
    * report; the entry's `resolve` passes the value on under the same name).
    */
@@ -98,10 +98,13 @@ export interface ParamDef<K extends Kind = Kind, W extends WebJson[K] | null = W
 }
 
 /** What a parameter's names are checked against in the store. */
-export type InStoreKind = 'branch' | 'pipeline' | 'job';
+export type InStoreKind = 'branch' | 'pipeline' | 'job' | 'series';
 
-/** `def`, whose names must be `kind`s the store holds (a branch some change is on, a pipeline some CI run was in, a job some CI run ran). */
-export function inStore<W extends WebJson['names'] | null>(kind: InStoreKind, def: ParamDef<'names', W>): ParamDef<'names', W> {
+/**
+ * `def`, whose names (or text) must be `kind`s the store holds (a branch some change is on, a pipeline
+ * some CI run was in, a job some CI run ran, a Launchpad series some blueprint or bug task names).
+ */
+export function inStore<K extends 'names' | 'text', W extends WebJson[K] | null>(kind: InStoreKind, def: ParamDef<K, W>): ParamDef<K, W> {
   return { ...def, inStore: kind };
 }
 

@@ -115,10 +115,12 @@ export function defineReport<S extends ParamDefs, P, R extends object & { length
 async function checkInStore(defs: ParamDefs, params: unknown, store: Store): Promise<void> {
   const asked = Object.entries(defs).flatMap(([name, d]) => {
     const v: unknown = d.inStore && params && typeof params === 'object' ? (params as Record<string, unknown>)[name] : undefined;
-    return d.inStore && Array.isArray(v) && v.length ? [{ name, kind: d.inStore, values: v.map(String) }] : [];
+    // A names parameter gives a list; a text one (a series) one value.
+    const values = Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : [];
+    return d.inStore && values.length ? [{ name, kind: d.inStore, values }] : [];
   });
   if (!asked.length) return;
-  // Loaded only when a report is asked for a branch or a pipeline (the catalogue stays light).
+  // Loaded only when a report is asked for a branch, a pipeline, a job or a series (the catalogue stays light).
   const { checkKnownValues } = await import('../known-values.js');
   for (const a of asked) await checkKnownValues(store, a.name, a.kind, a.values);
 }
