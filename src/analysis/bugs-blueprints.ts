@@ -3,8 +3,9 @@
  * all_specifications) per series goal — counts by implementation and by definition status, each
  * blueprint with its priority, assignee, statuses and the code that names it (Gerrit changes merged
  * and open, commits: the one blueprint link rule, sources/links/blueprint-refs.ts, as the specs
- * report reads it; `Related-Blueprint:` work is not counted), and the actionable list: approved
- * but not started. Definitions in docs/bugs.md ("bugs blueprints").
+ * report reads it; `Related-Blueprint:` work is not counted), and the actionable lists: approved
+ * and planned for the series but not started, and goals proposed but not accepted by the series'
+ * drivers. Definitions in docs/bugs.md ("bugs blueprints").
  */
 import type { Blueprint } from '../model/bugs.js';
 
@@ -25,6 +26,8 @@ export interface BlueprintRow {
   definitionStatus: string;
   implementationStatus: string;
   lifecycleStatus: string;
+  /** Whether the series' drivers accepted the series goal ("Series goal is accepted"); null: not known. */
+  seriesGoalAccepted: boolean | null;
   milestone: string | null;
   created: string;
   started: string | null;
@@ -39,8 +42,12 @@ export interface BlueprintSeries {
   total: number;
   byImplementation: Array<{ status: string; count: number }>;
   byDefinition: Array<{ status: string; count: number }>;
-  /** Definition Approved, a goal of this series, implementation Unknown or Not started. */
+  /** The goals by acceptance: accepted by the series' drivers, not accepted (proposed or declined), not known. */
+  goal: { accepted: number; notAccepted: number; unknown: number };
+  /** Definition Approved, a goal of this series not refused acceptance (accepted, or not known), implementation Unknown or Not started. */
   approvedNotStarted: BlueprintRow[];
+  /** Proposed as goals of this series and not accepted (proposed or declined): not planned for it, whatever their definition. */
+  goalNotAccepted: BlueprintRow[];
   blueprints: BlueprintRow[];
 }
 
@@ -86,6 +93,7 @@ export function computeBugBlueprints(
       definitionStatus: b.definitionStatus,
       implementationStatus: b.implementationStatus,
       lifecycleStatus: b.lifecycleStatus,
+      seriesGoalAccepted: b.seriesGoalAccepted,
       milestone: b.milestone,
       created: iso(b.createdAt)!,
       started: iso(b.startedAt),
@@ -107,8 +115,19 @@ export function computeBugBlueprints(
         total: bs.length,
         byImplementation: counts(bs.map((b) => b.implementationStatus)),
         byDefinition: counts(bs.map((b) => b.definitionStatus)),
+        goal: {
+          accepted: bs.filter((b) => b.seriesGoalAccepted === true).length,
+          notAccepted: bs.filter((b) => b.seriesGoalAccepted === false).length,
+          unknown: bs.filter((b) => b.seriesGoalAccepted === null).length,
+        },
+        // A goal only proposed (or declined) is not planned for the series: not "approved, not started".
         approvedNotStarted:
-          series === null ? [] : rows.filter((r) => r.definitionStatus === 'Approved' && NOT_STARTED.has(r.implementationStatus)),
+          series === null
+            ? []
+            : rows.filter(
+                (r) => r.definitionStatus === 'Approved' && NOT_STARTED.has(r.implementationStatus) && r.seriesGoalAccepted !== false,
+              ),
+        goalNotAccepted: series === null ? [] : rows.filter((r) => r.seriesGoalAccepted === false),
         blueprints: rows,
       };
     });

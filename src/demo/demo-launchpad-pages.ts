@@ -87,6 +87,7 @@ export function specificationEntry(b: Blueprint): Record<string, unknown> {
     lifecycle_status: b.lifecycleStatus,
     priority: b.priority,
     goal_link: b.seriesGoal === null ? null : `${LAUNCHPAD_API_ROOT}/${b.project}/${b.seriesGoal}`,
+    has_accepted_goal: b.seriesGoalAccepted ?? false,
     milestone_link: b.milestone === null ? null : `${LAUNCHPAD_API_ROOT}/${b.project}/+milestone/${b.milestone}`,
     assignee_link: person(b.assignee),
     target_link: `${LAUNCHPAD_API_ROOT}/${b.project}`,

@@ -19,7 +19,8 @@
  * - blueprints (bugs blueprints): each demo blueprint as Launchpad keeps it (Approved, a goal of its
  *   cycle, implemented when every change naming it merged or its cycle was released with some
  *   merged, started when a change naming it merged or is open), plus
- *   `approvedNotStarted` and `drafting`, goals of the current series no change names.
+ *   `approvedNotStarted`, `drafting` and `proposed`, goals of the current series no change names
+ *   (`proposed`: approved, but its goal only proposed, not accepted by the series' drivers).
  */
 import { extractLinks } from '../sources/links/links.js';
 import type { Blueprint, Bug, BugImportance, BugStatus, BugTask, InformationType } from '../model/bugs.js';
@@ -51,10 +52,11 @@ export interface DemoLaunchpad {
     reopened: { bug: number; change: number } | null;
     /**
      * `approvedNotStarted`: definition Approved, goal of the current series, no change names it;
-     * `drafting`: the same but not approved (not actionable); `implemented`: an Implemented
+     * `drafting`: the same but not approved (not actionable); `proposed`: approved and not started,
+     * its series goal proposed but not accepted (not planned for the series); `implemented`: an Implemented
      * blueprint with merged changes, null when there is none.
      */
-    blueprints: { series: string; approvedNotStarted: string; drafting: string; implemented: string | null };
+    blueprints: { series: string; approvedNotStarted: string; drafting: string; proposed: string; implemented: string | null };
   };
 }
 
@@ -466,6 +468,7 @@ export function generateDemoLaunchpad(
     lifecycleStatus: 'Not started',
     priority: bpRng.pick(['High', 'Medium', 'Low']),
     seriesGoal: current.name,
+    seriesGoalAccepted: true,
     milestone: null,
     assignee: null,
     createdAt: current.start,
@@ -497,8 +500,11 @@ export function generateDemoLaunchpad(
   }
   const approvedNotStarted = 'demo-approved-waiting';
   const drafting = 'demo-still-drafting';
+  const proposed = 'demo-goal-proposed';
   blueprints.push(blueprint(approvedNotStarted, { priority: 'High', assignee: cfg.coreTeam[0] ?? null }));
   blueprints.push(blueprint(drafting, { definitionStatus: 'Drafting', priority: 'Low' }));
+  // Approved and not started like the first, but its series goal is only proposed: not planned for the series.
+  blueprints.push(blueprint(proposed, { priority: 'High', seriesGoalAccepted: false }));
   blueprints.sort((a, b) => a.name.localeCompare(b.name));
 
   const rota = demoRota(cfg);
@@ -516,7 +522,7 @@ export function generateDemoLaunchpad(
       oldHighBugs,
       stoppedMember: rota.stopped,
       reopened,
-      blueprints: { series: current.name, approvedNotStarted, drafting, implemented },
+      blueprints: { series: current.name, approvedNotStarted, drafting, proposed, implemented },
     },
   };
 }

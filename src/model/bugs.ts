@@ -120,8 +120,13 @@ export interface Blueprint {
   implementationStatus: string;
   lifecycleStatus: string;
   priority: string;
-  /** The series it is a goal of, e.g. `zed`. */
+  /** The series it is a goal of, e.g. `zed` (proposed or accepted). */
   seriesGoal: string | null;
+  /**
+   * Whether the series' drivers accepted the goal (Launchpad's `has_accepted_goal`, "Series goal is
+   * accepted"): false for a goal only proposed, or declined, and for no goal; null when the page did not say.
+   */
+  seriesGoalAccepted: boolean | null;
   milestone: string | null;
   assignee: string | null;
   createdAt: number;

@@ -155,13 +155,21 @@ export function renderBugBlueprintsText(r: BugBlueprintsReport): string {
     out.push('', `${seriesName(s.series)}: ${s.total} blueprint(s)`);
     out.push(`  implementation: ${s.byImplementation.map((c) => `${c.status} ${c.count}`).join(', ')}`);
     out.push(`  definition:     ${s.byDefinition.map((c) => `${c.status} ${c.count}`).join(', ')}`);
+    if (s.series !== null)
+      out.push(
+        `  series goal:    accepted ${s.goal.accepted}, not accepted (proposed or declined) ${s.goal.notAccepted}${s.goal.unknown ? `, not known ${s.goal.unknown}` : ''}`,
+      );
     if (s.approvedNotStarted.length)
       out.push(
         `  approved but not started: ${s.approvedNotStarted.map((b) => `${b.name} (${b.priority}, ${b.assignee ?? 'unassigned'})`).join(', ')}`,
       );
+    if (s.goalNotAccepted.length)
+      out.push(
+        `  goal proposed, not accepted (not planned): ${s.goalNotAccepted.map((b) => `${b.name} (${b.priority}, ${b.definitionStatus})`).join(', ')}`,
+      );
     for (const b of s.blueprints)
       out.push(
-        `  ${b.priority.padEnd(10)} ${b.name} — ${b.implementationStatus}, ${b.definitionStatus}, ${b.assignee ?? 'unassigned'}; changes ${b.changes.merged} merged, ${b.changes.open} open; ${b.commits} commit(s)`,
+        `  ${b.priority.padEnd(10)} ${b.name}${s.series !== null && b.seriesGoalAccepted === false ? ' (goal not accepted)' : ''} — ${b.implementationStatus}, ${b.definitionStatus}, ${b.assignee ?? 'unassigned'}; changes ${b.changes.merged} merged, ${b.changes.open} open; ${b.commits} commit(s)`,
       );
   }
   return out.join('\n') + '\n';
@@ -182,6 +190,7 @@ export function renderBugBlueprintsCsv(r: BugBlueprintsReport): string {
       'merged_changes',
       'open_changes',
       'commits',
+      'series_goal_accepted',
     ],
     r.seriesList.flatMap((s) =>
       s.blueprints.map((b) => [
@@ -197,6 +206,7 @@ export function renderBugBlueprintsCsv(r: BugBlueprintsReport): string {
         b.changes.merged,
         b.changes.open,
         b.commits,
+        b.seriesGoalAccepted === null ? '' : b.seriesGoalAccepted ? 'yes' : 'no',
       ]),
     ),
   );

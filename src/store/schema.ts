@@ -538,6 +538,8 @@ export interface LpBlueprintsTable {
   date_created: number;
   date_started: number | null;
   date_completed: number | null;
+  /** Migration 0031: Launchpad's has_accepted_goal, 1/0; null: not said. */
+  series_goal_accepted: number | null;
 }
 
 export interface Database {

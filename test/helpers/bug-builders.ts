@@ -66,6 +66,7 @@ export function makeBlueprint(over: Partial<Blueprint> & { name: string }): Blue
     lifecycleStatus: 'Started',
     priority: 'Medium',
     seriesGoal: 'zed',
+    seriesGoalAccepted: true,
     milestone: null,
     assignee: 'alice',
     createdAt: BUG_T0,

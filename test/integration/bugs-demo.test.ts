@@ -7,7 +7,8 @@
  * - `bugs rota`: the rota member who stopped reviewing, the reverted trivial fix, and the trivial
  *   fix whose bug was reopened (which the backlog lists among fixes merged on open bugs);
  * - `bugs blueprints`: the approved blueprint of the current series that nobody started is the
- *   actionable one (not the one still drafting), and an implemented blueprint's merged changes and
+ *   actionable one (not the one still drafting, nor the approved one whose series goal is only
+ *   proposed: it is listed apart, as not accepted, in the JSON, the text and the CSV), and an implemented blueprint's merged changes and
  *   commits are those `steward git blueprint` finds by the same link rule;
  * and restricted bugs are named only with --include-private.
  */
@@ -76,6 +77,33 @@ for (const engine of ENGINES) {
       assert.ok(actionable.includes(bp.approvedNotStarted), `${bp.approvedNotStarted} is approved and not started`);
       assert.ok(!actionable.includes(bp.drafting), `${bp.drafting} is not approved`);
       for (const b of s.approvedNotStarted) assert.equal(b.changes.merged + b.changes.open + b.commits, 0, `${b.name} has no code`);
+      // Approved and not started too, but its goal is only proposed: not planned for the series.
+      assert.ok(!actionable.includes(bp.proposed), `${bp.proposed}'s goal is not accepted`);
+      assert.deepEqual(
+        s.goalNotAccepted.map((b) => b.name),
+        [bp.proposed],
+      );
+      const proposedRow = s.blueprints.find((b) => b.name === bp.proposed)!;
+      assert.equal(proposedRow.definitionStatus, 'Approved');
+      assert.equal(proposedRow.seriesGoalAccepted, false);
+      assert.deepEqual(s.goal, {
+        accepted: planted.blueprints.filter((b) => b.seriesGoal === bp.series && b.seriesGoalAccepted === true).length,
+        notAccepted: 1,
+        unknown: 0,
+      });
+      const text = await runSteward(['bugs', 'blueprints', '--series', bp.series, '--db', demo.location], { cwd: demo.dir, now: WEB_NOW });
+      assert.match(text.stdout, new RegExp(`goal proposed, not accepted \\(not planned\\): ${bp.proposed} `));
+      assert.match(text.stdout, new RegExp(`approved but not started: (?![^\\n]*${bp.proposed})`));
+      const csv = await runSteward(['bugs', 'blueprints', '--series', bp.series, '--db', demo.location, '--format', 'csv'], {
+        cwd: demo.dir,
+        now: WEB_NOW,
+      });
+      const [head, ...lines] = csv.stdout.trim().split('\n');
+      const col = (name: string) => head!.split(',').indexOf(name);
+      const proposedLine = lines.find((l) => l.split(',')[col('name')] === bp.proposed)!.split(',');
+      assert.equal(proposedLine[col('series_goal_accepted')], 'no');
+      assert.equal(proposedLine[col('approved_not_started')], 'no');
+      assert.equal(lines.find((l) => l.split(',')[col('name')] === bp.approvedNotStarted)!.split(',')[col('series_goal_accepted')], 'yes');
       assert.ok(bp.implemented, 'the demo has an implemented blueprint');
       const row = all.seriesList.flatMap((x) => x.blueprints).find((b) => b.name === bp.implemented)!;
       assert.equal(row.implementationStatus, 'Implemented');

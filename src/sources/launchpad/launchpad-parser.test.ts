@@ -90,6 +90,7 @@ describe('Launchpad parser on recorded-shape payloads', () => {
         lifecycleStatus: 'Started',
         priority: 'Medium',
         seriesGoal: '2023.2',
+        seriesGoalAccepted: true,
         milestone: '2023.2-bobcat-3',
         assignee: 'dev-three',
         createdAt: Date.UTC(2021, 9, 12, 14, 2, 10, 103),
@@ -97,6 +98,15 @@ describe('Launchpad parser on recorded-shape payloads', () => {
         completedAt: null,
       },
     );
+  });
+
+  it('reads whether the series goal is accepted (has_accepted_goal): proposed and not accepted is false; a page that does not say gives null', () => {
+    const spec = (read('specifications-page.json') as { entries: Array<Record<string, unknown>> }).entries[0]!;
+    const one = (e: Record<string, unknown>) => parseEntries([e], ctx).blueprints[0]!;
+    assert.equal(one({ ...spec, has_accepted_goal: false }).seriesGoalAccepted, false);
+    assert.equal(one({ ...spec, has_accepted_goal: false }).seriesGoal, '2023.2', 'a proposed goal is still the goal');
+    assert.equal(one({ ...spec, has_accepted_goal: undefined }).seriesGoalAccepted, null);
+    fails(() => parseEntries([{ ...spec, has_accepted_goal: 'yes' }], ctx), 'entries[0].has_accepted_goal', /expected true or false/);
   });
 
   it('refuses what Launchpad never sends, naming the entry and field', () => {

@@ -278,6 +278,10 @@ function parseBlueprint(e: Obj, ctx: ParseContext, field: string): Blueprint {
     const g = apiPath(e.goal_link);
     seriesGoal = g.length >= 2 ? decodeURIComponent(g[g.length - 1]!) : null;
   }
+  // "Series goal is accepted": the drivers accepted the goal (false: proposed, declined or none).
+  const accepted = e.has_accepted_goal;
+  if (accepted != null && typeof accepted !== 'boolean')
+    fail(ctx, `${field}.has_accepted_goal`, `expected true or false, got ${kindOf(accepted)}`);
   return {
     selfLink,
     project: decodeURIComponent(parts[0]!),
@@ -288,6 +292,7 @@ function parseBlueprint(e: Obj, ctx: ParseContext, field: string): Blueprint {
     lifecycleStatus: str(e, 'lifecycle_status', ctx, field),
     priority: str(e, 'priority', ctx, field),
     seriesGoal,
+    seriesGoalAccepted: typeof accepted === 'boolean' ? accepted : null,
     milestone: milestoneOf(e.milestone_link, ctx, `${field}.milestone_link`),
     assignee: personOf(e.assignee_link, ctx, `${field}.assignee_link`),
     createdAt: dateOf(e.date_created, ctx, `${field}.date_created`, true)!,

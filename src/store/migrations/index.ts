@@ -28,6 +28,7 @@ import { people } from './0019-people.js';
 import { initiatives } from './0020-initiatives.js';
 import { windowIndexes } from './0021-window-indexes.js';
 import { launchpadDates } from './0022-launchpad-dates.js';
+import { blueprintGoalAccepted } from './0031-blueprint-goal-accepted.js';
 import { commitFacts } from './0024-commit-facts.js';
 import { scopeIndexes } from './0025-scope-indexes.js';
 import { ciWindowIndex } from './0029-ci-window-index.js';
@@ -59,6 +60,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0025-scope-indexes': scopeIndexes(caps),
     '0029-ci-window-index': ciWindowIndex(),
     '0030-quiet-security-tables': quietSecurityTables(caps),
+    '0031-blueprint-goal-accepted': blueprintGoalAccepted(),
   };
 }
 
