@@ -19,7 +19,7 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   const { cli } = web;
 
   it('every bug page loads with no console errors, and every chart is drawn', async () => {
-    for (const path of ['/bugs', '/bugs?weeks=8', '/bugs/rota', '/bugs/targets']) {
+    for (const path of ['/bugs', '/bugs?weeks=8', '/bugs/rota', '/bugs/targets', '/bugs/blueprints', '/bugs/blueprints?series=Larch']) {
       const { page, errors } = await web.browser.newPage();
       const res = await page.goto(web.server.url + path, { waitUntil: 'load' });
       assert.equal(res.status(), 200, path);
@@ -67,6 +67,55 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       rows.map(Number),
       t.targets.map((x: Json) => x.bug),
     );
+
+    // Blueprints: the stats, the chart's numbers (per series, by implementation status) and the tables are the JSON's.
+    for (const [path, args] of [
+      ['/bugs/blueprints', []],
+      ['/bugs/blueprints?series=Larch', ['--series', 'Larch']],
+    ] as const) {
+      const bp = await cli(['bugs', 'blueprints', ...args]);
+      await page.goto(web.server.url + path);
+      const sum = (f: (s: Json) => number) => bp.seriesList.reduce((n: number, s: Json) => n + f(s), 0);
+      assert.deepEqual((await stats('blueprints-stats')).map(numberOf), [
+        bp.total,
+        sum((s) => s.approvedNotStarted.length),
+        sum((s) => s.goalNotAccepted.length),
+      ]);
+      assert.ok(sum((s) => s.goalNotAccepted.length) > 0, `${path}: the demo's proposed, not accepted goal is there`);
+      const spec = JSON.parse(await page.$eval('#blueprints-chart-data', (e: El) => e.textContent ?? '')) as {
+        labels: string[];
+        series: Array<{ label: string; data: number[] }>;
+      };
+      assert.deepEqual(
+        spec.labels,
+        bp.seriesList.map((s: Json) => s.series ?? 'no series goal'),
+      );
+      bp.seriesList.forEach((s: Json, i: number) => {
+        const fromChart = spec.series.map((x) => ({ status: x.label, count: x.data[i] })).filter((c) => c.count! > 0);
+        assert.deepEqual(
+          [...fromChart].sort((a, b) => a.status.localeCompare(b.status)),
+          [...s.byImplementation].sort((a: Json, b: Json) => a.status.localeCompare(b.status)),
+          `${path}: ${s.series} by implementation status`,
+        );
+      });
+      for (const [i, s] of (bp.seriesList as Json[]).entries()) {
+        const names = (id: string) =>
+          page.$$eval(`#${id} tbody tr td:first-child`, (els: El[]) => els.map((e) => (e.textContent ?? '').trim()));
+        assert.deepEqual(
+          await names(`bp-${i}-all`),
+          s.blueprints.map((b: Json) => b.name),
+        );
+        if (s.series === null) continue;
+        assert.deepEqual(
+          await names(`bp-${i}-approved`),
+          s.approvedNotStarted.map((b: Json) => b.name),
+        );
+        assert.deepEqual(
+          await names(`bp-${i}-proposed`),
+          s.goalNotAccepted.map((b: Json) => b.name),
+        );
+      }
+    }
     await page.close();
   });
 });

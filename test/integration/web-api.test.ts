@@ -49,6 +49,8 @@ const SAME: Array<[string, string[]]> = [
   ['/api/v1/bugs/backlog?weeks=8&project=demo-compute', ['bugs', 'backlog', '--weeks', '8', '--project', 'demo-compute']],
   ['/api/v1/bugs/rota', ['bugs', 'rota']],
   ['/api/v1/bugs/targets?limit=5', ['bugs', 'targets', '--limit', '5']],
+  ['/api/v1/bugs/blueprints', ['bugs', 'blueprints']],
+  ['/api/v1/bugs/blueprints?series=Larch', ['bugs', 'blueprints', '--series', 'Larch']],
 ];
 
 /** Bad requests: the status, and what the message must say (and the parameter it names, when one). */

@@ -1,4 +1,4 @@
-/** The bug pages (issue 15): the backlog, the trivial-fix rota, targets — the catalogue's results laid out, with charts. */
+/** The bug pages (issue 15): the backlog, the trivial-fix rota, targets, blueprints — the catalogue's results laid out, with charts. */
 import type { AppContext } from '../app-context.js';
 import { html, type SafeHtml } from '../html.js';
 import { buildReport, REPORTS } from '../reports.js';
@@ -9,7 +9,7 @@ const days = (x: number | null): string => (x === null ? '–' : `${x} d`);
 
 function subnav(pc: PageContext): SafeHtml {
   const q = pc.query as Record<string, unknown>;
-  return html`<p class="subnav"><a href="${urlFor('/bugs', q)}">Backlog</a> · <a href="${urlFor('/bugs/rota', q)}">Trivial-fix rota</a> · <a href="${urlFor('/bugs/targets', q)}">Targets</a> · definitions in docs/bugs.md</p>`;
+  return html`<p class="subnav"><a href="${urlFor('/bugs', q)}">Backlog</a> · <a href="${urlFor('/bugs/rota', q)}">Trivial-fix rota</a> · <a href="${urlFor('/bugs/targets', q)}">Targets</a> · <a href="${urlFor('/bugs/blueprints', q)}">Blueprints</a> · definitions in docs/bugs.md</p>`;
 }
 
 function restrictedNote(r: { restrictedHidden: number; restrictedShown: boolean }): SafeHtml | string {
@@ -237,4 +237,86 @@ ${table(
 )}
 ${restrictedNote(r)}`;
   return page(pc, 'Bugs: targets', body, { api: [urlFor('/api/v1/bugs/targets', q)] });
+}
+
+const seriesLabel = (s: string | null): string => s ?? 'no series goal';
+
+export async function bugsBlueprintsPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
+  const r = await buildReport(ctx, REPORTS.bugsBlueprints, { query: pc.query, reader: pc.reader });
+  const q = pc.query as Record<string, unknown>;
+  const api = urlFor('/api/v1/bugs/blueprints', q, {}, ['project', 'series']);
+  if (r.total === 0)
+    return page(
+      pc,
+      'Bugs: blueprints',
+      html`${subnav(pc)}${notice('note', html`<p>No Launchpad blueprints in the store: run <code>steward bugs sync</code> (or <code>steward bugs import</code>).</p>`)}`,
+      { api: [api] },
+    );
+  // Every implementation status any series has, the most frequent first: one bar per status in each series.
+  const statusTotals = new Map<string, number>();
+  for (const s of r.seriesList) for (const c of s.byImplementation) statusTotals.set(c.status, (statusTotals.get(c.status) ?? 0) + c.count);
+  const statuses = [...statusTotals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([s]) => s);
+  const sum = (f: (s: (typeof r.seriesList)[number]) => number) => r.seriesList.reduce((n, s) => n + f(s), 0);
+  const bpLink = (b: { project: string; name: string }) =>
+    html`<a href="https://blueprints.launchpad.net/${b.project}/+spec/${b.name}" rel="noopener noreferrer">${b.name}</a>`;
+  const accepted = (x: boolean | null) => (x === null ? '–' : x ? 'accepted' : html`<strong class="bad">not accepted</strong>`);
+  const body = html`${subnav(pc)}
+<p class="lead">Launchpad blueprints as of the last sync${r.series === null ? '' : html`, goals of series ${r.series}`}.</p>
+<div class="stats" id="blueprints-stats">${stat('blueprints', num(r.total))}${stat('approved, not started', num(sum((s) => s.approvedNotStarted.length)), 'goals accepted for their series')}${stat('goal proposed, not accepted', num(sum((s) => s.goalNotAccepted.length)), 'not planned for the series')}</div>
+${chart('blueprints-chart', 'Blueprints per series goal by implementation status', {
+  type: 'bar',
+  labels: r.seriesList.map((s) => seriesLabel(s.series)),
+  series: statuses.map((st) => ({ label: st, data: r.seriesList.map((s) => s.byImplementation.find((c) => c.status === st)?.count ?? 0) })),
+  xTitle: 'series goal',
+  yTitle: 'blueprints',
+})}
+${r.seriesList.map(
+  (
+    s,
+    i,
+  ) => html`<section aria-labelledby="bp-${i}-h" class="blueprint-series" data-series="${seriesLabel(s.series)}"><h2 id="bp-${i}-h">${seriesLabel(s.series)}: ${num(s.total)} blueprint(s)</h2>
+<p>Definition: ${s.byDefinition.map((c) => `${c.status} ${c.count}`).join(', ')}.${s.series === null ? '' : html` Series goal: accepted ${num(s.goal.accepted)}, not accepted (proposed or declined) ${num(s.goal.notAccepted)}${s.goal.unknown ? html`, not known ${num(s.goal.unknown)}` : ''}.`}</p>
+${
+  s.series === null
+    ? ''
+    : html`<h3>Approved, not started</h3>
+${table(
+  [
+    { key: 'name', label: 'Blueprint', cell: (x) => bpLink(x) },
+    { key: 'priority', label: 'Priority', cell: (x) => x.priority },
+    { key: 'assignee', label: 'Assignee', cell: (x) => x.assignee ?? 'unassigned' },
+  ],
+  s.approvedNotStarted,
+  { id: `bp-${i}-approved`, empty: 'None.' },
+)}
+<h3>Goal proposed, not accepted (not planned)</h3>
+${table(
+  [
+    { key: 'name', label: 'Blueprint', cell: (x) => bpLink(x) },
+    { key: 'priority', label: 'Priority', cell: (x) => x.priority },
+    { key: 'definition', label: 'Definition', cell: (x) => x.definitionStatus },
+    { key: 'implementation', label: 'Implementation', cell: (x) => x.implementationStatus },
+  ],
+  s.goalNotAccepted,
+  { id: `bp-${i}-proposed`, empty: 'None.' },
+)}`
+}
+<h3>All</h3>
+${table(
+  [
+    { key: 'name', label: 'Blueprint', cell: (x) => bpLink(x) },
+    { key: 'priority', label: 'Priority', cell: (x) => x.priority },
+    { key: 'goal', label: 'Series goal', cell: (x) => (s.series === null ? '–' : accepted(x.seriesGoalAccepted)) },
+    { key: 'definition', label: 'Definition', cell: (x) => x.definitionStatus },
+    { key: 'implementation', label: 'Implementation', cell: (x) => x.implementationStatus },
+    { key: 'assignee', label: 'Assignee', cell: (x) => x.assignee ?? 'unassigned' },
+    { key: 'merged', label: 'Changes merged', numeric: true, cell: (x) => num(x.changes.merged), sort: (x) => x.changes.merged },
+    { key: 'open', label: 'Changes open', numeric: true, cell: (x) => num(x.changes.open), sort: (x) => x.changes.open },
+    { key: 'commits', label: 'Commits', numeric: true, cell: (x) => num(x.commits), sort: (x) => x.commits },
+  ],
+  s.blueprints,
+  { id: `bp-${i}-all`, empty: 'None.' },
+)}</section>`,
+)}`;
+  return page(pc, 'Bugs: blueprints', body, { api: [api] });
 }

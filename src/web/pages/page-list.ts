@@ -2,7 +2,7 @@
 import type { Action } from '../../service/authorize.js';
 import type { AppContext } from '../app-context.js';
 import type { SafeHtml } from '../html.js';
-import { bugsBacklogPage, bugsRotaPage, bugsTargetsPage } from './bugs-page.js';
+import { bugsBacklogPage, bugsBlueprintsPage, bugsRotaPage, bugsTargetsPage } from './bugs-page.js';
 import { ciPage } from './ci-page.js';
 import { corePage } from './core-page.js';
 import { dashboardPage, dashboardsPage } from './dashboards-page.js';
@@ -50,5 +50,6 @@ export const PAGES: PageDef[] = [
   { path: '/bugs', title: 'Bugs: backlog', render: bugsBacklogPage },
   { path: '/bugs/rota', title: 'Bugs: trivial-fix rota', render: bugsRotaPage },
   { path: '/bugs/targets', title: 'Bugs: targets', render: bugsTargetsPage },
+  { path: '/bugs/blueprints', title: 'Bugs: blueprints', render: bugsBlueprintsPage },
   { path: '/people', title: 'People', render: peoplePage, withoutChanges: true },
 ];

@@ -29,6 +29,7 @@ export const PAGE_QUERIES = {
   '/bugs': REPORTS.bugsBacklog.params.querystring(['project', 'weeks', 'now']),
   '/bugs/rota': REPORTS.bugsRota.params.querystring(['project', 'weeks', 'limit', 'now']),
   '/bugs/targets': REPORTS.bugsTargets.params.querystring(['project', 'limit', 'now']),
+  '/bugs/blueprints': REPORTS.bugsBlueprints.params.querystring(['project', 'series']),
   '/people': REPORTS.people.params.querystring(['search', 'person', 'release', 'limit', 'bots', 'now']),
 } as const;
 
