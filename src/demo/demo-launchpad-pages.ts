@@ -73,8 +73,13 @@ export function bugEntry(b: Bug): Record<string, unknown> {
   };
 }
 
-/** A specification (blueprint) entry. */
-export function specificationEntry(b: Blueprint): Record<string, unknown> {
+/**
+ * A specification (blueprint) entry. Launchpad's own entries carry no `goal_link` (its web service
+ * does not export the goal; a series' all_specifications lists its goals): `goalLink: false` writes
+ * the entry as Launchpad serves it, the default keeps the goal in it (Steward's saved pages, which
+ * `steward bugs import` reads without asking each series).
+ */
+export function specificationEntry(b: Blueprint, o: { goalLink?: boolean } = {}): Record<string, unknown> {
   return {
     self_link: `${LAUNCHPAD_API_ROOT}/${b.project}/+spec/${b.name}`,
     web_link: `https://blueprints.launchpad.net/${b.project}/+spec/${b.name}`,
@@ -86,7 +91,7 @@ export function specificationEntry(b: Blueprint): Record<string, unknown> {
     implementation_status: b.implementationStatus,
     lifecycle_status: b.lifecycleStatus,
     priority: b.priority,
-    goal_link: b.seriesGoal === null ? null : `${LAUNCHPAD_API_ROOT}/${b.project}/${b.seriesGoal}`,
+    ...(o.goalLink === false ? {} : { goal_link: b.seriesGoal === null ? null : `${LAUNCHPAD_API_ROOT}/${b.project}/${b.seriesGoal}` }),
     has_accepted_goal: b.seriesGoalAccepted ?? false,
     milestone_link: b.milestone === null ? null : `${LAUNCHPAD_API_ROOT}/${b.project}/+milestone/${b.milestone}`,
     assignee_link: person(b.assignee),
@@ -95,6 +100,17 @@ export function specificationEntry(b: Blueprint): Record<string, unknown> {
     date_started: time(b.startedAt),
     date_completed: time(b.completedAt),
     is_complete: b.completedAt !== null,
+  };
+}
+
+/** A project series entry, as `{root}/{project}/series` lists it. */
+export function seriesEntry(project: string, name: string): Record<string, unknown> {
+  return {
+    self_link: `${LAUNCHPAD_API_ROOT}/${project}/${name}`,
+    web_link: `https://launchpad.net/${project}/${name}`,
+    resource_type_link: `${LAUNCHPAD_API_ROOT}/#project_series`,
+    name,
+    all_specifications_collection_link: `${LAUNCHPAD_API_ROOT}/${project}/${name}/all_specifications`,
   };
 }
 

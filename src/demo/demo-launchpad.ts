@@ -549,7 +549,14 @@ export function demoLaunchpadFiles(lp: DemoLaunchpad, size = 300): Array<[string
   out.push(['bugs.json', JSON.stringify(collectionPage(lp.bugs.map(bugEntry), { start: 0, total: lp.bugs.length, next: null }), null, 1)]);
   out.push([
     'blueprints.json',
-    JSON.stringify(collectionPage(lp.blueprints.map(specificationEntry), { start: 0, total: lp.blueprints.length, next: null }), null, 1),
+    JSON.stringify(
+      collectionPage(
+        lp.blueprints.map((b) => specificationEntry(b)),
+        { start: 0, total: lp.blueprints.length, next: null },
+      ),
+      null,
+      1,
+    ),
   ]);
   return out;
 }

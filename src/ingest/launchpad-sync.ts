@@ -26,6 +26,7 @@ import { writeLaunchpadPage } from '../store/ingest-writes.js';
 import type { LaunchpadWriteCounts } from '../store/queries/bugs.js';
 import { acquireLock, beginRun, completeRun, getSyncState, heartbeatLock, recordSyncError, releaseLock } from '../store/sync-store.js';
 import { isProcessAlive, lockOwner } from './sync-lock.js';
+import { fetchSeriesGoals, withSeriesGoals } from './launchpad-series-goals.js';
 
 export interface LaunchpadSyncTarget {
   /** The web service root with its version, e.g. https://api.launchpad.net/devel. */
@@ -234,11 +235,13 @@ export async function syncLaunchpadProject(
       current = `${target.project}+blueprints`;
       const bpState = await beginRun(db, key, current, null, opts.clock(), Boolean(opts.full));
       let bpTotal: number | null = null;
+      // The entries do not carry their series goal: each series' own list gives it (launchpad-series-goals.ts).
+      const goals = await fetchSeriesGoals(client, target.project, pageSize);
       for await (const page of client.pages(
         client.specificationsUrl(target.project, { pageSize, start: Number(bpState.run_next_start) }),
       )) {
         if (bpTotal === null) bpTotal = page.totalSize;
-        const parsed = parseEntries(page.entries, { where: page.url, code: 'SOURCE_BAD_RESPONSE' });
+        const parsed = withSeriesGoals(parseEntries(page.entries, { where: page.url, code: 'SOURCE_BAD_RESPONSE' }), goals);
         if (parsed.bugs.length || parsed.tasks.length)
           throw new StewardError('SOURCE_BAD_RESPONSE', 'expected only specification entries in a blueprints page', { where: page.url });
         const c = await writeLaunchpadPage(store, parsed, {

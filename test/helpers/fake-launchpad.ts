@@ -2,7 +2,8 @@
  * A fake Launchpad web service for tests: a real HTTP server on 127.0.0.1 (port 0) answering, under
  * `/devel`, a project's `?ws.op=searchTasks` (the `status` list, `modified_since` on the bug's
  * last update, `order_by=id`, `ws.size` capped like Launchpad's, `ws.start`, `total_size`,
- * `next_collection_link`), `/bugs/N` (404 for an unknown bug) and `all_specifications`, with
+ * `next_collection_link`), `/bugs/N` (404 for an unknown bug) and `all_specifications` (entries without
+ * their series goal, as Launchpad's), a project's `series` and each series' `all_specifications`, with
  * Launchpad's entry shapes (src/demo/demo-launchpad-pages.ts). Optionally it wants an OAuth
  * PLAINTEXT token (401 otherwise) and hides non-public bugs from anonymous readers.
  *
@@ -15,7 +16,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { FakeHttpError, FakeHttpServer, HTML_TYPE, jsonReply, type FakeHttpRequest, type FakeReply } from './fake-http.js';
 import type { Blueprint, Bug, BugTask } from '../../src/model/bugs.js';
-import { bugEntry, bugTaskEntry, collectionPage, specificationEntry } from '../../src/demo/demo-launchpad-pages.js';
+import { bugEntry, bugTaskEntry, collectionPage, seriesEntry, specificationEntry } from '../../src/demo/demo-launchpad-pages.js';
 
 export interface FakeLaunchpadOptions {
   tasks?: BugTask[];
@@ -146,11 +147,21 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
       const selfOf = (t: BugTask) => bugTaskEntry(t).self_link as string;
       return this.#page(url, tasks, (t) => this.overrides.get(selfOf(t)) ?? bugTaskEntry(t));
     }
-    if (parts.length === 3 && parts[2] === 'all_specifications') {
+    const specs = this.specs.filter((s) => s.project === project).sort((a, b) => a.name.localeCompare(b.name));
+    if (parts.length === 3 && parts[2] === 'all_specifications')
+      return this.#page(url, specs, (s) => specificationEntry(s, { goalLink: false }));
+    // The series: those some task is on or some blueprint is a goal of.
+    const series = [...new Set([...this.tasksOf(project, null).map((t) => t.series), ...specs.map((s) => s.seriesGoal)])]
+      .filter((s): s is string => s !== null)
+      .sort();
+    if (parts.length === 3 && parts[2] === 'series') return this.#page(url, series, (name) => seriesEntry(project, name));
+    if (parts.length === 4 && parts[3] === 'all_specifications') {
+      const name = decodeURIComponent(parts[2]!);
+      if (!series.includes(name)) throw new FakeHttpError(404, `Object: <ProductSeries>, name: '${name}'`);
       return this.#page(
         url,
-        this.specs.filter((s) => s.project === project).sort((a, b) => a.name.localeCompare(b.name)),
-        specificationEntry,
+        specs.filter((s) => s.seriesGoal === name),
+        (s) => specificationEntry(s, { goalLink: false }),
       );
     }
     throw new FakeHttpError(404, `Not found: ${url.pathname}`);
@@ -185,7 +196,15 @@ export class FakeLaunchpad extends FakeHttpServer<FakeLaunchpadRequest> {
     files.push(bugsFile);
     const specs = this.specs.filter((s) => s.project === project);
     const specsFile = join(dir, 'blueprints.json');
-    writeFileSync(specsFile, JSON.stringify(collectionPage(specs.map(specificationEntry), { start: 0, total: specs.length, next: null })));
+    writeFileSync(
+      specsFile,
+      JSON.stringify(
+        collectionPage(
+          specs.map((b) => specificationEntry(b)),
+          { start: 0, total: specs.length, next: null },
+        ),
+      ),
+    );
     files.push(specsFile);
     return files;
   }

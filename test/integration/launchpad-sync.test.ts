@@ -17,7 +17,7 @@ import { bugEntry, bugTaskEntry } from '../../src/demo/demo-launchpad-pages.js';
 import { LaunchpadClient, oauthPlaintextHeader, type LaunchpadClientOptions } from '../../src/sources/launchpad/launchpad-client.js';
 import { dumpStore, type StoreDump } from '../../src/store/dump.js';
 import type { Store } from '../../src/store/engine.js';
-import { countLaunchpadRows } from '../../src/store/queries/bugs.js';
+import { countLaunchpadRows, loadBlueprints } from '../../src/store/queries/bugs.js';
 import { getSyncState } from '../../src/store/sync-store.js';
 import { bugSet, makeBlueprint, makeBug, makeBugTask, BUG_T0 } from '../helpers/bug-builders.js';
 import { FakeLaunchpad } from '../helpers/fake-launchpad.js';
@@ -96,6 +96,49 @@ for (const engine of ENGINES) {
         return lp(store);
       });
       assert.deepEqual(imported, synced);
+    });
+
+    it("blueprints' series goals come from each series' own list (Launchpad's entries carry none), with whether each is accepted", async () => {
+      const g = new FakeLaunchpad({
+        specs: [
+          makeBlueprint({ name: 'accepted-goal', seriesGoal: 'zed' }),
+          makeBlueprint({ name: 'proposed-goal', seriesGoal: 'zed', seriesGoalAccepted: false, implementationStatus: 'Not started' }),
+          makeBlueprint({ name: 'older-goal', seriesGoal: 'yoga' }),
+          makeBlueprint({ name: 'no-goal', seriesGoal: null, seriesGoalAccepted: false }),
+        ],
+        maxSize: 2,
+      });
+      await g.start();
+      try {
+        await withStore(engine.name, async (store) => {
+          const r = await syncLaunchpadProject(
+            store,
+            { url: g.root, project: 'nova' },
+            { client: client(g.root), clock: () => NOW, pageSize: 2 },
+          );
+          assert.equal(r.blueprints, 4);
+          const got = (await loadBlueprints(store.db, { projects: ['nova'] })).map((b) => [b.name, b.seriesGoal, b.seriesGoalAccepted]);
+          assert.deepEqual(got, [
+            ['accepted-goal', 'zed', true],
+            ['no-goal', null, false],
+            ['older-goal', 'yoga', true],
+            ['proposed-goal', 'zed', false],
+          ]);
+        });
+        const paths = g.log.map((x) => x.path.replace(/\?.*/, ''));
+        for (const p of [
+          '/devel/nova/all_specifications',
+          '/devel/nova/series',
+          '/devel/nova/yoga/all_specifications',
+          '/devel/nova/zed/all_specifications',
+        ])
+          assert.ok(paths.includes(p), `asked for ${p}`);
+        // What the project's list served had no goal: the goals came from the series' lists.
+        const served = await (await fetch(`${g.root}/nova/all_specifications`)).json();
+        assert.ok((served as { entries: object[] }).entries.every((e) => !('goal_link' in e)));
+      } finally {
+        await g.stop();
+      }
     });
 
     it('asks for each bug once per run, even when its tasks fall on different pages, with several requests in flight', async () => {

@@ -7,6 +7,10 @@
  *   stays valid while bugs change (a changed bug stays in a `modified_since` search);
  * - a bug: `GET {root}/bugs/{id}` (information type, duplicate, heat, tags: not on the task);
  * - a project's blueprints: `GET {root}/{project}/all_specifications`;
+ * - their series goals: a specification entry does not carry its goal (Launchpad exports only
+ *   `has_accepted_goal`), so the goals come from each series' own list, `GET {root}/{project}/series`
+ *   then `GET {root}/{project}/{series}/all_specifications` (every blueprint whose goal is that
+ *   series: proposed, accepted or declined);
  * - paging by `next_collection_link`, progress from `total_size` (or `total_size_link`).
  *
  * Anonymous for public data. With an OAuth 1.0 access token (Launchpad issues them for the
@@ -103,6 +107,16 @@ export class LaunchpadClient {
   /** The all_specifications URL of `project` from `start`. */
   specificationsUrl(project: string, opts: { pageSize: number; start: number }): string {
     return this.http.url(`/${encodeURIComponent(project)}/all_specifications`, { 'ws.size': opts.pageSize, 'ws.start': opts.start });
+  }
+
+  /** The series collection URL of `project` (`{root}/{project}/series`). */
+  seriesUrl(project: string, opts: { pageSize: number }): string {
+    return this.http.url(`/${encodeURIComponent(project)}/series`, { 'ws.size': opts.pageSize });
+  }
+
+  /** The all_specifications URL of `project`'s `series`: the blueprints whose series goal it is. */
+  seriesSpecificationsUrl(project: string, series: string, opts: { pageSize: number }): string {
+    return this.http.url(`/${encodeURIComponent(project)}/${encodeURIComponent(series)}/all_specifications`, { 'ws.size': opts.pageSize });
   }
 
   /**

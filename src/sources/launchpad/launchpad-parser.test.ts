@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { StewardError } from '../../model/errors.js';
-import { parseCollectionPage, parseEntries, type ParseContext } from './launchpad-parser.js';
+import { parseCollectionPage, parseEntries, parseSeriesNames, type ParseContext } from './launchpad-parser.js';
 
 const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8'));
 const ctx: ParseContext = { where: 'page.json', code: 'INPUT_FORMAT' };
@@ -107,6 +107,22 @@ describe('Launchpad parser on recorded-shape payloads', () => {
     assert.equal(one({ ...spec, has_accepted_goal: false }).seriesGoal, '2023.2', 'a proposed goal is still the goal');
     assert.equal(one({ ...spec, has_accepted_goal: undefined }).seriesGoalAccepted, null);
     fails(() => parseEntries([{ ...spec, has_accepted_goal: 'yes' }], ctx), 'entries[0].has_accepted_goal', /expected true or false/);
+  });
+
+  it("reads a project's series list, refusing entries of another kind", () => {
+    const entry = (name: string) => ({
+      self_link: `https://api.launchpad.net/devel/nova/${name}`,
+      resource_type_link: 'https://api.launchpad.net/devel/#project_series',
+      name,
+    });
+    assert.deepEqual(parseSeriesNames([entry('2023.1'), entry('2023.2')], ctx), ['2023.1', '2023.2']);
+    const spec = (read('specifications-page.json') as { entries: unknown[] }).entries[0];
+    fails(
+      () => parseSeriesNames([entry('2023.1'), spec], ctx),
+      'entries[1].resource_type_link',
+      /expected a project_series entry, got "specification"/,
+    );
+    fails(() => parseSeriesNames([{ ...entry('x'), name: 3 }], ctx), 'entries[0].name', /expected text/);
   });
 
   it('refuses what Launchpad never sends, naming the entry and field', () => {

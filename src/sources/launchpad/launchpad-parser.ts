@@ -267,6 +267,27 @@ function parseBug(e: Obj, ctx: ParseContext, field: string): Bug {
   };
 }
 
+/**
+ * The names of the series in a page of a project's series (`{root}/{project}/series`: entries of
+ * kind `project_series`, each with its `name`).
+ *
+ * @example parseSeriesNames(page.entries, { where: url, code: 'SOURCE_BAD_RESPONSE' }) // ['2023.1', '2023.2']
+ */
+export function parseSeriesNames(entries: readonly unknown[], ctx: ParseContext): string[] {
+  return entries.map((entry, i) => {
+    const field = `entries[${i}]`;
+    if (!isObj(entry)) fail(ctx, field, `expected an entry object, got ${kindOf(entry)}`);
+    const kind = entryKind(entry);
+    if (kind !== 'project_series')
+      fail(
+        ctx,
+        `${field}.resource_type_link`,
+        `expected a project_series entry, got ${kind === null ? 'no resource_type_link' : JSON.stringify(kind)}`,
+      );
+    return str(entry, 'name', ctx, field);
+  });
+}
+
 function parseBlueprint(e: Obj, ctx: ParseContext, field: string): Blueprint {
   const selfLink = e.self_link as string;
   const parts = apiPath(selfLink);
