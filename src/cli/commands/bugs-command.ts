@@ -6,8 +6,11 @@ import cliProgress from 'cli-progress';
 import { importLaunchpadFiles, syncLaunchpadProject, type LaunchpadSyncResult } from '../../ingest/launchpad-sync.js';
 import { StewardError } from '../../model/errors.js';
 import { LaunchpadClient } from '../../sources/launchpad/launchpad-client.js';
-import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import type { Store } from '../../store/engine.js';
+import { listEmbargoedBugs } from '../../store/queries/security.js';
+import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
 import { loadLaunchpadToken } from '../launchpad-credentials.js';
+import { securityBoxFrom } from '../security-key.js';
 import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
 
 export interface BugsSyncOptions extends GlobalOptions {
@@ -16,6 +19,8 @@ export interface BugsSyncOptions extends GlobalOptions {
   since?: string;
   full?: boolean;
   blueprints?: boolean;
+  /** false: `--no-security-intake`. */
+  securityIntake?: boolean;
   credentials?: string;
   pageSize?: string;
   timeout?: string;
@@ -111,11 +116,41 @@ export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void
       results.push(r);
       if (format !== 'json' && !o.quiet) rt.stdout(renderSync(r));
     }
+    if (o.securityIntake !== false) {
+      const line = await securityIntakeAfterSync(o, rt, store);
+      // The JSON summary stays the list of projects' results: the intake's line goes to stderr then.
+      if (line && !o.quiet) (format === 'json' ? rt.stderr : rt.stdout)(line);
+    }
   } finally {
     (bar as cliProgress.SingleBar | null)?.stop();
     await store.close();
   }
   if (format === 'json') rt.stdout(JSON.stringify(results, null, 2) + '\n');
+}
+
+/**
+ * After a sync, the embargoed bugs (Private Security, Embargoed: they arrive only with a token that
+ * may see them) go into the security tracker, as `steward security intake` does it as the system
+ * (docs/security.md, "Intake from Launchpad"): an embargo counts from the bug's report, so they
+ * should not wait for another command. The tracker's texts are sealed with its key; without the key
+ * in the environment nothing is taken in and the line says how to do it. Nothing when the store
+ * holds no embargoed bug. Returns the line to print, or null.
+ */
+async function securityIntakeAfterSync(o: BugsSyncOptions, rt: Runtime, store: Store): Promise<string | null> {
+  const embargoed = (await listEmbargoedBugs(store.db)).length;
+  if (embargoed === 0) return null;
+  const box = securityBoxFrom(rt.env as Record<string, string | undefined>);
+  if (!box)
+    return `security intake: ${embargoed} embargoed bug(s) in the store, not taken into the security tracker here: STEWARD_SECURITY_KEY (or _FILE) is not set; run \`steward security intake\` with the tracker's key\n`;
+  const config = await effectiveConfig(o, rt, store);
+  // Loaded only when there is something to take in (the tracker's service is not every sync's start).
+  const { intakeSecurityBugs } = await import('../../service/security-service.js');
+  const r = await intakeSecurityBugs(
+    { store, box, clock: rt.clock, rules: config.config.security, ip: null },
+    null,
+    config.config.people.same,
+  );
+  return `security intake: ${r.bugs} embargoed bug(s) in the store, ${r.created.length} taken into the security tracker now, ${r.alreadyTracked} already tracked\n`;
 }
 
 /** `steward bugs import FILE…`: saved Launchpad pages into the store. */

@@ -24,6 +24,10 @@ export function registerBugsCommands(program: Command, rt: Runtime): void {
     .option('--full', 'ignore the checkpoint and fetch every bug task')
     .option('--no-blueprints', 'do not read the blueprints')
     .option(
+      '--no-security-intake',
+      "do not take embargoed bugs into the security tracker after the sync (run with the tracker's key in STEWARD_SECURITY_KEY[_FILE], it does)",
+    )
+    .option(
       '--credentials <file>',
       'Launchpad OAuth token file (launchpadlib format), mode 0600 (default: $STEWARD_LAUNCHPAD_CREDENTIALS; or STEWARD_LAUNCHPAD_TOKEN/STEWARD_LAUNCHPAD_TOKEN_SECRET)',
     )
