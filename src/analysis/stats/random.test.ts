@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { seededRandom } from './random.js';
+import { randomIndex, seededRandom } from './random.js';
 
 describe('seededRandom', () => {
   it('gives the same stream as it always has (draws 1, 2, 3 and 100,000 of three seeds, as 32-bit integers)', () => {
@@ -20,6 +20,15 @@ describe('seededRandom', () => {
         if (i < 3 || i === 99_999) got.push(v * 4294967296);
       }
       assert.deepEqual(got, expected, `seed ${seed}`);
+    }
+  });
+
+  it('gives through randomIndex the indices floor(u·n) of the same draws, whether by its own index or by a uniform', () => {
+    for (const n of [1, 2, 7, 2006, 1_000_003]) {
+      const a = seededRandom(9);
+      const b = seededRandom(9);
+      const plain: typeof b = () => b();
+      for (let i = 0; i < 5000; i++) assert.equal(randomIndex(a, n), randomIndex(plain, n), `n ${n}, draw ${i}`);
     }
   });
 });

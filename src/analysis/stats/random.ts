@@ -5,7 +5,14 @@
  */
 
 /** A source of uniform numbers in [0, 1). Called once per draw. */
-export type Random = () => number;
+export type Random = (() => number) & {
+  /**
+   * Optional: what {@link randomIndex} gives for `n` from the next draw, computed where the draw is
+   * made. A uniform returned from a call is a boxed number (one allocation per draw); an index is a
+   * small integer, which is not.
+   */
+  index?: (n: number) => number;
+};
 
 /**
  * A small, fast, seedable generator (sfc32, seeded through splitmix32 so nearby seeds give
@@ -44,7 +51,12 @@ export function seededRandom(seed: number): Random {
     return t >>> 0;
   };
   for (let i = 0; i < 12; i++) draw(); // let the state mix before the first use
-  return () => draw() / 4294967296;
+  const random: Random = () => draw() / 4294967296;
+  random.index = (n) => {
+    const i = Math.floor((draw() / 4294967296) * n);
+    return i < n ? i : n - 1;
+  };
+  return random;
 }
 
 /**
@@ -52,6 +64,7 @@ export function seededRandom(seed: number): Random {
  * reference script uses to turn recorded uniforms into indices.
  */
 export function randomIndex(random: Random, n: number): number {
+  if (random.index) return random.index(n);
   const i = Math.floor(random() * n);
   return i < n ? i : n - 1;
 }
