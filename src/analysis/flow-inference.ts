@@ -381,6 +381,8 @@ export function bootstrapKmMedianPair(
   const sizeB = new Float64Array(k);
   for (const j of ia) sizeA[j]! += 1;
   for (const j of ib) sizeB[j]! += 1;
+  const sideA = countedSide(a, ia);
+  const sideB = countedSide(b, ib);
   const random = seededRandom(options.seed);
   const counts = new Float64Array(k);
   const diff: BootstrapReplicates = { values: [], failed: 0 };
@@ -395,8 +397,8 @@ export function bootstrapKmMedianPair(
       totalA += sizeA[c]!;
       totalB += sizeB[c]!;
     }
-    const x = k > 0 && totalA > 0 && totalB > 0 ? kmMedianCounts(a, ia, counts, totalA) : null;
-    const y = x === null ? null : kmMedianCounts(b, ib, counts, totalB);
+    const x = k > 0 && totalA > 0 && totalB > 0 ? kmMedianCounts(sideA, counts, totalA) : null;
+    const y = x === null ? null : kmMedianCounts(sideB, counts, totalB);
     if (x === null || y === null || !Number.isFinite(x - y)) diff.failed += 1;
     else diff.values.push(x - y);
     if (!withRatio) continue;
@@ -410,24 +412,54 @@ export function bootstrapKmMedianPair(
   };
 }
 
-/** {@link kmMedianSorted} with item i weighted by `counts[cluster[i]]`, whose sum is `total`. */
-function kmMedianCounts(sorted: readonly FollowedTime[], cluster: Uint32Array, counts: Float64Array, total: number): number | null {
+/**
+ * A side of {@link bootstrapKmMedianPair} as typed arrays, for its re-draws: the items sorted by
+ * time in runs of equal times (`ends[g]`: one past the last item of run g, at `days[g]`), each
+ * item's event (1 or 0) and cluster. Read without touching the items' objects.
+ */
+interface CountedSide {
+  ends: Uint32Array;
+  days: Float64Array;
+  event: Uint8Array;
+  cluster: Uint32Array;
+}
+
+function countedSide(sorted: readonly FollowedTime[], cluster: Uint32Array): CountedSide {
   const n = sorted.length;
-  let atRisk = total;
-  let s = 1;
+  const ends: number[] = [];
+  const days: number[] = [];
+  const event = new Uint8Array(n);
   for (let i = 0; i < n;) {
     const t = sorted[i]!.days;
+    while (i < n && sorted[i]!.days === t) {
+      event[i] = sorted[i]!.event ? 1 : 0;
+      i++;
+    }
+    ends.push(i);
+    days.push(t);
+  }
+  return { ends: Uint32Array.from(ends), days: Float64Array.from(days), event, cluster };
+}
+
+/** {@link kmMedianSorted} with item i weighted by `counts[cluster[i]]`, whose sum is `total` (the same sums in the same order). */
+function kmMedianCounts(side: CountedSide, counts: Float64Array, total: number): number | null {
+  const { ends, days, event, cluster } = side;
+  const runs = ends.length;
+  let atRisk = total;
+  let s = 1;
+  let i = 0;
+  for (let g = 0; g < runs; g++) {
+    const end = ends[g]!;
     let d = 0;
     let here = 0;
-    while (i < n && sorted[i]!.days === t) {
+    for (; i < end; i++) {
       const w = counts[cluster[i]!]!;
-      if (sorted[i]!.event) d += w;
+      if (event[i] === 1) d += w;
       here += w;
-      i++;
     }
     if (d > 0) {
       s *= 1 - d / atRisk;
-      if (s <= 0.5 + 1e-12) return t;
+      if (s <= 0.5 + 1e-12) return days[g]!;
     }
     atRisk -= here;
   }

@@ -161,7 +161,16 @@ interface VoteFacts {
 }
 
 function voteFacts(final: Iterable<{ voterId: number; label: string; value: number }>, ctx: FlowContext): VoteFacts {
-  const f: VoteFacts = { wipVote: false, negativeHuman: false, ciFailed: false, ciPassed: false, approved: false };
+  return voteFactsInto({ wipVote: false, negativeHuman: false, ciFailed: false, ciPassed: false, approved: false }, final, ctx);
+}
+
+/** {@link voteFacts} written into `f` (every field set): the replay reads them at every event, into one object. */
+function voteFactsInto(f: VoteFacts, final: Iterable<{ voterId: number; label: string; value: number }>, ctx: FlowContext): VoteFacts {
+  f.wipVote = false;
+  f.negativeHuman = false;
+  f.ciFailed = false;
+  f.ciPassed = false;
+  f.approved = false;
   for (const v of final) {
     if (v.value === 0) continue;
     if (v.label === 'Workflow' || v.label === 'Approved') {
@@ -358,6 +367,8 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
   };
 
   const segments: Segment[] = [];
+  // The current patch set's vote facts, rewritten at each event (one object for the replay, not one per event).
+  const facts: VoteFacts = { wipVote: false, negativeHuman: false, ciFailed: false, ciPassed: false, approved: false };
   let segStart = c.created;
   let phase: FlowPhase = 'closed';
   const push = (to: Timestamp): void => {
@@ -406,7 +417,7 @@ export function replayFlow(c: FlowChange, ctx: FlowContext, horizon: Timestamp):
     } else if (idx === pendingToken) {
       pending = false;
     }
-    phase = curPs === 0 ? 'closed' : stateOf(voteFacts(cur, ctx), wip, pending, closed);
+    phase = curPs === 0 ? 'closed' : stateOf(voteFactsInto(facts, cur, ctx), wip, pending, closed);
   }
   push(stop);
 

@@ -433,6 +433,15 @@ export async function buildInitiativeView(
   const asOf = now;
   // The period looked at: the first milestone's window start, else a year before it is due.
   const since = Math.min(milestones[0]!.start ?? milestones[0]!.due - YEAR, asOf);
+  // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
+  // (Every project of the store when none is asked for: no condition on the project.) Started now:
+  // nothing below changes it (PostgreSQL reads it beside the reads that follow).
+  const periodRead = periodChanges(store.db, store.engine, {
+    projects: params.project?.length ? setup.projects : [],
+    from: since - 90 * DAY,
+    until: asOf,
+  });
+  periodRead.catch(() => undefined);
   const specs = await loadSpecs(store.db);
   const scopes = [initiative.scope, ...initiative.milestones.map((m) => m.scope)];
   const names = new Set(scopes.flatMap((s) => s.specs.map((x) => x.toLowerCase())));
@@ -454,13 +463,7 @@ export async function buildInitiativeView(
   const tags = scopes.flatMap((s) => s.bugTags);
   const bugData = await loadScopeBugs(store.db, { numbers: scopes.flatMap((s) => s.bugs), tags });
   const taggedBugs = tags.length && bugData ? bugData.bugs.map((b) => String(b.id)) : [];
-  // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
-  // (Every project of the store when none is asked for: no condition on the project.)
-  const period = await periodChanges(store.db, store.engine, {
-    projects: params.project?.length ? setup.projects : [],
-    from: since - 90 * DAY,
-    until: asOf,
-  });
+  const period = await periodRead;
   let cohortFrom = 0;
   while (cohortFrom < period.created.length && period.created[cohortFrom]! < since) cohortFrom++;
   const cohortSize = period.ids.length - cohortFrom;
