@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { loadConfigCached, parseConfigCached } from './config-cache.js';
+import { loadConfigCached, MAX_ENTRIES, parseConfigCached } from './config-cache.js';
 import { emptyConfig } from './config-schema.js';
 import { loadConfig, parseConfig } from './load-config.js';
 
@@ -101,5 +101,13 @@ describe('the cache of validated configurations', () => {
     const empty = join(root, 'empty-folder');
     mkdirSync(empty);
     for (let i = 0; i < 2; i++) assert.deepEqual(await loadConfigCached(undefined, empty, dir), { config: emptyConfig(), path: null });
+  });
+
+  it('keeps at most MAX_ENTRIES entries, dropping the least recently written', async () => {
+    const dir = join(root, 'd-cache');
+    const text = config('alice');
+    for (let i = 0; i < MAX_ENTRIES + 5; i++)
+      await parseConfigCached(dir, join(root, `d${i}.yaml`), text, async () => parseConfig(text, 'd.yaml'));
+    assert.equal(readdirSync(dir).length, MAX_ENTRIES);
   });
 });

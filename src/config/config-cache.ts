@@ -19,10 +19,11 @@
  *
  * The configuration holds no secrets (config-schema.ts: credentials come from the environment or
  * a credentials file), so an entry holds nothing the file does not; entries are still written
- * 0600 in a 0700 folder, one per configuration location, replaced atomically (rename).
+ * 0600 in a 0700 folder, one per configuration location, replaced atomically (rename), at most
+ * MAX_ENTRIES of them (the least recently written go first).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
@@ -31,6 +32,9 @@ import type { ConfigFileReader, LoadedConfig } from './load-config.js';
 
 /** Bumped when an entry's layout or meaning changes. */
 const FORMAT = 1;
+
+/** Entries kept: on a write beyond this, the least recently written go (tests make one per temporary file). */
+export const MAX_ENTRIES = 64;
 
 /** A file the configuration named, as read when the entry was made. */
 interface NamedFile {
@@ -105,6 +109,11 @@ function writeEntry(dir: string, entry: Entry): void {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, serialize(entry), { mode: 0o600 });
     renameSync(tmp, file);
+    const names = readdirSync(dir).filter((n) => n.endsWith('.bin'));
+    if (names.length > MAX_ENTRIES) {
+      const byAge = names.map((n) => ({ n, t: statSync(join(dir, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+      for (const { n } of byAge.slice(0, names.length - MAX_ENTRIES)) rmSync(join(dir, n), { force: true });
+    }
   } catch {
     // A folder that cannot be written costs nothing but the cache.
   }
