@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -109,5 +109,24 @@ describe('the cache of validated configurations', () => {
     for (let i = 0; i < MAX_ENTRIES + 5; i++)
       await parseConfigCached(dir, join(root, `d${i}.yaml`), text, async () => parseConfig(text, 'd.yaml'));
     assert.equal(readdirSync(dir).length, MAX_ENTRIES);
+  });
+
+  it('does not read an entry others can write', async () => {
+    const dir = join(root, 'e-cache');
+    const file = join(root, 'e.yaml');
+    let parses = 0;
+    const parse = async () => {
+      parses++;
+      return parseConfig(config('alice'), file);
+    };
+    await parseConfigCached(dir, file, config('alice'), parse);
+    const entry = join(dir, readdirSync(dir)[0]!);
+    chmodSync(entry, 0o666);
+    await parseConfigCached(dir, file, config('alice'), parse);
+    assert.equal(parses, 2);
+    // Written again, its own way.
+    assert.equal(statSync(entry).mode & 0o777, 0o600);
+    await parseConfigCached(dir, file, config('alice'), parse);
+    assert.equal(parses, 2);
   });
 });

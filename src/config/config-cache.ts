@@ -19,7 +19,7 @@
  *
  * The configuration holds no secrets (config-schema.ts: credentials come from the environment or
  * a credentials file), so an entry holds nothing the file does not; entries are still written
- * 0600 in a 0700 folder, one per configuration location, replaced atomically (rename), at most
+ * 0600 in a 0700 folder (and one that another user owns, or others can write, is not read), one per configuration location, replaced atomically (rename), at most
  * MAX_ENTRIES of them (the least recently written go first).
  */
 import { createHash } from 'node:crypto';
@@ -87,7 +87,11 @@ function entryPath(dir: string, where: string): string {
 function readEntry(dir: string, where: string, sha: string, id: string): StewardConfig | undefined {
   let entry: Entry;
   try {
-    entry = deserialize(readFileSync(entryPath(dir, where))) as Entry;
+    const file = entryPath(dir, where);
+    // Only an entry this user wrote and nobody else can change: a planted one is not read.
+    const st = statSync(file);
+    if ((process.getuid && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return undefined;
+    entry = deserialize(readFileSync(file)) as Entry;
   } catch {
     return undefined;
   }
