@@ -3,7 +3,8 @@
  * people (core team, bots) to stored accounts. The environment is read in main.ts only and passed in.
  */
 import { resolve } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { loadConfigCached } from '../config/config-cache.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import { resolveEffectiveConfig, type EffectiveConfig } from '../service/effective-config.js';
 import type { Store } from '../store/engine.js';
 import { openStore, type OpenStoreOptions } from '../store/open-store.js';
@@ -55,6 +56,8 @@ export interface Runtime {
   progressStream?: NodeJS.WriteStream;
   /** Reads a secret from the user (a prompt without echo, or standard input); absent: no way to ask. */
   readSecret?: (prompt: string, opts: { confirm?: boolean }) => Promise<string>;
+  /** The folder of the validated-configuration cache (config/config-cache.ts); absent: no cache. */
+  configCacheDir?: string;
 }
 
 export function storeLocation(g: GlobalOptions, rt: Runtime): string {
@@ -66,9 +69,10 @@ export function openStoreFor(g: GlobalOptions, rt: Runtime, options?: OpenStoreO
   return openStore(storeLocation(g, rt), options);
 }
 
-export function configFor(g: GlobalOptions, rt: Runtime): LoadedConfig {
+/** The configuration file (or the defaults), through the cache of validated configurations when the runtime has one. */
+export function configFor(g: GlobalOptions, rt: Runtime): Promise<LoadedConfig> {
   const path = g.config ?? rt.env.STEWARD_CONFIG;
-  return loadConfig(path ? resolve(rt.cwd, path) : undefined, rt.cwd);
+  return loadConfigCached(path ? resolve(rt.cwd, path) : undefined, rt.cwd, rt.configCacheDir);
 }
 
 export { DEMO_CONFIG_META_KEY } from '../service/effective-config.js';
@@ -78,5 +82,5 @@ export { DEMO_CONFIG_META_KEY } from '../service/effective-config.js';
  * `steward demo`, the demo project's configuration kept in the store (service/effective-config.ts).
  */
 export async function effectiveConfig(g: GlobalOptions, rt: Runtime, store: Store): Promise<EffectiveConfig> {
-  return resolveEffectiveConfig(configFor(g, rt), store);
+  return resolveEffectiveConfig(await configFor(g, rt), store, rt.configCacheDir);
 }

@@ -4,6 +4,8 @@
  * catalogue; anything unexpected prints its stack and asks for a report.
  */
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ERROR_CODES, isStewardError } from '../model/errors.js';
 import { REPORTS } from '../service/catalogue/report-catalogue.js';
@@ -367,6 +369,16 @@ function stewardVersion(): string {
   }
 }
 
+/**
+ * The cache of validated configurations (config/config-cache.ts), beside Node's compile cache
+ * (bin/steward.js): $XDG_CACHE_HOME, else ~/.cache, under steward/config-cache;
+ * STEWARD_NO_CONFIG_CACHE=1 turns it off.
+ */
+function configCacheDir(): string | undefined {
+  if (process.env.STEWARD_NO_CONFIG_CACHE === '1') return undefined;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'steward', 'config-cache');
+}
+
 export async function runCli(): Promise<void> {
   // A reader that stops early (`steward reviewers | head`) closes the pipe: stop quietly, as other
   // command-line tools do, rather than with an unhandled EPIPE stack.
@@ -398,6 +410,7 @@ export async function runCli(): Promise<void> {
     isTty: Boolean(process.stderr.isTTY),
     progressStream: process.stderr.isTTY ? process.stderr : undefined,
     readSecret: readSecretFromProcess,
+    configCacheDir: configCacheDir(),
   };
   process.exitCode = await main(process.argv.slice(2), rt);
 }

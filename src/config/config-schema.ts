@@ -4,6 +4,7 @@
  * credentials file, and the store URL from --db / STEWARD_DB.
  */
 import { z } from 'zod';
+import { toMs } from './config-dates.js';
 
 const isoDate = z
   .string({ invalid_type_error: 'expected a date like 2015-04-30 (quote it if needed)' })
@@ -551,10 +552,7 @@ export type SpecsConfig = NonNullable<StewardConfig['specs']>;
 export type SecurityConfig = StewardConfig['security'];
 export type BugsConfig = StewardConfig['bugs'];
 
-/** A config date (date only = midnight UTC) as epoch ms. */
-export function toMs(s: string): number {
-  return Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
-}
+export { toMs };
 
 /** The configuration in effect when there is no steward.yaml. */
 export function emptyConfig(): StewardConfig {

@@ -3,7 +3,8 @@
  * the demo project's configuration that `steward demo` keeps in the store, else the defaults.
  * Shared by the CLI and the web, which both pass it to the report views.
  */
-import { parseConfig, type LoadedConfig } from '../config/load-config.js';
+import { parseConfigCached } from '../config/config-cache.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo } from '../model/activity.js';
 import type { Store } from '../store/engine.js';
@@ -22,11 +23,18 @@ export const DEMO_CONFIG_META_KEY = 'demo.config';
  * The configuration in effect: `loaded` when it came from a file; otherwise, for a store filled by
  * `steward demo`, the demo project's configuration kept in the store; otherwise the defaults.
  */
-export async function resolveEffectiveConfig(loaded: LoadedConfig, store: Store): Promise<EffectiveConfig> {
+export async function resolveEffectiveConfig(loaded: LoadedConfig, store: Store, cacheDir?: string | null): Promise<EffectiveConfig> {
   if (loaded.path) return { ...loaded, origin: loaded.path };
   const stored = await readMeta(store.db, DEMO_CONFIG_META_KEY);
-  if (stored !== undefined)
-    return { config: parseConfig(stored, 'the demo configuration in the store'), path: null, origin: 'the demo project (no steward.yaml)' };
+  if (stored !== undefined) {
+    // Through the cache of validated configurations (config/config-cache.ts) when given one; the
+    // loader (YAML, the schema) is imported only when it must parse.
+    const where = 'the demo configuration in the store';
+    const config = await parseConfigCached(cacheDir, where, stored, async () =>
+      (await import('../config/load-config.js')).parseConfig(stored, where),
+    );
+    return { config, path: null, origin: 'the demo project (no steward.yaml)' };
+  }
   return { ...loaded, origin: 'defaults (no steward.yaml)' };
 }
 

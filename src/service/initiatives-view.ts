@@ -22,7 +22,8 @@ import {
   type InitiativeStatus,
 } from '../analysis/initiatives.js';
 import type { ReleaseCycle } from '../analysis/waits.js';
-import { toMs, type InitiativeConfig, type StewardConfig } from '../config/config-schema.js';
+import { toMs } from '../config/config-dates.js';
+import type { InitiativeConfig, StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
 import {
   emptyScope,

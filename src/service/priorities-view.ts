@@ -8,7 +8,8 @@ import type { QueryAccounts, QueryEnv } from '../analysis/gerrit-query/evaluate.
 import { compileQuery } from '../analysis/gerrit-query/evaluate.js';
 import { computePriorities, mergePriorities, priorityQueries } from '../analysis/priorities.js';
 import { cohortWaits, type ReleaseCycle } from '../analysis/waits.js';
-import { toMs, type StewardConfig } from '../config/config-schema.js';
+import { toMs } from '../config/config-dates.js';
+import type { StewardConfig } from '../config/config-schema.js';
 import { StewardError } from '../model/errors.js';
 import type { Priority, PriorityDefinition } from '../model/priorities.js';
 import type { PrioritiesList, PrioritiesView } from '../report/priorities-report.js';

@@ -5,7 +5,7 @@
  */
 import { computeBandwidth } from '../analysis/bandwidth.js';
 import { computeWaits, needsFactors, type ReleaseCycle } from '../analysis/waits.js';
-import { toMs } from '../config/config-schema.js';
+import { toMs } from '../config/config-dates.js';
 import type { BandwidthView, WaitsView } from '../report/waits-report.js';
 import type { Store } from '../store/engine.js';
 import { attachDetails, attachFiles, loadFlowChanges, loadOwnerHistory } from '../store/queries/flow.js';

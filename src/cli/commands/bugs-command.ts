@@ -54,7 +54,7 @@ function renderSync(r: LaunchpadSyncResult): string {
 export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward bugs sync prints its summary as text or json, not csv');
-  const { config } = configFor(o, rt);
+  const { config } = await configFor(o, rt);
   const url = o.url ?? config.bugs.launchpad?.url ?? 'https://api.launchpad.net/devel';
   const projects = o.project?.length ? o.project : (config.bugs.launchpad?.projects ?? []);
   if (!projects.length)

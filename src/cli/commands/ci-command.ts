@@ -41,7 +41,7 @@ function renderSync(r: ZuulSyncResult, requests: number, retries: number): strin
 export async function runCiSync(o: CiSyncOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward ci sync prints its summary as text or json, not csv');
-  const { config } = configFor(o, rt);
+  const { config } = await configFor(o, rt);
   const targets = zuulTargets(config, o);
   const since = o.since ? parseTime(o.since, '--since') : undefined;
   const pageSize = o.pageSize ? parsePositiveInt(o.pageSize, '--page-size', 10_000) : undefined;

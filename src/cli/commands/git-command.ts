@@ -35,8 +35,11 @@ function renderGitSync(r: GitSyncResult): string {
 }
 
 /** The repository to sync: --repo (relative to the current directory) else steward.yaml `git.repo` (relative to the file). */
-export function gitTarget(o: GitSyncCommandOptions, rt: Runtime): { target: GitSyncTarget; landingCommitters: readonly string[] } {
-  const { config, path } = configFor(o, rt);
+export async function gitTarget(
+  o: GitSyncCommandOptions,
+  rt: Runtime,
+): Promise<{ target: GitSyncTarget; landingCommitters: readonly string[] }> {
+  const { config, path } = await configFor(o, rt);
   const g = config.git;
   if (o.repo) {
     return {
@@ -60,7 +63,7 @@ export function gitTarget(o: GitSyncCommandOptions, rt: Runtime): { target: GitS
 export async function runGitSync(o: GitSyncCommandOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward git sync prints its summary as text or json, not csv');
-  const { target, landingCommitters } = gitTarget(o, rt);
+  const { target, landingCommitters } = await gitTarget(o, rt);
   const store = await openStoreFor(o, rt);
   let result: GitSyncResult;
   try {

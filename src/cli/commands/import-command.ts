@@ -69,7 +69,7 @@ export async function runImport(files: string[], o: ImportCommandOptions, rt: Ru
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward import prints its summary as text or json, not csv');
   if (files.length === 0) throw new StewardError('USAGE', 'give at least one export file to import');
-  const { config } = configFor(o, rt);
+  const { config } = await configFor(o, rt);
   // Decided before the store is opened when it can be, so a usage error creates no store.
   const early = importHost(o, config.hosts, null);
   const store = await openStoreFor(o, rt);

@@ -55,7 +55,7 @@ export interface ServeHooks {
 export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: ServeHooks = {}): Promise<void> {
   const port = o.port === undefined ? 7878 : o.port === '0' ? 0 : parsePositiveInt(o.port, '--port', 65_535);
   const host = o.host ?? '127.0.0.1';
-  const loaded = configFor(o, rt);
+  const loaded = await configFor(o, rt);
   const every = o.syncEvery ? parseDuration(o.syncEvery, '--sync-every') : null;
   const computeThreads =
     o.computeThreads === undefined || o.computeThreads === '1'
@@ -105,7 +105,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
       // no file: the defaults or the demo's configuration in the store
     }
     const key = `${stamp}|${dataVersion.current()}`;
-    if (memo?.key !== key) memo = { key, value: (async () => resolveEffectiveConfig(configFor(o, rt), store))() };
+    if (memo?.key !== key) memo = { key, value: (async () => resolveEffectiveConfig(await configFor(o, rt), store))() };
     return memo.value;
   };
   let scheduler: Scheduler | null = null;

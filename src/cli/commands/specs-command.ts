@@ -20,7 +20,7 @@ export interface SpecsSyncOptions extends GlobalOptions {
 
 /** Reads the repository, stores what it holds, and returns the summary (ingest/specs-sync.ts). */
 export async function specsSync(o: SpecsSyncOptions, rt: Runtime): Promise<SpecsSyncSummary> {
-  const loaded = configFor(o, rt);
+  const loaded = await configFor(o, rt);
   let configured = loaded.config.specs?.repo;
   const location = storeLocation(o, rt);
   if (!o.repo && !configured && !loaded.path && (/^postgres/i.test(location) || existsSync(location))) {

@@ -136,7 +136,7 @@ async function syncOnce(
 export async function runSync(o: SyncCommandOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward sync prints its summary as text or json, not csv');
-  const { config } = configFor(o, rt);
+  const { config } = await configFor(o, rt);
   const targets = syncTargets(config, o);
   const store = await openStoreFor(o, rt);
   try {
