@@ -17,7 +17,8 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { advisoryToYaml, parseAdvisory } from '../../src/sources/advisories/advisory-yaml.js';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { novaHistoryStore } from '../helpers/nova-store.js';
+import { ENGINES } from '../helpers/stores.js';
 
 // STEWARD_SHARED_DATA points elsewhere (a git worktree sits away from ../shared).
 const DATA = process.env.STEWARD_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data/', import.meta.url));
@@ -178,11 +179,11 @@ describe('the real OSSA repository and nova history', { skip: SKIP }, () => {
       `imports completely, links nova's advisories to their fixes, as recomputed independently (${engine.name})`,
       { skip: engine.skip },
       async () => {
-        const { location, cleanup } = await freshLocation(engine.name);
+        // `steward git sync --repo nova.git --branch master --name nova` into a new store
+        // (novaHistoryStore asserts it succeeded).
+        const { location, cleanup } = await novaHistoryStore(engine.name, NOVA);
         const cli = (...args: string[]) => runSteward(['--db', location, ...args], { cwd: tmp });
         try {
-          const sync = await cli('git', 'sync', '--repo', repo, '--branch', 'master', '--name', 'nova', '--format', 'json');
-          assert.equal(sync.code, 0, sync.stderr);
           const files = readdirSync(join(ossa, 'ossa')).filter((n) => n.endsWith('.yaml')).length;
           const t0 = performance.now();
           const imported = await cli('security', 'advisories', 'import', join(ossa, 'ossa'), '--format', 'json');
