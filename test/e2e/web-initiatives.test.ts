@@ -5,13 +5,10 @@
  * API serves the same JSON as `steward initiative status --format json`. SQLite only.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEMO_INITIATIVE_NAME } from '../../src/demo/demo-initiative.js';
 import { runSteward } from '../helpers/cli.js';
-import { cachedStore, type CachedStore } from '../helpers/demo-cache.js';
+import { importedDemo, type CachedStore } from '../helpers/demo-cache.js';
 import { BROWSER_SKIP_REASON, launchBrowser, listeningApp, type BrowserSession } from '../helpers/web.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI JSON
@@ -34,20 +31,9 @@ describe('initiative pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
   };
 
   before(async () => {
-    demo = await cachedStore('sqlite', `steward demo ${DEMO.join(' ')}; specs sync`, async (location, out) => {
-      const cwd = mkdtempSync(join(tmpdir(), 'steward-web-'));
-      try {
-        const r = await runSteward(['demo', '--db', location, ...DEMO, '--out', join(out, 'demo'), '--quiet'], { cwd, now: NOW });
-        if (r.code !== 0) throw new Error(`steward demo failed: ${r.stderr}`);
-        const specs = join(out, 'demo', 'specs');
-        if (existsSync(specs)) {
-          const s = await runSteward(['specs', 'sync', '--db', location, '--repo', specs], { cwd, now: NOW });
-          if (s.code !== 0) throw new Error(`steward specs sync failed: ${s.stderr}`);
-        }
-      } finally {
-        rmSync(cwd, { recursive: true, force: true });
-      }
-    });
+    // The demo as specs-demo and security-advisories-demo read it (`steward demo` stores its specs
+    // repository too): under the test runner one generation serves the three files.
+    demo = await importedDemo('sqlite', DEMO, NOW);
     server = await listeningApp(demo.location, demo.dir, { clock: () => NOW });
     browser = await launchBrowser();
   });

@@ -63,18 +63,12 @@ export async function cachedStore(
     return withDir(fresh);
   }
 
-  const hash = createHash('sha256').update(`${engine}\n${key}`).digest('hex').slice(0, 16);
-  const published = engine === 'sqlite' ? join(RUN_CACHE, `store-${hash}.db`) : `steward_tpl_${RUN_ID}_${hash}`;
-  const done = join(RUN_CACHE, `store-${hash}.done`);
-  const lock = join(RUN_CACHE, `store-${hash}.lock`);
-  // The generator's folder, named in `store-<key>.out` once it is published.
-  const outName = join(RUN_CACHE, `store-${hash}.out`);
+  const { published, done, lock, outName, hash } = cachePaths(engine, key);
   const publishedOut = () => {
     // Written before `.done` by the generator; a store published without it (by an older version
     // of this helper, in the same run) keeps the default, a folder that does not exist.
     if (existsSync(outName)) out = readFileSync(outName, 'utf8');
   };
-  mkdirSync(RUN_CACHE, { recursive: true });
   // Wait while another file generates this store; take the lock when no one holds it.
   for (;;) {
     if (existsSync(done)) {
@@ -96,34 +90,102 @@ export async function cachedStore(
       publishedOut();
       return withDir(await freshLocation(engine, published));
     }
+    // The generator's folder, named in `store-<key>.out` once it is published.
     out = mkdtempSync(join(RUN_CACHE, `out-${hash}-`));
     writeFileSync(outName, out);
     const fresh = await freshLocation(engine);
     await generate(fresh.location, out);
-    if (engine === 'sqlite') {
-      // The generator closed the store: everything is in the one file (no -wal left over).
-      if (existsSync(`${fresh.location}-wal`))
-        throw new Error(`cachedStore: ${fresh.location}-wal is still there after the store was closed`);
-      const staging = `${published}.${process.pid}`;
-      copyFileSync(fresh.location, staging);
-      renameSync(staging, published);
-      writeFileSync(done, '');
-    } else {
-      try {
-        await pgAdmin(`CREATE DATABASE "${published}" TEMPLATE "${pgDatabaseName(fresh.location)}"`);
-        writeFileSync(done, '');
-      } catch (e) {
-        // 42P04: published already (by a run of an older version of this helper); 55006: a
-        // connection of the generator had not quite gone yet (the next file generates again).
-        // Either way this file has its store.
-        const code = (e as { code?: string }).code ?? '';
-        if (code === '42P04') writeFileSync(done, '');
-        else if (code !== '55006') throw e;
-      }
-    }
+    await publish(engine, fresh.location, { published, done, lock, outName, hash });
     return withDir(fresh);
   } finally {
     rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Runs `make(location, out)` on a new store of `engine` itself — a test whose subject is those very
+ * steps (e.g. `overview --demo-if-empty` filling an empty store) — and, under run-tests.mjs, publishes
+ * the store it leaves under `key`, as `cachedStore(engine, key, …)` would have generated it, for the
+ * files that ask for the same store: they wait while `make` runs, then copy it. It never copies: when
+ * the store is published already, or another file is generating it, `make` runs all the same and
+ * nothing is published. `make` must leave the store what `key` promises and close it.
+ */
+export async function publishingStore(
+  engine: EngineName,
+  key: string,
+  make: (location: string, out: string) => Promise<void>,
+): Promise<CachedStore> {
+  const dir = mkdtempSync(join(tmpdir(), 'steward-web-'));
+  const fresh = await freshLocation(engine);
+  const result = (out: string): CachedStore => ({
+    location: fresh.location,
+    dir,
+    out,
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await fresh.cleanup();
+    },
+  });
+  const paths = RUN_CACHE && RUN_ID ? cachePaths(engine, key) : undefined;
+  let locked = false;
+  if (paths && !existsSync(paths.done)) {
+    try {
+      writeFileSync(paths.lock, String(process.pid), { flag: 'wx' });
+      locked = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  if (!paths || !locked) {
+    const out = join(dir, 'out');
+    await make(fresh.location, out);
+    return result(out);
+  }
+  try {
+    const out = mkdtempSync(join(RUN_CACHE!, `out-${paths.hash}-`));
+    writeFileSync(paths.outName, out);
+    await make(fresh.location, out);
+    await publish(engine, fresh.location, paths);
+    return result(out);
+  } finally {
+    rmSync(paths.lock, { force: true });
+  }
+}
+
+/** Where the run's cache keeps the store of `engine` and `key` (run-tests.mjs's folder and databases). */
+function cachePaths(engine: EngineName, key: string) {
+  const hash = createHash('sha256').update(`${engine}\n${key}`).digest('hex').slice(0, 16);
+  mkdirSync(RUN_CACHE!, { recursive: true });
+  return {
+    hash,
+    published: engine === 'sqlite' ? join(RUN_CACHE!, `store-${hash}.db`) : `steward_tpl_${RUN_ID}_${hash}`,
+    done: join(RUN_CACHE!, `store-${hash}.done`),
+    lock: join(RUN_CACHE!, `store-${hash}.lock`),
+    outName: join(RUN_CACHE!, `store-${hash}.out`),
+  };
+}
+
+/** Publishes the closed store at `location` as `paths.published` and marks it done. */
+async function publish(engine: EngineName, location: string, paths: ReturnType<typeof cachePaths>): Promise<void> {
+  if (engine === 'sqlite') {
+    // The generator closed the store: everything is in the one file (no -wal left over).
+    if (existsSync(`${location}-wal`)) throw new Error(`cachedStore: ${location}-wal is still there after the store was closed`);
+    const staging = `${paths.published}.${process.pid}`;
+    copyFileSync(location, staging);
+    renameSync(staging, paths.published);
+    writeFileSync(paths.done, '');
+    return;
+  }
+  try {
+    await pgAdmin(`CREATE DATABASE "${paths.published}" TEMPLATE "${pgDatabaseName(location)}"`);
+    writeFileSync(paths.done, '');
+  } catch (e) {
+    // 42P04: published already (by a run of an older version of this helper); 55006: a
+    // connection of the generator had not quite gone yet (the next file generates again).
+    // Either way this file has its store.
+    const code = (e as { code?: string }).code ?? '';
+    if (code === '42P04') writeFileSync(paths.done, '');
+    else if (code !== '55006') throw e;
   }
 }
 
@@ -227,4 +289,28 @@ export async function demoOutput(args: string[], now: number): Promise<{ folder:
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/** The time of the default demo that `defaultDemo` gives (2026-11-01, midnight UTC). */
+export const DEMO_NOW = Date.UTC(2026, 10, 1);
+/**
+ * The cache key of the default demo (`steward demo` without size options: seed 42, 5,000 changes,
+ * 12 months) at DEMO_NOW, as `npm start` (`overview --demo-if-empty`) leaves it in an empty SQLite
+ * store: empty-store.test.ts publishes the one its test makes under this key (publishingStore).
+ */
+export const DEFAULT_DEMO_KEY =
+  'the default demo (steward demo, or overview --demo-if-empty) at 2026-11-01, from a folder without steward.yaml';
+
+/**
+ * A SQLite store holding the default demo at DEMO_NOW; the demo's folder (`steward-demo`: its
+ * exports, steward.yaml, specs repository) is in `out`. Under run-tests.mjs generated once per run
+ * (or published by empty-store.test.ts's `npm start` test, which makes the same store) and copied.
+ */
+export async function defaultDemo(): Promise<CachedStore> {
+  return cachedStore('sqlite', DEFAULT_DEMO_KEY, async (location, out) => {
+    const { runSteward } = await import('./cli.js');
+    mkdirSync(out, { recursive: true });
+    const r = await runSteward(['demo', '--now', '2026-11-01', '--db', location, '--quiet'], { cwd: out, now: DEMO_NOW });
+    if (r.code !== 0) throw new Error(`steward demo --now 2026-11-01 failed: ${r.stderr}`);
+  });
 }

@@ -7,7 +7,9 @@
  * the run ends; the tests clone the bundles again for their own `git` look-ups (same commits).
  */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EngineName } from '../../src/store/engine.js';
 import { runSteward } from './cli.js';
 import { cachedStore, type CachedStore } from './demo-cache.js';
 
@@ -25,5 +27,24 @@ export async function novaSpecsStore(history: string, specs: string): Promise<Ca
       const r = await runSteward(['--db', location, ...args], { cwd: out });
       if (r.code !== 0) throw new Error(`steward ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
     }
+  });
+}
+
+/**
+ * nova's code history alone in a store of `engine`, as `steward git sync --repo nova.git --branch
+ * master` leaves it (`nova.git` a bare clone of `bundle`, in `out`; the repository named nova).
+ * history-nova.test.ts and security-advisories-real.test.ts read it on both engines; under
+ * scripts/run-tests.mjs it is synced once per run and engine and copied (the sync itself, with its
+ * landings and trailers, is git-nova-history.test.ts's subject).
+ */
+export async function novaHistoryStore(engine: EngineName, bundle: string): Promise<CachedStore> {
+  return cachedStore(engine, `git sync --repo bare clone nova.git of ${bundle} --branch master --name nova`, async (location, out) => {
+    mkdirSync(out, { recursive: true });
+    const repo = join(out, 'nova.git');
+    execFileSync('git', ['clone', '--quiet', '--bare', bundle, repo]);
+    const r = await runSteward(['--db', location, 'git', 'sync', '--repo', repo, '--branch', 'master', '--name', 'nova', '--quiet'], {
+      cwd: out,
+    });
+    if (r.code !== 0) throw new Error(`steward git sync --repo ${repo} failed (${r.code}): ${r.stderr}`);
   });
 }

@@ -5,14 +5,14 @@
  * Numbers are checked against the store by hand-written SQL.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { benjaminiHochberg } from '../../src/analysis/stats/multiple-testing.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { runSteward } from '../helpers/cli.js';
+import { defaultDemo, type CachedStore } from '../helpers/demo-cache.js';
 
 const NOW = '2026-11-01';
 const until = Date.parse(`${NOW}T00:00:00Z`);
@@ -28,12 +28,16 @@ async function json(args: string[]): Promise<Json> {
   return JSON.parse(r.stdout) as Json;
 }
 
+let demoStore: CachedStore;
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'steward-ci-cli-'));
-  const r = await runSteward(['demo', '--now', NOW, '--quiet'], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr);
+  // The default demo at NOW, as `steward demo --now 2026-11-01` in an empty folder leaves it. Under
+  // run-tests.mjs a copy of the run's one (empty-store.test.ts's `npm start` makes the same store).
+  demoStore = await defaultDemo();
+  // Its folder holds the store as steward.db (the CLI's default) and no steward.yaml.
+  dir = dirname(demoStore.location);
+  assert.equal(basename(demoStore.location), 'steward.db');
 });
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(async () => demoStore?.cleanup());
 
 describe('steward ci on the demo project', () => {
   it('voting-readiness tells the stable non-voting job from the flaky one', async () => {

@@ -19,7 +19,8 @@ import { after, before, describe, it } from 'node:test';
 import { blueprintRefs } from '../../src/sources/links/blueprint-refs.js';
 import { extractLinks } from '../../src/sources/links/links.js';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { novaHistoryStore } from '../helpers/nova-store.js';
+import { ENGINES } from '../helpers/stores.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
 
 // STEWARD_SHARED_DATA names the shared data folder when it is not ../shared/data beside the repository (a worktree elsewhere).
@@ -147,14 +148,13 @@ describe("steward history on nova's history", { skip: SKIP }, () => {
 
   for (const engine of ENGINES) {
     it(`per release window Havana to Newton, equal to plain git's counts (${engine.name})`, { skip: engine.skip }, async () => {
-      const { location, cleanup } = await freshLocation(engine.name);
+      // `steward git sync --repo nova.git --branch master` into a new store (novaHistoryStore asserts it succeeded).
+      const { location, cleanup } = await novaHistoryStore(engine.name, BUNDLE);
       const steward = async (...args: string[]) => {
         const r = await runSteward(['--db', location, ...args], { cwd: tmp });
         return r;
       };
       try {
-        const sync = await steward('git', 'sync', '--repo', repo, '--branch', 'master', '--format', 'json');
-        assert.equal(sync.code, 0, sync.stderr);
         const r = await steward('history', '--format', 'json');
         assert.equal(r.code, 0, r.stderr);
         const v = JSON.parse(r.stdout) as Json;

@@ -15,6 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
+import type { CachedStore } from '../helpers/demo-cache.js';
+import { novaHistoryStore } from '../helpers/nova-store.js';
 
 // The shared data folder beside the repository; STEWARD_SHARED_DATA names another (a worktree elsewhere).
 const DATA = process.env.STEWARD_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
@@ -102,18 +104,26 @@ describe('nova initiatives on the real specs and code history', { skip: SKIP }, 
     return args.includes('json') ? JSON.parse(r.stdout) : r.stdout;
   };
 
+  let history: CachedStore | undefined;
+
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'steward-nova-initiatives-'));
     specs = join(tmp, 'nova-specs');
-    nova = join(tmp, 'nova.git');
-    db = join(tmp, 'steward.db');
     execFileSync('git', ['clone', '--quiet', SPECS, specs]);
-    execFileSync('git', ['clone', '--quiet', '--bare', HISTORY, nova]);
     writeFileSync(join(tmp, 'steward.yaml'), yaml);
-    await steward(['git', 'sync', '--repo', nova, '--branch', 'master']);
+    // `steward git sync --repo nova.git --branch master` (a bare clone of the bundle, named nova;
+    // this steward.yaml names no git repository), as history-nova and security-advisories-real
+    // read it: under the test runner a copy of the run's. Its clone serves git's own look-ups
+    // below, read only.
+    history = await novaHistoryStore('sqlite', HISTORY);
+    db = history.location;
+    nova = join(history.out, 'nova.git');
     await steward(['specs', 'sync', '--repo', specs]);
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  after(async () => {
+    rmSync(tmp, { recursive: true, force: true });
+    await history?.cleanup();
+  });
 
   it('cells v2: specs approved and implemented per release, as the specs repository lists them', async () => {
     const v = await steward(['initiative', 'status', 'cells-v2', '--now', NOW, '--format', 'json']);

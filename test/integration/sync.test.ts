@@ -3,7 +3,8 @@
  * stores exactly what `steward import` stores for the same data; an incremental sync picks up
  * exactly the server's edits; injected faults are retried and counted; every failure class has
  * its own exit code and message; credentials never show; core group snapshots and history.
- * The kill -9 / resume tests are in sync-kill.test.ts.
+ * The kill -9 / resume tests are in sync-kill.test.ts. The stores start as copies of one migrated
+ * once per run (demo-cache.ts, migratedStore): the migrations are tested elsewhere.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -32,7 +33,8 @@ import { CRASH_MARKER } from '../helpers/failing-page-worker.js';
 import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-gerrit.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { OPENSSL_SKIP_REASON, selfSignedCert } from '../helpers/self-signed-cert.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { migratedStore } from '../helpers/demo-cache.js';
+import { ENGINES } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2026, 10, 1);
 const HOUR = 3_600_000;
@@ -139,11 +141,43 @@ function writeExport(path: string, changes: readonly RestChangeInfo[]): void {
   writeFileSync(path, `)]}'\n${JSON.stringify(changes)}\n`);
 }
 
-/** The store an import of `changes` gives, with the same steward.yaml (same host name and URL). */
+/**
+ * The store an import of `changes` gives, with the same steward.yaml (same host name and URL).
+ * Several tests compare with the import of the same changes (`served`); the import is made once per
+ * engine, steward.yaml and content of `changes` (a hash of their JSON), and its dump given again with the
+ * earlier workspace's server URL replaced by this one's (each test's fake Gerrit has its own port).
+ */
 async function importDump(ws: { dir: string; config: string }, engine: EngineName, changes: readonly RestChangeInfo[]): Promise<StoreDump> {
+  const url = serverUrlOf(ws);
+  // The same engine, steward.yaml (but for the URL) and changes: the same import.
+  const config = readFileSync(ws.config, 'utf8').replaceAll(url, 'URL');
+  const key = `${engine}\n${config}\n${createHash('sha256').update(JSON.stringify(changes)).digest('hex')}`;
+  const known = importDumps.get(key);
+  if (known) {
+    const quoted = (s: string) => JSON.stringify(s).slice(1, -1);
+    return JSON.parse(JSON.stringify(known.dump).replaceAll(quoted(known.url), quoted(url))) as StoreDump;
+  }
+  const dump = await importDumpOnce(ws, engine, changes);
+  importDumps.set(key, { url, dump: structuredClone(dump) });
+  return dump;
+}
+const importDumps = new Map<string, { url: string; dump: StoreDump }>();
+
+/** The URL of the host in the workspace's steward.yaml (see `workspace`). */
+function serverUrlOf(ws: { config: string }): string {
+  const m = /^ {4}url: (\S+)$/m.exec(readFileSync(ws.config, 'utf8'));
+  assert.ok(m, `no host url in ${ws.config}`);
+  return m[1]!;
+}
+
+async function importDumpOnce(
+  ws: { dir: string; config: string },
+  engine: EngineName,
+  changes: readonly RestChangeInfo[],
+): Promise<StoreDump> {
   const file = join(ws.dir, `export-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeExport(file, changes);
-  const loc = await freshLocation(engine);
+  const loc = await migratedStore(engine);
   try {
     const r = await steward(ws, loc.location, ['import', file, '--quiet']);
     assert.equal(r.code, 0, r.stderr);
@@ -316,7 +350,7 @@ for (const engine of ENGINES) {
     it('a full sync stores exactly what an import of the same changes stores, one request per page', async () => {
       const gerrit = new FakeGerrit({ changes: served, groups: [{ id: 'uuid-demo-core', name: GROUP, members: core }] });
       const ws = workspace(await gerrit.start());
-      const loc = await freshLocation(engine.name);
+      const loc = await migratedStore(engine.name);
       try {
         const s = await syncJson(ws, loc.location);
         const pagesNeeded = Math.ceil(DEMO.changes / PAGE);
@@ -357,7 +391,7 @@ for (const engine of ENGINES) {
       const changes = structuredClone(served);
       const gerrit = new FakeGerrit({ changes, groups: [{ id: 'uuid-demo-core', name: GROUP, members: core }] });
       const ws = workspace(await gerrit.start());
-      const loc = await freshLocation(engine.name);
+      const loc = await migratedStore(engine.name);
       try {
         const first = await syncJson(ws, loc.location);
         assert.equal(first.new, DEMO.changes);
@@ -442,7 +476,7 @@ for (const engine of ENGINES) {
     });
 
     it('the sync lock under contention: of many takers at once exactly one gets it, the rest see the holder', async () => {
-      const loc = await freshLocation(engine.name);
+      const loc = await migratedStore(engine.name);
       const stores: Array<Awaited<ReturnType<typeof openStore>>> = [];
       try {
         for (let i = 0; i < 6; i++) stores.push(await openStore(loc.location));
@@ -463,7 +497,7 @@ for (const engine of ENGINES) {
     it('--full walks every change again without rewriting any; --since starts from a date', async () => {
       const gerrit = new FakeGerrit({ changes: served, groups: [{ id: 'uuid-demo-core', name: GROUP, members: core }] });
       const ws = workspace(await gerrit.start());
-      const loc = await freshLocation(engine.name);
+      const loc = await migratedStore(engine.name);
       try {
         await syncJson(ws, loc.location);
         const before = await dumpOf(loc.location);
@@ -498,7 +532,7 @@ for (const engine of ENGINES) {
         delete (victim as Partial<RestChangeInfo>).owner;
         const gerrit = new FakeGerrit({ changes, groups: [{ id: 'uuid-demo-core', name: GROUP, members: core }] });
         const ws = workspace(await gerrit.start());
-        const loc = await freshLocation(engine.name);
+        const loc = await migratedStore(engine.name);
         try {
           const r = await steward(ws, loc.location, ['sync', '--page-size', String(PAGE)]);
           assert.equal(r.code, 15, r.stderr);
@@ -540,7 +574,7 @@ for (const engine of ENGINES) {
         victim.subject = CRASH_MARKER;
         const gerrit = new FakeGerrit({ changes });
         const ws = workspace(await gerrit.start(), { coreGroup: false });
-        const loc = await freshLocation(engine.name);
+        const loc = await migratedStore(engine.name);
         const parser = new RestPageParser(HOST, { workerUrl: new URL('../helpers/failing-page-worker.ts', import.meta.url) });
         try {
           const target = { host: { name: HOST, url: gerrit.url }, project: PROJECT };
@@ -610,7 +644,7 @@ describe('steward sync: retries, failures and credentials', () => {
     // the comparison leaves the hosts table out: see sameReviewData).
     const gerrit = new FakeGerrit({ changes: served, groups: [group] });
     const ws = workspace(await gerrit.start());
-    const loc = await freshLocation('sqlite');
+    const loc = await migratedStore('sqlite');
     try {
       await syncJson(ws, loc.location);
       reference = await dumpOf(loc.location);
@@ -639,7 +673,7 @@ describe('steward sync: retries, failures and credentials', () => {
   ) {
     const gerrit = new FakeGerrit({ changes: served, groups: [group], ...options });
     const ws = workspace(await gerrit.start(), wsOpts);
-    const loc = await freshLocation('sqlite');
+    const loc = await migratedStore('sqlite');
     try {
       await fn(gerrit, ws, loc.location);
     } finally {
@@ -689,7 +723,7 @@ describe('steward sync: retries, failures and credentials', () => {
   it('unreachable host → SOURCE_UNREACHABLE (11)', async () => {
     const port = await closedPort();
     const ws = workspace(`http://127.0.0.1:${port}`);
-    const loc = await freshLocation('sqlite');
+    const loc = await migratedStore('sqlite');
     try {
       const r = await steward(ws, loc.location, ['sync']);
       assert.equal(r.code, 11, r.stderr);
@@ -710,7 +744,7 @@ describe('steward sync: retries, failures and credentials', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const ws = workspace(`https://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    const loc = await freshLocation('sqlite');
+    const loc = await migratedStore('sqlite');
     try {
       const r = await steward(ws, loc.location, ['sync']);
       assert.equal(r.code, 12, r.stderr);
