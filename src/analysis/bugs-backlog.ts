@@ -181,7 +181,7 @@ const median = (xs: readonly number[]): number | null => {
  * Counts, ages, times and the weekly series come from `data.states` (every project task); the
  * lists (In Progress bugs nobody works on, fixes merged on open bugs) from `data.listed`.
  *
- * @example computeBugBacklog(await loadBacklogData(db, ['nova'], now), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
+ * @example computeBugBacklog(await loadBacklogData(db, 'sqlite', ['nova'], { now, since }), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
  */
 export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugBacklogReport {
   const { now } = o;

@@ -45,7 +45,7 @@ for (const engine of ENGINES) {
             const bo = { now, weeks, cohortDays: 365, highImportances: ['Critical', 'High'] as const, showRestricted };
             const since = Math.min(weekStarts(now, weeks)[0]!, now - 365 * DAY);
             assert.deepEqual(
-              computeBugBacklog(await loadBacklogData(store.db, projects, { now, since }), bo),
+              computeBugBacklog(await loadBacklogData(store.db, store.engine, projects, { now, since }), bo),
               computeBugBacklog(backlogDataFrom(all, now), bo),
             );
             const to = { now, highImportances: ['Critical', 'High'] as const, staleDays: 90, fixersDays: 730, limit: 1000, showRestricted };
