@@ -87,7 +87,7 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     neverPaths: b.trivial.neverPaths,
   };
   const since = now - p.weeks * WEEK_MS - 7 * DAY_MS;
-  const rota = await loadRotaData(store.db, {
+  const rota = await loadRotaData(store.db, store.engine, {
     since,
     reviewsSince: since,
     maxLines: rules.maxLines,

@@ -4,7 +4,7 @@
  * commits that name each bug (the links table and git_commit_links, filled by the one link rule in
  * sources/links/links.ts).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { BUG_IMPORTANCES, BUG_STATUSES, INFORMATION_TYPES, isOpenStatus } from '../../model/bugs.js';
 import { isRestrictedBug } from '../../model/bugs.js';
 import type {
@@ -629,15 +629,25 @@ export async function loadBlueprints(
   return o.series ? rows.filter((b) => b.seriesGoal === o.series) : rows;
 }
 
+// In SQLite a unary + keeps the status out of the index choice for the merged changes of the
+// window: with it, the planner read every merged change through changes_flow (status, …) and
+// checked its merge time in the table; without, it reads the window's through changes_merged_at
+// (on the bench store 18,000 rows instead of about 80,000). PostgreSQL plans from its statistics.
+const STATUS_NOT_INDEXED: Record<EngineName, RawBuilder<string>> = {
+  sqlite: sql<string>`+${sql.ref('c.status')}`,
+  postgres: sql<string>`${sql.ref('c.status')}`,
+};
+
 /**
  * What the rota report reads (issue 15): Gerrit changes merged since `since`, and open ones with a
  * delta ≤ `maxLines` (small ones, with files, the trivial tag and their approver), the bugs each names,
  * and the reviewing acts of the rota `members` (Gerrit usernames) since `reviewsSince` (their accounts too).
  *
- * @example await loadRotaData(store.db, { since, reviewsSince, maxLines: 30, tag: 'TrivialFix', members: ['alice'] })
+ * @example await loadRotaData(store.db, store.engine, { since, reviewsSince, maxLines: 30, tag: 'TrivialFix', members: ['alice'] })
  */
 export async function loadRotaData(
   db: Kysely<Database>,
+  engine: EngineName,
   o: { since: number; reviewsSince: number; maxLines: number; tag: string; members: readonly string[]; projects?: readonly string[] },
 ): Promise<RotaData> {
   let q = db
@@ -662,7 +672,7 @@ export async function loadRotaData(
     .where((eb) =>
       eb.or([
         eb.and([eb('c.status', '=', 'NEW'), eb(sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`, '<=', o.maxLines)]),
-        eb.and([eb('c.status', '=', 'MERGED'), eb('c.merged_at', '>=', o.since)]),
+        eb.and([eb(STATUS_NOT_INDEXED[engine], '=', 'MERGED'), eb('c.merged_at', '>=', o.since)]),
       ]),
     );
   if (o.projects?.length) q = q.where('c.project', 'in', o.projects);
