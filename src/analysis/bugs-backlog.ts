@@ -12,7 +12,7 @@
 import type { BacklogData, BugChangeRef, BugImportance, BugState, BugStatus } from '../model/bugs.js';
 import { BUG_IMPORTANCES, isOpenStatus } from '../model/bugs.js';
 import { wilson } from './ci-stats.js';
-import { kaplanMeier, survivalAt, survivalQuantile } from './stats/kaplan-meier.js';
+import { kaplanMeierSorted, survivalAt, survivalQuantile } from './stats/kaplan-meier.js';
 import { DAY_MS } from './stats.js';
 import {
   bugItems,
@@ -135,8 +135,20 @@ const AGE_BUCKETS: Array<[string, number]> = [
   ['> 2 years', Infinity],
 ];
 
-function medianDays(records: Array<{ time: number; event: boolean }>): MedianDays {
-  const curve = kaplanMeier(records.map((r) => ({ time: r.time / DAY_MS, event: r.event })));
+/** Times (ms) to an event and to a censoring, gathered apart for one sort each (kaplanMeierSorted). */
+class TimesToEvent {
+  private readonly events: number[] = [];
+  private readonly censored: number[] = [];
+  add(time: number, event: boolean): void {
+    (event ? this.events : this.censored).push(time / DAY_MS);
+  }
+  curve() {
+    return kaplanMeierSorted(Float64Array.from(this.events).sort(), Float64Array.from(this.censored).sort());
+  }
+}
+
+function medianDays(times: TimesToEvent): MedianDays {
+  const curve = times.curve();
   const q = survivalQuantile(curve, 0.5);
   const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
   const r3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -156,9 +168,9 @@ function medianDays(records: Array<{ time: number; event: boolean }>): MedianDay
   };
 }
 
-const median = (xs: number[]): number | null => {
+const median = (xs: readonly number[]): number | null => {
   if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
+  const s = Float64Array.from(xs).sort();
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
@@ -169,7 +181,7 @@ const median = (xs: number[]): number | null => {
  * Counts, ages, times and the weekly series come from `data.states` (every project task); the
  * lists (In Progress bugs nobody works on, fixes merged on open bugs) from `data.listed`.
  *
- * @example computeBugBacklog(await loadBacklogData(db, ['nova'], now), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
+ * @example computeBugBacklog(await loadBacklogData(db, 'sqlite', ['nova'], { now, since }), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
  */
 export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugBacklogReport {
   const { now } = o;
@@ -199,8 +211,9 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
   })).filter((r) => r.open > 0);
 
   const ages = open.map((i) => (now - i.dates.created) / DAY_MS);
+  const medianAge = median(ages);
   const age = {
-    medianDays: median(ages) === null ? null : days(median(ages)! * DAY_MS),
+    medianDays: medianAge === null ? null : days(medianAge * DAY_MS),
     buckets: AGE_BUCKETS.map(([label, max], k) => ({
       label,
       count: ages.filter((a) => a < max && a >= (k === 0 ? 0 : AGE_BUCKETS[k - 1]![1])).length,
@@ -209,16 +222,16 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
 
   // Times to triage and to fix, for bugs created in the cohort window.
   const cohort = items.filter((i) => i.dates.created >= now - o.cohortDays * DAY_MS);
-  const triage = cohort.map((i) => {
+  const triage = new TimesToEvent();
+  const fix = new TimesToEvent();
+  for (const i of cohort) {
     const t = leftNewAt(i);
-    return t === null ? { time: now - i.dates.created, event: false } : { time: Math.max(0, t - i.dates.created), event: true };
-  });
-  const fix = cohort.map((i) => {
+    if (t === null) triage.add(now - i.dates.created, false);
+    else triage.add(Math.max(0, t - i.dates.created), true);
     const f = fixedAt(i);
-    if (f !== null && !isOpenStatus(i.status)) return { time: Math.max(0, f - i.dates.created), event: true };
-    const end = closedAt(i) ?? now;
-    return { time: Math.max(0, end - i.dates.created), event: false };
-  });
+    if (f !== null && !isOpenStatus(i.status)) fix.add(Math.max(0, f - i.dates.created), true);
+    else fix.add(Math.max(0, (closedAt(i) ?? now) - i.dates.created), false);
+  }
 
   // Changes per bug.
   const changesOf = new Map<number, BugChangeRef[]>();

@@ -1,9 +1,9 @@
 /**
  * Benchmark worker: one full `steward bugs sync` of a Launchpad project from ROOT into a SQLite
- * store, in its own process so its peak RSS is the sync's alone. Prints one JSON line.
+ * store, in its own process so its peak RSS is the sync's alone (on its worker thread, as the CLI
+ * runs it: ingest/launchpad-sync-thread.ts). Prints one JSON line.
  */
-import { syncLaunchpadProject } from '../ingest/launchpad-sync.js';
-import { LaunchpadClient } from '../sources/launchpad/launchpad-client.js';
+import { syncLaunchpadInWorker } from '../ingest/launchpad-sync-thread.js';
 import { openStore } from '../store/open-store.js';
 import { peakRssMb } from './peak-rss.js';
 
@@ -12,8 +12,9 @@ if (!root || !location || !project) {
   process.stderr.write('usage: launchpad-sync-child ROOT STORE_LOCATION PROJECT [PAGE_SIZE] [CONCURRENCY]\n');
   process.exit(2);
 }
-const store = await openStore(location);
-const client = new LaunchpadClient({ baseUrl: root, concurrency: Number(concurrency ?? 8) });
+// Created and migrated here; the sync runs on a worker thread as `steward bugs sync` runs it.
+await (await openStore(location)).close();
+const client = { token: null, concurrency: Number(concurrency ?? 8), timeoutMs: 30_000, maxTotalRetries: 30, maxRetriesPerRequest: 6 };
 // What the memory is at the highest RSS sampled (every 100 ms): the V8 heap, memory outside it
 // (Buffers, ArrayBuffers) and the rest (native: SQLite, code, stacks, the allocator's free pages).
 let peak = process.memoryUsage();
@@ -23,11 +24,10 @@ const sampler = setInterval(() => {
 }, 100);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const r = await syncLaunchpadProject(store, { url: root, project }, { client, clock: () => Date.now(), pageSize: Number(pageSize ?? 300) });
+const r = await syncLaunchpadInWorker({ location, target: { url: root, project }, client, pageSize: Number(pageSize ?? 300) });
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(c0);
 clearInterval(sampler);
-await store.close();
 const mb = (x: number) => Math.round(x / 1048576);
 process.stdout.write(
   JSON.stringify({

@@ -45,7 +45,7 @@ export async function buildBugBacklogView(
 ): Promise<BugBacklogReport> {
   const cohortDays = 365;
   const since = Math.min(weekStarts(now, p.weeks)[0] ?? now, now - cohortDays * DAY_MS);
-  const data = await loadBacklogData(store.db, launchpadProjects(p, config), { now, since });
+  const data = await loadBacklogData(store.db, store.engine, launchpadProjects(p, config), { now, since });
   return computeBugBacklog(data, {
     now,
     weeks: p.weeks,
@@ -87,7 +87,7 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     neverPaths: b.trivial.neverPaths,
   };
   const since = now - p.weeks * WEEK_MS - 7 * DAY_MS;
-  const rota = await loadRotaData(store.db, {
+  const rota = await loadRotaData(store.db, store.engine, {
     since,
     reviewsSince: since,
     maxLines: rules.maxLines,

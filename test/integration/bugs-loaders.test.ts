@@ -45,7 +45,7 @@ for (const engine of ENGINES) {
             const bo = { now, weeks, cohortDays: 365, highImportances: ['Critical', 'High'] as const, showRestricted };
             const since = Math.min(weekStarts(now, weeks)[0]!, now - 365 * DAY);
             assert.deepEqual(
-              computeBugBacklog(await loadBacklogData(store.db, projects, { now, since }), bo),
+              computeBugBacklog(await loadBacklogData(store.db, store.engine, projects, { now, since }), bo),
               computeBugBacklog(backlogDataFrom(all, now), bo),
             );
             const to = { now, highImportances: ['Critical', 'High'] as const, staleDays: 90, fixersDays: 730, limit: 1000, showRestricted };
@@ -59,7 +59,13 @@ for (const engine of ENGINES) {
     it("rota: the rota's bugs alone give the same report as every bug", async () => {
       for (const { now, weeks } of CASES) {
         const since = now - weeks * 7 * DAY - 7 * DAY;
-        const rota = await loadRotaData(store.db, { since, reviewsSince: since, maxLines: 30, tag: 'TrivialFix', members: ['nobody'] });
+        const rota = await loadRotaData(store.db, store.engine, {
+          since,
+          reviewsSince: since,
+          maxLines: 30,
+          tag: 'TrivialFix',
+          members: ['nobody'],
+        });
         const rules = { members: [], duty: [], maxLines: 30, tag: 'TrivialFix', importances: ['Medium', 'Low'] as const, neverPaths: [] };
         const o = { now, weeks, quietWeeks: 13, rules, limit: 1000 };
         const named = [...new Set(rota.changes.flatMap((c) => c.bugs))];

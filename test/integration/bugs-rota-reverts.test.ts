@@ -77,7 +77,13 @@ for (const engine of ENGINES) {
             }),
           ])
           .execute();
-        const rota = await loadRotaData(store.db, { since: T, reviewsSince: T, maxLines: 30, tag: 'TrivialFix', members: [] });
+        const rota = await loadRotaData(store.db, store.engine, {
+          since: T,
+          reviewsSince: T,
+          maxLines: 30,
+          tag: 'TrivialFix',
+          members: [],
+        });
         assert.deepEqual(
           rota.reverts.map((r) => ({ number: r.number, sha: r.sha, reverted: r.reverted?.number, subject: r.subject })),
           [{ number: null, sha: 'c'.repeat(40), reverted: 1, subject: 'Fix the thing' }],

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { importLaunchpadFiles, launchpadStateKey, syncLaunchpadProject } from '../../src/ingest/launchpad-sync.js';
+import { syncLaunchpadInWorker } from '../../src/ingest/launchpad-sync-thread.js';
 import { StewardError, type ErrorCode } from '../../src/model/errors.js';
 import { bugEntry, bugTaskEntry } from '../../src/demo/demo-launchpad-pages.js';
 import { LaunchpadClient, oauthPlaintextHeader, type LaunchpadClientOptions } from '../../src/sources/launchpad/launchpad-client.js';
@@ -21,7 +22,8 @@ import { countLaunchpadRows, loadBlueprints } from '../../src/store/queries/bugs
 import { getSyncState } from '../../src/store/sync-store.js';
 import { bugSet, makeBlueprint, makeBug, makeBugTask, BUG_T0 } from '../helpers/bug-builders.js';
 import { FakeLaunchpad } from '../helpers/fake-launchpad.js';
-import { ENGINES, withStore } from '../helpers/stores.js';
+import { openStore } from '../../src/store/open-store.js';
+import { ENGINES, freshLocation, withStore } from '../helpers/stores.js';
 
 const NOW = BUG_T0 + 400 * 86_400_000;
 
@@ -441,3 +443,47 @@ describe('OAuth PLAINTEXT header', () => {
     assert.match(h, /oauth_signature_method="PLAINTEXT"/);
   });
 });
+
+for (const engine of ENGINES) {
+  describe(`Launchpad sync on its worker thread, as steward bugs sync runs it (${engine.name})`, { skip: engine.skip }, () => {
+    it('gives the store a sync in this thread gives, with its progress; an error comes back with its code, page and details', async () => {
+      const g = fake(120);
+      await g.start();
+      const { location, cleanup } = await freshLocation(engine.name);
+      try {
+        const expected = await withStore(engine.name, async (store) => {
+          await sync(store, g, {}, { pageSize: 25 });
+          return lp(store);
+        });
+        await (await openStore(location)).close();
+        const job = {
+          location,
+          target: { url: g.root, project: 'nova' },
+          client: { token: null, concurrency: 3, timeoutMs: 2000, maxTotalRetries: 0, maxRetriesPerRequest: 0 },
+          pageSize: 25,
+        };
+        const pages: number[] = [];
+        const r = await syncLaunchpadInWorker(job, { onPage: (p) => p.kind === 'tasks' && pages.push(p.soFar) });
+        assert.equal(r.tasks, g.tasksOf('nova', null).length);
+        assert.deepEqual(
+          pages,
+          Array.from({ length: Math.ceil(r.tasks / 25) }, (_, i) => Math.min(r.tasks, (i + 1) * 25)),
+        );
+        const store = await openStore(location);
+        try {
+          assert.deepEqual(await lp(store), expected);
+        } finally {
+          await store.close();
+        }
+        // A bad entry on the next full walk: the worker's StewardError, rebuilt here.
+        const t = g.tasksOf('nova', null)[54]!;
+        g.overrides.set(bugTaskEntry(t).self_link as string, { ...bugTaskEntry(t), status: 'Fixed' });
+        const e = await rejection(syncLaunchpadInWorker({ ...job, full: true }), 'SOURCE_BAD_RESPONSE');
+        assert.match(e.describe(), /ws\.start=50.*entries\[4\]\.status: unknown status "Fixed"/s);
+      } finally {
+        await cleanup();
+        await g.stop();
+      }
+    });
+  });
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { asArray, assertAllClose, assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
 import type { ConfType, SurvivalRecord } from './kaplan-meier.js';
-import { kaplanMeier, survivalAt, survivalQuantile } from './kaplan-meier.js';
+import { kaplanMeier, kaplanMeierSorted, survivalAt, survivalQuantile } from './kaplan-meier.js';
 
 interface ExpectedCurve {
   confType: ConfType;
@@ -119,5 +119,32 @@ describe('Kaplan–Meier by hand', () => {
   it('empty input gives an empty curve; negative times are refused with the value', () => {
     assert.deepEqual(kaplanMeier([]).steps, []);
     assert.throws(() => kaplanMeier([{ time: -1, event: true }]), /time must be a finite number ≥ 0, got -1/);
+  });
+
+  it('from sorted event and censoring times: the same event steps, S(t) and quantiles as from records', () => {
+    // Seeded: ties between events, between censorings and across the two, a censoring last or not.
+    let seed = 11;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (const [n, lastCensored] of [
+      [0, false],
+      [1, true],
+      [7, false],
+      [200, true],
+      [3000, false],
+    ] as const) {
+      const records: SurvivalRecord[] = Array.from({ length: n }, () => ({ time: Math.floor(rnd() * 60) / 4, event: rnd() < 0.6 }));
+      if (n) records.push({ time: lastCensored ? 100 : 99, event: !lastCensored });
+      const full = kaplanMeier(records);
+      const sorted = (event: boolean) => Float64Array.from(records.filter((r) => r.event === event).map((r) => r.time)).sort();
+      const thin = kaplanMeierSorted(sorted(true), sorted(false));
+      assert.equal(thin.n, full.n);
+      assert.equal(thin.events, full.events);
+      const last = full.steps[full.steps.length - 1];
+      const kept = full.steps.filter((s) => s.events > 0 || s === last);
+      assert.deepEqual(thin.steps, kept, `n = ${n}`);
+      for (const p of [0.25, 0.5, 0.75]) assert.deepEqual(survivalQuantile(thin, p), survivalQuantile(full, p), `n = ${n}, p = ${p}`);
+      for (const t of [0, 1, 5.25, 7, 14.75, 99, 200]) assert.equal(survivalAt(thin, t), survivalAt(full, t));
+    }
+    assert.throws(() => kaplanMeierSorted(Float64Array.of(2, 1), new Float64Array(0)), /sorted ascending/);
   });
 });

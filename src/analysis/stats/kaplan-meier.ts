@@ -125,6 +125,61 @@ export function kaplanMeier(records: readonly SurvivalRecord[], options: KaplanM
   return { n, events: totalEvents, confType, level, steps };
 }
 
+/**
+ * The Kaplan–Meier estimate from the event times and the censoring times given apart, each sorted
+ * ascending (typed arrays: one numeric sort each, no record objects), for the large cohorts of the
+ * reports. The curve keeps only the steps where S changes (the event times) and the last time
+ * followed when that one is a censoring: a censoring-only step in between repeats the step before
+ * it (same S, same band), so survivalAt, survivalQuantile and the event steps are exactly those of
+ * {@link kaplanMeier} over the same subjects (a test holds them equal), with the same arithmetic in
+ * the same order.
+ *
+ * @example kaplanMeierSorted(Float64Array.of(1, 3), Float64Array.of(2)) // steps at 1 and 3
+ */
+export function kaplanMeierSorted(eventTimes: Float64Array, censorTimes: Float64Array, options: KaplanMeierOptions = {}): KaplanMeierCurve {
+  const confType = options.confType ?? 'log-log';
+  const level = options.level ?? 0.95;
+  const z = normalQuantile(1 - (1 - level) / 2);
+  for (const xs of [eventTimes, censorTimes])
+    for (let k = 0; k < xs.length; k++) {
+      const t = xs[k]!;
+      if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`kaplanMeier: a time must be a finite number ≥ 0, got ${t}`);
+      if (k > 0 && t < xs[k - 1]!) throw new RangeError('kaplanMeierSorted: times must be sorted ascending');
+    }
+  const ne = eventTimes.length;
+  const nc = censorTimes.length;
+  const n = ne + nc;
+  const steps: KaplanMeierStep[] = [];
+  let s = 1;
+  let varSum = 0;
+  let atRisk = n;
+  let i = 0;
+  let j = 0;
+  while (i < ne || j < nc) {
+    const t = Math.min(i < ne ? eventTimes[i]! : Infinity, j < nc ? censorTimes[j]! : Infinity);
+    let events = 0;
+    let censored = 0;
+    while (i < ne && eventTimes[i] === t) {
+      events += 1;
+      i += 1;
+    }
+    while (j < nc && censorTimes[j] === t) {
+      censored += 1;
+      j += 1;
+    }
+    if (events > 0) {
+      s *= 1 - events / atRisk;
+      varSum += events >= atRisk ? Infinity : events / (atRisk * (atRisk - events));
+    }
+    if (events > 0 || (i >= ne && j >= nc)) {
+      const stdErr = Math.sqrt(varSum);
+      steps.push({ time: t, atRisk, events, censored, survival: s, stdErr, ...survivalBand(s, stdErr, z, confType) });
+    }
+    atRisk -= events + censored;
+  }
+  return { n, events: ne, confType, level, steps };
+}
+
 /** S(t) of a curve (1 before its first step). */
 export function survivalAt(curve: KaplanMeierCurve, t: number): number {
   let s = 1;
@@ -146,15 +201,28 @@ const QUANTILE_TOLERANCE = Math.sqrt(Number.EPSILON);
 function stepQuantile(times: readonly number[], values: ReadonlyArray<number | null>, p: number, lastTime: number): number | null {
   const xs: number[] = [];
   const ys: number[] = [];
-  const seen = new Set<number>();
+  // Each value once, at its first time. When the values never fall (the curve itself, usually its
+  // bands), a value seen before is the last one kept: no set needed (the same points, faster).
+  let rising = true;
+  let prev = -Infinity;
+  for (let i = 0; i < values.length && rising; i++) {
+    const y = values[i];
+    if (y === null || y === undefined || Number.isNaN(y)) continue;
+    if (y < prev) rising = false;
+    prev = y;
+  }
+  const seen = rising ? null : new Set<number>();
   for (let i = 0; i < times.length; i++) {
     const y = values[i];
-    if (y === null || y === undefined || Number.isNaN(y) || seen.has(y)) continue;
-    seen.add(y);
+    if (y === null || y === undefined || Number.isNaN(y)) continue;
+    if (seen ? seen.has(y) : ys.length > 0 && ys[ys.length - 1] === y) continue;
+    seen?.add(y);
     xs.push(times[i]!);
     ys.push(y);
   }
-  if (ys.length === 0 || Math.max(...ys) < p) return null;
+  let top = -Infinity;
+  for (const y of ys) if (y > top) top = y;
+  if (ys.length === 0 || top < p) return null;
   const tol = QUANTILE_TOLERANCE;
   const i1 = ys.findIndex((y) => y + tol >= p);
   const i2 = ys.findIndex((y) => y - tol >= p);

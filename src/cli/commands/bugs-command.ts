@@ -3,12 +3,13 @@
  * them runs (bugs-commands.ts defines the commands). docs/bugs.md describes them.
  */
 import cliProgress from 'cli-progress';
-import { importLaunchpadFiles, syncLaunchpadProject, type LaunchpadSyncResult } from '../../ingest/launchpad-sync.js';
+import { importLaunchpadFiles, type LaunchpadSyncResult } from '../../ingest/launchpad-sync.js';
+import { syncLaunchpadInWorker } from '../../ingest/launchpad-sync-thread.js';
 import { StewardError } from '../../model/errors.js';
-import { LaunchpadClient } from '../../sources/launchpad/launchpad-client.js';
+import type { HttpRetryEvent } from '../../sources/http/json-http-client.js';
 import type { Store } from '../../store/engine.js';
 import { listEmbargoedBugs } from '../../store/queries/security.js';
-import { configFor, effectiveConfig, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { configFor, effectiveConfig, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { loadLaunchpadToken } from '../launchpad-credentials.js';
 import { securityBoxFrom } from '../security-key.js';
 import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
@@ -65,18 +66,20 @@ export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void
   const since = o.since ? parseTime(o.since, '--since') : undefined;
   const pageSize = o.pageSize ? parsePositiveInt(o.pageSize, '--page-size', 1000) : undefined;
   const credentials = loadLaunchpadToken(o.credentials, rt.env);
-  const client = new LaunchpadClient({
-    baseUrl: url,
+  const client = {
     token: credentials?.token ?? null,
     concurrency: o.concurrency ? parsePositiveInt(o.concurrency, '--concurrency', 16) : 4,
     timeoutMs: o.timeout ? parsePositiveInt(o.timeout, '--timeout', 3600) * 1000 : 30_000,
     maxTotalRetries: o.maxRetries !== undefined ? parseRetries(o.maxRetries) : 30,
     maxRetriesPerRequest: o.maxRetries !== undefined ? Math.min(6, parseRetries(o.maxRetries)) : 6,
-    onRetry: (e) => {
-      if (!o.quiet) rt.stderr(`${rt.isTty ? '\n' : ''}retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason} (${e.url})\n`);
-    },
-  });
-  const store = await openStoreFor(o, rt);
+  };
+  const onRetry = (e: HttpRetryEvent) => {
+    if (!o.quiet) rt.stderr(`${rt.isTty ? '\n' : ''}retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.reason} (${e.url})\n`);
+  };
+  // Opened here to create and migrate it; each project's sync runs on a worker thread with a
+  // connection of its own (ingest/launchpad-sync-thread.ts: a capped young generation, for the RSS).
+  await (await openStoreFor(o, rt)).close();
+  const location = storeLocation(o, rt);
   const results: LaunchpadSyncResult[] = [];
   let bar: cliProgress.SingleBar | null = null;
   try {
@@ -89,16 +92,10 @@ export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void
             )
           : null;
       bar?.start(0, 0, { kind: 'tasks' });
-      const r = await syncLaunchpadProject(
-        store,
-        { url, project },
+      const r = await syncLaunchpadInWorker(
+        { location, target: { url, project }, client, since, full: o.full, pageSize, blueprints: o.blueprints !== false },
         {
-          client,
-          clock: rt.clock,
-          since,
-          full: o.full,
-          pageSize,
-          blueprints: o.blueprints !== false,
+          onRetry,
           onPage: (p) => {
             if (bar) {
               bar.setTotal(p.total ?? p.soFar);
@@ -117,13 +114,13 @@ export async function runBugsSync(o: BugsSyncOptions, rt: Runtime): Promise<void
       if (format !== 'json' && !o.quiet) rt.stdout(renderSync(r));
     }
     if (o.securityIntake !== false) {
-      const line = await securityIntakeAfterSync(o, rt, store);
+      const store = await openStoreFor(o, rt);
+      const line = await securityIntakeAfterSync(o, rt, store).finally(() => store.close());
       // The JSON summary stays the list of projects' results: the intake's line goes to stderr then.
       if (line && !o.quiet) (format === 'json' ? rt.stderr : rt.stdout)(line);
     }
   } finally {
     (bar as cliProgress.SingleBar | null)?.stop();
-    await store.close();
   }
   if (format === 'json') rt.stdout(JSON.stringify(results, null, 2) + '\n');
 }
