@@ -72,6 +72,9 @@ const testEnv = {
   STEWARD_TEST_RUN_CACHE: runCache,
   STEWARD_TEST_RUN_ID: String(process.pid),
   STEWARD_TEST_CPU_LOG: cpuLog,
+  // The CLIs the tests start keep their configuration cache (config/config-cache.ts) in this run's
+  // folder, not in the user's ~/.cache.
+  XDG_CACHE_HOME: join(runCache, 'xdg-cache'),
 };
 const unitRun = together.length ? runTogether(together) : undefined;
 // node:test's run() rather than `node --test`, which sorts the files by name.
