@@ -36,7 +36,8 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
   const [acts, messages, changes] = await Promise.all([
     actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
-    loadReviewMessages(store.db, filter),
+    // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
+    loadReviewMessages(store.db, { ...filter, excludeAuthorIds: [...ctx.roster.membersAt(win.now), ...ctx.bots] }),
     loadChangeFacts(store.db, filter),
   ]);
   return computeCandidates(

@@ -33,6 +33,8 @@ export interface TeamFilter {
    * window's acts are on — the cores' verdict on a patch set counts them. Needs `since`.
    */
   priorCodeReviewBy?: readonly number[];
+  /** Only acts on these changes (store ids; at most 5,000). */
+  changeIds?: readonly number[];
 }
 
 // Engines cap bound parameters; account lists are small, but keep IN lists bounded anyway.
@@ -105,6 +107,8 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   const actors = filter.actorIds?.slice(0, MAX_IN);
   const excluded = filter.excludeActorIds?.slice(0, MAX_IN);
   if (actors && actors.length === 0) return [];
+  const onChanges = filter.changeIds?.slice(0, MAX_IN);
+  if (onChanges && onChanges.length === 0) return [];
   const inProjects = filter.projects?.length
     ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
     : null;
@@ -115,6 +119,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (actors) vq = vq.where('voter_id', 'in', actors);
   if (excluded?.length) vq = vq.where('voter_id', 'not in', excluded);
   if (inProjects) vq = vq.where('change_id', 'in', inProjects);
+  if (onChanges) vq = vq.where('change_id', 'in', onChanges);
 
   let cq = db
     .selectFrom('messages')
@@ -127,6 +132,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (actors) cq = cq.where('author_id', 'in', actors);
   if (excluded?.length) cq = cq.where('author_id', 'not in', excluded);
   if (inProjects) cq = cq.where('change_id', 'in', inProjects);
+  if (onChanges) cq = cq.where('change_id', 'in', onChanges);
 
   type VoteTuple = [changeId: number, patchSet: number, voterId: number, at: number, label: string, value: number];
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
@@ -202,6 +208,94 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
     });
   }
   return acts;
+}
+
+/**
+ * When the review acts of `actorIds` before `until` begin (as `loadTeamActs` reads acts: votes that
+ * are not copies, comment-only messages with an author and a patch set): the earliest one's time,
+ * null without any. Each part stops at its first row in time order (votes (copied, granted_at, …),
+ * messages (kind, date, …), migration 0003).
+ *
+ * @example const from = await firstTeamActAt(db, { until: now, actorIds: cores });
+ */
+export async function firstTeamActAt(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; until: number; actorIds: readonly number[] },
+): Promise<number | null> {
+  const actors = filter.actorIds.slice(0, MAX_IN);
+  if (actors.length === 0) return null;
+  const inProjects = filter.projects?.length
+    ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
+    : null;
+  let vq = db.selectFrom('votes').select('granted_at as at').where('copied', '=', 0).where('granted_at', '<', filter.until);
+  vq = vq.where('voter_id', 'in', actors);
+  if (inProjects) vq = vq.where('change_id', 'in', inProjects);
+  let cq = db
+    .selectFrom('messages')
+    .select('date as at')
+    .where('kind', '=', 'comment')
+    .where('date', '<', filter.until)
+    .where('author_id', 'in', actors)
+    .where('patch_set', 'is not', null);
+  if (inProjects) cq = cq.where('change_id', 'in', inProjects);
+  const [v, c] = await Promise.all([
+    vq.orderBy('granted_at').limit(1).executeTakeFirst(),
+    cq.orderBy('date').limit(1).executeTakeFirst(),
+  ]);
+  const times = [v?.at, c?.at].filter((t): t is number => t !== undefined && t !== null).map(Number);
+  return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * The review acts of `actorIds` before `from` that belong to reviews going on in [from, until): their
+ * acts on the changes they also acted on in [from, until), as `loadTeamActs` reads them. With these,
+ * every review with an act in [from, until) is whole, so it is dated by its first act as the whole
+ * history dates it. Only changes created before `from` are looked at: an act on a change comes after
+ * the change was created (Gerrit takes no vote or comment on a change that does not exist yet).
+ *
+ * @example const earlier = await loadTeamActsBefore(db, { from, until: now, actorIds: cores });
+ */
+export async function loadTeamActsBefore(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; from: number; until: number; actorIds: readonly number[]; engine?: EngineName },
+): Promise<TeamActRecord[]> {
+  const actors = filter.actorIds.slice(0, MAX_IN);
+  if (actors.length === 0) return [];
+  const old = db.selectFrom('changes').select('changes.id').where('changes.created', '<', filter.from);
+  const rows = await db
+    .selectFrom('votes')
+    .select('change_id')
+    .where('copied', '=', 0)
+    .where('granted_at', '>=', filter.from)
+    .where('granted_at', '<', filter.until)
+    .where('voter_id', 'in', actors)
+    .where('change_id', 'in', old)
+    .union(
+      db
+        .selectFrom('messages')
+        .select('change_id')
+        .where('kind', '=', 'comment')
+        .where('date', '>=', filter.from)
+        .where('date', '<', filter.until)
+        .where('author_id', 'in', actors)
+        .where('patch_set', 'is not', null)
+        .where('change_id', 'in', old),
+    )
+    .execute();
+  const ids = rows.map((r) => r.change_id).sort((a, b) => a - b);
+  const parts: TeamActRecord[][] = [];
+  for (let i = 0; i < ids.length; i += MAX_IN) {
+    parts.push(
+      await loadTeamActs(db, {
+        projects: filter.projects,
+        until: filter.from,
+        actorIds: actors,
+        changeIds: ids.slice(i, i + MAX_IN),
+        engine: filter.engine,
+      }),
+    );
+  }
+  return parts.flat();
 }
 
 /**
@@ -409,7 +503,14 @@ export async function loadChangeFacts(
  */
 export async function loadReviewMessages(
   db: Kysely<Database>,
-  filter: { projects?: readonly string[]; since: number; until: number; authorIds?: readonly number[] },
+  filter: {
+    projects?: readonly string[];
+    since: number;
+    until: number;
+    authorIds?: readonly number[];
+    /** Leave out messages by these accounts (a report that never reads their text: cores, bots). */
+    excludeAuthorIds?: readonly number[];
+  },
 ): Promise<ReviewMessageText[]> {
   if (filter.authorIds && filter.authorIds.length === 0) return [];
   let q = db
@@ -423,6 +524,7 @@ export async function loadReviewMessages(
     .where('messages.date', '<', filter.until);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
   if (filter.authorIds) q = q.where('messages.author_id', 'in', filter.authorIds.slice(0, MAX_IN));
+  if (filter.excludeAuthorIds?.length) q = q.where('messages.author_id', 'not in', filter.excludeAuthorIds.slice(0, MAX_IN));
   return (await q.execute()).map((m) => ({
     changeId: m.change_id,
     patchSet: m.patch_set!,
