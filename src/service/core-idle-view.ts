@@ -37,11 +37,11 @@ export async function idleResult(
   const cores = [...ctx.roster.membersAt(o.now)];
   const from = o.now - Math.max(rule.days, QUARTERS_DAYS) * DAY_MS;
   const filter = { projects: ctx.filterProjects, actorIds: cores, engine: store.engine };
-  const [recent, earlier, first] = await Promise.all([
+  const [recent, first] = await Promise.all([
     loadTeamActs(store.db, { ...filter, since: from, until: o.now }),
-    loadTeamActsBefore(store.db, { ...filter, from, until: o.now }),
     firstTeamActAt(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores }),
   ]);
+  const earlier = await loadTeamActsBefore(store.db, { ...filter, from, changeIds: recent.map((a) => a.changeId) });
   const historyFrom = Math.min(first ?? o.now, o.now);
   const isBot = (id: number) => ctx.bots.has(id);
   const result = computeIdleCores({ acts: recent.concat(earlier), isBot, roster: ctx.roster, historyFrom }, { now: o.now, rule });

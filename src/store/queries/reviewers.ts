@@ -94,6 +94,52 @@ async function readVoteRows(q: VoteQuery): Promise<Array<[number, number, number
   return (await q.execute()).map((v) => [v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
 }
 
+type VoteTuple = [changeId: number, patchSet: number, voterId: number, at: number, label: string, value: number];
+
+/** Votes and comments as review acts, with their change's project, owner and number (acts on a change not in `changes` are left out). */
+function actsOf(
+  votes: readonly VoteTuple[],
+  comments: ReadonlyArray<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }>,
+  changes: ReadonlyMap<number, { project: string; owner_id: number; number: number }>,
+): TeamActRecord[] {
+  const acts: TeamActRecord[] = [];
+  for (const [changeId, patchSet, actorId, at, label, value] of votes) {
+    const c = changes.get(changeId);
+    if (!c) continue;
+    acts.push({
+      changeId,
+      changeNumber: c.number,
+      project: c.project,
+      changeOwnerId: c.owner_id,
+      patchSet,
+      actorId,
+      at,
+      type: 'vote',
+      label,
+      value,
+      selfVote: actorId === c.owner_id,
+    });
+  }
+  for (const m of comments) {
+    const c = changes.get(m.change_id);
+    if (!c) continue;
+    acts.push({
+      changeId: m.change_id,
+      changeNumber: c.number,
+      project: c.project,
+      changeOwnerId: c.owner_id,
+      patchSet: m.patch_set!,
+      actorId: m.author_id!,
+      at: m.date,
+      type: 'comment',
+      label: null,
+      value: null,
+      selfVote: m.author_id === c.owner_id,
+    });
+  }
+  return acts;
+}
+
 /**
  * Review acts: votes that are not copies (origin message or approval, copied = 0) and comment-only
  * review messages with an author and a patch set, each with its change's project, owner and number.
@@ -134,7 +180,6 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (inProjects) cq = cq.where('change_id', 'in', inProjects);
   if (onChanges) cq = cq.where('change_id', 'in', onChanges);
 
-  type VoteTuple = [changeId: number, patchSet: number, voterId: number, at: number, label: string, value: number];
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
   const [votes, comments] = await Promise.all([filter.engine ? VOTE_READERS[filter.engine](db, vq, span) : readVoteRows(vq), cq.execute()]);
   const ids = new Set<number>();
@@ -172,42 +217,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
         votes.push([v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
   }
 
-  const acts: TeamActRecord[] = [];
-  for (const [changeId, patchSet, actorId, at, label, value] of votes as VoteTuple[]) {
-    const c = changes.get(changeId);
-    if (!c) continue;
-    acts.push({
-      changeId,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.owner_id,
-      patchSet,
-      actorId,
-      at,
-      type: 'vote',
-      label,
-      value,
-      selfVote: actorId === c.owner_id,
-    });
-  }
-  for (const m of comments) {
-    const c = changes.get(m.change_id);
-    if (!c) continue;
-    acts.push({
-      changeId: m.change_id,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.owner_id,
-      patchSet: m.patch_set!,
-      actorId: m.author_id!,
-      at: m.date,
-      type: 'comment',
-      label: null,
-      value: null,
-      selfVote: m.author_id === c.owner_id,
-    });
-  }
-  return acts;
+  return actsOf(votes as VoteTuple[], comments, changes);
 }
 
 /**
@@ -238,64 +248,65 @@ export async function firstTeamActAt(
     .where('author_id', 'in', actors)
     .where('patch_set', 'is not', null);
   if (inProjects) cq = cq.where('change_id', 'in', inProjects);
-  const [v, c] = await Promise.all([
-    vq.orderBy('granted_at').limit(1).executeTakeFirst(),
-    cq.orderBy('date').limit(1).executeTakeFirst(),
-  ]);
+  const [v, c] = await Promise.all([vq.orderBy('granted_at').limit(1).executeTakeFirst(), cq.orderBy('date').limit(1).executeTakeFirst()]);
   const times = [v?.at, c?.at].filter((t): t is number => t !== undefined && t !== null).map(Number);
   return times.length ? Math.min(...times) : null;
 }
 
 /**
- * The review acts of `actorIds` before `from` that belong to reviews going on in [from, until): their
- * acts on the changes they also acted on in [from, until), as `loadTeamActs` reads them. With these,
- * every review with an act in [from, until) is whole, so it is dated by its first act as the whole
- * history dates it. Only changes created before `from` are looked at: an act on a change comes after
- * the change was created (Gerrit takes no vote or comment on a change that does not exist yet).
+ * The review acts of `actorIds` before `from` on `changeIds` (the changes of their acts in a period
+ * starting at `from`), as `loadTeamActs` reads them. With these, every review with an act in that
+ * period is whole, so it is dated by its first act as the whole history dates it. Only the changes
+ * created before `from` are read: an act on a change comes after the change was created (Gerrit
+ * takes no vote or comment on a change that does not exist yet).
  *
- * @example const earlier = await loadTeamActsBefore(db, { from, until: now, actorIds: cores });
+ * @example const earlier = await loadTeamActsBefore(db, { from, actorIds: cores, engine, changeIds: recent.map((a) => a.changeId) });
  */
 export async function loadTeamActsBefore(
   db: Kysely<Database>,
-  filter: { projects?: readonly string[]; from: number; until: number; actorIds: readonly number[]; engine?: EngineName },
+  filter: { projects?: readonly string[]; from: number; actorIds: readonly number[]; engine: EngineName; changeIds: readonly number[] },
 ): Promise<TeamActRecord[]> {
   const actors = filter.actorIds.slice(0, MAX_IN);
-  if (actors.length === 0) return [];
-  const old = db.selectFrom('changes').select('changes.id').where('changes.created', '<', filter.from);
-  const rows = await db
-    .selectFrom('votes')
-    .select('change_id')
-    .where('copied', '=', 0)
-    .where('granted_at', '>=', filter.from)
-    .where('granted_at', '<', filter.until)
-    .where('voter_id', 'in', actors)
-    .where('change_id', 'in', old)
-    .union(
+  if (actors.length === 0 || filter.changeIds.length === 0) return [];
+  // The changes, as one parameter (a PostgreSQL array, a JSON array for SQLite): there may be tens
+  // of thousands.
+  const ids = [...new Set(filter.changeIds)].sort((a, b) => a - b);
+  const inIds =
+    filter.engine === 'postgres'
+      ? sql<boolean>`id = any(${ids}::int[])`
+      : sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`;
+  let oq = db.selectFrom('changes').select(['id', 'project', 'owner_id', 'number']).where(inIds).where('created', '<', filter.from);
+  if (filter.projects?.length) oq = oq.where('project', 'in', filter.projects);
+  const old = await oq.execute();
+  const changes = new Map(old.map((c) => [c.id, c]));
+  const oldIds = [...changes.keys()].sort((a, b) => a - b);
+  const votes: VoteTuple[] = [];
+  const comments: Array<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }> = [];
+  for (let i = 0; i < oldIds.length; i += MAX_IN) {
+    const chunk = oldIds.slice(i, i + MAX_IN);
+    // Time, copies and kind are filtered here, not in SQL: without statistics SQLite would take the
+    // (copied, granted_at) and (kind, date) indexes for them and read every earlier act.
+    const [v, m] = await Promise.all([
+      db
+        .selectFrom('votes')
+        .select(['change_id', 'patch_set', 'voter_id', 'granted_at', 'label', 'value', 'copied'])
+        .where('change_id', 'in', chunk)
+        .where('voter_id', 'in', actors)
+        .execute(),
       db
         .selectFrom('messages')
-        .select('change_id')
-        .where('kind', '=', 'comment')
-        .where('date', '>=', filter.from)
-        .where('date', '<', filter.until)
+        .select(['change_id', 'patch_set', 'author_id', 'date', 'kind'])
+        .where('change_id', 'in', chunk)
         .where('author_id', 'in', actors)
-        .where('patch_set', 'is not', null)
-        .where('change_id', 'in', old),
-    )
-    .execute();
-  const ids = rows.map((r) => r.change_id).sort((a, b) => a - b);
-  const parts: TeamActRecord[][] = [];
-  for (let i = 0; i < ids.length; i += MAX_IN) {
-    parts.push(
-      await loadTeamActs(db, {
-        projects: filter.projects,
-        until: filter.from,
-        actorIds: actors,
-        changeIds: ids.slice(i, i + MAX_IN),
-        engine: filter.engine,
-      }),
-    );
+        .execute(),
+    ]);
+    for (const x of v)
+      if (x.copied === 0 && Number(x.granted_at) < filter.from)
+        votes.push([x.change_id, x.patch_set, x.voter_id, Number(x.granted_at), x.label, x.value]);
+    for (const x of m)
+      if (x.kind === 'comment' && x.patch_set !== null && Number(x.date) < filter.from) comments.push({ ...x, date: Number(x.date) });
   }
-  return parts.flat();
+  return actsOf(votes, comments, changes);
 }
 
 /**
