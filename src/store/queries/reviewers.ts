@@ -477,6 +477,25 @@ export async function loadChangeFacts(
     db.selectFrom('patch_sets').select(['change_id', 'number', 'created', 'kind']).where('change_id', 'in', relevant).execute(),
     db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', relevant).execute(),
   ]);
+  return factsOf(changes, patchSets, files);
+}
+
+/** Changes with their patch sets (by number) and file paths (sorted), by id. */
+function factsOf(
+  changes: ReadonlyArray<{
+    id: number;
+    host: string;
+    project: string;
+    number: number;
+    owner_id: number;
+    status: string;
+    created: number;
+    merged_at: number | null;
+    abandoned_at: number | null;
+  }>,
+  patchSets: ReadonlyArray<{ change_id: number; number: number; created: number; kind: string | null }>,
+  files: ReadonlyArray<{ change_id: number; path: string }>,
+): ChangeFacts[] {
   const ps = new Map<number, ChangeFacts['patchSets']>();
   for (const p of patchSets) {
     let l = ps.get(p.change_id);
@@ -504,6 +523,36 @@ export async function loadChangeFacts(
       files: (fs.get(c.id) ?? []).sort(),
     }))
     .sort((a, b) => a.id - b.id);
+}
+
+/**
+ * `loadChangeFacts` of the given changes (store ids, as one parameter: a PostgreSQL array, a JSON
+ * array for SQLite), on the projects when given: for a report that knows which changes its acts
+ * are on, without finding a window's changes again in each of the three statements.
+ *
+ * @example const changes = await loadChangeFactsOf(db, { ids: acts.map((a) => a.changeId), engine: store.engine });
+ */
+export async function loadChangeFactsOf(
+  db: Kysely<Database>,
+  filter: { ids: readonly number[]; engine: EngineName; projects?: readonly string[] },
+): Promise<ChangeFacts[]> {
+  const ids = [...new Set(filter.ids)].sort((a, b) => a - b);
+  if (ids.length === 0) return [];
+  const inIds = (column: string) =>
+    filter.engine === 'postgres'
+      ? sql<boolean>`${sql.ref(column)} = any(${ids}::int[])`
+      : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
+  let cq = db
+    .selectFrom('changes')
+    .select(['id', 'host', 'project', 'number', 'owner_id', 'status', 'created', 'merged_at', 'abandoned_at'])
+    .where(inIds('id'));
+  if (filter.projects?.length) cq = cq.where('project', 'in', filter.projects);
+  const [changes, patchSets, files] = await Promise.all([
+    cq.execute(),
+    db.selectFrom('patch_sets').select(['change_id', 'number', 'created', 'kind']).where(inIds('change_id')).execute(),
+    db.selectFrom('change_files').select(['change_id', 'path']).where(inIds('change_id')).execute(),
+  ]);
+  return factsOf(changes, patchSets, files);
 }
 
 /**
