@@ -164,3 +164,36 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
     cores: out,
   };
 }
+
+/**
+ * The reviews before `from` matter to few cores. Given only the reviews that began at or after
+ * `from` (`from` no later than the window's start and the quarters' start), every figure of
+ * {@link computeIdleCores} is final except for a core below the threshold whose rolling count last
+ * reached it in a run that began before `from` (or never, in those reviews): their below since,
+ * never reached and last review need the earlier history. Those cores' ids.
+ *
+ * @example coresNeedingHistory(computeIdleCores(recent, opts), from) // [] when every idle core fell below recently
+ */
+export function coresNeedingHistory(r: IdleResult, from: Timestamp): number[] {
+  const span = r.rule.days * DAY_MS;
+  return r.cores
+    .filter((c) => c.count < r.rule.threshold && (c.belowSince === null || Date.parse(c.belowSince) < from + span))
+    .map((c) => c.accountId);
+}
+
+/**
+ * `recent` with the cores in `ids` taken from `full` (computed over their whole history): the same
+ * result as {@link computeIdleCores} over everyone's whole history when `ids` are
+ * {@link coresNeedingHistory} of `recent`.
+ */
+export function withHistoryOf(recent: IdleResult, full: IdleResult, ids: ReadonlySet<number>): IdleResult {
+  const fromFull = new Map(full.cores.map((c) => [c.accountId, c]));
+  const cores = recent.cores.map((c) => (ids.has(c.accountId) ? (fromFull.get(c.accountId) ?? c) : c));
+  cores.sort((a, b) => a.count - b.count || a.accountId - b.accountId);
+  return {
+    ...recent,
+    idle: cores.filter((c) => c.idle),
+    tooNewToJudge: cores.filter((c) => !c.idle && c.count < recent.rule.threshold),
+    cores,
+  };
+}

@@ -305,95 +305,166 @@ function rawComponents(list: readonly JudgedReview[], since: Timestamp): Raw {
 }
 
 /**
- * One change's judgements of a person, tallied once for the rank bootstrap: what `rawComponents`
- * reads, as counts and distinct values, so a re-draw adds tallies instead of copying judgements.
+ * One person's judgements grouped by change and packed once for the rank bootstrap: per change what
+ * `rawComponents` reads, as counts in typed arrays, and each change's weeks and areas as small
+ * indexes into the person's own lists, so a re-draw adds numbers and marks indexes instead of
+ * copying judgements or filling sets.
  */
-interface GroupTally {
-  independent: number;
-  substantive: number;
-  settled: number;
-  confirmed: number;
-  weeks: number[];
-  areas: string[];
-  /** Signs, then verdicts, of the voted independent judgements in order of first appearance. */
-  signs: Array<1 | -1>;
-  verdicts: Array<1 | -1>;
-  /** The voted independent judgements' (sign, verdict) pairs, counted. */
-  pairs: Array<{ sign: 1 | -1; verdict: 1 | -1; n: number }>;
+interface PackedGroups {
+  n: number;
+  independent: Int32Array;
+  substantive: Int32Array;
+  settled: Int32Array;
+  confirmed: Int32Array;
+  /** Per change, the voted independent judgements counted by (sign, verdict): ++, +−, −+, −−. */
+  pairs: Int32Array;
+  /** Per change, the sign of its first voted independent judgement (0: none). */
+  firstSign: Int8Array;
+  /** Per change, which signs and verdicts occur: bit 0 sign +, 1 sign −, 2 verdict +, 3 verdict −. */
+  seen: Uint8Array;
+  /** Per change, its distinct weeks (indexes into the person's weeks), from `weekStart[g]`. */
+  weekStart: Int32Array;
+  weekIdx: Int32Array;
+  weekCount: number;
+  areaStart: Int32Array;
+  areaIdx: Int32Array;
+  areaCount: number;
 }
 
-function tallyGroup(list: readonly JudgedReview[], since: Timestamp): GroupTally {
-  const t: GroupTally = {
-    independent: 0,
-    substantive: 0,
-    settled: 0,
-    confirmed: 0,
-    weeks: [],
-    areas: [],
-    signs: [],
-    verdicts: [],
-    pairs: [],
+const pairIndex = (sign: 1 | -1, verdict: 1 | -1): number => (sign > 0 ? 0 : 2) + (verdict > 0 ? 0 : 1);
+
+function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Timestamp): PackedGroups {
+  const n = groups.length;
+  const p: PackedGroups = {
+    n,
+    independent: new Int32Array(n),
+    substantive: new Int32Array(n),
+    settled: new Int32Array(n),
+    confirmed: new Int32Array(n),
+    pairs: new Int32Array(4 * n),
+    firstSign: new Int8Array(n),
+    seen: new Uint8Array(n),
+    weekStart: new Int32Array(n + 1),
+    weekIdx: new Int32Array(0),
+    weekCount: 0,
+    areaStart: new Int32Array(n + 1),
+    areaIdx: new Int32Array(0),
+    areaCount: 0,
   };
-  const weeks = new Set<number>();
-  const areas = new Set<string>();
-  for (const j of list) {
-    if (!j.independent) continue;
-    t.independent += 1;
-    if (j.substantive) t.substantive += 1;
-    if (j.minusOutcome !== null && j.minusOutcome !== 'pending') {
-      t.settled += 1;
-      if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') t.confirmed += 1;
+  const weekOf = new Map<number, number>();
+  const areaOfName = new Map<string, number>();
+  const weekList: number[] = [];
+  const areaList: number[] = [];
+  for (let g = 0; g < n; g++) {
+    const weeks = new Set<number>();
+    const areas = new Set<number>();
+    for (const j of groups[g]!) {
+      if (!j.independent) continue;
+      p.independent[g]! += 1;
+      if (j.substantive) p.substantive[g]! += 1;
+      if (j.minusOutcome !== null && j.minusOutcome !== 'pending') {
+        p.settled[g]! += 1;
+        if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') p.confirmed[g]! += 1;
+      }
+      const week = Math.floor((j.review.at - since) / (7 * DAY_MS));
+      let w = weekOf.get(week);
+      if (w === undefined) weekOf.set(week, (w = weekOf.size));
+      weeks.add(w);
+      for (const a of j.areas) {
+        let x = areaOfName.get(a);
+        if (x === undefined) areaOfName.set(a, (x = areaOfName.size));
+        areas.add(x);
+      }
+      if (j.sign === null || j.verdict === null) continue;
+      if (p.firstSign[g] === 0) p.firstSign[g] = j.sign;
+      p.seen[g]! |= (j.sign > 0 ? 1 : 2) | (j.verdict > 0 ? 4 : 8);
+      p.pairs[4 * g + pairIndex(j.sign, j.verdict)]! += 1;
     }
-    weeks.add(Math.floor((j.review.at - since) / (7 * DAY_MS)));
-    for (const a of j.areas) areas.add(a);
-    if (j.sign === null || j.verdict === null) continue;
-    if (!t.signs.includes(j.sign)) t.signs.push(j.sign);
-    if (!t.verdicts.includes(j.verdict)) t.verdicts.push(j.verdict);
-    const pair = t.pairs.find((p) => p.sign === j.sign && p.verdict === j.verdict);
-    if (pair) pair.n += 1;
-    else t.pairs.push({ sign: j.sign, verdict: j.verdict, n: 1 });
+    weekList.push(...weeks);
+    areaList.push(...areas);
+    p.weekStart[g + 1] = weekList.length;
+    p.areaStart[g + 1] = areaList.length;
   }
-  t.weeks = [...weeks];
-  t.areas = [...areas];
-  return t;
+  p.weekIdx = Int32Array.from(weekList);
+  p.areaIdx = Int32Array.from(areaList);
+  p.weekCount = weekOf.size;
+  p.areaCount = areaOfName.size;
+  return p;
 }
 
 /**
- * `rawComponents` of the judgements of the drawn groups, from their tallies: the same values (κ from
- * the same table of counts, its categories in the same order: every sign first, then verdicts).
+ * Marks for counting distinct weeks and areas over one re-draw: an index counts when its mark is
+ * not yet the re-draw's stamp.
  */
-function rawOfGroups(drawn: readonly GroupTally[]): Raw {
+class Marks {
+  private marks = new Int32Array(64);
+  private stamp = 0;
+  next(size: number): void {
+    if (size > this.marks.length) this.marks = new Int32Array(Math.max(size, 2 * this.marks.length));
+    this.stamp += 1;
+  }
+  /** True the first time `i` is marked in this re-draw. */
+  mark(i: number): boolean {
+    if (this.marks[i] === this.stamp) return false;
+    this.marks[i] = this.stamp;
+    return true;
+  }
+}
+
+/**
+ * `rawComponents` of the judgements of the changes `draw()` picks, `p.n` times, from the packed
+ * tallies: the same values (κ from the same table of counts, its categories in the same order as
+ * the judgements would give them: every sign in order of first appearance, then the verdicts).
+ */
+function rawOfDraw(p: PackedGroups, draw: () => number, weekMarks: Marks, areaMarks: Marks): Raw {
   let independent = 0;
   let substantive = 0;
   let settled = 0;
   let confirmed = 0;
-  const weeks = new Set<number>();
-  const areas = new Set<string>();
-  const cats: Array<1 | -1> = [];
-  for (const g of drawn) for (const c of g.signs) if (!cats.includes(c)) cats.push(c);
-  for (const g of drawn) for (const c of g.verdicts) if (!cats.includes(c)) cats.push(c);
-  const counts = cats.map(() => cats.map(() => 0));
-  let voted = 0;
-  for (const g of drawn) {
-    independent += g.independent;
-    substantive += g.substantive;
-    settled += g.settled;
-    confirmed += g.confirmed;
-    for (const w of g.weeks) weeks.add(w);
-    for (const a of g.areas) areas.add(a);
-    for (const p of g.pairs) {
-      counts[cats.indexOf(p.sign)]![cats.indexOf(p.verdict)]! += p.n;
-      voted += p.n;
-    }
+  let weeks = 0;
+  let areas = 0;
+  let first = 0;
+  let seen = 0;
+  let pp = 0;
+  let pm = 0;
+  let mp = 0;
+  let mm = 0;
+  weekMarks.next(p.weekCount);
+  areaMarks.next(p.areaCount);
+  for (let i = 0; i < p.n; i++) {
+    const g = draw();
+    independent += p.independent[g]!;
+    substantive += p.substantive[g]!;
+    settled += p.settled[g]!;
+    confirmed += p.confirmed[g]!;
+    for (let k = p.weekStart[g]!; k < p.weekStart[g + 1]!; k++) if (weekMarks.mark(p.weekIdx[k]!)) weeks += 1;
+    for (let k = p.areaStart[g]!; k < p.areaStart[g + 1]!; k++) if (areaMarks.mark(p.areaIdx[k]!)) areas += 1;
+    if (first === 0) first = p.firstSign[g]!;
+    seen |= p.seen[g]!;
+    pp += p.pairs[4 * g]!;
+    pm += p.pairs[4 * g + 1]!;
+    mp += p.pairs[4 * g + 2]!;
+    mm += p.pairs[4 * g + 3]!;
   }
-  const kappa = voted === 0 ? null : kappaOfCounts(counts, voted).kappa;
+  const voted = pp + pm + mp + mm;
+  let kappa: number | null = null;
+  if (voted > 0) {
+    const cats: Array<1 | -1> = [first as 1 | -1];
+    const other = -first as 1 | -1;
+    if (seen & (other > 0 ? 1 : 2) || seen & (other > 0 ? 4 : 8)) cats.push(other);
+    const count = (s: 1 | -1, v: 1 | -1): number => [pp, pm, mp, mm][pairIndex(s, v)]!;
+    kappa = kappaOfCounts(
+      cats.map((s) => cats.map((v) => count(s, v))),
+      voted,
+    ).kappa;
+  }
   return {
     agreement: Math.max(0, kappa ?? 0),
     confirmed: settled > 0 ? confirmed / settled : null,
     reasoning: independent ? substantive / independent : 0,
     volume: independent,
-    activeWeeks: weeks.size,
-    areas: areas.size,
+    activeWeeks: weeks,
+    areas,
   };
 }
 
@@ -553,14 +624,18 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       if (!l) m.set(j.review.changeId, (l = []));
       l.push(j);
     }
-    return [...m.keys()].sort((a, b) => a - b).map((k) => tallyGroup(m.get(k)!, since));
+    return packGroups(
+      [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k)!),
+      since,
+    );
   });
   const rankSamples: number[][] = people.map(() => []);
+  const weekMarks = new Marks();
+  const areaMarks = new Marks();
   for (let b = 0; b < replicates; b++) {
     const scores = byChange.map((groups) => {
-      const drawn: GroupTally[] = [];
-      for (let i = 0; i < groups.length; i++) drawn.push(groups[randomIndex(options.random, groups.length)]!);
-      return scoreOf(rawOfGroups(drawn), scale, weights).score;
+      const draw = () => randomIndex(options.random, groups.n);
+      return scoreOf(rawOfDraw(groups, draw, weekMarks, areaMarks), scale, weights).score;
     });
     ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
   }

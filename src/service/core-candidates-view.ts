@@ -3,7 +3,7 @@ import { computeCandidates, type CandidatesResult, type JudgementWeights } from 
 import { seededRandom } from '../analysis/stats/random.js';
 import type { CandidatesReport } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
-import { loadChangeFacts, loadReviewMessages } from '../store/queries/reviewers.js';
+import { loadChangeFactsOf, loadReviewMessages } from '../store/queries/reviewers.js';
 import { areaRules, requireCoreTeam } from './core-rules.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { Window } from './params.js';
@@ -34,11 +34,17 @@ function judgementWeights(r: { quality: JudgementWeights['quality']; activity: J
 export async function candidatesResult(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesResult> {
   const rules = ctx.config.coreRules;
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [acts, messages, changes] = await Promise.all([
+  const [acts, messages] = await Promise.all([
     actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
-    loadReviewMessages(store.db, filter),
-    loadChangeFacts(store.db, filter),
+    // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
+    loadReviewMessages(store.db, { ...filter, excludeAuthorIds: [...ctx.roster.membersAt(win.now), ...ctx.bots] }),
   ]);
+  // The facts of the changes the acts are on: every review's change (the analysis reads no other).
+  const changes = await loadChangeFactsOf(store.db, {
+    ids: acts.map((a) => a.changeId),
+    engine: store.engine,
+    projects: ctx.filterProjects,
+  });
   return computeCandidates(
     { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
     {

@@ -1,8 +1,9 @@
 /** Idle cores (`steward core idle`, `/api/v1/core/idle`): cores below the review threshold (analysis/core-idle.ts). */
-import { computeIdleCores, type CoreActivity, type IdleResult } from '../analysis/core-idle.js';
+import { computeIdleCores, coresNeedingHistory, withHistoryOf, type CoreActivity, type IdleResult } from '../analysis/core-idle.js';
+import { DAY_MS } from '../analysis/stats.js';
 import type { IdleReport, Labeled } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
-import { loadTeamActs } from '../store/queries/reviewers.js';
+import { firstTeamActAt, loadTeamActs, loadTeamActsBefore } from '../store/queries/reviewers.js';
 import { requireCoreTeam } from './core-rules.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { labelOf, teamContextFor, type TeamContext } from './team-context.js';
@@ -15,7 +16,16 @@ export interface CoreIdleParams {
   days?: number;
 }
 
-/** Gathers and computes idle cores as of `now`, people as store ids. */
+/** The quarters' span: four 91-day blocks (analysis/core-idle.ts). */
+const QUARTERS_DAYS = 4 * 91;
+
+/**
+ * Gathers and computes idle cores as of `now`, people as store ids. Reads the cores' reviews of the
+ * window and the quarters (with the earlier acts of reviews that began before them, so that each is
+ * dated as the whole history dates it) and where their history begins; the whole history only of
+ * the cores whose figures need it (analysis `coresNeedingHistory`): the same result as computing
+ * over everything.
+ */
 export async function idleResult(
   store: Store,
   ctx: TeamContext,
@@ -25,9 +35,21 @@ export async function idleResult(
   const rules = ctx.config.coreRules;
   const rule = { threshold: o.threshold ?? rules.idleThreshold, days: o.days ?? rules.idleDays, counts: rules.idleCounts };
   const cores = [...ctx.roster.membersAt(o.now)];
-  const acts = await loadTeamActs(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores, engine: store.engine });
-  const historyFrom = acts.reduce((m, a) => Math.min(m, a.at), o.now);
-  return computeIdleCores({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  const from = o.now - Math.max(rule.days, QUARTERS_DAYS) * DAY_MS;
+  const filter = { projects: ctx.filterProjects, actorIds: cores, engine: store.engine };
+  const [recent, first] = await Promise.all([
+    loadTeamActs(store.db, { ...filter, since: from, until: o.now }),
+    firstTeamActAt(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores }),
+  ]);
+  const earlier = await loadTeamActsBefore(store.db, { ...filter, from, changeIds: recent.map((a) => a.changeId) });
+  const historyFrom = Math.min(first ?? o.now, o.now);
+  const isBot = (id: number) => ctx.bots.has(id);
+  const result = computeIdleCores({ acts: recent.concat(earlier), isBot, roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  const need = coresNeedingHistory(result, from);
+  if (need.length === 0) return result;
+  const acts = await loadTeamActs(store.db, { ...filter, actorIds: need, until: o.now });
+  const full = computeIdleCores({ acts, isBot, roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  return withHistoryOf(result, full, new Set(need));
 }
 
 /** Idle cores as `--format json` prints them. */

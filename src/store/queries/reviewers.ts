@@ -33,6 +33,8 @@ export interface TeamFilter {
    * window's acts are on — the cores' verdict on a patch set counts them. Needs `since`.
    */
   priorCodeReviewBy?: readonly number[];
+  /** Only acts on these changes (store ids; at most 5,000). */
+  changeIds?: readonly number[];
 }
 
 // Engines cap bound parameters; account lists are small, but keep IN lists bounded anyway.
@@ -92,6 +94,52 @@ async function readVoteRows(q: VoteQuery): Promise<Array<[number, number, number
   return (await q.execute()).map((v) => [v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
 }
 
+type VoteTuple = [changeId: number, patchSet: number, voterId: number, at: number, label: string, value: number];
+
+/** Votes and comments as review acts, with their change's project, owner and number (acts on a change not in `changes` are left out). */
+function actsOf(
+  votes: readonly VoteTuple[],
+  comments: ReadonlyArray<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }>,
+  changes: ReadonlyMap<number, { project: string; owner_id: number; number: number }>,
+): TeamActRecord[] {
+  const acts: TeamActRecord[] = [];
+  for (const [changeId, patchSet, actorId, at, label, value] of votes) {
+    const c = changes.get(changeId);
+    if (!c) continue;
+    acts.push({
+      changeId,
+      changeNumber: c.number,
+      project: c.project,
+      changeOwnerId: c.owner_id,
+      patchSet,
+      actorId,
+      at,
+      type: 'vote',
+      label,
+      value,
+      selfVote: actorId === c.owner_id,
+    });
+  }
+  for (const m of comments) {
+    const c = changes.get(m.change_id);
+    if (!c) continue;
+    acts.push({
+      changeId: m.change_id,
+      changeNumber: c.number,
+      project: c.project,
+      changeOwnerId: c.owner_id,
+      patchSet: m.patch_set!,
+      actorId: m.author_id!,
+      at: m.date,
+      type: 'comment',
+      label: null,
+      value: null,
+      selfVote: m.author_id === c.owner_id,
+    });
+  }
+  return acts;
+}
+
 /**
  * Review acts: votes that are not copies (origin message or approval, copied = 0) and comment-only
  * review messages with an author and a patch set, each with its change's project, owner and number.
@@ -105,6 +153,8 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   const actors = filter.actorIds?.slice(0, MAX_IN);
   const excluded = filter.excludeActorIds?.slice(0, MAX_IN);
   if (actors && actors.length === 0) return [];
+  const onChanges = filter.changeIds?.slice(0, MAX_IN);
+  if (onChanges && onChanges.length === 0) return [];
   const inProjects = filter.projects?.length
     ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
     : null;
@@ -115,6 +165,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (actors) vq = vq.where('voter_id', 'in', actors);
   if (excluded?.length) vq = vq.where('voter_id', 'not in', excluded);
   if (inProjects) vq = vq.where('change_id', 'in', inProjects);
+  if (onChanges) vq = vq.where('change_id', 'in', onChanges);
 
   let cq = db
     .selectFrom('messages')
@@ -127,8 +178,8 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (actors) cq = cq.where('author_id', 'in', actors);
   if (excluded?.length) cq = cq.where('author_id', 'not in', excluded);
   if (inProjects) cq = cq.where('change_id', 'in', inProjects);
+  if (onChanges) cq = cq.where('change_id', 'in', onChanges);
 
-  type VoteTuple = [changeId: number, patchSet: number, voterId: number, at: number, label: string, value: number];
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
   const [votes, comments] = await Promise.all([filter.engine ? VOTE_READERS[filter.engine](db, vq, span) : readVoteRows(vq), cq.execute()]);
   const ids = new Set<number>();
@@ -166,42 +217,97 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
         votes.push([v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
   }
 
-  const acts: TeamActRecord[] = [];
-  for (const [changeId, patchSet, actorId, at, label, value] of votes as VoteTuple[]) {
-    const c = changes.get(changeId);
-    if (!c) continue;
-    acts.push({
-      changeId,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.owner_id,
-      patchSet,
-      actorId,
-      at,
-      type: 'vote',
-      label,
-      value,
-      selfVote: actorId === c.owner_id,
-    });
+  return actsOf(votes as VoteTuple[], comments, changes);
+}
+
+/**
+ * When the review acts of `actorIds` before `until` begin (as `loadTeamActs` reads acts: votes that
+ * are not copies, comment-only messages with an author and a patch set): the earliest one's time,
+ * null without any. Each part stops at its first row in time order (votes (copied, granted_at, …),
+ * messages (kind, date, …), migration 0003).
+ *
+ * @example const from = await firstTeamActAt(db, { until: now, actorIds: cores });
+ */
+export async function firstTeamActAt(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; until: number; actorIds: readonly number[] },
+): Promise<number | null> {
+  const actors = filter.actorIds.slice(0, MAX_IN);
+  if (actors.length === 0) return null;
+  const inProjects = filter.projects?.length
+    ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
+    : null;
+  let vq = db.selectFrom('votes').select('granted_at as at').where('copied', '=', 0).where('granted_at', '<', filter.until);
+  vq = vq.where('voter_id', 'in', actors);
+  if (inProjects) vq = vq.where('change_id', 'in', inProjects);
+  let cq = db
+    .selectFrom('messages')
+    .select('date as at')
+    .where('kind', '=', 'comment')
+    .where('date', '<', filter.until)
+    .where('author_id', 'in', actors)
+    .where('patch_set', 'is not', null);
+  if (inProjects) cq = cq.where('change_id', 'in', inProjects);
+  const [v, c] = await Promise.all([vq.orderBy('granted_at').limit(1).executeTakeFirst(), cq.orderBy('date').limit(1).executeTakeFirst()]);
+  const times = [v?.at, c?.at].filter((t): t is number => t !== undefined && t !== null).map(Number);
+  return times.length ? Math.min(...times) : null;
+}
+
+/**
+ * The review acts of `actorIds` before `from` on `changeIds` (the changes of their acts in a period
+ * starting at `from`), as `loadTeamActs` reads them. With these, every review with an act in that
+ * period is whole, so it is dated by its first act as the whole history dates it. Only the changes
+ * created before `from` are read: an act on a change comes after the change was created (Gerrit
+ * takes no vote or comment on a change that does not exist yet).
+ *
+ * @example const earlier = await loadTeamActsBefore(db, { from, actorIds: cores, engine, changeIds: recent.map((a) => a.changeId) });
+ */
+export async function loadTeamActsBefore(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; from: number; actorIds: readonly number[]; engine: EngineName; changeIds: readonly number[] },
+): Promise<TeamActRecord[]> {
+  const actors = filter.actorIds.slice(0, MAX_IN);
+  if (actors.length === 0 || filter.changeIds.length === 0) return [];
+  // The changes, as one parameter (a PostgreSQL array, a JSON array for SQLite): there may be tens
+  // of thousands. PostgreSQL: `in (select unnest(…))`, not `= any(…)`, which it plans as a full scan
+  // for a long array; this way it looks each up through the primary key.
+  const ids = [...new Set(filter.changeIds)].sort((a, b) => a - b);
+  const inIds =
+    filter.engine === 'postgres'
+      ? sql<boolean>`id in (select unnest(${ids}::int[]))`
+      : sql<boolean>`id in (select value from json_each(${JSON.stringify(ids)}))`;
+  let oq = db.selectFrom('changes').select(['id', 'project', 'owner_id', 'number']).where(inIds).where('created', '<', filter.from);
+  if (filter.projects?.length) oq = oq.where('project', 'in', filter.projects);
+  const old = await oq.execute();
+  const changes = new Map(old.map((c) => [c.id, c]));
+  const oldIds = [...changes.keys()].sort((a, b) => a - b);
+  const votes: VoteTuple[] = [];
+  const comments: Array<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }> = [];
+  for (let i = 0; i < oldIds.length; i += MAX_IN) {
+    const chunk = oldIds.slice(i, i + MAX_IN);
+    // Time, copies and kind are filtered here, not in SQL: without statistics SQLite would take the
+    // (copied, granted_at) and (kind, date) indexes for them and read every earlier act.
+    const [v, m] = await Promise.all([
+      db
+        .selectFrom('votes')
+        .select(['change_id', 'patch_set', 'voter_id', 'granted_at', 'label', 'value', 'copied'])
+        .where('change_id', 'in', chunk)
+        .where('voter_id', 'in', actors)
+        .execute(),
+      db
+        .selectFrom('messages')
+        .select(['change_id', 'patch_set', 'author_id', 'date', 'kind'])
+        .where('change_id', 'in', chunk)
+        .where('author_id', 'in', actors)
+        .execute(),
+    ]);
+    for (const x of v)
+      if (x.copied === 0 && Number(x.granted_at) < filter.from)
+        votes.push([x.change_id, x.patch_set, x.voter_id, Number(x.granted_at), x.label, x.value]);
+    for (const x of m)
+      if (x.kind === 'comment' && x.patch_set !== null && Number(x.date) < filter.from) comments.push({ ...x, date: Number(x.date) });
   }
-  for (const m of comments) {
-    const c = changes.get(m.change_id);
-    if (!c) continue;
-    acts.push({
-      changeId: m.change_id,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.owner_id,
-      patchSet: m.patch_set!,
-      actorId: m.author_id!,
-      at: m.date,
-      type: 'comment',
-      label: null,
-      value: null,
-      selfVote: m.author_id === c.owner_id,
-    });
-  }
-  return acts;
+  return actsOf(votes, comments, changes);
 }
 
 /**
@@ -372,6 +478,25 @@ export async function loadChangeFacts(
     db.selectFrom('patch_sets').select(['change_id', 'number', 'created', 'kind']).where('change_id', 'in', relevant).execute(),
     db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', relevant).execute(),
   ]);
+  return factsOf(changes, patchSets, files);
+}
+
+/** Changes with their patch sets (by number) and file paths (sorted), by id. */
+function factsOf(
+  changes: ReadonlyArray<{
+    id: number;
+    host: string;
+    project: string;
+    number: number;
+    owner_id: number;
+    status: string;
+    created: number;
+    merged_at: number | null;
+    abandoned_at: number | null;
+  }>,
+  patchSets: ReadonlyArray<{ change_id: number; number: number; created: number; kind: string | null }>,
+  files: ReadonlyArray<{ change_id: number; path: string }>,
+): ChangeFacts[] {
   const ps = new Map<number, ChangeFacts['patchSets']>();
   for (const p of patchSets) {
     let l = ps.get(p.change_id);
@@ -402,6 +527,36 @@ export async function loadChangeFacts(
 }
 
 /**
+ * `loadChangeFacts` of the given changes (store ids, as one parameter: a PostgreSQL array read
+ * through `unnest` so that each is looked up by index, a JSON array for SQLite), on the projects when given: for a report that knows which changes its acts
+ * are on, without finding a window's changes again in each of the three statements.
+ *
+ * @example const changes = await loadChangeFactsOf(db, { ids: acts.map((a) => a.changeId), engine: store.engine });
+ */
+export async function loadChangeFactsOf(
+  db: Kysely<Database>,
+  filter: { ids: readonly number[]; engine: EngineName; projects?: readonly string[] },
+): Promise<ChangeFacts[]> {
+  const ids = [...new Set(filter.ids)].sort((a, b) => a - b);
+  if (ids.length === 0) return [];
+  const inIds = (column: string) =>
+    filter.engine === 'postgres'
+      ? sql<boolean>`${sql.ref(column)} in (select unnest(${ids}::int[]))`
+      : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
+  let cq = db
+    .selectFrom('changes')
+    .select(['id', 'host', 'project', 'number', 'owner_id', 'status', 'created', 'merged_at', 'abandoned_at'])
+    .where(inIds('id'));
+  if (filter.projects?.length) cq = cq.where('project', 'in', filter.projects);
+  const [changes, patchSets, files] = await Promise.all([
+    cq.execute(),
+    db.selectFrom('patch_sets').select(['change_id', 'number', 'created', 'kind']).where(inIds('change_id')).execute(),
+    db.selectFrom('change_files').select(['change_id', 'path']).where(inIds('change_id')).execute(),
+  ]);
+  return factsOf(changes, patchSets, files);
+}
+
+/**
  * Review messages (kinds `review` and `comment`) with author and patch set, in [since, until), with
  * their text (for whether a review gave reasons).
  *
@@ -409,7 +564,14 @@ export async function loadChangeFacts(
  */
 export async function loadReviewMessages(
   db: Kysely<Database>,
-  filter: { projects?: readonly string[]; since: number; until: number; authorIds?: readonly number[] },
+  filter: {
+    projects?: readonly string[];
+    since: number;
+    until: number;
+    authorIds?: readonly number[];
+    /** Leave out messages by these accounts (a report that never reads their text: cores, bots). */
+    excludeAuthorIds?: readonly number[];
+  },
 ): Promise<ReviewMessageText[]> {
   if (filter.authorIds && filter.authorIds.length === 0) return [];
   let q = db
@@ -423,6 +585,7 @@ export async function loadReviewMessages(
     .where('messages.date', '<', filter.until);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
   if (filter.authorIds) q = q.where('messages.author_id', 'in', filter.authorIds.slice(0, MAX_IN));
+  if (filter.excludeAuthorIds?.length) q = q.where('messages.author_id', 'not in', filter.excludeAuthorIds.slice(0, MAX_IN));
   return (await q.execute()).map((m) => ({
     changeId: m.change_id,
     patchSet: m.patch_set!,
