@@ -35,7 +35,7 @@ let ready: Promise<{ store: Store; catalogue: Readonly<Record<string, AnyReportE
 const open = () =>
   (ready ??= (async () => {
     const { CATALOGUE } = (await import(setup.catalogueModule)) as { CATALOGUE: Readonly<Record<string, AnyReportEntry>> };
-    return { store: await openStore(setup.location, { migrate: false }), catalogue: CATALOGUE };
+    return { store: await openStore(setup.location, { migrate: false, largePageCache: true }), catalogue: CATALOGUE };
   })());
 
 port.on('message', (m: Call | { type: 'close' }) => {

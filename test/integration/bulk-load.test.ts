@@ -16,6 +16,7 @@ import { sql, type Kysely } from 'kysely';
 import { importFiles } from '../../src/ingest/import-files.js';
 import { writeRestExport, writeSshExport } from '../../src/demo/demo-export.js';
 import { dumpStore } from '../../src/store/dump.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/engine.js';
 import type { Database } from '../../src/store/schema.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
@@ -131,6 +132,19 @@ describe('store.bulkLoad on SQLite', () => {
       assert.equal(await count(store.db, 'votes'), summary.totals.votes);
       assert.ok(summary.totals.messages > 0 && summary.totals.votes > 0);
     });
+  });
+
+  it("a command's connection gets SQLite's own 2 MB page cache; a long-lived reader (the web server) asks for 64 MB", async () => {
+    const path = join(dir, 'page-cache.db');
+    const command = await openStore(path);
+    const server = await openStore(path, { largePageCache: true });
+    try {
+      assert.equal((await settings(command.db)).cache_size, -2000);
+      assert.equal((await settings(server.db)).cache_size, -65536);
+    } finally {
+      await command.close();
+      await server.close();
+    }
   });
 
   it('while the work runs: rollback journal, synchronous FULL, foreign keys off, a 64 MB cache; all put back after', async () => {

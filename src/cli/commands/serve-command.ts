@@ -79,7 +79,7 @@ export async function runServe(o: ServeCommandOptions, rt: Runtime, hooks: Serve
   };
   // Check the sync targets before starting, so a wrong steward.yaml stops the server at once.
   const targets = every ? syncTargets(loaded.config, {}) : [];
-  const store = await openStoreFor(o, rt);
+  const store = await openStoreFor(o, rt, { largePageCache: true });
   // The view cache drops a report when the store's data changes, from this process or another, but
   // not when the server writes its sessions and audit lines: those go through `dataVersion`'s own
   // connection, whose commits do not move the version it reads (store/web-writes.ts).
