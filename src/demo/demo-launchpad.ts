@@ -250,46 +250,23 @@ export function generateDemoLaunchpad(
       fixers.length === 1 &&
       fix.mergedAt! >= now - 120 * DAY_MS &&
       fix.mergedAt! <= now - 30 * DAY_MS;
-    if (fix && reopen) {
-      reopened = { bug: id, change: fix.number };
-      t = task(
-        project,
-        id,
-        'Confirmed',
-        imp,
-        {
-          created,
-          leftNew: Math.min(triaged, fix.created),
-          triaged: Math.min(triaged, fix.created),
-          assigned: fix.created,
-          inProgress: fix.created,
-          fixCommitted: fix.mergedAt!,
-          fixReleased: fix.mergedAt!,
-          closed: fix.mergedAt!,
-          leftClosed: fix.mergedAt! + 7 * DAY_MS,
-        },
-        null,
-        title,
-      );
-    } else if (fix) {
-      t = task(
-        project,
-        id,
-        'Fix Released',
-        imp,
-        {
-          created,
-          leftNew: Math.min(triaged, fix.created),
-          triaged: Math.min(triaged, fix.created),
-          assigned: fix.created,
-          inProgress: fix.created,
-          fixCommitted: fix.mergedAt!,
-          fixReleased: fix.mergedAt!,
-          closed: fix.mergedAt!,
-        },
-        fix.owner,
-        title,
-      );
+    if (fix) {
+      const fixed = {
+        created,
+        leftNew: Math.min(triaged, fix.created),
+        triaged: Math.min(triaged, fix.created),
+        assigned: fix.created,
+        inProgress: fix.created,
+        fixCommitted: fix.mergedAt!,
+        fixReleased: fix.mergedAt!,
+        closed: fix.mergedAt!,
+      };
+      if (reopen) {
+        reopened = { bug: id, change: fix.number };
+        t = task(project, id, 'Confirmed', imp, { ...fixed, leftClosed: fix.mergedAt! + 7 * DAY_MS }, null, title);
+      } else {
+        t = task(project, id, 'Fix Released', imp, fixed, fix.owner, title);
+      }
     } else if (open) {
       t = task(
         project,
