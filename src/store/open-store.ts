@@ -278,7 +278,7 @@ async function openPostgres(url: string, create: boolean): Promise<Store> {
   };
 }
 
-function storeOpenError(engine: EngineName, where: string, e: unknown): StewardError {
+export function storeOpenError(engine: EngineName, where: string, e: unknown): StewardError {
   const msg = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: string } | null)?.code;
   let hint =
@@ -289,6 +289,10 @@ function storeOpenError(engine: EngineName, where: string, e: unknown): StewardE
   if (code === 'SQLITE_BUSY') hint = 'Another process holds the store locked. Wait for it to finish and run the command again.';
   if (code === '28P01' || code === '28000') hint = 'PostgreSQL refused the credentials in the URL. Check the user name and password.';
   if (code === '3D000') hint = 'The database named in the URL does not exist. Create it (createdb NAME) or fix the URL.';
+  // better-sqlite3's compiled addon built for another Node (Node switched after `npm ci`, or built
+  // against the wrong headers): the path is not the problem.
+  if (code === 'ERR_DLOPEN_FAILED' && /NODE_MODULE_VERSION/.test(msg))
+    hint = `better-sqlite3 was compiled for another Node.js version than this one (${process.version}). Rebuild it with this Node: npm rebuild better-sqlite3 (README, "Set up": when Node came from the npm registry's package, export npm_config_nodedir first).`;
   return new StewardError(
     'STORE_UNAVAILABLE',
     `cannot open the ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'} store: ${redactSecrets(msg)}`,
