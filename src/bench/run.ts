@@ -21,7 +21,8 @@
  * - calibration and power of the inference methods over many simulated data sets (calibration-bench.ts).
  *
  * - `steward bugs sync` from the fake Launchpad, and the three bug reports (bugs-bench.ts;
- *   BENCH_ONLY=bugs runs only these, BENCH_LP_TASKS sets the number of tasks).
+ *   BENCH_ONLY=bugs runs only these, BENCH_LP_TASKS sets the number of tasks; the reports run on both
+ *   engines, BENCH_BUGS_PG=0 leaves PostgreSQL out).
  *
  * - every report as a fresh `steward` process over the bench store, in each engine, beside the same
  *   report warm in one process, and `steward --help` (cold-bench.ts). BENCH_ONLY=cold runs only
@@ -217,6 +218,7 @@ if (process.env.BENCH_ONLY === 'bugs') {
   const lpTasks = Number(process.env.BENCH_LP_TASKS ?? 50_000);
   if (lpTasks > 0) runLaunchpadSyncBench(lpTasks);
   await runBugsReportsBench(process.env.BENCH_SQLITE ?? bench.sqlitePath, bench.demo);
+  if (bench.pgAdmin && process.env.BENCH_BUGS_PG !== '0') await runBugsReportsBench(pgLocation(bench.pgAdmin, bench.pgDb), bench.demo);
   process.exit(0);
 }
 const runCold = () =>
@@ -276,4 +278,5 @@ runInitiatives();
 await runWebBench(...storeArgs);
 runLaunchpadSyncBench(Number(process.env.BENCH_LP_TASKS ?? 50_000));
 await runBugsReportsBench(bench.sqlitePath, bench.demo);
+if (bench.pgAdmin) await runBugsReportsBench(pgLocation(bench.pgAdmin, bench.pgDb), bench.demo);
 runCalibrationBench();
