@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineName } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
-import { freshLocation, pgAdmin, pgDatabaseName } from './stores.js';
+import { freshLocation, pgCopyDatabase, pgDatabaseName } from './stores.js';
 
 const RUN_CACHE = process.env.STEWARD_TEST_RUN_CACHE;
 const RUN_ID = process.env.STEWARD_TEST_RUN_ID;
@@ -177,7 +177,7 @@ async function publish(engine: EngineName, location: string, paths: ReturnType<t
     return;
   }
   try {
-    await pgAdmin(`CREATE DATABASE "${paths.published}" TEMPLATE "${pgDatabaseName(location)}"`);
+    await pgCopyDatabase(paths.published, pgDatabaseName(location));
     writeFileSync(paths.done, '');
   } catch (e) {
     // 42P04: published already (by a run of an older version of this helper); 55006: a
