@@ -6,20 +6,20 @@
  * copied after (demo-cache.ts). The clones the store was synced from stay in the run's cache until
  * the run ends; the tests clone the bundles again for their own `git` look-ups (same commits).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineName } from '../../src/store/engine.js';
 import { runSteward } from './cli.js';
 import { cachedStore, type CachedStore } from './demo-cache.js';
+import { cloneBundle } from './bundle-clone.js';
 
 /** The store; `history` and `specs` are the bundles' paths. */
 export async function novaSpecsStore(history: string, specs: string): Promise<CachedStore> {
   return cachedStore('sqlite', `git sync --repo clone of ${history}; specs sync --repo clone of ${specs}`, async (location, out) => {
     const nova = join(out, 'nova');
     const novaSpecs = join(out, 'nova-specs');
-    execFileSync('git', ['clone', '-q', history, nova]);
-    execFileSync('git', ['clone', '-q', specs, novaSpecs]);
+    cloneBundle(history, nova);
+    cloneBundle(specs, novaSpecs);
     for (const args of [
       ['git', 'sync', '--repo', nova, '--quiet'],
       ['specs', 'sync', '--repo', novaSpecs],
@@ -41,7 +41,7 @@ export async function novaHistoryStore(engine: EngineName, bundle: string): Prom
   return cachedStore(engine, `git sync --repo bare clone nova.git of ${bundle} --branch master --name nova`, async (location, out) => {
     mkdirSync(out, { recursive: true });
     const repo = join(out, 'nova.git');
-    execFileSync('git', ['clone', '--quiet', '--bare', bundle, repo]);
+    cloneBundle(bundle, repo, ['--bare']);
     const r = await runSteward(['--db', location, 'git', 'sync', '--repo', repo, '--branch', 'master', '--name', 'nova', '--quiet'], {
       cwd: out,
     });

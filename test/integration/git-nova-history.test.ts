@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { listBlueprintCommits } from '../../src/store/queries/code-history.js';
 import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 // STEWARD_SHARED_DATA points elsewhere (a git worktree sits away from ../shared).
 const BUNDLE = process.env.STEWARD_SHARED_DATA
@@ -54,7 +55,7 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'steward-nova-history-'));
     repo = join(tmp, 'nova.git');
-    execFileSync('git', ['clone', '--quiet', '--bare', BUNDLE, repo]);
+    cloneBundle(BUNDLE, repo, ['--bare']);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -22,6 +22,7 @@ import { runSteward } from '../helpers/cli.js';
 import { novaHistoryStore } from '../helpers/nova-store.js';
 import { ENGINES } from '../helpers/stores.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 // STEWARD_SHARED_DATA names the shared data folder when it is not ../shared/data beside the repository (a worktree elsewhere).
 const BUNDLE = process.env.STEWARD_SHARED_DATA
@@ -73,7 +74,7 @@ describe("steward history on nova's history", { skip: SKIP }, () => {
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'steward-history-'));
     repo = join(tmp, 'nova.git');
-    execFileSync('git', ['clone', '--quiet', '--bare', BUNDLE, repo]);
+    cloneBundle(BUNDLE, repo, ['--bare']);
     const out = execFileSync('git', ['-C', repo, 'log', '--format=%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%B', TIP], {
       encoding: 'utf8',
       maxBuffer: 1 << 30,

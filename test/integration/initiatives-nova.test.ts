@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
 import type { CachedStore } from '../helpers/demo-cache.js';
 import { novaHistoryStore } from '../helpers/nova-store.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 // The shared data folder beside the repository; STEWARD_SHARED_DATA names another (a worktree elsewhere).
 const DATA = process.env.STEWARD_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
@@ -109,7 +110,7 @@ describe('nova initiatives on the real specs and code history', { skip: SKIP }, 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'steward-nova-initiatives-'));
     specs = join(tmp, 'nova-specs');
-    execFileSync('git', ['clone', '--quiet', SPECS, specs]);
+    cloneBundle(SPECS, specs);
     writeFileSync(join(tmp, 'steward.yaml'), yaml);
     // `steward git sync --repo nova.git --branch master` (a bare clone of the bundle, named nova;
     // this steward.yaml names no git repository), as history-nova and security-advisories-real

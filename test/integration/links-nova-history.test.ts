@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { bugMentions, extractLinks } from '../../src/sources/links/links.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 // STEWARD_SHARED_DATA names the shared data folder when it is not ../shared/data beside the repository (a worktree elsewhere).
 const BUNDLE = process.env.STEWARD_SHARED_DATA
@@ -132,7 +133,7 @@ describe("the link rule on nova's history", { skip: SKIP }, () => {
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'steward-nova-links-'));
     repo = join(tmp, 'nova.git');
-    execFileSync('git', ['clone', '--quiet', '--bare', BUNDLE, repo]);
+    cloneBundle(BUNDLE, repo, ['--bare']);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 

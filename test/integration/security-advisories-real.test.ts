@@ -19,6 +19,7 @@ import { advisoryToYaml, parseAdvisory } from '../../src/sources/advisories/advi
 import { runSteward } from '../helpers/cli.js';
 import { novaHistoryStore } from '../helpers/nova-store.js';
 import { ENGINES } from '../helpers/stores.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 // STEWARD_SHARED_DATA points elsewhere (a git worktree sits away from ../shared).
 const DATA = process.env.STEWARD_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data/', import.meta.url));
@@ -159,8 +160,8 @@ describe('the real OSSA repository and nova history', { skip: SKIP }, () => {
     tmp = mkdtempSync(join(tmpdir(), 'steward-ossa-'));
     ossa = join(tmp, 'ossa');
     repo = join(tmp, 'nova.git');
-    execFileSync('git', ['clone', '--quiet', OSSA, ossa]);
-    execFileSync('git', ['clone', '--quiet', '--bare', NOVA, repo]);
+    cloneBundle(OSSA, ossa);
+    cloneBundle(NOVA, repo, ['--bare']);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 

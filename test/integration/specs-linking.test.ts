@@ -18,6 +18,7 @@ import { runSteward } from '../helpers/cli.js';
 import type { CachedStore } from '../helpers/demo-cache.js';
 import { novaSpecsStore } from '../helpers/nova-store.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON output
 type Json = Record<string, any>;
@@ -218,8 +219,8 @@ describe('specs linking on the real nova-specs and nova history', { skip: SKIP }
     nova = join(work, 'nova');
     specs = join(work, 'nova-specs');
     // The repositories for the expected values, from git alone; the store, synced from the same bundles, is shared (nova-store.ts).
-    execFileSync('git', ['clone', '-q', '--no-checkout', HISTORY_BUNDLE, nova]);
-    execFileSync('git', ['clone', '-q', '--no-checkout', SPECS_BUNDLE, specs]);
+    cloneBundle(HISTORY_BUNDLE, nova, ['--no-checkout']);
+    cloneBundle(SPECS_BUNDLE, specs, ['--no-checkout']);
     store = await novaSpecsStore(HISTORY_BUNDLE, SPECS_BUNDLE);
     db = store.location;
   });

@@ -24,6 +24,7 @@ import { buildSpecsReportView } from '../../src/service/specs-report-view.js';
 import { storeSpecs } from '../../src/ingest/specs-sync.js';
 import { StewardError } from '../../src/model/errors.js';
 import { alice, bob, makeChange, makeMessage, makePatchSet, makeVote, zuul } from '../helpers/builders.js';
+import { cloneBundle } from '../helpers/bundle-clone.js';
 
 const git = (dir: string, args: string[], env: Record<string, string> = {}) =>
   execFileSync('git', ['-C', dir, ...args], {
@@ -407,7 +408,7 @@ describe('steward specs report on the real nova-specs history', { skip: SHARED }
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'steward-nova-specs-'));
     clone = join(work, 'nova-specs');
-    execFileSync('git', ['clone', '-q', BUNDLE, clone]);
+    cloneBundle(BUNDLE, clone);
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -502,7 +503,7 @@ describe('steward specs report with the nova code history', { skip: SHARED_HISTO
     work = mkdtempSync(join(tmpdir(), 'steward-nova-history-'));
     nova = join(work, 'nova');
     // nova's history for the expected values, from git alone; the store, synced from the same bundles, is shared (nova-store.ts).
-    execFileSync('git', ['clone', '-q', '--no-checkout', HISTORY, nova]);
+    cloneBundle(HISTORY, nova, ['--no-checkout']);
     store = await novaSpecsStore(HISTORY, BUNDLE);
     db = store.location;
   });
