@@ -103,16 +103,42 @@ export function waitSplits(changes: readonly FlowChange[], ctx: FlowContext, sin
     const replay = replayFlow(c, ctx, asOf);
     const merged = c.mergedAt !== null && c.mergedAt <= asOf;
     const abandoned = !merged && c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= asOf;
-    const sum = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
-    for (const seg of replay.segments) sum[seg.phase] += seg.to - seg.from;
+    // Each phase's time summed in the segments' order, in local numbers (not an object keyed by phase).
+    let reviewers = 0;
+    let author = 0;
+    let ci = 0;
+    let approved = 0;
+    let wip = 0;
+    for (const seg of replay.segments) {
+      const d = seg.to - seg.from;
+      switch (seg.phase) {
+        case 'reviewers':
+          reviewers += d;
+          break;
+        case 'author':
+          author += d;
+          break;
+        case 'ci':
+          ci += d;
+          break;
+        case 'approved':
+          approved += d;
+          break;
+        case 'wip':
+          wip += d;
+          break;
+        default:
+          break;
+      }
+    }
     out.push({
       project: c.project,
       number: c.number,
       outcome: merged ? 'merged' : abandoned ? 'abandoned' : 'open',
-      reviewersDays: days(sum.reviewers),
-      authorDays: days(sum.author),
-      ciDays: days(sum.ci + sum.approved),
-      wipDays: days(sum.wip),
+      reviewersDays: days(reviewers),
+      authorDays: days(author),
+      ciDays: days(ci + approved),
+      wipDays: days(wip),
     });
   }
   return out;
@@ -380,7 +406,12 @@ export interface InitiativeInput {
    * {@link inSample}.
    */
   sample: { cohort: number; fraction: number };
-  /** Creation times of every change of the projects from 90 days before the period (is there review data for a stall?). */
+  /**
+   * Creation times of the projects' changes from 90 days before the period (is there review data
+   * for a stall?): all of them, or any of them that keep the first and the last and leave no
+   * creation between two consecutive times more than 90 days apart (store/queries/initiatives.ts
+   * creationMarks) — a stall's window is longer than that, so it holds one exactly when it holds a creation.
+   */
   reviewDataTimes: ArrayLike<Timestamp>;
   /** Commits that may be in scope (the store query pre-selects; the patterns and links decide here). */
   commits: readonly TrackedCommit[];
