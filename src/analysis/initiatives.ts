@@ -41,8 +41,7 @@ import { kmMedianPoint, percentileMonteCarlo, timeToEvent } from './flow-inferen
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
 import { compareDrawn, priorityQueries, type PriorityComparison } from './priorities.js';
 import { bugItems, fixedAt as taskFixedAt } from './bugs-common.js';
-import { finalVotes, replayFlow, reviewActsOf, situationAt, type FlowContext, type FlowState } from './queue-state.js';
-import { extractReviews } from './reviews.js';
+import { finalVotes, replayFlow, situationAt, type FlowContext, type FlowState } from './queue-state.js';
 import { round as roundOrNull } from './stats.js';
 
 const round = (x: number, digits = 2): number => roundOrNull(x, digits)!;
@@ -142,6 +141,27 @@ export function waitSplits(changes: readonly FlowChange[], ctx: FlowContext, sin
     });
   }
   return out;
+}
+
+/**
+ * The change of a wait split: the last of `changes` with its project and number. By number alone
+ * when no number is in two projects (no key string per change), else by both.
+ */
+function changeOfWait(changes: readonly FlowChange[]): (w: WaitSplit) => FlowChange | undefined {
+  const byNumber = new Map<number, FlowChange>();
+  let clash = false;
+  for (const c of changes) {
+    const before = byNumber.get(c.number);
+    if (before !== undefined && before.project !== c.project) clash = true;
+    byNumber.set(c.number, c);
+  }
+  if (!clash)
+    return (w) => {
+      const c = byNumber.get(w.number);
+      return c !== undefined && c.project === w.project ? c : undefined;
+    };
+  const byKey = new Map(changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
+  return (w) => byKey.get(`${w.project}\u0000${w.number}`);
 }
 
 /** Whether any of `times` is in [from, to). */
@@ -472,7 +492,10 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     return out;
   };
   const BUG_KINDS = new Set(['closes-bug', 'partial-bug', 'related-bug', 'topic-bug']);
-  const views = input.changes.filter((c) => c.created < asOf).map((c) => new QueryView(c, env));
+  const existing = input.changes.filter((c) => c.created < asOf);
+  // Query views only when a scope has a query to evaluate (paths matched by the store's files need none).
+  let views: QueryView[] | null = null;
+  const viewsOf = (): QueryView[] => (views ??= existing.map((c) => new QueryView(c, env)));
   const commitsAsOf = input.commits.filter((c) => c.landedAt <= asOf);
   const match = (scope: TrackedScope): Matches => {
     const specs = specsIn(scope);
@@ -490,15 +513,17 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       .filter((p) => p.re instanceof RegExp);
     const tagged = taggedBy(scope.bugTags);
     const changes = new Map<number, string[]>();
-    for (const v of views) {
+    const evaluated = compiled.some((q) => q.c !== null) ? viewsOf() : null;
+    for (let i = 0; i < existing.length; i++) {
+      const change = existing[i]!;
       const by: string[] = [];
-      for (const q of compiled) if (q.c ? q.c.matches(v) : q.under!.has(v.change.id)) by.push(q.label);
-      const msg = v.change.commitMessage ?? v.change.subject;
+      for (const q of compiled) if (q.c ? q.c.matches(evaluated![i]!) : q.under!.has(change.id)) by.push(q.label);
+      const msg = change.commitMessage ?? change.subject;
       for (const p of patterns) if ((p.re as RegExp).test(msg)) by.push(p.label);
       if (tagged.size)
-        for (const l of v.change.links)
+        for (const l of change.links)
           if (BUG_KINDS.has(l.kind)) for (const t of tagged.get(l.target) ?? []) if (!by.includes(`bugTag:${t}`)) by.push(`bugTag:${t}`);
-      if (by.length) changes.set(v.change.id, by);
+      if (by.length) changes.set(change.id, by);
     }
     const bps = new Set([...scope.blueprints.map((b) => b.toLowerCase()), ...specBps]);
     const bugs = new Set([...scope.bugs, ...tagged.keys()]);
@@ -746,8 +771,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
 
   // Blockers at asOf.
   // Each wait's change (by project and number), found once: the maps below are by change.
-  const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
-  const waitChanges = input.waits.map((w) => byKey.get(`${w.project}\u0000${w.number}`));
+  const waitChanges = input.waits.map(changeOfWait(input.changes));
   const waitsOf = new Map<FlowChange, WaitSplit>();
   input.waits.forEach((w, i) => {
     if (waitChanges[i]) waitsOf.set(waitChanges[i], w);
@@ -814,14 +838,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   };
   for (const c of changes) bump(input.nameOf(c.ownerId), 'changes');
   for (const c of commits) bump(c.authorName, 'commits');
-  const reviewing = new Map<string, number>();
-  for (const c of changes) {
-    for (const r of extractReviews(reviewActsOf(c), env.flow.isBot).reviews) {
-      if (r.at > asOf || r.reviewerId === c.ownerId) continue;
-      const n = input.nameOf(r.reviewerId);
-      reviewing.set(n, (reviewing.get(n) ?? 0) + 1);
-    }
-  }
+  const reviewing = reviewsByReviewer(changes, env.flow.isBot, input.nameOf, asOf);
 
   // The review wait of its changes against the rest of the project's (the priorities' comparison).
   const clusterOf = (c: FlowChange): string => {
@@ -1038,6 +1055,46 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     summary: [],
   };
   out.summary = initiativeSummary(out);
+  return out;
+}
+
+/**
+ * How many reviews each person (by `nameOf`) gave on `changes` by `asOf`: the reviews of
+ * reviews.ts `extractReviews` over queue-state.ts `reviewActsOf` (a person's votes, not copied,
+ * and comments on one patch set, neither a bot's nor the change owner's, dated by the first),
+ * counted without building the acts: a review is dated by `asOf` when any of its acts is.
+ */
+export function reviewsByReviewer(
+  changes: readonly FlowChange[],
+  isBot: (accountId: number) => boolean,
+  nameOf: (accountId: number) => string,
+  asOf: Timestamp,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  // The current change's reviews counted so far, as (patch set, reviewer) pairs: a handful.
+  const patchSets: number[] = [];
+  const reviewers: number[] = [];
+  const act = (owner: number, patchSet: number, actor: number, at: number): void => {
+    if (at > asOf || isBot(actor) || actor === owner) return;
+    for (let k = 0; k < patchSets.length; k++) if (patchSets[k] === patchSet && reviewers[k] === actor) return;
+    patchSets.push(patchSet);
+    reviewers.push(actor);
+    const n = nameOf(actor);
+    out.set(n, (out.get(n) ?? 0) + 1);
+  };
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    patchSets.length = 0;
+    reviewers.length = 0;
+    for (let j = 0; j < c.votes.length; j++) {
+      const v = c.votes[j]!;
+      if (!v.copied) act(c.ownerId, v.patchSet, v.voterId, v.at);
+    }
+    for (let j = 0; j < c.messages.length; j++) {
+      const m = c.messages[j]!;
+      if (m.kind === 'comment' && m.authorId !== null && m.patchSet !== null) act(c.ownerId, m.patchSet, m.authorId, m.at);
+    }
+  }
   return out;
 }
 
