@@ -554,7 +554,9 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     for (const s of m.specs) allSpecs.set(s.path, s);
   }
   const matchedBy = (id: number): string[] => {
-    const out = new Set(whole.changes.get(id) ?? []);
+    const labels = whole.changes.get(id) ?? [];
+    if (own.size === 0 && labels.length === 1) return [labels[0]!];
+    const out = new Set(labels);
     for (const m of own.values()) for (const l of m.changes.get(id) ?? []) out.add(l);
     return [...out];
   };
@@ -794,8 +796,9 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       since: iso(veto?.at ?? c.created)!,
     });
   }
+  // For the median alone: no clusters (kmMedianPoint reads the times and events).
   const cohortTimes = (list: readonly WaitSplit[]): FollowedTime[] =>
-    list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: `change:${w.number}` }));
+    list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: '' }));
   // The project's median: every change of the cohort, or its sample (scope changes too, by the same rule).
   const { fraction } = input.sample;
   const isSampled = waitChanges.map((c) => inSample(c?.id ?? 0, fraction));
@@ -920,15 +923,18 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   // Last activity.
   // The latest at or before asOf (the first listed of equals), its description made for it alone.
   const latest: { at: number; what: (() => string) | null } = { at: Number.NEGATIVE_INFINITY, what: null };
+  const later = (at: number): boolean => at <= asOf && (latest.what === null || at > latest.at);
   const act = (at: number, what: () => string): void => {
-    if (at <= asOf && (latest.what === null || at > latest.at)) {
+    if (later(at)) {
       latest.at = at;
       latest.what = what;
     }
   };
   for (const c of changes) act(c.created, () => `change ${c.number} proposed`);
   for (const c of changes) if (statusOf(c) === 'merged') act(c.mergedAt!, () => `change ${c.number} merged`);
-  for (const c of changes) for (const p of c.patchSets) act(p.created, () => `change ${c.number} patch set ${p.number}`);
+  // (A description only for a patch set that is the latest so far: thousands of them.)
+  for (const c of changes)
+    for (const p of c.patchSets) if (later(p.created)) act(p.created, () => `change ${c.number} patch set ${p.number}`);
   for (const c of commits) act(c.landedAt, () => `commit ${c.sha.slice(0, 10)} landed`);
   for (const sp of specs) act(sp.approvedAt, () => `spec ${sp.blueprint} approved`);
   for (const sp of specs) if (implementedBy(sp, asOf)) act(sp.implementedAt!, () => `spec ${sp.blueprint} implemented`);
