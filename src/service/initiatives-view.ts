@@ -442,6 +442,7 @@ const REVIEW_DATA_SPAN = 90 * DAY;
 async function cohortPicks(
   store: Store,
   candidates: readonly number[],
+  candidateSet: ReadonlySet<number>,
   extent: { count: number; lowId: number | null; highId: number | null },
   fraction: number,
   period: { projects: readonly string[]; from: number; until: number },
@@ -452,14 +453,12 @@ async function cohortPicks(
   if ((highId - lowId + 1) * fraction <= 4 * REVIEW_WAIT_SAMPLE) {
     const picks: number[] = [];
     for (const id of candidates) if (id >= lowId && id <= highId) picks.push(id);
-    const named = new Set(picks);
-    for (let id = lowId; id <= highId; id++) if (!named.has(id) && inSample(id, fraction)) picks.push(id);
+    for (let id = lowId; id <= highId; id++) if (!candidateSet.has(id) && inSample(id, fraction)) picks.push(id);
     return changesCreatedIn(store.db, store.engine, picks, period);
   }
   const { ids: cohort } = await periodChanges(store.db, store.engine, period);
-  const named = new Set(candidates);
   const picks: number[] = [];
-  for (const id of cohort) if (named.has(id) || inSample(id, fraction)) picks.push(id);
+  for (const id of cohort) if (candidateSet.has(id) || inSample(id, fraction)) picks.push(id);
   return picks.sort((a, b) => a - b);
 }
 
@@ -529,10 +528,12 @@ export async function buildInitiativeView(
       ),
       topics: scopes.flatMap((s) => s.topics),
       paths: scopes.flatMap((s) => s.paths.map(scopePathPrefix)),
+      // No change outside the cohort's id range is read (the analysis matches only what is read).
+      ...(extent.lowId !== null && extent.highId !== null ? { idRange: { low: extent.lowId, high: extent.highId } } : {}),
     });
     if (storePaths) pathMatches = found.byPath;
     candidates = new Set(found.ids);
-    ids = await cohortPicks(store, found.ids, extent, fraction, { projects: periodProjects, from: since, until: asOf });
+    ids = await cohortPicks(store, found.ids, candidates, extent, fraction, { projects: periodProjects, from: since, until: asOf });
   }
   const [loaded, commits] = await Promise.all([
     loadFlowChanges(store.db, store.engine, {

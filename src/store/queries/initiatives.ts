@@ -35,26 +35,39 @@ const PATH_UNDER: Record<EngineName, (prefix: string) => ReturnType<typeof sql<b
  * changes whose latest patch set's files `file:"^PREFIX.*"` matches (change_files holds the latest
  * patch set's files, compared byte for byte), so the status needs no files to match a path.
  *
+ * `idRange`: only changes with an id in [low, high] (a period's cohort's, {@link cohortExtent}),
+ * in every part of the answer.
+ *
  * @example await scopeChangeCandidates(db, 'sqlite', { targets: ['cells-v2'], topics: [], paths: ['nova/network/'] })
  */
 export async function scopeChangeCandidates(
   db: Kysely<Database>,
   engine: EngineName,
-  o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[] },
+  o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[]; idRange?: { low: number; high: number } },
 ): Promise<{ ids: number[]; byPath: Map<string, Set<number>> }> {
   const ids = new Set<number>();
+  const low = o.idRange?.low ?? Number.NEGATIVE_INFINITY;
+  const high = o.idRange?.high ?? Number.POSITIVE_INFINITY;
   for (const part of chunks([...new Set(o.targets)]))
-    for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) ids.add(Number(r.change_id));
+    for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) {
+      const id = Number(r.change_id);
+      if (id >= low && id <= high) ids.add(id);
+    }
   for (const part of chunks([...new Set(o.topics)]))
-    for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) ids.add(Number(r.id));
+    for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) {
+      const id = Number(r.id);
+      if (id >= low && id <= high) ids.add(id);
+    }
   const byPath = new Map<string, Set<number>>();
   for (const p of new Set(o.paths.filter(Boolean))) {
     // Packed: a prefix may cover tens of thousands of files (the bench's driver: 14,500).
-    const rows = await db
+    let q = db
       .selectFrom('change_files as f')
       .select(pack(engine, [sql<string>`cast(f.change_id as text)`]).as('packed'))
-      .where(PATH_UNDER[engine](p))
-      .execute();
+      .where(PATH_UNDER[engine](p));
+    // On the index's entries (path, change_id): the range costs no row.
+    if (o.idRange) q = q.where('f.change_id', '>=', o.idRange.low).where('f.change_id', '<=', o.idRange.high);
+    const rows = await q.execute();
     const under = new Set<number>(unpackIntegers(rows, 1)[0]);
     for (const id of under) ids.add(id);
     byPath.set(p, under);
