@@ -11,12 +11,15 @@ import {
   computeInitiativeStatus,
   inSample,
   resolveMilestones,
+  reviewsByReviewer,
   sampleFraction,
   scopeQueries,
   specUnits,
   waitSplits,
 } from './initiatives.js';
 import { priorityQueries } from './priorities.js';
+import { reviewActsOf } from './queue-state.js';
+import { extractReviews } from './reviews.js';
 import type { ReleaseCycle } from './waits.js';
 
 const DAY = 86_400_000;
@@ -218,5 +221,49 @@ describe('initiatives', () => {
     const kept = Array.from({ length: 40_000 }, (_, i) => i + 1).filter((id) => inSample(id, f)).length;
     assert.ok(kept > 900 && kept < 1100, `kept ${kept}`);
     assert.equal(inSample(12345, f), inSample(12345, f));
+  });
+
+  it('counts reviews per person as extractReviews does over the acts (copied votes, the owner, bots and later acts left out)', () => {
+    const owner = flowChange(1).ownerId;
+    const changes = [
+      flowChange(1, {
+        created: at(0),
+        patchSets: patchSets(0, 20),
+        votes: [
+          vote(1, 'Verified', 1, ZUUL, 1),
+          vote(1, 'Code-Review', -1, ALICE, 10),
+          vote(1, 'Code-Review', 1, ALICE, 12),
+          vote(2, 'Code-Review', 1, ALICE, 21, true),
+          vote(2, 'Code-Review', 2, BOB, 30),
+          vote(2, 'Workflow', 1, BOB, 31),
+          vote(2, 'Code-Review', 1, owner, 32),
+          vote(2, 'Code-Review', 2, CAROL, 200),
+        ],
+        messages: [
+          message(5, { authorId: ALICE, patchSet: 1 }),
+          message(6, { authorId: CAROL, patchSet: 1 }),
+          message(7, { authorId: owner, patchSet: 1 }),
+          message(8, { authorId: CAROL, patchSet: null }),
+          message(150, { authorId: CAROL, patchSet: 2 }),
+          message(9, { authorId: BOB, patchSet: 2, kind: 'system' }),
+        ],
+      }),
+      flowChange(2, { created: at(3), votes: [vote(1, 'Code-Review', 1, BOB, 4), vote(1, 'Code-Review', 1, ZUUL, 5)] }),
+    ];
+    const names = new Map([
+      [ALICE, 'alice'],
+      [BOB, 'bob'],
+      [CAROL, 'alice'],
+    ]);
+    const nameOf = (id: number): string => names.get(id) ?? `#${id}`;
+    for (const asOf of [at(0), at(20), at(100), at(175), at(300)]) {
+      const expected = new Map<string, number>();
+      for (const c of changes)
+        for (const r of extractReviews(reviewActsOf(c), CTX.isBot).reviews)
+          if (r.at <= asOf) expected.set(nameOf(r.reviewerId), (expected.get(nameOf(r.reviewerId)) ?? 0) + 1);
+      const got = reviewsByReviewer(changes, CTX.isBot, nameOf, asOf);
+      assert.deepEqual(new Map([...got].sort()), new Map([...expected].sort()), `as of ${new Date(asOf).toISOString()}`);
+    }
+    assert.equal(reviewsByReviewer(changes, CTX.isBot, nameOf, at(300)).get('alice'), 3);
   });
 });

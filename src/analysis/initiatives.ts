@@ -41,8 +41,7 @@ import { kmMedianPoint, percentileMonteCarlo, timeToEvent } from './flow-inferen
 import { compileQuery, QueryView, type QueryEnv } from './gerrit-query/evaluate.js';
 import { compareDrawn, priorityQueries, type PriorityComparison } from './priorities.js';
 import { bugItems, fixedAt as taskFixedAt } from './bugs-common.js';
-import { finalVotes, replayFlow, reviewActsOf, situationAt, type FlowContext, type FlowState } from './queue-state.js';
-import { extractReviews } from './reviews.js';
+import { finalVotes, replayFlow, situationAt, type FlowContext, type FlowState } from './queue-state.js';
 import { round as roundOrNull } from './stats.js';
 
 const round = (x: number, digits = 2): number => roundOrNull(x, digits)!;
@@ -103,19 +102,66 @@ export function waitSplits(changes: readonly FlowChange[], ctx: FlowContext, sin
     const replay = replayFlow(c, ctx, asOf);
     const merged = c.mergedAt !== null && c.mergedAt <= asOf;
     const abandoned = !merged && c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= asOf;
-    const sum = { reviewers: 0, author: 0, ci: 0, approved: 0, wip: 0, closed: 0 };
-    for (const seg of replay.segments) sum[seg.phase] += seg.to - seg.from;
+    // Each phase's time summed in the segments' order, in local numbers (not an object keyed by phase).
+    let reviewers = 0;
+    let author = 0;
+    let ci = 0;
+    let approved = 0;
+    let wip = 0;
+    for (const seg of replay.segments) {
+      const d = seg.to - seg.from;
+      switch (seg.phase) {
+        case 'reviewers':
+          reviewers += d;
+          break;
+        case 'author':
+          author += d;
+          break;
+        case 'ci':
+          ci += d;
+          break;
+        case 'approved':
+          approved += d;
+          break;
+        case 'wip':
+          wip += d;
+          break;
+        default:
+          break;
+      }
+    }
     out.push({
       project: c.project,
       number: c.number,
       outcome: merged ? 'merged' : abandoned ? 'abandoned' : 'open',
-      reviewersDays: days(sum.reviewers),
-      authorDays: days(sum.author),
-      ciDays: days(sum.ci + sum.approved),
-      wipDays: days(sum.wip),
+      reviewersDays: days(reviewers),
+      authorDays: days(author),
+      ciDays: days(ci + approved),
+      wipDays: days(wip),
     });
   }
   return out;
+}
+
+/**
+ * The change of a wait split: the last of `changes` with its project and number. By number alone
+ * when no number is in two projects (no key string per change), else by both.
+ */
+function changeOfWait(changes: readonly FlowChange[]): (w: WaitSplit) => FlowChange | undefined {
+  const byNumber = new Map<number, FlowChange>();
+  let clash = false;
+  for (const c of changes) {
+    const before = byNumber.get(c.number);
+    if (before !== undefined && before.project !== c.project) clash = true;
+    byNumber.set(c.number, c);
+  }
+  if (!clash)
+    return (w) => {
+      const c = byNumber.get(w.number);
+      return c !== undefined && c.project === w.project ? c : undefined;
+    };
+  const byKey = new Map(changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
+  return (w) => byKey.get(`${w.project}\u0000${w.number}`);
 }
 
 /** Whether any of `times` is in [from, to). */
@@ -380,7 +426,12 @@ export interface InitiativeInput {
    * {@link inSample}.
    */
   sample: { cohort: number; fraction: number };
-  /** Creation times of every change of the projects from 90 days before the period (is there review data for a stall?). */
+  /**
+   * Creation times of the projects' changes from 90 days before the period (is there review data
+   * for a stall?): all of them, or any of them that keep the first and the last and leave no
+   * creation between two consecutive times more than 90 days apart (store/queries/initiatives.ts
+   * creationMarks) — a stall's window is longer than that, so it holds one exactly when it holds a creation.
+   */
   reviewDataTimes: ArrayLike<Timestamp>;
   /** Commits that may be in scope (the store query pre-selects; the patterns and links decide here). */
   commits: readonly TrackedCommit[];
@@ -441,7 +492,10 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     return out;
   };
   const BUG_KINDS = new Set(['closes-bug', 'partial-bug', 'related-bug', 'topic-bug']);
-  const views = input.changes.filter((c) => c.created < asOf).map((c) => new QueryView(c, env));
+  const existing = input.changes.filter((c) => c.created < asOf);
+  // Query views only when a scope has a query to evaluate (paths matched by the store's files need none).
+  let views: QueryView[] | null = null;
+  const viewsOf = (): QueryView[] => (views ??= existing.map((c) => new QueryView(c, env)));
   const commitsAsOf = input.commits.filter((c) => c.landedAt <= asOf);
   const match = (scope: TrackedScope): Matches => {
     const specs = specsIn(scope);
@@ -459,15 +513,17 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       .filter((p) => p.re instanceof RegExp);
     const tagged = taggedBy(scope.bugTags);
     const changes = new Map<number, string[]>();
-    for (const v of views) {
+    const evaluated = compiled.some((q) => q.c !== null) ? viewsOf() : null;
+    for (let i = 0; i < existing.length; i++) {
+      const change = existing[i]!;
       const by: string[] = [];
-      for (const q of compiled) if (q.c ? q.c.matches(v) : q.under!.has(v.change.id)) by.push(q.label);
-      const msg = v.change.commitMessage ?? v.change.subject;
+      for (const q of compiled) if (q.c ? q.c.matches(evaluated![i]!) : q.under!.has(change.id)) by.push(q.label);
+      const msg = change.commitMessage ?? change.subject;
       for (const p of patterns) if ((p.re as RegExp).test(msg)) by.push(p.label);
       if (tagged.size)
-        for (const l of v.change.links)
+        for (const l of change.links)
           if (BUG_KINDS.has(l.kind)) for (const t of tagged.get(l.target) ?? []) if (!by.includes(`bugTag:${t}`)) by.push(`bugTag:${t}`);
-      if (by.length) changes.set(v.change.id, by);
+      if (by.length) changes.set(change.id, by);
     }
     const bps = new Set([...scope.blueprints.map((b) => b.toLowerCase()), ...specBps]);
     const bugs = new Set([...scope.bugs, ...tagged.keys()]);
@@ -498,7 +554,9 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     for (const s of m.specs) allSpecs.set(s.path, s);
   }
   const matchedBy = (id: number): string[] => {
-    const out = new Set(whole.changes.get(id) ?? []);
+    const labels = whole.changes.get(id) ?? [];
+    if (own.size === 0 && labels.length === 1) return [labels[0]!];
+    const out = new Set(labels);
     for (const m of own.values()) for (const l of m.changes.get(id) ?? []) out.add(l);
     return [...out];
   };
@@ -715,8 +773,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
 
   // Blockers at asOf.
   // Each wait's change (by project and number), found once: the maps below are by change.
-  const byKey = new Map(input.changes.map((c) => [`${c.project}\u0000${c.number}`, c]));
-  const waitChanges = input.waits.map((w) => byKey.get(`${w.project}\u0000${w.number}`));
+  const waitChanges = input.waits.map(changeOfWait(input.changes));
   const waitsOf = new Map<FlowChange, WaitSplit>();
   input.waits.forEach((w, i) => {
     if (waitChanges[i]) waitsOf.set(waitChanges[i], w);
@@ -739,8 +796,9 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
       since: iso(veto?.at ?? c.created)!,
     });
   }
+  // For the median alone: no clusters (kmMedianPoint reads the times and events).
   const cohortTimes = (list: readonly WaitSplit[]): FollowedTime[] =>
-    list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: `change:${w.number}` }));
+    list.map((w) => ({ days: w.reviewersDays, event: w.outcome !== 'open', cluster: '' }));
   // The project's median: every change of the cohort, or its sample (scope changes too, by the same rule).
   const { fraction } = input.sample;
   const isSampled = waitChanges.map((c) => inSample(c?.id ?? 0, fraction));
@@ -783,14 +841,7 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   };
   for (const c of changes) bump(input.nameOf(c.ownerId), 'changes');
   for (const c of commits) bump(c.authorName, 'commits');
-  const reviewing = new Map<string, number>();
-  for (const c of changes) {
-    for (const r of extractReviews(reviewActsOf(c), env.flow.isBot).reviews) {
-      if (r.at > asOf || r.reviewerId === c.ownerId) continue;
-      const n = input.nameOf(r.reviewerId);
-      reviewing.set(n, (reviewing.get(n) ?? 0) + 1);
-    }
-  }
+  const reviewing = reviewsByReviewer(changes, env.flow.isBot, input.nameOf, asOf);
 
   // The review wait of its changes against the rest of the project's (the priorities' comparison).
   const clusterOf = (c: FlowChange): string => {
@@ -872,15 +923,18 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
   // Last activity.
   // The latest at or before asOf (the first listed of equals), its description made for it alone.
   const latest: { at: number; what: (() => string) | null } = { at: Number.NEGATIVE_INFINITY, what: null };
+  const later = (at: number): boolean => at <= asOf && (latest.what === null || at > latest.at);
   const act = (at: number, what: () => string): void => {
-    if (at <= asOf && (latest.what === null || at > latest.at)) {
+    if (later(at)) {
       latest.at = at;
       latest.what = what;
     }
   };
   for (const c of changes) act(c.created, () => `change ${c.number} proposed`);
   for (const c of changes) if (statusOf(c) === 'merged') act(c.mergedAt!, () => `change ${c.number} merged`);
-  for (const c of changes) for (const p of c.patchSets) act(p.created, () => `change ${c.number} patch set ${p.number}`);
+  // (A description only for a patch set that is the latest so far: thousands of them.)
+  for (const c of changes)
+    for (const p of c.patchSets) if (later(p.created)) act(p.created, () => `change ${c.number} patch set ${p.number}`);
   for (const c of commits) act(c.landedAt, () => `commit ${c.sha.slice(0, 10)} landed`);
   for (const sp of specs) act(sp.approvedAt, () => `spec ${sp.blueprint} approved`);
   for (const sp of specs) if (implementedBy(sp, asOf)) act(sp.implementedAt!, () => `spec ${sp.blueprint} implemented`);
@@ -1007,6 +1061,46 @@ export function computeInitiativeStatus(input: InitiativeInput, now: Timestamp):
     summary: [],
   };
   out.summary = initiativeSummary(out);
+  return out;
+}
+
+/**
+ * How many reviews each person (by `nameOf`) gave on `changes` by `asOf`: the reviews of
+ * reviews.ts `extractReviews` over queue-state.ts `reviewActsOf` (a person's votes, not copied,
+ * and comments on one patch set, neither a bot's nor the change owner's, dated by the first),
+ * counted without building the acts: a review is dated by `asOf` when any of its acts is.
+ */
+export function reviewsByReviewer(
+  changes: readonly FlowChange[],
+  isBot: (accountId: number) => boolean,
+  nameOf: (accountId: number) => string,
+  asOf: Timestamp,
+): Map<string, number> {
+  const out = new Map<string, number>();
+  // The current change's reviews counted so far, as (patch set, reviewer) pairs: a handful.
+  const patchSets: number[] = [];
+  const reviewers: number[] = [];
+  const act = (owner: number, patchSet: number, actor: number, at: number): void => {
+    if (at > asOf || isBot(actor) || actor === owner) return;
+    for (let k = 0; k < patchSets.length; k++) if (patchSets[k] === patchSet && reviewers[k] === actor) return;
+    patchSets.push(patchSet);
+    reviewers.push(actor);
+    const n = nameOf(actor);
+    out.set(n, (out.get(n) ?? 0) + 1);
+  };
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    patchSets.length = 0;
+    reviewers.length = 0;
+    for (let j = 0; j < c.votes.length; j++) {
+      const v = c.votes[j]!;
+      if (!v.copied) act(c.ownerId, v.patchSet, v.voterId, v.at);
+    }
+    for (let j = 0; j < c.messages.length; j++) {
+      const m = c.messages[j]!;
+      if (m.kind === 'comment' && m.authorId !== null && m.patchSet !== null) act(c.ownerId, m.patchSet, m.authorId, m.at);
+    }
+  }
   return out;
 }
 

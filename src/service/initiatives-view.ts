@@ -13,6 +13,7 @@ import {
   computeInitiativeStatus,
   describeScope,
   inSample,
+  REVIEW_WAIT_SAMPLE,
   resolveMilestones,
   sampleFraction,
   scopePathPrefix,
@@ -47,8 +48,18 @@ import {
   replaceStoredInitiative,
   resolveStoredNote,
 } from '../store/initiatives-store.js';
-import { attachDetails, attachLinks, loadFlowChanges } from '../store/queries/flow.js';
-import { countScopeEvidence, loadScopeBugs, loadScopeCommits, periodChanges, scopeChangeCandidates } from '../store/queries/initiatives.js';
+import { attachLinks, loadFlowChanges } from '../store/queries/flow.js';
+import {
+  attachSubjects,
+  changesCreatedIn,
+  cohortExtent,
+  countScopeEvidence,
+  creationMarks,
+  loadScopeBugs,
+  loadScopeCommits,
+  periodChanges,
+  scopeChangeCandidates,
+} from '../store/queries/initiatives.js';
 import { loadSpecs } from '../store/queries/specs.js';
 import type { EffectiveConfig } from './effective-config.js';
 import { flowSetup, type FlowSetup } from './flow-setup.js';
@@ -418,6 +429,39 @@ export async function buildInitiativesList(store: Store, effective: EffectiveCon
   };
 }
 
+// Every stall window is longer than 90 days (90 days of review data before it, and at least a
+// week of it): creation times this far apart stand for all of them (creationMarks).
+const REVIEW_DATA_SPAN = 90 * DAY;
+
+/**
+ * The cohort's changes the status reads, ascending: the scope's `candidates` and the sample of the
+ * rest ({@link inSample}), those created in the period. The sample's ids are found by their hash
+ * over the cohort's id range, and only they and the candidates in that range are looked up; when
+ * the range is much wider than the cohort (ids not in creation order), the cohort's ids are read.
+ */
+async function cohortPicks(
+  store: Store,
+  candidates: readonly number[],
+  candidateSet: ReadonlySet<number>,
+  extent: { count: number; lowId: number | null; highId: number | null },
+  fraction: number,
+  period: { projects: readonly string[]; from: number; until: number },
+): Promise<number[]> {
+  const { count, lowId, highId } = extent;
+  if (count === 0 || lowId === null || highId === null) return [];
+  // The range's sample is at most 4 times the cohort's (REVIEW_WAIT_SAMPLE, or the whole cohort when smaller).
+  if ((highId - lowId + 1) * fraction <= 4 * REVIEW_WAIT_SAMPLE) {
+    const picks: number[] = [];
+    for (const id of candidates) if (id >= lowId && id <= highId) picks.push(id);
+    for (let id = lowId; id <= highId; id++) if (!candidateSet.has(id) && inSample(id, fraction)) picks.push(id);
+    return changesCreatedIn(store.db, store.engine, picks, period);
+  }
+  const { ids: cohort } = await periodChanges(store.db, store.engine, period);
+  const picks: number[] = [];
+  for (const id of cohort) if (candidateSet.has(id) || inSample(id, fraction)) picks.push(id);
+  return picks.sort((a, b) => a - b);
+}
+
 /** An initiative's status as of `now` (`steward initiative status NAME --format json`, `/api/v1/initiatives/NAME`). */
 export async function buildInitiativeView(
   store: Store,
@@ -434,15 +478,21 @@ export async function buildInitiativeView(
   const asOf = now;
   // The period looked at: the first milestone's window start, else a year before it is due.
   const since = Math.min(milestones[0]!.start ?? milestones[0]!.due - YEAR, asOf);
-  // The period's cohort (changes created in [since, asOf)), and 90 days before it for the stalls' "is there review data".
-  // (Every project of the store when none is asked for: no condition on the project.) Started now:
-  // nothing below changes it (PostgreSQL reads it beside the reads that follow).
-  const periodRead = periodChanges(store.db, store.engine, {
-    projects: params.project?.length ? setup.projects : [],
+  // The period's cohort (changes created in [since, asOf)): its size and id range, not its rows;
+  // and, from 90 days before it, the creation times that say whether review data covers a stall
+  // (creationMarks: every stall window is longer than 90 days). Every project of the store when
+  // none is asked for: no condition on the project. Started now: nothing below changes them
+  // (PostgreSQL reads them beside the reads that follow).
+  const periodProjects = params.project?.length ? setup.projects : [];
+  const extentRead = cohortExtent(store.db, store.engine, { projects: periodProjects, from: since, until: asOf });
+  extentRead.catch(() => undefined);
+  const marksRead = creationMarks(store.db, store.engine, {
+    projects: periodProjects,
     from: since - 90 * DAY,
     until: asOf,
+    span: REVIEW_DATA_SPAN,
   });
-  periodRead.catch(() => undefined);
+  marksRead.catch(() => undefined);
   const specs = await loadSpecs(store.db);
   const scopes = [initiative.scope, ...initiative.milestones.map((m) => m.scope)];
   const names = new Set(scopes.flatMap((s) => s.specs.map((x) => x.toLowerCase())));
@@ -464,10 +514,8 @@ export async function buildInitiativeView(
   const tags = scopes.flatMap((s) => s.bugTags);
   const bugData = await loadScopeBugs(store.db, { numbers: scopes.flatMap((s) => s.bugs), tags });
   const taggedBugs = tags.length && bugData ? bugData.bugs.map((b) => String(b.id)) : [];
-  const period = await periodRead;
-  let cohortFrom = 0;
-  while (cohortFrom < period.created.length && period.created[cohortFrom]! < since) cohortFrom++;
-  const cohortSize = period.ids.length - cohortFrom;
+  const extent = await extentRead;
+  const cohortSize = extent.count;
   const fraction = sampleFraction(cohortSize);
   const commitMessage = scopes.some((s) => s.commitPatterns.length > 0) || needs.some((n) => n.commitMessage);
   let ids: number[] | null = null;
@@ -480,16 +528,12 @@ export async function buildInitiativeView(
       ),
       topics: scopes.flatMap((s) => s.topics),
       paths: scopes.flatMap((s) => s.paths.map(scopePathPrefix)),
+      // No change outside the cohort's id range is read (the analysis matches only what is read).
+      ...(extent.lowId !== null && extent.highId !== null ? { idRange: { low: extent.lowId, high: extent.highId } } : {}),
     });
     if (storePaths) pathMatches = found.byPath;
     candidates = new Set(found.ids);
-    // The cohort's candidates and its sample, ascending.
-    ids = [];
-    for (let i = cohortFrom; i < period.ids.length; i++) {
-      const id = period.ids[i]!;
-      if (candidates.has(id) || inSample(id, fraction)) ids.push(id);
-    }
-    ids.sort((a, b) => a - b);
+    ids = await cohortPicks(store, found.ids, candidates, extent, fraction, { projects: periodProjects, from: since, until: asOf });
   }
   const [loaded, commits] = await Promise.all([
     loadFlowChanges(store.db, store.engine, {
@@ -513,9 +557,12 @@ export async function buildInitiativeView(
   if (candidates !== null) {
     // The sample's other changes are compared, not shown or matched (no index names them): what they
     // implement (their clusters) is all they need.
+    // The scope's candidates get what its queries and the status read (no Gerrit query or commit
+    // pattern here: subjects, topics and links, not the commit message's TrivialFix flag or hashtags).
     const named = loaded.filter((c) => candidates!.has(c.id));
     await Promise.all([
-      attachDetails(store.db, store.engine, named, { commitMessage }),
+      attachSubjects(store.db, store.engine, named),
+      attachLinks(store.db, store.engine, named),
       attachLinks(
         store.db,
         store.engine,
@@ -535,7 +582,7 @@ export async function buildInitiativeView(
         ...(pathMatches ? { pathMatches } : {}),
         waits,
         sample: { cohort: cohortSize, fraction },
-        reviewDataTimes: period.created,
+        reviewDataTimes: await marksRead,
         commits,
         specs,
         env,

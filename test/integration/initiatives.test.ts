@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { DEMO_INITIATIVE_BUG_TAG, DEMO_INITIATIVE_NAME, DEMO_STALL_WEEKS, demoInitiative } from '../../src/demo/demo-initiative.js';
 import { areaTag } from '../../src/demo/demo-launchpad.js';
 import { openStore } from '../../src/store/open-store.js';
+import { changesCreatedIn, cohortExtent, creationMarks } from '../../src/store/queries/initiatives.js';
 import { demoConfig } from '../../src/demo/demo-project.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { ENGINES } from '../helpers/stores.js';
@@ -393,6 +394,50 @@ for (const engine of ENGINES) {
       );
       const audit = await json(['audit', '--limit', '50']);
       assert.ok(!(audit.events ?? audit).some((e: Json) => e.subject === 'initiative bad'));
+    });
+
+    it("reads the period's cohort by its size and id range, and creation marks that stand for every creation in windows of their span", async () => {
+      const store = await openStore(filled.location, { create: false });
+      try {
+        const rows = (
+          await sql<{ id: number | string; created: number | string; project: string }>`select id, created, project from changes`.execute(
+            store.db,
+          )
+        ).rows.map((r) => ({ id: Number(r.id), created: Number(r.created), project: r.project }));
+        const times = rows.map((r) => r.created).sort((a, b) => a - b);
+        const [from, until] = [times[Math.floor(times.length / 5)]!, times[Math.floor((times.length * 4) / 5)]!];
+        const cohort = rows.filter((r) => r.created >= from && r.created < until);
+        const extent = await cohortExtent(store.db, store.engine, { projects: [], from, until });
+        assert.deepEqual(extent, {
+          count: cohort.length,
+          lowId: Math.min(...cohort.map((r) => r.id)),
+          highId: Math.max(...cohort.map((r) => r.id)),
+        });
+        const project = rows[0]!.project;
+        const some = rows.filter((_, i) => i % 3 === 0).map((r) => r.id);
+        assert.deepEqual(
+          await changesCreatedIn(store.db, store.engine, some, { projects: [project], from, until }),
+          rows
+            .filter((r, i) => i % 3 === 0 && r.project === project && r.created >= from && r.created < until)
+            .map((r) => r.id)
+            .sort((a, b) => a - b),
+        );
+        // Marks: creation times of the period, first and last included, and a window of at least the
+        // span holds one exactly when it holds a creation (windows over the whole period, gaps included).
+        for (const span of [DAY, 30 * DAY]) {
+          const marks = await creationMarks(store.db, store.engine, { projects: [], from: times[0]!, until: times.at(-1)! + 1, span });
+          assert.ok(marks.every((t) => times.includes(t)));
+          assert.equal(marks[0], times[0]);
+          assert.equal(marks.at(-1), times.at(-1));
+          const holds = (xs: readonly number[], a: number, b: number) => xs.some((t) => t >= a && t < b);
+          for (let a = times[0]! - span; a < times.at(-1)! + span; a += span / 3)
+            for (const len of [span, span + 5 * DAY])
+              assert.equal(holds(marks, a, a + len), holds(times, a, a + len), `span ${span / DAY} d, window from ${a} for ${len / DAY} d`);
+          assert.ok(marks.length < times.length, `${marks.length} marks for ${times.length} creations`);
+        }
+      } finally {
+        await store.close();
+      }
     });
   });
 }

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Bug, BugTask } from '../../model/bugs.js';
+import type { FlowChange } from '../../model/flow.js';
 import type { TrackedCommit, TrackedScope } from '../../model/initiatives.js';
 import type { SpecRecord } from '../../model/specs.js';
 import type { EngineName } from '../engine.js';
@@ -34,26 +35,39 @@ const PATH_UNDER: Record<EngineName, (prefix: string) => ReturnType<typeof sql<b
  * changes whose latest patch set's files `file:"^PREFIX.*"` matches (change_files holds the latest
  * patch set's files, compared byte for byte), so the status needs no files to match a path.
  *
+ * `idRange`: only changes with an id in [low, high] (a period's cohort's, {@link cohortExtent}),
+ * in every part of the answer.
+ *
  * @example await scopeChangeCandidates(db, 'sqlite', { targets: ['cells-v2'], topics: [], paths: ['nova/network/'] })
  */
 export async function scopeChangeCandidates(
   db: Kysely<Database>,
   engine: EngineName,
-  o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[] },
+  o: { targets: readonly string[]; topics: readonly string[]; paths: readonly string[]; idRange?: { low: number; high: number } },
 ): Promise<{ ids: number[]; byPath: Map<string, Set<number>> }> {
   const ids = new Set<number>();
+  const low = o.idRange?.low ?? Number.NEGATIVE_INFINITY;
+  const high = o.idRange?.high ?? Number.POSITIVE_INFINITY;
   for (const part of chunks([...new Set(o.targets)]))
-    for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) ids.add(Number(r.change_id));
+    for (const r of await db.selectFrom('links').select('change_id').where('target', 'in', part).execute()) {
+      const id = Number(r.change_id);
+      if (id >= low && id <= high) ids.add(id);
+    }
   for (const part of chunks([...new Set(o.topics)]))
-    for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) ids.add(Number(r.id));
+    for (const r of await db.selectFrom('changes').select('id').where('topic', 'in', part).execute()) {
+      const id = Number(r.id);
+      if (id >= low && id <= high) ids.add(id);
+    }
   const byPath = new Map<string, Set<number>>();
   for (const p of new Set(o.paths.filter(Boolean))) {
     // Packed: a prefix may cover tens of thousands of files (the bench's driver: 14,500).
-    const rows = await db
+    let q = db
       .selectFrom('change_files as f')
       .select(pack(engine, [sql<string>`cast(f.change_id as text)`]).as('packed'))
-      .where(PATH_UNDER[engine](p))
-      .execute();
+      .where(PATH_UNDER[engine](p));
+    // On the index's entries (path, change_id): the range costs no row.
+    if (o.idRange) q = q.where('f.change_id', '>=', o.idRange.low).where('f.change_id', '<=', o.idRange.high);
+    const rows = await q.execute();
     const under = new Set<number>(unpackIntegers(rows, 1)[0]);
     for (const id of under) ids.add(id);
     byPath.set(p, under);
@@ -99,6 +113,112 @@ const PROJECT_NOT_INDEXED: Record<EngineName, RawBuilder<string>> = {
   sqlite: sql<string>`+project`,
   postgres: sql<string>`project`,
 };
+
+/** "and the project is one of `projects`" (nothing when empty), kept out of SQLite's index choice as in {@link periodChanges}. */
+function projectCondition(engine: EngineName, projects: readonly string[]): RawBuilder<unknown> {
+  if (!projects.length) return sql``;
+  return sql` and ${PROJECT_NOT_INDEXED[engine]} in (${sql.join([...new Set(projects)])})`;
+}
+
+/**
+ * How many changes of `projects` (all when empty) were created in [from, until), with their lowest
+ * and highest store ids (null when none): the size of a period's cohort without reading it, and
+ * the range its ids are in. One aggregate over the index `changes_created` (migration 0025).
+ *
+ * @example const { count, lowId, highId } = await cohortExtent(db, 'sqlite', { projects: [], from, until });
+ */
+export async function cohortExtent(
+  db: Kysely<Database>,
+  engine: EngineName,
+  o: { projects: readonly string[]; from: number; until: number },
+): Promise<{ count: number; lowId: number | null; highId: number | null }> {
+  const { rows } = await sql<{ n: number | string; lo: number | string | null; hi: number | string | null }>`
+    select count(*) as n, min(id) as lo, max(id) as hi from changes
+    where created >= ${o.from} and created < ${o.until}${projectCondition(engine, o.projects)}`.execute(db);
+  const r = rows[0];
+  const num = (x: number | string | null | undefined): number | null => (x === null || x === undefined ? null : Number(x));
+  return { count: Number(r?.n ?? 0), lowId: num(r?.lo), highId: num(r?.hi) };
+}
+
+/**
+ * Of `ids`, the changes of `projects` (all when empty) created in [from, until), ascending.
+ *
+ * @example await changesCreatedIn(db, 'sqlite', [12, 40, 41], { projects: [], from, until })
+ */
+export async function changesCreatedIn(
+  db: Kysely<Database>,
+  engine: EngineName,
+  ids: readonly number[],
+  o: { projects: readonly string[]; from: number; until: number },
+): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await sql<{ packed: string | null }>`
+    select ${pack(engine, [sql<string>`cast(id as text)`])} as packed from changes
+    where ${IN_IDS[engine]('id', ids)} and created >= ${o.from} and created < ${o.until}${projectCondition(engine, o.projects)}`.execute(
+    db,
+  );
+  return Array.from(unpackIntegers(rows, 1)[0]!).sort((a, b) => a - b);
+}
+
+/**
+ * Fills the subject and topic of `changes`: what an initiative's status shows of the changes its
+ * scope names, and what `topic:` reads. (The scope's other queries without Gerrit queries —
+ * blueprint:, bug:, file: — read links and files; nothing reads hashtags or the TrivialFix flag,
+ * which flow.ts attachDetails also reads, the latter from every commit message.)
+ */
+export async function attachSubjects(db: Kysely<Database>, engine: EngineName, changes: FlowChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  const { rows } = await sql<{ id: number | string; subject: string; topic: string | null }>`
+    select id, subject, topic from changes where ${IN_IDS[engine]('id', [...byId.keys()])}`.execute(db);
+  for (const r of rows) {
+    const c = byId.get(Number(r.id))!;
+    c.subject = r.subject;
+    c.topic = r.topic;
+  }
+}
+
+// "column is one of these ids" as one bound value whatever the count (as flow.ts reads ids).
+const IN_IDS: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
+  sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
+  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(cast(${[...ids]} as bigint[]))`,
+};
+
+/**
+ * Creation times that stand for every change of `projects` (all when empty) created in
+ * [from, until) wherever the question is "was any change created in this window?" for windows of
+ * at least `span` ms: the first and last creation of each stretch of less than `span`, stretches
+ * found one after another (the first creation at or after the previous stretch's start + `span`).
+ * Ascending; the period's first and last creation are among them, and between two consecutive
+ * times more than `span` apart no change was created. So a window of `span` or more holds one of
+ * these times exactly when it holds a creation. A few index seeks per stretch (a recursive query
+ * over `changes_created`), where reading every creation of a busy period costs tens of milliseconds.
+ *
+ * @example await creationMarks(db, 'sqlite', { projects: [], from, until, span: 90 * 86_400_000 })
+ */
+export async function creationMarks(
+  db: Kysely<Database>,
+  engine: EngineName,
+  o: { projects: readonly string[]; from: number; until: number; span: number },
+): Promise<number[]> {
+  const inProjects = projectCondition(engine, o.projects);
+  const { rows } = await sql<{ lo: number | string; hi: number | string }>`
+    with recursive stretch(p) as (
+      select min(created) from changes where created >= ${o.from} and created < ${o.until}${inProjects}
+      union all
+      select (select min(created) from changes where created >= stretch.p + ${o.span} and created < ${o.until}${inProjects})
+      from stretch where stretch.p is not null
+    )
+    select p as lo,
+      (select max(created) from changes where created >= stretch.p and created < stretch.p + ${o.span} and created < ${o.until}${inProjects}) as hi
+    from stretch where p is not null`.execute(db);
+  const out: number[] = [];
+  for (const r of rows) {
+    out.push(Number(r.lo));
+    if (Number(r.hi) !== Number(r.lo)) out.push(Number(r.hi));
+  }
+  return out.sort((a, b) => a - b);
+}
 
 /**
  * Launchpad's bugs (and their tasks) with one of `numbers` or carrying one of `tags` (Launchpad's
