@@ -85,8 +85,12 @@ export function mergeCiRuns(
     if (!l) zuulByKey.set(k, (l = []));
     l.push(z);
   }
+  // Only reports on a change Zuul has builds of can match one: no key built for the others (a store
+  // without Zuul builds, or most changes of one with few, would build 300,000 keys for nothing).
+  const zuulChanges = new Set(zuul.map((z) => z.changeId));
   const reportedByKey = new Map<string, CiReportedBuildRecord[]>();
   for (const r of reported) {
+    if (!zuulChanges.has(r.changeId)) continue;
     const k = key(r.changeId, r.patchSet, r.job);
     let l = reportedByKey.get(k);
     if (!l) reportedByKey.set(k, (l = []));

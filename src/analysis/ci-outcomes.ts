@@ -185,7 +185,9 @@ export function classifyCiRuns(
   const byChangePs = new Map<number, Map<number, CiRun[]>>();
   // Each (change, job) in the order its first run came, the order revision checks are listed in.
   const jobLists: Array<{ changeId: number; job: string }> = [];
-  const ordered = [...runs].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byTime = (a: CiRun, b: CiRun): number => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // mergeCiRuns gives them in this order already: checked in one pass rather than sorted again.
+  const ordered = runs.every((r, i) => i === 0 || byTime(runs[i - 1]!, r) <= 0) ? [...runs] : [...runs].sort(byTime);
   for (const r of ordered) {
     const jobs = inner(byChangeJob, r.changeId);
     if (!jobs.has(r.job)) jobLists.push({ changeId: r.changeId, job: r.job });
