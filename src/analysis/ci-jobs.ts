@@ -258,7 +258,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       failuresByResult[c.run.result] = (failuresByResult[c.run.result] ?? 0) + 1;
       if (c.class === 'false-failure') {
         for (const r of c.reasons) falseFailuresBy[r] += 1;
-        evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: c.reasons });
+        evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: [...c.reasons] });
       } else if (c.class === 'caught-regression') {
         caught += 1;
         evidence.caughtRegressions.push({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) });
