@@ -156,13 +156,29 @@ export function runRef(r: CiRun, changes: ReadonlyMap<number, CiChangeRecord>): 
   };
 }
 
-/** The classified runs inside the window that pass the pipeline and job filters. */
+/** The classified runs inside the window that pass the pipeline and job filters, in time order. */
 export function windowRuns(outcomes: CiOutcomes, opts: CiWindowOptions): ClassifiedRun[] {
   const pipes = opts.pipelines?.length ? new Set(opts.pipelines) : null;
   const jobs = opts.jobs?.length ? new Set(opts.jobs) : null;
-  return outcomes.runs.filter(
-    (c) => c.run.at >= opts.since && c.run.at < opts.until && (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job)),
-  );
+  const inWindow = runsBetween(outcomes.runs, opts.since, opts.until);
+  return pipes || jobs
+    ? inWindow.filter((c) => (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job)))
+    : inWindow;
+}
+
+/** The runs of a time-ordered list with `from <= at < to`: two binary searches and a slice. */
+export function runsBetween(runs: readonly ClassifiedRun[], from: Timestamp, to: Timestamp): ClassifiedRun[] {
+  const first = (t: Timestamp): number => {
+    let lo = 0;
+    let hi = runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (runs[mid]!.run.at < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return runs.slice(first(from), first(to));
 }
 
 export interface Tally {

@@ -198,11 +198,11 @@ export function mergeCiRuns(
     });
   }
   runs.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return {
-    runs,
-    matched: matchOf.size,
-    zuulOnly: runs.filter((r) => r.source === 'zuul').length,
-    messageOnly: runs.filter((r) => r.source === 'message').length,
-    undated,
-  };
+  let zuulOnly = 0;
+  let messageOnly = 0;
+  for (const r of runs) {
+    if (r.source === 'zuul') zuulOnly += 1;
+    else if (r.source === 'message') messageOnly += 1;
+  }
+  return { runs, matched: matchOf.size, zuulOnly, messageOnly, undated };
 }

@@ -32,7 +32,7 @@ import type { CiChangeRecord } from '../model/ci.js';
 import type { Timestamp } from '../model/records.js';
 import { isPass, isVotingRun, pipelineKind, type ClassifiedRun } from './ci-outcomes.js';
 import { adjustCaught, caughtSentence, compareCaught, type CaughtComparison } from './ci-caught.js';
-import { rate, runRef, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
+import { rate, runRef, runsBetween, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
 import { isoWeekName, isoWeeksBetween, WEEK_MS } from './ci-stats.js';
 import { clusteredNewcombeDifference, type ClusterCount } from './stats/proportions.js';
 import { round } from './stats.js';
@@ -241,12 +241,14 @@ function readinessBeforeAdjustment(
   const bt = tally(base);
   let baseline: JobReadiness['baseline'] = null;
   if (bt.fine > 0) {
-    const jobs = [...new Set(base.map((c) => c.run.job))].sort();
+    const baseByJob = new Map<string, ClassifiedRun[]>();
+    for (const c of base) listIn(baseByJob, c.run.job).push(c);
+    const jobs = [...baseByJob.keys()].sort();
     baseline = {
       ...rate(bt.fineFailures, bt.fine),
       patchSets: new Set(fineOf(mine).map(psKey)).size,
       byJob: jobs.map((j) => {
-        const jt = tally(base.filter((c) => c.run.job === j));
+        const jt = tally(baseByJob.get(j)!);
         return { job: j, failures: jt.fineFailures, runs: jt.fine, rate: round(jt.fine ? jt.fineFailures / jt.fine : null, 4) };
       }),
     };
@@ -255,7 +257,7 @@ function readinessBeforeAdjustment(
   const difference = diff?.view ?? null;
 
   const weeks: ReadinessWeek[] = isoWeeksBetween(opts.since, opts.until).map((start) => {
-    const w = mine.filter((c) => c.run.at >= start && c.run.at < start + WEEK_MS);
+    const w = runsBetween(mine, start, start + WEEK_MS);
     const wBaseRuns = baselineOver(w);
     const wt = tally(w);
     const wb = tally(wBaseRuns);
