@@ -161,9 +161,7 @@ export function windowRuns(outcomes: CiOutcomes, opts: CiWindowOptions): Classif
   const pipes = opts.pipelines?.length ? new Set(opts.pipelines) : null;
   const jobs = opts.jobs?.length ? new Set(opts.jobs) : null;
   const inWindow = runsBetween(outcomes.runs, opts.since, opts.until);
-  return pipes || jobs
-    ? inWindow.filter((c) => (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job)))
-    : inWindow;
+  return pipes || jobs ? inWindow.filter((c) => (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job))) : inWindow;
 }
 
 /** The runs of a time-ordered list with `from <= at < to`: two binary searches and a slice. */

@@ -225,7 +225,8 @@ export function classifyCiRuns(
     if (gateApproved) reasons.push('gate-approved');
     if (reasons.length) return { run, class: 'false-failure', reasons, knownFine, fixedBy: null, pending: false };
     const caught = caughtBy.get(run);
-    if (caught) return { run, class: 'caught-regression', reasons: NO_REASONS, knownFine, fixedBy: caught.passedOnRevision, pending: false };
+    if (caught)
+      return { run, class: 'caught-regression', reasons: NO_REASONS, knownFine, fixedBy: caught.passedOnRevision, pending: false };
     const revised = ix?.numbers.some((n) => n > run.patchSet && rootOf(ix, n) !== root) ?? false;
     return {
       run,
