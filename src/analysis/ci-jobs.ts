@@ -156,13 +156,27 @@ export function runRef(r: CiRun, changes: ReadonlyMap<number, CiChangeRecord>): 
   };
 }
 
-/** The classified runs inside the window that pass the pipeline and job filters. */
+/** The classified runs inside the window that pass the pipeline and job filters, in time order. */
 export function windowRuns(outcomes: CiOutcomes, opts: CiWindowOptions): ClassifiedRun[] {
   const pipes = opts.pipelines?.length ? new Set(opts.pipelines) : null;
   const jobs = opts.jobs?.length ? new Set(opts.jobs) : null;
-  return outcomes.runs.filter(
-    (c) => c.run.at >= opts.since && c.run.at < opts.until && (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job)),
-  );
+  const inWindow = runsBetween(outcomes.runs, opts.since, opts.until);
+  return pipes || jobs ? inWindow.filter((c) => (!pipes || pipes.has(c.run.pipeline ?? '')) && (!jobs || jobs.has(c.run.job))) : inWindow;
+}
+
+/** The runs of a time-ordered list with `from <= at < to`: two binary searches and a slice. */
+export function runsBetween(runs: readonly ClassifiedRun[], from: Timestamp, to: Timestamp): ClassifiedRun[] {
+  const first = (t: Timestamp): number => {
+    let lo = 0;
+    let hi = runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (runs[mid]!.run.at < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return runs.slice(first(from), first(to));
 }
 
 export interface Tally {
@@ -258,7 +272,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       failuresByResult[c.run.result] = (failuresByResult[c.run.result] ?? 0) + 1;
       if (c.class === 'false-failure') {
         for (const r of c.reasons) falseFailuresBy[r] += 1;
-        evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: c.reasons });
+        evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: [...c.reasons] });
       } else if (c.class === 'caught-regression') {
         caught += 1;
         evidence.caughtRegressions.push({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) });

@@ -85,8 +85,12 @@ export function mergeCiRuns(
     if (!l) zuulByKey.set(k, (l = []));
     l.push(z);
   }
+  // Only reports on a change Zuul has builds of can match one: no key built for the others (a store
+  // without Zuul builds, or most changes of one with few, would build 300,000 keys for nothing).
+  const zuulChanges = new Set(zuul.map((z) => z.changeId));
   const reportedByKey = new Map<string, CiReportedBuildRecord[]>();
   for (const r of reported) {
+    if (!zuulChanges.has(r.changeId)) continue;
     const k = key(r.changeId, r.patchSet, r.job);
     let l = reportedByKey.get(k);
     if (!l) reportedByKey.set(k, (l = []));
@@ -194,11 +198,11 @@ export function mergeCiRuns(
     });
   }
   runs.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return {
-    runs,
-    matched: matchOf.size,
-    zuulOnly: runs.filter((r) => r.source === 'zuul').length,
-    messageOnly: runs.filter((r) => r.source === 'message').length,
-    undated,
-  };
+  let zuulOnly = 0;
+  let messageOnly = 0;
+  for (const r of runs) {
+    if (r.source === 'zuul') zuulOnly += 1;
+    else if (r.source === 'message') messageOnly += 1;
+  }
+  return { runs, matched: matchOf.size, zuulOnly, messageOnly, undated };
 }

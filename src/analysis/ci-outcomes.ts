@@ -54,7 +54,7 @@ export interface ClassifiedRun {
   run: CiRun;
   class: RunClass;
   /** Why a false failure is false (every rule that holds). Empty otherwise. */
-  reasons: FalseReason[];
+  reasons: readonly FalseReason[];
   /** A counted run on code known to be fine for every job (merged unchanged, or gate and approved). */
   knownFine: boolean;
   /** For a caught regression: the run that passed on the revised code. */
@@ -113,9 +113,14 @@ const SAME_CODE_KINDS: ReadonlySet<PatchSetKind> = new Set([
   'NO_CHANGE',
 ]);
 
+const countedMemo = new Map<string, boolean>();
+
 /** Whether a result is a verdict on the code (see the module comment). */
 export function isCounted(result: string): boolean {
-  return !NOT_COUNTED.has(result.toUpperCase());
+  // Memoised: a handful of distinct results, asked about several times for each of 300,000 runs.
+  let v = countedMemo.get(result);
+  if (v === undefined) countedMemo.set(result, (v = !NOT_COUNTED.has(result.toUpperCase())));
+  return v;
 }
 
 export function isPass(result: string): boolean {
@@ -161,6 +166,9 @@ function indexChange(c: CiChangeRecord): ChangeIndex {
   return { change: c, root, numbers: sorted.map((p) => p.number), mergedPs };
 }
 
+/** The `reasons` of every run that is not a false failure: one shared empty list, not one per run. */
+const NO_REASONS: readonly FalseReason[] = Object.freeze([]);
+
 const rootOf = (ix: ChangeIndex | undefined, ps: number): number => ix?.root.get(ps) ?? ps;
 
 /**
@@ -185,7 +193,9 @@ export function classifyCiRuns(
   const byChangePs = new Map<number, Map<number, CiRun[]>>();
   // Each (change, job) in the order its first run came, the order revision checks are listed in.
   const jobLists: Array<{ changeId: number; job: string }> = [];
-  const ordered = [...runs].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byTime = (a: CiRun, b: CiRun): number => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  // mergeCiRuns gives them in this order already: checked in one pass rather than sorted again.
+  const ordered = runs.every((r, i) => i === 0 || byTime(runs[i - 1]!, r) <= 0) ? [...runs] : [...runs].sort(byTime);
   for (const r of ordered) {
     const jobs = inner(byChangeJob, r.changeId);
     if (!jobs.has(r.job)) jobLists.push({ changeId: r.changeId, job: r.job });
@@ -198,8 +208,7 @@ export function classifyCiRuns(
   for (const rc of revisionChecks) if (rc.caught) caughtBy.set(rc.last, rc);
 
   const classified: ClassifiedRun[] = ordered.map((run) => {
-    const none = { reasons: [], knownFine: false, fixedBy: null, pending: false };
-    if (!isCounted(run.result)) return { run, class: 'not-counted', ...none };
+    if (!isCounted(run.result)) return { run, class: 'not-counted', reasons: NO_REASONS, knownFine: false, fixedBy: null, pending: false };
     const ix = index.get(run.changeId);
     const root = rootOf(ix, run.patchSet);
     const mergedUnchanged = ix?.mergedPs != null && ix.mergedPs >= run.patchSet && rootOf(ix, ix.mergedPs) === root;
@@ -207,7 +216,7 @@ export function classifyCiRuns(
       pipelineKind(run.pipeline, rules) === 'gate' &&
       Boolean(ix?.change.approvals.some((a) => a.patchSet === run.patchSet && a.at <= run.at));
     const knownFine = mergedUnchanged || gateApproved;
-    if (isPass(run.result)) return { run, class: 'pass', reasons: [], knownFine, fixedBy: null, pending: false };
+    if (isPass(run.result)) return { run, class: 'pass', reasons: NO_REASONS, knownFine, fixedBy: null, pending: false };
     const sameJob = byChangeJob.get(run.changeId)?.get(run.job) ?? [];
     const reasons: FalseReason[] = [];
     if (sameJob.some((o) => o.at > run.at && o.patchSet >= run.patchSet && rootOf(ix, o.patchSet) === root && isPass(o.result)))
@@ -216,9 +225,17 @@ export function classifyCiRuns(
     if (gateApproved) reasons.push('gate-approved');
     if (reasons.length) return { run, class: 'false-failure', reasons, knownFine, fixedBy: null, pending: false };
     const caught = caughtBy.get(run);
-    if (caught) return { run, class: 'caught-regression', reasons: [], knownFine, fixedBy: caught.passedOnRevision, pending: false };
+    if (caught)
+      return { run, class: 'caught-regression', reasons: NO_REASONS, knownFine, fixedBy: caught.passedOnRevision, pending: false };
     const revised = ix?.numbers.some((n) => n > run.patchSet && rootOf(ix, n) !== root) ?? false;
-    return { run, class: 'unexplained-failure', reasons: [], knownFine, fixedBy: null, pending: !revised && ix?.change.status === 'NEW' };
+    return {
+      run,
+      class: 'unexplained-failure',
+      reasons: NO_REASONS,
+      knownFine,
+      fixedBy: null,
+      pending: !revised && ix?.change.status === 'NEW',
+    };
   });
 
   return { runs: classified, rechecks: findRechecks(ordered, rules), revisionChecks };

@@ -28,10 +28,11 @@
  * - Caught regressions: a two-sample comparison with Benjamini–Hochberg across the report's jobs
  *   (ci-caught.ts).
  */
+import type { CiChangeRecord } from '../model/ci.js';
 import type { Timestamp } from '../model/records.js';
 import { isPass, isVotingRun, pipelineKind, type ClassifiedRun } from './ci-outcomes.js';
 import { adjustCaught, caughtSentence, compareCaught, type CaughtComparison } from './ci-caught.js';
-import { rate, runRef, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
+import { rate, runRef, runsBetween, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
 import { isoWeekName, isoWeeksBetween, WEEK_MS } from './ci-stats.js';
 import { clusteredNewcombeDifference, type ClusterCount } from './stats/proportions.js';
 import { round } from './stats.js';
@@ -169,34 +170,70 @@ export function evaluateReadiness(
   input: CiInput,
   opts: CiWindowOptions,
   rules: ReadinessRules,
+  ctx: ReadinessContext = readinessContext(runs, input, opts),
 ): JobReadiness[] {
-  const out = jobs.map((j) => readinessBeforeAdjustment(j, runs, input, opts, rules));
+  const out = jobs.map((j) => readinessBeforeAdjustment(j, ctx, input, opts, rules));
   adjustCaught(out.map((r) => r.caught));
   for (const r of out) r.reasons.push(caughtSentence(r.caught));
   return out;
 }
 
+/**
+ * What every job's readiness reads of the window's runs, gathered in one pass over them rather
+ * than one per job: the runs by job, the voting jobs' known-fine runs by patch set, the runs by
+ * buildset, each job's latest run.
+ */
+export interface ReadinessContext {
+  changes: Map<number, CiChangeRecord>;
+  /** Each job's runs, in the window's (time) order. */
+  byJob: Map<string, ClassifiedRun[]>;
+  /** Known-fine voting runs in named check-like pipelines, by `change|patch set`, in time order. */
+  votingByPs: Map<string, ClassifiedRun[]>;
+  byBuildset: Map<string, ClassifiedRun[]>;
+  /** Each job's latest run (the last of the latest time). */
+  latest: Map<string, ClassifiedRun>;
+}
+
+export function readinessContext(runs: readonly ClassifiedRun[], input: CiInput, opts: CiWindowOptions): ReadinessContext {
+  const ctx: ReadinessContext = {
+    changes: new Map(input.changes.map((c) => [c.id, c])),
+    byJob: new Map(),
+    votingByPs: new Map(),
+    byBuildset: new Map(),
+    latest: new Map(),
+  };
+  for (const c of runs) {
+    const job = c.run.job;
+    listIn(ctx.byJob, job).push(c);
+    listIn(ctx.byBuildset, c.run.buildset).push(c);
+    if (c.knownFine && isVotingRun(c.run, opts.rules)) listIn(ctx.votingByPs, psKey(c)).push(c);
+    const l = ctx.latest.get(job);
+    if (!l || c.run.at >= l.run.at) ctx.latest.set(job, c);
+  }
+  return ctx;
+}
+
+function listIn<K, V>(m: Map<K, V[]>, k: K): V[] {
+  let l = m.get(k);
+  if (!l) m.set(k, (l = []));
+  return l;
+}
+
 function readinessBeforeAdjustment(
   job: string,
-  runs: readonly ClassifiedRun[],
+  ctx: ReadinessContext,
   input: CiInput,
   opts: CiWindowOptions,
   rules: ReadinessRules,
 ): JobReadiness {
-  const changes = new Map(input.changes.map((c) => [c.id, c]));
-  const mine = runs.filter((c) => c.run.job === job && pipelineKind(c.run.pipeline, opts.rules) !== 'gate');
+  const changes = ctx.changes;
+  const mine = (ctx.byJob.get(job) ?? []).filter((c) => pipelineKind(c.run.pipeline, opts.rules) !== 'gate');
   const queue =
     mine.length > 0 && mine.every((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental') ? 'experimental' : 'check';
-  const votingByPs = new Map<string, ClassifiedRun[]>();
-  for (const c of runs) {
-    if (c.run.job === job || !c.knownFine || !isVotingRun(c.run, opts.rules)) continue;
-    let l = votingByPs.get(psKey(c));
-    if (!l) votingByPs.set(psKey(c), (l = []));
-    l.push(c);
-  }
   const fineOf = (own: readonly ClassifiedRun[]) => own.filter((c) => c.knownFine && c.class !== 'not-counted');
+  // The other voting jobs' runs on the patch sets where `own` ran on fine code.
   const baselineOver = (own: readonly ClassifiedRun[]): ClassifiedRun[] =>
-    [...new Set(fineOf(own).map(psKey))].flatMap((k) => votingByPs.get(k) ?? []);
+    [...new Set(fineOf(own).map(psKey))].flatMap((k) => (ctx.votingByPs.get(k) ?? []).filter((c) => c.run.job !== job));
 
   const t = tally(mine);
   const ff = rate(t.fineFailures, t.fine);
@@ -204,12 +241,14 @@ function readinessBeforeAdjustment(
   const bt = tally(base);
   let baseline: JobReadiness['baseline'] = null;
   if (bt.fine > 0) {
-    const jobs = [...new Set(base.map((c) => c.run.job))].sort();
+    const baseByJob = new Map<string, ClassifiedRun[]>();
+    for (const c of base) listIn(baseByJob, c.run.job).push(c);
+    const jobs = [...baseByJob.keys()].sort();
     baseline = {
       ...rate(bt.fineFailures, bt.fine),
       patchSets: new Set(fineOf(mine).map(psKey)).size,
       byJob: jobs.map((j) => {
-        const jt = tally(base.filter((c) => c.run.job === j));
+        const jt = tally(baseByJob.get(j)!);
         return { job: j, failures: jt.fineFailures, runs: jt.fine, rate: round(jt.fine ? jt.fineFailures / jt.fine : null, 4) };
       }),
     };
@@ -218,7 +257,7 @@ function readinessBeforeAdjustment(
   const difference = diff?.view ?? null;
 
   const weeks: ReadinessWeek[] = isoWeeksBetween(opts.since, opts.until).map((start) => {
-    const w = mine.filter((c) => c.run.at >= start && c.run.at < start + WEEK_MS);
+    const w = runsBetween(mine, start, start + WEEK_MS);
     const wBaseRuns = baselineOver(w);
     const wt = tally(w);
     const wb = tally(wBaseRuns);
@@ -248,12 +287,7 @@ function readinessBeforeAdjustment(
   }
 
   // Rechecks it would have caused: its false failures in check where every voting job of the buildset passed.
-  const byBuildset = new Map<string, ClassifiedRun[]>();
-  for (const c of runs) {
-    let l = byBuildset.get(c.run.buildset);
-    if (!l) byBuildset.set(c.run.buildset, (l = []));
-    l.push(c);
-  }
+  const byBuildset = ctx.byBuildset;
   const extraRechecks = mine.filter((c) => {
     if (c.class !== 'false-failure' || pipelineKind(c.run.pipeline, opts.rules) !== 'check') return false;
     const others = (byBuildset.get(c.run.buildset) ?? []).filter(
@@ -312,7 +346,7 @@ function readinessBeforeAdjustment(
   return {
     job,
     queue,
-    voting: latestVoting(runs, job) ?? false,
+    voting: ctx.latest.get(job)?.run.voting ?? false,
     runs: t.runs,
     falseFailureRate: ff,
     baseline,
@@ -329,13 +363,6 @@ function readinessBeforeAdjustment(
   };
 }
 
-/** The job's voting flag as of its latest run in `runs`, or null when it has none. */
-export function latestVoting(runs: readonly ClassifiedRun[], job: string): boolean | null {
-  let latest: ClassifiedRun | null = null;
-  for (const c of runs) if (c.run.job === job && (!latest || c.run.at >= latest.run.at)) latest = c;
-  return latest ? latest.run.voting : null;
-}
-
 /**
  * Readiness of every non-voting job that runs outside experimental pipelines (or of `opts.jobs`,
  * whatever they are). Pure.
@@ -348,16 +375,17 @@ export function computeVotingReadiness(
   rules: ReadinessRules = DEFAULT_READINESS_RULES,
 ): ReadinessReport {
   const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
+  const ctx = readinessContext(runs, input, opts);
   let jobs: string[];
   const leftOut: ReadinessReport['leftOut'] = [];
   if (opts.jobs?.length) {
     jobs = [...opts.jobs];
   } else {
-    const names = [...new Set(runs.map((c) => c.run.job))].sort();
+    const names = [...ctx.byJob.keys()].sort();
     jobs = [];
     for (const j of names) {
-      if (latestVoting(runs, j) !== false) continue;
-      const kinds = [...new Set(runs.filter((c) => c.run.job === j).map((c) => pipelineKind(c.run.pipeline, opts.rules)))].sort();
+      if (ctx.latest.get(j)?.run.voting !== false) continue;
+      const kinds = [...new Set(ctx.byJob.get(j)!.map((c) => pipelineKind(c.run.pipeline, opts.rules)))].sort();
       if (kinds.includes('check')) jobs.push(j);
       else
         leftOut.push({
@@ -372,7 +400,7 @@ export function computeVotingReadiness(
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     rules,
-    jobs: evaluateReadiness(jobs.sort(), runs, input, opts, rules),
+    jobs: evaluateReadiness(jobs.sort(), runs, input, opts, rules, ctx),
     leftOut,
   };
 }
@@ -409,16 +437,17 @@ export function computeCiExperimental(
 ): ExperimentalReport {
   const runs = windowRuns(input.outcomes, { ...opts, jobs: undefined });
   const experimental = runs.filter((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental');
+  const ctx = readinessContext(runs, input, opts);
   const names = [...new Set(experimental.map((c) => c.run.job))].filter((j) =>
-    runs.every((c) => c.run.job !== j || pipelineKind(c.run.pipeline, opts.rules) === 'experimental'),
+    ctx.byJob.get(j)!.every((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental'),
   );
   const wanted = opts.jobs?.length ? names.filter((j) => opts.jobs!.includes(j)) : names;
   const requestAt = new Map<string, number>();
   for (const c of experimental) requestAt.set(c.run.buildset, Math.min(requestAt.get(c.run.buildset) ?? Infinity, c.run.at));
   const sortedWanted = wanted.sort();
-  const readiness = evaluateReadiness(sortedWanted, runs, input, opts, rules);
+  const readiness = evaluateReadiness(sortedWanted, runs, input, opts, rules, ctx);
   const jobs = sortedWanted.map((job, i) => {
-    const own = experimental.filter((c) => c.run.job === job);
+    const own = ctx.byJob.get(job)!.filter((c) => pipelineKind(c.run.pipeline, opts.rules) === 'experimental');
     const t = tally(own);
     const results: Record<string, number> = {};
     for (const c of own) results[c.run.result] = (results[c.run.result] ?? 0) + 1;

@@ -174,23 +174,38 @@ export async function loadReviewActs(db: Kysely<Database>, filter: ActivityFilte
 }
 
 /**
- * The job results reported in [since, until), counted in the database by pipeline, voting and
- * result (analysis/overview.ts countCiResults is the same count over records); read through
+ * The job results reported in [since, until), counted by pipeline, voting and result
+ * (analysis/overview.ts countCiResults is the same count over records); the reports read through
  * `ci_reports_window`.
  */
 export async function loadCiResultCounts(
   db: Kysely<Database>,
   filter: { projects?: readonly string[]; since: number; until: number },
 ): Promise<CiResultCount[]> {
+  // The window's reports, their jobs unpacked and counted here: JSON.parse of each report's list
+  // costs about half of what grouping the ci_builds view (json_each / json_array_elements) does.
   let q = db
-    .selectFrom('ci_builds')
-    .innerJoin('changes', 'changes.id', 'ci_builds.change_id')
-    .select(['ci_builds.pipeline', 'ci_builds.voting', 'ci_builds.result', (e) => e.fn.countAll<number | string>().as('n')])
-    .where('ci_builds.reported_at', '>=', filter.since)
-    .where('ci_builds.reported_at', '<', filter.until)
-    .groupBy(['ci_builds.pipeline', 'ci_builds.voting', 'ci_builds.result']);
+    .selectFrom('ci_reports')
+    .innerJoin('changes', 'changes.id', 'ci_reports.change_id')
+    .select(['ci_reports.pipeline', 'ci_reports.jobs'])
+    .where('ci_reports.reported_at', '>=', filter.since)
+    .where('ci_reports.reported_at', '<', filter.until);
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
-  return (await q.execute()).map((r) => ({ pipeline: r.pipeline, voting: Number(r.voting) === 1, result: r.result, runs: Number(r.n) }));
+  // pipeline → voting → result → runs.
+  const counts = new Map<string | null, Map<boolean, Map<string, number>>>();
+  for (const r of await q.execute()) {
+    let byVoting = counts.get(r.pipeline);
+    if (!byVoting) counts.set(r.pipeline, (byVoting = new Map()));
+    for (const [, result, voting] of JSON.parse(r.jobs) as Array<[string, string, number]>) {
+      let byResult = byVoting.get(voting === 1);
+      if (!byResult) byVoting.set(voting === 1, (byResult = new Map()));
+      byResult.set(result, (byResult.get(result) ?? 0) + 1);
+    }
+  }
+  const out: CiResultCount[] = [];
+  for (const [pipeline, byVoting] of counts)
+    for (const [voting, byResult] of byVoting) for (const [result, runs] of byResult) out.push({ pipeline, voting, result, runs });
+  return out;
 }
 
 /** Every account that has posted a CI build report (used to treat CI systems as bots). */

@@ -132,6 +132,9 @@ export interface CiHistory {
 
 const CHUNK = 2000;
 
+/** One job result of a ci_reports row's `jobs` (schema.ts): job, result, voting 0|1, duration, log URL. */
+type CiReportJob = [string, string, number, number | null, string | null];
+
 /**
  * Loads the CI history of every change that has a CI result in the window: all of those changes'
  * builds (message-reported and Zuul) up to `now`, not only the window's, because whether a
@@ -142,13 +145,15 @@ const CHUNK = 2000;
  */
 export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilter): Promise<CiHistory> {
   const projects = filter.projects?.length ? filter.projects : undefined;
+  // The reports' table, not the ci_builds view: a report always lists at least one job (the change
+  // writer stores none without), so the changes are the same without unpacking every report's jobs.
   let rq = db
-    .selectFrom('ci_builds')
-    .innerJoin('changes', 'changes.id', 'ci_builds.change_id')
-    .select('ci_builds.change_id as id')
+    .selectFrom('ci_reports')
+    .innerJoin('changes', 'changes.id', 'ci_reports.change_id')
+    .select('ci_reports.change_id as id')
     .distinct()
-    .where('ci_builds.reported_at', '>=', filter.since)
-    .where('ci_builds.reported_at', '<', filter.until);
+    .where('ci_reports.reported_at', '>=', filter.since)
+    .where('ci_reports.reported_at', '<', filter.until);
   if (projects) rq = rq.where('changes.project', 'in', projects);
   let zq = db
     .selectFrom('zuul_builds')
@@ -226,38 +231,30 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
         approvals: (apBy.get(c.id) ?? []).map((a) => ({ patchSet: a.patch_set, at: a.granted_at })),
       });
     }
+    // Each report's jobs unpacked here rather than through the ci_builds view: one row per report
+    // (a fifth as many) and JSON.parse cost a quarter of what the engines' JSON table functions did.
     const rb = await db
-      .selectFrom('ci_builds')
-      .select([
-        'change_id',
-        'message_seq',
-        'patch_set',
-        'pipeline',
-        'job',
-        'result',
-        'voting',
-        'duration_s',
-        'log_url',
-        'reported_at',
-        'reporter_id',
-      ])
+      .selectFrom('ci_reports')
+      .select(['change_id', 'message_seq', 'patch_set', 'pipeline', 'reported_at', 'reporter_id', 'jobs'])
       .where('change_id', 'in', chunk)
       .where('reported_at', '<=', filter.now)
       .execute();
-    for (const b of rb) {
-      reported.push({
-        changeId: b.change_id,
-        messageSeq: b.message_seq,
-        patchSet: b.patch_set,
-        pipeline: b.pipeline,
-        job: b.job,
-        result: b.result,
-        voting: b.voting === 1,
-        durationSeconds: b.duration_s,
-        logUrl: b.log_url,
-        reportedAt: b.reported_at,
-        reporterId: b.reporter_id,
-      });
+    for (const r of rb) {
+      for (const [job, result, voting, durationSeconds, logUrl] of JSON.parse(r.jobs) as CiReportJob[]) {
+        reported.push({
+          changeId: r.change_id,
+          messageSeq: r.message_seq,
+          patchSet: r.patch_set,
+          pipeline: r.pipeline,
+          job,
+          result,
+          voting: voting === 1,
+          durationSeconds,
+          logUrl,
+          reportedAt: r.reported_at,
+          reporterId: r.reporter_id,
+        });
+      }
     }
     const zb = await db
       .selectFrom('zuul_builds')
