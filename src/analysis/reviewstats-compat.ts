@@ -31,12 +31,20 @@ export interface CompatChange {
   number: number;
   project: string;
   status: ChangeStatus;
-  /** In the export's order (ascending number). */
-  patchSets: Array<{ number: number; created: Timestamp }>;
+  /**
+   * In the export's order (ascending number). `firstRecord`: the time of the patch set's earliest
+   * approval record of any label, when the caller has it (then `approvals` may hold only the
+   * Code-Review, Workflow and Approved records, the ones counted); else taken from `approvals`.
+   */
+  patchSets: Array<{ number: number; created: Timestamp; firstRecord?: Timestamp }>;
 }
 
 export interface CompatInput {
-  /** Final non-zero approval records (all labels) of every change with a vote or patch set at or after the cut-off. */
+  /**
+   * Final non-zero approval records of every change with a vote or patch set at or after the
+   * cut-off: all labels, or only Code-Review, Workflow and Approved when the changes' patch sets
+   * carry `firstRecord`.
+   */
   approvals: readonly ApprovalRecord[];
   /** Those changes. */
   changes: readonly CompatChange[];
@@ -268,7 +276,7 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
     let involvedHere = false;
     const records = byChange.get(c.id);
     c.patchSets.forEach((ps, i) => {
-      const first = records?.get(ps.number)?.earliest ?? ps.created;
+      const first = ps.firstRecord ?? records?.get(ps.number)?.earliest ?? ps.created;
       if (Math.floor(first / 1000) * 1000 > cut) {
         patches += 1;
         involvedHere = true;
