@@ -166,7 +166,9 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
   // Per change, per patch set: its records and the earliest of their times (numeric keys: one
   // string key per record was most of this function's time in a fresh process).
   const byChange = new Map<number, Map<number, { list: ApprovalRecord[]; earliest: number }>>();
-  for (const a of input.approvals) {
+  // Indexed loops: unoptimised (a fresh process), a for…of allocates an iterator result per step.
+  for (let i = 0; i < input.approvals.length; i++) {
+    const a = input.approvals[i]!;
     let ps = byChange.get(a.changeId);
     if (!ps) byChange.set(a.changeId, (ps = new Map()));
     const g = ps.get(a.patchSet);
@@ -215,12 +217,14 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
       const core = coreOf(project);
       let latestCoreNeg = 0;
       let latestCorePos = 0;
-      for (const a of list) {
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i]!;
         if (a.label !== 'Code-Review' || !core.has(name(a))) continue;
         if (a.value > 0) latestCorePos = Math.max(latestCorePos, a.grantedAt);
         else latestCoreNeg = Math.max(latestCoreNeg, a.grantedAt);
       }
-      for (const a of list) {
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i]!;
         if (a.grantedAt < cut) continue;
         if (a.label !== 'Code-Review' && a.label !== 'Workflow' && a.label !== 'Approved') continue;
         const r = acc(name(a));
