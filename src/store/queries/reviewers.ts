@@ -438,9 +438,12 @@ export async function loadApprovalRecords(
     const c = byId.get(x.num(0))!;
     const patchSet = x.num(1);
     const grantedAt = x.num(5);
-    // The patch set's earliest record (a change has a few patch sets: a scan finds it).
-    for (const ps of c.patchSets)
+    // The patch set's earliest record (a change has a few patch sets: a scan finds it; indexed, as
+    // unoptimised a for…of allocates an iterator result per step).
+    for (let k = 0; k < c.patchSets.length; k++) {
+      const ps = c.patchSets[k]!;
       if (ps.number === patchSet && (ps.firstRecord === undefined || grantedAt < ps.firstRecord)) ps.firstRecord = grantedAt;
+    }
     const label = x.str(2, LABEL_NAMES);
     if (labels && !labels.has(label)) return;
     approvals.push({
