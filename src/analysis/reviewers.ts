@@ -179,14 +179,16 @@ export const psKey = (changeId: number, patchSet: number): number => changeId * 
 export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): CoreVerdicts {
   // By change (small-integer keys keep the Map fast); a change has few core votes.
   const byChange = new Map<number, Array<CoreVote & { patchSet: number }>>();
-  for (const a of acts) {
+  // Indexed loops here and below: unoptimised, a for…of allocates an iterator result per step.
+  for (let i = 0; i < acts.length; i++) {
+    const a = acts[i]!;
     if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
     if (a.actorId === a.changeOwnerId || isBot(a.actorId)) continue;
     if (!roster.isCoreAt(a.project, a.actorId, a.at)) continue;
     let list = byChange.get(a.changeId);
     if (!list) byChange.set(a.changeId, (list = []));
     let prev: (CoreVote & { patchSet: number }) | undefined;
-    for (const v of list) if (v.patchSet === a.patchSet && v.voterId === a.actorId) prev = v;
+    for (let k = 0; k < list.length; k++) if (list[k]!.patchSet === a.patchSet && list[k]!.voterId === a.actorId) prev = list[k];
     if (!prev) list.push({ patchSet: a.patchSet, voterId: a.actorId, value: a.value, at: a.at });
     else if (a.at >= prev.at) {
       prev.value = a.value;
@@ -198,7 +200,8 @@ export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: Core
       const list = byChange.get(changeId);
       if (!list) return null;
       let best: CoreVote | null = null;
-      for (const v of list) {
+      for (let k = 0; k < list.length; k++) {
+        const v = list[k]!;
         if (v.patchSet !== patchSet || v.voterId === reviewerId || v.value === 0) continue;
         if (!best || v.at > best.at || (v.at === best.at && v.voterId < best.voterId)) best = v;
       }
@@ -225,7 +228,8 @@ export function isApproval(r: Review): boolean {
 export function selfVotesByPerson(acts: readonly TeamActRecord[], isBot: (id: number) => boolean): Map<number, number> {
   const seen = new Set<string>();
   const out = new Map<number, number>();
-  for (const a of acts) {
+  for (let i = 0; i < acts.length; i++) {
+    const a = acts[i]!;
     if (a.type !== 'vote' || !a.label || a.actorId !== a.changeOwnerId || isBot(a.actorId)) continue;
     const k = `${a.changeId}:${a.patchSet}:${a.label}`;
     if (seen.has(k)) continue;
@@ -326,7 +330,10 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
   const { reviews } = reviewsInPeriod(windowActs, input.isBot, since, until);
   const selfVotes = selfVotesByPerson(windowActs, input.isBot);
   const numbers = new Map<number, number>();
-  for (const a of windowActs) if (!numbers.has(a.changeId)) numbers.set(a.changeId, a.changeNumber);
+  for (let i = 0; i < windowActs.length; i++) {
+    const a = windowActs[i]!;
+    if (!numbers.has(a.changeId)) numbers.set(a.changeId, a.changeNumber);
+  }
 
   interface Acc {
     row: ReviewerRow;
@@ -366,7 +373,8 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
 
   let coreReviews = 0;
   let commentOnly = 0;
-  for (const r of reviews) {
+  for (let i = 0; i < reviews.length; i++) {
+    const r = reviews[i]!;
     const a = acc(r.reviewerId);
     const row = a.row;
     row.reviews += 1;

@@ -37,13 +37,18 @@ export interface ReviewExtraction {
  * Groups acts into reviews. `acts` may come in any order; `isBot(accountId)` says who is a bot.
  */
 export function extractReviews(acts: readonly ReviewActRecord[], isBot: (accountId: number) => boolean): ReviewExtraction {
-  const sorted = [...acts].sort((a, b) => a.at - b.at);
+  // Compared, not subtracted: a difference of two times is rarely a small integer, and unoptimised
+  // code allocates a heap number for every other value (a fresh process sorts 100,000 acts).
+  const sorted = [...acts].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   // Grouped by change (small-integer keys keep the Map fast), then found by patch set and
   // reviewer among the change's few reviews.
   const byChange = new Map<number, Review[]>();
   const reviews: Review[] = [];
   const self = new Set<string>();
-  for (const a of sorted) {
+  // Indexed loops: in a fresh process this code runs unoptimised at first, and there each step of
+  // a for…of allocates an iterator result (a report's 100,000 acts: megabytes of garbage).
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
     if (isBot(a.actorId)) continue;
     if (a.actorId === a.changeOwnerId) {
       if (a.type === 'vote' && a.label) self.add(`${a.changeId}:${a.patchSet}:${a.label}`);
@@ -52,7 +57,7 @@ export function extractReviews(acts: readonly ReviewActRecord[], isBot: (account
     let list = byChange.get(a.changeId);
     if (!list) byChange.set(a.changeId, (list = []));
     let r: Review | undefined;
-    for (const x of list) if (x.patchSet === a.patchSet && x.reviewerId === a.actorId) r = x;
+    for (let k = 0; k < list.length; k++) if (list[k]!.patchSet === a.patchSet && list[k]!.reviewerId === a.actorId) r = list[k];
     if (!r) {
       r = { changeId: a.changeId, project: a.project, patchSet: a.patchSet, reviewerId: a.actorId, at: a.at, votes: {}, commentOnly: true };
       list.push(r);

@@ -190,6 +190,41 @@ describe('--compat reviewstats', () => {
     assert.equal(r.changeStats.queueGrowth, 1);
     assert.equal(r.changeStats.patchSetsPerChange, 1.5);
   });
+
+  it('the counted labels with each patch set’s earliest record (firstRecord) give the report all the records give', () => {
+    const records = [
+      approval({ changeId: 1, patchSet: 1, label: 'Verified', by: 'zuul', grantedAt: CUT + 1000 }),
+      approval({ changeId: 1, patchSet: 1, by: 'alice', value: -1, grantedAt: CUT + 2 * DAY }),
+      approval({ changeId: 1, patchSet: 1, label: 'Workflow', by: 'bob', grantedAt: CUT + 3 * DAY }),
+      approval({ changeId: 2, patchSet: 1, label: 'Verified', by: 'zuul', grantedAt: CUT - DAY }),
+      approval({ changeId: 2, patchSet: 1, by: 'carol', value: 1, grantedAt: CUT + DAY }),
+      approval({ changeId: 2, patchSet: 2, label: 'Verified', by: 'zuul', value: -1, grantedAt: CUT + 4 * DAY }),
+    ];
+    const changes = [
+      change({ id: 1, status: 'MERGED', patchSets: [{ number: 1, created: CUT - 3 * DAY }] }),
+      change({
+        id: 2,
+        number: 7002,
+        patchSets: [
+          { number: 1, created: CUT - 2 * DAY },
+          { number: 2, created: CUT - DAY },
+        ],
+      }),
+    ];
+    const counted = records.filter((a) => a.label !== 'Verified');
+    const dated = changes.map((c) => ({
+      ...c,
+      patchSets: c.patchSets.map((ps) => {
+        const times = records.filter((a) => a.changeId === c.id && a.patchSet === ps.number).map((a) => a.grantedAt);
+        return times.length ? { ...ps, firstRecord: Math.min(...times) } : ps;
+      }),
+    }));
+    const all = run(records, changes);
+    // Without firstRecord the counted labels alone date patch set 2 of change 2 by its creation: not new.
+    assert.notDeepEqual(run(counted, changes).changeStats, all.changeStats);
+    assert.deepEqual(run(counted, dated), all);
+    assert.equal(all.changeStats.newPatchSets, 2);
+  });
 });
 
 describe("Python's %.1f", () => {

@@ -31,12 +31,20 @@ export interface CompatChange {
   number: number;
   project: string;
   status: ChangeStatus;
-  /** In the export's order (ascending number). */
-  patchSets: Array<{ number: number; created: Timestamp }>;
+  /**
+   * In the export's order (ascending number). `firstRecord`: the time of the patch set's earliest
+   * approval record of any label, when the caller has it (then `approvals` may hold only the
+   * Code-Review, Workflow and Approved records, the ones counted); else taken from `approvals`.
+   */
+  patchSets: Array<{ number: number; created: Timestamp; firstRecord?: Timestamp }>;
 }
 
 export interface CompatInput {
-  /** Final non-zero approval records (all labels) of every change with a vote or patch set at or after the cut-off. */
+  /**
+   * Final non-zero approval records of every change with a vote or patch set at or after the
+   * cut-off: all labels, or only Code-Review, Workflow and Approved when the changes' patch sets
+   * carry `firstRecord`.
+   */
   approvals: readonly ApprovalRecord[];
   /** Those changes. */
   changes: readonly CompatChange[];
@@ -158,7 +166,9 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
   // Per change, per patch set: its records and the earliest of their times (numeric keys: one
   // string key per record was most of this function's time in a fresh process).
   const byChange = new Map<number, Map<number, { list: ApprovalRecord[]; earliest: number }>>();
-  for (const a of input.approvals) {
+  // Indexed loops: unoptimised (a fresh process), a for…of allocates an iterator result per step.
+  for (let i = 0; i < input.approvals.length; i++) {
+    const a = input.approvals[i]!;
     let ps = byChange.get(a.changeId);
     if (!ps) byChange.set(a.changeId, (ps = new Map()));
     const g = ps.get(a.patchSet);
@@ -207,12 +217,14 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
       const core = coreOf(project);
       let latestCoreNeg = 0;
       let latestCorePos = 0;
-      for (const a of list) {
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i]!;
         if (a.label !== 'Code-Review' || !core.has(name(a))) continue;
         if (a.value > 0) latestCorePos = Math.max(latestCorePos, a.grantedAt);
         else latestCoreNeg = Math.max(latestCoreNeg, a.grantedAt);
       }
-      for (const a of list) {
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i]!;
         if (a.grantedAt < cut) continue;
         if (a.label !== 'Code-Review' && a.label !== 'Workflow' && a.label !== 'Approved') continue;
         const r = acc(name(a));
@@ -268,7 +280,7 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
     let involvedHere = false;
     const records = byChange.get(c.id);
     c.patchSets.forEach((ps, i) => {
-      const first = records?.get(ps.number)?.earliest ?? ps.created;
+      const first = ps.firstRecord ?? records?.get(ps.number)?.earliest ?? ps.created;
       if (Math.floor(first / 1000) * 1000 > cut) {
         patches += 1;
         involvedHere = true;

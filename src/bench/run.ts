@@ -222,7 +222,12 @@ if (process.env.BENCH_ONLY === 'bugs') {
   process.exit(0);
 }
 const runCold = () =>
-  runColdBench(benchDir, bench.sqlitePath, bench.pgAdmin ? pgLocation(bench.pgAdmin, bench.pgDb) : undefined, bench.demo);
+  runColdBench(
+    benchDir,
+    process.env.BENCH_SQLITE ?? bench.sqlitePath,
+    bench.pgAdmin ? pgLocation(bench.pgAdmin, bench.pgDb) : undefined,
+    bench.demo,
+  );
 if (process.env.BENCH_ONLY === 'import') {
   // The two imports alone, each into a scratch store: the bench store is left as it is.
   const scratch = join(benchDir, 'bench-rest.db');

@@ -64,6 +64,8 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     projects: ctx.filterProjects,
     since: cut,
     engine: store.engine,
+    // The labels reviewstats counts; the others only date their patch sets.
+    labels: ['Code-Review', 'Workflow', 'Approved'],
   });
   const coreUsernames = new Map<string, Set<string>>();
   // reviewstats sums the core lists of its project files; a team covering several repositories

@@ -102,7 +102,9 @@ function readFlowRows(s: string, byId: ReadonlyMap<number, FlowChange>, asOf: nu
     return Number(s.slice(start, j));
   };
   const label = (): string => {
-    for (const x of LABELS) {
+    // An indexed loop: unoptimised (a fresh process), a for…of allocates an iterator result per step.
+    for (let k = 0; k < LABELS.length; k++) {
+      const x = LABELS[k]!;
       if (s.startsWith(x, i) && s.charCodeAt(i + x.length) === FS_CODE) {
         i += x.length + 1;
         return x;

@@ -81,7 +81,8 @@ export class Fields {
   str(k: number, known: readonly string[] = []): string {
     const a = this.from[k]!;
     const len = this.to[k]! - a;
-    for (const x of known) if (x.length === len && this.s.startsWith(x, a)) return x;
+    // An indexed loop: unoptimised (a fresh process), a for…of allocates an iterator result per step.
+    for (let i = 0; i < known.length; i++) if (known[i]!.length === len && this.s.startsWith(known[i]!, a)) return known[i]!;
     return this.s.slice(a, this.to[k]!);
   }
 

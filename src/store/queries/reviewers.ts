@@ -5,10 +5,10 @@
  */
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { PATCH_SET_KINDS, type ChangeStatus, type PatchSetKind } from '../../model/records.js';
-import type { ApprovalRecord, ChangeFacts, PatchSetUpload, ReviewMessageText, TeamActRecord } from '../../model/team.js';
+import type { ApprovalRecord, ChangeFacts, PatchSetFacts, PatchSetUpload, ReviewMessageText, TeamActRecord } from '../../model/team.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
-import { FS, RS, unpack } from './packed.js';
+import { FS, pack, RS, unpack } from './packed.js';
 
 export interface TeamFilter {
   projects?: readonly string[];
@@ -47,65 +47,83 @@ type VoteQuery = SelectQueryBuilder<
 >;
 
 /**
- * How each engine reads a window's votes as (change, patch set, voter, time, label, value) tuples.
- * Both hand the rows over packed into one value built by the database — about half the cost of a
- * JavaScript object per row: SQLite a JSON array, PostgreSQL comma-separated text (building JSON
- * costs PostgreSQL more than it saves). Gerrit label names hold no commas or semicolons.
+ * A window's votes, one array per field: no object or array per vote (the reviewers report reads
+ * 100,000 of them; a fresh process pays for every object it builds, in allocation and collection).
+ */
+interface VoteColumns {
+  change: number[];
+  patchSet: number[];
+  voter: number[];
+  at: number[];
+  label: string[];
+  value: number[];
+}
+
+const noVotes = (): VoteColumns => ({ change: [], patchSet: [], voter: [], at: [], label: [], value: [] });
+
+function pushVote(v: VoteColumns, change: number, patchSet: number, voter: number, at: number, label: string, value: number): void {
+  v.change.push(change);
+  v.patchSet.push(patchSet);
+  v.voter.push(voter);
+  v.at.push(at);
+  v.label.push(label);
+  v.value.push(value);
+}
+
+/** Packed vote records (packed.ts) appended to `into`, in their order. */
+function readPackedVotes(rows: ReadonlyArray<{ packed: string | null }>, into: VoteColumns): void {
+  unpack(rows, 6, (f) => pushVote(into, f.num(0), f.num(1), f.num(2), f.num(3), f.str(4, LABEL_NAMES), f.num(5)));
+}
+
+const VOTE_FIELDS = ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value'];
+
+/**
+ * How each engine reads a window's votes as (change, patch set, voter, time, label, value) columns:
+ * packed into one string built by the database (packed.ts; about half the cost of a JavaScript
+ * object per row), in the order the database aggregates them (the index's).
  */
 const VOTE_READERS: Record<
   EngineName,
-  (
-    db: Kysely<Database>,
-    q: VoteQuery,
-    span: { since: number; until: number } | null,
-  ) => Promise<Array<[number, number, number, number, string, number]>>
+  (db: Kysely<Database>, q: VoteQuery, span: { since: number; until: number } | null) => Promise<VoteColumns>
 > = {
   sqlite: async (db, q) => {
-    const row = await db
-      .selectFrom(q.as('v'))
-      .select(sql<string>`json_group_array(json_array(v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value))`.as('j'))
-      .executeTakeFirstOrThrow();
-    return JSON.parse(row.j) as Array<[number, number, number, number, string, number]>;
+    const votes = noVotes();
+    readPackedVotes(await db.selectFrom(q.as('v')).select(pack('sqlite', VOTE_FIELDS).as('packed')).execute(), votes);
+    return votes;
   },
   postgres: async (db, q, span) => {
-    const read = async (part: VoteQuery) => {
-      const row = await db
-        .selectFrom(part.as('v'))
-        .select(
-          sql<string | null>`string_agg(concat_ws(',', v.change_id, v.patch_set, v.voter_id, v.granted_at, v.value, v.label), ';')`.as('j'),
-        )
-        .executeTakeFirstOrThrow();
-      if (!row.j) return [];
-      return row.j.split(';').map((r): [number, number, number, number, string, number] => {
-        const f = r.split(',');
-        return [Number(f[0]), Number(f[1]), Number(f[2]), Number(f[3]), f[5] as string, Number(f[4])];
-      });
-    };
-    if (!span) return read(q);
+    const read = (part: VoteQuery) => db.selectFrom(part.as('v')).select(pack('postgres', VOTE_FIELDS).as('packed')).execute();
+    const votes = noVotes();
+    if (!span) {
+      readPackedVotes(await read(q), votes);
+      return votes;
+    }
     // Two halves of the window on two connections: the server scans and packs them in parallel.
     const mid = Math.floor((span.since + span.until) / 2);
     const [a, b] = await Promise.all([read(q.where('granted_at', '<', mid)), read(q.where('granted_at', '>=', mid))]);
-    return a.concat(b);
+    readPackedVotes(a, votes);
+    readPackedVotes(b, votes);
+    return votes;
   },
 };
 
 /** The portable way: one row per vote. */
-async function readVoteRows(q: VoteQuery): Promise<Array<[number, number, number, number, string, number]>> {
-  return (await q.execute()).map((v) => [v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
+async function readVoteRows(q: VoteQuery): Promise<VoteColumns> {
+  const votes = noVotes();
+  for (const v of await q.execute()) pushVote(votes, v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value);
+  return votes;
 }
-
-type VoteTuple = [changeId: number, patchSet: number, voterId: number, at: number, label: string, value: number];
 
 /** Votes and comments as review acts, with their change's project, owner and number (acts on a change not in `changes` are left out). */
 function actsOf(
-  votes: readonly VoteTuple[],
+  votes: VoteColumns,
   comments: ReadonlyArray<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }>,
   changes: ReadonlyMap<number, { project: string; owner_id: number; number: number }>,
 ): TeamActRecord[] {
   const acts: TeamActRecord[] = [];
-  for (const [changeId, patchSet, actorId, at, label, value] of votes) {
+  const vote = (changeId: number, patchSet: number, actorId: number, at: number, label: string, value: number): void => {
     const c = changes.get(changeId);
-    if (!c) continue;
+    if (!c) return;
     acts.push({
       changeId,
       changeNumber: c.number,
@@ -119,7 +137,9 @@ function actsOf(
       value,
       selfVote: actorId === c.owner_id,
     });
-  }
+  };
+  for (let i = 0; i < votes.change.length; i++)
+    vote(votes.change[i]!, votes.patchSet[i]!, votes.voter[i]!, votes.at[i]!, votes.label[i]!, votes.value[i]!);
   for (const m of comments) {
     const c = changes.get(m.change_id);
     if (!c) continue;
@@ -182,8 +202,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
 
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
   const [votes, comments] = await Promise.all([filter.engine ? VOTE_READERS[filter.engine](db, vq, span) : readVoteRows(vq), cq.execute()]);
-  const ids = new Set<number>();
-  for (const v of votes) ids.add(v[0]);
+  const ids = new Set<number>(votes.change);
   for (const m of comments) ids.add(m.change_id);
   const changes = new Map<number, { project: string; owner_id: number; number: number }>();
   const list = [...ids].sort((a, b) => a - b);
@@ -214,10 +233,10 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
     for (const c of rows) changes.set(c.id, c);
     for (const v of earlier)
       if (v.label === 'Code-Review' && v.copied === 0 && by.has(v.voter_id))
-        votes.push([v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value]);
+        pushVote(votes, v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value);
   }
 
-  return actsOf(votes as VoteTuple[], comments, changes);
+  return actsOf(votes, comments, changes);
 }
 
 /**
@@ -281,7 +300,7 @@ export async function loadTeamActsBefore(
   const old = await oq.execute();
   const changes = new Map(old.map((c) => [c.id, c]));
   const oldIds = [...changes.keys()].sort((a, b) => a - b);
-  const votes: VoteTuple[] = [];
+  const votes = noVotes();
   const comments: Array<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }> = [];
   for (let i = 0; i < oldIds.length; i += MAX_IN) {
     const chunk = oldIds.slice(i, i + MAX_IN);
@@ -303,7 +322,7 @@ export async function loadTeamActsBefore(
     ]);
     for (const x of v)
       if (x.copied === 0 && Number(x.granted_at) < filter.from)
-        votes.push([x.change_id, x.patch_set, x.voter_id, Number(x.granted_at), x.label, x.value]);
+        pushVote(votes, x.change_id, x.patch_set, x.voter_id, Number(x.granted_at), x.label, x.value);
     for (const x of m)
       if (x.kind === 'comment' && x.patch_set !== null && Number(x.date) < filter.from) comments.push({ ...x, date: Number(x.date) });
   }
@@ -328,10 +347,25 @@ export async function loadTeamActsBefore(
  */
 export async function loadApprovalRecords(
   db: Kysely<Database>,
-  filter: { projects?: readonly string[]; since: number; engine: EngineName },
+  filter: {
+    projects?: readonly string[];
+    since: number;
+    engine: EngineName;
+    /**
+     * Only the records of these labels become approval records (a report that counts a few labels
+     * builds no objects for the others, reviewstats' 40,000 Verified records in the bench store);
+     * every record, of any label, still dates its patch set (`firstRecord`). Default: all labels.
+     */
+    labels?: readonly string[];
+  },
 ): Promise<{
   approvals: ApprovalRecord[];
-  changes: Array<Pick<ChangeFacts, 'id' | 'number' | 'project' | 'status' | 'patchSets'>>;
+  changes: Array<
+    Pick<ChangeFacts, 'id' | 'number' | 'project' | 'status'> & {
+      /** Ascending by number; `firstRecord`: the time of the earliest of its approval records (any label), when it has one. */
+      patchSets: Array<PatchSetFacts & { firstRecord?: number }>;
+    }
+  >;
   formats: string[];
 }> {
   const { since, engine } = filter;
@@ -380,8 +414,9 @@ export async function loadApprovalRecords(
   // An account without a username is packed as an empty field; one with a username as 'u' + it.
   const usernames = new Map<number, string | null>();
   unpack([{ packed: row.voters }], 2, (x) => usernames.set(x.num(0), x.to[1]! > x.from[1]! ? x.s.slice(x.from[1]! + 1, x.to[1]) : null));
-  const changes: Array<Pick<ChangeFacts, 'id' | 'number' | 'project' | 'status' | 'patchSets'>> = [];
-  const byId = new Map<number, (typeof changes)[number]>();
+  type Loaded = Pick<ChangeFacts, 'id' | 'number' | 'project' | 'status'> & { patchSets: Array<PatchSetFacts & { firstRecord?: number }> };
+  const changes: Loaded[] = [];
+  const byId = new Map<number, Loaded>();
   const formats = new Set<string>();
   unpack([{ packed: row.changes }], 5, (x) => {
     const c = { id: x.num(0), number: x.num(1), project: x.str(2), status: x.str(3, STATUSES) as ChangeStatus, patchSets: [] };
@@ -395,21 +430,32 @@ export async function loadApprovalRecords(
       ?.patchSets.push({ number: x.num(1), created: x.num(2), kind: (x.str(3, PATCH_SET_KINDS) || null) as PatchSetKind | null }),
   );
   const approvals: ApprovalRecord[] = [];
+  const labels = filter.labels ? new Set(filter.labels) : null;
   unpack([{ packed: row.votes }], 7, (x) => {
     const voterId = x.num(4);
     // As the joins did: a vote by an unknown account is not counted.
     if (!usernames.has(voterId)) return;
     const c = byId.get(x.num(0))!;
+    const patchSet = x.num(1);
+    const grantedAt = x.num(5);
+    // The patch set's earliest record (a change has a few patch sets: a scan finds it; indexed, as
+    // unoptimised a for…of allocates an iterator result per step).
+    for (let k = 0; k < c.patchSets.length; k++) {
+      const ps = c.patchSets[k]!;
+      if (ps.number === patchSet && (ps.firstRecord === undefined || grantedAt < ps.firstRecord)) ps.firstRecord = grantedAt;
+    }
+    const label = x.str(2, LABEL_NAMES);
+    if (labels && !labels.has(label)) return;
     approvals.push({
       changeId: c.id,
       changeNumber: c.number,
       project: c.project,
-      patchSet: x.num(1),
-      label: x.str(2, LABEL_NAMES),
+      patchSet,
+      label,
       value: x.num(3),
       voterId,
       voterUsername: usernames.get(voterId)!,
-      grantedAt: x.num(5),
+      grantedAt,
       copied: x.is(6, '1'),
     });
   });
