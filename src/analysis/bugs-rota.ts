@@ -151,11 +151,18 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     const left = i.task.dates.leftClosed;
     if (left !== null && left > (leftClosed.get(i.task.bug) ?? -Infinity)) leftClosed.set(i.task.bug, left);
   }
-  const trivial = (c: RotaChange): boolean => {
+  const isTrivial = (c: RotaChange): boolean => {
     if (c.delta > rules.maxLines) return false;
     if (c.files.some((f) => rules.neverPaths.some((p) => f.startsWith(p)))) return false;
     if (c.tagged) return true;
     return c.bugs.length > 0 && c.bugs.every((b) => importanceOf.has(b) && allowed.has(importanceOf.get(b)!));
+  };
+  // Decided once a change: the weeks, the people and the constraints all ask.
+  const trivialOf = new Map<RotaChange, boolean>();
+  const trivial = (c: RotaChange): boolean => {
+    let t = trivialOf.get(c);
+    if (t === undefined) trivialOf.set(c, (t = isTrivial(c)));
+    return t;
   };
 
   const starts = weekStarts(now, o.weeks);
@@ -196,9 +203,16 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     s.add(mondayOf(r.at));
     reviewWeeks.set(r.who, s);
   }
-  const weeks: RotaWeek[] = starts.map((w) => {
-    const end = w + WEEK_MS;
-    const cleared = merged.filter((c) => c.mergedAt! >= w && c.mergedAt! < end && trivial(c));
+  // The trivial fixes merged in each week, in the order of `merged` (one pass, not one a week).
+  const clearedIn = starts.map((): RotaChange[] => []);
+  for (const c of merged) {
+    if (!trivial(c)) continue;
+    // Weeks are consecutive Mondays: the week of a time is its distance from the first, in weeks.
+    const k = Math.floor((c.mergedAt! - since) / WEEK_MS);
+    if (k >= 0 && k < starts.length) clearedIn[k]!.push(c);
+  }
+  const weeks: RotaWeek[] = starts.map((w, k) => {
+    const cleared = clearedIn[k]!;
     const waits = cleared.map((c) => (c.mergedAt! - c.created) / DAY_MS).sort((a, b) => a - b);
     const mid = waits.length
       ? waits.length % 2
@@ -246,7 +260,9 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   for (const c of rota.changes) {
     if (c.status !== 'MERGED' || c.mergedAt === null) continue;
     const key = `${c.host}\u0000${c.project}\u0000${c.subject}`;
-    bySubject.set(key, [...(bySubject.get(key) ?? []), c]);
+    const same = bySubject.get(key);
+    if (same) same.push(c);
+    else bySubject.set(key, [c]);
   }
   for (const r of rota.reverts) {
     if (r.reverted) {
@@ -257,7 +273,8 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     const last = before.sort((a, b) => b.mergedAt! - a.mergedAt!)[0];
     if (last) revertedKeys.add(`${last.host}/${last.number}`);
   }
-  const isReverted = (c: RotaChange) => revertedKeys.has(`${c.host}/${c.number}`);
+  const reverted = new Set(rota.changes.filter((c) => revertedKeys.has(`${c.host}/${c.number}`)));
+  const isReverted = (c: RotaChange) => reverted.has(c);
   const tMerged = merged.filter(trivial);
   const oMerged = merged.filter((c) => !trivial(c));
   const bugFix = (c: RotaChange) => c.bugs.length > 0;

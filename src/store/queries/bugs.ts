@@ -714,26 +714,33 @@ export async function loadRotaData(
       if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
     }
   }
+  // The trivial tag's line, tested on the commit messages that hold its text at all (found in SQL,
+  // case-insensitively as the line is: the messages themselves stay in the store). A tag with
+  // characters beyond ASCII is tested on every message (SQLite folds the case of ASCII only).
+  const likeTag = /^[\x20-\x7e]+$/.test(o.tag) ? `%${o.tag.replace(/[\\%_]/g, '\\$&')}%` : null;
+  const hasTag = likeTag
+    ? sql<boolean>`${sql.ref('commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`
+    : null;
   for (let i = 0; i < small.length; i += 500) {
     const part = small.slice(i, i + 500);
-    for (const m of await db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part).execute())
-      byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
+    let mq = db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part);
+    if (hasTag) mq = mq.where(hasTag);
+    for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
     for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', part).execute())
       byId.get(f.change_id)!.files.push(f.path);
-    // Every vote of these changes, filtered here: with the label and value in SQL, SQLite chose the
-    // (label, value) index and read every Workflow +1 and Code-Review +2 of the store per chunk
-    // (0.6 s a chunk on the bench store); by change it reads a few votes per change. Merged ones
-    // only: the report reads who approved the trivial fixes that merged.
+    // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
+    // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
+    // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
+    // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
     const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
-    const votes = (
-      await db
-        .selectFrom('votes as v')
-        .innerJoin('accounts as a', 'a.id', 'v.voter_id')
-        .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
-        .where('v.change_id', 'in', merged.length ? merged : [-1])
-        .orderBy('v.granted_at')
-        .execute()
-    ).filter((v) => (v.label === 'Workflow' && Number(v.value) === 1) || (v.label === 'Code-Review' && Number(v.value) === 2));
+    const votes = await db
+      .selectFrom('votes as v')
+      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
+      .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
+      .where('v.change_id', 'in', merged.length ? merged : [-1])
+      .where(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2'])
+      .orderBy('v.granted_at')
+      .execute();
     const best = new Map<number, { workflow: boolean; who: string | null }>();
     for (const v of votes) {
       const who = v.username ?? v.name ?? null;
@@ -820,11 +827,17 @@ export async function loadRotaData(
       const sha = /This reverts commit ([0-9a-f]{7,40})/.exec(m.commit_message)?.[1] ?? null;
       let reverted: RotaRevert['reverted'] = null;
       if (sha) {
+        // Through patch_sets_revision (migration 0033): a short SHA as the range of revisions it
+        // begins (revisions are lowercase hex, all below 'g'), kept to the LIKE that defines it.
         const hit = await db
           .selectFrom('patch_sets as p')
           .innerJoin('changes as x', 'x.id', 'p.change_id')
           .select(['x.host', 'x.number'])
-          .where(sha.length === 40 ? (eb) => eb('p.revision', '=', sha) : (eb) => eb('p.revision', 'like', `${sha}%`))
+          .where(
+            sha.length === 40
+              ? (eb) => eb('p.revision', '=', sha)
+              : (eb) => eb.and([eb('p.revision', '>=', sha), eb('p.revision', '<', `${sha}g`), eb('p.revision', 'like', `${sha}%`)]),
+          )
           .where('x.host', '=', c.host)
           .executeTakeFirst();
         if (hit) reverted = { host: hit.host, number: Number(hit.number) };
