@@ -151,23 +151,20 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     const left = i.task.dates.leftClosed;
     if (left !== null && left > (leftClosed.get(i.task.bug) ?? -Infinity)) leftClosed.set(i.task.bug, left);
   }
-  const isTrivial = (c: RotaChange): boolean => {
+  const trivial = (c: RotaChange): boolean => {
     if (c.delta > rules.maxLines) return false;
     if (c.files.some((f) => rules.neverPaths.some((p) => f.startsWith(p)))) return false;
     if (c.tagged) return true;
     return c.bugs.length > 0 && c.bugs.every((b) => importanceOf.has(b) && allowed.has(importanceOf.get(b)!));
   };
-  // Decided once a change: the weeks, the people and the constraints all ask.
-  const trivialOf = new Map<RotaChange, boolean>();
-  const trivial = (c: RotaChange): boolean => {
-    let t = trivialOf.get(c);
-    if (t === undefined) trivialOf.set(c, (t = isTrivial(c)));
-    return t;
-  };
 
   const starts = weekStarts(now, o.weeks);
   const since = starts[0]!;
   const merged = rota.changes.filter((c) => c.status === 'MERGED' && c.mergedAt !== null && c.mergedAt >= since && c.mergedAt <= now);
+  // The merged changes on the trivial path and the others, each decided once (in `merged`'s order).
+  const tMerged: RotaChange[] = [];
+  const oMerged: RotaChange[] = [];
+  for (const c of merged) (trivial(c) ? tMerged : oMerged).push(c);
 
   // The queue now.
   const queueAll = rota.changes
@@ -205,8 +202,7 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   }
   // The trivial fixes merged in each week, in the order of `merged` (one pass, not one a week).
   const clearedIn = starts.map((): RotaChange[] => []);
-  for (const c of merged) {
-    if (!trivial(c)) continue;
+  for (const c of tMerged) {
     // Weeks are consecutive Mondays: the week of a time is its distance from the first, in weeks.
     const k = Math.floor((c.mergedAt! - since) / WEEK_MS);
     if (k >= 0 && k < starts.length) clearedIn[k]!.push(c);
@@ -245,7 +241,7 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
       who,
       reviews: rs.length,
       reviewsRecent: recent,
-      trivialApproved: merged.filter((c) => c.approver === who && trivial(c)).length,
+      trivialApproved: tMerged.filter((c) => c.approver === who).length,
       weeksActive: starts.filter((w) => reviewWeeks.get(who)?.has(w)).length,
       lastReview: last === null ? null : isoDay(last),
       stoppedReviewing: earlier >= 10 && recent / recentWeeks < earlier / earlierWeeks / 5,
@@ -255,28 +251,35 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   // Constraints: reverts and reopened bugs, trivial path against every other merged change.
   // Each revert reverts the change its commit message names; without a commit it names, the
   // latest change of the project with that subject merged before the revert.
-  const revertedKeys = new Set<string>();
-  const bySubject = new Map<string, RotaChange[]>();
-  for (const c of rota.changes) {
-    if (c.status !== 'MERGED' || c.mergedAt === null) continue;
-    const key = `${c.host}\u0000${c.project}\u0000${c.subject}`;
-    const same = bySubject.get(key);
-    if (same) same.push(c);
-    else bySubject.set(key, [c]);
-  }
+  /** Host → the numbers of its reverted changes. */
+  const revertedNumbers = new Map<string, Set<number>>();
+  const markReverted = (host: string, n: number) => {
+    const ns = revertedNumbers.get(host);
+    if (ns) ns.add(n);
+    else revertedNumbers.set(host, new Set([n]));
+  };
+  // The merged changes by host, project and subject: built only when a revert names no commit.
+  let bySubject: Map<string, RotaChange[]> | null = null;
   for (const r of rota.reverts) {
     if (r.reverted) {
-      revertedKeys.add(`${r.reverted.host}/${r.reverted.number}`);
+      markReverted(r.reverted.host, r.reverted.number);
       continue;
+    }
+    if (!bySubject) {
+      bySubject = new Map();
+      for (const c of rota.changes) {
+        if (c.status !== 'MERGED' || c.mergedAt === null) continue;
+        const key = `${c.host}\u0000${c.project}\u0000${c.subject}`;
+        const same = bySubject.get(key);
+        if (same) same.push(c);
+        else bySubject.set(key, [c]);
+      }
     }
     const before = (bySubject.get(`${r.host}\u0000${r.project}\u0000${r.subject}`) ?? []).filter((c) => c.mergedAt! < r.mergedAt);
     const last = before.sort((a, b) => b.mergedAt! - a.mergedAt!)[0];
-    if (last) revertedKeys.add(`${last.host}/${last.number}`);
+    if (last) markReverted(last.host, last.number);
   }
-  const reverted = new Set(rota.changes.filter((c) => revertedKeys.has(`${c.host}/${c.number}`)));
-  const isReverted = (c: RotaChange) => reverted.has(c);
-  const tMerged = merged.filter(trivial);
-  const oMerged = merged.filter((c) => !trivial(c));
+  const isReverted = (c: RotaChange) => revertedNumbers.get(c.host)?.has(c.number) === true;
   const bugFix = (c: RotaChange) => c.bugs.length > 0;
   const reopenedBug = (c: RotaChange) => c.bugs.find((b) => (leftClosed.get(b) ?? -Infinity) > c.mergedAt!) ?? null;
   const breaches: BugRotaReport['constraints']['breaches'] = [];
