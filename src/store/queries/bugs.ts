@@ -775,10 +775,16 @@ export async function loadRotaData(
   const acts: ReviewActRecord[] = [];
   if (accounts.length) {
     const ids = accounts.map((a) => a.id);
+    // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
+    // object each cost more than the read.
     let vq = db
       .selectFrom('votes as v')
       .innerJoin('changes as c', 'c.id', 'v.change_id')
-      .select(['v.change_id', 'c.project', 'c.owner_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value'])
+      .select(
+        pack(engine, ['v.change_id', 'c.project', 'c.owner_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as(
+          'packed',
+        ),
+      )
       .where('v.copied', '=', 0)
       .where('v.granted_at', '>=', o.reviewsSince)
       .where('v.voter_id', 'in', ids)
@@ -796,19 +802,26 @@ export async function loadRotaData(
       vq = vq.where('c.project', 'in', [...o.projects]);
       mq = mq.where('c.project', 'in', [...o.projects]);
     }
-    for (const v of await vq.execute())
+    const projectNames: string[] = [];
+    const labels = ['Code-Review', 'Workflow', 'Verified'];
+    unpack(await vq.execute(), 8, (f) => {
+      const project = f.str(1, projectNames);
+      if (!projectNames.includes(project)) projectNames.push(project);
+      const label = f.str(6, labels);
+      if (!labels.includes(label)) labels.push(label);
       acts.push({
-        changeId: v.change_id,
-        project: v.project,
-        changeOwnerId: v.owner_id,
-        patchSet: v.patch_set,
-        actorId: v.voter_id,
-        at: Number(v.granted_at),
+        changeId: f.num(0),
+        project,
+        changeOwnerId: f.num(2),
+        patchSet: f.num(3),
+        actorId: f.num(4),
+        at: f.num(5),
         type: 'vote',
-        label: v.label,
-        value: v.value,
+        label,
+        value: f.num(7),
         selfVote: false,
       });
+    });
     for (const m of await mq.execute())
       acts.push({
         changeId: m.change_id,
