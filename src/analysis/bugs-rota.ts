@@ -161,6 +161,10 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   const starts = weekStarts(now, o.weeks);
   const since = starts[0]!;
   const merged = rota.changes.filter((c) => c.status === 'MERGED' && c.mergedAt !== null && c.mergedAt >= since && c.mergedAt <= now);
+  // The merged changes on the trivial path and the others, each decided once (in `merged`'s order).
+  const tMerged: RotaChange[] = [];
+  const oMerged: RotaChange[] = [];
+  for (const c of merged) (trivial(c) ? tMerged : oMerged).push(c);
 
   // The queue now.
   const queueAll = rota.changes
@@ -196,9 +200,15 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
     s.add(mondayOf(r.at));
     reviewWeeks.set(r.who, s);
   }
-  const weeks: RotaWeek[] = starts.map((w) => {
-    const end = w + WEEK_MS;
-    const cleared = merged.filter((c) => c.mergedAt! >= w && c.mergedAt! < end && trivial(c));
+  // The trivial fixes merged in each week, in the order of `merged` (one pass, not one a week).
+  const clearedIn = starts.map((): RotaChange[] => []);
+  for (const c of tMerged) {
+    // Weeks are consecutive Mondays: the week of a time is its distance from the first, in weeks.
+    const k = Math.floor((c.mergedAt! - since) / WEEK_MS);
+    if (k >= 0 && k < starts.length) clearedIn[k]!.push(c);
+  }
+  const weeks: RotaWeek[] = starts.map((w, k) => {
+    const cleared = clearedIn[k]!;
     const waits = cleared.map((c) => (c.mergedAt! - c.created) / DAY_MS).sort((a, b) => a - b);
     const mid = waits.length
       ? waits.length % 2
@@ -231,7 +241,7 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
       who,
       reviews: rs.length,
       reviewsRecent: recent,
-      trivialApproved: merged.filter((c) => c.approver === who && trivial(c)).length,
+      trivialApproved: tMerged.filter((c) => c.approver === who).length,
       weeksActive: starts.filter((w) => reviewWeeks.get(who)?.has(w)).length,
       lastReview: last === null ? null : isoDay(last),
       stoppedReviewing: earlier >= 10 && recent / recentWeeks < earlier / earlierWeeks / 5,
@@ -241,25 +251,35 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   // Constraints: reverts and reopened bugs, trivial path against every other merged change.
   // Each revert reverts the change its commit message names; without a commit it names, the
   // latest change of the project with that subject merged before the revert.
-  const revertedKeys = new Set<string>();
-  const bySubject = new Map<string, RotaChange[]>();
-  for (const c of rota.changes) {
-    if (c.status !== 'MERGED' || c.mergedAt === null) continue;
-    const key = `${c.host}\u0000${c.project}\u0000${c.subject}`;
-    bySubject.set(key, [...(bySubject.get(key) ?? []), c]);
-  }
+  /** Host → the numbers of its reverted changes. */
+  const revertedNumbers = new Map<string, Set<number>>();
+  const markReverted = (host: string, n: number) => {
+    const ns = revertedNumbers.get(host);
+    if (ns) ns.add(n);
+    else revertedNumbers.set(host, new Set([n]));
+  };
+  // The merged changes by host, project and subject: built only when a revert names no commit.
+  let bySubject: Map<string, RotaChange[]> | null = null;
   for (const r of rota.reverts) {
     if (r.reverted) {
-      revertedKeys.add(`${r.reverted.host}/${r.reverted.number}`);
+      markReverted(r.reverted.host, r.reverted.number);
       continue;
+    }
+    if (!bySubject) {
+      bySubject = new Map();
+      for (const c of rota.changes) {
+        if (c.status !== 'MERGED' || c.mergedAt === null) continue;
+        const key = `${c.host}\u0000${c.project}\u0000${c.subject}`;
+        const same = bySubject.get(key);
+        if (same) same.push(c);
+        else bySubject.set(key, [c]);
+      }
     }
     const before = (bySubject.get(`${r.host}\u0000${r.project}\u0000${r.subject}`) ?? []).filter((c) => c.mergedAt! < r.mergedAt);
     const last = before.sort((a, b) => b.mergedAt! - a.mergedAt!)[0];
-    if (last) revertedKeys.add(`${last.host}/${last.number}`);
+    if (last) markReverted(last.host, last.number);
   }
-  const isReverted = (c: RotaChange) => revertedKeys.has(`${c.host}/${c.number}`);
-  const tMerged = merged.filter(trivial);
-  const oMerged = merged.filter((c) => !trivial(c));
+  const isReverted = (c: RotaChange) => revertedNumbers.get(c.host)?.has(c.number) === true;
   const bugFix = (c: RotaChange) => c.bugs.length > 0;
   const reopenedBug = (c: RotaChange) => c.bugs.find((b) => (leftClosed.get(b) ?? -Infinity) > c.mergedAt!) ?? null;
   const breaches: BugRotaReport['constraints']['breaches'] = [];

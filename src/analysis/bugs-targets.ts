@@ -82,7 +82,10 @@ export function computeBugTargets(data: TargetsData, o: BugTargetsOptions): BugT
     }
 
   const openHigh = items.filter((i) => isOpen(i) && high.has(i.task.importance));
-  const unattended: Array<Omit<BugTarget, 'rank'> & { restricted: boolean; created: number }> = [];
+  // The evidence lists (abandoned changes, fixers in the area) are built for the shown targets only.
+  const unattended: Array<
+    Omit<BugTarget, 'rank' | 'abandoned' | 'fixersInArea'> & { restricted: boolean; created: number; changes: BugChangeRef[] }
+  > = [];
   for (const i of openHigh) {
     const cs = changesOf.get(i.task.bug) ?? [];
     if (cs.some((c) => c.status === 'NEW')) continue;
@@ -94,8 +97,6 @@ export function computeBugTargets(data: TargetsData, o: BugTargetsOptions): BugT
       kind = 'stale assignment';
     }
     const tags = i.bug?.tags ?? [];
-    const fx = new Map<string, number>();
-    for (const t of tags) for (const [who, n] of fixers.get(t) ?? []) fx.set(who, (fx.get(who) ?? 0) + n);
     unattended.push({
       restricted: i.restricted,
       created: i.task.dates.created,
@@ -110,21 +111,27 @@ export function computeBugTargets(data: TargetsData, o: BugTargetsOptions): BugT
       tags,
       assignee: i.task.assignee,
       unattended: kind,
-      abandoned: cs
-        .filter((c) => c.status === 'ABANDONED')
-        .sort((a, b) => (b.abandonedAt ?? b.updated) - (a.abandonedAt ?? a.updated))
-        .map((c) => ({
-          number: c.number,
-          owner: c.owner,
-          abandonedAt: c.abandonedAt === null ? null : isoDay(c.abandonedAt),
-          reason: c.abandonReason,
-        })),
-      fixersInArea: [...fx.entries()]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .slice(0, 5)
-        .map(([who, fixes]) => ({ who, fixes })),
+      changes: cs,
     });
   }
+  const abandoned = (cs: readonly BugChangeRef[]): BugTarget['abandoned'] =>
+    cs
+      .filter((c) => c.status === 'ABANDONED')
+      .sort((a, b) => (b.abandonedAt ?? b.updated) - (a.abandonedAt ?? a.updated))
+      .map((c) => ({
+        number: c.number,
+        owner: c.owner,
+        abandonedAt: c.abandonedAt === null ? null : isoDay(c.abandonedAt),
+        reason: c.abandonReason,
+      }));
+  const fixersInArea = (tags: readonly string[]): BugTarget['fixersInArea'] => {
+    const fx = new Map<string, number>();
+    for (const t of tags) for (const [who, n] of fixers.get(t) ?? []) fx.set(who, (fx.get(who) ?? 0) + n);
+    return [...fx.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, 5)
+      .map(([who, fixes]) => ({ who, fixes }));
+  };
   unattended.sort(
     (a, b) =>
       IMPORTANCE_RANK[a.importance] - IMPORTANCE_RANK[b.importance] ||
@@ -141,7 +148,12 @@ export function computeBugTargets(data: TargetsData, o: BugTargetsOptions): BugT
     restrictedUnattended: unattended.filter((t) => t.restricted).length,
     restrictedHidden: unattended.length - visible.length,
     restrictedShown: o.showRestricted,
-    targets: visible.slice(0, o.limit).map(({ restricted: _r, created: _c, ...t }, k) => ({ rank: k + 1, ...t })),
+    targets: visible.slice(0, o.limit).map(({ restricted: _r, created: _c, changes, ...t }, k) => ({
+      rank: k + 1,
+      ...t,
+      abandoned: abandoned(changes),
+      fixersInArea: fixersInArea(t.tags),
+    })),
   };
 }
 

@@ -29,6 +29,7 @@ import { initiatives } from './0020-initiatives.js';
 import { windowIndexes } from './0021-window-indexes.js';
 import { launchpadDates } from './0022-launchpad-dates.js';
 import { blueprintGoalAccepted } from './0031-blueprint-goal-accepted.js';
+import { bugReportIndexes } from './0033-bug-report-indexes.js';
 import { commitFacts } from './0024-commit-facts.js';
 import { scopeIndexes } from './0025-scope-indexes.js';
 import { ciWindowIndex } from './0029-ci-window-index.js';
@@ -61,6 +62,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0029-ci-window-index': ciWindowIndex(),
     '0030-quiet-security-tables': quietSecurityTables(caps),
     '0031-blueprint-goal-accepted': blueprintGoalAccepted(),
+    '0033-bug-report-indexes': bugReportIndexes(),
   };
 }
 
