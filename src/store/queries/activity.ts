@@ -2,7 +2,7 @@
  * Queries that load the flat activity records analysis works on (model/activity.ts).
  * Filters: projects (none = all) and a time window on the act's own time.
  */
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { AccountInfo, ChangeTimeline, CiResultCount, ReviewActRecord } from '../../model/activity.js';
 import type { ChangeStatus } from '../../model/records.js';
 import type { Database } from '../schema.js';
@@ -197,4 +197,28 @@ export async function loadCiResultCounts(
 export async function loadCiReporterIds(db: Kysely<Database>): Promise<number[]> {
   const rows = await db.selectFrom('ci_reports').select('reporter_id').distinct().where('reporter_id', 'is not', null).execute();
   return rows.map((r) => r.reporter_id!);
+}
+
+/**
+ * The project names of {@link listProjects}, in its order (by host, then name; each name once),
+ * without counting changes (a full pass over them): the hosts by a loose scan of the (host, number)
+ * index, and with one host the names by a loose scan of the (project, status) index.
+ */
+export async function listProjectNamesByHost(db: Kysely<Database>): Promise<string[]> {
+  const hosts = await sql<{ h: string | null }>`
+    with recursive hosts(h) as (
+      select min(host) from changes
+      union all
+      select (select min(host) from changes where host > hosts.h) from hosts where hosts.h is not null
+    )
+    select h from hosts where h is not null`.execute(db);
+  if (hosts.rows.length > 1) return [...new Set((await listProjects(db)).map((p) => p.project))];
+  const r = await sql<{ p: string | null }>`
+    with recursive proj(p) as (
+      select min(project) from changes
+      union all
+      select (select min(project) from changes where project > proj.p) from proj where proj.p is not null
+    )
+    select p from proj where p is not null`.execute(db);
+  return r.rows.map((x) => x.p!);
 }
