@@ -61,7 +61,7 @@ export async function buildOverviewView(
   const [accounts, ciReporters] = await Promise.all([loadAccounts(store.db), loadCiReporterIds(store.db)]);
   const bots = botIds(config, accounts, ciReporters);
   const [changes, reviewTally, ci] = await Promise.all([
-    loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now }),
+    loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now, engine: store.engine }),
     loadReviewTally(store.db, { ...filter, since: win.since, until: win.until, excludeActorIds: [...bots] }),
     loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }),
   ]);
