@@ -10,6 +10,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { ReviewTally } from '../../model/activity.js';
+import type { CoreReviewTally } from '../../model/team.js';
+import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 
 // Engines cap bound parameters; bot lists are small, but keep the list bounded anyway.
@@ -59,4 +61,98 @@ export async function loadReviewTally(
     t.selfVotes += Number(r.self);
   }
   return { byActor: [...by.values()].sort((a, b) => a.actorId - b.actorId) };
+}
+
+/**
+ * The cores' reviews in counts for the idle-core report (model CoreReviewTally), grouped in the
+ * database: the review acts (as `loadTeamActs` reads them) of `cores` before `now` on the changes
+ * any of `cores` acted on in [from, now) — on changes created before `from` also the earlier acts,
+ * so that a review is dated by its first act as the whole history dates it — grouped into reviews
+ * (change, patch set, reviewer; the owner's acts are not reviews). Per core: the reviews with an act
+ * in [since, now), the reviews by first act in each of `quarters`, the latest review (on equal
+ * times the one on the highest change and patch set), and for a core with fewer than `threshold`
+ * reviews in the window every review's first-act time. `reviewers`: the cores whose reviews count
+ * (not bots); `cores`: all of them (whose acts pick the changes).
+ *
+ * @example const tallies = await loadCoreReviewTallies(db, { from, since, now, cores, reviewers, threshold, quarters, engine });
+ */
+export async function loadCoreReviewTallies(
+  db: Kysely<Database>,
+  o: {
+    projects?: readonly string[];
+    from: number;
+    since: number;
+    now: number;
+    cores: readonly number[];
+    reviewers: readonly number[];
+    threshold: number;
+    quarters: ReadonlyArray<readonly [number, number]>;
+    engine: EngineName;
+  },
+): Promise<CoreReviewTally[]> {
+  const cores = o.cores.slice(0, MAX_IN);
+  const reviewers = o.reviewers.slice(0, MAX_IN);
+  if (cores.length === 0 || reviewers.length === 0) return [];
+  const { from, since, now } = o;
+  const inProjects = o.projects?.length ? sql`and ch.project in (${sql.join([...o.projects])})` : sql``;
+  const list = (ids: readonly number[]) => sql.join(ids.map((id) => sql`${id}`));
+  // PostgreSQL looks each change up by index through `= any(array(…))` (see reviewers.ts IN_IDS).
+  const inChanges = (column: string) =>
+    o.engine === 'postgres' ? sql`${sql.ref(column)} = any(array(select id from c))` : sql`${sql.ref(column)} in (select id from c)`;
+  const q = o.quarters.map(([a, b]) => sql`sum(case when first_at >= ${a} and first_at < ${b} then 1 else 0 end)`);
+  const { rows } = await sql<{ kind: number; actor: number; a: number | string; b: number | string | null; c: number | string | null }>`
+    with c(id) as (
+      select change_id from votes where copied = 0 and granted_at >= ${from} and granted_at < ${now} and voter_id in (${list(cores)})
+      union
+      select change_id from messages where kind = 'comment' and date >= ${from} and date < ${now}
+        and author_id in (${list(cores)}) and patch_set is not null
+    ),
+    a(actor, change_id, patch_set, at) as (
+      select voter_id, change_id, patch_set, granted_at from votes
+      where ${inChanges('change_id')} and voter_id in (${list(reviewers)}) and copied = 0 and granted_at < ${now}
+      union all
+      select author_id, change_id, patch_set, date from messages
+      where ${inChanges('change_id')} and kind = 'comment' and author_id in (${list(reviewers)}) and patch_set is not null and date < ${now}
+    ),
+    g as materialized (
+      select a.actor, a.change_id, a.patch_set, ch.number, min(a.at) as first_at, max(case when a.at >= ${since} then 1 else 0 end) as in_win
+      from a join changes ch on ch.id = a.change_id
+      where a.actor <> ch.owner_id and (a.at >= ${from} or ch.created < ${from}) ${inProjects}
+      group by a.actor, a.change_id, a.patch_set, ch.number
+    ),
+    s as materialized (
+      select actor, sum(in_win) as n, max(first_at) as last_at, ${q[0]} as q0, ${q[1]} as q1, ${q[2]} as q2, ${q[3]} as q3
+      from g group by actor
+    )
+    select 0 as kind, actor, n as a, last_at as b, q0 || ',' || q1 || ',' || q2 || ',' || q3 as c from s
+    union all
+    select 1, g.actor, g.first_at, null, null from g join s on s.actor = g.actor where s.n < ${o.threshold}
+    union all
+    select 2, g.actor, g.change_id, g.patch_set, cast(g.number as text) from g join s on s.actor = g.actor and g.first_at = s.last_at`.execute(
+    db,
+  );
+  const by = new Map<number, CoreReviewTally & { times: number[] | null; lastKey: [number, number] | null }>();
+  for (const id of reviewers) by.set(id, { accountId: id, count: 0, quarters: [0, 0, 0, 0], last: null, times: null, lastKey: null });
+  for (const r of rows) {
+    if (Number(r.kind) !== 0) continue;
+    const t = by.get(r.actor)!;
+    t.count = Number(r.a);
+    t.quarters = String(r.c).split(',').map(Number);
+    t.last = { at: Number(r.b), changeNumber: null };
+  }
+  for (const r of rows) {
+    const t = by.get(r.actor)!;
+    if (Number(r.kind) === 1) (t.times ??= []).push(Number(r.a));
+    else if (Number(r.kind) === 2) {
+      const key: [number, number] = [Number(r.a), Number(r.b)];
+      if (!t.lastKey || key[0] > t.lastKey[0] || (key[0] === t.lastKey[0] && key[1] > t.lastKey[1])) {
+        t.lastKey = key;
+        t.last = { at: t.last!.at, changeNumber: Number(r.c) };
+      }
+    }
+  }
+  return [...by.values()].map(({ lastKey: _k, times, ...t }) => ({
+    ...t,
+    times: t.count < o.threshold ? (times ?? []).sort((x, y) => x - y) : null,
+  }));
 }
