@@ -156,3 +156,82 @@ export async function loadCoreReviewTallies(
     times: t.count < o.threshold ? (times ?? []).sort((x, y) => x - y) : null,
   }));
 }
+
+/**
+ * The reviews in [since, until) (analysis/reviews.ts `reviewsInPeriod`: the period's acts grouped
+ * by change, patch set and reviewer, dated by the first), grouped in the database: each review's
+ * reviewer, project and time, without its votes. Acts as `loadTeamActs` reads them; the owner's acts
+ * are not reviews; `excludeActorIds` (bots) are left out. In no particular order.
+ *
+ * @example const reviews = await loadReviewTimes(db, { since, until, excludeActorIds: [...bots], engine });
+ */
+export async function loadReviewTimes(
+  db: Kysely<Database>,
+  o: { projects?: readonly string[]; since: number; until: number; excludeActorIds?: readonly number[]; engine: EngineName },
+): Promise<Array<{ reviewerId: number; project: string; at: number }>> {
+  const { since, until } = o;
+  const inProjects = o.projects?.length ? sql`and ch.project in (${sql.join([...o.projects])})` : sql``;
+  const bots = o.excludeActorIds?.slice(0, MAX_IN) ?? [];
+  const notBot = (column: string) => (bots.length ? sql`and ${sql.ref(column)} not in (${sql.join(bots)})` : sql``);
+  const agg = o.engine === 'postgres' ? sql`string_agg` : sql`group_concat`;
+  // One row per project, its reviews packed as "reviewer,time;…": a row object per review costs more.
+  const { rows } = await sql<{ project: string; packed: string }>`
+    with a(actor, change_id, patch_set, at) as (
+      select voter_id, change_id, patch_set, granted_at from votes
+      where copied = 0 and granted_at >= ${since} and granted_at < ${until} ${notBot('voter_id')}
+      union all
+      select author_id, change_id, patch_set, date from messages
+      where kind = 'comment' and date >= ${since} and date < ${until}
+        and author_id is not null and patch_set is not null ${notBot('author_id')}
+    ),
+    g as (
+      select a.actor, ch.project, min(a.at) as first_at
+      from a join changes ch on ch.id = a.change_id
+      where a.actor <> ch.owner_id ${inProjects}
+      group by a.change_id, a.patch_set, a.actor, ch.project
+    )
+    select project, ${agg}(cast(actor as text) || ',' || cast(first_at as text), ';') as packed from g group by project`.execute(db);
+  const out: Array<{ reviewerId: number; project: string; at: number }> = [];
+  for (const r of rows) {
+    const s = r.packed;
+    let i = 0;
+    while (i < s.length) {
+      const comma = s.indexOf(',', i);
+      let end = s.indexOf(';', comma);
+      if (end < 0) end = s.length;
+      out.push({ reviewerId: Number(s.slice(i, comma)), project: r.project, at: Number(s.slice(comma + 1, end)) });
+      i = end + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Patch sets uploaded in [since, until) that need review: of a kind not in `keepVotesKinds` (a
+ * patch set of no kind counts), on a change whose owner is not in `excludeOwnerIds`; counted per
+ * block of `blockMs` from `since` (block i: [since + i·blockMs, since + (i+1)·blockMs)).
+ *
+ * @example const perWeek = await countUploadsNeedingReview(db, { since, until, blockMs: 7 * DAY_MS, keepVotesKinds, excludeOwnerIds });
+ */
+export async function countUploadsNeedingReview(
+  db: Kysely<Database>,
+  o: {
+    projects?: readonly string[];
+    since: number;
+    until: number;
+    blockMs: number;
+    keepVotesKinds: readonly string[];
+    excludeOwnerIds?: readonly number[];
+  },
+): Promise<Map<number, number>> {
+  const inProjects = o.projects?.length ? sql`and c.project in (${sql.join([...o.projects])})` : sql``;
+  const bots = o.excludeOwnerIds?.slice(0, MAX_IN) ?? [];
+  const notBot = bots.length ? sql`and c.owner_id not in (${sql.join(bots)})` : sql``;
+  const kinds = o.keepVotesKinds.length ? sql`and coalesce(p.kind, '') not in (${sql.join([...o.keepVotesKinds])})` : sql``;
+  const { rows } = await sql<{ block: number | string; n: number | string }>`
+    select cast((p.created - ${o.since}) / ${o.blockMs} as integer) as block, count(*) as n
+    from patch_sets p join changes c on c.id = p.change_id
+    where p.created >= ${o.since} and p.created < ${o.until} ${kinds} ${notBot} ${inProjects}
+    group by block`.execute(db);
+  return new Map(rows.map((r) => [Number(r.block), Number(r.n)]));
+}
