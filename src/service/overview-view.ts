@@ -62,7 +62,7 @@ export async function buildOverviewView(
   const bots = botIds(config, accounts, ciReporters);
   const [changes, reviewTally, ci] = await Promise.all([
     loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now, engine: store.engine }),
-    loadReviewTally(store.db, { ...filter, since: win.since, until: win.until, excludeActorIds: [...bots] }),
+    loadReviewTally(store.db, { ...filter, since: win.since, until: win.until, excludeActorIds: [...bots], engine: store.engine }),
     loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }),
   ]);
   const coreIds = coreTeamIds(config, accounts, params.project ?? []);
