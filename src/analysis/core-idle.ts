@@ -18,10 +18,12 @@
  *   otherwise, `none` without reviews in any.
  */
 import type { Timestamp } from '../model/records.js';
-import type { TeamActRecord } from '../model/team.js';
+import type { CoreReviewTally, TeamActRecord } from '../model/team.js';
 import { codeReviewSign, type CoreRoster } from './reviewers.js';
 import { extractReviews, reviewsInPeriod } from './reviews.js';
 import { DAY_MS } from './stats.js';
+
+export type { CoreReviewTally };
 
 export interface IdleRule {
   threshold: number;
@@ -116,17 +118,47 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
   for (const r of rule.counts === 'reviews' ? windowReviews : windowReviews.filter((x) => codeReviewSign(x) !== null))
     inWindow.set(r.reviewerId, (inWindow.get(r.reviewerId) ?? 0) + 1);
 
-  const out: CoreActivity[] = [];
+  const tallies: CoreReviewTally[] = [];
   for (const [id, list] of byCore) {
     list.sort((a, b) => a.at - b.at);
     const times = list.map((x) => x.at);
-    const count = inWindow.get(id) ?? 0;
     const last = list[list.length - 1];
-    const quarters = [3, 2, 1, 0].map((q) => {
-      const from = now - (q + 1) * QUARTER_MS;
-      const to = now - q * QUARTER_MS;
-      return { from: iso(from), to: iso(to), reviews: times.filter((t) => t >= from && t < to).length };
+    tallies.push({
+      accountId: id,
+      count: inWindow.get(id) ?? 0,
+      quarters: quarterBlocks(now).map(([from, to]) => times.filter((t) => t >= from && t < to).length),
+      last: last ? { at: last.at, changeNumber: numbers.get(last.changeId) ?? null } : null,
+      times,
     });
+  }
+  return idleFromTallies(tallies, { roster: input.roster, historyFrom: input.historyFrom }, opts);
+}
+
+/** The four 91-day blocks before `now`, oldest first, as [from, to). */
+export function quarterBlocks(now: Timestamp): Array<[number, number]> {
+  return [3, 2, 1, 0].map((q) => [now - (q + 1) * QUARTER_MS, now - q * QUARTER_MS]);
+}
+
+/**
+ * The idle-core report from each current core's tally (one per core of the roster at `now`).
+ *
+ * @example idleFromTallies(tallies, { roster, historyFrom }, { now, rule })
+ */
+export function idleFromTallies(
+  tallies: readonly CoreReviewTally[],
+  input: { roster: CoreRoster; historyFrom: Timestamp },
+  opts: { now: Timestamp; rule: IdleRule },
+): IdleResult {
+  const { now, rule } = opts;
+  const span = rule.days * DAY_MS;
+  const since = now - span;
+  const blocks = quarterBlocks(now);
+  const out: CoreActivity[] = [];
+  for (const t of tallies) {
+    const id = t.accountId;
+    const count = t.count;
+    const last = t.last;
+    const quarters = blocks.map(([from, to], i) => ({ from: iso(from), to: iso(to), reviews: t.quarters[i] ?? 0 }));
     const q = quarters.map((x) => x.reviews);
     const before = ((q[0] as number) + (q[1] as number) + (q[2] as number)) / 3;
     const latest = q[3] as number;
@@ -138,13 +170,13 @@ export function computeIdleCores(input: IdleInput, opts: { now: Timestamp; rule:
           ? 'rising'
           : 'steady';
     const below = count < rule.threshold;
-    const lastAbove = below ? lastAtOrAbove(times, rule.threshold, span) : null;
+    const lastAbove = below ? lastAtOrAbove(t.times ?? [], rule.threshold, span) : null;
     const coreSince = input.roster.coreSince(id, now);
     out.push({
       accountId: id,
       count,
       lastReviewAt: last ? iso(last.at) : null,
-      lastReviewChange: last ? (numbers.get(last.changeId) ?? null) : null,
+      lastReviewChange: last ? last.changeNumber : null,
       belowSince: below && lastAbove !== null ? iso(lastAbove) : null,
       neverReached: below && lastAbove === null,
       quarters,

@@ -18,7 +18,8 @@ import type { CoreRoster } from './reviewers.js';
 import { reviewsInPeriod, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
-const TRIVIAL_KINDS = new Set([
+/** The patch set kinds that keep their votes: no new review needed. */
+export const TRIVIAL_KINDS: ReadonlySet<string> = new Set([
   'TRIVIAL_REBASE',
   'TRIVIAL_REBASE_WITH_MESSAGE_UPDATE',
   'NO_CODE_CHANGE',
@@ -26,10 +27,18 @@ const TRIVIAL_KINDS = new Set([
   'MERGE_FIRST_PARENT_UPDATE',
 ]);
 const MONTH_DAYS = 30.4375;
+const WEEK_MS = 7 * DAY_MS;
 
 export interface LoadInput {
-  uploads: readonly PatchSetUpload[];
-  acts: readonly TeamActRecord[];
+  uploads?: readonly PatchSetUpload[];
+  /**
+   * Instead of `uploads`: the patch sets needing review per week (index from the window's start:
+   * week i is [since + i·7 days, since + (i+1)·7 days)), as the store counts them.
+   */
+  needingPerWeek?: ReadonlyMap<number, number>;
+  acts?: readonly TeamActRecord[];
+  /** Instead of `acts`: the window's reviews (reviewsInPeriod), as the store groups them. */
+  reviews?: ReadonlyArray<Pick<Review, 'reviewerId' | 'project' | 'at'>>;
   isBot: (accountId: number) => boolean;
   roster: CoreRoster;
 }
@@ -64,13 +73,10 @@ const iso = (t: Timestamp): string => new Date(t).toISOString();
 function period(
   from: number,
   to: number,
-  uploads: readonly PatchSetUpload[],
-  reviews: readonly Review[],
+  needing: number,
+  reviews: ReadonlyArray<Pick<Review, 'reviewerId' | 'project' | 'at'>>,
   input: LoadInput,
 ): LoadPeriod & { perCore: Array<{ accountId: number; coreReviews: number }> } {
-  const needing = uploads.filter(
-    (u) => u.created >= from && u.created < to && !TRIVIAL_KINDS.has(u.kind ?? '') && !input.isBot(u.ownerId),
-  ).length;
   const inPeriod = reviews.filter((r) => r.at >= from && r.at < to);
   const perCore = new Map<number, number>();
   for (const id of input.roster.membersDuring(from, to)) perCore.set(id, 0);
@@ -112,16 +118,23 @@ function period(
  */
 export function computeCoreLoad(input: LoadInput, opts: { since: Timestamp; until: Timestamp; now: Timestamp }): LoadResult {
   const { since, until, now } = opts;
-  const { reviews } = reviewsInPeriod(input.acts, input.isBot, since, until);
+  const reviews = input.reviews ?? reviewsInPeriod(input.acts ?? [], input.isBot, since, until).reviews;
+  const needingIn = (from: number, to: number): number =>
+    input.needingPerWeek
+      ? [...input.needingPerWeek].reduce((n, [i, k]) => (since + i * WEEK_MS >= from && since + i * WEEK_MS < to ? n + k : n), 0)
+      : (input.uploads ?? []).filter(
+          (u) => u.created >= from && u.created < to && !TRIVIAL_KINDS.has(u.kind ?? '') && !input.isBot(u.ownerId),
+        ).length;
   const weeks: LoadPeriod[] = [];
-  for (let from = since; from < until; from += 7 * DAY_MS) {
-    const { perCore: _perCore, ...w } = period(from, Math.min(until, from + 7 * DAY_MS), input.uploads, reviews, input);
+  for (let from = since; from < until; from += WEEK_MS) {
+    const to = Math.min(until, from + WEEK_MS);
+    const { perCore: _perCore, ...w } = period(from, to, needingIn(from, to), reviews, input);
     weeks.push(w);
   }
   return {
     period: { since: iso(since), until: iso(until), days: round((until - since) / DAY_MS, 2) ?? 0 },
     now: iso(now),
-    total: period(since, until, input.uploads, reviews, input),
+    total: period(since, until, needingIn(since, until), reviews, input),
     weeks,
   };
 }

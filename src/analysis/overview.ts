@@ -12,7 +12,7 @@
  * - CI: every job result reported in the period. A failure is any result other than SUCCESS and
  *   SKIPPED; failure rate = failures / (runs − skipped).
  */
-import type { ChangeTimeline, CiBuildRecord, CiResultCount, ReviewActRecord } from '../model/activity.js';
+import type { ChangeTimeline, CiBuildRecord, CiResultCount, ReviewActRecord, ReviewTally } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
 import type { CandidatesResult } from './judgement-candidates.js';
 import type { IdleResult } from './core-idle.js';
@@ -28,7 +28,10 @@ export interface OverviewInput {
    * and those open as of `now` (others are ignored); the store reads only these.
    */
   changes: readonly ChangeTimeline[];
-  acts: readonly ReviewActRecord[];
+  /** The review acts of the period (at least); not needed when `reviewTally` is given. */
+  acts?: readonly ReviewActRecord[];
+  /** The period's reviews in counts (tallyReviews; the store groups them in SQL): used instead of `acts` when given. */
+  reviewTally?: ReviewTally;
   /** The period's job results, counted by pipeline, voting and result (countCiResults; the store groups them in SQL). */
   ci: readonly CiResultCount[];
   isBot: (accountId: number) => boolean;
@@ -123,6 +126,43 @@ const roundDist = (d: Distribution): Distribution => ({
   mean: round(d.mean),
 });
 
+/**
+ * The reviews in [since, until) in counts, per person who acted (ascending id; bots left out): what
+ * the store's grouped read (loadReviewTally) returns.
+ *
+ * @example tallyReviews(acts, (id) => bots.has(id), since, until).byActor.filter((a) => a.reviews > 0).length // active reviewers
+ */
+export function tallyReviews(
+  acts: readonly ReviewActRecord[],
+  isBot: (accountId: number) => boolean,
+  since: Timestamp,
+  until: Timestamp,
+): ReviewTally {
+  const inPeriod = acts.filter((a) => a.at >= since && a.at < until);
+  const { reviews } = reviewsInPeriod(inPeriod, isBot, since, until);
+  const by = new Map<number, ReviewTally['byActor'][number]>();
+  const of = (id: number) => {
+    let t = by.get(id);
+    if (!t) by.set(id, (t = { actorId: id, reviews: 0, commentOnly: 0, selfVotes: 0 }));
+    return t;
+  };
+  for (const r of reviews) {
+    const t = of(r.reviewerId);
+    t.reviews += 1;
+    if (r.commentOnly) t.commentOnly += 1;
+  }
+  // Self-votes as extractReviews counts them: one per (change, patch set, label) of the owner's votes.
+  const self = new Set<string>();
+  for (const a of inPeriod) {
+    if (isBot(a.actorId) || a.actorId !== a.changeOwnerId || a.type !== 'vote' || !a.label) continue;
+    const k = `${a.changeId}:${a.patchSet}:${a.label}`;
+    if (self.has(k)) continue;
+    self.add(k);
+    of(a.actorId).selfVotes += 1;
+  }
+  return { byActor: [...by.values()].sort((a, b) => a.actorId - b.actorId) };
+}
+
 /** Computes the overview. Pure: everything it needs is in `input`. */
 export function computeOverview(input: OverviewInput, opts: OverviewOptions): Overview {
   const { since, until, now } = opts;
@@ -154,18 +194,23 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
   }
   open.sort((a, b) => b.days - a.days || a.c.number - b.c.number);
 
-  const periodActs = input.acts.filter((a) => inPeriod(a.at));
-  const { reviews, selfVotes } = reviewsInPeriod(periodActs, input.isBot, since, until);
-  const reviewers = new Set<number>();
-  const activeCore = new Set<number>();
+  const tally = input.reviewTally ?? tallyReviews(input.acts ?? [], input.isBot, since, until);
+  let selfVotes = 0;
+  let reviewCount = 0;
+  let activeReviewers = 0;
+  let activeCore = 0;
   let coreReviews = 0;
   let commentOnly = 0;
-  for (const r of reviews) {
-    reviewers.add(r.reviewerId);
-    if (r.commentOnly) commentOnly += 1;
-    if (input.coreIds?.has(r.reviewerId)) {
-      activeCore.add(r.reviewerId);
-      coreReviews += 1;
+  for (const r of tally.byActor) {
+    if (input.isBot(r.actorId)) continue;
+    selfVotes += r.selfVotes;
+    if (r.reviews === 0) continue;
+    activeReviewers += 1;
+    reviewCount += r.reviews;
+    commentOnly += r.commentOnly;
+    if (input.coreIds?.has(r.actorId)) {
+      activeCore += 1;
+      coreReviews += r.reviews;
     }
   }
 
@@ -197,12 +242,12 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
         .map(({ c, days }) => ({ project: c.project, number: c.number, subject: c.subject, days: round(days, 1) ?? 0 })),
     },
     reviewers: {
-      active: reviewers.size,
-      reviews: reviews.length,
+      active: activeReviewers,
+      reviews: reviewCount,
       commentOnlyReviews: commentOnly,
       selfVotes,
       core: input.coreIds
-        ? { configured: input.coreIds.size, active: activeCore.size, reviews: coreReviews }
+        ? { configured: input.coreIds.size, active: activeCore, reviews: coreReviews }
         : { configured: null, active: null, reviews: null },
     },
     ci: {

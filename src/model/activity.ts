@@ -55,6 +55,16 @@ export interface ReviewActRecord {
   selfVote: boolean;
 }
 
+/**
+ * The reviews of a period in counts (analysis/reviews.ts defines a review), per person who acted
+ * (store id, ascending): their reviews, how many of them carry no vote, and their self-votes (votes
+ * on their own changes, one per change, patch set and label). What the overview needs of the
+ * reviews, grouped by the store.
+ */
+export interface ReviewTally {
+  byActor: Array<{ actorId: number; reviews: number; commentOnly: number; selfVotes: number }>;
+}
+
 export interface CiBuildRecord {
   changeId: number;
   project: string;

@@ -83,3 +83,18 @@ export interface Mentorship {
   note: string | null;
   endNote: string | null;
 }
+
+/**
+ * A core's reviews in counts, for the idle-core report (analysis/core-idle.ts; the store groups
+ * them in SQL): reviews in the window (as reviews in a period are counted), reviews by first act in
+ * each quarter block, the latest review, and when asked every review's first-act time.
+ */
+export interface CoreReviewTally {
+  accountId: number;
+  count: number;
+  /** Reviews by first act in each quarter block (analysis/core-idle.ts quarterBlocks), oldest first. */
+  quarters: number[];
+  last: { at: number; changeNumber: number | null } | null;
+  /** Every review's first-act time, ascending; present (non-null) when count < the threshold (below since needs it). */
+  times: readonly number[] | null;
+}

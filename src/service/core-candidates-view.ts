@@ -39,14 +39,24 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
     // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
     loadReviewMessages(store.db, { ...filter, excludeAuthorIds: [...ctx.roster.membersAt(win.now), ...ctx.bots] }),
   ]);
-  // The facts of the changes the acts are on: every review's change (the analysis reads no other).
+  // Current cores are never candidates: of their acts the analysis reads only the Code-Review votes
+  // (the cores' verdicts and when they first voted), so the rest are left out before it runs.
+  const cores = ctx.roster.membersAt(win.now);
+  const isBot = (id: number) => ctx.bots.has(id);
+  const used = acts.filter((a) => !cores.has(a.actorId) || (a.type === 'vote' && a.label === 'Code-Review'));
+  // The facts of the changes the judged reviews are on (reviews in the window by someone neither
+  // core now, nor a bot, nor the owner): the analysis reads no other change's.
+  const judged = new Set<number>();
+  for (const a of used)
+    if (a.at >= win.since && a.at < win.until && !cores.has(a.actorId) && !isBot(a.actorId) && a.actorId !== a.changeOwnerId)
+      judged.add(a.changeId);
   const changes = await loadChangeFactsOf(store.db, {
-    ids: acts.map((a) => a.changeId),
+    ids: [...judged],
     engine: store.engine,
     projects: ctx.filterProjects,
   });
   return computeCandidates(
-    { acts, messages, changes, isBot: (id) => ctx.bots.has(id), roster: ctx.roster },
+    { acts: used, messages, changes, isBot, roster: ctx.roster },
     {
       ...win,
       areaRules: areaRules(ctx),

@@ -1,8 +1,17 @@
 /** Idle cores (`steward core idle`, `/api/v1/core/idle`): cores below the review threshold (analysis/core-idle.ts). */
-import { computeIdleCores, coresNeedingHistory, withHistoryOf, type CoreActivity, type IdleResult } from '../analysis/core-idle.js';
+import {
+  computeIdleCores,
+  coresNeedingHistory,
+  idleFromTallies,
+  quarterBlocks,
+  withHistoryOf,
+  type CoreActivity,
+  type IdleResult,
+} from '../analysis/core-idle.js';
 import { DAY_MS } from '../analysis/stats.js';
 import type { IdleReport, Labeled } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
+import { loadCoreReviewTallies } from '../store/queries/review-tally.js';
 import { firstTeamActAt, loadTeamActs, loadTeamActsBefore } from '../store/queries/reviewers.js';
 import { requireCoreTeam } from './core-rules.js';
 import type { EffectiveConfig } from './effective-config.js';
@@ -37,18 +46,42 @@ export async function idleResult(
   const cores = [...ctx.roster.membersAt(o.now)];
   const from = o.now - Math.max(rule.days, QUARTERS_DAYS) * DAY_MS;
   const filter = { projects: ctx.filterProjects, actorIds: cores, engine: store.engine };
-  const [recent, first] = await Promise.all([
-    loadTeamActs(store.db, { ...filter, since: from, until: o.now }),
-    firstTeamActAt(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores }),
-  ]);
-  const earlier = await loadTeamActsBefore(store.db, { ...filter, from, changeIds: recent.map((a) => a.changeId) });
-  const historyFrom = Math.min(first ?? o.now, o.now);
   const isBot = (id: number) => ctx.bots.has(id);
-  const result = computeIdleCores({ acts: recent.concat(earlier), isBot, roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  let result: IdleResult;
+  if (rule.counts === 'reviews') {
+    // Every review counts: the database groups the acts into reviews and counts them per core.
+    const [tallies, first] = await Promise.all([
+      loadCoreReviewTallies(store.db, {
+        projects: ctx.filterProjects,
+        from,
+        since: o.now - rule.days * DAY_MS,
+        now: o.now,
+        cores,
+        reviewers: cores.filter((id) => !isBot(id)),
+        threshold: rule.threshold,
+        quarters: quarterBlocks(o.now),
+        engine: store.engine,
+      }),
+      firstTeamActAt(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores }),
+    ]);
+    const got = new Set(tallies.map((t) => t.accountId));
+    // A core who is a bot has no reviews.
+    for (const id of cores) if (!got.has(id)) tallies.push({ accountId: id, count: 0, quarters: [0, 0, 0, 0], last: null, times: [] });
+    const historyFrom = Math.min(first ?? o.now, o.now);
+    result = idleFromTallies(tallies, { roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  } else {
+    const [recent, first] = await Promise.all([
+      loadTeamActs(store.db, { ...filter, since: from, until: o.now }),
+      firstTeamActAt(store.db, { projects: ctx.filterProjects, until: o.now, actorIds: cores }),
+    ]);
+    const earlier = await loadTeamActsBefore(store.db, { ...filter, from, changeIds: recent.map((a) => a.changeId) });
+    const historyFrom = Math.min(first ?? o.now, o.now);
+    result = computeIdleCores({ acts: recent.concat(earlier), isBot, roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  }
   const need = coresNeedingHistory(result, from);
   if (need.length === 0) return result;
   const acts = await loadTeamActs(store.db, { ...filter, actorIds: need, until: o.now });
-  const full = computeIdleCores({ acts, isBot, roster: ctx.roster, historyFrom }, { now: o.now, rule });
+  const full = computeIdleCores({ acts, isBot, roster: ctx.roster, historyFrom: Date.parse(result.historyFrom) }, { now: o.now, rule });
   return withHistoryOf(result, full, new Set(need));
 }
 

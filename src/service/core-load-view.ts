@@ -1,8 +1,9 @@
 /** Core load (`steward core load`, `/api/v1/core/load`): review bandwidth per week (analysis/core-load.ts). */
-import { computeCoreLoad, type LoadResult } from '../analysis/core-load.js';
+import { computeCoreLoad, TRIVIAL_KINDS, type LoadResult } from '../analysis/core-load.js';
+import { DAY_MS } from '../analysis/stats.js';
 import type { LoadReport } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
-import { loadPatchSetUploads, loadTeamActs } from '../store/queries/reviewers.js';
+import { countUploadsNeedingReview, loadReviewTimes } from '../store/queries/review-tally.js';
 import { requireCoreTeam } from './core-rules.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { Window } from './params.js';
@@ -16,11 +17,13 @@ export interface CoreLoadParams {
 /** Gathers and computes the load, people as store ids. */
 export async function loadResult(store: Store, ctx: TeamContext, win: Window): Promise<LoadResult> {
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [uploads, acts] = await Promise.all([
-    loadPatchSetUploads(store.db, filter),
-    loadTeamActs(store.db, { ...filter, excludeActorIds: [...ctx.bots], engine: store.engine }),
+  const bots = [...ctx.bots];
+  // Counted and grouped in the database: the patch sets needing review per week, the reviews.
+  const [needingPerWeek, reviews] = await Promise.all([
+    countUploadsNeedingReview(store.db, { ...filter, blockMs: 7 * DAY_MS, keepVotesKinds: [...TRIVIAL_KINDS], excludeOwnerIds: bots }),
+    loadReviewTimes(store.db, { ...filter, excludeActorIds: bots, engine: store.engine }),
   ]);
-  return computeCoreLoad({ uploads, acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
+  return computeCoreLoad({ needingPerWeek, reviews, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
 }
 
 /** The load as `--format json` prints it. */

@@ -7,13 +7,13 @@ import type { OverviewReport, OverviewSkipped } from '../report/overview-report.
 import type { AccountLabel } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
 import {
-  listProjects,
+  listProjectNamesByHost,
   loadAccounts,
   loadCiReporterIds,
   loadCiResultCounts,
   loadOverviewChanges,
-  loadReviewActs,
 } from '../store/queries/activity.js';
+import { loadReviewTally } from '../store/queries/review-tally.js';
 import { summariseAdvisoriesForOverview } from '../analysis/advisories.js';
 import { listAdvisoryDays } from '../store/queries/advisories.js';
 import { loadBugsOverview } from '../store/queries/bugs.js';
@@ -52,26 +52,23 @@ export async function buildOverviewView(
   _now: number,
 ): Promise<OverviewReport> {
   const win = params.window;
-  const known = await listProjects(store.db);
-  checkProjects(
-    params.project,
-    known.map((k) => k.project),
-  );
-  const projects = params.project?.length ? [...params.project] : [...new Set(known.map((p) => p.project))];
+  const known = await listProjectNamesByHost(store.db);
+  checkProjects(params.project, known);
+  const projects = params.project?.length ? [...params.project] : known;
   const { config, origin } = effective;
   const filter = { projects: params.project?.length ? [...params.project] : undefined };
-  const [accounts, changes, acts, ci, ciReporters] = await Promise.all([
-    loadAccounts(store.db),
-    loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now }),
-    loadReviewActs(store.db, { ...filter, since: win.since, until: win.until }),
-    loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }),
-    loadCiReporterIds(store.db),
-  ]);
+  // Bots first: the reviews are counted in the database without them (CI votes are many).
+  const [accounts, ciReporters] = await Promise.all([loadAccounts(store.db), loadCiReporterIds(store.db)]);
   const bots = botIds(config, accounts, ciReporters);
+  const [changes, reviewTally, ci] = await Promise.all([
+    loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now, engine: store.engine }),
+    loadReviewTally(store.db, { ...filter, since: win.since, until: win.until, excludeActorIds: [...bots], engine: store.engine }),
+    loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }),
+  ]);
   const coreIds = coreTeamIds(config, accounts, params.project ?? []);
   // The queue first: the overview's open changes are the queue's, work in progress as it defines it.
   const { wipChangeIds, ...queue } = await buildQueueSummary(store, params.project, effective, win.now);
-  const overview = computeOverview({ changes, acts, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
+  const overview = computeOverview({ changes, reviewTally, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
   // The two slow parts (seconds each on a large store) only when asked for; the result says what it left out.
   const ciHealth = params.full ? await buildCiHealth(store, params.project, win, effective) : null;
   const team = params.full ? await buildTeamSummary(store, params.project, effective, win) : null;

@@ -2,9 +2,10 @@
  * Queries that load the flat activity records analysis works on (model/activity.ts).
  * Filters: projects (none = all) and a time window on the act's own time.
  */
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { AccountInfo, ChangeTimeline, CiResultCount, ReviewActRecord } from '../../model/activity.js';
 import type { ChangeStatus } from '../../model/records.js';
+import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 
 export interface ActivityFilter {
@@ -39,7 +40,7 @@ export async function listProjects(db: Kysely<Database>): Promise<Array<{ host: 
  */
 export async function loadOverviewChanges(
   db: Kysely<Database>,
-  filter: { projects?: readonly string[]; since: number; until: number; now: number },
+  filter: { projects?: readonly string[]; since: number; until: number; now: number; engine?: EngineName },
 ): Promise<ChangeTimeline[]> {
   const { since, until, now } = filter;
   const openAtNow = (e: ExpressionBuilder<Database, 'changes'>) =>
@@ -74,17 +75,45 @@ export async function loadOverviewChanges(
         openAtNow(e),
       ]),
     );
+  // SQLite: the same changes found through the time indexes (a superset: created, merged or
+  // abandoned in the period, not merged, merged after now) instead of a pass over every change.
+  if (filter.engine === 'sqlite')
+    q = q.where(
+      sql<boolean>`id in (select id from changes where created >= ${since} and created < ${until}
+        union all select id from changes where merged_at >= ${since} and merged_at < ${until}
+        union all select id from changes where abandoned_at >= ${since} and abandoned_at < ${until}
+        union all select id from changes where merged_at is null
+        union all select id from changes where merged_at > ${now})`,
+    );
   if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
   const changes = await q.orderBy('id').execute();
 
-  let pq = db
-    .selectFrom('patch_sets')
-    .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
-    .select(['patch_sets.change_id as change_id', 'patch_sets.created as created'])
-    .where(openAtNow);
-  if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
+  // The open ones' patch sets, looked up by change (the predicate is openAtNow's).
+  const openIds = changes
+    .filter(
+      (c) =>
+        c.created <= now &&
+        (c.merged_at === null || c.merged_at > now) &&
+        (c.status !== 'ABANDONED' || c.abandoned_at === null || c.abandoned_at > now),
+    )
+    .map((c) => c.id);
+  const inIds =
+    filter.engine === 'postgres'
+      ? sql<boolean>`change_id in (select unnest(${openIds}::int[]))`
+      : sql<boolean>`change_id in (select value from json_each(${JSON.stringify(openIds)}))`;
   const psTimes = new Map<number, number[]>();
-  for (const p of await pq.execute()) {
+  const rows = filter.engine
+    ? await db.selectFrom('patch_sets').select(['change_id', 'created']).where(inIds).execute()
+    : await (() => {
+        let pq = db
+          .selectFrom('patch_sets')
+          .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
+          .select(['patch_sets.change_id as change_id', 'patch_sets.created as created'])
+          .where(openAtNow);
+        if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
+        return pq.execute();
+      })();
+  for (const p of rows) {
     let l = psTimes.get(p.change_id);
     if (!l) psTimes.set(p.change_id, (l = []));
     l.push(p.created);
@@ -212,4 +241,28 @@ export async function loadCiResultCounts(
 export async function loadCiReporterIds(db: Kysely<Database>): Promise<number[]> {
   const rows = await db.selectFrom('ci_reports').select('reporter_id').distinct().where('reporter_id', 'is not', null).execute();
   return rows.map((r) => r.reporter_id!);
+}
+
+/**
+ * The project names of {@link listProjects}, in its order (by host, then name; each name once),
+ * without counting changes (a full pass over them): the hosts by a loose scan of the (host, number)
+ * index, and with one host the names by a loose scan of the (project, status) index.
+ */
+export async function listProjectNamesByHost(db: Kysely<Database>): Promise<string[]> {
+  const hosts = await sql<{ h: string | null }>`
+    with recursive hosts(h) as (
+      select min(host) from changes
+      union all
+      select (select min(host) from changes where host > hosts.h) from hosts where hosts.h is not null
+    )
+    select h from hosts where h is not null`.execute(db);
+  if (hosts.rows.length > 1) return [...new Set((await listProjects(db)).map((p) => p.project))];
+  const r = await sql<{ p: string | null }>`
+    with recursive proj(p) as (
+      select min(project) from changes
+      union all
+      select (select min(project) from changes where project > proj.p) from proj where proj.p is not null
+    )
+    select p from proj where p is not null`.execute(db);
+  return r.rows.map((x) => x.p!);
 }
