@@ -7,6 +7,7 @@ import type { AccountInfo, ChangeTimeline, CiResultCount, ReviewActRecord } from
 import type { ChangeStatus } from '../../model/records.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { looseDistinct } from './loose-scan.js';
 
 export interface ActivityFilter {
   projects?: readonly string[];
@@ -249,20 +250,7 @@ export async function loadCiReporterIds(db: Kysely<Database>): Promise<number[]>
  * index, and with one host the names by a loose scan of the (project, status) index.
  */
 export async function listProjectNamesByHost(db: Kysely<Database>): Promise<string[]> {
-  const hosts = await sql<{ h: string | null }>`
-    with recursive hosts(h) as (
-      select min(host) from changes
-      union all
-      select (select min(host) from changes where host > hosts.h) from hosts where hosts.h is not null
-    )
-    select h from hosts where h is not null`.execute(db);
-  if (hosts.rows.length > 1) return [...new Set((await listProjects(db)).map((p) => p.project))];
-  const r = await sql<{ p: string | null }>`
-    with recursive proj(p) as (
-      select min(project) from changes
-      union all
-      select (select min(project) from changes where project > proj.p) from proj where proj.p is not null
-    )
-    select p from proj where p is not null`.execute(db);
-  return r.rows.map((x) => x.p!);
+  const hosts = await looseDistinct<string>(db, 'changes', 'host');
+  if (hosts.length > 1) return [...new Set((await listProjects(db)).map((p) => p.project))];
+  return looseDistinct<string>(db, 'changes', 'project');
 }

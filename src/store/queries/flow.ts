@@ -15,6 +15,7 @@ import type { FlowChange, FlowFile, FlowMessage, FlowMessageEvent, HostInfo } fr
 import type { ChangeStatus, Link, LinkKind, MessageKind } from '../../model/records.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { looseDistinct } from './loose-scan.js';
 import { AGGREGATE, CR, CR_CODE, CS, CS_CODE, FS, FS_CODE, pack, RS, RS_CODE, unpack } from './packed.js';
 
 /** Which changes to load. Times are epoch ms. */
@@ -635,14 +636,7 @@ export async function loadGatingCiCandidates(db: Kysely<Database>): Promise<numb
  * of the ci_reports (reporter_id) index: one probe per reporter instead of a pass over every build.
  */
 export async function loadCiReporters(db: Kysely<Database>): Promise<number[]> {
-  const r = await sql<{ id: number | null }>`
-    with recursive rep(id) as (
-      select min(reporter_id) from ci_reports
-      union all
-      select (select min(reporter_id) from ci_reports where reporter_id > rep.id) from rep where rep.id is not null
-    )
-    select id from rep where id is not null`.execute(db);
-  return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  return (await looseDistinct<number>(db, 'ci_reports', 'reporter_id')).map(Number).sort((a, b) => a - b);
 }
 
 /**
@@ -669,12 +663,5 @@ export async function loadOwnerHistory(
 
 /** The projects in the store, by a loose scan of the (project, status) index. */
 export async function listProjectNames(db: Kysely<Database>): Promise<string[]> {
-  const r = await sql<{ p: string | null }>`
-    with recursive proj(p) as (
-      select min(project) from changes
-      union all
-      select (select min(project) from changes where project > proj.p) from proj where proj.p is not null
-    )
-    select p from proj where p is not null`.execute(db);
-  return r.rows.map((x) => x.p!);
+  return looseDistinct<string>(db, 'changes', 'project');
 }
