@@ -64,7 +64,7 @@ export async function buildBugTargetsView(
 ): Promise<BugTargetsReport> {
   const fixersDays = 730;
   const highImportances = config.config.bugs.highImportances;
-  const data = await loadTargetsData(store.db, launchpadProjects(p, config), { now, highImportances, fixersDays });
+  const data = await loadTargetsData(store.db, launchpadProjects(p, config), { now, highImportances, fixersDays }, store.engine);
   return computeBugTargets(data, {
     now,
     highImportances,

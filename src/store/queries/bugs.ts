@@ -287,6 +287,7 @@ async function loadChangeRefs(
   db: Kysely<Database>,
   bugs: readonly number[] | null,
   kinds: readonly string[] = BUG_LINK_KINDS,
+  engine: EngineName = 'sqlite',
 ): Promise<BugChangeRef[]> {
   const one = async (part: readonly number[] | null) => {
     let q = db
@@ -315,10 +316,18 @@ async function loadChangeRefs(
         'c.topic',
       ])
       .where('l.kind', 'in', kinds);
-    if (part) q = q.where('l.target', 'in', part.map(String));
+    if (part)
+      q =
+        engine === 'postgres'
+          ? // One array, unnested: PostgreSQL then joins it to the links by hash. With an IN list it
+            // filtered every link against the list in each chunk (about 100 ms of the server's a
+            // chunk of 500 bugs on the bench store, four chunks for the backlog).
+            q.where('l.target', 'in', sql<string>`(select unnest(cast(${part.map(String)} as text[])))`)
+          : q.where('l.target', 'in', part.map(String));
     return q.execute();
   };
-  const rows = bugs === null ? await one(null) : (await Promise.all(chunks(bugs).map(one))).flat();
+  const rows =
+    bugs === null ? await one(null) : engine === 'postgres' ? await one(bugs) : (await Promise.all(chunks(bugs).map(one))).flat();
   const changes: BugChangeRef[] = [];
   const abandonedIds: number[] = [];
   for (const r of rows) {
@@ -515,7 +524,7 @@ export async function loadBacklogData(
   const bugNumbers = [...listed].sort((a, b) => a - b);
   const tasks = await loadTasks(db, projects, bugNumbers);
   const bugs = await loadBugs(db, bugNumbers);
-  const changes = await loadChangeRefs(db, bugNumbers);
+  const changes = await loadChangeRefs(db, bugNumbers, BUG_LINK_KINDS, engine);
   // The projects with a task that counts: one probe each, which stops at the first such task
   // (a distinct over every task read them all).
   const candidates = projects.length
@@ -554,6 +563,7 @@ export async function loadTargetsData(
   db: Kysely<Database>,
   projects: readonly string[],
   o: { now: number; highImportances: readonly BugImportance[]; fixersDays: number },
+  engine: EngineName = 'sqlite',
 ): Promise<TargetsData> {
   let hq = db
     .selectFrom('lp_bug_tasks')
@@ -570,7 +580,7 @@ export async function loadTargetsData(
   for (const part of chunks(high))
     for (const r of await db.selectFrom('lp_bugs').select('id').where('duplicate_of', 'in', part).execute()) dupIds.push(Number(r.id));
   const bugs = await loadBugs(db, [...high, ...dupIds]);
-  const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug']);
+  const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug'], engine);
 
   const fixedAt = sql<number | string | null>`coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')})`;
   let fq = db
