@@ -255,26 +255,51 @@ const chunks = <T>(xs: readonly T[], size = IN_CHUNK): T[][] =>
   Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, i * size + size));
 
 /** The tasks of `projects` (all when empty), of the bugs `bugs` when given, ordered by bug and self link. */
-async function loadTasks(db: Kysely<Database>, projects: readonly string[], bugs: readonly number[] | null): Promise<BugTask[]> {
+async function loadTasks(
+  db: Kysely<Database>,
+  projects: readonly string[],
+  bugs: readonly number[] | null,
+  engine: EngineName = 'sqlite',
+): Promise<BugTask[]> {
   const inProjects = new Set(projects);
   const one = async (part: readonly number[] | null) => {
     let q = db.selectFrom('lp_bug_tasks').selectAll();
     // By bug, the projects are filtered here: with both in SQL, SQLite chose the project index and
     // read every task of the project for each chunk of bugs.
-    if (part) q = q.where('bug', 'in', part);
+    if (part) q = q.where(bugIn(engine, 'bug', part));
     else if (projects.length) q = q.where('project', 'in', projects);
     const rows = await q.execute();
     return (part && projects.length ? rows.filter((r) => inProjects.has(r.project)) : rows).map(taskFromRow);
   };
-  const tasks = bugs === null ? await one(null) : (await Promise.all(chunks(bugs).map(one))).flat();
+  const tasks = bugs === null ? await one(null) : (await Promise.all(bugChunks(engine, bugs).map(one))).flat();
   return tasks.sort((a, b) => a.bug - b.bug || (a.selfLink < b.selfLink ? -1 : a.selfLink > b.selfLink ? 1 : 0));
 }
 
+/**
+ * Bug numbers as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
+ * parameter, looked up through the index) rather than a statement per 500; on SQLite IN lists of
+ * 500 (bugChunks, bugIn).
+ */
+const bugChunks = (engine: EngineName, bugs: readonly number[]): Array<readonly number[]> =>
+  engine === 'postgres' ? (bugs.length ? [bugs] : []) : chunks(bugs);
+const bugIn = (engine: EngineName, column: string, part: readonly number[]): RawBuilder<boolean> =>
+  engine === 'postgres'
+    ? sql<boolean>`${sql.ref(column)} = any(cast(${[...part]} as integer[]))`
+    : sql<boolean>`${sql.ref(column)} in (${sql.join(part)})`;
+
 /** The bug records `ids`, ordered by number. */
-async function loadBugs(db: Kysely<Database>, ids: readonly number[]): Promise<Bug[]> {
+async function loadBugs(db: Kysely<Database>, ids: readonly number[], engine: EngineName = 'sqlite'): Promise<Bug[]> {
   const out: Bug[] = [];
-  for (const part of chunks([...new Set(ids)]))
-    out.push(...(await db.selectFrom('lp_bugs').selectAll().where('id', 'in', part).execute()).map(bugFromRow));
+  for (const part of bugChunks(engine, [...new Set(ids)]))
+    out.push(
+      ...(
+        await db
+          .selectFrom('lp_bugs')
+          .selectAll()
+          .where(bugIn(engine, 'id', part))
+          .execute()
+      ).map(bugFromRow),
+    );
   return out.sort((a, b) => a.id - b.id);
 }
 
@@ -385,12 +410,12 @@ async function loadChangeRefs(
 export async function loadBugData(
   db: Kysely<Database>,
   projects: readonly string[] = [],
-  opts: { refs?: boolean; bugs?: readonly number[] } = {},
+  opts: { refs?: boolean; bugs?: readonly number[]; engine?: EngineName } = {},
 ): Promise<BugData> {
-  const tasks = await loadTasks(db, projects, opts.bugs ?? null);
+  const tasks = await loadTasks(db, projects, opts.bugs ?? null, opts.engine);
   const wanted = new Set(tasks.map((t) => t.bug));
   const bugs = opts.bugs
-    ? await loadBugs(db, [...wanted])
+    ? await loadBugs(db, [...wanted], opts.engine)
     : (await db.selectFrom('lp_bugs').selectAll().orderBy('id').execute()).map(bugFromRow).filter((b) => wanted.has(b.id));
   if (opts.refs === false) return { tasks, bugs, blueprints: [], changes: [], commits: [] };
   let bq = db.selectFrom('lp_blueprints').selectAll();
@@ -522,8 +547,8 @@ export async function loadBacklogData(
   if (projects.length) fq = fq.where('t.project', 'in', projects);
   for (const r of await fq.execute()) listed.add(Number(r.bug));
   const bugNumbers = [...listed].sort((a, b) => a - b);
-  const tasks = await loadTasks(db, projects, bugNumbers);
-  const bugs = await loadBugs(db, bugNumbers);
+  const tasks = await loadTasks(db, projects, bugNumbers, engine);
+  const bugs = await loadBugs(db, bugNumbers, engine);
   const changes = await loadChangeRefs(db, bugNumbers, BUG_LINK_KINDS, engine);
   // The projects with a task that counts: one probe each, which stops at the first such task
   // (a distinct over every task read them all).
@@ -575,11 +600,16 @@ export async function loadTargetsData(
     .where('date_created', '<=', o.now);
   if (projects.length) hq = hq.where('project', 'in', projects);
   const high = (await hq.execute()).map((r) => Number(r.bug)).sort((a, b) => a - b);
-  const tasks = (await loadTasks(db, projects, high)).filter((t) => t.series === null);
+  const tasks = (await loadTasks(db, projects, high, engine)).filter((t) => t.series === null);
   const dupIds: number[] = [];
-  for (const part of chunks(high))
-    for (const r of await db.selectFrom('lp_bugs').select('id').where('duplicate_of', 'in', part).execute()) dupIds.push(Number(r.id));
-  const bugs = await loadBugs(db, [...high, ...dupIds]);
+  for (const part of bugChunks(engine, high))
+    for (const r of await db
+      .selectFrom('lp_bugs')
+      .select('id')
+      .where(bugIn(engine, 'duplicate_of', part))
+      .execute())
+      dupIds.push(Number(r.id));
+  const bugs = await loadBugs(db, [...high, ...dupIds], engine);
   const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug'], engine);
 
   const fixedAt = sql<number | string | null>`coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')})`;
