@@ -798,37 +798,78 @@ export async function loadRotaData(
   const hasTag = likeTag
     ? sql<boolean>`${sql.ref('commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`
     : null;
+  /** Change → the account that approved it. */
+  const approverOf = new Map<number, number>();
   for (let i = 0; i < small.length; i += ROTA_CHUNK) {
     const part = small.slice(i, i + ROTA_CHUNK);
     let mq = db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part);
     if (hasTag) mq = mq.where(hasTag);
     for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
-    for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', part).execute())
-      byId.get(f.change_id)!.files.push(f.path);
+    // The files packed (path last; a path holding the record separator read apart).
+    const cutFiles: number[] = [];
+    const rsInPath =
+      engine === 'postgres' ? sql<boolean>`strpos(${sql.ref('path')}, ${RS}) > 0` : sql<boolean>`instr(${sql.ref('path')}, ${RS}) > 0`;
+    const files = await db
+      .selectFrom('change_files')
+      .select(
+        pack(engine, [
+          'change_id',
+          sql<string>`case when ${rsInPath} then '1' else '0' end`,
+          sql<string>`case when ${rsInPath} then '' else ${sql.ref('path')} end`,
+        ]).as('packed'),
+      )
+      .where('change_id', 'in', part)
+      .execute();
+    unpack(files, 3, (f) => {
+      if (f.is(1, '1')) cutFiles.push(f.num(0));
+      else byId.get(f.num(0))!.files.push(f.str(2));
+    });
+    if (cutFiles.length)
+      for (const f of await db
+        .selectFrom('change_files')
+        .select(['change_id', 'path'])
+        .where('change_id', 'in', [...new Set(cutFiles)])
+        .where(rsInPath)
+        .execute())
+        byId.get(f.change_id)!.files.push(f.path);
     // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
     // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
     // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
     // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
+    // Packed (change, voter, time, whether Workflow): the voter of the last Workflow +1, else of the
+    // last Code-Review +2, is picked here (a later vote of the same time wins, as in time order).
     const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
     const votes = await db
       .selectFrom('votes as v')
-      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
-      .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
+      .select(
+        pack(engine, [
+          'v.change_id',
+          'v.voter_id',
+          'v.granted_at',
+          sql<string>`case when ${sql.ref('v.label')} = 'Workflow' then '1' else '0' end`,
+        ]).as('packed'),
+      )
       .where('v.change_id', 'in', merged.length ? merged : [-1])
       .where(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2'])
-      .orderBy('v.granted_at')
       .execute();
-    const best = new Map<number, { workflow: boolean; who: string | null }>();
-    for (const v of votes) {
-      const who = v.username ?? v.name ?? null;
-      const wf = v.label === 'Workflow';
-      const prev = best.get(v.change_id);
-      // The last Workflow +1 wins; a Code-Review +2 only while no Workflow +1 was seen.
-      if (wf || !prev?.workflow)
-        best.set(v.change_id, { workflow: wf || Boolean(prev?.workflow), who: wf || !prev?.workflow ? who : prev.who });
-    }
-    for (const [id, b] of best) byId.get(id)!.approver = b.who;
+    const lastWorkflow = new Map<number, { at: number; voter: number }>();
+    const lastReview = new Map<number, { at: number; voter: number }>();
+    unpack(votes, 4, (f) => {
+      const change = f.num(0);
+      const at = f.num(2);
+      const last = f.is(3, '1') ? lastWorkflow : lastReview;
+      const prev = last.get(change);
+      if (!prev || at >= prev.at) last.set(change, { at, voter: f.num(1) });
+    });
+    for (const [change, v] of lastReview) if (!lastWorkflow.has(change)) approverOf.set(change, v.voter);
+    for (const [change, v] of lastWorkflow) approverOf.set(change, v.voter);
   }
+  // The approvers' names, once an account (a vote whose voter has no account is not counted).
+  const voterName = new Map<number, string | null>();
+  for (const part of chunks([...new Set(approverOf.values())], ROTA_CHUNK))
+    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+      voterName.set(a.id, a.username ?? a.name ?? null);
+  for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
   // The members' accounts, then their reviewing acts of the window on changes they do not own —
   // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
   // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
