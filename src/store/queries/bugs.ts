@@ -523,11 +523,14 @@ export async function loadBacklogData(
   if (projects.length) q = q.where('t.project', 'in', projects);
   const states: BugState[] = [];
   const listed = new Set<number>();
+  /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
+  const openBugs: string[] = [];
   // In no order: the backlog only counts them (ordering 50,000 rows cost more than reading them).
   unpack(await q.execute(), 12, (f) => {
     const status = f.str(2, BUG_STATUSES) as BugStatus;
     const bug = f.num(0);
     if (status === 'In Progress') listed.add(bug);
+    if (engine === 'postgres' && isOpenStatus(status)) openBugs.push(String(bug));
     const hasBug = f.to[9]! > f.from[9]!;
     const info = f.to[10]! > f.from[10]! ? (f.str(10, INFORMATION_TYPES) as InformationType) : null;
     states.push({
@@ -551,18 +554,35 @@ export async function loadBacklogData(
   // here: a merged change without one lists a bug the analysis then leaves out (it reads only fixes
   // with a merge time), and without that column PostgreSQL finds the merged changes in the
   // changes_flow index alone instead of reading 69,000 rows of the changes table (bench store).
-  let fq = db
-    .selectFrom('lp_bug_tasks as t')
-    .innerJoin('links as l', (j) => j.on('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`))
-    .innerJoin('changes as c', 'c.id', 'l.change_id')
-    .select('t.bug')
-    .distinct()
-    .where('t.series', 'is', null)
-    .where('t.status', 'in', OPEN_STATUSES)
-    .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
-    .where('c.status', '=', 'MERGED');
-  if (projects.length) fq = fq.where('t.project', 'in', projects);
-  for (const r of await fq.execute()) listed.add(Number(r.bug));
+  if (engine === 'postgres') {
+    // On PostgreSQL from the open states' bugs, one array hashed against the links (about 25 ms of
+    // the server's on the bench store; joined to every open task it sorted both by text, 110 ms).
+    // The states leave out duplicates and bugs filed after `now`, which the report leaves out of its
+    // lists anyway: the same lists.
+    const fixed = await db
+      .selectFrom('links as l')
+      .innerJoin('changes as c', 'c.id', 'l.change_id')
+      .select('l.target')
+      .distinct()
+      .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
+      .where('c.status', '=', 'MERGED')
+      .where('l.target', 'in', sql<string>`(select unnest(cast(${openBugs} as text[])))`)
+      .execute();
+    for (const r of fixed) listed.add(Number(r.target));
+  } else {
+    let fq = db
+      .selectFrom('lp_bug_tasks as t')
+      .innerJoin('links as l', (j) => j.on('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`))
+      .innerJoin('changes as c', 'c.id', 'l.change_id')
+      .select('t.bug')
+      .distinct()
+      .where('t.series', 'is', null)
+      .where('t.status', 'in', OPEN_STATUSES)
+      .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
+      .where('c.status', '=', 'MERGED');
+    if (projects.length) fq = fq.where('t.project', 'in', projects);
+    for (const r of await fq.execute()) listed.add(Number(r.bug));
+  }
   const bugNumbers = [...listed].sort((a, b) => a - b);
   const tasks = await loadTasks(db, projects, bugNumbers, engine);
   const bugs = await loadBugs(db, bugNumbers, engine);
