@@ -64,7 +64,7 @@ export async function buildBugTargetsView(
 ): Promise<BugTargetsReport> {
   const fixersDays = 730;
   const highImportances = config.config.bugs.highImportances;
-  const data = await loadTargetsData(store.db, launchpadProjects(p, config), { now, highImportances, fixersDays });
+  const data = await loadTargetsData(store.db, launchpadProjects(p, config), { now, highImportances, fixersDays }, store.engine);
   return computeBugTargets(data, {
     now,
     highImportances,
@@ -97,7 +97,7 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
   });
   // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
   const named = [...new Set(rota.changes.flatMap((c) => c.bugs))].sort((x, y) => x - y);
-  const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false, bugs: named });
+  const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false, bugs: named, engine: store.engine });
   // A member named in `bots` never reviews (as in every report that counts reviews).
   const bots = new Set(rota.accounts.filter((a) => config.config.bots.some((s) => accountMatches(a, s))).map((a) => a.id));
   return computeBugRota(rota, data, {

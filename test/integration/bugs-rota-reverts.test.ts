@@ -1,7 +1,9 @@
 /**
  * `bugs rota` reads reverts from the code history too (issue 15): a `Revert "…"` commit of the git
  * history whose "This reverts commit SHA" names a commit carrying a Gerrit Change-Id marks that
- * change reverted, on both engines, even when the revert never went through Gerrit.
+ * change reverted, on both engines, even when the revert never went through Gerrit. And the rota's
+ * packed reads (one string of records) give back a subject or file path that holds the record
+ * separator as it is, with each merged small change's approver and owner.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,7 +13,7 @@ import type { Store } from '../../src/store/engine.js';
 import type { ChangeRecord } from '../../src/model/records.js';
 import type { GitCommitsTable } from '../../src/store/schema.js';
 import { loadRotaData } from '../../src/store/queries/bugs.js';
-import { makeChange } from '../helpers/builders.js';
+import { bob, carol, makeChange, makeVote } from '../helpers/builders.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
@@ -87,6 +89,57 @@ for (const engine of ENGINES) {
         assert.deepEqual(
           rota.reverts.map((r) => ({ number: r.number, sha: r.sha, reverted: r.reverted?.number, subject: r.subject })),
           [{ number: null, sha: 'c'.repeat(40), reverted: 1, subject: 'Fix the thing' }],
+        );
+      });
+    });
+
+    it("a subject or a file path holding the packed records' separators is read as it is; approver and owner by name", async () => {
+      await withStore(engine.name, async (store) => {
+        const odd = 'Fix \u001e the \u001f thing';
+        await write(store, [
+          makeChange(1, {
+            subject: odd,
+            status: 'MERGED',
+            submitted: T + DAY,
+            updated: T + DAY,
+            files: [
+              { path: 'nova/a\u001eb.py', insertions: 5, deletions: 1 },
+              { path: 'nova/c.py', insertions: 5, deletions: 1 },
+            ],
+            votes: [
+              makeVote({ label: 'Code-Review', value: 2, voter: carol, grantedAt: T + 1000 }),
+              makeVote({ label: 'Workflow', value: 1, voter: bob, grantedAt: T + 2000 }),
+              makeVote({ label: 'Code-Review', value: 2, voter: carol, grantedAt: T + 3000 }),
+            ],
+          }),
+          makeChange(2, {
+            subject: 'Plain',
+            status: 'MERGED',
+            submitted: T + DAY,
+            updated: T + DAY,
+            votes: [makeVote({ label: 'Code-Review', value: 2, voter: carol, grantedAt: T + 1000 })],
+          }),
+        ]);
+        const rota = await loadRotaData(store.db, store.engine, {
+          since: T,
+          reviewsSince: T,
+          maxLines: 30,
+          tag: 'TrivialFix',
+          members: [],
+        });
+        assert.deepEqual(
+          rota.changes.map((c) => ({
+            number: c.number,
+            subject: c.subject,
+            files: c.files,
+            approver: c.approver,
+            owner: c.owner,
+            bugs: c.bugs,
+          })),
+          [
+            { number: 1, subject: odd, files: ['nova/a\u001eb.py', 'nova/c.py'], approver: 'bob', owner: 'alice', bugs: [123] },
+            { number: 2, subject: 'Plain', files: ['nova/compute/manager.py'], approver: 'carol', owner: 'alice', bugs: [123] },
+          ],
         );
       });
     });

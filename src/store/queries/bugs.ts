@@ -4,7 +4,7 @@
  * commits that name each bug (the links table and git_commit_links, filled by the one link rule in
  * sources/links/links.ts).
  */
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { BUG_IMPORTANCES, BUG_STATUSES, INFORMATION_TYPES, isOpenStatus } from '../../model/bugs.js';
 import { isRestrictedBug } from '../../model/bugs.js';
 import type {
@@ -31,7 +31,24 @@ import type {
 import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
-import { pack, unpack } from './packed.js';
+import { pack, RS, unpack } from './packed.js';
+
+const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
+// The columns the rota reads of the window's changes.
+const WINDOW_COLUMNS = [
+  'c.id',
+  'c.host',
+  'c.number',
+  'c.project',
+  'c.status',
+  'c.wip',
+  'c.owner_id',
+  'c.created',
+  'c.merged_at',
+  'c.insertions',
+  'c.deletions',
+  'c.subject',
+] as const;
 
 const DAY_MS = 86_400_000;
 
@@ -255,26 +272,51 @@ const chunks = <T>(xs: readonly T[], size = IN_CHUNK): T[][] =>
   Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, i * size + size));
 
 /** The tasks of `projects` (all when empty), of the bugs `bugs` when given, ordered by bug and self link. */
-async function loadTasks(db: Kysely<Database>, projects: readonly string[], bugs: readonly number[] | null): Promise<BugTask[]> {
+async function loadTasks(
+  db: Kysely<Database>,
+  projects: readonly string[],
+  bugs: readonly number[] | null,
+  engine: EngineName = 'sqlite',
+): Promise<BugTask[]> {
   const inProjects = new Set(projects);
   const one = async (part: readonly number[] | null) => {
     let q = db.selectFrom('lp_bug_tasks').selectAll();
     // By bug, the projects are filtered here: with both in SQL, SQLite chose the project index and
     // read every task of the project for each chunk of bugs.
-    if (part) q = q.where('bug', 'in', part);
+    if (part) q = q.where(bugIn(engine, 'bug', part));
     else if (projects.length) q = q.where('project', 'in', projects);
     const rows = await q.execute();
     return (part && projects.length ? rows.filter((r) => inProjects.has(r.project)) : rows).map(taskFromRow);
   };
-  const tasks = bugs === null ? await one(null) : (await Promise.all(chunks(bugs).map(one))).flat();
+  const tasks = bugs === null ? await one(null) : (await Promise.all(bugChunks(engine, bugs).map(one))).flat();
   return tasks.sort((a, b) => a.bug - b.bug || (a.selfLink < b.selfLink ? -1 : a.selfLink > b.selfLink ? 1 : 0));
 }
 
+/**
+ * Bug numbers as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
+ * parameter, looked up through the index) rather than a statement per 500; on SQLite IN lists of
+ * 500 (bugChunks, bugIn).
+ */
+const bugChunks = (engine: EngineName, bugs: readonly number[]): Array<readonly number[]> =>
+  engine === 'postgres' ? (bugs.length ? [bugs] : []) : chunks(bugs);
+const bugIn = (engine: EngineName, column: string, part: readonly number[]): RawBuilder<boolean> =>
+  engine === 'postgres'
+    ? sql<boolean>`${sql.ref(column)} = any(cast(${[...part]} as integer[]))`
+    : sql<boolean>`${sql.ref(column)} in (${sql.join(part)})`;
+
 /** The bug records `ids`, ordered by number. */
-async function loadBugs(db: Kysely<Database>, ids: readonly number[]): Promise<Bug[]> {
+async function loadBugs(db: Kysely<Database>, ids: readonly number[], engine: EngineName = 'sqlite'): Promise<Bug[]> {
   const out: Bug[] = [];
-  for (const part of chunks([...new Set(ids)]))
-    out.push(...(await db.selectFrom('lp_bugs').selectAll().where('id', 'in', part).execute()).map(bugFromRow));
+  for (const part of bugChunks(engine, [...new Set(ids)]))
+    out.push(
+      ...(
+        await db
+          .selectFrom('lp_bugs')
+          .selectAll()
+          .where(bugIn(engine, 'id', part))
+          .execute()
+      ).map(bugFromRow),
+    );
   return out.sort((a, b) => a.id - b.id);
 }
 
@@ -287,6 +329,7 @@ async function loadChangeRefs(
   db: Kysely<Database>,
   bugs: readonly number[] | null,
   kinds: readonly string[] = BUG_LINK_KINDS,
+  engine: EngineName = 'sqlite',
 ): Promise<BugChangeRef[]> {
   const one = async (part: readonly number[] | null) => {
     let q = db
@@ -315,10 +358,18 @@ async function loadChangeRefs(
         'c.topic',
       ])
       .where('l.kind', 'in', kinds);
-    if (part) q = q.where('l.target', 'in', part.map(String));
+    if (part)
+      q =
+        engine === 'postgres'
+          ? // One array, unnested: PostgreSQL then joins it to the links by hash. With an IN list it
+            // filtered every link against the list in each chunk (about 100 ms of the server's a
+            // chunk of 500 bugs on the bench store, four chunks for the backlog).
+            q.where('l.target', 'in', sql<string>`(select unnest(cast(${part.map(String)} as text[])))`)
+          : q.where('l.target', 'in', part.map(String));
     return q.execute();
   };
-  const rows = bugs === null ? await one(null) : (await Promise.all(chunks(bugs).map(one))).flat();
+  const rows =
+    bugs === null ? await one(null) : engine === 'postgres' ? await one(bugs) : (await Promise.all(chunks(bugs).map(one))).flat();
   const changes: BugChangeRef[] = [];
   const abandonedIds: number[] = [];
   for (const r of rows) {
@@ -376,12 +427,12 @@ async function loadChangeRefs(
 export async function loadBugData(
   db: Kysely<Database>,
   projects: readonly string[] = [],
-  opts: { refs?: boolean; bugs?: readonly number[] } = {},
+  opts: { refs?: boolean; bugs?: readonly number[]; engine?: EngineName } = {},
 ): Promise<BugData> {
-  const tasks = await loadTasks(db, projects, opts.bugs ?? null);
+  const tasks = await loadTasks(db, projects, opts.bugs ?? null, opts.engine);
   const wanted = new Set(tasks.map((t) => t.bug));
   const bugs = opts.bugs
-    ? await loadBugs(db, [...wanted])
+    ? await loadBugs(db, [...wanted], opts.engine)
     : (await db.selectFrom('lp_bugs').selectAll().orderBy('id').execute()).map(bugFromRow).filter((b) => wanted.has(b.id));
   if (opts.refs === false) return { tasks, bugs, blueprints: [], changes: [], commits: [] };
   let bq = db.selectFrom('lp_blueprints').selectAll();
@@ -472,11 +523,14 @@ export async function loadBacklogData(
   if (projects.length) q = q.where('t.project', 'in', projects);
   const states: BugState[] = [];
   const listed = new Set<number>();
+  /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
+  const openBugs: string[] = [];
   // In no order: the backlog only counts them (ordering 50,000 rows cost more than reading them).
   unpack(await q.execute(), 12, (f) => {
     const status = f.str(2, BUG_STATUSES) as BugStatus;
     const bug = f.num(0);
     if (status === 'In Progress') listed.add(bug);
+    if (engine === 'postgres' && isOpenStatus(status)) openBugs.push(String(bug));
     const hasBug = f.to[9]! > f.from[9]!;
     const info = f.to[10]! > f.from[10]! ? (f.str(10, INFORMATION_TYPES) as InformationType) : null;
     states.push({
@@ -500,22 +554,39 @@ export async function loadBacklogData(
   // here: a merged change without one lists a bug the analysis then leaves out (it reads only fixes
   // with a merge time), and without that column PostgreSQL finds the merged changes in the
   // changes_flow index alone instead of reading 69,000 rows of the changes table (bench store).
-  let fq = db
-    .selectFrom('lp_bug_tasks as t')
-    .innerJoin('links as l', (j) => j.on('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`))
-    .innerJoin('changes as c', 'c.id', 'l.change_id')
-    .select('t.bug')
-    .distinct()
-    .where('t.series', 'is', null)
-    .where('t.status', 'in', OPEN_STATUSES)
-    .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
-    .where('c.status', '=', 'MERGED');
-  if (projects.length) fq = fq.where('t.project', 'in', projects);
-  for (const r of await fq.execute()) listed.add(Number(r.bug));
+  if (engine === 'postgres') {
+    // On PostgreSQL from the open states' bugs, one array hashed against the links (about 25 ms of
+    // the server's on the bench store; joined to every open task it sorted both by text, 110 ms).
+    // The states leave out duplicates and bugs filed after `now`, which the report leaves out of its
+    // lists anyway: the same lists.
+    const fixed = await db
+      .selectFrom('links as l')
+      .innerJoin('changes as c', 'c.id', 'l.change_id')
+      .select('l.target')
+      .distinct()
+      .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
+      .where('c.status', '=', 'MERGED')
+      .where('l.target', 'in', sql<string>`(select unnest(cast(${openBugs} as text[])))`)
+      .execute();
+    for (const r of fixed) listed.add(Number(r.target));
+  } else {
+    let fq = db
+      .selectFrom('lp_bug_tasks as t')
+      .innerJoin('links as l', (j) => j.on('l.target', '=', sql<string>`cast(${sql.ref('t.bug')} as text)`))
+      .innerJoin('changes as c', 'c.id', 'l.change_id')
+      .select('t.bug')
+      .distinct()
+      .where('t.series', 'is', null)
+      .where('t.status', 'in', OPEN_STATUSES)
+      .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
+      .where('c.status', '=', 'MERGED');
+    if (projects.length) fq = fq.where('t.project', 'in', projects);
+    for (const r of await fq.execute()) listed.add(Number(r.bug));
+  }
   const bugNumbers = [...listed].sort((a, b) => a - b);
-  const tasks = await loadTasks(db, projects, bugNumbers);
-  const bugs = await loadBugs(db, bugNumbers);
-  const changes = await loadChangeRefs(db, bugNumbers);
+  const tasks = await loadTasks(db, projects, bugNumbers, engine);
+  const bugs = await loadBugs(db, bugNumbers, engine);
+  const changes = await loadChangeRefs(db, bugNumbers, BUG_LINK_KINDS, engine);
   // The projects with a task that counts: one probe each, which stops at the first such task
   // (a distinct over every task read them all).
   const candidates = projects.length
@@ -554,6 +625,7 @@ export async function loadTargetsData(
   db: Kysely<Database>,
   projects: readonly string[],
   o: { now: number; highImportances: readonly BugImportance[]; fixersDays: number },
+  engine: EngineName = 'sqlite',
 ): Promise<TargetsData> {
   let hq = db
     .selectFrom('lp_bug_tasks')
@@ -565,12 +637,17 @@ export async function loadTargetsData(
     .where('date_created', '<=', o.now);
   if (projects.length) hq = hq.where('project', 'in', projects);
   const high = (await hq.execute()).map((r) => Number(r.bug)).sort((a, b) => a - b);
-  const tasks = (await loadTasks(db, projects, high)).filter((t) => t.series === null);
+  const tasks = (await loadTasks(db, projects, high, engine)).filter((t) => t.series === null);
   const dupIds: number[] = [];
-  for (const part of chunks(high))
-    for (const r of await db.selectFrom('lp_bugs').select('id').where('duplicate_of', 'in', part).execute()) dupIds.push(Number(r.id));
-  const bugs = await loadBugs(db, [...high, ...dupIds]);
-  const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug']);
+  for (const part of bugChunks(engine, high))
+    for (const r of await db
+      .selectFrom('lp_bugs')
+      .select('id')
+      .where(bugIn(engine, 'duplicate_of', part))
+      .execute())
+      dupIds.push(Number(r.id));
+  const bugs = await loadBugs(db, [...high, ...dupIds], engine);
+  const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug'], engine);
 
   const fixedAt = sql<number | string | null>`coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')})`;
   let fq = db
@@ -658,51 +735,97 @@ export async function loadRotaData(
   engine: EngineName,
   o: { since: number; reviewsSince: number; maxLines: number; tag: string; members: readonly string[]; projects?: readonly string[] },
 ): Promise<RotaData> {
-  let q = db
-    .selectFrom('changes as c')
-    .leftJoin('accounts as a', 'a.id', 'c.owner_id')
-    .select([
-      'c.id',
-      'c.host',
-      'c.number',
-      'c.project',
-      'c.subject',
-      'c.status',
-      'c.wip',
-      'c.created',
-      'c.merged_at',
-      'c.insertions',
-      'c.deletions',
-      'a.username',
-      'a.name',
-    ])
-    // Open changes only when small enough for the trivial path (the queue): the report reads no other.
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('c.status', '=', 'NEW'), eb(sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`, '<=', o.maxLines)]),
-        eb.and([eb(STATUS_NOT_INDEXED[engine], '=', 'MERGED'), eb('c.merged_at', '>=', o.since)]),
-      ]),
-    );
-  if (o.projects?.length) q = q.where('c.project', 'in', o.projects);
-  const rows = await q.execute();
+  // Packed into one string (packed.ts): about 22,000 changes on the bench store, where a row object
+  // each cost twice the read. The subject is the record's last field, so only a record separator in
+  // it could cut the record: such a subject (none in practice) is read apart, by id.
+  const rsInSubject =
+    engine === 'postgres'
+      ? sql<boolean>`strpos(${sql.ref('c.subject')}, ${RS}) > 0`
+      : sql<boolean>`instr(${sql.ref('c.subject')}, ${RS}) > 0`;
+  const packed = pack(engine, [
+    'c.id',
+    'c.host',
+    'c.number',
+    'c.project',
+    'c.status',
+    'c.wip',
+    'c.owner_id',
+    'c.created',
+    'c.merged_at?',
+    'c.insertions',
+    'c.deletions',
+    sql<string>`case when ${rsInSubject} then '1' else '0' end`,
+    sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
+  ]).as('packed');
+  // Open changes only when small enough for the trivial path (the queue): the report reads no other.
+  const smallOpen = (eb: ExpressionBuilder<{ c: Database['changes'] }, 'c'>) =>
+    eb.and([eb('c.status', '=', 'NEW'), eb(sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`, '<=', o.maxLines)]);
+  const inProjects = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
+    o.projects?.length ? (x.where('c.project', 'in', o.projects) as Q) : x;
+  const window =
+    engine === 'postgres'
+      ? // The two parts apart, each through its index (status; merged_at): with their OR PostgreSQL
+        // read the whole table (about 130 ms of the server's on the bench store, in a scan that
+        // never stays in its buffers), apart about 30 ms.
+        db
+          .selectFrom(
+            inProjects(db.selectFrom('changes as c').select(WINDOW_COLUMNS).where(smallOpen))
+              .unionAll(
+                inProjects(
+                  db.selectFrom('changes as c').select(WINDOW_COLUMNS).where('c.status', '=', 'MERGED').where('c.merged_at', '>=', o.since),
+                ),
+              )
+              .as('c'),
+          )
+          .select(packed)
+      : inProjects(
+          db
+            .selectFrom('changes as c')
+            .select(packed)
+            .where((eb) =>
+              eb.or([smallOpen(eb), eb.and([eb(STATUS_NOT_INDEXED[engine], '=', 'MERGED'), eb('c.merged_at', '>=', o.since)])]),
+            ),
+        );
   const byId = new Map<number, RotaChange>();
-  for (const r of rows)
-    byId.set(r.id, {
-      host: r.host,
-      number: Number(r.number),
-      project: r.project,
-      subject: r.subject,
-      status: r.status,
-      wip: Number(r.wip) === 1,
-      owner: r.username ?? r.name ?? null,
-      created: Number(r.created),
-      mergedAt: num(r.merged_at),
-      delta: Number(r.insertions) + Number(r.deletions),
+  const ownerOf = new Map<number, number>();
+  const cut: number[] = [];
+  const hosts: string[] = [];
+  const projectNames: string[] = [];
+  unpack(await window.execute(), 13, (f) => {
+    const id = f.num(0);
+    const host = f.str(1, hosts);
+    if (!hosts.includes(host)) hosts.push(host);
+    const project = f.str(3, projectNames);
+    if (!projectNames.includes(project)) projectNames.push(project);
+    if (f.is(11, '1')) cut.push(id);
+    ownerOf.set(id, f.num(6));
+    byId.set(id, {
+      host,
+      number: f.num(2),
+      project,
+      subject: f.str(12),
+      status: f.str(4, CHANGE_STATUSES),
+      wip: f.num(5) === 1,
+      owner: null,
+      created: f.num(7),
+      mergedAt: f.nullableNum(8),
+      delta: f.num(9) + f.num(10),
       bugs: [],
       files: [],
       tagged: false,
       approver: null,
     });
+  });
+  for (const part of chunks(cut, ROTA_CHUNK))
+    for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
+      byId.get(r.id)!.subject = r.subject;
+  // The owners' names, once an account.
+  const ownerIds = [...new Set(ownerOf.values())];
+  const ownerName = new Map<number, string | null>();
+  for (const part of chunks(ownerIds, ROTA_CHUNK))
+    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+      ownerName.set(a.id, a.username ?? a.name ?? null);
+  for (const [id, c] of byId) c.owner = ownerName.get(ownerOf.get(id)!) ?? null;
   const ids = [...byId.keys()];
   const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
@@ -727,37 +850,78 @@ export async function loadRotaData(
   const hasTag = likeTag
     ? sql<boolean>`${sql.ref('commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`
     : null;
+  /** Change → the account that approved it. */
+  const approverOf = new Map<number, number>();
   for (let i = 0; i < small.length; i += ROTA_CHUNK) {
     const part = small.slice(i, i + ROTA_CHUNK);
     let mq = db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part);
     if (hasTag) mq = mq.where(hasTag);
     for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
-    for (const f of await db.selectFrom('change_files').select(['change_id', 'path']).where('change_id', 'in', part).execute())
-      byId.get(f.change_id)!.files.push(f.path);
+    // The files packed (path last; a path holding the record separator read apart).
+    const cutFiles: number[] = [];
+    const rsInPath =
+      engine === 'postgres' ? sql<boolean>`strpos(${sql.ref('path')}, ${RS}) > 0` : sql<boolean>`instr(${sql.ref('path')}, ${RS}) > 0`;
+    const files = await db
+      .selectFrom('change_files')
+      .select(
+        pack(engine, [
+          'change_id',
+          sql<string>`case when ${rsInPath} then '1' else '0' end`,
+          sql<string>`case when ${rsInPath} then '' else ${sql.ref('path')} end`,
+        ]).as('packed'),
+      )
+      .where('change_id', 'in', part)
+      .execute();
+    unpack(files, 3, (f) => {
+      if (f.is(1, '1')) cutFiles.push(f.num(0));
+      else byId.get(f.num(0))!.files.push(f.str(2));
+    });
+    if (cutFiles.length)
+      for (const f of await db
+        .selectFrom('change_files')
+        .select(['change_id', 'path'])
+        .where('change_id', 'in', [...new Set(cutFiles)])
+        .where(rsInPath)
+        .execute())
+        byId.get(f.change_id)!.files.push(f.path);
     // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
     // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
     // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
     // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
+    // Packed (change, voter, time, whether Workflow): the voter of the last Workflow +1, else of the
+    // last Code-Review +2, is picked here (a later vote of the same time wins, as in time order).
     const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
     const votes = await db
       .selectFrom('votes as v')
-      .innerJoin('accounts as a', 'a.id', 'v.voter_id')
-      .select(['v.change_id', 'v.label', 'v.value', 'v.granted_at', 'a.username', 'a.name'])
+      .select(
+        pack(engine, [
+          'v.change_id',
+          'v.voter_id',
+          'v.granted_at',
+          sql<string>`case when ${sql.ref('v.label')} = 'Workflow' then '1' else '0' end`,
+        ]).as('packed'),
+      )
       .where('v.change_id', 'in', merged.length ? merged : [-1])
       .where(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2'])
-      .orderBy('v.granted_at')
       .execute();
-    const best = new Map<number, { workflow: boolean; who: string | null }>();
-    for (const v of votes) {
-      const who = v.username ?? v.name ?? null;
-      const wf = v.label === 'Workflow';
-      const prev = best.get(v.change_id);
-      // The last Workflow +1 wins; a Code-Review +2 only while no Workflow +1 was seen.
-      if (wf || !prev?.workflow)
-        best.set(v.change_id, { workflow: wf || Boolean(prev?.workflow), who: wf || !prev?.workflow ? who : prev.who });
-    }
-    for (const [id, b] of best) byId.get(id)!.approver = b.who;
+    const lastWorkflow = new Map<number, { at: number; voter: number }>();
+    const lastReview = new Map<number, { at: number; voter: number }>();
+    unpack(votes, 4, (f) => {
+      const change = f.num(0);
+      const at = f.num(2);
+      const last = f.is(3, '1') ? lastWorkflow : lastReview;
+      const prev = last.get(change);
+      if (!prev || at >= prev.at) last.set(change, { at, voter: f.num(1) });
+    });
+    for (const [change, v] of lastReview) if (!lastWorkflow.has(change)) approverOf.set(change, v.voter);
+    for (const [change, v] of lastWorkflow) approverOf.set(change, v.voter);
   }
+  // The approvers' names, once an account (a vote whose voter has no account is not counted).
+  const voterName = new Map<number, string | null>();
+  for (const part of chunks([...new Set(approverOf.values())], ROTA_CHUNK))
+    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+      voterName.set(a.id, a.username ?? a.name ?? null);
+  for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
   // The members' accounts, then their reviewing acts of the window on changes they do not own —
   // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
   // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
@@ -802,7 +966,6 @@ export async function loadRotaData(
       vq = vq.where('c.project', 'in', [...o.projects]);
       mq = mq.where('c.project', 'in', [...o.projects]);
     }
-    const projectNames: string[] = [];
     const labels = ['Code-Review', 'Workflow', 'Verified'];
     unpack(await vq.execute(), 8, (f) => {
       const project = f.str(1, projectNames);
