@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
+import { writeInOneTransaction } from '../../src/store/ingest-writes.js';
 import type { Store } from '../../src/store/engine.js';
 import type { ChangeRecord } from '../../src/model/records.js';
 import { loadRotaData } from '../../src/store/queries/bugs.js';
@@ -23,18 +24,37 @@ async function write(store: Store, records: ChangeRecord[]) {
     .execute(async (trx) => writeChanges(trx, new AccountResolver(trx, records[0]!.host, store.bulk), records, 'rest', store.bulk));
 }
 
+async function patchSetIndexes(store: Store): Promise<string[]> {
+  const indexes =
+    store.engine === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'patch_sets'`.execute(store.db)
+      : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'patch_sets'`.execute(store.db);
+  return indexes.rows.map((r) => r.name);
+}
+
 for (const engine of ENGINES) {
   describe(`migration 0033: reverts found through patch_sets_revision (${engine.name})`, { skip: engine.skip }, () => {
+    it('an import into an empty store builds the index after its load; a failed import leaves it as it was', async () => {
+      await withStore(engine.name, async (store) => {
+        const host = { name: 'review.example.org', url: null };
+        // Empty store: the import drops the index for its load and builds it again in the same transaction.
+        assert.equal(await writeInOneTransaction(store, host, async () => 'loaded'), 'loaded');
+        assert.ok((await patchSetIndexes(store)).includes('patch_sets_revision'));
+        // A failure after the drop rolls the drop back with everything else.
+        await assert.rejects(
+          writeInOneTransaction(store, host, async () => {
+            throw new Error('the export is cut off');
+          }),
+          /the export is cut off/,
+        );
+        assert.ok((await patchSetIndexes(store)).includes('patch_sets_revision'));
+      });
+    });
+
     it('the index exists and a revert names its change by a full SHA, a short SHA, or names nothing known', async () => {
       await withStore(engine.name, async (store) => {
-        const indexes =
-          store.engine === 'sqlite'
-            ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'patch_sets'`.execute(store.db)
-            : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'patch_sets'`.execute(store.db);
-        assert.ok(
-          indexes.rows.some((r) => r.name === 'patch_sets_revision'),
-          `patch_sets_revision among ${indexes.rows.map((r) => r.name).join(', ')}`,
-        );
+        const indexes = await patchSetIndexes(store);
+        assert.ok(indexes.includes('patch_sets_revision'), `patch_sets_revision among ${indexes.join(', ')}`);
         // Revisions beside each other in the index: the short SHA 'abc1230' begins only the second.
         const rev = (r: string) => r.padEnd(40, '0');
         const merged = (n: number, subject: string, revisions: string[], message?: string) =>
