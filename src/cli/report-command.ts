@@ -122,7 +122,9 @@ export async function runReport<S extends ParamDefs, P, R>(
   // A report never creates a store: a --db that names nothing (a typo, another folder) is an error
   // naming the location, not an empty store reported as zeros.
   const { openStoreFor } = await import('./context.js');
-  const store = await openStoreFor(options, rt, { create: false });
+  // One PostgreSQL connection: a command reads once, and a second server process costs more than
+  // the reads it would run beside the first (open-store.ts, OpenStoreOptions.connections).
+  const store = await openStoreFor(options, rt, { create: false, connections: 1 });
   try {
     const result = await buildReportFor(entry, store, input, options, rt, path);
     rt.stdout(renderReport(entry, format, result, input));

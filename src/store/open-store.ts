@@ -54,6 +54,16 @@ export interface OpenStoreOptions {
    * No effect on PostgreSQL.
    */
   largePageCache?: boolean;
+  /**
+   * PostgreSQL: the most connections the store opens at once (default 4, for the web server's
+   * concurrent readers). A command that reads once asks for 1: each connection is a new server
+   * process (its start and authentication, and its own cold catalogue caches, a few ms of the
+   * server's CPU each) and a report's parallel reads of a few ms each gained nothing from more
+   * (measured on `security candidates`, `people list`; docs/benchmarks.md). A transaction holds the
+   * connection: code inside one must use the transaction, not the store (with one connection a
+   * read outside it would wait for the pool's timeout). No effect on SQLite (one connection).
+   */
+  connections?: number;
 }
 
 export function isPostgresLocation(location: string): boolean {
@@ -83,7 +93,7 @@ export function redactLocation(location: string): string {
 export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
   const create = options.create !== false;
   const store = isPostgresLocation(location)
-    ? await openPostgres(location, create)
+    ? await openPostgres(location, create, Math.max(1, Math.floor(options.connections ?? 4)))
     : await openSqlite(location, options.busyTimeoutMs ?? 5000, create, options.largePageCache === true);
   try {
     // One read of the applied migrations decides: a store whose schema is current opens without
@@ -247,7 +257,7 @@ async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => P
   }
 }
 
-async function openPostgres(url: string, create: boolean): Promise<Store> {
+async function openPostgres(url: string, create: boolean, connections: number): Promise<Store> {
   const shown = redactLocation(url);
   const { default: pg } = await import('pg');
   // int8 (bigint) columns hold epoch milliseconds and counts: well inside Number's exact range.
@@ -255,7 +265,7 @@ async function openPostgres(url: string, create: boolean): Promise<Store> {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: url, max: 4, types, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max: connections, types, connectionTimeoutMillis: 10_000 });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {
