@@ -235,7 +235,8 @@ export async function loadCiResultCounts(
       if (!byResult) byVoting.set(voting, (byResult = new Map()));
       byResult.set(result, (byResult.get(result) ?? 0) + 1);
     };
-    if (!countReportJobs(r.jobs, add)) for (const [, result, voting] of JSON.parse(r.jobs) as Array<[string, string, unknown]>) add(result, voting === 1);
+    if (!countReportJobs(r.jobs, add))
+      for (const [, result, voting] of JSON.parse(r.jobs) as Array<[string, string, unknown]>) add(result, voting === 1);
   }
   const out: CiResultCount[] = [];
   for (const [pipeline, byVoting] of counts)
