@@ -111,6 +111,16 @@ describe('overview', () => {
     assert.deepEqual(o.open.waitingMoreThan, { days7: 1, days30: 1, days90: 1 });
     assert.equal(o.open.longestWaiting[0]!.number, 4);
 
+    // The store's counts and its open changes alone (each with its latest patch set by now) give the same overview.
+    const open = changes
+      .filter((c) => isOpenAt(c, T))
+      .map((c) => ({ ...c, patchSetCreated: c.patchSetCreated.filter((t) => t <= T).slice(-1) }));
+    const counted = computeOverview(
+      { changes: open, changeCounts: { opened: 3, merged: 1, abandoned: 1 }, acts: [], ci: [], isBot: () => false, coreIds: null },
+      { since: T - 30 * DAY, until: T, now: T },
+    );
+    assert.deepEqual(counted, o);
+
     // Replaying an earlier date: change 2 was still open then, change 1 did not exist.
     assert.equal(isOpenAt(changes[1]!, T - 10 * DAY), true);
     assert.equal(isOpenAt(changes[0]!, T - 10 * DAY), false);

@@ -28,6 +28,11 @@ export interface OverviewInput {
    * and those open as of `now` (others are ignored); the store reads only these.
    */
   changes: readonly ChangeTimeline[];
+  /**
+   * The period's opened, merged and abandoned changes, counted by the store: used instead of
+   * counting `changes` when given (then `changes` need hold only the changes open as of `now`).
+   */
+  changeCounts?: { opened: number; merged: number; abandoned: number };
   /** The review acts of the period (at least); not needed when `reviewTally` is given. */
   acts?: readonly ReviewActRecord[];
   /** The period's reviews in counts (tallyReviews; the store groups them in SQL): used instead of `acts` when given. */
@@ -175,10 +180,14 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
   const waitLatest: number[] = [];
   let wip = 0;
   const open: Array<{ c: ChangeTimeline; days: number }> = [];
+  const counted = input.changeCounts;
+  if (counted) ({ opened, merged, abandoned } = counted);
   for (const c of input.changes) {
-    if (inPeriod(c.created)) opened += 1;
-    if (inPeriod(c.mergedAt)) merged += 1;
-    if (c.status === 'ABANDONED' && inPeriod(c.abandonedAt)) abandoned += 1;
+    if (!counted) {
+      if (inPeriod(c.created)) opened += 1;
+      if (inPeriod(c.mergedAt)) merged += 1;
+      if (c.status === 'ABANDONED' && inPeriod(c.abandonedAt)) abandoned += 1;
+    }
     if (!isOpenAt(c, now)) continue;
     // The WIP flag is known as it is now, not as it was; replaying the past treats it as current.
     if (input.wipChangeIds ? input.wipChangeIds.has(c.id) : c.workInProgress) {

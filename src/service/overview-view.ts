@@ -11,6 +11,7 @@ import {
   loadAccounts,
   loadCiReporterIds,
   loadCiResultCounts,
+  loadOverviewChangeCounts,
   loadOverviewChanges,
 } from '../store/queries/activity.js';
 import { loadReviewTally } from '../store/queries/review-tally.js';
@@ -60,15 +61,16 @@ export async function buildOverviewView(
   // Bots first: the reviews are counted in the database without them (CI votes are many).
   const [accounts, ciReporters] = await Promise.all([loadAccounts(store.db), loadCiReporterIds(store.db)]);
   const bots = botIds(config, accounts, ciReporters);
-  const [changes, reviewTally, ci] = await Promise.all([
-    loadOverviewChanges(store.db, { ...filter, since: win.since, until: win.until, now: win.now, engine: store.engine }),
+  const [changeCounts, changes, reviewTally, ci] = await Promise.all([
+    loadOverviewChangeCounts(store.db, { ...filter, since: win.since, until: win.until }),
+    loadOverviewChanges(store.db, { ...filter, now: win.now, engine: store.engine }),
     loadReviewTally(store.db, { ...filter, since: win.since, until: win.until, excludeActorIds: [...bots], engine: store.engine }),
     loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }),
   ]);
   const coreIds = coreTeamIds(config, accounts, params.project ?? []);
   // The queue first: the overview's open changes are the queue's, work in progress as it defines it.
   const { wipChangeIds, ...queue } = await buildQueueSummary(store, params.project, effective, win.now);
-  const overview = computeOverview({ changes, reviewTally, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
+  const overview = computeOverview({ changes, changeCounts, reviewTally, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
   // The two slow parts (seconds each on a large store) only when asked for; the result says what it left out.
   const ciHealth = params.full ? await buildCiHealth(store, params.project, win, effective) : null;
   const team = params.full ? await buildTeamSummary(store, params.project, effective, win) : null;

@@ -34,16 +34,39 @@ export async function listProjects(db: Kysely<Database>): Promise<Array<{ host: 
 }
 
 /**
- * The changes the overview counts, with their timelines: those created, merged or abandoned in
- * [since, until) and those open as of `now` (created by then, neither merged nor abandoned by then),
- * not every change of the projects. Patch set times are read for the open ones only (the only ones
- * whose waits need them; the others get an empty list).
+ * The overview's change counts over [since, until): changes created in it (opened), merged in it,
+ * and abandoned in it (status ABANDONED, its abandonment in the period), each counted by its time
+ * index (analysis/overview.ts has the definitions).
+ */
+export async function loadOverviewChangeCounts(
+  db: Kysely<Database>,
+  filter: { projects?: readonly string[]; since: number; until: number },
+): Promise<{ opened: number; merged: number; abandoned: number }> {
+  const { since, until } = filter;
+  const count = async (column: 'created' | 'merged_at' | 'abandoned_at'): Promise<number> => {
+    let q = db
+      .selectFrom('changes')
+      .select((e) => e.fn.countAll<number | string>().as('n'))
+      .where(column, '>=', since)
+      .where(column, '<', until);
+    if (column === 'abandoned_at') q = q.where('status', '=', 'ABANDONED');
+    if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  };
+  return { opened: await count('created'), merged: await count('merged_at'), abandoned: await count('abandoned_at') };
+}
+
+/**
+ * The changes open as of `now` (created by then, neither merged nor abandoned by then), with their
+ * timelines as the overview reads them: each one's patch set times are only its latest patch set
+ * created at or before `now` (the only one its waits need). The period's counts come from
+ * {@link loadOverviewChangeCounts}, not from these.
  */
 export async function loadOverviewChanges(
   db: Kysely<Database>,
-  filter: { projects?: readonly string[]; since: number; until: number; now: number; engine?: EngineName },
+  filter: { projects?: readonly string[]; now: number; engine?: EngineName },
 ): Promise<ChangeTimeline[]> {
-  const { since, until, now } = filter;
+  const { now } = filter;
   const openAtNow = (e: ExpressionBuilder<Database, 'changes'>) =>
     e.and([
       e('changes.created', '<=', now),
@@ -68,75 +91,64 @@ export async function loadOverviewChanges(
       'insertions',
       'deletions',
     ])
-    .where((e) =>
-      e.or([
-        e.and([e('changes.created', '>=', since), e('changes.created', '<', until)]),
-        e.and([e('changes.merged_at', '>=', since), e('changes.merged_at', '<', until)]),
-        e.and([e('changes.status', '=', 'ABANDONED'), e('changes.abandoned_at', '>=', since), e('changes.abandoned_at', '<', until)]),
-        openAtNow(e),
-      ]),
-    );
-  // SQLite: the same changes found through the time indexes (a superset: created, merged or
-  // abandoned in the period, not merged, merged after now) instead of a pass over every change.
+    .where(openAtNow);
+  // SQLite: the same changes found through the merge-time index (a superset: not merged, merged
+  // after now) instead of a pass over every change.
   if (filter.engine === 'sqlite')
     q = q.where(
-      sql<boolean>`id in (select id from changes where created >= ${since} and created < ${until}
-        union all select id from changes where merged_at >= ${since} and merged_at < ${until}
-        union all select id from changes where abandoned_at >= ${since} and abandoned_at < ${until}
-        union all select id from changes where merged_at is null
-        union all select id from changes where merged_at > ${now})`,
+      sql<boolean>`id in (select id from changes where merged_at is null union all select id from changes where merged_at > ${now})`,
     );
   if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
   const changes = await q.orderBy('id').execute();
 
-  // The open ones' patch sets, looked up by change (the predicate is openAtNow's).
-  const openIds = changes
-    .filter(
-      (c) =>
-        c.created <= now &&
-        (c.merged_at === null || c.merged_at > now) &&
-        (c.status !== 'ABANDONED' || c.abandoned_at === null || c.abandoned_at > now),
-    )
-    .map((c) => c.id);
+  // Each open change's latest patch set at or before now, grouped in the database.
+  const openIds = changes.map((c) => c.id);
   const inIds =
     filter.engine === 'postgres'
       ? sql<boolean>`change_id in (select unnest(${openIds}::int[]))`
       : sql<boolean>`change_id in (select value from json_each(${JSON.stringify(openIds)}))`;
-  const psTimes = new Map<number, number[]>();
+  const latest = new Map<number, number>();
   const rows = filter.engine
-    ? await db.selectFrom('patch_sets').select(['change_id', 'created']).where(inIds).execute()
+    ? await db
+        .selectFrom('patch_sets')
+        .select(['change_id', (e) => e.fn.max('created').as('created')])
+        .where(inIds)
+        .where('created', '<=', now)
+        .groupBy('change_id')
+        .execute()
     : await (() => {
         let pq = db
           .selectFrom('patch_sets')
           .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
-          .select(['patch_sets.change_id as change_id', 'patch_sets.created as created'])
-          .where(openAtNow);
+          .select(['patch_sets.change_id as change_id', (e) => e.fn.max('patch_sets.created').as('created')])
+          .where(openAtNow)
+          .where('patch_sets.created', '<=', now)
+          .groupBy('patch_sets.change_id');
         if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
         return pq.execute();
       })();
-  for (const p of rows) {
-    let l = psTimes.get(p.change_id);
-    if (!l) psTimes.set(p.change_id, (l = []));
-    l.push(p.created);
-  }
+  for (const p of rows) latest.set(p.change_id, Number(p.created));
 
-  return changes.map((c) => ({
-    id: c.id,
-    host: c.host,
-    project: c.project,
-    branch: c.branch,
-    number: c.number,
-    subject: c.subject,
-    ownerId: c.owner_id,
-    status: c.status as ChangeStatus,
-    workInProgress: c.wip === 1,
-    created: c.created,
-    mergedAt: c.merged_at,
-    abandonedAt: c.abandoned_at,
-    patchSetCreated: (psTimes.get(c.id) ?? []).sort((a, b) => a - b),
-    insertions: c.insertions,
-    deletions: c.deletions,
-  }));
+  return changes.map((c) => {
+    const ps = latest.get(c.id);
+    return {
+      id: c.id,
+      host: c.host,
+      project: c.project,
+      branch: c.branch,
+      number: c.number,
+      subject: c.subject,
+      ownerId: c.owner_id,
+      status: c.status as ChangeStatus,
+      workInProgress: c.wip === 1,
+      created: c.created,
+      mergedAt: c.merged_at,
+      abandonedAt: c.abandoned_at,
+      patchSetCreated: ps === undefined ? [] : [ps],
+      insertions: c.insertions,
+      deletions: c.deletions,
+    };
+  });
 }
 
 /** Votes (not copied ones) and comment-only review messages in the window. */
