@@ -80,7 +80,13 @@ export { DEMO_CONFIG_META_KEY } from '../service/effective-config.js';
 /**
  * The configuration in effect: the file when there is one; otherwise, for a store filled by
  * `steward demo`, the demo project's configuration kept in the store (service/effective-config.ts).
+ * `loaded`: the file, when the command started reading it already (configFor).
  */
-export async function effectiveConfig(g: GlobalOptions, rt: Runtime, store: Store): Promise<EffectiveConfig> {
-  return resolveEffectiveConfig(await configFor(g, rt), store, rt.configCacheDir);
+export async function effectiveConfig(
+  g: GlobalOptions,
+  rt: Runtime,
+  store: Store,
+  loaded?: Promise<LoadedConfig>,
+): Promise<EffectiveConfig> {
+  return resolveEffectiveConfig(await (loaded ?? configFor(g, rt)), store, rt.configCacheDir);
 }

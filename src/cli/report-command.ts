@@ -9,7 +9,8 @@
 import { Option, type Command } from 'commander';
 import { StewardError } from '../model/errors.js';
 import { CLI_SURFACE, type InputOf, type ParamDefs } from '../service/catalogue/param-schema.js';
-import { nowOf, type CliSpec, type OutputFormat, type ReportEntry } from '../service/catalogue/report-entry.js';
+import { nowOf, preloadBuild, type CliSpec, type OutputFormat, type ReportEntry } from '../service/catalogue/report-entry.js';
+import type { LoadedConfig } from '../config/load-config.js';
 import type { Store } from '../store/engine.js';
 import type { GlobalOptions, Runtime } from './context.js';
 import { parseFormat } from './options.js';
@@ -73,10 +74,11 @@ export async function buildReportFor<S extends ParamDefs, P, R>(
   g: GlobalOptions,
   rt: Runtime,
   path: Record<string, string> = {},
+  loaded?: Promise<LoadedConfig>,
 ): Promise<R> {
   // The configuration's loader (YAML, its schema) is loaded here, not with the command table.
   const { effectiveConfig } = await import('./context.js');
-  const config = await effectiveConfig(g, rt, store);
+  const config = await effectiveConfig(g, rt, store, loaded);
   const now = nowOf({ now: entry.params.textOf(input, 'now') }, CLI_SURFACE, rt.clock);
   const params = entry.resolve(input, { surface: CLI_SURFACE, now, config, cwd: rt.cwd, path });
   // A store without the data the report reads (an empty store, no CI runs, no specs…) is said so.
@@ -121,12 +123,19 @@ export async function runReport<S extends ParamDefs, P, R>(
   const input = reportInput(entry, options);
   // A report never creates a store: a --db that names nothing (a typo, another folder) is an error
   // naming the location, not an empty store reported as zeros.
-  const { openStoreFor } = await import('./context.js');
-  // One PostgreSQL connection: a command reads once, and a second server process costs more than
-  // the reads it would run beside the first (open-store.ts, OpenStoreOptions.connections).
-  const store = await openStoreFor(options, rt, { create: false, connections: 1 });
+  const { openStoreFor, configFor } = await import('./context.js');
+  // One PostgreSQL connection unless the report asks for more: a command reads once, and a second
+  // server process costs more than the short reads it would run beside the first (open-store.ts,
+  // OpenStoreOptions.connections).
+  const opening = openStoreFor(options, rt, { create: false, connections: entry.cli?.connections ?? 1 });
+  // While the store opens (on PostgreSQL: the server starts the connection's process), the
+  // configuration and the report's code load; their errors are reported where they are awaited.
+  const loaded = configFor(options, rt);
+  loaded.catch(() => undefined);
+  preloadBuild(entry.build);
+  const store = await opening;
   try {
-    const result = await buildReportFor(entry, store, input, options, rt, path);
+    const result = await buildReportFor(entry, store, input, options, rt, path, loaded);
     rt.stdout(renderReport(entry, format, result, input));
   } finally {
     await store.close();

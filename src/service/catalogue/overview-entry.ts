@@ -16,5 +16,11 @@ export const overviewReport = defineReport({
   cache: 'shared',
   build: lazyBuild(() => import('../overview-view.js'), 'buildOverviewView'),
   render: { text: renderOverviewText, csv: renderOverviewCsv },
-  cli: { command: ['overview'], description: 'the project at a glance: changes, open changes and waits, reviewers, CI' },
+  cli: {
+    command: ['overview'],
+    description: 'the project at a glance: changes, open changes and waits, reviewers, CI',
+    // Its reads of the changes, the reviews and the CI reports (each seconds of the server's time
+    // under load) run side by side on PostgreSQL.
+    connections: 4,
+  },
 });

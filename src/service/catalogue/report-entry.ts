@@ -56,6 +56,12 @@ export interface CliSpec {
   csvRefused?: string;
   /** The command its parent runs when given no subcommand (`steward priorities --release R`). */
   isDefault?: boolean;
+  /**
+   * PostgreSQL: the connections the command may open (default 1, store/open-store.ts
+   * OpenStoreOptions.connections). A report whose slow reads run side by side (the overview) sets
+   * more, so that the server runs them while the command works on the ones already read.
+   */
+  connections?: number;
 }
 
 export interface ReportEntry<S extends ParamDefs, P, R> {
@@ -140,7 +146,19 @@ export function lazyBuild<M, K extends keyof M>(load: () => Promise<M>, name: K)
     const fn = (await load())[name] as (...a: unknown[]) => Promise<unknown>;
     return fn(...args);
   };
-  return build as M[K];
+  return Object.assign(build, { [PRELOAD]: load }) as M[K];
+}
+
+const PRELOAD = Symbol('preload');
+
+/**
+ * Starts loading a lazy build's module (lazyBuild) without waiting for it, as a command does while
+ * its store opens (on PostgreSQL, while the server starts the connection's process). Nothing for
+ * another build; a module that fails to load fails the build itself, where it is reported.
+ */
+export function preloadBuild(build: unknown): void {
+  const load = (build as { [PRELOAD]?: () => Promise<unknown> } | null)?.[PRELOAD];
+  load?.().catch(() => undefined);
 }
 
 /** The time a report is as of: the input's `now` (a replay), else the clock. */
