@@ -14,9 +14,9 @@ if (!process.env.NODE_COMPILE_CACHE) {
   const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   module.enableCompileCache?.(join(cacheHome, 'steward', 'compile-cache'));
 }
-// Kysely and yaml bundled into one file each (dist/vendor/, written by `npm run build`): Node loads
-// modules one by one, and Kysely's 255 files were about a quarter of a report's start. Without the
-// bundles (no esbuild at build time) the packages load as they are.
+// Kysely, yaml and pg bundled into one file each (dist/vendor/, written by `npm run build`): Node
+// loads modules one by one, and Kysely's 255 files were about a quarter of a report's start. Without
+// the bundles (no esbuild at build time) the packages load as they are.
 try {
   const vendor = new URL('../dist/vendor/', import.meta.url);
   const { modules } = JSON.parse(readFileSync(new URL('vendor.json', vendor), 'utf8'));
