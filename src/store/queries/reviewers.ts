@@ -107,6 +107,16 @@ const VOTE_READERS: Record<
   },
 };
 
+/**
+ * "column is one of these ids" as one bound value, per engine (a JSON array read by json_each, a
+ * PostgreSQL array): a window's 12,000 changes as 12,000 parameters cost the query builder, the
+ * driver and the database a node, a value and a plan entry each.
+ */
+const ID_LIST: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
+  sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
+  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(cast(${[...ids]} as bigint[]))`,
+};
+
 /** The portable way: one row per vote. */
 async function readVoteRows(q: VoteQuery): Promise<VoteColumns> {
   const votes = noVotes();
@@ -207,21 +217,25 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   const changes = new Map<number, { project: string; owner_id: number; number: number }>();
   const list = [...ids].sort((a, b) => a - b);
   const prior = filter.priorCodeReviewBy?.slice(0, MAX_IN);
+  // With the engine known, all the ids as one bound value (ID_LIST); else chunks of bound values.
   const chunks: number[][] = [];
-  for (let i = 0; i < list.length; i += MAX_IN) chunks.push(list.slice(i, i + MAX_IN));
+  if (filter.engine) chunks.push(list);
+  else for (let i = 0; i < list.length; i += MAX_IN) chunks.push(list.slice(i, i + MAX_IN));
+  const inChunk = (column: 'id' | 'change_id', chunk: number[]) =>
+    filter.engine ? ID_LIST[filter.engine](column, chunk) : sql<boolean>`${sql.ref(column)} in (${sql.join(chunk)})`;
   const by = new Set(prior);
   // Chunks run concurrently: PostgreSQL spreads them over the pool's connections.
   const read = await Promise.all(
     chunks.map((chunk) =>
       Promise.all([
-        db.selectFrom('changes').select(['id', 'project', 'owner_id', 'number']).where('id', 'in', chunk).execute(),
+        db.selectFrom('changes').select(['id', 'project', 'owner_id', 'number']).where(inChunk('id', chunk)).execute(),
         prior?.length && filter.since !== undefined
           ? // Label and copied are filtered here, not in SQL: without statistics SQLite would take
             // the (copied, granted_at) index for them and scan every earlier vote.
             db
               .selectFrom('votes')
               .select(['change_id', 'patch_set', 'voter_id', 'granted_at', 'label', 'value', 'copied'])
-              .where('change_id', 'in', chunk)
+              .where(inChunk('change_id', chunk))
               .where('granted_at', '<', filter.since)
               .where('voter_id', 'in', prior)
               .execute()
