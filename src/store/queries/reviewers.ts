@@ -8,7 +8,7 @@ import { PATCH_SET_KINDS, type ChangeStatus, type PatchSetKind } from '../../mod
 import type { ApprovalColumns, ChangeFacts, PatchSetFacts, PatchSetUpload, ReviewMessageText, TeamActRecord } from '../../model/team.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
-import { AGGREGATE, FS, pack, RS, unpack, unpackIntegers } from './packed.js';
+import { AGGREGATE, FS, FS_CODE, pack, RS, RS_CODE, unpack, unpackIntegers } from './packed.js';
 
 export interface TeamFilter {
   projects?: readonly string[];
@@ -47,32 +47,127 @@ type VoteQuery = SelectQueryBuilder<
 >;
 
 /**
- * A window's votes, one array per field: no object or array per vote (the reviewers report reads
- * 100,000 of them; a fresh process pays for every object it builds, in allocation and collection).
+ * Votes, one column per field (vote i is entry i of each): no object or array per vote (the
+ * reviewers report reads 100,000 of them; a fresh process pays for every object it builds, in
+ * allocation and collection). Labels by their index in `labels`.
  */
 interface VoteColumns {
+  length: number;
+  change: ArrayLike<number>;
+  patchSet: ArrayLike<number>;
+  voter: ArrayLike<number>;
+  at: ArrayLike<number>;
+  label: ArrayLike<number>;
+  labels: readonly string[];
+  value: ArrayLike<number>;
+}
+
+/** Columns that grow a vote at a time (small reads). */
+interface VoteList extends VoteColumns {
   change: number[];
   patchSet: number[];
   voter: number[];
   at: number[];
-  label: string[];
+  label: number[];
+  labels: string[];
   value: number[];
 }
 
-const noVotes = (): VoteColumns => ({ change: [], patchSet: [], voter: [], at: [], label: [], value: [] });
+const noVotes = (): VoteList => ({ length: 0, change: [], patchSet: [], voter: [], at: [], label: [], labels: [], value: [] });
 
-function pushVote(v: VoteColumns, change: number, patchSet: number, voter: number, at: number, label: string, value: number): void {
+/** The index of `label` in `labels`, added when new. */
+function labelIndex(labels: string[], label: string): number {
+  for (let k = 0; k < labels.length; k++) if (labels[k] === label) return k;
+  return labels.push(label) - 1;
+}
+
+function pushVote(v: VoteList, change: number, patchSet: number, voter: number, at: number, label: string, value: number): void {
   v.change.push(change);
   v.patchSet.push(patchSet);
   v.voter.push(voter);
   v.at.push(at);
-  v.label.push(label);
+  v.label.push(labelIndex(v.labels, label));
   v.value.push(value);
+  v.length++;
 }
 
-/** Packed vote records (packed.ts) appended to `into`, in their order. */
-function readPackedVotes(rows: ReadonlyArray<{ packed: string | null }>, into: VoteColumns): void {
-  unpack(rows, 6, (f) => pushVote(into, f.num(0), f.num(1), f.num(2), f.num(3), f.str(4, LABEL_NAMES), f.num(5)));
+/**
+ * Packed vote records (packed.ts: change, patch set, voter, time, label, value), in their order, as
+ * typed columns sized by a first count of the records: numbers are read as the characters are
+ * scanned, and a label is recognised in place (no string cut out but for a label not seen before).
+ */
+function readPackedVotes(rows: ReadonlyArray<{ packed: string | null }>): VoteColumns {
+  let count = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const s = rows[r]!.packed;
+    if (!s) continue;
+    count++;
+    for (let i = s.indexOf(RS); i >= 0; i = s.indexOf(RS, i + 1)) count++;
+  }
+  const v = {
+    length: count,
+    // Store ids, numbers, label indexes and values fit 32 bits (and read back as small integers,
+    // which the analysis' maps and sets take without boxing); times do not.
+    change: new Int32Array(count),
+    patchSet: new Int32Array(count),
+    voter: new Int32Array(count),
+    at: new Float64Array(count),
+    label: new Int32Array(count),
+    labels: [...LABEL_NAMES],
+    value: new Int32Array(count),
+  };
+  const ints = [v.change, v.patchSet, v.voter, v.at];
+  let k = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const s = rows[r]!.packed;
+    if (!s) continue;
+    const n = s.length;
+    let i = 0;
+    while (i < n) {
+      // Four integers, each up to FS.
+      for (let f = 0; f < 4; f++) {
+        let sign = 1;
+        if (s.charCodeAt(i) === 45) {
+          sign = -1;
+          i++;
+        }
+        let x = 0;
+        for (let c = s.charCodeAt(i); i < n && c !== FS_CODE; c = s.charCodeAt(++i)) x = x * 10 + (c - 48);
+        ints[f]![k] = sign * x;
+        i++;
+      }
+      // The label, up to FS: one of those seen before, else cut out and added.
+      let j = s.indexOf(FS, i);
+      if (j < 0) j = n;
+      let code = -1;
+      for (let l = 0; l < v.labels.length; l++) {
+        const name = v.labels[l]!;
+        if (name.length === j - i && s.startsWith(name, i)) {
+          code = l;
+          break;
+        }
+      }
+      if (code < 0) code = v.labels.push(s.slice(i, j)) - 1;
+      v.label[k] = code;
+      i = j + 1;
+      // The value, up to RS or the end.
+      let sign = 1;
+      if (s.charCodeAt(i) === 45) {
+        sign = -1;
+        i++;
+      }
+      let x = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c === RS_CODE) break;
+        x = x * 10 + (c - 48);
+      }
+      v.value[k] = sign * x;
+      i++;
+      k++;
+    }
+  }
+  return v;
 }
 
 const VOTE_FIELDS = ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value'];
@@ -86,24 +181,14 @@ const VOTE_READERS: Record<
   EngineName,
   (db: Kysely<Database>, q: VoteQuery, span: { since: number; until: number } | null) => Promise<VoteColumns>
 > = {
-  sqlite: async (db, q) => {
-    const votes = noVotes();
-    readPackedVotes(await db.selectFrom(q.as('v')).select(pack('sqlite', VOTE_FIELDS).as('packed')).execute(), votes);
-    return votes;
-  },
+  sqlite: async (db, q) => readPackedVotes(await db.selectFrom(q.as('v')).select(pack('sqlite', VOTE_FIELDS).as('packed')).execute()),
   postgres: async (db, q, span) => {
     const read = (part: VoteQuery) => db.selectFrom(part.as('v')).select(pack('postgres', VOTE_FIELDS).as('packed')).execute();
-    const votes = noVotes();
-    if (!span) {
-      readPackedVotes(await read(q), votes);
-      return votes;
-    }
+    if (!span) return readPackedVotes(await read(q));
     // Two halves of the window on two connections: the server scans and packs them in parallel.
     const mid = Math.floor((span.since + span.until) / 2);
     const [a, b] = await Promise.all([read(q.where('granted_at', '<', mid)), read(q.where('granted_at', '>=', mid))]);
-    readPackedVotes(a, votes);
-    readPackedVotes(b, votes);
-    return votes;
+    return readPackedVotes([...a, ...b]);
   },
 };
 
@@ -118,7 +203,7 @@ const ID_LIST: Record<EngineName, (column: string, ids: readonly number[]) => Ra
 };
 
 /** The portable way: one row per vote. */
-async function readVoteRows(q: VoteQuery): Promise<VoteColumns> {
+async function readVoteRows(q: VoteQuery): Promise<VoteList> {
   const votes = noVotes();
   for (const v of await q.execute()) pushVote(votes, v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value);
   return votes;
@@ -126,7 +211,7 @@ async function readVoteRows(q: VoteQuery): Promise<VoteColumns> {
 
 /** Votes and comments as review acts, with their change's project, owner and number (acts on a change not in `changes` are left out). */
 function actsOf(
-  votes: VoteColumns,
+  voteParts: readonly VoteColumns[],
   comments: ReadonlyArray<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }>,
   changes: ReadonlyMap<number, { project: string; owner_id: number; number: number }>,
 ): TeamActRecord[] {
@@ -148,8 +233,10 @@ function actsOf(
       selfVote: actorId === c.owner_id,
     });
   };
-  for (let i = 0; i < votes.change.length; i++)
-    vote(votes.change[i]!, votes.patchSet[i]!, votes.voter[i]!, votes.at[i]!, votes.label[i]!, votes.value[i]!);
+  for (let p = 0; p < voteParts.length; p++) {
+    const v = voteParts[p]!;
+    for (let i = 0; i < v.length; i++) vote(v.change[i]!, v.patchSet[i]!, v.voter[i]!, v.at[i]!, v.labels[v.label[i]!]!, v.value[i]!);
+  }
   for (const m of comments) {
     const c = changes.get(m.change_id);
     if (!c) continue;
@@ -212,7 +299,8 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
 
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
   const [votes, comments] = await Promise.all([filter.engine ? VOTE_READERS[filter.engine](db, vq, span) : readVoteRows(vq), cq.execute()]);
-  const ids = new Set<number>(votes.change);
+  const ids = new Set<number>();
+  for (let i = 0; i < votes.length; i++) ids.add(votes.change[i]!);
   for (const m of comments) ids.add(m.change_id);
   const changes = new Map<number, { project: string; owner_id: number; number: number }>();
   const list = [...ids].sort((a, b) => a - b);
@@ -224,6 +312,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   const inChunk = (column: 'id' | 'change_id', chunk: number[]) =>
     filter.engine ? ID_LIST[filter.engine](column, chunk) : sql<boolean>`${sql.ref(column)} in (${sql.join(chunk)})`;
   const by = new Set(prior);
+  const earlierVotes = noVotes();
   // Chunks run concurrently: PostgreSQL spreads them over the pool's connections.
   const read = await Promise.all(
     chunks.map((chunk) =>
@@ -247,10 +336,10 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
     for (const c of rows) changes.set(c.id, c);
     for (const v of earlier)
       if (v.label === 'Code-Review' && v.copied === 0 && by.has(v.voter_id))
-        pushVote(votes, v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value);
+        pushVote(earlierVotes, v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value);
   }
 
-  return actsOf(votes, comments, changes);
+  return actsOf([votes, earlierVotes], comments, changes);
 }
 
 /**
@@ -340,7 +429,7 @@ export async function loadTeamActsBefore(
     for (const x of m)
       if (x.kind === 'comment' && x.patch_set !== null && Number(x.date) < filter.from) comments.push({ ...x, date: Number(x.date) });
   }
-  return actsOf(votes, comments, changes);
+  return actsOf([votes], comments, changes);
 }
 
 /**
@@ -432,9 +521,9 @@ export async function loadApprovalRecords(
       ?.patchSets.push({ number: x.num(1), created: x.num(2), kind: (x.str(3, PATCH_SET_KINDS) || null) as PatchSetKind | null }),
   );
   // As the joins did: a vote by an unknown account is no record (it is left out, not even dating its patch set).
-  const [changeId, patchSet, label, value, voterId, grantedAt] = keepRows(unpackIntegers([{ packed: row.votes }], 6), (cols, i) =>
+  const [changeId, patchSet, label, value, voterId, grantedAt] = keepRows(unpackIntegers([{ packed: row.votes }], 6), 5, (cols, i) =>
     usernames.has(cols[4]![i]!),
-  ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  ) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Float64Array];
   // Each patch set's earliest record, looked up once per run of records on one patch set.
   let ps: (PatchSetFacts & { firstRecord?: number }) | undefined;
   for (let i = 0; i < changeId.length; i++) {
@@ -475,8 +564,16 @@ const FINAL_VOTES: Record<EngineName, (onChanges: RawBuilder<boolean>) => RawBui
     order by change_id, patch_set, label, voter_id, granted_at desc, origin = 'approval' desc`,
 };
 
-/** The entries of some columns for which `keep` holds (the columns themselves when it always does). */
-function keepRows(columns: Float64Array[], keep: (columns: Float64Array[], i: number) => boolean): Float64Array[] {
+/**
+ * The entries of some columns for which `keep` holds, the first `small` columns as 32-bit integers
+ * (store ids, numbers, codes: they read back as small integers, which maps and sets take without
+ * boxing), the others as they are.
+ */
+function keepRows(
+  columns: Float64Array[],
+  small: number,
+  keep: (columns: Float64Array[], i: number) => boolean,
+): Array<Int32Array | Float64Array> {
   const n = columns[0]?.length ?? 0;
   let kept = 0;
   const mask = new Uint8Array(n);
@@ -485,9 +582,8 @@ function keepRows(columns: Float64Array[], keep: (columns: Float64Array[], i: nu
       mask[i] = 1;
       kept++;
     }
-  if (kept === n) return columns;
-  return columns.map((c) => {
-    const out = new Float64Array(kept);
+  return columns.map((c, f) => {
+    const out = f < small ? new Int32Array(kept) : new Float64Array(kept);
     let k = 0;
     for (let i = 0; i < n; i++) if (mask[i]) out[k++] = c[i]!;
     return out;
