@@ -208,6 +208,32 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
   );
 }
 
+/**
+ * The records grouped by (change, patch set): as given when they come in ascending order of both
+ * (the loader's), else sorted copies of the columns.
+ */
+function byPatchSet(r: ApprovalColumns): ApprovalColumns {
+  const n = r.length;
+  let grouped = true;
+  for (let i = 1; i < n && grouped; i++) {
+    const dc = r.changeId[i]! - r.changeId[i - 1]!;
+    if (dc < 0 || (dc === 0 && r.patchSet[i]! < r.patchSet[i - 1]!)) grouped = false;
+  }
+  if (grouped) return r;
+  const order = Array.from({ length: n }, (_x, k) => k).sort((a, b) => r.changeId[a]! - r.changeId[b]! || r.patchSet[a]! - r.patchSet[b]!);
+  const sorted = (c: ArrayLike<number>): number[] => order.map((i) => c[i]!);
+  return {
+    length: n,
+    changeId: sorted(r.changeId),
+    patchSet: sorted(r.patchSet),
+    label: sorted(r.label),
+    labels: r.labels,
+    value: sorted(r.value),
+    voterId: sorted(r.voterId),
+    grantedAt: sorted(r.grantedAt),
+  };
+}
+
 /** {@link CompatInput} with the approval records as columns. */
 export interface CompatColumnsInput {
   /**
@@ -240,22 +266,10 @@ export function computeReviewstatsColumns(input: CompatColumnsInput, opts: Compa
   const { now, days } = opts;
   // reviewstats truncates the cut-off to whole seconds; approval times are whole seconds.
   const cut = Math.floor((now - days * DAY_MS) / 1000) * 1000;
-  const { records: r, usernames } = input;
+  const r = byPatchSet(input.records);
+  const { usernames } = input;
   const n = r.length;
   const labelKind = r.labels.map((l) => (l === 'Code-Review' ? CODE_REVIEW : l === 'Workflow' || l === 'Approved' ? APPROVAL : OTHER));
-
-  // Records patch set by patch set: as given when grouped (the loader's order), else sorted.
-  let order: ArrayLike<number> | null = null;
-  for (let i = 1; i < n; i++) {
-    const dc = r.changeId[i]! - r.changeId[i - 1]!;
-    if (dc < 0 || (dc === 0 && r.patchSet[i]! < r.patchSet[i - 1]!)) {
-      const o = Array.from({ length: n }, (_x, k) => k);
-      o.sort((a, b) => r.changeId[a]! - r.changeId[b]! || r.patchSet[a]! - r.patchSet[b]!);
-      order = o;
-      break;
-    }
-  }
-  const at = (k: number): number => (order ? order[k]! : k);
 
   interface Acc {
     row: CompatRow;
@@ -310,24 +324,21 @@ export function computeReviewstatsColumns(input: CompatColumnsInput, opts: Compa
 
   // Indexed loops: unoptimised (a fresh process), a for…of allocates an iterator result per step.
   for (let start = 0; start < n;) {
-    const first = at(start);
-    const changeId = r.changeId[first]!;
-    const patchSet = r.patchSet[first]!;
+    const changeId = r.changeId[start]!;
+    const patchSet = r.patchSet[start]!;
     let end = start + 1;
-    while (end < n && r.changeId[at(end)] === changeId && r.patchSet[at(end)] === patchSet) end++;
+    while (end < n && r.changeId[end] === changeId && r.patchSet[end] === patchSet) end++;
     const change = input.recordChanges.get(changeId);
     const core: ReadonlySet<number> = change ? coreIdsOf(change.project) : EMPTY_IDS;
     let latestCoreNeg = 0;
     let latestCorePos = 0;
-    for (let k = start; k < end; k++) {
-      const i = at(k);
+    for (let i = start; i < end; i++) {
       if (labelKind[r.label[i]!] !== CODE_REVIEW || !core.has(r.voterId[i]!)) continue;
       const t = r.grantedAt[i]!;
       if (r.value[i]! > 0) latestCorePos = Math.max(latestCorePos, t);
       else latestCoreNeg = Math.max(latestCoreNeg, t);
     }
-    for (let k = start; k < end; k++) {
-      const i = at(k);
+    for (let i = start; i < end; i++) {
       const t = r.grantedAt[i]!;
       if (t < cut) continue;
       const kind = labelKind[r.label[i]!];
