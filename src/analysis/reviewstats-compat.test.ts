@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApprovalRecord } from '../model/team.js';
-import { computeReviewstatsCompat, pyFixed, type CompatChange } from './reviewstats-compat.js';
+import { computeReviewstatsColumns, computeReviewstatsCompat, pyFixed, type CompatChange } from './reviewstats-compat.js';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2015, 3, 10, 12, 0, 0, 500);
@@ -224,6 +224,53 @@ describe('--compat reviewstats', () => {
     assert.notDeepEqual(run(counted, changes).changeStats, all.changeStats);
     assert.deepEqual(run(counted, dated), all);
     assert.equal(all.changeStats.newPatchSets, 2);
+  });
+
+  it('takes the records in any order, and as columns with usernames looked up by id (unknown accounts left out)', () => {
+    const t = NOW - 3 * DAY;
+    const records = [
+      approval({ changeId: 2, changeNumber: 7002, by: 'bob', value: -1, grantedAt: t + 1000 }),
+      approval({ by: 'carol', value: 1, grantedAt: t }),
+      approval({ changeId: 2, changeNumber: 7002, by: 'carol', value: 1, grantedAt: t }),
+      approval({ by: 'bob', value: -2, grantedAt: t + 2000 }),
+      approval({ patchSet: 2, by: 'alice', label: 'Workflow', value: 1, grantedAt: t + 3000 }),
+      approval({ by: null, voterId: 60, value: 1, grantedAt: t }),
+    ];
+    const changes = [change(), change({ id: 2, number: 7002 })];
+    const sorted = [...records].sort((a, b) => a.changeId - b.changeId || a.patchSet - b.patchSet);
+    const forward = run(records, changes);
+    assert.deepEqual(run([...records].reverse(), changes), forward);
+    assert.deepEqual(run(sorted, changes), forward);
+    assert.equal(row(forward, 'carol')!.disagreements, 2);
+    assert.deepEqual(row(forward, 'carol')!.changes, [7001, 7002]);
+
+    // The same records as columns, grouped by patch set, with one more by an account the store does not know.
+    const labels = ['Code-Review', 'Workflow'];
+    const withStranger = [...sorted, approval({ by: 'stranger', voterId: 99, value: 1, grantedAt: t })];
+    const column = (pick: (a: ApprovalRecord) => number) => withStranger.map(pick);
+    const usernames = new Map(records.map((a) => [a.voterId, a.voterUsername]));
+    const columns = computeReviewstatsColumns(
+      {
+        records: {
+          length: withStranger.length,
+          changeId: column((a) => a.changeId),
+          patchSet: column((a) => a.patchSet),
+          label: column((a) => labels.indexOf(a.label)),
+          labels,
+          value: column((a) => a.value),
+          voterId: column((a) => a.voterId),
+          grantedAt: column((a) => a.grantedAt),
+        },
+        usernames,
+        recordChanges: new Map(changes.map((c) => [c.id, c])),
+        changes: changes.map((c) => ({ ...c, patchSets: c.patchSets.map((ps) => ({ ...ps, firstRecord: t })) })),
+        coreUsernames: new Map([['nova', new Set(['alice', 'bob'])]]),
+        coreTeamSize: 2,
+      },
+      { now: NOW, days: 14 },
+    );
+    assert.deepEqual(columns.rows, forward.rows);
+    assert.equal(row(columns, 'stranger'), undefined);
   });
 });
 

@@ -23,7 +23,7 @@
  *   binary value).
  */
 import type { ChangeStatus, Timestamp } from '../model/records.js';
-import type { ApprovalRecord } from '../model/team.js';
+import type { ApprovalColumns, ApprovalRecord } from '../model/team.js';
 import { DAY_MS } from './stats.js';
 
 export interface CompatChange {
@@ -149,101 +149,222 @@ export function pyFixed(x: number, digits: number): string {
 
 const py1 = (x: number): number => Number(pyFixed(x, 1));
 
+const CODE_REVIEW = 0;
+const APPROVAL = 1;
+const OTHER = 2;
+const EMPTY_IDS: ReadonlySet<number> = new Set();
+
 /**
- * Computes the reviewstats `reviewers -d days` report as of `now`.
+ * Computes the reviewstats `reviewers -d days` report as of `now`, from approval record objects
+ * (see {@link computeReviewstatsColumns}, which this calls, for reads of many records).
  *
  * @example
  * const r = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize: 12 }, { now, days: 90 });
  * r.rows[0].reviewer; r.totals.reviews;
  */
 export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions): CompatResult {
+  const labels: string[] = [];
+  const labelIndex = new Map<string, number>();
+  const n = input.approvals.length;
+  const records = {
+    length: n,
+    changeId: new Float64Array(n),
+    patchSet: new Float64Array(n),
+    label: new Float64Array(n),
+    labels,
+    value: new Float64Array(n),
+    voterId: new Float64Array(n),
+    grantedAt: new Float64Array(n),
+  };
+  const usernames = new Map<number, string | null>();
+  const recordChanges = new Map<number, { number: number; project: string }>();
+  // Each patch set's earliest record, for the patch sets the caller gave no `firstRecord`.
+  const earliest = new Map<number, Map<number, number>>();
+  input.approvals.forEach((a, i) => {
+    let k = labelIndex.get(a.label);
+    if (k === undefined) labelIndex.set(a.label, (k = labels.push(a.label) - 1));
+    records.changeId[i] = a.changeId;
+    records.patchSet[i] = a.patchSet;
+    records.label[i] = k;
+    records.value[i] = a.value;
+    records.voterId[i] = a.voterId;
+    records.grantedAt[i] = a.grantedAt;
+    usernames.set(a.voterId, a.voterUsername);
+    if (!recordChanges.has(a.changeId)) recordChanges.set(a.changeId, { number: a.changeNumber, project: a.project });
+    let ps = earliest.get(a.changeId);
+    if (!ps) earliest.set(a.changeId, (ps = new Map()));
+    ps.set(a.patchSet, Math.min(ps.get(a.patchSet) ?? Infinity, a.grantedAt));
+  });
+  const changes = input.changes.map((c) => ({
+    ...c,
+    patchSets: c.patchSets.map((ps) => {
+      const first = ps.firstRecord ?? earliest.get(c.id)?.get(ps.number);
+      return first === undefined ? ps : { ...ps, firstRecord: first };
+    }),
+  }));
+  return computeReviewstatsColumns(
+    { records, usernames, recordChanges, changes, coreUsernames: input.coreUsernames, coreTeamSize: input.coreTeamSize },
+    opts,
+  );
+}
+
+/**
+ * The records grouped by (change, patch set): as given when they come in ascending order of both
+ * (the loader's), else sorted copies of the columns.
+ */
+function byPatchSet(r: ApprovalColumns): ApprovalColumns {
+  const n = r.length;
+  let grouped = true;
+  for (let i = 1; i < n && grouped; i++) {
+    const dc = r.changeId[i]! - r.changeId[i - 1]!;
+    if (dc < 0 || (dc === 0 && r.patchSet[i]! < r.patchSet[i - 1]!)) grouped = false;
+  }
+  if (grouped) return r;
+  const order = Array.from({ length: n }, (_x, k) => k).sort((a, b) => r.changeId[a]! - r.changeId[b]! || r.patchSet[a]! - r.patchSet[b]!);
+  const sorted = (c: ArrayLike<number>): number[] => order.map((i) => c[i]!);
+  return {
+    length: n,
+    changeId: sorted(r.changeId),
+    patchSet: sorted(r.patchSet),
+    label: sorted(r.label),
+    labels: r.labels,
+    value: sorted(r.value),
+    voterId: sorted(r.voterId),
+    grantedAt: sorted(r.grantedAt),
+  };
+}
+
+/** {@link CompatInput} with the approval records as columns. */
+export interface CompatColumnsInput {
+  /**
+   * Final non-zero approval records of every change with a vote or patch set at or after the
+   * cut-off, of every label. Records by a voter not in `usernames` are not counted.
+   */
+  records: ApprovalColumns;
+  /** The voters' usernames (null: none), by store id. */
+  usernames: ReadonlyMap<number, string | null>;
+  /** Each record's change: its number and project, by store id. */
+  recordChanges: ReadonlyMap<number, { number: number; project: string }>;
+  /**
+   * The changes, each patch set with a record carrying `firstRecord` (the time of its earliest
+   * record, any label).
+   */
+  changes: readonly CompatChange[];
+  coreUsernames: ReadonlyMap<string, ReadonlySet<string>>;
+  coreTeamSize: number;
+}
+
+/**
+ * Computes the reviewstats `reviewers -d days` report as of `now` (the definitions: this module's
+ * comment) from approval records as columns: no object per record. Records are taken patch set by
+ * patch set, in the order given when they come grouped by (change, patch set), else sorted.
+ *
+ * @example
+ * const r = computeReviewstatsColumns({ records, usernames, recordChanges, changes, coreUsernames, coreTeamSize: 12 }, { now, days: 90 });
+ */
+export function computeReviewstatsColumns(input: CompatColumnsInput, opts: CompatOptions): CompatResult {
   const { now, days } = opts;
   // reviewstats truncates the cut-off to whole seconds; approval times are whole seconds.
   const cut = Math.floor((now - days * DAY_MS) / 1000) * 1000;
-  const name = (a: ApprovalRecord): string => a.voterUsername ?? 'unknown';
-  const coreOf = (project: string): ReadonlySet<string> => input.coreUsernames.get(project) ?? new Set();
-
-  // Per change, per patch set: its records and the earliest of their times (numeric keys: one
-  // string key per record was most of this function's time in a fresh process).
-  const byChange = new Map<number, Map<number, { list: ApprovalRecord[]; earliest: number }>>();
-  // Indexed loops: unoptimised (a fresh process), a for…of allocates an iterator result per step.
-  for (let i = 0; i < input.approvals.length; i++) {
-    const a = input.approvals[i]!;
-    let ps = byChange.get(a.changeId);
-    if (!ps) byChange.set(a.changeId, (ps = new Map()));
-    const g = ps.get(a.patchSet);
-    if (!g) ps.set(a.patchSet, { list: [a], earliest: a.grantedAt });
-    else {
-      g.list.push(a);
-      if (a.grantedAt < g.earliest) g.earliest = a.grantedAt;
-    }
-  }
+  const r = byPatchSet(input.records);
+  const { usernames } = input;
+  const n = r.length;
+  const labelKind = r.labels.map((l) => (l === 'Code-Review' ? CODE_REVIEW : l === 'Workflow' || l === 'Approved' ? APPROVAL : OTHER));
 
   interface Acc {
     row: CompatRow;
     changes: Set<number>;
-    touched: boolean;
   }
   const rows = new Map<string, Acc>();
-  const acc = (n: string): Acc => {
-    let r = rows.get(n);
-    if (!r) {
-      r = {
-        row: {
-          reviewer: n,
-          core: false,
-          reviews: 0,
-          minus2: 0,
-          minus1: 0,
-          plus1: 0,
-          plus2: 0,
-          approvals: 0,
-          positivePercent: 0,
-          disagreements: 0,
-          disagreementPercent: 0,
-          changes: [],
-        },
-        changes: new Set(),
-        touched: false,
-      };
-      rows.set(n, r);
+  // By voter id (several ids share the `unknown` row); null: not a known account.
+  const byVoter = new Map<number, Acc | null>();
+  const accOf = (voterId: number): Acc | null => {
+    let a = byVoter.get(voterId);
+    if (a !== undefined) return a;
+    const u = usernames.get(voterId);
+    if (u === undefined) a = null;
+    else {
+      const name = u ?? 'unknown';
+      a = rows.get(name) ?? null;
+      if (!a) {
+        a = {
+          row: {
+            reviewer: name,
+            core: false,
+            reviews: 0,
+            minus2: 0,
+            minus1: 0,
+            plus1: 0,
+            plus2: 0,
+            approvals: 0,
+            positivePercent: 0,
+            disagreements: 0,
+            disagreementPercent: 0,
+            changes: [],
+          },
+          changes: new Set(),
+        };
+        rows.set(name, a);
+      }
     }
-    return r;
+    byVoter.set(voterId, a);
+    return a;
+  };
+  // Per project, the store ids of the voters whose name is in its core list.
+  const coreIds = new Map<string, Set<number>>();
+  const coreIdsOf = (project: string): Set<number> => {
+    let s = coreIds.get(project);
+    if (s) return s;
+    s = new Set();
+    const names = input.coreUsernames.get(project);
+    if (names) for (const [id, u] of usernames) if (names.has(u ?? 'unknown')) s.add(id);
+    coreIds.set(project, s);
+    return s;
   };
 
-  for (const ps of byChange.values())
-    for (const { list } of ps.values()) {
-      const project = (list[0] as ApprovalRecord).project;
-      const core = coreOf(project);
-      let latestCoreNeg = 0;
-      let latestCorePos = 0;
-      for (let i = 0; i < list.length; i++) {
-        const a = list[i]!;
-        if (a.label !== 'Code-Review' || !core.has(name(a))) continue;
-        if (a.value > 0) latestCorePos = Math.max(latestCorePos, a.grantedAt);
-        else latestCoreNeg = Math.max(latestCoreNeg, a.grantedAt);
-      }
-      for (let i = 0; i < list.length; i++) {
-        const a = list[i]!;
-        if (a.grantedAt < cut) continue;
-        if (a.label !== 'Code-Review' && a.label !== 'Workflow' && a.label !== 'Approved') continue;
-        const r = acc(name(a));
-        if ((a.label === 'Approved' || a.label === 'Workflow') && a.value > 0) {
-          r.row.approvals += 1;
-          r.changes.add(a.changeNumber);
-          continue;
-        }
-        if (a.label !== 'Code-Review') continue;
-        r.row.reviews += 1;
-        r.changes.add(a.changeNumber);
-        if (a.value === -2) r.row.minus2 += 1;
-        else if (a.value === -1) r.row.minus1 += 1;
-        else if (a.value === 1) r.row.plus1 += 1;
-        else if (a.value === 2) r.row.plus2 += 1;
-        if ((a.value === 1 || a.value === 2) && a.grantedAt < latestCoreNeg) r.row.disagreements += 1;
-        if ((a.value === -1 || a.value === -2) && a.grantedAt < latestCorePos) r.row.disagreements += 1;
-      }
+  // Indexed loops: unoptimised (a fresh process), a for…of allocates an iterator result per step.
+  for (let start = 0; start < n;) {
+    const changeId = r.changeId[start]!;
+    const patchSet = r.patchSet[start]!;
+    let end = start + 1;
+    while (end < n && r.changeId[end] === changeId && r.patchSet[end] === patchSet) end++;
+    const change = input.recordChanges.get(changeId);
+    const core: ReadonlySet<number> = change ? coreIdsOf(change.project) : EMPTY_IDS;
+    let latestCoreNeg = 0;
+    let latestCorePos = 0;
+    for (let i = start; i < end; i++) {
+      if (labelKind[r.label[i]!] !== CODE_REVIEW || !core.has(r.voterId[i]!)) continue;
+      const t = r.grantedAt[i]!;
+      if (r.value[i]! > 0) latestCorePos = Math.max(latestCorePos, t);
+      else latestCoreNeg = Math.max(latestCoreNeg, t);
     }
+    for (let i = start; i < end; i++) {
+      const t = r.grantedAt[i]!;
+      if (t < cut) continue;
+      const kind = labelKind[r.label[i]!];
+      if (kind === OTHER) continue;
+      const a = accOf(r.voterId[i]!);
+      if (!a) continue;
+      const value = r.value[i]!;
+      const number = change ? change.number : changeId;
+      if (kind === APPROVAL) {
+        if (value > 0) {
+          a.row.approvals += 1;
+          a.changes.add(number);
+        }
+        continue;
+      }
+      a.row.reviews += 1;
+      a.changes.add(number);
+      if (value === -2) a.row.minus2 += 1;
+      else if (value === -1) a.row.minus1 += 1;
+      else if (value === 1) a.row.plus1 += 1;
+      else if (value === 2) a.row.plus2 += 1;
+      if ((value === 1 || value === 2) && t < latestCoreNeg) a.row.disagreements += 1;
+      if ((value === -1 || value === -2) && t < latestCorePos) a.row.disagreements += 1;
+    }
+    start = end;
+  }
 
   const allCore = new Set<string>();
   for (const s of input.coreUsernames.values()) for (const u of s) allCore.add(u);
@@ -278,9 +399,8 @@ export function computeReviewstatsCompat(input: CompatInput, opts: CompatOptions
   let abandoned = 0;
   for (const c of input.changes) {
     let involvedHere = false;
-    const records = byChange.get(c.id);
     c.patchSets.forEach((ps, i) => {
-      const first = ps.firstRecord ?? records?.get(ps.number)?.earliest ?? ps.created;
+      const first = ps.firstRecord ?? ps.created;
       if (Math.floor(first / 1000) * 1000 > cut) {
         patches += 1;
         involvedHere = true;

@@ -3,7 +3,7 @@
  * definitions (analysis/reviewers.ts), or reviewstats' (`compat: 'reviewstats'`,
  * analysis/reviewstats-compat.ts).
  */
-import { computeReviewstatsCompat } from '../analysis/reviewstats-compat.js';
+import { computeReviewstatsColumns } from '../analysis/reviewstats-compat.js';
 import type { ReviewersReport, ReviewstatsReport } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
 import { loadApprovalRecords } from '../store/queries/reviewers.js';
@@ -60,12 +60,10 @@ export async function reviewersReport(store: Store, ctx: TeamContext, win: Windo
 /** The reviewers report with reviewstats' definitions. */
 export async function reviewstatsReport(store: Store, ctx: TeamContext, now: number, days: number): Promise<ReviewstatsReport> {
   const cut = Math.floor((now - days * 86_400_000) / 1000) * 1000;
-  const { approvals, changes, formats } = await loadApprovalRecords(store.db, {
+  const { records, usernames, changes, formats } = await loadApprovalRecords(store.db, {
     projects: ctx.filterProjects,
     since: cut,
     engine: store.engine,
-    // The labels reviewstats counts; the others only date their patch sets.
-    labels: ['Code-Review', 'Workflow', 'Approved'],
   });
   const coreUsernames = new Map<string, Set<string>>();
   // reviewstats sums the core lists of its project files; a team covering several repositories
@@ -97,7 +95,8 @@ export async function reviewstatsReport(store: Store, ctx: TeamContext, now: num
     if (p.core) teamSizes.set(p.team !== undefined ? `team:${p.team}` : `project:${p.name}`, size);
   }
   const coreTeamSize = [...teamSizes.values()].reduce((a, b) => a + b, 0);
-  const result = computeReviewstatsCompat({ approvals, changes, coreUsernames, coreTeamSize }, { now, days });
+  const recordChanges = new Map(changes.map((c) => [c.id, c]));
+  const result = computeReviewstatsColumns({ records, usernames, recordChanges, changes, coreUsernames, coreTeamSize }, { now, days });
   // The formats of the changes the records come from (not of the whole store).
   const kinds = formats.sort();
   return {
