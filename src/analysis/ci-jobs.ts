@@ -47,6 +47,16 @@ export interface CiWindowOptions {
   pipelines?: readonly string[];
   /** Only these jobs (all when empty or absent). */
   jobs?: readonly string[];
+  /**
+   * At most this many runs in each evidence list of a job (false failures, caught regressions),
+   * the earliest first; null or absent: all of them. The counts are always over all runs.
+   */
+  evidenceLimit?: number | null;
+}
+
+/** The first `limit` items of a list (all with a null or absent limit). */
+export function firstOf<T>(items: readonly T[], limit: number | null | undefined): T[] {
+  return limit === null || limit === undefined ? [...items] : items.slice(0, limit);
 }
 
 /** A proportion with its 95% Wilson interval (rounded to 4 digits). */
@@ -111,16 +121,21 @@ export interface CiJobReport {
   rechecksAfterFailure: number;
   durationSeconds: { count: number; median: number | null; p90: number | null };
   weekly: CiWeek[];
+  /** The runs behind the counts, the earliest first: at most the report's `evidenceLimit` per list. */
   evidence: {
     falseFailures: Array<RunRef & { reasons: FalseReason[] }>;
     caughtRegressions: Array<{ failed: RunRef; fixedBy: RunRef }>;
   };
+  /** How many runs each evidence list leaves out (0 when it lists them all). */
+  evidenceOmitted: { falseFailures: number; caughtRegressions: number };
 }
 
 export interface CiJobsReport {
   period: { since: string; until: string };
   now: string;
   pipelines: string[] | null;
+  /** Each evidence list shows at most this many runs; null: all (`--evidence all`). */
+  evidenceLimit: number | null;
   jobs: CiJobReport[];
 }
 
@@ -263,6 +278,8 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
     let unexplained = 0;
     let pending = 0;
     const evidence: CiJobReport['evidence'] = { falseFailures: [], caughtRegressions: [] };
+    const omitted: CiJobReport['evidenceOmitted'] = { falseFailures: 0, caughtRegressions: 0 };
+    const limit = opts.evidenceLimit ?? Infinity;
     for (const c of runs) {
       const p = c.run.pipeline ?? '(none)';
       pipelines.set(p, (pipelines.get(p) ?? 0) + 1);
@@ -272,10 +289,13 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       failuresByResult[c.run.result] = (failuresByResult[c.run.result] ?? 0) + 1;
       if (c.class === 'false-failure') {
         for (const r of c.reasons) falseFailuresBy[r] += 1;
-        evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: [...c.reasons] });
+        if (evidence.falseFailures.length < limit) evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: [...c.reasons] });
+        else omitted.falseFailures += 1;
       } else if (c.class === 'caught-regression') {
         caught += 1;
-        evidence.caughtRegressions.push({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) });
+        if (evidence.caughtRegressions.length < limit)
+          evidence.caughtRegressions.push({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) });
+        else omitted.caughtRegressions += 1;
       } else {
         unexplained += 1;
         if (c.pending) pending += 1;
@@ -316,6 +336,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       },
       weekly: weeklySeries(runs, opts.since, opts.until),
       evidence,
+      evidenceOmitted: omitted,
     };
   });
   const order = (v: boolean | null): number => (v === true ? 0 : v === false ? 1 : 2);
@@ -325,6 +346,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     pipelines: opts.pipelines?.length ? [...opts.pipelines] : null,
+    evidenceLimit: opts.evidenceLimit ?? null,
     jobs,
   };
 }

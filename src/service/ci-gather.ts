@@ -24,6 +24,8 @@ export interface CiParams {
   pipeline?: readonly string[];
   /** Only these jobs. */
   job?: readonly string[];
+  /** At most this many runs in each evidence list of a job; null or absent: all. */
+  evidenceLimit?: number | null;
 }
 
 /** The window, the rules in effect and the classified runs. */
@@ -78,6 +80,7 @@ export async function gatherCi(store: Store, params: CiParams, effective: Effect
       rules: pipelineRules,
       pipelines: params.pipeline ? [...params.pipeline] : undefined,
       jobs: params.job ? [...params.job] : undefined,
+      evidenceLimit: params.evidenceLimit ?? null,
     },
   };
 }
