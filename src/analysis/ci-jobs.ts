@@ -28,6 +28,7 @@ import {
   type CiPipelineRules,
   type ClassifiedRun,
   type FalseReason,
+  type RevisionCheck,
 } from './ci-outcomes.js';
 import { adjustCaught, compareCaught, type CaughtComparison } from './ci-caught.js';
 import { isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type RateInterval } from './ci-stats.js';
@@ -267,6 +268,19 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
   const revisionChecks = input.outcomes.revisionChecks.filter(
     (rc) => rc.last.at >= opts.since && rc.last.at < opts.until && (!pipes || pipes.has(rc.last.pipeline ?? '')),
   );
+  // Per job in one pass each, rather than one pass over all of them for every job.
+  const checksByJob = new Map<string, RevisionCheck[]>();
+  for (const rc of revisionChecks) {
+    let l = checksByJob.get(rc.job);
+    if (!l) checksByJob.set(rc.job, (l = []));
+    l.push(rc);
+  }
+  const rechecksByJob = new Map<string, number>();
+  for (const r of rechecks) {
+    const failed = r.after?.failedJobs ?? [];
+    for (let i = 0; i < failed.length; i++)
+      if (failed.indexOf(failed[i]!) === i) rechecksByJob.set(failed[i]!, (rechecksByJob.get(failed[i]!) ?? 0) + 1);
+  }
 
   const jobs: CiJobReport[] = [...byJob.entries()].map(([job, runs]) => {
     const t = tally(runs);
@@ -305,7 +319,8 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
     const named = runs.filter((c) => c.run.pipeline !== null);
     const latest = named.length ? named.reduce((a, b) => (b.run.at >= a.run.at ? b : a)) : null;
     const ffRate = rate(t.fineFailures, t.fine);
-    const checks = revisionChecks.filter((rc) => rc.job === job).length;
+    const jobChecks = checksByJob.get(job) ?? [];
+    const checks = jobChecks.length;
     return {
       job,
       voting: latest ? latest.run.voting : null,
@@ -324,11 +339,11 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       caught: compareCaught(
         job,
         runs.filter((c) => c.knownFine && c.class !== 'not-counted' && pipelineKind(c.run.pipeline, opts.rules) !== 'gate'),
-        revisionChecks,
+        jobChecks,
       ),
       unexplainedFailures: unexplained,
       pendingFailures: pending,
-      rechecksAfterFailure: rechecks.filter((r) => r.after?.failedJobs.includes(job)).length,
+      rechecksAfterFailure: rechecksByJob.get(job) ?? 0,
       durationSeconds: {
         count: durations.length,
         median: round(quantileSorted(durations, 0.5), 0),
