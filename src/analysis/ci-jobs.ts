@@ -315,9 +315,14 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
         if (c.pending) pending += 1;
       }
     }
-    durations.sort((a, b) => a - b);
-    const named = runs.filter((c) => c.run.pipeline !== null);
-    const latest = named.length ? named.reduce((a, b) => (b.run.at >= a.run.at ? b : a)) : null;
+    // A typed array sorts numbers without a comparator call per pair (the same order: no NaN).
+    const sortedDurations = Array.from(Float64Array.from(durations).sort());
+    // Its latest run naming a pipeline (the last of the latest time).
+    let latest: ClassifiedRun | null = null;
+    for (let i = 0; i < runs.length; i++) {
+      const c = runs[i]!;
+      if (c.run.pipeline !== null && (latest === null || c.run.at >= latest.run.at)) latest = c;
+    }
     const ffRate = rate(t.fineFailures, t.fine);
     const jobChecks = checksByJob.get(job) ?? [];
     const checks = jobChecks.length;
@@ -345,9 +350,9 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       pendingFailures: pending,
       rechecksAfterFailure: rechecksByJob.get(job) ?? 0,
       durationSeconds: {
-        count: durations.length,
-        median: round(quantileSorted(durations, 0.5), 0),
-        p90: round(quantileSorted(durations, 0.9), 0),
+        count: sortedDurations.length,
+        median: round(quantileSorted(sortedDurations, 0.5), 0),
+        p90: round(quantileSorted(sortedDurations, 0.9), 0),
       },
       weekly: weeklySeries(runs, opts.since, opts.until),
       evidence,

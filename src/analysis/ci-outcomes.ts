@@ -134,23 +134,10 @@ export function isVotingRun(r: CiRun, rules: CiPipelineRules): boolean {
   return r.voting && r.pipeline !== null && pipelineKind(r.pipeline, rules) === 'check';
 }
 
-// Memoised per rules object: asked about several times for each of 300,000 runs, of a handful of pipelines.
-const kindMemo = new WeakMap<CiPipelineRules, Map<string | null, PipelineKind>>();
-
 export function pipelineKind(pipeline: string | null, rules: CiPipelineRules): PipelineKind {
-  let memo = kindMemo.get(rules);
-  if (!memo) kindMemo.set(rules, (memo = new Map()));
-  let kind = memo.get(pipeline);
-  if (kind === undefined) {
-    kind =
-      pipeline !== null && rules.gatePipelines.includes(pipeline)
-        ? 'gate'
-        : pipeline !== null && rules.experimentalPipelines.includes(pipeline)
-          ? 'experimental'
-          : 'check';
-    memo.set(pipeline, kind);
-  }
-  return kind;
+  if (pipeline !== null && rules.gatePipelines.includes(pipeline)) return 'gate';
+  if (pipeline !== null && rules.experimentalPipelines.includes(pipeline)) return 'experimental';
+  return 'check';
 }
 
 interface ChangeIndex {

@@ -139,7 +139,8 @@ export interface ReadinessReport {
 const iso = (t: Timestamp): string => new Date(t).toISOString();
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const points = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
-const psKey = (c: ClassifiedRun): string => `${c.run.changeId}|${c.run.patchSet}`;
+/** A run's patch set as one number (no string per run); patch set numbers stay far below 65,536. */
+const psKey = (c: ClassifiedRun): number => c.run.changeId * 65_536 + c.run.patchSet;
 
 /** Counted known-fine runs as clusters by change: failures of runs. */
 function byChange(runs: readonly ClassifiedRun[]): ClusterCount[] {
@@ -203,8 +204,8 @@ export interface ReadinessContext {
   changes: Map<number, CiChangeRecord>;
   /** Each job's runs, in the window's (time) order. */
   byJob: Map<string, ClassifiedRun[]>;
-  /** Known-fine voting runs in named check-like pipelines, by `change|patch set`, in time order. */
-  votingByPs: Map<string, ClassifiedRun[]>;
+  /** Known-fine voting runs in named check-like pipelines, by patch set (change id × 65,536 + patch set number), in time order. */
+  votingByPs: Map<number, ClassifiedRun[]>;
   byBuildset: Map<string, ClassifiedRun[]>;
   /** Each job's latest run (the last of the latest time). */
   latest: Map<string, ClassifiedRun>;
