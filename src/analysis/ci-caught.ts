@@ -18,7 +18,7 @@
  *   catches nothing: with few revision checks the comparison has little power).
  */
 import type { ClassifiedRun, RevisionCheck } from './ci-outcomes.js';
-import { clusteredNewcombeDifference, type ClusterCount } from './stats/proportions.js';
+import { clusteredNewcombeDifference, newcombeDifference, type ClusterCount } from './stats/proportions.js';
 import { benjaminiHochberg } from './stats/multiple-testing.js';
 import { round } from './stats.js';
 
@@ -66,9 +66,14 @@ function clusters<T>(items: readonly T[], changeOf: (x: T) => number, failed: (x
  * 1 when the difference is 0.
  */
 export function clusteredNewcombePValue(first: readonly ClusterCount[], second: readonly ClusterCount[]): number | null {
-  const at = (level: number) => clusteredNewcombeDifference(first, second, level, 'pooled');
-  const point = at(0.5);
+  const point = clusteredNewcombeDifference(first, second, 0.5, 'pooled');
   if (!point) return null;
+  // The design effects do not depend on the level: found once, not at every bisection step (each
+  // a pass over thousands of changes). The same arguments clusteredNewcombeDifference passes.
+  const a = point.first;
+  const b = point.second;
+  const at = (level: number) =>
+    newcombeDifference(a.proportion * a.effectiveTrials, a.effectiveTrials, b.proportion * b.effectiveTrials, b.effectiveTrials, level);
   if (point.difference === 0) return 1;
   const excludes = (level: number): boolean => {
     const d = at(level)!;

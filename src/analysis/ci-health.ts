@@ -30,8 +30,11 @@ export interface CiHealthSummary {
  * @example computeCiHealth({ outcomes, changes }, { since, until, now, rules: DEFAULT_PIPELINE_RULES })
  */
 export function computeCiHealth(input: CiInput, opts: CiWindowOptions, rules: ReadinessRules = DEFAULT_READINESS_RULES): CiHealthSummary {
-  const jobs = computeCiJobs(input, opts).jobs;
-  const readiness = new Map(computeVotingReadiness(input, { ...opts, jobs: undefined }, rules).jobs.map((j) => [j.job, j]));
+  // No evidence lists: the summary shows none.
+  const jobs = computeCiJobs(input, { ...opts, evidenceLimit: 0 }).jobs;
+  const readiness = new Map(
+    computeVotingReadiness(input, { ...opts, jobs: undefined, evidenceLimit: 0 }, rules).jobs.map((j) => [j.job, j]),
+  );
   const voting = windowRuns(input.outcomes, opts).filter((c) => isVotingRun(c.run, opts.rules));
   const t = tally(voting);
   return {

@@ -28,6 +28,7 @@ import {
   type CiPipelineRules,
   type ClassifiedRun,
   type FalseReason,
+  type RevisionCheck,
 } from './ci-outcomes.js';
 import { adjustCaught, compareCaught, type CaughtComparison } from './ci-caught.js';
 import { isoWeekName, isoWeeksBetween, wilson, WEEK_MS, type RateInterval } from './ci-stats.js';
@@ -47,6 +48,16 @@ export interface CiWindowOptions {
   pipelines?: readonly string[];
   /** Only these jobs (all when empty or absent). */
   jobs?: readonly string[];
+  /**
+   * At most this many runs in each evidence list of a job (false failures, caught regressions),
+   * the earliest first; null or absent: all of them. The counts are always over all runs.
+   */
+  evidenceLimit?: number | null;
+}
+
+/** The first `limit` items of a list (all with a null or absent limit). */
+export function firstOf<T>(items: readonly T[], limit: number | null | undefined): T[] {
+  return limit === null || limit === undefined ? [...items] : items.slice(0, limit);
 }
 
 /** A proportion with its 95% Wilson interval (rounded to 4 digits). */
@@ -111,16 +122,21 @@ export interface CiJobReport {
   rechecksAfterFailure: number;
   durationSeconds: { count: number; median: number | null; p90: number | null };
   weekly: CiWeek[];
+  /** The runs behind the counts, the earliest first: at most the report's `evidenceLimit` per list. */
   evidence: {
     falseFailures: Array<RunRef & { reasons: FalseReason[] }>;
     caughtRegressions: Array<{ failed: RunRef; fixedBy: RunRef }>;
   };
+  /** How many runs each evidence list leaves out (0 when it lists them all). */
+  evidenceOmitted: { falseFailures: number; caughtRegressions: number };
 }
 
 export interface CiJobsReport {
   period: { since: string; until: string };
   now: string;
   pipelines: string[] | null;
+  /** Each evidence list shows at most this many runs; null: all (`--evidence all`). */
+  evidenceLimit: number | null;
   jobs: CiJobReport[];
 }
 
@@ -252,6 +268,19 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
   const revisionChecks = input.outcomes.revisionChecks.filter(
     (rc) => rc.last.at >= opts.since && rc.last.at < opts.until && (!pipes || pipes.has(rc.last.pipeline ?? '')),
   );
+  // Per job in one pass each, rather than one pass over all of them for every job.
+  const checksByJob = new Map<string, RevisionCheck[]>();
+  for (const rc of revisionChecks) {
+    let l = checksByJob.get(rc.job);
+    if (!l) checksByJob.set(rc.job, (l = []));
+    l.push(rc);
+  }
+  const rechecksByJob = new Map<string, number>();
+  for (const r of rechecks) {
+    const failed = r.after?.failedJobs ?? [];
+    for (let i = 0; i < failed.length; i++)
+      if (failed.indexOf(failed[i]!) === i) rechecksByJob.set(failed[i]!, (rechecksByJob.get(failed[i]!) ?? 0) + 1);
+  }
 
   const jobs: CiJobReport[] = [...byJob.entries()].map(([job, runs]) => {
     const t = tally(runs);
@@ -263,6 +292,8 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
     let unexplained = 0;
     let pending = 0;
     const evidence: CiJobReport['evidence'] = { falseFailures: [], caughtRegressions: [] };
+    const omitted: CiJobReport['evidenceOmitted'] = { falseFailures: 0, caughtRegressions: 0 };
+    const limit = opts.evidenceLimit ?? Infinity;
     for (const c of runs) {
       const p = c.run.pipeline ?? '(none)';
       pipelines.set(p, (pipelines.get(p) ?? 0) + 1);
@@ -272,20 +303,29 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       failuresByResult[c.run.result] = (failuresByResult[c.run.result] ?? 0) + 1;
       if (c.class === 'false-failure') {
         for (const r of c.reasons) falseFailuresBy[r] += 1;
-        evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: [...c.reasons] });
+        if (evidence.falseFailures.length < limit) evidence.falseFailures.push({ ...runRef(c.run, changes), reasons: [...c.reasons] });
+        else omitted.falseFailures += 1;
       } else if (c.class === 'caught-regression') {
         caught += 1;
-        evidence.caughtRegressions.push({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) });
+        if (evidence.caughtRegressions.length < limit)
+          evidence.caughtRegressions.push({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) });
+        else omitted.caughtRegressions += 1;
       } else {
         unexplained += 1;
         if (c.pending) pending += 1;
       }
     }
-    durations.sort((a, b) => a - b);
-    const named = runs.filter((c) => c.run.pipeline !== null);
-    const latest = named.length ? named.reduce((a, b) => (b.run.at >= a.run.at ? b : a)) : null;
+    // A typed array sorts numbers without a comparator call per pair (the same order: no NaN).
+    const sortedDurations = Array.from(Float64Array.from(durations).sort());
+    // Its latest run naming a pipeline (the last of the latest time).
+    let latest: ClassifiedRun | null = null;
+    for (let i = 0; i < runs.length; i++) {
+      const c = runs[i]!;
+      if (c.run.pipeline !== null && (latest === null || c.run.at >= latest.run.at)) latest = c;
+    }
     const ffRate = rate(t.fineFailures, t.fine);
-    const checks = revisionChecks.filter((rc) => rc.job === job).length;
+    const jobChecks = checksByJob.get(job) ?? [];
+    const checks = jobChecks.length;
     return {
       job,
       voting: latest ? latest.run.voting : null,
@@ -304,18 +344,19 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
       caught: compareCaught(
         job,
         runs.filter((c) => c.knownFine && c.class !== 'not-counted' && pipelineKind(c.run.pipeline, opts.rules) !== 'gate'),
-        revisionChecks,
+        jobChecks,
       ),
       unexplainedFailures: unexplained,
       pendingFailures: pending,
-      rechecksAfterFailure: rechecks.filter((r) => r.after?.failedJobs.includes(job)).length,
+      rechecksAfterFailure: rechecksByJob.get(job) ?? 0,
       durationSeconds: {
-        count: durations.length,
-        median: round(quantileSorted(durations, 0.5), 0),
-        p90: round(quantileSorted(durations, 0.9), 0),
+        count: sortedDurations.length,
+        median: round(quantileSorted(sortedDurations, 0.5), 0),
+        p90: round(quantileSorted(sortedDurations, 0.9), 0),
       },
       weekly: weeklySeries(runs, opts.since, opts.until),
       evidence,
+      evidenceOmitted: omitted,
     };
   });
   const order = (v: boolean | null): number => (v === true ? 0 : v === false ? 1 : 2);
@@ -325,6 +366,7 @@ export function computeCiJobs(input: CiInput, opts: CiWindowOptions): CiJobsRepo
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     pipelines: opts.pipelines?.length ? [...opts.pipelines] : null,
+    evidenceLimit: opts.evidenceLimit ?? null,
     jobs,
   };
 }

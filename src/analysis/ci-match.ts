@@ -129,46 +129,51 @@ export function mergeCiRuns(
 
   const runs: CiRun[] = [];
   let undated = 0;
-  for (const r of reported) {
-    const z = matchOf.get(r);
-    if (z) {
-      runs.push({
-        id: `zuul:${z.uuid}`,
-        changeId: r.changeId,
-        patchSet: r.patchSet,
-        pipeline: z.pipeline,
-        job: r.job,
-        result: z.result,
-        voting: z.voting,
-        durationSeconds: z.durationSeconds ?? r.durationSeconds,
-        at: z.endTime ?? r.reportedAt,
-        startedAt: z.startTime,
-        endedAt: z.endTime,
-        reportedAt: r.reportedAt,
-        logUrl: z.logUrl ?? r.logUrl,
-        uuid: z.uuid,
-        buildset: `msg:${r.changeId}/${r.messageSeq}`,
-        source: 'both',
-      });
-    } else {
-      runs.push({
-        id: `msg:${r.changeId}/${r.messageSeq}/${r.job}`,
-        changeId: r.changeId,
-        patchSet: r.patchSet,
-        pipeline: r.pipeline,
-        job: r.job,
-        result: r.result,
-        voting: r.voting,
-        durationSeconds: r.durationSeconds,
-        at: r.reportedAt,
-        startedAt: null,
-        endedAt: null,
-        reportedAt: r.reportedAt,
-        logUrl: r.logUrl,
-        uuid: null,
-        buildset: `msg:${r.changeId}/${r.messageSeq}`,
-        source: 'message',
-      });
+  for (const i of reportOrder(reported)) {
+    const g = reported[i]!;
+    // All runs of one report share its buildset key (one string per report, not one per run).
+    const buildset = `msg:${g.changeId}/${g.messageSeq}`;
+    for (const r of jobOrder(reported, i)) {
+      const z = matchOf.get(r);
+      if (z) {
+        runs.push({
+          id: `zuul:${z.uuid}`,
+          changeId: r.changeId,
+          patchSet: r.patchSet,
+          pipeline: z.pipeline,
+          job: r.job,
+          result: z.result,
+          voting: z.voting,
+          durationSeconds: z.durationSeconds ?? r.durationSeconds,
+          at: z.endTime ?? r.reportedAt,
+          startedAt: z.startTime,
+          endedAt: z.endTime,
+          reportedAt: r.reportedAt,
+          logUrl: z.logUrl ?? r.logUrl,
+          uuid: z.uuid,
+          buildset,
+          source: 'both',
+        });
+      } else {
+        runs.push({
+          id: `${buildset}/${r.job}`,
+          changeId: r.changeId,
+          patchSet: r.patchSet,
+          pipeline: r.pipeline,
+          job: r.job,
+          result: r.result,
+          voting: r.voting,
+          durationSeconds: r.durationSeconds,
+          at: r.reportedAt,
+          startedAt: null,
+          endedAt: null,
+          reportedAt: r.reportedAt,
+          logUrl: r.logUrl,
+          uuid: null,
+          buildset,
+          source: 'message',
+        });
+      }
     }
   }
   for (const z of zuul) {
@@ -197,6 +202,8 @@ export function mergeCiRuns(
       source: 'zuul',
     });
   }
+  // The report-only runs come in this order already (reportOrder, jobOrder): the sort checks them
+  // in one pass and only places the others.
   runs.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let zuulOnly = 0;
   let messageOnly = 0;
@@ -205,4 +212,47 @@ export function mergeCiRuns(
     else if (r.source === 'message') messageOnly += 1;
   }
   return { runs, matched: matchOf.size, zuulOnly, messageOnly, undated };
+}
+
+/**
+ * The reports (runs of `reported` with one change, message and date, consecutive) in the order
+ * their unmatched runs sort in (date, then the `msg:CHANGE/SEQ` key as a string): the first index
+ * of each. A report key is never a prefix of another's (both end at their second slash), so the
+ * keys decide between runs of two reports of the same date.
+ */
+function reportOrder(reported: readonly CiReportedBuildRecord[]): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < reported.length; i++) {
+    const r = reported[i]!;
+    const p = i > 0 ? reported[i - 1]! : undefined;
+    if (!p || p.changeId !== r.changeId || p.messageSeq !== r.messageSeq || p.reportedAt !== r.reportedAt) starts.push(i);
+  }
+  const keys = new Map<number, string>();
+  const keyOf = (i: number): string => {
+    let k = keys.get(i);
+    if (k === undefined) keys.set(i, (k = `msg:${reported[i]!.changeId}/${reported[i]!.messageSeq}`));
+    return k;
+  };
+  return starts.sort((a, b) => {
+    const d = reported[a]!.reportedAt - reported[b]!.reportedAt;
+    if (d !== 0) return d;
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}
+
+/** The runs of the report starting at `start`, by job name (stable: a job listed twice keeps its order). */
+function jobOrder(reported: readonly CiReportedBuildRecord[], start: number): CiReportedBuildRecord[] {
+  const first = reported[start]!;
+  const out: CiReportedBuildRecord[] = [];
+  for (let i = start; i < reported.length; i++) {
+    const r = reported[i]!;
+    if (r.changeId !== first.changeId || r.messageSeq !== first.messageSeq || r.reportedAt !== first.reportedAt) break;
+    // Insertion sort: a report lists a handful of jobs.
+    let j = out.length;
+    while (j > 0 && out[j - 1]!.job > r.job) j--;
+    out.splice(j, 0, r);
+  }
+  return out;
 }

@@ -32,7 +32,18 @@ import type { CiChangeRecord } from '../model/ci.js';
 import type { Timestamp } from '../model/records.js';
 import { isPass, isVotingRun, pipelineKind, type ClassifiedRun } from './ci-outcomes.js';
 import { adjustCaught, caughtSentence, compareCaught, type CaughtComparison } from './ci-caught.js';
-import { rate, runRef, runsBetween, tally, windowRuns, type CiInput, type CiWindowOptions, type Rate, type RunRef } from './ci-jobs.js';
+import {
+  firstOf,
+  rate,
+  runRef,
+  runsBetween,
+  tally,
+  windowRuns,
+  type CiInput,
+  type CiWindowOptions,
+  type Rate,
+  type RunRef,
+} from './ci-jobs.js';
 import { isoWeekName, isoWeeksBetween, WEEK_MS } from './ci-stats.js';
 import { clusteredNewcombeDifference, type ClusterCount } from './stats/proportions.js';
 import { round } from './stats.js';
@@ -105,13 +116,18 @@ export interface JobReadiness {
   verdict: ReadinessVerdict;
   /** The numbers behind the verdict, and what would make the job ready. */
   reasons: string[];
+  /** Its caught regressions, the earliest first: at most the report's `evidenceLimit`. */
   evidence: { caughtRegressions: Array<{ failed: RunRef; fixedBy: RunRef }> };
+  /** How many caught regressions the evidence leaves out (0 when it lists them all). */
+  evidenceOmitted: { caughtRegressions: number };
 }
 
 export interface ReadinessReport {
   period: { since: string; until: string };
   now: string;
   rules: ReadinessRules;
+  /** Each job's evidence list shows at most this many runs; null: all (`--evidence all`). */
+  evidenceLimit: number | null;
   jobs: JobReadiness[];
   /**
    * Non-voting jobs that ran in the period but are not judged here, and why (one that runs only in
@@ -123,7 +139,8 @@ export interface ReadinessReport {
 const iso = (t: Timestamp): string => new Date(t).toISOString();
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const points = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
-const psKey = (c: ClassifiedRun): string => `${c.run.changeId}|${c.run.patchSet}`;
+/** A run's patch set as one number (no string per run); patch set numbers stay far below 65,536. */
+const psKey = (c: ClassifiedRun): number => c.run.changeId * 65_536 + c.run.patchSet;
 
 /** Counted known-fine runs as clusters by change: failures of runs. */
 function byChange(runs: readonly ClassifiedRun[]): ClusterCount[] {
@@ -187,8 +204,8 @@ export interface ReadinessContext {
   changes: Map<number, CiChangeRecord>;
   /** Each job's runs, in the window's (time) order. */
   byJob: Map<string, ClassifiedRun[]>;
-  /** Known-fine voting runs in named check-like pipelines, by `change|patch set`, in time order. */
-  votingByPs: Map<string, ClassifiedRun[]>;
+  /** Known-fine voting runs in named check-like pipelines, by patch set (change id × 65,536 + patch set number), in time order. */
+  votingByPs: Map<number, ClassifiedRun[]>;
   byBuildset: Map<string, ClassifiedRun[]>;
   /** Each job's latest run (the last of the latest time). */
   latest: Map<string, ClassifiedRun>;
@@ -343,6 +360,7 @@ function readinessBeforeAdjustment(
       }
     }
   }
+  const listed = firstOf(caught, opts.evidenceLimit);
   return {
     job,
     queue,
@@ -359,7 +377,8 @@ function readinessBeforeAdjustment(
     extraRechecksIfVoting: extraRechecks,
     verdict,
     reasons,
-    evidence: { caughtRegressions: caught.map((c) => ({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) })) },
+    evidence: { caughtRegressions: listed.map((c) => ({ failed: runRef(c.run, changes), fixedBy: runRef(c.fixedBy!, changes) })) },
+    evidenceOmitted: { caughtRegressions: caught.length - listed.length },
   };
 }
 
@@ -400,6 +419,7 @@ export function computeVotingReadiness(
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     rules,
+    evidenceLimit: opts.evidenceLimit ?? null,
     jobs: evaluateReadiness(jobs.sort(), runs, input, opts, rules, ctx),
     leftOut,
   };
@@ -418,6 +438,8 @@ export interface ExperimentalReport {
   period: { since: string; until: string };
   now: string;
   pipelines: string[];
+  /** Each job's evidence list (in its readiness) shows at most this many runs; null: all (`--evidence all`). */
+  evidenceLimit: number | null;
   /** Requests: buildsets in experimental pipelines ("check experimental" comments answered). */
   requests: number;
   changes: number;
@@ -464,6 +486,7 @@ export function computeCiExperimental(
     period: { since: iso(opts.since), until: iso(opts.until) },
     now: iso(opts.now),
     pipelines: [...opts.rules.experimentalPipelines],
+    evidenceLimit: opts.evidenceLimit ?? null,
     requests: requestAt.size,
     changes: new Set(experimental.map((c) => c.run.changeId)).size,
     weekly: isoWeeksBetween(opts.since, opts.until).map((start) => ({

@@ -49,6 +49,15 @@ function sourcesLine(s: CiSources): string {
   return `Runs in the period: ${total} (${s.runs.both} from Zuul and report messages, ${s.runs.messageOnly} from report messages only, ${s.runs.zuulOnly} from Zuul only${extra}). Rules from ${s.config}.`;
 }
 
+/** What the JSON's evidence lists leave out, and how to get it all; '' when nothing is left out. */
+function evidenceNote(limit: number | null, falseFailures: number, caught: number): string {
+  if (limit === null) return '';
+  const left = [falseFailures ? `${falseFailures} false failures` : '', caught ? `${caught} caught regressions` : ''].filter(Boolean);
+  return `--format json lists the first ${limit} false failures and caught regressions of each job${left.length ? ` (${left.join(' and ')} more in all: --evidence all lists them)` : ' (all of them here)'}.`;
+}
+
+const omittedCaught = (jobs: readonly JobReadiness[]): number => jobs.reduce((s, j) => s + j.evidenceOmitted.caughtRegressions, 0);
+
 function table(header: string[], rows: string[][], right: ReadonlySet<number>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (r: string[]) =>
@@ -117,7 +126,14 @@ export function renderCiJobsText(r: CiJobsOutput): string {
     'caught = failures while every other voting job passed, fixed by the next revision; in brackets whether its failure rate there is clearly',
     '  above its rate on code that merged unchanged (clustered by change, Benjamini–Hochberg across jobs) — "chance" when not, "n/a" without data;',
     'rechecks = rechecks right after it failed.',
-    'Definitions: docs/ci.md, section "CI health". --format json lists every false failure and caught regression with links.',
+    'Definitions: docs/ci.md, section "CI health".',
+    r.evidenceLimit === null
+      ? '--format json lists every false failure and caught regression with links.'
+      : evidenceNote(
+          r.evidenceLimit,
+          r.jobs.reduce((s, j) => s + j.evidenceOmitted.falseFailures, 0),
+          r.jobs.reduce((s, j) => s + j.evidenceOmitted.caughtRegressions, 0),
+        ),
   );
   return lines.join('\n') + '\n';
 }
@@ -207,7 +223,13 @@ export function renderReadinessText(r: ReadinessOutput): string {
   if (r.jobs.length === 0) lines.push('No non-voting jobs ran in this period.');
   for (const j of r.jobs) lines.push(...readinessBlock(j), '');
   if (r.leftOut.length) lines.push('Non-voting jobs not judged here:', ...r.leftOut.map((x) => `  ${x.job}: ${x.reason}`), '');
-  lines.push('Definitions: docs/ci.md, "Voting readiness". --format json has every week and the caught regressions with links.');
+  lines.push(
+    `Definitions: docs/ci.md, "Voting readiness". --format json has every week and the caught regressions with links${
+      r.evidenceLimit === null
+        ? ''
+        : ` (the first ${r.evidenceLimit} of each job${omittedCaught(r.jobs) ? `; ${omittedCaught(r.jobs)} more in all: --evidence all lists them` : ''})`
+    }.`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -287,7 +309,10 @@ export function renderExperimentalText(r: ExperimentalOutput): string {
       '',
     );
   }
-  lines.push('Definitions: docs/ci.md, section "Experimental queue".');
+  const left = omittedCaught(r.jobs.map((j) => j.readiness));
+  lines.push(
+    `Definitions: docs/ci.md, section "Experimental queue".${left ? ` --format json lists the first ${r.evidenceLimit} caught regressions of each job (${left} more in all: --evidence all lists them).` : ''}`,
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -24,6 +24,8 @@ export interface CiParams {
   pipeline?: readonly string[];
   /** Only these jobs. */
   job?: readonly string[];
+  /** At most this many runs in each evidence list of a job; null or absent: all. */
+  evidenceLimit?: number | null;
 }
 
 /** The window, the rules in effect and the classified runs. */
@@ -55,6 +57,10 @@ export async function gatherCi(store: Store, params: CiParams, effective: Effect
   // Links need the Gerrit host's URL: the store's, else steward.yaml's.
   for (const c of history.changes) c.hostUrl ??= config.hosts.find((h) => h.name === c.host)?.url ?? null;
   const merged = mergeCiRuns(history.reported, history.zuul, { toleranceMs: config.ci.matchToleranceMinutes * 60_000 });
+  // The records are in the runs now: let the garbage collector have them (300,000 objects on a large
+  // store it would otherwise mark again at every major collection until the report is built).
+  history.reported.length = 0;
+  history.zuul.length = 0;
   const pipelineRules: CiPipelineRules = { gatePipelines: config.ci.gatePipelines, experimentalPipelines: config.ci.experimentalPipelines };
   const outcomes = classifyCiRuns(merged.runs, history.changes, pipelineRules);
   const bySource = { both: 0, message: 0, zuul: 0 };
@@ -78,6 +84,7 @@ export async function gatherCi(store: Store, params: CiParams, effective: Effect
       rules: pipelineRules,
       pipelines: params.pipeline ? [...params.pipeline] : undefined,
       jobs: params.job ? [...params.job] : undefined,
+      evidenceLimit: params.evidenceLimit ?? null,
     },
   };
 }

@@ -117,7 +117,11 @@ describe('steward ci on the demo project', () => {
           ),
           job,
         );
-        assert.equal(j.evidence.falseFailures.length, j.falseFailures);
+        // The evidence lists are bounded by default: the first 20, and how many are left out.
+        assert.equal(r.evidenceLimit, 20);
+        assert.equal(j.evidence.falseFailures.length, Math.min(j.falseFailures, 20));
+        assert.equal(j.evidence.falseFailures.length + j.evidenceOmitted.falseFailures, j.falseFailures);
+        assert.equal(j.evidence.caughtRegressions.length + j.evidenceOmitted.caughtRegressions, j.caughtRegressions);
         assert.ok(j.evidence.falseFailures.every((f: Json) => f.url.startsWith(`${demo.host.url}/c/demo/compute/+/`)));
         assert.equal(
           j.weekly.reduce((n: number, w: Json) => n + w.runs, 0),
@@ -149,6 +153,40 @@ describe('steward ci on the demo project', () => {
     assert.equal(flaky.caught.verdict, 'no-more-than-chance', flaky.reasons.join('\n'));
     assert.ok(flaky.caught.ci95.low < 0 && flaky.caught.ci95.high > 0);
     assert.match(flaky.reasons.join('\n'), /: no more than chance$/m);
+  });
+
+  it('--evidence all lists every false failure and caught regression; the default the first 20 of the same list, with the same numbers', async () => {
+    const all = await json(['ci', 'jobs', '--evidence', 'all']);
+    const bounded = await json(['ci', 'jobs']);
+    assert.equal(all.evidenceLimit, null);
+    assert.ok(
+      bounded.jobs.some((j: Json) => j.evidenceOmitted.falseFailures > 0),
+      'the demo has a job with more than 20 false failures',
+    );
+    const strip = (r: Json) => ({
+      ...r,
+      evidenceLimit: undefined,
+      jobs: r.jobs.map((j: Json) => ({ ...j, evidence: undefined, evidenceOmitted: undefined })),
+    });
+    assert.deepEqual(strip(bounded), strip(all), 'the numbers do not depend on the evidence shown');
+    for (const [i, j] of all.jobs.entries()) {
+      const b = bounded.jobs[i];
+      assert.equal(j.evidence.falseFailures.length, j.falseFailures, j.job);
+      assert.equal(j.evidence.caughtRegressions.length, j.caughtRegressions, j.job);
+      assert.deepEqual(j.evidenceOmitted, { falseFailures: 0, caughtRegressions: 0 });
+      assert.deepEqual(b.evidence.falseFailures, j.evidence.falseFailures.slice(0, 20), `${j.job}: the first 20`);
+      assert.deepEqual(b.evidence.caughtRegressions, j.evidence.caughtRegressions.slice(0, 20), `${j.job}: the first 20`);
+    }
+    const text = await runSteward(['ci', 'jobs', '--now', NOW], { cwd: dir });
+    const left = bounded.jobs.reduce((n: number, j: Json) => n + j.evidenceOmitted.falseFailures, 0);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `lists the first 20 false failures and caught regressions of each job \\(${left} false failures .*more in all: --evidence all lists them\\)`,
+      ),
+    );
+    const readiness = await json(['ci', 'voting-readiness', '--days', '365', '--evidence', 'all']);
+    for (const j of readiness.jobs) assert.equal(j.evidence.caughtRegressions.length, j.caughtRegressions, j.job);
   });
 
   it('--pipeline narrows the runs counted; --job the jobs shown', async () => {

@@ -9,18 +9,28 @@ import {
 } from '../../report/ci-report.js';
 import type { CiParams } from '../ci-gather.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
-import { inStore, names, paramSchema } from './param-schema.js';
+import { choice, inStore, names, paramSchema } from './param-schema.js';
 import { defineReport, lazyBuild, type ResolveContext } from './report-entry.js';
 
+/** How many runs each evidence list of a job shows unless `--evidence all` (a large store has thousands of false failures per job). */
+export const EVIDENCE_LIMIT = 20;
+
 const ciParams = (
-  i: { project?: string[]; pipeline?: string[]; job?: string[]; days?: string; since?: string; until?: string },
+  i: { project?: string[]; pipeline?: string[]; job?: string[]; days?: string; since?: string; until?: string; evidence?: string },
   ctx: ResolveContext,
 ): CiParams => ({
   project: i.project,
   window: windowOf(i, ctx, 90),
   pipeline: i.pipeline,
   job: i.job,
+  evidenceLimit: i.evidence === 'all' ? null : EVIDENCE_LIMIT,
 });
+
+const evidence = choice(
+  ['all'],
+  `list every run behind the counts (default: the first ${EVIDENCE_LIMIT} false failures and caught regressions per job, with how many are left out)`,
+  '<all>',
+);
 
 export const ciJobsReport = defineReport({
   name: 'ciJobs',
@@ -28,6 +38,7 @@ export const ciJobsReport = defineReport({
     ...WINDOW_PARAMS,
     pipeline: inStore('pipeline', names('only runs in this pipeline (repeat for several; default: all)')),
     job: inStore('job', names('only this job (repeat for several)')),
+    evidence,
   }),
   resolve: ciParams,
   needs: ['ci'],
@@ -44,7 +55,11 @@ export const ciJobsReport = defineReport({
 
 export const ciReadinessReport = defineReport({
   name: 'ciReadiness',
-  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several; any job, voting or not)')) }),
+  params: paramSchema({
+    ...WINDOW_PARAMS,
+    job: inStore('job', names('only this job (repeat for several; any job, voting or not)')),
+    evidence,
+  }),
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -59,7 +74,7 @@ export const ciReadinessReport = defineReport({
 
 export const ciExperimentalReport = defineReport({
   name: 'ciExperimental',
-  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')) }),
+  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')), evidence }),
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -75,7 +90,7 @@ export const ciExperimentalReport = defineReport({
 /** The three CI reports from one gathering (the CI page); no pipeline: voting readiness and experimental take none. */
 export const ciReport = defineReport({
   name: 'ci',
-  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')) }),
+  params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')), evidence }),
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',

@@ -239,18 +239,23 @@ export async function loadCiHistory(db: Kysely<Database>, filter: CiHistoryFilte
       .where('change_id', 'in', chunk)
       .where('reported_at', '<=', filter.now)
       .execute();
-    for (const r of rb) {
-      for (const [job, result, voting, durationSeconds, logUrl] of JSON.parse(r.jobs) as CiReportJob[]) {
+    // Index loops, not destructuring `for…of`: no iterator per report and per job in code V8 has
+    // not optimised yet (a fresh process runs this once, over 292,000 jobs on the bench store).
+    for (let i = 0; i < rb.length; i++) {
+      const r = rb[i]!;
+      const jobs = JSON.parse(r.jobs) as CiReportJob[];
+      for (let k = 0; k < jobs.length; k++) {
+        const j = jobs[k]!;
         reported.push({
           changeId: r.change_id,
           messageSeq: r.message_seq,
           patchSet: r.patch_set,
           pipeline: r.pipeline,
-          job,
-          result,
-          voting: voting === 1,
-          durationSeconds,
-          logUrl,
+          job: j[0],
+          result: j[1],
+          voting: j[2] === 1,
+          durationSeconds: j[3],
+          logUrl: j[4],
           reportedAt: r.reported_at,
           reporterId: r.reporter_id,
         });
