@@ -397,26 +397,24 @@ function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Times
  * not yet the re-draw's stamp.
  */
 class Marks {
-  private marks = new Int32Array(64);
-  private stamp = 0;
-  next(size: number): void {
-    if (size > this.marks.length) this.marks = new Int32Array(Math.max(size, 2 * this.marks.length));
+  weeks = new Int32Array(64);
+  areas = new Int32Array(64);
+  stamp = 0;
+  /** Room for the given counts, and a fresh stamp. */
+  next(weeks: number, areas: number): void {
+    if (weeks > this.weeks.length) this.weeks = new Int32Array(Math.max(weeks, 2 * this.weeks.length));
+    if (areas > this.areas.length) this.areas = new Int32Array(Math.max(areas, 2 * this.areas.length));
     this.stamp += 1;
-  }
-  /** True the first time `i` is marked in this re-draw. */
-  mark(i: number): boolean {
-    if (this.marks[i] === this.stamp) return false;
-    this.marks[i] = this.stamp;
-    return true;
   }
 }
 
 /**
- * `rawComponents` of the judgements of the changes `draw()` picks, `p.n` times, from the packed
- * tallies: the same values (κ from the same table of counts, its categories in the same order as
- * the judgements would give them: every sign in order of first appearance, then the verdicts).
+ * `rawComponents` of the judgements of `p.n` changes drawn with `random` (`randomIndex`, one draw
+ * each, in order), from the packed tallies: the same values (κ from the same table of counts, its
+ * categories in the same order as the judgements would give them: every sign in order of first
+ * appearance, then the verdicts). One tight loop over typed arrays: it runs millions of times.
  */
-function rawOfDraw(p: PackedGroups, draw: () => number, weekMarks: Marks, areaMarks: Marks): Raw {
+function rawOfDraw(p: PackedGroups, random: Random, marks: Marks): Raw {
   let independent = 0;
   let substantive = 0;
   let settled = 0;
@@ -429,22 +427,45 @@ function rawOfDraw(p: PackedGroups, draw: () => number, weekMarks: Marks, areaMa
   let pm = 0;
   let mp = 0;
   let mm = 0;
-  weekMarks.next(p.weekCount);
-  areaMarks.next(p.areaCount);
-  for (let i = 0; i < p.n; i++) {
-    const g = draw();
-    independent += p.independent[g]!;
-    substantive += p.substantive[g]!;
-    settled += p.settled[g]!;
-    confirmed += p.confirmed[g]!;
-    for (let k = p.weekStart[g]!; k < p.weekStart[g + 1]!; k++) if (weekMarks.mark(p.weekIdx[k]!)) weeks += 1;
-    for (let k = p.areaStart[g]!; k < p.areaStart[g + 1]!; k++) if (areaMarks.mark(p.areaIdx[k]!)) areas += 1;
-    if (first === 0) first = p.firstSign[g]!;
-    seen |= p.seen[g]!;
-    pp += p.pairs[4 * g]!;
-    pm += p.pairs[4 * g + 1]!;
-    mp += p.pairs[4 * g + 2]!;
-    mm += p.pairs[4 * g + 3]!;
+  marks.next(p.weekCount, p.areaCount);
+  const n = p.n;
+  const index = random.index;
+  const stamp = marks.stamp;
+  const weekMarks = marks.weeks;
+  const areaMarks = marks.areas;
+  const { weekStart, weekIdx, areaStart, areaIdx, pairs, firstSign } = p;
+  const ind = p.independent;
+  const sub = p.substantive;
+  const set = p.settled;
+  const conf = p.confirmed;
+  const seenOf = p.seen;
+  for (let i = 0; i < n; i++) {
+    const g = index !== undefined ? index(n) : randomIndex(random, n);
+    independent += ind[g]!;
+    substantive += sub[g]!;
+    settled += set[g]!;
+    confirmed += conf[g]!;
+    for (let k = weekStart[g]!, end = weekStart[g + 1]!; k < end; k++) {
+      const w = weekIdx[k]!;
+      if (weekMarks[w] !== stamp) {
+        weekMarks[w] = stamp;
+        weeks += 1;
+      }
+    }
+    for (let k = areaStart[g]!, end = areaStart[g + 1]!; k < end; k++) {
+      const a = areaIdx[k]!;
+      if (areaMarks[a] !== stamp) {
+        areaMarks[a] = stamp;
+        areas += 1;
+      }
+    }
+    if (first === 0) first = firstSign[g]!;
+    seen |= seenOf[g]!;
+    const q = 4 * g;
+    pp += pairs[q]!;
+    pm += pairs[q + 1]!;
+    mp += pairs[q + 2]!;
+    mm += pairs[q + 3]!;
   }
   const voted = pp + pm + mp + mm;
   let kappa: number | null = null;
@@ -630,13 +651,9 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     );
   });
   const rankSamples: number[][] = people.map(() => []);
-  const weekMarks = new Marks();
-  const areaMarks = new Marks();
+  const marks = new Marks();
   for (let b = 0; b < replicates; b++) {
-    const scores = byChange.map((groups) => {
-      const draw = () => randomIndex(options.random, groups.n);
-      return scoreOf(rawOfDraw(groups, draw, weekMarks, areaMarks), scale, weights).score;
-    });
+    const scores = byChange.map((groups) => scoreOf(rawOfDraw(groups, options.random, marks), scale, weights).score);
     ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
   }
 

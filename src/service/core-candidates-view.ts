@@ -37,7 +37,12 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
   const [acts, messages] = await Promise.all([
     actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
     // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
-    loadReviewMessages(store.db, { ...filter, excludeAuthorIds: [...ctx.roster.membersAt(win.now), ...ctx.bots] }),
+    // Nor the owners' (they make no review) or those that are one "Patch Set N" line (no reasons).
+    loadReviewMessages(store.db, {
+      ...filter,
+      excludeAuthorIds: [...ctx.roster.membersAt(win.now), ...ctx.bots],
+      reasonsOnly: { engine: store.engine },
+    }),
   ]);
   // Current cores are never candidates: of their acts the analysis reads only the Code-Review votes
   // (the cores' verdicts and when they first voted), so the rest are left out before it runs.
