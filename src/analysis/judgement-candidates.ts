@@ -32,7 +32,7 @@
 import type { Timestamp } from '../model/records.js';
 import type { ChangeFacts, ReviewMessageText, TeamActRecord } from '../model/team.js';
 import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
-import { collectCoreVerdicts, psKey, type CoreRoster } from './reviewers.js';
+import { collectCoreVerdicts, type CoreRoster } from './reviewers.js';
 import { reviewsInPeriod, type Review } from './reviews.js';
 import { cohensKappa, kappaOfCounts } from './stats/agreement.js';
 import { percentileInterval } from './stats/bootstrap.js';
@@ -138,55 +138,67 @@ export interface JudgedReview {
 }
 
 interface PatchSetCoreVotes {
+  patchSet: number;
   /** Earliest non-zero core Code-Review vote on the patch set (any core, final or not). */
   firstAt: Timestamp;
   /** Final value per core. */
   finals: Map<number, number>;
 }
 
-function coreVotesByPatchSet(
-  acts: readonly TeamActRecord[],
+/**
+ * The acts grouped by change, each change's in input order. Keys are change ids (small integers);
+ * a change has a few dozen acts at most, so a look-up by patch set and person scans them: no map
+ * keyed by (change, patch set), whose keys are beyond small integers (a number allocated per key).
+ */
+function actsByChange(acts: readonly TeamActRecord[]): Map<number, TeamActRecord[]> {
+  const out = new Map<number, TeamActRecord[]>();
+  for (let i = 0; i < acts.length; i++) {
+    const a = acts[i]!;
+    let l = out.get(a.changeId);
+    if (!l) out.set(a.changeId, (l = []));
+    l.push(a);
+  }
+  return out;
+}
+
+/**
+ * Per patch set of `changeActs` (one change's acts, in input order): when a core first voted on it
+ * (non-zero Code-Review) and each core's final value from then on (acts taken in time order, ties
+ * in input order).
+ */
+function coreVotesOfChange(
+  changeActs: readonly TeamActRecord[],
   roster: CoreRoster,
   isBot: (id: number) => boolean,
-): Map<number, PatchSetCoreVotes> {
-  const out = new Map<number, PatchSetCoreVotes>();
-  const sorted = [...acts].sort((a, b) => a.at - b.at);
-  for (const a of sorted) {
+): PatchSetCoreVotes[] {
+  const out: PatchSetCoreVotes[] = [];
+  const sorted = changeActs.length > 1 ? [...changeActs].sort((a, b) => a.at - b.at) : changeActs;
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
     if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
     if (a.actorId === a.changeOwnerId || isBot(a.actorId) || !roster.isCoreAt(a.project, a.actorId, a.at)) continue;
-    const k = psKey(a.changeId, a.patchSet);
-    let e = out.get(k);
-    if (a.value !== 0 && !e) out.set(k, (e = { firstAt: a.at, finals: new Map() }));
+    let e: PatchSetCoreVotes | undefined;
+    for (let k = 0; k < out.length; k++) if (out[k]!.patchSet === a.patchSet) e = out[k];
+    if (a.value !== 0 && !e) out.push((e = { patchSet: a.patchSet, firstAt: a.at, finals: new Map() }));
     if (e) e.finals.set(a.actorId, a.value);
   }
   return out;
 }
 
 /**
- * When each reviewer's final Code-Review sign on a patch set was first cast: psKey → reviewer → time.
- * A re-vote of the same sign after a core voted does not make an early vote late.
+ * When `reviewerId`'s final Code-Review sign `sign` on `patchSet` was first cast, from one change's
+ * acts (any time): null without such a vote. A re-vote of the same sign after a core voted does not
+ * make an early vote late.
  */
-function voteTimes(acts: readonly TeamActRecord[], reviews: readonly Review[]): Map<number, Map<number, Timestamp>> {
-  const finalSign = new Map<number, Map<number, number>>();
-  for (const r of reviews) {
-    const v = r.votes['Code-Review'];
-    if (v === undefined || v === 0) continue;
-    const k = psKey(r.changeId, r.patchSet);
-    let m = finalSign.get(k);
-    if (!m) finalSign.set(k, (m = new Map()));
-    m.set(r.reviewerId, Math.sign(v));
+function firstVoteAt(changeActs: readonly TeamActRecord[], patchSet: number, reviewerId: number, sign: 1 | -1): Timestamp | null {
+  let first: Timestamp | null = null;
+  for (let i = 0; i < changeActs.length; i++) {
+    const a = changeActs[i]!;
+    if (a.actorId !== reviewerId || a.patchSet !== patchSet || a.type !== 'vote' || a.label !== 'Code-Review') continue;
+    if (a.value === null || a.value === 0 || (a.value > 0 ? 1 : -1) !== sign) continue;
+    if (first === null || a.at < first) first = a.at;
   }
-  const out = new Map<number, Map<number, Timestamp>>();
-  for (const a of acts) {
-    if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null || a.value === 0) continue;
-    const k = psKey(a.changeId, a.patchSet);
-    if (finalSign.get(k)?.get(a.actorId) !== Math.sign(a.value)) continue;
-    let m = out.get(k);
-    if (!m) out.set(k, (m = new Map()));
-    const prev = m.get(a.actorId);
-    if (prev === undefined || a.at < prev) m.set(a.actorId, a.at);
-  }
-  return out;
+  return first;
 }
 
 // ---- the ranking ----------------------------------------------------------------------------------
@@ -549,30 +561,46 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   const weights = options.weights ?? DEFAULT_JUDGEMENT_WEIGHTS;
   const replicates = options.replicates ?? 200;
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const coreVotes = coreVotesByPatchSet(input.acts, input.roster, input.isBot);
+  const actsOfChange = actsByChange(input.acts);
+  const coreVotes = new Map<number, PatchSetCoreVotes[]>();
   const changes = new Map(input.changes.map((c) => [c.id, c]));
   const { reviews } = reviewsInPeriod(input.acts, input.isBot, since, until);
-  const firstVote = voteTimes(input.acts, reviews);
-  const substantiveBy = new Map<number, Set<number>>();
-  for (const m of input.messages) {
+  // Per change, the (patch set, author) pairs of substantive messages, flat.
+  const substantiveBy = new Map<number, number[]>();
+  for (let i = 0; i < input.messages.length; i++) {
+    const m = input.messages[i]!;
     if (!isSubstantive(m.text)) continue;
-    const k = psKey(m.changeId, m.patchSet);
-    let s = substantiveBy.get(k);
-    if (!s) substantiveBy.set(k, (s = new Set()));
-    s.add(m.authorId);
+    let s = substantiveBy.get(m.changeId);
+    if (!s) substantiveBy.set(m.changeId, (s = []));
+    s.push(m.patchSet, m.authorId);
   }
+  const isSubstantiveBy = (changeId: number, patchSet: number, authorId: number): boolean => {
+    const s = substantiveBy.get(changeId);
+    if (s) for (let i = 0; i < s.length; i += 2) if (s[i] === patchSet && s[i + 1] === authorId) return true;
+    return false;
+  };
   const cores = input.roster.membersAt(now);
   const areaCache = new Map<number, string[]>();
+  // Paths recur across changes: each one's area worked out once.
+  const areaOfPath = new Map<string, string>();
+  const areaOfCached = (f: string): string => {
+    let a = areaOfPath.get(f);
+    if (a === undefined) areaOfPath.set(f, (a = areaOf(f, options.areaRules)));
+    return a;
+  };
 
   const byPerson = new Map<number, JudgedReview[]>();
   for (const r of reviews) {
     if (cores.has(r.reviewerId) || input.isBot(r.reviewerId)) continue;
-    const k = psKey(r.changeId, r.patchSet);
     const c = changes.get(r.changeId);
     const v = r.votes['Code-Review'];
     const sign: 1 | -1 | null = v === undefined || v === 0 ? null : v > 0 ? 1 : -1;
-    const at = sign === null ? r.at : (firstVote.get(k)?.get(r.reviewerId) ?? r.at);
-    const core = coreVotes.get(k);
+    const changeActs = actsOfChange.get(r.changeId) ?? [];
+    const at = sign === null ? r.at : (firstVoteAt(changeActs, r.patchSet, r.reviewerId, sign) ?? r.at);
+    let ofChange = coreVotes.get(r.changeId);
+    if (!ofChange) coreVotes.set(r.changeId, (ofChange = coreVotesOfChange(changeActs, input.roster, input.isBot)));
+    let core: PatchSetCoreVotes | undefined;
+    for (let x = 0; x < ofChange.length; x++) if (ofChange[x]!.patchSet === r.patchSet) core = ofChange[x];
     const independent = !core || at < core.firstAt;
     const coreVerdict = verdicts.verdict(r.changeId, r.patchSet, r.reviewerId);
     const fate = c ? patchSetFate(c, r.patchSet, at, now) : 'open';
@@ -585,7 +613,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       verdict = fate === 'merged' ? 1 : -1;
       verdictBasis = 'fate';
     }
-    const substantive = substantiveBy.get(k)?.has(r.reviewerId) ?? false;
+    const substantive = isSubstantiveBy(r.changeId, r.patchSet, r.reviewerId);
     let minusOutcome: JudgedReview['minusOutcome'] = null;
     if (sign === -1) {
       const coreValues = core ? [...core.finals.values()] : [];
@@ -598,7 +626,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     if (c) {
       const cached = areaCache.get(c.id);
       if (cached) areas = cached;
-      else areaCache.set(c.id, (areas = [...new Set(c.files.map((f) => areaOf(f, options.areaRules)))].sort()));
+      else areaCache.set(c.id, (areas = [...new Set(c.files.map(areaOfCached))].sort()));
     }
     let list = byPerson.get(r.reviewerId);
     if (!list) byPerson.set(r.reviewerId, (list = []));
