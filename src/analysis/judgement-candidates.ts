@@ -166,11 +166,7 @@ function actsByChange(acts: readonly TeamActRecord[]): Map<number, TeamActRecord
  * (non-zero Code-Review) and each core's final value from then on (acts taken in time order, ties
  * in input order).
  */
-function coreVotesOfChange(
-  changeActs: readonly TeamActRecord[],
-  roster: CoreRoster,
-  isBot: (id: number) => boolean,
-): PatchSetCoreVotes[] {
+function coreVotesOfChange(changeActs: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): PatchSetCoreVotes[] {
   const out: PatchSetCoreVotes[] = [];
   const sorted = changeActs.length > 1 ? [...changeActs].sort((a, b) => a.at - b.at) : changeActs;
   for (let i = 0; i < sorted.length; i++) {
