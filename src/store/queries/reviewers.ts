@@ -35,6 +35,11 @@ export interface TeamFilter {
   priorCodeReviewBy?: readonly number[];
   /** Only acts on these changes (store ids; at most 5,000). */
   changeIds?: readonly number[];
+  /**
+   * Of these accounts' acts only their Code-Review votes (a report that reads nothing else of
+   * theirs: core candidates, of the current cores).
+   */
+  codeReviewOnlyBy?: readonly number[];
 }
 
 // Engines cap bound parameters; account lists are small, but keep IN lists bounded anyway.
@@ -186,6 +191,8 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (excluded?.length) vq = vq.where('voter_id', 'not in', excluded);
   if (inProjects) vq = vq.where('change_id', 'in', inProjects);
   if (onChanges) vq = vq.where('change_id', 'in', onChanges);
+  const crOnly = filter.codeReviewOnlyBy?.slice(0, MAX_IN);
+  if (crOnly?.length) vq = vq.where((eb) => eb.or([eb('voter_id', 'not in', crOnly), eb('label', '=', 'Code-Review')]));
 
   let cq = db
     .selectFrom('messages')
@@ -199,6 +206,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (excluded?.length) cq = cq.where('author_id', 'not in', excluded);
   if (inProjects) cq = cq.where('change_id', 'in', inProjects);
   if (onChanges) cq = cq.where('change_id', 'in', onChanges);
+  if (crOnly?.length) cq = cq.where('author_id', 'not in', crOnly);
 
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
   const [votes, comments] = await Promise.all([filter.engine ? VOTE_READERS[filter.engine](db, vq, span) : readVoteRows(vq), cq.execute()]);
