@@ -44,6 +44,8 @@ import { DAY_MS, round } from './stats.js';
 
 const PATCH_SET_LINE = /^Patch Set \d+:[^\n]*(\n|$)/;
 const INLINE_COMMENTS = /^\((\d+) (inline )?comments?\)$/m;
+/** A word of a message: a run of letters, digits, `_`, `'` and `.` (in lower case). */
+const WORD = /[a-z0-9_'.]+/g;
 /** Words that say nothing about the change by themselves. */
 const EMPTY_WORDS = new Set([
   'lgtm',
@@ -110,12 +112,16 @@ export function isSubstantive(text: string): boolean {
   const body = text.replace(PATCH_SET_LINE, '');
   const inline = INLINE_COMMENTS.exec(body);
   if (inline && Number(inline[1]) > 0) return true;
-  const words = body
-    .toLowerCase()
-    .split(/[^a-z0-9_'.]+/)
-    .map((w) => w.replace(/^[.']+|[.']+$/g, ''))
-    .filter((w) => w.length >= 2 && !EMPTY_WORDS.has(w) && !/^\d+$/.test(w));
-  return words.length >= 3;
+  // The words are the runs of [a-z0-9_'.] in the lower-cased body, without leading or trailing
+  // dots and quotes; counted until the third that says something (no array of every word).
+  const lower = body.toLowerCase();
+  let said = 0;
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(lower); m !== null; m = WORD.exec(lower)) {
+    const w = m[0].replace(/^[.']+|[.']+$/g, '');
+    if (w.length >= 2 && !EMPTY_WORDS.has(w) && !/^\d+$/.test(w) && ++said >= 3) return true;
+  }
+  return false;
 }
 
 // ---- per-vote assessment ------------------------------------------------------------------------

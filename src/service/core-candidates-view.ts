@@ -48,7 +48,8 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
     }),
   ]);
   const isBot = (id: number) => ctx.bots.has(id);
-  const used = acts.filter((a) => !cores.has(a.actorId) || (a.type === 'vote' && a.label === 'Code-Review'));
+  // Every act is one the analysis reads: the cores' are their Code-Review votes only.
+  const used = acts;
   // The facts of the changes the judged reviews are on (reviews in the window by someone neither
   // core now, nor a bot, nor the owner): the analysis reads no other change's.
   const judged = new Set<number>();
