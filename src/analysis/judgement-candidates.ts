@@ -32,7 +32,7 @@
 import type { Timestamp } from '../model/records.js';
 import type { ChangeFacts, ReviewMessageText, TeamActRecord } from '../model/team.js';
 import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
-import { collectCoreVerdicts, psKey, type CoreRoster } from './reviewers.js';
+import { collectCoreVerdicts, type CoreRoster } from './reviewers.js';
 import { reviewsInPeriod, type Review } from './reviews.js';
 import { cohensKappa, kappaOfCounts } from './stats/agreement.js';
 import { percentileInterval } from './stats/bootstrap.js';
@@ -44,6 +44,8 @@ import { DAY_MS, round } from './stats.js';
 
 const PATCH_SET_LINE = /^Patch Set \d+:[^\n]*(\n|$)/;
 const INLINE_COMMENTS = /^\((\d+) (inline )?comments?\)$/m;
+/** A word of a message: a run of letters, digits, `_`, `'` and `.` (in lower case). */
+const WORD = /[a-z0-9_'.]+/g;
 /** Words that say nothing about the change by themselves. */
 const EMPTY_WORDS = new Set([
   'lgtm',
@@ -110,12 +112,16 @@ export function isSubstantive(text: string): boolean {
   const body = text.replace(PATCH_SET_LINE, '');
   const inline = INLINE_COMMENTS.exec(body);
   if (inline && Number(inline[1]) > 0) return true;
-  const words = body
-    .toLowerCase()
-    .split(/[^a-z0-9_'.]+/)
-    .map((w) => w.replace(/^[.']+|[.']+$/g, ''))
-    .filter((w) => w.length >= 2 && !EMPTY_WORDS.has(w) && !/^\d+$/.test(w));
-  return words.length >= 3;
+  // The words are the runs of [a-z0-9_'.] in the lower-cased body, without leading or trailing
+  // dots and quotes; counted until the third that says something (no array of every word).
+  const lower = body.toLowerCase();
+  let said = 0;
+  WORD.lastIndex = 0;
+  for (let m = WORD.exec(lower); m !== null; m = WORD.exec(lower)) {
+    const w = m[0].replace(/^[.']+|[.']+$/g, '');
+    if (w.length >= 2 && !EMPTY_WORDS.has(w) && !/^\d+$/.test(w) && ++said >= 3) return true;
+  }
+  return false;
 }
 
 // ---- per-vote assessment ------------------------------------------------------------------------
@@ -138,55 +144,63 @@ export interface JudgedReview {
 }
 
 interface PatchSetCoreVotes {
+  patchSet: number;
   /** Earliest non-zero core Code-Review vote on the patch set (any core, final or not). */
   firstAt: Timestamp;
   /** Final value per core. */
   finals: Map<number, number>;
 }
 
-function coreVotesByPatchSet(
-  acts: readonly TeamActRecord[],
-  roster: CoreRoster,
-  isBot: (id: number) => boolean,
-): Map<number, PatchSetCoreVotes> {
-  const out = new Map<number, PatchSetCoreVotes>();
-  const sorted = [...acts].sort((a, b) => a.at - b.at);
-  for (const a of sorted) {
+/**
+ * The acts grouped by change, each change's in input order. Keys are change ids (small integers);
+ * a change has a few dozen acts at most, so a look-up by patch set and person scans them: no map
+ * keyed by (change, patch set), whose keys are beyond small integers (a number allocated per key).
+ */
+function actsByChange(acts: readonly TeamActRecord[]): Map<number, TeamActRecord[]> {
+  const out = new Map<number, TeamActRecord[]>();
+  for (let i = 0; i < acts.length; i++) {
+    const a = acts[i]!;
+    let l = out.get(a.changeId);
+    if (!l) out.set(a.changeId, (l = []));
+    l.push(a);
+  }
+  return out;
+}
+
+/**
+ * Per patch set of `changeActs` (one change's acts, in input order): when a core first voted on it
+ * (non-zero Code-Review) and each core's final value from then on (acts taken in time order, ties
+ * in input order).
+ */
+function coreVotesOfChange(changeActs: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): PatchSetCoreVotes[] {
+  const out: PatchSetCoreVotes[] = [];
+  const sorted = changeActs.length > 1 ? [...changeActs].sort((a, b) => a.at - b.at) : changeActs;
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i]!;
     if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
     if (a.actorId === a.changeOwnerId || isBot(a.actorId) || !roster.isCoreAt(a.project, a.actorId, a.at)) continue;
-    const k = psKey(a.changeId, a.patchSet);
-    let e = out.get(k);
-    if (a.value !== 0 && !e) out.set(k, (e = { firstAt: a.at, finals: new Map() }));
+    let e: PatchSetCoreVotes | undefined;
+    for (let k = 0; k < out.length; k++) if (out[k]!.patchSet === a.patchSet) e = out[k];
+    if (a.value !== 0 && !e) out.push((e = { patchSet: a.patchSet, firstAt: a.at, finals: new Map() }));
     if (e) e.finals.set(a.actorId, a.value);
   }
   return out;
 }
 
 /**
- * When each reviewer's final Code-Review sign on a patch set was first cast: psKey → reviewer → time.
- * A re-vote of the same sign after a core voted does not make an early vote late.
+ * When `reviewerId`'s final Code-Review sign `sign` on `patchSet` was first cast, from one change's
+ * acts (any time): null without such a vote. A re-vote of the same sign after a core voted does not
+ * make an early vote late.
  */
-function voteTimes(acts: readonly TeamActRecord[], reviews: readonly Review[]): Map<number, Map<number, Timestamp>> {
-  const finalSign = new Map<number, Map<number, number>>();
-  for (const r of reviews) {
-    const v = r.votes['Code-Review'];
-    if (v === undefined || v === 0) continue;
-    const k = psKey(r.changeId, r.patchSet);
-    let m = finalSign.get(k);
-    if (!m) finalSign.set(k, (m = new Map()));
-    m.set(r.reviewerId, Math.sign(v));
+function firstVoteAt(changeActs: readonly TeamActRecord[], patchSet: number, reviewerId: number, sign: 1 | -1): Timestamp | null {
+  let first: Timestamp | null = null;
+  for (let i = 0; i < changeActs.length; i++) {
+    const a = changeActs[i]!;
+    if (a.actorId !== reviewerId || a.patchSet !== patchSet || a.type !== 'vote' || a.label !== 'Code-Review') continue;
+    if (a.value === null || a.value === 0 || (a.value > 0 ? 1 : -1) !== sign) continue;
+    if (first === null || a.at < first) first = a.at;
   }
-  const out = new Map<number, Map<number, Timestamp>>();
-  for (const a of acts) {
-    if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null || a.value === 0) continue;
-    const k = psKey(a.changeId, a.patchSet);
-    if (finalSign.get(k)?.get(a.actorId) !== Math.sign(a.value)) continue;
-    let m = out.get(k);
-    if (!m) out.set(k, (m = new Map()));
-    const prev = m.get(a.actorId);
-    if (prev === undefined || a.at < prev) m.set(a.actorId, a.at);
-  }
-  return out;
+  return first;
 }
 
 // ---- the ranking ----------------------------------------------------------------------------------
@@ -397,26 +411,24 @@ function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Times
  * not yet the re-draw's stamp.
  */
 class Marks {
-  private marks = new Int32Array(64);
-  private stamp = 0;
-  next(size: number): void {
-    if (size > this.marks.length) this.marks = new Int32Array(Math.max(size, 2 * this.marks.length));
+  weeks = new Int32Array(64);
+  areas = new Int32Array(64);
+  stamp = 0;
+  /** Room for the given counts, and a fresh stamp. */
+  next(weeks: number, areas: number): void {
+    if (weeks > this.weeks.length) this.weeks = new Int32Array(Math.max(weeks, 2 * this.weeks.length));
+    if (areas > this.areas.length) this.areas = new Int32Array(Math.max(areas, 2 * this.areas.length));
     this.stamp += 1;
-  }
-  /** True the first time `i` is marked in this re-draw. */
-  mark(i: number): boolean {
-    if (this.marks[i] === this.stamp) return false;
-    this.marks[i] = this.stamp;
-    return true;
   }
 }
 
 /**
- * `rawComponents` of the judgements of the changes `draw()` picks, `p.n` times, from the packed
- * tallies: the same values (κ from the same table of counts, its categories in the same order as
- * the judgements would give them: every sign in order of first appearance, then the verdicts).
+ * `rawComponents` of the judgements of `p.n` changes drawn with `random` (`randomIndex`, one draw
+ * each, in order), from the packed tallies: the same values (κ from the same table of counts, its
+ * categories in the same order as the judgements would give them: every sign in order of first
+ * appearance, then the verdicts). One tight loop over typed arrays: it runs millions of times.
  */
-function rawOfDraw(p: PackedGroups, draw: () => number, weekMarks: Marks, areaMarks: Marks): Raw {
+function rawOfDraw(p: PackedGroups, random: Random, marks: Marks): Raw {
   let independent = 0;
   let substantive = 0;
   let settled = 0;
@@ -429,22 +441,45 @@ function rawOfDraw(p: PackedGroups, draw: () => number, weekMarks: Marks, areaMa
   let pm = 0;
   let mp = 0;
   let mm = 0;
-  weekMarks.next(p.weekCount);
-  areaMarks.next(p.areaCount);
-  for (let i = 0; i < p.n; i++) {
-    const g = draw();
-    independent += p.independent[g]!;
-    substantive += p.substantive[g]!;
-    settled += p.settled[g]!;
-    confirmed += p.confirmed[g]!;
-    for (let k = p.weekStart[g]!; k < p.weekStart[g + 1]!; k++) if (weekMarks.mark(p.weekIdx[k]!)) weeks += 1;
-    for (let k = p.areaStart[g]!; k < p.areaStart[g + 1]!; k++) if (areaMarks.mark(p.areaIdx[k]!)) areas += 1;
-    if (first === 0) first = p.firstSign[g]!;
-    seen |= p.seen[g]!;
-    pp += p.pairs[4 * g]!;
-    pm += p.pairs[4 * g + 1]!;
-    mp += p.pairs[4 * g + 2]!;
-    mm += p.pairs[4 * g + 3]!;
+  marks.next(p.weekCount, p.areaCount);
+  const n = p.n;
+  const index = random.index;
+  const stamp = marks.stamp;
+  const weekMarks = marks.weeks;
+  const areaMarks = marks.areas;
+  const { weekStart, weekIdx, areaStart, areaIdx, pairs, firstSign } = p;
+  const ind = p.independent;
+  const sub = p.substantive;
+  const set = p.settled;
+  const conf = p.confirmed;
+  const seenOf = p.seen;
+  for (let i = 0; i < n; i++) {
+    const g = index !== undefined ? index(n) : randomIndex(random, n);
+    independent += ind[g]!;
+    substantive += sub[g]!;
+    settled += set[g]!;
+    confirmed += conf[g]!;
+    for (let k = weekStart[g]!, end = weekStart[g + 1]!; k < end; k++) {
+      const w = weekIdx[k]!;
+      if (weekMarks[w] !== stamp) {
+        weekMarks[w] = stamp;
+        weeks += 1;
+      }
+    }
+    for (let k = areaStart[g]!, end = areaStart[g + 1]!; k < end; k++) {
+      const a = areaIdx[k]!;
+      if (areaMarks[a] !== stamp) {
+        areaMarks[a] = stamp;
+        areas += 1;
+      }
+    }
+    if (first === 0) first = firstSign[g]!;
+    seen |= seenOf[g]!;
+    const q = 4 * g;
+    pp += pairs[q]!;
+    pm += pairs[q + 1]!;
+    mp += pairs[q + 2]!;
+    mm += pairs[q + 3]!;
   }
   const voted = pp + pm + mp + mm;
   let kappa: number | null = null;
@@ -528,30 +563,46 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   const weights = options.weights ?? DEFAULT_JUDGEMENT_WEIGHTS;
   const replicates = options.replicates ?? 200;
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const coreVotes = coreVotesByPatchSet(input.acts, input.roster, input.isBot);
+  const actsOfChange = actsByChange(input.acts);
+  const coreVotes = new Map<number, PatchSetCoreVotes[]>();
   const changes = new Map(input.changes.map((c) => [c.id, c]));
   const { reviews } = reviewsInPeriod(input.acts, input.isBot, since, until);
-  const firstVote = voteTimes(input.acts, reviews);
-  const substantiveBy = new Map<number, Set<number>>();
-  for (const m of input.messages) {
+  // Per change, the (patch set, author) pairs of substantive messages, flat.
+  const substantiveBy = new Map<number, number[]>();
+  for (let i = 0; i < input.messages.length; i++) {
+    const m = input.messages[i]!;
     if (!isSubstantive(m.text)) continue;
-    const k = psKey(m.changeId, m.patchSet);
-    let s = substantiveBy.get(k);
-    if (!s) substantiveBy.set(k, (s = new Set()));
-    s.add(m.authorId);
+    let s = substantiveBy.get(m.changeId);
+    if (!s) substantiveBy.set(m.changeId, (s = []));
+    s.push(m.patchSet, m.authorId);
   }
+  const isSubstantiveBy = (changeId: number, patchSet: number, authorId: number): boolean => {
+    const s = substantiveBy.get(changeId);
+    if (s) for (let i = 0; i < s.length; i += 2) if (s[i] === patchSet && s[i + 1] === authorId) return true;
+    return false;
+  };
   const cores = input.roster.membersAt(now);
   const areaCache = new Map<number, string[]>();
+  // Paths recur across changes: each one's area worked out once.
+  const areaOfPath = new Map<string, string>();
+  const areaOfCached = (f: string): string => {
+    let a = areaOfPath.get(f);
+    if (a === undefined) areaOfPath.set(f, (a = areaOf(f, options.areaRules)));
+    return a;
+  };
 
   const byPerson = new Map<number, JudgedReview[]>();
   for (const r of reviews) {
     if (cores.has(r.reviewerId) || input.isBot(r.reviewerId)) continue;
-    const k = psKey(r.changeId, r.patchSet);
     const c = changes.get(r.changeId);
     const v = r.votes['Code-Review'];
     const sign: 1 | -1 | null = v === undefined || v === 0 ? null : v > 0 ? 1 : -1;
-    const at = sign === null ? r.at : (firstVote.get(k)?.get(r.reviewerId) ?? r.at);
-    const core = coreVotes.get(k);
+    const changeActs = actsOfChange.get(r.changeId) ?? [];
+    const at = sign === null ? r.at : (firstVoteAt(changeActs, r.patchSet, r.reviewerId, sign) ?? r.at);
+    let ofChange = coreVotes.get(r.changeId);
+    if (!ofChange) coreVotes.set(r.changeId, (ofChange = coreVotesOfChange(changeActs, input.roster, input.isBot)));
+    let core: PatchSetCoreVotes | undefined;
+    for (let x = 0; x < ofChange.length; x++) if (ofChange[x]!.patchSet === r.patchSet) core = ofChange[x];
     const independent = !core || at < core.firstAt;
     const coreVerdict = verdicts.verdict(r.changeId, r.patchSet, r.reviewerId);
     const fate = c ? patchSetFate(c, r.patchSet, at, now) : 'open';
@@ -564,7 +615,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       verdict = fate === 'merged' ? 1 : -1;
       verdictBasis = 'fate';
     }
-    const substantive = substantiveBy.get(k)?.has(r.reviewerId) ?? false;
+    const substantive = isSubstantiveBy(r.changeId, r.patchSet, r.reviewerId);
     let minusOutcome: JudgedReview['minusOutcome'] = null;
     if (sign === -1) {
       const coreValues = core ? [...core.finals.values()] : [];
@@ -577,7 +628,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     if (c) {
       const cached = areaCache.get(c.id);
       if (cached) areas = cached;
-      else areaCache.set(c.id, (areas = [...new Set(c.files.map((f) => areaOf(f, options.areaRules)))].sort()));
+      else areaCache.set(c.id, (areas = [...new Set(c.files.map(areaOfCached))].sort()));
     }
     let list = byPerson.get(r.reviewerId);
     if (!list) byPerson.set(r.reviewerId, (list = []));
@@ -630,13 +681,9 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
     );
   });
   const rankSamples: number[][] = people.map(() => []);
-  const weekMarks = new Marks();
-  const areaMarks = new Marks();
+  const marks = new Marks();
   for (let b = 0; b < replicates; b++) {
-    const scores = byChange.map((groups) => {
-      const draw = () => randomIndex(options.random, groups.n);
-      return scoreOf(rawOfDraw(groups, draw, weekMarks, areaMarks), scale, weights).score;
-    });
+    const scores = byChange.map((groups) => scoreOf(rawOfDraw(groups, options.random, marks), scale, weights).score);
     ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
   }
 

@@ -34,16 +34,22 @@ function judgementWeights(r: { quality: JudgementWeights['quality']; activity: J
 export async function candidatesResult(store: Store, ctx: TeamContext, win: Window): Promise<CandidatesResult> {
   const rules = ctx.config.coreRules;
   const filter = { projects: ctx.filterProjects, since: win.since, until: win.until };
-  const [acts, messages] = await Promise.all([
-    actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1),
-    // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
-    loadReviewMessages(store.db, { ...filter, excludeAuthorIds: [...ctx.roster.membersAt(win.now), ...ctx.bots] }),
-  ]);
   // Current cores are never candidates: of their acts the analysis reads only the Code-Review votes
-  // (the cores' verdicts and when they first voted), so the rest are left out before it runs.
+  // (the cores' verdicts and when they first voted), so only those are read.
   const cores = ctx.roster.membersAt(win.now);
+  const [acts, messages] = await Promise.all([
+    actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1, [...cores]),
+    // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
+    // Nor the owners' (they make no review) or those that are one "Patch Set N" line (no reasons).
+    loadReviewMessages(store.db, {
+      ...filter,
+      excludeAuthorIds: [...cores, ...ctx.bots],
+      reasonsOnly: { engine: store.engine },
+    }),
+  ]);
   const isBot = (id: number) => ctx.bots.has(id);
-  const used = acts.filter((a) => !cores.has(a.actorId) || (a.type === 'vote' && a.label === 'Code-Review'));
+  // Every act is one the analysis reads: the cores' are their Code-Review votes only.
+  const used = acts;
   // The facts of the changes the judged reviews are on (reviews in the window by someone neither
   // core now, nor a bot, nor the owner): the analysis reads no other change's.
   const judged = new Set<number>();

@@ -20,7 +20,13 @@ export async function loadResult(store: Store, ctx: TeamContext, win: Window): P
   const bots = [...ctx.bots];
   // Counted and grouped in the database: the patch sets needing review per week, the reviews.
   const [needingPerWeek, reviews] = await Promise.all([
-    countUploadsNeedingReview(store.db, { ...filter, blockMs: 7 * DAY_MS, keepVotesKinds: [...TRIVIAL_KINDS], excludeOwnerIds: bots }),
+    countUploadsNeedingReview(store.db, {
+      ...filter,
+      blockMs: 7 * DAY_MS,
+      keepVotesKinds: [...TRIVIAL_KINDS],
+      excludeOwnerIds: bots,
+      engine: store.engine,
+    }),
     loadReviewTimes(store.db, { ...filter, excludeActorIds: bots, engine: store.engine }),
   ]);
   return computeCoreLoad({ needingPerWeek, reviews, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);

@@ -110,7 +110,14 @@ export function labelOf(ctx: TeamContext, id: number): AccountLabel {
  * before `since` on the changes voted on in that span: the cores' verdict on a patch set takes every
  * core vote on it, also those before the window.
  */
-export async function actsForVerdicts(store: Store, ctx: TeamContext, since: number, horizon: number): Promise<TeamActRecord[]> {
+export async function actsForVerdicts(
+  store: Store,
+  ctx: TeamContext,
+  since: number,
+  horizon: number,
+  /** Of these accounts' acts, only their Code-Review votes (see `loadTeamActs`). */
+  codeReviewOnlyBy?: readonly number[],
+): Promise<TeamActRecord[]> {
   const everCore = [...ctx.roster.membersDuring(0, horizon)];
   return loadTeamActs(store.db, {
     projects: ctx.filterProjects,
@@ -119,6 +126,7 @@ export async function actsForVerdicts(store: Store, ctx: TeamContext, since: num
     excludeActorIds: [...ctx.bots],
     priorCodeReviewBy: everCore,
     engine: store.engine,
+    ...(codeReviewOnlyBy?.length ? { codeReviewOnlyBy } : {}),
   });
 }
 

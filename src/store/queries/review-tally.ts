@@ -8,7 +8,7 @@
  * `votes_window`; comment-only messages with an author and a patch set, through
  * `messages_kind_date`), each with its change's owner.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ReviewTally } from '../../model/activity.js';
 import type { CoreReviewTally } from '../../model/team.js';
 import type { EngineName } from '../engine.js';
@@ -121,42 +121,42 @@ export async function loadCoreReviewTallies(
   const reviewers = o.reviewers.slice(0, MAX_IN);
   if (cores.length === 0 || reviewers.length === 0) return [];
   const { from, since, now } = o;
-  const inProjects = o.projects?.length ? sql`where project in (${sql.join([...o.projects])})` : sql``;
+  const inProjects = o.projects?.length ? sql`and project in (${sql.join([...o.projects])})` : sql``;
   const list = (ids: readonly number[]) => sql.join(ids.map((id) => sql`${id}`));
   // PostgreSQL looks each change up by index through `= any(array(…))` (see reviewers.ts IN_IDS).
-  const inOld = (column: string) =>
-    o.engine === 'postgres' ? sql`${sql.ref(column)} = any(array(select id from old))` : sql`${sql.ref(column)} in (select id from old)`;
+  const inSet = (column: string, ids: RawBuilder<unknown>) =>
+    o.engine === 'postgres' ? sql`${sql.ref(column)} = any(array(${ids}))` : sql`${sql.ref(column)} in (${ids})`;
   const q = o.quarters.map(([a, b]) => sql`sum(case when first_at >= ${a} and first_at < ${b} then 1 else 0 end)`);
-  // The acts of [from, now) come from the time indexes (votes_window, messages_kind_date); the
-  // earlier ones only on the changes created before `from` that the cores acted on since, through
-  // the change indexes (votes_flow, messages_flow). The acts are grouped into reviews before their
-  // changes are joined: the changes' owner, number and creation time are read once, from the
-  // covering index changes_flow (SQLite picks it for this read; a look-up per review in the table,
-  // whose rows are wide, cost twice as much).
-  const { rows } = await sql<{ kind: number; actor: number; a: number | string; b: number | string | null; c: number | string | null }>`
-    with ch as materialized (select id, owner_id, number, created from changes ${inProjects}),
-    old(id) as materialized (
-      select id from ch where created < ${from} and id in (
-        select change_id from votes where copied = 0 and granted_at >= ${from} and granted_at < ${now} and voter_id in (${list(cores)})
-        union
-        select change_id from messages where kind = 'comment' and date >= ${from} and date < ${now}
-          and author_id in (${list(cores)}) and patch_set is not null
-      )
-    ),
-    a(actor, change_id, patch_set, at) as (
+  // SQLite's CROSS JOIN keeps the left table outside: the grouped reviews are scanned and the few
+  // changes (or cores) looked up in a small temporary index, not the reviews indexed for each join.
+  const outerJoin = o.engine === 'postgres' ? sql`join` : sql`cross join`;
+  // The cores' acts of [from, now) are read once, from the time indexes (votes_window,
+  // messages_kind_date), and pick the changes: only those are read (not every change), each once
+  // (the owner, number and creation time). The earlier acts only on the changes created before
+  // `from`, through the change indexes (votes_flow, messages_flow). The acts are grouped into reviews
+  // before their changes are joined.
+  const statement = sql<{ kind: number; actor: number; a: number | string; b: number | string | null; c: number | string | null }>`
+    with w(actor, change_id, patch_set, at) as materialized (
       select voter_id, change_id, patch_set, granted_at from votes
-      where copied = 0 and granted_at >= ${from} and granted_at < ${now} and voter_id in (${list(reviewers)})
+      where copied = 0 and granted_at >= ${from} and granted_at < ${now} and voter_id in (${list(cores)})
       union all
       select author_id, change_id, patch_set, date from messages
-      where kind = 'comment' and date >= ${from} and date < ${now} and author_id in (${list(reviewers)}) and patch_set is not null
+      where kind = 'comment' and date >= ${from} and date < ${now} and author_id in (${list(cores)}) and patch_set is not null
+    ),
+    ch as materialized (
+      select id, owner_id, number, created from changes where ${inSet('id', sql`select distinct change_id from w`)} ${inProjects}
+    ),
+    old(id) as materialized (select id from ch where created < ${from}),
+    a(actor, change_id, patch_set, at) as (
+      select actor, change_id, patch_set, at from w where actor in (${list(reviewers)})
       union all
       -- "+ 0", "|| ''": not indexable, so that SQLite looks the earlier acts up by change instead
       -- of reading every earlier act through the time indexes.
       select voter_id, change_id, patch_set, granted_at from votes
-      where ${inOld('change_id')} and voter_id in (${list(reviewers)}) and copied + 0 = 0 and granted_at + 0 < ${from}
+      where ${inSet('change_id', sql`select id from old`)} and voter_id in (${list(reviewers)}) and copied + 0 = 0 and granted_at + 0 < ${from}
       union all
       select author_id, change_id, patch_set, date from messages
-      where ${inOld('change_id')} and kind || '' = 'comment' and author_id in (${list(reviewers)}) and patch_set is not null
+      where ${inSet('change_id', sql`select id from old`)} and kind || '' = 'comment' and author_id in (${list(reviewers)}) and patch_set is not null
         and date + 0 < ${from}
     ),
     g0 as (
@@ -165,7 +165,7 @@ export async function loadCoreReviewTallies(
     ),
     g as materialized (
       select g0.actor, g0.change_id, g0.patch_set, ch.number, g0.first_at, g0.in_win
-      from g0 join ch on ch.id = g0.change_id where g0.actor <> ch.owner_id
+      from g0 ${outerJoin} ch on ch.id = g0.change_id where g0.actor <> ch.owner_id
     ),
     s as materialized (
       select actor, sum(in_win) as n, max(first_at) as last_at, ${q[0]} as q0, ${q[1]} as q1, ${q[2]} as q2, ${q[3]} as q3
@@ -173,11 +173,18 @@ export async function loadCoreReviewTallies(
     )
     select 0 as kind, actor, n as a, last_at as b, q0 || ',' || q1 || ',' || q2 || ',' || q3 as c from s
     union all
-    select 1, g.actor, g.first_at, null, null from g join s on s.actor = g.actor where s.n < ${o.threshold}
+    select 1, g.actor, g.first_at, null, null from g ${outerJoin} s on s.actor = g.actor where s.n < ${o.threshold}
     union all
-    select 2, g.actor, g.change_id, g.patch_set, cast(g.number as text) from g join s on s.actor = g.actor and g.first_at = s.last_at`.execute(
-    db,
-  );
+    select 2, g.actor, g.change_id, g.patch_set, cast(g.number as text) from g ${outerJoin} s on s.actor = g.actor and g.first_at = s.last_at`;
+  // PostgreSQL without JIT for this statement: its estimates for the grouped acts are far too high
+  // (millions of rows for 120,000), which made it compile the statement for seconds of CPU.
+  const { rows } =
+    o.engine === 'postgres'
+      ? await db.transaction().execute(async (trx) => {
+          await sql`set local jit = off`.execute(trx);
+          return statement.execute(trx);
+        })
+      : await statement.execute(db);
   const by = new Map<number, CoreReviewTally & { times: number[] | null; lastKey: [number, number] | null }>();
   for (const id of reviewers) by.set(id, { accountId: id, count: 0, quarters: [0, 0, 0, 0], last: null, times: null, lastKey: null });
   for (const r of rows) {
@@ -222,7 +229,27 @@ export async function loadReviewTimes(
   const notBot = (column: string) => (bots.length ? sql`and ${sql.ref(column)} not in (${sql.join(bots)})` : sql``);
   const agg = o.engine === 'postgres' ? sql`string_agg` : sql`group_concat`;
   // One row per project, its reviews packed as "reviewer,time;…": a row object per review costs more.
-  const { rows } = await sql<{ project: string; packed: string }>`
+  // PostgreSQL groups the acts into reviews first and then looks their changes up by key (see
+  // reviewers.ts IN_IDS), instead of hashing all 100,000 changes to join each act (the same reviews:
+  // a change's project and owner are the change's).
+  const { rows } =
+    o.engine === 'postgres'
+      ? await sql<{ project: string; packed: string }>`
+    with a(actor, change_id, patch_set, at) as (
+      select voter_id, change_id, patch_set, granted_at from votes
+      where copied = 0 and granted_at >= ${since} and granted_at < ${until} ${notBot('voter_id')}
+      union all
+      select author_id, change_id, patch_set, date from messages
+      where kind = 'comment' and date >= ${since} and date < ${until}
+        and author_id is not null and patch_set is not null ${notBot('author_id')}
+    ),
+    g0 as materialized (select change_id, actor, min(at) as first_at from a group by change_id, patch_set, actor),
+    ch as materialized (
+      select id, project, owner_id from changes ch where id = any(array(select distinct change_id from g0)) ${inProjects}
+    ),
+    g as (select g0.actor, ch.project, g0.first_at from g0 join ch on ch.id = g0.change_id where g0.actor <> ch.owner_id)
+    select project, ${agg}(cast(actor as text) || ',' || cast(first_at as text), ';') as packed from g group by project`.execute(db)
+      : await sql<{ project: string; packed: string }>`
     with a(actor, change_id, patch_set, at) as (
       select voter_id, change_id, patch_set, granted_at from votes
       where copied = 0 and granted_at >= ${since} and granted_at < ${until} ${notBot('voter_id')}
@@ -269,12 +296,29 @@ export async function countUploadsNeedingReview(
     blockMs: number;
     keepVotesKinds: readonly string[];
     excludeOwnerIds?: readonly number[];
+    /** PostgreSQL: the window's patch sets first, then only their changes looked up by key. */
+    engine?: EngineName;
   },
 ): Promise<Map<number, number>> {
   const inProjects = o.projects?.length ? sql`and c.project in (${sql.join([...o.projects])})` : sql``;
   const bots = o.excludeOwnerIds?.slice(0, MAX_IN) ?? [];
   const notBot = bots.length ? sql`and c.owner_id not in (${sql.join(bots)})` : sql``;
   const kinds = o.keepVotesKinds.length ? sql`and coalesce(p.kind, '') not in (${sql.join([...o.keepVotesKinds])})` : sql``;
+  if (o.engine === 'postgres') {
+    // Not a join with every change (PostgreSQL hashed all 100,000): the window's patch sets, then
+    // their changes by key (see reviewers.ts IN_IDS).
+    const { rows } = await sql<{ block: number | string; n: number | string }>`
+      with p as materialized (
+        select change_id, created from patch_sets p
+        where p.created >= ${o.since} and p.created < ${o.until} ${kinds}
+      ),
+      c as materialized (
+        select id from changes c where id = any(array(select distinct change_id from p)) ${notBot} ${inProjects}
+      )
+      select cast((p.created - ${o.since}) / ${o.blockMs} as integer) as block, count(*) as n
+      from p join c on c.id = p.change_id group by block`.execute(db);
+    return new Map(rows.map((r) => [Number(r.block), Number(r.n)]));
+  }
   const { rows } = await sql<{ block: number | string; n: number | string }>`
     select cast((p.created - ${o.since}) / ${o.blockMs} as integer) as block, count(*) as n
     from patch_sets p join changes c on c.id = p.change_id

@@ -35,6 +35,11 @@ export interface TeamFilter {
   priorCodeReviewBy?: readonly number[];
   /** Only acts on these changes (store ids; at most 5,000). */
   changeIds?: readonly number[];
+  /**
+   * Of these accounts' acts only their Code-Review votes (a report that reads nothing else of
+   * theirs: core candidates, of the current cores).
+   */
+  codeReviewOnlyBy?: readonly number[];
 }
 
 // Engines cap bound parameters; account lists are small, but keep IN lists bounded anyway.
@@ -283,6 +288,8 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (excluded?.length) vq = vq.where('voter_id', 'not in', excluded);
   if (inProjects) vq = vq.where('change_id', 'in', inProjects);
   if (onChanges) vq = vq.where('change_id', 'in', onChanges);
+  const crOnly = filter.codeReviewOnlyBy?.slice(0, MAX_IN);
+  if (crOnly?.length) vq = vq.where((eb) => eb.or([eb('voter_id', 'not in', crOnly), eb('label', '=', 'Code-Review')]));
 
   let cq = db
     .selectFrom('messages')
@@ -296,6 +303,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   if (excluded?.length) cq = cq.where('author_id', 'not in', excluded);
   if (inProjects) cq = cq.where('change_id', 'in', inProjects);
   if (onChanges) cq = cq.where('change_id', 'in', onChanges);
+  if (crOnly?.length) cq = cq.where('author_id', 'not in', crOnly);
 
   const span = filter.since !== undefined && filter.until !== undefined ? { since: filter.since, until: filter.until } : null;
   const [votes, comments] = await Promise.all([filter.engine ? VOTE_READERS[filter.engine](db, vq, span) : readVoteRows(vq), cq.execute()]);
@@ -713,22 +721,95 @@ export async function loadChangeFactsOf(
 ): Promise<ChangeFacts[]> {
   const ids = [...new Set(filter.ids)].sort((a, b) => a - b);
   if (ids.length === 0) return [];
+  const { engine } = filter;
   const inIds = (column: string) =>
-    filter.engine === 'postgres'
+    engine === 'postgres'
       ? sql<boolean>`${sql.ref(column)} in (select unnest(${ids}::int[]))`
       : sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
-  let cq = db
-    .selectFrom('changes')
-    .select(['id', 'host', 'project', 'number', 'owner_id', 'status', 'created', 'merged_at', 'abandoned_at'])
-    .where(inIds('id'));
-  if (filter.projects?.length) cq = cq.where('project', 'in', filter.projects);
-  const [changes, patchSets, files] = await Promise.all([
-    cq.execute(),
-    db.selectFrom('patch_sets').select(['change_id', 'number', 'created', 'kind']).where(inIds('change_id')).execute(),
-    db.selectFrom('change_files').select(['change_id', 'path']).where(inIds('change_id')).execute(),
+  // Each part as one row of JSON arrays, a column each (JSON_COLUMN): no object per patch set or
+  // file (tens of thousands of each), and JSON keeps any text a path may hold.
+  const arrays = <T extends Record<string, unknown[]>>(columns: readonly string[], from: string, where: RawBuilder<boolean>) =>
+    sql<
+      Record<string, string | null>
+    >`select ${sql.join(columns.map((c) => sql`${JSON_COLUMN[engine](sql.ref(c))} as ${sql.ref(c)}`))} from ${sql.table(from)} where ${where}`
+      .execute(db)
+      .then(({ rows }) => {
+        const out: Record<string, unknown[]> = {};
+        for (const c of columns) out[c] = JSON.parse(rows[0]?.[c] ?? '[]') as unknown[];
+        return out as T;
+      });
+  const inProjects = filter.projects?.length
+    ? sql<boolean>`${inIds('id')} and project in (${sql.join([...filter.projects])})`
+    : inIds('id');
+  const [c, p, f] = await Promise.all([
+    arrays<{
+      id: number[];
+      host: string[];
+      project: string[];
+      number: number[];
+      owner_id: number[];
+      status: string[];
+      created: number[];
+      merged_at: Array<number | null>;
+      abandoned_at: Array<number | null>;
+    }>(['id', 'host', 'project', 'number', 'owner_id', 'status', 'created', 'merged_at', 'abandoned_at'], 'changes', inProjects),
+    arrays<{ change_id: number[]; number: number[]; created: number[]; kind: Array<string | null> }>(
+      ['change_id', 'number', 'created', 'kind'],
+      'patch_sets',
+      inIds('change_id'),
+    ),
+    arrays<{ change_id: number[]; path: string[] }>(['change_id', 'path'], 'change_files', inIds('change_id')),
   ]);
-  return factsOf(changes, patchSets, files);
+  const ps = new Map<number, ChangeFacts['patchSets']>();
+  for (let i = 0; i < p.change_id.length; i++) {
+    let l = ps.get(p.change_id[i]!);
+    if (!l) ps.set(p.change_id[i]!, (l = []));
+    l.push({ number: p.number[i]!, created: p.created[i]!, kind: p.kind[i] as PatchSetKind | null });
+  }
+  const fs = new Map<number, string[]>();
+  for (let i = 0; i < f.change_id.length; i++) {
+    let l = fs.get(f.change_id[i]!);
+    if (!l) fs.set(f.change_id[i]!, (l = []));
+    l.push(f.path[i]!);
+  }
+  const out: ChangeFacts[] = [];
+  for (let i = 0; i < c.id.length; i++) {
+    const id = c.id[i]!;
+    out.push({
+      id,
+      host: c.host[i]!,
+      project: c.project[i]!,
+      number: c.number[i]!,
+      ownerId: c.owner_id[i]!,
+      status: c.status[i] as ChangeStatus,
+      created: c.created[i]!,
+      mergedAt: c.merged_at[i]!,
+      abandonedAt: c.abandoned_at[i]!,
+      patchSets: (ps.get(id) ?? []).sort((a, b) => a.number - b.number),
+      files: (fs.get(id) ?? []).sort(),
+    });
+  }
+  return out.sort((a, b) => a.id - b.id);
 }
+
+// A column's values as one JSON array, per engine (in no particular order, the same for every
+// column of one statement: one scan feeds them all).
+const JSON_COLUMN: Record<EngineName, (column: RawBuilder<unknown>) => RawBuilder<string>> = {
+  sqlite: (c) => sql<string>`json_group_array(${c})`,
+  postgres: (c) => sql<string>`cast(json_agg(${c}) as text)`,
+};
+
+/**
+ * A message text that is more than one "Patch Set N: …" line (the line analysis/core-candidates.ts
+ * and judgement-candidates.ts set aside: `^Patch Set \d+:[^\n]*(\n|$)`), per engine. Exact for what it
+ * leaves out: a text without a line break that begins "Patch Set", digits and a colon. SQLite's GLOB
+ * names the digits one by one (up to three: patch set 999); a longer number is kept, and the
+ * analysis decides as before.
+ */
+const NOT_ONLY_PATCH_SET_LINE: Record<EngineName, RawBuilder<boolean>> = {
+  sqlite: sql<boolean>`not (instr(messages.text, char(10)) = 0 and (messages.text glob 'Patch Set [0-9]:*' or messages.text glob 'Patch Set [0-9][0-9]:*' or messages.text glob 'Patch Set [0-9][0-9][0-9]:*'))`,
+  postgres: sql<boolean>`not (strpos(messages.text, chr(10)) = 0 and messages.text ~ '^Patch Set [0-9]+:')`,
+};
 
 /**
  * Review messages (kinds `review` and `comment`) with author and patch set, in [since, until), with
@@ -745,6 +826,13 @@ export async function loadReviewMessages(
     authorIds?: readonly number[];
     /** Leave out messages by these accounts (a report that never reads their text: cores, bots). */
     excludeAuthorIds?: readonly number[];
+    /**
+     * Only the messages that can give a review's reasons (core candidates): not the change owner's
+     * (an owner's acts make no review, reviews.ts), and not those that are one "Patch Set N: …" line
+     * and nothing else (nothing is left of them once that line is set aside: hasReasoning and
+     * isSubstantive read them as empty). Their texts are the most of what the loader would read.
+     */
+    reasonsOnly?: { engine: EngineName };
   },
 ): Promise<ReviewMessageText[]> {
   if (filter.authorIds && filter.authorIds.length === 0) return [];
@@ -760,6 +848,8 @@ export async function loadReviewMessages(
   if (filter.projects?.length) q = q.where('changes.project', 'in', filter.projects);
   if (filter.authorIds) q = q.where('messages.author_id', 'in', filter.authorIds.slice(0, MAX_IN));
   if (filter.excludeAuthorIds?.length) q = q.where('messages.author_id', 'not in', filter.excludeAuthorIds.slice(0, MAX_IN));
+  if (filter.reasonsOnly)
+    q = q.whereRef('messages.author_id', '<>', 'changes.owner_id').where(NOT_ONLY_PATCH_SET_LINE[filter.reasonsOnly.engine]);
   return (await q.execute()).map((m) => ({
     changeId: m.change_id,
     patchSet: m.patch_set!,
