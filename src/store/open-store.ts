@@ -257,6 +257,19 @@ async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => P
   }
 }
 
+/**
+ * The session settings Steward asks PostgreSQL for, sent in the start-up packet (no extra round
+ * trip): `jit = off`. Steward's statements are reads of a few hundred milliseconds at most whose
+ * row estimates are often far off; PostgreSQL's JIT (on by default, above a plan cost of 100,000)
+ * then spends more compiling than it saves — seconds for `core idle` on the bench store. A
+ * connection URL with its own `options=` parameter, or a PGOPTIONS environment variable, is the
+ * operator's choice and is left as it is (docs/configuration.md).
+ */
+export function postgresSessionOptions(url: string, env: NodeJS.ProcessEnv): { options?: string } {
+  if (/[?&]options=/.test(url) || (env.PGOPTIONS ?? '') !== '') return {};
+  return { options: '-c jit=off' };
+}
+
 async function openPostgres(url: string, create: boolean, connections: number): Promise<Store> {
   const shown = redactLocation(url);
   const { default: pg } = await import('pg');
@@ -265,7 +278,13 @@ async function openPostgres(url: string, create: boolean, connections: number): 
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
   };
-  const pool = new pg.Pool({ connectionString: url, max: connections, types, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: connections,
+    types,
+    connectionTimeoutMillis: 10_000,
+    ...postgresSessionOptions(url, process.env),
+  });
   // An idle client's network error must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {

@@ -6,12 +6,13 @@ import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
 import { dumpStore } from '../../src/store/dump.js';
 import type { Store } from '../../src/store/engine.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, postgresSessionOptions } from '../../src/store/open-store.js';
 import { storeInfo } from '../../src/store/store-info.js';
 import type { ChangeRecord, SourceFormat } from '../../src/model/records.js';
 import { StewardError } from '../../src/model/errors.js';
 import { DAY, alice, bob, carol, makeChange, makeMessage, makeVote } from '../helpers/builders.js';
-import { ENGINES, PG_ADMIN_URL, freshLocation, withStore } from '../helpers/stores.js';
+import { ENGINES, PG_ADMIN_URL, PG_SKIP_REASON, freshLocation, withStore } from '../helpers/stores.js';
+import { sql } from 'kysely';
 
 async function write(store: Store, records: ChangeRecord[], format: SourceFormat = 'rest') {
   return store.db.transaction().execute(async (trx) => {
@@ -232,5 +233,33 @@ describe('store on sqlite only', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('PostgreSQL session settings', () => {
+  it('asks for jit = off unless the URL or PGOPTIONS sets the options', () => {
+    assert.deepEqual(postgresSessionOptions('postgres://u@h/db', {}), { options: '-c jit=off' });
+    assert.deepEqual(postgresSessionOptions('postgres://u@h/db?host=/run/pg', { PGOPTIONS: '' }), { options: '-c jit=off' });
+    assert.deepEqual(postgresSessionOptions('postgres://u@h/db?options=-c%20jit%3Don', {}), {});
+    assert.deepEqual(postgresSessionOptions('postgres://u@h/db?sslmode=require&options=-c%20work_mem%3D64MB', {}), {});
+    assert.deepEqual(postgresSessionOptions('postgres://u@h/db', { PGOPTIONS: '-c jit=on' }), {});
+  });
+
+  it('every connection of a store runs with jit off; a URL that sets options keeps its own', { skip: PG_SKIP_REASON }, async () => {
+    await withStore('postgres', async (store, location) => {
+      const shown = await Promise.all(
+        [1, 2, 3].map(() =>
+          store.db.transaction().execute(async (trx) => (await sql<{ jit: string }>`show jit`.execute(trx)).rows[0]!.jit),
+        ),
+      );
+      assert.deepEqual(shown, ['off', 'off', 'off']);
+      const sep = location.includes('?') ? '&' : '?';
+      const own = await openStore(`${location}${sep}options=${encodeURIComponent('-c jit=on')}`);
+      try {
+        assert.equal((await sql<{ jit: string }>`show jit`.execute(own.db)).rows[0]!.jit, 'on');
+      } finally {
+        await own.close();
+      }
+    });
   });
 });
