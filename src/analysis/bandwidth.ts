@@ -31,6 +31,7 @@
  */
 import type { FlowChange } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
+import type { ReviewActRecord } from '../model/activity.js';
 import { reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
 import { weekStart } from './queue-trivial.js';
 import { reviewsInPeriod, type Review } from './reviews.js';
@@ -98,6 +99,8 @@ export interface FlowReplay {
   replay: Replay;
   /** The change's reviews (reviews.ts), when the caller already has them. */
   reviews?: readonly Review[];
+  /** The review acts they were made from (queue-state.ts `reviewActsOf`), when the caller has them: not built again. */
+  acts?: readonly ReviewActRecord[];
 }
 
 /**
@@ -112,8 +115,9 @@ function reviewsOfPeriod(
   ctx: FlowContext,
   since: Timestamp,
   horizon: Timestamp,
+  given?: readonly ReviewActRecord[],
 ): readonly Review[] {
-  const acts = reviewActsOf(change);
+  const acts = given ?? reviewActsOf(change);
   if (whole && acts.every((a) => a.at >= since)) return whole;
   return reviewsInPeriod(acts, ctx.isBot, since, horizon).reviews;
 }
@@ -157,7 +161,7 @@ export function weeklyFlow(
   const waitSums = weeks.map(() => ({ total: 0, n: 0 }));
   const agesAtEnd: number[][] = weeks.map(() => []);
 
-  for (const { change, replay, reviews } of replays) {
+  for (const { change, replay, reviews, acts } of replays) {
     const seenPs = new Set<number>();
     let visit: { from: Timestamp; to: Timestamp } | null = null;
     const closeVisit = (): void => {
@@ -204,7 +208,7 @@ export function weeklyFlow(
       }
     }
     closeVisit();
-    for (const r of reviewsOfPeriod(change, reviews, ctx, since, horizon)) {
+    for (const r of reviewsOfPeriod(change, reviews, ctx, since, horizon, acts)) {
       const w = weekOf(r.at);
       if (!w) continue;
       w.reviews += 1;

@@ -597,22 +597,38 @@ export function percentileMonteCarlo(values: readonly number[], level = 0.95): {
  */
 export function cramersV(xs: readonly string[], ys: readonly string[]): number | null {
   const n = Math.min(xs.length, ys.length);
-  const rows = new Map<string, number>();
-  const cols = new Map<string, number>();
-  const cell = new Map<string, number>();
+  // Levels numbered in order of first appearance (the order the sums below run in), cells counted by number.
+  const rowIndex = new Map<string, number>();
+  const colIndex = new Map<string, number>();
+  const xi = new Int32Array(n);
+  const yi = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    rows.set(xs[i]!, (rows.get(xs[i]!) ?? 0) + 1);
-    cols.set(ys[i]!, (cols.get(ys[i]!) ?? 0) + 1);
-    const key = `${xs[i]}\u0000${ys[i]}`;
-    cell.set(key, (cell.get(key) ?? 0) + 1);
+    let r = rowIndex.get(xs[i]!);
+    if (r === undefined) rowIndex.set(xs[i]!, (r = rowIndex.size));
+    let c = colIndex.get(ys[i]!);
+    if (c === undefined) colIndex.set(ys[i]!, (c = colIndex.size));
+    xi[i] = r;
+    yi[i] = c;
   }
-  const k = Math.min(rows.size, cols.size);
+  const R = rowIndex.size;
+  const C = colIndex.size;
+  const k = Math.min(R, C);
   if (n === 0 || k < 2) return null;
+  const rows = new Float64Array(R);
+  const cols = new Float64Array(C);
+  const cell = new Float64Array(R * C);
+  for (let i = 0; i < n; i++) {
+    rows[xi[i]!]! += 1;
+    cols[yi[i]!]! += 1;
+    cell[xi[i]! * C + yi[i]!]! += 1;
+  }
   let chi = 0;
-  for (const [r, nr] of rows) {
-    for (const [c, nc] of cols) {
+  for (let r = 0; r < R; r++) {
+    const nr = rows[r]!;
+    for (let c = 0; c < C; c++) {
+      const nc = cols[c]!;
       const expected = (nr * nc) / n;
-      const observed = cell.get(`${r}\u0000${c}`) ?? 0;
+      const observed = cell[r * C + c]!;
       chi += ((observed - expected) * (observed - expected)) / expected;
     }
   }
