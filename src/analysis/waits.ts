@@ -275,15 +275,17 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
     .filter((c) => c.created < horizon)
     .map((c) => {
       const acts = reviewActsOf(c);
+      let earliestAct = Infinity;
+      for (let i = 0; i < acts.length; i++) if (acts[i]!.at < earliestAct) earliestAct = acts[i]!.at;
       return {
         change: c,
         replay: replayFlow(c, ctx, now),
         reviews: sortSmall(extractReviews(acts, ctx.isBot).reviews, (a, b) => a.at - b.at),
-        acts,
+        earliestAct,
       };
     });
   const weeks = weeklyFlow(
-    replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews, acts: r.acts })),
+    replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews, earliestAct: r.earliestAct })),
     ctx,
     input.coreAt,
     since,
