@@ -98,6 +98,12 @@ export interface FlowReplay {
   replay: Replay;
   /** The change's reviews (reviews.ts), when the caller already has them. */
   reviews?: readonly Review[];
+  /**
+   * The time of the earliest of the change's review acts (queue-state.ts `reviewActsOf`; +∞ for
+   * none), when the caller knows it: `reviews` are then used as they are when it is in the period,
+   * without building the acts again (and without keeping every change's acts alive until then).
+   */
+  earliestAct?: Timestamp;
 }
 
 /**
@@ -112,7 +118,9 @@ function reviewsOfPeriod(
   ctx: FlowContext,
   since: Timestamp,
   horizon: Timestamp,
+  earliestAct?: Timestamp,
 ): readonly Review[] {
+  if (whole && earliestAct !== undefined && earliestAct >= since) return whole;
   const acts = reviewActsOf(change);
   if (whole && acts.every((a) => a.at >= since)) return whole;
   return reviewsInPeriod(acts, ctx.isBot, since, horizon).reviews;
@@ -157,7 +165,7 @@ export function weeklyFlow(
   const waitSums = weeks.map(() => ({ total: 0, n: 0 }));
   const agesAtEnd: number[][] = weeks.map(() => []);
 
-  for (const { change, replay, reviews } of replays) {
+  for (const { change, replay, reviews, earliestAct } of replays) {
     const seenPs = new Set<number>();
     let visit: { from: Timestamp; to: Timestamp } | null = null;
     const closeVisit = (): void => {
@@ -204,7 +212,7 @@ export function weeklyFlow(
       }
     }
     closeVisit();
-    for (const r of reviewsOfPeriod(change, reviews, ctx, since, horizon)) {
+    for (const r of reviewsOfPeriod(change, reviews, ctx, since, horizon, earliestAct)) {
       const w = weekOf(r.at);
       if (!w) continue;
       w.reviews += 1;

@@ -23,7 +23,7 @@ import {
   type ClusterKey,
   type IntervalVerdict,
 } from './stats/bootstrap.js';
-import { cumulativeIncidence } from './stats/cumulative-incidence.js';
+import { incidenceCurves } from './stats/cumulative-incidence.js';
 import { kaplanMeier, survivalQuantile } from './stats/kaplan-meier.js';
 import { randomIndex, seededRandom, type Random } from './stats/random.js';
 import { round } from './stats.js';
@@ -55,7 +55,7 @@ export interface MergeIncidence extends EventTime {
 }
 
 /** First time a step function (ascending times, values) reaches `p`; null when it never does. */
-function crossing(times: readonly number[], values: ReadonlyArray<number | null>, p: number): number | null {
+function crossing(times: ArrayLike<number>, values: ArrayLike<number | null>, p: number): number | null {
   for (let i = 0; i < times.length; i++) if (values[i] !== null && values[i]! >= p - 1e-12) return times[i]!;
   return null;
 }
@@ -73,41 +73,53 @@ export function mergeIncidence(changes: readonly FollowedChange[], maxDays = 365
   const abandoned = changes.filter((c) => c.outcome === 'abandoned').length;
   const base = { n: changes.length, events: merged, abandoned, open: changes.length - merged - abandoned };
   if (changes.length === 0) return { ...base, median: null, low: null, high: null, points: [] };
-  const ci = cumulativeIncidence(
-    changes.map((c) => ({ time: c.days, cause: c.outcome === 'open' ? null : c.outcome })),
-    { clusters: changes.map((c) => c.cluster) },
-  );
-  const times = ci.steps.map((s) => s.time);
-  const m = ci.steps.map((s) => s.incidence.merged);
-  const median = crossing(
-    times,
-    m.map((e) => e?.value ?? 0),
-    0.5,
-  );
-  const low = crossing(
-    times,
-    m.map((e) => e?.upper ?? null),
-    0.5,
-  );
-  const high = crossing(
-    times,
-    m.map((e) => e?.lower ?? null),
-    0.5,
-  );
-  const last = Math.min(maxDays, Math.ceil(times[times.length - 1] ?? 0));
+  // Causes as cumulativeIncidence sorts them: abandoned before merged, each only when seen.
+  const causes = [...(abandoned ? ['abandoned'] : []), ...(merged ? ['merged'] : [])];
+  const k = causes.length;
+  const mi = causes.indexOf('merged');
+  const ai = causes.indexOf('abandoned');
+  const time = new Float64Array(changes.length);
+  const cause = new Int32Array(changes.length);
+  const clusters: ClusterKey[] = new Array<ClusterKey>(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    time[i] = c.days;
+    cause[i] = c.outcome === 'merged' ? mi : c.outcome === 'abandoned' ? ai : -1;
+    clusters[i] = c.cluster;
+  }
+  const ci = incidenceCurves(time, cause, k, clusters);
+  const S = ci.steps;
+  // The merged curve and its band at each step (as cumulativeIncidence gives them; no merge: 0 and no band).
+  const value = new Float64Array(S);
+  const lower = new Array<number | null>(S).fill(null);
+  const upper = new Array<number | null>(S).fill(null);
+  const abandonedValue = new Float64Array(S);
+  for (let s = 0; s < S; s++) {
+    if (ai >= 0) abandonedValue[s] = ci.value[s * k + ai]!;
+    if (mi < 0) continue;
+    const v = ci.value[s * k + mi]!;
+    const se = ci.stdErr[s * k + mi]!;
+    value[s] = v;
+    if (v > 0) {
+      lower[s] = v * Math.exp((-ci.z * se) / v);
+      upper[s] = Math.min(1, v * Math.exp((ci.z * se) / v));
+    }
+  }
+  const times = ci.time.subarray(0, S);
+  const median = crossing(times, value, 0.5);
+  const low = crossing(times, upper, 0.5);
+  const high = crossing(times, lower, 0.5);
+  const last = Math.min(maxDays, Math.ceil(S ? times[S - 1]! : 0));
   const points: MergeIncidence['points'] = [];
-  let k = -1;
+  let k0 = -1;
   for (let day = 0; day <= last; day++) {
-    while (k + 1 < ci.steps.length && ci.steps[k + 1]!.time <= day) k++;
-    const s = k >= 0 ? ci.steps[k]! : null;
-    const mg = s?.incidence.merged;
-    const ab = s?.incidence.abandoned;
+    while (k0 + 1 < S && times[k0 + 1]! <= day) k0++;
     points.push({
       day,
-      merged: round(mg?.value ?? 0, 4)!,
-      mergedLow: mg?.lower == null ? null : round(mg.lower, 4),
-      mergedHigh: mg?.upper == null ? null : round(mg.upper, 4),
-      abandoned: round(ab?.value ?? 0, 4)!,
+      merged: k0 >= 0 ? round(value[k0]!, 4)! : 0,
+      mergedLow: k0 >= 0 ? round(lower[k0]!, 4) : null,
+      mergedHigh: k0 >= 0 ? round(upper[k0]!, 4) : null,
+      abandoned: k0 >= 0 ? round(abandonedValue[k0]!, 4)! : 0,
     });
   }
   return { ...base, median: round(median), low: round(low), high: round(high), points };
@@ -136,6 +148,11 @@ export function timeToEvent(list: readonly FollowedTime[]): EventTime {
 export interface SortedWeightedForm<T> {
   order: (a: T, b: T) => number;
   point: (sorted: readonly T[], weights: ArrayLike<number>) => number | null;
+  /**
+   * The same point over typed arrays, for re-draws: each item's `code` (what kind of end it had),
+   * and the point over a {@link CountedSide} with item i counted `counts[cluster[i]]` times.
+   */
+  counted?: { code: (item: T) => number; point: (side: CountedSide, counts: Float64Array, total: number) => number | null };
 }
 
 /** A median statistic, optionally with its {@link SortedWeightedForm} (used by {@link bootstrapDifference}). */
@@ -148,7 +165,14 @@ const ones = (n: number): Float64Array => new Float64Array(n).fill(1);
 export function mergeMedianPoint(changes: readonly FollowedChange[]): number | null {
   return mergeMedianSorted([...changes].sort(byDays), ones(changes.length));
 }
-mergeMedianPoint.overSorted = { order: byDays, point: mergeMedianSorted } satisfies SortedWeightedForm<FollowedChange>;
+mergeMedianPoint.overSorted = {
+  order: byDays,
+  point: mergeMedianSorted,
+  counted: {
+    code: (c) => (c.outcome === 'merged' ? 1 : c.outcome === 'abandoned' ? 2 : 0),
+    point: (side, counts, total) => mergeMedianCounts(side, counts, total),
+  },
+} satisfies SortedWeightedForm<FollowedChange>;
 
 function mergeMedianSorted(sorted: readonly FollowedChange[], weights: ArrayLike<number>): number | null {
   const n = sorted.length;
@@ -182,7 +206,11 @@ function mergeMedianSorted(sorted: readonly FollowedChange[], weights: ArrayLike
 export function kmMedianPoint(list: readonly FollowedTime[]): number | null {
   return kmMedianSorted([...list].sort(byDays), ones(list.length));
 }
-kmMedianPoint.overSorted = { order: byDays, point: kmMedianSorted } satisfies SortedWeightedForm<FollowedTime>;
+kmMedianPoint.overSorted = {
+  order: byDays,
+  point: kmMedianSorted,
+  counted: { code: (x) => (x.event ? 1 : 0), point: (side, counts, total) => kmMedianCounts(side, counts, total) },
+} satisfies SortedWeightedForm<FollowedTime>;
 
 function kmMedianSorted(sorted: readonly FollowedTime[], weights: ArrayLike<number>): number | null {
   const n = sorted.length;
@@ -308,6 +336,9 @@ function drawSortedWeighted<T extends { cluster: ClusterKey }>(
 ): BootstrapReplicates {
   const a = [...first].sort(form.order);
   const b = [...second].sort(form.order);
+  // The counted forms are those of the medians above, whose items all have `days`.
+  type Timed = T & { days: number };
+  if (form.counted) return drawCounted(a as Timed[], b as Timed[], form.counted, random, replicates);
   const present = (w: Float64Array): boolean => w.some((x) => x > 0);
   return clusterBootstrapWeights(
     [...a, ...b],
@@ -322,6 +353,51 @@ function drawSortedWeighted<T extends { cluster: ClusterKey }>(
     },
     { random, replicates },
   );
+}
+
+/**
+ * {@link drawSortedWeighted} over typed arrays: the same draws as {@link clusterBootstrapWeights}
+ * (one uniform per cluster, over the sorted keys), each side's total summed as clusters are drawn
+ * and its point read with item i counted `counts[cluster[i]]` times, stopping at the median — no
+ * weight per item filled and no item object read per re-draw. The weights are whole numbers, so
+ * the sums are exact and the same in any order: the same values as the weighted form.
+ */
+function drawCounted<T extends { cluster: ClusterKey; days: number }>(
+  a: readonly T[],
+  b: readonly T[],
+  counted: NonNullable<SortedWeightedForm<T>['counted']>,
+  random: Random,
+  replicates: number,
+): BootstrapReplicates {
+  const { keys, clusterIndex } = sortedClusters([...a, ...b], (item) => item.cluster);
+  const k = keys.length;
+  const ia = clusterIndex.subarray(0, a.length);
+  const ib = clusterIndex.subarray(a.length);
+  const sizeA = new Float64Array(k);
+  const sizeB = new Float64Array(k);
+  for (const j of ia) sizeA[j]! += 1;
+  for (const j of ib) sizeB[j]! += 1;
+  const sideA = countedSide(a, ia, counted.code);
+  const sideB = countedSide(b, ib, counted.code);
+  const counts = new Float64Array(k);
+  const out: BootstrapReplicates = { values: [], failed: 0 };
+  for (let r = 0; r < replicates; r++) {
+    counts.fill(0);
+    let totalA = 0;
+    let totalB = 0;
+    for (let j = 0; j < k; j++) {
+      const c = randomIndex(random, k);
+      counts[c]! += 1;
+      totalA += sizeA[c]!;
+      totalB += sizeB[c]!;
+    }
+    const x = k > 0 && totalA > 0 && totalB > 0 ? counted.point(sideA, counts, totalA) : null;
+    const y = x === null ? null : counted.point(sideB, counts, totalB);
+    const v = x === null || y === null ? null : x - y;
+    if (v === null || !Number.isFinite(v)) out.failed += 1;
+    else out.values.push(v);
+  }
+  return out;
 }
 
 /**
@@ -381,8 +457,8 @@ export function bootstrapKmMedianPair(
   const sizeB = new Float64Array(k);
   for (const j of ia) sizeA[j]! += 1;
   for (const j of ib) sizeB[j]! += 1;
-  const sideA = countedSide(a, ia);
-  const sideB = countedSide(b, ib);
+  const sideA = countedSide(a, ia, (x) => (x.event ? 1 : 0));
+  const sideB = countedSide(b, ib, (x) => (x.event ? 1 : 0));
   const random = seededRandom(options.seed);
   const counts = new Float64Array(k);
   const diff: BootstrapReplicates = { values: [], failed: 0 };
@@ -417,14 +493,15 @@ export function bootstrapKmMedianPair(
  * time in runs of equal times (`ends[g]`: one past the last item of run g, at `days[g]`), each
  * item's event (1 or 0) and cluster. Read without touching the items' objects.
  */
-interface CountedSide {
+export interface CountedSide {
   ends: Uint32Array;
   days: Float64Array;
+  /** Each item's end: 1 for the event (merged), 2 for the competing one (abandoned), 0 censored. */
   event: Uint8Array;
   cluster: Uint32Array;
 }
 
-function countedSide(sorted: readonly FollowedTime[], cluster: Uint32Array): CountedSide {
+function countedSide<T extends { days: number }>(sorted: readonly T[], cluster: Uint32Array, code: (item: T) => number): CountedSide {
   const n = sorted.length;
   const ends: number[] = [];
   const days: number[] = [];
@@ -432,13 +509,43 @@ function countedSide(sorted: readonly FollowedTime[], cluster: Uint32Array): Cou
   for (let i = 0; i < n;) {
     const t = sorted[i]!.days;
     while (i < n && sorted[i]!.days === t) {
-      event[i] = sorted[i]!.event ? 1 : 0;
+      event[i] = code(sorted[i]!);
       i++;
     }
     ends.push(i);
     days.push(t);
   }
   return { ends: Uint32Array.from(ends), days: Float64Array.from(days), event, cluster };
+}
+
+/** {@link mergeMedianSorted} with item i weighted by `counts[cluster[i]]`, whose sum is `total` (whole numbers: the same sums). */
+function mergeMedianCounts(side: CountedSide, counts: Float64Array, total: number): number | null {
+  const { ends, days, event, cluster } = side;
+  const runs = ends.length;
+  let atRisk = total;
+  let free = 1;
+  let inc = 0;
+  let i = 0;
+  for (let g = 0; g < runs; g++) {
+    const end = ends[g]!;
+    let dm = 0;
+    let da = 0;
+    let here = 0;
+    for (; i < end; i++) {
+      const w = counts[cluster[i]!]!;
+      const e = event[i]!;
+      if (e === 1) dm += w;
+      else if (e === 2) da += w;
+      here += w;
+    }
+    if (dm + da > 0) {
+      inc += (free * dm) / atRisk;
+      free *= 1 - (dm + da) / atRisk;
+      if (inc >= 0.5 - 1e-12) return days[g]!;
+    }
+    atRisk -= here;
+  }
+  return null;
 }
 
 /** {@link kmMedianSorted} with item i weighted by `counts[cluster[i]]`, whose sum is `total` (the same sums in the same order). */
@@ -490,22 +597,38 @@ export function percentileMonteCarlo(values: readonly number[], level = 0.95): {
  */
 export function cramersV(xs: readonly string[], ys: readonly string[]): number | null {
   const n = Math.min(xs.length, ys.length);
-  const rows = new Map<string, number>();
-  const cols = new Map<string, number>();
-  const cell = new Map<string, number>();
+  // Levels numbered in order of first appearance (the order the sums below run in), cells counted by number.
+  const rowIndex = new Map<string, number>();
+  const colIndex = new Map<string, number>();
+  const xi = new Int32Array(n);
+  const yi = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    rows.set(xs[i]!, (rows.get(xs[i]!) ?? 0) + 1);
-    cols.set(ys[i]!, (cols.get(ys[i]!) ?? 0) + 1);
-    const key = `${xs[i]}\u0000${ys[i]}`;
-    cell.set(key, (cell.get(key) ?? 0) + 1);
+    let r = rowIndex.get(xs[i]!);
+    if (r === undefined) rowIndex.set(xs[i]!, (r = rowIndex.size));
+    let c = colIndex.get(ys[i]!);
+    if (c === undefined) colIndex.set(ys[i]!, (c = colIndex.size));
+    xi[i] = r;
+    yi[i] = c;
   }
-  const k = Math.min(rows.size, cols.size);
+  const R = rowIndex.size;
+  const C = colIndex.size;
+  const k = Math.min(R, C);
   if (n === 0 || k < 2) return null;
+  const rows = new Float64Array(R);
+  const cols = new Float64Array(C);
+  const cell = new Float64Array(R * C);
+  for (let i = 0; i < n; i++) {
+    rows[xi[i]!]! += 1;
+    cols[yi[i]!]! += 1;
+    cell[xi[i]! * C + yi[i]!]! += 1;
+  }
   let chi = 0;
-  for (const [r, nr] of rows) {
-    for (const [c, nc] of cols) {
+  for (let r = 0; r < R; r++) {
+    const nr = rows[r]!;
+    for (let c = 0; c < C; c++) {
+      const nc = cols[c]!;
       const expected = (nr * nc) / n;
-      const observed = cell.get(`${r}\u0000${c}`) ?? 0;
+      const observed = cell[r * C + c]!;
       chi += ((observed - expected) * (observed - expected)) / expected;
     }
   }

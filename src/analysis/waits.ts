@@ -273,13 +273,19 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
   const { ctx } = input;
   const replays: Array<FlowReplay & { reviews: Review[] }> = input.changes
     .filter((c) => c.created < horizon)
-    .map((c) => ({
-      change: c,
-      replay: replayFlow(c, ctx, now),
-      reviews: sortSmall(extractReviews(reviewActsOf(c), ctx.isBot).reviews, (a, b) => a.at - b.at),
-    }));
+    .map((c) => {
+      const acts = reviewActsOf(c);
+      let earliestAct = Infinity;
+      for (let i = 0; i < acts.length; i++) if (acts[i]!.at < earliestAct) earliestAct = acts[i]!.at;
+      return {
+        change: c,
+        replay: replayFlow(c, ctx, now),
+        reviews: sortSmall(extractReviews(acts, ctx.isBot).reviews, (a, b) => a.at - b.at),
+        earliestAct,
+      };
+    });
   const weeks = weeklyFlow(
-    replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews })),
+    replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews, earliestAct: r.earliestAct })),
     ctx,
     input.coreAt,
     since,
@@ -451,19 +457,21 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   const coreModel = haveCore ? fitFactorModel(coreRows, specs, references) : null;
 
   const factors: FactorResult[] = FACTORS.map((factor, fi) => {
-    const names = [...new Set(cohort.map((w) => w.factors[factor]))].sort();
-    const groups = names.map((g) =>
-      describe(
-        cohort.filter((w) => w.factors[factor] === g),
-        g,
-      ),
-    );
+    // The cohort split by level in one pass (each level's changes in cohort order).
+    const byLevel = new Map<string, ChangeWaits[]>();
+    for (const w of cohort) {
+      const list = byLevel.get(w.factors[factor]);
+      if (list) list.push(w);
+      else byLevel.set(w.factors[factor], [w]);
+    }
+    const names = [...byLevel.keys()].sort();
+    const groups = names.map((g) => describe(byLevel.get(g)!, g));
     const merge = mergeModel?.factors.find((t) => t.factor === factor) ?? null;
     const firstCoreReview = coreModel?.factors.find((t) => t.factor === factor) ?? null;
     let difference: FactorResult['difference'] = null;
     if (merge && merge.kind === 'categorical' && merge.named) {
-      const a = cohort.filter((w) => w.factors[factor] === merge.named!.level).map(followed);
-      const b = cohort.filter((w) => w.factors[factor] === merge.reference).map(followed);
+      const a = (byLevel.get(merge.named.level) ?? []).map(followed);
+      const b = (byLevel.get(merge.reference) ?? []).map(followed);
       difference = {
         group: merge.named.level,
         reference: merge.reference,

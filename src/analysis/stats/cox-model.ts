@@ -99,12 +99,18 @@ export interface CoxFit {
 }
 
 interface Prepared {
+  n: number;
   p: number;
-  /** Record indices sorted by ascending time, grouped by equal time. */
-  groups: number[][];
-  /** Centred covariates. */
-  x: number[][];
-  event: boolean[];
+  /** Record indices sorted by ascending time (a stable sort), in runs of equal time. */
+  order: Int32Array;
+  /** Run g is order[groupStart[g] … groupStart[g + 1]). */
+  groupStart: Int32Array;
+  groups: number;
+  /** Centred covariates, record i's at x[i·p … i·p + p). */
+  x: Float64Array;
+  /** 1 when record i had its event. */
+  event: Uint8Array;
+  time: Float64Array;
 }
 
 function prepare(records: readonly CoxRecord[]): Prepared {
@@ -119,194 +125,175 @@ function prepare(records: readonly CoxRecord[]): Prepared {
     if (r.covariates.some((v) => !Number.isFinite(v)))
       throw new RangeError(`coxModel: record ${i} has a covariate that is not a finite number`);
   });
-  const means = new Array<number>(p).fill(0);
-  for (const r of records) r.covariates.forEach((v, j) => (means[j]! += v / n));
-  const x = records.map((r) => r.covariates.map((v, j) => v - means[j]!));
-  const order = records.map((_, i) => i).sort((a, b) => records[a]!.time - records[b]!.time);
-  const groups: number[][] = [];
-  for (const i of order) {
-    const last = groups[groups.length - 1];
-    if (last && records[last[0]!]!.time === records[i]!.time) last.push(i);
-    else groups.push([i]);
-  }
-  return { p, groups, x, event: records.map((r) => r.event) };
-}
-
-/** Per event time at β: risk-set sums that the score, information and residuals all use. */
-interface RiskSet {
-  /** Index into Prepared.groups. */
-  group: number;
-  events: number;
-  s0: number;
-  xbar: number[];
-  /** Weighted covariance of the covariates over the risk set. */
-  v: Matrix;
-  /** Sum of the covariates of the records with an event here. */
-  eventSum: number[];
-}
-
-function riskSets(prep: Prepared, beta: readonly number[]): { loglik: number; sets: RiskSet[]; risk: number[] } {
-  const { p, groups, x, event } = prep;
-  const risk = x.map((xi) => Math.exp(xi.reduce((s, v, j) => s + v * beta[j]!, 0)));
-  let s0 = 0;
-  const s1 = new Array<number>(p).fill(0);
-  const s2 = zeros(p, p);
-  let loglik = 0;
-  const sets: RiskSet[] = [];
-  for (let g = groups.length - 1; g >= 0; g--) {
-    const grp = groups[g]!;
-    let d = 0;
-    const eventSum = new Array<number>(p).fill(0);
-    let etaSum = 0;
-    for (const i of grp) {
-      const r = risk[i]!;
-      const xi = x[i]!;
-      s0 += r;
-      for (let a = 0; a < p; a++) {
-        s1[a]! += r * xi[a]!;
-        for (let b = 0; b <= a; b++) s2[a]![b]! += r * xi[a]! * xi[b]!;
-      }
-      if (event[i]) {
-        d += 1;
-        etaSum += Math.log(r);
-        for (let a = 0; a < p; a++) eventSum[a]! += xi[a]!;
-      }
-    }
-    if (d === 0) continue;
-    loglik += etaSum - d * Math.log(s0);
-    const xbar = s1.map((v) => v / s0);
-    const v = zeros(p, p);
-    for (let a = 0; a < p; a++) {
-      for (let b = 0; b <= a; b++) {
-        const c = s2[a]![b]! / s0 - xbar[a]! * xbar[b]!;
-        v[a]![b] = c;
-        v[b]![a] = c;
-      }
-    }
-    sets.push({ group: g, events: d, s0, xbar, v, eventSum });
-  }
-  sets.reverse();
-  return { loglik, sets, risk };
+  const means = new Float64Array(p);
+  for (const r of records) for (let j = 0; j < p; j++) means[j]! += r.covariates[j]! / n;
+  const x = new Float64Array(n * p);
+  const event = new Uint8Array(n);
+  const time = new Float64Array(n);
+  records.forEach((r, i) => {
+    for (let j = 0; j < p; j++) x[i * p + j] = r.covariates[j]! - means[j]!;
+    event[i] = r.event ? 1 : 0;
+    time[i] = r.time;
+  });
+  const order = Int32Array.from(records.keys()).sort((a, b) => time[a]! - time[b]! || a - b);
+  const starts: number[] = [];
+  for (let k = 0; k < n; k++) if (k === 0 || time[order[k]!] !== time[order[k - 1]!]) starts.push(k);
+  starts.push(n);
+  return { n, p, order, groupStart: Int32Array.from(starts), groups: starts.length - 1, x, event, time };
 }
 
 /**
- * The log-likelihood, score and information at β for the Newton steps — the numbers riskSets then
- * scoreAndInformation give, computed in the same order with the same operations (so the fit is
- * the same to the last bit), but with each event time's sums kept in one reused Float64Array
- * instead of a p×p matrix and two arrays per event time: a fit of 10,000 event times and twenty
- * covariates made 200,000 small arrays per step, most of a fresh process's time in `steward
- * waits` went to allocating and collecting them (issue 20).
+ * The risk-set sums at β, per event time, in flat typed arrays (the sums the score, information
+ * and residuals all use); the buffers are reused by the next call of the same {@link Sums}.
  */
-function newtonSums(prep: Prepared): (beta: readonly number[]) => { loglik: number; u: number[]; info: Matrix } {
-  const { p, groups, x, event } = prep;
+interface RiskSums {
+  loglik: number;
+  /** Score and information, summed over the event times in ascending order. */
+  u: number[];
+  info: Matrix;
+  /** exp(xᵢ·β) of each record. */
+  risk: Float64Array;
+  /** Event times, and for event time t (ascending) at o = t·stride: events, x̄[p], the events' covariate sum[p], the lower triangle of the covariance (a·(a+1)/2 + b). */
+  sets: number;
+  stride: number;
+  store: Float64Array;
+  /** The run (Prepared.groupStart) of event time t, and S0 there. */
+  setGroup: Int32Array;
+  s0: Float64Array;
+}
+
+type Sums = (beta: readonly number[]) => RiskSums;
+
+const triIndex = (a: number, b: number): number => (a >= b ? (a * (a + 1)) / 2 + b : (b * (b + 1)) / 2 + a);
+
+/**
+ * The log-likelihood, score and information at β, and the per-event-time sums the residuals and
+ * the proportional-hazards check read: the sums accumulated over the records from the latest time
+ * back, kept per event time in one Float64Array reused from call to call (a fit of 10,000 event
+ * times and twenty covariates made 200,000 small arrays per step as arrays of rows: most of a
+ * fresh process's time in `steward waits` went to allocating and collecting them, issue 20). The
+ * score and information are then summed over the event times in ascending order.
+ */
+function riskSums(prep: Prepared): Sums {
+  const { p, order, groupStart, groups, x, event } = prep;
   const tri = (p * (p + 1)) / 2;
   // Per event time: events, xbar[p], eventSum[p], the lower triangle of v.
   const stride = 1 + 2 * p + tri;
-  const store = new Float64Array(groups.length * stride);
+  const store = new Float64Array(groups * stride);
+  const setGroup = new Int32Array(groups);
+  const s0s = new Float64Array(groups);
+  const risk = new Float64Array(prep.n);
   const s1 = new Float64Array(p);
   const s2 = new Float64Array(tri);
   const eventSum = new Float64Array(p);
   return (beta) => {
-    const risk = x.map((xi) => Math.exp(xi.reduce((s, v, j) => s + v * beta[j]!, 0)));
+    for (let i = 0; i < prep.n; i++) {
+      let eta = 0;
+      for (let j = 0, o = i * p; j < p; j++) eta = eta + x[o + j]! * beta[j]!;
+      risk[i] = Math.exp(eta);
+    }
     let s0 = 0;
     s1.fill(0);
     s2.fill(0);
     let loglik = 0;
+    // Filled from the latest event time back: slot t of `sets` event times is written at groups − 1 − (count so far).
     let sets = 0;
-    for (let g = groups.length - 1; g >= 0; g--) {
-      const grp = groups[g]!;
+    for (let g = groups - 1; g >= 0; g--) {
       let d = 0;
       eventSum.fill(0);
       let etaSum = 0;
-      for (const i of grp) {
+      for (let k = groupStart[g]!; k < groupStart[g + 1]!; k++) {
+        const i = order[k]!;
         const r = risk[i]!;
-        const xi = x[i]!;
+        const o = i * p;
         s0 += r;
-        for (let a = 0, k = 0; a < p; a++) {
-          s1[a]! += r * xi[a]!;
-          for (let b = 0; b <= a; b++, k++) s2[k]! += r * xi[a]! * xi[b]!;
+        for (let a = 0, q = 0; a < p; a++) {
+          const xa = x[o + a]!;
+          s1[a]! += r * xa;
+          for (let b = 0; b <= a; b++, q++) s2[q]! += r * xa * x[o + b]!;
         }
-        if (event[i]) {
+        if (event[i] === 1) {
           d += 1;
           etaSum += Math.log(r);
-          for (let a = 0; a < p; a++) eventSum[a]! += xi[a]!;
+          for (let a = 0; a < p; a++) eventSum[a]! += x[o + a]!;
         }
       }
       if (d === 0) continue;
       loglik += etaSum - d * Math.log(s0);
-      const o = sets * stride;
+      const slot = groups - 1 - sets;
+      const o = slot * stride;
+      setGroup[slot] = g;
+      s0s[slot] = s0;
       store[o] = d;
       for (let a = 0; a < p; a++) {
         store[o + 1 + a] = s1[a]! / s0;
         store[o + 1 + p + a] = eventSum[a]!;
       }
-      for (let a = 0, k = 0; a < p; a++) {
+      for (let a = 0, q = 0; a < p; a++) {
         const xa = store[o + 1 + a]!;
-        for (let b = 0; b <= a; b++, k++) store[o + 1 + 2 * p + k] = s2[k]! / s0 - xa * store[o + 1 + b]!;
+        for (let b = 0; b <= a; b++, q++) store[o + 1 + 2 * p + q] = s2[q]! / s0 - xa * store[o + 1 + b]!;
       }
       sets++;
     }
-    // As scoreAndInformation: over the event times in ascending order.
+    // The event times occupy the last `sets` slots: move them to the front, in ascending order.
+    const first = groups - sets;
+    if (first > 0) {
+      store.copyWithin(0, first * stride, groups * stride);
+      setGroup.copyWithin(0, first, groups);
+      s0s.copyWithin(0, first, groups);
+    }
     const u = new Array<number>(p).fill(0);
     const info = zeros(p, p);
-    for (let t = sets - 1; t >= 0; t--) {
+    for (let t = 0; t < sets; t++) {
       const o = t * stride;
       const events = store[o]!;
       for (let a = 0; a < p; a++) {
         u[a]! += store[o + 1 + p + a]! - events * store[o + 1 + a]!;
         const row = info[a]!;
-        for (let b = 0; b < p; b++) {
-          const k = a >= b ? (a * (a + 1)) / 2 + b : (b * (b + 1)) / 2 + a;
-          row[b]! += events * store[o + 1 + 2 * p + k]!;
-        }
+        for (let b = 0; b < p; b++) row[b]! += events * store[o + 1 + 2 * p + triIndex(a, b)]!;
       }
     }
-    return { loglik, u, info };
+    return { loglik, u, info, risk, sets, stride, store, setGroup, s0: s0s };
   };
-}
-
-function scoreAndInformation(p: number, sets: readonly RiskSet[]): { u: number[]; info: Matrix } {
-  const u = new Array<number>(p).fill(0);
-  const info = zeros(p, p);
-  for (const s of sets) {
-    for (let a = 0; a < p; a++) {
-      u[a]! += s.eventSum[a]! - s.events * s.xbar[a]!;
-      for (let b = 0; b < p; b++) info[a]![b]! += s.events * s.v[a]![b]!;
-    }
-  }
-  return { u, info };
 }
 
 /**
  * Score residuals (Breslow): for record i, δᵢ(xᵢ − x̄(tᵢ)) − rᵢ Σ_{event times tⱼ ≤ tᵢ} (xᵢ − x̄(tⱼ))·dⱼ/S0(tⱼ).
- * They sum to the score, which is 0 at β̂.
+ * They sum to the score, which is 0 at β̂. Record i's at out[i·p … i·p + p).
  */
-function scoreResiduals(prep: Prepared, sets: readonly RiskSet[], risk: readonly number[]): number[][] {
-  const { p, groups, x, event } = prep;
-  const out = x.map(() => new Array<number>(p).fill(0));
+function scoreResiduals(prep: Prepared, rs: RiskSums): Float64Array {
+  const { n, p, order, groupStart, groups, x, event } = prep;
+  const { store, stride, sets, setGroup, s0, risk } = rs;
+  const out = new Float64Array(n * p);
   let cumHaz = 0;
-  const cumXbar = new Array<number>(p).fill(0);
-  let k = 0;
-  for (let g = 0; g < groups.length; g++) {
-    let here: RiskSet | null = null;
-    if (k < sets.length && sets[k]!.group === g) {
-      here = sets[k++]!;
-      const dl = here.events / here.s0;
+  const cumXbar = new Float64Array(p);
+  let t = 0;
+  for (let g = 0; g < groups; g++) {
+    let here = -1;
+    if (t < sets && setGroup[t] === g) {
+      here = t * stride;
+      const dl = store[here]! / s0[t]!;
       cumHaz += dl;
-      for (let a = 0; a < p; a++) cumXbar[a]! += dl * here.xbar[a]!;
+      for (let a = 0; a < p; a++) cumXbar[a]! += dl * store[here + 1 + a]!;
+      t++;
     }
-    for (const i of groups[g]!) {
-      const xi = x[i]!;
+    for (let k = groupStart[g]!; k < groupStart[g + 1]!; k++) {
+      const i = order[k]!;
       const r = risk[i]!;
+      const o = i * p;
       for (let a = 0; a < p; a++) {
-        let v = -r * (xi[a]! * cumHaz - cumXbar[a]!);
-        if (event[i] && here) v += xi[a]! - here.xbar[a]!;
-        out[i]![a] = v;
+        const xa = x[o + a]!;
+        let v = -r * (xa * cumHaz - cumXbar[a]!);
+        if (event[i] === 1 && here >= 0) v += xa - store[here + 1 + a]!;
+        out[o + a] = v;
       }
     }
   }
   return out;
 }
+
+/** The prepared records and the sums at the estimate of a fit, for {@link coxZph} on the same records. */
+const atEstimate = new WeakMap<CoxFit, { records: readonly CoxRecord[]; prep: Prepared; sums: RiskSums }>();
 
 /**
  * Fits the Cox proportional-hazards model (Breslow ties) to `records`.
@@ -333,7 +320,7 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
   if (events === 0) throw new RangeError('coxModel: no events, so nothing to fit');
 
   let beta = new Array<number>(p).fill(0);
-  const sums = newtonSums(prep);
+  const sums = riskSums(prep);
   let atBeta = sums(beta);
   const logLikelihoodNull = atBeta.loglik;
   let iterations = 0;
@@ -365,9 +352,9 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
       break;
     }
   }
-  // The risk sets at the estimate, for the residuals (the same sums as the last step's).
-  const cur = riskSets(prep, beta);
-  const { u, info } = scoreAndInformation(p, cur.sets);
+  // The sums at the estimate, for the residuals and coxZph (the same as the last step's).
+  const cur = sums(beta);
+  const { u, info } = cur;
   const naiveVariance = invert(info);
   if (!naiveVariance) {
     throw new RangeError(
@@ -388,14 +375,19 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
   let robustVariance: Matrix | null = null;
   let clusters: number | null = null;
   if (robust) {
-    const resid = scoreResiduals(prep, cur.sets, cur.risk);
-    const byCluster = new Map<string | number, number[]>();
+    const resid = scoreResiduals(prep, cur);
+    const byCluster = new Map<string | number, Float64Array>();
     records.forEach((r, i) => {
       const key = r.cluster ?? `\u0000row${i}`;
       let acc = byCluster.get(key);
-      if (!acc) byCluster.set(key, (acc = new Array<number>(p).fill(0)));
-      const dfbeta = multiplyVector(naiveVariance, resid[i]!);
-      for (let a = 0; a < p; a++) acc[a]! += dfbeta[a]!;
+      if (!acc) byCluster.set(key, (acc = new Float64Array(p)));
+      // dfbeta = naiveVariance · resid[i], summed in the order multiplyVector sums.
+      for (let a = 0; a < p; a++) {
+        const row = naiveVariance[a]!;
+        let dfbeta = 0;
+        for (let b = 0; b < p; b++) dfbeta = dfbeta + row[b]! * resid[i * p + b]!;
+        acc[a]! += dfbeta;
+      }
     });
     robustVariance = zeros(p, p);
     for (const d of byCluster.values()) for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) robustVariance[a]![b]! += d[a]! * d[b]!;
@@ -427,7 +419,7 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
     };
   });
   const lr = 2 * (cur.loglik - logLikelihoodNull);
-  return {
+  const fit: CoxFit = {
     n: records.length,
     events,
     clusters,
@@ -442,6 +434,8 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
     converged,
     warnings,
   };
+  atEstimate.set(fit, { records, prep, sums: cur });
+  return fit;
 }
 
 /**
@@ -479,12 +473,15 @@ export interface ZphResult {
  * little power.
  */
 export function coxZph(records: readonly CoxRecord[], fit: CoxFit, transform: ZphTransform = 'km'): ZphResult {
-  const prep = prepare(records);
-  const { p, groups } = prep;
-  const { sets } = riskSets(prep, fit.coefficients);
-  const times = groups.map((g) => records[g[0]!]!.time);
-  let g: number[];
-  if (transform === 'identity') g = sets.map((s) => times[s.group]!);
+  // The fit's own sums when these are its records (coxModel keeps them), else computed again.
+  const kept = atEstimate.get(fit);
+  const prep = kept?.records === records ? kept.prep : prepare(records);
+  const rs = kept?.records === records ? kept.sums : riskSums(prep)(fit.coefficients);
+  const { p, order, groupStart, time } = prep;
+  const { sets, stride, store, setGroup } = rs;
+  const timeOf = (t: number): number => time[order[groupStart[setGroup[t]!]!]!]!;
+  let g = new Array<number>(sets);
+  if (transform === 'identity') for (let t = 0; t < sets; t++) g[t] = timeOf(t);
   else {
     const km = kaplanMeier(records.map((r) => ({ time: r.time, event: r.event })));
     // 1 − S just before each event time: the survival after the previous step.
@@ -494,27 +491,32 @@ export function coxZph(records: readonly CoxRecord[], fit: CoxFit, transform: Zp
       before.set(st.time, prev);
       prev = st.survival;
     }
-    g = sets.map((s) => 1 - before.get(times[s.group]!)!);
+    for (let t = 0; t < sets; t++) g[t] = 1 - before.get(timeOf(t))!;
   }
-  const totalEvents = sets.reduce((a, s) => a + s.events, 0);
-  const mean = sets.reduce((a, s, j) => a + s.events * g[j]!, 0) / totalEvents;
+  let totalEvents = 0;
+  for (let t = 0; t < sets; t++) totalEvents = totalEvents + store[t * stride]!;
+  let weighted = 0;
+  for (let t = 0; t < sets; t++) weighted = weighted + store[t * stride]! * g[t]!;
+  const mean = weighted / totalEvents;
   g = g.map((v) => v - mean);
 
   const uTheta = new Array<number>(p).fill(0);
   const imat = zeros(2 * p, 2 * p);
-  sets.forEach((s, j) => {
-    const gj = g[j]!;
+  for (let t = 0; t < sets; t++) {
+    const gj = g[t]!;
+    const o = t * stride;
+    const events = store[o]!;
     for (let a = 0; a < p; a++) {
-      uTheta[a]! += gj * (s.eventSum[a]! - s.events * s.xbar[a]!);
+      uTheta[a]! += gj * (store[o + 1 + p + a]! - events * store[o + 1 + a]!);
       for (let b = 0; b < p; b++) {
-        const v = s.events * s.v[a]![b]!;
+        const v = events * store[o + 1 + 2 * p + triIndex(a, b)]!;
         imat[a]![b]! += v;
         imat[a]![p + b]! += gj * v;
         imat[p + a]![b]! += gj * v;
         imat[p + a]![p + b]! += gj * gj * v;
       }
     }
-  });
+  }
   const quadratic = (idx: number[]): number => {
     const sub = idx.map((r) => idx.map((c) => imat[r]![c]!));
     const inv = invert(sub);

@@ -83,7 +83,6 @@ export interface CumulativeIncidenceOptions {
  */
 export function cumulativeIncidence(records: readonly CompetingRecord[], options: CumulativeIncidenceOptions = {}): CumulativeIncidence {
   const level = options.level ?? 0.95;
-  const z = normalQuantile(1 - (1 - level) / 2);
   const n = records.length;
   if (options.clusters && options.clusters.length !== n) {
     throw new RangeError(`cumulativeIncidence: ${options.clusters.length} clusters given for ${n} records`);
@@ -91,17 +90,79 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
   const causes = [...new Set(records.map((r) => r.cause).filter((c): c is string => c !== null))].sort();
   const k = causes.length;
   const causeIndex = new Map(causes.map((c, i) => [c, i]));
-  const order = records.map((_, i) => i).sort((a, b) => records[a]!.time - records[b]!.time);
+  const time = Float64Array.from(records, (r) => r.time);
+  const cause = Int32Array.from(records, (r) => (r.cause === null ? -1 : causeIndex.get(r.cause)!));
+  const c = incidenceCurves(time, cause, k, options.clusters, level);
+  const steps: IncidenceStep[] = [];
+  for (let s = 0; s < c.steps; s++) {
+    const incidence: Record<string, IncidenceEstimate> = {};
+    const events: Record<string, number> = {};
+    let dTotal = 0;
+    for (let q = 0; q < k; q++) {
+      const value = c.value[s * k + q]!;
+      const se = c.stdErr[s * k + q]!;
+      const band =
+        value > 0
+          ? { lower: value * Math.exp((-c.z * se) / value), upper: Math.min(1, value * Math.exp((c.z * se) / value)) }
+          : { lower: null, upper: null };
+      incidence[causes[q]!] = { value, stdErr: se, ...band };
+      const d = c.events[s * k + q]!;
+      if (d > 0) events[causes[q]!] = d;
+      dTotal += d;
+    }
+    steps.push({ time: c.time[s]!, atRisk: c.atRisk[s]!, events, censored: c.leaving[s]! - dTotal, free: c.free[s]!, incidence });
+  }
+  return { n, causes, level, steps };
+}
+
+/**
+ * {@link cumulativeIncidence}'s numbers in typed arrays, one entry per step (distinct time) and,
+ * for the per-cause ones, at step·k + cause: what the curves are made of without an object per
+ * step (a report draws them for every level of every factor).
+ */
+export interface IncidenceCurves {
+  steps: number;
+  /** The normal quantile of the bands. */
+  z: number;
+  time: Float64Array;
+  atRisk: Float64Array;
+  /** Records leaving at the step (events and censorings). */
+  leaving: Float64Array;
+  free: Float64Array;
+  value: Float64Array;
+  stdErr: Float64Array;
+  events: Float64Array;
+}
+
+/**
+ * The Aalen–Johansen curves of {@link cumulativeIncidence} over records given as columns: `time`,
+ * and `cause` (an index below `k`, or −1 when censored); `clusters` as there (one per record).
+ * The band of a value v > 0 with standard error se is v·exp(∓z·se/v), the upper end capped at 1.
+ */
+export function incidenceCurves(
+  time: Float64Array,
+  cause: Int32Array,
+  k: number,
+  clusters: ReadonlyArray<string | number> | undefined,
+  level = 0.95,
+): IncidenceCurves {
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const n = time.length;
+  const order = Int32Array.from(time.keys()).sort((a, b) => time[a]! - time[b]! || a - b);
 
   // Cluster index of each record (for summing influences).
-  const clusterKeys = options.clusters ?? records.map((_, i) => i);
-  const clusterIds = new Map<string | number, number>();
-  const clusterOf = clusterKeys.map((c) => {
-    let id = clusterIds.get(c);
-    if (id === undefined) clusterIds.set(c, (id = clusterIds.size));
-    return id;
-  });
-  const m = clusterIds.size;
+  const clusterOf = new Int32Array(n);
+  let m = n;
+  if (clusters) {
+    const clusterIds = new Map<string | number, number>();
+    for (let i = 0; i < n; i++) {
+      const key = clusters[i]!;
+      let id = clusterIds.get(key);
+      if (id === undefined) clusterIds.set(key, (id = clusterIds.size));
+      clusterOf[i] = id;
+    }
+    m = clusterIds.size;
+  } else for (let i = 0; i < n; i++) clusterOf[i] = i;
 
   // The influence of a record still at risk (the same for all of them): on free, and on each cause.
   let commonFree = 0;
@@ -109,7 +170,7 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
   // Per cluster: records at risk (n_j), and over the records that left, A_kj = Σ u_k(τ) − u_0(τ)·F_k(τ)/S(τ)
   // and B_j = Σ u_0(τ)/S(τ).
   const nj = new Float64Array(m);
-  for (const j of clusterOf) nj[j]! += 1;
+  for (let i = 0; i < n; i++) nj[clusterOf[i]!]! += 1;
   const A = Array.from({ length: k }, () => new Float64Array(m));
   const B = new Float64Array(m);
   // Running sums over clusters: Σn², Σn·B, ΣB², and per cause Σn·A, ΣA², ΣA·B.
@@ -138,21 +199,33 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
 
   let free = 1;
   const inc = new Array<number>(k).fill(0);
-  const steps: IncidenceStep[] = [];
+  const out: IncidenceCurves = {
+    steps: 0,
+    z,
+    time: new Float64Array(n),
+    atRisk: new Float64Array(n),
+    leaving: new Float64Array(n),
+    free: new Float64Array(n),
+    value: new Float64Array(n * k),
+    stdErr: new Float64Array(n * k),
+    events: new Float64Array(n * k),
+  };
   let atRisk = n;
   const hz = new Array<number>(k).fill(0);
+  const d = new Array<number>(k).fill(0);
+  const commonBefore = new Float64Array(k);
   for (let p = 0; p < n;) {
-    const t = records[order[p]!]!.time;
-    const here: number[] = [];
-    while (p < n && records[order[p]!]!.time === t) here.push(order[p++]!);
-    const d = new Array<number>(k).fill(0);
-    for (const i of here) {
-      const c = records[i]!.cause;
-      if (c !== null) d[causeIndex.get(c)!]! += 1;
+    const t = time[order[p]!]!;
+    const first = p;
+    while (p < n && time[order[p]!] === t) p++;
+    d.fill(0);
+    for (let q = first; q < p; q++) {
+      const c = cause[order[q]!]!;
+      if (c >= 0) d[c]! += 1;
     }
     const dTotal = d.reduce((a, b) => a + b, 0);
     const freeBefore = free;
-    const commonBefore = Float64Array.from(common);
+    commonBefore.set(common);
     const commonFreeBefore = commonFree;
     if (dTotal > 0) {
       for (let c = 0; c < k; c++) hz[c] = d[c]! / atRisk;
@@ -164,13 +237,13 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
       free *= 1 - hTotal;
     }
     // The records of this time leave the risk set, each with its influence after this step.
-    for (const i of here) {
-      const cause = records[i]!.cause;
+    for (let q = first; q < p; q++) {
+      const i = order[q]!;
+      const own = cause[i]!;
       let leavingFree = commonFree;
       leaving.set(common);
-      if (cause !== null) {
+      if (own >= 0) {
         // Its own event adds 1/n to its cause's hazard: +S⁻/n on that incidence, −S⁻/n on free.
-        const own = causeIndex.get(cause)!;
         leaving[own]! += freeBefore / atRisk;
         leavingFree -= freeBefore / atRisk;
       }
@@ -183,26 +256,21 @@ export function cumulativeIncidence(records: readonly CompetingRecord[], options
       B[j]! += perFree;
       account(j, +1);
     }
-    const incidence: Record<string, IncidenceEstimate> = {};
+    const s = out.steps++;
     for (let c = 0; c < k; c++) {
       const u = common[c]!;
       const f = inc[c]!;
       // Σ_j (n_j·U + A_j + F·B_j)², expanded into the running sums.
       const v = Math.max(0, u * u * sumNN + sumAA[c]! + f * f * sumBB + 2 * u * sumNA[c]! + 2 * u * f * sumNB + 2 * f * sumAB[c]!);
-      const value = inc[c]!;
-      const se = Math.sqrt(v);
-      const band =
-        value > 0
-          ? { lower: value * Math.exp((-z * se) / value), upper: Math.min(1, value * Math.exp((z * se) / value)) }
-          : { lower: null, upper: null };
-      incidence[causes[c]!] = { value, stdErr: se, ...band };
+      out.value[s * k + c] = f;
+      out.stdErr[s * k + c] = Math.sqrt(v);
+      out.events[s * k + c] = d[c]!;
     }
-    const events: Record<string, number> = {};
-    d.forEach((x, c) => {
-      if (x > 0) events[causes[c]!] = x;
-    });
-    steps.push({ time: t, atRisk, events, censored: here.length - dTotal, free, incidence });
-    atRisk -= here.length;
+    out.time[s] = t;
+    out.atRisk[s] = atRisk;
+    out.leaving[s] = p - first;
+    out.free[s] = free;
+    atRisk -= p - first;
   }
-  return { n, causes, level, steps };
+  return out;
 }
