@@ -9,9 +9,10 @@ import { BUG_IMPORTANCES, BUG_STATUSES, INFORMATION_TYPES, isOpenStatus } from '
 import { isRestrictedBug } from '../../model/bugs.js';
 import type {
   BacklogData,
+  BacklogStates,
+  BacklogTagGroup,
   Blueprint,
   Bug,
-  BugState,
   TagFixer,
   TargetsData,
   BugsOverview,
@@ -31,7 +32,7 @@ import type {
 import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
-import { pack, RS, unpack } from './packed.js';
+import { AGGREGATE, FS, pack, RS, unpack, unpackIntegers } from './packed.js';
 
 const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
 // The columns the rota reads of the window's changes.
@@ -485,31 +486,40 @@ export async function loadBacklogData(
   projects: readonly string[],
   { now, since }: { now: number; since: number },
 ): Promise<BacklogData> {
-  // Packed into one string (packed.ts): about 37,000 states on the bench store, where one row
-  // object each cost more than the read itself.
-  let q = db
-    .selectFrom('lp_bug_tasks as t')
-    .leftJoin('lp_bugs as b', 'b.id', 't.bug')
-    .select(
-      pack(engine, [
-        't.bug',
-        't.project',
-        't.status',
-        't.importance',
-        't.date_created',
-        't.date_left_new?',
-        't.date_fix_committed?',
-        't.date_fix_released?',
-        't.date_closed?',
-        'b.id?',
-        'b.information_type?',
-        // Last: the tags of open bugs (one space between), empty for the others.
-        sql<string>`coalesce(case when ${sql.ref('t.status')} in (${sql.join(OPEN_STATUSES)}) then ${sql.ref('b.tags')} end, '')`,
-      ]).as('packed'),
-    )
-    .where('t.series', 'is', null)
-    .where('b.duplicate_of', 'is', null)
-    .where('t.date_created', '<=', now)
+  // The states as columns of numbers (bugs-common.ts's definitions of when a task left New, was
+  // closed and fixed, in SQL), packed into one string (packed.ts) and read without a record object
+  // or a string each: about 37,000 on the bench store.
+  const code = (column: string, values: readonly string[]) =>
+    sql<string>`case ${sql.ref(column)} ${sql.join(
+      values.map((v, i) => sql`when ${v} then ${sql.lit(i)}`),
+      sql` `,
+    )} else -1 end`;
+  const isOpen = sql<boolean>`${sql.ref('t.status')} in (${sql.join(OPEN_STATUSES)})`;
+  const closedAt = sql<number>`case when ${isOpen} then null else coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')}, ${sql.ref('t.date_closed')}, ${sql.ref('t.date_created')}) end`;
+  const leftNewAt = sql<number>`case when ${sql.ref('t.status')} = 'New' then null else coalesce(${sql.ref('t.date_left_new')}, ${closedAt}) end`;
+  const fixed = sql<string>`case when coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')}) is null then 0 else 1 end`;
+  const counted = <Q extends SelectQueryBuilder<Database & { t: LpBugTasksTable; b: LpBugsTable }, 't' | 'b', object>>(x: Q): Q =>
+    (projects.length ? x.where('t.project', 'in', projects) : x)
+      .where('t.series', 'is', null)
+      .where('b.duplicate_of', 'is', null)
+      .where('t.date_created', '<=', now) as Q;
+  const q = counted(
+    db
+      .selectFrom('lp_bug_tasks as t')
+      .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+      .select(
+        pack(engine, [
+          't.bug',
+          code('t.status', BUG_STATUSES),
+          code('t.importance', BUG_IMPORTANCES),
+          sql<string>`coalesce(${code('b.information_type', INFORMATION_TYPES)}, -1)`,
+          't.date_created',
+          sql<string>`coalesce(${leftNewAt}, -1)`,
+          sql<string>`coalesce(${closedAt}, -1)`,
+          fixed,
+        ]).as('packed'),
+      ),
+  )
     // A closed task none of whose dates is after `since` counts nowhere in the report: left out.
     .where((eb) =>
       eb.or([
@@ -520,36 +530,50 @@ export async function loadBacklogData(
         eb('t.date_closed', '>=', since),
       ]),
     );
-  if (projects.length) q = q.where('t.project', 'in', projects);
-  const states: BugState[] = [];
+  // In no order: the backlog only counts them (ordering 37,000 rows cost more than reading them).
+  const [bug, status, importance, informationType, created, leftNew, closed, fixedCol] = unpackIntegers(await q.execute(), 8);
+  const states: BacklogStates = {
+    bug: bug!,
+    status: status!,
+    importance: importance!,
+    informationType: informationType!,
+    created: created!,
+    leftNewAt: leftNew!,
+    closedAt: closed!,
+    fixed: fixedCol!,
+  };
+  // The open tasks whose bug has tags, grouped by tags, type and importance: the areas.
+  const openTags: BacklogTagGroup[] = (
+    await counted(
+      db
+        .selectFrom('lp_bug_tasks as t')
+        .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+        .select([
+          'b.tags',
+          'b.information_type',
+          't.importance',
+          AGGREGATE[engine](sql<string>`cast(${sql.ref('t.date_created')} as text)`, FS).as('created'),
+        ]),
+    )
+      .where('t.status', 'in', OPEN_STATUSES)
+      .where('b.tags', '<>', '')
+      .groupBy(['b.tags', 'b.information_type', 't.importance'])
+      .execute()
+  ).map((r) => ({
+    tags: r.tags!,
+    informationType: r.information_type as InformationType,
+    importance: r.importance as BugImportance,
+    created: r.created.split(FS).map(Number),
+  }));
   const listed = new Set<number>();
+  const IN_PROGRESS = BUG_STATUSES.indexOf('In Progress');
   /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
   const openBugs: string[] = [];
-  // In no order: the backlog only counts them (ordering 50,000 rows cost more than reading them).
-  unpack(await q.execute(), 12, (f) => {
-    const status = f.str(2, BUG_STATUSES) as BugStatus;
-    const bug = f.num(0);
-    if (status === 'In Progress') listed.add(bug);
-    if (engine === 'postgres' && isOpenStatus(status)) openBugs.push(String(bug));
-    const hasBug = f.to[9]! > f.from[9]!;
-    const info = f.to[10]! > f.from[10]! ? (f.str(10, INFORMATION_TYPES) as InformationType) : null;
-    states.push({
-      bug,
-      project: f.str(1, projects),
-      status,
-      importance: f.str(3, BUG_IMPORTANCES) as BugImportance,
-      hasBug,
-      restricted: info !== null && isRestrictedBug(info),
-      tags: f.to[11]! > f.from[11]! ? f.str(11).split(' ') : [],
-      dates: {
-        created: f.num(4),
-        leftNew: f.nullableNum(5),
-        fixCommitted: f.nullableNum(6),
-        fixReleased: f.nullableNum(7),
-        closed: f.nullableNum(8),
-      },
-    });
-  });
+  const OPEN = BUG_STATUSES.map((s) => isOpenStatus(s));
+  for (let k = 0; k < states.bug.length; k++) {
+    if (states.status[k] === IN_PROGRESS) listed.add(states.bug[k]!);
+    if (engine === 'postgres' && OPEN[states.status[k]!]) openBugs.push(String(states.bug[k]));
+  }
   // Open bugs a merged change closes (Closes-Bug, a bug/N topic). Its merge time is not asked
   // here: a merged change without one lists a bug the analysis then leaves out (it reads only fixes
   // with a merge time), and without that column PostgreSQL finds the merged changes in the
@@ -607,7 +631,7 @@ export async function loadBacklogData(
     if (hit) projectNames.push(project);
   }
   projectNames.sort();
-  return { projects: projectNames, states, listed: { tasks, bugs, changes } };
+  return { projects: projectNames, states, openTags, listed: { tasks, bugs, changes } };
 }
 
 /**
