@@ -503,11 +503,17 @@ export async function loadBacklogData(
       .where('t.series', 'is', null)
       .where('b.duplicate_of', 'is', null)
       .where('t.date_created', '<=', now) as Q;
+  // The open tasks whose bug has tags (the areas), in the same pass: its code, type, importance,
+  // creation and tags (last: tags hold no record separator, see below).
+  const tagged = sql<string>`case when ${isOpen} and ${sql.ref('b.tags')} <> '' then ${sql.join(
+    [sql.ref('b.information_type'), sql.ref('t.importance'), sql.ref('t.date_created'), sql.ref('b.tags')],
+    sql` || cast(${FS} as text) || `,
+  )} end`;
   const q = counted(
     db
       .selectFrom('lp_bug_tasks as t')
       .leftJoin('lp_bugs as b', 'b.id', 't.bug')
-      .select(
+      .select([
         pack(engine, [
           't.bug',
           code('t.status', BUG_STATUSES),
@@ -518,7 +524,8 @@ export async function loadBacklogData(
           sql<string>`coalesce(${closedAt}, -1)`,
           fixed,
         ]).as('packed'),
-      ),
+        AGGREGATE[engine](tagged).as('tagged'),
+      ]),
   )
     // A closed task none of whose dates is after `since` counts nowhere in the report: left out.
     .where((eb) =>
@@ -530,8 +537,9 @@ export async function loadBacklogData(
         eb('t.date_closed', '>=', since),
       ]),
     );
+  const rows = await q.execute();
   // In no order: the backlog only counts them (ordering 37,000 rows cost more than reading them).
-  const [bug, status, importance, informationType, created, leftNew, closed, fixedCol] = unpackIntegers(await q.execute(), 8);
+  const [bug, status, importance, informationType, created, leftNew, closed, fixedCol] = unpackIntegers(rows, 8);
   const states: BacklogStates = {
     bug: bug!,
     status: status!,
@@ -542,29 +550,27 @@ export async function loadBacklogData(
     closedAt: closed!,
     fixed: fixedCol!,
   };
-  // The open tasks whose bug has tags, grouped by tags, type and importance: the areas.
-  const openTags: BacklogTagGroup[] = (
-    await counted(
-      db
-        .selectFrom('lp_bug_tasks as t')
-        .leftJoin('lp_bugs as b', 'b.id', 't.bug')
-        .select([
-          'b.tags',
-          'b.information_type',
-          't.importance',
-          AGGREGATE[engine](sql<string>`cast(${sql.ref('t.date_created')} as text)`, FS).as('created'),
-        ]),
-    )
-      .where('t.status', 'in', OPEN_STATUSES)
-      .where('b.tags', '<>', '')
-      .groupBy(['b.tags', 'b.information_type', 't.importance'])
-      .execute()
-  ).map((r) => ({
-    tags: r.tags!,
-    informationType: r.information_type as InformationType,
-    importance: r.importance as BugImportance,
-    created: r.created.split(FS).map(Number),
-  }));
+  // Grouped by tags, type and importance. Launchpad's tags are lowercase words: a tags string with
+  // a record separator (none in practice) would be cut, as every packed read's last field.
+  const groups = new Map<string, BacklogTagGroup[]>();
+  const openTags: BacklogTagGroup[] = [];
+  unpack(
+    rows.map((r) => ({ packed: r.tagged })),
+    4,
+    (f) => {
+      const tags = f.str(3);
+      const type = f.str(0, INFORMATION_TYPES) as InformationType;
+      const importance = f.str(1, BUG_IMPORTANCES) as BugImportance;
+      let list = groups.get(tags);
+      if (!list) groups.set(tags, (list = []));
+      let g = list.find((x) => x.informationType === type && x.importance === importance);
+      if (!g) {
+        list.push((g = { tags, informationType: type, importance, created: [] }));
+        openTags.push(g);
+      }
+      g.created.push(f.num(2));
+    },
+  );
   const listed = new Set<number>();
   const IN_PROGRESS = BUG_STATUSES.indexOf('In Progress');
   /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
