@@ -294,7 +294,7 @@ async function loadTasks(
 }
 
 /**
- * Bug numbers as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
+ * Bug numbers (or other integer ids: bugIn) as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
  * parameter, looked up through the index) rather than a statement per 500; on SQLite IN lists of
  * 500 (bugChunks, bugIn).
  */
@@ -859,12 +859,15 @@ export async function loadRotaData(
   const ids = [...byId.keys()];
   const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
-  for (let i = 0; i < ids.length; i += ROTA_CHUNK) {
-    const part = ids.slice(i, i + ROTA_CHUNK);
+  // Ids as one statement takes them: on PostgreSQL one array (one bound parameter: with 5,000 a
+  // statement, binding and planning cost more than the look-ups); on SQLite IN lists of 5,000.
+  const idParts = (xs: readonly number[]): Array<readonly number[]> =>
+    engine === 'postgres' ? (xs.length ? [xs] : []) : chunks(xs, ROTA_CHUNK);
+  for (const part of idParts(ids)) {
     const links = await db
       .selectFrom('links')
       .select(['change_id', 'target'])
-      .where('change_id', 'in', part)
+      .where(bugIn(engine, 'change_id', part))
       .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
       .execute();
     for (const l of links) {
@@ -882,9 +885,11 @@ export async function loadRotaData(
     : null;
   /** Change → the account that approved it. */
   const approverOf = new Map<number, number>();
-  for (let i = 0; i < small.length; i += ROTA_CHUNK) {
-    const part = small.slice(i, i + ROTA_CHUNK);
-    let mq = db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part);
+  for (const part of idParts(small)) {
+    let mq = db
+      .selectFrom('changes')
+      .select(['id', 'commit_message'])
+      .where(bugIn(engine, 'id', part));
     if (hasTag) mq = mq.where(hasTag);
     for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
     // The files packed (path last; a path holding the record separator read apart).
@@ -900,7 +905,7 @@ export async function loadRotaData(
           sql<string>`case when ${rsInPath} then '' else ${sql.ref('path')} end`,
         ]).as('packed'),
       )
-      .where('change_id', 'in', part)
+      .where(bugIn(engine, 'change_id', part))
       .execute();
     unpack(files, 3, (f) => {
       if (f.is(1, '1')) cutFiles.push(f.num(0));
@@ -931,7 +936,7 @@ export async function loadRotaData(
           sql<string>`case when ${sql.ref('v.label')} = 'Workflow' then '1' else '0' end`,
         ]).as('packed'),
       )
-      .where('v.change_id', 'in', merged.length ? merged : [-1])
+      .where(bugIn(engine, 'v.change_id', merged.length ? merged : [-1]))
       .where(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2'])
       .execute();
     const lastWorkflow = new Map<number, { at: number; voter: number }>();
@@ -1003,15 +1008,11 @@ export async function loadRotaData(
         if (c) changeOf.set(v.changeId, { project: c.project, owner: ownerOf.get(v.changeId)! });
       }
     const missing = [...new Set(votes.filter((v) => !changeOf.has(v.changeId)).map((v) => v.changeId))];
-    for (const part of engine === 'postgres' ? (missing.length ? [missing] : []) : chunks(missing, ROTA_CHUNK))
+    for (const part of idParts(missing))
       for (const r of await db
         .selectFrom('changes')
         .select(['id', 'project', 'owner_id'])
-        .where(
-          engine === 'postgres'
-            ? sql<boolean>`${sql.ref('id')} = any(cast(${part} as integer[]))`
-            : sql<boolean>`${sql.ref('id')} in (${sql.join(part)})`,
-        )
+        .where(bugIn(engine, 'id', part))
         .execute())
         changeOf.set(r.id, { project: r.project, owner: r.owner_id });
     const projectSet = o.projects?.length ? new Set(o.projects) : null;
