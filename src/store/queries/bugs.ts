@@ -6,7 +6,6 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { BUG_IMPORTANCES, BUG_STATUSES, INFORMATION_TYPES, isOpenStatus } from '../../model/bugs.js';
-import { isRestrictedBug } from '../../model/bugs.js';
 import type {
   BacklogData,
   BacklogStates,
