@@ -9,25 +9,12 @@
  * censored at their closing for time to fix), so the median is not biased towards the bugs that
  * were quick; its interval is read off the curve's 95% log-log band.
  */
-import type { BacklogData, BugChangeRef, BugImportance, BugState, BugStatus } from '../model/bugs.js';
-import { BUG_IMPORTANCES, isOpenStatus } from '../model/bugs.js';
+import type { BacklogData, BugChangeRef, BugImportance, BugStatus } from '../model/bugs.js';
+import { BUG_IMPORTANCES, BUG_STATUSES, INFORMATION_TYPES, isOpenStatus, isRestrictedBug } from '../model/bugs.js';
 import { wilson } from './ci-stats.js';
 import { kaplanMeierSorted, survivalAt, survivalQuantile } from './stats/kaplan-meier.js';
 import { DAY_MS } from './stats.js';
-import {
-  bugItems,
-  closedAt,
-  days,
-  fixedAt,
-  IMPORTANCE_RANK,
-  isOpen,
-  isoDay,
-  leftNewAt,
-  WEEK_MS,
-  weekStarts,
-  type BugItem,
-  type VisibilityCounts,
-} from './bugs-common.js';
+import { bugItems, days, isOpen, isoDay, WEEK_MS, weekStarts, type BugItem, type VisibilityCounts } from './bugs-common.js';
 
 export interface BugBacklogOptions {
   now: number;
@@ -178,39 +165,59 @@ const median = (xs: readonly number[]): number | null => {
 /**
  * The backlog report from the stored bugs and the changes naming them.
  *
- * Counts, ages, times and the weekly series come from `data.states` (every project task); the
- * lists (In Progress bugs nobody works on, fixes merged on open bugs) from `data.listed`.
+ * Counts, ages, times and the weekly series come from `data.states` (every project task, as
+ * columns of numbers), the areas from `data.openTags`; the lists (In Progress bugs nobody works on,
+ * fixes merged on open bugs) from `data.listed`.
  *
  * @example computeBugBacklog(await loadBacklogData(db, 'sqlite', ['nova'], { now, since }), { now, weeks: 26, cohortDays: 365, highImportances: ['Critical', 'High'], showRestricted: false })
  */
 export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugBacklogReport {
   const { now } = o;
-  const items = data.states.filter((s) => s.dates.created <= now);
-  const open = items.filter((s) => isOpenStatus(s.status));
+  const st = data.states;
+  const N = st.created.length;
   const listed = bugItems(data.listed).filter((i) => i.task.dates.created <= now && isOpen(i));
-  const shown = (i: BugItem | BugState) => o.showRestricted || !i.restricted;
+  const shown = (i: BugItem) => o.showRestricted || !i.restricted;
   let hidden = 0;
+  const OPEN = BUG_STATUSES.map((s) => isOpenStatus(s));
+  const RESTRICTED = INFORMATION_TYPES.map((t) => isRestrictedBug(t));
+  const NEW = BUG_STATUSES.indexOf('New');
 
-  // Open by status × importance.
-  const statusMap = new Map<BugStatus, Map<BugImportance, number>>();
-  for (const i of open) {
-    const m = statusMap.get(i.status) ?? new Map<BugImportance, number>();
-    m.set(i.importance, (m.get(i.importance) ?? 0) + 1);
-    statusMap.set(i.status, m);
+  // Open by status × importance, their ages, and the restricted and New ones among them.
+  const statusOrder: number[] = [];
+  const counts = new Map<number, number[]>();
+  const ages: number[] = [];
+  let restrictedOpen = 0;
+  let untriaged = 0;
+  for (let k = 0; k < N; k++) {
+    if (st.created[k]! > now || !OPEN[st.status[k]!]) continue;
+    let row = counts.get(st.status[k]!);
+    if (!row) {
+      counts.set(st.status[k]!, (row = new Array<number>(BUG_IMPORTANCES.length).fill(0)));
+      statusOrder.push(st.status[k]!);
+    }
+    row[st.importance[k]!]!++;
+    ages.push((now - st.created[k]!) / DAY_MS);
+    if (st.informationType[k]! >= 0 && RESTRICTED[st.informationType[k]!]) restrictedOpen++;
+    if (st.status[k] === NEW) untriaged++;
   }
-  const byStatus = [...statusMap.entries()]
-    .map(([status, m]) => ({
-      status,
-      total: [...m.values()].reduce((a, b) => a + b, 0),
-      byImportance: Object.fromEntries([...m.entries()].sort((a, b) => IMPORTANCE_RANK[a[0]] - IMPORTANCE_RANK[b[0]])),
-    }))
+  const byStatus = statusOrder
+    .map((code) => {
+      const row = counts.get(code)!;
+      // The importances by rank.
+      const order = BUG_IMPORTANCES.map((_, i) => i).filter((i) => row[i]! > 0);
+      return {
+        status: BUG_STATUSES[code]!,
+        total: row.reduce((a, b) => a + b, 0),
+        byImportance: Object.fromEntries(order.map((i) => [BUG_IMPORTANCES[i]!, row[i]!])) as Partial<Record<BugImportance, number>>,
+      };
+    })
     .sort((a, b) => b.total - a.total || a.status.localeCompare(b.status));
-  const byImportance = BUG_IMPORTANCES.map((importance) => ({
+  const byImportance = BUG_IMPORTANCES.map((importance, i) => ({
     importance,
-    open: open.filter((i) => i.importance === importance).length,
+    open: statusOrder.reduce((a, code) => a + counts.get(code)![i]!, 0),
   })).filter((r) => r.open > 0);
+  const open = ages.length;
 
-  const ages = open.map((i) => (now - i.dates.created) / DAY_MS);
   const medianAge = median(ages);
   const age = {
     medianDays: medianAge === null ? null : days(medianAge * DAY_MS),
@@ -220,17 +227,20 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
     })),
   };
 
-  // Times to triage and to fix, for bugs created in the cohort window.
-  const cohort = items.filter((i) => i.dates.created >= now - o.cohortDays * DAY_MS);
+  // Times to triage and to fix, for bugs created in the cohort window (bugs-common.ts: leftNewAt,
+  // closedAt, fixedAt). A fixed task that is closed was closed when fixed.
+  const cohortFrom = now - o.cohortDays * DAY_MS;
   const triage = new TimesToEvent();
   const fix = new TimesToEvent();
-  for (const i of cohort) {
-    const t = leftNewAt(i);
-    if (t === null) triage.add(now - i.dates.created, false);
-    else triage.add(Math.max(0, t - i.dates.created), true);
-    const f = fixedAt(i);
-    if (f !== null && !isOpenStatus(i.status)) fix.add(Math.max(0, f - i.dates.created), true);
-    else fix.add(Math.max(0, (closedAt(i) ?? now) - i.dates.created), false);
+  for (let k = 0; k < N; k++) {
+    const created = st.created[k]!;
+    if (created > now || created < cohortFrom) continue;
+    const t = st.leftNewAt[k]!;
+    if (t < 0) triage.add(now - created, false);
+    else triage.add(Math.max(0, t - created), true);
+    const c = st.closedAt[k]!;
+    if (c >= 0 && st.fixed[k] === 1) fix.add(Math.max(0, c - created), true);
+    else fix.add(Math.max(0, (c >= 0 ? c : now) - created), false);
   }
 
   // Changes per bug.
@@ -298,13 +308,14 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
   // Areas (tags) by open high-importance bugs; restricted bugs' tags only for readers who may see them.
   const high = new Set(o.highImportances);
   const areaMap = new Map<string, { open: number; highAges: number[] }>();
-  for (const i of open) {
-    if (!i.hasBug || !i.tags.length) continue;
-    if (!shown(i)) continue;
-    for (const tag of i.tags) {
+  for (const g of data.openTags) {
+    if (!o.showRestricted && isRestrictedBug(g.informationType)) continue;
+    const created = g.created.filter((c) => c <= now);
+    if (!created.length) continue;
+    for (const tag of g.tags.split(' ')) {
       const a = areaMap.get(tag) ?? { open: 0, highAges: [] };
-      a.open++;
-      if (high.has(i.importance)) a.highAges.push((now - i.dates.created) / DAY_MS);
+      a.open += created.length;
+      if (high.has(g.importance)) for (const c of created) a.highAges.push((now - c) / DAY_MS);
       areaMap.set(tag, a);
     }
   }
@@ -350,26 +361,27 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
   const closedOther = new Array<number>(W).fill(0);
   const openDiff = new Array<number>(W + 1).fill(0);
   const newDiff = new Array<number>(W + 1).fill(0);
-  for (const t of items) {
-    const created = t.dates.created;
+  for (let i = 0; i < N; i++) {
+    const created = st.created[i]!;
+    if (created > now) continue;
     const k0 = weekOf(created);
     if (k0 >= 0) opened[k0]!++;
-    const c = closedAt(t);
-    if (c !== null) {
+    const c = st.closedAt[i]!;
+    if (c >= 0) {
       const k = weekOf(c);
       if (k >= 0) {
-        if (fixedAt(t) !== null) fixed[k]!++;
+        if (st.fixed[i] === 1) fixed[k]!++;
         else closedOther[k]!++;
       }
     }
     // Open at the end of week k: created before it, not closed before it.
     const from = firstEndAfter(created);
-    const to = c === null ? W : firstEndAfter(c);
+    const to = c < 0 ? W : firstEndAfter(c);
     if (from < to) {
       openDiff[from]!++;
       openDiff[to]!--;
-      const ln = leftNewAt(t);
-      const newTo = Math.min(to, ln === null ? W : firstEndAfter(ln));
+      const ln = st.leftNewAt[i]!;
+      const newTo = Math.min(to, ln < 0 ? W : firstEndAfter(ln));
       if (from < newTo) {
         newDiff[from]!++;
         newDiff[newTo]!--;
@@ -400,14 +412,14 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
   return {
     now: new Date(now).toISOString(),
     projects: [...new Set(data.projects)].sort(),
-    open: open.length,
-    restrictedOpen: open.filter((i) => i.restricted).length,
+    open,
+    restrictedOpen,
     restrictedHidden: hidden,
     restrictedShown: o.showRestricted,
     byStatus,
     byImportance,
     age,
-    untriaged: open.filter((i) => i.status === 'New').length,
+    untriaged,
     timeToTriage: medianDays(triage),
     timeToFix: medianDays(fix),
     inProgressStuck,

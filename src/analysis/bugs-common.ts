@@ -11,8 +11,11 @@
  *   Private, Proprietary, Embargoed) are counted in totals; they are named (number, title, tags,
  *   assignee) only for a reader allowed to see them (`bugs.private.read`).
  */
-import type { BacklogData, BugState } from '../model/bugs.js';
+import type { BacklogData, BacklogStates, BacklogTagGroup } from '../model/bugs.js';
 import {
+  BUG_IMPORTANCES,
+  BUG_STATUSES,
+  INFORMATION_TYPES,
   isOpenStatus,
   isRestrictedBug,
   type Bug,
@@ -58,28 +61,44 @@ export function bugItems(data: Pick<BugData, 'tasks' | 'bugs'> & Partial<BugData
 
 export const isOpen = (i: BugItem): boolean => isOpenStatus(i.task.status);
 
-/** A project task's state as the backlog reads it (tags only for an open bug). */
-export function bugState(i: BugItem): BugState {
-  const d = i.task.dates;
-  return {
-    bug: i.task.bug,
-    project: i.task.project,
-    status: i.task.status,
-    importance: i.task.importance,
-    hasBug: i.bug !== null,
-    restricted: i.restricted,
-    tags: isOpenStatus(i.task.status) ? (i.bug?.tags ?? []) : [],
-    dates: { created: d.created, leftNew: d.leftNew, fixCommitted: d.fixCommitted, fixReleased: d.fixReleased, closed: d.closed },
-  };
-}
-
 /**
  * The backlog's input from the full data, in memory: what store/queries/bugs.ts loadBacklogData
  * reads in SQL (a test holds the two equal on the demo, both engines).
  */
 export function backlogDataFrom(data: BugData, now: number): BacklogData {
-  const states = bugItems(data).map(bugState);
-  return { projects: [...new Set(states.filter((i) => i.dates.created <= now).map((i) => i.project))].sort(), states, listed: data };
+  const items = bugItems(data);
+  const n = items.length;
+  const col = () => new Float64Array(n);
+  const states: BacklogStates = {
+    bug: col(),
+    status: col(),
+    importance: col(),
+    informationType: col(),
+    created: col(),
+    leftNewAt: col(),
+    closedAt: col(),
+    fixed: col(),
+  };
+  const groups = new Map<string, BacklogTagGroup>();
+  items.forEach((i, k) => {
+    const t = i.task;
+    states.bug[k] = t.bug;
+    states.status[k] = BUG_STATUSES.indexOf(t.status);
+    states.importance[k] = BUG_IMPORTANCES.indexOf(t.importance);
+    states.informationType[k] = i.bug ? INFORMATION_TYPES.indexOf(i.bug.informationType) : -1;
+    states.created[k] = t.dates.created;
+    states.leftNewAt[k] = leftNewAt(t) ?? -1;
+    states.closedAt[k] = closedAt(t) ?? -1;
+    states.fixed[k] = fixedAt(t) === null ? 0 : 1;
+    if (!i.bug || !i.bug.tags.length || !isOpenStatus(t.status) || t.dates.created > now) return;
+    const tags = i.bug.tags.join(' ');
+    const key = JSON.stringify([tags, i.bug.informationType, t.importance]);
+    const g = groups.get(key) ?? { tags, informationType: i.bug.informationType, importance: t.importance, created: [] };
+    g.created.push(t.dates.created);
+    groups.set(key, g);
+  });
+  const projects = [...new Set(items.filter((i) => i.task.dates.created <= now).map((i) => i.task.project))].sort();
+  return { projects, states, openTags: [...groups.values()], listed: data };
 }
 
 /** What the dates below read of a task: its status and five of its dates. */

@@ -267,31 +267,46 @@ export interface BugsOverview {
 }
 
 /**
- * A bug's state on one project as the backlog's counts, ages, times and weekly series read it: its
- * project task's status, importance and dates, and the bug's facts (duplicates are left out before).
+ * Every project task's state as the backlog's counts, ages, times and weekly series read it, one
+ * column each (entry i of every column is one task; duplicates are left out before): numbers only,
+ * with the definitions of analysis/bugs-common.ts applied (a null time is -1).
  */
-export interface BugState {
-  bug: number;
-  project: string;
-  status: BugStatus;
+export interface BacklogStates {
+  bug: Float64Array;
+  /** Index in BUG_STATUSES. */
+  status: Float64Array;
+  /** Index in BUG_IMPORTANCES. */
+  importance: Float64Array;
+  /** Index in INFORMATION_TYPES of the bug's type; -1 when the store has no bug record (not restricted). */
+  informationType: Float64Array;
+  created: Float64Array;
+  /** When the task left New (bugs-common.ts leftNewAt), -1 when it has not. */
+  leftNewAt: Float64Array;
+  /** When the task was closed (bugs-common.ts closedAt), -1 when it is open. */
+  closedAt: Float64Array;
+  /** 1 when the task has a fix time (bugs-common.ts fixedAt), else 0. */
+  fixed: Float64Array;
+}
+
+/** Open project tasks whose bug has tags, counted by the bug's tags (as stored: one space between), type and importance. */
+export interface BacklogTagGroup {
+  tags: string;
+  informationType: InformationType;
   importance: BugImportance;
-  /** Whether the store has the bug record (a task without one has no tags and is not restricted). */
-  hasBug: boolean;
-  restricted: boolean;
-  /** The bug's tags; read for open bugs only (empty for the others). */
-  tags: string[];
-  dates: Pick<BugTaskDates, 'created' | 'leftNew' | 'fixCommitted' | 'fixReleased' | 'closed'>;
+  /** The tasks' creation times (epoch ms), in no order. */
+  created: number[];
 }
 
 /**
- * What the backlog reads: every project task's state, and the full records (tasks, bugs, the
- * changes naming them) of the bugs its lists may name — the open In Progress bugs and the open bugs
- * a merged change closes.
+ * What the backlog reads: every project task's state, the open tasks by their bug's tags, and the
+ * full records (tasks, bugs, the changes naming them) of the bugs its lists may name — the open
+ * In Progress bugs and the open bugs a merged change closes.
  */
 export interface BacklogData {
   /** The projects of every task (those of `states` may be fewer: a loader may leave out tasks that count nowhere). */
   projects: string[];
-  states: BugState[];
+  states: BacklogStates;
+  openTags: BacklogTagGroup[];
   listed: Pick<BugData, 'tasks' | 'bugs' | 'changes'>;
 }
 

@@ -6,12 +6,12 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { BUG_IMPORTANCES, BUG_STATUSES, INFORMATION_TYPES, isOpenStatus } from '../../model/bugs.js';
-import { isRestrictedBug } from '../../model/bugs.js';
 import type {
   BacklogData,
+  BacklogStates,
+  BacklogTagGroup,
   Blueprint,
   Bug,
-  BugState,
   TagFixer,
   TargetsData,
   BugsOverview,
@@ -31,7 +31,7 @@ import type {
 import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
-import { pack, RS, unpack } from './packed.js';
+import { AGGREGATE, FS, pack, RS, unpack, unpackIntegers } from './packed.js';
 
 const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
 // The columns the rota reads of the window's changes.
@@ -293,7 +293,7 @@ async function loadTasks(
 }
 
 /**
- * Bug numbers as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
+ * Bug numbers (or other integer ids: bugIn) as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
  * parameter, looked up through the index) rather than a statement per 500; on SQLite IN lists of
  * 500 (bugChunks, bugIn).
  */
@@ -485,31 +485,47 @@ export async function loadBacklogData(
   projects: readonly string[],
   { now, since }: { now: number; since: number },
 ): Promise<BacklogData> {
-  // Packed into one string (packed.ts): about 37,000 states on the bench store, where one row
-  // object each cost more than the read itself.
-  let q = db
-    .selectFrom('lp_bug_tasks as t')
-    .leftJoin('lp_bugs as b', 'b.id', 't.bug')
-    .select(
-      pack(engine, [
-        't.bug',
-        't.project',
-        't.status',
-        't.importance',
-        't.date_created',
-        't.date_left_new?',
-        't.date_fix_committed?',
-        't.date_fix_released?',
-        't.date_closed?',
-        'b.id?',
-        'b.information_type?',
-        // Last: the tags of open bugs (one space between), empty for the others.
-        sql<string>`coalesce(case when ${sql.ref('t.status')} in (${sql.join(OPEN_STATUSES)}) then ${sql.ref('b.tags')} end, '')`,
-      ]).as('packed'),
-    )
-    .where('t.series', 'is', null)
-    .where('b.duplicate_of', 'is', null)
-    .where('t.date_created', '<=', now)
+  // The states as columns of numbers (bugs-common.ts's definitions of when a task left New, was
+  // closed and fixed, in SQL), packed into one string (packed.ts) and read without a record object
+  // or a string each: about 37,000 on the bench store.
+  const code = (column: string, values: readonly string[]) =>
+    sql<string>`case ${sql.ref(column)} ${sql.join(
+      values.map((v, i) => sql`when ${v} then ${sql.lit(i)}`),
+      sql` `,
+    )} else -1 end`;
+  const isOpen = sql<boolean>`${sql.ref('t.status')} in (${sql.join(OPEN_STATUSES)})`;
+  const closedAt = sql<number>`case when ${isOpen} then null else coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')}, ${sql.ref('t.date_closed')}, ${sql.ref('t.date_created')}) end`;
+  const leftNewAt = sql<number>`case when ${sql.ref('t.status')} = 'New' then null else coalesce(${sql.ref('t.date_left_new')}, ${closedAt}) end`;
+  const fixed = sql<string>`case when coalesce(${sql.ref('t.date_fix_committed')}, ${sql.ref('t.date_fix_released')}) is null then 0 else 1 end`;
+  const counted = <Q extends SelectQueryBuilder<Database & { t: LpBugTasksTable; b: LpBugsTable }, 't' | 'b', object>>(x: Q): Q =>
+    (projects.length ? x.where('t.project', 'in', projects) : x)
+      .where('t.series', 'is', null)
+      .where('b.duplicate_of', 'is', null)
+      .where('t.date_created', '<=', now) as Q;
+  // The open tasks whose bug has tags (the areas), in the same pass: its code, type, importance,
+  // creation and tags (last: tags hold no record separator, see below).
+  const tagged = sql<string>`case when ${isOpen} and ${sql.ref('b.tags')} <> '' then ${sql.join(
+    [sql.ref('b.information_type'), sql.ref('t.importance'), sql.ref('t.date_created'), sql.ref('b.tags')],
+    sql` || cast(${FS} as text) || `,
+  )} end`;
+  const q = counted(
+    db
+      .selectFrom('lp_bug_tasks as t')
+      .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+      .select([
+        pack(engine, [
+          't.bug',
+          code('t.status', BUG_STATUSES),
+          code('t.importance', BUG_IMPORTANCES),
+          sql<string>`coalesce(${code('b.information_type', INFORMATION_TYPES)}, -1)`,
+          't.date_created',
+          sql<string>`coalesce(${leftNewAt}, -1)`,
+          sql<string>`coalesce(${closedAt}, -1)`,
+          fixed,
+        ]).as('packed'),
+        AGGREGATE[engine](tagged).as('tagged'),
+      ]),
+  )
     // A closed task none of whose dates is after `since` counts nowhere in the report: left out.
     .where((eb) =>
       eb.or([
@@ -520,36 +536,49 @@ export async function loadBacklogData(
         eb('t.date_closed', '>=', since),
       ]),
     );
-  if (projects.length) q = q.where('t.project', 'in', projects);
-  const states: BugState[] = [];
+  const rows = await q.execute();
+  // In no order: the backlog only counts them (ordering 37,000 rows cost more than reading them).
+  const [bug, status, importance, informationType, created, leftNew, closed, fixedCol] = unpackIntegers(rows, 8);
+  const states: BacklogStates = {
+    bug: bug!,
+    status: status!,
+    importance: importance!,
+    informationType: informationType!,
+    created: created!,
+    leftNewAt: leftNew!,
+    closedAt: closed!,
+    fixed: fixedCol!,
+  };
+  // Grouped by tags, type and importance. Launchpad's tags are lowercase words: a tags string with
+  // a record separator (none in practice) would be cut, as every packed read's last field.
+  const groups = new Map<string, BacklogTagGroup[]>();
+  const openTags: BacklogTagGroup[] = [];
+  unpack(
+    rows.map((r) => ({ packed: r.tagged })),
+    4,
+    (f) => {
+      const tags = f.str(3);
+      const type = f.str(0, INFORMATION_TYPES) as InformationType;
+      const importance = f.str(1, BUG_IMPORTANCES) as BugImportance;
+      let list = groups.get(tags);
+      if (!list) groups.set(tags, (list = []));
+      let g = list.find((x) => x.informationType === type && x.importance === importance);
+      if (!g) {
+        list.push((g = { tags, informationType: type, importance, created: [] }));
+        openTags.push(g);
+      }
+      g.created.push(f.num(2));
+    },
+  );
   const listed = new Set<number>();
+  const IN_PROGRESS = BUG_STATUSES.indexOf('In Progress');
   /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
   const openBugs: string[] = [];
-  // In no order: the backlog only counts them (ordering 50,000 rows cost more than reading them).
-  unpack(await q.execute(), 12, (f) => {
-    const status = f.str(2, BUG_STATUSES) as BugStatus;
-    const bug = f.num(0);
-    if (status === 'In Progress') listed.add(bug);
-    if (engine === 'postgres' && isOpenStatus(status)) openBugs.push(String(bug));
-    const hasBug = f.to[9]! > f.from[9]!;
-    const info = f.to[10]! > f.from[10]! ? (f.str(10, INFORMATION_TYPES) as InformationType) : null;
-    states.push({
-      bug,
-      project: f.str(1, projects),
-      status,
-      importance: f.str(3, BUG_IMPORTANCES) as BugImportance,
-      hasBug,
-      restricted: info !== null && isRestrictedBug(info),
-      tags: f.to[11]! > f.from[11]! ? f.str(11).split(' ') : [],
-      dates: {
-        created: f.num(4),
-        leftNew: f.nullableNum(5),
-        fixCommitted: f.nullableNum(6),
-        fixReleased: f.nullableNum(7),
-        closed: f.nullableNum(8),
-      },
-    });
-  });
+  const OPEN = BUG_STATUSES.map((s) => isOpenStatus(s));
+  for (let k = 0; k < states.bug.length; k++) {
+    if (states.status[k] === IN_PROGRESS) listed.add(states.bug[k]!);
+    if (engine === 'postgres' && OPEN[states.status[k]!]) openBugs.push(String(states.bug[k]));
+  }
   // Open bugs a merged change closes (Closes-Bug, a bug/N topic). Its merge time is not asked
   // here: a merged change without one lists a bug the analysis then leaves out (it reads only fixes
   // with a merge time), and without that column PostgreSQL finds the merged changes in the
@@ -607,7 +636,7 @@ export async function loadBacklogData(
     if (hit) projectNames.push(project);
   }
   projectNames.sort();
-  return { projects: projectNames, states, listed: { tasks, bugs, changes } };
+  return { projects: projectNames, states, openTags, listed: { tasks, bugs, changes } };
 }
 
 /**
@@ -829,12 +858,15 @@ export async function loadRotaData(
   const ids = [...byId.keys()];
   const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
-  for (let i = 0; i < ids.length; i += ROTA_CHUNK) {
-    const part = ids.slice(i, i + ROTA_CHUNK);
+  // Ids as one statement takes them: on PostgreSQL one array (one bound parameter: with 5,000 a
+  // statement, binding and planning cost more than the look-ups); on SQLite IN lists of 5,000.
+  const idParts = (xs: readonly number[]): Array<readonly number[]> =>
+    engine === 'postgres' ? (xs.length ? [xs] : []) : chunks(xs, ROTA_CHUNK);
+  for (const part of idParts(ids)) {
     const links = await db
       .selectFrom('links')
       .select(['change_id', 'target'])
-      .where('change_id', 'in', part)
+      .where(bugIn(engine, 'change_id', part))
       .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
       .execute();
     for (const l of links) {
@@ -852,9 +884,11 @@ export async function loadRotaData(
     : null;
   /** Change → the account that approved it. */
   const approverOf = new Map<number, number>();
-  for (let i = 0; i < small.length; i += ROTA_CHUNK) {
-    const part = small.slice(i, i + ROTA_CHUNK);
-    let mq = db.selectFrom('changes').select(['id', 'commit_message']).where('id', 'in', part);
+  for (const part of idParts(small)) {
+    let mq = db
+      .selectFrom('changes')
+      .select(['id', 'commit_message'])
+      .where(bugIn(engine, 'id', part));
     if (hasTag) mq = mq.where(hasTag);
     for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
     // The files packed (path last; a path holding the record separator read apart).
@@ -870,7 +904,7 @@ export async function loadRotaData(
           sql<string>`case when ${rsInPath} then '' else ${sql.ref('path')} end`,
         ]).as('packed'),
       )
-      .where('change_id', 'in', part)
+      .where(bugIn(engine, 'change_id', part))
       .execute();
     unpack(files, 3, (f) => {
       if (f.is(1, '1')) cutFiles.push(f.num(0));
@@ -901,7 +935,7 @@ export async function loadRotaData(
           sql<string>`case when ${sql.ref('v.label')} = 'Workflow' then '1' else '0' end`,
         ]).as('packed'),
       )
-      .where('v.change_id', 'in', merged.length ? merged : [-1])
+      .where(bugIn(engine, 'v.change_id', merged.length ? merged : [-1]))
       .where(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2'])
       .execute();
     const lastWorkflow = new Map<number, { at: number; voter: number }>();
@@ -940,19 +974,15 @@ export async function loadRotaData(
   if (accounts.length) {
     const ids = accounts.map((a) => a.id);
     // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
-    // object each cost more than the read.
-    let vq = db
+    // object each cost more than the read. Read alone, then their changes' project and owner: from
+    // the window's changes when there, else looked up by id (joined in SQL, PostgreSQL hashed all
+    // 100,000 changes of the bench store for them, about 150 ms of the server's).
+    const vq = db
       .selectFrom('votes as v')
-      .innerJoin('changes as c', 'c.id', 'v.change_id')
-      .select(
-        pack(engine, ['v.change_id', 'c.project', 'c.owner_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as(
-          'packed',
-        ),
-      )
+      .select(pack(engine, ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as('packed'))
       .where('v.copied', '=', 0)
       .where('v.granted_at', '>=', o.reviewsSince)
-      .where('v.voter_id', 'in', ids)
-      .whereRef('v.voter_id', '<>', 'c.owner_id');
+      .where('v.voter_id', 'in', ids);
     let mq = db
       .selectFrom('messages as m')
       .innerJoin('changes as c', 'c.id', 'm.change_id')
@@ -962,29 +992,46 @@ export async function loadRotaData(
       .where('m.author_id', 'in', ids)
       .where('m.patch_set', 'is not', null)
       .whereRef('m.author_id', '<>', 'c.owner_id');
-    if (o.projects?.length) {
-      vq = vq.where('c.project', 'in', [...o.projects]);
-      mq = mq.where('c.project', 'in', [...o.projects]);
-    }
+    if (o.projects?.length) mq = mq.where('c.project', 'in', [...o.projects]);
     const labels = ['Code-Review', 'Workflow', 'Verified'];
-    unpack(await vq.execute(), 8, (f) => {
-      const project = f.str(1, projectNames);
-      if (!projectNames.includes(project)) projectNames.push(project);
-      const label = f.str(6, labels);
+    const votes: Array<{ changeId: number; patchSet: number; actorId: number; at: number; label: string; value: number }> = [];
+    unpack(await vq.execute(), 6, (f) => {
+      const label = f.str(4, labels);
       if (!labels.includes(label)) labels.push(label);
+      votes.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3), label, value: f.num(5) });
+    });
+    const changeOf = new Map<number, { project: string; owner: number }>();
+    for (const v of votes)
+      if (!changeOf.has(v.changeId)) {
+        const c = byId.get(v.changeId);
+        if (c) changeOf.set(v.changeId, { project: c.project, owner: ownerOf.get(v.changeId)! });
+      }
+    const missing = [...new Set(votes.filter((v) => !changeOf.has(v.changeId)).map((v) => v.changeId))];
+    for (const part of idParts(missing))
+      for (const r of await db
+        .selectFrom('changes')
+        .select(['id', 'project', 'owner_id'])
+        .where(bugIn(engine, 'id', part))
+        .execute())
+        changeOf.set(r.id, { project: r.project, owner: r.owner_id });
+    const projectSet = o.projects?.length ? new Set(o.projects) : null;
+    for (const v of votes) {
+      const c = changeOf.get(v.changeId);
+      // As the join did: a vote on a change the store lacks, or by the change's owner, is no review.
+      if (!c || c.owner === v.actorId || (projectSet && !projectSet.has(c.project))) continue;
       acts.push({
-        changeId: f.num(0),
-        project,
-        changeOwnerId: f.num(2),
-        patchSet: f.num(3),
-        actorId: f.num(4),
-        at: f.num(5),
+        changeId: v.changeId,
+        project: c.project,
+        changeOwnerId: c.owner,
+        patchSet: v.patchSet,
+        actorId: v.actorId,
+        at: v.at,
         type: 'vote',
-        label,
-        value: f.num(7),
+        label: v.label,
+        value: v.value,
         selfVote: false,
       });
-    });
+    }
     for (const m of await mq.execute())
       acts.push({
         changeId: m.change_id,
