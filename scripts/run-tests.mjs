@@ -91,7 +91,7 @@ const execArgv = [...tsLoader, '--import', join(ROOT, 'scripts', 'test-cpu-meter
 const BROWSER_GROUP = 'shared Chromium (test/helpers/browser-server.ts)';
 const usesBrowser = files.some((f) => /\b(launchBrowser|browserDemo)\(/.test(readFileSync(join(ROOT, f), 'utf8')));
 const browserServer = usesBrowser && process.env.STEWARD_TEST_SHARED_BROWSER !== '0' ? await startBrowserServer() : undefined;
-if (browserServer) testEnv.STEWARD_TEST_BROWSER_WS = browserServer.ws;
+if (browserServer) testEnv.STEWARD_TEST_BROWSER_CDP = browserServer.cdp;
 const unitRun = together.length ? runTogether(together) : undefined;
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
@@ -148,7 +148,7 @@ function runTogether(group) {
 }
 
 /**
- * Starts test/helpers/browser-server.ts (the run's one Chromium); resolves with its WebSocket
+ * Starts test/helpers/browser-server.ts (the run's one Chromium); resolves with its DevTools
  * endpoint and `stop`, which closes it and resolves with its wall time, its own CPU and Chromium's
  * (undefined if it had died). Resolves undefined, saying why, when it does not start: the files then
  * start a Chromium each (or say they are skipped, when there is none).
@@ -182,9 +182,9 @@ function startBrowserServer() {
       void exited.then(() => resolve(lines.shift()));
     });
   return next().then((first) => {
-    if (first?.ws) {
+    if (first?.cdp) {
       return {
-        ws: first.ws,
+        cdp: first.cdp,
         stop: async () => {
           child.stdin.end();
           const last = await next();

@@ -121,9 +121,9 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
   if (!chromiumProcess) {
     // The run's shared Chromium when scripts/run-tests.mjs started one (test/helpers/browser-server.ts),
     // else one of this file's own.
-    const endpoint = process.env.STEWARD_TEST_BROWSER_WS;
+    const endpoint = process.env.STEWARD_TEST_BROWSER_CDP;
     const browser = import('playwright-core').then(({ chromium }) =>
-      endpoint ? chromium.connect(endpoint) : chromium.launch(CHROMIUM_LAUNCH),
+      endpoint ? chromium.connectOverCDP(endpoint) : chromium.launch(CHROMIUM_LAUNCH),
     );
     chromiumProcess = { browser, sessions: 0 };
   }
