@@ -19,7 +19,7 @@
 //   names another folder); the fifteen slowest are printed at the end, with the totals and the CPU
 //   time PostgreSQL's server processes took during the run (every client's, when the server is
 //   shared). The wall times are kept in last-times.json beside it for the order of the next run.
-import { appendFileSync, existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -85,13 +85,6 @@ const tsLoader =
     ? ['--import', 'tsx']
     : ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', '--import', join(ROOT, 'scripts', 'test-ts-hooks.mjs')];
 const execArgv = [...tsLoader, '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')];
-// One Chromium for the run, when a file of it uses the browser (launchBrowser or browserDemo,
-// test/helpers/web.ts): the files connect to it instead of starting one each (about 1.8 s of
-// Chromium's CPU a start). STEWARD_TEST_SHARED_BROWSER=0: each file starts its own.
-const BROWSER_GROUP = 'shared Chromium (test/helpers/browser-server.ts)';
-const usesBrowser = files.some((f) => /\b(launchBrowser|browserDemo)\(/.test(readFileSync(join(ROOT, f), 'utf8')));
-const browserServer = usesBrowser && process.env.STEWARD_TEST_SHARED_BROWSER !== '0' ? await startBrowserServer() : undefined;
-if (browserServer) testEnv.STEWARD_TEST_BROWSER_CDP = browserServer.cdp;
 const unitRun = together.length ? runTogether(together) : undefined;
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
@@ -115,13 +108,6 @@ if (unitRun) {
   process.stdout.write(`\n${UNIT_GROUP}:\n${u.output}`);
   wall.push({ file: UNIT_GROUP, ms: u.ms, passed: u.code === 0 });
   if (u.code !== 0) process.exitCode = 1;
-}
-if (browserServer) {
-  const b = await browserServer.stop();
-  if (b) {
-    appendFileSync(cpuLog, `${JSON.stringify({ file: BROWSER_GROUP, cpuMs: b.cpuMs, childMs: b.childMs })}\n`);
-    wall.push({ file: BROWSER_GROUP, ms: b.ms, passed: true });
-  }
 }
 const code = process.exitCode ?? 0;
 
@@ -147,59 +133,6 @@ function runTogether(group) {
   return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, output, ms: performance.now() - start })));
 }
 
-/**
- * Starts test/helpers/browser-server.ts (the run's one Chromium); resolves with its DevTools
- * endpoint and `stop`, which closes it and resolves with its wall time, its own CPU and Chromium's
- * (undefined if it had died). Resolves undefined, saying why, when it does not start: the files then
- * start a Chromium each (or say they are skipped, when there is none).
- */
-function startBrowserServer() {
-  const start = performance.now();
-  const child = spawn(process.execPath, [...tsLoader, join(ROOT, 'test', 'helpers', 'browser-server.ts')], {
-    cwd: ROOT,
-    env: testEnv,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const lines = [];
-  let waiting;
-  child.stdout.on('data', (d) => {
-    out += d;
-    let i;
-    while ((i = out.indexOf('\n')) >= 0) {
-      lines.push(JSON.parse(out.slice(0, i)));
-      out = out.slice(i + 1);
-      waiting?.();
-    }
-  });
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  const next = () =>
-    new Promise((resolve) => {
-      waiting = () => resolve(lines.shift());
-      if (lines.length) waiting();
-      void exited.then(() => resolve(lines.shift()));
-    });
-  return next().then((first) => {
-    if (first?.cdp) {
-      return {
-        cdp: first.cdp,
-        stop: async () => {
-          child.stdin.end();
-          const last = await next();
-          await exited;
-          return last?.cpuMs === undefined ? undefined : { ...last, ms: performance.now() - start };
-        },
-      };
-    }
-    if (first?.skip) console.error(`run-tests: ${first.skip}`);
-    else console.error(`run-tests: the shared Chromium did not start (each browser test file starts its own): ${err.trim()}`);
-    child.kill();
-    return undefined;
-  });
-}
-
 /** Writes each file's wall and CPU times, slowest first, to `durations` and prints the slowest. */
 function writeDurations(runMs, pgMs) {
   const read = (path) =>
@@ -218,7 +151,7 @@ function writeDurations(runMs, pgMs) {
     const c = cpu.get(r.file);
     const all = c ? c.cpuMs + (c.childMs ?? 0) : undefined;
     const idle = all === undefined ? undefined : Math.max(0, r.ms - all);
-    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${r.file === UNIT_GROUP || r.file === BROWSER_GROUP ? r.file : relative(ROOT, r.file)}`;
+    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${r.file === UNIT_GROUP ? r.file : relative(ROOT, r.file)}`;
   });
   const sum = (f) => [...cpu.values()].reduce((a, r) => a + (f(r) ?? 0), 0);
   const own = sum((r) => r.cpuMs);
@@ -231,7 +164,7 @@ function writeDurations(runMs, pgMs) {
     `${s(runMs)} s wall for the run (${concurrency} files at a time)`,
   ].join('\n');
   writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
-  for (const r of rows) if (r.file !== UNIT_GROUP && r.file !== BROWSER_GROUP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  for (const r of rows) if (r.file !== UNIT_GROUP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
   console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${header}\n${lines.slice(0, 15).join('\n')}\n${totals}`);
 }

@@ -16,7 +16,6 @@ import { openStore } from '../../src/store/open-store.js';
 import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
 import { buildApp, type AppDeps } from '../../src/web/build-app.js';
 import { runSteward } from './cli.js';
-import { CHROMIUM_LAUNCH } from './chromium.js';
 import { cachedStore } from './demo-cache.js';
 
 /** The time every web test runs at (the demo history ends here). */
@@ -95,7 +94,11 @@ export async function listeningApp(location: string, cwd: string, deps: Partial<
   return { ...t, url };
 }
 
-export { BROWSER_SKIP_REASON, CHROMIUM_PATH } from './chromium.js';
+/** Debian's Chromium; the e2e tests say they are skipped, and why, when it is missing. */
+export const CHROMIUM_PATH = process.env.STEWARD_CHROMIUM ?? '/usr/bin/chromium';
+export const BROWSER_SKIP_REASON = existsSync(CHROMIUM_PATH)
+  ? false
+  : `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium; .ci/run installs it)`;
 
 /** A browser session (one fresh profile) whose pages record their errors. */
 export interface BrowserSession {
@@ -112,18 +115,26 @@ let chromiumProcess: { browser: Promise<Browser>; sessions: number } | undefined
  * A browser session in headless Chromium with a fresh profile: a new browser context (cookies,
  * storage and cache of its own), no network beyond loopback and no first-run noise. The sessions
  * open at one time in a test file share one Chromium process (starting one costs seconds of CPU),
- * which ends when the last of them closes; under scripts/run-tests.mjs that is a connection to the
- * run's one Chromium (test/helpers/browser-server.ts), which the last session of the file closes
- * (the browser stays up for the other files). `options`: Playwright context options, e.g.
+ * which ends when the last of them closes. `options`: Playwright context options, e.g.
  * `{ javaScriptEnabled: false }` or `{ colorScheme: 'dark' }`.
  */
 export async function launchBrowser(options: Record<string, unknown> = {}): Promise<BrowserSession> {
   if (!chromiumProcess) {
-    // The run's shared Chromium when scripts/run-tests.mjs started one (test/helpers/browser-server.ts),
-    // else one of this file's own.
-    const endpoint = process.env.STEWARD_TEST_BROWSER_CDP;
     const browser = import('playwright-core').then(({ chromium }) =>
-      endpoint ? chromium.connectOverCDP(endpoint) : chromium.launch(CHROMIUM_LAUNCH),
+      chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
     );
     chromiumProcess = { browser, sessions: 0 };
   }
