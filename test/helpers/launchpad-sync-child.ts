@@ -1,6 +1,6 @@
 // A Launchpad sync in a process of its own, for the kill -9 test (test/integration/launchpad-kill.test.ts),
 // on its worker thread as `steward bugs sync` runs it (src/ingest/launchpad-sync-thread.ts):
-// node --import tsx launchpad-sync-child.ts ROOT STORE PAGE_SIZE
+// node ...TS_NODE_ARGS launchpad-sync-child.ts ROOT STORE PAGE_SIZE (test/helpers/ts-child.ts)
 import { syncLaunchpadInWorker } from '../../src/ingest/launchpad-sync-thread.js';
 import { openStore } from '../../src/store/open-store.js';
 

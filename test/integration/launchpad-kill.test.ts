@@ -2,7 +2,7 @@
  * `steward bugs sync` killed with SIGKILL at several points, then run again, on both engines: the
  * store ends identical to the import of the same data, the dead process's lock does not block the
  * next run, and the run after a kill resumes at the last stored page. The sync runs as a real child
- * process (test/helpers/launchpad-sync-child.ts through tsx) against the fake Launchpad; the kill
+ * process (test/helpers/launchpad-sync-child.ts, TypeScript as the test files run it: TS_NODE_ARGS) against the fake Launchpad; the kill
  * comes when the fake has received the k-th request.
  */
 import assert from 'node:assert/strict';
@@ -19,9 +19,9 @@ import { bugSet } from '../helpers/bug-builders.js';
 import { FakeLaunchpad } from '../helpers/fake-launchpad.js';
 import { mulberry32 } from '../helpers/fake-http.js';
 import { ENGINES, freshLocation, withStore } from '../helpers/stores.js';
+import { TS_NODE_ARGS } from '../helpers/ts-child.js';
 
 const CHILD = fileURLToPath(new URL('../helpers/launchpad-sync-child.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url));
 
 /** Runs the child; kills it with SIGKILL once the fake has seen `killAt` requests (null: let it finish). */
 function runChild(
@@ -31,7 +31,7 @@ function runChild(
 ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const start = f.log.length;
-    const child = spawn(process.execPath, ['--import', TSX, CHILD, f.root, location, '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, CHILD, f.root, location, '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
