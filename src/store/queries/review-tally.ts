@@ -232,17 +232,19 @@ export async function loadReviewTimes(
   // PostgreSQL groups the acts into reviews first and then looks their changes up by key (see
   // reviewers.ts IN_IDS), instead of hashing all 100,000 changes to join each act (the same reviews:
   // a change's project and owner are the change's).
-  const { rows } =
-    o.engine === 'postgres'
-      ? await sql<{ project: string; packed: string }>`
-    with a(actor, change_id, patch_set, at) as (
+  // The window's review acts (votes and comments), the same for both engines.
+  const acts = sql`a(actor, change_id, patch_set, at) as (
       select voter_id, change_id, patch_set, granted_at from votes
       where copied = 0 and granted_at >= ${since} and granted_at < ${until} ${notBot('voter_id')}
       union all
       select author_id, change_id, patch_set, date from messages
       where kind = 'comment' and date >= ${since} and date < ${until}
         and author_id is not null and patch_set is not null ${notBot('author_id')}
-    ),
+    )`;
+  const { rows } =
+    o.engine === 'postgres'
+      ? await sql<{ project: string; packed: string }>`
+    with ${acts},
     g0 as materialized (select change_id, actor, min(at) as first_at from a group by change_id, patch_set, actor),
     ch as materialized (
       select id, project, owner_id from changes ch where id = any(array(select distinct change_id from g0)) ${inProjects}
@@ -250,14 +252,7 @@ export async function loadReviewTimes(
     g as (select g0.actor, ch.project, g0.first_at from g0 join ch on ch.id = g0.change_id where g0.actor <> ch.owner_id)
     select project, ${agg}(cast(actor as text) || ',' || cast(first_at as text), ';') as packed from g group by project`.execute(db)
       : await sql<{ project: string; packed: string }>`
-    with a(actor, change_id, patch_set, at) as (
-      select voter_id, change_id, patch_set, granted_at from votes
-      where copied = 0 and granted_at >= ${since} and granted_at < ${until} ${notBot('voter_id')}
-      union all
-      select author_id, change_id, patch_set, date from messages
-      where kind = 'comment' and date >= ${since} and date < ${until}
-        and author_id is not null and patch_set is not null ${notBot('author_id')}
-    ),
+    with ${acts},
     g as (
       select a.actor, ch.project, min(a.at) as first_at
       from a join changes ch on ch.id = a.change_id
