@@ -275,6 +275,11 @@ describe('steward ci on the demo project', () => {
     assert.equal(p.code, 10);
     const f = await runSteward(['ci', 'experimental', '--now', NOW, '--format', 'xml'], { cwd: dir });
     assert.equal(f.code, 2);
+    // --evidence takes only "all": another value is refused, not read as the default.
+    const e = await runSteward(['ci', 'jobs', '--now', NOW, '--evidence', 'some'], { cwd: dir });
+    assert.equal(e.code, 2);
+    assert.match(e.stderr, /--evidence must be "all", not "some"/);
+    assert.equal(e.stdout, '');
   });
 });
 

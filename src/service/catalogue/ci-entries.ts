@@ -9,7 +9,8 @@ import {
 } from '../../report/ci-report.js';
 import type { CiParams } from '../ci-gather.js';
 import { WINDOW_PARAMS, windowOf } from './common-params.js';
-import { choice, inStore, names, paramSchema } from './param-schema.js';
+import { StewardError } from '../../model/errors.js';
+import { choice, inStore, names, paramSchema, type Surface } from './param-schema.js';
 import { defineReport, lazyBuild, type ResolveContext } from './report-entry.js';
 
 /** How many runs each evidence list of a job shows unless `--evidence all` (a large store has thousands of false failures per job). */
@@ -26,6 +27,15 @@ const ciParams = (
   evidenceLimit: i.evidence === 'all' ? null : EVIDENCE_LIMIT,
 });
 
+/** `--evidence` takes only `all` (the web's schema refuses other values itself). */
+function checkEvidence(i: { evidence?: string }, s: Surface): void {
+  if (i.evidence !== undefined && i.evidence !== 'all') {
+    throw new StewardError('USAGE', `${s.name('evidence')} must be "all", not "${i.evidence}"`, {
+      hint: `Leave ${s.name('evidence')} out for the first ${EVIDENCE_LIMIT} runs of each list with how many are left out.`,
+    });
+  }
+}
+
 const evidence = choice(
   ['all'],
   `list every run behind the counts (default: the first ${EVIDENCE_LIMIT} false failures and caught regressions per job, with how many are left out)`,
@@ -40,6 +50,7 @@ export const ciJobsReport = defineReport({
     job: inStore('job', names('only this job (repeat for several)')),
     evidence,
   }),
+  check: checkEvidence,
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -60,6 +71,7 @@ export const ciReadinessReport = defineReport({
     job: inStore('job', names('only this job (repeat for several; any job, voting or not)')),
     evidence,
   }),
+  check: checkEvidence,
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -75,6 +87,7 @@ export const ciReadinessReport = defineReport({
 export const ciExperimentalReport = defineReport({
   name: 'ciExperimental',
   params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')), evidence }),
+  check: checkEvidence,
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
@@ -91,6 +104,7 @@ export const ciExperimentalReport = defineReport({
 export const ciReport = defineReport({
   name: 'ci',
   params: paramSchema({ ...WINDOW_PARAMS, job: inStore('job', names('only this job (repeat for several)')), evidence }),
+  check: checkEvidence,
   resolve: ciParams,
   needs: ['ci'],
   action: 'read',
