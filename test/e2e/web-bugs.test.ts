@@ -20,7 +20,7 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
   it('every bug page loads with no console errors, and every chart is drawn', async () => {
     for (const path of ['/bugs', '/bugs?weeks=8', '/bugs/rota', '/bugs/targets', '/bugs/blueprints', '/bugs/blueprints?series=Larch']) {
-      const { page, errors } = await web.browser.newPage();
+      const { page, errors } = await web.browser.tab();
       const res = await page.goto(web.server.url + path, { waitUntil: 'load' });
       assert.equal(res.status(), 200, path);
       const charts = await page.$$eval('canvas[data-chart]', (cs: El[]) =>
@@ -29,12 +29,11 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       );
       assert.ok(charts.every(Boolean), `${path}: every canvas has a chart`);
       assert.deepEqual(errors, [], `${path}: ${errors.join('\n')}`);
-      await page.close();
     }
   });
 
   it('the pages show the numbers of the CLI JSON', async () => {
-    const { page } = await web.browser.newPage();
+    const { page } = await web.browser.tab();
     const stats = async (id: string) =>
       (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map((s: string) => s.trim());
 
@@ -116,6 +115,5 @@ describe('bug pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
         );
       }
     }
-    await page.close();
   });
 });

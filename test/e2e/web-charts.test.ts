@@ -71,7 +71,7 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     const r = await cli(['ci', 'voting-readiness']);
     assert.ok(r.jobs.length > 0, 'the demo has non-voting jobs to judge');
     const min = r.rules.minWeeklyRuns;
-    const { page, errors } = await web.browser.newPage();
+    const { page, errors } = await web.browser.tab();
     await page.goto(web.server.url + '/ci');
     const charts = (await chartsOf(page)).filter((c) => c.id.startsWith('ci-ready-chart-'));
     assert.equal(charts.length, r.jobs.length, 'one chart per job');
@@ -115,12 +115,11 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     // No tangle: no chart of the CI page draws more than two lines.
     for (const c of await chartsOf(page)) assert.ok(c.datasets.filter((d: Json) => !d.band).length <= 2, c.id);
     assert.deepEqual(errors, []);
-    await page.close();
   });
 
   it('queue: the chart draws the age of what waits, the JSON’s numbers', async () => {
     const b = await cli(['waits', '--bandwidth']);
-    const { page, errors } = await web.browser.newPage();
+    const { page, errors } = await web.browser.tab();
     await page.goto(web.server.url + '/queue');
     const [c] = (await chartsOf(page)).filter((x) => x.id === 'queue-chart');
     assert.deepEqual(
@@ -140,12 +139,11 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     assert.ok(last.waitingAtEnd > 0);
     assert.ok(last.medianAgeAtEndDays > 0);
     assert.deepEqual(errors, []);
-    await page.close();
   });
 
   it('waits: share-merged charts leave out empty and flat "unknown" groups, and say so', async () => {
     const w = await cli(['waits']);
-    const { page, errors } = await web.browser.newPage();
+    const { page, errors } = await web.browser.tab();
     await page.goto(web.server.url + '/waits');
     const charts = await chartsOf(page);
     let leftOut = 0;
@@ -170,7 +168,6 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     }
     assert.ok(leftOut >= 0);
     assert.deepEqual(errors, []);
-    await page.close();
   });
 
   it('the review inbox is paged, the page and the API alike, and its intro reads as sentences', async () => {
@@ -179,7 +176,7 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     // The small demo's longest section is shorter than the default page of 50: pages of 10 here.
     const per = 10;
     assert.ok(longest > 2 * per, `the demo's inbox has a section longer than two pages (${longest})`);
-    const { page, errors } = await web.browser.newPage();
+    const { page, errors } = await web.browser.tab();
     // The default page: at most 50 changes a section.
     await page.goto(`${web.server.url}/dashboards/review-inbox`);
     for (const [i, s] of d.sections.entries())
@@ -222,12 +219,11 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
       d.sections.map((s: Json) => s.changes.length),
     );
     assert.deepEqual(errors, []);
-    await page.close();
   });
 
   it('priorities: each verdict says by what factor, with its interval, as the JSON', async () => {
     const p = await cli(['priorities', 'report', '--release', 'Larch']);
-    const { page, errors } = await web.browser.newPage();
+    const { page, errors } = await web.browser.tab();
     await page.goto(web.server.url + '/priorities?release=Larch');
     const cells = await page.$$eval('#priorities tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[6]!.textContent ?? ''));
     const groups = [...p.priorities, p.allPriorities];
@@ -243,12 +239,11 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
     });
     assert.ok(withFactor > 0, 'some priority has a factor');
     assert.deepEqual(errors, []);
-    await page.close();
   });
 
   it('on a phone, legends fold under the charts and the plots keep their height', async () => {
     for (const path of ['/waits', '/queue', '/core', '/ci']) {
-      const { page, errors } = await phone.newPage();
+      const { page, errors } = await phone.tab();
       await page.goto(web.server.url + path);
       const charts = await chartsOf(page);
       assert.ok(charts.length > 0, path);
@@ -266,13 +261,11 @@ describe('charts that do not mislead, in Chromium', { skip: BROWSER_SKIP_REASON 
       await first.locator('summary').click();
       assert.ok((await first.locator('li').count()) > 0);
       assert.deepEqual(errors, [], path);
-      await page.close();
     }
     // On a wide screen the legend is the chart's own, and the folded one is hidden.
-    const { page } = await web.browser.newPage();
+    const { page } = await web.browser.tab();
     await page.goto(web.server.url + '/waits');
     assert.ok((await chartsOf(page)).every((c) => c.legend));
     assert.equal(await page.locator('details.chart-legend').first().isVisible(), false);
-    await page.close();
   });
 });

@@ -59,7 +59,7 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
   it('every page loads with no console errors, and every chart is drawn', async () => {
     for (const path of PAGES) {
-      const { page, errors } = await web.browser.newPage();
+      const { page, errors } = await web.browser.tab();
       const res = await page.goto(web.server.url + path, { waitUntil: 'load' });
       assert.equal(res.status(), 200, path);
       assert.ok((await page.title()).endsWith('— Steward'), path);
@@ -69,13 +69,12 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       );
       assert.ok(charts.every(Boolean), `${path}: every canvas has a chart`);
       assert.deepEqual(errors, [], `${path}: ${errors.join('\n')}`);
-      await page.close();
     }
   });
 
   it('the overview shows the CLI overview numbers', async () => {
     const o = await cli(['overview']);
-    const { page } = await web.browser.newPage();
+    const { page } = await web.browser.tab();
     await page.goto(web.server.url + '/');
     const stats = async (id: string) =>
       (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
@@ -91,13 +90,12 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const r = await stats('overview-reviewers');
     assert.deepEqual([r[0], r[1]], [o.reviewers.reviews, o.reviewers.active]);
     assert.equal((await stats('overview-ci'))[0], o.ci.runs);
-    await page.close();
   });
 
   it('the reviewers table holds the CLI rows for the same window', async () => {
     for (const days of ['30', '180']) {
       const report = await cli(['reviewers', '--days', days]);
-      const { page } = await web.browser.newPage();
+      const { page } = await web.browser.tab();
       await page.goto(`${web.server.url}/reviewers?days=${days}`);
       const rows = await page.$$eval('#reviewers tbody tr', (trs: El[]) =>
         trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent ?? '')),
@@ -116,12 +114,11 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       }
       const totals = (await page.$$eval('#reviewers-totals .stat-value', (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
       assert.deepEqual([totals[0], totals[1]], [report.totals.reviews, report.totals.activeReviewers]);
-      await page.close();
     }
   });
 
   it('the core, queue and CI pages show the CLI numbers', async () => {
-    const { page } = await web.browser.newPage();
+    const { page } = await web.browser.tab();
     const idle = await cli(['core', 'idle']);
     await page.goto(web.server.url + '/core');
     assert.equal(numberOf(await page.textContent('#idle-count')), idle.idle.length);
@@ -212,11 +209,10 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       rows.map(([job, runs]: [string, string]) => [job, numberOf(runs)]).sort(),
       jobs.jobs.map((j: Json) => [j.job, j.runs]).sort(),
     );
-    await page.close();
   });
 
   it('sorting by a column works in the browser and, from the URL, without JavaScript', async () => {
-    const { page } = await web.browser.newPage();
+    const { page } = await web.browser.tab();
     await page.goto(`${web.server.url}/reviewers?days=90`);
     const reviews = async () =>
       (await page.$$eval('#reviewers tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[1]!.textContent ?? ''))).map(numberOf);
@@ -245,11 +241,10 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
       [...self].sort((a, b) => b - a),
       'sorted by the server',
     );
-    await page.close();
   });
 
   it('filtering hides the rows that do not match', async () => {
-    const { page } = await web.browser.newPage();
+    const { page } = await web.browser.tab();
     await page.goto(`${web.server.url}/reviewers`);
     const total = await page.locator('#reviewers tbody tr').count();
     assert.ok(total > 3);
@@ -258,7 +253,6 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     assert.ok(visible >= 1 && visible < total, `${visible} of ${total} rows visible`);
     await page.fill('input[data-filter-for="reviewers"]', '');
     assert.equal(await page.locator('#reviewers tbody tr:visible').count(), total);
-    await page.close();
   });
 
   it('HTML and script in a change subject and a name are shown as text, never run', async () => {

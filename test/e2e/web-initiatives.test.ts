@@ -54,7 +54,7 @@ describe('initiative pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
 
   it('the page shows the JSON: milestones, stalls (table and timeline), blockers, the burn-up drawn', async () => {
     const v = await cli(['initiative', 'status', DEMO_INITIATIVE_NAME]);
-    const { page, errors } = await browser.newPage();
+    const { page, errors } = await browser.tab();
     const res = await page.goto(`${server.url}/initiatives/${DEMO_INITIATIVE_NAME}`, { waitUntil: 'load' });
     assert.equal(res.status(), 200);
     const rows = async (id: string): Promise<string[][]> =>
@@ -83,7 +83,7 @@ describe('initiative pages in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     );
     assert.deepEqual(drawn, [true]);
     assert.deepEqual(errors, [], errors.join('\n'));
-    const list = await browser.newPage();
+    const list = await browser.tab();
     await list.page.goto(`${server.url}/initiatives`);
     assert.deepEqual(
       await list.page.$$eval('#initiatives tbody tr', (trs: El[]) => trs.map((tr) => (tr.cells[0]!.textContent ?? '').trim())),
