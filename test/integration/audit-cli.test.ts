@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { migratedStore } from '../helpers/demo-cache.js';
+import { ENGINES } from '../helpers/stores.js';
 
 const T0 = Date.UTC(2026, 10, 1, 9);
 const MIN = 60_000;
@@ -21,7 +22,7 @@ for (const engine of ENGINES) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'steward-audit-'));
-      db = await freshLocation(engine.name);
+      db = await migratedStore(engine.name);
       // Events one minute apart: add, add, role, disable, password.
       for (const [i, args] of [
         ['user', 'add', 'alice', '--role', 'admin'],

@@ -23,7 +23,8 @@ import { secretBox } from '../../src/store/secret-box.js';
 import { listUsers } from '../../src/store/users-store.js';
 import { accessHooks } from '../../src/web/auth/access-hooks.js';
 import { buildApp } from '../../src/web/build-app.js';
-import { ENGINES, PG_ADMIN_URL, freshLocation, pgDatabaseName } from '../helpers/stores.js';
+import { migratedStore } from '../helpers/demo-cache.js';
+import { ENGINES, PG_ADMIN_URL, pgDatabaseName } from '../helpers/stores.js';
 
 /** The bench's demo project, small: 60 changes over 3 months to the bench's end date. */
 const DEMO = { seed: 7, changes: 60, months: 3, now: Date.UTC(2026, 0, 1) };
@@ -32,7 +33,7 @@ for (const engine of ENGINES) {
   describe(`web bench: signed-in readers (${engine.name})`, { skip: engine.skip }, () => {
     it('plants its readers in a copy, signs them in through the form, and each gets what the load run expects', async () => {
       // A small bench store, made as the bench makes its own: the demo's REST export imported.
-      const source = await freshLocation(engine.name);
+      const source = await migratedStore(engine.name);
       const dir = mkdtempSync(join(tmpdir(), 'steward-bench-auth-'));
       const exportPath = join(dir, 'rest.json');
       await writeRestExport(DEMO, exportPath, { pageSize: 50 });

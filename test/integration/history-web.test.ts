@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { migratedStore } from '../helpers/demo-cache.js';
+import { ENGINES } from '../helpers/stores.js';
 import { testApp, WEB_NOW } from '../helpers/web.js';
 
 const env = (date: string, who = 'Ann', committer = who) => ({
@@ -58,7 +59,7 @@ describe('steward history on a built repository, CLI and web', () => {
 
   for (const engine of ENGINES) {
     it(`counts each kind of landing, and the API and page give the same (${engine.name})`, { skip: engine.skip }, async () => {
-      const { location, cleanup } = await freshLocation(engine.name);
+      const { location, cleanup } = await migratedStore(engine.name);
       const steward = (...args: string[]) => runSteward(['--db', location, ...args], { cwd: work, now: WEB_NOW });
       try {
         const s = await steward('git', 'sync', '--repo', repo, '--branch', 'master');

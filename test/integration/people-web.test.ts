@@ -18,7 +18,8 @@ import { writeChanges } from '../../src/store/change-writer.js';
 import { openStore } from '../../src/store/open-store.js';
 import { makeChange, makeMessage, makePatchSet, makeVote } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
+import { migratedStore } from '../helpers/demo-cache.js';
+import { ENGINES } from '../helpers/stores.js';
 import { Jar, TEST_HASH, addUser, signIn } from '../helpers/web-auth.js';
 import { BROWSER_SKIP_REASON, launchBrowser, listeningApp } from '../helpers/web.js';
 import { loadConfig } from '../../src/config/load-config.js';
@@ -133,7 +134,7 @@ describe('people: reviews per company, the people report and its access rule', (
 
   for (const engine of ENGINES) {
     it(`reviews per company at the time; people list and API by role (${engine.name})`, { skip: engine.skip }, async () => {
-      const { location, cleanup } = await freshLocation(engine.name);
+      const { location, cleanup } = await migratedStore(engine.name);
       try {
         const steward = await planted(location);
         const per = await steward('people', 'companies', '--release', 'c1', '--format', 'json');
@@ -241,7 +242,7 @@ describe('people: reviews per company, the people report and its access rule', (
   }
 
   it('the page in Chromium shows the JSON numbers (SQLite)', { skip: BROWSER_SKIP_REASON }, async () => {
-    const { location, cleanup } = await freshLocation('sqlite');
+    const { location, cleanup } = await migratedStore('sqlite');
     try {
       await planted(location);
       const server = await listeningApp(location, work, { clock: () => NOW });

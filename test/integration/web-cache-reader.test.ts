@@ -20,7 +20,7 @@ import { countSessions, findUserByName } from '../../src/store/users-store.js';
 import { accessHooks } from '../../src/web/auth/access-hooks.js';
 import { buildApp } from '../../src/web/build-app.js';
 import { ViewCache } from '../../src/web/view-cache.js';
-import { freshLocation } from '../helpers/stores.js';
+import { migratedStore } from '../helpers/demo-cache.js';
 import { Jar, TEST_HASH, addUser, signIn } from '../helpers/web-auth.js';
 
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -70,7 +70,7 @@ describe('per-reader reports in the view cache', () => {
   const jars = { ann: new Jar(), vic: new Jar() };
 
   before(async () => {
-    const loc = await freshLocation('sqlite');
+    const loc = await migratedStore('sqlite');
     cleanup = loc.cleanup;
     store = await openStore(loc.location);
     await addUser(store, 'ann', 'lead', PW.ann, NOW);
