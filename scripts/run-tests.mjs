@@ -41,13 +41,21 @@ if (!files.length) {
   process.exit(1);
 }
 // Slowest first, by the last run's times (files it did not time first of all): the run then does
-// not end with one long file running alone while the other slots are idle.
+// not end with one long file running alone while the other slots are idle. A checkout that has not
+// run the suite yet (a fresh clone, CI) orders by scripts/test-times.json: the wall times of a
+// fresh-clone run, kept in the repository (a hint for the order only: a file it does not know runs
+// first, a stale figure only makes the order less good). Without it the order was alphabetical,
+// and the slowest files (report-consistency, sync-kill, sync) started last.
 const lastTimes = join(testCache, 'last-times.json');
 let lastWall = {};
 try {
   lastWall = JSON.parse(readFileSync(lastTimes, 'utf8'));
 } catch {
-  // no earlier run: alphabetical
+  try {
+    lastWall = JSON.parse(readFileSync(join(ROOT, 'scripts', 'test-times.json'), 'utf8'));
+  } catch {
+    // neither: alphabetical
+  }
 }
 files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.localeCompare(b));
 
