@@ -255,13 +255,15 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     assert.equal(await page.locator('#reviewers tbody tr:visible').count(), total);
   });
 
-  it('HTML and script in a change subject and a name are shown as text, never run', async () => {
-    const { page, errors } = await web.browser.newPage();
+  it('HTML and script in a change subject and a name are shown as text, never run', async (t) => {
+    const { page, errors } = await web.browser.tab();
     let dialog = false;
-    page.on('dialog', async (d: { dismiss(): Promise<void> }) => {
+    const onDialog = async (d: { dismiss(): Promise<void> }) => {
       dialog = true;
       await d.dismiss();
-    });
+    };
+    page.on('dialog', onDialog);
+    t.after(() => page.off('dialog', onDialog));
     await page.goto(web.server.url + '/');
     const cell = await page.$$eval('#longest-waiting tbody tr', (trs: El[]) => trs.map((tr) => tr.cells[1]!.textContent));
     assert.ok(cell.includes(HOSTILE_SUBJECT), 'the subject is shown, as text');
@@ -274,12 +276,13 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     assert.equal(await page.locator('#longest-waiting img, #reviewers b, main script').count(), 0);
     assert.equal(dialog, false);
     assert.deepEqual(errors, []);
-    await page.close();
   });
 
-  it('charts are readable in the dark scheme, and each has its table a click away', async () => {
-    const dark = await launch({ colorScheme: 'dark' });
-    const { page, errors } = await dark.newPage();
+  it('charts are readable in the dark scheme, and each has its table a click away', async (t) => {
+    // The scheme as a context's `colorScheme: 'dark'` sets it (the same emulation), on the file's page.
+    const { page, errors } = await web.browser.tab();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    t.after(() => page.emulateMedia({ colorScheme: null }));
     await page.goto(web.server.url + '/queue');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the page's globals
     const bg = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
