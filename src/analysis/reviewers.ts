@@ -17,8 +17,8 @@
  */
 import type { GroupSnapshot } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
-import type { TeamActRecord } from '../model/team.js';
-import { reviewsInPeriod, type Review } from './reviews.js';
+import type { TeamActColumns, TeamActRecord } from '../model/team.js';
+import type { Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
 // ---- the core roster ------------------------------------------------------------------------
@@ -178,23 +178,34 @@ export const psKey = (changeId: number, patchSet: number): number => changeId * 
  */
 export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): CoreVerdicts {
   // By change (small-integer keys keep the Map fast); a change has few core votes.
-  const byChange = new Map<number, Array<CoreVote & { patchSet: number }>>();
+  const byChange = new Map<number, CoreVoteOn[]>();
   // Indexed loops here and below: unoptimised, a for…of allocates an iterator result per step.
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i]!;
     if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
     if (a.actorId === a.changeOwnerId || isBot(a.actorId)) continue;
     if (!roster.isCoreAt(a.project, a.actorId, a.at)) continue;
-    let list = byChange.get(a.changeId);
-    if (!list) byChange.set(a.changeId, (list = []));
-    let prev: (CoreVote & { patchSet: number }) | undefined;
-    for (let k = 0; k < list.length; k++) if (list[k]!.patchSet === a.patchSet && list[k]!.voterId === a.actorId) prev = list[k];
-    if (!prev) list.push({ patchSet: a.patchSet, voterId: a.actorId, value: a.value, at: a.at });
-    else if (a.at >= prev.at) {
-      prev.value = a.value;
-      prev.at = a.at;
-    }
+    addCoreVote(byChange, a.changeId, a.patchSet, a.actorId, a.value, a.at);
   }
+  return verdictsOf(byChange);
+}
+
+type CoreVoteOn = CoreVote & { patchSet: number };
+
+/** A core's Code-Review vote, in the order read: a later vote on the same patch set replaces an earlier one. */
+function addCoreVote(byChange: Map<number, CoreVoteOn[]>, changeId: number, patchSet: number, voterId: number, value: number, at: number): void {
+  let list = byChange.get(changeId);
+  if (!list) byChange.set(changeId, (list = []));
+  let prev: CoreVoteOn | undefined;
+  for (let k = 0; k < list.length; k++) if (list[k]!.patchSet === patchSet && list[k]!.voterId === voterId) prev = list[k];
+  if (!prev) list.push({ patchSet, voterId, value, at });
+  else if (at >= prev.at) {
+    prev.value = value;
+    prev.at = at;
+  }
+}
+
+function verdictsOf(byChange: ReadonlyMap<number, readonly CoreVoteOn[]>): CoreVerdicts {
   return {
     verdict(changeId, patchSet, reviewerId) {
       const list = byChange.get(changeId);
@@ -208,6 +219,23 @@ export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: Core
       return best ? { sign: best.value > 0 ? 1 : -1, voterId: best.voterId, at: best.at } : null;
     },
   };
+}
+
+/** `collectCoreVerdicts` over act columns (`NO_VALUE` in `value`: a vote without a value). */
+function collectCoreVerdictsOf(acts: TeamActColumns, roster: CoreRoster, isBot: (id: number) => boolean): CoreVerdicts {
+  const byChange = new Map<number, CoreVoteOn[]>();
+  const cr = acts.labels.indexOf('Code-Review');
+  if (cr < 0) return verdictsOf(byChange);
+  const { changeId, patchSet, actorId, at, label, value, changes } = acts;
+  for (let i = 0; i < acts.length; i++) {
+    if (label[i] !== cr || value[i] === NO_VALUE) continue;
+    const actor = actorId[i]!;
+    const c = changes.get(changeId[i]!)!;
+    if (actor === c.ownerId || isBot(actor)) continue;
+    if (!roster.isCoreAt(c.project, actor, at[i]!)) continue;
+    addCoreVote(byChange, changeId[i]!, patchSet[i]!, actor, value[i]!, at[i]!);
+  }
+  return verdictsOf(byChange);
 }
 
 /** +1 / −1 for a review's final Code-Review value, null without one (or when it was removed). */
@@ -321,18 +349,166 @@ const iso = (t: Timestamp): string => new Date(t).toISOString();
  * r.rows[0].reviews; r.totals.coreReviewsPerCorePerDay;
  */
 export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions): ReviewersResult {
+  return computeReviewersOf({ acts: actColumnsOf(input.acts), isBot: input.isBot, roster: input.roster }, opts);
+}
+
+/** A vote without a value, in act columns (a record's `value: null`). */
+const NO_VALUE = -2147483648;
+
+/**
+ * Act records as columns (the first act of a change gives its project, owner and number): a vote
+ * without a label is a vote on the unnamed label '', which counts as none.
+ */
+export function actColumnsOf(acts: readonly TeamActRecord[]): TeamActColumns {
+  const n = acts.length;
+  const changeId = new Int32Array(n);
+  const patchSet = new Int32Array(n);
+  const actorId = new Int32Array(n);
+  const at = new Float64Array(n);
+  const label = new Int32Array(n);
+  const value = new Int32Array(n);
+  const labels: string[] = [];
+  const changes = new Map<number, { project: string; ownerId: number; number: number }>();
+  for (let i = 0; i < n; i++) {
+    const a = acts[i]!;
+    changeId[i] = a.changeId;
+    patchSet[i] = a.patchSet;
+    actorId[i] = a.actorId;
+    at[i] = a.at;
+    if (a.type === 'comment') label[i] = -1;
+    else {
+      const name = a.label ?? '';
+      let l = labels.indexOf(name);
+      if (l < 0) l = labels.push(name) - 1;
+      label[i] = l;
+      value[i] = a.value ?? NO_VALUE;
+    }
+    if (!changes.has(a.changeId)) changes.set(a.changeId, { project: a.project, ownerId: a.changeOwnerId, number: a.changeNumber });
+  }
+  return { length: n, changeId, patchSet, actorId, at, label, labels, value, changes };
+}
+
+/**
+ * Indexes of acts in time order, equal times in the order given (a stable sort): a natural merge
+ * sort, linear for acts read in time order (as the loaders read them), n log n at worst.
+ */
+function inTimeOrder(at: ArrayLike<number>, idx: Int32Array): Int32Array {
+  // Two buffers merged into each other in turn.
+  const n = idx.length;
+  let a: Int32Array = idx;
+  let b: Int32Array = new Int32Array(n);
+  let bounds = [0];
+  for (let i = 1; i < n; i++) if (at[a[i]!]! < at[a[i - 1]!]!) bounds.push(i);
+  bounds.push(n);
+  while (bounds.length > 2) {
+    const next = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const lo = bounds[r]!;
+      const mid = bounds[r + 1]!;
+      const hi = r + 2 < bounds.length ? bounds[r + 2]! : mid;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) b[k++] = at[a[j]!]! < at[a[i]!]! ? a[j++]! : a[i++]!;
+      while (i < mid) b[k++] = a[i++]!;
+      while (j < hi) b[k++] = a[j++]!;
+      next.push(hi);
+    }
+    bounds = next;
+    [a, b] = [b, a];
+  }
+  return a;
+}
+
+/** The reviewers report's input with the acts as columns. */
+export interface ReviewersColumnsInput {
+  /** As {@link ReviewersInput.acts}. */
+  acts: TeamActColumns;
+  isBot: (accountId: number) => boolean;
+  roster: CoreRoster;
+}
+
+/**
+ * `computeReviewers` over act columns: the reviews (reviews.ts's definition: one per person per
+ * patch set, dated by the first act, final value per label, no copies, bots or owner's acts) are
+ * grouped into columns of their own, without an object per act or per review.
+ */
+export function computeReviewersOf(input: ReviewersColumnsInput, opts: ReviewersOptions): ReviewersResult {
   const { since, until, now } = opts;
   const days = (until - since) / DAY_MS;
-  const windowActs = input.acts.every((a) => a.at >= since && a.at < until)
-    ? input.acts
-    : input.acts.filter((a) => a.at >= since && a.at < until);
-  const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const { reviews } = reviewsInPeriod(windowActs, input.isBot, since, until);
-  const selfVotes = selfVotesByPerson(windowActs, input.isBot);
-  const numbers = new Map<number, number>();
-  for (let i = 0; i < windowActs.length; i++) {
-    const a = windowActs[i]!;
-    if (!numbers.has(a.changeId)) numbers.set(a.changeId, a.changeNumber);
+  const acts = input.acts;
+  const { changeId, patchSet, actorId, at, label, value, labels, changes } = acts;
+  const verdicts = collectCoreVerdictsOf(acts, input.roster, input.isBot);
+  // The window's acts in time order.
+  const picked = new Int32Array(acts.length);
+  let m = 0;
+  for (let i = 0; i < acts.length; i++) if (at[i]! >= since && at[i]! < until) picked[m++] = i;
+  const order = inTimeOrder(at, picked.subarray(0, m));
+  // A label named '' is no label (reviews.ts takes only named labels).
+  const named = labels.map((l) => l !== '');
+  const codeOf = (name: string): number => {
+    const l = labels.indexOf(name);
+    return l < 0 ? -2 : l;
+  };
+  const CR = codeOf('Code-Review');
+  const WF = codeOf('Workflow');
+  const AP = codeOf('Approved');
+  // Reviews as columns, chained per change (`head` → `next`): a change has few.
+  const rChange = new Int32Array(m);
+  const rPatchSet = new Int32Array(m);
+  const rReviewer = new Int32Array(m);
+  const rAt = new Float64Array(m);
+  const rVoted = new Uint8Array(m);
+  const rCodeReview = new Int32Array(m).fill(NO_VALUE);
+  const rWorkflow = new Int32Array(m).fill(NO_VALUE);
+  const rApproved = new Int32Array(m).fill(NO_VALUE);
+  const rNext = new Int32Array(m);
+  const head = new Map<number, number>();
+  let total = 0;
+  // Self-votes: one per (change, patch set, label) of an owner's votes, counted per person.
+  const selfSeen = new Set<number>();
+  const selfVotes = new Map<number, number>();
+  let selfTotal = 0;
+  for (let o = 0; o < m; o++) {
+    const i = order[o]!;
+    const actor = actorId[i]!;
+    if (input.isBot(actor)) continue;
+    const ch = changeId[i]!;
+    const ps = patchSet[i]!;
+    const l = label[i]!;
+    if (actor === changes.get(ch)!.ownerId) {
+      if (l >= 0 && named[l]) {
+        const key = (ch * 65_536 + ps) * labels.length + l;
+        if (!selfSeen.has(key)) {
+          selfSeen.add(key);
+          selfVotes.set(actor, (selfVotes.get(actor) ?? 0) + 1);
+          selfTotal++;
+        }
+      }
+      continue;
+    }
+    let r = -1;
+    const first = head.get(ch) ?? -1;
+    for (let x = first; x >= 0; x = rNext[x]!)
+      if (rPatchSet[x] === ps && rReviewer[x] === actor) {
+        r = x;
+        break;
+      }
+    if (r < 0) {
+      r = total++;
+      rChange[r] = ch;
+      rPatchSet[r] = ps;
+      rReviewer[r] = actor;
+      rAt[r] = at[i]!;
+      rNext[r] = first;
+      head.set(ch, r);
+    }
+    if (l >= 0 && named[l] && value[i] !== NO_VALUE) {
+      rVoted[r] = 1;
+      if (l === CR) rCodeReview[r] = value[i]!;
+      else if (l === WF) rWorkflow[r] = value[i]!;
+      else if (l === AP) rApproved[r] = value[i]!;
+    }
   }
 
   interface Acc {
@@ -373,34 +549,38 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
 
   let coreReviews = 0;
   let commentOnly = 0;
-  for (let i = 0; i < reviews.length; i++) {
-    const r = reviews[i]!;
-    const a = acc(r.reviewerId);
+  for (let r = 0; r < total; r++) {
+    const reviewer = rReviewer[r]!;
+    const ch = rChange[r]!;
+    const c = changes.get(ch)!;
+    const a = acc(reviewer);
     const row = a.row;
     row.reviews += 1;
     row.reviewsOnOthersChanges += 1;
-    a.changes.push(numbers.get(r.changeId) ?? r.changeId);
-    if (r.commentOnly) {
+    a.changes.push(c.number);
+    if (!rVoted[r]) {
       row.commentOnly += 1;
       commentOnly += 1;
     }
-    const cr = r.votes['Code-Review'];
+    const cr = rCodeReview[r]!;
     if (cr === -2) row.codeReview.minus2 += 1;
     else if (cr === -1) row.codeReview.minus1 += 1;
     else if (cr === 1) row.codeReview.plus1 += 1;
     else if (cr === 2) row.codeReview.plus2 += 1;
-    if (isApproval(r)) row.approvals += 1;
-    if (input.roster.isCoreAt(r.project, r.reviewerId, r.at)) {
+    // +A: a final Workflow or legacy Approved value > 0 (isApproval).
+    if (rWorkflow[r]! > 0 || rApproved[r]! > 0) row.approvals += 1;
+    if (input.roster.isCoreAt(c.project, reviewer, rAt[r]!)) {
       row.coreReviews += 1;
       coreReviews += 1;
     }
-    const sign = codeReviewSign(r);
-    if (sign !== null) {
-      const v = verdicts.verdict(r.changeId, r.patchSet, r.reviewerId);
+    // The review's Code-Review sign (codeReviewSign): none without one or when removed (0).
+    if (cr !== NO_VALUE && cr !== 0) {
+      const sign = cr > 0 ? 1 : -1;
+      const v = verdicts.verdict(ch, rPatchSet[r]!, reviewer);
       if (v && v.sign === sign) row.agreements += 1;
       else if (v) {
         row.disagreements += 1;
-        row.disagreedOn.push({ change: numbers.get(r.changeId) ?? r.changeId, patchSet: r.patchSet });
+        row.disagreedOn.push({ change: c.number, patchSet: rPatchSet[r]! });
       }
     }
   }
@@ -426,7 +606,6 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
   out.sort((a, b) => b.reviews - a.reviews || a.accountId - b.accountId);
 
   const active = out.filter((r) => r.reviews > 0).length;
-  const total = reviews.length;
   const coreDays = input.roster.known ? input.roster.coreDays(since, until) : null;
   return {
     period: { since: iso(since), until: iso(until), days: round(days, 2) ?? 0 },
@@ -438,7 +617,7 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
       activeReviewers: active,
       reviewsPerReviewerPerDay: round(ratio(total / days, active), 3),
       commentOnly,
-      selfVotes: [...selfVotes.values()].reduce((x, y) => x + y, 0),
+      selfVotes: selfTotal,
       coreReviews,
       coreReviewsPerDay: round(coreReviews / days, 2) ?? 0,
       coreTeamSize: input.roster.known ? input.roster.membersAt(until - 1).size : null,

@@ -2,7 +2,7 @@
  * The gathering shared by the reviewer and core-team reports (reviewers, core idle, candidates,
  * load, mentoring, the overview's team section): which projects, who is a bot, who was core when.
  */
-import { buildCoreRoster, computeReviewers, type CoreRoster, type CoreSource, type ReviewersResult } from '../analysis/reviewers.js';
+import { buildCoreRoster, computeReviewersOf, type CoreRoster, type CoreSource, type ReviewersResult } from '../analysis/reviewers.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo } from '../model/activity.js';
 import type { TeamActRecord } from '../model/team.js';
@@ -10,7 +10,7 @@ import type { AccountLabel, ReportSources, UnmatchedName } from '../report/revie
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
 import { listProjectNames, loadCiReporters } from '../store/queries/flow.js';
-import { loadTeamActs } from '../store/queries/reviewers.js';
+import { loadTeamActColumns, loadTeamActs } from '../store/queries/reviewers.js';
 import { loadGroupSnapshots } from '../store/sync-store.js';
 import { accountMatches, botIds } from './effective-config.js';
 import { checkProjects } from './known-projects.js';
@@ -132,6 +132,15 @@ export async function actsForVerdicts(
 
 /** Gathers and computes the reviewers report (Steward's definitions), people as store ids. */
 export async function reviewersResult(store: Store, ctx: TeamContext, win: Window): Promise<ReviewersResult> {
-  const acts = await actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1);
-  return computeReviewers({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
+  // As `actsForVerdicts` reads them, as columns: no object per act.
+  const horizon = Math.max(win.until, win.now) + 1;
+  const acts = await loadTeamActColumns(store.db, {
+    projects: ctx.filterProjects,
+    since: win.since,
+    until: horizon,
+    excludeActorIds: [...ctx.bots],
+    priorCodeReviewBy: [...ctx.roster.membersDuring(0, horizon)],
+    engine: store.engine,
+  });
+  return computeReviewersOf({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
 }
