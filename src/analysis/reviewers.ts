@@ -193,7 +193,14 @@ export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: Core
 type CoreVoteOn = CoreVote & { patchSet: number };
 
 /** A core's Code-Review vote, in the order read: a later vote on the same patch set replaces an earlier one. */
-function addCoreVote(byChange: Map<number, CoreVoteOn[]>, changeId: number, patchSet: number, voterId: number, value: number, at: number): void {
+function addCoreVote(
+  byChange: Map<number, CoreVoteOn[]>,
+  changeId: number,
+  patchSet: number,
+  voterId: number,
+  value: number,
+  at: number,
+): void {
   let list = byChange.get(changeId);
   if (!list) byChange.set(changeId, (list = []));
   let prev: CoreVoteOn | undefined;

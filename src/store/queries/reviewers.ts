@@ -230,7 +230,11 @@ type CommentRow = { change_id: number; patch_set: number | null; author_id: numb
  * comments), with their changes' project, owner and number; acts on a change not in `changes` are
  * left out.
  */
-function columnsOf(voteParts: readonly VoteColumns[], comments: readonly CommentRow[], changes: ReadonlyMap<number, ChangeRow>): TeamActColumns {
+function columnsOf(
+  voteParts: readonly VoteColumns[],
+  comments: readonly CommentRow[],
+  changes: ReadonlyMap<number, ChangeRow>,
+): TeamActColumns {
   let size = comments.length;
   for (const v of voteParts) size += v.length;
   const change = new Int32Array(size);
