@@ -228,21 +228,55 @@ function verdictsOf(byChange: ReadonlyMap<number, readonly CoreVoteOn[]>): CoreV
   };
 }
 
-/** `collectCoreVerdicts` over act columns (`NO_VALUE` in `value`: a vote without a value). */
-function collectCoreVerdictsOf(acts: TeamActColumns, roster: CoreRoster, isBot: (id: number) => boolean): CoreVerdicts {
-  const byChange = new Map<number, CoreVoteOn[]>();
+/**
+ * `collectCoreVerdicts` over act columns (`NO_VALUE` in `value`: a vote without a value): the cores'
+ * final Code-Review votes as columns chained per change (by the acts' change index), and the
+ * verdict's sign for a reviewer (0: none).
+ */
+function coreVerdictSigns(
+  acts: TeamActColumns,
+  roster: CoreRoster,
+  isBot: (id: number) => boolean,
+): (change: number, patchSet: number, reviewerId: number) => number {
   const cr = acts.labels.indexOf('Code-Review');
-  if (cr < 0) return verdictsOf(byChange);
-  const { changeId, patchSet, actorId, at, label, value, changes } = acts;
-  for (let i = 0; i < acts.length; i++) {
+  const { change, patchSet, actorId, at, label, value, changeOwnerId, changeProject, projects } = acts;
+  const head = new Int32Array(changeOwnerId.length).fill(-1);
+  const next: number[] = [];
+  const vPatchSet: number[] = [];
+  const vVoter: number[] = [];
+  const vValue: number[] = [];
+  const vAt: number[] = [];
+  for (let i = 0; cr >= 0 && i < acts.length; i++) {
     if (label[i] !== cr || value[i] === NO_VALUE) continue;
     const actor = actorId[i]!;
-    const c = changes.get(changeId[i]!)!;
-    if (actor === c.ownerId || isBot(actor)) continue;
-    if (!roster.isCoreAt(c.project, actor, at[i]!)) continue;
-    addCoreVote(byChange, changeId[i]!, patchSet[i]!, actor, value[i]!, at[i]!);
+    const c = change[i]!;
+    if (actor === changeOwnerId[c] || isBot(actor)) continue;
+    const t = at[i]!;
+    if (!roster.isCoreAt(projects[changeProject[c]!]!, actor, t)) continue;
+    // A later vote on the same patch set replaces an earlier one (as addCoreVote).
+    const ps = patchSet[i]!;
+    let prev = -1;
+    for (let x = head[c]!; x >= 0; x = next[x]!) if (vPatchSet[x] === ps && vVoter[x] === actor) prev = x;
+    if (prev < 0) {
+      // Each (patch set, voter) once: the chain's order does not decide a verdict.
+      next.push(head[c]!);
+      head[c] = vPatchSet.push(ps) - 1;
+      vVoter.push(actor);
+      vValue.push(value[i]!);
+      vAt.push(t);
+    } else if (t >= vAt[prev]!) {
+      vValue[prev] = value[i]!;
+      vAt[prev] = t;
+    }
   }
-  return verdictsOf(byChange);
+  return (c, ps, reviewerId) => {
+    let best = -1;
+    for (let x = head[c]!; x >= 0; x = next[x]!) {
+      if (vPatchSet[x] !== ps || vVoter[x] === reviewerId || vValue[x] === 0) continue;
+      if (best < 0 || vAt[x]! > vAt[best]! || (vAt[x] === vAt[best] && vVoter[x]! < vVoter[best]!)) best = x;
+    }
+    return best < 0 ? 0 : vValue[best]! > 0 ? 1 : -1;
+  };
 }
 
 /** +1 / −1 for a review's final Code-Review value, null without one (or when it was removed). */
@@ -368,17 +402,31 @@ const NO_VALUE = -2147483648;
  */
 export function actColumnsOf(acts: readonly TeamActRecord[]): TeamActColumns {
   const n = acts.length;
-  const changeId = new Int32Array(n);
+  const change = new Int32Array(n);
   const patchSet = new Int32Array(n);
   const actorId = new Int32Array(n);
   const at = new Float64Array(n);
   const label = new Int32Array(n);
   const value = new Int32Array(n);
   const labels: string[] = [];
-  const changes = new Map<number, { project: string; ownerId: number; number: number }>();
+  const index = new Map<number, number>();
+  const changeId: number[] = [];
+  const changeNumber: number[] = [];
+  const changeOwnerId: number[] = [];
+  const changeProject: number[] = [];
+  const projects: string[] = [];
   for (let i = 0; i < n; i++) {
     const a = acts[i]!;
-    changeId[i] = a.changeId;
+    let c = index.get(a.changeId);
+    if (c === undefined) {
+      index.set(a.changeId, (c = changeId.push(a.changeId) - 1));
+      changeNumber.push(a.changeNumber);
+      changeOwnerId.push(a.changeOwnerId);
+      let p = projects.indexOf(a.project);
+      if (p < 0) p = projects.push(a.project) - 1;
+      changeProject.push(p);
+    }
+    change[i] = c;
     patchSet[i] = a.patchSet;
     actorId[i] = a.actorId;
     at[i] = a.at;
@@ -390,9 +438,8 @@ export function actColumnsOf(acts: readonly TeamActRecord[]): TeamActColumns {
       label[i] = l;
       value[i] = a.value ?? NO_VALUE;
     }
-    if (!changes.has(a.changeId)) changes.set(a.changeId, { project: a.project, ownerId: a.changeOwnerId, number: a.changeNumber });
   }
-  return { length: n, changeId, patchSet, actorId, at, label, labels, value, changes };
+  return { length: n, change, patchSet, actorId, at, label, labels, value, changeId, changeNumber, changeOwnerId, changeProject, projects };
 }
 
 /**
@@ -444,8 +491,8 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
   const { since, until, now } = opts;
   const days = (until - since) / DAY_MS;
   const acts = input.acts;
-  const { changeId, patchSet, actorId, at, label, value, labels, changes } = acts;
-  const verdicts = collectCoreVerdictsOf(acts, input.roster, input.isBot);
+  const { change, patchSet, actorId, at, label, value, labels, changeNumber, changeOwnerId, changeProject, projects } = acts;
+  const verdictSign = coreVerdictSigns(acts, input.roster, input.isBot);
   // The window's acts in time order.
   const picked = new Int32Array(acts.length);
   let m = 0;
@@ -470,7 +517,7 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
   const rWorkflow = new Int32Array(m).fill(NO_VALUE);
   const rApproved = new Int32Array(m).fill(NO_VALUE);
   const rNext = new Int32Array(m);
-  const head = new Map<number, number>();
+  const head = new Int32Array(changeOwnerId.length).fill(-1);
   let total = 0;
   // Self-votes: one per (change, patch set, label) of an owner's votes, counted per person.
   const selfSeen = new Set<number>();
@@ -480,10 +527,10 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
     const i = order[o]!;
     const actor = actorId[i]!;
     if (input.isBot(actor)) continue;
-    const ch = changeId[i]!;
+    const ch = change[i]!;
     const ps = patchSet[i]!;
     const l = label[i]!;
-    if (actor === changes.get(ch)!.ownerId) {
+    if (actor === changeOwnerId[ch]) {
       if (l >= 0 && named[l]) {
         const key = (ch * 65_536 + ps) * labels.length + l;
         if (!selfSeen.has(key)) {
@@ -495,7 +542,7 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
       continue;
     }
     let r = -1;
-    const first = head.get(ch) ?? -1;
+    const first = head[ch]!;
     for (let x = first; x >= 0; x = rNext[x]!)
       if (rPatchSet[x] === ps && rReviewer[x] === actor) {
         r = x;
@@ -508,7 +555,7 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
       rReviewer[r] = actor;
       rAt[r] = at[i]!;
       rNext[r] = first;
-      head.set(ch, r);
+      head[ch] = r;
     }
     if (l >= 0 && named[l] && value[i] !== NO_VALUE) {
       rVoted[r] = 1;
@@ -559,12 +606,12 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
   for (let r = 0; r < total; r++) {
     const reviewer = rReviewer[r]!;
     const ch = rChange[r]!;
-    const c = changes.get(ch)!;
+    const number = changeNumber[ch]!;
     const a = acc(reviewer);
     const row = a.row;
     row.reviews += 1;
     row.reviewsOnOthersChanges += 1;
-    a.changes.push(c.number);
+    a.changes.push(number);
     if (!rVoted[r]) {
       row.commentOnly += 1;
       commentOnly += 1;
@@ -576,18 +623,18 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
     else if (cr === 2) row.codeReview.plus2 += 1;
     // +A: a final Workflow or legacy Approved value > 0 (isApproval).
     if (rWorkflow[r]! > 0 || rApproved[r]! > 0) row.approvals += 1;
-    if (input.roster.isCoreAt(c.project, reviewer, rAt[r]!)) {
+    if (input.roster.isCoreAt(projects[changeProject[ch]!]!, reviewer, rAt[r]!)) {
       row.coreReviews += 1;
       coreReviews += 1;
     }
     // The review's Code-Review sign (codeReviewSign): none without one or when removed (0).
     if (cr !== NO_VALUE && cr !== 0) {
       const sign = cr > 0 ? 1 : -1;
-      const v = verdicts.verdict(ch, rPatchSet[r]!, reviewer);
-      if (v && v.sign === sign) row.agreements += 1;
-      else if (v) {
+      const v = verdictSign(ch, rPatchSet[r]!, reviewer);
+      if (v === sign) row.agreements += 1;
+      else if (v !== 0) {
         row.disagreements += 1;
-        row.disagreedOn.push({ change: c.number, patchSet: rPatchSet[r]! });
+        row.disagreedOn.push({ change: number, patchSet: rPatchSet[r]! });
       }
     }
   }
@@ -600,13 +647,13 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
     row.positiveShare = round(ratio(cr.plus1 + cr.plus2, voted), 4);
     row.disagreementShare = round(ratio(row.disagreements, voted), 4);
     row.reviewsPerDay = round(row.reviews / days, 3) ?? 0;
-    changes.sort((x, y) => x - y);
-    let n = 0;
-    for (let i = 0; i < changes.length; i++) if (i === 0 || changes[i] !== changes[i - 1]) changes[n++] = changes[i] as number;
-    changes.length = n;
-    row.distinctChanges = n;
+    // Sorted as numbers without a comparison function (a call per comparison, unoptimised at first).
+    const sorted = Int32Array.from(changes).sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
+    row.distinctChanges = distinct.length;
     row.core = row.reviews > 0 && row.coreReviews === row.reviews ? 'yes' : row.coreReviews > 0 ? 'partly' : 'no';
-    row.changes = changes;
+    row.changes = distinct;
     row.disagreedOn.sort((x, y) => x.change - y.change || x.patchSet - y.patchSet);
     out.push(row);
   }

@@ -13,13 +13,14 @@ export interface TeamActRecord extends ReviewActRecord {
 /**
  * Review acts (as {@link TeamActRecord}) as columns: act i is entry i of each column, in the order
  * the loader read them. For a window's 100,000 acts, where an object per act costs a fresh process
- * more (allocation and collection) than reading them. A change's project, owner and number are in
- * `changes`, by store id (every act's change is there).
+ * more (allocation and collection) than reading them. The acts' changes are columns of their own
+ * (change k is entry k of each `change…` column), which an act names by index (`change`).
  */
 export interface TeamActColumns {
   /** How many acts. */
   length: number;
-  changeId: ArrayLike<number>;
+  /** The act's change: its index in the change columns. */
+  change: ArrayLike<number>;
   patchSet: ArrayLike<number>;
   actorId: ArrayLike<number>;
   at: ArrayLike<number>;
@@ -28,7 +29,13 @@ export interface TeamActColumns {
   labels: readonly string[];
   /** A vote's value; 0 for a comment. */
   value: ArrayLike<number>;
-  changes: ReadonlyMap<number, { project: string; ownerId: number; number: number }>;
+  /** Store ids of the changes. */
+  changeId: ArrayLike<number>;
+  changeNumber: ArrayLike<number>;
+  changeOwnerId: ArrayLike<number>;
+  /** The change's project as its index in `projects`. */
+  changeProject: ArrayLike<number>;
+  projects: readonly string[];
 }
 
 /**

@@ -244,21 +244,36 @@ function columnsOf(
   const label = new Int32Array(size);
   const value = new Int32Array(size);
   const labels: string[] = [];
-  const facts = new Map<number, { project: string; ownerId: number; number: number }>();
-  const known = (id: number): boolean => {
-    if (facts.has(id)) return true;
+  // The changes acted on, by index in the order first met.
+  const index = new Map<number, number>();
+  const changeId: number[] = [];
+  const changeNumber: number[] = [];
+  const changeOwnerId: number[] = [];
+  const changeProject: number[] = [];
+  const projects: string[] = [];
+  const projectIndex = new Map<string, number>();
+  const indexOf = (id: number): number => {
+    const k = index.get(id);
+    if (k !== undefined) return k;
     const c = changes.get(id);
-    if (!c) return false;
-    facts.set(id, { project: c.project, ownerId: c.owner_id, number: c.number });
-    return true;
+    if (!c) return -1;
+    index.set(id, changeId.length);
+    changeId.push(id);
+    changeNumber.push(c.number);
+    changeOwnerId.push(c.owner_id);
+    let p = projectIndex.get(c.project);
+    if (p === undefined) projectIndex.set(c.project, (p = projects.push(c.project) - 1));
+    changeProject.push(p);
+    return changeId.length - 1;
   };
   let k = 0;
   for (let p = 0; p < voteParts.length; p++) {
     const v = voteParts[p]!;
     const code = v.labels.map((l) => labelIndex(labels, l));
     for (let i = 0; i < v.length; i++) {
-      if (!known(v.change[i]!)) continue;
-      change[k] = v.change[i]!;
+      const c = indexOf(v.change[i]!);
+      if (c < 0) continue;
+      change[k] = c;
       patchSet[k] = v.patchSet[i]!;
       actor[k] = v.voter[i]!;
       at[k] = v.at[i]!;
@@ -269,8 +284,9 @@ function columnsOf(
   }
   for (let i = 0; i < comments.length; i++) {
     const m = comments[i]!;
-    if (!known(m.change_id)) continue;
-    change[k] = m.change_id;
+    const c = indexOf(m.change_id);
+    if (c < 0) continue;
+    change[k] = c;
     patchSet[k] = m.patch_set!;
     actor[k] = m.author_id!;
     at[k] = m.date;
@@ -279,14 +295,18 @@ function columnsOf(
   }
   return {
     length: k,
-    changeId: change.subarray(0, k),
+    change: change.subarray(0, k),
     patchSet: patchSet.subarray(0, k),
     actorId: actor.subarray(0, k),
     at: at.subarray(0, k),
     label: label.subarray(0, k),
     labels,
     value: value.subarray(0, k),
-    changes: facts,
+    changeId: Int32Array.from(changeId),
+    changeNumber: Int32Array.from(changeNumber),
+    changeOwnerId: Int32Array.from(changeOwnerId),
+    changeProject: Int32Array.from(changeProject),
+    projects,
   };
 }
 
@@ -294,22 +314,22 @@ function columnsOf(
 export function actsOfColumns(a: TeamActColumns): TeamActRecord[] {
   const acts: TeamActRecord[] = [];
   for (let i = 0; i < a.length; i++) {
-    const changeId = a.changeId[i]!;
-    const c = a.changes.get(changeId)!;
+    const c = a.change[i]!;
+    const owner = a.changeOwnerId[c]!;
     const actorId = a.actorId[i]!;
     const l = a.label[i]!;
     acts.push({
-      changeId,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.ownerId,
+      changeId: a.changeId[c]!,
+      changeNumber: a.changeNumber[c]!,
+      project: a.projects[a.changeProject[c]!]!,
+      changeOwnerId: owner,
       patchSet: a.patchSet[i]!,
       actorId,
       at: a.at[i]!,
       type: l < 0 ? 'comment' : 'vote',
       label: l < 0 ? null : a.labels[l]!,
       value: l < 0 ? null : a.value[i]!,
-      selfVote: actorId === c.ownerId,
+      selfVote: actorId === owner,
     });
   }
   return acts;
