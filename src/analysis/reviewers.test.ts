@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TeamActRecord } from '../model/team.js';
-import { buildCoreRoster, computeReviewers, type CoreRoster } from './reviewers.js';
+import {
+  buildCoreRoster,
+  codeReviewSign,
+  collectCoreVerdicts,
+  computeReviewers,
+  isApproval,
+  selfVotesByPerson,
+  type CoreRoster,
+} from './reviewers.js';
 import { extractReviews } from './reviews.js';
 
 const DAY = 86_400_000;
@@ -193,5 +201,99 @@ describe('steward reviewers: core at the time of each review', () => {
     const r = run([act({})], none);
     assert.equal(r.totals.coreTeamSize, null);
     assert.equal(r.totals.coreReviewsPerCorePerDay, null);
+  });
+});
+
+describe('steward reviewers: the act columns give what the act records give', () => {
+  // The definitions as records (reviews.ts, collectCoreVerdicts, selfVotesByPerson) against the
+  // columnar computation, over random acts: equal times, vote changes, comments, unnamed labels,
+  // votes without a value, owners, bots and acts outside the window.
+  function random(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1_664_525 + 1_013_904_223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+  const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+  it('reviews, splits, +A, comment-only, self-votes, core reviews and agreements per person match', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = random(seed);
+      const times = Array.from({ length: 12 }, (_, k) => SINCE - 3 * DAY + k * 9 * DAY + (k % 3) * HOUR);
+      const acts: TeamActRecord[] = [];
+      for (let k = 0; k < 300; k++) {
+        const changeId = 1 + Math.floor(r() * 15);
+        const comment = r() < 0.2;
+        const label = pick(r, ['Code-Review', 'Code-Review', 'Workflow', 'Verified', 'Approved', '']);
+        acts.push({
+          changeId,
+          changeNumber: 5000 + changeId,
+          project: changeId % 2 ? 'p' : 'q',
+          changeOwnerId: 100 + (changeId % 3),
+          patchSet: 1 + Math.floor(r() * 3),
+          actorId: pick(r, [CORE_A, CORE_B, CAROL, 4, 5, BOT, 100, 101, 102]),
+          at: pick(r, times),
+          type: comment ? 'comment' : 'vote',
+          label: comment ? null : label,
+          value: comment ? null : r() < 0.05 ? null : pick(r, [-2, -1, 0, 1, 2]),
+          selfVote: false,
+        });
+      }
+      const isBot = (id: number) => id === BOT;
+      const roster = buildCoreRoster([
+        { project: 'p', snapshots: [], configured: new Set([CORE_A, CORE_B]) },
+        {
+          project: 'q',
+          snapshots: [{ takenAt: SINCE + 20 * DAY, checkedAt: SINCE + 20 * DAY, groupUuid: null, memberIds: [CORE_A, CAROL] }],
+          configured: null,
+        },
+      ]);
+      const got = computeReviewers({ acts, isBot, roster }, { since: SINCE, until: NOW, now: NOW + 30 * DAY });
+
+      const windowActs = acts.filter((a) => a.at >= SINCE && a.at < NOW);
+      const { reviews } = extractReviews(windowActs, isBot);
+      const verdicts = collectCoreVerdicts(acts, roster, isBot);
+      const self = selfVotesByPerson(windowActs, isBot);
+      const want = new Map<
+        number,
+        { reviews: number; cr: number[]; approvals: number; commentOnly: number; core: number; agree: number; disagree: number }
+      >();
+      for (const v of reviews) {
+        let w = want.get(v.reviewerId);
+        if (!w)
+          want.set(v.reviewerId, (w = { reviews: 0, cr: [0, 0, 0, 0], approvals: 0, commentOnly: 0, core: 0, agree: 0, disagree: 0 }));
+        w.reviews++;
+        const cr = v.votes['Code-Review'];
+        if (cr === -2) w.cr[0]!++;
+        if (cr === -1) w.cr[1]!++;
+        if (cr === 1) w.cr[2]!++;
+        if (cr === 2) w.cr[3]!++;
+        if (isApproval(v)) w.approvals++;
+        if (v.commentOnly) w.commentOnly++;
+        if (roster.isCoreAt(v.project, v.reviewerId, v.at)) w.core++;
+        const sign = codeReviewSign(v);
+        const verdict = sign === null ? null : verdicts.verdict(v.changeId, v.patchSet, v.reviewerId);
+        if (verdict && verdict.sign === sign) w.agree++;
+        else if (verdict) w.disagree++;
+      }
+      assert.equal(got.totals.reviews, reviews.length, `seed ${seed}`);
+      assert.equal(
+        got.totals.selfVotes,
+        [...self.values()].reduce((x, y) => x + y, 0),
+        `seed ${seed}`,
+      );
+      for (const [id, w] of want) {
+        const g = got.rows.find((x) => x.accountId === id)!;
+        const c = g.codeReview;
+        assert.deepEqual(
+          [g.reviews, [c.minus2, c.minus1, c.plus1, c.plus2], g.approvals, g.commentOnly, g.coreReviews, g.agreements, g.disagreements],
+          [w.reviews, w.cr, w.approvals, w.commentOnly, w.core, w.agree, w.disagree],
+          `seed ${seed}, account ${id}`,
+        );
+      }
+      for (const [id, n] of self) assert.equal(got.rows.find((x) => x.accountId === id)!.selfVotes, n, `seed ${seed}, self-votes of ${id}`);
+      assert.equal(got.rows.filter((x) => x.reviews > 0).length, want.size, `seed ${seed}`);
+    }
   });
 });

@@ -17,8 +17,8 @@
  */
 import type { GroupSnapshot } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
-import type { TeamActRecord } from '../model/team.js';
-import { reviewsInPeriod, type Review } from './reviews.js';
+import type { TeamActColumns, TeamActRecord } from '../model/team.js';
+import type { Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
 // ---- the core roster ------------------------------------------------------------------------
@@ -178,23 +178,41 @@ export const psKey = (changeId: number, patchSet: number): number => changeId * 
  */
 export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): CoreVerdicts {
   // By change (small-integer keys keep the Map fast); a change has few core votes.
-  const byChange = new Map<number, Array<CoreVote & { patchSet: number }>>();
+  const byChange = new Map<number, CoreVoteOn[]>();
   // Indexed loops here and below: unoptimised, a for…of allocates an iterator result per step.
   for (let i = 0; i < acts.length; i++) {
     const a = acts[i]!;
     if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
     if (a.actorId === a.changeOwnerId || isBot(a.actorId)) continue;
     if (!roster.isCoreAt(a.project, a.actorId, a.at)) continue;
-    let list = byChange.get(a.changeId);
-    if (!list) byChange.set(a.changeId, (list = []));
-    let prev: (CoreVote & { patchSet: number }) | undefined;
-    for (let k = 0; k < list.length; k++) if (list[k]!.patchSet === a.patchSet && list[k]!.voterId === a.actorId) prev = list[k];
-    if (!prev) list.push({ patchSet: a.patchSet, voterId: a.actorId, value: a.value, at: a.at });
-    else if (a.at >= prev.at) {
-      prev.value = a.value;
-      prev.at = a.at;
-    }
+    addCoreVote(byChange, a.changeId, a.patchSet, a.actorId, a.value, a.at);
   }
+  return verdictsOf(byChange);
+}
+
+type CoreVoteOn = CoreVote & { patchSet: number };
+
+/** A core's Code-Review vote, in the order read: a later vote on the same patch set replaces an earlier one. */
+function addCoreVote(
+  byChange: Map<number, CoreVoteOn[]>,
+  changeId: number,
+  patchSet: number,
+  voterId: number,
+  value: number,
+  at: number,
+): void {
+  let list = byChange.get(changeId);
+  if (!list) byChange.set(changeId, (list = []));
+  let prev: CoreVoteOn | undefined;
+  for (let k = 0; k < list.length; k++) if (list[k]!.patchSet === patchSet && list[k]!.voterId === voterId) prev = list[k];
+  if (!prev) list.push({ patchSet, voterId, value, at });
+  else if (at >= prev.at) {
+    prev.value = value;
+    prev.at = at;
+  }
+}
+
+function verdictsOf(byChange: ReadonlyMap<number, readonly CoreVoteOn[]>): CoreVerdicts {
   return {
     verdict(changeId, patchSet, reviewerId) {
       const list = byChange.get(changeId);
@@ -207,6 +225,57 @@ export function collectCoreVerdicts(acts: readonly TeamActRecord[], roster: Core
       }
       return best ? { sign: best.value > 0 ? 1 : -1, voterId: best.voterId, at: best.at } : null;
     },
+  };
+}
+
+/**
+ * `collectCoreVerdicts` over act columns (`NO_VALUE` in `value`: a vote without a value): the cores'
+ * final Code-Review votes as columns chained per change (by the acts' change index), and the
+ * verdict's sign for a reviewer (0: none).
+ */
+function coreVerdictSigns(
+  acts: TeamActColumns,
+  roster: CoreRoster,
+  isBot: (id: number) => boolean,
+): (change: number, patchSet: number, reviewerId: number) => number {
+  const cr = acts.labels.indexOf('Code-Review');
+  const { change, patchSet, actorId, at, label, value, changeOwnerId, changeProject, projects } = acts;
+  const head = new Int32Array(changeOwnerId.length).fill(-1);
+  const next: number[] = [];
+  const vPatchSet: number[] = [];
+  const vVoter: number[] = [];
+  const vValue: number[] = [];
+  const vAt: number[] = [];
+  for (let i = 0; cr >= 0 && i < acts.length; i++) {
+    if (label[i] !== cr || value[i] === NO_VALUE) continue;
+    const actor = actorId[i]!;
+    const c = change[i]!;
+    if (actor === changeOwnerId[c] || isBot(actor)) continue;
+    const t = at[i]!;
+    if (!roster.isCoreAt(projects[changeProject[c]!]!, actor, t)) continue;
+    // A later vote on the same patch set replaces an earlier one (as addCoreVote).
+    const ps = patchSet[i]!;
+    let prev = -1;
+    for (let x = head[c]!; x >= 0; x = next[x]!) if (vPatchSet[x] === ps && vVoter[x] === actor) prev = x;
+    if (prev < 0) {
+      // Each (patch set, voter) once: the chain's order does not decide a verdict.
+      next.push(head[c]!);
+      head[c] = vPatchSet.push(ps) - 1;
+      vVoter.push(actor);
+      vValue.push(value[i]!);
+      vAt.push(t);
+    } else if (t >= vAt[prev]!) {
+      vValue[prev] = value[i]!;
+      vAt[prev] = t;
+    }
+  }
+  return (c, ps, reviewerId) => {
+    let best = -1;
+    for (let x = head[c]!; x >= 0; x = next[x]!) {
+      if (vPatchSet[x] !== ps || vVoter[x] === reviewerId || vValue[x] === 0) continue;
+      if (best < 0 || vAt[x]! > vAt[best]! || (vAt[x] === vAt[best] && vVoter[x]! < vVoter[best]!)) best = x;
+    }
+    return best < 0 ? 0 : vValue[best]! > 0 ? 1 : -1;
   };
 }
 
@@ -321,18 +390,179 @@ const iso = (t: Timestamp): string => new Date(t).toISOString();
  * r.rows[0].reviews; r.totals.coreReviewsPerCorePerDay;
  */
 export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions): ReviewersResult {
+  return computeReviewersOf({ acts: actColumnsOf(input.acts), isBot: input.isBot, roster: input.roster }, opts);
+}
+
+/** A vote without a value, in act columns (a record's `value: null`). */
+const NO_VALUE = -2147483648;
+
+/**
+ * Act records as columns (the first act of a change gives its project, owner and number): a vote
+ * without a label is a vote on the unnamed label '', which counts as none.
+ */
+export function actColumnsOf(acts: readonly TeamActRecord[]): TeamActColumns {
+  const n = acts.length;
+  const change = new Int32Array(n);
+  const patchSet = new Int32Array(n);
+  const actorId = new Int32Array(n);
+  const at = new Float64Array(n);
+  const label = new Int32Array(n);
+  const value = new Int32Array(n);
+  const labels: string[] = [];
+  const index = new Map<number, number>();
+  const changeId: number[] = [];
+  const changeNumber: number[] = [];
+  const changeOwnerId: number[] = [];
+  const changeProject: number[] = [];
+  const projects: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = acts[i]!;
+    let c = index.get(a.changeId);
+    if (c === undefined) {
+      index.set(a.changeId, (c = changeId.push(a.changeId) - 1));
+      changeNumber.push(a.changeNumber);
+      changeOwnerId.push(a.changeOwnerId);
+      let p = projects.indexOf(a.project);
+      if (p < 0) p = projects.push(a.project) - 1;
+      changeProject.push(p);
+    }
+    change[i] = c;
+    patchSet[i] = a.patchSet;
+    actorId[i] = a.actorId;
+    at[i] = a.at;
+    if (a.type === 'comment') label[i] = -1;
+    else {
+      const name = a.label ?? '';
+      let l = labels.indexOf(name);
+      if (l < 0) l = labels.push(name) - 1;
+      label[i] = l;
+      value[i] = a.value ?? NO_VALUE;
+    }
+  }
+  return { length: n, change, patchSet, actorId, at, label, labels, value, changeId, changeNumber, changeOwnerId, changeProject, projects };
+}
+
+/**
+ * Indexes of acts in time order, equal times in the order given (a stable sort): a natural merge
+ * sort, linear for acts read in time order (as the loaders read them), n log n at worst.
+ */
+function inTimeOrder(at: ArrayLike<number>, idx: Int32Array): Int32Array {
+  // Two buffers merged into each other in turn.
+  const n = idx.length;
+  let a: Int32Array = idx;
+  let b: Int32Array = new Int32Array(n);
+  let bounds = [0];
+  for (let i = 1; i < n; i++) if (at[a[i]!]! < at[a[i - 1]!]!) bounds.push(i);
+  bounds.push(n);
+  while (bounds.length > 2) {
+    const next = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const lo = bounds[r]!;
+      const mid = bounds[r + 1]!;
+      const hi = r + 2 < bounds.length ? bounds[r + 2]! : mid;
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) b[k++] = at[a[j]!]! < at[a[i]!]! ? a[j++]! : a[i++]!;
+      while (i < mid) b[k++] = a[i++]!;
+      while (j < hi) b[k++] = a[j++]!;
+      next.push(hi);
+    }
+    bounds = next;
+    [a, b] = [b, a];
+  }
+  return a;
+}
+
+/** The reviewers report's input with the acts as columns. */
+export interface ReviewersColumnsInput {
+  /** As {@link ReviewersInput.acts}. */
+  acts: TeamActColumns;
+  isBot: (accountId: number) => boolean;
+  roster: CoreRoster;
+}
+
+/**
+ * `computeReviewers` over act columns: the reviews (reviews.ts's definition: one per person per
+ * patch set, dated by the first act, final value per label, no copies, bots or owner's acts) are
+ * grouped into columns of their own, without an object per act or per review.
+ */
+export function computeReviewersOf(input: ReviewersColumnsInput, opts: ReviewersOptions): ReviewersResult {
   const { since, until, now } = opts;
   const days = (until - since) / DAY_MS;
-  const windowActs = input.acts.every((a) => a.at >= since && a.at < until)
-    ? input.acts
-    : input.acts.filter((a) => a.at >= since && a.at < until);
-  const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const { reviews } = reviewsInPeriod(windowActs, input.isBot, since, until);
-  const selfVotes = selfVotesByPerson(windowActs, input.isBot);
-  const numbers = new Map<number, number>();
-  for (let i = 0; i < windowActs.length; i++) {
-    const a = windowActs[i]!;
-    if (!numbers.has(a.changeId)) numbers.set(a.changeId, a.changeNumber);
+  const acts = input.acts;
+  const { change, patchSet, actorId, at, label, value, labels, changeNumber, changeOwnerId, changeProject, projects } = acts;
+  const verdictSign = coreVerdictSigns(acts, input.roster, input.isBot);
+  // The window's acts in time order.
+  const picked = new Int32Array(acts.length);
+  let m = 0;
+  for (let i = 0; i < acts.length; i++) if (at[i]! >= since && at[i]! < until) picked[m++] = i;
+  const order = inTimeOrder(at, picked.subarray(0, m));
+  // A label named '' is no label (reviews.ts takes only named labels).
+  const named = labels.map((l) => l !== '');
+  const codeOf = (name: string): number => {
+    const l = labels.indexOf(name);
+    return l < 0 ? -2 : l;
+  };
+  const CR = codeOf('Code-Review');
+  const WF = codeOf('Workflow');
+  const AP = codeOf('Approved');
+  // Reviews as columns, chained per change (`head` → `next`): a change has few.
+  const rChange = new Int32Array(m);
+  const rPatchSet = new Int32Array(m);
+  const rReviewer = new Int32Array(m);
+  const rAt = new Float64Array(m);
+  const rVoted = new Uint8Array(m);
+  const rCodeReview = new Int32Array(m).fill(NO_VALUE);
+  const rWorkflow = new Int32Array(m).fill(NO_VALUE);
+  const rApproved = new Int32Array(m).fill(NO_VALUE);
+  const rNext = new Int32Array(m);
+  const head = new Int32Array(changeOwnerId.length).fill(-1);
+  let total = 0;
+  // Self-votes: one per (change, patch set, label) of an owner's votes, counted per person.
+  const selfSeen = new Set<number>();
+  const selfVotes = new Map<number, number>();
+  let selfTotal = 0;
+  for (let o = 0; o < m; o++) {
+    const i = order[o]!;
+    const actor = actorId[i]!;
+    if (input.isBot(actor)) continue;
+    const ch = change[i]!;
+    const ps = patchSet[i]!;
+    const l = label[i]!;
+    if (actor === changeOwnerId[ch]) {
+      if (l >= 0 && named[l]) {
+        const key = (ch * 65_536 + ps) * labels.length + l;
+        if (!selfSeen.has(key)) {
+          selfSeen.add(key);
+          selfVotes.set(actor, (selfVotes.get(actor) ?? 0) + 1);
+          selfTotal++;
+        }
+      }
+      continue;
+    }
+    let r = -1;
+    const first = head[ch]!;
+    for (let x = first; x >= 0; x = rNext[x]!)
+      if (rPatchSet[x] === ps && rReviewer[x] === actor) {
+        r = x;
+        break;
+      }
+    if (r < 0) {
+      r = total++;
+      rChange[r] = ch;
+      rPatchSet[r] = ps;
+      rReviewer[r] = actor;
+      rAt[r] = at[i]!;
+      rNext[r] = first;
+      head[ch] = r;
+    }
+    if (l >= 0 && named[l] && value[i] !== NO_VALUE) {
+      rVoted[r] = 1;
+      if (l === CR) rCodeReview[r] = value[i]!;
+      else if (l === WF) rWorkflow[r] = value[i]!;
+      else if (l === AP) rApproved[r] = value[i]!;
+    }
   }
 
   interface Acc {
@@ -373,34 +603,38 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
 
   let coreReviews = 0;
   let commentOnly = 0;
-  for (let i = 0; i < reviews.length; i++) {
-    const r = reviews[i]!;
-    const a = acc(r.reviewerId);
+  for (let r = 0; r < total; r++) {
+    const reviewer = rReviewer[r]!;
+    const ch = rChange[r]!;
+    const number = changeNumber[ch]!;
+    const a = acc(reviewer);
     const row = a.row;
     row.reviews += 1;
     row.reviewsOnOthersChanges += 1;
-    a.changes.push(numbers.get(r.changeId) ?? r.changeId);
-    if (r.commentOnly) {
+    a.changes.push(number);
+    if (!rVoted[r]) {
       row.commentOnly += 1;
       commentOnly += 1;
     }
-    const cr = r.votes['Code-Review'];
+    const cr = rCodeReview[r]!;
     if (cr === -2) row.codeReview.minus2 += 1;
     else if (cr === -1) row.codeReview.minus1 += 1;
     else if (cr === 1) row.codeReview.plus1 += 1;
     else if (cr === 2) row.codeReview.plus2 += 1;
-    if (isApproval(r)) row.approvals += 1;
-    if (input.roster.isCoreAt(r.project, r.reviewerId, r.at)) {
+    // +A: a final Workflow or legacy Approved value > 0 (isApproval).
+    if (rWorkflow[r]! > 0 || rApproved[r]! > 0) row.approvals += 1;
+    if (input.roster.isCoreAt(projects[changeProject[ch]!]!, reviewer, rAt[r]!)) {
       row.coreReviews += 1;
       coreReviews += 1;
     }
-    const sign = codeReviewSign(r);
-    if (sign !== null) {
-      const v = verdicts.verdict(r.changeId, r.patchSet, r.reviewerId);
-      if (v && v.sign === sign) row.agreements += 1;
-      else if (v) {
+    // The review's Code-Review sign (codeReviewSign): none without one or when removed (0).
+    if (cr !== NO_VALUE && cr !== 0) {
+      const sign = cr > 0 ? 1 : -1;
+      const v = verdictSign(ch, rPatchSet[r]!, reviewer);
+      if (v === sign) row.agreements += 1;
+      else if (v !== 0) {
         row.disagreements += 1;
-        row.disagreedOn.push({ change: numbers.get(r.changeId) ?? r.changeId, patchSet: r.patchSet });
+        row.disagreedOn.push({ change: number, patchSet: rPatchSet[r]! });
       }
     }
   }
@@ -413,20 +647,19 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
     row.positiveShare = round(ratio(cr.plus1 + cr.plus2, voted), 4);
     row.disagreementShare = round(ratio(row.disagreements, voted), 4);
     row.reviewsPerDay = round(row.reviews / days, 3) ?? 0;
-    changes.sort((x, y) => x - y);
-    let n = 0;
-    for (let i = 0; i < changes.length; i++) if (i === 0 || changes[i] !== changes[i - 1]) changes[n++] = changes[i] as number;
-    changes.length = n;
-    row.distinctChanges = n;
+    // Sorted as numbers without a comparison function (a call per comparison, unoptimised at first).
+    const sorted = Int32Array.from(changes).sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
+    row.distinctChanges = distinct.length;
     row.core = row.reviews > 0 && row.coreReviews === row.reviews ? 'yes' : row.coreReviews > 0 ? 'partly' : 'no';
-    row.changes = changes;
+    row.changes = distinct;
     row.disagreedOn.sort((x, y) => x.change - y.change || x.patchSet - y.patchSet);
     out.push(row);
   }
   out.sort((a, b) => b.reviews - a.reviews || a.accountId - b.accountId);
 
   const active = out.filter((r) => r.reviews > 0).length;
-  const total = reviews.length;
   const coreDays = input.roster.known ? input.roster.coreDays(since, until) : null;
   return {
     period: { since: iso(since), until: iso(until), days: round(days, 2) ?? 0 },
@@ -438,7 +671,7 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
       activeReviewers: active,
       reviewsPerReviewerPerDay: round(ratio(total / days, active), 3),
       commentOnly,
-      selfVotes: [...selfVotes.values()].reduce((x, y) => x + y, 0),
+      selfVotes: selfTotal,
       coreReviews,
       coreReviewsPerDay: round(coreReviews / days, 2) ?? 0,
       coreTeamSize: input.roster.known ? input.roster.membersAt(until - 1).size : null,

@@ -2,7 +2,7 @@
  * The gathering shared by the reviewer and core-team reports (reviewers, core idle, candidates,
  * load, mentoring, the overview's team section): which projects, who is a bot, who was core when.
  */
-import { buildCoreRoster, computeReviewers, type CoreRoster, type CoreSource, type ReviewersResult } from '../analysis/reviewers.js';
+import { buildCoreRoster, computeReviewersOf, type CoreRoster, type CoreSource, type ReviewersResult } from '../analysis/reviewers.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo } from '../model/activity.js';
 import type { TeamActRecord } from '../model/team.js';
@@ -10,7 +10,7 @@ import type { AccountLabel, ReportSources, UnmatchedName } from '../report/revie
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
 import { listProjectNames, loadCiReporters } from '../store/queries/flow.js';
-import { loadTeamActs } from '../store/queries/reviewers.js';
+import { loadTeamActColumns, loadTeamActs, type TeamFilter } from '../store/queries/reviewers.js';
 import { loadGroupSnapshots } from '../store/sync-store.js';
 import { accountMatches, botIds } from './effective-config.js';
 import { checkProjects } from './known-projects.js';
@@ -118,20 +118,25 @@ export async function actsForVerdicts(
   /** Of these accounts' acts, only their Code-Review votes (see `loadTeamActs`). */
   codeReviewOnlyBy?: readonly number[],
 ): Promise<TeamActRecord[]> {
-  const everCore = [...ctx.roster.membersDuring(0, horizon)];
-  return loadTeamActs(store.db, {
+  return loadTeamActs(store.db, verdictFilter(store, ctx, since, horizon, codeReviewOnlyBy));
+}
+
+/** What `actsForVerdicts` reads. */
+function verdictFilter(store: Store, ctx: TeamContext, since: number, horizon: number, codeReviewOnlyBy?: readonly number[]): TeamFilter {
+  return {
     projects: ctx.filterProjects,
     since,
     until: horizon,
     excludeActorIds: [...ctx.bots],
-    priorCodeReviewBy: everCore,
+    priorCodeReviewBy: [...ctx.roster.membersDuring(0, horizon)],
     engine: store.engine,
     ...(codeReviewOnlyBy?.length ? { codeReviewOnlyBy } : {}),
-  });
+  };
 }
 
 /** Gathers and computes the reviewers report (Steward's definitions), people as store ids. */
 export async function reviewersResult(store: Store, ctx: TeamContext, win: Window): Promise<ReviewersResult> {
-  const acts = await actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1);
-  return computeReviewers({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
+  // As `actsForVerdicts` reads them, as columns: no object per act.
+  const acts = await loadTeamActColumns(store.db, verdictFilter(store, ctx, win.since, Math.max(win.until, win.now) + 1));
+  return computeReviewersOf({ acts, isBot: (id) => ctx.bots.has(id), roster: ctx.roster }, win);
 }

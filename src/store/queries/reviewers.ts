@@ -5,7 +5,15 @@
  */
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { PATCH_SET_KINDS, type ChangeStatus, type PatchSetKind } from '../../model/records.js';
-import type { ApprovalColumns, ChangeFacts, PatchSetFacts, PatchSetUpload, ReviewMessageText, TeamActRecord } from '../../model/team.js';
+import type {
+  ApprovalColumns,
+  ChangeFacts,
+  PatchSetFacts,
+  PatchSetUpload,
+  ReviewMessageText,
+  TeamActColumns,
+  TeamActRecord,
+} from '../../model/team.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 import { AGGREGATE, FS, FS_CODE, pack, RS, RS_CODE, unpack, unpackIntegers } from './packed.js';
@@ -214,49 +222,114 @@ async function readVoteRows(q: VoteQuery): Promise<VoteList> {
   return votes;
 }
 
-/** Votes and comments as review acts, with their change's project, owner and number (acts on a change not in `changes` are left out). */
-function actsOf(
+type ChangeRow = { project: string; owner_id: number; number: number };
+type CommentRow = { change_id: number; patch_set: number | null; author_id: number | null; date: number };
+
+/**
+ * Votes and comments as review act columns, in that order (the votes of each part, then the
+ * comments), with their changes' project, owner and number; acts on a change not in `changes` are
+ * left out.
+ */
+function columnsOf(
   voteParts: readonly VoteColumns[],
-  comments: ReadonlyArray<{ change_id: number; patch_set: number | null; author_id: number | null; date: number }>,
-  changes: ReadonlyMap<number, { project: string; owner_id: number; number: number }>,
-): TeamActRecord[] {
-  const acts: TeamActRecord[] = [];
-  const vote = (changeId: number, patchSet: number, actorId: number, at: number, label: string, value: number): void => {
-    const c = changes.get(changeId);
-    if (!c) return;
-    acts.push({
-      changeId,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.owner_id,
-      patchSet,
-      actorId,
-      at,
-      type: 'vote',
-      label,
-      value,
-      selfVote: actorId === c.owner_id,
-    });
+  comments: readonly CommentRow[],
+  changes: ReadonlyMap<number, ChangeRow>,
+): TeamActColumns {
+  let size = comments.length;
+  for (const v of voteParts) size += v.length;
+  const change = new Int32Array(size);
+  const patchSet = new Int32Array(size);
+  const actor = new Int32Array(size);
+  const at = new Float64Array(size);
+  const label = new Int32Array(size);
+  const value = new Int32Array(size);
+  const labels: string[] = [];
+  // The changes acted on, by index in the order first met.
+  const index = new Map<number, number>();
+  const changeId: number[] = [];
+  const changeNumber: number[] = [];
+  const changeOwnerId: number[] = [];
+  const changeProject: number[] = [];
+  const projects: string[] = [];
+  const projectIndex = new Map<string, number>();
+  const indexOf = (id: number): number => {
+    const k = index.get(id);
+    if (k !== undefined) return k;
+    const c = changes.get(id);
+    if (!c) return -1;
+    index.set(id, changeId.length);
+    changeId.push(id);
+    changeNumber.push(c.number);
+    changeOwnerId.push(c.owner_id);
+    let p = projectIndex.get(c.project);
+    if (p === undefined) projectIndex.set(c.project, (p = projects.push(c.project) - 1));
+    changeProject.push(p);
+    return changeId.length - 1;
   };
+  let k = 0;
   for (let p = 0; p < voteParts.length; p++) {
     const v = voteParts[p]!;
-    for (let i = 0; i < v.length; i++) vote(v.change[i]!, v.patchSet[i]!, v.voter[i]!, v.at[i]!, v.labels[v.label[i]!]!, v.value[i]!);
+    const code = v.labels.map((l) => labelIndex(labels, l));
+    for (let i = 0; i < v.length; i++) {
+      const c = indexOf(v.change[i]!);
+      if (c < 0) continue;
+      change[k] = c;
+      patchSet[k] = v.patchSet[i]!;
+      actor[k] = v.voter[i]!;
+      at[k] = v.at[i]!;
+      label[k] = code[v.label[i]!]!;
+      value[k] = v.value[i]!;
+      k++;
+    }
   }
-  for (const m of comments) {
-    const c = changes.get(m.change_id);
-    if (!c) continue;
+  for (let i = 0; i < comments.length; i++) {
+    const m = comments[i]!;
+    const c = indexOf(m.change_id);
+    if (c < 0) continue;
+    change[k] = c;
+    patchSet[k] = m.patch_set!;
+    actor[k] = m.author_id!;
+    at[k] = m.date;
+    label[k] = -1;
+    k++;
+  }
+  return {
+    length: k,
+    change: change.subarray(0, k),
+    patchSet: patchSet.subarray(0, k),
+    actorId: actor.subarray(0, k),
+    at: at.subarray(0, k),
+    label: label.subarray(0, k),
+    labels,
+    value: value.subarray(0, k),
+    changeId: Int32Array.from(changeId),
+    changeNumber: Int32Array.from(changeNumber),
+    changeOwnerId: Int32Array.from(changeOwnerId),
+    changeProject: Int32Array.from(changeProject),
+    projects,
+  };
+}
+
+/** Act columns as one record per act, in their order. */
+export function actsOfColumns(a: TeamActColumns): TeamActRecord[] {
+  const acts: TeamActRecord[] = [];
+  for (let i = 0; i < a.length; i++) {
+    const c = a.change[i]!;
+    const owner = a.changeOwnerId[c]!;
+    const actorId = a.actorId[i]!;
+    const l = a.label[i]!;
     acts.push({
-      changeId: m.change_id,
-      changeNumber: c.number,
-      project: c.project,
-      changeOwnerId: c.owner_id,
-      patchSet: m.patch_set!,
-      actorId: m.author_id!,
-      at: m.date,
-      type: 'comment',
-      label: null,
-      value: null,
-      selfVote: m.author_id === c.owner_id,
+      changeId: a.changeId[c]!,
+      changeNumber: a.changeNumber[c]!,
+      project: a.projects[a.changeProject[c]!]!,
+      changeOwnerId: owner,
+      patchSet: a.patchSet[i]!,
+      actorId,
+      at: a.at[i]!,
+      type: l < 0 ? 'comment' : 'vote',
+      label: l < 0 ? null : a.labels[l]!,
+      value: l < 0 ? null : a.value[i]!,
+      selfVote: actorId === owner,
     });
   }
   return acts;
@@ -272,11 +345,20 @@ function actsOf(
  * @example const acts = await loadTeamActs(db, { since, until, excludeActorIds: [...bots] });
  */
 export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}): Promise<TeamActRecord[]> {
+  return actsOfColumns(await loadTeamActColumns(db, filter));
+}
+
+/**
+ * `loadTeamActs` as columns (no object per act): for a report that reads a window's acts whole.
+ *
+ * @example const acts = await loadTeamActColumns(db, { since, until, engine: store.engine });
+ */
+export async function loadTeamActColumns(db: Kysely<Database>, filter: TeamFilter = {}): Promise<TeamActColumns> {
   const actors = filter.actorIds?.slice(0, MAX_IN);
   const excluded = filter.excludeActorIds?.slice(0, MAX_IN);
-  if (actors && actors.length === 0) return [];
+  if (actors && actors.length === 0) return columnsOf([], [], new Map());
   const onChanges = filter.changeIds?.slice(0, MAX_IN);
-  if (onChanges && onChanges.length === 0) return [];
+  if (onChanges && onChanges.length === 0) return columnsOf([], [], new Map());
   const inProjects = filter.projects?.length
     ? db.selectFrom('changes').select('changes.id').where('changes.project', 'in', filter.projects)
     : null;
@@ -310,7 +392,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
   const ids = new Set<number>();
   for (let i = 0; i < votes.length; i++) ids.add(votes.change[i]!);
   for (const m of comments) ids.add(m.change_id);
-  const changes = new Map<number, { project: string; owner_id: number; number: number }>();
+  const changes = new Map<number, ChangeRow>();
   const list = [...ids].sort((a, b) => a - b);
   const prior = filter.priorCodeReviewBy?.slice(0, MAX_IN);
   // With the engine known, all the ids as one bound value (ID_LIST); else chunks of bound values.
@@ -347,7 +429,7 @@ export async function loadTeamActs(db: Kysely<Database>, filter: TeamFilter = {}
         pushVote(earlierVotes, v.change_id, v.patch_set, v.voter_id, v.granted_at, v.label, v.value);
   }
 
-  return actsOf([votes, earlierVotes], comments, changes);
+  return columnsOf([votes, earlierVotes], comments, changes);
 }
 
 /**
@@ -437,7 +519,7 @@ export async function loadTeamActsBefore(
     for (const x of m)
       if (x.kind === 'comment' && x.patch_set !== null && Number(x.date) < filter.from) comments.push({ ...x, date: Number(x.date) });
   }
-  return actsOf([votes], comments, changes);
+  return actsOfColumns(columnsOf([votes], comments, changes));
 }
 
 /**
