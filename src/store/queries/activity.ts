@@ -151,6 +151,22 @@ export async function loadOverviewChanges(
   });
 }
 
+/**
+ * The changes with a negative Workflow or Approved vote (any patch set, any time): a superset of the
+ * open changes the queue calls work in progress by a vote (queue-state.ts), read through the
+ * (label, value) index; with the WIP flag it bounds the changes whose flow the overview replays.
+ */
+export async function loadNegativeWorkflowChangeIds(db: Kysely<Database>): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('votes')
+    .select('change_id')
+    .distinct()
+    .where('label', 'in', ['Workflow', 'Approved'])
+    .where('value', '<', 0)
+    .execute();
+  return new Set(rows.map((r) => r.change_id));
+}
+
 /** Votes (not copied ones) and comment-only review messages in the window. */
 export async function loadReviewActs(db: Kysely<Database>, filter: ActivityFilter = {}): Promise<ReviewActRecord[]> {
   let vq = db
