@@ -140,8 +140,10 @@ export async function buildTeamSummary(
 
 /**
  * The open changes (as of `now`) the queue calls work in progress (queue-state.ts: the WIP flag, or
- * a final negative Workflow vote on the current patch set), replaying only those that can be: the
- * flagged ones and those with a negative Workflow or Approved vote (`negativeWorkflow`).
+ * a final negative Workflow vote on the current patch set; a change with no patch set before `now`
+ * is not in the queue), replaying only those that can be: those with a negative Workflow or Approved
+ * vote (`negativeWorkflow`). A flagged change is work in progress when it has a patch set before
+ * `now`, which its latest patch set at or before `now` tells unless that one is at `now` exactly.
  */
 async function workInProgressIds(
   store: Store,
@@ -151,9 +153,17 @@ async function workInProgressIds(
   negativeWorkflow: ReadonlySet<number>,
   now: number,
 ): Promise<Set<number>> {
-  const ids = changes.filter((c) => isOpenAt(c, now) && (c.workInProgress || negativeWorkflow.has(c.id))).map((c) => c.id);
-  if (ids.length === 0) return new Set();
+  const wip = new Set<number>();
+  const replay: number[] = [];
+  for (const c of changes) {
+    if (!isOpenAt(c, now)) continue;
+    const latest = c.patchSetCreated[0];
+    if (c.workInProgress && latest !== undefined && latest < now) wip.add(c.id);
+    else if (latest !== undefined && (c.workInProgress || negativeWorkflow.has(c.id))) replay.push(c.id);
+  }
+  if (replay.length === 0) return wip;
   const setup = await flowSetup(store, project, effective);
-  const flows = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'ids', ids }, projects: setup.projects, asOf: now });
-  return new Set(flows.filter((c) => c.created <= now && situationAt(c, setup.ctx, now).state === 'wip').map((c) => c.id));
+  const flows = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'ids', ids: replay }, projects: setup.projects, asOf: now });
+  for (const c of flows) if (c.created <= now && situationAt(c, setup.ctx, now).state === 'wip') wip.add(c.id);
+  return wip;
 }
