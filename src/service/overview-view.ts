@@ -75,7 +75,7 @@ export async function buildOverviewView(
     loadReviewTally(store.db, { ...filter, since: win.since, until: win.until, excludeActorIds: [...bots], engine: store.engine }),
     // The CI line reads every job list of the period (30 MB on the bench store): only in the full overview.
     full ? loadCiResultCounts(store.db, { ...filter, since: win.since, until: win.until }) : null,
-    full ? null : loadNegativeWorkflowChangeIds(store.db),
+    full ? null : loadNegativeWorkflowChangeIds(store.db, { now: win.now }),
   ]);
   const coreIds = coreTeamIds(config, accounts, params.project ?? []);
   // The overview's open changes are the queue's, work in progress as it defines it: the full
@@ -142,7 +142,7 @@ export async function buildTeamSummary(
  * The open changes (as of `now`) the queue calls work in progress (queue-state.ts: the WIP flag, or
  * a final negative Workflow vote on the current patch set; a change with no patch set before `now`
  * is not in the queue), replaying only those that can be: those with a negative Workflow or Approved
- * vote (`negativeWorkflow`). A flagged change is work in progress when it has a patch set before
+ * vote on that patch set (`negativeWorkflow`). A flagged change is work in progress when it has a patch set before
  * `now`, which its latest patch set at or before `now` tells unless that one is at `now` exactly.
  */
 async function workInProgressIds(

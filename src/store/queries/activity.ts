@@ -133,17 +133,26 @@ export async function loadOverviewChanges(
 }
 
 /**
- * The changes with a negative Workflow or Approved vote (any patch set, any time): a superset of the
- * open changes the queue calls work in progress by a vote (queue-state.ts), read through the
- * (label, value) index; with the WIP flag it bounds the changes whose flow the overview replays.
+ * The changes with a negative Workflow or Approved vote before `now` on their latest patch set
+ * created before `now` (the queue's current patch set, queue-state.ts `situationAt`): a superset of
+ * those the queue calls work in progress by a vote (their final vote there is negative). Read
+ * through the (label, value) index, each vote's change's patch sets probed once (patch_sets_flow).
  */
-export async function loadNegativeWorkflowChangeIds(db: Kysely<Database>): Promise<Set<number>> {
+export async function loadNegativeWorkflowChangeIds(db: Kysely<Database>, filter: { now: number }): Promise<Set<number>> {
   const rows = await db
     .selectFrom('votes')
-    .select('change_id')
+    .select('votes.change_id')
     .distinct()
-    .where('label', 'in', ['Workflow', 'Approved'])
-    .where('value', '<', 0)
+    .where('votes.label', 'in', ['Workflow', 'Approved'])
+    .where('votes.value', '<', 0)
+    .where('votes.granted_at', '<', filter.now)
+    .where('votes.patch_set', '=', (e) =>
+      e
+        .selectFrom('patch_sets')
+        .select((p) => p.fn.max('patch_sets.number').as('n'))
+        .whereRef('patch_sets.change_id', '=', 'votes.change_id')
+        .where('patch_sets.created', '<', filter.now),
+    )
     .execute();
   return new Set(rows.map((r) => r.change_id));
 }
