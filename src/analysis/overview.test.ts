@@ -142,14 +142,22 @@ describe('overview', () => {
     assert.equal(o.reviewers.active, 2);
     assert.equal(o.reviewers.reviews, 2);
     assert.deepEqual(o.reviewers.core, { configured: 2, active: 1, reviews: 1 });
+    const ci = o.ci!;
     assert.deepEqual(
-      { runs: o.ci.runs, failures: o.ci.failures, skipped: o.ci.skipped, rate: o.ci.failureRate },
+      { runs: ci.runs, failures: ci.failures, skipped: ci.skipped, rate: ci.failureRate },
       { runs: 4, failures: 2, skipped: 1, rate: 0.6667 },
     );
-    assert.equal(o.ci.nonVoting.failureRate, 1);
+    assert.equal(ci.nonVoting.failureRate, 1);
     assert.deepEqual(
-      o.ci.byPipeline.map((p) => p.pipeline),
+      ci.byPipeline.map((p) => p.pipeline),
       ['check', 'gate'],
     );
+    // No counts (the short overview leaves the CI line out): no CI section, the rest the same.
+    const short = computeOverview(
+      { changes: [], acts, ci: null, isBot: (id) => id === 9, coreIds: new Set([2, 3]) },
+      { since: T - 30 * DAY, until: T, now: T },
+    );
+    assert.equal(short.ci, null);
+    assert.deepEqual({ ...short, ci: undefined }, { ...o, ci: undefined });
   });
 });

@@ -37,8 +37,11 @@ export interface OverviewInput {
   acts?: readonly ReviewActRecord[];
   /** The period's reviews in counts (tallyReviews; the store groups them in SQL): used instead of `acts` when given. */
   reviewTally?: ReviewTally;
-  /** The period's job results, counted by pipeline, voting and result (countCiResults; the store groups them in SQL). */
-  ci: readonly CiResultCount[];
+  /**
+   * The period's job results, counted by pipeline, voting and result (countCiResults; the store
+   * groups them in SQL); null when the CI line is left out (then so is the result's `ci`).
+   */
+  ci: readonly CiResultCount[] | null;
   isBot: (accountId: number) => boolean;
   /** Store ids of the core team, or null when no core team is configured. */
   coreIds: ReadonlySet<number> | null;
@@ -94,7 +97,8 @@ export interface Overview {
     selfVotes: number;
     core: { configured: number | null; active: number | null; reviews: number | null };
   };
-  ci: CiSummary & { voting: CiSummary; nonVoting: CiSummary; byPipeline: Array<CiSummary & { pipeline: string }> };
+  /** Null when left out (the overview's `skipped`). */
+  ci: (CiSummary & { voting: CiSummary; nonVoting: CiSummary; byPipeline: Array<CiSummary & { pipeline: string }> }) | null;
 }
 
 const iso = (t: Timestamp): string => new Date(t).toISOString();
@@ -225,7 +229,7 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
 
   const builds = input.ci;
   const pipelines = new Map<string, CiResultCount[]>();
-  for (const b of builds) {
+  for (const b of builds ?? []) {
     const k = b.pipeline ?? '(none)';
     let list = pipelines.get(k);
     if (!list) pipelines.set(k, (list = []));
@@ -259,14 +263,16 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
         ? { configured: input.coreIds.size, active: activeCore, reviews: coreReviews }
         : { configured: null, active: null, reviews: null },
     },
-    ci: {
-      ...ciSummary(builds),
-      voting: ciSummary(builds.filter((b) => b.voting)),
-      nonVoting: ciSummary(builds.filter((b) => !b.voting)),
-      byPipeline: [...pipelines.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([pipeline, list]) => ({ pipeline, ...ciSummary(list) })),
-    },
+    ci: builds
+      ? {
+          ...ciSummary(builds),
+          voting: ciSummary(builds.filter((b) => b.voting)),
+          nonVoting: ciSummary(builds.filter((b) => !b.voting)),
+          byPipeline: [...pipelines.entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([pipeline, list]) => ({ pipeline, ...ciSummary(list) })),
+        }
+      : null,
   };
 }
 

@@ -13,8 +13,8 @@ export interface OverviewReport extends Overview {
   projects: string[];
   /** CI job health in short (docs/ci.md "CI health"), with weekly series for charts; null unless asked for (`--full`, `full=true`). */
   ciHealth: CiHealthSummary | null;
-  /** The review queue in short (docs/review-flow.md "Review queue"). */
-  queue: QueueSummary;
+  /** The review queue in short (docs/review-flow.md "Review queue"); null unless asked for (`--full`, `full=true`). */
+  queue: QueueSummary | null;
   /** The core-team reports in short (docs/reviewers-and-core.md "Reviewers", "Idle cores", "Core candidates", "Core load", "Mentoring"). */
   team: TeamSummary<AccountLabel> | null;
   /** The sections left out (null above) because they are slow on a large store, and the reports that show them; empty with `--full` (`full=true`). */
@@ -29,7 +29,7 @@ export interface OverviewReport extends Overview {
 
 /** A section the overview left out (`steward overview --full` adds it), and the reports that show it. */
 export interface OverviewSkipped {
-  part: 'ciHealth' | 'team';
+  part: 'ciHealth' | 'team' | 'ci' | 'queue';
   commands: string[];
 }
 
@@ -65,21 +65,33 @@ export function renderOverviewText(r: OverviewReport): string {
     core.configured === null
       ? `  core team: not configured (${r.sources.coreTeam})`
       : `  core team ${core.configured}: ${core.active} active, ${core.reviews} reviews (${pct(r.reviewers.reviews ? (core.reviews ?? 0) / r.reviewers.reviews : null)} of all)`,
-    '',
-    'CI (job results reported in the period)',
-    `  runs ${r.ci.runs}   failures ${r.ci.failures}   failure rate ${pct(r.ci.failureRate)}`,
-    `  voting jobs: ${r.ci.voting.runs} runs, ${pct(r.ci.voting.failureRate)} failed   non-voting: ${r.ci.nonVoting.runs} runs, ${pct(r.ci.nonVoting.failureRate)} failed`,
   );
-  for (const p of r.ci.byPipeline)
-    lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
+  if (r.ci) {
+    lines.push(
+      '',
+      'CI (job results reported in the period)',
+      `  runs ${r.ci.runs}   failures ${r.ci.failures}   failure rate ${pct(r.ci.failureRate)}`,
+      `  voting jobs: ${r.ci.voting.runs} runs, ${pct(r.ci.voting.failureRate)} failed   non-voting: ${r.ci.nonVoting.runs} runs, ${pct(r.ci.nonVoting.failureRate)} failed`,
+    );
+    for (const p of r.ci.byPipeline)
+      lines.push(`  ${p.pipeline.padEnd(14)} ${String(p.runs).padStart(7)} runs  ${pct(p.failureRate).padStart(6)} failed`);
+  }
   if (r.ciHealth) lines.push(...renderCiHealthLines(r.ciHealth));
   if (r.team) lines.push(...renderTeamLines(r.team));
-  lines.push(...renderQueueLines(r.queue));
+  if (r.queue) lines.push(...renderQueueLines(r.queue));
   lines.push('', renderSecurityLine(r.security));
   if (r.bugs) lines.push(...renderBugsOverviewLines(r.bugs));
   if (r.skipped.length) {
-    const names: Record<OverviewSkipped['part'], string> = { ciHealth: 'CI health (per job)', team: 'core team' };
-    lines.push('', 'Left out (each reads every CI run or review of the period: seconds on a large store); all of them with --full:');
+    const names: Record<OverviewSkipped['part'], string> = {
+      ciHealth: 'CI health (per job)',
+      team: 'core team',
+      ci: 'CI line (runs and failures)',
+      queue: 'review queue',
+    };
+    lines.push(
+      '',
+      "Left out (each reads every CI run, review or open change's votes of the period: seconds on a large store); all of them with --full:",
+    );
     for (const s of r.skipped) lines.push(`  ${names[s.part]}: ${s.commands.join(', ')}`);
   }
   lines.push(

@@ -79,17 +79,33 @@ describe('web dashboard in Chromium', { skip: BROWSER_SKIP_REASON }, () => {
     const stats = async (id: string) =>
       (await page.$$eval(`#${id} .stat-value`, (els: El[]) => els.map((e) => e.textContent ?? ''))).map(numberOf);
     assert.deepEqual(await stats('overview-changes'), [o.changes.opened, o.changes.merged, o.changes.abandoned]);
-    assert.deepEqual(await stats('overview-queue'), [
-      o.queue.open,
-      o.queue.reviewers,
-      o.queue.author,
-      o.queue.ci,
-      o.queue.approved,
-      o.queue.wip,
+    // The short overview: the open changes as the queue counts them, no queue or CI line (left to full=true).
+    assert.deepEqual(await stats('overview-open'), [
+      o.open.count,
+      o.open.workInProgress,
+      o.open.waitingDaysSinceLatestPatchSet.median,
+      o.open.waitingMoreThan.days7,
     ]);
+    assert.equal(o.queue, null);
+    assert.equal(o.ci, null);
+    assert.deepEqual(await stats('overview-queue'), []);
+    assert.deepEqual(await stats('overview-ci'), []);
     const r = await stats('overview-reviewers');
     assert.deepEqual([r[0], r[1]], [o.reviewers.reviews, o.reviewers.active]);
-    assert.equal((await stats('overview-ci'))[0], o.ci.runs);
+    // The full overview: the queue and the CI line.
+    const f = await cli(['overview', '--full']);
+    await page.goto(web.server.url + '/?full=true');
+    assert.deepEqual(await stats('overview-queue'), [
+      f.queue.open,
+      f.queue.reviewers,
+      f.queue.author,
+      f.queue.ci,
+      f.queue.approved,
+      f.queue.wip,
+    ]);
+    assert.equal(f.queue.open, o.open.count);
+    assert.equal(f.queue.wip, o.open.workInProgress);
+    assert.equal((await stats('overview-ci'))[0], f.ci.runs);
   });
 
   it('the reviewers table holds the CLI rows for the same window', async () => {

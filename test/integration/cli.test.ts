@@ -24,6 +24,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('steward overview --demo-if-empty (npm start)', () => {
   let json: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
+  let fullJson: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
 
   it('seeds the demo project into an empty store and prints the overview', async () => {
     const r = await runSteward(['overview', '--demo-if-empty', '--now', NOW], { cwd: dir });
@@ -50,9 +51,14 @@ describe('steward overview --demo-if-empty (npm start)', () => {
       json.changes.merged,
       one("select count(*) from changes where status = 'MERGED' and submitted >= ? and submitted < ?", since, until),
     );
-    assert.equal(json.ci.runs, one('select count(*) from ci_builds where reported_at >= ? and reported_at < ?', since, until));
+    // The CI line is the full overview's.
+    const full = await runSteward(['overview', '--now', NOW, '--full', '--format', 'json'], { cwd: dir });
+    assert.equal(full.code, 0, full.stderr);
+    fullJson = JSON.parse(full.stdout);
+    assert.equal(json.ci, null);
+    assert.equal(fullJson.ci.runs, one('select count(*) from ci_builds where reported_at >= ? and reported_at < ?', since, until));
     assert.equal(
-      json.ci.failures,
+      fullJson.ci.failures,
       one(
         "select count(*) from ci_builds where reported_at >= ? and reported_at < ? and result not in ('SUCCESS', 'SKIPPED')",
         since,
@@ -65,24 +71,35 @@ describe('steward overview --demo-if-empty (npm start)', () => {
     assert.ok(json.open.count > 0 && json.open.waitingDaysSinceCreated.median > 0);
   });
 
-  it('leaves out the CI health and core-team sections unless --full, and says so; the rest is the same', async () => {
+  it('leaves out the CI line and health, the core-team and queue sections unless --full, and says so; the rest is the same', async () => {
     assert.equal(json.ciHealth, null);
     assert.equal(json.team, null);
+    assert.equal(json.ci, null);
+    assert.equal(json.queue, null);
     assert.deepEqual(
       json.skipped.map((s: { part: string }) => s.part),
-      ['ciHealth', 'team'],
+      ['ciHealth', 'team', 'ci', 'queue'],
     );
     const text = await runSteward(['overview', '--now', NOW], { cwd: dir });
     assert.match(
       text.stdout,
-      /Left out .*all of them with --full:\n {2}CI health \(per job\): steward ci jobs, steward ci voting-readiness\n {2}core team: steward reviewers/,
+      /Left out .*all of them with --full:\n {2}CI health \(per job\): steward ci jobs, steward ci voting-readiness\n {2}core team: steward reviewers.*\n {2}CI line \(runs and failures\): steward ci jobs\n {2}review queue: steward queue\n/,
     );
-    const full = await runSteward(['overview', '--now', NOW, '--full', '--format', 'json'], { cwd: dir });
-    assert.equal(full.code, 0, full.stderr);
-    const f = JSON.parse(full.stdout);
-    assert.ok(f.ciHealth.jobs.length > 0 && f.team.reviewers.reviews > 0);
+    assert.doesNotMatch(text.stdout, /CI \(job results reported in the period\)/);
+    const f = fullJson;
+    assert.ok(f.ciHealth.jobs.length > 0 && f.team.reviewers.reviews > 0 && f.ci.runs > 0 && f.queue.open > 0);
     assert.deepEqual(f.skipped, []);
-    const rest = (o: Record<string, unknown>) => ({ ...o, ciHealth: undefined, team: undefined, skipped: undefined });
+    // The open changes are the queue's, work in progress included, with or without --full.
+    assert.equal(json.open.count, f.queue.open);
+    assert.equal(json.open.workInProgress, f.queue.wip);
+    const rest = (o: Record<string, unknown>) => ({
+      ...o,
+      ciHealth: undefined,
+      team: undefined,
+      ci: undefined,
+      queue: undefined,
+      skipped: undefined,
+    });
     assert.deepEqual(rest(f), rest(json), 'every other number is the same with and without --full');
     const fullText = await runSteward(['overview', '--now', NOW, '--full'], { cwd: dir });
     assert.doesNotMatch(fullText.stdout, /Left out/);
@@ -95,7 +112,7 @@ describe('steward overview --demo-if-empty (npm start)', () => {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines[0], 'metric,value');
     assert.ok(lines.includes(`changes.opened,${json.changes.opened}`));
-    assert.ok(lines.includes(`ci.failureRate,${json.ci.failureRate}`));
+    assert.ok(lines.includes(`open.workInProgress,${json.open.workInProgress}`));
   });
 
   it('replays the past with --now and a window with --since/--until', async () => {

@@ -15,7 +15,14 @@ import { parseRestChange } from '../../src/sources/gerrit/rest-parser.js';
 import { AccountResolver } from '../../src/store/account-resolver.js';
 import { writeChanges } from '../../src/store/change-writer.js';
 import type { Store } from '../../src/store/engine.js';
-import { loadCiResultCounts, loadOverviewChangeCounts, loadOverviewChanges } from '../../src/store/queries/activity.js';
+import { situationAt } from '../../src/analysis/queue-state.js';
+import {
+  loadCiResultCounts,
+  loadNegativeWorkflowChangeIds,
+  loadOverviewChangeCounts,
+  loadOverviewChanges,
+} from '../../src/store/queries/activity.js';
+import { loadFlowChanges } from '../../src/store/queries/flow.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 
 const HOST = 'review.example.org';
@@ -82,6 +89,26 @@ const canonical = (counts: readonly CiResultCount[]): string[] =>
 
 for (const engine of ENGINES) {
   describe(`the overview's reads (${engine.name})`, { skip: engine.skip }, () => {
+    it("bounds the queue's work in progress: every open change it calls so is flagged or has a negative Workflow vote on its current patch set", async () => {
+      await withStore(engine.name, async (store) => {
+        await fill(store);
+        for (const now of [NOW, NOW - 20 * DAY, NOW - 45 * DAY]) {
+          const flows = await loadFlowChanges(store.db, store.engine, { scope: { kind: 'open', at: now }, asOf: now });
+          const ctx = { isBot: () => false, gatingCi: new Set<number>() };
+          const wip = flows.filter((c) => c.created <= now && situationAt(c, ctx, now).state === 'wip');
+          const negative = await loadNegativeWorkflowChangeIds(store.db, { now });
+          const byVote = wip.filter((c) => !c.workInProgress);
+          for (const c of byVote) assert.ok(negative.has(c.id), `change ${c.number} (work in progress by a vote) is among the candidates`);
+          // The candidates are what they say: each has such a vote on its newest patch set before now.
+          for (const c of flows.filter((f) => negative.has(f.id))) {
+            const current = Math.max(0, ...c.patchSets.filter((p) => p.created < now).map((p) => p.number));
+            assert.ok(c.votes.some((v) => v.patchSet === current && v.value < 0 && (v.label === 'Workflow' || v.label === 'Approved')));
+          }
+          if (now === NOW) assert.ok(byVote.length > 0, 'the demo has changes in progress by a Workflow vote');
+        }
+      });
+    });
+
     it('counts and open changes as the analysis makes them from every change; CI counts as parsing every report', async () => {
       await withStore(engine.name, async (store) => {
         await fill(store);

@@ -8,7 +8,9 @@ export const overviewReport = defineReport({
   name: 'overview',
   params: paramSchema({
     ...WINDOW_PARAMS,
-    full: flag('also the CI health and core-team sections (they read every CI run and review of the window: seconds on a large store)'),
+    full: flag(
+      'also the CI line, CI health, core-team and queue sections (they read every CI run, review or open change of the window: seconds on a large store)',
+    ),
   }),
   resolve: (i, ctx) => ({ project: i.project, window: windowOf(i, ctx, 90), full: i.full === true }),
   needs: ['changes'],

@@ -90,6 +90,15 @@ export async function loadOverviewChanges(
       'abandoned_at',
       'insertions',
       'deletions',
+      // Each open change's latest patch set at or before now: an index probe per change
+      // (patch_sets_flow), in the same statement (a second read of the ids cost as much as this one).
+      (e) =>
+        e
+          .selectFrom('patch_sets')
+          .select((p) => p.fn.max('patch_sets.created').as('m'))
+          .whereRef('patch_sets.change_id', '=', 'changes.id')
+          .where('patch_sets.created', '<=', now)
+          .as('latest_ps'),
     ])
     .where(openAtNow);
   // SQLite: the same changes found through the merge-time index (a superset: not merged, merged
@@ -101,36 +110,8 @@ export async function loadOverviewChanges(
   if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
   const changes = await q.orderBy('id').execute();
 
-  // Each open change's latest patch set at or before now, grouped in the database.
-  const openIds = changes.map((c) => c.id);
-  const inIds =
-    filter.engine === 'postgres'
-      ? sql<boolean>`change_id in (select unnest(${openIds}::int[]))`
-      : sql<boolean>`change_id in (select value from json_each(${JSON.stringify(openIds)}))`;
-  const latest = new Map<number, number>();
-  const rows = filter.engine
-    ? await db
-        .selectFrom('patch_sets')
-        .select(['change_id', (e) => e.fn.max('created').as('created')])
-        .where(inIds)
-        .where('created', '<=', now)
-        .groupBy('change_id')
-        .execute()
-    : await (() => {
-        let pq = db
-          .selectFrom('patch_sets')
-          .innerJoin('changes', 'changes.id', 'patch_sets.change_id')
-          .select(['patch_sets.change_id as change_id', (e) => e.fn.max('patch_sets.created').as('created')])
-          .where(openAtNow)
-          .where('patch_sets.created', '<=', now)
-          .groupBy('patch_sets.change_id');
-        if (filter.projects?.length) pq = pq.where('changes.project', 'in', filter.projects);
-        return pq.execute();
-      })();
-  for (const p of rows) latest.set(p.change_id, Number(p.created));
-
   return changes.map((c) => {
-    const ps = latest.get(c.id);
+    const ps = c.latest_ps === null ? undefined : Number(c.latest_ps);
     return {
       id: c.id,
       host: c.host,
@@ -149,6 +130,31 @@ export async function loadOverviewChanges(
       deletions: c.deletions,
     };
   });
+}
+
+/**
+ * The changes with a negative Workflow or Approved vote before `now` on their latest patch set
+ * created before `now` (the queue's current patch set, queue-state.ts `situationAt`): a superset of
+ * those the queue calls work in progress by a vote (their final vote there is negative). Read
+ * through the (label, value) index, each vote's change's patch sets probed once (patch_sets_flow).
+ */
+export async function loadNegativeWorkflowChangeIds(db: Kysely<Database>, filter: { now: number }): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('votes')
+    .select('votes.change_id')
+    .distinct()
+    .where('votes.label', 'in', ['Workflow', 'Approved'])
+    .where('votes.value', '<', 0)
+    .where('votes.granted_at', '<', filter.now)
+    .where('votes.patch_set', '=', (e) =>
+      e
+        .selectFrom('patch_sets')
+        .select((p) => p.fn.max('patch_sets.number').as('n'))
+        .whereRef('patch_sets.change_id', '=', 'votes.change_id')
+        .where('patch_sets.created', '<', filter.now),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.change_id));
 }
 
 /** Votes (not copied ones) and comment-only review messages in the window. */

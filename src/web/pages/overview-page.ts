@@ -21,7 +21,7 @@ function syncBox(pc: PageContext): SafeHtml {
 export async function overviewPage(pc: PageContext, ctx: AppContext): Promise<SafeHtml> {
   const r = await buildReport(ctx, REPORTS.overview, { query: pc.query, reader: pc.reader });
   const q = pc.query as Record<string, unknown>;
-  // The CI health and core-team sections are computed only when asked for (full=true): seconds each on a large store.
+  // The CI line and health, the core-team and queue sections are computed only when asked for (full=true): seconds each on a large store.
   const t = r.team;
   const h = r.ciHealth;
   const body = html`
@@ -31,8 +31,13 @@ ${syncBox(pc)}
 <div class="stats" id="overview-changes">${stat('opened', num(r.changes.opened))}${stat('merged', num(r.changes.merged))}${stat('abandoned', num(r.changes.abandoned))}</div></section>
 
 <section aria-labelledby="queue-h"><h2 id="queue-h"><a href="${urlFor('/queue', q)}">Review queue</a></h2>
-<div class="stats" id="overview-queue">${stat('open', num(r.queue.open))}${stat('waiting on reviewers', num(r.queue.reviewers))}${stat('waiting on the author', num(r.queue.author))}${stat('waiting on CI', num(r.queue.ci))}${stat('approved', num(r.queue.approved))}${stat('work in progress', num(r.queue.wip))}</div>
-<p>Of those waiting on reviewers: median ${num(r.queue.medianDaysSinceLatestPatchSet)} days since the latest patch set; ${num(r.queue.waitingMoreThanWeek)} waiting more than a week; ${num(r.queue.neverReviewed)} never reviewed; ${num(r.queue.onePlusTwoShort)} one +2 short. <a href="${urlFor('/waits', q)}">Why reviews wait</a>.</p>
+${
+  r.queue
+    ? html`<div class="stats" id="overview-queue">${stat('open', num(r.queue.open))}${stat('waiting on reviewers', num(r.queue.reviewers))}${stat('waiting on the author', num(r.queue.author))}${stat('waiting on CI', num(r.queue.ci))}${stat('approved', num(r.queue.approved))}${stat('work in progress', num(r.queue.wip))}</div>
+<p>Of those waiting on reviewers: median ${num(r.queue.medianDaysSinceLatestPatchSet)} days since the latest patch set; ${num(r.queue.waitingMoreThanWeek)} waiting more than a week; ${num(r.queue.neverReviewed)} never reviewed; ${num(r.queue.onePlusTwoShort)} one +2 short. <a href="${urlFor('/waits', q)}">Why reviews wait</a>.</p>`
+    : html`<div class="stats" id="overview-open">${stat('open', num(r.open.count))}${stat('work in progress', num(r.open.workInProgress))}${stat('median days since the latest patch set', num(r.open.waitingDaysSinceLatestPatchSet.median))}${stat('latest patch set older than 7 days', num(r.open.waitingMoreThan.days7))}</div>
+<p>Who each change waits on: <a href="${urlFor('/queue', q)}">the queue page</a>, or <a href="${urlFor('/', q, { full: true })}">this overview with every section</a> (slower). <a href="${urlFor('/waits', q)}">Why reviews wait</a>.</p>`
+}
 <h3>Longest waiting since created</h3>
 ${table(
   [
@@ -75,7 +80,7 @@ ${t.load ? html`<p>Core load: ${num(t.load.patchSetsNeedingReview)} patch sets n
 </section>
 
 <section aria-labelledby="ci-h"><h2 id="ci-h"><a href="${urlFor('/ci', q)}">CI</a></h2>
-<div class="stats" id="overview-ci">${stat('runs', num(r.ci.runs))}${stat('failure rate', pct(r.ci.failureRate))}${stat('voting jobs failure rate', pct(r.ci.voting.failureRate))}${h ? stat('voting false-failure baseline', pct(h.votingBaseline.rate)) : ''}</div>
+${r.ci ? html`<div class="stats" id="overview-ci">${stat('runs', num(r.ci.runs))}${stat('failure rate', pct(r.ci.failureRate))}${stat('voting jobs failure rate', pct(r.ci.voting.failureRate))}${h ? stat('voting false-failure baseline', pct(h.votingBaseline.rate)) : ''}</div>` : ''}
 ${
   h
     ? table(
