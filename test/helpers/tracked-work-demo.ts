@@ -2,7 +2,8 @@
  * The set-up the tracked-work tests share (test/integration/priorities.test.ts and
  * initiatives.test.ts): the demo project's folder as of 2025-06-01 (made once per test run and
  * read only, demo-cache.ts), a working folder, and per engine a fresh store filled by `steward`
- * commands, with the CLI run against it.
+ * commands, with the CLI run against it; the import of the demo's export, which both run first, is
+ * made once per run and engine and copied.
  *
  * Call {@link useTrackedWorkDemo} at the top level of a test file and {@link useTrackedWorkStore}
  * inside each engine's `describe`: each registers its own `before` and `after`.
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { EngineName } from '../../src/store/engine.js';
 import { runSteward } from './cli.js';
-import { demoOutput } from './demo-cache.js';
+import { cachedStore, demoOutput } from './demo-cache.js';
 import { freshLocation } from './stores.js';
 
 /** The demo's clock and size in both tests. */
@@ -82,8 +83,22 @@ export function useTrackedWorkStore(engine: EngineName, demo: TrackedWorkDemo, f
     },
   };
   before(async () => {
-    ({ location, cleanup } = await freshLocation(engine));
-    for (const args of fill(demo.folder)) {
+    const commands = fill(demo.folder);
+    // The first command, `steward import` of the demo's export, is what both files run first: its
+    // store is made once per run and engine and copied (demo-cache.ts; the demo folder is the run's
+    // one too), and the rest of the commands run on the copy.
+    const [first, ...rest] = commands;
+    if (first?.[0] === 'import') {
+      ({ location, cleanup } = await cachedStore(
+        engine,
+        `tracked work: steward ${first.join(' ')} --config ${demo.config}`,
+        async (loc) => {
+          const r = await runSteward([...first, '--db', loc, '--config', demo.config], { cwd: demo.dir, now: TRACKED_NOW });
+          assert.equal(r.code, 0, `steward ${first[0]}: ${r.stderr}`);
+        },
+      ));
+    } else ({ location, cleanup } = await freshLocation(engine));
+    for (const args of first?.[0] === 'import' ? rest : commands) {
       const r = await run(args);
       assert.equal(r.code, 0, `steward ${args[0]}: ${r.stderr}`);
     }

@@ -2,7 +2,7 @@
  * `steward bugs sync` killed with SIGKILL at several points, then run again, on both engines: the
  * store ends identical to the import of the same data, the dead process's lock does not block the
  * next run, and the run after a kill resumes at the last stored page. The sync runs as a real child
- * process (test/helpers/launchpad-sync-child.ts, TypeScript as the test files run it: TS_NODE_ARGS) against the fake Launchpad; the kill
+ * process (test/helpers/launchpad-sync-child.ts, bundled by test/helpers/child-bundle.ts, else TypeScript as the test files run it: TS_NODE_ARGS) against the fake Launchpad; the kill
  * comes when the fake has received the k-th request.
  */
 import assert from 'node:assert/strict';
@@ -19,9 +19,29 @@ import { bugSet } from '../helpers/bug-builders.js';
 import { FakeLaunchpad } from '../helpers/fake-launchpad.js';
 import { mulberry32 } from '../helpers/fake-http.js';
 import { ENGINES, freshLocation, withStore } from '../helpers/stores.js';
+import { bundleForChildren, type ChildBundle } from '../helpers/child-bundle.js';
 import { TS_NODE_ARGS } from '../helpers/ts-child.js';
 
 const CHILD = fileURLToPath(new URL('../helpers/launchpad-sync-child.ts', import.meta.url));
+/**
+ * How the children start: the child and its worker thread bundled with the packages they load
+ * (test/helpers/child-bundle.ts: a child's start-up, loading hundreds of modules one by one, was
+ * most of its CPU), else from the sources as the test files run (TS_NODE_ARGS).
+ */
+let childCommand: string[] = [...TS_NODE_ARGS, CHILD];
+let childEnv: NodeJS.ProcessEnv = process.env;
+let bundle: ChildBundle | null = null;
+before(async () => {
+  // The worker's file beside the bundled sync thread, as launchpad-sync-thread.ts looks for it (.js
+  // when not run from TypeScript sources).
+  bundle = await bundleForChildren(
+    'launchpad-kill',
+    { 'launchpad-sync-child': 'test/helpers/launchpad-sync-child.ts', 'launchpad-sync-worker': 'src/ingest/launchpad-sync-worker.ts' },
+    '.js',
+  );
+  if (bundle) [childCommand, childEnv] = [[bundle.files['launchpad-sync-child']!], bundle.env];
+});
+after(() => bundle?.remove());
 
 /** Runs the child; kills it with SIGKILL once the fake has seen `killAt` requests (null: let it finish). */
 function runChild(
@@ -31,7 +51,7 @@ function runChild(
 ): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const start = f.log.length;
-    const child = spawn(process.execPath, [...TS_NODE_ARGS, CHILD, f.root, location, '20'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...childCommand, f.root, location, '20'], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -10,9 +10,10 @@
  *
  * Start-up through tsx costs about 1 s of CPU per child, which over the ~50 children here would be
  * most of this file's runtime; so the CLI's sources (test/helpers/steward-dev.ts and what it imports) are first
- * bundled with esbuild (tsx's own transformer) under node_modules/.cache, split at the CLI's dynamic
+ * bundled (test/helpers/child-bundle.ts) with esbuild (tsx's own transformer) under node_modules/.cache, split at the CLI's dynamic
  * imports as the sources are (one file would load every command's packages — Fastify, pg, … — at
- * start: 0.8 s of CPU; split, `--version` takes 0.25 s), with node's compile cache shared by the
+ * start: 0.8 s of CPU; split, `--version` takes 0.25 s), with the pure-JavaScript packages on the
+ * sync's path (Kysely, yaml, commander, zod, pg) bundled in, and with node's compile cache shared by the
  * children (NODE_COMPILE_CACHE); the page parser's worker (src/sources/gerrit/rest-page-worker.ts) is
  * bundled beside it, where the bundled CLI looks for it. Without esbuild the children run through
  * tsx, only slower. The children killed at a point of the sync start from a copy of a store migrated
@@ -29,7 +30,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import type * as Esbuild from 'esbuild';
 import { sql } from 'kysely';
 import { toRestChange } from '../../src/demo/demo-export.js';
 import { demoPeople, generateDemoChanges } from '../../src/demo/demo-project.js';
@@ -41,6 +41,7 @@ import { getSyncState, loadGroupSnapshots } from '../../src/store/sync-store.js'
 import { runSteward } from '../helpers/cli.js';
 import { FakeGerrit } from '../helpers/fake-gerrit.js';
 import { mulberry32 } from '../helpers/fake-http.js';
+import { bundleForChildren, type ChildBundle } from '../helpers/child-bundle.js';
 import { migratedStore } from '../helpers/demo-cache.js';
 import { PG_SKIP_REASON } from '../helpers/stores.js';
 
@@ -131,46 +132,15 @@ function writeConfig(dir: string, url: string): string {
 
 /** How to start the CLI in a child process: the bundle when esbuild is at hand, else through tsx. */
 let cliCommand: string[] = ['--import', 'tsx', 'test/helpers/steward-dev.ts'];
-/** The folder of node's compile cache the bundled children share (beside the bundle). */
-let compileCache: string | undefined;
-
-/**
- * Bundles the CLI's sources into one ES module (packages stay external, resolved from
- * node_modules), and the worker thread it starts into another beside it (rest-page-parser.ts looks
- * for `rest-page-worker` next to itself, with its own extension). Returns the folder and the CLI.
- */
-async function bundleCli(): Promise<{ dir: string; cli: string } | null> {
-  let esbuild: typeof Esbuild;
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    return null;
-  }
-  const dir = join(REPO, 'node_modules', '.cache', 'steward-test', `sync-kill-${process.pid}`);
-  await esbuild.build({
-    entryPoints: {
-      cli: join(REPO, 'test/helpers/steward-dev.ts'),
-      'rest-page-worker': join(REPO, 'src/sources/gerrit/rest-page-worker.ts'),
-    },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    splitting: true,
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'error',
-  });
-  return { dir, cli: join(dir, 'cli.mjs') };
-}
+/** The children's environment (the bundle's: node's compile cache shared beside it). */
+let childEnv: NodeJS.ProcessEnv = process.env;
 
 /** The CLI as a child process; `kill` sends SIGKILL. Resolves with how it ended. */
 function spawnSync(args: string[], onStdout?: () => void) {
   const child = spawn(process.execPath, [...cliCommand, ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: compileCache ? { ...process.env, NODE_COMPILE_CACHE: compileCache } : process.env,
+    env: childEnv,
   });
   let stdout = '';
   let stderr = '';
@@ -315,7 +285,7 @@ describe('steward sync killed with SIGKILL and run again', () => {
   let reference: Awaited<ReturnType<typeof inspectStore>>;
   /** How long the uninterrupted child took from its first request to its exit, in ms. */
   let syncSpanMs: number;
-  let bundle: { dir: string; cli: string } | null = null;
+  let bundle: ChildBundle | null = null;
   /** An empty SQLite store with every migration run, copied for each test that needs one. */
   let sqliteTemplate: string;
 
@@ -331,11 +301,14 @@ describe('steward sync killed with SIGKILL and run again', () => {
     scratch = mkdtempSync(join(tmpdir(), 'steward-kill-'));
     sqliteTemplate = join(scratch, 'migrated.db');
     await (await openStore(sqliteTemplate)).close();
-    bundle = await bundleCli();
-    if (bundle) {
-      cliCommand = [bundle.cli];
-      compileCache = join(bundle.dir, 'compile-cache');
-    }
+    // The CLI and the page parser's worker beside it, where rest-page-parser.ts looks for it (the
+    // same extension as its own module's).
+    bundle = await bundleForChildren(
+      'sync-kill',
+      { cli: 'test/helpers/steward-dev.ts', 'rest-page-worker': 'src/sources/gerrit/rest-page-worker.ts' },
+      '.mjs',
+    );
+    if (bundle) [cliCommand, childEnv] = [[bundle.files.cli!], bundle.env];
 
     let first = 0;
     const proxy = await startProxy(upstream, { kind: 'request', at: Number.MAX_SAFE_INTEGER }, () => undefined);
@@ -360,7 +333,7 @@ describe('steward sync killed with SIGKILL and run again', () => {
   after(async () => {
     await gerrit.stop();
     rmSync(scratch, { recursive: true, force: true });
-    if (bundle) rmSync(bundle.dir, { recursive: true, force: true });
+    bundle?.remove();
   });
 
   /**
