@@ -14,7 +14,7 @@
  * Change-Id of the commit their "This reverts commit SHA" names. A bug fix **reopened its bug**
  * when Launchpad recorded the bug leaving a closed status (its `date_left_closed`) after the fix merged.
  */
-import type { BugData, BugImportance, RotaChange, RotaData } from '../model/bugs.js';
+import type { BugData, BugImportance, RotaBugTask, RotaChange, RotaData } from '../model/bugs.js';
 import { fisherExact, newcombeDifference } from './stats/proportions.js';
 import { reviewsInPeriod } from './reviews.js';
 import { DAY_MS } from './stats.js';
@@ -132,11 +132,30 @@ function compare(t: { count: number; of: number }, o: { count: number; of: numbe
 }
 
 /**
- * The rota report.
+ * What the rota reads of the bugs in `data` (store/queries/bugs.ts loadRotaBugs reads the same in SQL).
+ *
+ * @example rotaBugTasksFrom(await loadBugData(db, [], { refs: false }))
+ */
+export function rotaBugTasksFrom(data: Pick<BugData, 'tasks' | 'bugs'>): RotaBugTask[] {
+  return bugItems(data).map((i) => ({
+    bug: i.task.bug,
+    importance: i.task.importance,
+    leftClosed: i.task.dates.leftClosed,
+    restricted: i.restricted,
+  }));
+}
+
+/**
+ * The rota report, from the rota's data and its bugs (the project tasks of the bugs its changes
+ * name, or the bug data they are taken from).
  *
  * @example computeBugRota(rotaData, bugData, { now, weeks: 26, quietWeeks: 4, rules, limit: 30 })
  */
-export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions): BugRotaReport {
+export function computeBugRota(
+  rota: RotaData,
+  bugs: Pick<BugData, 'tasks' | 'bugs'> | readonly RotaBugTask[],
+  o: BugRotaOptions,
+): BugRotaReport {
   const { now, rules } = o;
   const members = new Set(rules.members);
   const allowed = new Set(rules.importances);
@@ -144,12 +163,12 @@ export function computeBugRota(rota: RotaData, bugs: BugData, o: BugRotaOptions)
   /** Bug → the last time its project task left a closed status (Launchpad's date_left_closed). */
   const leftClosed = new Map<number, number>();
   const restricted = new Set<number>();
-  for (const i of bugItems(bugs)) {
-    if (i.restricted) restricted.add(i.task.bug);
-    const prev = importanceOf.get(i.task.bug);
-    if (prev === undefined || IMPORTANCE_RANK[i.task.importance] < IMPORTANCE_RANK[prev]) importanceOf.set(i.task.bug, i.task.importance);
-    const left = i.task.dates.leftClosed;
-    if (left !== null && left > (leftClosed.get(i.task.bug) ?? -Infinity)) leftClosed.set(i.task.bug, left);
+  for (const t of Array.isArray(bugs) ? (bugs as readonly RotaBugTask[]) : rotaBugTasksFrom(bugs as Pick<BugData, 'tasks' | 'bugs'>)) {
+    if (t.restricted) restricted.add(t.bug);
+    const prev = importanceOf.get(t.bug);
+    if (prev === undefined || IMPORTANCE_RANK[t.importance] < IMPORTANCE_RANK[prev]) importanceOf.set(t.bug, t.importance);
+    const left = t.leftClosed;
+    if (left !== null && left > (leftClosed.get(t.bug) ?? -Infinity)) leftClosed.set(t.bug, left);
   }
   const trivial = (c: RotaChange): boolean => {
     if (c.delta > rules.maxLines) return false;

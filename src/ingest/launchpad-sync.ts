@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { Bug, BugTask, LaunchpadRecords } from '../model/bugs.js';
 import { StewardError } from '../model/errors.js';
 import type { LaunchpadClient, LaunchpadPage } from '../sources/launchpad/launchpad-client.js';
-import { parseCollectionPage, parseEntries } from '../sources/launchpad/launchpad-parser.js';
+import { parseCollectionPage, parseEntries, seriesOfSpecificationsPage } from '../sources/launchpad/launchpad-parser.js';
 import type { Store } from '../store/engine.js';
 import { writeLaunchpadPage } from '../store/ingest-writes.js';
 import type { LaunchpadWriteCounts } from '../store/queries/bugs.js';
@@ -306,47 +306,118 @@ export interface LaunchpadImportResult {
 }
 
 /**
+ * A saved page of a series' blueprints (`{root}/{project}/{series}/all_specifications`): every
+ * blueprint on it has that series as its goal. `series` null: the series its own links name.
+ */
+export interface SeriesPageFile {
+  file: string;
+  series: string | null;
+}
+
+/** A saved file's JSON, or the error naming the file. */
+function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new StewardError(
+      'INPUT_UNREADABLE',
+      `cannot read the file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
+      { where: file },
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new StewardError(
+      'INPUT_JSON',
+      `not valid JSON${text.trim() === '' ? ' (the file is empty)' : ''}: ${(e as Error).message}`,
+      { where: file, hint: 'A page cut off while saving ends in the middle of a value; save it again.' },
+      { cause: e },
+    );
+  }
+}
+
+/**
  * Reads saved Launchpad pages (searchTasks pages, bug entries or collections of bugs, blueprint
  * pages; any mix) and stores them in one transaction. Every file is read and parsed before
  * anything is written: a bad file stops the import naming the file and the entry, with nothing
  * written (INPUT_UNREADABLE, INPUT_JSON, INPUT_FORMAT).
+ *
+ * Blueprints get their series goal as the sync gives it (launchpad-series-goals.ts): from saved
+ * pages of a series' blueprints — `series` (`--series NAME=FILE`), and any file whose own links
+ * (next/prev_collection_link, total_size_link) are those of a series' all_specifications — unless
+ * their entry carries a `goal_link`.
  */
 export async function importLaunchpadFiles(
   store: Store,
   files: readonly string[],
-  opts: { onFile?: (file: string, entries: number) => void } = {},
+  opts: { onFile?: (file: string, entries: number) => void; series?: readonly SeriesPageFile[] } = {},
 ): Promise<LaunchpadImportResult> {
   const all: LaunchpadRecords = { tasks: [], bugs: [], blueprints: [] };
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new StewardError(
-        'INPUT_UNREADABLE',
-        `cannot read the file: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
-        { where: file },
-      );
+  const goals = new Map<string, string>();
+  const read = (file: string, given: { series: string | null } | null) => {
+    const json = readJsonFile(file);
+    const ctx = { where: file, code: 'INPUT_FORMAT' } as const;
+    const page = parseCollectionPage(json, ctx);
+    const parsed = parseEntries(page.entries, ctx);
+    const named = seriesOfSpecificationsPage(json, ctx);
+    if (given) {
+      if (parsed.tasks.length || parsed.bugs.length)
+        throw new StewardError('INPUT_FORMAT', "expected a series' blueprints page (only specification entries), got bug tasks or bugs", {
+          where: file,
+          hint: 'Give with --series only a saved {root}/{project}/{series}/all_specifications page; other pages as plain files.',
+        });
+      if (given.series !== null && named && named.series !== given.series)
+        throw new StewardError(
+          'INPUT_FORMAT',
+          `the page's links name series ${JSON.stringify(named.series)}, not ${JSON.stringify(given.series)}`,
+          {
+            where: file,
+            hint: 'Give each series its own page: --series NAME=FILE.',
+          },
+        );
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
+    const series = given?.series ?? (named && !parsed.tasks.length && !parsed.bugs.length ? named.series : null);
+    if (given && series === null)
       throw new StewardError(
-        'INPUT_JSON',
-        `not valid JSON${text.trim() === '' ? ' (the file is empty)' : ''}: ${(e as Error).message}`,
-        { where: file, hint: 'A page cut off while saving ends in the middle of a value; save it again.' },
-        { cause: e },
+        'INPUT_FORMAT',
+        "a series' blueprints page that names no series: its links (next_collection_link, prev_collection_link) name none",
+        {
+          where: file,
+          hint: 'A list of one page saved as it came carries no link to its series: give it as --series NAME=FILE, NAME the series whose all_specifications it is.',
+        },
       );
-    }
-    const page = parseCollectionPage(json, { where: file, code: 'INPUT_FORMAT' });
-    const parsed = parseEntries(page.entries, { where: file, code: 'INPUT_FORMAT' });
+    if (series !== null)
+      for (const b of parsed.blueprints) {
+        if (named && b.project !== named.project)
+          throw new StewardError(
+            'INPUT_FORMAT',
+            `a blueprint of project ${JSON.stringify(b.project)} on a page of ${named.project}/${named.series}`,
+            {
+              where: file,
+              field: b.selfLink,
+            },
+          );
+        goals.set(b.selfLink, series);
+      }
     all.tasks.push(...parsed.tasks);
     all.bugs.push(...parsed.bugs);
     all.blueprints.push(...parsed.blueprints);
     opts.onFile?.(file, page.entries.length);
-  }
-  const counts = await store.bulkLoad(() => writeLaunchpadPage(store, all, null));
-  return { files: files.length, tasks: all.tasks.length, bugs: all.bugs.length, blueprints: all.blueprints.length, counts };
+  };
+  for (const file of files) read(file, null);
+  for (const s of opts.series ?? []) read(s.file, { series: s.series });
+  // A blueprint on several pages (the project's list and its series' list) once, as the sync stores it.
+  const blueprints = new Map(all.blueprints.map((b) => [b.selfLink, b]));
+  const records = withSeriesGoals({ ...all, blueprints: [...blueprints.values()] }, goals);
+  const counts = await store.bulkLoad(() => writeLaunchpadPage(store, records, null));
+  return {
+    files: files.length + (opts.series?.length ?? 0),
+    tasks: records.tasks.length,
+    bugs: records.bugs.length,
+    blueprints: records.blueprints.length,
+    counts,
+  };
 }

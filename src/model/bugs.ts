@@ -202,12 +202,27 @@ export interface RotaChange {
   delta: number;
   /** Bugs it names (Closes-Bug, Partial-Bug, a bug/N topic). */
   bugs: number[];
-  /** Read only for small changes (delta ≤ the rota's limit); empty otherwise. */
+  /**
+   * Read only for small changes (delta ≤ the rota's limit); empty otherwise. With the loader's
+   * `neverPaths`, only its files under them (what the trivial test reads).
+   */
   files: string[];
   /** Whether its commit message has the trivial tag on a line of its own (small changes only). */
   tagged: boolean;
   /** Who approved it (last Workflow +1, else last Code-Review +2); small changes only. */
   approver: string | null;
+}
+
+/**
+ * What the rota reads of a bug its changes name, one per project task of the bug (duplicates left
+ * out, as analysis/bugs-common.ts bugItems): the task's importance, when it last left a closed
+ * status, and whether the bug is restricted.
+ */
+export interface RotaBugTask {
+  bug: number;
+  importance: BugImportance;
+  leftClosed: number | null;
+  restricted: boolean;
 }
 
 /** A rota member's Gerrit account (one username may have an account on several hosts). */

@@ -12,7 +12,7 @@ import { computeBugBlueprints, type BlueprintCodeCounts, type BugBlueprintsRepor
 import { WEEK_MS, weekStarts } from '../analysis/bugs-common.js';
 import { DAY_MS } from '../analysis/stats.js';
 import type { Store } from '../store/engine.js';
-import { loadBacklogData, loadBlueprints, loadBugData, loadRotaData, loadTargetsData } from '../store/queries/bugs.js';
+import { loadBacklogData, loadBlueprints, loadRotaBugs, loadRotaData, loadTargetsData } from '../store/queries/bugs.js';
 import { findBlueprintCode } from './blueprint-code-view.js';
 import { authorize } from './authorize.js';
 import type { Reader } from './catalogue/report-entry.js';
@@ -94,10 +94,11 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     tag: rules.tag,
     members: rules.members,
     projects: p.project,
+    neverPaths: rules.neverPaths,
   });
   // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
   const named = [...new Set(rota.changes.flatMap((c) => c.bugs))].sort((x, y) => x - y);
-  const data = await loadBugData(store.db, b.launchpad?.projects ?? [], { refs: false, bugs: named, engine: store.engine });
+  const data = await loadRotaBugs(store.db, store.engine, b.launchpad?.projects ?? [], named);
   // A member named in `bots` never reviews (as in every report that counts reviews).
   const bots = new Set(rota.accounts.filter((a) => config.config.bots.some((s) => accountMatches(a, s))).map((a) => a.id));
   return computeBugRota(rota, data, {

@@ -143,6 +143,86 @@ for (const engine of ENGINES) {
       }
     });
 
+    it("the import takes series goals from saved series' lists as the sync does (--series NAME=FILE, or the series their links name)", async () => {
+      const g = new FakeLaunchpad({
+        specs: [
+          makeBlueprint({ name: 'accepted-goal', seriesGoal: 'zed' }),
+          makeBlueprint({ name: 'proposed-goal', seriesGoal: 'zed', seriesGoalAccepted: false, implementationStatus: 'Not started' }),
+          makeBlueprint({ name: 'third-goal', seriesGoal: 'zed' }),
+          makeBlueprint({ name: 'older-goal', seriesGoal: 'yoga' }),
+          makeBlueprint({ name: 'no-goal', seriesGoal: null, seriesGoalAccepted: false }),
+        ],
+        maxSize: 2,
+      });
+      await g.start();
+      try {
+        const synced = await withStore(engine.name, async (store) => {
+          await syncLaunchpadProject(store, { url: g.root, project: 'nova' }, { client: client(g.root), clock: () => NOW, pageSize: 2 });
+          return lp(store);
+        });
+        // Saved as with curl: every page of a list, following next_collection_link, each as it came.
+        const dir = mkdtempSync(join(tmp, `series-${engine.name}-`));
+        const save = async (url: string, name: string): Promise<string[]> => {
+          const out: string[] = [];
+          for (let next: string | undefined = url; next;) {
+            const page = (await (await fetch(next)).json()) as { next_collection_link?: string };
+            const file = join(dir, `${name}-${out.length}.json`);
+            writeFileSync(file, JSON.stringify(page));
+            out.push(file);
+            next = page.next_collection_link;
+          }
+          return out;
+        };
+        const project = await save(`${g.root}/nova/all_specifications`, 'nova');
+        const zed = await save(`${g.root}/nova/zed/all_specifications`, 'zed');
+        const yoga = await save(`${g.root}/nova/yoga/all_specifications`, 'yoga');
+        assert.equal(zed.length, 2);
+        const imported = await withStore(engine.name, async (store) => {
+          // zed's first page names its series in its next_collection_link; its last page and yoga's
+          // only page name none.
+          const r = await importLaunchpadFiles(store, [...project, zed[0]!], {
+            series: [
+              { file: zed[1]!, series: 'zed' },
+              { file: yoga[0]!, series: 'yoga' },
+            ],
+          });
+          assert.equal(r.blueprints, 5);
+          return lp(store);
+        });
+        assert.deepEqual(imported, synced);
+        // The first page given as `--series FILE` (its series from its links) does the same.
+        const again = await withStore(engine.name, async (store) => {
+          await importLaunchpadFiles(store, project, {
+            series: [
+              { file: zed[0]!, series: null },
+              { file: zed[1]!, series: 'zed' },
+              { file: yoga[0]!, series: 'yoga' },
+            ],
+          });
+          return lp(store);
+        });
+        assert.deepEqual(again, synced);
+        // Without the series pages the import has no goal to give.
+        await withStore(engine.name, async (store) => {
+          await importLaunchpadFiles(store, project);
+          assert.ok((await loadBlueprints(store.db, { projects: ['nova'] })).every((b) => b.seriesGoal === null));
+        });
+        await withStore(engine.name, async (store) => {
+          // A series page that names no series, given without its name: refused, naming the file; nothing stored.
+          const e = await rejection(importLaunchpadFiles(store, project, { series: [{ file: yoga[0]!, series: null }] }), 'INPUT_FORMAT');
+          assert.equal(e.details.where, yoga[0]);
+          assert.match(e.message, /names no series/);
+          assert.match(e.describe(), /--series NAME=FILE/);
+          // A name its links contradict.
+          const c = await rejection(importLaunchpadFiles(store, [], { series: [{ file: zed[0]!, series: 'yoga' }] }), 'INPUT_FORMAT');
+          assert.match(c.message, /name series "zed", not "yoga"/);
+          assert.deepEqual(await countLaunchpadRows(store.db), { tasks: 0, bugs: 0, blueprints: 0 });
+        });
+      } finally {
+        await g.stop();
+      }
+    });
+
     it('asks for each bug once per run, even when its tasks fall on different pages, with several requests in flight', async () => {
       const g = fake(120);
       g.latencyMs = 20;

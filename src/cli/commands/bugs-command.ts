@@ -3,7 +3,7 @@
  * them runs (bugs-commands.ts defines the commands). docs/bugs.md describes them.
  */
 import cliProgress from 'cli-progress';
-import { importLaunchpadFiles, type LaunchpadSyncResult } from '../../ingest/launchpad-sync.js';
+import { importLaunchpadFiles, type LaunchpadSyncResult, type SeriesPageFile } from '../../ingest/launchpad-sync.js';
 import { syncLaunchpadInWorker } from '../../ingest/launchpad-sync-thread.js';
 import { StewardError } from '../../model/errors.js';
 import type { HttpRetryEvent } from '../../sources/http/json-http-client.js';
@@ -34,6 +34,16 @@ export interface BugsSyncOptions extends GlobalOptions {
 export interface BugsImportOptions extends GlobalOptions {
   quiet?: boolean;
   format?: string;
+  /** `--series NAME=FILE` (or FILE alone), repeated. */
+  series?: string[];
+}
+
+/** `--series NAME=FILE` (FILE alone: the series its page's links name). */
+export function parseSeriesPageOption(v: string): SeriesPageFile {
+  const eq = v.indexOf('=');
+  if (eq === 0 || eq === v.length - 1)
+    throw new StewardError('USAGE', `--series takes NAME=FILE (or FILE alone), not ${JSON.stringify(v)}`);
+  return eq < 0 ? { file: v, series: null } : { file: v.slice(eq + 1), series: v.slice(0, eq) };
 }
 
 function parseRetries(v: string): number {
@@ -154,9 +164,12 @@ async function securityIntakeAfterSync(o: BugsSyncOptions, rt: Runtime, store: S
 export async function runBugsImport(files: string[], o: BugsImportOptions, rt: Runtime): Promise<void> {
   const format = parseFormat(o.format);
   if (format === 'csv') throw new StewardError('USAGE', 'steward bugs import prints its summary as text or json, not csv');
+  const series = (o.series ?? []).map(parseSeriesPageOption);
+  if (!files.length && !series.length) throw new StewardError('USAGE', 'steward bugs import needs FILE… or --series NAME=FILE');
   const store = await openStoreFor(o, rt);
   try {
     const r = await importLaunchpadFiles(store, files, {
+      series,
       onFile: (file, entries) => {
         if (!o.quiet && format !== 'json') rt.stderr(`${file}: ${entries} entries\n`);
       },

@@ -41,7 +41,12 @@ export function registerBugsCommands(program: Command, rt: Runtime): void {
   bugs
     .command('import')
     .description('import saved Launchpad pages (searchTasks pages, bugs, blueprints) into the store; all or nothing')
-    .argument('<files...>', 'JSON files')
+    .argument('[files...]', 'JSON files')
+    .option(
+      '--series <NAME=FILE>',
+      "a saved page of series NAME's blueprints ({root}/{project}/{series}/all_specifications): their series goal (repeat for several; FILE alone: the series its links name)",
+      collect,
+    )
     .option('--quiet', 'print nothing but errors')
     .addOption(new Option('--format <format>', 'summary format: text or json').default('text'))
     .action(async (files: string[], _o, cmd: Command) => (await import('./bugs-command.js')).runBugsImport(files, globals(cmd), rt));

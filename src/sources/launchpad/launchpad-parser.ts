@@ -288,6 +288,34 @@ export function parseSeriesNames(entries: readonly unknown[], ctx: ParseContext)
   });
 }
 
+/**
+ * The project and series a saved page of a series' blueprints names in its own links
+ * (`next_collection_link`, `prev_collection_link`, `total_size_link`: `{root}/{project}/{series}/all_specifications?…`),
+ * or null when it names none (a list of one page saved as it came carries no link). Links that
+ * name two different series are refused.
+ *
+ * @example seriesOfSpecificationsPage(json, ctx) // { project: 'nova', series: 'zed' }
+ */
+export function seriesOfSpecificationsPage(json: unknown, ctx: ParseContext): { project: string; series: string } | null {
+  if (!isObj(json)) return null;
+  let found: { project: string; series: string; field: string } | null = null;
+  for (const field of ['next_collection_link', 'prev_collection_link', 'total_size_link']) {
+    const link = json[field];
+    if (typeof link !== 'string') continue;
+    const parts = apiPath(link);
+    if (parts.length !== 3 || parts[2] !== 'all_specifications') continue;
+    const named = { project: decodeURIComponent(parts[0]!), series: decodeURIComponent(parts[1]!), field };
+    if (found && (found.project !== named.project || found.series !== named.series))
+      fail(
+        ctx,
+        field,
+        `the page's links name two series: ${found.project}/${found.series} (${found.field}) and ${named.project}/${named.series}`,
+      );
+    found = named;
+  }
+  return found && { project: found.project, series: found.series };
+}
+
 function parseBlueprint(e: Obj, ctx: ParseContext, field: string): Blueprint {
   const selfLink = e.self_link as string;
   const parts = apiPath(selfLink);

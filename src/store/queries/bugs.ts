@@ -23,6 +23,7 @@ import type {
   BugTask,
   InformationType,
   LaunchpadRecords,
+  RotaBugTask,
   RotaChange,
   RotaData,
   RotaMemberAccount,
@@ -640,6 +641,54 @@ export async function loadBacklogData(
 }
 
 /**
+ * What the rota reads of the bugs `bugs` (analysis/bugs-rota.ts): their project tasks on `projects`
+ * (all when empty), duplicates left out, each as its importance, when it last left a closed status
+ * and whether its bug is restricted — four columns packed, not whole task and bug records. The same
+ * as rotaBugTasksFrom over loadBugData (a test holds them equal).
+ *
+ * @example await loadRotaBugs(store.db, store.engine, ['nova'], [1234, 5678])
+ */
+export async function loadRotaBugs(
+  db: Kysely<Database>,
+  engine: EngineName,
+  projects: readonly string[],
+  bugs: readonly number[],
+): Promise<RotaBugTask[]> {
+  const out: RotaBugTask[] = [];
+  const inProjects = new Set(projects);
+  const known = [...inProjects];
+  for (const part of bugChunks(engine, [...new Set(bugs)])) {
+    const rows = await db
+      .selectFrom('lp_bug_tasks as t')
+      .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+      .select(
+        pack(engine, [
+          't.bug',
+          't.importance',
+          't.date_left_closed?',
+          sql<string>`coalesce(${sql.ref('b.information_type')}, 'Public')`,
+          't.project',
+        ]).as('packed'),
+      )
+      .where(bugIn(engine, 't.bug', part))
+      .where('t.series', 'is', null)
+      .where('b.duplicate_of', 'is', null)
+      .execute();
+    // The projects are filtered here, as loadTasks does (SQLite chose the project index otherwise).
+    unpack(rows, 5, (f) => {
+      if (projects.length && !inProjects.has(f.str(4, known))) return;
+      out.push({
+        bug: f.num(0),
+        importance: f.str(1, BUG_IMPORTANCES) as BugImportance,
+        leftClosed: f.nullableNum(2),
+        restricted: !f.is(3, 'Public'),
+      });
+    });
+  }
+  return out;
+}
+
+/**
  * What `bugs targets` reads (analysis/bugs-targets.ts) for `projects` (all when empty):
  * - the open project tasks of `highImportances`, their bug records and those of the bugs that are
  *   duplicates of them, and the changes naming them (not Related-Bug);
@@ -762,7 +811,16 @@ const ROTA_CHUNK = 5000;
 export async function loadRotaData(
   db: Kysely<Database>,
   engine: EngineName,
-  o: { since: number; reviewsSince: number; maxLines: number; tag: string; members: readonly string[]; projects?: readonly string[] },
+  o: {
+    since: number;
+    reviewsSince: number;
+    maxLines: number;
+    tag: string;
+    members: readonly string[];
+    projects?: readonly string[];
+    /** The trivial path's never-paths: read only the files under them (default: every file of the small changes). */
+    neverPaths?: readonly string[];
+  },
 ): Promise<RotaData> {
   // Packed into one string (packed.ts): about 22,000 changes on the bench store, where a row object
   // each cost twice the read. The subject is the record's last field, so only a record separator in
@@ -891,33 +949,49 @@ export async function loadRotaData(
       .where(bugIn(engine, 'id', part));
     if (hasTag) mq = mq.where(hasTag);
     for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
-    // The files packed (path last; a path holding the record separator read apart).
+    // The files packed (path last; a path holding the record separator read apart): with
+    // `neverPaths`, only the files under them (none when it is empty, as by default), the only
+    // files the trivial test looks at.
     const cutFiles: number[] = [];
     const rsInPath =
       engine === 'postgres' ? sql<boolean>`strpos(${sql.ref('path')}, ${RS}) > 0` : sql<boolean>`instr(${sql.ref('path')}, ${RS}) > 0`;
-    const files = await db
-      .selectFrom('change_files')
-      .select(
-        pack(engine, [
-          'change_id',
-          sql<string>`case when ${rsInPath} then '1' else '0' end`,
-          sql<string>`case when ${rsInPath} then '' else ${sql.ref('path')} end`,
-        ]).as('packed'),
-      )
-      .where(bugIn(engine, 'change_id', part))
-      .execute();
-    unpack(files, 3, (f) => {
-      if (f.is(1, '1')) cutFiles.push(f.num(0));
-      else byId.get(f.num(0))!.files.push(f.str(2));
-    });
-    if (cutFiles.length)
-      for (const f of await db
+    const underNever = o.neverPaths
+      ? sql<boolean>`(${sql.join(
+          o.neverPaths.length
+            ? o.neverPaths.map(
+                (p) =>
+                  sql`${sql.raw(engine === 'postgres' ? 'left' : 'substr')}(${sql.ref('path')}, ${sql.raw(engine === 'postgres' ? '' : '1, ')}length(cast(${p} as text))) = ${p}`,
+              )
+            : [sql`1 = 0`],
+          sql` or `,
+        )})`
+      : null;
+    if (!o.neverPaths || o.neverPaths.length) {
+      let fq = db
+        .selectFrom('change_files')
+        .select(
+          pack(engine, [
+            'change_id',
+            sql<string>`case when ${rsInPath} then '1' else '0' end`,
+            sql<string>`case when ${rsInPath} then '' else ${sql.ref('path')} end`,
+          ]).as('packed'),
+        )
+        .where(bugIn(engine, 'change_id', part));
+      if (underNever) fq = fq.where(underNever);
+      unpack(await fq.execute(), 3, (f) => {
+        if (f.is(1, '1')) cutFiles.push(f.num(0));
+        else byId.get(f.num(0))!.files.push(f.str(2));
+      });
+    }
+    if (cutFiles.length) {
+      let cq = db
         .selectFrom('change_files')
         .select(['change_id', 'path'])
         .where('change_id', 'in', [...new Set(cutFiles)])
-        .where(rsInPath)
-        .execute())
-        byId.get(f.change_id)!.files.push(f.path);
+        .where(rsInPath);
+      if (underNever) cq = cq.where(underNever);
+      for (const f of await cq.execute()) byId.get(f.change_id)!.files.push(f.path);
+    }
     // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
     // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
     // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
@@ -983,16 +1057,15 @@ export async function loadRotaData(
       .where('v.copied', '=', 0)
       .where('v.granted_at', '>=', o.reviewsSince)
       .where('v.voter_id', 'in', ids);
-    let mq = db
+    // The comment-only review messages packed, read alone as the votes (joined to the changes in
+    // SQL, PostgreSQL ran the 1,200 look-ups in a parallel worker).
+    const mq = db
       .selectFrom('messages as m')
-      .innerJoin('changes as c', 'c.id', 'm.change_id')
-      .select(['m.change_id', 'c.project', 'c.owner_id', 'm.patch_set', 'm.author_id', 'm.date'])
+      .select(pack(engine, ['m.change_id', 'm.patch_set', 'm.author_id', 'm.date']).as('packed'))
       .where('m.kind', '=', 'comment')
       .where('m.date', '>=', o.reviewsSince)
       .where('m.author_id', 'in', ids)
-      .where('m.patch_set', 'is not', null)
-      .whereRef('m.author_id', '<>', 'c.owner_id');
-    if (o.projects?.length) mq = mq.where('c.project', 'in', [...o.projects]);
+      .where('m.patch_set', 'is not', null);
     const labels = ['Code-Review', 'Workflow', 'Verified'];
     const votes: Array<{ changeId: number; patchSet: number; actorId: number; at: number; label: string; value: number }> = [];
     unpack(await vq.execute(), 6, (f) => {
@@ -1000,14 +1073,17 @@ export async function loadRotaData(
       if (!labels.includes(label)) labels.push(label);
       votes.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3), label, value: f.num(5) });
     });
+    const comments: Array<{ changeId: number; patchSet: number; actorId: number; at: number }> = [];
+    unpack(await mq.execute(), 4, (f) => comments.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3) }));
     const changeOf = new Map<number, { project: string; owner: number }>();
-    for (const v of votes)
-      if (!changeOf.has(v.changeId)) {
-        const c = byId.get(v.changeId);
-        if (c) changeOf.set(v.changeId, { project: c.project, owner: ownerOf.get(v.changeId)! });
+    const missing = new Set<number>();
+    for (const a of [...votes, ...comments])
+      if (!changeOf.has(a.changeId)) {
+        const c = byId.get(a.changeId);
+        if (c) changeOf.set(a.changeId, { project: c.project, owner: ownerOf.get(a.changeId)! });
+        else missing.add(a.changeId);
       }
-    const missing = [...new Set(votes.filter((v) => !changeOf.has(v.changeId)).map((v) => v.changeId))];
-    for (const part of idParts(missing))
+    for (const part of idParts([...missing]))
       for (const r of await db
         .selectFrom('changes')
         .select(['id', 'project', 'owner_id'])
@@ -1015,36 +1091,43 @@ export async function loadRotaData(
         .execute())
         changeOf.set(r.id, { project: r.project, owner: r.owner_id });
     const projectSet = o.projects?.length ? new Set(o.projects) : null;
+    // As a join would: an act on a change the store lacks, or by the change's owner, is no review.
+    const review = (a: { changeId: number; actorId: number }) => {
+      const c = changeOf.get(a.changeId);
+      return !c || c.owner === a.actorId || (projectSet && !projectSet.has(c.project)) ? null : c;
+    };
     for (const v of votes) {
-      const c = changeOf.get(v.changeId);
-      // As the join did: a vote on a change the store lacks, or by the change's owner, is no review.
-      if (!c || c.owner === v.actorId || (projectSet && !projectSet.has(c.project))) continue;
-      acts.push({
-        changeId: v.changeId,
-        project: c.project,
-        changeOwnerId: c.owner,
-        patchSet: v.patchSet,
-        actorId: v.actorId,
-        at: v.at,
-        type: 'vote',
-        label: v.label,
-        value: v.value,
-        selfVote: false,
-      });
+      const c = review(v);
+      if (c)
+        acts.push({
+          changeId: v.changeId,
+          project: c.project,
+          changeOwnerId: c.owner,
+          patchSet: v.patchSet,
+          actorId: v.actorId,
+          at: v.at,
+          type: 'vote',
+          label: v.label,
+          value: v.value,
+          selfVote: false,
+        });
     }
-    for (const m of await mq.execute())
-      acts.push({
-        changeId: m.change_id,
-        project: m.project,
-        changeOwnerId: m.owner_id,
-        patchSet: m.patch_set!,
-        actorId: m.author_id!,
-        at: Number(m.date),
-        type: 'comment',
-        label: null,
-        value: null,
-        selfVote: false,
-      });
+    for (const m of comments) {
+      const c = review(m);
+      if (c)
+        acts.push({
+          changeId: m.changeId,
+          project: c.project,
+          changeOwnerId: c.owner,
+          patchSet: m.patchSet,
+          actorId: m.actorId,
+          at: m.at,
+          type: 'comment',
+          label: null,
+          value: null,
+          selfVote: false,
+        });
+    }
   }
   // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name.
   const reverts: RotaRevert[] = [];
