@@ -1,9 +1,9 @@
 /**
- * An import into an empty store builds the loaded tables' random-order indexes once after its load
- * (store/ingest-writes.ts, writeInOneTransaction): afterwards every index is there with its own
- * definition, the rows are the ones the same changes written into a non-empty store give (where
- * nothing is deferred), a change written twice in one load is replaced whole, and a failed import
- * leaves the indexes as they were. Both engines.
+ * An import into an empty store builds `patch_sets_revision` once after its load
+ * (store/ingest-writes.ts, writeInOneTransaction): afterwards every index of the tables it fills is
+ * there with its own definition, the rows are the ones the same changes written into a non-empty
+ * store give (where nothing is deferred), a change written twice in one load is replaced whole,
+ * and a failed import leaves the indexes as they were. Both engines.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -28,10 +28,14 @@ async function indexes(store: Store): Promise<Array<[string, string]>> {
   const tables = sql.join(LOADED.map((t) => sql.lit(t)));
   const rows =
     store.engine === 'sqlite'
-      ? await sql<{ name: string; def: string | null }>`select name, sql as def from sqlite_master where type = 'index' and tbl_name in (${tables})`.execute(
-          store.db,
-        )
-      : await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes where schemaname = current_schema() and tablename in (${tables})`.execute(
+      ? await sql<{
+          name: string;
+          def: string | null;
+        }>`select name, sql as def from sqlite_master where type = 'index' and tbl_name in (${tables})`.execute(store.db)
+      : await sql<{
+          name: string;
+          def: string;
+        }>`select indexname as name, indexdef as def from pg_indexes where schemaname = current_schema() and tablename in (${tables})`.execute(
           store.db,
         );
   return rows.rows.map((r): [string, string] => [r.name, r.def ?? '(automatic)']).sort((a, b) => a[0].localeCompare(b[0]));
@@ -51,7 +55,12 @@ async function contents(store: Store): Promise<Record<string, string[]>> {
     const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(store.db)).rows;
     out[t] = rows
       .map((r) => {
-        const row: Record<string, unknown> = { ...r, id: undefined, change: numbers.get(Number(r.change_id ?? r.id)), change_id: undefined };
+        const row: Record<string, unknown> = {
+          ...r,
+          id: undefined,
+          change: numbers.get(Number(r.change_id ?? r.id)),
+          change_id: undefined,
+        };
         for (const c of ACCOUNT_COLUMNS) if (c in r) row[c] = r[c] == null ? null : `gerrit:${accounts.get(Number(r[c]))}`;
         if (t === 'change_flow') row.votes = String(r.votes).split('\u001e').length;
         return JSON.stringify(row);
@@ -68,7 +77,7 @@ async function importRecords(store: Store, batches: ChangeRecord[][]): Promise<v
 }
 
 for (const engine of ENGINES) {
-  describe(`import into an empty store: indexes built after the load (${engine.name})`, { skip: engine.skip }, () => {
+  describe(`import into an empty store: an index built after the load (${engine.name})`, { skip: engine.skip }, () => {
     it('keeps every index with its definition and stores the rows a load into a non-empty store stores', async () => {
       await withStore(engine.name, async (empty) => {
         await withStore(engine.name, async (nonEmpty) => {
