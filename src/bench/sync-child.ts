@@ -12,8 +12,7 @@ if (!baseUrl || !location || !project) {
   process.stderr.write('usage: sync-child BASE_URL STORE_LOCATION PROJECT [PAGE_SIZE]\n');
   process.exit(2);
 }
-// As `steward sync` opens it (sync-command.ts): a 64 MB SQLite page cache for the page writes.
-const store = await openStore(location, { largePageCache: true });
+const store = await openStore(location);
 const client = new GerritClient({ baseUrl });
 const t0 = performance.now();
 const c0 = process.cpuUsage();

@@ -138,10 +138,7 @@ export async function runSync(o: SyncCommandOptions, rt: Runtime): Promise<void>
   if (format === 'csv') throw new StewardError('USAGE', 'steward sync prints its summary as text or json, not csv');
   const { config } = await configFor(o, rt);
   const targets = syncTargets(config, o);
-  // A sync writes page after page into the same indexes (votes, messages, patch sets by date, label,
-  // revision: each row at a random place): SQLite's 2 MB default cache for commands would read
-  // their pages from the OS again at every page (docs/benchmarks.md).
-  const store = await openStoreFor(o, rt, { largePageCache: true });
+  const store = await openStoreFor(o, rt);
   try {
     if (!o.every) {
       await syncOnce(store, targets, o, rt, format);
