@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChangeFacts, Mentorship, TeamActRecord } from '../model/team.js';
 import { computeMentoring, mentoringSpan } from './mentoring.js';
-import { buildCoreRoster } from './reviewers.js';
+import { buildCoreRoster, computeReviewers } from './reviewers.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2015, 2, 2);
@@ -95,5 +95,30 @@ describe('steward core mentoring', () => {
     ).mentorships[0]!;
     assert.equal(e.during.to, new Date(START + 14 * DAY).toISOString());
     assert.equal(e.during.reviews, 5);
+  });
+
+  it('counts a review straddling the start in both periods, as the reviewers report counts each period', () => {
+    // The candidate votes on a patch set the day before the start and changes the vote the day
+    // after: one review of the whole history, but one in each period (reviews.ts reviewsInPeriod).
+    const base = { changeId: 50, changeNumber: 6050, project: 'p', changeOwnerId: 100, patchSet: 1, type: 'vote' as const };
+    const straddling: TeamActRecord[] = [
+      ...acts,
+      { ...base, label: 'Code-Review', selfVote: false, actorId: CAND, at: START - DAY, value: -1 },
+      { ...base, label: 'Code-Review', selfVote: false, actorId: CAND, at: START + DAY, value: 1 },
+    ];
+    const s = computeMentoring(
+      { mentorships: [mentorship], acts: straddling, messages: [], changes, isBot: () => false, roster },
+      { now: NOW, areaRules: { prefixes: [], depth: 1 } },
+    ).mentorships[0]!;
+    const reviewersOver = (since: number, until: number): number =>
+      computeReviewers({ acts: straddling, isBot: () => false, roster }, { since, until, now: NOW }).rows.find((x) => x.accountId === CAND)!
+        .reviews;
+    assert.deepEqual([s.before.reviews, s.during.reviews], [3, 9]);
+    assert.deepEqual([s.before.reviews, s.during.reviews], [reviewersOver(START - 28 * DAY, START), reviewersOver(START, NOW)]);
+    // The weeks split each period's reviews: week -1 and week 0 each hold the straddling one.
+    assert.deepEqual(
+      s.weeks.map((w) => w.reviews),
+      [0, 1, 1, 1, 3, 3, 2, 1],
+    );
   });
 });

@@ -5,7 +5,10 @@
  * Definitions (docs/reviewers-and-core.md, "Mentoring"):
  * - during: [start, end) — end is the mentorship's end, else `now`; before: the period of the same
  *   length (at least 4 weeks) just before the start;
- * - reviews per week: reviews (reviews.ts) in the period / (its days / 7);
+ * - reviews: reviews in the period (reviews.ts `reviewsInPeriod`, as `steward reviewers` counts them
+ *   over the same dates: a review whose acts straddle the mentorship's start counts in both periods,
+ *   dated in each by its first act there); the weeks split each period's reviews by that date;
+ * - reviews per week: reviews in the period / (its days / 7);
  * - agreement: agreed / (agreed + disagreed), on core-team-candidates' agreement (core-candidates.ts);
  * - breadth: distinct areas (core-candidates.ts) of the changes reviewed in the period;
  * - weeks: 7-day blocks aligned on the start (week 0 starts at the start; negative weeks are before).
@@ -14,7 +17,7 @@ import type { Timestamp } from '../model/records.js';
 import type { ChangeFacts, Mentorship, ReviewMessageText, TeamActRecord } from '../model/team.js';
 import { assessReviews, reasonedAuthors, type AreaRules, type AssessedReview } from './core-candidates.js';
 import { collectCoreVerdicts, type CoreRoster } from './reviewers.js';
-import { extractReviews } from './reviews.js';
+import { reviewsInPeriod, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
 export interface MentoringInput {
@@ -112,39 +115,39 @@ export function computeMentoring(input: MentoringInput, opts: { now: Timestamp; 
   const { now } = opts;
   const candidates = new Set(input.mentorships.map((m) => m.candidateId));
   const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const { reviews } = extractReviews(
-    input.acts.filter((a) => a.at < now),
-    input.isBot,
-  );
-  const assessed = assessReviews(
-    reviews.filter((r) => candidates.has(r.reviewerId)),
-    {
-      verdicts,
-      changes: new Map(input.changes.map((c) => [c.id, c])),
-      reasoned: reasonedAuthors(input.messages),
-      areaRules: opts.areaRules,
-      now,
-    },
-  );
-  const byPerson = new Map<number, AssessedReview[]>();
-  for (const a of assessed) {
-    let l = byPerson.get(a.review.reviewerId);
-    if (!l) byPerson.set(a.review.reviewerId, (l = []));
+  // The candidates' own acts (a review is one reviewer's acts on a patch set: nobody else's matter).
+  const actsOf = new Map<number, TeamActRecord[]>();
+  for (const a of input.acts) {
+    if (!candidates.has(a.actorId) || a.at >= now) continue;
+    let l = actsOf.get(a.actorId);
+    if (!l) actsOf.set(a.actorId, (l = []));
     l.push(a);
   }
+  const assessment = {
+    verdicts,
+    changes: new Map(input.changes.map((c) => [c.id, c])),
+    reasoned: reasonedAuthors(input.messages),
+    areaRules: opts.areaRules,
+    now,
+  };
+  const reviewsOf = (candidateId: number, since: number, until: number): AssessedReview[] => {
+    const reviews: Review[] = reviewsInPeriod(actsOf.get(candidateId) ?? [], input.isBot, since, until).reviews;
+    return assessReviews(reviews, assessment);
+  };
   const coresNow = input.roster.membersAt(now);
 
   const out = input.mentorships.map((m): MentoringTrajectory => {
-    const list = byPerson.get(m.candidateId) ?? [];
     const { from, to } = mentoringSpan(m, now);
-    const before = stats(list, from, m.startedAt);
-    const during = stats(list, m.startedAt, to);
+    const beforeList = reviewsOf(m.candidateId, from, m.startedAt);
+    const duringList = reviewsOf(m.candidateId, m.startedAt, to);
+    const before = stats(beforeList, from, m.startedAt);
+    const during = stats(duringList, m.startedAt, to);
     const weeks: MentoringWeek[] = [];
     const first = -Math.ceil((m.startedAt - from) / WEEK_MS);
     for (let w = first; m.startedAt + w * WEEK_MS < to; w++) {
       const ws = Math.max(from, m.startedAt + w * WEEK_MS);
       const we = Math.min(to, m.startedAt + (w + 1) * WEEK_MS);
-      const s = stats(list, ws, we);
+      const s = stats(w < 0 ? beforeList : duringList, ws, we);
       weeks.push({
         week: w,
         from: iso(ws),
