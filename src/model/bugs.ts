@@ -263,6 +263,13 @@ export interface RotaData {
    */
   acts: ReviewActRecord[];
   reverts: RotaRevert[];
+  /**
+   * The merged changes of the window (merged by `until`) too large for the trivial path, counted in
+   * SQL rather than listed in `changes` (when loadRotaData is given `until`): how many, how many
+   * name a bug, how many name a bug that later left a closed status. None of them is a revert or
+   * reverted: those are listed in `changes`, whatever their size.
+   */
+  large?: { merged: number; bugFixes: number; reopened: number };
 }
 
 /**

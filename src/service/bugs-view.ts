@@ -95,6 +95,10 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     members: rules.members,
     projects: p.project,
     neverPaths: rules.neverPaths,
+    // The large merged changes counted in SQL, their bugs' reopening read on these projects' tasks.
+    until: now,
+    from: weekStarts(now, p.weeks)[0]!,
+    lpProjects: b.launchpad?.projects ?? [],
   });
   // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
   const named = [...new Set(rota.changes.flatMap((c) => c.bugs))].sort((x, y) => x - y);

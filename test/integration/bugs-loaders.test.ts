@@ -97,6 +97,35 @@ for (const engine of ENGINES) {
             computeBugRota(rota, await loadBugData(store.db, [], { refs: false }), withNever),
           );
         }
+        // With `until`, the large merged changes are counted in SQL, not listed (reverts and the
+        // changes they revert still listed): the same report, on every project or one, at several sizes.
+        for (const projects of [[], [DEMO_LAUNCHPAD_PROJECT], ['no-such-project']])
+          for (const maxLines of [30, 5, 200]) {
+            const sized = { ...o, rules: { ...rules, maxLines } };
+            const full = await loadRotaData(store.db, store.engine, {
+              since,
+              reviewsSince: since,
+              maxLines,
+              tag: 'TrivialFix',
+              members: ['nobody'],
+            });
+            const counted = await loadRotaData(store.db, store.engine, {
+              since,
+              reviewsSince: since,
+              maxLines,
+              tag: 'TrivialFix',
+              members: ['nobody'],
+              until: now,
+              from: weekStarts(now, weeks)[0]!,
+              lpProjects: projects,
+            });
+            assert.ok(counted.large && counted.changes.length < full.changes.length);
+            const namedBy = (r: typeof full) => [...new Set(r.changes.flatMap((c) => c.bugs))];
+            assert.deepEqual(
+              computeBugRota(counted, await loadRotaBugs(store.db, store.engine, projects, namedBy(counted)), sized),
+              computeBugRota(full, await loadRotaBugs(store.db, store.engine, projects, namedBy(full)), sized),
+            );
+          }
       }
     });
   });

@@ -12,6 +12,7 @@ import { writeChanges } from '../../src/store/change-writer.js';
 import type { Store } from '../../src/store/engine.js';
 import type { ChangeRecord } from '../../src/model/records.js';
 import type { GitCommitsTable } from '../../src/store/schema.js';
+import { computeBugRota } from '../../src/analysis/bugs-rota.js';
 import { loadRotaData } from '../../src/store/queries/bugs.js';
 import { bob, carol, makeChange, makeVote } from '../helpers/builders.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
@@ -90,6 +91,56 @@ for (const engine of ENGINES) {
           rota.reverts.map((r) => ({ number: r.number, sha: r.sha, reverted: r.reverted?.number, subject: r.subject })),
           [{ number: null, sha: 'c'.repeat(40), reverted: 1, subject: 'Fix the thing' }],
         );
+      });
+    });
+
+    it('counting the large merged changes in SQL lists every revert and reverted change whatever its size: the same report', async () => {
+      await withStore(engine.name, async (store) => {
+        const big = (n: number, subject: string, at: number, over: Partial<ChangeRecord> = {}) =>
+          makeChange(n, {
+            subject,
+            status: 'MERGED',
+            submitted: T + at * DAY,
+            updated: T + at * DAY,
+            insertions: 100,
+            deletions: 20,
+            files: [{ path: 'nova/compute/manager.py', insertions: 100, deletions: 20 }],
+            ...over,
+          });
+        await write(store, [
+          big(1, 'Fix the thing', 1),
+          // A large revert naming no commit: it reverts the latest change of that subject merged before it.
+          big(2, 'Revert "Fix the thing"', 3, { commitMessage: 'Revert "Fix the thing"\n\nIt broke.\n' }),
+          big(3, 'Tidy', 2),
+          big(4, 'Tidy more', 2),
+          makeChange(5, { subject: 'Small', status: 'MERGED', submitted: T + 2 * DAY, updated: T + 2 * DAY }),
+        ]);
+        // Change 4 reverted straight in git, named by its commit.
+        await store.db
+          .insertInto('git_commits')
+          .values([
+            commit('a'.repeat(40), { subject: 'Tidy more', change_id: `I${'4'.padStart(40, '0')}`, landed_at: T + 2 * DAY }),
+            commit('c'.repeat(40), {
+              subject: 'Revert "Tidy more"',
+              message: `Revert "Tidy more"\n\nThis reverts commit ${'a'.repeat(40)}.\n`,
+              landed_at: T + 4 * DAY,
+            }),
+          ])
+          .execute();
+        const now = T + 10 * DAY;
+        const o = { since: T - 7 * DAY, reviewsSince: T - 7 * DAY, maxLines: 30, tag: 'TrivialFix', members: [] };
+        const full = await loadRotaData(store.db, store.engine, o);
+        const counted = await loadRotaData(store.db, store.engine, { ...o, until: now, from: T - 7 * DAY });
+        assert.deepEqual(
+          counted.changes.map((c) => c.number),
+          [1, 2, 4, 5],
+        );
+        assert.deepEqual(counted.large, { merged: 1, bugFixes: 1, reopened: 0 });
+        const rules = { members: [], duty: [], maxLines: 30, tag: 'TrivialFix', importances: ['Medium', 'Low'] as const, neverPaths: [] };
+        const ro = { now, weeks: 2, quietWeeks: 1, rules, limit: 100 };
+        const report = computeBugRota(counted, [], ro);
+        assert.deepEqual(report, computeBugRota(full, [], ro));
+        assert.deepEqual(report.constraints.reverted.other, { count: 2, of: 5, rate: 0.4 });
       });
     });
 

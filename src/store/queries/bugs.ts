@@ -820,6 +820,16 @@ export async function loadRotaData(
     projects?: readonly string[];
     /** The trivial path's never-paths: read only the files under them (default: every file of the small changes). */
     neverPaths?: readonly string[];
+    /**
+     * The report's time: with it, the merged changes of the window larger than `maxLines` are counted
+     * in SQL (RotaData.large: merged by `until`, naming a bug, naming a bug that left a closed status
+     * later, its tasks on `lpProjects`), not listed — except reverts and the changes they revert.
+     */
+    until?: number;
+    /** The first merge time counted with `until` (the report's first week; default `since`). */
+    from?: number;
+    /** The Launchpad projects whose tasks say whether a bug reopened (empty: all). */
+    lpProjects?: readonly string[];
   },
 ): Promise<RotaData> {
   // Packed into one string (packed.ts): about 22,000 changes on the bench store, where a row object
@@ -849,6 +859,12 @@ export async function loadRotaData(
     eb.and([eb('c.status', '=', 'NEW'), eb(sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`, '<=', o.maxLines)]);
   const inProjects = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
     o.projects?.length ? (x.where('c.project', 'in', o.projects) as Q) : x;
+  const summarize = o.until !== undefined;
+  const deltaSql = sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`;
+  // With `until`, the merged changes listed are the small ones and the reverts (a subject as LIKE
+  // reads it: a superset of those startsWith takes); the large others are counted below.
+  const listedMerged = (eb: ExpressionBuilder<{ c: Database['changes'] }, 'c'>) =>
+    summarize ? eb.or([eb(deltaSql, '<=', o.maxLines), eb('c.subject', 'like', 'Revert "%')]) : eb.lit(true);
   const window =
     engine === 'postgres'
       ? // The two parts apart, each through its index (status; merged_at): with their OR PostgreSQL
@@ -859,7 +875,12 @@ export async function loadRotaData(
             inProjects(db.selectFrom('changes as c').select(WINDOW_COLUMNS).where(smallOpen))
               .unionAll(
                 inProjects(
-                  db.selectFrom('changes as c').select(WINDOW_COLUMNS).where('c.status', '=', 'MERGED').where('c.merged_at', '>=', o.since),
+                  db
+                    .selectFrom('changes as c')
+                    .select(WINDOW_COLUMNS)
+                    .where('c.status', '=', 'MERGED')
+                    .where('c.merged_at', '>=', o.since)
+                    .where(listedMerged),
                 ),
               )
               .as('c'),
@@ -870,7 +891,10 @@ export async function loadRotaData(
             .selectFrom('changes as c')
             .select(packed)
             .where((eb) =>
-              eb.or([smallOpen(eb), eb.and([eb(STATUS_NOT_INDEXED[engine], '=', 'MERGED'), eb('c.merged_at', '>=', o.since)])]),
+              eb.or([
+                smallOpen(eb),
+                eb.and([eb(STATUS_NOT_INDEXED[engine], '=', 'MERGED'), eb('c.merged_at', '>=', o.since), listedMerged(eb)]),
+              ]),
             ),
         );
   const byId = new Map<number, RotaChange>();
@@ -878,31 +902,99 @@ export async function loadRotaData(
   const cut: number[] = [];
   const hosts: string[] = [];
   const projectNames: string[] = [];
-  unpack(await window.execute(), 13, (f) => {
-    const id = f.num(0);
-    const host = f.str(1, hosts);
-    if (!hosts.includes(host)) hosts.push(host);
-    const project = f.str(3, projectNames);
-    if (!projectNames.includes(project)) projectNames.push(project);
-    if (f.is(11, '1')) cut.push(id);
-    ownerOf.set(id, f.num(6));
-    byId.set(id, {
-      host,
-      number: f.num(2),
-      project,
-      subject: f.str(12),
-      status: f.str(4, CHANGE_STATUSES),
-      wip: f.num(5) === 1,
-      owner: null,
-      created: f.num(7),
-      mergedAt: f.nullableNum(8),
-      delta: f.num(9) + f.num(10),
-      bugs: [],
-      files: [],
-      tagged: false,
-      approver: null,
+  const readRows = (rows: Array<{ packed: string | null }>) =>
+    unpack(rows, 13, (f) => {
+      const id = f.num(0);
+      const host = f.str(1, hosts);
+      if (!hosts.includes(host)) hosts.push(host);
+      const project = f.str(3, projectNames);
+      if (!projectNames.includes(project)) projectNames.push(project);
+      if (f.is(11, '1')) cut.push(id);
+      ownerOf.set(id, f.num(6));
+      byId.set(id, {
+        host,
+        number: f.num(2),
+        project,
+        subject: f.str(12),
+        status: f.str(4, CHANGE_STATUSES),
+        wip: f.num(5) === 1,
+        owner: null,
+        created: f.num(7),
+        mergedAt: f.nullableNum(8),
+        delta: f.num(9) + f.num(10),
+        bugs: [],
+        files: [],
+        tagged: false,
+        approver: null,
+      });
     });
-  });
+  readRows(await window.execute());
+  // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name;
+  // then, with `until`, the large merged changes they revert (by number, else by subject) read too.
+  const reverts = await loadRotaReverts(db, byId, o);
+  let large: RotaData['large'];
+  if (summarize) {
+    const mergedLarge = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
+      inProjects(
+        x.where(STATUS_NOT_INDEXED[engine], '=', 'MERGED').where('c.merged_at', '>=', o.since).where(deltaSql, '>', o.maxLines) as Q,
+      );
+    const listed = new Set([...byId.values()].map((c) => `${c.host}\u0000${c.number}`));
+    const extra: number[] = [];
+    // The reverted ones by host and number (the (host, number) index), each host apart.
+    const namedBy = new Map<string, Set<number>>();
+    for (const r of reverts)
+      if (r.reverted && !listed.has(`${r.reverted.host}\u0000${r.reverted.number}`))
+        namedBy.set(r.reverted.host, (namedBy.get(r.reverted.host) ?? new Set()).add(r.reverted.number));
+    for (const [host, numbers] of namedBy)
+      for (const part of chunks([...numbers], ROTA_CHUNK))
+        for (const r of await mergedLarge(
+          db.selectFrom('changes as c').select('c.id').where('c.host', '=', host).where('c.number', 'in', part),
+        ).execute())
+          extra.push(r.id);
+    const unresolved = reverts.filter((r) => !r.reverted);
+    const keys = new Set(unresolved.map((r) => `${r.host}\u0000${r.project}\u0000${r.subject}`));
+    for (const part of chunks([...new Set(unresolved.map((r) => r.subject))], ROTA_CHUNK))
+      for (const r of await mergedLarge(
+        db.selectFrom('changes as c').select(['c.id', 'c.host', 'c.number', 'c.project', 'c.subject']).where('c.subject', 'in', part),
+      ).execute())
+        if (keys.has(`${r.host}\u0000${r.project}\u0000${r.subject}`) && !listed.has(`${r.host}\u0000${r.number}`)) extra.push(r.id);
+    const extras = [...new Set(extra)];
+    for (const part of chunks(extras, ROTA_CHUNK))
+      readRows(await db.selectFrom('changes as c').select(packed).where('c.id', 'in', part).execute());
+    // The others counted: each merged by `until`, whether it names a bug (as the listed ones'
+    // numeric targets), and whether one of its bugs' project tasks left a closed status after it merged.
+    const bugLink = (kinds: readonly string[]) =>
+      sql<boolean>`exists (select 1 from links l where l.change_id = c.id and l.kind in (${sql.join(kinds)}) and ${
+        engine === 'postgres'
+          ? sql`l.target ~ '^[0-9]{1,15}$'`
+          : sql`l.target <> '' and l.target not glob '*[^0-9]*' and length(l.target) <= 15`
+      })`;
+    const lp = o.lpProjects ?? [];
+    const reopened = sql<boolean>`exists (select 1 from links l join lp_bug_tasks t on t.bug = ${
+      engine === 'postgres'
+        ? sql`case when l.target ~ '^[0-9]{1,15}$' then cast(l.target as bigint) end`
+        : sql`case when l.target <> '' and l.target not glob '*[^0-9]*' and length(l.target) <= 15 then cast(l.target as integer) end`
+    } left join lp_bugs b on b.id = t.bug where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}) and t.series is null and b.duplicate_of is null and t.date_left_closed > c.merged_at${
+      // On SQLite a unary + keeps the (project, status) index out: the tasks are found by bug.
+      lp.length ? sql` and ${sql.raw(engine === 'postgres' ? '' : '+')}t.project in (${sql.join(lp)})` : sql``
+    })`;
+    let lq = mergedLarge(
+      db
+        .selectFrom('changes as c')
+        .select([
+          sql<number | string>`count(*)`.as('merged'),
+          sql<number | string | null>`sum(case when ${bugLink(RAW_BUG_KINDS)} then 1 else 0 end)`.as('fixes'),
+          sql<number | string | null>`sum(case when ${reopened} then 1 else 0 end)`.as('reopened'),
+        ]),
+    )
+      .where('c.merged_at', '>=', o.from ?? o.since)
+      .where('c.merged_at', '<=', o.until!);
+    // Not the reverts listed above (as the window's LIKE read them), nor the reverted ones read after.
+    lq = lq.where('c.subject', 'not like', 'Revert "%');
+    if (extras.length) lq = lq.where('c.id', 'not in', extras);
+    const n = await lq.executeTakeFirstOrThrow();
+    large = { merged: Number(n.merged), bugFixes: Number(n.fixes ?? 0), reopened: Number(n.reopened ?? 0) };
+  }
   for (const part of chunks(cut, ROTA_CHUNK))
     for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
       byId.get(r.id)!.subject = r.subject;
@@ -1129,6 +1221,23 @@ export async function loadRotaData(
         });
     }
   }
+  const changes = [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
+  for (const c of changes) {
+    c.bugs.sort((a, b) => a - b);
+    c.files.sort();
+  }
+  return large ? { changes, accounts, acts, reverts, large } : { changes, accounts, acts, reverts };
+}
+
+const RAW_BUG_KINDS = ['closes-bug', 'partial-bug', 'topic-bug'];
+
+/** The rota's reverts (loadRotaData): of the merged changes in `byId`, and from the code history since `o.since`. */
+async function loadRotaReverts(
+  db: Kysely<Database>,
+  byId: ReadonlyMap<number, RotaChange>,
+  o: { since: number; projects?: readonly string[] },
+): Promise<RotaRevert[]> {
+  const ids = [...byId.keys()];
   // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name.
   const reverts: RotaRevert[] = [];
   const revertIds = ids.filter((id) => byId.get(id)!.status === 'MERGED' && byId.get(id)!.subject.startsWith('Revert "'));
@@ -1208,12 +1317,7 @@ export async function loadRotaData(
     });
   }
   reverts.sort((a, b) => a.host.localeCompare(b.host) || (a.number ?? 0) - (b.number ?? 0) || (a.sha ?? '').localeCompare(b.sha ?? ''));
-  const changes = [...byId.values()].sort((a, b) => a.host.localeCompare(b.host) || a.number - b.number);
-  for (const c of changes) {
-    c.bugs.sort((a, b) => a - b);
-    c.files.sort();
-  }
-  return { changes, accounts, acts, reverts };
+  return reverts;
 }
 
 /**
