@@ -516,7 +516,12 @@ describe('review flow on the command line: errors pointing at the operator, and 
       /^section,number,project,branch,updated_days,state,owner,subject,url\n/,
     );
     assert.match(await run(['dashboard']), /review-inbox +Review inbox — 6 sections \(shipped with Steward\)/);
-    assert.match(await run(['overview']), /Review queue \(steward queue\)\n {2}\d+ open: \d+ waiting on reviewers/);
+    // The short overview counts the open changes and leaves the queue to --full, saying so.
+    const short = await run(['overview']);
+    assert.match(short, /\nOpen changes: \d+ \(\d+ work in progress\)\n/);
+    assert.match(short, /\n {2}review queue: steward queue\n/);
+    assert.doesNotMatch(short, /Review queue \(steward queue\)/);
+    assert.match(await run(['overview', '--full']), /Review queue \(steward queue\)\n {2}\d+ open: \d+ waiting on reviewers/);
   });
 
   it('usage errors', async () => {
