@@ -22,12 +22,25 @@ import type { ReviewersResult } from './reviewers.js';
 import { reviewsInPeriod } from './reviews.js';
 import { DAY_MS, distribution, ratio, round, type Distribution } from './stats.js';
 
+/**
+ * What the overview reads of a change (a ChangeTimeline has it all): its dates, and the project
+ * and subject that name it in the longest-waiting list, which the store reads only for the changes
+ * listed (`labels`; {@link longestWaitingIds} says which).
+ */
+export type OverviewChange = Pick<
+  ChangeTimeline,
+  'id' | 'number' | 'status' | 'workInProgress' | 'created' | 'mergedAt' | 'abandonedAt' | 'patchSetCreated'
+> &
+  Partial<Pick<ChangeTimeline, 'project' | 'subject'>>;
+
 export interface OverviewInput {
   /**
    * The changes the overview counts: at least those created, merged or abandoned in the period
    * and those open as of `now` (others are ignored); the store reads only these.
    */
-  changes: readonly ChangeTimeline[];
+  changes: readonly OverviewChange[];
+  /** Project and subject by change id, for the changes listed as the longest waiting (else the change's own). */
+  labels?: ReadonlyMap<number, { project: string; subject: string }>;
   /**
    * The period's opened, merged and abandoned changes, counted by the store: used instead of
    * counting `changes` when given (then `changes` need hold only the changes open as of `now`).
@@ -104,7 +117,7 @@ export interface Overview {
 const iso = (t: Timestamp): string => new Date(t).toISOString();
 
 /** Is the change open at time t? */
-export function isOpenAt(c: ChangeTimeline, t: Timestamp): boolean {
+export function isOpenAt(c: Pick<ChangeTimeline, 'created' | 'mergedAt' | 'status' | 'abandonedAt'>, t: Timestamp): boolean {
   if (c.created > t) return false;
   if (c.mergedAt !== null && c.mergedAt <= t) return false;
   if (c.status === 'ABANDONED' && c.abandonedAt !== null && c.abandonedAt <= t) return false;
@@ -172,26 +185,19 @@ export function tallyReviews(
   return { byActor: [...by.values()].sort((a, b) => a.actorId - b.actorId) };
 }
 
-/** Computes the overview. Pure: everything it needs is in `input`. */
-export function computeOverview(input: OverviewInput, opts: OverviewOptions): Overview {
-  const { since, until, now } = opts;
-  const inPeriod = (t: Timestamp | null): boolean => t !== null && t >= since && t < until;
-
-  let opened = 0;
-  let merged = 0;
-  let abandoned = 0;
+/**
+ * The changes open as of `now`: how many are work in progress, and the others with their waits
+ * (days since created, since the latest patch set), longest waiting first (ties: lower number).
+ */
+function openWaiting(
+  input: Pick<OverviewInput, 'changes' | 'wipChangeIds'>,
+  now: Timestamp,
+): { wip: number; open: Array<{ c: OverviewChange; days: number }>; waitCreated: number[]; waitLatest: number[] } {
+  let wip = 0;
   const waitCreated: number[] = [];
   const waitLatest: number[] = [];
-  let wip = 0;
-  const open: Array<{ c: ChangeTimeline; days: number }> = [];
-  const counted = input.changeCounts;
-  if (counted) ({ opened, merged, abandoned } = counted);
+  const open: Array<{ c: OverviewChange; days: number }> = [];
   for (const c of input.changes) {
-    if (!counted) {
-      if (inPeriod(c.created)) opened += 1;
-      if (inPeriod(c.mergedAt)) merged += 1;
-      if (c.status === 'ABANDONED' && inPeriod(c.abandonedAt)) abandoned += 1;
-    }
     if (!isOpenAt(c, now)) continue;
     // The WIP flag is known as it is now, not as it was; replaying the past treats it as current.
     if (input.wipChangeIds ? input.wipChangeIds.has(c.id) : c.workInProgress) {
@@ -206,6 +212,36 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
     open.push({ c, days });
   }
   open.sort((a, b) => b.days - a.days || a.c.number - b.c.number);
+  return { wip, open, waitCreated, waitLatest };
+}
+
+/** How many changes the overview lists as the longest waiting. */
+const LONGEST_LISTED = 5;
+
+/** Ids of the changes {@link computeOverview} lists as the longest waiting: the ones whose project and subject it prints (`labels`). */
+export function longestWaitingIds(input: Pick<OverviewInput, 'changes' | 'wipChangeIds'>, now: Timestamp): number[] {
+  return openWaiting(input, now)
+    .open.slice(0, LONGEST_LISTED)
+    .map(({ c }) => c.id);
+}
+
+/** Computes the overview. Pure: everything it needs is in `input`. */
+export function computeOverview(input: OverviewInput, opts: OverviewOptions): Overview {
+  const { since, until, now } = opts;
+  const inPeriod = (t: Timestamp | null): boolean => t !== null && t >= since && t < until;
+
+  let opened = 0;
+  let merged = 0;
+  let abandoned = 0;
+  const counted = input.changeCounts;
+  if (counted) ({ opened, merged, abandoned } = counted);
+  else
+    for (const c of input.changes) {
+      if (inPeriod(c.created)) opened += 1;
+      if (inPeriod(c.mergedAt)) merged += 1;
+      if (c.status === 'ABANDONED' && inPeriod(c.abandonedAt)) abandoned += 1;
+    }
+  const { wip, open, waitCreated, waitLatest } = openWaiting(input, now);
 
   const tally = input.reviewTally ?? tallyReviews(input.acts ?? [], input.isBot, since, until);
   let selfVotes = 0;
@@ -250,9 +286,15 @@ export function computeOverview(input: OverviewInput, opts: OverviewOptions): Ov
         days30: waitLatest.filter((d) => d > 30).length,
         days90: waitLatest.filter((d) => d > 90).length,
       },
-      longestWaiting: open
-        .slice(0, 5)
-        .map(({ c, days }) => ({ project: c.project, number: c.number, subject: c.subject, days: round(days, 1) ?? 0 })),
+      longestWaiting: open.slice(0, LONGEST_LISTED).map(({ c, days }) => {
+        const label = input.labels?.get(c.id);
+        return {
+          project: label?.project ?? c.project ?? '',
+          number: c.number,
+          subject: label?.subject ?? c.subject ?? '',
+          days: round(days, 1) ?? 0,
+        };
+      }),
     },
     reviewers: {
       active: activeReviewers,

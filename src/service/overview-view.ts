@@ -2,14 +2,21 @@
  * The overview (`steward overview`, `/api/v1/overview`): the project at a glance — changes, open
  * changes and waits, reviewers, CI health, the core team and the queue in short (analysis/overview.ts).
  */
-import { computeOverview, isOpenAt, summariseTeam, type TeamSummary } from '../analysis/overview.js';
+import {
+  computeOverview,
+  isOpenAt,
+  longestWaitingIds,
+  summariseTeam,
+  type OverviewChange,
+  type TeamSummary,
+} from '../analysis/overview.js';
 import { situationAt } from '../analysis/queue-state.js';
-import type { ChangeTimeline } from '../model/activity.js';
 import type { OverviewReport, OverviewSkipped } from '../report/overview-report.js';
 import type { AccountLabel } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
 import {
   listProjectNamesByHost,
+  loadChangeLabels,
   loadAccounts,
   loadCiReporterIds,
   loadCiResultCounts,
@@ -86,7 +93,12 @@ export async function buildOverviewView(
   const wipChangeIds = queueFull
     ? queueFull.wipChangeIds
     : await workInProgressIds(store, params.project, effective, changes, negativeWorkflow!, win.now);
-  const overview = computeOverview({ changes, changeCounts, reviewTally, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds }, win);
+  // The open changes are read without their texts: the project and subject of the few listed.
+  const labels = await loadChangeLabels(store.db, longestWaitingIds({ changes, wipChangeIds }, win.now));
+  const overview = computeOverview(
+    { changes, labels, changeCounts, reviewTally, ci, isBot: (id) => bots.has(id), coreIds, wipChangeIds },
+    win,
+  );
   // The slow parts (seconds each on a large store) only when asked for; the result says what it left out.
   const ciHealth = full ? await buildCiHealth(store, params.project, win, effective) : null;
   const team = full ? await buildTeamSummary(store, params.project, effective, win) : null;
@@ -149,7 +161,7 @@ async function workInProgressIds(
   store: Store,
   project: readonly string[] | undefined,
   effective: EffectiveConfig,
-  changes: readonly ChangeTimeline[],
+  changes: readonly OverviewChange[],
   negativeWorkflow: ReadonlySet<number>,
   now: number,
 ): Promise<Set<number>> {

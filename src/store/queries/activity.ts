@@ -2,12 +2,13 @@
  * Queries that load the flat activity records analysis works on (model/activity.ts).
  * Filters: projects (none = all) and a time window on the act's own time.
  */
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import type { AccountInfo, ChangeTimeline, CiResultCount, ReviewActRecord } from '../../model/activity.js';
+import { sql, type Kysely } from 'kysely';
+import type { AccountInfo, CiResultCount, ReviewActRecord } from '../../model/activity.js';
 import type { ChangeStatus } from '../../model/records.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 import { looseDistinct } from './loose-scan.js';
+import { pack, unpack } from './packed.js';
 
 export interface ActivityFilter {
   projects?: readonly string[];
@@ -56,80 +57,89 @@ export async function loadOverviewChangeCounts(
   return { opened: await count('created'), merged: await count('merged_at'), abandoned: await count('abandoned_at') };
 }
 
+/** A change open as of the overview's `now`, as it reads it: its dates, without the texts that name it. */
+export interface OpenChangeTimes {
+  id: number;
+  number: number;
+  status: ChangeStatus;
+  workInProgress: boolean;
+  created: number;
+  mergedAt: number | null;
+  abandonedAt: number | null;
+  /** Its latest patch set created at or before `now` (none: empty). */
+  patchSetCreated: number[];
+}
+
+const STATUSES: readonly ChangeStatus[] = ['NEW', 'MERGED', 'ABANDONED'];
+
 /**
- * The changes open as of `now` (created by then, neither merged nor abandoned by then), with their
- * timelines as the overview reads them: each one's patch set times are only its latest patch set
- * created at or before `now` (the only one its waits need). The period's counts come from
- * {@link loadOverviewChangeCounts}, not from these.
+ * The changes open as of `now` (created by then, neither merged nor abandoned by then), as the
+ * overview reads them: each one's patch set times are only its latest patch set created at or
+ * before `now` (the only one its waits need), and neither its project nor its subject
+ * ({@link loadChangeLabels} reads them for the few the overview lists). The period's counts come
+ * from {@link loadOverviewChangeCounts}, not from these. In id order.
+ *
+ * A change has a merge time only when it is merged and an abandonment time only when it is
+ * abandoned (model/packed-changes.ts `changeEndDates`), so the open ones are: every change of
+ * another status created by then (in SQLite read from the status index `changes_flow` alone, not
+ * the table), the merged ones merged after `now` and the abandoned ones abandoned after it (through
+ * their time indexes). Packed in one string: 16,000 rows as objects cost more than the read.
  */
 export async function loadOverviewChanges(
   db: Kysely<Database>,
   filter: { projects?: readonly string[]; now: number; engine?: EngineName },
-): Promise<ChangeTimeline[]> {
+): Promise<OpenChangeTimes[]> {
   const { now } = filter;
-  const openAtNow = (e: ExpressionBuilder<Database, 'changes'>) =>
-    e.and([
-      e('changes.created', '<=', now),
-      e.or([e('changes.merged_at', 'is', null), e('changes.merged_at', '>', now)]),
-      e.or([e('changes.status', '!=', 'ABANDONED'), e('changes.abandoned_at', 'is', null), e('changes.abandoned_at', '>', now)]),
-    ]);
-  let q = db
-    .selectFrom('changes')
-    .select([
-      'id',
-      'host',
-      'project',
-      'branch',
-      'number',
-      'subject',
-      'owner_id',
-      'status',
-      'wip',
-      'created',
-      'merged_at',
-      'abandoned_at',
-      'insertions',
-      'deletions',
-      // Each open change's latest patch set at or before now: an index probe per change
-      // (patch_sets_flow), in the same statement (a second read of the ids cost as much as this one).
-      (e) =>
-        e
-          .selectFrom('patch_sets')
-          .select((p) => p.fn.max('patch_sets.created').as('m'))
-          .whereRef('patch_sets.change_id', '=', 'changes.id')
-          .where('patch_sets.created', '<=', now)
-          .as('latest_ps'),
-    ])
-    .where(openAtNow);
-  // SQLite: the same changes found through the merge-time index (a superset: not merged, merged
-  // after now) instead of a pass over every change.
-  if (filter.engine === 'sqlite')
-    q = q.where(
-      sql<boolean>`id in (select id from changes where merged_at is null union all select id from changes where merged_at > ${now})`,
-    );
-  if (filter.projects?.length) q = q.where('project', 'in', filter.projects);
-  const changes = await q.orderBy('id').execute();
-
-  return changes.map((c) => {
-    const ps = c.latest_ps === null ? undefined : Number(c.latest_ps);
-    return {
-      id: c.id,
-      host: c.host,
-      project: c.project,
-      branch: c.branch,
-      number: c.number,
-      subject: c.subject,
-      ownerId: c.owner_id,
-      status: c.status as ChangeStatus,
-      workInProgress: c.wip === 1,
-      created: c.created,
-      mergedAt: c.merged_at,
-      abandonedAt: c.abandoned_at,
-      patchSetCreated: ps === undefined ? [] : [ps],
-      insertions: c.insertions,
-      deletions: c.deletions,
-    };
+  const engine = filter.engine ?? 'sqlite';
+  const sqlite = engine === 'sqlite';
+  const inProjects = filter.projects?.length ? sql`and project in (${sql.join([...filter.projects])})` : sql``;
+  // Each open change's latest patch set at or before now: an index probe per change (patch_sets_flow).
+  const latest = sql`(select max(p.created) from patch_sets p where p.change_id = c.id and p.created <= ${now})`;
+  const indexed = (name: string) => (sqlite ? sql.raw(`indexed by ${name}`) : sql``);
+  // "|| ''": the status is not what the merged and abandoned ones are found by.
+  const { rows } = await sql<{ packed: string | null }>`
+    select ${pack(engine, ['id', 'number', 'status', 'wip', 'created', 'merged_at?', 'abandoned_at?', 'latest?'])} as packed from (
+      select id, number, status, wip, created, null as merged_at, null as abandoned_at, ${latest} as latest
+      from changes c ${indexed('changes_flow')}
+      where (status < 'ABANDONED' or (status > 'ABANDONED' and status < 'MERGED') or status > 'MERGED') and created <= ${now} ${inProjects}
+      union all
+      select id, number, status, wip, created, merged_at, abandoned_at, ${latest}
+      from changes c ${indexed('changes_merged_at')}
+      where merged_at > ${now} and status || '' = 'MERGED' and created <= ${now} ${inProjects}
+      union all
+      select id, number, status, wip, created, merged_at, abandoned_at, ${latest}
+      from changes c ${indexed('changes_abandoned_at')}
+      where abandoned_at > ${now} and status || '' = 'ABANDONED' and created <= ${now} ${inProjects}
+    ) x`.execute(db);
+  const out: OpenChangeTimes[] = [];
+  unpack(rows, 8, (f) => {
+    const ps = f.nullableNum(7);
+    out.push({
+      id: f.num(0),
+      number: f.num(1),
+      status: f.str(2, STATUSES) as ChangeStatus,
+      workInProgress: f.num(3) === 1,
+      created: f.num(4),
+      mergedAt: f.nullableNum(5),
+      abandonedAt: f.nullableNum(6),
+      patchSetCreated: ps === null ? [] : [ps],
+    });
   });
+  return out.sort((a, b) => a.id - b.id);
+}
+
+/** The project and subject of each of the changes `ids` (a few: what the overview lists), by id. */
+export async function loadChangeLabels(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<Map<number, { project: string; subject: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('changes')
+    .select(['id', 'project', 'subject'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { project: r.project, subject: r.subject }]));
 }
 
 /**
