@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { computeOverview } from '../../src/analysis/overview.js';
+import { computeOverview, longestWaitingIds } from '../../src/analysis/overview.js';
 import { toRestChange } from '../../src/demo/demo-export.js';
 import { generateDemoChanges } from '../../src/demo/demo-project.js';
 import type { ChangeTimeline, CiResultCount } from '../../src/model/activity.js';
@@ -20,6 +20,7 @@ import {
   loadCiResultCounts,
   loadNegativeWorkflowChangeIds,
   loadOverviewChangeCounts,
+  loadChangeLabels,
   loadOverviewChanges,
 } from '../../src/store/queries/activity.js';
 import { loadFlowChanges } from '../../src/store/queries/flow.js';
@@ -124,7 +125,10 @@ for (const engine of ENGINES) {
           const f = { projects: filter };
           const changeCounts = await loadOverviewChangeCounts(store.db, { ...f, since, until: NOW });
           const open = await loadOverviewChanges(store.db, { ...f, now: NOW, engine: store.engine });
-          const read = computeOverview({ changes: open, changeCounts, acts: [], ci: [], isBot: () => false, coreIds: null }, win);
+          // The open changes come without project and subject: those of the listed ones are read apart.
+          const labels = await loadChangeLabels(store.db, longestWaitingIds({ changes: open }, NOW));
+          assert.equal(labels.size, full.open.longestWaiting.length);
+          const read = computeOverview({ changes: open, labels, changeCounts, acts: [], ci: [], isBot: () => false, coreIds: null }, win);
           assert.deepEqual(read, full);
           assert.ok(full.changes.opened > 0 && full.open.count > 0, 'the demo has changes in the period and open ones');
           assert.ok(open.every((c) => c.patchSetCreated.length <= 1));
