@@ -54,11 +54,16 @@ export async function loadReviewTally(
               ${projects ? sql`and project in (${projects})` : sql``}
           ),
           r as (select change_id, actor, max(voted) as voted from a group by change_id, patch_set, actor),
-          s as (select distinct change_id, patch_set, actor, label from a where voted = 1)
+          -- The owners' votes picked before they are made distinct (about 900 of 54,000 on the bench
+          -- store): made distinct first, all of them were sorted, on disk.
+          s as (
+            select distinct a.change_id, a.patch_set, a.actor, a.label from a join ch on ch.id = a.change_id
+            where a.voted = 1 and a.actor = ch.owner_id
+          )
           select r.actor, count(*) as reviews, sum(1 - r.voted) as comment_only, 0 as self
           from r join ch on ch.id = r.change_id where r.actor <> ch.owner_id group by r.actor
           union all
-          select s.actor, 0, 0, count(*) from s join ch on ch.id = s.change_id where s.actor = ch.owner_id group by s.actor`.execute(db)
+          select s.actor, 0, 0, count(*) from s group by s.actor`.execute(db)
       : // SQLite: each act joined to its change through the primary key as it is read.
         await sql<Row>`
           with a as (
