@@ -80,10 +80,11 @@ const STATUSES: readonly ChangeStatus[] = ['NEW', 'MERGED', 'ABANDONED'];
  * from {@link loadOverviewChangeCounts}, not from these. In id order.
  *
  * A change has a merge time only when it is merged and an abandonment time only when it is
- * abandoned (model/packed-changes.ts `changeEndDates`), so the open ones are: every change of
- * another status created by then (in SQLite read from the status index `changes_flow` alone, not
- * the table), the merged ones merged after `now` and the abandoned ones abandoned after it (through
- * their time indexes). Packed in one string: 16,000 rows as objects cost more than the read.
+ * abandoned (model/packed-changes.ts `changeEndDates`), and a change is new, merged or abandoned
+ * (ChangeStatus; a draft is stored as new), so the open ones are: the new ones created by then, read
+ * from the status index `changes_flow` alone (not the table; PostgreSQL's index-only scan), the
+ * merged ones merged after `now` and the abandoned ones abandoned after it (through their time
+ * indexes). Packed in one string: 16,000 rows as objects cost more than the read.
  */
 export async function loadOverviewChanges(
   db: Kysely<Database>,
@@ -101,7 +102,7 @@ export async function loadOverviewChanges(
     select ${pack(engine, ['id', 'number', 'status', 'wip', 'created', 'merged_at?', 'abandoned_at?', 'latest?'])} as packed from (
       select id, number, status, wip, created, null as merged_at, null as abandoned_at, ${latest} as latest
       from changes c ${indexed('changes_flow')}
-      where (status < 'ABANDONED' or (status > 'ABANDONED' and status < 'MERGED') or status > 'MERGED') and created <= ${now} ${inProjects}
+      where status = 'NEW' and created <= ${now} ${inProjects}
       union all
       select id, number, status, wip, created, merged_at, abandoned_at, ${latest}
       from changes c ${indexed('changes_merged_at')}
