@@ -4,6 +4,7 @@
  * function is one transaction, so what it writes is stored whole or not at all; the pipelines
  * decide what to write and when, this module how.
  */
+import { sql, type Kysely } from 'kysely';
 import type { AccountRef } from '../model/records.js';
 import type { PackedChanges } from '../model/packed-changes.js';
 import type { ZuulBuild } from '../model/ci.js';
@@ -11,6 +12,7 @@ import type { LaunchpadRecords } from '../model/bugs.js';
 import { AccountResolver } from './account-resolver.js';
 import { ensureHost, writeChangeBatch, type WriteCounts } from './change-writer.js';
 import type { Store } from './engine.js';
+import type { Database } from './schema.js';
 import { writeZuulBuilds, type ZuulOrigin, type ZuulWriteCounts } from './queries/ci.js';
 import { recordGroupSnapshot, recordPage } from './sync-store.js';
 import { writeLaunchpadRecords, type LaunchpadWriteCounts } from './queries/bugs.js';
@@ -61,8 +63,30 @@ export interface FileWriter {
   readonly accountsCreated: number;
 }
 
-/** Migration 0033's index of patch sets by revision. */
-const REVISION_INDEX = 'patch_sets_revision';
+/**
+ * The secondary indexes an import into an empty store builds once after its load instead of row by
+ * row (docs/benchmarks.md, "Sync and import"): each orders its rows by a key that arrives in random
+ * order (a revision, a file path, a topic), so row by row every insert lands on another page of the
+ * index, and the index's pages crowd the other tables' pages out of SQLite's page cache.
+ */
+const DEFERRED_INDEXES: readonly string[] = ['patch_sets_revision', 'change_files_path', 'changes_topic'];
+
+/** The definitions (CREATE INDEX statements) of `names`, as the store holds them, in `names`' order. */
+async function indexDefinitions(trx: Kysely<Database>, engine: Store['engine'], names: readonly string[]): Promise<string[]> {
+  const list = sql.join(names.map((n) => sql.lit(n)));
+  const query =
+    engine === 'sqlite'
+      ? sql<IndexDef>`select name, sql as def from sqlite_master where type = 'index' and name in (${list})`
+      : sql<IndexDef>`select indexname as name, indexdef as def from pg_indexes
+          where schemaname = current_schema() and indexname in (${list})`;
+  const byName = new Map((await query.execute(trx)).rows.map((r) => [r.name, r.def]));
+  return names.flatMap((n) => byName.get(n) ?? []);
+}
+
+interface IndexDef {
+  name: string;
+  def: string | null;
+}
 
 /**
  * Runs `work` inside one transaction, with the engine's bulk settings (store.bulkLoad), after
@@ -76,11 +100,11 @@ export async function writeInOneTransaction<T>(
   return store.bulkLoad(() =>
     store.db.transaction().execute(async (trx) => {
       await ensureHost(trx, host.name, host.url);
-      // Into an empty store, `patch_sets_revision` (random 40-character keys) is built once after the
-      // load instead of row by row: about 10% of a 100,000-change import's CPU (docs/benchmarks.md).
-      // In the same transaction, so a failed import leaves the index as it was.
-      const deferIndex = (await trx.selectFrom('patch_sets').select('change_id').limit(1).execute()).length === 0;
-      if (deferIndex) await trx.schema.dropIndex(REVISION_INDEX).ifExists().execute();
+      // Into an empty store, DEFERRED_INDEXES are dropped and built again from their own definitions
+      // after the load, in the same transaction: a failed import leaves them as they were.
+      const empty = (await trx.selectFrom('patch_sets').select('change_id').limit(1).execute()).length === 0;
+      const deferred = empty ? await indexDefinitions(trx, store.engine, DEFERRED_INDEXES) : [];
+      for (const name of empty ? DEFERRED_INDEXES : []) await trx.schema.dropIndex(name).ifExists().execute();
       const resolver = new AccountResolver(trx, host.name, store.bulk);
       const result = await work({
         write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
@@ -88,7 +112,7 @@ export async function writeInOneTransaction<T>(
           return resolver.created;
         },
       });
-      if (deferIndex) await trx.schema.createIndex(REVISION_INDEX).ifNotExists().on('patch_sets').column('revision').execute();
+      for (const def of deferred) await sql.raw(def).execute(trx);
       return result;
     }),
   );
