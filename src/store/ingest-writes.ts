@@ -64,6 +64,16 @@ export interface FileWriter {
 }
 
 /**
+ * SQLite's page cache while an export file loads into an empty store (store.bulkLoad's default, 64
+ * MB, is kept for a load into a store that holds changes). With the random-order indexes deferred,
+ * the rows the load writes land at the end of each table and in a few places of each remaining index
+ * (ascending ids, dates, few labels and kinds), so half the cache holds what the next rows need: on
+ * the 100,000-change bench export, 32 MB took about 40 MB off the import's peak RSS for about 4,000
+ * more page reads (of about 310,000 pages written) and no measurable CPU (docs/benchmarks.md).
+ */
+const BULK_PAGE_CACHE_MB = 32;
+
+/**
  * The secondary indexes an import into an empty store builds once after its load instead of row by
  * row (docs/benchmarks.md, "Sync and import"): each orders its rows by a key that arrives in random
  * order (a revision, a file path, a topic), so row by row every insert lands on another page of the
@@ -97,24 +107,28 @@ export async function writeInOneTransaction<T>(
   host: { name: string; url: string | null },
   work: (writer: FileWriter) => Promise<T>,
 ): Promise<T> {
-  return store.bulkLoad(() =>
-    store.db.transaction().execute(async (trx) => {
-      await ensureHost(trx, host.name, host.url);
-      // Into an empty store, DEFERRED_INDEXES are dropped and built again from their own definitions
-      // after the load, in the same transaction: a failed import leaves them as they were.
-      const empty = (await trx.selectFrom('patch_sets').select('change_id').limit(1).execute()).length === 0;
-      const deferred = empty ? await indexDefinitions(trx, store.engine, DEFERRED_INDEXES) : [];
-      for (const name of empty ? DEFERRED_INDEXES : []) await trx.schema.dropIndex(name).ifExists().execute();
-      const resolver = new AccountResolver(trx, host.name, store.bulk);
-      const result = await work({
-        write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
-        get accountsCreated() {
-          return resolver.created;
-        },
-      });
-      for (const def of deferred) await sql.raw(def).execute(trx);
-      return result;
-    }),
+  // Into an empty store, DEFERRED_INDEXES are dropped and built again from their own definitions
+  // after the load, in the same transaction (a failed import leaves them as they were), and the load
+  // runs with the smaller page cache. (Read before the transaction: another writer in between would
+  // only make the load slower, never its result different.)
+  const empty = (await store.db.selectFrom('patch_sets').select('change_id').limit(1).execute()).length === 0;
+  return store.bulkLoad(
+    () =>
+      store.db.transaction().execute(async (trx) => {
+        await ensureHost(trx, host.name, host.url);
+        const deferred = empty ? await indexDefinitions(trx, store.engine, DEFERRED_INDEXES) : [];
+        for (const name of empty ? DEFERRED_INDEXES : []) await trx.schema.dropIndex(name).ifExists().execute();
+        const resolver = new AccountResolver(trx, host.name, store.bulk);
+        const result = await work({
+          write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
+          get accountsCreated() {
+            return resolver.created;
+          },
+        });
+        for (const def of deferred) await sql.raw(def).execute(trx);
+        return result;
+      }),
+    empty ? { pageCacheMb: BULK_PAGE_CACHE_MB } : {},
   );
 }
 
