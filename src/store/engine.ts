@@ -44,10 +44,10 @@ export interface Store {
 /** How store.bulkLoad sets the engine up (SQLite only; PostgreSQL ignores them). */
 export interface BulkLoadOptions {
   /**
-   * SQLite's page cache during the load, in MB (default 64). A load whose rows arrive in the order
-   * of every index it writes row by row (the Gerrit import into an empty store, its random-order
-   * indexes built after: store/ingest-writes.ts) needs far less than one that inserts into random
-   * places of large indexes.
+   * SQLite's page cache during the load, in MB (default 64). A load that writes its rows at the ends
+   * of its tables and indexes, or in a few places of them (the Gerrit import into an empty store,
+   * its random-order indexes built after: store/ingest-writes.ts), needs less than one that inserts
+   * at random places of large indexes.
    */
   pageCacheMb?: number;
 }
