@@ -35,8 +35,19 @@ export interface Store {
    * an import; settings are put back afterwards, whether `work` succeeds or fails. SQLite: see
    * open-store.ts sqliteBulkLoad. PostgreSQL: runs `work` as it is.
    */
-  bulkLoad<T>(work: () => Promise<T>): Promise<T>;
+  bulkLoad<T>(work: () => Promise<T>, options?: BulkLoadOptions): Promise<T>;
   /** Where the store is, for messages (file path, or the URL without its password). */
   readonly location: string;
   close(): Promise<void>;
+}
+
+/** How store.bulkLoad sets the engine up (SQLite only; PostgreSQL ignores them). */
+export interface BulkLoadOptions {
+  /**
+   * SQLite's page cache during the load, in MB (default 64). A load that writes its rows at the ends
+   * of its tables and indexes, or in a few places of them (the Gerrit import into an empty store,
+   * its random-order indexes built after: store/ingest-writes.ts), needs less than one that inserts
+   * at random places of large indexes.
+   */
+  pageCacheMb?: number;
 }

@@ -4,6 +4,7 @@
  * function is one transaction, so what it writes is stored whole or not at all; the pipelines
  * decide what to write and when, this module how.
  */
+import { sql, type Kysely } from 'kysely';
 import type { AccountRef } from '../model/records.js';
 import type { PackedChanges } from '../model/packed-changes.js';
 import type { ZuulBuild } from '../model/ci.js';
@@ -11,6 +12,7 @@ import type { LaunchpadRecords } from '../model/bugs.js';
 import { AccountResolver } from './account-resolver.js';
 import { ensureHost, writeChangeBatch, type WriteCounts } from './change-writer.js';
 import type { Store } from './engine.js';
+import type { Database } from './schema.js';
 import { writeZuulBuilds, type ZuulOrigin, type ZuulWriteCounts } from './queries/ci.js';
 import { recordGroupSnapshot, recordPage } from './sync-store.js';
 import { writeLaunchpadRecords, type LaunchpadWriteCounts } from './queries/bugs.js';
@@ -61,8 +63,40 @@ export interface FileWriter {
   readonly accountsCreated: number;
 }
 
-/** Migration 0033's index of patch sets by revision. */
-const REVISION_INDEX = 'patch_sets_revision';
+/**
+ * SQLite's page cache while an export file loads into an empty store (store.bulkLoad's default, 64
+ * MB, is kept for a load into a store that holds changes). With the random-order indexes deferred,
+ * the rows the load writes land at the end of each table and in a few places of each remaining index
+ * (ascending ids, dates, few labels and kinds), so half the cache holds what the next rows need: on
+ * the 100,000-change bench export, 32 MB took about 40 MB off the import's peak RSS for about 4,000
+ * more page reads (of about 310,000 pages written) and no measurable CPU (docs/benchmarks.md).
+ */
+const BULK_PAGE_CACHE_MB = 32;
+
+/**
+ * The secondary indexes an import into an empty store builds once after its load instead of row by
+ * row (docs/benchmarks.md, "Sync and import"): each orders its rows by a key that arrives in random
+ * order (a revision, a file path, a topic), so row by row every insert lands on another page of the
+ * index, and the index's pages crowd the other tables' pages out of SQLite's page cache.
+ */
+const DEFERRED_INDEXES: readonly string[] = ['patch_sets_revision', 'change_files_path', 'changes_topic'];
+
+/** The definitions (CREATE INDEX statements) of `names`, as the store holds them, in `names`' order. */
+async function indexDefinitions(trx: Kysely<Database>, engine: Store['engine'], names: readonly string[]): Promise<string[]> {
+  const list = sql.join(names.map((n) => sql.lit(n)));
+  const query =
+    engine === 'sqlite'
+      ? sql<IndexDef>`select name, sql as def from sqlite_master where type = 'index' and name in (${list})`
+      : sql<IndexDef>`select indexname as name, indexdef as def from pg_indexes
+          where schemaname = current_schema() and indexname in (${list})`;
+  const byName = new Map((await query.execute(trx)).rows.map((r) => [r.name, r.def]));
+  return names.flatMap((n) => byName.get(n) ?? []);
+}
+
+interface IndexDef {
+  name: string;
+  def: string | null;
+}
 
 /**
  * Runs `work` inside one transaction, with the engine's bulk settings (store.bulkLoad), after
@@ -73,24 +107,28 @@ export async function writeInOneTransaction<T>(
   host: { name: string; url: string | null },
   work: (writer: FileWriter) => Promise<T>,
 ): Promise<T> {
-  return store.bulkLoad(() =>
-    store.db.transaction().execute(async (trx) => {
-      await ensureHost(trx, host.name, host.url);
-      // Into an empty store, `patch_sets_revision` (random 40-character keys) is built once after the
-      // load instead of row by row: about 10% of a 100,000-change import's CPU (docs/benchmarks.md).
-      // In the same transaction, so a failed import leaves the index as it was.
-      const deferIndex = (await trx.selectFrom('patch_sets').select('change_id').limit(1).execute()).length === 0;
-      if (deferIndex) await trx.schema.dropIndex(REVISION_INDEX).ifExists().execute();
-      const resolver = new AccountResolver(trx, host.name, store.bulk);
-      const result = await work({
-        write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
-        get accountsCreated() {
-          return resolver.created;
-        },
-      });
-      if (deferIndex) await trx.schema.createIndex(REVISION_INDEX).ifNotExists().on('patch_sets').column('revision').execute();
-      return result;
-    }),
+  // Into an empty store, DEFERRED_INDEXES are dropped and built again from their own definitions
+  // after the load, in the same transaction (a failed import leaves them as they were), and the load
+  // runs with the smaller page cache. (Read before the transaction: another writer in between would
+  // only make the load slower, never its result different.)
+  const empty = (await store.db.selectFrom('patch_sets').select('change_id').limit(1).execute()).length === 0;
+  return store.bulkLoad(
+    () =>
+      store.db.transaction().execute(async (trx) => {
+        await ensureHost(trx, host.name, host.url);
+        const deferred = empty ? await indexDefinitions(trx, store.engine, DEFERRED_INDEXES) : [];
+        for (const name of empty ? DEFERRED_INDEXES : []) await trx.schema.dropIndex(name).ifExists().execute();
+        const resolver = new AccountResolver(trx, host.name, store.bulk);
+        const result = await work({
+          write: (batch) => writeChangeBatch(trx, resolver, batch, store.bulk),
+          get accountsCreated() {
+            return resolver.created;
+          },
+        });
+        for (const def of deferred) await sql.raw(def).execute(trx);
+        return result;
+      }),
+    empty ? { pageCacheMb: BULK_PAGE_CACHE_MB } : {},
   );
 }
 

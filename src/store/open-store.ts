@@ -11,7 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, sql } from 'kysely';
 import type { DatabaseConnection, DialectAdapter, Driver, SqliteDialectConfig } from 'kysely';
 import { StewardError } from '../model/errors.js';
-import type { EngineCapabilities, EngineName, Store } from './engine.js';
+import type { BulkLoadOptions, EngineCapabilities, EngineName, Store } from './engine.js';
 import { migrationList, migrationProvider } from './migrations/index.js';
 import { multiRowWriter, sqliteWriter } from './bulk-insert.js';
 import type { Database } from './schema.js';
@@ -190,7 +190,7 @@ async function openSqlite(path: string, busyTimeoutMs: number, create: boolean, 
     caps: SQLITE_CAPS,
     db,
     bulk: sqliteWriter(database),
-    bulkLoad: (work) => sqliteBulkLoad(database, work),
+    bulkLoad: (work, options) => sqliteBulkLoad(database, work, options),
     location: path,
     close: () => db.destroy(),
   };
@@ -213,20 +213,20 @@ async function openSqlite(path: string, busyTimeoutMs: number, create: boolean, 
  *   connection is open, the store stays in WAL mode and they keep reading. synchronous = FULL then,
  *   as rollback journals need it to survive a power cut.
  * - A 64 MB page cache (as a long-lived reader asks for it, OpenStoreOptions.largePageCache), for
- *   the report indexes' random inserts.
+ *   the report indexes' random inserts; `options.pageCacheMb` for a load that needs less.
  *
  * Nothing changes inside an open transaction (SQLite ignores these settings there), so `work` runs as
  * it is when one is open. Afterwards each setting gets back the value it had (the journal: WAL, as
  * openSqlite sets it).
  */
-async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => Promise<T>): Promise<T> {
+async function sqliteBulkLoad<T>(database: BetterSqlite3.Database, work: () => Promise<T>, options: BulkLoadOptions = {}): Promise<T> {
   if (database.inTransaction) return work();
   const saved = (name: string): unknown => database.pragma(name, { simple: true });
   const cacheSize = saved('cache_size');
   const busyTimeout = saved('busy_timeout');
   const synchronous = saved('synchronous');
   database.pragma('foreign_keys = OFF');
-  database.pragma('cache_size = -65536');
+  database.pragma(`cache_size = -${Math.max(1, Math.floor(options.pageCacheMb ?? 64)) * 1024}`);
   let rollbackJournal = false;
   try {
     // Leaving WAL needs the store to itself: try once, without waiting for other connections.

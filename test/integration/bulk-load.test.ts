@@ -17,7 +17,7 @@ import { importFiles } from '../../src/ingest/import-files.js';
 import { writeRestExport, writeSshExport } from '../../src/demo/demo-export.js';
 import { dumpStore } from '../../src/store/dump.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/engine.js';
+import type { BulkLoadOptions, Store } from '../../src/store/engine.js';
 import type { Database } from '../../src/store/schema.js';
 import { ENGINES, withStore } from '../helpers/stores.js';
 
@@ -172,6 +172,28 @@ describe('store.bulkLoad on SQLite', () => {
         /FOREIGN KEY constraint failed/,
       );
       assert.equal(await testFiles(store.db), 1);
+    });
+  });
+
+  it('pageCacheMb sets the cache for the work alone; an import into an empty store asks for 32 MB, one into a store with changes keeps 64 MB', async () => {
+    await withStore('sqlite', async (store) => {
+      const normal = await settings(store.db);
+      assert.equal((await store.bulkLoad(async () => settings(store.db), { pageCacheMb: 16 })).cache_size, -16384);
+      assert.deepEqual(await settings(store.db), normal);
+
+      // What the import asks bulkLoad for, each time.
+      const asked: Array<BulkLoadOptions | undefined> = [];
+      const bulkLoad = store.bulkLoad.bind(store);
+      (store as { bulkLoad: Store['bulkLoad'] }).bulkLoad = (work, options) => {
+        asked.push(options);
+        return bulkLoad(work, options);
+      };
+      for (let i = 0; i < 2; i++) {
+        const summary = await importFiles(store, [rest], { host: HOST, batchSize: 10 });
+        assert.equal(summary.stopped, null, summary.stopped?.error.message);
+      }
+      assert.deepEqual(asked, [{ pageCacheMb: 32 }, {}], 'into the empty store, then into the store that holds the changes');
+      assert.deepEqual(await settings(store.db), normal);
     });
   });
 
