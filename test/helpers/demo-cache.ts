@@ -102,56 +102,6 @@ export async function cachedStore(
   }
 }
 
-/**
- * Runs `make(location, out)` on a new store of `engine` itself — a test whose subject is those very
- * steps (e.g. `overview --demo-if-empty` filling an empty store) — and, under run-tests.mjs, publishes
- * the store it leaves under `key`, as `cachedStore(engine, key, …)` would have generated it, for the
- * files that ask for the same store: they wait while `make` runs, then copy it. It never copies: when
- * the store is published already, or another file is generating it, `make` runs all the same and
- * nothing is published. `make` must leave the store what `key` promises and close it.
- */
-export async function publishingStore(
-  engine: EngineName,
-  key: string,
-  make: (location: string, out: string) => Promise<void>,
-): Promise<CachedStore> {
-  const dir = mkdtempSync(join(tmpdir(), 'steward-web-'));
-  const fresh = await freshLocation(engine);
-  const result = (out: string): CachedStore => ({
-    location: fresh.location,
-    dir,
-    out,
-    cleanup: async () => {
-      rmSync(dir, { recursive: true, force: true });
-      await fresh.cleanup();
-    },
-  });
-  const paths = RUN_CACHE && RUN_ID ? cachePaths(engine, key) : undefined;
-  let locked = false;
-  if (paths && !existsSync(paths.done)) {
-    try {
-      writeFileSync(paths.lock, String(process.pid), { flag: 'wx' });
-      locked = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-  if (!paths || !locked) {
-    const out = join(dir, 'out');
-    await make(fresh.location, out);
-    return result(out);
-  }
-  try {
-    const out = mkdtempSync(join(RUN_CACHE!, `out-${paths.hash}-`));
-    writeFileSync(paths.outName, out);
-    await make(fresh.location, out);
-    await publish(engine, fresh.location, paths);
-    return result(out);
-  } finally {
-    rmSync(paths.lock, { force: true });
-  }
-}
-
 /** Where the run's cache keeps the store of `engine` and `key` (run-tests.mjs's folder and databases). */
 function cachePaths(engine: EngineName, key: string) {
   const hash = createHash('sha256').update(`${engine}\n${key}`).digest('hex').slice(0, 16);
@@ -296,21 +246,34 @@ export const DEMO_NOW = Date.UTC(2026, 10, 1);
 /**
  * The cache key of the default demo (`steward demo` without size options: seed 42, 5,000 changes,
  * 12 months) at DEMO_NOW, as `npm start` (`overview --demo-if-empty`) leaves it in an empty SQLite
- * store: empty-store.test.ts publishes the one its test makes under this key (publishingStore).
+ * store.
  */
 export const DEFAULT_DEMO_KEY =
-  'the default demo (steward demo, or overview --demo-if-empty) at 2026-11-01, from a folder without steward.yaml';
+  'npm start: overview --demo-if-empty --now 2026-11-01 in a folder without steward.yaml (the default demo into ./steward.db)';
+
+/** The file in a default demo's `out` that holds what its `npm start` command printed. */
+const NPM_START_RESULT = 'npm-start.json';
 
 /**
- * A SQLite store holding the default demo at DEMO_NOW; the demo's folder (`steward-demo`: its
- * exports, steward.yaml, specs repository) is in `out`. Under run-tests.mjs generated once per run
- * (or published by empty-store.test.ts's `npm start` test, which makes the same store) and copied.
+ * A SQLite store holding the default demo at DEMO_NOW, made by `npm start`: `steward overview
+ * --demo-if-empty --now 2026-11-01` run in an empty folder (`out`) without steward.yaml, which
+ * generates the demo into the default store ./steward.db (the demo's folder `steward-demo` beside
+ * it) and prints the overview; `location` is a copy of that store. What the command printed is
+ * kept (`npmStartResult`). Under run-tests.mjs made once per run, by the first file that asks
+ * (cli.test.ts, ci-cli.test.ts and empty-store.test.ts read it), and copied.
  */
 export async function defaultDemo(): Promise<CachedStore> {
   return cachedStore('sqlite', DEFAULT_DEMO_KEY, async (location, out) => {
     const { runSteward } = await import('./cli.js');
     mkdirSync(out, { recursive: true });
-    const r = await runSteward(['demo', '--now', '2026-11-01', '--db', location, '--quiet'], { cwd: out, now: DEMO_NOW });
-    if (r.code !== 0) throw new Error(`steward demo --now 2026-11-01 failed: ${r.stderr}`);
+    const r = await runSteward(['overview', '--demo-if-empty', '--now', '2026-11-01'], { cwd: out, now: DEMO_NOW });
+    writeFileSync(join(out, NPM_START_RESULT), JSON.stringify(r));
+    if (r.code !== 0) throw new Error(`steward overview --demo-if-empty --now 2026-11-01 failed: ${r.stderr}`);
+    copyFileSync(join(out, 'steward.db'), location);
   });
+}
+
+/** What `npm start` printed when it made the default demo `store` (defaultDemo): exit code, stdout, stderr. */
+export function npmStartResult(store: CachedStore): { code: number; stdout: string; stderr: string } {
+  return JSON.parse(readFileSync(join(store.out, NPM_START_RESULT), 'utf8')) as { code: number; stdout: string; stderr: string };
 }

@@ -61,6 +61,16 @@ export async function demoStore(engine: EngineName, o: { changes?: number; month
   });
 }
 
+/**
+ * The options of the longer demo store (`demoStore(engine, LONG_DEMO)`): 1,500 changes over 18
+ * months. Shared by core-idle-window.test.ts (more than a year of history, with reviews that straddle
+ * the bound a year back, for the cores whose whole history is read: seed 7 has them, seed 11 not)
+ * and report-consistency.test.ts (its second store: a longer history of a larger project than the
+ * default demo's 800 changes over 6 months, other data from the generator), so that a run generates
+ * it once per engine rather than a store for each file.
+ */
+export const LONG_DEMO = { changes: 1500, months: 18, seed: 7 } as const;
+
 export interface TestApp {
   app: FastifyInstance;
   store: Store;

@@ -44,8 +44,9 @@ async function json(args: string[]): Promise<Json> {
 
 let demoStore: CachedStore;
 before(async () => {
-  // The default demo at NOW, as `steward demo --now 2026-11-01` in an empty folder leaves it. Under
-  // run-tests.mjs a copy of the run's one (empty-store.test.ts's `npm start` makes the same store).
+  // The default demo at NOW, as `npm start` (`overview --demo-if-empty --now 2026-11-01`) in an
+  // empty folder leaves it. Under run-tests.mjs a copy of the run's one (cli.test.ts and
+  // empty-store.test.ts read the same store; the first file to ask makes it).
   demoStore = await defaultDemo();
   // Its folder holds the store as steward.db (the CLI's default) and no steward.yaml.
   dir = dirname(demoStore.location);

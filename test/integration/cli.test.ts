@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { runSteward } from '../helpers/cli.js';
+import { defaultDemo, npmStartResult, type CachedStore } from '../helpers/demo-cache.js';
 
 const NOW = '2026-11-01';
 let dir: string;
@@ -26,15 +27,25 @@ describe('steward overview --demo-if-empty (npm start)', () => {
   let json: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
   let fullJson: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed report
 
+  let seeded: CachedStore | undefined;
+  after(async () => seeded?.cleanup());
+
   it('seeds the demo project into an empty store and prints the overview', async () => {
-    const r = await runSteward(['overview', '--demo-if-empty', '--now', NOW], { cwd: dir });
+    // `steward overview --demo-if-empty --now 2026-11-01` in an empty folder without steward.yaml
+    // (`out`): defaultDemo runs it, once per run under run-tests.mjs (ci-cli.test.ts and
+    // empty-store.test.ts read the same store), and keeps what it printed.
+    seeded = await defaultDemo();
+    const r = npmStartResult(seeded);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /The store is empty: generating the demo project first/);
     assert.match(r.stdout, /^Overview of demo\/compute\nPeriod 2026-08-03 to 2026-11-01 \(90 days\)/);
     assert.match(r.stdout, /core team 12: \d+ active/);
-    assert.ok(existsSync(db), 'the default store is ./steward.db');
-    assert.ok(existsSync(join(dir, 'steward-demo', 'demo-rest.json')));
-    assert.ok(existsSync(join(dir, 'steward-demo', 'demo-ssh.json')));
+    assert.ok(existsSync(join(seeded.out, 'steward.db')), 'the default store is ./steward.db');
+    assert.ok(existsSync(join(seeded.out, 'steward-demo', 'demo-rest.json')));
+    assert.ok(existsSync(join(seeded.out, 'steward-demo', 'demo-ssh.json')));
+    // The tests below read and change a copy in this file's own folder as ./steward.db (the run's
+    // `out` is shared, read-only).
+    copyFileSync(seeded.location, db);
   });
 
   it('does not seed again when the store has data, and JSON numbers match the store', async () => {

@@ -17,7 +17,7 @@ import type { Store } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import { loadTeamActs, loadTeamActsBefore } from '../../src/store/queries/reviewers.js';
 import { ENGINES } from '../helpers/stores.js';
-import { demoStore, WEB_NOW, type DemoStore } from '../helpers/web.js';
+import { demoStore, LONG_DEMO, WEB_NOW, type DemoStore } from '../helpers/web.js';
 
 const DAY = 86_400_000;
 
@@ -26,7 +26,7 @@ for (const engine of ENGINES) {
     let demo: DemoStore;
     let store: Store;
     before(async () => {
-      demo = await demoStore(engine.name, { months: 18, changes: 1500 });
+      demo = await demoStore(engine.name, LONG_DEMO);
       store = await openStore(demo.location);
     });
     after(async () => {

@@ -5,7 +5,7 @@
  * exit 0 would look like an answer.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,7 @@ import { writeChanges } from '../../src/store/change-writer.js';
 import { openStore } from '../../src/store/open-store.js';
 import { DAY, T0, makeChange } from '../helpers/builders.js';
 import { runSteward } from '../helpers/cli.js';
-import { DEFAULT_DEMO_KEY, DEMO_NOW, publishingStore } from '../helpers/demo-cache.js';
+import { DEMO_NOW, defaultDemo, npmStartResult } from '../helpers/demo-cache.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 /** Reports with a command that read no source data of their own (the configuration, Steward's own records). */
@@ -54,9 +54,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-// First in the file: on SQLite the store `overview --demo-if-empty` leaves is the default demo at
-// DEMO_NOW, which ci-cli.test.ts reads too (defaultDemo); it waits for this one instead of generating
-// its own (test/helpers/demo-cache.ts, publishingStore).
+// npm start: `overview --demo-if-empty` generates the demo into an empty store. On SQLite the store
+// is the run's default demo (defaultDemo, made by that very command in an empty folder, once per run
+// by the first file that asks: cli.test.ts and ci-cli.test.ts read it too), with what the command
+// printed; on PostgreSQL this file runs it.
 for (const engine of ENGINES) {
   describe(`the demo's first run gives the specs report something to show (${engine.name})`, { skip: engine.skip }, () => {
     let location: string;
@@ -65,21 +66,22 @@ for (const engine of ENGINES) {
     let start: { code: number; stderr: string };
     before(async () => {
       // npm start: the demo generated into the empty store, in a folder without a steward.yaml.
-      const make = async (loc: string, out: string) => {
-        mkdirSync(out, { recursive: true });
-        start = await runSteward(['overview', '--demo-if-empty', '--db', loc], { cwd: out, now: DEMO_NOW });
-        cwd = out;
-      };
-      if (engine.name === 'sqlite') ({ location, cleanup } = await publishingStore('sqlite', DEFAULT_DEMO_KEY, make));
-      else {
+      if (engine.name === 'sqlite') {
+        const demo = await defaultDemo();
+        ({ location, cleanup } = demo);
+        cwd = demo.out;
+        start = npmStartResult(demo);
+      } else {
         ({ location, cleanup } = await freshLocation(engine.name));
-        await make(location, mkdtempSync(join(dir, `demo-${engine.name}-`)));
+        cwd = mkdtempSync(join(dir, `demo-${engine.name}-`));
+        start = await runSteward(['overview', '--demo-if-empty', '--db', location], { cwd, now: DEMO_NOW });
       }
     });
     after(async () => cleanup());
 
     it('npm start (overview --demo-if-empty), then specs report: no specs sync, no --repo needed', async () => {
       assert.equal(start.code, 0, start.stderr);
+      assert.match(start.stderr, /The store is empty: generating the demo project first/);
       const specs = await runSteward(['specs', 'report', '--db', location], { cwd, now: DEMO_NOW });
       assert.equal(specs.code, 0, specs.stderr);
       assert.match(specs.stdout, /^Specs: .*steward-demo\/specs/);

@@ -115,6 +115,18 @@ describe("steward history on nova's history", { skip: SKIP }, () => {
     const firstOf = new Map<string, number>();
     for (const c of [...work].sort((a, b) => a.landedAt! - b.landedAt!))
       if (!tagLandings.has(c.landedBy!) && !isBot(c.name, c.email) && !firstOf.has(key(c))) firstOf.set(key(c), c.landedAt!);
+    // Whether a commit's message names a bug, a blueprint: each message read once (a window's
+    // counts ask both twice).
+    const once = (f: (c: C) => boolean) => {
+      const seen = new Map<string, boolean>();
+      return (c: C): boolean => {
+        let v = seen.get(c.sha);
+        if (v === undefined) seen.set(c.sha, (v = f(c)));
+        return v;
+      };
+    };
+    const bug = once((c) => extractLinks(c.message, null).some((l) => l.kind.endsWith('-bug')));
+    const bp = once((c) => blueprintRefs(c.message, null).length > 0);
     let prev: Set<string> | null = null;
     for (let i = 1; i < DAYS.length; i++) {
       const [name, end] = DAYS[i]!;
@@ -122,8 +134,6 @@ describe("steward history on nova's history", { skip: SKIP }, () => {
       const inWin = work.filter((c) => c.landedAt! >= start && c.landedAt! < at(end));
       const merged = inWin.filter((c) => !tagLandings.has(c.landedBy!));
       const authors = new Set(merged.filter((c) => !isBot(c.name, c.email)).map(key));
-      const bug = (c: C) => extractLinks(c.message, null).some((l) => l.kind.endsWith('-bug'));
-      const bp = (c: C) => blueprintRefs(c.message, null).length > 0;
       const days = merged
         .filter((c) => !isBot(c.name, c.email))
         .map((c) => Math.max(0, c.landedAt! - c.authored) / DAY)

@@ -7,8 +7,9 @@
  * --bandwidth), open / WIP / waiting counts (overview, queue, waits --bandwidth, the review inbox),
  * CI runs and failures per job (ci jobs, voting-readiness, experimental, the CI page, the overview),
  * bugs (overview, backlog, targets), advisories (overview, advisories, security candidates), specs
- * counts. On the demo store and on a store of the bench's shape (the demo generator, a year of a
- * larger project, another seed), in SQLite and PostgreSQL. The definitions are in
+ * counts. On the demo store and on a longer one (the demo generator, 18 months of a larger
+ * project: LONG_DEMO, which core-idle-window.test.ts reads too, so a run generates it
+ * once), in SQLite and PostgreSQL. The definitions are in
  * docs/reviewers-and-core.md, docs/review-flow.md, docs/ci.md, docs/bugs.md,
  * docs/people-and-history.md, docs/security-advisories.md and docs/specs-and-priorities.md.
  *
@@ -25,7 +26,7 @@ import { resolveEffectiveConfig } from '../../src/service/effective-config.js';
 import { runSteward } from '../helpers/cli.js';
 import { TempRepo } from '../helpers/git-repo.js';
 import { ENGINES } from '../helpers/stores.js';
-import { WEB_NOW, demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
+import { LONG_DEMO, WEB_NOW, demoStore, testApp, type DemoStore, type TestApp } from '../helpers/web.js';
 
 /**
  * The reports this test does not read, each with why. Only two kinds of reason belong here: the
@@ -161,7 +162,7 @@ const countOf = (x: { count: number } | number): number => (typeof x === 'number
 
 const STORES = [
   { name: 'demo', options: {} },
-  { name: 'bench-shaped', options: { changes: 2000, months: 12, seed: 11 } },
+  { name: 'long', options: LONG_DEMO },
 ] as const;
 
 for (const engine of ENGINES) {

@@ -189,8 +189,10 @@ describe('specs linking and outcomes on repositories built in the test', () => {
   });
 });
 
-const SPECS_BUNDLE = fileURLToPath(new URL('../../../shared/data/nova-specs.bundle', import.meta.url));
-const HISTORY_BUNDLE = fileURLToPath(new URL('../../../shared/data/nova-history-meta.bundle', import.meta.url));
+// STEWARD_SHARED_DATA names the shared data folder when it is not ../shared/data beside the repository (a worktree elsewhere).
+const SHARED_DATA = process.env.STEWARD_SHARED_DATA ?? fileURLToPath(new URL('../../../shared/data', import.meta.url));
+const SPECS_BUNDLE = join(SHARED_DATA, 'nova-specs.bundle');
+const HISTORY_BUNDLE = join(SHARED_DATA, 'nova-history-meta.bundle');
 const SKIP =
   existsSync(SPECS_BUNDLE) && existsSync(HISTORY_BUNDLE)
     ? false
