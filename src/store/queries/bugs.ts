@@ -705,13 +705,13 @@ export async function loadRotaBugs(
  *   bug a merged change of that owner names (Closes-Bug, Partial-Bug, a bug/N topic) — once per
  *   task and owner, as targetsDataFrom counts in memory (a test holds them equal).
  *
- * @example await loadTargetsData(store.db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 })
+ * @example await loadTargetsData(store.db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 }, store.engine)
  */
 export async function loadTargetsData(
   db: Kysely<Database>,
   projects: readonly string[],
   o: { now: number; highImportances: readonly BugImportance[]; fixersDays: number },
-  engine: EngineName = 'sqlite',
+  engine: EngineName,
 ): Promise<TargetsData> {
   let hq = db
     .selectFrom('lp_bug_tasks')
