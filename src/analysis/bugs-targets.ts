@@ -56,7 +56,7 @@ export interface BugTargetsReport extends VisibilityCounts {
 /**
  * The targets report.
  *
- * @example computeBugTargets(await loadTargetsData(db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 }), { now, highImportances: ['Critical', 'High'], staleDays: 90, fixersDays: 730, limit: 30, showRestricted: false })
+ * @example computeBugTargets(await loadTargetsData(db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 }, 'sqlite'), { now, highImportances: ['Critical', 'High'], staleDays: 90, fixersDays: 730, limit: 30, showRestricted: false })
  */
 export function computeBugTargets(data: TargetsData, o: BugTargetsOptions): BugTargetsReport {
   const { now } = o;

@@ -51,7 +51,7 @@ for (const engine of ENGINES) {
             );
             const to = { now, highImportances: ['Critical', 'High'] as const, staleDays: 90, fixersDays: 730, limit: 1000, showRestricted };
             assert.deepEqual(
-              computeBugTargets(await loadTargetsData(store.db, projects, to), to),
+              computeBugTargets(await loadTargetsData(store.db, projects, to, store.engine), to),
               computeBugTargets(targetsDataFrom(all, to), to),
             );
           }
