@@ -74,6 +74,7 @@ const cpuLog = join(runCache, 'cpu.jsonl');
 // processes, Chromium), not computing. Measured on 2 cores at one file per core: the test
 // processes took about 530 s of CPU (PostgreSQL's own aside) in a run of 12–16 minutes.
 const concurrency = process.env.STEWARD_TEST_CONCURRENCY ?? String(2 * availableParallelism());
+const postmaster = await testPostmaster();
 const pgBefore = postgresCpuMs();
 const runStart = performance.now();
 const testEnv = {
@@ -168,7 +169,9 @@ function writeDurations(runMs, pgMs) {
     `${s(own)} s CPU in the ${rows.length} test files' own processes`,
     `${s(child)} s CPU in the processes they started (CLI, git, Chromium, ...)`,
     `${s(own + child)} s CPU in all (PostgreSQL's server aside)`,
-    `${s(pgMs)} s CPU in PostgreSQL's server processes during the run (every client's, if the server is shared)`,
+    postmaster
+      ? `${s(pgMs)} s CPU in the PostgreSQL server of STEWARD_TEST_PG during the run (postmaster ${postmaster}; every client's, if the server is shared)`
+      : `${s(pgMs)} s CPU in PostgreSQL's server processes during the run (every process named postgres; every client's, if a server is shared)`,
     `${s(runMs)} s wall for the run (${concurrency} files at a time)`,
   ].join('\n');
   writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
@@ -178,13 +181,45 @@ function writeDurations(runMs, pgMs) {
 }
 
 /**
- * The CPU time PostgreSQL's server has used so far, its exited backends included (Linux /proc; the
- * processes named "postgres" this user may read: the postmaster's own and its children's waited-for
- * time, the running processes' own time), or undefined when there is none to read.
+ * The process id of the PostgreSQL server STEWARD_TEST_PG names (its postmaster: the parent of the
+ * backend that answers), when it runs on this machine and /proc shows it; else undefined. With it the
+ * run's figure is that server's CPU alone, not that of every "postgres" process on the machine (the
+ * machine's own cluster beside .ci/run's throwaway one, or other users' servers).
+ */
+async function testPostmaster() {
+  const admin = process.env.STEWARD_TEST_PG;
+  if (!admin) return undefined;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  try {
+    await client.connect();
+    const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
+    const ppid = procStat(rows[0].pid)?.f[1];
+    return ppid && procStat(ppid) ? ppid : undefined;
+  } catch {
+    return undefined; // not reachable, or not on this machine: the tests will say so
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The fields of /proc/PID/stat after the command's name (f[1]: parent pid; f[11..14]: utime, stime, cutime, cstime), or undefined. */
+function procStat(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), f: stat.slice(stat.lastIndexOf(')') + 2).split(' ') };
+  } catch {
+    return undefined; // gone, or not ours to read
+  }
+}
+
+/**
+ * The CPU time PostgreSQL's server has used so far, its exited backends included (Linux /proc): of
+ * the test server's postmaster (`postmaster`) when known — its own time, its exited children's
+ * (waited for) and its running children's own — else of every process named "postgres" this user
+ * may read; undefined when there is none to read.
  */
 function postgresCpuMs() {
-  let ticks = 0;
-  let found = false;
   let entries;
   try {
     entries = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
@@ -193,21 +228,15 @@ function postgresCpuMs() {
   }
   const stats = new Map();
   for (const pid of entries) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (name === 'postgres') stats.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' '));
-    } catch {
-      // gone, or not ours to read
-    }
+    const s = procStat(pid);
+    if (s && s.name === 'postgres' && (!postmaster || pid === postmaster || s.f[1] === postmaster)) stats.set(pid, s.f);
   }
+  let ticks = 0;
   for (const [, f] of stats) {
-    // f[1] is the parent's pid; f[11], f[12]: utime, stime; f[13], f[14]: cutime, cstime.
     ticks += Number(f[11]) + Number(f[12]);
     if (!stats.has(f[1])) ticks += Number(f[13]) + Number(f[14]);
-    found = true;
   }
-  return found ? (ticks * 1000) / 100 : undefined;
+  return stats.size ? (ticks * 1000) / 100 : undefined;
 }
 
 /** Removes this run's demo-store cache: its folder, and its template databases on PostgreSQL. */

@@ -190,11 +190,19 @@ export async function importedDemo(engine: EngineName, args: string[], now: numb
 
 /**
  * The folder `steward demo ARGS --out FOLDER --no-import` writes (the demo's exports, steward.yaml,
- * its specs repository), made at `now`. Under run-tests.mjs made once per run and shared: callers
- * only read it (they import from it, sync its specs repository); otherwise a new folder, which
- * `cleanup` removes.
+ * its specs repository), made at `now`. Under run-tests.mjs it is the folder of {@link importedDemo}
+ * on SQLite for the same ARGS and `now`, shared by the run: `steward demo --db` writes the same files
+ * before it imports them (and a `security.key` beside them), and the run makes that demo for
+ * `specs-demo`, `security-advisories-demo` and `web-initiatives` anyway, so the folder is not
+ * generated a second time (~5 s of CPU). Callers only read it (they import from it, sync its specs
+ * repository). Otherwise a new folder, which `cleanup` removes.
  */
 export async function demoOutput(args: string[], now: number): Promise<{ folder: string; cleanup: () => void }> {
+  if (RUN_CACHE && RUN_ID) {
+    const imported = await importedDemo('sqlite', args, now);
+    // The copy of the store is not read; its removal (a SQLite file) is synchronous.
+    return { folder: imported.out, cleanup: () => void imported.cleanup() };
+  }
   const make = async (folder: string) => {
     const { runSteward } = await import('./cli.js');
     const cwd = mkdtempSync(join(tmpdir(), 'steward-demo-'));
@@ -205,40 +213,9 @@ export async function demoOutput(args: string[], now: number): Promise<{ folder:
       rmSync(cwd, { recursive: true, force: true });
     }
   };
-  if (!RUN_CACHE || !RUN_ID) {
-    const dir = mkdtempSync(join(tmpdir(), 'steward-demo-out-'));
-    await make(join(dir, 'demo'));
-    return { folder: join(dir, 'demo'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const hash = createHash('sha256')
-    .update(`demo output\n${now}\n${args.join('\n')}`)
-    .digest('hex')
-    .slice(0, 16);
-  const folder = join(RUN_CACHE, `demo-${hash}`);
-  const done = join(RUN_CACHE, `demo-${hash}.done`);
-  const lock = join(RUN_CACHE, `demo-${hash}.lock`);
-  mkdirSync(RUN_CACHE, { recursive: true });
-  for (;;) {
-    if (existsSync(done)) return { folder, cleanup: () => undefined };
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    if (!holderAlive(lock)) rmSync(lock, { force: true });
-    else await sleep(50);
-  }
-  try {
-    if (!existsSync(done)) {
-      rmSync(folder, { recursive: true, force: true }); // a generator that died half-way
-      await make(folder);
-      writeFileSync(done, '');
-    }
-    return { folder, cleanup: () => undefined };
-  } finally {
-    rmSync(lock, { force: true });
-  }
+  const dir = mkdtempSync(join(tmpdir(), 'steward-demo-out-'));
+  await make(join(dir, 'demo'));
+  return { folder: join(dir, 'demo'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** The time of the default demo that `defaultDemo` gives (2026-11-01, midnight UTC). */
