@@ -339,10 +339,13 @@ type InIds = (column: string) => RawBuilder<boolean>;
 const FLOW_PARTS: Record<EngineName, number> = { sqlite: 1, postgres: 2 };
 
 // "column is one of these ids" as one bound value whatever the count, per engine: a JSON array read
-// by json_each in SQLite, an array in PostgreSQL.
+// by json_each in SQLite, an array in PostgreSQL. PostgreSQL: the array through a sub-select, which
+// the planner does not open: `= any($1)` with the array's value in hand estimates each of its
+// thousands of elements against the column's statistics (the waits' 26,000 ids: 2–13 ms of planning
+// per statement warm, against 0.2 ms; the same index probes either way).
 const IN_IDS: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
   sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
-  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(cast(${[...ids]} as bigint[]))`,
+  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(select unnest(cast(${[...ids]} as bigint[]))))`,
 };
 
 /** Runs `fn` with the engine's "column is one of `ids`" (nothing to run for no ids). */
