@@ -149,7 +149,16 @@ export async function loadOpenFlows(
   if (needs.rechecks.length) {
     const again = new Set(needs.rechecks.map((c) => c.id));
     const redone = new Map(openChangeFlows(needs.rechecks, setup.ctx, now).map((f) => [f.change.id, f]));
-    flows = flows.flatMap((f) => (again.has(f.change.id) ? (redone.has(f.change.id) ? [redone.get(f.change.id)!] : []) : [f]));
+    // One loop, not a flatMap: an array per change of the 16,000 costs a fresh process tens of ms.
+    const kept: OpenChangeFlow[] = [];
+    for (const f of flows) {
+      if (!again.has(f.change.id)) kept.push(f);
+      else {
+        const r = redone.get(f.change.id);
+        if (r) kept.push(r);
+      }
+    }
+    flows = kept;
   }
   return { changes, flows };
 }

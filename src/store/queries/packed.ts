@@ -86,6 +86,20 @@ export class Fields {
     return this.s.slice(a, this.to[k]!);
   }
 
+  /**
+   * Field k as one of `seen` when it is one, else cut out and added to `seen` (up to 16 values: a
+   * field with many distinct values is cut out each time beyond them). For fields that repeat, such
+   * as a change's host, project and branch.
+   */
+  known(k: number, seen: string[]): string {
+    const a = this.from[k]!;
+    const len = this.to[k]! - a;
+    for (let i = 0; i < seen.length; i++) if (seen[i]!.length === len && this.s.startsWith(seen[i]!, a)) return seen[i]!;
+    const x = this.s.slice(a, this.to[k]!);
+    if (seen.length < 16) seen.push(x);
+    return x;
+  }
+
   is(k: number, text: string): boolean {
     return this.to[k]! - this.from[k]! === text.length && this.s.startsWith(text, this.from[k]!);
   }
