@@ -32,7 +32,7 @@ import type {
 import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
-import { AGGREGATE, FS, pack, RS, unpack, unpackIntegers } from './packed.js';
+import { AGGREGATE, pack, packRecord, RS, unpack, unpackIntegers } from './packed.js';
 
 const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
 // The columns the rota reads of the window's changes.
@@ -515,10 +515,7 @@ export async function loadBacklogData(
       .where('t.date_created', '<=', now) as Q;
   // The open tasks whose bug has tags (the areas), in the same pass: its code, type, importance,
   // creation and tags (last: tags hold no record separator, see below).
-  const tagged = sql<string>`case when ${isOpen} and ${sql.ref('b.tags')} <> '' then ${sql.join(
-    [sql.ref('b.information_type'), sql.ref('t.importance'), sql.ref('t.date_created'), sql.ref('b.tags')],
-    sql` || cast(${FS} as text) || `,
-  )} end`;
+  const tagged = sql<string>`case when ${isOpen} and ${sql.ref('b.tags')} <> '' then ${packRecord(['b.information_type', 't.importance', 't.date_created', 'b.tags'])} end`;
   const q = counted(
     db
       .selectFrom('lp_bug_tasks as t')
@@ -849,25 +846,22 @@ export async function loadRotaData(
     engine === 'postgres'
       ? sql<boolean>`strpos(${sql.ref('c.subject')}, ${RS}) > 0`
       : sql<boolean>`instr(${sql.ref('c.subject')}, ${RS}) > 0`;
-  const packedRecord = sql<string>`${sql.join(
-    [
-      sql.ref('c.id'),
-      sql.ref('c.host'),
-      sql.ref('c.number'),
-      sql.ref('c.project'),
-      sql.ref('c.status'),
-      sql.ref('c.wip'),
-      sql.ref('c.owner_id'),
-      sql.ref('c.created'),
-      sql`coalesce(cast(${sql.ref('c.merged_at')} as text), '')`,
-      sql.ref('c.insertions'),
-      sql.ref('c.deletions'),
-      sql<string>`case when ${rsInSubject} then '1' else '0' end`,
-      sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
-    ],
-    sql` || cast(${FS} as text) || `,
-  )}`;
-  // As pack() packs them (packed.ts); the record alone too, for the window's one pass below.
+  // The record alone too, for the window's one pass below.
+  const packedRecord = packRecord([
+    'c.id',
+    'c.host',
+    'c.number',
+    'c.project',
+    'c.status',
+    'c.wip',
+    'c.owner_id',
+    'c.created',
+    'c.merged_at?',
+    'c.insertions',
+    'c.deletions',
+    sql<string>`case when ${rsInSubject} then '1' else '0' end`,
+    sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
+  ]);
   const packed = AGGREGATE[engine](packedRecord).as('packed');
   // Open changes only when small enough for the trivial path (the queue): the report reads no other.
   const smallOpen = (eb: ExpressionBuilder<{ c: Database['changes'] }, 'c'>) =>
@@ -896,9 +890,12 @@ export async function loadRotaData(
     lp.length ? sql` and ${sql.raw(engine === 'postgres' ? '' : '+')}t.project in (${sql.join(lp)})` : sql``
   })`;
   const isListed = sql<boolean>`(${sql.ref('c.status')} <> 'MERGED' or ${deltaSql} <= ${o.maxLines} or ${sql.ref('c.subject')} like 'Revert "%')`;
-  const largeRecord = sql<string>`case when not ${isListed} and ${sql.ref('c.merged_at')} >= ${o.from ?? o.since} and ${sql.ref('c.merged_at')} <= ${o.until ?? 0} then ${sql.join(
-    [sql.ref('c.id'), sql`case when ${bugLink(RAW_BUG_KINDS)} then '1' else '0' end`, sql`case when ${reopened} then '1' else '0' end`],
-    sql` || cast(${FS} as text) || `,
+  const largeRecord = sql<string>`case when not ${isListed} and ${sql.ref('c.merged_at')} >= ${o.from ?? o.since} and ${sql.ref('c.merged_at')} <= ${o.until ?? 0} then ${packRecord(
+    [
+      'c.id',
+      sql<string>`case when ${bugLink(RAW_BUG_KINDS)} then '1' else '0' end`,
+      sql<string>`case when ${reopened} then '1' else '0' end`,
+    ],
   )} end`;
   // On PostgreSQL the window reads the listed changes only and the count is a statement of its own:
   // in one pass its plan's cost (the two look-ups estimated for every row of the window) crossed

@@ -15,6 +15,7 @@ import type { FlowChange, FlowFile, FlowMessage, FlowMessageEvent, HostInfo } fr
 import type { ChangeStatus, Link, LinkKind, MessageKind } from '../../model/records.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { ID_LIST, IN_SUBQUERY } from './id-lists.js';
 import { looseDistinct } from './loose-scan.js';
 import { AGGREGATE, CR, CR_CODE, CS, CS_CODE, FS, FS_CODE, pack, RS, RS_CODE, unpack } from './packed.js';
 
@@ -49,14 +50,6 @@ export interface FlowLoadOptions {
 }
 
 type ChangesQuery = SelectQueryBuilder<Database, 'changes', object>;
-type IdsQuery = SelectQueryBuilder<Database, 'changes', { id: number }>;
-
-// "change_id is one of these changes", per engine: PostgreSQL plans `= any(array(…))` as index
-// probes, where `in (select …)` makes it merge-join a whole index.
-const IN_SCOPE: Record<EngineName, (column: string, ids: IdsQuery) => RawBuilder<boolean>> = {
-  sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (${ids})`,
-  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(${ids}))`,
-};
 
 const LABELS = ['Code-Review', 'Verified', 'Workflow', 'Approved'] as const;
 
@@ -181,9 +174,9 @@ function scoped(engine: EngineName, q: ChangesQuery, o: FlowLoadOptions, openAtI
   } else if (s.kind === 'merged') {
     q = q.where('changes.merged_at', '>=', s.since).where('changes.merged_at', '<', s.until);
   } else {
-    // One bound value whatever the count (IN_IDS): a parameter per id costs the query builder, the
+    // One bound value whatever the count (ID_LIST): a parameter per id costs the query builder, the
     // driver and the server a node, a value and a plan entry each (the initiatives' 3,200 ids).
-    q = q.where(IN_IDS[engine]('changes.id', s.ids.length ? s.ids : [-1]));
+    q = q.where(ID_LIST[engine]('changes.id', s.ids.length ? s.ids : [-1]));
   }
   // Projects and branches filter what the scope's own index finds (see NO_INDEX).
   if (o.projects?.length) q = q.where(NO_INDEX[engine]('changes.project'), 'in', [...o.projects]);
@@ -239,7 +232,7 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     for (let k = 0; k < parts; k++) {
       let ids = scoped(engine, db.selectFrom('changes'), o, openAtIsNow).select('changes.id');
       if (parts > 1) ids = ids.where(sql<number>`${sql.ref('changes.id')} % ${parts}`, '=', k);
-      const read = flowQuery((column) => IN_SCOPE[engine](column, ids));
+      const read = flowQuery((column) => IN_SUBQUERY[engine](sql.ref(column), ids));
       // Awaited below; a failure of the changes read first must not leave it unhandled.
       read.catch(() => undefined);
       pendingFlow.push(read);
@@ -253,7 +246,7 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
   if (given) {
     const size = Math.ceil(given.length / parts);
     for (let from = 0; from < given.length; from += size) {
-      const read = flowQuery((column) => IN_IDS[engine](column, given.slice(from, from + size)));
+      const read = flowQuery((column) => ID_LIST[engine](column, given.slice(from, from + size)));
       read.catch(() => undefined);
       pendingFlow.push(read);
     }
@@ -304,7 +297,7 @@ export async function loadFlowChanges(db: Kysely<Database>, engine: EngineName, 
     const size = Math.ceil(changes.length / parts);
     for (let from = 0; from < changes.length; from += size) {
       const ids = changes.slice(from, from + size).map((c) => c.id);
-      const read = flowQuery((column) => IN_IDS[engine](column, ids));
+      const read = flowQuery((column) => ID_LIST[engine](column, ids));
       read.catch(() => undefined);
       pendingFlow.push(read);
     }
@@ -338,20 +331,10 @@ type InIds = (column: string) => RawBuilder<boolean>;
 // 50 ms of server time). SQLite runs on this thread: one part.
 const FLOW_PARTS: Record<EngineName, number> = { sqlite: 1, postgres: 2 };
 
-// "column is one of these ids" as one bound value whatever the count, per engine: a JSON array read
-// by json_each in SQLite, an array in PostgreSQL. PostgreSQL: the array through a sub-select, which
-// the planner does not open: `= any($1)` with the array's value in hand estimates each of its
-// thousands of elements against the column's statistics (the waits' 26,000 ids: 2–13 ms of planning
-// per statement warm, against 0.2 ms; the same index probes either way).
-const IN_IDS: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
-  sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
-  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(select unnest(cast(${[...ids]} as bigint[]))))`,
-};
-
 /** Runs `fn` with the engine's "column is one of `ids`" (nothing to run for no ids). */
 async function forIds<T>(engine: EngineName, ids: readonly number[], fn: (inIds: InIds) => Promise<T[]>): Promise<T[]> {
   if (ids.length === 0) return [];
-  return fn((column) => IN_IDS[engine](column, ids));
+  return fn((column) => ID_LIST[engine](column, ids));
 }
 
 /** A message's flow event (FlowMessageEvent) from its kind and text; '' for none. */

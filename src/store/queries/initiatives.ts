@@ -11,6 +11,7 @@ import type { SpecRecord } from '../../model/specs.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 import { bugFromRow, taskFromRow } from './bugs.js';
+import { ID_LIST } from './id-lists.js';
 import { pack, unpackIntegers } from './packed.js';
 
 const CHUNK = 400;
@@ -154,7 +155,7 @@ export async function changesCreatedIn(
   if (ids.length === 0) return [];
   const { rows } = await sql<{ packed: string | null }>`
     select ${pack(engine, [sql<string>`cast(id as text)`])} as packed from changes
-    where ${IN_IDS[engine]('id', ids)} and created >= ${o.from} and created < ${o.until}${projectCondition(engine, o.projects)}`.execute(
+    where ${ID_LIST[engine]('id', ids)} and created >= ${o.from} and created < ${o.until}${projectCondition(engine, o.projects)}`.execute(
     db,
   );
   return Array.from(unpackIntegers(rows, 1)[0]!).sort((a, b) => a - b);
@@ -170,19 +171,13 @@ export async function attachSubjects(db: Kysely<Database>, engine: EngineName, c
   if (changes.length === 0) return;
   const byId = new Map(changes.map((c) => [c.id, c]));
   const { rows } = await sql<{ id: number | string; subject: string; topic: string | null }>`
-    select id, subject, topic from changes where ${IN_IDS[engine]('id', [...byId.keys()])}`.execute(db);
+    select id, subject, topic from changes where ${ID_LIST[engine]('id', [...byId.keys()])}`.execute(db);
   for (const r of rows) {
     const c = byId.get(Number(r.id))!;
     c.subject = r.subject;
     c.topic = r.topic;
   }
 }
-
-// "column is one of these ids" as one bound value whatever the count (as flow.ts reads ids).
-const IN_IDS: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
-  sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
-  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(cast(${[...ids]} as bigint[]))`,
-};
 
 /**
  * Creation times that stand for every change of `projects` (all when empty) created in

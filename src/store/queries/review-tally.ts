@@ -13,6 +13,7 @@ import type { ReviewTally } from '../../model/activity.js';
 import type { CoreReviewTally } from '../../model/team.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { IN_SUBQUERY } from './id-lists.js';
 
 // Engines cap bound parameters; bot lists are small, but keep the list bounded anyway.
 const MAX_IN = 5000;
@@ -39,7 +40,7 @@ export async function loadReviewTally(
   const { rows } =
     filter.engine === 'postgres'
       ? // PostgreSQL: grouped first, then each change looked up once by its key (`= any(array(…))`,
-        // see reviewers.ts IN_IDS), instead of hashing every change to join each act.
+        // see id-lists.ts IN_SUBQUERY), instead of hashing every change to join each act.
         await sql<Row>`
           with a as materialized (
             select change_id, patch_set, voter_id as actor, label, case when label <> '' then 1 else 0 end as voted
@@ -128,9 +129,8 @@ export async function loadCoreReviewTallies(
   const { from, since, now } = o;
   const inProjects = o.projects?.length ? sql`and project in (${sql.join([...o.projects])})` : sql``;
   const list = (ids: readonly number[]) => sql.join(ids.map((id) => sql`${id}`));
-  // PostgreSQL looks each change up by index through `= any(array(…))` (see reviewers.ts IN_IDS).
-  const inSet = (column: string, ids: RawBuilder<unknown>) =>
-    o.engine === 'postgres' ? sql`${sql.ref(column)} = any(array(${ids}))` : sql`${sql.ref(column)} in (${ids})`;
+  // PostgreSQL looks each change up by index (id-lists.ts IN_SUBQUERY).
+  const inSet = (column: string, ids: RawBuilder<unknown>) => IN_SUBQUERY[o.engine](sql.ref(column), ids);
   const q = o.quarters.map(([a, b]) => sql`sum(case when first_at >= ${a} and first_at < ${b} then 1 else 0 end)`);
   // SQLite's CROSS JOIN keeps the left table outside: the grouped reviews are scanned and the few
   // changes (or cores) looked up in a small temporary index, not the reviews indexed for each join.
@@ -235,7 +235,7 @@ export async function loadReviewTimes(
   const agg = o.engine === 'postgres' ? sql`string_agg` : sql`group_concat`;
   // One row per project, its reviews packed as "reviewer,time;…": a row object per review costs more.
   // PostgreSQL groups the acts into reviews first and then looks their changes up by key (see
-  // reviewers.ts IN_IDS), instead of hashing all 100,000 changes to join each act (the same reviews:
+  // id-lists.ts IN_SUBQUERY), instead of hashing all 100,000 changes to join each act (the same reviews:
   // a change's project and owner are the change's).
   // The window's review acts (votes and comments), the same for both engines.
   const acts = sql`a(actor, change_id, patch_set, at) as (
@@ -306,7 +306,7 @@ export async function countUploadsNeedingReview(
   const kinds = o.keepVotesKinds.length ? sql`and coalesce(p.kind, '') not in (${sql.join([...o.keepVotesKinds])})` : sql``;
   if (o.engine === 'postgres') {
     // Not a join with every change (PostgreSQL hashed all 100,000): the window's patch sets, then
-    // their changes by key (see reviewers.ts IN_IDS).
+    // their changes by key (see id-lists.ts IN_SUBQUERY).
     const { rows } = await sql<{ block: number | string; n: number | string }>`
       with p as materialized (
         select change_id, created from patch_sets p

@@ -16,6 +16,7 @@ import type {
 } from '../../model/team.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
+import { ID_LIST, IN_SUBQUERY } from './id-lists.js';
 import { AGGREGATE, FS, FS_CODE, pack, RS, RS_CODE, unpack, unpackIntegers } from './packed.js';
 
 export interface TeamFilter {
@@ -203,17 +204,6 @@ const VOTE_READERS: Record<
     const [a, b] = await Promise.all([read(q.where('granted_at', '<', mid)), read(q.where('granted_at', '>=', mid))]);
     return readPackedVotes([...a, ...b]);
   },
-};
-
-/**
- * "column is one of these ids" as one bound value, per engine (a JSON array read by json_each, a
- * PostgreSQL array): a window's 12,000 changes as 12,000 parameters cost the query builder, the
- * driver and the database a node, a value and a plan entry each. PostgreSQL: through a sub-select,
- * so that the planner does not estimate each element (flow.ts, IN_IDS).
- */
-const ID_LIST: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
-  sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
-  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(select unnest(cast(${[...ids]} as bigint[]))))`,
 };
 
 /** The portable way: one row per vote. */
@@ -558,7 +548,7 @@ export async function loadApprovalRecords(
 }> {
   const { since, engine } = filter;
   const inProjects = filter.projects?.length ? sql`and project in (${sql.join([...filter.projects])})` : sql``;
-  const inChanges = IN_IDS[engine];
+  const inChanges = IN_SUBQUERY[engine];
   const agg = (expr: RawBuilder<string>, order: RawBuilder<unknown>) => ORDERED_AGGREGATE[engine](expr, order);
   const f = (...parts: RawBuilder<unknown>[]) => sql<string>`${sql.join(parts, sql` || cast(${FS} as text) || `)}`;
   const labelCode = sql`case label ${sql.join(
@@ -684,13 +674,6 @@ function keepRows(
 const STATUSES = ['NEW', 'MERGED', 'ABANDONED'];
 const FORMATS = ['rest', 'ssh'];
 const LABEL_NAMES = ['Code-Review', 'Verified', 'Workflow', 'Approved'];
-
-// "column is one of (subquery)", per engine: PostgreSQL plans `= any(array(…))` as index probes
-// (a subquery run once), where `in (select …)` can make it hash or merge a whole table.
-const IN_IDS: Record<EngineName, (column: RawBuilder<unknown>, ids: RawBuilder<unknown>) => RawBuilder<boolean>> = {
-  sqlite: (column, ids) => sql<boolean>`${column} in (${ids})`,
-  postgres: (column, ids) => sql<boolean>`${column} = any(array(${ids}))`,
-};
 
 // The string aggregate with its order, per engine (SQLite ≥ 3.44 takes ORDER BY inside the call).
 const ORDERED_AGGREGATE: Record<EngineName, (expr: RawBuilder<string>, order: RawBuilder<unknown>) => RawBuilder<string>> = {
