@@ -30,10 +30,10 @@
  *   reported. Ranks whose ranges overlap are not clearly ordered.
  */
 import type { Timestamp } from '../model/records.js';
-import type { ChangeFacts, ReviewMessageText, TeamActRecord } from '../model/team.js';
+import type { ChangeFacts, ReviewMessageText, TeamActColumns, TeamActRecord } from '../model/team.js';
 import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
-import { collectCoreVerdicts, type CoreRoster } from './reviewers.js';
-import { reviewsInPeriod, type Review } from './reviews.js';
+import { actColumnsOf, coreVerdictSigns, type CoreRoster } from './reviewers.js';
+import { NO_VALUE, reviewColumnsInPeriod } from './reviews.js';
 import { cohensKappa, kappaOfCounts } from './stats/agreement.js';
 import { percentileInterval } from './stats/bootstrap.js';
 import type { Random } from './stats/random.js';
@@ -128,7 +128,9 @@ export function isSubstantive(text: string): boolean {
 
 /** One reviewer's review of one patch set, judged for the new score. */
 export interface JudgedReview {
-  review: Review;
+  /** The review's change (store id) and date (its first act in the window). */
+  changeId: number;
+  at: Timestamp;
   changeNumber: number;
   /** Sign of the final Code-Review vote; null for comment-only reviews. */
   sign: 1 | -1 | null;
@@ -143,62 +145,102 @@ export interface JudgedReview {
   areas: string[];
 }
 
+/** What the candidates read of the cores' Code-Review votes on one patch set. */
 interface PatchSetCoreVotes {
   patchSet: number;
   /** Earliest non-zero core Code-Review vote on the patch set (any core, final or not). */
   firstAt: Timestamp;
-  /** Final value per core. */
-  finals: Map<number, number>;
+  /** Whether some core's final value (from then on) is negative, and whether some is positive. */
+  negative: boolean;
+  positive: boolean;
 }
 
 /**
- * The acts grouped by change, each change's in input order. Keys are change ids (small integers);
- * a change has a few dozen acts at most, so a look-up by patch set and person scans them: no map
- * keyed by (change, patch set), whose keys are beyond small integers (a number allocated per key).
+ * The acts grouped by change (the acts' change index), each change's in input order, as one index
+ * array: change c's acts are `acts[start[c] … start[c + 1])`. A change has a few dozen acts at
+ * most, so a look-up by patch set and person scans them.
  */
-function actsByChange(acts: readonly TeamActRecord[]): Map<number, TeamActRecord[]> {
-  const out = new Map<number, TeamActRecord[]>();
-  for (let i = 0; i < acts.length; i++) {
-    const a = acts[i]!;
-    let l = out.get(a.changeId);
-    if (!l) out.set(a.changeId, (l = []));
-    l.push(a);
-  }
-  return out;
+function actsByChange(change: ArrayLike<number>, changes: number): { start: Int32Array; acts: Int32Array } {
+  const start = new Int32Array(changes + 1);
+  for (let i = 0; i < change.length; i++) start[change[i]! + 1]! += 1;
+  for (let c = 0; c < changes; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, changes);
+  const acts = new Int32Array(change.length);
+  for (let i = 0; i < change.length; i++) acts[fill[change[i]!]!++] = i;
+  return { start, acts };
 }
 
 /**
- * Per patch set of `changeActs` (one change's acts, in input order): when a core first voted on it
- * (non-zero Code-Review) and each core's final value from then on (acts taken in time order, ties
- * in input order).
+ * Per patch set of change `c`: when a core first voted on it (non-zero Code-Review) and the signs
+ * of each core's final value from then on (acts taken in time order, ties in input order).
  */
-function coreVotesOfChange(changeActs: readonly TeamActRecord[], roster: CoreRoster, isBot: (id: number) => boolean): PatchSetCoreVotes[] {
-  const out: PatchSetCoreVotes[] = [];
-  const sorted = changeActs.length > 1 ? [...changeActs].sort((a, b) => a.at - b.at) : changeActs;
-  for (let i = 0; i < sorted.length; i++) {
-    const a = sorted[i]!;
-    if (a.type !== 'vote' || a.label !== 'Code-Review' || a.value === null) continue;
-    if (a.actorId === a.changeOwnerId || isBot(a.actorId) || !roster.isCoreAt(a.project, a.actorId, a.at)) continue;
-    let e: PatchSetCoreVotes | undefined;
-    for (let k = 0; k < out.length; k++) if (out[k]!.patchSet === a.patchSet) e = out[k];
-    if (a.value !== 0 && !e) out.push((e = { patchSet: a.patchSet, firstAt: a.at, finals: new Map() }));
-    if (e) e.finals.set(a.actorId, a.value);
+function coreVotesOfChange(
+  a: TeamActColumns,
+  byChange: { start: Int32Array; acts: Int32Array },
+  c: number,
+  cr: number,
+  roster: CoreRoster,
+  isBot: (id: number) => boolean,
+): PatchSetCoreVotes[] {
+  const project = a.projects[a.changeProject[c]!]!;
+  const owner = a.changeOwnerId[c]!;
+  const picked: number[] = [];
+  for (let k = byChange.start[c]!, end = byChange.start[c + 1]!; k < end; k++) {
+    const i = byChange.acts[k]!;
+    if (a.label[i] !== cr || a.value[i] === NO_VALUE) continue;
+    const actor = a.actorId[i]!;
+    if (actor === owner || isBot(actor) || !roster.isCoreAt(project, actor, a.at[i]!)) continue;
+    picked.push(i);
   }
-  return out;
+  if (picked.length === 0) return [];
+  // Time order, equal times in input order (the acts' indexes ascend in input order).
+  const at = a.at;
+  if (picked.length > 1) picked.sort((x, y) => (at[x]! < at[y]! ? -1 : at[x]! > at[y]! ? 1 : x - y));
+  const entries: Array<{ patchSet: number; firstAt: Timestamp; voters: number[]; values: number[] }> = [];
+  for (let k = 0; k < picked.length; k++) {
+    const i = picked[k]!;
+    const ps = a.patchSet[i]!;
+    const v = a.value[i]!;
+    let e: (typeof entries)[number] | undefined;
+    for (let x = 0; x < entries.length; x++) if (entries[x]!.patchSet === ps) e = entries[x];
+    if (v !== 0 && !e) entries.push((e = { patchSet: ps, firstAt: at[i]!, voters: [], values: [] }));
+    if (!e) continue;
+    const voter = a.actorId[i]!;
+    const at0 = e.voters.indexOf(voter);
+    if (at0 < 0) {
+      e.voters.push(voter);
+      e.values.push(v);
+    } else e.values[at0] = v;
+  }
+  return entries.map((e) => ({
+    patchSet: e.patchSet,
+    firstAt: e.firstAt,
+    negative: e.values.some((x) => x < 0),
+    positive: e.values.some((x) => x > 0),
+  }));
 }
 
 /**
- * When `reviewerId`'s final Code-Review sign `sign` on `patchSet` was first cast, from one change's
+ * When `reviewerId`'s final Code-Review sign `sign` on `patchSet` was first cast, from change `c`'s
  * acts (any time): null without such a vote. A re-vote of the same sign after a core voted does not
  * make an early vote late.
  */
-function firstVoteAt(changeActs: readonly TeamActRecord[], patchSet: number, reviewerId: number, sign: 1 | -1): Timestamp | null {
+function firstVoteAt(
+  a: TeamActColumns,
+  byChange: { start: Int32Array; acts: Int32Array },
+  c: number,
+  cr: number,
+  patchSet: number,
+  reviewerId: number,
+  sign: 1 | -1,
+): Timestamp | null {
   let first: Timestamp | null = null;
-  for (let i = 0; i < changeActs.length; i++) {
-    const a = changeActs[i]!;
-    if (a.actorId !== reviewerId || a.patchSet !== patchSet || a.type !== 'vote' || a.label !== 'Code-Review') continue;
-    if (a.value === null || a.value === 0 || (a.value > 0 ? 1 : -1) !== sign) continue;
-    if (first === null || a.at < first) first = a.at;
+  for (let k = byChange.start[c]!, end = byChange.start[c + 1]!; k < end; k++) {
+    const i = byChange.acts[k]!;
+    if (a.actorId[i] !== reviewerId || a.patchSet[i] !== patchSet || a.label[i] !== cr) continue;
+    const v = a.value[i]!;
+    if (v === NO_VALUE || v === 0 || (v > 0 ? 1 : -1) !== sign) continue;
+    if (first === null || a.at[i]! < first) first = a.at[i]!;
   }
   return first;
 }
@@ -223,6 +265,11 @@ export interface JudgementInput {
   changes: readonly ChangeFacts[];
   isBot: (accountId: number) => boolean;
   roster: CoreRoster;
+}
+
+/** {@link JudgementInput} with the acts as columns (as the store's `loadTeamActColumns` reads them). */
+export interface JudgementColumnsInput extends Omit<JudgementInput, 'acts'> {
+  acts: TeamActColumns;
 }
 
 export interface JudgementOptions {
@@ -313,7 +360,7 @@ function rawComponents(list: readonly JudgedReview[], since: Timestamp): Raw {
     confirmed: settled > 0 ? confirmed / settled : null,
     reasoning: ind.length ? ind.filter((j) => j.substantive).length / ind.length : 0,
     volume: ind.length,
-    activeWeeks: new Set(ind.map((j) => Math.floor((j.review.at - since) / (7 * DAY_MS)))).size,
+    activeWeeks: new Set(ind.map((j) => Math.floor((j.at - since) / (7 * DAY_MS)))).size,
     areas: areas.size,
   };
 }
@@ -380,7 +427,7 @@ function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Times
         p.settled[g]! += 1;
         if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') p.confirmed[g]! += 1;
       }
-      const week = Math.floor((j.review.at - since) / (7 * DAY_MS));
+      const week = Math.floor((j.at - since) / (7 * DAY_MS));
       let w = weekOf.get(week);
       if (w === undefined) weekOf.set(week, (w = weekOf.size));
       weeks.add(w);
@@ -559,14 +606,27 @@ function ranksOf(scores: readonly number[], tieBreak: readonly number[]): number
  *   { since, until, now, areaRules, minReviews: 10, random: seededRandom(1) }).candidates[0].rankRange
  */
 export function computeJudgementCandidates(input: JudgementInput, options: JudgementOptions): JudgementResult {
+  return computeJudgementCandidatesOf({ ...input, acts: actColumnsOf(input.acts) }, options);
+}
+
+/**
+ * {@link computeJudgementCandidates} over act columns: the reviews, the cores' verdicts and their
+ * first votes are read from the columns (reviews.ts `reviewColumnsInPeriod`, reviewers.ts
+ * `coreVerdictSigns`), without an object per act or per review.
+ */
+export function computeJudgementCandidatesOf(input: JudgementColumnsInput, options: JudgementOptions): JudgementResult {
   const { since, until, now } = options;
   const weights = options.weights ?? DEFAULT_JUDGEMENT_WEIGHTS;
   const replicates = options.replicates ?? 200;
-  const verdicts = collectCoreVerdicts(input.acts, input.roster, input.isBot);
-  const actsOfChange = actsByChange(input.acts);
+  const acts = input.acts;
+  const crLabel = acts.labels.indexOf('Code-Review');
+  // No Code-Review label: no act matches (-1 is a comment's).
+  const cr = crLabel < 0 ? -3 : crLabel;
+  const verdictSign = coreVerdictSigns(acts, input.roster, input.isBot);
+  const byChange = actsByChange(acts.change, acts.changeId.length);
   const coreVotes = new Map<number, PatchSetCoreVotes[]>();
   const changes = new Map(input.changes.map((c) => [c.id, c]));
-  const { reviews } = reviewsInPeriod(input.acts, input.isBot, since, until);
+  const rv = reviewColumnsInPeriod(acts, input.isBot, since, until);
   // Per change, the (patch set, author) pairs of substantive messages, flat.
   const substantiveBy = new Map<number, number[]>();
   for (let i = 0; i < input.messages.length; i++) {
@@ -592,35 +652,38 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   };
 
   const byPerson = new Map<number, JudgedReview[]>();
-  for (const r of reviews) {
-    if (cores.has(r.reviewerId) || input.isBot(r.reviewerId)) continue;
-    const c = changes.get(r.changeId);
-    const v = r.votes['Code-Review'];
-    const sign: 1 | -1 | null = v === undefined || v === 0 ? null : v > 0 ? 1 : -1;
-    const changeActs = actsOfChange.get(r.changeId) ?? [];
-    const at = sign === null ? r.at : (firstVoteAt(changeActs, r.patchSet, r.reviewerId, sign) ?? r.at);
-    let ofChange = coreVotes.get(r.changeId);
-    if (!ofChange) coreVotes.set(r.changeId, (ofChange = coreVotesOfChange(changeActs, input.roster, input.isBot)));
+  for (let r = 0; r < rv.length; r++) {
+    const reviewer = rv.reviewer[r]!;
+    if (cores.has(reviewer) || input.isBot(reviewer)) continue;
+    const ch = rv.change[r]!;
+    const ps = rv.patchSet[r]!;
+    const id = acts.changeId[ch]!;
+    const c = changes.get(id);
+    const v = rv.codeReview[r]!;
+    const sign: 1 | -1 | null = v === NO_VALUE || v === 0 ? null : v > 0 ? 1 : -1;
+    const reviewAt = rv.at[r]!;
+    const at = sign === null ? reviewAt : (firstVoteAt(acts, byChange, ch, cr, ps, reviewer, sign) ?? reviewAt);
+    let ofChange = coreVotes.get(ch);
+    if (!ofChange) coreVotes.set(ch, (ofChange = coreVotesOfChange(acts, byChange, ch, cr, input.roster, input.isBot)));
     let core: PatchSetCoreVotes | undefined;
-    for (let x = 0; x < ofChange.length; x++) if (ofChange[x]!.patchSet === r.patchSet) core = ofChange[x];
+    for (let x = 0; x < ofChange.length; x++) if (ofChange[x]!.patchSet === ps) core = ofChange[x];
     const independent = !core || at < core.firstAt;
-    const coreVerdict = verdicts.verdict(r.changeId, r.patchSet, r.reviewerId);
-    const fate = c ? patchSetFate(c, r.patchSet, at, now) : 'open';
+    const coreVerdict = verdictSign(ch, ps, reviewer);
+    const fate = c ? patchSetFate(c, ps, at, now) : 'open';
     let verdict: 1 | -1 | null = null;
     let verdictBasis: JudgedReview['verdictBasis'] = null;
-    if (coreVerdict) {
-      verdict = coreVerdict.sign;
+    if (coreVerdict !== 0) {
+      verdict = coreVerdict > 0 ? 1 : -1;
       verdictBasis = 'core-vote';
     } else if (fate !== 'open') {
       verdict = fate === 'merged' ? 1 : -1;
       verdictBasis = 'fate';
     }
-    const substantive = isSubstantiveBy(r.changeId, r.patchSet, r.reviewerId);
+    const substantive = isSubstantiveBy(id, ps, reviewer);
     let minusOutcome: JudgedReview['minusOutcome'] = null;
     if (sign === -1) {
-      const coreValues = core ? [...core.finals.values()] : [];
-      if (coreValues.some((x) => x < 0)) minusOutcome = 'confirmed-by-core';
-      else if (coreValues.some((x) => x > 0) || fate === 'merged') minusOutcome = 'overruled';
+      if (core?.negative) minusOutcome = 'confirmed-by-core';
+      else if (core?.positive || fate === 'merged') minusOutcome = 'overruled';
       else if (fate === 'revised') minusOutcome = substantive ? 'confirmed-by-revision' : 'unsupported';
       else minusOutcome = 'pending';
     }
@@ -630,11 +693,12 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
       if (cached) areas = cached;
       else areaCache.set(c.id, (areas = [...new Set(c.files.map(areaOfCached))].sort()));
     }
-    let list = byPerson.get(r.reviewerId);
-    if (!list) byPerson.set(r.reviewerId, (list = []));
+    let list = byPerson.get(reviewer);
+    if (!list) byPerson.set(reviewer, (list = []));
     list.push({
-      review: r,
-      changeNumber: c?.number ?? r.changeId,
+      changeId: id,
+      at: reviewAt,
+      changeNumber: c?.number ?? id,
       sign,
       independent,
       verdict,
@@ -668,11 +732,11 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   );
 
   // Rank bootstrap: each person's reviews resampled by change, normalisers held at the point values.
-  const byChange = people.map((p) => {
+  const packed = people.map((p) => {
     const m = new Map<number, JudgedReview[]>();
     for (const j of p.list) {
-      let l = m.get(j.review.changeId);
-      if (!l) m.set(j.review.changeId, (l = []));
+      let l = m.get(j.changeId);
+      if (!l) m.set(j.changeId, (l = []));
       l.push(j);
     }
     return packGroups(
@@ -683,7 +747,7 @@ export function computeJudgementCandidates(input: JudgementInput, options: Judge
   const rankSamples: number[][] = people.map(() => []);
   const marks = new Marks();
   for (let b = 0; b < replicates; b++) {
-    const scores = byChange.map((groups) => scoreOf(rawOfDraw(groups, options.random, marks), scale, weights).score);
+    const scores = packed.map((groups) => scoreOf(rawOfDraw(groups, options.random, marks), scale, weights).score);
     ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
   }
 
@@ -760,7 +824,12 @@ export interface CandidatesResult extends JudgementResult {
  * @example computeCandidates(input, { since, until, now, areaRules, minReviews: 10, random: seededRandom(1) }).candidates[0].kappa
  */
 export function computeCandidates(input: JudgementInput, options: JudgementOptions): CandidatesResult {
-  const r = computeJudgementCandidates(input, options);
+  return computeCandidatesOf({ ...input, acts: actColumnsOf(input.acts) }, options);
+}
+
+/** {@link computeCandidates} over act columns (as the store's `loadTeamActColumns` reads them). */
+export function computeCandidatesOf(input: JudgementColumnsInput, options: JudgementOptions): CandidatesResult {
+  const r = computeJudgementCandidatesOf(input, options);
   return {
     period: {
       since: new Date(options.since).toISOString(),

@@ -18,7 +18,7 @@
 import type { GroupSnapshot } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
 import type { TeamActColumns, TeamActRecord } from '../model/team.js';
-import type { Review } from './reviews.js';
+import { NO_VALUE, reviewColumnsInPeriod, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
 // ---- the core roster ------------------------------------------------------------------------
@@ -233,7 +233,7 @@ function verdictsOf(byChange: ReadonlyMap<number, readonly CoreVoteOn[]>): CoreV
  * final Code-Review votes as columns chained per change (by the acts' change index), and the
  * verdict's sign for a reviewer (0: none).
  */
-function coreVerdictSigns(
+export function coreVerdictSigns(
   acts: TeamActColumns,
   roster: CoreRoster,
   isBot: (id: number) => boolean,
@@ -393,9 +393,6 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
   return computeReviewersOf({ acts: actColumnsOf(input.acts), isBot: input.isBot, roster: input.roster }, opts);
 }
 
-/** A vote without a value, in act columns (a record's `value: null`). */
-const NO_VALUE = -2147483648;
-
 /**
  * Act records as columns (the first act of a change gives its project, owner and number): a vote
  * without a label is a vote on the unnamed label '', which counts as none.
@@ -442,38 +439,6 @@ export function actColumnsOf(acts: readonly TeamActRecord[]): TeamActColumns {
   return { length: n, change, patchSet, actorId, at, label, labels, value, changeId, changeNumber, changeOwnerId, changeProject, projects };
 }
 
-/**
- * Indexes of acts in time order, equal times in the order given (a stable sort): a natural merge
- * sort, linear for acts read in time order (as the loaders read them), n log n at worst.
- */
-function inTimeOrder(at: ArrayLike<number>, idx: Int32Array): Int32Array {
-  // Two buffers merged into each other in turn.
-  const n = idx.length;
-  let a: Int32Array = idx;
-  let b: Int32Array = new Int32Array(n);
-  let bounds = [0];
-  for (let i = 1; i < n; i++) if (at[a[i]!]! < at[a[i - 1]!]!) bounds.push(i);
-  bounds.push(n);
-  while (bounds.length > 2) {
-    const next = [0];
-    for (let r = 0; r + 1 < bounds.length; r += 2) {
-      const lo = bounds[r]!;
-      const mid = bounds[r + 1]!;
-      const hi = r + 2 < bounds.length ? bounds[r + 2]! : mid;
-      let i = lo;
-      let j = mid;
-      let k = lo;
-      while (i < mid && j < hi) b[k++] = at[a[j]!]! < at[a[i]!]! ? a[j++]! : a[i++]!;
-      while (i < mid) b[k++] = a[i++]!;
-      while (j < hi) b[k++] = a[j++]!;
-      next.push(hi);
-    }
-    bounds = next;
-    [a, b] = [b, a];
-  }
-  return a;
-}
-
 /** The reviewers report's input with the acts as columns. */
 export interface ReviewersColumnsInput {
   /** As {@link ReviewersInput.acts}. */
@@ -491,79 +456,12 @@ export function computeReviewersOf(input: ReviewersColumnsInput, opts: Reviewers
   const { since, until, now } = opts;
   const days = (until - since) / DAY_MS;
   const acts = input.acts;
-  const { change, patchSet, actorId, at, label, value, labels, changeNumber, changeOwnerId, changeProject, projects } = acts;
+  const { changeNumber, changeProject, projects } = acts;
   const verdictSign = coreVerdictSigns(acts, input.roster, input.isBot);
-  // The window's acts in time order.
-  const picked = new Int32Array(acts.length);
-  let m = 0;
-  for (let i = 0; i < acts.length; i++) if (at[i]! >= since && at[i]! < until) picked[m++] = i;
-  const order = inTimeOrder(at, picked.subarray(0, m));
-  // A label named '' is no label (reviews.ts takes only named labels).
-  const named = labels.map((l) => l !== '');
-  const codeOf = (name: string): number => {
-    const l = labels.indexOf(name);
-    return l < 0 ? -2 : l;
-  };
-  const CR = codeOf('Code-Review');
-  const WF = codeOf('Workflow');
-  const AP = codeOf('Approved');
-  // Reviews as columns, chained per change (`head` → `next`): a change has few.
-  const rChange = new Int32Array(m);
-  const rPatchSet = new Int32Array(m);
-  const rReviewer = new Int32Array(m);
-  const rAt = new Float64Array(m);
-  const rVoted = new Uint8Array(m);
-  const rCodeReview = new Int32Array(m).fill(NO_VALUE);
-  const rWorkflow = new Int32Array(m).fill(NO_VALUE);
-  const rApproved = new Int32Array(m).fill(NO_VALUE);
-  const rNext = new Int32Array(m);
-  const head = new Int32Array(changeOwnerId.length).fill(-1);
-  let total = 0;
-  // Self-votes: one per (change, patch set, label) of an owner's votes, counted per person.
-  const selfSeen = new Set<number>();
-  const selfVotes = new Map<number, number>();
-  let selfTotal = 0;
-  for (let o = 0; o < m; o++) {
-    const i = order[o]!;
-    const actor = actorId[i]!;
-    if (input.isBot(actor)) continue;
-    const ch = change[i]!;
-    const ps = patchSet[i]!;
-    const l = label[i]!;
-    if (actor === changeOwnerId[ch]) {
-      if (l >= 0 && named[l]) {
-        const key = (ch * 65_536 + ps) * labels.length + l;
-        if (!selfSeen.has(key)) {
-          selfSeen.add(key);
-          selfVotes.set(actor, (selfVotes.get(actor) ?? 0) + 1);
-          selfTotal++;
-        }
-      }
-      continue;
-    }
-    let r = -1;
-    const first = head[ch]!;
-    for (let x = first; x >= 0; x = rNext[x]!)
-      if (rPatchSet[x] === ps && rReviewer[x] === actor) {
-        r = x;
-        break;
-      }
-    if (r < 0) {
-      r = total++;
-      rChange[r] = ch;
-      rPatchSet[r] = ps;
-      rReviewer[r] = actor;
-      rAt[r] = at[i]!;
-      rNext[r] = first;
-      head[ch] = r;
-    }
-    if (l >= 0 && named[l] && value[i] !== NO_VALUE) {
-      rVoted[r] = 1;
-      if (l === CR) rCodeReview[r] = value[i]!;
-      else if (l === WF) rWorkflow[r] = value[i]!;
-      else if (l === AP) rApproved[r] = value[i]!;
-    }
-  }
+  const rv = reviewColumnsInPeriod(acts, input.isBot, since, until);
+  const total = rv.length;
+  const { change: rChange, patchSet: rPatchSet, reviewer: rReviewer, at: rAt, voted: rVoted } = rv;
+  const { codeReview: rCodeReview, workflow: rWorkflow, approved: rApproved, selfVotes, selfTotal } = rv;
 
   interface Acc {
     row: ReviewerRow;

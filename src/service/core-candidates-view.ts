@@ -1,5 +1,5 @@
 /** Core candidates (`steward core candidates`, `/api/v1/core/candidates`): non-core reviewers ranked by judgement with their evidence (analysis/judgement-candidates.ts). */
-import { computeCandidates, type CandidatesResult, type JudgementWeights } from '../analysis/judgement-candidates.js';
+import { computeCandidatesOf, type CandidatesResult, type JudgementWeights } from '../analysis/judgement-candidates.js';
 import { seededRandom } from '../analysis/stats/random.js';
 import type { CandidatesReport } from '../report/core-report.js';
 import type { Store } from '../store/engine.js';
@@ -7,7 +7,7 @@ import { loadChangeFactsOf, loadReviewMessages } from '../store/queries/reviewer
 import { areaRules, requireCoreTeam } from './core-rules.js';
 import type { EffectiveConfig } from './effective-config.js';
 import type { Window } from './params.js';
-import { actsForVerdicts, labelOf, teamContextFor, type TeamContext } from './team-context.js';
+import { actColumnsForVerdicts, labelOf, teamContextFor, type TeamContext } from './team-context.js';
 
 export interface CoreCandidatesParams {
   project?: readonly string[];
@@ -38,7 +38,7 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
   // (the cores' verdicts and when they first voted), so only those are read.
   const cores = ctx.roster.membersAt(win.now);
   const [acts, messages] = await Promise.all([
-    actsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1, [...cores]),
+    actColumnsForVerdicts(store, ctx, win.since, Math.max(win.until, win.now) + 1, [...cores]),
     // Only candidates' texts are read (whether their review gave reasons): not the cores' or bots'.
     // Nor the owners' (they make no review) or those that are one "Patch Set N" line (no reasons).
     loadReviewMessages(store.db, {
@@ -48,21 +48,24 @@ export async function candidatesResult(store: Store, ctx: TeamContext, win: Wind
     }),
   ]);
   const isBot = (id: number) => ctx.bots.has(id);
-  // Every act is one the analysis reads: the cores' are their Code-Review votes only.
-  const used = acts;
   // The facts of the changes the judged reviews are on (reviews in the window by someone neither
-  // core now, nor a bot, nor the owner): the analysis reads no other change's.
-  const judged = new Set<number>();
-  for (const a of used)
-    if (a.at >= win.since && a.at < win.until && !cores.has(a.actorId) && !isBot(a.actorId) && a.actorId !== a.changeOwnerId)
-      judged.add(a.changeId);
+  // core now, nor a bot, nor the owner): the analysis reads no other change's. By change index.
+  const judged = new Uint8Array(acts.changeId.length);
+  const { at, actorId, change, changeOwnerId } = acts;
+  for (let i = 0; i < acts.length; i++) {
+    const actor = actorId[i]!;
+    const c = change[i]!;
+    if (at[i]! >= win.since && at[i]! < win.until && !cores.has(actor) && !isBot(actor) && actor !== changeOwnerId[c]) judged[c] = 1;
+  }
+  const ids: number[] = [];
+  for (let c = 0; c < judged.length; c++) if (judged[c]) ids.push(acts.changeId[c]!);
   const changes = await loadChangeFactsOf(store.db, {
-    ids: [...judged],
+    ids,
     engine: store.engine,
     projects: ctx.filterProjects,
   });
-  return computeCandidates(
-    { acts: used, messages, changes, isBot, roster: ctx.roster },
+  return computeCandidatesOf(
+    { acts, messages, changes, isBot, roster: ctx.roster },
     {
       ...win,
       areaRules: areaRules(ctx),

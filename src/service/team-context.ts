@@ -5,7 +5,7 @@
 import { buildCoreRoster, computeReviewersOf, type CoreRoster, type CoreSource, type ReviewersResult } from '../analysis/reviewers.js';
 import type { StewardConfig } from '../config/config-schema.js';
 import type { AccountInfo } from '../model/activity.js';
-import type { TeamActRecord } from '../model/team.js';
+import type { TeamActColumns, TeamActRecord } from '../model/team.js';
 import type { AccountLabel, ReportSources, UnmatchedName } from '../report/reviewers-report.js';
 import type { Store } from '../store/engine.js';
 import { loadAccounts } from '../store/queries/activity.js';
@@ -119,6 +119,17 @@ export async function actsForVerdicts(
   codeReviewOnlyBy?: readonly number[],
 ): Promise<TeamActRecord[]> {
   return loadTeamActs(store.db, verdictFilter(store, ctx, since, horizon, codeReviewOnlyBy));
+}
+
+/** `actsForVerdicts` as columns (no object per act). */
+export async function actColumnsForVerdicts(
+  store: Store,
+  ctx: TeamContext,
+  since: number,
+  horizon: number,
+  codeReviewOnlyBy?: readonly number[],
+): Promise<TeamActColumns> {
+  return loadTeamActColumns(store.db, verdictFilter(store, ctx, since, horizon, codeReviewOnlyBy));
 }
 
 /** What `actsForVerdicts` reads. */
