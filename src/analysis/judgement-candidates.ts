@@ -34,7 +34,7 @@ import type { ChangeFacts, ReviewMessageText, TeamActColumns, TeamActRecord } fr
 import { areaOf, patchSetFate, type AreaRules } from './core-candidates.js';
 import { actColumnsOf, coreVerdictSigns, type CoreRoster } from './reviewers.js';
 import { NO_VALUE, reviewColumnsInPeriod } from './reviews.js';
-import { cohensKappa, kappaOfCounts } from './stats/agreement.js';
+import { cohensKappa, kappaOfTwo } from './stats/agreement.js';
 import { percentileInterval } from './stats/bootstrap.js';
 import type { Random } from './stats/random.js';
 import { randomIndex } from './stats/random.js';
@@ -470,12 +470,13 @@ class Marks {
 }
 
 /**
- * `rawComponents` of the judgements of `p.n` changes drawn with `random` (`randomIndex`, one draw
- * each, in order), from the packed tallies: the same values (κ from the same table of counts, its
- * categories in the same order as the judgements would give them: every sign in order of first
- * appearance, then the verdicts). One tight loop over typed arrays: it runs millions of times.
+ * The score (`scoreOf(rawComponents(…))`) of the judgements of `p.n` changes drawn with `random`
+ * (`randomIndex`, one draw each, in order), from the packed tallies: the same value to the last bit
+ * (κ from the same table of counts, its categories in the same order as the judgements would give
+ * them: every sign in order of first appearance, then the verdicts; the weighted means summed in the
+ * same order). One tight loop over typed arrays, no object made: it runs millions of times.
  */
-function rawOfDraw(p: PackedGroups, random: Random, marks: Marks): Raw {
+function scoreOfDraw(p: PackedGroups, random: Random, marks: Marks, scale: Scale, w: JudgementWeights): number {
   let independent = 0;
   let substantive = 0;
   let settled = 0;
@@ -507,9 +508,9 @@ function rawOfDraw(p: PackedGroups, random: Random, marks: Marks): Raw {
     settled += set[g]!;
     confirmed += conf[g]!;
     for (let k = weekStart[g]!, end = weekStart[g + 1]!; k < end; k++) {
-      const w = weekIdx[k]!;
-      if (weekMarks[w] !== stamp) {
-        weekMarks[w] = stamp;
+      const wk = weekIdx[k]!;
+      if (weekMarks[wk] !== stamp) {
+        weekMarks[wk] = stamp;
         weeks += 1;
       }
     }
@@ -529,25 +530,42 @@ function rawOfDraw(p: PackedGroups, random: Random, marks: Marks): Raw {
     mm += pairs[q + 3]!;
   }
   const voted = pp + pm + mp + mm;
-  let kappa: number | null = null;
+  // κ over the categories [first, other?]: the cell (s, v) is the count of sign s against verdict v.
+  let agreement = 0;
   if (voted > 0) {
-    const cats: Array<1 | -1> = [first as 1 | -1];
-    const other = -first as 1 | -1;
-    if (seen & (other > 0 ? 1 : 2) || seen & (other > 0 ? 4 : 8)) cats.push(other);
-    const count = (s: 1 | -1, v: 1 | -1): number => [pp, pm, mp, mm][pairIndex(s, v)]!;
-    kappa = kappaOfCounts(
-      cats.map((s) => cats.map((v) => count(s, v))),
-      voted,
-    ).kappa;
+    const other = -first;
+    const two = (seen & (other > 0 ? 1 : 2)) !== 0 || (seen & (other > 0 ? 4 : 8)) !== 0;
+    // first +: cells ++, +−, −+, −−; first −: −−, −+, +−, ++.
+    const kappa = first > 0 ? kappaOfTwo(two ? 2 : 1, pp, pm, mp, mm, voted) : kappaOfTwo(two ? 2 : 1, mm, mp, pm, pp, voted);
+    agreement = Number.isNaN(kappa) ? 0 : Math.max(0, kappa);
   }
-  return {
-    agreement: Math.max(0, kappa ?? 0),
-    confirmed: settled > 0 ? confirmed / settled : null,
-    reasoning: independent ? substantive / independent : 0,
-    volume: independent,
-    activeWeeks: weeks,
-    areas,
-  };
+  const confirmedShare = settled > 0 ? confirmed / settled : null;
+  const reasoning = independent ? substantive / independent : 0;
+  // scoreOf, with weightedMean's sums in its order.
+  const volume = scale.volume > 0 ? Math.min(1, independent / scale.volume) : 0;
+  const breadth = scale.areas > 0 ? Math.min(1, areas / scale.areas) : 0;
+  const consistency = weeks / scale.weeks;
+  let num = 0;
+  let den = 0;
+  num += agreement * w.quality.agreement;
+  den += w.quality.agreement;
+  if (confirmedShare !== null) {
+    num += confirmedShare * w.quality.confirmedMinusOnes;
+    den += w.quality.confirmedMinusOnes;
+  }
+  num += reasoning * w.quality.reasoning;
+  den += w.quality.reasoning;
+  const quality = den === 0 ? 0 : num / den;
+  num = 0;
+  den = 0;
+  num += volume * w.activity.volume;
+  den += w.activity.volume;
+  num += consistency * w.activity.consistency;
+  den += w.activity.consistency;
+  num += breadth * w.activity.breadth;
+  den += w.activity.breadth;
+  const activity = den === 0 ? 0 : num / den;
+  return quality * activity;
 }
 
 function weightedMean(parts: Array<[number | null, number]>): number {
@@ -747,7 +765,7 @@ export function computeJudgementCandidatesOf(input: JudgementColumnsInput, optio
   const rankSamples: number[][] = people.map(() => []);
   const marks = new Marks();
   for (let b = 0; b < replicates; b++) {
-    const scores = packed.map((groups) => scoreOf(rawOfDraw(groups, options.random, marks), scale, weights).score);
+    const scores = packed.map((groups) => scoreOfDraw(groups, options.random, marks, scale, weights));
     ranksOf(scores, ids).forEach((r, i) => rankSamples[i]!.push(r));
   }
 

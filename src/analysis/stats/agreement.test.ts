@@ -1,9 +1,41 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertClose, readCsv, readExpected } from '../../../test/helpers/stats-fixtures.js';
-import { cohensKappa } from './agreement.js';
+import { cohensKappa, kappaOfCounts, kappaOfTwo } from './agreement.js';
+import { seededRandom } from './random.js';
 
 describe("Cohen's kappa", () => {
+  it("kappaOfTwo gives kappaOfCounts's κ to the last bit for one and two categories (NaN for null)", () => {
+    const random = seededRandom(7);
+    const cell = () => Math.floor(random() * 6);
+    let defined = 0;
+    let undefinedKappa = 0;
+    for (let t = 0; t < 2000; t++) {
+      const two = random() < 0.8;
+      const c = two ? [cell(), cell(), cell(), cell()] : [1 + cell(), 0, 0, 0];
+      const n = c[0]! + c[1]! + c[2]! + c[3]!;
+      if (n === 0) continue;
+      const expected = kappaOfCounts(
+        two
+          ? [
+              [c[0]!, c[1]!],
+              [c[2]!, c[3]!],
+            ]
+          : [[c[0]!]],
+        n,
+      ).kappa;
+      const got = kappaOfTwo(two ? 2 : 1, c[0]!, c[1]!, c[2]!, c[3]!, n);
+      if (expected === null) {
+        assert.ok(Number.isNaN(got), `table ${c.join(',')}: null expected, got ${got}`);
+        undefinedKappa++;
+      } else {
+        assert.equal(Object.is(got, expected), true, `table ${c.join(',')}: ${expected} expected, got ${got}`);
+        defined++;
+      }
+    }
+    assert.ok(defined > 1000 && undefinedKappa > 0, `both cases drawn (${defined} defined, ${undefinedKappa} null)`);
+  });
+
   it('matches the Fleiss–Cohen–Everitt formulas computed by hand in R (relative 1e-12)', () => {
     const rows = readCsv('kappa.csv');
     const e = readExpected<{ kappa: number; stdErr: number; nullStdErr: number; observed: number; expected: number }>(
