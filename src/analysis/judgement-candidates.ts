@@ -339,35 +339,9 @@ interface Raw {
   areas: number;
 }
 
-function rawComponents(list: readonly JudgedReview[], since: Timestamp): Raw {
-  const ind = list.filter((j) => j.independent);
-  const voted = ind.filter((j) => j.sign !== null && j.verdict !== null);
-  const k = cohensKappa(
-    voted.map((j) => j.sign),
-    voted.map((j) => j.verdict),
-  );
-  let confirmed = 0;
-  let settled = 0;
-  for (const j of ind) {
-    if (j.minusOutcome === null || j.minusOutcome === 'pending') continue;
-    settled += 1;
-    if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') confirmed += 1;
-  }
-  const areas = new Set<string>();
-  for (const j of ind) for (const a of j.areas) areas.add(a);
-  return {
-    agreement: Math.max(0, k.kappa ?? 0),
-    confirmed: settled > 0 ? confirmed / settled : null,
-    reasoning: ind.length ? ind.filter((j) => j.substantive).length / ind.length : 0,
-    volume: ind.length,
-    activeWeeks: new Set(ind.map((j) => Math.floor((j.at - since) / (7 * DAY_MS)))).size,
-    areas: areas.size,
-  };
-}
-
 /**
  * One person's judgements grouped by change and packed once for the rank bootstrap: per change what
- * `rawComponents` reads, as counts in typed arrays, and each change's weeks and areas as small
+ * the components read, as counts in typed arrays, and each change's weeks and areas as small
  * indexes into the person's own lists, so a re-draw adds numbers and marks indexes instead of
  * copying judgements or filling sets.
  */
@@ -394,8 +368,17 @@ interface PackedGroups {
 
 const pairIndex = (sign: 1 | -1, verdict: 1 | -1): number => (sign > 0 ? 0 : 2) + (verdict > 0 ? 0 : 1);
 
-function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Timestamp): PackedGroups {
-  const n = groups.length;
+/**
+ * Packs one person's judgements grouped by change (changes ascending by id, each change's
+ * judgements in list order): what the rank bootstrap re-draws.
+ */
+function packGroups(list: readonly JudgedReview[], since: Timestamp): PackedGroups {
+  // The judgements' order by change, then list position (a stable sort by change id).
+  const order = new Int32Array(list.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((x, y) => list[x]!.changeId - list[y]!.changeId || x - y);
+  let n = 0;
+  for (let k = 0; k < order.length; k++) if (k === 0 || list[order[k]!]!.changeId !== list[order[k - 1]!]!.changeId) n++;
   const p: PackedGroups = {
     n,
     independent: new Int32Array(n),
@@ -416,33 +399,50 @@ function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Times
   const areaOfName = new Map<string, number>();
   const weekList: number[] = [];
   const areaList: number[] = [];
-  for (let g = 0; g < n; g++) {
-    const weeks = new Set<number>();
-    const areas = new Set<number>();
-    for (const j of groups[g]!) {
-      if (!j.independent) continue;
-      p.independent[g]! += 1;
-      if (j.substantive) p.substantive[g]! += 1;
-      if (j.minusOutcome !== null && j.minusOutcome !== 'pending') {
-        p.settled[g]! += 1;
-        if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') p.confirmed[g]! += 1;
+  // A change's distinct weeks and areas: an index is new to the change when its mark is not g + 1.
+  let weekMarks: Int32Array<ArrayBuffer> = new Int32Array(16);
+  let areaMarks: Int32Array<ArrayBuffer> = new Int32Array(16);
+  let g = -1;
+  for (let k = 0; k < order.length; k++) {
+    const j = list[order[k]!]!;
+    if (k === 0 || j.changeId !== list[order[k - 1]!]!.changeId) {
+      if (g >= 0) {
+        p.weekStart[g + 1] = weekList.length;
+        p.areaStart[g + 1] = areaList.length;
       }
-      const week = Math.floor((j.at - since) / (7 * DAY_MS));
-      let w = weekOf.get(week);
-      if (w === undefined) weekOf.set(week, (w = weekOf.size));
-      weeks.add(w);
-      for (const a of j.areas) {
-        let x = areaOfName.get(a);
-        if (x === undefined) areaOfName.set(a, (x = areaOfName.size));
-        areas.add(x);
-      }
-      if (j.sign === null || j.verdict === null) continue;
-      if (p.firstSign[g] === 0) p.firstSign[g] = j.sign;
-      p.seen[g]! |= (j.sign > 0 ? 1 : 2) | (j.verdict > 0 ? 4 : 8);
-      p.pairs[4 * g + pairIndex(j.sign, j.verdict)]! += 1;
+      g++;
     }
-    weekList.push(...weeks);
-    areaList.push(...areas);
+    if (!j.independent) continue;
+    p.independent[g]! += 1;
+    if (j.substantive) p.substantive[g]! += 1;
+    if (j.minusOutcome !== null && j.minusOutcome !== 'pending') {
+      p.settled[g]! += 1;
+      if (j.minusOutcome === 'confirmed-by-core' || j.minusOutcome === 'confirmed-by-revision') p.confirmed[g]! += 1;
+    }
+    const week = Math.floor((j.at - since) / (7 * DAY_MS));
+    let w = weekOf.get(week);
+    if (w === undefined) weekOf.set(week, (w = weekOf.size));
+    if (w >= weekMarks.length) weekMarks = grown(weekMarks, w);
+    if (weekMarks[w] !== g + 1) {
+      weekMarks[w] = g + 1;
+      weekList.push(w);
+    }
+    for (let x = 0; x < j.areas.length; x++) {
+      const name = j.areas[x]!;
+      let a = areaOfName.get(name);
+      if (a === undefined) areaOfName.set(name, (a = areaOfName.size));
+      if (a >= areaMarks.length) areaMarks = grown(areaMarks, a);
+      if (areaMarks[a] !== g + 1) {
+        areaMarks[a] = g + 1;
+        areaList.push(a);
+      }
+    }
+    if (j.sign === null || j.verdict === null) continue;
+    if (p.firstSign[g] === 0) p.firstSign[g] = j.sign;
+    p.seen[g]! |= (j.sign > 0 ? 1 : 2) | (j.verdict > 0 ? 4 : 8);
+    p.pairs[4 * g + pairIndex(j.sign, j.verdict)]! += 1;
+  }
+  if (g >= 0) {
     p.weekStart[g + 1] = weekList.length;
     p.areaStart[g + 1] = areaList.length;
   }
@@ -451,6 +451,58 @@ function packGroups(groups: ReadonlyArray<readonly JudgedReview[]>, since: Times
   p.weekCount = weekOf.size;
   p.areaCount = areaOfName.size;
   return p;
+}
+
+/** `marks` with room for index `i` (the new entries 0). */
+function grown(marks: Int32Array, i: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.max(i + 1, 2 * marks.length));
+  out.set(marks);
+  return out;
+}
+
+/**
+ * The raw components of a person from their packed judgements (the independent judgements: κ of
+ * their signs against the verdicts, confirmed −1s, reasoned share, volume, weeks, areas): the sums over every change (κ from the
+ * same counts: with one or two categories its sums have two terms at most, so their order does not
+ * change a bit), the distinct weeks and areas.
+ */
+function rawOfPacked(p: PackedGroups): Raw {
+  let independent = 0;
+  let substantive = 0;
+  let settled = 0;
+  let confirmed = 0;
+  let seen = 0;
+  let pp = 0;
+  let pm = 0;
+  let mp = 0;
+  let mm = 0;
+  for (let g = 0; g < p.n; g++) {
+    independent += p.independent[g]!;
+    substantive += p.substantive[g]!;
+    settled += p.settled[g]!;
+    confirmed += p.confirmed[g]!;
+    seen |= p.seen[g]!;
+    pp += p.pairs[4 * g]!;
+    pm += p.pairs[4 * g + 1]!;
+    mp += p.pairs[4 * g + 2]!;
+    mm += p.pairs[4 * g + 3]!;
+  }
+  const voted = pp + pm + mp + mm;
+  let agreement = 0;
+  if (voted > 0) {
+    // Categories: two when + and − both occur, among the signs and the verdicts.
+    const two = (seen & 5) !== 0 && (seen & 10) !== 0;
+    const kappa = kappaOfTwo(two ? 2 : 1, pp, pm, mp, mm, voted);
+    agreement = Number.isNaN(kappa) ? 0 : Math.max(0, kappa);
+  }
+  return {
+    agreement,
+    confirmed: settled > 0 ? confirmed / settled : null,
+    reasoning: independent ? substantive / independent : 0,
+    volume: independent,
+    activeWeeks: p.weekCount,
+    areas: p.areaCount,
+  };
 }
 
 /**
@@ -470,7 +522,7 @@ class Marks {
 }
 
 /**
- * The score (`scoreOf(rawComponents(…))`) of the judgements of `p.n` changes drawn with `random`
+ * The score (`scoreOf(rawOfPacked(…))` of the drawn changes) of the judgements of `p.n` changes drawn with `random`
  * (`randomIndex`, one draw each, in order), from the packed tallies: the same value to the last bit
  * (κ from the same table of counts, its categories in the same order as the judgements would give
  * them: every sign in order of first appearance, then the verdicts; the weighted means summed in the
@@ -728,13 +780,15 @@ export function computeJudgementCandidatesOf(input: JudgementColumnsInput, optio
   }
 
   let belowMinimum = 0;
-  const people: Array<{ id: number; list: JudgedReview[]; raw: Raw }> = [];
+  const people: Array<{ id: number; list: JudgedReview[]; raw: Raw; packed: PackedGroups }> = [];
   for (const [id, list] of byPerson) {
     if (list.length < options.minReviews) {
       belowMinimum += 1;
       continue;
     }
-    people.push({ id, list, raw: rawComponents(list, since) });
+    // Packed once: the point components and the bootstrap's re-draws read the same tallies.
+    const packed = packGroups(list, since);
+    people.push({ id, list, raw: rawOfPacked(packed), packed });
   }
   const weeks = Math.max(1, Math.ceil((until - since) / (7 * DAY_MS)));
   const scale: Scale = {
@@ -750,18 +804,7 @@ export function computeJudgementCandidatesOf(input: JudgementColumnsInput, optio
   );
 
   // Rank bootstrap: each person's reviews resampled by change, normalisers held at the point values.
-  const packed = people.map((p) => {
-    const m = new Map<number, JudgedReview[]>();
-    for (const j of p.list) {
-      let l = m.get(j.changeId);
-      if (!l) m.set(j.changeId, (l = []));
-      l.push(j);
-    }
-    return packGroups(
-      [...m.keys()].sort((a, b) => a - b).map((k) => m.get(k)!),
-      since,
-    );
-  });
+  const packed = people.map((p) => p.packed);
   const rankSamples: number[][] = people.map(() => []);
   const marks = new Marks();
   for (let b = 0; b < replicates; b++) {
