@@ -513,6 +513,8 @@ class Marks {
   weeks = new Int32Array(64);
   areas = new Int32Array(64);
   stamp = 0;
+  /** The re-draw's indexes, when the source fills them at once (`Random.indexes`). */
+  drawn = new Int32Array(64);
   /** Room for the given counts, and a fresh stamp. */
   next(weeks: number, areas: number): void {
     if (weeks > this.weeks.length) this.weeks = new Int32Array(Math.max(weeks, 2 * this.weeks.length));
@@ -543,6 +545,10 @@ function scoreOfDraw(p: PackedGroups, random: Random, marks: Marks, scale: Scale
   let mm = 0;
   marks.next(p.weekCount, p.areaCount);
   const n = p.n;
+  // The draws made at once where the source can (the same indexes in the same order).
+  if (random.indexes && n > marks.drawn.length) marks.drawn = new Int32Array(Math.max(n, 2 * marks.drawn.length));
+  random.indexes?.(n, marks.drawn, n);
+  const drawn = random.indexes ? marks.drawn : null;
   const index = random.index;
   const stamp = marks.stamp;
   const weekMarks = marks.weeks;
@@ -554,7 +560,7 @@ function scoreOfDraw(p: PackedGroups, random: Random, marks: Marks, scale: Scale
   const conf = p.confirmed;
   const seenOf = p.seen;
   for (let i = 0; i < n; i++) {
-    const g = index !== undefined ? index(n) : randomIndex(random, n);
+    const g = drawn !== null ? drawn[i]! : index !== undefined ? index(n) : randomIndex(random, n);
     independent += ind[g]!;
     substantive += sub[g]!;
     settled += set[g]!;

@@ -31,4 +31,18 @@ describe('seededRandom', () => {
       for (let i = 0; i < 5000; i++) assert.equal(randomIndex(a, n), randomIndex(plain, n), `n ${n}, draw ${i}`);
     }
   });
+
+  it('fills through indexes the same indices as successive index calls, and leaves the stream where they would', () => {
+    for (const n of [1, 2, 7, 2006, 1_000_003]) {
+      const a = seededRandom(11);
+      const b = seededRandom(11);
+      const out = new Int32Array(3000);
+      for (const count of [0, 1, 5, 3000]) {
+        a.indexes!(n, out, count);
+        for (let i = 0; i < count; i++) assert.equal(out[i], b.index!(n), `n ${n}, count ${count}, draw ${i}`);
+      }
+      // The next draws agree too: the state moved on as the calls would have moved it.
+      for (let i = 0; i < 100; i++) assert.equal(a(), b(), `n ${n}, next draw ${i}`);
+    }
+  });
 });
