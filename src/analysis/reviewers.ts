@@ -18,6 +18,7 @@
 import type { GroupSnapshot } from '../model/activity.js';
 import type { Timestamp } from '../model/records.js';
 import type { TeamActColumns, TeamActRecord } from '../model/team.js';
+import { TeamActColumnsBuilder } from '../model/team-act-columns.js';
 import { NO_VALUE, reviewColumnsInPeriod, type Review } from './reviews.js';
 import { DAY_MS, ratio, round } from './stats.js';
 
@@ -399,44 +400,23 @@ export function computeReviewers(input: ReviewersInput, opts: ReviewersOptions):
  */
 export function actColumnsOf(acts: readonly TeamActRecord[]): TeamActColumns {
   const n = acts.length;
-  const change = new Int32Array(n);
-  const patchSet = new Int32Array(n);
-  const actorId = new Int32Array(n);
-  const at = new Float64Array(n);
-  const label = new Int32Array(n);
-  const value = new Int32Array(n);
-  const labels: string[] = [];
-  const index = new Map<number, number>();
-  const changeId: number[] = [];
-  const changeNumber: number[] = [];
-  const changeOwnerId: number[] = [];
-  const changeProject: number[] = [];
-  const projects: string[] = [];
+  const b = new TeamActColumnsBuilder(n);
+  const { change, patchSet, actorId, at, label, value } = b;
   for (let i = 0; i < n; i++) {
     const a = acts[i]!;
-    let c = index.get(a.changeId);
-    if (c === undefined) {
-      index.set(a.changeId, (c = changeId.push(a.changeId) - 1));
-      changeNumber.push(a.changeNumber);
-      changeOwnerId.push(a.changeOwnerId);
-      let p = projects.indexOf(a.project);
-      if (p < 0) p = projects.push(a.project) - 1;
-      changeProject.push(p);
-    }
+    let c = b.index.get(a.changeId);
+    if (c === undefined) c = b.addChange(a.changeId, a.changeNumber, a.changeOwnerId, a.project);
     change[i] = c;
     patchSet[i] = a.patchSet;
     actorId[i] = a.actorId;
     at[i] = a.at;
     if (a.type === 'comment') label[i] = -1;
     else {
-      const name = a.label ?? '';
-      let l = labels.indexOf(name);
-      if (l < 0) l = labels.push(name) - 1;
-      label[i] = l;
+      label[i] = b.labelCode(a.label ?? '');
       value[i] = a.value ?? NO_VALUE;
     }
   }
-  return { length: n, change, patchSet, actorId, at, label, labels, value, changeId, changeNumber, changeOwnerId, changeProject, projects };
+  return b.finish(n);
 }
 
 /** The reviewers report's input with the acts as columns. */

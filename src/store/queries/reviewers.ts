@@ -14,6 +14,7 @@ import type {
   TeamActColumns,
   TeamActRecord,
 } from '../../model/team.js';
+import { TeamActColumnsBuilder } from '../../model/team-act-columns.js';
 import type { EngineName } from '../engine.js';
 import type { Database } from '../schema.js';
 import { ID_LIST, IN_SUBQUERY } from './id-lists.js';
@@ -228,39 +229,19 @@ function columnsOf(
 ): TeamActColumns {
   let size = comments.length;
   for (const v of voteParts) size += v.length;
-  const change = new Int32Array(size);
-  const patchSet = new Int32Array(size);
-  const actor = new Int32Array(size);
-  const at = new Float64Array(size);
-  const label = new Int32Array(size);
-  const value = new Int32Array(size);
-  const labels: string[] = [];
-  // The changes acted on, by index in the order first met.
-  const index = new Map<number, number>();
-  const changeId: number[] = [];
-  const changeNumber: number[] = [];
-  const changeOwnerId: number[] = [];
-  const changeProject: number[] = [];
-  const projects: string[] = [];
-  const projectIndex = new Map<string, number>();
+  const b = new TeamActColumnsBuilder(size);
+  const { change, patchSet, actorId: actor, at, label, value } = b;
+  // The changes acted on, by index in the order first met; -1: not among `changes`.
   const indexOf = (id: number): number => {
-    const k = index.get(id);
+    const k = b.index.get(id);
     if (k !== undefined) return k;
     const c = changes.get(id);
-    if (!c) return -1;
-    index.set(id, changeId.length);
-    changeId.push(id);
-    changeNumber.push(c.number);
-    changeOwnerId.push(c.owner_id);
-    let p = projectIndex.get(c.project);
-    if (p === undefined) projectIndex.set(c.project, (p = projects.push(c.project) - 1));
-    changeProject.push(p);
-    return changeId.length - 1;
+    return c ? b.addChange(id, c.number, c.owner_id, c.project) : -1;
   };
   let k = 0;
   for (let p = 0; p < voteParts.length; p++) {
     const v = voteParts[p]!;
-    const code = v.labels.map((l) => labelIndex(labels, l));
+    const code = v.labels.map((l) => b.labelCode(l));
     for (let i = 0; i < v.length; i++) {
       const c = indexOf(v.change[i]!);
       if (c < 0) continue;
@@ -284,21 +265,7 @@ function columnsOf(
     label[k] = -1;
     k++;
   }
-  return {
-    length: k,
-    change: change.subarray(0, k),
-    patchSet: patchSet.subarray(0, k),
-    actorId: actor.subarray(0, k),
-    at: at.subarray(0, k),
-    label: label.subarray(0, k),
-    labels,
-    value: value.subarray(0, k),
-    changeId: Int32Array.from(changeId),
-    changeNumber: Int32Array.from(changeNumber),
-    changeOwnerId: Int32Array.from(changeOwnerId),
-    changeProject: Int32Array.from(changeProject),
-    projects,
-  };
+  return b.finish(k);
 }
 
 /** Act columns as one record per act, in their order. */
