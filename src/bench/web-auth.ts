@@ -29,7 +29,7 @@ import {
 import type { Store } from '../store/engine.js';
 import type { SecretBox } from '../store/secret-box.js';
 import { createUser } from '../store/users-store.js';
-import { hashPassword } from '../web/auth/password.js';
+import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from '../web/auth/password.js';
 
 /** The reports every run asks for, as of the bench export's end (2026-01-01): the overview and the 90-day reviewers report. */
 export const REPORT_PATHS = ['/api/v1/overview?now=2026-01-01', '/api/v1/reviewers?now=2026-01-01'] as const;
@@ -71,11 +71,19 @@ export function readerRequests(reader: BenchReader | null, reportPaths: readonly
 
 /**
  * Writes the accounts, the team and the items into `store` (a scratch copy), sealing texts with
- * `box`. The password is random for the run and only the scrypt hash is stored.
+ * `box`. The password is random for the run and only the scrypt hash is stored, made with
+ * `hashParams` (the real parameters by default, as the bench measures them; a test of the
+ * plumbing passes cheap ones, and the same to the app's access hooks).
  */
-export async function plantBenchAccounts(store: Store, box: SecretBox, config: StewardConfig, now: number): Promise<BenchAccounts> {
+export async function plantBenchAccounts(
+  store: Store,
+  box: SecretBox,
+  config: StewardConfig,
+  now: number,
+  hashParams: ScryptParams = DEFAULT_SCRYPT,
+): Promise<BenchAccounts> {
   const password = randomBytes(18).toString('base64url');
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, hashParams);
   const users = new Map<string, AuthUser>();
   for (const [name, role] of [
     ['bench-admin', 'admin'],

@@ -43,6 +43,8 @@ export interface Env {
   STEWARD_LAUNCHPAD_TOKEN_SECRET?: string;
   STEWARD_LAUNCHPAD_CONSUMER?: string;
   STEWARD_LAUNCHPAD_CREDENTIALS?: string;
+  /** The number of changes of the demo `overview --demo-if-empty` (npm start) generates (docs/demo.md). */
+  STEWARD_DEMO_CHANGES?: string;
 }
 
 export interface Runtime {

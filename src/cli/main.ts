@@ -403,6 +403,7 @@ export async function runCli(): Promise<void> {
       STEWARD_LAUNCHPAD_TOKEN_SECRET: process.env.STEWARD_LAUNCHPAD_TOKEN_SECRET,
       STEWARD_LAUNCHPAD_CONSUMER: process.env.STEWARD_LAUNCHPAD_CONSUMER,
       STEWARD_LAUNCHPAD_CREDENTIALS: process.env.STEWARD_LAUNCHPAD_CREDENTIALS,
+      STEWARD_DEMO_CHANGES: process.env.STEWARD_DEMO_CHANGES,
     },
     clock: () => Date.now(),
     stdout: (s) => void process.stdout.write(s),

@@ -13,6 +13,7 @@
 import type { Advisory, AdvisoryRecord } from '../model/advisories.js';
 import { advisoryFacts } from '../sources/advisories/advisory-yaml.js';
 import { extractLinks } from '../sources/links/links.js';
+import type { DemoChange } from './demo-change.js';
 import { generateDemoChanges, type DemoOptions } from './demo-project.js';
 import { DAY_MS, resolveDemoOptions } from './demo-world.js';
 
@@ -46,12 +47,12 @@ interface Fix {
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** The demo's advisories and their planted truths. */
-export function demoAdvisories(opts: DemoOptions): DemoAdvisories {
+/** The demo's advisories and their planted truths (from `changes`, the demo's changes for `opts`: generated unless given). */
+export function demoAdvisories(opts: DemoOptions, changes: Iterable<DemoChange> = generateDemoChanges(opts)): DemoAdvisories {
   const o = resolveDemoOptions(opts);
   const host = o.host;
   const fixes = new Map<string, Fix>();
-  for (const c of generateDemoChanges(opts)) {
+  for (const c of changes) {
     if (c.branch === 'master') {
       if (c.status !== 'MERGED' || c.submitted === null || c.truth.purpose !== 'bug') continue;
       const message = c.patchSets[c.patchSets.length - 1]?.commitMessage ?? '';

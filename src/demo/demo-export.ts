@@ -311,14 +311,15 @@ async function closeStream(stream: Writable): Promise<void> {
 /**
  * Streams the demo project as a REST export: `)]}'`, then one JSON array page of up to
  * `pageSize` changes per line; the last change of every page but the last carries
- * `_more_changes: true`, as Gerrit marks a truncated page.
+ * `_more_changes: true`, as Gerrit marks a truncated page. `changes`: the demo's changes for
+ * `opts` when the caller has them already (generated otherwise).
  *
  * @example await writeRestExport({ now: Date.now(), changes: 5000 }, 'demo-rest.json');
  */
 export async function writeRestExport(
   opts: DemoOptions,
   path: string,
-  { pageSize = 500 }: { pageSize?: number } = {},
+  { pageSize = 500, changes: given }: { pageSize?: number; changes?: Iterable<DemoChange> } = {},
 ): Promise<ExportSummary> {
   if (!(pageSize >= 1)) throw new RangeError(`writeRestExport: pageSize must be at least 1, got ${pageSize}`);
   const stream = openExport(path);
@@ -330,7 +331,7 @@ export async function writeRestExport(
     // because whether it closes a truncated page (`_more_changes`) is known one change later.
     let parts: string[] = [];
     let pending: RestChangeInfo | null = null;
-    for (const change of generateDemoChanges(opts)) {
+    for (const change of given ?? generateDemoChanges(opts)) {
       if (pending) {
         if (parts.length === pageSize - 1) {
           pending._more_changes = true;
@@ -357,16 +358,17 @@ export async function writeRestExport(
 /**
  * Streams the demo project as an SSH `gerrit query` export: one change per line and the closing
  * stats row. `runTimeMilliseconds` is derived from the row count so the file stays deterministic.
+ * `given`: the demo's changes for `opts` when the caller has them already (generated otherwise).
  *
  * @example await writeSshExport({ now: Date.now(), changes: 5000 }, 'demo-ssh.json');
  */
-export async function writeSshExport(opts: DemoOptions, path: string): Promise<ExportSummary> {
+export async function writeSshExport(opts: DemoOptions, path: string, given?: Iterable<DemoChange>): Promise<ExportSummary> {
   const stream = openExport(path);
   let bytes = 0;
   let changes = 0;
   try {
     let buffer = '';
-    for (const change of generateDemoChanges(opts)) {
+    for (const change of given ?? generateDemoChanges(opts)) {
       buffer += `${JSON.stringify(toSshChange(change))}\n`;
       changes++;
       // Batch lines into ~1 MB writes: far fewer stream calls than one per change.

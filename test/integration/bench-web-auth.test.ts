@@ -25,6 +25,7 @@ import { accessHooks } from '../../src/web/auth/access-hooks.js';
 import { buildApp } from '../../src/web/build-app.js';
 import { migratedStore } from '../helpers/demo-cache.js';
 import { ENGINES, PG_ADMIN_URL, pgDatabaseName } from '../helpers/stores.js';
+import { TEST_HASH } from '../helpers/web-auth.js';
 
 /** The bench's demo project, small: 60 changes over 3 months to the bench's end date. */
 const DEMO = { seed: 7, changes: 60, months: 3, now: Date.UTC(2026, 0, 1) };
@@ -59,7 +60,9 @@ for (const engine of ENGINES) {
           origin: 'the demo configuration',
         };
         const config = async () => effective;
-        const accounts = await plantBenchAccounts(store, box, effective.config, Date.now());
+        // Cheap scrypt parameters for the readers' hash and the login's (the real ones cost ~0.3 s
+        // of CPU a hash, and each sign-in verifies one): what is tested is the plumbing.
+        const accounts = await plantBenchAccounts(store, box, effective.config, Date.now(), TEST_HASH);
         const original = await openStore(source.location);
         try {
           assert.equal((await listUsers(original.db)).length, 0, 'the store copied from is left as it was');
@@ -69,7 +72,7 @@ for (const engine of ENGINES) {
         app = await buildApp({
           store,
           config,
-          auth: accessHooks({ enabled: true, store, clock: () => Date.now(), config, securityBox: box }),
+          auth: accessHooks({ enabled: true, store, clock: () => Date.now(), config, securityBox: box, hashParams: TEST_HASH }),
         });
         const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

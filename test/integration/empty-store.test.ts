@@ -57,7 +57,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 // npm start: `overview --demo-if-empty` generates the demo into an empty store. On SQLite the store
 // is the run's default demo (defaultDemo, made by that very command in an empty folder, once per run
 // by the first file that asks: cli.test.ts and ci-cli.test.ts read it too), with what the command
-// printed; on PostgreSQL this file runs it.
+// printed; on PostgreSQL this file runs it, with STEWARD_DEMO_CHANGES (docs/demo.md) for a demo of
+// PG_DEMO_CHANGES changes rather than the default 5,000 (generating and importing those into
+// PostgreSQL took this file ~10 s of CPU, and the server as much; the specs it reads are the same).
+const PG_DEMO_CHANGES = 300;
 for (const engine of ENGINES) {
   describe(`the demo's first run gives the specs report something to show (${engine.name})`, { skip: engine.skip }, () => {
     let location: string;
@@ -74,7 +77,11 @@ for (const engine of ENGINES) {
       } else {
         ({ location, cleanup } = await freshLocation(engine.name));
         cwd = mkdtempSync(join(dir, `demo-${engine.name}-`));
-        start = await runSteward(['overview', '--demo-if-empty', '--db', location], { cwd, now: DEMO_NOW });
+        start = await runSteward(['overview', '--demo-if-empty', '--db', location], {
+          cwd,
+          now: DEMO_NOW,
+          env: { STEWARD_DEMO_CHANGES: String(PG_DEMO_CHANGES) },
+        });
       }
     });
     after(async () => cleanup());
@@ -86,8 +93,33 @@ for (const engine of ENGINES) {
       assert.equal(specs.code, 0, specs.stderr);
       assert.match(specs.stdout, /^Specs: .*steward-demo\/specs/);
     });
+
+    it('the demo has the size asked for: 5,000 changes by default, STEWARD_DEMO_CHANGES otherwise', async () => {
+      const info = await runSteward(['db', 'info', '--exact', '--db', location, '--format', 'json'], { cwd, now: DEMO_NOW });
+      assert.equal(info.code, 0, info.stderr);
+      const { rowCounts } = JSON.parse(info.stdout) as { rowCounts: Record<string, number> };
+      assert.equal(rowCounts.changes, engine.name === 'sqlite' ? 5000 : PG_DEMO_CHANGES);
+    });
   });
 }
+
+describe('STEWARD_DEMO_CHANGES', () => {
+  it('a value that is not a positive whole number: a usage error naming it, and no demo', async () => {
+    const { location, cleanup } = await freshLocation('sqlite');
+    try {
+      const r = await runSteward(['overview', '--demo-if-empty', '--db', location], {
+        cwd: dir,
+        now: DEMO_NOW,
+        env: { STEWARD_DEMO_CHANGES: 'many' },
+      });
+      assert.equal(r.code, ERROR_CODES.USAGE.exit, r.stderr);
+      assert.match(r.stderr, /STEWARD_DEMO_CHANGES must be a whole number from 1 to 1000000, not "many"/);
+      assert.equal(r.stdout, '');
+    } finally {
+      await cleanup();
+    }
+  });
+});
 
 for (const engine of ENGINES) {
   describe(`reports on an empty store (${engine.name})`, { skip: engine.skip }, () => {

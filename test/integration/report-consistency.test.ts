@@ -165,6 +165,29 @@ const STORES = [
   { name: 'long', options: LONG_DEMO },
 ] as const;
 
+/**
+ * The demo has no code history: a small one, a commit a month over the demo's span by three
+ * authors, synced into each store, gives history, the electorate and people's commits something to
+ * count. Made once for the file (each commit is a git process): every store syncs the same one.
+ */
+let codeHistory: TempRepo | undefined;
+function codeHistoryRepo(): TempRepo {
+  if (codeHistory) return codeHistory;
+  const repo = TempRepo.create('steward-consistency-git-');
+  const day = (d: number) => new Date(WEB_NOW - d * 86_400_000).toISOString();
+  let tip = repo.commit({ message: 'Start', author: 'Ann Lee', at: day(420) });
+  for (let i = 0; i < 14; i++)
+    tip = repo.commit({
+      message: `Change ${i}`,
+      author: ['Ann Lee', 'Bob Roy', 'Cat Diaz'][i % 3],
+      parents: [tip],
+      at: day(410 - 29 * i),
+    });
+  repo.setBranch(tip);
+  return (codeHistory = repo);
+}
+after(() => codeHistory?.remove());
+
 for (const engine of ENGINES) {
   for (const shape of STORES) {
     describe(`one number, one definition: ${shape.name} store (${engine.name})`, { skip: engine.skip }, () => {
@@ -177,22 +200,9 @@ for (const engine of ENGINES) {
         read.add(body.report);
         return body;
       };
-      let repo: TempRepo | undefined;
       before(async () => {
         demo = await demoStore(engine.name, shape.options);
-        // The demo has no code history: a small one, a commit a month over the demo's span by three
-        // authors, synced in, gives history, the electorate and people's commits something to count.
-        repo = TempRepo.create('steward-consistency-git-');
-        const day = (d: number) => new Date(WEB_NOW - d * 86_400_000).toISOString();
-        let tip = repo.commit({ message: 'Start', author: 'Ann Lee', at: day(420) });
-        for (let i = 0; i < 14; i++)
-          tip = repo.commit({
-            message: `Change ${i}`,
-            author: ['Ann Lee', 'Bob Roy', 'Cat Diaz'][i % 3],
-            parents: [tip],
-            at: day(410 - 29 * i),
-          });
-        repo.setBranch(tip);
+        const repo = codeHistoryRepo();
         const sync = await runSteward(['git', 'sync', '--repo', repo.dir, '--db', demo.location, '--quiet'], {
           cwd: demo.dir,
           now: WEB_NOW,
@@ -225,7 +235,6 @@ for (const engine of ENGINES) {
         await configured?.t.close();
         await t?.close();
         await demo?.cleanup();
-        repo?.remove();
       });
 
       it('reviews per person and the totals: reviewers, core idle, core candidates, core load, overview', async () => {

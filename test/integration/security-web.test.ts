@@ -118,7 +118,10 @@ for (const engine of ENGINES) {
         await addUser(store, 'ada', 'admin', PW, NOW);
         const box = secretBox(randomBytes(32));
         const ids = await plant(store, box);
-        const config = async () => resolveEffectiveConfig(loadConfig(undefined, process.cwd()), store);
+        // Read once: nothing here changes the configuration (no steward.yaml is written, no demo
+        // configuration stored), and the app asks for it at every one of the matrix's requests.
+        const effective = await resolveEffectiveConfig(loadConfig(undefined, process.cwd()), store);
+        const config = async () => effective;
         const app: FastifyInstance = await buildApp({
           store,
           config,

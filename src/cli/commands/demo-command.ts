@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { demoAdvisories } from '../../demo/demo-advisories.js';
 import { demoConfigYaml } from '../../demo/demo-config-yaml.js';
-import { demoConfig, type DemoOptions } from '../../demo/demo-project.js';
+import { demoConfig, generateDemoChanges, type DemoOptions } from '../../demo/demo-project.js';
 import { writeRestExport, writeSshExport } from '../../demo/demo-export.js';
 import { parseConfig } from '../../config/load-config.js';
 import { readSpecs, specsLayout, storeSpecs } from '../../ingest/specs-sync.js';
@@ -26,6 +26,9 @@ import { effectiveConfig } from '../context.js';
 
 // Where the tests have long found it.
 export { demoConfigYaml } from '../../demo/demo-config-yaml.js';
+
+/** Up to this many changes (the default demo's), `steward demo` keeps the generated changes in memory. */
+const KEEP_CHANGES = 5000;
 
 export interface DemoCommandOptions extends GlobalOptions {
   seed?: string;
@@ -79,17 +82,21 @@ export async function runDemo(o: DemoCommandOptions, rt: Runtime): Promise<void>
   const specs = writeDemoSpecs(opts, join(out, DEMO_SPECS_DIR), o.quiet ? () => {} : rt.stderr);
   const yamlText = demoConfigYaml(opts, specs?.path ?? null);
   writeFileSync(yamlPath, yamlText);
-  await writeRestExport(opts, restPath, { pageSize: 500 });
-  await writeSshExport(opts, sshPath);
+  // The four files below are made from the same changes: up to the default size they are generated
+  // once and kept (125 MB of memory at 5,000 changes), rather than generated again for each (each
+  // pass took ~0.25 ms of CPU per change); beyond, each file generates them as it streams.
+  const changes = (opts.changes ?? 0) <= KEEP_CHANGES ? [...generateDemoChanges(opts)] : undefined;
+  await writeRestExport(opts, restPath, { pageSize: 500, changes });
+  await writeSshExport(opts, sshPath, changes);
   // Published advisories (issue 16): a few backported fixes, as OSSA-format files.
-  const advisories = demoAdvisories(opts).records;
+  const advisories = demoAdvisories(opts, changes).records;
   const advisoriesDir = join(out, 'advisories');
   mkdirSync(advisoriesDir, { recursive: true });
   for (const a of advisories) writeFileSync(join(advisoriesDir, `${a.advisory.id}.yaml`), advisoryToYaml(a.advisory));
   // The Launchpad side: saved searchTasks and bug pages, read back like `steward bugs import`.
   const lpDir = join(out, 'launchpad');
   mkdirSync(lpDir, { recursive: true });
-  const lpFiles = demoLaunchpadFiles(generateDemoLaunchpad(opts)).map(([name, text]) => {
+  const lpFiles = demoLaunchpadFiles(generateDemoLaunchpad(opts, changes)).map(([name, text]) => {
     writeFileSync(join(lpDir, name), text);
     return join(lpDir, name);
   });
