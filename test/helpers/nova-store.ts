@@ -3,11 +3,14 @@
  * sync` leave them (../shared/data: nova-history-meta.bundle and nova-specs.bundle, each cloned).
  * Two test files read that same store (the specs report's linking of specs to commits); syncing
  * 62,000 commits is the costly part, so under scripts/run-tests.mjs it is done once per run and
- * copied after (demo-cache.ts). The clones the store was synced from stay in the run's cache until
- * the run ends; the tests clone the bundles again for their own `git` look-ups (same commits).
+ * copied after (demo-cache.ts). The code history is a copy of the run's SQLite `novaHistoryStore`
+ * (the bundle's one branch, master, synced as the repository nova: what `steward git sync --repo
+ * nova` of a clone of the bundle stores), not a third sync of the same commits; the specs are
+ * synced into it. The clone of the specs stays in the run's cache until the run ends; the tests
+ * clone the bundles again for their own `git` look-ups (same commits).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineName } from '../../src/store/engine.js';
 import { runSteward } from './cli.js';
@@ -16,18 +19,17 @@ import { cloneBundle } from './bundle-clone.js';
 
 /** The store; `history` and `specs` are the bundles' paths. */
 export async function novaSpecsStore(history: string, specs: string): Promise<CachedStore> {
-  return cachedStore('sqlite', `git sync --repo clone of ${history}; specs sync --repo clone of ${specs}`, async (location, out) => {
-    const nova = join(out, 'nova');
-    const novaSpecs = join(out, 'nova-specs');
-    cloneBundle(history, nova);
-    cloneBundle(specs, novaSpecs);
-    for (const args of [
-      ['git', 'sync', '--repo', nova, '--quiet'],
-      ['specs', 'sync', '--repo', novaSpecs],
-    ]) {
-      const r = await runSteward(['--db', location, ...args], { cwd: out });
-      if (r.code !== 0) throw new Error(`steward ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return cachedStore('sqlite', `novaHistoryStore of ${history}; specs sync --repo clone of ${specs}`, async (location, out) => {
+    const code = await novaHistoryStore('sqlite', history);
+    try {
+      copyFileSync(code.location, location);
+    } finally {
+      await code.cleanup();
     }
+    const novaSpecs = join(out, 'nova-specs');
+    cloneBundle(specs, novaSpecs);
+    const r = await runSteward(['--db', location, 'specs', 'sync', '--repo', novaSpecs], { cwd: out });
+    if (r.code !== 0) throw new Error(`steward specs sync --repo ${novaSpecs} failed (${r.code}): ${r.stderr}`);
   });
 }
 
