@@ -5,17 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Store } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import { listBlueprintCommits } from '../../src/store/queries/code-history.js';
-import { runSteward } from '../helpers/cli.js';
-import { ENGINES, freshLocation } from '../helpers/stores.js';
-import { cloneBundle } from '../helpers/bundle-clone.js';
+import { ENGINES } from '../helpers/stores.js';
+import { novaHistoryStore, novaHistorySyncs } from '../helpers/nova-store.js';
 
 // STEWARD_SHARED_DATA points elsewhere (a git worktree sits away from ../shared).
 const BUNDLE = process.env.STEWARD_SHARED_DATA
@@ -37,45 +35,36 @@ const FAST_FORWARDED = ['1931f73fd1ac540258f80a765f9f7a8f796869c0', '6964451b092
 const VIRTIOFS = 'e7ae66a65b959425b3d1a861c671bfc31e017032'; // Implements: blueprint libvirt-virtiofs-attach-manila-shares
 
 describe("steward git sync on nova's history", { skip: SKIP }, () => {
+  /** The bare clone the store was synced from (novaHistoryStore's, left at the tip): read only. */
   let repo: string;
-  let tmp: string;
   const run = (...args: string[]): string => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
   // Every question asked of git here names its commits (TIP, shas), so its answer is the same for
-  // both engines: asked once for the file (git log over 62,000 commits costs seconds). update-ref
-  // moves the branch, and runs each time.
+  // both engines: asked once for the file (git log over 62,000 commits costs seconds).
   const answers = new Map<string, string>();
   const git = (...args: string[]): string => {
-    if (args[0] === 'update-ref') return run(...args);
     const key = args.join('\0');
     let answer = answers.get(key);
     if (answer === undefined) answers.set(key, (answer = run(...args)));
     return answer;
   };
 
-  before(() => {
-    tmp = mkdtempSync(join(tmpdir(), 'steward-nova-history-'));
-    repo = join(tmp, 'nova.git');
-    cloneBundle(BUNDLE, repo, ['--bare']);
-  });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
-
   for (const engine of ENGINES) {
     it(`stores every commit, incrementally, with nova's landings and trailers (${engine.name})`, { skip: engine.skip }, async () => {
-      const { location, cleanup } = await freshLocation(engine.name);
-      const sync = async (): Promise<Json> => {
-        const r = await runSteward(['--db', location, 'git', 'sync', '--repo', repo, '--branch', 'master', '--format', 'json'], {
-          cwd: tmp,
-        });
-        assert.equal(r.code, 0, r.stderr);
-        return JSON.parse(r.stdout) as Json;
-      };
+      // `steward git sync --repo nova.git --branch master --name nova --format json` into a new
+      // store, first with the branch 50 main-line commits back, then at the real tip: the second
+      // sync reads only what is new. Under the test runner the store and both syncs' output are the
+      // run's (novaHistoryStore, made once per run and engine; history-nova and others read it).
+      const store = await novaHistoryStore(engine.name, BUNDLE);
       try {
-        // First the branch 50 main-line commits back, then the real tip: the second sync reads only what is new.
-        git('update-ref', 'refs/heads/master', `${TIP}~50`);
-        const first = await sync();
+        repo = join(store.out, 'nova.git');
+        const syncs = novaHistorySyncs(store);
+        assert.deepEqual(
+          syncs.map((r) => r.at),
+          [`${TIP}~50`, TIP],
+        );
+        for (const r of syncs) assert.equal(r.code, 0, r.stderr);
+        const [first, second] = syncs.map((r) => JSON.parse(r.stdout) as Json) as [Json, Json];
         assert.equal(first.commits, Number(git('rev-list', '--count', `${TIP}~50`)));
-        git('update-ref', 'refs/heads/master', TIP);
-        const second = await sync();
         assert.deepEqual(
           { added: second.added, removed: second.removed, relanded: second.relanded, commits: second.commits, tip: second.tip },
           {
@@ -92,15 +81,14 @@ describe("steward git sync on nova's history", { skip: SKIP }, () => {
           { commits: 62_437, mainline: 27_908, merge: 60_538, direct: 1_899 },
         );
 
-        const s = await openStore(location);
+        const s = await openStore(store.location);
         try {
           await checkStore(s);
         } finally {
           await s.close();
         }
       } finally {
-        git('update-ref', 'refs/heads/master', TIP);
-        await cleanup();
+        await store.cleanup();
       }
     });
   }
