@@ -24,7 +24,7 @@ import {
   type IntervalVerdict,
 } from './stats/bootstrap.js';
 import { incidenceCurves } from './stats/cumulative-incidence.js';
-import { kaplanMeier, survivalQuantile } from './stats/kaplan-meier.js';
+import { kaplanMeierSorted, survivalQuantile } from './stats/kaplan-meier.js';
 import { randomIndex, seededRandom, type Random } from './stats/random.js';
 import { round } from './stats.js';
 
@@ -134,10 +134,28 @@ export interface FollowedTime {
 
 /** The Kaplan–Meier median time to the event with its 95% interval (R's survfit: Greenwood, log-log band). */
 export function timeToEvent(list: readonly FollowedTime[]): EventTime {
-  const events = list.filter((x) => x.event).length;
-  if (list.length === 0) return { n: 0, events: 0, median: null, low: null, high: null };
-  const q = survivalQuantile(kaplanMeier(list.map((x) => ({ time: x.days, event: x.event }))));
-  return { n: list.length, events, median: round(q.time), low: round(q.lower), high: round(q.upper) };
+  let events = 0;
+  for (let i = 0; i < list.length; i++) if (list[i]!.event) events++;
+  const eventTimes = new Float64Array(events);
+  const censorTimes = new Float64Array(list.length - events);
+  for (let i = 0, e = 0, c = 0; i < list.length; i++) {
+    const x = list[i]!;
+    if (x.event) eventTimes[e++] = x.days;
+    else censorTimes[c++] = x.days;
+  }
+  return timeToEventOf(eventTimes, censorTimes);
+}
+
+/**
+ * {@link timeToEvent} from the times to the event and to the end of follow-up given apart (any
+ * order; sorted here, in place): no record object per item. The curve is {@link kaplanMeierSorted}'s,
+ * whose quantiles are those of {@link kaplanMeier} over the same subjects (kaplan-meier.test.ts).
+ */
+export function timeToEventOf(eventTimes: Float64Array, censorTimes: Float64Array): EventTime {
+  const n = eventTimes.length + censorTimes.length;
+  if (n === 0) return { n: 0, events: 0, median: null, low: null, high: null };
+  const q = survivalQuantile(kaplanMeierSorted(eventTimes.sort(), censorTimes.sort()));
+  return { n, events: eventTimes.length, median: round(q.time), low: round(q.lower), high: round(q.upper) };
 }
 
 /**

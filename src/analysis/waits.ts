@@ -47,7 +47,7 @@ import {
   cramersV,
   mergeIncidence,
   mergeMedianPoint,
-  timeToEvent,
+  timeToEventOf,
   type EventTime,
   type FollowedChange,
   type MedianDifferenceResult,
@@ -403,8 +403,32 @@ export function cohortWaits(input: WaitsInput, opts: WaitsOptions): ChangeWaits[
 }
 
 const followed = (w: ChangeWaits): FollowedChange => ({ days: w.followDays, outcome: w.outcome, cluster: w.ownerId });
-const reviewTime = (w: ChangeWaits, which: 'firstHumanReviewDays' | 'firstCoreReviewDays') =>
-  w.reviewFollowDays === null ? null : { days: w[which] ?? w.reviewFollowDays, event: w[which] !== null, cluster: w.ownerId };
+
+/**
+ * The time to the first (core) review of the changes ever out of WIP: the review's delay, else
+ * censored at the end of their follow-up. The times are gathered as two columns (timeToEventOf),
+ * not as an object per change.
+ */
+function reviewTimes(list: readonly ChangeWaits[], which: 'firstHumanReviewDays' | 'firstCoreReviewDays'): EventTime {
+  let events = 0;
+  let censored = 0;
+  for (let i = 0; i < list.length; i++) {
+    const w = list[i]!;
+    if (w.reviewFollowDays === null) continue;
+    if (w[which] !== null) events++;
+    else censored++;
+  }
+  const eventTimes = new Float64Array(events);
+  const censorTimes = new Float64Array(censored);
+  for (let i = 0, e = 0, c = 0; i < list.length; i++) {
+    const w = list[i]!;
+    if (w.reviewFollowDays === null) continue;
+    const d = w[which];
+    if (d !== null) eventTimes[e++] = d;
+    else censorTimes[c++] = w.reviewFollowDays;
+  }
+  return timeToEventOf(eventTimes, censorTimes);
+}
 
 /** Computes the waits report. Pure: details and files are read only from the changes {@link needsFactors} picks. */
 export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport {
@@ -418,8 +442,8 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     group,
     n: list.length,
     toMerge: mergeIncidence(list.map(followed), maxDays),
-    firstHumanReview: timeToEvent(list.map((w) => reviewTime(w, 'firstHumanReviewDays')).filter((x) => x !== null)),
-    firstCoreReview: haveCore ? timeToEvent(list.map((w) => reviewTime(w, 'firstCoreReviewDays')).filter((x) => x !== null)) : null,
+    firstHumanReview: reviewTimes(list, 'firstHumanReviewDays'),
+    firstCoreReview: haveCore ? reviewTimes(list, 'firstCoreReviewDays') : null,
   });
 
   const notes = new Map<FactorName, string>();

@@ -22,7 +22,7 @@
 import { chiSquareUpperTail, normalQuantile, normalTwoSided, studentQuantile, studentTwoSided } from './distributions.js';
 import type { Matrix } from './linear-algebra.js';
 import { invert, multiplyVector, zeros } from './linear-algebra.js';
-import { kaplanMeier } from './kaplan-meier.js';
+import { kaplanMeierSorted } from './kaplan-meier.js';
 
 export interface CoxRecord {
   /** Time from the origin to the event or to the end of follow-up (≥ 0). */
@@ -208,9 +208,10 @@ function riskSums(prep: Prepared): Sums {
         const o = i * p;
         s0 += r;
         for (let a = 0, q = 0; a < p; a++) {
-          const xa = x[o + a]!;
-          s1[a]! += r * xa;
-          for (let b = 0; b <= a; b++, q++) s2[q]! += r * xa * x[o + b]!;
+          // r·xa once: `r * xa * xb` is (r·xa)·xb, so the same sums to the bit.
+          const rxa = r * x[o + a]!;
+          s1[a]! += rxa;
+          for (let b = 0; b <= a; b++, q++) s2[q]! += rxa * x[o + b]!;
         }
         if (event[i] === 1) {
           d += 1;
@@ -483,7 +484,19 @@ export function coxZph(records: readonly CoxRecord[], fit: CoxFit, transform: Zp
   let g = new Array<number>(sets);
   if (transform === 'identity') for (let t = 0; t < sets; t++) g[t] = timeOf(t);
   else {
-    const km = kaplanMeier(records.map((r) => ({ time: r.time, event: r.event })));
+    // The event times and censoring times apart, one numeric sort each: kaplanMeierSorted's steps
+    // are the event times (and the last), each with the survival kaplanMeier gives there, and a
+    // censoring-only step repeats the survival before it, so `before` holds the same values.
+    let ne = 0;
+    for (let i = 0; i < records.length; i++) if (records[i]!.event) ne++;
+    const eventTimes = new Float64Array(ne);
+    const censorTimes = new Float64Array(records.length - ne);
+    for (let i = 0, e = 0, c = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (r.event) eventTimes[e++] = r.time;
+      else censorTimes[c++] = r.time;
+    }
+    const km = kaplanMeierSorted(eventTimes.sort(), censorTimes.sort());
     // 1 − S just before each event time: the survival after the previous step.
     const before = new Map<number, number>();
     let prev = 1;
