@@ -353,8 +353,9 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
       break;
     }
   }
-  // The sums at the estimate, for the residuals and coxZph (the same as the last step's).
-  const cur = sums(beta);
+  // The sums at the estimate, for the residuals and coxZph: the last call of `sums` was at `beta`
+  // (the accepted step, or β = 0), and its buffers still hold them.
+  const cur = atBeta;
   const { u, info } = cur;
   const naiveVariance = invert(info);
   if (!naiveVariance) {
