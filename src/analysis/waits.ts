@@ -457,7 +457,8 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     days,
     event,
     owner: w.ownerId,
-    levels: Object.fromEntries(MODEL_FACTORS.map((f) => [f, w.factors[f]])),
+    // The change's own levels: the model reads only its factors' (`patch sets` is not one).
+    levels: w.factors,
     numeric: { size: w.logSize },
   });
   // One reference level per factor for both models: the cohort's largest level that is not a catch-all.
