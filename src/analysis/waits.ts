@@ -45,7 +45,9 @@ import { weeklyFlow, type FlowReplay, type WeekFlow } from './bandwidth.js';
 import {
   bootstrapDifference,
   cramersV,
-  mergeIncidence,
+  ABANDONED,
+  MERGED,
+  mergeIncidenceOf,
   mergeMedianPoint,
   timeToEventOf,
   type EventTime,
@@ -397,6 +399,21 @@ export function cohortWaits(input: WaitsInput, opts: WaitsOptions): ChangeWaits[
 
 const followed = (w: ChangeWaits): FollowedChange => ({ days: w.followDays, outcome: w.outcome, cluster: w.ownerId });
 
+/** The merge incidence of `list` (mergeIncidenceOf), its columns read from the changes. */
+function toMerge(list: readonly ChangeWaits[], maxDays: number): MergeIncidence {
+  const n = list.length;
+  const days = new Float64Array(n);
+  const outcome = new Uint8Array(n);
+  const owners = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const w = list[i]!;
+    days[i] = w.followDays;
+    outcome[i] = w.outcome === 'merged' ? MERGED : w.outcome === 'abandoned' ? ABANDONED : 0;
+    owners[i] = w.ownerId;
+  }
+  return mergeIncidenceOf(days, outcome, owners, maxDays);
+}
+
 /**
  * The time to the first (core) review of the changes ever out of WIP: the review's delay, else
  * censored at the end of their follow-up. The times are gathered as two columns (timeToEventOf),
@@ -434,7 +451,7 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   const describe = (list: readonly ChangeWaits[], group: string): GroupStats => ({
     group,
     n: list.length,
-    toMerge: mergeIncidence(list.map(followed), maxDays),
+    toMerge: toMerge(list, maxDays),
     firstHumanReview: reviewTimes(list, 'firstHumanReviewDays'),
     firstCoreReview: haveCore ? reviewTimes(list, 'firstCoreReviewDays') : null,
   });
