@@ -8,9 +8,9 @@ import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, pat
 import type { FlowChange } from '../model/flow.js';
 import { computeBandwidth, weeklyFlow, type WeekFlow } from './bandwidth.js';
 import { seededRandom } from './stats/random.js';
-import { replayFlow, reviewActsOf, sortSmall } from './queue-state.js';
-import { extractReviews } from './reviews.js';
-import { areaOf, changeReviews, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
+import { changeReviews, replayFlow, reviewActsOf, sortSmall } from './queue-state.js';
+import { extractReviews, reviewsInPeriod } from './reviews.js';
+import { areaOf, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
 
 const CORE = new Set([BOB, CAROL]);
 const input = (changes: FlowChange[], over: Partial<WaitsInput> = {}): WaitsInput => ({
@@ -429,7 +429,7 @@ describe('waits: which changes need details and files', () => {
 });
 
 describe('waits: a change’s reviews read in place', () => {
-  it('changeReviews gives what extractReviews gives over reviewActsOf, and the earliest act', () => {
+  it('changeReviews gives what extractReviews (in a window: reviewsInPeriod) gives over reviewActsOf, and the earliest act', () => {
     const random = seededRandom(20);
     const people = [OWNER, ALICE, BOB, CAROL, ZUUL];
     const labels = ['Code-Review', 'Verified', 'Workflow', ''];
@@ -459,6 +459,12 @@ describe('waits: a change’s reviews read in place', () => {
       const got = changeReviews(c, CTX.isBot);
       assert.deepEqual(got.reviews, expected, `change ${n + 1}`);
       assert.equal(got.earliestAct, acts.length ? Math.min(...acts.map((a) => a.at)) : Infinity);
+      // In a window, as reviewsInPeriod: a review straddling its start counts from its first act in it.
+      const [since, until] = [at(Math.floor(random() * 4)), at(2 + Math.floor(random() * 5))];
+      const inWindow = acts.filter((a) => a.at >= since && a.at < until);
+      const windowed = changeReviews(c, CTX.isBot, since, until);
+      assert.deepEqual(windowed.reviews, reviewsInPeriod(acts, CTX.isBot, since, until).reviews, `change ${n + 1} in a window`);
+      assert.equal(windowed.earliestAct, inWindow.length ? Math.min(...inWindow.map((a) => a.at)) : Infinity);
     }
   });
 });
