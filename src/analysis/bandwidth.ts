@@ -31,9 +31,9 @@
  */
 import type { FlowChange } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
-import { reviewActsOf, type FlowContext, type Replay } from './queue-state.js';
+import { changeReviews, type FlowContext, type Replay } from './queue-state.js';
 import { weekStart } from './queue-trivial.js';
-import { reviewsInPeriod, type Review } from './reviews.js';
+import type { Review } from './reviews.js';
 import { movingBlockBootstrap, percentileInterval } from './stats/bootstrap.js';
 import { studentQuantile } from './stats/distributions.js';
 import { seededRandom } from './stats/random.js';
@@ -120,10 +120,9 @@ function reviewsOfPeriod(
   horizon: Timestamp,
   earliestAct?: Timestamp,
 ): readonly Review[] {
-  if (whole && earliestAct !== undefined && earliestAct >= since) return whole;
-  const acts = reviewActsOf(change);
-  if (whole && acts.every((a) => a.at >= since)) return whole;
-  return reviewsInPeriod(acts, ctx.isBot, since, horizon).reviews;
+  if (whole && (earliestAct ?? changeReviews(change, ctx.isBot).earliestAct) >= since) return whole;
+  // reviewsInPeriod over reviewActsOf(change), read in place (queue-state.ts changeReviews).
+  return changeReviews(change, ctx.isBot, since, horizon).reviews;
 }
 
 /** The weekly series over [since, horizon). `coreAt` gives the core team at a time (null: none configured). */

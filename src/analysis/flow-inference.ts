@@ -24,7 +24,7 @@ import {
   type IntervalVerdict,
 } from './stats/bootstrap.js';
 import { incidenceCurves } from './stats/cumulative-incidence.js';
-import { kaplanMeier, survivalQuantile } from './stats/kaplan-meier.js';
+import { kaplanMeierSorted, survivalQuantile } from './stats/kaplan-meier.js';
 import { randomIndex, seededRandom, type Random } from './stats/random.js';
 import { round } from './stats.js';
 
@@ -69,25 +69,45 @@ function crossing(times: ArrayLike<number>, values: ArrayLike<number | null>, p:
  * upper band reaches ½ to where the lower band does.
  */
 export function mergeIncidence(changes: readonly FollowedChange[], maxDays = 365): MergeIncidence {
-  const merged = changes.filter((c) => c.outcome === 'merged').length;
-  const abandoned = changes.filter((c) => c.outcome === 'abandoned').length;
-  const base = { n: changes.length, events: merged, abandoned, open: changes.length - merged - abandoned };
-  if (changes.length === 0) return { ...base, median: null, low: null, high: null, points: [] };
+  const n = changes.length;
+  const days = new Float64Array(n);
+  const outcome = new Uint8Array(n);
+  const clusters: ClusterKey[] = new Array<ClusterKey>(n);
+  for (let i = 0; i < n; i++) {
+    const c = changes[i]!;
+    days[i] = c.days;
+    outcome[i] = c.outcome === 'merged' ? MERGED : c.outcome === 'abandoned' ? ABANDONED : 0;
+    clusters[i] = c.cluster;
+  }
+  return mergeIncidenceOf(days, outcome, clusters, maxDays);
+}
+
+/** An outcome in {@link mergeIncidenceOf}'s columns (0: still open). */
+export const MERGED = 1;
+export const ABANDONED = 2;
+
+/**
+ * {@link mergeIncidence} over the changes given as columns: each one's days followed, its outcome
+ * (0 open, {@link MERGED}, {@link ABANDONED}) and its cluster; no object per change.
+ */
+export function mergeIncidenceOf(days: Float64Array, outcome: Uint8Array, clusters: readonly ClusterKey[], maxDays = 365): MergeIncidence {
+  const n = days.length;
+  let merged = 0;
+  let abandoned = 0;
+  for (let i = 0; i < n; i++) {
+    if (outcome[i] === MERGED) merged++;
+    else if (outcome[i] === ABANDONED) abandoned++;
+  }
+  const base = { n, events: merged, abandoned, open: n - merged - abandoned };
+  if (n === 0) return { ...base, median: null, low: null, high: null, points: [] };
   // Causes as cumulativeIncidence sorts them: abandoned before merged, each only when seen.
   const causes = [...(abandoned ? ['abandoned'] : []), ...(merged ? ['merged'] : [])];
   const k = causes.length;
   const mi = causes.indexOf('merged');
   const ai = causes.indexOf('abandoned');
-  const time = new Float64Array(changes.length);
-  const cause = new Int32Array(changes.length);
-  const clusters: ClusterKey[] = new Array<ClusterKey>(changes.length);
-  for (let i = 0; i < changes.length; i++) {
-    const c = changes[i]!;
-    time[i] = c.days;
-    cause[i] = c.outcome === 'merged' ? mi : c.outcome === 'abandoned' ? ai : -1;
-    clusters[i] = c.cluster;
-  }
-  const ci = incidenceCurves(time, cause, k, clusters);
+  const cause = new Int32Array(n);
+  for (let i = 0; i < n; i++) cause[i] = outcome[i] === MERGED ? mi : outcome[i] === ABANDONED ? ai : -1;
+  const ci = incidenceCurves(days, cause, k, clusters);
   const S = ci.steps;
   // The merged curve and its band at each step (as cumulativeIncidence gives them; no merge: 0 and no band).
   const value = new Float64Array(S);
@@ -134,10 +154,28 @@ export interface FollowedTime {
 
 /** The Kaplan–Meier median time to the event with its 95% interval (R's survfit: Greenwood, log-log band). */
 export function timeToEvent(list: readonly FollowedTime[]): EventTime {
-  const events = list.filter((x) => x.event).length;
-  if (list.length === 0) return { n: 0, events: 0, median: null, low: null, high: null };
-  const q = survivalQuantile(kaplanMeier(list.map((x) => ({ time: x.days, event: x.event }))));
-  return { n: list.length, events, median: round(q.time), low: round(q.lower), high: round(q.upper) };
+  let events = 0;
+  for (let i = 0; i < list.length; i++) if (list[i]!.event) events++;
+  const eventTimes = new Float64Array(events);
+  const censorTimes = new Float64Array(list.length - events);
+  for (let i = 0, e = 0, c = 0; i < list.length; i++) {
+    const x = list[i]!;
+    if (x.event) eventTimes[e++] = x.days;
+    else censorTimes[c++] = x.days;
+  }
+  return timeToEventOf(eventTimes, censorTimes);
+}
+
+/**
+ * {@link timeToEvent} from the times to the event and to the end of follow-up given apart (any
+ * order; sorted here, in place): no record object per item. The curve is {@link kaplanMeierSorted}'s,
+ * whose quantiles are those of {@link kaplanMeier} over the same subjects (kaplan-meier.test.ts).
+ */
+export function timeToEventOf(eventTimes: Float64Array, censorTimes: Float64Array): EventTime {
+  const n = eventTimes.length + censorTimes.length;
+  if (n === 0) return { n: 0, events: 0, median: null, low: null, high: null };
+  const q = survivalQuantile(kaplanMeierSorted(eventTimes.sort(), censorTimes.sort()));
+  return { n, events: eventTimes.length, median: round(q.time), low: round(q.lower), high: round(q.upper) };
 }
 
 /**

@@ -19,15 +19,14 @@ import type { FlowChange } from '../model/flow.js';
 import { changeUrl } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
 import {
+  changeReviews,
   hasNegativeFeedback,
-  reviewActsOf,
   situationAt,
   sortSmall,
   type FlowContext,
   type FlowState,
   type Situation,
 } from './queue-state.js';
-import { extractReviews } from './reviews.js';
 import { DAY_MS, distribution, round } from './stats.js';
 
 export interface QueueOptions {
@@ -111,7 +110,7 @@ export function sinceLastWithoutNegative(c: FlowChange, ctx: FlowContext, now: T
  */
 export function everReviewed(c: FlowChange, ctx: FlowContext): boolean {
   if (c.votes.some((v) => !v.copied && v.voterId !== c.ownerId && !ctx.isBot(v.voterId))) return true;
-  return extractReviews(reviewActsOf(c), ctx.isBot).reviews.length > 0;
+  return changeReviews(c, ctx.isBot).reviews.length > 0;
 }
 
 /** The situation of every change at `now` (queue-state.ts), keeping the open ones with their ages. */

@@ -178,12 +178,20 @@ export function fitFactorModel(
   const terms = encoded.flatMap((e) => e.terms.map((t) => ({ e, t })));
   if (terms.length === 0 || events < Math.max(10, 5 * terms.length)) return null;
   const owners = new Set(rows.map((r) => r.owner)).size;
-  const records: CoxRecord[] = rows.map((r, i) => ({
-    time: r.days,
-    event: r.event,
-    cluster: r.owner,
-    covariates: terms.map(({ e, t }) => (e.spec.kind === 'numeric' ? (r.numeric[e.spec.name] ?? 0) : e.rowLevel[i] === t ? 1 : 0)),
-  }));
+  // Each row's covariates: a term's numeric value, or 1 when the row is at the term's level.
+  const termSpec = terms.map(({ e }) => e.spec);
+  const termLevels = terms.map(({ e }) => e.rowLevel);
+  const termLevel = terms.map(({ t }) => t);
+  const records: CoxRecord[] = new Array<CoxRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const covariates = new Array<number>(terms.length);
+    for (let j = 0; j < terms.length; j++) {
+      const spec = termSpec[j]!;
+      covariates[j] = spec.kind === 'numeric' ? (r.numeric[spec.name] ?? 0) : termLevels[j]![i] === termLevel[j] ? 1 : 0;
+    }
+    records[i] = { time: r.days, event: r.event, cluster: r.owner, covariates };
+  }
   let fit;
   try {
     fit = coxModel(records, {

@@ -8,7 +8,8 @@ import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, pat
 import type { FlowChange } from '../model/flow.js';
 import { computeBandwidth, weeklyFlow, type WeekFlow } from './bandwidth.js';
 import { seededRandom } from './stats/random.js';
-import { replayFlow } from './queue-state.js';
+import { changeReviews, replayFlow, reviewActsOf, sortSmall } from './queue-state.js';
+import { extractReviews, reviewsInPeriod } from './reviews.js';
 import { areaOf, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
 
 const CORE = new Set([BOB, CAROL]);
@@ -424,5 +425,46 @@ describe('waits: which changes need details and files', () => {
     const full = computeWaits(input(all.map(withFiles)), o);
     const partial = computeWaits(input(all.map((c) => (needsFactors(c, o) ? withFiles(c) : bare(c)))), o);
     assert.deepEqual(partial, full);
+  });
+});
+
+describe('waits: a change’s reviews read in place', () => {
+  it('changeReviews gives what extractReviews (in a window: reviewsInPeriod) gives over reviewActsOf, and the earliest act', () => {
+    const random = seededRandom(20);
+    const people = [OWNER, ALICE, BOB, CAROL, ZUUL];
+    const labels = ['Code-Review', 'Verified', 'Workflow', ''];
+    for (let n = 0; n < 60; n++) {
+      // Ties in time (whole hours over a short span), copied votes, bots, the owner, comments
+      // without an author or a patch set, other kinds of message.
+      const votes = Array.from({ length: Math.floor(random() * 12) }, () =>
+        vote(
+          1 + Math.floor(random() * 3),
+          labels[Math.floor(random() * labels.length)]!,
+          Math.floor(random() * 5) - 2,
+          people[Math.floor(random() * people.length)]!,
+          Math.floor(random() * 6),
+          random() < 0.2,
+        ),
+      );
+      const messages = Array.from({ length: Math.floor(random() * 8) }, () =>
+        message(Math.floor(random() * 6), {
+          authorId: random() < 0.1 ? null : people[Math.floor(random() * people.length)]!,
+          patchSet: random() < 0.1 ? null : 1 + Math.floor(random() * 3),
+          kind: random() < 0.7 ? 'comment' : 'ci-report',
+        }),
+      );
+      const c = flowChange(n + 1, { patchSets: patchSets(0, 2, 4), votes, messages });
+      const acts = reviewActsOf(c);
+      const expected = sortSmall(extractReviews(acts, CTX.isBot).reviews, (a, b) => a.at - b.at);
+      const got = changeReviews(c, CTX.isBot);
+      assert.deepEqual(got.reviews, expected, `change ${n + 1}`);
+      assert.equal(got.earliestAct, acts.length ? Math.min(...acts.map((a) => a.at)) : Infinity);
+      // In a window, as reviewsInPeriod: a review straddling its start counts from its first act in it.
+      const [since, until] = [at(Math.floor(random() * 4)), at(2 + Math.floor(random() * 5))];
+      const inWindow = acts.filter((a) => a.at >= since && a.at < until);
+      const windowed = changeReviews(c, CTX.isBot, since, until);
+      assert.deepEqual(windowed.reviews, reviewsInPeriod(acts, CTX.isBot, since, until).reviews, `change ${n + 1} in a window`);
+      assert.equal(windowed.earliestAct, inWindow.length ? Math.min(...inWindow.map((a) => a.at)) : Infinity);
+    }
   });
 });

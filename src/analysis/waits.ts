@@ -45,17 +45,19 @@ import { weeklyFlow, type FlowReplay, type WeekFlow } from './bandwidth.js';
 import {
   bootstrapDifference,
   cramersV,
-  mergeIncidence,
+  ABANDONED,
+  MERGED,
+  mergeIncidenceOf,
   mergeMedianPoint,
-  timeToEvent,
+  timeToEventOf,
   type EventTime,
   type FollowedChange,
   type MedianDifferenceResult,
   type MergeIncidence,
 } from './flow-inference.js';
 import { fixedBugs, weekStart } from './queue-trivial.js';
-import { replayFlow, reviewActsOf, sortSmall, type FlowContext, type Replay } from './queue-state.js';
-import { extractReviews, type Review } from './reviews.js';
+import { changeReviews, replayFlow, type FlowContext, type Replay } from './queue-state.js';
+import type { Review } from './reviews.js';
 import { DAY_MS, round } from './stats.js';
 import {
   CATCH_ALL,
@@ -274,15 +276,8 @@ function prepare(input: WaitsInput, opts: WaitsOptions): Prepared {
   const replays: Array<FlowReplay & { reviews: Review[] }> = input.changes
     .filter((c) => c.created < horizon)
     .map((c) => {
-      const acts = reviewActsOf(c);
-      let earliestAct = Infinity;
-      for (let i = 0; i < acts.length; i++) if (acts[i]!.at < earliestAct) earliestAct = acts[i]!.at;
-      return {
-        change: c,
-        replay: replayFlow(c, ctx, now),
-        reviews: sortSmall(extractReviews(acts, ctx.isBot).reviews, (a, b) => a.at - b.at),
-        earliestAct,
-      };
+      const { reviews, earliestAct } = changeReviews(c, ctx.isBot);
+      return { change: c, replay: replayFlow(c, ctx, now), reviews, earliestAct };
     });
   const weeks = weeklyFlow(
     replays.map((r) => ({ change: r.change, replay: clip(r.replay, horizon), reviews: r.reviews, earliestAct: r.earliestAct })),
@@ -403,8 +398,47 @@ export function cohortWaits(input: WaitsInput, opts: WaitsOptions): ChangeWaits[
 }
 
 const followed = (w: ChangeWaits): FollowedChange => ({ days: w.followDays, outcome: w.outcome, cluster: w.ownerId });
-const reviewTime = (w: ChangeWaits, which: 'firstHumanReviewDays' | 'firstCoreReviewDays') =>
-  w.reviewFollowDays === null ? null : { days: w[which] ?? w.reviewFollowDays, event: w[which] !== null, cluster: w.ownerId };
+
+/** The merge incidence of `list` (mergeIncidenceOf), its columns read from the changes. */
+function toMerge(list: readonly ChangeWaits[], maxDays: number): MergeIncidence {
+  const n = list.length;
+  const days = new Float64Array(n);
+  const outcome = new Uint8Array(n);
+  const owners = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const w = list[i]!;
+    days[i] = w.followDays;
+    outcome[i] = w.outcome === 'merged' ? MERGED : w.outcome === 'abandoned' ? ABANDONED : 0;
+    owners[i] = w.ownerId;
+  }
+  return mergeIncidenceOf(days, outcome, owners, maxDays);
+}
+
+/**
+ * The time to the first (core) review of the changes ever out of WIP: the review's delay, else
+ * censored at the end of their follow-up. The times are gathered as two columns (timeToEventOf),
+ * not as an object per change.
+ */
+function reviewTimes(list: readonly ChangeWaits[], which: 'firstHumanReviewDays' | 'firstCoreReviewDays'): EventTime {
+  let events = 0;
+  let censored = 0;
+  for (let i = 0; i < list.length; i++) {
+    const w = list[i]!;
+    if (w.reviewFollowDays === null) continue;
+    if (w[which] !== null) events++;
+    else censored++;
+  }
+  const eventTimes = new Float64Array(events);
+  const censorTimes = new Float64Array(censored);
+  for (let i = 0, e = 0, c = 0; i < list.length; i++) {
+    const w = list[i]!;
+    if (w.reviewFollowDays === null) continue;
+    const d = w[which];
+    if (d !== null) eventTimes[e++] = d;
+    else censorTimes[c++] = w.reviewFollowDays;
+  }
+  return timeToEventOf(eventTimes, censorTimes);
+}
 
 /** Computes the waits report. Pure: details and files are read only from the changes {@link needsFactors} picks. */
 export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport {
@@ -417,9 +451,9 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
   const describe = (list: readonly ChangeWaits[], group: string): GroupStats => ({
     group,
     n: list.length,
-    toMerge: mergeIncidence(list.map(followed), maxDays),
-    firstHumanReview: timeToEvent(list.map((w) => reviewTime(w, 'firstHumanReviewDays')).filter((x) => x !== null)),
-    firstCoreReview: haveCore ? timeToEvent(list.map((w) => reviewTime(w, 'firstCoreReviewDays')).filter((x) => x !== null)) : null,
+    toMerge: toMerge(list, maxDays),
+    firstHumanReview: reviewTimes(list, 'firstHumanReviewDays'),
+    firstCoreReview: haveCore ? reviewTimes(list, 'firstCoreReviewDays') : null,
   });
 
   const notes = new Map<FactorName, string>();
@@ -433,7 +467,8 @@ export function computeWaits(input: WaitsInput, opts: WaitsOptions): WaitsReport
     days,
     event,
     owner: w.ownerId,
-    levels: Object.fromEntries(MODEL_FACTORS.map((f) => [f, w.factors[f]])),
+    // The change's own levels: the model reads only its factors' (`patch sets` is not one).
+    levels: w.factors,
     numeric: { size: w.logSize },
   });
   // One reference level per factor for both models: the cohort's largest level that is not a catch-all.

@@ -22,7 +22,7 @@
 import { chiSquareUpperTail, normalQuantile, normalTwoSided, studentQuantile, studentTwoSided } from './distributions.js';
 import type { Matrix } from './linear-algebra.js';
 import { invert, multiplyVector, zeros } from './linear-algebra.js';
-import { kaplanMeier } from './kaplan-meier.js';
+import { kaplanMeierSorted } from './kaplan-meier.js';
 
 export interface CoxRecord {
   /** Time from the origin to the event or to the end of follow-up (≥ 0). */
@@ -118,23 +118,31 @@ function prepare(records: readonly CoxRecord[]): Prepared {
   if (n === 0) throw new RangeError('coxModel: no records to fit');
   const p = records[0]!.covariates.length;
   if (p === 0) throw new RangeError('coxModel: no covariates given');
-  records.forEach((r, i) => {
+  // Indexed loops: a fresh process runs this unoptimised, where a callback per record (and per
+  // covariate) is a call each.
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
     if (r.covariates.length !== p) throw new RangeError(`coxModel: record ${i} has ${r.covariates.length} covariates, expected ${p}`);
     if (!(r.time >= 0) || !Number.isFinite(r.time))
       throw new RangeError(`coxModel: record ${i} has time ${r.time}, expected a finite number ≥ 0`);
-    if (r.covariates.some((v) => !Number.isFinite(v)))
-      throw new RangeError(`coxModel: record ${i} has a covariate that is not a finite number`);
-  });
+    for (let j = 0; j < p; j++)
+      if (!Number.isFinite(r.covariates[j])) throw new RangeError(`coxModel: record ${i} has a covariate that is not a finite number`);
+  }
   const means = new Float64Array(p);
-  for (const r of records) for (let j = 0; j < p; j++) means[j]! += r.covariates[j]! / n;
+  for (let i = 0; i < n; i++) {
+    const cv = records[i]!.covariates;
+    for (let j = 0; j < p; j++) means[j]! += cv[j]! / n;
+  }
   const x = new Float64Array(n * p);
   const event = new Uint8Array(n);
   const time = new Float64Array(n);
-  records.forEach((r, i) => {
-    for (let j = 0; j < p; j++) x[i * p + j] = r.covariates[j]! - means[j]!;
+  for (let i = 0; i < n; i++) {
+    const r = records[i]!;
+    const cv = r.covariates;
+    for (let j = 0; j < p; j++) x[i * p + j] = cv[j]! - means[j]!;
     event[i] = r.event ? 1 : 0;
     time[i] = r.time;
-  });
+  }
   const order = Int32Array.from(records.keys()).sort((a, b) => time[a]! - time[b]! || a - b);
   const starts: number[] = [];
   for (let k = 0; k < n; k++) if (k === 0 || time[order[k]!] !== time[order[k - 1]!]) starts.push(k);
@@ -208,9 +216,10 @@ function riskSums(prep: Prepared): Sums {
         const o = i * p;
         s0 += r;
         for (let a = 0, q = 0; a < p; a++) {
-          const xa = x[o + a]!;
-          s1[a]! += r * xa;
-          for (let b = 0; b <= a; b++, q++) s2[q]! += r * xa * x[o + b]!;
+          // r·xa once: `r * xa * xb` is (r·xa)·xb, so the same sums to the bit.
+          const rxa = r * x[o + a]!;
+          s1[a]! += rxa;
+          for (let b = 0; b <= a; b++, q++) s2[q]! += rxa * x[o + b]!;
         }
         if (event[i] === 1) {
           d += 1;
@@ -352,8 +361,9 @@ export function coxModel(records: readonly CoxRecord[], options: CoxOptions = {}
       break;
     }
   }
-  // The sums at the estimate, for the residuals and coxZph (the same as the last step's).
-  const cur = sums(beta);
+  // The sums at the estimate, for the residuals and coxZph: the last call of `sums` was at `beta`
+  // (the accepted step, or β = 0), and its buffers still hold them.
+  const cur = atBeta;
   const { u, info } = cur;
   const naiveVariance = invert(info);
   if (!naiveVariance) {
@@ -483,7 +493,19 @@ export function coxZph(records: readonly CoxRecord[], fit: CoxFit, transform: Zp
   let g = new Array<number>(sets);
   if (transform === 'identity') for (let t = 0; t < sets; t++) g[t] = timeOf(t);
   else {
-    const km = kaplanMeier(records.map((r) => ({ time: r.time, event: r.event })));
+    // The event times and censoring times apart, one numeric sort each: kaplanMeierSorted's steps
+    // are the event times (and the last), each with the survival kaplanMeier gives there, and a
+    // censoring-only step repeats the survival before it, so `before` holds the same values.
+    let ne = 0;
+    for (let i = 0; i < records.length; i++) if (records[i]!.event) ne++;
+    const eventTimes = new Float64Array(ne);
+    const censorTimes = new Float64Array(records.length - ne);
+    for (let i = 0, e = 0, c = 0; i < records.length; i++) {
+      const r = records[i]!;
+      if (r.event) eventTimes[e++] = r.time;
+      else censorTimes[c++] = r.time;
+    }
+    const km = kaplanMeierSorted(eventTimes.sort(), censorTimes.sort());
     // 1 − S just before each event time: the survival after the previous step.
     const before = new Map<number, number>();
     let prev = 1;
