@@ -278,7 +278,7 @@ async function loadTasks(
   db: Kysely<Database>,
   projects: readonly string[],
   bugs: readonly number[] | null,
-  engine: EngineName = 'sqlite',
+  engine?: EngineName,
 ): Promise<BugTask[]> {
   const inProjects = new Set(projects);
   const one = async (part: readonly number[] | null) => {
@@ -299,13 +299,16 @@ async function loadTasks(
  * value (id-lists.ts ID_LIST: a JSON array read by json_each in SQLite, an array in PostgreSQL).
  * On SQLite IN lists of 500 bound values cost the query builder, the driver and SQLite's prepare a
  * node, a value and a plan entry each, and a statement per 500 (the rota's and backlog's look-ups:
- * about a fifth of their SQL time on the bench store); the plans are the same index probes.
+ * about a fifth of their SQL time on the bench store); the plans are the same index probes. With
+ * the engine not known (loadBugData called without it), IN lists of 500, which both engines take.
  */
-const bugChunks = (_engine: EngineName, bugs: readonly number[]): Array<readonly number[]> => (bugs.length ? [bugs] : []);
-const bugIn = (engine: EngineName, column: string, part: readonly number[]): RawBuilder<boolean> => ID_LIST[engine](column, part);
+const bugChunks = (engine: EngineName | undefined, bugs: readonly number[]): Array<readonly number[]> =>
+  engine ? (bugs.length ? [bugs] : []) : chunks(bugs);
+const bugIn = (engine: EngineName | undefined, column: string, part: readonly number[]): RawBuilder<boolean> =>
+  engine ? ID_LIST[engine](column, part) : sql<boolean>`${sql.ref(column)} in (${sql.join(part)})`;
 
 /** The bug records `ids`, ordered by number. */
-async function loadBugs(db: Kysely<Database>, ids: readonly number[], engine: EngineName = 'sqlite'): Promise<Bug[]> {
+async function loadBugs(db: Kysely<Database>, ids: readonly number[], engine?: EngineName): Promise<Bug[]> {
   const out: Bug[] = [];
   for (const part of bugChunks(engine, [...new Set(ids)]))
     out.push(
