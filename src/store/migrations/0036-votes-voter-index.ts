@@ -9,9 +9,10 @@ import { sql, type Kysely } from 'kysely';
  * this one only the members' (about 10 ms, 33 ms). Partial (`copied = 0`), so that only statements
  * that ask for votes that are not copies can take it: the look-ups that name voters and changes but
  * not `copied` (core-idle's earlier acts, review-tally's `copied + 0`) keep their plans by change.
- * Its cost: about 1.3 s of SQLite's CPU to build on the bench store's 862,000 votes (an import into
- * an empty store builds it once after its load, ingest-writes.ts), and an index entry for each vote
- * written that is not a copy.
+ * Its cost: an import into an empty store builds it once after its load (ingest-writes.ts): 1.3 s
+ * of SQLite's CPU alone on the bench store's 862,000 votes; the whole 100,000-change REST import,
+ * two pairs alternating at load 6–9, 33–36 → 39–44 s CPU and 334–338 → 355–375 MB peak RSS
+ * (docs/benchmarks.md); and an index entry for each vote written that is not a copy.
  */
 export function votesVoterIndex() {
   return {
