@@ -76,10 +76,10 @@ const BULK_PAGE_CACHE_MB = 32;
 /**
  * The secondary indexes an import into an empty store builds once after its load instead of row by
  * row (docs/benchmarks.md, "Sync and import"): each orders its rows by a key that arrives in random
- * order (a revision, a file path, a topic), so row by row every insert lands on another page of the
+ * order (a revision, a file path, a topic, a voter), so row by row every insert lands on another page of the
  * index, and the index's pages crowd the other tables' pages out of SQLite's page cache.
  */
-const DEFERRED_INDEXES: readonly string[] = ['patch_sets_revision', 'change_files_path', 'changes_topic'];
+const DEFERRED_INDEXES: readonly string[] = ['patch_sets_revision', 'change_files_path', 'changes_topic', 'votes_voter'];
 
 /** The definitions (CREATE INDEX statements) of `names`, as the store holds them, in `names`' order. */
 async function indexDefinitions(trx: Kysely<Database>, engine: Store['engine'], names: readonly string[]): Promise<string[]> {

@@ -1,6 +1,6 @@
 /**
  * An import into an empty store builds its deferred indexes (`patch_sets_revision`, `change_files_path`,
- * `changes_topic`) once after its load
+ * `changes_topic`, `votes_voter`) once after its load
  * (store/ingest-writes.ts, writeInOneTransaction): afterwards every index of the tables it fills is
  * there with its own definition, the rows are the ones the same changes written into a non-empty
  * store give (where nothing is deferred), a change written twice in one load is replaced whole,

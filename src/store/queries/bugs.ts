@@ -32,6 +32,7 @@ import type {
 import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
+import { ID_LIST } from './id-lists.js';
 import { AGGREGATE, pack, packRecord, RS, unpack, unpackIntegers } from './packed.js';
 
 const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
@@ -277,7 +278,7 @@ async function loadTasks(
   db: Kysely<Database>,
   projects: readonly string[],
   bugs: readonly number[] | null,
-  engine: EngineName = 'sqlite',
+  engine?: EngineName,
 ): Promise<BugTask[]> {
   const inProjects = new Set(projects);
   const one = async (part: readonly number[] | null) => {
@@ -294,19 +295,20 @@ async function loadTasks(
 }
 
 /**
- * Bug numbers (or other integer ids: bugIn) as one statement takes them: on PostgreSQL all in one array (`= any`, one bound
- * parameter, looked up through the index) rather than a statement per 500; on SQLite IN lists of
- * 500 (bugChunks, bugIn).
+ * Bug numbers (or other integer ids: bugIn) as one statement takes them: all at once, as ONE bound
+ * value (id-lists.ts ID_LIST: a JSON array read by json_each in SQLite, an array in PostgreSQL).
+ * On SQLite IN lists of 500 bound values cost the query builder, the driver and SQLite's prepare a
+ * node, a value and a plan entry each, and a statement per 500 (the rota's and backlog's look-ups:
+ * about a fifth of their SQL time on the bench store); the plans are the same index probes. With
+ * the engine not known (loadBugData called without it), IN lists of 500, which both engines take.
  */
-const bugChunks = (engine: EngineName, bugs: readonly number[]): Array<readonly number[]> =>
-  engine === 'postgres' ? (bugs.length ? [bugs] : []) : chunks(bugs);
-const bugIn = (engine: EngineName, column: string, part: readonly number[]): RawBuilder<boolean> =>
-  engine === 'postgres'
-    ? sql<boolean>`${sql.ref(column)} = any(cast(${[...part]} as integer[]))`
-    : sql<boolean>`${sql.ref(column)} in (${sql.join(part)})`;
+const bugChunks = (engine: EngineName | undefined, bugs: readonly number[]): Array<readonly number[]> =>
+  engine ? (bugs.length ? [bugs] : []) : chunks(bugs);
+const bugIn = (engine: EngineName | undefined, column: string, part: readonly number[]): RawBuilder<boolean> =>
+  engine ? ID_LIST[engine](column, part) : sql<boolean>`${sql.ref(column)} in (${sql.join(part)})`;
 
 /** The bug records `ids`, ordered by number. */
-async function loadBugs(db: Kysely<Database>, ids: readonly number[], engine: EngineName = 'sqlite'): Promise<Bug[]> {
+async function loadBugs(db: Kysely<Database>, ids: readonly number[], engine?: EngineName): Promise<Bug[]> {
   const out: Bug[] = [];
   for (const part of bugChunks(engine, [...new Set(ids)]))
     out.push(
@@ -366,11 +368,11 @@ async function loadChangeRefs(
             // filtered every link against the list in each chunk (about 100 ms of the server's a
             // chunk of 500 bugs on the bench store, four chunks for the backlog).
             q.where('l.target', 'in', sql<string>`(select unnest(cast(${part.map(String)} as text[])))`)
-          : q.where('l.target', 'in', part.map(String));
+          : // One JSON array of the targets (as bugIn), each looked up in the (target, kind) index.
+            q.where('l.target', 'in', sql<string>`(select value from json_each(${JSON.stringify(part.map(String))}))`);
     return q.execute();
   };
-  const rows =
-    bugs === null ? await one(null) : engine === 'postgres' ? await one(bugs) : (await Promise.all(chunks(bugs).map(one))).flat();
+  const rows = bugs === null ? await one(null) : bugs.length ? await one(bugs) : [];
   const changes: BugChangeRef[] = [];
   const abandonedIds: number[] = [];
   for (const r of rows) {
@@ -1053,10 +1055,9 @@ export async function loadRotaData(
   const ids = [...byId.keys()];
   const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
-  // Ids as one statement takes them: on PostgreSQL one array (one bound parameter: with 5,000 a
-  // statement, binding and planning cost more than the look-ups); on SQLite IN lists of 5,000.
-  const idParts = (xs: readonly number[]): Array<readonly number[]> =>
-    engine === 'postgres' ? (xs.length ? [xs] : []) : chunks(xs, ROTA_CHUNK);
+  // Ids as one statement takes them: one bound value on both engines (bugIn: with thousands of
+  // bound values a statement, binding and planning cost more than the look-ups).
+  const idParts = (xs: readonly number[]): Array<readonly number[]> => bugChunks(engine, xs);
   for (const part of idParts(ids)) {
     const links = await db
       .selectFrom('links')
