@@ -31,7 +31,7 @@
  */
 import type { FlowChange } from '../model/flow.js';
 import type { Timestamp } from '../model/records.js';
-import { changeReviews, type FlowContext, type Replay } from './queue-state.js';
+import { changeReviews, earliestReviewAct, type FlowContext, type Replay } from './queue-state.js';
 import { weekStart } from './queue-trivial.js';
 import type { Review } from './reviews.js';
 import { movingBlockBootstrap, percentileInterval } from './stats/bootstrap.js';
@@ -120,7 +120,7 @@ function reviewsOfPeriod(
   horizon: Timestamp,
   earliestAct?: Timestamp,
 ): readonly Review[] {
-  if (whole && (earliestAct ?? changeReviews(change, ctx.isBot).earliestAct) >= since) return whole;
+  if (whole && (earliestAct ?? earliestReviewAct(change)) >= since) return whole;
   // reviewsInPeriod over reviewActsOf(change), read in place (queue-state.ts changeReviews).
   return changeReviews(change, ctx.isBot, since, horizon).reviews;
 }

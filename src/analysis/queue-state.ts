@@ -568,6 +568,24 @@ export function changeReviews(
 }
 
 /**
+ * The time of the change's earliest review act (a vote not copied, or a comment on a patch set by a
+ * known author, as {@link reviewActsOf} lists them; a bot's or the owner's too), +∞ with none: what
+ * {@link changeReviews} gives as `earliestAct` without a window, without grouping the reviews.
+ */
+export function earliestReviewAct(c: FlowChange): number {
+  let earliest = Infinity;
+  for (let i = 0; i < c.votes.length; i++) {
+    const v = c.votes[i]!;
+    if (!v.copied && v.at < earliest) earliest = v.at;
+  }
+  for (let i = 0; i < c.messages.length; i++) {
+    const m = c.messages[i]!;
+    if (m.kind === 'comment' && m.authorId !== null && m.patchSet !== null && m.at < earliest) earliest = m.at;
+  }
+  return earliest;
+}
+
+/**
  * The change's review acts as reviews.ts reads them: non-copied votes and comment-only messages,
  * with the owner's own marked as self votes.
  */

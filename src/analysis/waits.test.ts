@@ -8,7 +8,7 @@ import { ALICE, BOB, CAROL, CTX, D, H, OWNER, ZUUL, at, flowChange, message, pat
 import type { FlowChange } from '../model/flow.js';
 import { computeBandwidth, weeklyFlow, type WeekFlow } from './bandwidth.js';
 import { seededRandom } from './stats/random.js';
-import { changeReviews, replayFlow, reviewActsOf, sortSmall } from './queue-state.js';
+import { changeReviews, earliestReviewAct, replayFlow, reviewActsOf, sortSmall } from './queue-state.js';
 import { extractReviews, reviewsInPeriod } from './reviews.js';
 import { areaOf, computeWaits, kindOf, needsFactors, patchSetBucket, sizeBucket, type WaitsInput } from './waits.js';
 
@@ -429,7 +429,7 @@ describe('waits: which changes need details and files', () => {
 });
 
 describe('waits: a change’s reviews read in place', () => {
-  it('changeReviews gives what extractReviews (in a window: reviewsInPeriod) gives over reviewActsOf, and the earliest act', () => {
+  it('changeReviews gives what extractReviews (in a window: reviewsInPeriod) gives over reviewActsOf, and the earliest act (also earliestReviewAct)', () => {
     const random = seededRandom(20);
     const people = [OWNER, ALICE, BOB, CAROL, ZUUL];
     const labels = ['Code-Review', 'Verified', 'Workflow', ''];
@@ -459,6 +459,7 @@ describe('waits: a change’s reviews read in place', () => {
       const got = changeReviews(c, CTX.isBot);
       assert.deepEqual(got.reviews, expected, `change ${n + 1}`);
       assert.equal(got.earliestAct, acts.length ? Math.min(...acts.map((a) => a.at)) : Infinity);
+      assert.equal(earliestReviewAct(c), got.earliestAct, `change ${n + 1}: earliestReviewAct`);
       // In a window, as reviewsInPeriod: a review straddling its start counts from its first act in it.
       const [since, until] = [at(Math.floor(random() * 4)), at(2 + Math.floor(random() * 5))];
       const inWindow = acts.filter((a) => a.at >= since && a.at < until);
