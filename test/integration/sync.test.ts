@@ -43,7 +43,7 @@ const PROJECT = 'demo/compute';
 const GROUP = 'demo-core';
 const LOCK = `gerrit:${HOST}:${PROJECT}`;
 const PASSWORD = 'Qv7-unmistakable-s3cret-Xw2';
-const DEMO = { seed: 11, changes: 300, months: 3, now: NOW };
+const DEMO = { seed: 11, changes: 200, months: 3, now: NOW };
 const PAGE = 25;
 /** Changes served where the amount does not matter (credentials, locks, core group): three pages. */
 const SMALL = 60;
