@@ -411,7 +411,7 @@ for (const engine of ENGINES) {
       ];
       for (const c of cases) {
         it(c.name, async () => {
-          const g = fake(180);
+          const g = fake(130);
           await g.start();
           try {
             await withStore(engine.name, async (store) => {
