@@ -85,7 +85,8 @@ for (const engine of ENGINES) {
      * pages throughout (the faults tests' faults are all used up), and the sync's clock is NOW, so
      * every such sync stores the same rows.
      */
-    let fullSync: Promise<{ r: Awaited<ReturnType<typeof sync>>; rows: StoreDump; counts: Awaited<ReturnType<typeof countLaunchpadRows>> }> | undefined;
+    let fullSync:
+      Promise<{ r: Awaited<ReturnType<typeof sync>>; rows: StoreDump; counts: Awaited<ReturnType<typeof countLaunchpadRows>> }> | undefined;
     const fullSyncOfF = () =>
       (fullSync ??= withStore(engine.name, async (store) => {
         const r = await sync(store, f);
