@@ -15,7 +15,7 @@ import { runSteward } from '../helpers/cli.js';
 import { ENGINES, freshLocation } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2026, 10, 1);
-const DEMO = { seed: 11, changes: 300, months: 3, now: NOW };
+const DEMO = { seed: 11, changes: 200, months: 3, now: NOW };
 const HOST = 'review.example.org';
 let dir: string;
 let rest: string;
