@@ -21,6 +21,7 @@
 //   shared). The wall times are kept in last-times.json beside it for the order of the next run.
 import { existsSync, globSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
@@ -63,9 +64,22 @@ files.sort((a, b) => (lastWall[b] ?? Infinity) - (lastWall[a] ?? Infinity) || a.
 // in one process (node --test --test-isolation=none), beside the others, rather than one process
 // each — a process costs ~0.7 s of CPU to start (node, tsx, the runner), more than most of these
 // files' tests. STEWARD_TEST_ISOLATE=1 runs them one process each, as the others.
-const together = process.env.STEWARD_TEST_ISOLATE === '1' ? [] : files.filter((f) => f.startsWith('src/'));
-const apart = files.filter((f) => !together.includes(f));
+const isolate = process.env.STEWARD_TEST_ISOLATE === '1';
+const together = isolate ? [] : files.filter((f) => f.startsWith('src/'));
+// The browser tests (test/e2e/**) too, after the unit group in the same slot: each file's process
+// loaded the web app, Playwright and the helpers again and copied the demo store for its describe
+// (their describes share nothing else, and set nothing global up). Measured on the five files, one
+// after the other, in alternating pairs at load 8-14: 46.2 s of CPU (Chromium's included) one
+// process each, 30.9 s in one.
+const browser = isolate ? [] : files.filter((f) => f.startsWith('test/e2e/'));
+const apart = files.filter((f) => !together.includes(f) && !browser.includes(f));
 const UNIT_GROUP = `src/**/*.test.ts (${together.length} files in one process)`;
+const BROWSER_GROUP = `test/e2e/*.test.ts (${browser.length} files in one process)`;
+const GROUPS = new Map([
+  [UNIT_GROUP, together],
+  [BROWSER_GROUP, browser],
+]);
+for (const [name, group] of GROUPS) if (!group.length) GROUPS.delete(name);
 
 const runCache = join(testCache, `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
@@ -94,7 +108,15 @@ const tsLoader =
     ? ['--import', 'tsx']
     : ['--experimental-transform-types', '--disable-warning=ExperimentalWarning', '--import', join(ROOT, 'scripts', 'test-ts-hooks.mjs')];
 const execArgv = [...tsLoader, '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')];
-const unitRun = together.length ? runTogether(together) : undefined;
+const WARM_UP = 'compile cache warm-up (run-tests.mjs)';
+const wall = [];
+const groupRuns = (async () => {
+  const done = [];
+  for (const [name, group] of GROUPS) done.push({ name, ...(await runTogether(name, group)) });
+  return done;
+})();
+// Beside the unit group (which loads few of these modules), before the other files.
+if (process.env.STEWARD_TEST_TSX !== '1') await warmCompileCache();
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
   files: apart.map((f) => join(ROOT, f)),
@@ -104,7 +126,6 @@ const stream = run({
   cwd: ROOT,
   env: testEnv,
 });
-const wall = [];
 stream.on('test:fail', () => (process.exitCode = 1));
 stream.on('test:complete', (d) => {
   // The runner reports each file's process as a test at nesting 0 named after the file.
@@ -112,10 +133,9 @@ stream.on('test:complete', (d) => {
     wall.push({ file: d.file, ms: d.details?.duration_ms ?? 0, passed: d.details?.passed === true });
 });
 await pipeline(stream.compose(spec), process.stdout, { end: false });
-if (unitRun) {
-  const u = await unitRun;
-  process.stdout.write(`\n${UNIT_GROUP}:\n${u.output}`);
-  wall.push({ file: UNIT_GROUP, ms: u.ms, passed: u.code === 0 });
+for (const u of await groupRuns) {
+  process.stdout.write(`\n${u.name}:\n${u.output}`);
+  wall.push({ file: u.name, ms: u.ms, passed: u.code === 0 });
   if (u.code !== 0) process.exitCode = 1;
 }
 const code = process.exitCode ?? 0;
@@ -125,16 +145,42 @@ await removeRunCache(runCache);
 process.exit(code);
 
 /**
+ * With node's compile cache empty (a fresh clone, CI), loads the modules most test files load (the
+ * CLI, which reaches the store, the analyses, the catalogue and the web app; the web and store
+ * helpers) in one process first, so that the first files, started together, find them stripped and
+ * compiled: each of them, and the unit group, otherwise strips and compiles all of them itself, about
+ * 1 s of CPU each (measured: loading these took 1.5 s of CPU with the cache empty, 0.5 s with it
+ * filled), and a process writes what it compiled only when it exits. Skipped when the cache folder
+ * holds anything (a later run: most modules are there; each process adds what it compiles).
+ */
+async function warmCompileCache() {
+  const dir = process.env.STEWARD_TEST_COMPILE_CACHE ?? join(CACHE, 'steward-test', 'compile-cache');
+  if (existsSync(dir) && readdirSync(dir).length) return;
+  const modules = ['src/cli/main.ts', 'test/helpers/web.ts', 'test/helpers/demo-cache.ts', 'test/helpers/builders.ts'];
+  const code = modules.map((m) => `await import(${JSON.stringify(pathToFileURL(join(ROOT, m)).href)});`).join('\n');
+  const start = performance.now();
+  // Its CPU is logged as a group's (test-cpu-meter.mjs) and counted in the run's totals.
+  const child = spawn(process.execPath, [...execArgv, '--input-type=module', '--eval', code], {
+    cwd: ROOT,
+    env: { ...testEnv, STEWARD_TEST_GROUP: WARM_UP },
+    stdio: 'inherit',
+  });
+  // A failure here is the test files' to report: they load the same modules.
+  await new Promise((resolve) => child.on('close', resolve));
+  wall.push({ file: WARM_UP, ms: performance.now() - start, passed: true });
+}
+
+/**
  * Runs `group` in one child process (`node --test --test-isolation=none`, spec reporter); resolves
  * with its exit code, what it printed and its wall time. test-cpu-meter.mjs logs its CPU under
- * UNIT_GROUP.
+ * `name`.
  */
-function runTogether(group) {
+function runTogether(name, group) {
   const start = performance.now();
   const child = spawn(
     process.execPath,
     [...execArgv, '--test', '--test-isolation=none', '--test-reporter=spec', ...group.map((f) => join(ROOT, f))],
-    { cwd: ROOT, env: { ...testEnv, STEWARD_TEST_GROUP: UNIT_GROUP }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...testEnv, STEWARD_TEST_GROUP: name }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
@@ -160,13 +206,13 @@ function writeDurations(runMs, pgMs) {
     const c = cpu.get(r.file);
     const all = c ? c.cpuMs + (c.childMs ?? 0) : undefined;
     const idle = all === undefined ? undefined : Math.max(0, r.ms - all);
-    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${r.file === UNIT_GROUP ? r.file : relative(ROOT, r.file)}`;
+    return `${s(r.ms)} s ${s(c?.cpuMs)} s ${s(c?.childMs)} s ${s(all)} s ${s(idle)} s  ${r.passed ? 'ok  ' : 'FAIL'}  ${GROUPS.has(r.file) || r.file === WARM_UP ? r.file : relative(ROOT, r.file)}`;
   });
   const sum = (f) => [...cpu.values()].reduce((a, r) => a + (f(r) ?? 0), 0);
   const own = sum((r) => r.cpuMs);
   const child = sum((r) => r.childMs);
   const totals = [
-    `${s(own)} s CPU in the ${rows.length} test files' own processes`,
+    `${s(own)} s CPU in the ${rows.filter((r) => r.file !== WARM_UP).length} test files' own processes${cpu.has(WARM_UP) ? ' (and the compile cache warm-up)' : ''}`,
     `${s(child)} s CPU in the processes they started (CLI, git, Chromium, ...)`,
     `${s(own + child)} s CPU in all (PostgreSQL's server aside)`,
     postmaster
@@ -175,7 +221,7 @@ function writeDurations(runMs, pgMs) {
     `${s(runMs)} s wall for the run (${concurrency} files at a time)`,
   ].join('\n');
   writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
-  for (const r of rows) if (r.file !== UNIT_GROUP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  for (const r of rows) if (!GROUPS.has(r.file) && r.file !== WARM_UP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
   console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${header}\n${lines.slice(0, 15).join('\n')}\n${totals}`);
 }

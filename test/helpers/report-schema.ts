@@ -9,7 +9,11 @@ export const SCHEMA_DIR = join(import.meta.dirname, '..', '..', 'docs', 'schemas
 export const HOW_TO_GENERATE =
   'add its JSON type to ReportJsonTypes in src/service/catalogue/report-json-types.ts and run `npm run schemas`';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// code.optimize off: ajv's second pass over the validator code it generated (dropping unused
+// names, folding constants) took half the compile time of the 33 report schemas (~1.1 -> ~0.55 s
+// of CPU per process that compiles them all); the code it leaves checks the same things, a little
+// less tidily.
+const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
 const validators = new Map<string, ValidateFunction>();
 
 /** The validator of report `report`'s schema; fails, saying how to generate it, when there is none. */

@@ -128,14 +128,24 @@ export interface BrowserSession {
   close: () => Promise<void>;
 }
 
-/** The Chromium that this test file's sessions share, and how many sessions are open in it. */
-let chromiumProcess: { browser: Promise<Browser>; sessions: number } | undefined;
+/** The Chromium that this process's sessions share. */
+let chromiumProcess: { browser: Promise<Browser> } | undefined;
+
+// The Chromium ends with the process's tests (a root hook: at the end of the file, or of the run's
+// browser group, whose five files run in one process, run-tests.mjs), not when a file's last
+// session closes: the next file's sessions open their contexts in it rather than start another
+// (a Chromium's start and end cost ~1 s of CPU). Each session is still a context of its own.
+after(async () => {
+  const shared = chromiumProcess;
+  chromiumProcess = undefined;
+  await (await shared?.browser.catch(() => null))?.close();
+});
 
 /**
  * A browser session in headless Chromium with a fresh profile: a new browser context (cookies,
  * storage and cache of its own), no network beyond loopback and no first-run noise. The sessions
- * open at one time in a test file share one Chromium process (starting one costs seconds of CPU),
- * which ends when the last of them closes. `options`: Playwright context options, e.g.
+ * of a process share one Chromium (starting one costs seconds of CPU), which ends with the
+ * process's tests. `options`: Playwright context options, e.g.
  * `{ javaScriptEnabled: false }` or `{ colorScheme: 'dark' }`.
  */
 export async function launchBrowser(options: Record<string, unknown> = {}): Promise<BrowserSession> {
@@ -156,20 +166,16 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
         ],
       }),
     );
-    chromiumProcess = { browser, sessions: 0 };
+    chromiumProcess = { browser };
+    // A Chromium that did not start is not kept: the next session tries again.
+    browser.catch(() => {
+      if (chromiumProcess?.browser === browser) chromiumProcess = undefined;
+    });
   }
-  const shared = chromiumProcess;
-  shared.sessions++;
-  let context: BrowserContext;
-  try {
-    context = await (await shared.browser).newContext(options);
-    // A page is a report computed on the demo store: on a loaded machine (load 50 on two cores)
-    // its load took over Playwright's default 30 s; the tests wait for it, they do not time it.
-    context.setDefaultNavigationTimeout(120_000);
-  } catch (e) {
-    await release(shared);
-    throw e;
-  }
+  const context: BrowserContext = await (await chromiumProcess.browser).newContext(options);
+  // A page is a report computed on the demo store: on a loaded machine (load 50 on two cores)
+  // its load took over Playwright's default 30 s; the tests wait for it, they do not time it.
+  context.setDefaultNavigationTimeout(120_000);
   let closed = false;
   /** A new page of the context, its errors recorded into `sink.errors` (which the caller may replace). */
   const recordingPage = async () => {
@@ -198,16 +204,8 @@ export async function launchBrowser(options: Record<string, unknown> = {}): Prom
       if (closed) return;
       closed = true;
       await context.close();
-      await release(shared);
     },
   };
-}
-
-/** One session of `shared` fewer: the last one closes Chromium. */
-async function release(shared: NonNullable<typeof chromiumProcess>): Promise<void> {
-  if (--shared.sessions > 0) return;
-  if (chromiumProcess === shared) chromiumProcess = undefined;
-  await (await shared.browser.catch(() => null))?.close();
 }
 
 /** What `browserDemo` sets up for a browser test file; read its fields in tests and hooks, after its `before`. */
