@@ -32,7 +32,7 @@ import type {
 import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
-import { ID_LIST } from './id-lists.js';
+import { ID_LIST, pgArrayLiteral } from './id-lists.js';
 import { AGGREGATE, pack, packRecord, RS, unpack, unpackIntegers } from './packed.js';
 
 const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
@@ -383,11 +383,11 @@ async function loadChangeRefs(
             ? // Up to a few thousand bugs, each looked up in the links' (target, kind) index (`= any`
               // of an array PostgreSQL does not open, as ID_LIST): the backlog's 1,900 bugs and the
               // targets' 800 on the bench store, a third less of the server's CPU than the hash join below.
-              q.where(sql<boolean>`${sql.ref('l.target')} = any(array(select unnest(cast(${part.map(String)} as text[]))))`)
+              q.where(sql<boolean>`${sql.ref('l.target')} = any(array(select unnest(cast(${pgArrayLiteral(part)} as text[]))))`)
             : // More: one array, unnested, which PostgreSQL joins to the links by hash (one pass over
               // them). With an IN list it filtered every link against the list in each chunk (about
               // 100 ms of the server's a chunk of 500 bugs on the bench store, four chunks for the backlog).
-              q.where('l.target', 'in', sql<string>`(select unnest(cast(${part.map(String)} as text[])))`)
+              q.where('l.target', 'in', sql<string>`(select unnest(cast(${pgArrayLiteral(part)} as text[])))`)
           : // One JSON array of the targets (as bugIn), each looked up in the (target, kind) index.
             q.where('l.target', 'in', sql<string>`(select value from json_each(${JSON.stringify(part.map(String))}))`);
     return q.execute();
@@ -603,11 +603,11 @@ export async function loadBacklogData(
   const listed = new Set<number>();
   const IN_PROGRESS = BUG_STATUSES.indexOf('In Progress');
   /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
-  const openBugs: string[] = [];
+  const openBugs: number[] = [];
   const OPEN = BUG_STATUSES.map((s) => isOpenStatus(s));
   for (let k = 0; k < states.bug.length; k++) {
     if (states.status[k] === IN_PROGRESS) listed.add(states.bug[k]!);
-    if (engine === 'postgres' && OPEN[states.status[k]!]) openBugs.push(String(states.bug[k]));
+    if (engine === 'postgres' && OPEN[states.status[k]!]) openBugs.push(states.bug[k]!);
   }
   // Open bugs a merged change closes (Closes-Bug, a bug/N topic). Its merge time is not asked
   // here: a merged change without one lists a bug the analysis then leaves out (it reads only fixes
@@ -637,7 +637,7 @@ export async function loadBacklogData(
       .select('l.target')
       .distinct()
       .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
-      .where('l.target', 'in', sql<string>`(select unnest(cast(${openBugs} as text[])))`)
+      .where('l.target', 'in', sql<string>`(select unnest(cast(${pgArrayLiteral(openBugs)} as text[])))`)
       .execute();
     for (const r of fixed) listed.add(Number(r.target));
   } else {
@@ -1193,7 +1193,16 @@ export async function loadRotaData(
         ]).as('packed'),
       )
       .where(bugIn(engine, 'v.change_id', merged.length ? merged : [-1]))
-      .where(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2'])
+      .where(
+        engine === 'postgres'
+          ? // PostgreSQL finds the votes by change whatever the test: compared apart, no string built a vote.
+            (eb) =>
+              eb.or([
+                eb.and([eb('v.label', '=', 'Workflow'), eb('v.value', '=', 1)]),
+                eb.and([eb('v.label', '=', 'Code-Review'), eb('v.value', '=', 2)]),
+              ])
+          : (eb) => eb(sql<string>`${sql.ref('v.label')} || ':' || ${sql.ref('v.value')}`, 'in', ['Workflow:1', 'Code-Review:2']),
+      )
       .execute();
     const lastWorkflow = new Map<number, { at: number; voter: number }>();
     const lastReview = new Map<number, { at: number; voter: number }>();
