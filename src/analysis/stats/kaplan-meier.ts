@@ -255,15 +255,23 @@ export interface SurvivalQuantile {
  * `lower`, we cannot say how long".
  */
 export function survivalQuantile(curve: KaplanMeierCurve, probability = 0.5): SurvivalQuantile {
-  const times = [0, ...curve.steps.map((s) => s.time)];
-  const last = curve.steps.length ? curve.steps[curve.steps.length - 1]!.time : 0;
-  const cdf = (v: (s: KaplanMeierStep) => number | null): Array<number | null> => [
-    0,
-    ...curve.steps.map((s) => {
-      const x = v(s);
-      return x === null ? null : 1 - x;
-    }),
-  ];
+  const steps = curve.steps;
+  const n = steps.length;
+  // Filled by index, not spread from mapped arrays: a curve has a step per distinct time (tens of
+  // thousands for the bug backlog's times in days), and the spread copies cost more than the reading.
+  const times = new Array<number>(n + 1);
+  times[0] = 0;
+  for (let i = 0; i < n; i++) times[i + 1] = steps[i]!.time;
+  const last = n ? steps[n - 1]!.time : 0;
+  const cdf = (v: (s: KaplanMeierStep) => number | null): Array<number | null> => {
+    const out = new Array<number | null>(n + 1);
+    out[0] = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v(steps[i]!);
+      out[i + 1] = x === null ? null : 1 - x;
+    }
+    return out;
+  };
   return {
     probability,
     time: stepQuantile(

@@ -15,8 +15,18 @@ import type { EngineName } from '../engine.js';
  */
 export const ID_LIST: Record<EngineName, (column: string, ids: readonly number[]) => RawBuilder<boolean>> = {
   sqlite: (column, ids) => sql<boolean>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`,
-  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(select unnest(cast(${[...ids]} as bigint[]))))`,
+  postgres: (column, ids) => sql<boolean>`${sql.ref(column)} = any(array(select unnest(cast(${pgArrayLiteral(ids)} as bigint[]))))`,
 };
+
+/**
+ * Integers (ids, bug numbers) as PostgreSQL's array literal, `{1,2,3}`, for a parameter cast to
+ * `bigint[]` or `text[]` (then each number's decimal string, as String gives it): the same value node-postgres sends for a
+ * JavaScript array, which it builds by escaping and quoting each element (on the bench store about
+ * a tenth of the rota's client CPU, for arrays of thousands of ids).
+ */
+export function pgArrayLiteral(xs: readonly number[]): string {
+  return `{${xs.join(',')}}`;
+}
 
 /**
  * `column` is one of the ids a sub-query selects: PostgreSQL plans `= any(array(…))` as index probes
