@@ -15,6 +15,9 @@
  * - Parallel: pages are parsed on a worker thread (rest-page-parser.ts), so this thread only
  *   fetches and writes: the next pages are fetched and parsed while the current one is written.
  * - Exclusive: a lock per host and project; a second sync of the same project refuses (SYNC_BUSY).
+ * - A first load: into a store with no changes yet, the indexes an import into an empty store
+ *   defers are dropped and built once after the last page (store/deferred-indexes.ts); a sync
+ *   killed before then leaves them recorded, and the next sync of the store builds them at its end.
  */
 import { StewardError } from '../model/errors.js';
 import { GerritClient, type GerritClientOptions } from '../sources/gerrit/rest-client.js';
@@ -23,6 +26,7 @@ import type { RestAccountInfo } from '../sources/gerrit/rest-types.js';
 import { formatRestTimestamp } from '../sources/gerrit/time.js';
 import { AccountResolver } from '../store/account-resolver.js';
 import { addCounts, emptyCounts, type WriteCounts } from '../store/change-writer.js';
+import { buildDeferredIndexes, deferIndexesIfEmpty } from '../store/deferred-indexes.js';
 import type { Store } from '../store/engine.js';
 import { recordGroupMembers, recordHost, writeChangePage } from '../store/ingest-writes.js';
 import {
@@ -125,6 +129,9 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
       ? null
       : (opts.since ?? (existing?.checkpoint_updated != null ? existing.checkpoint_updated - (opts.overlapMs ?? 15 * 60_000) : null));
     const state = await beginRun(db, host, target.project, after, opts.clock(), restart);
+    // A first sync into an empty store builds the random-order indexes once after its last page, as
+    // the import does (store/deferred-indexes.ts); one killed before then leaves them to the next.
+    const deferred = await deferIndexesIfEmpty(store);
 
     // Gerrit reads after: in UTC when no zone is given; seconds are its finest unit.
     const query = `project:${target.project}${state.run_after !== null ? ` after:"${formatRestTimestamp(Math.floor(state.run_after / 1000) * 1000).slice(0, 19)}"` : ''}`;
@@ -186,6 +193,7 @@ export async function syncProject(store: Store, target: SyncTarget, opts: SyncOp
       }
       throw e;
     }
+    if (deferred) await buildDeferredIndexes(store);
     const done = await completeRun(db, host, target.project, opts.clock());
 
     let coreGroup: SyncResult['coreGroup'] = null;

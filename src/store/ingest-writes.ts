@@ -79,10 +79,10 @@ const BULK_PAGE_CACHE_MB = 32;
  * order (a revision, a file path, a topic, a voter), so row by row every insert lands on another page of the
  * index, and the index's pages crowd the other tables' pages out of SQLite's page cache.
  */
-const DEFERRED_INDEXES: readonly string[] = ['patch_sets_revision', 'change_files_path', 'changes_topic', 'votes_voter'];
+export const DEFERRED_INDEXES: readonly string[] = ['patch_sets_revision', 'change_files_path', 'changes_topic', 'votes_voter'];
 
 /** The definitions (CREATE INDEX statements) of `names`, as the store holds them, in `names`' order. */
-async function indexDefinitions(trx: Kysely<Database>, engine: Store['engine'], names: readonly string[]): Promise<string[]> {
+export async function indexDefinitions(trx: Kysely<Database>, engine: Store['engine'], names: readonly string[]): Promise<string[]> {
   const list = sql.join(names.map((n) => sql.lit(n)));
   const query =
     engine === 'sqlite'

@@ -386,6 +386,13 @@ export interface SyncLocksTable {
   heartbeat_at: number;
 }
 
+/** Migration 0038: the indexes a first sync into an empty store dropped, to build at its end (deferred-indexes.ts). */
+export interface DeferredIndexesTable {
+  name: string;
+  /** The index's CREATE INDEX statement, as the engine's catalogue held it. */
+  definition: string;
+}
+
 export interface GroupSnapshotsTable {
   id: Generated<number>;
   host: string;
@@ -557,6 +564,7 @@ export interface Database {
   meta: MetaTable;
   sync_state: SyncStateTable;
   sync_locks: SyncLocksTable;
+  deferred_indexes: DeferredIndexesTable;
   group_snapshots: GroupSnapshotsTable;
   group_snapshot_members: GroupSnapshotMembersTable;
   mentorships: MentorshipsTable;

@@ -268,6 +268,18 @@ async function inspectStore(location: string, withDump = true) {
       distinct_n: number | string;
     }>`select count(*) as n, count(distinct number) as distinct_n from changes`.execute(store.db);
     const locks = await store.db.selectFrom('sync_locks').selectAll().execute();
+    // Every index with its definition: a first sync defers some and builds them at its end
+    // (store/deferred-indexes.ts), and one killed before then must leave them to the next run.
+    const indexes = (
+      store.engine === 'sqlite'
+        ? await sql<{
+            name: string;
+            def: string | null;
+          }>`select name, sql as def from sqlite_master where type = 'index' order by name`.execute(store.db)
+        : await sql<{ name: string; def: string | null }>`select indexname as name, indexdef as def from pg_indexes
+            where schemaname = current_schema() order by indexname`.execute(store.db)
+    ).rows.map((r) => `${r.name}: ${r.def ?? '(automatic)'}`);
+    const deferredIndexes = (await store.db.selectFrom('deferred_indexes').select('name').orderBy('name').execute()).map((r) => r.name);
     const state = await getSyncState(store.db, HOST, PROJECT);
     const accountIds = new Map(
       (await store.db.selectFrom('accounts').select(['id', 'gerrit_id']).execute()).map((a) => [a.id, a.gerrit_id]),
@@ -281,6 +293,8 @@ async function inspectStore(location: string, withDump = true) {
       locks,
       state,
       snapshots,
+      indexes,
+      deferredIndexes,
     };
   } finally {
     await store.close();
@@ -356,6 +370,15 @@ describe('steward sync killed with SIGKILL and run again', () => {
     reference = await inspectStore(db);
     assert.equal(reference.changes, DEMO.changes);
     assert.equal(reference.snapshots.length, 1);
+    // The uninterrupted first sync built the indexes it deferred: none is left recorded, and the
+    // import's deferred ones are there.
+    assert.deepEqual(reference.deferredIndexes, []);
+    assert.deepEqual(reference.indexes, (await inspectStore(sqliteTemplate, false)).indexes, 'the indexes of a migrated store');
+    for (const name of ['patch_sets_revision', 'change_files_path', 'changes_topic', 'votes_voter'])
+      assert.ok(
+        reference.indexes.some((i) => i.startsWith(`${name}: `)),
+        `the reference store has ${name}`,
+      );
   });
 
   after(async () => {
@@ -385,6 +408,7 @@ describe('steward sync killed with SIGKILL and run again', () => {
       trigger.kind === 'migrating'
         ? { location: join(dir, 'steward.db'), cleanup: async () => undefined }
         : await migratedLocation(engine, dir);
+    const expectedIndexes = engine === 'sqlite' ? null : (await inspectStore(loc.location, false)).indexes;
     let run: ReturnType<typeof spawnSync> | undefined;
     const proxy = await startProxy(upstream, trigger, () => run?.kill());
     try {
@@ -456,6 +480,9 @@ describe('steward sync killed with SIGKILL and run again', () => {
       );
       assert.deepEqual(final.snapshots, reference.snapshots, `${at}: one snapshot of the core group`);
       assert.deepEqual(final.dump, reference.dump, `${at}: the store equals an uninterrupted sync's`);
+      // A PostgreSQL store's indexes: those of the store migrated for this kill point.
+      assert.deepEqual(final.indexes, engine === 'sqlite' ? reference.indexes : expectedIndexes, `${at}: with the same indexes`);
+      assert.deepEqual(final.deferredIndexes, [], `${at}: none left deferred`);
       return { at, stored, inProgress, requested, midMigration };
     } finally {
       run?.kill(); // a no-op unless an assertion failed while it ran

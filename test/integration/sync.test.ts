@@ -579,6 +579,54 @@ for (const engine of ENGINES) {
       },
     );
 
+    it('a first sync into an empty SQLite store builds the deferred indexes once after its last page; a sync into a store with changes keeps them', async () => {
+      const gerrit = new FakeGerrit({ changes: served });
+      const url = await gerrit.start();
+      const loc = await migratedStore(engine.name);
+      // PostgreSQL writes them row by row (several projects' syncs run at once there: deferred-indexes.ts).
+      const deferred = engine.name === 'sqlite' ? ['change_files_path', 'changes_topic', 'patch_sets_revision', 'votes_voter'] : [];
+      try {
+        await withOpenStore(loc.location, async (store) => {
+          const target = { host: { name: HOST, url }, project: PROJECT };
+          const before = await indexList(store);
+          for (const name of deferred) assert.ok(before.has(name), `a migrated store has ${name}`);
+          // What the store holds after the first page is stored (the pages are many: the last one,
+          // after which the indexes are built, is far off).
+          const sync = async (full: boolean) => {
+            let probe: Promise<[Map<string, string>, string[]]> | null = null;
+            const result = await syncProject(store, target, {
+              client: new GerritClient({ baseUrl: url }),
+              clock: Date.now,
+              pageSize: PAGE,
+              full,
+              onPage: (p) => {
+                if (p.totalSoFar === PAGE) probe = Promise.all([indexList(store), deferredNames(store)]);
+              },
+            });
+            assert.ok(result.pages > 2);
+            return probe!;
+          };
+          const [during, recorded] = await sync(false);
+          assert.deepEqual(recorded, deferred, 'recorded while the first sync runs');
+          assert.deepEqual(
+            [...before.keys()].filter((n) => !during.has(n)),
+            deferred,
+            'the first sync writes its pages without them, and only them',
+          );
+          assert.deepEqual(await indexList(store), before, 'built again from their own definitions after the last page');
+          assert.deepEqual(await deferredNames(store), []);
+
+          const [again, recordedAgain] = await sync(true);
+          assert.deepEqual(again, before, 'a sync into a store with changes writes every index row by row');
+          assert.deepEqual(recordedAgain, []);
+          assert.deepEqual(await indexList(store), before);
+        });
+      } finally {
+        await gerrit.stop();
+        await loc.cleanup();
+      }
+    });
+
     it(
       "the page parser's worker dying ends the sync with INTERNAL naming the page, without waiting; the next sync resumes to what an import stores",
       { timeout: 120_000 },
@@ -631,6 +679,24 @@ for (const engine of ENGINES) {
       },
     );
   });
+}
+
+/** The store's indexes by name, each with its definition as the engine's catalogue holds it. */
+async function indexList(store: Awaited<ReturnType<typeof openStore>>): Promise<Map<string, string>> {
+  const rows =
+    store.engine === 'sqlite'
+      ? await sql<{
+          name: string;
+          def: string | null;
+        }>`select name, sql as def from sqlite_master where type = 'index' order by name`.execute(store.db)
+      : await sql<{ name: string; def: string | null }>`select indexname as name, indexdef as def from pg_indexes
+          where schemaname = current_schema() order by indexname`.execute(store.db);
+  return new Map(rows.rows.map((r) => [r.name, r.def ?? '(automatic)']));
+}
+
+/** The indexes a first sync recorded as dropped, to build at its end (deferred-indexes.ts). */
+async function deferredNames(store: Awaited<ReturnType<typeof openStore>>): Promise<string[]> {
+  return (await store.db.selectFrom('deferred_indexes').select('name').orderBy('name').execute()).map((r) => r.name);
 }
 
 /** SQLite only: each change's message rowids, which change when a change's rows are rewritten. */

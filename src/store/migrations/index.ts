@@ -31,6 +31,7 @@ import { launchpadDates } from './0022-launchpad-dates.js';
 import { blueprintGoalAccepted } from './0031-blueprint-goal-accepted.js';
 import { bugReportIndexes } from './0033-bug-report-indexes.js';
 import { votesVoterIndex } from './0036-votes-voter-index.js';
+import { deferredIndexes } from './0038-deferred-indexes.js';
 import { commitFacts } from './0024-commit-facts.js';
 import { scopeIndexes } from './0025-scope-indexes.js';
 import { ciWindowIndex } from './0029-ci-window-index.js';
@@ -65,6 +66,7 @@ export function migrationList(caps: EngineCapabilities): Record<string, Migratio
     '0031-blueprint-goal-accepted': blueprintGoalAccepted(),
     '0033-bug-report-indexes': bugReportIndexes(),
     '0036-votes-voter-index': votesVoterIndex(),
+    '0038-deferred-indexes': deferredIndexes(),
   };
 }
 
