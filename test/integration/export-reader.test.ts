@@ -152,6 +152,7 @@ describe('cutting a page into its changes', () => {
       '[{"a":1}',
       '[{"a":1},]',
       '[{"a":"1}]',
+      '[{"a":"1\\"}]',
       '[{"a":1}] x',
       '\uFEFF[{"a":1}]',
       ")]}'",

@@ -41,6 +41,21 @@ describe('parseRestTimestamp', () => {
     assert.equal(parseRestTimestamp(undefined), null);
   });
 
+  it('gives what Date.UTC gives, over four centuries of days, every hour, a leap second and years before 100', () => {
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    for (let day = Date.UTC(1800, 0, 1); day < Date.UTC(2201, 0, 1); day += 86_400_000) {
+      const d = new Date(day);
+      const [y, mo, dd] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+      const h = (day / 86_400_000) % 24;
+      const text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(dd, 2)} ${pad(Math.abs(h), 2)}:07:59.987654321`;
+      assert.equal(parseRestTimestamp(text), Date.UTC(y, mo - 1, dd, Math.abs(h), 7, 59, 987), text);
+    }
+    assert.equal(parseRestTimestamp('2016-12-31 23:59:60'), Date.UTC(2017, 0, 1));
+    assert.equal(parseRestTimestamp('0099-03-01 00:00:00'), Date.UTC(99, 2, 1));
+    assert.equal(parseRestTimestamp('0100-03-01 00:00:00'), new Date('0100-03-01T00:00:00Z').getTime());
+    assert.equal(parseRestTimestamp('9999-12-31 23:59:59.999'), new Date('9999-12-31T23:59:59.999Z').getTime());
+  });
+
   it('round-trips with formatRestTimestamp', () => {
     const ts = Date.UTC(2023, 0, 5, 7, 8, 9, 45);
     assert.equal(formatRestTimestamp(ts), '2023-01-05 07:08:09.045000000');
