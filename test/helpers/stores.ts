@@ -7,6 +7,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { EngineName, Store } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -123,4 +124,20 @@ export async function withStore<T>(engine: EngineName, fn: (store: Store, locati
     await store.close();
     await cleanup();
   }
+}
+
+/**
+ * The store's indexes, each as `name: definition` as the engine's catalogue holds it (SQLite's
+ * automatic indexes as "(automatic)"), sorted by name; and the names a first sync recorded as
+ * deferred, to build at its end (src/store/deferred-indexes.ts).
+ */
+export async function storeIndexes(store: Store): Promise<{ indexes: string[]; deferred: string[] }> {
+  const rows =
+    store.engine === 'sqlite'
+      ? await sql<{ name: string; def: string | null }>`select name, sql as def from sqlite_master
+          where type = 'index' order by name`.execute(store.db)
+      : await sql<{ name: string; def: string | null }>`select indexname as name, indexdef as def from pg_indexes
+          where schemaname = current_schema() order by indexname`.execute(store.db);
+  const deferred = await store.db.selectFrom('deferred_indexes').select('name').orderBy('name').execute();
+  return { indexes: rows.rows.map((r) => `${r.name}: ${r.def ?? '(automatic)'}`), deferred: deferred.map((r) => r.name) };
 }

@@ -43,7 +43,7 @@ import { FakeGerrit } from '../helpers/fake-gerrit.js';
 import { mulberry32 } from '../helpers/fake-http.js';
 import { bundleForChildren, type ChildBundle } from '../helpers/child-bundle.js';
 import { migratedStore } from '../helpers/demo-cache.js';
-import { PG_SKIP_REASON } from '../helpers/stores.js';
+import { PG_SKIP_REASON, storeIndexes } from '../helpers/stores.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const NOW = Date.UTC(2026, 10, 1);
@@ -270,16 +270,7 @@ async function inspectStore(location: string, withDump = true) {
     const locks = await store.db.selectFrom('sync_locks').selectAll().execute();
     // Every index with its definition: a first sync defers some and builds them at its end
     // (store/deferred-indexes.ts), and one killed before then must leave them to the next run.
-    const indexes = (
-      store.engine === 'sqlite'
-        ? await sql<{
-            name: string;
-            def: string | null;
-          }>`select name, sql as def from sqlite_master where type = 'index' order by name`.execute(store.db)
-        : await sql<{ name: string; def: string | null }>`select indexname as name, indexdef as def from pg_indexes
-            where schemaname = current_schema() order by indexname`.execute(store.db)
-    ).rows.map((r) => `${r.name}: ${r.def ?? '(automatic)'}`);
-    const deferredIndexes = (await store.db.selectFrom('deferred_indexes').select('name').orderBy('name').execute()).map((r) => r.name);
+    const { indexes, deferred: deferredIndexes } = await storeIndexes(store);
     const state = await getSyncState(store.db, HOST, PROJECT);
     const accountIds = new Map(
       (await store.db.selectFrom('accounts').select(['id', 'gerrit_id']).execute()).map((a) => [a.id, a.gerrit_id]),

@@ -34,7 +34,7 @@ import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-ge
 import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { OPENSSL_SKIP_REASON, selfSignedCert } from '../helpers/self-signed-cert.js';
 import { migratedStore } from '../helpers/demo-cache.js';
-import { ENGINES } from '../helpers/stores.js';
+import { ENGINES, storeIndexes } from '../helpers/stores.js';
 
 const NOW = Date.UTC(2026, 10, 1);
 const HOUR = 3_600_000;
@@ -683,20 +683,12 @@ for (const engine of ENGINES) {
 
 /** The store's indexes by name, each with its definition as the engine's catalogue holds it. */
 async function indexList(store: Awaited<ReturnType<typeof openStore>>): Promise<Map<string, string>> {
-  const rows =
-    store.engine === 'sqlite'
-      ? await sql<{
-          name: string;
-          def: string | null;
-        }>`select name, sql as def from sqlite_master where type = 'index' order by name`.execute(store.db)
-      : await sql<{ name: string; def: string | null }>`select indexname as name, indexdef as def from pg_indexes
-          where schemaname = current_schema() order by indexname`.execute(store.db);
-  return new Map(rows.rows.map((r) => [r.name, r.def ?? '(automatic)']));
+  return new Map((await storeIndexes(store)).indexes.map((i) => [i.slice(0, i.indexOf(': ')), i.slice(i.indexOf(': ') + 2)]));
 }
 
 /** The indexes a first sync recorded as dropped, to build at its end (deferred-indexes.ts). */
 async function deferredNames(store: Awaited<ReturnType<typeof openStore>>): Promise<string[]> {
-  return (await store.db.selectFrom('deferred_indexes').select('name').orderBy('name').execute()).map((r) => r.name);
+  return (await storeIndexes(store)).deferred;
 }
 
 /** SQLite only: each change's message rowids, which change when a change's rows are rewritten. */
