@@ -27,6 +27,7 @@ import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
+import { SHARED, SHARED_PROCESSES } from './test-shared.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache');
@@ -72,14 +73,34 @@ const together = isolate ? [] : files.filter((f) => f.startsWith('src/'));
 // after the other, in alternating pairs at load 8-14: 46.2 s of CPU (Chromium's included) one
 // process each, 30.9 s in one.
 const browser = isolate ? [] : files.filter((f) => f.startsWith('test/e2e/'));
-const apart = files.filter((f) => !together.includes(f) && !browser.includes(f));
+// The integration files of scripts/test-shared.mjs's SHARED (short, and audited: they set nothing
+// process-wide up, clash with no other file), in SHARED_PROCESSES processes, each beside the other
+// slots; the files spread over them by the last run's times, slowest first, each to the process with
+// the least so far. A process of a single file (a run of a few files) is not worth it: that file runs
+// apart.
+const sharedFiles = isolate ? [] : files.filter((f) => SHARED.includes(f));
+const shared = Array.from({ length: SHARED_PROCESSES }, () => ({ files: [], ms: 0 }));
+for (const f of sharedFiles) {
+  const least = shared.reduce((a, b) => (b.ms < a.ms ? b : a));
+  least.files.push(f);
+  least.ms += lastWall[f] ?? 10_000;
+}
+const sharedGroups = shared.map((g) => g.files).filter((g) => g.length > 1);
+const grouped = new Set([...together, ...browser, ...sharedGroups.flat()]);
+const apart = files.filter((f) => !grouped.has(f));
 const UNIT_GROUP = `src/**/*.test.ts (${together.length} files in one process)`;
 const BROWSER_GROUP = `test/e2e/*.test.ts (${browser.length} files in one process)`;
 const GROUPS = new Map([
   [UNIT_GROUP, together],
   [BROWSER_GROUP, browser],
+  ...sharedGroups.map((g, i) => [`test/integration shared ${i + 1} of ${sharedGroups.length} (${g.length} files in one process)`, g]),
 ]);
 for (const [name, group] of GROUPS) if (!group.length) GROUPS.delete(name);
+// The groups that run one after the other in one slot: the unit group then the browser group; each
+// shared integration process in a slot of its own.
+const CHAINS = [[UNIT_GROUP, BROWSER_GROUP], ...[...GROUPS.keys()].filter((n) => n !== UNIT_GROUP && n !== BROWSER_GROUP).map((n) => [n])]
+  .map((chain) => chain.filter((n) => GROUPS.has(n)))
+  .filter((chain) => chain.length);
 
 const runCache = join(testCache, `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
@@ -110,11 +131,13 @@ const tsLoader =
 const execArgv = [...tsLoader, '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')];
 const WARM_UP = 'compile cache warm-up (run-tests.mjs)';
 const wall = [];
-const groupRuns = (async () => {
-  const done = [];
-  for (const [name, group] of GROUPS) done.push({ name, ...(await runTogether(name, group)) });
-  return done;
-})();
+const groupRuns = Promise.all(
+  CHAINS.map(async (chain) => {
+    const done = [];
+    for (const name of chain) done.push({ name, ...(await runTogether(name, GROUPS.get(name))) });
+    return done;
+  }),
+).then((chains) => chains.flat());
 // Beside the unit group (which loads few of these modules), before the other files.
 if (process.env.STEWARD_TEST_TSX !== '1') await warmCompileCache();
 // node:test's run() rather than `node --test`, which sorts the files by name.
