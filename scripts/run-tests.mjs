@@ -131,6 +131,9 @@ const tsLoader =
 const execArgv = [...tsLoader, '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')];
 const WARM_UP = 'compile cache warm-up (run-tests.mjs)';
 const wall = [];
+const GROUPS_ORDER = [...GROUPS.keys()];
+/** Each grouped file's time in its group's process (ms), by path. */
+const groupTimes = {};
 const groupRuns = Promise.all(
   CHAINS.map(async (chain) => {
     const done = [];
@@ -196,19 +199,39 @@ async function warmCompileCache() {
 /**
  * Runs `group` in one child process (`node --test --test-isolation=none`, spec reporter); resolves
  * with its exit code, what it printed and its wall time. test-cpu-meter.mjs logs its CPU under
- * `name`.
+ * `name`. Each file's time in it (test-file-times.mjs) goes to `groupTimes`, for the order and the
+ * spread of the shared files of the next run.
  */
 function runTogether(name, group) {
   const start = performance.now();
+  const times = join(runCache, `group-times-${GROUPS_ORDER.indexOf(name)}.json`);
   const child = spawn(
     process.execPath,
-    [...execArgv, '--test', '--test-isolation=none', '--test-reporter=spec', ...group.map((f) => join(ROOT, f))],
+    [
+      ...execArgv,
+      '--test',
+      '--test-isolation=none',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${join(ROOT, 'scripts', 'test-file-times.mjs')}`,
+      `--test-reporter-destination=${times}`,
+      ...group.map((f) => join(ROOT, f)),
+    ],
     { cwd: ROOT, env: { ...testEnv, STEWARD_TEST_GROUP: name }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, output, ms: performance.now() - start })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      try {
+        Object.assign(groupTimes, JSON.parse(readFileSync(times, 'utf8')));
+      } catch {
+        // no times (the process failed early): the last run's stay
+      }
+      resolve({ code: code ?? 1, output, ms: performance.now() - start });
+    }),
+  );
 }
 
 /** Writes each file's wall and CPU times, slowest first, to `durations` and prints the slowest. */
@@ -245,6 +268,7 @@ function writeDurations(runMs, pgMs) {
   ].join('\n');
   writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
   for (const r of rows) if (!GROUPS.has(r.file) && r.file !== WARM_UP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  Object.assign(lastWall, groupTimes);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
   console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${header}\n${lines.slice(0, 15).join('\n')}\n${totals}`);
 }
