@@ -7,6 +7,9 @@
 // What it adds to `node --import tsx --test --test-concurrency=2 'src/**/*.test.ts' 'test/**/*.test.ts'`:
 // - the files in the order slowest first (by the last run's times), two per core at a time
 //   (STEWARD_TEST_CONCURRENCY to change);
+// - some files several to a process (--test-isolation=none): the unit tests of src/, the browser
+//   tests, and the short integration files audited for it (scripts/test-shared.mjs, which says why
+//   the others run apart); STEWARD_TEST_ISOLATE=1 runs every file in its own process;
 // - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
 //   demo stores it generated, so files that set up the same demo store copy it instead of
 //   generating it again; the folder, and the PostgreSQL template databases of this run, are
