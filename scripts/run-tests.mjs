@@ -137,8 +137,12 @@ const wall = [];
 const GROUPS_ORDER = [...GROUPS.keys()];
 /** Each grouped file's time in its group's process (ms), by path. */
 const groupTimes = {};
+let warmed = () => {};
+const warm = new Promise((resolve) => (warmed = resolve));
 const groupRuns = Promise.all(
   CHAINS.map(async (chain) => {
+    // The shared integration processes load what the warm-up compiles: after it, as the other files.
+    if (!chain.includes(UNIT_GROUP) && !chain.includes(BROWSER_GROUP)) await warm;
     const done = [];
     for (const name of chain) done.push({ name, ...(await runTogether(name, GROUPS.get(name))) });
     return done;
@@ -146,6 +150,7 @@ const groupRuns = Promise.all(
 ).then((chains) => chains.flat());
 // Beside the unit group (which loads few of these modules), before the other files.
 if (process.env.STEWARD_TEST_TSX !== '1') await warmCompileCache();
+warmed();
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
   files: apart.map((f) => join(ROOT, f)),
