@@ -7,6 +7,9 @@
 // What it adds to `node --import tsx --test --test-concurrency=2 'src/**/*.test.ts' 'test/**/*.test.ts'`:
 // - the files in the order slowest first (by the last run's times), two per core at a time
 //   (STEWARD_TEST_CONCURRENCY to change);
+// - some files several to a process (--test-isolation=none): the unit tests of src/, the browser
+//   tests, and the short integration files audited for it (scripts/test-shared.mjs, which says why
+//   the others run apart); STEWARD_TEST_ISOLATE=1 runs every file in its own process;
 // - a folder for this run only (STEWARD_TEST_RUN_CACHE) where test/helpers/demo-cache.ts keeps the
 //   demo stores it generated, so files that set up the same demo store copy it instead of
 //   generating it again; the folder, and the PostgreSQL template databases of this run, are
@@ -27,6 +30,7 @@ import { availableParallelism } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
+import { SHARED, SHARED_PROCESSES } from './test-shared.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'node_modules', '.cache');
@@ -72,14 +76,34 @@ const together = isolate ? [] : files.filter((f) => f.startsWith('src/'));
 // after the other, in alternating pairs at load 8-14: 46.2 s of CPU (Chromium's included) one
 // process each, 30.9 s in one.
 const browser = isolate ? [] : files.filter((f) => f.startsWith('test/e2e/'));
-const apart = files.filter((f) => !together.includes(f) && !browser.includes(f));
+// The integration files of scripts/test-shared.mjs's SHARED (short, and audited: they set nothing
+// process-wide up, clash with no other file), in SHARED_PROCESSES processes, each beside the other
+// slots; the files spread over them by the last run's times, slowest first, each to the process with
+// the least so far. A process of a single file (a run of a few files) is not worth it: that file runs
+// apart.
+const sharedFiles = isolate ? [] : files.filter((f) => SHARED.includes(f));
+const shared = Array.from({ length: SHARED_PROCESSES }, () => ({ files: [], ms: 0 }));
+for (const f of sharedFiles) {
+  const least = shared.reduce((a, b) => (b.ms < a.ms ? b : a));
+  least.files.push(f);
+  least.ms += lastWall[f] ?? 10_000;
+}
+const sharedGroups = shared.map((g) => g.files).filter((g) => g.length > 1);
+const grouped = new Set([...together, ...browser, ...sharedGroups.flat()]);
+const apart = files.filter((f) => !grouped.has(f));
 const UNIT_GROUP = `src/**/*.test.ts (${together.length} files in one process)`;
 const BROWSER_GROUP = `test/e2e/*.test.ts (${browser.length} files in one process)`;
 const GROUPS = new Map([
   [UNIT_GROUP, together],
   [BROWSER_GROUP, browser],
+  ...sharedGroups.map((g, i) => [`test/integration shared ${i + 1} of ${sharedGroups.length} (${g.length} files in one process)`, g]),
 ]);
 for (const [name, group] of GROUPS) if (!group.length) GROUPS.delete(name);
+// The groups that run one after the other in one slot: the unit group then the browser group; each
+// shared integration process in a slot of its own.
+const CHAINS = [[UNIT_GROUP, BROWSER_GROUP], ...[...GROUPS.keys()].filter((n) => n !== UNIT_GROUP && n !== BROWSER_GROUP).map((n) => [n])]
+  .map((chain) => chain.filter((n) => GROUPS.has(n)))
+  .filter((chain) => chain.length);
 
 const runCache = join(testCache, `run-${process.pid}`);
 mkdirSync(runCache, { recursive: true });
@@ -110,13 +134,23 @@ const tsLoader =
 const execArgv = [...tsLoader, '--import', join(ROOT, 'scripts', 'test-cpu-meter.mjs')];
 const WARM_UP = 'compile cache warm-up (run-tests.mjs)';
 const wall = [];
-const groupRuns = (async () => {
-  const done = [];
-  for (const [name, group] of GROUPS) done.push({ name, ...(await runTogether(name, group)) });
-  return done;
-})();
+const GROUPS_ORDER = [...GROUPS.keys()];
+/** Each grouped file's time in its group's process (ms), by path. */
+const groupTimes = {};
+let warmed = () => {};
+const warm = new Promise((resolve) => (warmed = resolve));
+const groupRuns = Promise.all(
+  CHAINS.map(async (chain) => {
+    // The shared integration processes load what the warm-up compiles: after it, as the other files.
+    if (!chain.includes(UNIT_GROUP) && !chain.includes(BROWSER_GROUP)) await warm;
+    const done = [];
+    for (const name of chain) done.push({ name, ...(await runTogether(name, GROUPS.get(name))) });
+    return done;
+  }),
+).then((chains) => chains.flat());
 // Beside the unit group (which loads few of these modules), before the other files.
 if (process.env.STEWARD_TEST_TSX !== '1') await warmCompileCache();
+warmed();
 // node:test's run() rather than `node --test`, which sorts the files by name.
 const stream = run({
   files: apart.map((f) => join(ROOT, f)),
@@ -173,19 +207,39 @@ async function warmCompileCache() {
 /**
  * Runs `group` in one child process (`node --test --test-isolation=none`, spec reporter); resolves
  * with its exit code, what it printed and its wall time. test-cpu-meter.mjs logs its CPU under
- * `name`.
+ * `name`. Each file's time in it (test-file-times.mjs) goes to `groupTimes`, for the order and the
+ * spread of the shared files of the next run.
  */
 function runTogether(name, group) {
   const start = performance.now();
+  const times = join(runCache, `group-times-${GROUPS_ORDER.indexOf(name)}.json`);
   const child = spawn(
     process.execPath,
-    [...execArgv, '--test', '--test-isolation=none', '--test-reporter=spec', ...group.map((f) => join(ROOT, f))],
+    [
+      ...execArgv,
+      '--test',
+      '--test-isolation=none',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${join(ROOT, 'scripts', 'test-file-times.mjs')}`,
+      `--test-reporter-destination=${times}`,
+      ...group.map((f) => join(ROOT, f)),
+    ],
     { cwd: ROOT, env: { ...testEnv, STEWARD_TEST_GROUP: name }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? 1, output, ms: performance.now() - start })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      try {
+        Object.assign(groupTimes, JSON.parse(readFileSync(times, 'utf8')));
+      } catch {
+        // no times (the process failed early): the last run's stay
+      }
+      resolve({ code: code ?? 1, output, ms: performance.now() - start });
+    }),
+  );
 }
 
 /** Writes each file's wall and CPU times, slowest first, to `durations` and prints the slowest. */
@@ -222,6 +276,7 @@ function writeDurations(runMs, pgMs) {
   ].join('\n');
   writeFileSync(durations, `${header}\n${lines.join('\n')}\n${totals}\n`);
   for (const r of rows) if (!GROUPS.has(r.file) && r.file !== WARM_UP) lastWall[relative(ROOT, r.file)] = Math.round(r.ms);
+  Object.assign(lastWall, groupTimes);
   writeFileSync(lastTimes, `${JSON.stringify(lastWall, null, 1)}\n`);
   console.log(`\nSlowest test files (all in ${relative(ROOT, durations)}):\n${header}\n${lines.slice(0, 15).join('\n')}\n${totals}`);
 }
