@@ -6,11 +6,11 @@
  * between two: the indexes it dropped are recorded in `deferred_indexes` (migration 0038) in the
  * transaction that drops them, and built again, and their rows deleted, in the one that builds them.
  * A killed sync therefore leaves them named in the store, and the next sync of that store (resumed
- * or not) keeps them deferred and builds them at its end. SQLite only (see deferIndexesIfEmpty).
+ * or not) keeps them deferred and builds them at its end; so does an import into it
+ * (ingest-writes.ts, writeInOneTransaction), in its one transaction. SQLite only (see deferIndexesIfEmpty).
  */
-import { sql } from 'kysely';
 import type { Store } from './engine.js';
-import { DEFERRED_INDEXES, indexDefinitions } from './ingest-writes.js';
+import { buildRecordedIndexes, DEFERRED_INDEXES, indexDefinitions } from './ingest-writes.js';
 
 /**
  * Drops the deferred indexes when the store holds no changes yet (nor any deferred already),
@@ -46,10 +46,5 @@ export async function deferIndexesIfEmpty(store: Store): Promise<boolean> {
  * @returns the number of indexes built (0 when none was deferred).
  */
 export async function buildDeferredIndexes(store: Store): Promise<number> {
-  return store.db.transaction().execute(async (trx) => {
-    const rows = await trx.selectFrom('deferred_indexes').select(['name', 'definition']).orderBy('name').execute();
-    for (const r of rows) await sql.raw(r.definition).execute(trx);
-    if (rows.length > 0) await trx.deleteFrom('deferred_indexes').execute();
-    return rows.length;
-  });
+  return store.db.transaction().execute((trx) => buildRecordedIndexes(trx));
 }

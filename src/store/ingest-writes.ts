@@ -99,6 +99,20 @@ interface IndexDef {
 }
 
 /**
+ * Builds the indexes recorded in `deferred_indexes` (migration 0038: those a first sync into an
+ * empty store dropped, src/store/deferred-indexes.ts) from their definitions, and deletes their
+ * rows, inside `trx`.
+ *
+ * @returns the number of indexes built (0 when none was recorded).
+ */
+export async function buildRecordedIndexes(trx: Kysely<Database>): Promise<number> {
+  const rows = await trx.selectFrom('deferred_indexes').select(['name', 'definition']).orderBy('name').execute();
+  for (const r of rows) await sql.raw(r.definition).execute(trx);
+  if (rows.length > 0) await trx.deleteFrom('deferred_indexes').execute();
+  return rows.length;
+}
+
+/**
  * Runs `work` inside one transaction, with the engine's bulk settings (store.bulkLoad), after
  * recording the host: everything `work` writes through the writer is stored whole or not at all.
  */
@@ -126,6 +140,9 @@ export async function writeInOneTransaction<T>(
           },
         });
         for (const def of deferred) await sql.raw(def).execute(trx);
+        // Indexes a first sync dropped and did not reach the end to build (deferred-indexes.ts) are
+        // built here too: an import may be the next write such a store gets.
+        await buildRecordedIndexes(trx);
         return result;
       }),
     empty ? { pageCacheMb: BULK_PAGE_CACHE_MB } : {},
