@@ -910,21 +910,23 @@ export async function loadRotaData(
   // listed but counted in the same pass (one walk over the window's rows, not two): each merged
   // from `from` to `until`, whether it names a bug (as the listed ones' numeric targets), and whether
   // one of its bugs' project tasks left a closed status after it merged, packed as (id, 0/1, 0/1).
-  const bugLink = (kinds: readonly string[]) =>
-    sql<boolean>`exists (select 1 from links l where l.change_id = c.id and l.kind in (${sql.join(kinds)}) and ${
-      engine === 'postgres'
-        ? sql`l.target ~ '^[0-9]{1,15}$'`
-        : sql`l.target <> '' and l.target not glob '*[^0-9]*' and length(l.target) <= 15`
-    })`;
-  const lp = o.lpProjects ?? [];
-  const reopened = sql<boolean>`exists (select 1 from links l join lp_bug_tasks t on t.bug = ${
+  // A link's target is a bug number (the links' rule: digits only, at most 15), the bug it names,
+  // and a task of that bug that left a closed status after the change merged (a reopened bug: the
+  // project's own task, not a duplicate's): written once, for the EXISTS below and PostgreSQL's
+  // lateral read of the window's large changes.
+  const numericTarget =
     engine === 'postgres'
-      ? sql`case when l.target ~ '^[0-9]{1,15}$' then cast(l.target as bigint) end`
-      : sql`case when l.target <> '' and l.target not glob '*[^0-9]*' and length(l.target) <= 15 then cast(l.target as integer) end`
-  } left join lp_bugs b on b.id = t.bug where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}) and t.series is null and b.duplicate_of is null and t.date_left_closed > c.merged_at${
+      ? sql`l.target ~ '^[0-9]{1,15}$'`
+      : sql`l.target <> '' and l.target not glob '*[^0-9]*' and length(l.target) <= 15`;
+  const targetBug = sql`case when ${numericTarget} then cast(l.target as ${sql.raw(engine === 'postgres' ? 'bigint' : 'integer')}) end`;
+  const lp = o.lpProjects ?? [];
+  const reopenedTask = sql`t.series is null and b.duplicate_of is null and t.date_left_closed > c.merged_at${
     // On SQLite a unary + keeps the (project, status) index out: the tasks are found by bug.
     lp.length ? sql` and ${sql.raw(engine === 'postgres' ? '' : '+')}t.project in (${sql.join(lp)})` : sql``
-  })`;
+  }`;
+  const bugLink = (kinds: readonly string[]) =>
+    sql<boolean>`exists (select 1 from links l where l.change_id = c.id and l.kind in (${sql.join(kinds)}) and ${numericTarget})`;
+  const reopened = sql<boolean>`exists (select 1 from links l join lp_bug_tasks t on t.bug = ${targetBug} left join lp_bugs b on b.id = t.bug where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}) and ${reopenedTask})`;
   const isListed = sql<boolean>`(${sql.ref('c.status')} <> 'MERGED' or ${deltaSql} <= ${o.maxLines} or ${sql.ref('c.subject')} like 'Revert "%')`;
   const largeRecord = sql<string>`case when not ${isListed} and ${sql.ref('c.merged_at')} >= ${o.from ?? o.since} and ${sql.ref('c.merged_at')} <= ${o.until ?? 0} then ${packRecord(
     [
@@ -1063,11 +1065,8 @@ export async function loadRotaData(
       // tells both (names a bug: a numeric target; reopened: one of those bugs' tasks left a closed
       // status after the merge), as bugLink and reopened define them: the two EXISTS walked the
       // links twice (about a sixth of the statement's server CPU on the bench store).
-      const numeric = sql`l.target ~ '^[0-9]{1,15}$'`;
-      const linksOf = sql<{ fix: boolean | null; reopened: boolean | null }>`(select bool_or(${numeric}) as fix, bool_or(exists (
-        select 1 from lp_bug_tasks t left join lp_bugs b on b.id = t.bug
-        where t.bug = case when ${numeric} then cast(l.target as bigint) end and t.series is null and b.duplicate_of is null
-          and t.date_left_closed > c.merged_at${lp.length ? sql` and t.project in (${sql.join(lp)})` : sql``})) as reopened
+      const linksOf = sql<{ fix: boolean | null; reopened: boolean | null }>`(select bool_or(${numericTarget}) as fix, bool_or(exists (
+        select 1 from lp_bug_tasks t left join lp_bugs b on b.id = t.bug where t.bug = ${targetBug} and ${reopenedTask})) as reopened
         from links l where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}))`.as('x');
       let lq = mergedLarge(
         db
