@@ -281,6 +281,19 @@ const IN_CHUNK = 500;
 const chunks = <T>(xs: readonly T[], size = IN_CHUNK): T[][] =>
   Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, i * size + size));
 
+/**
+ * Reads that do not depend on each other: at once on PostgreSQL, each on one of the pool's
+ * connections (the server works on them side by side, and the client reads one's rows while the
+ * server works on another's); one after another on SQLite, whose reads are synchronous on its one
+ * connection (the same order as before).
+ */
+async function reads<T extends readonly unknown[]>(engine: EngineName, fns: { readonly [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (engine === 'postgres') return (await Promise.all(fns.map((f) => f()))) as unknown as T;
+  const out: unknown[] = [];
+  for (const f of fns) out.push(await f());
+  return out as unknown as T;
+}
+
 /** The tasks of `projects` (all when empty), of the bugs `bugs` when given, ordered by bug and self link. */
 async function loadTasks(
   db: Kysely<Database>,
@@ -566,117 +579,121 @@ export async function loadBacklogData(
         eb('t.date_closed', '>=', since),
       ]),
     );
-  const rows = await q.execute();
-  // In no order: the backlog only counts them (ordering 37,000 rows cost more than reading them).
-  const [bug, status, importance, informationType, created, leftNew, closed, fixedCol] = unpackIntegers(rows, 8);
-  const states: BacklogStates = {
-    bug: bug!,
-    status: status!,
-    importance: importance!,
-    informationType: informationType!,
-    created: created!,
-    leftNewAt: leftNew!,
-    closedAt: closed!,
-    fixed: fixedCol!,
+  const readStates = async () => {
+    const rows = await q.execute();
+    // In no order: the backlog only counts them (ordering 37,000 rows cost more than reading them).
+    const [bug, status, importance, informationType, created, leftNew, closed, fixedCol] = unpackIntegers(rows, 8);
+    const states: BacklogStates = {
+      bug: bug!,
+      status: status!,
+      importance: importance!,
+      informationType: informationType!,
+      created: created!,
+      leftNewAt: leftNew!,
+      closedAt: closed!,
+      fixed: fixedCol!,
+    };
+    // Grouped by tags, type and importance. Launchpad's tags are lowercase words: a tags string with
+    // a record separator (none in practice) would be cut, as every packed read's last field.
+    const groups = new Map<string, BacklogTagGroup[]>();
+    const openTags: BacklogTagGroup[] = [];
+    unpack(
+      rows.map((r) => ({ packed: r.tagged })),
+      4,
+      (f) => {
+        const tags = f.str(3);
+        const type = f.str(0, INFORMATION_TYPES) as InformationType;
+        const importance = f.str(1, BUG_IMPORTANCES) as BugImportance;
+        let list = groups.get(tags);
+        if (!list) groups.set(tags, (list = []));
+        let g = list.find((x) => x.informationType === type && x.importance === importance);
+        if (!g) {
+          list.push((g = { tags, informationType: type, importance, created: [] }));
+          openTags.push(g);
+        }
+        g.created.push(f.num(2));
+      },
+    );
+    return { states, openTags };
   };
-  // Grouped by tags, type and importance. Launchpad's tags are lowercase words: a tags string with
-  // a record separator (none in practice) would be cut, as every packed read's last field.
-  const groups = new Map<string, BacklogTagGroup[]>();
-  const openTags: BacklogTagGroup[] = [];
-  unpack(
-    rows.map((r) => ({ packed: r.tagged })),
-    4,
-    (f) => {
-      const tags = f.str(3);
-      const type = f.str(0, INFORMATION_TYPES) as InformationType;
-      const importance = f.str(1, BUG_IMPORTANCES) as BugImportance;
-      let list = groups.get(tags);
-      if (!list) groups.set(tags, (list = []));
-      let g = list.find((x) => x.informationType === type && x.importance === importance);
-      if (!g) {
-        list.push((g = { tags, informationType: type, importance, created: [] }));
-        openTags.push(g);
-      }
-      g.created.push(f.num(2));
-    },
-  );
-  const listed = new Set<number>();
-  const IN_PROGRESS = BUG_STATUSES.indexOf('In Progress');
-  /** The open states' bugs (PostgreSQL's look-up of their merged fixes, below). */
-  const openBugs: number[] = [];
-  const OPEN = BUG_STATUSES.map((s) => isOpenStatus(s));
-  for (let k = 0; k < states.bug.length; k++) {
-    if (states.status[k] === IN_PROGRESS) listed.add(states.bug[k]!);
-    if (engine === 'postgres' && OPEN[states.status[k]!]) openBugs.push(states.bug[k]!);
-  }
+  // The full records of the bugs the lists may name, with the changes naming them.
+  const readListed = async (listed: Iterable<number>) => {
+    const bugNumbers = [...listed].sort((a, b) => a - b);
+    const [tasks, bugs, changes] = await reads(engine, [
+      () => loadTasks(db, projects, bugNumbers, engine),
+      () => loadBugs(db, bugNumbers, engine),
+      () => loadChangeRefs(db, bugNumbers, BUG_LINK_KINDS, engine),
+    ] as const);
+    return { tasks, bugs, changes };
+  };
+  // The projects with a task that counts: one probe each, which stops at the first such task
+  // (a distinct over every task read them all).
+  const readProjects = async () => {
+    const candidates = projects.length
+      ? [...new Set(projects)]
+      : (await db.selectFrom('lp_bug_tasks').select('project').distinct().execute()).map((r) => r.project);
+    const projectNames: string[] = [];
+    for (const project of candidates) {
+      const hit = await db
+        .selectFrom('lp_bug_tasks as t')
+        .leftJoin('lp_bugs as b', 'b.id', 't.bug')
+        .select('t.bug')
+        .where('t.project', '=', project)
+        .where('t.series', 'is', null)
+        .where('b.duplicate_of', 'is', null)
+        .where('t.date_created', '<=', now)
+        .limit(1)
+        .executeTakeFirst();
+      if (hit) projectNames.push(project);
+    }
+    return projectNames.sort();
+  };
   // Open bugs a merged change closes (Closes-Bug, a bug/N topic). Its merge time is not asked
   // here: a merged change without one lists a bug the analysis then leaves out (it reads only fixes
   // with a merge time), and without that column PostgreSQL finds the merged changes in the
   // changes_flow index alone instead of reading 69,000 rows of the changes table (bench store).
+  const mergedFix = sql`l.kind in (${sql.join(['closes-bug', 'topic-bug'])})`;
   if (engine === 'postgres') {
-    // On PostgreSQL from the open states' bugs, one array hashed against the links (about 25 ms of
-    // the server's on the bench store; joined to every open task it sorted both by text, 110 ms).
-    // The states leave out duplicates and bugs filed after `now`, which the report leaves out of its
-    // lists anyway: the same lists.
-    // Each link found is then looked up by the change's primary key (a lateral sub-query with a
-    // limit, which PostgreSQL runs per link): joined, it hashed all 69,000 merged changes of the
-    // bench store for the 4,600 links (about a sixth less of the statement's server CPU).
-    const fixed = await db
-      .selectFrom('links as l')
-      .innerJoinLateral(
-        (eb) =>
-          eb
-            .selectFrom('changes as c')
-            .select(sql<number>`1`.as('one'))
-            .whereRef('c.id', '=', 'l.change_id')
-            .where('c.status', '=', 'MERGED')
-            .limit(1)
-            .as('c'),
-        (j) => j.onTrue(),
-      )
-      .select('l.target')
-      .distinct()
-      .where('l.kind', 'in', ['closes-bug', 'topic-bug'])
-      .where('l.target', 'in', sql<string>`(select unnest(cast(${pgArrayLiteral(openBugs)} as text[])))`)
-      .execute();
-    for (const r of fixed) listed.add(Number(r.target));
-  } else {
-    // On SQLite the merged change is read from the changes_flow index (status, id, …), after the
-    // links (CROSS JOIN keeps that order): by primary key it read each linked change's wide row.
-    const fixed = await sql<{ bug: number }>`select distinct t.bug from lp_bug_tasks as t
-      inner join links as l on l.target = cast(t.bug as text)
-      cross join changes as c indexed by changes_flow on c.status = 'MERGED' and c.id = l.change_id
-      where t.series is null and t.status in (${sql.join(OPEN_STATUSES)})
-        and l.kind in (${sql.join(['closes-bug', 'topic-bug'])})${projects.length ? sql` and t.project in (${sql.join(projects)})` : sql``}`.execute(
-      db,
-    );
-    for (const r of fixed.rows) listed.add(Number(r.bug));
+    // On PostgreSQL the lists' bugs are found apart from the states, on another of the pool's
+    // connections while the states are read: the In Progress bugs and the open bugs with a merged
+    // fix, of the open project tasks (duplicates and tasks filed after `now` too, which the
+    // analysis leaves out of its lists: the same lists). The links of the fix's kinds are hashed
+    // against the open tasks' bug numbers (as text, the links' target: joined by number PostgreSQL
+    // sorted both sides by text) and each link found is then looked up by the change's primary key
+    // (a lateral sub-query with a limit, run per link: joined, it hashed all 69,000 merged changes
+    // of the bench store for its 4,600 links).
+    const inProjects = projects.length ? sql` and t.project in (${sql.join(projects)})` : sql``;
+    const readListedBugs = async () =>
+      (
+        await sql<{ bug: string }>`select l.target as bug from links as l
+          inner join lateral (select 1 as one from changes as c where c.id = l.change_id and c.status = 'MERGED' limit 1) as c on true
+          where ${mergedFix} and l.target in (select cast(t.bug as text) from lp_bug_tasks as t
+            where t.series is null and t.status in (${sql.join(OPEN_STATUSES)})${inProjects})
+          union select cast(t.bug as text) from lp_bug_tasks as t where t.series is null and t.status = 'In Progress'${inProjects}`.execute(
+          db,
+        )
+      ).rows.map((r) => Number(r.bug));
+    const [{ states, openTags }, listed, projectNames] = await Promise.all([
+      readStates(),
+      readListedBugs().then(readListed),
+      readProjects(),
+    ]);
+    return { projects: projectNames, states, openTags, listed };
   }
-  const bugNumbers = [...listed].sort((a, b) => a - b);
-  const tasks = await loadTasks(db, projects, bugNumbers, engine);
-  const bugs = await loadBugs(db, bugNumbers, engine);
-  const changes = await loadChangeRefs(db, bugNumbers, BUG_LINK_KINDS, engine);
-  // The projects with a task that counts: one probe each, which stops at the first such task
-  // (a distinct over every task read them all).
-  const candidates = projects.length
-    ? [...new Set(projects)]
-    : (await db.selectFrom('lp_bug_tasks').select('project').distinct().execute()).map((r) => r.project);
-  const projectNames: string[] = [];
-  for (const project of candidates) {
-    const hit = await db
-      .selectFrom('lp_bug_tasks as t')
-      .leftJoin('lp_bugs as b', 'b.id', 't.bug')
-      .select('t.bug')
-      .where('t.project', '=', project)
-      .where('t.series', 'is', null)
-      .where('b.duplicate_of', 'is', null)
-      .where('t.date_created', '<=', now)
-      .limit(1)
-      .executeTakeFirst();
-    if (hit) projectNames.push(project);
-  }
-  projectNames.sort();
-  return { projects: projectNames, states, openTags, listed: { tasks, bugs, changes } };
+  const { states, openTags } = await readStates();
+  const listed = new Set<number>();
+  const IN_PROGRESS = BUG_STATUSES.indexOf('In Progress');
+  for (let k = 0; k < states.bug.length; k++) if (states.status[k] === IN_PROGRESS) listed.add(states.bug[k]!);
+  // On SQLite the merged change is read from the changes_flow index (status, id, …), after the
+  // links (CROSS JOIN keeps that order): by primary key it read each linked change's wide row.
+  const fixes = await sql<{ bug: number }>`select distinct t.bug from lp_bug_tasks as t
+    inner join links as l on l.target = cast(t.bug as text)
+    cross join changes as c indexed by changes_flow on c.status = 'MERGED' and c.id = l.change_id
+    where t.series is null and t.status in (${sql.join(OPEN_STATUSES)})
+      and ${mergedFix}${projects.length ? sql` and t.project in (${sql.join(projects)})` : sql``}`.execute(db);
+  for (const r of fixes.rows) listed.add(Number(r.bug));
+  const listedData = await readListed(listed);
+  return { projects: await readProjects(), states, openTags, listed: listedData };
 }
 
 /**
@@ -744,27 +761,36 @@ export async function loadTargetsData(
   o: { now: number; highImportances: readonly BugImportance[]; fixersDays: number },
   engine: EngineName,
 ): Promise<TargetsData> {
-  let hq = db
-    .selectFrom('lp_bug_tasks')
-    .select('bug')
-    .distinct()
-    .where('series', 'is', null)
-    .where('status', 'in', OPEN_STATUSES)
-    .where('importance', 'in', o.highImportances.length ? o.highImportances : ['-'])
-    .where('date_created', '<=', o.now);
-  if (projects.length) hq = hq.where('project', 'in', projects);
-  const high = (await hq.execute()).map((r) => Number(r.bug)).sort((a, b) => a - b);
-  const tasks = (await loadTasks(db, projects, high, engine)).filter((t) => t.series === null);
-  const dupIds: number[] = [];
-  for (const part of bugChunks(engine, high))
-    for (const r of await db
-      .selectFrom('lp_bugs')
-      .select('id')
-      .where(bugIn(engine, 'duplicate_of', part))
-      .execute())
-      dupIds.push(Number(r.id));
-  const bugs = await loadBugs(db, [...high, ...dupIds], engine);
-  const changes = await loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug'], engine);
+  // The candidates: the high bugs, then their tasks, their and their duplicates' records and the
+  // changes naming them (reads), beside the fixers' count below on PostgreSQL (reads).
+  const readCandidates = async () => {
+    let hq = db
+      .selectFrom('lp_bug_tasks')
+      .select('bug')
+      .distinct()
+      .where('series', 'is', null)
+      .where('status', 'in', OPEN_STATUSES)
+      .where('importance', 'in', o.highImportances.length ? o.highImportances : ['-'])
+      .where('date_created', '<=', o.now);
+    if (projects.length) hq = hq.where('project', 'in', projects);
+    const high = (await hq.execute()).map((r) => Number(r.bug)).sort((a, b) => a - b);
+    const [tasks, bugs, changes] = await reads(engine, [
+      async () => (await loadTasks(db, projects, high, engine)).filter((t) => t.series === null),
+      async () => {
+        const dupIds: number[] = [];
+        for (const part of bugChunks(engine, high))
+          for (const r of await db
+            .selectFrom('lp_bugs')
+            .select('id')
+            .where(bugIn(engine, 'duplicate_of', part))
+            .execute())
+            dupIds.push(Number(r.id));
+        return loadBugs(db, [...high, ...dupIds], engine);
+      },
+      () => loadChangeRefs(db, high, ['closes-bug', 'partial-bug', 'topic-bug'], engine),
+    ] as const);
+    return { tasks, bugs, changes };
+  };
 
   // One statement, the same on both engines but for the changes' join. On SQLite the merged change
   // and its owner are read from the changes_flow index (status, id, …, owner_id, …), in the join
@@ -775,8 +801,9 @@ export async function loadTargetsData(
     engine === 'postgres'
       ? sql`inner join changes as c on c.id = l.change_id`
       : sql`cross join changes as c indexed by changes_flow on c.status = 'MERGED' and c.id = l.change_id`;
-  const counts = (
-    await sql<{ tags: string; who: string | null; n: number | string }>`select f.tags, f.who, count(*) as n from (
+  const readFixers = async (): Promise<TagFixer[]> => {
+    const counts = (
+      await sql<{ tags: string; who: string | null; n: number | string }>`select f.tags, f.who, count(*) as n from (
       select distinct t.self_link, b.tags, coalesce(a.username, a.name) as who
       from lp_bug_tasks as t
       inner join lp_bugs as b on b.id = t.bug
@@ -792,13 +819,15 @@ export async function loadTargetsData(
     ) as f
     where f.who is not null and f.who <> ''
     group by f.tags, f.who`.execute(db)
-  ).rows;
-  // Ordered as localeCompare orders (COLLATE; on the bench store's 9,500 rows the sort took about
-  // 40 ms with localeCompare and the tags joined again each comparison).
-  const fixers: TagFixer[] = counts
-    .sort((a, b) => collate(a.who!, b.who!) || collate(a.tags, b.tags))
-    .map((r) => ({ tags: r.tags.split(' '), who: r.who!, fixes: Number(r.n) }));
-  return { candidates: { tasks, bugs, changes }, fixers };
+    ).rows;
+    // Ordered as localeCompare orders (COLLATE; on the bench store's 9,500 rows the sort took about
+    // 40 ms with localeCompare and the tags joined again each comparison).
+    return counts
+      .sort((a, b) => collate(a.who!, b.who!) || collate(a.tags, b.tags))
+      .map((r) => ({ tags: r.tags.split(' '), who: r.who!, fixes: Number(r.n) }));
+  };
+  const [candidates, fixers] = await reads(engine, [readCandidates, readFixers] as const);
+  return { candidates, fixers };
 }
 
 /** Stored row counts, for `bugs sync` summaries and `db info`. */
