@@ -854,13 +854,23 @@ export async function loadTargetsData(
           where l.kind in (${sql.join(['closes-bug', 'partial-bug', 'topic-bug'])}) and c.status = 'MERGED'`.execute(db)
         ).rows,
     ] as const);
-    // The fixed tasks per bug (tags last: they hold no separator, see loadBacklogData).
-    const fixedBugs = new Map<number, { tags: string; tasks: number }>();
+    // The fixed tasks per bug (tags last: they hold no separator, see loadBacklogData), each bug
+    // with a dense index and its tags' index: the pairs below are counted under numbers, not
+    // strings built and hashed per pair (on the bench store 36,000 pairs, 9,500 counts).
+    const tagList: string[] = [];
+    const tagIndex = new Map<string, number>();
+    const fixedBugs = new Map<number, { index: number; tag: number; tasks: number }>();
     unpack(taskRows, 2, (f) => {
       const bug = f.num(0);
       const b = fixedBugs.get(bug);
-      if (b) b.tasks++;
-      else fixedBugs.set(bug, { tags: f.str(1), tasks: 1 });
+      if (b) {
+        b.tasks++;
+        return;
+      }
+      const tags = f.str(1);
+      let tag = tagIndex.get(tags);
+      if (tag === undefined) tagIndex.set(tags, (tag = tagList.push(tags) - 1));
+      fixedBugs.set(bug, { index: fixedBugs.size, tag, tasks: 1 });
     });
     // The merged changes' (bug, owner) of those bugs: a target names a bug as the SQL join did,
     // the bug number's own decimal text.
@@ -872,34 +882,47 @@ export async function loadTargetsData(
       linkBugs.push(bug);
       linkOwners.push(f.num(1));
     });
-    const who = new Map<number, string>();
+    // The owners' names (username, else name; none or empty: not counted), each name once.
+    const names: string[] = [];
+    const nameIndex = new Map<string, number>();
+    const ownerName = new Map<number, number>();
     const owners = [...new Set(linkOwners)];
     if (owners.length)
       for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where(ID_LIST[engine]('id', owners)).execute()) {
         const name = a.username ?? a.name;
-        if (name) who.set(Number(a.id), name);
+        if (!name) continue;
+        let k = nameIndex.get(name);
+        if (k === undefined) nameIndex.set(name, (k = names.push(name) - 1));
+        ownerName.set(Number(a.id), k);
       }
-    // Once per task and owner's name: a bug's tasks once per name among its merged changes' owners.
-    const seen = new Set<string>();
-    const counts = new Map<string, TagFixer & { joined: string }>();
+    // Once per task and name: a bug's tasks once per name among its merged changes' owners.
+    const W = names.length;
+    const seen = new Set<number>();
+    const counts = new Map<number, number>();
     for (let k = 0; k < linkBugs.length; k++) {
-      const name = who.get(linkOwners[k]!);
-      if (name === undefined) continue;
-      const bug = linkBugs[k]!;
-      const pair = `${bug}${FS}${name}`;
+      const w = ownerName.get(linkOwners[k]!);
+      if (w === undefined) continue;
+      const b = fixedBugs.get(linkBugs[k]!)!;
+      const pair = b.index * W + w;
       if (seen.has(pair)) continue;
       seen.add(pair);
-      const b = fixedBugs.get(bug)!;
-      const key = `${b.tags}${FS}${name}`;
-      const c = counts.get(key);
-      if (c) c.fixes += b.tasks;
-      else counts.set(key, { joined: b.tags, tags: [], who: name, fixes: b.tasks });
+      const key = b.tag * W + w;
+      counts.set(key, (counts.get(key) ?? 0) + b.tasks);
     }
-    // Ordered as localeCompare orders (COLLATE; on the bench store's 9,500 rows the sort took about
-    // 40 ms with localeCompare and the tags joined again each comparison).
-    return [...counts.values()]
-      .sort((a, b) => collate(a.who, b.who) || collate(a.joined, b.joined))
-      .map((c) => ({ tags: c.joined.split(' '), who: c.who, fixes: c.fixes }));
+    // Ordered as localeCompare orders (COLLATE): by name, then tags. Each distinct name and tags
+    // ranked once, strings the collator holds equal ranked equal, so the sort compares numbers
+    // in the same order (9,500 rows on the bench store: 130,000 collator calls otherwise).
+    const rank = (xs: readonly string[]) => {
+      const order = xs.map((_, i) => i).sort((i, j) => collate(xs[i]!, xs[j]!));
+      const r = new Int32Array(xs.length);
+      order.forEach((i, k) => (r[i] = k > 0 && collate(xs[order[k - 1]!]!, xs[i]!) === 0 ? r[order[k - 1]!]! : k));
+      return r;
+    };
+    const nameRank = rank(names);
+    const tagRank = rank(tagList);
+    return [...counts.keys()]
+      .sort((x, y) => nameRank[x % W]! - nameRank[y % W]! || tagRank[Math.floor(x / W)]! - tagRank[Math.floor(y / W)]!)
+      .map((key) => ({ tags: tagList[Math.floor(key / W)]!.split(' '), who: names[key % W]!, fixes: counts.get(key)! }));
   };
   const [candidates, fixers] = await reads(engine, [readCandidates, readFixers] as const);
   return { candidates, fixers };
