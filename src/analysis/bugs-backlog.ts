@@ -122,15 +122,25 @@ const AGE_BUCKETS: Array<[string, number]> = [
   ['> 2 years', Infinity],
 ];
 
-/** Times (ms) to an event and to a censoring, gathered apart for one sort each (kaplanMeierSorted). */
+/**
+ * Times (ms) to an event and to a censoring, gathered apart for one sort each (kaplanMeierSorted),
+ * into arrays of the largest count they may hold (no array grown per time, copied to sort).
+ */
 class TimesToEvent {
-  private readonly events: number[] = [];
-  private readonly censored: number[] = [];
+  private readonly events: Float64Array;
+  private readonly censored: Float64Array;
+  private eventCount = 0;
+  private censoredCount = 0;
+  constructor(capacity: number) {
+    this.events = new Float64Array(capacity);
+    this.censored = new Float64Array(capacity);
+  }
   add(time: number, event: boolean): void {
-    (event ? this.events : this.censored).push(time / DAY_MS);
+    if (event) this.events[this.eventCount++] = time / DAY_MS;
+    else this.censored[this.censoredCount++] = time / DAY_MS;
   }
   curve() {
-    return kaplanMeierSorted(Float64Array.from(this.events).sort(), Float64Array.from(this.censored).sort());
+    return kaplanMeierSorted(this.events.subarray(0, this.eventCount).sort(), this.censored.subarray(0, this.censoredCount).sort());
   }
 }
 
@@ -155,7 +165,7 @@ function medianDays(times: TimesToEvent): MedianDays {
   };
 }
 
-const median = (xs: readonly number[]): number | null => {
+const median = (xs: ArrayLike<number>): number | null => {
   if (!xs.length) return null;
   const s = Float64Array.from(xs).sort();
   const m = Math.floor(s.length / 2);
@@ -183,26 +193,31 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
   const NEW = BUG_STATUSES.indexOf('New');
 
   // Open by status × importance, their ages, and the restricted and New ones among them.
+  // The counts by status code (an array, not a map: one look-up per open task), in the order the
+  // statuses first appear; the ages into an array of the largest count.
   const statusOrder: number[] = [];
-  const counts = new Map<number, number[]>();
-  const ages: number[] = [];
+  const counts: number[][] = [];
+  const allAges = new Float64Array(N);
+  let open = 0;
   let restrictedOpen = 0;
   let untriaged = 0;
   for (let k = 0; k < N; k++) {
-    if (st.created[k]! > now || !OPEN[st.status[k]!]) continue;
-    let row = counts.get(st.status[k]!);
+    const status = st.status[k]!;
+    if (st.created[k]! > now || !OPEN[status]) continue;
+    let row = counts[status];
     if (!row) {
-      counts.set(st.status[k]!, (row = new Array<number>(BUG_IMPORTANCES.length).fill(0)));
-      statusOrder.push(st.status[k]!);
+      counts[status] = row = new Array<number>(BUG_IMPORTANCES.length).fill(0);
+      statusOrder.push(status);
     }
     row[st.importance[k]!]!++;
-    ages.push((now - st.created[k]!) / DAY_MS);
+    allAges[open++] = (now - st.created[k]!) / DAY_MS;
     if (st.informationType[k]! >= 0 && RESTRICTED[st.informationType[k]!]) restrictedOpen++;
-    if (st.status[k] === NEW) untriaged++;
+    if (status === NEW) untriaged++;
   }
+  const ages = allAges.subarray(0, open);
   const byStatus = statusOrder
     .map((code) => {
-      const row = counts.get(code)!;
+      const row = counts[code]!;
       // The importances by rank.
       const order = BUG_IMPORTANCES.map((_, i) => i).filter((i) => row[i]! > 0);
       return {
@@ -214,24 +229,27 @@ export function computeBugBacklog(data: BacklogData, o: BugBacklogOptions): BugB
     .sort((a, b) => b.total - a.total || a.status.localeCompare(b.status));
   const byImportance = BUG_IMPORTANCES.map((importance, i) => ({
     importance,
-    open: statusOrder.reduce((a, code) => a + counts.get(code)![i]!, 0),
+    open: statusOrder.reduce((a, code) => a + counts[code]![i]!, 0),
   })).filter((r) => r.open > 0);
-  const open = ages.length;
 
   const medianAge = median(ages);
   const age = {
     medianDays: medianAge === null ? null : days(medianAge * DAY_MS),
-    buckets: AGE_BUCKETS.map(([label, max], k) => ({
-      label,
-      count: ages.filter((a) => a < max && a >= (k === 0 ? 0 : AGE_BUCKETS[k - 1]![1])).length,
-    })),
+    buckets: AGE_BUCKETS.map(([label]) => ({ label, count: 0 })),
   };
+  // Each age in its bucket (they do not overlap), in one pass.
+  for (const a of ages)
+    for (let k = 0; k < AGE_BUCKETS.length; k++)
+      if (a < AGE_BUCKETS[k]![1] && a >= (k === 0 ? 0 : AGE_BUCKETS[k - 1]![1])) {
+        age.buckets[k]!.count++;
+        break;
+      }
 
   // Times to triage and to fix, for bugs created in the cohort window (bugs-common.ts: leftNewAt,
   // closedAt, fixedAt). A fixed task that is closed was closed when fixed.
   const cohortFrom = now - o.cohortDays * DAY_MS;
-  const triage = new TimesToEvent();
-  const fix = new TimesToEvent();
+  const triage = new TimesToEvent(N);
+  const fix = new TimesToEvent(N);
   for (let k = 0; k < N; k++) {
     const created = st.created[k]!;
     if (created > now || created < cohortFrom) continue;

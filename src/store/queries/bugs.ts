@@ -714,11 +714,16 @@ export async function loadBacklogData(
   for (let k = 0; k < states.bug.length; k++) if (states.status[k] === IN_PROGRESS) listed.add(states.bug[k]!);
   // On SQLite the merged change is read from the changes_flow index (status, id, …), after the
   // links (CROSS JOIN keeps that order): by primary key it read each linked change's wide row.
+  // Each task's links are found by target alone, their kind checked on the row (the unary +): with
+  // the kinds in the (target, kind) index's look-up SQLite sought once per kind and task (about a
+  // quarter less of the statement's CPU on the bench store, 32 -> 24 ms).
   const fixes = await sql<{ bug: number }>`select distinct t.bug from lp_bug_tasks as t
     inner join links as l on l.target = cast(t.bug as text)
     cross join changes as c indexed by changes_flow on c.status = 'MERGED' and c.id = l.change_id
     where t.series is null and t.status in (${sql.join(OPEN_STATUSES)})
-      and ${mergedFix}${projects.length ? sql` and t.project in (${sql.join(projects)})` : sql``}`.execute(db);
+      and +l.kind in (${sql.join(['closes-bug', 'topic-bug'])})${projects.length ? sql` and t.project in (${sql.join(projects)})` : sql``}`.execute(
+    db,
+  );
   for (const r of fixes.rows) listed.add(Number(r.bug));
   const listedData = await readListed(listed);
   return { projects: await readProjects(), states, openTags, listed: listedData };
