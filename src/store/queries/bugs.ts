@@ -534,8 +534,9 @@ export async function loadBugData(
  *   of open bugs — a few narrow columns in one pass instead of whole rows — less the closed tasks
  *   with no date from `since` on (the earliest time the report looks at: its first week, its cohort);
  * - the projects of every task filed by `now`;
- * - the full records, with the changes naming them, of the bugs the lists may name only: the open
- *   In Progress bugs and the open bugs a merged Closes-Bug or bug/N-topic change names.
+ * - the full records, with the changes naming them (Closes-Bug, Partial-Bug, bug/N topic: the lists
+ *   read no Related-Bug change), of the bugs the lists may name only: the open In Progress bugs and
+ *   the open bugs a merged Closes-Bug or bug/N-topic change names.
  *
  * The same as analysis/bugs-common.ts backlogDataFrom over loadBugData (a test holds them equal).
  *
@@ -650,7 +651,8 @@ export async function loadBacklogData(
     const [tasks, bugs, changes] = await reads(engine, [
       () => loadTasks(db, projects, bugNumbers, engine),
       () => loadBugs(db, bugNumbers, engine),
-      () => loadChangeRefs(db, bugNumbers, BUG_LINK_KINDS, engine),
+      // Not Related-Bug: the lists read no related change (about a quarter of the bench store's links).
+      () => loadChangeRefs(db, bugNumbers, ['closes-bug', 'partial-bug', 'topic-bug'], engine),
     ] as const);
     return { tasks, bugs, changes };
   };
