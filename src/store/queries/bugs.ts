@@ -539,6 +539,8 @@ export async function loadBugData(
  *   the open bugs a merged Closes-Bug or bug/N-topic change names.
  *
  * The same as analysis/bugs-common.ts backlogDataFrom over loadBugData (a test holds them equal).
+ * On PostgreSQL the lists' bugs are found by a statement of their own, and with the projects read
+ * beside the states on the pool's other connections (reads).
  *
  * @example const data = await loadBacklogData(store.db, store.engine, ['nova'], { now: Date.now(), since: Date.now() - 365 * 86_400_000 });
  */
@@ -783,10 +785,13 @@ export async function loadRotaBugs(
  * What `bugs targets` reads (analysis/bugs-targets.ts) for `projects` (all when empty):
  * - the open project tasks of `highImportances`, their bug records and those of the bugs that are
  *   duplicates of them, and the changes naming them (not Related-Bug);
- * - who fixed bugs of each tag, counted in SQL: per bug's tags and owner, the closed project tasks
- *   filed by `now` and fixed (Fix Committed, else Fix Released) within `fixersDays` before it, whose
- *   bug a merged change of that owner names (Closes-Bug, Partial-Bug, a bug/N topic) — once per
- *   task and owner, as targetsDataFrom counts in memory (a test holds them equal).
+ * - who fixed bugs of each tag, counted from two narrow reads (not whole records): per bug's tags
+ *   and owner's name, the closed project tasks filed by `now` and fixed (Fix Committed, else Fix
+ *   Released) within `fixersDays` before it, whose bug a merged change of that owner names
+ *   (Closes-Bug, Partial-Bug, a bug/N topic: a link target that is the bug number's own text) —
+ *   once per task and name, as targetsDataFrom counts in memory (a test holds them equal).
+ *
+ * On PostgreSQL the independent reads run at once on the pool's connections (reads).
  *
  * @example await loadTargetsData(store.db, ['nova'], { now, highImportances: ['Critical', 'High'], fixersDays: 730 }, store.engine)
  */
