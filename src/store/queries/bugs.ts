@@ -720,12 +720,14 @@ export async function loadBacklogData(
   // links (CROSS JOIN keeps that order): by primary key it read each linked change's wide row.
   // Each task's links are found by target alone, their kind checked on the row (the unary +): with
   // the kinds in the (target, kind) index's look-up SQLite sought once per kind and task (about a
-  // quarter less of the statement's CPU on the bench store, 32 -> 24 ms).
+  // quarter less of the statement's CPU on the bench store, 32 -> 24 ms). Projects that hold every
+  // stored task are left out as in the states: SQLite then walks the tasks in bug order, the
+  // distinct without a temporary B-tree (24 -> 21 ms).
   const fixes = await sql<{ bug: number }>`select distinct t.bug from lp_bug_tasks as t
     inner join links as l on l.target = cast(t.bug as text)
     cross join changes as c indexed by changes_flow on c.status = 'MERGED' and c.id = l.change_id
     where t.series is null and t.status in (${sql.join(OPEN_STATUSES)})
-      and +l.kind in (${sql.join(['closes-bug', 'topic-bug'])})${projects.length ? sql` and t.project in (${sql.join(projects)})` : sql``}`.execute(
+      and +l.kind in (${sql.join(['closes-bug', 'topic-bug'])})${statesProjects.length ? sql` and t.project in (${sql.join(statesProjects)})` : sql``}`.execute(
     db,
   );
   for (const r of fixes.rows) listed.add(Number(r.bug));
