@@ -3,9 +3,9 @@
  * (gerrit-sync.ts, with its own store connection and Gerrit client) runs on a worker whose young
  * generation is capped (ingest-thread.ts). In the main thread V8 let its young generation grow to
  * its maximum while the writer allocated a page's statement parameters at full speed: peak RSS
- * 503–529 MB for 50,000 changes; on a worker capped at 8 MB, 330–360 MB for the same CPU
- * (docs/benchmarks.md, "Sync and import"). The page parser's worker (rest-page-parser.ts) is
- * started by the sync's worker, as it was by the main thread.
+ * 503–532 MB for 50,000 changes; on a worker capped at 8 MB, 422–455 MB for the same CPU
+ * (docs/benchmarks.md, "Sync and import", with what holds the rest). The page parser's worker
+ * (rest-page-parser.ts) is started by the sync's worker, as it was by the main thread.
  *
  * Each target's credentials are read by the caller just before its sync, as in this thread, and
  * given to its worker in memory only. A clock cannot cross to a worker: the worker reads the system
@@ -35,7 +35,11 @@ export interface GerritSyncJob {
 /** What the worker says while it runs. */
 export type GerritSyncEvent = { type: 'page'; progress: GerritPageProgress } | { type: 'retry'; retry: HttpRetryEvent };
 
-/** The young generation's cap (MB) of a target's worker: chosen by peak RSS and CPU (docs/benchmarks.md). */
+/**
+ * The young generation's cap (MB) of a target's worker. 4, 8 and 16 gave the same peak RSS and CPU
+ * within the machine's noise (medians 418 / 422 / 424 MB, 23.3 / 23.0 / 23.5 s); 8 had the lowest
+ * CPU and the narrowest spread (docs/benchmarks.md).
+ */
 export const GERRIT_SYNC_YOUNG_GENERATION_MB = 8;
 
 const workerUrl = ingestWorkerUrl('gerrit-sync-worker', import.meta.url);

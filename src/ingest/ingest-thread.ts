@@ -97,6 +97,10 @@ export async function serveIngestJob<Job, Event, Result>(
   if (!port) throw new Error('serveIngestJob runs on a worker thread started by runIngestJob');
   const job = workerData as Job;
   const send = (m: IngestWorkerMessage<Event, Result>) => port.postMessage(m);
+  // The thread's event loop is held until the job has settled: a job may await what only an unref'd
+  // handle settles (the page parser's idle worker being terminated, rest-page-parser.ts close()),
+  // and a worker whose loop runs empty ends (exit code 13) before it could post its result.
+  const held = setInterval(() => undefined, 2 ** 30);
   try {
     send({ type: 'done', result: await run(job, (event) => send({ type: 'event', event })) });
   } catch (e) {
@@ -107,5 +111,7 @@ export async function serveIngestJob<Job, Event, Result>(
           ? { code: e.code, message: e.message, details: e.details }
           : { code: 'INTERNAL', message: (e as Error)?.stack ?? String(e), details: { where: where(job) } },
     });
+  } finally {
+    clearInterval(held);
   }
 }

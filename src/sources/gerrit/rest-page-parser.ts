@@ -108,10 +108,6 @@ export class RestPageParser {
     this.#closing = true;
     const worker = this.#worker;
     this.#worker = null;
-    // Held until it has ended: an idle worker is unref'd, and the promise of terminating one that
-    // is still parsing a page would otherwise not keep a worker thread's event loop alive (the sync's
-    // own worker, ingest/gerrit-sync-thread.ts, ended with exit code 13 there).
-    worker?.ref();
     if (worker) await worker.terminate();
     this.#fail(new StewardError('INTERNAL', 'the page parser was closed while a page was being parsed'));
   }
