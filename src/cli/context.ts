@@ -51,6 +51,11 @@ export interface Runtime {
   cwd: string;
   env: Env;
   clock: () => number;
+  /**
+   * The time `clock` always returns, when it is fixed (the tests' runtime): what a worker thread,
+   * which cannot call `clock`, is given instead (`steward sync`, ingest/gerrit-sync-thread.ts).
+   */
+  fixedNow?: number;
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTty: boolean;

@@ -293,46 +293,106 @@ export interface GerritSyncRunOptions extends GerritSyncEvents {
 export type GerritTargetResult = SyncResult & { requests: number; retries: number };
 
 /**
- * Syncs every target in turn, each through a client of its own (`steward sync`, and the
- * scheduled sync of `steward serve --sync-every`). Stops at the first target that fails, throwing
- * its StewardError; the targets before it stay stored.
- *
- * @example
- * const results = await syncGerritTargets(store, targets, { clock: Date.now, credentials: () => null });
+ * What one target's sync is given besides its store, clock and callbacks: plain data, which a
+ * worker thread can be given as it is (gerrit-sync-thread.ts). `client.auth` holds the password.
  */
-export async function syncGerritTargets(
+export interface GerritTargetSettings {
+  client: {
+    auth?: { username: string; password: string };
+    authHint?: string;
+    concurrency: number;
+    timeoutMs: number;
+    maxTotalRetries: number;
+    maxRetriesPerRequest: number;
+  };
+  since?: number;
+  full?: boolean;
+  replace?: boolean;
+  pageSize?: number;
+}
+
+/** A page stored, as {@link SyncOptions.onPage} says it. */
+export type GerritPageProgress = Parameters<NonNullable<SyncOptions['onPage']>>[0];
+
+/**
+ * Syncs one target through a client of its own made from `settings.client`, counting its requests
+ * and retries: what {@link syncGerritTargets} does for each target, in this thread or on a worker.
+ */
+export async function syncGerritTarget(
   store: Store,
+  target: SyncTarget,
+  settings: GerritTargetSettings,
+  on: { clock: () => number; onPage?: SyncOptions['onPage']; onRetry?: GerritClientOptions['onRetry'] },
+): Promise<GerritTargetResult> {
+  const client = new GerritClient({ baseUrl: target.host.url, ...settings.client, onRetry: on.onRetry });
+  const r = await syncProject(store, target, {
+    client,
+    clock: on.clock,
+    since: settings.since,
+    full: settings.full,
+    replace: settings.replace,
+    pageSize: settings.pageSize,
+    onPage: on.onPage,
+  });
+  return { ...r, requests: client.stats.requests, retries: client.stats.retries };
+}
+
+/**
+ * Runs one target's sync for {@link runGerritTargets}: in this thread ({@link syncGerritTargets}) or
+ * on a worker thread (gerrit-sync-thread.ts).
+ */
+export type GerritTargetRunner = (
+  target: SyncTarget,
+  settings: GerritTargetSettings,
+  on: { onPage?: SyncOptions['onPage']; onRetry?: GerritClientOptions['onRetry'] },
+) => Promise<GerritTargetResult>;
+
+/**
+ * Every target in turn through `run`: each one's credentials read just before its sync, its
+ * client's settings completed with the defaults of `steward sync`, the events passed on. Stops at
+ * the first target that fails, throwing its StewardError; the targets before it stay stored.
+ */
+export async function runGerritTargets(
   targets: readonly SyncTarget[],
-  opts: GerritSyncRunOptions,
+  opts: Omit<GerritSyncRunOptions, 'clock'>,
+  run: GerritTargetRunner,
 ): Promise<GerritTargetResult[]> {
   const results: GerritTargetResult[] = [];
   const c = opts.client ?? {};
   for (const target of targets) {
     const machine = new URL(target.host.url).hostname;
     const creds = opts.credentials(machine);
-    const client = new GerritClient({
-      baseUrl: target.host.url,
-      auth: creds ? { username: creds.username, password: creds.password } : undefined,
-      authHint: opts.authHint?.(machine),
-      concurrency: c.concurrency ?? 2,
-      timeoutMs: c.timeoutMs ?? 30_000,
-      maxTotalRetries: c.maxTotalRetries ?? 30,
-      maxRetriesPerRequest: c.maxRetriesPerRequest ?? 6,
-      onRetry: c.onRetry,
-    });
-    opts.onTargetStart?.(target);
-    const r = await syncProject(store, target, {
-      client,
-      clock: opts.clock,
+    const settings: GerritTargetSettings = {
+      client: {
+        auth: creds ? { username: creds.username, password: creds.password } : undefined,
+        authHint: opts.authHint?.(machine),
+        concurrency: c.concurrency ?? 2,
+        timeoutMs: c.timeoutMs ?? 30_000,
+        maxTotalRetries: c.maxTotalRetries ?? 30,
+        maxRetriesPerRequest: c.maxRetriesPerRequest ?? 6,
+      },
       since: opts.since,
       full: opts.full,
       replace: opts.replace,
       pageSize: opts.pageSize,
-      onPage: opts.onPage && ((p) => opts.onPage!(target, p)),
-    });
-    const result = { ...r, requests: client.stats.requests, retries: client.stats.retries };
+    };
+    opts.onTargetStart?.(target);
+    const result = await run(target, settings, { onPage: opts.onPage && ((p) => opts.onPage!(target, p)), onRetry: c.onRetry });
     results.push(result);
     opts.onTargetDone?.(result);
   }
   return results;
+}
+
+/**
+ * Syncs every target in turn in this thread, each through a client of its own (the scheduled sync
+ * of `steward serve --sync-every`; `steward sync` runs each on a worker thread,
+ * gerrit-sync-thread.ts). Stops at the first target that fails, throwing its StewardError; the
+ * targets before it stay stored.
+ *
+ * @example
+ * const results = await syncGerritTargets(store, targets, { clock: Date.now, credentials: () => null });
+ */
+export function syncGerritTargets(store: Store, targets: readonly SyncTarget[], opts: GerritSyncRunOptions): Promise<GerritTargetResult[]> {
+  return runGerritTargets(targets, opts, (target, settings, on) => syncGerritTarget(store, target, settings, { clock: opts.clock, ...on }));
 }

@@ -17,6 +17,7 @@ export async function runSteward(
     cwd: opts.cwd,
     env: opts.env ?? {},
     clock: () => opts.now ?? Date.UTC(2026, 10, 1),
+    fixedNow: opts.now ?? Date.UTC(2026, 10, 1),
     stdout: (s) => void (stdout += s),
     stderr: (s) => void (stderr += s),
     isTty: false,

@@ -14,8 +14,9 @@
  * imports as the sources are (one file would load every command's packages — Fastify, pg, … — at
  * start: 0.8 s of CPU; split, `--version` takes 0.25 s), with the pure-JavaScript packages on the
  * sync's path (Kysely, yaml, commander, zod, pg) bundled in, and with node's compile cache shared by the
- * children (NODE_COMPILE_CACHE); the page parser's worker (src/sources/gerrit/rest-page-worker.ts) is
- * bundled beside it, where the bundled CLI looks for it. Without esbuild the children run through
+ * children (NODE_COMPILE_CACHE); the sync's worker (src/ingest/gerrit-sync-worker.ts) and the page
+ * parser's (src/sources/gerrit/rest-page-worker.ts) are bundled beside it, where the bundled CLI looks
+ * for them. Without esbuild the children run through
  * tsx, only slower. The children killed at a point of the sync start from a copy of a store migrated
  * once (test/helpers/demo-cache.ts), not migrating it again each; the kills during the migrations
  * have a test of their own, and the uninterrupted reference sync migrates a new store.
@@ -334,11 +335,15 @@ describe('steward sync killed with SIGKILL and run again', () => {
     scratch = mkdtempSync(join(tmpdir(), 'steward-kill-'));
     sqliteTemplate = join(scratch, 'migrated.db');
     await (await openStore(sqliteTemplate)).close();
-    // The CLI and the page parser's worker beside it, where rest-page-parser.ts looks for it (the
-    // same extension as its own module's).
+    // The CLI, the sync's worker and the page parser's beside it, where gerrit-sync-thread.ts and
+    // rest-page-parser.ts look for them (the same extension as their own module's).
     bundle = await bundleForChildren(
       'sync-kill',
-      { cli: 'test/helpers/steward-dev.ts', 'rest-page-worker': 'src/sources/gerrit/rest-page-worker.ts' },
+      {
+        cli: 'test/helpers/steward-dev.ts',
+        'gerrit-sync-worker': 'src/ingest/gerrit-sync-worker.ts',
+        'rest-page-worker': 'src/sources/gerrit/rest-page-worker.ts',
+      },
       '.mjs',
     );
     if (bundle) [cliCommand, childEnv] = [[bundle.files.cli!], bundle.env];

@@ -4,7 +4,8 @@
  * exactly the server's edits; injected faults are retried and counted; every failure class has
  * its own exit code and message; credentials never show; core group snapshots and history.
  * The kill -9 / resume tests are in sync-kill.test.ts. The stores start as copies of one migrated
- * once per run (demo-cache.ts, migratedStore): the migrations are tested elsewhere.
+ * once per run (demo-cache.ts, migratedStore): the migrations are tested elsewhere. Last, the worker
+ * thread each target's sync runs on (ingest-thread.ts): events, result and errors carried back.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -24,6 +25,7 @@ import { dumpStore, type StoreDump } from '../../src/store/dump.js';
 import type { EngineName } from '../../src/store/engine.js';
 import { openStore } from '../../src/store/open-store.js';
 import { syncProject } from '../../src/ingest/gerrit-sync.js';
+import { runIngestJob } from '../../src/ingest/ingest-thread.js';
 import { StewardError } from '../../src/model/errors.js';
 import { GerritClient } from '../../src/sources/gerrit/rest-client.js';
 import { RestPageParser } from '../../src/sources/gerrit/rest-page-parser.js';
@@ -31,6 +33,7 @@ import { acquireLock, getSyncState, loadGroupSnapshots, releaseLock } from '../.
 import { runSteward, type CliResult } from '../helpers/cli.js';
 import { CRASH_MARKER } from '../helpers/failing-page-worker.js';
 import { FakeGerrit, type FakeGroup, type FakeRequest } from '../helpers/fake-gerrit.js';
+import type { IngestTestJob } from '../helpers/ingest-test-worker.js';
 import { assertMatchesSchema } from '../helpers/report-schema.js';
 import { OPENSSL_SKIP_REASON, selfSignedCert } from '../helpers/self-signed-cert.js';
 import { migratedStore } from '../helpers/demo-cache.js';
@@ -1238,5 +1241,56 @@ describe('steward sync: retries, failures and credentials', () => {
         { groups: [g], changes: served.slice(0, SMALL) },
       );
     });
+  });
+});
+
+describe("the sync's worker thread (src/ingest/ingest-thread.ts, as `steward sync` and `steward bugs sync` run it)", () => {
+  const workerUrl = new URL('../helpers/ingest-test-worker.ts', import.meta.url);
+  const run = (job: IngestTestJob, events: number[] = []) =>
+    runIngestJob<IngestTestJob, { n: number }, { youngGenerationMb: number | undefined }>(job, {
+      workerUrl,
+      youngGenerationMb: 8,
+      what: 'the test sync',
+      where: 'http://127.0.0.1:1',
+      onEvent: (e) => events.push(e.n),
+    });
+
+  it("passes the worker's events on in order, then resolves with its result; the worker's young generation is capped as asked", async () => {
+    const events: number[] = [];
+    assert.deepEqual(await run({ events: 5, end: 'result' }, events), { youngGenerationMb: 8 });
+    assert.deepEqual(events, [1, 2, 3, 4, 5]);
+  });
+
+  it('a StewardError on the worker is thrown here with the same code, message and details, after the events before it', async () => {
+    const events: number[] = [];
+    const e = await run({ events: 2, end: 'steward-error' }, events).then(
+      () => assert.fail('resolved'),
+      (x: unknown) => x,
+    );
+    assert.ok(e instanceof StewardError);
+    assert.equal(e.code, 'SOURCE_NOT_FOUND');
+    assert.equal(e.exitCode, 14);
+    assert.equal(e.message, 'Gerrit has no project named demo/nothing');
+    assert.deepEqual(e.details, { where: 'http://127.0.0.1:1/changes/', hint: 'Check projects[].name in steward.yaml.' });
+    assert.deepEqual(events, [1, 2]);
+  });
+
+  it('any other error, and a worker that ends without a result, are INTERNAL errors naming the job', async () => {
+    const other = await run({ events: 0, end: 'type-error' }).then(
+      () => assert.fail('resolved'),
+      (x: unknown) => x,
+    );
+    assert.ok(other instanceof StewardError);
+    assert.equal(other.code, 'INTERNAL');
+    assert.match(other.message, /^TypeError: a bug in the sync\n/);
+    assert.deepEqual(other.details, { where: 'http://127.0.0.1:1' });
+    const ended = await run({ events: 1, end: 'exit' }).then(
+      () => assert.fail('resolved'),
+      (x: unknown) => x,
+    );
+    assert.ok(ended instanceof StewardError);
+    assert.equal(ended.code, 'INTERNAL');
+    assert.equal(ended.message, 'the test sync stopped (worker exit code 3)');
+    assert.deepEqual(ended.details, { where: 'http://127.0.0.1:1' });
   });
 });

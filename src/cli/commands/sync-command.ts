@@ -1,11 +1,11 @@
 import cliProgress from 'cli-progress';
 import { StewardError } from '../../model/errors.js';
-import { syncGerritTargets, type GerritTargetResult, type SyncResult, type SyncTarget } from '../../ingest/gerrit-sync.js';
+import type { GerritTargetResult, SyncResult, SyncTarget } from '../../ingest/gerrit-sync.js';
+import { syncGerritTargetsOnThreads } from '../../ingest/gerrit-sync-thread.js';
 import { parseDuration, schedule } from '../../ingest/schedule.js';
 import { syncTargets } from '../../ingest/sync-targets.js';
-import type { Store } from '../../store/engine.js';
 import { gerritCredentialSource } from '../credentials.js';
-import { configFor, openStoreFor, type GlobalOptions, type Runtime } from '../context.js';
+import { configFor, openStoreFor, storeLocation, type GlobalOptions, type Runtime } from '../context.js';
 import { parseFormat, parsePositiveInt, parseTime } from '../options.js';
 
 export interface SyncCommandOptions extends GlobalOptions {
@@ -43,9 +43,12 @@ function renderResult(r: SyncResult, requests: number, retries: number): string 
   return parts.join('\n') + '\n';
 }
 
-/** One sync of every target, drawing progress and printing each target's result as it is done. */
+/**
+ * One sync of every target into the store at `location`, each on a worker thread
+ * (ingest/gerrit-sync-thread.ts), drawing progress and printing each target's result as it is done.
+ */
 async function syncOnce(
-  store: Store,
+  location: string,
   targets: SyncTarget[],
   o: SyncCommandOptions,
   rt: Runtime,
@@ -55,9 +58,9 @@ async function syncOnce(
   let started = 0;
   let results: GerritTargetResult[];
   try {
-    results = await syncGerritTargets(store, targets, {
+    results = await syncGerritTargetsOnThreads(location, targets, {
       ...gerritCredentialSource(o.credentials, rt.env),
-      clock: rt.clock,
+      fixedNow: rt.fixedNow,
       client: {
         concurrency: o.concurrency ? parsePositiveInt(o.concurrency, '--concurrency', 16) : undefined,
         timeoutMs: o.timeout ? parsePositiveInt(o.timeout, '--timeout', 3600) * 1000 : undefined,
@@ -138,24 +141,23 @@ export async function runSync(o: SyncCommandOptions, rt: Runtime): Promise<void>
   if (format === 'csv') throw new StewardError('USAGE', 'steward sync prints its summary as text or json, not csv');
   const { config } = await configFor(o, rt);
   const targets = syncTargets(config, o);
-  const store = await openStoreFor(o, rt);
-  try {
-    if (!o.every) {
-      await syncOnce(store, targets, o, rt, format);
-      return;
-    }
-    const every = parseDuration(o.every, '--every');
-    const s = schedule(every, () => syncOnce(store, targets, o, rt, format), {
-      clock: rt.clock,
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
-      onError: (e) => rt.stderr(`steward: sync failed: ${e instanceof StewardError ? e.describe() : String(e)}\n`),
-    });
-    const stop = () => s.stop();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    await s.stopped;
-  } finally {
-    await store.close();
+  // Opened here to create and migrate it; each target's sync runs on a worker thread with a
+  // connection of its own (ingest/gerrit-sync-thread.ts: a capped young generation, for the RSS).
+  await (await openStoreFor(o, rt)).close();
+  const location = storeLocation(o, rt);
+  if (!o.every) {
+    await syncOnce(location, targets, o, rt, format);
+    return;
   }
+  const every = parseDuration(o.every, '--every');
+  const s = schedule(every, () => syncOnce(location, targets, o, rt, format), {
+    clock: rt.clock,
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
+    onError: (e) => rt.stderr(`steward: sync failed: ${e instanceof StewardError ? e.describe() : String(e)}\n`),
+  });
+  const stop = () => s.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await s.stopped;
 }
