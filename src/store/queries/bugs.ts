@@ -1007,6 +1007,96 @@ export async function loadRotaData(
         approver: null,
       });
     });
+  // The changes merged since `since` too large for the trivial path, as the window leaves them out.
+  const mergedLarge = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
+    inProjects(
+      x.where(STATUS_NOT_INDEXED[engine], '=', 'MERGED').where('c.merged_at', '>=', o.since).where(deltaSql, '>', o.maxLines) as Q,
+    );
+  /**
+   * (PostgreSQL, with `until`.) The window's large merged changes counted (all, or those of `only`):
+   * each change's bug links read once, in a lateral sub-query that tells both (names a bug: a
+   * numeric target; reopened: one of those bugs' tasks left a closed status after the merge), as
+   * bugLink and reopened define them: the two EXISTS walked the links twice (about a sixth of the
+   * statement's server CPU on the bench store).
+   */
+  const countLarge = async (only?: readonly number[]): Promise<NonNullable<RotaData['large']>> => {
+    const linksOf = sql<{ fix: boolean | null; reopened: boolean | null }>`(select bool_or(${numericTarget}) as fix, bool_or(exists (
+        select 1 from lp_bug_tasks t left join lp_bugs b on b.id = t.bug where t.bug = ${targetBug} and ${reopenedTask})) as reopened
+        from links l where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}))`.as('x');
+    let lq = mergedLarge(
+      db
+        .selectFrom('changes as c')
+        .leftJoinLateral(linksOf, (j) => j.onTrue())
+        .select([
+          sql<number | string>`count(*)`.as('merged'),
+          sql<number | string | null>`sum(case when ${sql.ref('x.fix')} then 1 else 0 end)`.as('fixes'),
+          sql<number | string | null>`sum(case when ${sql.ref('x.reopened')} then 1 else 0 end)`.as('reopened'),
+        ]),
+    )
+      .where('c.merged_at', '>=', o.from ?? o.since)
+      .where('c.merged_at', '<=', o.until!)
+      .where('c.subject', 'not like', 'Revert "%');
+    if (only) lq = lq.where('c.id', 'in', only);
+    const n = await lq.executeTakeFirstOrThrow();
+    return { merged: Number(n.merged), bugFixes: Number(n.fixes ?? 0), reopened: Number(n.reopened ?? 0) };
+  };
+  // The members' accounts, then their reviewing acts of the window on changes they do not own —
+  // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
+  // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
+  // into reviews as every other report does. Their changes' project and owner are added below.
+  const readMembers = async () => {
+    const accounts: RotaMemberAccount[] = o.members.length
+      ? (
+          await db
+            .selectFrom('accounts')
+            .select(['id', 'host', 'gerrit_id', 'username', 'name', 'email'])
+            .where('username', 'in', [...o.members])
+            .orderBy('id')
+            .execute()
+        ).map((a) => ({ id: a.id, host: a.host, gerritId: a.gerrit_id, username: a.username!, name: a.name, email: a.email }))
+      : [];
+    const votes: Array<{ changeId: number; patchSet: number; actorId: number; at: number; label: string; value: number }> = [];
+    const comments: Array<{ changeId: number; patchSet: number; actorId: number; at: number }> = [];
+    if (!accounts.length) return { accounts, votes, comments };
+    const ids = accounts.map((a) => a.id);
+    // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
+    // object each cost more than the read. Read alone, then their changes' project and owner: from
+    // the window's changes when there, else looked up by id (joined in SQL, PostgreSQL hashed all
+    // 100,000 changes of the bench store for them, about 150 ms of the server's).
+    const vq = db
+      .selectFrom('votes as v')
+      .select(pack(engine, ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as('packed'))
+      .where('v.copied', '=', 0)
+      .where('v.granted_at', '>=', o.reviewsSince)
+      .where('v.voter_id', 'in', ids);
+    // The comment-only review messages packed, read alone as the votes (joined to the changes in
+    // SQL, PostgreSQL ran the 1,200 look-ups in a parallel worker).
+    const mq = db
+      .selectFrom('messages as m')
+      .select(pack(engine, ['m.change_id', 'm.patch_set', 'm.author_id', 'm.date']).as('packed'))
+      .where('m.kind', '=', 'comment')
+      .where('m.date', '>=', o.reviewsSince)
+      .where('m.author_id', 'in', ids)
+      .where('m.patch_set', 'is not', null);
+    const [voteRows, commentRows] = await Promise.all([vq.execute(), mq.execute()]);
+    const labels = ['Code-Review', 'Workflow', 'Verified'];
+    unpack(voteRows, 6, (f) => {
+      const label = f.str(4, labels);
+      if (!labels.includes(label)) labels.push(label);
+      votes.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3), label, value: f.num(5) });
+    });
+    unpack(commentRows, 4, (f) => comments.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3) }));
+    return { accounts, votes, comments };
+  };
+  // Reads that do not depend on each other start together, each on its own connection of
+  // PostgreSQL's pool (the server runs them side by side): the count of the large changes less
+  // those the reverts add to the list (counted apart below), and the members' acts. On SQLite
+  // (better-sqlite3 answers synchronously, one statement after another) the order is all that changes.
+  const allLarge = summarize && !onePass ? countLarge() : null;
+  const members = readMembers();
+  // Awaited later: a failure of the window's read first must not leave them unhandled.
+  void allLarge?.catch(() => undefined);
+  void members.catch(() => undefined);
   const windowRows = (await window.execute()) as Array<{ packed: string | null; large?: string | null }>;
   readRows(windowRows);
   /** The window's large merged changes counted (with `until`): id, names a bug (0/1), reopened one (0/1). */
@@ -1020,12 +1110,8 @@ export async function loadRotaData(
   // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name;
   // then, with `until`, the large merged changes they revert (by number, else by subject) read too.
   const reverts = await loadRotaReverts(db, byId, o);
-  let large: RotaData['large'];
+  let large: Promise<RotaData['large']> = Promise.resolve(undefined);
   if (summarize) {
-    const mergedLarge = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
-      inProjects(
-        x.where(STATUS_NOT_INDEXED[engine], '=', 'MERGED').where('c.merged_at', '>=', o.since).where(deltaSql, '>', o.maxLines) as Q,
-      );
     const listed = new Set([...byId.values()].map((c) => `${c.host}\u0000${c.number}`));
     const extra: number[] = [];
     // The reverted ones by host and number (the (host, number) index), each host apart.
@@ -1047,74 +1133,68 @@ export async function loadRotaData(
       ).execute())
         if (keys.has(`${r.host}\u0000${r.project}\u0000${r.subject}`) && !listed.has(`${r.host}\u0000${r.number}`)) extra.push(r.id);
     const extras = [...new Set(extra)];
-    for (const part of chunks(extras, ROTA_CHUNK))
-      readRows(await db.selectFrom('changes as c').select(packed).where('c.id', 'in', part).execute());
     // The others counted, as the window read them: not the reverts listed (as the window's LIKE
     // read them), nor the reverted ones read after.
     if (onePass) {
       const extraSet = new Set(extras);
-      large = { merged: 0, bugFixes: 0, reopened: 0 };
+      const n = { merged: 0, bugFixes: 0, reopened: 0 };
       for (let k = 0; k < largeRows.length; k += 3) {
         if (extraSet.has(largeRows[k]!)) continue;
-        large.merged++;
-        large.bugFixes += largeRows[k + 1]!;
-        large.reopened += largeRows[k + 2]!;
+        n.merged++;
+        n.bugFixes += largeRows[k + 1]!;
+        n.reopened += largeRows[k + 2]!;
       }
+      large = Promise.resolve(n);
     } else {
-      // (Here on PostgreSQL only.) Each change's bug links read once, in a lateral sub-query that
-      // tells both (names a bug: a numeric target; reopened: one of those bugs' tasks left a closed
-      // status after the merge), as bugLink and reopened define them: the two EXISTS walked the
-      // links twice (about a sixth of the statement's server CPU on the bench store).
-      const linksOf = sql<{ fix: boolean | null; reopened: boolean | null }>`(select bool_or(${numericTarget}) as fix, bool_or(exists (
-        select 1 from lp_bug_tasks t left join lp_bugs b on b.id = t.bug where t.bug = ${targetBug} and ${reopenedTask})) as reopened
-        from links l where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}))`.as('x');
-      let lq = mergedLarge(
-        db
-          .selectFrom('changes as c')
-          .leftJoinLateral(linksOf, (j) => j.onTrue())
-          .select([
-            sql<number | string>`count(*)`.as('merged'),
-            sql<number | string | null>`sum(case when ${sql.ref('x.fix')} then 1 else 0 end)`.as('fixes'),
-            sql<number | string | null>`sum(case when ${sql.ref('x.reopened')} then 1 else 0 end)`.as('reopened'),
-          ]),
-      )
-        .where('c.merged_at', '>=', o.from ?? o.since)
-        .where('c.merged_at', '<=', o.until!)
-        .where('c.subject', 'not like', 'Revert "%');
-      if (extras.length) lq = lq.where('c.id', 'not in', extras);
-      const n = await lq.executeTakeFirstOrThrow();
-      large = { merged: Number(n.merged), bugFixes: Number(n.fixes ?? 0), reopened: Number(n.reopened ?? 0) };
+      // (Here on PostgreSQL only.) All of them counted less the reverted ones' own count, by the same SQL.
+      const less = extras.length ? countLarge(extras) : null;
+      void less?.catch(() => undefined);
+      large = Promise.all([allLarge!, less]).then(([all, x]) =>
+        x ? { merged: all.merged - x.merged, bugFixes: all.bugFixes - x.bugFixes, reopened: all.reopened - x.reopened } : all,
+      );
     }
+    void large.catch(() => undefined);
+    for (const part of chunks(extras, ROTA_CHUNK))
+      readRows(await db.selectFrom('changes as c').select(packed).where('c.id', 'in', part).execute());
   }
-  for (const part of chunks(cut, ROTA_CHUNK))
-    for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
-      byId.get(r.id)!.subject = r.subject;
-  // The owners' names, once an account.
-  const ownerIds = [...new Set(ownerOf.values())];
-  const ownerName = new Map<number, string | null>();
-  for (const part of chunks(ownerIds, ROTA_CHUNK))
-    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
-      ownerName.set(a.id, a.username ?? a.name ?? null);
-  for (const [id, c] of byId) c.owner = ownerName.get(ownerOf.get(id)!) ?? null;
   const ids = [...byId.keys()];
   const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
   // Ids as one statement takes them: one bound value on both engines (bugIn: with thousands of
   // bound values a statement, binding and planning cost more than the look-ups).
   const idParts = (xs: readonly number[]): Array<readonly number[]> => bugChunks(engine, xs);
-  for (const part of idParts(ids)) {
-    const links = await db
-      .selectFrom('links')
-      .select(['change_id', 'target'])
-      .where(bugIn(engine, 'change_id', part))
-      .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
-      .execute();
-    for (const l of links) {
-      const c = byId.get(l.change_id)!;
-      const n = Number(l.target);
-      if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
+  // The window's changes known, what is read of them does not depend on each other either: their
+  // cut subjects, owners, bug links, the small ones' commit messages, files and approvers, and the
+  // members' acts' changes the window lacks, all started at once (on PostgreSQL side by side).
+  const cutSubjects = async () => {
+    for (const part of chunks(cut, ROTA_CHUNK))
+      for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
+        byId.get(r.id)!.subject = r.subject;
+  };
+  // The owners' names, once an account.
+  const owners = async () => {
+    const ownerIds = [...new Set(ownerOf.values())];
+    const ownerName = new Map<number, string | null>();
+    for (const part of chunks(ownerIds, ROTA_CHUNK))
+      for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+        ownerName.set(a.id, a.username ?? a.name ?? null);
+    for (const [id, c] of byId) c.owner = ownerName.get(ownerOf.get(id)!) ?? null;
+  };
+  const bugLinks = async () => {
+    for (const part of idParts(ids)) {
+      const links = await db
+        .selectFrom('links')
+        .select(['change_id', 'target'])
+        .where(bugIn(engine, 'change_id', part))
+        .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
+        .execute();
+      for (const l of links) {
+        const c = byId.get(l.change_id)!;
+        const n = Number(l.target);
+        if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
+      }
     }
-  }
+  };
   // The trivial tag's line, tested on the commit messages that hold its text at all (found in SQL,
   // case-insensitively as the line is: the messages themselves stay in the store). A tag with
   // characters beyond ASCII is tested on every message (SQLite folds the case of ASCII only).
@@ -1122,18 +1202,18 @@ export async function loadRotaData(
   const hasTag = likeTag
     ? sql<boolean>`${sql.ref('commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`
     : null;
-  /** Change → the account that approved it. */
-  const approverOf = new Map<number, number>();
-  for (const part of idParts(small)) {
+  const tagged = async (part: readonly number[]) => {
     let mq = db
       .selectFrom('changes')
       .select(['id', 'commit_message'])
       .where(bugIn(engine, 'id', part));
     if (hasTag) mq = mq.where(hasTag);
     for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
-    // The files packed (path last; a path holding the record separator read apart): with
-    // `neverPaths`, only the files under them (none when it is empty, as by default), the only
-    // files the trivial test looks at.
+  };
+  // The files packed (path last; a path holding the record separator read apart): with
+  // `neverPaths`, only the files under them (none when it is empty, as by default), the only
+  // files the trivial test looks at.
+  const files = async (part: readonly number[]) => {
     const cutFiles: number[] = [];
     const rsInPath =
       engine === 'postgres' ? sql<boolean>`strpos(${sql.ref('path')}, ${RS}) > 0` : sql<boolean>`instr(${sql.ref('path')}, ${RS}) > 0`;
@@ -1174,12 +1254,16 @@ export async function loadRotaData(
       if (underNever) cq = cq.where(underNever);
       for (const f of await cq.execute()) byId.get(f.change_id)!.files.push(f.path);
     }
-    // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
-    // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
-    // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
-    // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
-    // Packed (change, voter, time, whether Workflow): the voter of the last Workflow +1, else of the
-    // last Code-Review +2, is picked here (a later vote of the same time wins, as in time order).
+  };
+  /** Change → the account that approved it. */
+  const approverOf = new Map<number, number>();
+  // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
+  // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
+  // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
+  // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
+  // Packed (change, voter, time, whether Workflow): the voter of the last Workflow +1, else of the
+  // last Code-Review +2, is picked here (a later vote of the same time wins, as in time order).
+  const approvals = async (part: readonly number[]) => {
     const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
     const votes = await db
       .selectFrom('votes as v')
@@ -1214,58 +1298,20 @@ export async function loadRotaData(
     });
     for (const [change, v] of lastReview) if (!lastWorkflow.has(change)) approverOf.set(change, v.voter);
     for (const [change, v] of lastWorkflow) approverOf.set(change, v.voter);
-  }
-  // The approvers' names, once an account (a vote whose voter has no account is not counted).
-  const voterName = new Map<number, string | null>();
-  for (const part of chunks([...new Set(approverOf.values())], ROTA_CHUNK))
-    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
-      voterName.set(a.id, a.username ?? a.name ?? null);
-  for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
-  // The members' accounts, then their reviewing acts of the window on changes they do not own —
-  // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
-  // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
-  // into reviews as every other report does.
-  const accounts: RotaMemberAccount[] = o.members.length
-    ? (
-        await db
-          .selectFrom('accounts')
-          .select(['id', 'host', 'gerrit_id', 'username', 'name', 'email'])
-          .where('username', 'in', [...o.members])
-          .orderBy('id')
-          .execute()
-      ).map((a) => ({ id: a.id, host: a.host, gerritId: a.gerrit_id, username: a.username!, name: a.name, email: a.email }))
-    : [];
+  };
+  const smallParts = idParts(small);
+  const approvers = async () => {
+    await Promise.all(smallParts.map(approvals));
+    // The approvers' names, once an account (a vote whose voter has no account is not counted).
+    const voterName = new Map<number, string | null>();
+    for (const part of chunks([...new Set(approverOf.values())], ROTA_CHUNK))
+      for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+        voterName.set(a.id, a.username ?? a.name ?? null);
+    for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
+  };
   const acts: ReviewActRecord[] = [];
-  if (accounts.length) {
-    const ids = accounts.map((a) => a.id);
-    // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
-    // object each cost more than the read. Read alone, then their changes' project and owner: from
-    // the window's changes when there, else looked up by id (joined in SQL, PostgreSQL hashed all
-    // 100,000 changes of the bench store for them, about 150 ms of the server's).
-    const vq = db
-      .selectFrom('votes as v')
-      .select(pack(engine, ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as('packed'))
-      .where('v.copied', '=', 0)
-      .where('v.granted_at', '>=', o.reviewsSince)
-      .where('v.voter_id', 'in', ids);
-    // The comment-only review messages packed, read alone as the votes (joined to the changes in
-    // SQL, PostgreSQL ran the 1,200 look-ups in a parallel worker).
-    const mq = db
-      .selectFrom('messages as m')
-      .select(pack(engine, ['m.change_id', 'm.patch_set', 'm.author_id', 'm.date']).as('packed'))
-      .where('m.kind', '=', 'comment')
-      .where('m.date', '>=', o.reviewsSince)
-      .where('m.author_id', 'in', ids)
-      .where('m.patch_set', 'is not', null);
-    const labels = ['Code-Review', 'Workflow', 'Verified'];
-    const votes: Array<{ changeId: number; patchSet: number; actorId: number; at: number; label: string; value: number }> = [];
-    unpack(await vq.execute(), 6, (f) => {
-      const label = f.str(4, labels);
-      if (!labels.includes(label)) labels.push(label);
-      votes.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3), label, value: f.num(5) });
-    });
-    const comments: Array<{ changeId: number; patchSet: number; actorId: number; at: number }> = [];
-    unpack(await mq.execute(), 4, (f) => comments.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3) }));
+  const memberActs = async () => {
+    const { votes, comments } = await members;
     const changeOf = new Map<number, { project: string; owner: number }>();
     const missing = new Set<number>();
     for (const a of [...votes, ...comments])
@@ -1327,13 +1373,24 @@ export async function loadRotaData(
           selfVote: false,
         });
     }
-  }
+  };
+  const [counted, { accounts }] = await Promise.all([
+    large,
+    members,
+    cutSubjects(),
+    owners(),
+    bugLinks(),
+    ...smallParts.map(tagged),
+    ...smallParts.map(files),
+    approvers(),
+    memberActs(),
+  ]);
   const changes = [...byId.values()].sort((a, b) => collate(a.host, b.host) || a.number - b.number);
   for (const c of changes) {
     c.bugs.sort((a, b) => a - b);
     c.files.sort();
   }
-  return large ? { changes, accounts, acts, reverts, large } : { changes, accounts, acts, reverts };
+  return counted ? { changes, accounts, acts, reverts, large: counted } : { changes, accounts, acts, reverts };
 }
 
 const RAW_BUG_KINDS = ['closes-bug', 'partial-bug', 'topic-bug'];
