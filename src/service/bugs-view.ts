@@ -87,9 +87,12 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     neverPaths: b.trivial.neverPaths,
   };
   const since = now - p.weeks * WEEK_MS - 7 * DAY_MS;
+  const from = weekStarts(now, p.weeks)[0]!;
   const rota = await loadRotaData(store.db, store.engine, {
     since,
-    reviewsSince: since,
+    // The analysis counts the reviews from the first week's Monday (reviewsInPeriod): earlier acts
+    // are not read (about a fifteenth of them).
+    reviewsSince: from,
     maxLines: rules.maxLines,
     tag: rules.tag,
     members: rules.members,
@@ -97,7 +100,7 @@ export async function buildBugRotaView(store: Store, p: BugsViewParams, config: 
     neverPaths: rules.neverPaths,
     // The large merged changes counted in SQL, their bugs' reopening read on these projects' tasks.
     until: now,
-    from: weekStarts(now, p.weeks)[0]!,
+    from,
     lpProjects: b.launchpad?.projects ?? [],
   });
   // Only the bugs the rota's changes name: the rota reads their importance, information type and reopening.
