@@ -1103,15 +1103,16 @@ export async function loadRotaData(
     unpack(commentRows, 4, (f) => comments.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3) }));
     return { accounts, votes, comments };
   };
-  // Reads that do not depend on each other start together, each on its own connection of
-  // PostgreSQL's pool (the server runs them side by side): the count of the large changes less
-  // those the reverts add to the list (counted apart below), and the members' acts. On SQLite
-  // (better-sqlite3 answers synchronously, one statement after another) the order is all that changes.
+  // On PostgreSQL, reads that do not depend on each other start together, each on its own
+  // connection of the pool (the server runs them side by side): the count of the large changes less
+  // those the reverts add to the list (counted apart below), and the members' acts. SQLite
+  // (better-sqlite3) answers synchronously: its reads run one after another, in the order below.
+  const sideBySide = engine === 'postgres';
   const allLarge = summarize && !onePass ? countLarge() : null;
-  const members = readMembers();
+  const members = sideBySide ? readMembers() : null;
   // Awaited later: a failure of the window's read first must not leave them unhandled.
   void allLarge?.catch(() => undefined);
-  void members.catch(() => undefined);
+  void members?.catch(() => undefined);
   const windowRows = (await window.execute()) as Array<{ packed: string | null; large?: string | null }>;
   readRows(windowRows);
   /** The window's large merged changes counted (with `until`): id, names a bug (0/1), reopened one (0/1). */
@@ -1187,7 +1188,7 @@ export async function loadRotaData(
   const idParts = (xs: readonly number[]): Array<readonly number[]> => bugChunks(engine, xs);
   // The window's changes known, what is read of them does not depend on each other either: their
   // cut subjects, owners, bug links, the small ones' commit messages, files and approvers, and the
-  // members' acts' changes the window lacks, all started at once (on PostgreSQL side by side).
+  // members' acts' changes the window lacks (on PostgreSQL all started at once).
   const cutSubjects = async () => {
     for (const part of chunks(cut, ROTA_CHUNK))
       for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
@@ -1332,8 +1333,11 @@ export async function loadRotaData(
     for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
   };
   const acts: ReviewActRecord[] = [];
+  let accounts: RotaMemberAccount[] = [];
   const memberActs = async () => {
-    const { votes, comments } = await members;
+    const read = await (members ?? readMembers());
+    accounts = read.accounts;
+    const { votes, comments } = read;
     const changeOf = new Map<number, { project: string; owner: number }>();
     const missing = new Set<number>();
     for (const a of [...votes, ...comments])
@@ -1396,17 +1400,18 @@ export async function loadRotaData(
         });
     }
   };
-  const [counted, { accounts }] = await Promise.all([
-    large,
-    members,
-    cutSubjects(),
-    owners(),
-    bugLinks(),
-    ...smallParts.map(tagged),
-    ...smallParts.map(files),
-    approvers(),
-    memberActs(),
-  ]);
+  const reads = [
+    cutSubjects,
+    owners,
+    bugLinks,
+    ...smallParts.map((part) => () => tagged(part)),
+    ...smallParts.map((part) => () => files(part)),
+    approvers,
+    memberActs,
+  ];
+  if (sideBySide) await Promise.all(reads.map((read) => read()));
+  else for (const read of reads) await read();
+  const counted = await large;
   // By host (ranked once: the collator compares the few hosts, not every pair) and number.
   const hostOrder = [...new Set(hosts)].sort(collate);
   const hostRank = new Map(hostOrder.map((h) => [h, hostOrder.findIndex((x) => collate(x, h) === 0)]));
