@@ -873,6 +873,11 @@ export async function loadRotaData(
     from?: number;
     /** The Launchpad projects whose tasks say whether a bug reopened (empty: all). */
     lpProjects?: readonly string[];
+    /**
+     * Called on PostgreSQL with the bugs the changes name, in order, as soon as they are known (the
+     * rest still being read), so that their tasks (loadRotaBugs) can be read side by side.
+     */
+    onBugs?: (bugs: readonly number[]) => void;
   },
 ): Promise<RotaData> {
   // Packed into one string (packed.ts): about 22,000 changes on the bench store, where a row object
@@ -1221,6 +1226,11 @@ export async function loadRotaData(
         const n = Number(l.target);
         if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
       }
+    }
+    if (sideBySide && o.onBugs) {
+      const named = new Set<number>();
+      for (const c of byId.values()) for (const b of c.bugs) named.add(b);
+      o.onBugs([...named].sort((x, y) => x - y));
     }
   };
   // The trivial tag's line, tested on the commit messages that hold its text at all (found in SQL,
