@@ -33,7 +33,7 @@ import type { ReviewActRecord } from '../../model/activity.js';
 import type { EngineName } from '../engine.js';
 import type { Database, LpBlueprintsTable, LpBugsTable, LpBugTasksTable } from '../schema.js';
 import { ID_LIST, pgArrayLiteral } from './id-lists.js';
-import { AGGREGATE, pack, packRecord, RS, unpack, unpackIntegers } from './packed.js';
+import { AGGREGATE, pack, packRecord, RS, unpack, unpackIntegers, type Fields } from './packed.js';
 
 const CHANGE_STATUSES = ['MERGED', 'NEW', 'ABANDONED'];
 // The columns the rota reads of the window's changes.
@@ -1065,9 +1065,15 @@ export async function loadRotaData(
             .execute()
         ).map((a) => ({ id: a.id, host: a.host, gerritId: a.gerrit_id, username: a.username!, name: a.name, email: a.email }))
       : [];
-    const votes: Array<{ changeId: number; patchSet: number; actorId: number; at: number; label: string; value: number }> = [];
-    const comments: Array<{ changeId: number; patchSet: number; actorId: number; at: number }> = [];
-    if (!accounts.length) return { accounts, votes, comments };
+    // The acts as columns (no object an act before the acts themselves): act k on change[k], patch
+    // set patchSet[k], by actor[k] at at[k]; the first `votes` of them votes of labels[label[k]]
+    // and value[k], the others comment-only messages.
+    const cols = { change: [] as number[], patchSet: [] as number[], actor: [] as number[], at: [] as number[] };
+    const label: number[] = [];
+    const value: number[] = [];
+    const labels = ['Code-Review', 'Workflow', 'Verified'];
+    const read = { accounts, ...cols, label, value, labels, votes: 0 };
+    if (!accounts.length) return read;
     const ids = accounts.map((a) => a.id);
     // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
     // object each cost more than the read. Read alone, then their changes' project and owner: from
@@ -1104,14 +1110,23 @@ export async function loadRotaData(
       .where('m.author_id', 'in', ids)
       .where('m.patch_set', 'is not', null);
     const [voteRows, commentRows] = await Promise.all([vq.execute(), mq.execute()]);
-    const labels = ['Code-Review', 'Workflow', 'Verified'];
+    const add = (f: Fields) => {
+      read.change.push(f.num(0));
+      read.patchSet.push(f.num(1));
+      read.actor.push(f.num(2));
+      read.at.push(f.num(3));
+    };
     unpack(voteRows, 6, (f) => {
-      const label = f.str(4, labels);
-      if (!labels.includes(label)) labels.push(label);
-      votes.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3), label, value: f.num(5) });
+      add(f);
+      const name = f.str(4, labels);
+      let l = labels.indexOf(name);
+      if (l < 0) l = labels.push(name) - 1;
+      label.push(l);
+      value.push(f.num(5));
     });
-    unpack(commentRows, 4, (f) => comments.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3) }));
-    return { accounts, votes, comments };
+    read.votes = read.change.length;
+    unpack(commentRows, 4, add);
+    return read;
   };
   // On PostgreSQL, reads that do not depend on each other start together, each on its own
   // connection of the pool (the server runs them side by side): the count of the large changes less
@@ -1352,16 +1367,13 @@ export async function loadRotaData(
   const memberActs = async () => {
     const read = await (members ?? readMembers());
     accounts = read.accounts;
-    const { votes, comments } = read;
-    const changeOf = new Map<number, { project: string; owner: number }>();
+    const { change, patchSet, actor, at, label, value, labels } = read;
+    // The acts' changes the window lacks, looked up (packed as the window: on the bench store
+    // 9,000 changes, where a row object each cost more than the read).
     const missing = new Set<number>();
-    for (const a of [...votes, ...comments])
-      if (!changeOf.has(a.changeId)) {
-        const c = byId.get(a.changeId);
-        if (c) changeOf.set(a.changeId, { project: c.project, owner: ownerOf.get(a.changeId)! });
-        else missing.add(a.changeId);
-      }
-    // Packed as the window (on the bench store 9,300 changes: a row object each cost more than the read).
+    for (let k = 0; k < change.length; k++) if (!byId.has(change[k]!)) missing.add(change[k]!);
+    const missingOwner = new Map<number, number>();
+    const missingProject = new Map<number, string>();
     for (const part of idParts([...missing]))
       unpack(
         await db
@@ -1373,46 +1385,32 @@ export async function loadRotaData(
         (f) => {
           const project = f.str(2, projectNames);
           if (!projectNames.includes(project)) projectNames.push(project);
-          changeOf.set(f.num(0), { project, owner: f.num(1) });
+          missingOwner.set(f.num(0), f.num(1));
+          missingProject.set(f.num(0), project);
         },
       );
     const projectSet = o.projects?.length ? new Set(o.projects) : null;
-    // As a join would: an act on a change the store lacks, or by the change's owner, is no review.
-    const review = (a: { changeId: number; actorId: number }) => {
-      const c = changeOf.get(a.changeId);
-      return !c || c.owner === a.actorId || (projectSet && !projectSet.has(c.project)) ? null : c;
-    };
-    for (const v of votes) {
-      const c = review(v);
-      if (c)
-        acts.push({
-          changeId: v.changeId,
-          project: c.project,
-          changeOwnerId: c.owner,
-          patchSet: v.patchSet,
-          actorId: v.actorId,
-          at: v.at,
-          type: 'vote',
-          label: v.label,
-          value: v.value,
-          selfVote: false,
-        });
-    }
-    for (const m of comments) {
-      const c = review(m);
-      if (c)
-        acts.push({
-          changeId: m.changeId,
-          project: c.project,
-          changeOwnerId: c.owner,
-          patchSet: m.patchSet,
-          actorId: m.actorId,
-          at: m.at,
-          type: 'comment',
-          label: null,
-          value: null,
-          selfVote: false,
-        });
+    for (let k = 0; k < change.length; k++) {
+      const id = change[k]!;
+      const c = byId.get(id);
+      const owner = c ? ownerOf.get(id)! : missingOwner.get(id);
+      // As a join would: an act on a change the store lacks, or by the change's owner, is no review.
+      if (owner === undefined || owner === actor[k]) continue;
+      const project = c ? c.project : missingProject.get(id)!;
+      if (projectSet && !projectSet.has(project)) continue;
+      const vote = k < read.votes;
+      acts.push({
+        changeId: id,
+        project,
+        changeOwnerId: owner,
+        patchSet: patchSet[k]!,
+        actorId: actor[k]!,
+        at: at[k]!,
+        type: vote ? 'vote' : 'comment',
+        label: vote ? labels[label[k]!]! : null,
+        value: vote ? value[k]! : null,
+        selfVote: false,
+      });
     }
   };
   const reads = [
