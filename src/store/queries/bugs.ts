@@ -50,6 +50,7 @@ const WINDOW_COLUMNS = [
   'c.insertions',
   'c.deletions',
   'c.subject',
+  'c.commit_message',
 ] as const;
 
 const DAY_MS = 86_400_000;
@@ -887,6 +888,16 @@ export async function loadRotaData(
     engine === 'postgres'
       ? sql<boolean>`strpos(${sql.ref('c.subject')}, ${RS}) > 0`
       : sql<boolean>`instr(${sql.ref('c.subject')}, ${RS}) > 0`;
+  const deltaSql = sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`;
+  // The trivial tag's line is tested on the small changes' commit messages that hold its text at all
+  // (found in SQL, case-insensitively as the line is), told in the window's record as it is read
+  // (the row at hand: not each of the 9,000 small changes looked up again by id): only those
+  // messages are read. A tag with characters beyond ASCII is tested on every small change's message
+  // (SQLite folds the case of ASCII only).
+  const likeTag = /^[\x20-\x7e]+$/.test(o.tag) ? `%${o.tag.replace(/[\\%_]/g, '\\$&')}%` : null;
+  const holdsTag = likeTag
+    ? sql<string>`case when ${deltaSql} <= ${o.maxLines} and ${sql.ref('c.commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\' then '1' else '0' end`
+    : sql<string>`case when ${deltaSql} <= ${o.maxLines} then '1' else '0' end`;
   // The record alone too, for the window's one pass below.
   const packedRecord = packRecord([
     'c.id',
@@ -900,6 +911,7 @@ export async function loadRotaData(
     'c.merged_at?',
     'c.insertions',
     'c.deletions',
+    holdsTag,
     sql<string>`case when ${rsInSubject} then '1' else '0' end`,
     sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
   ]);
@@ -910,7 +922,6 @@ export async function loadRotaData(
   const inProjects = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
     o.projects?.length ? (x.where('c.project', 'in', o.projects) as Q) : x;
   const summarize = o.until !== undefined;
-  const deltaSql = sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`;
   // With `until`, the window's merged changes too large for the trivial path (and no revert) are not
   // listed but counted in the same pass (one walk over the window's rows, not two): each merged
   // from `from` to `until`, whether it names a bug (as the listed ones' numeric targets), and whether
@@ -989,22 +1000,25 @@ export async function loadRotaData(
   const byId = new Map<number, RotaChange>();
   const ownerOf = new Map<number, number>();
   const cut: number[] = [];
+  /** The small changes whose commit message holds the trivial tag's text. */
+  const holdTag: number[] = [];
   const hosts: string[] = [];
   const projectNames: string[] = [];
   const readRows = (rows: Array<{ packed: string | null }>) =>
-    unpack(rows, 13, (f) => {
+    unpack(rows, 14, (f) => {
       const id = f.num(0);
       const host = f.str(1, hosts);
       if (!hosts.includes(host)) hosts.push(host);
       const project = f.str(3, projectNames);
       if (!projectNames.includes(project)) projectNames.push(project);
-      if (f.is(11, '1')) cut.push(id);
+      if (f.is(12, '1')) cut.push(id);
+      if (f.is(11, '1')) holdTag.push(id);
       ownerOf.set(id, f.num(6));
       byId.set(id, {
         host,
         number: f.num(2),
         project,
-        subject: f.str(12),
+        subject: f.str(13),
         status: f.str(4, CHANGE_STATUSES),
         wip: f.num(5) === 1,
         owner: null,
@@ -1248,20 +1262,13 @@ export async function loadRotaData(
       o.onBugs([...named].sort((x, y) => x - y));
     }
   };
-  // The trivial tag's line, tested on the commit messages that hold its text at all (found in SQL,
-  // case-insensitively as the line is: the messages themselves stay in the store). A tag with
-  // characters beyond ASCII is tested on every message (SQLite folds the case of ASCII only).
-  const likeTag = /^[\x20-\x7e]+$/.test(o.tag) ? `%${o.tag.replace(/[\\%_]/g, '\\$&')}%` : null;
-  const hasTag = likeTag
-    ? sql<boolean>`${sql.ref('commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`
-    : null;
   const tagged = async (part: readonly number[]) => {
-    let mq = db
+    const rows = await db
       .selectFrom('changes')
       .select(['id', 'commit_message'])
-      .where(bugIn(engine, 'id', part));
-    if (hasTag) mq = mq.where(hasTag);
-    for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
+      .where(bugIn(engine, 'id', part))
+      .execute();
+    for (const m of rows) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
   };
   // The files packed (path last; a path holding the record separator read apart): with
   // `neverPaths`, only the files under them (none when it is empty, as by default), the only
@@ -1417,7 +1424,7 @@ export async function loadRotaData(
     cutSubjects,
     owners,
     bugLinks,
-    ...smallParts.map((part) => () => tagged(part)),
+    ...idParts(holdTag).map((part) => () => tagged(part)),
     ...smallParts.map((part) => () => files(part)),
     approvers,
     memberActs,
