@@ -18,7 +18,7 @@ import type { BugData, BugImportance, RotaBugTask, RotaChange, RotaData } from '
 import { fisherExact, newcombeDifference } from './stats/proportions.js';
 import { reviewsInPeriod } from './reviews.js';
 import { DAY_MS } from './stats.js';
-import { bugItems, days, IMPORTANCE_RANK, isoDay, mondayOf, WEEK_MS, weekStarts } from './bugs-common.js';
+import { bugItems, days, IMPORTANCE_RANK, isoDay, WEEK_MS, weekStarts } from './bugs-common.js';
 
 export interface RotaRules {
   members: readonly string[];
@@ -207,18 +207,23 @@ export function computeBugRota(
   // The members' reviews in [first week, now): the one definition of a review (reviews.ts), as
   // `steward reviewers` counts them over the same window.
   const usernameOf = new Map(rota.accounts.map((a) => [a.id, a.username]));
-  const reviews = reviewsInPeriod(rota.acts, o.isBot ?? (() => false), since, now)
-    .reviews.flatMap((r) => {
-      const who = usernameOf.get(r.reviewerId);
-      return who === undefined ? [] : [{ who, at: r.at }];
-    })
-    .sort((a, b) => a.at - b.at);
+  // Each member's review times, in time order, and the weeks they reviewed in (as indexes of
+  // `starts`: a review in [since, now) falls in week ⌊(at − since) / week⌋, the Monday mondayOf
+  // gives, without a Date a review).
+  const reviewTimes = new Map<string, number[]>();
   const reviewWeeks = new Map<string, Set<number>>();
-  for (const r of reviews) {
-    const s = reviewWeeks.get(r.who) ?? new Set<number>();
-    s.add(mondayOf(r.at));
-    reviewWeeks.set(r.who, s);
+  for (const r of reviewsInPeriod(rota.acts, o.isBot ?? (() => false), since, now).reviews) {
+    const who = usernameOf.get(r.reviewerId);
+    if (who === undefined) continue;
+    const times = reviewTimes.get(who);
+    if (times) times.push(r.at);
+    else reviewTimes.set(who, [r.at]);
+    const s = reviewWeeks.get(who);
+    const k = Math.floor((r.at - since) / WEEK_MS);
+    if (s) s.add(k);
+    else reviewWeeks.set(who, new Set([k]));
   }
+  for (const times of reviewTimes.values()) times.sort((a, b) => a - b);
   // The trivial fixes merged in each week, in the order of `merged` (one pass, not one a week).
   const clearedIn = starts.map((): RotaChange[] => []);
   for (const c of tMerged) {
@@ -235,7 +240,7 @@ export function computeBugRota(
         : (waits[waits.length / 2 - 1]! + waits[waits.length / 2]!) / 2
       : null;
     const onDuty = [...(dutyOf.get(isoDay(w)) ?? rules.members)].sort();
-    const active = rules.members.filter((m) => reviewWeeks.get(m)?.has(w)).sort();
+    const active = rules.members.filter((m) => reviewWeeks.get(m)?.has(k)).sort();
     return {
       week: isoDay(w),
       cleared: cleared.length,
@@ -250,10 +255,10 @@ export function computeBugRota(
   // People.
   const recentFrom = now - o.quietWeeks * WEEK_MS;
   const people: RotaMember[] = rules.members.map((who) => {
-    const rs = reviews.filter((r) => r.who === who);
-    const recent = rs.filter((r) => r.at >= recentFrom).length;
+    const rs = reviewTimes.get(who) ?? [];
+    const recent = rs.filter((at) => at >= recentFrom).length;
     const earlier = rs.length - recent;
-    const last = rs.length ? rs[rs.length - 1]!.at : null;
+    const last = rs.length ? rs[rs.length - 1]! : null;
     const earlierWeeks = Math.max(1, (recentFrom - since) / WEEK_MS);
     const recentWeeks = Math.max(1, (now - recentFrom) / WEEK_MS);
     return {
@@ -261,7 +266,7 @@ export function computeBugRota(
       reviews: rs.length,
       reviewsRecent: recent,
       trivialApproved: tMerged.filter((c) => c.approver === who).length,
-      weeksActive: starts.filter((w) => reviewWeeks.get(who)?.has(w)).length,
+      weeksActive: starts.filter((_, k) => reviewWeeks.get(who)?.has(k)).length,
       lastReview: last === null ? null : isoDay(last),
       stoppedReviewing: earlier >= 10 && recent / recentWeeks < earlier / earlierWeeks / 5,
     };

@@ -194,5 +194,40 @@ for (const engine of ENGINES) {
         );
       });
     });
+
+    it('a small change is tagged when a line of its commit message is the trivial tag alone (any case, blanks around it); a large one never', async () => {
+      await withStore(engine.name, async (store) => {
+        const messages = [
+          'Fix a\n\nTrivialFix\n',
+          'Fix b\n\n  trivialFIX \t\nChange-Id: I1\n',
+          'Fix c\n\nTrivialFix: not alone\n',
+          'Fix d\n\nNot a TrivialFix\n',
+          'Fix e\r\n\r\nTrivialFix',
+          'Fix f, no tag at all\n',
+          'Fix g\n\nTrivial\u00b7Fix\n',
+        ];
+        const small = messages.map((m, i) =>
+          makeChange(i + 1, { subject: `Small ${i + 1}`, commitMessage: m, status: 'NEW', updated: T + DAY }),
+        );
+        const large = makeChange(10, {
+          subject: 'Large',
+          commitMessage: 'Large\n\nTrivialFix\n',
+          status: 'NEW',
+          updated: T + DAY,
+          insertions: 100,
+          deletions: 20,
+          files: [{ path: 'nova/compute/manager.py', insertions: 100, deletions: 20 }],
+        });
+        await write(store, [...small, large]);
+        const o = { since: T, reviewsSince: T, maxLines: 200, members: [] };
+        const tagged = async (tag: string, maxLines = 30) =>
+          (await loadRotaData(store.db, store.engine, { ...o, tag, maxLines })).changes.filter((c) => c.tagged).map((c) => c.number);
+        assert.deepEqual(await tagged('TrivialFix'), [1, 2, 5]);
+        // Beyond ASCII the tag is tested on every small change's message (no SQL filter folds its case).
+        assert.deepEqual(await tagged('TRIVIAL\u00b7fix'), [7]);
+        // Large changes are only listed when small enough for the trivial path: with a larger limit, tagged too.
+        assert.deepEqual(await tagged('TrivialFix', 200), [1, 2, 5, 10]);
+      });
+    });
   });
 }

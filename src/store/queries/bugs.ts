@@ -1014,6 +1014,11 @@ export async function loadRotaData(
     from?: number;
     /** The Launchpad projects whose tasks say whether a bug reopened (empty: all). */
     lpProjects?: readonly string[];
+    /**
+     * Called on PostgreSQL with the bugs the changes name, in order, as soon as they are known (the
+     * rest still being read), so that their tasks (loadRotaBugs) can be read side by side.
+     */
+    onBugs?: (bugs: readonly number[]) => void;
   },
 ): Promise<RotaData> {
   // Packed into one string (packed.ts): about 22,000 changes on the bench store, where a row object
@@ -1023,22 +1028,42 @@ export async function loadRotaData(
     engine === 'postgres'
       ? sql<boolean>`strpos(${sql.ref('c.subject')}, ${RS}) > 0`
       : sql<boolean>`instr(${sql.ref('c.subject')}, ${RS}) > 0`;
-  // The record alone too, for the window's one pass below.
-  const packedRecord = packRecord([
-    'c.id',
-    'c.host',
-    'c.number',
-    'c.project',
-    'c.status',
-    'c.wip',
-    'c.owner_id',
-    'c.created',
-    'c.merged_at?',
-    'c.insertions',
-    'c.deletions',
-    sql<string>`case when ${rsInSubject} then '1' else '0' end`,
-    sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
-  ]);
+  const deltaSql = sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`;
+  // The trivial tag's line is tested on the small changes' commit messages that hold its text at all
+  // (found in SQL, case-insensitively as the line is). On SQLite the window's record tells which (the
+  // row at hand, not each of the 9,000 small changes looked up again by id: the tag's read 13–35 →
+  // 2.5–11 ms, the window's +10 ms) and only those messages are read. On PostgreSQL the look-up
+  // stays (ILIKE) beside the other reads: in the window the test cost about what the look-ups save
+  // (the window 30 → 52 ms, the tag's read 32 → 3 ms, min of 9), on the path every other read waits
+  // for. A tag with characters beyond ASCII is tested on every small change's message (SQLite
+  // folds the case of ASCII only).
+  const likeTag = /^[\x20-\x7e]+$/.test(o.tag) ? `%${o.tag.replace(/[\\%_]/g, '\\$&')}%` : null;
+  const tagLike = (column: RawBuilder<string>) =>
+    sql<boolean>`${column} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`;
+  const tagInWindow = engine === 'sqlite' && likeTag !== null;
+  const holdsTag = tagInWindow
+    ? sql<string>`case when ${deltaSql} <= ${o.maxLines} and ${tagLike(sql.ref('c.commit_message'))} then '1' else '0' end`
+    : sql<string>`case when ${deltaSql} <= ${o.maxLines} then '1' else '0' end`;
+  // The record alone too, for the window's one pass below; its tag field as an expression, or (the
+  // window on PostgreSQL) the column its parts computed it into.
+  const recordOf = (tagField: RawBuilder<string>) =>
+    packRecord([
+      'c.id',
+      'c.host',
+      'c.number',
+      'c.project',
+      'c.status',
+      'c.wip',
+      'c.owner_id',
+      'c.created',
+      'c.merged_at?',
+      'c.insertions',
+      'c.deletions',
+      tagField,
+      sql<string>`case when ${rsInSubject} then '1' else '0' end`,
+      sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
+    ]);
+  const packedRecord = recordOf(holdsTag);
   const packed = AGGREGATE[engine](packedRecord).as('packed');
   // Open changes only when small enough for the trivial path (the queue): the report reads no other.
   const smallOpen = (eb: ExpressionBuilder<{ c: Database['changes'] }, 'c'>) =>
@@ -1046,7 +1071,6 @@ export async function loadRotaData(
   const inProjects = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
     o.projects?.length ? (x.where('c.project', 'in', o.projects) as Q) : x;
   const summarize = o.until !== undefined;
-  const deltaSql = sql<number>`${sql.ref('c.insertions')} + ${sql.ref('c.deletions')}`;
   // With `until`, the window's merged changes too large for the trivial path (and no revert) are not
   // listed but counted in the same pass (one walk over the window's rows, not two): each merged
   // from `from` to `until`, whether it names a bug (as the listed ones' numeric targets), and whether
@@ -1065,9 +1089,14 @@ export async function loadRotaData(
     // On SQLite a unary + keeps the (project, status) index out: the tasks are found by bug.
     lp.length ? sql` and ${sql.raw(engine === 'postgres' ? '' : '+')}t.project in (${sql.join(lp)})` : sql``
   }`;
+  // A change's links of some kinds: on SQLite a unary + keeps the kind out of the links' (change_id,
+  // kind, …) index, which SQLite otherwise entered once per kind listed (three seeks a change
+  // instead of one; a change has a link or two): on the bench store the window's read 77–125 →
+  // 60–81 ms and its links' 11–24 → 7.5–10 ms (min of 9, better-sqlite3, load 7–9).
+  const linkKind = sql.raw(engine === 'sqlite' ? '+l.kind' : 'l.kind');
   const bugLink = (kinds: readonly string[]) =>
-    sql<boolean>`exists (select 1 from links l where l.change_id = c.id and l.kind in (${sql.join(kinds)}) and ${numericTarget})`;
-  const reopened = sql<boolean>`exists (select 1 from links l join lp_bug_tasks t on t.bug = ${targetBug} left join lp_bugs b on b.id = t.bug where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}) and ${reopenedTask})`;
+    sql<boolean>`exists (select 1 from links l where l.change_id = c.id and ${linkKind} in (${sql.join(kinds)}) and ${numericTarget})`;
+  const reopened = sql<boolean>`exists (select 1 from links l join lp_bug_tasks t on t.bug = ${targetBug} left join lp_bugs b on b.id = t.bug where l.change_id = c.id and ${linkKind} in (${sql.join(RAW_BUG_KINDS)}) and ${reopenedTask})`;
   const isListed = sql<boolean>`(${sql.ref('c.status')} <> 'MERGED' or ${deltaSql} <= ${o.maxLines} or ${sql.ref('c.subject')} like 'Revert "%')`;
   const largeRecord = sql<string>`case when not ${isListed} and ${sql.ref('c.merged_at')} >= ${o.from ?? o.since} and ${sql.ref('c.merged_at')} <= ${o.until ?? 0} then ${packRecord(
     [
@@ -1095,12 +1124,17 @@ export async function loadRotaData(
         // never stays in its buffers), apart about 30 ms.
         db
           .selectFrom(
-            inProjects(db.selectFrom('changes as c').select(WINDOW_COLUMNS).where(smallOpen))
+            inProjects(
+              db
+                .selectFrom('changes as c')
+                .select([...WINDOW_COLUMNS, holdsTag.as('holds_tag')])
+                .where(smallOpen),
+            )
               .unionAll(
                 inProjects(
                   db
                     .selectFrom('changes as c')
-                    .select(WINDOW_COLUMNS)
+                    .select([...WINDOW_COLUMNS, holdsTag.as('holds_tag')])
                     .where('c.status', '=', 'MERGED')
                     .where('c.merged_at', '>=', o.since)
                     .where(listedMerged),
@@ -1108,7 +1142,9 @@ export async function loadRotaData(
               )
               .as('c'),
           )
-          .select(windowSelect)
+          // The tag's field computed in the parts (a test of the message there would not carry the
+          // message through the union for every row: that doubled the statement's time).
+          .select(AGGREGATE[engine](recordOf(sql<string>`${sql.ref('c.holds_tag')}`)).as('packed'))
       : inProjects(
           db
             .selectFrom('changes as c')
@@ -1120,22 +1156,25 @@ export async function loadRotaData(
   const byId = new Map<number, RotaChange>();
   const ownerOf = new Map<number, number>();
   const cut: number[] = [];
+  /** The small changes whose commit message holds the trivial tag's text. */
+  const holdTag: number[] = [];
   const hosts: string[] = [];
   const projectNames: string[] = [];
   const readRows = (rows: Array<{ packed: string | null }>) =>
-    unpack(rows, 13, (f) => {
+    unpack(rows, 14, (f) => {
       const id = f.num(0);
       const host = f.str(1, hosts);
       if (!hosts.includes(host)) hosts.push(host);
       const project = f.str(3, projectNames);
       if (!projectNames.includes(project)) projectNames.push(project);
-      if (f.is(11, '1')) cut.push(id);
+      if (f.is(12, '1')) cut.push(id);
+      if (f.is(11, '1')) holdTag.push(id);
       ownerOf.set(id, f.num(6));
       byId.set(id, {
         host,
         number: f.num(2),
         project,
-        subject: f.str(12),
+        subject: f.str(13),
         status: f.str(4, CHANGE_STATUSES),
         wip: f.num(5) === 1,
         owner: null,
@@ -1148,6 +1187,127 @@ export async function loadRotaData(
         approver: null,
       });
     });
+  // The changes merged since `since` too large for the trivial path, as the window leaves them out.
+  const mergedLarge = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
+    inProjects(
+      x.where(STATUS_NOT_INDEXED[engine], '=', 'MERGED').where('c.merged_at', '>=', o.since).where(deltaSql, '>', o.maxLines) as Q,
+    );
+  /**
+   * (PostgreSQL, with `until`.) The window's large merged changes counted (all, or those of `only`):
+   * each change's bug links read once, in a lateral sub-query that tells both (names a bug: a
+   * numeric target; reopened: one of those bugs' tasks left a closed status after the merge), as
+   * bugLink and reopened define them: the two EXISTS walked the links twice (about a sixth of the
+   * statement's server CPU on the bench store).
+   */
+  const countLarge = async (only?: readonly number[]): Promise<NonNullable<RotaData['large']>> => {
+    const linksOf = sql<{ fix: boolean | null; reopened: boolean | null }>`(select bool_or(${numericTarget}) as fix, bool_or(exists (
+        select 1 from lp_bug_tasks t left join lp_bugs b on b.id = t.bug where t.bug = ${targetBug} and ${reopenedTask})) as reopened
+        from links l where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}))`.as('x');
+    let lq = mergedLarge(
+      db
+        .selectFrom('changes as c')
+        .leftJoinLateral(linksOf, (j) => j.onTrue())
+        .select([
+          sql<number | string>`count(*)`.as('merged'),
+          sql<number | string | null>`sum(case when ${sql.ref('x.fix')} then 1 else 0 end)`.as('fixes'),
+          sql<number | string | null>`sum(case when ${sql.ref('x.reopened')} then 1 else 0 end)`.as('reopened'),
+        ]),
+    )
+      .where('c.merged_at', '>=', o.from ?? o.since)
+      .where('c.merged_at', '<=', o.until!)
+      .where('c.subject', 'not like', 'Revert "%');
+    if (only) lq = lq.where('c.id', 'in', only);
+    const n = await lq.executeTakeFirstOrThrow();
+    return { merged: Number(n.merged), bugFixes: Number(n.fixes ?? 0), reopened: Number(n.reopened ?? 0) };
+  };
+  // The members' accounts, then their reviewing acts of the window on changes they do not own —
+  // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
+  // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
+  // into reviews as every other report does. Their changes' project and owner are added below.
+  const readMembers = async () => {
+    const accounts: RotaMemberAccount[] = o.members.length
+      ? (
+          await db
+            .selectFrom('accounts')
+            .select(['id', 'host', 'gerrit_id', 'username', 'name', 'email'])
+            .where('username', 'in', [...o.members])
+            .orderBy('id')
+            .execute()
+        ).map((a) => ({ id: a.id, host: a.host, gerritId: a.gerrit_id, username: a.username!, name: a.name, email: a.email }))
+      : [];
+    // The acts as columns (no object an act before the acts themselves): act k on change[k], patch
+    // set patchSet[k], by actor[k] at at[k]; the first `votes` of them votes of labels[label[k]]
+    // and value[k], the others comment-only messages.
+    const cols = { change: [] as number[], patchSet: [] as number[], actor: [] as number[], at: [] as number[] };
+    const label: number[] = [];
+    const value: number[] = [];
+    const labels = ['Code-Review', 'Workflow', 'Verified'];
+    const read = { accounts, ...cols, label, value, labels, votes: 0 };
+    if (!accounts.length) return read;
+    const ids = accounts.map((a) => a.id);
+    // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
+    // object each cost more than the read. Read alone, then their changes' project and owner: from
+    // the window's changes when there, else looked up by id (joined in SQL, PostgreSQL hashed all
+    // 100,000 changes of the bench store for them, about 150 ms of the server's).
+    const packedVote = pack(engine, ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as('packed');
+    const vq =
+      engine === 'sqlite'
+        ? // Each member's votes through votes_voter (migration 0036), the members one after another (a
+          // CROSS JOIN keeps SQLite's order): with the members as an IN list, SQLite (no statistics)
+          // rated votes_window (copied, granted_at, …) the same and walked all 221,000 votes of the
+          // window for the members' 19,000 on the bench store (about 30 ms against 8). The partial
+          // index is taken only for its literal condition (`copied = 0`, not a bound value). The
+          // order of the votes is not the analysis's concern: analysis/reviews.ts orders acts by time.
+          db
+            .selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(ids)})`.as('m'))
+            .crossJoin('votes as v')
+            .select(packedVote)
+            .where(sql<boolean>`${sql.ref('v.voter_id')} = ${sql.ref('m.value')} and ${sql.ref('v.copied')} = 0`)
+            .where('v.granted_at', '>=', o.reviewsSince)
+        : db
+            .selectFrom('votes as v')
+            .select(packedVote)
+            .where('v.copied', '=', 0)
+            .where('v.granted_at', '>=', o.reviewsSince)
+            .where('v.voter_id', 'in', ids);
+    // The comment-only review messages packed, read alone as the votes (joined to the changes in
+    // SQL, PostgreSQL ran the 1,200 look-ups in a parallel worker).
+    const mq = db
+      .selectFrom('messages as m')
+      .select(pack(engine, ['m.change_id', 'm.patch_set', 'm.author_id', 'm.date']).as('packed'))
+      .where('m.kind', '=', 'comment')
+      .where('m.date', '>=', o.reviewsSince)
+      .where('m.author_id', 'in', ids)
+      .where('m.patch_set', 'is not', null);
+    const [voteRows, commentRows] = await Promise.all([vq.execute(), mq.execute()]);
+    const add = (f: Fields) => {
+      read.change.push(f.num(0));
+      read.patchSet.push(f.num(1));
+      read.actor.push(f.num(2));
+      read.at.push(f.num(3));
+    };
+    unpack(voteRows, 6, (f) => {
+      add(f);
+      const name = f.str(4, labels);
+      let l = labels.indexOf(name);
+      if (l < 0) l = labels.push(name) - 1;
+      label.push(l);
+      value.push(f.num(5));
+    });
+    read.votes = read.change.length;
+    unpack(commentRows, 4, add);
+    return read;
+  };
+  // On PostgreSQL, reads that do not depend on each other start together, each on its own
+  // connection of the pool (the server runs them side by side): the count of the large changes less
+  // those the reverts add to the list (counted apart below), and the members' acts. SQLite
+  // (better-sqlite3) answers synchronously: its reads run one after another, in the order below.
+  const sideBySide = engine === 'postgres';
+  const allLarge = summarize && !onePass ? countLarge() : null;
+  const members = sideBySide ? readMembers() : null;
+  // Awaited later: a failure of the window's read first must not leave them unhandled.
+  void allLarge?.catch(() => undefined);
+  void members?.catch(() => undefined);
   const windowRows = (await window.execute()) as Array<{ packed: string | null; large?: string | null }>;
   readRows(windowRows);
   /** The window's large merged changes counted (with `until`): id, names a bug (0/1), reopened one (0/1). */
@@ -1161,18 +1321,21 @@ export async function loadRotaData(
   // Reverts: merged `Revert "…"` changes, and the change whose patch set is the commit they name;
   // then, with `until`, the large merged changes they revert (by number, else by subject) read too.
   const reverts = await loadRotaReverts(db, byId, o);
-  let large: RotaData['large'];
+  let large: Promise<RotaData['large']> = Promise.resolve(undefined);
   if (summarize) {
-    const mergedLarge = <Q extends SelectQueryBuilder<{ c: Database['changes'] }, 'c', object>>(x: Q): Q =>
-      inProjects(
-        x.where(STATUS_NOT_INDEXED[engine], '=', 'MERGED').where('c.merged_at', '>=', o.since).where(deltaSql, '>', o.maxLines) as Q,
-      );
-    const listed = new Set([...byId.values()].map((c) => `${c.host}\u0000${c.number}`));
+    // The listed changes' numbers by host (a string key a change cost more than the look-ups).
+    const listedBy = new Map<string, Set<number>>();
+    for (const c of byId.values()) {
+      const ns = listedBy.get(c.host);
+      if (ns) ns.add(c.number);
+      else listedBy.set(c.host, new Set([c.number]));
+    }
+    const listed = (host: string, n: number) => listedBy.get(host)?.has(n) === true;
     const extra: number[] = [];
     // The reverted ones by host and number (the (host, number) index), each host apart.
     const namedBy = new Map<string, Set<number>>();
     for (const r of reverts)
-      if (r.reverted && !listed.has(`${r.reverted.host}\u0000${r.reverted.number}`))
+      if (r.reverted && !listed(r.reverted.host, r.reverted.number))
         namedBy.set(r.reverted.host, (namedBy.get(r.reverted.host) ?? new Set()).add(r.reverted.number));
     for (const [host, numbers] of namedBy)
       for (const part of chunks([...numbers], ROTA_CHUNK))
@@ -1186,95 +1349,88 @@ export async function loadRotaData(
       for (const r of await mergedLarge(
         db.selectFrom('changes as c').select(['c.id', 'c.host', 'c.number', 'c.project', 'c.subject']).where('c.subject', 'in', part),
       ).execute())
-        if (keys.has(`${r.host}\u0000${r.project}\u0000${r.subject}`) && !listed.has(`${r.host}\u0000${r.number}`)) extra.push(r.id);
+        if (keys.has(`${r.host}\u0000${r.project}\u0000${r.subject}`) && !listed(r.host, Number(r.number))) extra.push(r.id);
     const extras = [...new Set(extra)];
-    for (const part of chunks(extras, ROTA_CHUNK))
-      readRows(await db.selectFrom('changes as c').select(packed).where('c.id', 'in', part).execute());
     // The others counted, as the window read them: not the reverts listed (as the window's LIKE
     // read them), nor the reverted ones read after.
     if (onePass) {
       const extraSet = new Set(extras);
-      large = { merged: 0, bugFixes: 0, reopened: 0 };
+      const n = { merged: 0, bugFixes: 0, reopened: 0 };
       for (let k = 0; k < largeRows.length; k += 3) {
         if (extraSet.has(largeRows[k]!)) continue;
-        large.merged++;
-        large.bugFixes += largeRows[k + 1]!;
-        large.reopened += largeRows[k + 2]!;
+        n.merged++;
+        n.bugFixes += largeRows[k + 1]!;
+        n.reopened += largeRows[k + 2]!;
       }
+      large = Promise.resolve(n);
     } else {
-      // (Here on PostgreSQL only.) Each change's bug links read once, in a lateral sub-query that
-      // tells both (names a bug: a numeric target; reopened: one of those bugs' tasks left a closed
-      // status after the merge), as bugLink and reopened define them: the two EXISTS walked the
-      // links twice (about a sixth of the statement's server CPU on the bench store).
-      const linksOf = sql<{ fix: boolean | null; reopened: boolean | null }>`(select bool_or(${numericTarget}) as fix, bool_or(exists (
-        select 1 from lp_bug_tasks t left join lp_bugs b on b.id = t.bug where t.bug = ${targetBug} and ${reopenedTask})) as reopened
-        from links l where l.change_id = c.id and l.kind in (${sql.join(RAW_BUG_KINDS)}))`.as('x');
-      let lq = mergedLarge(
-        db
-          .selectFrom('changes as c')
-          .leftJoinLateral(linksOf, (j) => j.onTrue())
-          .select([
-            sql<number | string>`count(*)`.as('merged'),
-            sql<number | string | null>`sum(case when ${sql.ref('x.fix')} then 1 else 0 end)`.as('fixes'),
-            sql<number | string | null>`sum(case when ${sql.ref('x.reopened')} then 1 else 0 end)`.as('reopened'),
-          ]),
-      )
-        .where('c.merged_at', '>=', o.from ?? o.since)
-        .where('c.merged_at', '<=', o.until!)
-        .where('c.subject', 'not like', 'Revert "%');
-      if (extras.length) lq = lq.where('c.id', 'not in', extras);
-      const n = await lq.executeTakeFirstOrThrow();
-      large = { merged: Number(n.merged), bugFixes: Number(n.fixes ?? 0), reopened: Number(n.reopened ?? 0) };
+      // (Here on PostgreSQL only.) All of them counted less the reverted ones' own count, by the same SQL.
+      const less = extras.length ? countLarge(extras) : null;
+      void less?.catch(() => undefined);
+      large = Promise.all([allLarge!, less]).then(([all, x]) =>
+        x ? { merged: all.merged - x.merged, bugFixes: all.bugFixes - x.bugFixes, reopened: all.reopened - x.reopened } : all,
+      );
     }
+    void large.catch(() => undefined);
+    for (const part of chunks(extras, ROTA_CHUNK))
+      readRows(await db.selectFrom('changes as c').select(packed).where('c.id', 'in', part).execute());
   }
-  for (const part of chunks(cut, ROTA_CHUNK))
-    for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
-      byId.get(r.id)!.subject = r.subject;
-  // The owners' names, once an account.
-  const ownerIds = [...new Set(ownerOf.values())];
-  const ownerName = new Map<number, string | null>();
-  for (const part of chunks(ownerIds, ROTA_CHUNK))
-    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
-      ownerName.set(a.id, a.username ?? a.name ?? null);
-  for (const [id, c] of byId) c.owner = ownerName.get(ownerOf.get(id)!) ?? null;
   const ids = [...byId.keys()];
   const small = ids.filter((id) => byId.get(id)!.delta <= o.maxLines);
   const tagLine = new RegExp(`^\\s*${o.tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'im');
   // Ids as one statement takes them: one bound value on both engines (bugIn: with thousands of
   // bound values a statement, binding and planning cost more than the look-ups).
   const idParts = (xs: readonly number[]): Array<readonly number[]> => bugChunks(engine, xs);
-  for (const part of idParts(ids)) {
-    const links = await db
-      .selectFrom('links')
-      .select(['change_id', 'target'])
-      .where(bugIn(engine, 'change_id', part))
-      .where('kind', 'in', ['closes-bug', 'partial-bug', 'topic-bug'])
-      .execute();
-    for (const l of links) {
-      const c = byId.get(l.change_id)!;
-      const n = Number(l.target);
-      if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
+  // The window's changes known, what is read of them does not depend on each other either: their
+  // cut subjects, owners, bug links, the small ones' commit messages, files and approvers, and the
+  // members' acts' changes the window lacks (on PostgreSQL all started at once).
+  const cutSubjects = async () => {
+    for (const part of chunks(cut, ROTA_CHUNK))
+      for (const r of await db.selectFrom('changes').select(['id', 'subject']).where('id', 'in', part).execute())
+        byId.get(r.id)!.subject = r.subject;
+  };
+  // The owners' names, once an account.
+  const owners = async () => {
+    const ownerIds = [...new Set(ownerOf.values())];
+    const ownerName = new Map<number, string | null>();
+    for (const part of chunks(ownerIds, ROTA_CHUNK))
+      for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+        ownerName.set(a.id, a.username ?? a.name ?? null);
+    for (const [id, c] of byId) c.owner = ownerName.get(ownerOf.get(id)!) ?? null;
+  };
+  const bugLinks = async () => {
+    for (const part of idParts(ids)) {
+      const links = await db
+        .selectFrom('links as l')
+        .select(['l.change_id', 'l.target'])
+        .where(bugIn(engine, 'l.change_id', part))
+        .where(sql<boolean>`${linkKind} in (${sql.join(RAW_BUG_KINDS)})`)
+        .execute();
+      for (const l of links) {
+        const c = byId.get(l.change_id)!;
+        const n = Number(l.target);
+        if (Number.isSafeInteger(n) && !c.bugs.includes(n)) c.bugs.push(n);
+      }
     }
-  }
-  // The trivial tag's line, tested on the commit messages that hold its text at all (found in SQL,
-  // case-insensitively as the line is: the messages themselves stay in the store). A tag with
-  // characters beyond ASCII is tested on every message (SQLite folds the case of ASCII only).
-  const likeTag = /^[\x20-\x7e]+$/.test(o.tag) ? `%${o.tag.replace(/[\\%_]/g, '\\$&')}%` : null;
-  const hasTag = likeTag
-    ? sql<boolean>`${sql.ref('commit_message')} ${sql.raw(engine === 'postgres' ? 'ilike' : 'like')} ${likeTag} escape '\\'`
-    : null;
-  /** Change → the account that approved it. */
-  const approverOf = new Map<number, number>();
-  for (const part of idParts(small)) {
+    if (sideBySide && o.onBugs) {
+      const named = new Set<number>();
+      for (const c of byId.values()) for (const b of c.bugs) named.add(b);
+      o.onBugs([...named].sort((x, y) => x - y));
+    }
+  };
+  const tagged = async (part: readonly number[]) => {
     let mq = db
       .selectFrom('changes')
       .select(['id', 'commit_message'])
       .where(bugIn(engine, 'id', part));
-    if (hasTag) mq = mq.where(hasTag);
-    for (const m of await mq.execute()) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
-    // The files packed (path last; a path holding the record separator read apart): with
-    // `neverPaths`, only the files under them (none when it is empty, as by default), the only
-    // files the trivial test looks at.
+    if (likeTag && !tagInWindow) mq = mq.where(tagLike(sql.ref('commit_message')));
+    const rows = await mq.execute();
+    for (const m of rows) byId.get(m.id)!.tagged = tagLine.test(m.commit_message);
+  };
+  // The files packed (path last; a path holding the record separator read apart): with
+  // `neverPaths`, only the files under them (none when it is empty, as by default), the only
+  // files the trivial test looks at.
+  const files = async (part: readonly number[]) => {
     const cutFiles: number[] = [];
     const rsInPath =
       engine === 'postgres' ? sql<boolean>`strpos(${sql.ref('path')}, ${RS}) > 0` : sql<boolean>`instr(${sql.ref('path')}, ${RS}) > 0`;
@@ -1315,12 +1471,16 @@ export async function loadRotaData(
       if (underNever) cq = cq.where(underNever);
       for (const f of await cq.execute()) byId.get(f.change_id)!.files.push(f.path);
     }
-    // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
-    // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
-    // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
-    // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
-    // Packed (change, voter, time, whether Workflow): the voter of the last Workflow +1, else of the
-    // last Code-Review +2, is picked here (a later vote of the same time wins, as in time order).
+  };
+  /** Change → the account that approved it. */
+  const approverOf = new Map<number, number>();
+  // The Workflow +1 and Code-Review +2 votes of these changes, by change: the label and value
+  // tested as one expression no index holds (with the two columns compared apart, SQLite chose the
+  // (label, value) index and read every such vote of the store per chunk, 0.6 s a chunk on the
+  // bench store). Merged ones only: the report reads who approved the trivial fixes that merged.
+  // Packed (change, voter, time, whether Workflow): the voter of the last Workflow +1, else of the
+  // last Code-Review +2, is picked here (a later vote of the same time wins, as in time order).
+  const approvals = async (part: readonly number[]) => {
     const merged = part.filter((id) => byId.get(id)!.status === 'MERGED');
     const votes = await db
       .selectFrom('votes as v')
@@ -1355,67 +1515,29 @@ export async function loadRotaData(
     });
     for (const [change, v] of lastReview) if (!lastWorkflow.has(change)) approverOf.set(change, v.voter);
     for (const [change, v] of lastWorkflow) approverOf.set(change, v.voter);
-  }
-  // The approvers' names, once an account (a vote whose voter has no account is not counted).
-  const voterName = new Map<number, string | null>();
-  for (const part of chunks([...new Set(approverOf.values())], ROTA_CHUNK))
-    for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
-      voterName.set(a.id, a.username ?? a.name ?? null);
-  for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
-  // The members' accounts, then their reviewing acts of the window on changes they do not own —
-  // votes that are not copies, through the (copied, granted_at, voter_id, …) index, and comment-only
-  // review messages, through the (kind, date, author_id, …) index — for analysis/reviews.ts to group
-  // into reviews as every other report does.
-  const accounts: RotaMemberAccount[] = o.members.length
-    ? (
-        await db
-          .selectFrom('accounts')
-          .select(['id', 'host', 'gerrit_id', 'username', 'name', 'email'])
-          .where('username', 'in', [...o.members])
-          .orderBy('id')
-          .execute()
-      ).map((a) => ({ id: a.id, host: a.host, gerritId: a.gerrit_id, username: a.username!, name: a.name, email: a.email }))
-    : [];
+  };
+  const smallParts = idParts(small);
+  const approvers = async () => {
+    await Promise.all(smallParts.map(approvals));
+    // The approvers' names, once an account (a vote whose voter has no account is not counted).
+    const voterName = new Map<number, string | null>();
+    for (const part of chunks([...new Set(approverOf.values())], ROTA_CHUNK))
+      for (const a of await db.selectFrom('accounts').select(['id', 'username', 'name']).where('id', 'in', part).execute())
+        voterName.set(a.id, a.username ?? a.name ?? null);
+    for (const [change, voter] of approverOf) if (voterName.has(voter)) byId.get(change)!.approver = voterName.get(voter)!;
+  };
   const acts: ReviewActRecord[] = [];
-  if (accounts.length) {
-    const ids = accounts.map((a) => a.id);
-    // The votes packed into one string (packed.ts): about 19,000 on the bench store, where a row
-    // object each cost more than the read. Read alone, then their changes' project and owner: from
-    // the window's changes when there, else looked up by id (joined in SQL, PostgreSQL hashed all
-    // 100,000 changes of the bench store for them, about 150 ms of the server's).
-    const vq = db
-      .selectFrom('votes as v')
-      .select(pack(engine, ['v.change_id', 'v.patch_set', 'v.voter_id', 'v.granted_at', 'v.label', 'v.value']).as('packed'))
-      .where('v.copied', '=', 0)
-      .where('v.granted_at', '>=', o.reviewsSince)
-      .where('v.voter_id', 'in', ids);
-    // The comment-only review messages packed, read alone as the votes (joined to the changes in
-    // SQL, PostgreSQL ran the 1,200 look-ups in a parallel worker).
-    const mq = db
-      .selectFrom('messages as m')
-      .select(pack(engine, ['m.change_id', 'm.patch_set', 'm.author_id', 'm.date']).as('packed'))
-      .where('m.kind', '=', 'comment')
-      .where('m.date', '>=', o.reviewsSince)
-      .where('m.author_id', 'in', ids)
-      .where('m.patch_set', 'is not', null);
-    const labels = ['Code-Review', 'Workflow', 'Verified'];
-    const votes: Array<{ changeId: number; patchSet: number; actorId: number; at: number; label: string; value: number }> = [];
-    unpack(await vq.execute(), 6, (f) => {
-      const label = f.str(4, labels);
-      if (!labels.includes(label)) labels.push(label);
-      votes.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3), label, value: f.num(5) });
-    });
-    const comments: Array<{ changeId: number; patchSet: number; actorId: number; at: number }> = [];
-    unpack(await mq.execute(), 4, (f) => comments.push({ changeId: f.num(0), patchSet: f.num(1), actorId: f.num(2), at: f.num(3) }));
-    const changeOf = new Map<number, { project: string; owner: number }>();
+  let accounts: RotaMemberAccount[] = [];
+  const memberActs = async () => {
+    const read = await (members ?? readMembers());
+    accounts = read.accounts;
+    const { change, patchSet, actor, at, label, value, labels } = read;
+    // The acts' changes the window lacks, looked up (packed as the window: on the bench store
+    // 9,000 changes, where a row object each cost more than the read).
     const missing = new Set<number>();
-    for (const a of [...votes, ...comments])
-      if (!changeOf.has(a.changeId)) {
-        const c = byId.get(a.changeId);
-        if (c) changeOf.set(a.changeId, { project: c.project, owner: ownerOf.get(a.changeId)! });
-        else missing.add(a.changeId);
-      }
-    // Packed as the window (on the bench store 9,300 changes: a row object each cost more than the read).
+    for (let k = 0; k < change.length; k++) if (!byId.has(change[k]!)) missing.add(change[k]!);
+    const missingOwner = new Map<number, number>();
+    const missingProject = new Map<number, string>();
     for (const part of idParts([...missing]))
       unpack(
         await db
@@ -1427,54 +1549,54 @@ export async function loadRotaData(
         (f) => {
           const project = f.str(2, projectNames);
           if (!projectNames.includes(project)) projectNames.push(project);
-          changeOf.set(f.num(0), { project, owner: f.num(1) });
+          missingOwner.set(f.num(0), f.num(1));
+          missingProject.set(f.num(0), project);
         },
       );
     const projectSet = o.projects?.length ? new Set(o.projects) : null;
-    // As a join would: an act on a change the store lacks, or by the change's owner, is no review.
-    const review = (a: { changeId: number; actorId: number }) => {
-      const c = changeOf.get(a.changeId);
-      return !c || c.owner === a.actorId || (projectSet && !projectSet.has(c.project)) ? null : c;
-    };
-    for (const v of votes) {
-      const c = review(v);
-      if (c)
-        acts.push({
-          changeId: v.changeId,
-          project: c.project,
-          changeOwnerId: c.owner,
-          patchSet: v.patchSet,
-          actorId: v.actorId,
-          at: v.at,
-          type: 'vote',
-          label: v.label,
-          value: v.value,
-          selfVote: false,
-        });
+    for (let k = 0; k < change.length; k++) {
+      const id = change[k]!;
+      const c = byId.get(id);
+      const owner = c ? ownerOf.get(id)! : missingOwner.get(id);
+      // As a join would: an act on a change the store lacks, or by the change's owner, is no review.
+      if (owner === undefined || owner === actor[k]) continue;
+      const project = c ? c.project : missingProject.get(id)!;
+      if (projectSet && !projectSet.has(project)) continue;
+      const vote = k < read.votes;
+      acts.push({
+        changeId: id,
+        project,
+        changeOwnerId: owner,
+        patchSet: patchSet[k]!,
+        actorId: actor[k]!,
+        at: at[k]!,
+        type: vote ? 'vote' : 'comment',
+        label: vote ? labels[label[k]!]! : null,
+        value: vote ? value[k]! : null,
+        selfVote: false,
+      });
     }
-    for (const m of comments) {
-      const c = review(m);
-      if (c)
-        acts.push({
-          changeId: m.changeId,
-          project: c.project,
-          changeOwnerId: c.owner,
-          patchSet: m.patchSet,
-          actorId: m.actorId,
-          at: m.at,
-          type: 'comment',
-          label: null,
-          value: null,
-          selfVote: false,
-        });
-    }
-  }
-  const changes = [...byId.values()].sort((a, b) => collate(a.host, b.host) || a.number - b.number);
+  };
+  const rest: Array<() => Promise<void>> = [
+    cutSubjects,
+    owners,
+    bugLinks,
+    ...idParts(holdTag).map((part) => () => tagged(part)),
+    ...smallParts.map((part) => () => files(part)),
+    approvers,
+    memberActs,
+  ];
+  await reads(engine, rest);
+  const counted = await large;
+  // By host (ranked once: the collator compares the few hosts, not every pair) and number.
+  const hostOrder = [...new Set(hosts)].sort(collate);
+  const hostRank = new Map(hostOrder.map((h) => [h, hostOrder.findIndex((x) => collate(x, h) === 0)]));
+  const changes = [...byId.values()].sort((a, b) => hostRank.get(a.host)! - hostRank.get(b.host)! || a.number - b.number);
   for (const c of changes) {
     c.bugs.sort((a, b) => a - b);
     c.files.sort();
   }
-  return large ? { changes, accounts, acts, reverts, large } : { changes, accounts, acts, reverts };
+  return counted ? { changes, accounts, acts, reverts, large: counted } : { changes, accounts, acts, reverts };
 }
 
 const RAW_BUG_KINDS = ['closes-bug', 'partial-bug', 'topic-bug'];
