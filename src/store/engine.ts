@@ -50,4 +50,11 @@ export interface BulkLoadOptions {
    * at random places of large indexes.
    */
   pageCacheMb?: number;
+  /**
+   * The work ends with CREATE INDEX runs over the tables it loaded (default false). SQLite's sorter
+   * then spills what outgrows the page cache to temporary files rather than to memory (temp_store
+   * FILE) and sorts and merges those runs on a second thread (threads = 2): the import's deferred
+   * indexes, built after its parser has finished and left a core free (store/ingest-writes.ts).
+   */
+  indexBuilds?: boolean;
 }

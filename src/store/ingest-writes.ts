@@ -74,6 +74,15 @@ export interface FileWriter {
 const BULK_PAGE_CACHE_MB = 32;
 
 /**
+ * SQLite's page cache while the deferred indexes are built after the load. The sorter keeps as much
+ * as the page cache holds in one sorted run; past that it writes a run and starts the next, on its
+ * second thread (store.bulkLoad, indexBuilds). At 8 MB the 100,000-change bench import's largest
+ * build (`votes_voter`, 850,000 keys) makes several runs that sort side by side: about half the wall
+ * time of 32 MB, which made two, for the same CPU (docs/benchmarks.md).
+ */
+const INDEX_BUILD_PAGE_CACHE_MB = 8;
+
+/**
  * The secondary indexes an import into an empty store builds once after its load instead of row by
  * row (docs/benchmarks.md, "Sync and import"): each orders its rows by a key that arrives in random
  * order (a revision, a file path, a topic, a voter), so row by row every insert lands on another page of the
@@ -139,13 +148,15 @@ export async function writeInOneTransaction<T>(
             return resolver.created;
           },
         });
+        if (deferred.length > 0 && store.engine === 'sqlite')
+          await sql.raw(`pragma cache_size = -${INDEX_BUILD_PAGE_CACHE_MB * 1024}`).execute(trx);
         for (const def of deferred) await sql.raw(def).execute(trx);
         // Indexes a first sync dropped and did not reach the end to build (deferred-indexes.ts) are
         // built here too: an import may be the next write such a store gets.
         await buildRecordedIndexes(trx);
         return result;
       }),
-    empty ? { pageCacheMb: BULK_PAGE_CACHE_MB } : {},
+    empty ? { pageCacheMb: BULK_PAGE_CACHE_MB, indexBuilds: true } : {},
   );
 }
 

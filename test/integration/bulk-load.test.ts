@@ -192,8 +192,37 @@ describe('store.bulkLoad on SQLite', () => {
         const summary = await importFiles(store, [rest], { host: HOST, batchSize: 10 });
         assert.equal(summary.stopped, null, summary.stopped?.error.message);
       }
-      assert.deepEqual(asked, [{ pageCacheMb: 32 }, {}], 'into the empty store, then into the store that holds the changes');
+      assert.deepEqual(
+        asked,
+        [{ pageCacheMb: 32, indexBuilds: true }, {}],
+        'into the empty store, then into the store that holds the changes',
+      );
       assert.deepEqual(await settings(store.db), normal);
+    });
+  });
+
+  it("indexBuilds: the sorter's runs go to temporary files and a second thread while the work runs (temp_store FILE, threads 2); put back after", async () => {
+    await withStore('sqlite', async (store) => {
+      const sorter = async (): Promise<{ temp_store: number; threads: number }> => {
+        const read = async (name: string): Promise<number> =>
+          Number(Object.values((await sql.raw(`pragma ${name}`).execute(store.db)).rows[0] as object)[0]);
+        return { temp_store: await read('temp_store'), threads: await read('threads') };
+      };
+      const normal = await sorter();
+      assert.deepEqual(normal, { temp_store: 2, threads: 0 }, "every command's connection: temp_store MEMORY, SQLite's one thread");
+      assert.deepEqual(await store.bulkLoad(sorter, { indexBuilds: true }), { temp_store: 1, threads: 2 });
+      assert.deepEqual(await sorter(), normal);
+      assert.deepEqual(await store.bulkLoad(sorter), normal, 'without indexBuilds the sorter is left as it is');
+      await assert.rejects(
+        store.bulkLoad(
+          async () => {
+            throw new Error('work failed');
+          },
+          { indexBuilds: true },
+        ),
+        /work failed/,
+      );
+      assert.deepEqual(await sorter(), normal, 'put back after a failure too');
     });
   });
 
