@@ -1048,17 +1048,8 @@ export async function loadRotaData(
   // window on PostgreSQL) the column its parts computed it into.
   const recordOf = (tagField: RawBuilder<string>) =>
     packRecord([
-      'c.id',
-      'c.host',
-      'c.number',
-      'c.project',
-      'c.status',
-      'c.wip',
-      'c.owner_id',
-      'c.created',
-      'c.merged_at?',
-      'c.insertions',
-      'c.deletions',
+      // The window's columns but its subject (last, below), the merge time empty when null.
+      ...WINDOW_COLUMNS.filter((c) => c !== 'c.subject').map((c) => (c === 'c.merged_at' ? 'c.merged_at?' : c)),
       tagField,
       sql<string>`case when ${rsInSubject} then '1' else '0' end`,
       sql<string>`case when ${rsInSubject} then '' else ${sql.ref('c.subject')} end`,
