@@ -62,8 +62,10 @@ const WORKER_URL = new URL(`./rest-page-worker${extensionOf(new URL(import.meta.
 // No old-generation limit (V8's default, as on the main thread): one page of large changes can
 // take hundreds of MB while parsed, and a worker over its limit can take the process down with
 // it. A small young generation keeps the sync's peak RSS down (a larger one saves some of the
-// worker's garbage collection, but the main thread, writing, is the slower of the two).
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+// worker's garbage collection, but the sync's thread, writing, is the slower of the two): 6 MB
+// rather than 16 took about 25 MB off the 50,000-change sync's peak at the same CPU
+// (docs/benchmarks.md, sync).
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 export interface RestPageParserOptions {
   /** The worker module; tests give one that fails on purpose. Default: rest-page-worker beside this module. */
