@@ -23,29 +23,10 @@ export type DecodedBody<T> =
 export type BodyDecoder<T> = (body: Uint8Array, url: string) => DecodedBody<T> | Promise<DecodedBody<T>>;
 
 const utf8 = new TextDecoder();
-/** For the pieces after the first: a byte order mark there is text, not a mark to drop. */
-const utf8Rest = new TextDecoder('utf-8', { ignoreBOM: true });
-/**
- * Bodies are decoded in pieces of at most this many bytes: Node makes a decoded string of more
- * than about 1 MB that is ASCII an external one, its characters in a copy malloc'd outside V8's heap
- * — per ~12 MB page, freed at some later collection, that kept glibc's arenas growing through a
- * sync (docs/benchmarks.md, sync). Smaller pieces are V8 heap strings, joined (JSON.parse flattens
- * them once, in V8's heap).
- */
-const PIECE = 512 * 1024;
 
 /** A body as text (UTF-8, as `Response.text()` reads it). */
 export function bodyText(body: Uint8Array): string {
-  if (body.byteLength <= PIECE) return utf8.decode(body);
-  let text = '';
-  for (let start = 0; start < body.byteLength;) {
-    let end = Math.min(start + PIECE, body.byteLength);
-    // Cut before a character, never inside one (10xxxxxx continues a UTF-8 sequence).
-    while (end < body.byteLength && end > start + 1 && (body[end]! & 0xc0) === 0x80) end--;
-    text += (start === 0 ? utf8 : utf8Rest).decode(body.subarray(start, end));
-    start = end;
-  }
-  return text;
+  return utf8.decode(body);
 }
 
 /** `body` without its first line when it starts with the XSSI guard `prefix` (e.g. Gerrit's `)]}'`). */
