@@ -10,13 +10,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StewardError, type ErrorCode, type ErrorDetails } from '../../model/errors.js';
+import { bodyBuffers } from '../http/body-buffers.js';
 import type { DecodedBody } from './rest-body.js';
 import type { PackedChangesPage } from './rest-page-decoder.js';
 
-/** A page posted to the worker; `body` is transferred. */
+/** A page posted to the worker: its bytes are `buffer`'s first `length`; `buffer` is transferred (and comes back). */
 export interface PageJob {
   id: number;
-  body: Uint8Array;
+  buffer: ArrayBuffer;
+  length: number;
   url: string;
   where: string;
 }
@@ -29,8 +31,12 @@ export interface PageHead {
   more: boolean;
 }
 
-/** The worker's answers for one page: its head, then its packed changes; an error replaces either. */
+/**
+ * The worker's answers for one page: its body's buffer back (for the next response), its head,
+ * then its packed changes; an error replaces either of the last two.
+ */
 export type PageReply =
+  | { id: number; buffer: ArrayBuffer }
   | { id: number; head: DecodedBody<PageHead> }
   | { id: number; page: PackedChangesPage }
   | { id: number; error: { code: ErrorCode; message: string; details: ErrorDetails } };
@@ -56,8 +62,10 @@ const WORKER_URL = new URL(`./rest-page-worker${extensionOf(new URL(import.meta.
 // No old-generation limit (V8's default, as on the main thread): one page of large changes can
 // take hundreds of MB while parsed, and a worker over its limit can take the process down with
 // it. A small young generation keeps the sync's peak RSS down (a larger one saves some of the
-// worker's garbage collection, but the main thread, writing, is the slower of the two).
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+// worker's garbage collection, but the sync's thread, writing, is the slower of the two): 6 MB
+// rather than 16 took about 25 MB off the 50,000-change sync's peak at the same CPU
+// (docs/benchmarks.md, sync).
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 export interface RestPageParserOptions {
   /** The worker module; tests give one that fails on purpose. Default: rest-page-worker beside this module. */
@@ -92,14 +100,15 @@ export class RestPageParser {
       return Promise.reject(new StewardError('INTERNAL', 'the page parser was used after it was closed', { where: ctx.where }));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
-    // Transfer the bytes when they are a whole buffer of their own (a response body is); copy a view.
-    const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : body.slice();
+    // Transfer the buffer when the bytes start it (a response body's does: the worker moves it
+    // back, and the client reads a later response into it); copy other views.
+    const own = body.byteOffset === 0 && body.buffer instanceof ArrayBuffer ? body : body.slice();
     return new Promise((resolve, reject) => {
       // An idle worker does not keep the process alive; one with a page to parse does.
       if (this.#waiting.size === 0) worker.ref();
       this.#waiting.set(id, { where: ctx.where, head: { resolve, reject }, page: null });
-      const job: PageJob = { id, body: own, url: ctx.url, where: ctx.where };
-      worker.postMessage(job, [own.buffer as ArrayBuffer]);
+      const job: PageJob = { id, buffer: own.buffer as ArrayBuffer, length: own.byteLength, url: ctx.url, where: ctx.where };
+      worker.postMessage(job, [job.buffer]);
     });
   }
 
@@ -126,6 +135,7 @@ export class RestPageParser {
   }
 
   #receive(worker: Worker, reply: PageReply): void {
+    if ('buffer' in reply) return bodyBuffers.give(reply.buffer);
     const waiting = this.#waiting.get(reply.id);
     if (!waiting) return;
     if ('head' in reply && waiting.head) {

@@ -3,7 +3,8 @@
  * thread posts, one at a time in the order they arrive. For each it answers twice: first the
  * page's head (how many changes, whether more follow: the client can request the next page), then
  * the packed batch — or an error in place of either. Pages arrive as transferred bytes, so
- * nothing is copied on the way in; the packed batch clones cheaply on the way out
+ * nothing is copied on the way in, and their buffer is moved back once read, for the client to
+ * read a later response into (http/body-buffers.ts); the packed batch clones cheaply on the way out
  * (model/packed-changes.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -17,7 +18,13 @@ const send = (reply: PageReply) => port.postMessage(reply);
 
 port.on('message', (job: PageJob) => {
   try {
-    const read = readChangesPage(job.body, job.url);
+    let read;
+    try {
+      read = readChangesPage(new Uint8Array(job.buffer, 0, job.length), job.url);
+    } finally {
+      // The bytes are read (decoded to a string): their buffer goes back for the next response.
+      port.postMessage({ id: job.id, buffer: job.buffer } satisfies PageReply, [job.buffer]);
+    }
     if (!read.ok) return send({ id: job.id, head: read });
     const { changes, more } = read.value;
     send({ id: job.id, head: { ok: true, value: { count: changes.length, more } } });

@@ -17,7 +17,8 @@ export type DecodedBody<T> =
 /**
  * Turns the bytes of a successful response into a value, on this thread or elsewhere. Throws a
  * StewardError for content it rejects (final, not retried); returns `ok: false` for a body that is
- * not JSON.
+ * not JSON. The bytes are lent: the client reuses their buffer once the result settles (a decoder
+ * that moves the buffer to another thread gives it back to body-buffers.ts itself).
  */
 export type BodyDecoder<T> = (body: Uint8Array, url: string) => DecodedBody<T> | Promise<DecodedBody<T>>;
 

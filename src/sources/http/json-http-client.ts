@@ -19,6 +19,7 @@
  */
 import { StewardError } from '../../model/errors.js';
 import type { ErrorCode } from '../../model/errors.js';
+import { bodyBuffers, readBody } from './body-buffers.js';
 import {
   bodyText,
   decodeJsonBytes,
@@ -481,8 +482,9 @@ export class JsonHttpClient {
       const extra = typeof this.#headers === 'function' ? this.#headers() : this.#headers;
       const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.#userAgent, ...extra };
       response = await Promise.race([this.#fetch(url, { headers, signal: controller.signal, redirect: 'follow' }), timeout]);
-      // Bytes, not text: a decoder may decode them on another thread.
-      body = new Uint8Array(await Promise.race([response.arrayBuffer(), timeout]));
+      // Bytes, not text: a decoder may decode them on another thread. Read into a reused buffer
+      // (body-buffers.ts): a new one per page left glibc's arenas holding the freed ones.
+      body = await Promise.race([readBody(response, bodyBuffers), timeout]);
     } catch (e) {
       return this.#networkFailure(url, e, timedOut, response !== undefined);
     } finally {
@@ -490,7 +492,12 @@ export class JsonHttpClient {
       this.#semaphore.release();
     }
     this.#reachedOnce = true;
-    return this.#interpret(url, response, body, accept, decode);
+    try {
+      return await this.#interpret(url, response, body, accept, decode);
+    } finally {
+      // The decoder is done with the bytes (or moved their buffer away, and gives it back itself).
+      bodyBuffers.give(body.buffer as ArrayBuffer);
+    }
   }
 
   /** Classify a thrown fetch/body error: TLS (final), unreachable (final on a never-reached host), or transient. */
