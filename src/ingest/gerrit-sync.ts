@@ -24,6 +24,7 @@ import { GerritClient, type GerritClientOptions } from '../sources/gerrit/rest-c
 import { RestPageParser } from '../sources/gerrit/rest-page-parser.js';
 import type { RestAccountInfo } from '../sources/gerrit/rest-types.js';
 import { formatRestTimestamp } from '../sources/gerrit/time.js';
+import type { HttpClientLimits } from '../sources/http/json-http-client.js';
 import { AccountResolver } from '../store/account-resolver.js';
 import { addCounts, emptyCounts, type WriteCounts } from '../store/change-writer.js';
 import { buildDeferredIndexes, deferIndexesIfEmpty } from '../store/deferred-indexes.js';
@@ -297,14 +298,7 @@ export type GerritTargetResult = SyncResult & { requests: number; retries: numbe
  * worker thread can be given as it is (gerrit-sync-thread.ts). `client.auth` holds the password.
  */
 export interface GerritTargetSettings {
-  client: {
-    auth?: { username: string; password: string };
-    authHint?: string;
-    concurrency: number;
-    timeoutMs: number;
-    maxTotalRetries: number;
-    maxRetriesPerRequest: number;
-  };
+  client: HttpClientLimits & { auth?: { username: string; password: string }; authHint?: string };
   since?: number;
   full?: boolean;
   replace?: boolean;

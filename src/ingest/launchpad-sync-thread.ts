@@ -8,7 +8,7 @@
  * Progress and retries come back as messages; an error comes back with its code and details and is
  * thrown here as the same StewardError.
  */
-import type { HttpRetryEvent } from '../sources/http/json-http-client.js';
+import type { HttpClientLimits, HttpRetryEvent } from '../sources/http/json-http-client.js';
 import type { LaunchpadToken } from '../sources/launchpad/launchpad-client.js';
 import { ingestWorkerUrl, runIngestJob } from './ingest-thread.js';
 import type { LaunchpadProgress, LaunchpadSyncResult } from './launchpad-sync.js';
@@ -18,13 +18,7 @@ export interface LaunchpadSyncJob {
   /** The store's location as it was opened (a file path, or a PostgreSQL URL with its password). */
   location: string;
   target: { url: string; project: string };
-  client: {
-    token: LaunchpadToken | null;
-    concurrency: number;
-    timeoutMs: number;
-    maxTotalRetries: number;
-    maxRetriesPerRequest: number;
-  };
+  client: HttpClientLimits & { token: LaunchpadToken | null };
   since?: number;
   full?: boolean;
   pageSize?: number;

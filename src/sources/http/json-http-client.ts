@@ -145,6 +145,11 @@ export interface JsonHttpClientOptions {
   wording?: Partial<HttpWording>;
 }
 
+/** The client's limits as plain data, each set: what an ingest job carries to its worker thread (gerrit-sync.ts, launchpad-sync-thread.ts). */
+export type HttpClientLimits = Required<
+  Pick<JsonHttpClientOptions, 'concurrency' | 'timeoutMs' | 'maxTotalRetries' | 'maxRetriesPerRequest'>
+>;
+
 /** The result of {@link JsonHttpClient.request}: the decoded value, or no value for a status the caller accepted. */
 export interface HttpAnswer<T> {
   status: number;
