@@ -29,8 +29,10 @@
 // Every report (and sub-mode) runs with the same argv in both revisions, in each format it supports
 // (read from each command's --help), with a fixed --now; plus error cases (bad option combinations)
 // whose stderr and exit code are compared too. Compared: stdout, stderr and the exit code, after one
-// explicit normalisation: the store location and the checkout folder, which differ between the
-// revisions when they read copies, are replaced by <STORE> and <CHECKOUT>. Nothing else is masked.
+// explicit normalisation: the store location, the stores' cache folder (the demo's specs and files
+// live there; it sits inside this checkout, so without its own mask a path in it read <CHECKOUT> in
+// this checkout's output and not in the base's) and the checkout folder, which differ between the
+// revisions when they read copies, are replaced by <STORE>, <CACHE> and <CHECKOUT>. Nothing else is masked.
 //
 // Output: a line per (store, engine, case, format): identical or DIFFERENT (with the first differing
 // line), and the wall and CPU time each revision took (CPU: user + system of the steward process,
@@ -513,10 +515,10 @@ function casesFor(y) {
     { name: 'ci-experimental', argv: ['ci', 'experimental', ...now] },
     { name: 'specs-report', argv: ['specs', 'report', ...now] },
     { name: 'specs-report-release', argv: ['specs', 'report', ...now, '--release', release] },
-    { name: 'priorities-list', argv: ['priorities', 'list'] },
+    { name: 'priorities-list', argv: ['priorities', 'list', ...now] },
     { name: 'priorities-report', argv: ['priorities', 'report', ...now, '--release', prioRelease] },
     { name: 'priorities-default', argv: ['priorities', ...now, '--release', prioRelease] },
-    { name: 'dashboard-list', argv: ['dashboard', '--list'] },
+    { name: 'dashboard-list', argv: ['dashboard', ...now, '--list'] },
     { name: 'dashboard-review-inbox', argv: ['dashboard', 'review-inbox', ...now, '--as', y.core] },
     { name: 'dashboard-review-inbox-url', argv: ['dashboard', 'review-inbox', '--gerrit-url', '--as', y.core] },
     { name: 'dashboard-query', argv: ['dashboard', ...now, '--query', 'status:open label:Code-Review>=2', '--show', '5'] },
@@ -620,6 +622,9 @@ const CPU_PROBE = `import { writeFileSync } from 'node:fs';
 process.on('exit', () => { const u = process.cpuUsage(); try { writeFileSync(process.env.COMPARE_REPORTS_CPU_FILE, String((u.user + u.system) / 1000)); } catch {} });
 `;
 
+/** The stores' cache folder (main sets it), masked as <CACHE> in what a run printed. */
+let storeCacheDir = null;
+
 /** One run of steward in a revision: what it printed (normalised), its exit code, wall and CPU time. */
 function runReport(checkout, location, config, argv, scratch, probe, cpuFile) {
   const cfg = config ? ['--config', config] : [];
@@ -641,7 +646,15 @@ function runReport(checkout, location, config, argv, scratch, probe, cpuFile) {
     child.stderr.on('data', (b) => err.push(b));
     child.on('error', (e) => done({ stdout: '', stderr: '', code: 'spawn error', error: e, ms: 0, cpuMs: NaN }));
     child.on('close', (code, signal) => {
-      const norm = (bufs) => Buffer.concat(bufs).toString('utf8').split(location).join('<STORE>').split(checkout.dir).join('<CHECKOUT>');
+      const norm = (bufs) =>
+        Buffer.concat(bufs)
+          .toString('utf8')
+          .split(location)
+          .join('<STORE>')
+          .split(storeCacheDir ?? '\u0000')
+          .join('<CACHE>')
+          .split(checkout.dir)
+          .join('<CHECKOUT>');
       let cpuMs = NaN;
       try {
         cpuMs = Number(readFileSync(cpuFile, 'utf8'));
@@ -701,6 +714,7 @@ async function main() {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const cacheDir = join(ROOT, '.bench', 'compare', baseRev.slice(0, 12));
+  storeCacheDir = cacheDir;
   const tempRoot = mkdtempSync(join(tmpdir(), 'steward-compare-'));
   log(
     `compare-reports: base ${baseRev.slice(0, 12)}, head ${headRev === 'worktree' ? 'worktree (' + ROOT + ')' : headRev.slice(0, 12)}; stores ${o.stores.join(',')}; engines ${o.engines.join(',')}; formats ${o.formats.join(',')}`,

@@ -353,6 +353,10 @@ for (const engine of ENGINES) {
       const finalPlusTwo = d.sections.find((s: { name: string }) => s.name === 'Needs final +2');
       assert.ok(finalPlusTwo.count > 0);
       assert.ok(finalPlusTwo.changes.every((c: { state: string }) => c.state === 'reviewers' || c.state === 'ci'));
+      // The list with --now: the envelope's time is the one given (the list itself does not depend on it).
+      const list = await json(['dashboard', '--list', '--now', '2025-06-01'], location);
+      assert.equal(list.now, '2025-06-01T00:00:00.000Z');
+      assert.ok(list.dashboards.some((x: { name: string }) => x.name === 'review-inbox'));
     });
 
     it('project and branch filters select on the scope’s own rows: the same reports as filtering by hand', async () => {

@@ -168,6 +168,11 @@ for (const engine of ENGINES) {
       assert.equal(removed.removed.title, 'Disk QoS');
       const after = await json(['priorities', 'list']);
       assert.ok(!after.priorities.some((p: Json) => p.title === 'Disk QoS'));
+      // --now fixes the envelope's time (the list itself does not depend on it), so the JSON can be reproduced.
+      const asOf = await json(['priorities', 'list', '--now', '2024-03-15']);
+      assert.equal(asOf.now, '2024-03-15T00:00:00.000Z');
+      assert.notEqual(after.now, asOf.now);
+      assert.deepEqual(asOf.priorities, after.priorities);
     });
 
     it('refuses bad input with a clear message and nothing stored', async () => {

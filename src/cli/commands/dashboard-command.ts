@@ -50,7 +50,7 @@ export async function runDashboard(name: string | undefined, o: DashboardCommand
     const { config, path } = await effectiveConfig(o, rt, store);
     const r = resolveDashboard(dashboardParams(name, o, rt), config, path);
     if (!r || o.list) {
-      const all = await buildReportFor(dashboardsReport, store, {}, o, rt);
+      const all = await buildReportFor(dashboardsReport, store, { now: input.now }, o, rt);
       rt.stdout(renderReport(dashboardsReport, format, all, {}));
       return;
     }

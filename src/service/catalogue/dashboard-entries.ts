@@ -18,7 +18,8 @@ export interface DashboardListItem {
 
 export const dashboardsReport = defineReport({
   name: 'dashboards',
-  params: paramSchema({}),
+  // The list does not depend on the time; `now` fixes the envelope's, so its JSON can be reproduced.
+  params: paramSchema({ now: time('evaluate as of this time', '<time>') }),
   resolve: (_i, ctx) => ({ cwd: ctx.cwd }),
   action: 'read',
   cache: 'shared',

@@ -36,7 +36,11 @@ export const prioritiesReport = defineReport({
 
 export const prioritiesListReport = defineReport({
   name: 'prioritiesList',
-  params: paramSchema({ release: text('only this release', 100, '<name>') }),
+  params: paramSchema({
+    release: text('only this release', 100, '<name>'),
+    // The list does not depend on the time; `now` fixes the envelope's, so its JSON can be reproduced.
+    now: time('report as of this time instead of the current time', '<time>'),
+  }),
   resolve: (i) => ({ release: i.release }),
   action: 'read',
   cache: 'shared',
